@@ -1,0 +1,246 @@
+/**
+ * The `switchboard` command. Exit codes: 0 ok, 1 diagnostics or stale output, 2 usage.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { displayPath, resolveConfig } from "./config.js";
+import { formatDiagnostic, hasErrors, type Diagnostic } from "./diagnostics.js";
+import { generate, readSpec } from "./generate.js";
+import { starterSpec } from "./scaffold.js";
+import { GENERATOR_VERSION } from "./version.js";
+import { applyChanges, diffOutput } from "./write.js";
+
+export interface CliIo {
+  readonly cwd: string;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const HELP: Record<string, string> = {
+  main: `switchboard ${GENERATOR_VERSION}: typed API clients from declarative provider specs
+
+Usage: switchboard <command> [options]
+
+Commands:
+  generate   Validate every spec and write generated/<provider>/ (or --check it)
+  validate   Validate spec files and print every problem
+  new        Write a commented starter spec for a provider
+
+Run 'switchboard <command> --help' for a command's options.
+Exit codes: 0 ok, 1 diagnostics or stale output, 2 usage error.
+`,
+  generate: `Usage: switchboard generate [--specs DIR] [--out DIR] [--check] [--json]
+
+Validates every spec in the specs folder and generates one TypeScript module per provider.
+Only files whose content changed are written; files a spec no longer produces are removed.
+
+Options:
+  --specs DIR    Folder with the specs (default: specs)
+  --out DIR      Output folder (default: generated)
+  --runtime-import SPEC  Module generated code imports the runtime from (default: switchboard/runtime)
+  --check        Write nothing; list missing, stale and orphaned files and exit 1 if there are any
+  --json         Print the result as JSON on stdout
+  -h, --help     Show this help
+`,
+  validate: `Usage: switchboard validate [--json] FILES...
+
+Checks each spec against the spec language and prints every problem as file:line:col.
+
+Options:
+  --json         Print diagnostics as JSON on stdout
+  -h, --help     Show this help
+`,
+  new: `Usage: switchboard new [--specs DIR] PROVIDER
+
+Writes DIR/PROVIDER.yaml, a commented starter spec. PROVIDER is lower case letters, digits and '-'.
+
+Options:
+  --specs DIR    Folder to write the spec in (default: specs)
+  -h, --help     Show this help
+`,
+};
+
+class UsageError extends Error {}
+
+type OptionSpec = Record<string, { readonly type: "string" | "boolean" }>;
+const HELP_OPTION = { help: { type: "boolean", short: "h" } } as const;
+
+function parse<O extends OptionSpec>(command: string, args: string[], options: O) {
+  try {
+    return parseArgs({ args, options: { ...options, ...HELP_OPTION }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${HELP[command]}`);
+  }
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case "-h":
+      case "--help":
+      case "help":
+        io.stdout(HELP["main"]!);
+        return command === undefined ? 2 : 0;
+      case "-v":
+      case "--version":
+        io.stdout(`${GENERATOR_VERSION}\n`);
+        return 0;
+      case "generate":
+        return await generateCommand(rest, io);
+      case "validate":
+        return await validateCommand(rest, io);
+      case "new":
+        return await newCommand(rest, io);
+      default:
+        throw new UsageError(`unknown command "${command}"\n\n${HELP["main"]}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`switchboard: ${error.message}${error.message.endsWith("\n") ? "" : "\n"}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], texts: ReadonlyMap<string, string>): void {
+  for (const d of diagnostics) io.stderr(`${formatDiagnostic(d, texts.get(d.file))}\n\n`);
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  if (diagnostics.length > 0) io.stderr(`${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}\n`);
+}
+
+async function generateCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse("generate", args, {
+    specs: { type: "string" },
+    out: { type: "string" },
+    "runtime-import": { type: "string" },
+    check: { type: "boolean" },
+    json: { type: "boolean" },
+  } as const);
+  if (values.help) {
+    io.stdout(HELP["generate"]!);
+    return 0;
+  }
+  if (positionals.length > 0)
+    throw new UsageError(`generate takes no file arguments (got ${positionals.join(" ")})\n\n${HELP["generate"]}`);
+  const config = resolveConfig({
+    cwd: io.cwd,
+    ...(typeof values.specs === "string" && { specsDir: values.specs }),
+    ...(typeof values.out === "string" && { outDir: values.out }),
+    ...(typeof values["runtime-import"] === "string" && { runtimeImport: values["runtime-import"] }),
+  });
+  if (!existsSync(config.specsDir)) throw new UsageError(`specs folder ${displayPath(config, config.specsDir)} does not exist`);
+  const started = performance.now();
+  const result = await generate(config);
+  const texts = new Map(result.specs.map((s) => [s.file, s.text]));
+  const failed = hasErrors(result.diagnostics);
+  const changes = failed ? [] : await diffOutput(result.providers, [config.outDir]);
+  if (!failed && !values.check) await applyChanges(result.providers, changes);
+
+  if (values.json) {
+    io.stdout(
+      `${JSON.stringify(
+        {
+          ok: !failed && (!values.check || changes.length === 0),
+          diagnostics: result.diagnostics,
+          providers: result.providers.map((p) => ({
+            provider: p.provider,
+            spec: p.spec,
+            operations: p.operations,
+            events: p.events,
+            errorCodes: p.errorCodes,
+            files: [...p.files.keys()].map((f) => displayPath(config, f)),
+            written: values.check
+              ? []
+              : changes.filter((c) => c.change !== "orphan" && p.files.has(c.file)).map((c) => displayPath(config, c.file)),
+          })),
+          changes: changes.map((c) => ({ file: displayPath(config, c.file), change: c.change })),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    printDiagnostics(io, result.diagnostics, texts);
+    if (!failed) {
+      for (const p of result.providers) {
+        const touched = changes.filter((c) => p.files.has(c.file)).length;
+        const verb = values.check ? `${touched} out of date` : `${touched} written`;
+        io.stdout(
+          `${p.provider}: ${p.operations} operations, ${p.events} events, ${p.errorCodes} error codes, ${p.files.size} files (${verb}) from ${p.spec} in ${Math.round(p.elapsedMs)} ms\n`,
+        );
+      }
+      if (values.check) {
+        for (const c of changes)
+          io.stderr(
+            `${displayPath(config, c.file)}: ${c.change === "missing" ? "missing" : c.change === "stale" ? "stale (differs from what the spec generates)" : "orphaned (no spec generates it)"}\n`,
+          );
+        if (changes.length > 0)
+          io.stderr(`${changes.length} generated file${changes.length === 1 ? " is" : "s are"} out of date: run 'switchboard generate'\n`);
+      } else {
+        const removed = changes.filter((c) => c.change === "orphan");
+        for (const c of removed) io.stdout(`removed ${displayPath(config, c.file)}\n`);
+      }
+      io.stdout(`done in ${Math.round(performance.now() - started)} ms\n`);
+    }
+  }
+  if (failed) return 1;
+  return values.check && changes.length > 0 ? 1 : 0;
+}
+
+async function validateCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse("validate", args, { json: { type: "boolean" } } as const);
+  if (values.help) {
+    io.stdout(HELP["validate"]!);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError(`validate needs at least one spec file\n\n${HELP["validate"]}`);
+  const config = resolveConfig({ cwd: io.cwd });
+  const results = [];
+  for (const file of positionals) results.push(await readSpec(config, path.resolve(io.cwd, file)));
+  const diagnostics = results.flatMap((r) => r.diagnostics);
+  if (values.json) {
+    io.stdout(`${JSON.stringify({ ok: !hasErrors(diagnostics), diagnostics }, null, 2)}\n`);
+  } else {
+    printDiagnostics(io, diagnostics, new Map(results.map((r) => [r.file, r.text])));
+    for (const r of results) if (r.model) io.stdout(`${r.file}: ok (${r.model.provider.name})\n`);
+  }
+  return hasErrors(diagnostics) ? 1 : 0;
+}
+
+async function newCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse("new", args, { specs: { type: "string" } } as const);
+  if (values.help) {
+    io.stdout(HELP["new"]!);
+    return 0;
+  }
+  const [provider, ...extra] = positionals;
+  if (provider === undefined || extra.length > 0) throw new UsageError(`new takes exactly one provider name\n\n${HELP["new"]}`);
+  if (!/^[a-z][a-z0-9-]*$/.test(provider) || provider.length > 64) {
+    throw new UsageError(`"${provider}" is not a provider name: use lower case letters, digits and '-', starting with a letter`);
+  }
+  const config = resolveConfig({ cwd: io.cwd, ...(typeof values.specs === "string" && { specsDir: values.specs }) });
+  const file = path.join(config.specsDir, `${provider}.yaml`);
+  if (existsSync(file)) {
+    io.stderr(`switchboard: ${displayPath(config, file)} already exists; not overwriting it\n`);
+    return 1;
+  }
+  const schema = fileURLToPath(new URL("../schema/spec-v1.schema.json", packageRoot()));
+  const schemaPath = path.relative(config.specsDir, schema).split(path.sep).join("/");
+  await mkdir(config.specsDir, { recursive: true });
+  await writeFile(file, starterSpec(provider, schemaPath), { encoding: "utf8", flag: "wx" });
+  io.stdout(`wrote ${displayPath(config, file)}; edit it, then run 'switchboard generate'\n`);
+  return 0;
+}
+
+/** The package root (with a trailing slash), from either the source tree or dist/. */
+function packageRoot(): URL {
+  const here = new URL(".", import.meta.url);
+  return here.pathname.includes("/dist/") ? new URL("../../", here) : new URL("../", here);
+}

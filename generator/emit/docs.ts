@@ -1,0 +1,33 @@
+/** JSDoc blocks built from spec text, escaped. */
+import type { JSDocStructure, OptionalKind } from "ts-morph";
+import { docText } from "../escape.js";
+import type { SpecModel } from "../ir.js";
+
+/** One JSDoc block from paragraphs and tags; nothing when everything is empty. */
+export function jsDoc(
+  paragraphs: readonly (string | undefined)[],
+  tags: readonly { tagName: string; text?: string }[] = [],
+): OptionalKind<JSDocStructure>[] {
+  const description = paragraphs
+    .filter((p): p is string => p !== undefined && p.trim() !== "")
+    .map(docText)
+    .join("\n\n");
+  if (description === "" && tags.length === 0) return [];
+  return [
+    {
+      ...(description !== "" && { description }),
+      tags: tags.map((t) => ({ tagName: t.tagName, ...(t.text !== undefined && { text: docText(t.text) }) })),
+    },
+  ];
+}
+
+/** A "Sources:" paragraph listing where a section's facts come from. */
+export function sources(model: SpecModel, section: string): string[] {
+  const list = model.sources[section];
+  return list && list.length > 0 ? [`Sources:\n${bulletList(list)}`] : [];
+}
+
+/** One paragraph of "- item" lines; undefined when there are no items. */
+export function bulletList(items: readonly string[]): string | undefined {
+  return items.length === 0 ? undefined : items.map((item) => `- ${item.replace(/\s*[\r\n\u2028\u2029]+\s*/g, " ")}`).join("\n");
+}

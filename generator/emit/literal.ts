@@ -1,0 +1,31 @@
+/**
+ * Data from the model written as a TypeScript literal. Keys keep the order the model gave them (the
+ * model sorts), strings are escaped, and only plain data is accepted.
+ */
+import { propertyKey, stringLiteral } from "../escape.js";
+
+export function literal(value: unknown): string {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "string":
+      return stringLiteral(value);
+    case "number":
+      if (!Number.isFinite(value)) throw new TypeError(`cannot write ${value} as a literal`);
+      return Object.is(value, -0) ? "0" : String(value);
+    case "boolean":
+      return String(value);
+    case "object": {
+      if (Array.isArray(value)) return `[${value.map(literal).join(", ")}]`;
+      const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+      if (entries.length === 0) return "{}";
+      return `{ ${entries.map(([k, v]) => `${propertyKey(k)}: ${literal(v)}`).join(", ")} }`;
+    }
+    default:
+      throw new TypeError(`cannot write a ${typeof value} as a literal`);
+  }
+}
+
+/** A union of string literal types, or `never` when there are none. */
+export function stringUnion(values: readonly string[]): string {
+  return values.length === 0 ? "never" : values.map(stringLiteral).join(" | ");
+}

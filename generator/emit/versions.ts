@@ -1,0 +1,52 @@
+/** Versions emitter: versions.ts, the supported versions as a literal union and the pinned one. */
+import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
+import { stringLiteral } from "../escape.js";
+import type { SpecModel } from "../ir.js";
+import type { EmitContext, EmittedFile } from "./context.js";
+import { bulletList, jsDoc, sources } from "./docs.js";
+import { literal, stringUnion } from "./literal.js";
+import { header, printStatements } from "./source-file.js";
+
+export function emitVersions(model: SpecModel, ctx: EmitContext): EmittedFile[] {
+  const versions = model.definition.versions;
+  if (!versions) return [];
+  const { pascal } = model.names;
+  const names = model.versions.length > 0 ? model.versions.map((v) => v.version) : [versions.pinned];
+  const statements: StatementStructures[] = [
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: ctx.runtimeImport,
+      namedImports: [{ name: "VersionsDefinition", isTypeOnly: true }],
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      isExported: true,
+      name: `${pascal}ApiVersion`,
+      type: stringUnion(names),
+      docs: jsDoc([
+        `${model.provider.title} API versions this client may be pinned to.`,
+        bulletList(
+          model.versions.map(
+            (v) =>
+              `${v.version}${v.deprecated ? ` (deprecated ${v.deprecated})` : ""}${v.sunset ? ` (sunset ${v.sunset})` : ""}${v.description ? `: ${v.description}` : ""}`,
+          ),
+        ),
+      ]),
+    },
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: jsDoc(["The version sent when the caller does not choose one."]),
+      declarations: [{ name: "pinnedVersion", type: `${pascal}ApiVersion`, initializer: stringLiteral(versions.pinned) }],
+    },
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: jsDoc([`How ${model.provider.title} versions are sent, and their lifecycle.`, ...sources(model, "versions")]),
+      declarations: [{ name: "versionsDefinition", type: "VersionsDefinition", initializer: literal(versions) }],
+    },
+  ];
+  return [{ path: "versions.ts", text: header(model, ctx) + printStatements(statements) }];
+}

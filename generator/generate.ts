@@ -1,0 +1,99 @@
+/**
+ * The whole pipeline for a folder of specs: load each (parse, validate, model), emit, format, and
+ * return the complete output in memory. Writing, or comparing for --check, is a separate step.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { displayPath, type GeneratorConfig } from "./config.js";
+import { DiagnosticCode, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { emitProvider } from "./emit/emit.js";
+import { formatTypeScript } from "./format.js";
+import { loadSpec, type LoadResult } from "./load.js";
+import { readFailure } from "./parse.js";
+import { compareCodePoints } from "./sort.js";
+
+export interface ProviderOutput {
+  readonly provider: string;
+  readonly spec: string;
+  /** Absolute path -> formatted content. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly operations: number;
+  readonly events: number;
+  readonly errorCodes: number;
+  readonly elapsedMs: number;
+}
+
+export interface GenerateResult {
+  readonly specs: readonly LoadResult[];
+  readonly providers: readonly ProviderOutput[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Spec files (.yaml, .yml) directly in the folder, sorted. */
+export async function findSpecs(specsDir: string): Promise<string[]> {
+  const entries = await readdir(specsDir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => path.join(specsDir, e.name))
+    .sort(compareCodePoints);
+}
+
+export async function readSpec(config: GeneratorConfig, file: string): Promise<LoadResult> {
+  const shown = displayPath(config, file);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : error instanceof Error ? error.message : String(error);
+    return { file: shown, text: "", model: undefined, diagnostics: [readFailure(shown, reason)] };
+  }
+  return loadSpec(shown, text);
+}
+
+export async function generate(config: GeneratorConfig, files?: readonly string[]): Promise<GenerateResult> {
+  const specFiles = files ?? (await findSpecs(config.specsDir));
+  const specs: LoadResult[] = [];
+  for (const file of specFiles) specs.push(await readSpec(config, file));
+  const diagnostics: Diagnostic[] = specs.flatMap((s) => s.diagnostics);
+
+  const byProvider = new Map<string, LoadResult>();
+  for (const spec of specs) {
+    if (!spec.model) continue;
+    const first = byProvider.get(spec.model.provider.name);
+    if (first) {
+      diagnostics.push({
+        file: spec.file,
+        line: 1,
+        column: 1,
+        length: 1,
+        severity: "error",
+        code: DiagnosticCode.DuplicateProvider,
+        message: `provider "${spec.model.provider.name}" is already defined by ${first.file}; each provider has one spec`,
+        pointer: "/provider/name",
+      });
+      continue;
+    }
+    byProvider.set(spec.model.provider.name, spec);
+  }
+
+  const providers: ProviderOutput[] = [];
+  for (const spec of byProvider.values()) {
+    const model = spec.model!;
+    const started = performance.now();
+    const emitted = emitProvider(model, { runtimeImport: config.runtimeImport, generatorVersion: config.generatorVersion });
+    const out = new Map<string, string>();
+    const folder = path.join(config.outDir, model.provider.name);
+    for (const file of emitted) out.set(path.join(folder, ...file.path.split("/")), await formatTypeScript(file.text));
+    providers.push({
+      provider: model.provider.name,
+      spec: spec.file,
+      files: out,
+      operations: model.groups.reduce((n, g) => n + g.operations.length, 0),
+      events: model.events.length,
+      errorCodes: model.errorCodes.length,
+      elapsedMs: performance.now() - started,
+    });
+  }
+  return { specs, providers, diagnostics: sortDiagnostics(diagnostics) };
+}

@@ -1,0 +1,91 @@
+/**
+ * The normalized model (IR) of one spec: every default applied, every name resolved to an identifier,
+ * everything sorted. Emitters read only this, never the YAML.
+ */
+import type { HttpMethod, OperationDefinition, ProviderDefinition } from "../runtime/definition.js";
+
+export interface SpecModel {
+  /** Spec path as shown in headers and diagnostics (relative, forward slashes). */
+  readonly file: string;
+  /** SHA-256 of the spec's bytes, hex. */
+  readonly sha256: string;
+  readonly provider: {
+    readonly name: string;
+    readonly title: string;
+    readonly description?: string;
+    readonly docsUrl?: string;
+  };
+  /** Identifiers derived from the provider name: Stripe, stripe. */
+  readonly names: { readonly pascal: string; readonly camel: string };
+  /** The behaviour handed to the runtime, defaults applied. */
+  readonly definition: ProviderDefinition;
+  readonly environments: readonly { readonly name: string; readonly description?: string }[];
+  readonly authModes: readonly { readonly name: string; readonly type: string; readonly description?: string }[];
+  readonly groups: readonly GroupModel[];
+  readonly errorCodes: readonly ErrorCodeModel[];
+  /** Every normalized kind the spec can produce, common kinds first. */
+  readonly errorKinds: readonly string[];
+  readonly versions: readonly VersionModel[];
+  readonly events: readonly EventModel[];
+  /** Citations per section, kept as comments. */
+  readonly sources: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface GroupModel {
+  /** Group name as written in the spec. */
+  readonly name: string;
+  /** Property on the client: client.paymentIntents. */
+  readonly property: string;
+  /** Resource class: PaymentIntents. */
+  readonly className: string;
+  /** File under resources/: payment-intents. */
+  readonly fileName: string;
+  readonly operations: readonly OperationModel[];
+}
+
+export interface ParameterModel {
+  readonly name: string;
+  /** Property name in the generated params object. */
+  readonly property: string;
+  readonly in: "path" | "query" | "header";
+  readonly required: boolean;
+  readonly description?: string;
+}
+
+export interface OperationModel {
+  readonly id: string;
+  /** Method name in its group. */
+  readonly method: string;
+  readonly summary?: string;
+  readonly description?: string;
+  readonly deprecated: boolean;
+  readonly httpMethod: HttpMethod;
+  readonly path: string;
+  readonly params: readonly ParameterModel[];
+  readonly body?: { readonly encoding: "json" | "form" | "multipart"; readonly required: boolean };
+  /** Name of the generated params type: CustomersCreateParams. */
+  readonly paramsType: string;
+  readonly definition: OperationDefinition;
+}
+
+export interface ErrorCodeModel {
+  readonly code: string;
+  readonly kind?: string;
+  readonly retryable?: boolean;
+  readonly hint?: string;
+  readonly description?: string;
+}
+
+export interface VersionModel {
+  readonly version: string;
+  readonly deprecated?: string;
+  readonly sunset?: string;
+  readonly description?: string;
+}
+
+export interface EventModel {
+  readonly type: string;
+  /** Identifier for the event's payload type: PaymentIntentSucceededEvent. */
+  readonly typeName: string;
+  readonly description?: string;
+}

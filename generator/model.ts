@@ -1,0 +1,525 @@
+/**
+ * Stage 3, model: the validated document becomes the IR. Every default is applied here and only here;
+ * durations become milliseconds, JSON paths become segment arrays, header names become lower case,
+ * names become identifiers, and everything is sorted.
+ */
+import type {
+  AuthModeDefinition,
+  BodyMatcher,
+  CircuitBreakerDefinition,
+  ErrorsDefinition,
+  HttpMethod,
+  OperationDefinition,
+  ProviderDefinition,
+  RateLimitsDefinition,
+  ResponseMatcher,
+  RetryDefinition,
+  StatusPattern,
+  ValueLocation,
+  VersionsDefinition,
+  WebhooksDefinition,
+} from "../runtime/definition.js";
+import { parseDuration } from "./duration.js";
+import type { EventModel, GroupModel, OperationModel, SpecModel } from "./ir.js";
+import { parseJsonPath } from "./json-path.js";
+import { bindingName, fileName, memberName } from "./names.js";
+import {
+  API_VERSION_PLACEHOLDER,
+  eventTypeName,
+  operationGroup,
+  operationName,
+  paramsTypeName,
+  pathPlaceholders,
+  resourceClassName,
+} from "./operation-names.js";
+import { compareCodePoints, sortBy, sortedKeys } from "./sort.js";
+import type {
+  SpecAuthMode,
+  SpecBodyMatcher,
+  SpecDocument,
+  SpecOperation,
+  SpecResponseMatcher,
+  SpecValueLocation,
+  SpecWebhookSignature,
+} from "./spec-types.js";
+
+/** Kinds every provider can produce; spec rules may add provider kinds (card_declined). */
+export const COMMON_ERROR_KINDS = [
+  "authentication",
+  "permission",
+  "not_found",
+  "validation",
+  "conflict",
+  "idempotency_conflict",
+  "rate_limited",
+  "provider_unavailable",
+  "timeout",
+  "network",
+  "circuit_open",
+  "unknown",
+] as const;
+
+const IDEMPOTENT_METHODS: readonly HttpMethod[] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"];
+
+export const DEFAULTS = {
+  maxQueueWait: "30s",
+  retry: {
+    maxAttempts: 3,
+    base: "500ms",
+    cap: "30s",
+    jitter: "full",
+    statuses: [408, 429, 500, 502, 503, 504],
+    networkErrors: ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "UND_ERR_SOCKET"],
+    retryAfterHeaders: ["retry-after-ms", "retry-after"],
+    maxWait: "60s",
+    budgetRatio: 0.2,
+    budgetWindow: "10s",
+    budgetMinPerSecond: 10,
+  },
+  circuitBreaker: { consecutive: 5, window: "30s", minRequests: 20, openFor: "30s", halfOpenProbes: 1 },
+  oauth2: { refreshSkew: "60s", scopeSeparator: " " },
+  githubApp: { jwtLifetime: "9m", clockSkew: "60s", refreshSkew: "5m" },
+  webhooks: { maxBodySize: 1_048_576, status: 200 },
+} as const;
+
+export function buildModel(file: string, sha256: string, doc: SpecDocument): SpecModel {
+  const groups = buildGroups(doc);
+  const errors = buildErrors(doc);
+  const definition: ProviderDefinition = {
+    name: doc.provider.name,
+    title: doc.provider.title,
+    ...(doc.provider.userAgent !== undefined && { userAgent: doc.provider.userAgent }),
+    environments: Object.fromEntries(sortedKeys(doc.environments).map((name) => [name, { baseUrl: doc.environments[name]!.baseUrl }])),
+    defaultEnvironment: defaultEnvironment(doc),
+    auth: {
+      ...(doc.auth && { defaultMode: doc.auth.default ?? Object.keys(doc.auth.modes)[0]! }),
+      modes: Object.fromEntries(sortedKeys(doc.auth?.modes).map((name) => [name, authMode(doc.auth!.modes[name]!)])),
+    },
+    rateLimits: rateLimits(doc),
+    retry: retry(doc),
+    circuitBreaker: circuitBreaker(doc),
+    errors,
+    ...(doc.versions && { versions: versions(doc) }),
+    ...(doc.webhooks && { webhooks: webhooks(doc) }),
+  };
+  const kinds = new Set<string>(COMMON_ERROR_KINDS);
+  const extraKinds = [...errors.rules.map((r) => r.kind), ...Object.values(errors.codes).flatMap((c) => (c.kind ? [c.kind] : []))].filter(
+    (k) => !kinds.has(k),
+  );
+  const sources: Record<string, string[]> = {};
+  for (const section of ["provider", "auth", "rateLimits", "retry", "errors", "versions", "webhooks"] as const) {
+    const list = (doc[section] as { sources?: string[] } | undefined)?.sources;
+    if (list && list.length > 0) sources[section] = list;
+  }
+  return {
+    file,
+    sha256,
+    provider: {
+      name: doc.provider.name,
+      title: doc.provider.title,
+      ...(doc.provider.description !== undefined && { description: doc.provider.description }),
+      ...(doc.provider.docsUrl !== undefined && { docsUrl: doc.provider.docsUrl }),
+    },
+    names: { pascal: bindingName(doc.provider.name, "pascal"), camel: bindingName(doc.provider.name, "camel") },
+    definition,
+    environments: sortedKeys(doc.environments).map((name) => withDescription({ name }, doc.environments[name]!.description)),
+    authModes: sortedKeys(doc.auth?.modes).map((name) =>
+      withDescription({ name, type: doc.auth!.modes[name]!.type }, doc.auth!.modes[name]!.description),
+    ),
+    groups,
+    errorCodes: sortedKeys(doc.errors?.codes).map((code) => {
+      const c = doc.errors!.codes![code]!;
+      return {
+        code,
+        ...(c.kind !== undefined && { kind: c.kind }),
+        ...(c.retryable !== undefined && { retryable: c.retryable }),
+        ...(c.hint !== undefined && { hint: c.hint }),
+        ...(c.description !== undefined && { description: c.description }),
+      };
+    }),
+    errorKinds: [...COMMON_ERROR_KINDS, ...[...new Set(extraKinds)].sort(compareCodePoints)],
+    versions: sortedKeys(doc.versions?.supported).map((version) => {
+      const v = doc.versions!.supported![version]!;
+      return {
+        version,
+        ...(v.deprecated !== undefined && { deprecated: v.deprecated }),
+        ...(v.sunset !== undefined && { sunset: v.sunset }),
+        ...(v.description !== undefined && { description: v.description }),
+      };
+    }),
+    events: events(doc),
+    sources,
+  };
+}
+
+function withDescription<T extends object>(value: T, description: string | undefined): T & { description?: string } {
+  return description === undefined ? value : { ...value, description };
+}
+
+function defaultEnvironment(doc: SpecDocument): string {
+  const names = Object.keys(doc.environments);
+  return names.find((name) => doc.environments[name]!.default === true) ?? names[0]!;
+}
+
+function authMode(mode: SpecAuthMode): AuthModeDefinition {
+  switch (mode.type) {
+    case "apiKey":
+      return { type: "apiKey", in: mode.in, name: mode.in === "header" ? mode.name.toLowerCase() : mode.name, prefix: mode.prefix ?? "" };
+    case "basic":
+      return { type: "basic", passwordOptional: mode.passwordOptional ?? false };
+    case "bearer":
+      return { type: "bearer", header: (mode.header ?? "authorization").toLowerCase(), prefix: mode.prefix ?? "Bearer " };
+    case "oauth2": {
+      const tokenResponse = mode.tokenResponse ?? {};
+      return {
+        type: "oauth2",
+        ...(mode.authorizationUrl !== undefined && { authorizationUrl: mode.authorizationUrl }),
+        tokenUrl: mode.tokenUrl,
+        ...(mode.revocationUrl !== undefined && { revocationUrl: mode.revocationUrl }),
+        grants: mode.grants,
+        pkce: mode.pkce ?? "supported",
+        tokenEndpointAuthMethod: mode.tokenEndpointAuthMethod ?? "client_secret_basic",
+        scopes: sortedKeys(mode.scopes),
+        scopeSeparator: mode.scopeSeparator ?? DEFAULTS.oauth2.scopeSeparator,
+        authorizationParams: Object.fromEntries(sortedKeys(mode.authorizationParams).map((k) => [k, mode.authorizationParams![k]!])),
+        tokenResponse: {
+          ...(tokenResponse.accept !== undefined && { accept: tokenResponse.accept }),
+          accessTokenPath: parseJsonPath(tokenResponse.accessTokenPath ?? "$.access_token"),
+          refreshTokenPath: parseJsonPath(tokenResponse.refreshTokenPath ?? "$.refresh_token"),
+          expiresInPath: parseJsonPath(tokenResponse.expiresInPath ?? "$.expires_in"),
+          ...(tokenResponse.errorWhen && { errorWhen: bodyMatcher(tokenResponse.errorWhen) }),
+        },
+        ...(mode.defaultTokenLifetime !== undefined && { defaultTokenLifetimeMs: parseDuration(mode.defaultTokenLifetime) }),
+        refreshSkewMs: parseDuration(mode.refreshSkew ?? DEFAULTS.oauth2.refreshSkew),
+        header: (mode.header ?? "authorization").toLowerCase(),
+        prefix: mode.prefix ?? "Bearer ",
+      };
+    }
+    case "githubApp":
+      return {
+        type: "githubApp",
+        installationTokenUrl: mode.installationTokenUrl,
+        jwtLifetimeMs: parseDuration(mode.jwtLifetime ?? DEFAULTS.githubApp.jwtLifetime),
+        clockSkewMs: parseDuration(mode.clockSkew ?? DEFAULTS.githubApp.clockSkew),
+        refreshSkewMs: parseDuration(mode.refreshSkew ?? DEFAULTS.githubApp.refreshSkew),
+      };
+  }
+}
+
+function statusPatterns(status: number | string | (number | string)[] | undefined): readonly StatusPattern[] | undefined {
+  if (status === undefined) return undefined;
+  return (Array.isArray(status) ? status : [status]).map((s) => s as StatusPattern);
+}
+
+function bodyMatcher(m: SpecBodyMatcher): BodyMatcher {
+  return {
+    path: parseJsonPath(m.path),
+    ...(m.equals !== undefined && { equals: m.equals }),
+    ...(m.exists !== undefined && { exists: m.exists }),
+    ...(m.matches !== undefined && { matches: m.matches }),
+  };
+}
+
+function responseMatcher(m: SpecResponseMatcher): ResponseMatcher {
+  const status = statusPatterns(m.status);
+  return {
+    ...(status && { status }),
+    ...(m.header && {
+      header: {
+        name: m.header.name.toLowerCase(),
+        ...(m.header.equals !== undefined && { equals: m.header.equals }),
+        ...(m.header.present !== undefined && { present: m.header.present }),
+      },
+    }),
+    ...(m.body && { body: bodyMatcher(m.body) }),
+  };
+}
+
+function rateLimits(doc: SpecDocument): RateLimitsDefinition {
+  const section = doc.rateLimits ?? {};
+  const h = section.headers;
+  const header = (key: "limit" | "remaining" | "used" | "reset" | "resource") => {
+    const value = h?.[key];
+    return value === undefined ? {} : { [key]: value.toLowerCase() };
+  };
+  return {
+    ...(h && {
+      headers: {
+        ...header("limit"),
+        ...header("remaining"),
+        ...header("used"),
+        ...header("reset"),
+        resetFormat: h.resetFormat ?? "epoch-seconds",
+        ...header("resource"),
+      },
+    }),
+    limitedWhen: (section.limitedWhen ?? []).map(responseMatcher),
+    buckets: Object.fromEntries(
+      sortedKeys(section.buckets).map((name) => {
+        const b = section.buckets![name]!;
+        const appliesTo = b.appliesTo && {
+          ...(b.appliesTo.methods && { methods: b.appliesTo.methods }),
+          ...(b.appliesTo.paths && { paths: b.appliesTo.paths }),
+          ...(b.appliesTo.groups && { groups: b.appliesTo.groups }),
+        };
+        return [
+          name,
+          {
+            rate: b.rate,
+            perMs: parseDuration(b.per),
+            burst: b.burst ?? Math.max(1, Math.ceil(b.rate)),
+            ...(b.concurrency !== undefined && { concurrency: b.concurrency }),
+            maxQueueWaitMs: parseDuration(b.maxQueueWait ?? DEFAULTS.maxQueueWait),
+            ...(appliesTo && { appliesTo }),
+          },
+        ];
+      }),
+    ),
+  };
+}
+
+function retry(doc: SpecDocument): RetryDefinition {
+  const r = doc.retry ?? {};
+  const d = DEFAULTS.retry;
+  return {
+    maxAttempts: r.maxAttempts ?? d.maxAttempts,
+    backoff: {
+      baseMs: parseDuration(r.backoff?.base ?? d.base),
+      capMs: parseDuration(r.backoff?.cap ?? d.cap),
+      jitter: r.backoff?.jitter ?? d.jitter,
+    },
+    statuses: [...(r.statuses ?? d.statuses)].sort((a, b) => a - b),
+    networkErrors: [...(r.networkErrors ?? d.networkErrors)],
+    errorCodes: [...(r.errorCodes ?? [])],
+    retryAfter: {
+      headers: (r.retryAfter?.headers ?? d.retryAfterHeaders).map((x) => x.toLowerCase()),
+      maxWaitMs: parseDuration(r.retryAfter?.maxWait ?? d.maxWait),
+    },
+    hints: (r.hints ?? []).map((hint) => ({
+      header: hint.header.toLowerCase(),
+      retryWhen: hint.retryWhen ?? "true",
+      stopWhen: hint.stopWhen ?? "false",
+    })),
+    ...(r.idempotency && {
+      idempotency: {
+        header: r.idempotency.header.toLowerCase(),
+        methods: r.idempotency.methods ?? ["POST"],
+        ...(r.idempotency.maxLength !== undefined && { maxLength: r.idempotency.maxLength }),
+        prefix: r.idempotency.prefix ?? "",
+      },
+    }),
+    budget: {
+      ratio: r.budget?.ratio ?? d.budgetRatio,
+      windowMs: parseDuration(r.budget?.window ?? d.budgetWindow),
+      minPerSecond: r.budget?.minPerSecond ?? d.budgetMinPerSecond,
+    },
+  };
+}
+
+function circuitBreaker(doc: SpecDocument): CircuitBreakerDefinition {
+  const c = doc.circuitBreaker ?? {};
+  const d = DEFAULTS.circuitBreaker;
+  const t = c.threshold;
+  return {
+    scope: c.scope ?? "provider",
+    threshold:
+      t?.ratio !== undefined
+        ? { type: "ratio", ratio: t.ratio, windowMs: parseDuration(t.window ?? d.window), minRequests: t.minRequests ?? d.minRequests }
+        : { type: "consecutive", failures: t?.consecutive ?? d.consecutive },
+    openForMs: parseDuration(c.openFor ?? d.openFor),
+    halfOpenProbes: c.halfOpenProbes ?? d.halfOpenProbes,
+  };
+}
+
+function buildErrors(doc: SpecDocument): ErrorsDefinition {
+  const e = doc.errors ?? {};
+  const fields = e.fields ?? {};
+  const field = (key: keyof typeof fields) => (fields[key] === undefined ? {} : { [key]: parseJsonPath(fields[key]) });
+  return {
+    when: (e.when ?? [{ status: "4xx" }, { status: "5xx" }]).map(responseMatcher),
+    fields: { ...field("code"), ...field("type"), ...field("message"), ...field("param"), ...field("docUrl") },
+    ...(e.requestIdHeader !== undefined && { requestIdHeader: e.requestIdHeader.toLowerCase() }),
+    rules: (e.rules ?? []).map((rule) => {
+      const status = statusPatterns(rule.status);
+      return {
+        ...(status && { status }),
+        ...(rule.code !== undefined && { code: rule.code }),
+        ...(rule.type !== undefined && { type: rule.type }),
+        kind: rule.kind,
+        ...(rule.retryable !== undefined && { retryable: rule.retryable }),
+      };
+    }),
+    codes: Object.fromEntries(
+      sortedKeys(e.codes).map((code) => {
+        const c = e.codes![code]!;
+        return [
+          code,
+          {
+            ...(c.kind !== undefined && { kind: c.kind }),
+            ...(c.retryable !== undefined && { retryable: c.retryable }),
+            ...(c.hint !== undefined && { hint: c.hint }),
+          },
+        ];
+      }),
+    ),
+  };
+}
+
+function versions(doc: SpecDocument): VersionsDefinition {
+  const v = doc.versions!;
+  return {
+    pinned: v.pinned,
+    send:
+      v.send.in === "path" ? { in: "path" } : { in: v.send.in, name: v.send.in === "header" ? v.send.name!.toLowerCase() : v.send.name! },
+    supported: Object.fromEntries(
+      sortedKeys(v.supported).map((version) => {
+        const s = v.supported![version]!;
+        return [
+          version,
+          { ...(s.deprecated !== undefined && { deprecated: s.deprecated }), ...(s.sunset !== undefined && { sunset: s.sunset }) },
+        ];
+      }),
+    ),
+    deprecationHeaders: (v.deprecationHeaders ?? []).map((h) => h.toLowerCase()),
+    migrations: (v.migrations ?? []).map((m) => ({
+      from: m.from,
+      to: m.to,
+      changes: m.changes.map((c) => ({
+        op: c.op,
+        ...(c.type !== undefined && { type: c.type }),
+        path: parseJsonPath(c.path),
+        ...(c.to !== undefined && { to: parseJsonPath(c.to) }),
+        ...(c.op === "default" && { value: c.value }),
+      })),
+    })),
+  };
+}
+
+function valueLocation(location: SpecValueLocation | undefined): ValueLocation | undefined {
+  if (location === undefined) return undefined;
+  return "header" in location ? { header: location.header.toLowerCase() } : { body: parseJsonPath(location.body) };
+}
+
+function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
+  const format: WebhooksDefinition["signature"]["format"] =
+    s.format.style === "single"
+      ? { style: "single", prefix: s.format.prefix ?? "" }
+      : s.format.style === "keyValue"
+        ? {
+            style: "keyValue",
+            separator: s.format.separator ?? ",",
+            ...(s.format.timestampKey !== undefined && { timestampKey: s.format.timestampKey }),
+            signatureKey: s.format.signatureKey!,
+          }
+        : { style: "versionedList", version: s.format.version! };
+  return {
+    algorithm: s.algorithm,
+    header: s.header.toLowerCase(),
+    format,
+    ...(s.timestampHeader !== undefined && { timestampHeader: s.timestampHeader.toLowerCase() }),
+    ...(s.idHeader !== undefined && { idHeader: s.idHeader.toLowerCase() }),
+    content: s.content,
+    encoding: s.encoding,
+    secretEncoding: s.secretEncoding ?? "raw",
+    ...(s.tolerance !== undefined && { toleranceMs: parseDuration(s.tolerance) }),
+    toleranceDirection: s.toleranceDirection ?? "both",
+  };
+}
+
+function webhooks(doc: SpecDocument): WebhooksDefinition {
+  const w = doc.webhooks!;
+  const eventId = valueLocation(w.eventId);
+  const eventType = valueLocation(w.eventType);
+  return {
+    signature: signature(w.signature),
+    ...(eventId && { eventId }),
+    ...(eventType && { eventType }),
+    maxBodySize: w.maxBodySize ?? DEFAULTS.webhooks.maxBodySize,
+    response: {
+      status: w.response?.status ?? DEFAULTS.webhooks.status,
+      ...(w.response?.timeBudget !== undefined && { timeBudgetMs: parseDuration(w.response.timeBudget) }),
+    },
+  };
+}
+
+function events(doc: SpecDocument): EventModel[] {
+  return sortedKeys(doc.webhooks?.events).map((type) =>
+    withDescription({ type, typeName: eventTypeName(type) }, doc.webhooks!.events![type]!.description),
+  );
+}
+
+function operation(id: string, op: SpecOperation, group: string): OperationModel {
+  const name = operationName(id, op, group);
+  const declared = op.params ?? {};
+  const placeholders = pathPlaceholders(op.path).filter((p) => p !== API_VERSION_PLACEHOLDER);
+  // Placeholders used in the path but not declared are implicit required path parameters.
+  const paramNames = [...new Set([...placeholders, ...Object.keys(declared)])];
+  const params = paramNames.map((paramName) => {
+    const p = declared[paramName];
+    const inPath = p === undefined || p.in === "path";
+    return {
+      name: paramName,
+      property: memberName(paramName),
+      in: inPath ? ("path" as const) : p.in,
+      required: inPath || p?.required === true,
+      ...(p?.description !== undefined && { description: p.description }),
+    };
+  });
+  // Path parameters in path order, then the others by name.
+  const ordered = [
+    ...placeholders.map((p) => params.find((x) => x.name === p)!),
+    ...sortBy(
+      params.filter((p) => !placeholders.includes(p.name)),
+      (p) => p.name,
+    ),
+  ];
+  const definition: OperationDefinition = {
+    id,
+    method: op.method,
+    path: op.path,
+    group,
+    ...(op.body && { bodyEncoding: op.body.encoding }),
+    buckets: [...(op.buckets ?? [])].sort(compareCodePoints),
+    idempotent: op.idempotent ?? IDEMPOTENT_METHODS.includes(op.method),
+  };
+  return {
+    id,
+    method: memberName(name),
+    ...(op.summary !== undefined && { summary: op.summary }),
+    ...(op.description !== undefined && { description: op.description }),
+    deprecated: op.deprecated ?? false,
+    httpMethod: op.method,
+    path: op.path,
+    params: ordered,
+    ...(op.body && { body: { encoding: op.body.encoding, required: op.body.required ?? false } }),
+    paramsType: paramsTypeName(group, name),
+    definition,
+  };
+}
+
+function buildGroups(doc: SpecDocument): GroupModel[] {
+  const inline = doc.operations?.inline ?? {};
+  const byGroup = new Map<string, OperationModel[]>();
+  for (const id of sortedKeys(inline)) {
+    const op = inline[id]!;
+    const group = operationGroup(op);
+    const list = byGroup.get(group) ?? [];
+    list.push(operation(id, op, group));
+    byGroup.set(group, list);
+  }
+  // File names are ASCII-only, so two groups (say, two non-Latin names) can share one: number them.
+  const usedFiles = new Set<string>();
+  return [...byGroup.keys()].sort(compareCodePoints).map((group) => {
+    const base = fileName(group);
+    let file = base;
+    for (let n = 2; usedFiles.has(file); n++) file = `${base}-${n}`;
+    usedFiles.add(file);
+    return {
+      name: group,
+      property: memberName(group),
+      className: resourceClassName(group),
+      fileName: file,
+      operations: sortBy(byGroup.get(group)!, (o) => o.method),
+    };
+  });
+}

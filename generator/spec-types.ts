@@ -1,0 +1,187 @@
+/**
+ * The spec document as written in YAML, after it passed the JSON Schema. Mirrors
+ * schema/spec-v1.schema.json; the model stage turns it into the normalized IR.
+ */
+import type { HttpMethod } from "../runtime/definition.js";
+
+export type Duration = string;
+export type JsonPathText = string;
+export type StatusPatternText = number | string;
+
+export interface SpecDocument {
+  switchboard: 1;
+  provider: {
+    name: string;
+    title: string;
+    description?: string;
+    docsUrl?: string;
+    userAgent?: string;
+    sources?: string[];
+  };
+  environments: Record<string, { baseUrl: string; default?: boolean; description?: string }>;
+  auth?: { default?: string; modes: Record<string, SpecAuthMode>; sources?: string[] };
+  rateLimits?: {
+    headers?: {
+      limit?: string;
+      remaining?: string;
+      used?: string;
+      reset?: string;
+      resetFormat?: "epoch-seconds" | "epoch-ms" | "seconds" | "http-date";
+      resource?: string;
+    };
+    limitedWhen?: SpecResponseMatcher[];
+    buckets?: Record<string, SpecBucket>;
+    sources?: string[];
+  };
+  retry?: {
+    maxAttempts?: number;
+    backoff?: { base?: Duration; cap?: Duration; jitter?: "full" | "equal" | "none" };
+    statuses?: number[];
+    networkErrors?: string[];
+    errorCodes?: string[];
+    retryAfter?: { headers?: string[]; maxWait?: Duration };
+    hints?: { header: string; retryWhen?: string; stopWhen?: string }[];
+    idempotency?: { header: string; methods?: HttpMethod[]; maxLength?: number; prefix?: string };
+    budget?: { ratio?: number; window?: Duration; minPerSecond?: number };
+    sources?: string[];
+  };
+  circuitBreaker?: {
+    scope?: "provider" | "host" | "bucket";
+    threshold?: { consecutive?: number; ratio?: number; window?: Duration; minRequests?: number };
+    openFor?: Duration;
+    halfOpenProbes?: number;
+  };
+  errors?: {
+    when?: SpecResponseMatcher[];
+    fields?: { code?: JsonPathText; type?: JsonPathText; message?: JsonPathText; param?: JsonPathText; docUrl?: JsonPathText };
+    requestIdHeader?: string;
+    rules?: {
+      status?: StatusPatternText | StatusPatternText[];
+      code?: string | number;
+      type?: string;
+      kind: string;
+      retryable?: boolean;
+    }[];
+    codes?: Record<string, { kind?: string; retryable?: boolean; hint?: string; description?: string }>;
+    sources?: string[];
+  };
+  versions?: {
+    pinned: string;
+    send: { in: "header" | "path" | "query"; name?: string };
+    supported?: Record<string, { deprecated?: string; sunset?: string; description?: string }>;
+    deprecationHeaders?: string[];
+    migrations?: {
+      from: string;
+      to: string;
+      changes: { op: "rename" | "move" | "remove" | "default"; type?: string; path: JsonPathText; to?: JsonPathText; value?: unknown }[];
+    }[];
+    sources?: string[];
+  };
+  webhooks?: {
+    signature: SpecWebhookSignature;
+    eventId?: SpecValueLocation;
+    eventType?: SpecValueLocation;
+    maxBodySize?: number;
+    response?: { status?: number; timeBudget?: Duration };
+    events?: Record<string, { description?: string; schema?: Record<string, unknown> }>;
+    sources?: string[];
+  };
+  operations?: { inline?: Record<string, SpecOperation> };
+}
+
+export type SpecAuthMode =
+  | { type: "apiKey"; in: "header" | "query"; name: string; prefix?: string; description?: string }
+  | { type: "basic"; usernameLabel?: string; passwordLabel?: string; passwordOptional?: boolean; description?: string }
+  | { type: "bearer"; header?: string; prefix?: string; description?: string }
+  | {
+      type: "oauth2";
+      authorizationUrl?: string;
+      tokenUrl: string;
+      revocationUrl?: string;
+      grants: ("authorizationCode" | "clientCredentials" | "refreshToken")[];
+      pkce?: "required" | "supported" | "none";
+      tokenEndpointAuthMethod?: "client_secret_basic" | "client_secret_post" | "none";
+      scopes?: Record<string, string>;
+      scopeSeparator?: string;
+      authorizationParams?: Record<string, string>;
+      tokenResponse?: {
+        accept?: string;
+        accessTokenPath?: JsonPathText;
+        refreshTokenPath?: JsonPathText;
+        expiresInPath?: JsonPathText;
+        errorWhen?: SpecBodyMatcher;
+      };
+      defaultTokenLifetime?: Duration;
+      refreshSkew?: Duration;
+      header?: string;
+      prefix?: string;
+      description?: string;
+    }
+  | {
+      type: "githubApp";
+      installationTokenUrl: string;
+      jwtLifetime?: Duration;
+      clockSkew?: Duration;
+      refreshSkew?: Duration;
+      description?: string;
+    };
+
+export interface SpecBodyMatcher {
+  path: JsonPathText;
+  equals?: string | number | boolean | null;
+  exists?: boolean;
+  matches?: string;
+}
+
+export interface SpecResponseMatcher {
+  status?: StatusPatternText | StatusPatternText[];
+  header?: { name: string; equals?: string; present?: boolean };
+  body?: SpecBodyMatcher;
+}
+
+export interface SpecBucket {
+  rate: number;
+  per: Duration;
+  burst?: number;
+  concurrency?: number;
+  maxQueueWait?: Duration;
+  appliesTo?: { methods?: HttpMethod[]; paths?: string[]; groups?: string[] };
+  description?: string;
+}
+
+export type SpecValueLocation = { header: string } | { body: JsonPathText };
+
+export interface SpecWebhookSignature {
+  algorithm: "hmac-sha1" | "hmac-sha256" | "hmac-sha512" | "ed25519" | "ecdsa-p256-sha256";
+  header: string;
+  format: {
+    style: "single" | "keyValue" | "versionedList";
+    prefix?: string;
+    separator?: string;
+    timestampKey?: string;
+    signatureKey?: string;
+    version?: string;
+  };
+  timestampHeader?: string;
+  idHeader?: string;
+  content: ("body" | "timestamp" | "id" | "url" | "sortedFormParams" | { literal: string })[];
+  encoding: "hex" | "base64" | "base64url";
+  secretEncoding?: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki";
+  tolerance?: Duration;
+  toleranceDirection?: "past" | "both";
+}
+
+export interface SpecOperation {
+  method: HttpMethod;
+  path: string;
+  group?: string;
+  name?: string;
+  summary?: string;
+  description?: string;
+  deprecated?: boolean;
+  params?: Record<string, { in: "path" | "query" | "header"; required?: boolean; description?: string; schema?: Record<string, unknown> }>;
+  body?: { encoding: "json" | "form" | "multipart"; required?: boolean; schema?: Record<string, unknown> };
+  responses?: Record<string, { description?: string; schema?: Record<string, unknown> }>;
+  buckets?: string[];
+  idempotent?: boolean;
+}

@@ -1,0 +1,260 @@
+/**
+ * The provider definition: everything a spec declares about a provider's behaviour, with every default
+ * applied and every duration in milliseconds. Generated code builds one of these as a literal and hands
+ * it to the runtime; the generator's model (IR) uses the same types, so the two cannot drift apart.
+ */
+
+export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+
+/** A status code (429) or a class of codes ("5xx"). */
+export type StatusPattern = number | `${1 | 2 | 3 | 4 | 5}xx`;
+
+export interface EnvironmentDefinition {
+  readonly baseUrl: string;
+}
+
+export interface ApiKeyAuthDefinition {
+  readonly type: "apiKey";
+  readonly in: "header" | "query";
+  readonly name: string;
+  readonly prefix: string;
+}
+
+export interface BasicAuthDefinition {
+  readonly type: "basic";
+  readonly passwordOptional: boolean;
+}
+
+export interface BearerAuthDefinition {
+  readonly type: "bearer";
+  readonly header: string;
+  readonly prefix: string;
+}
+
+export interface BodyMatcher {
+  /** Path segments into the JSON body: property names and array indexes. */
+  readonly path: readonly (string | number)[];
+  readonly equals?: string | number | boolean | null;
+  readonly exists?: boolean;
+  readonly matches?: string;
+}
+
+export interface HeaderMatcher {
+  /** Lower-case header name. */
+  readonly name: string;
+  readonly equals?: string;
+  readonly present?: boolean;
+}
+
+/** All given parts must hold. */
+export interface ResponseMatcher {
+  readonly status?: readonly StatusPattern[];
+  readonly header?: HeaderMatcher;
+  readonly body?: BodyMatcher;
+}
+
+export interface OAuth2AuthDefinition {
+  readonly type: "oauth2";
+  readonly authorizationUrl?: string;
+  readonly tokenUrl: string;
+  readonly revocationUrl?: string;
+  readonly grants: readonly ("authorizationCode" | "clientCredentials" | "refreshToken")[];
+  readonly pkce: "required" | "supported" | "none";
+  readonly tokenEndpointAuthMethod: "client_secret_basic" | "client_secret_post" | "none";
+  readonly scopes: readonly string[];
+  readonly scopeSeparator: string;
+  readonly authorizationParams: Readonly<Record<string, string>>;
+  readonly tokenResponse: {
+    readonly accept?: string;
+    readonly accessTokenPath: readonly (string | number)[];
+    readonly refreshTokenPath: readonly (string | number)[];
+    readonly expiresInPath: readonly (string | number)[];
+    readonly errorWhen?: BodyMatcher;
+  };
+  /** Lifetime assumed when the token answer has no expires_in; undefined: such tokens never expire. */
+  readonly defaultTokenLifetimeMs?: number;
+  readonly refreshSkewMs: number;
+  readonly header: string;
+  readonly prefix: string;
+}
+
+export interface GithubAppAuthDefinition {
+  readonly type: "githubApp";
+  readonly installationTokenUrl: string;
+  readonly jwtLifetimeMs: number;
+  readonly clockSkewMs: number;
+  readonly refreshSkewMs: number;
+}
+
+export type AuthModeDefinition =
+  ApiKeyAuthDefinition | BasicAuthDefinition | BearerAuthDefinition | OAuth2AuthDefinition | GithubAppAuthDefinition;
+
+export type RateLimitResetFormat = "epoch-seconds" | "epoch-ms" | "seconds" | "http-date";
+
+export interface RateLimitHeadersDefinition {
+  readonly limit?: string;
+  readonly remaining?: string;
+  readonly used?: string;
+  readonly reset?: string;
+  readonly resetFormat: RateLimitResetFormat;
+  readonly resource?: string;
+}
+
+export interface RateLimitBucketDefinition {
+  readonly rate: number;
+  readonly perMs: number;
+  readonly burst: number;
+  readonly concurrency?: number;
+  readonly maxQueueWaitMs: number;
+  /** Undefined: the bucket applies to every request. */
+  readonly appliesTo?: {
+    readonly methods?: readonly HttpMethod[];
+    readonly paths?: readonly string[];
+    readonly groups?: readonly string[];
+  };
+}
+
+export interface RateLimitsDefinition {
+  readonly headers?: RateLimitHeadersDefinition;
+  /** Responses that mean "rate limited" besides a plain 429. */
+  readonly limitedWhen: readonly ResponseMatcher[];
+  readonly buckets: Readonly<Record<string, RateLimitBucketDefinition>>;
+}
+
+export interface RetryDefinition {
+  readonly maxAttempts: number;
+  readonly backoff: { readonly baseMs: number; readonly capMs: number; readonly jitter: "full" | "equal" | "none" };
+  readonly statuses: readonly number[];
+  readonly networkErrors: readonly string[];
+  readonly errorCodes: readonly string[];
+  readonly retryAfter: { readonly headers: readonly string[]; readonly maxWaitMs: number };
+  readonly hints: readonly { readonly header: string; readonly retryWhen: string; readonly stopWhen: string }[];
+  readonly idempotency?: {
+    readonly header: string;
+    readonly methods: readonly HttpMethod[];
+    readonly maxLength?: number;
+    readonly prefix: string;
+  };
+  readonly budget: { readonly ratio: number; readonly windowMs: number; readonly minPerSecond: number };
+}
+
+export interface CircuitBreakerDefinition {
+  readonly scope: "provider" | "host" | "bucket";
+  readonly threshold:
+    | { readonly type: "consecutive"; readonly failures: number }
+    | { readonly type: "ratio"; readonly ratio: number; readonly windowMs: number; readonly minRequests: number };
+  readonly openForMs: number;
+  readonly halfOpenProbes: number;
+}
+
+export interface ErrorRuleDefinition {
+  readonly status?: readonly StatusPattern[];
+  readonly code?: string | number;
+  readonly type?: string;
+  readonly kind: string;
+  readonly retryable?: boolean;
+}
+
+export interface ErrorCodeDefinition {
+  readonly kind?: string;
+  readonly retryable?: boolean;
+  readonly hint?: string;
+}
+
+export interface ErrorsDefinition {
+  readonly when: readonly ResponseMatcher[];
+  readonly fields: {
+    readonly code?: readonly (string | number)[];
+    readonly type?: readonly (string | number)[];
+    readonly message?: readonly (string | number)[];
+    readonly param?: readonly (string | number)[];
+    readonly docUrl?: readonly (string | number)[];
+  };
+  readonly requestIdHeader?: string;
+  readonly rules: readonly ErrorRuleDefinition[];
+  readonly codes: Readonly<Record<string, ErrorCodeDefinition>>;
+}
+
+export interface VersionDefinition {
+  readonly deprecated?: string;
+  readonly sunset?: string;
+}
+
+export interface VersionMigrationChange {
+  readonly op: "rename" | "move" | "remove" | "default";
+  readonly type?: string;
+  readonly path: readonly (string | number)[];
+  readonly to?: readonly (string | number)[];
+  readonly value?: unknown;
+}
+
+export interface VersionsDefinition {
+  readonly pinned: string;
+  readonly send: { readonly in: "header" | "query"; readonly name: string } | { readonly in: "path" };
+  readonly supported: Readonly<Record<string, VersionDefinition>>;
+  readonly deprecationHeaders: readonly string[];
+  readonly migrations: readonly {
+    readonly from: string;
+    readonly to: string;
+    readonly changes: readonly VersionMigrationChange[];
+  }[];
+}
+
+export type WebhookContentPart = "body" | "timestamp" | "id" | "url" | "sortedFormParams" | { readonly literal: string };
+
+export interface WebhookSignatureDefinition {
+  readonly algorithm: "hmac-sha1" | "hmac-sha256" | "hmac-sha512" | "ed25519" | "ecdsa-p256-sha256";
+  /** Lower-case header name. */
+  readonly header: string;
+  readonly format:
+    | { readonly style: "single"; readonly prefix: string }
+    | { readonly style: "keyValue"; readonly separator: string; readonly timestampKey?: string; readonly signatureKey: string }
+    | { readonly style: "versionedList"; readonly version: string };
+  readonly timestampHeader?: string;
+  readonly idHeader?: string;
+  readonly content: readonly WebhookContentPart[];
+  readonly encoding: "hex" | "base64" | "base64url";
+  readonly secretEncoding: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki";
+  readonly toleranceMs?: number;
+  readonly toleranceDirection: "past" | "both";
+}
+
+export type ValueLocation = { readonly header: string } | { readonly body: readonly (string | number)[] };
+
+export interface WebhooksDefinition {
+  readonly signature: WebhookSignatureDefinition;
+  readonly eventId?: ValueLocation;
+  readonly eventType?: ValueLocation;
+  readonly maxBodySize: number;
+  readonly response: { readonly status: number; readonly timeBudgetMs?: number };
+}
+
+export interface ProviderDefinition {
+  readonly name: string;
+  readonly title: string;
+  readonly userAgent?: string;
+  readonly environments: Readonly<Record<string, EnvironmentDefinition>>;
+  readonly defaultEnvironment: string;
+  readonly auth: {
+    readonly defaultMode?: string;
+    readonly modes: Readonly<Record<string, AuthModeDefinition>>;
+  };
+  readonly rateLimits: RateLimitsDefinition;
+  readonly retry: RetryDefinition;
+  readonly circuitBreaker: CircuitBreakerDefinition;
+  readonly errors: ErrorsDefinition;
+  readonly versions?: VersionsDefinition;
+  readonly webhooks?: WebhooksDefinition;
+}
+
+/** One operation as the runtime needs it to make the request. */
+export interface OperationDefinition {
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** Path template with {name} placeholders, as written in the spec. */
+  readonly path: string;
+  readonly group: string;
+  readonly bodyEncoding?: "json" | "form" | "multipart";
+  readonly buckets: readonly string[];
+  readonly idempotent: boolean;
+}
