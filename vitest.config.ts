@@ -1,9 +1,11 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: {
-    // Resolve `switchboard/runtime` (used by generated code) to the TypeScript source.
-    conditions: ["switchboard-source"],
+    // Generated code imports `switchboard/runtime`; tests load the TypeScript source, the same module
+    // instance the tests import directly (tsc resolves it through the "switchboard-source" condition).
+    alias: [{ find: /^switchboard\/runtime$/, replacement: fileURLToPath(new URL("./runtime/index.ts", import.meta.url)) }],
   },
   test: {
     include: ["test/**/*.test.ts"],
