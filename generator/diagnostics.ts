@@ -80,7 +80,8 @@ const MAX_FRAME_WIDTH = 160;
 
 /** Two lines of context before the offending line, and a caret line under the span. */
 export function codeFrame(text: string, line: number, column: number, length: number): string {
-  const lines = text.split(/\r\n|\r|\n/);
+  // Columns do not count a byte order mark (see parseSpec).
+  const lines = text.replace(/^\ufeff/, "").split(/\r\n|\r|\n/);
   const first = Math.max(1, line - 2);
   const last = Math.min(lines.length, line);
   const width = String(last).length;
@@ -91,8 +92,11 @@ export function codeFrame(text: string, line: number, column: number, length: nu
   }
   if (line >= 1 && line <= lines.length) {
     const lineText = lines[line - 1] ?? "";
-    const start = Math.min(column - 1, MAX_FRAME_WIDTH);
-    const span = Math.max(1, Math.min(length, lineText.length - (column - 1), MAX_FRAME_WIDTH - start));
+    // Measure on the text as shown, where an escaped control character is wider than one column.
+    const before = visible(lineText.slice(0, Math.max(0, column - 1))).length;
+    const spanned = visible(lineText.slice(Math.max(0, column - 1), Math.max(0, column - 1) + length)).length;
+    const start = Math.min(before, MAX_FRAME_WIDTH);
+    const span = Math.max(1, Math.min(spanned, MAX_FRAME_WIDTH - start));
     out.push(`  ${" ".repeat(width)} | ${" ".repeat(start)}${"^".repeat(span)}`);
   }
   return out.join("\n");

@@ -147,7 +147,7 @@ export function buildModel(file: string, sha256: string, doc: SpecDocument): Spe
         ...(v.description !== undefined && { description: v.description }),
       };
     }),
-    events: events(doc),
+    events: events(doc, bindingName(doc.provider.name, "pascal")),
     sources,
   };
 }
@@ -442,10 +442,26 @@ function webhooks(doc: SpecDocument): WebhooksDefinition {
   };
 }
 
-function events(doc: SpecDocument): EventModel[] {
-  return sortedKeys(doc.webhooks?.events).map((type) =>
-    withDescription({ type, typeName: eventTypeName(type) }, doc.webhooks!.events![type]!.description),
-  );
+function events(doc: SpecDocument, pascal: string): EventModel[] {
+  // webhooks.ts also declares these two names; an event type that would take one gets a trailing
+  // underscore, which no other event type name can have (identifiers from names.ts never end in one).
+  const taken = new Set(["WebhookEvent", `${pascal}WebhookEvent`]);
+  return sortedKeys(doc.webhooks?.events).map((type) => {
+    const typeName = eventTypeName(type);
+    return withDescription({ type, typeName: taken.has(typeName) ? `${typeName}_` : typeName }, doc.webhooks!.events![type]!.description);
+  });
+}
+
+/**
+ * `base`, or the first of `base_2`, `base_3`, ... not in `used`; the result is added to `used`.
+ * Identifiers from names.ts contain no underscore after their first character and end in at most
+ * one, so a numbered name never equals another derived name.
+ */
+function unique(base: string, used: Set<string>): string {
+  let name = base;
+  for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
+  used.add(name);
+  return name;
 }
 
 function operation(id: string, op: SpecOperation, group: string): OperationModel {
@@ -454,25 +470,24 @@ function operation(id: string, op: SpecOperation, group: string): OperationModel
   const placeholders = pathPlaceholders(op.path).filter((p) => p !== API_VERSION_PLACEHOLDER);
   // Placeholders used in the path but not declared are implicit required path parameters.
   const paramNames = [...new Set([...placeholders, ...Object.keys(declared)])];
-  const params = paramNames.map((paramName) => {
-    const p = declared[paramName];
+  // Path parameters in path order, then the others by name.
+  const orderedNames = [...new Set(placeholders), ...paramNames.filter((p) => !placeholders.includes(p)).sort(compareCodePoints)];
+  // Two parameters can become the same property when one of them is an undeclared path placeholder
+  // (semantics only compares declared ones), or a placeholder can become `body`: the later one in
+  // this order is numbered (customer_2), so the output still compiles and stays deterministic.
+  const usedProperties = new Set<string>(op.body ? ["body"] : []);
+  const ordered = orderedNames.map((paramName) => {
+    // Own keys only: an undeclared placeholder named {constructor} must not find Object.prototype's.
+    const p = Object.hasOwn(declared, paramName) ? declared[paramName] : undefined;
     const inPath = p === undefined || p.in === "path";
     return {
       name: paramName,
-      property: memberName(paramName),
+      property: unique(memberName(paramName), usedProperties),
       in: inPath ? ("path" as const) : p.in,
       required: inPath || p?.required === true,
       ...(p?.description !== undefined && { description: p.description }),
     };
   });
-  // Path parameters in path order, then the others by name.
-  const ordered = [
-    ...placeholders.map((p) => params.find((x) => x.name === p)!),
-    ...sortBy(
-      params.filter((p) => !placeholders.includes(p.name)),
-      (p) => p.name,
-    ),
-  ];
   const definition: OperationDefinition = {
     id,
     method: op.method,
@@ -509,15 +524,22 @@ function buildGroups(doc: SpecDocument): GroupModel[] {
   }
   // File names are ASCII-only, so two groups (say, two non-Latin names) can share one: number them.
   const usedFiles = new Set<string>();
+  // Groups that differ as properties can still share a class name ("aB" is client.aB, "AB" is
+  // client.ab, both would be ABResource): the later one is numbered (AB_2Resource).
+  const usedClasses = new Set<string>();
   return [...byGroup.keys()].sort(compareCodePoints).map((group) => {
     const base = fileName(group);
     let file = base;
     for (let n = 2; usedFiles.has(file); n++) file = `${base}-${n}`;
     usedFiles.add(file);
+    let className = resourceClassName(group);
+    const stem = className.slice(0, -"Resource".length);
+    for (let n = 2; usedClasses.has(className); n++) className = `${stem}_${n}Resource`;
+    usedClasses.add(className);
     return {
       name: group,
       property: memberName(group),
-      className: resourceClassName(group),
+      className,
       fileName: file,
       operations: sortBy(byGroup.get(group)!, (o) => o.method),
     };

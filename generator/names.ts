@@ -2,7 +2,14 @@
  * Names from a spec become readable, valid TypeScript identifiers: words are split on anything that
  * cannot appear in an identifier, joined in camelCase or PascalCase; a leading digit gets an
  * underscore, reserved words get a trailing underscore. Unicode letters are kept.
+ *
+ * "Can appear in an identifier" is decided by both tables that matter: the ECMAScript ID_Start /
+ * ID_Continue of this Node's Unicode version and TypeScript's scanner, whose tables lag behind (a
+ * letter added in Unicode 16 is an identifier to Node 20 but an invalid character to tsc). Invisible
+ * characters (Default_Ignorable_Code_Point: ZWJ, variation selectors, the Hangul filler) are
+ * separators too, so that two names that look the same cannot become two different identifiers.
  */
+import { ts } from "ts-morph";
 
 const RESERVED = new Set(
   (
@@ -13,30 +20,75 @@ const RESERVED = new Set(
   ).split(" "),
 );
 
-/** Class members that would break a class or its prototype when used as a method or property name. */
-const RESERVED_MEMBERS = new Set(["constructor", "__proto__", "prototype"]);
+/**
+ * Class members that would break a class or its prototype when used as a method or property name,
+ * or that the language and libraries call implicitly: a resource with a `then` method is a thenable
+ * (awaiting it, or returning it from an async function, would send a request and never settle);
+ * `toString`, `valueOf`, `toJSON` and friends run on string conversion, comparison and JSON.stringify.
+ */
+const RESERVED_MEMBERS = new Set([
+  "constructor",
+  "__proto__",
+  "prototype",
+  "then",
+  "toString",
+  "toLocaleString",
+  "valueOf",
+  "toJSON",
+  "hasOwnProperty",
+  "isPrototypeOf",
+  "propertyIsEnumerable",
+]);
 
 export type IdentifierCase = "camel" | "pascal";
 
+/** A code point that may start an identifier for both ECMAScript and TypeScript (not `$`, not `_`). */
+export function isIdentifierStartChar(char: string): boolean {
+  const cp = char.codePointAt(0)!;
+  return /^\p{ID_Start}$/u.test(char) && !/^\p{DI}$/u.test(char) && ts.isIdentifierStart(cp, ts.ScriptTarget.ESNext);
+}
+
+/** A code point that may continue an identifier for both ECMAScript and TypeScript (not `$`, not `_`). */
+export function isIdentifierPartChar(char: string): boolean {
+  const cp = char.codePointAt(0)!;
+  return char !== "_" && /^\p{ID_Continue}$/u.test(char) && !/^\p{DI}$/u.test(char) && ts.isIdentifierPart(cp, ts.ScriptTarget.ESNext);
+}
+
 /** Words of a name: split at non-identifier characters, underscores, and lower-to-upper case changes. */
 export function words(name: string): string[] {
-  return name
-    .normalize("NFC")
-    .split(/[^\p{ID_Continue}]+|_+/u)
-    .flatMap((part) => part.split(/(?<=[\p{Ll}\p{Nd}])(?=\p{Lu})/u))
-    .filter((w) => w.length > 0);
+  const parts: string[] = [];
+  let current = "";
+  for (const char of name.normalize("NFC")) {
+    if (isIdentifierPartChar(char)) {
+      current += char;
+    } else if (current !== "") {
+      parts.push(current);
+      current = "";
+    }
+  }
+  if (current !== "") parts.push(current);
+  return parts.flatMap((part) => part.split(/(?<=[\p{Ll}\p{Nd}])(?=\p{Lu})/u)).filter((w) => w.length > 0);
+}
+
+/**
+ * A case mapping of one character, or the character itself when the mapping is not an identifier
+ * part (case pairs are still being added: U+019B's capital arrived in Unicode 16, after TypeScript's tables).
+ */
+function mapCase(char: string, to: "upper" | "lower"): string {
+  const mapped = to === "upper" ? char.toUpperCase() : char.toLowerCase();
+  return [...mapped].every(isIdentifierPartChar) ? mapped : char;
 }
 
 function capitalize(word: string): string {
   const [first = "", ...rest] = word;
-  return first.toUpperCase() + rest.join("");
+  return mapCase(first, "upper") + rest.join("");
 }
 
 function decapitalize(word: string): string {
   // Keep acronyms readable: "URLs" -> "urls", "ID" -> "id", "Name" -> "name".
-  if (/^\p{Lu}+$/u.test(word) || /^\p{Lu}+s$/u.test(word)) return word.toLowerCase();
+  if (/^\p{Lu}+$/u.test(word) || /^\p{Lu}+s$/u.test(word)) return [...word].map((c) => mapCase(c, "lower")).join("");
   const [first = "", ...rest] = word;
-  return first.toLowerCase() + rest.join("");
+  return mapCase(first, "lower") + rest.join("");
 }
 
 /** The bare identifier, before reserved-word handling. */
@@ -44,7 +96,8 @@ export function identifierText(name: string, style: IdentifierCase): string {
   const parts = words(name);
   if (parts.length === 0) return "_";
   const joined = style === "pascal" ? parts.map(capitalize).join("") : decapitalize(parts[0]!) + parts.slice(1).map(capitalize).join("");
-  return /^[\p{ID_Start}$_]/u.test(joined) ? joined : `_${joined}`;
+  const [first = ""] = joined;
+  return isIdentifierStartChar(first) ? joined : `_${joined}`;
 }
 
 /** An identifier usable as a variable, function, class or type name. */
@@ -59,15 +112,28 @@ export function memberName(name: string): string {
   return RESERVED_MEMBERS.has(id) ? `${id}_` : id;
 }
 
-/** A file name: lower-case words joined with dashes, restricted to ASCII so every file system takes it. */
+/** Device names Windows refuses as a file name, whatever the extension (con.ts is CON). */
+const WINDOWS_DEVICES = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
+
+/**
+ * A file name: lower-case words joined with dashes, restricted to ASCII so every file system takes
+ * it; Windows device names get a "-group" suffix.
+ */
 export function fileName(name: string): string {
   const ascii = words(name)
     .map((w) => w.toLowerCase().replace(/[^a-z0-9]/g, ""))
     .filter((w) => w.length > 0)
     .join("-");
-  return ascii === "" ? "resource" : ascii;
+  if (ascii === "") return "resource";
+  return WINDOWS_DEVICES.test(ascii) ? `${ascii}-group` : ascii;
 }
 
+/** Whether text is an identifier this module could have produced: valid everywhere, not reserved. */
 export function isIdentifier(text: string): boolean {
-  return /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u.test(text) && !RESERVED.has(text);
+  const [first = "", ...rest] = text;
+  return (
+    (first === "_" || first === "$" || isIdentifierStartChar(first)) &&
+    rest.every((c) => c === "_" || c === "$" || isIdentifierPartChar(c)) &&
+    !RESERVED.has(text)
+  );
 }

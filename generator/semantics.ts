@@ -101,7 +101,7 @@ function checkAuth(doc: Dict, report: Report): void {
       const grants = list(m["grants"]);
       if (grants.includes("authorizationCode") && m["authorizationUrl"] === undefined) {
         report(
-          ["auth", "modes", name, "grants"],
+          ["auth", "modes", name, "grants", grants.indexOf("authorizationCode")],
           DiagnosticCode.InconsistentSection,
           `the authorizationCode grant needs an authorizationUrl`,
         );
@@ -144,7 +144,8 @@ function checkOperations(doc: Dict, report: Report): void {
         op["name"] !== undefined ? [...base, "name"] : base,
         DiagnosticCode.NameCollision,
         `operation "${id}" and operation "${firstMethod}" both become client.${methodKey}(); give one a different name`,
-        { at: "key" },
+        // The name written in the spec is what collides; without one, the operation id is.
+        { at: op["name"] !== undefined ? "value" : "key" },
       );
     } else {
       seenMethods.set(methodKey, id);
@@ -246,7 +247,8 @@ function checkPathParameters(base: PathSegment[], path: string, op: Dict, report
     }
   }
   for (const [name, param] of entries(op["params"])) {
-    if (dict(param)?.["in"] === "path" && !seen.has(name)) {
+    // A declared {apiVersion} gets its own message below, not a second one about the path.
+    if (dict(param)?.["in"] === "path" && !seen.has(name) && name !== API_VERSION_PLACEHOLDER) {
       report(
         [...base, "params", name],
         DiagnosticCode.PathParameterMismatch,
@@ -438,7 +440,9 @@ function checkRegex(path: PathSegment[], pattern: string, report: Report): void 
   try {
     new RegExp(pattern, "u");
   } catch (error) {
-    report(path, DiagnosticCode.InvalidRegex, `invalid regular expression: ${error instanceof Error ? error.message : String(error)}`);
+    // V8 says "Invalid regular expression: /<pattern>/u: <reason>"; the pattern is already under the caret.
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
+    report(path, DiagnosticCode.InvalidRegex, `invalid regular expression: ${reason}`);
   }
 }
 

@@ -15,7 +15,7 @@ import type { GroupModel, OperationModel, SpecModel } from "../ir.js";
 import { API_VERSION_PLACEHOLDER } from "../operation-names.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { bulletList, jsDoc } from "./docs.js";
-import { literal, stringUnion } from "./literal.js";
+import { entry, literal, stringUnion } from "./literal.js";
 import { header, printStatements } from "./source-file.js";
 
 const CREDENTIALS_TYPE: Record<string, string> = {
@@ -176,7 +176,7 @@ function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext): st
     declarations: [
       {
         name: "operations",
-        initializer: `{ ${group.operations.map((op) => `${propertyKey(op.method)}: ${literal(op.definition)}`).join(", ")} } satisfies Record<string, OperationDefinition>`,
+        initializer: `{ ${group.operations.map((op) => entry(op.method, literal(op.definition))).join(", ")} } satisfies Record<string, OperationDefinition>`,
       },
     ],
   });
@@ -251,7 +251,7 @@ function pathExpression(op: OperationModel): string {
 function recordOf(op: OperationModel, where: "query" | "header"): string | undefined {
   const params = op.params.filter((p) => p.in === where);
   if (params.length === 0) return undefined;
-  return `{ ${params.map((p) => `${stringLiteral(p.name)}: params.${p.property}`).join(", ")} }`;
+  return `{ ${params.map((p) => `${propertyKey(p.name)}: params.${p.property}`).join(", ")} }`;
 }
 
 function method(op: OperationModel): OptionalKind<MethodDeclarationStructure> {
@@ -273,7 +273,7 @@ function method(op: OperationModel): OptionalKind<MethodDeclarationStructure> {
     parameters,
     returnType: "Promise<unknown>",
     statements: [
-      `return this.#core.request(operations.${propertyKey(op.method) === op.method ? op.method : `[${stringLiteral(op.method)}]`}, { ${call.join(", ")} }, options);`,
+      `return this.#core.request(operations${propertyKey(op.method) === op.method ? `.${op.method}` : `[${stringLiteral(op.method)}]`}, { ${call.join(", ")} }, options);`,
     ],
   };
 }

@@ -18,7 +18,7 @@ export function literal(value: unknown): string {
       if (Array.isArray(value)) return `[${value.map(literal).join(", ")}]`;
       const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
       if (entries.length === 0) return "{}";
-      return `{ ${entries.map(([k, v]) => `${propertyKey(k)}: ${literal(v)}`).join(", ")} }`;
+      return `{ ${entries.map(([k, v]) => entry(k, literal(v))).join(", ")} }`;
     }
     default:
       throw new TypeError(`cannot write a ${typeof value} as a literal`);
@@ -28,4 +28,27 @@ export function literal(value: unknown): string {
 /** A union of string literal types, or `never` when there are none. */
 export function stringUnion(values: readonly string[]): string {
   return values.length === 0 ? "never" : values.map(stringLiteral).join(" | ");
+}
+
+/**
+ * Members of TypeScript's `Object` interface. In an object literal typed by a `Record<string, T>`,
+ * a property with one of these names is contextually typed by the Object member (a function), not
+ * by T, so `{ toString: { type: "bearer" } }` widens "bearer" to string and fails to compile.
+ */
+const OBJECT_MEMBERS = new Set([
+  "constructor",
+  "toString",
+  "toLocaleString",
+  "valueOf",
+  "hasOwnProperty",
+  "isPrototypeOf",
+  "propertyIsEnumerable",
+]);
+
+/**
+ * One `key: value` of an object literal whose keys come from the spec. A value under a key named
+ * like an Object member gets `as const`, so that its literal types survive without a contextual type.
+ */
+export function entry(key: string, value: string): string {
+  return `${propertyKey(key)}: ${value}${OBJECT_MEMBERS.has(key) ? " as const" : ""}`;
 }
