@@ -14,6 +14,7 @@ import {
   operationName,
   paramsTypeName,
   pathPlaceholders,
+  resourceClassName,
 } from "./operation-names.js";
 import type { PathSegment, SpecSource } from "./parse.js";
 
@@ -116,6 +117,7 @@ function checkOperations(doc: Dict, report: Report): void {
   const seenGroups = new Map<string, string>();
   const seenMethods = new Map<string, string>();
   const seenParamsTypes = new Map<string, string>();
+  const seenClasses = new Map<string, string>();
   const seenEndpoints = new Map<string, string>();
   const groupNames = new Set<string>();
 
@@ -135,6 +137,17 @@ function checkOperations(doc: Dict, report: Report): void {
       );
     } else {
       seenGroups.set(groupId, group);
+      const className = resourceClassName(group);
+      const firstClass = seenClasses.get(className);
+      if (firstClass !== undefined && firstClass !== group) {
+        report(
+          op["group"] !== undefined ? [...base, "group"] : [...base, "path"],
+          DiagnosticCode.NameCollision,
+          `group "${group}" and group "${firstClass}" both become the class ${className}; rename one`,
+        );
+      } else {
+        seenClasses.set(className, group);
+      }
     }
     const name = operationName(id, op, group);
     const methodKey = `${groupId}.${memberName(name)}`;
@@ -151,14 +164,17 @@ function checkOperations(doc: Dict, report: Report): void {
       seenMethods.set(methodKey, id);
       const paramsType = paramsTypeName(group, name);
       const firstType = seenParamsTypes.get(paramsType);
-      if (firstType !== undefined) {
+      // Only operations with parameters or a body get a params type.
+      if (takesParams(op) && firstType !== undefined) {
         report(
           base,
           DiagnosticCode.NameCollision,
           `operation "${id}" and operation "${firstType}" both need the type ${paramsType}; rename one`,
-          { at: "key" },
+          {
+            at: "key",
+          },
         );
-      } else {
+      } else if (takesParams(op)) {
         seenParamsTypes.set(paramsType, id);
       }
     }
@@ -192,26 +208,37 @@ function checkOperations(doc: Dict, report: Report): void {
       }
     });
 
-    const params = entries(op["params"]);
+    // Declared parameters, then path placeholders nobody declared (they become implicit parameters).
+    const declared = dict(op["params"]) ?? {};
+    const implicit =
+      path === undefined ? [] : pathPlaceholders(path).filter((p) => p !== API_VERSION_PLACEHOLDER && !Object.hasOwn(declared, p));
     const seenProps = new Map<string, string>();
-    for (const [param] of params) {
+    for (const [param, where] of [
+      ...Object.keys(declared).map((p) => [p, "params"] as const),
+      ...implicit.map((p) => [p, "path"] as const),
+    ]) {
       const prop = memberName(param);
       const first = seenProps.get(prop);
-      if (first !== undefined)
+      const label = where === "path" ? `path parameter {${param}}` : `parameter "${param}"`;
+      if (first !== undefined) {
         report(
-          [...base, "params", param],
+          where === "path" ? [...base, "path"] : [...base, "params", param],
           DiagnosticCode.NameCollision,
-          `parameters "${param}" and "${first}" both become the property ${prop}`,
-          { at: "key" },
+          `${label} and ${first} both become the property ${prop}`,
+          { at: where === "path" ? "value" : "key" },
         );
-      else seenProps.set(prop, param);
+      } else {
+        seenProps.set(prop, label);
+      }
     }
     if (op["body"] !== undefined && seenProps.has("body")) {
+      const label = seenProps.get("body")!;
+      const param = Object.keys(declared).find((p) => memberName(p) === "body");
       report(
-        [...base, "params", seenProps.get("body")!],
+        param !== undefined ? [...base, "params", param] : [...base, "path"],
         DiagnosticCode.NameCollision,
-        `a parameter named "body" collides with the request body`,
-        { at: "key" },
+        `${label} becomes the property body, which the request body already uses`,
+        { at: param !== undefined ? "key" : "value" },
       );
     }
   }
@@ -228,6 +255,16 @@ function checkOperations(doc: Dict, report: Report): void {
       }
     });
   }
+}
+
+/** Whether the emitter generates a params type for the operation (it has parameters or a body). */
+function takesParams(op: Dict): boolean {
+  const path = str(op["path"]) ?? "";
+  return (
+    Object.keys(dict(op["params"]) ?? {}).length > 0 ||
+    op["body"] !== undefined ||
+    pathPlaceholders(path).some((p) => p !== API_VERSION_PLACEHOLDER)
+  );
 }
 
 function checkPathParameters(base: PathSegment[], path: string, op: Dict, report: Report): void {

@@ -54,13 +54,13 @@ export class ClientCore {
     this.definition = definition;
     this.#options = options;
     const environment = options.environment ?? definition.defaultEnvironment;
-    const env = definition.environments[environment];
+    const env = Object.hasOwn(definition.environments, environment) ? definition.environments[environment] : undefined;
     if (!env)
       throw new ConfigurationError(
         `unknown environment "${environment}" for ${definition.title} (known: ${Object.keys(definition.environments).join(", ")})`,
       );
     const modeName = options.auth.mode ?? definition.auth.defaultMode;
-    this.#authMode = modeName === undefined ? undefined : definition.auth.modes[modeName];
+    this.#authMode = modeName !== undefined && Object.hasOwn(definition.auth.modes, modeName) ? definition.auth.modes[modeName] : undefined;
     if (modeName !== undefined && !this.#authMode) {
       throw new ConfigurationError(
         `unknown auth mode "${modeName}" for ${definition.title} (known: ${Object.keys(definition.auth.modes).join(", ")})`,
@@ -70,7 +70,7 @@ export class ClientCore {
     this.#apiVersion = options.apiVersion ?? versions?.pinned;
     if (options.apiVersion !== undefined) {
       if (!versions) throw new ConfigurationError(`${definition.title} has no API versions to override`);
-      if (Object.keys(versions.supported).length > 0 && !(options.apiVersion in versions.supported)) {
+      if (Object.keys(versions.supported).length > 0 && !Object.hasOwn(versions.supported, options.apiVersion)) {
         throw new ConfigurationError(
           `API version "${options.apiVersion}" is not supported by this ${definition.title} client (supported: ${Object.keys(versions.supported).join(", ")})`,
         );
@@ -149,7 +149,7 @@ export class ClientCore {
     };
     const code = field(errors.fields.code);
     const type = field(errors.fields.type);
-    const known = code === undefined ? undefined : errors.codes[code];
+    const known = code !== undefined && Object.hasOwn(errors.codes, code) ? errors.codes[code] : undefined;
     const rule = errors.rules.find(
       (r) =>
         (r.status === undefined || statusMatches(answer.status, r.status)) &&

@@ -74,7 +74,14 @@ describe("generated Stripe client over loopback HTTP", () => {
     const e = error as ProviderError;
     expect(e).toBeInstanceOf(ProviderError);
     expect(e.code).toBe("provider_error");
-    expect({ status: e.status, kind: e.kind, providerCode: e.providerCode, requestId: e.requestId, retryable: e.retryable, param: e.param }).toEqual({
+    expect({
+      status: e.status,
+      kind: e.kind,
+      providerCode: e.providerCode,
+      requestId: e.requestId,
+      retryable: e.retryable,
+      param: e.param,
+    }).toEqual({
       status: 402,
       kind: "card_declined",
       providerCode: "card_declined",
@@ -113,8 +120,13 @@ describe("generated Stripe client over loopback HTTP", () => {
   });
 
   it("rejects an unknown environment, auth mode or unsupported API version at creation", () => {
-    const create = (options: object) => () => createStripeClient({ auth: { token: secret }, ...options } as Parameters<typeof createStripeClient>[0]);
+    const create = (options: object) => () =>
+      createStripeClient({ auth: { token: secret }, ...options } as Parameters<typeof createStripeClient>[0]);
     expect(create({ environment: "sandbox" })).toThrow(ConfigurationError);
+    // Names of Object.prototype members are not environments, modes or versions either.
+    expect(create({ environment: "toString" })).toThrow(/unknown environment "toString"/);
+    expect(create({ auth: { mode: "constructor", token: secret } })).toThrow(/unknown auth mode "constructor"/);
+    expect(create({ apiVersion: "hasOwnProperty" })).toThrow(/API version "hasOwnProperty" is not supported/);
     expect(create({ auth: { mode: "oauth", token: secret } })).toThrow(/unknown auth mode "oauth"/);
     expect(create({ apiVersion: "1999-01-01" })).toThrow(/API version "1999-01-01" is not supported/);
     try {

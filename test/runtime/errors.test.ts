@@ -21,14 +21,28 @@ describe("runtime errors", () => {
   it("guards recognise errors from another copy of the runtime, where instanceof cannot", async () => {
     // dist/ is the built copy (npm test builds before running vitest): a second, separate module instance.
     const built = (await import(new URL("../../dist/runtime/index.js", import.meta.url).href)) as typeof source;
-    const foreign = new built.ProviderError({ provider: "stripe", status: 404, kind: "not_found", message: "No such customer", retryable: false, raw: {} });
+    const foreign = new built.ProviderError({
+      provider: "stripe",
+      status: 404,
+      kind: "not_found",
+      message: "No such customer",
+      retryable: false,
+      raw: {},
+    });
     expect(foreign instanceof source.ProviderError).toBe(false);
     expect(source.isProviderError(foreign)).toBe(true);
     expect(source.isSwitchboardError(foreign)).toBe(true);
   });
 
   it("never serialise the raw body of a provider error", () => {
-    const error = new source.ProviderError({ provider: "x", status: 400, kind: "validation", message: "bad", retryable: false, raw: { secret: "s3cr3t" } });
+    const error = new source.ProviderError({
+      provider: "x",
+      status: 400,
+      kind: "validation",
+      message: "bad",
+      retryable: false,
+      raw: { secret: "s3cr3t" },
+    });
     expect(JSON.stringify(error)).not.toContain("s3cr3t");
     expect(error.raw).toEqual({ secret: "s3cr3t" });
   });
