@@ -20,6 +20,8 @@ export interface SpecModel {
   /** The behaviour handed to the runtime, defaults applied. */
   readonly definition: ProviderDefinition;
   readonly environments: readonly { readonly name: string; readonly description?: string }[];
+  /** URL variables the caller supplies, sorted by name. */
+  readonly variables: readonly { readonly name: string; readonly description?: string; readonly required: boolean }[];
   readonly authModes: readonly { readonly name: string; readonly type: string; readonly description?: string }[];
   readonly groups: readonly GroupModel[];
   readonly errorCodes: readonly ErrorCodeModel[];

@@ -91,6 +91,12 @@ export function buildModel(file: string, sha256: string, doc: SpecDocument): Spe
     ...(doc.provider.userAgent !== undefined && { userAgent: doc.provider.userAgent }),
     environments: Object.fromEntries(sortedKeys(doc.environments).map((name) => [name, { baseUrl: doc.environments[name]!.baseUrl }])),
     defaultEnvironment: defaultEnvironment(doc),
+    variables: Object.fromEntries(
+      sortedKeys(doc.variables).map((name) => {
+        const v = doc.variables![name]!;
+        return [name, { ...(v.pattern !== undefined && { pattern: v.pattern }), ...(v.default !== undefined && { default: v.default }) }];
+      }),
+    ),
     auth: {
       ...(doc.auth && { defaultMode: doc.auth.default ?? Object.keys(doc.auth.modes)[0]! }),
       modes: Object.fromEntries(sortedKeys(doc.auth?.modes).map((name) => [name, authMode(doc.auth!.modes[name]!)])),
@@ -123,6 +129,9 @@ export function buildModel(file: string, sha256: string, doc: SpecDocument): Spe
     names: { pascal: bindingName(doc.provider.name, "pascal"), camel: bindingName(doc.provider.name, "camel") },
     definition,
     environments: sortedKeys(doc.environments).map((name) => withDescription({ name }, doc.environments[name]!.description)),
+    variables: sortedKeys(doc.variables).map((name) =>
+      withDescription({ name, required: doc.variables![name]!.default === undefined }, doc.variables![name]!.description),
+    ),
     authModes: sortedKeys(doc.auth?.modes).map((name) =>
       withDescription({ name, type: doc.auth!.modes[name]!.type }, doc.auth!.modes[name]!.description),
     ),

@@ -19,6 +19,7 @@ export interface SpecDocument {
     sources?: string[];
   };
   environments: Record<string, { baseUrl: string; default?: boolean; description?: string }>;
+  variables?: Record<string, { description?: string; pattern?: string; default?: string }>;
   auth?: { default?: string; modes: Record<string, SpecAuthMode>; sources?: string[] };
   rateLimits?: {
     headers?: {

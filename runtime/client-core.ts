@@ -9,6 +9,7 @@ import { ConfigurationError, NetworkError, ProviderError } from "./errors.js";
 import { encodeForm } from "./form.js";
 import { readPath } from "./json-path.js";
 import { responseMatches, statusMatches } from "./match.js";
+import { fillPlaceholders, resolveVariables } from "./variables.js";
 
 export interface ClientOptions<Environment extends string = string, Auth extends AuthOptions = AuthOptions> {
   /** Which auth mode and the credentials for it. */
@@ -17,6 +18,8 @@ export interface ClientOptions<Environment extends string = string, Auth extends
   readonly environment?: Environment;
   /** Overrides the environment's base URL (a proxy, a local mock). */
   readonly baseUrl?: string;
+  /** Values for the spec's URL variables ({shop} in a base URL). */
+  readonly variables?: Readonly<Record<string, string>>;
   /** Overrides the pinned API version; must be one the spec lists as supported. */
   readonly apiVersion?: string;
   /** @default globalThis.fetch */
@@ -76,7 +79,10 @@ export class ClientCore {
         );
       }
     }
-    this.#baseUrl = this.#fillVersion(options.baseUrl ?? env.baseUrl).replace(/\/+$/, "");
+    const variables = resolveVariables(definition.variables, options.variables);
+    this.#baseUrl = this.#fillVersion(fillPlaceholders(options.baseUrl ?? env.baseUrl, variables)).replace(/\/+$/, "");
+    const unfilled = /\{([^{}]+)\}/.exec(this.#baseUrl);
+    if (unfilled) throw new ConfigurationError(`the base URL still has the placeholder {${unfilled[1]}}`);
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== "function") throw new ConfigurationError("no fetch implementation: pass options.fetch");
     this.#fetch = fetchImpl;

@@ -229,12 +229,19 @@ export interface WebhooksDefinition {
   readonly response: { readonly status: number; readonly timeBudgetMs?: number };
 }
 
+/** A value the caller supplies, filled into {name} placeholders of URLs. */
+export interface VariableDefinition {
+  readonly pattern?: string;
+  readonly default?: string;
+}
+
 export interface ProviderDefinition {
   readonly name: string;
   readonly title: string;
   readonly userAgent?: string;
   readonly environments: Readonly<Record<string, EnvironmentDefinition>>;
   readonly defaultEnvironment: string;
+  readonly variables: Readonly<Record<string, VariableDefinition>>;
   readonly auth: {
     readonly defaultMode?: string;
     readonly modes: Readonly<Record<string, AuthModeDefinition>>;

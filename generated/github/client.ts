@@ -38,8 +38,10 @@ export type GithubAuth =
 
 export interface GithubClientOptions extends Omit<
   ClientOptions<GithubEnvironment, GithubAuth>,
-  "apiVersion"
+  "apiVersion" | "variables"
 > {
+  /** GitHub's URLs have no variables. */
+  readonly variables?: never;
   /** API version sent instead of the pinned 2022-11-28. */
   readonly apiVersion?: GithubApiVersion;
 }
@@ -50,6 +52,7 @@ export const definition: ProviderDefinition = {
   title: "GitHub",
   environments: { dotcom: { baseUrl: "https://api.github.com" } },
   defaultEnvironment: "dotcom",
+  variables: {},
   auth: {
     defaultMode: "token",
     modes: {

@@ -29,8 +29,10 @@ export type SendgridAuth = { readonly mode?: "apiKey" } & BearerCredentials;
 
 export interface SendgridClientOptions extends Omit<
   ClientOptions<SendgridEnvironment, SendgridAuth>,
-  "apiVersion"
+  "apiVersion" | "variables"
 > {
+  /** SendGrid's URLs have no variables. */
+  readonly variables?: never;
   /** SendGrid has no API versions. */
   readonly apiVersion?: never;
 }
@@ -44,6 +46,7 @@ export const definition: ProviderDefinition = {
     global: { baseUrl: "https://api.sendgrid.com" },
   },
   defaultEnvironment: "global",
+  variables: {},
   auth: {
     defaultMode: "apiKey",
     modes: { apiKey: { type: "bearer", header: "authorization", prefix: "Bearer " } },

@@ -35,8 +35,10 @@ export type SlackAuth =
 
 export interface SlackClientOptions extends Omit<
   ClientOptions<SlackEnvironment, SlackAuth>,
-  "apiVersion"
+  "apiVersion" | "variables"
 > {
+  /** Slack's URLs have no variables. */
+  readonly variables?: never;
   /** Slack has no API versions. */
   readonly apiVersion?: never;
 }
@@ -47,6 +49,7 @@ export const definition: ProviderDefinition = {
   title: "Slack",
   environments: { live: { baseUrl: "https://slack.com" } },
   defaultEnvironment: "live",
+  variables: {},
   auth: {
     defaultMode: "botToken",
     modes: {

@@ -32,8 +32,10 @@ export type StripeAuth =
 
 export interface StripeClientOptions extends Omit<
   ClientOptions<StripeEnvironment, StripeAuth>,
-  "apiVersion"
+  "apiVersion" | "variables"
 > {
+  /** Stripe's URLs have no variables. */
+  readonly variables?: never;
   /** API version sent instead of the pinned 2026-10-28.endive. */
   readonly apiVersion?: StripeApiVersion;
 }
@@ -44,6 +46,7 @@ export const definition: ProviderDefinition = {
   title: "Stripe",
   environments: { live: { baseUrl: "https://api.stripe.com" } },
   defaultEnvironment: "live",
+  variables: {},
   auth: {
     defaultMode: "secretKey",
     modes: {

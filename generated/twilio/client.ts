@@ -31,8 +31,10 @@ export type TwilioAuth =
 
 export interface TwilioClientOptions extends Omit<
   ClientOptions<TwilioEnvironment, TwilioAuth>,
-  "apiVersion"
+  "apiVersion" | "variables"
 > {
+  /** Twilio's URLs have no variables. */
+  readonly variables?: never;
   /** Twilio has no API versions. */
   readonly apiVersion?: never;
 }
@@ -43,6 +45,7 @@ export const definition: ProviderDefinition = {
   title: "Twilio",
   environments: { live: { baseUrl: "https://api.twilio.com" } },
   defaultEnvironment: "live",
+  variables: {},
   auth: {
     defaultMode: "authToken",
     modes: {

@@ -10,7 +10,7 @@ import {
   type OptionalKind,
   type StatementStructures,
 } from "ts-morph";
-import { propertyKey, stringLiteral, templatePart } from "../escape.js";
+import { docText, propertyKey, stringLiteral, templatePart } from "../escape.js";
 import type { GroupModel, OperationModel, SpecModel } from "../ir.js";
 import { API_VERSION_PLACEHOLDER } from "../operation-names.js";
 import type { EmitContext, EmittedFile } from "./context.js";
@@ -90,12 +90,37 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     ]),
   });
 
+  if (model.variables.length > 0) {
+    // A type alias, not an interface: object literal types are assignable to the runtime's Record.
+    const members = model.variables.map((v) => {
+      const doc = v.description ? `/** ${docText(v.description)} */\n` : "";
+      return `${doc}readonly ${propertyKey(v.name)}${v.required ? "" : "?"}: string;`;
+    });
+    statements.push({
+      kind: StructureKind.TypeAlias,
+      isExported: true,
+      name: `${pascal}Variables`,
+      docs: jsDoc([`Values filled into the {placeholders} of ${model.provider.title}'s URLs.`]),
+      type: `{\n${members.join("\n")}\n}`,
+    });
+  }
+  const variablesRequired = model.variables.some((v) => v.required);
+
   statements.push({
     kind: StructureKind.Interface,
     isExported: true,
     name: `${pascal}ClientOptions`,
-    extends: [`Omit<ClientOptions<${pascal}Environment, ${pascal}Auth>, "apiVersion">`],
+    extends: [`Omit<ClientOptions<${pascal}Environment, ${pascal}Auth>, "apiVersion" | "variables">`],
     properties: [
+      {
+        name: "variables",
+        hasQuestionToken: !variablesRequired,
+        isReadonly: true,
+        type: model.variables.length > 0 ? `${pascal}Variables` : "never",
+        docs: jsDoc([
+          model.variables.length > 0 ? "Values of the spec's URL variables." : `${model.provider.title}'s URLs have no variables.`,
+        ]),
+      },
       {
         name: "apiVersion",
         hasQuestionToken: true,
