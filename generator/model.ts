@@ -481,9 +481,9 @@ function operation(id: string, op: SpecOperation, group: string): OperationModel
   const paramNames = [...new Set([...placeholders, ...Object.keys(declared)])];
   // Path parameters in path order, then the others by name.
   const orderedNames = [...new Set(placeholders), ...paramNames.filter((p) => !placeholders.includes(p)).sort(compareCodePoints)];
-  // Two parameters can become the same property when one of them is an undeclared path placeholder
-  // (semantics only compares declared ones), or a placeholder can become `body`: the later one in
-  // this order is numbered (customer_2), so the output still compiles and stays deterministic.
+  // Semantics diagnoses two parameters (declared or implicit) that become one property, or one that
+  // becomes `body` (SB3004). This numbering (customer_2) is a safety net for callers of buildModel
+  // that skip the checks: the output still compiles and stays deterministic.
   const usedProperties = new Set<string>(op.body ? ["body"] : []);
   const ordered = orderedNames.map((paramName) => {
     // Own keys only: an undeclared placeholder named {constructor} must not find Object.prototype's.
@@ -534,7 +534,8 @@ function buildGroups(doc: SpecDocument): GroupModel[] {
   // File names are ASCII-only, so two groups (say, two non-Latin names) can share one: number them.
   const usedFiles = new Set<string>();
   // Groups that differ as properties can still share a class name ("aB" is client.aB, "AB" is
-  // client.ab, both would be ABResource): the later one is numbered (AB_2Resource).
+  // client.ab, both ABResource). Semantics diagnoses it (SB3004); numbering (AB_2Resource) is the
+  // safety net for callers of buildModel that skip the checks.
   const usedClasses = new Set<string>();
   return [...byGroup.keys()].sort(compareCodePoints).map((group) => {
     const base = fileName(group);
