@@ -51,6 +51,22 @@ export interface Diagnostic {
   readonly pointer: string;
 }
 
+/** Where a diagnostic about the file as a whole points. */
+export const FILE_START: DiagnosticPosition = { line: 1, column: 1, length: 1 };
+
+export type DiagnosticPosition = Pick<Diagnostic, "line" | "column" | "length">;
+
+/** A diagnostic at a raw position of the file, outside any JSON path (YAML problems, unreadable files). */
+export function fileDiagnostic(
+  file: string,
+  position: DiagnosticPosition,
+  code: DiagnosticCode,
+  message: string,
+  severity: Severity = "error",
+): Diagnostic {
+  return { file, line: position.line, column: position.column, length: position.length, severity, code, message, pointer: "" };
+}
+
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   if (a.line !== b.line) return a.line - b.line;

@@ -4,7 +4,7 @@
  * mapping) become diagnostics, never exceptions.
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from "yaml";
-import { DiagnosticCode, toPointer, type Diagnostic, type Severity } from "./diagnostics.js";
+import { DiagnosticCode, FILE_START, fileDiagnostic, toPointer, type Diagnostic, type Severity } from "./diagnostics.js";
 
 export type PathSegment = string | number;
 
@@ -57,15 +57,14 @@ export function parseSpec(file: string, original: string): ParseResult {
       const pos = at(error.pos[0], error.pos[1]);
       if (error.code === "DUPLICATE_KEY") {
         const key = keyAt(text, error.pos[0]);
-        diagnostics.push({
-          file,
-          ...pos,
-          length: Math.max(1, key.length),
-          severity: "error",
-          code: DiagnosticCode.DuplicateKey,
-          message: `duplicate key: ${describeKey(key)} is already defined in this mapping`,
-          pointer: "",
-        });
+        diagnostics.push(
+          fileDiagnostic(
+            file,
+            { ...pos, length: Math.max(1, key.length) },
+            DiagnosticCode.DuplicateKey,
+            `duplicate key: ${describeKey(key)} is already defined in this mapping`,
+          ),
+        );
         continue;
       }
       // One mistake (a tab, an unclosed bracket) often makes yaml report several errors on the same
@@ -82,57 +81,48 @@ export function parseSpec(file: string, original: string): ParseResult {
     }
     for (const warning of d.warnings) {
       const pos = at(warning.pos[0], warning.pos[1]);
-      diagnostics.push({
-        file,
-        ...pos,
-        severity: "warning",
-        code: DiagnosticCode.YamlWarning,
-        message: yamlMessage(warning.message),
-        pointer: "",
-      });
+      diagnostics.push(fileDiagnostic(file, pos, DiagnosticCode.YamlWarning, yamlMessage(warning.message), "warning"));
     }
   }
   if (docs.length > 1) {
     const second = docs[1]!;
     const start = second.range[0];
-    diagnostics.push({
-      file,
-      ...at(start, start + 3),
-      severity: "error",
-      code: DiagnosticCode.MultipleDocuments,
-      message: "a spec holds exactly one YAML document; found another one here",
-      pointer: "",
-    });
+    diagnostics.push(
+      fileDiagnostic(
+        file,
+        at(start, start + 3),
+        DiagnosticCode.MultipleDocuments,
+        "a spec holds exactly one YAML document; found another one here",
+      ),
+    );
   }
   if (doc) diagnostics.push(...checkCollectionKeys(doc, at, file), ...checkAliases(doc, at, file));
   // Only duplicate keys leave a document that can still be read reliably (the first value wins).
   const blocking = diagnostics.some((d) => d.severity === "error" && d.code !== DiagnosticCode.DuplicateKey);
   const empty = doc === undefined || doc.contents === null || (isNodeWithRange(doc.contents) && isEmptyScalar(doc.contents));
   if (empty && !blocking) {
-    diagnostics.push({
-      file,
-      line: 1,
-      column: 1,
-      length: 1,
-      severity: "error",
-      code: DiagnosticCode.NotAMapping,
-      message: "the spec is empty: expected a mapping with switchboard, provider and environments",
-      pointer: "",
-    });
+    diagnostics.push(
+      fileDiagnostic(
+        file,
+        FILE_START,
+        DiagnosticCode.NotAMapping,
+        "the spec is empty: expected a mapping with switchboard, provider and environments",
+      ),
+    );
   }
   if (doc === undefined || empty || blocking) return { source, value: undefined, diagnostics };
   if (!isMap(doc.contents)) {
     const node = doc.contents;
     const what = isSeq(node) ? "a sequence" : isScalar(node) ? (node.value === null ? "null" : `a ${typeof node.value}`) : "a non-mapping";
-    const pos = node && node.range ? at(node.range[0], node.range[1]) : { line: 1, column: 1, length: 1 };
-    diagnostics.push({
-      file,
-      ...pos,
-      severity: "error",
-      code: DiagnosticCode.NotAMapping,
-      message: `the spec must be a mapping (switchboard: 1, provider: ..., environments: ...); found ${what}`,
-      pointer: "",
-    });
+    const pos = node && node.range ? at(node.range[0], node.range[1]) : FILE_START;
+    diagnostics.push(
+      fileDiagnostic(
+        file,
+        pos,
+        DiagnosticCode.NotAMapping,
+        `the spec must be a mapping (switchboard: 1, provider: ..., environments: ...); found ${what}`,
+      ),
+    );
     return { source, value: undefined, diagnostics };
   }
   dropDuplicatePairs(doc.contents);
@@ -142,16 +132,8 @@ export function parseSpec(file: string, original: string): ParseResult {
     // later, at line 1, on documents that are in fact harmless.
     value = doc.toJS({ maxAliasCount: -1 });
   } catch (error) {
-    diagnostics.push({
-      file,
-      line: 1,
-      column: 1,
-      length: 1,
-      severity: "error",
-      code: DiagnosticCode.YamlSyntax,
-      message: `cannot read the document: ${error instanceof Error ? yamlMessage(error.message) : "unknown error"}`,
-      pointer: "",
-    });
+    const reason = error instanceof Error ? yamlMessage(error.message) : "unknown error";
+    diagnostics.push(fileDiagnostic(file, FILE_START, DiagnosticCode.YamlSyntax, `cannot read the document: ${reason}`));
     return { source, value: undefined, diagnostics };
   }
   return { source, value: value as Record<string, unknown>, diagnostics };
@@ -159,16 +141,7 @@ export function parseSpec(file: string, original: string): ParseResult {
 
 /** A spec file that could not be read at all (missing, a directory, no permission). */
 export function readFailure(file: string, reason: string): Diagnostic {
-  return {
-    file,
-    line: 1,
-    column: 1,
-    length: 1,
-    severity: "error",
-    code: DiagnosticCode.ReadFailed,
-    message: `cannot read the spec: ${reason}`,
-    pointer: "",
-  };
+  return fileDiagnostic(file, FILE_START, DiagnosticCode.ReadFailed, `cannot read the spec: ${reason}`);
 }
 
 function yamlMessage(message: string): string {
@@ -278,7 +251,7 @@ function checkAliases(doc: Document.Parsed, at: (offset: number, end: number) =>
   const diagnostics: Diagnostic[] = [];
   const report = (node: Node, message: string): void => {
     const range = node.range ?? [0, 0];
-    diagnostics.push({ file, ...at(range[0], range[1]), severity: "error", code: DiagnosticCode.YamlSyntax, message, pointer: "" });
+    diagnostics.push(fileDiagnostic(file, at(range[0], range[1]), DiagnosticCode.YamlSyntax, message));
   };
   // Anchors are looked up in document order: an alias refers to the last node with its anchor before it.
   const anchors = new Map<string, Node>();
@@ -363,14 +336,8 @@ function checkCollectionKeys(doc: Document.Parsed, at: (offset: number, end: num
     if (isMap(node)) {
       for (const pair of node.items as Pair[]) {
         if ((isMap(pair.key) || isSeq(pair.key)) && pair.key.range) {
-          diagnostics.push({
-            file,
-            ...at(pair.key.range[0], pair.key.range[1]),
-            severity: "error",
-            code: DiagnosticCode.YamlSyntax,
-            message: `a key must be a string, not a ${isMap(pair.key) ? "mapping" : "sequence"}`,
-            pointer: "",
-          });
+          const message = `a key must be a string, not a ${isMap(pair.key) ? "mapping" : "sequence"}`;
+          diagnostics.push(fileDiagnostic(file, at(pair.key.range[0], pair.key.range[1]), DiagnosticCode.YamlSyntax, message));
         }
         walk(pair.value);
       }
@@ -435,7 +402,7 @@ function createSource(file: string, text: string, lineCounter: LineCounter, doc:
     return rangePosition(best);
   };
   const rangePosition = (node: Node | null): SourcePosition => {
-    if (!node || !node.range) return { line: 1, column: 1, length: 1 };
+    if (!node || !node.range) return FILE_START;
     return positionOf(lineCounter, text, node.range[0], node.range[1]);
   };
   return {

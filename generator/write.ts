@@ -39,13 +39,17 @@ async function listFiles(dir: string): Promise<string[]> {
   return out;
 }
 
+/** Every file the providers generate: absolute path -> content. */
+function wantedFiles(providers: readonly ProviderOutput[]): Map<string, string> {
+  return new Map(providers.flatMap((p) => [...p.files]));
+}
+
 /**
  * Differences between the wanted output and the disk. `ownedFolders` are the output folders this run
  * is responsible for: generated files in them that no provider produces are orphans.
  */
 export async function diffOutput(providers: readonly ProviderOutput[], ownedFolders: readonly string[]): Promise<OutputChange[]> {
-  const wanted = new Map<string, string>();
-  for (const p of providers) for (const [file, text] of p.files) wanted.set(file, text);
+  const wanted = wantedFiles(providers);
   const changes: OutputChange[] = [];
   for (const [file, text] of wanted) {
     const current = await readIfExists(file);
@@ -64,8 +68,7 @@ export async function diffOutput(providers: readonly ProviderOutput[], ownedFold
 
 /** Applies the changes: writes missing and stale files, deletes orphans and the folders they leave empty. */
 export async function applyChanges(providers: readonly ProviderOutput[], changes: readonly OutputChange[]): Promise<void> {
-  const wanted = new Map<string, string>();
-  for (const p of providers) for (const [file, text] of p.files) wanted.set(file, text);
+  const wanted = wantedFiles(providers);
   for (const { file, change } of changes) {
     if (change === "orphan") {
       await rm(file, { force: true });

@@ -51,6 +51,8 @@ export class ClientCore {
   readonly #baseUrl: string;
   readonly #authMode: AuthModeDefinition | undefined;
   readonly #apiVersion: string | undefined;
+  /** Placeholders left in operation paths after encodePath: only {apiVersion}. */
+  readonly #pathValues: Readonly<Record<string, string>>;
   readonly #fetch: typeof fetch;
 
   constructor(definition: ProviderDefinition, options: ClientOptions) {
@@ -79,8 +81,10 @@ export class ClientCore {
         );
       }
     }
+    // {apiVersion} is one more placeholder, filled by the same mechanism as the spec's variables.
     const variables = resolveVariables(definition.variables, options.variables);
-    this.#baseUrl = this.#fillVersion(fillPlaceholders(options.baseUrl ?? env.baseUrl, variables)).replace(/\/+$/, "");
+    this.#pathValues = this.#apiVersion === undefined ? {} : { apiVersion: this.#apiVersion };
+    this.#baseUrl = fillPlaceholders(options.baseUrl ?? env.baseUrl, { ...variables, ...this.#pathValues }).replace(/\/+$/, "");
     const unfilled = /\{([^{}]+)\}/.exec(this.#baseUrl);
     if (unfilled) throw new ConfigurationError(`the base URL still has the placeholder {${unfilled[1]}}`);
     const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -88,13 +92,9 @@ export class ClientCore {
     this.#fetch = fetchImpl;
   }
 
-  #fillVersion(text: string): string {
-    return this.#apiVersion === undefined ? text : text.replaceAll("{apiVersion}", encodeURIComponent(this.#apiVersion));
-  }
-
   /** Sends one operation call and resolves to the parsed body (undefined when there is none). */
   async request(operation: OperationDefinition, call: OperationCall, options: RequestOptions = {}): Promise<unknown> {
-    const url = new URL(this.#baseUrl + this.#fillVersion(call.path));
+    const url = new URL(this.#baseUrl + fillPlaceholders(call.path, this.#pathValues));
     const headers = new Headers();
     headers.set("accept", "application/json");
     headers.set("user-agent", [this.definition.userAgent, RUNTIME_USER_AGENT].filter(Boolean).join(" "));
