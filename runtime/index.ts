@@ -24,3 +24,5 @@ export {
 export { encodeForm } from "./form.js";
 export { encodePath } from "./path.js";
 export type { WebhookEvent } from "./webhook-event.js";
+export type { WebhookDelivery, WebhookVerifyOptions } from "./webhooks/delivery.js";
+export { isWebhookVerificationError, WebhookVerificationError, type WebhookVerificationErrorCode } from "./webhooks/errors.js";
