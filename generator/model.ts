@@ -4,6 +4,7 @@
  * names become identifiers, and everything is sorted.
  */
 import type {
+  ArrayStyle,
   AuthModeDefinition,
   BodyMatcher,
   CircuitBreakerDefinition,
@@ -63,6 +64,7 @@ const IDEMPOTENT_METHODS: readonly HttpMethod[] = ["GET", "HEAD", "PUT", "DELETE
 
 export const DEFAULTS = {
   maxQueueWait: "30s",
+  encoding: { query: "repeat", form: "indices" },
   retry: {
     maxAttempts: 3,
     base: "500ms",
@@ -100,6 +102,11 @@ export function buildModel(file: string, sha256: string, doc: SpecDocument): Spe
     auth: {
       ...(doc.auth && { defaultMode: doc.auth.default ?? Object.keys(doc.auth.modes)[0]! }),
       modes: Object.fromEntries(sortedKeys(doc.auth?.modes).map((name) => [name, authMode(doc.auth!.modes[name]!)])),
+    },
+    encoding: {
+      query: doc.encoding?.query ?? DEFAULTS.encoding.query,
+      form: doc.encoding?.form ?? DEFAULTS.encoding.form,
+      literalBrackets: doc.encoding?.literalBrackets ?? false,
     },
     rateLimits: rateLimits(doc),
     retry: retry(doc),
@@ -276,8 +283,9 @@ function rateLimits(doc: SpecDocument): RateLimitsDefinition {
           {
             rate: b.rate,
             perMs: parseDuration(b.per),
-            burst: b.burst ?? Math.max(1, Math.ceil(b.rate)),
+            ...(b.burst !== undefined && { burst: b.burst }),
             ...(b.concurrency !== undefined && { concurrency: b.concurrency }),
+            ...(b.resource !== undefined && { resource: b.resource }),
             maxQueueWaitMs: parseDuration(b.maxQueueWait ?? DEFAULTS.maxQueueWait),
             ...(appliesTo && { appliesTo }),
           },
@@ -473,6 +481,12 @@ function unique(base: string, used: Set<string>): string {
   return name;
 }
 
+/** Query parameters that declare their own array style, by wire name; undefined when none does. */
+function queryStyles(params: NonNullable<SpecOperation["params"]>): Record<string, ArrayStyle> | undefined {
+  const styled = sortedKeys(params).filter((name) => params[name]!.in === "query" && params[name]!.style !== undefined);
+  return styled.length === 0 ? undefined : Object.fromEntries(styled.map((name) => [name, params[name]!.style!]));
+}
+
 function operation(id: string, op: SpecOperation, group: string): OperationModel {
   const name = operationName(id, op, group);
   const declared = op.params ?? {};
@@ -497,12 +511,14 @@ function operation(id: string, op: SpecOperation, group: string): OperationModel
       ...(p?.description !== undefined && { description: p.description }),
     };
   });
+  const styles = queryStyles(declared);
   const definition: OperationDefinition = {
     id,
     method: op.method,
     path: op.path,
     group,
     ...(op.body && { bodyEncoding: op.body.encoding }),
+    ...(styles && { queryStyles: styles }),
     buckets: [...(op.buckets ?? [])].sort(compareCodePoints),
     idempotent: op.idempotent ?? IDEMPOTENT_METHODS.includes(op.method),
   };

@@ -283,6 +283,12 @@ function checkOperations(doc: Dict, report: Report): void {
         seenProps.set(prop, label);
       }
     }
+    for (const [param, spec] of Object.entries(declared)) {
+      const p = dict(spec);
+      if (p?.["style"] !== undefined && p["in"] !== "query") {
+        report([...base, "params", param, "style"], DiagnosticCode.InconsistentSection, `parameter "${param}" is not in the query; style applies only to query parameters`);
+      }
+    }
     if (op["body"] !== undefined && seenProps.has("body")) {
       const label = seenProps.get("body")!;
       const param = Object.keys(declared).find((p) => memberName(p) === "body");

@@ -2,7 +2,7 @@
  * The spec document as written in YAML, after it passed the JSON Schema. Mirrors
  * schema/spec-v1.schema.json; the model stage turns it into the normalized IR.
  */
-import type { HttpMethod } from "../runtime/definition.js";
+import type { ArrayStyle, HttpMethod } from "../runtime/definition.js";
 
 export type Duration = string;
 export type JsonPathText = string;
@@ -21,6 +21,7 @@ export interface SpecDocument {
   environments: Record<string, { baseUrl: string; default?: boolean; description?: string }>;
   variables?: Record<string, { description?: string; pattern?: string; default?: string }>;
   auth?: { default?: string; modes: Record<string, SpecAuthMode>; sources?: string[] };
+  encoding?: { query?: ArrayStyle; form?: ArrayStyle; literalBrackets?: boolean; sources?: string[] };
   rateLimits?: {
     headers?: {
       limit?: string;
@@ -145,6 +146,7 @@ export interface SpecBucket {
   per: Duration;
   burst?: number;
   concurrency?: number;
+  resource?: string;
   maxQueueWait?: Duration;
   appliesTo?: { methods?: HttpMethod[]; paths?: string[]; groups?: string[] };
   description?: string;
@@ -180,7 +182,10 @@ export interface SpecOperation {
   summary?: string;
   description?: string;
   deprecated?: boolean;
-  params?: Record<string, { in: "path" | "query" | "header"; required?: boolean; description?: string; schema?: Record<string, unknown> }>;
+  params?: Record<
+    string,
+    { in: "path" | "query" | "header"; required?: boolean; description?: string; style?: ArrayStyle; schema?: Record<string, unknown> }
+  >;
   body?: { encoding: "json" | "form" | "multipart"; required?: boolean; schema?: Record<string, unknown> };
   responses?: Record<string, { description?: string; schema?: Record<string, unknown> }>;
   buckets?: string[];

@@ -1,15 +1,67 @@
 /**
- * The core every generated client delegates to: picks the environment and auth mode, builds the URL,
- * headers and body of one operation call, sends it, and turns the answer into data or a ProviderError.
- * Execution policies (rate limits, retries, circuit breaker) wrap `send` as they land.
+ * The core every generated client delegates to. It builds one operation call (URL, headers, body,
+ * idempotency key) once, then runs attempts through the execution policies, each a small object of its
+ * own file: circuit breaker -> rate limiter -> transport with the attempt's timeout; after each
+ * attempt the response re-synchronises the rate limiter and the retry rules decide what comes next.
+ * One AbortSignal (the caller's, bounded by the total timeout) reaches every wait and every request.
  */
+import { bucketsFor } from "./bucket-routing.js";
+import { CircuitBreaker, type BreakerOutcome } from "./circuit-breaker.js";
+import { systemClock, type Clock } from "./clock.js";
 import { applyCredentials, type AuthOptions } from "./credentials.js";
-import type { AuthModeDefinition, OperationDefinition, ProviderDefinition } from "./definition.js";
-import { ConfigurationError, NetworkError, ProviderError } from "./errors.js";
-import { encodeForm } from "./form.js";
+import type {
+  AuthModeDefinition,
+  CircuitBreakerDefinition,
+  OperationDefinition,
+  ProviderDefinition,
+  RateLimitBucketDefinition,
+  RetryDefinition,
+} from "./definition.js";
+import { ConfigurationError, NetworkError, ProviderError, RateLimitError, TimeoutError } from "./errors.js";
+import type { ClientEvent, ClientEventListener } from "./events.js";
+import { encodeForm, flattenParams } from "./form.js";
 import { readPath } from "./json-path.js";
 import { responseMatches, statusMatches } from "./match.js";
+import { RateLimiter, readProviderCount, type BucketPolicy, type Permit } from "./rate-limit.js";
+import { MemoryRateLimitStore, type RateLimitStore } from "./rate-limit-store.js";
+import { createRedactor, type Redactor } from "./redact.js";
+import { backoffDelay, IDEMPOTENT_METHODS, retryAfterMs, RetryBudget, type RetryReason } from "./retry.js";
+import { defaultTransport } from "./transport/default.js";
+import { fetchTransport } from "./transport/fetch.js";
+import type { ResponseHeaders, Transport, TransportResponse } from "./transport/transport.js";
 import { fillPlaceholders, resolveVariables } from "./variables.js";
+
+/** Changes to the spec's retry policy. */
+export interface RetryOverrides {
+  /** Attempts in all, the first included; 1 turns retries off. */
+  readonly maxAttempts?: number;
+  readonly backoff?: Partial<RetryDefinition["backoff"]>;
+  /** The longest Retry-After or reset the client waits for; a longer one fails at once with RateLimitError. */
+  readonly maxWaitMs?: number;
+  /** Retry budget; false: no budget. */
+  readonly budget?: Partial<RetryDefinition["budget"]> | false;
+}
+
+/** Changes to one of the spec's buckets, or false to drop it. */
+export type BucketOverrides = false | Partial<Pick<RateLimitBucketDefinition, "rate" | "perMs" | "burst" | "concurrency" | "maxQueueWaitMs">>;
+
+export interface RateLimitOptions {
+  /** Per-bucket changes, by the spec's bucket name. */
+  readonly buckets?: Readonly<Record<string, BucketOverrides>>;
+  /** Where bucket state lives. @default a MemoryRateLimitStore of this client's own */
+  readonly store?: RateLimitStore;
+  /** Separates quotas in a shared store: one per account or credential. @default the provider's name */
+  readonly key?: string;
+}
+
+export type CircuitBreakerOverrides = Partial<Pick<CircuitBreakerDefinition, "scope" | "threshold" | "openForMs" | "halfOpenProbes">>;
+
+export interface TimeoutOptions {
+  /** Each attempt, from its start to the end of its body. @default 60 s */
+  readonly attemptMs?: number;
+  /** The whole call with every wait and retry. @default 10 min */
+  readonly totalMs?: number;
+}
 
 export interface ClientOptions<Environment extends string = string, Auth extends AuthOptions = AuthOptions> {
   /** Which auth mode and the credentials for it. */
@@ -22,16 +74,40 @@ export interface ClientOptions<Environment extends string = string, Auth extends
   readonly variables?: Readonly<Record<string, string>>;
   /** Overrides the pinned API version; must be one the spec lists as supported. */
   readonly apiVersion?: string;
-  /** @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
   /** Extra headers sent with every request. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** How requests are sent. @default undici on Node, fetch elsewhere */
+  readonly transport?: Transport;
+  /** Shorthand for `transport: fetchTransport(fetch)`. */
+  readonly fetch?: typeof fetch;
+  /** false: no retries at all. */
+  readonly retry?: false | RetryOverrides;
+  /** false: no client-side rate limiting (the provider's answers still pause nothing). */
+  readonly rateLimits?: false | RateLimitOptions;
+  /** false: no circuit breaker. */
+  readonly circuitBreaker?: false | CircuitBreakerOverrides;
+  readonly timeout?: TimeoutOptions;
+  /** Receives every ClientEvent, secrets redacted. */
+  readonly onEvent?: ClientEventListener;
+  /** More header and query names to redact from events and errors. */
+  readonly redact?: readonly string[];
+  /** For tests: the time source of every policy. */
+  readonly clock?: Clock;
+  /** For tests: the jitter source. @default Math.random */
+  readonly random?: () => number;
 }
 
 export interface RequestOptions {
+  /** Cancels the call: a queued request leaves the queue, a wait ends, an attempt in flight is aborted. */
   readonly signal?: AbortSignal;
   /** Extra headers for this call only. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** The idempotency key for this call; one is generated when the spec declares idempotency for the method. */
+  readonly idempotencyKey?: string;
+  readonly retry?: false | RetryOverrides;
+  readonly timeout?: TimeoutOptions;
+  /** false: this call skips the client-side rate limiter. */
+  readonly rateLimit?: false;
 }
 
 /** The parts of one call that depend on its arguments. */
@@ -43,7 +119,30 @@ export interface OperationCall {
   readonly body?: unknown;
 }
 
+/** A provider's answer, parsed. */
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: ResponseHeaders;
+  /** JSON when the answer is JSON, the text otherwise, undefined when empty. */
+  readonly body: unknown;
+  readonly requestId: string | undefined;
+}
+
 const RUNTIME_USER_AGENT = "switchboard/0.1.0";
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
+const DEFAULT_TOTAL_TIMEOUT_MS = 600_000;
+
+/** A request built once per call and sent as is on every attempt. */
+interface PreparedRequest {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string | Uint8Array | undefined;
+  readonly idempotencyKey: string | undefined;
+}
+
+type AttemptResult =
+  | { readonly response: TransportResponse; readonly error?: undefined }
+  | { readonly response?: undefined; readonly error: NetworkError | TimeoutError };
 
 export class ClientCore {
   readonly definition: ProviderDefinition;
@@ -53,7 +152,18 @@ export class ClientCore {
   readonly #apiVersion: string | undefined;
   /** Placeholders left in operation paths after encodePath: only {apiVersion}. */
   readonly #pathValues: Readonly<Record<string, string>>;
-  readonly #fetch: typeof fetch;
+  readonly #transport: Transport;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #retry: RetryDefinition | undefined;
+  readonly #budget: RetryBudget | undefined;
+  readonly #limiter: RateLimiter | undefined;
+  readonly #buckets: Readonly<Record<string, RateLimitBucketDefinition>>;
+  readonly #bucketsByOperation = new Map<string, readonly string[]>();
+  readonly #breakerDefinition: CircuitBreakerDefinition | undefined;
+  readonly #breakers = new Map<string, CircuitBreaker>();
+  readonly #redactor: Redactor;
+  readonly #userAgent: string;
 
   constructor(definition: ProviderDefinition, options: ClientOptions) {
     this.definition = definition;
@@ -87,67 +197,280 @@ export class ClientCore {
     this.#baseUrl = fillPlaceholders(options.baseUrl ?? env.baseUrl, { ...variables, ...this.#pathValues }).replace(/\/+$/, "");
     const unfilled = /\{([^{}]+)\}/.exec(this.#baseUrl);
     if (unfilled) throw new ConfigurationError(`the base URL still has the placeholder {${unfilled[1]}}`);
-    const fetchImpl = options.fetch ?? globalThis.fetch;
-    if (typeof fetchImpl !== "function") throw new ConfigurationError("no fetch implementation: pass options.fetch");
-    this.#fetch = fetchImpl;
+    this.#transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : defaultTransport());
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#userAgent = [definition.userAgent, RUNTIME_USER_AGENT].filter(Boolean).join(" ");
+
+    this.#retry = options.retry === false ? undefined : mergeRetry(definition.retry, options.retry);
+    this.#budget = this.#retry && this.#retry.budget.ratio < Number.POSITIVE_INFINITY ? new RetryBudget(this.#retry.budget) : undefined;
+    this.#buckets = options.rateLimits === false ? {} : mergeBuckets(definition.rateLimits.buckets, options.rateLimits?.buckets);
+    if (Object.keys(this.#buckets).length > 0) {
+      const rateLimits = options.rateLimits === false ? undefined : options.rateLimits;
+      this.#limiter = new RateLimiter({
+        provider: definition.name,
+        buckets: Object.fromEntries(Object.entries(this.#buckets).map(([name, bucket]) => [name, bucketPolicy(bucket)])),
+        store: rateLimits?.store ?? new MemoryRateLimitStore(),
+        clock: this.#clock,
+        keyPrefix: rateLimits?.key ?? definition.name,
+      });
+    }
+    this.#breakerDefinition = options.circuitBreaker === false ? undefined : { ...definition.circuitBreaker, ...options.circuitBreaker };
+    const secretNames: string[] = [...(options.redact ?? [])];
+    for (const mode of Object.values(definition.auth.modes)) if (mode.type === "apiKey") secretNames.push(mode.name);
+    const idempotencyHeader = definition.retry.idempotency?.header;
+    this.#redactor = createRedactor(secretNames, idempotencyHeader ? [idempotencyHeader] : []);
   }
 
   /** Sends one operation call and resolves to the parsed body (undefined when there is none). */
   async request(operation: OperationDefinition, call: OperationCall, options: RequestOptions = {}): Promise<unknown> {
-    const url = new URL(this.#baseUrl + fillPlaceholders(call.path, this.#pathValues));
-    const headers = new Headers();
-    headers.set("accept", "application/json");
-    headers.set("user-agent", [this.definition.userAgent, RUNTIME_USER_AGENT].filter(Boolean).join(" "));
-    appendQuery(url.searchParams, call.query);
+    return (await this.send(operation, call, options)).body;
+  }
+
+  /** Sends one operation call and resolves to the whole answer: status, headers, body, request id. */
+  async send(operation: OperationDefinition, call: OperationCall, options: RequestOptions = {}): Promise<ApiResponse> {
+    const prepared = await this.#prepare(operation, call, options);
+    const retry = options.retry === false || !this.#retry ? undefined : mergeRetry(this.#retry, options.retry);
+    const attemptMs = options.timeout?.attemptMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+    const totalMs = options.timeout?.totalMs ?? this.#options.timeout?.totalMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+    const clock = this.#clock;
+    const deadline = clock.now() + totalMs;
+    const buckets = options.rateLimit === false || !this.#limiter ? [] : this.#bucketsOf(operation);
+    const breaker = this.#breakerFor(buckets);
+    const safe = IDEMPOTENT_METHODS.has(operation.method) || operation.idempotent || prepared.idempotencyKey !== undefined;
+    const emit = this.#options.onEvent ? this.#emitter(operation, prepared) : undefined;
+    const signal = options.signal;
+    this.#budget?.recordRequest(clock.now());
+
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw signal.reason;
+      breaker?.rejectIfOpen(clock.now());
+      const permits = buckets.length > 0 ? await this.#acquire(buckets, signal, emit) : NO_PERMITS;
+      let probe = false;
+      try {
+        probe = breaker?.enter(clock.now()) ?? false;
+      } catch (error) {
+        for (const permit of permits) permit.release();
+        throw error;
+      }
+      const startedAt = clock.now();
+      emit?.({ type: "request", attempt, headers: this.#redactor.headers(prepared.headers), idempotencyKey: prepared.idempotencyKey });
+      const result = await this.#attempt(operation, prepared, Math.min(attemptMs, deadline - startedAt), signal);
+      for (const permit of permits) permit.release();
+      const now = clock.now();
+
+      if (result.error) {
+        breaker?.record("failure", probe, now);
+        emit?.({ type: "attemptFailed", attempt, errorCode: result.error instanceof TimeoutError ? "TIMEOUT" : (result.error.errorCode ?? "NETWORK"), durationMs: now - startedAt });
+        if (signal?.aborted) throw signal.reason;
+        if (now >= deadline) throw new TimeoutError(this.definition.name, "total", totalMs);
+        const error = result.error;
+        const reason: RetryReason = error instanceof TimeoutError ? "timeout" : "network";
+        const errorCode = error instanceof NetworkError ? error.errorCode : undefined;
+        // A refused connection never reached the provider: repeating it is safe whatever the method.
+        const retryable =
+          error instanceof TimeoutError ? safe : errorCode !== undefined && retry?.networkErrors.includes(errorCode) && (safe || errorCode === "ECONNREFUSED");
+        const delay = retryable && retry ? this.#retryDelay(retry, attempt, undefined, now) : undefined;
+        if (delay === undefined || now + delay >= deadline) throw error;
+        emit?.({ type: "retry", attempt, delayMs: delay, reason });
+        await clock.sleep(delay, signal);
+        continue;
+      }
+
+      const response = result.response;
+      const body = parseBody(response.body, response.headers.get("content-type"));
+      const answer = { status: response.status, headers: response.headers, body };
+      const requestId = this.definition.errors.requestIdHeader ? (response.headers.get(this.definition.errors.requestIdHeader) ?? undefined) : undefined;
+      emit?.({ type: "response", attempt, status: response.status, durationMs: now - startedAt, requestId });
+      breaker?.record(breakerOutcome(response.status), probe, now);
+
+      const rateHeaders = this.definition.rateLimits.headers;
+      const count = rateHeaders && permits.length > 0 ? readProviderCount(response.headers, rateHeaders, now) : undefined;
+      if (count) this.#limiter!.sync(permits, count);
+      const limited = response.status === 429 || this.definition.rateLimits.limitedWhen.some((matcher) => responseMatches(answer, matcher));
+      const failed = limited || this.definition.errors.when.some((matcher) => responseMatches(answer, matcher));
+      if (!failed) return { status: response.status, headers: response.headers, body, requestId };
+
+      const error = this.#providerError(answer, response.body, requestId, limited);
+      const askedMs = retry ? retryAfterMs(response.headers, retry.retryAfter.headers, now) : retryAfterMs(response.headers, DEFAULT_RETRY_AFTER, now);
+      if (limited) {
+        // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff.
+        const waitMs = askedMs ?? (count && count.remaining <= 0 ? count.resetAt - now : undefined) ?? backoffDelay(attempt, (retry ?? this.definition.retry).backoff, () => 1);
+        const retryAt = now + waitMs;
+        if (permits.length > 0) this.#limiter!.pause(permits, retryAt, count?.resource);
+        emit?.({ type: "rateLimited", status: response.status, retryAt });
+        const hint = retry ? hintDecision(retry, response.headers) : undefined;
+        const canRetry = retry !== undefined && safe && hint !== false && attempt < retry.maxAttempts && waitMs <= retry.retryAfter.maxWaitMs && now + waitMs < deadline;
+        if (!canRetry || !this.#spendBudget(now)) {
+          throw new RateLimitError(
+            this.definition.name,
+            {
+              source: "provider",
+              retryAt,
+              message: `${this.definition.name} rate-limited the call (HTTP ${response.status}); retry after ${new Date(retryAt).toISOString()}`,
+            },
+            { cause: error },
+          );
+        }
+        emit?.({ type: "retry", attempt, delayMs: waitMs, reason: "rate_limited" });
+        await clock.sleep(waitMs, signal);
+        continue;
+      }
+
+      const reason = retry && safe && attempt < retry.maxAttempts ? retryReason(retry, response.status, error.providerCode, response.headers) : undefined;
+      if (reason === undefined) throw error;
+      // Never wait less than the provider asked; a longer wait than allowed ends the call now.
+      const delay = this.#retryDelay(retry!, attempt, askedMs, now);
+      if (delay === undefined || now + delay >= deadline) throw error;
+      emit?.({ type: "retry", attempt, delayMs: delay, reason });
+      await clock.sleep(delay, signal);
+    }
+  }
+
+  /** The delay before the next attempt, or undefined when the call must not be retried. */
+  #retryDelay(retry: RetryDefinition, attempt: number, askedMs: number | undefined, now: number): number | undefined {
+    if (attempt >= retry.maxAttempts) return undefined;
+    if (askedMs !== undefined && askedMs > retry.retryAfter.maxWaitMs) return undefined;
+    if (!this.#spendBudget(now)) return undefined;
+    return Math.max(askedMs ?? 0, backoffDelay(attempt, retry.backoff, this.#random));
+  }
+
+  #spendBudget(now: number): boolean {
+    return this.#budget ? this.#budget.tryRetry(now) : true;
+  }
+
+  async #acquire(buckets: readonly string[], signal: AbortSignal | undefined, emit: Emit | undefined): Promise<Permit[]> {
+    const started = this.#clock.now();
+    const permits = await this.#limiter!.acquire(buckets, signal);
+    const waited = this.#clock.now() - started;
+    if (waited > 0 && emit) for (const permit of permits) emit({ type: "rateLimitWait", bucket: permit.bucket, waitedMs: waited });
+    return permits;
+  }
+
+  /** One attempt with its own timeout; never throws but for a caller's abort. */
+  async #attempt(operation: OperationDefinition, prepared: PreparedRequest, timeoutMs: number, signal: AbortSignal | undefined): Promise<AttemptResult> {
+    const controller = new AbortController();
+    const timeout = new TimeoutError(this.definition.name, "attempt", Math.max(0, Math.round(timeoutMs)));
+    const cancelTimer = this.#clock.setTimer(timeoutMs, () => controller.abort(timeout));
+    const onAbort = (): void => controller.abort(signal!.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const response = await this.#transport({
+        method: operation.method,
+        url: prepared.url,
+        headers: prepared.headers,
+        ...(prepared.body !== undefined && { body: prepared.body }),
+        signal: controller.signal,
+      });
+      return { response };
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (controller.signal.aborted && controller.signal.reason === timeout) return { error: timeout };
+      const errorCode = networkErrorCode(error);
+      const where = this.#redactor.url(prepared.url.split("?")[0]!);
+      return {
+        error: new NetworkError(this.definition.name, `${operation.method} ${where} failed: ${errorCode ?? describe(error)}`, {
+          cause: error,
+          ...(errorCode !== undefined && { errorCode }),
+        }),
+      };
+    } finally {
+      cancelTimer();
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  async #prepare(operation: OperationDefinition, call: OperationCall, options: RequestOptions): Promise<PreparedRequest> {
+    const headers: Record<string, string> = { accept: "application/json", "user-agent": this.#userAgent };
+    const query: Record<string, unknown> = { ...call.query };
     const versions = this.definition.versions;
     if (versions && this.#apiVersion !== undefined) {
-      if (versions.send.in === "header") headers.set(versions.send.name, this.#apiVersion);
-      else if (versions.send.in === "query") url.searchParams.set(versions.send.name, this.#apiVersion);
+      if (versions.send.in === "header") headers[versions.send.name] = this.#apiVersion;
+      else if (versions.send.in === "query") query[versions.send.name] = this.#apiVersion;
     }
-    for (const [name, value] of Object.entries(this.#options.headers ?? {})) headers.set(name, value);
-    for (const [name, value] of Object.entries(call.headers ?? {})) if (value !== undefined) headers.set(name, String(value));
-    for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
-    if (this.#authMode) await applyCredentials(this.#authMode, this.#options.auth, headers, url.searchParams);
+    for (const [name, value] of Object.entries(this.#options.headers ?? {})) headers[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries(call.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = String(value);
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+    const credentialQuery: Record<string, string> = {};
+    if (this.#authMode) await applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery);
 
-    let body: string | undefined;
+    const idempotencyKey = this.#idempotencyKey(operation, headers, options);
+
+    const encoding = this.definition.encoding;
+    let body: string | Uint8Array | undefined;
     if (call.body !== undefined) {
       if (operation.bodyEncoding === "form") {
-        headers.set("content-type", "application/x-www-form-urlencoded");
-        body = encodeForm(call.body as Record<string, unknown>);
+        headers["content-type"] = "application/x-www-form-urlencoded";
+        body = encodeForm(call.body as Record<string, unknown>, { arrays: encoding.form, literalBrackets: encoding.literalBrackets });
       } else if (operation.bodyEncoding === "multipart") {
-        throw new ConfigurationError(`operation ${operation.id}: multipart bodies are not supported by this runtime yet`);
+        const form = new FormData();
+        for (const [key, value] of flattenParams(call.body as Record<string, unknown>, encoding.form)) form.append(key, value);
+        // The platform's own serializer writes the boundary and each part's headers.
+        const encoded = new Request("http://multipart.invalid/", { method: "POST", body: form });
+        headers["content-type"] = encoded.headers.get("content-type")!;
+        body = new Uint8Array(await encoded.arrayBuffer());
       } else {
-        headers.set("content-type", "application/json");
+        headers["content-type"] = "application/json";
         body = JSON.stringify(call.body);
       }
     }
-
-    let response: Response;
-    try {
-      response = await this.#fetch(url, {
-        method: operation.method,
-        headers,
-        ...(body !== undefined && { body }),
-        ...(options.signal && { signal: options.signal }),
-      });
-    } catch (error) {
-      if (options.signal?.aborted) throw options.signal.reason ?? error;
-      throw new NetworkError(
-        this.definition.name,
-        `${operation.method} ${url.origin}${url.pathname} failed: ${error instanceof Error ? error.message : "network error"}`,
-        { cause: error },
-      );
-    }
-    const text = await response.text();
-    const parsed = parseBody(text, response.headers.get("content-type"));
-    const answer = { status: response.status, headers: response.headers, body: parsed };
-    if (this.definition.errors.when.some((matcher) => responseMatches(answer, matcher))) {
-      throw this.#providerError(answer, text);
-    }
-    return parsed;
+    let queryString = encodeForm(query, { arrays: encoding.query, styles: operation.queryStyles, literalBrackets: encoding.literalBrackets });
+    const credentials = encodeForm(credentialQuery);
+    if (credentials !== "") queryString = queryString === "" ? credentials : `${queryString}&${credentials}`;
+    const url = this.#baseUrl + fillPlaceholders(call.path, this.#pathValues) + (queryString === "" ? "" : `?${queryString}`);
+    return { url, headers, body, idempotencyKey };
   }
 
-  #providerError(answer: { status: number; headers: Headers; body: unknown }, text: string): ProviderError {
+  /** One key per logical call, reused by every attempt: the caller's, a header they set, or a new one. */
+  #idempotencyKey(operation: OperationDefinition, headers: Record<string, string>, options: RequestOptions): string | undefined {
+    const idempotency = this.definition.retry.idempotency;
+    if (!idempotency) {
+      if (options.idempotencyKey !== undefined) throw new ConfigurationError(`${this.definition.title} declares no idempotency key header`);
+      return undefined;
+    }
+    const name = idempotency.header;
+    let key = options.idempotencyKey ?? headers[name];
+    if (key === undefined && idempotency.methods.includes(operation.method)) key = `${idempotency.prefix}${crypto.randomUUID()}`;
+    if (key === undefined) return undefined;
+    if (key === "" || (idempotency.maxLength !== undefined && key.length > idempotency.maxLength)) {
+      throw new ConfigurationError(`the idempotency key must be 1 to ${idempotency.maxLength ?? "any"} characters`);
+    }
+    headers[name] = key;
+    return key;
+  }
+
+  #bucketsOf(operation: OperationDefinition): readonly string[] {
+    let buckets = this.#bucketsByOperation.get(operation.id);
+    if (!buckets) {
+      buckets = bucketsFor(operation, this.#buckets);
+      this.#bucketsByOperation.set(operation.id, buckets);
+    }
+    return buckets;
+  }
+
+  #breakerFor(buckets: readonly string[]): CircuitBreaker | undefined {
+    const definition = this.#breakerDefinition;
+    if (!definition) return undefined;
+    const key =
+      definition.scope === "host" ? this.#baseUrl.replace(/^(\w+:\/\/[^/]+).*$/, "$1") : definition.scope === "bucket" ? (buckets[0] ?? "default") : this.definition.name;
+    let breaker = this.#breakers.get(key);
+    if (!breaker) {
+      const listener = this.#options.onEvent;
+      breaker = new CircuitBreaker(key, this.definition.name, definition, {
+        onStateChange: (k, from, to) => safeEmit(listener, { type: "breakerStateChange", provider: this.definition.name, key: k, from, to }),
+      });
+      this.#breakers.set(key, breaker);
+    }
+    return breaker;
+  }
+
+  #emitter(operation: OperationDefinition, prepared: PreparedRequest): Emit {
+    const listener = this.#options.onEvent;
+    const base = { provider: this.definition.name, operation: operation.id, method: operation.method, url: this.#redactor.url(prepared.url) };
+    return (event) => safeEmit(listener, { ...base, ...event } as ClientEvent);
+  }
+
+  #providerError(answer: { status: number; headers: ResponseHeaders; body: unknown }, text: string, requestId: string | undefined, limited: boolean): ProviderError {
     const errors = this.definition.errors;
     const field = (path: readonly (string | number)[] | undefined): string | undefined => {
       const value = path ? readPath(answer.body, path) : undefined;
@@ -163,24 +486,114 @@ export class ClientCore {
         (r.type === undefined || r.type === type),
     );
     const message = field(errors.fields.message) ?? (text.trim() === "" ? `HTTP ${answer.status}` : text.trim().slice(0, 200));
-    const requestId = errors.requestIdHeader ? (answer.headers.get(errors.requestIdHeader) ?? undefined) : undefined;
     const param = field(errors.fields.param);
     const docUrl = field(errors.fields.docUrl);
     return new ProviderError({
       provider: this.definition.name,
       status: answer.status,
-      kind: known?.kind ?? rule?.kind ?? defaultKind(answer.status),
+      kind: limited ? "rate_limited" : (known?.kind ?? rule?.kind ?? defaultKind(answer.status)),
       ...(code !== undefined && { providerCode: code }),
       ...(type !== undefined && { type }),
       message,
       ...(param !== undefined && { param }),
       ...(docUrl !== undefined && { docUrl }),
       ...(requestId !== undefined && { requestId }),
-      retryable: known?.retryable ?? rule?.retryable ?? this.definition.retry.statuses.includes(answer.status),
+      retryable: limited || (known?.retryable ?? rule?.retryable ?? this.definition.retry.statuses.includes(answer.status)),
       ...(known?.hint !== undefined && { hint: known.hint }),
       raw: answer.body,
     });
   }
+}
+
+type WithoutCall<E> = E extends { readonly operation: string } ? Omit<E, "provider" | "operation" | "method" | "url"> : never;
+type EventWithoutCall = WithoutCall<ClientEvent>;
+type Emit = (event: EventWithoutCall) => void;
+
+const NO_PERMITS: Permit[] = [];
+const DEFAULT_RETRY_AFTER = ["retry-after-ms", "retry-after"];
+
+function safeEmit(listener: ClientEventListener | undefined, event: ClientEvent): void {
+  if (!listener) return;
+  try {
+    listener(event);
+  } catch {
+    // An observer's failure must never change what the call does.
+  }
+}
+
+function mergeRetry(base: RetryDefinition, overrides: RetryOverrides | undefined): RetryDefinition {
+  if (!overrides) return base;
+  return {
+    ...base,
+    ...(overrides.maxAttempts !== undefined && { maxAttempts: Math.max(1, overrides.maxAttempts) }),
+    backoff: { ...base.backoff, ...overrides.backoff },
+    retryAfter: { ...base.retryAfter, ...(overrides.maxWaitMs !== undefined && { maxWaitMs: overrides.maxWaitMs }) },
+    budget: overrides.budget === false ? { ratio: Number.POSITIVE_INFINITY, windowMs: 1000, minPerSecond: 0 } : { ...base.budget, ...overrides.budget },
+  };
+}
+
+function mergeBuckets(
+  base: Readonly<Record<string, RateLimitBucketDefinition>>,
+  overrides: Readonly<Record<string, BucketOverrides>> | undefined,
+): Record<string, RateLimitBucketDefinition> {
+  const merged: Record<string, RateLimitBucketDefinition> = {};
+  for (const [name, bucket] of Object.entries(base)) {
+    const override = overrides && Object.hasOwn(overrides, name) ? overrides[name] : undefined;
+    if (override === false) continue;
+    merged[name] = { ...bucket, ...override };
+  }
+  for (const name of Object.keys(overrides ?? {})) {
+    if (!Object.hasOwn(base, name)) throw new ConfigurationError(`rateLimits.buckets.${name}: the spec declares no such bucket (declared: ${Object.keys(base).join(", ") || "none"})`);
+  }
+  return merged;
+}
+
+function bucketPolicy(bucket: RateLimitBucketDefinition): BucketPolicy {
+  return {
+    rate: bucket.rate,
+    perMs: bucket.perMs,
+    maxQueueWaitMs: bucket.maxQueueWaitMs,
+    ...(bucket.burst !== undefined && { burst: bucket.burst }),
+    ...(bucket.concurrency !== undefined && { concurrency: bucket.concurrency }),
+    ...(bucket.resource !== undefined && { resource: bucket.resource }),
+  };
+}
+
+/** A provider hint header: true (retry), false (do not), undefined (no opinion). */
+function hintDecision(retry: RetryDefinition, headers: ResponseHeaders): boolean | undefined {
+  for (const hint of retry.hints) {
+    const value = headers.get(hint.header);
+    if (value === null) continue;
+    if (value === hint.retryWhen) return true;
+    if (value === hint.stopWhen) return false;
+  }
+  return undefined;
+}
+
+function retryReason(retry: RetryDefinition, status: number, providerCode: string | undefined, headers: ResponseHeaders): RetryReason | undefined {
+  const hint = hintDecision(retry, headers);
+  if (hint !== undefined) return hint ? "hint" : undefined;
+  if (retry.statuses.includes(status)) return "status";
+  if (providerCode !== undefined && retry.errorCodes.includes(providerCode)) return "error_code";
+  return undefined;
+}
+
+/** 5xx counts against the provider; 4xx and rate limits are the caller's business and count as neither. */
+function breakerOutcome(status: number): BreakerOutcome {
+  if (status >= 500) return "failure";
+  return status === 429 ? "neutral" : "success";
+}
+
+function networkErrorCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 4; current = (current as { cause?: unknown }).cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^[A-Z][A-Z0-9_]*$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : "network error";
 }
 
 function defaultKind(status: number): string {
@@ -216,12 +629,4 @@ function parseBody(text: string, contentType: string | null): unknown {
     }
   }
   return text;
-}
-
-function appendQuery(params: URLSearchParams, query: Readonly<Record<string, unknown>> | undefined): void {
-  for (const [name, value] of Object.entries(query ?? {})) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) params.append(name, String(item));
-    else params.set(name, String(value));
-  }
 }

@@ -44,34 +44,37 @@ async function resolveToken(source: TokenSource | undefined, what: string): Prom
   return value;
 }
 
-/** Applies credentials to outgoing headers and query. Credentials are never copied anywhere else. */
+/**
+ * Applies credentials to outgoing headers (lower-case names) and query parameters. Credentials are
+ * never copied anywhere else.
+ */
 export async function applyCredentials(
   mode: AuthModeDefinition,
   auth: AuthOptions,
-  headers: Headers,
-  query: URLSearchParams,
+  headers: Record<string, string>,
+  query: Record<string, string>,
 ): Promise<void> {
   switch (mode.type) {
     case "apiKey": {
       const key = await resolveToken(auth.apiKey, "auth.apiKey");
-      if (mode.in === "header") headers.set(mode.name, `${mode.prefix}${key}`);
-      else query.set(mode.name, `${mode.prefix}${key}`);
+      if (mode.in === "header") headers[mode.name.toLowerCase()] = `${mode.prefix}${key}`;
+      else query[mode.name] = `${mode.prefix}${key}`;
       return;
     }
     case "basic": {
       if (typeof auth.username !== "string" || auth.username === "") throw new ConfigurationError("auth.username is missing or empty");
       if (auth.password === undefined && !mode.passwordOptional) throw new ConfigurationError("auth.password is missing");
-      headers.set("authorization", `Basic ${base64Utf8(`${auth.username}:${auth.password ?? ""}`)}`);
+      headers.authorization = `Basic ${base64Utf8(`${auth.username}:${auth.password ?? ""}`)}`;
       return;
     }
     case "bearer":
-      headers.set(mode.header, `${mode.prefix}${await resolveToken(auth.token, "auth.token")}`);
+      headers[mode.header] = `${mode.prefix}${await resolveToken(auth.token, "auth.token")}`;
       return;
     case "oauth2":
-      headers.set(mode.header, `${mode.prefix}${await resolveToken(auth.accessToken, "auth.accessToken")}`);
+      headers[mode.header] = `${mode.prefix}${await resolveToken(auth.accessToken, "auth.accessToken")}`;
       return;
     case "githubApp":
-      headers.set("authorization", `Bearer ${await resolveToken(auth.installationToken, "auth.installationToken")}`);
+      headers.authorization = `Bearer ${await resolveToken(auth.installationToken, "auth.installationToken")}`;
       return;
   }
 }

@@ -103,7 +103,10 @@ export interface RateLimitHeadersDefinition {
 export interface RateLimitBucketDefinition {
   readonly rate: number;
   readonly perMs: number;
-  readonly burst: number;
+  /** Token-bucket capacity; undefined: a sliding window of `rate` per `perMs`. */
+  readonly burst?: number;
+  /** The value of the rate-limit resource header this bucket mirrors. */
+  readonly resource?: string;
   readonly concurrency?: number;
   readonly maxQueueWaitMs: number;
   /** Undefined: the bucket applies to every request. */
@@ -246,12 +249,26 @@ export interface ProviderDefinition {
     readonly defaultMode?: string;
     readonly modes: Readonly<Record<string, AuthModeDefinition>>;
   };
+  readonly encoding: EncodingDefinition;
   readonly rateLimits: RateLimitsDefinition;
   readonly retry: RetryDefinition;
   readonly circuitBreaker: CircuitBreakerDefinition;
   readonly errors: ErrorsDefinition;
   readonly versions?: VersionsDefinition;
   readonly webhooks?: WebhooksDefinition;
+}
+
+/** How arrays are written in query strings and form bodies (see form.ts). */
+export type ArrayStyle = "indices" | "brackets" | "repeat" | "comma";
+
+/** How request parameters are written on the wire. */
+export interface EncodingDefinition {
+  /** Arrays in query strings. */
+  readonly query: ArrayStyle;
+  /** Arrays in form and multipart bodies. */
+  readonly form: ArrayStyle;
+  /** [ and ] stay literal in keys and values (stripe-node); false: percent-encoded (qs). */
+  readonly literalBrackets: boolean;
 }
 
 /** One operation as the runtime needs it to make the request. */
@@ -262,6 +279,8 @@ export interface OperationDefinition {
   readonly path: string;
   readonly group: string;
   readonly bodyEncoding?: "json" | "form" | "multipart";
+  /** Query parameters whose arrays differ from the provider's style, by wire name. */
+  readonly queryStyles?: Readonly<Record<string, ArrayStyle>>;
   readonly buckets: readonly string[];
   readonly idempotent: boolean;
 }

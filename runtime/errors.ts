@@ -38,9 +38,12 @@ export function isConfigurationError(value: unknown): value is ConfigurationErro
 export class NetworkError extends SwitchboardError {
   static override readonly code = "network";
   readonly provider: string;
-  constructor(provider: string, message: string, options?: { cause?: unknown }) {
+  /** The system or HTTP-client error code (ECONNRESET, UND_ERR_SOCKET, ...), when there is one. */
+  readonly errorCode: string | undefined;
+  constructor(provider: string, message: string, options?: { cause?: unknown; errorCode?: string }) {
     super(NetworkError.code, message, options);
     this.provider = provider;
+    this.errorCode = options?.errorCode;
   }
 }
 
@@ -101,4 +104,68 @@ export class ProviderError extends SwitchboardError {
 
 export function isProviderError(value: unknown): value is ProviderError {
   return isSwitchboardError(value) && value.code === ProviderError.code;
+}
+
+/**
+ * A rate limit stopped the call: the provider said so (429 or its equivalent) and asked for a wait
+ * longer than the client may wait, or the local limiter could not grant a slot within the bucket's
+ * maximum queue wait. `retryAt` (epoch ms) says when trying again makes sense, when known.
+ */
+export class RateLimitError extends SwitchboardError {
+  static override readonly code = "rate_limited";
+  readonly provider: string;
+  /** "provider": the provider answered rate-limited; "local": the client's own limiter gave up queueing. */
+  readonly source: "provider" | "local";
+  readonly bucket: string | undefined;
+  readonly retryAt: number | undefined;
+  constructor(
+    provider: string,
+    init: { source: "provider" | "local"; bucket?: string; retryAt?: number; message: string },
+    options?: { cause?: unknown },
+  ) {
+    super(RateLimitError.code, init.message, options);
+    this.provider = provider;
+    this.source = init.source;
+    this.bucket = init.bucket;
+    this.retryAt = init.retryAt;
+  }
+}
+
+export function isRateLimitError(value: unknown): value is RateLimitError {
+  return isSwitchboardError(value) && value.code === RateLimitError.code;
+}
+
+/** The circuit breaker is open: the provider failed too often, so the call failed fast without a request. */
+export class CircuitOpenError extends SwitchboardError {
+  static override readonly code = "circuit_open";
+  readonly provider: string;
+  /** Epoch ms when the breaker lets a probe through again. */
+  readonly retryAt: number;
+  constructor(provider: string, retryAt: number) {
+    super(CircuitOpenError.code, `${provider}: circuit open after repeated failures; next probe at ${new Date(retryAt).toISOString()}`);
+    this.provider = provider;
+    this.retryAt = retryAt;
+  }
+}
+
+export function isCircuitOpenError(value: unknown): value is CircuitOpenError {
+  return isSwitchboardError(value) && value.code === CircuitOpenError.code;
+}
+
+/** An attempt, or the whole call with its retries, ran past its time limit. */
+export class TimeoutError extends SwitchboardError {
+  static override readonly code = "timeout";
+  readonly provider: string;
+  readonly scope: "attempt" | "total";
+  readonly timeoutMs: number;
+  constructor(provider: string, scope: "attempt" | "total", timeoutMs: number) {
+    super(TimeoutError.code, `${provider}: ${scope === "attempt" ? "attempt" : "call"} timed out after ${timeoutMs} ms`);
+    this.provider = provider;
+    this.scope = scope;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+export function isTimeoutError(value: unknown): value is TimeoutError {
+  return isSwitchboardError(value) && value.code === TimeoutError.code;
 }

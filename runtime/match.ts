@@ -1,6 +1,7 @@
 /** Evaluates the response matchers a spec declares (errors.when, rateLimits.limitedWhen). */
 import type { BodyMatcher, ResponseMatcher, StatusPattern } from "./definition.js";
 import { readPath } from "./json-path.js";
+import type { ResponseHeaders } from "./transport/transport.js";
 
 export function statusMatches(status: number, patterns: readonly StatusPattern[]): boolean {
   return patterns.some((p) => (typeof p === "number" ? p === status : Math.floor(status / 100) === Number(p[0])));
@@ -14,7 +15,7 @@ export function bodyMatches(body: unknown, matcher: BodyMatcher): boolean {
   return true;
 }
 
-export function responseMatches(response: { status: number; headers: Headers; body: unknown }, matcher: ResponseMatcher): boolean {
+export function responseMatches(response: { status: number; headers: ResponseHeaders; body: unknown }, matcher: ResponseMatcher): boolean {
   if (matcher.status && !statusMatches(response.status, matcher.status)) return false;
   if (matcher.header) {
     const value = response.headers.get(matcher.header.name);

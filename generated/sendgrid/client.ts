@@ -51,6 +51,7 @@ export const definition: ProviderDefinition = {
     defaultMode: "apiKey",
     modes: { apiKey: { type: "bearer", header: "authorization", prefix: "Bearer " } },
   },
+  encoding: { query: "repeat", form: "indices", literalBrackets: false },
   rateLimits: {
     headers: {
       limit: "x-ratelimit-limit",

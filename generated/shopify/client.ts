@@ -87,6 +87,7 @@ export const definition: ProviderDefinition = {
       },
     },
   },
+  encoding: { query: "repeat", form: "indices", literalBrackets: false },
   rateLimits: {
     limitedWhen: [],
     buckets: {

@@ -103,20 +103,19 @@ export const definition: ProviderDefinition = {
       },
     },
   },
+  encoding: { query: "repeat", form: "indices", literalBrackets: false },
   rateLimits: {
     limitedWhen: [],
     buckets: {
       conversationsList: {
         rate: 20,
         perMs: 60000,
-        burst: 20,
         maxQueueWaitMs: 30000,
         appliesTo: { paths: ["/api/conversations.list"] },
       },
       usersList: {
         rate: 20,
         perMs: 60000,
-        burst: 20,
         maxQueueWaitMs: 30000,
         appliesTo: { paths: ["/api/users.list"] },
       },

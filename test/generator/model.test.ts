@@ -48,7 +48,7 @@ errors:
   requestIdHeader: X-Request-Id
 `);
     expect(m.definition.rateLimits.headers).toEqual({ remaining: "x-ratelimit-remaining", reset: "x-ratelimit-reset", resetFormat: "http-date" });
-    expect(m.definition.rateLimits.buckets["hourly"]).toEqual({ rate: 5000, perMs: 3_600_000, burst: 5000, maxQueueWaitMs: 1500 });
+    expect(m.definition.rateLimits.buckets["hourly"]).toEqual({ rate: 5000, perMs: 3_600_000, maxQueueWaitMs: 1500 });
     expect(m.definition.errors.fields).toEqual({ code: ["errors", 0, "code"], message: ["error", "message"] });
     expect(m.definition.errors.requestIdHeader).toBe("x-request-id");
   });

@@ -25,20 +25,20 @@ describe("generated Stripe client over loopback HTTP", () => {
     expect(customer).toEqual({ id: "cus/1", object: "customer" });
     const [request] = server.requests;
     expect(request?.method).toBe("GET");
-    expect(request?.url).toBe("/v1/customers/cus%2F1%20..%2Fx?expand=default_source");
+    expect(request?.url).toBe("/v1/customers/cus%2F1%20..%2Fx?expand[0]=default_source");
     expect(request?.headers["authorization"]).toBe(`Bearer ${secret}`);
     expect(request?.headers["stripe-version"]).toBe("2026-10-28.endive");
     expect(request?.headers["user-agent"]).toMatch(/^switchboard\//);
   });
 
-  it("sends form bodies with bracket nesting for form operations", async () => {
+  it("sends form bodies with bracket nesting and literal brackets, as stripe-node does", async () => {
     server.handle((_req, res) => json(res, 200, { id: "cus_2" }));
     const stripe = createStripeClient({ auth: { token: secret }, baseUrl: server.url });
     await stripe.customers.create({ body: { email: "a@example.com", metadata: { order: 1 }, preferred_locales: ["en", "fr"] } });
     const [request] = server.requests;
     expect(request?.method).toBe("POST");
     expect(request?.headers["content-type"]).toBe("application/x-www-form-urlencoded");
-    expect(request?.body).toBe("email=a%40example.com&metadata%5Border%5D=1&preferred_locales%5B0%5D=en&preferred_locales%5B1%5D=fr");
+    expect(request?.body).toBe("email=a%40example.com&metadata[order]=1&preferred_locales[0]=en&preferred_locales[1]=fr");
   });
 
   it("uses HTTP Basic with the key as username in the basic mode", async () => {

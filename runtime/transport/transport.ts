@@ -1,0 +1,31 @@
+/**
+ * The one seam between the client and the network. A transport sends one HTTP request and returns the
+ * status, headers and body text; it never retries, never throttles and never interprets a status.
+ * Execution policies wrap it; tests and other runtimes swap it.
+ */
+
+export interface TransportRequest {
+  readonly method: string;
+  /** Absolute URL. */
+  readonly url: string;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string | Uint8Array;
+  /** Aborts the request; the transport rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** Case-insensitive header lookup; repeated headers are joined with ", ". */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
+export interface TransportResponse {
+  readonly status: number;
+  readonly headers: ResponseHeaders;
+  /** The whole body as text ("" when there is none). */
+  readonly body: string;
+}
+
+/** Rejects with an Error whose `code` names network failures (ECONNRESET, UND_ERR_SOCKET, ...). */
+export type Transport = (request: TransportRequest) => Promise<TransportResponse>;

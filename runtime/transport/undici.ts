@@ -1,0 +1,42 @@
+/**
+ * The Node transport: undici's `request` API over a keep-alive pool. On Node 20, on loopback with 32
+ * concurrent callers, it serves about 1.2x the requests per second of a keep-alive `node:http` agent and
+ * about 3x those of the global `fetch` (bench/overhead measures all three in the same run).
+ */
+import { Agent, request as undiciRequest, type Dispatcher } from "undici";
+import type { ResponseHeaders, Transport } from "./transport.js";
+
+export interface UndiciTransportOptions {
+  /** A dispatcher of your own (proxy agent, mock pool in tests). @default a keep-alive Agent */
+  readonly dispatcher?: Dispatcher;
+  /** Sockets per origin for the default Agent. @default 128 */
+  readonly connections?: number;
+}
+
+export function undiciTransport(options: UndiciTransportOptions = {}): Transport {
+  const dispatcher = options.dispatcher ?? new Agent({ connections: options.connections ?? 128, keepAliveTimeout: 10_000 });
+  return async (request) => {
+    const response = await undiciRequest(request.url, {
+      method: request.method as Dispatcher.HttpMethod,
+      headers: request.headers,
+      ...(request.body !== undefined && { body: request.body }),
+      ...(request.signal && { signal: request.signal }),
+      dispatcher,
+    });
+    const body = await response.body.text();
+    return { status: response.statusCode, headers: new PlainHeaders(response.headers), body };
+  };
+}
+
+/** undici hands back lower-case names in a plain object; reading it costs less than building Headers. */
+class PlainHeaders implements ResponseHeaders {
+  readonly #raw: Readonly<Record<string, string | string[] | undefined>>;
+  constructor(raw: Readonly<Record<string, string | string[] | undefined>>) {
+    this.#raw = raw;
+  }
+  get(name: string): string | null {
+    const value = this.#raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
+}
