@@ -52,6 +52,7 @@ class BucketGate {
   #lastSyncSeq = -1;
   #lastResetAt = 0;
   #pumping = false;
+  #pumpAgain = false;
   #cancelWake: (() => void) | undefined;
   #wakeAt = Number.POSITIVE_INFINITY;
 
@@ -169,10 +170,18 @@ class BucketGate {
   }
 
   #pump(): void {
-    if (this.#pumping) return;
+    if (this.#pumping) {
+      // A drain is running; it may have looked at the queue before this change: look again after it.
+      this.#pumpAgain = true;
+      return;
+    }
     this.#pumping = true;
     void this.#drain().finally(() => {
       this.#pumping = false;
+      if (this.#pumpAgain) {
+        this.#pumpAgain = false;
+        this.#pump();
+      }
     });
   }
 

@@ -10,6 +10,8 @@ export interface RecordedRequest {
   readonly url: string;
   readonly headers: IncomingMessage["headers"];
   readonly body: string;
+  /** Date.now() when the request arrived. */
+  readonly at: number;
 }
 
 export type Handler = (request: RecordedRequest, response: ServerResponse) => void | Promise<void>;
@@ -28,10 +30,11 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
   };
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((incoming, response) => {
+    const at = Date.now();
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.on("end", () => {
-      const request = { method: incoming.method ?? "", url: incoming.url ?? "", headers: incoming.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const request = { method: incoming.method ?? "", url: incoming.url ?? "", headers: incoming.headers, body: Buffer.concat(chunks).toString("utf8"), at };
       requests.push(request);
       Promise.resolve(handler(request, response)).catch((error: unknown) => {
         response.writeHead(500);

@@ -1,0 +1,194 @@
+import { describe, expect, it } from "vitest";
+import { isRateLimitError } from "../../runtime/errors.js";
+import { parseReset, RateLimiter, readProviderCount, type BucketPolicy, type Permit } from "../../runtime/rate-limit.js";
+import { MemoryRateLimitStore, windowMargin } from "../../runtime/rate-limit-store.js";
+import { ManualClock, settle } from "../helpers/manual-clock.js";
+
+function limiter(buckets: Record<string, BucketPolicy>, clock = new ManualClock()) {
+  const waits: [string, number][] = [];
+  const rl = new RateLimiter({
+    provider: "test",
+    buckets,
+    store: new MemoryRateLimitStore(),
+    clock,
+    keyPrefix: "test",
+    hooks: { onWait: (bucket, ms) => waits.push([bucket, ms]) },
+  });
+  return { rl, clock, waits };
+}
+
+/** Starts `n` acquisitions and records when each is granted. */
+function startMany(rl: RateLimiter, clock: ManualClock, n: number, buckets = ["b"]) {
+  const granted: number[] = [];
+  const permits: Permit[][] = [];
+  const settled = Array.from({ length: n }, (_, i) =>
+    rl.acquire(buckets, undefined).then(
+      (p) => {
+        granted[i] = clock.now();
+        permits[i] = p;
+      },
+      (e: unknown) => e,
+    ),
+  );
+  return { granted, permits, settled };
+}
+
+describe("sliding-window bucket", () => {
+  it("never lets more than rate requests start in any window of per (plus the jitter margin)", async () => {
+    const { rl, clock } = limiter({ b: { rate: 10, perMs: 1000, maxQueueWaitMs: 60_000 } });
+    const { granted } = startMany(rl, clock, 35);
+    await clock.advance(5000);
+    expect(granted.filter((t) => t !== undefined)).toHaveLength(35);
+    const window = 1000 + windowMargin(1000);
+    for (let i = 10; i < granted.length; i++) expect(granted[i]! - granted[i - 10]!).toBeGreaterThanOrEqual(window);
+    // And it uses the whole allowance: each group of 10 starts as soon as the window allows.
+    expect(granted.slice(0, 10).every((t) => t === granted[0])).toBe(true);
+    expect(granted[10]! - granted[0]!).toBe(Math.ceil(window));
+  });
+
+  it("grants in FIFO order", async () => {
+    const { rl, clock } = limiter({ b: { rate: 1, perMs: 100, maxQueueWaitMs: 60_000 } });
+    const order: number[] = [];
+    for (let i = 0; i < 5; i++) void rl.acquire(["b"], undefined).then(() => order.push(i));
+    await clock.advance(2000);
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("fails a request that cannot get a slot within maxQueueWait with a local RateLimitError", async () => {
+    const { rl, clock } = limiter({ b: { rate: 1, perMs: 10_000, maxQueueWaitMs: 500 } });
+    await rl.acquire(["b"], undefined);
+    const error = await rl.acquire(["b"], undefined).catch((e: unknown) => e);
+    expect(isRateLimitError(error)).toBe(true);
+    expect(error).toMatchObject({ source: "local", bucket: "b" });
+    expect((error as { retryAt: number }).retryAt).toBeGreaterThan(clock.now() + 9000);
+  });
+
+  it("caps requests in flight and hands a released slot to the next in line", async () => {
+    const { rl, clock } = limiter({ b: { rate: 1000, perMs: 1000, concurrency: 2, maxQueueWaitMs: 60_000 } });
+    const { permits, granted } = startMany(rl, clock, 4);
+    await clock.advance(10);
+    expect(granted.filter((t) => t !== undefined)).toHaveLength(2);
+    permits[0]![0]!.release();
+    permits[0]![0]!.release(); // releasing twice frees one slot, not two
+    await clock.advance(10);
+    expect(granted.filter((t) => t !== undefined)).toHaveLength(3);
+  });
+
+  it("a cancelled waiter leaves the queue and does not hold up the next", async () => {
+    const { rl, clock } = limiter({ b: { rate: 1, perMs: 1000, maxQueueWaitMs: 60_000 } });
+    await rl.acquire(["b"], undefined);
+    const controller = new AbortController();
+    const cancelled = rl.acquire(["b"], controller.signal).catch((e: unknown) => e);
+    let next = false;
+    void rl.acquire(["b"], undefined).then(() => (next = true));
+    controller.abort(new Error("stop"));
+    expect(await cancelled).toEqual(new Error("stop"));
+    await clock.advance(1100);
+    expect(next).toBe(true);
+  });
+
+  it("gives back the slots of earlier buckets when a later one fails", async () => {
+    const { rl } = limiter({
+      a: { rate: 100, perMs: 1000, concurrency: 1, maxQueueWaitMs: 1000 },
+      b: { rate: 1, perMs: 60_000, maxQueueWaitMs: 10 },
+    });
+    await rl.acquire(["b"], undefined);
+    await expect(rl.acquire(["a", "b"], undefined)).rejects.toMatchObject({ code: "rate_limited", bucket: "b" });
+    // a's concurrency slot was released: it can be taken again at once.
+    const permits = await rl.acquire(["a"], undefined);
+    expect(permits).toHaveLength(1);
+  });
+});
+
+describe("token bucket (burst declared)", () => {
+  it("allows the burst at once, then the refill rate", async () => {
+    const { rl, clock } = limiter({ b: { rate: 2, perMs: 1000, burst: 40, maxQueueWaitMs: 60_000 } });
+    const { granted } = startMany(rl, clock, 44);
+    await clock.advance(0);
+    expect(granted.filter((t) => t !== undefined)).toHaveLength(40);
+    await clock.advance(2000);
+    expect(granted.filter((t) => t !== undefined)).toHaveLength(44);
+  });
+});
+
+describe("provider count", () => {
+  const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name.toLowerCase()] ?? null });
+  const now = Date.UTC(2026, 10, 29, 12, 0, 0);
+
+  it.each([
+    ["epoch-seconds", String(now / 1000 + 30)],
+    ["epoch-ms", String(now + 30_000)],
+    ["seconds", "30"],
+    ["http-date", new Date(now + 30_000).toUTCString()],
+  ] as const)("reads a %s reset", (format, value) => {
+    expect(parseReset(value, format, now)).toBe(now + 30_000);
+  });
+
+  it("clamps a reset in the past to now and one days away to a day, and ignores garbage", () => {
+    expect(parseReset(String(now / 1000 - 100), "epoch-seconds", now)).toBe(now);
+    expect(parseReset("99999999999", "seconds", now)).toBe(now + 86_400_000);
+    expect(parseReset("soon", "http-date", now)).toBeUndefined();
+    expect(parseReset("", "seconds", now)).toBeUndefined();
+  });
+
+  it("derives remaining from limit - used when remaining is absent", () => {
+    const count = readProviderCount(
+      headers({ "x-limit": "5000", "x-used": "4990", "x-reset": "60" }),
+      { limit: "x-limit", used: "x-used", reset: "x-reset", resetFormat: "seconds" },
+      now,
+    );
+    expect(count).toEqual({ remaining: 10, resetAt: now + 60_000, resource: undefined });
+  });
+
+  it("a synced remaining of 0 holds the bucket until the reset, then the local window resumes", async () => {
+    const { rl, clock } = limiter({ b: { rate: 100, perMs: 1000, maxQueueWaitMs: 60_000 } });
+    const [permit] = await rl.acquire(["b"], undefined);
+    rl.sync([permit!], { remaining: 0, resetAt: clock.now() + 5000, resource: undefined });
+    let at = 0;
+    const start = clock.now();
+    void rl.acquire(["b"], undefined).then(() => (at = clock.now()));
+    await clock.advance(4999);
+    expect(at).toBe(0);
+    await clock.advance(2);
+    expect(at - start).toBe(5000);
+  });
+
+  it("counts requests granted after the synced one as not yet seen by the provider", async () => {
+    const { rl, clock } = limiter({ b: { rate: 1000, perMs: 1000, maxQueueWaitMs: 60_000 } });
+    const [first] = await rl.acquire(["b"], undefined);
+    for (let i = 0; i < 3; i++) await rl.acquire(["b"], undefined);
+    // The provider saw only `first`: 5 remaining then, but 3 more are already on their way.
+    rl.sync([first!], { remaining: 5, resetAt: clock.now() + 60_000, resource: undefined });
+    const { granted } = startMany(rl, clock, 4);
+    await clock.advance(10);
+    expect(granted.filter((t) => t !== undefined)).toHaveLength(2);
+  });
+
+  it("an older answer does not overwrite a newer count of the same window", async () => {
+    const { rl, clock } = limiter({ b: { rate: 1000, perMs: 1000, maxQueueWaitMs: 60_000 } });
+    const [older] = await rl.acquire(["b"], undefined);
+    const [newer] = await rl.acquire(["b"], undefined);
+    const resetAt = clock.now() + 60_000;
+    rl.sync([newer!], { remaining: 0, resetAt, resource: undefined });
+    rl.sync([older!], { remaining: 50, resetAt, resource: undefined });
+    const { granted } = startMany(rl, clock, 1);
+    await clock.advance(10);
+    expect(granted.filter((t) => t !== undefined)).toHaveLength(0);
+  });
+
+  it("syncs only the bucket that mirrors the resource the provider names", async () => {
+    const { rl, clock } = limiter({
+      core: { rate: 1000, perMs: 1000, maxQueueWaitMs: 60_000, resource: "core" },
+      writes: { rate: 1000, perMs: 1000, maxQueueWaitMs: 60_000 },
+    });
+    const permits = await rl.acquire(["core", "writes"], undefined);
+    rl.sync(permits, { remaining: 0, resetAt: clock.now() + 60_000, resource: "core" });
+    let writes = false;
+    let core = false;
+    void rl.acquire(["writes"], undefined).then(() => (writes = true));
+    void rl.acquire(["core"], undefined).then(() => (core = true));
+    await settle();
+    await clock.advance(10);
+    expect({ writes, core }).toEqual({ writes: true, core: false });
+  });
+});
