@@ -28,7 +28,7 @@ import { createRedactor, type Redactor } from "./redact.js";
 import { backoffDelay, IDEMPOTENT_METHODS, retryAfterMs, RetryBudget, type RetryReason } from "./retry.js";
 import { defaultTransport } from "./transport/default.js";
 import { fetchTransport } from "./transport/fetch.js";
-import type { ResponseHeaders, Transport, TransportResponse } from "./transport/transport.js";
+import { TRANSPORT_TIMEOUT_CODES, type ResponseHeaders, type Transport, type TransportResponse } from "./transport/transport.js";
 import { fillPlaceholders, resolveVariables } from "./variables.js";
 
 /** Changes to the spec's retry policy. */
@@ -223,13 +223,14 @@ export class ClientCore {
   }
 
   /** Sends one operation call and resolves to the parsed body (undefined when there is none). */
-  async request(operation: OperationDefinition, call: OperationCall, options: RequestOptions = {}): Promise<unknown> {
-    return (await this.send(operation, call, options)).body;
+  request(operation: OperationDefinition, call: OperationCall, options: RequestOptions = {}): Promise<unknown> {
+    return this.send(operation, call, options).then(bodyOf);
   }
 
   /** Sends one operation call and resolves to the whole answer: status, headers, body, request id. */
   async send(operation: OperationDefinition, call: OperationCall, options: RequestOptions = {}): Promise<ApiResponse> {
-    const prepared = await this.#prepare(operation, call, options);
+    const preparing = this.#prepare(operation, call, options);
+    const prepared = preparing instanceof Promise ? await preparing : preparing;
     const retry = options.retry === false || !this.#retry ? undefined : mergeRetry(this.#retry, options.retry);
     const attemptMs = options.timeout?.attemptMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
     const totalMs = options.timeout?.totalMs ?? this.#options.timeout?.totalMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
@@ -245,7 +246,12 @@ export class ClientCore {
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw signal.reason;
       breaker?.rejectIfOpen(clock.now());
-      const permits = buckets.length > 0 ? await this.#acquire(buckets, signal, emit) : NO_PERMITS;
+      let permits = NO_PERMITS;
+      if (buckets.length > 0) {
+        // Granted at once in the common case; queued calls wait and say how long.
+        const granted = this.#limiter!.tryAcquire(buckets);
+        permits = granted ?? (await this.#acquire(buckets, signal, emit));
+      }
       let probe = false;
       try {
         probe = breaker?.enter(clock.now()) ?? false;
@@ -349,24 +355,22 @@ export class ClientCore {
 
   /** One attempt with its own timeout; never throws but for a caller's abort. */
   async #attempt(operation: OperationDefinition, prepared: PreparedRequest, timeoutMs: number, signal: AbortSignal | undefined): Promise<AttemptResult> {
-    const controller = new AbortController();
-    const timeout = new TimeoutError(this.definition.name, "attempt", Math.max(0, Math.round(timeoutMs)));
-    const cancelTimer = this.#clock.setTimer(timeoutMs, () => controller.abort(timeout));
-    const onAbort = (): void => controller.abort(signal!.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
     try {
       const response = await this.#transport({
         method: operation.method,
         url: prepared.url,
         headers: prepared.headers,
         ...(prepared.body !== undefined && { body: prepared.body }),
-        signal: controller.signal,
+        ...(signal && { signal }),
+        timeoutMs: Math.max(1, Math.round(timeoutMs)),
       });
       return { response };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (controller.signal.aborted && controller.signal.reason === timeout) return { error: timeout };
       const errorCode = networkErrorCode(error);
+      if (errorCode !== undefined && TRANSPORT_TIMEOUT_CODES.has(errorCode)) {
+        return { error: new TimeoutError(this.definition.name, "attempt", Math.max(1, Math.round(timeoutMs))) };
+      }
       const where = this.#redactor.url(prepared.url.split("?")[0]!);
       return {
         error: new NetworkError(this.definition.name, `${operation.method} ${where} failed: ${errorCode ?? describe(error)}`, {
@@ -374,26 +378,35 @@ export class ClientCore {
           ...(errorCode !== undefined && { errorCode }),
         }),
       };
-    } finally {
-      cancelTimer();
-      signal?.removeEventListener("abort", onAbort);
     }
   }
 
-  async #prepare(operation: OperationDefinition, call: OperationCall, options: RequestOptions): Promise<PreparedRequest> {
+  /** Builds the request; synchronous unless credentials come from a function or the body is multipart. */
+  #prepare(operation: OperationDefinition, call: OperationCall, options: RequestOptions): PreparedRequest | Promise<PreparedRequest> {
     const headers: Record<string, string> = { accept: "application/json", "user-agent": this.#userAgent };
-    const query: Record<string, unknown> = { ...call.query };
+    let query: Record<string, unknown> = call.query ?? NO_QUERY;
     const versions = this.definition.versions;
     if (versions && this.#apiVersion !== undefined) {
       if (versions.send.in === "header") headers[versions.send.name] = this.#apiVersion;
-      else if (versions.send.in === "query") query[versions.send.name] = this.#apiVersion;
+      else if (versions.send.in === "query") query = { ...query, [versions.send.name]: this.#apiVersion };
     }
-    for (const [name, value] of Object.entries(this.#options.headers ?? {})) headers[name.toLowerCase()] = value;
-    for (const [name, value] of Object.entries(call.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = String(value);
-    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+    if (this.#options.headers) for (const name of Object.keys(this.#options.headers)) headers[name.toLowerCase()] = this.#options.headers[name]!;
+    if (call.headers) for (const name of Object.keys(call.headers)) if (call.headers[name] !== undefined) headers[name.toLowerCase()] = String(call.headers[name]);
+    if (options.headers) for (const name of Object.keys(options.headers)) headers[name.toLowerCase()] = options.headers[name]!;
     const credentialQuery: Record<string, string> = {};
-    if (this.#authMode) await applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery);
+    const applied = this.#authMode ? applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery) : undefined;
+    if (applied) return applied.then(() => this.#finishPrepare(operation, call, options, headers, query, credentialQuery));
+    return this.#finishPrepare(operation, call, options, headers, query, credentialQuery);
+  }
 
+  #finishPrepare(
+    operation: OperationDefinition,
+    call: OperationCall,
+    options: RequestOptions,
+    headers: Record<string, string>,
+    query: Readonly<Record<string, unknown>>,
+    credentialQuery: Record<string, string>,
+  ): PreparedRequest | Promise<PreparedRequest> {
     const idempotencyKey = this.#idempotencyKey(operation, headers, options);
 
     const encoding = this.definition.encoding;
@@ -408,17 +421,23 @@ export class ClientCore {
         // The platform's own serializer writes the boundary and each part's headers.
         const encoded = new Request("http://multipart.invalid/", { method: "POST", body: form });
         headers["content-type"] = encoded.headers.get("content-type")!;
-        body = new Uint8Array(await encoded.arrayBuffer());
+        const url = this.#url(operation, call, query, credentialQuery);
+        return encoded.arrayBuffer().then((bytes) => ({ url, headers, body: new Uint8Array(bytes), idempotencyKey }));
       } else {
         headers["content-type"] = "application/json";
         body = JSON.stringify(call.body);
       }
     }
-    let queryString = encodeForm(query, { arrays: encoding.query, styles: operation.queryStyles, literalBrackets: encoding.literalBrackets });
-    const credentials = encodeForm(credentialQuery);
+    return { url: this.#url(operation, call, query, credentialQuery), headers, body, idempotencyKey };
+  }
+
+  #url(operation: OperationDefinition, call: OperationCall, query: Readonly<Record<string, unknown>>, credentialQuery: Record<string, string>): string {
+    const encoding = this.definition.encoding;
+    let queryString = query === NO_QUERY ? "" : encodeForm(query, { arrays: encoding.query, styles: operation.queryStyles, literalBrackets: encoding.literalBrackets });
+    const credentials = this.#authMode?.type === "apiKey" && this.#authMode.in === "query" ? encodeForm(credentialQuery) : "";
     if (credentials !== "") queryString = queryString === "" ? credentials : `${queryString}&${credentials}`;
-    const url = this.#baseUrl + fillPlaceholders(call.path, this.#pathValues) + (queryString === "" ? "" : `?${queryString}`);
-    return { url, headers, body, idempotencyKey };
+    const path = call.path.includes("{") ? fillPlaceholders(call.path, this.#pathValues) : call.path;
+    return this.#baseUrl + path + (queryString === "" ? "" : `?${queryString}`);
   }
 
   /** One key per logical call, reused by every attempt: the caller's, a header they set, or a new one. */
@@ -466,8 +485,9 @@ export class ClientCore {
 
   #emitter(operation: OperationDefinition, prepared: PreparedRequest): Emit {
     const listener = this.#options.onEvent;
-    const base = { provider: this.definition.name, operation: operation.id, method: operation.method, url: this.#redactor.url(prepared.url) };
-    return (event) => safeEmit(listener, { ...base, ...event } as ClientEvent);
+    const provider = this.definition.name;
+    const url = this.#redactor.url(prepared.url);
+    return (event) => safeEmit(listener, Object.assign(event, { provider, operation: operation.id, method: operation.method, url }) as ClientEvent);
   }
 
   #providerError(answer: { status: number; headers: ResponseHeaders; body: unknown }, text: string, requestId: string | undefined, limited: boolean): ProviderError {
@@ -510,6 +530,8 @@ type EventWithoutCall = WithoutCall<ClientEvent>;
 type Emit = (event: EventWithoutCall) => void;
 
 const NO_PERMITS: Permit[] = [];
+const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({});
+const bodyOf = (response: ApiResponse): unknown => response.body;
 const DEFAULT_RETRY_AFTER = ["retry-after-ms", "retry-after"];
 
 function safeEmit(listener: ClientEventListener | undefined, event: ClientEvent): void {

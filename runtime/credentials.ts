@@ -38,25 +38,32 @@ export type AuthOptions = { readonly mode?: string } & Partial<
   ApiKeyCredentials & BasicCredentials & BearerCredentials & OAuth2Credentials & GithubAppCredentials
 >;
 
-async function resolveToken(source: TokenSource | undefined, what: string): Promise<string> {
-  const value = typeof source === "function" ? await source() : source;
+function checkToken(value: unknown, what: string): string {
   if (typeof value !== "string" || value === "") throw new ConfigurationError(`${what} is missing or empty`);
   return value;
+}
+
+/** Calls `use` with the token: at once for a string, after the function's promise for a token source. */
+function withToken(source: TokenSource | undefined, what: string, use: (token: string) => void): void | Promise<void> {
+  if (typeof source !== "function") return use(checkToken(source, what));
+  const value = source();
+  if (value instanceof Promise) return value.then((token) => use(checkToken(token, what)));
+  return use(checkToken(value, what));
 }
 
 /**
  * Applies credentials to outgoing headers (lower-case names) and query parameters. Credentials are
  * never copied anywhere else.
  */
-export async function applyCredentials(
+export function applyCredentials(
   mode: AuthModeDefinition,
   auth: AuthOptions,
   headers: Record<string, string>,
   query: Record<string, string>,
-): Promise<void> {
+): void | Promise<void> {
   switch (mode.type) {
     case "apiKey": {
-      const key = await resolveToken(auth.apiKey, "auth.apiKey");
+      const key = checkToken(auth.apiKey, "auth.apiKey");
       if (mode.in === "header") headers[mode.name.toLowerCase()] = `${mode.prefix}${key}`;
       else query[mode.name] = `${mode.prefix}${key}`;
       return;
@@ -68,14 +75,11 @@ export async function applyCredentials(
       return;
     }
     case "bearer":
-      headers[mode.header] = `${mode.prefix}${await resolveToken(auth.token, "auth.token")}`;
-      return;
+      return withToken(auth.token, "auth.token", (token) => void (headers[mode.header] = `${mode.prefix}${token}`));
     case "oauth2":
-      headers[mode.header] = `${mode.prefix}${await resolveToken(auth.accessToken, "auth.accessToken")}`;
-      return;
+      return withToken(auth.accessToken, "auth.accessToken", (token) => void (headers[mode.header] = `${mode.prefix}${token}`));
     case "githubApp":
-      headers.authorization = `Bearer ${await resolveToken(auth.installationToken, "auth.installationToken")}`;
-      return;
+      return withToken(auth.installationToken, "auth.installationToken", (token) => void (headers.authorization = `Bearer ${token}`));
   }
 }
 

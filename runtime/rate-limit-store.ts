@@ -16,6 +16,8 @@ export interface BucketLimits {
 }
 
 export interface RateLimitStore {
+  /** True when `take` always answers with a number, never a promise: lets a free slot be taken without a tick. */
+  readonly synchronous?: boolean;
   /** Takes one permit if one is free now and returns 0; otherwise takes nothing and returns the ms to wait. */
   take(key: string, limits: BucketLimits, now: number): number | Promise<number>;
   /** The provider's own count, which wins until `resetAt` (epoch ms): `remaining` more requests may start. */
@@ -51,6 +53,7 @@ interface BucketState {
 }
 
 export class MemoryRateLimitStore implements RateLimitStore {
+  readonly synchronous = true;
   readonly #buckets = new Map<string, BucketState>();
 
   take(key: string, limits: BucketLimits, now: number): number {

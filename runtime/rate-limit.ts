@@ -81,6 +81,12 @@ class BucketGate {
     return this.#enqueue(now, signal);
   }
 
+  /** A slot now if one is free and nobody is queued ahead, from a synchronous store; else undefined (nothing taken). */
+  tryAcquire(): Permit | undefined {
+    if (!this.store.synchronous || this.#queueHead !== this.#queue.length || this.#pumping || !this.#hasRoom()) return undefined;
+    return this.store.take(this.key, this.policy, this.clock.now()) === 0 ? this.#grant() : undefined;
+  }
+
   /** The provider's count: `remaining` as of the request holding `permit`, until `resetAt`. */
   sync(permit: Permit, remaining: number, resetAt: number): void {
     const now = this.clock.now();
@@ -245,6 +251,20 @@ export class RateLimiter {
       const key = `${options.keyPrefix}:${name}`;
       this.#gates.set(name, new BucketGate(name, policy, key, options.provider, options.store, options.clock, options.hooks ?? {}));
     }
+  }
+
+  /** Takes one slot in each named bucket at once, or none: undefined when any bucket would have to queue. */
+  tryAcquire(buckets: readonly string[]): Permit[] | undefined {
+    const permits: Permit[] = [];
+    for (const name of buckets) {
+      const permit = this.#gates.get(name)?.tryAcquire();
+      if (permit === undefined) {
+        for (const taken of permits) taken.release();
+        return undefined;
+      }
+      permits.push(permit);
+    }
+    return permits;
   }
 
   /** Takes one slot in each named bucket, in order; on failure the slots already taken are given back. */

@@ -20,9 +20,15 @@ export interface Redactor {
 export function createRedactor(extra: readonly string[] = [], allow: readonly string[] = []): Redactor {
   const secret = new Set([...SECRET_NAMES, ...extra.map((n) => n.toLowerCase())]);
   const allowed = new Set(allow.map((n) => n.toLowerCase()));
+  const decided = new Map<string, boolean>();
   const isSecret = (name: string): boolean => {
-    const lower = name.toLowerCase();
-    return !allowed.has(lower) && (secret.has(lower) || SECRET_PATTERN.test(lower));
+    let answer = decided.get(name);
+    if (answer === undefined) {
+      const lower = name.toLowerCase();
+      answer = !allowed.has(lower) && (secret.has(lower) || SECRET_PATTERN.test(lower));
+      if (decided.size < 1024) decided.set(name, answer);
+    }
+    return answer;
   };
   return {
     isSecret,

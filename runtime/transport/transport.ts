@@ -13,7 +13,16 @@ export interface TransportRequest {
   readonly body?: string | Uint8Array;
   /** Aborts the request; the transport rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /**
+   * Time limit of this attempt. On expiry the transport rejects with an error whose `code` is one of
+   * TRANSPORT_TIMEOUT_CODES. Transports use their platform's own timers: undici's headers and body
+   * timeouts, AbortSignal.timeout for fetch.
+   */
+  readonly timeoutMs?: number;
 }
+
+/** Error codes that mean "the attempt ran out of time" rather than "the network failed". */
+export const TRANSPORT_TIMEOUT_CODES: ReadonlySet<string> = new Set(["TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
 
 /** Case-insensitive header lookup; repeated headers are joined with ", ". */
 export interface ResponseHeaders {

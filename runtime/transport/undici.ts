@@ -1,5 +1,7 @@
 /**
- * The Node transport: undici's `request` API over a keep-alive pool. On Node 20, on loopback with 32
+ * The Node transport: undici's `request` API over a keep-alive pool. The attempt timeout is undici's
+ * own headers timeout plus its body (idle) timeout, each of `timeoutMs`: cheaper than a timer and an
+ * AbortController per request. On Node 20, on loopback with 32
  * concurrent callers, it serves about 1.2x the requests per second of a keep-alive `node:http` agent and
  * about 3x those of the global `fetch` (bench/overhead measures all three in the same run).
  */
@@ -21,6 +23,7 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
       headers: request.headers,
       ...(request.body !== undefined && { body: request.body }),
       ...(request.signal && { signal: request.signal }),
+      ...(request.timeoutMs !== undefined && { headersTimeout: Math.max(1, request.timeoutMs), bodyTimeout: Math.max(1, request.timeoutMs) }),
       dispatcher,
     });
     const body = await response.body.text();

@@ -34,3 +34,9 @@ export function testDefinition(overrides: Partial<ProviderDefinition> = {}): Pro
 export function op(method: OperationDefinition["method"], path: string, extra: Partial<OperationDefinition> = {}): OperationDefinition {
   return { id: `${method.toLowerCase()}${path}`, method, path, group: "things", buckets: [], idempotent: ["GET", "PUT", "DELETE", "HEAD", "OPTIONS"].includes(method), ...extra };
 }
+
+/** The same definition with no idempotency key header: POSTs become unsafe to retry. */
+export function withoutIdempotency(definition: ProviderDefinition): ProviderDefinition {
+  const { idempotency: _dropped, ...retry } = definition.retry;
+  return { ...definition, retry };
+}

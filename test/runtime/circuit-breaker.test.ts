@@ -38,13 +38,12 @@ describe("circuit breaker", () => {
   it("fails fast while open, then lets the declared probes through and closes when they succeed", () => {
     const { b, changes } = breaker({ type: "consecutive", failures: 1 }, 2);
     b.record("failure", b.enter(0), 0);
-    const error = (() => {
-      try {
-        b.enter(500);
-      } catch (e) {
-        return e;
-      }
-    })();
+    let error: unknown;
+    try {
+      b.enter(500);
+    } catch (e) {
+      error = e;
+    }
     expect(isCircuitOpenError(error)).toBe(true);
     expect(error).toMatchObject({ retryAt: 1000 });
     const first = b.enter(1000);

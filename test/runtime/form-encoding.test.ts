@@ -73,7 +73,8 @@ describe("form bodies, byte for byte as stripe-node sends them", () => {
 class LoopbackRequestClient extends RequestClient {
   override request<TData>(options: Parameters<InstanceType<typeof RequestClient>["request"]>[0]) {
     const target = new URL(options.uri);
-    return super.request<TData>({ ...options, uri: `${server.url}${target.pathname}${target.search}` });
+    options.uri = `${server.url}${target.pathname}${target.search}`;
+    return super.request<TData>(options as Parameters<InstanceType<typeof RequestClient>["request"]>[0] & { data?: TData });
   }
 }
 

@@ -8,7 +8,7 @@ import type { ProviderDefinition, RateLimitResetFormat } from "../../runtime/def
 import { isCircuitOpenError, isNetworkError, isProviderError, isRateLimitError, isTimeoutError } from "../../runtime/errors.js";
 import type { ClientEvent } from "../../runtime/events.js";
 import { json, startLoopbackServer, type LoopbackServer } from "../helpers/loopback-server.js";
-import { op, testDefinition } from "../helpers/test-provider.js";
+import { op, testDefinition, withoutIdempotency } from "../helpers/test-provider.js";
 
 let server: LoopbackServer;
 beforeAll(async () => {
@@ -124,7 +124,7 @@ describe("Retry-After", () => {
   it.each([
     ["seconds", () => "1", 1000],
     ["an HTTP date", () => new Date(Date.now() + 2000).toUTCString(), 1000],
-  ] as const)("waits at least what the provider asked, given in %s", async (_form, value, atLeast) => {
+  ] as [string, () => string, number][])("waits at least what the provider asked, given in %s", async (_form, value, atLeast) => {
     server.handle((_request, response) => {
       if (server.requests.length === 1) json(response, 503, { error: { message: "busy" } }, { "retry-after": value() });
       else json(response, 200, { ok: true });
@@ -159,8 +159,7 @@ describe("Retry-After", () => {
 describe("retries and idempotency", () => {
   it("does not retry a POST that carries no idempotency key", async () => {
     server.handle((_request, response) => json(response, 503, { error: { message: "busy" } }));
-    const definition = testDefinition();
-    const { core } = client({ ...definition, retry: { ...definition.retry, idempotency: undefined } } as ProviderDefinition);
+    const { core } = client(withoutIdempotency(testDefinition()));
     const error = await core.request(createThing, { path: "/things", body: { a: 1 } }).catch((e: unknown) => e);
     expect(isProviderError(error)).toBe(true);
     expect(server.requests).toHaveLength(1);
@@ -313,8 +312,7 @@ describe("abort and timeouts", () => {
   it("a refused connection is a NetworkError with its code, retried even for a POST", async () => {
     const events: ClientEvent[] = [];
     const core = new ClientCore(testDefinition(), { auth: { token: secret }, baseUrl: "http://127.0.0.1:1", onEvent: (e) => events.push(e) });
-    const definition = testDefinition();
-    const noKey = new ClientCore({ ...definition, retry: { ...definition.retry, idempotency: undefined } } as ProviderDefinition, {
+    const noKey = new ClientCore(withoutIdempotency(testDefinition()), {
       auth: { token: secret },
       baseUrl: "http://127.0.0.1:1",
       onEvent: (e) => events.push(e),
