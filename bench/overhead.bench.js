@@ -58,10 +58,29 @@ export async function run(emit) {
     const lat = Object.fromEntries(Object.entries(latency).map(([k, v]) => [k, median(v)]));
     const thr = Object.fromEntries(Object.entries(rps).map(([k, v]) => [k, median(v)]));
     emit({ metric: "latency_c1_undici", value: round3(lat.undici), unit: "ms" });
-    emit({ metric: "latency_c1_fetch", value: round3(lat.fetch), unit: "ms", baseline: round3(lat.undici), ratio: round3(lat.fetch / lat.undici) });
-    emit({ metric: "latency_c1_client", value: round3(lat.client), unit: "ms", baseline: round3(lat.undici), ratio: round3(lat.client / lat.undici), target: "<= 1.15" });
+    emit({
+      metric: "latency_c1_fetch",
+      value: round3(lat.fetch),
+      unit: "ms",
+      baseline: round3(lat.undici),
+      ratio: round3(lat.fetch / lat.undici),
+    });
+    emit({
+      metric: "latency_c1_client",
+      value: round3(lat.client),
+      unit: "ms",
+      baseline: round3(lat.undici),
+      ratio: round3(lat.client / lat.undici),
+      target: "<= 1.15",
+    });
     emit({ metric: "throughput_c32_undici", value: Math.round(thr.undici), unit: "req/s" });
-    emit({ metric: "throughput_c32_fetch", value: Math.round(thr.fetch), unit: "req/s", baseline: Math.round(thr.undici), ratio: round3(thr.fetch / thr.undici) });
+    emit({
+      metric: "throughput_c32_fetch",
+      value: Math.round(thr.fetch),
+      unit: "req/s",
+      baseline: Math.round(thr.undici),
+      ratio: round3(thr.fetch / thr.undici),
+    });
     emit({
       metric: "throughput_c32_client",
       value: Math.round(thr.client),

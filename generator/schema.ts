@@ -191,7 +191,7 @@ function toDiagnostic(source: SpecSource, document: unknown, error: ErrorObject)
       const key = String(params["additionalProperty"]);
       const allowed = allowedProperties(error);
       const hint = didYouMean(key, allowed);
-      const list = hint === "" && allowed.length > 0 && allowed.length <= 12 ? ` (allowed: ${allowed.join(", ")})` : "";
+      const list = hint === "" && allowed.length > 0 && allowed.length <= 16 ? ` (allowed: ${allowed.join(", ")})` : "";
       return source.diagnostic([...path, key], DiagnosticCode.UnknownProperty, `unknown property "${key}" in ${where}${hint}${list}`, {
         at: "key",
       });

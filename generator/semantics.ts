@@ -286,7 +286,11 @@ function checkOperations(doc: Dict, report: Report): void {
     for (const [param, spec] of Object.entries(declared)) {
       const p = dict(spec);
       if (p?.["style"] !== undefined && p["in"] !== "query") {
-        report([...base, "params", param, "style"], DiagnosticCode.InconsistentSection, `parameter "${param}" is not in the query; style applies only to query parameters`);
+        report(
+          [...base, "params", param, "style"],
+          DiagnosticCode.InconsistentSection,
+          `parameter "${param}" is not in the query; style applies only to query parameters`,
+        );
       }
     }
     if (op["body"] !== undefined && seenProps.has("body")) {

@@ -43,7 +43,8 @@ export interface RetryOverrides {
 }
 
 /** Changes to one of the spec's buckets, or false to drop it. */
-export type BucketOverrides = false | Partial<Pick<RateLimitBucketDefinition, "rate" | "perMs" | "burst" | "concurrency" | "maxQueueWaitMs">>;
+export type BucketOverrides =
+  false | Partial<Pick<RateLimitBucketDefinition, "rate" | "perMs" | "burst" | "concurrency" | "maxQueueWaitMs">>;
 
 export interface RateLimitOptions {
   /** Per-bucket changes, by the spec's bucket name. */
@@ -267,7 +268,12 @@ export class ClientCore {
 
       if (result.error) {
         breaker?.record("failure", probe, now);
-        emit?.({ type: "attemptFailed", attempt, errorCode: result.error instanceof TimeoutError ? "TIMEOUT" : (result.error.errorCode ?? "NETWORK"), durationMs: now - startedAt });
+        emit?.({
+          type: "attemptFailed",
+          attempt,
+          errorCode: result.error instanceof TimeoutError ? "TIMEOUT" : (result.error.errorCode ?? "NETWORK"),
+          durationMs: now - startedAt,
+        });
         if (signal?.aborted) throw signal.reason;
         if (now >= deadline) throw new TimeoutError(this.definition.name, "total", totalMs);
         const error = result.error;
@@ -275,7 +281,9 @@ export class ClientCore {
         const errorCode = error instanceof NetworkError ? error.errorCode : undefined;
         // A refused connection never reached the provider: repeating it is safe whatever the method.
         const retryable =
-          error instanceof TimeoutError ? safe : errorCode !== undefined && retry?.networkErrors.includes(errorCode) && (safe || errorCode === "ECONNREFUSED");
+          error instanceof TimeoutError
+            ? safe
+            : errorCode !== undefined && retry?.networkErrors.includes(errorCode) && (safe || errorCode === "ECONNREFUSED");
         const delay = retryable && retry ? this.#retryDelay(retry, attempt, undefined, now) : undefined;
         if (delay === undefined || now + delay >= deadline) throw error;
         emit?.({ type: "retry", attempt, delayMs: delay, reason });
@@ -286,7 +294,9 @@ export class ClientCore {
       const response = result.response;
       const body = parseBody(response.body, response.headers.get("content-type"));
       const answer = { status: response.status, headers: response.headers, body };
-      const requestId = this.definition.errors.requestIdHeader ? (response.headers.get(this.definition.errors.requestIdHeader) ?? undefined) : undefined;
+      const requestId = this.definition.errors.requestIdHeader
+        ? (response.headers.get(this.definition.errors.requestIdHeader) ?? undefined)
+        : undefined;
       emit?.({ type: "response", attempt, status: response.status, durationMs: now - startedAt, requestId });
       breaker?.record(breakerOutcome(response.status), probe, now);
 
@@ -298,15 +308,26 @@ export class ClientCore {
       if (!failed) return { status: response.status, headers: response.headers, body, requestId };
 
       const error = this.#providerError(answer, response.body, requestId, limited);
-      const askedMs = retry ? retryAfterMs(response.headers, retry.retryAfter.headers, now) : retryAfterMs(response.headers, DEFAULT_RETRY_AFTER, now);
+      const askedMs = retry
+        ? retryAfterMs(response.headers, retry.retryAfter.headers, now)
+        : retryAfterMs(response.headers, DEFAULT_RETRY_AFTER, now);
       if (limited) {
         // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff.
-        const waitMs = askedMs ?? (count && count.remaining <= 0 ? count.resetAt - now : undefined) ?? backoffDelay(attempt, (retry ?? this.definition.retry).backoff, () => 1);
+        const waitMs =
+          askedMs ??
+          (count && count.remaining <= 0 ? count.resetAt - now : undefined) ??
+          backoffDelay(attempt, (retry ?? this.definition.retry).backoff, () => 1);
         const retryAt = now + waitMs;
         if (permits.length > 0) this.#limiter!.pause(permits, retryAt, count?.resource);
         emit?.({ type: "rateLimited", status: response.status, retryAt });
         const hint = retry ? hintDecision(retry, response.headers) : undefined;
-        const canRetry = retry !== undefined && safe && hint !== false && attempt < retry.maxAttempts && waitMs <= retry.retryAfter.maxWaitMs && now + waitMs < deadline;
+        const canRetry =
+          retry !== undefined &&
+          safe &&
+          hint !== false &&
+          attempt < retry.maxAttempts &&
+          waitMs <= retry.retryAfter.maxWaitMs &&
+          now + waitMs < deadline;
         if (!canRetry || !this.#spendBudget(now)) {
           throw new RateLimitError(
             this.definition.name,
@@ -323,7 +344,10 @@ export class ClientCore {
         continue;
       }
 
-      const reason = retry && safe && attempt < retry.maxAttempts ? retryReason(retry, response.status, error.providerCode, response.headers) : undefined;
+      const reason =
+        retry && safe && attempt < retry.maxAttempts
+          ? retryReason(retry, response.status, error.providerCode, response.headers)
+          : undefined;
       if (reason === undefined) throw error;
       // Never wait less than the provider asked; a longer wait than allowed ends the call now.
       const delay = this.#retryDelay(retry!, attempt, askedMs, now);
@@ -354,7 +378,12 @@ export class ClientCore {
   }
 
   /** One attempt with its own timeout; never throws but for a caller's abort. */
-  async #attempt(operation: OperationDefinition, prepared: PreparedRequest, timeoutMs: number, signal: AbortSignal | undefined): Promise<AttemptResult> {
+  async #attempt(
+    operation: OperationDefinition,
+    prepared: PreparedRequest,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<AttemptResult> {
     try {
       const response = await this.#transport({
         method: operation.method,
@@ -390,8 +419,11 @@ export class ClientCore {
       if (versions.send.in === "header") headers[versions.send.name] = this.#apiVersion;
       else if (versions.send.in === "query") query = { ...query, [versions.send.name]: this.#apiVersion };
     }
-    if (this.#options.headers) for (const name of Object.keys(this.#options.headers)) headers[name.toLowerCase()] = this.#options.headers[name]!;
-    if (call.headers) for (const name of Object.keys(call.headers)) if (call.headers[name] !== undefined) headers[name.toLowerCase()] = String(call.headers[name]);
+    if (this.#options.headers)
+      for (const name of Object.keys(this.#options.headers)) headers[name.toLowerCase()] = this.#options.headers[name]!;
+    if (call.headers)
+      for (const name of Object.keys(call.headers))
+        if (call.headers[name] !== undefined) headers[name.toLowerCase()] = String(call.headers[name]);
     if (options.headers) for (const name of Object.keys(options.headers)) headers[name.toLowerCase()] = options.headers[name]!;
     const credentialQuery: Record<string, string> = {};
     const applied = this.#authMode ? applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery) : undefined;
@@ -431,9 +463,17 @@ export class ClientCore {
     return { url: this.#url(operation, call, query, credentialQuery), headers, body, idempotencyKey };
   }
 
-  #url(operation: OperationDefinition, call: OperationCall, query: Readonly<Record<string, unknown>>, credentialQuery: Record<string, string>): string {
+  #url(
+    operation: OperationDefinition,
+    call: OperationCall,
+    query: Readonly<Record<string, unknown>>,
+    credentialQuery: Record<string, string>,
+  ): string {
     const encoding = this.definition.encoding;
-    let queryString = query === NO_QUERY ? "" : encodeForm(query, { arrays: encoding.query, styles: operation.queryStyles, literalBrackets: encoding.literalBrackets });
+    let queryString =
+      query === NO_QUERY
+        ? ""
+        : encodeForm(query, { arrays: encoding.query, styles: operation.queryStyles, literalBrackets: encoding.literalBrackets });
     const credentials = this.#authMode?.type === "apiKey" && this.#authMode.in === "query" ? encodeForm(credentialQuery) : "";
     if (credentials !== "") queryString = queryString === "" ? credentials : `${queryString}&${credentials}`;
     const path = call.path.includes("{") ? fillPlaceholders(call.path, this.#pathValues) : call.path;
@@ -471,12 +511,17 @@ export class ClientCore {
     const definition = this.#breakerDefinition;
     if (!definition) return undefined;
     const key =
-      definition.scope === "host" ? this.#baseUrl.replace(/^(\w+:\/\/[^/]+).*$/, "$1") : definition.scope === "bucket" ? (buckets[0] ?? "default") : this.definition.name;
+      definition.scope === "host"
+        ? this.#baseUrl.replace(/^(\w+:\/\/[^/]+).*$/, "$1")
+        : definition.scope === "bucket"
+          ? (buckets[0] ?? "default")
+          : this.definition.name;
     let breaker = this.#breakers.get(key);
     if (!breaker) {
       const listener = this.#options.onEvent;
       breaker = new CircuitBreaker(key, this.definition.name, definition, {
-        onStateChange: (k, from, to) => safeEmit(listener, { type: "breakerStateChange", provider: this.definition.name, key: k, from, to }),
+        onStateChange: (k, from, to) =>
+          safeEmit(listener, { type: "breakerStateChange", provider: this.definition.name, key: k, from, to }),
       });
       this.#breakers.set(key, breaker);
     }
@@ -487,10 +532,16 @@ export class ClientCore {
     const listener = this.#options.onEvent;
     const provider = this.definition.name;
     const url = this.#redactor.url(prepared.url);
-    return (event) => safeEmit(listener, Object.assign(event, { provider, operation: operation.id, method: operation.method, url }) as ClientEvent);
+    return (event) =>
+      safeEmit(listener, Object.assign(event, { provider, operation: operation.id, method: operation.method, url }) as ClientEvent);
   }
 
-  #providerError(answer: { status: number; headers: ResponseHeaders; body: unknown }, text: string, requestId: string | undefined, limited: boolean): ProviderError {
+  #providerError(
+    answer: { status: number; headers: ResponseHeaders; body: unknown },
+    text: string,
+    requestId: string | undefined,
+    limited: boolean,
+  ): ProviderError {
     const errors = this.definition.errors;
     const field = (path: readonly (string | number)[] | undefined): string | undefined => {
       const value = path ? readPath(answer.body, path) : undefined;
@@ -550,7 +601,10 @@ function mergeRetry(base: RetryDefinition, overrides: RetryOverrides | undefined
     ...(overrides.maxAttempts !== undefined && { maxAttempts: Math.max(1, overrides.maxAttempts) }),
     backoff: { ...base.backoff, ...overrides.backoff },
     retryAfter: { ...base.retryAfter, ...(overrides.maxWaitMs !== undefined && { maxWaitMs: overrides.maxWaitMs }) },
-    budget: overrides.budget === false ? { ratio: Number.POSITIVE_INFINITY, windowMs: 1000, minPerSecond: 0 } : { ...base.budget, ...overrides.budget },
+    budget:
+      overrides.budget === false
+        ? { ratio: Number.POSITIVE_INFINITY, windowMs: 1000, minPerSecond: 0 }
+        : { ...base.budget, ...overrides.budget },
   };
 }
 
@@ -565,7 +619,10 @@ function mergeBuckets(
     merged[name] = { ...bucket, ...override };
   }
   for (const name of Object.keys(overrides ?? {})) {
-    if (!Object.hasOwn(base, name)) throw new ConfigurationError(`rateLimits.buckets.${name}: the spec declares no such bucket (declared: ${Object.keys(base).join(", ") || "none"})`);
+    if (!Object.hasOwn(base, name))
+      throw new ConfigurationError(
+        `rateLimits.buckets.${name}: the spec declares no such bucket (declared: ${Object.keys(base).join(", ") || "none"})`,
+      );
   }
   return merged;
 }
@@ -592,7 +649,12 @@ function hintDecision(retry: RetryDefinition, headers: ResponseHeaders): boolean
   return undefined;
 }
 
-function retryReason(retry: RetryDefinition, status: number, providerCode: string | undefined, headers: ResponseHeaders): RetryReason | undefined {
+function retryReason(
+  retry: RetryDefinition,
+  status: number,
+  providerCode: string | undefined,
+  headers: ResponseHeaders,
+): RetryReason | undefined {
   const hint = hintDecision(retry, headers);
   if (hint !== undefined) return hint ? "hint" : undefined;
   if (retry.statuses.includes(status)) return "status";

@@ -17,7 +17,11 @@ import { ConfigurationError } from "./errors.js";
 export type FormValue = string | Blob;
 
 /** Flattens `value` into pairs; Blobs (files) pass through for multipart bodies. */
-export function flattenParams(value: Readonly<Record<string, unknown>>, arrays: ArrayStyle, styles?: Readonly<Record<string, ArrayStyle>>): [string, FormValue][] {
+export function flattenParams(
+  value: Readonly<Record<string, unknown>>,
+  arrays: ArrayStyle,
+  styles?: Readonly<Record<string, ArrayStyle>>,
+): [string, FormValue][] {
   const pairs: [string, FormValue][] = [];
   const visit = (key: string, item: unknown, style: ArrayStyle): void => {
     if (item === undefined) return;
@@ -62,7 +66,9 @@ export function encodeForm(value: Readonly<Record<string, unknown>>, encoding: F
   for (const [key, item] of flattenParams(value, encoding.arrays ?? "indices", encoding.styles)) {
     if (typeof item !== "string") throw new ConfigurationError(`form field ${key}: a file needs a multipart body`);
     if (out !== "") out += "&";
-    out += literal ? `${unescapeBrackets(encodeComponent(key))}=${unescapeBrackets(encodeComponent(item))}` : `${encodeComponent(key)}=${encodeComponent(item)}`;
+    out += literal
+      ? `${unescapeBrackets(encodeComponent(key))}=${unescapeBrackets(encodeComponent(item))}`
+      : `${encodeComponent(key)}=${encodeComponent(item)}`;
   }
   return out;
 }

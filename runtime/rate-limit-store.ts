@@ -10,7 +10,7 @@ export interface BucketLimits {
   readonly perMs: number;
   /**
    * Token-bucket capacity. Undefined: a sliding window, where no `perMs`-long window ever holds more
-   * than `rate` starts (what a strict provider counts; a token bucket would allow rate + burst).
+   * than `rate` requests as the provider counts them (a token bucket would allow rate + burst).
    */
   readonly burst?: number;
 }
@@ -18,8 +18,13 @@ export interface BucketLimits {
 export interface RateLimitStore {
   /** True when `take` always answers with a number, never a promise: lets a free slot be taken without a tick. */
   readonly synchronous?: boolean;
-  /** Takes one permit if one is free now and returns 0; otherwise takes nothing and returns the ms to wait. */
+  /**
+   * Takes one permit if one is free now and returns 0; otherwise takes nothing and returns the ms to
+   * wait, or Infinity when a permit frees only once a request in flight completes.
+   */
   take(key: string, limits: BucketLimits, now: number): number | Promise<number>;
+  /** A request that `take` let through has finished (answered or failed) at `now`. */
+  complete(key: string, limits: BucketLimits, now: number): void | Promise<void>;
   /** The provider's own count, which wins until `resetAt` (epoch ms): `remaining` more requests may start. */
   sync(key: string, remaining: number, resetAt: number, now: number): void | Promise<void>;
   /** No request of this bucket may start before `until` (epoch ms). Later pauses extend, earlier ones never shorten. */
@@ -33,15 +38,15 @@ export interface RateLimitStore {
 const MAX_WINDOW_SLOTS = 65_536;
 
 /**
- * Requests are counted where the client starts them, the provider counts them where they arrive; the
- * window is stretched by this much so network jitter cannot push one more arrival into a window.
+ * The sliding window is kept exact on the provider's side without knowing its clock: a slot holds one
+ * request from its start until one window after it *completed*. The provider counted the request
+ * somewhere between its start and its completion, so the next request in that slot arrives at least a
+ * window later, whatever the latencies; in-flight requests hold their slot (marked IN_FLIGHT).
  */
-export function windowMargin(perMs: number): number {
-  return Math.max(15, perMs * 0.01);
-}
+const IN_FLIGHT = Number.POSITIVE_INFINITY;
 
 interface BucketState {
-  /** Sliding window: start times, oldest at `head`. */
+  /** Sliding window: per slot, when its last request completed (IN_FLIGHT while it runs); next at `head`. */
   starts: Float64Array | undefined;
   head: number;
   /** Token bucket. */
@@ -70,6 +75,18 @@ export class MemoryRateLimitStore implements RateLimitStore {
     if (providerKnows) state.providerRemaining -= 1;
     recordStart(state, limits, now);
     return 0;
+  }
+
+  complete(key: string, _limits: BucketLimits, now: number): void {
+    const starts = this.#buckets.get(key)?.starts;
+    if (!starts) return;
+    // Requests in flight are interchangeable: any one of their slots takes the completion time.
+    for (let i = 0; i < starts.length; i++) {
+      if (starts[i] === IN_FLIGHT) {
+        starts[i] = now;
+        return;
+      }
+    }
   }
 
   sync(key: string, remaining: number, resetAt: number, now: number): void {
@@ -108,16 +125,16 @@ function windowSlots(limits: BucketLimits): number {
   return slots <= MAX_WINDOW_SLOTS ? slots : 0;
 }
 
-/** A window of `slots` starts lasts this long: `rate` may be fractional (0.5 per second = 1 per 2 s). */
+/** A window of `slots` requests lasts this long: `rate` may be fractional (0.5 per second = 1 per 2 s). */
 function windowLength(limits: BucketLimits, slots: number): number {
-  const length = (limits.perMs * slots) / limits.rate;
-  return length + windowMargin(length);
+  return (limits.perMs * slots) / limits.rate;
 }
 
 function localWait(state: BucketState, limits: BucketLimits, now: number): number {
   if (state.starts) {
-    const oldest = state.starts[state.head]!;
-    const wait = oldest + windowLength(limits, state.starts.length) - now;
+    const completed = state.starts[state.head]!;
+    if (completed === IN_FLIGHT) return IN_FLIGHT;
+    const wait = completed + windowLength(limits, state.starts.length) - now;
     return wait > 0 ? Math.ceil(wait) : 0;
   }
   const capacity = limits.burst ?? limits.rate;
@@ -128,7 +145,7 @@ function localWait(state: BucketState, limits: BucketLimits, now: number): numbe
 
 function recordStart(state: BucketState, limits: BucketLimits, now: number): void {
   if (state.starts) {
-    state.starts[state.head] = now;
+    state.starts[state.head] = IN_FLIGHT;
     state.head = (state.head + 1) % state.starts.length;
   } else {
     localWait(state, limits, now);

@@ -72,7 +72,7 @@ class BucketGate {
     if (this.#queueHead === this.#queue.length && !this.#pumping && this.#hasRoom()) {
       const wait = this.store.take(this.key, this.policy, now);
       if (wait === 0) return this.#grant();
-      if (typeof wait === "number" && wait > this.policy.maxQueueWaitMs) throw this.#queueTimeout(now + wait);
+      if (typeof wait === "number" && Number.isFinite(wait) && wait > this.policy.maxQueueWaitMs) throw this.#queueTimeout(now + wait);
       if (typeof wait !== "number") {
         // An asynchronous store: settle its answer in order with the queue.
         return wait.then((w) => (w === 0 ? this.#grant() : this.#enqueue(now, signal)));
@@ -121,7 +121,11 @@ class BucketGate {
         if (released) return;
         released = true;
         this.#inFlight -= 1;
-        if (this.#queueHead < this.#queue.length) this.#pump();
+        const completing = this.store.complete(this.key, this.policy, this.clock.now());
+        if (this.#queueHead < this.#queue.length) {
+          if (completing instanceof Promise) void completing.then(() => this.#pump());
+          else this.#pump();
+        }
       },
     };
   }
@@ -206,6 +210,8 @@ class BucketGate {
         waiter.resolve(this.#grant(waiter.enqueuedAt));
         continue;
       }
+      // Infinity: the next slot frees when a request in flight completes, and its release pumps again.
+      if (!Number.isFinite(wait)) return;
       if (now + wait > waiter.deadline) {
         this.#failNoPump(waiter, this.#queueTimeout(now + wait));
         continue;

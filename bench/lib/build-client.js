@@ -29,7 +29,9 @@ export async function importGeneratedClient(provider) {
 /** Starts `bench/servers/<name>.js` in its own process; resolves to its URL and a stop function. */
 export async function startServer(name, args = []) {
   const { spawn } = await import("node:child_process");
-  const child = spawn(process.execPath, [path.join(repoRoot, "bench/servers", `${name}.js`), ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [path.join(repoRoot, "bench/servers", `${name}.js`), ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const url = await new Promise((resolve, reject) => {
     let buffer = "";
     child.stdout.on("data", (chunk) => {

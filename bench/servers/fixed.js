@@ -1,7 +1,13 @@
 /** A keep-alive HTTP server that answers every request with the same small JSON customer. Prints its URL. */
 import http from "node:http";
 
-const body = JSON.stringify({ id: "cus_123", object: "customer", email: "jenny@example.com", metadata: { order: "6735" }, livemode: false });
+const body = JSON.stringify({
+  id: "cus_123",
+  object: "customer",
+  email: "jenny@example.com",
+  metadata: { order: "6735" },
+  livemode: false,
+});
 const server = http.createServer((request, response) => {
   request.resume();
   request.on("end", () => {

@@ -16,7 +16,8 @@ export function fetchTransport(fetchImpl: typeof fetch = globalThis.fetch): Tran
       const body = await response.text();
       return { status: response.status, headers: response.headers, body };
     } catch (error) {
-      if (timeout?.aborted && !request.signal?.aborted) throw Object.assign(new Error("attempt timed out"), { code: "TIMEOUT", cause: error });
+      if (timeout?.aborted && !request.signal?.aborted)
+        throw Object.assign(new Error("attempt timed out"), { code: "TIMEOUT", cause: error });
       throw error;
     }
   };

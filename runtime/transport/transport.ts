@@ -22,7 +22,12 @@ export interface TransportRequest {
 }
 
 /** Error codes that mean "the attempt ran out of time" rather than "the network failed". */
-export const TRANSPORT_TIMEOUT_CODES: ReadonlySet<string> = new Set(["TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
+export const TRANSPORT_TIMEOUT_CODES: ReadonlySet<string> = new Set([
+  "TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 
 /** Case-insensitive header lookup; repeated headers are joined with ", ". */
 export interface ResponseHeaders {

@@ -23,7 +23,10 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
       headers: request.headers,
       ...(request.body !== undefined && { body: request.body }),
       ...(request.signal && { signal: request.signal }),
-      ...(request.timeoutMs !== undefined && { headersTimeout: Math.max(1, request.timeoutMs), bodyTimeout: Math.max(1, request.timeoutMs) }),
+      ...(request.timeoutMs !== undefined && {
+        headersTimeout: Math.max(1, request.timeoutMs),
+        bodyTimeout: Math.max(1, request.timeoutMs),
+      }),
       dispatcher,
     });
     const body = await response.body.text();

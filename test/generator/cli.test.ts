@@ -45,7 +45,9 @@ describe("switchboard generate", () => {
     const result = await run(work, "generate");
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^stripe: 8 operations, 8 events, 8 error codes, 7 files \(7 written\) from specs\/stripe\.yaml in \d+ ms$/m);
+    expect(result.stdout).toMatch(
+      /^stripe: 8 operations, 8 events, 8 error codes, 7 files \(7 written\) from specs\/stripe\.yaml in \d+ ms$/m,
+    );
     const files = [...(await snapshotTree(path.join(work, "generated"))).keys()].sort();
     expect(files).toEqual([
       "stripe/client.ts",
@@ -124,7 +126,10 @@ describe("switchboard generate", () => {
   });
 
   it("reports spec errors with file:line:col and exits 1 without writing", async () => {
-    await writeFile(path.join(work, "specs", "broken.yaml"), "switchboard: 1\nprovider:\n  name: broken\n  titel: Broken\nenvironments:\n  live: { baseUrl: https://x.example }\n");
+    await writeFile(
+      path.join(work, "specs", "broken.yaml"),
+      "switchboard: 1\nprovider:\n  name: broken\n  titel: Broken\nenvironments:\n  live: { baseUrl: https://x.example }\n",
+    );
     const result = await run(work, "generate");
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('specs/broken.yaml:4:3 error SB2001 unknown property "titel" in provider; did you mean "title"?');

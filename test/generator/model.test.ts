@@ -27,7 +27,12 @@ describe("buildModel", () => {
       hints: [],
       budget: { ratio: 0.2, windowMs: 10_000, minPerSecond: 10 },
     });
-    expect(m.definition.circuitBreaker).toEqual({ scope: "provider", threshold: { type: "consecutive", failures: 5 }, openForMs: 30_000, halfOpenProbes: 1 });
+    expect(m.definition.circuitBreaker).toEqual({
+      scope: "provider",
+      threshold: { type: "consecutive", failures: 5 },
+      openForMs: 30_000,
+      halfOpenProbes: 1,
+    });
     expect(m.definition.errors.when).toEqual([{ status: ["4xx"] }, { status: ["5xx"] }]);
     expect(m.definition.rateLimits).toEqual({ limitedWhen: [], buckets: {} });
     expect(m.definition.defaultEnvironment).toBe("live");
@@ -47,7 +52,11 @@ errors:
   fields: { code: "$.errors[0].code", message: $.error.message }
   requestIdHeader: X-Request-Id
 `);
-    expect(m.definition.rateLimits.headers).toEqual({ remaining: "x-ratelimit-remaining", reset: "x-ratelimit-reset", resetFormat: "http-date" });
+    expect(m.definition.rateLimits.headers).toEqual({
+      remaining: "x-ratelimit-remaining",
+      reset: "x-ratelimit-reset",
+      resetFormat: "http-date",
+    });
     expect(m.definition.rateLimits.buckets["hourly"]).toEqual({ rate: 5000, perMs: 3_600_000, maxQueueWaitMs: 1500 });
     expect(m.definition.errors.fields).toEqual({ code: ["errors", 0, "code"], message: ["error", "message"] });
     expect(m.definition.errors.requestIdHeader).toBe("x-request-id");
@@ -103,7 +112,14 @@ operations:
       { name: "X-Trace", property: "xTrace", in: "header", required: true },
       { name: "expand", property: "expand", in: "query", required: false },
     ]);
-    expect(get.definition).toEqual({ id: "widgets.get", method: "GET", path: "/v1/widgets/{id}", group: "widgets", buckets: [], idempotent: true });
+    expect(get.definition).toEqual({
+      id: "widgets.get",
+      method: "GET",
+      path: "/v1/widgets/{id}",
+      group: "widgets",
+      buckets: [],
+      idempotent: true,
+    });
     const create = m.groups[0]!.operations[0]!;
     expect(create.paramsType).toBe("MessagesCreateParams");
     expect(create.definition.idempotent).toBe(false);

@@ -34,7 +34,13 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.on("end", () => {
-      const request = { method: incoming.method ?? "", url: incoming.url ?? "", headers: incoming.headers, body: Buffer.concat(chunks).toString("utf8"), at };
+      const request = {
+        method: incoming.method ?? "",
+        url: incoming.url ?? "",
+        headers: incoming.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        at,
+      };
       requests.push(request);
       Promise.resolve(handler(request, response)).catch((error: unknown) => {
         response.writeHead(500);

@@ -26,13 +26,27 @@ export function testDefinition(overrides: Partial<ProviderDefinition> = {}): Pro
       budget: { ratio: 1, windowMs: 10_000, minPerSecond: 100 },
     },
     circuitBreaker: { scope: "provider", threshold: { type: "consecutive", failures: 1000 }, openForMs: 30_000, halfOpenProbes: 1 },
-    errors: { when: [{ status: ["4xx", "5xx"] }], fields: { code: ["error", "code"], message: ["error", "message"] }, requestIdHeader: "request-id", rules: [], codes: {} },
+    errors: {
+      when: [{ status: ["4xx", "5xx"] }],
+      fields: { code: ["error", "code"], message: ["error", "message"] },
+      requestIdHeader: "request-id",
+      rules: [],
+      codes: {},
+    },
     ...overrides,
   };
 }
 
 export function op(method: OperationDefinition["method"], path: string, extra: Partial<OperationDefinition> = {}): OperationDefinition {
-  return { id: `${method.toLowerCase()}${path}`, method, path, group: "things", buckets: [], idempotent: ["GET", "PUT", "DELETE", "HEAD", "OPTIONS"].includes(method), ...extra };
+  return {
+    id: `${method.toLowerCase()}${path}`,
+    method,
+    path,
+    group: "things",
+    buckets: [],
+    idempotent: ["GET", "PUT", "DELETE", "HEAD", "OPTIONS"].includes(method),
+    ...extra,
+  };
 }
 
 /** The same definition with no idempotency key header: POSTs become unsafe to retry. */

@@ -4,9 +4,14 @@ import { isCircuitOpenError } from "../../runtime/errors.js";
 
 function breaker(threshold: ConstructorParameters<typeof CircuitBreaker>[2]["threshold"], probes = 1) {
   const changes: [BreakerState, BreakerState][] = [];
-  const b = new CircuitBreaker("p", "provider", { scope: "provider", threshold, openForMs: 1000, halfOpenProbes: probes }, {
-    onStateChange: (_key, from, to) => changes.push([from, to]),
-  });
+  const b = new CircuitBreaker(
+    "p",
+    "provider",
+    { scope: "provider", threshold, openForMs: 1000, halfOpenProbes: probes },
+    {
+      onStateChange: (_key, from, to) => changes.push([from, to]),
+    },
+  );
   return { b, changes };
 }
 

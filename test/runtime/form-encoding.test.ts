@@ -47,7 +47,15 @@ describe("form bodies, byte for byte as stripe-node sends them", () => {
     ["arrays of scalars", { preferred_locales: ["en", "fr", "de"] }],
     [
       "arrays of objects",
-      { invoice_settings: { custom_fields: [{ name: "VAT", value: "DE 123" }, { name: "PO", value: "42" }] }, tax_id_data: [{ type: "eu_vat", value: "DE1" }] },
+      {
+        invoice_settings: {
+          custom_fields: [
+            { name: "VAT", value: "DE 123" },
+            { name: "PO", value: "42" },
+          ],
+        },
+        tax_id_data: [{ type: "eu_vat", value: "DE1" }],
+      },
     ],
     ["empty strings (Stripe's way to unset) and null", { description: "", metadata: { old: "" }, phone: null }],
     ["unicode and reserved characters", { name: "Jörg Ü 李 🎉", description: "a&b=c; 100% (x)*!'~ [y] <z> #h +p /s ?q" }],

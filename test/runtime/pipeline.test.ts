@@ -63,8 +63,15 @@ describe("rate-limit headers", () => {
         resetAt = first ? request.at + 1000 : resetAt;
         // Read the reset back the way the client will, so the assertion uses the header's own precision.
         const header = resetHeader(format, resetAt);
-        if (first) resetAt = format === "seconds" ? request.at + Number(header) * 1000 : format === "epoch-ms" ? resetAt : Math.ceil(resetAt / 1000) * 1000;
-        json(response, 200, { ok: true }, { "x-ratelimit-limit": "2", "x-ratelimit-remaining": first ? "0" : "1", "x-ratelimit-reset": header });
+        if (first)
+          resetAt =
+            format === "seconds" ? request.at + Number(header) * 1000 : format === "epoch-ms" ? resetAt : Math.ceil(resetAt / 1000) * 1000;
+        json(
+          response,
+          200,
+          { ok: true },
+          { "x-ratelimit-limit": "2", "x-ratelimit-remaining": first ? "0" : "1", "x-ratelimit-reset": header },
+        );
       });
       const { core } = client(limitedDefinition(format));
       await core.request(getThing, { path: "/things/1" });
@@ -106,7 +113,12 @@ describe("rate-limit headers", () => {
       },
     });
     server.handle((_request, response) =>
-      json(response, 403, { message: "API rate limit exceeded" }, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3000) }),
+      json(
+        response,
+        403,
+        { message: "API rate limit exceeded" },
+        { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3000) },
+      ),
     );
     const { core } = client(definition);
     const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
@@ -216,7 +228,10 @@ describe("retries and idempotency", () => {
   it("stops retrying when the retry budget is spent", async () => {
     server.handle((_request, response) => json(response, 503, { error: { message: "down" } }));
     const definition = testDefinition();
-    const { core, events } = client({ ...definition, retry: { ...definition.retry, maxAttempts: 5, budget: { ratio: 0, windowMs: 10_000, minPerSecond: 0.2 } } });
+    const { core, events } = client({
+      ...definition,
+      retry: { ...definition.retry, maxAttempts: 5, budget: { ratio: 0, windowMs: 10_000, minPerSecond: 0.2 } },
+    });
     // The budget allows 0.2/s x 10 s = 2 retries in all, whatever the number of calls.
     for (let i = 0; i < 3; i++) await core.request(getThing, { path: "/things/1" }).catch(() => undefined);
     expect(events.filter((e) => e.type === "retry")).toHaveLength(2);
@@ -234,9 +249,13 @@ describe("retries and idempotency", () => {
 describe("circuit breaker", () => {
   it("opens after the threshold, fails fast without a request, half-opens after openFor and closes on a good probe", async () => {
     let healthy = false;
-    server.handle((_request, response) => (healthy ? json(response, 200, { ok: true }) : json(response, 503, { error: { message: "down" } })));
+    server.handle((_request, response) =>
+      healthy ? json(response, 200, { ok: true }) : json(response, 503, { error: { message: "down" } }),
+    );
     const { core, events } = client(
-      testDefinition({ circuitBreaker: { scope: "provider", threshold: { type: "consecutive", failures: 2 }, openForMs: 300, halfOpenProbes: 1 } }),
+      testDefinition({
+        circuitBreaker: { scope: "provider", threshold: { type: "consecutive", failures: 2 }, openForMs: 300, halfOpenProbes: 1 },
+      }),
       { retry: false },
     );
     for (let i = 0; i < 2; i++) await expect(core.request(getThing, { path: "/things/1" })).rejects.toMatchObject({ status: 503 });
@@ -247,13 +266,19 @@ describe("circuit breaker", () => {
     healthy = true;
     await expect(core.request(getThing, { path: "/things/1" })).resolves.toEqual({ ok: true });
     await expect(core.request(getThing, { path: "/things/1" })).resolves.toEqual({ ok: true });
-    const changes = events.filter((e) => e.type === "breakerStateChange").map((e) => (e.type === "breakerStateChange" ? `${e.from}>${e.to}` : ""));
+    const changes = events
+      .filter((e) => e.type === "breakerStateChange")
+      .map((e) => (e.type === "breakerStateChange" ? `${e.from}>${e.to}` : ""));
     expect(changes).toEqual(["closed>open", "open>halfOpen", "halfOpen>closed"]);
   });
 
   it("never counts 4xx answers as failures", async () => {
     server.handle((_request, response) => json(response, 404, { error: { message: "no such thing" } }));
-    const { core } = client(testDefinition({ circuitBreaker: { scope: "provider", threshold: { type: "consecutive", failures: 2 }, openForMs: 10_000, halfOpenProbes: 1 } }));
+    const { core } = client(
+      testDefinition({
+        circuitBreaker: { scope: "provider", threshold: { type: "consecutive", failures: 2 }, openForMs: 10_000, halfOpenProbes: 1 },
+      }),
+    );
     for (let i = 0; i < 5; i++) await expect(core.request(getThing, { path: "/things/1" })).rejects.toMatchObject({ status: 404 });
     expect(server.requests).toHaveLength(5);
   });
@@ -262,7 +287,9 @@ describe("circuit breaker", () => {
 describe("abort and timeouts", () => {
   it("abort takes a queued request out of the queue; it never reaches the server", async () => {
     server.handle((_request, response) => json(response, 200, {}));
-    const { core } = client(testDefinition({ rateLimits: { limitedWhen: [], buckets: { slow: { rate: 1, perMs: 60_000, maxQueueWaitMs: 120_000 } } } }));
+    const { core } = client(
+      testDefinition({ rateLimits: { limitedWhen: [], buckets: { slow: { rate: 1, perMs: 60_000, maxQueueWaitMs: 120_000 } } } }),
+    );
     await core.request(getThing, { path: "/things/1" });
     const controller = new AbortController();
     const queued = core.request(getThing, { path: "/things/2" }, { signal: controller.signal }).catch((e: unknown) => e);
@@ -311,7 +338,11 @@ describe("abort and timeouts", () => {
 
   it("a refused connection is a NetworkError with its code, retried even for a POST", async () => {
     const events: ClientEvent[] = [];
-    const core = new ClientCore(testDefinition(), { auth: { token: secret }, baseUrl: "http://127.0.0.1:1", onEvent: (e) => events.push(e) });
+    const core = new ClientCore(testDefinition(), {
+      auth: { token: secret },
+      baseUrl: "http://127.0.0.1:1",
+      onEvent: (e) => events.push(e),
+    });
     const noKey = new ClientCore(withoutIdempotency(testDefinition()), {
       auth: { token: secret },
       baseUrl: "http://127.0.0.1:1",
@@ -366,14 +397,19 @@ describe("request encoding", () => {
       path: "/list",
       query: { status: ["open", "closed"], labels: ["a b", "c"], ids: [1, 2], filter: { created: { gte: 5 } } },
     });
-    expect(server.requests[0]!.url).toBe("/list?status=open&status=closed&labels=a%20b%2Cc&ids%5B%5D=1&ids%5B%5D=2&filter%5Bcreated%5D%5Bgte%5D=5");
+    expect(server.requests[0]!.url).toBe(
+      "/list?status=open&status=closed&labels=a%20b%2Cc&ids%5B%5D=1&ids%5B%5D=2&filter%5Bcreated%5D%5Bgte%5D=5",
+    );
   });
 
   it("sends multipart bodies with files, written by the platform's own FormData serializer", async () => {
     server.handle((_request, response) => json(response, 200, {}));
     const { core } = client();
     const file = new File([new Uint8Array([0, 1, 2, 255])], "logo.png", { type: "image/png" });
-    await core.request(op("POST", "/files", { bodyEncoding: "multipart" }), { path: "/files", body: { purpose: "logo", file, meta: { tag: "x" } } });
+    await core.request(op("POST", "/files", { bodyEncoding: "multipart" }), {
+      path: "/files",
+      body: { purpose: "logo", file, meta: { tag: "x" } },
+    });
     const request = server.requests[0]!;
     const boundary = /boundary=(.+)$/.exec(String(request.headers["content-type"]))![1]!;
     expect(request.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isRateLimitError } from "../../runtime/errors.js";
 import { parseReset, RateLimiter, readProviderCount, type BucketPolicy, type Permit } from "../../runtime/rate-limit.js";
-import { MemoryRateLimitStore, windowMargin } from "../../runtime/rate-limit-store.js";
+import { MemoryRateLimitStore } from "../../runtime/rate-limit-store.js";
 import { ManualClock, settle } from "../helpers/manual-clock.js";
 
 function limiter(buckets: Record<string, BucketPolicy>, clock = new ManualClock()) {
@@ -17,8 +17,16 @@ function limiter(buckets: Record<string, BucketPolicy>, clock = new ManualClock(
   return { rl, clock, waits };
 }
 
-/** Starts `n` acquisitions and records when each is granted. */
-function startMany(rl: RateLimiter, clock: ManualClock, n: number, buckets = ["b"]) {
+/**
+ * Starts `n` acquisitions and records when each is granted. With `latencyMs`, each request completes
+ * (releases its permits) that long after its grant; without, it stays in flight.
+ */
+function startMany(
+  rl: RateLimiter,
+  clock: ManualClock,
+  n: number,
+  { buckets = ["b"], latencyMs }: { buckets?: string[]; latencyMs?: number } = {},
+) {
   const granted: number[] = [];
   const permits: Permit[][] = [];
   const settled = Array.from({ length: n }, (_, i) =>
@@ -26,6 +34,7 @@ function startMany(rl: RateLimiter, clock: ManualClock, n: number, buckets = ["b
       (p) => {
         granted[i] = clock.now();
         permits[i] = p;
+        if (latencyMs !== undefined) clock.setTimer(latencyMs, () => p.forEach((permit) => permit.release()));
       },
       (e: unknown) => e,
     ),
@@ -34,29 +43,46 @@ function startMany(rl: RateLimiter, clock: ManualClock, n: number, buckets = ["b
 }
 
 describe("sliding-window bucket", () => {
-  it("never lets more than rate requests start in any window of per (plus the jitter margin)", async () => {
+  it("reuses a slot one window after its request completed, so no window holds more than rate arrivals", async () => {
     const { rl, clock } = limiter({ b: { rate: 10, perMs: 1000, maxQueueWaitMs: 60_000 } });
-    const { granted } = startMany(rl, clock, 35);
+    const { granted } = startMany(rl, clock, 35, { latencyMs: 20 });
     await clock.advance(5000);
     expect(granted.filter((t) => t !== undefined)).toHaveLength(35);
-    const window = 1000 + windowMargin(1000);
-    for (let i = 10; i < granted.length; i++) expect(granted[i]! - granted[i - 10]!).toBeGreaterThanOrEqual(window);
+    // The provider counted each request somewhere in [grant, grant + latency]: even counting the
+    // earlier one at its completion and the later at its start, rate + 1 never fit in one window.
+    for (let i = 10; i < granted.length; i++) expect(granted[i]! - (granted[i - 10]! + 20)).toBeGreaterThanOrEqual(1000);
     // And it uses the whole allowance: each group of 10 starts as soon as the window allows.
     expect(granted.slice(0, 10).every((t) => t === granted[0])).toBe(true);
-    expect(granted[10]! - granted[0]!).toBe(Math.ceil(window));
+    expect(granted[10]! - granted[0]!).toBe(1020);
+  });
+
+  it("holds a slot while its request is in flight, however long that takes", async () => {
+    const { rl, clock } = limiter({ b: { rate: 2, perMs: 100, maxQueueWaitMs: 60_000 } });
+    const { granted, permits } = startMany(rl, clock, 3);
+    await clock.advance(5000);
+    expect(granted.filter((t) => t !== undefined)).toHaveLength(2);
+    permits[0]![0]!.release();
+    await clock.advance(99);
+    expect(granted.filter((t) => t !== undefined)).toHaveLength(2);
+    await clock.advance(1);
+    expect(granted[2]).toBe(clock.now());
   });
 
   it("grants in FIFO order", async () => {
     const { rl, clock } = limiter({ b: { rate: 1, perMs: 100, maxQueueWaitMs: 60_000 } });
     const order: number[] = [];
-    for (let i = 0; i < 5; i++) void rl.acquire(["b"], undefined).then(() => order.push(i));
+    for (let i = 0; i < 5; i++)
+      void rl.acquire(["b"], undefined).then((permits) => {
+        order.push(i);
+        permits.forEach((p) => p.release());
+      });
     await clock.advance(2000);
     expect(order).toEqual([0, 1, 2, 3, 4]);
   });
 
   it("fails a request that cannot get a slot within maxQueueWait with a local RateLimitError", async () => {
     const { rl, clock } = limiter({ b: { rate: 1, perMs: 10_000, maxQueueWaitMs: 500 } });
-    await rl.acquire(["b"], undefined);
+    (await rl.acquire(["b"], undefined)).forEach((p) => p.release());
     const error = await rl.acquire(["b"], undefined).catch((e: unknown) => e);
     expect(isRateLimitError(error)).toBe(true);
     expect(error).toMatchObject({ source: "local", bucket: "b" });
@@ -76,7 +102,7 @@ describe("sliding-window bucket", () => {
 
   it("a cancelled waiter leaves the queue and does not hold up the next", async () => {
     const { rl, clock } = limiter({ b: { rate: 1, perMs: 1000, maxQueueWaitMs: 60_000 } });
-    await rl.acquire(["b"], undefined);
+    (await rl.acquire(["b"], undefined)).forEach((p) => p.release());
     const controller = new AbortController();
     const cancelled = rl.acquire(["b"], controller.signal).catch((e: unknown) => e);
     let next = false;
@@ -92,7 +118,7 @@ describe("sliding-window bucket", () => {
       a: { rate: 100, perMs: 1000, concurrency: 1, maxQueueWaitMs: 1000 },
       b: { rate: 1, perMs: 60_000, maxQueueWaitMs: 10 },
     });
-    await rl.acquire(["b"], undefined);
+    (await rl.acquire(["b"], undefined)).forEach((p) => p.release());
     await expect(rl.acquire(["a", "b"], undefined)).rejects.toMatchObject({ code: "rate_limited", bucket: "b" });
     // a's concurrency slot was released: it can be taken again at once.
     const permits = await rl.acquire(["a"], undefined);
@@ -144,6 +170,7 @@ describe("provider count", () => {
     const { rl, clock } = limiter({ b: { rate: 100, perMs: 1000, maxQueueWaitMs: 60_000 } });
     const [permit] = await rl.acquire(["b"], undefined);
     rl.sync([permit!], { remaining: 0, resetAt: clock.now() + 5000, resource: undefined });
+    permit!.release();
     let at = 0;
     const start = clock.now();
     void rl.acquire(["b"], undefined).then(() => (at = clock.now()));
