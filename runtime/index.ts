@@ -1,4 +1,17 @@
-export { ClientCore, type ClientOptions, type OperationCall, type RequestOptions } from "./client-core.js";
+export {
+  ClientCore,
+  type ApiResponse,
+  type BucketOverrides,
+  type CircuitBreakerOverrides,
+  type ClientOptions,
+  type OperationCall,
+  type RateLimitOptions,
+  type RequestOptions,
+  type RetryOverrides,
+  type TimeoutOptions,
+} from "./client-core.js";
+export type { BreakerState } from "./circuit-breaker.js";
+export { systemClock, type Clock } from "./clock.js";
 export {
   type ApiKeyCredentials,
   type AuthOptions,
@@ -11,18 +24,35 @@ export {
 } from "./credentials.js";
 export type * from "./definition.js";
 export {
+  CircuitOpenError,
   ConfigurationError,
+  isCircuitOpenError,
   isConfigurationError,
   isNetworkError,
   isProviderError,
+  isRateLimitError,
   isSwitchboardError,
+  isTimeoutError,
   NetworkError,
   ProviderError,
+  RateLimitError,
   SwitchboardError,
+  TimeoutError,
   type ProviderErrorInit,
 } from "./errors.js";
-export { encodeForm } from "./form.js";
+export type { ClientEvent, ClientEventListener } from "./events.js";
+export { encodeForm, type FormEncoding } from "./form.js";
 export { encodePath } from "./path.js";
+export { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./rate-limit-store.js";
+export type { RetryReason } from "./retry.js";
+export { fetchTransport } from "./transport/fetch.js";
+export {
+  TRANSPORT_TIMEOUT_CODES,
+  type ResponseHeaders,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from "./transport/transport.js";
 export type { WebhookEvent } from "./webhook-event.js";
 export type { WebhookDelivery, WebhookVerifyOptions } from "./webhooks/delivery.js";
 export { isWebhookVerificationError, WebhookVerificationError, type WebhookVerificationErrorCode } from "./webhooks/errors.js";
