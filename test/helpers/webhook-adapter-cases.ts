@@ -14,8 +14,11 @@ export const RAW_BODY = '{ "id" : "evt_raw",\t"type":"raw.test",  "a": 1.0, "b":
 export const TEST_MAX_BODY_BYTES = 4096;
 
 export interface AdapterHarness {
-  /** Starts the framework on 127.0.0.1 with `handler` at the returned URL. */
-  start(handler: WebhookHandler): Promise<{ url: string; close: () => Promise<void> }>;
+  /**
+   * Starts the framework on 127.0.0.1 with `handler` at `url` and, where the framework parses JSON,
+   * an `echoUrl` route that answers the JSON body it parsed: the rest of the app must keep parsing.
+   */
+  start(handler: WebhookHandler): Promise<{ url: string; echoUrl?: string; close: () => Promise<void> }>;
 }
 
 export function recordingHandler(): { handler: WebhookHandler; events: TestEvent[] } {
@@ -98,6 +101,39 @@ export function itHandsTheRawBodyToTheRunner(harness: AdapterHarness): void {
       const response = await postSigned(server.url, bytes, { "content-type": "application/octet-stream" });
       expect(response.status).toBe(400);
       expect(await response.json()).toEqual({ error: "invalid_payload" });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("answers 413 to a streamed body without Content-Length that grows past the limit", async () => {
+    const { handler, events } = recordingHandler();
+    const server = await harness.start(handler);
+    try {
+      const chunks = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let index = 0; index < 10; index++) controller.enqueue(new TextEncoder().encode("x".repeat(1024)));
+          controller.close();
+        },
+      });
+      const response = await fetch(server.url, { method: "POST", body: chunks, duplex: "half" } as RequestInit);
+      expect(response.status).toBe(413);
+      expect(events).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("leaves the rest of the app parsing JSON as usual", async () => {
+    const { handler, events } = recordingHandler();
+    const server = await harness.start(handler);
+    try {
+      expect((await postSigned(server.url, RAW_BODY)).status).toBe(200);
+      expect(events).toHaveLength(1);
+      if (server.echoUrl === undefined) return; // node:http has no parser of its own
+      const echo = await fetch(server.echoUrl, { method: "POST", headers: { "content-type": "application/json" }, body: '{"a": 1.0}' });
+      expect(echo.status).toBe(200);
+      expect(await echo.json()).toEqual({ a: 1 });
     } finally {
       await server.close();
     }

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createNodeWebhookListener } from "../../../../runtime/webhooks/adapters/node-http.js";
-import { itHandsTheRawBodyToTheRunner, recordingHandler, TEST_MAX_BODY_BYTES } from "../../../helpers/webhook-adapter-cases.js";
+import { itHandsTheRawBodyToTheRunner, TEST_MAX_BODY_BYTES } from "../../../helpers/webhook-adapter-cases.js";
 import type { WebhookHandler } from "../../../../runtime/index.js";
 
 async function startNode(handler: WebhookHandler, options: Parameters<typeof createNodeWebhookListener>[1] = {}) {
@@ -31,24 +31,6 @@ describe("createNodeWebhookListener on a node:http server", () => {
       const response = await fetch(server.url, { method: "POST", headers: { "X-Extra": "1" }, body: "{}" });
       expect(response.status).toBe(204);
       expect(seen).toEqual([{ url: server.url, method: "POST", header: "1" }]);
-    } finally {
-      await server.close();
-    }
-  });
-
-  it("answers 413 to a chunked body that grows past the limit without a Content-Length", async () => {
-    const { handler, events } = recordingHandler();
-    const server = await startNode(handler);
-    try {
-      const chunks = new ReadableStream<Uint8Array>({
-        start(controller) {
-          for (let index = 0; index < 10; index++) controller.enqueue(new TextEncoder().encode("x".repeat(1024)));
-          controller.close();
-        },
-      });
-      const response = await fetch(server.url, { method: "POST", body: chunks, duplex: "half" } as RequestInit);
-      expect(response.status).toBe(413);
-      expect(events).toEqual([]);
     } finally {
       await server.close();
     }
