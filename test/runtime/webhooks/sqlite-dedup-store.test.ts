@@ -116,7 +116,7 @@ describe("SqliteDedupStore across a real process restart (child processes on loo
     const env = { DB_PATH: freshPath(), LOG_PATH: join(directory, `log-${files}.txt`), LEASE_MS: "60000" };
     const first = await startWorker(env);
     void post(first.url, { id: "evt_2", type: "invoice.paid", hang: true }).catch(() => {});
-    await expect.poll(() => lines(env.LOG_PATH)).toEqual(["start evt_2"]);
+    await expect.poll(() => lines(env.LOG_PATH), { timeout: 30_000 }).toEqual(["start evt_2"]);
     await first.kill();
 
     const restarted = await startWorker(env);
