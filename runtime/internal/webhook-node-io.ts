@@ -21,6 +21,12 @@ export interface AdapterOptions {
   readonly maxBodyBytes?: number;
 }
 
+/** Checks what every adapter factory is given: a handler function and a sane body limit. */
+export function checkAdapterInputs(adapter: string, handler: unknown, options: AdapterOptions): number {
+  if (typeof handler !== "function") throw new ConfigurationError(`${adapter} needs the handler that createWebhookHandler returns`);
+  return maxBodyBytes(options);
+}
+
 export function maxBodyBytes(options: AdapterOptions): number {
   return positiveInteger("maxBodyBytes", options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
 }

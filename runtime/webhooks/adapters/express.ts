@@ -11,7 +11,7 @@
  * a re-serialized body is never verified.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { answerNodeRequest, bodyAlreadyConsumed, maxBodyBytes, readRawBody, type NodeAdapterOptions } from "../../internal/webhook-node-io.js";
+import { answerNodeRequest, bodyAlreadyConsumed, checkAdapterInputs, readRawBody, type NodeAdapterOptions } from "../../internal/webhook-node-io.js";
 import type { WebhookHandler } from "../handler.js";
 
 export type { NodeAdapterOptions } from "../../internal/webhook-node-io.js";
@@ -41,7 +41,7 @@ export function createExpressWebhookHandler(
   handler: WebhookHandler,
   options: NodeAdapterOptions<ExpressLikeRequest> = {},
 ): (request: ExpressLikeRequest, response: ServerResponse, next?: (error?: unknown) => void) => Promise<void> {
-  const limit = maxBodyBytes(options);
+  const limit = checkAdapterInputs("createExpressWebhookHandler", handler, options);
   const withUrl: NodeAdapterOptions<ExpressLikeRequest> = { url: expressUrl, ...options };
   return (request, response) =>
     answerNodeRequest(handler, request, response, () => expressRawBody(request, limit), withUrl);

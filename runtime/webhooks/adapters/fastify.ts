@@ -4,7 +4,8 @@
  * text parsers inside its own context only, so the rest of the application parses bodies as before.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { maxBodyBytes, nodeDelivery } from "../../internal/webhook-node-io.js";
+import { ConfigurationError } from "../../errors.js";
+import { checkAdapterInputs, nodeDelivery } from "../../internal/webhook-node-io.js";
 import { webhookErrorResponse, type WebhookHandler, type WebhookResponse } from "../handler.js";
 
 export interface FastifyWebhookOptions {
@@ -27,7 +28,8 @@ export function fastifyWebhookPlugin(
   handler: WebhookHandler,
   options: FastifyWebhookOptions,
 ): (instance: FastifyInstance, pluginOptions: unknown) => Promise<void> {
-  const bodyLimit = maxBodyBytes(options);
+  if (typeof options?.path !== "string" || !options.path.startsWith("/")) throw new ConfigurationError("fastifyWebhookPlugin needs a path that starts with /");
+  const bodyLimit = checkAdapterInputs("fastifyWebhookPlugin", handler, options);
   const url = options.url ?? ((request: FastifyRequest) => `${request.protocol}://${request.host}${request.url}`);
   return async function switchboardWebhooks(instance) {
     instance.removeAllContentTypeParsers();

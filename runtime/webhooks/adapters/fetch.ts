@@ -3,7 +3,7 @@
  * Hono (`c.req.raw`), Next.js route handlers, Deno, Bun and workers. The body is read as bytes from
  * the request stream, never through `request.json()`.
  */
-import { maxBodyBytes, type AdapterOptions } from "../../internal/webhook-node-io.js";
+import { checkAdapterInputs, type AdapterOptions } from "../../internal/webhook-node-io.js";
 import { webhookErrorResponse, type WebhookHandler, type WebhookResponse } from "../handler.js";
 
 export type FetchWebhookOptions = AdapterOptions;
@@ -16,7 +16,7 @@ export type FetchWebhookOptions = AdapterOptions;
  * export const POST = createFetchWebhookHandler(createWebhookHandler({ verify, handle }));
  */
 export function createFetchWebhookHandler(handler: WebhookHandler, options: FetchWebhookOptions = {}): (request: Request) => Promise<Response> {
-  const limit = maxBodyBytes(options);
+  const limit = checkAdapterInputs("createFetchWebhookHandler", handler, options);
   return async (request) => {
     const body = await readBody(request, limit);
     if (body === undefined) return toResponse(webhookErrorResponse("payload_too_large"));

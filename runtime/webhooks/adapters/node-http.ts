@@ -3,7 +3,7 @@
  * middleware that ends the response) that reads the raw body bytes and runs a webhook handler.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { answerNodeRequest, maxBodyBytes, readRawBody, type NodeAdapterOptions } from "../../internal/webhook-node-io.js";
+import { answerNodeRequest, checkAdapterInputs, readRawBody, type NodeAdapterOptions } from "../../internal/webhook-node-io.js";
 import type { WebhookHandler } from "../handler.js";
 
 export type { NodeAdapterOptions } from "../../internal/webhook-node-io.js";
@@ -20,6 +20,6 @@ export function createNodeWebhookListener(
   handler: WebhookHandler,
   options: NodeAdapterOptions = {},
 ): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
-  const limit = maxBodyBytes(options);
+  const limit = checkAdapterInputs("createNodeWebhookListener", handler, options);
   return (request, response) => answerNodeRequest(handler, request, response, () => readRawBody(request, limit), options);
 }
