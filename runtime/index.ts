@@ -56,3 +56,22 @@ export {
 export type { WebhookEvent } from "./webhook-event.js";
 export type { WebhookDelivery, WebhookVerifyOptions } from "./webhooks/delivery.js";
 export { isWebhookVerificationError, WebhookVerificationError, type WebhookVerificationErrorCode } from "./webhooks/errors.js";
+export {
+  DedupStoreFullError,
+  isDedupStoreFullError,
+  MemoryDedupStore,
+  type Awaitable,
+  type DedupBeginResult,
+  type DedupStore,
+  type MemoryDedupStoreOptions,
+} from "./webhooks/dedup-store.js";
+export {
+  createWebhookHandler,
+  WEBHOOK_REJECTION_STATUS,
+  webhookErrorResponse,
+  type WebhookErrorContext,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+  type WebhookResponse,
+  type WebhookRunnerErrorCode,
+} from "./webhooks/handler.js";

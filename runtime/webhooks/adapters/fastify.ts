@@ -1,0 +1,56 @@
+/**
+ * `switchboard/webhooks/fastify`: a Fastify plugin that registers one POST route whose body is kept as
+ * the raw Buffer. The plugin is encapsulated (not wrapped in fastify-plugin): it removes the JSON and
+ * text parsers inside its own context only, so the rest of the application parses bodies as before.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { ConfigurationError } from "../../errors.js";
+import { checkAdapterInputs, nodeDelivery } from "../../internal/webhook-node-io.js";
+import { webhookErrorResponse, type WebhookHandler, type WebhookResponse } from "../handler.js";
+
+export interface FastifyWebhookOptions {
+  /** The route path, relative to the prefix the plugin is registered with. */
+  readonly path: string;
+  /** The largest body read, in bytes; a larger one is answered 413 `payload_too_large`. @default 1048576 */
+  readonly maxBodyBytes?: number;
+  /**
+   * The full URL the provider posted to.
+   * @default `${request.protocol}://${request.host}${request.url}` (Fastify's `trustProxy` decides what counts)
+   */
+  readonly url?: (request: FastifyRequest) => string;
+}
+
+/**
+ * @example
+ * await app.register(fastifyWebhookPlugin(createWebhookHandler({ verify, handle }), { path: "/webhooks/stripe" }));
+ */
+export function fastifyWebhookPlugin(
+  handler: WebhookHandler,
+  options: FastifyWebhookOptions,
+): (instance: FastifyInstance, pluginOptions: unknown) => Promise<void> {
+  if (typeof options?.path !== "string" || !options.path.startsWith("/")) throw new ConfigurationError("fastifyWebhookPlugin needs a path that starts with /");
+  const bodyLimit = checkAdapterInputs("fastifyWebhookPlugin", handler, options);
+  const url = options.url ?? ((request: FastifyRequest) => `${request.protocol}://${request.host}${request.url}`);
+  return async function switchboardWebhooks(instance) {
+    instance.removeAllContentTypeParsers();
+    instance.addContentTypeParser("*", { parseAs: "buffer", bodyLimit }, (_request, body, done) => done(null, body));
+    instance.setErrorHandler((error: { code?: string; statusCode?: number }, _request, reply) => {
+      const answer = error.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? webhookErrorResponse("payload_too_large") : webhookErrorResponse("internal_error");
+      return send(reply, answer);
+    });
+    instance.post(options.path, async (request, reply) => {
+      const body = Buffer.isBuffer(request.body) ? request.body : new Uint8Array(0);
+      return send(reply, await handler(nodeDelivery(request.raw, body, url(request))));
+    });
+  };
+}
+
+interface ReplyLike {
+  code(status: number): ReplyLike;
+  headers(values: Record<string, string>): ReplyLike;
+  send(payload: string): ReplyLike;
+}
+
+function send(reply: ReplyLike, answer: WebhookResponse): ReplyLike {
+  return reply.code(answer.status).headers(answer.headers).send(answer.body);
+}

@@ -1,0 +1,214 @@
+/**
+ * The webhook handler runner: verify a delivery, run the application's handler for the event at most
+ * once to success, and answer the provider with a status that makes it redeliver exactly when it
+ * should. Framework adapters (`switchboard/webhooks/node`, `/express`, `/fastify`, `/fetch`) turn a
+ * request into a `WebhookDelivery` and the `WebhookResponse` back into a reply.
+ */
+import { ConfigurationError } from "../errors.js";
+import type { WebhookEvent } from "../webhook-event.js";
+import { MemoryDedupStore, positiveInteger, type DedupStore } from "./dedup-store.js";
+import type { WebhookDelivery } from "./delivery.js";
+import { isWebhookVerificationError, type WebhookVerificationError, type WebhookVerificationErrorCode } from "./errors.js";
+
+/** What the adapter sends back. `body` is small JSON that names a code and never echoes the delivery. */
+export interface WebhookResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** A delivery in, a response out: what `createWebhookHandler` returns and what every adapter wraps. */
+export type WebhookHandler = (delivery: WebhookDelivery) => Promise<WebhookResponse>;
+
+/**
+ * The status answered for each verification failure. Signature problems are 401 (the delivery is not
+ * authenticated), a header that cannot be parsed and a body that is not a valid payload are 400, an
+ * oversized body is 413. Every one is non-2xx, so a provider whose secret was rotated keeps retrying
+ * until the new secret is configured.
+ */
+export const WEBHOOK_REJECTION_STATUS: Readonly<Record<WebhookVerificationErrorCode, number>> = {
+  missing_signature: 401,
+  malformed_signature: 400,
+  signature_mismatch: 401,
+  timestamp_out_of_tolerance: 401,
+  payload_too_large: 413,
+  invalid_payload: 400,
+};
+
+/** Why the runner answered as it did: the `error` field of a non-2xx body, beside verification codes. */
+export type WebhookRunnerErrorCode = "in_progress" | "handler_failed" | "dedup_unavailable" | "internal_error";
+
+/** Where an error reported to `onError` came from. */
+export type WebhookErrorContext<E> =
+  | { readonly stage: "verify" }
+  | { readonly stage: "dedup" | "handle" | "complete" | "release"; readonly event: E };
+
+export interface WebhookHandlerOptions<E extends WebhookEvent> {
+  /** Verifies the raw delivery: a generated `verifyWebhook` with its options bound, or your own. */
+  readonly verify: (delivery: WebhookDelivery) => Promise<E>;
+  /** The application's work. Throw (or reject) to have the provider redeliver the event later. */
+  readonly handle: (event: E) => Promise<void> | void;
+  /** Where handled and in-progress events are remembered. @default new MemoryDedupStore() */
+  readonly dedup?: DedupStore;
+  /**
+   * How long one attempt holds an event, in milliseconds. A concurrent duplicate is turned away while
+   * the lease is live; once it expires (say the worker crashed) the next delivery takes over. Keep it
+   * longer than the slowest handler run, or a slow run and a redelivery may overlap.
+   * @default 300000 (5 minutes)
+   */
+  readonly leaseMs?: number;
+  /** The `Retry-After` sent with 409 (in progress) and 503 (store unavailable), in seconds, clamped to 1..3600. @default 30 */
+  readonly retryAfterSeconds?: number;
+  /**
+   * The dedup key of an event. `undefined` means the event cannot be deduplicated: the handler runs
+   * for every delivery of it (at least once, not exactly once) and `onUndeduplicated` is called.
+   * @default (event) => event.id
+   */
+  readonly eventKey?: (event: E) => string | undefined;
+  /** Overrides entries of `WEBHOOK_REJECTION_STATUS`. */
+  readonly rejectionStatus?: Partial<Record<WebhookVerificationErrorCode, number>>;
+  /** A verification failure; the handler did not run. */
+  readonly onRejected?: (error: WebhookVerificationError) => void;
+  /** A delivery of an event that is done (2xx) or in progress elsewhere (409); the handler did not run. */
+  readonly onDuplicate?: (event: E, state: "done" | "in_progress") => void;
+  /** An event without a dedup key; the handler runs without deduplication. */
+  readonly onUndeduplicated?: (event: E) => void;
+  /** Anything that went wrong besides a verification failure: the handler threw, the store failed, `verify` threw something other than a `WebhookVerificationError`. */
+  readonly onError?: (error: unknown, context: WebhookErrorContext<E>) => void;
+}
+
+/**
+ * Builds the runner. Per delivery:
+ *
+ * | what happened | status | handler |
+ * | --- | --- | --- |
+ * | verification failed | `WEBHOOK_REJECTION_STATUS[code]` (400/401/413) | not run |
+ * | `verify` threw anything else | 500 `internal_error` | not run |
+ * | event new, or its lease expired | 200 after the handler succeeds, 500 `handler_failed` if it throws (the lease is released so a redelivery runs it again) | run |
+ * | event done | 200 `duplicate` | not run |
+ * | event in progress under a live lease | 409 `in_progress` with `Retry-After` | not run |
+ * | the store failed or is full | 503 `dedup_unavailable` with `Retry-After` | not run |
+ *
+ * A concurrent duplicate is answered at once rather than held until the first attempt ends: providers
+ * give each attempt only seconds, the first attempt's own response already tells the provider the
+ * outcome, and a held connection per duplicate is what a redelivery storm must not cost.
+ */
+export function createWebhookHandler<E extends WebhookEvent>(options: WebhookHandlerOptions<E>): WebhookHandler {
+  if (typeof options.verify !== "function") throw new ConfigurationError("createWebhookHandler needs a verify function");
+  if (typeof options.handle !== "function") throw new ConfigurationError("createWebhookHandler needs a handle function");
+  const { verify, handle } = options;
+  const dedup = options.dedup ?? new MemoryDedupStore();
+  const leaseMs = positiveInteger("leaseMs", options.leaseMs ?? 300_000);
+  const retryAfter = String(Math.min(3600, Math.max(1, Math.ceil(options.retryAfterSeconds ?? 30))));
+  const eventKey = options.eventKey ?? ((event: E) => event.id);
+  const rejectionStatus = { ...WEBHOOK_REJECTION_STATUS, ...options.rejectionStatus };
+  const report = hookCaller(options.onError);
+  const rejected = hookCaller(options.onRejected);
+  const duplicate = hookCaller(options.onDuplicate);
+  const undeduplicated = hookCaller(options.onUndeduplicated);
+
+  async function run(event: E, context: WebhookErrorContext<E>): Promise<boolean> {
+    try {
+      await handle(event);
+      return true;
+    } catch (error) {
+      report(error, context);
+      return false;
+    }
+  }
+
+  return async function handleWebhookDelivery(delivery) {
+    let event: E;
+    try {
+      event = await verify(delivery);
+    } catch (error) {
+      if (isWebhookVerificationError(error)) {
+        rejected(error);
+        return webhookErrorResponse(error.code, rejectionStatus[error.code]);
+      }
+      report(error, { stage: "verify" });
+      return webhookErrorResponse("internal_error");
+    }
+
+    const key = eventKey(event);
+    if (typeof key !== "string" || key === "") {
+      undeduplicated(event);
+      return (await run(event, { stage: "handle", event })) ? reply(200, { received: true }) : webhookErrorResponse("handler_failed");
+    }
+
+    const token = globalThis.crypto.randomUUID(); // Web Crypto: also in workers, unlike node:crypto
+    let state;
+    try {
+      state = await dedup.begin(key, leaseMs, token);
+    } catch (error) {
+      report(error, { stage: "dedup", event });
+      return webhookErrorResponse("dedup_unavailable", undefined, { "retry-after": retryAfter });
+    }
+    if (state === "done") {
+      duplicate(event, "done");
+      return reply(200, { received: true, duplicate: true });
+    }
+    if (state === "in_progress") {
+      duplicate(event, "in_progress");
+      return webhookErrorResponse("in_progress", undefined, { "retry-after": retryAfter });
+    }
+
+    if (!(await run(event, { stage: "handle", event }))) {
+      try {
+        await dedup.release(key, token);
+      } catch (error) {
+        // The lease stays until it expires; a redelivery after that runs the handler.
+        report(error, { stage: "release", event });
+      }
+      return webhookErrorResponse("handler_failed");
+    }
+    try {
+      await dedup.complete(key, token);
+    } catch (error) {
+      // The handler did its work: answering non-2xx would make the provider redeliver and run it
+      // again. The lease keeps duplicates out until it expires.
+      report(error, { stage: "complete", event });
+    }
+    return reply(200, { received: true });
+  };
+}
+
+/** The default status of each runner error code. */
+const RUNNER_ERROR_STATUS: Readonly<Record<WebhookRunnerErrorCode, number>> = {
+  in_progress: 409,
+  handler_failed: 500,
+  dedup_unavailable: 503,
+  internal_error: 500,
+};
+
+/**
+ * The response the runner gives for an error code: `{"error": code}` with the code's default status
+ * unless `status` is given. Adapters use it for what they reject before verifying (an oversized body).
+ */
+export function webhookErrorResponse(
+  code: WebhookVerificationErrorCode | WebhookRunnerErrorCode,
+  status?: number,
+  headers: Record<string, string> = {},
+): WebhookResponse {
+  const fallback = code in RUNNER_ERROR_STATUS ? RUNNER_ERROR_STATUS[code as WebhookRunnerErrorCode] : WEBHOOK_REJECTION_STATUS[code as WebhookVerificationErrorCode];
+  return reply(status ?? fallback, { error: code }, headers);
+}
+
+function reply(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): WebhookResponse {
+  return {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** A hook that throws must not change the answer given to the provider. */
+function hookCaller<A extends unknown[]>(hook: ((...args: A) => void) | undefined): (...args: A) => void {
+  return (...args) => {
+    try {
+      hook?.(...args);
+    } catch {
+      // deliberately ignored
+    }
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * What every framework adapter test checks on a real server on loopback: the exact raw bytes reach the
+ * verifier (a body that re-serialization would change verifies), a tampered body is answered 401, an
+ * oversized one 413, and a redelivery 200 duplicate without running the handler again.
+ */
+import { expect, it } from "vitest";
+import { createWebhookHandler, type WebhookHandler } from "../../runtime/index.js";
+import { createTestVerifier, signTestDelivery, type TestEvent } from "./test-webhook-signer.js";
+
+/** `1.0` becomes `1`, `\u00e9` becomes `é`, the odd whitespace goes: JSON.stringify(JSON.parse(x)) !== x. */
+export const RAW_BODY = '{ "id" : "evt_raw",\t"type":"raw.test",  "a": 1.0, "b": "\\u00e9",\r\n "c": "é" }\n';
+
+/** The limit every adapter under test is configured with. */
+export const TEST_MAX_BODY_BYTES = 4096;
+
+export interface AdapterHarness {
+  /**
+   * Starts the framework on 127.0.0.1 with `handler` at `url` and, where the framework parses JSON,
+   * an `echoUrl` route that answers the JSON body it parsed: the rest of the app must keep parsing.
+   */
+  start(handler: WebhookHandler): Promise<{ url: string; echoUrl?: string; close: () => Promise<void> }>;
+}
+
+export function recordingHandler(): { handler: WebhookHandler; events: TestEvent[] } {
+  const events: TestEvent[] = [];
+  const handler = createWebhookHandler<TestEvent>({ verify: createTestVerifier(), handle: (event) => void events.push(event) });
+  return { handler, events };
+}
+
+export function postSigned(url: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: "POST", headers: { "content-type": "application/json", ...signTestDelivery(body), ...headers }, body });
+}
+
+export function itHandsTheRawBodyToTheRunner(harness: AdapterHarness): void {
+  it("verifies the exact raw bytes of a body that re-serialization would change, and runs the handler once", async () => {
+    expect(JSON.stringify(JSON.parse(RAW_BODY))).not.toBe(RAW_BODY);
+    const { handler, events } = recordingHandler();
+    const server = await harness.start(handler);
+    try {
+      const response = await postSigned(server.url, RAW_BODY);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ received: true });
+      expect(events.map((event) => [event.id, event.payload["a"], event.payload["b"]])).toEqual([["evt_raw", 1, "é"]]);
+      const again = await postSigned(server.url, RAW_BODY);
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual({ received: true, duplicate: true });
+      expect(events).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("answers 401 signature_mismatch to a body re-serialized after signing, without running the handler", async () => {
+    const { handler, events } = recordingHandler();
+    const server = await harness.start(handler);
+    try {
+      const response = await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...signTestDelivery(RAW_BODY) },
+        body: JSON.stringify(JSON.parse(RAW_BODY)),
+      });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ error: "signature_mismatch" });
+      expect(events).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("answers 401 missing_signature to an unsigned delivery", async () => {
+    const { handler } = recordingHandler();
+    const server = await harness.start(handler);
+    try {
+      const response = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: RAW_BODY });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ error: "missing_signature" });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("answers 413 payload_too_large to a body over the adapter's limit, without running the handler", async () => {
+    const { handler, events } = recordingHandler();
+    const server = await harness.start(handler);
+    try {
+      const big = JSON.stringify({ id: "evt_big", type: "big", pad: "x".repeat(TEST_MAX_BODY_BYTES) });
+      const response = await postSigned(server.url, big);
+      expect(response.status).toBe(413);
+      expect(await response.json()).toEqual({ error: "payload_too_large" });
+      expect(events).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("verifies bytes that are not valid UTF-8 as bytes (answered 400 invalid_payload by the verifier, not 401)", async () => {
+    const { handler } = recordingHandler();
+    const server = await harness.start(handler);
+    try {
+      const bytes = Uint8Array.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
+      const response = await postSigned(server.url, bytes, { "content-type": "application/octet-stream" });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: "invalid_payload" });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("answers 413 to a streamed body without Content-Length that grows past the limit", async () => {
+    const { handler, events } = recordingHandler();
+    const server = await harness.start(handler);
+    try {
+      const chunks = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let index = 0; index < 10; index++) controller.enqueue(new TextEncoder().encode("x".repeat(1024)));
+          controller.close();
+        },
+      });
+      const response = await fetch(server.url, { method: "POST", body: chunks, duplex: "half" } as RequestInit);
+      expect(response.status).toBe(413);
+      expect(events).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("leaves the rest of the app parsing JSON as usual", async () => {
+    const { handler, events } = recordingHandler();
+    const server = await harness.start(handler);
+    try {
+      expect((await postSigned(server.url, RAW_BODY)).status).toBe(200);
+      expect(events).toHaveLength(1);
+      if (server.echoUrl === undefined) return; // node:http has no parser of its own
+      const echo = await fetch(server.echoUrl, { method: "POST", headers: { "content-type": "application/json" }, body: '{"a": 1.0}' });
+      expect(echo.status).toBe(200);
+      expect(await echo.json()).toEqual({ a: 1 });
+    } finally {
+      await server.close();
+    }
+  });
+}
