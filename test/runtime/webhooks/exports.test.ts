@@ -1,7 +1,8 @@
 /**
  * The webhook subpath exports resolve in the built package, and the runtime core stays free of the
  * optional peers: everything `switchboard/runtime` and the framework adapters load at run time is
- * Node built-ins or the package's own files (only `switchboard/webhooks/sqlite` loads better-sqlite3).
+ * Node built-ins, the package's own files and, for the runtime, its one dependency undici (the Node
+ * transport, imported lazily). Only `switchboard/webhooks/sqlite` loads better-sqlite3.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -47,7 +48,11 @@ describe("webhook subpath exports of the built package", () => {
     expect(names["switchboard/webhooks/sqlite"]).toEqual(["SqliteDedupStore"]);
   });
 
-  it.each(["dist/runtime/index.js", "dist/runtime/webhooks/adapters/node-http.js", "dist/runtime/webhooks/adapters/express.js", "dist/runtime/webhooks/adapters/fastify.js", "dist/runtime/webhooks/adapters/fetch.js"])(
+  it("dist/runtime/index.js loads only Node built-ins, its own files and undici", () => {
+    expect([...externalImports("dist/runtime/index.js")].filter((specifier) => !specifier.startsWith("node:"))).toEqual(["undici"]);
+  });
+
+  it.each(["dist/runtime/webhooks/adapters/node-http.js", "dist/runtime/webhooks/adapters/express.js", "dist/runtime/webhooks/adapters/fastify.js", "dist/runtime/webhooks/adapters/fetch.js"])(
     "%s loads only Node built-ins and its own files at run time",
     (entry) => {
       expect([...externalImports(entry)].filter((specifier) => !specifier.startsWith("node:"))).toEqual([]);
