@@ -144,4 +144,32 @@ describe("generated Stripe client over loopback HTTP", () => {
     setTimeout(() => controller.abort(new Error("caller gave up")), 20);
     await expect(pending).rejects.toThrow("caller gave up");
   });
+
+  it("wires the spec's policies, which a caller overrides per client and per call", async () => {
+    server.handle((_req, res) => {
+      if (server.requests.length <= 2) json(res, 503, { error: { type: "api_error", message: "busy" } });
+      else json(res, 200, { id: "cus_3" });
+    });
+    const events: string[] = [];
+    const stripe = createStripeClient({
+      auth: { token: secret },
+      baseUrl: server.url,
+      retry: { maxAttempts: 5, backoff: { baseMs: 1, capMs: 5 } },
+      rateLimits: { buckets: { global: { rate: 25 } }, key: "acct_test" },
+      circuitBreaker: { openForMs: 60_000 },
+      timeout: { attemptMs: 5000 },
+      onEvent: (event) => events.push(event.type),
+    });
+    // The spec's Stripe retry allows 3 attempts; the client raised it to 5, so two 503s are survived.
+    await expect(stripe.customers.create({ body: { email: "a@example.com" } }, { idempotencyKey: "order-7" })).resolves.toEqual({
+      id: "cus_3",
+    });
+    expect(server.requests.map((r) => r.headers["idempotency-key"])).toEqual(["order-7", "order-7", "order-7"]);
+    expect(events.filter((e) => e === "retry")).toHaveLength(2);
+    // Per call, retries off: one 503 ends the call.
+    server.requests.length = 0;
+    server.handle((_req, res) => json(res, 503, { error: { type: "api_error", message: "busy" } }));
+    await expect(stripe.customers.create({ body: {} }, { retry: false })).rejects.toMatchObject({ status: 503 });
+    expect(server.requests).toHaveLength(1);
+  });
 });
