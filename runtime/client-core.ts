@@ -262,8 +262,16 @@ export class ClientCore {
       }
       const startedAt = clock.now();
       emit?.({ type: "request", attempt, headers: this.#redactor.headers(prepared.headers), idempotencyKey: prepared.idempotencyKey });
-      const result = await this.#attempt(operation, prepared, Math.min(attemptMs, deadline - startedAt), signal);
-      for (const permit of permits) permit.release();
+      let result: AttemptResult;
+      try {
+        result = await this.#attempt(operation, prepared, Math.min(attemptMs, deadline - startedAt), signal);
+      } catch (abort) {
+        // The caller aborted mid-attempt: the slot and a half-open probe are given back, nothing counted.
+        breaker?.record("neutral", probe, clock.now());
+        throw abort;
+      } finally {
+        for (const permit of permits) permit.release();
+      }
       const now = clock.now();
 
       if (result.error) {

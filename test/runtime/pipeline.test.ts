@@ -318,6 +318,19 @@ describe("abort and timeouts", () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it("an aborted attempt gives its rate-limit slot back", async () => {
+    let answer = false;
+    server.handle((_request, response) => (answer ? json(response, 200, { ok: true }) : undefined));
+    const { core } = client(testDefinition({ rateLimits: { limitedWhen: [], buckets: { one: { rate: 100, perMs: 1000, concurrency: 1, maxQueueWaitMs: 5000 } } } }));
+    const controller = new AbortController();
+    const inFlight = core.request(getThing, { path: "/things/1" }, { signal: controller.signal }).catch((e: unknown) => e);
+    await until(() => server.requests.length === 1);
+    controller.abort(new Error("cancelled"));
+    await inFlight;
+    answer = true;
+    await expect(core.request(getThing, { path: "/things/2" })).resolves.toEqual({ ok: true });
+  });
+
   it("an attempt that outlives its timeout is aborted and retried, then the call fails with a TimeoutError", async () => {
     server.handle(() => undefined);
     const { core, events } = client(testDefinition(), { timeout: { attemptMs: 100 } });
