@@ -250,8 +250,8 @@ export class ClientCore {
       let permits = NO_PERMITS;
       if (buckets.length > 0) {
         // Granted at once in the common case; queued calls wait and say how long.
-        const granted = this.#limiter!.tryAcquire(buckets);
-        permits = granted ?? (await this.#acquire(buckets, signal, emit));
+        const granted = this.#limiter!.acquire(buckets, signal);
+        permits = granted instanceof Promise ? await this.#waited(granted, emit) : granted;
       }
       let probe = false;
       try {
@@ -377,9 +377,9 @@ export class ClientCore {
     return this.#budget ? this.#budget.tryRetry(now) : true;
   }
 
-  async #acquire(buckets: readonly string[], signal: AbortSignal | undefined, emit: Emit | undefined): Promise<Permit[]> {
+  async #waited(granting: Promise<Permit[]>, emit: Emit | undefined): Promise<Permit[]> {
     const started = this.#clock.now();
-    const permits = await this.#limiter!.acquire(buckets, signal);
+    const permits = await granting;
     const waited = this.#clock.now() - started;
     if (waited > 0 && emit) for (const permit of permits) emit({ type: "rateLimitWait", bucket: permit.bucket, waitedMs: waited });
     return permits;

@@ -16,8 +16,6 @@ export interface BucketLimits {
 }
 
 export interface RateLimitStore {
-  /** True when `take` always answers with a number, never a promise: lets a free slot be taken without a tick. */
-  readonly synchronous?: boolean;
   /**
    * Takes one permit if one is free now and returns 0; otherwise takes nothing and returns the ms to
    * wait, or Infinity when a permit frees only once a request in flight completes.
@@ -58,7 +56,6 @@ interface BucketState {
 }
 
 export class MemoryRateLimitStore implements RateLimitStore {
-  readonly synchronous = true;
   readonly #buckets = new Map<string, BucketState>();
 
   take(key: string, limits: BucketLimits, now: number): number {

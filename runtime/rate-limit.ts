@@ -81,12 +81,6 @@ class BucketGate {
     return this.#enqueue(now, signal);
   }
 
-  /** A slot now if one is free and nobody is queued ahead, from a synchronous store; else undefined (nothing taken). */
-  tryAcquire(): Permit | undefined {
-    if (!this.store.synchronous || this.#queueHead !== this.#queue.length || this.#pumping || !this.#hasRoom()) return undefined;
-    return this.store.take(this.key, this.policy, this.clock.now()) === 0 ? this.#grant() : undefined;
-  }
-
   /** The provider's count: `remaining` as of the request holding `permit`, until `resetAt`. */
   sync(permit: Permit, remaining: number, resetAt: number): void {
     const now = this.clock.now();
@@ -259,26 +253,39 @@ export class RateLimiter {
     }
   }
 
-  /** Takes one slot in each named bucket at once, or none: undefined when any bucket would have to queue. */
-  tryAcquire(buckets: readonly string[]): Permit[] | undefined {
+  /**
+   * Takes one slot in each named bucket, in order; on failure the slots already taken are given back.
+   * Synchronous (no promise, no tick) when every bucket has a slot free and nobody queued ahead.
+   */
+  acquire(buckets: readonly string[], signal: AbortSignal | undefined): Permit[] | Promise<Permit[]> {
     const permits: Permit[] = [];
-    for (const name of buckets) {
-      const permit = this.#gates.get(name)?.tryAcquire();
-      if (permit === undefined) {
-        for (const taken of permits) taken.release();
-        return undefined;
+    for (let i = 0; i < buckets.length; i++) {
+      const gate = this.#gates.get(buckets[i]!);
+      if (!gate) continue;
+      let granted: Permit | Promise<Permit>;
+      try {
+        granted = gate.acquire(signal);
+      } catch (error) {
+        for (const permit of permits) permit.release();
+        throw error;
       }
-      permits.push(permit);
+      if (granted instanceof Promise) return this.#acquireRest(buckets, i, granted, permits, signal);
+      permits.push(granted);
     }
     return permits;
   }
 
-  /** Takes one slot in each named bucket, in order; on failure the slots already taken are given back. */
-  async acquire(buckets: readonly string[], signal: AbortSignal | undefined): Promise<Permit[]> {
-    const permits: Permit[] = [];
+  async #acquireRest(
+    buckets: readonly string[],
+    index: number,
+    pending: Promise<Permit>,
+    permits: Permit[],
+    signal: AbortSignal | undefined,
+  ): Promise<Permit[]> {
     try {
-      for (const name of buckets) {
-        const gate = this.#gates.get(name);
+      permits.push(await pending);
+      for (let i = index + 1; i < buckets.length; i++) {
+        const gate = this.#gates.get(buckets[i]!);
         if (gate) permits.push(await gate.acquire(signal));
       }
     } catch (error) {

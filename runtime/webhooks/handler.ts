@@ -40,8 +40,7 @@ export type WebhookRunnerErrorCode = "in_progress" | "handler_failed" | "dedup_u
 
 /** Where an error reported to `onError` came from. */
 export type WebhookErrorContext<E> =
-  | { readonly stage: "verify" }
-  | { readonly stage: "dedup" | "handle" | "complete" | "release"; readonly event: E };
+  { readonly stage: "verify" } | { readonly stage: "dedup" | "handle" | "complete" | "release"; readonly event: E };
 
 export interface WebhookHandlerOptions<E extends WebhookEvent> {
   /** Verifies the raw delivery: a generated `verifyWebhook` with its options bound, or your own. */
@@ -190,7 +189,10 @@ export function webhookErrorResponse(
   status?: number,
   headers: Record<string, string> = {},
 ): WebhookResponse {
-  const fallback = code in RUNNER_ERROR_STATUS ? RUNNER_ERROR_STATUS[code as WebhookRunnerErrorCode] : WEBHOOK_REJECTION_STATUS[code as WebhookVerificationErrorCode];
+  const fallback =
+    code in RUNNER_ERROR_STATUS
+      ? RUNNER_ERROR_STATUS[code as WebhookRunnerErrorCode]
+      : WEBHOOK_REJECTION_STATUS[code as WebhookVerificationErrorCode];
   return reply(status ?? fallback, { error: code }, headers);
 }
 

@@ -12,7 +12,8 @@ import { DEFAULT_DONE_TTL_MS, positiveInteger, type DedupBeginResult, type Dedup
 const TABLE = "switchboard_webhook_dedup";
 
 /** Where the store keeps its table: a file it opens (and closes), or a database the application owns. */
-export type SqliteDedupStoreTarget = { readonly path: string; readonly database?: never } | { readonly database: Database.Database; readonly path?: never };
+export type SqliteDedupStoreTarget =
+  { readonly path: string; readonly database?: never } | { readonly database: Database.Database; readonly path?: never };
 
 export type SqliteDedupStoreOptions = SqliteDedupStoreTarget & {
   /** How long a done record is remembered, in milliseconds. @default 604800000 (7 days) */

@@ -321,7 +321,11 @@ describe("abort and timeouts", () => {
   it("an aborted attempt gives its rate-limit slot back", async () => {
     let answer = false;
     server.handle((_request, response) => (answer ? json(response, 200, { ok: true }) : undefined));
-    const { core } = client(testDefinition({ rateLimits: { limitedWhen: [], buckets: { one: { rate: 100, perMs: 1000, concurrency: 1, maxQueueWaitMs: 5000 } } } }));
+    const { core } = client(
+      testDefinition({
+        rateLimits: { limitedWhen: [], buckets: { one: { rate: 100, perMs: 1000, concurrency: 1, maxQueueWaitMs: 5000 } } },
+      }),
+    );
     const controller = new AbortController();
     const inFlight = core.request(getThing, { path: "/things/1" }, { signal: controller.signal }).catch((e: unknown) => e);
     await until(() => server.requests.length === 1);

@@ -4,6 +4,11 @@ import { parseReset, RateLimiter, readProviderCount, type BucketPolicy, type Per
 import { MemoryRateLimitStore } from "../../runtime/rate-limit-store.js";
 import { ManualClock, settle } from "../helpers/manual-clock.js";
 
+/** The limiter answers synchronously when it can; tests treat every answer as a promise. */
+function acquire(rl: RateLimiter, buckets: readonly string[], signal: AbortSignal | undefined): Promise<Permit[]> {
+  return Promise.resolve().then(() => rl.acquire(buckets, signal));
+}
+
 function limiter(buckets: Record<string, BucketPolicy>, clock = new ManualClock()) {
   const waits: [string, number][] = [];
   const rl = new RateLimiter({
@@ -30,7 +35,7 @@ function startMany(
   const granted: number[] = [];
   const permits: Permit[][] = [];
   const settled = Array.from({ length: n }, (_, i) =>
-    rl.acquire(buckets, undefined).then(
+    acquire(rl, buckets, undefined).then(
       (p) => {
         granted[i] = clock.now();
         permits[i] = p;
@@ -72,7 +77,7 @@ describe("sliding-window bucket", () => {
     const { rl, clock } = limiter({ b: { rate: 1, perMs: 100, maxQueueWaitMs: 60_000 } });
     const order: number[] = [];
     for (let i = 0; i < 5; i++)
-      void rl.acquire(["b"], undefined).then((permits) => {
+      void acquire(rl, ["b"], undefined).then((permits) => {
         order.push(i);
         permits.forEach((p) => p.release());
       });
@@ -82,8 +87,8 @@ describe("sliding-window bucket", () => {
 
   it("fails a request that cannot get a slot within maxQueueWait with a local RateLimitError", async () => {
     const { rl, clock } = limiter({ b: { rate: 1, perMs: 10_000, maxQueueWaitMs: 500 } });
-    (await rl.acquire(["b"], undefined)).forEach((p) => p.release());
-    const error = await rl.acquire(["b"], undefined).catch((e: unknown) => e);
+    (await acquire(rl, ["b"], undefined)).forEach((p) => p.release());
+    const error = await acquire(rl, ["b"], undefined).catch((e: unknown) => e);
     expect(isRateLimitError(error)).toBe(true);
     expect(error).toMatchObject({ source: "local", bucket: "b" });
     expect((error as { retryAt: number }).retryAt).toBeGreaterThan(clock.now() + 9000);
@@ -102,11 +107,11 @@ describe("sliding-window bucket", () => {
 
   it("a cancelled waiter leaves the queue and does not hold up the next", async () => {
     const { rl, clock } = limiter({ b: { rate: 1, perMs: 1000, maxQueueWaitMs: 60_000 } });
-    (await rl.acquire(["b"], undefined)).forEach((p) => p.release());
+    (await acquire(rl, ["b"], undefined)).forEach((p) => p.release());
     const controller = new AbortController();
-    const cancelled = rl.acquire(["b"], controller.signal).catch((e: unknown) => e);
+    const cancelled = acquire(rl, ["b"], controller.signal).catch((e: unknown) => e);
     let next = false;
-    void rl.acquire(["b"], undefined).then(() => (next = true));
+    void acquire(rl, ["b"], undefined).then(() => (next = true));
     controller.abort(new Error("stop"));
     expect(await cancelled).toEqual(new Error("stop"));
     await clock.advance(1100);
@@ -118,10 +123,10 @@ describe("sliding-window bucket", () => {
       a: { rate: 100, perMs: 1000, concurrency: 1, maxQueueWaitMs: 1000 },
       b: { rate: 1, perMs: 60_000, maxQueueWaitMs: 10 },
     });
-    (await rl.acquire(["b"], undefined)).forEach((p) => p.release());
-    await expect(rl.acquire(["a", "b"], undefined)).rejects.toMatchObject({ code: "rate_limited", bucket: "b" });
+    (await acquire(rl, ["b"], undefined)).forEach((p) => p.release());
+    await expect(acquire(rl, ["a", "b"], undefined)).rejects.toMatchObject({ code: "rate_limited", bucket: "b" });
     // a's concurrency slot was released: it can be taken again at once.
-    const permits = await rl.acquire(["a"], undefined);
+    const permits = await acquire(rl, ["a"], undefined);
     expect(permits).toHaveLength(1);
   });
 });
@@ -168,12 +173,12 @@ describe("provider count", () => {
 
   it("a synced remaining of 0 holds the bucket until the reset, then the local window resumes", async () => {
     const { rl, clock } = limiter({ b: { rate: 100, perMs: 1000, maxQueueWaitMs: 60_000 } });
-    const [permit] = await rl.acquire(["b"], undefined);
+    const [permit] = await acquire(rl, ["b"], undefined);
     rl.sync([permit!], { remaining: 0, resetAt: clock.now() + 5000, resource: undefined });
     permit!.release();
     let at = 0;
     const start = clock.now();
-    void rl.acquire(["b"], undefined).then(() => (at = clock.now()));
+    void acquire(rl, ["b"], undefined).then(() => (at = clock.now()));
     await clock.advance(4999);
     expect(at).toBe(0);
     await clock.advance(2);
@@ -182,8 +187,8 @@ describe("provider count", () => {
 
   it("counts requests granted after the synced one as not yet seen by the provider", async () => {
     const { rl, clock } = limiter({ b: { rate: 1000, perMs: 1000, maxQueueWaitMs: 60_000 } });
-    const [first] = await rl.acquire(["b"], undefined);
-    for (let i = 0; i < 3; i++) await rl.acquire(["b"], undefined);
+    const [first] = await acquire(rl, ["b"], undefined);
+    for (let i = 0; i < 3; i++) await acquire(rl, ["b"], undefined);
     // The provider saw only `first`: 5 remaining then, but 3 more are already on their way.
     rl.sync([first!], { remaining: 5, resetAt: clock.now() + 60_000, resource: undefined });
     const { granted } = startMany(rl, clock, 4);
@@ -193,8 +198,8 @@ describe("provider count", () => {
 
   it("an older answer does not overwrite a newer count of the same window", async () => {
     const { rl, clock } = limiter({ b: { rate: 1000, perMs: 1000, maxQueueWaitMs: 60_000 } });
-    const [older] = await rl.acquire(["b"], undefined);
-    const [newer] = await rl.acquire(["b"], undefined);
+    const [older] = await acquire(rl, ["b"], undefined);
+    const [newer] = await acquire(rl, ["b"], undefined);
     const resetAt = clock.now() + 60_000;
     rl.sync([newer!], { remaining: 0, resetAt, resource: undefined });
     rl.sync([older!], { remaining: 50, resetAt, resource: undefined });
@@ -208,12 +213,12 @@ describe("provider count", () => {
       core: { rate: 1000, perMs: 1000, maxQueueWaitMs: 60_000, resource: "core" },
       writes: { rate: 1000, perMs: 1000, maxQueueWaitMs: 60_000 },
     });
-    const permits = await rl.acquire(["core", "writes"], undefined);
+    const permits = await acquire(rl, ["core", "writes"], undefined);
     rl.sync(permits, { remaining: 0, resetAt: clock.now() + 60_000, resource: "core" });
     let writes = false;
     let core = false;
-    void rl.acquire(["writes"], undefined).then(() => (writes = true));
-    void rl.acquire(["core"], undefined).then(() => (core = true));
+    void acquire(rl, ["writes"], undefined).then(() => (writes = true));
+    void acquire(rl, ["core"], undefined).then(() => (core = true));
     await settle();
     await clock.advance(10);
     expect({ writes, core }).toEqual({ writes: true, core: false });

@@ -11,7 +11,13 @@
  * a re-serialized body is never verified.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { answerNodeRequest, bodyAlreadyConsumed, checkAdapterInputs, readRawBody, type NodeAdapterOptions } from "../../internal/webhook-node-io.js";
+import {
+  answerNodeRequest,
+  bodyAlreadyConsumed,
+  checkAdapterInputs,
+  readRawBody,
+  type NodeAdapterOptions,
+} from "../../internal/webhook-node-io.js";
 import type { WebhookHandler } from "../handler.js";
 
 export type { NodeAdapterOptions } from "../../internal/webhook-node-io.js";
@@ -19,7 +25,12 @@ export type { NodeAdapterOptions } from "../../internal/webhook-node-io.js";
 const RAW_BODY = Symbol.for("switchboard.webhooks.rawBody");
 
 /** The part of an Express request the adapter reads. */
-export type ExpressLikeRequest = IncomingMessage & { body?: unknown; originalUrl?: string; protocol?: string; get?(name: string): string | undefined };
+export type ExpressLikeRequest = IncomingMessage & {
+  body?: unknown;
+  originalUrl?: string;
+  protocol?: string;
+  get?(name: string): string | undefined;
+};
 
 /**
  * A `verify` callback for body-parser (`express.json({ verify: keepRawBody })`, `express.urlencoded`,
@@ -43,8 +54,7 @@ export function createExpressWebhookHandler(
 ): (request: ExpressLikeRequest, response: ServerResponse, next?: (error?: unknown) => void) => Promise<void> {
   const limit = checkAdapterInputs("createExpressWebhookHandler", handler, options);
   const withUrl: NodeAdapterOptions<ExpressLikeRequest> = { url: expressUrl, ...options };
-  return (request, response) =>
-    answerNodeRequest(handler, request, response, () => expressRawBody(request, limit), withUrl);
+  return (request, response) => answerNodeRequest(handler, request, response, () => expressRawBody(request, limit), withUrl);
 }
 
 function expressRawBody(request: ExpressLikeRequest, limit: number): Promise<Uint8Array> | Uint8Array {

@@ -28,14 +28,16 @@ export function fastifyWebhookPlugin(
   handler: WebhookHandler,
   options: FastifyWebhookOptions,
 ): (instance: FastifyInstance, pluginOptions: unknown) => Promise<void> {
-  if (typeof options?.path !== "string" || !options.path.startsWith("/")) throw new ConfigurationError("fastifyWebhookPlugin needs a path that starts with /");
+  if (typeof options?.path !== "string" || !options.path.startsWith("/"))
+    throw new ConfigurationError("fastifyWebhookPlugin needs a path that starts with /");
   const bodyLimit = checkAdapterInputs("fastifyWebhookPlugin", handler, options);
   const url = options.url ?? ((request: FastifyRequest) => `${request.protocol}://${request.host}${request.url}`);
   return async function switchboardWebhooks(instance) {
     instance.removeAllContentTypeParsers();
     instance.addContentTypeParser("*", { parseAs: "buffer", bodyLimit }, (_request, body, done) => done(null, body));
     instance.setErrorHandler((error: { code?: string; statusCode?: number }, _request, reply) => {
-      const answer = error.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? webhookErrorResponse("payload_too_large") : webhookErrorResponse("internal_error");
+      const answer =
+        error.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? webhookErrorResponse("payload_too_large") : webhookErrorResponse("internal_error");
       return send(reply, answer);
     });
     instance.post(options.path, async (request, reply) => {

@@ -15,7 +15,10 @@ export type FetchWebhookOptions = AdapterOptions;
  * // Next.js app router: app/webhooks/stripe/route.ts
  * export const POST = createFetchWebhookHandler(createWebhookHandler({ verify, handle }));
  */
-export function createFetchWebhookHandler(handler: WebhookHandler, options: FetchWebhookOptions = {}): (request: Request) => Promise<Response> {
+export function createFetchWebhookHandler(
+  handler: WebhookHandler,
+  options: FetchWebhookOptions = {},
+): (request: Request) => Promise<Response> {
   const limit = checkAdapterInputs("createFetchWebhookHandler", handler, options);
   return async (request) => {
     const body = await readBody(request, limit);

@@ -96,9 +96,18 @@ describe("SqliteDedupStore shared by two processes", () => {
   const startWorker = async (env: Record<string, string>) => (await startDedupWorker(env, children)).url;
 
   it("50 concurrent duplicates split between two worker processes run the handler exactly once", async () => {
-    const env = { DB_PATH: join(directory, "shared.db"), LOG_PATH: join(directory, "shared.log"), GATE_PATH: join(directory, "shared.gate") };
+    const env = {
+      DB_PATH: join(directory, "shared.db"),
+      LOG_PATH: join(directory, "shared.log"),
+      GATE_PATH: join(directory, "shared.gate"),
+    };
     const urls = await Promise.all([startWorker(env), startWorker(env)]);
-    const starts = () => (existsSync(env.LOG_PATH) ? readFileSync(env.LOG_PATH, "utf8").split("\n").filter((line) => line.startsWith("start")).length : 0);
+    const starts = () =>
+      existsSync(env.LOG_PATH)
+        ? readFileSync(env.LOG_PATH, "utf8")
+            .split("\n")
+            .filter((line) => line.startsWith("start")).length
+        : 0;
     let answered = 0;
     const check = () => {
       if (answered + starts() >= DUPLICATES) writeFileSync(env.GATE_PATH, "");

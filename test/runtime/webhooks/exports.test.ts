@@ -20,7 +20,9 @@ function externalImports(entry: string): Set<string> {
     if (seen.has(file)) return;
     seen.add(file);
     const source = readFileSync(file, "utf8");
-    for (const match of source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|import\(\s*"([^"]+)"\s*\)|(?:^|\n)\s*import\s+"([^"]+)"/g)) {
+    for (const match of source.matchAll(
+      /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|import\(\s*"([^"]+)"\s*\)|(?:^|\n)\s*import\s+"([^"]+)"/g,
+    )) {
       const specifier = match[1] ?? match[2] ?? match[3]!;
       if (specifier.startsWith(".")) visit(resolve(dirname(file), specifier));
       else external.add(specifier);
@@ -39,8 +41,12 @@ describe("webhook subpath exports of the built package", () => {
         names[path] = Object.keys(await import(path)).sort();
       }
       console.log(JSON.stringify(names));`;
-    const names = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" })) as Record<string, string[]>;
-    expect(names["switchboard/runtime"]).toEqual(expect.arrayContaining(["createWebhookHandler", "MemoryDedupStore", "WEBHOOK_REJECTION_STATUS", "webhookErrorResponse"]));
+    const names = JSON.parse(
+      execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" }),
+    ) as Record<string, string[]>;
+    expect(names["switchboard/runtime"]).toEqual(
+      expect.arrayContaining(["createWebhookHandler", "MemoryDedupStore", "WEBHOOK_REJECTION_STATUS", "webhookErrorResponse"]),
+    );
     expect(names["switchboard/webhooks/node"]).toEqual(["createNodeWebhookListener"]);
     expect(names["switchboard/webhooks/express"]).toEqual(["createExpressWebhookHandler", "keepRawBody"]);
     expect(names["switchboard/webhooks/fastify"]).toEqual(["fastifyWebhookPlugin"]);
@@ -52,12 +58,14 @@ describe("webhook subpath exports of the built package", () => {
     expect([...externalImports("dist/runtime/index.js")].filter((specifier) => !specifier.startsWith("node:"))).toEqual(["undici"]);
   });
 
-  it.each(["dist/runtime/webhooks/adapters/node-http.js", "dist/runtime/webhooks/adapters/express.js", "dist/runtime/webhooks/adapters/fastify.js", "dist/runtime/webhooks/adapters/fetch.js"])(
-    "%s loads only Node built-ins and its own files at run time",
-    (entry) => {
-      expect([...externalImports(entry)].filter((specifier) => !specifier.startsWith("node:"))).toEqual([]);
-    },
-  );
+  it.each([
+    "dist/runtime/webhooks/adapters/node-http.js",
+    "dist/runtime/webhooks/adapters/express.js",
+    "dist/runtime/webhooks/adapters/fastify.js",
+    "dist/runtime/webhooks/adapters/fetch.js",
+  ])("%s loads only Node built-ins and its own files at run time", (entry) => {
+    expect([...externalImports(entry)].filter((specifier) => !specifier.startsWith("node:"))).toEqual([]);
+  });
 
   it("only the SQLite store loads better-sqlite3", () => {
     expect([...externalImports("dist/runtime/webhooks/sqlite-dedup-store.js")]).toEqual(["better-sqlite3"]);

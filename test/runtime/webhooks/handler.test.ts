@@ -15,7 +15,11 @@ const NOW = 1_800_000_000;
 
 function delivery(payload: Record<string, unknown>, options: { secret?: string; timestamp?: number } = {}): WebhookDelivery {
   const body = JSON.stringify(payload);
-  return { headers: { "content-type": "application/json", ...signTestDelivery(body, { timestamp: NOW, ...options }) }, body, method: "POST" };
+  return {
+    headers: { "content-type": "application/json", ...signTestDelivery(body, { timestamp: NOW, ...options }) },
+    body,
+    method: "POST",
+  };
 }
 
 /** A clock in milliseconds the test moves by hand. */
@@ -49,11 +53,31 @@ describe("createWebhookHandler answers verification failures without running the
   const body = JSON.stringify(event);
   const given: { name: string; delivery: WebhookDelivery; want: { code: WebhookVerificationErrorCode; status: number } }[] = [
     { name: "no signature header", delivery: { headers: {}, body }, want: { code: "missing_signature", status: 401 } },
-    { name: "an unparseable signature header", delivery: { headers: { "test-signature": "v1=zz" }, body }, want: { code: "malformed_signature", status: 400 } },
-    { name: "a signature made with another secret", delivery: delivery(event, { secret: "whsec_other" }), want: { code: "signature_mismatch", status: 401 } },
-    { name: "a timestamp ten minutes old", delivery: delivery(event, { timestamp: NOW - 600 }), want: { code: "timestamp_out_of_tolerance", status: 401 } },
-    { name: "a 65 KiB body", delivery: { headers: signTestDelivery("x".repeat(65 * 1024), { timestamp: NOW }), body: "x".repeat(65 * 1024) }, want: { code: "payload_too_large", status: 413 } },
-    { name: "a signed body that is not JSON", delivery: { headers: signTestDelivery("{nope", { timestamp: NOW }), body: "{nope" }, want: { code: "invalid_payload", status: 400 } },
+    {
+      name: "an unparseable signature header",
+      delivery: { headers: { "test-signature": "v1=zz" }, body },
+      want: { code: "malformed_signature", status: 400 },
+    },
+    {
+      name: "a signature made with another secret",
+      delivery: delivery(event, { secret: "whsec_other" }),
+      want: { code: "signature_mismatch", status: 401 },
+    },
+    {
+      name: "a timestamp ten minutes old",
+      delivery: delivery(event, { timestamp: NOW - 600 }),
+      want: { code: "timestamp_out_of_tolerance", status: 401 },
+    },
+    {
+      name: "a 65 KiB body",
+      delivery: { headers: signTestDelivery("x".repeat(65 * 1024), { timestamp: NOW }), body: "x".repeat(65 * 1024) },
+      want: { code: "payload_too_large", status: 413 },
+    },
+    {
+      name: "a signed body that is not JSON",
+      delivery: { headers: signTestDelivery("{nope", { timestamp: NOW }), body: "{nope" },
+      want: { code: "invalid_payload", status: 400 },
+    },
   ];
   it.each(given)("$name -> $want.status $want.code", async ({ delivery: input, want }) => {
     const { handler, handled, rejected } = setup();
@@ -67,7 +91,11 @@ describe("createWebhookHandler answers verification failures without running the
   });
 
   it("rejectionStatus overrides the status of one code and keeps the others", async () => {
-    const handler = createWebhookHandler<TestEvent>({ verify: createTestVerifier({ now: () => NOW }), handle: () => {}, rejectionStatus: { signature_mismatch: 403 } });
+    const handler = createWebhookHandler<TestEvent>({
+      verify: createTestVerifier({ now: () => NOW }),
+      handle: () => {},
+      rejectionStatus: { signature_mismatch: 403 },
+    });
     expect((await handler(delivery(event, { secret: "whsec_other" }))).status).toBe(403);
     expect((await handler({ headers: {}, body })).status).toBe(401);
   });
@@ -141,7 +169,11 @@ describe("createWebhookHandler runs each event once to success", () => {
   it("lets a later delivery take over an event whose lease expired (a crashed worker)", async () => {
     const clock = manualClock();
     const dedup = new MemoryDedupStore({ now: clock.now });
-    const { handler, handled } = setup({ dedup, leaseMs: 60_000, handle: (event) => (event.payload["hang"] ? new Promise<void>(() => {}) : undefined) });
+    const { handler, handled } = setup({
+      dedup,
+      leaseMs: 60_000,
+      handle: (event) => (event.payload["hang"] ? new Promise<void>(() => {}) : undefined),
+    });
     void handler(delivery({ id: "evt_4", type: "x", hang: true }));
     await Promise.resolve();
     expect((await handler(delivery({ id: "evt_4", type: "x" }))).status).toBe(409);

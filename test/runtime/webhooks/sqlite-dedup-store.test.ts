@@ -96,7 +96,13 @@ describe("SqliteDedupStore across a real process restart (child processes on loo
   const post = (url: string, event: Record<string, unknown>) =>
     fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) });
 
-  const lines = (log: string) => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").map((line) => line.split(" ").slice(0, 2).join(" ")) : []);
+  const lines = (log: string) =>
+    existsSync(log)
+      ? readFileSync(log, "utf8")
+          .trim()
+          .split("\n")
+          .map((line) => line.split(" ").slice(0, 2).join(" "))
+      : [];
 
   it("a done event is not run again by a new process on the same file after the first was killed", async () => {
     const env = { DB_PATH: freshPath(), LOG_PATH: join(directory, `log-${files}.txt`) };

@@ -4,7 +4,13 @@ import express, { type Express } from "express";
 import { describe, expect, it } from "vitest";
 import { isConfigurationError, type WebhookHandler } from "../../../../runtime/index.js";
 import { createExpressWebhookHandler, keepRawBody } from "../../../../runtime/webhooks/adapters/express.js";
-import { itHandsTheRawBodyToTheRunner, postSigned, RAW_BODY, recordingHandler, TEST_MAX_BODY_BYTES } from "../../../helpers/webhook-adapter-cases.js";
+import {
+  itHandsTheRawBodyToTheRunner,
+  postSigned,
+  RAW_BODY,
+  recordingHandler,
+  TEST_MAX_BODY_BYTES,
+} from "../../../helpers/webhook-adapter-cases.js";
 
 async function listen(app: Express, path = "/webhooks/test") {
   const server: Server = await new Promise((resolve) => {

@@ -7,7 +7,9 @@ import { itHandsTheRawBodyToTheRunner, RAW_BODY, TEST_MAX_BODY_BYTES } from "../
 async function startFastify(handler: WebhookHandler, options: Partial<FastifyWebhookOptions> = {}) {
   const app = Fastify();
   app.post("/api/echo", async (request) => request.body);
-  await app.register(fastifyWebhookPlugin(handler, { path: "/test", maxBodyBytes: TEST_MAX_BODY_BYTES, ...options }), { prefix: "/webhooks" });
+  await app.register(fastifyWebhookPlugin(handler, { path: "/test", maxBodyBytes: TEST_MAX_BODY_BYTES, ...options }), {
+    prefix: "/webhooks",
+  });
   const base = await app.listen({ port: 0, host: "127.0.0.1" });
   return { url: `${base}/webhooks/test`, echoUrl: `${base}/api/echo`, close: () => app.close() };
 }

@@ -10,12 +10,36 @@ const notAHandler = {} as WebhookHandler;
 
 describe("adapter factories check their inputs", () => {
   it.each([
-    { name: "createNodeWebhookListener without a handler", make: () => createNodeWebhookListener(notAHandler), message: "createNodeWebhookListener needs the handler that createWebhookHandler returns" },
-    { name: "createExpressWebhookHandler without a handler", make: () => createExpressWebhookHandler(notAHandler), message: "createExpressWebhookHandler needs the handler that createWebhookHandler returns" },
-    { name: "createFetchWebhookHandler without a handler", make: () => createFetchWebhookHandler(notAHandler), message: "createFetchWebhookHandler needs the handler that createWebhookHandler returns" },
-    { name: "fastifyWebhookPlugin without a handler", make: () => fastifyWebhookPlugin(notAHandler, { path: "/x" }), message: "fastifyWebhookPlugin needs the handler that createWebhookHandler returns" },
-    { name: "fastifyWebhookPlugin with a relative path", make: () => fastifyWebhookPlugin(handler, { path: "x" }), message: "fastifyWebhookPlugin needs a path that starts with /" },
-    { name: "a zero body limit", make: () => createFetchWebhookHandler(handler, { maxBodyBytes: 0 }), message: "maxBodyBytes must be a positive integer, got 0" },
+    {
+      name: "createNodeWebhookListener without a handler",
+      make: () => createNodeWebhookListener(notAHandler),
+      message: "createNodeWebhookListener needs the handler that createWebhookHandler returns",
+    },
+    {
+      name: "createExpressWebhookHandler without a handler",
+      make: () => createExpressWebhookHandler(notAHandler),
+      message: "createExpressWebhookHandler needs the handler that createWebhookHandler returns",
+    },
+    {
+      name: "createFetchWebhookHandler without a handler",
+      make: () => createFetchWebhookHandler(notAHandler),
+      message: "createFetchWebhookHandler needs the handler that createWebhookHandler returns",
+    },
+    {
+      name: "fastifyWebhookPlugin without a handler",
+      make: () => fastifyWebhookPlugin(notAHandler, { path: "/x" }),
+      message: "fastifyWebhookPlugin needs the handler that createWebhookHandler returns",
+    },
+    {
+      name: "fastifyWebhookPlugin with a relative path",
+      make: () => fastifyWebhookPlugin(handler, { path: "x" }),
+      message: "fastifyWebhookPlugin needs a path that starts with /",
+    },
+    {
+      name: "a zero body limit",
+      make: () => createFetchWebhookHandler(handler, { maxBodyBytes: 0 }),
+      message: "maxBodyBytes must be a positive integer, got 0",
+    },
   ])("$name throws a ConfigurationError", ({ make, message }) => {
     let thrown: unknown;
     try {
