@@ -225,6 +225,17 @@ describe("retries and idempotency", () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it("retries a provider error code the spec lists, whatever its status", async () => {
+    server.handle((_request, response) => {
+      if (server.requests.length === 1) json(response, 400, { error: { code: "lock_timeout", message: "locked" } });
+      else json(response, 200, { ok: true });
+    });
+    const definition = testDefinition();
+    const { core, events } = client({ ...definition, retry: { ...definition.retry, errorCodes: ["lock_timeout"] } });
+    await expect(core.request(getThing, { path: "/things/1" })).resolves.toEqual({ ok: true });
+    expect(events.find((e) => e.type === "retry")).toMatchObject({ reason: "error_code" });
+  });
+
   it("stops retrying when the retry budget is spent", async () => {
     server.handle((_request, response) => json(response, 503, { error: { message: "down" } }));
     const definition = testDefinition();
