@@ -115,6 +115,12 @@ export interface RequestOptions {
 export interface OperationCall {
   /** The path with parameters already encoded (see encodePath). */
   readonly path: string;
+  /**
+   * A URL the provider handed out (a Link header's next page, Twilio's next_page_uri), absolute or
+   * relative to the base URL. It replaces `path` and `query`, and must stay on the base URL's origin:
+   * credentials are never sent anywhere else.
+   */
+  readonly url?: string;
   readonly query?: Readonly<Record<string, unknown>>;
   readonly headers?: Readonly<Record<string, unknown>>;
   readonly body?: unknown;
@@ -477,6 +483,7 @@ export class ClientCore {
     query: Readonly<Record<string, unknown>>,
     credentialQuery: Record<string, string>,
   ): string {
+    if (call.url !== undefined) return this.#providerUrl(call.url, credentialQuery);
     const encoding = this.definition.encoding;
     let queryString =
       query === NO_QUERY
@@ -486,6 +493,23 @@ export class ClientCore {
     if (credentials !== "") queryString = queryString === "" ? credentials : `${queryString}&${credentials}`;
     const path = call.path.includes("{") ? fillPlaceholders(call.path, this.#pathValues) : call.path;
     return this.#baseUrl + path + (queryString === "" ? "" : `?${queryString}`);
+  }
+
+  #providerUrl(given: string, credentialQuery: Record<string, string>): string {
+    const base = new URL(this.#baseUrl);
+    let url: URL;
+    try {
+      url = new URL(given, base.origin);
+    } catch {
+      throw new ConfigurationError(`${this.definition.title} handed out a URL that does not parse`);
+    }
+    if (url.origin !== base.origin) {
+      throw new ConfigurationError(
+        `refusing to send a ${this.definition.title} request to ${url.origin}: not the client's origin ${base.origin}`,
+      );
+    }
+    for (const [name, value] of Object.entries(credentialQuery)) url.searchParams.set(name, value);
+    return url.href;
   }
 
   /** One key per logical call, reused by every attempt: the caller's, a header they set, or a new one. */

@@ -271,6 +271,45 @@ export interface EncodingDefinition {
   readonly literalBrackets: boolean;
 }
 
+type JsonPathSegments = readonly (string | number)[];
+
+/**
+ * How a list operation pages, as its provider does it. `items` is where the page's items are in the
+ * body ([] when the body is the array).
+ */
+export type PaginationDefinition = { readonly items: JsonPathSegments } & (
+  | {
+      /** A cursor parameter: Stripe's starting_after (from the last item's id), Slack's cursor (from the body). */
+      readonly style: "cursor";
+      readonly param: string;
+      readonly cursor: { readonly body: JsonPathSegments } | { readonly lastItem: JsonPathSegments };
+      /** A flag that says whether there is a next page (Stripe's has_more). */
+      readonly hasMore?: JsonPathSegments;
+    }
+  | {
+      /** The Link header's rel="next" URL (GitHub, Shopify). */
+      readonly style: "linkHeader";
+    }
+  | {
+      /** The next page's URL in the body (Twilio's next_page_uri), absolute or relative. */
+      readonly style: "nextUrl";
+      readonly next: JsonPathSegments;
+    }
+  | {
+      /** A page number parameter, from `start`; stops at an empty or short page. */
+      readonly style: "page";
+      readonly param: string;
+      readonly start: number;
+      readonly sizeParam?: string;
+    }
+  | {
+      /** An offset parameter that advances by the number of items received. */
+      readonly style: "offset";
+      readonly param: string;
+      readonly sizeParam?: string;
+    }
+);
+
 /** One operation as the runtime needs it to make the request. */
 export interface OperationDefinition {
   readonly id: string;
@@ -283,4 +322,5 @@ export interface OperationDefinition {
   readonly queryStyles?: Readonly<Record<string, ArrayStyle>>;
   readonly buckets: readonly string[];
   readonly idempotent: boolean;
+  readonly pagination?: PaginationDefinition;
 }

@@ -42,6 +42,7 @@ export {
 } from "./errors.js";
 export type { ClientEvent, ClientEventListener } from "./events.js";
 export { encodeForm, type FormEncoding } from "./form.js";
+export { nextLink, paginate, Paginated, type Page } from "./pagination.js";
 export { encodePath } from "./path.js";
 export { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./rate-limit-store.js";
 export type { RetryReason } from "./retry.js";

@@ -1,0 +1,156 @@
+/**
+ * Pagination as the spec declares it: `for await (const item of paginate(...))` over every item, or
+ * `.pages()` over whole pages with their responses. Each page is one call through the client's
+ * pipeline (rate limits, retries, the caller's AbortSignal). Iteration stops at the provider's last
+ * page, at an empty page, and at a cursor or URL it has already followed, so a provider that repeats
+ * itself can never make it loop forever.
+ */
+import type { ApiResponse, ClientCore, OperationCall, RequestOptions } from "./client-core.js";
+import type { OperationDefinition, PaginationDefinition } from "./definition.js";
+import { ConfigurationError } from "./errors.js";
+import { readPath } from "./json-path.js";
+
+export interface Page<Item> {
+  readonly items: readonly Item[];
+  readonly response: ApiResponse;
+}
+
+export class Paginated<Item> implements AsyncIterable<Item> {
+  readonly #core: ClientCore;
+  readonly #operation: OperationDefinition;
+  readonly #pagination: PaginationDefinition;
+  readonly #call: OperationCall;
+  readonly #options: RequestOptions;
+
+  constructor(core: ClientCore, operation: OperationDefinition, call: OperationCall, options: RequestOptions = {}) {
+    if (!operation.pagination) throw new ConfigurationError(`operation ${operation.id} declares no pagination`);
+    this.#core = core;
+    this.#operation = operation;
+    this.#pagination = operation.pagination;
+    this.#call = call;
+    this.#options = options;
+  }
+
+  /** Every page, first to last. */
+  async *pages(): AsyncGenerator<Page<Item>, void, undefined> {
+    const p = this.#pagination;
+    // Page numbers are sent from the first page on, so the provider's default cannot differ from `start`.
+    const first: OperationCall =
+      p.style === "page" && withoutParam(this.#call, p.param)
+        ? { ...this.#call, query: { ...this.#call.query, [p.param]: p.start } }
+        : this.#call;
+    const followed = new Set<string>();
+    let call: OperationCall | undefined = first;
+    let page = p.style === "page" ? Number(first.query?.[p.param] ?? p.start) : 0;
+    let offset = p.style === "offset" ? Number(first.query?.[p.param] ?? 0) : 0;
+    const size = p.style === "page" || p.style === "offset" ? pageSize(first, p.sizeParam) : undefined;
+    while (call) {
+      const response = await this.#core.send(this.#operation, call, this.#options);
+      const found = p.items.length === 0 ? response.body : readPath(response.body, p.items);
+      const items = (Array.isArray(found) ? found : []) as Item[];
+      yield { items, response };
+      call = undefined;
+      switch (p.style) {
+        case "cursor": {
+          if (p.hasMore !== undefined && readPath(response.body, p.hasMore) !== true) break;
+          const cursor = "body" in p.cursor ? readPath(response.body, p.cursor.body) : readPath(items[items.length - 1], p.cursor.lastItem);
+          if ((typeof cursor !== "string" && typeof cursor !== "number") || cursor === "" || !follow(followed, String(cursor))) break;
+          call = { ...first, query: { ...first.query, [p.param]: cursor } };
+          break;
+        }
+        case "linkHeader":
+        case "nextUrl": {
+          const next = p.style === "linkHeader" ? nextLink(response.headers.get("link")) : readPath(response.body, p.next);
+          if (typeof next !== "string" || next === "" || !follow(followed, next)) break;
+          call = { path: first.path, url: next, ...(first.headers && { headers: first.headers }) };
+          break;
+        }
+        case "page":
+        case "offset": {
+          if (items.length === 0 || (size !== undefined && items.length < size)) break;
+          if (p.style === "page") page += 1;
+          else offset += items.length;
+          call = { ...first, query: { ...first.query, [p.param]: p.style === "page" ? page : offset } };
+          break;
+        }
+      }
+    }
+  }
+
+  /** Every item of every page. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Item, void, undefined> {
+    for await (const page of this.pages()) yield* page.items;
+  }
+}
+
+export function paginate<Item = unknown>(
+  core: ClientCore,
+  operation: OperationDefinition,
+  call: OperationCall,
+  options?: RequestOptions,
+): Paginated<Item> {
+  return new Paginated<Item>(core, operation, call, options);
+}
+
+/** True when the call does not set `param` itself. */
+function withoutParam(call: OperationCall, param: string): boolean {
+  return call.query?.[param] === undefined;
+}
+
+/** Remembers a cursor or URL; false when it was followed before (the provider is repeating itself). */
+function follow(followed: Set<string>, key: string): boolean {
+  if (followed.has(key)) return false;
+  followed.add(key);
+  return true;
+}
+
+function pageSize(call: OperationCall, sizeParam: string | undefined): number | undefined {
+  const value = sizeParam === undefined ? undefined : Number(call.query?.[sizeParam]);
+  return value !== undefined && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+/** The rel="next" target of an RFC 8288 Link header. */
+export function nextLink(header: string | null): string | undefined {
+  if (header === null) return undefined;
+  let i = 0;
+  while (i < header.length) {
+    const open = header.indexOf("<", i);
+    if (open < 0) return undefined;
+    const close = header.indexOf(">", open);
+    if (close < 0) return undefined;
+    const target = header.slice(open + 1, close);
+    // Parameters run to the next comma outside quotes.
+    let end = close + 1;
+    let quoted = false;
+    while (end < header.length && (quoted || header[end] !== ",")) {
+      if (header[end] === '"') quoted = !quoted;
+      end++;
+    }
+    for (const param of splitOutsideQuotes(header.slice(close + 1, end))) {
+      const eq = param.indexOf("=");
+      if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== "rel") continue;
+      const value = param
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/s, "$1");
+      if (value.toLowerCase().split(/\s+/).includes("next")) return target;
+    }
+    i = end + 1;
+  }
+  return undefined;
+}
+
+function splitOutsideQuotes(text: string): string[] {
+  const parts: string[] = [];
+  let current = "";
+  let quoted = false;
+  for (const char of text) {
+    if (char === '"') quoted = !quoted;
+    if (char === ";" && !quoted) {
+      parts.push(current);
+      current = "";
+    } else current += char;
+  }
+  parts.push(current);
+  return parts;
+}
