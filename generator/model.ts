@@ -11,6 +11,7 @@ import type {
   ErrorsDefinition,
   HttpMethod,
   OperationDefinition,
+  PaginationDefinition,
   ProviderDefinition,
   RateLimitsDefinition,
   ResponseMatcher,
@@ -39,6 +40,7 @@ import type {
   SpecBodyMatcher,
   SpecDocument,
   SpecOperation,
+  SpecPagination,
   SpecResponseMatcher,
   SpecValueLocation,
   SpecWebhookSignature,
@@ -481,6 +483,29 @@ function unique(base: string, used: Set<string>): string {
   return name;
 }
 
+/** The spec's pagination as the runtime reads it; semantics has checked each style has its fields. */
+function pagination(p: SpecPagination): PaginationDefinition {
+  const items = parseJsonPath(p.items ?? "$");
+  switch (p.style) {
+    case "cursor":
+      return {
+        style: "cursor",
+        items,
+        param: p.param!,
+        cursor: p.cursor?.body !== undefined ? { body: parseJsonPath(p.cursor.body) } : { lastItem: parseJsonPath(p.cursor!.lastItem!) },
+        ...(p.hasMore !== undefined && { hasMore: parseJsonPath(p.hasMore) }),
+      };
+    case "linkHeader":
+      return { style: "linkHeader", items };
+    case "nextUrl":
+      return { style: "nextUrl", items, next: parseJsonPath(p.next!) };
+    case "page":
+      return { style: "page", items, param: p.param!, start: p.start ?? 1, ...(p.sizeParam !== undefined && { sizeParam: p.sizeParam }) };
+    case "offset":
+      return { style: "offset", items, param: p.param!, ...(p.sizeParam !== undefined && { sizeParam: p.sizeParam }) };
+  }
+}
+
 /** Query parameters that declare their own array style, by wire name; undefined when none does. */
 function queryStyles(params: NonNullable<SpecOperation["params"]>): Record<string, ArrayStyle> | undefined {
   const styled = sortedKeys(params).filter((name) => params[name]!.in === "query" && params[name]!.style !== undefined);
@@ -521,6 +546,7 @@ function operation(id: string, op: SpecOperation, group: string): OperationModel
     ...(styles && { queryStyles: styles }),
     buckets: [...(op.buckets ?? [])].sort(compareCodePoints),
     idempotent: op.idempotent ?? IDEMPOTENT_METHODS.includes(op.method),
+    ...(op.pagination && { pagination: pagination(op.pagination) }),
   };
   return {
     id,

@@ -283,6 +283,7 @@ function checkOperations(doc: Dict, report: Report): void {
         seenProps.set(prop, label);
       }
     }
+    checkPagination(dict(op["pagination"]), [...base, "pagination"], id, report);
     for (const [param, spec] of Object.entries(declared)) {
       const p = dict(spec);
       if (p?.["style"] !== undefined && p["in"] !== "query") {
@@ -579,5 +580,32 @@ function toMs(text: string): number {
     return parseDuration(text);
   } catch {
     return NaN;
+  }
+}
+
+/** Which pagination fields each style needs, and which it has no use for. */
+const PAGINATION_FIELDS: Record<string, { required: readonly string[]; allowed: readonly string[] }> = {
+  cursor: { required: ["param", "cursor"], allowed: ["hasMore"] },
+  linkHeader: { required: [], allowed: [] },
+  nextUrl: { required: ["next"], allowed: [] },
+  page: { required: ["param"], allowed: ["start", "sizeParam"] },
+  offset: { required: ["param"], allowed: ["sizeParam"] },
+};
+
+function checkPagination(pagination: Dict | undefined, at: PathSegment[], id: string, report: Report): void {
+  const style = pagination?.["style"];
+  if (!pagination || typeof style !== "string" || !Object.hasOwn(PAGINATION_FIELDS, style)) return;
+  const fields = PAGINATION_FIELDS[style]!;
+  for (const field of fields.required) {
+    if (pagination[field] === undefined) {
+      report([...at, "style"], DiagnosticCode.InconsistentSection, `operation "${id}": ${style} pagination needs ${field}`);
+    }
+  }
+  for (const field of Object.keys(pagination)) {
+    if (field !== "style" && field !== "items" && !fields.required.includes(field) && !fields.allowed.includes(field)) {
+      report([...at, field], DiagnosticCode.InconsistentSection, `operation "${id}": ${field} has no meaning for ${style} pagination`, {
+        at: "key",
+      });
+    }
   }
 }

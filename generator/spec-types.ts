@@ -190,4 +190,16 @@ export interface SpecOperation {
   responses?: Record<string, { description?: string; schema?: Record<string, unknown> }>;
   buckets?: string[];
   idempotent?: boolean;
+  pagination?: SpecPagination;
+}
+
+export interface SpecPagination {
+  style: "cursor" | "linkHeader" | "nextUrl" | "page" | "offset";
+  items?: JsonPathText;
+  param?: string;
+  cursor?: { body?: JsonPathText; lastItem?: JsonPathText };
+  hasMore?: JsonPathText;
+  next?: JsonPathText;
+  start?: number;
+  sizeParam?: string;
 }

@@ -15,8 +15,14 @@ export interface Page<Item> {
   readonly response: ApiResponse;
 }
 
-export class Paginated<Item> implements AsyncIterable<Item> {
+/**
+ * A paged call. Awaiting it gives the first page's body (what a plain call would return); iterating it
+ * gives every item of every page; `.pages()` gives whole pages. The first page is requested once,
+ * however it is consumed.
+ */
+export class Paginated<Item> implements AsyncIterable<Item>, PromiseLike<unknown> {
   readonly #core: ClientCore;
+  #first: Promise<ApiResponse> | undefined;
   readonly #operation: OperationDefinition;
   readonly #pagination: PaginationDefinition;
   readonly #call: OperationCall;
@@ -31,21 +37,47 @@ export class Paginated<Item> implements AsyncIterable<Item> {
     this.#options = options;
   }
 
+  then<Result1 = unknown, Result2 = never>(
+    onFulfilled?: ((body: unknown) => Result1 | PromiseLike<Result1>) | null,
+    onRejected?: ((reason: unknown) => Result2 | PromiseLike<Result2>) | null,
+  ): Promise<Result1 | Result2> {
+    return this.#firstPage()
+      .then((response) => response.body)
+      .then(onFulfilled, onRejected);
+  }
+
+  catch<Result = never>(onRejected?: ((reason: unknown) => Result | PromiseLike<Result>) | null): Promise<unknown> {
+    return this.then(undefined, onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<unknown> {
+    return this.then().finally(onFinally);
+  }
+
+  #firstPage(): Promise<ApiResponse> {
+    this.#first ??= this.#core.send(this.#operation, this.#firstCall(), this.#options);
+    return this.#first;
+  }
+
+  /** Page numbers are sent from the first page on, so the provider's default cannot differ from `start`. */
+  #firstCall(): OperationCall {
+    const p = this.#pagination;
+    return p.style === "page" && this.#call.query?.[p.param] === undefined
+      ? { ...this.#call, query: { ...this.#call.query, [p.param]: p.start } }
+      : this.#call;
+  }
+
   /** Every page, first to last. */
   async *pages(): AsyncGenerator<Page<Item>, void, undefined> {
     const p = this.#pagination;
-    // Page numbers are sent from the first page on, so the provider's default cannot differ from `start`.
-    const first: OperationCall =
-      p.style === "page" && withoutParam(this.#call, p.param)
-        ? { ...this.#call, query: { ...this.#call.query, [p.param]: p.start } }
-        : this.#call;
+    const first = this.#firstCall();
     const followed = new Set<string>();
     let call: OperationCall | undefined = first;
     let page = p.style === "page" ? Number(first.query?.[p.param] ?? p.start) : 0;
     let offset = p.style === "offset" ? Number(first.query?.[p.param] ?? 0) : 0;
     const size = p.style === "page" || p.style === "offset" ? pageSize(first, p.sizeParam) : undefined;
     while (call) {
-      const response = await this.#core.send(this.#operation, call, this.#options);
+      const response: ApiResponse = await (call === first ? this.#firstPage() : this.#core.send(this.#operation, call, this.#options));
       const found = p.items.length === 0 ? response.body : readPath(response.body, p.items);
       const items = (Array.isArray(found) ? found : []) as Item[];
       yield { items, response };
@@ -53,7 +85,8 @@ export class Paginated<Item> implements AsyncIterable<Item> {
       switch (p.style) {
         case "cursor": {
           if (p.hasMore !== undefined && readPath(response.body, p.hasMore) !== true) break;
-          const cursor = "body" in p.cursor ? readPath(response.body, p.cursor.body) : readPath(items[items.length - 1], p.cursor.lastItem);
+          const cursor: unknown =
+            "body" in p.cursor ? readPath(response.body, p.cursor.body) : readPath(items[items.length - 1], p.cursor.lastItem);
           if ((typeof cursor !== "string" && typeof cursor !== "number") || cursor === "" || !follow(followed, String(cursor))) break;
           call = { ...first, query: { ...first.query, [p.param]: cursor } };
           break;
@@ -90,11 +123,6 @@ export function paginate<Item = unknown>(
   options?: RequestOptions,
 ): Paginated<Item> {
   return new Paginated<Item>(core, operation, call, options);
-}
-
-/** True when the call does not set `param` itself. */
-function withoutParam(call: OperationCall, param: string): boolean {
-  return call.query?.[param] === undefined;
 }
 
 /** Remembers a cursor or URL; false when it was followed before (the provider is repeating itself). */

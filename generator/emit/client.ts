@@ -183,12 +183,17 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
 function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext): string {
   const statements: StatementStructures[] = [];
   const usesPath = group.operations.some((op) => op.params.some((p) => p.in === "path"));
+  const paginates = group.operations.some((op) => op.definition.pagination !== undefined);
   statements.push({
     kind: StructureKind.ImportDeclaration,
     moduleSpecifier: ctx.runtimeImport,
     namedImports: [
       ...(usesPath ? ["encodePath"] : []),
-      ...["ClientCore", "OperationDefinition", "RequestOptions"].map((name) => ({ name, isTypeOnly: true })),
+      ...(paginates ? ["paginate"] : []),
+      ...["ClientCore", "OperationDefinition", ...(paginates ? ["Paginated"] : []), "RequestOptions"].map((name) => ({
+        name,
+        isTypeOnly: true,
+      })),
     ],
   });
   for (const op of group.operations) {
@@ -292,13 +297,25 @@ function method(op: OperationModel): OptionalKind<MethodDeclarationStructure> {
         { name: "options", type: "RequestOptions", hasQuestionToken: true },
       ]
     : [{ name: "options", type: "RequestOptions", hasQuestionToken: true }];
+  const definition = `operations${propertyKey(op.method) === op.method ? `.${op.method}` : `[${stringLiteral(op.method)}]`}`;
+  const paginated = op.definition.pagination !== undefined;
   return {
     name: op.method,
-    docs: jsDoc([op.summary, op.description, `\`${op.httpMethod} ${op.path}\``], op.deprecated ? [{ tagName: "deprecated" }] : []),
+    docs: jsDoc(
+      [
+        op.summary,
+        op.description,
+        paginated ? "Await it for the first page, or iterate `for await (const item of ...)` over every item of every page." : undefined,
+        `\`${op.httpMethod} ${op.path}\``,
+      ],
+      op.deprecated ? [{ tagName: "deprecated" }] : [],
+    ),
     parameters,
-    returnType: "Promise<unknown>",
+    returnType: paginated ? "Paginated<unknown>" : "Promise<unknown>",
     statements: [
-      `return this.#core.request(operations${propertyKey(op.method) === op.method ? `.${op.method}` : `[${stringLiteral(op.method)}]`}, { ${call.join(", ")} }, options);`,
+      paginated
+        ? `return paginate(this.#core, ${definition}, { ${call.join(", ")} }, options);`
+        : `return this.#core.request(${definition}, { ${call.join(", ")} }, options);`,
     ],
   };
 }

@@ -42,7 +42,8 @@ export function createTestVerifier(options: TestVerifierOptions = {}): (delivery
     const parts = new Map(header.split(",").map((part) => part.split("=", 2) as [string, string]));
     const timestamp = Number(parts.get("t"));
     const signature = parts.get("v1");
-    if (!Number.isSafeInteger(timestamp) || !signature || !/^[0-9a-f]{64}$/.test(signature)) return fail("malformed_signature", "unparseable Test-Signature header");
+    if (!Number.isSafeInteger(timestamp) || !signature || !/^[0-9a-f]{64}$/.test(signature))
+      return fail("malformed_signature", "unparseable Test-Signature header");
     const now = options.now ? options.now() : Date.now() / 1000;
     if (Math.abs(now - timestamp) > tolerance) fail("timestamp_out_of_tolerance", "timestamp outside the tolerance");
     const expected = Buffer.from(hmac(secret, timestamp, body), "hex");
@@ -53,7 +54,8 @@ export function createTestVerifier(options: TestVerifierOptions = {}): (delivery
     } catch {
       return fail("invalid_payload", "body is not UTF-8 JSON");
     }
-    if (typeof payload !== "object" || payload === null || typeof (payload as { type?: unknown }).type !== "string") return fail("invalid_payload", "no event type");
+    if (typeof payload !== "object" || payload === null || typeof (payload as { type?: unknown }).type !== "string")
+      return fail("invalid_payload", "no event type");
     const event = payload as Record<string, unknown>;
     return { type: event["type"] as string, id: typeof event["id"] === "string" ? event["id"] : undefined, payload: event };
   };

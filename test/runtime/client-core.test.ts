@@ -172,4 +172,24 @@ describe("generated Stripe client over loopback HTTP", () => {
     await expect(stripe.customers.create({ body: {} }, { retry: false })).rejects.toMatchObject({ status: 503 });
     expect(server.requests).toHaveLength(1);
   });
+
+  it("list methods page as the spec declares: await for the first page, for await over every item", async () => {
+    const customers = Array.from({ length: 5 }, (_, i) => ({ id: `cus_${i}` }));
+    server.handle((req, res) => {
+      const after = new URL(req.url, "http://x").searchParams.get("starting_after");
+      const start = after === null ? 0 : customers.findIndex((c) => c.id === after) + 1;
+      json(res, 200, { object: "list", data: customers.slice(start, start + 2), has_more: start + 2 < customers.length });
+    });
+    const stripe = createStripeClient({ auth: { token: secret }, baseUrl: server.url });
+    await expect(stripe.customers.list({ limit: 2 })).resolves.toMatchObject({ object: "list", has_more: true });
+    const seen: unknown[] = [];
+    for await (const customer of stripe.customers.list({ limit: 2 })) seen.push(customer);
+    expect(seen).toEqual(customers);
+    expect(server.requests.map((r) => r.url)).toEqual([
+      "/v1/customers?limit=2",
+      "/v1/customers?limit=2",
+      "/v1/customers?limit=2&starting_after=cus_1",
+      "/v1/customers?limit=2&starting_after=cus_3",
+    ]);
+  });
 });
