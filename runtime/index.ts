@@ -26,3 +26,11 @@ export { encodePath } from "./path.js";
 export type { WebhookEvent } from "./webhook-event.js";
 export type { WebhookDelivery, WebhookVerifyOptions } from "./webhooks/delivery.js";
 export { isWebhookVerificationError, WebhookVerificationError, type WebhookVerificationErrorCode } from "./webhooks/errors.js";
+export {
+  isWebhookHandlerError,
+  WebhookHandlerError,
+  WebhookRouter,
+  type WebhookEventOfType,
+  type WebhookHandler,
+  type WebhookRouterOptions,
+} from "./webhooks/router.js";
