@@ -76,6 +76,11 @@ interface Target {
   readonly index: number;
 }
 
+/** The location of a child of the schema at `location`. */
+function at(location: SchemaLocation, ...segments: (string | number)[]): SchemaLocation {
+  return { document: location.document, path: [...location.path, ...segments] };
+}
+
 /** A reference in intermediate text: NUL, the target's index, NUL. Spec text cannot contain NUL in output (escaped). */
 const PLACEHOLDER = /\u0000(\d+)\u0000/g;
 
@@ -128,7 +133,7 @@ export class SchemaConverter {
   #reference(ref: string, location: SchemaLocation): TypeText {
     const resolved = this.#resolveRef(ref, location);
     if (resolved === undefined) {
-      this.#warn(location, `cannot resolve $ref ${JSON.stringify(ref)}; the type is unknown`);
+      this.#warn(at(location, "$ref"), `cannot resolve $ref ${JSON.stringify(ref)}; the type is unknown`);
       return UNKNOWN;
     }
     const id = `${resolved.location.document.id}#${toPointer(resolved.location.path)}`;
@@ -154,19 +159,15 @@ export class SchemaConverter {
     }
     const unsupported = UNSUPPORTED.filter((k) => Object.prototype.hasOwnProperty.call(schema, k));
     if (unsupported.length > 0) {
-      this.#warn(location, `${unsupported.join(", ")} cannot be expressed as a TypeScript type; the type is unknown`);
+      this.#warn(at(location, unsupported[0]!), `${unsupported.join(", ")} cannot be expressed as a TypeScript type; the type is unknown`);
       return UNKNOWN;
     }
-    const at = (...segments: (string | number)[]): SchemaLocation => ({
-      document: location.document,
-      path: [...location.path, ...segments],
-    });
     const parts: TypeText[] = [];
 
     const ref = schema["$ref"];
     if (ref !== undefined) {
       if (typeof ref !== "string") {
-        this.#warn(at("$ref"), "$ref is not a string; the type is unknown");
+        this.#warn(at(location, "$ref"), "$ref is not a string; the type is unknown");
         return UNKNOWN;
       }
       parts.push(this.#reference(ref, location));
@@ -182,10 +183,10 @@ export class SchemaConverter {
       const value = schema[keyword];
       if (value === undefined) return undefined;
       if (!Array.isArray(value)) {
-        this.#warn(at(keyword), `${keyword} is not an array; it is ignored`);
+        this.#warn(at(location, keyword), `${keyword} is not an array; it is ignored`);
         return undefined;
       }
-      return value.map((member, i) => this.#convert(member, at(keyword, i), depth + 1));
+      return value.map((member, i) => this.#convert(member, at(location, keyword, i), depth + 1));
     };
     const allOf = list("allOf");
     if (allOf) parts.push(intersection(allOf));
@@ -206,18 +207,16 @@ export class SchemaConverter {
     location: SchemaLocation,
     depth: number,
   ): { type: TypeText; open: boolean } | undefined {
-    const at = (...segments: (string | number)[]): SchemaLocation => ({
-      document: location.document,
-      path: [...location.path, ...segments],
-    });
-
     if ("const" in schema || Array.isArray(schema["enum"])) {
       const values = "const" in schema ? [schema["const"]] : (schema["enum"] as unknown[]);
       const literals: TypeText[] = [];
       for (const value of values) {
         const literal = literalType(value);
         if (literal === undefined) {
-          this.#warn(at("const" in schema ? "const" : "enum"), "an object or array value has no literal type; the type is unknown");
+          this.#warn(
+            at(location, "const" in schema ? "const" : "enum"),
+            "an object or array value has no literal type; the type is unknown",
+          );
           return { type: UNKNOWN, open: false };
         }
         literals.push(literal);
@@ -230,7 +229,7 @@ export class SchemaConverter {
     if (typeof declared === "string") types = [declared];
     else if (Array.isArray(declared) && declared.every((t) => typeof t === "string")) types = declared as string[];
     else if (declared !== undefined) {
-      this.#warn(at("type"), "type is neither a string nor an array of strings; the type is unknown");
+      this.#warn(at(location, "type"), "type is neither a string nor an array of strings; the type is unknown");
       return { type: UNKNOWN, open: false };
     } else if (["properties", "additionalProperties", "required"].some((k) => k in schema)) types = ["object"];
     else if (["items", "prefixItems"].some((k) => k in schema)) types = ["array"];
@@ -259,7 +258,7 @@ export class SchemaConverter {
           members.push(this.#arrayType(schema, location, depth));
           break;
         default:
-          this.#warn(at("type"), `unknown type ${JSON.stringify(type)}; the type is unknown`);
+          this.#warn(at(location, "type"), `unknown type ${JSON.stringify(type)}; the type is unknown`);
           return { type: UNKNOWN, open: false };
       }
     }
@@ -267,16 +266,13 @@ export class SchemaConverter {
   }
 
   #objectType(schema: { readonly [keyword: string]: unknown }, location: SchemaLocation, depth: number): { type: TypeText; open: boolean } {
-    const at = (...segments: (string | number)[]): SchemaLocation => ({
-      document: location.document,
-      path: [...location.path, ...segments],
-    });
     const properties = schema["properties"];
     const propertyMap: { readonly [name: string]: unknown } =
       typeof properties === "object" && properties !== null && !Array.isArray(properties)
         ? (properties as { readonly [name: string]: unknown })
         : {};
-    if (properties !== undefined && propertyMap !== properties) this.#warn(at("properties"), "properties is not an object; it is ignored");
+    if (properties !== undefined && propertyMap !== properties)
+      this.#warn(at(location, "properties"), "properties is not an object; it is ignored");
     const required = new Set(Array.isArray(schema["required"]) ? schema["required"].filter((r): r is string => typeof r === "string") : []);
     const names = [...new Set([...Object.keys(propertyMap), ...required])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const members: MemberText[] = names.map((name) => {
@@ -284,7 +280,7 @@ export class SchemaConverter {
       const meta = typeof property === "object" && property !== null ? (property as { readonly [k: string]: unknown }) : {};
       return {
         key: name,
-        type: this.#convert(property, at("properties", name), depth + 1),
+        type: this.#convert(property, at(location, "properties", name), depth + 1),
         optional: !required.has(name),
         ...(typeof meta["description"] === "string" && { description: meta["description"] }),
         ...(meta["deprecated"] === true && { deprecated: true }),
@@ -293,27 +289,23 @@ export class SchemaConverter {
     const additional = schema["additionalProperties"];
     if (additional === false) return { type: members.length === 0 ? atom("{ [key: string]: never }") : objectType(members), open: false };
     if (additional === undefined && members.length > 0) return { type: objectType(members), open: false };
-    const value = additional === undefined ? UNKNOWN : this.#convert(additional, at("additionalProperties"), depth + 1);
+    const value = additional === undefined ? UNKNOWN : this.#convert(additional, at(location, "additionalProperties"), depth + 1);
     // Every property must fit the index signature: widen it by the properties' types.
     const index = union([value, ...members.map((m) => m.type), ...(members.some((m) => m.optional) ? [atom("undefined")] : [])]);
     return { type: objectType(members, index), open: members.length === 0 && index.text === "unknown" };
   }
 
   #arrayType(schema: { readonly [keyword: string]: unknown }, location: SchemaLocation, depth: number): TypeText {
-    const at = (...segments: (string | number)[]): SchemaLocation => ({
-      document: location.document,
-      path: [...location.path, ...segments],
-    });
     const items = schema["items"];
     const prefix = Array.isArray(schema["prefixItems"]) ? "prefixItems" : Array.isArray(items) ? "items" : undefined;
     if (prefix !== undefined) {
-      const tuple = (schema[prefix] as unknown[]).map((item, i) => this.#convert(item, at(prefix, i), depth + 1));
+      const tuple = (schema[prefix] as unknown[]).map((item, i) => this.#convert(item, at(location, prefix, i), depth + 1));
       const restKeyword = prefix === "prefixItems" ? "items" : "additionalItems";
       const rest = schema[restKeyword];
       if (rest === false) return tupleOf(tuple, undefined);
-      return tupleOf(tuple, rest === undefined || rest === true ? UNKNOWN : this.#convert(rest, at(restKeyword), depth + 1));
+      return tupleOf(tuple, rest === undefined || rest === true ? UNKNOWN : this.#convert(rest, at(location, restKeyword), depth + 1));
     }
     if (items === undefined) return arrayOf(UNKNOWN);
-    return arrayOf(this.#convert(items, at("items"), depth + 1));
+    return arrayOf(this.#convert(items, at(location, "items"), depth + 1));
   }
 }

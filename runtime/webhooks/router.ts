@@ -5,8 +5,11 @@
 import { ConfigurationError, isSwitchboardError, SwitchboardError } from "../errors.js";
 import type { WebhookEvent } from "../webhook-event.js";
 
-/** Handles one event; a rejection (or a throw) fails the dispatch. */
-export type WebhookHandler<Event extends WebhookEvent> = (event: Event) => void | PromiseLike<void>;
+/**
+ * Handles one event. What it returns is awaited and otherwise ignored (so `(e) => db.insert(e)` is a
+ * handler too); a throw or a rejection fails the dispatch.
+ */
+export type WebhookHandler<Event extends WebhookEvent> = (event: Event) => unknown;
 
 /** The events of a union whose `type` is `Type`. */
 export type WebhookEventOfType<Event extends WebhookEvent, Type extends Event["type"]> = Extract<Event, { readonly type: Type }>;

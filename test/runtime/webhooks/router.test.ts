@@ -172,6 +172,9 @@ router.on(["invoice.paid", "customer.created"], (e) => {
   // @ts-expect-error not narrowed to one event: amount is not on every member
   void e.payload.amount;
 });
+// A handler may return anything (it is awaited): returning a field is fine when the field exists.
+router.on("invoice.paid", (e) => e.payload.amount);
+router.on("customer.created", async (e) => e.payload.email);
 // @ts-expect-error a type the union does not have
 router.on("invoice.payed", () => {});
 // @ts-expect-error email belongs to customer.created
