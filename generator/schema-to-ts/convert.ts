@@ -11,6 +11,9 @@
  * - array: `items` -> `T[]`; `prefixItems` (or draft-4 `items: [...]`) -> a tuple
  * - oneOf / anyOf: a union; allOf: an intersection; both beside `type` or `properties`: intersected
  * - `$ref`: the target's declaration by name; description and deprecated: JSDoc
+ * - an object type written out the same way (at least MIN_SHARED_LENGTH characters) in two or more
+ *   places becomes one declaration, named after its `title` or else the property it first appears
+ *   under (GitHub's webhook document repeats its user object 400 times)
  * Keywords that only validate (format, pattern, minimum, ...) do not change the type. Keywords whose
  * meaning a type cannot carry (not, if/then/else, patternProperties, ...) make the schema `unknown`
  * and add a warning: a wider type, never a wrong one.
@@ -76,9 +79,32 @@ interface Target {
   readonly index: number;
 }
 
+/** The name of the property a schema is the value of (the nearest one up its path), else "Inline". */
+function propertyName(location: SchemaLocation): string {
+  const path = location.path;
+  for (let i = path.length - 1; i > 0; i--) if (path[i - 1] === "properties" && typeof path[i] === "string") return path[i] as string;
+  return "Inline";
+}
+
 /** The location of a child of the schema at `location`. */
 function at(location: SchemaLocation, ...segments: (string | number)[]): SchemaLocation {
   return { document: location.document, path: [...location.path, ...segments] };
+}
+
+/** Object types at least this long (unformatted) that occur twice or more get a declaration of their own. */
+const MIN_SHARED_LENGTH = 200;
+
+/** A shared-object candidate in intermediate text: SOH, its index, SOH. */
+const SHARED = /\u0001(\d+)\u0001/g;
+
+/** An object type that may be shared: its text, and where and under which name it was first seen. */
+interface Shared {
+  readonly index: number;
+  readonly text: string;
+  /** The occurrence with the smallest `<document>#<pointer>`, and its name hint. */
+  id: string;
+  name: string;
+  description?: string;
 }
 
 /** A reference in intermediate text: NUL, the target's index, NUL. Spec text cannot contain NUL in output (escaped). */
@@ -90,6 +116,9 @@ export class SchemaConverter {
   readonly #byIndex: string[] = [];
   readonly #converted = new Map<string, { type: string; description?: string; deprecated?: boolean }>();
   readonly #warnings = new Map<string, ConversionWarning>();
+  readonly #shared = new Map<string, Shared>();
+  readonly #sharedByIndex: Shared[] = [];
+  readonly #roots: string[] = [];
 
   constructor(options: ConverterOptions = {}) {
     this.#resolveRef = options.resolveRef ?? localRefResolver;
@@ -97,7 +126,9 @@ export class SchemaConverter {
 
   /** Type text for a schema; references stay placeholders until `finish()`. */
   typeOf(schema: unknown, location: SchemaLocation): string {
-    return this.#convert(schema, location, 0).text;
+    const text = this.#convert(schema, location, 0).text;
+    this.#roots.push(text);
+    return text;
   }
 
   /** Converts every referenced target (transitively), names them and returns the declarations. */
@@ -106,7 +137,7 @@ export class SchemaConverter {
       const id = this.#byIndex[i]!;
       const target = this.#targets.get(id)!;
       const schema = target.schema;
-      const type = this.#convert(schema, target.location, 0).text;
+      const type = this.#convert(schema, target.location, 0, true).text;
       const meta = typeof schema === "object" ? schema : {};
       this.#converted.set(id, {
         type,
@@ -114,15 +145,68 @@ export class SchemaConverter {
         ...(meta["deprecated"] === true && { deprecated: true }),
       });
     }
-    const names = assignNames(new Map([...this.#targets].map(([id, t]) => [id, t.name])), options.reserved);
-    const byIndex = this.#byIndex;
-    const text = (typeText: string, qualify: (name: string) => string = (n) => n) =>
-      typeText.replace(PLACEHOLDER, (_, index: string) => qualify(names.get(byIndex[Number(index)]!)!));
-    const declarations = [...this.#converted]
-      .map(([id, c]): TypeDeclaration => ({ name: names.get(id)!, id, ...c, type: text(c.type) }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+    // An object type is shared when it is written twice or more in the texts that end up in the
+    // output once each: roots, declarations, and shared types themselves.
+    const counts = new Array<number>(this.#sharedByIndex.length).fill(0);
+    const count = (text: string) => {
+      for (const match of text.matchAll(SHARED)) counts[Number(match[1])]!++;
+    };
+    this.#roots.forEach(count);
+    for (const c of this.#converted.values()) count(c.type);
+    for (const s of this.#sharedByIndex) count(s.text);
+    const extracted = this.#sharedByIndex.filter((s) => counts[s.index]! >= 2);
+
+    // Referenced schemas claim names before shared object types ("1" sorts before "2").
+    const names = assignNames(
+      new Map([
+        ...[...this.#targets].map(([id, t]): [string, string] => [`1${id}`, t.name]),
+        ...extracted.map((s): [string, string] => [`2${s.id}`, s.name]),
+      ]),
+      options.reserved,
+    );
+    const targetName = (index: number) => names.get(`1${this.#byIndex[index]!}`)!;
+    const sharedName = new Map(extracted.map((s) => [s.index, names.get(`2${s.id}`)!]));
+    const text = (typeText: string, qualify: (name: string) => string = (n) => n): string =>
+      typeText
+        .replace(SHARED, (_, index: string) => {
+          const name = sharedName.get(Number(index));
+          return name !== undefined ? qualify(name) : text(this.#sharedByIndex[Number(index)]!.text, qualify);
+        })
+        .replace(PLACEHOLDER, (_, index: string) => qualify(targetName(Number(index))));
+    const declarations = [
+      ...[...this.#converted].map(([id, c]): TypeDeclaration => ({ name: names.get(`1${id}`)!, id, ...c, type: text(c.type) })),
+      ...extracted.map((s): TypeDeclaration => ({
+        name: sharedName.get(s.index)!,
+        id: s.id,
+        type: text(s.text),
+        ...(s.description !== undefined && { description: s.description }),
+      })),
+    ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const warnings = [...this.#warnings.values()];
     return { declarations, warnings, text };
+  }
+
+  /** An object type as a shared-object token; whether it is shared is decided in finish(). */
+  #share(type: TypeText, schema: { readonly [keyword: string]: unknown }, location: SchemaLocation): TypeText {
+    if (type.kind !== "atom" || !type.text.startsWith("{\n") || type.text.length < MIN_SHARED_LENGTH) return type;
+    const id = `${location.document.id}#${toPointer(location.path)}`;
+    const title = typeof schema["title"] === "string" && schema["title"].trim() !== "" ? schema["title"] : undefined;
+    const hint = title ?? propertyName(location);
+    const description = typeof schema["description"] === "string" ? schema["description"] : undefined;
+    let shared = this.#shared.get(type.text);
+    if (shared === undefined) {
+      shared = { index: this.#sharedByIndex.length, text: type.text, id, name: hint, ...(description !== undefined && { description }) };
+      this.#shared.set(type.text, shared);
+      this.#sharedByIndex.push(shared);
+    } else if (id < shared.id) {
+      // The name comes from the first occurrence in pointer order, not in visiting order.
+      shared.id = id;
+      shared.name = hint;
+      if (description !== undefined) shared.description = description;
+      else delete shared.description;
+    }
+    return atom(`\u0001${shared.index}\u0001`);
   }
 
   #warn(location: SchemaLocation, message: string): void {
@@ -146,7 +230,7 @@ export class SchemaConverter {
     return atom(`\u0000${target.index}\u0000`);
   }
 
-  #convert(schema: unknown, location: SchemaLocation, depth: number): TypeText {
+  #convert(schema: unknown, location: SchemaLocation, depth: number, declaration = false): TypeText {
     if (schema === true) return UNKNOWN;
     if (schema === false) return NEVER;
     if (!isSchema(schema) || typeof schema === "boolean") {
@@ -173,7 +257,7 @@ export class SchemaConverter {
       parts.push(this.#reference(ref, location));
     }
 
-    const base = this.#baseType(schema, location, depth);
+    const base = this.#baseType(schema, location, depth, declaration);
     // An open object ({ [key: string]: unknown }) next to a composition or a $ref says nothing the
     // composition does not; intersecting it would make every property name valid.
     const composed = ref !== undefined || ["allOf", "oneOf", "anyOf"].some((k) => Array.isArray(schema[k]));
@@ -206,6 +290,7 @@ export class SchemaConverter {
     schema: { readonly [keyword: string]: unknown },
     location: SchemaLocation,
     depth: number,
+    declaration: boolean,
   ): { type: TypeText; open: boolean } | undefined {
     if ("const" in schema || Array.isArray(schema["enum"])) {
       const values = "const" in schema ? [schema["const"]] : (schema["enum"] as unknown[]);
@@ -251,7 +336,8 @@ export class SchemaConverter {
         case "object": {
           const object = this.#objectType(schema, location, depth);
           open = object.open;
-          members.push(object.type);
+          // A declaration's own object type is not shared out of itself (that would only add an alias).
+          members.push(declaration ? object.type : this.#share(object.type, schema, location));
           break;
         }
         case "array":

@@ -228,3 +228,82 @@ describe("SchemaConverter declarations", () => {
     expect(typecheck({ "types.ts": lines.join("\n") }).diagnostics).toEqual([]);
   });
 });
+
+describe("SchemaConverter shared object types", () => {
+  // Long enough (at least 200 characters of type text) to be worth a declaration of its own.
+  const user = (extra: Record<string, unknown> = {}) => ({
+    type: ["object", "null"],
+    required: ["login", "id"],
+    properties: {
+      login: { type: "string", description: "The handle." },
+      id: { type: "integer" },
+      avatar_url: { type: "string", format: "uri" },
+      html_url: { type: "string", format: "uri" },
+      site_admin: { type: "boolean" },
+      type: { enum: ["Bot", "User", "Organization"] },
+      events_url: { type: "string" },
+      followers_url: { type: "string" },
+      node_id: { type: "string" },
+    },
+    ...extra,
+  });
+
+  it("an object type written out in two places becomes one declaration named after the first property (in pointer order)", () => {
+    const { type, result } = convert({
+      type: "object",
+      properties: { sender: user(), assignee: user(), labels: { type: "array", items: { type: "string" } } },
+    });
+    expect(type).toBe("{ assignee?: Assignee | null; labels?: string[]; sender?: Assignee | null; }");
+    expect(result.declarations.map((d) => [d.name, d.id])).toEqual([["Assignee", "doc.json#/given/properties/assignee"]]);
+    expect(squash(result.declarations[0]!.type)).toMatch(
+      /^\{ avatar_url\?: string; events_url\?: string; followers_url\?: string; html_url\?: string; id: number; \/\*\* The handle\. \*\/ login: string;/,
+    );
+  });
+
+  it("a title names the shared declaration; its description documents it", () => {
+    const { type, result } = convert({
+      type: "object",
+      properties: { b: user({ title: "User", description: "A GitHub user." }), a: user() },
+    });
+    // The first occurrence in pointer order (a) has no title: the name comes from its property.
+    expect(type).toBe("{ a?: A | null; /** A GitHub user. */ b?: A | null; }");
+    const titled = convert({ type: "object", properties: { a: user({ title: "User", description: "A GitHub user." }), b: user() } });
+    expect(titled.type).toBe("{ /** A GitHub user. */ a?: User | null; b?: User | null; }");
+    expect(titled.result.declarations.map((d) => [d.name, d.description])).toEqual([["User", "A GitHub user."]]);
+    expect(result.declarations.map((d) => [d.name, d.description])).toEqual([["A", undefined]]);
+  });
+
+  it("an object type written once, or a short one written twice, stays inline", () => {
+    const once = convert({ type: "object", properties: { sender: user() } });
+    expect(once.result.declarations).toEqual([]);
+    expect(once.type).toMatch(/^\{ sender\?: \{ avatar_url\?: string;/);
+    const short = { type: "object", properties: { x: { type: "string" } } };
+    const twice = convert({ type: "object", properties: { a: short, b: short } });
+    expect(twice.type).toBe("{ a?: { x?: string; }; b?: { x?: string; }; }");
+  });
+
+  it("a $ref'ed declaration does not share its own object type out of itself, but uses shared ones inside", () => {
+    const root = { components: { schemas: { issue: { type: "object", properties: { user: user(), closed_by: user() } }, other: user() } } };
+    const { type, result } = convert({ oneOf: [{ $ref: "#/components/schemas/issue" }, { $ref: "#/components/schemas/other" }] }, root);
+    expect(type).toBe("Issue | Other");
+    expect(result.declarations.map((d) => d.name)).toEqual(["ClosedBy", "Issue", "Other"]);
+    expect(squash(result.declarations[1]!.type)).toBe("{ closed_by?: ClosedBy | null; user?: ClosedBy | null; }");
+    expect(squash(result.declarations[2]!.type)).toMatch(/^\{ avatar_url\?: string;.* \} \| null$/);
+  });
+
+  it("names do not depend on the order schemas are converted in", () => {
+    const document: SchemaDocument = { id: "doc.json", root: {} };
+    const run = (order: readonly string[]) => {
+      const converter = new SchemaConverter();
+      const texts = order.map((p) => converter.typeOf({ type: "object", properties: { [p]: user() } }, { document, path: [p] }));
+      const result = converter.finish();
+      return [texts.map((t) => squash(result.text(t))), result.declarations.map((d) => d.name)];
+    };
+    const [forward, names] = run(["zeta", "alpha"]);
+    const [backward, namesBackward] = run(["alpha", "zeta"]);
+    expect(names).toEqual(["Alpha"]);
+    expect(namesBackward).toEqual(names);
+    expect(forward).toEqual(["{ zeta?: Alpha | null; }", "{ alpha?: Alpha | null; }"]);
+    expect(backward).toEqual(["{ alpha?: Alpha | null; }", "{ zeta?: Alpha | null; }"]);
+  });
+});
