@@ -2,9 +2,11 @@
  * The events stage: inline payload schemas, imports from an OpenAPI `webhooks` document (a fixture
  * and GitHub's real one), how they merge, and the diagnostics with their positions.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../generator/diagnostics.js";
 import { loadSpec, type LoadResult } from "../../generator/load.js";
@@ -157,5 +159,61 @@ describe("GitHub's events, imported from @octokit/openapi-webhooks", () => {
     expect(model.events.find((e) => e.type === "sub_issues")!.description).toMatch(
       /^This event occurs when there is activity relating to sub-issues\./,
     );
+  });
+});
+
+describe("imported output is deterministic", () => {
+  /** The same JSON with every object's keys in another order (arrays keep theirs: their order means something). */
+  function shuffle(value: unknown, next: () => number): unknown {
+    if (Array.isArray(value)) return value.map((v) => shuffle(v, next));
+    if (typeof value !== "object" || value === null) return value;
+    const keys = Object.keys(value);
+    for (let i = keys.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [keys[i], keys[j]] = [keys[j]!, keys[i]!];
+    }
+    return Object.fromEntries(keys.map((k) => [k, shuffle((value as Record<string, unknown>)[k], next)]));
+  }
+
+  it("the order of keys in the imported document does not change events, payload types or declarations", () => {
+    const spec = readFileSync(path.join(repoRoot, "test/fixtures/events/acme.yaml"), "utf8");
+    const document = JSON.parse(readFileSync(path.join(repoRoot, "test/fixtures/events/acme-webhooks.json"), "utf8")) as unknown;
+    // Make the document share an object type, so that shared names are part of what must not move.
+    const schemas = (document as { components: { schemas: Record<string, unknown> } }).components.schemas;
+    const owner = {
+      type: "object",
+      properties: Object.fromEntries("abcdefghijklmnop".split("").map((c) => [`${c}_url`, { type: "string" }])),
+    };
+    schemas["invoice"] = {
+      ...(schemas["invoice"] as object),
+      properties: { ...(schemas["invoice"] as { properties: object }).properties, owner, payer: owner },
+    };
+    const dir = mkdtempSync(path.join(os.tmpdir(), "switchboard-events-"));
+    try {
+      const render = (doc: unknown) => {
+        writeFileSync(path.join(dir, "acme-webhooks.json"), JSON.stringify(doc));
+        const result = loadSpec("specs/acme.yaml", spec, { path: path.join(dir, "acme.yaml") });
+        expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+        const { events, payloadDeclarations } = result.model!;
+        return { events, payloadDeclarations };
+      };
+      const baseline = render(document);
+      expect(baseline.payloadDeclarations.map((d) => d.name)).toEqual(["Invoice", "InvoiceEvent", "Owner"]);
+      fc.assert(
+        fc.property(fc.integer(), (seed) => {
+          let a = seed >>> 0;
+          const next = () => {
+            a = (a + 0x6d2b79f5) >>> 0;
+            let t = Math.imul(a ^ (a >>> 15), a | 1);
+            t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+            return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+          };
+          expect(render(shuffle(document, next))).toEqual(baseline);
+        }),
+        { numRuns: 20 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
