@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../generator/diagnostics.js";
 import { loadSpec, type LoadResult } from "../../generator/load.js";
+import { random, shuffleKeys } from "../helpers/shuffle.js";
 import { repoRoot } from "../helpers/typecheck.js";
 
 function load(file: string, text = readFileSync(path.join(repoRoot, file), "utf8")): LoadResult {
@@ -163,18 +164,6 @@ describe("GitHub's events, imported from @octokit/openapi-webhooks", () => {
 });
 
 describe("imported output is deterministic", () => {
-  /** The same JSON with every object's keys in another order (arrays keep theirs: their order means something). */
-  function shuffle(value: unknown, next: () => number): unknown {
-    if (Array.isArray(value)) return value.map((v) => shuffle(v, next));
-    if (typeof value !== "object" || value === null) return value;
-    const keys = Object.keys(value);
-    for (let i = keys.length - 1; i > 0; i--) {
-      const j = Math.floor(next() * (i + 1));
-      [keys[i], keys[j]] = [keys[j]!, keys[i]!];
-    }
-    return Object.fromEntries(keys.map((k) => [k, shuffle((value as Record<string, unknown>)[k], next)]));
-  }
-
   it("the order of keys in the imported document does not change events, payload types or declarations", () => {
     const spec = readFileSync(path.join(repoRoot, "test/fixtures/events/acme.yaml"), "utf8");
     const document = JSON.parse(readFileSync(path.join(repoRoot, "test/fixtures/events/acme-webhooks.json"), "utf8")) as unknown;
@@ -201,14 +190,7 @@ describe("imported output is deterministic", () => {
       expect(baseline.payloadDeclarations.map((d) => d.name)).toEqual(["Invoice", "InvoiceEvent", "Owner"]);
       fc.assert(
         fc.property(fc.integer(), (seed) => {
-          let a = seed >>> 0;
-          const next = () => {
-            a = (a + 0x6d2b79f5) >>> 0;
-            let t = Math.imul(a ^ (a >>> 15), a | 1);
-            t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-            return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-          };
-          expect(render(shuffle(document, next))).toEqual(baseline);
+          expect(render(shuffleKeys(document, random(seed)))).toEqual(baseline);
         }),
         { numRuns: 20 },
       );
