@@ -18,6 +18,7 @@
  * meaning a type cannot carry (not, if/then/else, patternProperties, ...) make the schema `unknown`
  * and add a warning: a wider type, never a wrong one.
  */
+import { eagerReferences, nodesOnCycles } from "./cycles.js";
 import { assignNames } from "./names.js";
 import { isSchema, localRefResolver, toPointer } from "./refs.js";
 import {
@@ -144,6 +145,16 @@ export class SchemaConverter {
         ...(typeof meta["description"] === "string" && { description: meta["description"] }),
         ...(meta["deprecated"] === true && { deprecated: true }),
       });
+    }
+
+    // A declaration that refers to itself outside an object, array or tuple (through others or not)
+    // would not compile: it becomes unknown.
+    const eager = new Map(this.#byIndex.map((id, i) => [i, eagerReferences(this.#converted.get(id)!.type, "\u0000")]));
+    for (const i of [...nodesOnCycles(eager)].sort((a, b) => a - b)) {
+      const id = this.#byIndex[i]!;
+      const target = this.#targets.get(id)!;
+      this.#warn(target.location, "refers to itself other than through an object, array or tuple; the type is unknown");
+      this.#converted.set(id, { ...this.#converted.get(id)!, type: "unknown" });
     }
 
     // An object type is shared when it is written twice or more in the texts that end up in the

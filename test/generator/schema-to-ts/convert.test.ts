@@ -3,6 +3,7 @@
  * text), then the named declarations of $ref targets, warnings, and a strict compile of the output.
  */
 import { describe, expect, it } from "vitest";
+import { eagerReferences, nodesOnCycles } from "../../../generator/schema-to-ts/cycles.js";
 import { SchemaConverter, type SchemaDocument } from "../../../generator/schema-to-ts/index.js";
 import { typecheck } from "../../helpers/typecheck.js";
 
@@ -45,7 +46,9 @@ const table: readonly { name: string; given: unknown; want: string }[] = [
   {
     name: "object: keys that are not identifiers are quoted",
     // JSON.parse makes __proto__ an own key, as a parsed document would have it.
-    given: JSON.parse('{ "type": "object", "properties": { "x-y": { "type": "string" }, "__proto__": { "type": "number" }, "a\\"b": {} } }'),
+    given: JSON.parse(
+      '{ "type": "object", "properties": { "x-y": { "type": "string" }, "__proto__": { "type": "number" }, "a\\"b": {} } }',
+    ),
     want: '{ ["__proto__"]?: number; "a\\"b"?: unknown; "x-y"?: string; }',
   },
   {
@@ -306,5 +309,75 @@ describe("SchemaConverter shared object types", () => {
     expect(namesBackward).toEqual(names);
     expect(forward).toEqual(["{ zeta?: Alpha | null; }", "{ alpha?: Alpha | null; }"]);
     expect(backward).toEqual(["{ alpha?: Alpha | null; }", "{ zeta?: Alpha | null; }"]);
+  });
+});
+
+describe("SchemaConverter circular references", () => {
+  const defs = {
+    self: { oneOf: [{ $ref: "#/defs/self" }, { type: "string" }] },
+    ping: { allOf: [{ $ref: "#/defs/pong" }] },
+    pong: { anyOf: [{ $ref: "#/defs/ping" }, { type: "number" }] },
+    list: { type: "array", items: { $ref: "#/defs/list" } },
+    tree: { oneOf: [{ type: "string" }, { type: "array", items: { oneOf: [{ $ref: "#/defs/tree" }, { type: "number" }] } }] },
+    node: { type: "object", properties: { next: { $ref: "#/defs/node" } } },
+    tuple: { prefixItems: [{ $ref: "#/defs/tuple" }], items: false },
+  };
+  const run = (names: readonly string[]) => {
+    const converter = new SchemaConverter();
+    const document: SchemaDocument = { id: "doc.json", root: { defs } };
+    const texts = names.map((n) => converter.typeOf({ $ref: `#/defs/${n}` }, { document, path: ["root", n] }));
+    const result = converter.finish();
+    return { texts: texts.map((t) => result.text(t)), result };
+  };
+
+  it("a declaration that refers to itself through a union or intersection becomes unknown, with a warning at it", () => {
+    const { result } = run(["self", "ping"]);
+    expect(result.declarations.map((d) => [d.name, d.type])).toEqual([
+      ["Ping", "unknown"],
+      ["Pong", "unknown"],
+      ["Self", "unknown"],
+    ]);
+    expect(result.warnings.map((w) => [w.location.path.join("/"), w.message])).toEqual([
+      ["defs/self", "refers to itself other than through an object, array or tuple; the type is unknown"],
+      ["defs/ping", "refers to itself other than through an object, array or tuple; the type is unknown"],
+      ["defs/pong", "refers to itself other than through an object, array or tuple; the type is unknown"],
+    ]);
+  });
+
+  it("recursion through an array, a tuple or an object property stays typed and compiles", () => {
+    const { result } = run(["list", "tree", "node", "tuple"]);
+    expect(result.warnings).toEqual([]);
+    expect(result.declarations.map((d) => [d.name, squash(d.type)])).toEqual([
+      ["List", "List[]"],
+      ["Node", "{ next?: Node; }"],
+      ["Tree", "string | (Tree | number)[]"],
+      ["Tuple", "[Tuple]"],
+    ]);
+    const source = result.declarations.map((d) => `export type ${d.name} = ${d.type};`).join("\n");
+    expect(typecheck({ "cycles.ts": `${source}\nexport const t: Tree = ["a", [1, "b"]];` }).diagnostics).toEqual([]);
+  });
+
+  it.each([
+    ["A | B", [0, 1]],
+    ["{ a: A; } | B[] | (C | D)[] | [E] | (F)", [5]],
+    ['"A{" | A', [0]],
+    ["/** { */ A", [0]],
+    ["{ [key: string]: A; } & B", [1]],
+    ["((A | B)[] | C)", [2]],
+  ])("eagerReferences(%j) finds %j", (given, want) => {
+    const marked = given.replace(/\b([A-F])\b(?![^"]*"\s*\|)/g, (_, letter: string) => `\u0000${letter.charCodeAt(0) - 65}\u0000`);
+    expect(eagerReferences(marked, "\u0000")).toEqual(want);
+  });
+
+  it("nodesOnCycles finds self-loops and longer cycles only", () => {
+    const edges = new Map<number, number[]>([
+      [0, [0]],
+      [1, [2]],
+      [2, [3]],
+      [3, [1]],
+      [4, [1]],
+      [5, []],
+    ]);
+    expect([...nodesOnCycles(edges)].sort()).toEqual([0, 1, 2, 3]);
   });
 });
