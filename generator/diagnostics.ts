@@ -33,6 +33,8 @@ export const DiagnosticCode = {
   InconsistentSection: "SB3010",
   DuplicateProvider: "SB4001",
   WriteFailed: "SB4002",
+  ImportFailed: "SB4003",
+  UnsupportedSchema: "SB4004",
 } as const;
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
 

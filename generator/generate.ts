@@ -48,7 +48,7 @@ export async function readSpec(config: GeneratorConfig, file: string): Promise<L
       (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : error instanceof Error ? error.message : String(error);
     return { file: shown, text: "", model: undefined, diagnostics: [readFailure(shown, reason)] };
   }
-  return loadSpec(shown, text);
+  return loadSpec(shown, text, { path: file });
 }
 
 export async function generate(config: GeneratorConfig, files?: readonly string[]): Promise<GenerateResult> {

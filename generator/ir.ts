@@ -29,6 +29,10 @@ export interface SpecModel {
   readonly errorKinds: readonly string[];
   readonly versions: readonly VersionModel[];
   readonly events: readonly EventModel[];
+  /** Named payload types ($ref targets of payload schemas), sorted by name; their text is final. */
+  readonly payloadDeclarations: readonly PayloadDeclaration[];
+  /** The document events were imported from, if any. */
+  readonly eventsImport?: { readonly from: string; readonly sha256: string; readonly version?: string };
   /** Citations per section, kept as comments. */
   readonly sources: Readonly<Record<string, readonly string[]>>;
 }
@@ -87,7 +91,24 @@ export interface VersionModel {
 
 export interface EventModel {
   readonly type: string;
-  /** Identifier for the event's payload type: PaymentIntentSucceededEvent. */
+  /** Identifier for the event's type: PaymentIntentSucceededEvent. */
   readonly typeName: string;
   readonly description?: string;
+  /** The payload's type, when the spec gives (or imports) a schema; otherwise the payload is unknown. */
+  readonly payload?: {
+    /** Identifier of the payload type: PaymentIntentSucceededPayload. */
+    readonly typeName: string;
+    /** Type text; declarations are referred to as `payloads.<Name>`. */
+    readonly type: string;
+  };
+}
+
+/** A named type the payloads refer to, declared in webhook-payloads.ts. */
+export interface PayloadDeclaration {
+  readonly name: string;
+  readonly type: string;
+  readonly description?: string;
+  readonly deprecated?: boolean;
+  /** What it was made from: `<document>#<JSON pointer>`. */
+  readonly source: string;
 }

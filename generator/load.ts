@@ -1,5 +1,5 @@
 /**
- * Stages 1 to 3 for one spec: parse, validate (schema and semantics), model. Returns the model only
+ * Stages 1 to 3 for one spec: parse, validate (schema and semantics), events (payload types, imports), model. Returns the model only
  * when there is no error; diagnostics (warnings included) always.
  */
 import { createHash } from "node:crypto";
@@ -10,6 +10,7 @@ import { parseSpec } from "./parse.js";
 import { validateAgainstSchema } from "./schema.js";
 import { checkSemantics } from "./semantics.js";
 import type { SpecDocument } from "./spec-types.js";
+import { resolveEvents } from "./webhook-events.js";
 
 export interface LoadResult {
   readonly file: string;
@@ -18,15 +19,28 @@ export interface LoadResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function loadSpec(file: string, text: string): LoadResult {
+export interface LoadOptions {
+  /** Absolute path of the spec file: `eventsImport` resolves from its folder. @default path.resolve(file) */
+  readonly path?: string;
+}
+
+export function loadSpec(file: string, text: string, options: LoadOptions = {}): LoadResult {
   const parsed = parseSpec(file, text);
   const diagnostics = [...parsed.diagnostics];
   if (parsed.value !== undefined) {
     diagnostics.push(...validateAgainstSchema(parsed.source, parsed.value));
     diagnostics.push(...checkSemantics(parsed.source, parsed.value));
   }
-  const sorted = sortDiagnostics(diagnostics);
-  if (parsed.value === undefined || hasErrors(sorted)) return { file, text, model: undefined, diagnostics: sorted };
+  if (parsed.value === undefined || hasErrors(diagnostics))
+    return { file, text, model: undefined, diagnostics: sortDiagnostics(diagnostics) };
+  const doc = parsed.value as unknown as SpecDocument;
+  const { diagnostics: eventDiagnostics, ...events } = resolveEvents(
+    parsed.source,
+    doc,
+    options.path === undefined ? {} : { specPath: options.path },
+  );
+  const sorted = sortDiagnostics([...diagnostics, ...eventDiagnostics]);
+  if (hasErrors(sorted)) return { file, text, model: undefined, diagnostics: sorted };
   const sha256 = createHash("sha256").update(text, "utf8").digest("hex");
-  return { file, text, model: buildModel(file, sha256, parsed.value as unknown as SpecDocument), diagnostics: sorted };
+  return { file, text, model: buildModel(file, sha256, doc, events), diagnostics: sorted };
 }

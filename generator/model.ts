@@ -22,12 +22,11 @@ import type {
   WebhooksDefinition,
 } from "../runtime/definition.js";
 import { parseDuration } from "./duration.js";
-import type { EventModel, GroupModel, OperationModel, SpecModel } from "./ir.js";
+import type { GroupModel, OperationModel, SpecModel } from "./ir.js";
 import { parseJsonPath } from "./json-path.js";
 import { bindingName, fileName, memberName } from "./names.js";
 import {
   API_VERSION_PLACEHOLDER,
-  eventTypeName,
   operationGroup,
   operationName,
   paramsTypeName,
@@ -86,7 +85,10 @@ export const DEFAULTS = {
   webhooks: { maxBodySize: 1_048_576, status: 200 },
 } as const;
 
-export function buildModel(file: string, sha256: string, doc: SpecDocument): SpecModel {
+/** Event types and payload types, resolved by the events stage (webhook-events.ts). */
+export type ResolvedEvents = Pick<SpecModel, "events" | "payloadDeclarations" | "eventsImport">;
+
+export function buildModel(file: string, sha256: string, doc: SpecDocument, resolved: ResolvedEvents): SpecModel {
   const groups = buildGroups(doc);
   const errors = buildErrors(doc);
   const definition: ProviderDefinition = {
@@ -165,7 +167,9 @@ export function buildModel(file: string, sha256: string, doc: SpecDocument): Spe
         ...(v.description !== undefined && { description: v.description }),
       };
     }),
-    events: events(doc, bindingName(doc.provider.name, "pascal")),
+    events: resolved.events,
+    payloadDeclarations: resolved.payloadDeclarations,
+    ...(resolved.eventsImport !== undefined && { eventsImport: resolved.eventsImport }),
     sources,
   };
 }
@@ -459,16 +463,6 @@ function webhooks(doc: SpecDocument): WebhooksDefinition {
       ...(w.response?.timeBudget !== undefined && { timeBudgetMs: parseDuration(w.response.timeBudget) }),
     },
   };
-}
-
-function events(doc: SpecDocument, pascal: string): EventModel[] {
-  // webhooks.ts also declares these two names; an event type that would take one gets a trailing
-  // underscore, which no other event type name can have (identifiers from names.ts never end in one).
-  const taken = new Set(["WebhookEvent", `${pascal}WebhookEvent`]);
-  return sortedKeys(doc.webhooks?.events).map((type) => {
-    const typeName = eventTypeName(type);
-    return withDescription({ type, typeName: taken.has(typeName) ? `${typeName}_` : typeName }, doc.webhooks!.events![type]!.description);
-  });
 }
 
 /**

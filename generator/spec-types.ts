@@ -85,7 +85,9 @@ export interface SpecDocument {
     eventType?: SpecValueLocation;
     maxBodySize?: number;
     response?: { status?: number; timeBudget?: Duration };
-    events?: Record<string, { description?: string; schema?: Record<string, unknown> }>;
+    events?: Record<string, { description?: string; payload?: Record<string, unknown> }>;
+    schemas?: Record<string, Record<string, unknown>>;
+    eventsImport?: { from: string; format: "openapi-webhooks"; eventType?: "key" | "x-github-subcategory" };
     sources?: string[];
   };
   operations?: { inline?: Record<string, SpecOperation> };

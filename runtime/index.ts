@@ -76,3 +76,11 @@ export {
   type WebhookResponse,
   type WebhookRunnerErrorCode,
 } from "./webhooks/handler.js";
+export {
+  isWebhookHandlerError,
+  WebhookHandlerError,
+  WebhookRouter,
+  type WebhookEventOfType,
+  type WebhookEventHandler,
+  type WebhookRouterOptions,
+} from "./webhooks/router.js";

@@ -3,15 +3,27 @@ import { StructureKind, type StatementStructures } from "ts-morph";
 import type { SpecModel } from "../ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { header, printStatements } from "./source-file.js";
+import { PAYLOADS_FILE, payloadsNamespace } from "./webhooks.js";
 
-/** Re-exports every other emitted file (resources are reached through the client). */
+/**
+ * Re-exports every other emitted file (resources are reached through the client). Payload types,
+ * whose names come from schemas, are re-exported as one namespace so that they cannot collide.
+ */
 export function emitIndex(model: SpecModel, ctx: EmitContext, files: readonly EmittedFile[]): EmittedFile[] {
   const modules = files
     .map((f) => f.path)
-    .filter((p) => !p.startsWith("resources/"))
+    .filter((p) => !p.startsWith("resources/") && p !== PAYLOADS_FILE)
     .map((p) => `./${p.replace(/\.ts$/, ".js")}`)
     .sort();
   const statements: StatementStructures[] = modules.map((moduleSpecifier) => ({ kind: StructureKind.ExportDeclaration, moduleSpecifier }));
+  if (files.some((f) => f.path === PAYLOADS_FILE)) {
+    statements.push({
+      kind: StructureKind.ExportDeclaration,
+      isTypeOnly: true,
+      namespaceExport: payloadsNamespace(model),
+      moduleSpecifier: `./${PAYLOADS_FILE.replace(/\.ts$/, ".js")}`,
+    });
+  }
   for (const group of model.groups) {
     statements.push({ kind: StructureKind.ExportDeclaration, moduleSpecifier: `./resources/${group.fileName}.js` });
   }

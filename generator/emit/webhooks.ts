@@ -1,26 +1,50 @@
-/** Webhooks emitter: webhooks.ts, the event types as a discriminated union and the signature scheme. */
+/**
+ * Webhooks emitter. webhooks.ts: the event types as a discriminated union, each with its payload
+ * type, the list of types, a typed router factory and the signature scheme. webhook-payloads.ts: the
+ * named types payloads refer to (from `$ref`s), imported by webhooks.ts as a namespace so that their
+ * names (taken from schemas) can never collide with anything else the provider module declares.
+ */
 import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
-import { stringLiteral } from "../escape.js";
+import { lineCommentText, stringLiteral } from "../escape.js";
 import type { SpecModel } from "../ir.js";
+import { docComment } from "../schema-to-ts/type-text.js";
+import { PAYLOADS_NAMESPACE } from "../webhook-events.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { jsDoc, sources } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";
 import { header, printStatements } from "./source-file.js";
+
+/** File of the payload declarations, and the namespace index.ts re-exports it as. */
+export const PAYLOADS_FILE = "webhook-payloads.ts";
+export const payloadsNamespace = (model: SpecModel) => `${model.names.pascal}WebhookPayloads`;
 
 export function emitWebhooks(model: SpecModel, ctx: EmitContext): EmittedFile[] {
   const webhooks = model.definition.webhooks;
   if (!webhooks) return [];
   const { pascal } = model.names;
   const title = model.provider.title;
+  const eventUnion = `${pascal}WebhookEvent`;
+  const hasPayloads = model.payloadDeclarations.length > 0;
   const statements: StatementStructures[] = [
     {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: ctx.runtimeImport,
       namedImports: [
         { name: "WebhookEvent", isTypeOnly: true },
+        { name: "WebhookRouter" },
         { name: "WebhooksDefinition", isTypeOnly: true },
       ],
     },
+    ...(hasPayloads
+      ? [
+          {
+            kind: StructureKind.ImportDeclaration,
+            isTypeOnly: true,
+            namespaceImport: PAYLOADS_NAMESPACE,
+            moduleSpecifier: "./webhook-payloads.js",
+          } as const,
+        ]
+      : []),
     {
       kind: StructureKind.TypeAlias,
       isExported: true,
@@ -28,17 +52,30 @@ export function emitWebhooks(model: SpecModel, ctx: EmitContext): EmittedFile[] 
       type: stringUnion(model.events.map((e) => e.type)),
       docs: jsDoc([`Event types ${title} sends to webhooks.`]),
     },
-    ...model.events.map((event): StatementStructures => ({
-      kind: StructureKind.TypeAlias,
-      isExported: true,
-      name: event.typeName,
-      type: `WebhookEvent<${stringLiteral(event.type)}>`,
-      docs: jsDoc([event.description, `\`${event.type}\``]),
-    })),
+    ...model.events.flatMap((event): StatementStructures[] => [
+      ...(event.payload
+        ? [
+            {
+              kind: StructureKind.TypeAlias,
+              isExported: true,
+              name: event.payload.typeName,
+              type: event.payload.type,
+              docs: jsDoc([`Payload of \`${event.type}\` events.`]),
+            } as const,
+          ]
+        : []),
+      {
+        kind: StructureKind.TypeAlias,
+        isExported: true,
+        name: event.typeName,
+        type: `WebhookEvent<${stringLiteral(event.type)}${event.payload ? `, ${event.payload.typeName}` : ""}>`,
+        docs: jsDoc([event.description, `\`${event.type}\``]),
+      },
+    ]),
     {
       kind: StructureKind.TypeAlias,
       isExported: true,
-      name: `${pascal}WebhookEvent`,
+      name: eventUnion,
       type: model.events.length === 0 ? "never" : model.events.map((e) => e.typeName).join(" | "),
       docs: jsDoc([`Any ${title} webhook event, discriminated by \`type\`.`]),
     },
@@ -52,6 +89,16 @@ export function emitWebhooks(model: SpecModel, ctx: EmitContext): EmittedFile[] 
       ],
     },
     {
+      kind: StructureKind.Function,
+      isExported: true,
+      name: `create${pascal}WebhookRouter`,
+      returnType: `WebhookRouter<${eventUnion}>`,
+      statements: [`return new WebhookRouter<${eventUnion}>({ types: webhookEventTypes });`],
+      docs: jsDoc([
+        `A router for ${title} webhook events: \`on(type, handler)\` narrows the event to that type; \`dispatch(event)\` runs the matching handlers and rejects if one fails.`,
+      ]),
+    },
+    {
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
@@ -59,5 +106,24 @@ export function emitWebhooks(model: SpecModel, ctx: EmitContext): EmittedFile[] 
       declarations: [{ name: "webhooksDefinition", type: "WebhooksDefinition", initializer: literal(webhooks) }],
     },
   ];
-  return [{ path: "webhooks.ts", text: header(model, ctx) + printStatements(statements) }];
+  const files: EmittedFile[] = [{ path: "webhooks.ts", text: header(model, ctx) + printStatements(statements) }];
+  if (hasPayloads) files.push(emitPayloads(model, ctx));
+  return files;
+}
+
+/**
+ * webhook-payloads.ts is written as text, not through ts-morph structures: ts-morph re-parses every
+ * statement it adds, which took 4.3 s for GitHub's 1.1 MB of payload types (this takes milliseconds).
+ * Each declaration is one type alias whose text the converter built; prettier formats it.
+ */
+function emitPayloads(model: SpecModel, ctx: EmitContext): EmittedFile {
+  const imported = model.eventsImport;
+  const origin = imported
+    ? `// Imported: ${lineCommentText(imported.from)}${imported.version === undefined ? "" : ` ${lineCommentText(imported.version)}`} (sha256 ${imported.sha256})\n`
+    : "";
+  const declarations = model.payloadDeclarations.map((d) => {
+    const doc = docComment([d.description, `From \`${d.source}\`.`].filter((p) => p !== undefined).join("\n\n"), d.deprecated === true);
+    return `${doc}\nexport type ${d.name} = ${d.type};\n`;
+  });
+  return { path: PAYLOADS_FILE, text: header(model, ctx) + origin + declarations.join("\n") };
 }

@@ -16,6 +16,7 @@ import { emitProvider } from "../../generator/emit/emit.js";
 import { formatTypeScript } from "../../generator/format.js";
 import { generate } from "../../generator/generate.js";
 import { loadSpec } from "../../generator/load.js";
+import { random, shuffleKeys } from "../helpers/shuffle.js";
 import { repoRoot } from "../helpers/typecheck.js";
 
 const SPEC_FILE = "specs/stripe.yaml";
@@ -35,36 +36,6 @@ async function render(text: string, file = SPEC_FILE): Promise<Map<string, strin
 /** The header names the spec's sha256, which changes with any byte of the spec: blank it out. */
 function withoutHash(files: ReadonlyMap<string, string>): Map<string, string> {
   return new Map([...files].map(([p, t]) => [p, t.replace(/sha256 [0-9a-f]{64}/g, "sha256 <hash>")]));
-}
-
-/** mulberry32: a small seeded generator, so a failing shuffle can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * Every mapping with its keys in a random order; sequences keep theirs (error rules match first to
- * last, signed content is a sequence). The spec used here names its default environment and auth
- * mode, so no map's order carries meaning.
- */
-function shuffleKeys(value: unknown, next: () => number): unknown {
-  if (Array.isArray(value)) return value.map((v) => shuffleKeys(v, next));
-  if (typeof value !== "object" || value === null) return value;
-  const keys = Object.keys(value);
-  for (let i = keys.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [keys[i], keys[j]] = [keys[j]!, keys[i]!];
-  }
-  const out: Record<string, unknown> = {};
-  for (const key of keys) out[key] = shuffleKeys((value as Record<string, unknown>)[key], next);
-  return out;
 }
 
 /** Stripe's spec with more entries in the maps the test shuffles. */

@@ -1,0 +1,408 @@
+/**
+ * JSON Schema to TypeScript type text. One converter serves one output module: every `$ref` target
+ * becomes one named declaration (recursive references included), inline schemas become inline types.
+ *
+ * The mapping, construct by construct:
+ * - type string / number / integer / boolean / null: the keyword type; a type array: their union;
+ *   OpenAPI 3.0 `nullable: true` adds `null`
+ * - enum / const: a union of literal types
+ * - object: `properties` (sorted by name) with `required` ones required; `additionalProperties` as an
+ *   index signature (absent: closed when there are properties, `unknown` values when there are none)
+ * - array: `items` -> `T[]`; `prefixItems` (or draft-4 `items: [...]`) -> a tuple
+ * - oneOf / anyOf: a union; allOf: an intersection; both beside `type` or `properties`: intersected
+ * - `$ref`: the target's declaration by name; description and deprecated: JSDoc
+ * - an object type written out the same way (at least MIN_SHARED_LENGTH characters) in two or more
+ *   places becomes one declaration, named after its `title` or else the property it first appears
+ *   under (GitHub's webhook document repeats its user object 400 times)
+ * Keywords that only validate (format, pattern, minimum, ...) do not change the type. Keywords whose
+ * meaning a type cannot carry (not, if/then/else, patternProperties, ...) make the schema `unknown`
+ * and add a warning: a wider type, never a wrong one.
+ */
+import { eagerReferences, nodesOnCycles } from "./cycles.js";
+import { assignNames } from "./names.js";
+import { isSchema, localRefResolver, toPointer } from "./refs.js";
+import {
+  arrayOf,
+  atom,
+  intersection,
+  literalType,
+  NEVER,
+  objectType,
+  tupleOf,
+  union,
+  UNKNOWN,
+  type MemberText,
+  type TypeText,
+} from "./type-text.js";
+import type { ConversionWarning, JsonSchema, RefResolver, SchemaLocation, TypeDeclaration } from "./types.js";
+
+/** Keywords a TypeScript type cannot express: the schema degrades to `unknown` with a warning. */
+const UNSUPPORTED = [
+  "not",
+  "if",
+  "then",
+  "else",
+  "patternProperties",
+  "dependentSchemas",
+  "dependencies",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+  "$dynamicRef",
+  "$recursiveRef",
+] as const;
+
+/** Deeper inline nesting than this is refused (a schema generated to exhaust the converter). */
+const MAX_DEPTH = 64;
+
+export interface ConverterOptions {
+  /** @default localRefResolver: `#/...` pointers into the schema's own document */
+  readonly resolveRef?: RefResolver;
+}
+
+export interface FinishOptions {
+  /** Names the declarations must not take (names declared beside them). */
+  readonly reserved?: Iterable<string>;
+}
+
+export interface ConversionResult {
+  /** Declarations sorted by name; their text refers to each other by name. */
+  readonly declarations: readonly TypeDeclaration[];
+  readonly warnings: readonly ConversionWarning[];
+  /** Text returned by `typeOf` with references written as `qualify(name)` (default: the bare name). */
+  text(typeText: string, qualify?: (name: string) => string): string;
+}
+
+interface Target {
+  readonly name: string;
+  readonly location: SchemaLocation;
+  readonly schema: JsonSchema;
+  /** Index used in placeholders. */
+  readonly index: number;
+}
+
+/** The name of the property a schema is the value of (the nearest one up its path), else "Inline". */
+function propertyName(location: SchemaLocation): string {
+  const path = location.path;
+  for (let i = path.length - 1; i > 0; i--) if (path[i - 1] === "properties" && typeof path[i] === "string") return path[i] as string;
+  return "Inline";
+}
+
+/** The location of a child of the schema at `location`. */
+function at(location: SchemaLocation, ...segments: (string | number)[]): SchemaLocation {
+  return { document: location.document, path: [...location.path, ...segments] };
+}
+
+/** Object types at least this long (unformatted) that occur twice or more get a declaration of their own. */
+const MIN_SHARED_LENGTH = 200;
+
+/** A shared-object candidate in intermediate text: SOH, its index, SOH. */
+const SHARED = /\u0001(\d+)\u0001/g;
+
+/** An object type that may be shared: its text, and where and under which name it was first seen. */
+interface Shared {
+  readonly index: number;
+  readonly text: string;
+  /** The occurrence with the smallest `<document>#<pointer>`, and its name hint. */
+  id: string;
+  name: string;
+  description?: string;
+}
+
+/** A reference in intermediate text: NUL, the target's index, NUL. Spec text cannot contain NUL in output (escaped). */
+const PLACEHOLDER = /\u0000(\d+)\u0000/g;
+
+export class SchemaConverter {
+  readonly #resolveRef: RefResolver;
+  readonly #targets = new Map<string, Target>();
+  readonly #byIndex: string[] = [];
+  readonly #converted = new Map<string, { type: string; description?: string; deprecated?: boolean }>();
+  readonly #warnings = new Map<string, ConversionWarning>();
+  readonly #shared = new Map<string, Shared>();
+  readonly #sharedByIndex: Shared[] = [];
+  readonly #roots: string[] = [];
+
+  constructor(options: ConverterOptions = {}) {
+    this.#resolveRef = options.resolveRef ?? localRefResolver;
+  }
+
+  /** Type text for a schema; references stay placeholders until `finish()`. */
+  typeOf(schema: unknown, location: SchemaLocation): string {
+    const text = this.#convert(schema, location, 0).text;
+    this.#roots.push(text);
+    return text;
+  }
+
+  /** Converts every referenced target (transitively), names them and returns the declarations. */
+  finish(options: FinishOptions = {}): ConversionResult {
+    for (let i = 0; i < this.#byIndex.length; i++) {
+      const id = this.#byIndex[i]!;
+      const target = this.#targets.get(id)!;
+      const schema = target.schema;
+      const type = this.#convert(schema, target.location, 0, true).text;
+      const meta = typeof schema === "object" ? schema : {};
+      this.#converted.set(id, {
+        type,
+        ...(typeof meta["description"] === "string" && { description: meta["description"] }),
+        ...(meta["deprecated"] === true && { deprecated: true }),
+      });
+    }
+
+    // A declaration that refers to itself outside an object, array or tuple (through others or not)
+    // would not compile: it becomes unknown.
+    const eager = new Map(this.#byIndex.map((id, i) => [i, eagerReferences(this.#converted.get(id)!.type, "\u0000")]));
+    for (const i of [...nodesOnCycles(eager)].sort((a, b) => a - b)) {
+      const id = this.#byIndex[i]!;
+      const target = this.#targets.get(id)!;
+      this.#warn(target.location, "refers to itself other than through an object, array or tuple; the type is unknown");
+      this.#converted.set(id, { ...this.#converted.get(id)!, type: "unknown" });
+    }
+
+    // An object type is shared when it is written twice or more in the texts that end up in the
+    // output once each: roots, declarations, and shared types themselves.
+    const counts = new Array<number>(this.#sharedByIndex.length).fill(0);
+    const count = (text: string) => {
+      for (const match of text.matchAll(SHARED)) counts[Number(match[1])]!++;
+    };
+    this.#roots.forEach(count);
+    for (const c of this.#converted.values()) count(c.type);
+    for (const s of this.#sharedByIndex) count(s.text);
+    const extracted = this.#sharedByIndex.filter((s) => counts[s.index]! >= 2);
+
+    // Referenced schemas claim names before shared object types ("1" sorts before "2").
+    const names = assignNames(
+      new Map([
+        ...[...this.#targets].map(([id, t]): [string, string] => [`1${id}`, t.name]),
+        ...extracted.map((s): [string, string] => [`2${s.id}`, s.name]),
+      ]),
+      options.reserved,
+    );
+    const targetName = (index: number) => names.get(`1${this.#byIndex[index]!}`)!;
+    const sharedName = new Map(extracted.map((s) => [s.index, names.get(`2${s.id}`)!]));
+    const text = (typeText: string, qualify: (name: string) => string = (n) => n): string =>
+      typeText
+        .replace(SHARED, (_, index: string) => {
+          const name = sharedName.get(Number(index));
+          return name !== undefined ? qualify(name) : text(this.#sharedByIndex[Number(index)]!.text, qualify);
+        })
+        .replace(PLACEHOLDER, (_, index: string) => qualify(targetName(Number(index))));
+    const declarations = [
+      ...[...this.#converted].map(([id, c]): TypeDeclaration => ({ name: names.get(`1${id}`)!, id, ...c, type: text(c.type) })),
+      ...extracted.map((s): TypeDeclaration => ({
+        name: sharedName.get(s.index)!,
+        id: s.id,
+        type: text(s.text),
+        ...(s.description !== undefined && { description: s.description }),
+      })),
+    ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const warnings = [...this.#warnings.values()];
+    return { declarations, warnings, text };
+  }
+
+  /** An object type as a shared-object token; whether it is shared is decided in finish(). */
+  #share(type: TypeText, schema: { readonly [keyword: string]: unknown }, location: SchemaLocation): TypeText {
+    if (type.kind !== "atom" || !type.text.startsWith("{\n") || type.text.length < MIN_SHARED_LENGTH) return type;
+    const id = `${location.document.id}#${toPointer(location.path)}`;
+    const title = typeof schema["title"] === "string" && schema["title"].trim() !== "" ? schema["title"] : undefined;
+    const hint = title ?? propertyName(location);
+    const description = typeof schema["description"] === "string" ? schema["description"] : undefined;
+    let shared = this.#shared.get(type.text);
+    if (shared === undefined) {
+      shared = { index: this.#sharedByIndex.length, text: type.text, id, name: hint, ...(description !== undefined && { description }) };
+      this.#shared.set(type.text, shared);
+      this.#sharedByIndex.push(shared);
+    } else if (id < shared.id) {
+      // The name comes from the first occurrence in pointer order, not in visiting order.
+      shared.id = id;
+      shared.name = hint;
+      if (description !== undefined) shared.description = description;
+      else delete shared.description;
+    }
+    return atom(`\u0001${shared.index}\u0001`);
+  }
+
+  #warn(location: SchemaLocation, message: string): void {
+    const key = `${location.document.id}#${toPointer(location.path)}\u0000${message}`;
+    if (!this.#warnings.has(key)) this.#warnings.set(key, { location, message });
+  }
+
+  #reference(ref: string, location: SchemaLocation): TypeText {
+    const resolved = this.#resolveRef(ref, location);
+    if (resolved === undefined) {
+      this.#warn(at(location, "$ref"), `cannot resolve $ref ${JSON.stringify(ref)}; the type is unknown`);
+      return UNKNOWN;
+    }
+    const id = `${resolved.location.document.id}#${toPointer(resolved.location.path)}`;
+    let target = this.#targets.get(id);
+    if (target === undefined) {
+      target = { name: resolved.name, location: resolved.location, schema: resolved.schema, index: this.#byIndex.length };
+      this.#targets.set(id, target);
+      this.#byIndex.push(id);
+    }
+    return atom(`\u0000${target.index}\u0000`);
+  }
+
+  #convert(schema: unknown, location: SchemaLocation, depth: number, declaration = false): TypeText {
+    if (schema === true) return UNKNOWN;
+    if (schema === false) return NEVER;
+    if (!isSchema(schema) || typeof schema === "boolean") {
+      this.#warn(location, "not a schema (an object or a boolean); the type is unknown");
+      return UNKNOWN;
+    }
+    if (depth > MAX_DEPTH) {
+      this.#warn(location, `schemas nested deeper than ${MAX_DEPTH} levels; the type is unknown`);
+      return UNKNOWN;
+    }
+    const unsupported = UNSUPPORTED.filter((k) => Object.prototype.hasOwnProperty.call(schema, k));
+    if (unsupported.length > 0) {
+      this.#warn(at(location, unsupported[0]!), `${unsupported.join(", ")} cannot be expressed as a TypeScript type; the type is unknown`);
+      return UNKNOWN;
+    }
+    const parts: TypeText[] = [];
+
+    const ref = schema["$ref"];
+    if (ref !== undefined) {
+      if (typeof ref !== "string") {
+        this.#warn(at(location, "$ref"), "$ref is not a string; the type is unknown");
+        return UNKNOWN;
+      }
+      parts.push(this.#reference(ref, location));
+    }
+
+    const base = this.#baseType(schema, location, depth, declaration);
+    // An open object ({ [key: string]: unknown }) next to a composition or a $ref says nothing the
+    // composition does not; intersecting it would make every property name valid.
+    const composed = ref !== undefined || ["allOf", "oneOf", "anyOf"].some((k) => Array.isArray(schema[k]));
+    if (base !== undefined && !(composed && base.open)) parts.push(base.type);
+
+    const list = (keyword: string): TypeText[] | undefined => {
+      const value = schema[keyword];
+      if (value === undefined) return undefined;
+      if (!Array.isArray(value)) {
+        this.#warn(at(location, keyword), `${keyword} is not an array; it is ignored`);
+        return undefined;
+      }
+      return value.map((member, i) => this.#convert(member, at(location, keyword, i), depth + 1));
+    };
+    const allOf = list("allOf");
+    if (allOf) parts.push(intersection(allOf));
+    const oneOf = list("oneOf");
+    if (oneOf) parts.push(union(oneOf));
+    const anyOf = list("anyOf");
+    if (anyOf) parts.push(union(anyOf));
+
+    if (parts.length === 0) return UNKNOWN;
+    const type = intersection(parts);
+    // OpenAPI 3.0: null is allowed besides whatever the rest of the schema allows.
+    return schema["nullable"] === true ? union([type, atom("null")]) : type;
+  }
+
+  /** The type from type / enum / const / properties / items; undefined when the schema has none. */
+  #baseType(
+    schema: { readonly [keyword: string]: unknown },
+    location: SchemaLocation,
+    depth: number,
+    declaration: boolean,
+  ): { type: TypeText; open: boolean } | undefined {
+    if ("const" in schema || Array.isArray(schema["enum"])) {
+      const values = "const" in schema ? [schema["const"]] : (schema["enum"] as unknown[]);
+      const literals: TypeText[] = [];
+      for (const value of values) {
+        const literal = literalType(value);
+        if (literal === undefined) {
+          this.#warn(
+            at(location, "const" in schema ? "const" : "enum"),
+            "an object or array value has no literal type; the type is unknown",
+          );
+          return { type: UNKNOWN, open: false };
+        }
+        literals.push(literal);
+      }
+      return { type: union(literals), open: false };
+    }
+
+    let types: string[];
+    const declared = schema["type"];
+    if (typeof declared === "string") types = [declared];
+    else if (Array.isArray(declared) && declared.every((t) => typeof t === "string")) types = declared as string[];
+    else if (declared !== undefined) {
+      this.#warn(at(location, "type"), "type is neither a string nor an array of strings; the type is unknown");
+      return { type: UNKNOWN, open: false };
+    } else if (["properties", "additionalProperties", "required"].some((k) => k in schema)) types = ["object"];
+    else if (["items", "prefixItems"].some((k) => k in schema)) types = ["array"];
+    else return undefined;
+
+    let open = false;
+    const members: TypeText[] = [];
+    for (const type of types) {
+      switch (type) {
+        case "string":
+        case "number":
+        case "boolean":
+        case "null":
+          members.push(atom(type));
+          break;
+        case "integer":
+          members.push(atom("number"));
+          break;
+        case "object": {
+          const object = this.#objectType(schema, location, depth);
+          open = object.open;
+          // A declaration's own object type is not shared out of itself (that would only add an alias).
+          members.push(declaration ? object.type : this.#share(object.type, schema, location));
+          break;
+        }
+        case "array":
+          members.push(this.#arrayType(schema, location, depth));
+          break;
+        default:
+          this.#warn(at(location, "type"), `unknown type ${JSON.stringify(type)}; the type is unknown`);
+          return { type: UNKNOWN, open: false };
+      }
+    }
+    return { type: union(members), open: open && members.length === 1 };
+  }
+
+  #objectType(schema: { readonly [keyword: string]: unknown }, location: SchemaLocation, depth: number): { type: TypeText; open: boolean } {
+    const properties = schema["properties"];
+    const propertyMap: { readonly [name: string]: unknown } =
+      typeof properties === "object" && properties !== null && !Array.isArray(properties)
+        ? (properties as { readonly [name: string]: unknown })
+        : {};
+    if (properties !== undefined && propertyMap !== properties)
+      this.#warn(at(location, "properties"), "properties is not an object; it is ignored");
+    const required = new Set(Array.isArray(schema["required"]) ? schema["required"].filter((r): r is string => typeof r === "string") : []);
+    const names = [...new Set([...Object.keys(propertyMap), ...required])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const members: MemberText[] = names.map((name) => {
+      const property = Object.prototype.hasOwnProperty.call(propertyMap, name) ? propertyMap[name] : true;
+      const meta = typeof property === "object" && property !== null ? (property as { readonly [k: string]: unknown }) : {};
+      return {
+        key: name,
+        type: this.#convert(property, at(location, "properties", name), depth + 1),
+        optional: !required.has(name),
+        ...(typeof meta["description"] === "string" && { description: meta["description"] }),
+        ...(meta["deprecated"] === true && { deprecated: true }),
+      };
+    });
+    const additional = schema["additionalProperties"];
+    if (additional === false) return { type: members.length === 0 ? atom("{ [key: string]: never }") : objectType(members), open: false };
+    if (additional === undefined && members.length > 0) return { type: objectType(members), open: false };
+    const value = additional === undefined ? UNKNOWN : this.#convert(additional, at(location, "additionalProperties"), depth + 1);
+    // Every property must fit the index signature: widen it by the properties' types.
+    const index = union([value, ...members.map((m) => m.type), ...(members.some((m) => m.optional) ? [atom("undefined")] : [])]);
+    return { type: objectType(members, index), open: members.length === 0 && index.text === "unknown" };
+  }
+
+  #arrayType(schema: { readonly [keyword: string]: unknown }, location: SchemaLocation, depth: number): TypeText {
+    const items = schema["items"];
+    const prefix = Array.isArray(schema["prefixItems"]) ? "prefixItems" : Array.isArray(items) ? "items" : undefined;
+    if (prefix !== undefined) {
+      const tuple = (schema[prefix] as unknown[]).map((item, i) => this.#convert(item, at(location, prefix, i), depth + 1));
+      const restKeyword = prefix === "prefixItems" ? "items" : "additionalItems";
+      const rest = schema[restKeyword];
+      if (rest === false) return tupleOf(tuple, undefined);
+      return tupleOf(tuple, rest === undefined || rest === true ? UNKNOWN : this.#convert(rest, at(location, restKeyword), depth + 1));
+    }
+    if (items === undefined) return arrayOf(UNKNOWN);
+    return arrayOf(this.#convert(items, at(location, "items"), depth + 1));
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * Stage 3b, events: the webhook event types of a spec, listed under `webhooks.events` and/or imported
+ * from a document (`webhooks.eventsImport`), each with its payload type converted from JSON Schema.
+ *
+ * Imported documents are read here and only here; the rest of the pipeline sees types as text.
+ * Warnings about schemas point at the schema in the spec, or at `eventsImport.from` (naming the
+ * pointer in the imported document) when the schema came from there.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { DiagnosticCode, type Diagnostic } from "./diagnostics.js";
+import type { EventModel, PayloadDeclaration } from "./ir.js";
+import { bindingName, identifierText } from "./names.js";
+import { eventTypeName } from "./operation-names.js";
+import type { PathSegment, SpecSource } from "./parse.js";
+import { SchemaConverter, toPointer, valueAt, type SchemaDocument, type SchemaLocation } from "./schema-to-ts/index.js";
+import { compareCodePoints } from "./sort.js";
+import type { SpecDocument } from "./spec-types.js";
+
+export interface EventsResult {
+  readonly events: EventModel[];
+  readonly payloadDeclarations: PayloadDeclaration[];
+  readonly eventsImport?: { readonly from: string; readonly sha256: string; readonly version?: string };
+  readonly diagnostics: Diagnostic[];
+}
+
+export interface EventsOptions {
+  /** Absolute path of the spec file: imports resolve from its folder. @default path.resolve(source.file) */
+  readonly specPath?: string;
+}
+
+/** Namespace webhooks.ts imports webhook-payloads.ts as; declarations are `payloads.<Name>` there. */
+export const PAYLOADS_NAMESPACE = "payloads";
+
+const FROM: PathSegment[] = ["webhooks", "eventsImport", "from"];
+
+interface EventSource {
+  description?: string;
+  /** Payload schemas; several (one per action) are a union. */
+  readonly payloads: { readonly schema: unknown; readonly location: SchemaLocation }[];
+}
+
+export function resolveEvents(source: SpecSource, doc: SpecDocument, options: EventsOptions = {}): EventsResult {
+  const diagnostics: Diagnostic[] = [];
+  const webhooks = doc.webhooks;
+  const byType = new Map<string, EventSource>();
+  let eventsImport: EventsResult["eventsImport"];
+
+  if (webhooks?.eventsImport !== undefined) {
+    const imported = importEvents(source, webhooks.eventsImport, options.specPath ?? path.resolve(source.file), diagnostics);
+    if (imported !== undefined) {
+      eventsImport = imported.info;
+      for (const [type, event] of imported.events) byType.set(type, event);
+    }
+  }
+
+  // Inline events: their description and payload win over imported ones.
+  const specDocument: SchemaDocument = { id: source.file, root: doc };
+  for (const [type, event] of Object.entries(webhooks?.events ?? {})) {
+    const existing = byType.get(type);
+    const description = event.description ?? existing?.description;
+    const payloads =
+      event.payload !== undefined
+        ? [{ schema: event.payload, location: { document: specDocument, path: ["webhooks", "events", type, "payload"] } }]
+        : (existing?.payloads ?? []);
+    byType.set(type, { ...(description !== undefined && { description }), payloads });
+  }
+
+  const converter = new SchemaConverter();
+  const pascal = bindingName(doc.provider.name, "pascal");
+  // webhooks.ts also declares these names; an event type that would take one gets a trailing
+  // underscore, which no other event type name can have (identifiers from names.ts never end in one).
+  const taken = new Set(["WebhookEvent", `${pascal}WebhookEvent`]);
+  const used = new Set<string>();
+  const unique = (name: string) => {
+    let candidate = taken.has(name) ? `${name}_` : name;
+    for (let n = 2; used.has(candidate); n++) candidate = `${name}_${n}`;
+    used.add(candidate);
+    return candidate;
+  };
+  const pending = [...byType.keys()].sort(compareCodePoints).map((type) => {
+    const event = byType.get(type)!;
+    const typeName = unique(eventTypeName(type));
+    const payload =
+      event.payloads.length === 0
+        ? undefined
+        : {
+            typeName: unique(`${identifierText(type, "pascal")}Payload`),
+            text: event.payloads.map((p) => converter.typeOf(p.schema, p.location)),
+          };
+    return { type, typeName, description: event.description, payload };
+  });
+
+  const result = converter.finish();
+  const qualify = (name: string) => `${PAYLOADS_NAMESPACE}.${name}`;
+  const events = pending.map((e): EventModel => {
+    const members = e.payload === undefined ? [] : [...new Set(e.payload.text.map((t) => result.text(t, qualify)))];
+    return {
+      type: e.type,
+      typeName: e.typeName,
+      ...(e.description !== undefined && { description: e.description }),
+      ...(e.payload !== undefined && {
+        payload: {
+          typeName: e.payload.typeName,
+          type: members.length === 1 ? members[0]! : members.map((m) => (m.includes("|") || m.includes("&") ? `(${m})` : m)).join(" | "),
+        },
+      }),
+    };
+  });
+
+  for (const warning of result.warnings) {
+    const { document, path: at } = warning.location;
+    diagnostics.push(
+      document === specDocument
+        ? source.diagnostic(at, DiagnosticCode.UnsupportedSchema, warning.message, { severity: "warning" })
+        : source.diagnostic(FROM, DiagnosticCode.UnsupportedSchema, `${document.id}#${toPointer(at)}: ${warning.message}`, {
+            severity: "warning",
+          }),
+    );
+  }
+
+  return {
+    events,
+    payloadDeclarations: result.declarations.map((d) => ({
+      name: d.name,
+      type: d.type,
+      source: d.id,
+      ...(d.description !== undefined && { description: d.description }),
+      ...(d.deprecated === true && { deprecated: true }),
+    })),
+    ...(eventsImport !== undefined && { eventsImport }),
+    diagnostics,
+  };
+}
+
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+
+/** Parsed documents by absolute path, kept while their bytes stay the same. */
+const documents = new Map<string, { readonly text: string; readonly root: unknown }>();
+
+function importEvents(
+  source: SpecSource,
+  spec: NonNullable<NonNullable<SpecDocument["webhooks"]>["eventsImport"]>,
+  specPath: string,
+  diagnostics: Diagnostic[],
+): { info: NonNullable<EventsResult["eventsImport"]>; events: Map<string, EventSource> } | undefined {
+  const fail = (message: string) => {
+    diagnostics.push(source.diagnostic(FROM, DiagnosticCode.ImportFailed, message));
+    return undefined;
+  };
+  let file: string;
+  try {
+    file = /^\.\.?\//.test(spec.from) ? path.resolve(path.dirname(specPath), spec.from) : createRequire(specPath).resolve(spec.from);
+  } catch {
+    return fail(`cannot resolve ${JSON.stringify(spec.from)} from ${source.file} (is the package installed?)`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return fail(`cannot read ${JSON.stringify(spec.from)}`);
+  }
+  let cached = documents.get(file);
+  if (cached === undefined || cached.text !== text) {
+    let root: unknown;
+    try {
+      root = JSON.parse(text);
+    } catch (error) {
+      return fail(`${JSON.stringify(spec.from)} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    cached = { text, root };
+    documents.set(file, cached);
+  }
+  const root = cached.root;
+  const webhooks = valueAt(root, ["webhooks"]);
+  if (typeof webhooks !== "object" || webhooks === null || Array.isArray(webhooks)) {
+    return fail(`${JSON.stringify(spec.from)} has no OpenAPI \`webhooks\` section`);
+  }
+  const document: SchemaDocument = { id: spec.from, root };
+  const events = new Map<string, EventSource>();
+  const eventType = spec.eventType ?? "key";
+  for (const key of Object.keys(webhooks).sort(compareCodePoints)) {
+    for (const method of METHODS) {
+      const operation = valueAt(webhooks, [key, method]);
+      if (typeof operation !== "object" || operation === null) continue;
+      const op = operation as Record<string, unknown>;
+      let type: string;
+      if (eventType === "key") type = key;
+      else {
+        const subcategory = valueAt(op, ["x-github", "subcategory"]);
+        if (typeof subcategory !== "string" || subcategory === "") {
+          return fail(`${JSON.stringify(spec.from)}: webhook ${JSON.stringify(key)} has no x-github.subcategory`);
+        }
+        type = subcategory.replace(/-/g, "_");
+      }
+      const event = events.get(type) ?? { payloads: [] };
+      const summary =
+        typeof op["summary"] === "string" ? op["summary"] : typeof op["description"] === "string" ? op["description"] : undefined;
+      if (event.description === undefined && summary !== undefined) event.description = summary;
+      const payload = jsonBody(document, ["webhooks", key, method]);
+      event.payloads.push(payload ?? { schema: true, location: { document, path: ["webhooks", key, method] } });
+      events.set(type, event);
+    }
+  }
+  const version = valueAt(root, ["info", "version"]);
+  return {
+    info: {
+      from: spec.from,
+      sha256: createHash("sha256").update(text, "utf8").digest("hex"),
+      ...(typeof version === "string" && { version }),
+    },
+    events,
+  };
+}
+
+/** The JSON request body schema of an operation (following a `$ref`ed request body), if any. */
+function jsonBody(document: SchemaDocument, operationPath: PathSegment[]): { schema: unknown; location: SchemaLocation } | undefined {
+  let bodyPath: PathSegment[] = [...operationPath, "requestBody"];
+  const ref = valueAt(document.root, [...bodyPath, "$ref"]);
+  if (typeof ref === "string" && ref.startsWith("#/"))
+    bodyPath = ref
+      .slice(2)
+      .split("/")
+      .map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const content = valueAt(document.root, [...bodyPath, "content"]);
+  if (typeof content !== "object" || content === null) return undefined;
+  const mediaType = Object.keys(content)
+    .sort(compareCodePoints)
+    .find((m) => /^application\/(.+\+)?json(;|$)/.test(m));
+  if (mediaType === undefined) return undefined;
+  const path = [...bodyPath, "content", mediaType, "schema"];
+  const schema = valueAt(document.root, path);
+  return schema === undefined ? undefined : { schema, location: { document, path } };
+}
