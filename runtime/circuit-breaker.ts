@@ -86,8 +86,7 @@ export class CircuitBreaker {
     }
     const window = this.#window!;
     window.add(now, TOTAL);
-    if (outcome !== "failure") return; // only a failure can push the ratio over the threshold
-    window.add(now, FAILURES);
+    if (outcome === "failure") window.add(now, FAILURES);
     const total = window.sum(now, TOTAL);
     if (total >= threshold.minRequests && window.sum(now, FAILURES) / total >= threshold.ratio) this.#open(now);
   }
