@@ -26,3 +26,5 @@ export { encodePath } from "./path.js";
 export type { WebhookEvent } from "./webhook-event.js";
 export type { WebhookDelivery, WebhookVerifyOptions } from "./webhooks/delivery.js";
 export { isWebhookVerificationError, WebhookVerificationError, type WebhookVerificationErrorCode } from "./webhooks/errors.js";
+export { signWebhook, type SignedWebhook, type SignWebhookInput } from "./webhooks/sign.js";
+export { verifyWebhookDelivery, verifyWebhookDeliverySync } from "./webhooks/verify.js";

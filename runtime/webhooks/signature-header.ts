@@ -1,0 +1,53 @@
+/** Reads and writes a signature header in the three styles a spec can declare. */
+import type { WebhookSignatureDefinition } from "../definition.js";
+
+export interface ParsedSignatureHeader {
+  /** The timestamp carried in the header itself (keyValue style with a timestampKey). */
+  readonly timestamp?: string;
+  /** Every signature of the scheme's version, still encoded. */
+  readonly signatures: readonly string[];
+}
+
+/**
+ * Splits the signature header's values into signatures; undefined when the header is malformed. Items are
+ * not trimmed, as in Stripe's parser: `t=1, v1=..` is malformed.
+ */
+export function parseSignatureHeader(format: WebhookSignatureDefinition["format"], values: readonly string[]): ParsedSignatureHeader | undefined {
+  const signatures: string[] = [];
+  let timestamp: string | undefined;
+  for (const value of values) {
+    if (format.style === "single") {
+      if (!value.startsWith(format.prefix) || value.length === format.prefix.length) return undefined;
+      signatures.push(value.slice(format.prefix.length));
+    } else if (format.style === "keyValue") {
+      for (const item of value.split(format.separator)) {
+        const eq = item.indexOf("=");
+        if (eq <= 0) return undefined;
+        const key = item.slice(0, eq);
+        const text = item.slice(eq + 1);
+        if (key === format.timestampKey) {
+          if (timestamp !== undefined && timestamp !== text) return undefined;
+          timestamp = text;
+        } else if (key === format.signatureKey && text !== "") signatures.push(text);
+      }
+    } else {
+      for (const item of value.split(" ")) {
+        if (item === "") continue;
+        const comma = item.indexOf(",");
+        if (comma <= 0) continue;
+        if (item.slice(0, comma) === format.version && comma < item.length - 1) signatures.push(item.slice(comma + 1));
+      }
+    }
+  }
+  if (signatures.length === 0) return undefined;
+  if (format.style === "keyValue" && format.timestampKey !== undefined && timestamp === undefined) return undefined;
+  return timestamp === undefined ? { signatures } : { timestamp, signatures };
+}
+
+/** The header value a provider sends for one signature. */
+export function formatSignatureHeader(format: WebhookSignatureDefinition["format"], signature: string, timestamp: string | undefined): string {
+  if (format.style === "single") return format.prefix + signature;
+  if (format.style === "versionedList") return `${format.version},${signature}`;
+  const pairs = format.timestampKey !== undefined ? [`${format.timestampKey}=${timestamp ?? ""}`] : [];
+  return [...pairs, `${format.signatureKey}=${signature}`].join(format.separator);
+}
