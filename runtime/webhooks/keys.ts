@@ -7,13 +7,28 @@ type Encoding = WebhookSignatureDefinition["encoding"];
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
-const HEX = /^[0-9a-fA-F]*$/;
+const HEX = /^[0-9a-f]*$/;
 
-/** The bytes of one encoded signature; undefined when it is not valid in that encoding. */
+/**
+ * The bytes of one encoded signature; undefined unless it is the canonical encoding of those bytes
+ * (lower-case hex as every provider sends it; base64 whose unused trailing bits are zero), so that one
+ * signature has exactly one accepted spelling.
+ */
 export function decodeSignature(text: string, encoding: Encoding): Buffer | undefined {
-  if (encoding === "hex") return text.length % 2 === 0 && HEX.test(text) ? Buffer.from(text, "hex") : undefined;
-  if (encoding === "base64") return text.length % 4 === 0 && BASE64.test(text) ? Buffer.from(text, "base64") : undefined;
-  return BASE64URL.test(text) && text.length % 4 !== 1 ? Buffer.from(text, "base64url") : undefined;
+  if (encoding === "hex") {
+    if (text.length % 2 !== 0 || !HEX.test(text)) return undefined;
+    const bytes = Buffer.from(text, "hex");
+    return bytes.toString("hex") === text ? bytes : undefined;
+  }
+  if (encoding === "base64") {
+    if (text.length % 4 !== 0 || !BASE64.test(text)) return undefined;
+    const bytes = Buffer.from(text, "base64");
+    return bytes.toString("base64") === text ? bytes : undefined;
+  }
+  if (!BASE64URL.test(text)) return undefined;
+  const unpadded = text.replace(/=+$/, "");
+  const bytes = Buffer.from(unpadded, "base64url");
+  return bytes.toString("base64url") === unpadded ? bytes : undefined;
 }
 
 export function encodeSignature(bytes: Buffer, encoding: Encoding): string {
@@ -25,7 +40,8 @@ export function hmacKey(secret: string, encoding: WebhookSignatureDefinition["se
   if (secret.length === 0) throw new ConfigurationError("webhook secret is empty");
   if (encoding === "raw") return secret;
   const text = encoding === "whsec-base64" && secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
-  const key = decodeSignature(text, "base64");
+  // Decoded as leniently as standardwebhooks and svix do: any padding, any trailing bits.
+  const key = BASE64.test(text) ? Buffer.from(text, "base64") : undefined;
   if (key === undefined || key.length === 0) throw new ConfigurationError(`webhook secret is not ${encoding === "base64" ? "base64" : "whsec_<base64>"}`);
   return key;
 }
