@@ -12,16 +12,28 @@ export interface ContentInputs {
 
 export type FormParams = Readonly<Record<string, string | readonly string[]>>;
 
-/** The chunks of the signed content, in order; HMACs are fed chunk by chunk without copying the body. */
+/**
+ * The chunks of the signed content, in order; HMACs are fed chunk by chunk without copying the body.
+ * Adjacent text parts are joined, so a Stripe-style `t.body` costs two updates, not three.
+ */
 export function contentChunks(parts: readonly WebhookContentPart[], inputs: ContentInputs): (string | Buffer)[] {
   const chunks: (string | Buffer)[] = [];
   for (const part of parts) {
-    if (typeof part === "object") chunks.push(part.literal);
-    else if (part === "body") chunks.push(inputs.body);
-    else if (part === "timestamp") chunks.push(inputs.timestamp ?? "");
-    else if (part === "id") chunks.push(inputs.id ?? "");
-    else if (part === "url") chunks.push(inputs.url ?? "");
-    else chunks.push(sortedFormParams(inputs.formParams?.() ?? {}));
+    const chunk =
+      typeof part === "object"
+        ? part.literal
+        : part === "body"
+          ? inputs.body
+          : part === "timestamp"
+            ? (inputs.timestamp ?? "")
+            : part === "id"
+              ? (inputs.id ?? "")
+              : part === "url"
+                ? (inputs.url ?? "")
+                : sortedFormParams(inputs.formParams?.() ?? {});
+    const last = chunks.length - 1;
+    if (typeof chunk === "string" && last >= 0 && typeof chunks[last] === "string") chunks[last] += chunk;
+    else chunks.push(chunk);
   }
   return chunks;
 }
@@ -68,10 +80,29 @@ export function urlVariants(url: string, mode: WebhookSignatureDefinition["urlDe
   return [url];
 }
 
-/** One query parameter of a URL, undefined when absent. */
+/** One query parameter of a URL (the first of that name, form-decoded), undefined when absent. */
 export function queryParam(url: string, name: string): string | undefined {
   const start = url.indexOf("?");
   if (start < 0) return undefined;
   const hash = url.indexOf("#", start);
-  return new URLSearchParams(url.slice(start + 1, hash < 0 ? undefined : hash)).get(name) ?? undefined;
+  const end = hash < 0 ? url.length : hash;
+  for (let at = start + 1; at < end; ) {
+    let next = url.indexOf("&", at);
+    if (next < 0 || next > end) next = end;
+    const eq = url.indexOf("=", at);
+    const keyEnd = eq >= 0 && eq < next ? eq : next;
+    const key = url.slice(at, keyEnd);
+    if (key === name || (/[%+]/.test(key) && formDecode(key) === name)) return formDecode(url.slice(Math.min(keyEnd + 1, next), next));
+    at = next + 1;
+  }
+  return undefined;
+}
+
+function formDecode(text: string): string {
+  if (!/[%+]/.test(text)) return text;
+  try {
+    return decodeURIComponent(text.replaceAll("+", " "));
+  } catch {
+    return new URLSearchParams(`x=${text}`).get("x") ?? text;
+  }
 }

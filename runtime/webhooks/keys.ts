@@ -16,14 +16,12 @@ const HEX = /^[0-9a-f]*$/;
  */
 export function decodeSignature(text: string, encoding: Encoding): Buffer | undefined {
   if (encoding === "hex") {
-    if (text.length % 2 !== 0 || !HEX.test(text)) return undefined;
-    const bytes = Buffer.from(text, "hex");
-    return bytes.toString("hex") === text ? bytes : undefined;
+    // Even length and lower-case digits only: already the canonical spelling.
+    return text.length % 2 === 0 && HEX.test(text) ? Buffer.from(text, "hex") : undefined;
   }
   if (encoding === "base64") {
-    if (text.length % 4 !== 0 || !BASE64.test(text)) return undefined;
-    const bytes = Buffer.from(text, "base64");
-    return bytes.toString("base64") === text ? bytes : undefined;
+    if (text.length % 4 !== 0 || !BASE64.test(text) || !zeroTrailingBits(text)) return undefined;
+    return Buffer.from(text, "base64");
   }
   if (!BASE64URL.test(text)) return undefined;
   const unpadded = text.replace(/=+$/, "");
@@ -35,14 +33,32 @@ export function encodeSignature(bytes: Buffer, encoding: Encoding): string {
   return bytes.toString(encoding);
 }
 
-/** The HMAC key for one secret. Never puts the secret in a message. */
+const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Padded base64 whose last character carries no stray bits (the one canonical spelling of the bytes). */
+function zeroTrailingBits(text: string): boolean {
+  const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  if (padding === 0) return true;
+  const last = BASE64_ALPHABET.indexOf(text[text.length - padding - 1]!);
+  return (last & (padding === 1 ? 0b11 : 0b1111)) === 0;
+}
+
+const decodedSecrets = new Map<string, Buffer>();
+const SECRET_CACHE_SIZE = 64;
+
+/** The HMAC key for one secret; base64 secrets are decoded once, then cached. Never puts the secret in a message. */
 export function hmacKey(secret: string, encoding: WebhookSignatureDefinition["secretEncoding"]): string | Buffer {
   if (secret.length === 0) throw new ConfigurationError("webhook secret is empty");
   if (encoding === "raw") return secret;
+  const cacheKey = `${encoding}:${secret}`;
+  const cached = decodedSecrets.get(cacheKey);
+  if (cached) return cached;
   const text = encoding === "whsec-base64" && secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
   // Decoded as leniently as standardwebhooks and svix do: any padding, any trailing bits.
   const key = BASE64.test(text) ? Buffer.from(text, "base64") : undefined;
   if (key === undefined || key.length === 0) throw new ConfigurationError(`webhook secret is not ${encoding === "base64" ? "base64" : "whsec_<base64>"}`);
+  if (decodedSecrets.size >= SECRET_CACHE_SIZE) decodedSecrets.delete(decodedSecrets.keys().next().value!);
+  decodedSecrets.set(cacheKey, key);
   return key;
 }
 

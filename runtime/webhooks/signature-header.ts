@@ -20,15 +20,20 @@ export function parseSignatureHeader(format: WebhookSignatureDefinition["format"
       if (!value.startsWith(format.prefix) || value.length === format.prefix.length) return undefined;
       signatures.push(value.slice(format.prefix.length));
     } else if (format.style === "keyValue") {
-      for (const item of value.split(format.separator)) {
-        const eq = item.indexOf("=");
-        if (eq <= 0) return undefined;
-        const key = item.slice(0, eq);
-        const text = item.slice(eq + 1);
+      // Scanned with indexOf rather than split: this runs on every delivery.
+      const separator = format.separator;
+      for (let start = 0; start <= value.length; ) {
+        let end = value.indexOf(separator, start);
+        if (end < 0) end = value.length;
+        const eq = value.indexOf("=", start);
+        if (eq <= start || eq >= end) return undefined;
+        const key = value.slice(start, eq);
         if (key === format.timestampKey) {
+          const text = value.slice(eq + 1, end);
           if (timestamp !== undefined && timestamp !== text) return undefined;
           timestamp = text;
-        } else if (key === format.signatureKey && text !== "") signatures.push(text);
+        } else if (key === format.signatureKey && end > eq + 1) signatures.push(value.slice(eq + 1, end));
+        start = end + separator.length;
       }
     } else {
       for (const item of value.split(" ")) {

@@ -19,6 +19,7 @@ import { parseSignatureHeader } from "./signature-header.js";
 const DIGEST_LENGTH = { "hmac-sha1": 20, "hmac-sha256": 32, "hmac-sha512": 64 } as const;
 const HMAC_HASH = { "hmac-sha1": "sha1", "hmac-sha256": "sha256", "hmac-sha512": "sha512" } as const;
 const TIMESTAMP = /^\d{1,15}$/;
+const NO_URL: readonly (string | undefined)[] = [undefined];
 
 /**
  * Verifies one delivery against a provider's webhook definition and returns the event it carries.
@@ -28,14 +29,19 @@ const TIMESTAMP = /^\d{1,15}$/;
  * @throws {ConfigurationError} the options cannot work (no secret, a key of the wrong kind, no `url` for a
  * scheme that signs the URL): a programming error, not a bad delivery.
  */
-export async function verifyWebhookDelivery<Event extends WebhookEvent = WebhookEvent>(
+export function verifyWebhookDelivery<Event extends WebhookEvent = WebhookEvent>(
   provider: string,
   definition: WebhooksDefinition,
   delivery: WebhookDelivery,
   options: WebhookVerifyOptions = {},
 ): Promise<Event> {
-  // The event type is the provider's claim, typed by the spec's declared events (the generated union).
-  return verifyWebhookDeliverySync(provider, definition, delivery, options) as Event;
+  // Not an async function: a settled promise is all the caller awaits, and it costs less on the hot path.
+  try {
+    // The event type is the provider's claim, typed by the spec's declared events (the generated union).
+    return Promise.resolve(verifyWebhookDeliverySync(provider, definition, delivery, options) as Event);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
 }
 
 /** {@link verifyWebhookDelivery} without the promise, for callers that must stay synchronous. */
@@ -62,7 +68,8 @@ function verifyOrThrow(provider: string, definition: WebhooksDefinition, deliver
     throw fail("invalid_payload", "the body must be the raw bytes or their string, not a parsed object");
   if (body.length > definition.maxBodySize || (typeof body === "string" && Buffer.byteLength(body) > definition.maxBodySize))
     throw fail("payload_too_large", `the body is larger than ${definition.maxBodySize} bytes`);
-  const bytes: string | Buffer = typeof body === "string" ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const bytes: string | Buffer =
+    typeof body === "string" || Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const headers = delivery.headers ?? {};
 
   let set: WebhookHeaderSet = sig;
@@ -92,9 +99,9 @@ function verifyOrThrow(provider: string, definition: WebhooksDefinition, deliver
   if (outcome === "malformed") throw fail("malformed_signature", `no signature in the ${set.header} header has the expected encoding and length`);
   if (outcome === "mismatch") throw fail("signature_mismatch", `no signature in the ${set.header} header matches`);
   if (expectedBodyHash !== undefined) {
-    const actual = Buffer.from(createHash(sig.bodyHash!.algorithm).update(bytes).digest(sig.bodyHash!.encoding));
-    const claimed = Buffer.from(sig.bodyHash!.encoding === "hex" ? expectedBodyHash.toLowerCase() : expectedBodyHash);
-    if (actual.length !== claimed.length || !timingSafeEqual(actual, claimed))
+    const actual = createHash(sig.bodyHash!.algorithm).update(bytes).digest();
+    const claimed = decodeSignature(sig.bodyHash!.encoding === "hex" ? expectedBodyHash.toLowerCase() : expectedBodyHash, sig.bodyHash!.encoding);
+    if (claimed === undefined || actual.length !== claimed.length || !timingSafeEqual(actual, claimed))
       throw fail("signature_mismatch", `the body does not match the ${sig.bodyHash!.queryParam} URL parameter`);
   }
   checkTolerance(sig, timestamp, options, fail);
@@ -119,7 +126,11 @@ interface SignedParts {
   readonly formParams: () => FormParams;
 }
 
-/** Whether any signature matches; "malformed" when none even has the scheme's encoding and length. */
+/**
+ * Whether any signature matches; "malformed" when none even has the scheme's encoding and length. The
+ * signed content of each URL variant is built only when the ones before it did not match, and the search
+ * stops at the first match (which tells an observer nothing it does not learn from the acceptance).
+ */
 function compareSignatures(
   sig: WebhookSignatureDefinition,
   encoded: readonly string[],
@@ -127,34 +138,41 @@ function compareSignatures(
   parts: SignedParts,
   options: WebhookVerifyOptions,
 ): "matched" | "mismatch" | "malformed" {
-  const signatures = encoded.map((s) => decodeSignature(s, sig.encoding)).filter((s): s is Buffer => s !== undefined && plausible(sig, s));
+  const signatures: Buffer[] = [];
+  for (const text of encoded) {
+    const signature = decodeSignature(text, sig.encoding);
+    if (signature !== undefined && plausible(sig, signature)) signatures.push(signature);
+  }
   if (signatures.length === 0) return "malformed";
-  const contents = (parts.url === undefined ? [undefined] : urlVariants(parts.url, sig.urlDefaultPort)).map((url) =>
-    contentChunks(sig.content, { body, timestamp: parts.timestamp, id: parts.id, url, formParams: parts.formParams }),
-  );
+  // The URL as received first; its default-port variant only if that does not match.
+  let urls: readonly (string | undefined)[] = parts.url === undefined ? NO_URL : [parts.url];
+  const hasUrl = (index: number): boolean => {
+    if (index === 1 && urls.length === 1 && parts.url !== undefined && sig.urlDefaultPort === "either") urls = urlVariants(parts.url, "either");
+    return index < urls.length;
+  };
+  const contents: (string | Buffer)[][] = [];
+  const content = (index: number): (string | Buffer)[] =>
+    (contents[index] ??= contentChunks(sig.content, { body, timestamp: parts.timestamp, id: parts.id, url: urls[index], formParams: parts.formParams }));
   if (sig.algorithm === "ed25519" || sig.algorithm === "ecdsa-p256-sha256") {
     const key = asymmetricKey(sig, options.publicKey);
-    for (const chunks of contents) {
-      const data = Buffer.concat(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)));
-      for (const signature of signatures) {
-        if (asymmetricMatches(sig.algorithm, data, key, signature)) return "matched";
-      }
+    for (let u = 0; hasUrl(u); u++) {
+      const data = Buffer.concat(content(u).map((c) => (typeof c === "string" ? Buffer.from(c) : c)));
+      for (const signature of signatures) if (asymmetricMatches(sig.algorithm, data, key, signature)) return "matched";
     }
     return "mismatch";
   }
   const secrets = typeof options.secret === "string" ? [options.secret] : (options.secret ?? []);
   if (secrets.length === 0) throw new ConfigurationError("verifying this provider's webhooks needs options.secret");
-  let matched = false;
   for (const secret of secrets) {
     const key = hmacKey(secret, sig.secretEncoding);
-    for (const chunks of contents) {
+    for (let u = 0; hasUrl(u); u++) {
       const hmac = createHmac(HMAC_HASH[sig.algorithm], key);
-      for (const chunk of chunks) hmac.update(chunk);
+      for (const chunk of content(u)) hmac.update(chunk);
       const digest = hmac.digest();
-      for (const signature of signatures) if (timingSafeEqual(digest, signature)) matched = true;
+      for (const signature of signatures) if (timingSafeEqual(digest, signature)) return "matched";
     }
   }
-  return matched ? "matched" : "mismatch";
+  return "mismatch";
 }
 
 function asymmetricMatches(algorithm: "ed25519" | "ecdsa-p256-sha256", data: Buffer, key: KeyObject, signature: Buffer): boolean {

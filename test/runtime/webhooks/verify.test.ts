@@ -80,6 +80,17 @@ describe("verifyWebhook: headers", () => {
     expect(await codeOf(github.verifyWebhook({ headers, body }, { secret: "s3cret" }))).toBe(want);
   });
 
+  it("a base64 signature spelled with stray trailing bits (decoding to the same bytes) is malformed, not accepted", async () => {
+    const s = signWebhook(shopify.webhooksDefinition, { body, secret: "shpss_1" });
+    const canonical = s.headers["x-shopify-hmac-sha256"]!;
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const last = canonical[canonical.length - 2]!;
+    const sloppy = `${canonical.slice(0, -2)}${alphabet[alphabet.indexOf(last) + 1]}=`;
+    expect(Buffer.from(sloppy, "base64")).toEqual(Buffer.from(canonical, "base64"));
+    expect(await codeOf(shopify.verifyWebhook({ headers: { "x-shopify-hmac-sha256": canonical }, body }, { secret: "shpss_1" }))).toBe("valid");
+    expect(await codeOf(shopify.verifyWebhook({ headers: { "x-shopify-hmac-sha256": sloppy }, body }, { secret: "shpss_1" }))).toBe("malformed_signature");
+  });
+
   it("a timestamp header repeated with different values is malformed", async () => {
     const s = signWebhook(slack.webhooksDefinition, { body, secret: "k", timestamp: NOW });
     const headers = { ...s.headers, "x-slack-request-timestamp": [String(NOW), String(NOW - 1)] };
@@ -205,6 +216,13 @@ describe("verifyWebhook: Twilio URL schemes", () => {
     expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: `${json} `, url: signed.url! }, { secret: "tok" }))).toBe("signature_mismatch");
     const forgedUrl = signed.url!.replace(/bodySHA256=[0-9a-f]+/, `bodySHA256=${"0".repeat(64)}`);
     expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: json, url: forgedUrl }, { secret: "tok" }))).toBe("signature_mismatch");
+  });
+
+  it("finds bodySHA256 among other query parameters and after a fragment-free query", async () => {
+    const json = JSON.stringify({ MessageStatus: "sent" });
+    const signed = signWebhook(twilio.webhooksDefinition, { body: json, secret: "tok", url: "https://h.example/a?x=1&bodySHA=2&y=%20z" });
+    expect(signed.url).toMatch(/\?x=1&bodySHA=2&y=%20z&bodySHA256=[0-9a-f]{64}$/);
+    expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: json, url: signed.url! }, { secret: "tok" }))).toBe("valid");
   });
 
   it("without delivery.url it is a configuration error", async () => {
