@@ -22,6 +22,8 @@ export function headerValues(headers: Headers, name: string): readonly string[] 
 
 /** One header's single value; undefined when absent, `null` when it is repeated with different values. */
 export function headerValue(headers: Headers, name: string): string | undefined | null {
+  const direct = headers[name];
+  if (typeof direct === "string") return direct;
   const values = headerValues(headers, name);
   if (values.length === 0) return undefined;
   const first = values[0]!;

@@ -43,22 +43,24 @@ function zeroTrailingBits(text: string): boolean {
   return (last & (padding === 1 ? 0b11 : 0b1111)) === 0;
 }
 
-const decodedSecrets = new Map<string, Buffer>();
+/** Decoded secrets by encoding, then by secret (two levels, so a lookup builds no string). */
+const decodedSecrets = { base64: new Map<string, Buffer>(), "whsec-base64": new Map<string, Buffer>() };
 const SECRET_CACHE_SIZE = 64;
 
 /** The HMAC key for one secret; base64 secrets are decoded once, then cached. Never puts the secret in a message. */
 export function hmacKey(secret: string, encoding: WebhookSignatureDefinition["secretEncoding"]): string | Buffer {
   if (secret.length === 0) throw new ConfigurationError("webhook secret is empty");
   if (encoding === "raw") return secret;
-  const cacheKey = `${encoding}:${secret}`;
-  const cached = decodedSecrets.get(cacheKey);
+  if (encoding !== "base64" && encoding !== "whsec-base64") throw new ConfigurationError(`secret encoding ${encoding} is for public keys, not HMAC secrets`);
+  const cache = decodedSecrets[encoding];
+  const cached = cache.get(secret);
   if (cached) return cached;
   const text = encoding === "whsec-base64" && secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
   // Decoded as leniently as standardwebhooks and svix do: any padding, any trailing bits.
   const key = BASE64.test(text) ? Buffer.from(text, "base64") : undefined;
   if (key === undefined || key.length === 0) throw new ConfigurationError(`webhook secret is not ${encoding === "base64" ? "base64" : "whsec_<base64>"}`);
-  if (decodedSecrets.size >= SECRET_CACHE_SIZE) decodedSecrets.delete(decodedSecrets.keys().next().value!);
-  decodedSecrets.set(cacheKey, key);
+  if (cache.size >= SECRET_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(secret, key);
   return key;
 }
 

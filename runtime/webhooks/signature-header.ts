@@ -36,11 +36,13 @@ export function parseSignatureHeader(format: WebhookSignatureDefinition["format"
         start = end + separator.length;
       }
     } else {
-      for (const item of value.split(" ")) {
-        if (item === "") continue;
-        const comma = item.indexOf(",");
-        if (comma <= 0) continue;
-        if (item.slice(0, comma) === format.version && comma < item.length - 1) signatures.push(item.slice(comma + 1));
+      // "v1,<sig> v1,<sig> v1a,<sig>": space-separated items, each "version,signature".
+      const tag = `${format.version},`;
+      for (let start = 0; start < value.length; ) {
+        let end = value.indexOf(" ", start);
+        if (end < 0) end = value.length;
+        if (end - start > tag.length && value.startsWith(tag, start)) signatures.push(value.slice(start + tag.length, end));
+        start = end + 1;
       }
     }
   }

@@ -60,8 +60,7 @@ export function verifyWebhookDeliverySync(
 }
 
 function verifyOrThrow(provider: string, definition: WebhooksDefinition, delivery: WebhookDelivery, options: WebhookVerifyOptions): WebhookEvent {
-  const fail = (code: WebhookVerificationErrorCode, message: string): WebhookVerificationError =>
-    new WebhookVerificationError(provider, code, message);
+  const fail = (code: WebhookVerificationErrorCode, message: string): WebhookVerificationError => failure(provider, code, message);
   const sig = definition.signature;
   const body = delivery.body;
   if (typeof body !== "string" && !(body instanceof Uint8Array))
@@ -84,9 +83,9 @@ function verifyOrThrow(provider: string, definition: WebhooksDefinition, deliver
   if (parsed === undefined) throw fail("malformed_signature", `the ${set.header} header is not in the expected format`);
 
   let timestamp = parsed.timestamp;
-  if (set.timestampHeader !== undefined) timestamp = single(set.timestampHeader, "timestamp");
+  if (set.timestampHeader !== undefined) timestamp = singleHeader(provider, headers, set.timestampHeader, "timestamp");
   if (timestamp !== undefined && !TIMESTAMP.test(timestamp)) throw fail("malformed_signature", "the timestamp is not in unix seconds");
-  const id = set.idHeader !== undefined ? single(set.idHeader, "message id") : undefined;
+  const id = set.idHeader !== undefined ? singleHeader(provider, headers, set.idHeader, "message id") : undefined;
 
   const url = delivery.url;
   if (url === undefined && (sig.content.includes("url") || sig.bodyHash !== undefined))
@@ -110,13 +109,17 @@ function verifyOrThrow(provider: string, definition: WebhooksDefinition, deliver
   const type = locate(definition.eventType, headers, payload);
   const eventId = locate(definition.eventId, headers, payload);
   return { type: type ?? "", id: eventId, payload };
+}
 
-  function single(name: string, what: string): string {
-    const value = headerValue(headers, name);
-    if (value === undefined) throw fail("missing_signature", `the ${what} header ${name} is missing`);
-    if (value === null) throw fail("malformed_signature", `the ${what} header ${name} is repeated with different values`);
-    return value;
-  }
+function failure(provider: string, code: WebhookVerificationErrorCode, message: string): WebhookVerificationError {
+  return new WebhookVerificationError(provider, code, message);
+}
+
+function singleHeader(provider: string, headers: WebhookDelivery["headers"], name: string, what: string): string {
+  const value = headerValue(headers, name);
+  if (value === undefined) throw failure(provider, "missing_signature", `the ${what} header ${name} is missing`);
+  if (value === null) throw failure(provider, "malformed_signature", `the ${what} header ${name} is repeated with different values`);
+  return value;
 }
 
 interface SignedParts {
@@ -127,9 +130,10 @@ interface SignedParts {
 }
 
 /**
- * Whether any signature matches; "malformed" when none even has the scheme's encoding and length. The
- * signed content of each URL variant is built only when the ones before it did not match, and the search
- * stops at the first match (which tells an observer nothing it does not learn from the acceptance).
+ * Whether any signature matches; "malformed" when none even has the scheme's encoding and length. Each
+ * URL variant's signed content is built only when the ones before it did not match, and the search stops
+ * at the first match (which tells an observer nothing it does not learn from the acceptance). Written
+ * without closures: this runs on every delivery.
  */
 function compareSignatures(
   sig: WebhookSignatureDefinition,
@@ -144,32 +148,35 @@ function compareSignatures(
     if (signature !== undefined && plausible(sig, signature)) signatures.push(signature);
   }
   if (signatures.length === 0) return "malformed";
-  // The URL as received first; its default-port variant only if that does not match.
-  let urls: readonly (string | undefined)[] = parts.url === undefined ? NO_URL : [parts.url];
-  const hasUrl = (index: number): boolean => {
-    if (index === 1 && urls.length === 1 && parts.url !== undefined && sig.urlDefaultPort === "either") urls = urlVariants(parts.url, "either");
-    return index < urls.length;
-  };
+  const urls = parts.url === undefined ? NO_URL : sig.urlDefaultPort === "exact" ? [parts.url] : urlVariants(parts.url, sig.urlDefaultPort);
   const contents: (string | Buffer)[][] = [];
-  const content = (index: number): (string | Buffer)[] =>
-    (contents[index] ??= contentChunks(sig.content, { body, timestamp: parts.timestamp, id: parts.id, url: urls[index], formParams: parts.formParams }));
   if (sig.algorithm === "ed25519" || sig.algorithm === "ecdsa-p256-sha256") {
     const key = asymmetricKey(sig, options.publicKey);
-    for (let u = 0; hasUrl(u); u++) {
-      const data = Buffer.concat(content(u).map((c) => (typeof c === "string" ? Buffer.from(c) : c)));
+    for (let u = 0; u < urls.length; u++) {
+      const chunks = contentChunks(sig.content, { body, timestamp: parts.timestamp, id: parts.id, url: urls[u], formParams: parts.formParams });
+      const data = Buffer.concat(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)));
       for (const signature of signatures) if (asymmetricMatches(sig.algorithm, data, key, signature)) return "matched";
     }
     return "mismatch";
   }
-  const secrets = typeof options.secret === "string" ? [options.secret] : (options.secret ?? []);
-  if (secrets.length === 0) throw new ConfigurationError("verifying this provider's webhooks needs options.secret");
-  for (const secret of secrets) {
-    const key = hmacKey(secret, sig.secretEncoding);
-    for (let u = 0; hasUrl(u); u++) {
-      const hmac = createHmac(HMAC_HASH[sig.algorithm], key);
-      for (const chunk of content(u)) hmac.update(chunk);
+  const secret = options.secret;
+  const secretCount = typeof secret === "string" ? 1 : (secret?.length ?? 0);
+  if (secretCount === 0) throw new ConfigurationError("verifying this provider's webhooks needs options.secret");
+  const hash = HMAC_HASH[sig.algorithm];
+  for (let s = 0; s < secretCount; s++) {
+    const key = hmacKey(typeof secret === "string" ? secret : secret![s]!, sig.secretEncoding);
+    for (let u = 0; u < urls.length; u++) {
+      const chunks = (contents[u] ??= contentChunks(sig.content, {
+        body,
+        timestamp: parts.timestamp,
+        id: parts.id,
+        url: urls[u],
+        formParams: parts.formParams,
+      }));
+      const hmac = createHmac(hash, key);
+      for (let c = 0; c < chunks.length; c++) hmac.update(chunks[c]!);
       const digest = hmac.digest();
-      for (const signature of signatures) if (timingSafeEqual(digest, signature)) return "matched";
+      for (let i = 0; i < signatures.length; i++) if (timingSafeEqual(digest, signatures[i]!)) return "matched";
     }
   }
   return "mismatch";
