@@ -439,6 +439,13 @@ function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
       bodyHash: { queryParam: s.bodyHash.queryParam, algorithm: s.bodyHash.algorithm ?? "sha256", encoding: s.bodyHash.encoding ?? "hex" },
     }),
     urlDefaultPort: s.urlDefaultPort ?? "exact",
+    ...(s.algorithmFrom !== undefined && {
+      algorithmFrom: {
+        header: s.algorithmFrom.header.toLowerCase(),
+        key: s.algorithmFrom.key,
+        values: Object.fromEntries(sortedKeys(s.algorithmFrom.values).map((k) => [k, s.algorithmFrom!.values[k]!])),
+      },
+    }),
   };
 }
 

@@ -497,6 +497,10 @@ function checkWebhooks(doc: Dict, report: Report): void {
     if (signature["urlDefaultPort"] !== undefined && !content.includes("url"))
       report([...base, "urlDefaultPort"], DiagnosticCode.InconsistentSection, `urlDefaultPort applies only when content has url`, { at: "key" });
     const algorithm = str(signature["algorithm"]);
+    if (signature["algorithmFrom"] !== undefined && algorithm !== undefined && !algorithm.startsWith("hmac-"))
+      report([...base, "algorithmFrom"], DiagnosticCode.InconsistentSection, `algorithmFrom chooses among HMAC algorithms; ${algorithm} is not one`, {
+        at: "key",
+      });
     const secretEncoding = str(signature["secretEncoding"]) ?? "raw";
     if (algorithm !== undefined && PUBLIC_KEY_ALGORITHMS.has(algorithm) !== PUBLIC_KEY_ENCODINGS.has(secretEncoding)) {
       report(

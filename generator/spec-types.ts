@@ -180,6 +180,7 @@ export interface SpecWebhookSignature {
   toleranceDirection?: "past" | "both";
   bodyHash?: { queryParam: string; algorithm?: "sha256"; encoding?: "hex" | "base64" };
   urlDefaultPort?: "exact" | "either";
+  algorithmFrom?: { header: string; key: string; values: Record<string, "hmac-sha1" | "hmac-sha256" | "hmac-sha512"> };
 }
 
 export interface SpecOperation {

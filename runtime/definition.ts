@@ -235,6 +235,15 @@ export interface WebhookSignatureDefinition extends WebhookHeaderSet {
   readonly bodyHash?: { readonly queryParam: string; readonly algorithm: "sha256"; readonly encoding: "hex" | "base64" };
   /** `either`: a URL that was signed with or without its default port (:443, :80) verifies both ways. */
   readonly urlDefaultPort: "exact" | "either";
+  /**
+   * Twilio's SharedKey variant: a header of comma-separated key=value items may name the HMAC algorithm
+   * (`algorithm=HMAC_SHA256`); `values` maps what it may say. Without the header, `algorithm` applies.
+   */
+  readonly algorithmFrom?: {
+    readonly header: string;
+    readonly key: string;
+    readonly values: Readonly<Record<string, "hmac-sha1" | "hmac-sha256" | "hmac-sha512">>;
+  };
 }
 
 /** A value read from a header, a path into the JSON body, or a form field of a form-encoded body. */

@@ -61,7 +61,6 @@ export function verifyWebhookDeliverySync(
 
 function verifyOrThrow(provider: string, definition: WebhooksDefinition, delivery: WebhookDelivery, options: WebhookVerifyOptions): WebhookEvent {
   const fail = (code: WebhookVerificationErrorCode, message: string): WebhookVerificationError => failure(provider, code, message);
-  const sig = definition.signature;
   const body = delivery.body;
   if (typeof body !== "string" && !(body instanceof Uint8Array))
     throw fail("invalid_payload", "the body must be the raw bytes or their string, not a parsed object");
@@ -70,6 +69,7 @@ function verifyOrThrow(provider: string, definition: WebhooksDefinition, deliver
   const bytes: string | Buffer =
     typeof body === "string" || Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const headers = delivery.headers ?? {};
+  const sig = definition.signature.algorithmFrom === undefined ? definition.signature : chosenAlgorithm(provider, definition.signature, headers);
 
   let set: WebhookHeaderSet = sig;
   let values = headerValues(headers, sig.header);
@@ -109,6 +109,24 @@ function verifyOrThrow(provider: string, definition: WebhooksDefinition, deliver
   const type = locate(definition.eventType, headers, payload);
   const eventId = locate(definition.eventId, headers, payload);
   return { type: type ?? "", id: eventId, payload };
+}
+
+/** The scheme with the HMAC algorithm the delivery's settings header names (Twilio's SharedKey variant). */
+function chosenAlgorithm(provider: string, sig: WebhookSignatureDefinition, headers: WebhookDelivery["headers"]): WebhookSignatureDefinition {
+  const from = sig.algorithmFrom!;
+  const value = headerValue(headers, from.header);
+  if (value === undefined) return sig;
+  if (value === null) throw failure(provider, "malformed_signature", `the ${from.header} header is repeated with different values`);
+  // As twilio-node reads it: items split at the first "=", both sides trimmed; no such item: the default.
+  let named: string | undefined;
+  for (const part of value.split(",")) {
+    const eq = part.indexOf("=");
+    if (eq >= 0 && part.slice(0, eq).trim() === from.key && part.slice(eq + 1).trim() !== "") named = part.slice(eq + 1).trim();
+  }
+  if (named === undefined) return sig;
+  const match = Object.keys(from.values).find((v) => v.toLowerCase() === named.toLowerCase());
+  if (match === undefined) throw failure(provider, "malformed_signature", `the ${from.header} header names no algorithm this scheme accepts`);
+  return { ...sig, algorithm: from.values[match]! };
 }
 
 function failure(provider: string, code: WebhookVerificationErrorCode, message: string): WebhookVerificationError {

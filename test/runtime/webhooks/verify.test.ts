@@ -2,7 +2,7 @@
  * The verifier engine's own rules, table-driven against the generated definitions and synthetic schemes
  * (Ed25519, ECDSA, HMAC-SHA512, base64url) that no shipped spec uses yet.
  */
-import { generateKeyPairSync } from "node:crypto";
+import { createHmac, generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import * as github from "../../../generated/github/index.js";
 import * as openai from "../../../generated/openai/index.js";
@@ -293,5 +293,24 @@ describe("WebhookVerificationError", () => {
     expect(e.message).toBe("no signature in the stripe-signature header matches");
     const text = `${e.message} ${JSON.stringify(e)} ${String(e.stack)}`;
     for (const leak of [secret, "TOPSECRET", signed.headers["stripe-signature"]!.split("v1=")[1]!, "evt_1"]) expect(text).not.toContain(leak);
+  });
+});
+
+describe("verifyWebhook: Twilio's SharedKey variant (algorithm named by a header)", () => {
+  const url = "https://hooks.example.com/twilio/sms";
+  const form = "MessageSid=SM1&MessageStatus=sent";
+  const sign = (hash: "sha1" | "sha256", key: string) => createHmac(hash, key).update(`${url}MessageSidSM1MessageStatussent`).digest("base64");
+  const settings = "X-Twilio-Webhooks-Signature-Settings";
+
+  it.each([
+    ["no settings header, SHA-1 with the Auth Token", {}, sign("sha1", "auth-token"), "valid"],
+    ["algorithm=HMAC_SHA256, SHA-256 with the SharedKey secret", { [settings]: "key=sk_1,algorithm=HMAC_SHA256" }, sign("sha256", "shared-key"), "valid"],
+    ["spaces and lower case in the settings", { [settings]: " key = sk_1 , algorithm = hmac_sha256 " }, sign("sha256", "shared-key"), "valid"],
+    ["settings without an algorithm item: the SHA-1 default", { [settings]: "key=sk_1" }, sign("sha1", "auth-token"), "valid"],
+    ["SHA-256 named but a SHA-1 signature sent", { [settings]: "key=sk_1,algorithm=HMAC_SHA256" }, sign("sha1", "auth-token"), "malformed_signature"],
+    ["an algorithm the scheme does not accept", { [settings]: "key=sk_1,algorithm=HMAC_MD5" }, sign("sha1", "auth-token"), "malformed_signature"],
+  ] as const)("%s gives %s", async (_name, extra, signature, want) => {
+    const headers = { "x-twilio-signature": signature, "content-type": "application/x-www-form-urlencoded", ...extra };
+    expect(await codeOf(twilio.verifyWebhook({ headers, body: form, url }, { secret: ["auth-token", "shared-key"] }))).toBe(want);
   });
 });
