@@ -12,7 +12,7 @@ import { type ShopifyWebhookEvent, webhooksDefinition } from "./webhooks.js";
  *
  * Pass the body exactly as received (bytes or their string), never a re-serialized object. `options.secret` is the signing secret, or several during a rotation. The scheme has no timestamp window.
  *
- * The event's type is the provider's: a type the spec does not list arrives unchanged.
+ * The event's type is the provider's: a type the spec does not list arrives unchanged, and the type is "" when the delivery has none where the spec looks (an accepted empty body, a batch).
  * @throws {WebhookVerificationError} the delivery is not authentic, is stale, too large or unreadable; `code` says which.
  */
 export function verifyWebhook(

@@ -53,7 +53,7 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
           `Pass the body exactly as received (bytes or their string), never a re-serialized object${
             signsUrl ? ", and the full URL the delivery was posted to as `delivery.url`" : ""
           }. ${asymmetric ? "`options.publicKey` is the provider's verification key." : "`options.secret` is the signing secret, or several during a rotation."} ${tolerance}`,
-          "The event's type is the provider's: a type the spec does not list arrives unchanged.",
+          "The event's type is the provider's: a type the spec does not list arrives unchanged, and the type is \"\" when the delivery has none where the spec looks (an accepted empty body, a batch).",
         ],
         [{ tagName: "throws", text: "{WebhookVerificationError} the delivery is not authentic, is stale, too large or unreadable; `code` says which." }],
       ),
