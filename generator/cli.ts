@@ -11,9 +11,10 @@ import { formatDiagnostic, hasErrors, type Diagnostic } from "./diagnostics.js";
 import { generate, readSpec } from "./generate.js";
 import { starterSpec } from "./scaffold.js";
 import { GENERATOR_VERSION } from "./version.js";
+import { webhookCommand, type WebhookCliIo } from "./webhook-cli.js";
 import { applyChanges, diffOutput } from "./write.js";
 
-export interface CliIo {
+export interface CliIo extends WebhookCliIo {
   readonly cwd: string;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -28,6 +29,7 @@ Commands:
   generate   Validate every spec and write generated/<provider>/ (or --check it)
   validate   Validate spec files and print every problem
   new        Write a commented starter spec for a provider
+  webhook    Sign a webhook body as a provider would (sign), or post a signed delivery (send)
 
 Run 'switchboard <command> --help' for a command's options.
 Exit codes: 0 ok, 1 diagnostics or stale output, 2 usage error.
@@ -96,6 +98,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await validateCommand(rest, io);
       case "new":
         return await newCommand(rest, io);
+      case "webhook":
+        return await webhookCommand(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"\n\n${HELP["main"]}`);
     }

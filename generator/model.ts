@@ -18,6 +18,7 @@ import type {
   RetryDefinition,
   StatusPattern,
   ValueLocation,
+  WebhookHeaderSet,
   VersionsDefinition,
   WebhooksDefinition,
 } from "../runtime/definition.js";
@@ -42,6 +43,7 @@ import type {
   SpecPagination,
   SpecResponseMatcher,
   SpecValueLocation,
+  SpecWebhookHeaderSet,
   SpecWebhookSignature,
 } from "./spec-types.js";
 
@@ -418,9 +420,11 @@ function versions(doc: SpecDocument): VersionsDefinition {
   };
 }
 
-function valueLocation(location: SpecValueLocation | undefined): ValueLocation | undefined {
-  if (location === undefined) return undefined;
-  return "header" in location ? { header: location.header.toLowerCase() } : { body: parseJsonPath(location.body) };
+function valueLocations(locations: SpecValueLocation | SpecValueLocation[] | undefined): ValueLocation[] | undefined {
+  if (locations === undefined) return undefined;
+  return (Array.isArray(locations) ? locations : [locations]).map((location) =>
+    "header" in location ? { header: location.header.toLowerCase() } : "body" in location ? { body: parseJsonPath(location.body) } : { form: location.form },
+  );
 }
 
 function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
@@ -437,27 +441,46 @@ function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
         : { style: "versionedList", version: s.format.version! };
   return {
     algorithm: s.algorithm,
-    header: s.header.toLowerCase(),
+    ...headerSet(s),
+    alternativeHeaders: (s.alternativeHeaders ?? []).map(headerSet),
     format,
-    ...(s.timestampHeader !== undefined && { timestampHeader: s.timestampHeader.toLowerCase() }),
-    ...(s.idHeader !== undefined && { idHeader: s.idHeader.toLowerCase() }),
     content: s.content,
     encoding: s.encoding,
     secretEncoding: s.secretEncoding ?? "raw",
     ...(s.tolerance !== undefined && { toleranceMs: parseDuration(s.tolerance) }),
     toleranceDirection: s.toleranceDirection ?? "both",
+    ...(s.bodyHash !== undefined && {
+      bodyHash: { queryParam: s.bodyHash.queryParam, algorithm: s.bodyHash.algorithm ?? "sha256", encoding: s.bodyHash.encoding ?? "hex" },
+    }),
+    urlDefaultPort: s.urlDefaultPort ?? "exact",
+    ...(s.algorithmFrom !== undefined && {
+      algorithmFrom: {
+        header: s.algorithmFrom.header.toLowerCase(),
+        key: s.algorithmFrom.key,
+        values: Object.fromEntries(sortedKeys(s.algorithmFrom.values).map((k) => [k, s.algorithmFrom!.values[k]!])),
+      },
+    }),
+  };
+}
+
+function headerSet(s: SpecWebhookHeaderSet): WebhookHeaderSet {
+  return {
+    header: s.header.toLowerCase(),
+    ...(s.timestampHeader !== undefined && { timestampHeader: s.timestampHeader.toLowerCase() }),
+    ...(s.idHeader !== undefined && { idHeader: s.idHeader.toLowerCase() }),
   };
 }
 
 function webhooks(doc: SpecDocument): WebhooksDefinition {
   const w = doc.webhooks!;
-  const eventId = valueLocation(w.eventId);
-  const eventType = valueLocation(w.eventType);
+  const eventId = valueLocations(w.eventId);
+  const eventType = valueLocations(w.eventType);
   return {
     signature: signature(w.signature),
     ...(eventId && { eventId }),
     ...(eventType && { eventType }),
     maxBodySize: w.maxBodySize ?? DEFAULTS.webhooks.maxBodySize,
+    payload: { encoding: w.payload?.encoding ?? "json", allowEmpty: w.payload?.allowEmpty ?? false },
     response: {
       status: w.response?.status ?? DEFAULTS.webhooks.status,
       ...(w.response?.timeBudget !== undefined && { timeBudgetMs: parseDuration(w.response.timeBudget) }),

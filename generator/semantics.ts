@@ -483,7 +483,35 @@ function checkWebhooks(doc: Dict, report: Report): void {
         `a tolerance needs a timestamp (timestampHeader or format.timestampKey)`,
         { at: "key" },
       );
+    const content = list(signature["content"]);
+    list(signature["alternativeHeaders"]).forEach((set, index) => {
+      const alternative = dict(set);
+      for (const [key, needed] of [
+        ["timestampHeader", signature["timestampHeader"] !== undefined],
+        ["idHeader", signature["idHeader"] !== undefined],
+      ] as const) {
+        if (alternative && needed && alternative[key] === undefined)
+          report([...base, "alternativeHeaders", index], DiagnosticCode.InconsistentSection, `this header set needs ${key}: the first set has one`);
+        if (alternative && !needed && alternative[key] !== undefined)
+          report([...base, "alternativeHeaders", index, key], DiagnosticCode.InconsistentSection, `${key} is not used: the first set has none`, {
+            at: "key",
+          });
+      }
+    });
+    if (signature["bodyHash"] !== undefined && !content.includes("url"))
+      report(
+        [...base, "bodyHash"],
+        DiagnosticCode.InconsistentSection,
+        `a body hash in a URL parameter proves nothing unless the URL is signed: add url to content`,
+        { at: "key" },
+      );
+    if (signature["urlDefaultPort"] !== undefined && !content.includes("url"))
+      report([...base, "urlDefaultPort"], DiagnosticCode.InconsistentSection, `urlDefaultPort applies only when content has url`, { at: "key" });
     const algorithm = str(signature["algorithm"]);
+    if (signature["algorithmFrom"] !== undefined && algorithm !== undefined && !algorithm.startsWith("hmac-"))
+      report([...base, "algorithmFrom"], DiagnosticCode.InconsistentSection, `algorithmFrom chooses among HMAC algorithms; ${algorithm} is not one`, {
+        at: "key",
+      });
     const secretEncoding = str(signature["secretEncoding"]) ?? "raw";
     if (algorithm !== undefined && PUBLIC_KEY_ALGORITHMS.has(algorithm) !== PUBLIC_KEY_ENCODINGS.has(secretEncoding)) {
       report(
@@ -493,6 +521,15 @@ function checkWebhooks(doc: Dict, report: Report): void {
           ? `${algorithm} verifies with a public key: secretEncoding must be pem-public-key or base64-spki`
           : `${algorithm} uses a shared secret: secretEncoding ${secretEncoding} is for public keys`,
       );
+    }
+  }
+  const payloadEncoding = str(dict(webhooks?.["payload"])?.["encoding"]) ?? "json";
+  for (const key of ["eventId", "eventType"]) {
+    const value = webhooks?.[key];
+    const locations: [PathSegment[], unknown][] = Array.isArray(value) ? value.map((v, i) => [["webhooks", key, i], v]) : [[["webhooks", key], value]];
+    for (const [path, location] of locations) {
+      if (dict(location)?.["form"] !== undefined && payloadEncoding === "json")
+        report([...path, "form"], DiagnosticCode.InconsistentSection, `a form field needs payload.encoding form or auto (it is json)`, { at: "key" });
     }
   }
   const seen = new Map<string, string>();

@@ -81,9 +81,10 @@ export interface SpecDocument {
   };
   webhooks?: {
     signature: SpecWebhookSignature;
-    eventId?: SpecValueLocation;
-    eventType?: SpecValueLocation;
+    eventId?: SpecValueLocation | SpecValueLocation[];
+    eventType?: SpecValueLocation | SpecValueLocation[];
     maxBodySize?: number;
+    payload?: { encoding?: "json" | "form" | "auto"; allowEmpty?: boolean };
     response?: { status?: number; timeBudget?: Duration };
     events?: Record<string, { description?: string; payload?: Record<string, unknown> }>;
     schemas?: Record<string, Record<string, unknown>>;
@@ -154,7 +155,13 @@ export interface SpecBucket {
   description?: string;
 }
 
-export type SpecValueLocation = { header: string } | { body: JsonPathText };
+export type SpecValueLocation = { header: string } | { body: JsonPathText } | { form: string };
+
+export interface SpecWebhookHeaderSet {
+  header: string;
+  timestampHeader?: string;
+  idHeader?: string;
+}
 
 export interface SpecWebhookSignature {
   algorithm: "hmac-sha1" | "hmac-sha256" | "hmac-sha512" | "ed25519" | "ecdsa-p256-sha256";
@@ -169,11 +176,15 @@ export interface SpecWebhookSignature {
   };
   timestampHeader?: string;
   idHeader?: string;
+  alternativeHeaders?: SpecWebhookHeaderSet[];
   content: ("body" | "timestamp" | "id" | "url" | "sortedFormParams" | { literal: string })[];
   encoding: "hex" | "base64" | "base64url";
   secretEncoding?: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki";
   tolerance?: Duration;
   toleranceDirection?: "past" | "both";
+  bodyHash?: { queryParam: string; algorithm?: "sha256"; encoding?: "hex" | "base64" };
+  urlDefaultPort?: "exact" | "either";
+  algorithmFrom?: { header: string; key: string; values: Record<string, "hmac-sha1" | "hmac-sha256" | "hmac-sha512"> };
 }
 
 export interface SpecOperation {

@@ -203,32 +203,67 @@ export interface VersionsDefinition {
   }[];
 }
 
+/**
+ * One part of the signed content. `body`: the raw body bytes; `timestamp`, `id`: the header values as
+ * received; `url`: the full URL the delivery was posted to; `sortedFormParams`: every form parameter
+ * sorted by name (code-unit order) and appended as name + value (a repeated name once per distinct value,
+ * values sorted); `literal`: fixed text.
+ */
 export type WebhookContentPart = "body" | "timestamp" | "id" | "url" | "sortedFormParams" | { readonly literal: string };
 
-export interface WebhookSignatureDefinition {
-  readonly algorithm: "hmac-sha1" | "hmac-sha256" | "hmac-sha512" | "ed25519" | "ecdsa-p256-sha256";
-  /** Lower-case header name. */
+/** Where the signature, its timestamp and its message id arrive. Lower-case header names. */
+export interface WebhookHeaderSet {
   readonly header: string;
+  readonly timestampHeader?: string;
+  readonly idHeader?: string;
+}
+
+export interface WebhookSignatureDefinition extends WebhookHeaderSet {
+  readonly algorithm: "hmac-sha1" | "hmac-sha256" | "hmac-sha512" | "ed25519" | "ecdsa-p256-sha256";
+  /** Other header sets the same scheme arrives under (svix-* next to webhook-*), tried in order after the first. */
+  readonly alternativeHeaders: readonly WebhookHeaderSet[];
   readonly format:
     | { readonly style: "single"; readonly prefix: string }
     | { readonly style: "keyValue"; readonly separator: string; readonly timestampKey?: string; readonly signatureKey: string }
     | { readonly style: "versionedList"; readonly version: string };
-  readonly timestampHeader?: string;
-  readonly idHeader?: string;
   readonly content: readonly WebhookContentPart[];
   readonly encoding: "hex" | "base64" | "base64url";
   readonly secretEncoding: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki";
   readonly toleranceMs?: number;
   readonly toleranceDirection: "past" | "both";
+  /**
+   * Twilio's JSON variant: when the delivery URL carries this query parameter, the body is not read as form
+   * parameters (sortedFormParams adds nothing) and its digest must equal the parameter's value.
+   */
+  readonly bodyHash?: { readonly queryParam: string; readonly algorithm: "sha256"; readonly encoding: "hex" | "base64" };
+  /** `either`: a URL that was signed with or without its default port (:443, :80) verifies both ways. */
+  readonly urlDefaultPort: "exact" | "either";
+  /**
+   * Twilio's SharedKey variant: a header of comma-separated key=value items may name the HMAC algorithm
+   * (`algorithm=HMAC_SHA256`); `values` maps what it may say. Without the header, `algorithm` applies.
+   */
+  readonly algorithmFrom?: {
+    readonly header: string;
+    readonly key: string;
+    readonly values: Readonly<Record<string, "hmac-sha1" | "hmac-sha256" | "hmac-sha512">>;
+  };
 }
 
-export type ValueLocation = { readonly header: string } | { readonly body: readonly (string | number)[] };
+/** A value read from a header, a path into the JSON body, or a form field of a form-encoded body. */
+export type ValueLocation =
+  | { readonly header: string }
+  | { readonly body: readonly (string | number)[] }
+  | { readonly form: string };
 
 export interface WebhooksDefinition {
   readonly signature: WebhookSignatureDefinition;
-  readonly eventId?: ValueLocation;
-  readonly eventType?: ValueLocation;
+  /** Where the event id is: the first location that holds a string wins. */
+  readonly eventId?: readonly ValueLocation[];
+  /** Where the event type is: the first location that holds a string wins. */
+  readonly eventType?: readonly ValueLocation[];
   readonly maxBodySize: number;
+  /** How the body is read once verified; `auto` reads a form-encoded Content-Type as form, anything else as JSON. */
+  readonly payload: { readonly encoding: "json" | "form" | "auto"; readonly allowEmpty: boolean };
   readonly response: { readonly status: number; readonly timeBudgetMs?: number };
 }
 

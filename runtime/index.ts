@@ -84,3 +84,5 @@ export {
   type WebhookEventHandler,
   type WebhookRouterOptions,
 } from "./webhooks/router.js";
+export { signWebhook, type SignedWebhook, type SignWebhookInput } from "./webhooks/sign.js";
+export { verifyWebhookDelivery, verifyWebhookDeliverySync } from "./webhooks/verify.js";

@@ -20,6 +20,6 @@ export interface WebhookVerifyOptions {
   readonly publicKey?: string;
   /** The current time in unix seconds, for timestamp tolerance. @default Date.now() / 1000 */
   readonly now?: number;
-  /** Overrides the spec's timestamp tolerance. */
+  /** Overrides the spec's timestamp tolerance, in seconds (>= 0; `Infinity` turns the check off). */
   readonly toleranceSeconds?: number;
 }

@@ -53,6 +53,7 @@ describe("switchboard generate", () => {
       "stripe/index.ts",
       "stripe/resources/customers.ts",
       "stripe/resources/payment-intents.ts",
+      "stripe/verify-webhook.ts",
       "stripe/versions.ts",
       "stripe/webhook-payloads.ts",
       "stripe/webhooks.ts",

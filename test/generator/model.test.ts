@@ -157,6 +157,65 @@ errors:
     expect(m.errorKinds.slice(-3)).toEqual(["unknown", "card_declined", "fraud_suspected"]);
   });
 
+  it("models a webhook signature with its defaults: no alternative headers, exact URL, JSON payload, no empty body", () => {
+    const m = model(`${minimal}
+webhooks:
+  signature: { algorithm: hmac-sha256, header: X-Sig, format: { style: single }, content: [body], encoding: hex }
+  eventType: { header: X-Event }
+`);
+    expect(m.definition.webhooks).toEqual({
+      signature: {
+        algorithm: "hmac-sha256",
+        header: "x-sig",
+        alternativeHeaders: [],
+        format: { style: "single", prefix: "" },
+        content: ["body"],
+        encoding: "hex",
+        secretEncoding: "raw",
+        toleranceDirection: "both",
+        urlDefaultPort: "exact",
+      },
+      eventType: [{ header: "x-event" }],
+      maxBodySize: 1_048_576,
+      payload: { encoding: "json", allowEmpty: false },
+      response: { status: 200 },
+    });
+  });
+
+  it("models header sets, body hash, form locations and location lists, header names in lower case", () => {
+    const m = model(`${minimal}
+webhooks:
+  signature:
+    algorithm: hmac-sha1
+    header: Svix-Signature
+    timestampHeader: Svix-Timestamp
+    idHeader: Svix-Id
+    alternativeHeaders: [{ header: Webhook-Signature, timestampHeader: Webhook-Timestamp, idHeader: Webhook-Id }]
+    format: { style: versionedList, version: v1 }
+    content: [url, id, { literal: "." }, timestamp, sortedFormParams]
+    encoding: base64
+    bodyHash: { queryParam: bodySHA256 }
+    urlDefaultPort: either
+    tolerance: 5m
+  eventId: [{ header: Svix-Id }, { body: $.data.id }]
+  eventType: { form: EventType }
+  payload: { encoding: auto, allowEmpty: true }
+`);
+    const w = m.definition.webhooks!;
+    expect(w.signature).toMatchObject({
+      header: "svix-signature",
+      timestampHeader: "svix-timestamp",
+      idHeader: "svix-id",
+      alternativeHeaders: [{ header: "webhook-signature", timestampHeader: "webhook-timestamp", idHeader: "webhook-id" }],
+      bodyHash: { queryParam: "bodySHA256", algorithm: "sha256", encoding: "hex" },
+      urlDefaultPort: "either",
+      toleranceMs: 300_000,
+    });
+    expect(w.eventId).toEqual([{ header: "svix-id" }, { body: ["data", "id"] }]);
+    expect(w.eventType).toEqual([{ form: "EventType" }]);
+    expect(w.payload).toEqual({ encoding: "auto", allowEmpty: true });
+  });
+
   it("records the spec's SHA-256 for generated headers", () => {
     expect(model(minimal).sha256).toMatch(/^[0-9a-f]{64}$/);
   });

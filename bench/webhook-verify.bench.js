@@ -1,0 +1,319 @@
+/**
+ * webhook-verify: verifications per second of the verifier engine, for every provider's scheme, with 2 KB
+ * and 64 KB JSON bodies, against the least any verifier must do on the same bytes.
+ *
+ * Candidate: `verifyWebhookDelivery(provider, definition, delivery, options)` from the built runtime
+ * (dist/runtime), with each spec's webhooks definition as the built generator models it: exactly the one
+ * statement a generated `verifyWebhook(delivery, options)` runs, promise included. The body is a Buffer, as
+ * a framework's raw-body reader hands it over.
+ *
+ * Baseline ("raw"), per scheme and size, on the same bytes: node:crypto createHmac over the signed content
+ * (fed part by part, no copy of the body), digest, timingSafeEqual against the expected digest, then
+ * JSON.parse of the body. No header parsing, no timestamp or size checks, no event extraction. For Twilio's
+ * form variant: URLSearchParams once, URL + sorted name + value, HMAC-SHA1, the parameters as payload. For SendGrid (ECDSA) the baseline is crypto.verify with the KeyObject + JSON.parse.
+ *
+ * Official libraries on the same deliveries: stripe.webhooks.constructEvent, @octokit/webhooks-methods
+ * verify (plus JSON.parse, which it does not do), standardwebhooks Webhook#verify and svix Webhook#verify.
+ *
+ * Timing: calls per second of this process's CPU time (see opsPerSecond). ROUNDS rounds; in each round the baseline and then every candidate run for ROUND_MS each, so
+ * that a change of load hits all of them alike. value and baseline are the medians of their rounds; ratio
+ * is the median of the per-round ratios (each taken between runs a few hundred milliseconds apart), which
+ * a shared, busy machine disturbs much less than the absolute figures.
+ */
+import { createHmac, createHash, generateKeyPairSync, sign as signAsymmetric, timingSafeEqual, verify as verifyAsymmetric, createPublicKey } from "node:crypto";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const name = "webhook-verify";
+
+const ROUNDS = 21;
+const ROUND_MS = 100;
+/** CPU time each function runs before measuring, so that the JIT has optimised it. */
+const WARMUP_MS = 300;
+const TARGET = 0.9;
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const dist = (file) => pathToFileURL(path.join(root, "dist", file)).href;
+const require = createRequire(import.meta.url);
+
+const WHSEC = `whsec_${Buffer.from("bench-key-bench-key-bench-key-32").toString("base64")}`;
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const round = (v) => (v >= 100 ? Math.round(v) : Math.round(v * 100) / 100);
+
+/**
+ * A JSON event of about `size` bytes: mostly ASCII with one non-ASCII name, like a real event. (Node 20
+ * decodes UTF-8 with many non-ASCII characters about 20 times slower than ASCII; a body full of them
+ * would measure that decoder, which every verifier pays alike.)
+ */
+function eventBody(size) {
+  const event = { id: "evt_bench_1", object: "event", type: "invoice.paid", created: 1_767_225_600, data: { object: { id: "in_1", customer_name: "Zoë Brontë", lines: [] } } };
+  let i = 0;
+  while (JSON.stringify(event).length < size) event.data.object.lines.push({ id: `il_${i++}`, amount: i * 7, description: "Bench line item" });
+  return Buffer.from(JSON.stringify(event));
+}
+
+/**
+ * Runs `fn` (sync or async) for `ms` of this process's CPU time and returns calls per CPU second.
+ * CPU time, not wall time: on a shared machine the wall clock also counts the time spent waiting for a
+ * core, which has nothing to do with the code measured.
+ */
+async function opsPerSecond(fn, ms = ROUND_MS) {
+  let n = 0;
+  const start = process.cpuUsage();
+  let elapsed = 0;
+  while (elapsed < ms) {
+    for (let i = 0; i < 16; i++) {
+      const r = fn();
+      if (r instanceof Promise) await r;
+    }
+    n += 16;
+    const used = process.cpuUsage(start);
+    elapsed = (used.user + used.system) / 1000;
+  }
+  return (n * 1000) / elapsed;
+}
+
+/** The raw baseline of Standard Webhooks / Svix: HMAC-SHA256 of "id.timestamp.body" with the decoded key. */
+function standardWebhooksRaw(prefix) {
+  return (d, body) => {
+    const key = Buffer.from(WHSEC.slice("whsec_".length), "base64");
+    const expected = Buffer.from(d.headers[`${prefix}-signature`].slice("v1,".length), "base64");
+    const { headers } = d;
+    const [idName, timestampName] = [`${prefix}-id`, `${prefix}-timestamp`];
+    return () => {
+      // Built per delivery, like the other baselines: the id and timestamp come with each one.
+      const signedPrefix = `${headers[idName]}.${headers[timestampName]}.`;
+      if (!timingSafeEqual(createHmac("sha256", key).update(signedPrefix).update(body).digest(), expected)) throw new Error("raw mismatch");
+      return JSON.parse(body.toString("utf8"));
+    };
+  };
+}
+
+export async function run(emit) {
+  const { verifyWebhookDelivery, signWebhook } = await import(dist("runtime/index.js"));
+  const { resolveConfig, readSpec } = await import(dist("generator/index.js")).then(async (g) => ({ ...g, ...(await import(dist("generator/generate.js"))) }));
+  const config = resolveConfig({ cwd: root });
+  const definitionOf = async (provider) => {
+    const result = await readSpec(config, path.join(root, "specs", `${provider}.yaml`));
+    if (!result.model?.definition.webhooks) throw new Error(`webhook-verify: specs/${provider}.yaml has no webhooks`);
+    return result.model.definition.webhooks;
+  };
+  const Stripe = require("stripe");
+  const { verify: octokitVerify } = await import("@octokit/webhooks-methods");
+  const { Webhook: StandardWebhook } = require("standardwebhooks");
+  const { Webhook: SvixWebhook } = require("svix");
+  const ec = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const ecPublicB64 = ec.publicKey.export({ type: "spki", format: "der" }).toString("base64");
+  const ecPublic = createPublicKey({ key: Buffer.from(ecPublicB64, "base64"), format: "der", type: "spki" });
+
+  /** One scheme: how to build the delivery, the raw baseline on the same bytes, and library verifiers. */
+  const schemes = [
+    {
+      provider: "stripe",
+      secret: "whsec_bench_secret",
+      hmac: true,
+      raw: (d, body) => {
+        const [t, v1] = d.headers["stripe-signature"].split(",");
+        const expected = Buffer.from(v1.slice(3), "hex");
+        return () => {
+          const digest = createHmac("sha256", "whsec_bench_secret").update(`${t.slice(2)}.`).update(body).digest();
+          if (!timingSafeEqual(digest, expected)) throw new Error("raw mismatch");
+          return JSON.parse(body.toString("utf8"));
+        };
+      },
+      libraries: (d, body) => ({
+        "stripe.webhooks.constructEvent": () => Stripe.webhooks.constructEvent(body, d.headers["stripe-signature"], "whsec_bench_secret", Infinity),
+      }),
+    },
+    {
+      provider: "github",
+      secret: "gh bench secret",
+      hmac: true,
+      raw: (d, body) => {
+        const expected = Buffer.from(d.headers["x-hub-signature-256"].slice(7), "hex");
+        return () => {
+          if (!timingSafeEqual(createHmac("sha256", "gh bench secret").update(body).digest(), expected)) throw new Error("raw mismatch");
+          return JSON.parse(body.toString("utf8"));
+        };
+      },
+      libraries: (d, body) => ({
+        // octokit takes a string: decoding the received bytes is part of using it.
+        "@octokit/webhooks-methods verify + JSON.parse": async () => {
+          const text = body.toString("utf8");
+          if (!(await octokitVerify("gh bench secret", text, d.headers["x-hub-signature-256"]))) throw new Error("octokit rejected");
+          return JSON.parse(text);
+        },
+      }),
+    },
+    {
+      provider: "slack",
+      secret: "slack bench secret",
+      hmac: true,
+      raw: (d, body) => {
+        const expected = Buffer.from(d.headers["x-slack-signature"].slice(3), "hex");
+        const ts = d.headers["x-slack-request-timestamp"];
+        return () => {
+          const digest = createHmac("sha256", "slack bench secret").update(`v0:${ts}:`).update(body).digest();
+          if (!timingSafeEqual(digest, expected)) throw new Error("raw mismatch");
+          return JSON.parse(body.toString("utf8"));
+        };
+      },
+    },
+    {
+      provider: "shopify",
+      secret: "shpss_bench",
+      hmac: true,
+      raw: (d, body) => {
+        const expected = Buffer.from(d.headers["x-shopify-hmac-sha256"], "base64");
+        return () => {
+          if (!timingSafeEqual(createHmac("sha256", "shpss_bench").update(body).digest(), expected)) throw new Error("raw mismatch");
+          return JSON.parse(body.toString("utf8"));
+        };
+      },
+    },
+    {
+      provider: "twilio",
+      variant: "json-bodySHA256",
+      secret: "twilio token",
+      url: "https://hooks.example.com/twilio/status",
+      hmac: true,
+      raw: (d, body) => {
+        const expected = Buffer.from(d.headers["x-twilio-signature"], "base64");
+        const claimed = Buffer.from(new URL(d.url).searchParams.get("bodySHA256"));
+        return () => {
+          if (!timingSafeEqual(createHmac("sha1", "twilio token").update(d.url).digest(), expected)) throw new Error("raw mismatch");
+          if (!timingSafeEqual(Buffer.from(createHash("sha256").update(body).digest("hex")), claimed)) throw new Error("raw hash mismatch");
+          return JSON.parse(body.toString("utf8"));
+        };
+      },
+    },
+    {
+      provider: "twilio",
+      variant: "form",
+      secret: "twilio token",
+      url: "https://hooks.example.com/twilio/status",
+      form: true,
+      hmac: true,
+      raw: (d, body) => {
+        const expected = Buffer.from(d.headers["x-twilio-signature"], "base64");
+        return () => {
+          // The least a form verifier does: read the parameters once, sign URL + sorted name + value.
+          const params = Object.fromEntries(new URLSearchParams(body.toString("utf8")));
+          let signed = d.url;
+          for (const k of Object.keys(params).sort()) signed += k + params[k];
+          if (!timingSafeEqual(createHmac("sha1", "twilio token").update(signed).digest(), expected)) throw new Error("raw mismatch");
+          return params;
+        };
+      },
+    },
+    {
+      provider: "openai",
+      label: "openai (Standard Webhooks)",
+      secret: WHSEC,
+      hmac: true,
+      raw: standardWebhooksRaw("webhook"),
+      libraries: (d, body) => {
+        const wh = new StandardWebhook(WHSEC);
+        return { "standardwebhooks Webhook#verify": () => wh.verify(body, d.headers) };
+      },
+    },
+    {
+      provider: "resend",
+      label: "resend (Svix)",
+      secret: WHSEC,
+      hmac: true,
+      raw: standardWebhooksRaw("svix"),
+      libraries: (d, body) => {
+        const wh = new SvixWebhook(WHSEC);
+        return { "svix Webhook#verify": () => wh.verify(body, d.headers) };
+      },
+    },
+    {
+      provider: "sendgrid",
+      label: "sendgrid (ECDSA P-256)",
+      signingKey: ec.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      options: { publicKey: ecPublicB64 },
+      hmac: false,
+      raw: (d, body) => {
+        const signature = Buffer.from(d.headers["x-twilio-email-event-webhook-signature"], "base64");
+        const ts = Buffer.from(d.headers["x-twilio-email-event-webhook-timestamp"]);
+        return () => {
+          if (!verifyAsymmetric("sha256", Buffer.concat([ts, body]), { key: ecPublic, dsaEncoding: "der" }, signature)) throw new Error("raw mismatch");
+          return JSON.parse(body.toString("utf8"));
+        };
+      },
+    },
+  ];
+
+  for (const size of [2048, 65536]) {
+    const label = size === 2048 ? "2kb" : "64kb";
+    const bodyJson = eventBody(size);
+    const bodyForm = Buffer.from(
+      new URLSearchParams({ MessageSid: "SM1", MessageStatus: "delivered", From: "+15551234567", Body: "x".repeat(size - 80) }).toString(),
+    );
+    for (const scheme of schemes) {
+      const definition = await definitionOf(scheme.provider);
+      // Signed now: the libraries judge the timestamp by the real clock.
+      const NOW = Math.floor(Date.now() / 1000);
+      const body = scheme.form ? bodyForm : bodyJson;
+      const signed = signWebhook(definition, {
+        body,
+        secret: scheme.signingKey ?? scheme.secret,
+        timestamp: NOW,
+        id: "msg_bench_1",
+        ...(scheme.url !== undefined && { url: scheme.url }),
+      });
+      const delivery = { headers: signed.headers, body, ...(signed.url !== undefined && { url: signed.url }) };
+      const options = { ...(scheme.options ?? { secret: scheme.secret }), now: NOW };
+      const candidate = () => verifyWebhookDelivery(scheme.provider, definition, delivery, options);
+      const raw = scheme.raw(delivery, body);
+      // Each must accept before it is timed.
+      await candidate();
+      raw();
+      const libraries = Object.entries(scheme.libraries?.(delivery, body) ?? {});
+      for (const [, fn] of libraries) await fn();
+      const runners = [["raw", raw], ["candidate", candidate], ...libraries];
+      for (const [, fn] of runners) await opsPerSecond(fn, WARMUP_MS);
+
+      // Rounds alternate the order, so that no runner always follows the same one.
+      const samples = Object.fromEntries(runners.map(([n]) => [n, []]));
+      for (let r = 0; r < ROUNDS; r++) {
+        const order = r % 2 === 0 ? runners : [...runners].reverse();
+        for (const [n, fn] of order) samples[n].push(await opsPerSecond(fn));
+      }
+      const baseline = median(samples.raw);
+      const ratioOf = (values) => Math.round(median(values.map((v, r) => v / samples.raw[r])) * 1000) / 1000;
+      const schemeName = scheme.variant ? `${scheme.provider} (${scheme.variant})` : (scheme.label ?? scheme.provider);
+      const value = median(samples.candidate);
+      emit({
+        metric: `verify ${schemeName} ${label}`,
+        value: round(value),
+        unit: "verifications/s",
+        baseline: round(baseline),
+        ratio: ratioOf(samples.candidate),
+        ...(scheme.hmac ? { target: `>= ${TARGET}` } : {}),
+        scheme: schemeName,
+        body_bytes: body.length,
+      });
+      for (const [n] of libraries) {
+        const libValue = median(samples[n]);
+        emit({
+          metric: `${n} ${label}`,
+          value: round(libValue),
+          unit: "verifications/s",
+          baseline: round(baseline),
+          ratio: ratioOf(samples[n]),
+          scheme: schemeName,
+          body_bytes: body.length,
+        });
+      }
+    }
+  }
+}

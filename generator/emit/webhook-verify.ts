@@ -1,0 +1,64 @@
+/**
+ * Webhook verifier emitter: verify-webhook.ts, one `verifyWebhook(delivery, options)` per provider that
+ * delegates to the runtime's engine with the spec's signature scheme. Kept apart from webhooks.ts (the
+ * event types) so the two evolve independently.
+ */
+import { StructureKind, type StatementStructures } from "ts-morph";
+import { stringLiteral } from "../escape.js";
+import type { SpecModel } from "../ir.js";
+import type { EmitContext, EmittedFile } from "./context.js";
+import { jsDoc } from "./docs.js";
+import { header, printStatements } from "./source-file.js";
+
+export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFile[] {
+  const webhooks = model.definition.webhooks;
+  if (!webhooks) return [];
+  const { pascal } = model.names;
+  const title = model.provider.title;
+  const eventType = `${pascal}WebhookEvent`;
+  const sig = webhooks.signature;
+  const asymmetric = sig.algorithm === "ed25519" || sig.algorithm === "ecdsa-p256-sha256";
+  const signsUrl = sig.content.includes("url") || sig.bodyHash !== undefined;
+  const tolerance =
+    sig.toleranceMs === undefined
+      ? "The scheme has no timestamp window."
+      : `Timestamps more than ${sig.toleranceMs / 1000} s ${sig.toleranceDirection === "both" ? "old or ahead" : "old"} are rejected (\`options.toleranceSeconds\` overrides).`;
+  const statements: StatementStructures[] = [
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: ctx.runtimeImport,
+      namedImports: [
+        "verifyWebhookDelivery",
+        { name: "WebhookDelivery", isTypeOnly: true },
+        { name: "WebhookVerifyOptions", isTypeOnly: true },
+      ],
+    },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: "./webhooks.js",
+      namedImports: [{ name: eventType, isTypeOnly: true }, "webhooksDefinition"],
+    },
+    {
+      kind: StructureKind.Function,
+      isExported: true,
+      name: "verifyWebhook",
+      parameters: [
+        { name: "delivery", type: "WebhookDelivery" },
+        { name: "options", type: "WebhookVerifyOptions", hasQuestionToken: true },
+      ],
+      returnType: `Promise<${eventType}>`,
+      docs: jsDoc(
+        [
+          `Verifies a ${title} webhook delivery and resolves to its event.`,
+          `Pass the body exactly as received (bytes or their string), never a re-serialized object${
+            signsUrl ? ", and the full URL the delivery was posted to as `delivery.url`" : ""
+          }. ${asymmetric ? "`options.publicKey` is the provider's verification key." : "`options.secret` is the signing secret, or several during a rotation."} ${tolerance}`,
+          "The event's type is the provider's: a type the spec does not list arrives unchanged, and the type is \"\" when the delivery has none where the spec looks (an accepted empty body, a batch).",
+        ],
+        [{ tagName: "throws", text: "{WebhookVerificationError} the delivery is not authentic, is stale, too large or unreadable; `code` says which." }],
+      ),
+      statements: [`return verifyWebhookDelivery<${eventType}>(${stringLiteral(model.provider.name)}, webhooksDefinition, delivery, options);`],
+    },
+  ];
+  return [{ path: "verify-webhook.ts", text: header(model, ctx) + printStatements(statements) }];
+}

@@ -1,0 +1,85 @@
+/** Turns the caller's secrets and public keys into key material, and signatures into bytes. */
+import { createPublicKey, type KeyObject } from "node:crypto";
+import type { WebhookSignatureDefinition } from "../definition.js";
+import { ConfigurationError } from "../errors.js";
+
+type Encoding = WebhookSignatureDefinition["encoding"];
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
+const HEX = /^[0-9a-f]*$/;
+
+/**
+ * The bytes of one encoded signature; undefined unless it is the canonical encoding of those bytes
+ * (lower-case hex as every provider sends it; base64 whose unused trailing bits are zero), so that one
+ * signature has exactly one accepted spelling.
+ */
+export function decodeSignature(text: string, encoding: Encoding): Buffer | undefined {
+  if (encoding === "hex") {
+    // Even length and lower-case digits only: already the canonical spelling.
+    return text.length % 2 === 0 && HEX.test(text) ? Buffer.from(text, "hex") : undefined;
+  }
+  if (encoding === "base64") {
+    if (text.length % 4 !== 0 || !BASE64.test(text) || !zeroTrailingBits(text)) return undefined;
+    return Buffer.from(text, "base64");
+  }
+  if (!BASE64URL.test(text)) return undefined;
+  const unpadded = text.replace(/=+$/, "");
+  const bytes = Buffer.from(unpadded, "base64url");
+  return bytes.toString("base64url") === unpadded ? bytes : undefined;
+}
+
+export function encodeSignature(bytes: Buffer, encoding: Encoding): string {
+  return bytes.toString(encoding);
+}
+
+const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Padded base64 whose last character carries no stray bits (the one canonical spelling of the bytes). */
+function zeroTrailingBits(text: string): boolean {
+  const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  if (padding === 0) return true;
+  const last = BASE64_ALPHABET.indexOf(text[text.length - padding - 1]!);
+  return (last & (padding === 1 ? 0b11 : 0b1111)) === 0;
+}
+
+/** Decoded secrets by encoding, then by secret (two levels, so a lookup builds no string). */
+const decodedSecrets = { base64: new Map<string, Buffer>(), "whsec-base64": new Map<string, Buffer>() };
+const SECRET_CACHE_SIZE = 64;
+
+/** The HMAC key for one secret; base64 secrets are decoded once, then cached. Never puts the secret in a message. */
+export function hmacKey(secret: string, encoding: WebhookSignatureDefinition["secretEncoding"]): string | Buffer {
+  if (secret.length === 0) throw new ConfigurationError("webhook secret is empty");
+  if (encoding === "raw") return secret;
+  if (encoding !== "base64" && encoding !== "whsec-base64") throw new ConfigurationError(`secret encoding ${encoding} is for public keys, not HMAC secrets`);
+  const cache = decodedSecrets[encoding];
+  const cached = cache.get(secret);
+  if (cached) return cached;
+  const text = encoding === "whsec-base64" && secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
+  // Decoded as leniently as standardwebhooks and svix do: any padding, any trailing bits.
+  const key = BASE64.test(text) ? Buffer.from(text, "base64") : undefined;
+  if (key === undefined || key.length === 0) throw new ConfigurationError(`webhook secret is not ${encoding === "base64" ? "base64" : "whsec_<base64>"}`);
+  if (cache.size >= SECRET_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(secret, key);
+  return key;
+}
+
+const publicKeys = new Map<string, KeyObject>();
+const PUBLIC_KEY_CACHE_SIZE = 64;
+
+/** A public key from PEM or from base64 of the DER SubjectPublicKeyInfo; parsed once, then cached. */
+export function publicKey(text: string, encoding: WebhookSignatureDefinition["secretEncoding"]): KeyObject {
+  const cached = publicKeys.get(text);
+  if (cached) return cached;
+  let key: KeyObject;
+  try {
+    key = text.includes("-----BEGIN")
+      ? createPublicKey(text)
+      : createPublicKey({ key: Buffer.from(text.replace(/\s+/g, ""), "base64"), format: "der", type: "spki" });
+  } catch {
+    throw new ConfigurationError(`webhook public key is not ${encoding === "pem-public-key" ? "a PEM public key" : "base64 DER SPKI or PEM"}`);
+  }
+  if (publicKeys.size >= PUBLIC_KEY_CACHE_SIZE) publicKeys.delete(publicKeys.keys().next().value!);
+  publicKeys.set(text, key);
+  return key;
+}

@@ -1,0 +1,84 @@
+/** Signs a delivery the way a provider would: for tests, local development and `switchboard webhook sign`. */
+import { createHash, createHmac, createPrivateKey, randomUUID, sign as signAsymmetric } from "node:crypto";
+import type { WebhooksDefinition } from "../definition.js";
+import { ConfigurationError } from "../errors.js";
+import { contentChunks, parseForm, queryParam } from "./content.js";
+import { encodeSignature, hmacKey } from "./keys.js";
+import { formatSignatureHeader } from "./signature-header.js";
+
+export interface SignWebhookInput {
+  readonly body: string | Uint8Array;
+  /** HMAC schemes: the signing secret as the provider hands it out. Ed25519 / ECDSA: a PEM private key. */
+  readonly secret: string;
+  /** Unix seconds. @default now */
+  readonly timestamp?: number;
+  /** The message id for schemes that sign one. @default msg_<random uuid> */
+  readonly id?: string;
+  /** The URL the delivery is posted to, for schemes that sign it. */
+  readonly url?: string;
+  /** @default what the spec's payload encoding implies (`auto`: JSON when the body starts with { or [) */
+  readonly contentType?: string;
+}
+
+export interface SignedWebhook {
+  /** Lower-case header names: the signature, its timestamp and id where the scheme has them, Content-Type. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The URL to post to: `url`, plus the body-hash parameter for schemes such as Twilio's JSON variant. */
+  readonly url?: string;
+}
+
+const FORM = "application/x-www-form-urlencoded";
+
+/** The headers (and URL) a provider would send for `input.body`. The secret never appears in the result. */
+export function signWebhook(definition: WebhooksDefinition, input: SignWebhookInput): SignedWebhook {
+  const sig = definition.signature;
+  const body = typeof input.body === "string" ? Buffer.from(input.body) : Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength);
+  const contentType = input.contentType ?? defaultContentType(definition, body);
+  const isForm = contentType.toLowerCase().startsWith(FORM);
+  let url = input.url;
+  if (url === undefined && (sig.content.includes("url") || sig.bodyHash !== undefined))
+    throw new ConfigurationError("this provider signs the URL: pass the URL the delivery is posted to");
+  let hashed = false;
+  if (sig.bodyHash !== undefined && url !== undefined && (queryParam(url, sig.bodyHash.queryParam) !== undefined || !isForm)) {
+    if (queryParam(url, sig.bodyHash.queryParam) === undefined) {
+      const digest = createHash(sig.bodyHash.algorithm).update(body).digest(sig.bodyHash.encoding);
+      const hash = url.indexOf("#");
+      const base = hash < 0 ? url : url.slice(0, hash);
+      url = `${base}${base.includes("?") ? "&" : "?"}${sig.bodyHash.queryParam}=${encodeURIComponent(digest)}${hash < 0 ? "" : url.slice(hash)}`;
+    }
+    hashed = true;
+  }
+  const timestamp = String(Math.floor(input.timestamp ?? Date.now() / 1000));
+  const id = input.id ?? `msg_${randomUUID().replaceAll("-", "")}`;
+  const chunks = contentChunks(sig.content, { body, timestamp, id, ...(url !== undefined && { url }), formParams: () => (hashed ? {} : parseForm(body)) });
+  let signature: Buffer;
+  if (sig.algorithm === "ed25519" || sig.algorithm === "ecdsa-p256-sha256") {
+    let key;
+    try {
+      key = createPrivateKey(input.secret);
+    } catch {
+      throw new ConfigurationError(`signing ${sig.algorithm} needs a PEM private key`);
+    }
+    const data = Buffer.concat(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)));
+    signature = signAsymmetric(sig.algorithm === "ed25519" ? null : "sha256", data, { key, dsaEncoding: "der" });
+  } else {
+    const hmac = createHmac(sig.algorithm.slice("hmac-".length), hmacKey(input.secret, sig.secretEncoding));
+    for (const chunk of chunks) hmac.update(chunk);
+    signature = hmac.digest();
+  }
+  const headers: Record<string, string> = {
+    [sig.header]: formatSignatureHeader(sig.format, encodeSignature(signature, sig.encoding), timestamp),
+    "content-type": contentType,
+  };
+  if (sig.timestampHeader !== undefined) headers[sig.timestampHeader] = timestamp;
+  if (sig.idHeader !== undefined) headers[sig.idHeader] = id;
+  return url === undefined ? { headers } : { headers, url };
+}
+
+function defaultContentType(definition: WebhooksDefinition, body: Buffer): string {
+  const encoding = definition.payload.encoding;
+  if (encoding === "json") return "application/json";
+  if (encoding === "form") return FORM;
+  const first = body.toString("utf8", 0, Math.min(body.length, 64)).trimStart()[0];
+  return first === "{" || first === "[" || body.length === 0 ? "application/json" : FORM;
+}

@@ -1,0 +1,198 @@
+/**
+ * Every vector of test/fixtures/webhooks/ (copied from shared/vectors/webhooks, made and checked with each
+ * provider's official library) classified through the generated verifyWebhook of the provider's module:
+ * valid ones resolve, invalid ones reject with the WebhookVerificationError code that fits the reason.
+ * Standard Webhooks vectors go through generated/openai, Svix vectors through generated/resend.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import * as github from "../../../generated/github/index.js";
+import * as openai from "../../../generated/openai/index.js";
+import * as resend from "../../../generated/resend/index.js";
+import * as sendgrid from "../../../generated/sendgrid/index.js";
+import * as shopify from "../../../generated/shopify/index.js";
+import * as slack from "../../../generated/slack/index.js";
+import * as stripe from "../../../generated/stripe/index.js";
+import * as twilio from "../../../generated/twilio/index.js";
+import {
+  isWebhookVerificationError,
+  verifyWebhookDelivery,
+  type WebhookDelivery,
+  type WebhookEvent,
+  type WebhookVerificationErrorCode,
+  type WebhookVerifyOptions,
+} from "../../../runtime/index.js";
+
+export interface Vector {
+  readonly provider: string;
+  readonly name: string;
+  readonly secret?: string;
+  readonly publicKey?: string;
+  readonly url?: string;
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly bodyBase64: string;
+  readonly now: number;
+  readonly expected: "valid" | "invalid";
+  readonly reason: string;
+  readonly libraryQuirk?: string;
+}
+
+type Verify = (delivery: WebhookDelivery, options?: WebhookVerifyOptions) => Promise<WebhookEvent>;
+
+/** Vector file -> the generated module whose verifyWebhook classifies it. */
+export const modules: Readonly<Record<string, { readonly verify: Verify; readonly definition: typeof stripe.webhooksDefinition }>> = {
+  github: { verify: github.verifyWebhook, definition: github.webhooksDefinition },
+  sendgrid: { verify: sendgrid.verifyWebhook, definition: sendgrid.webhooksDefinition },
+  shopify: { verify: shopify.verifyWebhook, definition: shopify.webhooksDefinition },
+  slack: { verify: slack.verifyWebhook, definition: slack.webhooksDefinition },
+  standardwebhooks: { verify: openai.verifyWebhook, definition: openai.webhooksDefinition },
+  stripe: { verify: stripe.verifyWebhook, definition: stripe.webhooksDefinition },
+  svix: { verify: resend.verifyWebhook, definition: resend.webhooksDefinition },
+  twilio: { verify: twilio.verifyWebhook, definition: twilio.webhooksDefinition },
+};
+
+/** The code each invalid vector must get, by reason. */
+const EXPECTED_CODES: Readonly<Record<string, WebhookVerificationErrorCode>> = {
+  "github/invalid_tampered_body": "signature_mismatch",
+  "github/invalid_wrong_secret": "signature_mismatch",
+  "github/invalid_missing_header": "missing_signature",
+  "github/invalid_malformed_header": "malformed_signature",
+  "github/invalid_trailing_newline_stripped": "signature_mismatch",
+  "github/invalid_empty_body": "invalid_payload",
+  "sendgrid/invalid_tampered_body": "signature_mismatch",
+  "sendgrid/invalid_wrong_key": "signature_mismatch",
+  "sendgrid/invalid_missing_signature_header": "missing_signature",
+  "sendgrid/invalid_malformed_signature": "malformed_signature",
+  "sendgrid/invalid_signature_for_different_timestamp": "signature_mismatch",
+  "sendgrid/invalid_trailing_newline_stripped": "signature_mismatch",
+  "shopify/invalid_tampered_body": "signature_mismatch",
+  "shopify/invalid_wrong_secret": "signature_mismatch",
+  "shopify/invalid_missing_hmac_header": "missing_signature",
+  "shopify/invalid_malformed_hmac_hex": "malformed_signature",
+  "shopify/invalid_trailing_newline_stripped": "signature_mismatch",
+  "shopify/invalid_empty_body": "invalid_payload",
+  "slack/invalid_tampered_body": "signature_mismatch",
+  "slack/invalid_wrong_secret": "signature_mismatch",
+  "slack/invalid_missing_signature_header": "missing_signature",
+  "slack/invalid_missing_timestamp_header": "missing_signature",
+  "slack/invalid_malformed_signature": "malformed_signature",
+  "slack/invalid_timestamp_too_old": "timestamp_out_of_tolerance",
+  "slack/invalid_signature_for_different_timestamp": "signature_mismatch",
+  "slack/invalid_trailing_newline_stripped": "signature_mismatch",
+  "standardwebhooks/invalid_tampered_body": "signature_mismatch",
+  "standardwebhooks/invalid_wrong_secret": "signature_mismatch",
+  "standardwebhooks/invalid_missing_signature_header": "missing_signature",
+  "standardwebhooks/invalid_missing_id_header": "missing_signature",
+  "standardwebhooks/invalid_malformed_signature": "malformed_signature",
+  "standardwebhooks/invalid_malformed_timestamp": "malformed_signature",
+  "standardwebhooks/invalid_timestamp_too_old": "timestamp_out_of_tolerance",
+  "standardwebhooks/invalid_timestamp_too_new": "timestamp_out_of_tolerance",
+  "stripe/invalid_trailing_newline_stripped": "signature_mismatch",
+  "stripe/invalid_tampered_body": "signature_mismatch",
+  "stripe/invalid_wrong_secret": "signature_mismatch",
+  "stripe/invalid_missing_header": "missing_signature",
+  "stripe/invalid_malformed_header": "malformed_signature",
+  "stripe/invalid_header_no_v1": "malformed_signature",
+  "stripe/invalid_timestamp_too_old": "timestamp_out_of_tolerance",
+  "stripe/invalid_empty_body": "invalid_payload",
+  "svix/invalid_tampered_body": "signature_mismatch",
+  "svix/invalid_wrong_secret": "signature_mismatch",
+  "svix/invalid_timestamp_too_old": "timestamp_out_of_tolerance",
+  "svix/invalid_empty_body": "invalid_payload",
+  "twilio/invalid_json_body_tampered": "signature_mismatch",
+  "twilio/invalid_json_body_newline_stripped": "signature_mismatch",
+  "twilio/invalid_tampered_param": "signature_mismatch",
+  "twilio/invalid_wrong_token": "signature_mismatch",
+  "twilio/invalid_missing_header": "missing_signature",
+  "twilio/invalid_malformed_header": "malformed_signature",
+};
+
+/**
+ * Vectors where Switchboard deliberately differs from the official library (each marked libraryQuirk in
+ * the fixture and explained in the provider's spec): the outcome Switchboard gives instead.
+ */
+const DELIBERATE_DIFFERENCES: Readonly<Record<string, WebhookVerificationErrorCode>> = {
+  // standardwebhooks 1.1.1 accepts an empty body; generated/openai follows openai-node's unwrap(), which
+  // JSON-parses it and so rejects it (specs/openai.yaml, payload.allowEmpty).
+  "standardwebhooks/valid_empty_body": "invalid_payload",
+};
+
+const fixturesDir = path.resolve(import.meta.dirname, "../../fixtures/webhooks");
+
+export function loadVectors(): Vector[] {
+  return readdirSync(fixturesDir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .flatMap((f) => (JSON.parse(readFileSync(path.join(fixturesDir, f), "utf8")) as { vectors: Vector[] }).vectors);
+}
+
+export function deliveryOf(v: Vector): WebhookDelivery {
+  return { headers: v.headers, body: Buffer.from(v.bodyBase64, "base64"), method: v.method, ...(v.url !== undefined && { url: v.url }) };
+}
+
+export function optionsOf(v: Vector): WebhookVerifyOptions {
+  return { now: v.now, ...(v.secret !== undefined && { secret: v.secret }), ...(v.publicKey !== undefined && { publicKey: v.publicKey }) };
+}
+
+async function outcome(verify: Verify, v: Vector): Promise<WebhookVerificationErrorCode | "valid"> {
+  try {
+    await verify(deliveryOf(v), optionsOf(v));
+    return "valid";
+  } catch (error) {
+    if (isWebhookVerificationError(error)) return error.code;
+    throw error;
+  }
+}
+
+const vectors = loadVectors();
+
+describe("webhook vectors through the generated verifyWebhook", () => {
+  it("covers all 83 vectors of the eight files", () => {
+    expect(vectors).toHaveLength(83);
+  });
+
+  for (const v of vectors) {
+    const key = `${v.provider}/${v.name}`;
+    const want = DELIBERATE_DIFFERENCES[key] ?? (v.expected === "valid" ? "valid" : EXPECTED_CODES[key]);
+    it(`verifyWebhook classifies ${key} (${v.reason}) as ${want}`, async () => {
+      expect(want, `no expected code for ${key}`).toBeDefined();
+      expect(await outcome(modules[v.provider]!.verify, v)).toBe(want);
+    });
+  }
+
+  it("every invalid vector has an expected code, and no code is listed for a vector that does not exist", () => {
+    const names = new Set(vectors.map((v) => `${v.provider}/${v.name}`));
+    for (const key of [...Object.keys(EXPECTED_CODES), ...Object.keys(DELIBERATE_DIFFERENCES)]) expect(names.has(key), key).toBe(true);
+    for (const v of vectors.filter((v) => v.expected === "invalid")) expect(EXPECTED_CODES[`${v.provider}/${v.name}`], v.name).toBeDefined();
+  });
+
+  it("each deliberate difference is on a vector marked libraryQuirk", () => {
+    for (const key of Object.keys(DELIBERATE_DIFFERENCES)) expect(vectors.find((v) => `${v.provider}/${v.name}` === key)?.libraryQuirk).toBeTruthy();
+  });
+
+  it("the Standard Webhooks empty-body vector's signature itself verifies: only openai's allowEmpty: false rejects it", async () => {
+    const v = vectors.find((x) => x.provider === "standardwebhooks" && x.name === "valid_empty_body")!;
+    const definition = { ...openai.webhooksDefinition, payload: { encoding: "json", allowEmpty: true } } as const;
+    const event = await verifyWebhookDelivery("standardwebhooks", definition, deliveryOf(v), optionsOf(v));
+    expect(event).toEqual({ type: "", id: "msg_pub_7d6624ec71b3fd752a92", payload: undefined });
+    await expect(openai.verifyWebhook(deliveryOf(v), optionsOf(v))).rejects.toMatchObject({ code: "invalid_payload", message: "the body is empty" });
+  });
+
+  it("valid vectors resolve to the event the spec locates: type and id", async () => {
+    const stripeValid = vectors.find((x) => x.provider === "stripe" && x.name === "valid_basic")!;
+    expect(await stripe.verifyWebhook(deliveryOf(stripeValid), optionsOf(stripeValid))).toMatchObject({ type: "invoice.paid", id: "evt_pub_6aa8eac03f82b2" });
+    const githubValid = vectors.find((x) => x.provider === "github" && x.name === "valid_basic")!;
+    expect(await github.verifyWebhook(deliveryOf(githubValid), optionsOf(githubValid))).toMatchObject({
+      type: "push",
+      id: "a6c91b93-0000-4000-8000-000000000000",
+    });
+    const twilioForm = vectors.find((x) => x.provider === "twilio" && x.name === "valid_form_post")!;
+    const twilioEvent = await twilio.verifyWebhook(deliveryOf(twilioForm), optionsOf(twilioForm));
+    expect(twilioEvent.payload).toEqual(twilioForm.headers["content-type"] ? expect.objectContaining({ From: "+15551234567" }) : undefined);
+    const svixValid = vectors.find((x) => x.provider === "svix" && x.name === "valid_basic")!;
+    expect(await resend.verifyWebhook(deliveryOf(svixValid), optionsOf(svixValid))).toMatchObject({ type: "invoice.paid", id: "msg_pub_svx_52d62ab381cdddba" });
+  });
+});
