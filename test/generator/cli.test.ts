@@ -45,7 +45,7 @@ describe("switchboard generate", () => {
     const result = await run(work, "generate");
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^stripe: 8 operations, 8 events, 8 error codes, 8 files \(8 written\) from specs\/stripe\.yaml in \d+ ms$/m);
+    expect(result.stdout).toMatch(/^stripe: 8 operations, 8 events, 8 error codes, 9 files \(9 written\) from specs\/stripe\.yaml in \d+ ms$/m);
     const files = [...(await snapshotTree(path.join(work, "generated"))).keys()].sort();
     expect(files).toEqual([
       "stripe/client.ts",
@@ -97,7 +97,7 @@ describe("switchboard generate", () => {
     // The spec hash in every header changed, so every file is stale; the edited resource among them.
     expect(check.stderr).toContain("generated/stripe/resources/customers.ts: stale");
     const stale = check.stderr.split("\n").filter((l) => l.endsWith(": stale (differs from what the spec generates)"));
-    expect(stale).toHaveLength(8);
+    expect(stale).toHaveLength(9);
     expect(await snapshotTree(path.join(work, "generated"))).toEqual(before);
   });
 
@@ -150,7 +150,7 @@ describe("switchboard generate", () => {
     const parsed = JSON.parse(result.stdout) as { ok: boolean; providers: { provider: string; files: string[]; written: string[] }[] };
     expect(parsed.ok).toBe(true);
     expect(parsed.providers[0]?.provider).toBe("stripe");
-    expect(parsed.providers[0]?.written).toHaveLength(8);
+    expect(parsed.providers[0]?.written).toHaveLength(9);
   });
 
   it("honours --specs and --out", async () => {
