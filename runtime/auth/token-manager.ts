@@ -22,7 +22,7 @@ export interface OAuth2TokenManagerOptions extends OAuth2Client {
   readonly grant?: "refreshToken" | "clientCredentials";
   /** @default a MemoryTokenStore of this manager's own */
   readonly store?: TokenStore;
-  /** The store key of this grant. @default `oauth2:<clientId>` */
+  /** The store key of this grant. @default `oauth2:<clientId>`, `oauth2:<clientId>:client_credentials` for client credentials */
   readonly key?: string;
   /** Scopes asked for with client credentials. */
   readonly scopes?: readonly string[];
@@ -53,6 +53,8 @@ export class OAuth2TokenManager implements TokenProvider {
   #renewing: Promise<StoredTokens> | undefined;
   /** A refresh token the provider refused; never sent again. */
   #deadRefreshToken: string | undefined;
+  /** Tokens obtained but not yet persisted (the store failed): saved before anything else is used. */
+  #unsaved: StoredTokens | undefined;
 
   constructor(mode: OAuth2AuthDefinition, options: OAuth2TokenManagerOptions) {
     if (mode?.type !== "oauth2") throw new ConfigurationError("OAuth2TokenManager needs an oauth2 auth mode");
@@ -64,7 +66,7 @@ export class OAuth2TokenManager implements TokenProvider {
     if (this.#grant === "clientCredentials" && !mode.grants.includes("clientCredentials"))
       throw new ConfigurationError("this auth mode does not declare the clientCredentials grant");
     this.#store = options.store ?? new MemoryTokenStore();
-    this.key = options.key ?? `oauth2:${options.clientId}`;
+    this.key = options.key ?? `oauth2:${options.clientId}${this.#grant === "clientCredentials" ? ":client_credentials" : ""}`;
     this.#scopes = options.scopes;
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#now = options.now ?? Date.now;
@@ -76,7 +78,7 @@ export class OAuth2TokenManager implements TokenProvider {
       if (this.#renewing) return (await this.#renewing).accessToken;
       const tokens = this.#tokens ?? (await this.#load());
       if (this.#renewing) continue; // another caller started a renewal while we read the store
-      if (tokens && !this.#stale(tokens)) return tokens.accessToken;
+      if (tokens && !this.#unsaved && !this.#stale(tokens)) return tokens.accessToken;
       const renewing = this.#renew(tokens);
       this.#renewing = renewing;
       renewing.then(
@@ -103,6 +105,7 @@ export class OAuth2TokenManager implements TokenProvider {
   }
 
   async #renew(tokens: StoredTokens | undefined): Promise<StoredTokens> {
+    if (this.#unsaved) return this.#save(this.#unsaved);
     let request;
     if (this.#grant === "clientCredentials") {
       request = clientCredentialsRequest(this.#mode, this.#client, this.#scopes);
@@ -136,8 +139,17 @@ export class OAuth2TokenManager implements TokenProvider {
       }
       throw error;
     }
-    // Persist first: a rotated refresh token must survive a crash before the new access token is used.
+    return this.#save(next);
+  }
+
+  /**
+   * Persists first: a rotated refresh token must survive a crash before the new access token is used.
+   * When the store fails, the pair is kept in memory only to be saved again by the next caller.
+   */
+  async #save(next: StoredTokens): Promise<StoredTokens> {
+    this.#unsaved = next;
     await this.#store.set(this.key, next);
+    this.#unsaved = undefined;
     this.#tokens = next;
     return next;
   }

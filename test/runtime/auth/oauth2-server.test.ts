@@ -156,6 +156,34 @@ describe("refresh", () => {
     expect(() => processTokenResponse(mode, old, Date.now())).toThrowError(expect.objectContaining({ error: "invalid_grant" }));
   });
 
+  it("a rotated pair is persisted before the new access token is handed out; a failed save is retried first", async () => {
+    const mode = oidc.mode();
+    const { tokens, flow } = await authorize(mode);
+    class FlakyStore extends MemoryTokenStore {
+      failNext = false;
+      override set(key: string, value: StoredTokens): Promise<void> {
+        if (this.failNext) {
+          this.failNext = false;
+          return Promise.reject(new Error("disk full"));
+        }
+        return super.set(key, value);
+      }
+    }
+    const store = new FlakyStore();
+    await store.set(flow.key, tokens);
+    const manager = new OAuth2TokenManager(mode, { ...CONFIDENTIAL, store, key: flow.key, now: () => tokens.expiresAt! + 1 });
+    const before = oidc.tokenRequests.length;
+    store.failNext = true;
+    await expect(manager.getToken()).rejects.toThrow("disk full");
+    expect((await store.get(flow.key))?.refreshToken).toBe(tokens.refreshToken); // nothing handed out, nothing saved
+    const fresh = await manager.getToken(); // saves the pending pair, no new token request
+    expect(oidc.tokenRequests.length - before).toBe(1);
+    const stored = await store.get(flow.key);
+    expect(stored?.accessToken).toBe(fresh);
+    expect(stored?.refreshToken).not.toBe(tokens.refreshToken);
+    expect(await oidc.isActive(fresh)).toBe(true);
+  });
+
   it("100 concurrent calls on an expired token cause exactly 1 request to the token endpoint", async () => {
     const mode = oidc.mode();
     const { tokens, store, flow } = await authorize(mode);
