@@ -53,10 +53,13 @@ function checkToken(value: unknown, what: string): string {
   return value;
 }
 
+function isTokenProvider(source: unknown): source is TokenProvider {
+  return typeof source === "object" && source !== null && typeof (source as TokenProvider).getToken === "function";
+}
+
 /** Calls `use` with the token: at once for a string, after the function's promise for a token source. */
 function withToken(source: TokenSource | undefined, what: string, use: (token: string) => void): void | Promise<void> {
-  if (typeof source !== "function" && typeof source !== "object") return use(checkToken(source, what));
-  const value = typeof source === "function" ? source() : source.getToken();
+  const value = typeof source === "function" ? source() : isTokenProvider(source) ? source.getToken() : source;
   if (value instanceof Promise) return value.then((token) => use(checkToken(token, what)));
   return use(checkToken(value, what));
 }
@@ -105,7 +108,7 @@ export function renewCredentials(
 ): Promise<void> | undefined {
   if (mode.type === "apiKey" || mode.type === "basic") return undefined;
   const source = mode.type === "oauth2" ? auth.accessToken : mode.type === "githubApp" ? auth.installationToken : auth.token;
-  if (typeof source !== "object" || typeof source.invalidate !== "function") return undefined;
+  if (!isTokenProvider(source) || typeof source.invalidate !== "function") return undefined;
   const header = mode.type === "githubApp" ? "authorization" : mode.header;
   const prefix = mode.type === "githubApp" ? "Bearer " : mode.prefix;
   const used = (headers[header] ?? "").slice(prefix.length);
