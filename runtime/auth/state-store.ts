@@ -32,6 +32,7 @@ export class MemoryStateStore implements AuthorizationStateStore {
   }
 
   async take(state: string, now: number): Promise<PendingAuthorization | undefined> {
+    // Abandoned authorizations go when any callback arrives.
     for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key);
     const key = await lookupKey(state);
     const entry = this.#entries.get(key);
