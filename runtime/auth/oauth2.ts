@@ -107,6 +107,27 @@ export function clientCredentialsRequest(mode: OAuth2AuthDefinition, client: OAu
   });
 }
 
+/** A token revocation request (RFC 7009) to the spec's revocationUrl, with the same client authentication. */
+export function revocationRequest(
+  mode: OAuth2AuthDefinition,
+  client: OAuth2Client,
+  token: string,
+  hint?: "access_token" | "refresh_token",
+): TokenHttpRequest {
+  if (mode.revocationUrl === undefined) throw new ConfigurationError("this auth mode declares no revocationUrl");
+  const request = tokenRequest(mode, client, { token, ...(hint && { token_type_hint: hint }) });
+  return { ...request, url: mode.revocationUrl };
+}
+
+/** RFC 7009: 200 means revoked (or already invalid); anything else is OAuthError. */
+export function processRevocationResponse(response: TokenHttpResponse): void {
+  if (response.status === 200) return;
+  const body = parseTokenBody(response);
+  const error = readPath(body, ["error"]);
+  const code = typeof error === "string" && /^[\w.:-]{1,100}$/.test(error) ? error : "invalid_response";
+  throw new OAuthError(code, `revocation endpoint answered ${code} (HTTP ${response.status})`, { status: response.status });
+}
+
 /**
  * Reads a token answer the way the spec describes it. Throws OAuthError for an error answer (an `error`
  * field, a non-2xx status, or the spec's errorWhen) and for an answer without an access token.

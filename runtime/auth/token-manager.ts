@@ -10,7 +10,15 @@ import type { TokenProvider } from "../credentials.js";
 import type { AuthModeDefinition, OAuth2AuthDefinition, ProviderDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors.js";
 import { OAuthError, ReauthorizationRequiredError } from "./errors.js";
-import { clientCredentialsRequest, processTokenResponse, refreshTokenRequest, sendTokenRequest, type OAuth2Client } from "./oauth2.js";
+import {
+  clientCredentialsRequest,
+  processRevocationResponse,
+  processTokenResponse,
+  refreshTokenRequest,
+  revocationRequest,
+  sendTokenRequest,
+  type OAuth2Client,
+} from "./oauth2.js";
 import { MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
 
 export interface OAuth2TokenManagerOptions extends OAuth2Client {
@@ -92,6 +100,24 @@ export class OAuth2TokenManager implements TokenProvider {
   /** Marks `token` as refused (a 401); the next getToken() renews once, whatever the number of callers. */
   invalidate(token: string): void {
     if (this.#tokens && this.#tokens.accessToken === token) this.#tokens = { ...this.#tokens, expiresAt: 0 };
+  }
+
+  /**
+   * Signs out: revokes the grant at the provider (the refresh token when there is one, else the access
+   * token; needs the spec's revocationUrl) and deletes the stored tokens. Later calls need a new
+   * authorization.
+   */
+  async revoke(): Promise<void> {
+    const tokens = this.#unsaved ?? this.#tokens ?? (await this.#store.get(this.key));
+    if (tokens && this.#mode.revocationUrl !== undefined) {
+      const [token, hint] = tokens.refreshToken
+        ? [tokens.refreshToken, "refresh_token" as const]
+        : [tokens.accessToken, "access_token" as const];
+      processRevocationResponse(await sendTokenRequest(this.#fetch, revocationRequest(this.#mode, this.#client, token, hint)));
+    }
+    await this.#store.delete(this.key);
+    this.#tokens = undefined;
+    this.#unsaved = undefined;
   }
 
   async #load(): Promise<StoredTokens | undefined> {

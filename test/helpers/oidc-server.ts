@@ -65,7 +65,16 @@ export async function startOidcServer(options: { accessTokenTtlS?: number } = {}
       revocation: { enabled: true },
     },
     findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
-    ttl: { AccessToken: options.accessTokenTtlS ?? 3600, ClientCredentials: options.accessTokenTtlS ?? 3600 },
+    ttl: {
+      AccessToken: options.accessTokenTtlS ?? 3600,
+      ClientCredentials: options.accessTokenTtlS ?? 3600,
+      AuthorizationCode: 60,
+      RefreshToken: 86_400,
+      IdToken: 3600,
+      Interaction: 600,
+      Session: 3600,
+      Grant: 86_400,
+    },
     cookies: { keys: ["switchboard-test-cookie-key"] },
   });
   const tokenRequests: { grantType: string }[] = [];

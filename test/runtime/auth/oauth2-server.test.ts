@@ -233,6 +233,24 @@ describe("refresh", () => {
   });
 });
 
+describe("revocation", () => {
+  it("OAuth2TokenManager.revoke revokes the grant at the server and empties the store", async () => {
+    const mode = oidc.mode();
+    const { tokens, store, flow } = await authorize(mode);
+    const manager = new OAuth2TokenManager(mode, { ...CONFIDENTIAL, store, key: flow.key });
+    await manager.revoke();
+    expect(await store.get(flow.key)).toBeUndefined();
+    // Revoking the refresh token ends the grant: its access token is gone too.
+    expect(await oidc.isActive(tokens.accessToken)).toBe(false);
+    const refused = await sendTokenRequest(fetch, refreshTokenRequest(mode, CONFIDENTIAL, tokens.refreshToken!));
+    expect(() => processTokenResponse(mode, refused, Date.now())).toThrowError(expect.objectContaining({ error: "invalid_grant" }));
+    await expect(manager.getToken()).rejects.toMatchObject({
+      code: "reauthorization_required",
+      message: "no tokens stored for this grant: authorize first",
+    });
+  });
+});
+
 describe("client credentials", () => {
   it("OAuth2TokenManager caches the client's token until it expires", async () => {
     const mode = oidc.mode();
