@@ -4,34 +4,17 @@
  * only Node built-ins. A generated client takes a managed token source in its `auth` option.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGithubClient, definition } from "../../../generated/github/index.js";
 import { oauth2Mode, OAuth2TokenManager } from "../../../runtime/auth/token-manager.js";
 import { MemoryTokenStore } from "../../../runtime/auth/token-store.js";
+import { externalImports } from "../../helpers/external-imports.js";
 import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-
-function externalImports(entry: string): Set<string> {
-  const seen = new Set<string>();
-  const external = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    for (const match of readFileSync(file, "utf8").matchAll(
-      /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|import\(\s*"([^"]+)"\s*\)/g,
-    )) {
-      const specifier = match[1] ?? match[2]!;
-      if (specifier.startsWith(".")) visit(resolve(dirname(file), specifier));
-      else external.add(specifier);
-    }
-  };
-  visit(resolve(root, entry));
-  return external;
-}
 
 describe("auth subpath exports of the built package", () => {
   it("switchboard/auth and switchboard/auth/file-store resolve and export their entry points", () => {
@@ -63,8 +46,8 @@ describe("auth subpath exports of the built package", () => {
   });
 
   it("switchboard/auth loads nothing outside the package; the file store only Node built-ins", () => {
-    expect([...externalImports("dist/runtime/auth/index.js")]).toEqual([]);
-    expect([...externalImports("dist/runtime/auth/file-store.js")].every((s) => s.startsWith("node:"))).toBe(true);
+    expect([...externalImports(root, "dist/runtime/auth/index.js")]).toEqual([]);
+    expect([...externalImports(root, "dist/runtime/auth/file-store.js")].every((s) => s.startsWith("node:"))).toBe(true);
   });
 });
 
