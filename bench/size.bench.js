@@ -8,6 +8,7 @@
  *                    for everything the pipeline, auth, webhook and errors/versions issues put in it.
  *   runtime_min      the same, minified, not compressed
  *   client_min_gz    the generated Stripe client with the runtime, min+gz: what one provider costs
+ *   auth_min_gz      switchboard/auth (OAuth flows, token manager, GitHub App) bundled on its own, min+gz
  */
 import { build } from "esbuild";
 import path from "node:path";
@@ -42,4 +43,6 @@ export async function run(emit) {
   emit({ metric: "runtime_min", value: runtime.min, unit: "bytes" });
   const client = await bundle("generated/stripe/index.ts");
   emit({ metric: "client_min_gz", value: client.gz, unit: "bytes" });
+  const auth = await bundle("runtime/auth/index.ts");
+  emit({ metric: "auth_min_gz", value: auth.gz, unit: "bytes" });
 }

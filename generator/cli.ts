@@ -30,6 +30,7 @@ Commands:
   validate   Validate spec files and print every problem
   new        Write a commented starter spec for a provider
   webhook    Sign a webhook body as a provider would (sign), or post a signed delivery (send)
+  auth login Authorize with a provider's OAuth 2.0 mode in the browser and store the tokens
 
 Run 'switchboard <command> --help' for a command's options.
 Exit codes: 0 ok, 1 diagnostics or stale output, 2 usage error.
@@ -62,6 +63,29 @@ Writes DIR/PROVIDER.yaml, a commented starter spec. PROVIDER is lower case lette
 Options:
   --specs DIR    Folder to write the spec in (default: specs)
   -h, --help     Show this help
+`,
+  auth: `Usage: switchboard auth login [options] PROVIDER
+
+Runs the OAuth 2.0 authorization code flow with PKCE for PROVIDER's oauth2 auth mode (RFC 8252):
+listens on a free loopback port, prints (and opens) the authorization URL, exchanges the code that
+comes back and stores the tokens in an encrypted file (AES-256-GCM).
+
+Secrets come from the environment, never from the command line:
+  SWITCHBOARD_CLIENT_SECRET      the OAuth client secret (omit for a public client)
+  SWITCHBOARD_TOKEN_KEY          the store's encryption key, base64 of 32 bytes
+  SWITCHBOARD_TOKEN_KEY_PREVIOUS former keys, comma-separated, still accepted for reading
+
+Options:
+  --client-id ID   OAuth client ID (default: $SWITCHBOARD_CLIENT_ID)
+  --mode NAME      Auth mode of the spec (default: its only oauth2 mode)
+  --scope SCOPES   Scopes to ask for, separated by spaces or commas
+  --store FILE     Token store file (default: .switchboard/tokens.json)
+  --key KEY        Store key of the tokens (default: oauth2:<client id>)
+  --port N         Loopback port (default: a free one)
+  --timeout SECS   Give up after this many seconds (default: 300)
+  --no-open        Only print the URL; do not open a browser
+  --specs DIR      Folder with the specs (default: specs)
+  -h, --help       Show this help
 `,
 };
 
@@ -100,6 +124,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await newCommand(rest, io);
       case "webhook":
         return await webhookCommand(rest, io);
+      case "auth":
+        return await authCommand(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"\n\n${HELP["main"]}`);
     }
@@ -241,6 +267,88 @@ async function newCommand(args: string[], io: CliIo): Promise<number> {
   await writeFile(file, starterSpec(provider, schemaPath), { encoding: "utf8", flag: "wx" });
   io.stdout(`wrote ${displayPath(config, file)}; edit it, then run 'switchboard generate'\n`);
   return 0;
+}
+
+async function authCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse("auth", args, {
+    "client-id": { type: "string" },
+    mode: { type: "string" },
+    scope: { type: "string" },
+    store: { type: "string" },
+    key: { type: "string" },
+    port: { type: "string" },
+    timeout: { type: "string" },
+    "no-open": { type: "boolean" },
+    specs: { type: "string" },
+  } as const);
+  if (values.help) {
+    io.stdout(HELP["auth"]!);
+    return 0;
+  }
+  const [sub, provider, ...extra] = positionals;
+  if (sub !== "login" || provider === undefined || extra.length > 0) throw new UsageError(`auth takes 'login PROVIDER'\n\n${HELP["auth"]}`);
+  const clientId = values["client-id"] ?? process.env["SWITCHBOARD_CLIENT_ID"];
+  if (!clientId) throw new UsageError(`--client-id (or SWITCHBOARD_CLIENT_ID) is required\n\n${HELP["auth"]}`);
+  const port = values.port === undefined ? 0 : Number(values.port);
+  const timeout = values.timeout === undefined ? 300 : Number(values.timeout);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0 to 65535`);
+  if (!(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds`);
+  const config = resolveConfig({ cwd: io.cwd, ...(typeof values.specs === "string" && { specsDir: values.specs }) });
+  const spec = await readSpec(config, path.join(config.specsDir, `${provider}.yaml`));
+  if (!spec.model) {
+    printDiagnostics(io, spec.diagnostics, new Map([[spec.file, spec.text]]));
+    return 1;
+  }
+  const modes = Object.entries(spec.model.definition.auth.modes).filter(
+    ([name, m]) => m.type === "oauth2" && (values.mode ?? name) === name,
+  );
+  if (modes.length !== 1) {
+    io.stderr(
+      `switchboard: ${values.mode ? `${provider} has no oauth2 mode "${values.mode}"` : `${provider} has ${modes.length} oauth2 modes; pick one with --mode`}\n`,
+    );
+    return 1;
+  }
+  const [modeName, mode] = modes[0]!;
+  if (mode.type !== "oauth2") return 1;
+  const { EncryptedFileTokenStore } = await import("../runtime/auth/file-store.js");
+  const { loopbackLogin, openInBrowser } = await import("./auth-login.js");
+  const storeFile = path.resolve(io.cwd, values.store ?? ".switchboard/tokens.json");
+  let store;
+  try {
+    store = new EncryptedFileTokenStore({ path: storeFile });
+  } catch (error) {
+    io.stderr(`switchboard: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  await mkdir(path.dirname(storeFile), { recursive: true });
+  const secret = process.env["SWITCHBOARD_CLIENT_SECRET"];
+  const key = values.key ?? `oauth2:${clientId}`;
+  try {
+    const tokens = await loopbackLogin(mode, {
+      clientId,
+      ...(secret && { clientSecret: secret }),
+      ...(values.scope && { scopes: values.scope.split(/[\s,]+/).filter(Boolean) }),
+      store,
+      key,
+      port,
+      timeoutMs: timeout * 1000,
+      onUrl: (url, redirectUri) => {
+        io.stdout(
+          `Waiting for the redirect to ${redirectUri} (${timeout} s).\nOpen this URL to authorize ${spec.model!.provider.title} (${modeName}):\n\n  ${url}\n\n`,
+        );
+        if (!values["no-open"]) openInBrowser(url);
+      },
+    });
+    const expires = tokens.expiresAt === undefined ? "does not expire" : `expires ${new Date(tokens.expiresAt).toISOString()}`;
+    io.stdout(
+      `Stored tokens under "${key}" in ${path.relative(io.cwd, storeFile) || storeFile} (access token ${expires}${tokens.refreshToken ? ", refresh token kept" : ""}).\n`,
+    );
+    return 0;
+  } catch (error) {
+    const code = typeof (error as { code?: unknown }).code === "string" ? ` [${(error as { code: string }).code}]` : "";
+    io.stderr(`switchboard: login failed${code}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
 }
 
 /** The package root (with a trailing slash), from either the source tree or dist/. */

@@ -8,7 +8,7 @@
 import { bucketsFor } from "./bucket-routing.js";
 import { CircuitBreaker, type BreakerOutcome } from "./circuit-breaker.js";
 import { systemClock, type Clock } from "./clock.js";
-import { applyCredentials, type AuthOptions } from "./credentials.js";
+import { applyCredentials, renewCredentials, type AuthOptions } from "./credentials.js";
 import type {
   AuthModeDefinition,
   CircuitBreakerDefinition,
@@ -249,6 +249,7 @@ export class ClientCore {
     const emit = this.#options.onEvent ? this.#emitter(operation, prepared) : undefined;
     const signal = options.signal;
     this.#budget?.recordRequest(clock.now());
+    let renewedAuth = false;
 
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw signal.reason;
@@ -317,6 +318,10 @@ export class ClientCore {
       const rateHeaders = this.definition.rateLimits.headers;
       const count = rateHeaders && permits.length > 0 ? readProviderCount(response.headers, rateHeaders, now) : undefined;
       if (count) this.#limiter!.sync(permits, count);
+      if (response.status === 401 && !renewedAuth && (await this.#renewAuth(prepared))) {
+        renewedAuth = true;
+        continue;
+      }
       const limited = response.status === 429 || this.definition.rateLimits.limitedWhen.some((matcher) => responseMatches(answer, matcher));
       const failed = limited || this.definition.errors.when.some((matcher) => responseMatches(answer, matcher));
       if (!failed) return { status: response.status, headers: response.headers, body, requestId };
@@ -377,6 +382,17 @@ export class ClientCore {
     if (askedMs !== undefined && askedMs > retry.retryAfter.maxWaitMs) return undefined;
     if (!this.#spendBudget(now)) return undefined;
     return Math.max(askedMs ?? 0, backoffDelay(attempt, retry.backoff, this.#random));
+  }
+
+  /**
+   * Auth hook, reactive refresh: after a 401, a token from a TokenProvider is invalidated and renewed,
+   * and the caller replays the request once. False when the mode's credentials cannot be renewed.
+   */
+  async #renewAuth(prepared: PreparedRequest): Promise<boolean> {
+    const renewing = this.#authMode ? renewCredentials(this.#authMode, this.#options.auth, prepared.headers, {}) : undefined;
+    if (!renewing) return false;
+    await renewing;
+    return true;
   }
 
   #spendBudget(now: number): boolean {

@@ -5,8 +5,18 @@
 import type { AuthModeDefinition } from "./definition.js";
 import { ConfigurationError } from "./errors.js";
 
-/** A token, or a function that returns a current one (called before every request). */
-export type TokenSource = string | (() => string | Promise<string>);
+/**
+ * Keeps a token current (OAuth2TokenManager, GithubAppTokenProvider from `switchboard/auth`). After a
+ * 401 the client calls `invalidate` with the refused token, asks for a new one and replays the request
+ * once.
+ */
+export interface TokenProvider {
+  getToken(): string | Promise<string>;
+  invalidate?(token: string): void | Promise<void>;
+}
+
+/** A token, a function that returns a current one (called before every request), or a TokenProvider. */
+export type TokenSource = string | (() => string | Promise<string>) | TokenProvider;
 
 export interface ApiKeyCredentials {
   readonly apiKey: string;
@@ -43,10 +53,13 @@ function checkToken(value: unknown, what: string): string {
   return value;
 }
 
+function isTokenProvider(source: unknown): source is TokenProvider {
+  return typeof source === "object" && source !== null && typeof (source as TokenProvider).getToken === "function";
+}
+
 /** Calls `use` with the token: at once for a string, after the function's promise for a token source. */
 function withToken(source: TokenSource | undefined, what: string, use: (token: string) => void): void | Promise<void> {
-  if (typeof source !== "function") return use(checkToken(source, what));
-  const value = source();
+  const value = typeof source === "function" ? source() : isTokenProvider(source) ? source.getToken() : source;
   if (value instanceof Promise) return value.then((token) => use(checkToken(token, what)));
   return use(checkToken(value, what));
 }
@@ -81,6 +94,25 @@ export function applyCredentials(
     case "githubApp":
       return withToken(auth.installationToken, "auth.installationToken", (token) => void (headers.authorization = `Bearer ${token}`));
   }
+}
+
+/**
+ * After a 401: when the mode's token comes from a TokenProvider, invalidates the token the request
+ * carried and puts a fresh one on the headers. Undefined when there is nothing to renew.
+ */
+export function renewCredentials(
+  mode: AuthModeDefinition,
+  auth: AuthOptions,
+  headers: Record<string, string>,
+  query: Record<string, string>,
+): Promise<void> | undefined {
+  if (mode.type === "apiKey" || mode.type === "basic") return undefined;
+  const source = mode.type === "oauth2" ? auth.accessToken : mode.type === "githubApp" ? auth.installationToken : auth.token;
+  if (!isTokenProvider(source) || typeof source.invalidate !== "function") return undefined;
+  const header = mode.type === "githubApp" ? "authorization" : mode.header;
+  const prefix = mode.type === "githubApp" ? "Bearer " : mode.prefix;
+  const used = (headers[header] ?? "").slice(prefix.length);
+  return Promise.resolve(source.invalidate(used)).then(() => applyCredentials(mode, auth, headers, query));
 }
 
 /** Base64 of a string's UTF-8 bytes, without Node's Buffer so it runs in browsers and workers too. */

@@ -20,6 +20,7 @@ export {
   type CredentialsByType,
   type GithubAppCredentials,
   type OAuth2Credentials,
+  type TokenProvider,
   type TokenSource,
 } from "./credentials.js";
 export type * from "./definition.js";

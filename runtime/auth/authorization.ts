@@ -1,0 +1,108 @@
+/**
+ * The authorization code flow with PKCE: `start` builds the authorization URL with a random single-use
+ * `state` (kept with its code verifier for a TTL), `finish` checks the callback's state, exchanges the
+ * code and stores the tokens.
+ */
+import type { OAuth2AuthDefinition } from "../definition.js";
+import { ConfigurationError } from "../errors.js";
+import { AuthorizationStateError, OAuthError } from "./errors.js";
+import { authorizationCodeRequest, buildAuthorizationUrl, processTokenResponse, sendTokenRequest, type OAuth2Client } from "./oauth2.js";
+import { codeChallengeS256, generateCodeVerifier, randomToken } from "./pkce.js";
+import { MemoryStateStore, type AuthorizationStateStore } from "./state-store.js";
+import { MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
+
+export interface OAuth2AuthorizationOptions extends OAuth2Client {
+  /** Where the provider sends the browser back; must be registered with the provider. */
+  readonly redirectUri: string;
+  /** Scopes asked for. @default none sent */
+  readonly scopes?: readonly string[];
+  /** @default a MemoryTokenStore of its own */
+  readonly store?: TokenStore;
+  /** Store key of the tokens. @default `oauth2:<clientId>` (what OAuth2TokenManager reads by default) */
+  readonly key?: string;
+  /** Pending authorizations. @default a MemoryStateStore of its own */
+  readonly stateStore?: AuthorizationStateStore;
+  /** How long a state stays valid. @default 10 min */
+  readonly stateTtlMs?: number;
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** Epoch ms. @default Date.now */
+  readonly now?: () => number;
+}
+
+export interface StartedAuthorization {
+  /** Send the user's browser here. */
+  readonly url: string;
+  readonly state: string;
+}
+
+export class OAuth2Authorization {
+  readonly #mode: OAuth2AuthDefinition;
+  readonly #options: OAuth2AuthorizationOptions;
+  readonly #stateStore: AuthorizationStateStore;
+  readonly #store: TokenStore;
+  readonly #now: () => number;
+  readonly key: string;
+
+  constructor(mode: OAuth2AuthDefinition, options: OAuth2AuthorizationOptions) {
+    if (mode?.type !== "oauth2") throw new ConfigurationError("OAuth2Authorization needs an oauth2 auth mode");
+    if (!mode.grants.includes("authorizationCode"))
+      throw new ConfigurationError("this auth mode does not declare the authorizationCode grant");
+    if (typeof options.redirectUri !== "string" || !/^https?:\/\//.test(options.redirectUri))
+      throw new ConfigurationError("redirectUri must be an http(s) URL");
+    this.#mode = mode;
+    this.#options = options;
+    this.#stateStore = options.stateStore ?? new MemoryStateStore();
+    this.#store = options.store ?? new MemoryTokenStore();
+    this.#now = options.now ?? Date.now;
+    this.key = options.key ?? `oauth2:${options.clientId}`;
+  }
+
+  /** A new authorization URL with a fresh state and (unless the spec says pkce: none) an S256 challenge. */
+  async start(params?: Readonly<Record<string, string>>): Promise<StartedAuthorization> {
+    const state = randomToken(32);
+    const codeVerifier = this.#mode.pkce === "none" ? undefined : generateCodeVerifier();
+    const url = buildAuthorizationUrl(this.#mode, this.#options, {
+      redirectUri: this.#options.redirectUri,
+      state,
+      ...(codeVerifier !== undefined && { codeChallenge: await codeChallengeS256(codeVerifier) }),
+      ...(this.#options.scopes && { scopes: this.#options.scopes }),
+      ...(params && { params }),
+    });
+    await this.#stateStore.save({
+      state,
+      codeVerifier,
+      redirectUri: this.#options.redirectUri,
+      expiresAt: this.#now() + (this.#options.stateTtlMs ?? 600_000),
+    });
+    return { url, state };
+  }
+
+  /**
+   * Handles the redirect back (the full callback URL or its query): checks and consumes the state,
+   * exchanges the code, stores the tokens under `key` and returns them.
+   */
+  async finish(callback: string | URL | URLSearchParams): Promise<StoredTokens> {
+    const query = callback instanceof URLSearchParams ? callback : new URL(String(callback), "http://callback.invalid/").searchParams;
+    const state = query.get("state");
+    if (state === null || state === "") throw new AuthorizationStateError("the callback has no state");
+    const pending = await this.#stateStore.take(state, this.#now());
+    if (!pending) throw new AuthorizationStateError("the callback's state is unknown, expired or already used");
+    const error = query.get("error");
+    if (error !== null) {
+      const code = /^[\w.:-]{1,100}$/.test(error) ? error : "invalid_response";
+      throw new OAuthError(code, `authorization was refused: ${code}`);
+    }
+    const code = query.get("code");
+    if (code === null || code === "") throw new OAuthError("invalid_request", "the callback has no code");
+    const request = authorizationCodeRequest(this.#mode, this.#options, {
+      code,
+      redirectUri: pending.redirectUri,
+      codeVerifier: pending.codeVerifier,
+    });
+    const response = await sendTokenRequest(this.#options.fetch ?? globalThis.fetch, request);
+    const tokens = processTokenResponse(this.#mode, response, this.#now());
+    await this.#store.set(this.key, tokens);
+    return tokens;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Auth errors. Each has a stable `code` (on the class and the instance) and a guard that works across
+ * two copies of the runtime. Messages name what went wrong, never a token, secret or code.
+ */
+import { isSwitchboardError, SwitchboardError } from "../errors.js";
+
+/** The token endpoint (or the authorization callback) answered with an OAuth error, or with nonsense. */
+export class OAuthError extends SwitchboardError {
+  static override readonly code = "oauth_error";
+  /** The OAuth error code (`invalid_grant`, Slack's `invalid_code`, ...) or `invalid_response`. */
+  readonly error: string;
+  /** HTTP status of the token endpoint's answer; undefined for a callback error. */
+  readonly status: number | undefined;
+  constructor(error: string, message: string, options?: { status?: number; cause?: unknown }) {
+    super(OAuthError.code, message, options);
+    this.error = error;
+    this.status = options?.status;
+  }
+}
+
+export function isOAuthError(value: unknown): value is OAuthError {
+  return isSwitchboardError(value) && value.code === OAuthError.code;
+}
+
+/**
+ * The stored grant can no longer be used (refresh token revoked, expired or already rotated, or no
+ * refresh token at all): a person has to authorize again. Never retried.
+ */
+export class ReauthorizationRequiredError extends SwitchboardError {
+  static override readonly code = "reauthorization_required";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ReauthorizationRequiredError.code, message, options);
+  }
+}
+
+export function isReauthorizationRequiredError(value: unknown): value is ReauthorizationRequiredError {
+  return isSwitchboardError(value) && value.code === ReauthorizationRequiredError.code;
+}
+
+/** The callback's `state` is missing, unknown, expired or already used: possible CSRF or replay. */
+export class AuthorizationStateError extends SwitchboardError {
+  static override readonly code = "invalid_state";
+  constructor(message: string) {
+    super(AuthorizationStateError.code, message);
+  }
+}
+
+export function isAuthorizationStateError(value: unknown): value is AuthorizationStateError {
+  return isSwitchboardError(value) && value.code === AuthorizationStateError.code;
+}
+
+/** A token store's data cannot be trusted: truncated, tampered with, or encrypted with an unknown key. */
+export class TokenStoreError extends SwitchboardError {
+  static override readonly code = "token_store_corrupt";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(TokenStoreError.code, message, options);
+  }
+}
+
+export function isTokenStoreError(value: unknown): value is TokenStoreError {
+  return isSwitchboardError(value) && value.code === TokenStoreError.code;
+}

@@ -1,0 +1,159 @@
+/**
+ * GitHub App auth: an RS256 app JWT (iat backdated by the spec's clockSkew, exp at most jwtLifetime
+ * ahead, GitHub allows 10 minutes) exchanged for an installation access token, cached until refreshSkew
+ * before it expires. WebCrypto only; GitHub's PKCS#1 PEM keys are wrapped into PKCS#8 for importKey.
+ */
+import type { TokenProvider } from "../credentials.js";
+import type { GithubAppAuthDefinition } from "../definition.js";
+import { ConfigurationError } from "../errors.js";
+import { OAuthError } from "./errors.js";
+import { base64url } from "./pkce.js";
+
+export interface AppJwtOptions {
+  /** The app's client ID or app ID (the JWT's iss). */
+  readonly appId: string | number;
+  /** PEM: "BEGIN RSA PRIVATE KEY" (as GitHub hands it out) or "BEGIN PRIVATE KEY". */
+  readonly privateKey: string;
+  /** Epoch ms. @default Date.now() */
+  readonly now?: number;
+  /** @default 60 s */
+  readonly clockSkewMs?: number;
+  /** @default 9 min; at most 10 min */
+  readonly lifetimeMs?: number;
+}
+
+const MAX_JWT_LIFETIME_MS = 600_000;
+
+/** Signs a GitHub App JWT with RS256. */
+export async function createAppJwt(options: AppJwtOptions): Promise<string> {
+  const appId = String(options.appId);
+  if (appId === "") throw new ConfigurationError("appId is missing or empty");
+  const now = options.now ?? Date.now();
+  const skew = options.clockSkewMs ?? 60_000;
+  const lifetime = Math.min(options.lifetimeMs ?? 540_000, MAX_JWT_LIFETIME_MS);
+  const iat = Math.floor((now - skew) / 1000);
+  // exp counts from now, not from the backdated iat: GitHub checks exp - (its now) <= 10 min.
+  const exp = Math.floor((now + lifetime) / 1000);
+  const encode = (value: object): string => base64url(new TextEncoder().encode(JSON.stringify(value)));
+  const input = `${encode({ alg: "RS256", typ: "JWT" })}.${encode({ iat, exp, iss: appId })}`;
+  const key = await importRsaPrivateKey(options.privateKey);
+  const signature = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, new TextEncoder().encode(input));
+  return `${input}.${base64url(new Uint8Array(signature))}`;
+}
+
+async function importRsaPrivateKey(pem: string): Promise<Awaited<ReturnType<typeof crypto.subtle.importKey>>> {
+  const match = /-----BEGIN (RSA )?PRIVATE KEY-----([\s\S]+?)-----END (RSA )?PRIVATE KEY-----/.exec(pem ?? "");
+  if (!match) throw new ConfigurationError("privateKey is not a PEM RSA private key");
+  let der: Uint8Array<ArrayBuffer> = Uint8Array.from(atob(match[2]!.replace(/\s+/g, "")), (c) => c.charCodeAt(0));
+  if (match[1]) der = pkcs1ToPkcs8(der);
+  try {
+    return await crypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]);
+  } catch (error) {
+    throw Object.assign(new ConfigurationError("privateKey could not be imported as an RSA key"), { cause: error });
+  }
+}
+
+function derLength(length: number): number[] {
+  if (length < 0x80) return [length];
+  const bytes: number[] = [];
+  for (let n = length; n > 0; n >>= 8) bytes.unshift(n & 0xff);
+  return [0x80 | bytes.length, ...bytes];
+}
+
+/** PrivateKeyInfo { version 0, rsaEncryption, OCTET STRING pkcs1 }. */
+function pkcs1ToPkcs8(pkcs1: Uint8Array): Uint8Array<ArrayBuffer> {
+  const head = [0x02, 0x01, 0x00, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00];
+  const octet = [0x04, ...derLength(pkcs1.length)];
+  const inner = head.length + octet.length + pkcs1.length;
+  const out = new Uint8Array([0x30, ...derLength(inner), ...head, ...octet, ...pkcs1]);
+  return out;
+}
+
+export interface GithubAppTokenProviderOptions {
+  readonly appId: string | number;
+  readonly privateKey: string;
+  readonly installationId: string | number;
+  /** Body of the token request: `repositories`, `permissions` to narrow the token. */
+  readonly request?: Readonly<Record<string, unknown>>;
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** Epoch ms. @default Date.now */
+  readonly now?: () => number;
+  /** Overrides the spec's installationTokenUrl's origin (GitHub Enterprise Server, tests). */
+  readonly installationTokenUrl?: string;
+}
+
+/** Installation access tokens for one installation, minted on demand and cached; one request at a time. */
+export class GithubAppTokenProvider implements TokenProvider {
+  readonly #mode: GithubAppAuthDefinition;
+  readonly #options: GithubAppTokenProviderOptions;
+  readonly #now: () => number;
+  #token: { readonly value: string; readonly expiresAt: number } | undefined;
+  #minting: Promise<string> | undefined;
+
+  constructor(mode: GithubAppAuthDefinition, options: GithubAppTokenProviderOptions) {
+    if (mode?.type !== "githubApp") throw new ConfigurationError("GithubAppTokenProvider needs a githubApp auth mode");
+    if (String(options.installationId ?? "") === "") throw new ConfigurationError("installationId is missing or empty");
+    this.#mode = mode;
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  getToken(): Promise<string> {
+    const token = this.#token;
+    if (token && token.expiresAt - this.#mode.refreshSkewMs > this.#now()) return Promise.resolve(token.value);
+    if (!this.#minting) {
+      const minting = this.#mint();
+      this.#minting = minting;
+      const clear = (): void => void (this.#minting = undefined);
+      minting.then(clear, clear);
+    }
+    return this.#minting;
+  }
+
+  invalidate(token: string): void {
+    if (this.#token?.value === token) this.#token = undefined;
+  }
+
+  async #mint(): Promise<string> {
+    const now = this.#now();
+    const jwt = await createAppJwt({
+      appId: this.#options.appId,
+      privateKey: this.#options.privateKey,
+      now,
+      clockSkewMs: this.#mode.clockSkewMs,
+      lifetimeMs: this.#mode.jwtLifetimeMs,
+    });
+    const template = this.#options.installationTokenUrl ?? this.#mode.installationTokenUrl;
+    const url = template.replace("{installationId}", encodeURIComponent(String(this.#options.installationId)));
+    const response = await (this.#options.fetch ?? globalThis.fetch)(url, {
+      method: "POST",
+      headers: {
+        accept: "application/vnd.github+json",
+        authorization: `Bearer ${jwt}`,
+        "content-type": "application/json",
+        "user-agent": "switchboard",
+      },
+      body: JSON.stringify(this.#options.request ?? {}),
+    });
+    const text = await response.text();
+    let body: { token?: unknown; expires_at?: unknown; message?: unknown } | undefined;
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      body = undefined;
+    }
+    if (response.status !== 201 && response.status !== 200) {
+      const message = typeof body?.message === "string" ? `: ${body.message.slice(0, 200)}` : "";
+      throw new OAuthError("installation_token_refused", `installation token request answered HTTP ${response.status}${message}`, {
+        status: response.status,
+      });
+    }
+    const expiresAt = typeof body?.expires_at === "string" ? Date.parse(body.expires_at) : Number.NaN;
+    if (typeof body?.token !== "string" || body.token === "" || !Number.isFinite(expiresAt)) {
+      throw new OAuthError("invalid_response", "installation token answer has no token or expires_at", { status: response.status });
+    }
+    this.#token = { value: body.token, expiresAt };
+    return body.token;
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * OAuth 2.0 protocol steps as pairs of functions: one builds the request from the spec's data, one
+ * interprets the answer. Interpretation needs no I/O, so every provider quirk is testable as data:
+ * GitHub's form-encoded answer, Slack's HTTP 200 with `ok: false`, tokens at nested paths, a missing
+ * `expires_in`, tokens that never expire.
+ */
+import type { OAuth2AuthDefinition } from "../definition.js";
+import { ConfigurationError } from "../errors.js";
+import { readPath } from "../json-path.js";
+import { bodyMatches } from "../match.js";
+import { OAuthError } from "./errors.js";
+import type { StoredTokens } from "./token-store.js";
+
+/** The registered OAuth client. */
+export interface OAuth2Client {
+  readonly clientId: string;
+  /** Absent for public clients (tokenEndpointAuthMethod none). */
+  readonly clientSecret?: string;
+}
+
+/** A token endpoint request, ready for fetch. */
+export interface TokenHttpRequest {
+  readonly url: string;
+  readonly method: "POST";
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** What processTokenResponse needs from an HTTP answer. */
+export interface TokenHttpResponse {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly body: string;
+}
+
+export interface AuthorizationUrlParams {
+  readonly redirectUri: string;
+  readonly state: string;
+  /** S256 challenge; omitted when the spec says pkce: none. */
+  readonly codeChallenge?: string;
+  /** @default the spec's scopes are not sent: pass the ones to ask for */
+  readonly scopes?: readonly string[];
+  /** More parameters; they override the spec's authorizationParams. */
+  readonly params?: Readonly<Record<string, string>>;
+}
+
+/** The authorization URL: the spec's endpoint and extra parameters, scopes joined by the spec's separator. */
+export function buildAuthorizationUrl(mode: OAuth2AuthDefinition, client: OAuth2Client, params: AuthorizationUrlParams): string {
+  if (mode.authorizationUrl === undefined) throw new ConfigurationError("this auth mode declares no authorizationUrl");
+  checkClient(client);
+  const url = new URL(mode.authorizationUrl);
+  const query = url.searchParams;
+  query.set("response_type", "code");
+  query.set("client_id", client.clientId);
+  query.set("redirect_uri", params.redirectUri);
+  if (params.scopes && params.scopes.length > 0) query.set("scope", params.scopes.join(mode.scopeSeparator));
+  query.set("state", params.state);
+  if (params.codeChallenge !== undefined) {
+    query.set("code_challenge", params.codeChallenge);
+    query.set("code_challenge_method", "S256");
+  }
+  for (const [name, value] of Object.entries({ ...mode.authorizationParams, ...params.params })) query.set(name, value);
+  return url.toString();
+}
+
+/** A token request with the spec's client authentication and Accept header. */
+export function tokenRequest(mode: OAuth2AuthDefinition, client: OAuth2Client, params: Readonly<Record<string, string>>): TokenHttpRequest {
+  checkClient(client);
+  const headers: Record<string, string> = {
+    "content-type": "application/x-www-form-urlencoded",
+    accept: mode.tokenResponse.accept ?? "application/json",
+  };
+  const body = new URLSearchParams(params);
+  if (mode.tokenEndpointAuthMethod === "client_secret_basic" && client.clientSecret !== undefined) {
+    // RFC 6749 2.3.1: both parts form-urlencoded before base64.
+    const user = `${formEncode(client.clientId)}:${formEncode(client.clientSecret)}`;
+    headers.authorization = `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(user)))}`;
+  } else {
+    body.set("client_id", client.clientId);
+    if (mode.tokenEndpointAuthMethod !== "none" && client.clientSecret !== undefined) body.set("client_secret", client.clientSecret);
+  }
+  return { url: mode.tokenUrl, method: "POST", headers, body: body.toString() };
+}
+
+export function authorizationCodeRequest(
+  mode: OAuth2AuthDefinition,
+  client: OAuth2Client,
+  params: { readonly code: string; readonly redirectUri: string; readonly codeVerifier?: string | undefined },
+): TokenHttpRequest {
+  if (params.code === "") throw new OAuthError("invalid_request", "the authorization code is empty");
+  return tokenRequest(mode, client, {
+    grant_type: "authorization_code",
+    code: params.code,
+    redirect_uri: params.redirectUri,
+    ...(params.codeVerifier !== undefined && { code_verifier: params.codeVerifier }),
+  });
+}
+
+export function refreshTokenRequest(mode: OAuth2AuthDefinition, client: OAuth2Client, refreshToken: string): TokenHttpRequest {
+  return tokenRequest(mode, client, { grant_type: "refresh_token", refresh_token: refreshToken });
+}
+
+export function clientCredentialsRequest(mode: OAuth2AuthDefinition, client: OAuth2Client, scopes?: readonly string[]): TokenHttpRequest {
+  return tokenRequest(mode, client, {
+    grant_type: "client_credentials",
+    ...(scopes && scopes.length > 0 && { scope: scopes.join(mode.scopeSeparator) }),
+  });
+}
+
+/** A token revocation request (RFC 7009) to the spec's revocationUrl, with the same client authentication. */
+export function revocationRequest(
+  mode: OAuth2AuthDefinition,
+  client: OAuth2Client,
+  token: string,
+  hint?: "access_token" | "refresh_token",
+): TokenHttpRequest {
+  if (mode.revocationUrl === undefined) throw new ConfigurationError("this auth mode declares no revocationUrl");
+  const request = tokenRequest(mode, client, { token, ...(hint && { token_type_hint: hint }) });
+  return { ...request, url: mode.revocationUrl };
+}
+
+/** RFC 7009: 200 means revoked (or already invalid); anything else is OAuthError. */
+export function processRevocationResponse(response: TokenHttpResponse): void {
+  if (response.status === 200) return;
+  const body = parseTokenBody(response);
+  const error = readPath(body, ["error"]);
+  const code = typeof error === "string" && /^[\w.:-]{1,100}$/.test(error) ? error : "invalid_response";
+  throw new OAuthError(code, `revocation endpoint answered ${code} (HTTP ${response.status})`, { status: response.status });
+}
+
+/**
+ * Reads a token answer the way the spec describes it. Throws OAuthError for an error answer (an `error`
+ * field, a non-2xx status, or the spec's errorWhen) and for an answer without an access token.
+ * `previous` supplies the refresh token when a refresh answer carries none.
+ */
+export function processTokenResponse(
+  mode: OAuth2AuthDefinition,
+  response: TokenHttpResponse,
+  now: number,
+  previous?: StoredTokens,
+): StoredTokens {
+  const body = parseTokenBody(response);
+  const errorCode = readPath(body, ["error"]);
+  const failed =
+    response.status < 200 ||
+    response.status >= 300 ||
+    (typeof errorCode === "string" && errorCode !== "") ||
+    (mode.tokenResponse.errorWhen !== undefined && bodyMatches(body, mode.tokenResponse.errorWhen));
+  if (failed) {
+    const code = typeof errorCode === "string" && /^[\w.:-]{1,100}$/.test(errorCode) ? errorCode : "invalid_response";
+    const description = readPath(body, ["error_description"]);
+    const detail = typeof description === "string" ? `: ${description.slice(0, 200)}` : "";
+    throw new OAuthError(code, `token endpoint answered ${code} (HTTP ${response.status})${detail}`, { status: response.status });
+  }
+  const accessToken = readPath(body, mode.tokenResponse.accessTokenPath);
+  if (typeof accessToken !== "string" || accessToken === "") {
+    throw new OAuthError("invalid_response", `token answer (HTTP ${response.status}) has no access token where the spec says`, {
+      status: response.status,
+    });
+  }
+  const refreshToken = readPath(body, mode.tokenResponse.refreshTokenPath);
+  const expiresIn = Number(readPath(body, mode.tokenResponse.expiresInPath) ?? Number.NaN);
+  const lifetimeMs = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : mode.defaultTokenLifetimeMs;
+  const scope = readPath(body, ["scope"]);
+  const nextRefresh = typeof refreshToken === "string" && refreshToken !== "" ? refreshToken : previous?.refreshToken;
+  return {
+    accessToken,
+    ...(nextRefresh !== undefined && { refreshToken: nextRefresh }),
+    ...(lifetimeMs !== undefined && { expiresAt: now + lifetimeMs }),
+    ...(typeof scope === "string" && { scope }),
+  };
+}
+
+/** Sends a token request with the given fetch; the answer's body is read as text. */
+export async function sendTokenRequest(fetchFn: typeof fetch, request: TokenHttpRequest, signal?: AbortSignal): Promise<TokenHttpResponse> {
+  const response = await fetchFn(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    redirect: "manual",
+    ...(signal && { signal }),
+  });
+  return { status: response.status, headers: response.headers, body: await response.text() };
+}
+
+function parseTokenBody(response: TokenHttpResponse): unknown {
+  const type = response.headers.get("content-type") ?? "";
+  const text = response.body;
+  if (/x-www-form-urlencoded/i.test(type)) return Object.fromEntries(new URLSearchParams(text));
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // GitHub without an Accept header, or a server that mislabels form answers.
+    return /^[\w.-]+=/.test(text) ? Object.fromEntries(new URLSearchParams(text)) : undefined;
+  }
+}
+
+function formEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
+}
+
+function checkClient(client: OAuth2Client): void {
+  if (typeof client.clientId !== "string" || client.clientId === "") throw new ConfigurationError("clientId is missing or empty");
+  if (client.clientSecret !== undefined && (typeof client.clientSecret !== "string" || client.clientSecret === ""))
+    throw new ConfigurationError("clientSecret is empty");
+}

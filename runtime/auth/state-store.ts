@@ -1,0 +1,43 @@
+/**
+ * Pending authorizations: what the callback needs (code verifier, redirect URI) under a random `state`,
+ * single use, with a time to live. Entries are found by the SHA-256 of the state, then the state itself
+ * is compared in constant time.
+ */
+import { base64url, constantTimeEqual } from "./pkce.js";
+
+export interface PendingAuthorization {
+  readonly state: string;
+  readonly codeVerifier: string | undefined;
+  readonly redirectUri: string;
+  /** Epoch ms after which the state is refused. */
+  readonly expiresAt: number;
+}
+
+export interface AuthorizationStateStore {
+  save(pending: PendingAuthorization): void | Promise<void>;
+  /** Removes and returns the entry for `state`; undefined when unknown, expired or already taken. */
+  take(state: string, now: number): PendingAuthorization | undefined | Promise<PendingAuthorization | undefined>;
+}
+
+async function lookupKey(state: string): Promise<string> {
+  return base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(state))));
+}
+
+/** In-process pending authorizations; use one shared store (a database) when callbacks can land on another process. */
+export class MemoryStateStore implements AuthorizationStateStore {
+  readonly #entries = new Map<string, PendingAuthorization>();
+
+  async save(pending: PendingAuthorization): Promise<void> {
+    this.#entries.set(await lookupKey(pending.state), pending);
+  }
+
+  async take(state: string, now: number): Promise<PendingAuthorization | undefined> {
+    // Abandoned authorizations go when any callback arrives.
+    for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key);
+    const key = await lookupKey(state);
+    const entry = this.#entries.get(key);
+    this.#entries.delete(key);
+    if (!entry || entry.expiresAt <= now || !constantTimeEqual(entry.state, state)) return undefined;
+    return entry;
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Keeps an OAuth 2.0 access token current for a client: proactive refresh (before expiry, with the
+ * spec's skew), reactive refresh (a 401 invalidates the token the request used), single flight (any
+ * number of concurrent callers share one token request), refresh-token rotation (the new pair is
+ * persisted before the new access token is handed out) and client credentials cached until expiry.
+ * A refused refresh (`invalid_grant`) becomes ReauthorizationRequiredError once; the dead refresh token
+ * is never sent again.
+ */
+import type { TokenProvider } from "../credentials.js";
+import type { AuthModeDefinition, OAuth2AuthDefinition, ProviderDefinition } from "../definition.js";
+import { ConfigurationError } from "../errors.js";
+import { OAuthError, ReauthorizationRequiredError } from "./errors.js";
+import {
+  clientCredentialsRequest,
+  processRevocationResponse,
+  processTokenResponse,
+  refreshTokenRequest,
+  revocationRequest,
+  sendTokenRequest,
+  type OAuth2Client,
+} from "./oauth2.js";
+import { MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
+
+export interface OAuth2TokenManagerOptions extends OAuth2Client {
+  /**
+   * How new tokens are obtained: `refreshToken` (tokens from a user's authorization, refreshed with the
+   * stored refresh token) or `clientCredentials` (the client's own tokens).
+   * @default "clientCredentials" when the spec's only token grant is clientCredentials, else "refreshToken"
+   */
+  readonly grant?: "refreshToken" | "clientCredentials";
+  /** @default a MemoryTokenStore of this manager's own */
+  readonly store?: TokenStore;
+  /** The store key of this grant. @default `oauth2:<clientId>`, `oauth2:<clientId>:client_credentials` for client credentials */
+  readonly key?: string;
+  /** Scopes asked for with client credentials. */
+  readonly scopes?: readonly string[];
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** Epoch ms. @default Date.now */
+  readonly now?: () => number;
+}
+
+/** Picks an oauth2 mode of a generated client's definition by name. */
+export function oauth2Mode(definition: ProviderDefinition, name: string): OAuth2AuthDefinition {
+  const mode: AuthModeDefinition | undefined = Object.hasOwn(definition.auth.modes, name) ? definition.auth.modes[name] : undefined;
+  if (mode?.type !== "oauth2") throw new ConfigurationError(`${definition.title} has no oauth2 auth mode "${name}"`);
+  return mode;
+}
+
+export class OAuth2TokenManager implements TokenProvider {
+  readonly #mode: OAuth2AuthDefinition;
+  readonly #client: OAuth2Client;
+  readonly #grant: "refreshToken" | "clientCredentials";
+  readonly #store: TokenStore;
+  readonly #scopes: readonly string[] | undefined;
+  readonly #fetch: typeof fetch;
+  readonly #now: () => number;
+  /** The store key; read by handlers that store a new authorization for this manager. */
+  readonly key: string;
+  #tokens: StoredTokens | undefined;
+  #renewing: Promise<StoredTokens> | undefined;
+  /** A refresh token the provider refused; never sent again. */
+  #deadRefreshToken: string | undefined;
+  /** Tokens obtained but not yet persisted (the store failed): saved before anything else is used. */
+  #unsaved: StoredTokens | undefined;
+
+  constructor(mode: OAuth2AuthDefinition, options: OAuth2TokenManagerOptions) {
+    if (mode?.type !== "oauth2") throw new ConfigurationError("OAuth2TokenManager needs an oauth2 auth mode");
+    if (typeof options.clientId !== "string" || options.clientId === "") throw new ConfigurationError("clientId is missing or empty");
+    this.#mode = mode;
+    this.#client = { clientId: options.clientId, ...(options.clientSecret !== undefined && { clientSecret: options.clientSecret }) };
+    const onlyClientCredentials = mode.grants.includes("clientCredentials") && !mode.grants.includes("refreshToken");
+    this.#grant = options.grant ?? (onlyClientCredentials ? "clientCredentials" : "refreshToken");
+    if (this.#grant === "clientCredentials" && !mode.grants.includes("clientCredentials"))
+      throw new ConfigurationError("this auth mode does not declare the clientCredentials grant");
+    this.#store = options.store ?? new MemoryTokenStore();
+    this.key = options.key ?? `oauth2:${options.clientId}${this.#grant === "clientCredentials" ? ":client_credentials" : ""}`;
+    this.#scopes = options.scopes;
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** A current access token, renewing it first when it is expired or within the spec's skew of expiry. */
+  async getToken(): Promise<string> {
+    for (;;) {
+      if (this.#renewing) return (await this.#renewing).accessToken;
+      const tokens = this.#tokens ?? (await this.#load());
+      if (this.#renewing) continue; // another caller started a renewal while we read the store
+      if (tokens && !this.#unsaved && !this.#stale(tokens)) return tokens.accessToken;
+      const renewing = this.#renew(tokens);
+      this.#renewing = renewing;
+      renewing.then(
+        () => (this.#renewing = undefined),
+        () => (this.#renewing = undefined),
+      );
+      return (await renewing).accessToken;
+    }
+  }
+
+  /** Marks `token` as refused (a 401); the next getToken() renews once, whatever the number of callers. */
+  invalidate(token: string): void {
+    if (this.#tokens && this.#tokens.accessToken === token) this.#tokens = { ...this.#tokens, expiresAt: 0 };
+  }
+
+  /**
+   * Signs out: revokes the grant at the provider (the refresh token when there is one, else the access
+   * token; needs the spec's revocationUrl) and deletes the stored tokens. Later calls need a new
+   * authorization.
+   */
+  async revoke(): Promise<void> {
+    const tokens = this.#unsaved ?? this.#tokens ?? (await this.#store.get(this.key));
+    if (tokens && this.#mode.revocationUrl !== undefined) {
+      const [token, hint] = tokens.refreshToken
+        ? [tokens.refreshToken, "refresh_token" as const]
+        : [tokens.accessToken, "access_token" as const];
+      processRevocationResponse(await sendTokenRequest(this.#fetch, revocationRequest(this.#mode, this.#client, token, hint)));
+    }
+    await this.#store.delete(this.key);
+    this.#tokens = undefined;
+    this.#unsaved = undefined;
+  }
+
+  async #load(): Promise<StoredTokens | undefined> {
+    const tokens = await this.#store.get(this.key);
+    if (tokens && !this.#tokens) this.#tokens = tokens;
+    return this.#tokens;
+  }
+
+  #stale(tokens: StoredTokens): boolean {
+    return tokens.expiresAt !== undefined && tokens.expiresAt - this.#mode.refreshSkewMs <= this.#now();
+  }
+
+  async #renew(tokens: StoredTokens | undefined): Promise<StoredTokens> {
+    if (this.#unsaved) return this.#save(this.#unsaved);
+    let request;
+    if (this.#grant === "clientCredentials") {
+      request = clientCredentialsRequest(this.#mode, this.#client, this.#scopes);
+    } else {
+      if (tokens?.refreshToken === undefined || tokens.refreshToken === this.#deadRefreshToken) {
+        // Another process may have stored a new authorization since.
+        const stored = await this.#store.get(this.key);
+        if (stored && stored.refreshToken !== this.#deadRefreshToken && stored.accessToken !== tokens?.accessToken) {
+          this.#tokens = stored;
+          if (!this.#stale(stored)) return stored;
+          return this.#renew(stored);
+        }
+        throw new ReauthorizationRequiredError(
+          tokens ? "the access token expired and there is no usable refresh token" : "no tokens stored for this grant: authorize first",
+        );
+      }
+      if (!this.#mode.grants.includes("refreshToken"))
+        throw new ReauthorizationRequiredError("the access token expired and this auth mode declares no refreshToken grant");
+      request = refreshTokenRequest(this.#mode, this.#client, tokens.refreshToken);
+    }
+    let next: StoredTokens;
+    try {
+      const response = await sendTokenRequest(this.#fetch, request);
+      next = processTokenResponse(this.#mode, response, this.#now(), this.#grant === "refreshToken" ? tokens : undefined);
+    } catch (error) {
+      if (this.#grant === "refreshToken" && error instanceof OAuthError && error.error === "invalid_grant") {
+        this.#deadRefreshToken = tokens?.refreshToken;
+        throw new ReauthorizationRequiredError("the provider refused the refresh token (invalid_grant): authorize again", {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    return this.#save(next);
+  }
+
+  /**
+   * Persists first: a rotated refresh token must survive a crash before the new access token is used.
+   * When the store fails, the pair is kept in memory only to be saved again by the next caller.
+   */
+  async #save(next: StoredTokens): Promise<StoredTokens> {
+    this.#unsaved = next;
+    await this.#store.set(this.key, next);
+    this.#unsaved = undefined;
+    this.#tokens = next;
+    return next;
+  }
+}
