@@ -23,7 +23,9 @@ beforeAll(async () => {
   const spec = (await readFile(path.join(repo, "specs", "github.yaml"), "utf8"))
     .replace("https://github.com/login/oauth/authorize", `${oidc.issuer}/auth`)
     .replace("https://github.com/login/oauth/access_token", `${oidc.issuer}/token`)
-    .replace("tokenEndpointAuthMethod: client_secret_post", "tokenEndpointAuthMethod: client_secret_basic");
+    .replace("tokenEndpointAuthMethod: client_secret_post", "tokenEndpointAuthMethod: client_secret_basic")
+    // The copy lives outside the repository, where the events import (an npm package) cannot resolve.
+    .replace(/\n  eventsImport:\n(?: {4}.*\n)+/, "\n");
   await mkdir(path.join(work, "specs"));
   await writeFile(path.join(work, "specs", "github.yaml"), spec);
   process.env["SWITCHBOARD_CLIENT_SECRET"] = CONFIDENTIAL.clientSecret;
