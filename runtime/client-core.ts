@@ -309,7 +309,8 @@ export class ClientCore {
       const rateHeaders = this.definition.rateLimits.headers;
       const count = rateHeaders && permits.length > 0 ? readProviderCount(response.headers, rateHeaders, now) : undefined;
       if (count) this.#limiter!.sync(permits, count);
-      const limitedAnswer = response.status === 429 || this.definition.rateLimits.limitedWhen.some((matcher) => responseMatches(answer, matcher));
+      const limitedAnswer =
+        response.status === 429 || this.definition.rateLimits.limitedWhen.some((matcher) => responseMatches(answer, matcher));
       const failed = limitedAnswer || this.definition.errors.when.some((matcher) => responseMatches(answer, matcher));
       if (!failed) {
         const shaped = apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
@@ -466,7 +467,8 @@ export class ClientCore {
     const headers: Record<string, string> = { accept: "application/json", "user-agent": this.#userAgent };
     let query: Record<string, unknown> = call.query ?? NO_QUERY;
     const versions = this.definition.versions;
-    const apiVersion = options.apiVersion === undefined ? this.#apiVersion : checkVersion(this.definition.title, versions, options.apiVersion);
+    const apiVersion =
+      options.apiVersion === undefined ? this.#apiVersion : checkVersion(this.definition.title, versions, options.apiVersion);
     if (versions && apiVersion !== undefined) {
       if (versions.send.in === "header") headers[versions.send.name] = apiVersion;
       else if (versions.send.in === "query") query = { ...query, [versions.send.name]: apiVersion };
@@ -588,7 +590,6 @@ export class ClientCore {
     return (event) =>
       safeEmit(listener, Object.assign(event, { provider, operation: operation.id, method: operation.method, url }) as ClientEvent);
   }
-
 }
 
 type WithoutCall<E> = E extends { readonly operation: string } ? Omit<E, "provider" | "operation" | "method" | "url"> : never;

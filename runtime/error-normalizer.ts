@@ -32,7 +32,12 @@ export interface NormalizeOptions {
 type Path = readonly (string | number)[] | undefined;
 
 /** Builds the normalized error of one answer; never throws, whatever the body. */
-export function normalizeError(provider: string, errors: ErrorsDefinition, answer: ErrorAnswer, options: NormalizeOptions = {}): ProviderError {
+export function normalizeError(
+  provider: string,
+  errors: ErrorsDefinition,
+  answer: ErrorAnswer,
+  options: NormalizeOptions = {},
+): ProviderError {
   const { status, headers } = answer;
   const body = answer.body;
   const text = answer.text ?? (typeof body === "string" ? body : "");
@@ -55,7 +60,8 @@ export function normalizeError(provider: string, errors: ErrorsDefinition, answe
   const message = describe(messageValue) ?? (trimmed === "" ? `HTTP ${status}` : trimmed.slice(0, 200));
   // Shopify's { errors: { title: ["can't be blank"] } }: the first field is the parameter.
   const param =
-    scalar(field(errors.fields.param)) ?? (errors.fields.param === undefined && isFieldMap(messageValue) ? Object.keys(messageValue)[0] : undefined);
+    scalar(field(errors.fields.param)) ??
+    (errors.fields.param === undefined && isFieldMap(messageValue) ? Object.keys(messageValue)[0] : undefined);
   const docUrl = scalar(field(errors.fields.docUrl));
   const requestId = errors.requestIdHeader ? (headers.get(errors.requestIdHeader) ?? undefined) : undefined;
   const isSecret = options.redactor?.isSecret ?? defaultIsSecret;
@@ -126,7 +132,10 @@ function describe(value: unknown, depth = 0): string | undefined {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (depth > 2 || typeof value !== "object" || value === null) return undefined;
   if (Array.isArray(value)) {
-    const parts = value.slice(0, 5).map((item) => describe(item, depth + 1)).filter((part) => part !== undefined);
+    const parts = value
+      .slice(0, 5)
+      .map((item) => describe(item, depth + 1))
+      .filter((part) => part !== undefined);
     return parts.length > 0 ? parts.join("; ") : undefined;
   }
   const message = (value as Record<string, unknown>)["message"];

@@ -25,7 +25,12 @@ export interface MigrationResult<T = unknown> {
  * the chain of declared migrations. An unknown version, or one with no chain to `to`, leaves the payload
  * untouched and says so in `outcome`.
  */
-export function migratePayload<T>(versions: VersionsDefinition, payload: T, from: string, to: string = versions.pinned): MigrationResult<T> {
+export function migratePayload<T>(
+  versions: VersionsDefinition,
+  payload: T,
+  from: string,
+  to: string = versions.pinned,
+): MigrationResult<T> {
   if (from === to) return { payload, outcome: "current", from, to, steps: [] };
   const chain = findMigrationChain(versions, from, to);
   if (!chain) return { payload, outcome: "unknown", from, to, steps: [] };
