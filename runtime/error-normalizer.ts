@@ -7,7 +7,7 @@ import type { ErrorsDefinition } from "./definition.js";
 import { createProviderError, type ProviderError } from "./errors.js";
 import { readPath } from "./json-path.js";
 import { statusMatches } from "./match.js";
-import { REDACTED, type Redactor } from "./redact.js";
+import { createRedactor, REDACTED, type Redactor } from "./redact.js";
 import type { ResponseHeaders } from "./transport/transport.js";
 
 /** An answer the spec calls an error. */
@@ -25,7 +25,7 @@ export interface NormalizeOptions {
   readonly limited?: boolean;
   /** Statuses retried when neither a code nor a rule says (retry.statuses). */
   readonly retryStatuses?: readonly number[];
-  /** Redacts the headers kept on the error. @default the built-in secret names only */
+  /** Redacts the headers kept on the error. @default createRedactor(): the built-in secret names */
   readonly redactor?: Pick<Redactor, "isSecret">;
 }
 
@@ -64,7 +64,7 @@ export function normalizeError(
     (errors.fields.param === undefined && isFieldMap(messageValue) ? Object.keys(messageValue)[0] : undefined);
   const docUrl = scalar(field(errors.fields.docUrl));
   const requestId = errors.requestIdHeader ? (headers.get(errors.requestIdHeader) ?? undefined) : undefined;
-  const isSecret = options.redactor?.isSecret ?? defaultIsSecret;
+  const isSecret = (options.redactor ?? createRedactor()).isSecret;
   return createProviderError({
     provider,
     status,
@@ -112,9 +112,6 @@ export function kindOfStatus(status: number): string {
       return status >= 500 ? "provider_unavailable" : "unknown";
   }
 }
-
-const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie|set-cookie)$|auth|token|secret|signature|session|api[-_]?key/i;
-const defaultIsSecret = (name: string): boolean => SECRET_HEADERS.test(name);
 
 function scalar(value: unknown): string | undefined {
   if (typeof value === "string") return value === "" ? undefined : value;
