@@ -255,9 +255,21 @@ describe("migrations", () => {
     const client = createStripeClient({ auth: { token: "sk_test_x" }, baseUrl: server.url, onEvent: (e) => events.push(e) });
     const body = await client.customers.list({}, { apiVersion: "2024-09-30.acacia" });
     expect(body).toEqual(fixture.migrated);
-    const untouched = await client.customers.list({}, { apiVersion: "2026-09-30.endive" });
-    expect(untouched).toEqual(fixture.payload);
-    expect(events.filter((e) => e.type === "migration").map((e) => e.type === "migration" && e.outcome)).toEqual(["migrated", "unknown"]);
+    // A monthly version within the pinned release: an empty step, the same shape.
+    expect(await client.customers.list({}, { apiVersion: "2026-09-30.endive" })).toEqual(fixture.payload);
+    // A client pinned to acacia has no step back from endive: the answer stays as it came, and that is reported.
+    const old = createStripeClient({
+      auth: { token: "sk_test_x" },
+      baseUrl: server.url,
+      apiVersion: "2024-09-30.acacia",
+      onEvent: (e) => events.push(e),
+    });
+    expect(await old.customers.list({}, { apiVersion: "2026-10-28.endive" })).toEqual(fixture.payload);
+    expect(events.filter((e) => e.type === "migration").map((e) => e.type === "migration" && e.outcome)).toEqual([
+      "migrated",
+      "migrated",
+      "unknown",
+    ]);
   });
 
   it("checkWebhookVersion flags a payload version that differs from the pinned one", () => {
@@ -268,7 +280,11 @@ describe("migrations", () => {
       migratable: false,
     });
     expect(checkWebhookVersion(versions, "2024-09-30.acacia")).toMatchObject({ status: "mismatch", migratable: true });
-    expect(checkWebhookVersion(versions, "2026-09-30.endive")).toMatchObject({ status: "mismatch", migratable: false });
+    expect(checkWebhookVersion(versions, "2026-09-30.endive")).toMatchObject({ status: "mismatch", migratable: true });
+    expect(checkWebhookVersion(versions, "2026-10-28.endive", "2024-09-30.acacia")).toMatchObject({
+      status: "mismatch",
+      migratable: false,
+    });
     expect(checkWebhookVersion(versions, "2017-08-15")).toMatchObject({ status: "unsupported", migratable: false });
     expect(checkWebhookVersion(versions, undefined)).toMatchObject({ status: "missing" });
     expect(checkWebhookVersion(versions, "2024-09-30.acacia", "2024-09-30.acacia").status).toBe("match");
