@@ -158,6 +158,8 @@ export class ClientCore {
   readonly #baseUrl: string;
   readonly #authMode: AuthModeDefinition | undefined;
   readonly #apiVersion: string | undefined;
+  /** The base URL holds {apiVersion}, filled once: a per-call version cannot change it. */
+  readonly #versionInBaseUrl: boolean;
   /** Placeholders left in operation paths after encodePath: only {apiVersion}. */
   readonly #pathValues: Readonly<Record<string, string>>;
   readonly #transport: Transport;
@@ -198,7 +200,9 @@ export class ClientCore {
     // {apiVersion} is one more placeholder, filled by the same mechanism as the spec's variables.
     const variables = resolveVariables(definition.variables, options.variables);
     this.#pathValues = this.#apiVersion === undefined ? {} : { apiVersion: this.#apiVersion };
-    this.#baseUrl = fillPlaceholders(options.baseUrl ?? env.baseUrl, { ...variables, ...this.#pathValues }).replace(/\/+$/, "");
+    const baseUrl = options.baseUrl ?? env.baseUrl;
+    this.#versionInBaseUrl = baseUrl.includes("{apiVersion}");
+    this.#baseUrl = fillPlaceholders(baseUrl, { ...variables, ...this.#pathValues }).replace(/\/+$/, "");
     const unfilled = /\{([^{}]+)\}/.exec(this.#baseUrl);
     if (unfilled) throw new ConfigurationError(`the base URL still has the placeholder {${unfilled[1]}}`);
     this.#transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : defaultTransport());
@@ -472,7 +476,10 @@ export class ClientCore {
     if (versions && apiVersion !== undefined) {
       if (versions.send.in === "header") headers[versions.send.name] = apiVersion;
       else if (versions.send.in === "query") query = { ...query, [versions.send.name]: apiVersion };
-      else if (apiVersion !== this.#apiVersion) call = { ...call, path: fillPlaceholders(call.path, { apiVersion }) };
+      else if (apiVersion !== this.#apiVersion) {
+        if (this.#versionInBaseUrl) throw new ConfigurationError("the base URL holds {apiVersion}: choose the version per client");
+        call = { ...call, path: fillPlaceholders(call.path, { apiVersion }) };
+      }
     }
     if (this.#options.headers)
       for (const name of Object.keys(this.#options.headers)) headers[name.toLowerCase()] = this.#options.headers[name]!;

@@ -11,6 +11,7 @@ import { createStripeClient, definition as stripe } from "../../generated/stripe
 import {
   checkWebhookVersion,
   ClientCore,
+  isConfigurationError,
   isUnsupportedVersionError,
   migratePayload,
   readDeprecation,
@@ -112,6 +113,15 @@ describe("version placement", () => {
       /API version "2019-01-01" is not supported by this Stripe client \(supported: 2024-09-30\.acacia/,
     );
     expect(server.requests).toHaveLength(0);
+  });
+
+  it("rejects a per-call version when {apiVersion} is in the base URL, which is filled once per client", async () => {
+    const definition = versioned({ send: { in: "path" } });
+    const client = new ClientCore(definition, { auth: { token: "t" }, baseUrl: `${server.url}/v/{apiVersion}`, retry: false });
+    await client.request(op("GET", "/things"), { path: "/things" });
+    const error = await client.request(op("GET", "/things"), { path: "/things" }, { apiVersion: "2024-01" }).catch((e: unknown) => e);
+    expect(isConfigurationError(error) && error.message).toBe("the base URL holds {apiVersion}: choose the version per client");
+    expect(server.requests.map((r) => r.url)).toEqual(["/v/2025-01/things"]);
   });
 
   it("rejects an unsupported per-client version when the client is created", () => {
