@@ -128,22 +128,14 @@ function describe(value: unknown, depth = 0): string | undefined {
   if (typeof value === "string") return value.trim() === "" ? undefined : value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (depth > 2 || typeof value !== "object" || value === null) return undefined;
-  if (Array.isArray(value)) {
-    const parts = value
-      .slice(0, 5)
-      .map((item) => describe(item, depth + 1))
-      .filter((part) => part !== undefined);
-    return parts.length > 0 ? parts.join("; ") : undefined;
-  }
-  const message = (value as Record<string, unknown>)["message"];
+  const message = (value as { message?: unknown }).message;
   if (typeof message === "string") return message;
   const parts = Object.entries(value)
     .slice(0, 5)
-    .map(([key, item]) => {
-      const described = describe(item, depth + 1);
-      return described === undefined ? undefined : `${key}: ${described}`;
-    })
-    .filter((part) => part !== undefined);
+    .flatMap(([key, item]) => {
+      const text = describe(item, depth + 1);
+      return text === undefined ? [] : [Array.isArray(value) ? text : `${key}: ${text}`];
+    });
   return parts.length > 0 ? parts.join("; ") : undefined;
 }
 

@@ -161,6 +161,26 @@ describe("normalizeError", () => {
     expect(Object.keys(error)).not.toContain("headers");
   });
 
+  it.each([
+    ["a string", { errors: "Not Found" }, "Not Found", undefined],
+    ["a list of strings", { errors: ["Title is too long", "Vendor is blank"] }, "Title is too long; Vendor is blank", undefined],
+    [
+      "GraphQL errors[]",
+      { errors: [{ message: "Throttled" }, { message: "Field 'x' doesn't exist" }] },
+      "Throttled; Field 'x' doesn't exist",
+      undefined,
+    ],
+    [
+      "a field map",
+      { errors: { title: ["can't be blank"], price: ["must be > 0", "is invalid"] } },
+      "title: can't be blank; price: must be > 0; is invalid",
+      "title",
+    ],
+  ])("reads Shopify's errors as %s", (_name, body, message, param) => {
+    const error = normalizeError("shopify", shopify.errors, { status: 422, headers: headers({}), body });
+    expect([error.message, error.param]).toEqual([`shopify answered 422: ${message}`, param]);
+  });
+
   it("gives an empty body a message from the status", () => {
     const error = normalizeError("github", github.errors, { status: 404, headers: headers({}), body: undefined, text: "" });
     expect([error instanceof NotFoundError, error.kind, error.message]).toEqual([true, "not_found", "github answered 404: HTTP 404"]);
