@@ -17,11 +17,11 @@ import type {
   RateLimitBucketDefinition,
   RetryDefinition,
 } from "./definition.js";
-import { ConfigurationError, NetworkError, ProviderError, RateLimitError, TimeoutError } from "./errors.js";
+import { ConfigurationError, NetworkError, RateLimitError, TimeoutError } from "./errors.js";
+import { normalizeError } from "./error-normalizer.js";
 import type { ClientEvent, ClientEventListener } from "./events.js";
 import { encodeForm, flattenParams } from "./form.js";
-import { readPath } from "./json-path.js";
-import { responseMatches, statusMatches } from "./match.js";
+import { responseMatches } from "./match.js";
 import { RateLimiter, readProviderCount, type BucketPolicy, type Permit } from "./rate-limit.js";
 import { MemoryRateLimitStore, type RateLimitStore } from "./rate-limit-store.js";
 import { createRedactor, type Redactor } from "./redact.js";
@@ -30,6 +30,8 @@ import { defaultTransport } from "./transport/default.js";
 import { fetchTransport } from "./transport/fetch.js";
 import { TRANSPORT_TIMEOUT_CODES, type ResponseHeaders, type Transport, type TransportResponse } from "./transport/transport.js";
 import { fillPlaceholders, resolveVariables } from "./variables.js";
+import { migratePayload } from "./migrations.js";
+import { checkVersion, readDeprecation, versionLifecycle, warnOncePerProcess, deprecationMessage } from "./versions.js";
 
 /** Changes to the spec's retry policy. */
 export interface RetryOverrides {
@@ -109,6 +111,11 @@ export interface RequestOptions {
   readonly timeout?: TimeoutOptions;
   /** false: this call skips the client-side rate limiter. */
   readonly rateLimit?: false;
+  /**
+   * The API version of this call only; must be one the spec lists as supported (else
+   * UnsupportedVersionError). The answer is migrated to the client's version when the spec declares how.
+   */
+  readonly apiVersion?: string;
 }
 
 /** The parts of one call that depend on its arguments. */
@@ -157,6 +164,8 @@ export class ClientCore {
   readonly #baseUrl: string;
   readonly #authMode: AuthModeDefinition | undefined;
   readonly #apiVersion: string | undefined;
+  /** The base URL holds {apiVersion}, filled once: a per-call version cannot change it. */
+  readonly #versionInBaseUrl: boolean;
   /** Placeholders left in operation paths after encodePath: only {apiVersion}. */
   readonly #pathValues: Readonly<Record<string, string>>;
   readonly #transport: Transport;
@@ -171,6 +180,10 @@ export class ClientCore {
   readonly #breakers = new Map<string, CircuitBreaker>();
   readonly #redactor: Redactor;
   readonly #userAgent: string;
+  /** Versions whose lifecycle this client has checked (and warned about when deprecated). */
+  readonly #checkedVersions = new Set<string>();
+  /** Deprecation signals already reported, per operation. */
+  readonly #reportedDeprecations = new Map<string, string>();
 
   constructor(definition: ProviderDefinition, options: ClientOptions) {
     this.definition = definition;
@@ -189,19 +202,13 @@ export class ClientCore {
       );
     }
     const versions = definition.versions;
-    this.#apiVersion = options.apiVersion ?? versions?.pinned;
-    if (options.apiVersion !== undefined) {
-      if (!versions) throw new ConfigurationError(`${definition.title} has no API versions to override`);
-      if (Object.keys(versions.supported).length > 0 && !Object.hasOwn(versions.supported, options.apiVersion)) {
-        throw new ConfigurationError(
-          `API version "${options.apiVersion}" is not supported by this ${definition.title} client (supported: ${Object.keys(versions.supported).join(", ")})`,
-        );
-      }
-    }
+    this.#apiVersion = options.apiVersion === undefined ? versions?.pinned : checkVersion(definition.title, versions, options.apiVersion);
     // {apiVersion} is one more placeholder, filled by the same mechanism as the spec's variables.
     const variables = resolveVariables(definition.variables, options.variables);
     this.#pathValues = this.#apiVersion === undefined ? {} : { apiVersion: this.#apiVersion };
-    this.#baseUrl = fillPlaceholders(options.baseUrl ?? env.baseUrl, { ...variables, ...this.#pathValues }).replace(/\/+$/, "");
+    const baseUrl = options.baseUrl ?? env.baseUrl;
+    this.#versionInBaseUrl = baseUrl.includes("{apiVersion}");
+    this.#baseUrl = fillPlaceholders(baseUrl, { ...variables, ...this.#pathValues }).replace(/\/+$/, "");
     const unfilled = /\{([^{}]+)\}/.exec(this.#baseUrl);
     if (unfilled) throw new ConfigurationError(`the base URL still has the placeholder {${unfilled[1]}}`);
     this.#transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : defaultTransport());
@@ -248,6 +255,8 @@ export class ClientCore {
     const safe = IDEMPOTENT_METHODS.has(operation.method) || operation.idempotent || prepared.idempotencyKey !== undefined;
     const emit = this.#options.onEvent ? this.#emitter(operation, prepared) : undefined;
     const signal = options.signal;
+    const apiVersion = options.apiVersion ?? this.#apiVersion;
+    if (apiVersion !== undefined && !this.#checkedVersions.has(apiVersion)) this.#checkLifecycle(apiVersion, emit);
     this.#budget?.recordRequest(clock.now());
     let renewedAuth = false;
 
@@ -313,6 +322,7 @@ export class ClientCore {
         ? (response.headers.get(this.definition.errors.requestIdHeader) ?? undefined)
         : undefined;
       emit?.({ type: "response", attempt, status: response.status, durationMs: now - startedAt, requestId });
+      if (emit) this.#reportDeprecation(operation.id, response.headers, apiVersion, now, emit);
       breaker?.record(breakerOutcome(response.status), probe, now);
 
       const rateHeaders = this.definition.rateLimits.headers;
@@ -322,11 +332,22 @@ export class ClientCore {
         renewedAuth = true;
         continue;
       }
-      const limited = response.status === 429 || this.definition.rateLimits.limitedWhen.some((matcher) => responseMatches(answer, matcher));
-      const failed = limited || this.definition.errors.when.some((matcher) => responseMatches(answer, matcher));
-      if (!failed) return { status: response.status, headers: response.headers, body, requestId };
+      const limitedAnswer =
+        response.status === 429 || this.definition.rateLimits.limitedWhen.some((matcher) => responseMatches(answer, matcher));
+      const failed = limitedAnswer || this.definition.errors.when.some((matcher) => responseMatches(answer, matcher));
+      if (!failed) {
+        const shaped = apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
+        return { status: response.status, headers: response.headers, body: shaped, requestId };
+      }
 
-      const error = this.#providerError(answer, response.body, requestId, limited);
+      const error = normalizeError(
+        this.definition.name,
+        this.definition.errors,
+        { ...answer, text: response.body },
+        { limited: limitedAnswer, retryStatuses: this.definition.retry.statuses, redactor: this.#redactor },
+      );
+      // A code the spec classifies as rate_limited (Slack's ok:false "ratelimited") counts like a 429.
+      const limited = error.kind === "rate_limited";
       const askedMs = retry
         ? retryAfterMs(response.headers, retry.retryAfter.headers, now)
         : retryAfterMs(response.headers, DEFAULT_RETRY_AFTER, now);
@@ -374,6 +395,41 @@ export class ClientCore {
       emit?.({ type: "retry", attempt, delayMs: delay, reason });
       await clock.sleep(delay, signal);
     }
+  }
+
+  /** Warns once per client (event) and once per process (process.emitWarning) about a deprecated version. */
+  #checkLifecycle(version: string, emit: Emit | undefined): void {
+    this.#checkedVersions.add(version);
+    const versions = this.definition.versions;
+    if (!versions) return;
+    const lifecycle = versionLifecycle(versions, version, this.#clock.now());
+    if (!lifecycle.warn) return;
+    warnOncePerProcess(this.definition.name, lifecycle);
+    emit?.({
+      type: "versionDeprecated",
+      apiVersion: version,
+      deprecated: lifecycle.deprecated,
+      sunset: lifecycle.sunset,
+      message: deprecationMessage(this.definition.name, lifecycle),
+    });
+  }
+
+  /** Deprecation, Sunset and provider deprecation headers, reported once per operation and value. */
+  #reportDeprecation(operationId: string, headers: ResponseHeaders, apiVersion: string | undefined, now: number, emit: Emit): void {
+    const signal = readDeprecation(headers, this.definition.versions?.deprecationHeaders ?? NO_HEADERS, now);
+    if (!signal) return;
+    const key = `${signal.deprecation}|${signal.sunset}|${Object.values(signal.notices).join("|")}`;
+    if (this.#reportedDeprecations.get(operationId) === key) return;
+    this.#reportedDeprecations.set(operationId, key);
+    emit({ type: "deprecation", apiVersion, ...signal });
+  }
+
+  /** A per-call version's answer, migrated to the client's version when the spec declares how. */
+  #migrate(body: unknown, from: string, emit: Emit | undefined): unknown {
+    const versions = this.definition.versions!;
+    const result = migratePayload(versions, body, from, this.#apiVersion);
+    emit?.({ type: "migration", from, to: result.to, outcome: result.outcome });
+    return result.payload;
   }
 
   /** The delay before the next attempt, or undefined when the call must not be retried. */
@@ -445,9 +501,15 @@ export class ClientCore {
     const headers: Record<string, string> = { accept: "application/json", "user-agent": this.#userAgent };
     let query: Record<string, unknown> = call.query ?? NO_QUERY;
     const versions = this.definition.versions;
-    if (versions && this.#apiVersion !== undefined) {
-      if (versions.send.in === "header") headers[versions.send.name] = this.#apiVersion;
-      else if (versions.send.in === "query") query = { ...query, [versions.send.name]: this.#apiVersion };
+    const apiVersion =
+      options.apiVersion === undefined ? this.#apiVersion : checkVersion(this.definition.title, versions, options.apiVersion);
+    if (versions && apiVersion !== undefined) {
+      if (versions.send.in === "header") headers[versions.send.name] = apiVersion;
+      else if (versions.send.in === "query") query = { ...query, [versions.send.name]: apiVersion };
+      else if (apiVersion !== this.#apiVersion) {
+        if (this.#versionInBaseUrl) throw new ConfigurationError("the base URL holds {apiVersion}: choose the version per client");
+        call = { ...call, path: fillPlaceholders(call.path, { apiVersion }) };
+      }
     }
     if (this.#options.headers)
       for (const name of Object.keys(this.#options.headers)) headers[name.toLowerCase()] = this.#options.headers[name]!;
@@ -583,45 +645,6 @@ export class ClientCore {
     return (event) =>
       safeEmit(listener, Object.assign(event, { provider, operation: operation.id, method: operation.method, url }) as ClientEvent);
   }
-
-  #providerError(
-    answer: { status: number; headers: ResponseHeaders; body: unknown },
-    text: string,
-    requestId: string | undefined,
-    limited: boolean,
-  ): ProviderError {
-    const errors = this.definition.errors;
-    const field = (path: readonly (string | number)[] | undefined): string | undefined => {
-      const value = path ? readPath(answer.body, path) : undefined;
-      return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
-    };
-    const code = field(errors.fields.code);
-    const type = field(errors.fields.type);
-    const known = code !== undefined && Object.hasOwn(errors.codes, code) ? errors.codes[code] : undefined;
-    const rule = errors.rules.find(
-      (r) =>
-        (r.status === undefined || statusMatches(answer.status, r.status)) &&
-        (r.code === undefined || String(r.code) === code) &&
-        (r.type === undefined || r.type === type),
-    );
-    const message = field(errors.fields.message) ?? (text.trim() === "" ? `HTTP ${answer.status}` : text.trim().slice(0, 200));
-    const param = field(errors.fields.param);
-    const docUrl = field(errors.fields.docUrl);
-    return new ProviderError({
-      provider: this.definition.name,
-      status: answer.status,
-      kind: limited ? "rate_limited" : (known?.kind ?? rule?.kind ?? defaultKind(answer.status)),
-      ...(code !== undefined && { providerCode: code }),
-      ...(type !== undefined && { type }),
-      message,
-      ...(param !== undefined && { param }),
-      ...(docUrl !== undefined && { docUrl }),
-      ...(requestId !== undefined && { requestId }),
-      retryable: limited || (known?.retryable ?? rule?.retryable ?? this.definition.retry.statuses.includes(answer.status)),
-      ...(known?.hint !== undefined && { hint: known.hint }),
-      raw: answer.body,
-    });
-  }
 }
 
 type WithoutCall<E> = E extends { readonly operation: string } ? Omit<E, "provider" | "operation" | "method" | "url"> : never;
@@ -630,6 +653,7 @@ type Emit = (event: EventWithoutCall) => void;
 
 const NO_PERMITS: Permit[] = [];
 const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({});
+const NO_HEADERS: readonly string[] = [];
 const bodyOf = (response: ApiResponse): unknown => response.body;
 const DEFAULT_RETRY_AFTER = ["retry-after-ms", "retry-after"];
 
@@ -726,29 +750,6 @@ function networkErrorCode(error: unknown): string | undefined {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : "network error";
-}
-
-function defaultKind(status: number): string {
-  switch (status) {
-    case 401:
-      return "authentication";
-    case 403:
-      return "permission";
-    case 404:
-      return "not_found";
-    case 409:
-      return "conflict";
-    case 400:
-    case 422:
-      return "validation";
-    case 429:
-      return "rate_limited";
-    case 408:
-    case 504:
-      return "timeout";
-    default:
-      return status >= 500 ? "provider_unavailable" : "unknown";
-  }
 }
 
 function parseBody(text: string, contentType: string | null): unknown {

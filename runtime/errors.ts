@@ -1,3 +1,5 @@
+import type { ResponseHeaders } from "./transport/transport.js";
+
 /**
  * Errors thrown by the runtime. One root class, a stable `code` on the class and the instance, and a
  * guard beside each class that works across two copies of the runtime (it checks a brand, not the
@@ -56,6 +58,8 @@ export interface ProviderErrorInit {
   readonly status: number;
   readonly kind: string;
   readonly providerCode?: string;
+  /** providerCode when the spec lists it under errors.codes. */
+  readonly knownCode?: string;
   readonly type?: string;
   readonly message: string;
   readonly param?: string;
@@ -64,17 +68,31 @@ export interface ProviderErrorInit {
   readonly retryable: boolean;
   readonly hint?: string;
   readonly raw: unknown;
+  /** The answer's headers; secret ones read as "[redacted]". */
+  readonly headers?: ResponseHeaders;
 }
 
-/** The provider answered with an error. `raw` (the parsed body) is kept but not enumerable. */
+/**
+ * The provider answered with an error. `code` is always "provider_error" (where the error came from);
+ * `kind` is the normalized classification, and each common kind has a subclass (AuthenticationError,
+ * NotFoundError, ...) built by createProviderError. `raw` (the parsed body) and `headers` (redacted)
+ * are kept but not enumerable.
+ */
 export class ProviderError extends SwitchboardError {
   static override readonly code = "provider_error";
   readonly provider: string;
   readonly status: number;
   /** Normalized kind: authentication, rate_limited, card_declined, ... */
   readonly kind: string;
-  /** The provider's own error code, when the body has one. */
+  /** The provider's own error code, when the body has one, listed in the spec or not. */
   readonly providerCode: string | undefined;
+  /**
+   * providerCode when the spec lists it (errors.codes), else undefined. Generated `XxxProviderError`
+   * types read it as the provider's literal union, so it autocompletes, narrows in a switch, and a
+   * misspelt code fails to compile; providerCode stays a plain string because providers send codes
+   * no spec lists.
+   */
+  readonly knownCode: string | undefined;
   readonly type: string | undefined;
   readonly param: string | undefined;
   readonly docUrl: string | undefined;
@@ -82,6 +100,7 @@ export class ProviderError extends SwitchboardError {
   readonly retryable: boolean;
   readonly hint: string | undefined;
   declare readonly raw: unknown;
+  declare readonly headers: ResponseHeaders | undefined;
 
   constructor(init: ProviderErrorInit) {
     super(
@@ -92,6 +111,7 @@ export class ProviderError extends SwitchboardError {
     this.status = init.status;
     this.kind = init.kind;
     this.providerCode = init.providerCode;
+    this.knownCode = init.knownCode;
     this.type = init.type;
     this.param = init.param;
     this.docUrl = init.docUrl;
@@ -99,6 +119,7 @@ export class ProviderError extends SwitchboardError {
     this.retryable = init.retryable;
     this.hint = init.hint;
     Object.defineProperty(this, "raw", { value: init.raw, enumerable: false });
+    Object.defineProperty(this, "headers", { value: init.headers, enumerable: false });
   }
 }
 
@@ -168,4 +189,88 @@ export class TimeoutError extends SwitchboardError {
 
 export function isTimeoutError(value: unknown): value is TimeoutError {
   return isSwitchboardError(value) && value.code === TimeoutError.code;
+}
+
+/** 401, or a code the spec classifies so: the credentials are missing, wrong, expired or revoked. */
+export class AuthenticationError extends ProviderError {
+  static readonly kind = "authentication";
+}
+/** The credentials are valid but may not do this (403, a missing scope). */
+export class PermissionError extends ProviderError {
+  static readonly kind = "permission";
+}
+export class NotFoundError extends ProviderError {
+  static readonly kind = "not_found";
+}
+/** The request was rejected as invalid (400, 422); `param` names the field when the provider says. */
+export class ValidationError extends ProviderError {
+  static readonly kind = "validation";
+}
+export class ConflictError extends ProviderError {
+  static readonly kind = "conflict";
+}
+/** The idempotency key was reused with other parameters, or its first request is still running. */
+export class IdempotencyConflictError extends ProviderError {
+  static readonly kind = "idempotency_conflict";
+}
+/** The provider failed or is overloaded (5xx, or a code the spec classifies so). */
+export class ProviderUnavailableError extends ProviderError {
+  static readonly kind = "provider_unavailable";
+}
+
+const KIND_CLASSES: Readonly<Record<string, new (init: ProviderErrorInit) => ProviderError>> = {
+  authentication: AuthenticationError,
+  permission: PermissionError,
+  not_found: NotFoundError,
+  validation: ValidationError,
+  conflict: ConflictError,
+  idempotency_conflict: IdempotencyConflictError,
+  provider_unavailable: ProviderUnavailableError,
+};
+
+/**
+ * The flat factory: the ProviderError subclass of `init.kind`, or ProviderError itself for kinds
+ * without one (rate_limited, timeout, unknown and provider kinds such as card_declined). A provider's
+ * rate-limit answer reaches the caller as a RateLimitError (source "provider") whose `cause` is the
+ * ProviderError of kind rate_limited, so one `instanceof RateLimitError` covers every rate limit.
+ */
+export function createProviderError(init: ProviderErrorInit): ProviderError {
+  const Class = Object.hasOwn(KIND_CLASSES, init.kind) ? KIND_CLASSES[init.kind]! : ProviderError;
+  return new Class(init);
+}
+
+const kindGuard =
+  <T extends ProviderError>(kind: string) =>
+  (value: unknown): value is T =>
+    isProviderError(value) && value.kind === kind;
+
+export const isAuthenticationError = kindGuard<AuthenticationError>(AuthenticationError.kind);
+export const isPermissionError = kindGuard<PermissionError>(PermissionError.kind);
+export const isNotFoundError = kindGuard<NotFoundError>(NotFoundError.kind);
+export const isValidationError = kindGuard<ValidationError>(ValidationError.kind);
+export const isConflictError = kindGuard<ConflictError>(ConflictError.kind);
+export const isIdempotencyConflictError = kindGuard<IdempotencyConflictError>(IdempotencyConflictError.kind);
+export const isProviderUnavailableError = kindGuard<ProviderUnavailableError>(ProviderUnavailableError.kind);
+
+/** An API version the spec does not list as supported was asked for, per client or per call. */
+export class UnsupportedVersionError extends SwitchboardError {
+  static override readonly code = "unsupported_version";
+  readonly provider: string;
+  readonly version: string;
+  readonly supported: readonly string[];
+  constructor(provider: string, version: string, supported: readonly string[]) {
+    super(
+      UnsupportedVersionError.code,
+      supported.length === 0
+        ? `${provider} has no API versions to choose from (asked for "${version}")`
+        : `API version "${version}" is not supported by this ${provider} client (supported: ${supported.join(", ")})`,
+    );
+    this.provider = provider;
+    this.version = version;
+    this.supported = supported;
+  }
+}
+
+export function isUnsupportedVersionError(value: unknown): value is UnsupportedVersionError {
+  return isSwitchboardError(value) && value.code === UnsupportedVersionError.code;
 }

@@ -4,6 +4,7 @@
  */
 import type { BreakerState } from "./circuit-breaker.js";
 import type { RetryReason } from "./retry.js";
+import type { DeprecationSignal } from "./versions.js";
 
 interface CallEvent {
   readonly provider: string;
@@ -51,6 +52,27 @@ export type ClientEvent =
       readonly status: number;
       /** Epoch ms the bucket is paused until. */
       readonly retryAt: number;
+    })
+  | (CallEvent & {
+      /** The call uses an API version the spec marks deprecated, or whose sunset is past or within 30 days; once per client and version. */
+      readonly type: "versionDeprecated";
+      readonly apiVersion: string;
+      readonly deprecated: string | undefined;
+      readonly sunset: string | undefined;
+      readonly message: string;
+    })
+  | (CallEvent &
+      DeprecationSignal & {
+        /** The answer said the operation is deprecated (Deprecation, provider headers) or its Sunset is near; once per operation and value. */
+        readonly type: "deprecation";
+        readonly apiVersion: string | undefined;
+      })
+  | (CallEvent & {
+      /** A per-call apiVersion's answer was migrated to the client's version ("unknown": no migration chain, body untouched). */
+      readonly type: "migration";
+      readonly from: string;
+      readonly to: string;
+      readonly outcome: "migrated" | "current" | "unknown";
     })
   | {
       readonly type: "breakerStateChange";

@@ -25,22 +25,50 @@ export {
 } from "./credentials.js";
 export type * from "./definition.js";
 export {
+  AuthenticationError,
   CircuitOpenError,
   ConfigurationError,
+  ConflictError,
+  createProviderError,
+  IdempotencyConflictError,
+  isAuthenticationError,
   isCircuitOpenError,
   isConfigurationError,
+  isConflictError,
+  isIdempotencyConflictError,
   isNetworkError,
+  isNotFoundError,
+  isPermissionError,
   isProviderError,
+  isProviderUnavailableError,
   isRateLimitError,
   isSwitchboardError,
   isTimeoutError,
+  isUnsupportedVersionError,
+  isValidationError,
   NetworkError,
+  NotFoundError,
+  PermissionError,
   ProviderError,
+  ProviderUnavailableError,
   RateLimitError,
   SwitchboardError,
   TimeoutError,
+  UnsupportedVersionError,
+  ValidationError,
   type ProviderErrorInit,
 } from "./errors.js";
+export { kindOfStatus, normalizeError, type ErrorAnswer, type NormalizeOptions } from "./error-normalizer.js";
+export { findMigrationChain, migratePayload, type MigrationResult } from "./migrations.js";
+export {
+  checkVersion,
+  checkWebhookVersion,
+  readDeprecation,
+  versionLifecycle,
+  type DeprecationSignal,
+  type VersionLifecycle,
+  type WebhookVersionCheck,
+} from "./versions.js";
 export type { ClientEvent, ClientEventListener } from "./events.js";
 export { encodeForm, type FormEncoding } from "./form.js";
 export { nextLink, paginate, Paginated, type Page } from "./pagination.js";

@@ -2,6 +2,7 @@
 import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import type { SpecModel } from "../ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
+import { stringLiteral } from "../escape.js";
 import { bulletList, jsDoc, sources } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";
 import { header, printStatements } from "./source-file.js";
@@ -13,7 +14,14 @@ export function emitErrors(model: SpecModel, ctx: EmitContext): EmittedFile[] {
     {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: ctx.runtimeImport,
-      namedImports: [{ name: "ErrorsDefinition", isTypeOnly: true }],
+      namedImports: [
+        { name: "isProviderError" },
+        { name: "normalizeError" },
+        { name: "ErrorAnswer", isTypeOnly: true },
+        { name: "ErrorsDefinition", isTypeOnly: true },
+        { name: "NormalizeOptions", isTypeOnly: true },
+        { name: "ProviderError", isTypeOnly: true },
+      ],
     },
     {
       kind: StructureKind.TypeAlias,
@@ -38,6 +46,41 @@ export function emitErrors(model: SpecModel, ctx: EmitContext): EmittedFile[] {
       declarationKind: VariableDeclarationKind.Const,
       docs: jsDoc([`How ${title} error responses are recognised, read and classified.`, ...sources(model, "errors")]),
       declarations: [{ name: "errorsDefinition", type: "ErrorsDefinition", initializer: literal(model.definition.errors) }],
+    },
+    {
+      kind: StructureKind.Interface,
+      isExported: true,
+      name: `${pascal}ProviderError`,
+      extends: ["ProviderError"],
+      docs: jsDoc([
+        `An error ${title} answered, as the runtime normalized it. \`knownCode\` is one of the listed codes (or undefined when the code is unlisted: \`providerCode\` keeps it as sent).`,
+      ]),
+      properties: [
+        { name: "provider", isReadonly: true, type: stringLiteral(model.provider.name) },
+        { name: "kind", isReadonly: true, type: `${pascal}ErrorKind` },
+        { name: "knownCode", isReadonly: true, type: `${pascal}ErrorCode | undefined` },
+      ],
+    },
+    {
+      kind: StructureKind.Function,
+      isExported: true,
+      name: `is${pascal}Error`,
+      parameters: [{ name: "value", type: "unknown" }],
+      returnType: `value is ${pascal}ProviderError`,
+      docs: jsDoc([`Whether \`value\` is an error ${title} answered; works across copies of the runtime.`]),
+      statements: `return isProviderError(value) && value.provider === ${stringLiteral(model.provider.name)};`,
+    },
+    {
+      kind: StructureKind.Function,
+      isExported: true,
+      name: `normalize${pascal}Error`,
+      parameters: [
+        { name: "answer", type: "ErrorAnswer" },
+        { name: "options", type: "NormalizeOptions", hasQuestionToken: true },
+      ],
+      returnType: `${pascal}ProviderError`,
+      docs: jsDoc([`Normalizes one ${title} error answer (status, headers, parsed body) without a client.`]),
+      statements: `return normalizeError(${stringLiteral(model.provider.name)}, errorsDefinition, answer, options) as ${pascal}ProviderError;`,
     },
   ];
   return [{ path: "errors.ts", text: header(model, ctx) + printStatements(statements) }];

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createStripeClient } from "../../generated/stripe/index.js";
-import { ConfigurationError, isConfigurationError, isNetworkError, isProviderError, ProviderError } from "../../runtime/index.js";
+import {
+  ConfigurationError,
+  isConfigurationError,
+  isNetworkError,
+  isProviderError,
+  ProviderError,
+  UnsupportedVersionError,
+} from "../../runtime/index.js";
 import { json, startLoopbackServer, type LoopbackServer } from "../helpers/loopback-server.js";
 
 let server: LoopbackServer;
@@ -129,8 +136,9 @@ describe("generated Stripe client over loopback HTTP", () => {
     expect(create({ apiVersion: "hasOwnProperty" })).toThrow(/API version "hasOwnProperty" is not supported/);
     expect(create({ auth: { mode: "oauth", token: secret } })).toThrow(/unknown auth mode "oauth"/);
     expect(create({ apiVersion: "1999-01-01" })).toThrow(/API version "1999-01-01" is not supported/);
+    expect(create({ apiVersion: "1999-01-01" })).toThrow(UnsupportedVersionError);
     try {
-      create({ apiVersion: "1999-01-01" })();
+      create({ environment: "sandbox" })();
     } catch (error) {
       expect(isConfigurationError(error) && error.code).toBe("configuration");
     }
