@@ -21,8 +21,8 @@ export interface RateLimitStore {
    * wait, or Infinity when a permit frees only once a request in flight completes.
    */
   take(key: string, limits: BucketLimits, now: number): number | Promise<number>;
-  /** A request that `take` let through has finished (answered or failed) at `now`. */
-  complete(key: string, limits: BucketLimits, now: number): void | Promise<void>;
+  /** The request that `take` let through at `startedAt` (the `now` it was given) finished at `now`. */
+  complete(key: string, limits: BucketLimits, startedAt: number, now: number): void | Promise<void>;
   /** The provider's own count, which wins until `resetAt` (epoch ms): `remaining` more requests may start. */
   sync(key: string, remaining: number, resetAt: number, now: number): void | Promise<void>;
   /** No request of this bucket may start before `until` (epoch ms). Later pauses extend, earlier ones never shorten. */
@@ -39,14 +39,18 @@ const MAX_WINDOW_SLOTS = 65_536;
  * The sliding window is kept exact on the provider's side without knowing its clock: a slot holds one
  * request from its start until one window after it *completed*. The provider counted the request
  * somewhere between its start and its completion, so the next request in that slot arrives at least a
- * window later, whatever the latencies; in-flight requests hold their slot (marked IN_FLIGHT).
+ * window later, whatever the latencies. A request in flight holds its slot; a new request takes the
+ * slot that has been free longest.
  */
-const IN_FLIGHT = Number.POSITIVE_INFINITY;
+interface SlidingWindow {
+  /** Per slot: when its last request completed. */
+  readonly freeAt: Float64Array;
+  /** Per slot: when the request holding it started; NaN when the slot is not held. */
+  readonly startedAt: Float64Array;
+}
 
 interface BucketState {
-  /** Sliding window: per slot, when its last request completed (IN_FLIGHT while it runs); next at `head`. */
-  starts: Float64Array | undefined;
-  head: number;
+  window: SlidingWindow | undefined;
   /** Token bucket. */
   tokens: number;
   refilledAt: number;
@@ -74,16 +78,14 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return 0;
   }
 
-  complete(key: string, _limits: BucketLimits, now: number): void {
-    const starts = this.#buckets.get(key)?.starts;
-    if (!starts) return;
-    // Requests in flight are interchangeable: any one of their slots takes the completion time.
-    for (let i = 0; i < starts.length; i++) {
-      if (starts[i] === IN_FLIGHT) {
-        starts[i] = now;
-        return;
-      }
-    }
+  complete(key: string, _limits: BucketLimits, startedAt: number, now: number): void {
+    const window = this.#buckets.get(key)?.window;
+    if (!window) return;
+    // The slot of this request, or of one that started at the same moment: those are interchangeable.
+    const slot = window.startedAt.indexOf(startedAt);
+    if (slot < 0) return;
+    window.freeAt[slot] = now;
+    window.startedAt[slot] = Number.NaN;
   }
 
   sync(key: string, remaining: number, resetAt: number, now: number): void {
@@ -103,8 +105,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
     if (!state) {
       const slots = limits.burst === undefined ? windowSlots(limits) : 0;
       state = {
-        starts: slots > 0 ? new Float64Array(slots).fill(Number.NEGATIVE_INFINITY) : undefined,
-        head: 0,
+        window:
+          slots > 0
+            ? { freeAt: new Float64Array(slots).fill(Number.NEGATIVE_INFINITY), startedAt: new Float64Array(slots).fill(Number.NaN) }
+            : undefined,
         tokens: limits.burst ?? limits.rate,
         refilledAt: now,
         providerRemaining: 0,
@@ -122,16 +126,32 @@ function windowSlots(limits: BucketLimits): number {
   return slots <= MAX_WINDOW_SLOTS ? slots : 0;
 }
 
+/**
+ * Times here are whole milliseconds (Date.now), so a completion is stamped up to a millisecond before
+ * it happened; the window is held this much longer to stay strictly on the safe side.
+ */
+const CLOCK_RESOLUTION_MARGIN_MS = 2;
+
 /** A window of `slots` requests lasts this long: `rate` may be fractional (0.5 per second = 1 per 2 s). */
 function windowLength(limits: BucketLimits, slots: number): number {
-  return (limits.perMs * slots) / limits.rate;
+  return (limits.perMs * slots) / limits.rate + CLOCK_RESOLUTION_MARGIN_MS;
+}
+
+/** The idle slot free the longest, or -1 when every slot is held by a request in flight. */
+function freestSlot(window: SlidingWindow): number {
+  let best = -1;
+  for (let i = 0; i < window.freeAt.length; i++) {
+    if (Number.isNaN(window.startedAt[i]!) && (best < 0 || window.freeAt[i]! < window.freeAt[best]!)) best = i;
+  }
+  return best;
 }
 
 function localWait(state: BucketState, limits: BucketLimits, now: number): number {
-  if (state.starts) {
-    const completed = state.starts[state.head]!;
-    if (completed === IN_FLIGHT) return IN_FLIGHT;
-    const wait = completed + windowLength(limits, state.starts.length) - now;
+  const window = state.window;
+  if (window) {
+    const slot = freestSlot(window);
+    if (slot < 0) return Number.POSITIVE_INFINITY; // a completion frees one; the limiter looks again then
+    const wait = window.freeAt[slot]! + windowLength(limits, window.freeAt.length) - now;
     return wait > 0 ? Math.ceil(wait) : 0;
   }
   const capacity = limits.burst ?? limits.rate;
@@ -141,9 +161,9 @@ function localWait(state: BucketState, limits: BucketLimits, now: number): numbe
 }
 
 function recordStart(state: BucketState, limits: BucketLimits, now: number): void {
-  if (state.starts) {
-    state.starts[state.head] = IN_FLIGHT;
-    state.head = (state.head + 1) % state.starts.length;
+  if (state.window) {
+    // Held even when the provider's count governed the grant, so the window is right once its reset passes.
+    state.window.startedAt[freestSlot(state.window)] = now;
   } else {
     localWait(state, limits, now);
     // Never below zero: starts the provider's count allowed beyond the local rate leave no debt behind.

@@ -71,11 +71,11 @@ class BucketGate {
     const now = this.clock.now();
     if (this.#queueHead === this.#queue.length && !this.#pumping && this.#hasRoom()) {
       const wait = this.store.take(this.key, this.policy, now);
-      if (wait === 0) return this.#grant();
+      if (wait === 0) return this.#grant(now);
       if (typeof wait === "number" && Number.isFinite(wait) && wait > this.policy.maxQueueWaitMs) throw this.#queueTimeout(now + wait);
       if (typeof wait !== "number") {
         // An asynchronous store: settle its answer in order with the queue.
-        return wait.then((w) => (w === 0 ? this.#grant() : this.#enqueue(now, signal)));
+        return wait.then((w) => (w === 0 ? this.#grant(now) : this.#enqueue(now, signal)));
       }
     }
     return this.#enqueue(now, signal);
@@ -103,7 +103,8 @@ class BucketGate {
     return this.policy.concurrency === undefined || this.#inFlight < this.policy.concurrency;
   }
 
-  #grant(queuedSince?: number): Permit {
+  /** `takenAt`: the `now` the store granted the slot at, which names the slot when it is released. */
+  #grant(takenAt: number, queuedSince?: number): Permit {
     this.#inFlight += 1;
     const seq = ++this.#granted;
     if (queuedSince !== undefined) this.hooks.onWait?.(this.name, this.clock.now() - queuedSince);
@@ -115,7 +116,7 @@ class BucketGate {
         if (released) return;
         released = true;
         this.#inFlight -= 1;
-        const completing = this.store.complete(this.key, this.policy, this.clock.now());
+        const completing = this.store.complete(this.key, this.policy, takenAt, this.clock.now());
         if (this.#queueHead < this.#queue.length) {
           if (completing instanceof Promise) void completing.then(() => this.#pump());
           else this.#pump();
@@ -201,7 +202,7 @@ class BucketGate {
       if (wait === 0) {
         waiter.settled = true;
         waiter.cleanup();
-        waiter.resolve(this.#grant(waiter.enqueuedAt));
+        waiter.resolve(this.#grant(now, waiter.enqueuedAt));
         continue;
       }
       // Infinity: the next slot frees when a request in flight completes, and its release pumps again.

@@ -55,10 +55,37 @@ describe("sliding-window bucket", () => {
     expect(granted.filter((t) => t !== undefined)).toHaveLength(35);
     // The provider counted each request somewhere in [grant, grant + latency]: even counting the
     // earlier one at its completion and the later at its start, rate + 1 never fit in one window.
-    for (let i = 10; i < granted.length; i++) expect(granted[i]! - (granted[i - 10]! + 20)).toBeGreaterThanOrEqual(1000);
-    // And it uses the whole allowance: each group of 10 starts as soon as the window allows.
+    for (let i = 10; i < granted.length; i++) expect(granted[i]! - (granted[i - 10]! + 20)).toBeGreaterThan(1000);
+    // And it uses the whole allowance: each group of 10 starts as soon as the window (and the 2 ms
+    // margin for millisecond timestamps) allows.
     expect(granted.slice(0, 10).every((t) => t === granted[0])).toBe(true);
-    expect(granted[10]! - granted[0]!).toBe(1020);
+    expect(granted[10]! - granted[0]!).toBe(1022);
+  });
+
+  it("whatever the latencies and the order of completions, no window can see more than rate requests", async () => {
+    // Worst case for the provider's count: a request may arrive anywhere between its start and its
+    // completion. For every moment t, the requests whose [start, completion] meets (t - per, t] must be
+    // at most rate.
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const { rl, clock } = limiter({ b: { rate: 5, perMs: 1000, maxQueueWaitMs: 600_000 } });
+    const spans: [number, number][] = [];
+    const pending = Array.from({ length: 60 }, () =>
+      acquire(rl, ["b"], undefined).then((permits) => {
+        const start = clock.now();
+        clock.setTimer(Math.floor(random() ** 3 * 4000), () => {
+          spans.push([start, clock.now()]);
+          permits.forEach((p) => p.release());
+        });
+      }),
+    );
+    await clock.advance(60_000);
+    await Promise.all(pending);
+    expect(spans).toHaveLength(60);
+    for (const [t] of spans) {
+      const seen = spans.filter(([start, end]) => start <= t && end > t - 1000).length;
+      expect(seen).toBeLessThanOrEqual(5);
+    }
   });
 
   it("holds a slot while its request is in flight, however long that takes", async () => {
@@ -67,7 +94,7 @@ describe("sliding-window bucket", () => {
     await clock.advance(5000);
     expect(granted.filter((t) => t !== undefined)).toHaveLength(2);
     permits[0]![0]!.release();
-    await clock.advance(99);
+    await clock.advance(101);
     expect(granted.filter((t) => t !== undefined)).toHaveLength(2);
     await clock.advance(1);
     expect(granted[2]).toBe(clock.now());
