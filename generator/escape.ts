@@ -19,9 +19,14 @@ const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart
  * and the bidirectional formatting characters.
  */
 export function stringLiteral(value: string): string {
-  return JSON.stringify(value)
-    .replace(/[\u2028\u2029]/g, unicodeEscape)
-    .replace(BIDI, unicodeEscape);
+  return (
+    JSON.stringify(value)
+      .replace(/[\u2028\u2029]/g, unicodeEscape)
+      .replace(BIDI, unicodeEscape)
+      // ts-morph's writer takes a quote right after a backslash for an escaped one, so "...\\" would leave
+      // it believing the string still open (and a later "/*" a comment it must close): end with \u005c.
+      .replace(/\\\\"$/, "\\u005c\"")
+  );
 }
 
 /**

@@ -271,3 +271,13 @@ describe("propertyKey", () => {
     );
   });
 });
+
+describe("stringLiteral and ts-morph's writer", () => {
+  it("never ends a literal with an escaped backslash, which the writer takes for an escaped quote", () => {
+    expect(stringLiteral("/\\")).toBe('"/\\u005c"');
+    expect(stringLiteral("a\\\\")).toBe('"a\\\\\\u005c"');
+    expect(stringLiteral('\\"')).toBe('"\\\\\\""');
+    expect(JSON.parse(stringLiteral("/\\"))).toBe("/\\");
+  });
+});
+
