@@ -475,10 +475,12 @@ function webhooks(doc: SpecDocument): WebhooksDefinition {
   const w = doc.webhooks!;
   const eventId = valueLocations(w.eventId);
   const eventType = valueLocations(w.eventType);
+  const apiVersion = valueLocations(w.apiVersion);
   return {
     signature: signature(w.signature),
     ...(eventId && { eventId }),
     ...(eventType && { eventType }),
+    ...(apiVersion && { apiVersion }),
     maxBodySize: w.maxBodySize ?? DEFAULTS.webhooks.maxBodySize,
     payload: { encoding: w.payload?.encoding ?? "json", allowEmpty: w.payload?.allowEmpty ?? false },
     response: {

@@ -83,6 +83,7 @@ export interface SpecDocument {
     signature: SpecWebhookSignature;
     eventId?: SpecValueLocation | SpecValueLocation[];
     eventType?: SpecValueLocation | SpecValueLocation[];
+    apiVersion?: SpecValueLocation | SpecValueLocation[];
     maxBodySize?: number;
     payload?: { encoding?: "json" | "form" | "auto"; allowEmpty?: boolean };
     response?: { status?: number; timeBudget?: Duration };

@@ -261,6 +261,8 @@ export interface WebhooksDefinition {
   readonly eventId?: readonly ValueLocation[];
   /** Where the event type is: the first location that holds a string wins. */
   readonly eventType?: readonly ValueLocation[];
+  /** Where the delivery names the API version of its payload. */
+  readonly apiVersion?: readonly ValueLocation[];
   readonly maxBodySize: number;
   /** How the body is read once verified; `auto` reads a form-encoded Content-Type as form, anything else as JSON. */
   readonly payload: { readonly encoding: "json" | "form" | "auto"; readonly allowEmpty: boolean };

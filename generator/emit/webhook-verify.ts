@@ -19,6 +19,8 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
   const sig = webhooks.signature;
   const asymmetric = sig.algorithm === "ed25519" || sig.algorithm === "ecdsa-p256-sha256";
   const signsUrl = sig.content.includes("url") || sig.bodyHash !== undefined;
+  // The event says which API version shaped its payload, and there is a pinned one to compare it with.
+  const flagsVersion = webhooks.apiVersion !== undefined && model.definition.versions !== undefined;
   const tolerance =
     sig.toleranceMs === undefined
       ? "The scheme has no timestamp window."
@@ -38,6 +40,9 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
       moduleSpecifier: "./webhooks.js",
       namedImports: [{ name: eventType, isTypeOnly: true }, "webhooksDefinition"],
     },
+    ...(flagsVersion
+      ? [{ kind: StructureKind.ImportDeclaration as const, moduleSpecifier: "./versions.js", namedImports: ["versionsDefinition"] }]
+      : []),
     {
       kind: StructureKind.Function,
       isExported: true,
@@ -55,9 +60,16 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
           }. ${asymmetric ? "`options.publicKey` is the provider's verification key." : "`options.secret` is the signing secret, or several during a rotation."} ${tolerance}`,
           "The event's type is the provider's: a type the spec does not list arrives unchanged, and the type is \"\" when the delivery has none where the spec looks (an accepted empty body, a batch).",
         ],
-        [{ tagName: "throws", text: "{WebhookVerificationError} the delivery is not authentic, is stale, too large or unreadable; `code` says which." }],
+        [
+          {
+            tagName: "throws",
+            text: "{WebhookVerificationError} the delivery is not authentic, is stale, too large or unreadable; `code` says which.",
+          },
+        ],
       ),
-      statements: [`return verifyWebhookDelivery<${eventType}>(${stringLiteral(model.provider.name)}, webhooksDefinition, delivery, options);`],
+      statements: [
+        `return verifyWebhookDelivery<${eventType}>(${stringLiteral(model.provider.name)}, webhooksDefinition, delivery, options${flagsVersion ? ", versionsDefinition" : ""});`,
+      ],
     },
   ];
   return [{ path: "verify-webhook.ts", text: header(model, ctx) + printStatements(statements) }];

@@ -5,9 +5,10 @@
  * exception: acceptance needs an explicit match, and any unexpected error becomes a rejection.
  */
 import { createHash, createHmac, timingSafeEqual, verify as verifyAsymmetric, type KeyObject } from "node:crypto";
-import type { ValueLocation, WebhookHeaderSet, WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
+import type { ValueLocation, VersionsDefinition, WebhookHeaderSet, WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
 import { ConfigurationError, isSwitchboardError } from "../errors.js";
 import { readPath } from "../json-path.js";
+import { checkWebhookVersion } from "../versions.js";
 import type { WebhookEvent } from "../webhook-event.js";
 import { contentChunks, parseForm, queryParam, urlVariants, type FormParams } from "./content.js";
 import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
@@ -34,11 +35,12 @@ export function verifyWebhookDelivery<Event extends WebhookEvent = WebhookEvent>
   definition: WebhooksDefinition,
   delivery: WebhookDelivery,
   options: WebhookVerifyOptions = {},
+  versions?: VersionsDefinition,
 ): Promise<Event> {
   // Not an async function: a settled promise is all the caller awaits, and it costs less on the hot path.
   try {
     // The event type is the provider's claim, typed by the spec's declared events (the generated union).
-    return Promise.resolve(verifyWebhookDeliverySync(provider, definition, delivery, options) as Event);
+    return Promise.resolve(verifyWebhookDeliverySync(provider, definition, delivery, options, versions) as Event);
   } catch (error) {
     return Promise.reject(error as Error);
   }
@@ -50,16 +52,26 @@ export function verifyWebhookDeliverySync(
   definition: WebhooksDefinition,
   delivery: WebhookDelivery,
   options: WebhookVerifyOptions = {},
+  versions?: VersionsDefinition,
 ): WebhookEvent {
   try {
-    return verifyOrThrow(provider, definition, delivery, options);
+    const event = verifyOrThrow(provider, definition, delivery, options);
+    if (!versions || !definition.apiVersion) return event;
+    // Flag a payload shaped by another API version than the pinned one (the types describe the pinned one).
+    const declared = locate(definition.apiVersion, delivery.headers ?? {}, event.payload);
+    return { ...event, apiVersion: checkWebhookVersion(versions, declared) };
   } catch (error) {
     if (isSwitchboardError(error)) throw error;
     throw new WebhookVerificationError(provider, "malformed_signature", "the delivery could not be verified", { cause: error });
   }
 }
 
-function verifyOrThrow(provider: string, definition: WebhooksDefinition, delivery: WebhookDelivery, options: WebhookVerifyOptions): WebhookEvent {
+function verifyOrThrow(
+  provider: string,
+  definition: WebhooksDefinition,
+  delivery: WebhookDelivery,
+  options: WebhookVerifyOptions,
+): WebhookEvent {
   const fail = (code: WebhookVerificationErrorCode, message: string): WebhookVerificationError => failure(provider, code, message);
   const body = delivery.body;
   if (typeof body !== "string" && !(body instanceof Uint8Array))
@@ -69,7 +81,8 @@ function verifyOrThrow(provider: string, definition: WebhooksDefinition, deliver
   const bytes: string | Buffer =
     typeof body === "string" || Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const headers = delivery.headers ?? {};
-  const sig = definition.signature.algorithmFrom === undefined ? definition.signature : chosenAlgorithm(provider, definition.signature, headers);
+  const sig =
+    definition.signature.algorithmFrom === undefined ? definition.signature : chosenAlgorithm(provider, definition.signature, headers);
 
   let set: WebhookHeaderSet = sig;
   let values = headerValues(headers, sig.header);
@@ -95,11 +108,15 @@ function verifyOrThrow(provider: string, definition: WebhooksDefinition, deliver
   const formParams = (): FormParams => (form ??= expectedBodyHash !== undefined ? {} : parseForm(bytes));
 
   const outcome = compareSignatures(sig, parsed.signatures, bytes, { timestamp, id, url, formParams }, options);
-  if (outcome === "malformed") throw fail("malformed_signature", `no signature in the ${set.header} header has the expected encoding and length`);
+  if (outcome === "malformed")
+    throw fail("malformed_signature", `no signature in the ${set.header} header has the expected encoding and length`);
   if (outcome === "mismatch") throw fail("signature_mismatch", `no signature in the ${set.header} header matches`);
   if (expectedBodyHash !== undefined) {
     const actual = createHash(sig.bodyHash!.algorithm).update(bytes).digest();
-    const claimed = decodeSignature(sig.bodyHash!.encoding === "hex" ? expectedBodyHash.toLowerCase() : expectedBodyHash, sig.bodyHash!.encoding);
+    const claimed = decodeSignature(
+      sig.bodyHash!.encoding === "hex" ? expectedBodyHash.toLowerCase() : expectedBodyHash,
+      sig.bodyHash!.encoding,
+    );
     if (claimed === undefined || actual.length !== claimed.length || !timingSafeEqual(actual, claimed))
       throw fail("signature_mismatch", `the body does not match the ${sig.bodyHash!.queryParam} URL parameter`);
   }
@@ -112,7 +129,11 @@ function verifyOrThrow(provider: string, definition: WebhooksDefinition, deliver
 }
 
 /** The scheme with the HMAC algorithm the delivery's settings header names (Twilio's SharedKey variant). */
-function chosenAlgorithm(provider: string, sig: WebhookSignatureDefinition, headers: WebhookDelivery["headers"]): WebhookSignatureDefinition {
+function chosenAlgorithm(
+  provider: string,
+  sig: WebhookSignatureDefinition,
+  headers: WebhookDelivery["headers"],
+): WebhookSignatureDefinition {
   const from = sig.algorithmFrom!;
   const value = headerValue(headers, from.header);
   if (value === undefined) return sig;
@@ -125,7 +146,8 @@ function chosenAlgorithm(provider: string, sig: WebhookSignatureDefinition, head
   }
   if (named === undefined) return sig;
   const match = Object.keys(from.values).find((v) => v.toLowerCase() === named.toLowerCase());
-  if (match === undefined) throw failure(provider, "malformed_signature", `the ${from.header} header names no algorithm this scheme accepts`);
+  if (match === undefined)
+    throw failure(provider, "malformed_signature", `the ${from.header} header names no algorithm this scheme accepts`);
   return { ...sig, algorithm: from.values[match]! };
 }
 
@@ -171,7 +193,13 @@ function compareSignatures(
   if (sig.algorithm === "ed25519" || sig.algorithm === "ecdsa-p256-sha256") {
     const key = asymmetricKey(sig, options.publicKey);
     for (let u = 0; u < urls.length; u++) {
-      const chunks = contentChunks(sig.content, { body, timestamp: parts.timestamp, id: parts.id, url: urls[u], formParams: parts.formParams });
+      const chunks = contentChunks(sig.content, {
+        body,
+        timestamp: parts.timestamp,
+        id: parts.id,
+        url: urls[u],
+        formParams: parts.formParams,
+      });
       const data = Buffer.concat(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)));
       for (const signature of signatures) if (asymmetricMatches(sig.algorithm, data, key, signature)) return "matched";
     }
@@ -211,7 +239,8 @@ function asymmetricMatches(algorithm: "ed25519" | "ecdsa-p256-sha256", data: Buf
 /** A signature of the right shape: the digest's length, Ed25519's 64 bytes, or a DER SEQUENCE. */
 function plausible(sig: WebhookSignatureDefinition, signature: Buffer): boolean {
   if (sig.algorithm === "ed25519") return signature.length === 64;
-  if (sig.algorithm === "ecdsa-p256-sha256") return signature.length >= 8 && signature.length <= 72 && signature[0] === 0x30 && signature[1] === signature.length - 2;
+  if (sig.algorithm === "ecdsa-p256-sha256")
+    return signature.length >= 8 && signature.length <= 72 && signature[0] === 0x30 && signature[1] === signature.length - 2;
   return signature.length === DIGEST_LENGTH[sig.algorithm];
 }
 
@@ -259,7 +288,11 @@ function readPayload(
     throw fail("invalid_payload", "the body is empty");
   }
   const encoding =
-    definition.payload.encoding !== "auto" ? definition.payload.encoding : !bodyHashed && FORM_TYPE.test(headerValue(headers, "content-type") ?? "") ? "form" : "json";
+    definition.payload.encoding !== "auto"
+      ? definition.payload.encoding
+      : !bodyHashed && FORM_TYPE.test(headerValue(headers, "content-type") ?? "")
+        ? "form"
+        : "json";
   if (encoding === "form") return formParams();
   try {
     return JSON.parse(typeof body === "string" ? body : body.toString("utf8")) as unknown;
@@ -268,7 +301,11 @@ function readPayload(
   }
 }
 
-function locate(locations: readonly ValueLocation[] | undefined, headers: WebhookDelivery["headers"], payload: unknown): string | undefined {
+function locate(
+  locations: readonly ValueLocation[] | undefined,
+  headers: WebhookDelivery["headers"],
+  payload: unknown,
+): string | undefined {
   for (const location of locations ?? []) {
     const value =
       "header" in location
