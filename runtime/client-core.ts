@@ -178,6 +178,8 @@ export class ClientCore {
   readonly #bucketsByOperation = new Map<string, readonly string[]>();
   readonly #breakerDefinition: CircuitBreakerDefinition | undefined;
   readonly #breakers = new Map<string, CircuitBreaker>();
+  /** The base URL's scheme and authority, the breaker's key when its scope is the host. */
+  #hostKey: string | undefined;
   readonly #redactor: Redactor;
   readonly #userAgent: string;
   /** Versions whose lifecycle this client has checked (and warned about when deprecated). */
@@ -622,7 +624,7 @@ export class ClientCore {
     if (!definition) return undefined;
     const key =
       definition.scope === "host"
-        ? this.#baseUrl.replace(/^(\w+:\/\/[^/]+).*$/, "$1")
+        ? (this.#hostKey ??= this.#baseUrl.replace(/^(\w+:\/\/[^/]+).*$/, "$1"))
         : definition.scope === "bucket"
           ? (buckets[0] ?? "default")
           : this.definition.name;

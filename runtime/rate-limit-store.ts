@@ -30,8 +30,8 @@ export interface RateLimitStore {
 }
 
 /**
- * Starts within the last window are kept in a ring of `rate` timestamps, so the window is exact; beyond
- * this many, a token bucket of the same rate stands in (memory stays bounded).
+ * A sliding window keeps one slot per request of its `rate`, so it is exact; beyond this many, a token
+ * bucket of the same rate stands in (memory stays bounded).
  */
 const MAX_WINDOW_SLOTS = 65_536;
 
@@ -67,14 +67,24 @@ export class MemoryRateLimitStore implements RateLimitStore {
     if (now < state.pausedUntil) return state.pausedUntil - now;
     const providerKnows = now < state.providerResetAt;
     if (providerKnows && state.providerRemaining <= 0) return state.providerResetAt - now;
-    if (!providerKnows) {
-      const wait = localWait(state, limits, now);
-      if (wait > 0) return wait;
+    // While the provider's count governs, the local limit does not; the grant is still recorded locally,
+    // so the window (or the bucket) is right again when the provider's reset passes.
+    const window = state.window;
+    if (window) {
+      const slot = freestSlot(window);
+      if (!providerKnows) {
+        if (slot < 0) return Number.POSITIVE_INFINITY; // a completion frees one; the limiter looks again then
+        const wait = window.freeAt[slot]! + windowLength(limits, window.freeAt.length) - now;
+        if (wait > 0) return Math.ceil(wait);
+      }
+      if (slot >= 0) window.startedAt[slot] = now;
+    } else {
+      refill(state, limits, now);
+      if (!providerKnows && state.tokens < 1) return Math.ceil(((1 - state.tokens) * limits.perMs) / limits.rate);
+      // Never below zero: starts the provider's count allowed beyond the local rate leave no debt behind.
+      state.tokens = Math.max(0, state.tokens - 1);
     }
-    // Granted. The start is recorded in the local window even when the provider's count governs, so the
-    // window is right again when the provider's reset passes.
     if (providerKnows) state.providerRemaining -= 1;
-    recordStart(state, limits, now);
     return 0;
   }
 
@@ -146,27 +156,8 @@ function freestSlot(window: SlidingWindow): number {
   return best;
 }
 
-function localWait(state: BucketState, limits: BucketLimits, now: number): number {
-  const window = state.window;
-  if (window) {
-    const slot = freestSlot(window);
-    if (slot < 0) return Number.POSITIVE_INFINITY; // a completion frees one; the limiter looks again then
-    const wait = window.freeAt[slot]! + windowLength(limits, window.freeAt.length) - now;
-    return wait > 0 ? Math.ceil(wait) : 0;
-  }
+function refill(state: BucketState, limits: BucketLimits, now: number): void {
   const capacity = limits.burst ?? limits.rate;
   state.tokens = Math.min(capacity, state.tokens + ((now - state.refilledAt) * limits.rate) / limits.perMs);
   state.refilledAt = now;
-  return state.tokens >= 1 ? 0 : Math.ceil(((1 - state.tokens) * limits.perMs) / limits.rate);
-}
-
-function recordStart(state: BucketState, limits: BucketLimits, now: number): void {
-  if (state.window) {
-    // Held even when the provider's count governed the grant, so the window is right once its reset passes.
-    state.window.startedAt[freestSlot(state.window)] = now;
-  } else {
-    localWait(state, limits, now);
-    // Never below zero: starts the provider's count allowed beyond the local rate leave no debt behind.
-    state.tokens = Math.max(0, state.tokens - 1);
-  }
 }
