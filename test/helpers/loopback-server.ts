@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 
 export interface RecordedRequest {
   readonly method: string;
@@ -67,4 +68,34 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
 export function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   response.writeHead(status, { "content-type": "application/json", ...headers });
   response.end(JSON.stringify(body));
+}
+
+/**
+ * One loopback server for the test file (or describe block) that calls it: started before its tests,
+ * closed after them, its recorded requests cleared before each test. The object it returns stands for
+ * the server once started.
+ */
+export function useLoopbackServer(): LoopbackServer {
+  let started: LoopbackServer | undefined;
+  beforeAll(async () => {
+    started = await startLoopbackServer();
+  });
+  afterAll(() => started?.close());
+  beforeEach(() => {
+    current().requests.length = 0;
+  });
+  const current = (): LoopbackServer => {
+    if (!started) throw new Error("the loopback server is used before its beforeAll hook ran");
+    return started;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get requests() {
+      return current().requests;
+    },
+    handle: (handler) => current().handle(handler),
+    close: () => current().close(),
+  };
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createStripeClient } from "../../generated/stripe/index.js";
 import {
   ConfigurationError,
@@ -8,19 +8,9 @@ import {
   ProviderError,
   UnsupportedVersionError,
 } from "../../runtime/index.js";
-import { json, startLoopbackServer, type LoopbackServer } from "../helpers/loopback-server.js";
+import { json, startLoopbackServer, useLoopbackServer } from "../helpers/loopback-server.js";
 
-let server: LoopbackServer;
-
-beforeAll(async () => {
-  server = await startLoopbackServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useLoopbackServer();
 
 const secret = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
 

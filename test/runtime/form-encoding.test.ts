@@ -5,24 +5,17 @@
  */
 import { createRequire } from "node:module";
 import Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createStripeClient } from "../../generated/stripe/index.js";
 import { createTwilioClient } from "../../generated/twilio/index.js";
-import { json, startLoopbackServer, type LoopbackServer } from "../helpers/loopback-server.js";
+import { json, useLoopbackServer } from "../helpers/loopback-server.js";
 
 const require = createRequire(import.meta.url);
 const twilio = require("twilio") as typeof import("twilio");
 const { RequestClient } = twilio;
 
-let server: LoopbackServer;
-beforeAll(async () => {
-  server = await startLoopbackServer();
-  server.handle((_request, response) => json(response, 200, { id: "x", object: "customer", sid: "SM1" }));
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useLoopbackServer();
+beforeAll(() => server.handle((_request, response) => json(response, 200, { id: "x", object: "customer", sid: "SM1" })));
 
 const stripeKey = "sk_test_differential_0000";
 

@@ -3,22 +3,15 @@
  * first pages, last pages, a provider that repeats its cursor or URL (must stop, not loop), abort, and
  * the rate limiter between pages.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ClientCore } from "../../runtime/client-core.js";
 import type { OperationDefinition, PaginationDefinition } from "../../runtime/definition.js";
 import type { ClientEvent } from "../../runtime/events.js";
 import { nextLink, paginate } from "../../runtime/pagination.js";
-import { json, startLoopbackServer, type LoopbackServer, type RecordedRequest } from "../helpers/loopback-server.js";
+import { json, useLoopbackServer, type LoopbackServer, type RecordedRequest } from "../helpers/loopback-server.js";
 import { op, testDefinition } from "../helpers/test-provider.js";
 
-let server: LoopbackServer;
-beforeAll(async () => {
-  server = await startLoopbackServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useLoopbackServer();
 
 const ITEMS = Array.from({ length: 7 }, (_, i) => ({ id: `obj_${i + 1}` }));
 

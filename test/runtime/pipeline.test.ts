@@ -2,22 +2,15 @@
  * The request pipeline against a real HTTP server on loopback: rate-limit header sync, pauses on 429,
  * Retry-After, idempotent retries, the circuit breaker, aborts and timeouts, redaction.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ClientCore, type ClientOptions } from "../../runtime/client-core.js";
 import type { ProviderDefinition, RateLimitResetFormat } from "../../runtime/definition.js";
 import { isCircuitOpenError, isNetworkError, isProviderError, isRateLimitError, isTimeoutError } from "../../runtime/errors.js";
 import type { ClientEvent } from "../../runtime/events.js";
-import { json, startLoopbackServer, type LoopbackServer } from "../helpers/loopback-server.js";
+import { json, useLoopbackServer } from "../helpers/loopback-server.js";
 import { op, testDefinition, withoutIdempotency } from "../helpers/test-provider.js";
 
-let server: LoopbackServer;
-beforeAll(async () => {
-  server = await startLoopbackServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useLoopbackServer();
 
 const secret = "sk_test_pipeline_SECRET_123";
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createShopifyClient } from "../../generated/shopify/index.js";
 import { createStripeClient, definition as stripe } from "../../generated/stripe/index.js";
 import {
@@ -20,18 +20,11 @@ import {
   type ProviderDefinition,
   type VersionsDefinition,
 } from "../../runtime/index.js";
-import { json, startLoopbackServer, type LoopbackServer } from "../helpers/loopback-server.js";
+import { json, useLoopbackServer } from "../helpers/loopback-server.js";
 import { op, testDefinition } from "../helpers/test-provider.js";
 
-let server: LoopbackServer;
-beforeAll(async () => {
-  server = await startLoopbackServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useLoopbackServer();
 beforeEach(() => {
-  server.requests.length = 0;
   server.handle((_req, res) => json(res, 200, { ok: true }));
 });
 afterEach(() => {

@@ -5,32 +5,15 @@
  * transport, imported lazily). Only `switchboard/webhooks/sqlite` loads better-sqlite3.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { externalImports as externalImportsOf } from "../../helpers/external-imports.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
-/** Every bare specifier a built module reaches through its static and dynamic imports. */
-function externalImports(entry: string): Set<string> {
-  const seen = new Set<string>();
-  const external = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const source = readFileSync(file, "utf8");
-    for (const match of source.matchAll(
-      /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|import\(\s*"([^"]+)"\s*\)|(?:^|\n)\s*import\s+"([^"]+)"/g,
-    )) {
-      const specifier = match[1] ?? match[2] ?? match[3]!;
-      if (specifier.startsWith(".")) visit(resolve(dirname(file), specifier));
-      else external.add(specifier);
-    }
-  };
-  visit(resolve(root, entry));
-  return external;
-}
+const externalImports = (entry: string): Set<string> => externalImportsOf(root, entry);
 
 describe("webhook subpath exports of the built package", () => {
   it("resolve through the exports map and export their entry points", () => {
