@@ -6,10 +6,8 @@
  * Warnings about schemas point at the schema in the spec, or at `eventsImport.from` (naming the
  * pointer in the imported document) when the schema came from there.
  */
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
+import { readDocument } from "./documents.js";
 import { DiagnosticCode, type Diagnostic } from "./diagnostics.js";
 import type { EventModel, PayloadDeclaration } from "./ir.js";
 import { bindingName, identifierText } from "./names.js";
@@ -137,9 +135,6 @@ export function resolveEvents(source: SpecSource, doc: SpecDocument, options: Ev
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 
-/** Parsed documents by absolute path, kept while their bytes stay the same. */
-const documents = new Map<string, { readonly text: string; readonly root: unknown }>();
-
 function importEvents(
   source: SpecSource,
   spec: NonNullable<NonNullable<SpecDocument["webhooks"]>["eventsImport"]>,
@@ -150,30 +145,9 @@ function importEvents(
     diagnostics.push(source.diagnostic(FROM, DiagnosticCode.ImportFailed, message));
     return undefined;
   };
-  let file: string;
-  try {
-    file = /^\.\.?\//.test(spec.from) ? path.resolve(path.dirname(specPath), spec.from) : createRequire(specPath).resolve(spec.from);
-  } catch {
-    return fail(`cannot resolve ${JSON.stringify(spec.from)} from ${source.file} (is the package installed?)`);
-  }
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    return fail(`cannot read ${JSON.stringify(spec.from)}`);
-  }
-  let cached = documents.get(file);
-  if (cached === undefined || cached.text !== text) {
-    let root: unknown;
-    try {
-      root = JSON.parse(text);
-    } catch (error) {
-      return fail(`${JSON.stringify(spec.from)} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    cached = { text, root };
-    documents.set(file, cached);
-  }
-  const root = cached.root;
+  const read = readDocument(specPath, spec.from);
+  if (read.error !== undefined) return fail(read.error);
+  const root = read.document.root;
   const webhooks = valueAt(root, ["webhooks"]);
   if (typeof webhooks !== "object" || webhooks === null || Array.isArray(webhooks)) {
     return fail(`${JSON.stringify(spec.from)} has no OpenAPI \`webhooks\` section`);
@@ -208,7 +182,7 @@ function importEvents(
   return {
     info: {
       from: spec.from,
-      sha256: createHash("sha256").update(text, "utf8").digest("hex"),
+      sha256: read.document.sha256,
       ...(typeof version === "string" && { version }),
     },
     events,
