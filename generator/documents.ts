@@ -47,11 +47,14 @@ export function hashFile(file: string): string | undefined {
 /** Parsed documents by absolute path, kept while their bytes stay the same (watch mode, tests, benches). */
 const cache = new Map<string, { readonly sha256: string; readonly root: unknown }>();
 
-/** Reads and parses a document; every failure is a message naming the document, never an exception. */
-export function readDocument(specPath: string, from: string): DocumentResult {
+/**
+ * Reads and parses a document; every failure is a message naming the document (and `shownSpec`, the
+ * spec as diagnostics show it, when the document cannot be found), never an exception.
+ */
+export function readDocument(specPath: string, from: string, shownSpec: string): DocumentResult {
   const shown = JSON.stringify(from);
   const file = resolveDocumentPath(specPath, from);
-  if (file === undefined) return { error: `cannot resolve ${shown} from the spec's folder (is the package installed?)` };
+  if (file === undefined) return { error: `cannot resolve ${shown} from ${shownSpec} (is the package installed?)` };
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);

@@ -145,7 +145,7 @@ function importEvents(
     diagnostics.push(source.diagnostic(FROM, DiagnosticCode.ImportFailed, message));
     return undefined;
   };
-  const read = readDocument(specPath, spec.from);
+  const read = readDocument(specPath, spec.from, source.file);
   if (read.error !== undefined) return fail(read.error);
   const root = read.document.root;
   const webhooks = valueAt(root, ["webhooks"]);

@@ -102,7 +102,7 @@ describe("eventsImport", () => {
 
   it.each([
     ["./missing.json", 'cannot read "./missing.json"'],
-    ["./acme.yaml", '"./acme.yaml" is not JSON: '],
+    ["./not-json.json", '"./not-json.json" is not valid JSON: '],
     ["../../../package.json", '"../../../package.json" has no OpenAPI `webhooks` section'],
     [
       "no-such-package-here/webhooks.json",
