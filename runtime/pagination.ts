@@ -10,17 +10,29 @@ import type { OperationDefinition, PaginationDefinition } from "./definition.js"
 import { ConfigurationError } from "./errors.js";
 import { readPath } from "./json-path.js";
 
-export interface Page<Item> {
+export interface Page<Item, Response extends ApiResponse = ApiResponse> {
   readonly items: readonly Item[];
-  readonly response: ApiResponse;
+  readonly response: Response;
 }
+
+/**
+ * The type of the items at a path of a page's body, as the spec's `items` path reads them:
+ * `ItemsAt<{ data: Customer[] }, ["data"]>` is `Customer`. Unknown where the body's type says nothing.
+ */
+export type ItemsAt<Body, Path extends readonly string[]> = unknown extends Body
+  ? unknown
+  : Path extends readonly [infer Key extends string, ...infer Rest extends readonly string[]]
+    ? ItemsAt<Body extends { readonly [K in Key]?: infer Value } ? Value : never, Rest>
+    : Body extends readonly (infer Item)[]
+      ? Item
+      : never;
 
 /**
  * A paged call. Awaiting it gives the first page's body (what a plain call would return); iterating it
  * gives every item of every page; `.pages()` gives whole pages. The first page is requested once,
  * however it is consumed.
  */
-export class Paginated<Item> implements AsyncIterable<Item>, PromiseLike<unknown> {
+export class Paginated<Item, Response extends ApiResponse = ApiResponse> implements AsyncIterable<Item>, PromiseLike<Response["body"]> {
   readonly #core: ClientCore;
   #first: Promise<ApiResponse> | undefined;
   readonly #operation: OperationDefinition;
@@ -37,20 +49,20 @@ export class Paginated<Item> implements AsyncIterable<Item>, PromiseLike<unknown
     this.#options = options;
   }
 
-  then<Result1 = unknown, Result2 = never>(
-    onFulfilled?: ((body: unknown) => Result1 | PromiseLike<Result1>) | null,
+  then<Result1 = Response["body"], Result2 = never>(
+    onFulfilled?: ((body: Response["body"]) => Result1 | PromiseLike<Result1>) | null,
     onRejected?: ((reason: unknown) => Result2 | PromiseLike<Result2>) | null,
   ): Promise<Result1 | Result2> {
     return this.#firstPage()
-      .then((response) => response.body)
+      .then((response) => response.body as Response["body"])
       .then(onFulfilled, onRejected);
   }
 
-  catch<Result = never>(onRejected?: ((reason: unknown) => Result | PromiseLike<Result>) | null): Promise<unknown> {
+  catch<Result = never>(onRejected?: ((reason: unknown) => Result | PromiseLike<Result>) | null): Promise<Response["body"] | Result> {
     return this.then(undefined, onRejected);
   }
 
-  finally(onFinally?: (() => void) | null): Promise<unknown> {
+  finally(onFinally?: (() => void) | null): Promise<Response["body"]> {
     return this.then().finally(onFinally);
   }
 
@@ -68,7 +80,7 @@ export class Paginated<Item> implements AsyncIterable<Item>, PromiseLike<unknown
   }
 
   /** Every page, first to last. */
-  async *pages(): AsyncGenerator<Page<Item>, void, undefined> {
+  async *pages(): AsyncGenerator<Page<Item, Response>, void, undefined> {
     const p = this.#pagination;
     const first = this.#firstCall();
     const followed = new Set<string>();
@@ -80,7 +92,7 @@ export class Paginated<Item> implements AsyncIterable<Item>, PromiseLike<unknown
       const response: ApiResponse = await (call === first ? this.#firstPage() : this.#core.send(this.#operation, call, this.#options));
       const found = p.items.length === 0 ? response.body : readPath(response.body, p.items);
       const items = (Array.isArray(found) ? found : []) as Item[];
-      yield { items, response };
+      yield { items, response: response as Response };
       call = undefined;
       switch (p.style) {
         case "cursor": {
@@ -116,13 +128,13 @@ export class Paginated<Item> implements AsyncIterable<Item>, PromiseLike<unknown
   }
 }
 
-export function paginate<Item = unknown>(
+export function paginate<Item = unknown, Response extends ApiResponse = ApiResponse>(
   core: ClientCore,
   operation: OperationDefinition,
   call: OperationCall,
   options?: RequestOptions,
-): Paginated<Item> {
-  return new Paginated<Item>(core, operation, call, options);
+): Paginated<Item, Response> {
+  return new Paginated<Item, Response>(core, operation, call, options);
 }
 
 /** Remembers a cursor or URL; false when it was followed before (the provider is repeating itself). */
