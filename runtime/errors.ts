@@ -24,6 +24,12 @@ export function isSwitchboardError(value: unknown): value is SwitchboardError {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
+/** The guard of one error class, by its code (`kindGuard` below does the same for ProviderError kinds). */
+const codeGuard =
+  <T extends SwitchboardError>(code: string) =>
+  (value: unknown): value is T =>
+    isSwitchboardError(value) && value.code === code;
+
 /** The client was created or called with options that cannot work. */
 export class ConfigurationError extends SwitchboardError {
   static override readonly code = "configuration";
@@ -32,9 +38,7 @@ export class ConfigurationError extends SwitchboardError {
   }
 }
 
-export function isConfigurationError(value: unknown): value is ConfigurationError {
-  return isSwitchboardError(value) && value.code === ConfigurationError.code;
-}
+export const isConfigurationError = codeGuard<ConfigurationError>(ConfigurationError.code);
 
 /** The request never got an HTTP response: connection refused or reset, DNS failure, abort. */
 export class NetworkError extends SwitchboardError {
@@ -49,9 +53,7 @@ export class NetworkError extends SwitchboardError {
   }
 }
 
-export function isNetworkError(value: unknown): value is NetworkError {
-  return isSwitchboardError(value) && value.code === NetworkError.code;
-}
+export const isNetworkError = codeGuard<NetworkError>(NetworkError.code);
 
 export interface ProviderErrorInit {
   readonly provider: string;
@@ -123,9 +125,7 @@ export class ProviderError extends SwitchboardError {
   }
 }
 
-export function isProviderError(value: unknown): value is ProviderError {
-  return isSwitchboardError(value) && value.code === ProviderError.code;
-}
+export const isProviderError = codeGuard<ProviderError>(ProviderError.code);
 
 /**
  * A rate limit stopped the call: the provider said so (429 or its equivalent) and asked for a wait
@@ -152,9 +152,7 @@ export class RateLimitError extends SwitchboardError {
   }
 }
 
-export function isRateLimitError(value: unknown): value is RateLimitError {
-  return isSwitchboardError(value) && value.code === RateLimitError.code;
-}
+export const isRateLimitError = codeGuard<RateLimitError>(RateLimitError.code);
 
 /** The circuit breaker is open: the provider failed too often, so the call failed fast without a request. */
 export class CircuitOpenError extends SwitchboardError {
@@ -169,9 +167,7 @@ export class CircuitOpenError extends SwitchboardError {
   }
 }
 
-export function isCircuitOpenError(value: unknown): value is CircuitOpenError {
-  return isSwitchboardError(value) && value.code === CircuitOpenError.code;
-}
+export const isCircuitOpenError = codeGuard<CircuitOpenError>(CircuitOpenError.code);
 
 /** An attempt, or the whole call with its retries, ran past its time limit. */
 export class TimeoutError extends SwitchboardError {
@@ -187,9 +183,7 @@ export class TimeoutError extends SwitchboardError {
   }
 }
 
-export function isTimeoutError(value: unknown): value is TimeoutError {
-  return isSwitchboardError(value) && value.code === TimeoutError.code;
-}
+export const isTimeoutError = codeGuard<TimeoutError>(TimeoutError.code);
 
 /** 401, or a code the spec classifies so: the credentials are missing, wrong, expired or revoked. */
 export class AuthenticationError extends ProviderError {
@@ -271,6 +265,4 @@ export class UnsupportedVersionError extends SwitchboardError {
   }
 }
 
-export function isUnsupportedVersionError(value: unknown): value is UnsupportedVersionError {
-  return isSwitchboardError(value) && value.code === UnsupportedVersionError.code;
-}
+export const isUnsupportedVersionError = codeGuard<UnsupportedVersionError>(UnsupportedVersionError.code);
