@@ -305,7 +305,7 @@ export class ClientCore {
         const retryable = timedOut
           ? safe
           : errorCode !== undefined && retry?.networkErrors.includes(errorCode) && (safe || errorCode === "ECONNREFUSED");
-        delay = retryable && retry ? this.#retryDelay(retry, attempt, undefined, now) : undefined;
+        if (retryable && retry) delay = this.#retryDelay(retry, attempt, undefined, now);
       } else {
         const response = result.response;
         const body = parseBody(response.body, response.headers.get("content-type"));
@@ -350,32 +350,24 @@ export class ClientCore {
           const retryAt = now + waitMs;
           if (permits.length > 0) this.#limiter!.pause(permits, retryAt, count?.resource);
           emit?.({ type: "rateLimited", status: response.status, retryAt });
-          const canRetry =
-            retry !== undefined &&
-            safe &&
-            hintDecision(retry, response.headers) !== false &&
-            attempt < retry.maxAttempts &&
-            waitMs <= retry.retryAfter.maxWaitMs &&
-            now + waitMs < deadline;
-          if (!canRetry || !this.#spendBudget(now)) {
-            throw new RateLimitError(
-              this.definition.name,
-              {
-                source: "provider",
-                retryAt,
-                message: `${this.definition.name} rate-limited the call (HTTP ${response.status}); retry after ${new Date(retryAt).toISOString()}`,
-              },
-              { cause: error },
-            );
-          }
+          failure = new RateLimitError(
+            this.definition.name,
+            {
+              source: "provider",
+              retryAt,
+              message: `${this.definition.name} rate-limited the call (HTTP ${response.status}); retry after ${new Date(retryAt).toISOString()}`,
+            },
+            { cause: error },
+          );
           reason = "rate_limited";
-          delay = waitMs;
+          // Exactly the wait the bucket keeps, unless a hint says not to or it ends past the deadline.
+          const retryable = retry && safe && hintDecision(retry, response.headers) !== false && retryAt < deadline;
+          if (retryable && this.#mayRetry(retry, attempt, waitMs, now)) delay = waitMs;
         } else {
           reason =
             retry && safe && attempt < retry.maxAttempts
               ? retryReason(retry, response.status, error.providerCode, response.headers)
               : undefined;
-          // Never wait less than the provider asked; a longer wait than allowed ends the call now.
           if (reason !== undefined) delay = this.#retryDelay(retry!, attempt, askedMs, now);
         }
       }
@@ -423,10 +415,16 @@ export class ClientCore {
 
   /** The delay before the next attempt, or undefined when the call must not be retried. */
   #retryDelay(retry: RetryDefinition, attempt: number, askedMs: number | undefined, now: number): number | undefined {
-    if (attempt >= retry.maxAttempts) return undefined;
-    if (askedMs !== undefined && askedMs > retry.retryAfter.maxWaitMs) return undefined;
-    if (!this.#spendBudget(now)) return undefined;
-    return Math.max(askedMs ?? 0, backoffDelay(attempt, retry.backoff, this.#random));
+    // Never wait less than the provider asked; a longer wait than allowed ends the call now.
+    return this.#mayRetry(retry, attempt, askedMs, now)
+      ? Math.max(askedMs ?? 0, backoffDelay(attempt, retry.backoff, this.#random))
+      : undefined;
+  }
+
+  /** Attempts are left, the wait asked for is within the maximum, and the budget grants one more retry (spent here). */
+  #mayRetry(retry: RetryDefinition, attempt: number, askedMs: number | undefined, now: number): boolean {
+    if (attempt >= retry.maxAttempts || (askedMs !== undefined && askedMs > retry.retryAfter.maxWaitMs)) return false;
+    return this.#budget ? this.#budget.tryRetry(now) : true;
   }
 
   /**
@@ -438,10 +436,6 @@ export class ClientCore {
     if (!renewing) return false;
     await renewing;
     return true;
-  }
-
-  #spendBudget(now: number): boolean {
-    return this.#budget ? this.#budget.tryRetry(now) : true;
   }
 
   async #waited(granting: Promise<Permit[]>, emit: Emit | undefined): Promise<Permit[]> {
