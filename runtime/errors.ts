@@ -24,12 +24,6 @@ export function isSwitchboardError(value: unknown): value is SwitchboardError {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
-/** The guard of one error class, by its code (`kindGuard` below does the same for ProviderError kinds). */
-const codeGuard =
-  <T extends SwitchboardError>(code: string) =>
-  (value: unknown): value is T =>
-    isSwitchboardError(value) && value.code === code;
-
 /** The client was created or called with options that cannot work. */
 export class ConfigurationError extends SwitchboardError {
   static override readonly code = "configuration";
@@ -38,7 +32,9 @@ export class ConfigurationError extends SwitchboardError {
   }
 }
 
-export const isConfigurationError = codeGuard<ConfigurationError>(ConfigurationError.code);
+export function isConfigurationError(value: unknown): value is ConfigurationError {
+  return isSwitchboardError(value) && value.code === ConfigurationError.code;
+}
 
 /** The request never got an HTTP response: connection refused or reset, DNS failure, abort. */
 export class NetworkError extends SwitchboardError {
@@ -53,7 +49,9 @@ export class NetworkError extends SwitchboardError {
   }
 }
 
-export const isNetworkError = codeGuard<NetworkError>(NetworkError.code);
+export function isNetworkError(value: unknown): value is NetworkError {
+  return isSwitchboardError(value) && value.code === NetworkError.code;
+}
 
 export interface ProviderErrorInit {
   readonly provider: string;
@@ -125,7 +123,9 @@ export class ProviderError extends SwitchboardError {
   }
 }
 
-export const isProviderError = codeGuard<ProviderError>(ProviderError.code);
+export function isProviderError(value: unknown): value is ProviderError {
+  return isSwitchboardError(value) && value.code === ProviderError.code;
+}
 
 /**
  * A rate limit stopped the call: the provider said so (429 or its equivalent) and asked for a wait
@@ -152,7 +152,9 @@ export class RateLimitError extends SwitchboardError {
   }
 }
 
-export const isRateLimitError = codeGuard<RateLimitError>(RateLimitError.code);
+export function isRateLimitError(value: unknown): value is RateLimitError {
+  return isSwitchboardError(value) && value.code === RateLimitError.code;
+}
 
 /** The circuit breaker is open: the provider failed too often, so the call failed fast without a request. */
 export class CircuitOpenError extends SwitchboardError {
@@ -167,7 +169,9 @@ export class CircuitOpenError extends SwitchboardError {
   }
 }
 
-export const isCircuitOpenError = codeGuard<CircuitOpenError>(CircuitOpenError.code);
+export function isCircuitOpenError(value: unknown): value is CircuitOpenError {
+  return isSwitchboardError(value) && value.code === CircuitOpenError.code;
+}
 
 /** An attempt, or the whole call with its retries, ran past its time limit. */
 export class TimeoutError extends SwitchboardError {
@@ -183,7 +187,9 @@ export class TimeoutError extends SwitchboardError {
   }
 }
 
-export const isTimeoutError = codeGuard<TimeoutError>(TimeoutError.code);
+export function isTimeoutError(value: unknown): value is TimeoutError {
+  return isSwitchboardError(value) && value.code === TimeoutError.code;
+}
 
 /** 401, or a code the spec classifies so: the credentials are missing, wrong, expired or revoked. */
 export class AuthenticationError extends ProviderError {
@@ -233,18 +239,27 @@ export function createProviderError(init: ProviderErrorInit): ProviderError {
   return new Class(init);
 }
 
-const kindGuard =
-  <T extends ProviderError>(kind: string) =>
-  (value: unknown): value is T =>
-    isProviderError(value) && value.kind === kind;
-
-export const isAuthenticationError = kindGuard<AuthenticationError>(AuthenticationError.kind);
-export const isPermissionError = kindGuard<PermissionError>(PermissionError.kind);
-export const isNotFoundError = kindGuard<NotFoundError>(NotFoundError.kind);
-export const isValidationError = kindGuard<ValidationError>(ValidationError.kind);
-export const isConflictError = kindGuard<ConflictError>(ConflictError.kind);
-export const isIdempotencyConflictError = kindGuard<IdempotencyConflictError>(IdempotencyConflictError.kind);
-export const isProviderUnavailableError = kindGuard<ProviderUnavailableError>(ProviderUnavailableError.kind);
+export function isAuthenticationError(value: unknown): value is AuthenticationError {
+  return isProviderError(value) && value.kind === AuthenticationError.kind;
+}
+export function isPermissionError(value: unknown): value is PermissionError {
+  return isProviderError(value) && value.kind === PermissionError.kind;
+}
+export function isNotFoundError(value: unknown): value is NotFoundError {
+  return isProviderError(value) && value.kind === NotFoundError.kind;
+}
+export function isValidationError(value: unknown): value is ValidationError {
+  return isProviderError(value) && value.kind === ValidationError.kind;
+}
+export function isConflictError(value: unknown): value is ConflictError {
+  return isProviderError(value) && value.kind === ConflictError.kind;
+}
+export function isIdempotencyConflictError(value: unknown): value is IdempotencyConflictError {
+  return isProviderError(value) && value.kind === IdempotencyConflictError.kind;
+}
+export function isProviderUnavailableError(value: unknown): value is ProviderUnavailableError {
+  return isProviderError(value) && value.kind === ProviderUnavailableError.kind;
+}
 
 /** An API version the spec does not list as supported was asked for, per client or per call. */
 export class UnsupportedVersionError extends SwitchboardError {
@@ -265,4 +280,6 @@ export class UnsupportedVersionError extends SwitchboardError {
   }
 }
 
-export const isUnsupportedVersionError = codeGuard<UnsupportedVersionError>(UnsupportedVersionError.code);
+export function isUnsupportedVersionError(value: unknown): value is UnsupportedVersionError {
+  return isSwitchboardError(value) && value.code === UnsupportedVersionError.code;
+}
