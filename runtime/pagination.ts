@@ -85,8 +85,8 @@ export class Paginated<Item, Response extends ApiResponse = ApiResponse> impleme
     const first = this.#firstCall();
     const followed = new Set<string>();
     let call: OperationCall | undefined = first;
-    let page = p.style === "page" ? Number(first.query?.[p.param] ?? p.start) : 0;
-    let offset = p.style === "offset" ? Number(first.query?.[p.param] ?? 0) : 0;
+    // The page number or offset of the page just requested.
+    let position = p.style === "page" || p.style === "offset" ? Number(first.query?.[p.param] ?? 0) : 0;
     const size = p.style === "page" || p.style === "offset" ? pageSize(first, p.sizeParam) : undefined;
     while (call) {
       const response: ApiResponse = await (call === first ? this.#firstPage() : this.#core.send(this.#operation, call, this.#options));
@@ -113,9 +113,8 @@ export class Paginated<Item, Response extends ApiResponse = ApiResponse> impleme
         case "page":
         case "offset": {
           if (items.length === 0 || (size !== undefined && items.length < size)) break;
-          if (p.style === "page") page += 1;
-          else offset += items.length;
-          call = { ...first, query: { ...first.query, [p.param]: p.style === "page" ? page : offset } };
+          position += p.style === "page" ? 1 : items.length;
+          call = { ...first, query: { ...first.query, [p.param]: position } };
           break;
         }
       }
@@ -152,45 +151,14 @@ function pageSize(call: OperationCall, sizeParam: string | undefined): number | 
 /** The rel="next" target of an RFC 8288 Link header. */
 export function nextLink(header: string | null): string | undefined {
   if (header === null) return undefined;
-  let i = 0;
-  while (i < header.length) {
-    const open = header.indexOf("<", i);
-    if (open < 0) return undefined;
-    const close = header.indexOf(">", open);
-    if (close < 0) return undefined;
-    const target = header.slice(open + 1, close);
-    // Parameters run to the next comma outside quotes.
-    let end = close + 1;
-    let quoted = false;
-    while (end < header.length && (quoted || header[end] !== ",")) {
-      if (header[end] === '"') quoted = !quoted;
-      end++;
+  // Each link is <target> and its parameters, which run to the next comma outside quotes; each
+  // parameter runs to the next semicolon outside quotes.
+  for (const [, target, params] of header.matchAll(/<([^>]*)>((?:[^,"]|"[^"]*"?)*)/g)) {
+    for (const [param] of params!.matchAll(/(?:[^;"]|"[^"]*"?)+/g)) {
+      const rel = /^\s*rel\s*=(.*)$/is.exec(param);
+      const value = rel?.[1]!.trim().replace(/^"(.*)"$/s, "$1");
+      if (value?.toLowerCase().split(/\s+/).includes("next")) return target;
     }
-    for (const param of splitOutsideQuotes(header.slice(close + 1, end))) {
-      const eq = param.indexOf("=");
-      if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== "rel") continue;
-      const value = param
-        .slice(eq + 1)
-        .trim()
-        .replace(/^"(.*)"$/s, "$1");
-      if (value.toLowerCase().split(/\s+/).includes("next")) return target;
-    }
-    i = end + 1;
   }
   return undefined;
-}
-
-function splitOutsideQuotes(text: string): string[] {
-  const parts: string[] = [];
-  let current = "";
-  let quoted = false;
-  for (const char of text) {
-    if (char === '"') quoted = !quoted;
-    if (char === ";" && !quoted) {
-      parts.push(current);
-      current = "";
-    } else current += char;
-  }
-  parts.push(current);
-  return parts;
 }
