@@ -257,6 +257,14 @@ export function readOpenApiOperations(
         });
       }
 
+      const rule = spec.pagination;
+      const ruled =
+        rule !== undefined && [...params.values()].some((p) => p.in === "query" && p.name === rule.whenQueryParam)
+          ? rule.pagination.items !== undefined
+            ? rule.pagination
+            : { ...rule.pagination, items: inferItems(document, responses) }
+          : undefined;
+      const pagination = override?.pagination ?? ruled;
       const summary = text(op["summary"]);
       const description = text(op["description"]);
       const [group, name] = groupAndName(groupBy, operationId, tags, path, httpMethod);
@@ -275,7 +283,7 @@ export function readOpenApiOperations(
         responses,
         ...(override?.buckets !== undefined && { buckets: override.buckets }),
         ...(override?.idempotent !== undefined && { idempotent: override.idempotent }),
-        ...(override?.pagination !== undefined && { pagination: override.pagination }),
+        ...(pagination !== undefined && { pagination }),
         specPath: override !== undefined ? [...specPath, "overrides", id] : [...specPath, "from"],
         documentPointer: `${spec.from}#${toPointer(opPath)}`,
       });
@@ -284,6 +292,30 @@ export function readOpenApiOperations(
   const unusedOverrides = Object.keys(overrides).filter((key) => !usedOverrides.has(key));
   const info = valueAt(root, ["info", "version"]);
   return { operations, problems, unusedOverrides, ...(typeof info === "string" && { version: info }) };
+}
+
+/**
+ * Where a list operation's items are, from its first success response's schema: `$` when the body is
+ * an array, `$.<name>` when it is an object with exactly one array property (GitHub's
+ * `{ total_count, workflow_runs: [...] }`), else `$` (which finds no items on an object: iteration
+ * stops after the first page rather than guess).
+ */
+function inferItems(document: SchemaDocument, responses: readonly ResponseSource[]): string {
+  const resolve = (schema: unknown): Dict | undefined => {
+    let node = dict(schema);
+    for (let hops = 0; node !== undefined && typeof node["$ref"] === "string" && hops < 32; hops++) {
+      const target = (node["$ref"] as string).startsWith("#") ? parsePointer((node["$ref"] as string).slice(1)) : undefined;
+      node = target === undefined ? undefined : dict(valueAt(document.root, target));
+    }
+    return node;
+  };
+  const isArray = (schema: Dict | undefined) =>
+    schema !== undefined && (schema["type"] === "array" || (Array.isArray(schema["type"]) && schema["type"].includes("array")));
+  const body = resolve(responses.find((r) => r.schema !== undefined)?.schema?.schema);
+  if (body === undefined || isArray(body)) return "$";
+  const properties = dict(body["properties"]) ?? {};
+  const arrays = Object.keys(properties).filter((key) => isArray(resolve(properties[key])));
+  return arrays.length === 1 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(arrays[0]!) ? `$.${arrays[0]}` : "$";
 }
 
 /**

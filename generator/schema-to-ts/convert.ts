@@ -12,7 +12,8 @@
  * - oneOf / anyOf: a union; allOf: an intersection; both beside `type` or `properties`: intersected
  * - `$ref`: the target's declaration by name; description, deprecated and a short example: JSDoc
  * - OpenAPI `discriminator` beside oneOf/anyOf of `$ref`s: each member intersected with its tag
- *   (`{ petType: "cat" }`, values from `mapping` or the target's name), a discriminated union
+ *   (`{ petType: "cat" }`, values from `mapping` or the target's name), a discriminated union;
+ *   members that are not object schemas stay untagged
  * - readOnly / writeOnly properties: left out of request types / response types. A `$ref` target whose
  *   schema (or anything it refers to) marks properties so gets one declaration per direction, the
  *   request one named `<Name>Input`
@@ -407,10 +408,9 @@ export class SchemaConverter {
         typeof target === "object" &&
         target !== null &&
         (target["type"] === "object" || target["properties"] !== undefined || Array.isArray(target["allOf"]));
-      if (!isObject) {
-        this.#warn(at(location, keyword, i), `discriminator member ${ref} is not an object schema; it is not tagged`);
-        return member;
-      }
+      // A member that is not an object (GitHub's content-directory is an array) cannot carry the tag; it
+      // stays as it is, which the union already tells apart.
+      if (!isObject) return member;
       const tag = objectType([{ key: property, type: union(values.map((v) => literalType(v)!)), optional: false }]);
       return intersection([member, tag]);
     });
