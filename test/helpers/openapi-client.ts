@@ -35,14 +35,14 @@ export function loadImport(from: string, options: Record<string, unknown> = {}):
   return loadAcme(specText({ import: [{ from, ...options }] }));
 }
 
-/** The emitted files of a loaded spec, by path under `acme/` (resources/pets.ts -> acme/resources/pets.ts). */
-export function emitted(result: LoadResult): Map<string, string> {
+/** The emitted files of a loaded spec, by path under `folder` (resources/pets.ts -> acme/resources/pets.ts). */
+export function emitted(result: LoadResult, folder = "acme"): Map<string, string> {
   if (result.model === undefined) {
     const errors = result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.message}`);
     throw new Error(`the spec did not load:\n${errors.join("\n")}`);
   }
   const files = emitProvider(result.model, { runtimeImport: "switchboard/runtime", generatorVersion: "0.0.0-test" });
-  return new Map(files.map((f) => [`acme/${f.path}`, f.text]));
+  return new Map(files.map((f) => [`${folder}/${f.path}`, f.text]));
 }
 
 /**
@@ -57,7 +57,8 @@ void expectType;
 
 /**
  * Type-checks usage files (name -> text, importing the client from "./acme/index.js") against the
- * client in one program; the diagnostics of the usage files and of the generated files.
+ * client (or several, in folders of their own) in one program; the diagnostics of the usage files and
+ * of the generated files.
  */
 export function compileUsage(client: ReadonlyMap<string, string>, usages: Readonly<Record<string, string>>): string[] {
   const files = new Map(client);
