@@ -15,12 +15,13 @@ export const openapiFixtures = path.join(repoRoot, "test", "fixtures", "openapi"
 /** The spec's file name as diagnostics show it. */
 export const SPEC_FILE = "specs/acme.yaml";
 
-/** A spec of provider `acme` whose `operations` section is `operations` (imports, inline, schemas). */
-export function specText(operations: unknown): string {
+/** A spec of provider `acme` whose `operations` section is `operations` (imports, inline, schemas), plus other top-level sections. */
+export function specText(operations: unknown, sections: Readonly<Record<string, unknown>> = {}): string {
   return stringify({
     switchboard: 1,
     provider: { name: "acme", title: "Acme" },
     environments: { live: { baseUrl: "https://api.acme.test" } },
+    ...sections,
     operations,
   });
 }
