@@ -212,7 +212,12 @@ export class SchemaConverter {
         })
         .replace(PLACEHOLDER, (_, index: string) => qualify(targetName(Number(index))));
     const declarations = [
-      ...[...this.#converted].map(([id, c]): TypeDeclaration => ({ name: names.get(`1${id}`)!, id, ...c, type: text(c.type) })),
+      // The declaration's id is where its schema is: both directions of one target share it (the
+      // target's own key also names its direction, after a NUL that must not reach the output).
+      ...[...this.#converted].map(([id, c]): TypeDeclaration => {
+        const { location } = this.#targets.get(id)!;
+        return { name: names.get(`1${id}`)!, id: `${location.document.id}#${toPointer(location.path)}`, ...c, type: text(c.type) };
+      }),
       ...extracted.map((s): TypeDeclaration => ({
         name: sharedName.get(s.index)!,
         id: s.id,
