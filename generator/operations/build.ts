@@ -57,6 +57,15 @@ export function paginationDefinition(p: SpecPagination): PaginationDefinition {
   }
 }
 
+/**
+ * A parameter's type: an array type is taken as `readonly`, so that a caller's readonly array (a
+ * constant list of labels) is accepted; the client only reads it.
+ */
+function parameterType(text: string): string {
+  // Names, placeholders of named types (NUL- or SOH-delimited) or one parenthesized union, then [].
+  return /^([\w.\u0000\u0001]+|\([^()]*\))\[\]$/.test(text) ? `readonly ${text}` : text;
+}
+
 /** Pending type text of one operation, resolved after the converter has seen every schema. */
 interface Pending {
   readonly source: OperationSource;
@@ -124,7 +133,7 @@ export function buildOperations(sources: readonly OperationSource[], converter: 
       required: p.required,
       ...(p.description !== undefined && { description: p.description }),
       ...(p.deprecated === true && { deprecated: true }),
-      text: p.schema === undefined ? undefined : converter.typeOf(p.schema.schema, p.schema.location, { direction: "request" }),
+      text: p.schema === undefined ? undefined : parameterType(converter.typeOf(p.schema.schema, p.schema.location, { direction: "request" })),
     }));
     const body =
       source.body?.schema === undefined ? undefined : converter.typeOf(source.body.schema.schema, source.body.schema.location, { direction: "request" });

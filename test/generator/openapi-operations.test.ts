@@ -38,6 +38,9 @@ describe("operations.json imported with default options", () => {
       "params.ts": `${HEAD}
 export const full = client.items.get({ ${ITEM_PARAMS}, limit: 10, xTenant: "t", expand: ["store", "owner"], xTraceId: "abc" });
 export const minimal = client.items.get({ ${ITEM_PARAMS}, limit: 10, xTenant: "t" });
+// A readonly array is accepted for a query array: the client only reads it.
+const EXPAND = ["store"] as const;
+export const readonlyExpand = client.items.get({ ${ITEM_PARAMS}, limit: 10, xTenant: "t", expand: EXPAND });
 // @ts-expect-error storeId, declared on the path item, is required
 export const noStore = client.items.get({ itemId: 2, limit: 10, xTenant: "t" });
 // @ts-expect-error the required query parameter limit is missing
