@@ -14,6 +14,7 @@
  * - OpenAPI `discriminator` beside oneOf/anyOf of `$ref`s: each member intersected with its tag
  *   (`{ petType: "cat" }`, values from `mapping` or the target's name), a discriminated union;
  *   members that are not object schemas stay untagged
+ * - `format: binary` strings: `Blob | Uint8Array` in request types (files in multipart bodies)
  * - readOnly / writeOnly properties: left out of request types / response types. A `$ref` target whose
  *   schema (or anything it refers to) marks properties so gets one declaration per direction, the
  *   request one named `<Name>Input`
@@ -282,7 +283,8 @@ export class SchemaConverter {
   }
 
   /**
-   * Whether the schema at `id` marks a property readOnly or writeOnly, itself or through the schemas
+   * Whether the schema at `id` marks a property readOnly or writeOnly (or has a binary string, typed
+   * differently in requests), itself or through the schemas
    * it refers to. Answers are remembered per target; on a cycle, an answer that depends on a target
    * still being walked further up is not remembered until that target's walk ends (Tarjan's low link),
    * so every remembered answer is final. Each target is walked about once: GitHub's description makes
@@ -299,7 +301,7 @@ export class SchemaConverter {
       if (typeof node !== "object" || node === null) return false;
       if (Array.isArray(node)) return node.some((item) => walk(item, at));
       const schema = node as { readonly [keyword: string]: unknown };
-      if (schema["readOnly"] === true || schema["writeOnly"] === true) return true;
+      if (schema["readOnly"] === true || schema["writeOnly"] === true || schema["format"] === "binary") return true;
       const ref = schema["$ref"];
       if (typeof ref === "string") {
         const resolved = this.#resolveRef(ref, at);
@@ -461,6 +463,9 @@ export class SchemaConverter {
     for (const type of types) {
       switch (type) {
         case "string":
+          // A file sent in a multipart body: the runtime's encoder takes a Blob or bytes.
+          members.push(schema["format"] === "binary" && this.#direction === "request" ? union([atom("Blob"), atom("Uint8Array")]) : atom(type));
+          break;
         case "number":
         case "boolean":
         case "null":

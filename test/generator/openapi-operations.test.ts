@@ -64,7 +64,11 @@ export const listed = client.items.list();
 export const form = client.forms.submit({ body: { name: "a", count: 2 } });
 // @ts-expect-error the form body's required name is missing
 export const formNoName = client.forms.submit({ body: { count: 2 } });
-export const upload = client.uploads.create({ body: { file: "bytes", note: "n" } });
+// A format: binary field takes a file: a Blob or bytes, which the multipart encoder sends as a file part.
+export const upload = client.uploads.create({ body: { file: new Blob(["bytes"]), note: "n" } });
+export const uploadBytes = client.uploads.create({ body: { file: new Uint8Array([1, 2]) } });
+// @ts-expect-error a binary field is a file, not text
+export const uploadText = client.uploads.create({ body: { file: "bytes" } });
 // The multipart body is not required.
 export const emptyUpload = client.uploads.create();
 // @ts-expect-error readOnly id is not part of the JSON request body
