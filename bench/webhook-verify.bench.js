@@ -2,9 +2,10 @@
  * webhook-verify: verifications per second of the verifier engine, for every provider's scheme, with 2 KB
  * and 64 KB JSON bodies, against the least any verifier must do on the same bytes.
  *
- * Candidate: `verifyWebhookDelivery(provider, definition, delivery, options)` from the built runtime
- * (dist/runtime), with each spec's webhooks definition as the built generator models it: exactly the one
- * statement a generated `verifyWebhook(delivery, options)` runs, promise included. The body is a Buffer, as
+ * Candidate: `verifyWebhookDelivery(provider, definition, delivery, options[, versions])` from the built
+ * runtime (dist/runtime), with each spec's webhooks (and, where the generated code passes it, versions)
+ * definition as the built generator models it: exactly the one statement a generated
+ * `verifyWebhook(delivery, options)` runs, promise and API-version check included. The body is a Buffer, as
  * a framework's raw-body reader hands it over.
  *
  * Baseline ("raw"), per scheme and size, on the same bytes: node:crypto createHmac over the signed content
@@ -104,6 +105,12 @@ export async function run(emit) {
     const result = await readSpec(config, path.join(root, "specs", `${provider}.yaml`));
     if (!result.model?.definition.webhooks) throw new Error(`webhook-verify: specs/${provider}.yaml has no webhooks`);
     return result.model.definition.webhooks;
+  };
+  // The versions definition goes along exactly where the generated verifyWebhook passes it (a spec with
+  // webhooks.apiVersion and versions: Stripe, Shopify), so that the event's API version is checked too.
+  const versionsOf = async (provider) => {
+    const { definition } = (await readSpec(config, path.join(root, "specs", `${provider}.yaml`))).model;
+    return definition.webhooks.apiVersion !== undefined ? definition.versions : undefined;
   };
   const Stripe = require("stripe");
   const { verify: octokitVerify } = await import("@octokit/webhooks-methods");
@@ -260,6 +267,7 @@ export async function run(emit) {
     );
     for (const scheme of schemes) {
       const definition = await definitionOf(scheme.provider);
+      const versions = await versionsOf(scheme.provider);
       // Signed now: the libraries judge the timestamp by the real clock.
       const NOW = Math.floor(Date.now() / 1000);
       const body = scheme.form ? bodyForm : bodyJson;
@@ -272,7 +280,7 @@ export async function run(emit) {
       });
       const delivery = { headers: signed.headers, body, ...(signed.url !== undefined && { url: signed.url }) };
       const options = { ...(scheme.options ?? { secret: scheme.secret }), now: NOW };
-      const candidate = () => verifyWebhookDelivery(scheme.provider, definition, delivery, options);
+      const candidate = () => verifyWebhookDelivery(scheme.provider, definition, delivery, options, versions);
       const raw = scheme.raw(delivery, body);
       // Each must accept before it is timed.
       await candidate();

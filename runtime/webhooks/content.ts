@@ -1,41 +1,36 @@
 /** The signed content of a delivery, built from the spec's parts: no re-serialisation, only the raw bytes. */
-import type { WebhookContentPart, WebhookSignatureDefinition } from "../definition.js";
-
-/** What the parts are filled from. `formParams` is read only when a part needs it. */
-export interface ContentInputs {
-  readonly body: string | Buffer;
-  readonly timestamp?: string | undefined;
-  readonly id?: string | undefined;
-  readonly url?: string | undefined;
-  readonly formParams?: () => FormParams;
-}
 
 export type FormParams = Readonly<Record<string, string | readonly string[]>>;
 
+/** What signed content is fed to: an Hmac, a Hash, or a collector of the chunks. */
+export interface ContentSink {
+  update(chunk: string | Buffer): unknown;
+}
+
 /**
- * The chunks of the signed content, in order; HMACs are fed chunk by chunk without copying the body.
- * Adjacent text parts are joined, so a Stripe-style `t.body` costs two updates, not three.
+ * Feeds the signed content to `sink` in order, the body without a copy. `parts` are a plan's (plan.ts):
+ * literal text, or an index into `values` (body, timestamp, id, url, sorted form parameters). Adjacent text
+ * is joined, so a Stripe-style `t.body` costs two updates, not three.
  */
-export function contentChunks(parts: readonly WebhookContentPart[], inputs: ContentInputs): (string | Buffer)[] {
-  const chunks: (string | Buffer)[] = [];
+export function feedContent(parts: readonly (number | string)[], values: readonly (string | Buffer | undefined)[], sink: ContentSink): void {
+  let text = "";
   for (const part of parts) {
-    const chunk =
-      typeof part === "object"
-        ? part.literal
-        : part === "body"
-          ? inputs.body
-          : part === "timestamp"
-            ? (inputs.timestamp ?? "")
-            : part === "id"
-              ? (inputs.id ?? "")
-              : part === "url"
-                ? (inputs.url ?? "")
-                : sortedFormParams(inputs.formParams?.() ?? {});
-    const last = chunks.length - 1;
-    if (typeof chunk === "string" && last >= 0 && typeof chunks[last] === "string") chunks[last] += chunk;
-    else chunks.push(chunk);
+    const chunk = typeof part === "string" ? part : (values[part] ?? "");
+    if (typeof chunk === "string") text += chunk;
+    else {
+      if (text !== "") sink.update(text);
+      sink.update(chunk);
+      text = "";
+    }
   }
-  return chunks;
+  if (text !== "") sink.update(text);
+}
+
+/** The signed content as one buffer (for the asymmetric schemes, whose API takes the whole message). */
+export function contentBytes(parts: readonly (number | string)[], values: readonly (string | Buffer | undefined)[]): Buffer {
+  const chunks: Buffer[] = [];
+  feedContent(parts, values, { update: (chunk) => chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk) });
+  return Buffer.concat(chunks);
 }
 
 /** Twilio's concatenation: names sorted by code unit, then name + value, each distinct value once, sorted. */
@@ -63,21 +58,18 @@ export function parseForm(body: string | Buffer): Record<string, string | string
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: "80", https: "443" };
 
-/** The URL as given, then (with `either`) the same URL with its default port added or removed. */
-export function urlVariants(url: string, mode: WebhookSignatureDefinition["urlDefaultPort"]): string[] {
-  if (mode === "exact") return [url];
+/** The same URL with its default port (:443, :80) added or removed; undefined for another port or scheme. */
+export function otherPortUrl(url: string): string | undefined {
   const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)(.*)$/is.exec(url);
   const port = match && DEFAULT_PORTS[match[1]!.toLowerCase()];
-  if (!match || port === undefined) return [url];
+  if (!match || port === undefined) return undefined;
   const authority = match[2]!;
-  const at = authority.lastIndexOf("@");
-  const userinfo = authority.slice(0, at + 1);
-  const hostPort = authority.slice(at + 1);
+  const at = authority.lastIndexOf("@") + 1;
+  const hostPort = authority.slice(at);
   const portMatch = /:(\d*)$/.exec(hostPort);
-  const prefix = `${match[1]}://${userinfo}`;
-  if (portMatch === null) return [url, `${prefix}${hostPort}:${port}${match[3]}`];
-  if (portMatch[1] === port) return [url, `${prefix}${hostPort.slice(0, portMatch.index)}${match[3]}`];
-  return [url];
+  const prefix = `${match[1]}://${authority.slice(0, at)}`;
+  if (portMatch === null) return `${prefix}${hostPort}:${port}${match[3]}`;
+  return portMatch[1] === port ? `${prefix}${hostPort.slice(0, portMatch.index)}${match[3]}` : undefined;
 }
 
 /** One query parameter of a URL (the first of that name, form-decoded), undefined when absent. */

@@ -12,21 +12,30 @@ const HEX = /^[0-9a-f]*$/;
 /**
  * The bytes of one encoded signature; undefined unless it is the canonical encoding of those bytes
  * (lower-case hex as every provider sends it; base64 whose unused trailing bits are zero), so that one
- * signature has exactly one accepted spelling.
+ * signature has exactly one accepted spelling. With `into`, only a signature of exactly its length decodes,
+ * written there rather than into a new buffer.
  */
-export function decodeSignature(text: string, encoding: Encoding): Buffer | undefined {
+export function decodeSignature(text: string, encoding: Encoding, into?: Buffer): Buffer | undefined {
+  let length: number;
   if (encoding === "hex") {
     // Even length and lower-case digits only: already the canonical spelling.
-    return text.length % 2 === 0 && HEX.test(text) ? Buffer.from(text, "hex") : undefined;
+    if (text.length % 2 !== 0 || !HEX.test(text)) return undefined;
+    length = text.length / 2;
+  } else if (encoding === "base64") {
+    if (text.length % 4 !== 0 || !BASE64.test(text)) return undefined;
+    const end = text.length - 1;
+    const padding = text.charCodeAt(end) !== 61 ? 0 : text.charCodeAt(end - 1) !== 61 ? 1 : 2;
+    // The last character before the padding carries no stray bits.
+    if (padding > 0 && (BASE64_ALPHABET.indexOf(text[end - padding]!) & (padding === 1 ? 0b11 : 0b1111)) !== 0) return undefined;
+    length = (text.length / 4) * 3 - padding;
+  } else {
+    if (!BASE64URL.test(text)) return undefined;
+    const unpadded = text.replace(/=+$/, "");
+    const bytes = Buffer.from(unpadded, "base64url");
+    return bytes.toString("base64url") === unpadded && (into === undefined || bytes.length === into.length) ? bytes : undefined;
   }
-  if (encoding === "base64") {
-    if (text.length % 4 !== 0 || !BASE64.test(text) || !zeroTrailingBits(text)) return undefined;
-    return Buffer.from(text, "base64");
-  }
-  if (!BASE64URL.test(text)) return undefined;
-  const unpadded = text.replace(/=+$/, "");
-  const bytes = Buffer.from(unpadded, "base64url");
-  return bytes.toString("base64url") === unpadded ? bytes : undefined;
+  if (into === undefined) return Buffer.from(text, encoding);
+  return length === into.length && into.write(text, encoding) === length ? into : undefined;
 }
 
 export function encodeSignature(bytes: Buffer, encoding: Encoding): string {
@@ -35,29 +44,23 @@ export function encodeSignature(bytes: Buffer, encoding: Encoding): string {
 
 const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/** Padded base64 whose last character carries no stray bits (the one canonical spelling of the bytes). */
-function zeroTrailingBits(text: string): boolean {
-  const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
-  if (padding === 0) return true;
-  const last = BASE64_ALPHABET.indexOf(text[text.length - padding - 1]!);
-  return (last & (padding === 1 ? 0b11 : 0b1111)) === 0;
-}
-
 /** Decoded secrets by encoding, then by secret (two levels, so a lookup builds no string). */
-const decodedSecrets = { base64: new Map<string, Buffer>(), "whsec-base64": new Map<string, Buffer>() };
+const decodedSecrets = { raw: new Map<string, Buffer>(), base64: new Map<string, Buffer>(), "whsec-base64": new Map<string, Buffer>() };
 const SECRET_CACHE_SIZE = 64;
 
-/** The HMAC key for one secret; base64 secrets are decoded once, then cached. Never puts the secret in a message. */
-export function hmacKey(secret: string, encoding: WebhookSignatureDefinition["secretEncoding"]): string | Buffer {
+/**
+ * The HMAC key for one secret as bytes (a raw secret's UTF-8, a base64 one decoded), made once, then cached:
+ * node:crypto would otherwise encode a string key again for every delivery. Never puts the secret in a message.
+ */
+export function hmacKey(secret: string, encoding: WebhookSignatureDefinition["secretEncoding"]): Buffer {
   if (secret.length === 0) throw new ConfigurationError("webhook secret is empty");
-  if (encoding === "raw") return secret;
-  if (encoding !== "base64" && encoding !== "whsec-base64") throw new ConfigurationError(`secret encoding ${encoding} is for public keys, not HMAC secrets`);
+  if (encoding !== "raw" && encoding !== "base64" && encoding !== "whsec-base64") throw new ConfigurationError(`secret encoding ${encoding} is for public keys, not HMAC secrets`);
   const cache = decodedSecrets[encoding];
   const cached = cache.get(secret);
   if (cached) return cached;
   const text = encoding === "whsec-base64" && secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
   // Decoded as leniently as standardwebhooks and svix do: any padding, any trailing bits.
-  const key = BASE64.test(text) ? Buffer.from(text, "base64") : undefined;
+  const key = encoding === "raw" ? Buffer.from(secret) : BASE64.test(text) ? Buffer.from(text, "base64") : undefined;
   if (key === undefined || key.length === 0) throw new ConfigurationError(`webhook secret is not ${encoding === "base64" ? "base64" : "whsec_<base64>"}`);
   if (cache.size >= SECRET_CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(secret, key);

@@ -2,8 +2,9 @@
 import { createHash, createHmac, createPrivateKey, randomUUID, sign as signAsymmetric } from "node:crypto";
 import type { WebhooksDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors.js";
-import { contentChunks, parseForm, queryParam } from "./content.js";
+import { contentBytes, feedContent, parseForm, queryParam, sortedFormParams } from "./content.js";
 import { encodeSignature, hmacKey } from "./keys.js";
+import { webhookPlan } from "./plan.js";
 import { formatSignatureHeader } from "./signature-header.js";
 
 export interface SignWebhookInput {
@@ -35,8 +36,9 @@ export function signWebhook(definition: WebhooksDefinition, input: SignWebhookIn
   const body = typeof input.body === "string" ? Buffer.from(input.body) : Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength);
   const contentType = input.contentType ?? defaultContentType(definition, body);
   const isForm = contentType.toLowerCase().startsWith(FORM);
+  const plan = webhookPlan(definition);
   let url = input.url;
-  if (url === undefined && (sig.content.includes("url") || sig.bodyHash !== undefined))
+  if (url === undefined && (plan.signsUrl || sig.bodyHash !== undefined))
     throw new ConfigurationError("this provider signs the URL: pass the URL the delivery is posted to");
   let hashed = false;
   if (sig.bodyHash !== undefined && url !== undefined && (queryParam(url, sig.bodyHash.queryParam) !== undefined || !isForm)) {
@@ -50,20 +52,19 @@ export function signWebhook(definition: WebhooksDefinition, input: SignWebhookIn
   }
   const timestamp = String(Math.floor(input.timestamp ?? Date.now() / 1000));
   const id = input.id ?? `msg_${randomUUID().replaceAll("-", "")}`;
-  const chunks = contentChunks(sig.content, { body, timestamp, id, ...(url !== undefined && { url }), formParams: () => (hashed ? {} : parseForm(body)) });
+  const values = [body, timestamp, id, url, !hashed && plan.signsForm ? sortedFormParams(parseForm(body)) : undefined];
   let signature: Buffer;
-  if (sig.algorithm === "ed25519" || sig.algorithm === "ecdsa-p256-sha256") {
+  if (plan.hash === undefined) {
     let key;
     try {
       key = createPrivateKey(input.secret);
     } catch {
       throw new ConfigurationError(`signing ${sig.algorithm} needs a PEM private key`);
     }
-    const data = Buffer.concat(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c)));
-    signature = signAsymmetric(sig.algorithm === "ed25519" ? null : "sha256", data, { key, dsaEncoding: "der" });
+    signature = signAsymmetric(sig.algorithm === "ed25519" ? null : "sha256", contentBytes(plan.content, values), { key, dsaEncoding: "der" });
   } else {
-    const hmac = createHmac(sig.algorithm.slice("hmac-".length), hmacKey(input.secret, sig.secretEncoding));
-    for (const chunk of chunks) hmac.update(chunk);
+    const hmac = createHmac(plan.hash, hmacKey(input.secret, sig.secretEncoding));
+    feedContent(plan.content, values, hmac);
     signature = hmac.digest();
   }
   const headers: Record<string, string> = {

@@ -1,0 +1,63 @@
+/**
+ * What the verifier's hot path needs of a webhooks definition, compiled once per definition. Definitions
+ * are object literals whose shapes differ by provider (optional header names, three header formats,
+ * literal parts), so reading those parts on every delivery makes V8's property loads megamorphic as soon as
+ * one process verifies several providers. The plan holds them in one shape, with the work done up front:
+ * header sets with every name present, content parts as indexes and text, the header tag to look for.
+ */
+import type { WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
+
+/**
+ * A filled-in content part: its index in the values feedContent fills from (a string part is literal text).
+ * verify.ts fills them in this order.
+ */
+const PARTS = { body: 0, timestamp: 1, id: 2, url: 3, sortedFormParams: 4 } as const;
+
+/** Where the signature, its timestamp and its id arrive: one set per header set the scheme accepts. */
+export interface PlanHeaders {
+  readonly signature: string;
+  readonly timestamp: string | undefined;
+  readonly id: string | undefined;
+}
+
+export interface WebhookPlan {
+  readonly definition: WebhooksDefinition;
+  readonly sig: WebhookSignatureDefinition;
+  /** The node:crypto hash of the HMAC; undefined for Ed25519 and ECDSA. */
+  readonly hash: "sha1" | "sha256" | "sha512" | undefined;
+  readonly sets: readonly PlanHeaders[];
+  /** single: the prefix; keyValue: the signature's key; versionedList: the version and its comma. */
+  readonly tag: string;
+  readonly content: readonly (number | string)[];
+  readonly signsUrl: boolean;
+  readonly signsForm: boolean;
+}
+
+/** The node:crypto hash of an HMAC algorithm ("hmac-sha256" -> "sha256"); undefined for the others. */
+export const hmacHash = (algorithm: WebhookSignatureDefinition["algorithm"]): WebhookPlan["hash"] =>
+  algorithm.startsWith("hmac-") ? (algorithm.slice(5) as WebhookPlan["hash"]) : undefined;
+
+const plans = new WeakMap<WebhooksDefinition, WebhookPlan>();
+
+/** The plan of a definition, compiled on first use (definitions are constants: one per provider). */
+export function webhookPlan(definition: WebhooksDefinition): WebhookPlan {
+  let plan = plans.get(definition);
+  if (plan === undefined) plans.set(definition, (plan = compile(definition)));
+  return plan;
+}
+
+function compile(definition: WebhooksDefinition): WebhookPlan {
+  const sig = definition.signature;
+  const format = sig.format;
+  const content = sig.content.map((part) => (typeof part === "object" ? part.literal : PARTS[part]));
+  return {
+    definition,
+    sig,
+    hash: hmacHash(sig.algorithm),
+    sets: [sig, ...sig.alternativeHeaders].map((set) => ({ signature: set.header, timestamp: set.timestampHeader, id: set.idHeader })),
+    tag: format.style === "single" ? format.prefix : format.style === "keyValue" ? format.signatureKey : `${format.version},`,
+    content,
+    signsUrl: content.includes(PARTS.url),
+    signsForm: content.includes(PARTS.sortedFormParams),
+  };
+}
