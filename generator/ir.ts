@@ -29,6 +29,10 @@ export interface SpecModel {
   readonly errorKinds: readonly string[];
   readonly versions: readonly VersionModel[];
   readonly events: readonly EventModel[];
+  /** Named types the operations refer to ($ref targets, shared objects), sorted by name; declared in types.ts. */
+  readonly schemaDeclarations: readonly PayloadDeclaration[];
+  /** The OpenAPI documents operations were imported from, in spec order. */
+  readonly operationsImports: readonly { readonly from: string; readonly sha256: string; readonly version?: string }[];
   /** Named payload types ($ref targets of payload schemas), sorted by name; their text is final. */
   readonly payloadDeclarations: readonly PayloadDeclaration[];
   /** The document events were imported from, if any. */
@@ -56,6 +60,17 @@ export interface ParameterModel {
   readonly in: "path" | "query" | "header";
   readonly required: boolean;
   readonly description?: string;
+  readonly deprecated?: boolean;
+  /** Type text, declarations qualified as `types.<Name>`. */
+  readonly type: string;
+}
+
+export interface ResponseModel {
+  /** "200", "201", ...; "2XX" for a range. */
+  readonly status: string;
+  /** Type text of the body, declarations qualified as `types.<Name>`; "undefined" when there is none. */
+  readonly type: string;
+  readonly description?: string;
 }
 
 export interface OperationModel {
@@ -68,9 +83,13 @@ export interface OperationModel {
   readonly httpMethod: HttpMethod;
   readonly path: string;
   readonly params: readonly ParameterModel[];
-  readonly body?: { readonly encoding: "json" | "form" | "multipart"; readonly required: boolean };
+  readonly body?: { readonly encoding: "json" | "form" | "multipart"; readonly required: boolean; readonly type: string };
+  /** Success responses; empty when the source describes none (the result is then unknown). */
+  readonly responses: readonly ResponseModel[];
   /** Name of the generated params type: CustomersCreateParams. */
   readonly paramsType: string;
+  /** Name of the generated response type: CustomersCreateResponse. */
+  readonly responseType: string;
   readonly definition: OperationDefinition;
 }
 
@@ -103,7 +122,7 @@ export interface EventModel {
   };
 }
 
-/** A named type the payloads refer to, declared in webhook-payloads.ts. */
+/** A named type the payloads (webhook-payloads.ts) or operations (types.ts) refer to. */
 export interface PayloadDeclaration {
   readonly name: string;
   readonly type: string;

@@ -1,5 +1,6 @@
 /**
- * Stages 1 to 3 for one spec: parse, validate (schema and semantics), events (payload types, imports), model. Returns the model only
+ * Stages 1 to 3 for one spec: parse, validate (schema and semantics), events (payload types, imports),
+ * operations (imported and inline, with their types), model. Returns the model only
  * when there is no error; diagnostics (warnings included) always.
  */
 import { createHash } from "node:crypto";
@@ -10,6 +11,7 @@ import { parseSpec } from "./parse.js";
 import { validateAgainstSchema } from "./schema.js";
 import { checkSemantics } from "./semantics.js";
 import type { SpecDocument } from "./spec-types.js";
+import { resolveOperations } from "./operations/index.js";
 import { resolveEvents } from "./webhook-events.js";
 
 export interface LoadResult {
@@ -39,8 +41,18 @@ export function loadSpec(file: string, text: string, options: LoadOptions = {}):
     doc,
     options.path === undefined ? {} : { specPath: options.path },
   );
-  const sorted = sortDiagnostics([...diagnostics, ...eventDiagnostics]);
+  const { diagnostics: operationDiagnostics, imports, ...operations } = resolveOperations(
+    parsed.source,
+    doc,
+    options.path === undefined ? {} : { specPath: options.path },
+  );
+  const sorted = sortDiagnostics([...diagnostics, ...eventDiagnostics, ...operationDiagnostics]);
   if (hasErrors(sorted)) return { file, text, model: undefined, diagnostics: sorted };
   const sha256 = createHash("sha256").update(text, "utf8").digest("hex");
-  return { file, text, model: buildModel(file, sha256, doc, events), diagnostics: sorted };
+  return {
+    file,
+    text,
+    model: buildModel(file, sha256, doc, events, { ...operations, operationsImports: imports }),
+    diagnostics: sorted,
+  };
 }

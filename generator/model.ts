@@ -4,14 +4,10 @@
  * names become identifiers, and everything is sorted.
  */
 import type {
-  ArrayStyle,
   AuthModeDefinition,
   BodyMatcher,
   CircuitBreakerDefinition,
   ErrorsDefinition,
-  HttpMethod,
-  OperationDefinition,
-  PaginationDefinition,
   ProviderDefinition,
   RateLimitsDefinition,
   ResponseMatcher,
@@ -23,24 +19,14 @@ import type {
   WebhooksDefinition,
 } from "../runtime/definition.js";
 import { parseDuration } from "./duration.js";
-import type { GroupModel, OperationModel, SpecModel } from "./ir.js";
+import type { SpecModel } from "./ir.js";
 import { parseJsonPath } from "./json-path.js";
-import { bindingName, fileName, memberName } from "./names.js";
-import {
-  API_VERSION_PLACEHOLDER,
-  operationGroup,
-  operationName,
-  paramsTypeName,
-  pathPlaceholders,
-  resourceClassName,
-} from "./operation-names.js";
-import { compareCodePoints, sortBy, sortedKeys } from "./sort.js";
+import { bindingName } from "./names.js";
+import { compareCodePoints, sortedKeys } from "./sort.js";
 import type {
   SpecAuthMode,
   SpecBodyMatcher,
   SpecDocument,
-  SpecOperation,
-  SpecPagination,
   SpecResponseMatcher,
   SpecValueLocation,
   SpecWebhookHeaderSet,
@@ -62,8 +48,6 @@ export const COMMON_ERROR_KINDS = [
   "circuit_open",
   "unknown",
 ] as const;
-
-const IDEMPOTENT_METHODS: readonly HttpMethod[] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"];
 
 export const DEFAULTS = {
   maxQueueWait: "30s",
@@ -90,8 +74,17 @@ export const DEFAULTS = {
 /** Event types and payload types, resolved by the events stage (webhook-events.ts). */
 export type ResolvedEvents = Pick<SpecModel, "events" | "payloadDeclarations" | "eventsImport">;
 
-export function buildModel(file: string, sha256: string, doc: SpecDocument, resolved: ResolvedEvents): SpecModel {
-  const groups = buildGroups(doc);
+/** Operations and their types, resolved by the operations stage (operations/index.ts). */
+export type ResolvedOperations = Pick<SpecModel, "groups" | "schemaDeclarations" | "operationsImports">;
+
+export function buildModel(
+  file: string,
+  sha256: string,
+  doc: SpecDocument,
+  resolved: ResolvedEvents,
+  operations: ResolvedOperations = { groups: [], schemaDeclarations: [], operationsImports: [] },
+): SpecModel {
+  const groups = operations.groups;
   const errors = buildErrors(doc);
   const definition: ProviderDefinition = {
     name: doc.provider.name,
@@ -130,6 +123,8 @@ export function buildModel(file: string, sha256: string, doc: SpecDocument, reso
     const list = (doc[section] as { sources?: string[] } | undefined)?.sources;
     if (list && list.length > 0) sources[section] = list;
   }
+  const importSources = (doc.operations?.import ?? []).flatMap((i) => i.sources ?? []);
+  if (importSources.length > 0) sources["operations"] = importSources;
   return {
     file,
     sha256,
@@ -169,6 +164,8 @@ export function buildModel(file: string, sha256: string, doc: SpecDocument, reso
         ...(v.description !== undefined && { description: v.description }),
       };
     }),
+    schemaDeclarations: operations.schemaDeclarations,
+    operationsImports: operations.operationsImports,
     events: resolved.events,
     payloadDeclarations: resolved.payloadDeclarations,
     ...(resolved.eventsImport !== undefined && { eventsImport: resolved.eventsImport }),
@@ -495,124 +492,3 @@ function webhooks(doc: SpecDocument): WebhooksDefinition {
  * Identifiers from names.ts contain no underscore after their first character and end in at most
  * one, so a numbered name never equals another derived name.
  */
-function unique(base: string, used: Set<string>): string {
-  let name = base;
-  for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
-  used.add(name);
-  return name;
-}
-
-/** The spec's pagination as the runtime reads it; semantics has checked each style has its fields. */
-function pagination(p: SpecPagination): PaginationDefinition {
-  const items = parseJsonPath(p.items ?? "$");
-  switch (p.style) {
-    case "cursor":
-      return {
-        style: "cursor",
-        items,
-        param: p.param!,
-        cursor: p.cursor?.body !== undefined ? { body: parseJsonPath(p.cursor.body) } : { lastItem: parseJsonPath(p.cursor!.lastItem!) },
-        ...(p.hasMore !== undefined && { hasMore: parseJsonPath(p.hasMore) }),
-      };
-    case "linkHeader":
-      return { style: "linkHeader", items };
-    case "nextUrl":
-      return { style: "nextUrl", items, next: parseJsonPath(p.next!) };
-    case "page":
-      return { style: "page", items, param: p.param!, start: p.start ?? 1, ...(p.sizeParam !== undefined && { sizeParam: p.sizeParam }) };
-    case "offset":
-      return { style: "offset", items, param: p.param!, ...(p.sizeParam !== undefined && { sizeParam: p.sizeParam }) };
-  }
-}
-
-/** Query parameters that declare their own array style, by wire name; undefined when none does. */
-function queryStyles(params: NonNullable<SpecOperation["params"]>): Record<string, ArrayStyle> | undefined {
-  const styled = sortedKeys(params).filter((name) => params[name]!.in === "query" && params[name]!.style !== undefined);
-  return styled.length === 0 ? undefined : Object.fromEntries(styled.map((name) => [name, params[name]!.style!]));
-}
-
-function operation(id: string, op: SpecOperation, group: string): OperationModel {
-  const name = operationName(id, op, group);
-  const declared = op.params ?? {};
-  const placeholders = pathPlaceholders(op.path).filter((p) => p !== API_VERSION_PLACEHOLDER);
-  // Placeholders used in the path but not declared are implicit required path parameters.
-  const paramNames = [...new Set([...placeholders, ...Object.keys(declared)])];
-  // Path parameters in path order, then the others by name.
-  const orderedNames = [...new Set(placeholders), ...paramNames.filter((p) => !placeholders.includes(p)).sort(compareCodePoints)];
-  // Semantics diagnoses two parameters (declared or implicit) that become one property, or one that
-  // becomes `body` (SB3004). This numbering (customer_2) is a safety net for callers of buildModel
-  // that skip the checks: the output still compiles and stays deterministic.
-  const usedProperties = new Set<string>(op.body ? ["body"] : []);
-  const ordered = orderedNames.map((paramName) => {
-    // Own keys only: an undeclared placeholder named {constructor} must not find Object.prototype's.
-    const p = Object.hasOwn(declared, paramName) ? declared[paramName] : undefined;
-    const inPath = p === undefined || p.in === "path";
-    return {
-      name: paramName,
-      property: unique(memberName(paramName), usedProperties),
-      in: inPath ? ("path" as const) : p.in,
-      required: inPath || p?.required === true,
-      ...(p?.description !== undefined && { description: p.description }),
-    };
-  });
-  const styles = queryStyles(declared);
-  const definition: OperationDefinition = {
-    id,
-    method: op.method,
-    path: op.path,
-    group,
-    ...(op.body && { bodyEncoding: op.body.encoding }),
-    ...(styles && { queryStyles: styles }),
-    buckets: [...(op.buckets ?? [])].sort(compareCodePoints),
-    idempotent: op.idempotent ?? IDEMPOTENT_METHODS.includes(op.method),
-    ...(op.pagination && { pagination: pagination(op.pagination) }),
-  };
-  return {
-    id,
-    method: memberName(name),
-    ...(op.summary !== undefined && { summary: op.summary }),
-    ...(op.description !== undefined && { description: op.description }),
-    deprecated: op.deprecated ?? false,
-    httpMethod: op.method,
-    path: op.path,
-    params: ordered,
-    ...(op.body && { body: { encoding: op.body.encoding, required: op.body.required ?? false } }),
-    paramsType: paramsTypeName(group, name),
-    definition,
-  };
-}
-
-function buildGroups(doc: SpecDocument): GroupModel[] {
-  const inline = doc.operations?.inline ?? {};
-  const byGroup = new Map<string, OperationModel[]>();
-  for (const id of sortedKeys(inline)) {
-    const op = inline[id]!;
-    const group = operationGroup(op);
-    const list = byGroup.get(group) ?? [];
-    list.push(operation(id, op, group));
-    byGroup.set(group, list);
-  }
-  // File names are ASCII-only, so two groups (say, two non-Latin names) can share one: number them.
-  const usedFiles = new Set<string>();
-  // Groups that differ as properties can still share a class name ("aB" is client.aB, "AB" is
-  // client.ab, both ABResource). Semantics diagnoses it (SB3004); numbering (AB_2Resource) is the
-  // safety net for callers of buildModel that skip the checks.
-  const usedClasses = new Set<string>();
-  return [...byGroup.keys()].sort(compareCodePoints).map((group) => {
-    const base = fileName(group);
-    let file = base;
-    for (let n = 2; usedFiles.has(file); n++) file = `${base}-${n}`;
-    usedFiles.add(file);
-    let className = resourceClassName(group);
-    const stem = className.slice(0, -"Resource".length);
-    for (let n = 2; usedClasses.has(className); n++) className = `${stem}_${n}Resource`;
-    usedClasses.add(className);
-    return {
-      name: group,
-      property: memberName(group),
-      className,
-      fileName: file,
-      operations: sortBy(byGroup.get(group)!, (o) => o.method),
-    };
-  });
-}

@@ -92,7 +92,11 @@ export interface SpecDocument {
     eventsImport?: { from: string; format: "openapi-webhooks"; eventType?: "key" | "x-github-subcategory" };
     sources?: string[];
   };
-  operations?: { inline?: Record<string, SpecOperation> };
+  operations?: {
+    import?: SpecOperationsImport[];
+    inline?: Record<string, SpecOperation>;
+    schemas?: Record<string, Record<string, unknown>>;
+  };
 }
 
 export type SpecAuthMode =
@@ -205,6 +209,29 @@ export interface SpecOperation {
   buckets?: string[];
   idempotent?: boolean;
   pagination?: SpecPagination;
+}
+
+export interface SpecOperationsImport {
+  from: string;
+  include?: SpecOperationsFilter;
+  exclude?: SpecOperationsFilter;
+  groupBy?: "operationId" | "tag" | "path";
+  overrides?: Record<string, SpecOperationOverride>;
+  sources?: string[];
+}
+
+export interface SpecOperationsFilter {
+  tags?: string[];
+  operationIds?: string[];
+  paths?: string[];
+}
+
+export interface SpecOperationOverride {
+  group?: string;
+  name?: string;
+  pagination?: SpecPagination;
+  buckets?: string[];
+  idempotent?: boolean;
 }
 
 export interface SpecPagination {

@@ -53,8 +53,7 @@ export class CircuitBreaker {
   enter(now: number): boolean {
     if (this.#state === "closed") return false;
     if (this.#state === "open") {
-      if (now < this.#openedAt + this.definition.openForMs)
-        throw new CircuitOpenError(this.provider, this.#openedAt + this.definition.openForMs);
+      this.rejectIfOpen(now);
       this.#transition("halfOpen");
       this.#probesInFlight = 0;
       this.#probeSuccesses = 0;

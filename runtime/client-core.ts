@@ -18,11 +18,12 @@ import type {
   RetryDefinition,
 } from "./definition.js";
 import { ConfigurationError, NetworkError, RateLimitError, TimeoutError } from "./errors.js";
+import { declared } from "./internal/declared.js";
 import { normalizeError } from "./error-normalizer.js";
 import type { ClientEvent, ClientEventListener } from "./events.js";
 import { encodeForm, flattenParams } from "./form.js";
 import { responseMatches } from "./match.js";
-import { RateLimiter, readProviderCount, type BucketPolicy, type Permit } from "./rate-limit.js";
+import { RateLimiter, readProviderCount, type Permit } from "./rate-limit.js";
 import { MemoryRateLimitStore, type RateLimitStore } from "./rate-limit-store.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import { backoffDelay, IDEMPOTENT_METHODS, retryAfterMs, RetryBudget, type RetryReason } from "./retry.js";
@@ -191,22 +192,13 @@ export class ClientCore {
     this.definition = definition;
     this.#options = options;
     const environment = options.environment ?? definition.defaultEnvironment;
-    const env = Object.hasOwn(definition.environments, environment) ? definition.environments[environment] : undefined;
-    if (!env)
-      throw new ConfigurationError(
-        `unknown environment "${environment}" for ${definition.title} (known: ${Object.keys(definition.environments).join(", ")})`,
-      );
+    const env = declared(definition.environments, environment, "environment", definition.title);
     const modeName = options.auth.mode ?? definition.auth.defaultMode;
-    this.#authMode = modeName !== undefined && Object.hasOwn(definition.auth.modes, modeName) ? definition.auth.modes[modeName] : undefined;
-    if (modeName !== undefined && !this.#authMode) {
-      throw new ConfigurationError(
-        `unknown auth mode "${modeName}" for ${definition.title} (known: ${Object.keys(definition.auth.modes).join(", ")})`,
-      );
-    }
+    this.#authMode = modeName === undefined ? undefined : declared(definition.auth.modes, modeName, "auth mode", definition.title);
     const versions = definition.versions;
     this.#apiVersion = options.apiVersion === undefined ? versions?.pinned : checkVersion(definition.title, versions, options.apiVersion);
     // {apiVersion} is one more placeholder, filled by the same mechanism as the spec's variables.
-    const variables = resolveVariables(definition.variables, options.variables);
+    const variables = resolveVariables(definition.title, definition.variables, options.variables);
     this.#pathValues = this.#apiVersion === undefined ? {} : { apiVersion: this.#apiVersion };
     const baseUrl = options.baseUrl ?? env.baseUrl;
     this.#versionInBaseUrl = baseUrl.includes("{apiVersion}");
@@ -220,12 +212,12 @@ export class ClientCore {
 
     this.#retry = options.retry === false ? undefined : mergeRetry(definition.retry, options.retry);
     this.#budget = this.#retry && this.#retry.budget.ratio < Number.POSITIVE_INFINITY ? new RetryBudget(this.#retry.budget) : undefined;
-    this.#buckets = options.rateLimits === false ? {} : mergeBuckets(definition.rateLimits.buckets, options.rateLimits?.buckets);
+    this.#buckets = options.rateLimits === false ? {} : mergeBuckets(definition, options.rateLimits?.buckets);
     if (Object.keys(this.#buckets).length > 0) {
       const rateLimits = options.rateLimits === false ? undefined : options.rateLimits;
       this.#limiter = new RateLimiter({
         provider: definition.name,
-        buckets: Object.fromEntries(Object.entries(this.#buckets).map(([name, bucket]) => [name, bucketPolicy(bucket)])),
+        buckets: this.#buckets,
         store: rateLimits?.store ?? new MemoryRateLimitStore(),
         clock: this.#clock,
         keyPrefix: rateLimits?.key ?? definition.name,
@@ -245,7 +237,11 @@ export class ClientCore {
 
   /** Sends one operation call and resolves to the whole answer: status, headers, body, request id. */
   async send(operation: OperationDefinition, call: OperationCall, options: RequestOptions = {}): Promise<ApiResponse> {
-    const preparing = this.#prepare(operation, call, options);
+    const apiVersion =
+      options.apiVersion === undefined
+        ? this.#apiVersion
+        : checkVersion(this.definition.title, this.definition.versions, options.apiVersion);
+    const preparing = this.#prepare(operation, call, options, apiVersion);
     const prepared = preparing instanceof Promise ? await preparing : preparing;
     const retry = options.retry === false || !this.#retry ? undefined : mergeRetry(this.#retry, options.retry);
     const attemptMs = options.timeout?.attemptMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
@@ -257,7 +253,6 @@ export class ClientCore {
     const safe = IDEMPOTENT_METHODS.has(operation.method) || operation.idempotent || prepared.idempotencyKey !== undefined;
     const emit = this.#options.onEvent ? this.#emitter(operation, prepared) : undefined;
     const signal = options.signal;
-    const apiVersion = options.apiVersion ?? this.#apiVersion;
     if (apiVersion !== undefined && !this.#checkedVersions.has(apiVersion)) this.#checkLifecycle(apiVersion, emit);
     this.#budget?.recordRequest(clock.now());
     let renewedAuth = false;
@@ -291,87 +286,71 @@ export class ClientCore {
         for (const permit of permits) permit.release();
       }
       const now = clock.now();
+      // What failed, why a retry may help, and how long to wait first (undefined: no retry).
+      let failure: Error;
+      let reason: RetryReason | undefined;
+      let delay: number | undefined;
 
       if (result.error) {
+        const error = result.error;
+        failure = error;
+        const timedOut = error instanceof TimeoutError;
+        const errorCode = timedOut ? undefined : error.errorCode;
         breaker?.record("failure", probe, now);
-        emit?.({
-          type: "attemptFailed",
-          attempt,
-          errorCode: result.error instanceof TimeoutError ? "TIMEOUT" : (result.error.errorCode ?? "NETWORK"),
-          durationMs: now - startedAt,
-        });
+        emit?.({ type: "attemptFailed", attempt, errorCode: timedOut ? "TIMEOUT" : (errorCode ?? "NETWORK"), durationMs: now - startedAt });
         if (signal?.aborted) throw signal.reason;
         if (now >= deadline) throw new TimeoutError(this.definition.name, "total", totalMs);
-        const error = result.error;
-        const reason: RetryReason = error instanceof TimeoutError ? "timeout" : "network";
-        const errorCode = error instanceof NetworkError ? error.errorCode : undefined;
+        reason = timedOut ? "timeout" : "network";
         // A refused connection never reached the provider: repeating it is safe whatever the method.
-        const retryable =
-          error instanceof TimeoutError
-            ? safe
-            : errorCode !== undefined && retry?.networkErrors.includes(errorCode) && (safe || errorCode === "ECONNREFUSED");
-        const delay = retryable && retry ? this.#retryDelay(retry, attempt, undefined, now) : undefined;
-        if (delay === undefined || now + delay >= deadline) throw error;
-        emit?.({ type: "retry", attempt, delayMs: delay, reason });
-        await clock.sleep(delay, signal);
-        continue;
-      }
+        const retryable = timedOut
+          ? safe
+          : errorCode !== undefined && retry?.networkErrors.includes(errorCode) && (safe || errorCode === "ECONNREFUSED");
+        if (retryable && retry) delay = this.#retryDelay(retry, attempt, undefined, now);
+      } else {
+        const response = result.response;
+        const body = parseBody(response.body, response.headers.get("content-type"));
+        const answer = { status: response.status, headers: response.headers, body };
+        const requestId = this.definition.errors.requestIdHeader
+          ? (response.headers.get(this.definition.errors.requestIdHeader) ?? undefined)
+          : undefined;
+        emit?.({ type: "response", attempt, status: response.status, durationMs: now - startedAt, requestId });
+        if (emit) this.#reportDeprecation(operation.id, response.headers, apiVersion, now, emit);
+        breaker?.record(breakerOutcome(response.status), probe, now);
 
-      const response = result.response;
-      const body = parseBody(response.body, response.headers.get("content-type"));
-      const answer = { status: response.status, headers: response.headers, body };
-      const requestId = this.definition.errors.requestIdHeader
-        ? (response.headers.get(this.definition.errors.requestIdHeader) ?? undefined)
-        : undefined;
-      emit?.({ type: "response", attempt, status: response.status, durationMs: now - startedAt, requestId });
-      if (emit) this.#reportDeprecation(operation.id, response.headers, apiVersion, now, emit);
-      breaker?.record(breakerOutcome(response.status), probe, now);
+        const rateHeaders = this.definition.rateLimits.headers;
+        const count = rateHeaders && permits.length > 0 ? readProviderCount(response.headers, rateHeaders, now) : undefined;
+        if (count) this.#limiter!.sync(permits, count);
+        if (response.status === 401 && !renewedAuth && (await this.#renewAuth(prepared))) {
+          renewedAuth = true;
+          continue;
+        }
+        const limitedAnswer =
+          response.status === 429 || this.definition.rateLimits.limitedWhen.some((matcher) => responseMatches(answer, matcher));
+        const failed = limitedAnswer || this.definition.errors.when.some((matcher) => responseMatches(answer, matcher));
+        if (!failed) {
+          const shaped = apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
+          return { status: response.status, headers: response.headers, body: shaped, requestId };
+        }
 
-      const rateHeaders = this.definition.rateLimits.headers;
-      const count = rateHeaders && permits.length > 0 ? readProviderCount(response.headers, rateHeaders, now) : undefined;
-      if (count) this.#limiter!.sync(permits, count);
-      if (response.status === 401 && !renewedAuth && (await this.#renewAuth(prepared))) {
-        renewedAuth = true;
-        continue;
-      }
-      const limitedAnswer =
-        response.status === 429 || this.definition.rateLimits.limitedWhen.some((matcher) => responseMatches(answer, matcher));
-      const failed = limitedAnswer || this.definition.errors.when.some((matcher) => responseMatches(answer, matcher));
-      if (!failed) {
-        const shaped = apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
-        return { status: response.status, headers: response.headers, body: shaped, requestId };
-      }
-
-      const error = normalizeError(
-        this.definition.name,
-        this.definition.errors,
-        { ...answer, text: response.body },
-        { limited: limitedAnswer, retryStatuses: this.definition.retry.statuses, redactor: this.#redactor },
-      );
-      // A code the spec classifies as rate_limited (Slack's ok:false "ratelimited") counts like a 429.
-      const limited = error.kind === "rate_limited";
-      const askedMs = retry
-        ? retryAfterMs(response.headers, retry.retryAfter.headers, now)
-        : retryAfterMs(response.headers, DEFAULT_RETRY_AFTER, now);
-      if (limited) {
-        // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff.
-        const waitMs =
-          askedMs ??
-          (count && count.remaining <= 0 ? count.resetAt - now : undefined) ??
-          backoffDelay(attempt, (retry ?? this.definition.retry).backoff, () => 1);
-        const retryAt = now + waitMs;
-        if (permits.length > 0) this.#limiter!.pause(permits, retryAt, count?.resource);
-        emit?.({ type: "rateLimited", status: response.status, retryAt });
-        const hint = retry ? hintDecision(retry, response.headers) : undefined;
-        const canRetry =
-          retry !== undefined &&
-          safe &&
-          hint !== false &&
-          attempt < retry.maxAttempts &&
-          waitMs <= retry.retryAfter.maxWaitMs &&
-          now + waitMs < deadline;
-        if (!canRetry || !this.#spendBudget(now)) {
-          throw new RateLimitError(
+        const error = normalizeError(
+          this.definition.name,
+          this.definition.errors,
+          { ...answer, text: response.body },
+          { limited: limitedAnswer, retryStatuses: this.definition.retry.statuses, redactor: this.#redactor },
+        );
+        failure = error;
+        const askedMs = retryAfterMs(response.headers, retry?.retryAfter.headers ?? DEFAULT_RETRY_AFTER, now);
+        // A code the spec classifies as rate_limited (Slack's ok:false "ratelimited") counts like a 429.
+        if (error.kind === "rate_limited") {
+          // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff.
+          const waitMs =
+            askedMs ??
+            (count && count.remaining <= 0 ? count.resetAt - now : undefined) ??
+            backoffDelay(attempt, (retry ?? this.definition.retry).backoff, () => 1);
+          const retryAt = now + waitMs;
+          if (permits.length > 0) this.#limiter!.pause(permits, retryAt, count?.resource);
+          emit?.({ type: "rateLimited", status: response.status, retryAt });
+          failure = new RateLimitError(
             this.definition.name,
             {
               source: "provider",
@@ -380,21 +359,21 @@ export class ClientCore {
             },
             { cause: error },
           );
+          reason = "rate_limited";
+          // Exactly the wait the bucket keeps, unless a hint says not to or it ends past the deadline.
+          const retryable = retry && safe && hintDecision(retry, response.headers) !== false && retryAt < deadline;
+          if (retryable && this.#mayRetry(retry, attempt, waitMs, now)) delay = waitMs;
+        } else {
+          reason =
+            retry && safe && attempt < retry.maxAttempts
+              ? retryReason(retry, response.status, error.providerCode, response.headers)
+              : undefined;
+          if (reason !== undefined) delay = this.#retryDelay(retry!, attempt, askedMs, now);
         }
-        emit?.({ type: "retry", attempt, delayMs: waitMs, reason: "rate_limited" });
-        await clock.sleep(waitMs, signal);
-        continue;
       }
 
-      const reason =
-        retry && safe && attempt < retry.maxAttempts
-          ? retryReason(retry, response.status, error.providerCode, response.headers)
-          : undefined;
-      if (reason === undefined) throw error;
-      // Never wait less than the provider asked; a longer wait than allowed ends the call now.
-      const delay = this.#retryDelay(retry!, attempt, askedMs, now);
-      if (delay === undefined || now + delay >= deadline) throw error;
-      emit?.({ type: "retry", attempt, delayMs: delay, reason });
+      if (delay === undefined || now + delay >= deadline) throw failure;
+      emit?.({ type: "retry", attempt, delayMs: delay, reason: reason! });
       await clock.sleep(delay, signal);
     }
   }
@@ -436,10 +415,16 @@ export class ClientCore {
 
   /** The delay before the next attempt, or undefined when the call must not be retried. */
   #retryDelay(retry: RetryDefinition, attempt: number, askedMs: number | undefined, now: number): number | undefined {
-    if (attempt >= retry.maxAttempts) return undefined;
-    if (askedMs !== undefined && askedMs > retry.retryAfter.maxWaitMs) return undefined;
-    if (!this.#spendBudget(now)) return undefined;
-    return Math.max(askedMs ?? 0, backoffDelay(attempt, retry.backoff, this.#random));
+    // Never wait less than the provider asked; a longer wait than allowed ends the call now.
+    return this.#mayRetry(retry, attempt, askedMs, now)
+      ? Math.max(askedMs ?? 0, backoffDelay(attempt, retry.backoff, this.#random))
+      : undefined;
+  }
+
+  /** Attempts are left, the wait asked for is within the maximum, and the budget grants one more retry (spent here). */
+  #mayRetry(retry: RetryDefinition, attempt: number, askedMs: number | undefined, now: number): boolean {
+    if (attempt >= retry.maxAttempts || (askedMs !== undefined && askedMs > retry.retryAfter.maxWaitMs)) return false;
+    return this.#budget ? this.#budget.tryRetry(now) : true;
   }
 
   /**
@@ -451,10 +436,6 @@ export class ClientCore {
     if (!renewing) return false;
     await renewing;
     return true;
-  }
-
-  #spendBudget(now: number): boolean {
-    return this.#budget ? this.#budget.tryRetry(now) : true;
   }
 
   async #waited(granting: Promise<Permit[]>, emit: Emit | undefined): Promise<Permit[]> {
@@ -499,12 +480,15 @@ export class ClientCore {
   }
 
   /** Builds the request; synchronous unless credentials come from a function or the body is multipart. */
-  #prepare(operation: OperationDefinition, call: OperationCall, options: RequestOptions): PreparedRequest | Promise<PreparedRequest> {
+  #prepare(
+    operation: OperationDefinition,
+    call: OperationCall,
+    options: RequestOptions,
+    apiVersion: string | undefined,
+  ): PreparedRequest | Promise<PreparedRequest> {
     const headers: Record<string, string> = { accept: "application/json", "user-agent": this.#userAgent };
     let query: Record<string, unknown> = call.query ?? NO_QUERY;
     const versions = this.definition.versions;
-    const apiVersion =
-      options.apiVersion === undefined ? this.#apiVersion : checkVersion(this.definition.title, versions, options.apiVersion);
     if (versions && apiVersion !== undefined) {
       if (versions.send.in === "header") headers[versions.send.name] = apiVersion;
       else if (versions.send.in === "query") query = { ...query, [versions.send.name]: apiVersion };
@@ -513,12 +497,9 @@ export class ClientCore {
         call = { ...call, path: fillPlaceholders(call.path, { apiVersion }) };
       }
     }
-    if (this.#options.headers)
-      for (const name of Object.keys(this.#options.headers)) headers[name.toLowerCase()] = this.#options.headers[name]!;
-    if (call.headers)
-      for (const name of Object.keys(call.headers))
-        if (call.headers[name] !== undefined) headers[name.toLowerCase()] = String(call.headers[name]);
-    if (options.headers) for (const name of Object.keys(options.headers)) headers[name.toLowerCase()] = options.headers[name]!;
+    // The client's headers, then the operation's header parameters, then the call's: the last one wins.
+    for (const extra of [this.#options.headers, call.headers, options.headers])
+      if (extra) for (const [name, value] of Object.entries(extra)) if (value !== undefined) headers[name.toLowerCase()] = String(value);
     const credentialQuery: Record<string, string> = {};
     const applied = this.#authMode ? applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery) : undefined;
     if (applied) return applied.then(() => this.#finishPrepare(operation, call, options, headers, query, credentialQuery));
@@ -683,33 +664,17 @@ function mergeRetry(base: RetryDefinition, overrides: RetryOverrides | undefined
 }
 
 function mergeBuckets(
-  base: Readonly<Record<string, RateLimitBucketDefinition>>,
-  overrides: Readonly<Record<string, BucketOverrides>> | undefined,
+  definition: ProviderDefinition,
+  overrides: Readonly<Record<string, BucketOverrides>> = {},
 ): Record<string, RateLimitBucketDefinition> {
+  const base = definition.rateLimits.buckets;
+  for (const name of Object.keys(overrides)) declared(base, name, "rate-limit bucket", definition.title);
   const merged: Record<string, RateLimitBucketDefinition> = {};
   for (const [name, bucket] of Object.entries(base)) {
-    const override = overrides && Object.hasOwn(overrides, name) ? overrides[name] : undefined;
-    if (override === false) continue;
-    merged[name] = { ...bucket, ...override };
-  }
-  for (const name of Object.keys(overrides ?? {})) {
-    if (!Object.hasOwn(base, name))
-      throw new ConfigurationError(
-        `rateLimits.buckets.${name}: the spec declares no such bucket (declared: ${Object.keys(base).join(", ") || "none"})`,
-      );
+    const override = Object.hasOwn(overrides, name) ? overrides[name] : undefined;
+    if (override !== false) merged[name] = { ...bucket, ...override };
   }
   return merged;
-}
-
-function bucketPolicy(bucket: RateLimitBucketDefinition): BucketPolicy {
-  return {
-    rate: bucket.rate,
-    perMs: bucket.perMs,
-    maxQueueWaitMs: bucket.maxQueueWaitMs,
-    ...(bucket.burst !== undefined && { burst: bucket.burst }),
-    ...(bucket.concurrency !== undefined && { concurrency: bucket.concurrency }),
-    ...(bucket.resource !== undefined && { resource: bucket.resource }),
-  };
 }
 
 /** A provider hint header: true (retry), false (do not), undefined (no opinion). */

@@ -239,18 +239,27 @@ export function createProviderError(init: ProviderErrorInit): ProviderError {
   return new Class(init);
 }
 
-const kindGuard =
-  <T extends ProviderError>(kind: string) =>
-  (value: unknown): value is T =>
-    isProviderError(value) && value.kind === kind;
-
-export const isAuthenticationError = kindGuard<AuthenticationError>(AuthenticationError.kind);
-export const isPermissionError = kindGuard<PermissionError>(PermissionError.kind);
-export const isNotFoundError = kindGuard<NotFoundError>(NotFoundError.kind);
-export const isValidationError = kindGuard<ValidationError>(ValidationError.kind);
-export const isConflictError = kindGuard<ConflictError>(ConflictError.kind);
-export const isIdempotencyConflictError = kindGuard<IdempotencyConflictError>(IdempotencyConflictError.kind);
-export const isProviderUnavailableError = kindGuard<ProviderUnavailableError>(ProviderUnavailableError.kind);
+export function isAuthenticationError(value: unknown): value is AuthenticationError {
+  return isProviderError(value) && value.kind === AuthenticationError.kind;
+}
+export function isPermissionError(value: unknown): value is PermissionError {
+  return isProviderError(value) && value.kind === PermissionError.kind;
+}
+export function isNotFoundError(value: unknown): value is NotFoundError {
+  return isProviderError(value) && value.kind === NotFoundError.kind;
+}
+export function isValidationError(value: unknown): value is ValidationError {
+  return isProviderError(value) && value.kind === ValidationError.kind;
+}
+export function isConflictError(value: unknown): value is ConflictError {
+  return isProviderError(value) && value.kind === ConflictError.kind;
+}
+export function isIdempotencyConflictError(value: unknown): value is IdempotencyConflictError {
+  return isProviderError(value) && value.kind === IdempotencyConflictError.kind;
+}
+export function isProviderUnavailableError(value: unknown): value is ProviderUnavailableError {
+  return isProviderError(value) && value.kind === ProviderUnavailableError.kind;
+}
 
 /** An API version the spec does not list as supported was asked for, per client or per call. */
 export class UnsupportedVersionError extends SwitchboardError {

@@ -71,7 +71,8 @@ export {
 } from "./versions.js";
 export type { ClientEvent, ClientEventListener } from "./events.js";
 export { encodeForm, type FormEncoding } from "./form.js";
-export { nextLink, paginate, Paginated, type Page } from "./pagination.js";
+export { nextLink, paginate, Paginated, type ItemsAt, type Page } from "./pagination.js";
+export { ApiPromise, type TypedResponse } from "./api-promise.js";
 export { encodePath } from "./path.js";
 export { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./rate-limit-store.js";
 export type { RetryReason } from "./retry.js";

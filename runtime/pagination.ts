@@ -10,17 +10,29 @@ import type { OperationDefinition, PaginationDefinition } from "./definition.js"
 import { ConfigurationError } from "./errors.js";
 import { readPath } from "./json-path.js";
 
-export interface Page<Item> {
+export interface Page<Item, Response extends ApiResponse = ApiResponse> {
   readonly items: readonly Item[];
-  readonly response: ApiResponse;
+  readonly response: Response;
 }
+
+/**
+ * The type of the items at a path of a page's body, as the spec's `items` path reads them:
+ * `ItemsAt<{ data: Customer[] }, ["data"]>` is `Customer`. Unknown where the body's type says nothing.
+ */
+export type ItemsAt<Body, Path extends readonly string[]> = unknown extends Body
+  ? unknown
+  : Path extends readonly [infer Key extends string, ...infer Rest extends readonly string[]]
+    ? ItemsAt<Body extends { readonly [K in Key]?: infer Value } ? Value : never, Rest>
+    : Body extends readonly (infer Item)[]
+      ? Item
+      : never;
 
 /**
  * A paged call. Awaiting it gives the first page's body (what a plain call would return); iterating it
  * gives every item of every page; `.pages()` gives whole pages. The first page is requested once,
  * however it is consumed.
  */
-export class Paginated<Item> implements AsyncIterable<Item>, PromiseLike<unknown> {
+export class Paginated<Item, Response extends ApiResponse = ApiResponse> implements AsyncIterable<Item>, PromiseLike<Response["body"]> {
   readonly #core: ClientCore;
   #first: Promise<ApiResponse> | undefined;
   readonly #operation: OperationDefinition;
@@ -37,20 +49,20 @@ export class Paginated<Item> implements AsyncIterable<Item>, PromiseLike<unknown
     this.#options = options;
   }
 
-  then<Result1 = unknown, Result2 = never>(
-    onFulfilled?: ((body: unknown) => Result1 | PromiseLike<Result1>) | null,
+  then<Result1 = Response["body"], Result2 = never>(
+    onFulfilled?: ((body: Response["body"]) => Result1 | PromiseLike<Result1>) | null,
     onRejected?: ((reason: unknown) => Result2 | PromiseLike<Result2>) | null,
   ): Promise<Result1 | Result2> {
     return this.#firstPage()
-      .then((response) => response.body)
+      .then((response) => response.body as Response["body"])
       .then(onFulfilled, onRejected);
   }
 
-  catch<Result = never>(onRejected?: ((reason: unknown) => Result | PromiseLike<Result>) | null): Promise<unknown> {
+  catch<Result = never>(onRejected?: ((reason: unknown) => Result | PromiseLike<Result>) | null): Promise<Response["body"] | Result> {
     return this.then(undefined, onRejected);
   }
 
-  finally(onFinally?: (() => void) | null): Promise<unknown> {
+  finally(onFinally?: (() => void) | null): Promise<Response["body"]> {
     return this.then().finally(onFinally);
   }
 
@@ -68,19 +80,19 @@ export class Paginated<Item> implements AsyncIterable<Item>, PromiseLike<unknown
   }
 
   /** Every page, first to last. */
-  async *pages(): AsyncGenerator<Page<Item>, void, undefined> {
+  async *pages(): AsyncGenerator<Page<Item, Response>, void, undefined> {
     const p = this.#pagination;
     const first = this.#firstCall();
     const followed = new Set<string>();
     let call: OperationCall | undefined = first;
-    let page = p.style === "page" ? Number(first.query?.[p.param] ?? p.start) : 0;
-    let offset = p.style === "offset" ? Number(first.query?.[p.param] ?? 0) : 0;
+    // The page number or offset of the page just requested.
+    let position = p.style === "page" || p.style === "offset" ? Number(first.query?.[p.param] ?? 0) : 0;
     const size = p.style === "page" || p.style === "offset" ? pageSize(first, p.sizeParam) : undefined;
     while (call) {
       const response: ApiResponse = await (call === first ? this.#firstPage() : this.#core.send(this.#operation, call, this.#options));
       const found = p.items.length === 0 ? response.body : readPath(response.body, p.items);
       const items = (Array.isArray(found) ? found : []) as Item[];
-      yield { items, response };
+      yield { items, response: response as Response };
       call = undefined;
       switch (p.style) {
         case "cursor": {
@@ -101,9 +113,8 @@ export class Paginated<Item> implements AsyncIterable<Item>, PromiseLike<unknown
         case "page":
         case "offset": {
           if (items.length === 0 || (size !== undefined && items.length < size)) break;
-          if (p.style === "page") page += 1;
-          else offset += items.length;
-          call = { ...first, query: { ...first.query, [p.param]: p.style === "page" ? page : offset } };
+          position += p.style === "page" ? 1 : items.length;
+          call = { ...first, query: { ...first.query, [p.param]: position } };
           break;
         }
       }
@@ -116,13 +127,13 @@ export class Paginated<Item> implements AsyncIterable<Item>, PromiseLike<unknown
   }
 }
 
-export function paginate<Item = unknown>(
+export function paginate<Item = unknown, Response extends ApiResponse = ApiResponse>(
   core: ClientCore,
   operation: OperationDefinition,
   call: OperationCall,
   options?: RequestOptions,
-): Paginated<Item> {
-  return new Paginated<Item>(core, operation, call, options);
+): Paginated<Item, Response> {
+  return new Paginated<Item, Response>(core, operation, call, options);
 }
 
 /** Remembers a cursor or URL; false when it was followed before (the provider is repeating itself). */
@@ -140,45 +151,14 @@ function pageSize(call: OperationCall, sizeParam: string | undefined): number | 
 /** The rel="next" target of an RFC 8288 Link header. */
 export function nextLink(header: string | null): string | undefined {
   if (header === null) return undefined;
-  let i = 0;
-  while (i < header.length) {
-    const open = header.indexOf("<", i);
-    if (open < 0) return undefined;
-    const close = header.indexOf(">", open);
-    if (close < 0) return undefined;
-    const target = header.slice(open + 1, close);
-    // Parameters run to the next comma outside quotes.
-    let end = close + 1;
-    let quoted = false;
-    while (end < header.length && (quoted || header[end] !== ",")) {
-      if (header[end] === '"') quoted = !quoted;
-      end++;
+  // Each link is <target> and its parameters, which run to the next comma outside quotes; each
+  // parameter runs to the next semicolon outside quotes.
+  for (const [, target, params] of header.matchAll(/<([^>]*)>((?:[^,"]|"[^"]*"?)*)/g)) {
+    for (const [param] of params!.matchAll(/(?:[^;"]|"[^"]*"?)+/g)) {
+      const rel = /^\s*rel\s*=(.*)$/is.exec(param);
+      const value = rel?.[1]!.trim().replace(/^"(.*)"$/s, "$1");
+      if (value?.toLowerCase().split(/\s+/).includes("next")) return target;
     }
-    for (const param of splitOutsideQuotes(header.slice(close + 1, end))) {
-      const eq = param.indexOf("=");
-      if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== "rel") continue;
-      const value = param
-        .slice(eq + 1)
-        .trim()
-        .replace(/^"(.*)"$/s, "$1");
-      if (value.toLowerCase().split(/\s+/).includes("next")) return target;
-    }
-    i = end + 1;
   }
   return undefined;
-}
-
-function splitOutsideQuotes(text: string): string[] {
-  const parts: string[] = [];
-  let current = "";
-  let quoted = false;
-  for (const char of text) {
-    if (char === '"') quoted = !quoted;
-    if (char === ";" && !quoted) {
-      parts.push(current);
-      current = "";
-    } else current += char;
-  }
-  parts.push(current);
-  return parts;
 }

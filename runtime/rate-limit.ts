@@ -27,13 +27,7 @@ export interface Permit {
   release(): void;
 }
 
-export interface RateLimiterHooks {
-  /** A request waited `waitedMs` in the bucket's queue before it got its slot. */
-  onWait?(bucket: string, waitedMs: number): void;
-}
-
 interface Waiter {
-  readonly enqueuedAt: number;
   readonly deadline: number;
   readonly resolve: (permit: Permit) => void;
   readonly reject: (error: unknown) => void;
@@ -63,7 +57,6 @@ class BucketGate {
     readonly provider: string,
     readonly store: RateLimitStore,
     readonly clock: Clock,
-    readonly hooks: RateLimiterHooks,
   ) {}
 
   acquire(signal: AbortSignal | undefined): Permit | Promise<Permit> {
@@ -104,10 +97,9 @@ class BucketGate {
   }
 
   /** `takenAt`: the `now` the store granted the slot at, which names the slot when it is released. */
-  #grant(takenAt: number, queuedSince?: number): Permit {
+  #grant(takenAt: number): Permit {
     this.#inFlight += 1;
     const seq = ++this.#granted;
-    if (queuedSince !== undefined) this.hooks.onWait?.(this.name, this.clock.now() - queuedSince);
     let released = false;
     return {
       bucket: this.name,
@@ -128,7 +120,6 @@ class BucketGate {
   #enqueue(now: number, signal: AbortSignal | undefined): Promise<Permit> {
     return new Promise<Permit>((resolve, reject) => {
       const waiter: Waiter = {
-        enqueuedAt: now,
         deadline: now + this.policy.maxQueueWaitMs,
         resolve,
         reject,
@@ -149,9 +140,7 @@ class BucketGate {
 
   #fail(waiter: Waiter, error: unknown): void {
     if (waiter.settled) return;
-    waiter.settled = true;
-    waiter.cleanup();
-    waiter.reject(error);
+    settle(waiter).reject(error);
     // A cancelled head must not hold up the ones behind it.
     this.#pump();
   }
@@ -200,26 +189,18 @@ class BucketGate {
       const waiter = this.#peek();
       if (!waiter) return; // everyone left while the store answered; a slot taken then is lost, never doubled
       if (wait === 0) {
-        waiter.settled = true;
-        waiter.cleanup();
-        waiter.resolve(this.#grant(now, waiter.enqueuedAt));
+        settle(waiter).resolve(this.#grant(now));
         continue;
       }
       // Infinity: the next slot frees when a request in flight completes, and its release pumps again.
       if (!Number.isFinite(wait)) return;
       if (now + wait > waiter.deadline) {
-        this.#failNoPump(waiter, this.#queueTimeout(now + wait));
+        settle(waiter).reject(this.#queueTimeout(now + wait));
         continue;
       }
       this.#wake(now + wait);
       return;
     }
-  }
-
-  #failNoPump(waiter: Waiter, error: unknown): void {
-    waiter.settled = true;
-    waiter.cleanup();
-    waiter.reject(error);
   }
 
   #wake(at: number): void {
@@ -241,7 +222,6 @@ export interface RateLimiterOptions {
   readonly clock: Clock;
   /** Prefix of store keys: one quota per account when several clients share a store. */
   readonly keyPrefix: string;
-  readonly hooks?: RateLimiterHooks;
 }
 
 export class RateLimiter {
@@ -250,7 +230,7 @@ export class RateLimiter {
   constructor(options: RateLimiterOptions) {
     for (const [name, policy] of Object.entries(options.buckets)) {
       const key = `${options.keyPrefix}:${name}`;
-      this.#gates.set(name, new BucketGate(name, policy, key, options.provider, options.store, options.clock, options.hooks ?? {}));
+      this.#gates.set(name, new BucketGate(name, policy, key, options.provider, options.store, options.clock));
     }
   }
 
@@ -313,6 +293,13 @@ export class RateLimiter {
       if (resource === undefined || gate.policy.resource === undefined || gate.policy.resource === resource) gate.pause(until);
     }
   }
+}
+
+/** Marks a waiter settled and stops its deadline timer and abort listener; returns it to resolve or reject. */
+function settle(waiter: Waiter): Waiter {
+  waiter.settled = true;
+  waiter.cleanup();
+  return waiter;
 }
 
 /** What a response's rate-limit headers say. */

@@ -4,8 +4,10 @@
  */
 import type { VariableDefinition } from "./definition.js";
 import { ConfigurationError } from "./errors.js";
+import { declared } from "./internal/declared.js";
 
 export function resolveVariables(
+  provider: string,
   definitions: Readonly<Record<string, VariableDefinition>>,
   given: Readonly<Record<string, string>> | undefined,
 ): Readonly<Record<string, string>> {
@@ -18,10 +20,7 @@ export function resolveVariables(
     }
     values[name] = value;
   }
-  for (const name of Object.keys(given ?? {})) {
-    if (!Object.hasOwn(definitions, name))
-      throw new ConfigurationError(`unknown variable "${name}" (known: ${Object.keys(definitions).join(", ") || "none"})`);
-  }
+  for (const name of Object.keys(given ?? {})) declared(definitions, name, "variable", provider);
   return values;
 }
 

@@ -480,7 +480,9 @@ export type CheckRunPullRequest = {
 export type CheckRunWithSimpleCheckSuite = {
   app: Integration;
   check_suite: SimpleCheckSuite;
+  /** @example "2018-05-04T01:14:52Z" */
   completed_at: string | null;
+  /** @example "neutral" */
   conclusion:
     | "waiting"
     | "pending"
@@ -495,15 +497,28 @@ export type CheckRunWithSimpleCheckSuite = {
     | "action_required"
     | null;
   deployment?: DeploymentSimple;
+  /** @example "https://example.com" */
   details_url: string;
+  /** @example "42" */
   external_id: string;
-  /** The SHA of the commit that is being checked. */
+  /**
+   * The SHA of the commit that is being checked.
+   * @example "009b8a3a9ccbb128af87f9b1c0f4c62e8a304f6d"
+   */
   head_sha: string;
+  /** @example "https://github.com/github/hello-world/runs/4" */
   html_url: string;
-  /** The id of the check. */
+  /**
+   * The id of the check.
+   * @example 21
+   */
   id: number;
-  /** The name of the check. */
+  /**
+   * The name of the check.
+   * @example "test-coverage"
+   */
   name: string;
+  /** @example "MDg6Q2hlY2tSdW40" */
   node_id: string;
   output: {
     annotations_count: number;
@@ -513,9 +528,14 @@ export type CheckRunWithSimpleCheckSuite = {
     title: string | null;
   };
   pull_requests: PullRequestMinimal[];
+  /** @example "2018-05-04T01:14:52Z" */
   started_at: string;
-  /** The phase of the lifecycle that the check is currently in. */
+  /**
+   * The phase of the lifecycle that the check is currently in.
+   * @example "queued"
+   */
   status: "queued" | "in_progress" | "completed" | "pending";
+  /** @example "https://api.github.com/repos/github/hello-world/check-runs/4" */
   url: string;
 };
 
@@ -527,8 +547,11 @@ export type CheckRunWithSimpleCheckSuite = {
 export type CodeOfConduct = {
   body?: string;
   html_url: string | null;
+  /** @example "contributor_covenant" */
   key: string;
+  /** @example "Contributor Covenant" */
   name: string;
+  /** @example "https://api.github.com/codes_of_conduct/contributor_covenant" */
   url: string;
 };
 
@@ -538,9 +561,13 @@ export type CodeOfConduct = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/code-of-conduct-simple`.
  */
 export type CodeOfConductSimple = {
+  /** @example "https://github.com/github/docs/blob/main/CODE_OF_CONDUCT.md" */
   html_url: string | null;
+  /** @example "citizen_code_of_conduct" */
   key: string;
+  /** @example "Citizen Code of Conduct" */
   name: string;
+  /** @example "https://api.github.com/repos/github/docs/community/code_of_conduct" */
   url: string;
 };
 
@@ -570,13 +597,22 @@ export type CustomProperty = {
   property_name: string;
   /** Whether the property is required. */
   required?: boolean;
-  /** The source type of the property */
+  /**
+   * The source type of the property
+   * @example "organization"
+   */
   source_type?: "organization" | "enterprise";
   /** The URL that can be used to fetch, update, or delete info about this property via the API. */
   url?: string;
-  /** The type of the value for the property */
+  /**
+   * The type of the value for the property
+   * @example "single_select"
+   */
   value_type: "string" | "single_select" | "multi_select" | "true_false";
-  /** Who can edit the values of the property */
+  /**
+   * Who can edit the values of the property
+   * @example "org_actors"
+   */
   values_editable_by?: "org_actors" | "org_and_repo_actors" | null;
 };
 
@@ -739,14 +775,24 @@ export type DependabotAlertSecurityVulnerability = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/deployment`.
  */
 export type Deployment = {
+  /** @example "2012-07-20T01:19:13Z" */
   created_at: string;
   creator: null | SimpleUser;
+  /** @example "Deploy request from hubot" */
   description: string | null;
-  /** Name for the target deployment environment. */
+  /**
+   * Name for the target deployment environment.
+   * @example "production"
+   */
   environment: string;
-  /** Unique identifier of the deployment */
+  /**
+   * Unique identifier of the deployment
+   * @example 42
+   */
   id: number;
+  /** @example "MDEwOkRlcGxveW1lbnQx" */
   node_id: string;
+  /** @example "staging" */
   original_environment?: string;
   payload:
     | {
@@ -754,18 +800,35 @@ export type Deployment = {
       }
     | string;
   performed_via_github_app?: null | Integration;
-  /** Specifies if the given environment is one that end-users directly interact with. Default: false. */
+  /**
+   * Specifies if the given environment is one that end-users directly interact with. Default: false.
+   * @example true
+   */
   production_environment?: boolean;
-  /** The ref to deploy. This can be a branch, tag, or sha. */
+  /**
+   * The ref to deploy. This can be a branch, tag, or sha.
+   * @example "topic-branch"
+   */
   ref: string;
+  /** @example "https://api.github.com/repos/octocat/example" */
   repository_url: string;
+  /** @example "a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d" */
   sha: string;
+  /** @example "https://api.github.com/repos/octocat/example/deployments/1/statuses" */
   statuses_url: string;
-  /** Parameter to specify a task to execute */
+  /**
+   * Parameter to specify a task to execute
+   * @example "deploy"
+   */
   task: string;
-  /** Specifies if the given environment is will no longer exist at some point in the future. Default: false. */
+  /**
+   * Specifies if the given environment is will no longer exist at some point in the future. Default: false.
+   * @example true
+   */
   transient_environment?: boolean;
+  /** @example "2012-07-20T01:19:13Z" */
   updated_at: string;
+  /** @example "https://api.github.com/repos/octocat/example/deployments/1" */
   url: string;
 };
 
@@ -775,24 +838,47 @@ export type Deployment = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/deployment-simple`.
  */
 export type DeploymentSimple = {
+  /** @example "2012-07-20T01:19:13Z" */
   created_at: string;
+  /** @example "Deploy request from hubot" */
   description: string | null;
-  /** Name for the target deployment environment. */
+  /**
+   * Name for the target deployment environment.
+   * @example "production"
+   */
   environment: string;
-  /** Unique identifier of the deployment */
+  /**
+   * Unique identifier of the deployment
+   * @example 42
+   */
   id: number;
+  /** @example "MDEwOkRlcGxveW1lbnQx" */
   node_id: string;
+  /** @example "staging" */
   original_environment?: string;
   performed_via_github_app?: null | Integration;
-  /** Specifies if the given environment is one that end-users directly interact with. Default: false. */
+  /**
+   * Specifies if the given environment is one that end-users directly interact with. Default: false.
+   * @example true
+   */
   production_environment?: boolean;
+  /** @example "https://api.github.com/repos/octocat/example" */
   repository_url: string;
+  /** @example "https://api.github.com/repos/octocat/example/deployments/1/statuses" */
   statuses_url: string;
-  /** Parameter to specify a task to execute */
+  /**
+   * Parameter to specify a task to execute
+   * @example "deploy"
+   */
   task: string;
-  /** Specifies if the given environment is will no longer exist at some point in the future. Default: false. */
+  /**
+   * Specifies if the given environment is will no longer exist at some point in the future. Default: false.
+   * @example true
+   */
   transient_environment?: boolean;
+  /** @example "2012-07-20T01:19:13Z" */
   updated_at: string;
+  /** @example "https://api.github.com/repos/octocat/example/deployments/1" */
   url: string;
 };
 
@@ -911,7 +997,10 @@ export type Discussion = {
    * `transferring` means that the discussion is being transferred from another repository.
    */
   state: "open" | "closed" | "locked" | "converting" | "transferring";
-  /** The reason for the current state */
+  /**
+   * The reason for the current state
+   * @example "resolved"
+   */
   state_reason: "resolved" | "outdated" | "duplicate" | "reopened" | null;
   timeline_url?: string;
   title: string;
@@ -926,17 +1015,30 @@ export type Discussion = {
  */
 export type Enterprise = {
   avatar_url: string;
+  /** @example "2019-01-26T19:01:12Z" */
   created_at: string | null;
   /** A short description of the enterprise. */
   description?: string | null;
+  /** @example "https://github.com/enterprises/octo-business" */
   html_url: string;
-  /** Unique identifier of the enterprise */
+  /**
+   * Unique identifier of the enterprise
+   * @example 42
+   */
   id: number;
-  /** The name of the enterprise. */
+  /**
+   * The name of the enterprise.
+   * @example "Octo Business"
+   */
   name: string;
+  /** @example "MDEwOlJlcG9zaXRvcnkxMjk2MjY5" */
   node_id: string;
-  /** The slug url identifier for the enterprise. */
+  /**
+   * The slug url identifier for the enterprise.
+   * @example "octo-business"
+   */
   slug: string;
+  /** @example "2019-01-26T19:14:43Z" */
   updated_at: string | null;
   /** The enterprise's website URL. */
   website_url?: string | null;
@@ -951,17 +1053,30 @@ export type Enterprise = {
  */
 export type EnterpriseWebhooks = {
   avatar_url: string;
+  /** @example "2019-01-26T19:01:12Z" */
   created_at: string | null;
   /** A short description of the enterprise. */
   description?: string | null;
+  /** @example "https://github.com/enterprises/octo-business" */
   html_url: string;
-  /** Unique identifier of the enterprise */
+  /**
+   * Unique identifier of the enterprise
+   * @example 42
+   */
   id: number;
-  /** The name of the enterprise. */
+  /**
+   * The name of the enterprise.
+   * @example "Octo Business"
+   */
   name: string;
+  /** @example "MDEwOlJlcG9zaXRvcnkxMjk2MjY5" */
   node_id: string;
-  /** The slug url identifier for the enterprise. */
+  /**
+   * The slug url identifier for the enterprise.
+   * @example "octo-business"
+   */
   slug: string;
+  /** @example "2019-01-26T19:14:43Z" */
   updated_at: string | null;
   /** The enterprise's website URL. */
   website_url?: string | null;
@@ -973,66 +1088,113 @@ export type EnterpriseWebhooks = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/full-repository`.
  */
 export type FullRepository = {
+  /** @example false */
   allow_auto_merge?: boolean;
+  /** @example true */
   allow_forking?: boolean;
+  /** @example true */
   allow_merge_commit?: boolean;
+  /** @example true */
   allow_rebase_merge?: boolean;
+  /** @example true */
   allow_squash_merge?: boolean;
+  /** @example true */
   allow_update_branch?: boolean;
   /** Whether anonymous git access is allowed. */
   anonymous_access_enabled?: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/{archive_format}{/ref}" */
   archive_url: string;
   archived: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/assignees{/user}" */
   assignees_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/blobs{/sha}" */
   blobs_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/branches{/branch}" */
   branches_url: string;
+  /** @example "https://github.com/octocat/Hello-World.git" */
   clone_url: string;
   code_of_conduct?: CodeOfConductSimple;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/collaborators{/collaborator}" */
   collaborators_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/comments{/number}" */
   comments_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/commits{/sha}" */
   commits_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/compare/{base}...{head}" */
   compare_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/contents/{+path}" */
   contents_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/contributors" */
   contributors_url: string;
+  /** @example "2011-01-26T19:01:12Z" */
   created_at: string;
   /** The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values. */
   custom_properties?: {
     [key: string]: unknown;
   };
+  /** @example "master" */
   default_branch: string;
+  /** @example false */
   delete_branch_on_merge?: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/deployments" */
   deployments_url: string;
+  /** @example "This your first repo!" */
   description: string | null;
   /** Returns whether or not this repository disabled. */
   disabled: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/downloads" */
   downloads_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/events" */
   events_url: string;
   fork: boolean;
   forks: number;
+  /** @example 9 */
   forks_count: number;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/forks" */
   forks_url: string;
+  /** @example "octocat/Hello-World" */
   full_name: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/commits{/sha}" */
   git_commits_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/refs{/sha}" */
   git_refs_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/tags{/sha}" */
   git_tags_url: string;
+  /** @example "git:github.com/octocat/Hello-World.git" */
   git_url: string;
+  /** @example true */
   has_discussions: boolean;
+  /** @example true */
   has_downloads?: boolean;
+  /** @example true */
   has_issues: boolean;
   has_pages: boolean;
+  /** @example true */
   has_projects: boolean;
+  /** @example true */
   has_wiki: boolean;
+  /** @example "https://github.com" */
   homepage: string | null;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/hooks" */
   hooks_url: string;
+  /** @example "https://github.com/octocat/Hello-World" */
   html_url: string;
+  /** @example 1296269 */
   id: number;
+  /** @example true */
   is_template?: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/issues/comments{/number}" */
   issue_comment_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/issues/events{/number}" */
   issue_events_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/issues{/number}" */
   issues_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/keys{/key_id}" */
   keys_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/labels{/name}" */
   labels_url: string;
   language: string | null;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/languages" */
   languages_url: string;
   license: null | LicenseSimple;
   master_branch?: string;
@@ -1042,6 +1204,7 @@ export type FullRepository = {
    * - `PR_TITLE` - default to the pull request's title.
    * - `PR_BODY` - default to the pull request's body.
    * - `BLANK` - default to a blank commit message.
+   * @example "PR_BODY"
    */
   merge_commit_message?: "PR_BODY" | "PR_TITLE" | "BLANK";
   /**
@@ -1049,16 +1212,25 @@ export type FullRepository = {
    *
    *   - `PR_TITLE` - default to the pull request's title.
    *   - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+   * @example "PR_TITLE"
    */
   merge_commit_title?: "PR_TITLE" | "MERGE_MESSAGE";
+  /** @example "http://api.github.com/repos/octocat/Hello-World/merges" */
   merges_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/milestones{/number}" */
   milestones_url: string;
+  /** @example "git:git.example.com/octocat/Hello-World" */
   mirror_url: string | null;
+  /** @example "Hello-World" */
   name: string;
+  /** @example 0 */
   network_count: number;
+  /** @example "MDEwOlJlcG9zaXRvcnkxMjk2MjY5" */
   node_id: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/notifications{?since,all,participating}" */
   notifications_url: string;
   open_issues: number;
+  /** @example 0 */
   open_issues_count: number;
   organization?: null | SimpleUser;
   owner: SimpleUser;
@@ -1071,11 +1243,17 @@ export type FullRepository = {
     triage?: boolean;
   };
   private: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/pulls{/number}" */
   pulls_url: string;
+  /** @example "2011-01-26T19:06:43Z" */
   pushed_at: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/releases{/id}" */
   releases_url: string;
   security_and_analysis?: SecurityAndAnalysis;
-  /** The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0. */
+  /**
+   * The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0.
+   * @example 108
+   */
   size: number;
   source?: Repository;
   /**
@@ -1084,6 +1262,7 @@ export type FullRepository = {
    * - `PR_BODY` - default to the pull request's body.
    * - `COMMIT_MESSAGES` - default to the branch's commit messages.
    * - `BLANK` - default to a blank commit message.
+   * @example "PR_BODY"
    */
   squash_merge_commit_message?: "PR_BODY" | "COMMIT_MESSAGES" | "BLANK";
   /**
@@ -1091,29 +1270,50 @@ export type FullRepository = {
    *
    * - `PR_TITLE` - default to the pull request's title.
    * - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+   * @example "PR_TITLE"
    */
   squash_merge_commit_title?: "PR_TITLE" | "COMMIT_OR_PR_TITLE";
+  /** @example "git@github.com:octocat/Hello-World.git" */
   ssh_url: string;
+  /** @example 80 */
   stargazers_count: number;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/stargazers" */
   stargazers_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/statuses/{sha}" */
   statuses_url: string;
+  /** @example 42 */
   subscribers_count: number;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/subscribers" */
   subscribers_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/subscription" */
   subscription_url: string;
+  /** @example "https://svn.github.com/octocat/Hello-World" */
   svn_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/tags" */
   tags_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/teams" */
   teams_url: string;
   temp_clone_token?: string | null;
   template_repository?: null | Repository;
+  /** @example "octocat" */
   topics?: string[];
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/trees{/sha}" */
   trees_url: string;
+  /** @example "2011-01-26T19:14:43Z" */
   updated_at: string;
+  /** @example "https://api.github.com/repos/octocat/Hello-World" */
   url: string;
+  /** @example false */
   use_squash_pr_title_as_default?: boolean;
-  /** The repository visibility: public, private, or internal. */
+  /**
+   * The repository visibility: public, private, or internal.
+   * @example "public"
+   */
   visibility?: string;
   watchers: number;
+  /** @example 80 */
   watchers_count: number;
+  /** @example false */
   web_commit_signoff_required?: boolean;
 };
 
@@ -1230,31 +1430,45 @@ export type HookResponse = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/installation`.
  */
 export type Installation = {
+  /** @example "https://api.github.com/app/installations/1/access_tokens" */
   access_tokens_url: string;
   account: (null | {
     [key: string]: unknown;
   }) &
     (SimpleUser | Enterprise);
+  /** @example 1 */
   app_id: number;
+  /** @example "github-actions" */
   app_slug: string;
+  /** @example "Iv1.ab1112223334445c" */
   client_id?: string;
+  /** @example "\"test_13f1e99741e3e004@d7e1eb0bc0a1ba12.com\"" */
   contact_email?: string | null;
   created_at: string;
   events: string[];
+  /** @example true */
   has_multiple_single_files?: boolean;
+  /** @example "https://github.com/organizations/github/settings/installations/1" */
   html_url: string;
-  /** The ID of the installation. */
+  /**
+   * The ID of the installation.
+   * @example 1
+   */
   id: number;
   permissions: AppPermissions;
+  /** @example "https://api.github.com/installation/repositories" */
   repositories_url: string;
   /** Describe whether all repositories have been selected or there's a selection involved */
   repository_selection: "all" | "selected";
+  /** @example "config.yaml" */
   single_file_name: string | null;
+  /** @example "config.yml" */
   single_file_paths?: string[];
   suspended_at: string | null;
   suspended_by: null | SimpleUser;
   /** The ID of the user or organization this token is being scoped to. */
   target_id: number;
+  /** @example "Organization" */
   target_type: string;
   updated_at: string;
 };
@@ -1265,22 +1479,43 @@ export type Installation = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/integration`.
  */
 export type Integration = {
+  /** @example "\"Iv1.25b5d1e65ffc4022\"" */
   client_id?: string;
+  /** @example "2017-07-08T16:18:44-04:00" */
   created_at: string;
+  /** @example "The description of the app." */
   description: string | null;
-  /** The list of events for the GitHub app. Note that the `installation_target`, `security_advisory`, and `meta` events are not included because they are global events and not specific to an installation. */
+  /**
+   * The list of events for the GitHub app. Note that the `installation_target`, `security_advisory`, and `meta` events are not included because they are global events and not specific to an installation.
+   * @example "label"
+   */
   events: string[];
+  /** @example "https://example.com" */
   external_url: string;
+  /** @example "https://github.com/apps/super-ci" */
   html_url: string;
-  /** Unique identifier of the GitHub app */
+  /**
+   * Unique identifier of the GitHub app
+   * @example 37
+   */
   id: number;
-  /** The number of installations associated with the GitHub app. Only returned when the integration is requesting details about itself. */
+  /**
+   * The number of installations associated with the GitHub app. Only returned when the integration is requesting details about itself.
+   * @example 5
+   */
   installations_count?: number;
-  /** The name of the GitHub app */
+  /**
+   * The name of the GitHub app
+   * @example "Probot Owners"
+   */
   name: string;
+  /** @example "MDExOkludGVncmF0aW9uMQ==" */
   node_id: string;
   owner: SimpleUser | Enterprise;
-  /** The set of permissions for the GitHub app */
+  /**
+   * The set of permissions for the GitHub app
+   * @example {"issues":"read","deployments":"write"}
+   */
   permissions: {
     checks?: string;
     contents?: string;
@@ -1289,8 +1524,12 @@ export type Integration = {
     metadata?: string;
     [key: string]: string | undefined;
   };
-  /** The slug name of the GitHub app */
+  /**
+   * The slug name of the GitHub app
+   * @example "probot-owners"
+   */
   slug?: string;
+  /** @example "2017-07-08T16:18:44-04:00" */
   updated_at: string;
 } | null;
 
@@ -1304,7 +1543,10 @@ export type Issue = {
   assignee: null | SimpleUser;
   assignees?: SimpleUser[] | null;
   author_association?: AuthorAssociation;
-  /** Contents of the issue */
+  /**
+   * Contents of the issue
+   * @example "It looks like the new widget form is broken on Safari. When I try and create the widget, Safari crashes. This is reproducible on 10.8, but not 10.9. Maybe a browser bug?"
+   */
   body?: string | null;
   body_html?: string;
   body_text?: string;
@@ -1319,7 +1561,10 @@ export type Issue = {
   id: number;
   issue_dependencies_summary?: IssueDependenciesSummary;
   issue_field_values?: IssueFieldValue[];
-  /** Labels to associate with this issue; pass one or more label names to replace the set of labels on this issue; send an empty array to clear all labels from the issue; note that the labels are silently dropped for users without push access to the repository */
+  /**
+   * Labels to associate with this issue; pass one or more label names to replace the set of labels on this issue; send an empty array to clear all labels from the issue; note that the labels are silently dropped for users without push access to the repository
+   * @example "bug"
+   */
   labels: (
     | string
     | {
@@ -1336,7 +1581,10 @@ export type Issue = {
   locked: boolean;
   milestone: null | Milestone;
   node_id: string;
-  /** Number uniquely identifying the issue within its repository */
+  /**
+   * Number uniquely identifying the issue within its repository
+   * @example 42
+   */
   number: number;
   /** URL to get the parent issue of this issue, if it is a sub-issue */
   parent_issue_url?: string | null;
@@ -1351,17 +1599,29 @@ export type Issue = {
   reactions?: ReactionRollup;
   repository?: Repository;
   repository_url: string;
-  /** State of the issue; either 'open' or 'closed' */
+  /**
+   * State of the issue; either 'open' or 'closed'
+   * @example "open"
+   */
   state: string;
-  /** The reason for the current state */
+  /**
+   * The reason for the current state
+   * @example "not_planned"
+   */
   state_reason?: "completed" | "reopened" | "not_planned" | "duplicate" | null;
   sub_issues_summary?: SubIssuesSummary;
   timeline_url?: string;
-  /** Title of the issue */
+  /**
+   * Title of the issue
+   * @example "Widget creation fails in Safari on OS X 10.8"
+   */
   title: string;
   type?: IssueType;
   updated_at: string;
-  /** URL for the issue */
+  /**
+   * URL for the issue
+   * @example "https://api.github.com/repositories/42/issues/1"
+   */
   url: string;
   user: null | SimpleUser;
 };
@@ -1380,18 +1640,34 @@ export type IssueDependenciesSummary = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/issue-field-value`.
  */
 export type IssueFieldValue = {
-  /** The data type of the issue field */
+  /**
+   * The data type of the issue field
+   * @example "text"
+   */
   data_type: "text" | "single_select" | "number" | "date";
-  /** Unique identifier for the issue field. */
+  /**
+   * Unique identifier for the issue field.
+   * @example 1
+   */
   issue_field_id: number;
+  /** @example "IFT_GDKND" */
   node_id: string;
   /** Details about the selected option (only present for single_select fields) */
   single_select_option?: {
-    /** The color of the option */
+    /**
+     * The color of the option
+     * @example "red"
+     */
     color: string;
-    /** Unique identifier for the option. */
+    /**
+     * Unique identifier for the option.
+     * @example 1
+     */
     id: number;
-    /** The name of the option */
+    /**
+     * The name of the option
+     * @example "High"
+     */
     name: string;
   } | null;
   /** The value of the issue field */
@@ -1477,18 +1753,37 @@ export type Issue_2 = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/label`.
  */
 export type Label = {
-  /** 6-character hex code, without the leading #, identifying the color */
+  /**
+   * 6-character hex code, without the leading #, identifying the color
+   * @example "FFFFFF"
+   */
   color: string;
-  /** Whether this label comes by default in a new repository. */
+  /**
+   * Whether this label comes by default in a new repository.
+   * @example true
+   */
   default: boolean;
-  /** Optional description of the label, such as its purpose. */
+  /**
+   * Optional description of the label, such as its purpose.
+   * @example "Something isn't working"
+   */
   description: string | null;
-  /** Unique identifier for the label. */
+  /**
+   * Unique identifier for the label.
+   * @example 208045946
+   */
   id: number;
-  /** The name of the label. */
+  /**
+   * The name of the label.
+   * @example "bug"
+   */
   name: string;
+  /** @example "MDU6TGFiZWwyMDgwNDU5NDY=" */
   node_id: string;
-  /** URL for the label */
+  /**
+   * URL for the label
+   * @example "https://api.github.com/repositories/42/labels/bug"
+   */
   url: string;
 };
 
@@ -1513,10 +1808,15 @@ export type Label_2 = {
  */
 export type LicenseSimple = {
   html_url?: string;
+  /** @example "mit" */
   key: string;
+  /** @example "MIT License" */
   name: string;
+  /** @example "MDc6TGljZW5zZW1pdA==" */
   node_id: string;
+  /** @example "MIT" */
   spdx_id: string | null;
+  /** @example "https://api.github.com/licenses/mit" */
   url: string | null;
 };
 
@@ -1580,24 +1880,45 @@ export type MergeGroup = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/milestone`.
  */
 export type Milestone = {
+  /** @example "2013-02-12T13:22:01Z" */
   closed_at: string | null;
+  /** @example 8 */
   closed_issues: number;
+  /** @example "2011-04-10T20:09:31Z" */
   created_at: string;
   creator: null | SimpleUser;
+  /** @example "Tracking milestone for version 1.0" */
   description: string | null;
+  /** @example "2012-10-09T23:39:01Z" */
   due_on: string | null;
+  /** @example "https://github.com/octocat/Hello-World/milestones/v1.0" */
   html_url: string;
+  /** @example 1002604 */
   id: number;
+  /** @example "https://api.github.com/repos/octocat/Hello-World/milestones/1/labels" */
   labels_url: string;
+  /** @example "MDk6TWlsZXN0b25lMTAwMjYwNA==" */
   node_id: string;
-  /** The number of the milestone. */
+  /**
+   * The number of the milestone.
+   * @example 42
+   */
   number: number;
+  /** @example 4 */
   open_issues: number;
-  /** The state of the milestone. */
+  /**
+   * The state of the milestone.
+   * @example "open"
+   */
   state: "open" | "closed";
-  /** The title of the milestone. */
+  /**
+   * The title of the milestone.
+   * @example "v1.0"
+   */
   title: string;
+  /** @example "2014-03-03T18:58:10Z" */
   updated_at: string;
+  /** @example "https://api.github.com/repos/octocat/Hello-World/milestones/1" */
   url: string;
 };
 
@@ -1689,19 +2010,30 @@ export type Milestone_4 = {
  */
 export type MinimalRepository = {
   allow_forking?: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/{archive_format}{/ref}" */
   archive_url: string;
   archived?: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/assignees{/user}" */
   assignees_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/blobs{/sha}" */
   blobs_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/branches{/branch}" */
   branches_url: string;
   clone_url?: string;
   code_of_conduct?: CodeOfConduct;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/collaborators{/collaborator}" */
   collaborators_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/comments{/number}" */
   comments_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/commits{/sha}" */
   commits_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/compare/{base}...{head}" */
   compare_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/contents/{+path}" */
   contents_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/contributors" */
   contributors_url: string;
+  /** @example "2011-01-26T19:01:12Z" */
   created_at?: string | null;
   /** The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values. */
   custom_properties?: {
@@ -1709,18 +2041,28 @@ export type MinimalRepository = {
   };
   default_branch?: string;
   delete_branch_on_merge?: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/deployments" */
   deployments_url: string;
+  /** @example "This your first repo!" */
   description: string | null;
   disabled?: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/downloads" */
   downloads_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/events" */
   events_url: string;
   fork: boolean;
+  /** @example 0 */
   forks?: number;
   forks_count?: number;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/forks" */
   forks_url: string;
+  /** @example "octocat/Hello-World" */
   full_name: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/commits{/sha}" */
   git_commits_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/refs{/sha}" */
   git_refs_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/tags{/sha}" */
   git_tags_url: string;
   git_url?: string;
   has_discussions?: boolean;
@@ -1730,16 +2072,25 @@ export type MinimalRepository = {
   has_projects?: boolean;
   has_wiki?: boolean;
   homepage?: string | null;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/hooks" */
   hooks_url: string;
+  /** @example "https://github.com/octocat/Hello-World" */
   html_url: string;
+  /** @example 1296269 */
   id: number;
   is_template?: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/issues/comments{/number}" */
   issue_comment_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/issues/events{/number}" */
   issue_events_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/issues{/number}" */
   issues_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/keys{/key_id}" */
   keys_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/labels{/name}" */
   labels_url: string;
   language?: string | null;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/languages" */
   languages_url: string;
   license?: {
     key?: string;
@@ -1748,13 +2099,19 @@ export type MinimalRepository = {
     spdx_id?: string;
     url?: string;
   } | null;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/merges" */
   merges_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/milestones{/number}" */
   milestones_url: string;
   mirror_url?: string | null;
+  /** @example "Hello-World" */
   name: string;
   network_count?: number;
+  /** @example "MDEwOlJlcG9zaXRvcnkxMjk2MjY5" */
   node_id: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/notifications{?since,all,participating}" */
   notifications_url: string;
+  /** @example 0 */
   open_issues?: number;
   open_issues_count?: number;
   owner: SimpleUser;
@@ -1766,31 +2123,46 @@ export type MinimalRepository = {
     triage?: boolean;
   };
   private: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/pulls{/number}" */
   pulls_url: string;
+  /** @example "2011-01-26T19:06:43Z" */
   pushed_at?: string | null;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/releases{/id}" */
   releases_url: string;
+  /** @example "admin" */
   role_name?: string;
   security_and_analysis?: SecurityAndAnalysis;
   /** The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0. */
   size?: number;
   ssh_url?: string;
   stargazers_count?: number;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/stargazers" */
   stargazers_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/statuses/{sha}" */
   statuses_url: string;
   subscribers_count?: number;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/subscribers" */
   subscribers_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/subscription" */
   subscription_url: string;
   svn_url?: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/tags" */
   tags_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/teams" */
   teams_url: string;
   temp_clone_token?: string;
   topics?: string[];
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/trees{/sha}" */
   trees_url: string;
+  /** @example "2011-01-26T19:14:43Z" */
   updated_at?: string | null;
+  /** @example "https://api.github.com/repos/octocat/Hello-World" */
   url: string;
   visibility?: string;
+  /** @example 0 */
   watchers?: number;
   watchers_count?: number;
+  /** @example false */
   web_commit_signoff_required?: boolean;
 };
 
@@ -1814,17 +2186,29 @@ export type OrgRulesetConditions =
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/organization-simple-webhooks`.
  */
 export type OrganizationSimpleWebhooks = {
+  /** @example "https://github.com/images/error/octocat_happy.gif" */
   avatar_url: string;
+  /** @example "A great organization" */
   description: string | null;
+  /** @example "https://api.github.com/orgs/github/events" */
   events_url: string;
+  /** @example "https://api.github.com/orgs/github/hooks" */
   hooks_url: string;
+  /** @example 1 */
   id: number;
+  /** @example "https://api.github.com/orgs/github/issues" */
   issues_url: string;
+  /** @example "github" */
   login: string;
+  /** @example "https://api.github.com/orgs/github/members{/member}" */
   members_url: string;
+  /** @example "MDEyOk9yZ2FuaXphdGlvbjE=" */
   node_id: string;
+  /** @example "https://api.github.com/orgs/github/public_members{/member}" */
   public_members_url: string;
+  /** @example "https://api.github.com/orgs/github/repos" */
   repos_url: string;
+  /** @example "https://api.github.com/orgs/github" */
   url: string;
 };
 
@@ -1947,7 +2331,10 @@ export type Parent = {
 export type Parent_2 = {
   /** Description of the team */
   description: string | null;
-  /** Unique identifier of the enterprise to which this team belongs */
+  /**
+   * Unique identifier of the enterprise to which this team belongs
+   * @example 42
+   */
   enterprise_id?: number;
   html_url: string;
   /** Unique identifier of the team */
@@ -1958,7 +2345,10 @@ export type Parent_2 = {
   node_id: string;
   /** Whether team members will receive notifications when their team is @mentioned */
   notification_setting: "notifications_enabled" | "notifications_disabled";
-  /** Unique identifier of the organization to which this team belongs */
+  /**
+   * Unique identifier of the organization to which this team belongs
+   * @example 37
+   */
   organization_id?: number;
   /** Permission that the team will have for its repositories */
   permission: string;
@@ -2232,12 +2622,21 @@ export type Plan = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/projects-v2`.
  */
 export type ProjectsV2 = {
-  /** The time when the project was closed. */
+  /**
+   * The time when the project was closed.
+   * @example "2022-04-28T12:00:00Z"
+   */
   closed_at: string | null;
-  /** The time when the project was created. */
+  /**
+   * The time when the project was created.
+   * @example "2022-04-28T12:00:00Z"
+   */
   created_at: string;
   creator: SimpleUser;
-  /** The time when the project was deleted. */
+  /**
+   * The time when the project was deleted.
+   * @example "2022-04-28T12:00:00Z"
+   */
   deleted_at: string | null;
   deleted_by: null | SimpleUser;
   /** A short description of the project. */
@@ -2260,7 +2659,10 @@ export type ProjectsV2 = {
   state?: "open" | "closed";
   /** The project title. */
   title: string;
-  /** The time when the project was last updated. */
+  /**
+   * The time when the project was last updated.
+   * @example "2022-04-28T12:00:00Z"
+   */
   updated_at: string;
 };
 
@@ -2270,12 +2672,18 @@ export type ProjectsV2 = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/projects-v2-item`.
  */
 export type ProjectsV2Item = {
-  /** The time when the item was archived. */
+  /**
+   * The time when the item was archived.
+   * @example "2022-04-28T12:00:00Z"
+   */
   archived_at: string | null;
   /** The node ID of the content represented by this item. */
   content_node_id: string;
   content_type: ProjectsV2ItemContentType;
-  /** The time when the item was created. */
+  /**
+   * The time when the item was created.
+   * @example "2022-04-28T12:00:00Z"
+   */
   created_at: string;
   creator?: SimpleUser;
   /** The unique identifier of the project item. */
@@ -2284,7 +2692,10 @@ export type ProjectsV2Item = {
   node_id?: string;
   /** The node ID of the project that contains this item. */
   project_node_id?: string;
-  /** The time when the item was last updated. */
+  /**
+   * The time when the item was last updated.
+   * @example "2022-04-28T12:00:00Z"
+   */
   updated_at: string;
 };
 
@@ -2337,9 +2748,15 @@ export type ProjectsV2SingleSelectOption = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/projects-v2-status-update`.
  */
 export type ProjectsV2StatusUpdate = {
-  /** Body of the status update */
+  /**
+   * Body of the status update
+   * @example "The project is off to a great start!"
+   */
   body?: string | null;
-  /** The time when the status update was created. */
+  /**
+   * The time when the status update was created.
+   * @example "2022-04-28T12:00:00Z"
+   */
   created_at: string;
   creator?: SimpleUser;
   /** The unique identifier of the status update. */
@@ -2348,13 +2765,22 @@ export type ProjectsV2StatusUpdate = {
   node_id: string;
   /** The node ID of the project that this status update belongs to. */
   project_node_id?: string;
-  /** The start date of the period covered by the update. */
+  /**
+   * The start date of the period covered by the update.
+   * @example "2022-04-28"
+   */
   start_date?: string;
   /** The current status. */
   status?: "INACTIVE" | "ON_TRACK" | "AT_RISK" | "OFF_TRACK" | "COMPLETE" | null;
-  /** The target date associated with the update. */
+  /**
+   * The target date associated with the update.
+   * @example "2022-04-28"
+   */
   target_date?: string;
-  /** The time when the status update was last updated. */
+  /**
+   * The time when the status update was last updated.
+   * @example "2022-04-28T12:00:00Z"
+   */
   updated_at: string;
 };
 
@@ -2374,7 +2800,9 @@ export type PullRequest = {
     self: Link;
     statuses: Link;
   };
+  /** @example "too heated" */
   active_lock_reason?: string | null;
+  /** @example 100 */
   additions: number;
   assignee: null | SimpleUser;
   assignees?: SimpleUser[] | null;
@@ -2387,17 +2815,30 @@ export type PullRequest = {
     sha: string;
     user: SimpleUser;
   };
+  /** @example "Please pull these awesome changes" */
   body: string | null;
+  /** @example 5 */
   changed_files: number;
+  /** @example "2011-01-26T19:01:12Z" */
   closed_at: string | null;
+  /** @example 10 */
   comments: number;
+  /** @example "https://api.github.com/repos/octocat/Hello-World/issues/1347/comments" */
   comments_url: string;
+  /** @example 3 */
   commits: number;
+  /** @example "https://api.github.com/repos/octocat/Hello-World/pulls/1347/commits" */
   commits_url: string;
+  /** @example "2011-01-26T19:01:12Z" */
   created_at: string;
+  /** @example 3 */
   deletions: number;
+  /** @example "https://github.com/octocat/Hello-World/pull/1347.diff" */
   diff_url: string;
-  /** Indicates whether or not the pull request is a draft. */
+  /**
+   * Indicates whether or not the pull request is a draft.
+   * @example false
+   */
   draft?: boolean;
   head: {
     label: string;
@@ -2406,8 +2847,11 @@ export type PullRequest = {
     sha: string;
     user: SimpleUser;
   };
+  /** @example "https://github.com/octocat/Hello-World/pull/1347" */
   html_url: string;
+  /** @example 1 */
   id: number;
+  /** @example "https://api.github.com/repos/octocat/Hello-World/issues/1347" */
   issue_url: string;
   labels: {
     color: string;
@@ -2418,32 +2862,58 @@ export type PullRequest = {
     node_id: string;
     url: string;
   }[];
+  /** @example true */
   locked: boolean;
-  /** Indicates whether maintainers can modify the pull request. */
+  /**
+   * Indicates whether maintainers can modify the pull request.
+   * @example true
+   */
   maintainer_can_modify: boolean;
+  /** @example "e5bd3914e2e596debea16f433f57875b5b90bcd6" */
   merge_commit_sha: string | null;
+  /** @example true */
   mergeable: boolean | null;
+  /** @example "clean" */
   mergeable_state: string;
   merged: boolean;
+  /** @example "2011-01-26T19:01:12Z" */
   merged_at: string | null;
   merged_by: null | SimpleUser;
   milestone: null | Milestone;
+  /** @example "MDExOlB1bGxSZXF1ZXN0MQ==" */
   node_id: string;
-  /** Number uniquely identifying the pull request within its repository. */
+  /**
+   * Number uniquely identifying the pull request within its repository.
+   * @example 42
+   */
   number: number;
+  /** @example "https://github.com/octocat/Hello-World/pull/1347.patch" */
   patch_url: string;
+  /** @example true */
   rebaseable?: boolean | null;
   requested_reviewers?: SimpleUser[] | null;
   requested_teams?: TeamSimple[] | null;
+  /** @example "https://api.github.com/repos/octocat/Hello-World/pulls/comments{/number}" */
   review_comment_url: string;
+  /** @example 0 */
   review_comments: number;
+  /** @example "https://api.github.com/repos/octocat/Hello-World/pulls/1347/comments" */
   review_comments_url: string;
-  /** State of this Pull Request. Either `open` or `closed`. */
+  /**
+   * State of this Pull Request. Either `open` or `closed`.
+   * @example "open"
+   */
   state: "open" | "closed";
+  /** @example "https://api.github.com/repos/octocat/Hello-World/statuses/6dcb09b5b57875f334f61aebed695e2e4193db5e" */
   statuses_url: string;
-  /** The title of the pull request. */
+  /**
+   * The title of the pull request.
+   * @example "Amazing new feature"
+   */
   title: string;
+  /** @example "2011-01-26T19:01:12Z" */
   updated_at: string;
+  /** @example "https://api.github.com/repos/octocat/Hello-World/pulls/1347" */
   url: string;
   user: SimpleUser;
 };
@@ -2679,85 +3149,157 @@ export type Repositories = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/repository`.
  */
 export type Repository = {
-  /** Whether to allow Auto-merge to be used on pull requests. */
+  /**
+   * Whether to allow Auto-merge to be used on pull requests.
+   * @example false
+   */
   allow_auto_merge?: boolean;
   /** Whether to allow forking this repo */
   allow_forking?: boolean;
-  /** Whether to allow merge commits for pull requests. */
+  /**
+   * Whether to allow merge commits for pull requests.
+   * @example true
+   */
   allow_merge_commit?: boolean;
-  /** Whether to allow rebase merges for pull requests. */
+  /**
+   * Whether to allow rebase merges for pull requests.
+   * @example true
+   */
   allow_rebase_merge?: boolean;
-  /** Whether to allow squash merges for pull requests. */
+  /**
+   * Whether to allow squash merges for pull requests.
+   * @example true
+   */
   allow_squash_merge?: boolean;
-  /** Whether or not a pull request head branch that is behind its base branch can always be updated even if it is not required to be up to date before merging. */
+  /**
+   * Whether or not a pull request head branch that is behind its base branch can always be updated even if it is not required to be up to date before merging.
+   * @example false
+   */
   allow_update_branch?: boolean;
   /** Whether anonymous git access is enabled for this repository */
   anonymous_access_enabled?: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/{archive_format}{/ref}" */
   archive_url: string;
   /** Whether the repository is archived. */
   archived: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/assignees{/user}" */
   assignees_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/blobs{/sha}" */
   blobs_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/branches{/branch}" */
   branches_url: string;
+  /** @example "https://github.com/octocat/Hello-World.git" */
   clone_url: string;
   /** The status of the code search index for this repository */
   code_search_index_status?: {
     lexical_commit_sha?: string;
     lexical_search_ok?: boolean;
   };
+  /** @example "http://api.github.com/repos/octocat/Hello-World/collaborators{/collaborator}" */
   collaborators_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/comments{/number}" */
   comments_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/commits{/sha}" */
   commits_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/compare/{base}...{head}" */
   compare_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/contents/{+path}" */
   contents_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/contributors" */
   contributors_url: string;
+  /** @example "2011-01-26T19:01:12Z" */
   created_at: string | null;
-  /** The default branch of the repository. */
+  /**
+   * The default branch of the repository.
+   * @example "master"
+   */
   default_branch: string;
-  /** Whether to delete head branches when pull requests are merged */
+  /**
+   * Whether to delete head branches when pull requests are merged
+   * @example false
+   */
   delete_branch_on_merge?: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/deployments" */
   deployments_url: string;
+  /** @example "This your first repo!" */
   description: string | null;
   /** Returns whether or not this repository disabled. */
   disabled: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/downloads" */
   downloads_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/events" */
   events_url: string;
   fork: boolean;
   forks: number;
+  /** @example 9 */
   forks_count: number;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/forks" */
   forks_url: string;
+  /** @example "octocat/Hello-World" */
   full_name: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/commits{/sha}" */
   git_commits_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/refs{/sha}" */
   git_refs_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/tags{/sha}" */
   git_tags_url: string;
+  /** @example "git:github.com/octocat/Hello-World.git" */
   git_url: string;
-  /** Whether discussions are enabled. */
+  /**
+   * Whether discussions are enabled.
+   * @example true
+   */
   has_discussions?: boolean;
   /**
    * Whether downloads are enabled.
+   * @example true
    * @deprecated
    */
   has_downloads: boolean;
-  /** Whether issues are enabled. */
+  /**
+   * Whether issues are enabled.
+   * @example true
+   */
   has_issues: boolean;
   has_pages: boolean;
-  /** Whether projects are enabled. */
+  /**
+   * Whether projects are enabled.
+   * @example true
+   */
   has_projects: boolean;
-  /** Whether the wiki is enabled. */
+  /**
+   * Whether the wiki is enabled.
+   * @example true
+   */
   has_wiki: boolean;
+  /** @example "https://github.com" */
   homepage: string | null;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/hooks" */
   hooks_url: string;
+  /** @example "https://github.com/octocat/Hello-World" */
   html_url: string;
-  /** Unique identifier of the repository */
+  /**
+   * Unique identifier of the repository
+   * @example 42
+   */
   id: number;
-  /** Whether this repository acts as a template that can be used to generate new repositories. */
+  /**
+   * Whether this repository acts as a template that can be used to generate new repositories.
+   * @example true
+   */
   is_template?: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/issues/comments{/number}" */
   issue_comment_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/issues/events{/number}" */
   issue_events_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/issues{/number}" */
   issues_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/keys{/key_id}" */
   keys_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/labels{/name}" */
   labels_url: string;
   language: string | null;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/languages" */
   languages_url: string;
   license: null | LicenseSimple;
   master_branch?: string;
@@ -2776,14 +3318,23 @@ export type Repository = {
    * - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
    */
   merge_commit_title?: "PR_TITLE" | "MERGE_MESSAGE";
+  /** @example "http://api.github.com/repos/octocat/Hello-World/merges" */
   merges_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/milestones{/number}" */
   milestones_url: string;
+  /** @example "git:git.example.com/octocat/Hello-World" */
   mirror_url: string | null;
-  /** The name of the repository. */
+  /**
+   * The name of the repository.
+   * @example "Team Environment"
+   */
   name: string;
+  /** @example "MDEwOlJlcG9zaXRvcnkxMjk2MjY5" */
   node_id: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/notifications{?since,all,participating}" */
   notifications_url: string;
   open_issues: number;
+  /** @example 0 */
   open_issues_count: number;
   owner: SimpleUser;
   permissions?: {
@@ -2795,10 +3346,16 @@ export type Repository = {
   };
   /** Whether the repository is private or public. */
   private: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/pulls{/number}" */
   pulls_url: string;
+  /** @example "2011-01-26T19:06:43Z" */
   pushed_at: string | null;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/releases{/id}" */
   releases_url: string;
-  /** The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0. */
+  /**
+   * The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0.
+   * @example 108
+   */
   size: number;
   /**
    * The default value for a squash merge commit message:
@@ -2815,20 +3372,33 @@ export type Repository = {
    * - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
    */
   squash_merge_commit_title?: "PR_TITLE" | "COMMIT_OR_PR_TITLE";
+  /** @example "git@github.com:octocat/Hello-World.git" */
   ssh_url: string;
+  /** @example 80 */
   stargazers_count: number;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/stargazers" */
   stargazers_url: string;
+  /** @example "\"2020-07-09T00:17:42Z\"" */
   starred_at?: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/statuses/{sha}" */
   statuses_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/subscribers" */
   subscribers_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/subscription" */
   subscription_url: string;
+  /** @example "https://svn.github.com/octocat/Hello-World" */
   svn_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/tags" */
   tags_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/teams" */
   teams_url: string;
   temp_clone_token?: string;
   topics?: string[];
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/trees{/sha}" */
   trees_url: string;
+  /** @example "2011-01-26T19:14:43Z" */
   updated_at: string | null;
+  /** @example "https://api.github.com/repos/octocat/Hello-World" */
   url: string;
   /**
    * Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead.
@@ -2838,6 +3408,7 @@ export type Repository = {
   /** The repository visibility: public, private, or internal. */
   visibility?: string;
   watchers: number;
+  /** @example 80 */
   watchers_count: number;
   /** Whether to require contributors to sign off on web-based commits */
   web_commit_signoff_required?: boolean;
@@ -3536,81 +4107,155 @@ export type RepositoryRulesetConditionsRepositoryPropertyTarget = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/repository-webhooks`.
  */
 export type RepositoryWebhooks = {
-  /** Whether to allow Auto-merge to be used on pull requests. */
+  /**
+   * Whether to allow Auto-merge to be used on pull requests.
+   * @example false
+   */
   allow_auto_merge?: boolean;
   /** Whether to allow forking this repo */
   allow_forking?: boolean;
-  /** Whether to allow merge commits for pull requests. */
+  /**
+   * Whether to allow merge commits for pull requests.
+   * @example true
+   */
   allow_merge_commit?: boolean;
-  /** Whether to allow rebase merges for pull requests. */
+  /**
+   * Whether to allow rebase merges for pull requests.
+   * @example true
+   */
   allow_rebase_merge?: boolean;
-  /** Whether to allow squash merges for pull requests. */
+  /**
+   * Whether to allow squash merges for pull requests.
+   * @example true
+   */
   allow_squash_merge?: boolean;
-  /** Whether or not a pull request head branch that is behind its base branch can always be updated even if it is not required to be up to date before merging. */
+  /**
+   * Whether or not a pull request head branch that is behind its base branch can always be updated even if it is not required to be up to date before merging.
+   * @example false
+   */
   allow_update_branch?: boolean;
   /** Whether anonymous git access is enabled for this repository */
   anonymous_access_enabled?: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/{archive_format}{/ref}" */
   archive_url: string;
   /** Whether the repository is archived. */
   archived: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/assignees{/user}" */
   assignees_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/blobs{/sha}" */
   blobs_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/branches{/branch}" */
   branches_url: string;
+  /** @example "https://github.com/octocat/Hello-World.git" */
   clone_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/collaborators{/collaborator}" */
   collaborators_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/comments{/number}" */
   comments_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/commits{/sha}" */
   commits_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/compare/{base}...{head}" */
   compare_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/contents/{+path}" */
   contents_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/contributors" */
   contributors_url: string;
+  /** @example "2011-01-26T19:01:12Z" */
   created_at: string | null;
   /** The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values. */
   custom_properties?: {
     [key: string]: unknown;
   };
-  /** The default branch of the repository. */
+  /**
+   * The default branch of the repository.
+   * @example "master"
+   */
   default_branch: string;
-  /** Whether to delete head branches when pull requests are merged */
+  /**
+   * Whether to delete head branches when pull requests are merged
+   * @example false
+   */
   delete_branch_on_merge?: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/deployments" */
   deployments_url: string;
+  /** @example "This your first repo!" */
   description: string | null;
   /** Returns whether or not this repository disabled. */
   disabled: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/downloads" */
   downloads_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/events" */
   events_url: string;
   fork: boolean;
   forks: number;
+  /** @example 9 */
   forks_count: number;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/forks" */
   forks_url: string;
+  /** @example "octocat/Hello-World" */
   full_name: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/commits{/sha}" */
   git_commits_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/refs{/sha}" */
   git_refs_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/tags{/sha}" */
   git_tags_url: string;
+  /** @example "git:github.com/octocat/Hello-World.git" */
   git_url: string;
-  /** Whether discussions are enabled. */
+  /**
+   * Whether discussions are enabled.
+   * @example true
+   */
   has_discussions?: boolean;
-  /** Whether downloads are enabled. */
+  /**
+   * Whether downloads are enabled.
+   * @example true
+   */
   has_downloads: boolean;
-  /** Whether issues are enabled. */
+  /**
+   * Whether issues are enabled.
+   * @example true
+   */
   has_issues: boolean;
   has_pages: boolean;
-  /** Whether projects are enabled. */
+  /**
+   * Whether projects are enabled.
+   * @example true
+   */
   has_projects: boolean;
-  /** Whether the wiki is enabled. */
+  /**
+   * Whether the wiki is enabled.
+   * @example true
+   */
   has_wiki: boolean;
+  /** @example "https://github.com" */
   homepage: string | null;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/hooks" */
   hooks_url: string;
+  /** @example "https://github.com/octocat/Hello-World" */
   html_url: string;
-  /** Unique identifier of the repository */
+  /**
+   * Unique identifier of the repository
+   * @example 42
+   */
   id: number;
-  /** Whether this repository acts as a template that can be used to generate new repositories. */
+  /**
+   * Whether this repository acts as a template that can be used to generate new repositories.
+   * @example true
+   */
   is_template?: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/issues/comments{/number}" */
   issue_comment_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/issues/events{/number}" */
   issue_events_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/issues{/number}" */
   issues_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/keys{/key_id}" */
   keys_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/labels{/name}" */
   labels_url: string;
   language: string | null;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/languages" */
   languages_url: string;
   license: null | LicenseSimple;
   master_branch?: string;
@@ -3629,15 +4274,24 @@ export type RepositoryWebhooks = {
    * - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
    */
   merge_commit_title?: "PR_TITLE" | "MERGE_MESSAGE";
+  /** @example "http://api.github.com/repos/octocat/Hello-World/merges" */
   merges_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/milestones{/number}" */
   milestones_url: string;
+  /** @example "git:git.example.com/octocat/Hello-World" */
   mirror_url: string | null;
-  /** The name of the repository. */
+  /**
+   * The name of the repository.
+   * @example "Team Environment"
+   */
   name: string;
   network_count?: number;
+  /** @example "MDEwOlJlcG9zaXRvcnkxMjk2MjY5" */
   node_id: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/notifications{?since,all,participating}" */
   notifications_url: string;
   open_issues: number;
+  /** @example 0 */
   open_issues_count: number;
   organization?: null | SimpleUser;
   owner: SimpleUser;
@@ -3650,10 +4304,16 @@ export type RepositoryWebhooks = {
   };
   /** Whether the repository is private or public. */
   private: boolean;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/pulls{/number}" */
   pulls_url: string;
+  /** @example "2011-01-26T19:06:43Z" */
   pushed_at: string | null;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/releases{/id}" */
   releases_url: string;
-  /** The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0. */
+  /**
+   * The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0.
+   * @example 108
+   */
   size: number;
   /**
    * The default value for a squash merge commit message:
@@ -3670,16 +4330,26 @@ export type RepositoryWebhooks = {
    * - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
    */
   squash_merge_commit_title?: "PR_TITLE" | "COMMIT_OR_PR_TITLE";
+  /** @example "git@github.com:octocat/Hello-World.git" */
   ssh_url: string;
+  /** @example 80 */
   stargazers_count: number;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/stargazers" */
   stargazers_url: string;
+  /** @example "\"2020-07-09T00:17:42Z\"" */
   starred_at?: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/statuses/{sha}" */
   statuses_url: string;
   subscribers_count?: number;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/subscribers" */
   subscribers_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/subscription" */
   subscription_url: string;
+  /** @example "https://svn.github.com/octocat/Hello-World" */
   svn_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/tags" */
   tags_url: string;
+  /** @example "http://api.github.com/repos/octocat/Hello-World/teams" */
   teams_url: string;
   temp_clone_token?: string;
   template_repository?: {
@@ -3804,8 +4474,11 @@ export type RepositoryWebhooks = {
     watchers_count?: number;
   } | null;
   topics?: string[];
+  /** @example "http://api.github.com/repos/octocat/Hello-World/git/trees{/sha}" */
   trees_url: string;
+  /** @example "2011-01-26T19:14:43Z" */
   updated_at: string | null;
+  /** @example "https://api.github.com/repos/octocat/Hello-World" */
   url: string;
   /**
    * Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead.
@@ -3815,6 +4488,7 @@ export type RepositoryWebhooks = {
   /** The repository visibility: public, private, or internal. */
   visibility?: string;
   watchers: number;
+  /** @example 80 */
   watchers_count: number;
   /** Whether to require contributors to sign off on web-based commits */
   web_commit_signoff_required?: boolean;
@@ -4907,7 +5581,10 @@ export type SecretScanningLocation = {
     | SecretScanningLocationPullRequestComment
     | SecretScanningLocationPullRequestReview
     | SecretScanningLocationPullRequestReviewComment;
-  /** The location type. Because secrets may be found in different types of resources (ie. code, comments, issues, pull requests, discussions), this field identifies the type of resource where the secret was found. */
+  /**
+   * The location type. Because secrets may be found in different types of resources (ie. code, comments, issues, pull requests, discussions), this field identifies the type of resource where the secret was found.
+   * @example "commit"
+   */
   type?:
     | "commit"
     | "wiki_commit"
@@ -4930,11 +5607,17 @@ export type SecretScanningLocation = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/secret-scanning-location-commit`.
  */
 export type SecretScanningLocationCommit = {
-  /** SHA-1 hash ID of the associated blob */
+  /**
+   * SHA-1 hash ID of the associated blob
+   * @example "af5626b4a114abcb82d63db7c8082c3c4756e51b"
+   */
   blob_sha: string;
   /** The API URL to get the associated blob resource */
   blob_url: string;
-  /** SHA-1 hash ID of the associated commit */
+  /**
+   * SHA-1 hash ID of the associated commit
+   * @example "af5626b4a114abcb82d63db7c8082c3c4756e51b"
+   */
   commit_sha: string;
   /** The API URL to get the associated commit resource */
   commit_url: string;
@@ -4942,7 +5625,10 @@ export type SecretScanningLocationCommit = {
   end_column: number;
   /** Line number at which the secret ends in the file */
   end_line: number;
-  /** The file path in the repository */
+  /**
+   * The file path in the repository
+   * @example "/example/secrets.txt"
+   */
   path: string;
   /** The column at which the secret starts within the start line when the file is interpreted as 8BIT ASCII */
   start_column: number;
@@ -4956,7 +5642,10 @@ export type SecretScanningLocationCommit = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/secret-scanning-location-discussion-body`.
  */
 export type SecretScanningLocationDiscussionBody = {
-  /** The URL to the discussion where the secret was detected. */
+  /**
+   * The URL to the discussion where the secret was detected.
+   * @example "https://github.com/community/community/discussions/39082#discussion-4566270"
+   */
   discussion_body_url: string;
 };
 
@@ -4966,7 +5655,10 @@ export type SecretScanningLocationDiscussionBody = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/secret-scanning-location-discussion-comment`.
  */
 export type SecretScanningLocationDiscussionComment = {
-  /** The API URL to get the discussion comment where the secret was detected. */
+  /**
+   * The API URL to get the discussion comment where the secret was detected.
+   * @example "https://github.com/community/community/discussions/39082#discussioncomment-4158232"
+   */
   discussion_comment_url: string;
 };
 
@@ -4976,7 +5668,10 @@ export type SecretScanningLocationDiscussionComment = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/secret-scanning-location-discussion-title`.
  */
 export type SecretScanningLocationDiscussionTitle = {
-  /** The URL to the discussion where the secret was detected. */
+  /**
+   * The URL to the discussion where the secret was detected.
+   * @example "https://github.com/community/community/discussions/39082"
+   */
   discussion_title_url: string;
 };
 
@@ -4986,7 +5681,10 @@ export type SecretScanningLocationDiscussionTitle = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/secret-scanning-location-issue-body`.
  */
 export type SecretScanningLocationIssueBody = {
-  /** The API URL to get the issue where the secret was detected. */
+  /**
+   * The API URL to get the issue where the secret was detected.
+   * @example "https://api.github.com/repos/octocat/Hello-World/issues/1347"
+   */
   issue_body_url: string;
 };
 
@@ -4996,7 +5694,10 @@ export type SecretScanningLocationIssueBody = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/secret-scanning-location-issue-comment`.
  */
 export type SecretScanningLocationIssueComment = {
-  /** The API URL to get the issue comment where the secret was detected. */
+  /**
+   * The API URL to get the issue comment where the secret was detected.
+   * @example "https://api.github.com/repos/octocat/Hello-World/issues/comments/1081119451"
+   */
   issue_comment_url: string;
 };
 
@@ -5006,7 +5707,10 @@ export type SecretScanningLocationIssueComment = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/secret-scanning-location-issue-title`.
  */
 export type SecretScanningLocationIssueTitle = {
-  /** The API URL to get the issue where the secret was detected. */
+  /**
+   * The API URL to get the issue where the secret was detected.
+   * @example "https://api.github.com/repos/octocat/Hello-World/issues/1347"
+   */
   issue_title_url: string;
 };
 
@@ -5016,7 +5720,10 @@ export type SecretScanningLocationIssueTitle = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/secret-scanning-location-pull-request-body`.
  */
 export type SecretScanningLocationPullRequestBody = {
-  /** The API URL to get the pull request where the secret was detected. */
+  /**
+   * The API URL to get the pull request where the secret was detected.
+   * @example "https://api.github.com/repos/octocat/Hello-World/pulls/2846"
+   */
   pull_request_body_url: string;
 };
 
@@ -5026,7 +5733,10 @@ export type SecretScanningLocationPullRequestBody = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/secret-scanning-location-pull-request-comment`.
  */
 export type SecretScanningLocationPullRequestComment = {
-  /** The API URL to get the pull request comment where the secret was detected. */
+  /**
+   * The API URL to get the pull request comment where the secret was detected.
+   * @example "https://api.github.com/repos/octocat/Hello-World/issues/comments/1081119451"
+   */
   pull_request_comment_url: string;
 };
 
@@ -5036,7 +5746,10 @@ export type SecretScanningLocationPullRequestComment = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/secret-scanning-location-pull-request-review`.
  */
 export type SecretScanningLocationPullRequestReview = {
-  /** The API URL to get the pull request review where the secret was detected. */
+  /**
+   * The API URL to get the pull request review where the secret was detected.
+   * @example "https://api.github.com/repos/octocat/Hello-World/pulls/2846/reviews/80"
+   */
   pull_request_review_url: string;
 };
 
@@ -5046,7 +5759,10 @@ export type SecretScanningLocationPullRequestReview = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/secret-scanning-location-pull-request-review-comment`.
  */
 export type SecretScanningLocationPullRequestReviewComment = {
-  /** The API URL to get the pull request review comment where the secret was detected. */
+  /**
+   * The API URL to get the pull request review comment where the secret was detected.
+   * @example "https://api.github.com/repos/octocat/Hello-World/pulls/comments/12"
+   */
   pull_request_review_comment_url: string;
 };
 
@@ -5056,7 +5772,10 @@ export type SecretScanningLocationPullRequestReviewComment = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/secret-scanning-location-pull-request-title`.
  */
 export type SecretScanningLocationPullRequestTitle = {
-  /** The API URL to get the pull request where the secret was detected. */
+  /**
+   * The API URL to get the pull request where the secret was detected.
+   * @example "https://api.github.com/repos/octocat/Hello-World/pulls/2846"
+   */
   pull_request_title_url: string;
 };
 
@@ -5066,19 +5785,34 @@ export type SecretScanningLocationPullRequestTitle = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/secret-scanning-location-wiki-commit`.
  */
 export type SecretScanningLocationWikiCommit = {
-  /** SHA-1 hash ID of the associated blob */
+  /**
+   * SHA-1 hash ID of the associated blob
+   * @example "af5626b4a114abcb82d63db7c8082c3c4756e51b"
+   */
   blob_sha: string;
-  /** SHA-1 hash ID of the associated commit */
+  /**
+   * SHA-1 hash ID of the associated commit
+   * @example "302c0b7e200761c9dd9b57e57db540ee0b4293a5"
+   */
   commit_sha: string;
-  /** The GitHub URL to get the associated wiki commit */
+  /**
+   * The GitHub URL to get the associated wiki commit
+   * @example "https://github.com/octocat/Hello-World/wiki/_compare/302c0b7e200761c9dd9b57e57db540ee0b4293a5"
+   */
   commit_url: string;
   /** The column at which the secret ends within the end line when the file is interpreted as 8-bit ASCII. */
   end_column: number;
   /** Line number at which the secret ends in the file */
   end_line: number;
-  /** The GitHub URL to get the associated wiki page */
+  /**
+   * The GitHub URL to get the associated wiki page
+   * @example "https://github.com/octocat/Hello-World/wiki/Home/302c0b7e200761c9dd9b57e57db540ee0b4293a5"
+   */
   page_url: string;
-  /** The file path of the wiki page */
+  /**
+   * The file path of the wiki page
+   * @example "/example/Home.md"
+   */
   path: string;
   /** The column at which the secret starts within the start line when the file is interpreted as 8-bit ASCII. */
   start_column: number;
@@ -5171,9 +5905,12 @@ export type SecurityAndAnalysis = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/simple-check-suite`.
  */
 export type SimpleCheckSuite = {
+  /** @example "d6fde92930d4715a2b49857d24b940956b26d2d3" */
   after?: string | null;
   app?: Integration;
+  /** @example "146e867f55c26428e5f9fade55a9bbf5e95a7912" */
   before?: string | null;
+  /** @example "neutral" */
   conclusion?:
     | "success"
     | "failure"
@@ -5186,15 +5923,23 @@ export type SimpleCheckSuite = {
     | "startup_failure"
     | null;
   created_at?: string;
+  /** @example "master" */
   head_branch?: string | null;
-  /** The SHA of the head commit that is being checked. */
+  /**
+   * The SHA of the head commit that is being checked.
+   * @example "009b8a3a9ccbb128af87f9b1c0f4c62e8a304f6d"
+   */
   head_sha?: string;
+  /** @example 5 */
   id?: number;
+  /** @example "MDEwOkNoZWNrU3VpdGU1" */
   node_id?: string;
   pull_requests?: PullRequestMinimal[];
   repository?: MinimalRepository;
+  /** @example "completed" */
   status?: "queued" | "in_progress" | "completed" | "pending" | "waiting";
   updated_at?: string;
+  /** @example "https://api.github.com/repos/github/hello-world/check-suites/5" */
   url?: string;
 };
 
@@ -5206,23 +5951,44 @@ export type SimpleCheckSuite = {
 export type SimpleCommit = {
   /** Information about the Git author */
   author: {
-    /** Git email address of the commit's author */
+    /**
+     * Git email address of the commit's author
+     * @example "monalisa.octocat@example.com"
+     */
     email: string;
-    /** Name of the commit's author */
+    /**
+     * Name of the commit's author
+     * @example "Monalisa Octocat"
+     */
     name: string;
   } | null;
   /** Information about the Git committer */
   committer: {
-    /** Git email address of the commit's committer */
+    /**
+     * Git email address of the commit's committer
+     * @example "monalisa.octocat@example.com"
+     */
     email: string;
-    /** Name of the commit's committer */
+    /**
+     * Name of the commit's committer
+     * @example "Monalisa Octocat"
+     */
     name: string;
   } | null;
-  /** SHA for the commit */
+  /**
+   * SHA for the commit
+   * @example "7638417db6d59f3c431d3e1f261cc637155684cd"
+   */
   id: string;
-  /** Message describing the purpose of the commit */
+  /**
+   * Message describing the purpose of the commit
+   * @example "Fix #42"
+   */
   message: string;
-  /** Timestamp of the commit */
+  /**
+   * Timestamp of the commit
+   * @example "2014-08-09T08:02:04+12:00"
+   */
   timestamp: string;
   /** SHA for the commit's tree */
   tree_id: string;
@@ -5260,9 +6026,15 @@ export type SimpleCommit_2 = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/simple-installation`.
  */
 export type SimpleInstallation = {
-  /** The ID of the installation. */
+  /**
+   * The ID of the installation.
+   * @example 1
+   */
   id: number;
-  /** The global node ID of the installation. */
+  /**
+   * The global node ID of the installation.
+   * @example "MDQ6VXNlcjU4MzIzMQ=="
+   */
   node_id: string;
 };
 
@@ -5272,96 +6044,225 @@ export type SimpleInstallation = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/simple-repository`.
  */
 export type SimpleRepository = {
-  /** A template for the API URL to download the repository as an archive. */
+  /**
+   * A template for the API URL to download the repository as an archive.
+   * @example "https://api.github.com/repos/octocat/Hello-World/{archive_format}{/ref}"
+   */
   archive_url: string;
-  /** A template for the API URL to list the available assignees for issues in the repository. */
+  /**
+   * A template for the API URL to list the available assignees for issues in the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/assignees{/user}"
+   */
   assignees_url: string;
-  /** A template for the API URL to create or retrieve a raw Git blob in the repository. */
+  /**
+   * A template for the API URL to create or retrieve a raw Git blob in the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/git/blobs{/sha}"
+   */
   blobs_url: string;
-  /** A template for the API URL to get information about branches in the repository. */
+  /**
+   * A template for the API URL to get information about branches in the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/branches{/branch}"
+   */
   branches_url: string;
-  /** A template for the API URL to get information about collaborators of the repository. */
+  /**
+   * A template for the API URL to get information about collaborators of the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/collaborators{/collaborator}"
+   */
   collaborators_url: string;
-  /** A template for the API URL to get information about comments on the repository. */
+  /**
+   * A template for the API URL to get information about comments on the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/comments{/number}"
+   */
   comments_url: string;
-  /** A template for the API URL to get information about commits on the repository. */
+  /**
+   * A template for the API URL to get information about commits on the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/commits{/sha}"
+   */
   commits_url: string;
-  /** A template for the API URL to compare two commits or refs. */
+  /**
+   * A template for the API URL to compare two commits or refs.
+   * @example "https://api.github.com/repos/octocat/Hello-World/compare/{base}...{head}"
+   */
   compare_url: string;
-  /** A template for the API URL to get the contents of the repository. */
+  /**
+   * A template for the API URL to get the contents of the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/contents/{+path}"
+   */
   contents_url: string;
-  /** A template for the API URL to list the contributors to the repository. */
+  /**
+   * A template for the API URL to list the contributors to the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/contributors"
+   */
   contributors_url: string;
-  /** The API URL to list the deployments of the repository. */
+  /**
+   * The API URL to list the deployments of the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/deployments"
+   */
   deployments_url: string;
-  /** The repository description. */
+  /**
+   * The repository description.
+   * @example "This your first repo!"
+   */
   description: string | null;
-  /** The API URL to list the downloads on the repository. */
+  /**
+   * The API URL to list the downloads on the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/downloads"
+   */
   downloads_url: string;
-  /** The API URL to list the events of the repository. */
+  /**
+   * The API URL to list the events of the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/events"
+   */
   events_url: string;
   /** Whether the repository is a fork. */
   fork: boolean;
-  /** The API URL to list the forks of the repository. */
+  /**
+   * The API URL to list the forks of the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/forks"
+   */
   forks_url: string;
-  /** The full, globally unique, name of the repository. */
+  /**
+   * The full, globally unique, name of the repository.
+   * @example "octocat/Hello-World"
+   */
   full_name: string;
-  /** A template for the API URL to get information about Git commits of the repository. */
+  /**
+   * A template for the API URL to get information about Git commits of the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/git/commits{/sha}"
+   */
   git_commits_url: string;
-  /** A template for the API URL to get information about Git refs of the repository. */
+  /**
+   * A template for the API URL to get information about Git refs of the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/git/refs{/sha}"
+   */
   git_refs_url: string;
-  /** A template for the API URL to get information about Git tags of the repository. */
+  /**
+   * A template for the API URL to get information about Git tags of the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/git/tags{/sha}"
+   */
   git_tags_url: string;
-  /** The API URL to list the hooks on the repository. */
+  /**
+   * The API URL to list the hooks on the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/hooks"
+   */
   hooks_url: string;
-  /** The URL to view the repository on GitHub.com. */
+  /**
+   * The URL to view the repository on GitHub.com.
+   * @example "https://github.com/octocat/Hello-World"
+   */
   html_url: string;
-  /** A unique identifier of the repository. */
+  /**
+   * A unique identifier of the repository.
+   * @example 1296269
+   */
   id: number;
-  /** A template for the API URL to get information about issue comments on the repository. */
+  /**
+   * A template for the API URL to get information about issue comments on the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/issues/comments{/number}"
+   */
   issue_comment_url: string;
-  /** A template for the API URL to get information about issue events on the repository. */
+  /**
+   * A template for the API URL to get information about issue events on the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/issues/events{/number}"
+   */
   issue_events_url: string;
-  /** A template for the API URL to get information about issues on the repository. */
+  /**
+   * A template for the API URL to get information about issues on the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/issues{/number}"
+   */
   issues_url: string;
-  /** A template for the API URL to get information about deploy keys on the repository. */
+  /**
+   * A template for the API URL to get information about deploy keys on the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/keys{/key_id}"
+   */
   keys_url: string;
-  /** A template for the API URL to get information about labels of the repository. */
+  /**
+   * A template for the API URL to get information about labels of the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/labels{/name}"
+   */
   labels_url: string;
-  /** The API URL to get information about the languages of the repository. */
+  /**
+   * The API URL to get information about the languages of the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/languages"
+   */
   languages_url: string;
-  /** The API URL to merge branches in the repository. */
+  /**
+   * The API URL to merge branches in the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/merges"
+   */
   merges_url: string;
-  /** A template for the API URL to get information about milestones of the repository. */
+  /**
+   * A template for the API URL to get information about milestones of the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/milestones{/number}"
+   */
   milestones_url: string;
-  /** The name of the repository. */
+  /**
+   * The name of the repository.
+   * @example "Hello-World"
+   */
   name: string;
-  /** The GraphQL identifier of the repository. */
+  /**
+   * The GraphQL identifier of the repository.
+   * @example "MDEwOlJlcG9zaXRvcnkxMjk2MjY5"
+   */
   node_id: string;
-  /** A template for the API URL to get information about notifications on the repository. */
+  /**
+   * A template for the API URL to get information about notifications on the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/notifications{?since,all,participating}"
+   */
   notifications_url: string;
   owner: SimpleUser;
   /** Whether the repository is private. */
   private: boolean;
-  /** A template for the API URL to get information about pull requests on the repository. */
+  /**
+   * A template for the API URL to get information about pull requests on the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/pulls{/number}"
+   */
   pulls_url: string;
-  /** A template for the API URL to get information about releases on the repository. */
+  /**
+   * A template for the API URL to get information about releases on the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/releases{/id}"
+   */
   releases_url: string;
-  /** The API URL to list the stargazers on the repository. */
+  /**
+   * The API URL to list the stargazers on the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/stargazers"
+   */
   stargazers_url: string;
-  /** A template for the API URL to get information about statuses of a commit. */
+  /**
+   * A template for the API URL to get information about statuses of a commit.
+   * @example "https://api.github.com/repos/octocat/Hello-World/statuses/{sha}"
+   */
   statuses_url: string;
-  /** The API URL to list the subscribers on the repository. */
+  /**
+   * The API URL to list the subscribers on the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/subscribers"
+   */
   subscribers_url: string;
-  /** The API URL to subscribe to notifications for this repository. */
+  /**
+   * The API URL to subscribe to notifications for this repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/subscription"
+   */
   subscription_url: string;
-  /** The API URL to get information about tags on the repository. */
+  /**
+   * The API URL to get information about tags on the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/tags"
+   */
   tags_url: string;
-  /** The API URL to list the teams on the repository. */
+  /**
+   * The API URL to list the teams on the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/teams"
+   */
   teams_url: string;
-  /** A template for the API URL to create or retrieve a raw Git tree of the repository. */
+  /**
+   * A template for the API URL to create or retrieve a raw Git tree of the repository.
+   * @example "https://api.github.com/repos/octocat/Hello-World/git/trees{/sha}"
+   */
   trees_url: string;
-  /** The URL to get more information about the repository from the GitHub API. */
+  /**
+   * The URL to get more information about the repository from the GitHub API.
+   * @example "https://api.github.com/repos/octocat/Hello-World"
+   */
   url: string;
 };
 
@@ -5371,27 +6272,46 @@ export type SimpleRepository = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/simple-user`.
  */
 export type SimpleUser = {
+  /** @example "https://github.com/images/error/octocat_happy.gif" */
   avatar_url: string;
   email?: string | null;
+  /** @example "https://api.github.com/users/octocat/events{/privacy}" */
   events_url: string;
+  /** @example "https://api.github.com/users/octocat/followers" */
   followers_url: string;
+  /** @example "https://api.github.com/users/octocat/following{/other_user}" */
   following_url: string;
+  /** @example "https://api.github.com/users/octocat/gists{/gist_id}" */
   gists_url: string;
+  /** @example "41d064eb2195891e12d0413f63227ea7" */
   gravatar_id: string | null;
+  /** @example "https://github.com/octocat" */
   html_url: string;
+  /** @example 1 */
   id: number;
+  /** @example "octocat" */
   login: string;
   name?: string | null;
+  /** @example "MDQ6VXNlcjE=" */
   node_id: string;
+  /** @example "https://api.github.com/users/octocat/orgs" */
   organizations_url: string;
+  /** @example "https://api.github.com/users/octocat/received_events" */
   received_events_url: string;
+  /** @example "https://api.github.com/users/octocat/repos" */
   repos_url: string;
   site_admin: boolean;
+  /** @example "\"2020-07-09T00:17:55Z\"" */
   starred_at?: string;
+  /** @example "https://api.github.com/users/octocat/starred{/owner}{/repo}" */
   starred_url: string;
+  /** @example "https://api.github.com/users/octocat/subscriptions" */
   subscriptions_url: string;
+  /** @example "User" */
   type: string;
+  /** @example "https://api.github.com/users/octocat" */
   url: string;
+  /** @example "public" */
   user_view_type?: string;
 };
 
@@ -5426,15 +6346,22 @@ export type SubIssuesSummary = {
  */
 export type Team = {
   description: string | null;
-  /** Unique identifier of the enterprise to which this team belongs */
+  /**
+   * Unique identifier of the enterprise to which this team belongs
+   * @example 42
+   */
   enterprise_id?: number;
+  /** @example "https://github.com/orgs/rails/teams/core" */
   html_url: string;
   id: number;
   members_url: string;
   name: string;
   node_id: string;
   notification_setting?: string;
-  /** Unique identifier of the organization to which this team belongs */
+  /**
+   * Unique identifier of the organization to which this team belongs
+   * @example 37
+   */
   organization_id?: number;
   parent: null | TeamSimple;
   permission: string;
@@ -5459,32 +6386,67 @@ export type Team = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/team-simple`.
  */
 export type TeamSimple = {
-  /** Description of the team */
+  /**
+   * Description of the team
+   * @example "A great team."
+   */
   description: string | null;
-  /** Unique identifier of the enterprise to which this team belongs */
+  /**
+   * Unique identifier of the enterprise to which this team belongs
+   * @example 42
+   */
   enterprise_id?: number;
+  /** @example "https://github.com/orgs/rails/teams/core" */
   html_url: string;
-  /** Unique identifier of the team */
+  /**
+   * Unique identifier of the team
+   * @example 1
+   */
   id: number;
-  /** Distinguished Name (DN) that team maps to within LDAP environment */
+  /**
+   * Distinguished Name (DN) that team maps to within LDAP environment
+   * @example "uid=example,ou=users,dc=github,dc=com"
+   */
   ldap_dn?: string;
+  /** @example "https://api.github.com/organizations/1/team/1/members{/member}" */
   members_url: string;
-  /** Name of the team */
+  /**
+   * Name of the team
+   * @example "Justice League"
+   */
   name: string;
+  /** @example "MDQ6VGVhbTE=" */
   node_id: string;
-  /** The notification setting the team has set */
+  /**
+   * The notification setting the team has set
+   * @example "notifications_enabled"
+   */
   notification_setting?: string;
-  /** Unique identifier of the organization to which this team belongs */
+  /**
+   * Unique identifier of the organization to which this team belongs
+   * @example 37
+   */
   organization_id?: number;
-  /** Permission that the team will have for its repositories */
+  /**
+   * Permission that the team will have for its repositories
+   * @example "admin"
+   */
   permission: string;
-  /** The level of privacy this team should have */
+  /**
+   * The level of privacy this team should have
+   * @example "closed"
+   */
   privacy?: string;
+  /** @example "https://api.github.com/organizations/1/team/1/repos" */
   repositories_url: string;
+  /** @example "justice-league" */
   slug: string;
   /** The ownership type of the team */
   type: "enterprise" | "organization";
-  /** URL for the team */
+  /**
+   * URL for the team
+   * @example "https://api.github.com/organizations/1/team/1"
+   */
   url: string;
 };
 
@@ -15751,7 +16713,10 @@ export type WebhookWorkflowRunCompleted = {
       | "startup_failure"
       | null;
     created_at: string;
-    /** The event-specific title associated with the run or the run-name if set, or the value of `run-name` if it is set in the workflow. */
+    /**
+     * The event-specific title associated with the run or the run-name if set, or the value of `run-name` if it is set in the workflow.
+     * @example "Simple Workflow"
+     */
     display_title?: string;
     event: string;
     head_branch: string | null;
@@ -16440,11 +17405,15 @@ export type WebhooksMarketplacePurchase = {
  * From `@octokit/openapi-webhooks/generated/api.github.com.json#/components/schemas/webhooks_membership`.
  */
 export type WebhooksMembership = {
-  /** Whether the user has direct membership in the organization. */
+  /**
+   * Whether the user has direct membership in the organization.
+   * @example true
+   */
   direct_membership?: boolean;
   /**
    * The slugs of the enterprise teams providing the user with indirect membership in the organization.
    * A limit of 100 enterprise team slugs is returned.
+   * @example "ent:team-one"
    */
   enterprise_teams_providing_indirect_membership?: string[];
   organization_url: string;
@@ -17005,7 +17974,10 @@ export type WebhooksTeam = {
   deleted?: boolean;
   /** Description of the team */
   description?: string | null;
-  /** Unique identifier of the enterprise to which this team belongs */
+  /**
+   * Unique identifier of the enterprise to which this team belongs
+   * @example 42
+   */
   enterprise_id?: number;
   html_url?: string;
   /** Unique identifier of the team */
@@ -17015,7 +17987,10 @@ export type WebhooksTeam = {
   name: string;
   node_id?: string;
   notification_setting?: "notifications_enabled" | "notifications_disabled";
-  /** Unique identifier of the organization to which this team belongs */
+  /**
+   * Unique identifier of the organization to which this team belongs
+   * @example 37
+   */
   organization_id?: number;
   parent?: Parent_2 | null;
   /** Permission that the team will have for its repositories */
@@ -17038,7 +18013,10 @@ export type WebhooksTeam1 = {
   deleted?: boolean;
   /** Description of the team */
   description?: string | null;
-  /** Unique identifier of the enterprise to which this team belongs */
+  /**
+   * Unique identifier of the enterprise to which this team belongs
+   * @example 42
+   */
   enterprise_id?: number;
   html_url?: string;
   /** Unique identifier of the team */
@@ -17049,7 +18027,10 @@ export type WebhooksTeam1 = {
   node_id?: string;
   /** Whether team members will receive notifications when their team is @mentioned */
   notification_setting?: "notifications_enabled" | "notifications_disabled";
-  /** Unique identifier of the organization to which this team belongs */
+  /**
+   * Unique identifier of the organization to which this team belongs
+   * @example 37
+   */
   organization_id?: number;
   parent?: Parent_2 | null;
   /** Permission that the team will have for its repositories */

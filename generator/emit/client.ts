@@ -1,21 +1,14 @@
 /**
- * Client emitter: client.ts (the definition handed to the runtime, the client class and its factory)
- * and resources/<group>.ts (one class per group, one thin method per operation).
+ * Client emitter: client.ts (the definition handed to the runtime, the client class and its factory);
+ * resources.ts writes the resource classes and types.ts.
  */
-import {
-  StructureKind,
-  VariableDeclarationKind,
-  type ClassDeclarationStructure,
-  type MethodDeclarationStructure,
-  type OptionalKind,
-  type StatementStructures,
-} from "ts-morph";
-import { docText, propertyKey, stringLiteral, templatePart } from "../escape.js";
-import type { GroupModel, OperationModel, SpecModel } from "../ir.js";
-import { API_VERSION_PLACEHOLDER } from "../operation-names.js";
+import { StructureKind, VariableDeclarationKind, type ClassDeclarationStructure, type StatementStructures } from "ts-morph";
+import { docText, propertyKey, stringLiteral } from "../escape.js";
+import type { SpecModel } from "../ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { bulletList, jsDoc } from "./docs.js";
-import { entry, literal, stringUnion } from "./literal.js";
+import { literal, stringUnion } from "./literal.js";
+import { emitResources } from "./resources.js";
 import { header, printStatements } from "./source-file.js";
 
 const CREDENTIALS_TYPE: Record<string, string> = {
@@ -27,10 +20,7 @@ const CREDENTIALS_TYPE: Record<string, string> = {
 };
 
 export function emitClient(model: SpecModel, ctx: EmitContext): EmittedFile[] {
-  return [
-    { path: "client.ts", text: clientFile(model, ctx) },
-    ...model.groups.map((group) => ({ path: `resources/${group.fileName}.ts`, text: resourceFile(model, group, ctx) })),
-  ];
+  return [{ path: "client.ts", text: clientFile(model, ctx) }, ...emitResources(model, ctx)];
 }
 
 function clientFile(model: SpecModel, ctx: EmitContext): string {
@@ -178,144 +168,4 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     statements: [`return new ${pascal}Client(options);`],
   });
   return header(model, ctx) + printStatements(statements);
-}
-
-function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext): string {
-  const statements: StatementStructures[] = [];
-  const usesPath = group.operations.some((op) => op.params.some((p) => p.in === "path"));
-  const paginates = group.operations.some((op) => op.definition.pagination !== undefined);
-  statements.push({
-    kind: StructureKind.ImportDeclaration,
-    moduleSpecifier: ctx.runtimeImport,
-    namedImports: [
-      ...(usesPath ? ["encodePath"] : []),
-      ...(paginates ? ["paginate"] : []),
-      ...["ClientCore", "OperationDefinition", ...(paginates ? ["Paginated"] : []), "RequestOptions"].map((name) => ({
-        name,
-        isTypeOnly: true,
-      })),
-    ],
-  });
-  for (const op of group.operations) {
-    const params = paramsInterface(op);
-    if (params) statements.push(params);
-  }
-  statements.push({
-    kind: StructureKind.VariableStatement,
-    declarationKind: VariableDeclarationKind.Const,
-    declarations: [
-      {
-        name: "operations",
-        initializer: `{ ${group.operations.map((op) => entry(op.method, literal(op.definition))).join(", ")} } satisfies Record<string, OperationDefinition>`,
-      },
-    ],
-  });
-  statements.push({
-    kind: StructureKind.Class,
-    isExported: true,
-    name: group.className,
-    docs: jsDoc([`Operations of the ${group.name} group.`]),
-    properties: [{ name: "#core", isReadonly: true, type: "ClientCore" }],
-    ctors: [{ parameters: [{ name: "core", type: "ClientCore" }], statements: ["this.#core = core;"] }],
-    methods: group.operations.map(method),
-  });
-  return header(model, ctx) + printStatements(statements);
-}
-
-function hasParams(op: OperationModel): boolean {
-  return op.params.length > 0 || op.body !== undefined;
-}
-
-function paramsRequired(op: OperationModel): boolean {
-  return op.params.some((p) => p.required) || op.body?.required === true;
-}
-
-function paramsInterface(op: OperationModel): StatementStructures | undefined {
-  if (!hasParams(op)) return undefined;
-  return {
-    kind: StructureKind.Interface,
-    isExported: true,
-    name: op.paramsType,
-    docs: jsDoc([`Parameters of ${op.httpMethod} ${op.path}.`]),
-    properties: [
-      ...op.params.map((p) => ({
-        name: propertyKey(p.property),
-        hasQuestionToken: !p.required,
-        isReadonly: true,
-        type: p.in === "path" ? "string | number" : "string | number | boolean | readonly (string | number | boolean)[]",
-        docs: jsDoc([p.description, `${p.in} parameter \`${p.name}\`.`]),
-      })),
-      ...(op.body
-        ? [
-            {
-              name: "body",
-              hasQuestionToken: !op.body.required,
-              isReadonly: true,
-              type: "Readonly<Record<string, unknown>>",
-              docs: jsDoc([`Request body, sent as ${op.body.encoding}.`]),
-            },
-          ]
-        : []),
-    ],
-  };
-}
-
-/** `encodePath`/v1/customers/${params.customer}``: static parts escaped, values encoded at run time. */
-function pathExpression(op: OperationModel): string {
-  const pieces = op.path.split(/(\{[^{}]+\})/);
-  let out = "";
-  let dynamic = false;
-  for (const piece of pieces) {
-    const match = /^\{([^{}]+)\}$/.exec(piece);
-    if (match && match[1] !== API_VERSION_PLACEHOLDER) {
-      const param = op.params.find((p) => p.name === match[1])!;
-      out += `\${params.${param.property}}`;
-      dynamic = true;
-    } else {
-      out += templatePart(piece);
-    }
-  }
-  return dynamic ? `encodePath\`${out}\`` : stringLiteral(op.path);
-}
-
-function recordOf(op: OperationModel, where: "query" | "header"): string | undefined {
-  const params = op.params.filter((p) => p.in === where);
-  if (params.length === 0) return undefined;
-  return `{ ${params.map((p) => `${propertyKey(p.name)}: params.${p.property}`).join(", ")} }`;
-}
-
-function method(op: OperationModel): OptionalKind<MethodDeclarationStructure> {
-  const call = [`path: ${pathExpression(op)}`];
-  const query = recordOf(op, "query");
-  const headers = recordOf(op, "header");
-  if (query) call.push(`query: ${query}`);
-  if (headers) call.push(`headers: ${headers}`);
-  if (op.body) call.push("body: params.body");
-  const parameters = hasParams(op)
-    ? [
-        { name: "params", type: op.paramsType, ...(paramsRequired(op) ? {} : { initializer: "{}" }) },
-        { name: "options", type: "RequestOptions", hasQuestionToken: true },
-      ]
-    : [{ name: "options", type: "RequestOptions", hasQuestionToken: true }];
-  const definition = `operations${propertyKey(op.method) === op.method ? `.${op.method}` : `[${stringLiteral(op.method)}]`}`;
-  const paginated = op.definition.pagination !== undefined;
-  return {
-    name: op.method,
-    docs: jsDoc(
-      [
-        op.summary,
-        op.description,
-        paginated ? "Await it for the first page, or iterate `for await (const item of ...)` over every item of every page." : undefined,
-        `\`${op.httpMethod} ${op.path}\``,
-      ],
-      op.deprecated ? [{ tagName: "deprecated" }] : [],
-    ),
-    parameters,
-    returnType: paginated ? "Paginated<unknown>" : "Promise<unknown>",
-    statements: [
-      paginated
-        ? `return paginate(this.#core, ${definition}, { ${call.join(", ")} }, options);`
-        : `return this.#core.request(${definition}, { ${call.join(", ")} }, options);`,
-    ],
-  };
 }

@@ -3,16 +3,17 @@ import { StructureKind, type StatementStructures } from "ts-morph";
 import type { SpecModel } from "../ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { header, printStatements } from "./source-file.js";
+import { TYPES_FILE } from "./resources.js";
 import { PAYLOADS_FILE, payloadsNamespace } from "./webhooks.js";
 
 /**
- * Re-exports every other emitted file (resources are reached through the client). Payload types,
- * whose names come from schemas, are re-exported as one namespace so that they cannot collide.
+ * Re-exports every other emitted file (resources are reached through the client). Payload types and
+ * operation types, whose names come from schemas, are re-exported as namespaces so that they cannot collide.
  */
 export function emitIndex(model: SpecModel, ctx: EmitContext, files: readonly EmittedFile[]): EmittedFile[] {
   const modules = files
     .map((f) => f.path)
-    .filter((p) => !p.startsWith("resources/") && p !== PAYLOADS_FILE)
+    .filter((p) => !p.startsWith("resources/") && p !== PAYLOADS_FILE && p !== TYPES_FILE)
     .map((p) => `./${p.replace(/\.ts$/, ".js")}`)
     .sort();
   const statements: StatementStructures[] = modules.map((moduleSpecifier) => ({ kind: StructureKind.ExportDeclaration, moduleSpecifier }));
@@ -22,6 +23,14 @@ export function emitIndex(model: SpecModel, ctx: EmitContext, files: readonly Em
       isTypeOnly: true,
       namespaceExport: payloadsNamespace(model),
       moduleSpecifier: `./${PAYLOADS_FILE.replace(/\.ts$/, ".js")}`,
+    });
+  }
+  if (files.some((f) => f.path === TYPES_FILE)) {
+    statements.push({
+      kind: StructureKind.ExportDeclaration,
+      isTypeOnly: true,
+      namespaceExport: `${model.names.pascal}Types`,
+      moduleSpecifier: `./${TYPES_FILE.replace(/\.ts$/, ".js")}`,
     });
   }
   for (const group of model.groups) {

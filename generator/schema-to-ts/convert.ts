@@ -10,7 +10,12 @@
  *   index signature (absent: closed when there are properties, `unknown` values when there are none)
  * - array: `items` -> `T[]`; `prefixItems` (or draft-4 `items: [...]`) -> a tuple
  * - oneOf / anyOf: a union; allOf: an intersection; both beside `type` or `properties`: intersected
- * - `$ref`: the target's declaration by name; description and deprecated: JSDoc
+ * - `$ref`: the target's declaration by name; description, deprecated and a short example: JSDoc
+ * - OpenAPI `discriminator` beside oneOf/anyOf of `$ref`s: each member intersected with its tag
+ *   (`{ petType: "cat" }`, values from `mapping` or the target's name), a discriminated union
+ * - readOnly / writeOnly properties: left out of request types / response types. A `$ref` target whose
+ *   schema (or anything it refers to) marks properties so gets one declaration per direction, the
+ *   request one named `<Name>Input`
  * - an object type written out the same way (at least MIN_SHARED_LENGTH characters) in two or more
  *   places becomes one declaration, named after its `title` or else the property it first appears
  *   under (GitHub's webhook document repeats its user object 400 times)
@@ -54,6 +59,14 @@ const UNSUPPORTED = [
 /** Deeper inline nesting than this is refused (a schema generated to exhaust the converter). */
 const MAX_DEPTH = 64;
 
+/** Which side of the wire a type describes: readOnly properties are not sent, writeOnly ones not received. */
+export type Direction = "request" | "response";
+
+export interface TypeOfOptions {
+  /** @default neither: readOnly and writeOnly properties are both kept */
+  readonly direction?: Direction;
+}
+
 export interface ConverterOptions {
   /** @default localRefResolver: `#/...` pointers into the schema's own document */
   readonly resolveRef?: RefResolver;
@@ -78,6 +91,8 @@ interface Target {
   readonly schema: JsonSchema;
   /** Index used in placeholders. */
   readonly index: number;
+  /** Set when the target has a declaration per direction. */
+  readonly direction?: Direction;
 }
 
 /** The name of the property a schema is the value of (the nearest one up its path), else "Inline". */
@@ -120,14 +135,22 @@ export class SchemaConverter {
   readonly #shared = new Map<string, Shared>();
   readonly #sharedByIndex: Shared[] = [];
   readonly #roots: string[] = [];
+  /** Direction of the conversion under way. */
+  #direction: Direction | undefined;
+  /** Final answers of #marks, by target id. */
+  readonly #markAnswers = new Map<string, boolean>();
+  /** Targets #marks is walking, with their depth. */
+  readonly #markWalks = new Map<string, number>();
 
   constructor(options: ConverterOptions = {}) {
     this.#resolveRef = options.resolveRef ?? localRefResolver;
   }
 
   /** Type text for a schema; references stay placeholders until `finish()`. */
-  typeOf(schema: unknown, location: SchemaLocation): string {
+  typeOf(schema: unknown, location: SchemaLocation, options: TypeOfOptions = {}): string {
+    this.#direction = options.direction;
     const text = this.#convert(schema, location, 0).text;
+    this.#direction = undefined;
     this.#roots.push(text);
     return text;
   }
@@ -138,7 +161,9 @@ export class SchemaConverter {
       const id = this.#byIndex[i]!;
       const target = this.#targets.get(id)!;
       const schema = target.schema;
+      this.#direction = target.direction;
       const type = this.#convert(schema, target.location, 0, true).text;
+      this.#direction = undefined;
       const meta = typeof schema === "object" ? schema : {};
       this.#converted.set(id, {
         type,
@@ -231,14 +256,67 @@ export class SchemaConverter {
       this.#warn(at(location, "$ref"), `cannot resolve $ref ${JSON.stringify(ref)}; the type is unknown`);
       return UNKNOWN;
     }
-    const id = `${resolved.location.document.id}#${toPointer(resolved.location.path)}`;
+    const pointerId = `${resolved.location.document.id}#${toPointer(resolved.location.path)}`;
+    const direction =
+      this.#direction !== undefined && this.#marks(pointerId, resolved.schema, resolved.location).marked ? this.#direction : undefined;
+    const id = direction === undefined ? pointerId : `${pointerId}\u0000${direction}`;
     let target = this.#targets.get(id);
     if (target === undefined) {
-      target = { name: resolved.name, location: resolved.location, schema: resolved.schema, index: this.#byIndex.length };
+      target = {
+        name: direction === "request" ? `${resolved.name} input` : resolved.name,
+        location: resolved.location,
+        schema: resolved.schema,
+        index: this.#byIndex.length,
+        ...(direction !== undefined && { direction }),
+      };
       this.#targets.set(id, target);
       this.#byIndex.push(id);
     }
     return atom(`\u0000${target.index}\u0000`);
+  }
+
+  /**
+   * Whether the schema at `id` marks a property readOnly or writeOnly, itself or through the schemas
+   * it refers to. Answers are remembered per target; on a cycle, an answer that depends on a target
+   * still being walked further up is not remembered until that target's walk ends (Tarjan's low link),
+   * so every remembered answer is final. Each target is walked about once: GitHub's description makes
+   * thousands of these queries.
+   */
+  #marks(id: string, schema: unknown, location: SchemaLocation, depth = 0): { marked: boolean; low: number } {
+    const known = this.#markAnswers.get(id);
+    if (known !== undefined) return { marked: known, low: Number.POSITIVE_INFINITY };
+    const open = this.#markWalks.get(id);
+    if (open !== undefined) return { marked: false, low: open };
+    this.#markWalks.set(id, depth);
+    let low = Number.POSITIVE_INFINITY;
+    const walk = (node: unknown, at: SchemaLocation): boolean => {
+      if (typeof node !== "object" || node === null) return false;
+      if (Array.isArray(node)) return node.some((item) => walk(item, at));
+      const schema = node as { readonly [keyword: string]: unknown };
+      if (schema["readOnly"] === true || schema["writeOnly"] === true) return true;
+      const ref = schema["$ref"];
+      if (typeof ref === "string") {
+        const resolved = this.#resolveRef(ref, at);
+        if (resolved !== undefined) {
+          const target = `${resolved.location.document.id}#${toPointer(resolved.location.path)}`;
+          const answer = this.#marks(target, resolved.schema, resolved.location, depth + 1);
+          if (answer.marked) return true;
+          low = Math.min(low, answer.low);
+        }
+      }
+      for (const key in schema) {
+        if (key === "$ref" || key === "example" || key === "examples" || key === "enum" || key === "const" || key === "default") continue;
+        if (walk(schema[key], at)) return true;
+      }
+      return false;
+    };
+    const marked = walk(schema, location);
+    this.#markWalks.delete(id);
+    if (marked || low >= depth) {
+      this.#markAnswers.set(id, marked);
+      return { marked, low: Number.POSITIVE_INFINITY };
+    }
+    return { marked, low };
   }
 
   #convert(schema: unknown, location: SchemaLocation, depth: number, declaration = false): TypeText {
@@ -286,14 +364,56 @@ export class SchemaConverter {
     const allOf = list("allOf");
     if (allOf) parts.push(intersection(allOf));
     const oneOf = list("oneOf");
-    if (oneOf) parts.push(union(oneOf));
+    if (oneOf) parts.push(union(this.#discriminated(schema, "oneOf", oneOf, location)));
     const anyOf = list("anyOf");
-    if (anyOf) parts.push(union(anyOf));
+    if (anyOf) parts.push(union(this.#discriminated(schema, "anyOf", anyOf, location)));
 
     if (parts.length === 0) return UNKNOWN;
     const type = intersection(parts);
     // OpenAPI 3.0: null is allowed besides whatever the rest of the schema allows.
     return schema["nullable"] === true ? union([type, atom("null")]) : type;
+  }
+
+  /**
+   * OpenAPI's discriminator: each `$ref` member of the union is intersected with its tag, so that
+   * checking the property narrows the union. Tag values come from `mapping` (values are refs or
+   * schema names), else from the target's name, as OpenAPI defines.
+   */
+  #discriminated(
+    schema: { readonly [keyword: string]: unknown },
+    keyword: "oneOf" | "anyOf",
+    members: TypeText[],
+    location: SchemaLocation,
+  ): TypeText[] {
+    const discriminator = schema["discriminator"];
+    if (typeof discriminator !== "object" || discriminator === null) return members;
+    const property = (discriminator as { readonly propertyName?: unknown }).propertyName;
+    if (typeof property !== "string") {
+      this.#warn(at(location, "discriminator"), "discriminator has no propertyName; it is ignored");
+      return members;
+    }
+    const mapping = (discriminator as { readonly mapping?: unknown }).mapping;
+    const entries = typeof mapping === "object" && mapping !== null ? Object.entries(mapping as Record<string, unknown>) : [];
+    const list = schema[keyword] as unknown[];
+    return members.map((member, i) => {
+      const ref = (list[i] as { readonly $ref?: unknown } | null)?.$ref;
+      if (typeof ref !== "string") return member;
+      const name = ref.slice(ref.lastIndexOf("/") + 1);
+      const values = entries.filter(([, target]) => target === ref || target === name).map(([value]) => value);
+      if (values.length === 0) values.push(name);
+      const resolved = this.#resolveRef(ref, at(location, keyword, i));
+      const target = resolved?.schema;
+      const isObject =
+        typeof target === "object" &&
+        target !== null &&
+        (target["type"] === "object" || target["properties"] !== undefined || Array.isArray(target["allOf"]));
+      if (!isObject) {
+        this.#warn(at(location, keyword, i), `discriminator member ${ref} is not an object schema; it is not tagged`);
+        return member;
+      }
+      const tag = objectType([{ key: property, type: union(values.map((v) => literalType(v)!)), optional: false }]);
+      return intersection([member, tag]);
+    });
   }
 
   /** The type from type / enum / const / properties / items; undefined when the schema has none. */
@@ -371,7 +491,11 @@ export class SchemaConverter {
     if (properties !== undefined && propertyMap !== properties)
       this.#warn(at(location, "properties"), "properties is not an object; it is ignored");
     const required = new Set(Array.isArray(schema["required"]) ? schema["required"].filter((r): r is string => typeof r === "string") : []);
-    const names = [...new Set([...Object.keys(propertyMap), ...required])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // A property the other side of the wire owns is not part of this side's type.
+    const hidden = this.#direction === "request" ? "readOnly" : this.#direction === "response" ? "writeOnly" : undefined;
+    const names = [...new Set([...Object.keys(propertyMap), ...required])]
+      .filter((name) => hidden === undefined || (propertyMap[name] as { readonly [k: string]: unknown } | undefined)?.[hidden] !== true)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const members: MemberText[] = names.map((name) => {
       const property = Object.prototype.hasOwnProperty.call(propertyMap, name) ? propertyMap[name] : true;
       const meta = typeof property === "object" && property !== null ? (property as { readonly [k: string]: unknown }) : {};
@@ -381,6 +505,9 @@ export class SchemaConverter {
         optional: !required.has(name),
         ...(typeof meta["description"] === "string" && { description: meta["description"] }),
         ...(meta["deprecated"] === true && { deprecated: true }),
+        ...(meta["example"] !== undefined
+          ? { example: meta["example"] }
+          : Array.isArray(meta["examples"]) && meta["examples"].length > 0 && { example: meta["examples"][0] }),
       };
     });
     const additional = schema["additionalProperties"];

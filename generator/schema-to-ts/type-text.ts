@@ -76,6 +76,8 @@ export interface MemberText {
   readonly optional: boolean;
   readonly description?: string;
   readonly deprecated?: boolean;
+  /** The schema's `example` (or first of `examples`), shown as `@example`. */
+  readonly example?: unknown;
 }
 
 /** An object type literal; an index signature when `index` is given. */
@@ -83,7 +85,7 @@ export function objectType(members: readonly MemberText[], index?: TypeText): Ty
   if (members.length === 0 && index === undefined) return atom("{}");
   const lines: string[] = [];
   for (const m of members) {
-    const doc = docComment(m.description, m.deprecated === true);
+    const doc = docComment(m.description, m.deprecated === true, m.example);
     if (doc !== "") lines.push(doc);
     lines.push(`${propertyKey(m.key)}${m.optional ? "?" : ""}: ${m.type.text};`);
   }
@@ -92,12 +94,31 @@ export function objectType(members: readonly MemberText[], index?: TypeText): Ty
 }
 
 /** A JSDoc comment for a member, "" when there is nothing to say. */
-export function docComment(description: string | undefined, deprecated: boolean): string {
+export function docComment(description: string | undefined, deprecated: boolean, example?: unknown): string {
   const parts: string[] = [];
   const text = description === undefined ? "" : docText(description);
   if (text !== "") parts.push(...text.split("\n"));
+  const shown = exampleText(example);
+  if (shown !== undefined) parts.push(`@example ${shown}`);
   if (deprecated) parts.push("@deprecated");
   if (parts.length === 0) return "";
   if (parts.length === 1) return `/** ${parts[0]} */`;
   return `/**\n${parts.map((p) => (p === "" ? " *" : ` * ${p}`)).join("\n")}\n */`;
+}
+
+/** Longer examples are left out: a JSDoc line is for a glance, the document has the rest. */
+const MAX_EXAMPLE_LENGTH = 200;
+
+/** An example as one line of JSON, escaped for a comment; undefined when absent or too long. */
+export function exampleText(example: unknown): string | undefined {
+  if (example === undefined) return undefined;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(example);
+  } catch {
+    return undefined;
+  }
+  if (json === undefined || json.length > MAX_EXAMPLE_LENGTH) return undefined;
+  const escaped = docText(json);
+  return escaped.includes("\n") ? undefined : escaped;
 }

@@ -108,9 +108,16 @@ operations:
     ]);
     const get = m.groups[2]!.operations[0]!;
     expect(get.params).toEqual([
-      { name: "id", property: "id", in: "path", required: true },
-      { name: "X-Trace", property: "xTrace", in: "header", required: true },
-      { name: "expand", property: "expand", in: "query", required: false },
+      // Without a schema, a parameter takes what its location can carry.
+      { name: "id", property: "id", in: "path", required: true, type: "string | number" },
+      { name: "X-Trace", property: "xTrace", in: "header", required: true, type: "string" },
+      {
+        name: "expand",
+        property: "expand",
+        in: "query",
+        required: false,
+        type: "string | number | boolean | readonly (string | number | boolean)[]",
+      },
     ]);
     expect(get.definition).toEqual({
       id: "widgets.get",
@@ -123,7 +130,7 @@ operations:
     const create = m.groups[0]!.operations[0]!;
     expect(create.paramsType).toBe("MessagesCreateParams");
     expect(create.definition.idempotent).toBe(false);
-    expect(create.body).toEqual({ encoding: "form", required: true });
+    expect(create.body).toEqual({ encoding: "form", required: true, type: "Readonly<Record<string, unknown>>" });
     expect(create.params.map((p) => p.property)).toEqual(["accountSid"]);
   });
 

@@ -1,0 +1,154 @@
+/**
+ * Resource emitter: resources/<group>.ts, one class per group and one thin method per operation, with
+ * each operation's params interface and response type. types.ts: the named types the operations'
+ * schemas refer to, imported by resources as the namespace `types` (their names come from schemas, so
+ * they can never collide with a params or response type).
+ *
+ * Written as text, not through ts-morph structures: ts-morph re-parses every statement it adds, and
+ * GitHub's 1,200 operations would spend seconds there; prettier formats the text.
+ */
+import { propertyKey, stringLiteral, templatePart } from "../escape.js";
+import type { GroupModel, OperationModel, SpecModel } from "../ir.js";
+import { API_VERSION_PLACEHOLDER } from "../operation-names.js";
+import { TYPES_NAMESPACE } from "../operations/index.js";
+import { docComment } from "../schema-to-ts/type-text.js";
+import type { EmitContext, EmittedFile } from "./context.js";
+import { entry, literal } from "./literal.js";
+import { header } from "./source-file.js";
+
+export const TYPES_FILE = "types.ts";
+
+export function emitResources(model: SpecModel, ctx: EmitContext): EmittedFile[] {
+  const files = model.groups.map((group) => ({ path: `resources/${group.fileName}.ts`, text: resourceFile(model, group, ctx) }));
+  if (model.schemaDeclarations.length > 0) files.push({ path: TYPES_FILE, text: typesFile(model, ctx) });
+  return files;
+}
+
+/** A JSDoc block from paragraphs; "" when they are all empty. */
+function doc(paragraphs: readonly (string | undefined)[], deprecated = false): string {
+  const text = paragraphs.filter((p): p is string => p !== undefined && p.trim() !== "").join("\n\n");
+  const comment = docComment(text === "" ? undefined : text, deprecated);
+  return comment === "" ? "" : `${comment}\n`;
+}
+
+function typesFile(model: SpecModel, ctx: EmitContext): string {
+  const origins = model.operationsImports.map(
+    (i) => `// Imported: ${i.from.replace(/[\r\n\u2028\u2029]/g, " ")}${i.version === undefined ? "" : ` ${i.version}`} (sha256 ${i.sha256})\n`,
+  );
+  const declarations = model.schemaDeclarations.map(
+    (d) => `${doc([d.description, `From \`${d.source}\`.`], d.deprecated === true)}export type ${d.name} = ${d.type};\n`,
+  );
+  return header(model, ctx) + origins.join("") + declarations.join("\n");
+}
+
+function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext): string {
+  const ops = group.operations;
+  const usesPath = ops.some((op) => op.params.some((p) => p.in === "path"));
+  const paginates = ops.some((op) => op.definition.pagination !== undefined);
+  const plain = ops.some((op) => op.definition.pagination === undefined);
+  const values = [...(plain ? ["ApiPromise"] : []), ...(usesPath ? ["encodePath"] : []), ...(paginates ? ["paginate"] : [])];
+  const types = ["ClientCore", ...(paginates ? ["ItemsAt"] : []), "OperationDefinition", ...(paginates ? ["Paginated"] : []), "RequestOptions", "TypedResponse"];
+  const out: string[] = [header(model, ctx)];
+  out.push(`import { ${values.join(", ")} } from ${stringLiteral(ctx.runtimeImport)};\n`);
+  out.push(`import type { ${types.join(", ")} } from ${stringLiteral(ctx.runtimeImport)};\n`);
+  const body = ops.map((op) => [paramsInterface(op), responseType(op)].join("")).join("");
+  if (body.includes(`${TYPES_NAMESPACE}.`)) out.push(`import type * as ${TYPES_NAMESPACE} from "../types.js";\n`);
+  out.push("\n", body);
+  out.push(
+    `const operations = { ${ops.map((op) => entry(op.method, literal(op.definition))).join(", ")} } satisfies Record<string, OperationDefinition>;\n\n`,
+  );
+  out.push(doc([`Operations of the ${group.name} group.`]));
+  out.push(`export class ${group.className} {\nreadonly #core: ClientCore;\n\nconstructor(core: ClientCore) {\nthis.#core = core;\n}\n`);
+  for (const op of ops) out.push("\n", method(op));
+  out.push("}\n");
+  return out.join("");
+}
+
+function hasParams(op: OperationModel): boolean {
+  return op.params.length > 0 || op.body !== undefined;
+}
+
+function paramsRequired(op: OperationModel): boolean {
+  return op.params.some((p) => p.required) || op.body?.required === true;
+}
+
+function paramsInterface(op: OperationModel): string {
+  if (!hasParams(op)) return "";
+  const members = op.params.map(
+    (p) =>
+      `${doc([p.description, `${p.in} parameter \`${p.name}\`.`], p.deprecated === true)}readonly ${propertyKey(p.property)}${p.required ? "" : "?"}: ${p.type};\n`,
+  );
+  if (op.body)
+    members.push(`${doc([`Request body, sent as ${op.body.encoding}.`])}readonly body${op.body.required ? "" : "?"}: ${op.body.type};\n`);
+  return `${doc([`Parameters of ${op.httpMethod} ${op.path}.`])}export interface ${op.paramsType} {\n${members.join("")}}\n\n`;
+}
+
+function responseType(op: OperationModel): string {
+  const members =
+    op.responses.length === 0
+      ? ["TypedResponse<number, unknown>"]
+      : op.responses.map((r) => `TypedResponse<${/^\d+$/.test(r.status) ? r.status : "number"}, ${r.type}>`);
+  const described = op.responses.filter((r) => r.description !== undefined).map((r) => `- ${r.status}: ${r.description!.replace(/\s+/g, " ")}`);
+  return `${doc([`Answers of ${op.httpMethod} ${op.path}.`, described.length > 0 ? described.join("\n") : undefined])}export type ${op.responseType} = ${members.join(" | ")};\n\n`;
+}
+
+/** `encodePath`/v1/customers/${params.customer}``: static parts escaped, values encoded at run time. */
+function pathExpression(op: OperationModel): string {
+  const pieces = op.path.split(/(\{[^{}]+\})/);
+  let out = "";
+  let dynamic = false;
+  for (const piece of pieces) {
+    const match = /^\{([^{}]+)\}$/.exec(piece);
+    if (match && match[1] !== API_VERSION_PLACEHOLDER) {
+      const param = op.params.find((p) => p.in === "path" && p.name === match[1])!;
+      out += `\${params.${param.property}}`;
+      dynamic = true;
+    } else {
+      out += templatePart(piece);
+    }
+  }
+  return dynamic ? `encodePath\`${out}\`` : stringLiteral(op.path);
+}
+
+function recordOf(op: OperationModel, where: "query" | "header"): string | undefined {
+  const params = op.params.filter((p) => p.in === where);
+  if (params.length === 0) return undefined;
+  return `{ ${params.map((p) => `${propertyKey(p.name)}: params.${p.property}`).join(", ")} }`;
+}
+
+/** The item type of a paginated operation: what its `items` path finds in the response body. */
+function itemType(op: OperationModel): string {
+  const path = op.definition.pagination!.items;
+  if (!path.every((segment) => typeof segment === "string")) return "unknown";
+  return `ItemsAt<${op.responseType}["body"], [${path.map((s) => stringLiteral(s as string)).join(", ")}]>`;
+}
+
+function method(op: OperationModel): string {
+  const call = [`path: ${pathExpression(op)}`];
+  const query = recordOf(op, "query");
+  const headers = recordOf(op, "header");
+  if (query) call.push(`query: ${query}`);
+  if (headers) call.push(`headers: ${headers}`);
+  if (op.body) call.push("body: params.body");
+  const parameters = hasParams(op)
+    ? [`params: ${op.paramsType}${paramsRequired(op) ? "" : " = {}"}`, "options?: RequestOptions"]
+    : ["options?: RequestOptions"];
+  const definition = `operations${propertyKey(op.method) === op.method ? `.${op.method}` : `[${stringLiteral(op.method)}]`}`;
+  const paginated = op.definition.pagination !== undefined;
+  const docs = doc(
+    [
+      op.summary,
+      op.description,
+      paginated
+        ? "Await it for the first page, or iterate `for await (const item of ...)` over every item of every page."
+        : "Await it for the body; `.withResponse()` gives the status, headers and request id too.",
+      `\`${op.httpMethod} ${op.path}\``,
+    ],
+    op.deprecated,
+  );
+  const returnType = paginated ? `Paginated<${itemType(op)}, ${op.responseType}>` : `ApiPromise<${op.responseType}>`;
+  const statement = paginated
+    ? `return paginate(this.#core, ${definition}, { ${call.join(", ")} }, options);`
+    : `return new ApiPromise(this.#core.send(${definition}, { ${call.join(", ")} }, options));`;
+  return `${docs}${propertyKey(op.method)}(${parameters.join(", ")}): ${returnType} {\n${statement}\n}\n`;
+}

@@ -1,0 +1,44 @@
+/**
+ * What a generated method returns: a promise of the answer's body, typed per operation, with the rest
+ * of the answer (status, headers, request id) one call away. Nothing is sent twice: the body and
+ * `withResponse()` read the same answer.
+ */
+import type { ApiResponse } from "./client-core.js";
+
+/** An answer with a known status and body type; generated methods describe theirs as a union of these. */
+export interface TypedResponse<Status extends number, Body> extends ApiResponse {
+  readonly status: Status;
+  readonly body: Body;
+}
+
+export class ApiPromise<Response extends ApiResponse = ApiResponse> implements PromiseLike<Response["body"]> {
+  readonly #response: Promise<Response>;
+
+  constructor(response: Promise<ApiResponse>) {
+    this.#response = response as Promise<Response>;
+  }
+
+  then<Result1 = Response["body"], Result2 = never>(
+    onFulfilled?: ((body: Response["body"]) => Result1 | PromiseLike<Result1>) | null,
+    onRejected?: ((reason: unknown) => Result2 | PromiseLike<Result2>) | null,
+  ): Promise<Result1 | Result2> {
+    return this.#response.then((response) => response.body as Response["body"]).then(onFulfilled, onRejected);
+  }
+
+  catch<Result = never>(onRejected?: ((reason: unknown) => Result | PromiseLike<Result>) | null): Promise<Response["body"] | Result> {
+    return this.then(undefined, onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<Response["body"]> {
+    return this.then().finally(onFinally);
+  }
+
+  /** The whole answer: `status` narrows `body` to that status's type. */
+  withResponse(): Promise<Response> {
+    return this.#response;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return "ApiPromise";
+  }
+}
