@@ -7,7 +7,7 @@ import path from "node:path";
 import { displayPath, type GeneratorConfig } from "./config.js";
 import { DiagnosticCode, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { emitProvider } from "./emit/emit.js";
-import { formatTypeScript } from "./format.js";
+import { formatAll } from "./format.js";
 import { loadSpec, type LoadResult } from "./load.js";
 import { withManifest } from "./manifest.js";
 import { readFailure } from "./parse.js";
@@ -78,7 +78,8 @@ export async function generate(config: GeneratorConfig, files?: readonly string[
     const emitted = emitProvider(model, { runtimeImport: config.runtimeImport, generatorVersion: config.generatorVersion });
     const out = new Map<string, string>();
     const folder = path.join(config.outDir, model.provider.name);
-    for (const file of emitted) out.set(path.join(folder, ...file.path.split("/")), await formatTypeScript(file.text));
+    const formatted = await formatAll(emitted.map((file) => file.text));
+    emitted.forEach((file, i) => out.set(path.join(folder, ...file.path.split("/")), formatted[i]!));
     const output: ProviderOutput = {
       provider: model.provider.name,
       spec: spec.file,

@@ -163,7 +163,21 @@ function checkAuth(doc: Dict, report: Report): void {
   }
 }
 
+/** Pagination written for imported operations: per override and per import rule. */
+function checkImportedPagination(doc: Dict, report: Report): void {
+  list(dict(doc["operations"])?.["import"]).forEach((raw, i) => {
+    const spec = dict(raw);
+    const base = ["operations", "import", i];
+    const rule = dict(spec?.["pagination"]);
+    if (rule) checkPagination(dict(rule["pagination"]), [...base, "pagination", "pagination"], `imported from ${String(spec?.["from"])}`, report);
+    for (const [id, override] of entries(spec?.["overrides"])) {
+      checkPagination(dict(dict(override)?.["pagination"]), [...base, "overrides", id, "pagination"], id, report);
+    }
+  });
+}
+
 function checkOperations(doc: Dict, report: Report): void {
+  checkImportedPagination(doc, report);
   const buckets = Object.keys(dict(dict(doc["rateLimits"])?.["buckets"]) ?? {});
   const operations = entries(dict(doc["operations"])?.["inline"]);
   const seenGroups = new Map<string, string>();

@@ -217,6 +217,7 @@ export interface SpecOperationsImport {
   exclude?: SpecOperationsFilter;
   groupBy?: "operationId" | "tag" | "path";
   overrides?: Record<string, SpecOperationOverride>;
+  pagination?: { whenQueryParam: string; pagination: SpecPagination };
   sources?: string[];
 }
 

@@ -57,6 +57,15 @@ export function paginationDefinition(p: SpecPagination): PaginationDefinition {
   }
 }
 
+/**
+ * A parameter's type: an array type is taken as `readonly`, so that a caller's readonly array (a
+ * constant list of labels) is accepted; the client only reads it.
+ */
+function parameterType(text: string): string {
+  // Names, placeholders of named types (NUL- or SOH-delimited) or one parenthesized union, then [].
+  return /^([\w.\u0000\u0001]+|\([^()]*\))\[\]$/.test(text) ? `readonly ${text}` : text;
+}
+
 /** Pending type text of one operation, resolved after the converter has seen every schema. */
 interface Pending {
   readonly source: OperationSource;
@@ -124,7 +133,7 @@ export function buildOperations(sources: readonly OperationSource[], converter: 
       required: p.required,
       ...(p.description !== undefined && { description: p.description }),
       ...(p.deprecated === true && { deprecated: true }),
-      text: p.schema === undefined ? undefined : converter.typeOf(p.schema.schema, p.schema.location, { direction: "request" }),
+      text: p.schema === undefined ? undefined : parameterType(converter.typeOf(p.schema.schema, p.schema.location, { direction: "request" })),
     }));
     const body =
       source.body?.schema === undefined ? undefined : converter.typeOf(source.body.schema.schema, source.body.schema.location, { direction: "request" });
@@ -230,6 +239,17 @@ function groupOperations(operations: readonly (OperationModel & { group: string 
   // client.ab, both ABResource). Semantics diagnoses it for inline operations (SB3004); numbering
   // (AB_2Resource) keeps the output compiling and deterministic for imported ones.
   const usedClasses = new Set<string>();
+  // Params and response type names are exported side by side from index.ts. Numbered methods lose
+  // their '_' in PascalCase (list_2 and list2 are both WidgetsList2...): number the type names too,
+  // first come (groups and methods in code-point order) keeps the plain name.
+  const usedTypes = new Set<string>();
+  const typeNames = (op: OperationModel): OperationModel => {
+    const base = op.paramsType.slice(0, -"Params".length);
+    let stem = base;
+    for (let n = 2; usedTypes.has(`${stem}Params`) || usedTypes.has(`${stem}Response`); n++) stem = `${base}_${n}`;
+    usedTypes.add(`${stem}Params`).add(`${stem}Response`);
+    return stem === base ? op : { ...op, paramsType: `${stem}Params`, responseType: `${stem}Response` };
+  };
   return [...byGroup.keys()].sort(compareCodePoints).map((group) => {
     const base = fileName(group);
     let file = base;
@@ -244,7 +264,7 @@ function groupOperations(operations: readonly (OperationModel & { group: string 
       property: memberName(group),
       className,
       fileName: file,
-      operations: sortBy(byGroup.get(group)!, (o) => o.method),
+      operations: sortBy(byGroup.get(group)!, (o) => o.method).map(typeNames),
     };
   });
 }

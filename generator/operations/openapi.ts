@@ -5,6 +5,7 @@
  * is a message with the JSON pointer it is about, and the operation or parameter it concerns is left
  * out (or typed `unknown`), never guessed.
  */
+import type { OpenAPIV3, OpenAPIV3_1 } from "openapi-types";
 import type { ArrayStyle, HttpMethod } from "../../runtime/definition.js";
 import type { ImportedDocument } from "../documents.js";
 import { parsePointer, toPointer, valueAt, type SchemaDocument, type SchemaPath } from "../schema-to-ts/index.js";
@@ -33,6 +34,21 @@ export interface OpenApiOperations {
 type Dict = { readonly [key: string]: unknown };
 const dict = (value: unknown): Dict | undefined =>
   typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Dict) : undefined;
+
+/**
+ * An object of the document read as an OpenAPI `T` (3.0 or 3.1, from openapi-types): the field names
+ * are the specification's, so a misspelt one does not compile, but every value is `unknown` until
+ * checked, because nothing in an imported document can be trusted to have the declared shape.
+ */
+type Unchecked<T> = { readonly [K in keyof T]?: unknown };
+const object = <T>(value: unknown): Unchecked<T> | undefined => dict(value) as Unchecked<T> | undefined;
+
+type DocumentObject = OpenAPIV3.Document & OpenAPIV3_1.Document;
+type PathItemObject = OpenAPIV3.PathItemObject & OpenAPIV3_1.PathItemObject;
+type OperationObject = OpenAPIV3.OperationObject & OpenAPIV3_1.OperationObject;
+type ParameterObject = OpenAPIV3.ParameterObject & OpenAPIV3_1.ParameterObject;
+type RequestBodyObject = OpenAPIV3.RequestBodyObject & OpenAPIV3_1.RequestBodyObject;
+type ResponseObject = OpenAPIV3.ResponseObject & OpenAPIV3_1.ResponseObject;
 const text = (value: unknown): string | undefined => (typeof value === "string" && value.trim() !== "" ? value : undefined);
 
 /** A path pattern as a regular expression: `*` within a segment, `**` across segments. */
@@ -53,7 +69,11 @@ function matcher(filter: SpecOperationsFilter | undefined): ((op: { id?: string;
 }
 
 /** Follows `$ref`s to components (`#/...` only), at most 32 deep; the final path and value. */
-function deref(document: SchemaDocument, path: SchemaPath, problems: OpenApiProblem[]): { path: SchemaPath; value: Dict } | undefined {
+function deref<T>(
+  document: SchemaDocument,
+  path: SchemaPath,
+  problems: OpenApiProblem[],
+): { path: SchemaPath; value: Unchecked<T> & { readonly $ref?: unknown } } | undefined {
   let current = path;
   for (let hops = 0; hops < 32; hops++) {
     const value = dict(valueAt(document.root, current));
@@ -62,7 +82,7 @@ function deref(document: SchemaDocument, path: SchemaPath, problems: OpenApiProb
       return undefined;
     }
     const ref = value["$ref"];
-    if (ref === undefined) return { path: current, value };
+    if (ref === undefined) return { path: current, value: value as Unchecked<T> };
     const target = typeof ref === "string" && ref.startsWith("#") ? parsePointer(ref.slice(1)) : undefined;
     if (target === undefined || valueAt(document.root, target) === undefined) {
       problems.push({
@@ -87,7 +107,7 @@ function jsonMediaType(content: Dict): string | undefined {
 }
 
 /** OpenAPI's style/explode for a query array, as the runtime writes it. */
-function arrayStyle(param: Dict): ArrayStyle | undefined {
+function arrayStyle(param: Unchecked<ParameterObject>): ArrayStyle | undefined {
   const style = param["style"];
   const explode = param["explode"];
   if (style === undefined && explode === undefined) return undefined;
@@ -101,14 +121,15 @@ export function readOpenApiOperations(
   specPath: readonly (string | number)[],
 ): OpenApiOperations {
   const problems: OpenApiProblem[] = [];
-  const root = dict(imported.root);
+  const root = object<DocumentObject>(imported.root);
   if (root === undefined) {
     problems.push({ path: [], message: "is not an OpenAPI document (not an object)", severity: "error" });
     return { operations: [], problems, unusedOverrides: [] };
   }
   const version = typeof root["openapi"] === "string" ? root["openapi"] : undefined;
   if (version === undefined || !/^3\.[01]\./.test(version)) {
-    const found = root["swagger"] !== undefined ? `Swagger ${String(root["swagger"])}` : version !== undefined ? `openapi ${version}` : "no openapi field";
+    const swagger = dict(root)!["swagger"];
+    const found = swagger !== undefined ? `Swagger ${String(swagger)}` : version !== undefined ? `openapi ${version}` : "no openapi field";
     problems.push({ path: [], message: `is not an OpenAPI 3.0 or 3.1 document (${found})`, severity: "error" });
     return { operations: [], problems, unusedOverrides: [] };
   }
@@ -130,13 +151,13 @@ export function readOpenApiOperations(
       problems.push({ path: ["paths", path], message: "a path must start with '/'; it is left out", severity: "warning" });
       continue;
     }
-    const item = deref(document, ["paths", path], problems);
+    const item = deref<PathItemObject>(document, ["paths", path], problems);
     if (item === undefined) continue;
     const shared = Array.isArray(item.value["parameters"]) ? (item.value["parameters"] as unknown[]) : [];
     for (const method of METHODS) {
       if (item.value[method] === undefined) continue;
       const opPath: SchemaPath = [...item.path, method];
-      const op = dict(item.value[method]);
+      const op = object<OperationObject>(item.value[method]);
       if (op === undefined) {
         problems.push({ path: opPath, message: "is not an operation object; it is left out", severity: "warning" });
         continue;
@@ -159,7 +180,7 @@ export function readOpenApiOperations(
       const params = new Map<string, ParameterSource>();
       const readParams = (list: unknown[], base: SchemaPath) => {
         list.forEach((_, i) => {
-          const resolved = deref(document, [...base, i], problems);
+          const resolved = deref<ParameterObject>(document, [...base, i], problems);
           if (resolved === undefined) return;
           const p = resolved.value;
           const name = text(p["name"]);
@@ -202,7 +223,7 @@ export function readOpenApiOperations(
 
       let body: OperationSource["body"];
       if (op["requestBody"] !== undefined) {
-        const resolved = deref(document, [...opPath, "requestBody"], problems);
+        const resolved = deref<RequestBodyObject>(document, [...opPath, "requestBody"], problems);
         if (resolved === undefined) {
           skip("its request body cannot be read", [...opPath, "requestBody"]);
           continue;
@@ -230,7 +251,7 @@ export function readOpenApiOperations(
       const declared = dict(op["responses"]) ?? {};
       for (const status of Object.keys(declared).sort(compareCodePoints)) {
         if (!/^2(\d\d|XX)$/i.test(status)) continue;
-        const resolved = deref(document, [...opPath, "responses", status], problems);
+        const resolved = deref<ResponseObject>(document, [...opPath, "responses", status], problems);
         if (resolved === undefined) {
           responses.push({ status: status.toUpperCase(), empty: false });
           continue;
@@ -257,6 +278,14 @@ export function readOpenApiOperations(
         });
       }
 
+      const rule = spec.pagination;
+      const ruled =
+        rule !== undefined && [...params.values()].some((p) => p.in === "query" && p.name === rule.whenQueryParam)
+          ? rule.pagination.items !== undefined
+            ? rule.pagination
+            : { ...rule.pagination, items: inferItems(document, responses) }
+          : undefined;
+      const pagination = override?.pagination ?? ruled;
       const summary = text(op["summary"]);
       const description = text(op["description"]);
       const [group, name] = groupAndName(groupBy, operationId, tags, path, httpMethod);
@@ -275,7 +304,7 @@ export function readOpenApiOperations(
         responses,
         ...(override?.buckets !== undefined && { buckets: override.buckets }),
         ...(override?.idempotent !== undefined && { idempotent: override.idempotent }),
-        ...(override?.pagination !== undefined && { pagination: override.pagination }),
+        ...(pagination !== undefined && { pagination }),
         specPath: override !== undefined ? [...specPath, "overrides", id] : [...specPath, "from"],
         documentPointer: `${spec.from}#${toPointer(opPath)}`,
       });
@@ -284,6 +313,30 @@ export function readOpenApiOperations(
   const unusedOverrides = Object.keys(overrides).filter((key) => !usedOverrides.has(key));
   const info = valueAt(root, ["info", "version"]);
   return { operations, problems, unusedOverrides, ...(typeof info === "string" && { version: info }) };
+}
+
+/**
+ * Where a list operation's items are, from its first success response's schema: `$` when the body is
+ * an array, `$.<name>` when it is an object with exactly one array property (GitHub's
+ * `{ total_count, workflow_runs: [...] }`), else `$` (which finds no items on an object: iteration
+ * stops after the first page rather than guess).
+ */
+function inferItems(document: SchemaDocument, responses: readonly ResponseSource[]): string {
+  const resolve = (schema: unknown): Dict | undefined => {
+    let node = dict(schema);
+    for (let hops = 0; node !== undefined && typeof node["$ref"] === "string" && hops < 32; hops++) {
+      const target = (node["$ref"] as string).startsWith("#") ? parsePointer((node["$ref"] as string).slice(1)) : undefined;
+      node = target === undefined ? undefined : dict(valueAt(document.root, target));
+    }
+    return node;
+  };
+  const isArray = (schema: Dict | undefined) =>
+    schema !== undefined && (schema["type"] === "array" || (Array.isArray(schema["type"]) && schema["type"].includes("array")));
+  const body = resolve(responses.find((r) => r.schema !== undefined)?.schema?.schema);
+  if (body === undefined || isArray(body)) return "$";
+  const properties = dict(body["properties"]) ?? {};
+  const arrays = Object.keys(properties).filter((key) => isArray(resolve(properties[key])));
+  return arrays.length === 1 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(arrays[0]!) ? `$.${arrays[0]}` : "$";
 }
 
 /**

@@ -12,7 +12,9 @@
  * - oneOf / anyOf: a union; allOf: an intersection; both beside `type` or `properties`: intersected
  * - `$ref`: the target's declaration by name; description, deprecated and a short example: JSDoc
  * - OpenAPI `discriminator` beside oneOf/anyOf of `$ref`s: each member intersected with its tag
- *   (`{ petType: "cat" }`, values from `mapping` or the target's name), a discriminated union
+ *   (`{ petType: "cat" }`, values from `mapping` or the target's name), a discriminated union;
+ *   members that are not object schemas stay untagged
+ * - `format: binary` strings: `Blob | Uint8Array` in request types (files in multipart bodies)
  * - readOnly / writeOnly properties: left out of request types / response types. A `$ref` target whose
  *   schema (or anything it refers to) marks properties so gets one declaration per direction, the
  *   request one named `<Name>Input`
@@ -211,7 +213,12 @@ export class SchemaConverter {
         })
         .replace(PLACEHOLDER, (_, index: string) => qualify(targetName(Number(index))));
     const declarations = [
-      ...[...this.#converted].map(([id, c]): TypeDeclaration => ({ name: names.get(`1${id}`)!, id, ...c, type: text(c.type) })),
+      // The declaration's id is where its schema is: both directions of one target share it (the
+      // target's own key also names its direction, after a NUL that must not reach the output).
+      ...[...this.#converted].map(([id, c]): TypeDeclaration => {
+        const { location } = this.#targets.get(id)!;
+        return { name: names.get(`1${id}`)!, id: `${location.document.id}#${toPointer(location.path)}`, ...c, type: text(c.type) };
+      }),
       ...extracted.map((s): TypeDeclaration => ({
         name: sharedName.get(s.index)!,
         id: s.id,
@@ -276,7 +283,8 @@ export class SchemaConverter {
   }
 
   /**
-   * Whether the schema at `id` marks a property readOnly or writeOnly, itself or through the schemas
+   * Whether the schema at `id` marks a property readOnly or writeOnly (or has a binary string, typed
+   * differently in requests), itself or through the schemas
    * it refers to. Answers are remembered per target; on a cycle, an answer that depends on a target
    * still being walked further up is not remembered until that target's walk ends (Tarjan's low link),
    * so every remembered answer is final. Each target is walked about once: GitHub's description makes
@@ -293,7 +301,7 @@ export class SchemaConverter {
       if (typeof node !== "object" || node === null) return false;
       if (Array.isArray(node)) return node.some((item) => walk(item, at));
       const schema = node as { readonly [keyword: string]: unknown };
-      if (schema["readOnly"] === true || schema["writeOnly"] === true) return true;
+      if (schema["readOnly"] === true || schema["writeOnly"] === true || schema["format"] === "binary") return true;
       const ref = schema["$ref"];
       if (typeof ref === "string") {
         const resolved = this.#resolveRef(ref, at);
@@ -407,10 +415,9 @@ export class SchemaConverter {
         typeof target === "object" &&
         target !== null &&
         (target["type"] === "object" || target["properties"] !== undefined || Array.isArray(target["allOf"]));
-      if (!isObject) {
-        this.#warn(at(location, keyword, i), `discriminator member ${ref} is not an object schema; it is not tagged`);
-        return member;
-      }
+      // A member that is not an object (GitHub's content-directory is an array) cannot carry the tag; it
+      // stays as it is, which the union already tells apart.
+      if (!isObject) return member;
       const tag = objectType([{ key: property, type: union(values.map((v) => literalType(v)!)), optional: false }]);
       return intersection([member, tag]);
     });
@@ -456,6 +463,9 @@ export class SchemaConverter {
     for (const type of types) {
       switch (type) {
         case "string":
+          // A file sent in a multipart body: the runtime's encoder takes a Blob or bytes.
+          members.push(schema["format"] === "binary" && this.#direction === "request" ? union([atom("Blob"), atom("Uint8Array")]) : atom(type));
+          break;
         case "number":
         case "boolean":
         case "null":

@@ -8,6 +8,8 @@ export interface TypeText {
   readonly text: string;
   /** atom: needs no parentheses anywhere; union / intersection: top-level `|` / `&`. */
   readonly kind: "atom" | "union" | "intersection";
+  /** A union's members, so that a union of unions is one flat union without duplicates. */
+  readonly members?: readonly TypeText[];
 }
 
 export const UNKNOWN: TypeText = { text: "unknown", kind: "atom" };
@@ -29,11 +31,15 @@ export function literalType(value: unknown): TypeText | undefined {
   return undefined;
 }
 
-/** `A | B`: duplicates dropped (first one kept), `never` dropped, `unknown` absorbs everything. */
+/**
+ * `A | B`: nested unions flattened, duplicates dropped (first one kept), `never` dropped, `unknown`
+ * absorbs everything. (Flattening matters for OpenAPI 3.0's `nullable: true` beside an enum that
+ * already lists null: `"a" | null`, not `"a" | null | null`.)
+ */
 export function union(members: readonly TypeText[]): TypeText {
   const seen = new Set<string>();
   const kept: TypeText[] = [];
-  for (const member of members) {
+  for (const member of members.flatMap((m) => m.members ?? [m])) {
     if (member.text === "unknown") return UNKNOWN;
     if (member.text === "never" || seen.has(member.text)) continue;
     seen.add(member.text);
@@ -42,7 +48,7 @@ export function union(members: readonly TypeText[]): TypeText {
   if (kept.length === 0) return NEVER;
   if (kept.length === 1) return kept[0]!;
   // `&` binds tighter than `|`, and a nested union needs no parentheses: members go in as they are.
-  return { text: kept.map((m) => m.text).join(" | "), kind: "union" };
+  return { text: kept.map((m) => m.text).join(" | "), kind: "union", members: kept };
 }
 
 /** `A & B`: duplicates and `unknown` dropped, `never` absorbs everything. */

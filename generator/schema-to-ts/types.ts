@@ -43,7 +43,7 @@ export interface ConversionWarning {
 export interface TypeDeclaration {
   /** Identifier, unique among the declarations of one conversion. */
   readonly name: string;
-  /** `<document id>#<JSON pointer>`: what the declaration was made from. */
+  /** `<document id>#<JSON pointer>`: what the declaration was made from (shared by `Name` and `NameInput`). */
   readonly id: string;
   /** Type text; refers to other declarations by name. */
   readonly type: string;
