@@ -7,12 +7,18 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { displayPath, resolveConfig } from "./config.js";
-import { formatDiagnostic, hasErrors, type Diagnostic } from "./diagnostics.js";
-import { generate, readSpec } from "./generate.js";
+import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import type { GenerateResult } from "./generate.js";
+import { planGeneration, recordGeneratorStamp } from "./manifest.js";
 import { starterSpec } from "./scaffold.js";
+import { findSpecs } from "./spec-files.js";
 import { GENERATOR_VERSION } from "./version.js";
-import { webhookCommand, type WebhookCliIo } from "./webhook-cli.js";
+import type { WebhookCliIo } from "./webhook-cli.js";
 import { applyChanges, diffOutput } from "./write.js";
+
+// The pipeline (generate.ts: ts-morph, prettier, ajv) is imported only by the commands that run it,
+// and by `generate` only when some spec has to be regenerated: a no-change run stays fast.
+const pipeline = () => import("./generate.js");
 
 export interface CliIo extends WebhookCliIo {
   readonly cwd: string;
@@ -35,16 +41,19 @@ Commands:
 Run 'switchboard <command> --help' for a command's options.
 Exit codes: 0 ok, 1 diagnostics or stale output, 2 usage error.
 `,
-  generate: `Usage: switchboard generate [--specs DIR] [--out DIR] [--check] [--json]
+  generate: `Usage: switchboard generate [--specs DIR] [--out DIR] [--check] [--force] [--json]
 
 Validates every spec in the specs folder and generates one TypeScript module per provider.
 Only files whose content changed are written; files a spec no longer produces are removed.
+A spec is skipped when neither it, the documents it imports, the generator nor its output files
+changed since the last run (each provider folder records this in switchboard-manifest.json).
 
 Options:
   --specs DIR    Folder with the specs (default: specs)
   --out DIR      Output folder (default: generated)
   --runtime-import SPEC  Module generated code imports the runtime from (default: switchboard/runtime)
   --check        Write nothing; list missing, stale and orphaned files and exit 1 if there are any
+  --force        Regenerate every spec, even those whose inputs and output did not change
   --json         Print the result as JSON on stdout
   -h, --help     Show this help
 `,
@@ -123,7 +132,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case "new":
         return await newCommand(rest, io);
       case "webhook":
-        return await webhookCommand(rest, io);
+        return await (await import("./webhook-cli.js")).webhookCommand(rest, io);
       case "auth":
         return await authCommand(rest, io);
       default:
@@ -151,6 +160,7 @@ async function generateCommand(args: string[], io: CliIo): Promise<number> {
     out: { type: "string" },
     "runtime-import": { type: "string" },
     check: { type: "boolean" },
+    force: { type: "boolean" },
     json: { type: "boolean" },
   } as const);
   if (values.help) {
@@ -167,25 +177,46 @@ async function generateCommand(args: string[], io: CliIo): Promise<number> {
   });
   if (!existsSync(config.specsDir)) throw new UsageError(`specs folder ${displayPath(config, config.specsDir)} does not exist`);
   const started = performance.now();
-  const result = await generate(config);
-  const texts = new Map(result.specs.map((s) => [s.file, s.text]));
-  const failed = hasErrors(result.diagnostics);
-  const changes = failed ? [] : await diffOutput(result.providers, [config.outDir]);
-  if (!failed && !values.check) await applyChanges(result.providers, changes);
+  const specFiles = await findSpecs(config.specsDir);
+  let plan = await planGeneration(config, specFiles, { force: values.force === true });
+  let result: GenerateResult =
+    plan.regenerate.length > 0 ? await (await pipeline()).generate(config, plan.regenerate) : { specs: [], providers: [], diagnostics: [] };
+  const skippedProviders = new Set(plan.skipped.map((s) => s.provider));
+  if (result.providers.some((p) => skippedProviders.has(p.provider))) {
+    // A changed or new spec names the provider of a skipped one: only a run over both reports that.
+    plan = { skipped: [], regenerate: specFiles };
+    result = await (await pipeline()).generate(config, specFiles);
+  }
+  const texts = new Map([...result.specs.map((s) => [s.file, s.text] as const), ...plan.skipped.map((s) => [s.spec, s.specText] as const)]);
+  const diagnostics = sortDiagnostics([...result.diagnostics, ...plan.skipped.flatMap((s) => s.warnings)]);
+  const failed = hasErrors(diagnostics);
+  const changes = failed ? [] : await diffOutput(result.providers, [config.outDir], new Set(plan.skipped.flatMap((s) => s.files)));
+  if (!failed && !values.check) {
+    await applyChanges(result.providers, changes);
+    await recordGeneratorStamp(config);
+  }
+  // Generated and skipped providers together, in the order of their specs.
+  const order = new Map(specFiles.map((file, index) => [displayPath(config, file), index]));
+  const providers = [
+    ...result.providers.map((p) => ({ ...p, files: new Set(p.files.keys()), skipped: false })),
+    ...plan.skipped.map((s) => ({ ...s, files: new Set(s.files), skipped: true })),
+  ].sort((a, b) => (order.get(a.spec) ?? 0) - (order.get(b.spec) ?? 0));
 
   if (values.json) {
     io.stdout(
       `${JSON.stringify(
         {
           ok: !failed && (!values.check || changes.length === 0),
-          diagnostics: result.diagnostics,
-          providers: result.providers.map((p) => ({
+          diagnostics,
+          skipped: plan.skipped.length,
+          providers: providers.map((p) => ({
             provider: p.provider,
             spec: p.spec,
             operations: p.operations,
             events: p.events,
             errorCodes: p.errorCodes,
-            files: [...p.files.keys()].map((f) => displayPath(config, f)),
+            skipped: p.skipped,
+            files: [...p.files].map((f) => displayPath(config, f)),
             written: values.check
               ? []
               : changes.filter((c) => c.change !== "orphan" && p.files.has(c.file)).map((c) => displayPath(config, c.file)),
@@ -197,11 +228,11 @@ async function generateCommand(args: string[], io: CliIo): Promise<number> {
       )}\n`,
     );
   } else {
-    printDiagnostics(io, result.diagnostics, texts);
+    printDiagnostics(io, diagnostics, texts);
     if (!failed) {
-      for (const p of result.providers) {
+      for (const p of providers) {
         const touched = changes.filter((c) => p.files.has(c.file)).length;
-        const verb = values.check ? `${touched} out of date` : `${touched} written`;
+        const verb = `${values.check ? `${touched} out of date` : `${touched} written`}${p.skipped ? "; skipped: inputs unchanged" : ""}`;
         io.stdout(
           `${p.provider}: ${p.operations} operations, ${p.events} events, ${p.errorCodes} error codes, ${p.files.size} files (${verb}) from ${p.spec} in ${Math.round(p.elapsedMs)} ms\n`,
         );
@@ -233,6 +264,7 @@ async function validateCommand(args: string[], io: CliIo): Promise<number> {
   if (positionals.length === 0) throw new UsageError(`validate needs at least one spec file\n\n${HELP["validate"]}`);
   const config = resolveConfig({ cwd: io.cwd });
   const results = [];
+  const { readSpec } = await pipeline();
   for (const file of positionals) results.push(await readSpec(config, path.resolve(io.cwd, file)));
   const diagnostics = results.flatMap((r) => r.diagnostics);
   if (values.json) {
@@ -294,7 +326,7 @@ async function authCommand(args: string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0 to 65535`);
   if (!(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds`);
   const config = resolveConfig({ cwd: io.cwd, ...(typeof values.specs === "string" && { specsDir: values.specs }) });
-  const spec = await readSpec(config, path.join(config.specsDir, `${provider}.yaml`));
+  const spec = await (await pipeline()).readSpec(config, path.join(config.specsDir, `${provider}.yaml`));
   if (!spec.model) {
     printDiagnostics(io, spec.diagnostics, new Map([[spec.file, spec.text]]));
     return 1;

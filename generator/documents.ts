@@ -9,9 +9,10 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { resolveDocumentPath } from "./document-paths.js";
+
+export { hashFile, resolveDocumentPath } from "./document-paths.js";
 
 export interface ImportedDocument {
   /** The `from` as written in the spec: the document's name in diagnostics and declaration ids. */
@@ -24,25 +25,6 @@ export interface ImportedDocument {
 }
 
 export type DocumentResult = { readonly document: ImportedDocument; readonly error?: undefined } | { readonly error: string };
-
-/** Absolute path of `from` imported by the spec at `specPath`; undefined when it cannot be resolved. */
-export function resolveDocumentPath(specPath: string, from: string): string | undefined {
-  if (/^\.\.?\//.test(from) || path.isAbsolute(from)) return path.resolve(path.dirname(specPath), from);
-  try {
-    return createRequire(specPath).resolve(from);
-  } catch {
-    return undefined;
-  }
-}
-
-/** SHA-256 of a file's bytes, hex; undefined when it cannot be read. */
-export function hashFile(file: string): string | undefined {
-  try {
-    return createHash("sha256").update(readFileSync(file)).digest("hex");
-  } catch {
-    return undefined;
-  }
-}
 
 /** Parsed documents by absolute path, kept while their bytes stay the same (watch mode, tests, benches). */
 const cache = new Map<string, { readonly sha256: string; readonly root: unknown }>();

@@ -2,15 +2,18 @@
  * The whole pipeline for a folder of specs: load each (parse, validate, model), emit, format, and
  * return the complete output in memory. Writing, or comparing for --check, is a separate step.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { displayPath, type GeneratorConfig } from "./config.js";
 import { DiagnosticCode, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { emitProvider } from "./emit/emit.js";
 import { formatAll } from "./format.js";
 import { loadSpec, type LoadResult } from "./load.js";
+import { withManifest } from "./manifest.js";
 import { readFailure } from "./parse.js";
-import { compareCodePoints } from "./sort.js";
+import { findSpecs } from "./spec-files.js";
+
+export { findSpecs };
 
 export interface ProviderOutput {
   readonly provider: string;
@@ -27,15 +30,6 @@ export interface GenerateResult {
   readonly specs: readonly LoadResult[];
   readonly providers: readonly ProviderOutput[];
   readonly diagnostics: readonly Diagnostic[];
-}
-
-/** Spec files (.yaml, .yml) directly in the folder, sorted. */
-export async function findSpecs(specsDir: string): Promise<string[]> {
-  const entries = await readdir(specsDir, { withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
-    .map((e) => path.join(specsDir, e.name))
-    .sort(compareCodePoints);
 }
 
 export async function readSpec(config: GeneratorConfig, file: string): Promise<LoadResult> {
@@ -86,7 +80,7 @@ export async function generate(config: GeneratorConfig, files?: readonly string[
     const folder = path.join(config.outDir, model.provider.name);
     const formatted = await formatAll(emitted.map((file) => file.text));
     emitted.forEach((file, i) => out.set(path.join(folder, ...file.path.split("/")), formatted[i]!));
-    providers.push({
+    const output: ProviderOutput = {
       provider: model.provider.name,
       spec: spec.file,
       files: out,
@@ -94,7 +88,9 @@ export async function generate(config: GeneratorConfig, files?: readonly string[
       events: model.events.length,
       errorCodes: model.errorCodes.length,
       elapsedMs: performance.now() - started,
-    });
+    };
+    // The manifest (manifest.ts) lets the next run skip this spec while nothing changes.
+    providers.push(await withManifest(config, spec, output));
   }
   return { specs, providers, diagnostics: sortDiagnostics(diagnostics) };
 }

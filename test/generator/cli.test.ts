@@ -45,7 +45,7 @@ describe("switchboard generate", () => {
     const result = await run(work, "generate");
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^stripe: 8 operations, 8 events, 8 error codes, 9 files \(9 written\) from specs\/stripe\.yaml in \d+ ms$/m);
+    expect(result.stdout).toMatch(/^stripe: 8 operations, 8 events, 8 error codes, 10 files \(10 written\) from specs\/stripe\.yaml in \d+ ms$/m);
     const files = [...(await snapshotTree(path.join(work, "generated"))).keys()].sort();
     expect(files).toEqual([
       "stripe/client.ts",
@@ -53,6 +53,7 @@ describe("switchboard generate", () => {
       "stripe/index.ts",
       "stripe/resources/customers.ts",
       "stripe/resources/payment-intents.ts",
+      "stripe/switchboard-manifest.json",
       "stripe/verify-webhook.ts",
       "stripe/versions.ts",
       "stripe/webhook-payloads.ts",
@@ -60,13 +61,14 @@ describe("switchboard generate", () => {
     ]);
   });
 
-  it("run twice in a row leaves the tree byte-identical and rewrites nothing", async () => {
+  it.each([[[]], [["--force"]]])("run twice in a row (then with %j) leaves the tree byte-identical and rewrites nothing", async (flags) => {
     expect((await run(work, "generate")).code).toBe(0);
     const first = await snapshotTree(path.join(work, "generated"));
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const second = await run(work, "generate");
+    const second = await run(work, "generate", ...flags);
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain("(0 written)");
+    // Unchanged inputs skip the spec (incremental.test.ts); --force runs the whole pipeline.
+    expect(second.stdout).toContain(flags.length === 0 ? "10 files (0 written; skipped: inputs unchanged)" : "10 files (0 written)");
     const after = await snapshotTree(path.join(work, "generated"));
     expect([...after.keys()]).toEqual([...first.keys()]);
     for (const [file, { text, mtimeMs }] of first) {
@@ -94,10 +96,10 @@ describe("switchboard generate", () => {
     const before = await snapshotTree(path.join(work, "generated"));
     const check = await run(work, "generate", "--check");
     expect(check.code).toBe(1);
-    // The spec hash in every header changed, so every file is stale; the edited resource among them.
+    // The spec hash in every header (and the manifest) changed, so every file is stale; the edited resource among them.
     expect(check.stderr).toContain("generated/stripe/resources/customers.ts: stale");
     const stale = check.stderr.split("\n").filter((l) => l.endsWith(": stale (differs from what the spec generates)"));
-    expect(stale).toHaveLength(9);
+    expect(stale).toHaveLength(10);
     expect(await snapshotTree(path.join(work, "generated"))).toEqual(before);
   });
 
@@ -150,7 +152,7 @@ describe("switchboard generate", () => {
     const parsed = JSON.parse(result.stdout) as { ok: boolean; providers: { provider: string; files: string[]; written: string[] }[] };
     expect(parsed.ok).toBe(true);
     expect(parsed.providers[0]?.provider).toBe("stripe");
-    expect(parsed.providers[0]?.written).toHaveLength(9);
+    expect(parsed.providers[0]?.written).toHaveLength(10);
   });
 
   it("honours --specs and --out", async () => {
