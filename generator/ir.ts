@@ -83,7 +83,13 @@ export interface OperationModel {
   readonly httpMethod: HttpMethod;
   readonly path: string;
   readonly params: readonly ParameterModel[];
-  readonly body?: { readonly encoding: "json" | "form" | "multipart"; readonly required: boolean; readonly type: string };
+  readonly body?: {
+    readonly encoding: "json" | "form" | "multipart" | "raw";
+    readonly required: boolean;
+    readonly type: string;
+    /** raw bodies: their media type. */
+    readonly contentType?: string;
+  };
   /** Success responses; empty when the source describes none (the result is then unknown). */
   readonly responses: readonly ResponseModel[];
   /** Name of the generated params type: CustomersCreateParams. */

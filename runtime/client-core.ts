@@ -530,6 +530,9 @@ export class ClientCore {
         headers["content-type"] = encoded.headers.get("content-type")!;
         const url = this.#url(operation, call, query, credentialQuery);
         return encoded.arrayBuffer().then((bytes) => ({ url, headers, body: new Uint8Array(bytes), idempotencyKey }));
+      } else if (operation.bodyEncoding === "raw") {
+        headers["content-type"] = operation.contentType ?? "application/octet-stream";
+        body = call.body instanceof Uint8Array ? call.body : String(call.body);
       } else {
         headers["content-type"] = "application/json";
         body = JSON.stringify(call.body);
@@ -553,7 +556,8 @@ export class ClientCore {
     const credentials = this.#authMode?.type === "apiKey" && this.#authMode.in === "query" ? encodeForm(credentialQuery) : "";
     if (credentials !== "") queryString = queryString === "" ? credentials : `${queryString}&${credentials}`;
     const path = call.path.includes("{") ? fillPlaceholders(call.path, this.#pathValues) : call.path;
-    return this.#baseUrl + path + (queryString === "" ? "" : `?${queryString}`);
+    const base = operation.baseUrl !== undefined && this.#options.baseUrl === undefined ? operation.baseUrl : this.#baseUrl;
+    return base + path + (queryString === "" ? "" : `?${queryString}`);
   }
 
   #providerUrl(given: string, credentialQuery: Record<string, string>): string {

@@ -354,7 +354,15 @@ export interface OperationDefinition {
   /** Path template with {name} placeholders, as written in the spec. */
   readonly path: string;
   readonly group: string;
-  readonly bodyEncoding?: "json" | "form" | "multipart";
+  /** raw: the body is sent as given (a string or bytes) with `contentType`. @default json */
+  readonly bodyEncoding?: "json" | "form" | "multipart" | "raw";
+  /** raw bodies: their media type. */
+  readonly contentType?: string;
+  /**
+   * The operation's own server (GitHub uploads release assets to https://uploads.github.com): it replaces
+   * the environment's base URL, unless the client was given a baseUrl of its own.
+   */
+  readonly baseUrl?: string;
   /** Query parameters whose arrays differ from the provider's style, by wire name. */
   readonly queryStyles?: Readonly<Record<string, ArrayStyle>>;
   readonly buckets: readonly string[];

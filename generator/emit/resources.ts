@@ -79,7 +79,9 @@ function paramsInterface(op: OperationModel): string {
       `${doc([p.description, `${p.in} parameter \`${p.name}\`.`], p.deprecated === true)}readonly ${propertyKey(p.property)}${p.required ? "" : "?"}: ${p.type};\n`,
   );
   if (op.body)
-    members.push(`${doc([`Request body, sent as ${op.body.encoding}.`])}readonly body${op.body.required ? "" : "?"}: ${op.body.type};\n`);
+    members.push(
+      `${doc([`Request body, sent as ${op.body.encoding === "raw" ? `is (${op.body.contentType})` : op.body.encoding}.`])}readonly body${op.body.required ? "" : "?"}: ${op.body.type};\n`,
+    );
   return `${doc([`Parameters of ${op.httpMethod} ${op.path}.`])}export interface ${op.paramsType} {\n${members.join("")}}\n\n`;
 }
 

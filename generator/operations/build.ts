@@ -66,6 +66,11 @@ function parameterType(text: string): string {
   return /^([\w.\u0000\u0001]+|\([^()]*\))\[\]$/.test(text) ? `readonly ${text}` : text;
 }
 
+/** What a raw body is given as: text for text media types, text or bytes otherwise. */
+function rawBodyType(contentType: string): string {
+  return /^text\//i.test(contentType) ? "string" : "string | Uint8Array";
+}
+
 /** Pending type text of one operation, resolved after the converter has seen every schema. */
 interface Pending {
   readonly source: OperationSource;
@@ -184,6 +189,8 @@ function operationModel(p: Pending, typeText: (text: string) => string): Operati
     path: source.path,
     group: source.group,
     ...(source.body && { bodyEncoding: source.body.encoding }),
+    ...(source.body?.contentType !== undefined && { contentType: source.body.contentType }),
+    ...(source.baseUrl !== undefined && { baseUrl: source.baseUrl }),
     ...(Object.keys(styles).length > 0 && { queryStyles: styles }),
     buckets: [...(source.buckets ?? [])].sort(compareCodePoints),
     idempotent: source.idempotent ?? IDEMPOTENT_METHODS.includes(source.method),
@@ -209,7 +216,12 @@ function operationModel(p: Pending, typeText: (text: string) => string): Operati
     path: source.path,
     params,
     ...(source.body && {
-      body: { encoding: source.body.encoding, required: source.body.required, type: p.body === undefined ? UNTYPED.body : typeText(p.body) },
+      body: {
+        encoding: source.body.encoding,
+        required: source.body.required,
+        type: source.body.encoding === "raw" ? rawBodyType(source.body.contentType!) : p.body === undefined ? UNTYPED.body : typeText(p.body),
+        ...(source.body.contentType !== undefined && { contentType: source.body.contentType }),
+      },
     }),
     responses,
     paramsType: paramsTypeName(p.group, p.method),

@@ -235,16 +235,21 @@ export function readOpenApiOperations(
         const multipart = types.find((t) => /^multipart\/form-data\b/i.test(t));
         const media = json ?? form ?? multipart;
         if (media === undefined) {
-          skip(`its request body's media types (${types.join(", ") || "none"}) are not JSON, form or multipart`, [...resolved.path, "content"]);
-          continue;
+          if (types.length === 0) {
+            skip("its request body has no media type", [...resolved.path, "content"]);
+            continue;
+          }
+          // Any other media type (text/plain, application/octet-stream) is sent as given: text or bytes.
+          body = { encoding: "raw", required: resolved.value["required"] === true, contentType: types[0]! };
+        } else {
+          const schemaPath = [...resolved.path, "content", media, "schema"];
+          const schemaValue = valueAt(root, schemaPath);
+          body = {
+            encoding: media === json ? "json" : media === form ? "form" : "multipart",
+            required: resolved.value["required"] === true,
+            ...(schemaValue !== undefined && { schema: { schema: schemaValue, location: { document, path: schemaPath } } }),
+          };
         }
-        const schemaPath = [...resolved.path, "content", media, "schema"];
-        const schemaValue = valueAt(root, schemaPath);
-        body = {
-          encoding: media === json ? "json" : media === form ? "form" : "multipart",
-          required: resolved.value["required"] === true,
-          ...(schemaValue !== undefined && { schema: { schema: schemaValue, location: { document, path: schemaPath } } }),
-        };
       }
 
       const responses: ResponseSource[] = [];
@@ -286,6 +291,12 @@ export function readOpenApiOperations(
             : { ...rule.pagination, items: inferItems(document, responses) }
           : undefined;
       const pagination = override?.pagination ?? ruled;
+      // The operation's own server: an absolute http(s) URL without variables; anything else is left to the environment.
+      const servers = Array.isArray(op["servers"]) ? op["servers"] : [];
+      const server = text(dict(servers[0])?.["url"]);
+      const baseUrl = server !== undefined && /^https?:\/\/[^{}\s]+$/.test(server) ? server.replace(/\/+$/, "") : undefined;
+      if (server !== undefined && baseUrl === undefined)
+        problems.push({ path: [...opPath, "servers", 0, "url"], message: `server ${JSON.stringify(server)} is not an absolute URL without variables; the environment's is used`, severity: "warning" });
       const summary = text(op["summary"]);
       const description = text(op["description"]);
       const [group, name] = groupAndName(groupBy, operationId, tags, path, httpMethod);
@@ -301,6 +312,7 @@ export function readOpenApiOperations(
         deprecated: op["deprecated"] === true,
         params: [...params.values()],
         ...(body !== undefined && { body }),
+        ...(baseUrl !== undefined && { baseUrl }),
         responses,
         ...(override?.buckets !== undefined && { buckets: override.buckets }),
         ...(override?.idempotent !== undefined && { idempotent: override.idempotent }),

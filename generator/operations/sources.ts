@@ -49,7 +49,15 @@ export interface OperationSource {
   readonly description?: string;
   readonly deprecated: boolean;
   readonly params: readonly ParameterSource[];
-  readonly body?: { readonly encoding: "json" | "form" | "multipart"; readonly required: boolean; readonly schema?: LocatedSchema };
+  readonly body?: {
+    readonly encoding: "json" | "form" | "multipart" | "raw";
+    readonly required: boolean;
+    readonly schema?: LocatedSchema;
+    /** raw bodies (any other media type): the media type sent. */
+    readonly contentType?: string;
+  };
+  /** The operation's own server, an absolute URL (OpenAPI `servers` on the operation). */
+  readonly baseUrl?: string;
   readonly responses: readonly ResponseSource[];
   readonly buckets?: readonly string[];
   readonly idempotent?: boolean;

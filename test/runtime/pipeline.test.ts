@@ -438,6 +438,31 @@ describe("request encoding", () => {
     expect(request.body).toContain('Content-Disposition: form-data; name="file"; filename="logo.png"\r\nContent-Type: image/png');
     expect(request.body).toContain('name="meta[tag]"\r\n\r\nx\r\n');
   });
+
+  it("sends raw bodies as given, text or bytes, with the operation's media type", async () => {
+    server.handle((_request, response) => json(response, 200, {}));
+    const { core } = client();
+    await core.request(op("POST", "/markdown/raw", { bodyEncoding: "raw", contentType: "text/plain" }), { path: "/markdown/raw", body: "Hello **world**" });
+    await core.request(op("POST", "/assets", { bodyEncoding: "raw", contentType: "application/octet-stream" }), {
+      path: "/assets",
+      body: new TextEncoder().encode("PK\u0003\u0004"),
+    });
+    const [text, bytes] = server.requests;
+    expect([text!.headers["content-type"], text!.body]).toEqual(["text/plain", "Hello **world**"]);
+    expect([bytes!.headers["content-type"], bytes!.body]).toEqual(["application/octet-stream", "PK\u0003\u0004"]);
+  });
+
+  it("an operation's own server replaces the environment's base URL, but not a baseUrl the caller gave", async () => {
+    server.handle((_request, response) => json(response, 200, { ok: true }));
+    // The environment points nowhere: only the operation's server can answer.
+    const onItsServer = new ClientCore(testDefinition(), { auth: { token: secret }, retry: false });
+    const upload = op("POST", "/assets", { baseUrl: server.url });
+    await expect(onItsServer.request(upload, { path: "/assets" })).resolves.toEqual({ ok: true });
+    // A caller's baseUrl (a test server, an enterprise host) wins over the operation's.
+    const { core } = client();
+    await expect(core.request(op("POST", "/assets", { baseUrl: "http://127.0.0.1:1" }), { path: "/assets" })).resolves.toEqual({ ok: true });
+    expect(server.requests.map((r) => r.url)).toEqual(["/assets", "/assets"]);
+  });
 });
 
 function sleep(ms: number): Promise<void> {
