@@ -23,7 +23,15 @@
  * is the median of the per-round ratios (each taken between runs a few hundred milliseconds apart), which
  * a shared, busy machine disturbs much less than the absolute figures.
  */
-import { createHmac, createHash, generateKeyPairSync, sign as signAsymmetric, timingSafeEqual, verify as verifyAsymmetric, createPublicKey } from "node:crypto";
+import {
+  createHmac,
+  createHash,
+  generateKeyPairSync,
+  sign as signAsymmetric,
+  timingSafeEqual,
+  verify as verifyAsymmetric,
+  createPublicKey,
+} from "node:crypto";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -56,9 +64,16 @@ const round = (v) => (v >= 100 ? Math.round(v) : Math.round(v * 100) / 100);
  * would measure that decoder, which every verifier pays alike.)
  */
 function eventBody(size) {
-  const event = { id: "evt_bench_1", object: "event", type: "invoice.paid", created: 1_767_225_600, data: { object: { id: "in_1", customer_name: "Zoë Brontë", lines: [] } } };
+  const event = {
+    id: "evt_bench_1",
+    object: "event",
+    type: "invoice.paid",
+    created: 1_767_225_600,
+    data: { object: { id: "in_1", customer_name: "Zoë Brontë", lines: [] } },
+  };
   let i = 0;
-  while (JSON.stringify(event).length < size) event.data.object.lines.push({ id: `il_${i++}`, amount: i * 7, description: "Bench line item" });
+  while (JSON.stringify(event).length < size)
+    event.data.object.lines.push({ id: `il_${i++}`, amount: i * 7, description: "Bench line item" });
   return Buffer.from(JSON.stringify(event));
 }
 
@@ -101,7 +116,10 @@ function standardWebhooksRaw(prefix) {
 
 export async function run(emit) {
   const { verifyWebhookDelivery, signWebhook } = await import(dist("runtime/index.js"));
-  const { resolveConfig, readSpec } = await import(dist("generator/index.js")).then(async (g) => ({ ...g, ...(await import(dist("generator/generate.js"))) }));
+  const { resolveConfig, readSpec } = await import(dist("generator/index.js")).then(async (g) => ({
+    ...g,
+    ...(await import(dist("generator/generate.js"))),
+  }));
   const config = resolveConfig({ cwd: root });
   const definitionOf = async (provider) => {
     const result = await readSpec(config, path.join(root, "specs", `${provider}.yaml`));
@@ -132,13 +150,17 @@ export async function run(emit) {
         return () => {
           const [t, v1] = d.headers["stripe-signature"].split(",");
           const expected = Buffer.from(v1.slice(3), "hex");
-          const digest = createHmac("sha256", "whsec_bench_secret").update(`${t.slice(2)}.`).update(body).digest();
+          const digest = createHmac("sha256", "whsec_bench_secret")
+            .update(`${t.slice(2)}.`)
+            .update(body)
+            .digest();
           if (!timingSafeEqual(digest, expected)) throw new Error("raw mismatch");
           return JSON.parse(body.toString("utf8"));
         };
       },
       libraries: (d, body) => ({
-        "stripe.webhooks.constructEvent": () => Stripe.webhooks.constructEvent(body, d.headers["stripe-signature"], "whsec_bench_secret", Infinity),
+        "stripe.webhooks.constructEvent": () =>
+          Stripe.webhooks.constructEvent(body, d.headers["stripe-signature"], "whsec_bench_secret", Infinity),
       }),
     },
     {
@@ -256,7 +278,8 @@ export async function run(emit) {
         const signature = Buffer.from(d.headers["x-twilio-email-event-webhook-signature"], "base64");
         const ts = Buffer.from(d.headers["x-twilio-email-event-webhook-timestamp"]);
         return () => {
-          if (!verifyAsymmetric("sha256", Buffer.concat([ts, body]), { key: ecPublic, dsaEncoding: "der" }, signature)) throw new Error("raw mismatch");
+          if (!verifyAsymmetric("sha256", Buffer.concat([ts, body]), { key: ecPublic, dsaEncoding: "der" }, signature))
+            throw new Error("raw mismatch");
           return JSON.parse(body.toString("utf8"));
         };
       },

@@ -41,11 +41,11 @@ export function loadSpec(file: string, text: string, options: LoadOptions = {}):
     doc,
     options.path === undefined ? {} : { specPath: options.path },
   );
-  const { diagnostics: operationDiagnostics, imports, ...operations } = resolveOperations(
-    parsed.source,
-    doc,
-    options.path === undefined ? {} : { specPath: options.path },
-  );
+  const {
+    diagnostics: operationDiagnostics,
+    imports,
+    ...operations
+  } = resolveOperations(parsed.source, doc, options.path === undefined ? {} : { specPath: options.path });
   const sorted = sortDiagnostics([...diagnostics, ...eventDiagnostics, ...operationDiagnostics]);
   if (hasErrors(sorted)) return { file, text, model: undefined, diagnostics: sorted };
   const sha256 = createHash("sha256").update(text, "utf8").digest("hex");

@@ -420,7 +420,11 @@ function versions(doc: SpecDocument): VersionsDefinition {
 function valueLocations(locations: SpecValueLocation | SpecValueLocation[] | undefined): ValueLocation[] | undefined {
   if (locations === undefined) return undefined;
   return (Array.isArray(locations) ? locations : [locations]).map((location) =>
-    "header" in location ? { header: location.header.toLowerCase() } : "body" in location ? { body: parseJsonPath(location.body) } : { form: location.form },
+    "header" in location
+      ? { header: location.header.toLowerCase() }
+      : "body" in location
+        ? { body: parseJsonPath(location.body) }
+        : { form: location.form },
   );
 }
 

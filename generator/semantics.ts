@@ -169,7 +169,8 @@ function checkImportedPagination(doc: Dict, report: Report): void {
     const spec = dict(raw);
     const base = ["operations", "import", i];
     const rule = dict(spec?.["pagination"]);
-    if (rule) checkPagination(dict(rule["pagination"]), [...base, "pagination", "pagination"], `imported from ${String(spec?.["from"])}`, report);
+    if (rule)
+      checkPagination(dict(rule["pagination"]), [...base, "pagination", "pagination"], `imported from ${String(spec?.["from"])}`, report);
     for (const [id, override] of entries(spec?.["overrides"])) {
       checkPagination(dict(dict(override)?.["pagination"]), [...base, "overrides", id, "pagination"], id, report);
     }
@@ -505,11 +506,20 @@ function checkWebhooks(doc: Dict, report: Report): void {
         ["idHeader", signature["idHeader"] !== undefined],
       ] as const) {
         if (alternative && needed && alternative[key] === undefined)
-          report([...base, "alternativeHeaders", index], DiagnosticCode.InconsistentSection, `this header set needs ${key}: the first set has one`);
+          report(
+            [...base, "alternativeHeaders", index],
+            DiagnosticCode.InconsistentSection,
+            `this header set needs ${key}: the first set has one`,
+          );
         if (alternative && !needed && alternative[key] !== undefined)
-          report([...base, "alternativeHeaders", index, key], DiagnosticCode.InconsistentSection, `${key} is not used: the first set has none`, {
-            at: "key",
-          });
+          report(
+            [...base, "alternativeHeaders", index, key],
+            DiagnosticCode.InconsistentSection,
+            `${key} is not used: the first set has none`,
+            {
+              at: "key",
+            },
+          );
       }
     });
     if (signature["bodyHash"] !== undefined && !content.includes("url"))
@@ -520,12 +530,19 @@ function checkWebhooks(doc: Dict, report: Report): void {
         { at: "key" },
       );
     if (signature["urlDefaultPort"] !== undefined && !content.includes("url"))
-      report([...base, "urlDefaultPort"], DiagnosticCode.InconsistentSection, `urlDefaultPort applies only when content has url`, { at: "key" });
-    const algorithm = str(signature["algorithm"]);
-    if (signature["algorithmFrom"] !== undefined && algorithm !== undefined && !algorithm.startsWith("hmac-"))
-      report([...base, "algorithmFrom"], DiagnosticCode.InconsistentSection, `algorithmFrom chooses among HMAC algorithms; ${algorithm} is not one`, {
+      report([...base, "urlDefaultPort"], DiagnosticCode.InconsistentSection, `urlDefaultPort applies only when content has url`, {
         at: "key",
       });
+    const algorithm = str(signature["algorithm"]);
+    if (signature["algorithmFrom"] !== undefined && algorithm !== undefined && !algorithm.startsWith("hmac-"))
+      report(
+        [...base, "algorithmFrom"],
+        DiagnosticCode.InconsistentSection,
+        `algorithmFrom chooses among HMAC algorithms; ${algorithm} is not one`,
+        {
+          at: "key",
+        },
+      );
     const secretEncoding = str(signature["secretEncoding"]) ?? "raw";
     if (algorithm !== undefined && PUBLIC_KEY_ALGORITHMS.has(algorithm) !== PUBLIC_KEY_ENCODINGS.has(secretEncoding)) {
       report(
@@ -540,10 +557,14 @@ function checkWebhooks(doc: Dict, report: Report): void {
   const payloadEncoding = str(dict(webhooks?.["payload"])?.["encoding"]) ?? "json";
   for (const key of ["eventId", "eventType"]) {
     const value = webhooks?.[key];
-    const locations: [PathSegment[], unknown][] = Array.isArray(value) ? value.map((v, i) => [["webhooks", key, i], v]) : [[["webhooks", key], value]];
+    const locations: [PathSegment[], unknown][] = Array.isArray(value)
+      ? value.map((v, i) => [["webhooks", key, i], v])
+      : [[["webhooks", key], value]];
     for (const [path, location] of locations) {
       if (dict(location)?.["form"] !== undefined && payloadEncoding === "json")
-        report([...path, "form"], DiagnosticCode.InconsistentSection, `a form field needs payload.encoding form or auto (it is json)`, { at: "key" });
+        report([...path, "form"], DiagnosticCode.InconsistentSection, `a form field needs payload.encoding form or auto (it is json)`, {
+          at: "key",
+        });
     }
   }
   const seen = new Map<string, string>();

@@ -250,10 +250,7 @@ export interface WebhookSignatureDefinition extends WebhookHeaderSet {
 }
 
 /** A value read from a header, a path into the JSON body, or a form field of a form-encoded body. */
-export type ValueLocation =
-  | { readonly header: string }
-  | { readonly body: readonly (string | number)[] }
-  | { readonly form: string };
+export type ValueLocation = { readonly header: string } | { readonly body: readonly (string | number)[] } | { readonly form: string };
 
 export interface WebhooksDefinition {
   readonly signature: WebhookSignatureDefinition;

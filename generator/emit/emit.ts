@@ -10,6 +10,12 @@ import { emitWebhookVerify } from "./webhook-verify.js";
 import { emitWebhooks } from "./webhooks.js";
 
 export function emitProvider(model: SpecModel, ctx: EmitContext): EmittedFile[] {
-  const files = [...emitClient(model, ctx), ...emitErrors(model, ctx), ...emitVersions(model, ctx), ...emitWebhooks(model, ctx), ...emitWebhookVerify(model, ctx)];
+  const files = [
+    ...emitClient(model, ctx),
+    ...emitErrors(model, ctx),
+    ...emitVersions(model, ctx),
+    ...emitWebhooks(model, ctx),
+    ...emitWebhookVerify(model, ctx),
+  ];
   return [...files, ...emitIndex(model, ctx, files)].sort((a, b) => compareCodePoints(a.path, b.path));
 }

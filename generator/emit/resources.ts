@@ -33,7 +33,8 @@ function doc(paragraphs: readonly (string | undefined)[], deprecated = false): s
 
 function typesFile(model: SpecModel, ctx: EmitContext): string {
   const origins = model.operationsImports.map(
-    (i) => `// Imported: ${i.from.replace(/[\r\n\u2028\u2029]/g, " ")}${i.version === undefined ? "" : ` ${i.version}`} (sha256 ${i.sha256})\n`,
+    (i) =>
+      `// Imported: ${i.from.replace(/[\r\n\u2028\u2029]/g, " ")}${i.version === undefined ? "" : ` ${i.version}`} (sha256 ${i.sha256})\n`,
   );
   const declarations = model.schemaDeclarations.map(
     (d) => `${doc([d.description, `From \`${d.source}\`.`], d.deprecated === true)}export type ${d.name} = ${d.type};\n`,
@@ -47,7 +48,14 @@ function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext): st
   const paginates = ops.some((op) => op.definition.pagination !== undefined);
   const plain = ops.some((op) => op.definition.pagination === undefined);
   const values = [...(plain ? ["ApiPromise"] : []), ...(usesPath ? ["encodePath"] : []), ...(paginates ? ["paginate"] : [])];
-  const types = ["ClientCore", ...(paginates ? ["ItemsAt"] : []), "OperationDefinition", ...(paginates ? ["Paginated"] : []), "RequestOptions", "TypedResponse"];
+  const types = [
+    "ClientCore",
+    ...(paginates ? ["ItemsAt"] : []),
+    "OperationDefinition",
+    ...(paginates ? ["Paginated"] : []),
+    "RequestOptions",
+    "TypedResponse",
+  ];
   const out: string[] = [header(model, ctx)];
   out.push(`import { ${values.join(", ")} } from ${stringLiteral(ctx.runtimeImport)};\n`);
   out.push(`import type { ${types.join(", ")} } from ${stringLiteral(ctx.runtimeImport)};\n`);
@@ -90,7 +98,9 @@ function responseType(op: OperationModel): string {
     op.responses.length === 0
       ? ["TypedResponse<number, unknown>"]
       : op.responses.map((r) => `TypedResponse<${/^\d+$/.test(r.status) ? r.status : "number"}, ${r.type}>`);
-  const described = op.responses.filter((r) => r.description !== undefined).map((r) => `- ${r.status}: ${r.description!.replace(/\s+/g, " ")}`);
+  const described = op.responses
+    .filter((r) => r.description !== undefined)
+    .map((r) => `- ${r.status}: ${r.description!.replace(/\s+/g, " ")}`);
   return `${doc([`Answers of ${op.httpMethod} ${op.path}.`, described.length > 0 ? described.join("\n") : undefined])}export type ${op.responseType} = ${members.join(" | ")};\n\n`;
 }
 

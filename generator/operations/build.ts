@@ -129,7 +129,8 @@ export function buildOperations(sources: readonly OperationSource[], converter: 
     ];
     // A placeholder no parameter declares is an implicit required path parameter.
     for (const name of placeholders)
-      if (!ordered.some((p) => p.in === "path" && p.name === name)) ordered.splice(placeholders.indexOf(name), 0, { name, in: "path", required: true });
+      if (!ordered.some((p) => p.in === "path" && p.name === name))
+        ordered.splice(placeholders.indexOf(name), 0, { name, in: "path", required: true });
     const usedProperties = new Set<string>(source.body ? ["body"] : []);
     const params = ordered.map((p) => ({
       name: p.name,
@@ -138,10 +139,13 @@ export function buildOperations(sources: readonly OperationSource[], converter: 
       required: p.required,
       ...(p.description !== undefined && { description: p.description }),
       ...(p.deprecated === true && { deprecated: true }),
-      text: p.schema === undefined ? undefined : parameterType(converter.typeOf(p.schema.schema, p.schema.location, { direction: "request" })),
+      text:
+        p.schema === undefined ? undefined : parameterType(converter.typeOf(p.schema.schema, p.schema.location, { direction: "request" })),
     }));
     const body =
-      source.body?.schema === undefined ? undefined : converter.typeOf(source.body.schema.schema, source.body.schema.location, { direction: "request" });
+      source.body?.schema === undefined
+        ? undefined
+        : converter.typeOf(source.body.schema.schema, source.body.schema.location, { direction: "request" });
     const responses = source.responses.map((r) => ({
       status: r.status,
       text: r.empty
@@ -219,7 +223,8 @@ function operationModel(p: Pending, typeText: (text: string) => string): Operati
       body: {
         encoding: source.body.encoding,
         required: source.body.required,
-        type: source.body.encoding === "raw" ? rawBodyType(source.body.contentType!) : p.body === undefined ? UNTYPED.body : typeText(p.body),
+        type:
+          source.body.encoding === "raw" ? rawBodyType(source.body.contentType!) : p.body === undefined ? UNTYPED.body : typeText(p.body),
         ...(source.body.contentType !== undefined && { contentType: source.body.contentType }),
       },
     }),

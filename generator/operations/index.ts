@@ -58,7 +58,10 @@ export function resolveOperations(source: SpecSource, doc: SpecDocument, options
       else warn([...base, "from"], message);
     }
     for (const key of result.unusedOverrides)
-      warn([...base, "overrides", key], `${spec.from} has no operation ${JSON.stringify(key)} (after include/exclude); the override does nothing`);
+      warn(
+        [...base, "overrides", key],
+        `${spec.from} has no operation ${JSON.stringify(key)} (after include/exclude); the override does nothing`,
+      );
     imports.push({ from: spec.from, sha256: read.document.sha256, ...(result.version !== undefined && { version: result.version }) });
     sources.push(...result.operations);
   });

@@ -190,11 +190,19 @@ export function readOpenApiOperations(
             return;
           }
           if (where === "cookie") {
-            problems.push({ path: resolved.path, message: "cookie parameters are not sent by the client; it is left out", severity: "warning" });
+            problems.push({
+              path: resolved.path,
+              message: "cookie parameters are not sent by the client; it is left out",
+              severity: "warning",
+            });
             return;
           }
           if (where !== "path" && where !== "query" && where !== "header") {
-            problems.push({ path: [...resolved.path, "in"], message: `unknown parameter location ${JSON.stringify(where)}; it is left out`, severity: "warning" });
+            problems.push({
+              path: [...resolved.path, "in"],
+              message: `unknown parameter location ${JSON.stringify(where)}; it is left out`,
+              severity: "warning",
+            });
             return;
           }
           let schema: LocatedSchema | undefined;
@@ -203,7 +211,10 @@ export function readOpenApiOperations(
             const content = dict(p["content"]);
             const media = content && jsonMediaType(content);
             if (media !== undefined)
-              schema = { schema: valueAt(p, ["content", media, "schema"]), location: { document, path: [...resolved.path, "content", media, "schema"] } };
+              schema = {
+                schema: valueAt(p, ["content", media, "schema"]),
+                location: { document, path: [...resolved.path, "content", media, "schema"] },
+              };
           }
           const style = where === "query" ? arrayStyle(p) : undefined;
           const description = text(p["description"]);
@@ -296,7 +307,11 @@ export function readOpenApiOperations(
       const server = text(dict(servers[0])?.["url"]);
       const baseUrl = server !== undefined && /^https?:\/\/[^{}\s]+$/.test(server) ? server.replace(/\/+$/, "") : undefined;
       if (server !== undefined && baseUrl === undefined)
-        problems.push({ path: [...opPath, "servers", 0, "url"], message: `server ${JSON.stringify(server)} is not an absolute URL without variables; the environment's is used`, severity: "warning" });
+        problems.push({
+          path: [...opPath, "servers", 0, "url"],
+          message: `server ${JSON.stringify(server)} is not an absolute URL without variables; the environment's is used`,
+          severity: "warning",
+        });
       const summary = text(op["summary"]);
       const description = text(op["description"]);
       const [group, name] = groupAndName(groupBy, operationId, tags, path, httpMethod);

@@ -464,7 +464,9 @@ export class SchemaConverter {
       switch (type) {
         case "string":
           // A file sent in a multipart body: the runtime's encoder takes a Blob or bytes.
-          members.push(schema["format"] === "binary" && this.#direction === "request" ? union([atom("Blob"), atom("Uint8Array")]) : atom(type));
+          members.push(
+            schema["format"] === "binary" && this.#direction === "request" ? union([atom("Blob"), atom("Uint8Array")]) : atom(type),
+          );
           break;
         case "number":
         case "boolean":

@@ -3,7 +3,14 @@
  * (webhook payloads now, the OpenAPI importer later). Input: schemas located in documents, `$ref`s
  * resolved by a resolver; output: type text plus the named declarations it refers to, and warnings.
  */
-export { SchemaConverter, type ConversionResult, type ConverterOptions, type Direction, type FinishOptions, type TypeOfOptions } from "./convert.js";
+export {
+  SchemaConverter,
+  type ConversionResult,
+  type ConverterOptions,
+  type Direction,
+  type FinishOptions,
+  type TypeOfOptions,
+} from "./convert.js";
 export { assignNames } from "./names.js";
 export { isSchema, localRefResolver, parsePointer, toPointer, valueAt } from "./refs.js";
 export type {

@@ -12,7 +12,11 @@ export interface ContentSink {
  * literal text, or an index into `values` (body, timestamp, id, url, sorted form parameters). Adjacent text
  * is joined, so a Stripe-style `t.body` costs two updates, not three.
  */
-export function feedContent(parts: readonly (number | string)[], values: readonly (string | Buffer | undefined)[], sink: ContentSink): void {
+export function feedContent(
+  parts: readonly (number | string)[],
+  values: readonly (string | Buffer | undefined)[],
+  sink: ContentSink,
+): void {
   let text = "";
   for (const part of parts) {
     const chunk = typeof part === "string" ? part : (values[part] ?? "");
@@ -78,7 +82,7 @@ export function queryParam(url: string, name: string): string | undefined {
   if (start < 0) return undefined;
   const hash = url.indexOf("#", start);
   const end = hash < 0 ? url.length : hash;
-  for (let at = start + 1; at < end; ) {
+  for (let at = start + 1; at < end;) {
     let next = url.indexOf("&", at);
     if (next < 0 || next > end) next = end;
     const eq = url.indexOf("=", at);

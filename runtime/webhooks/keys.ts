@@ -54,14 +54,16 @@ const SECRET_CACHE_SIZE = 64;
  */
 export function hmacKey(secret: string, encoding: WebhookSignatureDefinition["secretEncoding"]): Buffer {
   if (secret.length === 0) throw new ConfigurationError("webhook secret is empty");
-  if (encoding !== "raw" && encoding !== "base64" && encoding !== "whsec-base64") throw new ConfigurationError(`secret encoding ${encoding} is for public keys, not HMAC secrets`);
+  if (encoding !== "raw" && encoding !== "base64" && encoding !== "whsec-base64")
+    throw new ConfigurationError(`secret encoding ${encoding} is for public keys, not HMAC secrets`);
   const cache = decodedSecrets[encoding];
   const cached = cache.get(secret);
   if (cached) return cached;
   const text = encoding === "whsec-base64" && secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
   // Decoded as leniently as standardwebhooks and svix do: any padding, any trailing bits.
   const key = encoding === "raw" ? Buffer.from(secret) : BASE64.test(text) ? Buffer.from(text, "base64") : undefined;
-  if (key === undefined || key.length === 0) throw new ConfigurationError(`webhook secret is not ${encoding === "base64" ? "base64" : "whsec_<base64>"}`);
+  if (key === undefined || key.length === 0)
+    throw new ConfigurationError(`webhook secret is not ${encoding === "base64" ? "base64" : "whsec_<base64>"}`);
   if (cache.size >= SECRET_CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(secret, key);
   return key;
@@ -80,7 +82,9 @@ export function publicKey(text: string, encoding: WebhookSignatureDefinition["se
       ? createPublicKey(text)
       : createPublicKey({ key: Buffer.from(text.replace(/\s+/g, ""), "base64"), format: "der", type: "spki" });
   } catch {
-    throw new ConfigurationError(`webhook public key is not ${encoding === "pem-public-key" ? "a PEM public key" : "base64 DER SPKI or PEM"}`);
+    throw new ConfigurationError(
+      `webhook public key is not ${encoding === "pem-public-key" ? "a PEM public key" : "base64 DER SPKI or PEM"}`,
+    );
   }
   if (publicKeys.size >= PUBLIC_KEY_CACHE_SIZE) publicKeys.delete(publicKeys.keys().next().value!);
   publicKeys.set(text, key);

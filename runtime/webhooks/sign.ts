@@ -33,7 +33,8 @@ const FORM = "application/x-www-form-urlencoded";
 /** The headers (and URL) a provider would send for `input.body`. The secret never appears in the result. */
 export function signWebhook(definition: WebhooksDefinition, input: SignWebhookInput): SignedWebhook {
   const sig = definition.signature;
-  const body = typeof input.body === "string" ? Buffer.from(input.body) : Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength);
+  const body =
+    typeof input.body === "string" ? Buffer.from(input.body) : Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength);
   const contentType = input.contentType ?? defaultContentType(definition, body);
   const isForm = contentType.toLowerCase().startsWith(FORM);
   const plan = webhookPlan(definition);
@@ -61,7 +62,10 @@ export function signWebhook(definition: WebhooksDefinition, input: SignWebhookIn
     } catch {
       throw new ConfigurationError(`signing ${sig.algorithm} needs a PEM private key`);
     }
-    signature = signAsymmetric(sig.algorithm === "ed25519" ? null : "sha256", contentBytes(plan.content, values), { key, dsaEncoding: "der" });
+    signature = signAsymmetric(sig.algorithm === "ed25519" ? null : "sha256", contentBytes(plan.content, values), {
+      key,
+      dsaEncoding: "der",
+    });
   } else {
     const hmac = createHmac(plan.hash, hmacKey(input.secret, sig.secretEncoding));
     feedContent(plan.content, values, hmac);

@@ -24,7 +24,7 @@ export function parseSignatureHeader(plan: WebhookPlan, values: readonly string[
       if (!value.startsWith(tag) || value.length === tag.length) return undefined;
       signatures.push(value.slice(tag.length));
     } else if (style === "keyValue") {
-      for (let start = 0; start <= value.length; ) {
+      for (let start = 0; start <= value.length;) {
         let end = value.indexOf(separator, start);
         if (end < 0) end = value.length;
         const eq = value.indexOf("=", start);
@@ -38,7 +38,7 @@ export function parseSignatureHeader(plan: WebhookPlan, values: readonly string[
       }
     } else {
       // "v1,<sig> v1,<sig> v1a,<sig>": space-separated items, each "version,signature".
-      for (let start = 0; start < value.length; ) {
+      for (let start = 0; start < value.length;) {
         let end = value.indexOf(" ", start);
         if (end < 0) end = value.length;
         if (end - start > tag.length && value.startsWith(tag, start)) signatures.push(value.slice(start + tag.length, end));
@@ -51,7 +51,11 @@ export function parseSignatureHeader(plan: WebhookPlan, values: readonly string[
 }
 
 /** The header value a provider sends for one signature. */
-export function formatSignatureHeader(format: WebhookSignatureDefinition["format"], signature: string, timestamp: string | undefined): string {
+export function formatSignatureHeader(
+  format: WebhookSignatureDefinition["format"],
+  signature: string,
+  timestamp: string | undefined,
+): string {
   if (format.style === "single") return format.prefix + signature;
   if (format.style === "versionedList") return `${format.version},${signature}`;
   const pair = format.timestampKey !== undefined ? `${format.timestampKey}=${timestamp ?? ""}${format.separator}` : "";

@@ -92,7 +92,8 @@ function verifyOrThrow(
   if (parsed === undefined) throw failure(provider, "malformed_signature", `the ${set.signature} header is not in the expected format`);
 
   const timestamp = set.timestamp !== undefined ? singleHeader(provider, headers, set.timestamp, "timestamp") : parsed.timestamp;
-  if (timestamp !== undefined && !TIMESTAMP.test(timestamp)) throw failure(provider, "malformed_signature", "the timestamp is not in unix seconds");
+  if (timestamp !== undefined && !TIMESTAMP.test(timestamp))
+    throw failure(provider, "malformed_signature", "the timestamp is not in unix seconds");
   const id = set.id !== undefined ? singleHeader(provider, headers, set.id, "message id") : undefined;
 
   const url = delivery.url;

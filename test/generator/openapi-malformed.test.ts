@@ -26,7 +26,11 @@ describe("malformed OpenAPI documents", () => {
   it.each([
     ["not-an-object.json", "error", ["SB4003 ./malformed/not-an-object.json#: is not an OpenAPI document (not an object)"]],
     ["swagger-2.json", "error", ["SB4003 ./malformed/swagger-2.json#: is not an OpenAPI 3.0 or 3.1 document (Swagger 2.0)"]],
-    ["openapi-2-version.yaml", "error", ["SB4003 ./malformed/openapi-2-version.yaml#: is not an OpenAPI 3.0 or 3.1 document (openapi 4.0.0)"]],
+    [
+      "openapi-2-version.yaml",
+      "error",
+      ["SB4003 ./malformed/openapi-2-version.yaml#: is not an OpenAPI 3.0 or 3.1 document (openapi 4.0.0)"],
+    ],
     ["paths-not-object.yaml", "error", ["SB4003 ./malformed/paths-not-object.yaml#/paths: is not an object"]],
     ["broken.json", "error", [expect.stringMatching(/^SB4003 "\.\/malformed\/broken\.json" is not valid JSON: /)]],
     [
@@ -62,13 +66,22 @@ describe("malformed OpenAPI documents", () => {
     const position = fromPosition(at(file));
     expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(messages);
     for (const d of result.diagnostics) {
-      expect([d.file, d.line, d.column, d.pointer, d.severity]).toEqual([SPEC_FILE, position.line, position.column, "/operations/import/0/from", severity]);
+      expect([d.file, d.line, d.column, d.pointer, d.severity]).toEqual([
+        SPEC_FILE,
+        position.line,
+        position.column,
+        "/operations/import/0/from",
+        severity,
+      ]);
     }
     expect(result.model === undefined).toBe(severity === "error");
   });
 
   it("what survives a dangling $ref or an unsupported keyword is typed unknown, not something narrower", () => {
-    const clients = new Map([...emitted(loadImport(at("dangling-refs.yaml")), "dangling"), ...emitted(loadImport(at("unsupported.yaml")), "unsupported")]);
+    const clients = new Map([
+      ...emitted(loadImport(at("dangling-refs.yaml")), "dangling"),
+      ...emitted(loadImport(at("unsupported.yaml")), "unsupported"),
+    ]);
     const usages = {
       "dangling.ts": `import { createAcmeClient, type ThingsGetParams } from "./dangling/index.js";
 const client = createAcmeClient({ auth: {} });
@@ -119,7 +132,11 @@ describe("random JSON", () => {
     fc.assert(
       fc.property(fc.jsonValue(), (doc) => {
         const { errors } = load(doc);
-        const isOpenApi = typeof doc === "object" && doc !== null && !Array.isArray(doc) && /^3\.[01]\./.test(String((doc as { openapi?: unknown }).openapi));
+        const isOpenApi =
+          typeof doc === "object" &&
+          doc !== null &&
+          !Array.isArray(doc) &&
+          /^3\.[01]\./.test(String((doc as { openapi?: unknown }).openapi));
         if (!isOpenApi) expect(errors).toBeGreaterThan(0);
       }),
       { numRuns: 100 },
@@ -133,13 +150,42 @@ describe("random JSON", () => {
       fc.jsonValue({ maxDepth: 2 }),
       fc.dictionary(
         fc.constantFrom(
-          "type", "properties", "required", "items", "prefixItems", "oneOf", "anyOf", "allOf", "$ref", "enum", "const",
-          "nullable", "additionalProperties", "discriminator", "readOnly", "writeOnly", "not", "description", "example", "examples",
+          "type",
+          "properties",
+          "required",
+          "items",
+          "prefixItems",
+          "oneOf",
+          "anyOf",
+          "allOf",
+          "$ref",
+          "enum",
+          "const",
+          "nullable",
+          "additionalProperties",
+          "discriminator",
+          "readOnly",
+          "writeOnly",
+          "not",
+          "description",
+          "example",
+          "examples",
         ),
         fc.oneof(
           tie("schema"),
           fc.array(tie("schema"), { maxLength: 3 }),
-          fc.constantFrom("object", "string", "integer", ["string", "null"], "#/components/schemas/A", "#/components/schemas/B", "#/nowhere", true, false, null),
+          fc.constantFrom(
+            "object",
+            "string",
+            "integer",
+            ["string", "null"],
+            "#/components/schemas/A",
+            "#/components/schemas/B",
+            "#/nowhere",
+            true,
+            false,
+            null,
+          ),
           fc.dictionary(fc.constantFrom("a", "b", "propertyName", "mapping", "__proto__", "constructor"), tie("schema"), { maxKeys: 3 }),
         ),
         { maxKeys: 5 },
@@ -160,7 +206,9 @@ describe("random JSON", () => {
                 operationId: "x/post",
                 parameters: [{ name: "id", in: "path", required: true, schema: a }, parameter],
                 requestBody: { content: { "application/json": { schema: body } } },
-                responses: { "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/A" } } } } },
+                responses: {
+                  "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/A" } } } },
+                },
               },
             },
           },

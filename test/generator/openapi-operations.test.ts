@@ -126,14 +126,18 @@ export async function lists(): Promise<void> {
 
   it("the runtime definitions carry each body's encoding and the query array style", () => {
     const items = client.get("acme/resources/items.ts")!;
-    expect(items).toContain('upsert: { id: "items/upsert", method: "PUT", path: "/stores/{storeId}/items/{itemId}", group: "items", bodyEncoding: "json",');
+    expect(items).toContain(
+      'upsert: { id: "items/upsert", method: "PUT", path: "/stores/{storeId}/items/{itemId}", group: "items", bodyEncoding: "json",',
+    );
     expect(client.get("acme/resources/forms.ts")).toContain('bodyEncoding: "form"');
     expect(client.get("acme/resources/uploads.ts")).toContain('bodyEncoding: "multipart"');
   });
 
   it("an operation without operationId is named after its method and path, and its deprecation is JSDoc", () => {
     expect(methods(result)).toContain("items.deleteItems");
-    expect(client.get("acme/resources/items.ts")).toMatch(/\n \* `DELETE \/stores\/\{storeId\}\/items\/\{itemId\}`\n \* @deprecated\n \*\/\ndeleteItems\(/);
+    expect(client.get("acme/resources/items.ts")).toMatch(
+      /\n \* `DELETE \/stores\/\{storeId\}\/items\/\{itemId\}`\n \* @deprecated\n \*\/\ndeleteItems\(/,
+    );
   });
 
   it("warns about the cookie parameter and each renamed method, naming the document's pointer", () => {
@@ -162,9 +166,45 @@ describe("operations.json groupBy", () => {
   const pick = (all: string[]) => all.filter((m) => /get$|getStats|debugDump|list/i.test(m));
   it.each([
     // Widgets/List makes the group "Widgets" (client.widgets), which sorts before the others.
-    ["operationId", ["widgets.list", "widgets.list2", "widgets.list_2", "widgets.list_3", "admin.getStats", "internal.debugDump", "items.get", "items.list"]],
-    ["tag", ["admin.getStats", "internal.debugDump", "items.get", "items.list", "widgets.list", "widgets.list2", "widgets.list_2", "widgets.list_3"]],
-    ["path", ["admin.getStats", "internal.debugDump", "items.list", "stores.get", "widgets.list", "widgets.list2", "widgets.list_2", "widgets.list_3"]],
+    [
+      "operationId",
+      [
+        "widgets.list",
+        "widgets.list2",
+        "widgets.list_2",
+        "widgets.list_3",
+        "admin.getStats",
+        "internal.debugDump",
+        "items.get",
+        "items.list",
+      ],
+    ],
+    [
+      "tag",
+      [
+        "admin.getStats",
+        "internal.debugDump",
+        "items.get",
+        "items.list",
+        "widgets.list",
+        "widgets.list2",
+        "widgets.list_2",
+        "widgets.list_3",
+      ],
+    ],
+    [
+      "path",
+      [
+        "admin.getStats",
+        "internal.debugDump",
+        "items.list",
+        "stores.get",
+        "widgets.list",
+        "widgets.list2",
+        "widgets.list_2",
+        "widgets.list_3",
+      ],
+    ],
   ])("groupBy %s", (groupBy, expected) => {
     expect(pick(methods(loadImport(FROM, { groupBy })))).toEqual(expected);
   });
@@ -200,7 +240,12 @@ describe("operations.json overrides", () => {
     const definitions = Object.fromEntries(result.model!.groups.flatMap((g) => g.operations.map((op) => [op.id, op.definition])));
     expect(definitions["DELETE /stores/{storeId}/items/{itemId}"]!.idempotent).toBe(false);
     expect(definitions["forms/submit"]!.idempotent).toBe(true);
-    expect(definitions["items/list"]!.pagination).toEqual({ style: "cursor", items: ["data"], param: "cursor", cursor: { body: ["next_cursor"] } });
+    expect(definitions["items/list"]!.pagination).toEqual({
+      style: "cursor",
+      items: ["data"],
+      param: "cursor",
+      cursor: { body: ["next_cursor"] },
+    });
     const usage = `${HEAD}
 export async function names(): Promise<string[]> {
   const names: string[] = [];
@@ -222,7 +267,12 @@ export const old = client.items.list();
   it("an override naming no operation is a warning at its key", () => {
     const unused = result.diagnostics.filter((d) => d.message.includes("no/such"));
     expect(unused.map((d) => [d.severity, d.code, d.pointer, d.message])).toEqual([
-      ["warning", "SB4004", "/operations/import/0/overrides/no~1such", './operations.json has no operation "no/such" (after include/exclude); the override does nothing'],
+      [
+        "warning",
+        "SB4004",
+        "/operations/import/0/overrides/no~1such",
+        './operations.json has no operation "no/such" (after include/exclude); the override does nothing',
+      ],
     ]);
   });
 });
@@ -236,7 +286,11 @@ describe("operations.json key order", () => {
     Array.isArray(value)
       ? value.map(reversed)
       : typeof value === "object" && value !== null
-        ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversed(v)]))
+        ? Object.fromEntries(
+            Object.entries(value)
+              .reverse()
+              .map(([k, v]) => [k, reversed(v)]),
+          )
         : value;
 
   it("a document with every object's keys reversed gives the same client, collisions numbered the same", () => {

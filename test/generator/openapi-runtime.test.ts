@@ -34,7 +34,10 @@ const dir = mkdtempSync(path.join(tmpdir(), "switchboard-openapi-runtime-"));
 let createClient: (options: { auth: object; baseUrl: string; retry: false }) => ItemsClient;
 
 beforeAll(async () => {
-  const spec = specText({ import: [{ from: "./operations.json", include: { tags: ["items"] } }] }, { errors: { requestIdHeader: "X-Request-Id" } });
+  const spec = specText(
+    { import: [{ from: "./operations.json", include: { tags: ["items"] } }] },
+    { errors: { requestIdHeader: "X-Request-Id" } },
+  );
   for (const [file, text] of emitted(loadAcme(spec))) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), text);
@@ -48,8 +51,15 @@ describe("a client generated from OpenAPI, against a loopback server", () => {
   it("upsert sends encoded path parameters, the header parameter and the JSON body; withResponse exposes status, headers, request id", async () => {
     server.handle((_request, response) => json(response, 201, { created: true, id: 7 }, { "x-request-id": "req_123", etag: '"v1"' }));
     const client = createClient({ auth: {}, baseUrl: server.url, retry: false });
-    const answer = await client.items.upsert({ storeId: "s/1 ü", itemId: 7, xTenant: "t-1", body: { name: "Lamp", price: 9.5 } }).withResponse();
-    expect([answer.status, answer.body, answer.requestId, answer.headers.get("etag")]).toEqual([201, { created: true, id: 7 }, "req_123", '"v1"']);
+    const answer = await client.items
+      .upsert({ storeId: "s/1 ü", itemId: 7, xTenant: "t-1", body: { name: "Lamp", price: 9.5 } })
+      .withResponse();
+    expect([answer.status, answer.body, answer.requestId, answer.headers.get("etag")]).toEqual([
+      201,
+      { created: true, id: 7 },
+      "req_123",
+      '"v1"',
+    ]);
     const [request] = server.requests;
     expect(request!.method).toBe("PUT");
     expect(request!.url).toBe("/stores/s%2F1%20%C3%BC/items/7");
@@ -64,7 +74,11 @@ describe("a client generated from OpenAPI, against a loopback server", () => {
     const body = await client.items.get({ storeId: "s1", itemId: 2, limit: 10, xTenant: "t", expand: ["store", "owner"] });
     expect(body).toEqual({ id: 2, name: "Lamp" });
     const url = new URL(server.requests[0]!.url, server.url);
-    expect([url.pathname, url.searchParams.getAll("expand"), url.searchParams.get("limit")]).toEqual(["/stores/s1/items/2", ["store", "owner"], "10"]);
+    expect([url.pathname, url.searchParams.getAll("expand"), url.searchParams.get("limit")]).toEqual([
+      "/stores/s1/items/2",
+      ["store", "owner"],
+      "10",
+    ]);
     expect(server.requests[0]!.headers["x-tenant"]).toBe("t");
   });
 });

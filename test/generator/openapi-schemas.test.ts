@@ -156,7 +156,9 @@ for (const flavour of ["3.0", "3.1"] as const) {
       const keyword = flavour === "3.0" ? "not" : "if";
       expect(result.diagnostics.map((d) => `${d.severity} ${d.code} ${d.message}`)).toEqual([
         expect.stringMatching(
-          new RegExp(`^warning SB4004 \\./schemas\\.${flavour.replace(".", "\\.")}\\.yaml#/components/schemas/Nothing/${keyword}: .*unknown$`),
+          new RegExp(
+            `^warning SB4004 \\./schemas\\.${flavour.replace(".", "\\.")}\\.yaml#/components/schemas/Nothing/${keyword}: .*unknown$`,
+          ),
         ),
       ]);
     });
@@ -189,7 +191,9 @@ for (const flavour of ["3.0", "3.1"] as const) {
 describe("OpenAPI 3.0 and 3.1 flavours", () => {
   it("give the same declarations, comments aside (regression: 3.0's nullable enum listing null was `null | null`)", () => {
     const declarations = (flavour: string) =>
-      loadImport(`./schemas.${flavour}.yaml`).model!.schemaDeclarations.map((d) => `${d.name} = ${d.type.replace(/\/\*\*[^]*?\*\/\n/g, "")}`);
+      loadImport(`./schemas.${flavour}.yaml`).model!.schemaDeclarations.map(
+        (d) => `${d.name} = ${d.type.replace(/\/\*\*[^]*?\*\/\n/g, "")}`,
+      );
     const v30 = declarations("3.0");
     expect(v30).toContain('Mode = "fast" | "slow" | null');
     expect(declarations("3.1")).toEqual(v30);

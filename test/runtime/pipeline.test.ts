@@ -442,7 +442,10 @@ describe("request encoding", () => {
   it("sends raw bodies as given, text or bytes, with the operation's media type", async () => {
     server.handle((_request, response) => json(response, 200, {}));
     const { core } = client();
-    await core.request(op("POST", "/markdown/raw", { bodyEncoding: "raw", contentType: "text/plain" }), { path: "/markdown/raw", body: "Hello **world**" });
+    await core.request(op("POST", "/markdown/raw", { bodyEncoding: "raw", contentType: "text/plain" }), {
+      path: "/markdown/raw",
+      body: "Hello **world**",
+    });
     await core.request(op("POST", "/assets", { bodyEncoding: "raw", contentType: "application/octet-stream" }), {
       path: "/assets",
       body: new TextEncoder().encode("PK\u0003\u0004"),
@@ -460,7 +463,9 @@ describe("request encoding", () => {
     await expect(onItsServer.request(upload, { path: "/assets" })).resolves.toEqual({ ok: true });
     // A caller's baseUrl (a test server, an enterprise host) wins over the operation's.
     const { core } = client();
-    await expect(core.request(op("POST", "/assets", { baseUrl: "http://127.0.0.1:1" }), { path: "/assets" })).resolves.toEqual({ ok: true });
+    await expect(core.request(op("POST", "/assets", { baseUrl: "http://127.0.0.1:1" }), { path: "/assets" })).resolves.toEqual({
+      ok: true,
+    });
     expect(server.requests.map((r) => r.url)).toEqual(["/assets", "/assets"]);
   });
 });
