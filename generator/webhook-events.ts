@@ -12,6 +12,7 @@ import { DiagnosticCode, type Diagnostic } from "./diagnostics.js";
 import type { EventModel, PayloadDeclaration } from "./ir.js";
 import { bindingName, identifierText } from "./names.js";
 import { eventTypeName } from "./operation-names.js";
+import { deref, jsonMediaType, OPENAPI_METHODS } from "./operations/openapi.js";
 import type { PathSegment, SpecSource } from "./parse.js";
 import { SchemaConverter, toPointer, valueAt, type SchemaDocument, type SchemaLocation } from "./schema-to-ts/index.js";
 import { compareCodePoints } from "./sort.js";
@@ -133,8 +134,6 @@ export function resolveEvents(source: SpecSource, doc: SpecDocument, options: Ev
   };
 }
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
-
 function importEvents(
   source: SpecSource,
   spec: NonNullable<NonNullable<SpecDocument["webhooks"]>["eventsImport"]>,
@@ -156,7 +155,7 @@ function importEvents(
   const events = new Map<string, EventSource>();
   const eventType = spec.eventType ?? "key";
   for (const key of Object.keys(webhooks).sort(compareCodePoints)) {
-    for (const method of METHODS) {
+    for (const method of OPENAPI_METHODS) {
       const operation = valueAt(webhooks, [key, method]);
       if (typeof operation !== "object" || operation === null) continue;
       const op = operation as Record<string, unknown>;
@@ -189,22 +188,17 @@ function importEvents(
   };
 }
 
-/** The JSON request body schema of an operation (following a `$ref`ed request body), if any. */
+/**
+ * The JSON request body schema of an operation (following a `$ref`ed request body), if any: the same
+ * reading of a request body and its media types as the operations import's.
+ */
 function jsonBody(document: SchemaDocument, operationPath: PathSegment[]): { schema: unknown; location: SchemaLocation } | undefined {
-  let bodyPath: PathSegment[] = [...operationPath, "requestBody"];
-  const ref = valueAt(document.root, [...bodyPath, "$ref"]);
-  if (typeof ref === "string" && ref.startsWith("#/"))
-    bodyPath = ref
-      .slice(2)
-      .split("/")
-      .map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
-  const content = valueAt(document.root, [...bodyPath, "content"]);
-  if (typeof content !== "object" || content === null) return undefined;
-  const mediaType = Object.keys(content)
-    .sort(compareCodePoints)
-    .find((m) => /^application\/(.+\+)?json(;|$)/.test(m));
+  const body = deref<{ content: unknown }>(document, [...operationPath, "requestBody"], []);
+  const content = body?.value.content;
+  if (typeof content !== "object" || content === null || Array.isArray(content)) return undefined;
+  const mediaType = jsonMediaType(content as Record<string, unknown>);
   if (mediaType === undefined) return undefined;
-  const path = [...bodyPath, "content", mediaType, "schema"];
+  const path = [...body!.path, "content", mediaType, "schema"];
   const schema = valueAt(document.root, path);
   return schema === undefined ? undefined : { schema, location: { document, path } };
 }

@@ -14,7 +14,8 @@ import type { SpecOperationsFilter, SpecOperationsImport } from "../spec-types.j
 import { operationGroup } from "../operation-names.js";
 import type { LocatedSchema, OperationSource, ParameterSource, ResponseSource } from "./sources.js";
 
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+/** The operation keys of a path item (and of a 3.1 `webhooks` entry), in the specification's order. */
+export const OPENAPI_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 
 export interface OpenApiProblem {
   /** Pointer into the document. */
@@ -69,7 +70,7 @@ function matcher(filter: SpecOperationsFilter | undefined): ((op: { id?: string;
 }
 
 /** Follows `$ref`s to components (`#/...` only), at most 32 deep; the final path and value. */
-function deref<T>(
+export function deref<T>(
   document: SchemaDocument,
   path: SchemaPath,
   problems: OpenApiProblem[],
@@ -101,7 +102,7 @@ function deref<T>(
 const JSON_MEDIA = /^application\/(.+\+)?json(\s*;|$)/i;
 
 /** The media type to read: application/json first, then any other JSON type, in sorted order. */
-function jsonMediaType(content: Dict): string | undefined {
+export function jsonMediaType(content: Dict): string | undefined {
   const types = Object.keys(content).sort(compareCodePoints);
   return types.find((t) => t.toLowerCase() === "application/json") ?? types.find((t) => JSON_MEDIA.test(t));
 }
@@ -154,7 +155,7 @@ export function readOpenApiOperations(
     const item = deref<PathItemObject>(document, ["paths", path], problems);
     if (item === undefined) continue;
     const shared = Array.isArray(item.value["parameters"]) ? (item.value["parameters"] as unknown[]) : [];
-    for (const method of METHODS) {
+    for (const method of OPENAPI_METHODS) {
       if (item.value[method] === undefined) continue;
       const opPath: SchemaPath = [...item.path, method];
       const op = object<OperationObject>(item.value[method]);
@@ -349,20 +350,15 @@ export function readOpenApiOperations(
  * stops after the first page rather than guess).
  */
 function inferItems(document: SchemaDocument, responses: readonly ResponseSource[]): string {
-  const resolve = (schema: unknown): Dict | undefined => {
-    let node = dict(schema);
-    for (let hops = 0; node !== undefined && typeof node["$ref"] === "string" && hops < 32; hops++) {
-      const target = (node["$ref"] as string).startsWith("#") ? parsePointer((node["$ref"] as string).slice(1)) : undefined;
-      node = target === undefined ? undefined : dict(valueAt(document.root, target));
-    }
-    return node;
-  };
-  const isArray = (schema: Dict | undefined) =>
-    schema !== undefined && (schema["type"] === "array" || (Array.isArray(schema["type"]) && schema["type"].includes("array")));
-  const body = resolve(responses.find((r) => r.schema !== undefined)?.schema?.schema);
-  if (body === undefined || isArray(body)) return "$";
-  const properties = dict(body["properties"]) ?? {};
-  const arrays = Object.keys(properties).filter((key) => isArray(resolve(properties[key])));
+  // Problems of these schemas are the converter's to report; here an unreadable one just infers nothing.
+  const resolve = (path: SchemaPath) => deref<{ type: unknown; properties: unknown }>(document, path, []);
+  const isArray = (schema: { readonly type?: unknown } | undefined) =>
+    schema !== undefined && (schema.type === "array" || (Array.isArray(schema.type) && schema.type.includes("array")));
+  const located = responses.find((r) => r.schema !== undefined)?.schema;
+  const body = located === undefined ? undefined : resolve(located.location.path);
+  if (body === undefined || isArray(body.value)) return "$";
+  const properties = dict(body.value.properties) ?? {};
+  const arrays = Object.keys(properties).filter((key) => isArray(resolve([...body.path, "properties", key])?.value));
   return arrays.length === 1 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(arrays[0]!) ? `$.${arrays[0]}` : "$";
 }
 
