@@ -22,7 +22,11 @@ export class ApiPromise<Response extends ApiResponse = ApiResponse> implements P
     onFulfilled?: ((body: Response["body"]) => Result1 | PromiseLike<Result1>) | null,
     onRejected?: ((reason: unknown) => Result2 | PromiseLike<Result2>) | null,
   ): Promise<Result1 | Result2> {
-    return this.#response.then((response) => response.body as Response["body"]).then(onFulfilled, onRejected);
+    // One reaction on the answer, not a body-reading step and then the caller's: this runs on every call.
+    return this.#response.then(
+      onFulfilled ? (response) => onFulfilled(response.body as Response["body"]) : (response) => response.body as Result1,
+      onRejected,
+    );
   }
 
   catch<Result = never>(onRejected?: ((reason: unknown) => Result | PromiseLike<Result>) | null): Promise<Response["body"] | Result> {

@@ -81,4 +81,17 @@ describe("a client generated from OpenAPI, against a loopback server", () => {
     ]);
     expect(server.requests[0]!.headers["x-tenant"]).toBe("t");
   });
+
+  it("a failed call rejects with the normalized error, whether awaited, caught or read with withResponse", async () => {
+    server.handle((_request, response) => json(response, 404, { message: "no such item" }, { "x-request-id": "req_404" }));
+    const client = createClient({ auth: {}, baseUrl: server.url, retry: false });
+    const params = { storeId: "s1", itemId: 9, limit: 1, xTenant: "t" };
+    await expect(client.items.get(params)).rejects.toMatchObject({ kind: "not_found", status: 404, requestId: "req_404" });
+    const caught = await Promise.resolve(client.items.get(params)).then(
+      () => "resolved",
+      (error: { kind?: string }) => error.kind,
+    );
+    expect(caught).toBe("not_found");
+    await expect(client.items.get(params).withResponse()).rejects.toMatchObject({ kind: "not_found" });
+  });
 });
