@@ -9,18 +9,27 @@
  *   latency_c1_{undici,fetch,client,client_events}       median ms per call, one call at a time
  *   throughput_c32_{undici,fetch,client,client_events}   calls per second with 32 callers
  * Client and fetch figures carry ratio = value / undici's. Targets: latency <= 1.15x, throughput >= 0.8x.
- * undici and the two clients run in interleaved rounds, each from a collected heap and in rotating
- * order, and each figure is the median of its rounds, so a slow moment of the machine hits all of them
- * alike; fetch's rounds come last (see below).
+ *
+ * How, and why so: loopback figures on a small VM drift by 20% or more within a minute, so undici and the
+ * two clients run in many short interleaved rounds in rotating order, and a slow moment of the machine hits
+ * them alike. Latency is the median of all of a contender's calls (40 rounds of 250); throughput the median
+ * of its rounds (16 rounds of 2,500 calls). No round starts with a forced GC: the calls right after a
+ * `gc()` run slow while V8 warms up again (measured here at 32 callers: in the first 1,500 calls after it,
+ * the client's CPU per call was 52 and 53% above the next 1,500 calls', undici's 13 and 23%), a transient a
+ * running server never goes through, and with short rounds the figure would mostly measure it. A warm-up
+ * at 32 callers lets the heap reach its steady size first. fetch's rounds come last (see below).
  */
 import { Agent, request } from "undici";
 import { importGeneratedClient, startServer } from "./lib/build-client.js";
 
 export const name = "overhead";
 
-const ROUNDS = 5;
-const LATENCY_CALLS = 2000;
-const THROUGHPUT_CALLS = 10_000;
+const LATENCY_ROUNDS = 40;
+const LATENCY_CALLS = 250;
+const THROUGHPUT_ROUNDS = 16;
+const THROUGHPUT_CALLS = 2500;
+const FETCH_ROUNDS = 5; // fetch is 3 to 4 times slower and carries no target
+const WARM_UP_CALLS = 5000;
 const CONCURRENCY = 32;
 
 export async function run(emit) {
@@ -55,30 +64,25 @@ export async function run(emit) {
       client: () => client.customers.retrieve({ customer: "cus_123" }),
       client_events: () => observed.customers.retrieve({ customer: "cus_123" }),
     };
-    for (const [key, call] of Object.entries(contenders)) if (key !== "fetch") await throughput(call, CONCURRENCY, 2000); // warm-up
+    for (const [key, call] of Object.entries(contenders)) if (key !== "fetch") await throughput(call, CONCURRENCY, WARM_UP_CALLS);
 
     const latency = { undici: [], fetch: [], client: [], client_events: [] };
     const rps = { undici: [], fetch: [], client: [], client_events: [] };
-    // Each round starts from a collected heap and rotates the order, so no contender always inherits
-    // the garbage of the one before it. fetch runs after all the others: once it has run, everything in
-    // the process is slower (undici's raw throughput drops by about 40% here: fetch's own pool and its
-    // garbage stay behind), which would charge its cost to whoever runs next.
+    // Rotating order, so no contender always inherits the garbage of the one before it. fetch runs after
+    // all the others: once it has run, everything in the process is slower (undici's raw throughput drops
+    // by about 40% here: fetch's own pool and its garbage stay behind), which would charge its cost to
+    // whoever runs next.
     const keys = Object.keys(contenders).filter((key) => key !== "fetch");
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = [...keys.slice(round % keys.length), ...keys.slice(0, round % keys.length)];
-      for (const key of order) {
-        globalThis.gc?.();
-        latency[key].push(await medianLatency(contenders[key], LATENCY_CALLS));
-      }
-      for (const key of order) {
-        globalThis.gc?.();
-        rps[key].push(await throughput(contenders[key], CONCURRENCY, THROUGHPUT_CALLS));
-      }
+    const rotated = (round) => [...keys.slice(round % keys.length), ...keys.slice(0, round % keys.length)];
+    for (let round = 0; round < LATENCY_ROUNDS; round++) {
+      for (const key of rotated(round)) await sampleLatency(contenders[key], LATENCY_CALLS, latency[key]);
     }
-    for (let round = 0; round < ROUNDS; round++) {
-      globalThis.gc?.();
-      latency.fetch.push(await medianLatency(contenders.fetch, LATENCY_CALLS));
-      globalThis.gc?.();
+    for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
+      for (const key of rotated(round)) rps[key].push(await throughput(contenders[key], CONCURRENCY, THROUGHPUT_CALLS));
+    }
+    await throughput(contenders.fetch, CONCURRENCY, WARM_UP_CALLS);
+    for (let round = 0; round < FETCH_ROUNDS; round++) {
+      await sampleLatency(contenders.fetch, (LATENCY_CALLS * LATENCY_ROUNDS) / FETCH_ROUNDS, latency.fetch);
       rps.fetch.push(await throughput(contenders.fetch, CONCURRENCY, THROUGHPUT_CALLS));
     }
     const lat = Object.fromEntries(Object.entries(latency).map(([k, v]) => [k, median(v)]));
@@ -99,7 +103,13 @@ export async function run(emit) {
       ratio: round3(lat.client / lat.undici),
       target: "<= 1.15",
     });
-    emit({ metric: "latency_c1_client_events", value: round3(lat.client_events), unit: "ms", baseline: round3(lat.undici), ratio: round3(lat.client_events / lat.undici) });
+    emit({
+      metric: "latency_c1_client_events",
+      value: round3(lat.client_events),
+      unit: "ms",
+      baseline: round3(lat.undici),
+      ratio: round3(lat.client_events / lat.undici),
+    });
     emit({ metric: "throughput_c32_undici", value: Math.round(thr.undici), unit: "req/s" });
     emit({
       metric: "throughput_c32_fetch",
@@ -146,14 +156,13 @@ async function headersOnTheWire(createStripeClient) {
   return seen;
 }
 
-async function medianLatency(call, n) {
-  const samples = new Float64Array(n);
+/** Times `n` calls made one at a time, into `samples` (ms). */
+async function sampleLatency(call, n, samples) {
   for (let i = 0; i < n; i++) {
     const start = performance.now();
     await call();
-    samples[i] = performance.now() - start;
+    samples.push(performance.now() - start);
   }
-  return median([...samples]);
 }
 
 async function throughput(call, concurrency, total) {
