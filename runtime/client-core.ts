@@ -15,6 +15,7 @@ import type {
   OperationDefinition,
   ProviderDefinition,
   RateLimitBucketDefinition,
+  ResponseMatcher,
   RetryDefinition,
 } from "./definition.js";
 import { ConfigurationError, NetworkError, RateLimitError, TimeoutError } from "./errors.js";
@@ -29,7 +30,13 @@ import { createRedactor, type Redactor } from "./redact.js";
 import { backoffDelay, IDEMPOTENT_METHODS, retryAfterMs, RetryBudget, type RetryReason } from "./retry.js";
 import { defaultTransport } from "./transport/default.js";
 import { fetchTransport } from "./transport/fetch.js";
-import { TRANSPORT_TIMEOUT_CODES, type ResponseHeaders, type Transport, type TransportResponse } from "./transport/transport.js";
+import {
+  TRANSPORT_TIMEOUT_CODES,
+  type ResponseHeaders,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from "./transport/transport.js";
 import { fillPlaceholders, resolveVariables } from "./variables.js";
 import { migratePayload } from "./migrations.js";
 import { checkVersion, readDeprecation, versionLifecycle, warnOncePerProcess, deprecationMessage } from "./versions.js";
@@ -231,12 +238,12 @@ export class ClientCore {
   }
 
   /** Sends one operation call and resolves to the parsed body (undefined when there is none). */
-  request(operation: OperationDefinition, call: OperationCall, options: RequestOptions = {}): Promise<unknown> {
+  request(operation: OperationDefinition, call: OperationCall, options: RequestOptions = NO_OPTIONS): Promise<unknown> {
     return this.send(operation, call, options).then(bodyOf);
   }
 
   /** Sends one operation call and resolves to the whole answer: status, headers, body, request id. */
-  async send(operation: OperationDefinition, call: OperationCall, options: RequestOptions = {}): Promise<ApiResponse> {
+  async send(operation: OperationDefinition, call: OperationCall, options: RequestOptions = NO_OPTIONS): Promise<ApiResponse> {
     const apiVersion =
       options.apiVersion === undefined
         ? this.#apiVersion
@@ -324,9 +331,8 @@ export class ClientCore {
           renewedAuth = true;
           continue;
         }
-        const limitedAnswer =
-          response.status === 429 || this.definition.rateLimits.limitedWhen.some((matcher) => responseMatches(answer, matcher));
-        const failed = limitedAnswer || this.definition.errors.when.some((matcher) => responseMatches(answer, matcher));
+        const limitedAnswer = response.status === 429 || anyMatches(answer, this.definition.rateLimits.limitedWhen);
+        const failed = limitedAnswer || anyMatches(answer, this.definition.errors.when);
         if (!failed) {
           const shaped = apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
           return { status: response.status, headers: response.headers, body: shaped, requestId };
@@ -454,14 +460,15 @@ export class ClientCore {
     signal: AbortSignal | undefined,
   ): Promise<AttemptResult> {
     try {
-      const response = await this.#transport({
+      const request: { -readonly [K in keyof TransportRequest]: TransportRequest[K] } = {
         method: operation.method,
         url: prepared.url,
         headers: prepared.headers,
-        ...(prepared.body !== undefined && { body: prepared.body }),
-        ...(signal && { signal }),
         timeoutMs: Math.max(1, Math.round(timeoutMs)),
-      });
+      };
+      if (prepared.body !== undefined) request.body = prepared.body;
+      if (signal) request.signal = signal;
+      const response = await this.#transport(request);
       return { response };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
@@ -498,8 +505,9 @@ export class ClientCore {
       }
     }
     // The client's headers, then the operation's header parameters, then the call's: the last one wins.
-    for (const extra of [this.#options.headers, call.headers, options.headers])
-      if (extra) for (const [name, value] of Object.entries(extra)) if (value !== undefined) headers[name.toLowerCase()] = String(value);
+    if (this.#options.headers) mergeHeaders(headers, this.#options.headers);
+    if (call.headers) mergeHeaders(headers, call.headers);
+    if (options.headers) mergeHeaders(headers, options.headers);
     const credentialQuery: Record<string, string> = {};
     const applied = this.#authMode ? applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery) : undefined;
     if (applied) return applied.then(() => this.#finishPrepare(operation, call, options, headers, query, credentialQuery));
@@ -549,10 +557,9 @@ export class ClientCore {
   ): string {
     if (call.url !== undefined) return this.#providerUrl(call.url, credentialQuery);
     const encoding = this.definition.encoding;
-    let queryString =
-      query === NO_QUERY
-        ? ""
-        : encodeForm(query, { arrays: encoding.query, styles: operation.queryStyles, literalBrackets: encoding.literalBrackets });
+    let queryString = !hasValue(query)
+      ? ""
+      : encodeForm(query, { arrays: encoding.query, styles: operation.queryStyles, literalBrackets: encoding.literalBrackets });
     const credentials = this.#authMode?.type === "apiKey" && this.#authMode.in === "query" ? encodeForm(credentialQuery) : "";
     if (credentials !== "") queryString = queryString === "" ? credentials : `${queryString}&${credentials}`;
     const path = call.path.includes("{") ? fillPlaceholders(call.path, this.#pathValues) : call.path;
@@ -639,10 +646,30 @@ type EventWithoutCall = WithoutCall<ClientEvent>;
 type Emit = (event: EventWithoutCall) => void;
 
 const NO_PERMITS: Permit[] = [];
+const NO_OPTIONS: RequestOptions = Object.freeze({});
 const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({});
 const NO_HEADERS: readonly string[] = [];
 const bodyOf = (response: ApiResponse): unknown => response.body;
 const DEFAULT_RETRY_AFTER = ["retry-after-ms", "retry-after"];
+
+/** Copies the set (not undefined) values of `extra` into `headers`, names lower-cased. */
+function mergeHeaders(headers: Record<string, string>, extra: Readonly<Record<string, unknown>>): void {
+  for (const name in extra) {
+    const value = extra[name];
+    if (value !== undefined && Object.hasOwn(extra, name)) headers[name.toLowerCase()] = String(value);
+  }
+}
+
+/** Whether the query has a parameter to send (generated calls pass every declared one, most undefined). */
+function hasValue(query: Readonly<Record<string, unknown>>): boolean {
+  for (const name in query) if (query[name] !== undefined) return true;
+  return false;
+}
+
+function anyMatches(answer: Parameters<typeof responseMatches>[0], matchers: readonly ResponseMatcher[]): boolean {
+  for (const matcher of matchers) if (responseMatches(answer, matcher)) return true;
+  return false;
+}
 
 function safeEmit(listener: ClientEventListener | undefined, event: ClientEvent): void {
   if (!listener) return;
@@ -723,9 +750,19 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : "network error";
 }
 
+/** The last content type found to be JSON: a provider answers with the same one call after call. */
+let jsonContentType = "application/json";
+
+function isJson(contentType: string | null): boolean {
+  if (contentType === null || contentType === jsonContentType) return true;
+  if (!/\bjson\b/i.test(contentType)) return false;
+  jsonContentType = contentType;
+  return true;
+}
+
 function parseBody(text: string, contentType: string | null): unknown {
   if (text === "") return undefined;
-  if (contentType === null || /\bjson\b/i.test(contentType)) {
+  if (isJson(contentType)) {
     try {
       return JSON.parse(text) as unknown;
     } catch {

@@ -18,15 +18,15 @@ export interface UndiciTransportOptions {
 export function undiciTransport(options: UndiciTransportOptions = {}): Transport {
   const dispatcher = options.dispatcher ?? new Agent({ connections: options.connections ?? 128, keepAliveTimeout: 10_000 });
   return async (request) => {
+    const timeout = request.timeoutMs === undefined ? null : Math.max(1, request.timeoutMs);
+    // One object literal of one shape on every call (null for what is absent): no spreads to build it.
     const response = await undiciRequest(request.url, {
       method: request.method as Dispatcher.HttpMethod,
       headers: request.headers,
-      ...(request.body !== undefined && { body: request.body }),
-      ...(request.signal && { signal: request.signal }),
-      ...(request.timeoutMs !== undefined && {
-        headersTimeout: Math.max(1, request.timeoutMs),
-        bodyTimeout: Math.max(1, request.timeoutMs),
-      }),
+      body: request.body ?? null,
+      signal: request.signal ?? null,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
       dispatcher,
     });
     const body = await response.body.text();
