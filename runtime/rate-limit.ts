@@ -48,7 +48,7 @@ class BucketGate {
   #pumping = false;
   #pumpAgain = false;
   #cancelWake: (() => void) | undefined;
-  #wakeAt = Number.POSITIVE_INFINITY;
+  #wakeAt = Infinity;
 
   // #private rather than constructor properties: the minifier renames them (RateLimiter reads `resource`).
   readonly #name: string;
@@ -220,7 +220,7 @@ class BucketGate {
     this.#wakeAt = at;
     this.#cancelWake = this.#clock.setTimer(at - this.#clock.now(), () => {
       this.#cancelWake = undefined;
-      this.#wakeAt = Number.POSITIVE_INFINITY;
+      this.#wakeAt = Infinity;
       this.#pump();
     });
   }

@@ -149,7 +149,7 @@ export class GithubAppTokenProvider implements TokenProvider {
         status: response.status,
       });
     }
-    const expiresAt = typeof body?.expires_at === "string" ? Date.parse(body.expires_at) : Number.NaN;
+    const expiresAt = typeof body?.expires_at === "string" ? Date.parse(body.expires_at) : NaN;
     if (typeof body?.token !== "string" || body.token === "" || !Number.isFinite(expiresAt)) {
       throw new OAuthError("invalid_response", "installation token answer has no token or expires_at", { status: response.status });
     }

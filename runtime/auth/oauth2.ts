@@ -160,7 +160,7 @@ export function processTokenResponse(
     });
   }
   const refreshToken = readPath(body, mode.tokenResponse.refreshTokenPath);
-  const expiresIn = Number(readPath(body, mode.tokenResponse.expiresInPath) ?? Number.NaN);
+  const expiresIn = Number(readPath(body, mode.tokenResponse.expiresInPath) ?? NaN);
   const lifetimeMs = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : mode.defaultTokenLifetimeMs;
   const scope = readPath(body, ["scope"]);
   const nextRefresh = typeof refreshToken === "string" && refreshToken !== "" ? refreshToken : previous?.refreshToken;
