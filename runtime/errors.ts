@@ -127,8 +127,8 @@ export class ProviderError extends SwitchboardError {
     this.requestId = init.requestId;
     this.retryable = init.retryable;
     this.hint = init.hint;
-    Object.defineProperty(this, "raw", { value: init.raw, enumerable: false });
-    Object.defineProperty(this, "headers", { value: init.headers, enumerable: false });
+    // defineProperties' defaults: not enumerable, not writable, not configurable.
+    Object.defineProperties(this, { raw: { value: init.raw }, headers: { value: init.headers } });
   }
 }
 
