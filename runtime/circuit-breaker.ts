@@ -26,12 +26,17 @@ export class CircuitBreaker {
   /** Ratio threshold: attempts and failures over the window. */
   readonly #window: SlicedWindow | undefined;
 
-  constructor(
-    readonly key: string,
-    readonly provider: string,
-    readonly definition: CircuitBreakerDefinition,
-    readonly hooks: BreakerHooks = {},
-  ) {
+  // #private rather than constructor properties: nothing outside reads them, and the minifier renames them.
+  readonly #key: string;
+  readonly #provider: string;
+  readonly #definition: CircuitBreakerDefinition;
+  readonly #hooks: BreakerHooks;
+
+  constructor(key: string, provider: string, definition: CircuitBreakerDefinition, hooks: BreakerHooks = {}) {
+    this.#key = key;
+    this.#provider = provider;
+    this.#definition = definition;
+    this.#hooks = hooks;
     if (definition.threshold.type === "ratio") this.#window = new SlicedWindow(definition.threshold.windowMs, 2);
   }
 
@@ -41,8 +46,8 @@ export class CircuitBreaker {
 
   /** Fails fast while open, before the call waits for anything else. */
   rejectIfOpen(now: number): void {
-    if (this.#state === "open" && now < this.#openedAt + this.definition.openForMs) {
-      throw new CircuitOpenError(this.provider, this.#openedAt + this.definition.openForMs);
+    if (this.#state === "open" && now < this.#openedAt + this.#definition.openForMs) {
+      throw new CircuitOpenError(this.#provider, this.#openedAt + this.#definition.openForMs);
     }
   }
 
@@ -58,8 +63,8 @@ export class CircuitBreaker {
       this.#probesInFlight = 0;
       this.#probeSuccesses = 0;
     }
-    if (this.#probesInFlight + this.#probeSuccesses >= this.definition.halfOpenProbes) {
-      throw new CircuitOpenError(this.provider, now + Math.min(1000, this.definition.openForMs));
+    if (this.#probesInFlight + this.#probeSuccesses >= this.#definition.halfOpenProbes) {
+      throw new CircuitOpenError(this.#provider, now + Math.min(1000, this.#definition.openForMs));
     }
     this.#probesInFlight += 1;
     return true;
@@ -72,12 +77,12 @@ export class CircuitBreaker {
       if (outcome === "failure") return this.#open(now);
       if (outcome === "success") {
         this.#probeSuccesses += 1;
-        if (this.#probeSuccesses >= this.definition.halfOpenProbes) this.#close();
+        if (this.#probeSuccesses >= this.#definition.halfOpenProbes) this.#close();
       }
       return;
     }
     if (this.#state !== "closed" || outcome === "neutral") return;
-    const threshold = this.definition.threshold;
+    const threshold = this.#definition.threshold;
     if (threshold.type === "consecutive") {
       this.#consecutive = outcome === "failure" ? this.#consecutive + 1 : 0;
       if (this.#consecutive >= threshold.failures) this.#open(now);
@@ -106,7 +111,7 @@ export class CircuitBreaker {
     const from = this.#state;
     if (from === to) return;
     this.#state = to;
-    this.hooks.onStateChange?.(this.key, from, to);
+    this.#hooks.onStateChange?.(this.#key, from, to);
   }
 }
 

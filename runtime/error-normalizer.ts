@@ -4,7 +4,7 @@
  * can be tested as data; the client calls it for each answer the spec calls an error.
  */
 import type { ErrorsDefinition } from "./definition.js";
-import { createProviderError, type ProviderError } from "./errors.js";
+import { createProviderError, type ProviderError, type ProviderErrorInit } from "./errors.js";
 import { readPath } from "./json-path.js";
 import { statusMatches } from "./match.js";
 import { createRedactor, REDACTED, type Redactor } from "./redact.js";
@@ -65,19 +65,22 @@ export function normalizeError(
   const docUrl = scalar(field(errors.fields.docUrl));
   const requestId = errors.requestIdHeader ? (headers.get(errors.requestIdHeader) ?? undefined) : undefined;
   const isSecret = (options.redactor ?? createRedactor()).isSecret;
+  // The ProviderError constructor assigns every field from init, so an absent field and an undefined one
+  // make the same error: the optional fields go in as they are, without a conditional spread each (the
+  // cast only bridges exactOptionalPropertyTypes).
   return createProviderError({
     provider,
     status,
     kind,
-    ...(code !== undefined && { providerCode: code }),
-    ...(known !== undefined && code !== undefined && { knownCode: code }),
-    ...(type !== undefined && { type }),
+    providerCode: code,
+    knownCode: known !== undefined ? code : undefined,
+    type,
     message,
-    ...(param !== undefined && { param }),
-    ...(docUrl !== undefined && { docUrl }),
-    ...(requestId !== undefined && { requestId }),
+    param,
+    docUrl,
+    requestId,
     retryable: limited || (known?.retryable ?? rule?.retryable ?? options.retryStatuses?.includes(status) ?? false),
-    ...(known?.hint !== undefined && { hint: known.hint }),
+    hint: known?.hint,
     raw: body,
     headers: {
       get(name) {
@@ -85,7 +88,7 @@ export function normalizeError(
         return value !== null && isSecret(name) ? REDACTED : value;
       },
     },
-  });
+  } as ProviderErrorInit);
 }
 
 /** The kind of an answer no code or rule classifies. */

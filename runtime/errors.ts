@@ -4,13 +4,17 @@ import type { ResponseHeaders } from "./transport/transport.js";
  * Errors thrown by the runtime. One root class, a stable `code` on the class and the instance, and a
  * guard beside each class that works across two copies of the runtime (it checks a brand, not the
  * prototype chain). Messages never contain credentials.
+ *
+ * Instance fields are `declare`d and assigned in the constructor in declaration order: the same own
+ * properties in the same order as class fields would give, without a field definition per property in
+ * the bundle. The guards share hasCode/hasKind, so each is one call in the bundle.
  */
 
 const BRAND = Symbol.for("switchboard.error");
 
 export class SwitchboardError extends Error {
   static readonly code: string = "switchboard_error";
-  readonly code: string;
+  declare readonly code: string;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -24,6 +28,11 @@ export function isSwitchboardError(value: unknown): value is SwitchboardError {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
+/** The body of every code guard (internal: each public guard names its own class and narrows to it). */
+export function hasCode(value: unknown, code: string): boolean {
+  return isSwitchboardError(value) && value.code === code;
+}
+
 /** The client was created or called with options that cannot work. */
 export class ConfigurationError extends SwitchboardError {
   static override readonly code = "configuration";
@@ -33,15 +42,15 @@ export class ConfigurationError extends SwitchboardError {
 }
 
 export function isConfigurationError(value: unknown): value is ConfigurationError {
-  return isSwitchboardError(value) && value.code === ConfigurationError.code;
+  return hasCode(value, ConfigurationError.code);
 }
 
 /** The request never got an HTTP response: connection refused or reset, DNS failure, abort. */
 export class NetworkError extends SwitchboardError {
   static override readonly code = "network";
-  readonly provider: string;
+  declare readonly provider: string;
   /** The system or HTTP-client error code (ECONNRESET, UND_ERR_SOCKET, ...), when there is one. */
-  readonly errorCode: string | undefined;
+  declare readonly errorCode: string | undefined;
   constructor(provider: string, message: string, options?: { cause?: unknown; errorCode?: string }) {
     super(NetworkError.code, message, options);
     this.provider = provider;
@@ -50,7 +59,7 @@ export class NetworkError extends SwitchboardError {
 }
 
 export function isNetworkError(value: unknown): value is NetworkError {
-  return isSwitchboardError(value) && value.code === NetworkError.code;
+  return hasCode(value, NetworkError.code);
 }
 
 export interface ProviderErrorInit {
@@ -80,25 +89,25 @@ export interface ProviderErrorInit {
  */
 export class ProviderError extends SwitchboardError {
   static override readonly code = "provider_error";
-  readonly provider: string;
-  readonly status: number;
+  declare readonly provider: string;
+  declare readonly status: number;
   /** Normalized kind: authentication, rate_limited, card_declined, ... */
-  readonly kind: string;
+  declare readonly kind: string;
   /** The provider's own error code, when the body has one, listed in the spec or not. */
-  readonly providerCode: string | undefined;
+  declare readonly providerCode: string | undefined;
   /**
    * providerCode when the spec lists it (errors.codes), else undefined. Generated `XxxProviderError`
    * types read it as the provider's literal union, so it autocompletes, narrows in a switch, and a
    * misspelt code fails to compile; providerCode stays a plain string because providers send codes
    * no spec lists.
    */
-  readonly knownCode: string | undefined;
-  readonly type: string | undefined;
-  readonly param: string | undefined;
-  readonly docUrl: string | undefined;
-  readonly requestId: string | undefined;
-  readonly retryable: boolean;
-  readonly hint: string | undefined;
+  declare readonly knownCode: string | undefined;
+  declare readonly type: string | undefined;
+  declare readonly param: string | undefined;
+  declare readonly docUrl: string | undefined;
+  declare readonly requestId: string | undefined;
+  declare readonly retryable: boolean;
+  declare readonly hint: string | undefined;
   declare readonly raw: unknown;
   declare readonly headers: ResponseHeaders | undefined;
 
@@ -118,13 +127,18 @@ export class ProviderError extends SwitchboardError {
     this.requestId = init.requestId;
     this.retryable = init.retryable;
     this.hint = init.hint;
-    Object.defineProperty(this, "raw", { value: init.raw, enumerable: false });
-    Object.defineProperty(this, "headers", { value: init.headers, enumerable: false });
+    // defineProperties' defaults: not enumerable, not writable, not configurable.
+    Object.defineProperties(this, { raw: { value: init.raw }, headers: { value: init.headers } });
   }
 }
 
 export function isProviderError(value: unknown): value is ProviderError {
-  return isSwitchboardError(value) && value.code === ProviderError.code;
+  return hasCode(value, ProviderError.code);
+}
+
+/** The body of the ProviderError subclass guards: a ProviderError of that kind. */
+function hasKind(value: unknown, kind: string): boolean {
+  return isProviderError(value) && value.kind === kind;
 }
 
 /**
@@ -134,11 +148,11 @@ export function isProviderError(value: unknown): value is ProviderError {
  */
 export class RateLimitError extends SwitchboardError {
   static override readonly code = "rate_limited";
-  readonly provider: string;
+  declare readonly provider: string;
   /** "provider": the provider answered rate-limited; "local": the client's own limiter gave up queueing. */
-  readonly source: "provider" | "local";
-  readonly bucket: string | undefined;
-  readonly retryAt: number | undefined;
+  declare readonly source: "provider" | "local";
+  declare readonly bucket: string | undefined;
+  declare readonly retryAt: number | undefined;
   constructor(
     provider: string,
     init: { source: "provider" | "local"; bucket?: string; retryAt?: number; message: string },
@@ -153,15 +167,15 @@ export class RateLimitError extends SwitchboardError {
 }
 
 export function isRateLimitError(value: unknown): value is RateLimitError {
-  return isSwitchboardError(value) && value.code === RateLimitError.code;
+  return hasCode(value, RateLimitError.code);
 }
 
 /** The circuit breaker is open: the provider failed too often, so the call failed fast without a request. */
 export class CircuitOpenError extends SwitchboardError {
   static override readonly code = "circuit_open";
-  readonly provider: string;
+  declare readonly provider: string;
   /** Epoch ms when the breaker lets a probe through again. */
-  readonly retryAt: number;
+  declare readonly retryAt: number;
   constructor(provider: string, retryAt: number) {
     super(CircuitOpenError.code, `${provider}: circuit open after repeated failures; next probe at ${new Date(retryAt).toISOString()}`);
     this.provider = provider;
@@ -170,15 +184,15 @@ export class CircuitOpenError extends SwitchboardError {
 }
 
 export function isCircuitOpenError(value: unknown): value is CircuitOpenError {
-  return isSwitchboardError(value) && value.code === CircuitOpenError.code;
+  return hasCode(value, CircuitOpenError.code);
 }
 
 /** An attempt, or the whole call with its retries, ran past its time limit. */
 export class TimeoutError extends SwitchboardError {
   static override readonly code = "timeout";
-  readonly provider: string;
-  readonly scope: "attempt" | "total";
-  readonly timeoutMs: number;
+  declare readonly provider: string;
+  declare readonly scope: "attempt" | "total";
+  declare readonly timeoutMs: number;
   constructor(provider: string, scope: "attempt" | "total", timeoutMs: number) {
     super(TimeoutError.code, `${provider}: ${scope === "attempt" ? "attempt" : "call"} timed out after ${timeoutMs} ms`);
     this.provider = provider;
@@ -188,7 +202,7 @@ export class TimeoutError extends SwitchboardError {
 }
 
 export function isTimeoutError(value: unknown): value is TimeoutError {
-  return isSwitchboardError(value) && value.code === TimeoutError.code;
+  return hasCode(value, TimeoutError.code);
 }
 
 /** 401, or a code the spec classifies so: the credentials are missing, wrong, expired or revoked. */
@@ -240,33 +254,33 @@ export function createProviderError(init: ProviderErrorInit): ProviderError {
 }
 
 export function isAuthenticationError(value: unknown): value is AuthenticationError {
-  return isProviderError(value) && value.kind === AuthenticationError.kind;
+  return hasKind(value, AuthenticationError.kind);
 }
 export function isPermissionError(value: unknown): value is PermissionError {
-  return isProviderError(value) && value.kind === PermissionError.kind;
+  return hasKind(value, PermissionError.kind);
 }
 export function isNotFoundError(value: unknown): value is NotFoundError {
-  return isProviderError(value) && value.kind === NotFoundError.kind;
+  return hasKind(value, NotFoundError.kind);
 }
 export function isValidationError(value: unknown): value is ValidationError {
-  return isProviderError(value) && value.kind === ValidationError.kind;
+  return hasKind(value, ValidationError.kind);
 }
 export function isConflictError(value: unknown): value is ConflictError {
-  return isProviderError(value) && value.kind === ConflictError.kind;
+  return hasKind(value, ConflictError.kind);
 }
 export function isIdempotencyConflictError(value: unknown): value is IdempotencyConflictError {
-  return isProviderError(value) && value.kind === IdempotencyConflictError.kind;
+  return hasKind(value, IdempotencyConflictError.kind);
 }
 export function isProviderUnavailableError(value: unknown): value is ProviderUnavailableError {
-  return isProviderError(value) && value.kind === ProviderUnavailableError.kind;
+  return hasKind(value, ProviderUnavailableError.kind);
 }
 
 /** An API version the spec does not list as supported was asked for, per client or per call. */
 export class UnsupportedVersionError extends SwitchboardError {
   static override readonly code = "unsupported_version";
-  readonly provider: string;
-  readonly version: string;
-  readonly supported: readonly string[];
+  declare readonly provider: string;
+  declare readonly version: string;
+  declare readonly supported: readonly string[];
   constructor(provider: string, version: string, supported: readonly string[]) {
     super(
       UnsupportedVersionError.code,
@@ -281,5 +295,5 @@ export class UnsupportedVersionError extends SwitchboardError {
 }
 
 export function isUnsupportedVersionError(value: unknown): value is UnsupportedVersionError {
-  return isSwitchboardError(value) && value.code === UnsupportedVersionError.code;
+  return hasCode(value, UnsupportedVersionError.code);
 }

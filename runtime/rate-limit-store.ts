@@ -73,7 +73,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
     if (window) {
       const slot = freestSlot(window);
       if (!providerKnows) {
-        if (slot < 0) return Number.POSITIVE_INFINITY; // a completion frees one; the limiter looks again then
+        if (slot < 0) return Infinity; // a completion frees one; the limiter looks again then
         const wait = window.freeAt[slot]! + windowLength(limits, window.freeAt.length) - now;
         if (wait > 0) return Math.ceil(wait);
       }
@@ -95,7 +95,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
     const slot = window.startedAt.indexOf(startedAt);
     if (slot < 0) return;
     window.freeAt[slot] = now;
-    window.startedAt[slot] = Number.NaN;
+    window.startedAt[slot] = NaN;
   }
 
   sync(key: string, remaining: number, resetAt: number, now: number): void {
@@ -115,10 +115,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
     if (!state) {
       const slots = limits.burst === undefined ? windowSlots(limits) : 0;
       state = {
-        window:
-          slots > 0
-            ? { freeAt: new Float64Array(slots).fill(Number.NEGATIVE_INFINITY), startedAt: new Float64Array(slots).fill(Number.NaN) }
-            : undefined,
+        window: slots > 0 ? { freeAt: new Float64Array(slots).fill(-Infinity), startedAt: new Float64Array(slots).fill(NaN) } : undefined,
         tokens: limits.burst ?? limits.rate,
         refilledAt: now,
         providerRemaining: 0,

@@ -48,24 +48,35 @@ class BucketGate {
   #pumping = false;
   #pumpAgain = false;
   #cancelWake: (() => void) | undefined;
-  #wakeAt = Number.POSITIVE_INFINITY;
+  #wakeAt = Infinity;
 
-  constructor(
-    readonly name: string,
-    readonly policy: BucketPolicy,
-    readonly key: string,
-    readonly provider: string,
-    readonly store: RateLimitStore,
-    readonly clock: Clock,
-  ) {}
+  // #private rather than constructor properties: the minifier renames them (RateLimiter reads `resource`).
+  readonly #name: string;
+  readonly #policy: BucketPolicy;
+  readonly #key: string;
+  readonly #provider: string;
+  readonly #store: RateLimitStore;
+  readonly #clock: Clock;
+  /** The provider resource this bucket mirrors (BucketPolicy.resource); a plain property, read per answer. */
+  declare readonly resource: string | undefined;
+
+  constructor(name: string, policy: BucketPolicy, key: string, provider: string, store: RateLimitStore, clock: Clock) {
+    this.#name = name;
+    this.#policy = policy;
+    this.#key = key;
+    this.#provider = provider;
+    this.#store = store;
+    this.#clock = clock;
+    this.resource = policy.resource;
+  }
 
   acquire(signal: AbortSignal | undefined): Permit | Promise<Permit> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const now = this.clock.now();
+    const now = this.#clock.now();
     if (this.#queueHead === this.#queue.length && !this.#pumping && this.#hasRoom()) {
-      const wait = this.store.take(this.key, this.policy, now);
+      const wait = this.#store.take(this.#key, this.#policy, now);
       if (wait === 0) return this.#grant(now);
-      if (typeof wait === "number" && Number.isFinite(wait) && wait > this.policy.maxQueueWaitMs) throw this.#queueTimeout(now + wait);
+      if (typeof wait === "number" && Number.isFinite(wait) && wait > this.#policy.maxQueueWaitMs) throw this.#queueTimeout(now + wait);
       if (typeof wait !== "number") {
         // An asynchronous store: settle its answer in order with the queue.
         return wait.then((w) => (w === 0 ? this.#grant(now) : this.#enqueue(now, signal)));
@@ -76,24 +87,24 @@ class BucketGate {
 
   /** The provider's count: `remaining` as of the request holding `permit`, until `resetAt`. */
   sync(permit: Permit, remaining: number, resetAt: number): void {
-    const now = this.clock.now();
+    const now = this.#clock.now();
     // Answers arrive out of order; an older count must not overwrite a newer one from the same window.
     if (permit.seq <= this.#lastSyncSeq && resetAt <= this.#lastResetAt) return;
     this.#lastSyncSeq = Math.max(this.#lastSyncSeq, permit.seq);
     this.#lastResetAt = Math.max(this.#lastResetAt, resetAt);
     // Requests granted after this one may not be in the provider's count yet: assume they are not.
     const unseen = this.#granted - permit.seq;
-    void this.store.sync(this.key, remaining - unseen, Math.min(resetAt, now + MAX_PAUSE_MS), now);
+    void this.#store.sync(this.#key, remaining - unseen, Math.min(resetAt, now + MAX_PAUSE_MS), now);
     this.#pump();
   }
 
   pause(until: number): void {
-    const now = this.clock.now();
-    void this.store.pause(this.key, Math.min(until, now + MAX_PAUSE_MS));
+    const now = this.#clock.now();
+    void this.#store.pause(this.#key, Math.min(until, now + MAX_PAUSE_MS));
   }
 
   #hasRoom(): boolean {
-    return this.policy.concurrency === undefined || this.#inFlight < this.policy.concurrency;
+    return this.#policy.concurrency === undefined || this.#inFlight < this.#policy.concurrency;
   }
 
   /** `takenAt`: the `now` the store granted the slot at, which names the slot when it is released. */
@@ -102,13 +113,13 @@ class BucketGate {
     const seq = ++this.#granted;
     let released = false;
     return {
-      bucket: this.name,
+      bucket: this.#name,
       seq,
       release: () => {
         if (released) return;
         released = true;
         this.#inFlight -= 1;
-        const completing = this.store.complete(this.key, this.policy, takenAt, this.clock.now());
+        const completing = this.#store.complete(this.#key, this.#policy, takenAt, this.#clock.now());
         if (this.#queueHead < this.#queue.length) {
           if (completing instanceof Promise) void completing.then(() => this.#pump());
           else this.#pump();
@@ -120,13 +131,13 @@ class BucketGate {
   #enqueue(now: number, signal: AbortSignal | undefined): Promise<Permit> {
     return new Promise<Permit>((resolve, reject) => {
       const waiter: Waiter = {
-        deadline: now + this.policy.maxQueueWaitMs,
+        deadline: now + this.#policy.maxQueueWaitMs,
         resolve,
         reject,
         settled: false,
         cleanup: () => {},
       };
-      const cancelDeadline = this.clock.setTimer(this.policy.maxQueueWaitMs, () => this.#fail(waiter, this.#queueTimeout(undefined)));
+      const cancelDeadline = this.#clock.setTimer(this.#policy.maxQueueWaitMs, () => this.#fail(waiter, this.#queueTimeout(undefined)));
       const onAbort = (): void => this.#fail(waiter, signal!.reason);
       signal?.addEventListener("abort", onAbort, { once: true });
       waiter.cleanup = () => {
@@ -146,11 +157,11 @@ class BucketGate {
   }
 
   #queueTimeout(retryAt: number | undefined): RateLimitError {
-    return new RateLimitError(this.provider, {
+    return new RateLimitError(this.#provider, {
       source: "local",
-      bucket: this.name,
+      bucket: this.#name,
       ...(retryAt !== undefined && { retryAt }),
-      message: `${this.provider}: no slot in rate-limit bucket "${this.name}" within ${this.policy.maxQueueWaitMs} ms`,
+      message: `${this.#provider}: no slot in rate-limit bucket "${this.#name}" within ${this.#policy.maxQueueWaitMs} ms`,
     });
   }
 
@@ -183,8 +194,8 @@ class BucketGate {
     for (;;) {
       const head = this.#peek();
       if (!head || !this.#hasRoom()) return;
-      const now = this.clock.now();
-      let wait = this.store.take(this.key, this.policy, now);
+      const now = this.#clock.now();
+      let wait = this.#store.take(this.#key, this.#policy, now);
       if (typeof wait !== "number") wait = await wait;
       const waiter = this.#peek();
       if (!waiter) return; // everyone left while the store answered; a slot taken then is lost, never doubled
@@ -207,9 +218,9 @@ class BucketGate {
     if (this.#cancelWake && at >= this.#wakeAt) return;
     this.#cancelWake?.();
     this.#wakeAt = at;
-    this.#cancelWake = this.clock.setTimer(at - this.clock.now(), () => {
+    this.#cancelWake = this.#clock.setTimer(at - this.#clock.now(), () => {
       this.#cancelWake = undefined;
-      this.#wakeAt = Number.POSITIVE_INFINITY;
+      this.#wakeAt = Infinity;
       this.#pump();
     });
   }
@@ -280,7 +291,7 @@ export class RateLimiter {
   sync(permits: readonly Permit[], count: ProviderCount): void {
     for (const permit of permits) {
       const gate = this.#gates.get(permit.bucket)!;
-      if (count.resource === undefined ? gate.policy.resource === undefined : gate.policy.resource === count.resource) {
+      if (count.resource === undefined ? gate.resource === undefined : gate.resource === count.resource) {
         gate.sync(permit, count.remaining, count.resetAt);
       }
     }
@@ -290,7 +301,7 @@ export class RateLimiter {
   pause(permits: readonly Permit[], until: number, resource: string | undefined): void {
     for (const permit of permits) {
       const gate = this.#gates.get(permit.bucket)!;
-      if (resource === undefined || gate.policy.resource === undefined || gate.policy.resource === resource) gate.pause(until);
+      if (resource === undefined || gate.resource === undefined || gate.resource === resource) gate.pause(until);
     }
   }
 }

@@ -54,8 +54,10 @@ export function retryAfterMs(headers: ResponseHeaders, names: readonly string[],
  */
 export class RetryBudget {
   readonly #window: SlicedWindow;
+  readonly #budget: RetryDefinition["budget"];
 
-  constructor(readonly budget: RetryDefinition["budget"]) {
+  constructor(budget: RetryDefinition["budget"]) {
+    this.#budget = budget;
     this.#window = new SlicedWindow(budget.windowMs, 2);
   }
 
@@ -66,7 +68,7 @@ export class RetryBudget {
 
   /** Takes one retry from the budget; false when there is none left. */
   tryRetry(now: number): boolean {
-    const allowed = this.#window.sum(now, REQUESTS) * this.budget.ratio + (this.budget.minPerSecond * this.budget.windowMs) / 1000;
+    const allowed = this.#window.sum(now, REQUESTS) * this.#budget.ratio + (this.#budget.minPerSecond * this.#budget.windowMs) / 1000;
     if (this.#window.sum(now, RETRIES) + 1 > allowed) return false;
     this.#window.add(now, RETRIES);
     return true;

@@ -6,7 +6,14 @@
 import type { OAuth2AuthDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors.js";
 import { AuthorizationStateError, OAuthError } from "./errors.js";
-import { authorizationCodeRequest, buildAuthorizationUrl, processTokenResponse, sendTokenRequest, type OAuth2Client } from "./oauth2.js";
+import {
+  authorizationCodeRequest,
+  buildAuthorizationUrl,
+  oauthErrorCode,
+  processTokenResponse,
+  sendTokenRequest,
+  type OAuth2Client,
+} from "./oauth2.js";
 import { codeChallengeS256, generateCodeVerifier, randomToken } from "./pkce.js";
 import { MemoryStateStore, type AuthorizationStateStore } from "./state-store.js";
 import { MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
@@ -42,7 +49,7 @@ export class OAuth2Authorization {
   readonly #stateStore: AuthorizationStateStore;
   readonly #store: TokenStore;
   readonly #now: () => number;
-  readonly key: string;
+  declare readonly key: string;
 
   constructor(mode: OAuth2AuthDefinition, options: OAuth2AuthorizationOptions) {
     if (mode?.type !== "oauth2") throw new ConfigurationError("OAuth2Authorization needs an oauth2 auth mode");
@@ -90,7 +97,7 @@ export class OAuth2Authorization {
     if (!pending) throw new AuthorizationStateError("the callback's state is unknown, expired or already used");
     const error = query.get("error");
     if (error !== null) {
-      const code = /^[\w.:-]{1,100}$/.test(error) ? error : "invalid_response";
+      const code = oauthErrorCode(error);
       throw new OAuthError(code, `authorization was refused: ${code}`);
     }
     const code = query.get("code");

@@ -2,15 +2,15 @@
  * Auth errors. Each has a stable `code` (on the class and the instance) and a guard that works across
  * two copies of the runtime. Messages name what went wrong, never a token, secret or code.
  */
-import { isSwitchboardError, SwitchboardError } from "../errors.js";
+import { hasCode, SwitchboardError } from "../errors.js";
 
 /** The token endpoint (or the authorization callback) answered with an OAuth error, or with nonsense. */
 export class OAuthError extends SwitchboardError {
   static override readonly code = "oauth_error";
   /** The OAuth error code (`invalid_grant`, Slack's `invalid_code`, ...) or `invalid_response`. */
-  readonly error: string;
+  declare readonly error: string;
   /** HTTP status of the token endpoint's answer; undefined for a callback error. */
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
   constructor(error: string, message: string, options?: { status?: number; cause?: unknown }) {
     super(OAuthError.code, message, options);
     this.error = error;
@@ -19,7 +19,7 @@ export class OAuthError extends SwitchboardError {
 }
 
 export function isOAuthError(value: unknown): value is OAuthError {
-  return isSwitchboardError(value) && value.code === OAuthError.code;
+  return hasCode(value, OAuthError.code);
 }
 
 /**
@@ -34,7 +34,7 @@ export class ReauthorizationRequiredError extends SwitchboardError {
 }
 
 export function isReauthorizationRequiredError(value: unknown): value is ReauthorizationRequiredError {
-  return isSwitchboardError(value) && value.code === ReauthorizationRequiredError.code;
+  return hasCode(value, ReauthorizationRequiredError.code);
 }
 
 /** The callback's `state` is missing, unknown, expired or already used: possible CSRF or replay. */
@@ -46,7 +46,7 @@ export class AuthorizationStateError extends SwitchboardError {
 }
 
 export function isAuthorizationStateError(value: unknown): value is AuthorizationStateError {
-  return isSwitchboardError(value) && value.code === AuthorizationStateError.code;
+  return hasCode(value, AuthorizationStateError.code);
 }
 
 /** A token store's data cannot be trusted: truncated, tampered with, or encrypted with an unknown key. */
@@ -58,5 +58,5 @@ export class TokenStoreError extends SwitchboardError {
 }
 
 export function isTokenStoreError(value: unknown): value is TokenStoreError {
-  return isSwitchboardError(value) && value.code === TokenStoreError.code;
+  return hasCode(value, TokenStoreError.code);
 }

@@ -7,7 +7,7 @@ import type { TokenProvider } from "../credentials.js";
 import type { GithubAppAuthDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors.js";
 import { OAuthError } from "./errors.js";
-import { base64url } from "./pkce.js";
+import { base64url, utf8 } from "./pkce.js";
 
 export interface AppJwtOptions {
   /** The app's client ID or app ID (the JWT's iss). */
@@ -34,10 +34,10 @@ export async function createAppJwt(options: AppJwtOptions): Promise<string> {
   const iat = Math.floor((now - skew) / 1000);
   // exp counts from now, not from the backdated iat: GitHub checks exp - (its now) <= 10 min.
   const exp = Math.floor((now + lifetime) / 1000);
-  const encode = (value: object): string => base64url(new TextEncoder().encode(JSON.stringify(value)));
+  const encode = (value: object): string => base64url(utf8(JSON.stringify(value)));
   const input = `${encode({ alg: "RS256", typ: "JWT" })}.${encode({ iat, exp, iss: appId })}`;
   const key = await importRsaPrivateKey(options.privateKey);
-  const signature = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, new TextEncoder().encode(input));
+  const signature = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, utf8(input));
   return `${input}.${base64url(new Uint8Array(signature))}`;
 }
 
@@ -149,7 +149,7 @@ export class GithubAppTokenProvider implements TokenProvider {
         status: response.status,
       });
     }
-    const expiresAt = typeof body?.expires_at === "string" ? Date.parse(body.expires_at) : Number.NaN;
+    const expiresAt = typeof body?.expires_at === "string" ? Date.parse(body.expires_at) : NaN;
     if (typeof body?.token !== "string" || body.token === "" || !Number.isFinite(expiresAt)) {
       throw new OAuthError("invalid_response", "installation token answer has no token or expires_at", { status: response.status });
     }

@@ -9,6 +9,7 @@ import { ConfigurationError } from "../errors.js";
 import { readPath } from "../json-path.js";
 import { bodyMatches } from "../match.js";
 import { OAuthError } from "./errors.js";
+import { utf8 } from "./pkce.js";
 import type { StoredTokens } from "./token-store.js";
 
 /** The registered OAuth client. */
@@ -74,7 +75,7 @@ export function tokenRequest(mode: OAuth2AuthDefinition, client: OAuth2Client, p
   if (mode.tokenEndpointAuthMethod === "client_secret_basic" && client.clientSecret !== undefined) {
     // RFC 6749 2.3.1: both parts form-urlencoded before base64.
     const user = `${formEncode(client.clientId)}:${formEncode(client.clientSecret)}`;
-    headers.authorization = `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(user)))}`;
+    headers.authorization = `Basic ${btoa(String.fromCharCode(...utf8(user)))}`;
   } else {
     body.set("client_id", client.clientId);
     if (mode.tokenEndpointAuthMethod !== "none" && client.clientSecret !== undefined) body.set("client_secret", client.clientSecret);
@@ -124,7 +125,7 @@ export function processRevocationResponse(response: TokenHttpResponse): void {
   if (response.status === 200) return;
   const body = parseTokenBody(response);
   const error = readPath(body, ["error"]);
-  const code = typeof error === "string" && /^[\w.:-]{1,100}$/.test(error) ? error : "invalid_response";
+  const code = oauthErrorCode(error);
   throw new OAuthError(code, `revocation endpoint answered ${code} (HTTP ${response.status})`, { status: response.status });
 }
 
@@ -147,7 +148,7 @@ export function processTokenResponse(
     (typeof errorCode === "string" && errorCode !== "") ||
     (mode.tokenResponse.errorWhen !== undefined && bodyMatches(body, mode.tokenResponse.errorWhen));
   if (failed) {
-    const code = typeof errorCode === "string" && /^[\w.:-]{1,100}$/.test(errorCode) ? errorCode : "invalid_response";
+    const code = oauthErrorCode(errorCode);
     const description = readPath(body, ["error_description"]);
     const detail = typeof description === "string" ? `: ${description.slice(0, 200)}` : "";
     throw new OAuthError(code, `token endpoint answered ${code} (HTTP ${response.status})${detail}`, { status: response.status });
@@ -159,7 +160,7 @@ export function processTokenResponse(
     });
   }
   const refreshToken = readPath(body, mode.tokenResponse.refreshTokenPath);
-  const expiresIn = Number(readPath(body, mode.tokenResponse.expiresInPath) ?? Number.NaN);
+  const expiresIn = Number(readPath(body, mode.tokenResponse.expiresInPath) ?? NaN);
   const lifetimeMs = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : mode.defaultTokenLifetimeMs;
   const scope = readPath(body, ["scope"]);
   const nextRefresh = typeof refreshToken === "string" && refreshToken !== "" ? refreshToken : previous?.refreshToken;
@@ -193,6 +194,11 @@ function parseTokenBody(response: TokenHttpResponse): unknown {
     // GitHub without an Accept header, or a server that mislabels form answers.
     return /^[\w.-]+=/.test(text) ? Object.fromEntries(new URLSearchParams(text)) : undefined;
   }
+}
+
+/** An OAuth error code as the answer gave it when it looks like one (no free text, bounded), else `invalid_response`. */
+export function oauthErrorCode(value: unknown): string {
+  return typeof value === "string" && /^[\w.:-]{1,100}$/.test(value) ? value : "invalid_response";
 }
 
 function formEncode(value: string): string {

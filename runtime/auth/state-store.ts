@@ -1,9 +1,10 @@
 /**
  * Pending authorizations: what the callback needs (code verifier, redirect URI) under a random `state`,
  * single use, with a time to live. Entries are found by the SHA-256 of the state, then the state itself
- * is compared in constant time.
+ * is compared in constant time. The map key, BASE64URL(SHA-256(state)), is the PKCE S256 computation,
+ * so it is codeChallengeS256.
  */
-import { base64url, constantTimeEqual } from "./pkce.js";
+import { codeChallengeS256, constantTimeEqual } from "./pkce.js";
 
 export interface PendingAuthorization {
   readonly state: string;
@@ -19,22 +20,18 @@ export interface AuthorizationStateStore {
   take(state: string, now: number): PendingAuthorization | undefined | Promise<PendingAuthorization | undefined>;
 }
 
-async function lookupKey(state: string): Promise<string> {
-  return base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(state))));
-}
-
 /** In-process pending authorizations; use one shared store (a database) when callbacks can land on another process. */
 export class MemoryStateStore implements AuthorizationStateStore {
   readonly #entries = new Map<string, PendingAuthorization>();
 
   async save(pending: PendingAuthorization): Promise<void> {
-    this.#entries.set(await lookupKey(pending.state), pending);
+    this.#entries.set(await codeChallengeS256(pending.state), pending);
   }
 
   async take(state: string, now: number): Promise<PendingAuthorization | undefined> {
     // Abandoned authorizations go when any callback arrives.
     for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key);
-    const key = await lookupKey(state);
+    const key = await codeChallengeS256(state);
     const entry = this.#entries.get(key);
     this.#entries.delete(key);
     if (!entry || entry.expiresAt <= now || !constantTimeEqual(entry.state, state)) return undefined;

@@ -56,7 +56,7 @@ export class OAuth2TokenManager implements TokenProvider {
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
   /** The store key; read by handlers that store a new authorization for this manager. */
-  readonly key: string;
+  declare readonly key: string;
   #tokens: StoredTokens | undefined;
   #renewing: Promise<StoredTokens> | undefined;
   /** A refresh token the provider refused; never sent again. */

@@ -7,7 +7,7 @@ const SLICES = 10;
 export class SlicedWindow {
   readonly #counts: Float64Array[];
   readonly #sliceMs: number;
-  #sliceStart = Number.NaN;
+  #sliceStart = NaN;
   #index = 0;
 
   constructor(windowMs: number, series: number) {

@@ -3,7 +3,7 @@
  * redelivered or concurrently duplicated event runs its handler once. The memory store below is the
  * default; `switchboard/webhooks/sqlite` holds a durable one that survives a restart.
  */
-import { ConfigurationError, isSwitchboardError, SwitchboardError } from "../errors.js";
+import { ConfigurationError, hasCode, SwitchboardError } from "../errors.js";
 
 /** What `begin` found: `started` means the caller now holds the lease and must `complete` or `release`. */
 export type DedupBeginResult = "started" | "in_progress" | "done";
@@ -46,7 +46,7 @@ export class DedupStoreFullError extends SwitchboardError {
 }
 
 export function isDedupStoreFullError(value: unknown): value is DedupStoreFullError {
-  return isSwitchboardError(value) && value.code === DedupStoreFullError.code;
+  return hasCode(value, DedupStoreFullError.code);
 }
 
 /** Seven days: longer than Stripe's three days of automatic retries and Svix's schedule. */

@@ -16,7 +16,7 @@ export type WebhookVerificationErrorCode =
 export class WebhookVerificationError extends SwitchboardError {
   static override readonly code = "webhook_verification";
   declare readonly code: WebhookVerificationErrorCode;
-  readonly provider: string;
+  declare readonly provider: string;
 
   constructor(provider: string, code: WebhookVerificationErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);

@@ -2,7 +2,7 @@
  * A typed handler registry for verified webhook events. `on(type, handler)` narrows the event the
  * handler receives to the events of that type; `dispatch(event)` runs the matching handlers.
  */
-import { ConfigurationError, isSwitchboardError, SwitchboardError } from "../errors.js";
+import { ConfigurationError, hasCode, SwitchboardError } from "../errors.js";
 import type { WebhookEvent } from "../webhook-event.js";
 
 /**
@@ -106,10 +106,10 @@ function checkHandler(handler: unknown, method: string): void {
 /** A webhook handler failed; `cause` is what it threw. The event is not done: answer non-2xx. */
 export class WebhookHandlerError extends SwitchboardError {
   static override readonly code = "webhook_handler_failed";
-  readonly eventType: string;
-  readonly eventId: string | undefined;
+  declare readonly eventType: string;
+  declare readonly eventId: string | undefined;
   /** 1-based position of the failed handler among the registered handlers. */
-  readonly handler: number;
+  declare readonly handler: number;
 
   constructor(event: WebhookEvent, handler: number, cause: unknown) {
     super(
@@ -126,5 +126,5 @@ export class WebhookHandlerError extends SwitchboardError {
 }
 
 export function isWebhookHandlerError(value: unknown): value is WebhookHandlerError {
-  return isSwitchboardError(value) && value.code === WebhookHandlerError.code;
+  return hasCode(value, WebhookHandlerError.code);
 }
