@@ -218,7 +218,7 @@ export class ClientCore {
     this.#userAgent = [definition.userAgent, RUNTIME_USER_AGENT].filter(Boolean).join(" ");
 
     this.#retry = options.retry === false ? undefined : mergeRetry(definition.retry, options.retry);
-    this.#budget = this.#retry && this.#retry.budget.ratio < Number.POSITIVE_INFINITY ? new RetryBudget(this.#retry.budget) : undefined;
+    this.#budget = this.#retry && this.#retry.budget.ratio < Infinity ? new RetryBudget(this.#retry.budget) : undefined;
     this.#buckets = options.rateLimits === false ? {} : mergeBuckets(definition, options.rateLimits?.buckets);
     if (Object.keys(this.#buckets).length > 0) {
       const rateLimits = options.rateLimits === false ? undefined : options.rateLimits;
@@ -687,10 +687,7 @@ function mergeRetry(base: RetryDefinition, overrides: RetryOverrides | undefined
     ...(overrides.maxAttempts !== undefined && { maxAttempts: Math.max(1, overrides.maxAttempts) }),
     backoff: { ...base.backoff, ...overrides.backoff },
     retryAfter: { ...base.retryAfter, ...(overrides.maxWaitMs !== undefined && { maxWaitMs: overrides.maxWaitMs }) },
-    budget:
-      overrides.budget === false
-        ? { ratio: Number.POSITIVE_INFINITY, windowMs: 1000, minPerSecond: 0 }
-        : { ...base.budget, ...overrides.budget },
+    budget: overrides.budget === false ? { ratio: Infinity, windowMs: 1000, minPerSecond: 0 } : { ...base.budget, ...overrides.budget },
   };
 }
 

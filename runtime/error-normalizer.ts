@@ -4,7 +4,7 @@
  * can be tested as data; the client calls it for each answer the spec calls an error.
  */
 import type { ErrorsDefinition } from "./definition.js";
-import { createProviderError, type ProviderError, type ProviderErrorInit } from "./errors.js";
+import { createProviderError, type ProviderError } from "./errors.js";
 import { readPath } from "./json-path.js";
 import { statusMatches } from "./match.js";
 import { createRedactor, REDACTED, type Redactor } from "./redact.js";
@@ -66,8 +66,7 @@ export function normalizeError(
   const requestId = errors.requestIdHeader ? (headers.get(errors.requestIdHeader) ?? undefined) : undefined;
   const isSecret = (options.redactor ?? createRedactor()).isSecret;
   // The ProviderError constructor assigns every field from init, so an absent field and an undefined one
-  // make the same error: the optional fields go in as they are, without a conditional spread each (the
-  // cast only bridges exactOptionalPropertyTypes).
+  // make the same error: the optional fields go in as they are, without a conditional spread each.
   return createProviderError({
     provider,
     status,
@@ -88,7 +87,7 @@ export function normalizeError(
         return value !== null && isSecret(name) ? REDACTED : value;
       },
     },
-  } as ProviderErrorInit);
+  });
 }
 
 /** The kind of an answer no code or rule classifies. */

@@ -66,19 +66,19 @@ export interface ProviderErrorInit {
   readonly provider: string;
   readonly status: number;
   readonly kind: string;
-  readonly providerCode?: string;
+  readonly providerCode?: string | undefined;
   /** providerCode when the spec lists it under errors.codes. */
-  readonly knownCode?: string;
-  readonly type?: string;
+  readonly knownCode?: string | undefined;
+  readonly type?: string | undefined;
   readonly message: string;
-  readonly param?: string;
-  readonly docUrl?: string;
-  readonly requestId?: string;
+  readonly param?: string | undefined;
+  readonly docUrl?: string | undefined;
+  readonly requestId?: string | undefined;
   readonly retryable: boolean;
-  readonly hint?: string;
+  readonly hint?: string | undefined;
   readonly raw: unknown;
   /** The answer's headers; secret ones read as "[redacted]". */
-  readonly headers?: ResponseHeaders;
+  readonly headers?: ResponseHeaders | undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import * as auth from "../../runtime/auth/index.js";
 import * as source from "../../runtime/index.js";
 
 describe("runtime errors", () => {
@@ -45,5 +46,42 @@ describe("runtime errors", () => {
     });
     expect(JSON.stringify(error)).not.toContain("s3cr3t");
     expect(error.raw).toEqual({ secret: "s3cr3t" });
+  });
+
+  it("keep the same own properties in the same order, raw and headers not enumerable", () => {
+    // Applications log and serialise these; the fields are declared and assigned in the constructors, so
+    // a change there (or a class field definition) would reorder or drop them.
+    const provider = new source.ProviderError({
+      provider: "stripe",
+      status: 402,
+      kind: "card_declined",
+      message: "Your card was declined.",
+      retryable: false,
+      raw: {},
+    });
+    expect(Object.keys(provider)).toEqual([
+      "code",
+      "name",
+      "provider",
+      "status",
+      "kind",
+      "providerCode",
+      "knownCode",
+      "type",
+      "param",
+      "docUrl",
+      "requestId",
+      "retryable",
+      "hint",
+    ]);
+    expect(Object.getOwnPropertyDescriptor(provider, "raw")).toMatchObject({ enumerable: false, writable: false });
+    expect(Object.getOwnPropertyDescriptor(provider, "headers")).toMatchObject({ enumerable: false, writable: false });
+    expect(Object.keys(new source.NetworkError("stripe", "reset", { errorCode: "ECONNRESET" }))).toEqual([
+      "code",
+      "name",
+      "provider",
+      "errorCode",
+    ]);
+    expect(Object.keys(new auth.OAuthError("invalid_grant", "refused", { status: 400 }))).toEqual(["code", "name", "error", "status"]);
   });
 });
