@@ -12,8 +12,8 @@
  *
  * How, and why so: loopback figures on a small VM drift by 20% or more within a minute, so undici and the
  * two clients run in many short interleaved rounds in rotating order, and a slow moment of the machine hits
- * them alike. Latency is the median of all of a contender's calls (40 rounds of 250); throughput the median
- * of its rounds (16 rounds of 2,500 calls). No round starts with a forced GC: the calls right after a
+ * them alike. Latency is the median of all of a contender's calls (42 rounds of 250); throughput the median
+ * of its rounds (18 rounds of 2,500 calls). No round starts with a forced GC: the calls right after a
  * `gc()` run slow while V8 warms up again (measured here at 32 callers: in the first 1,500 calls after it,
  * the client's CPU per call was 52 and 53% above the next 1,500 calls', undici's 13 and 23%), a transient a
  * running server never goes through, and with short rounds the figure would mostly measure it. A warm-up
@@ -24,9 +24,9 @@ import { importGeneratedClient, startServer } from "./lib/build-client.js";
 
 export const name = "overhead";
 
-const LATENCY_ROUNDS = 40;
+const LATENCY_ROUNDS = 42; // a multiple of the three contenders, so each goes first equally often
 const LATENCY_CALLS = 250;
-const THROUGHPUT_ROUNDS = 16;
+const THROUGHPUT_ROUNDS = 18;
 const THROUGHPUT_CALLS = 2500;
 const FETCH_ROUNDS = 5; // fetch is 3 to 4 times slower and carries no target
 const WARM_UP_CALLS = 5000;
