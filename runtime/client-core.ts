@@ -162,9 +162,37 @@ interface PreparedRequest {
   readonly idempotencyKey: string | undefined;
 }
 
-type AttemptResult =
-  | { readonly response: TransportResponse; readonly error?: undefined }
-  | { readonly response?: undefined; readonly error: NetworkError | TimeoutError };
+/** What one call keeps across its attempts (ClientCore.#plan). */
+interface CallPlan {
+  readonly operation: OperationDefinition;
+  readonly prepared: PreparedRequest;
+  readonly apiVersion: string | undefined;
+  readonly retry: RetryDefinition | undefined;
+  readonly attemptMs: number;
+  readonly totalMs: number;
+  readonly deadline: number;
+  readonly buckets: readonly string[];
+  readonly breaker: CircuitBreaker | undefined;
+  /** Repeating the request cannot apply it twice: an idempotent method, or an idempotency key. */
+  readonly safe: boolean;
+  readonly emit: Emit | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** An attempt that failed: the error to throw, or to retry after `delay` ms (undefined: no retry). */
+class Setback {
+  constructor(
+    readonly failure: Error,
+    readonly reason: RetryReason | undefined,
+    readonly delay: number | undefined,
+    readonly now: number,
+  ) {}
+}
+
+/** A 401 the auth mode can answer: renew the credentials, then make the same attempt again. */
+class Renewal {
+  constructor(readonly renewing: Promise<unknown>) {}
+}
 
 export class ClientCore {
   readonly definition: ProviderDefinition;
@@ -244,144 +272,206 @@ export class ClientCore {
 
   /** Sends one operation call and resolves to the whole answer: status, headers, body, request id. */
   async send(operation: OperationDefinition, call: OperationCall, options: RequestOptions = NO_OPTIONS): Promise<ApiResponse> {
+    // The loop keeps to what has to wait (credentials, a queued slot, the attempt, a retry's delay) and
+    // hands the rest to synchronous methods: an async function keeps its whole frame while it waits, once
+    // per call in flight, so a small frame here is less memory held and copied at every collection.
     const apiVersion =
       options.apiVersion === undefined
         ? this.#apiVersion
         : checkVersion(this.definition.title, this.definition.versions, options.apiVersion);
     const preparing = this.#prepare(operation, call, options, apiVersion);
-    const prepared = preparing instanceof Promise ? await preparing : preparing;
-    const retry = options.retry === false || !this.#retry ? undefined : mergeRetry(this.#retry, options.retry);
-    const attemptMs = options.timeout?.attemptMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
-    const totalMs = options.timeout?.totalMs ?? this.#options.timeout?.totalMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
-    const clock = this.#clock;
-    const deadline = clock.now() + totalMs;
-    const buckets = options.rateLimit === false || !this.#limiter ? [] : this.#bucketsOf(operation);
-    const breaker = this.#breakerFor(buckets);
-    const safe = IDEMPOTENT_METHODS.has(operation.method) || operation.idempotent || prepared.idempotencyKey !== undefined;
-    const emit = this.#options.onEvent ? this.#emitter(operation, prepared) : undefined;
-    const signal = options.signal;
-    if (apiVersion !== undefined && !this.#checkedVersions.has(apiVersion)) this.#checkLifecycle(apiVersion, emit);
-    this.#budget?.recordRequest(clock.now());
+    const plan = this.#plan(operation, options, preparing instanceof Promise ? await preparing : preparing, apiVersion);
     let renewedAuth = false;
-
     for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw signal.reason;
-      breaker?.rejectIfOpen(clock.now());
-      let permits = NO_PERMITS;
-      if (buckets.length > 0) {
-        // Granted at once in the common case; queued calls wait and say how long.
-        const granted = this.#limiter!.acquire(buckets, signal);
-        permits = granted instanceof Promise ? await this.#waited(granted, emit) : granted;
-      }
-      let probe = false;
+      const granted = this.#admit(plan);
+      const permits = granted instanceof Promise ? await this.#waited(granted, plan.emit) : granted;
+      const probe = this.#enter(plan, permits);
+      const startedAt = this.#clock.now();
+      plan.emit?.({
+        type: "request",
+        attempt,
+        headers: this.#redactor.headers(plan.prepared.headers),
+        idempotencyKey: plan.prepared.idempotencyKey,
+      });
+      let result: TransportResponse | NetworkError | TimeoutError;
       try {
-        probe = breaker?.enter(clock.now()) ?? false;
+        result = await this.#transport(transportRequest(plan, startedAt));
       } catch (error) {
-        for (const permit of permits) permit.release();
-        throw error;
-      }
-      const startedAt = clock.now();
-      emit?.({ type: "request", attempt, headers: this.#redactor.headers(prepared.headers), idempotencyKey: prepared.idempotencyKey });
-      let result: AttemptResult;
-      try {
-        result = await this.#attempt(operation, prepared, Math.min(attemptMs, deadline - startedAt), signal);
-      } catch (abort) {
-        // The caller aborted mid-attempt: the slot and a half-open probe are given back, nothing counted.
-        breaker?.record("neutral", probe, clock.now());
-        throw abort;
+        result = this.#attemptError(plan, probe, startedAt, error);
       } finally {
         for (const permit of permits) permit.release();
       }
-      const now = clock.now();
-      // What failed, why a retry may help, and how long to wait first (undefined: no retry).
-      let failure: Error;
-      let reason: RetryReason | undefined;
-      let delay: number | undefined;
-
-      if (result.error) {
-        const error = result.error;
-        failure = error;
-        const timedOut = error instanceof TimeoutError;
-        const errorCode = timedOut ? undefined : error.errorCode;
-        breaker?.record("failure", probe, now);
-        emit?.({ type: "attemptFailed", attempt, errorCode: timedOut ? "TIMEOUT" : (errorCode ?? "NETWORK"), durationMs: now - startedAt });
-        if (signal?.aborted) throw signal.reason;
-        if (now >= deadline) throw new TimeoutError(this.definition.name, "total", totalMs);
-        reason = timedOut ? "timeout" : "network";
-        // A refused connection never reached the provider: repeating it is safe whatever the method.
-        const retryable = timedOut
-          ? safe
-          : errorCode !== undefined && retry?.networkErrors.includes(errorCode) && (safe || errorCode === "ECONNREFUSED");
-        if (retryable && retry) delay = this.#retryDelay(retry, attempt, undefined, now);
-      } else {
-        const response = result.response;
-        const body = parseBody(response.body, response.headers.get("content-type"));
-        const answer = { status: response.status, headers: response.headers, body };
-        const requestId = this.definition.errors.requestIdHeader
-          ? (response.headers.get(this.definition.errors.requestIdHeader) ?? undefined)
-          : undefined;
-        emit?.({ type: "response", attempt, status: response.status, durationMs: now - startedAt, requestId });
-        if (emit) this.#reportDeprecation(operation.id, response.headers, apiVersion, now, emit);
-        breaker?.record(breakerOutcome(response.status), probe, now);
-
-        const rateHeaders = this.definition.rateLimits.headers;
-        const count = rateHeaders && permits.length > 0 ? readProviderCount(response.headers, rateHeaders, now) : undefined;
-        if (count) this.#limiter!.sync(permits, count);
-        if (response.status === 401 && !renewedAuth && (await this.#renewAuth(prepared))) {
-          renewedAuth = true;
-          continue;
-        }
-        const limitedAnswer = response.status === 429 || anyMatches(answer, this.definition.rateLimits.limitedWhen);
-        const failed = limitedAnswer || anyMatches(answer, this.definition.errors.when);
-        if (!failed) {
-          const shaped = apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
-          return { status: response.status, headers: response.headers, body: shaped, requestId };
-        }
-
-        const error = normalizeError(
-          this.definition.name,
-          this.definition.errors,
-          { ...answer, text: response.body },
-          { limited: limitedAnswer, retryStatuses: this.definition.retry.statuses, redactor: this.#redactor },
-        );
-        failure = error;
-        const askedMs = retryAfterMs(response.headers, retry?.retryAfter.headers ?? DEFAULT_RETRY_AFTER, now);
-        // A code the spec classifies as rate_limited (Slack's ok:false "ratelimited") counts like a 429.
-        if (error.kind === "rate_limited") {
-          // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff.
-          const waitMs =
-            askedMs ??
-            (count && count.remaining <= 0 ? count.resetAt - now : undefined) ??
-            backoffDelay(attempt, (retry ?? this.definition.retry).backoff, () => 1);
-          const retryAt = now + waitMs;
-          if (permits.length > 0) this.#limiter!.pause(permits, retryAt, count?.resource);
-          emit?.({ type: "rateLimited", status: response.status, retryAt });
-          failure = new RateLimitError(
-            this.definition.name,
-            {
-              source: "provider",
-              retryAt,
-              message: `${this.definition.name} rate-limited the call (HTTP ${response.status}); retry after ${new Date(retryAt).toISOString()}`,
-            },
-            { cause: error },
-          );
-          reason = "rate_limited";
-          // Exactly the wait the bucket keeps, unless a hint says not to or it ends past the deadline.
-          const retryable = retry && safe && hintDecision(retry, response.headers) !== false && retryAt < deadline;
-          if (retryable && this.#mayRetry(retry, attempt, waitMs, now)) delay = waitMs;
-        } else {
-          reason =
-            retry && safe && attempt < retry.maxAttempts
-              ? retryReason(retry, response.status, error.providerCode, response.headers)
-              : undefined;
-          if (reason !== undefined) delay = this.#retryDelay(retry!, attempt, askedMs, now);
-        }
+      const verdict =
+        result instanceof Error
+          ? this.#failedAttempt(plan, attempt, result, probe, startedAt)
+          : this.#answered(plan, attempt, result, permits, probe, startedAt, renewedAuth);
+      if (verdict instanceof Renewal) {
+        await verdict.renewing;
+        renewedAuth = true;
+        continue;
       }
-
-      if (delay === undefined || now + delay >= deadline) throw failure;
-      emit?.({ type: "retry", attempt, delayMs: delay, reason: reason! });
-      await clock.sleep(delay, signal);
+      if (!(verdict instanceof Setback)) return verdict;
+      if (verdict.delay === undefined || verdict.now + verdict.delay >= plan.deadline) throw verdict.failure;
+      plan.emit?.({ type: "retry", attempt, delayMs: verdict.delay, reason: verdict.reason! });
+      await this.#clock.sleep(verdict.delay, plan.signal);
     }
+  }
+
+  /** What one call keeps across its attempts. */
+  #plan(operation: OperationDefinition, options: RequestOptions, prepared: PreparedRequest, apiVersion: string | undefined): CallPlan {
+    const clock = this.#clock;
+    const totalMs = options.timeout?.totalMs ?? this.#options.timeout?.totalMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+    const buckets = options.rateLimit === false || !this.#limiter ? NO_BUCKETS : this.#bucketsOf(operation);
+    const emit = this.#options.onEvent ? this.#emitter(operation, prepared) : undefined;
+    const plan: CallPlan = {
+      operation,
+      prepared,
+      apiVersion,
+      retry: options.retry === false || !this.#retry ? undefined : mergeRetry(this.#retry, options.retry),
+      attemptMs: options.timeout?.attemptMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
+      totalMs,
+      deadline: clock.now() + totalMs,
+      buckets,
+      breaker: this.#breakerFor(buckets),
+      safe: IDEMPOTENT_METHODS.has(operation.method) || operation.idempotent || prepared.idempotencyKey !== undefined,
+      emit,
+      signal: options.signal,
+    };
+    if (apiVersion !== undefined && !this.#checkedVersions.has(apiVersion)) this.#checkLifecycle(apiVersion, emit);
+    this.#budget?.recordRequest(clock.now());
+    return plan;
+  }
+
+  /** Checks the call may go on, and asks the rate limiter for its slots (granted at once in the common case). */
+  #admit(plan: CallPlan): Permit[] | Promise<Permit[]> {
+    if (plan.signal?.aborted) throw plan.signal.reason;
+    plan.breaker?.rejectIfOpen(this.#clock.now());
+    return plan.buckets.length > 0 ? this.#limiter!.acquire(plan.buckets, plan.signal) : NO_PERMITS;
+  }
+
+  /** Passes the breaker (true: this attempt is a half-open probe); an open breaker gives the slots back. */
+  #enter(plan: CallPlan, permits: readonly Permit[]): boolean {
+    try {
+      return plan.breaker?.enter(this.#clock.now()) ?? false;
+    } catch (error) {
+      for (const permit of permits) permit.release();
+      throw error;
+    }
+  }
+
+  /** What a rejected attempt becomes; a caller's abort is thrown, its probe given back and nothing counted. */
+  #attemptError(plan: CallPlan, probe: boolean, startedAt: number, error: unknown): NetworkError | TimeoutError {
+    if (plan.signal?.aborted) {
+      plan.breaker?.record("neutral", probe, this.#clock.now());
+      throw plan.signal.reason;
+    }
+    const errorCode = networkErrorCode(error);
+    if (errorCode !== undefined && TRANSPORT_TIMEOUT_CODES.has(errorCode)) {
+      return new TimeoutError(this.definition.name, "attempt", attemptTimeout(plan, startedAt));
+    }
+    const where = this.#redactor.url(plan.prepared.url.split("?")[0]!);
+    return new NetworkError(this.definition.name, `${plan.operation.method} ${where} failed: ${errorCode ?? describe(error)}`, {
+      cause: error,
+      ...(errorCode !== undefined && { errorCode }),
+    });
+  }
+
+  /** A network failure or timeout: whether and when to try again. */
+  #failedAttempt(plan: CallPlan, attempt: number, error: NetworkError | TimeoutError, probe: boolean, startedAt: number): Setback {
+    const now = this.#clock.now();
+    const { retry, signal } = plan;
+    const timedOut = error instanceof TimeoutError;
+    const errorCode = timedOut ? undefined : error.errorCode;
+    plan.breaker?.record("failure", probe, now);
+    plan.emit?.({
+      type: "attemptFailed",
+      attempt,
+      errorCode: timedOut ? "TIMEOUT" : (errorCode ?? "NETWORK"),
+      durationMs: now - startedAt,
+    });
+    if (signal?.aborted) throw signal.reason;
+    if (now >= plan.deadline) throw new TimeoutError(this.definition.name, "total", plan.totalMs);
+    // A refused connection never reached the provider: repeating it is safe whatever the method.
+    const retryable = timedOut
+      ? plan.safe
+      : errorCode !== undefined && retry?.networkErrors.includes(errorCode) && (plan.safe || errorCode === "ECONNREFUSED");
+    const delay = retryable && retry ? this.#retryDelay(retry, attempt, undefined, now) : undefined;
+    return new Setback(error, timedOut ? "timeout" : "network", delay, now);
+  }
+
+  /**
+   * An HTTP answer: the response to return, a renewal of the credentials to await before the same attempt
+   * again (a 401 the auth mode can answer), or the normalized error and whether and when to try again.
+   */
+  #answered(
+    plan: CallPlan,
+    attempt: number,
+    response: TransportResponse,
+    permits: readonly Permit[],
+    probe: boolean,
+    startedAt: number,
+    renewedAuth: boolean,
+  ): ApiResponse | Renewal | Setback {
+    const now = this.#clock.now();
+    const { operation, apiVersion, retry, emit } = plan;
+    const body = parseBody(response.body, response.headers.get("content-type"));
+    const answer = { status: response.status, headers: response.headers, body };
+    const requestId = this.definition.errors.requestIdHeader
+      ? (response.headers.get(this.definition.errors.requestIdHeader) ?? undefined)
+      : undefined;
+    emit?.({ type: "response", attempt, status: response.status, durationMs: now - startedAt, requestId });
+    if (emit) this.#reportDeprecation(operation.id, response.headers, apiVersion, now, emit);
+    plan.breaker?.record(breakerOutcome(response.status), probe, now);
+
+    const rateHeaders = this.definition.rateLimits.headers;
+    const count = rateHeaders && permits.length > 0 ? readProviderCount(response.headers, rateHeaders, now) : undefined;
+    if (count) this.#limiter!.sync(permits, count);
+    if (response.status === 401 && !renewedAuth) {
+      const renewing = this.#authMode ? renewCredentials(this.#authMode, this.#options.auth, plan.prepared.headers, {}) : undefined;
+      if (renewing) return new Renewal(renewing);
+    }
+    const limitedAnswer = response.status === 429 || anyMatches(answer, this.definition.rateLimits.limitedWhen);
+    const failed = limitedAnswer || anyMatches(answer, this.definition.errors.when);
+    if (!failed) {
+      const shaped = apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
+      return { status: response.status, headers: response.headers, body: shaped, requestId };
+    }
+
+    const error = normalizeError(
+      this.definition.name,
+      this.definition.errors,
+      { ...answer, text: response.body },
+      { limited: limitedAnswer, retryStatuses: this.definition.retry.statuses, redactor: this.#redactor },
+    );
+    const askedMs = retryAfterMs(response.headers, retry?.retryAfter.headers ?? DEFAULT_RETRY_AFTER, now);
+    // A code the spec classifies as rate_limited (Slack's ok:false "ratelimited") counts like a 429.
+    if (error.kind === "rate_limited") {
+      // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff.
+      const waitMs =
+        askedMs ??
+        (count && count.remaining <= 0 ? count.resetAt - now : undefined) ??
+        backoffDelay(attempt, (retry ?? this.definition.retry).backoff, () => 1);
+      const retryAt = now + waitMs;
+      if (permits.length > 0) this.#limiter!.pause(permits, retryAt, count?.resource);
+      emit?.({ type: "rateLimited", status: response.status, retryAt });
+      const failure = new RateLimitError(
+        this.definition.name,
+        {
+          source: "provider",
+          retryAt,
+          message: `${this.definition.name} rate-limited the call (HTTP ${response.status}); retry after ${new Date(retryAt).toISOString()}`,
+        },
+        { cause: error },
+      );
+      // Exactly the wait the bucket keeps, unless a hint says not to or it ends past the deadline.
+      const retryable = retry && plan.safe && hintDecision(retry, response.headers) !== false && retryAt < plan.deadline;
+      return new Setback(failure, "rate_limited", retryable && this.#mayRetry(retry, attempt, waitMs, now) ? waitMs : undefined, now);
+    }
+    const reason =
+      retry && plan.safe && attempt < retry.maxAttempts
+        ? retryReason(retry, response.status, error.providerCode, response.headers)
+        : undefined;
+    return new Setback(error, reason, reason !== undefined ? this.#retryDelay(retry!, attempt, askedMs, now) : undefined, now);
   }
 
   /** Warns once per client (event) and once per process (process.emitWarning) about a deprecated version. */
@@ -433,57 +523,12 @@ export class ClientCore {
     return this.#budget ? this.#budget.tryRetry(now) : true;
   }
 
-  /**
-   * Auth hook, reactive refresh: after a 401, a token from a TokenProvider is invalidated and renewed,
-   * and the caller replays the request once. False when the mode's credentials cannot be renewed.
-   */
-  async #renewAuth(prepared: PreparedRequest): Promise<boolean> {
-    const renewing = this.#authMode ? renewCredentials(this.#authMode, this.#options.auth, prepared.headers, {}) : undefined;
-    if (!renewing) return false;
-    await renewing;
-    return true;
-  }
-
   async #waited(granting: Promise<Permit[]>, emit: Emit | undefined): Promise<Permit[]> {
     const started = this.#clock.now();
     const permits = await granting;
     const waited = this.#clock.now() - started;
     if (waited > 0 && emit) for (const permit of permits) emit({ type: "rateLimitWait", bucket: permit.bucket, waitedMs: waited });
     return permits;
-  }
-
-  /** One attempt with its own timeout; never throws but for a caller's abort. */
-  async #attempt(
-    operation: OperationDefinition,
-    prepared: PreparedRequest,
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-  ): Promise<AttemptResult> {
-    try {
-      const request: { -readonly [K in keyof TransportRequest]: TransportRequest[K] } = {
-        method: operation.method,
-        url: prepared.url,
-        headers: prepared.headers,
-        timeoutMs: Math.max(1, Math.round(timeoutMs)),
-      };
-      if (prepared.body !== undefined) request.body = prepared.body;
-      if (signal) request.signal = signal;
-      const response = await this.#transport(request);
-      return { response };
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      const errorCode = networkErrorCode(error);
-      if (errorCode !== undefined && TRANSPORT_TIMEOUT_CODES.has(errorCode)) {
-        return { error: new TimeoutError(this.definition.name, "attempt", Math.max(1, Math.round(timeoutMs))) };
-      }
-      const where = this.#redactor.url(prepared.url.split("?")[0]!);
-      return {
-        error: new NetworkError(this.definition.name, `${operation.method} ${where} failed: ${errorCode ?? describe(error)}`, {
-          cause: error,
-          ...(errorCode !== undefined && { errorCode }),
-        }),
-      };
-    }
   }
 
   /** Builds the request; synchronous unless credentials come from a function or the body is multipart. */
@@ -646,11 +691,30 @@ type EventWithoutCall = WithoutCall<ClientEvent>;
 type Emit = (event: EventWithoutCall) => void;
 
 const NO_PERMITS: Permit[] = [];
+const NO_BUCKETS: readonly string[] = [];
 const NO_OPTIONS: RequestOptions = Object.freeze({});
 const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({});
 const NO_HEADERS: readonly string[] = [];
 const bodyOf = (response: ApiResponse): unknown => response.body;
 const DEFAULT_RETRY_AFTER = ["retry-after-ms", "retry-after"];
+
+/** This attempt's time limit: the attempt timeout, or what is left of the call's, if less. */
+function attemptTimeout(plan: CallPlan, startedAt: number): number {
+  return Math.max(1, Math.round(Math.min(plan.attemptMs, plan.deadline - startedAt)));
+}
+
+function transportRequest(plan: CallPlan, startedAt: number): TransportRequest {
+  const { prepared, signal } = plan;
+  const request: { -readonly [K in keyof TransportRequest]: TransportRequest[K] } = {
+    method: plan.operation.method,
+    url: prepared.url,
+    headers: prepared.headers,
+    timeoutMs: attemptTimeout(plan, startedAt),
+  };
+  if (prepared.body !== undefined) request.body = prepared.body;
+  if (signal) request.signal = signal;
+  return request;
+}
 
 /** Copies the set (not undefined) values of `extra` into `headers`, names lower-cased. */
 function mergeHeaders(headers: Record<string, string>, extra: Readonly<Record<string, unknown>>): void {
