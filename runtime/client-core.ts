@@ -302,7 +302,7 @@ export class ClientCore {
         for (const permit of permits) permit.release();
       }
       const verdict =
-        result instanceof Error
+        result instanceof NetworkError || result instanceof TimeoutError
           ? this.#failedAttempt(plan, attempt, result, probe, startedAt)
           : this.#answered(plan, attempt, result, permits, probe, startedAt, renewedAuth);
       if (verdict instanceof Renewal) {
@@ -359,21 +359,26 @@ export class ClientCore {
     }
   }
 
-  /** What a rejected attempt becomes; a caller's abort is thrown, its probe given back and nothing counted. */
+  /**
+   * What a rejected attempt becomes. A caller's abort is thrown, as is anything thrown while describing the
+   * failure: the probe is then given back and nothing counted.
+   */
   #attemptError(plan: CallPlan, probe: boolean, startedAt: number, error: unknown): NetworkError | TimeoutError {
-    if (plan.signal?.aborted) {
+    try {
+      if (plan.signal?.aborted) throw plan.signal.reason;
+      const errorCode = networkErrorCode(error);
+      if (errorCode !== undefined && TRANSPORT_TIMEOUT_CODES.has(errorCode)) {
+        return new TimeoutError(this.definition.name, "attempt", attemptTimeout(plan, startedAt));
+      }
+      const where = this.#redactor.url(plan.prepared.url.split("?")[0]!);
+      return new NetworkError(this.definition.name, `${plan.operation.method} ${where} failed: ${errorCode ?? describe(error)}`, {
+        cause: error,
+        ...(errorCode !== undefined && { errorCode }),
+      });
+    } catch (thrown) {
       plan.breaker?.record("neutral", probe, this.#clock.now());
-      throw plan.signal.reason;
+      throw thrown;
     }
-    const errorCode = networkErrorCode(error);
-    if (errorCode !== undefined && TRANSPORT_TIMEOUT_CODES.has(errorCode)) {
-      return new TimeoutError(this.definition.name, "attempt", attemptTimeout(plan, startedAt));
-    }
-    const where = this.#redactor.url(plan.prepared.url.split("?")[0]!);
-    return new NetworkError(this.definition.name, `${plan.operation.method} ${where} failed: ${errorCode ?? describe(error)}`, {
-      cause: error,
-      ...(errorCode !== undefined && { errorCode }),
-    });
   }
 
   /** A network failure or timeout: whether and when to try again. */

@@ -354,6 +354,8 @@ describe("abort and timeouts", () => {
     const { core } = client(testDefinition(), { timeout: { attemptMs: 10_000, totalMs: 150 } });
     const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
     expect(isTimeoutError(error)).toBe(true);
+    // The one attempt was cut to what was left of the call, and the call's own limit is what ran out.
+    expect(error).toMatchObject({ scope: "total", timeoutMs: 150 });
     expect(server.requests).toHaveLength(1);
   });
 
@@ -395,6 +397,14 @@ describe("observability and redaction", () => {
     expect(visible).not.toContain(secret); // ...and is seen nowhere else
     expect(events.map((e) => e.type)).toEqual(["request", "response", "retry", "request", "response"]);
     expect(events[4]).toMatchObject({ status: 401, requestId: "req_9", operation: "get/things/{id}" });
+  });
+
+  it("send resolves to the whole answer: status, headers, parsed body and the request id", async () => {
+    server.handle((_request, response) => json(response, 201, { id: "t_1" }, { "request-id": "req_42", "x-extra": "1" }));
+    const { core } = client();
+    const answer = await core.send(createThing, { path: "/things", body: { name: "a" } });
+    expect(answer).toMatchObject({ status: 201, body: { id: "t_1" }, requestId: "req_42" });
+    expect(answer.headers.get("x-extra")).toBe("1");
   });
 
   it("a throwing event listener does not change the call", async () => {
