@@ -15,7 +15,6 @@ import type {
   OperationDefinition,
   ProviderDefinition,
   RateLimitBucketDefinition,
-  ResponseMatcher,
   RetryDefinition,
 } from "./definition.js";
 import { ConfigurationError, NetworkError, RateLimitError, TimeoutError } from "./errors.js";
@@ -23,7 +22,7 @@ import { declared } from "./internal/declared.js";
 import { normalizeError } from "./error-normalizer.js";
 import type { ClientEvent, ClientEventListener } from "./events.js";
 import { encodeForm, flattenParams } from "./form.js";
-import { responseMatches } from "./match.js";
+import { anyResponseMatches } from "./match.js";
 import { RateLimiter, readProviderCount, type Permit } from "./rate-limit.js";
 import { MemoryRateLimitStore, type RateLimitStore } from "./rate-limit-store.js";
 import { createRedactor, type Redactor } from "./redact.js";
@@ -435,8 +434,8 @@ export class ClientCore {
       const renewing = this.#authMode ? renewCredentials(this.#authMode, this.#options.auth, plan.prepared.headers, {}) : undefined;
       if (renewing) return new Renewal(renewing);
     }
-    const limitedAnswer = response.status === 429 || anyMatches(answer, this.definition.rateLimits.limitedWhen);
-    const failed = limitedAnswer || anyMatches(answer, this.definition.errors.when);
+    const limitedAnswer = response.status === 429 || anyResponseMatches(answer, this.definition.rateLimits.limitedWhen);
+    const failed = limitedAnswer || anyResponseMatches(answer, this.definition.errors.when);
     if (!failed) {
       const shaped = apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
       return { status: response.status, headers: response.headers, body: shaped, requestId };
@@ -732,11 +731,6 @@ function mergeHeaders(headers: Record<string, string>, extra: Readonly<Record<st
 /** Whether the query has a parameter to send (generated calls pass every declared one, most undefined). */
 function hasValue(query: Readonly<Record<string, unknown>>): boolean {
   for (const name in query) if (query[name] !== undefined) return true;
-  return false;
-}
-
-function anyMatches(answer: Parameters<typeof responseMatches>[0], matchers: readonly ResponseMatcher[]): boolean {
-  for (const matcher of matchers) if (responseMatches(answer, matcher)) return true;
   return false;
 }
 

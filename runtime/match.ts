@@ -25,3 +25,12 @@ export function responseMatches(response: { status: number; headers: ResponseHea
   if (matcher.body && !bodyMatches(response.body, matcher.body)) return false;
   return true;
 }
+
+/** Whether any of the matchers matches; a loop rather than `some`, so no closure per call on the hot path. */
+export function anyResponseMatches(
+  response: { status: number; headers: ResponseHeaders; body: unknown },
+  matchers: readonly ResponseMatcher[],
+): boolean {
+  for (const matcher of matchers) if (responseMatches(response, matcher)) return true;
+  return false;
+}
