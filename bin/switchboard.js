@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from "../dist/generator/cli.js";
+import { main } from "../dist/generator/cli/main.js";
 
 process.exitCode = await main(process.argv.slice(2), {
   cwd: process.cwd(),

@@ -7,10 +7,10 @@ import path from "node:path";
 import { displayPath, type GeneratorConfig } from "./config.js";
 import { DiagnosticCode, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { emitProvider } from "./emit/emit.js";
-import { formatAll } from "./format.js";
+import { formatAll } from "./output/format.js";
 import { loadSpec, type LoadResult } from "./load.js";
-import { withManifest } from "./manifest.js";
-import { readFailure } from "./parse.js";
+import { withManifest } from "./output/manifest.js";
+import { readFailure } from "./parse/parse.js";
 import { findSpecs } from "./spec-files.js";
 
 export { findSpecs };

@@ -1,8 +1,8 @@
 /** The generator's programmatic API: the same stages the CLI runs. */
-export { main, type CliIo } from "./cli.js";
+export { main, type CliIo } from "./cli/main.js";
 export { resolveConfig, type GeneratorConfig, type GeneratorOptions } from "./config.js";
 export { formatDiagnostic, type Diagnostic, DiagnosticCode } from "./diagnostics.js";
 export { generate, type GenerateResult, type ProviderOutput } from "./generate.js";
-export type { SpecModel } from "./ir.js";
+export type { SpecModel } from "./model/ir.js";
 export { loadSpec, type LoadResult } from "./load.js";
-export { applyChanges, diffOutput, type OutputChange } from "./write.js";
+export { applyChanges, diffOutput, type OutputChange } from "./output/write.js";

@@ -5,14 +5,14 @@
  */
 import { createHash } from "node:crypto";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
-import type { SpecModel } from "./ir.js";
-import { buildModel } from "./model.js";
-import { parseSpec } from "./parse.js";
-import { validateAgainstSchema } from "./schema.js";
-import { checkSemantics } from "./semantics.js";
-import type { SpecDocument } from "./spec-types.js";
-import { resolveOperations } from "./operations/index.js";
-import { resolveEvents } from "./webhook-events.js";
+import type { SpecModel } from "./model/ir.js";
+import { buildModel } from "./model/model.js";
+import { parseSpec } from "./parse/parse.js";
+import { validateAgainstSchema } from "./validate/schema.js";
+import { checkSemantics } from "./validate/semantics.js";
+import type { SpecDocument } from "./validate/spec-types.js";
+import { resolveOperations } from "./model/operations/index.js";
+import { resolveEvents } from "./model/webhook-events.js";
 
 export interface LoadResult {
   readonly file: string;

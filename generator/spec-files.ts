@@ -1,7 +1,7 @@
 /** Which files in the specs folder are specs. Kept apart from generate.ts so the CLI can list them cheaply. */
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { compareCodePoints } from "./sort.js";
+import { compareCodePoints } from "./common/sort.js";
 
 /** Spec files (.yaml, .yml) directly in the folder, sorted. */
 export async function findSpecs(specsDir: string): Promise<string[]> {

@@ -9,8 +9,8 @@ export {
   type RequestOptions,
   type RetryOverrides,
   type TimeoutOptions,
-} from "./client-core.js";
-export type { BreakerState } from "./circuit-breaker.js";
+} from "./client/client-core.js";
+export type { BreakerState } from "./policies/circuit-breaker.js";
 export { systemClock, type Clock } from "./clock.js";
 export {
   type ApiKeyCredentials,
@@ -22,7 +22,7 @@ export {
   type OAuth2Credentials,
   type TokenProvider,
   type TokenSource,
-} from "./credentials.js";
+} from "./client/credentials.js";
 export type * from "./definition.js";
 export {
   AuthenticationError,
@@ -57,9 +57,9 @@ export {
   UnsupportedVersionError,
   ValidationError,
   type ProviderErrorInit,
-} from "./errors.js";
-export { kindOfStatus, normalizeError, type ErrorAnswer, type NormalizeOptions } from "./error-normalizer.js";
-export { findMigrationChain, migratePayload, type MigrationResult } from "./migrations.js";
+} from "./errors/errors.js";
+export { kindOfStatus, normalizeError, type ErrorAnswer, type NormalizeOptions } from "./errors/error-normalizer.js";
+export { findMigrationChain, migratePayload, type MigrationResult } from "./versions/migrations.js";
 export {
   checkVersion,
   checkWebhookVersion,
@@ -68,14 +68,14 @@ export {
   type DeprecationSignal,
   type VersionLifecycle,
   type WebhookVersionCheck,
-} from "./versions.js";
-export type { ClientEvent, ClientEventListener } from "./events.js";
-export { encodeForm, type FormEncoding } from "./form.js";
-export { nextLink, paginate, Paginated, type ItemsAt, type Page } from "./pagination.js";
-export { ApiPromise, type TypedResponse } from "./api-promise.js";
-export { encodePath } from "./path.js";
-export { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./rate-limit-store.js";
-export type { RetryReason } from "./retry.js";
+} from "./versions/versions.js";
+export type { ClientEvent, ClientEventListener } from "./client/events.js";
+export { encodeForm, type FormEncoding } from "./client/form.js";
+export { nextLink, paginate, Paginated, type ItemsAt, type Page } from "./client/pagination.js";
+export { ApiPromise, type TypedResponse } from "./client/api-promise.js";
+export { encodePath } from "./client/path.js";
+export { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./policies/rate-limit-store.js";
+export type { RetryReason } from "./policies/retry.js";
 export { fetchTransport } from "./transport/fetch.js";
 export {
   TRANSPORT_TIMEOUT_CODES,
@@ -84,7 +84,7 @@ export {
   type TransportRequest,
   type TransportResponse,
 } from "./transport/transport.js";
-export type { WebhookEvent } from "./webhook-event.js";
+export type { WebhookEvent } from "./webhooks/webhook-event.js";
 export type { WebhookDelivery, WebhookVerifyOptions } from "./webhooks/delivery.js";
 export { isWebhookVerificationError, WebhookVerificationError, type WebhookVerificationErrorCode } from "./webhooks/errors.js";
 export {

@@ -3,8 +3,8 @@
  * resources.ts writes the resource classes and types.ts.
  */
 import { StructureKind, VariableDeclarationKind, type ClassDeclarationStructure, type StatementStructures } from "ts-morph";
-import { docText, propertyKey, stringLiteral } from "../escape.js";
-import type { SpecModel } from "../ir.js";
+import { docText, propertyKey, stringLiteral } from "../common/escape.js";
+import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { bulletList, jsDoc } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";

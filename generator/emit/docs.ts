@@ -1,7 +1,7 @@
 /** JSDoc blocks built from spec text, escaped. */
 import type { JSDocStructure, OptionalKind } from "ts-morph";
-import { docText } from "../escape.js";
-import type { SpecModel } from "../ir.js";
+import { docText } from "../common/escape.js";
+import type { SpecModel } from "../model/ir.js";
 
 /** One JSDoc block from paragraphs and tags; nothing when everything is empty. */
 export function jsDoc(

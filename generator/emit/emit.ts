@@ -1,6 +1,6 @@
 /** Stage 4, emit: every emitter's files for one provider, sorted by path. */
-import type { SpecModel } from "../ir.js";
-import { compareCodePoints } from "../sort.js";
+import type { SpecModel } from "../model/ir.js";
+import { compareCodePoints } from "../common/sort.js";
 import { emitClient } from "./client.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { emitErrors } from "./errors.js";

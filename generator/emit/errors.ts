@@ -1,8 +1,8 @@
 /** Errors emitter: errors.ts, the provider's error codes and kinds as literal unions, and the rules. */
 import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
-import type { SpecModel } from "../ir.js";
+import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
-import { stringLiteral } from "../escape.js";
+import { stringLiteral } from "../common/escape.js";
 import { bulletList, jsDoc, sources } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";
 import { header, printStatements } from "./source-file.js";

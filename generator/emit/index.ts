@@ -1,6 +1,6 @@
 /** Index emitter: index.ts re-exports the provider module's public surface. */
 import { StructureKind, type StatementStructures } from "ts-morph";
-import type { SpecModel } from "../ir.js";
+import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { header, printStatements } from "./source-file.js";
 import { TYPES_FILE } from "./resources.js";

@@ -2,7 +2,7 @@
  * Data from the model written as a TypeScript literal. Keys keep the order the model gave them (the
  * model sorts), strings are escaped, and only plain data is accepted.
  */
-import { propertyKey, stringLiteral } from "../escape.js";
+import { propertyKey, stringLiteral } from "../common/escape.js";
 
 export function literal(value: unknown): string {
   if (value === null) return "null";

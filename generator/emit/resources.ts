@@ -7,11 +7,11 @@
  * Written as text, not through ts-morph structures: ts-morph re-parses every statement it adds, and
  * GitHub's 1,200 operations would spend seconds there; prettier formats the text.
  */
-import { propertyKey, stringLiteral, templatePart } from "../escape.js";
-import type { GroupModel, OperationModel, SpecModel } from "../ir.js";
-import { API_VERSION_PLACEHOLDER } from "../operation-names.js";
-import { TYPES_NAMESPACE } from "../operations/index.js";
-import { docComment } from "../schema-to-ts/type-text.js";
+import { propertyKey, stringLiteral, templatePart } from "../common/escape.js";
+import type { GroupModel, OperationModel, SpecModel } from "../model/ir.js";
+import { API_VERSION_PLACEHOLDER } from "../common/operation-names.js";
+import { TYPES_NAMESPACE } from "../model/operations/index.js";
+import { docComment } from "../model/schema-to-ts/type-text.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { entry, literal } from "./literal.js";
 import { header } from "./source-file.js";

@@ -12,8 +12,8 @@ import {
   type SourceFile,
   type StatementStructures,
 } from "ts-morph";
-import { lineCommentText } from "../escape.js";
-import type { SpecModel } from "../ir.js";
+import { lineCommentText } from "../common/escape.js";
+import type { SpecModel } from "../model/ir.js";
 import type { EmitContext } from "./context.js";
 
 let project: Project | undefined;

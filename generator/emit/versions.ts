@@ -1,7 +1,7 @@
 /** Versions emitter: versions.ts, the supported versions as a literal union and the pinned one. */
 import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
-import { stringLiteral } from "../escape.js";
-import type { SpecModel } from "../ir.js";
+import { stringLiteral } from "../common/escape.js";
+import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { bulletList, jsDoc, sources } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";

@@ -4,8 +4,8 @@
  * event types) so the two evolve independently.
  */
 import { StructureKind, type StatementStructures } from "ts-morph";
-import { stringLiteral } from "../escape.js";
-import type { SpecModel } from "../ir.js";
+import { stringLiteral } from "../common/escape.js";
+import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { jsDoc } from "./docs.js";
 import { header, printStatements } from "./source-file.js";

@@ -5,10 +5,10 @@
  * names (taken from schemas) can never collide with anything else the provider module declares.
  */
 import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
-import { lineCommentText, stringLiteral } from "../escape.js";
-import type { SpecModel } from "../ir.js";
-import { docComment } from "../schema-to-ts/type-text.js";
-import { PAYLOADS_NAMESPACE } from "../webhook-events.js";
+import { lineCommentText, stringLiteral } from "../common/escape.js";
+import type { SpecModel } from "../model/ir.js";
+import { docComment } from "../model/schema-to-ts/type-text.js";
+import { PAYLOADS_NAMESPACE } from "../model/webhook-events.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { jsDoc, sources } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";

@@ -4,7 +4,7 @@
  * code and stores the tokens.
  */
 import type { OAuth2AuthDefinition } from "../definition.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError } from "../errors/errors.js";
 import { AuthorizationStateError, OAuthError } from "./errors.js";
 import {
   authorizationCodeRequest,

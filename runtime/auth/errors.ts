@@ -2,7 +2,7 @@
  * Auth errors. Each has a stable `code` (on the class and the instance) and a guard that works across
  * two copies of the runtime. Messages name what went wrong, never a token, secret or code.
  */
-import { hasCode, SwitchboardError } from "../errors.js";
+import { hasCode, SwitchboardError } from "../errors/errors.js";
 
 /** The token endpoint (or the authorization callback) answered with an OAuth error, or with nonsense. */
 export class OAuthError extends SwitchboardError {

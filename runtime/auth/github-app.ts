@@ -3,9 +3,9 @@
  * ahead, GitHub allows 10 minutes) exchanged for an installation access token, cached until refreshSkew
  * before it expires. WebCrypto only; GitHub's PKCS#1 PEM keys are wrapped into PKCS#8 for importKey.
  */
-import type { TokenProvider } from "../credentials.js";
+import type { TokenProvider } from "../client/credentials.js";
 import type { GithubAppAuthDefinition } from "../definition.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError } from "../errors/errors.js";
 import { OAuthError } from "./errors.js";
 import { base64url, utf8 } from "./pkce.js";
 

@@ -5,9 +5,9 @@
  * `expires_in`, tokens that never expire.
  */
 import type { OAuth2AuthDefinition } from "../definition.js";
-import { ConfigurationError } from "../errors.js";
-import { readPath } from "../json-path.js";
-import { bodyMatches } from "../match.js";
+import { ConfigurationError } from "../errors/errors.js";
+import { readPath } from "../internal/json-path.js";
+import { bodyMatches } from "../client/match.js";
 import { OAuthError } from "./errors.js";
 import { utf8 } from "./pkce.js";
 import type { StoredTokens } from "./token-store.js";

@@ -6,9 +6,9 @@
  * A refused refresh (`invalid_grant`) becomes ReauthorizationRequiredError once; the dead refresh token
  * is never sent again.
  */
-import type { TokenProvider } from "../credentials.js";
+import type { TokenProvider } from "../client/credentials.js";
 import type { AuthModeDefinition, OAuth2AuthDefinition, ProviderDefinition } from "../definition.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError } from "../errors/errors.js";
 import { OAuthError, ReauthorizationRequiredError } from "./errors.js";
 import {
   clientCredentialsRequest,

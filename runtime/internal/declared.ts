@@ -1,4 +1,4 @@
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError } from "../errors/errors.js";
 
 /**
  * `table[name]` when the spec declares `name` (an environment, auth mode, variable or bucket), else a

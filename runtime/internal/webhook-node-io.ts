@@ -1,7 +1,7 @@
 /** Shared by the node:http, Express and Fastify adapters: raw body reading, deliveries from Node requests, replies. */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError } from "../errors/errors.js";
 import { positiveInteger } from "../webhooks/dedup-store.js";
 import type { WebhookDelivery } from "../webhooks/delivery.js";
 import { webhookErrorResponse, type WebhookResponse } from "../webhooks/handler.js";

@@ -3,7 +3,7 @@
  * redelivered or concurrently duplicated event runs its handler once. The memory store below is the
  * default; `switchboard/webhooks/sqlite` holds a durable one that survives a restart.
  */
-import { ConfigurationError, hasCode, SwitchboardError } from "../errors.js";
+import { ConfigurationError, hasCode, SwitchboardError } from "../errors/errors.js";
 
 /** What `begin` found: `started` means the caller now holds the lease and must `complete` or `release`. */
 export type DedupBeginResult = "started" | "in_progress" | "done";

@@ -1,4 +1,4 @@
-import { isSwitchboardError, SwitchboardError } from "../errors.js";
+import { isSwitchboardError, SwitchboardError } from "../errors/errors.js";
 
 /** Why a delivery was rejected. Stable: applications branch on these. */
 export type WebhookVerificationErrorCode =

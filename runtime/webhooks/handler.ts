@@ -4,8 +4,8 @@
  * should. Framework adapters (`switchboard/webhooks/node`, `/express`, `/fastify`, `/fetch`) turn a
  * request into a `WebhookDelivery` and the `WebhookResponse` back into a reply.
  */
-import { ConfigurationError } from "../errors.js";
-import type { WebhookEvent } from "../webhook-event.js";
+import { ConfigurationError } from "../errors/errors.js";
+import type { WebhookEvent } from "./webhook-event.js";
 import { MemoryDedupStore, positiveInteger, type DedupStore } from "./dedup-store.js";
 import type { WebhookDelivery } from "./delivery.js";
 import { isWebhookVerificationError, type WebhookVerificationError, type WebhookVerificationErrorCode } from "./errors.js";

@@ -1,7 +1,7 @@
 /** Turns the caller's secrets and public keys into key material, and signatures into bytes. */
 import { createPublicKey, type KeyObject } from "node:crypto";
 import type { WebhookSignatureDefinition } from "../definition.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError } from "../errors/errors.js";
 
 type Encoding = WebhookSignatureDefinition["encoding"];
 

@@ -2,8 +2,8 @@
  * A typed handler registry for verified webhook events. `on(type, handler)` narrows the event the
  * handler receives to the events of that type; `dispatch(event)` runs the matching handlers.
  */
-import { ConfigurationError, hasCode, SwitchboardError } from "../errors.js";
-import type { WebhookEvent } from "../webhook-event.js";
+import { ConfigurationError, hasCode, SwitchboardError } from "../errors/errors.js";
+import type { WebhookEvent } from "./webhook-event.js";
 
 /**
  * Handles one event. What it returns is awaited and otherwise ignored (so `(e) => db.insert(e)` is a

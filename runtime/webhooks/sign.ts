@@ -1,7 +1,7 @@
 /** Signs a delivery the way a provider would: for tests, local development and `switchboard webhook sign`. */
 import { createHash, createHmac, createPrivateKey, randomUUID, sign as signAsymmetric } from "node:crypto";
 import type { WebhooksDefinition } from "../definition.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError } from "../errors/errors.js";
 import { contentBytes, feedContent, parseForm, queryParam, sortedFormParams } from "./content.js";
 import { encodeSignature, hmacKey } from "./keys.js";
 import { webhookPlan } from "./plan.js";

@@ -6,7 +6,7 @@
  * the same upsert that claims a new event.
  */
 import Database from "better-sqlite3";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError } from "../errors/errors.js";
 import { DEFAULT_DONE_TTL_MS, positiveInteger, type DedupBeginResult, type DedupStore } from "./dedup-store.js";
 
 const TABLE = "switchboard_webhook_dedup";

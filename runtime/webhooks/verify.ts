@@ -7,10 +7,10 @@
  */
 import { createHash, createHmac, timingSafeEqual, verify as verifyAsymmetric, type KeyObject } from "node:crypto";
 import type { ValueLocation, VersionsDefinition, WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
-import { ConfigurationError, isSwitchboardError } from "../errors.js";
-import { readPath } from "../json-path.js";
-import { checkWebhookVersion } from "../versions.js";
-import type { WebhookEvent } from "../webhook-event.js";
+import { ConfigurationError, isSwitchboardError } from "../errors/errors.js";
+import { readPath } from "../internal/json-path.js";
+import { checkWebhookVersion } from "../versions/versions.js";
+import type { WebhookEvent } from "./webhook-event.js";
 import { contentBytes, feedContent, parseForm, queryParam, otherPortUrl, sortedFormParams, type FormParams } from "./content.js";
 import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
 import { WebhookVerificationError, type WebhookVerificationErrorCode } from "./errors.js";

@@ -4,7 +4,7 @@
  * text parsers inside its own context only, so the rest of the application parses bodies as before.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { ConfigurationError } from "../../errors.js";
+import { ConfigurationError } from "../../errors/errors.js";
 import { checkAdapterInputs, nodeDelivery } from "../../internal/webhook-node-io.js";
 import { webhookErrorResponse, type WebhookHandler, type WebhookResponse } from "../handler.js";
 

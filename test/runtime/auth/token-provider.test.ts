@@ -3,11 +3,11 @@
  * the client invalidate, renew and replay exactly once (never a loop), with no token in any event.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ClientCore } from "../../../runtime/client-core.js";
-import { applyCredentials, type TokenProvider } from "../../../runtime/credentials.js";
+import { ClientCore } from "../../../runtime/client/client-core.js";
+import { applyCredentials, type TokenProvider } from "../../../runtime/client/credentials.js";
 import type { OAuth2AuthDefinition } from "../../../runtime/definition.js";
-import { isProviderError } from "../../../runtime/errors.js";
-import type { ClientEvent } from "../../../runtime/events.js";
+import { isProviderError } from "../../../runtime/errors/errors.js";
+import type { ClientEvent } from "../../../runtime/client/events.js";
 import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
 import { op, testDefinition } from "../../helpers/test-provider.js";
 

@@ -1,0 +1,226 @@
+/**
+ * `switchboard webhook sign|send`: deliveries signed exactly as a provider would sign them, for local
+ * testing. The secret is read from --secret, --secret-file or SWITCHBOARD_WEBHOOK_SECRET and is never
+ * printed; only what the provider itself would send (headers derived from it) is.
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { ValueLocation, WebhooksDefinition } from "../../runtime/definition.js";
+import { signWebhook, type SignedWebhook } from "../../runtime/webhooks/sign.js";
+import { resolveConfig } from "../config.js";
+import { readSpec } from "../generate.js";
+import type { SpecModel } from "../model/ir.js";
+
+export interface WebhookCliIo {
+  readonly cwd: string;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** The whole of standard input (for --body -). */
+  readonly readStdin?: () => Promise<Buffer>;
+  /** Environment variables; SWITCHBOARD_WEBHOOK_SECRET is read from here. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+}
+
+export const WEBHOOK_HELP = `Usage: switchboard webhook sign PROVIDER [--body FILE|-] [--timestamp N] [--url U] [--id ID] [--json] SECRET
+       switchboard webhook send PROVIDER EVENT --to URL [--body FILE|-] SECRET
+
+sign prints the headers PROVIDER would send with the body (default: standard input), one per line;
+with --json, {"headers": {...}, "url": ...}. send posts a correctly signed delivery of EVENT to URL
+(the body defaults to a minimal event that names EVENT where the spec locates the type) and prints the
+response status; it exits 1 unless the answer is 2xx.
+
+SECRET is one of:
+  --secret S          the signing secret as the provider hands it out (PEM private key for ECDSA/Ed25519)
+  --secret-file FILE  read it from a file
+  (neither)           read it from the environment variable SWITCHBOARD_WEBHOOK_SECRET
+The secret is never printed.
+
+Options:
+  --specs DIR         Folder with the specs (default: specs)
+  --timestamp N       Unix seconds to sign with (default: now)
+  --url U             The URL the delivery is posted to (schemes such as Twilio's sign it)
+  --id ID             The message id, for schemes that sign one (default: msg_<random>)
+  --content-type T    Content-Type to send (default: what the spec's payload encoding implies)
+  -h, --help          Show this help
+`;
+
+class WebhookUsageError extends Error {}
+
+const OPTIONS = {
+  specs: { type: "string" },
+  secret: { type: "string" },
+  "secret-file": { type: "string" },
+  body: { type: "string" },
+  timestamp: { type: "string" },
+  url: { type: "string" },
+  id: { type: "string" },
+  to: { type: "string" },
+  "content-type": { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export async function webhookCommand(args: readonly string[], io: WebhookCliIo): Promise<number> {
+  try {
+    return await run(args, io);
+  } catch (error) {
+    if (!(error instanceof WebhookUsageError)) throw error;
+    io.stderr(`switchboard: ${error.message}\n\n${WEBHOOK_HELP}`);
+    return 2;
+  }
+}
+
+async function run(args: readonly string[], io: WebhookCliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new WebhookUsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(WEBHOOK_HELP);
+    return 0;
+  }
+  const [action, provider, ...rest] = positionals;
+  if (action !== "sign" && action !== "send") throw new WebhookUsageError(`webhook takes sign or send, not ${action ?? "nothing"}`);
+  if (provider === undefined) throw new WebhookUsageError(`webhook ${action} needs a provider`);
+  if (action === "sign" && rest.length > 0) throw new WebhookUsageError(`webhook sign takes one provider (got ${rest.join(" ")})`);
+  if (action === "send" && rest.length !== 1) throw new WebhookUsageError("webhook send takes a provider and one event type");
+  if (action === "send" && values.to === undefined) throw new WebhookUsageError("webhook send needs --to URL");
+  const timestamp = values.timestamp === undefined ? undefined : Number(values.timestamp);
+  if (timestamp !== undefined && !(Number.isInteger(timestamp) && timestamp >= 0))
+    throw new WebhookUsageError(`--timestamp must be unix seconds`);
+
+  const model = await findSpec(values.specs, provider, io);
+  const definition = model.definition.webhooks;
+  if (definition === undefined) throw new WebhookUsageError(`${provider}'s spec declares no webhooks`);
+  const secret = await readSecret(values, io);
+  const event = rest[0];
+  const body =
+    values.body !== undefined
+      ? await readBody(values.body, io)
+      : action === "sign"
+        ? await readBody("-", io)
+        : exampleBody(definition, event!);
+  const url = values.url ?? values.to;
+  const signed: SignedWebhook = signWebhook(definition, {
+    body,
+    secret,
+    ...(timestamp !== undefined && { timestamp }),
+    ...(values.id !== undefined && { id: values.id }),
+    ...(url !== undefined && { url }),
+    ...(values["content-type"] !== undefined && { contentType: values["content-type"] }),
+  });
+  const headers = { ...signed.headers, ...eventHeaders(definition, event) };
+
+  if (action === "sign") {
+    if (values.json) io.stdout(`${JSON.stringify({ headers, ...(signed.url !== undefined && { url: signed.url }) }, null, 2)}\n`);
+    else {
+      for (const [name, value] of Object.entries(headers)) io.stdout(`${name}: ${value}\n`);
+      if (signed.url !== undefined && signed.url !== url) io.stdout(`# post to ${signed.url}\n`);
+    }
+    return 0;
+  }
+  if (event !== undefined && model.events.length > 0 && !model.events.some((e) => e.type === event))
+    io.stderr(`switchboard: warning: ${provider}'s spec declares no event "${event}"; sending it anyway\n`);
+  const target = signed.url ?? values.to!;
+  const response = await (io.fetch ?? fetch)(target, { method: "POST", headers, body });
+  await response.arrayBuffer();
+  io.stdout(`POST ${target}: ${response.status} ${response.statusText}\n`);
+  return response.ok ? 0 : 1;
+}
+
+async function findSpec(specsDir: string | undefined, provider: string, io: WebhookCliIo): Promise<SpecModel> {
+  const config = resolveConfig({ cwd: io.cwd, ...(specsDir !== undefined && { specsDir }) });
+  const named = path.join(config.specsDir, `${provider}.yaml`);
+  const candidates = existsSync(named)
+    ? [named]
+    : existsSync(config.specsDir)
+      ? (await readdir(config.specsDir)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(config.specsDir, f))
+      : [];
+  for (const file of candidates) {
+    const result = await readSpec(config, file);
+    if (result.model?.provider.name === provider) return result.model;
+    if (file === named && result.model === undefined) throw new WebhookUsageError(`${result.file} has errors: run 'switchboard validate ${result.file}'`);
+  }
+  throw new WebhookUsageError(`no spec for provider "${provider}" in ${path.relative(io.cwd, config.specsDir) || "."}`);
+}
+
+async function readSecret(values: { secret?: string; "secret-file"?: string }, io: WebhookCliIo): Promise<string> {
+  if (values.secret !== undefined && values["secret-file"] !== undefined) throw new WebhookUsageError("pass --secret or --secret-file, not both");
+  if (values.secret !== undefined) return values.secret;
+  if (values["secret-file"] !== undefined) {
+    try {
+      return (await readFile(path.resolve(io.cwd, values["secret-file"]), "utf8")).replace(/\r?\n$/, "");
+    } catch {
+      throw new WebhookUsageError(`cannot read the secret file ${values["secret-file"]}`);
+    }
+  }
+  const fromEnv = (io.env ?? process.env)["SWITCHBOARD_WEBHOOK_SECRET"];
+  if (fromEnv === undefined || fromEnv === "") throw new WebhookUsageError("no secret: pass --secret, --secret-file or set SWITCHBOARD_WEBHOOK_SECRET");
+  return fromEnv;
+}
+
+async function readBody(source: string, io: WebhookCliIo): Promise<Buffer> {
+  if (source === "-") {
+    if (io.readStdin === undefined) throw new WebhookUsageError("no standard input to read the body from: pass --body FILE");
+    return io.readStdin();
+  }
+  try {
+    return await readFile(path.resolve(io.cwd, source));
+  } catch {
+    throw new WebhookUsageError(`cannot read the body file ${source}`);
+  }
+}
+
+/** A minimal body naming the event where the spec locates the type (and an id where it locates one). */
+function exampleBody(definition: WebhooksDefinition, event: string): Buffer {
+  const form = definition.payload.encoding === "form" || (definition.payload.encoding === "auto" && first(definition.eventType, "form") !== undefined);
+  if (form) {
+    const params = new URLSearchParams();
+    const typeField = first(definition.eventType, "form");
+    const idField = first(definition.eventId, "form");
+    if (idField !== undefined) params.set(idField.form, `sb_${randomUUID()}`);
+    if (typeField !== undefined) params.set(typeField.form, event);
+    return Buffer.from(params.toString());
+  }
+  const body: Record<string, unknown> = {};
+  const idPath = first(definition.eventId, "body");
+  if (idPath !== undefined) setPath(body, idPath.body, `evt_sb_${randomUUID().replaceAll("-", "")}`);
+  const typePath = first(definition.eventType, "body");
+  if (typePath !== undefined) setPath(body, typePath.body, event);
+  return Buffer.from(JSON.stringify(body));
+}
+
+/** Headers that carry the event's type and id where the spec locates them in headers (GitHub, Shopify). */
+function eventHeaders(definition: WebhooksDefinition, event: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const typeHeader = first(definition.eventType, "header");
+  if (event !== undefined && typeHeader !== undefined) headers[typeHeader.header] = event;
+  const idHeader = first(definition.eventId, "header");
+  const signed = [definition.signature.idHeader, ...definition.signature.alternativeHeaders.map((s) => s.idHeader)];
+  if (event !== undefined && idHeader !== undefined && !signed.includes(idHeader.header)) headers[idHeader.header] = randomUUID();
+  return headers;
+}
+
+function first<K extends "header" | "body" | "form">(
+  locations: readonly ValueLocation[] | undefined,
+  kind: K,
+): Extract<ValueLocation, Record<K, unknown>> | undefined {
+  return locations?.find((l): l is Extract<ValueLocation, Record<K, unknown>> => kind in l);
+}
+
+function setPath(target: Record<string, unknown>, segments: readonly (string | number)[], value: unknown): void {
+  let node: Record<string, unknown> = target;
+  segments.forEach((segment, index) => {
+    const key = String(segment);
+    if (index === segments.length - 1) node[key] = value;
+    else node = (node[key] ??= {}) as Record<string, unknown>;
+  });
+}

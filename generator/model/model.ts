@@ -1,0 +1,498 @@
+/**
+ * Stage 3, model: the validated document becomes the IR. Every default is applied here and only here;
+ * durations become milliseconds, JSON paths become segment arrays, header names become lower case,
+ * names become identifiers, and everything is sorted.
+ */
+import type {
+  AuthModeDefinition,
+  BodyMatcher,
+  CircuitBreakerDefinition,
+  ErrorsDefinition,
+  ProviderDefinition,
+  RateLimitsDefinition,
+  ResponseMatcher,
+  RetryDefinition,
+  StatusPattern,
+  ValueLocation,
+  WebhookHeaderSet,
+  VersionsDefinition,
+  WebhooksDefinition,
+} from "../../runtime/definition.js";
+import { parseDuration } from "../common/duration.js";
+import type { SpecModel } from "./ir.js";
+import { parseJsonPath } from "../common/json-path.js";
+import { bindingName } from "../common/names.js";
+import { compareCodePoints, sortedKeys } from "../common/sort.js";
+import type {
+  SpecAuthMode,
+  SpecBodyMatcher,
+  SpecDocument,
+  SpecResponseMatcher,
+  SpecValueLocation,
+  SpecWebhookHeaderSet,
+  SpecWebhookSignature,
+} from "../validate/spec-types.js";
+
+/** Kinds every provider can produce; spec rules may add provider kinds (card_declined). */
+export const COMMON_ERROR_KINDS = [
+  "authentication",
+  "permission",
+  "not_found",
+  "validation",
+  "conflict",
+  "idempotency_conflict",
+  "rate_limited",
+  "provider_unavailable",
+  "timeout",
+  "network",
+  "circuit_open",
+  "unknown",
+] as const;
+
+export const DEFAULTS = {
+  maxQueueWait: "30s",
+  encoding: { query: "repeat", form: "indices" },
+  retry: {
+    maxAttempts: 3,
+    base: "500ms",
+    cap: "30s",
+    jitter: "full",
+    statuses: [408, 429, 500, 502, 503, 504],
+    networkErrors: ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "UND_ERR_SOCKET"],
+    retryAfterHeaders: ["retry-after-ms", "retry-after"],
+    maxWait: "60s",
+    budgetRatio: 0.2,
+    budgetWindow: "10s",
+    budgetMinPerSecond: 10,
+  },
+  circuitBreaker: { consecutive: 5, window: "30s", minRequests: 20, openFor: "30s", halfOpenProbes: 1 },
+  oauth2: { refreshSkew: "60s", scopeSeparator: " " },
+  githubApp: { jwtLifetime: "9m", clockSkew: "60s", refreshSkew: "5m" },
+  webhooks: { maxBodySize: 1_048_576, status: 200 },
+} as const;
+
+/** Event types and payload types, resolved by the events stage (webhook-events.ts). */
+export type ResolvedEvents = Pick<SpecModel, "events" | "payloadDeclarations" | "eventsImport">;
+
+/** Operations and their types, resolved by the operations stage (operations/index.ts). */
+export type ResolvedOperations = Pick<SpecModel, "groups" | "schemaDeclarations" | "operationsImports">;
+
+export function buildModel(
+  file: string,
+  sha256: string,
+  doc: SpecDocument,
+  resolved: ResolvedEvents,
+  operations: ResolvedOperations = { groups: [], schemaDeclarations: [], operationsImports: [] },
+): SpecModel {
+  const groups = operations.groups;
+  const errors = buildErrors(doc);
+  const definition: ProviderDefinition = {
+    name: doc.provider.name,
+    title: doc.provider.title,
+    ...(doc.provider.userAgent !== undefined && { userAgent: doc.provider.userAgent }),
+    environments: Object.fromEntries(sortedKeys(doc.environments).map((name) => [name, { baseUrl: doc.environments[name]!.baseUrl }])),
+    defaultEnvironment: defaultEnvironment(doc),
+    variables: Object.fromEntries(
+      sortedKeys(doc.variables).map((name) => {
+        const v = doc.variables![name]!;
+        return [name, { ...(v.pattern !== undefined && { pattern: v.pattern }), ...(v.default !== undefined && { default: v.default }) }];
+      }),
+    ),
+    auth: {
+      ...(doc.auth && { defaultMode: doc.auth.default ?? Object.keys(doc.auth.modes)[0]! }),
+      modes: Object.fromEntries(sortedKeys(doc.auth?.modes).map((name) => [name, authMode(doc.auth!.modes[name]!)])),
+    },
+    encoding: {
+      query: doc.encoding?.query ?? DEFAULTS.encoding.query,
+      form: doc.encoding?.form ?? DEFAULTS.encoding.form,
+      literalBrackets: doc.encoding?.literalBrackets ?? false,
+    },
+    rateLimits: rateLimits(doc),
+    retry: retry(doc),
+    circuitBreaker: circuitBreaker(doc),
+    errors,
+    ...(doc.versions && { versions: versions(doc) }),
+    ...(doc.webhooks && { webhooks: webhooks(doc) }),
+  };
+  const kinds = new Set<string>(COMMON_ERROR_KINDS);
+  const extraKinds = [...errors.rules.map((r) => r.kind), ...Object.values(errors.codes).flatMap((c) => (c.kind ? [c.kind] : []))].filter(
+    (k) => !kinds.has(k),
+  );
+  const sources: Record<string, string[]> = {};
+  for (const section of ["provider", "auth", "rateLimits", "retry", "errors", "versions", "webhooks"] as const) {
+    const list = (doc[section] as { sources?: string[] } | undefined)?.sources;
+    if (list && list.length > 0) sources[section] = list;
+  }
+  const importSources = (doc.operations?.import ?? []).flatMap((i) => i.sources ?? []);
+  if (importSources.length > 0) sources["operations"] = importSources;
+  return {
+    file,
+    sha256,
+    provider: {
+      name: doc.provider.name,
+      title: doc.provider.title,
+      ...(doc.provider.description !== undefined && { description: doc.provider.description }),
+      ...(doc.provider.docsUrl !== undefined && { docsUrl: doc.provider.docsUrl }),
+    },
+    names: { pascal: bindingName(doc.provider.name, "pascal"), camel: bindingName(doc.provider.name, "camel") },
+    definition,
+    environments: sortedKeys(doc.environments).map((name) => withDescription({ name }, doc.environments[name]!.description)),
+    variables: sortedKeys(doc.variables).map((name) =>
+      withDescription({ name, required: doc.variables![name]!.default === undefined }, doc.variables![name]!.description),
+    ),
+    authModes: sortedKeys(doc.auth?.modes).map((name) =>
+      withDescription({ name, type: doc.auth!.modes[name]!.type }, doc.auth!.modes[name]!.description),
+    ),
+    groups,
+    errorCodes: sortedKeys(doc.errors?.codes).map((code) => {
+      const c = doc.errors!.codes![code]!;
+      return {
+        code,
+        ...(c.kind !== undefined && { kind: c.kind }),
+        ...(c.retryable !== undefined && { retryable: c.retryable }),
+        ...(c.hint !== undefined && { hint: c.hint }),
+        ...(c.description !== undefined && { description: c.description }),
+      };
+    }),
+    errorKinds: [...COMMON_ERROR_KINDS, ...[...new Set(extraKinds)].sort(compareCodePoints)],
+    versions: sortedKeys(doc.versions?.supported).map((version) => {
+      const v = doc.versions!.supported![version]!;
+      return {
+        version,
+        ...(v.deprecated !== undefined && { deprecated: v.deprecated }),
+        ...(v.sunset !== undefined && { sunset: v.sunset }),
+        ...(v.description !== undefined && { description: v.description }),
+      };
+    }),
+    schemaDeclarations: operations.schemaDeclarations,
+    operationsImports: operations.operationsImports,
+    events: resolved.events,
+    payloadDeclarations: resolved.payloadDeclarations,
+    ...(resolved.eventsImport !== undefined && { eventsImport: resolved.eventsImport }),
+    sources,
+  };
+}
+
+function withDescription<T extends object>(value: T, description: string | undefined): T & { description?: string } {
+  return description === undefined ? value : { ...value, description };
+}
+
+function defaultEnvironment(doc: SpecDocument): string {
+  const names = Object.keys(doc.environments);
+  return names.find((name) => doc.environments[name]!.default === true) ?? names[0]!;
+}
+
+function authMode(mode: SpecAuthMode): AuthModeDefinition {
+  switch (mode.type) {
+    case "apiKey":
+      return { type: "apiKey", in: mode.in, name: mode.in === "header" ? mode.name.toLowerCase() : mode.name, prefix: mode.prefix ?? "" };
+    case "basic":
+      return { type: "basic", passwordOptional: mode.passwordOptional ?? false };
+    case "bearer":
+      return { type: "bearer", header: (mode.header ?? "authorization").toLowerCase(), prefix: mode.prefix ?? "Bearer " };
+    case "oauth2": {
+      const tokenResponse = mode.tokenResponse ?? {};
+      return {
+        type: "oauth2",
+        ...(mode.authorizationUrl !== undefined && { authorizationUrl: mode.authorizationUrl }),
+        tokenUrl: mode.tokenUrl,
+        ...(mode.revocationUrl !== undefined && { revocationUrl: mode.revocationUrl }),
+        grants: mode.grants,
+        pkce: mode.pkce ?? "supported",
+        tokenEndpointAuthMethod: mode.tokenEndpointAuthMethod ?? "client_secret_basic",
+        scopes: sortedKeys(mode.scopes),
+        scopeSeparator: mode.scopeSeparator ?? DEFAULTS.oauth2.scopeSeparator,
+        authorizationParams: Object.fromEntries(sortedKeys(mode.authorizationParams).map((k) => [k, mode.authorizationParams![k]!])),
+        tokenResponse: {
+          ...(tokenResponse.accept !== undefined && { accept: tokenResponse.accept }),
+          accessTokenPath: parseJsonPath(tokenResponse.accessTokenPath ?? "$.access_token"),
+          refreshTokenPath: parseJsonPath(tokenResponse.refreshTokenPath ?? "$.refresh_token"),
+          expiresInPath: parseJsonPath(tokenResponse.expiresInPath ?? "$.expires_in"),
+          ...(tokenResponse.errorWhen && { errorWhen: bodyMatcher(tokenResponse.errorWhen) }),
+        },
+        ...(mode.defaultTokenLifetime !== undefined && { defaultTokenLifetimeMs: parseDuration(mode.defaultTokenLifetime) }),
+        refreshSkewMs: parseDuration(mode.refreshSkew ?? DEFAULTS.oauth2.refreshSkew),
+        header: (mode.header ?? "authorization").toLowerCase(),
+        prefix: mode.prefix ?? "Bearer ",
+      };
+    }
+    case "githubApp":
+      return {
+        type: "githubApp",
+        installationTokenUrl: mode.installationTokenUrl,
+        jwtLifetimeMs: parseDuration(mode.jwtLifetime ?? DEFAULTS.githubApp.jwtLifetime),
+        clockSkewMs: parseDuration(mode.clockSkew ?? DEFAULTS.githubApp.clockSkew),
+        refreshSkewMs: parseDuration(mode.refreshSkew ?? DEFAULTS.githubApp.refreshSkew),
+      };
+  }
+}
+
+function statusPatterns(status: number | string | (number | string)[] | undefined): readonly StatusPattern[] | undefined {
+  if (status === undefined) return undefined;
+  return (Array.isArray(status) ? status : [status]).map((s) => s as StatusPattern);
+}
+
+function bodyMatcher(m: SpecBodyMatcher): BodyMatcher {
+  return {
+    path: parseJsonPath(m.path),
+    ...(m.equals !== undefined && { equals: m.equals }),
+    ...(m.exists !== undefined && { exists: m.exists }),
+    ...(m.matches !== undefined && { matches: m.matches }),
+  };
+}
+
+function responseMatcher(m: SpecResponseMatcher): ResponseMatcher {
+  const status = statusPatterns(m.status);
+  return {
+    ...(status && { status }),
+    ...(m.header && {
+      header: {
+        name: m.header.name.toLowerCase(),
+        ...(m.header.equals !== undefined && { equals: m.header.equals }),
+        ...(m.header.present !== undefined && { present: m.header.present }),
+      },
+    }),
+    ...(m.body && { body: bodyMatcher(m.body) }),
+  };
+}
+
+function rateLimits(doc: SpecDocument): RateLimitsDefinition {
+  const section = doc.rateLimits ?? {};
+  const h = section.headers;
+  const header = (key: "limit" | "remaining" | "used" | "reset" | "resource") => {
+    const value = h?.[key];
+    return value === undefined ? {} : { [key]: value.toLowerCase() };
+  };
+  return {
+    ...(h && {
+      headers: {
+        ...header("limit"),
+        ...header("remaining"),
+        ...header("used"),
+        ...header("reset"),
+        resetFormat: h.resetFormat ?? "epoch-seconds",
+        ...header("resource"),
+      },
+    }),
+    limitedWhen: (section.limitedWhen ?? []).map(responseMatcher),
+    buckets: Object.fromEntries(
+      sortedKeys(section.buckets).map((name) => {
+        const b = section.buckets![name]!;
+        const appliesTo = b.appliesTo && {
+          ...(b.appliesTo.methods && { methods: b.appliesTo.methods }),
+          ...(b.appliesTo.paths && { paths: b.appliesTo.paths }),
+          ...(b.appliesTo.groups && { groups: b.appliesTo.groups }),
+        };
+        return [
+          name,
+          {
+            rate: b.rate,
+            perMs: parseDuration(b.per),
+            ...(b.burst !== undefined && { burst: b.burst }),
+            ...(b.concurrency !== undefined && { concurrency: b.concurrency }),
+            ...(b.resource !== undefined && { resource: b.resource }),
+            maxQueueWaitMs: parseDuration(b.maxQueueWait ?? DEFAULTS.maxQueueWait),
+            ...(appliesTo && { appliesTo }),
+          },
+        ];
+      }),
+    ),
+  };
+}
+
+function retry(doc: SpecDocument): RetryDefinition {
+  const r = doc.retry ?? {};
+  const d = DEFAULTS.retry;
+  return {
+    maxAttempts: r.maxAttempts ?? d.maxAttempts,
+    backoff: {
+      baseMs: parseDuration(r.backoff?.base ?? d.base),
+      capMs: parseDuration(r.backoff?.cap ?? d.cap),
+      jitter: r.backoff?.jitter ?? d.jitter,
+    },
+    statuses: [...(r.statuses ?? d.statuses)].sort((a, b) => a - b),
+    networkErrors: [...(r.networkErrors ?? d.networkErrors)],
+    errorCodes: [...(r.errorCodes ?? [])],
+    retryAfter: {
+      headers: (r.retryAfter?.headers ?? d.retryAfterHeaders).map((x) => x.toLowerCase()),
+      maxWaitMs: parseDuration(r.retryAfter?.maxWait ?? d.maxWait),
+    },
+    hints: (r.hints ?? []).map((hint) => ({
+      header: hint.header.toLowerCase(),
+      retryWhen: hint.retryWhen ?? "true",
+      stopWhen: hint.stopWhen ?? "false",
+    })),
+    ...(r.idempotency && {
+      idempotency: {
+        header: r.idempotency.header.toLowerCase(),
+        methods: r.idempotency.methods ?? ["POST"],
+        ...(r.idempotency.maxLength !== undefined && { maxLength: r.idempotency.maxLength }),
+        prefix: r.idempotency.prefix ?? "",
+      },
+    }),
+    budget: {
+      ratio: r.budget?.ratio ?? d.budgetRatio,
+      windowMs: parseDuration(r.budget?.window ?? d.budgetWindow),
+      minPerSecond: r.budget?.minPerSecond ?? d.budgetMinPerSecond,
+    },
+  };
+}
+
+function circuitBreaker(doc: SpecDocument): CircuitBreakerDefinition {
+  const c = doc.circuitBreaker ?? {};
+  const d = DEFAULTS.circuitBreaker;
+  const t = c.threshold;
+  return {
+    scope: c.scope ?? "provider",
+    threshold:
+      t?.ratio !== undefined
+        ? { type: "ratio", ratio: t.ratio, windowMs: parseDuration(t.window ?? d.window), minRequests: t.minRequests ?? d.minRequests }
+        : { type: "consecutive", failures: t?.consecutive ?? d.consecutive },
+    openForMs: parseDuration(c.openFor ?? d.openFor),
+    halfOpenProbes: c.halfOpenProbes ?? d.halfOpenProbes,
+  };
+}
+
+function buildErrors(doc: SpecDocument): ErrorsDefinition {
+  const e = doc.errors ?? {};
+  const fields = e.fields ?? {};
+  const field = (key: keyof typeof fields) => (fields[key] === undefined ? {} : { [key]: parseJsonPath(fields[key]) });
+  return {
+    when: (e.when ?? [{ status: "4xx" }, { status: "5xx" }]).map(responseMatcher),
+    fields: { ...field("code"), ...field("type"), ...field("message"), ...field("param"), ...field("docUrl") },
+    ...(e.requestIdHeader !== undefined && { requestIdHeader: e.requestIdHeader.toLowerCase() }),
+    rules: (e.rules ?? []).map((rule) => {
+      const status = statusPatterns(rule.status);
+      return {
+        ...(status && { status }),
+        ...(rule.code !== undefined && { code: rule.code }),
+        ...(rule.type !== undefined && { type: rule.type }),
+        kind: rule.kind,
+        ...(rule.retryable !== undefined && { retryable: rule.retryable }),
+      };
+    }),
+    codes: Object.fromEntries(
+      sortedKeys(e.codes).map((code) => {
+        const c = e.codes![code]!;
+        return [
+          code,
+          {
+            ...(c.kind !== undefined && { kind: c.kind }),
+            ...(c.retryable !== undefined && { retryable: c.retryable }),
+            ...(c.hint !== undefined && { hint: c.hint }),
+          },
+        ];
+      }),
+    ),
+  };
+}
+
+function versions(doc: SpecDocument): VersionsDefinition {
+  const v = doc.versions!;
+  return {
+    pinned: v.pinned,
+    send:
+      v.send.in === "path" ? { in: "path" } : { in: v.send.in, name: v.send.in === "header" ? v.send.name!.toLowerCase() : v.send.name! },
+    supported: Object.fromEntries(
+      sortedKeys(v.supported).map((version) => {
+        const s = v.supported![version]!;
+        return [
+          version,
+          { ...(s.deprecated !== undefined && { deprecated: s.deprecated }), ...(s.sunset !== undefined && { sunset: s.sunset }) },
+        ];
+      }),
+    ),
+    deprecationHeaders: (v.deprecationHeaders ?? []).map((h) => h.toLowerCase()),
+    migrations: (v.migrations ?? []).map((m) => ({
+      from: m.from,
+      to: m.to,
+      changes: m.changes.map((c) => ({
+        op: c.op,
+        ...(c.type !== undefined && { type: c.type }),
+        path: parseJsonPath(c.path),
+        ...(c.to !== undefined && { to: parseJsonPath(c.to) }),
+        ...(c.op === "default" && { value: c.value }),
+      })),
+    })),
+  };
+}
+
+function valueLocations(locations: SpecValueLocation | SpecValueLocation[] | undefined): ValueLocation[] | undefined {
+  if (locations === undefined) return undefined;
+  return (Array.isArray(locations) ? locations : [locations]).map((location) =>
+    "header" in location
+      ? { header: location.header.toLowerCase() }
+      : "body" in location
+        ? { body: parseJsonPath(location.body) }
+        : { form: location.form },
+  );
+}
+
+function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
+  const format: WebhooksDefinition["signature"]["format"] =
+    s.format.style === "single"
+      ? { style: "single", prefix: s.format.prefix ?? "" }
+      : s.format.style === "keyValue"
+        ? {
+            style: "keyValue",
+            separator: s.format.separator ?? ",",
+            ...(s.format.timestampKey !== undefined && { timestampKey: s.format.timestampKey }),
+            signatureKey: s.format.signatureKey!,
+          }
+        : { style: "versionedList", version: s.format.version! };
+  return {
+    algorithm: s.algorithm,
+    ...headerSet(s),
+    alternativeHeaders: (s.alternativeHeaders ?? []).map(headerSet),
+    format,
+    content: s.content,
+    encoding: s.encoding,
+    secretEncoding: s.secretEncoding ?? "raw",
+    ...(s.tolerance !== undefined && { toleranceMs: parseDuration(s.tolerance) }),
+    toleranceDirection: s.toleranceDirection ?? "both",
+    ...(s.bodyHash !== undefined && {
+      bodyHash: { queryParam: s.bodyHash.queryParam, algorithm: s.bodyHash.algorithm ?? "sha256", encoding: s.bodyHash.encoding ?? "hex" },
+    }),
+    urlDefaultPort: s.urlDefaultPort ?? "exact",
+    ...(s.algorithmFrom !== undefined && {
+      algorithmFrom: {
+        header: s.algorithmFrom.header.toLowerCase(),
+        key: s.algorithmFrom.key,
+        values: Object.fromEntries(sortedKeys(s.algorithmFrom.values).map((k) => [k, s.algorithmFrom!.values[k]!])),
+      },
+    }),
+  };
+}
+
+function headerSet(s: SpecWebhookHeaderSet): WebhookHeaderSet {
+  return {
+    header: s.header.toLowerCase(),
+    ...(s.timestampHeader !== undefined && { timestampHeader: s.timestampHeader.toLowerCase() }),
+    ...(s.idHeader !== undefined && { idHeader: s.idHeader.toLowerCase() }),
+  };
+}
+
+function webhooks(doc: SpecDocument): WebhooksDefinition {
+  const w = doc.webhooks!;
+  const eventId = valueLocations(w.eventId);
+  const eventType = valueLocations(w.eventType);
+  const apiVersion = valueLocations(w.apiVersion);
+  return {
+    signature: signature(w.signature),
+    ...(eventId && { eventId }),
+    ...(eventType && { eventType }),
+    ...(apiVersion && { apiVersion }),
+    maxBodySize: w.maxBodySize ?? DEFAULTS.webhooks.maxBodySize,
+    payload: { encoding: w.payload?.encoding ?? "json", allowEmpty: w.payload?.allowEmpty ?? false },
+    response: {
+      status: w.response?.status ?? DEFAULTS.webhooks.status,
+      ...(w.response?.timeBudget !== undefined && { timeBudgetMs: parseDuration(w.response.timeBudget) }),
+    },
+  };
+}
+
+/**
+ * `base`, or the first of `base_2`, `base_3`, ... not in `used`; the result is added to `used`.
+ * Identifiers from names.ts contain no underscore after their first character and end in at most
+ * one, so a numbered name never equals another derived name.
+ */

@@ -1,0 +1,287 @@
+/**
+ * Operation sources to the IR's groups: names made into identifiers (collisions numbered, in id
+ * order, so the result never depends on the document's key order), parameters ordered, the runtime's
+ * operation definition built, and every schema converted to type text by one converter whose
+ * declarations become types.ts.
+ */
+import type { ArrayStyle, HttpMethod, OperationDefinition, PaginationDefinition } from "../../../runtime/definition.js";
+import type { GroupModel, OperationModel, ParameterModel, PayloadDeclaration, ResponseModel } from "../ir.js";
+import { parseJsonPath } from "../../common/json-path.js";
+import { fileName, identifierText, memberName } from "../../common/names.js";
+import { paramsTypeName, pathPlaceholders, resourceClassName, API_VERSION_PLACEHOLDER } from "../../common/operation-names.js";
+import type { ConversionResult, SchemaConverter } from "../schema-to-ts/index.js";
+import { compareCodePoints, sortBy } from "../../common/sort.js";
+import type { SpecPagination } from "../../validate/spec-types.js";
+import type { OperationSource } from "./sources.js";
+
+/** Namespace resource files import types.ts as; declarations are `types.<Name>` there. */
+export const TYPES_NAMESPACE = "types";
+
+const IDEMPOTENT_METHODS: readonly HttpMethod[] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"];
+
+/** Types of parameters and bodies the source gives no schema for: what the wire can carry. */
+const UNTYPED = {
+  path: "string | number",
+  query: "string | number | boolean | readonly (string | number | boolean)[]",
+  header: "string",
+  body: "Readonly<Record<string, unknown>>",
+} as const;
+
+function unique(base: string, used: Set<string>): string {
+  let name = base;
+  for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
+  used.add(name);
+  return name;
+}
+
+/** The spec's pagination as the runtime reads it; semantics has checked each style has its fields. */
+export function paginationDefinition(p: SpecPagination): PaginationDefinition {
+  const items = parseJsonPath(p.items ?? "$");
+  switch (p.style) {
+    case "cursor":
+      return {
+        style: "cursor",
+        items,
+        param: p.param!,
+        cursor: p.cursor?.body !== undefined ? { body: parseJsonPath(p.cursor.body) } : { lastItem: parseJsonPath(p.cursor!.lastItem!) },
+        ...(p.hasMore !== undefined && { hasMore: parseJsonPath(p.hasMore) }),
+      };
+    case "linkHeader":
+      return { style: "linkHeader", items };
+    case "nextUrl":
+      return { style: "nextUrl", items, next: parseJsonPath(p.next!) };
+    case "page":
+      return { style: "page", items, param: p.param!, start: p.start ?? 1, ...(p.sizeParam !== undefined && { sizeParam: p.sizeParam }) };
+    case "offset":
+      return { style: "offset", items, param: p.param!, ...(p.sizeParam !== undefined && { sizeParam: p.sizeParam }) };
+  }
+}
+
+/**
+ * A parameter's type: an array type is taken as `readonly`, so that a caller's readonly array (a
+ * constant list of labels) is accepted; the client only reads it.
+ */
+function parameterType(text: string): string {
+  // Names, placeholders of named types (NUL- or SOH-delimited) or one parenthesized union, then [].
+  return /^([\w.\u0000\u0001]+|\([^()]*\))\[\]$/.test(text) ? `readonly ${text}` : text;
+}
+
+/** What a raw body is given as: text for text media types, text or bytes otherwise. */
+function rawBodyType(contentType: string): string {
+  return /^text\//i.test(contentType) ? "string" : "string | Uint8Array";
+}
+
+/** Pending type text of one operation, resolved after the converter has seen every schema. */
+interface Pending {
+  readonly source: OperationSource;
+  readonly group: string;
+  readonly method: string;
+  readonly params: (Omit<ParameterModel, "type"> & { readonly text: string | undefined })[];
+  readonly body: string | undefined;
+  readonly responses: { readonly status: string; readonly text: string; readonly description?: string }[];
+}
+
+export interface BuiltOperations {
+  readonly groups: GroupModel[];
+  readonly declarations: PayloadDeclaration[];
+  /** Renamed methods (two operations with one name): the operation, and the name it got. */
+  readonly renamed: { readonly source: OperationSource; readonly method: string }[];
+  readonly warnings: ConversionResult["warnings"];
+}
+
+export function buildOperations(sources: readonly OperationSource[], converter: SchemaConverter): BuiltOperations {
+  // Method names: sources arrive inline first, then imports in document order; an inline operation
+  // replaces an imported one of the same group and name, imported ones that collide are numbered in
+  // id order.
+  const byKey = new Map<string, OperationSource[]>();
+  for (const source of sources) {
+    const key = `${memberName(source.group)}\u0000${memberName(source.name)}`;
+    const list = byKey.get(key) ?? [];
+    list.push(source);
+    byKey.set(key, list);
+  }
+  const chosen: { source: OperationSource; method: string }[] = [];
+  const renamed: BuiltOperations["renamed"][number][] = [];
+  const usedMethods = new Map<string, Set<string>>();
+  for (const [key, list] of [...byKey].sort(([a], [b]) => compareCodePoints(a, b))) {
+    const inline = list.filter((s) => s.origin === "inline");
+    const kept = inline.length > 0 ? inline : [...list].sort((a, b) => compareCodePoints(a.id, b.id));
+    const group = memberName(kept[0]!.group);
+    const used = usedMethods.get(group) ?? new Set<string>();
+    usedMethods.set(group, used);
+    kept.forEach((source, i) => {
+      const base = key.slice(key.indexOf("\u0000") + 1);
+      const method = i === 0 && !used.has(base) ? base : unique(base, used);
+      used.add(method);
+      if (method !== base) renamed.push({ source, method });
+      chosen.push({ source, method });
+    });
+  }
+
+  const pending: Pending[] = chosen.map(({ source, method }) => {
+    const placeholders = pathPlaceholders(source.path).filter((p) => p !== API_VERSION_PLACEHOLDER);
+    // Path parameters in path order, then the others by location and name.
+    const ordered = [
+      ...placeholders.map((name) => source.params.find((p) => p.in === "path" && p.name === name)).filter((p) => p !== undefined),
+      ...source.params
+        .filter((p) => !(p.in === "path" && placeholders.includes(p.name)))
+        .sort((a, b) => compareCodePoints(a.name, b.name) || compareCodePoints(a.in, b.in)),
+    ];
+    // A placeholder no parameter declares is an implicit required path parameter.
+    for (const name of placeholders)
+      if (!ordered.some((p) => p.in === "path" && p.name === name))
+        ordered.splice(placeholders.indexOf(name), 0, { name, in: "path", required: true });
+    const usedProperties = new Set<string>(source.body ? ["body"] : []);
+    const params = ordered.map((p) => ({
+      name: p.name,
+      property: unique(memberName(p.name), usedProperties),
+      in: p.in,
+      required: p.required,
+      ...(p.description !== undefined && { description: p.description }),
+      ...(p.deprecated === true && { deprecated: true }),
+      text:
+        p.schema === undefined ? undefined : parameterType(converter.typeOf(p.schema.schema, p.schema.location, { direction: "request" })),
+    }));
+    const body =
+      source.body?.schema === undefined
+        ? undefined
+        : converter.typeOf(source.body.schema.schema, source.body.schema.location, { direction: "request" });
+    const responses = source.responses.map((r) => ({
+      status: r.status,
+      text: r.empty
+        ? "undefined"
+        : r.text
+          ? "string"
+          : r.schema === undefined
+            ? "unknown"
+            : converter.typeOf(r.schema.schema, r.schema.location, { direction: "response" }),
+      ...(r.description !== undefined && { description: r.description }),
+    }));
+    return { source, group: source.group, method, params, body, responses };
+  });
+
+  const result = converter.finish();
+  const qualify = (name: string) => `${TYPES_NAMESPACE}.${name}`;
+  const typeText = (text: string) => result.text(text, qualify);
+  const operations = pending.map((p) => operationModel(p, typeText));
+
+  return { groups: groupOperations(operations), declarations: declarations(result), renamed, warnings: result.warnings };
+}
+
+function declarations(result: ConversionResult): PayloadDeclaration[] {
+  return result.declarations.map((d) => ({
+    name: d.name,
+    type: d.type,
+    source: d.id,
+    ...(d.description !== undefined && { description: d.description }),
+    ...(d.deprecated === true && { deprecated: true }),
+  }));
+}
+
+function operationModel(p: Pending, typeText: (text: string) => string): OperationModel & { group: string } {
+  const source = p.source;
+  const styles = Object.fromEntries(
+    p.params
+      .filter((param) => param.in === "query")
+      .map((param) => [param.name, source.params.find((s) => s.in === "query" && s.name === param.name)?.style] as const)
+      .filter((entry): entry is readonly [string, ArrayStyle] => entry[1] !== undefined)
+      .sort(([a], [b]) => compareCodePoints(a, b)),
+  );
+  const definition: OperationDefinition = {
+    id: source.id,
+    method: source.method,
+    path: source.path,
+    group: source.group,
+    ...(source.body && { bodyEncoding: source.body.encoding }),
+    ...(source.body?.contentType !== undefined && { contentType: source.body.contentType }),
+    ...(source.baseUrl !== undefined && { baseUrl: source.baseUrl }),
+    ...(Object.keys(styles).length > 0 && { queryStyles: styles }),
+    buckets: [...(source.buckets ?? [])].sort(compareCodePoints),
+    idempotent: source.idempotent ?? IDEMPOTENT_METHODS.includes(source.method),
+    ...(source.pagination && { pagination: paginationDefinition(source.pagination) }),
+  };
+  const params: ParameterModel[] = p.params.map(({ text, ...param }) => ({
+    ...param,
+    type: text === undefined ? UNTYPED[param.in] : typeText(text),
+  }));
+  const responses: ResponseModel[] = p.responses.map((r) => ({
+    status: r.status,
+    type: typeText(r.text),
+    ...(r.description !== undefined && { description: r.description }),
+  }));
+  return {
+    group: p.group,
+    id: source.id,
+    method: p.method,
+    ...(source.summary !== undefined && { summary: source.summary }),
+    ...(source.description !== undefined && { description: source.description }),
+    deprecated: source.deprecated,
+    httpMethod: source.method,
+    path: source.path,
+    params,
+    ...(source.body && {
+      body: {
+        encoding: source.body.encoding,
+        required: source.body.required,
+        type:
+          source.body.encoding === "raw" ? rawBodyType(source.body.contentType!) : p.body === undefined ? UNTYPED.body : typeText(p.body),
+        ...(source.body.contentType !== undefined && { contentType: source.body.contentType }),
+      },
+    }),
+    responses,
+    paramsType: paramsTypeName(p.group, p.method),
+    responseType: `${identifierText(p.group, "pascal")}${identifierText(p.method, "pascal")}Response`,
+    definition,
+  };
+}
+
+function groupOperations(operations: readonly (OperationModel & { group: string })[]): GroupModel[] {
+  // Groups that become one property (repos, Repos) are one group, named by the first in code-point order.
+  const names = new Map<string, string>();
+  for (const { group } of operations) {
+    const property = memberName(group);
+    const current = names.get(property);
+    if (current === undefined || compareCodePoints(group, current) < 0) names.set(property, group);
+  }
+  const byGroup = new Map<string, OperationModel[]>();
+  for (const { group: written, ...op } of operations) {
+    const group = names.get(memberName(written))!;
+    const list = byGroup.get(group) ?? [];
+    list.push(op);
+    byGroup.set(group, list);
+  }
+  // File names are ASCII-only, so two groups (say, two non-Latin names) can share one: number them.
+  const usedFiles = new Set<string>();
+  // Groups that differ as properties can still share a class name ("aB" is client.aB, "AB" is
+  // client.ab, both ABResource). Semantics diagnoses it for inline operations (SB3004); numbering
+  // (AB_2Resource) keeps the output compiling and deterministic for imported ones.
+  const usedClasses = new Set<string>();
+  // Params and response type names are exported side by side from index.ts. Numbered methods lose
+  // their '_' in PascalCase (list_2 and list2 are both WidgetsList2...): number the type names too,
+  // first come (groups and methods in code-point order) keeps the plain name.
+  const usedTypes = new Set<string>();
+  const typeNames = (op: OperationModel): OperationModel => {
+    const base = op.paramsType.slice(0, -"Params".length);
+    let stem = base;
+    for (let n = 2; usedTypes.has(`${stem}Params`) || usedTypes.has(`${stem}Response`); n++) stem = `${base}_${n}`;
+    usedTypes.add(`${stem}Params`).add(`${stem}Response`);
+    return stem === base ? op : { ...op, paramsType: `${stem}Params`, responseType: `${stem}Response` };
+  };
+  return [...byGroup.keys()].sort(compareCodePoints).map((group) => {
+    const base = fileName(group);
+    let file = base;
+    for (let n = 2; usedFiles.has(file); n++) file = `${base}-${n}`;
+    usedFiles.add(file);
+    let className = resourceClassName(group);
+    const stem = className.slice(0, -"Resource".length);
+    for (let n = 2; usedClasses.has(className); n++) className = `${stem}_${n}Resource`;
+    usedClasses.add(className);
+    return {
+      name: group,
+      property: memberName(group),
+      className,
+      fileName: file,
+      operations: sortBy(byGroup.get(group)!, (o) => o.method).map(typeNames),
+    };
+  });
+}

@@ -1,0 +1,148 @@
+/**
+ * What a spec's output depends on, hashed: the spec's bytes, the bytes of every document it imports,
+ * and the output-affecting config. Nothing here loads the pipeline (ts-morph, prettier, ajv) or, on the
+ * CLI's no-change path, even the YAML parser: the list of imports comes from the manifest (manifest.ts),
+ * which is valid as long as the spec's bytes are the same.
+ *
+ * The generator's own code is not part of the input hash: the hash is written into generated output that
+ * is committed, and must not change when the same generator version is rebuilt. The code is covered by
+ * generatorFingerprint(), kept in a local cache instead (see manifest.ts).
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { GeneratorConfig } from "../config.js";
+import { hashFile, resolveDocumentPath } from "../model/document-paths.js";
+import { compareCodePoints } from "../common/sort.js";
+
+/** Bumped when what the input hash covers changes, so old manifests never match. */
+const INPUT_HASH_SCHEME = 1;
+
+export interface ImportedHash {
+  readonly from: string;
+  /** SHA-256 of the document's bytes; null when it cannot be resolved or read. */
+  readonly sha256: string | null;
+}
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The `from` of every document a spec imports: `operations.import[].from` (a list, or one entry) and
+ * `webhooks.eventsImport.from`, in that order. A spec that does not parse imports nothing.
+ */
+export async function importedFroms(specText: string): Promise<string[]> {
+  const { parse } = await import("yaml");
+  let root: unknown;
+  try {
+    root = parse(specText, { maxAliasCount: 10_000 });
+  } catch {
+    return [];
+  }
+  if (!isRecord(root)) return [];
+  const froms: string[] = [];
+  const operations = root["operations"];
+  if (isRecord(operations)) {
+    const imports = operations["import"];
+    for (const entry of Array.isArray(imports) ? imports : [imports]) {
+      if (isRecord(entry) && typeof entry["from"] === "string") froms.push(entry["from"]);
+    }
+  }
+  const webhooks = root["webhooks"];
+  if (isRecord(webhooks) && isRecord(webhooks["eventsImport"]) && typeof webhooks["eventsImport"]["from"] === "string") {
+    froms.push(webhooks["eventsImport"]["from"]);
+  }
+  return froms;
+}
+
+/** Resolves each `from` from the spec's folder (documents.ts rules) and hashes the document's bytes. */
+export function hashImports(specFile: string, froms: readonly string[]): ImportedHash[] {
+  return froms.map((from) => {
+    const file = resolveDocumentPath(specFile, from);
+    return { from, sha256: (file === undefined ? undefined : hashFile(file)) ?? null };
+  });
+}
+
+/**
+ * The input hash of one spec: SHA-256 over the generator version, the output-affecting config
+ * (runtimeImport), the spec's path as headers show it, its bytes' SHA-256 and each import's SHA-256.
+ */
+export function inputHash(
+  config: Pick<GeneratorConfig, "generatorVersion" | "runtimeImport">,
+  spec: { readonly shown: string; readonly sha256: string },
+  imports: readonly ImportedHash[],
+): string {
+  return sha256(
+    JSON.stringify({
+      scheme: INPUT_HASH_SCHEME,
+      generatorVersion: config.generatorVersion,
+      runtimeImport: config.runtimeImport,
+      spec: spec.shown,
+      specSha256: spec.sha256,
+      imports: imports.map((i) => [i.from, i.sha256]),
+    }),
+  );
+}
+
+async function listSourceFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listSourceFiles(full)));
+    else if (/\.(js|ts)$/.test(entry.name) && !entry.name.endsWith(".d.ts")) out.push(full);
+  }
+  return out;
+}
+
+/** The version in the package.json of an installed package, "?" when it cannot be found. */
+function packageVersion(name: string): string {
+  try {
+    let dir = path.dirname(createRequire(import.meta.url).resolve(name));
+    for (;;) {
+      try {
+        const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+        if (pkg.name === name) return pkg.version ?? "?";
+      } catch {
+        // no package.json at this level
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir) return "?";
+      dir = parent;
+    }
+  } catch {
+    return "?";
+  }
+}
+
+let fingerprint: Promise<string> | undefined;
+
+/**
+ * SHA-256 of the generator that is running: its own modules (every file under generator/: .js when built,
+ * .ts from source), the spec schema, and the versions of the packages that shape the output. Any edit to
+ * the generator changes it, which GENERATOR_VERSION alone would not while the generator is developed.
+ */
+export function generatorFingerprint(): Promise<string> {
+  fingerprint ??= (async () => {
+    const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."); // generator/ (or dist/generator/)
+    const root = path.resolve(here, here.split(path.sep).includes("dist") ? "../.." : "..");
+    const hash = createHash("sha256");
+    for (const file of (await listSourceFiles(here)).sort(compareCodePoints)) {
+      hash
+        .update(`${path.relative(here, file)}\0`)
+        .update(await readFile(file))
+        .update("\0");
+    }
+    hash.update(`schema\0${hashFile(path.join(root, "schema", "spec-v1.schema.json")) ?? "missing"}\0`);
+    for (const name of ["prettier", "ts-morph", "yaml", "ajv"]) hash.update(`${name}@${packageVersion(name)}\0`);
+    return hash.digest("hex");
+  })();
+  return fingerprint;
+}

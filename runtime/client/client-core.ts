@@ -1,0 +1,833 @@
+/**
+ * The core every generated client delegates to. It builds one operation call (URL, headers, body,
+ * idempotency key) once, then runs attempts through the execution policies, each a small object of its
+ * own file: circuit breaker -> rate limiter -> transport with the attempt's timeout; after each
+ * attempt the response re-synchronises the rate limiter and the retry rules decide what comes next.
+ * One AbortSignal (the caller's, bounded by the total timeout) reaches every wait and every request.
+ */
+import { bucketsFor } from "../policies/bucket-routing.js";
+import { CircuitBreaker, type BreakerOutcome } from "../policies/circuit-breaker.js";
+import { systemClock, type Clock } from "../clock.js";
+import { applyCredentials, renewCredentials, type AuthOptions } from "./credentials.js";
+import type {
+  AuthModeDefinition,
+  CircuitBreakerDefinition,
+  OperationDefinition,
+  ProviderDefinition,
+  RateLimitBucketDefinition,
+  RetryDefinition,
+} from "../definition.js";
+import { ConfigurationError, NetworkError, RateLimitError, TimeoutError } from "../errors/errors.js";
+import { declared } from "../internal/declared.js";
+import { normalizeError } from "../errors/error-normalizer.js";
+import type { ClientEvent, ClientEventListener } from "./events.js";
+import { encodeForm, flattenParams } from "./form.js";
+import { anyResponseMatches } from "./match.js";
+import { RateLimiter, readProviderCount, type Permit } from "../policies/rate-limit.js";
+import { MemoryRateLimitStore, type RateLimitStore } from "../policies/rate-limit-store.js";
+import { createRedactor, type Redactor } from "../errors/redact.js";
+import { backoffDelay, IDEMPOTENT_METHODS, retryAfterMs, RetryBudget, type RetryReason } from "../policies/retry.js";
+import { defaultTransport } from "../transport/default.js";
+import { fetchTransport } from "../transport/fetch.js";
+import {
+  TRANSPORT_TIMEOUT_CODES,
+  type ResponseHeaders,
+  type Transport,
+  type TransportRequest,
+  type TransportResponse,
+} from "../transport/transport.js";
+import { fillPlaceholders, resolveVariables } from "./variables.js";
+import { migratePayload } from "../versions/migrations.js";
+import { checkVersion, readDeprecation, versionLifecycle, warnOncePerProcess, deprecationMessage } from "../versions/versions.js";
+
+/** Changes to the spec's retry policy. */
+export interface RetryOverrides {
+  /** Attempts in all, the first included; 1 turns retries off. */
+  readonly maxAttempts?: number;
+  readonly backoff?: Partial<RetryDefinition["backoff"]>;
+  /** The longest Retry-After or reset the client waits for; a longer one fails at once with RateLimitError. */
+  readonly maxWaitMs?: number;
+  /** Retry budget; false: no budget. */
+  readonly budget?: Partial<RetryDefinition["budget"]> | false;
+}
+
+/** Changes to one of the spec's buckets, or false to drop it. */
+export type BucketOverrides =
+  false | Partial<Pick<RateLimitBucketDefinition, "rate" | "perMs" | "burst" | "concurrency" | "maxQueueWaitMs">>;
+
+export interface RateLimitOptions {
+  /** Per-bucket changes, by the spec's bucket name. */
+  readonly buckets?: Readonly<Record<string, BucketOverrides>>;
+  /** Where bucket state lives. @default a MemoryRateLimitStore of this client's own */
+  readonly store?: RateLimitStore;
+  /** Separates quotas in a shared store: one per account or credential. @default the provider's name */
+  readonly key?: string;
+}
+
+export type CircuitBreakerOverrides = Partial<Pick<CircuitBreakerDefinition, "scope" | "threshold" | "openForMs" | "halfOpenProbes">>;
+
+export interface TimeoutOptions {
+  /** Each attempt, from its start to the end of its body. @default 60 s */
+  readonly attemptMs?: number;
+  /** The whole call with every wait and retry. @default 10 min */
+  readonly totalMs?: number;
+}
+
+export interface ClientOptions<Environment extends string = string, Auth extends AuthOptions = AuthOptions> {
+  /** Which auth mode and the credentials for it. */
+  readonly auth: Auth;
+  /** @default the environment the spec marks default */
+  readonly environment?: Environment;
+  /** Overrides the environment's base URL (a proxy, a local mock). */
+  readonly baseUrl?: string;
+  /** Values for the spec's URL variables ({shop} in a base URL). */
+  readonly variables?: Readonly<Record<string, string>>;
+  /** Overrides the pinned API version; must be one the spec lists as supported. */
+  readonly apiVersion?: string;
+  /** Extra headers sent with every request. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** How requests are sent. @default undici on Node, fetch elsewhere */
+  readonly transport?: Transport;
+  /** Shorthand for `transport: fetchTransport(fetch)`. */
+  readonly fetch?: typeof fetch;
+  /** false: no retries at all. */
+  readonly retry?: false | RetryOverrides;
+  /** false: no client-side rate limiting (the provider's answers still pause nothing). */
+  readonly rateLimits?: false | RateLimitOptions;
+  /** false: no circuit breaker. */
+  readonly circuitBreaker?: false | CircuitBreakerOverrides;
+  readonly timeout?: TimeoutOptions;
+  /** Receives every ClientEvent, secrets redacted. */
+  readonly onEvent?: ClientEventListener;
+  /** More header and query names to redact from events and errors. */
+  readonly redact?: readonly string[];
+  /** For tests: the time source of every policy. */
+  readonly clock?: Clock;
+  /** For tests: the jitter source. @default Math.random */
+  readonly random?: () => number;
+}
+
+export interface RequestOptions {
+  /** Cancels the call: a queued request leaves the queue, a wait ends, an attempt in flight is aborted. */
+  readonly signal?: AbortSignal;
+  /** Extra headers for this call only. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The idempotency key for this call; one is generated when the spec declares idempotency for the method. */
+  readonly idempotencyKey?: string;
+  readonly retry?: false | RetryOverrides;
+  readonly timeout?: TimeoutOptions;
+  /** false: this call skips the client-side rate limiter. */
+  readonly rateLimit?: false;
+  /**
+   * The API version of this call only; must be one the spec lists as supported (else
+   * UnsupportedVersionError). The answer is migrated to the client's version when the spec declares how.
+   */
+  readonly apiVersion?: string;
+}
+
+/** The parts of one call that depend on its arguments. */
+export interface OperationCall {
+  /** The path with parameters already encoded (see encodePath). */
+  readonly path: string;
+  /**
+   * A URL the provider handed out (a Link header's next page, Twilio's next_page_uri), absolute or
+   * relative to the base URL. It replaces `path` and `query`, and must stay on the base URL's origin:
+   * credentials are never sent anywhere else.
+   */
+  readonly url?: string;
+  readonly query?: Readonly<Record<string, unknown>>;
+  readonly headers?: Readonly<Record<string, unknown>>;
+  readonly body?: unknown;
+}
+
+/** A provider's answer, parsed. */
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: ResponseHeaders;
+  /** JSON when the answer is JSON, the text otherwise, undefined when empty. */
+  readonly body: unknown;
+  readonly requestId: string | undefined;
+}
+
+const RUNTIME_USER_AGENT = "switchboard/0.1.0";
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
+const DEFAULT_TOTAL_TIMEOUT_MS = 600_000;
+
+/** A request built once per call and sent as is on every attempt. */
+interface PreparedRequest {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string | Uint8Array | undefined;
+  readonly idempotencyKey: string | undefined;
+}
+
+/** What one call keeps across its attempts (ClientCore.#plan). */
+interface CallPlan {
+  readonly operation: OperationDefinition;
+  readonly prepared: PreparedRequest;
+  readonly apiVersion: string | undefined;
+  readonly retry: RetryDefinition | undefined;
+  readonly attemptMs: number;
+  readonly totalMs: number;
+  readonly deadline: number;
+  readonly buckets: readonly string[];
+  readonly breaker: CircuitBreaker | undefined;
+  /** Repeating the request cannot apply it twice: an idempotent method, or an idempotency key. */
+  readonly safe: boolean;
+  readonly emit: Emit | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** An attempt that failed: the error to throw, or to retry after `delay` ms (undefined: no retry). */
+class Setback {
+  constructor(
+    readonly failure: Error,
+    readonly reason: RetryReason | undefined,
+    readonly delay: number | undefined,
+    readonly now: number,
+  ) {}
+}
+
+/** A 401 the auth mode can answer: renew the credentials, then make the same attempt again. */
+class Renewal {
+  constructor(readonly renewing: Promise<unknown>) {}
+}
+
+export class ClientCore {
+  readonly definition: ProviderDefinition;
+  readonly #options: ClientOptions;
+  readonly #baseUrl: string;
+  readonly #authMode: AuthModeDefinition | undefined;
+  readonly #apiVersion: string | undefined;
+  /** The base URL holds {apiVersion}, filled once: a per-call version cannot change it. */
+  readonly #versionInBaseUrl: boolean;
+  /** Placeholders left in operation paths after encodePath: only {apiVersion}. */
+  readonly #pathValues: Readonly<Record<string, string>>;
+  readonly #transport: Transport;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #retry: RetryDefinition | undefined;
+  readonly #budget: RetryBudget | undefined;
+  readonly #limiter: RateLimiter | undefined;
+  readonly #buckets: Readonly<Record<string, RateLimitBucketDefinition>>;
+  readonly #bucketsByOperation = new Map<string, readonly string[]>();
+  readonly #breakerDefinition: CircuitBreakerDefinition | undefined;
+  readonly #breakers = new Map<string, CircuitBreaker>();
+  /** The base URL's scheme and authority, the breaker's key when its scope is the host. */
+  #hostKey: string | undefined;
+  readonly #redactor: Redactor;
+  readonly #userAgent: string;
+  /** Versions whose lifecycle this client has checked (and warned about when deprecated). */
+  readonly #checkedVersions = new Set<string>();
+  /** Deprecation signals already reported, per operation. */
+  readonly #reportedDeprecations = new Map<string, string>();
+
+  constructor(definition: ProviderDefinition, options: ClientOptions) {
+    this.definition = definition;
+    this.#options = options;
+    const environment = options.environment ?? definition.defaultEnvironment;
+    const env = declared(definition.environments, environment, "environment", definition.title);
+    const modeName = options.auth.mode ?? definition.auth.defaultMode;
+    this.#authMode = modeName === undefined ? undefined : declared(definition.auth.modes, modeName, "auth mode", definition.title);
+    const versions = definition.versions;
+    this.#apiVersion = options.apiVersion === undefined ? versions?.pinned : checkVersion(definition.title, versions, options.apiVersion);
+    // {apiVersion} is one more placeholder, filled by the same mechanism as the spec's variables.
+    const variables = resolveVariables(definition.title, definition.variables, options.variables);
+    this.#pathValues = this.#apiVersion === undefined ? {} : { apiVersion: this.#apiVersion };
+    const baseUrl = options.baseUrl ?? env.baseUrl;
+    this.#versionInBaseUrl = baseUrl.includes("{apiVersion}");
+    this.#baseUrl = fillPlaceholders(baseUrl, { ...variables, ...this.#pathValues }).replace(/\/+$/, "");
+    const unfilled = /\{([^{}]+)\}/.exec(this.#baseUrl);
+    if (unfilled) throw new ConfigurationError(`the base URL still has the placeholder {${unfilled[1]}}`);
+    this.#transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : defaultTransport());
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#userAgent = [definition.userAgent, RUNTIME_USER_AGENT].filter(Boolean).join(" ");
+
+    this.#retry = options.retry === false ? undefined : mergeRetry(definition.retry, options.retry);
+    this.#budget = this.#retry && this.#retry.budget.ratio < Infinity ? new RetryBudget(this.#retry.budget) : undefined;
+    this.#buckets = options.rateLimits === false ? {} : mergeBuckets(definition, options.rateLimits?.buckets);
+    if (Object.keys(this.#buckets).length > 0) {
+      const rateLimits = options.rateLimits === false ? undefined : options.rateLimits;
+      this.#limiter = new RateLimiter({
+        provider: definition.name,
+        buckets: this.#buckets,
+        store: rateLimits?.store ?? new MemoryRateLimitStore(),
+        clock: this.#clock,
+        keyPrefix: rateLimits?.key ?? definition.name,
+      });
+    }
+    this.#breakerDefinition = options.circuitBreaker === false ? undefined : { ...definition.circuitBreaker, ...options.circuitBreaker };
+    const secretNames: string[] = [...(options.redact ?? [])];
+    for (const mode of Object.values(definition.auth.modes)) if (mode.type === "apiKey") secretNames.push(mode.name);
+    const idempotencyHeader = definition.retry.idempotency?.header;
+    this.#redactor = createRedactor(secretNames, idempotencyHeader ? [idempotencyHeader] : []);
+  }
+
+  /** Sends one operation call and resolves to the parsed body (undefined when there is none). */
+  request(operation: OperationDefinition, call: OperationCall, options: RequestOptions = NO_OPTIONS): Promise<unknown> {
+    return this.send(operation, call, options).then(bodyOf);
+  }
+
+  /** Sends one operation call and resolves to the whole answer: status, headers, body, request id. */
+  async send(operation: OperationDefinition, call: OperationCall, options: RequestOptions = NO_OPTIONS): Promise<ApiResponse> {
+    // The loop keeps to what has to wait (credentials, a queued slot, the attempt, a retry's delay) and
+    // hands the rest to synchronous methods: an async function keeps its whole frame while it waits, once
+    // per call in flight, so a small frame here is less memory held and copied at every collection.
+    const apiVersion =
+      options.apiVersion === undefined
+        ? this.#apiVersion
+        : checkVersion(this.definition.title, this.definition.versions, options.apiVersion);
+    const preparing = this.#prepare(operation, call, options, apiVersion);
+    const plan = this.#plan(operation, options, preparing instanceof Promise ? await preparing : preparing, apiVersion);
+    let renewedAuth = false;
+    for (let attempt = 1; ; attempt++) {
+      const granted = this.#admit(plan);
+      const permits = granted instanceof Promise ? await this.#waited(granted, plan.emit) : granted;
+      const probe = this.#enter(plan, permits);
+      const startedAt = this.#clock.now();
+      plan.emit?.({
+        type: "request",
+        attempt,
+        headers: this.#redactor.headers(plan.prepared.headers),
+        idempotencyKey: plan.prepared.idempotencyKey,
+      });
+      let result: TransportResponse | NetworkError | TimeoutError;
+      try {
+        result = await this.#transport(transportRequest(plan, startedAt));
+      } catch (error) {
+        result = this.#attemptError(plan, probe, startedAt, error);
+      } finally {
+        for (const permit of permits) permit.release();
+      }
+      const verdict =
+        result instanceof NetworkError || result instanceof TimeoutError
+          ? this.#failedAttempt(plan, attempt, result, probe, startedAt)
+          : this.#answered(plan, attempt, result, permits, probe, startedAt, renewedAuth);
+      if (verdict instanceof Renewal) {
+        await verdict.renewing;
+        renewedAuth = true;
+        continue;
+      }
+      if (!(verdict instanceof Setback)) return verdict;
+      if (verdict.delay === undefined || verdict.now + verdict.delay >= plan.deadline) throw verdict.failure;
+      plan.emit?.({ type: "retry", attempt, delayMs: verdict.delay, reason: verdict.reason! });
+      await this.#clock.sleep(verdict.delay, plan.signal);
+    }
+  }
+
+  /** What one call keeps across its attempts. */
+  #plan(operation: OperationDefinition, options: RequestOptions, prepared: PreparedRequest, apiVersion: string | undefined): CallPlan {
+    const clock = this.#clock;
+    const totalMs = options.timeout?.totalMs ?? this.#options.timeout?.totalMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+    const buckets = options.rateLimit === false || !this.#limiter ? NO_BUCKETS : this.#bucketsOf(operation);
+    const emit = this.#options.onEvent ? this.#emitter(operation, prepared) : undefined;
+    const plan: CallPlan = {
+      operation,
+      prepared,
+      apiVersion,
+      retry: options.retry === false || !this.#retry ? undefined : mergeRetry(this.#retry, options.retry),
+      attemptMs: options.timeout?.attemptMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
+      totalMs,
+      deadline: clock.now() + totalMs,
+      buckets,
+      breaker: this.#breakerFor(buckets),
+      safe: IDEMPOTENT_METHODS.has(operation.method) || operation.idempotent || prepared.idempotencyKey !== undefined,
+      emit,
+      signal: options.signal,
+    };
+    if (apiVersion !== undefined && !this.#checkedVersions.has(apiVersion)) this.#checkLifecycle(apiVersion, emit);
+    this.#budget?.recordRequest(clock.now());
+    return plan;
+  }
+
+  /** Checks the call may go on, and asks the rate limiter for its slots (granted at once in the common case). */
+  #admit(plan: CallPlan): Permit[] | Promise<Permit[]> {
+    if (plan.signal?.aborted) throw plan.signal.reason;
+    plan.breaker?.rejectIfOpen(this.#clock.now());
+    return plan.buckets.length > 0 ? this.#limiter!.acquire(plan.buckets, plan.signal) : NO_PERMITS;
+  }
+
+  /** Passes the breaker (true: this attempt is a half-open probe); an open breaker gives the slots back. */
+  #enter(plan: CallPlan, permits: readonly Permit[]): boolean {
+    try {
+      return plan.breaker?.enter(this.#clock.now()) ?? false;
+    } catch (error) {
+      for (const permit of permits) permit.release();
+      throw error;
+    }
+  }
+
+  /**
+   * What a rejected attempt becomes. A caller's abort is thrown, as is anything thrown while describing the
+   * failure: the probe is then given back and nothing counted.
+   */
+  #attemptError(plan: CallPlan, probe: boolean, startedAt: number, error: unknown): NetworkError | TimeoutError {
+    try {
+      if (plan.signal?.aborted) throw plan.signal.reason;
+      const errorCode = networkErrorCode(error);
+      if (errorCode !== undefined && TRANSPORT_TIMEOUT_CODES.has(errorCode)) {
+        return new TimeoutError(this.definition.name, "attempt", attemptTimeout(plan, startedAt));
+      }
+      const where = this.#redactor.url(plan.prepared.url.split("?")[0]!);
+      return new NetworkError(this.definition.name, `${plan.operation.method} ${where} failed: ${errorCode ?? describe(error)}`, {
+        cause: error,
+        ...(errorCode !== undefined && { errorCode }),
+      });
+    } catch (thrown) {
+      plan.breaker?.record("neutral", probe, this.#clock.now());
+      throw thrown;
+    }
+  }
+
+  /** A network failure or timeout: whether and when to try again. */
+  #failedAttempt(plan: CallPlan, attempt: number, error: NetworkError | TimeoutError, probe: boolean, startedAt: number): Setback {
+    const now = this.#clock.now();
+    const { retry, signal } = plan;
+    const timedOut = error instanceof TimeoutError;
+    const errorCode = timedOut ? undefined : error.errorCode;
+    plan.breaker?.record("failure", probe, now);
+    plan.emit?.({
+      type: "attemptFailed",
+      attempt,
+      errorCode: timedOut ? "TIMEOUT" : (errorCode ?? "NETWORK"),
+      durationMs: now - startedAt,
+    });
+    if (signal?.aborted) throw signal.reason;
+    if (now >= plan.deadline) throw new TimeoutError(this.definition.name, "total", plan.totalMs);
+    // A refused connection never reached the provider: repeating it is safe whatever the method.
+    const retryable = timedOut
+      ? plan.safe
+      : errorCode !== undefined && retry?.networkErrors.includes(errorCode) && (plan.safe || errorCode === "ECONNREFUSED");
+    const delay = retryable && retry ? this.#retryDelay(retry, attempt, undefined, now) : undefined;
+    return new Setback(error, timedOut ? "timeout" : "network", delay, now);
+  }
+
+  /**
+   * An HTTP answer: the response to return, a renewal of the credentials to await before the same attempt
+   * again (a 401 the auth mode can answer), or the normalized error and whether and when to try again.
+   */
+  #answered(
+    plan: CallPlan,
+    attempt: number,
+    response: TransportResponse,
+    permits: readonly Permit[],
+    probe: boolean,
+    startedAt: number,
+    renewedAuth: boolean,
+  ): ApiResponse | Renewal | Setback {
+    const now = this.#clock.now();
+    const { operation, apiVersion, retry, emit } = plan;
+    const body = parseBody(response.body, response.headers.get("content-type"));
+    const answer = { status: response.status, headers: response.headers, body };
+    const requestId = this.definition.errors.requestIdHeader
+      ? (response.headers.get(this.definition.errors.requestIdHeader) ?? undefined)
+      : undefined;
+    emit?.({ type: "response", attempt, status: response.status, durationMs: now - startedAt, requestId });
+    if (emit) this.#reportDeprecation(operation.id, response.headers, apiVersion, now, emit);
+    plan.breaker?.record(breakerOutcome(response.status), probe, now);
+
+    const rateHeaders = this.definition.rateLimits.headers;
+    const count = rateHeaders && permits.length > 0 ? readProviderCount(response.headers, rateHeaders, now) : undefined;
+    if (count) this.#limiter!.sync(permits, count);
+    if (response.status === 401 && !renewedAuth) {
+      const renewing = this.#authMode ? renewCredentials(this.#authMode, this.#options.auth, plan.prepared.headers, {}) : undefined;
+      if (renewing) return new Renewal(renewing);
+    }
+    const limitedAnswer = response.status === 429 || anyResponseMatches(answer, this.definition.rateLimits.limitedWhen);
+    const failed = limitedAnswer || anyResponseMatches(answer, this.definition.errors.when);
+    if (!failed) {
+      const shaped = apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
+      return { status: response.status, headers: response.headers, body: shaped, requestId };
+    }
+
+    const error = normalizeError(
+      this.definition.name,
+      this.definition.errors,
+      { ...answer, text: response.body },
+      { limited: limitedAnswer, retryStatuses: this.definition.retry.statuses, redactor: this.#redactor },
+    );
+    const askedMs = retryAfterMs(response.headers, retry?.retryAfter.headers ?? DEFAULT_RETRY_AFTER, now);
+    // A code the spec classifies as rate_limited (Slack's ok:false "ratelimited") counts like a 429.
+    if (error.kind === "rate_limited") {
+      // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff.
+      const waitMs =
+        askedMs ??
+        (count && count.remaining <= 0 ? count.resetAt - now : undefined) ??
+        backoffDelay(attempt, (retry ?? this.definition.retry).backoff, () => 1);
+      const retryAt = now + waitMs;
+      if (permits.length > 0) this.#limiter!.pause(permits, retryAt, count?.resource);
+      emit?.({ type: "rateLimited", status: response.status, retryAt });
+      const failure = new RateLimitError(
+        this.definition.name,
+        {
+          source: "provider",
+          retryAt,
+          message: `${this.definition.name} rate-limited the call (HTTP ${response.status}); retry after ${new Date(retryAt).toISOString()}`,
+        },
+        { cause: error },
+      );
+      // Exactly the wait the bucket keeps, unless a hint says not to or it ends past the deadline.
+      const retryable = retry && plan.safe && hintDecision(retry, response.headers) !== false && retryAt < plan.deadline;
+      return new Setback(failure, "rate_limited", retryable && this.#mayRetry(retry, attempt, waitMs, now) ? waitMs : undefined, now);
+    }
+    const reason =
+      retry && plan.safe && attempt < retry.maxAttempts
+        ? retryReason(retry, response.status, error.providerCode, response.headers)
+        : undefined;
+    return new Setback(error, reason, reason !== undefined ? this.#retryDelay(retry!, attempt, askedMs, now) : undefined, now);
+  }
+
+  /** Warns once per client (event) and once per process (process.emitWarning) about a deprecated version. */
+  #checkLifecycle(version: string, emit: Emit | undefined): void {
+    this.#checkedVersions.add(version);
+    const versions = this.definition.versions;
+    if (!versions) return;
+    const lifecycle = versionLifecycle(versions, version, this.#clock.now());
+    if (!lifecycle.warn) return;
+    warnOncePerProcess(this.definition.name, lifecycle);
+    emit?.({
+      type: "versionDeprecated",
+      apiVersion: version,
+      deprecated: lifecycle.deprecated,
+      sunset: lifecycle.sunset,
+      message: deprecationMessage(this.definition.name, lifecycle),
+    });
+  }
+
+  /** Deprecation, Sunset and provider deprecation headers, reported once per operation and value. */
+  #reportDeprecation(operationId: string, headers: ResponseHeaders, apiVersion: string | undefined, now: number, emit: Emit): void {
+    const signal = readDeprecation(headers, this.definition.versions?.deprecationHeaders ?? NO_HEADERS, now);
+    if (!signal) return;
+    const key = `${signal.deprecation}|${signal.sunset}|${Object.values(signal.notices).join("|")}`;
+    if (this.#reportedDeprecations.get(operationId) === key) return;
+    this.#reportedDeprecations.set(operationId, key);
+    emit({ type: "deprecation", apiVersion, ...signal });
+  }
+
+  /** A per-call version's answer, migrated to the client's version when the spec declares how. */
+  #migrate(body: unknown, from: string, emit: Emit | undefined): unknown {
+    const versions = this.definition.versions!;
+    const result = migratePayload(versions, body, from, this.#apiVersion);
+    emit?.({ type: "migration", from, to: result.to, outcome: result.outcome });
+    return result.payload;
+  }
+
+  /** The delay before the next attempt, or undefined when the call must not be retried. */
+  #retryDelay(retry: RetryDefinition, attempt: number, askedMs: number | undefined, now: number): number | undefined {
+    // Never wait less than the provider asked; a longer wait than allowed ends the call now.
+    return this.#mayRetry(retry, attempt, askedMs, now)
+      ? Math.max(askedMs ?? 0, backoffDelay(attempt, retry.backoff, this.#random))
+      : undefined;
+  }
+
+  /** Attempts are left, the wait asked for is within the maximum, and the budget grants one more retry (spent here). */
+  #mayRetry(retry: RetryDefinition, attempt: number, askedMs: number | undefined, now: number): boolean {
+    if (attempt >= retry.maxAttempts || (askedMs !== undefined && askedMs > retry.retryAfter.maxWaitMs)) return false;
+    return this.#budget ? this.#budget.tryRetry(now) : true;
+  }
+
+  async #waited(granting: Promise<Permit[]>, emit: Emit | undefined): Promise<Permit[]> {
+    const started = this.#clock.now();
+    const permits = await granting;
+    const waited = this.#clock.now() - started;
+    if (waited > 0 && emit) for (const permit of permits) emit({ type: "rateLimitWait", bucket: permit.bucket, waitedMs: waited });
+    return permits;
+  }
+
+  /** Builds the request; synchronous unless credentials come from a function or the body is multipart. */
+  #prepare(
+    operation: OperationDefinition,
+    call: OperationCall,
+    options: RequestOptions,
+    apiVersion: string | undefined,
+  ): PreparedRequest | Promise<PreparedRequest> {
+    const headers: Record<string, string> = { accept: "application/json", "user-agent": this.#userAgent };
+    let query: Record<string, unknown> = call.query ?? NO_QUERY;
+    const versions = this.definition.versions;
+    if (versions && apiVersion !== undefined) {
+      if (versions.send.in === "header") headers[versions.send.name] = apiVersion;
+      else if (versions.send.in === "query") query = { ...query, [versions.send.name]: apiVersion };
+      else if (apiVersion !== this.#apiVersion) {
+        if (this.#versionInBaseUrl) throw new ConfigurationError("the base URL holds {apiVersion}: choose the version per client");
+        call = { ...call, path: fillPlaceholders(call.path, { apiVersion }) };
+      }
+    }
+    // The client's headers, then the operation's header parameters, then the call's: the last one wins.
+    if (this.#options.headers) mergeHeaders(headers, this.#options.headers);
+    if (call.headers) mergeHeaders(headers, call.headers);
+    if (options.headers) mergeHeaders(headers, options.headers);
+    const credentialQuery: Record<string, string> = {};
+    const applied = this.#authMode ? applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery) : undefined;
+    if (applied) return applied.then(() => this.#finishPrepare(operation, call, options, headers, query, credentialQuery));
+    return this.#finishPrepare(operation, call, options, headers, query, credentialQuery);
+  }
+
+  #finishPrepare(
+    operation: OperationDefinition,
+    call: OperationCall,
+    options: RequestOptions,
+    headers: Record<string, string>,
+    query: Readonly<Record<string, unknown>>,
+    credentialQuery: Record<string, string>,
+  ): PreparedRequest | Promise<PreparedRequest> {
+    const idempotencyKey = this.#idempotencyKey(operation, headers, options);
+
+    const encoding = this.definition.encoding;
+    let body: string | Uint8Array | undefined;
+    if (call.body !== undefined) {
+      if (operation.bodyEncoding === "form") {
+        headers["content-type"] = "application/x-www-form-urlencoded";
+        body = encodeForm(call.body as Record<string, unknown>, { arrays: encoding.form, literalBrackets: encoding.literalBrackets });
+      } else if (operation.bodyEncoding === "multipart") {
+        const form = new FormData();
+        for (const [key, value] of flattenParams(call.body as Record<string, unknown>, encoding.form)) form.append(key, value);
+        // The platform's own serializer writes the boundary and each part's headers.
+        const encoded = new Request("http://multipart.invalid/", { method: "POST", body: form });
+        headers["content-type"] = encoded.headers.get("content-type")!;
+        const url = this.#url(operation, call, query, credentialQuery);
+        return encoded.arrayBuffer().then((bytes) => ({ url, headers, body: new Uint8Array(bytes), idempotencyKey }));
+      } else if (operation.bodyEncoding === "raw") {
+        headers["content-type"] = operation.contentType ?? "application/octet-stream";
+        body = call.body instanceof Uint8Array ? call.body : String(call.body);
+      } else {
+        headers["content-type"] = "application/json";
+        body = JSON.stringify(call.body);
+      }
+    }
+    return { url: this.#url(operation, call, query, credentialQuery), headers, body, idempotencyKey };
+  }
+
+  #url(
+    operation: OperationDefinition,
+    call: OperationCall,
+    query: Readonly<Record<string, unknown>>,
+    credentialQuery: Record<string, string>,
+  ): string {
+    if (call.url !== undefined) return this.#providerUrl(call.url, credentialQuery);
+    const encoding = this.definition.encoding;
+    let queryString = !hasValue(query)
+      ? ""
+      : encodeForm(query, { arrays: encoding.query, styles: operation.queryStyles, literalBrackets: encoding.literalBrackets });
+    const credentials = this.#authMode?.type === "apiKey" && this.#authMode.in === "query" ? encodeForm(credentialQuery) : "";
+    if (credentials !== "") queryString = queryString === "" ? credentials : `${queryString}&${credentials}`;
+    const path = call.path.includes("{") ? fillPlaceholders(call.path, this.#pathValues) : call.path;
+    const base = operation.baseUrl !== undefined && this.#options.baseUrl === undefined ? operation.baseUrl : this.#baseUrl;
+    return base + path + (queryString === "" ? "" : `?${queryString}`);
+  }
+
+  #providerUrl(given: string, credentialQuery: Record<string, string>): string {
+    const base = new URL(this.#baseUrl);
+    let url: URL;
+    try {
+      url = new URL(given, base.origin);
+    } catch {
+      throw new ConfigurationError(`${this.definition.title} handed out a URL that does not parse`);
+    }
+    if (url.origin !== base.origin) {
+      throw new ConfigurationError(
+        `refusing to send a ${this.definition.title} request to ${url.origin}: not the client's origin ${base.origin}`,
+      );
+    }
+    for (const [name, value] of Object.entries(credentialQuery)) url.searchParams.set(name, value);
+    return url.href;
+  }
+
+  /** One key per logical call, reused by every attempt: the caller's, a header they set, or a new one. */
+  #idempotencyKey(operation: OperationDefinition, headers: Record<string, string>, options: RequestOptions): string | undefined {
+    const idempotency = this.definition.retry.idempotency;
+    if (!idempotency) {
+      if (options.idempotencyKey !== undefined) throw new ConfigurationError(`${this.definition.title} declares no idempotency key header`);
+      return undefined;
+    }
+    const name = idempotency.header;
+    let key = options.idempotencyKey ?? headers[name];
+    if (key === undefined && idempotency.methods.includes(operation.method)) key = `${idempotency.prefix}${crypto.randomUUID()}`;
+    if (key === undefined) return undefined;
+    if (key === "" || (idempotency.maxLength !== undefined && key.length > idempotency.maxLength)) {
+      throw new ConfigurationError(`the idempotency key must be 1 to ${idempotency.maxLength ?? "any"} characters`);
+    }
+    headers[name] = key;
+    return key;
+  }
+
+  #bucketsOf(operation: OperationDefinition): readonly string[] {
+    let buckets = this.#bucketsByOperation.get(operation.id);
+    if (!buckets) {
+      buckets = bucketsFor(operation, this.#buckets);
+      this.#bucketsByOperation.set(operation.id, buckets);
+    }
+    return buckets;
+  }
+
+  #breakerFor(buckets: readonly string[]): CircuitBreaker | undefined {
+    const definition = this.#breakerDefinition;
+    if (!definition) return undefined;
+    const key =
+      definition.scope === "host"
+        ? (this.#hostKey ??= this.#baseUrl.replace(/^(\w+:\/\/[^/]+).*$/, "$1"))
+        : definition.scope === "bucket"
+          ? (buckets[0] ?? "default")
+          : this.definition.name;
+    let breaker = this.#breakers.get(key);
+    if (!breaker) {
+      const listener = this.#options.onEvent;
+      breaker = new CircuitBreaker(key, this.definition.name, definition, {
+        onStateChange: (k, from, to) =>
+          safeEmit(listener, { type: "breakerStateChange", provider: this.definition.name, key: k, from, to }),
+      });
+      this.#breakers.set(key, breaker);
+    }
+    return breaker;
+  }
+
+  #emitter(operation: OperationDefinition, prepared: PreparedRequest): Emit {
+    const listener = this.#options.onEvent;
+    const provider = this.definition.name;
+    const url = this.#redactor.url(prepared.url);
+    return (event) =>
+      safeEmit(listener, Object.assign(event, { provider, operation: operation.id, method: operation.method, url }) as ClientEvent);
+  }
+}
+
+type WithoutCall<E> = E extends { readonly operation: string } ? Omit<E, "provider" | "operation" | "method" | "url"> : never;
+type EventWithoutCall = WithoutCall<ClientEvent>;
+type Emit = (event: EventWithoutCall) => void;
+
+const NO_PERMITS: Permit[] = [];
+const NO_BUCKETS: readonly string[] = [];
+const NO_OPTIONS: RequestOptions = Object.freeze({});
+const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({});
+const NO_HEADERS: readonly string[] = [];
+const bodyOf = (response: ApiResponse): unknown => response.body;
+const DEFAULT_RETRY_AFTER = ["retry-after-ms", "retry-after"];
+
+/** This attempt's time limit: the attempt timeout, or what is left of the call's, if less. */
+function attemptTimeout(plan: CallPlan, startedAt: number): number {
+  return Math.max(1, Math.round(Math.min(plan.attemptMs, plan.deadline - startedAt)));
+}
+
+function transportRequest(plan: CallPlan, startedAt: number): TransportRequest {
+  const { prepared, signal } = plan;
+  const request: { -readonly [K in keyof TransportRequest]: TransportRequest[K] } = {
+    method: plan.operation.method,
+    url: prepared.url,
+    headers: prepared.headers,
+    timeoutMs: attemptTimeout(plan, startedAt),
+  };
+  if (prepared.body !== undefined) request.body = prepared.body;
+  if (signal) request.signal = signal;
+  return request;
+}
+
+/** Copies the set (not undefined) values of `extra` into `headers`, names lower-cased. */
+function mergeHeaders(headers: Record<string, string>, extra: Readonly<Record<string, unknown>>): void {
+  for (const name in extra) {
+    const value = extra[name];
+    if (value !== undefined && Object.hasOwn(extra, name)) headers[name.toLowerCase()] = String(value);
+  }
+}
+
+/** Whether the query has a parameter to send (generated calls pass every declared one, most undefined). */
+function hasValue(query: Readonly<Record<string, unknown>>): boolean {
+  for (const name in query) if (query[name] !== undefined) return true;
+  return false;
+}
+
+function safeEmit(listener: ClientEventListener | undefined, event: ClientEvent): void {
+  if (!listener) return;
+  try {
+    listener(event);
+  } catch {
+    // An observer's failure must never change what the call does.
+  }
+}
+
+function mergeRetry(base: RetryDefinition, overrides: RetryOverrides | undefined): RetryDefinition {
+  if (!overrides) return base;
+  return {
+    ...base,
+    ...(overrides.maxAttempts !== undefined && { maxAttempts: Math.max(1, overrides.maxAttempts) }),
+    backoff: { ...base.backoff, ...overrides.backoff },
+    retryAfter: { ...base.retryAfter, ...(overrides.maxWaitMs !== undefined && { maxWaitMs: overrides.maxWaitMs }) },
+    budget: overrides.budget === false ? { ratio: Infinity, windowMs: 1000, minPerSecond: 0 } : { ...base.budget, ...overrides.budget },
+  };
+}
+
+function mergeBuckets(
+  definition: ProviderDefinition,
+  overrides: Readonly<Record<string, BucketOverrides>> = {},
+): Record<string, RateLimitBucketDefinition> {
+  const base = definition.rateLimits.buckets;
+  for (const name of Object.keys(overrides)) declared(base, name, "rate-limit bucket", definition.title);
+  const merged: Record<string, RateLimitBucketDefinition> = {};
+  for (const [name, bucket] of Object.entries(base)) {
+    const override = Object.hasOwn(overrides, name) ? overrides[name] : undefined;
+    if (override !== false) merged[name] = { ...bucket, ...override };
+  }
+  return merged;
+}
+
+/** A provider hint header: true (retry), false (do not), undefined (no opinion). */
+function hintDecision(retry: RetryDefinition, headers: ResponseHeaders): boolean | undefined {
+  for (const hint of retry.hints) {
+    const value = headers.get(hint.header);
+    if (value === null) continue;
+    if (value === hint.retryWhen) return true;
+    if (value === hint.stopWhen) return false;
+  }
+  return undefined;
+}
+
+function retryReason(
+  retry: RetryDefinition,
+  status: number,
+  providerCode: string | undefined,
+  headers: ResponseHeaders,
+): RetryReason | undefined {
+  const hint = hintDecision(retry, headers);
+  if (hint !== undefined) return hint ? "hint" : undefined;
+  if (retry.statuses.includes(status)) return "status";
+  if (providerCode !== undefined && retry.errorCodes.includes(providerCode)) return "error_code";
+  return undefined;
+}
+
+/** 5xx counts against the provider; 4xx and rate limits are the caller's business and count as neither. */
+function breakerOutcome(status: number): BreakerOutcome {
+  if (status >= 500) return "failure";
+  return status === 429 ? "neutral" : "success";
+}
+
+function networkErrorCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 4; current = (current as { cause?: unknown }).cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^[A-Z][A-Z0-9_]*$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : "network error";
+}
+
+/** The last content type found to be JSON: a provider answers with the same one call after call. */
+let jsonContentType = "application/json";
+
+function isJson(contentType: string | null): boolean {
+  if (contentType === null || contentType === jsonContentType) return true;
+  if (!/\bjson\b/i.test(contentType)) return false;
+  jsonContentType = contentType;
+  return true;
+}
+
+function parseBody(text: string, contentType: string | null): unknown {
+  if (text === "") return undefined;
+  if (isJson(contentType)) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}

@@ -1,0 +1,160 @@
+/**
+ * Error normalization: reads a provider's error answer the way its spec's `errors` section says and
+ * builds the ProviderError subclass of its kind. Pure (no I/O), so every provider's real error bodies
+ * can be tested as data; the client calls it for each answer the spec calls an error.
+ */
+import type { ErrorsDefinition } from "../definition.js";
+import { createProviderError, type ProviderError } from "./errors.js";
+import { readPath } from "../internal/json-path.js";
+import { statusMatches } from "../client/match.js";
+import { createRedactor, REDACTED, type Redactor } from "./redact.js";
+import type { ResponseHeaders } from "../transport/transport.js";
+
+/** An answer the spec calls an error. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly headers: ResponseHeaders;
+  /** The parsed body: JSON, else the text, else undefined. */
+  readonly body: unknown;
+  /** The body as received; read when `body` is not JSON (HTML, a truncated JSON document). */
+  readonly text?: string;
+}
+
+export interface NormalizeOptions {
+  /** The answer means "rate limited" (429 or rateLimits.limitedWhen): kind rate_limited, retryable. */
+  readonly limited?: boolean;
+  /** Statuses retried when neither a code nor a rule says (retry.statuses). */
+  readonly retryStatuses?: readonly number[];
+  /** Redacts the headers kept on the error. @default createRedactor(): the built-in secret names */
+  readonly redactor?: Pick<Redactor, "isSecret">;
+}
+
+type Path = readonly (string | number)[] | undefined;
+
+/** Builds the normalized error of one answer; never throws, whatever the body. */
+export function normalizeError(
+  provider: string,
+  errors: ErrorsDefinition,
+  answer: ErrorAnswer,
+  options: NormalizeOptions = {},
+): ProviderError {
+  const { status, headers } = answer;
+  const body = answer.body;
+  const text = answer.text ?? (typeof body === "string" ? body : "");
+  // A body that is text but starts like JSON was cut short (or is broken): read fields from the text.
+  const broken = typeof body === "string" && /^\s*[[{]/.test(body);
+  const field = (path: Path): unknown => (path === undefined ? undefined : broken ? salvage(text, path) : readPath(body, path));
+  const code = scalar(field(errors.fields.code));
+  const type = scalar(field(errors.fields.type));
+  const messageValue = field(errors.fields.message);
+  const known = code !== undefined && Object.hasOwn(errors.codes, code) ? errors.codes[code] : undefined;
+  const rule = errors.rules.find(
+    (r) =>
+      (r.status === undefined || statusMatches(status, r.status)) &&
+      (r.code === undefined || String(r.code) === code) &&
+      (r.type === undefined || r.type === type),
+  );
+  const limited = options.limited === true;
+  const kind = limited ? "rate_limited" : (known?.kind ?? rule?.kind ?? kindOfStatus(status));
+  const trimmed = text.trim();
+  const message = describe(messageValue) ?? (trimmed === "" ? `HTTP ${status}` : trimmed.slice(0, 200));
+  // Shopify's { errors: { title: ["can't be blank"] } }: the first field is the parameter.
+  const param =
+    scalar(field(errors.fields.param)) ??
+    (errors.fields.param === undefined && isFieldMap(messageValue) ? Object.keys(messageValue)[0] : undefined);
+  const docUrl = scalar(field(errors.fields.docUrl));
+  const requestId = errors.requestIdHeader ? (headers.get(errors.requestIdHeader) ?? undefined) : undefined;
+  const isSecret = (options.redactor ?? createRedactor()).isSecret;
+  // The ProviderError constructor assigns every field from init, so an absent field and an undefined one
+  // make the same error: the optional fields go in as they are, without a conditional spread each.
+  return createProviderError({
+    provider,
+    status,
+    kind,
+    providerCode: code,
+    knownCode: known !== undefined ? code : undefined,
+    type,
+    message,
+    param,
+    docUrl,
+    requestId,
+    retryable: limited || (known?.retryable ?? rule?.retryable ?? options.retryStatuses?.includes(status) ?? false),
+    hint: known?.hint,
+    raw: body,
+    headers: {
+      get(name) {
+        const value = headers.get(name);
+        return value !== null && isSecret(name) ? REDACTED : value;
+      },
+    },
+  });
+}
+
+/** The kind of an answer no code or rule classifies. */
+export function kindOfStatus(status: number): string {
+  switch (status) {
+    case 401:
+      return "authentication";
+    case 403:
+      return "permission";
+    case 404:
+    case 410:
+      return "not_found";
+    case 409:
+      return "conflict";
+    case 400:
+    case 422:
+      return "validation";
+    case 429:
+      return "rate_limited";
+    case 408:
+    case 504:
+      return "timeout";
+    default:
+      return status >= 500 ? "provider_unavailable" : "unknown";
+  }
+}
+
+function scalar(value: unknown): string | undefined {
+  if (typeof value === "string") return value === "" ? undefined : value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return Array.isArray(value) ? scalar(value[0]) : undefined;
+}
+
+function isFieldMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !("message" in value);
+}
+
+/** A message field in any of the shapes providers use: a string, a list, an object with a message, a field map. */
+function describe(value: unknown, depth = 0): string | undefined {
+  if (typeof value === "string") return value.trim() === "" ? undefined : value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (depth > 2 || typeof value !== "object" || value === null) return undefined;
+  const message = (value as { message?: unknown }).message;
+  if (typeof message === "string") return message;
+  const parts = Object.entries(value)
+    .slice(0, 5)
+    .flatMap(([key, item]) => {
+      const text = describe(item, depth + 1);
+      return text === undefined ? [] : [Array.isArray(value) ? text : `${key}: ${text}`];
+    });
+  return parts.length > 0 ? parts.join("; ") : undefined;
+}
+
+/**
+ * Reads a string or number field out of JSON text that does not parse (a truncated body): the first
+ * `"name": value` whose name is the path's last property name. Good enough to keep a code or message.
+ */
+function salvage(text: string, path: readonly (string | number)[]): string | undefined {
+  const last = [...path].reverse().find((segment) => typeof segment === "string");
+  if (last === undefined) return undefined;
+  const escaped = last.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = new RegExp(`"${escaped}"\\s*:\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|(-?\\d+(?:\\.\\d+)?))`).exec(text);
+  if (!match) return undefined;
+  if (match[2] !== undefined) return match[2];
+  try {
+    return JSON.parse(`"${match[1]!}"`) as string;
+  } catch {
+    return match[1];
+  }
+}

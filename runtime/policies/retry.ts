@@ -1,0 +1,79 @@
+/**
+ * When to retry and how long to wait. The rules, in order:
+ *  1. never beyond the attempt limit, and never a request that is not safe to repeat: an idempotent
+ *     method, an operation the spec marks idempotent, or one carrying an idempotency key (a connection
+ *     refused before anything was sent is always safe);
+ *  2. a provider hint (Stripe-Should-Retry) overrides every rule below;
+ *  3. a rate-limited answer is retried after the provider's Retry-After or reset, if that is within the
+ *     client's maximum wait; otherwise the call fails at once with a RateLimitError that says when;
+ *  4. retryable statuses, provider error codes and network error codes come from the spec;
+ *  5. the retry budget has the last word, so retries cannot snowball into a storm.
+ * The delay is exponential backoff with jitter, but never less than a Retry-After the provider sent.
+ */
+import type { HttpMethod, RetryDefinition } from "../definition.js";
+import { SlicedWindow } from "../internal/sliced-window.js";
+import type { ResponseHeaders } from "../transport/transport.js";
+
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set<HttpMethod>(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
+
+export type RetryReason = "status" | "error_code" | "network" | "timeout" | "rate_limited" | "hint";
+
+/** Exponential backoff for the given retry (1 = first retry): base x 2^(n-1), capped, with jitter. */
+export function backoffDelay(retry: number, backoff: RetryDefinition["backoff"], random: () => number = Math.random): number {
+  const exponential = Math.min(backoff.capMs, backoff.baseMs * 2 ** (retry - 1));
+  switch (backoff.jitter) {
+    case "full":
+      return Math.floor(random() * exponential);
+    case "equal":
+      return Math.floor(exponential / 2 + (random() * exponential) / 2);
+    case "none":
+      return exponential;
+  }
+}
+
+/** The wait a response asks for, in ms: the first declared header that parses (`retry-after-ms`, `retry-after` in seconds or as an HTTP date). */
+export function retryAfterMs(headers: ResponseHeaders, names: readonly string[], now: number): number | undefined {
+  for (const name of names) {
+    const text = headers.get(name)?.trim();
+    if (!text) continue;
+    if (name.endsWith("-ms")) {
+      const ms = Number(text);
+      if (Number.isFinite(ms) && ms >= 0) return Math.ceil(ms);
+      continue;
+    }
+    if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
+    const date = Date.parse(text);
+    if (Number.isFinite(date)) return Math.max(0, date - now);
+  }
+  return undefined;
+}
+
+/**
+ * Retries may add at most `ratio` of the first attempts seen in the last `windowMs`, plus
+ * `minPerSecond` so a quiet client can still retry.
+ */
+export class RetryBudget {
+  readonly #window: SlicedWindow;
+  readonly #budget: RetryDefinition["budget"];
+
+  constructor(budget: RetryDefinition["budget"]) {
+    this.#budget = budget;
+    this.#window = new SlicedWindow(budget.windowMs, 2);
+  }
+
+  /** Counts a first attempt. */
+  recordRequest(now: number): void {
+    this.#window.add(now, REQUESTS);
+  }
+
+  /** Takes one retry from the budget; false when there is none left. */
+  tryRetry(now: number): boolean {
+    const allowed = this.#window.sum(now, REQUESTS) * this.#budget.ratio + (this.#budget.minPerSecond * this.#budget.windowMs) / 1000;
+    if (this.#window.sum(now, RETRIES) + 1 > allowed) return false;
+    this.#window.add(now, RETRIES);
+    return true;
+  }
+}
+
+const REQUESTS = 0;
+const RETRIES = 1;

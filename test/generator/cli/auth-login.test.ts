@@ -1,0 +1,121 @@
+/**
+ * `switchboard auth login PROVIDER` end to end: the spec's oauth2 mode pointed at oidc-provider on
+ * loopback, the printed URL walked with HTTP, the redirect landing on the CLI's loopback listener, the
+ * tokens in the encrypted store, no secret in the output; and a clean timeout.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../../generator/cli/main.js";
+import { EncryptedFileTokenStore, generateTokenKey } from "../../../runtime/auth/file-store.js";
+import { CONFIDENTIAL, loginWithHttp, startOidcServer, type OidcServer } from "../../helpers/oidc-server.js";
+
+const repo = path.resolve(import.meta.dirname, "../../..");
+let oidc: OidcServer;
+let work: string;
+const KEY = generateTokenKey();
+
+beforeAll(async () => {
+  oidc = await startOidcServer();
+  work = await mkdtemp(path.join(tmpdir(), "switchboard-login-"));
+  // GitHub's spec with its oauth mode pointed at the test server (which wants client_secret_basic).
+  const spec = (await readFile(path.join(repo, "specs", "github.yaml"), "utf8"))
+    .replace("https://github.com/login/oauth/authorize", `${oidc.issuer}/auth`)
+    .replace("https://github.com/login/oauth/access_token", `${oidc.issuer}/token`)
+    .replace("tokenEndpointAuthMethod: client_secret_post", "tokenEndpointAuthMethod: client_secret_basic")
+    // The copy lives outside the repository, where the events and operations imports (npm packages)
+    // cannot resolve; operations is the last section.
+    .replace(/\n  eventsImport:\n(?: {4}.*\n)+/, "\n")
+    .replace(/\noperations:\n[\s\S]*$/, "\n");
+  await mkdir(path.join(work, "specs"));
+  await writeFile(path.join(work, "specs", "github.yaml"), spec);
+  process.env["SWITCHBOARD_CLIENT_SECRET"] = CONFIDENTIAL.clientSecret;
+  process.env["SWITCHBOARD_TOKEN_KEY"] = KEY;
+});
+
+afterAll(async () => {
+  delete process.env["SWITCHBOARD_CLIENT_SECRET"];
+  delete process.env["SWITCHBOARD_TOKEN_KEY"];
+  await oidc?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+function io(onStdout?: (text: string) => void) {
+  const out = { stdout: "", stderr: "" };
+  return {
+    out,
+    io: {
+      cwd: work,
+      stdout: (t: string) => {
+        out.stdout += t;
+        onStdout?.(t);
+      },
+      stderr: (t: string) => void (out.stderr += t),
+    },
+  };
+}
+
+describe("switchboard auth login", () => {
+  it("--help documents the command and where secrets come from", async () => {
+    const { out, io: cli } = io();
+    expect(await main(["auth", "--help"], cli)).toBe(0);
+    expect(out.stdout).toContain("Usage: switchboard auth login [options] PROVIDER");
+    expect(out.stdout).toContain("SWITCHBOARD_CLIENT_SECRET");
+    const main2 = io();
+    expect(await main([], main2.io)).toBe(2);
+    expect(main2.out.stdout).toContain("auth login");
+  });
+
+  it("exits 2 without a provider", async () => {
+    const { out, io: cli } = io();
+    expect(await main(["auth", "login"], cli)).toBe(2);
+    expect(out.stderr).toContain("auth takes 'login PROVIDER'");
+  });
+
+  it("authorizes through the loopback redirect and stores the tokens encrypted", async () => {
+    let callback: Promise<Response> | undefined;
+    const { out, io: cli } = io((text) => {
+      const url = /^\s+(http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)$/m.exec(text)?.[1];
+      // Walk the server's login and consent pages, then follow the redirect to the CLI's listener.
+      if (url) callback = loginWithHttp(url).then((redirect) => fetch(redirect));
+    });
+    const code = await main(
+      [
+        "auth",
+        "login",
+        "github",
+        "--client-id",
+        CONFIDENTIAL.clientId,
+        "--scope",
+        "openid,offline_access,api:read",
+        "--no-open",
+        "--timeout",
+        "30",
+      ],
+      cli,
+    );
+    expect(out.stderr).toBe("");
+    expect(code).toBe(0);
+    const landing = await callback!;
+    expect(landing.status).toBe(200);
+    expect(await landing.text()).toContain("Signed in.");
+    expect(out.stdout).toMatch(/Waiting for the redirect to http:\/\/127\.0\.0\.1:\d+\/callback \(30 s\)/);
+    expect(out.stdout).toContain(`Stored tokens under "oauth2:${CONFIDENTIAL.clientId}" in .switchboard/tokens.json`);
+    const store = new EncryptedFileTokenStore({ path: path.join(work, ".switchboard", "tokens.json"), keys: [KEY] });
+    const tokens = await store.get(`oauth2:${CONFIDENTIAL.clientId}`);
+    expect(await oidc.isActive(tokens!.accessToken)).toBe(true);
+    for (const secret of [tokens!.accessToken, tokens!.refreshToken!, CONFIDENTIAL.clientSecret]) expect(out.stdout).not.toContain(secret);
+  });
+
+  it("times out cleanly: exit 1, a login_timeout message, the listener closed", async () => {
+    let redirect = "";
+    const { out, io: cli } = io((text) => {
+      redirect = /Waiting for the redirect to (\S+)/.exec(text)?.[1] ?? redirect;
+    });
+    const code = await main(["auth", "login", "github", "--client-id", CONFIDENTIAL.clientId, "--no-open", "--timeout", "0.5"], cli);
+    expect(code).toBe(1);
+    expect(out.stderr).toBe("switchboard: login failed [login_timeout]: no authorization arrived within 1 s\n");
+    await expect(fetch(redirect)).rejects.toThrow();
+  });
+});

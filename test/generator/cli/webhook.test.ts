@@ -1,0 +1,156 @@
+/**
+ * `switchboard webhook sign|send`: what sign prints verifies with the official libraries and with the
+ * generated verifyWebhook; send posts a delivery that a real loopback server verifies; the secret is never
+ * printed.
+ */
+import path from "node:path";
+import { verify as octokitVerify } from "@octokit/webhooks-methods";
+import { Webhook as StandardWebhook } from "standardwebhooks";
+import Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../../generator/cli/main.js";
+import * as github from "../../../generated/github/index.js";
+import * as stripe from "../../../generated/stripe/index.js";
+import * as twilio from "../../../generated/twilio/index.js";
+import { isWebhookVerificationError, type WebhookDelivery, type WebhookEvent, type WebhookVerifyOptions } from "../../../runtime/index.js";
+import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
+
+const repo = path.resolve(import.meta.dirname, "../../..");
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function run(argv: string[], stdin = "", env: Record<string, string> = {}): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, {
+    cwd: repo,
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    readStdin: () => Promise.resolve(Buffer.from(stdin)),
+    env,
+  });
+  return { code, stdout, stderr };
+}
+
+function headerLines(stdout: string): Record<string, string> {
+  return Object.fromEntries(
+    stdout
+      .split("\n")
+      .filter((l) => l.includes(": ") && !l.startsWith("#"))
+      .map((l) => [l.slice(0, l.indexOf(": ")), l.slice(l.indexOf(": ") + 2)]),
+  );
+}
+
+const body = JSON.stringify({ id: "evt_cli_1", object: "event", type: "invoice.paid", data: {} });
+const NOW = Math.floor(Date.now() / 1000);
+
+describe("switchboard webhook sign", () => {
+  it("prints Stripe's header, which stripe.webhooks.constructEvent accepts", async () => {
+    const result = await run(["webhook", "sign", "stripe", "--secret", "whsec_cli_secret", "--timestamp", String(NOW)], body);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const headers = headerLines(result.stdout);
+    expect(headers["stripe-signature"]).toMatch(new RegExp(`^t=${NOW},v1=[0-9a-f]{64}$`));
+    expect(Stripe.webhooks.constructEvent(body, headers["stripe-signature"]!, "whsec_cli_secret").id).toBe("evt_cli_1");
+    expect(result.stdout).not.toContain("whsec_cli_secret");
+  });
+
+  it("prints GitHub's header, which @octokit/webhooks-methods verify accepts; the secret comes from the environment", async () => {
+    const result = await run(["webhook", "sign", "github"], body, { SWITCHBOARD_WEBHOOK_SECRET: "gh env secret" });
+    expect(result.code).toBe(0);
+    expect(await octokitVerify("gh env secret", body, headerLines(result.stdout)["x-hub-signature-256"]!)).toBe(true);
+    expect(result.stdout).not.toContain("gh env secret");
+  });
+
+  it("prints Standard Webhooks headers for openai that standardwebhooks verifies (--json)", async () => {
+    const secret = `whsec_${Buffer.from("cli-key-cli-key-cli-key-cli-key!").toString("base64")}`;
+    const result = await run(["webhook", "sign", "openai", "--secret", secret, "--id", "msg_cli", "--json"], body);
+    const { headers } = JSON.parse(result.stdout) as { headers: Record<string, string> };
+    expect(headers["webhook-id"]).toBe("msg_cli");
+    expect(new StandardWebhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
+    expect(result.stdout).not.toContain(secret.slice(6));
+  });
+
+  it("adds bodySHA256 to a Twilio URL for a JSON body and says where to post", async () => {
+    const result = await run(["webhook", "sign", "twilio", "--secret", "tok", "--url", "https://h.example/sms", "--json"], body);
+    const out = JSON.parse(result.stdout) as { headers: Record<string, string>; url: string };
+    expect(out.url).toMatch(/^https:\/\/h\.example\/sms\?bodySHA256=[0-9a-f]{64}$/);
+    expect(await twilio.verifyWebhook({ headers: out.headers, body, url: out.url }, { secret: "tok" })).toMatchObject({ payload: JSON.parse(body) });
+  });
+
+  it.each([
+    [["webhook", "sign"], "webhook sign needs a provider"],
+    [["webhook", "sign", "stripe"], "no secret"],
+    [["webhook", "sign", "nope", "--secret", "x"], 'no spec for provider "nope"'],
+    [["webhook", "sign", "stripe", "--secret", "x", "--timestamp", "soon"], "--timestamp must be unix seconds"],
+    [["webhook", "send", "stripe", "invoice.paid", "--secret", "x"], "webhook send needs --to URL"],
+    [["webhook", "verify", "stripe"], "webhook takes sign or send"],
+  ])("%j is a usage error (exit 2): %s", async (argv, message) => {
+    const result = await run(argv);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+});
+
+describe("switchboard webhook send", () => {
+  let server: LoopbackServer;
+  beforeAll(async () => {
+    server = await startLoopbackServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  /** The server verifies each delivery with a generated verifyWebhook and answers 200 or 400. */
+  function verifyingWith(verify: (d: WebhookDelivery, o?: WebhookVerifyOptions) => Promise<WebhookEvent>, options: WebhookVerifyOptions): WebhookEvent[] {
+    const events: WebhookEvent[] = [];
+    server.handle(async (request, response) => {
+      try {
+        events.push(await verify({ headers: request.headers, body: request.body, url: `${server.url}${request.url}`, method: request.method }, options));
+        response.writeHead(200).end("ok");
+      } catch (error) {
+        response.writeHead(isWebhookVerificationError(error) ? 400 : 500).end(isWebhookVerificationError(error) ? error.code : "");
+      }
+    });
+    return events;
+  }
+
+  it("posts a Stripe event that the generated verifyWebhook accepts, and prints the 200", async () => {
+    const events = verifyingWith(stripe.verifyWebhook, { secret: "whsec_send" });
+    const result = await run(["webhook", "send", "stripe", "payment_intent.succeeded", "--to", `${server.url}/hooks/stripe`, "--secret", "whsec_send"]);
+    expect(result).toMatchObject({ code: 0, stdout: `POST ${server.url}/hooks/stripe: 200 OK\n` });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: "payment_intent.succeeded", id: expect.stringMatching(/^evt_sb_/) });
+  });
+
+  it("posts a GitHub event with its type in X-GitHub-Event", async () => {
+    const events = verifyingWith(github.verifyWebhook, { secret: "gh" });
+    const result = await run(["webhook", "send", "github", "push", "--to", `${server.url}/gh`, "--secret", "gh"]);
+    expect(result.code).toBe(0);
+    expect(events[0]).toMatchObject({ type: "push", id: expect.any(String) });
+  });
+
+  it("posts a Twilio status callback signed over the full URL and its form parameters", async () => {
+    const events = verifyingWith(twilio.verifyWebhook, { secret: "tok" });
+    const result = await run(["webhook", "send", "twilio", "delivered", "--to", `${server.url}/twilio/status?account=1`, "--secret", "tok"]);
+    expect(result.code).toBe(0);
+    expect(events[0]).toMatchObject({ type: "delivered", payload: { MessageStatus: "delivered" } });
+  });
+
+  it("exits 1 when the receiver rejects the delivery (signed with another secret)", async () => {
+    verifyingWith(stripe.verifyWebhook, { secret: "whsec_receiver" });
+    const result = await run(["webhook", "send", "stripe", "invoice.paid", "--to", `${server.url}/x`, "--secret", "whsec_sender"]);
+    expect(result).toMatchObject({ code: 1, stdout: `POST ${server.url}/x: 400 Bad Request\n` });
+    expect(result.stdout + result.stderr).not.toContain("whsec_sender");
+  });
+
+  it("warns about an event type the spec does not declare, and sends it anyway", async () => {
+    verifyingWith(stripe.verifyWebhook, { secret: "whsec_send" });
+    const result = await run(["webhook", "send", "stripe", "made.up", "--to", `${server.url}/x`, "--secret", "whsec_send"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`stripe's spec declares no event "made.up"`);
+  });
+});

@@ -1,0 +1,197 @@
+/**
+ * Pagination styles against a loopback server that pages like each provider: every item once, empty
+ * first pages, last pages, a provider that repeats its cursor or URL (must stop, not loop), abort, and
+ * the rate limiter between pages.
+ */
+import { describe, expect, it } from "vitest";
+import { ClientCore } from "../../../runtime/client/client-core.js";
+import type { OperationDefinition, PaginationDefinition } from "../../../runtime/definition.js";
+import type { ClientEvent } from "../../../runtime/client/events.js";
+import { nextLink, paginate } from "../../../runtime/client/pagination.js";
+import { json, useLoopbackServer, type LoopbackServer, type RecordedRequest } from "../../helpers/loopback-server.js";
+import { op, testDefinition } from "../../helpers/test-provider.js";
+
+const server = useLoopbackServer();
+
+const ITEMS = Array.from({ length: 7 }, (_, i) => ({ id: `obj_${i + 1}` }));
+
+function list(pagination: PaginationDefinition): OperationDefinition {
+  return op("GET", "/items", { pagination });
+}
+
+function core(events?: ClientEvent[], buckets = {}) {
+  return new ClientCore(testDefinition({ rateLimits: { limitedWhen: [], buckets } }), {
+    auth: { token: "t" },
+    baseUrl: server.url,
+    ...(events && { onEvent: (e: ClientEvent) => events.push(e) }),
+  });
+}
+
+async function all<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
+
+const query = (request: RecordedRequest) => new URL(request.url, "http://x").searchParams;
+
+describe("cursor from the last item (Stripe starting_after + has_more)", () => {
+  const pagination: PaginationDefinition = {
+    style: "cursor",
+    items: ["data"],
+    param: "starting_after",
+    cursor: { lastItem: ["id"] },
+    hasMore: ["has_more"],
+  };
+  const stripeLike =
+    (items: { id: string }[]) => (request: RecordedRequest, response: Parameters<Parameters<LoopbackServer["handle"]>[0]>[1]) => {
+      const after = query(request).get("starting_after");
+      const start = after === null ? 0 : items.findIndex((i) => i.id === after) + 1;
+      const data = items.slice(start, start + 3);
+      json(response, 200, { object: "list", data, has_more: start + 3 < items.length });
+    };
+
+  it("yields every item once and stops when has_more is false", async () => {
+    server.handle(stripeLike(ITEMS));
+    expect(await all(paginate(core(), list(pagination), { path: "/items", query: { limit: 3 } }))).toEqual(ITEMS);
+    expect(server.requests.map((r) => query(r).get("starting_after"))).toEqual([null, "obj_3", "obj_6"]);
+    expect(server.requests.every((r) => query(r).get("limit") === "3")).toBe(true);
+  });
+
+  it("an empty first page ends at once", async () => {
+    server.handle(stripeLike([]));
+    expect(await all(paginate(core(), list(pagination), { path: "/items" }))).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("stops when the provider hands out a cursor it gave before", async () => {
+    server.handle((_request, response) => json(response, 200, { data: [{ id: "same" }], has_more: true }));
+    const items = await all(paginate(core(), list(pagination), { path: "/items" }));
+    expect(items).toEqual([{ id: "same" }, { id: "same" }]);
+    expect(server.requests).toHaveLength(2);
+  });
+});
+
+describe("cursor in the body (Slack response_metadata.next_cursor)", () => {
+  const pagination: PaginationDefinition = {
+    style: "cursor",
+    items: ["channels"],
+    param: "cursor",
+    cursor: { body: ["response_metadata", "next_cursor"] },
+  };
+
+  it("follows next_cursor until it is empty", async () => {
+    server.handle((request, response) => {
+      const cursor = query(request).get("cursor");
+      if (cursor === null) json(response, 200, { ok: true, channels: [1, 2], response_metadata: { next_cursor: "dXNlcjpVMEc5V0ZYTlo=" } });
+      else json(response, 200, { ok: true, channels: [3], response_metadata: { next_cursor: "" } });
+    });
+    expect(await all(paginate(core(), list(pagination), { path: "/items" }))).toEqual([1, 2, 3]);
+    expect(query(server.requests[1]!).get("cursor")).toBe("dXNlcjpVMEc5V0ZYTlo=");
+  });
+});
+
+describe("Link header rel=next (GitHub, Shopify)", () => {
+  const pagination: PaginationDefinition = { style: "linkHeader", items: [] };
+
+  it("follows rel=next, absolute or relative, to the last page", async () => {
+    server.handle((request, response) => {
+      const page = Number(query(request).get("page") ?? 1);
+      const links = [
+        page < 3 ? `<${page === 1 ? server.url : ""}/items?per_page=2&page=${page + 1}>; rel="next"` : undefined,
+        `<${server.url}/items?per_page=2&page=3>; rel="last"`,
+      ].filter(Boolean);
+      json(response, 200, ITEMS.slice((page - 1) * 2, page * 2), { link: links.join(", ") });
+    });
+    const pages = [];
+    for await (const page of paginate(core(), list(pagination), { path: "/items", query: { per_page: 2 } }).pages())
+      pages.push(page.items.length);
+    expect(pages).toEqual([2, 2, 2]);
+  });
+
+  it("stops when next points back to a page already read", async () => {
+    server.handle((_request, response) => json(response, 200, [1], { link: `<${server.url}/items?page=2>; rel="next"` }));
+    expect(await all(paginate(core(), list(pagination), { path: "/items" }))).toEqual([1, 1]);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("never follows a next link to another origin with the client's credentials", async () => {
+    server.handle((_request, response) => json(response, 200, [1], { link: '<https://evil.example/steal>; rel="next"' }));
+    await expect(all(paginate(core(), list(pagination), { path: "/items" }))).rejects.toThrow(/refusing to send/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("parses rel lists, unquoted rels and commas inside URLs", () => {
+    expect(nextLink('<https://a/x?a=1,2>; rel="prev", <https://a/y?b=1,2>; rel="next last"')).toBe("https://a/y?b=1,2");
+    expect(nextLink('<https://a/z>; title="a, b"; rel=next')).toBe("https://a/z");
+    expect(nextLink('<https://a/z>; rel="prev"')).toBeUndefined();
+    expect(nextLink(null)).toBeUndefined();
+  });
+});
+
+describe("next URL in the body (Twilio next_page_uri)", () => {
+  const pagination: PaginationDefinition = { style: "nextUrl", items: ["messages"], next: ["next_page_uri"] };
+
+  it("follows next_page_uri until it is null", async () => {
+    server.handle((request, response) => {
+      const token = query(request).get("PageToken");
+      if (token === null) json(response, 200, { messages: [1, 2], next_page_uri: "/items?PageSize=2&Page=1&PageToken=PASM1" });
+      else json(response, 200, { messages: [3], next_page_uri: null });
+    });
+    expect(await all(paginate(core(), list(pagination), { path: "/items" }))).toEqual([1, 2, 3]);
+  });
+});
+
+describe("page and offset numbers", () => {
+  it("page: stops at a short page", async () => {
+    server.handle((request, response) => {
+      const page = Number(query(request).get("page"));
+      json(response, 200, { results: ITEMS.slice((page - 1) * 3, page * 3) });
+    });
+    const pagination: PaginationDefinition = { style: "page", items: ["results"], param: "page", start: 1, sizeParam: "per_page" };
+    expect(await all(paginate(core(), list(pagination), { path: "/items", query: { per_page: 3 } }))).toEqual(ITEMS);
+    expect(server.requests.map((r) => query(r).get("page"))).toEqual(["1", "2", "3"]);
+  });
+
+  it("offset: advances by the items received and stops at an empty page", async () => {
+    server.handle((request, response) => {
+      const offset = Number(query(request).get("offset") ?? 0);
+      json(response, 200, { results: ITEMS.slice(offset, offset + 4) });
+    });
+    const pagination: PaginationDefinition = { style: "offset", items: ["results"], param: "offset" };
+    expect(await all(paginate(core(), list(pagination), { path: "/items" }))).toEqual(ITEMS);
+    expect(server.requests.map((r) => query(r).get("offset"))).toEqual([null, "4", "7"]);
+  });
+});
+
+describe("pages go through the pipeline", () => {
+  const pagination: PaginationDefinition = { style: "offset", items: [], param: "offset" };
+
+  it("respects the rate limiter between pages", async () => {
+    server.handle((request, response) => {
+      const offset = Number(query(request).get("offset") ?? 0);
+      json(response, 200, offset < 3 ? [offset] : []);
+    });
+    const events: ClientEvent[] = [];
+    const items = await all(
+      paginate(core(events, { slow: { rate: 2, perMs: 300, maxQueueWaitMs: 5000 } }), list(pagination), { path: "/items" }),
+    );
+    expect(items).toEqual([0, 1, 2]);
+    expect(events.filter((e) => e.type === "rateLimitWait").length).toBeGreaterThanOrEqual(1);
+    expect(server.requests[2]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(300);
+  });
+
+  it("an abort stops the iteration between pages", async () => {
+    server.handle((request, response) => json(response, 200, [Number(query(request).get("offset") ?? 0)]));
+    const controller = new AbortController();
+    const seen: unknown[] = [];
+    const run = (async () => {
+      for await (const item of paginate(core(), list(pagination), { path: "/items" }, { signal: controller.signal })) {
+        seen.push(item);
+        if (seen.length === 3) controller.abort(new Error("enough"));
+      }
+    })();
+    await expect(run).rejects.toThrow("enough");
+    expect(server.requests).toHaveLength(3);
+  });
+});

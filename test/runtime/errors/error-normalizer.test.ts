@@ -1,0 +1,215 @@
+/**
+ * Real error bodies of each provider, replayed by a loopback server to a client built from the
+ * generated definition: each must come out with the expected class, kind, codes, retryable flag and
+ * request id. Fixtures live in test/fixtures/errors/<provider>/*.json, each citing its source.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { definition as github } from "../../../generated/github/client.js";
+import { definition as sendgrid } from "../../../generated/sendgrid/client.js";
+import { definition as shopify } from "../../../generated/shopify/client.js";
+import { definition as slack } from "../../../generated/slack/client.js";
+import { definition as stripe } from "../../../generated/stripe/client.js";
+import { definition as twilio } from "../../../generated/twilio/client.js";
+import { isStripeError, normalizeStripeError } from "../../../generated/stripe/errors.js";
+import {
+  AuthenticationError,
+  ClientCore,
+  isAuthenticationError,
+  isProviderError,
+  isRateLimitError,
+  normalizeError,
+  NotFoundError,
+  ProviderError,
+  RateLimitError,
+  type OperationDefinition,
+  type ProviderDefinition,
+} from "../../../runtime/index.js";
+import * as errorClasses from "../../../runtime/errors/errors.js";
+import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
+
+interface Fixture {
+  readonly source: string;
+  readonly response: { status: number; headers: Record<string, string>; body?: unknown; text?: string };
+  readonly expect: {
+    thrown: "ProviderError" | "RateLimitError";
+    class: string;
+    kind: string;
+    retryable: boolean;
+    providerCode?: string;
+    knownCode?: string;
+    type?: string;
+    requestId?: string;
+    message?: string;
+    param?: string;
+    docUrl?: string;
+  };
+}
+
+const definitions: Record<string, ProviderDefinition> = { github, sendgrid, shopify, slack, stripe, twilio };
+const root = path.resolve(import.meta.dirname, "../../fixtures/errors");
+const fixtures = Object.keys(definitions).flatMap((provider) =>
+  readdirSync(path.join(root, provider))
+    .filter((file) => file.endsWith(".json"))
+    .sort()
+    .map((file) => ({ provider, file, fixture: JSON.parse(readFileSync(path.join(root, provider, file), "utf8")) as Fixture })),
+);
+
+const operation: OperationDefinition = {
+  id: "things.get",
+  method: "GET",
+  path: "/things",
+  group: "things",
+  buckets: [],
+  idempotent: false,
+};
+const auth = { token: "tok_secret_123", username: "AC0000", password: "pw_secret_456", apiKey: "key_secret_789", accessToken: "at_secret" };
+
+let server: LoopbackServer;
+beforeAll(async () => {
+  server = await startLoopbackServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+function client(provider: string): ClientCore {
+  return new ClientCore(definitions[provider]!, {
+    auth,
+    baseUrl: server.url,
+    retry: false,
+    rateLimits: false,
+    circuitBreaker: false,
+    ...(provider === "shopify" && { variables: { shop: "example.myshopify.com" } }),
+  });
+}
+
+describe("error fixtures replayed over loopback", () => {
+  it("every provider has fixtures and every fixture cites its source", () => {
+    for (const provider of Object.keys(definitions)) expect(fixtures.filter((f) => f.provider === provider).length).toBeGreaterThan(1);
+    for (const { fixture } of fixtures) expect(fixture.source.length).toBeGreaterThan(20);
+  });
+
+  it.each(fixtures.map((f) => [`${f.provider}/${f.file}`, f] as const))("%s", async (_name, { provider, fixture }) => {
+    const { response, expect: want } = fixture;
+    server.handle((_req, res) => {
+      res.writeHead(response.status, { "content-type": "application/json", ...response.headers });
+      res.end(response.text ?? JSON.stringify(response.body));
+    });
+    const thrown = await client(provider)
+      .request(operation, { path: "/things" })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    let error: unknown = thrown;
+    if (want.thrown === "RateLimitError") {
+      expect(isRateLimitError(thrown)).toBe(true);
+      expect(thrown).toBeInstanceOf(RateLimitError);
+      expect((thrown as RateLimitError).source).toBe("provider");
+      error = (thrown as RateLimitError).cause;
+    }
+    expect(isProviderError(error)).toBe(true);
+    const e = error as ProviderError;
+    expect(e.constructor.name).toBe(want.class);
+    expect(e).toBeInstanceOf((errorClasses as unknown as Record<string, new (...args: never[]) => unknown>)[want.class]);
+    expect(e.code).toBe("provider_error");
+    expect({
+      provider: e.provider,
+      status: e.status,
+      kind: e.kind,
+      retryable: e.retryable,
+      providerCode: e.providerCode,
+      knownCode: e.knownCode,
+      requestId: e.requestId,
+    }).toEqual({
+      provider,
+      status: response.status,
+      kind: want.kind,
+      retryable: want.retryable,
+      providerCode: want.providerCode ?? e.providerCode,
+      knownCode: want.knownCode ?? e.knownCode,
+      requestId: want.requestId,
+    });
+    if (want.providerCode === undefined && want.knownCode !== undefined)
+      throw new Error("fixture names a knownCode without a providerCode");
+    if (want.type !== undefined) expect(e.type).toBe(want.type);
+    if (want.message !== undefined)
+      expect(e.message).toBe(`${provider} answered ${response.status}${e.providerCode ? ` (${e.providerCode})` : ""}: ${want.message}`);
+    if (want.param !== undefined) expect(e.param).toBe(want.param);
+    if (want.docUrl !== undefined) expect(e.docUrl).toBe(want.docUrl);
+    const everything = JSON.stringify(e) + e.message + String(e.stack) + String(thrown);
+    for (const secret of Object.values(auth)) expect(everything).not.toContain(secret);
+  });
+});
+
+describe("normalizeError", () => {
+  const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name.toLowerCase()] ?? null });
+
+  it("redacts secret response headers kept on the error and keeps the rest", () => {
+    const error = normalizeError("stripe", stripe.errors, {
+      status: 401,
+      headers: headers({ "set-cookie": "session=abc", "x-api-key": "k", "request-id": "req_1" }),
+      body: { error: { type: "invalid_request_error", message: "Invalid API Key provided: sk_test_****" } },
+    });
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.headers?.get("set-cookie")).toBe("[redacted]");
+    expect(error.headers?.get("x-api-key")).toBe("[redacted]");
+    expect(error.headers?.get("request-id")).toBe("req_1");
+    expect(error.headers?.get("absent")).toBeNull();
+    expect(Object.keys(error)).not.toContain("headers");
+  });
+
+  it.each([
+    ["a string", { errors: "Not Found" }, "Not Found", undefined],
+    ["a list of strings", { errors: ["Title is too long", "Vendor is blank"] }, "Title is too long; Vendor is blank", undefined],
+    [
+      "GraphQL errors[]",
+      { errors: [{ message: "Throttled" }, { message: "Field 'x' doesn't exist" }] },
+      "Throttled; Field 'x' doesn't exist",
+      undefined,
+    ],
+    [
+      "a field map",
+      { errors: { title: ["can't be blank"], price: ["must be > 0", "is invalid"] } },
+      "title: can't be blank; price: must be > 0; is invalid",
+      "title",
+    ],
+  ])("reads Shopify's errors as %s", (_name, body, message, param) => {
+    const error = normalizeError("shopify", shopify.errors, { status: 422, headers: headers({}), body });
+    expect([error.message, error.param]).toEqual([`shopify answered 422: ${message}`, param]);
+  });
+
+  it("gives an empty body a message from the status", () => {
+    const error = normalizeError("github", github.errors, { status: 404, headers: headers({}), body: undefined, text: "" });
+    expect([error instanceof NotFoundError, error.kind, error.message]).toEqual([true, "not_found", "github answered 404: HTTP 404"]);
+  });
+
+  it("reads a truncated JSON body's code and keeps the text as the message", () => {
+    const text = '{"code": 21211, "message": "The \'To\' number is not a val';
+    const error = normalizeError("twilio", twilio.errors, { status: 400, headers: headers({}), body: text });
+    expect([error.providerCode, error.knownCode, error.kind, error.hint !== undefined]).toEqual(["21211", "21211", "validation", true]);
+  });
+
+  it("leaves knownCode undefined for a code the spec does not list, and keeps it as providerCode", () => {
+    const error = normalizeStripeError({
+      status: 400,
+      headers: headers({}),
+      body: { error: { type: "invalid_request_error", code: "country_unsupported", message: "x" } },
+    });
+    expect([isStripeError(error), error.providerCode, error.knownCode, error.kind]).toEqual([
+      true,
+      "country_unsupported",
+      undefined,
+      "validation",
+    ]);
+  });
+
+  it("guards recognise a kind by its data, as from another copy of the runtime", () => {
+    const foreign = Object.assign(new Error("x"), { code: "provider_error", kind: "authentication", provider: "slack" });
+    Object.defineProperty(foreign, Symbol.for("switchboard.error"), { value: true });
+    expect(isAuthenticationError(foreign)).toBe(true);
+    expect(isStripeError(foreign)).toBe(false);
+  });
+});

@@ -1,0 +1,493 @@
+/**
+ * The request pipeline against a real HTTP server on loopback: rate-limit header sync, pauses on 429,
+ * Retry-After, idempotent retries, the circuit breaker, aborts and timeouts, redaction.
+ */
+import { describe, expect, it } from "vitest";
+import { ClientCore, type ClientOptions } from "../../runtime/client/client-core.js";
+import type { ProviderDefinition, RateLimitResetFormat } from "../../runtime/definition.js";
+import { isCircuitOpenError, isNetworkError, isProviderError, isRateLimitError, isTimeoutError } from "../../runtime/errors/errors.js";
+import type { ClientEvent } from "../../runtime/client/events.js";
+import { json, useLoopbackServer } from "../helpers/loopback-server.js";
+import { op, testDefinition, withoutIdempotency } from "../helpers/test-provider.js";
+
+const server = useLoopbackServer();
+
+const secret = "sk_test_pipeline_SECRET_123";
+
+function client(definition: ProviderDefinition = testDefinition(), options: Partial<ClientOptions> = {}) {
+  const events: ClientEvent[] = [];
+  const core = new ClientCore(definition, { auth: { token: secret }, baseUrl: server.url, onEvent: (e) => events.push(e), ...options });
+  return { core, events };
+}
+
+const getThing = op("GET", "/things/{id}");
+const createThing = op("POST", "/things");
+
+function limitedDefinition(resetFormat: RateLimitResetFormat) {
+  return testDefinition({
+    rateLimits: {
+      headers: { limit: "x-ratelimit-limit", remaining: "x-ratelimit-remaining", reset: "x-ratelimit-reset", resetFormat },
+      limitedWhen: [],
+      buckets: { main: { rate: 1000, perMs: 1000, maxQueueWaitMs: 10_000 } },
+    },
+  });
+}
+
+function resetHeader(format: RateLimitResetFormat, at: number): string {
+  switch (format) {
+    case "epoch-seconds":
+      return String(Math.ceil(at / 1000));
+    case "epoch-ms":
+      return String(at);
+    case "seconds":
+      return String(Math.ceil((at - Date.now()) / 1000));
+    case "http-date":
+      return new Date(Math.ceil(at / 1000) * 1000).toUTCString();
+  }
+}
+
+describe("rate-limit headers", () => {
+  it.each(["epoch-seconds", "epoch-ms", "seconds", "http-date"] as const)(
+    "re-synchronise the bucket: remaining 0 with a %s reset holds the next request until the reset",
+    async (format) => {
+      let resetAt = 0;
+      server.handle((request, response) => {
+        const first = server.requests.length === 1;
+        resetAt = first ? request.at + 1000 : resetAt;
+        // Read the reset back the way the client will, so the assertion uses the header's own precision.
+        const header = resetHeader(format, resetAt);
+        if (first)
+          resetAt =
+            format === "seconds" ? request.at + Number(header) * 1000 : format === "epoch-ms" ? resetAt : Math.ceil(resetAt / 1000) * 1000;
+        json(
+          response,
+          200,
+          { ok: true },
+          { "x-ratelimit-limit": "2", "x-ratelimit-remaining": first ? "0" : "1", "x-ratelimit-reset": header },
+        );
+      });
+      const { core } = client(limitedDefinition(format));
+      await core.request(getThing, { path: "/things/1" });
+      await core.request(getThing, { path: "/things/2" });
+      const [first, second] = server.requests;
+      // The "seconds" format counts from when the client read the header, a few ms after the server wrote it.
+      expect(second!.at).toBeGreaterThanOrEqual(resetAt - (format === "seconds" ? 50 : 0));
+      expect(second!.at - first!.at).toBeGreaterThan(900);
+    },
+  );
+
+  it("a 429 pauses the whole bucket, so other callers wait for the Retry-After too", async () => {
+    let limitedAt = 0;
+    server.handle((request, response) => {
+      if (limitedAt === 0) {
+        limitedAt = request.at;
+        json(response, 429, { error: { message: "slow down" } }, { "retry-after": "1" });
+      } else json(response, 200, { ok: true });
+    });
+    const { core, events } = client(
+      testDefinition({ rateLimits: { limitedWhen: [], buckets: { main: { rate: 1000, perMs: 1000, maxQueueWaitMs: 10_000 } } } }),
+    );
+    const first = core.request(getThing, { path: "/things/a" });
+    await until(() => events.some((e) => e.type === "rateLimited"));
+    const others = await Promise.all([core.request(getThing, { path: "/things/b" }), core.request(getThing, { path: "/things/c" })]);
+    await first;
+    expect(others).toEqual([{ ok: true }, { ok: true }]);
+    expect(server.requests).toHaveLength(4);
+    for (const request of server.requests.slice(1)) expect(request.at).toBeGreaterThanOrEqual(limitedAt + 1000);
+    expect(events.filter((e) => e.type === "rateLimitWait").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a provider's declared equivalent of 429 (GitHub's 403 with remaining 0) counts as rate-limited", async () => {
+    const definition = testDefinition({
+      rateLimits: {
+        headers: { remaining: "x-ratelimit-remaining", reset: "x-ratelimit-reset", resetFormat: "epoch-seconds" },
+        limitedWhen: [{ status: [403], header: { name: "x-ratelimit-remaining", equals: "0" } }],
+        buckets: { core: { rate: 5000, perMs: 3_600_000, maxQueueWaitMs: 30_000 } },
+      },
+    });
+    server.handle((_request, response) =>
+      json(
+        response,
+        403,
+        { message: "API rate limit exceeded" },
+        { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3000) },
+      ),
+    );
+    const { core } = client(definition);
+    const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    expect(isRateLimitError(error)).toBe(true);
+    expect(error).toMatchObject({ source: "provider" });
+    expect((error as { retryAt: number }).retryAt).toBeGreaterThan(Date.now() + 2_900_000);
+    // The bucket is paused until the reset: the next call fails fast from the local limiter.
+    const next = await core.request(getThing, { path: "/things/2" }).catch((e: unknown) => e);
+    expect(next).toMatchObject({ code: "rate_limited", source: "local", bucket: "core" });
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("Retry-After", () => {
+  it.each([
+    ["seconds", () => "1", 1000],
+    ["an HTTP date", () => new Date(Date.now() + 2000).toUTCString(), 1000],
+  ] as [string, () => string, number][])("waits at least what the provider asked, given in %s", async (_form, value, atLeast) => {
+    server.handle((_request, response) => {
+      if (server.requests.length === 1) json(response, 503, { error: { message: "busy" } }, { "retry-after": value() });
+      else json(response, 200, { ok: true });
+    });
+    const { core, events } = client();
+    await expect(core.request(getThing, { path: "/things/1" })).resolves.toEqual({ ok: true });
+    const [first, second] = server.requests;
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(atLeast - 5);
+    expect(events.find((e) => e.type === "retry")).toMatchObject({ reason: "status" });
+  });
+
+  it("fails at once with a RateLimitError saying when, if the provider asks for more than the maximum wait", async () => {
+    server.handle((_request, response) => json(response, 429, { error: { message: "later" } }, { "retry-after": "3600" }));
+    const { core } = client();
+    const before = Date.now();
+    const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    expect(isRateLimitError(error)).toBe(true);
+    expect((error as { retryAt: number }).retryAt).toBeGreaterThanOrEqual(before + 3_600_000);
+    expect(isProviderError((error as Error).cause)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("gives up on a 503 whose Retry-After is beyond the maximum wait instead of stalling the caller", async () => {
+    server.handle((_request, response) => json(response, 503, { error: { message: "maintenance" } }, { "retry-after": "86400" }));
+    const { core } = client();
+    const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    expect(isProviderError(error)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("retries and idempotency", () => {
+  it("does not retry a POST that carries no idempotency key", async () => {
+    server.handle((_request, response) => json(response, 503, { error: { message: "busy" } }));
+    const { core } = client(withoutIdempotency(testDefinition()));
+    const error = await core.request(createThing, { path: "/things", body: { a: 1 } }).catch((e: unknown) => e);
+    expect(isProviderError(error)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("retries a POST with an idempotency key, sending the identical key on every attempt", async () => {
+    server.handle((_request, response) => {
+      if (server.requests.length < 3) json(response, 503, { error: { message: "busy" } });
+      else json(response, 200, { id: "t_1" });
+    });
+    const { core } = client();
+    await expect(core.request(createThing, { path: "/things", body: { a: 1 } })).resolves.toEqual({ id: "t_1" });
+    const keys = server.requests.map((r) => r.headers["idempotency-key"]);
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("a new logical call gets a new key; a caller's own key is used as given", async () => {
+    server.handle((_request, response) => json(response, 200, {}));
+    const { core } = client();
+    await core.request(createThing, { path: "/things", body: {} });
+    await core.request(createThing, { path: "/things", body: {} });
+    await core.request(createThing, { path: "/things", body: {} }, { idempotencyKey: "order-42" });
+    const keys = server.requests.map((r) => r.headers["idempotency-key"]);
+    expect(keys[0]).not.toBe(keys[1]);
+    expect(keys[2]).toBe("order-42");
+  });
+
+  it("retries a POST whose connection was reset, with the same key", async () => {
+    server.handle((request, response) => {
+      if (server.requests.length === 1) response.socket?.destroy();
+      else json(response, 200, { key: request.headers["idempotency-key"] });
+    });
+    const { core } = client();
+    const result = (await core.request(createThing, { path: "/things", body: {} })) as { key: string };
+    expect(server.requests).toHaveLength(2);
+    expect(result.key).toBe(server.requests[0]!.headers["idempotency-key"]);
+  });
+
+  it("a provider hint overrides the status rules both ways", async () => {
+    server.handle((_request, response) => {
+      const n = server.requests.length;
+      if (n === 1) json(response, 400, { error: { message: "try again" } }, { "acme-should-retry": "true" });
+      else if (n === 2) json(response, 200, { ok: true });
+      else json(response, 503, { error: { message: "do not" } }, { "acme-should-retry": "false" });
+    });
+    const { core } = client();
+    await expect(core.request(getThing, { path: "/things/1" })).resolves.toEqual({ ok: true });
+    await expect(core.request(getThing, { path: "/things/1" })).rejects.toMatchObject({ code: "provider_error", status: 503 });
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("retries a provider error code the spec lists, whatever its status", async () => {
+    server.handle((_request, response) => {
+      if (server.requests.length === 1) json(response, 400, { error: { code: "lock_timeout", message: "locked" } });
+      else json(response, 200, { ok: true });
+    });
+    const definition = testDefinition();
+    const { core, events } = client({ ...definition, retry: { ...definition.retry, errorCodes: ["lock_timeout"] } });
+    await expect(core.request(getThing, { path: "/things/1" })).resolves.toEqual({ ok: true });
+    expect(events.find((e) => e.type === "retry")).toMatchObject({ reason: "error_code" });
+  });
+
+  it("stops retrying when the retry budget is spent", async () => {
+    server.handle((_request, response) => json(response, 503, { error: { message: "down" } }));
+    const definition = testDefinition();
+    const { core, events } = client({
+      ...definition,
+      retry: { ...definition.retry, maxAttempts: 5, budget: { ratio: 0, windowMs: 10_000, minPerSecond: 0.2 } },
+    });
+    // The budget allows 0.2/s x 10 s = 2 retries in all, whatever the number of calls.
+    for (let i = 0; i < 3; i++) await core.request(getThing, { path: "/things/1" }).catch(() => undefined);
+    expect(events.filter((e) => e.type === "retry")).toHaveLength(2);
+    expect(server.requests).toHaveLength(5);
+  });
+
+  it("a per-call retry override wins over the client's", async () => {
+    server.handle((_request, response) => json(response, 503, { error: { message: "down" } }));
+    const { core } = client();
+    await core.request(getThing, { path: "/things/1" }, { retry: false }).catch(() => undefined);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("circuit breaker", () => {
+  it("opens after the threshold, fails fast without a request, half-opens after openFor and closes on a good probe", async () => {
+    let healthy = false;
+    server.handle((_request, response) =>
+      healthy ? json(response, 200, { ok: true }) : json(response, 503, { error: { message: "down" } }),
+    );
+    const { core, events } = client(
+      testDefinition({
+        circuitBreaker: { scope: "provider", threshold: { type: "consecutive", failures: 2 }, openForMs: 300, halfOpenProbes: 1 },
+      }),
+      { retry: false },
+    );
+    for (let i = 0; i < 2; i++) await expect(core.request(getThing, { path: "/things/1" })).rejects.toMatchObject({ status: 503 });
+    const fast = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    expect(isCircuitOpenError(fast)).toBe(true);
+    expect(server.requests).toHaveLength(2);
+    await sleep(350);
+    healthy = true;
+    await expect(core.request(getThing, { path: "/things/1" })).resolves.toEqual({ ok: true });
+    await expect(core.request(getThing, { path: "/things/1" })).resolves.toEqual({ ok: true });
+    const changes = events
+      .filter((e) => e.type === "breakerStateChange")
+      .map((e) => (e.type === "breakerStateChange" ? `${e.from}>${e.to}` : ""));
+    expect(changes).toEqual(["closed>open", "open>halfOpen", "halfOpen>closed"]);
+  });
+
+  it("never counts 4xx answers as failures", async () => {
+    server.handle((_request, response) => json(response, 404, { error: { message: "no such thing" } }));
+    const { core } = client(
+      testDefinition({
+        circuitBreaker: { scope: "provider", threshold: { type: "consecutive", failures: 2 }, openForMs: 10_000, halfOpenProbes: 1 },
+      }),
+    );
+    for (let i = 0; i < 5; i++) await expect(core.request(getThing, { path: "/things/1" })).rejects.toMatchObject({ status: 404 });
+    expect(server.requests).toHaveLength(5);
+  });
+});
+
+describe("abort and timeouts", () => {
+  it("abort takes a queued request out of the queue; it never reaches the server", async () => {
+    server.handle((_request, response) => json(response, 200, {}));
+    const { core } = client(
+      testDefinition({ rateLimits: { limitedWhen: [], buckets: { slow: { rate: 1, perMs: 60_000, maxQueueWaitMs: 120_000 } } } }),
+    );
+    await core.request(getThing, { path: "/things/1" });
+    const controller = new AbortController();
+    const queued = core.request(getThing, { path: "/things/2" }, { signal: controller.signal }).catch((e: unknown) => e);
+    await sleep(20);
+    controller.abort(new Error("user left"));
+    expect(await queued).toEqual(new Error("user left"));
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("abort cancels a request in flight and a retry wait", async () => {
+    server.handle(() => undefined); // never answers
+    const { core } = client();
+    const controller = new AbortController();
+    const inFlight = core.request(getThing, { path: "/things/1" }, { signal: controller.signal }).catch((e: unknown) => e);
+    await until(() => server.requests.length === 1);
+    controller.abort(new Error("cancelled"));
+    expect(await inFlight).toEqual(new Error("cancelled"));
+
+    server.handle((_request, response) => json(response, 503, { error: { message: "busy" } }, { "retry-after": "4" }));
+    const waiting = new AbortController();
+    const inWait = core.request(getThing, { path: "/things/2" }, { signal: waiting.signal }).catch((e: unknown) => e);
+    await until(() => server.requests.length === 2);
+    await sleep(20);
+    waiting.abort(new Error("no more waiting"));
+    expect(await inWait).toEqual(new Error("no more waiting"));
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("an aborted attempt gives its rate-limit slot back", async () => {
+    let answer = false;
+    server.handle((_request, response) => (answer ? json(response, 200, { ok: true }) : undefined));
+    const { core } = client(
+      testDefinition({
+        rateLimits: { limitedWhen: [], buckets: { one: { rate: 100, perMs: 1000, concurrency: 1, maxQueueWaitMs: 5000 } } },
+      }),
+    );
+    const controller = new AbortController();
+    const inFlight = core.request(getThing, { path: "/things/1" }, { signal: controller.signal }).catch((e: unknown) => e);
+    await until(() => server.requests.length === 1);
+    controller.abort(new Error("cancelled"));
+    await inFlight;
+    answer = true;
+    await expect(core.request(getThing, { path: "/things/2" })).resolves.toEqual({ ok: true });
+  });
+
+  it("an attempt that outlives its timeout is aborted and retried, then the call fails with a TimeoutError", async () => {
+    server.handle(() => undefined);
+    const { core, events } = client(testDefinition(), { timeout: { attemptMs: 100 } });
+    const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    expect(isTimeoutError(error)).toBe(true);
+    expect(error).toMatchObject({ scope: "attempt", timeoutMs: 100 });
+    expect(server.requests).toHaveLength(3);
+    expect(events.filter((e) => e.type === "retry").map((e) => (e.type === "retry" ? e.reason : ""))).toEqual(["timeout", "timeout"]);
+  });
+
+  it("the total timeout bounds the call with all its retries", async () => {
+    server.handle(() => undefined);
+    const { core } = client(testDefinition(), { timeout: { attemptMs: 10_000, totalMs: 150 } });
+    const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    expect(isTimeoutError(error)).toBe(true);
+    // The one attempt was cut to what was left of the call, and the call's own limit is what ran out.
+    expect(error).toMatchObject({ scope: "total", timeoutMs: 150 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("a refused connection is a NetworkError with its code, retried even for a POST", async () => {
+    const events: ClientEvent[] = [];
+    const core = new ClientCore(testDefinition(), {
+      auth: { token: secret },
+      baseUrl: "http://127.0.0.1:1",
+      onEvent: (e) => events.push(e),
+    });
+    const noKey = new ClientCore(withoutIdempotency(testDefinition()), {
+      auth: { token: secret },
+      baseUrl: "http://127.0.0.1:1",
+      onEvent: (e) => events.push(e),
+    });
+    const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    expect(isNetworkError(error)).toBe(true);
+    expect(error).toMatchObject({ errorCode: "ECONNREFUSED" });
+    await noKey.request(createThing, { path: "/things", body: {} }).catch(() => undefined);
+    expect(events.filter((e) => e.type === "retry")).toHaveLength(4);
+  });
+});
+
+describe("observability and redaction", () => {
+  it("reports each step as an event, and no event or error contains the credential", async () => {
+    const definition = testDefinition({
+      auth: { defaultMode: "key", modes: { key: { type: "apiKey", in: "query", name: "key", prefix: "" } } },
+    });
+    server.handle((_request, response) => {
+      if (server.requests.length === 1) json(response, 503, { error: { message: "busy" } });
+      else json(response, 401, { error: { code: "bad_key", message: "invalid key" } }, { "request-id": "req_9" });
+    });
+    const events: ClientEvent[] = [];
+    const core = new ClientCore(definition, { auth: { apiKey: secret }, baseUrl: server.url, onEvent: (e) => events.push(e) });
+    const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    expect(isProviderError(error)).toBe(true);
+    expect(server.requests[0]!.url).toContain(secret); // it was sent...
+    const visible = JSON.stringify(events) + JSON.stringify(error) + String(error) + (error as Error).stack;
+    expect(visible).not.toContain(secret); // ...and is seen nowhere else
+    expect(events.map((e) => e.type)).toEqual(["request", "response", "retry", "request", "response"]);
+    expect(events[4]).toMatchObject({ status: 401, requestId: "req_9", operation: "get/things/{id}" });
+  });
+
+  it("send resolves to the whole answer: status, headers, parsed body and the request id", async () => {
+    server.handle((_request, response) => json(response, 201, { id: "t_1" }, { "request-id": "req_42", "x-extra": "1" }));
+    const { core } = client();
+    const answer = await core.send(createThing, { path: "/things", body: { name: "a" } });
+    expect(answer).toMatchObject({ status: 201, body: { id: "t_1" }, requestId: "req_42" });
+    expect(answer.headers.get("x-extra")).toBe("1");
+  });
+
+  it("a throwing event listener does not change the call", async () => {
+    server.handle((_request, response) => json(response, 200, { ok: 1 }));
+    const core = new ClientCore(testDefinition(), {
+      auth: { token: secret },
+      baseUrl: server.url,
+      onEvent: () => {
+        throw new Error("observer bug");
+      },
+    });
+    await expect(core.request(getThing, { path: "/things/1" })).resolves.toEqual({ ok: 1 });
+  });
+});
+
+describe("request encoding", () => {
+  it("writes query arrays in the provider's style, or the parameter's own", async () => {
+    server.handle((_request, response) => json(response, 200, {}));
+    const { core } = client();
+    await core.request(op("GET", "/list", { queryStyles: { labels: "comma", ids: "brackets" } }), {
+      path: "/list",
+      query: { status: ["open", "closed"], labels: ["a b", "c"], ids: [1, 2], filter: { created: { gte: 5 } } },
+    });
+    expect(server.requests[0]!.url).toBe(
+      "/list?status=open&status=closed&labels=a%20b%2Cc&ids%5B%5D=1&ids%5B%5D=2&filter%5Bcreated%5D%5Bgte%5D=5",
+    );
+  });
+
+  it("sends multipart bodies with files, written by the platform's own FormData serializer", async () => {
+    server.handle((_request, response) => json(response, 200, {}));
+    const { core } = client();
+    const file = new File([new Uint8Array([0, 1, 2, 255])], "logo.png", { type: "image/png" });
+    await core.request(op("POST", "/files", { bodyEncoding: "multipart" }), {
+      path: "/files",
+      body: { purpose: "logo", file, meta: { tag: "x" } },
+    });
+    const request = server.requests[0]!;
+    const boundary = /boundary=(.+)$/.exec(String(request.headers["content-type"]))![1]!;
+    expect(request.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
+    expect(request.body).toContain(`--${boundary}\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nlogo\r\n`);
+    expect(request.body).toContain('Content-Disposition: form-data; name="file"; filename="logo.png"\r\nContent-Type: image/png');
+    expect(request.body).toContain('name="meta[tag]"\r\n\r\nx\r\n');
+  });
+
+  it("sends raw bodies as given, text or bytes, with the operation's media type", async () => {
+    server.handle((_request, response) => json(response, 200, {}));
+    const { core } = client();
+    await core.request(op("POST", "/markdown/raw", { bodyEncoding: "raw", contentType: "text/plain" }), {
+      path: "/markdown/raw",
+      body: "Hello **world**",
+    });
+    await core.request(op("POST", "/assets", { bodyEncoding: "raw", contentType: "application/octet-stream" }), {
+      path: "/assets",
+      body: new TextEncoder().encode("PK\u0003\u0004"),
+    });
+    const [text, bytes] = server.requests;
+    expect([text!.headers["content-type"], text!.body]).toEqual(["text/plain", "Hello **world**"]);
+    expect([bytes!.headers["content-type"], bytes!.body]).toEqual(["application/octet-stream", "PK\u0003\u0004"]);
+  });
+
+  it("an operation's own server replaces the environment's base URL, but not a baseUrl the caller gave", async () => {
+    server.handle((_request, response) => json(response, 200, { ok: true }));
+    // The environment points nowhere: only the operation's server can answer.
+    const onItsServer = new ClientCore(testDefinition(), { auth: { token: secret }, retry: false });
+    const upload = op("POST", "/assets", { baseUrl: server.url });
+    await expect(onItsServer.request(upload, { path: "/assets" })).resolves.toEqual({ ok: true });
+    // A caller's baseUrl (a test server, an enterprise host) wins over the operation's.
+    const { core } = client();
+    await expect(core.request(op("POST", "/assets", { baseUrl: "http://127.0.0.1:1" }), { path: "/assets" })).resolves.toEqual({
+      ok: true,
+    });
+    expect(server.requests.map((r) => r.url)).toEqual(["/assets", "/assets"]);
+  });
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await sleep(5);
+  }
+}

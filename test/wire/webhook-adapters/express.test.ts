@@ -1,0 +1,129 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import express, { type Express } from "express";
+import { describe, expect, it } from "vitest";
+import { isConfigurationError, type WebhookHandler } from "../../../runtime/index.js";
+import { createExpressWebhookHandler, keepRawBody } from "../../../runtime/webhooks/adapters/express.js";
+import {
+  itHandsTheRawBodyToTheRunner,
+  postSigned,
+  RAW_BODY,
+  recordingHandler,
+  TEST_MAX_BODY_BYTES,
+} from "../../helpers/webhook-adapter-cases.js";
+
+async function listen(app: Express, path = "/webhooks/test") {
+  const server: Server = await new Promise((resolve) => {
+    const started = app.listen(0, "127.0.0.1", () => resolve(started));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${path}`,
+    echoUrl: `http://127.0.0.1:${port}/api/echo`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The common layout: the webhook route first, then express.json() for the rest of the app. */
+function appWithJsonAfter(handler: WebhookHandler, onError?: (error: unknown) => void): Express {
+  const app = express();
+  app.post("/webhooks/test", createExpressWebhookHandler(handler, { maxBodyBytes: TEST_MAX_BODY_BYTES, ...(onError ? { onError } : {}) }));
+  app.use(express.json());
+  app.post("/api/echo", (request, response) => void response.json(request.body));
+  return app;
+}
+
+describe("createExpressWebhookHandler on Express 5", () => {
+  describe("route mounted before a global express.json()", () => {
+    itHandsTheRawBodyToTheRunner({ start: (handler) => listen(appWithJsonAfter(handler)) });
+  });
+
+  it("works beside express.json() mounted on other paths, which keep parsing JSON", async () => {
+    const { handler, events } = recordingHandler();
+    const app = express();
+    app.use("/api", express.json());
+    app.post("/api/echo", (request, response) => void response.json(request.body));
+    app.post("/webhooks/test", createExpressWebhookHandler(handler));
+    const server = await listen(app);
+    try {
+      expect((await postSigned(server.url, RAW_BODY)).status).toBe(200);
+      expect(events).toHaveLength(1);
+      const echo = await fetch(server.echoUrl, { method: "POST", headers: { "content-type": "application/json" }, body: '{"a": 1.0}' });
+      expect(await echo.json()).toEqual({ a: 1 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("takes the Buffer from express.raw() on the route", async () => {
+    const { handler, events } = recordingHandler();
+    const app = express();
+    app.post("/webhooks/test", express.raw({ type: "*/*" }), createExpressWebhookHandler(handler));
+    const server = await listen(app);
+    try {
+      expect((await postSigned(server.url, RAW_BODY)).status).toBe(200);
+      expect(events.map((event) => event.id)).toEqual(["evt_raw"]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("verifies after a global express.json({ verify: keepRawBody }) that parsed the body first", async () => {
+    const { handler, events } = recordingHandler();
+    const app = express();
+    app.use(express.json({ verify: keepRawBody }));
+    app.post("/webhooks/test", createExpressWebhookHandler(handler));
+    const server = await listen(app);
+    try {
+      const response = await postSigned(server.url, RAW_BODY);
+      expect(response.status).toBe(200);
+      expect(events.map((event) => event.id)).toEqual(["evt_raw"]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses with 500 and a ConfigurationError, never verifying a re-serialized body, after a plain global express.json()", async () => {
+    const { handler, events } = recordingHandler();
+    const errors: unknown[] = [];
+    const app = express();
+    app.use(express.json());
+    app.post("/webhooks/test", createExpressWebhookHandler(handler, { onError: (error) => errors.push(error) }));
+    const server = await listen(app);
+    try {
+      const response = await postSigned(server.url, RAW_BODY);
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({ error: "internal_error" });
+      expect(events).toEqual([]);
+      expect(errors).toHaveLength(1);
+      expect(isConfigurationError(errors[0])).toBe(true);
+      expect((errors[0] as Error).message).toContain("keepRawBody");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("passes the URL Express saw, with the mount path, to the delivery", async () => {
+    const urls: (string | undefined)[] = [];
+    const app = express();
+    const router = express.Router();
+    router.post(
+      "/test",
+      createExpressWebhookHandler(async (delivery) => {
+        urls.push(delivery.url);
+        return { status: 200, headers: {}, body: "" };
+      }),
+    );
+    app.use("/webhooks", router);
+    const server = await listen(app);
+    try {
+      await fetch(`${server.url}?q=1`, { method: "POST", body: "{}" });
+      expect(urls).toEqual([`${server.url}?q=1`]);
+    } finally {
+      await server.close();
+    }
+  });
+});
