@@ -195,8 +195,16 @@ class BucketGate {
       const head = this.#peek();
       if (!head || !this.#hasRoom()) return;
       const now = this.#clock.now();
-      let wait = this.#store.take(this.#key, this.#policy, now);
-      if (typeof wait !== "number") wait = await wait;
+      let wait: number;
+      try {
+        const taken = this.#store.take(this.#key, this.#policy, now);
+        wait = typeof taken === "number" ? taken : await taken;
+      } catch (error) {
+        // A shared store that fails closed: the head of the queue gets its error, the others ask again.
+        const failed = this.#peek();
+        if (failed) settle(failed).reject(error);
+        continue;
+      }
       const waiter = this.#peek();
       if (!waiter) return; // everyone left while the store answered; a slot taken then is lost, never doubled
       if (wait === 0) {

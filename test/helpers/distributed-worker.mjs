@@ -1,0 +1,69 @@
+// One process of a fleet for the distributed-state tests, on the built package (`npm run build` first,
+// as npm test does). It prints "READY", waits for "go" on stdin, does its part, prints one JSON line
+// with what it saw, and exits. MODE picks the part:
+//   ratelimit: COUNT calls of one operation (DEFINITION, OPERATION: JSON) against BASE_URL, CONCURRENCY
+//              at a time, through STORE ("redis" on REDIS_PORT, or "sqlite" on DB_PATH).
+import { createInterface } from "node:readline";
+import { ClientCore } from "@switchboard/runtime/contract";
+
+const env = process.env;
+
+async function openStore() {
+  if (env.STORE === "redis") {
+    const { Redis } = await import("ioredis");
+    const { RedisRateLimitStore } = await import("@switchboard/runtime/redis");
+    const client = new Redis({ port: Number(env.REDIS_PORT), host: "127.0.0.1", lazyConnect: false });
+    return { store: new RedisRateLimitStore({ client, onFailure: "closed", timeoutMs: 2000 }), close: () => client.quit() };
+  }
+  const { SqliteRateLimitStore } = await import("@switchboard/runtime/rate-limit/sqlite");
+  const store = new SqliteRateLimitStore({ path: env.DB_PATH });
+  return { store, close: () => store.close() };
+}
+
+async function rateLimit() {
+  const { store, close } = await openStore();
+  const core = new ClientCore(JSON.parse(env.DEFINITION), {
+    auth: { token: "test-token" },
+    baseUrl: env.BASE_URL,
+    rateLimits: { store },
+  });
+  const operation = JSON.parse(env.OPERATION);
+  await go();
+  const statuses = {};
+  const errors = [];
+  let left = Number(env.COUNT);
+  const worker = async () => {
+    while (left > 0) {
+      left--;
+      try {
+        const response = await core.send(operation, { path: operation.path });
+        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      } catch (error) {
+        const status = error?.status;
+        if (typeof status === "number") statuses[status] = (statuses[status] ?? 0) + 1;
+        else errors.push(String(error?.code ?? error));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Number(env.CONCURRENCY ?? 10) }, worker));
+  await close();
+  return { statuses, errors };
+}
+
+function go() {
+  process.stdout.write("READY\n");
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: process.stdin });
+    lines.on("line", (line) => {
+      if (line.trim() === "go") {
+        lines.close();
+        resolve();
+      }
+    });
+  });
+}
+
+const modes = { ratelimit: rateLimit };
+const result = await modes[env.MODE]();
+process.stdout.write(`${JSON.stringify(result)}\n`);
+process.exit(0);
