@@ -12,3 +12,4 @@ export {
   type StoreGuardOptions,
   type StoreHealthEvent,
 } from "../stores/store-failure.js";
+export { RedisTokenStore, type RedisTokenStoreOptions } from "./token-store.js";

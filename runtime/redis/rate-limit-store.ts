@@ -170,14 +170,18 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   async sync(key: string, remaining: number, resetAt: number, now: number): Promise<void> {
     this.#local.sync(key, Math.floor(remaining / this.#share), resetAt, now);
-    await this.#guard.run("sync", () => SYNC.run(this.#client, this.#keys(key).slice(0, 1), [remaining, resetAt - now, KEY_TTL_MS])).catch(() => undefined);
+    await this.#guard
+      .run("sync", () => SYNC.run(this.#client, this.#keys(key).slice(0, 1), [remaining, resetAt - now, KEY_TTL_MS]))
+      .catch(() => undefined);
   }
 
   async pause(key: string, until: number): Promise<void> {
     this.#local.pause(key, until);
     const duration = until - this.#now();
     if (duration <= 0) return;
-    await this.#guard.run("pause", () => PAUSE.run(this.#client, this.#keys(key).slice(0, 1), [duration, KEY_TTL_MS])).catch(() => undefined);
+    await this.#guard
+      .run("pause", () => PAUSE.run(this.#client, this.#keys(key).slice(0, 1), [duration, KEY_TTL_MS]))
+      .catch(() => undefined);
   }
 
   #keys(key: string): string[] {

@@ -69,7 +69,8 @@ export class StoreGuard {
     this.#store = store;
     this.#timeoutMs = options.timeoutMs ?? 250;
     this.#retryAfterMs = options.retryAfterMs ?? 1000;
-    if (!(this.#timeoutMs > 0) || !(this.#retryAfterMs >= 0)) throw new ConfigurationError("timeoutMs must be positive and retryAfterMs not negative");
+    if (!(this.#timeoutMs > 0) || !(this.#retryAfterMs >= 0))
+      throw new ConfigurationError("timeoutMs must be positive and retryAfterMs not negative");
     this.#onEvent = options.onEvent;
     this.#now = options.now ?? Date.now;
   }

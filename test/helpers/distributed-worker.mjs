@@ -3,6 +3,8 @@
 // with what it saw, and exits. MODE picks the part:
 //   ratelimit: COUNT calls of one operation (DEFINITION, OPERATION: JSON) against BASE_URL, CONCURRENCY
 //              at a time, through STORE ("redis" on REDIS_PORT, or "sqlite" on DB_PATH).
+//   token:     one OAuth2TokenManager (AUTH_MODE, CLIENT: JSON; KEY) on a shared token store (STORE
+//              "redis" on REDIS_PORT, or "file" on TOKEN_PATH with TOKEN_KEY) asks for a token once.
 import { createInterface } from "node:readline";
 import { ClientCore } from "@switchboard/runtime/contract";
 
@@ -63,7 +65,32 @@ function go() {
   });
 }
 
-const modes = { ratelimit: rateLimit };
+async function token() {
+  const { OAuth2TokenManager } = await import("@switchboard/runtime/auth");
+  let store;
+  let close = () => undefined;
+  if (env.STORE === "redis") {
+    const { Redis } = await import("ioredis");
+    const { RedisTokenStore } = await import("@switchboard/runtime/redis");
+    const client = new Redis({ port: Number(env.REDIS_PORT), host: "127.0.0.1" });
+    store = new RedisTokenStore({ client, timeoutMs: 2000 });
+    close = () => client.quit();
+  } else {
+    const { EncryptedFileTokenStore } = await import("@switchboard/runtime/auth/file-store");
+    store = new EncryptedFileTokenStore({ path: env.TOKEN_PATH, keys: [env.TOKEN_KEY] });
+  }
+  const manager = new OAuth2TokenManager(JSON.parse(env.AUTH_MODE), { ...JSON.parse(env.CLIENT), store, key: env.KEY });
+  await go();
+  try {
+    return { accessToken: await manager.getToken() };
+  } catch (error) {
+    return { error: String(error?.code ?? error) };
+  } finally {
+    await close();
+  }
+}
+
+const modes = { ratelimit: rateLimit, token };
 const result = await modes[env.MODE]();
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

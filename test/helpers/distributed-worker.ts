@@ -21,7 +21,10 @@ export async function startFleet<T>(count: number, env: Record<string, string>):
   const ready: Promise<void>[] = [];
   const results: Promise<T>[] = [];
   for (let i = 0; i < count; i++) {
-    const child = spawn(process.execPath, [script], { env: { ...process.env, ...env, WORKER: String(i) }, stdio: ["pipe", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [script], {
+      env: { ...process.env, ...env, WORKER: String(i) },
+      stdio: ["pipe", "pipe", "inherit"],
+    });
     children.push(child);
     let output = "";
     let markReady!: () => void;
@@ -33,7 +36,10 @@ export async function startFleet<T>(count: number, env: Record<string, string>):
           if (output.includes("READY\n")) markReady();
         });
         child.once("exit", (code, signal) => {
-          const line = output.split("\n").filter((l) => l.startsWith("{")).pop();
+          const line = output
+            .split("\n")
+            .filter((l) => l.startsWith("{"))
+            .pop();
           if (line) resolve(JSON.parse(line) as T);
           else reject(new Error(`worker ${i} exited (${String(code ?? signal)}) without a result`));
         });

@@ -25,7 +25,9 @@ export function findRedisServer(): string {
   let path = which();
   if (path) return path;
   if (process.getuid?.() === 0) {
-    execFileSync("sh", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server"], { stdio: "ignore" });
+    execFileSync("sh", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server"], {
+      stdio: "ignore",
+    });
     path = which();
     if (path) return path;
   }
@@ -65,9 +67,13 @@ export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    const started = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"], {
-      stdio: "ignore",
-    });
+    const started = spawn(
+      binary,
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"],
+      {
+        stdio: "ignore",
+      },
+    );
     child = started;
     let exited = false;
     started.once("exit", () => (exited = true));
