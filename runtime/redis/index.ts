@@ -13,3 +13,4 @@ export {
   type StoreHealthEvent,
 } from "../stores/store-failure.js";
 export { RedisTokenStore, type RedisTokenStoreOptions } from "./token-store.js";
+export { RedisDedupStore, type RedisDedupStoreOptions } from "./dedup-store.js";

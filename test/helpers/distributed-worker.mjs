@@ -5,6 +5,10 @@
 //              at a time, through STORE ("redis" on REDIS_PORT, or "sqlite" on DB_PATH).
 //   token:     one OAuth2TokenManager (AUTH_MODE, CLIENT: JSON; KEY) on a shared token store (STORE
 //              "redis" on REDIS_PORT, or "file" on TOKEN_PATH with TOKEN_KEY) asks for a token once.
+//   webhook:   a webhook server on a RedisDedupStore (REDIS_PORT) whose handler appends "start <id> <pid>"
+//              to LOG_PATH and, for a payload with "gate": true, waits until GATE_PATH exists. It
+//              prints "READY <port>" and runs until killed. The verifier only parses JSON (signatures
+//              are tested elsewhere).
 import { createInterface } from "node:readline";
 import { ClientCore } from "@switchboard/runtime/contract";
 
@@ -90,7 +94,31 @@ async function token() {
   }
 }
 
-const modes = { ratelimit: rateLimit, token };
+async function webhook() {
+  const { appendFileSync, existsSync } = await import("node:fs");
+  const { createServer } = await import("node:http");
+  const { Redis } = await import("ioredis");
+  const { createWebhookHandler } = await import("@switchboard/runtime");
+  const { createNodeWebhookListener } = await import("@switchboard/runtime/webhooks/node");
+  const { RedisDedupStore } = await import("@switchboard/runtime/redis");
+  const client = new Redis({ port: Number(env.REDIS_PORT), host: "127.0.0.1" });
+  const handler = createWebhookHandler({
+    dedup: new RedisDedupStore({ client, timeoutMs: 2000 }),
+    verify: async (delivery) => {
+      const payload = JSON.parse(Buffer.from(delivery.body).toString("utf8"));
+      return { type: payload.type, id: payload.id, payload };
+    },
+    handle: async (event) => {
+      appendFileSync(env.LOG_PATH, `start ${event.id} ${process.pid}\n`);
+      while (event.payload.gate && !existsSync(env.GATE_PATH)) await new Promise((resolve) => setTimeout(resolve, 10));
+    },
+  });
+  const server = createServer(createNodeWebhookListener(handler));
+  server.listen(0, "127.0.0.1", () => process.stdout.write(`READY ${server.address().port}\n`));
+  return new Promise(() => {});
+}
+
+const modes = { ratelimit: rateLimit, token, webhook };
 const result = await modes[env.MODE]();
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

@@ -12,6 +12,10 @@ export interface Fleet<T> {
   /** Each process's JSON result, in start order; rejects if one exits without one. */
   readonly results: Promise<T[]>;
   readonly children: readonly ChildProcess[];
+  /** What each process printed after READY (a webhook worker's port). */
+  readonly ready: readonly string[];
+  /** SIGKILLs every process still running and waits for it to exit. */
+  kill(): Promise<void>;
 }
 
 /** Starts `count` workers, each with `env` plus WORKER=<index>, and waits until all are ready. */
@@ -20,6 +24,7 @@ export async function startFleet<T>(count: number, env: Record<string, string>):
   const children: ChildProcess[] = [];
   const ready: Promise<void>[] = [];
   const results: Promise<T>[] = [];
+  const readyLines: string[] = [];
   for (let i = 0; i < count; i++) {
     const child = spawn(process.execPath, [script], {
       env: { ...process.env, ...env, WORKER: String(i) },
@@ -28,12 +33,17 @@ export async function startFleet<T>(count: number, env: Record<string, string>):
     children.push(child);
     let output = "";
     let markReady!: () => void;
+    const index = i;
     ready.push(new Promise<void>((resolve) => (markReady = resolve)));
     results.push(
       new Promise<T>((resolve, reject) => {
         child.stdout!.on("data", (chunk: Buffer) => {
           output += chunk.toString();
-          if (output.includes("READY\n")) markReady();
+          const match = /READY ?([^\n]*)\n/.exec(output);
+          if (match) {
+            readyLines[index] = match[1]!;
+            markReady();
+          }
         });
         child.once("exit", (code, signal) => {
           const line = output
@@ -46,12 +56,25 @@ export async function startFleet<T>(count: number, env: Record<string, string>):
       }),
     );
   }
-  await Promise.race([Promise.all(ready), Promise.all(results)]);
+  const all = Promise.all(results);
+  all.catch(() => undefined); // awaited by whoever reads `results`; killed servers have none
+  await Promise.race([Promise.all(ready), all]);
   return {
     children,
     go: () => {
       for (const child of children) child.stdin!.write("go\n");
     },
-    results: Promise.all(results),
+    results: all,
+    ready: readyLines,
+    kill: async () => {
+      await Promise.all(
+        children.map(async (child) => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          const exited = new Promise((resolve) => child.once("exit", resolve));
+          child.kill("SIGKILL");
+          await exited;
+        }),
+      );
+    },
   };
 }
