@@ -14,11 +14,19 @@ import { ClientCore } from "@switchboard/runtime/contract";
 
 const env = process.env;
 
+/** An ioredis client as docs/distributed.md advises (no offline queue), ready to use. */
+async function redisClient() {
+  const { Redis } = await import("ioredis");
+  const client = new Redis({ port: Number(env.REDIS_PORT), host: "127.0.0.1", enableOfflineQueue: false });
+  client.on("error", () => undefined);
+  await new Promise((resolve) => client.once("ready", resolve));
+  return client;
+}
+
 async function openStore() {
   if (env.STORE === "redis") {
-    const { Redis } = await import("ioredis");
     const { RedisRateLimitStore } = await import("@switchboard/runtime/redis");
-    const client = new Redis({ port: Number(env.REDIS_PORT), host: "127.0.0.1", lazyConnect: false });
+    const client = await redisClient();
     return { store: new RedisRateLimitStore({ client, onFailure: "closed", timeoutMs: 2000 }), close: () => client.quit() };
   }
   const { SqliteRateLimitStore } = await import("@switchboard/runtime/rate-limit/sqlite");
@@ -74,9 +82,8 @@ async function token() {
   let store;
   let close = () => undefined;
   if (env.STORE === "redis") {
-    const { Redis } = await import("ioredis");
     const { RedisTokenStore } = await import("@switchboard/runtime/redis");
-    const client = new Redis({ port: Number(env.REDIS_PORT), host: "127.0.0.1" });
+    const client = await redisClient();
     store = new RedisTokenStore({ client, timeoutMs: 2000 });
     close = () => client.quit();
   } else {
@@ -97,11 +104,10 @@ async function token() {
 async function webhook() {
   const { appendFileSync, existsSync } = await import("node:fs");
   const { createServer } = await import("node:http");
-  const { Redis } = await import("ioredis");
   const { createWebhookHandler } = await import("@switchboard/runtime");
   const { createNodeWebhookListener } = await import("@switchboard/runtime/webhooks/node");
   const { RedisDedupStore } = await import("@switchboard/runtime/redis");
-  const client = new Redis({ port: Number(env.REDIS_PORT), host: "127.0.0.1" });
+  const client = await redisClient();
   const handler = createWebhookHandler({
     dedup: new RedisDedupStore({ client, timeoutMs: 2000 }),
     verify: async (delivery) => {

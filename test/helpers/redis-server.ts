@@ -58,15 +58,21 @@ export interface RedisServer {
   readonly url: string;
   /** Stops the server by its pid (SIGKILL when `crash`), resolving once it exited. */
   stop(crash?: boolean): Promise<void>;
-  /** Starts it again on the same port (after stop), empty. */
+  /** Starts it again on the same port (after stop), empty; does nothing while it runs. */
   start(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a server that accepts nothing and answers nothing, as a stalled one. */
+  freeze(): void;
+  thaw(): void;
 }
 
 export async function startRedisServer(): Promise<RedisServer> {
   const binary = findRedisServer();
   const port = await freePort();
   let child: ChildProcess | undefined;
+  const running = (): boolean => child !== undefined && child.exitCode === null && child.signalCode === null;
+  const signal = (name: NodeJS.Signals): void => void (running() && child!.pid !== undefined && process.kill(child!.pid, name));
   const start = async (): Promise<void> => {
+    if (running()) return;
     const started = spawn(
       binary,
       ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"],
@@ -89,10 +95,13 @@ export async function startRedisServer(): Promise<RedisServer> {
     port,
     url: `redis://127.0.0.1:${port}`,
     start,
+    freeze: () => signal("SIGSTOP"),
+    thaw: () => signal("SIGCONT"),
     stop: async (crash = false) => {
       const running = child;
       if (!running || running.exitCode !== null || running.signalCode !== null || running.pid === undefined) return;
       const exited = new Promise((resolve) => running.once("exit", resolve));
+      process.kill(running.pid, "SIGCONT");
       process.kill(running.pid, crash ? "SIGKILL" : "SIGTERM");
       await exited;
     },
