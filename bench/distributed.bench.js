@@ -10,6 +10,8 @@
  *                           (bench/servers/strict.js) for REQUESTS requests: accepted requests over the
  *                           span (last arrival - first arrival + one window) / 100. Target >= 0.9.
  *   rate_limited_<store>_<n> 429 answers in that run (target 0).
+ *   store_outages_redis_<n>  times a worker's Redis store went unavailable (a call past its 2 s timeout)
+ *                           and fell back to its local quarter of the budget (target 0).
  * Redis is a redis-server started on a free loopback port for the run and stopped by its pid.
  */
 import { spawn } from "node:child_process";
@@ -129,7 +131,8 @@ async function utilization(processes, env) {
     const stats = await (await fetch(`${server.url}/__stats`)).json();
     const arrivals = stats.arrivals;
     const span = (arrivals[arrivals.length - 1] - arrivals[0] + 1000) / 1000;
-    return { utilization: stats.accepted / span / LIMIT, limited: stats.limited };
+    const outages = results.reduce((sum, r) => sum + r.outages, 0);
+    return { utilization: stats.accepted / span / LIMIT, limited: stats.limited, outages };
   } finally {
     await server.stop();
   }
@@ -156,6 +159,7 @@ export async function run(emit) {
         const result = await utilization(processes, env);
         emit({ metric: `utilization_${store}_${processes}`, value: round(result.utilization), unit: "ratio", target: ">= 0.9" });
         emit({ metric: `rate_limited_${store}_${processes}`, value: result.limited, unit: "responses", target: "0" });
+        if (store === "redis") emit({ metric: `store_outages_${store}_${processes}`, value: result.outages, unit: "events", target: "0" });
       }
     }
   } finally {
