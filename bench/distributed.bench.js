@@ -24,7 +24,7 @@ import { startServer } from "./lib/build-client.js";
 
 export const name = "distributed";
 
-const REQUESTS = 1000;
+const REQUESTS = 2000;
 const LIMIT = 100;
 const OVERHEAD_CALLS = 3000;
 
@@ -110,7 +110,7 @@ async function utilization(processes, env) {
           OPERATION: JSON.stringify(operation),
           BASE_URL: server.url,
           COUNT: String(REQUESTS / processes),
-          CONCURRENCY: "10",
+          CONCURRENCY: String(REQUESTS / processes), // all at once: the limiter queues and paces them
         },
         stdio: ["pipe", "pipe", "inherit"],
       }),
