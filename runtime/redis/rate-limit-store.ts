@@ -92,8 +92,9 @@ export interface RedisRateLimitStoreOptions extends StoreGuardOptions {
   readonly prefix?: string;
   /**
    * When Redis fails or does not answer within `timeoutMs`: `open` (default) lets requests through a
-   * local limiter at `1 / failOpenShare` of each bucket's rate, so a fleet of that many processes stays
-   * within the budget; `closed` fails them with StoreUnavailableError.
+   * local limiter at `1 / failOpenShare` of each bucket's rate, starting one window after the failure
+   * (the fleet may have spent the window just before), so a fleet of that many processes stays within
+   * the budget; `closed` fails them with StoreUnavailableError.
    * @default "open"
    */
   readonly onFailure?: StoreFailureMode;
@@ -118,6 +119,8 @@ export class RedisRateLimitStore implements RateLimitStore {
   readonly #now: () => number;
   readonly #ledger = new SlotLedger<Grant>();
   readonly #local = new MemoryRateLimitStore();
+  /** Buckets served by the local share since Redis last answered, and when that share starts. */
+  readonly #onLocal = new Map<string, number>();
 
   constructor(options: RedisRateLimitStoreOptions) {
     this.#client = options.client;
@@ -147,10 +150,16 @@ export class RedisRateLimitStore implements RateLimitStore {
       );
     } catch (error) {
       if (this.#onFailure === "closed") throw error;
+      // The fleet may have spent the whole window just before Redis failed: the local share starts one
+      // window from then, never with a fresh budget on top of what was spent.
+      let localFrom = this.#onLocal.get(key);
+      if (localFrom === undefined) this.#onLocal.set(key, (localFrom = now + limits.perMs));
+      if (now < localFrom) return localFrom - now;
       const local = this.#local.take(key, this.#localShare(limits), now);
       if (local === 0) this.#ledger.add(key, now, "local");
       return local;
     }
+    this.#onLocal.delete(key);
     const [wait, slot] = answer as [number, number];
     if (wait === 0) {
       this.#ledger.add(key, now, slot);

@@ -65,7 +65,7 @@ async function rateLimit() {
       } catch (error) {
         const status = error?.status;
         if (typeof status === "number") statuses[status] = (statuses[status] ?? 0) + 1;
-        else errors.push(String(error?.code ?? error));
+        else errors.push(`${String(error?.code ?? error)}${error?.source ? ` (${error.source})` : ""}`);
       }
     }
   };
