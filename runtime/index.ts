@@ -31,6 +31,13 @@ export type { RetryReason } from "./policies/retry.js";
 export { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./policies/rate-limit-store.js";
 export { systemClock, type Clock } from "./clock.js";
 export {
+  isStoreUnavailableError,
+  StoreUnavailableError,
+  type StoreFailureMode,
+  type StoreGuardOptions,
+  type StoreHealthEvent,
+} from "./stores/store-failure.js";
+export {
   AuthenticationError,
   CircuitOpenError,
   ConfigurationError,

@@ -11,7 +11,8 @@ import { open, readFile, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ConfigurationError } from "../errors/errors.js";
 import { TokenStoreError } from "./errors.js";
-import type { StoredTokens, TokenStore } from "./token-store.js";
+import { acquireFileLease } from "./file-lease.js";
+import type { RefreshCoordinator, StoredTokens, TokenStore } from "./token-store.js";
 
 /** Environment variable with the current key (base64 of 32 bytes). */
 export const TOKEN_KEY_ENV = "SWITCHBOARD_TOKEN_KEY";
@@ -27,7 +28,20 @@ export interface EncryptedFileTokenStoreOptions {
   readonly keys?: readonly (string | Uint8Array)[];
   /** @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Refreshes of processes sharing the file are coordinated through `<path>.lock`: a holder keeps
+   * the lease at most this long (longer than a token request may take).
+   * @default 30000
+   */
+  readonly refreshLeaseMs?: number;
+  /** A process waits at most this long for another's refresh, then fails with TokenStoreError. @default 60000 */
+  readonly refreshWaitMs?: number;
+  /** Epoch ms, for the lease. @default Date.now */
+  readonly now?: () => number;
 }
+
+/** Where the file keeps, per grant, the fence of the lease that last wrote it (never a grant key a caller uses). */
+const FENCES = "\u0000fences";
 
 interface Key {
   readonly id: string;
@@ -47,9 +61,12 @@ export function generateTokenKey(): string {
   return randomBytes(32).toString("base64");
 }
 
-export class EncryptedFileTokenStore implements TokenStore {
+export class EncryptedFileTokenStore implements TokenStore, RefreshCoordinator {
   readonly #path: string;
   readonly #keys: readonly Key[];
+  readonly #leaseMs: number;
+  readonly #waitMs: number;
+  readonly #now: () => number;
   /** Writes (read-modify-write of the whole file) run one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -68,6 +85,40 @@ export class EncryptedFileTokenStore implements TokenStore {
     }
     if (keys.length === 0) throw new ConfigurationError("keys is empty");
     this.#keys = keys;
+    this.#leaseMs = options.refreshLeaseMs ?? 30_000;
+    this.#waitMs = options.refreshWaitMs ?? 60_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Coordinates a refresh with every process sharing this file (RefreshCoordinator): takes the lease
+   * in `<path>.lock`, reads the grant, runs `refresh`, and writes its tokens only if the lease is still
+   * held and no later holder wrote the grant. The check and the write are one step for this process;
+   * between processes they are as close as a file allows (no token request sits between them).
+   */
+  async refreshExclusive(
+    key: string,
+    refresh: (stored: StoredTokens | undefined) => Promise<StoredTokens>,
+  ): Promise<StoredTokens | undefined> {
+    const lease = await acquireFileLease(`${this.#path}.lock`, { leaseMs: this.#leaseMs, waitMs: this.#waitMs, now: this.#now });
+    if (!lease) throw new TokenStoreError(`no refresh lease on token store ${basename(this.#path)} within ${this.#waitMs} ms`);
+    try {
+      const stored = await this.get(key);
+      const next = await refresh(stored);
+      if (next === stored) return stored;
+      let written = false;
+      await this.#update(async (all) => {
+        const fences = (all[FENCES] ?? {}) as unknown as Record<string, number>;
+        if ((fences[key] ?? 0) > lease.fence || !(await lease.held())) return false;
+        all[key] = { ...next };
+        all[FENCES] = { ...fences, [key]: lease.fence } as unknown as StoredTokens;
+        written = true;
+        return true;
+      });
+      return written ? next : await this.get(key);
+    } finally {
+      await lease.release();
+    }
   }
 
   async get(key: string): Promise<StoredTokens | undefined> {
@@ -89,12 +140,13 @@ export class EncryptedFileTokenStore implements TokenStore {
     return this.#update(() => undefined);
   }
 
-  #update(change: (all: Record<string, StoredTokens>) => void): Promise<void> {
+  /** `change` may decline (false): then nothing is written. */
+  #update(change: (all: Record<string, StoredTokens>) => void | boolean | Promise<boolean>): Promise<void> {
     const run = this.#queue
       .catch(() => undefined)
       .then(async () => {
         const all = await this.#read();
-        change(all);
+        if ((await change(all)) === false) return;
         await this.#write(all);
       });
     this.#queue = run;

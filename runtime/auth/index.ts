@@ -28,4 +28,4 @@ export {
 export { codeChallengeS256, generateCodeVerifier, randomToken } from "./pkce.js";
 export { MemoryStateStore, type AuthorizationStateStore, type PendingAuthorization } from "./state-store.js";
 export { oauth2Mode, OAuth2TokenManager, type OAuth2TokenManagerOptions } from "./token-manager.js";
-export { MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
+export { coordinatesRefreshes, MemoryTokenStore, type RefreshCoordinator, type StoredTokens, type TokenStore } from "./token-store.js";

@@ -19,7 +19,7 @@ import {
   sendTokenRequest,
   type OAuth2Client,
 } from "./oauth2.js";
-import { MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
+import { coordinatesRefreshes, MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
 
 export interface OAuth2TokenManagerOptions extends OAuth2Client {
   /**
@@ -132,17 +132,35 @@ export class OAuth2TokenManager implements TokenProvider {
 
   async #renew(tokens: StoredTokens | undefined): Promise<StoredTokens> {
     if (this.#unsaved) return this.#save(this.#unsaved);
+    const store = this.#store;
+    if (!coordinatesRefreshes(store)) return this.#save(await this.#obtain(tokens, true));
+    // Shared store: one process renews; the others wait for its lease, then adopt what it stored.
+    const stored = await store.refreshExclusive(this.key, async (latest) => {
+      if (latest && latest.accessToken !== tokens?.accessToken && !this.#stale(latest)) return latest;
+      return this.#obtain(latest ?? tokens, false);
+    });
+    if (!stored) throw new ReauthorizationRequiredError("no tokens stored for this grant: authorize first");
+    this.#tokens = stored;
+    return stored;
+  }
+
+  /**
+   * Asks the authorization server for new tokens (not yet stored). `reread`: when the refresh token is
+   * missing or dead, look in the store for a newer authorization first (a coordinated renewal has just
+   * read it).
+   */
+  async #obtain(tokens: StoredTokens | undefined, reread: boolean): Promise<StoredTokens> {
     let request;
     if (this.#grant === "clientCredentials") {
       request = clientCredentialsRequest(this.#mode, this.#client, this.#scopes);
     } else {
       if (tokens?.refreshToken === undefined || tokens.refreshToken === this.#deadRefreshToken) {
         // Another process may have stored a new authorization since.
-        const stored = await this.#store.get(this.key);
+        const stored = reread ? await this.#store.get(this.key) : undefined;
         if (stored && stored.refreshToken !== this.#deadRefreshToken && stored.accessToken !== tokens?.accessToken) {
           this.#tokens = stored;
           if (!this.#stale(stored)) return stored;
-          return this.#renew(stored);
+          return this.#obtain(stored, false);
         }
         throw new ReauthorizationRequiredError(
           tokens ? "the access token expired and there is no usable refresh token" : "no tokens stored for this grant: authorize first",
@@ -152,10 +170,9 @@ export class OAuth2TokenManager implements TokenProvider {
         throw new ReauthorizationRequiredError("the access token expired and this auth mode declares no refreshToken grant");
       request = refreshTokenRequest(this.#mode, this.#client, tokens.refreshToken);
     }
-    let next: StoredTokens;
     try {
       const response = await sendTokenRequest(this.#fetch, request);
-      next = processTokenResponse(this.#mode, response, this.#now(), this.#grant === "refreshToken" ? tokens : undefined);
+      return processTokenResponse(this.#mode, response, this.#now(), this.#grant === "refreshToken" ? tokens : undefined);
     } catch (error) {
       if (this.#grant === "refreshToken" && error instanceof OAuthError && error.error === "invalid_grant") {
         this.#deadRefreshToken = tokens?.refreshToken;
@@ -165,7 +182,6 @@ export class OAuth2TokenManager implements TokenProvider {
       }
       throw error;
     }
-    return this.#save(next);
   }
 
   /**

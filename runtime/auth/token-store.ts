@@ -18,6 +18,27 @@ export interface TokenStore {
   delete(key: string): Promise<void>;
 }
 
+/**
+ * A store that several processes share may coordinate refreshes: only one of them renews a grant at a
+ * time, the others wait and adopt its tokens, so a rotating authorization server never sees a refresh
+ * token twice. OAuth2TokenManager uses it when the store has it.
+ */
+export interface RefreshCoordinator {
+  /**
+   * Runs `refresh` while holding the grant's refresh lease, shared by every process using the store.
+   * `refresh` gets the tokens stored now (read after the lease was taken) and returns the tokens to
+   * keep: the ones it was given to adopt them, or new ones, which are written only if the lease is
+   * still held (a holder paused past its lease never overwrites a newer holder's tokens; its tokens
+   * are dropped). Resolves with the tokens stored in the end.
+   */
+  refreshExclusive(key: string, refresh: (stored: StoredTokens | undefined) => Promise<StoredTokens>): Promise<StoredTokens | undefined>;
+}
+
+/** Whether `store` coordinates refreshes between processes. */
+export function coordinatesRefreshes(store: TokenStore): store is TokenStore & RefreshCoordinator {
+  return typeof (store as Partial<RefreshCoordinator>).refreshExclusive === "function";
+}
+
 /** The default store: tokens in this process's memory only. */
 export class MemoryTokenStore implements TokenStore {
   readonly #tokens = new Map<string, StoredTokens>();

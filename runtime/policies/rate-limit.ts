@@ -46,6 +46,8 @@ class BucketGate {
   #lastSyncSeq = -1;
   #lastResetAt = 0;
   #pumping = false;
+  /** Asynchronous takes of the fast path still waiting for the store's answer. */
+  #taking = 0;
   #pumpAgain = false;
   #cancelWake: (() => void) | undefined;
   #wakeAt = Infinity;
@@ -73,12 +75,17 @@ class BucketGate {
   acquire(signal: AbortSignal | undefined): Permit | Promise<Permit> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const now = this.#clock.now();
-    if (this.#queueHead === this.#queue.length && !this.#pumping && this.#hasRoom()) {
+    if (this.#queueHead === this.#queue.length && !this.#pumping && this.#taking === 0 && this.#hasRoom()) {
       const wait = this.#store.take(this.#key, this.#policy, now);
       if (wait === 0) return this.#grant(now);
       if (typeof wait === "number" && Number.isFinite(wait) && wait > this.#policy.maxQueueWaitMs) throw this.#queueTimeout(now + wait);
       if (typeof wait !== "number") {
-        // An asynchronous store: settle its answer in order with the queue.
+        // An asynchronous store: settle its answer in order with the queue. Callers arriving meanwhile
+        // queue (one take in flight at a time, not one per caller: a burst of calls must not become a
+        // burst of store round trips).
+        this.#taking += 1;
+        const settled = (): void => void (this.#taking -= 1);
+        wait.then(settled, settled);
         return wait.then((w) => (w === 0 ? this.#grant(now) : this.#enqueue(now, signal)));
       }
     }
@@ -195,8 +202,16 @@ class BucketGate {
       const head = this.#peek();
       if (!head || !this.#hasRoom()) return;
       const now = this.#clock.now();
-      let wait = this.#store.take(this.#key, this.#policy, now);
-      if (typeof wait !== "number") wait = await wait;
+      let wait: number;
+      try {
+        const taken = this.#store.take(this.#key, this.#policy, now);
+        wait = typeof taken === "number" ? taken : await taken;
+      } catch (error) {
+        // A shared store that fails closed: the head of the queue gets its error, the others ask again.
+        const failed = this.#peek();
+        if (failed) settle(failed).reject(error);
+        continue;
+      }
       const waiter = this.#peek();
       if (!waiter) return; // everyone left while the store answered; a slot taken then is lost, never doubled
       if (wait === 0) {

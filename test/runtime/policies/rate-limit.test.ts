@@ -249,3 +249,34 @@ describe("provider count", () => {
     expect({ writes, core }).toEqual({ writes: true, core: false });
   });
 });
+
+describe("RateLimiter on an asynchronous (shared) store", () => {
+  it("a burst of 50 acquisitions makes one store round trip at a time per path, not 50 at once (issue 18), and grants each once", async () => {
+    const inner = new MemoryRateLimitStore();
+    let inFlight = 0;
+    let most = 0;
+    const store = {
+      take: async (key: string, limits: BucketPolicy, now: number) => {
+        most = Math.max(most, ++inFlight);
+        await Promise.resolve();
+        inFlight--;
+        return inner.take(key, limits, now);
+      },
+      complete: async (...args: Parameters<MemoryRateLimitStore["complete"]>) => inner.complete(...args),
+      sync: async (...args: Parameters<MemoryRateLimitStore["sync"]>) => inner.sync(...args),
+      pause: async (...args: Parameters<MemoryRateLimitStore["pause"]>) => inner.pause(...args),
+    };
+    const clock = new ManualClock();
+    const rl = new RateLimiter({
+      provider: "test",
+      buckets: { b: { rate: 100, perMs: 1000, maxQueueWaitMs: 10_000 } },
+      store,
+      clock,
+      keyPrefix: "test",
+    });
+    const permits = await Promise.all(Array.from({ length: 50 }, () => acquire(rl, ["b"], undefined)));
+    expect(permits.flat()).toHaveLength(50);
+    // The fast path's take and the queue's drain: at most two at once.
+    expect(most).toBeLessThanOrEqual(2);
+  });
+});
