@@ -362,7 +362,12 @@ export interface OperationDefinition {
   readonly baseUrl?: string;
   /** Query parameters whose arrays differ from the provider's style, by wire name. */
   readonly queryStyles?: Readonly<Record<string, ArrayStyle>>;
-  readonly buckets: readonly string[];
-  readonly idempotent: boolean;
+  /** Rate-limit buckets the operation names itself (besides those whose `appliesTo` matches it). @default [] */
+  readonly buckets?: readonly string[];
+  /**
+   * Whether a retry is safe although the method is not idempotent (POST, PATCH); GET, HEAD, PUT, DELETE
+   * and OPTIONS always are. @default false
+   */
+  readonly idempotent?: boolean;
   readonly pagination?: PaginationDefinition;
 }

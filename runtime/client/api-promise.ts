@@ -11,11 +11,21 @@ export interface TypedResponse<Status extends number, Body> extends ApiResponse 
   readonly body: Body;
 }
 
+/**
+ * The answer to one call. Await it for the body; `.withResponse()` gives the status, headers and
+ * request id too, from the same single request.
+ */
 export class ApiPromise<Response extends ApiResponse = ApiResponse> implements PromiseLike<Response["body"]> {
-  readonly #response: Promise<Response>;
+  #response: Promise<Response> | undefined;
+  readonly #send: (() => Promise<ApiResponse>) | undefined;
 
-  constructor(response: Promise<ApiResponse>) {
-    this.#response = response as Promise<Response>;
+  /**
+   * A request already sent (`Promise`), or one sent when the answer is first asked for (a function,
+   * called at most once).
+   */
+  constructor(response: Promise<ApiResponse> | (() => Promise<ApiResponse>)) {
+    if (typeof response === "function") this.#send = response;
+    else this.#response = response as Promise<Response>;
   }
 
   then<Result1 = Response["body"], Result2 = never>(
@@ -23,7 +33,7 @@ export class ApiPromise<Response extends ApiResponse = ApiResponse> implements P
     onRejected?: ((reason: unknown) => Result2 | PromiseLike<Result2>) | null,
   ): Promise<Result1 | Result2> {
     // One reaction on the answer, not a body-reading step and then the caller's: this runs on every call.
-    return this.#response.then(
+    return this.withResponse().then(
       onFulfilled ? (response) => onFulfilled(response.body as Response["body"]) : (response) => response.body as Result1,
       onRejected,
     );
@@ -39,6 +49,7 @@ export class ApiPromise<Response extends ApiResponse = ApiResponse> implements P
 
   /** The whole answer: `status` narrows `body` to that status's type. */
   withResponse(): Promise<Response> {
+    this.#response ??= this.#send!() as Promise<Response>;
     return this.#response;
   }
 

@@ -10,6 +10,8 @@ import { bucketsFor } from "../policies/bucket-routing.js";
 import { CircuitBreaker, type BreakerOutcome } from "../policies/circuit-breaker.js";
 import { systemClock, type Clock } from "../clock.js";
 import { applyCredentials, renewCredentials, type AuthOptions } from "./credentials.js";
+import { ApiPromise } from "./api-promise.js";
+import { Paginated } from "./pagination.js";
 import type {
   AuthModeDefinition,
   CircuitBreakerDefinition,
@@ -271,6 +273,24 @@ export class ClientCore {
     for (const mode of Object.values(definition.auth.modes)) if (mode.type === "apiKey") secretNames.push(mode.name);
     const idempotencyHeader = definition.retry.idempotency?.header;
     this.#redactor = createRedactor(secretNames, idempotencyHeader ? [idempotencyHeader] : []);
+  }
+
+  /** What a generated method returns: the call, sent now, as an `ApiPromise` of its typed answer. */
+  call<Response extends ApiResponse = ApiResponse>(
+    operation: OperationDefinition,
+    call: OperationCall,
+    options?: RequestOptions,
+  ): ApiPromise<Response> {
+    return new ApiPromise(this.send(operation, call, options));
+  }
+
+  /** What a generated paginated method returns: the first page is sent when it is first asked for. */
+  paginate<Item, Response extends ApiResponse = ApiResponse>(
+    operation: OperationDefinition,
+    call: OperationCall,
+    options?: RequestOptions,
+  ): Paginated<Item, Response> {
+    return new Paginated(this, operation, call, options);
   }
 
   /** Sends one operation call and resolves to the parsed body (undefined when there is none). */

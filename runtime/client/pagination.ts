@@ -8,6 +8,7 @@
 import type { ApiResponse, ClientCore, OperationCall, RequestOptions } from "./client-core.js";
 import type { OperationDefinition, PaginationDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
+import { ApiPromise } from "./api-promise.js";
 import { readPath } from "../internal/json-path.js";
 
 export interface Page<Item, Response extends ApiResponse = ApiResponse> {
@@ -28,68 +29,44 @@ export type ItemsAt<Body, Path extends readonly string[]> = unknown extends Body
       : never;
 
 /**
- * A paged call. Awaiting it gives the first page's body (what a plain call would return); iterating it
- * gives every item of every page; `.pages()` gives whole pages. The first page is requested once,
- * however it is consumed.
+ * A paged call: an `ApiPromise` of the first page (await it for the first page's body, or
+ * `.withResponse()` for the whole answer) that iterates, too: `for await (const item of ...)` gives every
+ * item of every page, `.pages()` whole pages. The first page is requested once, however it is consumed,
+ * and not before it is.
  */
-export class Paginated<Item, Response extends ApiResponse = ApiResponse> implements AsyncIterable<Item>, PromiseLike<Response["body"]> {
+export class Paginated<Item, Response extends ApiResponse = ApiResponse> extends ApiPromise<Response> implements AsyncIterable<Item> {
   readonly #core: ClientCore;
-  #first: Promise<ApiResponse> | undefined;
   readonly #operation: OperationDefinition;
   readonly #pagination: PaginationDefinition;
   readonly #call: OperationCall;
   readonly #options: RequestOptions;
 
   constructor(core: ClientCore, operation: OperationDefinition, call: OperationCall, options: RequestOptions = {}) {
-    if (!operation.pagination) throw new ConfigurationError(`operation ${operation.id} declares no pagination`);
+    const pagination = operation.pagination;
+    if (!pagination) throw new ConfigurationError(`operation ${operation.id} declares no pagination`);
+    super(() => core.send(operation, firstCall(pagination, call), options));
     this.#core = core;
     this.#operation = operation;
-    this.#pagination = operation.pagination;
+    this.#pagination = pagination;
     this.#call = call;
     this.#options = options;
   }
 
-  then<Result1 = Response["body"], Result2 = never>(
-    onFulfilled?: ((body: Response["body"]) => Result1 | PromiseLike<Result1>) | null,
-    onRejected?: ((reason: unknown) => Result2 | PromiseLike<Result2>) | null,
-  ): Promise<Result1 | Result2> {
-    return this.#firstPage()
-      .then((response) => response.body as Response["body"])
-      .then(onFulfilled, onRejected);
-  }
-
-  catch<Result = never>(onRejected?: ((reason: unknown) => Result | PromiseLike<Result>) | null): Promise<Response["body"] | Result> {
-    return this.then(undefined, onRejected);
-  }
-
-  finally(onFinally?: (() => void) | null): Promise<Response["body"]> {
-    return this.then().finally(onFinally);
-  }
-
-  #firstPage(): Promise<ApiResponse> {
-    this.#first ??= this.#core.send(this.#operation, this.#firstCall(), this.#options);
-    return this.#first;
-  }
-
-  /** Page numbers are sent from the first page on, so the provider's default cannot differ from `start`. */
-  #firstCall(): OperationCall {
-    const p = this.#pagination;
-    return p.style === "page" && this.#call.query?.[p.param] === undefined
-      ? { ...this.#call, query: { ...this.#call.query, [p.param]: p.start } }
-      : this.#call;
+  override get [Symbol.toStringTag](): string {
+    return "Paginated";
   }
 
   /** Every page, first to last. */
   async *pages(): AsyncGenerator<Page<Item, Response>, void, undefined> {
     const p = this.#pagination;
-    const first = this.#firstCall();
+    const first = firstCall(p, this.#call);
     const followed = new Set<string>();
     let call: OperationCall | undefined = first;
     // The page number or offset of the page just requested.
     let position = p.style === "page" || p.style === "offset" ? Number(first.query?.[p.param] ?? 0) : 0;
     const size = p.style === "page" || p.style === "offset" ? pageSize(first, p.sizeParam) : undefined;
     while (call) {
-      const response: ApiResponse = await (call === first ? this.#firstPage() : this.#core.send(this.#operation, call, this.#options));
+      const response: ApiResponse = await (call === first ? this.withResponse() : this.#core.send(this.#operation, call, this.#options));
       const found = p.items.length === 0 ? response.body : readPath(response.body, p.items);
       const items = (Array.isArray(found) ? found : []) as Item[];
       yield { items, response: response as Response };
@@ -134,6 +111,11 @@ export function paginate<Item = unknown, Response extends ApiResponse = ApiRespo
   options?: RequestOptions,
 ): Paginated<Item, Response> {
   return new Paginated<Item, Response>(core, operation, call, options);
+}
+
+/** The first page's call: page numbers are sent from the first page on, so the provider's default cannot differ from `start`. */
+function firstCall(p: PaginationDefinition, call: OperationCall): OperationCall {
+  return p.style === "page" && call.query?.[p.param] === undefined ? { ...call, query: { ...call.query, [p.param]: p.start } } : call;
 }
 
 /** Remembers a cursor or URL; false when it was followed before (the provider is repeating itself). */

@@ -6,7 +6,7 @@
 import type { OperationDefinition, RateLimitBucketDefinition } from "../definition.js";
 
 export function bucketsFor(operation: OperationDefinition, buckets: Readonly<Record<string, RateLimitBucketDefinition>>): string[] {
-  const names = new Set(operation.buckets);
+  const names = new Set(operation.buckets ?? []);
   for (const [name, bucket] of Object.entries(buckets)) {
     const applies = bucket.appliesTo;
     if (

@@ -17,6 +17,7 @@ import type { OperationSource } from "./sources.js";
 /** Namespace resource files import types.ts as; declarations are `types.<Name>` there. */
 export const TYPES_NAMESPACE = "types";
 
+/** Methods the runtime retries whatever the spec says (runtime/policies/retry.ts). */
 const IDEMPOTENT_METHODS: readonly HttpMethod[] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"];
 
 /** Types of parameters and bodies the source gives no schema for: what the wire can carry. */
@@ -192,12 +193,13 @@ function operationModel(p: Pending, typeText: (text: string) => string): Operati
     method: source.method,
     path: source.path,
     group: source.group,
-    ...(source.body && { bodyEncoding: source.body.encoding }),
+    // Fields the runtime defaults are left out: a JSON body, no buckets of its own, idempotency by method.
+    ...(source.body && source.body.encoding !== "json" && { bodyEncoding: source.body.encoding }),
     ...(source.body?.contentType !== undefined && { contentType: source.body.contentType }),
     ...(source.baseUrl !== undefined && { baseUrl: source.baseUrl }),
     ...(Object.keys(styles).length > 0 && { queryStyles: styles }),
-    buckets: [...(source.buckets ?? [])].sort(compareCodePoints),
-    idempotent: source.idempotent ?? IDEMPOTENT_METHODS.includes(source.method),
+    ...(source.buckets !== undefined && source.buckets.length > 0 && { buckets: [...source.buckets].sort(compareCodePoints) }),
+    ...(source.idempotent === true && !IDEMPOTENT_METHODS.includes(source.method) && { idempotent: true }),
     ...(source.pagination && { pagination: paginationDefinition(source.pagination) }),
   };
   const params: ParameterModel[] = p.params.map(({ text, ...param }) => ({

@@ -124,12 +124,10 @@ operations:
       method: "GET",
       path: "/v1/widgets/{id}",
       group: "widgets",
-      buckets: [],
-      idempotent: true,
     });
     const create = m.groups[0]!.operations[0]!;
     expect(create.paramsType).toBe("MessagesCreateParams");
-    expect(create.definition.idempotent).toBe(false);
+    expect(create.definition.idempotent).toBeUndefined();
     expect(create.body).toEqual({ encoding: "form", required: true, type: "Readonly<Record<string, unknown>>" });
     expect(create.params.map((p) => p.property)).toEqual(["accountSid"]);
   });

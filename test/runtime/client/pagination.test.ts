@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ClientCore } from "../../../runtime/client/client-core.js";
 import type { OperationDefinition, PaginationDefinition } from "../../../runtime/definition.js";
 import type { ClientEvent } from "../../../runtime/client/events.js";
+import { ApiPromise } from "../../../runtime/client/api-promise.js";
 import { nextLink, paginate } from "../../../runtime/client/pagination.js";
 import { json, useLoopbackServer, type LoopbackServer, type RecordedRequest } from "../../helpers/loopback-server.js";
 import { op, testDefinition } from "../../helpers/test-provider.js";
@@ -193,5 +194,42 @@ describe("pages go through the pipeline", () => {
     })();
     await expect(run).rejects.toThrow("enough");
     expect(server.requests).toHaveLength(3);
+  });
+});
+
+describe("Paginated is an ApiPromise of the first page (issue #13)", () => {
+  const pagination: PaginationDefinition = { style: "cursor", items: ["data"], param: "after", cursor: { body: ["next"] } };
+  const pages = (request: RecordedRequest, response: Parameters<Parameters<LoopbackServer["handle"]>[0]>[1]) =>
+    query(request).get("after") === null
+      ? json(response, 200, { data: [1, 2], next: "p2" }, { "x-page": "1" })
+      : json(response, 200, { data: [3], next: "" });
+
+  it("core.paginate sends nothing until the page is asked for, then the first page once however it is consumed", async () => {
+    server.handle(pages);
+    const client = core();
+    const send = client.send.bind(client);
+    let sends = 0;
+    client.send = (...args) => (sends++, send(...args));
+    const paged = client.paginate<number>(list(pagination), { path: "/items" });
+    expect(paged).toBeInstanceOf(ApiPromise);
+    expect(Object.prototype.toString.call(paged)).toBe("[object Paginated]");
+    expect(sends).toBe(0);
+    expect(await paged).toEqual({ data: [1, 2], next: "p2" });
+    const first = await paged.withResponse();
+    expect(first.status).toBe(200);
+    expect(first.headers.get("x-page")).toBe("1");
+    expect(await all(paged)).toEqual([1, 2, 3]);
+    // The first page was read three ways and requested once; the second page once.
+    expect(server.requests.map((r) => query(r).get("after"))).toEqual([null, "p2"]);
+    expect(sends).toBe(2);
+  });
+
+  it("core.call sends at once and answers the body and the whole response from one request", async () => {
+    server.handle((_request, response) => json(response, 200, { ok: true }));
+    const answer = core().call(op("GET", "/items"), { path: "/items" });
+    expect(answer).toBeInstanceOf(ApiPromise);
+    expect(await answer).toEqual({ ok: true });
+    expect((await answer.withResponse()).status).toBe(200);
+    expect(server.requests).toHaveLength(1);
   });
 });
