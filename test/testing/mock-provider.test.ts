@@ -3,6 +3,7 @@
  * faults, idempotency keys, body validation in the provider's error shape, answers from schemas, the
  * OAuth server (code + PKCE, refresh rotation, client credentials) and signed webhooks.
  */
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -369,5 +370,42 @@ describe("startMockProvider: a generated client", () => {
     const unauthenticated = await fetch(`${server.url}/v1/customers`);
     expect(unauthenticated.status).toBe(401);
     expect(await unauthenticated.json()).toMatchObject({ error: { message: "Invalid credentials." } });
+  });
+});
+
+describe("docs/testing.md", () => {
+  it("the first example: the customer is created once even when the answer is lost", async () => {
+    const server = await mock("specs/stripe.yaml", { resetRate: 0.5, seed: 7 });
+    const stripe = createStripeClient({ auth: { token: "sk_test_anything" }, baseUrl: server.url });
+    const customer = await stripe.customers.create({ body: { email: "ada@example.com" } });
+    expect(customer.email).toBe("ada@example.com");
+    expect(server.requests.filter((r) => r.applied)).toHaveLength(1);
+    expect(server.requests[0]!.fault).toBe("reset");
+  });
+
+  it("Stripe bodies are validated against the typed parameters: a PaymentIntent without currency is refused as stripe-node would see it", async () => {
+    const server = await mock("specs/stripe.yaml");
+    const stripe = createStripeClient({ auth: { token: "sk_test_x" }, baseUrl: server.url });
+    const error = await stripe.paymentIntents
+      // @ts-expect-error currency is required by PaymentIntentCreateParams
+      .create({ body: { amount: 2000 } })
+      .catch((e: unknown) => e);
+    expect(isValidationError(error)).toBe(true);
+    expect(error).toMatchObject({ status: 400, providerCode: "parameter_missing", type: "invalid_request_error", param: "currency" });
+  });
+});
+
+describe("startMockProvider: fixtures", () => {
+  it("answers start from the fixture whose key is the schema's object const; what the request set wins", async () => {
+    const { resources } = JSON.parse(readFileSync("testing/fixtures/stripe-fixtures.json", "utf8")) as {
+      resources: Record<string, unknown>;
+    };
+    const server = await mock("specs/stripe.yaml", { fixtures: resources });
+    const stripe = createStripeClient({ auth: { token: "sk_test_x" }, baseUrl: server.url });
+    const customer = await stripe.customers.create({ body: { name: "Ada" } });
+    expect(customer.id).toBe((resources.customer as { id: string }).id);
+    expect(customer.name).toBe("Ada");
+    const intent = await stripe.paymentIntents.create({ body: { amount: 1999, currency: "eur" } });
+    expect(intent).toMatchObject({ object: "payment_intent", amount: 1999, currency: "eur" });
   });
 });

@@ -33,6 +33,7 @@ describe("switchboard mock", () => {
         body: "email=a%40example.com",
       });
       expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({ object: "customer", email: "a@example.com" });
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^switchboard mock: Stripe at http:\/\/127\.0\.0\.1:\d+\n/);
