@@ -562,7 +562,8 @@ class MockServer {
       placeHeaders(webhooks.eventType, eventType, headers);
       placeHeaders(webhooks.eventId, id, headers);
     }
-    const form = webhooks.payload.encoding === "form";
+    const formLocation = [...(webhooks.eventType ?? []), ...(webhooks.eventId ?? [])].some((l) => "form" in l);
+    const form = webhooks.payload.encoding === "form" || (webhooks.payload.encoding === "auto" && formLocation);
     const text = form ? new URLSearchParams(flatStrings(payload)).toString() : JSON.stringify(payload);
     const signed = signWebhook(webhooks, { body: text, secret: this.#signingSecret, timestamp: Math.floor(now / 1000), id, url: to });
     const sentHeaders = { ...headers, ...signed.headers };

@@ -258,8 +258,9 @@ export class MockOAuthServer {
   }
 }
 
+/** The path of an endpoint URL; {placeholders} (Shopify's https://{shop}/...) stand for any value. */
 function pathOf(url: string): { path: string } {
-  return { path: new URL(url).pathname };
+  return { path: new URL(url.replace(/\{[^{}]+\}/g, "placeholder")).pathname };
 }
 
 function set(target: Record<string, unknown>, path: readonly (string | number)[], value: unknown): void {

@@ -116,7 +116,8 @@ export function rateLimitHeaders(definition: RateLimitsDefinition, verdict: Buck
   if (h.limit) out[h.limit] = String(verdict.limit);
   if (h.remaining) out[h.remaining] = String(Math.max(0, verdict.remaining));
   if (h.used) out[h.used] = String(verdict.limit - Math.max(0, verdict.remaining));
-  if (h.resource) out[h.resource] = definition.buckets[verdict.bucket]?.resource ?? verdict.bucket;
+  const resource = definition.buckets[verdict.bucket]?.resource;
+  if (h.resource && resource !== undefined) out[h.resource] = resource;
   if (h.reset) out[h.reset] = formatReset(h.resetFormat, verdict.resetAt, now);
   return out;
 }
