@@ -4,7 +4,7 @@
  * reset passes in 3.6 s of real time at the default speed of 1,000. Order of events is kept (every wait
  * is a real timer, scaled), so nothing depends on a test advancing time by hand.
  */
-import { systemClock, type Clock } from "../runtime/clock.js";
+import { systemClock, type Clock } from "@switchboard/runtime";
 
 export interface FastClock extends Clock {
   /** How many clock milliseconds pass per real millisecond. */

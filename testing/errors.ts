@@ -4,8 +4,8 @@
  * `ok: false`), and a status and code the spec maps to the wanted kind. Every candidate is read back
  * with the runtime's own normalizer and kept only when it comes out as the wanted kind.
  */
-import type { ErrorsDefinition, ProviderDefinition } from "../runtime/definition.js";
-import { normalizeError } from "../runtime/errors/error-normalizer.js";
+import type { ErrorsDefinition, ProviderDefinition } from "@switchboard/runtime/contract";
+import { normalizeError } from "@switchboard/runtime/contract";
 
 export type MockErrorKind =
   "validation" | "authentication" | "permission" | "not_found" | "idempotency_conflict" | "rate_limited" | "provider_unavailable";

@@ -8,8 +8,8 @@
 import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { AuthModeDefinition, ProviderDefinition, ValueLocation } from "../runtime/definition.js";
-import { signWebhook } from "../runtime/webhooks/sign.js";
+import type { AuthModeDefinition, ProviderDefinition, ValueLocation } from "@switchboard/runtime/contract";
+import { signWebhook } from "@switchboard/runtime";
 import { errorAnswer, type MockErrorKind } from "./errors.js";
 import { parseFormBody } from "./form.js";
 import { MockOAuthServer, type MockOAuthClient } from "./oauth.js";

@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { GithubAppAuthDefinition, OAuth2AuthDefinition, ProviderDefinition } from "../runtime/definition.js";
+import type { GithubAppAuthDefinition, OAuth2AuthDefinition, ProviderDefinition } from "@switchboard/runtime/contract";
 
 export interface MockOAuthClient {
   readonly clientId: string;

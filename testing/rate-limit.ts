@@ -3,8 +3,8 @@
  * `per` (or, with `burst`, as a token bucket refilled at `rate` per `per`), exactly as declared. The
  * answer carries the spec's rate-limit headers for the bucket closest to running out.
  */
-import type { RateLimitBucketDefinition, RateLimitsDefinition } from "../runtime/definition.js";
-import { bucketsFor } from "../runtime/policies/bucket-routing.js";
+import type { RateLimitBucketDefinition, RateLimitsDefinition } from "@switchboard/runtime/contract";
+import { bucketsFor } from "@switchboard/runtime";
 import type { MockOperation } from "./spec.js";
 
 interface BucketState {

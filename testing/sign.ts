@@ -1,6 +1,6 @@
 /** Signing deliveries the way a provider would, for tests that post to their own webhook endpoint. */
-import type { SignedWebhook, SignWebhookInput } from "../runtime/webhooks/sign.js";
-import { signWebhook } from "../runtime/webhooks/sign.js";
+import type { SignedWebhook, SignWebhookInput } from "@switchboard/runtime";
+import { signWebhook } from "@switchboard/runtime";
 import type { MockSpec } from "./spec.js";
 import { loadMockSpec } from "./spec.js";
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { HttpMethod, ProviderDefinition } from "../runtime/definition.js";
+import type { HttpMethod, ProviderDefinition } from "@switchboard/runtime/contract";
 import { formatDiagnostic, type Diagnostic } from "../generator/diagnostics.js";
 import { loadSpec } from "../generator/load.js";
 import type { SpecModel } from "../generator/model/ir.js";
