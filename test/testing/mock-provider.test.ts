@@ -409,3 +409,13 @@ describe("startMockProvider: fixtures", () => {
     expect(intent).toMatchObject({ object: "payment_intent", amount: 1999, currency: "eur" });
   });
 });
+
+describe("README quickstart", () => {
+  it("runs against the mock: the customer is created through the failures", async () => {
+    const server = await mock("specs/stripe.yaml", { failRate: 0.2, seed: 3 });
+    const stripe = createStripeClient({ auth: { token: "sk_test_anything" }, baseUrl: server.url });
+    const customer = await stripe.customers.create({ body: { email: "ada@example.com" } });
+    expect(customer.email).toBe("ada@example.com");
+    expect(typeof customer.id).toBe("string");
+  });
+});
