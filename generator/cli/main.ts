@@ -14,13 +14,14 @@ import { starterSpec } from "./scaffold.js";
 import { findSpecs } from "../spec-files.js";
 import { GENERATOR_VERSION } from "../version.js";
 import type { WebhookCliIo } from "./webhook.js";
+import type { MockCliIo } from "./mock.js";
 import { applyChanges, diffOutput } from "../output/write.js";
 
 // The pipeline (generate.ts: ts-morph, prettier, ajv) is imported only by the commands that run it,
 // and by `generate` only when some spec has to be regenerated: a no-change run stays fast.
 const pipeline = () => import("../generate.js");
 
-export interface CliIo extends WebhookCliIo {
+export interface CliIo extends WebhookCliIo, Pick<MockCliIo, "untilStopped"> {
   readonly cwd: string;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -36,6 +37,7 @@ Commands:
   validate   Validate spec files and print every problem
   new        Write a commented starter spec for a provider
   webhook    Sign a webhook body as a provider would (sign), or post a signed delivery (send)
+  mock       Serve a mock of a provider, driven by its spec (limits, faults, OAuth, webhooks)
   auth login Authorize with a provider's OAuth 2.0 mode in the browser and store the tokens
 
 Run 'switchboard <command> --help' for a command's options.
@@ -133,6 +135,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await newCommand(rest, io);
       case "webhook":
         return await (await import("./webhook.js")).webhookCommand(rest, io);
+      case "mock":
+        return await (await import("./mock.js")).mockCommand(rest, io);
       case "auth":
         return await authCommand(rest, io);
       default:

@@ -46,7 +46,7 @@ describe("switchboard generate", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^stripe: 8 operations, 8 events, 8 error codes, 10 files \(10 written\) from specs\/stripe\.yaml in \d+ ms$/m,
+      /^stripe: 35 operations, 8 events, 8 error codes, 18 files \(18 written\) from specs\/stripe\.yaml in \d+ ms$/m,
     );
     const files = [...(await snapshotTree(path.join(work, "generated"))).keys()].sort();
     expect(files).toEqual([
@@ -54,8 +54,16 @@ describe("switchboard generate", () => {
       "stripe/errors.ts",
       "stripe/index.ts",
       "stripe/resources/customers.ts",
+      "stripe/resources/events.ts",
+      "stripe/resources/invoices.ts",
       "stripe/resources/payment-intents.ts",
+      "stripe/resources/prices.ts",
+      "stripe/resources/products.ts",
+      "stripe/resources/refunds.ts",
+      "stripe/resources/subscriptions.ts",
+      "stripe/resources/webhook-endpoints.ts",
       "stripe/switchboard-manifest.json",
+      "stripe/types.ts",
       "stripe/verify-webhook.ts",
       "stripe/versions.ts",
       "stripe/webhook-payloads.ts",
@@ -70,7 +78,7 @@ describe("switchboard generate", () => {
     const second = await run(work, "generate", ...flags);
     expect(second.code).toBe(0);
     // Unchanged inputs skip the spec (incremental.test.ts); --force runs the whole pipeline.
-    expect(second.stdout).toContain(flags.length === 0 ? "10 files (0 written; skipped: inputs unchanged)" : "10 files (0 written)");
+    expect(second.stdout).toContain(flags.length === 0 ? "18 files (0 written; skipped: inputs unchanged)" : "18 files (0 written)");
     const after = await snapshotTree(path.join(work, "generated"));
     expect([...after.keys()]).toEqual([...first.keys()]);
     for (const [file, { text, mtimeMs }] of first) {
@@ -101,7 +109,7 @@ describe("switchboard generate", () => {
     // The spec hash in every header (and the manifest) changed, so every file is stale; the edited resource among them.
     expect(check.stderr).toContain("generated/stripe/resources/customers.ts: stale");
     const stale = check.stderr.split("\n").filter((l) => l.endsWith(": stale (differs from what the spec generates)"));
-    expect(stale).toHaveLength(10);
+    expect(stale).toHaveLength(18);
     expect(await snapshotTree(path.join(work, "generated"))).toEqual(before);
   });
 
@@ -154,7 +162,7 @@ describe("switchboard generate", () => {
     const parsed = JSON.parse(result.stdout) as { ok: boolean; providers: { provider: string; files: string[]; written: string[] }[] };
     expect(parsed.ok).toBe(true);
     expect(parsed.providers[0]?.provider).toBe("stripe");
-    expect(parsed.providers[0]?.written).toHaveLength(10);
+    expect(parsed.providers[0]?.written).toHaveLength(18);
   });
 
   it("honours --specs and --out", async () => {
