@@ -8,7 +8,8 @@
 import { bucketsFor } from "../policies/bucket-routing.js";
 import { CircuitBreaker, type BreakerOutcome } from "../policies/circuit-breaker.js";
 import { systemClock, type Clock } from "../clock.js";
-import { applyCredentials, renewCredentials, type AuthOptions } from "./credentials.js";
+import { Deadline } from "../policies/timeout.js";
+import { applyCredentials, renewCredentials, type AuthOptions, type TokenRequestOptions } from "./credentials.js";
 import type {
   AuthModeDefinition,
   CircuitBreakerDefinition,
@@ -168,14 +169,13 @@ interface CallPlan {
   readonly apiVersion: string | undefined;
   readonly retry: RetryDefinition | undefined;
   readonly attemptMs: number;
-  readonly totalMs: number;
-  readonly deadline: number;
+  /** The caller's signal and the total timeout: every wait and attempt of the call ends at it. */
+  readonly deadline: Deadline;
   readonly buckets: readonly string[];
   readonly breaker: CircuitBreaker | undefined;
   /** Repeating the request cannot apply it twice: an idempotent method, or an idempotency key. */
   readonly safe: boolean;
   readonly emit: Emit | undefined;
-  readonly signal: AbortSignal | undefined;
 }
 
 /** An attempt that failed: the error to throw, or to retry after `delay` ms (undefined: no retry). */
@@ -278,8 +278,22 @@ export class ClientCore {
       options.apiVersion === undefined
         ? this.#apiVersion
         : checkVersion(this.definition.title, this.definition.versions, options.apiVersion);
-    const preparing = this.#prepare(operation, call, options, apiVersion);
-    const plan = this.#plan(operation, options, preparing instanceof Promise ? await preparing : preparing, apiVersion);
+    const deadline = new Deadline(
+      this.definition.name,
+      options.timeout?.totalMs ?? this.#options.timeout?.totalMs ?? DEFAULT_TOTAL_TIMEOUT_MS,
+      options.signal,
+      this.#clock,
+    );
+    try {
+      const preparing = this.#prepare(operation, call, options, apiVersion, deadline);
+      const prepared = preparing instanceof Promise ? await deadline.bound(preparing) : preparing;
+      return await this.#run(this.#plan(operation, options, prepared, apiVersion, deadline));
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async #run(plan: CallPlan): Promise<ApiResponse> {
     let renewedAuth = false;
     for (let attempt = 1; ; attempt++) {
       const granted = this.#admit(plan);
@@ -305,21 +319,26 @@ export class ClientCore {
           ? this.#failedAttempt(plan, attempt, result, probe, startedAt)
           : this.#answered(plan, attempt, result, permits, probe, startedAt, renewedAuth);
       if (verdict instanceof Renewal) {
-        await verdict.renewing;
+        await plan.deadline.bound(verdict.renewing);
         renewedAuth = true;
         continue;
       }
       if (!(verdict instanceof Setback)) return verdict;
-      if (verdict.delay === undefined || verdict.now + verdict.delay >= plan.deadline) throw verdict.failure;
+      if (verdict.delay === undefined || verdict.now + verdict.delay >= plan.deadline.at) throw verdict.failure;
       plan.emit?.({ type: "retry", attempt, delayMs: verdict.delay, reason: verdict.reason! });
-      await this.#clock.sleep(verdict.delay, plan.signal);
+      await this.#clock.sleep(verdict.delay, plan.deadline.signal);
     }
   }
 
   /** What one call keeps across its attempts. */
-  #plan(operation: OperationDefinition, options: RequestOptions, prepared: PreparedRequest, apiVersion: string | undefined): CallPlan {
+  #plan(
+    operation: OperationDefinition,
+    options: RequestOptions,
+    prepared: PreparedRequest,
+    apiVersion: string | undefined,
+    deadline: Deadline,
+  ): CallPlan {
     const clock = this.#clock;
-    const totalMs = options.timeout?.totalMs ?? this.#options.timeout?.totalMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
     const buckets = options.rateLimit === false || !this.#limiter ? NO_BUCKETS : this.#bucketsOf(operation);
     const emit = this.#options.onEvent ? this.#emitter(operation, prepared) : undefined;
     const plan: CallPlan = {
@@ -328,13 +347,11 @@ export class ClientCore {
       apiVersion,
       retry: options.retry === false || !this.#retry ? undefined : mergeRetry(this.#retry, options.retry),
       attemptMs: options.timeout?.attemptMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
-      totalMs,
-      deadline: clock.now() + totalMs,
+      deadline,
       buckets,
       breaker: this.#breakerFor(buckets),
       safe: IDEMPOTENT_METHODS.has(operation.method) || operation.idempotent || prepared.idempotencyKey !== undefined,
       emit,
-      signal: options.signal,
     };
     if (apiVersion !== undefined && !this.#checkedVersions.has(apiVersion)) this.#checkLifecycle(apiVersion, emit);
     this.#budget?.recordRequest(clock.now());
@@ -343,9 +360,10 @@ export class ClientCore {
 
   /** Checks the call may go on, and asks the rate limiter for its slots (granted at once in the common case). */
   #admit(plan: CallPlan): Permit[] | Promise<Permit[]> {
-    if (plan.signal?.aborted) throw plan.signal.reason;
-    plan.breaker?.rejectIfOpen(this.#clock.now());
-    return plan.buckets.length > 0 ? this.#limiter!.acquire(plan.buckets, plan.signal) : NO_PERMITS;
+    const now = this.#clock.now();
+    plan.deadline.check(now);
+    plan.breaker?.rejectIfOpen(now);
+    return plan.buckets.length > 0 ? this.#limiter!.acquire(plan.buckets, plan.deadline.signal, plan.deadline) : NO_PERMITS;
   }
 
   /** Passes the breaker (true: this attempt is a half-open probe); an open breaker gives the slots back. */
@@ -364,7 +382,7 @@ export class ClientCore {
    */
   #attemptError(plan: CallPlan, probe: boolean, startedAt: number, error: unknown): NetworkError | TimeoutError {
     try {
-      if (plan.signal?.aborted) throw plan.signal.reason;
+      if (plan.deadline.signal?.aborted) throw plan.deadline.signal.reason;
       const errorCode = networkErrorCode(error);
       if (errorCode !== undefined && TRANSPORT_TIMEOUT_CODES.has(errorCode)) {
         return new TimeoutError(this.definition.name, "attempt", attemptTimeout(plan, startedAt));
@@ -383,7 +401,7 @@ export class ClientCore {
   /** A network failure or timeout: whether and when to try again. */
   #failedAttempt(plan: CallPlan, attempt: number, error: NetworkError | TimeoutError, probe: boolean, startedAt: number): Setback {
     const now = this.#clock.now();
-    const { retry, signal } = plan;
+    const { retry } = plan;
     const timedOut = error instanceof TimeoutError;
     const errorCode = timedOut ? undefined : error.errorCode;
     plan.breaker?.record("failure", probe, now);
@@ -393,8 +411,7 @@ export class ClientCore {
       errorCode: timedOut ? "TIMEOUT" : (errorCode ?? "NETWORK"),
       durationMs: now - startedAt,
     });
-    if (signal?.aborted) throw signal.reason;
-    if (now >= plan.deadline) throw new TimeoutError(this.definition.name, "total", plan.totalMs);
+    plan.deadline.check(now);
     // A refused connection never reached the provider: repeating it is safe whatever the method.
     const retryable = timedOut
       ? plan.safe
@@ -431,7 +448,9 @@ export class ClientCore {
     const count = rateHeaders && permits.length > 0 ? readProviderCount(response.headers, rateHeaders, now) : undefined;
     if (count) this.#limiter!.sync(permits, count);
     if (response.status === 401 && !renewedAuth) {
-      const renewing = this.#authMode ? renewCredentials(this.#authMode, this.#options.auth, plan.prepared.headers, {}) : undefined;
+      const renewing = this.#authMode
+        ? renewCredentials(this.#authMode, this.#options.auth, plan.prepared.headers, {}, deadlineSignal(plan.deadline))
+        : undefined;
       if (renewing) return new Renewal(renewing);
     }
     const limitedAnswer = response.status === 429 || anyResponseMatches(answer, this.definition.rateLimits.limitedWhen);
@@ -468,7 +487,7 @@ export class ClientCore {
         { cause: error },
       );
       // Exactly the wait the bucket keeps, unless a hint says not to or it ends past the deadline.
-      const retryable = retry && plan.safe && hintDecision(retry, response.headers) !== false && retryAt < plan.deadline;
+      const retryable = retry && plan.safe && hintDecision(retry, response.headers) !== false && retryAt < plan.deadline.at;
       return new Setback(failure, "rate_limited", retryable && this.#mayRetry(retry, attempt, waitMs, now) ? waitMs : undefined, now);
     }
     const reason =
@@ -541,6 +560,7 @@ export class ClientCore {
     call: OperationCall,
     options: RequestOptions,
     apiVersion: string | undefined,
+    deadline: Deadline,
   ): PreparedRequest | Promise<PreparedRequest> {
     const headers: Record<string, string> = { accept: "application/json", "user-agent": this.#userAgent };
     let query: Record<string, unknown> = call.query ?? NO_QUERY;
@@ -558,7 +578,9 @@ export class ClientCore {
     if (call.headers) mergeHeaders(headers, call.headers);
     if (options.headers) mergeHeaders(headers, options.headers);
     const credentialQuery: Record<string, string> = {};
-    const applied = this.#authMode ? applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery) : undefined;
+    const applied = this.#authMode
+      ? applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery, deadlineSignal(deadline))
+      : undefined;
     if (applied) return applied.then(() => this.#finishPrepare(operation, call, options, headers, query, credentialQuery));
     return this.#finishPrepare(operation, call, options, headers, query, credentialQuery);
   }
@@ -702,13 +724,23 @@ const NO_HEADERS: readonly string[] = [];
 const bodyOf = (response: ApiResponse): unknown => response.body;
 const DEFAULT_RETRY_AFTER = ["retry-after-ms", "retry-after"];
 
+/** What a token source is asked with: the call's signal, made only when a token request reads it. */
+function deadlineSignal(deadline: Deadline): TokenRequestOptions {
+  return {
+    get signal() {
+      return deadline.abortSignal;
+    },
+  };
+}
+
 /** This attempt's time limit: the attempt timeout, or what is left of the call's, if less. */
 function attemptTimeout(plan: CallPlan, startedAt: number): number {
-  return Math.max(1, Math.round(Math.min(plan.attemptMs, plan.deadline - startedAt)));
+  return Math.max(1, Math.round(Math.min(plan.attemptMs, plan.deadline.at - startedAt)));
 }
 
 function transportRequest(plan: CallPlan, startedAt: number): TransportRequest {
-  const { prepared, signal } = plan;
+  const { prepared } = plan;
+  const signal = plan.deadline.signal;
   const request: { -readonly [K in keyof TransportRequest]: TransportRequest[K] } = {
     method: plan.operation.method,
     url: prepared.url,

@@ -5,19 +5,24 @@
 import { fetchTransport } from "./fetch.js";
 import type { Transport } from "./transport.js";
 
-let nodeTransport: Promise<Transport> | undefined;
-
 function isNode(): boolean {
   const process = (globalThis as { process?: { versions?: { node?: string } } }).process;
   return typeof process?.versions?.node === "string" && !("Deno" in globalThis) && !("Bun" in globalThis);
 }
 
+/** One undici pool per client (closed with the client), created on the first request. */
 export function defaultTransport(): Transport {
   if (!isNode()) return fetchTransport();
   let resolved: Transport | undefined;
-  return (request) => {
+  let loading: Promise<Transport> | undefined;
+  const send: Transport = (request) => {
     if (resolved) return resolved(request);
-    nodeTransport ??= import("./undici.js").then((m) => m.undiciTransport());
-    return nodeTransport.then((transport) => (resolved = transport)(request));
+    loading ??= import("./undici.js").then((m) => (resolved = m.undiciTransport()));
+    return loading.then((transport) => transport(request));
   };
+  send.close = async () => {
+    const transport = resolved ?? (loading && (await loading));
+    await transport?.close?.();
+  };
+  return send;
 }

@@ -7,6 +7,7 @@ import { ClientCore, type ClientOptions } from "../../runtime/client/client-core
 import type { ProviderDefinition, RateLimitResetFormat } from "../../runtime/definition.js";
 import { isCircuitOpenError, isNetworkError, isProviderError, isRateLimitError, isTimeoutError } from "../../runtime/errors/errors.js";
 import type { ClientEvent } from "../../runtime/client/events.js";
+import type { ServerResponse } from "node:http";
 import { json, useLoopbackServer } from "../helpers/loopback-server.js";
 import { op, testDefinition, withoutIdempotency } from "../helpers/test-provider.js";
 
@@ -477,6 +478,80 @@ describe("request encoding", () => {
       ok: true,
     });
     expect(server.requests.map((r) => r.url)).toEqual(["/assets", "/assets"]);
+  });
+});
+
+describe("one deadline per call (issue 14)", () => {
+  /** Headers at once, then one byte every 20 ms, never ending; stops when the client goes away. */
+  function trickle(_request: unknown, response: ServerResponse): void {
+    response.writeHead(200, { "content-type": "text/plain" });
+    const timer = setInterval(() => response.write("."), 20);
+    response.on("close", () => clearInterval(timer));
+  }
+
+  for (const [transport, options] of [
+    ["undici", {}],
+    ["fetch", { fetch: globalThis.fetch }],
+  ] as const) {
+    it(`the attempt timeout bounds a body that trickles in forever (${transport} transport)`, async () => {
+      server.handle(trickle);
+      const { core } = client(testDefinition(), { ...options, retry: false, timeout: { attemptMs: 150 } });
+      const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+      expect(isTimeoutError(error)).toBe(true);
+      expect(error).toMatchObject({ scope: "attempt", timeoutMs: 150 });
+    });
+
+    it(`the total timeout bounds a body that trickles in forever (${transport} transport)`, async () => {
+      server.handle(trickle);
+      const { core } = client(testDefinition(), { ...options, timeout: { totalMs: 200 } });
+      const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "timeout", scope: "total", timeoutMs: 200 });
+      expect(server.requests).toHaveLength(1);
+    });
+  }
+
+  it("a call queued for a rate-limit slot ends at its total timeout, and its request is never sent", async () => {
+    server.handle((_request, response) => json(response, 200, {}));
+    const { core } = client(
+      testDefinition({
+        rateLimits: { limitedWhen: [], buckets: { slow: { rate: 1, perMs: 60_000, concurrency: 1, maxQueueWaitMs: 120_000 } } },
+      }),
+    );
+    // The first call holds the only slot (its answer never comes) until it is aborted.
+    server.handle(() => undefined);
+    const holder = new AbortController();
+    const holding = core.request(getThing, { path: "/things/1" }, { signal: holder.signal }).catch((e: unknown) => e);
+    await until(() => server.requests.length === 1);
+    const error = await core.request(getThing, { path: "/things/2" }, { timeout: { totalMs: 200 } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "timeout", scope: "total", timeoutMs: 200 });
+    holder.abort(new Error("done"));
+    await holding;
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("a token source that never answers ends the call at its total timeout; the source's signal aborts", async () => {
+    server.handle((_request, response) => json(response, 200, {}));
+    let seen: AbortSignal | undefined;
+    const token = (options?: { signal?: AbortSignal }): Promise<string> => {
+      seen = options?.signal;
+      return new Promise<string>(() => undefined);
+    };
+    const { core } = client(testDefinition(), { auth: { token }, timeout: { totalMs: 200 } });
+    const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "timeout", scope: "total", timeoutMs: 200 });
+    expect(seen?.aborted).toBe(true);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("a 401's token renewal is bounded by the same deadline", async () => {
+    server.handle((_request, response) => json(response, 401, { error: { message: "expired" } }));
+    const provider = {
+      getToken: () => "old-token",
+      invalidate: () => new Promise<void>(() => undefined),
+    };
+    const { core } = client(testDefinition(), { auth: { token: provider }, timeout: { totalMs: 200 } });
+    const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "timeout", scope: "total" });
   });
 });
 
