@@ -58,7 +58,7 @@ export const definition: ProviderDefinition = {
   },
   circuitBreaker: {
     scope: "provider",
-    threshold: { type: "consecutive", failures: 5 },
+    threshold: { type: "ratio", ratio: 0.5, windowMs: 30000, minRequests: 20 },
     openForMs: 30000,
     halfOpenProbes: 1,
   },

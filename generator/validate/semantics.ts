@@ -595,17 +595,32 @@ function checkErrors(doc: Dict, report: Report): void {
     const pattern = str(dict(dict(dict(mode)?.["tokenResponse"])?.["errorWhen"])?.["matches"]);
     if (pattern !== undefined) checkRegex(["auth", "modes", name, "tokenResponse", "errorWhen", "matches"], pattern, report);
   }
-  const codes = Object.keys(dict(errors?.["codes"]) ?? {});
-  list(dict(doc["retry"])?.["errorCodes"]).forEach((code, index) => {
-    if (typeof code === "string" && codes.length > 0 && !codes.includes(code)) {
-      report(
-        ["retry", "errorCodes", index],
-        DiagnosticCode.InconsistentSection,
-        `retry.errorCodes names "${code}", which errors.codes does not declare${didYouMean(code, codes)}`,
-        { severity: "warning" },
-      );
-    }
-  });
+  const codeMap = dict(errors?.["codes"]) ?? {};
+  const codes = Object.keys(codeMap);
+  const retry = dict(doc["retry"]);
+  for (const list_ of ["errorCodes", "notProcessed"] as const) {
+    const listed = list_ === "errorCodes" ? list(retry?.["errorCodes"]) : list(dict(retry?.["notProcessed"])?.["errorCodes"]);
+    const where: PathSegment[] = list_ === "errorCodes" ? ["retry", "errorCodes"] : ["retry", "notProcessed", "errorCodes"];
+    listed.forEach((code, index) => {
+      if (typeof code !== "string") return;
+      if (codes.length > 0 && !codes.includes(code)) {
+        report(
+          [...where, index],
+          DiagnosticCode.InconsistentSection,
+          `${where.join(".")} names "${code}", which errors.codes does not declare${didYouMean(code, codes)}`,
+          { severity: "warning" },
+        );
+      }
+      // The pipeline follows errors.codes.<code>.retryable; a retry list that says otherwise would be a lie.
+      if (dict(codeMap[code])?.["retryable"] === false) {
+        report(
+          [...where, index],
+          DiagnosticCode.InconsistentSection,
+          `${where.join(".")} retries "${code}", but errors.codes.${code}.retryable is false: the two cannot disagree`,
+        );
+      }
+    });
+  }
 }
 
 /** Reports an invalid pattern; true when the pattern compiles. */

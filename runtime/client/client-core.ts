@@ -18,7 +18,8 @@ import type {
   RateLimitBucketDefinition,
   RetryDefinition,
 } from "../definition.js";
-import { ConfigurationError, NetworkError, RateLimitError, TimeoutError } from "../errors/errors.js";
+import { ConfigurationError, isSwitchboardError, NetworkError, RateLimitError, TimeoutError, type CallOutcome } from "../errors/errors.js";
+import { classifyAnswer, classifyFailure, specRetryable } from "./classify.js";
 import { declared } from "../internal/declared.js";
 import { normalizeError } from "../errors/error-normalizer.js";
 import type { ClientEvent, ClientEventListener } from "./events.js";
@@ -176,6 +177,12 @@ interface CallPlan {
   /** Repeating the request cannot apply it twice: an idempotent method, or an idempotency key. */
   readonly safe: boolean;
   readonly emit: Emit | undefined;
+  /** Attempts sent so far. */
+  attempts: number;
+  /** An attempt is in flight: whatever ends the call now, the provider may have applied it. */
+  inFlight: boolean;
+  /** The worst of the finished attempts: "unknown" once any of them may have been applied. */
+  outcome: CallOutcome;
 }
 
 /** An attempt that failed: the error to throw, or to retry after `delay` ms (undefined: no retry). */
@@ -216,6 +223,8 @@ export class ClientCore {
   /** The base URL's scheme and authority, the breaker's key when its scope is the host. */
   #hostKey: string | undefined;
   readonly #redactor: Redactor;
+  /** The retry rules' opinion of an error answer that no code or rule classifies (normalizeError). */
+  readonly #specRetryable: (status: number, providerCode: string | undefined, headers: ResponseHeaders) => boolean;
   readonly #userAgent: string;
   /** Versions whose lifecycle this client has checked (and warned about when deprecated). */
   readonly #checkedVersions = new Set<string>();
@@ -245,6 +254,8 @@ export class ClientCore {
     this.#userAgent = [definition.userAgent, RUNTIME_USER_AGENT].filter(Boolean).join(" ");
 
     this.#retry = options.retry === false ? undefined : mergeRetry(definition.retry, options.retry);
+    const rules = this.#retry ?? definition.retry;
+    this.#specRetryable = (status, providerCode, headers) => specRetryable(rules, status, providerCode, headers);
     this.#budget = this.#retry && this.#retry.budget.ratio < Infinity ? new RetryBudget(this.#retry.budget) : undefined;
     this.#buckets = options.rateLimits === false ? {} : mergeBuckets(definition, options.rateLimits?.buckets);
     if (Object.keys(this.#buckets).length > 0) {
@@ -295,38 +306,44 @@ export class ClientCore {
 
   async #run(plan: CallPlan): Promise<ApiResponse> {
     let renewedAuth = false;
-    for (let attempt = 1; ; attempt++) {
-      const granted = this.#admit(plan);
-      const permits = granted instanceof Promise ? await this.#waited(granted, plan.emit) : granted;
-      const probe = this.#enter(plan, permits);
-      const startedAt = this.#clock.now();
-      plan.emit?.({
-        type: "request",
-        attempt,
-        headers: this.#redactor.headers(plan.prepared.headers),
-        idempotencyKey: plan.prepared.idempotencyKey,
-      });
-      let result: TransportResponse | NetworkError | TimeoutError;
-      try {
-        result = await this.#transport(transportRequest(plan, startedAt));
-      } catch (error) {
-        result = this.#attemptError(plan, probe, startedAt, error);
-      } finally {
-        for (const permit of permits) permit.release();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const granted = this.#admit(plan);
+        const permits = granted instanceof Promise ? await this.#waited(granted, plan.emit) : granted;
+        const probe = this.#enter(plan, permits);
+        const startedAt = this.#clock.now();
+        plan.emit?.({
+          type: "request",
+          attempt,
+          headers: this.#redactor.headers(plan.prepared.headers),
+          idempotencyKey: plan.prepared.idempotencyKey,
+        });
+        let result: TransportResponse | NetworkError | TimeoutError;
+        plan.attempts += 1;
+        plan.inFlight = true;
+        try {
+          result = await this.#transport(transportRequest(plan, startedAt));
+        } catch (error) {
+          result = this.#attemptError(plan, probe, startedAt, error);
+        } finally {
+          for (const permit of permits) permit.release();
+        }
+        const verdict =
+          result instanceof NetworkError || result instanceof TimeoutError
+            ? this.#failedAttempt(plan, attempt, result, probe, startedAt)
+            : this.#answered(plan, attempt, result, permits, probe, startedAt, renewedAuth);
+        if (verdict instanceof Renewal) {
+          await plan.deadline.bound(verdict.renewing);
+          renewedAuth = true;
+          continue;
+        }
+        if (!(verdict instanceof Setback)) return verdict;
+        if (verdict.delay === undefined || verdict.now + verdict.delay >= plan.deadline.at) throw verdict.failure;
+        plan.emit?.({ type: "retry", attempt, delayMs: verdict.delay, reason: verdict.reason! });
+        await this.#clock.sleep(verdict.delay, plan.deadline.signal);
       }
-      const verdict =
-        result instanceof NetworkError || result instanceof TimeoutError
-          ? this.#failedAttempt(plan, attempt, result, probe, startedAt)
-          : this.#answered(plan, attempt, result, permits, probe, startedAt, renewedAuth);
-      if (verdict instanceof Renewal) {
-        await plan.deadline.bound(verdict.renewing);
-        renewedAuth = true;
-        continue;
-      }
-      if (!(verdict instanceof Setback)) return verdict;
-      if (verdict.delay === undefined || verdict.now + verdict.delay >= plan.deadline.at) throw verdict.failure;
-      plan.emit?.({ type: "retry", attempt, delayMs: verdict.delay, reason: verdict.reason! });
-      await this.#clock.sleep(verdict.delay, plan.deadline.signal);
+    } catch (error) {
+      throw describeCall(plan, error);
     }
   }
 
@@ -348,6 +365,9 @@ export class ClientCore {
       retry: options.retry === false || !this.#retry ? undefined : mergeRetry(this.#retry, options.retry),
       attemptMs: options.timeout?.attemptMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
       deadline,
+      attempts: 0,
+      inFlight: false,
+      outcome: "not_processed",
       buckets,
       breaker: this.#breakerFor(buckets),
       safe: IDEMPOTENT_METHODS.has(operation.method) || operation.idempotent || prepared.idempotencyKey !== undefined,
@@ -401,10 +421,11 @@ export class ClientCore {
   /** A network failure or timeout: whether and when to try again. */
   #failedAttempt(plan: CallPlan, attempt: number, error: NetworkError | TimeoutError, probe: boolean, startedAt: number): Setback {
     const now = this.#clock.now();
-    const { retry } = plan;
     const timedOut = error instanceof TimeoutError;
     const errorCode = timedOut ? undefined : error.errorCode;
-    plan.breaker?.record("failure", probe, now);
+    const verdict = classifyFailure(plan.retry ?? this.definition.retry, plan.safe, { timedOut, errorCode });
+    settleAttempt(plan, verdict.outcome);
+    plan.breaker?.record(verdict.breaker, probe, now);
     plan.emit?.({
       type: "attemptFailed",
       attempt,
@@ -412,12 +433,8 @@ export class ClientCore {
       durationMs: now - startedAt,
     });
     plan.deadline.check(now);
-    // A refused connection never reached the provider: repeating it is safe whatever the method.
-    const retryable = timedOut
-      ? plan.safe
-      : errorCode !== undefined && retry?.networkErrors.includes(errorCode) && (plan.safe || errorCode === "ECONNREFUSED");
-    const delay = retryable && retry ? this.#retryDelay(retry, attempt, undefined, now) : undefined;
-    return new Setback(error, timedOut ? "timeout" : "network", delay, now);
+    const delay = plan.retry && verdict.retryable ? this.#retryDelay(plan.retry, attempt, undefined, now) : undefined;
+    return new Setback(error, verdict.reason, delay, now);
   }
 
   /**
@@ -442,38 +459,53 @@ export class ClientCore {
       : undefined;
     emit?.({ type: "response", attempt, status: response.status, durationMs: now - startedAt, requestId });
     if (emit) this.#reportDeprecation(operation.id, response.headers, apiVersion, now, emit);
-    plan.breaker?.record(breakerOutcome(response.status), probe, now);
 
     const rateHeaders = this.definition.rateLimits.headers;
     const count = rateHeaders && permits.length > 0 ? readProviderCount(response.headers, rateHeaders, now) : undefined;
     if (count) this.#limiter!.sync(permits, count);
+    const limitedAnswer = response.status === 429 || anyResponseMatches(answer, this.definition.rateLimits.limitedWhen);
+    const failed = limitedAnswer || anyResponseMatches(answer, this.definition.errors.when);
+    if (!failed) {
+      plan.breaker?.record(breakerOutcome(response.status), probe, now);
+      const shaped = apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
+      return { status: response.status, headers: response.headers, body: shaped, requestId };
+    }
     if (response.status === 401 && !renewedAuth) {
       const renewing = this.#authMode
         ? renewCredentials(this.#authMode, this.#options.auth, plan.prepared.headers, {}, deadlineSignal(plan.deadline))
         : undefined;
-      if (renewing) return new Renewal(renewing);
-    }
-    const limitedAnswer = response.status === 429 || anyResponseMatches(answer, this.definition.rateLimits.limitedWhen);
-    const failed = limitedAnswer || anyResponseMatches(answer, this.definition.errors.when);
-    if (!failed) {
-      const shaped = apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
-      return { status: response.status, headers: response.headers, body: shaped, requestId };
+      if (renewing) {
+        plan.breaker?.record("success", probe, now);
+        settleAttempt(plan, "not_processed");
+        return new Renewal(renewing);
+      }
     }
 
     const error = normalizeError(
       this.definition.name,
       this.definition.errors,
       { ...answer, text: response.body },
-      { limited: limitedAnswer, retryStatuses: this.definition.retry.statuses, redactor: this.#redactor },
+      { limited: limitedAnswer, retryable: this.#specRetryable, redactor: this.#redactor },
     );
-    const askedMs = retryAfterMs(response.headers, retry?.retryAfter.headers ?? DEFAULT_RETRY_AFTER, now);
+    const rules = retry ?? this.definition.retry;
+    const askedMs = retryAfterMs(response.headers, rules.retryAfter.headers, now);
+    const verdict = classifyAnswer(rules, plan.safe, {
+      status: response.status,
+      kind: error.kind,
+      providerCode: error.providerCode,
+      specRetryable: error.retryable,
+      askedWait: askedMs !== undefined,
+      hint: hintDecision(rules, response.headers),
+    });
+    settleAttempt(plan, verdict.outcome);
+    plan.breaker?.record(verdict.breaker, probe, now);
+    // The error says what the pipeline did or would do, and when the provider asked to be called again.
+    Object.assign(error, { retryable: verdict.retryable }, askedMs !== undefined && { retryAt: now + askedMs });
     // A code the spec classifies as rate_limited (Slack's ok:false "ratelimited") counts like a 429.
     if (error.kind === "rate_limited") {
       // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff.
       const waitMs =
-        askedMs ??
-        (count && count.remaining <= 0 ? count.resetAt - now : undefined) ??
-        backoffDelay(attempt, (retry ?? this.definition.retry).backoff, () => 1);
+        askedMs ?? (count && count.remaining <= 0 ? count.resetAt - now : undefined) ?? backoffDelay(attempt, rules.backoff, () => 1);
       const retryAt = now + waitMs;
       if (permits.length > 0) this.#limiter!.pause(permits, retryAt, count?.resource);
       emit?.({ type: "rateLimited", status: response.status, retryAt });
@@ -486,15 +518,12 @@ export class ClientCore {
         },
         { cause: error },
       );
-      // Exactly the wait the bucket keeps, unless a hint says not to or it ends past the deadline.
-      const retryable = retry && plan.safe && hintDecision(retry, response.headers) !== false && retryAt < plan.deadline.at;
-      return new Setback(failure, "rate_limited", retryable && this.#mayRetry(retry, attempt, waitMs, now) ? waitMs : undefined, now);
+      // Exactly the wait the bucket keeps, unless the rules say not to or it ends past the deadline.
+      const retrying = retry && verdict.retryable && retryAt < plan.deadline.at && this.#mayRetry(retry, attempt, waitMs, now);
+      return new Setback(failure, verdict.reason, retrying ? waitMs : undefined, now);
     }
-    const reason =
-      retry && plan.safe && attempt < retry.maxAttempts
-        ? retryReason(retry, response.status, error.providerCode, response.headers)
-        : undefined;
-    return new Setback(error, reason, reason !== undefined ? this.#retryDelay(retry!, attempt, askedMs, now) : undefined, now);
+    const delay = retry && verdict.retryable && attempt < retry.maxAttempts ? this.#retryDelay(retry, attempt, askedMs, now) : undefined;
+    return new Setback(error, verdict.reason, delay, now);
   }
 
   /** Warns once per client (event) and once per process (process.emitWarning) about a deprecated version. */
@@ -722,7 +751,27 @@ const NO_OPTIONS: RequestOptions = Object.freeze({});
 const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({});
 const NO_HEADERS: readonly string[] = [];
 const bodyOf = (response: ApiResponse): unknown => response.body;
-const DEFAULT_RETRY_AFTER = ["retry-after-ms", "retry-after"];
+
+/** Merges one finished attempt's outcome into the call's. */
+function settleAttempt(plan: CallPlan, outcome: CallOutcome): void {
+  plan.inFlight = false;
+  if (outcome === "unknown") plan.outcome = "unknown";
+}
+
+/**
+ * Puts what the call knows on the error it rejects with: whether the provider may have applied it,
+ * the attempts made and the idempotency key, so the caller can retry by hand with the same key.
+ */
+function describeCall(plan: CallPlan, error: unknown): unknown {
+  if (isSwitchboardError(error) && error.outcome === undefined) {
+    Object.assign(
+      error,
+      { outcome: plan.inFlight ? "unknown" : plan.outcome, attempts: plan.attempts },
+      plan.prepared.idempotencyKey !== undefined && { idempotencyKey: plan.prepared.idempotencyKey },
+    );
+  }
+  return error;
+}
 
 /** What a token source is asked with: the call's signal, made only when a token request reads it. */
 function deadlineSignal(deadline: Deadline): TokenRequestOptions {
@@ -808,19 +857,6 @@ function hintDecision(retry: RetryDefinition, headers: ResponseHeaders): boolean
     if (value === hint.retryWhen) return true;
     if (value === hint.stopWhen) return false;
   }
-  return undefined;
-}
-
-function retryReason(
-  retry: RetryDefinition,
-  status: number,
-  providerCode: string | undefined,
-  headers: ResponseHeaders,
-): RetryReason | undefined {
-  const hint = hintDecision(retry, headers);
-  if (hint !== undefined) return hint ? "hint" : undefined;
-  if (retry.statuses.includes(status)) return "status";
-  if (providerCode !== undefined && retry.errorCodes.includes(providerCode)) return "error_code";
   return undefined;
 }
 

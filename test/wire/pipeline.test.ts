@@ -156,9 +156,96 @@ describe("Retry-After", () => {
   it("gives up on a 503 whose Retry-After is beyond the maximum wait instead of stalling the caller", async () => {
     server.handle((_request, response) => json(response, 503, { error: { message: "maintenance" } }, { "retry-after": "86400" }));
     const { core } = client();
+    const before = Date.now();
     const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
     expect(isProviderError(error)).toBe(true);
     expect(server.requests).toHaveLength(1);
+    // Like a 429's, the error says when to come back (issue 14).
+    expect((error as { retryAt: number }).retryAt).toBeGreaterThanOrEqual(before + 86_400_000);
+  });
+});
+
+describe("retry semantics and ambiguous outcomes (issue 14)", () => {
+  const unsafe = withoutIdempotency(testDefinition());
+
+  it("retries a rate-limited POST without an idempotency key: a 429 was not processed", async () => {
+    server.handle((_request, response) =>
+      server.requests.length === 1
+        ? json(response, 429, { error: { message: "slow down" } }, { "retry-after": "0" })
+        : json(response, 200, { ok: true }),
+    );
+    const { core } = client(unsafe);
+    await expect(core.request(createThing, { path: "/things", body: {} })).resolves.toEqual({ ok: true });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("retries a POST without a key after a 503 with Retry-After, but not after a bare 500", async () => {
+    server.handle((_request, response) =>
+      server.requests.length === 1
+        ? json(response, 503, { error: { message: "overloaded" } }, { "retry-after": "0" })
+        : json(response, 200, { ok: true }),
+    );
+    const { core } = client(unsafe);
+    await expect(core.request(createThing, { path: "/things", body: {} })).resolves.toEqual({ ok: true });
+    expect(server.requests).toHaveLength(2);
+
+    server.handle((_request, response) => json(response, 500, { error: { message: "boom" } }));
+    const error = await core.request(createThing, { path: "/things", body: {} }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 500, retryable: false, outcome: "unknown", attempts: 1 });
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("an error after attempts that may have been applied says so, with the key every attempt carried and the attempt count", async () => {
+    server.handle((_request, response) => json(response, 500, { error: { message: "boom" } }));
+    const { core } = client();
+    const error = await core.request(createThing, { path: "/things", body: {} }).catch((e: unknown) => e);
+    const keys = new Set(server.requests.map((r) => r.headers["idempotency-key"]));
+    expect(keys.size).toBe(1);
+    expect(error).toMatchObject({ outcome: "unknown", attempts: 3, idempotencyKey: [...keys][0], retryable: true });
+  });
+
+  it("a call whose every attempt was refused before sending is not_processed", async () => {
+    const core = new ClientCore(unsafe, {
+      auth: { token: secret },
+      baseUrl: "http://127.0.0.1:1",
+      retry: { maxAttempts: 2, backoff: { baseMs: 1, capMs: 1 } },
+    });
+    const error = await core.request(createThing, { path: "/things", body: {} }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "network", errorCode: "ECONNREFUSED", outcome: "not_processed", attempts: 2 });
+  });
+
+  it("once one attempt may have been applied, the call stays unknown even if a later one was rate-limited", async () => {
+    server.handle((_request, response) =>
+      server.requests.length === 1
+        ? json(response, 500, { error: { message: "boom" } })
+        : json(response, 429, { error: { message: "later" } }, { "retry-after": "3600" }),
+    );
+    const { core } = client();
+    const error = await core.request(createThing, { path: "/things", body: {} }).catch((e: unknown) => e);
+    expect(isRateLimitError(error)).toBe(true);
+    expect(error).toMatchObject({ outcome: "unknown", attempts: 2 });
+    expect((error as { idempotencyKey: string }).idempotencyKey).toBe(server.requests[0]!.headers["idempotency-key"]);
+  });
+
+  it("errors.codes.<code>.retryable: false stops the pipeline from retrying that code, and the error says so", async () => {
+    const definition = testDefinition();
+    const strict = testDefinition({ errors: { ...definition.errors, codes: { maintenance: { retryable: false } } } });
+    server.handle((_request, response) => json(response, 503, { error: { code: "maintenance", message: "down" } }));
+    const { core } = client(strict);
+    const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, providerCode: "maintenance", retryable: false, attempts: 1 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("overload answers do not count toward opening the circuit breaker", async () => {
+    server.handle((_request, response) => json(response, 503, { error: { message: "overloaded" } }, { "retry-after": "0" }));
+    const tight = testDefinition({
+      circuitBreaker: { scope: "provider", threshold: { type: "consecutive", failures: 2 }, openForMs: 30_000, halfOpenProbes: 1 },
+    });
+    const { core, events } = client(tight, { retry: false });
+    for (let i = 0; i < 5; i++) await core.request(getThing, { path: "/things/1" }).catch(() => undefined);
+    expect(events.filter((e) => e.type === "breakerStateChange")).toEqual([]);
+    expect(server.requests).toHaveLength(5);
   });
 });
 
