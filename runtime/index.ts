@@ -42,6 +42,7 @@ export {
   isProviderError,
   isProviderUnavailableError,
   isRateLimitError,
+  isStoreUnavailableError,
   isSwitchboardError,
   isTimeoutError,
   isUnsupportedVersionError,
@@ -52,10 +53,12 @@ export {
   ProviderError,
   ProviderUnavailableError,
   RateLimitError,
+  StoreUnavailableError,
   SwitchboardError,
   TimeoutError,
   UnsupportedVersionError,
   ValidationError,
+  type CallOutcome,
   type ProviderErrorInit,
 } from "./errors/errors.js";
 export { kindOfStatus, normalizeError, type ErrorAnswer, type NormalizeOptions } from "./errors/error-normalizer.js";
@@ -74,7 +77,7 @@ export { encodeForm, type FormEncoding } from "./client/form.js";
 export { nextLink, paginate, Paginated, type ItemsAt, type Page } from "./client/pagination.js";
 export { ApiPromise, type TypedResponse } from "./client/api-promise.js";
 export { encodePath } from "./client/path.js";
-export { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./policies/rate-limit-store.js";
+export { MemoryRateLimitStore, type BucketLimits, type RateLimitStore, type StoreFailureMode } from "./policies/rate-limit-store.js";
 export type { RetryReason } from "./policies/retry.js";
 export { fetchTransport } from "./transport/fetch.js";
 export {

@@ -73,8 +73,19 @@ export const definition: ProviderDefinition = {
  * @see https://platform.openai.com/docs/api-reference
  */
 export class OpenaiClient {
+  readonly #core: ClientCore;
+
   constructor(options: OpenaiClientOptions) {
-    new ClientCore(definition, options);
+    this.#core = new ClientCore(definition, options);
+  }
+
+  /**
+   * Releases what the client holds: its connection pool, rate-limit timers and queued calls (which fail).
+   *
+   * Calls made after it fail with ConfigurationError; a process with nothing else to do exits.
+   */
+  close(): Promise<void> {
+    return this.#core.close();
   }
 }
 

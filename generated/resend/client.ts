@@ -73,8 +73,19 @@ export const definition: ProviderDefinition = {
  * @see https://resend.com/docs/api-reference
  */
 export class ResendClient {
+  readonly #core: ClientCore;
+
   constructor(options: ResendClientOptions) {
-    new ClientCore(definition, options);
+    this.#core = new ClientCore(definition, options);
+  }
+
+  /**
+   * Releases what the client holds: its connection pool, rate-limit timers and queued calls (which fail).
+   *
+   * Calls made after it fail with ConfigurationError; a process with nothing else to do exits.
+   */
+  close(): Promise<void> {
+    return this.#core.close();
   }
 }
 

@@ -104,11 +104,21 @@ export const definition: ProviderDefinition = {
 export class StripeClient {
   readonly customers: CustomersResource;
   readonly paymentIntents: PaymentIntentsResource;
+  readonly #core: ClientCore;
 
   constructor(options: StripeClientOptions) {
-    const core = new ClientCore(definition, options);
+    const core = (this.#core = new ClientCore(definition, options));
     this.customers = new CustomersResource(core);
     this.paymentIntents = new PaymentIntentsResource(core);
+  }
+
+  /**
+   * Releases what the client holds: its connection pool, rate-limit timers and queued calls (which fail).
+   *
+   * Calls made after it fail with ConfigurationError; a process with nothing else to do exits.
+   */
+  close(): Promise<void> {
+    return this.#core.close();
   }
 }
 

@@ -223,6 +223,7 @@ export class ClientCore {
   /** The base URL's scheme and authority, the breaker's key when its scope is the host. */
   #hostKey: string | undefined;
   readonly #redactor: Redactor;
+  #closed = false;
   /** The retry rules' opinion of an error answer that no code or rule classifies (normalizeError). */
   readonly #specRetryable: (status: number, providerCode: string | undefined, headers: ResponseHeaders) => boolean;
   readonly #userAgent: string;
@@ -266,6 +267,7 @@ export class ClientCore {
         store: rateLimits?.store ?? new MemoryRateLimitStore(),
         clock: this.#clock,
         keyPrefix: rateLimits?.key ?? definition.name,
+        onStoreEvent: (event) => safeEmit(options.onEvent, { ...event, provider: definition.name }),
       });
     }
     this.#breakerDefinition = options.circuitBreaker === false ? undefined : { ...definition.circuitBreaker, ...options.circuitBreaker };
@@ -275,6 +277,17 @@ export class ClientCore {
     this.#redactor = createRedactor(secretNames, idempotencyHeader ? [idempotencyHeader] : []);
   }
 
+  /**
+   * Releases what the client holds: the transport's connection pool (when it offers close()), the rate
+   * limiter's timers; calls waiting in its queue fail. Later calls fail with ConfigurationError.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#limiter?.close(new ConfigurationError(`this ${this.definition.title} client was closed`));
+    await this.#transport.close?.();
+  }
+
   /** Sends one operation call and resolves to the parsed body (undefined when there is none). */
   request(operation: OperationDefinition, call: OperationCall, options: RequestOptions = NO_OPTIONS): Promise<unknown> {
     return this.send(operation, call, options).then(bodyOf);
@@ -282,6 +295,7 @@ export class ClientCore {
 
   /** Sends one operation call and resolves to the whole answer: status, headers, body, request id. */
   async send(operation: OperationDefinition, call: OperationCall, options: RequestOptions = NO_OPTIONS): Promise<ApiResponse> {
+    if (this.#closed) throw new ConfigurationError(`this ${this.definition.title} client was closed`);
     // The loop keeps to what has to wait (credentials, a queued slot, the attempt, a retry's delay) and
     // hands the rest to synchronous methods: an async function keeps its whole frame while it waits, once
     // per call in flight, so a small frame here is less memory held and copied at every collection.

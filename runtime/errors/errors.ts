@@ -221,6 +221,20 @@ export function isTimeoutError(value: unknown): value is TimeoutError {
   return hasCode(value, TimeoutError.code);
 }
 
+/** A store the client depends on (rate-limit state, tokens) is failing and was declared to fail closed. */
+export class StoreUnavailableError extends SwitchboardError {
+  static override readonly code = "store_unavailable";
+  declare readonly store: string;
+  constructor(store: string, message: string) {
+    super(StoreUnavailableError.code, message);
+    this.store = store;
+  }
+}
+
+export function isStoreUnavailableError(value: unknown): value is StoreUnavailableError {
+  return hasCode(value, StoreUnavailableError.code);
+}
+
 /** 401, or a code the spec classifies so: the credentials are missing, wrong, expired or revoked. */
 export class AuthenticationError extends ProviderError {
   static readonly kind = "authentication";

@@ -7,7 +7,8 @@
 import type { Clock } from "../clock.js";
 import type { RateLimitHeadersDefinition, RateLimitResetFormat } from "../definition.js";
 import { RateLimitError } from "../errors/errors.js";
-import type { BucketLimits, RateLimitStore } from "./rate-limit-store.js";
+import { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./rate-limit-store.js";
+import { GuardedStore, type StoreHealthEvent } from "./store-guard.js";
 import type { ResponseHeaders } from "../transport/transport.js";
 import type { WaitLimit } from "./timeout.js";
 
@@ -217,8 +218,16 @@ class BucketGate {
       const head = this.#peek();
       if (!head || !this.#hasRoom()) return;
       const now = this.#clock.now();
-      let wait = this.#store.take(this.#key, this.#policy, now);
-      if (typeof wait !== "number") wait = await wait;
+      let wait: number | Promise<number>;
+      try {
+        wait = this.#store.take(this.#key, this.#policy, now);
+        if (typeof wait !== "number") wait = await wait;
+      } catch (error) {
+        // A store that fails closed: the head of the queue gets the error, the rest try again.
+        const waiter = this.#peek();
+        if (waiter) settle(waiter).reject(error);
+        continue;
+      }
       const waiter = this.#peek();
       if (!waiter) return; // everyone left while the store answered; a slot taken then is lost, never doubled
       if (wait === 0) {
@@ -234,6 +243,13 @@ class BucketGate {
       this.#wake(now + wait);
       return;
     }
+  }
+
+  /** Stops the wake-up timer and fails every queued request with `error`. */
+  close(error: Error): void {
+    this.#cancelWake?.();
+    this.#cancelWake = undefined;
+    for (let waiter = this.#peek(); waiter; waiter = this.#peek()) settle(waiter).reject(error);
   }
 
   #wake(at: number): void {
@@ -253,6 +269,8 @@ export interface RateLimiterOptions {
   readonly buckets: Readonly<Record<string, BucketPolicy>>;
   readonly store: RateLimitStore;
   readonly clock: Clock;
+  /** Reports a failing store and its recovery (any store but the built-in MemoryRateLimitStore is guarded). */
+  readonly onStoreEvent?: (event: StoreHealthEvent) => void;
   /** Prefix of store keys: one quota per account when several clients share a store. */
   readonly keyPrefix: string;
 }
@@ -261,9 +279,14 @@ export class RateLimiter {
   readonly #gates = new Map<string, BucketGate>();
 
   constructor(options: RateLimiterOptions) {
+    // The built-in store never fails: it goes unguarded, so the common case pays nothing.
+    const store =
+      options.store instanceof MemoryRateLimitStore
+        ? options.store
+        : new GuardedStore(options.store, options.clock, options.onStoreEvent ?? (() => {}));
     for (const [name, policy] of Object.entries(options.buckets)) {
       const key = `${options.keyPrefix}:${name}`;
-      this.#gates.set(name, new BucketGate(name, policy, key, options.provider, options.store, options.clock));
+      this.#gates.set(name, new BucketGate(name, policy, key, options.provider, store, options.clock));
     }
   }
 
@@ -308,6 +331,11 @@ export class RateLimiter {
       throw error;
     }
     return permits;
+  }
+
+  /** Releases every timer: queued requests fail with `error`. */
+  close(error: Error): void {
+    for (const gate of this.#gates.values()) gate.close(error);
   }
 
   /** Re-synchronises buckets from the provider's count on a response. */

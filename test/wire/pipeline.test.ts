@@ -7,7 +7,8 @@ import { ClientCore, type ClientOptions } from "../../runtime/client/client-core
 import type { ProviderDefinition, RateLimitResetFormat } from "../../runtime/definition.js";
 import { isCircuitOpenError, isNetworkError, isProviderError, isRateLimitError, isTimeoutError } from "../../runtime/errors/errors.js";
 import type { ClientEvent } from "../../runtime/client/events.js";
-import type { ServerResponse } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { json, useLoopbackServer } from "../helpers/loopback-server.js";
 import { op, testDefinition, withoutIdempotency } from "../helpers/test-provider.js";
 
@@ -639,6 +640,34 @@ describe("one deadline per call (issue 14)", () => {
     const { core } = client(testDefinition(), { auth: { token: provider }, timeout: { totalMs: 200 } });
     const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "timeout", scope: "total" });
+  });
+});
+
+describe("close (issue 14)", () => {
+  it("closes the client's keep-alive connections, fails queued calls and refuses later ones", async () => {
+    let open = 0;
+    const raw = createServer((_request, response) => json(response, 200, { ok: true }));
+    raw.on("connection", (socket) => {
+      open += 1;
+      socket.on("close", () => (open -= 1));
+    });
+    await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = raw.address() as AddressInfo;
+      const core = new ClientCore(
+        testDefinition({ rateLimits: { limitedWhen: [], buckets: { slow: { rate: 1, perMs: 60_000, maxQueueWaitMs: 120_000 } } } }),
+        { auth: { token: secret }, baseUrl: `http://127.0.0.1:${port}` },
+      );
+      await expect(core.request(getThing, { path: "/things/1" })).resolves.toEqual({ ok: true });
+      expect(open).toBe(1); // kept alive for the next call
+      const queued = core.request(getThing, { path: "/things/2" }).catch((e: unknown) => e);
+      await core.close();
+      expect(await queued).toMatchObject({ code: "configuration" });
+      await until(() => open === 0);
+      await expect(core.request(getThing, { path: "/things/3" })).rejects.toMatchObject({ code: "configuration" });
+    } finally {
+      await new Promise<void>((resolve) => raw.close(() => resolve()));
+    }
   });
 });
 
