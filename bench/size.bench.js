@@ -8,7 +8,7 @@
  *                    for everything the pipeline, auth, webhook and errors/versions issues put in it.
  *   runtime_min      the same, minified, not compressed
  *   client_min_gz    the generated Stripe client with the runtime, min+gz: what one provider costs
- *   auth_min_gz      switchboard/auth (OAuth flows, token manager, GitHub App) bundled on its own, min+gz
+ *   auth_min_gz      @switchboard/runtime/auth (OAuth flows, token manager, GitHub App) bundled on its own, min+gz
  */
 import { build } from "esbuild";
 import path from "node:path";
@@ -30,7 +30,8 @@ async function bundle(entry) {
     target: "es2022",
     write: false,
     external: ["undici", "node:*"],
-    alias: { "switchboard/runtime": path.join(repoRoot, "runtime/index.ts") },
+    // @switchboard/runtime resolves through node_modules (the workspace link) to the TypeScript source.
+    conditions: ["switchboard-source"],
     logLevel: "error",
   });
   const code = result.outputFiles.map((f) => f.contents).reduce((a, b) => Buffer.concat([a, b]), Buffer.alloc(0));

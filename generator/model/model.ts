@@ -17,7 +17,7 @@ import type {
   WebhookHeaderSet,
   VersionsDefinition,
   WebhooksDefinition,
-} from "../../runtime/definition.js";
+} from "@switchboard/runtime/contract";
 import { parseDuration } from "../common/duration.js";
 import type { SpecModel } from "./ir.js";
 import { parseJsonPath } from "../common/json-path.js";

@@ -1,7 +1,7 @@
 /**
  * Where the handler runner remembers which events it is handling and which it has handled, so that a
  * redelivered or concurrently duplicated event runs its handler once. The memory store below is the
- * default; `switchboard/webhooks/sqlite` holds a durable one that survives a restart.
+ * default; `@switchboard/runtime/webhooks/sqlite` holds a durable one that survives a restart.
  */
 import { ConfigurationError, hasCode, SwitchboardError } from "../errors/errors.js";
 
@@ -74,7 +74,7 @@ interface MemoryRecord {
 /**
  * A dedup store in this process's memory: bounded, with a TTL for done records and an injectable
  * clock. It forgets everything on restart and is not shared between processes; use the SQLite store
- * (`switchboard/webhooks/sqlite`) where that matters.
+ * (`@switchboard/runtime/webhooks/sqlite`) where that matters.
  */
 export class MemoryDedupStore implements DedupStore {
   readonly #records = new Map<string, MemoryRecord>();

@@ -4,7 +4,7 @@
  * operation definition built, and every schema converted to type text by one converter whose
  * declarations become types.ts.
  */
-import type { ArrayStyle, HttpMethod, OperationDefinition, PaginationDefinition } from "../../../runtime/definition.js";
+import type { ArrayStyle, HttpMethod, OperationDefinition, PaginationDefinition } from "@switchboard/runtime/contract";
 import type { GroupModel, OperationModel, ParameterModel, PayloadDeclaration, ResponseModel } from "../ir.js";
 import { parseJsonPath } from "../../common/json-path.js";
 import { fileName, identifierText, memberName } from "../../common/names.js";

@@ -15,17 +15,14 @@ import { definition as twilio } from "../../../generated/twilio/client.js";
 import { isStripeError, normalizeStripeError } from "../../../generated/stripe/errors.js";
 import {
   AuthenticationError,
-  ClientCore,
   isAuthenticationError,
   isProviderError,
   isRateLimitError,
-  normalizeError,
   NotFoundError,
   ProviderError,
   RateLimitError,
-  type OperationDefinition,
-  type ProviderDefinition,
 } from "../../../runtime/index.js";
+import { ClientCore, normalizeError, type OperationDefinition, type ProviderDefinition } from "../../../runtime/contract.js";
 import * as errorClasses from "../../../runtime/errors/errors.js";
 import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
 
