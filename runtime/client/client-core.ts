@@ -309,18 +309,12 @@ export class ClientCore {
       options.signal,
       this.#clock,
     );
+    let plan: CallPlan | undefined;
+    let renewedAuth = false;
     try {
       const preparing = this.#prepare(operation, call, options, apiVersion, deadline);
       const prepared = preparing instanceof Promise ? await deadline.bound(preparing) : preparing;
-      return await this.#run(this.#plan(operation, options, prepared, apiVersion, deadline));
-    } finally {
-      deadline.dispose();
-    }
-  }
-
-  async #run(plan: CallPlan): Promise<ApiResponse> {
-    let renewedAuth = false;
-    try {
+      plan = this.#plan(operation, options, prepared, apiVersion, deadline);
       for (let attempt = 1; ; attempt++) {
         const granted = this.#admit(plan);
         const permits = granted instanceof Promise ? await this.#waited(granted, plan.emit) : granted;
@@ -357,7 +351,9 @@ export class ClientCore {
         await this.#clock.sleep(verdict.delay, plan.deadline.signal);
       }
     } catch (error) {
-      throw describeCall(plan, error);
+      throw plan ? describeCall(plan, error) : error;
+    } finally {
+      deadline.dispose();
     }
   }
 
