@@ -224,6 +224,8 @@ export class ClientCore {
   #hostKey: string | undefined;
   readonly #redactor: Redactor;
   #closed = false;
+  /** A rate-limited answer to a call without buckets pauses every such call until then (epoch ms). */
+  #pausedUntil = 0;
   /** The retry rules' opinion of an error answer that no code or rule classifies (normalizeError). */
   readonly #specRetryable: (status: number, providerCode: string | undefined, headers: ResponseHeaders) => boolean;
   readonly #userAgent: string;
@@ -393,7 +395,19 @@ export class ClientCore {
     const now = this.#clock.now();
     plan.deadline.check(now);
     plan.breaker?.rejectIfOpen(now);
-    return plan.buckets.length > 0 ? this.#limiter!.acquire(plan.buckets, plan.deadline.signal, plan.deadline) : NO_PERMITS;
+    if (plan.buckets.length > 0) return this.#limiter!.acquire(plan.buckets, plan.deadline.signal, plan.deadline);
+    // No bucket to hold the provider's pause: the client holds it, for every caller.
+    return now < this.#pausedUntil ? this.#afterPause(plan, now) : NO_PERMITS;
+  }
+
+  async #afterPause(plan: CallPlan, now: number): Promise<Permit[]> {
+    if (this.#pausedUntil > plan.deadline.at) {
+      const retryAt = this.#pausedUntil;
+      const message = `${this.definition.name} rate-limited this client until ${new Date(retryAt).toISOString()}, past the call's deadline`;
+      throw new RateLimitError(this.definition.name, { source: "local", retryAt, message });
+    }
+    await this.#clock.sleep(this.#pausedUntil - now, plan.deadline.signal);
+    return this.#admit(plan);
   }
 
   /** Passes the breaker (true: this attempt is a half-open probe); an open breaker gives the slots back. */
@@ -518,6 +532,7 @@ export class ClientCore {
         askedMs ?? (count && count.remaining <= 0 ? count.resetAt - now : undefined) ?? backoffDelay(attempt, rules.backoff, () => 1);
       const retryAt = now + waitMs;
       if (permits.length > 0) this.#limiter!.pause(permits, retryAt, count?.resource);
+      else if (retryAt > this.#pausedUntil) this.#pausedUntil = retryAt;
       emit?.({ type: "rateLimited", status: response.status, retryAt });
       const failure = new RateLimitError(
         this.definition.name,

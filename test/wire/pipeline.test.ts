@@ -10,6 +10,7 @@ import type { ClientEvent } from "../../runtime/client/events.js";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { json, useLoopbackServer } from "../helpers/loopback-server.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 import { op, testDefinition, withoutIdempotency } from "../helpers/test-provider.js";
 
 const server = useLoopbackServer();
@@ -236,6 +237,35 @@ describe("retry semantics and ambiguous outcomes (issue 14)", () => {
     const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 503, providerCode: "maintenance", retryable: false, attempts: 1 });
     expect(server.requests).toHaveLength(1);
+  });
+
+  it("a burst of overload answers on a spec without a declared breaker costs no call after it ends", async () => {
+    // The breaker the model gives a spec that declares none: a failure ratio over a window, with a minimum.
+    const undeclared = testDefinition({
+      circuitBreaker: {
+        scope: "provider",
+        threshold: { type: "ratio", ratio: 0.5, windowMs: 30_000, minRequests: 20 },
+        openForMs: 30_000,
+        halfOpenProbes: 1,
+      },
+    });
+    let overloaded = true;
+    server.handle((_request, response) =>
+      overloaded ? json(response, 529, { error: { message: "overloaded" } }, { "retry-after": "0" }) : json(response, 200, { ok: true }),
+    );
+    const { core } = client(
+      { ...undeclared, retry: { ...undeclared.retry, notProcessed: { statuses: [529], errorCodes: [] } } },
+      { retry: false },
+    );
+    const during = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => core.request(getThing, { path: `/things/${i}` }).catch((e: unknown) => e)),
+    );
+    expect(during.every((e) => (e as { status?: number }).status === 529)).toBe(true);
+    overloaded = false;
+    const after = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => core.request(getThing, { path: `/things/${i}` }).catch((e: unknown) => e)),
+    );
+    expect(after).toEqual(Array.from({ length: 20 }, () => ({ ok: true })));
   });
 
   it("overload answers do not count toward opening the circuit breaker", async () => {
@@ -640,6 +670,38 @@ describe("one deadline per call (issue 14)", () => {
     const { core } = client(testDefinition(), { auth: { token: provider }, timeout: { totalMs: 200 } });
     const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "timeout", scope: "total" });
+  });
+});
+
+describe("a 429 without a declared bucket (issue 14)", () => {
+  it("pauses every caller of the client until the Retry-After, not only the one that got it", async () => {
+    const clock = new ManualClock(Date.now());
+    server.handle((_request, response) =>
+      server.requests.length === 1
+        ? json(response, 429, { error: { message: "slow down" } }, { "retry-after": "5" })
+        : json(response, 200, { ok: true }),
+    );
+    const { core } = client(testDefinition(), { clock });
+    const first = core.request(getThing, { path: "/things/1" });
+    await until(() => server.requests.length === 1);
+    await sleep(20); // the 429 is read and the pause set
+    const second = core.request(getThing, { path: "/things/2" });
+    await clock.advance(4999);
+    await sleep(50);
+    expect(server.requests).toHaveLength(1);
+    await clock.advance(1);
+    await expect(Promise.all([first, second])).resolves.toEqual([{ ok: true }, { ok: true }]);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("a caller whose deadline ends before the pause fails at once with a RateLimitError saying when", async () => {
+    const clock = new ManualClock(Date.now());
+    server.handle((_request, response) => json(response, 429, { error: { message: "slow down" } }, { "retry-after": "30" }));
+    const { core } = client(testDefinition(), { clock, retry: false });
+    await core.request(getThing, { path: "/things/1" }).catch(() => undefined);
+    const error = await core.request(getThing, { path: "/things/2" }, { timeout: { totalMs: 1000 } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "rate_limited", source: "local", retryAt: clock.now() + 30_000 });
+    expect(server.requests).toHaveLength(1);
   });
 });
 
