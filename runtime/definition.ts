@@ -139,6 +139,11 @@ export interface RetryDefinition {
     readonly prefix: string;
   };
   readonly budget: { readonly ratio: number; readonly windowMs: number; readonly minPerSecond: number };
+  /**
+   * Answers that mean the provider did not process the request (an overload answer such as 529), so
+   * they are retried on any method after their wait. A 429 and a 503 with a Retry-After always are.
+   */
+  readonly notProcessed?: { readonly statuses: readonly StatusPattern[]; readonly errorCodes: readonly string[] };
 }
 
 export interface CircuitBreakerDefinition {

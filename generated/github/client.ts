@@ -172,15 +172,25 @@ export class GithubClient {
   readonly repos: ReposResource;
   readonly search: SearchResource;
   readonly users: UsersResource;
+  readonly #core: ClientCore;
 
   constructor(options: GithubClientOptions) {
-    const core = new ClientCore(definition, options);
+    const core = (this.#core = new ClientCore(definition, options));
     this.issues = new IssuesResource(core);
     this.pullRequestStacks = new PullRequestStacksResource(core);
     this.pulls = new PullsResource(core);
     this.repos = new ReposResource(core);
     this.search = new SearchResource(core);
     this.users = new UsersResource(core);
+  }
+
+  /**
+   * Releases what the client holds: its connection pool, rate-limit timers and queued calls (which fail).
+   *
+   * Calls made after it fail with ConfigurationError; a process with nothing else to do exits.
+   */
+  close(): Promise<void> {
+    return this.#core.close();
   }
 }
 

@@ -68,7 +68,7 @@ export const definition: ProviderDefinition = {
   },
   circuitBreaker: {
     scope: "provider",
-    threshold: { type: "consecutive", failures: 5 },
+    threshold: { type: "ratio", ratio: 0.5, windowMs: 30000, minRequests: 20 },
     openForMs: 30000,
     halfOpenProbes: 1,
   },
@@ -83,8 +83,19 @@ export const definition: ProviderDefinition = {
  * @see https://resend.com/docs/api-reference
  */
 export class ResendClient {
+  readonly #core: ClientCore;
+
   constructor(options: ResendClientOptions) {
-    new ClientCore(definition, options);
+    this.#core = new ClientCore(definition, options);
+  }
+
+  /**
+   * Releases what the client holds: its connection pool, rate-limit timers and queued calls (which fail).
+   *
+   * Calls made after it fail with ConfigurationError; a process with nothing else to do exits.
+   */
+  close(): Promise<void> {
+    return this.#core.close();
   }
 }
 

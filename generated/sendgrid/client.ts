@@ -94,12 +94,22 @@ export class SendgridClient {
   readonly mail: MailResource;
   readonly scopes: ScopesResource;
   readonly templates: TemplatesResource;
+  readonly #core: ClientCore;
 
   constructor(options: SendgridClientOptions) {
-    const core = new ClientCore(definition, options);
+    const core = (this.#core = new ClientCore(definition, options));
     this.mail = new MailResource(core);
     this.scopes = new ScopesResource(core);
     this.templates = new TemplatesResource(core);
+  }
+
+  /**
+   * Releases what the client holds: its connection pool, rate-limit timers and queued calls (which fail).
+   *
+   * Calls made after it fail with ConfigurationError; a process with nothing else to do exits.
+   */
+  close(): Promise<void> {
+    return this.#core.close();
   }
 }
 

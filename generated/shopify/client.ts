@@ -132,13 +132,23 @@ export class ShopifyClient {
   readonly orders: OrdersResource;
   readonly products: ProductsResource;
   readonly shop: ShopResource;
+  readonly #core: ClientCore;
 
   constructor(options: ShopifyClientOptions) {
-    const core = new ClientCore(definition, options);
+    const core = (this.#core = new ClientCore(definition, options));
     this.graphql = new GraphqlResource(core);
     this.orders = new OrdersResource(core);
     this.products = new ProductsResource(core);
     this.shop = new ShopResource(core);
+  }
+
+  /**
+   * Releases what the client holds: its connection pool, rate-limit timers and queued calls (which fail).
+   *
+   * Calls made after it fail with ConfigurationError; a process with nothing else to do exits.
+   */
+  close(): Promise<void> {
+    return this.#core.close();
   }
 }
 

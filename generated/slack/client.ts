@@ -152,13 +152,23 @@ export class SlackClient {
   readonly chat: ChatResource;
   readonly conversations: ConversationsResource;
   readonly users: UsersResource;
+  readonly #core: ClientCore;
 
   constructor(options: SlackClientOptions) {
-    const core = new ClientCore(definition, options);
+    const core = (this.#core = new ClientCore(definition, options));
     this.auth = new AuthResource(core);
     this.chat = new ChatResource(core);
     this.conversations = new ConversationsResource(core);
     this.users = new UsersResource(core);
+  }
+
+  /**
+   * Releases what the client holds: its connection pool, rate-limit timers and queued calls (which fail).
+   *
+   * Calls made after it fail with ConfigurationError; a process with nothing else to do exits.
+   */
+  close(): Promise<void> {
+    return this.#core.close();
   }
 }
 

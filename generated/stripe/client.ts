@@ -118,9 +118,10 @@ export class StripeClient {
   readonly refunds: RefundsResource;
   readonly subscriptions: SubscriptionsResource;
   readonly webhookEndpoints: WebhookEndpointsResource;
+  readonly #core: ClientCore;
 
   constructor(options: StripeClientOptions) {
-    const core = new ClientCore(definition, options);
+    const core = (this.#core = new ClientCore(definition, options));
     this.customers = new CustomersResource(core);
     this.events = new EventsResource(core);
     this.invoices = new InvoicesResource(core);
@@ -130,6 +131,15 @@ export class StripeClient {
     this.refunds = new RefundsResource(core);
     this.subscriptions = new SubscriptionsResource(core);
     this.webhookEndpoints = new WebhookEndpointsResource(core);
+  }
+
+  /**
+   * Releases what the client holds: its connection pool, rate-limit timers and queued calls (which fail).
+   *
+   * Calls made after it fail with ConfigurationError; a process with nothing else to do exits.
+   */
+  close(): Promise<void> {
+    return this.#core.close();
   }
 }
 

@@ -87,12 +87,22 @@ export class TwilioClient {
   readonly accounts: AccountsResource;
   readonly calls: CallsResource;
   readonly messages: MessagesResource;
+  readonly #core: ClientCore;
 
   constructor(options: TwilioClientOptions) {
-    const core = new ClientCore(definition, options);
+    const core = (this.#core = new ClientCore(definition, options));
     this.accounts = new AccountsResource(core);
     this.calls = new CallsResource(core);
     this.messages = new MessagesResource(core);
+  }
+
+  /**
+   * Releases what the client holds: its connection pool, rate-limit timers and queued calls (which fail).
+   *
+   * Calls made after it fail with ConfigurationError; a process with nothing else to do exits.
+   */
+  close(): Promise<void> {
+    return this.#core.close();
   }
 }
 

@@ -146,14 +146,30 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
       [`Typed client of the ${model.provider.title} API.`, model.provider.description],
       model.provider.docsUrl ? [{ tagName: "see", text: model.provider.docsUrl }] : [],
     ),
-    properties: model.groups.map((g) => ({ name: g.property, isReadonly: true, type: g.className })),
+    properties: [
+      ...model.groups.map((g) => ({ name: g.property, isReadonly: true, type: g.className })),
+      { name: "#core", isReadonly: true, type: "ClientCore" },
+    ],
     ctors: [
       {
         parameters: [{ name: "options", type: `${pascal}ClientOptions` }],
         statements: [
-          `${model.groups.length > 0 ? "const core = " : ""}new ClientCore(definition, options);`,
+          model.groups.length > 0
+            ? `const core = (this.#core = new ClientCore(definition, options));`
+            : `this.#core = new ClientCore(definition, options);`,
           ...model.groups.map((g) => `this.${g.property} = new ${g.className}(core);`),
         ],
+      },
+    ],
+    methods: [
+      {
+        name: "close",
+        docs: jsDoc([
+          "Releases what the client holds: its connection pool, rate-limit timers and queued calls (which fail).",
+          "Calls made after it fail with ConfigurationError; a process with nothing else to do exits.",
+        ]),
+        returnType: "Promise<void>",
+        statements: ["return this.#core.close();"],
       },
     ],
   };

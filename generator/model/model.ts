@@ -65,7 +65,7 @@ export const DEFAULTS = {
     budgetWindow: "10s",
     budgetMinPerSecond: 10,
   },
-  circuitBreaker: { consecutive: 5, window: "30s", minRequests: 20, openFor: "30s", halfOpenProbes: 1 },
+  circuitBreaker: { ratio: 0.5, window: "30s", minRequests: 20, openFor: "30s", halfOpenProbes: 1 },
   oauth2: { refreshSkew: "60s", scopeSeparator: " " },
   githubApp: { jwtLifetime: "9m", clockSkew: "60s", refreshSkew: "5m" },
   webhooks: { maxBodySize: 1_048_576, status: 200 },
@@ -335,6 +335,10 @@ function retry(doc: SpecDocument): RetryDefinition {
       windowMs: parseDuration(r.budget?.window ?? d.budgetWindow),
       minPerSecond: r.budget?.minPerSecond ?? d.budgetMinPerSecond,
     },
+    // Emitted only when declared: 429 and 503-with-Retry-After are "not processed" without it.
+    ...(r.notProcessed && {
+      notProcessed: { statuses: statusPatterns(r.notProcessed.statuses) ?? [], errorCodes: [...(r.notProcessed.errorCodes ?? [])] },
+    }),
   };
 }
 
@@ -344,10 +348,16 @@ function circuitBreaker(doc: SpecDocument): CircuitBreakerDefinition {
   const t = c.threshold;
   return {
     scope: c.scope ?? "provider",
+    // Undeclared, the breaker opens only on sustained failure: a ratio over a window with a minimum of calls.
     threshold:
-      t?.ratio !== undefined
-        ? { type: "ratio", ratio: t.ratio, windowMs: parseDuration(t.window ?? d.window), minRequests: t.minRequests ?? d.minRequests }
-        : { type: "consecutive", failures: t?.consecutive ?? d.consecutive },
+      t?.consecutive !== undefined
+        ? { type: "consecutive", failures: t.consecutive }
+        : {
+            type: "ratio",
+            ratio: t?.ratio ?? d.ratio,
+            windowMs: parseDuration(t?.window ?? d.window),
+            minRequests: t?.minRequests ?? d.minRequests,
+          },
     openForMs: parseDuration(c.openFor ?? d.openFor),
     halfOpenProbes: c.halfOpenProbes ?? d.halfOpenProbes,
   };

@@ -45,6 +45,7 @@ export interface SpecDocument {
     hints?: { header: string; retryWhen?: string; stopWhen?: string }[];
     idempotency?: { header: string; methods?: HttpMethod[]; maxLength?: number; prefix?: string };
     budget?: { ratio?: number; window?: Duration; minPerSecond?: number };
+    notProcessed?: { statuses?: (number | string)[]; errorCodes?: string[] };
     sources?: string[];
   };
   circuitBreaker?: {

@@ -8,6 +8,7 @@ import type { GithubAppAuthDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
 import { OAuthError } from "./errors.js";
 import { base64url, utf8 } from "./pkce.js";
+import { refreshAt } from "./refresh-at.js";
 
 export interface AppJwtOptions {
   /** The app's client ID or app ID (the JWT's iss). */
@@ -88,7 +89,7 @@ export class GithubAppTokenProvider implements TokenProvider {
   readonly #mode: GithubAppAuthDefinition;
   readonly #options: GithubAppTokenProviderOptions;
   readonly #now: () => number;
-  #token: { readonly value: string; readonly expiresAt: number } | undefined;
+  #token: { readonly value: string; readonly expiresAt: number; readonly obtainedAt: number } | undefined;
   #minting: Promise<string> | undefined;
 
   constructor(mode: GithubAppAuthDefinition, options: GithubAppTokenProviderOptions) {
@@ -101,7 +102,7 @@ export class GithubAppTokenProvider implements TokenProvider {
 
   getToken(): Promise<string> {
     const token = this.#token;
-    if (token && token.expiresAt - this.#mode.refreshSkewMs > this.#now()) return Promise.resolve(token.value);
+    if (token && refreshAt(token.expiresAt, token.obtainedAt, this.#mode.refreshSkewMs) > this.#now()) return Promise.resolve(token.value);
     if (!this.#minting) {
       const minting = this.#mint();
       this.#minting = minting;
@@ -135,6 +136,8 @@ export class GithubAppTokenProvider implements TokenProvider {
         "user-agent": "switchboard",
       },
       body: JSON.stringify(this.#options.request ?? {}),
+      // Shared by every call waiting for the token: bounded on its own; each call stops waiting at its deadline.
+      signal: AbortSignal.timeout(30_000),
     });
     const text = await response.text();
     let body: { token?: unknown; expires_at?: unknown; message?: unknown } | undefined;
@@ -153,7 +156,7 @@ export class GithubAppTokenProvider implements TokenProvider {
     if (typeof body?.token !== "string" || body.token === "" || !Number.isFinite(expiresAt)) {
       throw new OAuthError("invalid_response", "installation token answer has no token or expires_at", { status: response.status });
     }
-    this.#token = { value: body.token, expiresAt };
+    this.#token = { value: body.token, expiresAt, obtainedAt: now };
     return body.token;
   }
 }

@@ -19,6 +19,7 @@ import {
   sendTokenRequest,
   type OAuth2Client,
 } from "./oauth2.js";
+import { refreshAt } from "./refresh-at.js";
 import { coordinatesRefreshes, MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
 
 export interface OAuth2TokenManagerOptions extends OAuth2Client {
@@ -38,6 +39,11 @@ export interface OAuth2TokenManagerOptions extends OAuth2Client {
   readonly fetch?: typeof fetch;
   /** Epoch ms. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Time limit of one token request. The request is shared by every call waiting for the token, so no
+   * one call's signal aborts it; each call stops waiting at its own deadline. @default 30 s
+   */
+  readonly timeoutMs?: number;
 }
 
 /** Picks an oauth2 mode of a generated client's definition by name. */
@@ -55,6 +61,7 @@ export class OAuth2TokenManager implements TokenProvider {
   readonly #scopes: readonly string[] | undefined;
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
+  readonly #timeoutMs: number;
   /** The store key; read by handlers that store a new authorization for this manager. */
   declare readonly key: string;
   #tokens: StoredTokens | undefined;
@@ -78,6 +85,7 @@ export class OAuth2TokenManager implements TokenProvider {
     this.#scopes = options.scopes;
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#now = options.now ?? Date.now;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
   }
 
   /** A current access token, renewing it first when it is expired or within the spec's skew of expiry. */
@@ -127,7 +135,7 @@ export class OAuth2TokenManager implements TokenProvider {
   }
 
   #stale(tokens: StoredTokens): boolean {
-    return tokens.expiresAt !== undefined && tokens.expiresAt - this.#mode.refreshSkewMs <= this.#now();
+    return tokens.expiresAt !== undefined && refreshAt(tokens.expiresAt, tokens.obtainedAt, this.#mode.refreshSkewMs) <= this.#now();
   }
 
   async #renew(tokens: StoredTokens | undefined): Promise<StoredTokens> {
@@ -171,8 +179,10 @@ export class OAuth2TokenManager implements TokenProvider {
       request = refreshTokenRequest(this.#mode, this.#client, tokens.refreshToken);
     }
     try {
-      const response = await sendTokenRequest(this.#fetch, request);
-      return processTokenResponse(this.#mode, response, this.#now(), this.#grant === "refreshToken" ? tokens : undefined);
+      const response = await sendTokenRequest(this.#fetch, request, AbortSignal.timeout(this.#timeoutMs));
+      const now = this.#now();
+      const next = processTokenResponse(this.#mode, response, now, this.#grant === "refreshToken" ? tokens : undefined);
+      return next.expiresAt === undefined ? next : { ...next, obtainedAt: now };
     } catch (error) {
       if (this.#grant === "refreshToken" && error instanceof OAuthError && error.error === "invalid_grant") {
         this.#deadRefreshToken = tokens?.refreshToken;

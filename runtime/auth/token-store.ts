@@ -6,6 +6,8 @@ export interface StoredTokens {
   readonly refreshToken?: string;
   /** Epoch ms; absent: the access token does not expire. */
   readonly expiresAt?: number;
+  /** Epoch ms the access token was obtained: with expiresAt, its lifetime, which caps the refresh skew. */
+  readonly obtainedAt?: number;
   /** Granted scopes as the provider returned them. */
   readonly scope?: string;
 }

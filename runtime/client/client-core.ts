@@ -9,7 +9,8 @@
 import { bucketsFor } from "../policies/bucket-routing.js";
 import { CircuitBreaker, type BreakerOutcome } from "../policies/circuit-breaker.js";
 import { systemClock, type Clock } from "../clock.js";
-import { applyCredentials, renewCredentials, type AuthOptions } from "./credentials.js";
+import { Deadline } from "../policies/timeout.js";
+import { applyCredentials, renewCredentials, type AuthOptions, type TokenRequestOptions } from "./credentials.js";
 import { ApiPromise } from "./api-promise.js";
 import { Paginated } from "./pagination.js";
 import type {
@@ -20,7 +21,8 @@ import type {
   RateLimitBucketDefinition,
   RetryDefinition,
 } from "../definition.js";
-import { ConfigurationError, NetworkError, RateLimitError, TimeoutError } from "../errors/errors.js";
+import { ConfigurationError, isSwitchboardError, NetworkError, RateLimitError, TimeoutError, type CallOutcome } from "../errors/errors.js";
+import { classifyAnswer, classifyFailure, specRetryable } from "./classify.js";
 import { declared } from "../internal/declared.js";
 import { normalizeError } from "../errors/error-normalizer.js";
 import type { ClientEvent, ClientEventListener } from "./events.js";
@@ -179,14 +181,19 @@ interface CallPlan {
   readonly apiVersion: string | undefined;
   readonly retry: RetryDefinition | undefined;
   readonly attemptMs: number;
-  readonly totalMs: number;
-  readonly deadline: number;
+  /** The caller's signal and the total timeout: every wait and attempt of the call ends at it. */
+  readonly deadline: Deadline;
   readonly buckets: readonly string[];
   readonly breaker: CircuitBreaker | undefined;
   /** Repeating the request cannot apply it twice: an idempotent method, or an idempotency key. */
   readonly safe: boolean;
   readonly emit: Emit | undefined;
-  readonly signal: AbortSignal | undefined;
+  /** Attempts sent so far. */
+  attempts: number;
+  /** An attempt is in flight: whatever ends the call now, the provider may have applied it. */
+  inFlight: boolean;
+  /** The worst of the finished attempts: "unknown" once any of them may have been applied. */
+  outcome: CallOutcome;
 }
 
 /** An attempt that failed: the error to throw, or to retry after `delay` ms (undefined: no retry). */
@@ -227,6 +234,11 @@ export class ClientCore {
   /** The base URL's scheme and authority, the breaker's key when its scope is the host. */
   #hostKey: string | undefined;
   readonly #redactor: Redactor;
+  #closed = false;
+  /** A rate-limited answer to a call without buckets pauses every such call until then (epoch ms). */
+  #pausedUntil = 0;
+  /** The retry rules' opinion of an error answer that no code or rule classifies (normalizeError). */
+  readonly #specRetryable: (status: number, providerCode: string | undefined, headers: ResponseHeaders) => boolean;
   readonly #userAgent: string;
   /** Versions whose lifecycle this client has checked (and warned about when deprecated). */
   readonly #checkedVersions = new Set<string>();
@@ -256,6 +268,8 @@ export class ClientCore {
     this.#userAgent = [definition.userAgent, RUNTIME_USER_AGENT].filter(Boolean).join(" ");
 
     this.#retry = options.retry === false ? undefined : mergeRetry(definition.retry, options.retry);
+    const rules = this.#retry ?? definition.retry;
+    this.#specRetryable = (status, providerCode, headers) => specRetryable(rules, status, providerCode, headers);
     this.#budget = this.#retry && this.#retry.budget.ratio < Infinity ? new RetryBudget(this.#retry.budget) : undefined;
     this.#buckets = options.rateLimits === false ? {} : mergeBuckets(definition, options.rateLimits?.buckets);
     if (Object.keys(this.#buckets).length > 0) {
@@ -266,6 +280,7 @@ export class ClientCore {
         store: rateLimits?.store ?? new MemoryRateLimitStore(),
         clock: this.#clock,
         keyPrefix: rateLimits?.key ?? definition.name,
+        onStoreEvent: (event) => safeEmit(options.onEvent, { ...event, provider: definition.name }),
       });
     }
     this.#breakerDefinition = options.circuitBreaker === false ? undefined : { ...definition.circuitBreaker, ...options.circuitBreaker };
@@ -293,6 +308,17 @@ export class ClientCore {
     return new Paginated(this, operation, call, options);
   }
 
+  /**
+   * Releases what the client holds: the transport's connection pool (when it offers close()), the rate
+   * limiter's timers; calls waiting in its queue fail. Later calls fail with ConfigurationError.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#limiter?.close(new ConfigurationError(`this ${this.definition.title} client was closed`));
+    await this.#transport.close?.();
+  }
+
   /** Sends one operation call and resolves to the parsed body (undefined when there is none). */
   request(operation: OperationDefinition, call: OperationCall, options: RequestOptions = NO_OPTIONS): Promise<unknown> {
     return this.send(operation, call, options).then(bodyOf);
@@ -300,6 +326,7 @@ export class ClientCore {
 
   /** Sends one operation call and resolves to the whole answer: status, headers, body, request id. */
   async send(operation: OperationDefinition, call: OperationCall, options: RequestOptions = NO_OPTIONS): Promise<ApiResponse> {
+    if (this.#closed) throw new ConfigurationError(`this ${this.definition.title} client was closed`);
     // The loop keeps to what has to wait (credentials, a queued slot, the attempt, a retry's delay) and
     // hands the rest to synchronous methods: an async function keeps its whole frame while it waits, once
     // per call in flight, so a small frame here is less memory held and copied at every collection.
@@ -307,48 +334,69 @@ export class ClientCore {
       options.apiVersion === undefined
         ? this.#apiVersion
         : checkVersion(this.definition.title, this.definition.versions, options.apiVersion);
-    const preparing = this.#prepare(operation, call, options, apiVersion);
-    const plan = this.#plan(operation, options, preparing instanceof Promise ? await preparing : preparing, apiVersion);
+    const deadline = new Deadline(
+      this.definition.name,
+      options.timeout?.totalMs ?? this.#options.timeout?.totalMs ?? DEFAULT_TOTAL_TIMEOUT_MS,
+      options.signal,
+      this.#clock,
+    );
+    let plan: CallPlan | undefined;
     let renewedAuth = false;
-    for (let attempt = 1; ; attempt++) {
-      const granted = this.#admit(plan);
-      const permits = granted instanceof Promise ? await this.#waited(granted, plan.emit) : granted;
-      const probe = this.#enter(plan, permits);
-      const startedAt = this.#clock.now();
-      plan.emit?.({
-        type: "request",
-        attempt,
-        headers: this.#redactor.headers(plan.prepared.headers),
-        idempotencyKey: plan.prepared.idempotencyKey,
-      });
-      let result: TransportResponse | NetworkError | TimeoutError;
-      try {
-        result = await this.#transport(transportRequest(plan, startedAt));
-      } catch (error) {
-        result = this.#attemptError(plan, probe, startedAt, error);
-      } finally {
-        for (const permit of permits) permit.release();
+    try {
+      const preparing = this.#prepare(operation, call, options, apiVersion, deadline);
+      const prepared = preparing instanceof Promise ? await deadline.bound(preparing) : preparing;
+      plan = this.#plan(operation, options, prepared, apiVersion, deadline);
+      for (let attempt = 1; ; attempt++) {
+        const granted = this.#admit(plan);
+        const permits = granted instanceof Promise ? await this.#waited(granted, plan.emit) : granted;
+        const probe = this.#enter(plan, permits);
+        const startedAt = this.#clock.now();
+        plan.emit?.({
+          type: "request",
+          attempt,
+          headers: this.#redactor.headers(plan.prepared.headers),
+          idempotencyKey: plan.prepared.idempotencyKey,
+        });
+        let result: TransportResponse | NetworkError | TimeoutError;
+        plan.attempts += 1;
+        plan.inFlight = true;
+        try {
+          result = await this.#transport(transportRequest(plan, startedAt));
+        } catch (error) {
+          result = this.#attemptError(plan, probe, startedAt, error);
+        } finally {
+          for (const permit of permits) permit.release();
+        }
+        const verdict =
+          result instanceof NetworkError || result instanceof TimeoutError
+            ? this.#failedAttempt(plan, attempt, result, probe, startedAt)
+            : this.#answered(plan, attempt, result, permits, probe, startedAt, renewedAuth);
+        if (verdict instanceof Renewal) {
+          await plan.deadline.bound(verdict.renewing);
+          renewedAuth = true;
+          continue;
+        }
+        if (!(verdict instanceof Setback)) return verdict;
+        if (verdict.delay === undefined || verdict.now + verdict.delay >= plan.deadline.at) throw verdict.failure;
+        plan.emit?.({ type: "retry", attempt, delayMs: verdict.delay, reason: verdict.reason! });
+        await this.#clock.sleep(verdict.delay, plan.deadline.signal);
       }
-      const verdict =
-        result instanceof NetworkError || result instanceof TimeoutError
-          ? this.#failedAttempt(plan, attempt, result, probe, startedAt)
-          : this.#answered(plan, attempt, result, permits, probe, startedAt, renewedAuth);
-      if (verdict instanceof Renewal) {
-        await verdict.renewing;
-        renewedAuth = true;
-        continue;
-      }
-      if (!(verdict instanceof Setback)) return verdict;
-      if (verdict.delay === undefined || verdict.now + verdict.delay >= plan.deadline) throw verdict.failure;
-      plan.emit?.({ type: "retry", attempt, delayMs: verdict.delay, reason: verdict.reason! });
-      await this.#clock.sleep(verdict.delay, plan.signal);
+    } catch (error) {
+      throw plan ? describeCall(plan, error) : error;
+    } finally {
+      deadline.dispose();
     }
   }
 
   /** What one call keeps across its attempts. */
-  #plan(operation: OperationDefinition, options: RequestOptions, prepared: PreparedRequest, apiVersion: string | undefined): CallPlan {
+  #plan(
+    operation: OperationDefinition,
+    options: RequestOptions,
+    prepared: PreparedRequest,
+    apiVersion: string | undefined,
+    deadline: Deadline,
+  ): CallPlan {
     const clock = this.#clock;
-    const totalMs = options.timeout?.totalMs ?? this.#options.timeout?.totalMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
     const buckets = options.rateLimit === false || !this.#limiter ? NO_BUCKETS : this.#bucketsOf(operation);
     const emit = this.#options.onEvent ? this.#emitter(operation, prepared) : undefined;
     const plan: CallPlan = {
@@ -357,13 +405,14 @@ export class ClientCore {
       apiVersion,
       retry: options.retry === false || !this.#retry ? undefined : mergeRetry(this.#retry, options.retry),
       attemptMs: options.timeout?.attemptMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
-      totalMs,
-      deadline: clock.now() + totalMs,
+      deadline,
+      attempts: 0,
+      inFlight: false,
+      outcome: "not_processed",
       buckets,
       breaker: this.#breakerFor(buckets),
       safe: IDEMPOTENT_METHODS.has(operation.method) || operation.idempotent || prepared.idempotencyKey !== undefined,
       emit,
-      signal: options.signal,
     };
     if (apiVersion !== undefined && !this.#checkedVersions.has(apiVersion)) this.#checkLifecycle(apiVersion, emit);
     this.#budget?.recordRequest(clock.now());
@@ -372,9 +421,22 @@ export class ClientCore {
 
   /** Checks the call may go on, and asks the rate limiter for its slots (granted at once in the common case). */
   #admit(plan: CallPlan): Permit[] | Promise<Permit[]> {
-    if (plan.signal?.aborted) throw plan.signal.reason;
-    plan.breaker?.rejectIfOpen(this.#clock.now());
-    return plan.buckets.length > 0 ? this.#limiter!.acquire(plan.buckets, plan.signal) : NO_PERMITS;
+    const now = this.#clock.now();
+    plan.deadline.check(now);
+    plan.breaker?.rejectIfOpen(now);
+    if (plan.buckets.length > 0) return this.#limiter!.acquire(plan.buckets, plan.deadline.signal, plan.deadline);
+    // No bucket to hold the provider's pause: the client holds it, for every caller.
+    return now < this.#pausedUntil ? this.#afterPause(plan, now) : NO_PERMITS;
+  }
+
+  async #afterPause(plan: CallPlan, now: number): Promise<Permit[]> {
+    if (this.#pausedUntil > plan.deadline.at) {
+      const retryAt = this.#pausedUntil;
+      const message = `${this.definition.name} rate-limited this client until ${new Date(retryAt).toISOString()}, past the call's deadline`;
+      throw new RateLimitError(this.definition.name, { source: "local", retryAt, message });
+    }
+    await this.#clock.sleep(this.#pausedUntil - now, plan.deadline.signal);
+    return this.#admit(plan);
   }
 
   /** Passes the breaker (true: this attempt is a half-open probe); an open breaker gives the slots back. */
@@ -393,7 +455,7 @@ export class ClientCore {
    */
   #attemptError(plan: CallPlan, probe: boolean, startedAt: number, error: unknown): NetworkError | TimeoutError {
     try {
-      if (plan.signal?.aborted) throw plan.signal.reason;
+      if (plan.deadline.signal?.aborted) throw plan.deadline.signal.reason;
       const errorCode = networkErrorCode(error);
       if (errorCode !== undefined && TRANSPORT_TIMEOUT_CODES.has(errorCode)) {
         return new TimeoutError(this.definition.name, "attempt", attemptTimeout(plan, startedAt));
@@ -412,24 +474,20 @@ export class ClientCore {
   /** A network failure or timeout: whether and when to try again. */
   #failedAttempt(plan: CallPlan, attempt: number, error: NetworkError | TimeoutError, probe: boolean, startedAt: number): Setback {
     const now = this.#clock.now();
-    const { retry, signal } = plan;
     const timedOut = error instanceof TimeoutError;
     const errorCode = timedOut ? undefined : error.errorCode;
-    plan.breaker?.record("failure", probe, now);
+    const verdict = classifyFailure(plan.retry ?? this.definition.retry, plan.safe, { timedOut, errorCode });
+    settleAttempt(plan, verdict.outcome);
+    plan.breaker?.record(verdict.breaker, probe, now);
     plan.emit?.({
       type: "attemptFailed",
       attempt,
       errorCode: timedOut ? "TIMEOUT" : (errorCode ?? "NETWORK"),
       durationMs: now - startedAt,
     });
-    if (signal?.aborted) throw signal.reason;
-    if (now >= plan.deadline) throw new TimeoutError(this.definition.name, "total", plan.totalMs);
-    // A refused connection never reached the provider: repeating it is safe whatever the method.
-    const retryable = timedOut
-      ? plan.safe
-      : errorCode !== undefined && retry?.networkErrors.includes(errorCode) && (plan.safe || errorCode === "ECONNREFUSED");
-    const delay = retryable && retry ? this.#retryDelay(retry, attempt, undefined, now) : undefined;
-    return new Setback(error, timedOut ? "timeout" : "network", delay, now);
+    plan.deadline.check(now);
+    const delay = plan.retry && verdict.retryable ? this.#retryDelay(plan.retry, attempt, undefined, now) : undefined;
+    return new Setback(error, verdict.reason, delay, now);
   }
 
   /**
@@ -454,38 +512,56 @@ export class ClientCore {
       : undefined;
     emit?.({ type: "response", attempt, status: response.status, durationMs: now - startedAt, requestId });
     if (emit) this.#reportDeprecation(operation.id, response.headers, apiVersion, now, emit);
-    plan.breaker?.record(breakerOutcome(response.status), probe, now);
 
     const rateHeaders = this.definition.rateLimits.headers;
     const count = rateHeaders && permits.length > 0 ? readProviderCount(response.headers, rateHeaders, now) : undefined;
     if (count) this.#limiter!.sync(permits, count);
-    if (response.status === 401 && !renewedAuth) {
-      const renewing = this.#authMode ? renewCredentials(this.#authMode, this.#options.auth, plan.prepared.headers, {}) : undefined;
-      if (renewing) return new Renewal(renewing);
-    }
     const limitedAnswer = response.status === 429 || anyResponseMatches(answer, this.definition.rateLimits.limitedWhen);
     const failed = limitedAnswer || anyResponseMatches(answer, this.definition.errors.when);
     if (!failed) {
+      plan.breaker?.record(breakerOutcome(response.status), probe, now);
       const shaped = apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
       return { status: response.status, headers: response.headers, body: shaped, requestId };
+    }
+    if (response.status === 401 && !renewedAuth) {
+      const renewing = this.#authMode
+        ? renewCredentials(this.#authMode, this.#options.auth, plan.prepared.headers, {}, deadlineSignal(plan.deadline))
+        : undefined;
+      if (renewing) {
+        plan.breaker?.record("success", probe, now);
+        settleAttempt(plan, "not_processed");
+        return new Renewal(renewing);
+      }
     }
 
     const error = normalizeError(
       this.definition.name,
       this.definition.errors,
       { ...answer, text: response.body },
-      { limited: limitedAnswer, retryStatuses: this.definition.retry.statuses, redactor: this.#redactor },
+      { limited: limitedAnswer, retryable: this.#specRetryable, redactor: this.#redactor },
     );
-    const askedMs = retryAfterMs(response.headers, retry?.retryAfter.headers ?? DEFAULT_RETRY_AFTER, now);
+    const rules = retry ?? this.definition.retry;
+    const askedMs = retryAfterMs(response.headers, rules.retryAfter.headers, now);
+    const verdict = classifyAnswer(rules, plan.safe, {
+      status: response.status,
+      kind: error.kind,
+      providerCode: error.providerCode,
+      specRetryable: error.retryable,
+      askedWait: askedMs !== undefined,
+      hint: hintDecision(rules, response.headers),
+    });
+    settleAttempt(plan, verdict.outcome);
+    plan.breaker?.record(verdict.breaker, probe, now);
+    // The error says what the pipeline did or would do, and when the provider asked to be called again.
+    Object.assign(error, { retryable: verdict.retryable }, askedMs !== undefined && { retryAt: now + askedMs });
     // A code the spec classifies as rate_limited (Slack's ok:false "ratelimited") counts like a 429.
     if (error.kind === "rate_limited") {
       // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff.
       const waitMs =
-        askedMs ??
-        (count && count.remaining <= 0 ? count.resetAt - now : undefined) ??
-        backoffDelay(attempt, (retry ?? this.definition.retry).backoff, () => 1);
+        askedMs ?? (count && count.remaining <= 0 ? count.resetAt - now : undefined) ?? backoffDelay(attempt, rules.backoff, () => 1);
       const retryAt = now + waitMs;
       if (permits.length > 0) this.#limiter!.pause(permits, retryAt, count?.resource);
+      else if (retryAt > this.#pausedUntil) this.#pausedUntil = retryAt;
       emit?.({ type: "rateLimited", status: response.status, retryAt });
       const failure = new RateLimitError(
         this.definition.name,
@@ -496,15 +572,12 @@ export class ClientCore {
         },
         { cause: error },
       );
-      // Exactly the wait the bucket keeps, unless a hint says not to or it ends past the deadline.
-      const retryable = retry && plan.safe && hintDecision(retry, response.headers) !== false && retryAt < plan.deadline;
-      return new Setback(failure, "rate_limited", retryable && this.#mayRetry(retry, attempt, waitMs, now) ? waitMs : undefined, now);
+      // Exactly the wait the bucket keeps, unless the rules say not to or it ends past the deadline.
+      const retrying = retry && verdict.retryable && retryAt < plan.deadline.at && this.#mayRetry(retry, attempt, waitMs, now);
+      return new Setback(failure, verdict.reason, retrying ? waitMs : undefined, now);
     }
-    const reason =
-      retry && plan.safe && attempt < retry.maxAttempts
-        ? retryReason(retry, response.status, error.providerCode, response.headers)
-        : undefined;
-    return new Setback(error, reason, reason !== undefined ? this.#retryDelay(retry!, attempt, askedMs, now) : undefined, now);
+    const delay = retry && verdict.retryable && attempt < retry.maxAttempts ? this.#retryDelay(retry, attempt, askedMs, now) : undefined;
+    return new Setback(error, verdict.reason, delay, now);
   }
 
   /** Warns once per client (event) and once per process (process.emitWarning) about a deprecated version. */
@@ -570,6 +643,7 @@ export class ClientCore {
     call: OperationCall,
     options: RequestOptions,
     apiVersion: string | undefined,
+    deadline: Deadline,
   ): PreparedRequest | Promise<PreparedRequest> {
     const headers: Record<string, string> = { accept: "application/json", "user-agent": this.#userAgent };
     let query: Record<string, unknown> = call.query ?? NO_QUERY;
@@ -587,7 +661,9 @@ export class ClientCore {
     if (call.headers) mergeHeaders(headers, call.headers);
     if (options.headers) mergeHeaders(headers, options.headers);
     const credentialQuery: Record<string, string> = {};
-    const applied = this.#authMode ? applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery) : undefined;
+    const applied = this.#authMode
+      ? applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery, deadlineSignal(deadline))
+      : undefined;
     if (applied) return applied.then(() => this.#finishPrepare(operation, call, options, headers, query, credentialQuery));
     return this.#finishPrepare(operation, call, options, headers, query, credentialQuery);
   }
@@ -729,15 +805,45 @@ const NO_OPTIONS: RequestOptions = Object.freeze({});
 const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({});
 const NO_HEADERS: readonly string[] = [];
 const bodyOf = (response: ApiResponse): unknown => response.body;
-const DEFAULT_RETRY_AFTER = ["retry-after-ms", "retry-after"];
+
+/** Merges one finished attempt's outcome into the call's. */
+function settleAttempt(plan: CallPlan, outcome: CallOutcome): void {
+  plan.inFlight = false;
+  if (outcome === "unknown") plan.outcome = "unknown";
+}
+
+/**
+ * Puts what the call knows on the error it rejects with: whether the provider may have applied it,
+ * the attempts made and the idempotency key, so the caller can retry by hand with the same key.
+ */
+function describeCall(plan: CallPlan, error: unknown): unknown {
+  if (isSwitchboardError(error) && error.outcome === undefined) {
+    Object.assign(
+      error,
+      { outcome: plan.inFlight ? "unknown" : plan.outcome, attempts: plan.attempts },
+      plan.prepared.idempotencyKey !== undefined && { idempotencyKey: plan.prepared.idempotencyKey },
+    );
+  }
+  return error;
+}
+
+/** What a token source is asked with: the call's signal, made only when a token request reads it. */
+function deadlineSignal(deadline: Deadline): TokenRequestOptions {
+  return {
+    get signal() {
+      return deadline.abortSignal;
+    },
+  };
+}
 
 /** This attempt's time limit: the attempt timeout, or what is left of the call's, if less. */
 function attemptTimeout(plan: CallPlan, startedAt: number): number {
-  return Math.max(1, Math.round(Math.min(plan.attemptMs, plan.deadline - startedAt)));
+  return Math.max(1, Math.round(Math.min(plan.attemptMs, plan.deadline.at - startedAt)));
 }
 
 function transportRequest(plan: CallPlan, startedAt: number): TransportRequest {
-  const { prepared, signal } = plan;
+  const { prepared } = plan;
+  const signal = plan.deadline.signal;
   const request: { -readonly [K in keyof TransportRequest]: TransportRequest[K] } = {
     method: plan.operation.method,
     url: prepared.url,
@@ -805,19 +911,6 @@ function hintDecision(retry: RetryDefinition, headers: ResponseHeaders): boolean
     if (value === hint.retryWhen) return true;
     if (value === hint.stopWhen) return false;
   }
-  return undefined;
-}
-
-function retryReason(
-  retry: RetryDefinition,
-  status: number,
-  providerCode: string | undefined,
-  headers: ResponseHeaders,
-): RetryReason | undefined {
-  const hint = hintDecision(retry, headers);
-  if (hint !== undefined) return hint ? "hint" : undefined;
-  if (retry.statuses.includes(status)) return "status";
-  if (providerCode !== undefined && retry.errorCodes.includes(providerCode)) return "error_code";
   return undefined;
 }
 

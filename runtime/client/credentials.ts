@@ -11,12 +11,19 @@ import { ConfigurationError } from "../errors/errors.js";
  * once.
  */
 export interface TokenProvider {
-  getToken(): string | Promise<string>;
+  /** `options.signal` aborts with the call (its signal or total timeout): pass it to any token request. */
+  getToken(options?: TokenRequestOptions): string | Promise<string>;
   invalidate?(token: string): void | Promise<void>;
 }
 
+/** What the client hands a token source with each call. */
+export interface TokenRequestOptions {
+  /** Aborts when the call that asks for the token is aborted or runs out of time. */
+  readonly signal?: AbortSignal;
+}
+
 /** A token, a function that returns a current one (called before every request), or a TokenProvider. */
-export type TokenSource = string | (() => string | Promise<string>) | TokenProvider;
+export type TokenSource = string | ((options?: TokenRequestOptions) => string | Promise<string>) | TokenProvider;
 
 export interface ApiKeyCredentials {
   readonly apiKey: string;
@@ -58,8 +65,13 @@ function isTokenProvider(source: unknown): source is TokenProvider {
 }
 
 /** Calls `use` with the token: at once for a string, after the function's promise for a token source. */
-function withToken(source: TokenSource | undefined, what: string, use: (token: string) => void): void | Promise<void> {
-  const value = typeof source === "function" ? source() : isTokenProvider(source) ? source.getToken() : source;
+function withToken(
+  source: TokenSource | undefined,
+  what: string,
+  options: TokenRequestOptions | undefined,
+  use: (token: string) => void,
+): void | Promise<void> {
+  const value = typeof source === "function" ? source(options) : isTokenProvider(source) ? source.getToken(options) : source;
   if (value instanceof Promise) return value.then((token) => use(checkToken(token, what)));
   return use(checkToken(value, what));
 }
@@ -73,6 +85,7 @@ export function applyCredentials(
   auth: AuthOptions,
   headers: Record<string, string>,
   query: Record<string, string>,
+  options?: TokenRequestOptions,
 ): void | Promise<void> {
   switch (mode.type) {
     case "apiKey": {
@@ -88,11 +101,16 @@ export function applyCredentials(
       return;
     }
     case "bearer":
-      return withToken(auth.token, "auth.token", (token) => void (headers[mode.header] = `${mode.prefix}${token}`));
+      return withToken(auth.token, "auth.token", options, (token) => void (headers[mode.header] = `${mode.prefix}${token}`));
     case "oauth2":
-      return withToken(auth.accessToken, "auth.accessToken", (token) => void (headers[mode.header] = `${mode.prefix}${token}`));
+      return withToken(auth.accessToken, "auth.accessToken", options, (token) => void (headers[mode.header] = `${mode.prefix}${token}`));
     case "githubApp":
-      return withToken(auth.installationToken, "auth.installationToken", (token) => void (headers.authorization = `Bearer ${token}`));
+      return withToken(
+        auth.installationToken,
+        "auth.installationToken",
+        options,
+        (token) => void (headers.authorization = `Bearer ${token}`),
+      );
   }
 }
 
@@ -105,6 +123,7 @@ export function renewCredentials(
   auth: AuthOptions,
   headers: Record<string, string>,
   query: Record<string, string>,
+  options?: TokenRequestOptions,
 ): Promise<void> | undefined {
   if (mode.type === "apiKey" || mode.type === "basic") return undefined;
   const source = mode.type === "oauth2" ? auth.accessToken : mode.type === "githubApp" ? auth.installationToken : auth.token;
@@ -112,7 +131,7 @@ export function renewCredentials(
   const header = mode.type === "githubApp" ? "authorization" : mode.header;
   const prefix = mode.type === "githubApp" ? "Bearer " : mode.prefix;
   const used = (headers[header] ?? "").slice(prefix.length);
-  return Promise.resolve(source.invalidate(used)).then(() => applyCredentials(mode, auth, headers, query));
+  return Promise.resolve(source.invalidate(used)).then(() => applyCredentials(mode, auth, headers, query, options));
 }
 
 /** Base64 of a string's UTF-8 bytes, without Node's Buffer so it runs in browsers and workers too. */

@@ -75,6 +75,14 @@ export type ClientEvent =
       readonly outcome: "migrated" | "current" | "unknown";
     })
   | {
+      /** A store the client does not own failed (first failure) or answers again; see docs/pipeline.md. */
+      readonly type: "storeFailure" | "storeRecovered";
+      readonly provider: string;
+      readonly store: "rateLimit";
+      /** What the store threw, by code or name only. */
+      readonly error?: string;
+    }
+  | {
       readonly type: "breakerStateChange";
       readonly provider: string;
       /** provider name, host or bucket, by the breaker's scope. */

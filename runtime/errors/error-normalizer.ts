@@ -25,6 +25,8 @@ export interface NormalizeOptions {
   readonly limited?: boolean;
   /** Statuses retried when neither a code nor a rule says (retry.statuses). */
   readonly retryStatuses?: readonly number[];
+  /** What the retry rules say when neither a code nor a rule does; replaces retryStatuses. */
+  readonly retryable?: (status: number, providerCode: string | undefined, headers: ResponseHeaders) => boolean;
   /** Redacts the headers kept on the error. @default createRedactor(): the built-in secret names */
   readonly redactor?: Pick<Redactor, "isSecret">;
 }
@@ -78,7 +80,11 @@ export function normalizeError(
     param,
     docUrl,
     requestId,
-    retryable: limited || (known?.retryable ?? rule?.retryable ?? options.retryStatuses?.includes(status) ?? false),
+    retryable:
+      limited ||
+      (known?.retryable ??
+        rule?.retryable ??
+        (options.retryable ? options.retryable(status, code, headers) : (options.retryStatuses?.includes(status) ?? false))),
     hint: known?.hint,
     raw: body,
     headers: {

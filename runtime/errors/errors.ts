@@ -12,6 +12,13 @@ import type { ResponseHeaders } from "../transport/transport.js";
 
 const BRAND = Symbol.for("switchboard.error");
 
+/**
+ * Whether a failed call may have had its effect applied: "unknown" when any attempt may have been
+ * processed (a 5xx, a timeout, a connection lost after the request was written), "not_processed" when
+ * no attempt was (the provider said so: rate limited, overloaded, a 4xx rejection; or nothing was sent).
+ */
+export type CallOutcome = "not_processed" | "unknown";
+
 export class SwitchboardError extends Error {
   static readonly code: string = "switchboard_error";
   /**
@@ -21,6 +28,12 @@ export class SwitchboardError extends Error {
    */
   static readonly errorName: string = "SwitchboardError";
   declare readonly code: string;
+  /** Set on every error a client call rejects with (not by the constructor): see CallOutcome. */
+  declare readonly outcome?: CallOutcome;
+  /** The idempotency key the call sent on every attempt: retry by hand with the same key. */
+  declare readonly idempotencyKey?: string;
+  /** Attempts the call made (0: it failed before sending anything). */
+  declare readonly attempts?: number;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -115,8 +128,11 @@ export class ProviderError extends SwitchboardError {
   declare readonly param: string | undefined;
   declare readonly docUrl: string | undefined;
   declare readonly requestId: string | undefined;
+  /** Whether the client's retry rules repeat this answer (set by the pipeline to what it did or would do). */
   declare readonly retryable: boolean;
   declare readonly hint: string | undefined;
+  /** Epoch ms the provider asked to be called again at (Retry-After), when it said; set by the pipeline. */
+  declare readonly retryAt?: number;
   declare readonly raw: unknown;
   declare readonly headers: ResponseHeaders | undefined;
 
@@ -215,6 +231,20 @@ export class TimeoutError extends SwitchboardError {
 
 export function isTimeoutError(value: unknown): value is TimeoutError {
   return hasCode(value, TimeoutError.code);
+}
+
+/** A store the client depends on (rate-limit state, tokens) is failing and was declared to fail closed. */
+export class StoreUnavailableError extends SwitchboardError {
+  static override readonly code = "store_unavailable";
+  declare readonly store: string;
+  constructor(store: string, message: string) {
+    super(StoreUnavailableError.code, message);
+    this.store = store;
+  }
+}
+
+export function isStoreUnavailableError(value: unknown): value is StoreUnavailableError {
+  return hasCode(value, StoreUnavailableError.code);
 }
 
 /** 401, or a code the spec classifies so: the credentials are missing, wrong, expired or revoked. */

@@ -15,7 +15,17 @@ export interface BucketLimits {
   readonly burst?: number;
 }
 
+/**
+ * What a bucket does while its store fails (rejects, throws or takes over a second): `open` keeps
+ * granting from a local bucket of `share` times each bucket's rate (several processes share the
+ * provider's quota, so a share below 1 is the conservative choice), `closed` fails the call with
+ * StoreUnavailableError.
+ */
+export type StoreFailureMode = { readonly mode: "open"; readonly share: number } | { readonly mode: "closed" };
+
 export interface RateLimitStore {
+  /** @default { mode: "open", share: 0.5 } */
+  readonly onFailure?: StoreFailureMode | undefined;
   /**
    * Takes one permit if one is free now and returns 0; otherwise takes nothing and returns the ms to
    * wait, or Infinity when a permit frees only once a request in flight completes.

@@ -7,8 +7,10 @@
 import type { Clock } from "../clock.js";
 import type { RateLimitHeadersDefinition, RateLimitResetFormat } from "../definition.js";
 import { RateLimitError } from "../errors/errors.js";
-import type { BucketLimits, RateLimitStore } from "./rate-limit-store.js";
+import { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./rate-limit-store.js";
+import { GuardedStore, type StoreHealthEvent } from "./store-guard.js";
 import type { ResponseHeaders } from "../transport/transport.js";
+import type { WaitLimit } from "./timeout.js";
 
 export interface BucketPolicy extends BucketLimits {
   /** At most this many requests of the bucket in flight. */
@@ -28,7 +30,10 @@ export interface Permit {
 }
 
 interface Waiter {
+  /** The end of this waiter's wait: the bucket's maximum queue wait or the call's deadline, the earlier. */
   readonly deadline: number;
+  /** The call's deadline when it, not the queue wait, ends the wait. */
+  readonly limit: WaitLimit | undefined;
   readonly resolve: (permit: Permit) => void;
   readonly reject: (error: unknown) => void;
   settled: boolean;
@@ -72,13 +77,18 @@ class BucketGate {
     this.resource = policy.resource;
   }
 
-  acquire(signal: AbortSignal | undefined): Permit | Promise<Permit> {
+  acquire(signal: AbortSignal | undefined, limit: WaitLimit | undefined): Permit | Promise<Permit> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const now = this.#clock.now();
+    if (limit && now >= limit.at) throw limit.expired();
     if (this.#queueHead === this.#queue.length && !this.#pumping && this.#taking === 0 && this.#hasRoom()) {
       const wait = this.#store.take(this.#key, this.#policy, now);
       if (wait === 0) return this.#grant(now);
-      if (typeof wait === "number" && Number.isFinite(wait) && wait > this.#policy.maxQueueWaitMs) throw this.#queueTimeout(now + wait);
+      // A wait already known to end past the queue's maximum or the call's deadline fails at once.
+      if (typeof wait === "number" && Number.isFinite(wait)) {
+        const end = this.#waitEnd(now, limit);
+        if (now + wait > end) throw this.#late(now + wait, end, limit);
+      }
       if (typeof wait !== "number") {
         // An asynchronous store: settle its answer in order with the queue. Callers arriving meanwhile
         // queue (one take in flight at a time, not one per caller: a burst of calls must not become a
@@ -86,10 +96,10 @@ class BucketGate {
         this.#taking += 1;
         const settled = (): void => void (this.#taking -= 1);
         wait.then(settled, settled);
-        return wait.then((w) => (w === 0 ? this.#grant(now) : this.#enqueue(now, signal)));
+        return wait.then((w) => (w === 0 ? this.#grant(now) : this.#enqueue(now, signal, limit)));
       }
     }
-    return this.#enqueue(now, signal);
+    return this.#enqueue(now, signal, limit);
   }
 
   /** The provider's count: `remaining` as of the request holding `permit`, until `resetAt`. */
@@ -135,16 +145,29 @@ class BucketGate {
     };
   }
 
-  #enqueue(now: number, signal: AbortSignal | undefined): Promise<Permit> {
+  /** When a wait that starts now must end: the queue's maximum wait or the call's deadline, the earlier. */
+  #waitEnd(now: number, limit: WaitLimit | undefined): number {
+    const queueEnd = now + this.#policy.maxQueueWaitMs;
+    return limit && limit.at < queueEnd ? limit.at : queueEnd;
+  }
+
+  /** The error of a wait that cannot end by `end`: the call's total timeout when that is what ends it. */
+  #late(retryAt: number | undefined, end: number, limit: WaitLimit | undefined): Error {
+    return limit && limit.at === end ? limit.expired() : this.#queueTimeout(retryAt);
+  }
+
+  #enqueue(now: number, signal: AbortSignal | undefined, limit: WaitLimit | undefined): Promise<Permit> {
     return new Promise<Permit>((resolve, reject) => {
+      const end = this.#waitEnd(now, limit);
       const waiter: Waiter = {
-        deadline: now + this.#policy.maxQueueWaitMs,
+        deadline: end,
+        limit,
         resolve,
         reject,
         settled: false,
         cleanup: () => {},
       };
-      const cancelDeadline = this.#clock.setTimer(this.#policy.maxQueueWaitMs, () => this.#fail(waiter, this.#queueTimeout(undefined)));
+      const cancelDeadline = this.#clock.setTimer(end - now, () => this.#fail(waiter, this.#late(undefined, end, limit)));
       const onAbort = (): void => this.#fail(waiter, signal!.reason);
       signal?.addEventListener("abort", onAbort, { once: true });
       waiter.cleanup = () => {
@@ -221,12 +244,19 @@ class BucketGate {
       // Infinity: the next slot frees when a request in flight completes, and its release pumps again.
       if (!Number.isFinite(wait)) return;
       if (now + wait > waiter.deadline) {
-        settle(waiter).reject(this.#queueTimeout(now + wait));
+        settle(waiter).reject(this.#late(now + wait, waiter.deadline, waiter.limit));
         continue;
       }
       this.#wake(now + wait);
       return;
     }
+  }
+
+  /** Stops the wake-up timer and fails every queued request with `error`. */
+  close(error: Error): void {
+    this.#cancelWake?.();
+    this.#cancelWake = undefined;
+    for (let waiter = this.#peek(); waiter; waiter = this.#peek()) settle(waiter).reject(error);
   }
 
   #wake(at: number): void {
@@ -246,6 +276,8 @@ export interface RateLimiterOptions {
   readonly buckets: Readonly<Record<string, BucketPolicy>>;
   readonly store: RateLimitStore;
   readonly clock: Clock;
+  /** Reports a failing store and its recovery (any store but the built-in MemoryRateLimitStore is guarded). */
+  readonly onStoreEvent?: (event: StoreHealthEvent) => void;
   /** Prefix of store keys: one quota per account when several clients share a store. */
   readonly keyPrefix: string;
 }
@@ -254,9 +286,14 @@ export class RateLimiter {
   readonly #gates = new Map<string, BucketGate>();
 
   constructor(options: RateLimiterOptions) {
+    // The built-in store never fails: it goes unguarded, so the common case pays nothing.
+    const store =
+      options.store instanceof MemoryRateLimitStore
+        ? options.store
+        : new GuardedStore(options.store, options.clock, options.onStoreEvent ?? (() => {}));
     for (const [name, policy] of Object.entries(options.buckets)) {
       const key = `${options.keyPrefix}:${name}`;
-      this.#gates.set(name, new BucketGate(name, policy, key, options.provider, options.store, options.clock));
+      this.#gates.set(name, new BucketGate(name, policy, key, options.provider, store, options.clock));
     }
   }
 
@@ -264,19 +301,19 @@ export class RateLimiter {
    * Takes one slot in each named bucket, in order; on failure the slots already taken are given back.
    * Synchronous (no promise, no tick) when every bucket has a slot free and nobody queued ahead.
    */
-  acquire(buckets: readonly string[], signal: AbortSignal | undefined): Permit[] | Promise<Permit[]> {
+  acquire(buckets: readonly string[], signal: AbortSignal | undefined, limit?: WaitLimit): Permit[] | Promise<Permit[]> {
     const permits: Permit[] = [];
     for (let i = 0; i < buckets.length; i++) {
       const gate = this.#gates.get(buckets[i]!);
       if (!gate) continue;
       let granted: Permit | Promise<Permit>;
       try {
-        granted = gate.acquire(signal);
+        granted = gate.acquire(signal, limit);
       } catch (error) {
         for (const permit of permits) permit.release();
         throw error;
       }
-      if (granted instanceof Promise) return this.#acquireRest(buckets, i, granted, permits, signal);
+      if (granted instanceof Promise) return this.#acquireRest(buckets, i, granted, permits, signal, limit);
       permits.push(granted);
     }
     return permits;
@@ -288,18 +325,24 @@ export class RateLimiter {
     pending: Promise<Permit>,
     permits: Permit[],
     signal: AbortSignal | undefined,
+    limit: WaitLimit | undefined,
   ): Promise<Permit[]> {
     try {
       permits.push(await pending);
       for (let i = index + 1; i < buckets.length; i++) {
         const gate = this.#gates.get(buckets[i]!);
-        if (gate) permits.push(await gate.acquire(signal));
+        if (gate) permits.push(await gate.acquire(signal, limit));
       }
     } catch (error) {
       for (const permit of permits) permit.release();
       throw error;
     }
     return permits;
+  }
+
+  /** Releases every timer: queued requests fail with `error`. */
+  close(error: Error): void {
+    for (const gate of this.#gates.values()) gate.close(error);
   }
 
   /** Re-synchronises buckets from the provider's count on a response. */

@@ -10,8 +10,6 @@
 import { fetchTransport } from "./fetch.js";
 import type { Transport } from "./transport.js";
 
-let nodeTransport: Promise<Transport> | undefined;
-
 /** A variable, not a literal: see above. */
 const undiciEntry = "@switchboard/runtime/undici";
 
@@ -20,6 +18,7 @@ function isNode(): boolean {
   return typeof process?.versions?.node === "string" && !("Deno" in globalThis) && !("Bun" in globalThis);
 }
 
+/** undici through the package's own entry; fetch when that cannot be loaded (a bundle without node_modules). */
 function loadNodeTransport(): Promise<Transport> {
   return (import(undiciEntry) as Promise<typeof import("../undici.js")>).then(
     (entry) => entry.undiciTransport(),
@@ -27,12 +26,19 @@ function loadNodeTransport(): Promise<Transport> {
   );
 }
 
+/** One undici pool per client (closed with the client), created on the first request. */
 export function defaultTransport(): Transport {
   if (!isNode()) return fetchTransport();
   let resolved: Transport | undefined;
-  return (request) => {
+  let loading: Promise<Transport> | undefined;
+  const send: Transport = (request) => {
     if (resolved) return resolved(request);
-    nodeTransport ??= loadNodeTransport();
-    return nodeTransport.then((transport) => (resolved = transport)(request));
+    loading ??= loadNodeTransport().then((transport) => (resolved = transport));
+    return loading.then((transport) => transport(request));
   };
+  send.close = async () => {
+    const transport = resolved ?? (loading && (await loading));
+    await transport?.close?.();
+  };
+  return send;
 }

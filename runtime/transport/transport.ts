@@ -14,9 +14,8 @@ export interface TransportRequest {
   /** Aborts the request; the transport rejects with the signal's reason. */
   readonly signal?: AbortSignal;
   /**
-   * Time limit of this attempt. On expiry the transport rejects with an error whose `code` is one of
-   * TRANSPORT_TIMEOUT_CODES. Transports use their platform's own timers: undici's headers and body
-   * timeouts, AbortSignal.timeout for fetch.
+   * Time limit of the whole attempt, from sending to the last byte of the body. On expiry the transport
+   * aborts the request and rejects with an error whose `code` is one of TRANSPORT_TIMEOUT_CODES.
    */
   readonly timeoutMs?: number;
 }
@@ -41,5 +40,8 @@ export interface TransportResponse {
   readonly body: string;
 }
 
-/** Rejects with an Error whose `code` names network failures (ECONNRESET, UND_ERR_SOCKET, ...). */
-export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
+/**
+ * Rejects with an Error whose `code` names network failures (ECONNRESET, UND_ERR_SOCKET, ...). A
+ * transport that holds resources (a connection pool) may offer `close()`; `client.close()` calls it.
+ */
+export type Transport = ((request: TransportRequest) => Promise<TransportResponse>) & { close?(): Promise<void> };

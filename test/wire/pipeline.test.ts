@@ -7,7 +7,10 @@ import { ClientCore, type ClientOptions } from "../../runtime/client/client-core
 import type { ProviderDefinition, RateLimitResetFormat } from "../../runtime/definition.js";
 import { isCircuitOpenError, isNetworkError, isProviderError, isRateLimitError, isTimeoutError } from "../../runtime/errors/errors.js";
 import type { ClientEvent } from "../../runtime/client/events.js";
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { json, useLoopbackServer } from "../helpers/loopback-server.js";
+import { ManualClock } from "../helpers/manual-clock.js";
 import { op, testDefinition, withoutIdempotency } from "../helpers/test-provider.js";
 
 const server = useLoopbackServer();
@@ -155,9 +158,125 @@ describe("Retry-After", () => {
   it("gives up on a 503 whose Retry-After is beyond the maximum wait instead of stalling the caller", async () => {
     server.handle((_request, response) => json(response, 503, { error: { message: "maintenance" } }, { "retry-after": "86400" }));
     const { core } = client();
+    const before = Date.now();
     const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
     expect(isProviderError(error)).toBe(true);
     expect(server.requests).toHaveLength(1);
+    // Like a 429's, the error says when to come back (issue 14).
+    expect((error as { retryAt: number }).retryAt).toBeGreaterThanOrEqual(before + 86_400_000);
+  });
+});
+
+describe("retry semantics and ambiguous outcomes (issue 14)", () => {
+  const unsafe = withoutIdempotency(testDefinition());
+
+  it("retries a rate-limited POST without an idempotency key: a 429 was not processed", async () => {
+    server.handle((_request, response) =>
+      server.requests.length === 1
+        ? json(response, 429, { error: { message: "slow down" } }, { "retry-after": "0" })
+        : json(response, 200, { ok: true }),
+    );
+    const { core } = client(unsafe);
+    await expect(core.request(createThing, { path: "/things", body: {} })).resolves.toEqual({ ok: true });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("retries a POST without a key after a 503 with Retry-After, but not after a bare 500", async () => {
+    server.handle((_request, response) =>
+      server.requests.length === 1
+        ? json(response, 503, { error: { message: "overloaded" } }, { "retry-after": "0" })
+        : json(response, 200, { ok: true }),
+    );
+    const { core } = client(unsafe);
+    await expect(core.request(createThing, { path: "/things", body: {} })).resolves.toEqual({ ok: true });
+    expect(server.requests).toHaveLength(2);
+
+    server.handle((_request, response) => json(response, 500, { error: { message: "boom" } }));
+    const error = await core.request(createThing, { path: "/things", body: {} }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 500, retryable: false, outcome: "unknown", attempts: 1 });
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("an error after attempts that may have been applied says so, with the key every attempt carried and the attempt count", async () => {
+    server.handle((_request, response) => json(response, 500, { error: { message: "boom" } }));
+    const { core } = client();
+    const error = await core.request(createThing, { path: "/things", body: {} }).catch((e: unknown) => e);
+    const keys = new Set(server.requests.map((r) => r.headers["idempotency-key"]));
+    expect(keys.size).toBe(1);
+    expect(error).toMatchObject({ outcome: "unknown", attempts: 3, idempotencyKey: [...keys][0], retryable: true });
+  });
+
+  it("a call whose every attempt was refused before sending is not_processed", async () => {
+    const core = new ClientCore(unsafe, {
+      auth: { token: secret },
+      baseUrl: "http://127.0.0.1:1",
+      retry: { maxAttempts: 2, backoff: { baseMs: 1, capMs: 1 } },
+    });
+    const error = await core.request(createThing, { path: "/things", body: {} }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "network", errorCode: "ECONNREFUSED", outcome: "not_processed", attempts: 2 });
+  });
+
+  it("once one attempt may have been applied, the call stays unknown even if a later one was rate-limited", async () => {
+    server.handle((_request, response) =>
+      server.requests.length === 1
+        ? json(response, 500, { error: { message: "boom" } })
+        : json(response, 429, { error: { message: "later" } }, { "retry-after": "3600" }),
+    );
+    const { core } = client();
+    const error = await core.request(createThing, { path: "/things", body: {} }).catch((e: unknown) => e);
+    expect(isRateLimitError(error)).toBe(true);
+    expect(error).toMatchObject({ outcome: "unknown", attempts: 2 });
+    expect((error as { idempotencyKey: string }).idempotencyKey).toBe(server.requests[0]!.headers["idempotency-key"]);
+  });
+
+  it("errors.codes.<code>.retryable: false stops the pipeline from retrying that code, and the error says so", async () => {
+    const definition = testDefinition();
+    const strict = testDefinition({ errors: { ...definition.errors, codes: { maintenance: { retryable: false } } } });
+    server.handle((_request, response) => json(response, 503, { error: { code: "maintenance", message: "down" } }));
+    const { core } = client(strict);
+    const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, providerCode: "maintenance", retryable: false, attempts: 1 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("a burst of overload answers on a spec without a declared breaker costs no call after it ends", async () => {
+    // The breaker the model gives a spec that declares none: a failure ratio over a window, with a minimum.
+    const undeclared = testDefinition({
+      circuitBreaker: {
+        scope: "provider",
+        threshold: { type: "ratio", ratio: 0.5, windowMs: 30_000, minRequests: 20 },
+        openForMs: 30_000,
+        halfOpenProbes: 1,
+      },
+    });
+    let overloaded = true;
+    server.handle((_request, response) =>
+      overloaded ? json(response, 529, { error: { message: "overloaded" } }, { "retry-after": "0" }) : json(response, 200, { ok: true }),
+    );
+    const { core } = client(
+      { ...undeclared, retry: { ...undeclared.retry, notProcessed: { statuses: [529], errorCodes: [] } } },
+      { retry: false },
+    );
+    const during = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => core.request(getThing, { path: `/things/${i}` }).catch((e: unknown) => e)),
+    );
+    expect(during.every((e) => (e as { status?: number }).status === 529)).toBe(true);
+    overloaded = false;
+    const after = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => core.request(getThing, { path: `/things/${i}` }).catch((e: unknown) => e)),
+    );
+    expect(after).toEqual(Array.from({ length: 20 }, () => ({ ok: true })));
+  });
+
+  it("overload answers do not count toward opening the circuit breaker", async () => {
+    server.handle((_request, response) => json(response, 503, { error: { message: "overloaded" } }, { "retry-after": "0" }));
+    const tight = testDefinition({
+      circuitBreaker: { scope: "provider", threshold: { type: "consecutive", failures: 2 }, openForMs: 30_000, halfOpenProbes: 1 },
+    });
+    const { core, events } = client(tight, { retry: false });
+    for (let i = 0; i < 5; i++) await core.request(getThing, { path: "/things/1" }).catch(() => undefined);
+    expect(events.filter((e) => e.type === "breakerStateChange")).toEqual([]);
+    expect(server.requests).toHaveLength(5);
   });
 });
 
@@ -477,6 +596,140 @@ describe("request encoding", () => {
       ok: true,
     });
     expect(server.requests.map((r) => r.url)).toEqual(["/assets", "/assets"]);
+  });
+});
+
+describe("one deadline per call (issue 14)", () => {
+  /** Headers at once, then one byte every 20 ms, never ending; stops when the client goes away. */
+  function trickle(_request: unknown, response: ServerResponse): void {
+    response.writeHead(200, { "content-type": "text/plain" });
+    const timer = setInterval(() => response.write("."), 20);
+    response.on("close", () => clearInterval(timer));
+  }
+
+  for (const [transport, options] of [
+    ["undici", {}],
+    ["fetch", { fetch: globalThis.fetch }],
+  ] as const) {
+    it(`the attempt timeout bounds a body that trickles in forever (${transport} transport)`, async () => {
+      server.handle(trickle);
+      const { core } = client(testDefinition(), { ...options, retry: false, timeout: { attemptMs: 150 } });
+      const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+      expect(isTimeoutError(error)).toBe(true);
+      expect(error).toMatchObject({ scope: "attempt", timeoutMs: 150 });
+    });
+
+    it(`the total timeout bounds a body that trickles in forever (${transport} transport)`, async () => {
+      server.handle(trickle);
+      const { core } = client(testDefinition(), { ...options, timeout: { totalMs: 200 } });
+      const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "timeout", scope: "total", timeoutMs: 200 });
+      expect(server.requests).toHaveLength(1);
+    });
+  }
+
+  it("a call queued for a rate-limit slot ends at its total timeout, and its request is never sent", async () => {
+    server.handle((_request, response) => json(response, 200, {}));
+    const { core } = client(
+      testDefinition({
+        rateLimits: { limitedWhen: [], buckets: { slow: { rate: 1, perMs: 60_000, concurrency: 1, maxQueueWaitMs: 120_000 } } },
+      }),
+    );
+    // The first call holds the only slot (its answer never comes) until it is aborted.
+    server.handle(() => undefined);
+    const holder = new AbortController();
+    const holding = core.request(getThing, { path: "/things/1" }, { signal: holder.signal }).catch((e: unknown) => e);
+    await until(() => server.requests.length === 1);
+    const error = await core.request(getThing, { path: "/things/2" }, { timeout: { totalMs: 200 } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "timeout", scope: "total", timeoutMs: 200 });
+    holder.abort(new Error("done"));
+    await holding;
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("a token source that never answers ends the call at its total timeout; the source's signal aborts", async () => {
+    server.handle((_request, response) => json(response, 200, {}));
+    let seen: AbortSignal | undefined;
+    const token = (options?: { signal?: AbortSignal }): Promise<string> => {
+      seen = options?.signal;
+      return new Promise<string>(() => undefined);
+    };
+    const { core } = client(testDefinition(), { auth: { token }, timeout: { totalMs: 200 } });
+    const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "timeout", scope: "total", timeoutMs: 200 });
+    expect(seen?.aborted).toBe(true);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("a 401's token renewal is bounded by the same deadline", async () => {
+    server.handle((_request, response) => json(response, 401, { error: { message: "expired" } }));
+    const provider = {
+      getToken: () => "old-token",
+      invalidate: () => new Promise<void>(() => undefined),
+    };
+    const { core } = client(testDefinition(), { auth: { token: provider }, timeout: { totalMs: 200 } });
+    const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "timeout", scope: "total" });
+  });
+});
+
+describe("a 429 without a declared bucket (issue 14)", () => {
+  it("pauses every caller of the client until the Retry-After, not only the one that got it", async () => {
+    const clock = new ManualClock(Date.now());
+    server.handle((_request, response) =>
+      server.requests.length === 1
+        ? json(response, 429, { error: { message: "slow down" } }, { "retry-after": "5" })
+        : json(response, 200, { ok: true }),
+    );
+    const { core } = client(testDefinition(), { clock });
+    const first = core.request(getThing, { path: "/things/1" });
+    await until(() => server.requests.length === 1);
+    await sleep(20); // the 429 is read and the pause set
+    const second = core.request(getThing, { path: "/things/2" });
+    await clock.advance(4999);
+    await sleep(50);
+    expect(server.requests).toHaveLength(1);
+    await clock.advance(1);
+    await expect(Promise.all([first, second])).resolves.toEqual([{ ok: true }, { ok: true }]);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("a caller whose deadline ends before the pause fails at once with a RateLimitError saying when", async () => {
+    const clock = new ManualClock(Date.now());
+    server.handle((_request, response) => json(response, 429, { error: { message: "slow down" } }, { "retry-after": "30" }));
+    const { core } = client(testDefinition(), { clock, retry: false });
+    await core.request(getThing, { path: "/things/1" }).catch(() => undefined);
+    const error = await core.request(getThing, { path: "/things/2" }, { timeout: { totalMs: 1000 } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "rate_limited", source: "local", retryAt: clock.now() + 30_000 });
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("close (issue 14)", () => {
+  it("closes the client's keep-alive connections, fails queued calls and refuses later ones", async () => {
+    let open = 0;
+    const raw = createServer((_request, response) => json(response, 200, { ok: true }));
+    raw.on("connection", (socket) => {
+      open += 1;
+      socket.on("close", () => (open -= 1));
+    });
+    await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = raw.address() as AddressInfo;
+      const core = new ClientCore(
+        testDefinition({ rateLimits: { limitedWhen: [], buckets: { slow: { rate: 1, perMs: 60_000, maxQueueWaitMs: 120_000 } } } }),
+        { auth: { token: secret }, baseUrl: `http://127.0.0.1:${port}` },
+      );
+      await expect(core.request(getThing, { path: "/things/1" })).resolves.toEqual({ ok: true });
+      expect(open).toBe(1); // kept alive for the next call
+      const queued = core.request(getThing, { path: "/things/2" }).catch((e: unknown) => e);
+      await core.close();
+      expect(await queued).toMatchObject({ code: "configuration" });
+      await until(() => open === 0);
+      await expect(core.request(getThing, { path: "/things/3" })).rejects.toMatchObject({ code: "configuration" });
+    } finally {
+      await new Promise<void>((resolve) => raw.close(() => resolve()));
+    }
   });
 });
 

@@ -29,7 +29,7 @@ describe("buildModel", () => {
     });
     expect(m.definition.circuitBreaker).toEqual({
       scope: "provider",
-      threshold: { type: "consecutive", failures: 5 },
+      threshold: { type: "ratio", ratio: 0.5, windowMs: 30_000, minRequests: 20 },
       openForMs: 30_000,
       halfOpenProbes: 1,
     });

@@ -38,6 +38,17 @@ describe("generated Stripe client over loopback HTTP", () => {
     expect(request?.body).toBe("email=a%40example.com&metadata[order]=1&preferred_locales[0]=en&preferred_locales[1]=fr");
   });
 
+  it("close() on a generated client ends it: later calls fail with ConfigurationError (issue 14)", async () => {
+    server.handle((_req, res) => json(res, 200, { id: "cus_1" }));
+    const stripe = createStripeClient({ auth: { token: secret }, baseUrl: server.url });
+    await stripe.customers.retrieve({ customer: "cus_1" });
+    await stripe.close();
+    const error = await stripe.customers.retrieve({ customer: "cus_1" }).catch((e: unknown) => e);
+    expect(isConfigurationError(error)).toBe(true);
+    expect((error as Error).message).toBe("this Stripe client was closed");
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("uses HTTP Basic with the key as username in the basic mode", async () => {
     server.handle((_req, res) => json(res, 200, {}));
     const stripe = createStripeClient({ auth: { mode: "basic", username: secret }, baseUrl: server.url });

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { isStoreUnavailableError } from "../../../runtime/errors/errors.js";
+import { RateLimiter, type Permit } from "../../../runtime/policies/rate-limit.js";
+import {
+  MemoryRateLimitStore,
+  type BucketLimits,
+  type RateLimitStore,
+  type StoreFailureMode,
+} from "../../../runtime/policies/rate-limit-store.js";
+import type { StoreHealthEvent } from "../../../runtime/policies/store-guard.js";
+import { ManualClock } from "../../helpers/manual-clock.js";
+
+/** A shared store that works until `broken` says how it fails: reject, throw, or hang. */
+class FlakyStore implements RateLimitStore {
+  readonly #inner = new MemoryRateLimitStore();
+  broken: "reject" | "throw" | "hang" | undefined;
+  constructor(readonly onFailure?: StoreFailureMode) {}
+
+  #fail<T>(work: () => T): T | Promise<T> {
+    if (this.broken === "throw") throw new Error("connection lost: redis://:hunter2@cache:6379");
+    if (this.broken === "reject")
+      return Promise.reject(Object.assign(new Error("ECONNRESET redis://:hunter2@cache"), { code: "ECONNRESET" }));
+    if (this.broken === "hang") return new Promise<T>(() => undefined);
+    return Promise.resolve(work());
+  }
+  take(key: string, limits: BucketLimits, now: number) {
+    return this.#fail(() => this.#inner.take(key, limits, now));
+  }
+  complete(key: string, limits: BucketLimits, startedAt: number, now: number) {
+    return this.#fail(() => this.#inner.complete(key, limits, startedAt, now));
+  }
+  sync(key: string, remaining: number, resetAt: number, now: number) {
+    return this.#fail(() => this.#inner.sync(key, remaining, resetAt, now));
+  }
+  pause(key: string, until: number) {
+    return this.#fail(() => this.#inner.pause(key, until));
+  }
+}
+
+function setup(store: FlakyStore) {
+  const clock = new ManualClock();
+  const events: StoreHealthEvent[] = [];
+  const rl = new RateLimiter({
+    provider: "acme",
+    buckets: { b: { rate: 10, perMs: 1000, burst: 10, maxQueueWaitMs: 60_000 } },
+    store,
+    clock,
+    keyPrefix: "acme",
+    onStoreEvent: (event) => events.push(event),
+  });
+  const take = (): Promise<Permit[]> => Promise.resolve().then(() => rl.acquire(["b"], undefined));
+  return { clock, events, rl, take };
+}
+
+describe("rate-limit store faults are contained (issue 14)", () => {
+  it("a store whose sync and pause reject crashes nothing; the failure is reported once, by code only", async () => {
+    const store = new FlakyStore();
+    const { rl, events, take, clock } = setup(store);
+    const permits = await take();
+    store.broken = "reject";
+    rl.sync(permits, { remaining: 5, resetAt: clock.now() + 1000, resource: undefined });
+    rl.pause(permits, clock.now() + 10, undefined);
+    permits.forEach((permit) => permit.release());
+    await clock.advance(10);
+    expect(events).toEqual([{ type: "storeFailure", store: "rateLimit", error: "ECONNRESET" }]);
+    expect(JSON.stringify(events)).not.toContain("hunter2");
+  });
+
+  it("fails open on a local share of the rate while the store rejects, then reports its recovery", async () => {
+    const store = new FlakyStore({ mode: "open", share: 0.5 });
+    const { events, take, clock } = setup(store);
+    store.broken = "reject";
+    // Burst 10 at share 0.5: five slots at once, the sixth waits for the local refill.
+    const granted: number[] = [];
+    for (let i = 0; i < 6; i++) void take().then(() => granted.push(i));
+    await clock.advance(0);
+    expect(granted).toHaveLength(5);
+    await clock.advance(200);
+    expect(granted).toHaveLength(6);
+    store.broken = undefined;
+    await clock.advance(1000);
+    await take();
+    expect(events.map((e) => e.type)).toEqual(["storeFailure", "storeRecovered"]);
+  });
+
+  it("fails closed with StoreUnavailableError when the store declares so, for a store that throws synchronously", async () => {
+    const store = new FlakyStore({ mode: "closed" });
+    const { take } = setup(store);
+    store.broken = "throw";
+    const error = await take().catch((e: unknown) => e);
+    expect(isStoreUnavailableError(error)).toBe(true);
+    expect(error).toMatchObject({ code: "store_unavailable", store: "rateLimit" });
+    expect((error as Error).message).not.toContain("hunter2");
+  });
+
+  it("a store that hangs is given up on after its time limit and the call is granted locally", async () => {
+    const store = new FlakyStore();
+    const { events, take, clock } = setup(store);
+    store.broken = "hang";
+    let granted = false;
+    void take().then(() => (granted = true));
+    await clock.advance(999);
+    expect(granted).toBe(false);
+    await clock.advance(1);
+    expect(granted).toBe(true);
+    expect(events).toEqual([{ type: "storeFailure", store: "rateLimit", error: "STORE_TIMEOUT" }]);
+  });
+});
