@@ -75,7 +75,8 @@ export function readConfigFile(cwd: string, read: (file: string) => string | und
   } catch (error) {
     throw new ConfigFileError(`${CONFIG_FILE}: not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ConfigFileError(`${CONFIG_FILE}: must be a JSON object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new ConfigFileError(`${CONFIG_FILE}: must be a JSON object`);
   const entries = Object.entries(value as Record<string, unknown>).filter(([key]) => key !== "$schema");
   for (const [key, v] of entries) {
     if (!(CONFIG_KEYS as readonly string[]).includes(key)) {

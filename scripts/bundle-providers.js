@@ -79,7 +79,11 @@ function slice(document, kind, filter) {
       const methods = OPENAPI_METHODS.filter((m) => {
         const op = item?.[m];
         if (op === undefined) return false;
-        const probe = { ...(typeof op.operationId === "string" && { id: op.operationId }), tags: Array.isArray(op.tags) ? op.tags : [], path: p };
+        const probe = {
+          ...(typeof op.operationId === "string" && { id: op.operationId }),
+          tags: Array.isArray(op.tags) ? op.tags : [],
+          path: p,
+        };
         return (!include || include(probe)) && !exclude?.(probe);
       });
       if (methods.length === 0) continue;
@@ -101,7 +105,9 @@ const sliceName = (from) => from.replace(/^@/, "").replace(/[/\\]+/g, "-");
 
 rmSync(outDir, { recursive: true, force: true });
 const index = [];
-for (const file of readdirSync(specsDir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+for (const file of readdirSync(specsDir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort()) {
   const specPath = path.join(specsDir, file);
   let text = readFileSync(specPath, "utf8");
   const spec = parse(text);
@@ -144,7 +150,12 @@ for (const file of readdirSync(specsDir).filter((f) => /\.ya?ml$/.test(f)).sort(
     process.stderr.write(`providers/${provider}/${name}: ${(bytes.length / 1e6).toFixed(2)} MB from ${imp.from}\n`);
   }
   writeFileSync(path.join(dir, `${provider}.yaml`), text);
-  index.push({ provider, title: spec.provider.title ?? provider, spec: `${provider}/${provider}.yaml`, sha256: createHash("sha256").update(text).digest("hex") });
+  index.push({
+    provider,
+    title: spec.provider.title ?? provider,
+    spec: `${provider}/${provider}.yaml`,
+    sha256: createHash("sha256").update(text).digest("hex"),
+  });
 }
 writeFileSync(path.join(outDir, "index.json"), `${JSON.stringify({ providers: index }, null, 2)}\n`);
 process.stderr.write(`providers/: ${index.length} bundled specs (${index.map((p) => p.provider).join(", ")})\n`);

@@ -6,7 +6,15 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { CONFIG_FILE, ConfigFileError, displayPath, readConfigFile, resolveConfig, type GeneratorConfig, type GeneratorOptions } from "../config.js";
+import {
+  CONFIG_FILE,
+  ConfigFileError,
+  displayPath,
+  readConfigFile,
+  resolveConfig,
+  type GeneratorConfig,
+  type GeneratorOptions,
+} from "../config.js";
 import { didYouMean } from "../common/did-you-mean.js";
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import type { GenerateResult } from "../generate.js";
@@ -235,7 +243,8 @@ async function generateCommand(args: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length > 0)
     throw new UsageError(`generate takes no file arguments (got ${positionals.join(" ")})\n\n${HELP["generate"]}`);
-  if (values.watch && (values.check || values.json)) throw new UsageError(`--watch cannot be combined with ${values.check ? "--check" : "--json"}`);
+  if (values.watch && (values.check || values.json))
+    throw new UsageError(`--watch cannot be combined with ${values.check ? "--check" : "--json"}`);
   const config = loadConfig(io, {
     ...(typeof values.specs === "string" && { specsDir: values.specs }),
     ...(typeof values.out === "string" && { outDir: values.out }),
@@ -299,10 +308,10 @@ async function generateOnce(config: GeneratorConfig, values: GenerateFlags, io: 
   const diagnostics = sortDiagnostics([...result.diagnostics, ...plan.skipped.flatMap((s) => s.warnings)]);
   const failed = hasErrors(diagnostics);
   const changes = failed ? [] : await diffOutput(result.providers, [config.outDir], new Set(plan.skipped.flatMap((s) => s.files)));
-  if (!failed && !values.check) {
-    await applyChanges(result.providers, changes);
-    await recordGeneratorStamp(config);
-  }
+  if (!failed && !values.check) await applyChanges(result.providers, changes);
+  // Output that is what this generator writes (after writing it, or found so by --check) gets its stamp:
+  // the next run, --check included, skips what did not change instead of regenerating everything.
+  if (!failed && (!values.check || changes.length === 0)) await recordGeneratorStamp(config);
   // Generated and skipped providers together, in the order of their specs.
   const order = new Map(specFiles.map((file, index) => [displayPath(config, file), index]));
   const providers = [
@@ -478,7 +487,9 @@ async function addCommand(args: string[], io: CliIo): Promise<number> {
   const byName = new Map(bundled.map((p) => [p.provider, p]));
   for (const name of positionals) {
     if (!byName.has(name))
-      throw new UsageError(`no bundled provider "${name}"${didYouMean(name, byName.keys())} (bundled: ${[...byName.keys()].join(", ")}); 'switchboard new ${name}' starts a spec of your own`);
+      throw new UsageError(
+        `no bundled provider "${name}"${didYouMean(name, byName.keys())} (bundled: ${[...byName.keys()].join(", ")}); 'switchboard new ${name}' starts a spec of your own`,
+      );
   }
   const config = loadConfig(io, typeof values.specs === "string" ? { specsDir: values.specs } : {});
   await mkdir(config.specsDir, { recursive: true });

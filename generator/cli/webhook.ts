@@ -130,8 +130,18 @@ async function run(args: readonly string[], io: WebhookCliIo): Promise<number> {
   if (event !== undefined && model.events.length > 0 && !model.events.some((e) => e.type === event))
     io.stderr(`switchboard: warning: ${provider}'s spec declares no event "${event}"; sending it anyway\n`);
   const target = signed.url ?? values.to!;
-  const response = await (io.fetch ?? fetch)(target, { method: "POST", headers, body });
-  await response.arrayBuffer();
+  let response: Response;
+  try {
+    response = await (io.fetch ?? fetch)(target, { method: "POST", headers, body });
+    await response.arrayBuffer();
+  } catch (error) {
+    // fetch's own message is "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is its cause.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const code = typeof (cause as { code?: unknown }).code === "string" ? `${(cause as { code: string }).code}: ` : "";
+    const message = cause instanceof Error ? cause.message : String(cause);
+    io.stderr(`switchboard: could not deliver to ${target}: ${code}${message.replace(/\s+/g, " ")}\n`);
+    return 1;
+  }
   io.stdout(`POST ${target}: ${response.status} ${response.statusText}\n`);
   return response.ok ? 0 : 1;
 }
@@ -142,18 +152,23 @@ async function findSpec(specsDir: string | undefined, provider: string, io: Webh
   const candidates = existsSync(named)
     ? [named]
     : existsSync(config.specsDir)
-      ? (await readdir(config.specsDir)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(config.specsDir, f))
+      ? (await readdir(config.specsDir))
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => path.join(config.specsDir, f))
       : [];
   for (const file of candidates) {
     const result = await readSpec(config, file);
     if (result.model?.provider.name === provider) return result.model;
-    if (file === named && result.model === undefined) throw new WebhookUsageError(`${result.file} has errors: run 'switchboard validate ${result.file}'`);
+    if (file === named && result.model === undefined)
+      throw new WebhookUsageError(`${result.file} has errors: run 'switchboard validate ${result.file}'`);
   }
   throw new WebhookUsageError(`no spec for provider "${provider}" in ${path.relative(io.cwd, config.specsDir) || "."}`);
 }
 
 async function readSecret(values: { secret?: string; "secret-file"?: string }, io: WebhookCliIo): Promise<string> {
-  if (values.secret !== undefined && values["secret-file"] !== undefined) throw new WebhookUsageError("pass --secret or --secret-file, not both");
+  if (values.secret !== undefined && values["secret-file"] !== undefined)
+    throw new WebhookUsageError("pass --secret or --secret-file, not both");
   if (values.secret !== undefined) return values.secret;
   if (values["secret-file"] !== undefined) {
     try {
@@ -163,7 +178,8 @@ async function readSecret(values: { secret?: string; "secret-file"?: string }, i
     }
   }
   const fromEnv = (io.env ?? process.env)["SWITCHBOARD_WEBHOOK_SECRET"];
-  if (fromEnv === undefined || fromEnv === "") throw new WebhookUsageError("no secret: pass --secret, --secret-file or set SWITCHBOARD_WEBHOOK_SECRET");
+  if (fromEnv === undefined || fromEnv === "")
+    throw new WebhookUsageError("no secret: pass --secret, --secret-file or set SWITCHBOARD_WEBHOOK_SECRET");
   return fromEnv;
 }
 
@@ -181,7 +197,8 @@ async function readBody(source: string, io: WebhookCliIo): Promise<Buffer> {
 
 /** A minimal body naming the event where the spec locates the type (and an id where it locates one). */
 function exampleBody(definition: WebhooksDefinition, event: string): Buffer {
-  const form = definition.payload.encoding === "form" || (definition.payload.encoding === "auto" && first(definition.eventType, "form") !== undefined);
+  const form =
+    definition.payload.encoding === "form" || (definition.payload.encoding === "auto" && first(definition.eventType, "form") !== undefined);
   if (form) {
     const params = new URLSearchParams();
     const typeField = first(definition.eventType, "form");

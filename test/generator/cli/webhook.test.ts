@@ -78,7 +78,9 @@ describe("switchboard webhook sign", () => {
     const result = await run(["webhook", "sign", "twilio", "--secret", "tok", "--url", "https://h.example/sms", "--json"], body);
     const out = JSON.parse(result.stdout) as { headers: Record<string, string>; url: string };
     expect(out.url).toMatch(/^https:\/\/h\.example\/sms\?bodySHA256=[0-9a-f]{64}$/);
-    expect(await twilio.verifyWebhook({ headers: out.headers, body, url: out.url }, { secret: "tok" })).toMatchObject({ payload: JSON.parse(body) });
+    expect(await twilio.verifyWebhook({ headers: out.headers, body, url: out.url }, { secret: "tok" })).toMatchObject({
+      payload: JSON.parse(body),
+    });
   });
 
   it.each([
@@ -105,11 +107,19 @@ describe("switchboard webhook send", () => {
   });
 
   /** The server verifies each delivery with a generated verifyWebhook and answers 200 or 400. */
-  function verifyingWith(verify: (d: WebhookDelivery, o?: WebhookVerifyOptions) => Promise<WebhookEvent>, options: WebhookVerifyOptions): WebhookEvent[] {
+  function verifyingWith(
+    verify: (d: WebhookDelivery, o?: WebhookVerifyOptions) => Promise<WebhookEvent>,
+    options: WebhookVerifyOptions,
+  ): WebhookEvent[] {
     const events: WebhookEvent[] = [];
     server.handle(async (request, response) => {
       try {
-        events.push(await verify({ headers: request.headers, body: request.body, url: `${server.url}${request.url}`, method: request.method }, options));
+        events.push(
+          await verify(
+            { headers: request.headers, body: request.body, url: `${server.url}${request.url}`, method: request.method },
+            options,
+          ),
+        );
         response.writeHead(200).end("ok");
       } catch (error) {
         response.writeHead(isWebhookVerificationError(error) ? 400 : 500).end(isWebhookVerificationError(error) ? error.code : "");
@@ -120,7 +130,16 @@ describe("switchboard webhook send", () => {
 
   it("posts a Stripe event that the generated verifyWebhook accepts, and prints the 200", async () => {
     const events = verifyingWith(stripe.verifyWebhook, { secret: "whsec_send" });
-    const result = await run(["webhook", "send", "stripe", "payment_intent.succeeded", "--to", `${server.url}/hooks/stripe`, "--secret", "whsec_send"]);
+    const result = await run([
+      "webhook",
+      "send",
+      "stripe",
+      "payment_intent.succeeded",
+      "--to",
+      `${server.url}/hooks/stripe`,
+      "--secret",
+      "whsec_send",
+    ]);
     expect(result).toMatchObject({ code: 0, stdout: `POST ${server.url}/hooks/stripe: 200 OK\n` });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: "payment_intent.succeeded", id: expect.stringMatching(/^evt_sb_/) });
@@ -135,7 +154,16 @@ describe("switchboard webhook send", () => {
 
   it("posts a Twilio status callback signed over the full URL and its form parameters", async () => {
     const events = verifyingWith(twilio.verifyWebhook, { secret: "tok" });
-    const result = await run(["webhook", "send", "twilio", "delivered", "--to", `${server.url}/twilio/status?account=1`, "--secret", "tok"]);
+    const result = await run([
+      "webhook",
+      "send",
+      "twilio",
+      "delivered",
+      "--to",
+      `${server.url}/twilio/status?account=1`,
+      "--secret",
+      "tok",
+    ]);
     expect(result.code).toBe(0);
     expect(events[0]).toMatchObject({ type: "delivered", payload: { MessageStatus: "delivered" } });
   });
@@ -152,5 +180,18 @@ describe("switchboard webhook send", () => {
     const result = await run(["webhook", "send", "stripe", "made.up", "--to", `${server.url}/x`, "--secret", "whsec_send"]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`stripe's spec declares no event "made.up"`);
+  });
+
+  it("prints one line, no stack, when nothing listens at --to", async () => {
+    const closed = await startLoopbackServer();
+    const url = `${closed.url}/hooks`;
+    await closed.close();
+    const result = await run(["webhook", "send", "stripe", "invoice.paid", "--to", url, "--secret", "whsec_x"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(
+      new RegExp(`^switchboard: could not deliver to ${url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ECONNREFUSED: [^\\n]+\\n$`),
+    );
+    expect(result.stderr).not.toContain("whsec_x");
   });
 });
