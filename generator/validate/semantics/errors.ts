@@ -1,25 +1,9 @@
 /** errors (and every other response matcher): body patterns compile; kinds that look like a typo of a common kind. */
 import { closest } from "../../common/did-you-mean.js";
+import { COMMON_ERROR_KINDS } from "../../common/error-kinds.js";
 import { DiagnosticCode } from "../../diagnostics.js";
 import type { PathSegment } from "../../parse/parse.js";
 import { checkRegex, dict, entries, list, str, type Dict, type Report } from "./read.js";
-
-/**
- * The kinds the runtime gives meaning to (runtime/errors/errors.ts: a subclass and guard each, and
- * error-normalizer.ts: rate_limited, timeout, unknown). Any other snake_case kind is a provider kind.
- */
-export const COMMON_ERROR_KINDS = [
-  "authentication",
-  "permission",
-  "not_found",
-  "validation",
-  "conflict",
-  "idempotency_conflict",
-  "provider_unavailable",
-  "rate_limited",
-  "timeout",
-  "unknown",
-] as const;
 
 /** A kind that is not common but is one typo away from one silently becomes a new provider kind: warn. */
 function checkKind(path: PathSegment[], kind: string | undefined, report: Report): void {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { COMMON_ERROR_KINDS } from "../../../generator/validate/semantics/errors.js";
+import { COMMON_ERROR_KINDS } from "../../../generator/common/error-kinds.js";
 import { createProviderError, isProviderError, ProviderError } from "../../../runtime/errors/errors.js";
 
 describe("the common error kinds the validator knows", () => {
-  it("are exactly the kinds the runtime gives a subclass, plus rate_limited, timeout and unknown", () => {
+  it("are exactly the kinds the runtime gives a subclass, plus the ones its pipeline and normalizer produce", () => {
     const withClass = COMMON_ERROR_KINDS.filter((kind) => {
       const error = createProviderError({ kind, provider: "acme", status: 400, message: "m", retryable: false, raw: null });
       expect(isProviderError(error)).toBe(true);
@@ -18,6 +18,12 @@ describe("the common error kinds the validator knows", () => {
       "idempotency_conflict",
       "provider_unavailable",
     ]);
-    expect(COMMON_ERROR_KINDS.filter((k) => !withClass.includes(k))).toEqual(["rate_limited", "timeout", "unknown"]);
+    expect(COMMON_ERROR_KINDS.filter((k) => !withClass.includes(k))).toEqual([
+      "rate_limited",
+      "timeout",
+      "network",
+      "circuit_open",
+      "unknown",
+    ]);
   });
 });
