@@ -39,6 +39,7 @@ export interface DedupStore {
 
 /** The memory store is full of live leases and cannot take another event without risking a double run. */
 export class DedupStoreFullError extends SwitchboardError {
+  static override readonly errorName: string = "DedupStoreFullError";
   static override readonly code = "dedup_store_full";
   constructor(maxEntries: number) {
     super(DedupStoreFullError.code, `the dedup store holds ${maxEntries} events in progress and no done or expired record to evict`);

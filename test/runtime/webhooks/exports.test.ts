@@ -1,11 +1,11 @@
 /**
  * The webhook subpath exports resolve in the built package, and the runtime core stays free of the
  * optional peers: everything `@switchboard/runtime` and the framework adapters load at run time is
- * Node built-ins, the package's own files and, for the contract entry that generated clients import, the
- * runtime's one dependency undici (the Node transport, imported lazily). Only `@switchboard/runtime/webhooks/sqlite` loads better-sqlite3.
+ * Node built-ins and the package's own files; the runtime's one dependency, undici, is loaded only by the
+ * Node transport, which the default transport imports on first use through the package's ./undici entry. Only `@switchboard/runtime/webhooks/sqlite` loads better-sqlite3.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -41,8 +41,11 @@ describe("webhook subpath exports of the built package", () => {
     expect([...externalImports("runtime/dist/index.js")].filter((specifier) => !specifier.startsWith("node:"))).toEqual([]);
   });
 
-  it("runtime/dist/contract.js (what generated code imports) loads only Node built-ins, its own files and undici", () => {
-    expect([...externalImports("runtime/dist/contract.js")].filter((specifier) => !specifier.startsWith("node:"))).toEqual(["undici"]);
+  it("runtime/dist/contract.js (what generated code imports) loads only Node built-ins and its own files; undici only through the package's ./undici entry, on first use", () => {
+    expect([...externalImports("runtime/dist/contract.js")].filter((specifier) => !specifier.startsWith("node:"))).toEqual([]);
+    // The default transport names that entry by a variable (so bundlers leave it out); the entry loads undici.
+    expect(readFileSync(resolve(root, "runtime/dist/transport/default.js"), "utf8")).toContain('"@switchboard/runtime/undici"');
+    expect([...externalImports("runtime/dist/undici.js")]).toEqual(["undici"]);
   });
 
   it.each([
