@@ -31,6 +31,7 @@ export const DiagnosticCode = {
   PathParameterMismatch: "SB3008",
   InvalidRegex: "SB3009",
   InconsistentSection: "SB3010",
+  LikelyKindTypo: "SB3011",
   DuplicateProvider: "SB4001",
   WriteFailed: "SB4002",
   ImportFailed: "SB4003",

@@ -1,12 +1,21 @@
 /**
  * The `switchboard` command. Exit codes: 0 ok, 1 diagnostics or stale output, 2 usage.
  */
-import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync, watch } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { displayPath, resolveConfig } from "../config.js";
+import {
+  CONFIG_FILE,
+  ConfigFileError,
+  displayPath,
+  readConfigFile,
+  resolveConfig,
+  type GeneratorConfig,
+  type GeneratorOptions,
+} from "../config.js";
+import { didYouMean } from "../common/did-you-mean.js";
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import type { GenerateResult } from "../generate.js";
 import { planGeneration, recordGeneratorStamp } from "../output/manifest.js";
@@ -25,6 +34,8 @@ export interface CliIo extends WebhookCliIo, Pick<MockCliIo, "untilStopped"> {
   readonly cwd: string;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Ends `generate --watch` when aborted (bin/switchboard.js aborts it on SIGINT / SIGTERM). */
+  readonly signal?: AbortSignal;
 }
 
 const HELP: Record<string, string> = {
@@ -33,7 +44,9 @@ const HELP: Record<string, string> = {
 Usage: switchboard <command> [options]
 
 Commands:
-  generate   Validate every spec and write generated/<provider>/ (or --check it)
+  init       Write switchboard.config.json (specs folder, output folder, runtime import)
+  add        Copy a bundled provider's spec into the specs folder (${"${bundledList()}"})
+  generate   Validate every spec and write generated/<provider>/ (or --check it, or --watch)
   validate   Validate spec files and print every problem
   new        Write a commented starter spec for a provider
   webhook    Sign a webhook body as a provider would (sign), or post a signed delivery (send)
@@ -43,7 +56,29 @@ Commands:
 Run 'switchboard <command> --help' for a command's options.
 Exit codes: 0 ok, 1 diagnostics or stale output, 2 usage error.
 `,
-  generate: `Usage: switchboard generate [--specs DIR] [--out DIR] [--check] [--force] [--json]
+  init: `Usage: switchboard init [--specs DIR] [--out DIR] [--runtime-import SPEC]
+
+Writes switchboard.config.json in the current folder, creates the specs folder, and prints the step
+to add to CI. Every command reads the file from the folder it runs in; command-line options win.
+
+Options:
+  --specs DIR    Folder with the specs (default: specs)
+  --out DIR      Output folder (default: generated)
+  --runtime-import SPEC  Module generated code imports the runtime from (default: @switchboard/runtime/contract)
+  -h, --help     Show this help
+`,
+  add: `Usage: switchboard add [--specs DIR] PROVIDER...
+       switchboard add            (lists the bundled providers)
+
+Copies the spec of each bundled PROVIDER into the specs folder. A spec that imports an OpenAPI document
+imports the slice of it that ships in this package (switchboard/providers/PROVIDER/...), so nothing else
+needs to be installed. Never overwrites a file.
+
+Options:
+  --specs DIR    Folder to write the spec in (default: specs, or "specs" of switchboard.config.json)
+  -h, --help     Show this help
+`,
+  generate: `Usage: switchboard generate [--specs DIR] [--out DIR] [--check] [--force] [--json] [--watch]
 
 Validates every spec in the specs folder and generates one TypeScript module per provider.
 Only files whose content changed are written; files a spec no longer produces are removed.
@@ -57,7 +92,11 @@ Options:
   --check        Write nothing; list missing, stale and orphaned files and exit 1 if there are any
   --force        Regenerate every spec, even those whose inputs and output did not change
   --json         Print the result as JSON on stdout
+  --watch        Generate, then again whenever a file in the specs folder or the config file changes
+                 (imported documents are not watched); stop with Ctrl-C
   -h, --help     Show this help
+
+Options not given come from switchboard.config.json in the current folder, if there is one.
 `,
   validate: `Usage: switchboard validate [--json] FILES...
 
@@ -109,9 +148,39 @@ function parse<O extends OptionSpec>(command: string, args: string[], options: O
   try {
     return parseArgs({ args, options: { ...options, ...HELP_OPTION }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${HELP[command]}`);
+    throw new UsageError(`${optionError(command, error, Object.keys(options))}\nRun 'switchboard ${command} --help' for its options.`);
   }
 }
+
+/** node:util parseArgs' error as one line of our own: the option, what is wrong, and a did-you-mean. */
+function optionError(command: string, error: unknown, known: readonly string[]): string {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const option = /'(-[^' ]*)/.exec(message)?.[1] ?? "";
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const name = option.replace(/^-+/, "").replace(/=.*$/, "");
+    const hint = didYouMean(name, known);
+    return `${command} has no option ${option}${hint.replace(/"([^"]+)"/, "--$1")}`;
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return message.includes("argument missing") ? `${option} needs a value` : `${option} takes no value`;
+  }
+  return message;
+}
+
+/** Options from switchboard.config.json in the working folder, overridden by the given flags. */
+function loadConfig(io: CliIo, flags: Omit<GeneratorOptions, "cwd">): GeneratorConfig {
+  let fromFile: Omit<GeneratorOptions, "cwd">;
+  try {
+    fromFile = readConfigFile(io.cwd, (file) => (existsSync(file) ? readFileSync(file, "utf8") : undefined));
+  } catch (error) {
+    if (error instanceof ConfigFileError) throw new UsageError(error.message);
+    throw error;
+  }
+  return resolveConfig({ cwd: io.cwd, ...fromFile, ...flags });
+}
+
+const COMMANDS = ["init", "add", "generate", "validate", "new", "webhook", "auth", "help"];
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -127,6 +196,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case "--version":
         io.stdout(`${GENERATOR_VERSION}\n`);
         return 0;
+      case "init":
+        return await initCommand(rest, io);
+      case "add":
+        return await addCommand(rest, io);
       case "generate":
         return await generateCommand(rest, io);
       case "validate":
@@ -140,7 +213,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case "auth":
         return await authCommand(rest, io);
       default:
-        throw new UsageError(`unknown command "${command}"\n\n${HELP["main"]}`);
+        throw new UsageError(`unknown command "${command}"${didYouMean(command, COMMANDS)}\nRun 'switchboard --help' for the commands.`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -166,6 +239,7 @@ async function generateCommand(args: string[], io: CliIo): Promise<number> {
     check: { type: "boolean" },
     force: { type: "boolean" },
     json: { type: "boolean" },
+    watch: { type: "boolean" },
   } as const);
   if (values.help) {
     io.stdout(HELP["generate"]!);
@@ -173,13 +247,56 @@ async function generateCommand(args: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length > 0)
     throw new UsageError(`generate takes no file arguments (got ${positionals.join(" ")})\n\n${HELP["generate"]}`);
-  const config = resolveConfig({
-    cwd: io.cwd,
+  if (values.watch && (values.check || values.json))
+    throw new UsageError(`--watch cannot be combined with ${values.check ? "--check" : "--json"}`);
+  const config = loadConfig(io, {
     ...(typeof values.specs === "string" && { specsDir: values.specs }),
     ...(typeof values.out === "string" && { outDir: values.out }),
     ...(typeof values["runtime-import"] === "string" && { runtimeImport: values["runtime-import"] }),
   });
   if (!existsSync(config.specsDir)) throw new UsageError(`specs folder ${displayPath(config, config.specsDir)} does not exist`);
+  if (!values.watch) return await generateOnce(config, values, io);
+  return await watchAndGenerate(config, values, io);
+}
+
+type GenerateFlags = { readonly check?: boolean; readonly force?: boolean; readonly json?: boolean };
+
+/**
+ * `generate --watch`: one run, then another whenever a file in the specs folder or the config file
+ * changes (changes within 100 ms make one run), until io.signal aborts. Exit code: the last run's.
+ */
+async function watchAndGenerate(config: GeneratorConfig, flags: GenerateFlags, io: CliIo): Promise<number> {
+  let code = await generateOnce(config, flags, io);
+  io.stdout(`watching ${displayPath(config, config.specsDir)}/ and ${CONFIG_FILE} (Ctrl-C to stop)\n`);
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const rerun = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      running = running.then(async () => {
+        io.stdout(`change detected; generating\n`);
+        code = await generateOnce(config, flags, io).catch((error: unknown) => {
+          io.stderr(`switchboard: ${error instanceof Error ? error.message : String(error)}\n`);
+          return 1;
+        });
+      });
+    }, 100);
+  };
+  const watchers = [
+    watch(config.specsDir, rerun),
+    ...(existsSync(path.join(config.cwd, CONFIG_FILE)) ? [watch(path.join(config.cwd, CONFIG_FILE), rerun)] : []),
+  ];
+  await new Promise<void>((resolve) => {
+    if (io.signal === undefined || io.signal.aborted) return resolve();
+    io.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  for (const w of watchers) w.close();
+  clearTimeout(timer);
+  await running;
+  return code;
+}
+
+async function generateOnce(config: GeneratorConfig, values: GenerateFlags, io: CliIo): Promise<number> {
   const started = performance.now();
   const specFiles = await findSpecs(config.specsDir);
   let plan = await planGeneration(config, specFiles, { force: values.force === true });
@@ -195,10 +312,10 @@ async function generateCommand(args: string[], io: CliIo): Promise<number> {
   const diagnostics = sortDiagnostics([...result.diagnostics, ...plan.skipped.flatMap((s) => s.warnings)]);
   const failed = hasErrors(diagnostics);
   const changes = failed ? [] : await diffOutput(result.providers, [config.outDir], new Set(plan.skipped.flatMap((s) => s.files)));
-  if (!failed && !values.check) {
-    await applyChanges(result.providers, changes);
-    await recordGeneratorStamp(config);
-  }
+  if (!failed && !values.check) await applyChanges(result.providers, changes);
+  // Output that is what this generator writes (after writing it, or found so by --check) gets its stamp:
+  // the next run, --check included, skips what did not change instead of regenerating everything.
+  if (!failed && (!values.check || changes.length === 0)) await recordGeneratorStamp(config);
   // Generated and skipped providers together, in the order of their specs.
   const order = new Map(specFiles.map((file, index) => [displayPath(config, file), index]));
   const providers = [
@@ -266,7 +383,7 @@ async function validateCommand(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError(`validate needs at least one spec file\n\n${HELP["validate"]}`);
-  const config = resolveConfig({ cwd: io.cwd });
+  const config = loadConfig(io, {});
   const results = [];
   const { readSpec } = await pipeline();
   for (const file of positionals) results.push(await readSpec(config, path.resolve(io.cwd, file)));
@@ -291,18 +408,114 @@ async function newCommand(args: string[], io: CliIo): Promise<number> {
   if (!/^[a-z][a-z0-9-]*$/.test(provider) || provider.length > 64) {
     throw new UsageError(`"${provider}" is not a provider name: use lower case letters, digits and '-', starting with a letter`);
   }
-  const config = resolveConfig({ cwd: io.cwd, ...(typeof values.specs === "string" && { specsDir: values.specs }) });
+  const config = loadConfig(io, typeof values.specs === "string" ? { specsDir: values.specs } : {});
   const file = path.join(config.specsDir, `${provider}.yaml`);
   if (existsSync(file)) {
     io.stderr(`switchboard: ${displayPath(config, file)} already exists; not overwriting it\n`);
     return 1;
   }
-  const schema = fileURLToPath(new URL("schema/spec-v1.schema.json", packageRoot()));
-  const schemaPath = path.relative(config.specsDir, schema).split(path.sep).join("/");
   await mkdir(config.specsDir, { recursive: true });
-  await writeFile(file, starterSpec(provider, schemaPath), { encoding: "utf8", flag: "wx" });
+  await writeFile(file, starterSpec(provider, schemaPathFrom(config.specsDir)), { encoding: "utf8", flag: "wx" });
   io.stdout(`wrote ${displayPath(config, file)}; edit it, then run 'switchboard generate'\n`);
   return 0;
+}
+
+/** The spec schema shipped in this package, as a path relative to a specs folder (for `$schema`). */
+function schemaPathFrom(specsDir: string): string {
+  const schema = fileURLToPath(new URL("schema/spec-v1.schema.json", packageRoot()));
+  return path.relative(specsDir, schema).split(path.sep).join("/");
+}
+
+async function initCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse("init", args, {
+    specs: { type: "string" },
+    out: { type: "string" },
+    "runtime-import": { type: "string" },
+  } as const);
+  if (values.help) {
+    io.stdout(HELP["init"]!);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`init takes no arguments (got ${positionals.join(" ")})\n\n${HELP["init"]}`);
+  const file = path.join(io.cwd, CONFIG_FILE);
+  if (existsSync(file)) {
+    io.stderr(`switchboard: ${CONFIG_FILE} already exists; not overwriting it\n`);
+    return 1;
+  }
+  const settings = {
+    specs: values.specs ?? "specs",
+    out: values.out ?? "generated",
+    runtimeImport: values["runtime-import"] ?? "@switchboard/runtime/contract",
+  };
+  const config = resolveConfig({ cwd: io.cwd, specsDir: settings.specs, outDir: settings.out, runtimeImport: settings.runtimeImport });
+  await writeFile(file, `${JSON.stringify(settings, null, 2)}\n`, { encoding: "utf8", flag: "wx" });
+  await mkdir(config.specsDir, { recursive: true });
+  const bundled = await bundledProviders();
+  io.stdout(
+    `wrote ${CONFIG_FILE} (specs: ${displayPath(config, config.specsDir)}/, output: ${displayPath(config, config.outDir)}/, runtime import: ${settings.runtimeImport})\n` +
+      `next: 'npx switchboard add PROVIDER' (bundled: ${bundled.map((p) => p.provider).join(", ")}) or 'npx switchboard new PROVIDER', then 'npx switchboard generate'\n` +
+      `CI: after installing dependencies, run this step; it fails when ${displayPath(config, config.outDir)}/ is missing or stale:\n` +
+      `  npx switchboard generate --check\n`,
+  );
+  return 0;
+}
+
+interface BundledProvider {
+  readonly provider: string;
+  readonly title: string;
+  /** Path of the spec inside providers/. */
+  readonly spec: string;
+}
+
+/** The providers this package bundles (providers/index.json, written by scripts/bundle-providers.js). */
+async function bundledProviders(): Promise<BundledProvider[]> {
+  try {
+    const index = JSON.parse(await readFile(new URL("providers/index.json", packageRoot()), "utf8")) as { providers: BundledProvider[] };
+    return index.providers;
+  } catch {
+    return [];
+  }
+}
+
+async function addCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse("add", args, { specs: { type: "string" } } as const);
+  if (values.help) {
+    io.stdout(HELP["add"]!);
+    return 0;
+  }
+  const bundled = await bundledProviders();
+  if (positionals.length === 0) {
+    for (const p of bundled) io.stdout(`${p.provider.padEnd(12)} ${p.title}\n`);
+    return 0;
+  }
+  const byName = new Map(bundled.map((p) => [p.provider, p]));
+  for (const name of positionals) {
+    if (!byName.has(name))
+      throw new UsageError(
+        `no bundled provider "${name}"${didYouMean(name, byName.keys())} (bundled: ${[...byName.keys()].join(", ")}); 'switchboard new ${name}' starts a spec of your own`,
+      );
+  }
+  const config = loadConfig(io, typeof values.specs === "string" ? { specsDir: values.specs } : {});
+  await mkdir(config.specsDir, { recursive: true });
+  let code = 0;
+  for (const name of new Set(positionals)) {
+    const entry = byName.get(name)!;
+    const file = path.join(config.specsDir, `${name}.yaml`);
+    if (existsSync(file)) {
+      io.stderr(`switchboard: ${displayPath(config, file)} already exists; not overwriting it\n`);
+      code = 1;
+      continue;
+    }
+    const text = await readFile(new URL(`providers/${entry.spec}`, packageRoot()), "utf8");
+    const schemaLine = `# yaml-language-server: $schema=${schemaPathFrom(config.specsDir)}`;
+    const adapted = /^# yaml-language-server: \$schema=.*$/m.test(text)
+      ? text.replace(/^# yaml-language-server: \$schema=.*$/m, schemaLine)
+      : `${schemaLine}\n${text}`;
+    await writeFile(file, adapted, { encoding: "utf8", flag: "wx" });
+    io.stdout(`added ${displayPath(config, file)} (${entry.title})\n`);
+  }
+  if (code === 0) io.stdout(`next: 'npx switchboard generate'\n`);
+  return code;
 }
 
 async function authCommand(args: string[], io: CliIo): Promise<number> {
@@ -329,7 +542,7 @@ async function authCommand(args: string[], io: CliIo): Promise<number> {
   const timeout = values.timeout === undefined ? 300 : Number(values.timeout);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0 to 65535`);
   if (!(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds`);
-  const config = resolveConfig({ cwd: io.cwd, ...(typeof values.specs === "string" && { specsDir: values.specs }) });
+  const config = loadConfig(io, typeof values.specs === "string" ? { specsDir: values.specs } : {});
   const spec = await (await pipeline()).readSpec(config, path.join(config.specsDir, `${provider}.yaml`));
   if (!spec.model) {
     printDiagnostics(io, spec.diagnostics, new Map([[spec.file, spec.text]]));

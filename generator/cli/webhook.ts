@@ -130,8 +130,18 @@ async function run(args: readonly string[], io: WebhookCliIo): Promise<number> {
   if (event !== undefined && model.events.length > 0 && !model.events.some((e) => e.type === event))
     io.stderr(`switchboard: warning: ${provider}'s spec declares no event "${event}"; sending it anyway\n`);
   const target = signed.url ?? values.to!;
-  const response = await (io.fetch ?? fetch)(target, { method: "POST", headers, body });
-  await response.arrayBuffer();
+  let response: Response;
+  try {
+    response = await (io.fetch ?? fetch)(target, { method: "POST", headers, body });
+    await response.arrayBuffer();
+  } catch (error) {
+    // fetch's own message is "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is its cause.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const code = typeof (cause as { code?: unknown }).code === "string" ? `${(cause as { code: string }).code}: ` : "";
+    const message = cause instanceof Error ? cause.message : String(cause);
+    io.stderr(`switchboard: could not deliver to ${target}: ${code}${message.replace(/\s+/g, " ")}\n`);
+    return 1;
+  }
   io.stdout(`POST ${target}: ${response.status} ${response.statusText}\n`);
   return response.ok ? 0 : 1;
 }

@@ -99,7 +99,7 @@ export interface ClientOptions<Environment extends string = string, Auth extends
   readonly apiVersion?: string;
   /** Extra headers sent with every request. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** How requests are sent. @default undici on Node, fetch elsewhere */
+  /** How requests are sent. @default undici on Node (the global fetch when SWITCHBOARD_TRANSPORT=fetch), fetch elsewhere */
   readonly transport?: Transport;
   /** Shorthand for `transport: fetchTransport(fetch)`. */
   readonly fetch?: typeof fetch;

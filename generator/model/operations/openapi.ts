@@ -61,7 +61,10 @@ function pathPattern(pattern: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-function matcher(filter: SpecOperationsFilter | undefined): ((op: { id?: string; tags: string[]; path: string }) => boolean) | undefined {
+/** The include/exclude filter of an operations import as a predicate; undefined when there is no filter. */
+export function matcher(
+  filter: SpecOperationsFilter | undefined,
+): ((op: { id?: string; tags: string[]; path: string }) => boolean) | undefined {
   if (filter === undefined) return undefined;
   const tags = new Set(filter.tags ?? []);
   const ids = new Set(filter.operationIds ?? []);

@@ -1,12 +1,32 @@
-/** errors (and every other response matcher): body patterns compile. */
+/** errors (and every other response matcher): body patterns compile; kinds that look like a typo of a common kind. */
+import { closest } from "../../common/did-you-mean.js";
+import { COMMON_ERROR_KINDS } from "../../common/error-kinds.js";
+import { DiagnosticCode } from "../../diagnostics.js";
 import type { PathSegment } from "../../parse/parse.js";
 import { checkRegex, dict, entries, list, str, type Dict, type Report } from "./read.js";
+
+/** A kind that is not common but is one typo away from one silently becomes a new provider kind: warn. */
+function checkKind(path: PathSegment[], kind: string | undefined, report: Report): void {
+  if (kind === undefined || (COMMON_ERROR_KINDS as readonly string[]).includes(kind)) return;
+  const near = closest(kind, COMMON_ERROR_KINDS);
+  if (near === undefined) return;
+  report(
+    path,
+    DiagnosticCode.LikelyKindTypo,
+    `kind "${kind}" is not a common kind, so it becomes a provider kind of its own; did you mean "${near}"?`,
+    {
+      severity: "warning",
+    },
+  );
+}
 
 export function checkErrors(doc: Dict, report: Report): void {
   const errors = dict(doc["errors"]);
   const matchers: [PathSegment[], unknown][] = [];
   list(errors?.["when"]).forEach((m, i) => matchers.push([["errors", "when", i], m]));
   list(dict(doc["rateLimits"])?.["limitedWhen"]).forEach((m, i) => matchers.push([["rateLimits", "limitedWhen", i], m]));
+  list(errors?.["rules"]).forEach((m, i) => checkKind(["errors", "rules", i, "kind"], str(dict(m)?.["kind"]), report));
+  for (const [code, entry] of entries(errors?.["codes"])) checkKind(["errors", "codes", code, "kind"], str(dict(entry)?.["kind"]), report);
   for (const [path, matcher] of matchers) {
     const pattern = str(dict(dict(matcher)?.["body"])?.["matches"]);
     if (pattern !== undefined) checkRegex([...path, "body", "matches"], pattern, report);

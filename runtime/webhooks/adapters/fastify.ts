@@ -15,7 +15,8 @@ export interface FastifyWebhookOptions {
   readonly maxBodyBytes?: number;
   /**
    * The full URL the provider posted to.
-   * @default `${request.protocol}://${request.host}${request.url}` (Fastify's `trustProxy` decides what counts)
+   * @default `${request.protocol}://${request.host}${request.url}` (Fastify's `trustProxy` decides what counts;
+   * on Fastify 4, which has no `request.host`, its `request.hostname`, which there includes the port)
    */
   readonly url?: (request: FastifyRequest) => string;
 }
@@ -31,7 +32,9 @@ export function fastifyWebhookPlugin(
   if (typeof options?.path !== "string" || !options.path.startsWith("/"))
     throw new ConfigurationError("fastifyWebhookPlugin needs a path that starts with /");
   const bodyLimit = checkAdapterInputs("fastifyWebhookPlugin", handler, options);
-  const url = options.url ?? ((request: FastifyRequest) => `${request.protocol}://${request.host}${request.url}`);
+  const url =
+    options.url ??
+    ((request: FastifyRequest) => `${request.protocol}://${(request as { host?: string }).host ?? request.hostname}${request.url}`);
   return async function switchboardWebhooks(instance) {
     instance.removeAllContentTypeParsers();
     instance.addContentTypeParser("*", { parseAs: "buffer", bodyLimit }, (_request, body, done) => done(null, body));

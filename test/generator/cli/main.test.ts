@@ -209,19 +209,157 @@ describe("switchboard new", () => {
 
 describe("usage", () => {
   it.each([
-    [["frobnicate"], 2],
-    [["generate", "--nope"], 2],
-    [["generate", "extra"], 2],
     [["validate"], 2],
     [["new"], 2],
+    [["generate", "extra"], 2],
     [[], 2],
     [["--help"], 0],
     [["generate", "--help"], 0],
     [["validate", "--help"], 0],
     [["new", "--help"], 0],
+    [["init", "--help"], 0],
+    [["add", "--help"], 0],
   ])("switchboard %j exits %i", async (argv, code) => {
     const result = await run(work, ...argv);
     expect(result.code).toBe(code);
     expect(result.stdout + result.stderr).toContain("Usage: switchboard");
+  });
+
+  it.each([
+    [["frobnicate"], `switchboard: unknown command "frobnicate"\nRun 'switchboard --help' for the commands.\n`],
+    [["generat"], `switchboard: unknown command "generat"; did you mean "generate"?\nRun 'switchboard --help' for the commands.\n`],
+    [["generate", "--nope"], `switchboard: generate has no option --nope\nRun 'switchboard generate --help' for its options.\n`],
+    [
+      ["generate", "--chek"],
+      `switchboard: generate has no option --chek; did you mean --check?\nRun 'switchboard generate --help' for its options.\n`,
+    ],
+    [["generate", "--specs"], `switchboard: --specs needs a value\nRun 'switchboard generate --help' for its options.\n`],
+    [["generate", "--check=yes"], `switchboard: --check takes no value\nRun 'switchboard generate --help' for its options.\n`],
+    [["generate", "--watch", "--check"], `switchboard: --watch cannot be combined with --check\n`],
+  ])("switchboard %j says what is wrong in its own words and exits 2", async (argv, stderr) => {
+    const result = await run(work, ...argv);
+    expect(result).toEqual({ code: 2, stdout: "", stderr });
+  });
+});
+
+describe("switchboard init and switchboard.config.json", () => {
+  it("writes the config file and the specs folder, prints the CI step, and never overwrites", async () => {
+    const fresh = await mkdtemp(path.join(tmpdir(), "switchboard-init-"));
+    try {
+      const result = await run(fresh, "init");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(
+        "wrote switchboard.config.json (specs: specs/, output: generated/, runtime import: @switchboard/runtime/contract)",
+      );
+      expect(result.stdout).toContain("\n  npx switchboard generate --check\n");
+      expect(JSON.parse(await readFile(path.join(fresh, "switchboard.config.json"), "utf8"))).toEqual({
+        specs: "specs",
+        out: "generated",
+        runtimeImport: "@switchboard/runtime/contract",
+      });
+      expect((await stat(path.join(fresh, "specs"))).isDirectory()).toBe(true);
+      const again = await run(fresh, "init", "--out", "elsewhere");
+      expect(again).toMatchObject({ code: 1, stderr: "switchboard: switchboard.config.json already exists; not overwriting it\n" });
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it("gives generate its folders and runtime import; command-line options win", async () => {
+    await run(work, "init", "--out", "src/clients", "--runtime-import", "#runtime");
+    expect((await run(work, "generate")).code).toBe(0);
+    const client = await readFile(path.join(work, "src", "clients", "stripe", "client.ts"), "utf8");
+    expect(client).toContain('from "#runtime"');
+    expect((await run(work, "generate", "--out", "other")).code).toBe(0);
+    expect((await stat(path.join(work, "other", "stripe", "client.ts"))).isFile()).toBe(true);
+  });
+
+  it("rejects an unknown key with a did-you-mean, and JSON that does not parse", async () => {
+    await writeFile(path.join(work, "switchboard.config.json"), JSON.stringify({ spec: "specs" }));
+    expect(await run(work, "generate")).toMatchObject({
+      code: 2,
+      stderr: 'switchboard: switchboard.config.json: unknown key "spec"; did you mean "specs"? (keys: specs, out, runtimeImport)\n',
+    });
+    await writeFile(path.join(work, "switchboard.config.json"), "{ specs: ");
+    expect((await run(work, "generate")).stderr).toMatch(/^switchboard: switchboard\.config\.json: not JSON \(/);
+  });
+});
+
+describe("switchboard add", () => {
+  it("lists the bundled providers: every spec in specs/", async () => {
+    const result = await run(work, "add");
+    expect(result.code).toBe(0);
+    const listed = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.split(/\s+/)[0]);
+    const specs = (await readdir(path.join(repo, "specs"))).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5));
+    expect(listed.sort()).toEqual(specs.sort());
+  });
+
+  it("copies a bundled spec whose $schema line resolves from the specs folder, and it generates", async () => {
+    const fresh = await mkdtemp(path.join(tmpdir(), "switchboard-add-"));
+    try {
+      await run(fresh, "init", "--specs", "api/specs");
+      const result = await run(fresh, "add", "twilio");
+      expect(result).toMatchObject({ code: 0, stdout: "added api/specs/twilio.yaml (Twilio)\nnext: 'npx switchboard generate'\n" });
+      const spec = await readFile(path.join(fresh, "api", "specs", "twilio.yaml"), "utf8");
+      const schema = /^# yaml-language-server: \$schema=(.+)$/m.exec(spec)![1]!;
+      expect(path.resolve(fresh, "api", "specs", schema)).toBe(path.join(repo, "schema", "spec-v1.schema.json"));
+      const generated = await run(fresh, "generate");
+      expect(generated.code).toBe(0);
+      expect(generated.stdout).toMatch(/^twilio: \d+ operations/m);
+      expect(await run(fresh, "add", "twilio")).toMatchObject({
+        code: 1,
+        stderr: "switchboard: api/specs/twilio.yaml already exists; not overwriting it\n",
+      });
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it("names the bundled providers, with a did-you-mean, for one it does not have", async () => {
+    const result = await run(work, "add", "strpe");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^switchboard: no bundled provider "strpe"; did you mean "stripe"\? \(bundled: .*stripe.*\); 'switchboard new strpe' starts a spec of your own\n$/,
+    );
+  });
+});
+
+describe("switchboard generate --check and --watch", () => {
+  it("--check records the generator stamp when the output is current, so the next check skips", async () => {
+    expect((await run(work, "generate")).code).toBe(0);
+    const stamp = path.join(work, "node_modules", ".cache", "switchboard", "generate.json");
+    await rm(stamp);
+    const first = await run(work, "generate", "--check");
+    expect(first.code).toBe(0);
+    expect(first.stdout).not.toContain("skipped");
+    await stat(stamp);
+    const second = await run(work, "generate", "--check");
+    expect(second.stdout).toContain("(0 out of date; skipped: inputs unchanged)");
+  });
+
+  it("--watch generates, regenerates when a spec changes, and stops when aborted", async () => {
+    const stop = new AbortController();
+    let stdout = "";
+    const seen = (text: string) =>
+      new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          if (stdout.includes(text)) {
+            clearInterval(poll);
+            resolve();
+          }
+        }, 20);
+      });
+    const running = main(["generate", "--watch"], { cwd: work, stdout: (t) => void (stdout += t), stderr: () => {}, signal: stop.signal });
+    await seen("watching specs/ and switchboard.config.json");
+    const file = path.join(work, "specs", "stripe.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace("title: Stripe", "title: Stripe Payments"));
+    await seen("change detected; generating\nstripe: ");
+    await seen("done in");
+    stop.abort();
+    expect(await running).toBe(0);
+    expect(await readFile(path.join(work, "generated", "stripe", "client.ts"), "utf8")).toContain("Stripe Payments");
   });
 });

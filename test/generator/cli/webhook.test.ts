@@ -181,4 +181,17 @@ describe("switchboard webhook send", () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`stripe's spec declares no event "made.up"`);
   });
+
+  it("prints one line, no stack, when nothing listens at --to", async () => {
+    const closed = await startLoopbackServer();
+    const url = `${closed.url}/hooks`;
+    await closed.close();
+    const result = await run(["webhook", "send", "stripe", "invoice.paid", "--to", url, "--secret", "whsec_x"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(
+      new RegExp(`^switchboard: could not deliver to ${url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ECONNREFUSED: [^\\n]+\\n$`),
+    );
+    expect(result.stderr).not.toContain("whsec_x");
+  });
 });

@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import express, { type Express } from "express";
+import express5, { type Express } from "express";
+import express4 from "express4";
 import { describe, expect, it } from "vitest";
 import { isConfigurationError, type WebhookHandler } from "../../../runtime/index.js";
 import { createExpressWebhookHandler, keepRawBody } from "../../../runtime/webhooks/adapters/express.js";
@@ -28,7 +29,7 @@ async function listen(app: Express, path = "/webhooks/test") {
 }
 
 /** The common layout: the webhook route first, then express.json() for the rest of the app. */
-function appWithJsonAfter(handler: WebhookHandler, onError?: (error: unknown) => void): Express {
+function appWithJsonAfter(express: typeof express5, handler: WebhookHandler, onError?: (error: unknown) => void): Express {
   const app = express();
   app.post("/webhooks/test", createExpressWebhookHandler(handler, { maxBodyBytes: TEST_MAX_BODY_BYTES, ...(onError ? { onError } : {}) }));
   app.use(express.json());
@@ -36,9 +37,13 @@ function appWithJsonAfter(handler: WebhookHandler, onError?: (error: unknown) =>
   return app;
 }
 
-describe("createExpressWebhookHandler on Express 5", () => {
+// Every case runs on both majors the peer range allows (express4 is npm:express@4).
+describe.each([
+  ["Express 5", express5],
+  ["Express 4", express4],
+] as const)("createExpressWebhookHandler on %s", (_major, express) => {
   describe("route mounted before a global express.json()", () => {
-    itHandsTheRawBodyToTheRunner({ start: (handler) => listen(appWithJsonAfter(handler)) });
+    itHandsTheRawBodyToTheRunner({ start: (handler) => listen(appWithJsonAfter(express, handler)) });
   });
 
   it("works beside express.json() mounted on other paths, which keep parsing JSON", async () => {

@@ -1,10 +1,11 @@
-import Fastify from "fastify";
+import Fastify5 from "fastify";
+import Fastify4 from "fastify4";
 import { describe, expect, it } from "vitest";
 import type { WebhookHandler } from "../../../runtime/index.js";
 import { fastifyWebhookPlugin, type FastifyWebhookOptions } from "../../../runtime/webhooks/adapters/fastify.js";
 import { itHandsTheRawBodyToTheRunner, RAW_BODY, TEST_MAX_BODY_BYTES } from "../../helpers/webhook-adapter-cases.js";
 
-async function startFastify(handler: WebhookHandler, options: Partial<FastifyWebhookOptions> = {}) {
+async function startFastify(Fastify: typeof Fastify5, handler: WebhookHandler, options: Partial<FastifyWebhookOptions> = {}) {
   const app = Fastify();
   app.post("/api/echo", async (request) => request.body);
   await app.register(fastifyWebhookPlugin(handler, { path: "/test", maxBodyBytes: TEST_MAX_BODY_BYTES, ...options }), {
@@ -14,12 +15,18 @@ async function startFastify(handler: WebhookHandler, options: Partial<FastifyWeb
   return { url: `${base}/webhooks/test`, echoUrl: `${base}/api/echo`, close: () => app.close() };
 }
 
-describe("fastifyWebhookPlugin on Fastify 5", () => {
-  itHandsTheRawBodyToTheRunner({ start: (handler) => startFastify(handler) });
+// Every case runs on both majors the peer range allows (fastify4 is npm:fastify@4).
+describe.each([
+  ["Fastify 5", Fastify5],
+  // The adapter's types come from whichever "fastify" the application has; here that is 5, so 4's factory
+  // is typed as 5's for the shared helper (the run below is what shows 4 works).
+  ["Fastify 4", Fastify4 as unknown as typeof Fastify5],
+] as const)("fastifyWebhookPlugin on %s", (_major, Fastify) => {
+  itHandsTheRawBodyToTheRunner({ start: (handler) => startFastify(Fastify, handler) });
 
   it("takes a body sent without a Content-Type as raw bytes", async () => {
     const bodies: string[] = [];
-    const server = await startFastify(async (delivery) => {
+    const server = await startFastify(Fastify, async (delivery) => {
       bodies.push(Buffer.from(delivery.body).toString("utf8"));
       return { status: 200, headers: {}, body: "" };
     });
@@ -38,8 +45,8 @@ describe("fastifyWebhookPlugin on Fastify 5", () => {
       urls.push(delivery.url);
       return { status: 200, headers: {}, body: "" };
     };
-    const plain = await startFastify(record);
-    const proxied = await startFastify(record, { url: (request) => `https://hooks.example.com${request.url}` });
+    const plain = await startFastify(Fastify, record);
+    const proxied = await startFastify(Fastify, record, { url: (request) => `https://hooks.example.com${request.url}` });
     try {
       await fetch(`${plain.url}?q=1`, { method: "POST", body: "{}" });
       await fetch(proxied.url, { method: "POST", body: "{}" });

@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+/**
+ * Builds providers/: the bundled specs that `switchboard add PROVIDER` copies into an application.
+ *
+ *   node scripts/bundle-providers.js        (run by `npm run build`, after tsc)
+ *
+ * Every spec in specs/ is bundled, so whatever specs/ holds at build time ships. A spec that imports an
+ * OpenAPI document from a package (operations.import[].from, webhooks.eventsImport.from: a package
+ * specifier, not a relative path) gets a slice of that document next to it, and its `from` is rewritten to
+ * point at the slice inside this package ("switchboard/providers/<provider>/<slice>.json"), so an
+ * application needs neither the document's package (GitHub's REST description is 385 MB installed) nor
+ * network access. A slice keeps the document's top-level fields, the operations the import's include /
+ * exclude filter selects (the generator's own matcher) or, for an events import, the `webhooks` section,
+ * and every `#/...` $ref they reach, transitively. Relative imports are copied as they are. The output is
+ * a pure function of specs/ and the installed documents: running it twice writes the same bytes.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import { matcher, OPENAPI_METHODS } from "../dist/generator/model/operations/openapi.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const PACKAGE = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).name;
+const specsDir = path.join(root, "specs");
+const outDir = path.join(root, "providers");
+
+/** Every "#/..." $ref reachable from `start` (values inside the document), as JSON pointers. */
+function refClosure(document, starts) {
+  const seen = new Set();
+  const queue = [...starts];
+  while (queue.length > 0) {
+    const value = queue.pop();
+    if (Array.isArray(value)) queue.push(...value);
+    else if (typeof value === "object" && value !== null) {
+      for (const [key, child] of Object.entries(value)) {
+        if (key === "$ref" && typeof child === "string" && child.startsWith("#/")) {
+          if (seen.has(child)) continue;
+          seen.add(child);
+          queue.push(pointerGet(document, child));
+        } else queue.push(child);
+      }
+    }
+  }
+  return [...seen].sort();
+}
+
+const unescape = (segment) => decodeURIComponent(segment).replace(/~1/g, "/").replace(/~0/g, "~");
+
+function pointerGet(document, pointer) {
+  let value = document;
+  for (const segment of pointer.slice(2).split("/")) value = value?.[unescape(segment)];
+  return value;
+}
+
+function pointerSet(target, document, pointer) {
+  const segments = pointer.slice(2).split("/").map(unescape);
+  let from = document;
+  let to = target;
+  segments.forEach((segment, i) => {
+    from = from?.[segment];
+    if (i === segments.length - 1) to[segment] = from;
+    else to = to[segment] ??= {};
+  });
+}
+
+/** The slice of an OpenAPI document one import of a spec needs. */
+function slice(document, kind, filter) {
+  const { paths = {}, webhooks, components, ...rest } = document;
+  const out = { ...rest };
+  const starts = [];
+  if (kind === "operations") {
+    const include = matcher(filter.include);
+    const exclude = matcher(filter.exclude);
+    const kept = {};
+    for (const [p, item] of Object.entries(paths)) {
+      const methods = OPENAPI_METHODS.filter((m) => {
+        const op = item?.[m];
+        if (op === undefined) return false;
+        const probe = {
+          ...(typeof op.operationId === "string" && { id: op.operationId }),
+          tags: Array.isArray(op.tags) ? op.tags : [],
+          path: p,
+        };
+        return (!include || include(probe)) && !exclude?.(probe);
+      });
+      if (methods.length === 0) continue;
+      const entry = Object.fromEntries(Object.entries(item).filter(([k]) => !OPENAPI_METHODS.includes(k) || methods.includes(k)));
+      kept[p] = entry;
+      starts.push(entry);
+    }
+    out.paths = kept;
+  } else {
+    out.webhooks = webhooks;
+    starts.push(webhooks);
+  }
+  for (const pointer of refClosure(document, starts)) pointerSet(out, document, pointer);
+  return out;
+}
+
+const isPackageSpecifier = (from) => !/^\.\.?\//.test(from) && !path.isAbsolute(from);
+const sliceName = (from) => from.replace(/^@/, "").replace(/[/\\]+/g, "-");
+
+rmSync(outDir, { recursive: true, force: true });
+const index = [];
+for (const file of readdirSync(specsDir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort()) {
+  const specPath = path.join(specsDir, file);
+  let text = readFileSync(specPath, "utf8");
+  const spec = parse(text);
+  const provider = spec?.provider?.name;
+  if (typeof provider !== "string") throw new Error(`${file}: no provider.name`);
+  const dir = path.join(outDir, provider);
+  mkdirSync(dir, { recursive: true });
+  const imports = [
+    ...(spec.operations?.import ?? []).map((i) => ({ kind: "operations", from: i.from, filter: i })),
+    ...(spec.webhooks?.eventsImport ? [{ kind: "events", from: spec.webhooks.eventsImport.from, filter: {} }] : []),
+  ];
+  const slices = new Map();
+  for (const imp of imports) {
+    if (!isPackageSpecifier(imp.from)) {
+      const source = path.resolve(specsDir, imp.from);
+      writeFileSync(path.join(dir, path.basename(source)), readFileSync(source));
+      text = rewriteFrom(text, imp.from, `./${path.basename(source)}`);
+      continue;
+    }
+    const documentPath = createRequire(specPath).resolve(imp.from);
+    const key = imp.from;
+    const previous = slices.get(key);
+    if (previous && previous.imp.kind !== imp.kind)
+      throw new Error(`${file}: ${imp.from} is imported for both operations and events; bundling that is not supported`);
+    const document = JSON.parse(readFileSync(documentPath, "utf8"));
+    const part = slice(document, imp.kind, imp.filter);
+    if (previous) {
+      // Two imports of one document: their slices merge (a union of paths and components).
+      for (const [p, item] of Object.entries(part.paths ?? {})) previous.part.paths[p] = item;
+      for (const [group, members] of Object.entries(part.components ?? {}))
+        Object.assign(((previous.part.components ??= {})[group] ??= {}), members);
+      continue;
+    }
+    slices.set(key, { imp, part, name: `${sliceName(imp.from.replace(/\.json$/, ""))}${imp.kind === "events" ? ".webhooks" : ""}.json` });
+  }
+  for (const { imp, part, name } of slices.values()) {
+    const bytes = `${JSON.stringify(part)}\n`;
+    writeFileSync(path.join(dir, name), bytes);
+    text = rewriteFrom(text, imp.from, `${PACKAGE}/providers/${provider}/${name}`);
+    process.stderr.write(`providers/${provider}/${name}: ${(bytes.length / 1e6).toFixed(2)} MB from ${imp.from}\n`);
+  }
+  writeFileSync(path.join(dir, `${provider}.yaml`), text);
+  index.push({
+    provider,
+    title: spec.provider.title ?? provider,
+    spec: `${provider}/${provider}.yaml`,
+    sha256: createHash("sha256").update(text).digest("hex"),
+  });
+}
+writeFileSync(path.join(outDir, "index.json"), `${JSON.stringify({ providers: index }, null, 2)}\n`);
+process.stderr.write(`providers/: ${index.length} bundled specs (${index.map((p) => p.provider).join(", ")})\n`);
+
+/** The spec text with every `from: <old>` (quoted or not) replaced by `from: "<new>"`. */
+function rewriteFrom(specText, from, to) {
+  const quoted = from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return specText.replace(new RegExp(`(from:\\s*)(["']?)${quoted}\\2(?=\\s|$)`, "gm"), `$1"${to}"`);
+}
