@@ -61,7 +61,11 @@ export interface OAuth2AuthDefinition {
   readonly grants: readonly ("authorizationCode" | "clientCredentials" | "refreshToken")[];
   readonly pkce: "required" | "supported" | "none";
   readonly tokenEndpointAuthMethod: "client_secret_basic" | "client_secret_post" | "none";
+  /** How token and revocation requests carry their parameters; absent: form-encoded (RFC 6749). */
+  readonly tokenRequestEncoding?: "json";
   readonly scopes: readonly string[];
+  /** Scopes asked for when the caller names none; absent: none sent. */
+  readonly defaultScopes?: readonly string[];
   readonly scopeSeparator: string;
   readonly authorizationParams: Readonly<Record<string, string>>;
   readonly tokenResponse: {
@@ -69,6 +73,12 @@ export interface OAuth2AuthDefinition {
     readonly accessTokenPath: readonly (string | number)[];
     readonly refreshTokenPath: readonly (string | number)[];
     readonly expiresInPath: readonly (string | number)[];
+    /** Where the OAuth error code is; absent: $.error. */
+    readonly errorPath?: readonly (string | number)[];
+    /** Where the error's description is; absent: $.error_description. */
+    readonly errorDescriptionPath?: readonly (string | number)[];
+    /** Error codes (besides invalid_grant) that mean the grant is dead: reported as invalid_grant. */
+    readonly invalidGrantCodes?: readonly string[];
     readonly errorWhen?: BodyMatcher;
   };
   /** Lifetime assumed when the token answer has no expires_in; undefined: such tokens never expire. */

@@ -200,7 +200,9 @@ function authMode(mode: SpecAuthMode): AuthModeDefinition {
         grants: mode.grants,
         pkce: mode.pkce ?? "supported",
         tokenEndpointAuthMethod: mode.tokenEndpointAuthMethod ?? "client_secret_basic",
+        ...(mode.tokenRequestEncoding === "json" && { tokenRequestEncoding: "json" as const }),
         scopes: sortedKeys(mode.scopes),
+        ...(mode.defaultScopes !== undefined && { defaultScopes: mode.defaultScopes }),
         scopeSeparator: mode.scopeSeparator ?? DEFAULTS.oauth2.scopeSeparator,
         authorizationParams: Object.fromEntries(sortedKeys(mode.authorizationParams).map((k) => [k, mode.authorizationParams![k]!])),
         tokenResponse: {
@@ -208,6 +210,11 @@ function authMode(mode: SpecAuthMode): AuthModeDefinition {
           accessTokenPath: parseJsonPath(tokenResponse.accessTokenPath ?? "$.access_token"),
           refreshTokenPath: parseJsonPath(tokenResponse.refreshTokenPath ?? "$.refresh_token"),
           expiresInPath: parseJsonPath(tokenResponse.expiresInPath ?? "$.expires_in"),
+          ...(tokenResponse.errorPath !== undefined && { errorPath: parseJsonPath(tokenResponse.errorPath) }),
+          ...(tokenResponse.errorDescriptionPath !== undefined && {
+            errorDescriptionPath: parseJsonPath(tokenResponse.errorDescriptionPath),
+          }),
+          ...(tokenResponse.invalidGrantCodes !== undefined && { invalidGrantCodes: tokenResponse.invalidGrantCodes }),
           ...(tokenResponse.errorWhen && { errorWhen: bodyMatcher(tokenResponse.errorWhen) }),
         },
         ...(mode.defaultTokenLifetime !== undefined && { defaultTokenLifetimeMs: parseDuration(mode.defaultTokenLifetime) }),

@@ -54,6 +54,7 @@ export function checkSemantics(source: SpecSource, document: unknown): Diagnosti
   checkVersions(doc, report);
   checkWebhooks(doc, report);
   checkErrors(doc, report);
+  checkDefaultScopes(doc, report);
   checkPolicies(doc, report);
   return out;
 }
@@ -606,6 +607,22 @@ function checkErrors(doc: Dict, report: Report): void {
       );
     }
   });
+}
+
+/** An oauth2 mode's defaultScopes must be scopes it declares. */
+function checkDefaultScopes(doc: Dict, report: Report): void {
+  for (const [name, mode] of entries(dict(doc["auth"])?.["modes"])) {
+    const declared = Object.keys(dict(dict(mode)?.["scopes"]) ?? {});
+    list(dict(mode)?.["defaultScopes"]).forEach((scope, index) => {
+      if (typeof scope === "string" && !declared.includes(scope)) {
+        report(
+          ["auth", "modes", name, "defaultScopes", index],
+          DiagnosticCode.InconsistentSection,
+          `defaultScopes names "${scope}", which scopes does not declare${didYouMean(scope, declared)}`,
+        );
+      }
+    });
+  }
 }
 
 /** Reports an invalid pattern; true when the pattern compiles. */

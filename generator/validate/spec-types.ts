@@ -111,7 +111,9 @@ export type SpecAuthMode =
       grants: ("authorizationCode" | "clientCredentials" | "refreshToken")[];
       pkce?: "required" | "supported" | "none";
       tokenEndpointAuthMethod?: "client_secret_basic" | "client_secret_post" | "none";
+      tokenRequestEncoding?: "form" | "json";
       scopes?: Record<string, string>;
+      defaultScopes?: string[];
       scopeSeparator?: string;
       authorizationParams?: Record<string, string>;
       tokenResponse?: {
@@ -119,6 +121,9 @@ export type SpecAuthMode =
         accessTokenPath?: JsonPathText;
         refreshTokenPath?: JsonPathText;
         expiresInPath?: JsonPathText;
+        errorPath?: JsonPathText;
+        errorDescriptionPath?: JsonPathText;
+        invalidGrantCodes?: string[];
         errorWhen?: SpecBodyMatcher;
       };
       defaultTokenLifetime?: Duration;
