@@ -318,6 +318,23 @@ export interface EncodingDefinition {
 type JsonPathSegments = readonly (string | number)[];
 
 /**
+ * Where a value goes in a request: a query parameter, a header, a JSON path in the JSON body (created
+ * as needed) or a field of a form body. A plain string is a query parameter.
+ */
+export type RequestValueLocation =
+  | string
+  | { readonly query: string }
+  | { readonly header: string }
+  | { readonly body: JsonPathSegments }
+  | { readonly form: string };
+
+/** Where the next cursor is read: the body, the last item of the page or its first item. */
+export type CursorSource =
+  | { readonly body: JsonPathSegments }
+  | { readonly lastItem: JsonPathSegments }
+  | { readonly firstItem: JsonPathSegments };
+
+/**
  * How a list operation pages, as its provider does it. `items` is where the page's items are in the
  * body ([] when the body is the array).
  */
@@ -325,10 +342,15 @@ export type PaginationDefinition = { readonly items: JsonPathSegments } & (
   | {
       /** A cursor parameter: Stripe's starting_after (from the last item's id), Slack's cursor (from the body). */
       readonly style: "cursor";
-      readonly param: string;
-      readonly cursor: { readonly body: JsonPathSegments } | { readonly lastItem: JsonPathSegments };
+      readonly param: RequestValueLocation;
+      readonly cursor: CursorSource;
       /** A flag that says whether there is a next page (Stripe's has_more). */
       readonly hasMore?: JsonPathSegments;
+      /**
+       * The other direction (Stripe's ending_before, from the first item): taken when the first call
+       * carries its parameter. Each direction's pages send only that direction's cursor.
+       */
+      readonly backward?: { readonly param: RequestValueLocation; readonly cursor: CursorSource; readonly hasMore?: JsonPathSegments };
     }
   | {
       /** The Link header's rel="next" URL (GitHub, Shopify). */
@@ -342,14 +364,14 @@ export type PaginationDefinition = { readonly items: JsonPathSegments } & (
   | {
       /** A page number parameter, from `start`; stops at an empty or short page. */
       readonly style: "page";
-      readonly param: string;
+      readonly param: RequestValueLocation;
       readonly start: number;
       readonly sizeParam?: string;
     }
   | {
       /** An offset parameter that advances by the number of items received. */
       readonly style: "offset";
-      readonly param: string;
+      readonly param: RequestValueLocation;
       readonly sizeParam?: string;
     }
 );

@@ -300,6 +300,7 @@ function checkOperations(doc: Dict, report: Report): void {
       }
     }
     checkPagination(dict(op["pagination"]), [...base, "pagination"], id, report);
+    checkPaginationInBody(dict(op["pagination"]), op["body"] !== undefined, [...base, "pagination"], id, report);
     for (const [param, spec] of Object.entries(declared)) {
       const p = dict(spec);
       if (p?.["style"] !== undefined && p["in"] !== "query") {
@@ -674,12 +675,35 @@ function toMs(text: string): number {
 
 /** Which pagination fields each style needs, and which it has no use for. */
 const PAGINATION_FIELDS: Record<string, { required: readonly string[]; allowed: readonly string[] }> = {
-  cursor: { required: ["param", "cursor"], allowed: ["hasMore"] },
+  cursor: { required: ["param", "cursor"], allowed: ["hasMore", "backward"] },
   linkHeader: { required: [], allowed: [] },
   nextUrl: { required: ["next"], allowed: [] },
   page: { required: ["param"], allowed: ["start", "sizeParam"] },
   offset: { required: ["param"], allowed: ["sizeParam"] },
 };
+
+/** A cursor, page or offset put in the body needs an operation that sends one (a POST search, not a GET list). */
+function checkPaginationInBody(pagination: Dict | undefined, hasBody: boolean, at: PathSegment[], id: string, report: Report): void {
+  if (hasBody) return;
+  const locations: [PathSegment[], unknown][] = [
+    [[...at, "param"], pagination?.["param"]],
+    [[...at, "backward", "param"], dict(pagination?.["backward"])?.["param"]],
+  ];
+  for (const [path, location] of locations) {
+    const where = dict(location);
+    const key = where?.["body"] !== undefined ? "body" : where?.["form"] !== undefined ? "form" : undefined;
+    if (key !== undefined) {
+      report(
+        [...path, key],
+        DiagnosticCode.InconsistentSection,
+        `operation "${id}" sends no body, so its pagination cannot put the cursor in one`,
+        {
+          at: "key",
+        },
+      );
+    }
+  }
+}
 
 function checkPagination(pagination: Dict | undefined, at: PathSegment[], id: string, report: Report): void {
   const style = pagination?.["style"];

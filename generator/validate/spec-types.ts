@@ -240,12 +240,18 @@ export interface SpecOperationOverride {
   idempotent?: boolean;
 }
 
+/** Where a value goes in a request: a query parameter name, or exactly one of these. */
+export type SpecRequestValueLocation = string | { query?: string; header?: string; body?: JsonPathText; form?: string };
+
+export type SpecCursorSource = { body?: JsonPathText; lastItem?: JsonPathText; firstItem?: JsonPathText };
+
 export interface SpecPagination {
   style: "cursor" | "linkHeader" | "nextUrl" | "page" | "offset";
   items?: JsonPathText;
-  param?: string;
-  cursor?: { body?: JsonPathText; lastItem?: JsonPathText };
+  param?: SpecRequestValueLocation;
+  cursor?: SpecCursorSource;
   hasMore?: JsonPathText;
+  backward?: { param: SpecRequestValueLocation; cursor: SpecCursorSource; hasMore?: JsonPathText };
   next?: JsonPathText;
   start?: number;
   sizeParam?: string;

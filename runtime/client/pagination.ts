@@ -6,7 +6,8 @@
  * itself can never make it loop forever.
  */
 import type { ApiResponse, ClientCore, OperationCall, RequestOptions } from "./client-core.js";
-import type { OperationDefinition, PaginationDefinition } from "../definition.js";
+import type { CursorSource, OperationDefinition, PaginationDefinition } from "../definition.js";
+import { callValue, withCallValue } from "./call-values.js";
 import { ConfigurationError } from "../errors/errors.js";
 import { readPath } from "../internal/json-path.js";
 
@@ -74,9 +75,7 @@ export class Paginated<Item, Response extends ApiResponse = ApiResponse> impleme
   /** Page numbers are sent from the first page on, so the provider's default cannot differ from `start`. */
   #firstCall(): OperationCall {
     const p = this.#pagination;
-    return p.style === "page" && this.#call.query?.[p.param] === undefined
-      ? { ...this.#call, query: { ...this.#call.query, [p.param]: p.start } }
-      : this.#call;
+    return p.style === "page" && callValue(this.#call, p.param) === undefined ? withCallValue(this.#call, p.param, p.start) : this.#call;
   }
 
   /** Every page, first to last. */
@@ -86,7 +85,12 @@ export class Paginated<Item, Response extends ApiResponse = ApiResponse> impleme
     const followed = new Set<string>();
     let call: OperationCall | undefined = first;
     // The page number or offset of the page just requested.
-    let position = p.style === "page" || p.style === "offset" ? Number(first.query?.[p.param] ?? 0) : 0;
+    let position = p.style === "page" || p.style === "offset" ? Number(callValue(first, p.param) ?? 0) : 0;
+    // Cursor paging goes backward when the first call carries the backward cursor; each direction's
+    // pages send only that direction's cursor.
+    const backward = p.style === "cursor" && p.backward !== undefined && callValue(first, p.backward.param) !== undefined;
+    const direction = p.style !== "cursor" ? undefined : backward ? p.backward! : p;
+    const opposite = p.style !== "cursor" ? undefined : backward ? p : p.backward;
     const size = p.style === "page" || p.style === "offset" ? pageSize(first, p.sizeParam) : undefined;
     while (call) {
       const response: ApiResponse = await (call === first ? this.#firstPage() : this.#core.send(this.#operation, call, this.#options));
@@ -96,11 +100,11 @@ export class Paginated<Item, Response extends ApiResponse = ApiResponse> impleme
       call = undefined;
       switch (p.style) {
         case "cursor": {
-          if (p.hasMore !== undefined && readPath(response.body, p.hasMore) !== true) break;
-          const cursor: unknown =
-            "body" in p.cursor ? readPath(response.body, p.cursor.body) : readPath(items[items.length - 1], p.cursor.lastItem);
+          const hasMore = direction!.hasMore ?? p.hasMore;
+          if (hasMore !== undefined && readPath(response.body, hasMore) !== true) break;
+          const cursor = readCursor(direction!.cursor, response.body, items);
           if ((typeof cursor !== "string" && typeof cursor !== "number") || cursor === "" || !follow(followed, String(cursor))) break;
-          call = { ...first, query: { ...first.query, [p.param]: cursor } };
+          call = withCallValue(opposite ? withCallValue(first, opposite.param, undefined) : first, direction!.param, cursor);
           break;
         }
         case "linkHeader":
@@ -114,7 +118,7 @@ export class Paginated<Item, Response extends ApiResponse = ApiResponse> impleme
         case "offset": {
           if (items.length === 0 || (size !== undefined && items.length < size)) break;
           position += p.style === "page" ? 1 : items.length;
-          call = { ...first, query: { ...first.query, [p.param]: position } };
+          call = withCallValue(first, p.param, position);
           break;
         }
       }
@@ -134,6 +138,11 @@ export function paginate<Item = unknown, Response extends ApiResponse = ApiRespo
   options?: RequestOptions,
 ): Paginated<Item, Response> {
   return new Paginated<Item, Response>(core, operation, call, options);
+}
+
+function readCursor(source: CursorSource, body: unknown, items: readonly unknown[]): unknown {
+  if ("body" in source) return readPath(body, source.body);
+  return "lastItem" in source ? readPath(items[items.length - 1], source.lastItem) : readPath(items[0], source.firstItem);
 }
 
 /** Remembers a cursor or URL; false when it was followed before (the provider is repeating itself). */
