@@ -35,14 +35,16 @@ async function all<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 
 const query = (request: RecordedRequest) => new URL(request.url, "http://x").searchParams;
 
+const STRIPE_PAGINATION: PaginationDefinition = {
+  style: "cursor",
+  items: ["data"],
+  param: "starting_after",
+  cursor: { lastItem: ["id"] },
+  hasMore: ["has_more"],
+};
+
 describe("cursor from the last item (Stripe starting_after + has_more)", () => {
-  const pagination: PaginationDefinition = {
-    style: "cursor",
-    items: ["data"],
-    param: "starting_after",
-    cursor: { lastItem: ["id"] },
-    hasMore: ["has_more"],
-  };
+  const pagination = STRIPE_PAGINATION;
   const stripeLike =
     (items: { id: string }[]) => (request: RecordedRequest, response: Parameters<Parameters<LoopbackServer["handle"]>[0]>[1]) => {
       const after = query(request).get("starting_after");
@@ -264,14 +266,7 @@ describe("cursor locations other than the query (issue #15)", () => {
 });
 
 describe("one direction at a time (Stripe starting_after / ending_before, issue #15)", () => {
-  const pagination: PaginationDefinition = {
-    style: "cursor",
-    items: ["data"],
-    param: "starting_after",
-    cursor: { lastItem: ["id"] },
-    hasMore: ["has_more"],
-    backward: { param: "ending_before", cursor: { firstItem: ["id"] } },
-  };
+  const pagination: PaginationDefinition = { ...STRIPE_PAGINATION, backward: { param: "ending_before", cursor: { firstItem: ["id"] } } };
   // Stripe's rules: starting_after gives the items after the cursor, ending_before the items just
   // before it, both in list order; asking for both is a 400.
   const stripeList = (request: RecordedRequest, response: Parameters<Parameters<LoopbackServer["handle"]>[0]>[1]) => {
