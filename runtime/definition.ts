@@ -182,6 +182,8 @@ export interface ErrorsDefinition {
     readonly message?: readonly (string | number)[];
     readonly param?: readonly (string | number)[];
     readonly docUrl?: readonly (string | number)[];
+    /** The request id in the error body (HubSpot's correlationId); the requestIdHeader wins when both are present. */
+    readonly requestId?: readonly (string | number)[];
   };
   readonly requestIdHeader?: string;
   readonly rules: readonly ErrorRuleDefinition[];

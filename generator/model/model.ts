@@ -366,7 +366,7 @@ function buildErrors(doc: SpecDocument): ErrorsDefinition {
   const field = (key: keyof typeof fields) => (fields[key] === undefined ? {} : { [key]: parseJsonPath(fields[key]) });
   return {
     when: (e.when ?? [{ status: "4xx" }, { status: "5xx" }]).map(responseMatcher),
-    fields: { ...field("code"), ...field("type"), ...field("message"), ...field("param"), ...field("docUrl") },
+    fields: { ...field("code"), ...field("type"), ...field("message"), ...field("param"), ...field("docUrl"), ...field("requestId") },
     ...(e.requestIdHeader !== undefined && { requestIdHeader: e.requestIdHeader.toLowerCase() }),
     rules: (e.rules ?? []).map((rule) => {
       const status = statusPatterns(rule.status);

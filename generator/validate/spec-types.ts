@@ -55,7 +55,7 @@ export interface SpecDocument {
   };
   errors?: {
     when?: SpecResponseMatcher[];
-    fields?: { code?: JsonPathText; type?: JsonPathText; message?: JsonPathText; param?: JsonPathText; docUrl?: JsonPathText };
+    fields?: { code?: JsonPathText; type?: JsonPathText; message?: JsonPathText; param?: JsonPathText; docUrl?: JsonPathText; requestId?: JsonPathText };
     requestIdHeader?: string;
     rules?: {
       status?: StatusPatternText | StatusPatternText[];
