@@ -217,11 +217,12 @@ export interface VersionsDefinition {
 
 /**
  * One part of the signed content. `body`: the raw body bytes; `timestamp`, `id`: the header values as
- * received; `url`: the full URL the delivery was posted to; `sortedFormParams`: every form parameter
+ * received; `url`: the full URL the delivery was posted to; `method`: the request method (POST);
+ * `sortedFormParams`: every form parameter
  * sorted by name (code-unit order) and appended as name + value (a repeated name once per distinct value,
  * values sorted); `literal`: fixed text.
  */
-export type WebhookContentPart = "body" | "timestamp" | "id" | "url" | "sortedFormParams" | { readonly literal: string };
+export type WebhookContentPart = "body" | "timestamp" | "id" | "url" | "method" | "sortedFormParams" | { readonly literal: string };
 
 /** Where the signature, its timestamp and its message id arrive. Lower-case header names. */
 export interface WebhookHeaderSet {
@@ -243,6 +244,8 @@ export interface WebhookSignatureDefinition extends WebhookHeaderSet {
   readonly secretEncoding: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki";
   readonly toleranceMs?: number;
   readonly toleranceDirection: "past" | "both";
+  /** How the timestamp is written; absent: unix seconds. */
+  readonly timestampFormat?: "milliseconds" | "rfc3339";
   /**
    * Twilio's JSON variant: when the delivery URL carries this query parameter, the body is not read as form
    * parameters (sortedFormParams adds nothing) and its digest must equal the parameter's value.
@@ -261,8 +264,14 @@ export interface WebhookSignatureDefinition extends WebhookHeaderSet {
   };
 }
 
-/** A value read from a header, a path into the JSON body, or a form field of a form-encoded body. */
-export type ValueLocation = { readonly header: string } | { readonly body: readonly (string | number)[] } | { readonly form: string };
+/**
+ * A value read from a header, a path into the JSON body, or a form field of a form-encoded body. A number
+ * is read as its decimal text. With `map`, only the values it lists are taken, as what it maps them to
+ * (Twitch's message type `revocation`); any other value passes to the next location.
+ */
+export type ValueLocation = ({ readonly header: string } | { readonly body: readonly (string | number)[] } | { readonly form: string }) & {
+  readonly map?: Readonly<Record<string, string>>;
+};
 
 export interface WebhooksDefinition {
   readonly signature: WebhookSignatureDefinition;
@@ -276,6 +285,29 @@ export interface WebhooksDefinition {
   /** How the body is read once verified; `auto` reads a form-encoded Content-Type as form, anything else as JSON. */
   readonly payload: { readonly encoding: "json" | "form" | "auto"; readonly allowEmpty: boolean };
   readonly response: { readonly status: number; readonly timeBudgetMs?: number };
+  /** Challenges the endpoint must answer instead of handling an event; see WebhookHandshakeDefinition. */
+  readonly handshakes?: readonly WebhookHandshakeDefinition[];
+}
+
+/** Where a handshake's values are: a header, a query parameter of the delivery URL, or a JSON path in the body. */
+export type HandshakeValueLocation =
+  { readonly header: string } | { readonly query: string } | { readonly body: readonly (string | number)[] };
+
+/**
+ * A verification challenge (Slack's url_verification, Twitch's webhook_callback_verification, Dropbox's
+ * GET ?challenge=). `authenticated`: the provider signs the challenge, so it is answered only after the
+ * signature verifies; otherwise it is answered before verification, and only with the echoed value.
+ * The answer is the value at `echo`, as text/plain (or JSON {"challenge": value} with `json`).
+ */
+export interface WebhookHandshakeDefinition {
+  readonly name: string;
+  readonly authenticated: boolean;
+  /** The request method the challenge comes with (GET for Dropbox); absent: any. */
+  readonly method?: string;
+  /** The delivery is this handshake when the value at `at` is present and, with `equals`, equal to it. */
+  readonly when: { readonly at: HandshakeValueLocation; readonly equals?: string };
+  readonly echo: HandshakeValueLocation;
+  readonly respond: "text" | "json";
 }
 
 /** A value the caller supplies, filled into {name} placeholders of URLs. */
@@ -324,17 +356,11 @@ type JsonPathSegments = readonly (string | number)[];
  * as needed) or a field of a form body. A plain string is a query parameter.
  */
 export type RequestValueLocation =
-  | string
-  | { readonly query: string }
-  | { readonly header: string }
-  | { readonly body: JsonPathSegments }
-  | { readonly form: string };
+  string | { readonly query: string } | { readonly header: string } | { readonly body: JsonPathSegments } | { readonly form: string };
 
 /** Where the next cursor is read: the body, the last item of the page or its first item. */
 export type CursorSource =
-  | { readonly body: JsonPathSegments }
-  | { readonly lastItem: JsonPathSegments }
-  | { readonly firstItem: JsonPathSegments };
+  { readonly body: JsonPathSegments } | { readonly lastItem: JsonPathSegments } | { readonly firstItem: JsonPathSegments };
 
 /**
  * How a list operation pages, as its provider does it. `items` is where the page's items are in the

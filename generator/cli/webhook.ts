@@ -42,7 +42,9 @@ The secret is never printed.
 
 Options:
   --specs DIR         Folder with the specs (default: specs)
-  --timestamp N       Unix seconds to sign with (default: now)
+  --timestamp N       Unix seconds to sign with (default: now); for a scheme that writes its timestamps
+                      in milliseconds or RFC 3339, the timestamp exactly as it is to be sent
+  --method M          The request method, for schemes that sign it (default: POST)
   --url U             The URL the delivery is posted to (schemes such as Twilio's sign it)
   --id ID             The message id, for schemes that sign one (default: msg_<random>)
   --content-type T    Content-Type to send (default: what the spec's payload encoding implies)
@@ -59,6 +61,7 @@ const OPTIONS = {
   timestamp: { type: "string" },
   url: { type: "string" },
   id: { type: "string" },
+  method: { type: "string" },
   to: { type: "string" },
   "content-type": { type: "string" },
   json: { type: "boolean" },
@@ -93,13 +96,14 @@ async function run(args: readonly string[], io: WebhookCliIo): Promise<number> {
   if (action === "sign" && rest.length > 0) throw new WebhookUsageError(`webhook sign takes one provider (got ${rest.join(" ")})`);
   if (action === "send" && rest.length !== 1) throw new WebhookUsageError("webhook send takes a provider and one event type");
   if (action === "send" && values.to === undefined) throw new WebhookUsageError("webhook send needs --to URL");
-  const timestamp = values.timestamp === undefined ? undefined : Number(values.timestamp);
-  if (timestamp !== undefined && !(Number.isInteger(timestamp) && timestamp >= 0))
-    throw new WebhookUsageError(`--timestamp must be unix seconds`);
-
   const model = await findSpec(values.specs, provider, io);
   const definition = model.definition.webhooks;
   if (definition === undefined) throw new WebhookUsageError(`${provider}'s spec declares no webhooks`);
+  // Unix seconds, or for a scheme that writes its timestamps otherwise (ms, RFC 3339), the text as sent.
+  const format = definition.signature.timestampFormat;
+  const timestamp = values.timestamp === undefined || format !== undefined ? values.timestamp : Number(values.timestamp);
+  if (typeof timestamp === "number" && !(Number.isInteger(timestamp) && timestamp >= 0))
+    throw new WebhookUsageError(`--timestamp must be unix seconds`);
   const secret = await readSecret(values, io);
   const event = rest[0];
   const body =
@@ -114,6 +118,7 @@ async function run(args: readonly string[], io: WebhookCliIo): Promise<number> {
     secret,
     ...(timestamp !== undefined && { timestamp }),
     ...(values.id !== undefined && { id: values.id }),
+    ...(values.method !== undefined && { method: values.method }),
     ...(url !== undefined && { url }),
     ...(values["content-type"] !== undefined && { contentType: values["content-type"] }),
   });
@@ -142,18 +147,23 @@ async function findSpec(specsDir: string | undefined, provider: string, io: Webh
   const candidates = existsSync(named)
     ? [named]
     : existsSync(config.specsDir)
-      ? (await readdir(config.specsDir)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(config.specsDir, f))
+      ? (await readdir(config.specsDir))
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => path.join(config.specsDir, f))
       : [];
   for (const file of candidates) {
     const result = await readSpec(config, file);
     if (result.model?.provider.name === provider) return result.model;
-    if (file === named && result.model === undefined) throw new WebhookUsageError(`${result.file} has errors: run 'switchboard validate ${result.file}'`);
+    if (file === named && result.model === undefined)
+      throw new WebhookUsageError(`${result.file} has errors: run 'switchboard validate ${result.file}'`);
   }
   throw new WebhookUsageError(`no spec for provider "${provider}" in ${path.relative(io.cwd, config.specsDir) || "."}`);
 }
 
 async function readSecret(values: { secret?: string; "secret-file"?: string }, io: WebhookCliIo): Promise<string> {
-  if (values.secret !== undefined && values["secret-file"] !== undefined) throw new WebhookUsageError("pass --secret or --secret-file, not both");
+  if (values.secret !== undefined && values["secret-file"] !== undefined)
+    throw new WebhookUsageError("pass --secret or --secret-file, not both");
   if (values.secret !== undefined) return values.secret;
   if (values["secret-file"] !== undefined) {
     try {
@@ -163,7 +173,8 @@ async function readSecret(values: { secret?: string; "secret-file"?: string }, i
     }
   }
   const fromEnv = (io.env ?? process.env)["SWITCHBOARD_WEBHOOK_SECRET"];
-  if (fromEnv === undefined || fromEnv === "") throw new WebhookUsageError("no secret: pass --secret, --secret-file or set SWITCHBOARD_WEBHOOK_SECRET");
+  if (fromEnv === undefined || fromEnv === "")
+    throw new WebhookUsageError("no secret: pass --secret, --secret-file or set SWITCHBOARD_WEBHOOK_SECRET");
   return fromEnv;
 }
 
@@ -181,7 +192,8 @@ async function readBody(source: string, io: WebhookCliIo): Promise<Buffer> {
 
 /** A minimal body naming the event where the spec locates the type (and an id where it locates one). */
 function exampleBody(definition: WebhooksDefinition, event: string): Buffer {
-  const form = definition.payload.encoding === "form" || (definition.payload.encoding === "auto" && first(definition.eventType, "form") !== undefined);
+  const form =
+    definition.payload.encoding === "form" || (definition.payload.encoding === "auto" && first(definition.eventType, "form") !== undefined);
   if (form) {
     const params = new URLSearchParams();
     const typeField = first(definition.eventType, "form");

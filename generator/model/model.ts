@@ -8,6 +8,7 @@ import type {
   BodyMatcher,
   CircuitBreakerDefinition,
   ErrorsDefinition,
+  HandshakeValueLocation,
   ProviderDefinition,
   RateLimitsDefinition,
   ResponseMatcher,
@@ -27,6 +28,7 @@ import type {
   SpecAuthMode,
   SpecBodyMatcher,
   SpecDocument,
+  SpecHandshakeLocation,
   SpecResponseMatcher,
   SpecValueLocation,
   SpecWebhookHeaderSet,
@@ -426,13 +428,14 @@ function versions(doc: SpecDocument): VersionsDefinition {
 
 function valueLocations(locations: SpecValueLocation | SpecValueLocation[] | undefined): ValueLocation[] | undefined {
   if (locations === undefined) return undefined;
-  return (Array.isArray(locations) ? locations : [locations]).map((location) =>
-    "header" in location
-      ? { header: location.header.toLowerCase() }
+  return (Array.isArray(locations) ? locations : [locations]).map((location) => {
+    const map = location.map && { map: Object.fromEntries(sortedKeys(location.map).map((k) => [k, location.map![k]!])) };
+    return "header" in location
+      ? { header: location.header.toLowerCase(), ...map }
       : "body" in location
-        ? { body: parseJsonPath(location.body) }
-        : { form: location.form },
-  );
+        ? { body: parseJsonPath(location.body), ...map }
+        : { form: location.form, ...map };
+  });
 }
 
 function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
@@ -457,6 +460,7 @@ function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
     secretEncoding: s.secretEncoding ?? "raw",
     ...(s.tolerance !== undefined && { toleranceMs: parseDuration(s.tolerance) }),
     toleranceDirection: s.toleranceDirection ?? "both",
+    ...(s.timestampFormat !== undefined && s.timestampFormat !== "seconds" && { timestampFormat: s.timestampFormat }),
     ...(s.bodyHash !== undefined && {
       bodyHash: { queryParam: s.bodyHash.queryParam, algorithm: s.bodyHash.algorithm ?? "sha256", encoding: s.bodyHash.encoding ?? "hex" },
     }),
@@ -495,7 +499,26 @@ function webhooks(doc: SpecDocument): WebhooksDefinition {
       status: w.response?.status ?? DEFAULTS.webhooks.status,
       ...(w.response?.timeBudget !== undefined && { timeBudgetMs: parseDuration(w.response.timeBudget) }),
     },
+    ...(w.handshakes !== undefined && {
+      handshakes: sortedKeys(w.handshakes).map((name) => {
+        const h = w.handshakes![name]!;
+        return {
+          name,
+          authenticated: h.authenticated,
+          ...(h.method !== undefined && { method: h.method.toUpperCase() }),
+          when: { at: handshakeLocation(h.when), ...(h.when.equals !== undefined && { equals: h.when.equals }) },
+          echo: handshakeLocation(h.echo),
+          respond: h.respond ?? "text",
+        };
+      }),
+    }),
   };
+}
+
+function handshakeLocation(location: SpecHandshakeLocation): HandshakeValueLocation {
+  if (location.header !== undefined) return { header: location.header.toLowerCase() };
+  if (location.query !== undefined) return { query: location.query };
+  return { body: parseJsonPath(location.body!) };
 }
 
 /**

@@ -55,7 +55,14 @@ export interface SpecDocument {
   };
   errors?: {
     when?: SpecResponseMatcher[];
-    fields?: { code?: JsonPathText; type?: JsonPathText; message?: JsonPathText; param?: JsonPathText; docUrl?: JsonPathText; requestId?: JsonPathText };
+    fields?: {
+      code?: JsonPathText;
+      type?: JsonPathText;
+      message?: JsonPathText;
+      param?: JsonPathText;
+      docUrl?: JsonPathText;
+      requestId?: JsonPathText;
+    };
     requestIdHeader?: string;
     rules?: {
       status?: StatusPatternText | StatusPatternText[];
@@ -87,6 +94,7 @@ export interface SpecDocument {
     maxBodySize?: number;
     payload?: { encoding?: "json" | "form" | "auto"; allowEmpty?: boolean };
     response?: { status?: number; timeBudget?: Duration };
+    handshakes?: Record<string, SpecWebhookHandshake>;
     events?: Record<string, { description?: string; payload?: Record<string, unknown> }>;
     schemas?: Record<string, Record<string, unknown>>;
     eventsImport?: { from: string; format: "openapi-webhooks"; eventType?: "key" | "x-github-subcategory" };
@@ -165,12 +173,24 @@ export interface SpecBucket {
   description?: string;
 }
 
-export type SpecValueLocation = { header: string } | { body: JsonPathText } | { form: string };
+export type SpecValueLocation = ({ header: string } | { body: JsonPathText } | { form: string }) & { map?: Record<string, string> };
 
 export interface SpecWebhookHeaderSet {
   header: string;
   timestampHeader?: string;
   idHeader?: string;
+}
+
+/** Where a handshake value is: exactly one of header, query or body. */
+export type SpecHandshakeLocation = { header?: string; query?: string; body?: JsonPathText };
+
+export interface SpecWebhookHandshake {
+  authenticated: boolean;
+  method?: string;
+  when: SpecHandshakeLocation & { equals?: string };
+  echo: SpecHandshakeLocation;
+  respond?: "text" | "json";
+  description?: string;
 }
 
 export interface SpecWebhookSignature {
@@ -187,7 +207,8 @@ export interface SpecWebhookSignature {
   timestampHeader?: string;
   idHeader?: string;
   alternativeHeaders?: SpecWebhookHeaderSet[];
-  content: ("body" | "timestamp" | "id" | "url" | "sortedFormParams" | { literal: string })[];
+  content: ("body" | "timestamp" | "id" | "url" | "method" | "sortedFormParams" | { literal: string })[];
+  timestampFormat?: "seconds" | "milliseconds" | "rfc3339";
   encoding: "hex" | "base64" | "base64url";
   secretEncoding?: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki";
   tolerance?: Duration;
