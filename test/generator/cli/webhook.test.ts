@@ -3,6 +3,7 @@
  * generated verifyWebhook; send posts a delivery that a real loopback server verifies; the secret is never
  * printed.
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { verify as octokitVerify } from "@octokit/webhooks-methods";
 import { Webhook as StandardWebhook } from "standardwebhooks";
@@ -48,6 +49,41 @@ function headerLines(stdout: string): Record<string, string> {
 const body = JSON.stringify({ id: "evt_cli_1", object: "event", type: "invoice.paid", data: {} });
 const NOW = Math.floor(Date.now() / 1000);
 
+/** Issue #15's vectors (test/fixtures/webhooks/{hubspot,twitch,dropbox}.json): the signature header of each valid one. */
+const NEW_SCHEME_VECTORS = (["hubspot", "twitch", "dropbox"] as const).flatMap((provider) => {
+  const file = JSON.parse(readFileSync(path.join(repo, "test/fixtures/webhooks", `${provider}.json`), "utf8")) as {
+    vectors: {
+      name: string;
+      expected: string;
+      secret: string;
+      method: string;
+      url?: string;
+      headers: Record<string, string>;
+      body: string;
+    }[];
+  };
+  return file.vectors.filter((v) => v.expected === "valid").map((v) => ({ provider, ...v }));
+});
+const SIGNATURE_HEADER = { hubspot: "x-hubspot-signature-v3", twitch: "twitch-eventsub-message-signature", dropbox: "x-dropbox-signature" };
+const TIMESTAMP_HEADER = { hubspot: "x-hubspot-request-timestamp", twitch: "twitch-eventsub-message-timestamp", dropbox: undefined };
+
+describe("switchboard webhook sign reproduces the new schemes' vectors", () => {
+  for (const v of NEW_SCHEME_VECTORS) {
+    it(`${v.provider}/${v.name}: the same signature header as the vector`, async () => {
+      const timestamp = TIMESTAMP_HEADER[v.provider];
+      const args = ["webhook", "sign", v.provider, "--secret", v.secret, "--method", v.method];
+      if (timestamp !== undefined) args.push("--timestamp", v.headers[timestamp]!);
+      if (v.url !== undefined) args.push("--url", v.url);
+      if (v.headers["twitch-eventsub-message-id"] !== undefined) args.push("--id", v.headers["twitch-eventsub-message-id"]);
+      const result = await run(args, v.body);
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      const headers = headerLines(result.stdout);
+      expect(headers[SIGNATURE_HEADER[v.provider]]).toBe(v.headers[SIGNATURE_HEADER[v.provider]]);
+      expect(result.stdout).not.toContain(v.secret);
+    });
+  }
+});
+
 describe("switchboard webhook sign", () => {
   it("prints Stripe's header, which stripe.webhooks.constructEvent accepts", async () => {
     const result = await run(["webhook", "sign", "stripe", "--secret", "whsec_cli_secret", "--timestamp", String(NOW)], body);
@@ -78,7 +114,9 @@ describe("switchboard webhook sign", () => {
     const result = await run(["webhook", "sign", "twilio", "--secret", "tok", "--url", "https://h.example/sms", "--json"], body);
     const out = JSON.parse(result.stdout) as { headers: Record<string, string>; url: string };
     expect(out.url).toMatch(/^https:\/\/h\.example\/sms\?bodySHA256=[0-9a-f]{64}$/);
-    expect(await twilio.verifyWebhook({ headers: out.headers, body, url: out.url }, { secret: "tok" })).toMatchObject({ payload: JSON.parse(body) });
+    expect(await twilio.verifyWebhook({ headers: out.headers, body, url: out.url }, { secret: "tok" })).toMatchObject({
+      payload: JSON.parse(body),
+    });
   });
 
   it.each([
@@ -105,11 +143,19 @@ describe("switchboard webhook send", () => {
   });
 
   /** The server verifies each delivery with a generated verifyWebhook and answers 200 or 400. */
-  function verifyingWith(verify: (d: WebhookDelivery, o?: WebhookVerifyOptions) => Promise<WebhookEvent>, options: WebhookVerifyOptions): WebhookEvent[] {
+  function verifyingWith(
+    verify: (d: WebhookDelivery, o?: WebhookVerifyOptions) => Promise<WebhookEvent>,
+    options: WebhookVerifyOptions,
+  ): WebhookEvent[] {
     const events: WebhookEvent[] = [];
     server.handle(async (request, response) => {
       try {
-        events.push(await verify({ headers: request.headers, body: request.body, url: `${server.url}${request.url}`, method: request.method }, options));
+        events.push(
+          await verify(
+            { headers: request.headers, body: request.body, url: `${server.url}${request.url}`, method: request.method },
+            options,
+          ),
+        );
         response.writeHead(200).end("ok");
       } catch (error) {
         response.writeHead(isWebhookVerificationError(error) ? 400 : 500).end(isWebhookVerificationError(error) ? error.code : "");
@@ -120,7 +166,16 @@ describe("switchboard webhook send", () => {
 
   it("posts a Stripe event that the generated verifyWebhook accepts, and prints the 200", async () => {
     const events = verifyingWith(stripe.verifyWebhook, { secret: "whsec_send" });
-    const result = await run(["webhook", "send", "stripe", "payment_intent.succeeded", "--to", `${server.url}/hooks/stripe`, "--secret", "whsec_send"]);
+    const result = await run([
+      "webhook",
+      "send",
+      "stripe",
+      "payment_intent.succeeded",
+      "--to",
+      `${server.url}/hooks/stripe`,
+      "--secret",
+      "whsec_send",
+    ]);
     expect(result).toMatchObject({ code: 0, stdout: `POST ${server.url}/hooks/stripe: 200 OK\n` });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: "payment_intent.succeeded", id: expect.stringMatching(/^evt_sb_/) });
@@ -135,7 +190,16 @@ describe("switchboard webhook send", () => {
 
   it("posts a Twilio status callback signed over the full URL and its form parameters", async () => {
     const events = verifyingWith(twilio.verifyWebhook, { secret: "tok" });
-    const result = await run(["webhook", "send", "twilio", "delivered", "--to", `${server.url}/twilio/status?account=1`, "--secret", "tok"]);
+    const result = await run([
+      "webhook",
+      "send",
+      "twilio",
+      "delivered",
+      "--to",
+      `${server.url}/twilio/status?account=1`,
+      "--secret",
+      "tok",
+    ]);
     expect(result.code).toBe(0);
     expect(events[0]).toMatchObject({ type: "delivered", payload: { MessageStatus: "delivered" } });
   });

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { isConfigurationError, type WebhookHandler } from "../../../runtime/index.js";
 import { createExpressWebhookHandler, keepRawBody } from "../../../runtime/webhooks/adapters/express.js";
 import {
+  itAnswersSignedHandshakesAfterVerification,
   itHandsTheRawBodyToTheRunner,
   postSigned,
   RAW_BODY,
@@ -39,6 +40,7 @@ function appWithJsonAfter(handler: WebhookHandler, onError?: (error: unknown) =>
 describe("createExpressWebhookHandler on Express 5", () => {
   describe("route mounted before a global express.json()", () => {
     itHandsTheRawBodyToTheRunner({ start: (handler) => listen(appWithJsonAfter(handler)) });
+    itAnswersSignedHandshakesAfterVerification({ start: (handler) => listen(appWithJsonAfter(handler)) });
   });
 
   it("works beside express.json() mounted on other paths, which keep parsing JSON", async () => {

@@ -2,7 +2,12 @@ import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
 import type { WebhookHandler } from "../../../runtime/index.js";
 import { fastifyWebhookPlugin, type FastifyWebhookOptions } from "../../../runtime/webhooks/adapters/fastify.js";
-import { itHandsTheRawBodyToTheRunner, RAW_BODY, TEST_MAX_BODY_BYTES } from "../../helpers/webhook-adapter-cases.js";
+import {
+  itAnswersSignedHandshakesAfterVerification,
+  itHandsTheRawBodyToTheRunner,
+  RAW_BODY,
+  TEST_MAX_BODY_BYTES,
+} from "../../helpers/webhook-adapter-cases.js";
 
 async function startFastify(handler: WebhookHandler, options: Partial<FastifyWebhookOptions> = {}) {
   const app = Fastify();
@@ -16,6 +21,7 @@ async function startFastify(handler: WebhookHandler, options: Partial<FastifyWeb
 
 describe("fastifyWebhookPlugin on Fastify 5", () => {
   itHandsTheRawBodyToTheRunner({ start: (handler) => startFastify(handler) });
+  itAnswersSignedHandshakesAfterVerification({ start: (handler) => startFastify(handler) });
 
   it("takes a body sent without a Content-Type as raw bytes", async () => {
     const bodies: string[] = [];
