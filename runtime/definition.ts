@@ -241,7 +241,7 @@ export interface WebhookSignatureDefinition extends WebhookHeaderSet {
     | { readonly style: "versionedList"; readonly version: string };
   readonly content: readonly WebhookContentPart[];
   readonly encoding: "hex" | "base64" | "base64url";
-  readonly secretEncoding: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki";
+  readonly secretEncoding: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki" | "hex-public-key" | "jwk";
   readonly toleranceMs?: number;
   readonly toleranceDirection: "past" | "both";
   /** How the timestamp is written; absent: unix seconds. */

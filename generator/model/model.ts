@@ -20,6 +20,7 @@ import type {
   WebhooksDefinition,
 } from "../../runtime/definition.js";
 import { parseDuration } from "../common/duration.js";
+import { COMMON_ERROR_KINDS } from "../common/error-kinds.js";
 import type { SpecModel } from "./ir.js";
 import { parseJsonPath } from "../common/json-path.js";
 import { bindingName } from "../common/names.js";
@@ -35,21 +36,7 @@ import type {
   SpecWebhookSignature,
 } from "../validate/spec-types.js";
 
-/** Kinds every provider can produce; spec rules may add provider kinds (card_declined). */
-export const COMMON_ERROR_KINDS = [
-  "authentication",
-  "permission",
-  "not_found",
-  "validation",
-  "conflict",
-  "idempotency_conflict",
-  "rate_limited",
-  "provider_unavailable",
-  "timeout",
-  "network",
-  "circuit_open",
-  "unknown",
-] as const;
+export { COMMON_ERROR_KINDS };
 
 export const DEFAULTS = {
   maxQueueWait: "30s",

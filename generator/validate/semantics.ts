@@ -4,7 +4,8 @@
  * the schema found problems, so that one run reports everything.
  */
 import { DiagnosticCode, type Diagnostic } from "../diagnostics.js";
-import { didYouMean } from "../common/did-you-mean.js";
+import { closest, didYouMean } from "../common/did-you-mean.js";
+import { COMMON_ERROR_KINDS } from "../common/error-kinds.js";
 import { parseDuration } from "../common/duration.js";
 import { memberName } from "../common/names.js";
 import {
@@ -451,7 +452,7 @@ function checkVersions(doc: Dict, report: Report): void {
 }
 
 const PUBLIC_KEY_ALGORITHMS = new Set(["ed25519", "ecdsa-p256-sha256"]);
-const PUBLIC_KEY_ENCODINGS = new Set(["pem-public-key", "base64-spki"]);
+const PUBLIC_KEY_ENCODINGS = new Set(["pem-public-key", "base64-spki", "hex-public-key", "jwk"]);
 
 function checkWebhooks(doc: Dict, report: Report): void {
   const webhooks = dict(doc["webhooks"]);
@@ -574,7 +575,7 @@ function checkWebhooks(doc: Dict, report: Report): void {
         [...base, signature["secretEncoding"] === undefined ? "algorithm" : "secretEncoding"],
         DiagnosticCode.InconsistentSection,
         PUBLIC_KEY_ALGORITHMS.has(algorithm)
-          ? `${algorithm} verifies with a public key: secretEncoding must be pem-public-key or base64-spki`
+          ? `${algorithm} verifies with a public key: secretEncoding must be pem-public-key, base64-spki, hex-public-key or jwk`
           : `${algorithm} uses a shared secret: secretEncoding ${secretEncoding} is for public keys`,
       );
     }
@@ -642,6 +643,25 @@ function checkErrors(doc: Dict, report: Report): void {
   for (const [name, mode] of entries(dict(doc["auth"])?.["modes"])) {
     const pattern = str(dict(dict(dict(mode)?.["tokenResponse"])?.["errorWhen"])?.["matches"]);
     if (pattern !== undefined) checkRegex(["auth", "modes", name, "tokenResponse", "errorWhen", "matches"], pattern, report);
+  }
+  // A kind outside the common ones is a provider kind (card_declined); one a typo away from a common
+  // kind is most likely that kind misspelt, which would silently never match isRateLimitError & co.
+  const kinds: [PathSegment[], unknown][] = [
+    ...list(errors?.["rules"]).map((rule, i): [PathSegment[], unknown] => [["errors", "rules", i, "kind"], dict(rule)?.["kind"]]),
+    ...entries(errors?.["codes"]).map(([code, c]): [PathSegment[], unknown] => [["errors", "codes", code, "kind"], dict(c)?.["kind"]]),
+  ];
+  for (const [path, kind] of kinds) {
+    if (typeof kind !== "string" || (COMMON_ERROR_KINDS as readonly string[]).includes(kind)) continue;
+    const near = closest(kind, COMMON_ERROR_KINDS);
+    if (near !== undefined)
+      report(
+        path,
+        DiagnosticCode.InconsistentSection,
+        `"${kind}" is not a common error kind; did you mean "${near}"? (a new provider kind would never match ${near})`,
+        {
+          severity: "warning",
+        },
+      );
   }
   const codes = Object.keys(dict(errors?.["codes"]) ?? {});
   list(dict(doc["retry"])?.["errorCodes"]).forEach((code, index) => {

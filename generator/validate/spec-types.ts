@@ -210,7 +210,7 @@ export interface SpecWebhookSignature {
   content: ("body" | "timestamp" | "id" | "url" | "method" | "sortedFormParams" | { literal: string })[];
   timestampFormat?: "seconds" | "milliseconds" | "rfc3339";
   encoding: "hex" | "base64" | "base64url";
-  secretEncoding?: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki";
+  secretEncoding?: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki" | "hex-public-key" | "jwk";
   tolerance?: Duration;
   toleranceDirection?: "past" | "both";
   bodyHash?: { queryParam: string; algorithm?: "sha256"; encoding?: "hex" | "base64" };
