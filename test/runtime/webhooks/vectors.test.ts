@@ -186,11 +186,13 @@ describe("webhook vectors through the generated verifyWebhook", () => {
   it("every invalid vector has an expected code, and no code is listed for a vector that does not exist", () => {
     const names = new Set(vectors.map((v) => `${v.provider}/${v.name}`));
     for (const key of [...Object.keys(EXPECTED_CODES), ...Object.keys(DELIBERATE_DIFFERENCES)]) expect(names.has(key), key).toBe(true);
-    for (const v of vectors.filter((v) => v.expected === "invalid")) expect(EXPECTED_CODES[`${v.provider}/${v.name}`], v.name).toBeDefined();
+    for (const v of vectors.filter((v) => v.expected === "invalid"))
+      expect(EXPECTED_CODES[`${v.provider}/${v.name}`], v.name).toBeDefined();
   });
 
   it("each deliberate difference is on a vector marked libraryQuirk", () => {
-    for (const key of Object.keys(DELIBERATE_DIFFERENCES)) expect(vectors.find((v) => `${v.provider}/${v.name}` === key)?.libraryQuirk).toBeTruthy();
+    for (const key of Object.keys(DELIBERATE_DIFFERENCES))
+      expect(vectors.find((v) => `${v.provider}/${v.name}` === key)?.libraryQuirk).toBeTruthy();
   });
 
   it("the Standard Webhooks empty-body vector's signature itself verifies: only openai's allowEmpty: false rejects it", async () => {
@@ -198,12 +200,18 @@ describe("webhook vectors through the generated verifyWebhook", () => {
     const definition = { ...openai.webhooksDefinition, payload: { encoding: "json", allowEmpty: true } } as const;
     const event = await verifyWebhookDelivery("standardwebhooks", definition, deliveryOf(v), optionsOf(v));
     expect(event).toEqual({ type: "", id: "msg_pub_7d6624ec71b3fd752a92", payload: undefined });
-    await expect(openai.verifyWebhook(deliveryOf(v), optionsOf(v))).rejects.toMatchObject({ code: "invalid_payload", message: "the body is empty" });
+    await expect(openai.verifyWebhook(deliveryOf(v), optionsOf(v))).rejects.toMatchObject({
+      code: "invalid_payload",
+      message: "the body is empty",
+    });
   });
 
   it("valid vectors resolve to the event the spec locates: type and id", async () => {
     const stripeValid = vectors.find((x) => x.provider === "stripe" && x.name === "valid_basic")!;
-    expect(await stripe.verifyWebhook(deliveryOf(stripeValid), optionsOf(stripeValid))).toMatchObject({ type: "invoice.paid", id: "evt_pub_6aa8eac03f82b2" });
+    expect(await stripe.verifyWebhook(deliveryOf(stripeValid), optionsOf(stripeValid))).toMatchObject({
+      type: "invoice.paid",
+      id: "evt_pub_6aa8eac03f82b2",
+    });
     const githubValid = vectors.find((x) => x.provider === "github" && x.name === "valid_basic")!;
     expect(await github.verifyWebhook(deliveryOf(githubValid), optionsOf(githubValid))).toMatchObject({
       type: "push",
@@ -213,6 +221,9 @@ describe("webhook vectors through the generated verifyWebhook", () => {
     const twilioEvent = await twilio.verifyWebhook(deliveryOf(twilioForm), optionsOf(twilioForm));
     expect(twilioEvent.payload).toEqual(twilioForm.headers["content-type"] ? expect.objectContaining({ From: "+15551234567" }) : undefined);
     const svixValid = vectors.find((x) => x.provider === "svix" && x.name === "valid_basic")!;
-    expect(await resend.verifyWebhook(deliveryOf(svixValid), optionsOf(svixValid))).toMatchObject({ type: "invoice.paid", id: "msg_pub_svx_52d62ab381cdddba" });
+    expect(await resend.verifyWebhook(deliveryOf(svixValid), optionsOf(svixValid))).toMatchObject({
+      type: "invoice.paid",
+      id: "msg_pub_svx_52d62ab381cdddba",
+    });
   });
 });
