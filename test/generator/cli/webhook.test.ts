@@ -13,6 +13,9 @@ import { main } from "../../../generator/cli/main.js";
 import * as github from "../../../generated/github/index.js";
 import * as stripe from "../../../generated/stripe/index.js";
 import * as twilio from "../../../generated/twilio/index.js";
+import * as twitch from "../../../generated/twitch/index.js";
+import * as dropbox from "../../../generated/dropbox/index.js";
+import { createWebhookHandler } from "../../../runtime/index.js";
 import { isWebhookVerificationError, type WebhookDelivery, type WebhookEvent, type WebhookVerifyOptions } from "../../../runtime/index.js";
 import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
 
@@ -216,5 +219,74 @@ describe("switchboard webhook send", () => {
     const result = await run(["webhook", "send", "stripe", "made.up", "--to", `${server.url}/x`, "--secret", "whsec_send"]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`stripe's spec declares no event "made.up"`);
+  });
+});
+
+describe("switchboard webhook send --handshake", () => {
+  let server: LoopbackServer;
+  beforeAll(async () => {
+    server = await startLoopbackServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  /** The loopback server runs the generated verifier through the handler runner, as an app would. */
+  function serving(verify: Parameters<typeof createWebhookHandler>[0]["verify"]): void {
+    const handler = createWebhookHandler({ verify, handle: () => undefined });
+    server.handle(async (request, response) => {
+      const answer = await handler({
+        headers: request.headers,
+        body: request.body,
+        url: `${server.url}${request.url}`,
+        method: request.method,
+      });
+      response.writeHead(answer.status, answer.headers).end(answer.body);
+    });
+  }
+
+  it("sends Twitch's signed callback verification and exits 0 when the challenge comes back", async () => {
+    serving((d) => twitch.verifyWebhook(d, { secret: "tw-secret" }));
+    const result = await run([
+      "webhook",
+      "send",
+      "twitch",
+      "--handshake",
+      "callbackVerification",
+      "--to",
+      `${server.url}/tw`,
+      "--secret",
+      "tw-secret",
+    ]);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toMatch(/^POST .*\/tw \(callbackVerification\): 200 OK, challenge echoed\n$/);
+    expect(server.requests.at(-1)!.headers["twitch-eventsub-message-type"]).toBe("webhook_callback_verification");
+  });
+
+  it("exits 1 when the endpoint holds another secret: the challenge is not echoed", async () => {
+    serving((d) => twitch.verifyWebhook(d, { secret: "other-secret" }));
+    const result = await run([
+      "webhook",
+      "send",
+      "twitch",
+      "--handshake",
+      "callbackVerification",
+      "--to",
+      `${server.url}/tw`,
+      "--secret",
+      "tw-secret",
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("401 Unauthorized, challenge NOT echoed");
+  });
+
+  it("sends Dropbox's GET ?challenge= and names the spec's handshakes for an unknown one", async () => {
+    serving((d) => dropbox.verifyWebhook(d, { secret: "db" }));
+    const result = await run(["webhook", "send", "dropbox", "--handshake", "challenge", "--to", `${server.url}/db`, "--secret", "db"]);
+    expect(result).toMatchObject({ code: 0 });
+    expect(server.requests.at(-1)!.method).toBe("GET");
+    const unknown = await run(["webhook", "send", "dropbox", "--handshake", "ping", "--to", `${server.url}/db`, "--secret", "db"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no handshake "ping" in the spec (it declares challenge)');
   });
 });
