@@ -1,12 +1,23 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+// Generated code and the tests import `@switchboard/runtime` and its subpaths; tests load the TypeScript
+// source, the same module instances the tests import by relative path (tsc resolves them the same way,
+// through the "switchboard-source" condition). The aliases come from the runtime package's own exports.
+const runtimeDir = new URL("./runtime/", import.meta.url);
+const runtimePackage = JSON.parse(readFileSync(new URL("package.json", runtimeDir), "utf8")) as {
+  exports: Record<string, string | { "switchboard-source"?: string }>;
+};
+const runtimeAliases = Object.entries(runtimePackage.exports).flatMap(([subpath, target]) => {
+  const source = typeof target === "object" ? target["switchboard-source"] : undefined;
+  if (source === undefined) return [];
+  const specifier = `@switchboard/runtime${subpath.slice(1)}`.replace(/[/.]/g, (c) => `\\${c}`);
+  return [{ find: new RegExp(`^${specifier}$`), replacement: fileURLToPath(new URL(source, runtimeDir)) }];
+});
+
 export default defineConfig({
-  resolve: {
-    // Generated code imports `switchboard/runtime`; tests load the TypeScript source, the same module
-    // instance the tests import directly (tsc resolves it through the "switchboard-source" condition).
-    alias: [{ find: /^switchboard\/runtime$/, replacement: fileURLToPath(new URL("./runtime/index.ts", import.meta.url)) }],
-  },
+  resolve: { alias: runtimeAliases },
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,

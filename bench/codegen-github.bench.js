@@ -15,7 +15,7 @@
  *
  * Then `tsc --noEmit` of each output (the repository's typescript and tsconfig.json compiler options:
  * strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, skipLibCheck as in the repository; our
- * output resolves `switchboard/runtime` to runtime/ through the package's exports), RUNS times each.
+ * output resolves `@switchboard/runtime` to runtime/ through the package's exports), RUNS times each.
  * Last, `node bin/switchboard.js generate` over our unchanged output: once (a full run when no other run
  * of this generator build wrote that folder: it records the generator stamp), then RUNS times, each of
  * which must skip the spec (checked through --json).

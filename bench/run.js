@@ -15,7 +15,7 @@
  * on stdout before this runner starts; use `npm run -s bench` (or `node bench/run.js`) when a program
  * reads the output.
  *
- * Before running, the generator is built (tsc -p tsconfig.build.json, its output sent to stderr) so
+ * Before running, the runtime and the generator are built (tsc, its output sent to stderr) so
  * the figures are always for the current source; --no-build skips that.
  *
  * Exit codes: 0 all benchmarks ran, 1 a build or benchmark failed, 2 usage (unknown benchmark name).
@@ -38,7 +38,7 @@ Runs every benchmark in bench/*.bench.js, or the named ones, each in its own pro
 JSON object per line on stdout. Human-readable output goes to stderr.
 
 Options:
-  --no-build   Do not build the generator (tsc -p tsconfig.build.json) first
+  --no-build   Do not build the runtime and the generator first
   -h, --help   Show this help
 `;
 
@@ -101,16 +101,19 @@ async function child(file) {
 function build() {
   const require = createRequire(import.meta.url);
   const tsc = require.resolve("typescript/bin/tsc");
-  process.stderr.write("bench: building (tsc -p tsconfig.build.json)\n");
-  return new Promise((resolve) => {
-    // tsc prints its errors on stdout: send them to stderr with the rest.
-    const proc = spawn(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: repoRoot, stdio: ["ignore", 2, 2] });
-    proc.on("close", (code, signal) => resolve(code === 0 && signal === null));
-    proc.on("error", (error) => {
-      process.stderr.write(`bench: cannot run tsc: ${error.message}\n`);
-      resolve(false);
+  process.stderr.write("bench: building (tsc -p runtime/tsconfig.json, then tsc -p tsconfig.build.json)\n");
+  // The runtime package first: the generator compiles against its declarations.
+  const run = (project) =>
+    new Promise((resolve) => {
+      // tsc prints its errors on stdout: send them to stderr with the rest.
+      const proc = spawn(process.execPath, [tsc, "-p", project], { cwd: repoRoot, stdio: ["ignore", 2, 2] });
+      proc.on("close", (code, signal) => resolve(code === 0 && signal === null));
+      proc.on("error", (error) => {
+        process.stderr.write(`bench: cannot run tsc: ${error.message}\n`);
+        resolve(false);
+      });
     });
-  });
+  return run("runtime/tsconfig.json").then((ok) => ok && run("tsconfig.build.json"));
 }
 
 /** Runs one benchmark in a fresh process and relays its JSON lines. Resolves true on success. */

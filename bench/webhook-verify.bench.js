@@ -3,7 +3,7 @@
  * and 64 KB JSON bodies, against the least any verifier must do on the same bytes.
  *
  * Candidate: `verifyWebhookDelivery(provider, definition, delivery, options[, versions])` from the built
- * runtime (dist/runtime), with each spec's webhooks (and, where the generated code passes it, versions)
+ * runtime (runtime/dist), with each spec's webhooks (and, where the generated code passes it, versions)
  * definition as the built generator models it: exactly the one statement a generated
  * `verifyWebhook(delivery, options)` runs, promise and API-version check included. The body is a Buffer, as
  * a framework's raw-body reader hands it over.
@@ -115,7 +115,9 @@ function standardWebhooksRaw(prefix) {
 }
 
 export async function run(emit) {
-  const { verifyWebhookDelivery, signWebhook } = await import(dist("runtime/index.js"));
+  const { verifyWebhookDelivery, signWebhook } = await import(pathToFileURL(path.join(root, "runtime/dist/contract.js")).href).then(
+    async (contract) => ({ ...contract, ...(await import(pathToFileURL(path.join(root, "runtime/dist/index.js")).href)) }),
+  );
   const { resolveConfig, readSpec } = await import(dist("generator/index.js")).then(async (g) => ({
     ...g,
     ...(await import(dist("generator/generate.js"))),

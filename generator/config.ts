@@ -9,7 +9,7 @@ export interface GeneratorConfig {
   readonly specsDir: string;
   /** Absolute output folder; each provider gets <outDir>/<provider>/. */
   readonly outDir: string;
-  /** Module specifier generated code imports the runtime from. @default "switchboard/runtime" */
+  /** Module specifier generated code imports the runtime from. @default "@switchboard/runtime/contract" */
   readonly runtimeImport: string;
   readonly generatorVersion: string;
 }
@@ -28,7 +28,7 @@ export function resolveConfig(options: GeneratorOptions): GeneratorConfig {
     cwd: options.cwd,
     specsDir: path.resolve(options.cwd, options.specsDir ?? "specs"),
     outDir: path.resolve(options.cwd, options.outDir ?? "generated"),
-    runtimeImport: options.runtimeImport ?? "switchboard/runtime",
+    runtimeImport: options.runtimeImport ?? "@switchboard/runtime/contract",
     generatorVersion: GENERATOR_VERSION,
   });
 }

@@ -9,7 +9,7 @@ import type { SpecModel } from "./model/ir.js";
 import { buildModel } from "./model/model.js";
 import { parseSpec } from "./parse/parse.js";
 import { validateAgainstSchema } from "./validate/schema.js";
-import { checkSemantics } from "./validate/semantics.js";
+import { checkSemantics } from "./validate/semantics/index.js";
 import type { SpecDocument } from "./validate/spec-types.js";
 import { resolveOperations } from "./model/operations/index.js";
 import { resolveEvents } from "./model/webhook-events.js";

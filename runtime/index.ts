@@ -1,35 +1,40 @@
-export {
-  ClientCore,
-  type ApiResponse,
-  type BucketOverrides,
-  type CircuitBreakerOverrides,
-  type ClientOptions,
-  type OperationCall,
-  type RateLimitOptions,
-  type RequestOptions,
-  type RetryOverrides,
-  type TimeoutOptions,
+/**
+ * `@switchboard/runtime`: what an application imports beside its generated clients: the errors it
+ * catches (classes and guards), the options and events of a client, transports and stores it may plug in,
+ * and webhook handling. Generated code imports `@switchboard/runtime/contract`.
+ */
+export type {
+  ApiResponse,
+  BucketOverrides,
+  CircuitBreakerOverrides,
+  ClientOptions,
+  RateLimitOptions,
+  RequestOptions,
+  RetryOverrides,
+  TimeoutOptions,
 } from "./client/client-core.js";
-export type { BreakerState } from "./policies/circuit-breaker.js";
-export { systemClock, type Clock } from "./clock.js";
-export {
-  type ApiKeyCredentials,
-  type AuthOptions,
-  type BasicCredentials,
-  type BearerCredentials,
-  type CredentialsByType,
-  type GithubAppCredentials,
-  type OAuth2Credentials,
-  type TokenProvider,
-  type TokenSource,
+export { ApiPromise, type TypedResponse } from "./client/api-promise.js";
+export { Paginated, type Page } from "./client/pagination.js";
+export type {
+  ApiKeyCredentials,
+  AuthOptions,
+  BasicCredentials,
+  BearerCredentials,
+  GithubAppCredentials,
+  OAuth2Credentials,
+  TokenProvider,
+  TokenSource,
 } from "./client/credentials.js";
-export type * from "./definition.js";
+export type { ClientEvent, ClientEventListener } from "./client/events.js";
+export type { BreakerState } from "./policies/circuit-breaker.js";
+export type { RetryReason } from "./policies/retry.js";
+export { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./policies/rate-limit-store.js";
+export { systemClock, type Clock } from "./clock.js";
 export {
   AuthenticationError,
   CircuitOpenError,
   ConfigurationError,
   ConflictError,
-  createProviderError,
   IdempotencyConflictError,
   isAuthenticationError,
   isCircuitOpenError,
@@ -56,34 +61,17 @@ export {
   TimeoutError,
   UnsupportedVersionError,
   ValidationError,
-  type ProviderErrorInit,
 } from "./errors/errors.js";
-export { kindOfStatus, normalizeError, type ErrorAnswer, type NormalizeOptions } from "./errors/error-normalizer.js";
-export { findMigrationChain, migratePayload, type MigrationResult } from "./versions/migrations.js";
 export {
-  checkVersion,
   checkWebhookVersion,
-  readDeprecation,
   versionLifecycle,
   type DeprecationSignal,
   type VersionLifecycle,
   type WebhookVersionCheck,
 } from "./versions/versions.js";
-export type { ClientEvent, ClientEventListener } from "./client/events.js";
-export { encodeForm, type FormEncoding } from "./client/form.js";
-export { nextLink, paginate, Paginated, type ItemsAt, type Page } from "./client/pagination.js";
-export { ApiPromise, type TypedResponse } from "./client/api-promise.js";
-export { encodePath } from "./client/path.js";
-export { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./policies/rate-limit-store.js";
-export type { RetryReason } from "./policies/retry.js";
+export type { MigrationResult } from "./versions/migrations.js";
 export { fetchTransport } from "./transport/fetch.js";
-export {
-  TRANSPORT_TIMEOUT_CODES,
-  type ResponseHeaders,
-  type Transport,
-  type TransportRequest,
-  type TransportResponse,
-} from "./transport/transport.js";
+export type { ResponseHeaders, Transport, TransportRequest, TransportResponse } from "./transport/transport.js";
 export type { WebhookEvent } from "./webhooks/webhook-event.js";
 export type { WebhookDelivery, WebhookVerifyOptions } from "./webhooks/delivery.js";
 export { isWebhookVerificationError, WebhookVerificationError, type WebhookVerificationErrorCode } from "./webhooks/errors.js";
@@ -109,10 +97,9 @@ export {
 export {
   isWebhookHandlerError,
   WebhookHandlerError,
-  WebhookRouter,
   type WebhookEventOfType,
   type WebhookEventHandler,
+  type WebhookRouter,
   type WebhookRouterOptions,
 } from "./webhooks/router.js";
 export { signWebhook, type SignedWebhook, type SignWebhookInput } from "./webhooks/sign.js";
-export { verifyWebhookDelivery, verifyWebhookDeliverySync } from "./webhooks/verify.js";

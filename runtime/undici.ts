@@ -1,2 +1,2 @@
-/** `switchboard/runtime/undici`: the Node transport, for callers who configure it (a proxy, a pool size). */
+/** `@switchboard/runtime/undici`: the Node transport, for callers who configure it (a proxy, a pool size). */
 export { undiciTransport, type UndiciTransportOptions } from "./transport/undici.js";

@@ -20,7 +20,8 @@ export async function importGeneratedClient(provider) {
     target: "node20",
     outfile,
     external: ["undici"],
-    alias: { "switchboard/runtime": path.join(repoRoot, "runtime/index.ts") },
+    // @switchboard/runtime resolves through node_modules (the workspace link) to the TypeScript source.
+    conditions: ["switchboard-source"],
     logLevel: "error",
   });
   return import(pathToFileURL(outfile).href);

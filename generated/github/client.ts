@@ -7,7 +7,7 @@ import {
   type BearerCredentials,
   type GithubAppCredentials,
   type OAuth2Credentials,
-} from "switchboard/runtime";
+} from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
 import { versionsDefinition, type GithubApiVersion } from "./versions.js";
 import { webhooksDefinition } from "./webhooks.js";

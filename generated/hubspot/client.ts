@@ -6,7 +6,7 @@ import {
   type ProviderDefinition,
   type BearerCredentials,
   type OAuth2Credentials,
-} from "switchboard/runtime";
+} from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
 import { webhooksDefinition } from "./webhooks.js";
 import { ContactsResource } from "./resources/contacts.js";

@@ -7,7 +7,7 @@ import {
   type ErrorsDefinition,
   type NormalizeOptions,
   type ProviderError,
-} from "switchboard/runtime";
+} from "@switchboard/runtime/contract";
 
 /** Error codes OpenAI documents (errors.codes in the spec). */
 export type OpenaiErrorCode = never;

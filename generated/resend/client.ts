@@ -5,7 +5,7 @@ import {
   type ClientOptions,
   type ProviderDefinition,
   type BearerCredentials,
-} from "switchboard/runtime";
+} from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
 import { webhooksDefinition } from "./webhooks.js";
 

@@ -6,7 +6,7 @@ import {
   type ProviderDefinition,
   type ApiKeyCredentials,
   type OAuth2Credentials,
-} from "switchboard/runtime";
+} from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
 import { versionsDefinition, type ShopifyApiVersion } from "./versions.js";
 import { webhooksDefinition } from "./webhooks.js";

@@ -6,7 +6,7 @@ import {
   type ProviderDefinition,
   type BasicCredentials,
   type BearerCredentials,
-} from "switchboard/runtime";
+} from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
 import { versionsDefinition, type StripeApiVersion } from "./versions.js";
 import { webhooksDefinition } from "./webhooks.js";

@@ -4,7 +4,7 @@ import {
   verifyWebhookDelivery,
   type WebhookDelivery,
   type WebhookVerifyOptions,
-} from "switchboard/runtime";
+} from "@switchboard/runtime/contract";
 import { type StripeWebhookEvent, webhooksDefinition } from "./webhooks.js";
 import { versionsDefinition } from "./versions.js";
 

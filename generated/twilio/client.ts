@@ -5,7 +5,7 @@ import {
   type ClientOptions,
   type ProviderDefinition,
   type BasicCredentials,
-} from "switchboard/runtime";
+} from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
 import { versionsDefinition, type TwilioApiVersion } from "./versions.js";
 import { webhooksDefinition } from "./webhooks.js";

@@ -7,11 +7,9 @@
 import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { OAuth2Authorization } from "../../runtime/auth/authorization.js";
-import { isAuthorizationStateError } from "../../runtime/auth/errors.js";
-import type { StoredTokens, TokenStore } from "../../runtime/auth/token-store.js";
-import type { OAuth2AuthDefinition } from "../../runtime/definition.js";
-import { SwitchboardError } from "../../runtime/errors/errors.js";
+import { SwitchboardError } from "@switchboard/runtime";
+import { isAuthorizationStateError, OAuth2Authorization, type StoredTokens, type TokenStore } from "@switchboard/runtime/auth";
+import type { OAuth2AuthDefinition } from "@switchboard/runtime/contract";
 
 export class LoginTimeoutError extends SwitchboardError {
   static override readonly code = "login_timeout";

@@ -51,7 +51,7 @@ changed since the last run (each provider folder records this in switchboard-man
 Options:
   --specs DIR    Folder with the specs (default: specs)
   --out DIR      Output folder (default: generated)
-  --runtime-import SPEC  Module generated code imports the runtime from (default: switchboard/runtime)
+  --runtime-import SPEC  Module generated code imports the runtime from (default: @switchboard/runtime/contract)
   --check        Write nothing; list missing, stale and orphaned files and exit 1 if there are any
   --force        Regenerate every spec, even those whose inputs and output did not change
   --json         Print the result as JSON on stdout
@@ -342,7 +342,7 @@ async function authCommand(args: string[], io: CliIo): Promise<number> {
   }
   const [modeName, mode] = modes[0]!;
   if (mode.type !== "oauth2") return 1;
-  const { EncryptedFileTokenStore } = await import("../../runtime/auth/file-store.js");
+  const { EncryptedFileTokenStore } = await import("@switchboard/runtime/auth/file-store");
   const { loopbackLogin, openInBrowser } = await import("./auth-login.js");
   const storeFile = path.resolve(io.cwd, values.store ?? ".switchboard/tokens.json");
   let store;

@@ -25,7 +25,7 @@ export function stringLiteral(value: string): string {
       .replace(BIDI, unicodeEscape)
       // ts-morph's writer takes a quote right after a backslash for an escaped one, so "...\\" would leave
       // it believing the string still open (and a later "/*" a comment it must close): end with \u005c.
-      .replace(/\\\\"$/, "\\u005c\"")
+      .replace(/\\\\"$/, '\\u005c"')
   );
 }
 

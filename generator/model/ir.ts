@@ -2,7 +2,7 @@
  * The normalized model (IR) of one spec: every default applied, every name resolved to an identifier,
  * everything sorted. Emitters read only this, never the YAML.
  */
-import type { HttpMethod, OperationDefinition, ProviderDefinition } from "../../runtime/definition.js";
+import type { HttpMethod, OperationDefinition, ProviderDefinition } from "@switchboard/runtime/contract";
 
 export interface SpecModel {
   /** Spec path as shown in headers and diagnostics (relative, forward slashes). */

@@ -18,7 +18,7 @@ import type {
   WebhookHeaderSet,
   VersionsDefinition,
   WebhooksDefinition,
-} from "../../runtime/definition.js";
+} from "@switchboard/runtime/contract";
 import { parseDuration } from "../common/duration.js";
 import { COMMON_ERROR_KINDS } from "../common/error-kinds.js";
 import type { SpecModel } from "./ir.js";

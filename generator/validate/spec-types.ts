@@ -2,7 +2,7 @@
  * The spec document as written in YAML, after it passed the JSON Schema. Mirrors
  * schema/spec-v1.schema.json; the model stage turns it into the normalized IR.
  */
-import type { ArrayStyle, HttpMethod } from "../../runtime/definition.js";
+import type { ArrayStyle, HttpMethod } from "@switchboard/runtime/contract";
 
 export type Duration = string;
 export type JsonPathText = string;

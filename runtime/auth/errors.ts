@@ -6,6 +6,7 @@ import { hasCode, SwitchboardError } from "../errors/errors.js";
 
 /** The token endpoint (or the authorization callback) answered with an OAuth error, or with nonsense. */
 export class OAuthError extends SwitchboardError {
+  static override readonly errorName: string = "OAuthError";
   static override readonly code = "oauth_error";
   /** The OAuth error code (`invalid_grant`, Slack's `invalid_code`, ...) or `invalid_response`. */
   declare readonly error: string;
@@ -27,6 +28,7 @@ export function isOAuthError(value: unknown): value is OAuthError {
  * refresh token at all): a person has to authorize again. Never retried.
  */
 export class ReauthorizationRequiredError extends SwitchboardError {
+  static override readonly errorName: string = "ReauthorizationRequiredError";
   static override readonly code = "reauthorization_required";
   constructor(message: string, options?: { cause?: unknown }) {
     super(ReauthorizationRequiredError.code, message, options);
@@ -39,6 +41,7 @@ export function isReauthorizationRequiredError(value: unknown): value is Reautho
 
 /** The callback's `state` is missing, unknown, expired or already used: possible CSRF or replay. */
 export class AuthorizationStateError extends SwitchboardError {
+  static override readonly errorName: string = "AuthorizationStateError";
   static override readonly code = "invalid_state";
   constructor(message: string) {
     super(AuthorizationStateError.code, message);
@@ -51,6 +54,7 @@ export function isAuthorizationStateError(value: unknown): value is Authorizatio
 
 /** A token store's data cannot be trusted: truncated, tampered with, or encrypted with an unknown key. */
 export class TokenStoreError extends SwitchboardError {
+  static override readonly errorName: string = "TokenStoreError";
   static override readonly code = "token_store_corrupt";
   constructor(message: string, options?: { cause?: unknown }) {
     super(TokenStoreError.code, message, options);

@@ -6,7 +6,7 @@ import type { AuthModeDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
 
 /**
- * Keeps a token current (OAuth2TokenManager, GithubAppTokenProvider from `switchboard/auth`). After a
+ * Keeps a token current (OAuth2TokenManager, GithubAppTokenProvider from `@switchboard/runtime/auth`). After a
  * 401 the client calls `invalidate` with the refused token, asks for a new one and replays the request
  * once.
  */

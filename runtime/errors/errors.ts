@@ -14,12 +14,18 @@ const BRAND = Symbol.for("switchboard.error");
 
 export class SwitchboardError extends Error {
   static readonly code: string = "switchboard_error";
+  /**
+   * The class's name as a string literal, which the instance's `name` takes: bundlers rename classes
+   * (esbuild turns a class that refers to itself into `_TimeoutError`), so `new.target.name` cannot be
+   * trusted. A subclass that does not set it gets `new.target.name`.
+   */
+  static readonly errorName: string = "SwitchboardError";
   declare readonly code: string;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
-    this.name = new.target.name;
+    this.name = Object.hasOwn(new.target, "errorName") ? (new.target as typeof SwitchboardError).errorName : new.target.name;
     Object.defineProperty(this, BRAND, { value: true });
   }
 }
@@ -35,6 +41,7 @@ export function hasCode(value: unknown, code: string): boolean {
 
 /** The client was created or called with options that cannot work. */
 export class ConfigurationError extends SwitchboardError {
+  static override readonly errorName: string = "ConfigurationError";
   static override readonly code = "configuration";
   constructor(message: string) {
     super(ConfigurationError.code, message);
@@ -47,6 +54,7 @@ export function isConfigurationError(value: unknown): value is ConfigurationErro
 
 /** The request never got an HTTP response: connection refused or reset, DNS failure, abort. */
 export class NetworkError extends SwitchboardError {
+  static override readonly errorName: string = "NetworkError";
   static override readonly code = "network";
   declare readonly provider: string;
   /** The system or HTTP-client error code (ECONNRESET, UND_ERR_SOCKET, ...), when there is one. */
@@ -88,6 +96,7 @@ export interface ProviderErrorInit {
  * are kept but not enumerable.
  */
 export class ProviderError extends SwitchboardError {
+  static override readonly errorName: string = "ProviderError";
   static override readonly code = "provider_error";
   declare readonly provider: string;
   declare readonly status: number;
@@ -147,6 +156,7 @@ function hasKind(value: unknown, kind: string): boolean {
  * maximum queue wait. `retryAt` (epoch ms) says when trying again makes sense, when known.
  */
 export class RateLimitError extends SwitchboardError {
+  static override readonly errorName: string = "RateLimitError";
   static override readonly code = "rate_limited";
   declare readonly provider: string;
   /** "provider": the provider answered rate-limited; "local": the client's own limiter gave up queueing. */
@@ -172,6 +182,7 @@ export function isRateLimitError(value: unknown): value is RateLimitError {
 
 /** The circuit breaker is open: the provider failed too often, so the call failed fast without a request. */
 export class CircuitOpenError extends SwitchboardError {
+  static override readonly errorName: string = "CircuitOpenError";
   static override readonly code = "circuit_open";
   declare readonly provider: string;
   /** Epoch ms when the breaker lets a probe through again. */
@@ -189,6 +200,7 @@ export function isCircuitOpenError(value: unknown): value is CircuitOpenError {
 
 /** An attempt, or the whole call with its retries, ran past its time limit. */
 export class TimeoutError extends SwitchboardError {
+  static override readonly errorName: string = "TimeoutError";
   static override readonly code = "timeout";
   declare readonly provider: string;
   declare readonly scope: "attempt" | "total";
@@ -207,28 +219,35 @@ export function isTimeoutError(value: unknown): value is TimeoutError {
 
 /** 401, or a code the spec classifies so: the credentials are missing, wrong, expired or revoked. */
 export class AuthenticationError extends ProviderError {
+  static override readonly errorName: string = "AuthenticationError";
   static readonly kind = "authentication";
 }
 /** The credentials are valid but may not do this (403, a missing scope). */
 export class PermissionError extends ProviderError {
+  static override readonly errorName: string = "PermissionError";
   static readonly kind = "permission";
 }
 export class NotFoundError extends ProviderError {
+  static override readonly errorName: string = "NotFoundError";
   static readonly kind = "not_found";
 }
 /** The request was rejected as invalid (400, 422); `param` names the field when the provider says. */
 export class ValidationError extends ProviderError {
+  static override readonly errorName: string = "ValidationError";
   static readonly kind = "validation";
 }
 export class ConflictError extends ProviderError {
+  static override readonly errorName: string = "ConflictError";
   static readonly kind = "conflict";
 }
 /** The idempotency key was reused with other parameters, or its first request is still running. */
 export class IdempotencyConflictError extends ProviderError {
+  static override readonly errorName: string = "IdempotencyConflictError";
   static readonly kind = "idempotency_conflict";
 }
 /** The provider failed or is overloaded (5xx, or a code the spec classifies so). */
 export class ProviderUnavailableError extends ProviderError {
+  static override readonly errorName: string = "ProviderUnavailableError";
   static readonly kind = "provider_unavailable";
 }
 
@@ -277,6 +296,7 @@ export function isProviderUnavailableError(value: unknown): value is ProviderUna
 
 /** An API version the spec does not list as supported was asked for, per client or per call. */
 export class UnsupportedVersionError extends SwitchboardError {
+  static override readonly errorName: string = "UnsupportedVersionError";
   static override readonly code = "unsupported_version";
   declare readonly provider: string;
   declare readonly version: string;

@@ -9,7 +9,9 @@ import { webhookErrorResponse, type WebhookResponse } from "../webhooks/handler.
 /** 1 MiB, the default limit on a raw webhook body read by an adapter. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-export class BodyTooLargeError extends Error {}
+export class BodyTooLargeError extends Error {
+  override readonly name = "BodyTooLargeError";
+}
 
 /** Options every adapter takes. */
 export interface AdapterOptions {

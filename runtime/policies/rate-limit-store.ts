@@ -1,6 +1,6 @@
 /**
  * Where rate-limit state lives. The in-memory store below serves one process; a shared store (Redis)
- * implements the same three operations atomically so several processes share one provider quota.
+ * implements the same four operations atomically so several processes share one provider quota.
  */
 
 /** One bucket's limits, as the limiter hands them to the store. */

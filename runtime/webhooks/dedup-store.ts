@@ -1,7 +1,7 @@
 /**
  * Where the handler runner remembers which events it is handling and which it has handled, so that a
  * redelivered or concurrently duplicated event runs its handler once. The memory store below is the
- * default; `switchboard/webhooks/sqlite` holds a durable one that survives a restart.
+ * default; `@switchboard/runtime/webhooks/sqlite` holds a durable one that survives a restart.
  */
 import { ConfigurationError, hasCode, SwitchboardError } from "../errors/errors.js";
 
@@ -39,6 +39,7 @@ export interface DedupStore {
 
 /** The memory store is full of live leases and cannot take another event without risking a double run. */
 export class DedupStoreFullError extends SwitchboardError {
+  static override readonly errorName: string = "DedupStoreFullError";
   static override readonly code = "dedup_store_full";
   constructor(maxEntries: number) {
     super(DedupStoreFullError.code, `the dedup store holds ${maxEntries} events in progress and no done or expired record to evict`);
@@ -74,7 +75,7 @@ interface MemoryRecord {
 /**
  * A dedup store in this process's memory: bounded, with a TTL for done records and an injectable
  * clock. It forgets everything on restart and is not shared between processes; use the SQLite store
- * (`switchboard/webhooks/sqlite`) where that matters.
+ * (`@switchboard/runtime/webhooks/sqlite`) where that matters.
  */
 export class MemoryDedupStore implements DedupStore {
   readonly #records = new Map<string, MemoryRecord>();

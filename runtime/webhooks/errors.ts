@@ -14,6 +14,7 @@ export type WebhookVerificationErrorCode =
  * the expected signature or the body.
  */
 export class WebhookVerificationError extends SwitchboardError {
+  static override readonly errorName: string = "WebhookVerificationError";
   static override readonly code = "webhook_verification";
   declare readonly code: WebhookVerificationErrorCode;
   declare readonly provider: string;

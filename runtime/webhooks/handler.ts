@@ -1,7 +1,7 @@
 /**
  * The webhook handler runner: verify a delivery, run the application's handler for the event at most
  * once to success, and answer the provider with a status that makes it redeliver exactly when it
- * should. Framework adapters (`switchboard/webhooks/node`, `/express`, `/fastify`, `/fetch`) turn a
+ * should. Framework adapters (`@switchboard/runtime/webhooks/node`, `/express`, `/fastify`, `/fetch`) turn a
  * request into a `WebhookDelivery` and the `WebhookResponse` back into a reply.
  */
 import { ConfigurationError } from "../errors/errors.js";

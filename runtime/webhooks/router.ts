@@ -105,6 +105,7 @@ function checkHandler(handler: unknown, method: string): void {
 
 /** A webhook handler failed; `cause` is what it threw. The event is not done: answer non-2xx. */
 export class WebhookHandlerError extends SwitchboardError {
+  static override readonly errorName: string = "WebhookHandlerError";
   static override readonly code = "webhook_handler_failed";
   declare readonly eventType: string;
   declare readonly eventId: string | undefined;

@@ -1,5 +1,5 @@
 /**
- * `switchboard/webhooks/sqlite`: a durable dedup store in an SQLite file through better-sqlite3 (an
+ * `@switchboard/runtime/webhooks/sqlite`: a durable dedup store in an SQLite file through better-sqlite3 (an
  * optional peer dependency; the runtime core never imports this module). Done events survive a
  * restart, and several processes may share one file: every `begin` is one IMMEDIATE transaction, so
  * SQLite's file lock makes the claim atomic across processes, and an expired lease is taken over in

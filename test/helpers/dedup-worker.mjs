@@ -8,9 +8,9 @@
 import { appendFileSync, existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createServer } from "node:http";
-import { createWebhookHandler, WebhookVerificationError } from "switchboard/runtime";
-import { createNodeWebhookListener } from "switchboard/webhooks/node";
-import { SqliteDedupStore } from "switchboard/webhooks/sqlite";
+import { createWebhookHandler, WebhookVerificationError } from "@switchboard/runtime";
+import { createNodeWebhookListener } from "@switchboard/runtime/webhooks/node";
+import { SqliteDedupStore } from "@switchboard/runtime/webhooks/sqlite";
 
 const { DB_PATH, LOG_PATH, GATE_PATH, CLOCK_OFFSET_MS = "0", LEASE_MS = "60000" } = process.env;
 const offset = Number(CLOCK_OFFSET_MS);

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const script = fileURLToPath(new URL("./dedup-worker.mjs", import.meta.url));
-const built = fileURLToPath(new URL("../../dist/runtime/webhooks/sqlite-dedup-store.js", import.meta.url));
+const built = fileURLToPath(new URL("../../runtime/dist/webhooks/sqlite-dedup-store.js", import.meta.url));
 
 export interface DedupWorker {
   readonly child: ChildProcess;

@@ -42,7 +42,7 @@ export function emitted(result: LoadResult, folder = "acme"): Map<string, string
     const errors = result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.message}`);
     throw new Error(`the spec did not load:\n${errors.join("\n")}`);
   }
-  const files = emitProvider(result.model, { runtimeImport: "switchboard/runtime", generatorVersion: "0.0.0-test" });
+  const files = emitProvider(result.model, { runtimeImport: "@switchboard/runtime/contract", generatorVersion: "0.0.0-test" });
   return new Map(files.map((f) => [`${folder}/${f.path}`, f.text]));
 }
 

@@ -4,9 +4,8 @@
  *
  * Files can live on disk (typecheckFolder) or only in memory (typecheck): in-memory files are served
  * by a CompilerHost at paths under `<repo>/.typecheck-virtual/<n>/`, a folder that never exists on disk.
- * Because those paths are inside the repo, `switchboard/runtime` resolves through the package's
- * self-reference and the "switchboard-source" condition to runtime/index.ts, and node_modules
- * resolves as usual. Nothing is written to disk.
+ * Because those paths are inside the repo, `@switchboard/runtime` resolves through node_modules (the
+ * workspace link to runtime/) and the "switchboard-source" condition to the runtime's TypeScript source. Nothing is written to disk.
  *
  * Speed: one ts.createProgram per call holding every file; parsed source files of everything that is
  * not virtual (lib files, @types/node, runtime/) are shared between calls as long as their text is
@@ -33,7 +32,7 @@ export function compilerOptions(): ts.CompilerOptions {
   if (parsed.errors.length > 0) throw new Error(`invalid ${configPath}: ${formatDiagnostics(parsed.errors).join("\n")}`);
   if (!parsed.options.customConditions?.includes("switchboard-source")) {
     throw new Error(
-      `${configPath} lost customConditions: ["switchboard-source"]; switchboard/runtime would not resolve to runtime/index.ts`,
+      `${configPath} lost customConditions: ["switchboard-source"]; @switchboard/runtime would not resolve to runtime/index.ts`,
     );
   }
   if (parsed.options.strict !== true) throw new Error(`${configPath} is no longer strict`);

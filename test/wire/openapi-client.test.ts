@@ -3,7 +3,7 @@
  * operations.json's `items/upsert` sends the path parameters encoded, the header parameter and the
  * JSON body; `items/get` sends its query; `await` gives the body and `.withResponse()` the status,
  * headers and request id. The generated files are written to a temporary folder and imported
- * (`switchboard/runtime` resolves to runtime/index.ts through vitest's alias).
+ * (`@switchboard/runtime` resolves to runtime/index.ts through vitest's alias).
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";

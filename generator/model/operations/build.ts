@@ -11,7 +11,7 @@ import type {
   OperationDefinition,
   PaginationDefinition,
   RequestValueLocation,
-} from "../../../runtime/definition.js";
+} from "@switchboard/runtime/contract";
 import type { GroupModel, OperationModel, ParameterModel, PayloadDeclaration, ResponseModel } from "../ir.js";
 import { parseJsonPath } from "../../common/json-path.js";
 import { fileName, identifierText, memberName } from "../../common/names.js";

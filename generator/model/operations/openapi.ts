@@ -6,7 +6,7 @@
  * out (or typed `unknown`), never guessed.
  */
 import type { OpenAPIV3, OpenAPIV3_1 } from "openapi-types";
-import type { ArrayStyle, HttpMethod } from "../../../runtime/definition.js";
+import type { ArrayStyle, HttpMethod } from "@switchboard/runtime/contract";
 import type { ImportedDocument } from "../documents.js";
 import { parsePointer, toPointer, valueAt, type SchemaDocument, type SchemaPath } from "../schema-to-ts/index.js";
 import { compareCodePoints } from "../../common/sort.js";

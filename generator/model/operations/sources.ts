@@ -3,7 +3,7 @@
  * what the rest of the operations stage (naming, types, IR) reads. Schemas stay where they are,
  * located in their document, until the converter turns them into types.
  */
-import type { ArrayStyle, HttpMethod } from "../../../runtime/definition.js";
+import type { ArrayStyle, HttpMethod } from "@switchboard/runtime/contract";
 import type { SchemaLocation } from "../schema-to-ts/index.js";
 import type { SpecPagination } from "../../validate/spec-types.js";
 

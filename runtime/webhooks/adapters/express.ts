@@ -1,5 +1,5 @@
 /**
- * `switchboard/webhooks/express`: an Express route handler (Express 5; typed structurally, so it needs
+ * `@switchboard/runtime/webhooks/express`: an Express route handler (Express 5; typed structurally, so it needs
  * no Express types) that verifies the exact raw body bytes.
  *
  * Where the bytes come from, in order:

@@ -1,5 +1,5 @@
 /**
- * `switchboard/webhooks/fastify`: a Fastify plugin that registers one POST route whose body is kept as
+ * `@switchboard/runtime/webhooks/fastify`: a Fastify plugin that registers one POST route whose body is kept as
  * the raw Buffer. The plugin is encapsulated (not wrapped in fastify-plugin): it removes the JSON and
  * text parsers inside its own context only, so the rest of the application parses bodies as before.
  */

@@ -1,5 +1,5 @@
 /**
- * `switchboard/webhooks/fetch`: a Fetch API handler, `(request: Request) => Promise<Response>`, for
+ * `@switchboard/runtime/webhooks/fetch`: a Fetch API handler, `(request: Request) => Promise<Response>`, for
  * Hono (`c.req.raw`), Next.js route handlers, Deno, Bun and workers. The body is read as bytes from
  * the request stream, never through `request.json()`.
  */

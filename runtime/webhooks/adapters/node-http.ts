@@ -1,5 +1,5 @@
 /**
- * `switchboard/webhooks/node`: a `node:http` request listener (also usable as Connect-style
+ * `@switchboard/runtime/webhooks/node`: a `node:http` request listener (also usable as Connect-style
  * middleware that ends the response) that reads the raw body bytes and runs a webhook handler.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";

@@ -45,7 +45,9 @@ describe("switchboard generate", () => {
     const result = await run(work, "generate");
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^stripe: 8 operations, 8 events, 8 error codes, 10 files \(10 written\) from specs\/stripe\.yaml in \d+ ms$/m);
+    expect(result.stdout).toMatch(
+      /^stripe: 8 operations, 8 events, 8 error codes, 10 files \(10 written\) from specs\/stripe\.yaml in \d+ ms$/m,
+    );
     const files = [...(await snapshotTree(path.join(work, "generated"))).keys()].sort();
     expect(files).toEqual([
       "stripe/client.ts",

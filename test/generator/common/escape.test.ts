@@ -280,4 +280,3 @@ describe("stringLiteral and ts-morph's writer", () => {
     expect(JSON.parse(stringLiteral("/\\"))).toBe("/\\");
   });
 });
-

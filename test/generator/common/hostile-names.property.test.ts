@@ -594,7 +594,7 @@ async function checkYaml(file: string, yaml: string, stats: RunStats): Promise<S
   }
   stats.generated++;
   const model = result.model;
-  const emitted = emitProvider(model, { runtimeImport: "switchboard/runtime", generatorVersion: "0.0.0-test" });
+  const emitted = emitProvider(model, { runtimeImport: "@switchboard/runtime/contract", generatorVersion: "0.0.0-test" });
   const files = new Map<string, string>();
   const problems: string[] = [];
   const strings = new Set<string>();

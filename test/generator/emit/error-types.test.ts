@@ -12,7 +12,7 @@ import { isStripeError, type StripeErrorCode } from "../../generated/stripe/inde
 import { isTwilioError } from "../../generated/twilio/index.js";
 import { isSlackError } from "../../generated/slack/index.js";
 import { isShopifyError } from "../../generated/shopify/index.js";
-import { AuthenticationError, isRateLimitError, RateLimitError } from "switchboard/runtime";
+import { AuthenticationError, isRateLimitError, RateLimitError } from "@switchboard/runtime";
 
 export function stripeHint(e: unknown): string {
   if (!isStripeError(e)) return "not stripe";

@@ -27,7 +27,7 @@ async function render(text: string, file = SPEC_FILE): Promise<Map<string, strin
   const result = loadSpec(file, text);
   expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   const out = new Map<string, string>();
-  for (const f of emitProvider(result.model!, { runtimeImport: "switchboard/runtime", generatorVersion: "0.1.0" })) {
+  for (const f of emitProvider(result.model!, { runtimeImport: "@switchboard/runtime/contract", generatorVersion: "0.1.0" })) {
     out.set(f.path, await formatTypeScript(f.text));
   }
   return out;

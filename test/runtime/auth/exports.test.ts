@@ -1,6 +1,6 @@
 /**
- * The auth subpath exports resolve in the built package; `switchboard/auth` loads nothing outside the
- * package (it runs in browsers and workers: WebCrypto and fetch only), `switchboard/auth/file-store`
+ * The auth subpath exports resolve in the built package; `@switchboard/runtime/auth` loads nothing outside the
+ * package (it runs in browsers and workers: WebCrypto and fetch only), `@switchboard/runtime/auth/file-store`
  * only Node built-ins. A generated client takes a managed token source in its `auth` option.
  */
 import { execFileSync } from "node:child_process";
@@ -17,16 +17,16 @@ import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
 describe("auth subpath exports of the built package", () => {
-  it("switchboard/auth and switchboard/auth/file-store resolve and export their entry points", () => {
-    expect(existsSync(resolve(root, "dist/runtime/auth/index.js")), "run `npm run build` first (npm test does)").toBe(true);
+  it("@switchboard/runtime/auth and @switchboard/runtime/auth/file-store resolve and export their entry points", () => {
+    expect(existsSync(resolve(root, "runtime/dist/auth/index.js")), "run `npm run build` first (npm test does)").toBe(true);
     const script = `
       const names = {};
-      for (const path of ["switchboard/auth", "switchboard/auth/file-store"]) names[path] = Object.keys(await import(path)).sort();
+      for (const path of ["@switchboard/runtime/auth", "@switchboard/runtime/auth/file-store"]) names[path] = Object.keys(await import(path)).sort();
       console.log(JSON.stringify(names));`;
     const names = JSON.parse(
       execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" }),
     ) as Record<string, string[]>;
-    expect(names["switchboard/auth"]).toEqual(
+    expect(names["@switchboard/runtime/auth"]).toEqual(
       expect.arrayContaining([
         "OAuth2Authorization",
         "OAuth2TokenManager",
@@ -37,7 +37,7 @@ describe("auth subpath exports of the built package", () => {
         "processTokenResponse",
       ]),
     );
-    expect(names["switchboard/auth/file-store"]).toEqual([
+    expect(names["@switchboard/runtime/auth/file-store"]).toEqual([
       "EncryptedFileTokenStore",
       "PREVIOUS_TOKEN_KEYS_ENV",
       "TOKEN_KEY_ENV",
@@ -45,9 +45,9 @@ describe("auth subpath exports of the built package", () => {
     ]);
   });
 
-  it("switchboard/auth loads nothing outside the package; the file store only Node built-ins", () => {
-    expect([...externalImports(root, "dist/runtime/auth/index.js")]).toEqual([]);
-    expect([...externalImports(root, "dist/runtime/auth/file-store.js")].every((s) => s.startsWith("node:"))).toBe(true);
+  it("@switchboard/runtime/auth loads nothing outside the package; the file store only Node built-ins", () => {
+    expect([...externalImports(root, "runtime/dist/auth/index.js")]).toEqual([]);
+    expect([...externalImports(root, "runtime/dist/auth/file-store.js")].every((s) => s.startsWith("node:"))).toBe(true);
   });
 });
 

@@ -21,7 +21,7 @@ describe("runtime errors", () => {
 
   it("guards recognise errors from another copy of the runtime, where instanceof cannot", async () => {
     // dist/ is the built copy (npm test builds before running vitest): a second, separate module instance.
-    const built = (await import(new URL("../../../dist/runtime/index.js", import.meta.url).href)) as typeof source;
+    const built = (await import(new URL("../../../runtime/dist/index.js", import.meta.url).href)) as typeof source;
     const foreign = new built.ProviderError({
       provider: "stripe",
       status: 404,

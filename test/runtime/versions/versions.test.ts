@@ -10,16 +10,14 @@ import { createShopifyClient } from "../../../generated/shopify/index.js";
 import { createStripeClient, definition as stripe } from "../../../generated/stripe/index.js";
 import {
   checkWebhookVersion,
-  ClientCore,
   isConfigurationError,
   isUnsupportedVersionError,
-  migratePayload,
-  readDeprecation,
   UnsupportedVersionError,
   type ClientEvent,
-  type ProviderDefinition,
-  type VersionsDefinition,
 } from "../../../runtime/index.js";
+import { ClientCore, type ProviderDefinition, type VersionsDefinition } from "../../../runtime/contract.js";
+import { migratePayload } from "../../../runtime/versions/migrations.js";
+import { readDeprecation } from "../../../runtime/versions/versions.js";
 import { json, useLoopbackServer } from "../../helpers/loopback-server.js";
 import { op, testDefinition } from "../../helpers/test-provider.js";
 

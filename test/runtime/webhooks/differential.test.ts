@@ -22,45 +22,69 @@ const whsecSecret = `whsec_${Buffer.from("differential-test-key-32-bytes!!").toS
 const bodies = [
   JSON.stringify({ id: "evt_diff_1", object: "event", type: "payment_intent.succeeded", data: { object: { id: "pi_1", amount: 1999 } } }),
   `${JSON.stringify({ id: "evt_diff_2", type: "customer.updated", data: { name: "Zoë 🚀 — ünïcødé" } })}\n`,
-  JSON.stringify({ id: "evt_diff_3", type: "invoice.paid", data: { lines: Array.from({ length: 200 }, (_, i) => ({ i, text: "x".repeat(i % 50) })) } }),
+  JSON.stringify({
+    id: "evt_diff_3",
+    type: "invoice.paid",
+    data: { lines: Array.from({ length: 200 }, (_, i) => ({ i, text: "x".repeat(i % 50) })) },
+  }),
 ];
 
 describe("Stripe: stripe.webhooks", () => {
   for (const [index, body] of bodies.entries()) {
     it(`verifyWebhook accepts body ${index} signed by stripe.webhooks.generateTestHeaderString`, async () => {
       const header = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: stripeSecret, timestamp: NOW - 10 });
-      const event = await stripe.verifyWebhook({ headers: { "Stripe-Signature": header }, body: Buffer.from(body) }, { secret: stripeSecret, now: NOW });
+      const event = await stripe.verifyWebhook(
+        { headers: { "Stripe-Signature": header }, body: Buffer.from(body) },
+        { secret: stripeSecret, now: NOW },
+      );
       expect(event.id).toBe(JSON.parse(body).id);
     });
 
     it(`stripe.webhooks.constructEvent accepts body ${index} signed by signWebhook`, () => {
       const { headers } = signWebhook(stripe.webhooksDefinition, { body, secret: stripeSecret, timestamp: NOW - 10 });
-      const event = Stripe.webhooks.constructEvent(Buffer.from(body), headers["stripe-signature"]!, stripeSecret, 300, undefined, NOW * 1000);
+      const event = Stripe.webhooks.constructEvent(
+        Buffer.from(body),
+        headers["stripe-signature"]!,
+        stripeSecret,
+        300,
+        undefined,
+        NOW * 1000,
+      );
       expect(event.id).toBe(JSON.parse(body).id);
     });
   }
 
   it("both reject a signature made with another secret", async () => {
     const header = Stripe.webhooks.generateTestHeaderString({ payload: bodies[0]!, secret: "whsec_other", timestamp: NOW });
-    await expect(stripe.verifyWebhook({ headers: { "stripe-signature": header }, body: bodies[0]! }, { secret: stripeSecret, now: NOW })).rejects.toMatchObject({
+    await expect(
+      stripe.verifyWebhook({ headers: { "stripe-signature": header }, body: bodies[0]! }, { secret: stripeSecret, now: NOW }),
+    ).rejects.toMatchObject({
       code: "signature_mismatch",
     });
-    expect(() => Stripe.webhooks.constructEvent(bodies[0]!, header, stripeSecret, 300, undefined, NOW * 1000)).toThrow(/No signatures found matching/);
+    expect(() => Stripe.webhooks.constructEvent(bodies[0]!, header, stripeSecret, 300, undefined, NOW * 1000)).toThrow(
+      /No signatures found matching/,
+    );
   });
 
   it("verifyWebhook rejects a timestamp an hour ahead, which stripe-node accepts (deliberate, specs/stripe.yaml)", async () => {
     const header = Stripe.webhooks.generateTestHeaderString({ payload: bodies[0]!, secret: stripeSecret, timestamp: NOW + 3600 });
     expect(Stripe.webhooks.constructEvent(bodies[0]!, header, stripeSecret, 300, undefined, NOW * 1000).id).toBe("evt_diff_1");
-    await expect(stripe.verifyWebhook({ headers: { "stripe-signature": header }, body: bodies[0]! }, { secret: stripeSecret, now: NOW })).rejects.toMatchObject({
+    await expect(
+      stripe.verifyWebhook({ headers: { "stripe-signature": header }, body: bodies[0]! }, { secret: stripeSecret, now: NOW }),
+    ).rejects.toMatchObject({
       code: "timestamp_out_of_tolerance",
       message: "the timestamp is more than 300 s in the future",
     });
   });
 
   it("both reject a header with a space after the comma (items are not trimmed)", async () => {
-    const header = Stripe.webhooks.generateTestHeaderString({ payload: bodies[0]!, secret: stripeSecret, timestamp: NOW }).replace(",", ", ");
+    const header = Stripe.webhooks
+      .generateTestHeaderString({ payload: bodies[0]!, secret: stripeSecret, timestamp: NOW })
+      .replace(",", ", ");
     expect(() => Stripe.webhooks.constructEvent(bodies[0]!, header, stripeSecret, 300, undefined, NOW * 1000)).toThrow();
-    await expect(stripe.verifyWebhook({ headers: { "stripe-signature": header }, body: bodies[0]! }, { secret: stripeSecret, now: NOW })).rejects.toMatchObject({
+    await expect(
+      stripe.verifyWebhook({ headers: { "stripe-signature": header }, body: bodies[0]! }, { secret: stripeSecret, now: NOW }),
+    ).rejects.toMatchObject({
       code: "malformed_signature",
     });
   });

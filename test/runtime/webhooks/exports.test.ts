@@ -1,11 +1,11 @@
 /**
  * The webhook subpath exports resolve in the built package, and the runtime core stays free of the
- * optional peers: everything `switchboard/runtime` and the framework adapters load at run time is
- * Node built-ins, the package's own files and, for the runtime, its one dependency undici (the Node
- * transport, imported lazily). Only `switchboard/webhooks/sqlite` loads better-sqlite3.
+ * optional peers: everything `@switchboard/runtime` and the framework adapters load at run time is
+ * Node built-ins and the package's own files; the runtime's one dependency, undici, is loaded only by the
+ * Node transport, which the default transport imports on first use through the package's ./undici entry. Only `@switchboard/runtime/webhooks/sqlite` loads better-sqlite3.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -17,40 +17,47 @@ const externalImports = (entry: string): Set<string> => externalImportsOf(root, 
 
 describe("webhook subpath exports of the built package", () => {
   it("resolve through the exports map and export their entry points", () => {
-    expect(existsSync(resolve(root, "dist/runtime/index.js")), "run `npm run build` first (npm test does)").toBe(true);
+    expect(existsSync(resolve(root, "runtime/dist/index.js")), "run `npm run build` first (npm test does)").toBe(true);
     const script = `
       const names = {};
-      for (const path of ["switchboard/runtime", "switchboard/webhooks/node", "switchboard/webhooks/express", "switchboard/webhooks/fastify", "switchboard/webhooks/fetch", "switchboard/webhooks/sqlite"]) {
+      for (const path of ["@switchboard/runtime", "@switchboard/runtime/webhooks/node", "@switchboard/runtime/webhooks/express", "@switchboard/runtime/webhooks/fastify", "@switchboard/runtime/webhooks/fetch", "@switchboard/runtime/webhooks/sqlite"]) {
         names[path] = Object.keys(await import(path)).sort();
       }
       console.log(JSON.stringify(names));`;
     const names = JSON.parse(
       execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" }),
     ) as Record<string, string[]>;
-    expect(names["switchboard/runtime"]).toEqual(
+    expect(names["@switchboard/runtime"]).toEqual(
       expect.arrayContaining(["createWebhookHandler", "MemoryDedupStore", "WEBHOOK_REJECTION_STATUS", "webhookErrorResponse"]),
     );
-    expect(names["switchboard/webhooks/node"]).toEqual(["createNodeWebhookListener"]);
-    expect(names["switchboard/webhooks/express"]).toEqual(["createExpressWebhookHandler", "keepRawBody"]);
-    expect(names["switchboard/webhooks/fastify"]).toEqual(["fastifyWebhookPlugin"]);
-    expect(names["switchboard/webhooks/fetch"]).toEqual(["createFetchWebhookHandler"]);
-    expect(names["switchboard/webhooks/sqlite"]).toEqual(["SqliteDedupStore"]);
+    expect(names["@switchboard/runtime/webhooks/node"]).toEqual(["createNodeWebhookListener"]);
+    expect(names["@switchboard/runtime/webhooks/express"]).toEqual(["createExpressWebhookHandler", "keepRawBody"]);
+    expect(names["@switchboard/runtime/webhooks/fastify"]).toEqual(["fastifyWebhookPlugin"]);
+    expect(names["@switchboard/runtime/webhooks/fetch"]).toEqual(["createFetchWebhookHandler"]);
+    expect(names["@switchboard/runtime/webhooks/sqlite"]).toEqual(["SqliteDedupStore"]);
   });
 
-  it("dist/runtime/index.js loads only Node built-ins, its own files and undici", () => {
-    expect([...externalImports("dist/runtime/index.js")].filter((specifier) => !specifier.startsWith("node:"))).toEqual(["undici"]);
+  it("runtime/dist/index.js (the application entry) loads only Node built-ins and its own files", () => {
+    expect([...externalImports("runtime/dist/index.js")].filter((specifier) => !specifier.startsWith("node:"))).toEqual([]);
+  });
+
+  it("runtime/dist/contract.js (what generated code imports) loads only Node built-ins and its own files; undici only through the package's ./undici entry, on first use", () => {
+    expect([...externalImports("runtime/dist/contract.js")].filter((specifier) => !specifier.startsWith("node:"))).toEqual([]);
+    // The default transport names that entry by a variable (so bundlers leave it out); the entry loads undici.
+    expect(readFileSync(resolve(root, "runtime/dist/transport/default.js"), "utf8")).toContain('"@switchboard/runtime/undici"');
+    expect([...externalImports("runtime/dist/undici.js")]).toEqual(["undici"]);
   });
 
   it.each([
-    "dist/runtime/webhooks/adapters/node-http.js",
-    "dist/runtime/webhooks/adapters/express.js",
-    "dist/runtime/webhooks/adapters/fastify.js",
-    "dist/runtime/webhooks/adapters/fetch.js",
+    "runtime/dist/webhooks/adapters/node-http.js",
+    "runtime/dist/webhooks/adapters/express.js",
+    "runtime/dist/webhooks/adapters/fastify.js",
+    "runtime/dist/webhooks/adapters/fetch.js",
   ])("%s loads only Node built-ins and its own files at run time", (entry) => {
     expect([...externalImports(entry)].filter((specifier) => !specifier.startsWith("node:"))).toEqual([]);
   });
 
   it("only the SQLite store loads better-sqlite3", () => {
-    expect([...externalImports("dist/runtime/webhooks/sqlite-dedup-store.js")]).toEqual(["better-sqlite3"]);
+    expect([...externalImports("runtime/dist/webhooks/sqlite-dedup-store.js")]).toEqual(["better-sqlite3"]);
   });
 });

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  isConfigurationError,
-  isWebhookHandlerError,
-  WebhookHandlerError,
-  WebhookRouter,
-  type WebhookEvent,
-} from "../../../runtime/index.js";
+import { isConfigurationError, isWebhookHandlerError, WebhookHandlerError, type WebhookEvent } from "../../../runtime/index.js";
+import { WebhookRouter } from "../../../runtime/contract.js";
 import { typecheck } from "../../helpers/typecheck.js";
 
 type Paid = WebhookEvent<"invoice.paid", { amount: number }>;
@@ -158,7 +153,7 @@ describe("WebhookRouter input checks", () => {
 describe("WebhookRouter types", () => {
   it("on() narrows the event; a wrong type name or a field of another event does not compile", () => {
     const source = `
-import { WebhookRouter, type WebhookEvent } from "switchboard/runtime";
+import { WebhookRouter, type WebhookEvent } from "@switchboard/runtime/contract";
 type Paid = WebhookEvent<"invoice.paid", { amount: number }>;
 type Created = WebhookEvent<"customer.created", { email: string }>;
 const router = new WebhookRouter<Paid | Created>();

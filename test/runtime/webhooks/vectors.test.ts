@@ -20,12 +20,12 @@ import * as twilio from "../../../generated/twilio/index.js";
 import * as twitch from "../../../generated/twitch/index.js";
 import {
   isWebhookVerificationError,
-  verifyWebhookDelivery,
   type WebhookDelivery,
   type WebhookEvent,
   type WebhookVerificationErrorCode,
   type WebhookVerifyOptions,
 } from "../../../runtime/index.js";
+import { verifyWebhookDelivery } from "../../../runtime/contract.js";
 
 export interface Vector {
   readonly provider: string;

@@ -20,9 +20,9 @@ import {
   signWebhook,
   type WebhookDelivery,
   type WebhookEvent,
-  type WebhooksDefinition,
   type WebhookVerifyOptions,
 } from "../../../runtime/index.js";
+import { type WebhooksDefinition } from "../../../runtime/contract.js";
 
 const NOW = 1_767_225_600;
 const URL_ = "https://hooks.example.com/in?x=1";
@@ -38,7 +38,13 @@ interface Provider {
 }
 
 const providers: readonly Provider[] = [
-  { name: "github", verify: github.verifyWebhook, definition: github.webhooksDefinition, signingSecret: "gh-key", options: { secret: "gh-key" } },
+  {
+    name: "github",
+    verify: github.verifyWebhook,
+    definition: github.webhooksDefinition,
+    signingSecret: "gh-key",
+    options: { secret: "gh-key" },
+  },
   { name: "openai", verify: openai.verifyWebhook, definition: openai.webhooksDefinition, signingSecret: whsec, options: { secret: whsec } },
   { name: "resend", verify: resend.verifyWebhook, definition: resend.webhooksDefinition, signingSecret: whsec, options: { secret: whsec } },
   {
@@ -48,9 +54,27 @@ const providers: readonly Provider[] = [
     signingSecret: ec.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     options: { publicKey: ec.publicKey.export({ type: "spki", format: "der" }).toString("base64") },
   },
-  { name: "shopify", verify: shopify.verifyWebhook, definition: shopify.webhooksDefinition, signingSecret: "shpss_key", options: { secret: "shpss_key" } },
-  { name: "slack", verify: slack.verifyWebhook, definition: slack.webhooksDefinition, signingSecret: "slack-key", options: { secret: "slack-key" } },
-  { name: "stripe", verify: stripe.verifyWebhook, definition: stripe.webhooksDefinition, signingSecret: "whsec_key", options: { secret: "whsec_key" } },
+  {
+    name: "shopify",
+    verify: shopify.verifyWebhook,
+    definition: shopify.webhooksDefinition,
+    signingSecret: "shpss_key",
+    options: { secret: "shpss_key" },
+  },
+  {
+    name: "slack",
+    verify: slack.verifyWebhook,
+    definition: slack.webhooksDefinition,
+    signingSecret: "slack-key",
+    options: { secret: "slack-key" },
+  },
+  {
+    name: "stripe",
+    verify: stripe.verifyWebhook,
+    definition: stripe.webhooksDefinition,
+    signingSecret: "whsec_key",
+    options: { secret: "whsec_key" },
+  },
   { name: "twilio", verify: twilio.verifyWebhook, definition: twilio.webhooksDefinition, signingSecret: "tok", options: { secret: "tok" } },
 ];
 
@@ -76,7 +100,9 @@ const headerValue = fc.oneof(
 
 function headersArbitrary(provider: Provider): fc.Arbitrary<Record<string, string | string[]>> {
   const sig = provider.definition.signature;
-  const names = [sig, ...sig.alternativeHeaders].flatMap((s) => [s.header, s.timestampHeader, s.idHeader]).filter((n): n is string => n !== undefined);
+  const names = [sig, ...sig.alternativeHeaders]
+    .flatMap((s) => [s.header, s.timestampHeader, s.idHeader])
+    .filter((n): n is string => n !== undefined);
   const name = fc.oneof(fc.constantFrom(...names, "content-type"), fc.string({ maxLength: 20 }));
   return fc.dictionary(name, fc.oneof(headerValue, fc.array(headerValue, { maxLength: 3 })), { maxKeys: 6 });
 }
@@ -135,12 +161,17 @@ describe("verifyWebhook properties", () => {
   it("a delivery signed with one secret never verifies with another", async () => {
     const hmacProviders = providers.filter((p) => p.name !== "sendgrid" && p.definition.signature.secretEncoding === "raw");
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...hmacProviders), fc.string({ minLength: 1, maxLength: 40 }), fc.string({ minLength: 1, maxLength: 40 }), async (p, a, b) => {
-        fc.pre(a !== b);
-        const body = JSON.stringify({ id: "evt_s", type: "invoice.paid" });
-        const signed = signWebhook(p.definition, { body, secret: a, timestamp: NOW, url: URL_ });
-        expect(await classify(p, { headers: signed.headers, body, url: signed.url ?? URL_ }, { secret: b })).toBe("signature_mismatch");
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...hmacProviders),
+        fc.string({ minLength: 1, maxLength: 40 }),
+        fc.string({ minLength: 1, maxLength: 40 }),
+        async (p, a, b) => {
+          fc.pre(a !== b);
+          const body = JSON.stringify({ id: "evt_s", type: "invoice.paid" });
+          const signed = signWebhook(p.definition, { body, secret: a, timestamp: NOW, url: URL_ });
+          expect(await classify(p, { headers: signed.headers, body, url: signed.url ?? URL_ }, { secret: b })).toBe("signature_mismatch");
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -15,12 +15,11 @@ import {
   isConfigurationError,
   isWebhookVerificationError,
   signWebhook,
-  verifyWebhookDelivery,
   WebhookVerificationError,
   type WebhookDelivery,
-  type WebhooksDefinition,
   type WebhookVerifyOptions,
 } from "../../../runtime/index.js";
+import { verifyWebhookDelivery, type WebhooksDefinition } from "../../../runtime/contract.js";
 
 const NOW = 1_767_225_600;
 const body = JSON.stringify({ id: "evt_1", type: "invoice.paid", data: { object: { id: "in_1" } } });
@@ -49,15 +48,26 @@ describe("verifyWebhook: secrets", () => {
   });
 
   it("verifyWebhook without a secret is a configuration error, not a verification failure", async () => {
-    expect(await codeOf(stripe.verifyWebhook(delivery, { now: NOW }))).toBe("configuration: verifying this provider's webhooks needs options.secret");
+    expect(await codeOf(stripe.verifyWebhook(delivery, { now: NOW }))).toBe(
+      "configuration: verifying this provider's webhooks needs options.secret",
+    );
     expect(await codeOf(stripe.verifyWebhook(delivery, { secret: [], now: NOW }))).toMatch(/^configuration/);
   });
 
   it("a whsec_ secret that is not base64 is a configuration error whose message does not contain it", async () => {
-    const error = await openai.verifyWebhook(
-      { headers: { "webhook-id": "m", "webhook-timestamp": String(NOW), "webhook-signature": `v1,${Buffer.alloc(32).toString("base64")}` }, body },
-      { secret: "whsec_not*base64!", now: NOW },
-    ).catch((e: unknown) => e);
+    const error = await openai
+      .verifyWebhook(
+        {
+          headers: {
+            "webhook-id": "m",
+            "webhook-timestamp": String(NOW),
+            "webhook-signature": `v1,${Buffer.alloc(32).toString("base64")}`,
+          },
+          body,
+        },
+        { secret: "whsec_not*base64!", now: NOW },
+      )
+      .catch((e: unknown) => e);
     expect(isConfigurationError(error)).toBe(true);
     expect((error as Error).message).not.toContain("not*base64");
   });
@@ -75,7 +85,11 @@ describe("verifyWebhook: headers", () => {
     ["no prefix", { "x-hub-signature-256": sig.slice("sha256=".length) }, "malformed_signature"],
     ["only the prefix", { "x-hub-signature-256": "sha256=" }, "malformed_signature"],
     ["a SHA-1 length digest", { "x-hub-signature-256": `sha256=${"ab".repeat(20)}` }, "malformed_signature"],
-    ["upper-case hex (not how GitHub or octokit spell it)", { "x-hub-signature-256": `sha256=${sig.slice(7).toUpperCase()}` }, "malformed_signature"],
+    [
+      "upper-case hex (not how GitHub or octokit spell it)",
+      { "x-hub-signature-256": `sha256=${sig.slice(7).toUpperCase()}` },
+      "malformed_signature",
+    ],
   ] as const)("verifyWebhook with the signature header in %s gives %s", async (_name, headers, want) => {
     expect(await codeOf(github.verifyWebhook({ headers, body }, { secret: "s3cret" }))).toBe(want);
   });
@@ -87,8 +101,12 @@ describe("verifyWebhook: headers", () => {
     const last = canonical[canonical.length - 2]!;
     const sloppy = `${canonical.slice(0, -2)}${alphabet[alphabet.indexOf(last) + 1]}=`;
     expect(Buffer.from(sloppy, "base64")).toEqual(Buffer.from(canonical, "base64"));
-    expect(await codeOf(shopify.verifyWebhook({ headers: { "x-shopify-hmac-sha256": canonical }, body }, { secret: "shpss_1" }))).toBe("valid");
-    expect(await codeOf(shopify.verifyWebhook({ headers: { "x-shopify-hmac-sha256": sloppy }, body }, { secret: "shpss_1" }))).toBe("malformed_signature");
+    expect(await codeOf(shopify.verifyWebhook({ headers: { "x-shopify-hmac-sha256": canonical }, body }, { secret: "shpss_1" }))).toBe(
+      "valid",
+    );
+    expect(await codeOf(shopify.verifyWebhook({ headers: { "x-shopify-hmac-sha256": sloppy }, body }, { secret: "shpss_1" }))).toBe(
+      "malformed_signature",
+    );
   });
 
   it("a timestamp header repeated with different values is malformed", async () => {
@@ -99,7 +117,11 @@ describe("verifyWebhook: headers", () => {
 
   it("shopify's events-style headers (no X- prefix) verify through the alternative header set", async () => {
     const s = signWebhook(shopify.webhooksDefinition, { body, secret: "shpss_1" });
-    const headers = { "shopify-hmac-sha256": s.headers["x-shopify-hmac-sha256"]!, "shopify-topic": "orders/create", "shopify-event-id": "e-1" };
+    const headers = {
+      "shopify-hmac-sha256": s.headers["x-shopify-hmac-sha256"]!,
+      "shopify-topic": "orders/create",
+      "shopify-event-id": "e-1",
+    };
     expect(await shopify.verifyWebhook({ headers, body }, { secret: "shpss_1" })).toMatchObject({ type: "orders/create", id: "e-1" });
   });
 });
@@ -125,9 +147,9 @@ describe("verifyWebhook: timestamps", () => {
   });
 
   it("a negative toleranceSeconds is a configuration error", async () => {
-    expect(await codeOf(stripe.verifyWebhook({ headers: signedAt(NOW), body }, { secret: "whsec_t", now: NOW, toleranceSeconds: -1 }))).toMatch(
-      /^configuration/,
-    );
+    expect(
+      await codeOf(stripe.verifyWebhook({ headers: signedAt(NOW), body }, { secret: "whsec_t", now: NOW, toleranceSeconds: -1 })),
+    ).toMatch(/^configuration/);
   });
 
   it("defaults now to the clock", async () => {
@@ -148,7 +170,9 @@ describe("verifyWebhook: body", () => {
   it("rejects a body over maxBodySize as payload_too_large, even with a correct signature", async () => {
     const big = JSON.stringify({ pad: "x".repeat(github.webhooksDefinition.maxBodySize) });
     expect(await codeOf(github.verifyWebhook({ headers: headersFor(big), body: big }, { secret: "k" }))).toBe("payload_too_large");
-    expect(await codeOf(github.verifyWebhook({ headers: headersFor(big), body: Buffer.from(big) }, { secret: "k" }))).toBe("payload_too_large");
+    expect(await codeOf(github.verifyWebhook({ headers: headersFor(big), body: Buffer.from(big) }, { secret: "k" }))).toBe(
+      "payload_too_large",
+    );
   });
 
   it("counts UTF-8 bytes, not string length, against maxBodySize", async () => {
@@ -164,18 +188,25 @@ describe("verifyWebhook: body", () => {
   });
 
   it("rejects a correctly signed body that is not JSON as invalid_payload", async () => {
-    expect(await codeOf(github.verifyWebhook({ headers: headersFor("not json"), body: "not json" }, { secret: "k" }))).toBe("invalid_payload");
+    expect(await codeOf(github.verifyWebhook({ headers: headersFor("not json"), body: "not json" }, { secret: "k" }))).toBe(
+      "invalid_payload",
+    );
   });
 
   it("reads a form-encoded Slack body as form parameters and a JSON one as JSON (payload encoding auto)", async () => {
     const form = "command=%2Fweather&text=94070";
     const formHeaders = signWebhook(slack.webhooksDefinition, { body: form, secret: "k", timestamp: NOW }).headers;
     expect(formHeaders["content-type"]).toBe("application/x-www-form-urlencoded");
-    expect((await slack.verifyWebhook({ headers: formHeaders, body: form }, { secret: "k", now: NOW })).payload).toEqual({ command: "/weather", text: "94070" });
+    expect((await slack.verifyWebhook({ headers: formHeaders, body: form }, { secret: "k", now: NOW })).payload).toEqual({
+      command: "/weather",
+      text: "94070",
+    });
     const json = JSON.stringify({ type: "url_verification", challenge: "c" });
     const jsonHeaders = signWebhook(slack.webhooksDefinition, { body: json, secret: "k", timestamp: NOW }).headers;
     // url_verification has no inner event: the type falls back to the second location, $.type.
-    expect(await slack.verifyWebhook({ headers: jsonHeaders, body: json }, { secret: "k", now: NOW })).toMatchObject({ type: "url_verification" });
+    expect(await slack.verifyWebhook({ headers: jsonHeaders, body: json }, { secret: "k", now: NOW })).toMatchObject({
+      type: "url_verification",
+    });
   });
 });
 
@@ -213,9 +244,13 @@ describe("verifyWebhook: Twilio URL schemes", () => {
     const signed = signWebhook(twilio.webhooksDefinition, { body: json, secret: "tok", url });
     expect(signed.url).toMatch(/[?&]bodySHA256=[0-9a-f]{64}$/);
     expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: json, url: signed.url! }, { secret: "tok" }))).toBe("valid");
-    expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: `${json} `, url: signed.url! }, { secret: "tok" }))).toBe("signature_mismatch");
+    expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: `${json} `, url: signed.url! }, { secret: "tok" }))).toBe(
+      "signature_mismatch",
+    );
     const forgedUrl = signed.url!.replace(/bodySHA256=[0-9a-f]+/, `bodySHA256=${"0".repeat(64)}`);
-    expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: json, url: forgedUrl }, { secret: "tok" }))).toBe("signature_mismatch");
+    expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: json, url: forgedUrl }, { secret: "tok" }))).toBe(
+      "signature_mismatch",
+    );
   });
 
   it("finds bodySHA256 among other query parameters and after a fragment-free query", async () => {
@@ -227,7 +262,9 @@ describe("verifyWebhook: Twilio URL schemes", () => {
 
   it("without delivery.url it is a configuration error", async () => {
     const signed = signWebhook(twilio.webhooksDefinition, { body: form, secret: "tok", url });
-    expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: form }, { secret: "tok" }))).toMatch(/^configuration: twilio signs the URL/);
+    expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: form }, { secret: "tok" }))).toMatch(
+      /^configuration: twilio signs the URL/,
+    );
   });
 });
 
@@ -236,10 +273,21 @@ describe("verifyWebhook: asymmetric and other synthetic schemes", () => {
   const schemes: readonly [string, WebhooksDefinition, () => { sign: string; verify: WebhookVerifyOptions }][] = [
     [
       "Ed25519 (Standard Webhooks v1a)",
-      { ...base, signature: { ...base.signature, algorithm: "ed25519", format: { style: "versionedList", version: "v1a" }, secretEncoding: "pem-public-key" } },
+      {
+        ...base,
+        signature: {
+          ...base.signature,
+          algorithm: "ed25519",
+          format: { style: "versionedList", version: "v1a" },
+          secretEncoding: "pem-public-key",
+        },
+      },
       () => {
         const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-        return { sign: privateKey.export({ type: "pkcs8", format: "pem" }).toString(), verify: { publicKey: publicKey.export({ type: "spki", format: "pem" }).toString() } };
+        return {
+          sign: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+          verify: { publicKey: publicKey.export({ type: "spki", format: "pem" }).toString() },
+        };
       },
     ],
     [
@@ -266,19 +314,30 @@ describe("verifyWebhook: asymmetric and other synthetic schemes", () => {
       const signed = signWebhook(definition, { body, secret: sign, timestamp: NOW, id: "msg_1" });
       const options = { ...verify, now: NOW };
       expect(await codeOf(verifyWebhookDelivery("x", definition, { headers: signed.headers, body }, options))).toBe("valid");
-      expect(await codeOf(verifyWebhookDelivery("x", definition, { headers: signed.headers, body: body.replace("in_1", "in_2") }, options))).toBe(
-        "signature_mismatch",
-      );
+      expect(
+        await codeOf(verifyWebhookDelivery("x", definition, { headers: signed.headers, body: body.replace("in_1", "in_2") }, options)),
+      ).toBe("signature_mismatch");
     });
   }
 
   it("an Ed25519 scheme given a P-256 key is a configuration error", async () => {
     const [, definition] = schemes[0]!;
     const { publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-    const headers = { "webhook-id": "m", "webhook-timestamp": String(NOW), "webhook-signature": `v1a,${Buffer.alloc(64).toString("base64")}` };
-    expect(await codeOf(verifyWebhookDelivery("x", definition, { headers, body }, { publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(), now: NOW }))).toBe(
-      "configuration: options.publicKey is not an Ed25519 public key",
-    );
+    const headers = {
+      "webhook-id": "m",
+      "webhook-timestamp": String(NOW),
+      "webhook-signature": `v1a,${Buffer.alloc(64).toString("base64")}`,
+    };
+    expect(
+      await codeOf(
+        verifyWebhookDelivery(
+          "x",
+          definition,
+          { headers, body },
+          { publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(), now: NOW },
+        ),
+      ),
+    ).toBe("configuration: options.publicKey is not an Ed25519 public key");
   });
 });
 
@@ -292,23 +351,45 @@ describe("WebhookVerificationError", () => {
     expect([e.provider, e.code, e.name]).toEqual(["stripe", "signature_mismatch", "WebhookVerificationError"]);
     expect(e.message).toBe("no signature in the stripe-signature header matches");
     const text = `${e.message} ${JSON.stringify(e)} ${String(e.stack)}`;
-    for (const leak of [secret, "TOPSECRET", signed.headers["stripe-signature"]!.split("v1=")[1]!, "evt_1"]) expect(text).not.toContain(leak);
+    for (const leak of [secret, "TOPSECRET", signed.headers["stripe-signature"]!.split("v1=")[1]!, "evt_1"])
+      expect(text).not.toContain(leak);
   });
 });
 
 describe("verifyWebhook: Twilio's SharedKey variant (algorithm named by a header)", () => {
   const url = "https://hooks.example.com/twilio/sms";
   const form = "MessageSid=SM1&MessageStatus=sent";
-  const sign = (hash: "sha1" | "sha256", key: string) => createHmac(hash, key).update(`${url}MessageSidSM1MessageStatussent`).digest("base64");
+  const sign = (hash: "sha1" | "sha256", key: string) =>
+    createHmac(hash, key).update(`${url}MessageSidSM1MessageStatussent`).digest("base64");
   const settings = "X-Twilio-Webhooks-Signature-Settings";
 
   it.each([
     ["no settings header, SHA-1 with the Auth Token", {}, sign("sha1", "auth-token"), "valid"],
-    ["algorithm=HMAC_SHA256, SHA-256 with the SharedKey secret", { [settings]: "key=sk_1,algorithm=HMAC_SHA256" }, sign("sha256", "shared-key"), "valid"],
-    ["spaces and lower case in the settings", { [settings]: " key = sk_1 , algorithm = hmac_sha256 " }, sign("sha256", "shared-key"), "valid"],
+    [
+      "algorithm=HMAC_SHA256, SHA-256 with the SharedKey secret",
+      { [settings]: "key=sk_1,algorithm=HMAC_SHA256" },
+      sign("sha256", "shared-key"),
+      "valid",
+    ],
+    [
+      "spaces and lower case in the settings",
+      { [settings]: " key = sk_1 , algorithm = hmac_sha256 " },
+      sign("sha256", "shared-key"),
+      "valid",
+    ],
     ["settings without an algorithm item: the SHA-1 default", { [settings]: "key=sk_1" }, sign("sha1", "auth-token"), "valid"],
-    ["SHA-256 named but a SHA-1 signature sent", { [settings]: "key=sk_1,algorithm=HMAC_SHA256" }, sign("sha1", "auth-token"), "malformed_signature"],
-    ["an algorithm the scheme does not accept", { [settings]: "key=sk_1,algorithm=HMAC_MD5" }, sign("sha1", "auth-token"), "malformed_signature"],
+    [
+      "SHA-256 named but a SHA-1 signature sent",
+      { [settings]: "key=sk_1,algorithm=HMAC_SHA256" },
+      sign("sha1", "auth-token"),
+      "malformed_signature",
+    ],
+    [
+      "an algorithm the scheme does not accept",
+      { [settings]: "key=sk_1,algorithm=HMAC_MD5" },
+      sign("sha1", "auth-token"),
+      "malformed_signature",
+    ],
   ] as const)("%s gives %s", async (_name, extra, signature, want) => {
     const headers = { "x-twilio-signature": signature, "content-type": "application/x-www-form-urlencoded", ...extra };
     expect(await codeOf(twilio.verifyWebhook({ headers, body: form, url }, { secret: ["auth-token", "shared-key"] }))).toBe(want);

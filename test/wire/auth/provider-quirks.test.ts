@@ -237,11 +237,14 @@ describe("processTokenResponse", () => {
 
   it("never puts a token from the answer into the error message", () => {
     const response = json({ ok: false, access_token: "super-secret-token", error: "nope" });
+    let thrown: unknown;
     try {
       processTokenResponse(base(), response, NOW);
-      expect.unreachable();
     } catch (error) {
-      expect(String((error as Error).message)).not.toContain("super-secret-token");
+      thrown = error;
     }
+    // The unreachable() this replaces sat inside the try, so the catch swallowed its failure (issue 13).
+    expect(thrown).toMatchObject({ code: "oauth_error" });
+    expect((thrown as Error).message).not.toContain("super-secret-token");
   });
 });

@@ -39,7 +39,7 @@ describe("GitHub's whole REST API", () => {
     const names = new Set(model.schemaDeclarations.map((d) => d.name));
     for (const name of ["FullRepository", "Issue", "SimpleUser", "PullRequest", "Workflow"]) expect(names.has(name), name).toBe(true);
 
-    const files = emitProvider(model, { runtimeImport: "switchboard/runtime", generatorVersion: "test" });
+    const files = emitProvider(model, { runtimeImport: "@switchboard/runtime/contract", generatorVersion: "test" });
     const usage = `
 import { createGithubClient, type GithubTypes } from "./github/index.js";
 

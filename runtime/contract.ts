@@ -1,0 +1,26 @@
+/**
+ * `@switchboard/runtime/contract`: what generated code links against. Applications import
+ * `@switchboard/runtime` instead; this entry changes with the generator, in step with the code it emits.
+ */
+export { ClientCore, type ApiResponse, type ClientOptions, type OperationCall, type RequestOptions } from "./client/client-core.js";
+export { ApiPromise, type TypedResponse } from "./client/api-promise.js";
+export { paginate, Paginated, type ItemsAt, type Page } from "./client/pagination.js";
+export { encodePath } from "./client/path.js";
+export type {
+  ApiKeyCredentials,
+  AuthOptions,
+  BasicCredentials,
+  BearerCredentials,
+  CredentialsByType,
+  GithubAppCredentials,
+  OAuth2Credentials,
+  TokenProvider,
+  TokenSource,
+} from "./client/credentials.js";
+export type * from "./definition.js";
+export { isProviderError, ProviderError } from "./errors/errors.js";
+export { normalizeError, type ErrorAnswer, type NormalizeOptions } from "./errors/error-normalizer.js";
+export type { WebhookEvent } from "./webhooks/webhook-event.js";
+export type { WebhookDelivery, WebhookVerifyOptions } from "./webhooks/delivery.js";
+export { WebhookRouter } from "./webhooks/router.js";
+export { verifyWebhookDelivery } from "./webhooks/verify.js";
