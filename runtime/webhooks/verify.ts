@@ -152,13 +152,13 @@ function verifyOrThrow(
       throw failure(provider, "invalid_payload", "the body is not valid JSON");
     }
   }
+  const type = locate(definition.eventType, headers, payload) ?? "";
+  const eventId = locate(definition.eventId, headers, payload);
   if (definition.handshakes !== undefined) {
     // A signed challenge: answered only now that the signature verified.
     const answer = handshake(provider, definition.handshakes, true, delivery, payload);
-    if (answer !== undefined) return { type: "", id: undefined, payload, handshake: answer };
+    if (answer !== undefined) return { type, id: eventId, payload, handshake: answer };
   }
-  const type = locate(definition.eventType, headers, payload) ?? "";
-  const eventId = locate(definition.eventId, headers, payload);
   // Flag a payload shaped by another API version than the pinned one (the types describe the pinned one).
   return versions && definition.apiVersion
     ? { type, id: eventId, payload, apiVersion: checkWebhookVersion(versions, locate(definition.apiVersion, headers, payload)) }

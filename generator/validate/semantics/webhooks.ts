@@ -4,6 +4,7 @@ import { eventTypeName } from "../../common/operation-names.js";
 import type { PathSegment } from "../../parse/parse.js";
 import { dict, entries, list, str, type Dict, type Report } from "./read.js";
 
+const CONTENT_PARTS = new Set(["body", "timestamp", "id", "url", "method", "sortedFormParams"]);
 const PUBLIC_KEY_ALGORITHMS = new Set(["ed25519", "ecdsa-p256-sha256"]);
 const PUBLIC_KEY_ENCODINGS = new Set(["pem-public-key", "base64-spki", "hex-public-key", "jwk"]);
 export function checkWebhooks(doc: Dict, report: Report): void {
@@ -70,7 +71,15 @@ export function checkWebhooks(doc: Dict, report: Report): void {
           at: "key",
         },
       );
-    if (content.length > 0 && !content.includes("body") && !content.includes("sortedFormParams") && signature["bodyHash"] === undefined)
+    // Only when every part is one the schema knows: a misspelt "bdy" is reported there, not here.
+    const known = content.every((part) => CONTENT_PARTS.has(part as string) || dict(part)?.["literal"] !== undefined);
+    if (
+      known &&
+      content.length > 0 &&
+      !content.includes("body") &&
+      !content.includes("sortedFormParams") &&
+      signature["bodyHash"] === undefined
+    )
       report(
         [...base, "content"],
         DiagnosticCode.InconsistentSection,
