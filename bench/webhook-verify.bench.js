@@ -271,6 +271,54 @@ export async function run(emit) {
       },
     },
     {
+      provider: "hubspot",
+      label: "hubspot (v3: method + URL + body + ms timestamp)",
+      secret: "hubspot-client-secret",
+      url: "https://hooks.example.com/hubspot?portal=62515",
+      hmac: true,
+      raw: (d, body) => {
+        return () => {
+          const expected = Buffer.from(d.headers["x-hubspot-signature-v3"], "base64");
+          const digest = createHmac("sha256", "hubspot-client-secret")
+            .update(`POST${d.url}`)
+            .update(body)
+            .update(d.headers["x-hubspot-request-timestamp"])
+            .digest();
+          if (!timingSafeEqual(digest, expected)) throw new Error("raw mismatch");
+          return JSON.parse(body.toString("utf8"));
+        };
+      },
+    },
+    {
+      provider: "twitch",
+      label: "twitch (EventSub: id + RFC 3339 timestamp + body)",
+      secret: "twitch-eventsub-secret",
+      hmac: true,
+      raw: (d, body) => {
+        return () => {
+          const expected = Buffer.from(d.headers["twitch-eventsub-message-signature"].slice(7), "hex");
+          const digest = createHmac("sha256", "twitch-eventsub-secret")
+            .update(d.headers["twitch-eventsub-message-id"] + d.headers["twitch-eventsub-message-timestamp"])
+            .update(body)
+            .digest();
+          if (!timingSafeEqual(digest, expected)) throw new Error("raw mismatch");
+          return JSON.parse(body.toString("utf8"));
+        };
+      },
+    },
+    {
+      provider: "dropbox",
+      secret: "dropbox-app-secret",
+      hmac: true,
+      raw: (d, body) => {
+        return () => {
+          const expected = Buffer.from(d.headers["x-dropbox-signature"], "hex");
+          if (!timingSafeEqual(createHmac("sha256", "dropbox-app-secret").update(body).digest(), expected)) throw new Error("raw mismatch");
+          return JSON.parse(body.toString("utf8"));
+        };
+      },
+    },
+    {
       provider: "sendgrid",
       label: "sendgrid (ECDSA P-256)",
       signingKey: ec.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),

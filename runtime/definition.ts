@@ -61,7 +61,11 @@ export interface OAuth2AuthDefinition {
   readonly grants: readonly ("authorizationCode" | "clientCredentials" | "refreshToken")[];
   readonly pkce: "required" | "supported" | "none";
   readonly tokenEndpointAuthMethod: "client_secret_basic" | "client_secret_post" | "none";
+  /** How token and revocation requests carry their parameters; absent: form-encoded (RFC 6749). */
+  readonly tokenRequestEncoding?: "json";
   readonly scopes: readonly string[];
+  /** Scopes asked for when the caller names none; absent: none sent. */
+  readonly defaultScopes?: readonly string[];
   readonly scopeSeparator: string;
   readonly authorizationParams: Readonly<Record<string, string>>;
   readonly tokenResponse: {
@@ -69,6 +73,12 @@ export interface OAuth2AuthDefinition {
     readonly accessTokenPath: readonly (string | number)[];
     readonly refreshTokenPath: readonly (string | number)[];
     readonly expiresInPath: readonly (string | number)[];
+    /** Where the OAuth error code is; absent: $.error. */
+    readonly errorPath?: readonly (string | number)[];
+    /** Where the error's description is; absent: $.error_description. */
+    readonly errorDescriptionPath?: readonly (string | number)[];
+    /** Error codes (besides invalid_grant) that mean the grant is dead: reported as invalid_grant. */
+    readonly invalidGrantCodes?: readonly string[];
     readonly errorWhen?: BodyMatcher;
   };
   /** Lifetime assumed when the token answer has no expires_in; undefined: such tokens never expire. */
@@ -177,6 +187,8 @@ export interface ErrorsDefinition {
     readonly message?: readonly (string | number)[];
     readonly param?: readonly (string | number)[];
     readonly docUrl?: readonly (string | number)[];
+    /** The request id in the error body (HubSpot's correlationId); the requestIdHeader wins when both are present. */
+    readonly requestId?: readonly (string | number)[];
   };
   readonly requestIdHeader?: string;
   readonly rules: readonly ErrorRuleDefinition[];
@@ -210,11 +222,12 @@ export interface VersionsDefinition {
 
 /**
  * One part of the signed content. `body`: the raw body bytes; `timestamp`, `id`: the header values as
- * received; `url`: the full URL the delivery was posted to; `sortedFormParams`: every form parameter
+ * received; `url`: the full URL the delivery was posted to; `method`: the request method (POST);
+ * `sortedFormParams`: every form parameter
  * sorted by name (code-unit order) and appended as name + value (a repeated name once per distinct value,
  * values sorted); `literal`: fixed text.
  */
-export type WebhookContentPart = "body" | "timestamp" | "id" | "url" | "sortedFormParams" | { readonly literal: string };
+export type WebhookContentPart = "body" | "timestamp" | "id" | "url" | "method" | "sortedFormParams" | { readonly literal: string };
 
 /** Where the signature, its timestamp and its message id arrive. Lower-case header names. */
 export interface WebhookHeaderSet {
@@ -233,9 +246,11 @@ export interface WebhookSignatureDefinition extends WebhookHeaderSet {
     | { readonly style: "versionedList"; readonly version: string };
   readonly content: readonly WebhookContentPart[];
   readonly encoding: "hex" | "base64" | "base64url";
-  readonly secretEncoding: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki";
+  readonly secretEncoding: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki" | "hex-public-key" | "jwk";
   readonly toleranceMs?: number;
   readonly toleranceDirection: "past" | "both";
+  /** How the timestamp is written; absent: unix seconds. */
+  readonly timestampFormat?: "milliseconds" | "rfc3339";
   /**
    * Twilio's JSON variant: when the delivery URL carries this query parameter, the body is not read as form
    * parameters (sortedFormParams adds nothing) and its digest must equal the parameter's value.
@@ -254,8 +269,14 @@ export interface WebhookSignatureDefinition extends WebhookHeaderSet {
   };
 }
 
-/** A value read from a header, a path into the JSON body, or a form field of a form-encoded body. */
-export type ValueLocation = { readonly header: string } | { readonly body: readonly (string | number)[] } | { readonly form: string };
+/**
+ * A value read from a header, a path into the JSON body, or a form field of a form-encoded body. A number
+ * is read as its decimal text. With `map`, only the values it lists are taken, as what it maps them to
+ * (Twitch's message type `revocation`); any other value passes to the next location.
+ */
+export type ValueLocation = ({ readonly header: string } | { readonly body: readonly (string | number)[] } | { readonly form: string }) & {
+  readonly map?: Readonly<Record<string, string>>;
+};
 
 export interface WebhooksDefinition {
   readonly signature: WebhookSignatureDefinition;
@@ -269,6 +290,29 @@ export interface WebhooksDefinition {
   /** How the body is read once verified; `auto` reads a form-encoded Content-Type as form, anything else as JSON. */
   readonly payload: { readonly encoding: "json" | "form" | "auto"; readonly allowEmpty: boolean };
   readonly response: { readonly status: number; readonly timeBudgetMs?: number };
+  /** Challenges the endpoint must answer instead of handling an event; see WebhookHandshakeDefinition. */
+  readonly handshakes?: readonly WebhookHandshakeDefinition[];
+}
+
+/** Where a handshake's values are: a header, a query parameter of the delivery URL, or a JSON path in the body. */
+export type HandshakeValueLocation =
+  { readonly header: string } | { readonly query: string } | { readonly body: readonly (string | number)[] };
+
+/**
+ * A verification challenge (Slack's url_verification, Twitch's webhook_callback_verification, Dropbox's
+ * GET ?challenge=). `authenticated`: the provider signs the challenge, so it is answered only after the
+ * signature verifies; otherwise it is answered before verification, and only with the echoed value.
+ * The answer is the value at `echo`, as text/plain (or JSON {"challenge": value} with `json`).
+ */
+export interface WebhookHandshakeDefinition {
+  readonly name: string;
+  readonly authenticated: boolean;
+  /** The request method the challenge comes with (GET for Dropbox); absent: any. */
+  readonly method?: string;
+  /** The delivery is this handshake when the value at `at` is present and, with `equals`, equal to it. */
+  readonly when: { readonly at: HandshakeValueLocation; readonly equals?: string };
+  readonly echo: HandshakeValueLocation;
+  readonly respond: "text" | "json";
 }
 
 /** A value the caller supplies, filled into {name} placeholders of URLs. */
@@ -313,6 +357,17 @@ export interface EncodingDefinition {
 type JsonPathSegments = readonly (string | number)[];
 
 /**
+ * Where a value goes in a request: a query parameter, a header, a JSON path in the JSON body (created
+ * as needed) or a field of a form body. A plain string is a query parameter.
+ */
+export type RequestValueLocation =
+  string | { readonly query: string } | { readonly header: string } | { readonly body: JsonPathSegments } | { readonly form: string };
+
+/** Where the next cursor is read: the body, the last item of the page or its first item. */
+export type CursorSource =
+  { readonly body: JsonPathSegments } | { readonly lastItem: JsonPathSegments } | { readonly firstItem: JsonPathSegments };
+
+/**
  * How a list operation pages, as its provider does it. `items` is where the page's items are in the
  * body ([] when the body is the array).
  */
@@ -320,10 +375,15 @@ export type PaginationDefinition = { readonly items: JsonPathSegments } & (
   | {
       /** A cursor parameter: Stripe's starting_after (from the last item's id), Slack's cursor (from the body). */
       readonly style: "cursor";
-      readonly param: string;
-      readonly cursor: { readonly body: JsonPathSegments } | { readonly lastItem: JsonPathSegments };
+      readonly param: RequestValueLocation;
+      readonly cursor: CursorSource;
       /** A flag that says whether there is a next page (Stripe's has_more). */
       readonly hasMore?: JsonPathSegments;
+      /**
+       * The other direction (Stripe's ending_before, from the first item): taken when the first call
+       * carries its parameter. Each direction's pages send only that direction's cursor.
+       */
+      readonly backward?: { readonly param: RequestValueLocation; readonly cursor: CursorSource; readonly hasMore?: JsonPathSegments };
     }
   | {
       /** The Link header's rel="next" URL (GitHub, Shopify). */
@@ -337,14 +397,14 @@ export type PaginationDefinition = { readonly items: JsonPathSegments } & (
   | {
       /** A page number parameter, from `start`; stops at an empty or short page. */
       readonly style: "page";
-      readonly param: string;
+      readonly param: RequestValueLocation;
       readonly start: number;
       readonly sizeParam?: string;
     }
   | {
       /** An offset parameter that advances by the number of items received. */
       readonly style: "offset";
-      readonly param: string;
+      readonly param: RequestValueLocation;
       readonly sizeParam?: string;
     }
 );

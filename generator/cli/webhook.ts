@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import type { ValueLocation, WebhooksDefinition } from "@switchboard/runtime/contract";
+import type { HandshakeValueLocation, ValueLocation, WebhooksDefinition } from "@switchboard/runtime/contract";
 import { signWebhook, type SignedWebhook } from "@switchboard/runtime";
 import { resolveConfig } from "../config.js";
 import { readSpec } from "../generate.js";
@@ -28,11 +28,14 @@ export interface WebhookCliIo {
 
 export const WEBHOOK_HELP = `Usage: switchboard webhook sign PROVIDER [--body FILE|-] [--timestamp N] [--url U] [--id ID] [--json] SECRET
        switchboard webhook send PROVIDER EVENT --to URL [--body FILE|-] SECRET
+       switchboard webhook send PROVIDER --handshake NAME --to URL SECRET
 
 sign prints the headers PROVIDER would send with the body (default: standard input), one per line;
 with --json, {"headers": {...}, "url": ...}. send posts a correctly signed delivery of EVENT to URL
 (the body defaults to a minimal event that names EVENT where the spec locates the type) and prints the
-response status; it exits 1 unless the answer is 2xx.
+response status; it exits 1 unless the answer is 2xx. With --handshake, send posts the spec's named
+verification challenge (signed when the provider signs it) with a random value and exits 0 only when
+the endpoint answers 2xx with exactly that value.
 
 SECRET is one of:
   --secret S          the signing secret as the provider hands it out (PEM private key for ECDSA/Ed25519)
@@ -42,7 +45,9 @@ The secret is never printed.
 
 Options:
   --specs DIR         Folder with the specs (default: specs)
-  --timestamp N       Unix seconds to sign with (default: now)
+  --timestamp N       Unix seconds to sign with (default: now); for a scheme that writes its timestamps
+                      in milliseconds or RFC 3339, the timestamp exactly as it is to be sent
+  --method M          The request method, for schemes that sign it (default: POST)
   --url U             The URL the delivery is posted to (schemes such as Twilio's sign it)
   --id ID             The message id, for schemes that sign one (default: msg_<random>)
   --content-type T    Content-Type to send (default: what the spec's payload encoding implies)
@@ -59,6 +64,8 @@ const OPTIONS = {
   timestamp: { type: "string" },
   url: { type: "string" },
   id: { type: "string" },
+  method: { type: "string" },
+  handshake: { type: "string" },
   to: { type: "string" },
   "content-type": { type: "string" },
   json: { type: "boolean" },
@@ -91,16 +98,21 @@ async function run(args: readonly string[], io: WebhookCliIo): Promise<number> {
   if (action !== "sign" && action !== "send") throw new WebhookUsageError(`webhook takes sign or send, not ${action ?? "nothing"}`);
   if (provider === undefined) throw new WebhookUsageError(`webhook ${action} needs a provider`);
   if (action === "sign" && rest.length > 0) throw new WebhookUsageError(`webhook sign takes one provider (got ${rest.join(" ")})`);
-  if (action === "send" && rest.length !== 1) throw new WebhookUsageError("webhook send takes a provider and one event type");
+  if (action === "send" && values.handshake === undefined && rest.length !== 1)
+    throw new WebhookUsageError("webhook send takes a provider and one event type");
+  if (action === "send" && values.handshake !== undefined && rest.length !== 0)
+    throw new WebhookUsageError("webhook send --handshake takes a provider and no event type");
   if (action === "send" && values.to === undefined) throw new WebhookUsageError("webhook send needs --to URL");
-  const timestamp = values.timestamp === undefined ? undefined : Number(values.timestamp);
-  if (timestamp !== undefined && !(Number.isInteger(timestamp) && timestamp >= 0))
-    throw new WebhookUsageError(`--timestamp must be unix seconds`);
-
   const model = await findSpec(values.specs, provider, io);
   const definition = model.definition.webhooks;
   if (definition === undefined) throw new WebhookUsageError(`${provider}'s spec declares no webhooks`);
+  // Unix seconds, or for a scheme that writes its timestamps otherwise (ms, RFC 3339), the text as sent.
+  const format = definition.signature.timestampFormat;
+  const timestamp = values.timestamp === undefined || format !== undefined ? values.timestamp : Number(values.timestamp);
+  if (typeof timestamp === "number" && !(Number.isInteger(timestamp) && timestamp >= 0))
+    throw new WebhookUsageError(`--timestamp must be unix seconds`);
   const secret = await readSecret(values, io);
+  if (action === "send" && values.handshake !== undefined) return sendHandshake(definition, values.handshake, values.to!, secret, io);
   const event = rest[0];
   const body =
     values.body !== undefined
@@ -114,6 +126,7 @@ async function run(args: readonly string[], io: WebhookCliIo): Promise<number> {
     secret,
     ...(timestamp !== undefined && { timestamp }),
     ...(values.id !== undefined && { id: values.id }),
+    ...(values.method !== undefined && { method: values.method }),
     ...(url !== undefined && { url }),
     ...(values["content-type"] !== undefined && { contentType: values["content-type"] }),
   });
@@ -144,6 +157,45 @@ async function run(args: readonly string[], io: WebhookCliIo): Promise<number> {
   }
   io.stdout(`POST ${target}: ${response.status} ${response.statusText}\n`);
   return response.ok ? 0 : 1;
+}
+
+/** Posts the named challenge with a random value; 0 when the endpoint echoes exactly that value. */
+async function sendHandshake(definition: WebhooksDefinition, name: string, to: string, secret: string, io: WebhookCliIo): Promise<number> {
+  const handshake = definition.handshakes?.find((h) => h.name === name);
+  if (handshake === undefined) {
+    const names = (definition.handshakes ?? []).map((h) => h.name);
+    throw new WebhookUsageError(`no handshake "${name}" in the spec${names.length > 0 ? ` (it declares ${names.join(", ")})` : ""}`);
+  }
+  const challenge = `sb_challenge_${randomUUID().replaceAll("-", "")}`;
+  const headers: Record<string, string> = {};
+  const body: Record<string, unknown> = {};
+  let url = to;
+  const put = (at: HandshakeValueLocation, value: string) => {
+    if ("header" in at) headers[at.header] = value;
+    else if ("query" in at) url += `${url.includes("?") ? "&" : "?"}${encodeURIComponent(at.query)}=${encodeURIComponent(value)}`;
+    else setPath(body, at.body, value);
+  };
+  put(handshake.when.at, handshake.when.equals ?? challenge);
+  put(handshake.echo, challenge);
+  const method = handshake.method ?? "POST";
+  const text = method === "GET" || method === "HEAD" ? undefined : JSON.stringify(body);
+  if (handshake.authenticated) {
+    const signed = signWebhook(definition, { body: text ?? "", secret, url, method, contentType: "application/json" });
+    Object.assign(headers, signed.headers);
+  }
+  const response = await (io.fetch ?? fetch)(url, { method, headers, ...(text !== undefined && { body: text }) });
+  const answer = await response.text();
+  const echoed = response.ok && (answer.trim() === challenge || (handshake.respond === "json" && jsonChallenge(answer) === challenge));
+  io.stdout(`${method} ${to} (${name}): ${response.status} ${response.statusText}, challenge ${echoed ? "echoed" : "NOT echoed"}\n`);
+  return echoed ? 0 : 1;
+}
+
+function jsonChallenge(text: string): unknown {
+  try {
+    return (JSON.parse(text) as { challenge?: unknown }).challenge;
+  } catch {
+    return undefined;
+  }
 }
 
 async function findSpec(specsDir: string | undefined, provider: string, io: WebhookCliIo): Promise<SpecModel> {

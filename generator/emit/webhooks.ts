@@ -76,7 +76,8 @@ export function emitWebhooks(model: SpecModel, ctx: EmitContext): EmittedFile[] 
       kind: StructureKind.TypeAlias,
       isExported: true,
       name: eventUnion,
-      type: model.events.length === 0 ? "never" : model.events.map((e) => e.typeName).join(" | "),
+      // A provider whose deliveries name no type (Dropbox) still delivers events: of type "".
+      type: model.events.length === 0 ? 'WebhookEvent<"">' : model.events.map((e) => e.typeName).join(" | "),
       docs: jsDoc([`Any ${title} webhook event, discriminated by \`type\`.`]),
     },
     {

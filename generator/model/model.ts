@@ -8,6 +8,7 @@ import type {
   BodyMatcher,
   CircuitBreakerDefinition,
   ErrorsDefinition,
+  HandshakeValueLocation,
   ProviderDefinition,
   RateLimitsDefinition,
   ResponseMatcher,
@@ -19,6 +20,7 @@ import type {
   WebhooksDefinition,
 } from "@switchboard/runtime/contract";
 import { parseDuration } from "../common/duration.js";
+import { COMMON_ERROR_KINDS } from "../common/error-kinds.js";
 import type { SpecModel } from "./ir.js";
 import { parseJsonPath } from "../common/json-path.js";
 import { bindingName } from "../common/names.js";
@@ -27,12 +29,12 @@ import type {
   SpecAuthMode,
   SpecBodyMatcher,
   SpecDocument,
+  SpecHandshakeLocation,
   SpecResponseMatcher,
   SpecValueLocation,
   SpecWebhookHeaderSet,
   SpecWebhookSignature,
 } from "../validate/spec-types.js";
-import { COMMON_ERROR_KINDS } from "../common/error-kinds.js";
 
 export { COMMON_ERROR_KINDS };
 
@@ -187,7 +189,9 @@ function authMode(mode: SpecAuthMode): AuthModeDefinition {
         grants: mode.grants,
         pkce: mode.pkce ?? "supported",
         tokenEndpointAuthMethod: mode.tokenEndpointAuthMethod ?? "client_secret_basic",
+        ...(mode.tokenRequestEncoding === "json" && { tokenRequestEncoding: "json" as const }),
         scopes: sortedKeys(mode.scopes),
+        ...(mode.defaultScopes !== undefined && { defaultScopes: mode.defaultScopes }),
         scopeSeparator: mode.scopeSeparator ?? DEFAULTS.oauth2.scopeSeparator,
         authorizationParams: Object.fromEntries(sortedKeys(mode.authorizationParams).map((k) => [k, mode.authorizationParams![k]!])),
         tokenResponse: {
@@ -195,6 +199,11 @@ function authMode(mode: SpecAuthMode): AuthModeDefinition {
           accessTokenPath: parseJsonPath(tokenResponse.accessTokenPath ?? "$.access_token"),
           refreshTokenPath: parseJsonPath(tokenResponse.refreshTokenPath ?? "$.refresh_token"),
           expiresInPath: parseJsonPath(tokenResponse.expiresInPath ?? "$.expires_in"),
+          ...(tokenResponse.errorPath !== undefined && { errorPath: parseJsonPath(tokenResponse.errorPath) }),
+          ...(tokenResponse.errorDescriptionPath !== undefined && {
+            errorDescriptionPath: parseJsonPath(tokenResponse.errorDescriptionPath),
+          }),
+          ...(tokenResponse.invalidGrantCodes !== undefined && { invalidGrantCodes: tokenResponse.invalidGrantCodes }),
           ...(tokenResponse.errorWhen && { errorWhen: bodyMatcher(tokenResponse.errorWhen) }),
         },
         ...(mode.defaultTokenLifetime !== undefined && { defaultTokenLifetimeMs: parseDuration(mode.defaultTokenLifetime) }),
@@ -356,7 +365,7 @@ function buildErrors(doc: SpecDocument): ErrorsDefinition {
   const field = (key: keyof typeof fields) => (fields[key] === undefined ? {} : { [key]: parseJsonPath(fields[key]) });
   return {
     when: (e.when ?? [{ status: "4xx" }, { status: "5xx" }]).map(responseMatcher),
-    fields: { ...field("code"), ...field("type"), ...field("message"), ...field("param"), ...field("docUrl") },
+    fields: { ...field("code"), ...field("type"), ...field("message"), ...field("param"), ...field("docUrl"), ...field("requestId") },
     ...(e.requestIdHeader !== undefined && { requestIdHeader: e.requestIdHeader.toLowerCase() }),
     rules: (e.rules ?? []).map((rule) => {
       const status = statusPatterns(rule.status);
@@ -416,13 +425,14 @@ function versions(doc: SpecDocument): VersionsDefinition {
 
 function valueLocations(locations: SpecValueLocation | SpecValueLocation[] | undefined): ValueLocation[] | undefined {
   if (locations === undefined) return undefined;
-  return (Array.isArray(locations) ? locations : [locations]).map((location) =>
-    "header" in location
-      ? { header: location.header.toLowerCase() }
+  return (Array.isArray(locations) ? locations : [locations]).map((location) => {
+    const map = location.map && { map: Object.fromEntries(sortedKeys(location.map).map((k) => [k, location.map![k]!])) };
+    return "header" in location
+      ? { header: location.header.toLowerCase(), ...map }
       : "body" in location
-        ? { body: parseJsonPath(location.body) }
-        : { form: location.form },
-  );
+        ? { body: parseJsonPath(location.body), ...map }
+        : { form: location.form, ...map };
+  });
 }
 
 function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
@@ -447,6 +457,7 @@ function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
     secretEncoding: s.secretEncoding ?? "raw",
     ...(s.tolerance !== undefined && { toleranceMs: parseDuration(s.tolerance) }),
     toleranceDirection: s.toleranceDirection ?? "both",
+    ...(s.timestampFormat !== undefined && s.timestampFormat !== "seconds" && { timestampFormat: s.timestampFormat }),
     ...(s.bodyHash !== undefined && {
       bodyHash: { queryParam: s.bodyHash.queryParam, algorithm: s.bodyHash.algorithm ?? "sha256", encoding: s.bodyHash.encoding ?? "hex" },
     }),
@@ -485,7 +496,26 @@ function webhooks(doc: SpecDocument): WebhooksDefinition {
       status: w.response?.status ?? DEFAULTS.webhooks.status,
       ...(w.response?.timeBudget !== undefined && { timeBudgetMs: parseDuration(w.response.timeBudget) }),
     },
+    ...(w.handshakes !== undefined && {
+      handshakes: sortedKeys(w.handshakes).map((name) => {
+        const h = w.handshakes![name]!;
+        return {
+          name,
+          authenticated: h.authenticated,
+          ...(h.method !== undefined && { method: h.method.toUpperCase() }),
+          when: { at: handshakeLocation(h.when), ...(h.when.equals !== undefined && { equals: h.when.equals }) },
+          echo: handshakeLocation(h.echo),
+          respond: h.respond ?? "text",
+        };
+      }),
+    }),
   };
+}
+
+function handshakeLocation(location: SpecHandshakeLocation): HandshakeValueLocation {
+  if (location.header !== undefined) return { header: location.header.toLowerCase() };
+  if (location.query !== undefined) return { query: location.query };
+  return { body: parseJsonPath(location.body!) };
 }
 
 /**

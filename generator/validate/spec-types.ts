@@ -56,7 +56,14 @@ export interface SpecDocument {
   };
   errors?: {
     when?: SpecResponseMatcher[];
-    fields?: { code?: JsonPathText; type?: JsonPathText; message?: JsonPathText; param?: JsonPathText; docUrl?: JsonPathText };
+    fields?: {
+      code?: JsonPathText;
+      type?: JsonPathText;
+      message?: JsonPathText;
+      param?: JsonPathText;
+      docUrl?: JsonPathText;
+      requestId?: JsonPathText;
+    };
     requestIdHeader?: string;
     rules?: {
       status?: StatusPatternText | StatusPatternText[];
@@ -88,6 +95,7 @@ export interface SpecDocument {
     maxBodySize?: number;
     payload?: { encoding?: "json" | "form" | "auto"; allowEmpty?: boolean };
     response?: { status?: number; timeBudget?: Duration };
+    handshakes?: Record<string, SpecWebhookHandshake>;
     events?: Record<string, { description?: string; payload?: Record<string, unknown> }>;
     schemas?: Record<string, Record<string, unknown>>;
     eventsImport?: { from: string; format: "openapi-webhooks"; eventType?: "key" | "x-github-subcategory" };
@@ -112,7 +120,9 @@ export type SpecAuthMode =
       grants: ("authorizationCode" | "clientCredentials" | "refreshToken")[];
       pkce?: "required" | "supported" | "none";
       tokenEndpointAuthMethod?: "client_secret_basic" | "client_secret_post" | "none";
+      tokenRequestEncoding?: "form" | "json";
       scopes?: Record<string, string>;
+      defaultScopes?: string[];
       scopeSeparator?: string;
       authorizationParams?: Record<string, string>;
       tokenResponse?: {
@@ -120,6 +130,9 @@ export type SpecAuthMode =
         accessTokenPath?: JsonPathText;
         refreshTokenPath?: JsonPathText;
         expiresInPath?: JsonPathText;
+        errorPath?: JsonPathText;
+        errorDescriptionPath?: JsonPathText;
+        invalidGrantCodes?: string[];
         errorWhen?: SpecBodyMatcher;
       };
       defaultTokenLifetime?: Duration;
@@ -161,12 +174,24 @@ export interface SpecBucket {
   description?: string;
 }
 
-export type SpecValueLocation = { header: string } | { body: JsonPathText } | { form: string };
+export type SpecValueLocation = ({ header: string } | { body: JsonPathText } | { form: string }) & { map?: Record<string, string> };
 
 export interface SpecWebhookHeaderSet {
   header: string;
   timestampHeader?: string;
   idHeader?: string;
+}
+
+/** Where a handshake value is: exactly one of header, query or body. */
+export type SpecHandshakeLocation = { header?: string; query?: string; body?: JsonPathText };
+
+export interface SpecWebhookHandshake {
+  authenticated: boolean;
+  method?: string;
+  when: SpecHandshakeLocation & { equals?: string };
+  echo: SpecHandshakeLocation;
+  respond?: "text" | "json";
+  description?: string;
 }
 
 export interface SpecWebhookSignature {
@@ -183,9 +208,10 @@ export interface SpecWebhookSignature {
   timestampHeader?: string;
   idHeader?: string;
   alternativeHeaders?: SpecWebhookHeaderSet[];
-  content: ("body" | "timestamp" | "id" | "url" | "sortedFormParams" | { literal: string })[];
+  content: ("body" | "timestamp" | "id" | "url" | "method" | "sortedFormParams" | { literal: string })[];
+  timestampFormat?: "seconds" | "milliseconds" | "rfc3339";
   encoding: "hex" | "base64" | "base64url";
-  secretEncoding?: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki";
+  secretEncoding?: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki" | "hex-public-key" | "jwk";
   tolerance?: Duration;
   toleranceDirection?: "past" | "both";
   bodyHash?: { queryParam: string; algorithm?: "sha256"; encoding?: "hex" | "base64" };
@@ -236,12 +262,18 @@ export interface SpecOperationOverride {
   idempotent?: boolean;
 }
 
+/** Where a value goes in a request: a query parameter name, or exactly one of these. */
+export type SpecRequestValueLocation = string | { query?: string; header?: string; body?: JsonPathText; form?: string };
+
+export type SpecCursorSource = { body?: JsonPathText; lastItem?: JsonPathText; firstItem?: JsonPathText };
+
 export interface SpecPagination {
   style: "cursor" | "linkHeader" | "nextUrl" | "page" | "offset";
   items?: JsonPathText;
-  param?: string;
-  cursor?: { body?: JsonPathText; lastItem?: JsonPathText };
+  param?: SpecRequestValueLocation;
+  cursor?: SpecCursorSource;
   hasMore?: JsonPathText;
+  backward?: { param: SpecRequestValueLocation; cursor: SpecCursorSource; hasMore?: JsonPathText };
   next?: JsonPathText;
   start?: number;
   sizeParam?: string;

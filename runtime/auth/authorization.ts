@@ -12,6 +12,7 @@ import {
   oauthErrorCode,
   processTokenResponse,
   sendTokenRequest,
+  withUrlVariables,
   type OAuth2Client,
 } from "./oauth2.js";
 import { codeChallengeS256, generateCodeVerifier, randomToken } from "./pkce.js";
@@ -21,8 +22,10 @@ import { MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-st
 export interface OAuth2AuthorizationOptions extends OAuth2Client {
   /** Where the provider sends the browser back; must be registered with the provider. */
   readonly redirectUri: string;
-  /** Scopes asked for. @default none sent */
+  /** Scopes asked for. @default the spec's defaultScopes (none when it declares none) */
   readonly scopes?: readonly string[];
+  /** Values for {name} placeholders in the mode's URLs (Shopify's {shop}); oauth2Mode can fill them instead. */
+  readonly variables?: Readonly<Record<string, string>>;
   /** @default a MemoryTokenStore of its own */
   readonly store?: TokenStore;
   /** Store key of the tokens. @default `oauth2:<clientId>` (what OAuth2TokenManager reads by default) */
@@ -57,7 +60,7 @@ export class OAuth2Authorization {
       throw new ConfigurationError("this auth mode does not declare the authorizationCode grant");
     if (typeof options.redirectUri !== "string" || !/^https?:\/\//.test(options.redirectUri))
       throw new ConfigurationError("redirectUri must be an http(s) URL");
-    this.#mode = mode;
+    this.#mode = options.variables ? withUrlVariables(mode, options.variables) : mode;
     this.#options = options;
     this.#stateStore = options.stateStore ?? new MemoryStateStore();
     this.#store = options.store ?? new MemoryTokenStore();

@@ -20,6 +20,7 @@ export {
   revocationRequest,
   sendTokenRequest,
   tokenRequest,
+  withUrlVariables,
   type AuthorizationUrlParams,
   type OAuth2Client,
   type TokenHttpRequest,

@@ -8,6 +8,7 @@ import type { OAuth2AuthDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
 import { readPath } from "../internal/json-path.js";
 import { bodyMatches } from "../client/match.js";
+import { fillPlaceholders } from "../client/variables.js";
 import { OAuthError } from "./errors.js";
 import { utf8 } from "./pkce.js";
 import type { StoredTokens } from "./token-store.js";
@@ -39,7 +40,7 @@ export interface AuthorizationUrlParams {
   readonly state: string;
   /** S256 challenge; omitted when the spec says pkce: none. */
   readonly codeChallenge?: string;
-  /** @default the spec's scopes are not sent: pass the ones to ask for */
+  /** @default the spec's defaultScopes (none when it declares none) */
   readonly scopes?: readonly string[];
   /** More parameters; they override the spec's authorizationParams. */
   readonly params?: Readonly<Record<string, string>>;
@@ -49,12 +50,13 @@ export interface AuthorizationUrlParams {
 export function buildAuthorizationUrl(mode: OAuth2AuthDefinition, client: OAuth2Client, params: AuthorizationUrlParams): string {
   if (mode.authorizationUrl === undefined) throw new ConfigurationError("this auth mode declares no authorizationUrl");
   checkClient(client);
-  const url = new URL(mode.authorizationUrl);
+  const url = new URL(endpoint(mode.authorizationUrl, "authorizationUrl"));
   const query = url.searchParams;
   query.set("response_type", "code");
   query.set("client_id", client.clientId);
   query.set("redirect_uri", params.redirectUri);
-  if (params.scopes && params.scopes.length > 0) query.set("scope", params.scopes.join(mode.scopeSeparator));
+  const scopes = params.scopes ?? mode.defaultScopes;
+  if (scopes && scopes.length > 0) query.set("scope", scopes.join(mode.scopeSeparator));
   query.set("state", params.state);
   if (params.codeChallenge !== undefined) {
     query.set("code_challenge", params.codeChallenge);
@@ -64,23 +66,45 @@ export function buildAuthorizationUrl(mode: OAuth2AuthDefinition, client: OAuth2
   return url.toString();
 }
 
-/** A token request with the spec's client authentication and Accept header. */
+/**
+ * The mode with its URLs' {name} placeholders filled (Shopify's https://{shop}/admin/oauth/access_token).
+ * Values are percent-encoded as one URL component each; call it once, with the values the client's
+ * base URL was given (see oauth2Mode for the spec's pattern checks).
+ */
+export function withUrlVariables(mode: OAuth2AuthDefinition, values: Readonly<Record<string, string>>): OAuth2AuthDefinition {
+  const fill = (url: string | undefined) => (url === undefined ? undefined : fillPlaceholders(url, values));
+  const authorizationUrl = fill(mode.authorizationUrl);
+  const revocationUrl = fill(mode.revocationUrl);
+  return {
+    ...mode,
+    tokenUrl: fillPlaceholders(mode.tokenUrl, values),
+    ...(authorizationUrl !== undefined && { authorizationUrl }),
+    ...(revocationUrl !== undefined && { revocationUrl }),
+  };
+}
+
+/**
+ * A token request with the spec's encoding (form or JSON), client authentication (HTTP Basic, in the
+ * parameters, or none) and Accept header.
+ */
 export function tokenRequest(mode: OAuth2AuthDefinition, client: OAuth2Client, params: Readonly<Record<string, string>>): TokenHttpRequest {
   checkClient(client);
+  const json = mode.tokenRequestEncoding === "json";
   const headers: Record<string, string> = {
-    "content-type": "application/x-www-form-urlencoded",
+    "content-type": json ? "application/json" : "application/x-www-form-urlencoded",
     accept: mode.tokenResponse.accept ?? "application/json",
   };
-  const body = new URLSearchParams(params);
+  const fields: Record<string, string> = { ...params };
   if (mode.tokenEndpointAuthMethod === "client_secret_basic" && client.clientSecret !== undefined) {
     // RFC 6749 2.3.1: both parts form-urlencoded before base64.
     const user = `${formEncode(client.clientId)}:${formEncode(client.clientSecret)}`;
     headers.authorization = `Basic ${btoa(String.fromCharCode(...utf8(user)))}`;
   } else {
-    body.set("client_id", client.clientId);
-    if (mode.tokenEndpointAuthMethod !== "none" && client.clientSecret !== undefined) body.set("client_secret", client.clientSecret);
+    fields.client_id = client.clientId;
+    if (mode.tokenEndpointAuthMethod !== "none" && client.clientSecret !== undefined) fields.client_secret = client.clientSecret;
   }
-  return { url: mode.tokenUrl, method: "POST", headers, body: body.toString() };
+  const body = json ? JSON.stringify(fields) : new URLSearchParams(fields).toString();
+  return { url: endpoint(mode.tokenUrl, "tokenUrl"), method: "POST", headers, body };
 }
 
 export function authorizationCodeRequest(
@@ -101,10 +125,12 @@ export function refreshTokenRequest(mode: OAuth2AuthDefinition, client: OAuth2Cl
   return tokenRequest(mode, client, { grant_type: "refresh_token", refresh_token: refreshToken });
 }
 
+/** Client credentials; `scopes` @default the spec's defaultScopes. */
 export function clientCredentialsRequest(mode: OAuth2AuthDefinition, client: OAuth2Client, scopes?: readonly string[]): TokenHttpRequest {
+  const asked = scopes ?? mode.defaultScopes;
   return tokenRequest(mode, client, {
     grant_type: "client_credentials",
-    ...(scopes && scopes.length > 0 && { scope: scopes.join(mode.scopeSeparator) }),
+    ...(asked && asked.length > 0 && { scope: asked.join(mode.scopeSeparator) }),
   });
 }
 
@@ -117,14 +143,14 @@ export function revocationRequest(
 ): TokenHttpRequest {
   if (mode.revocationUrl === undefined) throw new ConfigurationError("this auth mode declares no revocationUrl");
   const request = tokenRequest(mode, client, { token, ...(hint && { token_type_hint: hint }) });
-  return { ...request, url: mode.revocationUrl };
+  return { ...request, url: endpoint(mode.revocationUrl, "revocationUrl") };
 }
 
-/** RFC 7009: 200 means revoked (or already invalid); anything else is OAuthError. */
-export function processRevocationResponse(response: TokenHttpResponse): void {
+/** RFC 7009: 200 means revoked (or already invalid); anything else is OAuthError (its code read at the spec's errorPath). */
+export function processRevocationResponse(response: TokenHttpResponse, mode?: OAuth2AuthDefinition): void {
   if (response.status === 200) return;
   const body = parseTokenBody(response);
-  const error = readPath(body, ["error"]);
+  const error = readPath(body, mode?.tokenResponse.errorPath ?? ["error"]);
   const code = oauthErrorCode(error);
   throw new OAuthError(code, `revocation endpoint answered ${code} (HTTP ${response.status})`, { status: response.status });
 }
@@ -141,17 +167,18 @@ export function processTokenResponse(
   previous?: StoredTokens,
 ): StoredTokens {
   const body = parseTokenBody(response);
-  const errorCode = readPath(body, ["error"]);
+  const errorCode = readPath(body, mode.tokenResponse.errorPath ?? ["error"]);
   const failed =
     response.status < 200 ||
     response.status >= 300 ||
     (typeof errorCode === "string" && errorCode !== "") ||
     (mode.tokenResponse.errorWhen !== undefined && bodyMatches(body, mode.tokenResponse.errorWhen));
   if (failed) {
-    const code = oauthErrorCode(errorCode);
-    const description = readPath(body, ["error_description"]);
+    const given = oauthErrorCode(errorCode);
+    const code = mode.tokenResponse.invalidGrantCodes?.includes(given) ? "invalid_grant" : given;
+    const description = readPath(body, mode.tokenResponse.errorDescriptionPath ?? ["error_description"]);
     const detail = typeof description === "string" ? `: ${description.slice(0, 200)}` : "";
-    throw new OAuthError(code, `token endpoint answered ${code} (HTTP ${response.status})${detail}`, { status: response.status });
+    throw new OAuthError(code, `token endpoint answered ${given} (HTTP ${response.status})${detail}`, { status: response.status });
   }
   const accessToken = readPath(body, mode.tokenResponse.accessTokenPath);
   if (typeof accessToken !== "string" || accessToken === "") {
@@ -203,6 +230,13 @@ export function oauthErrorCode(value: unknown): string {
 
 function formEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
+}
+
+/** An endpoint URL, refused when a {variable} in it was never filled (see withUrlVariables). */
+function endpoint(url: string, what: string): string {
+  const unfilled = /\{([^{}]+)\}/.exec(url);
+  if (unfilled) throw new ConfigurationError(`${what} needs the variable ${unfilled[0]}: pass variables: { ${unfilled[1]}: ... }`);
+  return url;
 }
 
 function checkClient(client: OAuth2Client): void {

@@ -17,8 +17,10 @@ import {
   refreshTokenRequest,
   revocationRequest,
   sendTokenRequest,
+  withUrlVariables,
   type OAuth2Client,
 } from "./oauth2.js";
+import { resolveVariables } from "../client/variables.js";
 import { refreshAt } from "./refresh-at.js";
 import { coordinatesRefreshes, MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
 
@@ -33,8 +35,10 @@ export interface OAuth2TokenManagerOptions extends OAuth2Client {
   readonly store?: TokenStore;
   /** The store key of this grant. @default `oauth2:<clientId>`, `oauth2:<clientId>:client_credentials` for client credentials */
   readonly key?: string;
-  /** Scopes asked for with client credentials. */
+  /** Scopes asked for with client credentials. @default the spec's defaultScopes */
   readonly scopes?: readonly string[];
+  /** Values for {name} placeholders in the mode's URLs (Shopify's {shop}); oauth2Mode can fill them instead. */
+  readonly variables?: Readonly<Record<string, string>>;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
   /** Epoch ms. @default Date.now */
@@ -46,11 +50,19 @@ export interface OAuth2TokenManagerOptions extends OAuth2Client {
   readonly timeoutMs?: number;
 }
 
-/** Picks an oauth2 mode of a generated client's definition by name. */
-export function oauth2Mode(definition: ProviderDefinition, name: string): OAuth2AuthDefinition {
+/**
+ * Picks an oauth2 mode of a generated client's definition by name. With `variables` (the values given
+ * to the client, e.g. `{ shop: "example.myshopify.com" }`), they are checked against the spec's
+ * patterns and filled into the mode's URLs.
+ */
+export function oauth2Mode(
+  definition: ProviderDefinition,
+  name: string,
+  variables?: Readonly<Record<string, string>>,
+): OAuth2AuthDefinition {
   const mode: AuthModeDefinition | undefined = Object.hasOwn(definition.auth.modes, name) ? definition.auth.modes[name] : undefined;
   if (mode?.type !== "oauth2") throw new ConfigurationError(`${definition.title} has no oauth2 auth mode "${name}"`);
-  return mode;
+  return variables === undefined ? mode : withUrlVariables(mode, resolveVariables(definition.title, definition.variables, variables));
 }
 
 export class OAuth2TokenManager implements TokenProvider {
@@ -74,7 +86,7 @@ export class OAuth2TokenManager implements TokenProvider {
   constructor(mode: OAuth2AuthDefinition, options: OAuth2TokenManagerOptions) {
     if (mode?.type !== "oauth2") throw new ConfigurationError("OAuth2TokenManager needs an oauth2 auth mode");
     if (typeof options.clientId !== "string" || options.clientId === "") throw new ConfigurationError("clientId is missing or empty");
-    this.#mode = mode;
+    this.#mode = options.variables ? withUrlVariables(mode, options.variables) : mode;
     this.#client = { clientId: options.clientId, ...(options.clientSecret !== undefined && { clientSecret: options.clientSecret }) };
     const onlyClientCredentials = mode.grants.includes("clientCredentials") && !mode.grants.includes("refreshToken");
     this.#grant = options.grant ?? (onlyClientCredentials ? "clientCredentials" : "refreshToken");
@@ -121,7 +133,7 @@ export class OAuth2TokenManager implements TokenProvider {
       const [token, hint] = tokens.refreshToken
         ? [tokens.refreshToken, "refresh_token" as const]
         : [tokens.accessToken, "access_token" as const];
-      processRevocationResponse(await sendTokenRequest(this.#fetch, revocationRequest(this.#mode, this.#client, token, hint)));
+      processRevocationResponse(await sendTokenRequest(this.#fetch, revocationRequest(this.#mode, this.#client, token, hint)), this.#mode);
     }
     await this.#store.delete(this.key);
     this.#tokens = undefined;

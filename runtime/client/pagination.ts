@@ -6,7 +6,8 @@
  * itself can never make it loop forever.
  */
 import type { ApiResponse, ClientCore, OperationCall, RequestOptions } from "./client-core.js";
-import type { OperationDefinition, PaginationDefinition } from "../definition.js";
+import type { CursorSource, OperationDefinition, PaginationDefinition } from "../definition.js";
+import { callValue, withCallValue } from "./call-values.js";
 import { ConfigurationError } from "../errors/errors.js";
 import { ApiPromise } from "./api-promise.js";
 import { readPath } from "../internal/json-path.js";
@@ -63,7 +64,12 @@ export class Paginated<Item, Response extends ApiResponse = ApiResponse> extends
     const followed = new Set<string>();
     let call: OperationCall | undefined = first;
     // The page number or offset of the page just requested.
-    let position = p.style === "page" || p.style === "offset" ? Number(first.query?.[p.param] ?? 0) : 0;
+    let position = p.style === "page" || p.style === "offset" ? Number(callValue(first, p.param) ?? 0) : 0;
+    // Cursor paging goes backward when the first call carries the backward cursor; each direction's
+    // pages send only that direction's cursor.
+    const backward = p.style === "cursor" && p.backward !== undefined && callValue(first, p.backward.param) !== undefined;
+    const direction = p.style !== "cursor" ? undefined : backward ? p.backward! : p;
+    const opposite = p.style !== "cursor" ? undefined : backward ? p : p.backward;
     const size = p.style === "page" || p.style === "offset" ? pageSize(first, p.sizeParam) : undefined;
     while (call) {
       const response: ApiResponse = await (call === first ? this.withResponse() : this.#core.send(this.#operation, call, this.#options));
@@ -73,11 +79,11 @@ export class Paginated<Item, Response extends ApiResponse = ApiResponse> extends
       call = undefined;
       switch (p.style) {
         case "cursor": {
-          if (p.hasMore !== undefined && readPath(response.body, p.hasMore) !== true) break;
-          const cursor: unknown =
-            "body" in p.cursor ? readPath(response.body, p.cursor.body) : readPath(items[items.length - 1], p.cursor.lastItem);
+          const hasMore = direction!.hasMore ?? p.hasMore;
+          if (hasMore !== undefined && readPath(response.body, hasMore) !== true) break;
+          const cursor = readCursor(direction!.cursor, response.body, items);
           if ((typeof cursor !== "string" && typeof cursor !== "number") || cursor === "" || !follow(followed, String(cursor))) break;
-          call = { ...first, query: { ...first.query, [p.param]: cursor } };
+          call = withCallValue(opposite ? withCallValue(first, opposite.param, undefined) : first, direction!.param, cursor);
           break;
         }
         case "linkHeader":
@@ -91,7 +97,7 @@ export class Paginated<Item, Response extends ApiResponse = ApiResponse> extends
         case "offset": {
           if (items.length === 0 || (size !== undefined && items.length < size)) break;
           position += p.style === "page" ? 1 : items.length;
-          call = { ...first, query: { ...first.query, [p.param]: position } };
+          call = withCallValue(first, p.param, position);
           break;
         }
       }
@@ -115,7 +121,12 @@ export function paginate<Item = unknown, Response extends ApiResponse = ApiRespo
 
 /** The first page's call: page numbers are sent from the first page on, so the provider's default cannot differ from `start`. */
 function firstCall(p: PaginationDefinition, call: OperationCall): OperationCall {
-  return p.style === "page" && call.query?.[p.param] === undefined ? { ...call, query: { ...call.query, [p.param]: p.start } } : call;
+  return p.style === "page" && callValue(call, p.param) === undefined ? withCallValue(call, p.param, p.start) : call;
+}
+
+function readCursor(source: CursorSource, body: unknown, items: readonly unknown[]): unknown {
+  if ("body" in source) return readPath(body, source.body);
+  return "lastItem" in source ? readPath(items[items.length - 1], source.lastItem) : readPath(items[0], source.firstItem);
 }
 
 /** Remembers a cursor or URL; false when it was followed before (the provider is repeating itself). */

@@ -65,7 +65,8 @@ export function normalizeError(
     scalar(field(errors.fields.param)) ??
     (errors.fields.param === undefined && isFieldMap(messageValue) ? Object.keys(messageValue)[0] : undefined);
   const docUrl = scalar(field(errors.fields.docUrl));
-  const requestId = errors.requestIdHeader ? (headers.get(errors.requestIdHeader) ?? undefined) : undefined;
+  const requestId =
+    (errors.requestIdHeader ? (headers.get(errors.requestIdHeader) ?? undefined) : undefined) ?? scalar(field(errors.fields.requestId));
   const isSecret = (options.redactor ?? createRedactor()).isSecret;
   // The ProviderError constructor assigns every field from init, so an absent field and an undefined one
   // make the same error: the optional fields go in as they are, without a conditional spread each.

@@ -82,6 +82,7 @@ export interface WebhookHandlerOptions<E extends WebhookEvent> {
  * | what happened | status | handler |
  * | --- | --- | --- |
  * | verification failed | `WEBHOOK_REJECTION_STATUS[code]` (400/401/413) | not run |
+ * | a verification challenge the spec declares (`event.handshake`) | 200 with the echoed challenge | not run |
  * | `verify` threw anything else | 500 `internal_error` | not run |
  * | event new, or its lease expired | 200 after the handler succeeds, 500 `handler_failed` if it throws (the lease is released so a redelivery runs it again) | run |
  * | event done | 200 `duplicate` | not run |
@@ -128,6 +129,10 @@ export function createWebhookHandler<E extends WebhookEvent>(options: WebhookHan
       report(error, { stage: "verify" });
       return webhookErrorResponse("internal_error");
     }
+
+    // A verification challenge: the answer the spec declares, and no handler run.
+    if (event.handshake !== undefined)
+      return { status: event.handshake.status, headers: event.handshake.headers, body: event.handshake.body };
 
     const key = eventKey(event);
     if (typeof key !== "string" || key === "") {

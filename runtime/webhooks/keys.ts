@@ -1,5 +1,5 @@
 /** Turns the caller's secrets and public keys into key material, and signatures into bytes. */
-import { createPublicKey, type KeyObject } from "node:crypto";
+import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import type { WebhookSignatureDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
 
@@ -75,19 +75,34 @@ export function hmacKey(secret: string, encoding: WebhookSignatureDefinition["se
 const publicKeys = new Map<string, KeyObject>();
 const PUBLIC_KEY_CACHE_SIZE = 64;
 
-/** A public key from PEM or from base64 of the DER SubjectPublicKeyInfo; parsed once, then cached. */
+const KEY_FORMS: Readonly<Record<string, string>> = {
+  "pem-public-key": "a PEM public key",
+  "hex-public-key": "a raw Ed25519 public key as 64 hex digits, or PEM",
+  jwk: "a JSON Web Key (public), or PEM",
+};
+
+/**
+ * A public key from PEM, base64 of the DER SubjectPublicKeyInfo, a raw Ed25519 key as 64 hex digits
+ * (`hex-public-key`) or a JWK (`jwk`), as the spec's secretEncoding says; parsed once, then cached.
+ */
 export function publicKey(text: string, encoding: WebhookSignatureDefinition["secretEncoding"]): KeyObject {
   const cached = publicKeys.get(text);
   if (cached) return cached;
   let key: KeyObject;
   try {
-    key = text.includes("-----BEGIN")
-      ? createPublicKey(text)
-      : createPublicKey({ key: Buffer.from(text.replace(/\s+/g, ""), "base64"), format: "der", type: "spki" });
+    const trimmed = text.trim();
+    if (text.includes("-----BEGIN")) key = createPublicKey(text);
+    else if (encoding === "hex-public-key") {
+      if (!/^[0-9a-fA-F]{64}$/.test(trimmed)) throw new Error("not 64 hex digits");
+      key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(trimmed, "hex").toString("base64url") }, format: "jwk" });
+    } else if (encoding === "jwk") {
+      const jwk = JSON.parse(trimmed) as Record<string, unknown>;
+      // A private JWK is refused: a verifier never needs one, and holding it is a leak.
+      if (typeof jwk !== "object" || jwk === null || "d" in jwk) throw new Error("not a public JWK");
+      key = createPublicKey({ key: jwk as JsonWebKey, format: "jwk" });
+    } else key = createPublicKey({ key: Buffer.from(text.replace(/\s+/g, ""), "base64"), format: "der", type: "spki" });
   } catch {
-    throw new ConfigurationError(
-      `webhook public key is not ${encoding === "pem-public-key" ? "a PEM public key" : "base64 DER SPKI or PEM"}`,
-    );
+    throw new ConfigurationError(`webhook public key is not ${KEY_FORMS[encoding] ?? "base64 DER SPKI or PEM"}`);
   }
   if (publicKeys.size >= PUBLIC_KEY_CACHE_SIZE) publicKeys.delete(publicKeys.keys().next().value!);
   publicKeys.set(text, key);

@@ -4,6 +4,7 @@
  * literal parts), so reading those parts on every delivery makes V8's property loads megamorphic as soon as
  * one process verifies several providers. The plan holds them in one shape, with the work done up front:
  * header sets with every name present, content parts as indexes and text, the header tag to look for.
+ * verify.ts fills the values in PARTS order: body, timestamp, id, url, sorted form parameters, method.
  */
 import type { WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
 
@@ -11,7 +12,7 @@ import type { WebhooksDefinition, WebhookSignatureDefinition } from "../definiti
  * A filled-in content part: its index in the values feedContent fills from (a string part is literal text).
  * verify.ts fills them in this order.
  */
-const PARTS = { body: 0, timestamp: 1, id: 2, url: 3, sortedFormParams: 4 } as const;
+const PARTS = { body: 0, timestamp: 1, id: 2, url: 3, sortedFormParams: 4, method: 5 } as const;
 
 /** Where the signature, its timestamp and its id arrive: one set per header set the scheme accepts. */
 export interface PlanHeaders {
@@ -31,6 +32,7 @@ export interface WebhookPlan {
   readonly content: readonly (number | string)[];
   readonly signsUrl: boolean;
   readonly signsForm: boolean;
+  readonly signsMethod: boolean;
 }
 
 /** The node:crypto hash of an HMAC algorithm ("hmac-sha256" -> "sha256"); undefined for the others. */
@@ -59,5 +61,6 @@ function compile(definition: WebhooksDefinition): WebhookPlan {
     content,
     signsUrl: content.includes(PARTS.url),
     signsForm: content.includes(PARTS.sortedFormParams),
+    signsMethod: content.includes(PARTS.method),
   };
 }

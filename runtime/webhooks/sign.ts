@@ -11,8 +11,13 @@ export interface SignWebhookInput {
   readonly body: string | Uint8Array;
   /** HMAC schemes: the signing secret as the provider hands it out. Ed25519 / ECDSA: a PEM private key. */
   readonly secret: string;
-  /** Unix seconds. @default now */
-  readonly timestamp?: number;
+  /**
+   * Unix seconds, written as the scheme writes timestamps (seconds, milliseconds or RFC 3339), or the
+   * timestamp text exactly as it is to be sent. @default now
+   */
+  readonly timestamp?: number | string;
+  /** The request method, for schemes that sign it. @default POST */
+  readonly method?: string;
   /** The message id for schemes that sign one. @default msg_<random uuid> */
   readonly id?: string;
   /** The URL the delivery is posted to, for schemes that sign it. */
@@ -51,9 +56,11 @@ export function signWebhook(definition: WebhooksDefinition, input: SignWebhookIn
     }
     hashed = true;
   }
-  const timestamp = String(Math.floor(input.timestamp ?? Date.now() / 1000));
+  const timestamp =
+    typeof input.timestamp === "string" ? input.timestamp : formatTimestamp(sig.timestampFormat, input.timestamp ?? Date.now() / 1000);
   const id = input.id ?? `msg_${randomUUID().replaceAll("-", "")}`;
-  const values = [body, timestamp, id, url, !hashed && plan.signsForm ? sortedFormParams(parseForm(body)) : undefined];
+  const form = !hashed && plan.signsForm ? sortedFormParams(parseForm(body)) : undefined;
+  const values = [body, timestamp, id, url, form, (input.method ?? "POST").toUpperCase()];
   let signature: Buffer;
   if (plan.hash === undefined) {
     let key;
@@ -78,6 +85,12 @@ export function signWebhook(definition: WebhooksDefinition, input: SignWebhookIn
   if (sig.timestampHeader !== undefined) headers[sig.timestampHeader] = timestamp;
   if (sig.idHeader !== undefined) headers[sig.idHeader] = id;
   return url === undefined ? { headers } : { headers, url };
+}
+
+function formatTimestamp(format: WebhooksDefinition["signature"]["timestampFormat"], seconds: number): string {
+  if (format === "milliseconds") return String(Math.floor(seconds * 1000));
+  if (format === "rfc3339") return new Date(Math.floor(seconds * 1000)).toISOString();
+  return String(Math.floor(seconds));
 }
 
 function defaultContentType(definition: WebhooksDefinition, body: Buffer): string {

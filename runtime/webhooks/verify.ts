@@ -6,11 +6,18 @@
  * definition through its plan (plan.ts), compiled once per definition.
  */
 import { createHash, createHmac, timingSafeEqual, verify as verifyAsymmetric, type KeyObject } from "node:crypto";
-import type { ValueLocation, VersionsDefinition, WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
+import type {
+  HandshakeValueLocation,
+  ValueLocation,
+  VersionsDefinition,
+  WebhookHandshakeDefinition,
+  WebhooksDefinition,
+  WebhookSignatureDefinition,
+} from "../definition.js";
 import { ConfigurationError, isSwitchboardError } from "../errors/errors.js";
 import { readPath } from "../internal/json-path.js";
 import { checkWebhookVersion } from "../versions/versions.js";
-import type { WebhookEvent } from "./webhook-event.js";
+import type { WebhookEvent, WebhookHandshakeAnswer } from "./webhook-event.js";
 import { contentBytes, feedContent, parseForm, queryParam, otherPortUrl, sortedFormParams, type FormParams } from "./content.js";
 import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
 import { WebhookVerificationError, type WebhookVerificationErrorCode } from "./errors.js";
@@ -22,6 +29,8 @@ import { parseSignatureHeader } from "./signature-header.js";
 type Headers = WebhookDelivery["headers"];
 
 const TIMESTAMP = /^\d{1,15}$/;
+const TIMESTAMP_MS = /^\d{1,17}$/;
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)$/i;
 const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(;|$)/i;
 
 /**
@@ -81,6 +90,11 @@ function verifyOrThrow(
     throw failure(provider, "payload_too_large", `the body is larger than ${max} bytes`);
   const bytes = typeof body === "string" || Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const headers = delivery.headers ?? {};
+  // A challenge the provider does not sign is answered before verification, with its echo only.
+  if (definition.handshakes !== undefined) {
+    const open = handshake(provider, definition.handshakes, false, delivery, undefined);
+    if (open !== undefined) return { type: "", id: undefined, payload: undefined, handshake: open };
+  }
   const hash = sig.algorithmFrom === undefined ? plan.hash : chosenHash(provider, plan, headers);
 
   const sets = plan.sets;
@@ -92,8 +106,9 @@ function verifyOrThrow(
   if (parsed === undefined) throw failure(provider, "malformed_signature", `the ${set.signature} header is not in the expected format`);
 
   const timestamp = set.timestamp !== undefined ? singleHeader(provider, headers, set.timestamp, "timestamp") : parsed.timestamp;
-  if (timestamp !== undefined && !TIMESTAMP.test(timestamp))
-    throw failure(provider, "malformed_signature", "the timestamp is not in unix seconds");
+  const timestampSeconds = timestamp === undefined ? undefined : readTimestamp(sig.timestampFormat, timestamp);
+  if (timestampSeconds !== undefined && !Number.isFinite(timestampSeconds))
+    throw failure(provider, "malformed_signature", `the timestamp is not in ${sig.timestampFormat ?? "unix seconds"}`);
   const id = set.id !== undefined ? singleHeader(provider, headers, set.id, "message id") : undefined;
 
   const url = delivery.url;
@@ -105,7 +120,8 @@ function verifyOrThrow(
   let form: FormParams | undefined = expectedBodyHash !== undefined ? {} : plan.signsForm ? parseForm(bytes) : undefined;
   const formText = form !== undefined && expectedBodyHash === undefined ? sortedFormParams(form) : "";
 
-  const outcome = compareSignatures(plan, hash, parsed.signatures, [bytes, timestamp, id, url, formText], options);
+  const method = plan.signsMethod ? (delivery.method ?? "POST").toUpperCase() : undefined;
+  const outcome = compareSignatures(plan, hash, parsed.signatures, [bytes, timestamp, id, url, formText, method], options);
   if (outcome === "malformed")
     throw failure(provider, "malformed_signature", `no signature in the ${set.signature} header has the expected encoding and length`);
   if (outcome === "mismatch") throw failure(provider, "signature_mismatch", `no signature in the ${set.signature} header matches`);
@@ -119,7 +135,7 @@ function verifyOrThrow(
     if (claimed === undefined || !timingSafeEqual(actual, claimed))
       throw failure(provider, "signature_mismatch", `the body does not match the ${bodyHash!.queryParam} URL parameter`);
   }
-  checkTolerance(provider, plan, timestamp, options);
+  checkTolerance(provider, plan, timestampSeconds, options);
 
   let payload: unknown;
   if (bytes.length === 0) {
@@ -138,6 +154,11 @@ function verifyOrThrow(
   }
   const type = locate(definition.eventType, headers, payload) ?? "";
   const eventId = locate(definition.eventId, headers, payload);
+  if (definition.handshakes !== undefined) {
+    // A signed challenge: answered only now that the signature verified.
+    const answer = handshake(provider, definition.handshakes, true, delivery, payload);
+    if (answer !== undefined) return { type, id: eventId, payload, handshake: answer };
+  }
   // Flag a payload shaped by another API version than the pinned one (the types describe the pinned one).
   return versions && definition.apiVersion
     ? { type, id: eventId, payload, apiVersion: checkWebhookVersion(versions, locate(definition.apiVersion, headers, payload)) }
@@ -189,7 +210,7 @@ function compareSignatures(
   values: (string | Buffer | undefined)[],
   options: WebhookVerifyOptions,
 ): "matched" | "mismatch" | "malformed" {
-  // values: body, timestamp, id, url, sorted form parameters (plan.ts, PARTS).
+  // values: body, timestamp, id, url, sorted form parameters, method (plan.ts, PARTS).
   const into = hash !== undefined && encoded.length === 1 ? SIGNATURE[hash] : undefined;
   const signatures = encoded.map((text) => {
     const signature = decodeSignature(text, plan.sig.encoding, into);
@@ -248,7 +269,59 @@ function asymmetricKey(sig: WebhookSignatureDefinition, text: string | undefined
   return key;
 }
 
-function checkTolerance(provider: string, plan: WebhookPlan, timestamp: string | undefined, options: WebhookVerifyOptions): void {
+/** A timestamp in unix seconds; NaN when it is not written as the scheme says. */
+function readTimestamp(format: WebhookSignatureDefinition["timestampFormat"], text: string): number {
+  if (format === undefined) return TIMESTAMP.test(text) ? Number(text) : NaN;
+  if (format === "milliseconds") return TIMESTAMP_MS.test(text) ? Number(text) / 1000 : NaN;
+  return RFC3339.test(text) ? Date.parse(text) / 1000 : NaN;
+}
+
+/** The longest challenge echoed back; providers send tens of characters. */
+const MAX_CHALLENGE = 2048;
+
+/**
+ * The answer to the first of the spec's handshakes (signed or not, as asked) that this delivery is, or
+ * undefined. The answer is only the challenge value echoed, so it can never carry a MAC or a secret.
+ */
+function handshake(
+  provider: string,
+  handshakes: readonly WebhookHandshakeDefinition[],
+  authenticated: boolean,
+  delivery: WebhookDelivery,
+  payload: unknown,
+): WebhookHandshakeAnswer | undefined {
+  for (const h of handshakes) {
+    if (h.authenticated !== authenticated) continue;
+    if (h.method !== undefined && (delivery.method ?? "POST").toUpperCase() !== h.method) continue;
+    const value = handshakeValue(h.when.at, delivery, payload);
+    if (value === undefined || (h.when.equals !== undefined && value !== h.when.equals)) continue;
+    const echo = handshakeValue(h.echo, delivery, payload);
+    if (echo === undefined || echo.length === 0 || echo.length > MAX_CHALLENGE || /[\u0000-\u001f\u007f]/.test(echo))
+      throw failure(provider, "invalid_payload", `the ${h.name} challenge has no usable value to answer with`);
+    return h.respond === "json"
+      ? {
+          name: h.name,
+          status: 200,
+          headers: { ...ANSWER_HEADERS, "content-type": "application/json" },
+          body: JSON.stringify({ challenge: echo }),
+        }
+      : { name: h.name, status: 200, headers: { ...ANSWER_HEADERS, "content-type": "text/plain; charset=utf-8" }, body: echo };
+  }
+  return undefined;
+}
+
+const ANSWER_HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" } as const;
+
+function handshakeValue(at: HandshakeValueLocation, delivery: WebhookDelivery, payload: unknown): string | undefined {
+  const { header, query, body } = at as { header?: string; query?: string; body?: readonly (string | number)[] };
+  let value: unknown;
+  if (header !== undefined) value = headerValue(delivery.headers ?? {}, header);
+  else if (query !== undefined) value = delivery.url === undefined ? undefined : queryParam(delivery.url, query);
+  else value = readPath(payload, body!);
+  return typeof value === "string" ? value : undefined;
+}
+
+function checkTolerance(provider: string, plan: WebhookPlan, timestamp: number | undefined, options: WebhookVerifyOptions): void {
   const seconds = options.toleranceSeconds;
   if (seconds !== undefined && !(seconds >= 0))
     throw new ConfigurationError("options.toleranceSeconds must be a number >= 0 (Infinity turns the check off)");
@@ -256,7 +329,7 @@ function checkTolerance(provider: string, plan: WebhookPlan, timestamp: string |
   if (toleranceMs === undefined || timestamp === undefined) return;
   const now = options.now ?? Date.now() / 1000;
   if (!Number.isFinite(now)) throw new ConfigurationError("options.now must be unix seconds");
-  const ageMs = (now - Number(timestamp)) * 1000;
+  const ageMs = (now - timestamp) * 1000;
   if (ageMs > toleranceMs) throw failure(provider, "timestamp_out_of_tolerance", `the timestamp is more than ${toleranceMs / 1000} s old`);
   if (plan.sig.toleranceDirection === "both" && -ageMs > toleranceMs)
     throw failure(provider, "timestamp_out_of_tolerance", `the timestamp is more than ${toleranceMs / 1000} s in the future`);
@@ -265,9 +338,17 @@ function checkTolerance(provider: string, plan: WebhookPlan, timestamp: string |
 function locate(locations: readonly ValueLocation[] = [], headers: Headers, payload: unknown): string | undefined {
   for (const location of locations) {
     // Property reads rather than `in`: they stay fast when the locations of several providers pass here.
-    const { header, body, form } = location as { header?: string; body?: readonly (string | number)[]; form?: string };
+    const { header, body, form, map } = location as {
+      header?: string;
+      body?: readonly (string | number)[];
+      form?: string;
+      map?: Readonly<Record<string, string>>;
+    };
     const value = header !== undefined ? headerValue(headers, header) : readPath(payload, body ?? [form!]);
-    if (typeof value === "string") return value;
+    const text = typeof value === "string" ? value : typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
+    if (text === undefined) continue;
+    if (map === undefined) return text;
+    if (Object.hasOwn(map, text)) return map[text];
   }
   return undefined;
 }

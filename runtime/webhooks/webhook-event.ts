@@ -11,4 +11,19 @@ export interface WebhookEvent<Type extends string = string, Payload = unknown> {
    * shape may differ from the types; `migratable` says the spec's migrations lead to the pinned version.
    */
   readonly apiVersion?: WebhookVersionCheck;
+  /**
+   * Present when the delivery is a verification challenge the spec declares (Slack's url_verification,
+   * Twitch's callback verification, Dropbox's GET ?challenge=): the answer the provider expects. The
+   * handler runner sends it instead of running the handler.
+   */
+  readonly handshake?: WebhookHandshakeAnswer;
+}
+
+/** The answer to a verification challenge: the challenge value echoed, nothing else. */
+export interface WebhookHandshakeAnswer {
+  /** The spec's name of the handshake. */
+  readonly name: string;
+  readonly status: 200;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
 }

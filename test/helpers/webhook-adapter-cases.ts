@@ -4,7 +4,9 @@
  * oversized one 413, and a redelivery 200 duplicate without running the handler again.
  */
 import { expect, it } from "vitest";
+import * as twitch from "../../generated/twitch/index.js";
 import { createWebhookHandler, type WebhookHandler } from "../../runtime/index.js";
+import { signWebhook } from "../../runtime/webhooks/sign.js";
 import { createTestVerifier, signTestDelivery, type TestEvent } from "./test-webhook-signer.js";
 
 /** `1.0` becomes `1`, `\u00e9` becomes `é`, the odd whitespace goes: JSON.stringify(JSON.parse(x)) !== x. */
@@ -134,6 +136,67 @@ export function itHandsTheRawBodyToTheRunner(harness: AdapterHarness): void {
       const echo = await fetch(server.echoUrl, { method: "POST", headers: { "content-type": "application/json" }, body: '{"a": 1.0}' });
       expect(echo.status).toBe(200);
       expect(await echo.json()).toEqual({ a: 1 });
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+/** Twitch's signed callback-verification challenge (specs/twitch.yaml), signed as Twitch signs it. */
+const TWITCH_SECRET = "s3cre7-adapter-test";
+const CHALLENGE = "pogchamp-kappa-360noscope-vohiyo";
+const CHALLENGE_BODY = JSON.stringify({ challenge: CHALLENGE, subscription: { id: "sub_1", type: "channel.follow", status: "pending" } });
+
+function twitchHandler(): { handler: WebhookHandler; handled: unknown[] } {
+  const handled: unknown[] = [];
+  const handler = createWebhookHandler({
+    verify: (delivery) => twitch.verifyWebhook(delivery, { secret: TWITCH_SECRET }),
+    handle: (event) => void handled.push(event),
+  });
+  return { handler, handled };
+}
+
+function challengeHeaders(secret: string): Record<string, string> {
+  const signed = signWebhook(twitch.webhooksDefinition, { body: CHALLENGE_BODY, secret, id: "msg_challenge_1" });
+  return { ...signed.headers, "twitch-eventsub-message-type": "webhook_callback_verification" };
+}
+
+/** Issue #15: a signed challenge is answered with its echo only after the signature verifies. */
+export function itAnswersSignedHandshakesAfterVerification(harness: AdapterHarness): void {
+  it("answers Twitch's signed callback verification with the challenge as text/plain, without running the handler", async () => {
+    const { handler, handled } = twitchHandler();
+    const server = await harness.start(handler);
+    try {
+      const response = await fetch(server.url, { method: "POST", headers: challengeHeaders(TWITCH_SECRET), body: CHALLENGE_BODY });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(await response.text()).toBe(CHALLENGE);
+      expect(handled).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("answers a challenge signed with another secret 401 signature_mismatch: no echo, no MAC in the answer", async () => {
+    const { handler, handled } = twitchHandler();
+    const server = await harness.start(handler);
+    try {
+      const headers = challengeHeaders("attacker-secret");
+      const response = await fetch(server.url, { method: "POST", headers, body: CHALLENGE_BODY });
+      expect(response.status).toBe(401);
+      const text = await response.text();
+      expect(JSON.parse(text)).toEqual({ error: "signature_mismatch" });
+      expect(text).not.toContain(CHALLENGE);
+      expect(text).not.toMatch(/[0-9a-f]{32}/);
+      const unsigned = await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "twitch-eventsub-message-type": "webhook_callback_verification" },
+        body: CHALLENGE_BODY,
+      });
+      expect(unsigned.status).toBe(401);
+      expect(await unsigned.text()).toBe('{"error":"missing_signature"}');
+      expect(handled).toEqual([]);
     } finally {
       await server.close();
     }

@@ -4,14 +4,21 @@
  * operation definition built, and every schema converted to type text by one converter whose
  * declarations become types.ts.
  */
-import type { ArrayStyle, HttpMethod, OperationDefinition, PaginationDefinition } from "@switchboard/runtime/contract";
+import type {
+  ArrayStyle,
+  CursorSource,
+  HttpMethod,
+  OperationDefinition,
+  PaginationDefinition,
+  RequestValueLocation,
+} from "@switchboard/runtime/contract";
 import type { GroupModel, OperationModel, ParameterModel, PayloadDeclaration, ResponseModel } from "../ir.js";
 import { parseJsonPath } from "../../common/json-path.js";
 import { fileName, identifierText, memberName } from "../../common/names.js";
 import { paramsTypeName, pathPlaceholders, resourceClassName, API_VERSION_PLACEHOLDER } from "../../common/operation-names.js";
 import type { ConversionResult, SchemaConverter } from "../schema-to-ts/index.js";
 import { compareCodePoints, sortBy } from "../../common/sort.js";
-import type { SpecPagination } from "../../validate/spec-types.js";
+import type { SpecCursorSource, SpecPagination, SpecRequestValueLocation } from "../../validate/spec-types.js";
 import type { OperationSource } from "./sources.js";
 
 /** Namespace resource files import types.ts as; declarations are `types.<Name>` there. */
@@ -43,19 +50,47 @@ export function paginationDefinition(p: SpecPagination): PaginationDefinition {
       return {
         style: "cursor",
         items,
-        param: p.param!,
-        cursor: p.cursor?.body !== undefined ? { body: parseJsonPath(p.cursor.body) } : { lastItem: parseJsonPath(p.cursor!.lastItem!) },
+        param: valueLocation(p.param!),
+        cursor: cursorSource(p.cursor!),
         ...(p.hasMore !== undefined && { hasMore: parseJsonPath(p.hasMore) }),
+        ...(p.backward !== undefined && {
+          backward: {
+            param: valueLocation(p.backward.param),
+            cursor: cursorSource(p.backward.cursor),
+            ...(p.backward.hasMore !== undefined && { hasMore: parseJsonPath(p.backward.hasMore) }),
+          },
+        }),
       };
     case "linkHeader":
       return { style: "linkHeader", items };
     case "nextUrl":
       return { style: "nextUrl", items, next: parseJsonPath(p.next!) };
     case "page":
-      return { style: "page", items, param: p.param!, start: p.start ?? 1, ...(p.sizeParam !== undefined && { sizeParam: p.sizeParam }) };
+      return {
+        style: "page",
+        items,
+        param: valueLocation(p.param!),
+        start: p.start ?? 1,
+        ...(p.sizeParam !== undefined && { sizeParam: p.sizeParam }),
+      };
     case "offset":
-      return { style: "offset", items, param: p.param!, ...(p.sizeParam !== undefined && { sizeParam: p.sizeParam }) };
+      return { style: "offset", items, param: valueLocation(p.param!), ...(p.sizeParam !== undefined && { sizeParam: p.sizeParam }) };
   }
+}
+
+/** A query parameter stays a plain name (as before locations existed); body paths are parsed. */
+function valueLocation(location: SpecRequestValueLocation): RequestValueLocation {
+  if (typeof location === "string") return location;
+  if (location.query !== undefined) return location.query;
+  if (location.header !== undefined) return { header: location.header };
+  if (location.form !== undefined) return { form: location.form };
+  return { body: parseJsonPath(location.body!) };
+}
+
+function cursorSource(source: SpecCursorSource): CursorSource {
+  if (source.body !== undefined) return { body: parseJsonPath(source.body) };
+  if (source.firstItem !== undefined) return { firstItem: parseJsonPath(source.firstItem) };
+  return { lastItem: parseJsonPath(source.lastItem!) };
 }
 
 /**

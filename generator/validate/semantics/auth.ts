@@ -1,4 +1,4 @@
-/** auth: the default mode exists; an authorizationCode grant has its URL. */
+/** auth: the default mode exists; an authorizationCode grant has its URL; defaultScopes are declared scopes. */
 import { DiagnosticCode } from "../../diagnostics.js";
 import { didYouMean } from "../../common/did-you-mean.js";
 import { dict, entries, list, str, type Dict, type Report } from "./read.js";
@@ -26,5 +26,21 @@ export function checkAuth(doc: Dict, report: Report): void {
         );
       }
     }
+  }
+}
+
+/** An oauth2 mode's defaultScopes must be scopes it declares. */
+export function checkDefaultScopes(doc: Dict, report: Report): void {
+  for (const [name, mode] of entries(dict(doc["auth"])?.["modes"])) {
+    const declared = Object.keys(dict(dict(mode)?.["scopes"]) ?? {});
+    list(dict(mode)?.["defaultScopes"]).forEach((scope, index) => {
+      if (typeof scope === "string" && !declared.includes(scope)) {
+        report(
+          ["auth", "modes", name, "defaultScopes", index],
+          DiagnosticCode.InconsistentSection,
+          `defaultScopes names "${scope}", which scopes does not declare${didYouMean(scope, declared)}`,
+        );
+      }
+    });
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from "../../diagnostics.js";
 import type { SpecSource } from "../../parse/parse.js";
-import { checkAuth } from "./auth.js";
+import { checkAuth, checkDefaultScopes } from "./auth.js";
 import { checkCircuitBreaker } from "./circuit-breaker.js";
 import { checkEnvironments } from "./environments.js";
 import { checkErrors } from "./errors.js";
@@ -24,6 +24,7 @@ const SECTIONS: readonly ((doc: Dict, report: Report) => void)[] = [
   checkEnvironments,
   checkVariables,
   checkAuth,
+  checkDefaultScopes,
   checkImportedPagination,
   checkOperations,
   checkRateLimits,

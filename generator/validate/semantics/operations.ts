@@ -14,7 +14,7 @@ import {
   resourceClassName,
 } from "../../common/operation-names.js";
 import type { PathSegment } from "../../parse/parse.js";
-import { checkPagination } from "./pagination.js";
+import { checkPagination, checkPaginationInBody } from "./pagination.js";
 import { dict, entries, list, str, type Dict, type Report } from "./read.js";
 
 export function checkOperations(doc: Dict, report: Report): void {
@@ -136,6 +136,7 @@ export function checkOperations(doc: Dict, report: Report): void {
       }
     }
     checkPagination(dict(op["pagination"]), [...base, "pagination"], id, report);
+    checkPaginationInBody(dict(op["pagination"]), op["body"] !== undefined, [...base, "pagination"], id, report);
     for (const [param, spec] of Object.entries(declared)) {
       const p = dict(spec);
       if (p?.["style"] !== undefined && p["in"] !== "query") {

@@ -19,7 +19,7 @@ export function checkImportedPagination(doc: Dict, report: Report): void {
 
 /** Which pagination fields each style needs, and which it has no use for. */
 const PAGINATION_FIELDS: Record<string, { required: readonly string[]; allowed: readonly string[] }> = {
-  cursor: { required: ["param", "cursor"], allowed: ["hasMore"] },
+  cursor: { required: ["param", "cursor"], allowed: ["hasMore", "backward"] },
   linkHeader: { required: [], allowed: [] },
   nextUrl: { required: ["next"], allowed: [] },
   page: { required: ["param"], allowed: ["start", "sizeParam"] },
@@ -39,6 +39,29 @@ export function checkPagination(pagination: Dict | undefined, at: PathSegment[],
       report([...at, field], DiagnosticCode.InconsistentSection, `operation "${id}": ${field} has no meaning for ${style} pagination`, {
         at: "key",
       });
+    }
+  }
+}
+
+/** A cursor, page or offset put in the body needs an operation that sends one (a POST search, not a GET list). */
+export function checkPaginationInBody(pagination: Dict | undefined, hasBody: boolean, at: PathSegment[], id: string, report: Report): void {
+  if (hasBody) return;
+  const locations: [PathSegment[], unknown][] = [
+    [[...at, "param"], pagination?.["param"]],
+    [[...at, "backward", "param"], dict(pagination?.["backward"])?.["param"]],
+  ];
+  for (const [path, location] of locations) {
+    const where = dict(location);
+    const key = where?.["body"] !== undefined ? "body" : where?.["form"] !== undefined ? "form" : undefined;
+    if (key !== undefined) {
+      report(
+        [...path, key],
+        DiagnosticCode.InconsistentSection,
+        `operation "${id}" sends no body, so its pagination cannot put the cursor in one`,
+        {
+          at: "key",
+        },
+      );
     }
   }
 }

@@ -4,8 +4,9 @@ import { eventTypeName } from "../../common/operation-names.js";
 import type { PathSegment } from "../../parse/parse.js";
 import { dict, entries, list, str, type Dict, type Report } from "./read.js";
 
+const CONTENT_PARTS = new Set(["body", "timestamp", "id", "url", "method", "sortedFormParams"]);
 const PUBLIC_KEY_ALGORITHMS = new Set(["ed25519", "ecdsa-p256-sha256"]);
-const PUBLIC_KEY_ENCODINGS = new Set(["pem-public-key", "base64-spki"]);
+const PUBLIC_KEY_ENCODINGS = new Set(["pem-public-key", "base64-spki", "hex-public-key", "jwk"]);
 export function checkWebhooks(doc: Dict, report: Report): void {
   const webhooks = dict(doc["webhooks"]);
   const signature = dict(webhooks?.["signature"]);
@@ -54,6 +55,37 @@ export function checkWebhooks(doc: Dict, report: Report): void {
         { at: "key" },
       );
     const content = list(signature["content"]);
+    if (signature["tolerance"] !== undefined && hasTimestamp && !content.includes("timestamp"))
+      report(
+        [...base, "tolerance"],
+        DiagnosticCode.InconsistentSection,
+        `the tolerance is checked on a timestamp the signature does not cover: anyone can replay a captured delivery with a fresh timestamp; add timestamp to content`,
+        { at: "key", severity: "warning" },
+      );
+    if (signature["timestampFormat"] !== undefined && !hasTimestamp)
+      report(
+        [...base, "timestampFormat"],
+        DiagnosticCode.InconsistentSection,
+        `timestampFormat needs a timestamp (timestampHeader or format.timestampKey)`,
+        {
+          at: "key",
+        },
+      );
+    // Only when every part is one the schema knows: a misspelt "bdy" is reported there, not here.
+    const known = content.every((part) => CONTENT_PARTS.has(part as string) || dict(part)?.["literal"] !== undefined);
+    if (
+      known &&
+      content.length > 0 &&
+      !content.includes("body") &&
+      !content.includes("sortedFormParams") &&
+      signature["bodyHash"] === undefined
+    )
+      report(
+        [...base, "content"],
+        DiagnosticCode.InconsistentSection,
+        `the signed content leaves the body unsigned: an attacker who captured one delivery controls the whole payload (event type, id, data); add body to content`,
+        { severity: "warning" },
+      );
     list(signature["alternativeHeaders"]).forEach((set, index) => {
       const alternative = dict(set);
       for (const [key, needed] of [
@@ -104,10 +136,33 @@ export function checkWebhooks(doc: Dict, report: Report): void {
         [...base, signature["secretEncoding"] === undefined ? "algorithm" : "secretEncoding"],
         DiagnosticCode.InconsistentSection,
         PUBLIC_KEY_ALGORITHMS.has(algorithm)
-          ? `${algorithm} verifies with a public key: secretEncoding must be pem-public-key or base64-spki`
+          ? `${algorithm} verifies with a public key: secretEncoding must be pem-public-key, base64-spki, hex-public-key or jwk`
           : `${algorithm} uses a shared secret: secretEncoding ${secretEncoding} is for public keys`,
       );
     }
+  }
+  for (const [name, handshake] of entries(webhooks?.["handshakes"])) {
+    const when = dict(dict(handshake)?.["when"]);
+    const where = ["header", "query", "body"].filter((key) => when?.[key] !== undefined);
+    if (when && where.length !== 1)
+      report(
+        ["webhooks", "handshakes", name, "when"],
+        DiagnosticCode.InconsistentSection,
+        `handshake "${name}": when names exactly one of header, query or body (found ${where.length === 0 ? "none" : where.join(", ")})`,
+        { at: "key" },
+      );
+  }
+  for (const key of ["eventId", "eventType", "apiVersion"]) {
+    const value = webhooks?.[key];
+    (Array.isArray(value) ? value : value === undefined ? [] : [value]).forEach((location, index) => {
+      const where = ["header", "body", "form"].filter((k) => dict(location)?.[k] !== undefined);
+      if (dict(location) && where.length !== 1)
+        report(
+          Array.isArray(value) ? ["webhooks", key, index] : ["webhooks", key],
+          DiagnosticCode.InconsistentSection,
+          `${key} names exactly one of header, body or form (found ${where.length === 0 ? "none" : where.join(", ")})`,
+        );
+    });
   }
   const payloadEncoding = str(dict(webhooks?.["payload"])?.["encoding"]) ?? "json";
   for (const key of ["eventId", "eventType"]) {

@@ -3,6 +3,7 @@
  * generated verifyWebhook; send posts a delivery that a real loopback server verifies; the secret is never
  * printed.
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { verify as octokitVerify } from "@octokit/webhooks-methods";
 import { Webhook as StandardWebhook } from "standardwebhooks";
@@ -12,6 +13,9 @@ import { main } from "../../../generator/cli/main.js";
 import * as github from "../../../generated/github/index.js";
 import * as stripe from "../../../generated/stripe/index.js";
 import * as twilio from "../../../generated/twilio/index.js";
+import * as twitch from "../../../generated/twitch/index.js";
+import * as dropbox from "../../../generated/dropbox/index.js";
+import { createWebhookHandler } from "../../../runtime/index.js";
 import { isWebhookVerificationError, type WebhookDelivery, type WebhookEvent, type WebhookVerifyOptions } from "../../../runtime/index.js";
 import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
 
@@ -47,6 +51,41 @@ function headerLines(stdout: string): Record<string, string> {
 
 const body = JSON.stringify({ id: "evt_cli_1", object: "event", type: "invoice.paid", data: {} });
 const NOW = Math.floor(Date.now() / 1000);
+
+/** Issue #15's vectors (test/fixtures/webhooks/{hubspot,twitch,dropbox}.json): the signature header of each valid one. */
+const NEW_SCHEME_VECTORS = (["hubspot", "twitch", "dropbox"] as const).flatMap((provider) => {
+  const file = JSON.parse(readFileSync(path.join(repo, "test/fixtures/webhooks", `${provider}.json`), "utf8")) as {
+    vectors: {
+      name: string;
+      expected: string;
+      secret: string;
+      method: string;
+      url?: string;
+      headers: Record<string, string>;
+      body: string;
+    }[];
+  };
+  return file.vectors.filter((v) => v.expected === "valid").map((v) => ({ provider, ...v }));
+});
+const SIGNATURE_HEADER = { hubspot: "x-hubspot-signature-v3", twitch: "twitch-eventsub-message-signature", dropbox: "x-dropbox-signature" };
+const TIMESTAMP_HEADER = { hubspot: "x-hubspot-request-timestamp", twitch: "twitch-eventsub-message-timestamp", dropbox: undefined };
+
+describe("switchboard webhook sign reproduces the new schemes' vectors", () => {
+  for (const v of NEW_SCHEME_VECTORS) {
+    it(`${v.provider}/${v.name}: the same signature header as the vector`, async () => {
+      const timestamp = TIMESTAMP_HEADER[v.provider];
+      const args = ["webhook", "sign", v.provider, "--secret", v.secret, "--method", v.method];
+      if (timestamp !== undefined) args.push("--timestamp", v.headers[timestamp]!);
+      if (v.url !== undefined) args.push("--url", v.url);
+      if (v.headers["twitch-eventsub-message-id"] !== undefined) args.push("--id", v.headers["twitch-eventsub-message-id"]);
+      const result = await run(args, v.body);
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      const headers = headerLines(result.stdout);
+      expect(headers[SIGNATURE_HEADER[v.provider]]).toBe(v.headers[SIGNATURE_HEADER[v.provider]]);
+      expect(result.stdout).not.toContain(v.secret);
+    });
+  }
+});
 
 describe("switchboard webhook sign", () => {
   it("prints Stripe's header, which stripe.webhooks.constructEvent accepts", async () => {
@@ -193,5 +232,74 @@ describe("switchboard webhook send", () => {
       new RegExp(`^switchboard: could not deliver to ${url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ECONNREFUSED: [^\\n]+\\n$`),
     );
     expect(result.stderr).not.toContain("whsec_x");
+  });
+});
+
+describe("switchboard webhook send --handshake", () => {
+  let server: LoopbackServer;
+  beforeAll(async () => {
+    server = await startLoopbackServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  /** The loopback server runs the generated verifier through the handler runner, as an app would. */
+  function serving(verify: Parameters<typeof createWebhookHandler>[0]["verify"]): void {
+    const handler = createWebhookHandler({ verify, handle: () => undefined });
+    server.handle(async (request, response) => {
+      const answer = await handler({
+        headers: request.headers,
+        body: request.body,
+        url: `${server.url}${request.url}`,
+        method: request.method,
+      });
+      response.writeHead(answer.status, answer.headers).end(answer.body);
+    });
+  }
+
+  it("sends Twitch's signed callback verification and exits 0 when the challenge comes back", async () => {
+    serving((d) => twitch.verifyWebhook(d, { secret: "tw-secret" }));
+    const result = await run([
+      "webhook",
+      "send",
+      "twitch",
+      "--handshake",
+      "callbackVerification",
+      "--to",
+      `${server.url}/tw`,
+      "--secret",
+      "tw-secret",
+    ]);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toMatch(/^POST .*\/tw \(callbackVerification\): 200 OK, challenge echoed\n$/);
+    expect(server.requests.at(-1)!.headers["twitch-eventsub-message-type"]).toBe("webhook_callback_verification");
+  });
+
+  it("exits 1 when the endpoint holds another secret: the challenge is not echoed", async () => {
+    serving((d) => twitch.verifyWebhook(d, { secret: "other-secret" }));
+    const result = await run([
+      "webhook",
+      "send",
+      "twitch",
+      "--handshake",
+      "callbackVerification",
+      "--to",
+      `${server.url}/tw`,
+      "--secret",
+      "tw-secret",
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("401 Unauthorized, challenge NOT echoed");
+  });
+
+  it("sends Dropbox's GET ?challenge= and names the spec's handshakes for an unknown one", async () => {
+    serving((d) => dropbox.verifyWebhook(d, { secret: "db" }));
+    const result = await run(["webhook", "send", "dropbox", "--handshake", "challenge", "--to", `${server.url}/db`, "--secret", "db"]);
+    expect(result).toMatchObject({ code: 0 });
+    expect(server.requests.at(-1)!.method).toBe("GET");
+    const unknown = await run(["webhook", "send", "dropbox", "--handshake", "ping", "--to", `${server.url}/db`, "--secret", "db"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no handshake "ping" in the spec (it declares challenge)');
   });
 });

@@ -36,14 +36,16 @@ async function all<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 
 const query = (request: RecordedRequest) => new URL(request.url, "http://x").searchParams;
 
+const STRIPE_PAGINATION: PaginationDefinition = {
+  style: "cursor",
+  items: ["data"],
+  param: "starting_after",
+  cursor: { lastItem: ["id"] },
+  hasMore: ["has_more"],
+};
+
 describe("cursor from the last item (Stripe starting_after + has_more)", () => {
-  const pagination: PaginationDefinition = {
-    style: "cursor",
-    items: ["data"],
-    param: "starting_after",
-    cursor: { lastItem: ["id"] },
-    hasMore: ["has_more"],
-  };
+  const pagination = STRIPE_PAGINATION;
   const stripeLike =
     (items: { id: string }[]) => (request: RecordedRequest, response: Parameters<Parameters<LoopbackServer["handle"]>[0]>[1]) => {
       const after = query(request).get("starting_after");
@@ -231,5 +233,111 @@ describe("Paginated is an ApiPromise of the first page (issue #13)", () => {
     expect(await answer).toEqual({ ok: true });
     expect((await answer.withResponse()).status).toBe(200);
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+/** A server over ITEMS that reads its cursor with `read` and pages like HubSpot's search (paging.next.after). */
+function searchLike(read: (request: RecordedRequest) => string | null | undefined) {
+  return (request: RecordedRequest, response: Parameters<Parameters<LoopbackServer["handle"]>[0]>[1]) => {
+    const after = read(request);
+    const start = after === null || after === undefined ? 0 : Number(after);
+    const results = ITEMS.slice(start, start + 3);
+    const next = start + 3 < ITEMS.length ? { next: { after: String(start + 3) } } : {};
+    json(response, 200, { total: ITEMS.length, results, paging: next });
+  };
+}
+
+describe("cursor locations other than the query (issue #15)", () => {
+  const cursor = { body: ["paging", "next", "after"] } as const;
+
+  it("body: a POST search sends each next cursor in its JSON body, keeps the rest of the body, and reads every item once", async () => {
+    server.handle(searchLike((r) => (JSON.parse(r.body) as { after?: string }).after));
+    const search = op("POST", "/search", { pagination: { style: "cursor", items: ["results"], param: { body: ["after"] }, cursor } });
+    const body = { filterGroups: [{ filters: [{ propertyName: "email", operator: "HAS_PROPERTY" }] }], limit: 3 };
+    expect(await all(paginate(core(), search, { path: "/search", body }))).toEqual(ITEMS);
+    const sent = server.requests.map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    expect(sent.map((b) => b["after"])).toEqual([undefined, "3", "6"]);
+    expect(sent.every((b) => JSON.stringify(b["filterGroups"]) === JSON.stringify(body.filterGroups) && b["limit"] === 3)).toBe(true);
+    expect(server.requests.every((r) => !r.url.includes("after"))).toBe(true);
+    expect(body).not.toHaveProperty("after"); // the caller's body is never changed
+  });
+
+  it("body: a nested JSON path is created as needed", async () => {
+    server.handle(searchLike((r) => (JSON.parse(r.body) as { page?: { cursor?: string } }).page?.cursor));
+    const search = op("POST", "/search", {
+      pagination: { style: "cursor", items: ["results"], param: { body: ["page", "cursor"] }, cursor },
+    });
+    expect(await all(paginate(core(), search, { path: "/search", body: { q: "x" } }))).toEqual(ITEMS);
+    expect(server.requests.map((r) => JSON.parse(r.body) as unknown)).toEqual([
+      { q: "x" },
+      { q: "x", page: { cursor: "3" } },
+      { q: "x", page: { cursor: "6" } },
+    ]);
+  });
+
+  it("form: the cursor is a field of a form-encoded body", async () => {
+    server.handle(searchLike((r) => new URLSearchParams(r.body).get("after")));
+    const search = op("POST", "/search", {
+      bodyEncoding: "form",
+      pagination: { style: "cursor", items: ["results"], param: { form: "after" }, cursor },
+    });
+    expect(await all(paginate(core(), search, { path: "/search", body: { q: "x" } }))).toEqual(ITEMS);
+    expect(server.requests.map((r) => r.body)).toEqual(["q=x", "q=x&after=3", "q=x&after=6"]);
+  });
+
+  it("header: the cursor is sent in a request header", async () => {
+    server.handle(searchLike((r) => r.headers["x-cursor"] as string | undefined));
+    const listing = op("GET", "/items", { pagination: { style: "cursor", items: ["results"], param: { header: "X-Cursor" }, cursor } });
+    expect(await all(paginate(core(), listing, { path: "/items" }))).toEqual(ITEMS);
+    expect(server.requests.map((r) => r.headers["x-cursor"])).toEqual([undefined, "3", "6"]);
+  });
+
+  it("offset in the body advances there", async () => {
+    server.handle((request, response) => {
+      const offset = Number((JSON.parse(request.body) as { offset?: number }).offset ?? 0);
+      json(response, 200, { results: ITEMS.slice(offset, offset + 4) });
+    });
+    const search = op("POST", "/search", { pagination: { style: "offset", items: ["results"], param: { body: ["offset"] } } });
+    expect(await all(paginate(core(), search, { path: "/search", body: {} }))).toEqual(ITEMS);
+    expect(server.requests.map((r) => (JSON.parse(r.body) as { offset?: number }).offset)).toEqual([undefined, 4, 7]);
+  });
+});
+
+describe("one direction at a time (Stripe starting_after / ending_before, issue #15)", () => {
+  const pagination: PaginationDefinition = { ...STRIPE_PAGINATION, backward: { param: "ending_before", cursor: { firstItem: ["id"] } } };
+  // Stripe's rules: starting_after gives the items after the cursor, ending_before the items just
+  // before it, both in list order; asking for both is a 400.
+  const stripeList = (request: RecordedRequest, response: Parameters<Parameters<LoopbackServer["handle"]>[0]>[1]) => {
+    const q = query(request);
+    const after = q.get("starting_after");
+    const before = q.get("ending_before");
+    if (after !== null && before !== null) return json(response, 400, { error: { message: "both starting_after and ending_before" } });
+    if (before !== null) {
+      const end = ITEMS.findIndex((i) => i.id === before);
+      const start = Math.max(0, end - 3);
+      return json(response, 200, { data: ITEMS.slice(start, end), has_more: start > 0 });
+    }
+    const start = after === null ? 0 : ITEMS.findIndex((i) => i.id === after) + 1;
+    json(response, 200, { data: ITEMS.slice(start, start + 3), has_more: start + 3 < ITEMS.length });
+  };
+
+  it("pages backward from an ending_before cursor, each item once, never sending starting_after", async () => {
+    server.handle(stripeList);
+    const items = await all(paginate(core(), list(pagination), { path: "/items", query: { ending_before: "obj_7", limit: 3 } }));
+    expect(items.map((i) => (i as { id: string }).id).sort()).toEqual(ITEMS.slice(0, 6).map((i) => i.id));
+    expect(server.requests.map((r) => [query(r).get("ending_before"), query(r).get("starting_after")])).toEqual([
+      ["obj_7", null],
+      ["obj_4", null],
+    ]);
+  });
+
+  it("pages forward from a starting_after cursor, each item once, never sending ending_before", async () => {
+    server.handle(stripeList);
+    const items = await all(paginate(core(), list(pagination), { path: "/items", query: { starting_after: "obj_1" } }));
+    expect(items).toEqual(ITEMS.slice(1));
+    expect(server.requests.map((r) => [query(r).get("starting_after"), query(r).get("ending_before")])).toEqual([
+      ["obj_1", null],
+      ["obj_4", null],
+    ]);
   });
 });

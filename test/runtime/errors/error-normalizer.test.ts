@@ -212,4 +212,12 @@ describe("normalizeError", () => {
     expect(isAuthenticationError(foreign)).toBe(true);
     expect(isStripeError(foreign)).toBe(false);
   });
+
+  it("reads the request id from the error body when the spec says where (errors.fields.requestId), the header winning", () => {
+    const errors = { ...stripe.errors, fields: { ...stripe.errors.fields, requestId: ["correlationId"] } };
+    const body = { status: "error", message: "x", correlationId: "a1b2c3d4-0000-4000-8000-000000000000" };
+    expect(normalizeError("acme", errors, { status: 400, headers: headers({}), body }).requestId).toBe(body.correlationId);
+    expect(normalizeError("acme", errors, { status: 400, headers: headers({ "request-id": "req_h" }), body }).requestId).toBe("req_h");
+    expect(normalizeError("acme", stripe.errors, { status: 400, headers: headers({}), body }).requestId).toBeUndefined();
+  });
 });

@@ -7,7 +7,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import * as dropbox from "../../../generated/dropbox/index.js";
 import * as github from "../../../generated/github/index.js";
+import * as hubspot from "../../../generated/hubspot/index.js";
 import * as openai from "../../../generated/openai/index.js";
 import * as resend from "../../../generated/resend/index.js";
 import * as sendgrid from "../../../generated/sendgrid/index.js";
@@ -15,6 +17,7 @@ import * as shopify from "../../../generated/shopify/index.js";
 import * as slack from "../../../generated/slack/index.js";
 import * as stripe from "../../../generated/stripe/index.js";
 import * as twilio from "../../../generated/twilio/index.js";
+import * as twitch from "../../../generated/twitch/index.js";
 import {
   isWebhookVerificationError,
   type WebhookDelivery,
@@ -44,7 +47,9 @@ type Verify = (delivery: WebhookDelivery, options?: WebhookVerifyOptions) => Pro
 
 /** Vector file -> the generated module whose verifyWebhook classifies it. */
 export const modules: Readonly<Record<string, { readonly verify: Verify; readonly definition: typeof stripe.webhooksDefinition }>> = {
+  dropbox: { verify: dropbox.verifyWebhook, definition: dropbox.webhooksDefinition },
   github: { verify: github.verifyWebhook, definition: github.webhooksDefinition },
+  hubspot: { verify: hubspot.verifyWebhook, definition: hubspot.webhooksDefinition },
   sendgrid: { verify: sendgrid.verifyWebhook, definition: sendgrid.webhooksDefinition },
   shopify: { verify: shopify.verifyWebhook, definition: shopify.webhooksDefinition },
   slack: { verify: slack.verifyWebhook, definition: slack.webhooksDefinition },
@@ -52,6 +57,7 @@ export const modules: Readonly<Record<string, { readonly verify: Verify; readonl
   stripe: { verify: stripe.verifyWebhook, definition: stripe.webhooksDefinition },
   svix: { verify: resend.verifyWebhook, definition: resend.webhooksDefinition },
   twilio: { verify: twilio.verifyWebhook, definition: twilio.webhooksDefinition },
+  twitch: { verify: twitch.verifyWebhook, definition: twitch.webhooksDefinition },
 };
 
 /** The code each invalid vector must get, by reason. */
@@ -108,6 +114,20 @@ const EXPECTED_CODES: Readonly<Record<string, WebhookVerificationErrorCode>> = {
   "twilio/invalid_wrong_token": "signature_mismatch",
   "twilio/invalid_missing_header": "missing_signature",
   "twilio/invalid_malformed_header": "malformed_signature",
+  // Issue #15's providers (test/fixtures/webhooks/make-issue-15-vectors.mjs).
+  "hubspot/invalid_tampered_body": "signature_mismatch",
+  "hubspot/invalid_wrong_secret": "signature_mismatch",
+  "hubspot/invalid_other_url": "signature_mismatch",
+  "hubspot/invalid_method": "signature_mismatch",
+  "hubspot/invalid_stale_timestamp": "timestamp_out_of_tolerance",
+  "hubspot/invalid_timestamp_changed": "signature_mismatch",
+  "twitch/invalid_unsigned_challenge": "signature_mismatch",
+  "twitch/invalid_tampered_body": "signature_mismatch",
+  "twitch/invalid_other_message_id": "signature_mismatch",
+  "twitch/invalid_stale_timestamp": "timestamp_out_of_tolerance",
+  "twitch/invalid_timestamp_not_rfc3339": "malformed_signature",
+  "dropbox/invalid_wrong_secret": "signature_mismatch",
+  "dropbox/invalid_tampered_body": "signature_mismatch",
 };
 
 /**
@@ -150,8 +170,8 @@ async function outcome(verify: Verify, v: Vector): Promise<WebhookVerificationEr
 const vectors = loadVectors();
 
 describe("webhook vectors through the generated verifyWebhook", () => {
-  it("covers all 83 vectors of the eight files", () => {
-    expect(vectors).toHaveLength(83);
+  it("covers all 102 vectors of the eleven files", () => {
+    expect(vectors).toHaveLength(102);
   });
 
   for (const v of vectors) {

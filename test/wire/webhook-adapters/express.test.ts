@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { isConfigurationError, type WebhookHandler } from "../../../runtime/index.js";
 import { createExpressWebhookHandler, keepRawBody } from "../../../runtime/webhooks/adapters/express.js";
 import {
+  itAnswersSignedHandshakesAfterVerification,
   itHandsTheRawBodyToTheRunner,
   postSigned,
   RAW_BODY,
@@ -44,6 +45,7 @@ describe.each([
 ] as const)("createExpressWebhookHandler on %s", (_major, express) => {
   describe("route mounted before a global express.json()", () => {
     itHandsTheRawBodyToTheRunner({ start: (handler) => listen(appWithJsonAfter(express, handler)) });
+    itAnswersSignedHandshakesAfterVerification({ start: (handler) => listen(appWithJsonAfter(express, handler)) });
   });
 
   it("works beside express.json() mounted on other paths, which keep parsing JSON", async () => {

@@ -3,7 +3,12 @@ import Fastify4 from "fastify4";
 import { describe, expect, it } from "vitest";
 import type { WebhookHandler } from "../../../runtime/index.js";
 import { fastifyWebhookPlugin, type FastifyWebhookOptions } from "../../../runtime/webhooks/adapters/fastify.js";
-import { itHandsTheRawBodyToTheRunner, RAW_BODY, TEST_MAX_BODY_BYTES } from "../../helpers/webhook-adapter-cases.js";
+import {
+  itAnswersSignedHandshakesAfterVerification,
+  itHandsTheRawBodyToTheRunner,
+  RAW_BODY,
+  TEST_MAX_BODY_BYTES,
+} from "../../helpers/webhook-adapter-cases.js";
 
 async function startFastify(Fastify: typeof Fastify5, handler: WebhookHandler, options: Partial<FastifyWebhookOptions> = {}) {
   const app = Fastify();
@@ -23,6 +28,7 @@ describe.each([
   ["Fastify 4", Fastify4 as unknown as typeof Fastify5],
 ] as const)("fastifyWebhookPlugin on %s", (_major, Fastify) => {
   itHandsTheRawBodyToTheRunner({ start: (handler) => startFastify(Fastify, handler) });
+  itAnswersSignedHandshakesAfterVerification({ start: (handler) => startFastify(Fastify, handler) });
 
   it("takes a body sent without a Content-Type as raw bytes", async () => {
     const bodies: string[] = [];

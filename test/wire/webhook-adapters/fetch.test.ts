@@ -4,7 +4,11 @@ import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { WebhookHandler } from "../../../runtime/index.js";
 import { createFetchWebhookHandler } from "../../../runtime/webhooks/adapters/fetch.js";
-import { itHandsTheRawBodyToTheRunner, TEST_MAX_BODY_BYTES } from "../../helpers/webhook-adapter-cases.js";
+import {
+  itAnswersSignedHandshakesAfterVerification,
+  itHandsTheRawBodyToTheRunner,
+  TEST_MAX_BODY_BYTES,
+} from "../../helpers/webhook-adapter-cases.js";
 
 async function startHono(handler: WebhookHandler) {
   const onWebhook = createFetchWebhookHandler(handler, { maxBodyBytes: TEST_MAX_BODY_BYTES });
@@ -29,6 +33,7 @@ async function startHono(handler: WebhookHandler) {
 
 describe("createFetchWebhookHandler on Hono (served by @hono/node-server)", () => {
   itHandsTheRawBodyToTheRunner({ start: (handler) => startHono(handler) });
+  itAnswersSignedHandshakesAfterVerification({ start: (handler) => startHono(handler) });
 
   it("hands the Request's URL and method to the delivery", async () => {
     const seen: [string | undefined, string | undefined][] = [];

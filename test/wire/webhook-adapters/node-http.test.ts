@@ -2,7 +2,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createNodeWebhookListener } from "../../../runtime/webhooks/adapters/node-http.js";
-import { itHandsTheRawBodyToTheRunner, TEST_MAX_BODY_BYTES } from "../../helpers/webhook-adapter-cases.js";
+import {
+  itAnswersSignedHandshakesAfterVerification,
+  itHandsTheRawBodyToTheRunner,
+  TEST_MAX_BODY_BYTES,
+} from "../../helpers/webhook-adapter-cases.js";
 import type { WebhookHandler } from "../../../runtime/index.js";
 
 async function startNode(handler: WebhookHandler, options: Parameters<typeof createNodeWebhookListener>[1] = {}) {
@@ -20,6 +24,7 @@ async function startNode(handler: WebhookHandler, options: Parameters<typeof cre
 
 describe("createNodeWebhookListener on a node:http server", () => {
   itHandsTheRawBodyToTheRunner({ start: (handler) => startNode(handler) });
+  itAnswersSignedHandshakesAfterVerification({ start: (handler) => startNode(handler) });
 
   it("passes the full URL, the method and the raw headers in the delivery", async () => {
     const seen: { url: string | undefined; method: string | undefined; header: unknown }[] = [];

@@ -1,0 +1,122 @@
+/**
+ * Verification challenges (issue #15): signed ones (Slack url_verification, Twitch callback
+ * verification) are answered only after the signature verifies; Dropbox's unsigned GET ?challenge= is
+ * answered before verification with the echo alone; an answer never carries anything but the challenge.
+ */
+import { describe, expect, it } from "vitest";
+import * as dropbox from "../../../generated/dropbox/index.js";
+import * as slack from "../../../generated/slack/index.js";
+import * as twitch from "../../../generated/twitch/index.js";
+import { createWebhookHandler, type WebhookDelivery } from "../../../runtime/index.js";
+import { signWebhook } from "../../../runtime/webhooks/sign.js";
+
+const NOW = 1_767_225_600;
+
+describe("Slack url_verification (signed)", () => {
+  const secret = "slack-signing-secret";
+  const body = JSON.stringify({
+    token: "legacy",
+    challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+    type: "url_verification",
+  });
+  const handled: unknown[] = [];
+  const handler = createWebhookHandler({
+    verify: (delivery) => slack.verifyWebhook(delivery, { secret, now: NOW }),
+    handle: (event) => void handled.push(event),
+  });
+
+  it("is answered with the challenge after the signature verifies, and the handler does not run", async () => {
+    const { headers } = signWebhook(slack.webhooksDefinition, { body, secret, timestamp: NOW });
+    const response = await handler({ headers, body, method: "POST" });
+    expect(response).toEqual({
+      status: 200,
+      headers: { "cache-control": "no-store", "x-content-type-options": "nosniff", "content-type": "text/plain; charset=utf-8" },
+      body: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+    });
+    expect(handled).toEqual([]);
+  });
+
+  it("is not answered when signed with another secret or stale", async () => {
+    for (const { headers } of [
+      signWebhook(slack.webhooksDefinition, { body, secret: "other", timestamp: NOW }),
+      signWebhook(slack.webhooksDefinition, { body, secret, timestamp: NOW - 3600 }),
+    ]) {
+      const response = await handler({ headers, body, method: "POST" });
+      expect(response.status).toBe(401);
+      expect(response.body).not.toContain("3eZbrw1a");
+    }
+  });
+
+  it("verifyWebhook reports the handshake on the event for callers without the runner", async () => {
+    const { headers } = signWebhook(slack.webhooksDefinition, { body, secret, timestamp: NOW });
+    const event = await slack.verifyWebhook({ headers, body }, { secret, now: NOW });
+    expect(event.handshake).toMatchObject({ name: "urlVerification", status: 200 });
+  });
+});
+
+describe("Dropbox GET ?challenge= (unsigned)", () => {
+  const handler = createWebhookHandler({
+    verify: (delivery) => dropbox.verifyWebhook(delivery, { secret: "app-secret" }),
+    handle: () => {
+      throw new Error("the handler must not run for a challenge");
+    },
+  });
+  const get = (query: string): WebhookDelivery => ({
+    headers: {},
+    body: "",
+    method: "GET",
+    url: `https://example.com/webhooks/dropbox${query}`,
+  });
+
+  it("echoes the challenge as text/plain with nosniff, before any signature check", async () => {
+    const response = await handler(get("?challenge=c2VjcmV0LWNoYWxsZW5nZQ"));
+    expect(response).toEqual({
+      status: 200,
+      headers: { "cache-control": "no-store", "x-content-type-options": "nosniff", "content-type": "text/plain; charset=utf-8" },
+      body: "c2VjcmV0LWNoYWxsZW5nZQ",
+    });
+  });
+
+  it("refuses a challenge with control characters (no header injection, no echo) and a POST without a signature", async () => {
+    const bad = await handler(get("?challenge=a%0d%0aSet-Cookie:%20x=1"));
+    expect(bad).toMatchObject({ status: 400, body: '{"error":"invalid_payload"}' });
+    const post = await handler({ headers: {}, body: "{}", method: "POST", url: "https://example.com/webhooks/dropbox?challenge=x" });
+    expect(post.status).toBe(401);
+    // A GET without a challenge is not a handshake: it is verified like any delivery.
+    expect((await handler(get(""))).status).toBe(401);
+  });
+});
+
+describe("Twitch: RFC 3339 timestamps, revocations mapped by message type", () => {
+  const secret = "twitch-secret";
+  const body = JSON.stringify({ subscription: { id: "s1", type: "channel.follow", status: "authorization_revoked" } });
+  const headers = (type: string, timestamp: string) => ({
+    ...signWebhook(twitch.webhooksDefinition, { body, secret, id: "m1", timestamp }).headers,
+    "twitch-eventsub-message-type": type,
+  });
+
+  it("a revocation is typed revocation, a notification by its subscription type", async () => {
+    const at = new Date(NOW * 1000).toISOString();
+    expect(await twitch.verifyWebhook({ headers: headers("revocation", at), body }, { secret, now: NOW })).toMatchObject({
+      type: "revocation",
+      id: "m1",
+    });
+    expect(await twitch.verifyWebhook({ headers: headers("notification", at), body }, { secret, now: NOW })).toMatchObject({
+      type: "channel.follow",
+    });
+  });
+
+  it("judges tolerance on the RFC 3339 value in both directions", async () => {
+    const old = new Date((NOW - 601) * 1000).toISOString();
+    const ahead = new Date((NOW + 601) * 1000).toISOString();
+    for (const at of [old, ahead])
+      await expect(twitch.verifyWebhook({ headers: headers("notification", at), body }, { secret, now: NOW })).rejects.toMatchObject({
+        code: "timestamp_out_of_tolerance",
+      });
+  });
+
+  it("signWebhook writes a numeric timestamp as RFC 3339 for Twitch", () => {
+    const { headers: signed } = signWebhook(twitch.webhooksDefinition, { body, secret, timestamp: NOW });
+    expect(signed["twitch-eventsub-message-timestamp"]).toBe("2026-01-01T00:00:00.000Z");
+  });
+});
