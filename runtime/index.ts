@@ -30,13 +30,7 @@ export type { BreakerState } from "./policies/circuit-breaker.js";
 export type { RetryReason } from "./policies/retry.js";
 export { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./policies/rate-limit-store.js";
 export { systemClock, type Clock } from "./clock.js";
-export {
-  isStoreUnavailableError,
-  StoreUnavailableError,
-  type StoreFailureMode,
-  type StoreGuardOptions,
-  type StoreHealthEvent,
-} from "./stores/store-failure.js";
+export type { StoreFailureMode, StoreGuardOptions, StoreHealthEvent } from "./stores/store-failure.js";
 export {
   AuthenticationError,
   CircuitOpenError,
@@ -54,6 +48,7 @@ export {
   isProviderError,
   isProviderUnavailableError,
   isRateLimitError,
+  isStoreUnavailableError,
   isSwitchboardError,
   isTimeoutError,
   isUnsupportedVersionError,
@@ -64,6 +59,7 @@ export {
   ProviderError,
   ProviderUnavailableError,
   RateLimitError,
+  StoreUnavailableError,
   SwitchboardError,
   TimeoutError,
   UnsupportedVersionError,

@@ -3,8 +3,7 @@
  * idempotency key) once, then runs attempts through the execution policies, each a small object of its
  * own file: circuit breaker -> rate limiter -> transport with the attempt's timeout; after each
  * attempt the response re-synchronises the rate limiter and the retry rules decide what comes next.
- * The caller's AbortSignal reaches every wait and every request; the total timeout is a deadline the loop
- * checks between steps and cuts each attempt's timeout to, not a signal.
+ * One AbortSignal (the caller's, bounded by the total timeout) reaches every wait and every request.
  */
 import { bucketsFor } from "../policies/bucket-routing.js";
 import { CircuitBreaker, type BreakerOutcome } from "../policies/circuit-breaker.js";
@@ -72,16 +71,11 @@ export interface RateLimitOptions {
 export type CircuitBreakerOverrides = Partial<Pick<CircuitBreakerDefinition, "scope" | "threshold" | "openForMs" | "halfOpenProbes">>;
 
 export interface TimeoutOptions {
-  /**
-   * Each attempt. With the default undici transport: the wait for the response headers, then each pause
-   * between body chunks (undici's headersTimeout and bodyTimeout), so a body that keeps arriving is not
-   * cut off; with fetchTransport: from the request's start to the end of its body. @default 60 s
-   */
+  /** Each attempt, from its start to the end of its body, on every transport. @default 60 s */
   readonly attemptMs?: number;
   /**
-   * A deadline for the call: no retry starts whose wait would end past it, and each attempt's timeout is
-   * cut to what is left of it. A wait in the rate limiter's queue (at most the bucket's maxQueueWaitMs;
-   * `signal` ends it) and a credential renewal are not cut short by it. @default 10 min
+   * The whole call: every wait (the rate limiter's queue, credentials and a token renewal, retry delays)
+   * and every attempt ends at this deadline, with a TimeoutError of scope "total". @default 10 min
    */
   readonly totalMs?: number;
 }

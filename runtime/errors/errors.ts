@@ -233,13 +233,21 @@ export function isTimeoutError(value: unknown): value is TimeoutError {
   return hasCode(value, TimeoutError.code);
 }
 
-/** A store the client depends on (rate-limit state, tokens) is failing and was declared to fail closed. */
+/**
+ * A store the client depends on (rate-limit state, tokens, webhook dedup: memory, SQLite, Redis) could
+ * not be reached in time or answered with an error, and fails closed. The message names the store and
+ * the operation, never a key, a value or a token.
+ */
 export class StoreUnavailableError extends SwitchboardError {
+  static override readonly errorName: string = "StoreUnavailableError";
   static override readonly code = "store_unavailable";
+  /** The store (e.g. "redis-rate-limit") and the operation that failed. */
   declare readonly store: string;
-  constructor(store: string, message: string) {
-    super(StoreUnavailableError.code, message);
+  declare readonly operation: string;
+  constructor(store: string, operation: string, reason: string, options?: { cause?: unknown }) {
+    super(StoreUnavailableError.code, `${store}: ${operation} failed: ${reason}`, options);
     this.store = store;
+    this.operation = operation;
   }
 }
 

@@ -21,11 +21,11 @@ export interface BucketLimits {
  * provider's quota, so a share below 1 is the conservative choice), `closed` fails the call with
  * StoreUnavailableError.
  */
-export type StoreFailureMode = { readonly mode: "open"; readonly share: number } | { readonly mode: "closed" };
+export type RateLimitStoreFailure = { readonly mode: "open"; readonly share: number } | { readonly mode: "closed" };
 
 export interface RateLimitStore {
   /** @default { mode: "open", share: 0.5 } */
-  readonly onFailure?: StoreFailureMode | undefined;
+  readonly onFailure?: RateLimitStoreFailure | undefined;
   /**
    * Takes one permit if one is free now and returns 0; otherwise takes nothing and returns the ms to
    * wait, or Infinity when a permit frees only once a request in flight completes.

@@ -6,8 +6,8 @@
  * fail closed with StoreUnavailableError. The first failure and the recovery are reported once each.
  */
 import type { Clock } from "../clock.js";
-import { StoreUnavailableError } from "../errors/errors.js";
-import { MemoryRateLimitStore, type BucketLimits, type RateLimitStore, type StoreFailureMode } from "./rate-limit-store.js";
+import { isStoreUnavailableError, StoreUnavailableError } from "../errors/errors.js";
+import { MemoryRateLimitStore, type BucketLimits, type RateLimitStore, type RateLimitStoreFailure } from "./rate-limit-store.js";
 
 export interface StoreHealthEvent {
   readonly type: "storeFailure" | "storeRecovered";
@@ -20,13 +20,13 @@ export interface StoreHealthEvent {
 const STORE_TIMEOUT_MS = 1000;
 /** While failed, the store is tried again at most this often. */
 const STORE_RETRY_MS = 1000;
-const DEFAULT_FAILURE_MODE: StoreFailureMode = { mode: "open", share: 0.5 };
+const DEFAULT_FAILURE_MODE: RateLimitStoreFailure = { mode: "open", share: 0.5 };
 
 export class GuardedStore implements RateLimitStore {
   readonly #store: RateLimitStore;
   readonly #clock: Clock;
   readonly #report: (event: StoreHealthEvent) => void;
-  readonly #failure: StoreFailureMode;
+  readonly #failure: RateLimitStoreFailure;
   readonly #local = new MemoryRateLimitStore();
   /** Slots the local store granted, by key and start: their completion goes to it. */
   readonly #localGrants = new Set<string>();
@@ -46,7 +46,7 @@ export class GuardedStore implements RateLimitStore {
       answer = this.#store.take(key, limits, now);
     } catch (error) {
       this.#failed(error);
-      return this.#localTake(key, limits, now);
+      return this.#localTake(key, limits, now, error);
     }
     if (typeof answer === "number") {
       this.#recovered();
@@ -59,7 +59,7 @@ export class GuardedStore implements RateLimitStore {
       },
       (error: unknown) => {
         this.#failed(error);
-        return this.#localTake(key, limits, now);
+        return this.#localTake(key, limits, now, error);
       },
     );
   }
@@ -94,9 +94,14 @@ export class GuardedStore implements RateLimitStore {
     }
   }
 
-  #localTake(key: string, limits: BucketLimits, now: number): number {
+  /** `cause`: what the store threw; a StoreUnavailableError of its own (it names the store) is passed on as it is. */
+  #localTake(key: string, limits: BucketLimits, now: number, cause?: unknown): number {
     const failure = this.#failure;
-    if (failure.mode === "closed") throw new StoreUnavailableError("rateLimit", "the rate-limit store is failing and fails closed");
+    if (failure.mode === "closed") {
+      throw isStoreUnavailableError(cause)
+        ? cause
+        : new StoreUnavailableError("rateLimit", "take", "the rate-limit store is failing and fails closed");
+    }
     const share: BucketLimits = {
       rate: limits.rate * failure.share,
       perMs: limits.perMs,

@@ -56,7 +56,11 @@ export class Deadline implements WaitLimit {
       };
       const cancel = this.#clock.setTimer(this.at - this.#clock.now(), () => {
         signal?.removeEventListener("abort", onAbort);
-        reject(this.expired());
+        const expired = this.expired();
+        // Whatever was handed the abort signal learns of the deadline before the call fails, whichever of
+        // the two timers (set for the same moment) fires first.
+        if (this.#controller && !this.#controller.signal.aborted) this.#controller.abort(expired);
+        reject(expired);
       });
       signal?.addEventListener("abort", onAbort, { once: true });
       promise.then(

@@ -5,12 +5,7 @@
  */
 export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from "./rate-limit-store.js";
 export type { RedisClientLike } from "./script.js";
-export {
-  isStoreUnavailableError,
-  StoreUnavailableError,
-  type StoreFailureMode,
-  type StoreGuardOptions,
-  type StoreHealthEvent,
-} from "../stores/store-failure.js";
+export { isStoreUnavailableError, StoreUnavailableError } from "../errors/errors.js";
+export type { StoreFailureMode, StoreGuardOptions, StoreHealthEvent } from "../stores/store-failure.js";
 export { RedisTokenStore, type RedisTokenStoreOptions } from "./token-store.js";
 export { RedisDedupStore, type RedisDedupStoreOptions } from "./dedup-store.js";

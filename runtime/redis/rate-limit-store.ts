@@ -10,7 +10,7 @@
  * as freed at that moment. The provider's count (`sync`) and a 429's pause (`pause`) apply to every
  * process at once.
  */
-import { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "../policies/rate-limit-store.js";
+import { MemoryRateLimitStore, type BucketLimits, type RateLimitStore, type RateLimitStoreFailure } from "../policies/rate-limit-store.js";
 import { pollWhenFullMs, sharedWindowSlots, slidingWindowMs, SlotLedger } from "../stores/slot-ledger.js";
 import { StoreGuard, type StoreFailureMode, type StoreGuardOptions } from "../stores/store-failure.js";
 import { hashTagged, LUA_NOW, RedisScript, type RedisClientLike } from "./script.js";
@@ -130,6 +130,14 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.#share = Math.max(1, options.failOpenShare ?? 4);
     this.#leaseMs = options.inFlightLeaseMs ?? 300_000;
     this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * What the client's store guard does should this store throw anyway: the same as the store itself
+   * (the guard would otherwise fail open on half of each bucket).
+   */
+  get onFailure(): RateLimitStoreFailure {
+    return this.#onFailure === "closed" ? { mode: "closed" } : { mode: "open", share: 1 / this.#share };
   }
 
   async take(key: string, limits: BucketLimits, now: number): Promise<number> {

@@ -5,31 +5,13 @@
  * is down the guard does not try it again for `retryAfterMs`, so a dead server costs no call its
  * deadline; the client library underneath reconnects on its own.
  */
-import { ConfigurationError, hasCode, SwitchboardError } from "../errors/errors.js";
+import { ConfigurationError, isStoreUnavailableError, StoreUnavailableError } from "../errors/errors.js";
 
 /**
  * `open`: go on without the shared store (each store says how: a rate limiter falls back to a
  * conservative local share of the budget). `closed`: fail the call with StoreUnavailableError.
  */
 export type StoreFailureMode = "open" | "closed";
-
-/** A shared store could not be reached in time, or answered with an error. */
-export class StoreUnavailableError extends SwitchboardError {
-  static override readonly code = "store_unavailable";
-  /** The store (e.g. "redis-rate-limit") and the operation that failed. */
-  declare readonly store: string;
-  declare readonly operation: string;
-  constructor(store: string, operation: string, reason: string, options?: { cause?: unknown }) {
-    super(StoreUnavailableError.code, `${store}: ${operation} failed: ${reason}`, options);
-    this.name = "StoreUnavailableError";
-    this.store = store;
-    this.operation = operation;
-  }
-}
-
-export function isStoreUnavailableError(value: unknown): value is StoreUnavailableError {
-  return hasCode(value, StoreUnavailableError.code);
-}
 
 /** A store went down (its first failure) or came back (its first success after one). */
 export type StoreHealthEvent =

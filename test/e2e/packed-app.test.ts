@@ -165,7 +165,7 @@ describe.each(["module", "commonjs"] as const)("a fresh %s application", (type) 
     expect(config).toEqual({ specs: "specs", out: "generated", runtimeImport: "@switchboard/runtime/contract" });
     const all = outputs.join("");
     expect(all).toContain("npx switchboard generate --check");
-    expect(all).toMatch(/^stripe: 8 operations, \d+ events/m);
+    expect(all).toMatch(/^stripe: \d+ operations, \d+ events/m);
     expect(all).toMatch(/^github: 350 operations, 75 events/m);
     // The $schema line resolves from the spec's folder into the installed package.
     const spec = await readFile(path.join(app, "specs", "github.yaml"), "utf8");

@@ -35,23 +35,4 @@ export function checkErrors(doc: Dict, report: Report): void {
     const pattern = str(dict(dict(dict(mode)?.["tokenResponse"])?.["errorWhen"])?.["matches"]);
     if (pattern !== undefined) checkRegex(["auth", "modes", name, "tokenResponse", "errorWhen", "matches"], pattern, report);
   }
-  // A kind outside the common ones is a provider kind (card_declined); one a typo away from a common
-  // kind is most likely that kind misspelt, which would silently never match isRateLimitError & co.
-  const kinds: [PathSegment[], unknown][] = [
-    ...list(errors?.["rules"]).map((rule, i): [PathSegment[], unknown] => [["errors", "rules", i, "kind"], dict(rule)?.["kind"]]),
-    ...entries(errors?.["codes"]).map(([code, c]): [PathSegment[], unknown] => [["errors", "codes", code, "kind"], dict(c)?.["kind"]]),
-  ];
-  for (const [path, kind] of kinds) {
-    if (typeof kind !== "string" || (COMMON_ERROR_KINDS as readonly string[]).includes(kind)) continue;
-    const near = closest(kind, COMMON_ERROR_KINDS);
-    if (near !== undefined)
-      report(
-        path,
-        DiagnosticCode.InconsistentSection,
-        `"${kind}" is not a common error kind; did you mean "${near}"? (a new provider kind would never match ${near})`,
-        {
-          severity: "warning",
-        },
-      );
-  }
 }

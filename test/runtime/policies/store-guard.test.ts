@@ -5,7 +5,7 @@ import {
   MemoryRateLimitStore,
   type BucketLimits,
   type RateLimitStore,
-  type StoreFailureMode,
+  type RateLimitStoreFailure,
 } from "../../../runtime/policies/rate-limit-store.js";
 import type { StoreHealthEvent } from "../../../runtime/policies/store-guard.js";
 import { ManualClock } from "../../helpers/manual-clock.js";
@@ -14,7 +14,7 @@ import { ManualClock } from "../../helpers/manual-clock.js";
 class FlakyStore implements RateLimitStore {
   readonly #inner = new MemoryRateLimitStore();
   broken: "reject" | "throw" | "hang" | undefined;
-  constructor(readonly onFailure?: StoreFailureMode) {}
+  constructor(readonly onFailure?: RateLimitStoreFailure) {}
 
   #fail<T>(work: () => T): T | Promise<T> {
     if (this.broken === "throw") throw new Error("connection lost: redis://:hunter2@cache:6379");
