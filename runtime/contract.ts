@@ -1,6 +1,7 @@
 /**
- * `@switchboard/runtime/contract`: what generated code links against. Applications import
- * `@switchboard/runtime` instead; this entry changes with the generator, in step with the code it emits.
+ * `@switchboard/runtime/contract`: what generated code links against, and what the tool itself reads of the
+ * runtime (the mock provider counts buckets as the client does). Applications import `@switchboard/runtime`
+ * instead; this entry changes with the generator, in step with the code it emits.
  */
 export { ClientCore, type ApiResponse, type ClientOptions, type OperationCall, type RequestOptions } from "./client/client-core.js";
 export { ApiPromise, type TypedResponse } from "./client/api-promise.js";
@@ -24,3 +25,5 @@ export type { WebhookEvent } from "./webhooks/webhook-event.js";
 export type { WebhookDelivery, WebhookVerifyOptions } from "./webhooks/delivery.js";
 export { WebhookRouter } from "./webhooks/router.js";
 export { verifyWebhookDelivery } from "./webhooks/verify.js";
+/** Which rate-limit buckets an operation draws from (for the mock provider, which plays the provider's side). */
+export { bucketsFor } from "./policies/bucket-routing.js";

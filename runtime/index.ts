@@ -106,5 +106,3 @@ export {
   type WebhookRouterOptions,
 } from "./webhooks/router.js";
 export { signWebhook, type SignedWebhook, type SignWebhookInput } from "./webhooks/sign.js";
-/** Which rate-limit buckets an operation draws from (for tools that play the provider's side, such as the mock). */
-export { bucketsFor } from "./policies/bucket-routing.js";

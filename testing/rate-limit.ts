@@ -4,7 +4,7 @@
  * answer carries the spec's rate-limit headers for the bucket closest to running out.
  */
 import type { RateLimitBucketDefinition, RateLimitsDefinition } from "@switchboard/runtime/contract";
-import { bucketsFor } from "@switchboard/runtime";
+import { bucketsFor } from "@switchboard/runtime/contract";
 import type { MockOperation } from "./spec.js";
 
 interface BucketState {
