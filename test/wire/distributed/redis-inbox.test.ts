@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisInbox } from "../../../runtime/webhooks/inbox/redis-inbox.js";
 import { createInboxWebhookHandler } from "../../../runtime/webhooks/inbox/index.js";
+import { main } from "../../../generator/cli/main.js";
 import { startRedisServer, type RedisServer } from "../../helpers/redis-server.js";
 import { describeInboxContract } from "../../runtime/webhooks/inbox/inbox-contract.js";
 
@@ -46,6 +47,26 @@ describe("RedisInbox", () => {
     const [seconds] = await client.time();
     expect(id).toBe("evt_1");
     expect(Number(expiry) - Number(seconds) * 1000).toBeGreaterThan(55_000);
+  });
+
+  it("switchboard webhook replay --redis lists a Redis inbox's dead letters and replays them", async () => {
+    const inbox = new RedisInbox({ client, name: "cli", timeoutMs: 5000 });
+    await inbox.enqueue({ id: "evt_1", orderKey: "obj", event: JSON.stringify({ type: "invoice.paid" }), receivedAt: 1 });
+    await inbox.claim({ token: "t", leaseMs: 1000, maxAttempts: 1 });
+    await inbox.deadLetter("evt_1", "t", "Error: no");
+    const cli = async (argv: string[]) => {
+      let stdout = "";
+      const code = await main(argv, { cwd: process.cwd(), stdout: (t) => void (stdout += t), stderr: () => undefined, env: {} });
+      return { code, stdout };
+    };
+    const listed = await cli(["webhook", "replay", "--redis", redis.url, "--name", "cli"]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^evt_1\t1\t.+\tobj\tinvoice\.paid\tError: no\n$/);
+    expect(await cli(["webhook", "replay", "--redis", redis.url, "--name", "cli", "--all"])).toEqual({
+      code: 0,
+      stdout: "replayed 1 dead letter: evt_1\n",
+    });
+    expect(await inbox.counts()).toMatchObject({ pending: 1, dead: 0 });
   });
 
   it("with Redis stopped, enqueue rejects with StoreUnavailableError and the receiver answers 503 without acknowledging", async () => {
