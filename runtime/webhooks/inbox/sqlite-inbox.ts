@@ -1,9 +1,15 @@
 /**
  * `@switchboard/runtime/webhooks/inbox/sqlite`: the embedded webhook inbox, one SQLite file (through
- * better-sqlite3, an optional peer) shared by the processes of one machine. Opened on a path, the file
- * is in WAL mode with `synchronous = FULL`: `enqueue` returns once its transaction is on disk, so an
- * acknowledged delivery survives a process kill or a power cut. Every state change is one transaction
- * (a claim is one IMMEDIATE transaction), so SQLite's file lock makes each atomic across processes.
+ * better-sqlite3, an optional peer) shared by the processes of one machine, in WAL mode. Every state
+ * change is one transaction (a claim is one IMMEDIATE transaction), so SQLite's file lock makes each
+ * atomic across processes.
+ *
+ * Durability: `enqueue` resolves once its transaction is committed with `synchronous = FULL` (the WAL
+ * fsynced), so an acknowledged delivery survives a process kill and a power cut. Enqueues that arrive
+ * in the same turn of the event loop share one transaction and one fsync (a group commit); if it
+ * fails, none of them is acknowledged. A file the inbox opens runs the workers' changes (claims,
+ * outcomes) with `synchronous = NORMAL`: they survive a process kill, and a power cut can at worst undo
+ * the last ones, which runs those events again (the next fsync of an enqueue makes them durable too).
  */
 import type Database from "better-sqlite3";
 import { openSqliteTarget, type SqliteTarget } from "../../stores/sqlite-file.js";
@@ -41,6 +47,14 @@ export class SqliteInbox implements WebhookInbox {
   readonly #doneTtlMs: number;
   readonly #pruneEvery: number;
   #enqueues = 0;
+  /** The connection's `synchronous` level outside an enqueue (1 NORMAL, 2 FULL, 3 EXTRA). */
+  readonly #synchronous: number;
+  #batch: {
+    readonly entry: InboxEntry;
+    readonly resolve: (stored: "stored" | "duplicate") => void;
+    readonly reject: (error: unknown) => void;
+  }[] = [];
+  readonly #enqueueMany: (entries: readonly InboxEntry[], now: number) => ("stored" | "duplicate")[];
   readonly #enqueue: Database.Statement<[string, string | null, string, number, number]>;
   readonly #claim: (options: ClaimOptions, now: number) => InboxClaim | undefined;
   readonly #complete: Database.Statement<[number, string, string]>;
@@ -53,6 +67,8 @@ export class SqliteInbox implements WebhookInbox {
 
   constructor(options: SqliteInboxOptions) {
     ({ db: this.#db, owned: this.#owned } = openSqliteTarget(options, "SqliteInbox"));
+    if (this.#owned) this.#db.pragma("synchronous = NORMAL");
+    this.#synchronous = Number(this.#db.pragma("synchronous", { simple: true }));
     this.#now = options.now ?? Date.now;
     this.#doneTtlMs = positiveInteger("doneTtlMs", options.doneTtlMs ?? DEFAULT_DONE_TTL_MS);
     this.#pruneEvery = positiveInteger("pruneEvery", options.pruneEvery ?? 1000);
@@ -79,6 +95,12 @@ export class SqliteInbox implements WebhookInbox {
       `INSERT INTO ${TABLE} (id, order_key, state, event, received_at, available_at) VALUES (?, ?, 'pending', ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
     );
+    const enqueueMany = db.transaction((entries: readonly InboxEntry[], now: number) =>
+      entries.map((entry) =>
+        this.#enqueue.run(entry.id, entry.orderKey ?? null, entry.event, entry.receivedAt, now).changes === 1 ? "stored" : "duplicate",
+      ),
+    );
+    this.#enqueueMany = (entries, now) => this.#durably(() => enqueueMany.immediate(entries, now));
     const expire = db.prepare<[number, string, number, number]>(
       `UPDATE ${TABLE} SET state = 'dead', token = NULL, lease_until = NULL, finished_at = ?, error = ?
        WHERE state = 'leased' AND lease_until <= ? AND attempts >= ?`,
@@ -126,16 +148,46 @@ export class SqliteInbox implements WebhookInbox {
       this.#enqueue.run(row.id, row.order_key, row.event, row.received_at, now);
       return true;
     });
-    this.#replay = (...args) => replay.immediate(...args);
+    this.#replay = (...args) => this.#durably(() => replay.immediate(...args));
     this.#counts = db.prepare(`SELECT state, COUNT(*) AS n FROM ${TABLE} GROUP BY state`);
     this.#prune = db.prepare(`DELETE FROM ${TABLE} WHERE state = 'done' AND finished_at <= ?`);
   }
 
-  enqueue(entry: InboxEntry): "stored" | "duplicate" {
-    const now = this.#now();
-    if (++this.#enqueues % this.#pruneEvery === 0) this.prune();
-    const changes = this.#enqueue.run(entry.id, entry.orderKey ?? null, entry.event, entry.receivedAt, now).changes;
-    return changes === 1 ? "stored" : "duplicate";
+  /** Resolves once the entry is on disk (or rejects, and then nothing of its batch was stored). */
+  enqueue(entry: InboxEntry): Promise<"stored" | "duplicate"> {
+    return new Promise((resolve, reject) => {
+      this.#batch.push({ entry, resolve, reject });
+      if (this.#batch.length === 1) setImmediate(() => this.#flush());
+    });
+  }
+
+  #flush(): void {
+    const batch = this.#batch;
+    this.#batch = [];
+    try {
+      if ((this.#enqueues += batch.length) >= this.#pruneEvery) {
+        this.#enqueues = 0;
+        this.prune();
+      }
+      const results = this.#enqueueMany(
+        batch.map((b) => b.entry),
+        this.#now(),
+      );
+      batch.forEach((b, i) => b.resolve(results[i]!));
+    } catch (error) {
+      for (const b of batch) b.reject(error);
+    }
+  }
+
+  /** Runs `commit` with `synchronous = FULL` at least: its commit is fsynced before it returns. */
+  #durably<T>(commit: () => T): T {
+    if (this.#synchronous >= 2) return commit();
+    this.#db.pragma("synchronous = FULL");
+    try {
+      return commit();
+    } finally {
+      this.#db.pragma(`synchronous = ${this.#synchronous}`);
+    }
   }
 
   claim(options: ClaimOptions): InboxClaim | undefined {
@@ -178,8 +230,9 @@ export class SqliteInbox implements WebhookInbox {
     return this.#prune.run(this.#now() - this.#doneTtlMs).changes;
   }
 
-  /** Closes the database if the inbox opened it (a `database` passed in stays open). */
+  /** Stores the enqueues still waiting for their turn, then closes the database if the inbox opened it (a `database` passed in stays open). */
   close(): void {
+    if (this.#batch.length > 0) this.#flush();
     if (this.#owned) this.#db.close();
   }
 }

@@ -18,11 +18,11 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
 
 let file: string;
 let files = 0;
-beforeEach(() => {
+beforeEach(async () => {
   file = `inbox-${files++}.db`;
   const inbox = new SqliteInbox({ path: path.join(directory, file), now: () => Date.UTC(2026, 0, 2) });
   for (const id of ["evt_1", "evt_2"]) {
-    inbox.enqueue({
+    await inbox.enqueue({
       id,
       orderKey: `obj_${id}`,
       event: JSON.stringify({ type: "invoice.paid", id, payload: { secret: "s3cr3t" } }),

@@ -120,7 +120,12 @@ describe("createInboxWorker", () => {
 
   it("an outcome the inbox fails to record is 'lost' (the lease runs out and the event runs again), reported as settle", async () => {
     const inbox = new SqliteInbox({ path: ":memory:" });
-    inbox.enqueue({ id: "evt_1", orderKey: undefined, event: JSON.stringify({ type: "t", id: "evt_1", payload: {} }), receivedAt: 1 });
+    await inbox.enqueue({
+      id: "evt_1",
+      orderKey: undefined,
+      event: JSON.stringify({ type: "t", id: "evt_1", payload: {} }),
+      receivedAt: 1,
+    });
     const failing: WebhookInbox = Object.assign(Object.create(inbox) as WebhookInbox, {
       claim: inbox.claim.bind(inbox),
       complete: () => Promise.reject(new Error("disk full")),
