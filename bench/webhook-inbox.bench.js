@@ -13,12 +13,11 @@
  *   unhandled_<store>                 events acknowledged but not done once the worker drained the inbox (target 0).
  * Redis is a redis-server started on a free loopback port for the run and stopped by its pid.
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startServer } from "./lib/build-client.js";
+import { startRedis } from "./lib/redis-server.js";
 
 export const name = "webhook-inbox";
 
@@ -26,29 +25,6 @@ const DELIVERIES = 1000;
 const WARM_UP = 200;
 const CONCURRENCY = 8;
 const KEYS = 50;
-
-async function startRedis() {
-  const binary = ["/usr/bin/redis-server", "/usr/sbin/redis-server", "/usr/local/bin/redis-server"].find(existsSync);
-  if (!binary) throw new Error("redis-server not found: install the Debian package redis-server");
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const port = probe.address().port;
-  await new Promise((resolve) => probe.close(resolve));
-  const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  const { Redis } = await import("ioredis");
-  const client = new Redis({ port, host: "127.0.0.1", retryStrategy: () => 10 });
-  client.on("error", () => undefined);
-  await client.ping();
-  client.disconnect();
-  return {
-    port,
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      process.kill(child.pid, "SIGTERM");
-      await exited;
-    },
-  };
-}
 
 /** Latencies (ms) of DELIVERIES posts, CONCURRENCY at a time; `tag` keeps ids unique per run. */
 async function post(url, tag, count = DELIVERIES) {
