@@ -16,12 +16,12 @@
  * Redis is a redis-server started on a free loopback port for the run and stopped by its pid.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { startServer } from "./lib/build-client.js";
+import { startRedis } from "./lib/redis-server.js";
 
 export const name = "distributed";
 
@@ -32,30 +32,6 @@ const OVERHEAD_CALLS = 3000;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const runtime = (file) => pathToFileURL(path.join(root, "runtime/dist", file)).href;
 const worker = path.join(root, "test/helpers/distributed-worker.mjs");
-
-async function startRedis() {
-  const binary = ["/usr/bin/redis-server", "/usr/sbin/redis-server", "/usr/local/bin/redis-server"].find(existsSync);
-  if (!binary) throw new Error("redis-server not found: install the Debian package redis-server");
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const port = probe.address().port;
-  await new Promise((resolve) => probe.close(resolve));
-  const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  const { Redis } = await import("ioredis");
-  const client = new Redis({ port, host: "127.0.0.1", retryStrategy: () => 10 });
-  client.on("error", () => undefined);
-  await client.ping();
-  return {
-    port,
-    client,
-    stop: async () => {
-      client.disconnect();
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      process.kill(child.pid, "SIGTERM");
-      await exited;
-    },
-  };
-}
 
 /** µs per take + complete, the median of 5 rounds. */
 async function overhead(store) {

@@ -49,7 +49,8 @@ Commands:
   generate   Validate every spec and write generated/<provider>/ (or --check it, or --watch)
   validate   Validate spec files and print every problem
   new        Write a commented starter spec for a provider
-  webhook    Sign a webhook body as a provider would (sign), or post a signed delivery (send)
+  webhook    Sign a webhook body as a provider would (sign), post a signed delivery (send), or list and
+             replay an inbox's dead letters (replay)
   mock       Serve a mock of a provider, driven by its spec (limits, faults, OAuth, webhooks)
   auth login Authorize with a provider's OAuth 2.0 mode in the browser and store the tokens
 

@@ -29,6 +29,7 @@ export interface WebhookCliIo {
 export const WEBHOOK_HELP = `Usage: switchboard webhook sign PROVIDER [--body FILE|-] [--timestamp N] [--url U] [--id ID] [--json] SECRET
        switchboard webhook send PROVIDER EVENT --to URL [--body FILE|-] SECRET
        switchboard webhook send PROVIDER --handshake NAME --to URL SECRET
+       switchboard webhook replay (--sqlite FILE | --redis URL) [ID... | --all]   (see webhook replay --help)
 
 sign prints the headers PROVIDER would send with the body (default: standard input), one per line;
 with --json, {"headers": {...}, "url": ...}. send posts a correctly signed delivery of EVENT to URL
@@ -73,6 +74,7 @@ const OPTIONS = {
 } as const;
 
 export async function webhookCommand(args: readonly string[], io: WebhookCliIo): Promise<number> {
+  if (args[0] === "replay") return (await import("./webhook-replay.js")).webhookReplayCommand(args.slice(1), io);
   try {
     return await run(args, io);
   } catch (error) {
@@ -95,7 +97,7 @@ async function run(args: readonly string[], io: WebhookCliIo): Promise<number> {
     return 0;
   }
   const [action, provider, ...rest] = positionals;
-  if (action !== "sign" && action !== "send") throw new WebhookUsageError(`webhook takes sign or send, not ${action ?? "nothing"}`);
+  if (action !== "sign" && action !== "send") throw new WebhookUsageError(`webhook takes sign, send or replay, not ${action ?? "nothing"}`);
   if (provider === undefined) throw new WebhookUsageError(`webhook ${action} needs a provider`);
   if (action === "sign" && rest.length > 0) throw new WebhookUsageError(`webhook sign takes one provider (got ${rest.join(" ")})`);
   if (action === "send" && values.handshake === undefined && rest.length !== 1)

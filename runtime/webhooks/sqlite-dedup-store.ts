@@ -5,15 +5,14 @@
  * SQLite's file lock makes the claim atomic across processes, and an expired lease is taken over in
  * the same upsert that claims a new event.
  */
-import Database from "better-sqlite3";
-import { ConfigurationError } from "../errors/errors.js";
+import type Database from "better-sqlite3";
+import { openSqliteTarget, type SqliteTarget } from "../stores/sqlite-file.js";
 import { DEFAULT_DONE_TTL_MS, positiveInteger, type DedupBeginResult, type DedupStore } from "./dedup-store.js";
 
 const TABLE = "switchboard_webhook_dedup";
 
 /** Where the store keeps its table: a file it opens (and closes), or a database the application owns. */
-export type SqliteDedupStoreTarget =
-  { readonly path: string; readonly database?: never } | { readonly database: Database.Database; readonly path?: never };
+export type SqliteDedupStoreTarget = SqliteTarget;
 
 export type SqliteDedupStoreOptions = SqliteDedupStoreTarget & {
   /** How long a done record is remembered, in milliseconds. @default 604800000 (7 days) */
@@ -45,18 +44,7 @@ export class SqliteDedupStore implements DedupStore {
   readonly #prune: Database.Statement<{ now: number }>;
 
   constructor(options: SqliteDedupStoreOptions) {
-    if (options.database !== undefined) {
-      this.#db = options.database;
-      this.#owned = false;
-    } else if (typeof options.path === "string" && options.path !== "") {
-      this.#db = new Database(options.path);
-      this.#owned = true;
-      this.#db.pragma("journal_mode = WAL");
-      this.#db.pragma("synchronous = FULL");
-      this.#db.pragma("busy_timeout = 5000");
-    } else {
-      throw new ConfigurationError("SqliteDedupStore needs a path or a database");
-    }
+    ({ db: this.#db, owned: this.#owned } = openSqliteTarget(options, "SqliteDedupStore"));
     this.#doneTtlMs = positiveInteger("doneTtlMs", options.doneTtlMs ?? DEFAULT_DONE_TTL_MS);
     this.#pruneEvery = positiveInteger("pruneEvery", options.pruneEvery ?? 1000);
     this.#now = options.now ?? Date.now;

@@ -128,7 +128,7 @@ describe("switchboard webhook sign", () => {
     [["webhook", "sign", "nope", "--secret", "x"], 'no spec for provider "nope"'],
     [["webhook", "sign", "stripe", "--secret", "x", "--timestamp", "soon"], "--timestamp must be unix seconds"],
     [["webhook", "send", "stripe", "invoice.paid", "--secret", "x"], "webhook send needs --to URL"],
-    [["webhook", "verify", "stripe"], "webhook takes sign or send"],
+    [["webhook", "verify", "stripe"], "webhook takes sign, send or replay"],
   ])("%j is a usage error (exit 2): %s", async (argv, message) => {
     const result = await run(argv);
     expect(result.code).toBe(2);
