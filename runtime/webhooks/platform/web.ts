@@ -5,7 +5,8 @@
  * uses, on Web APIs: a Uint8Array with Buffer's encodings (utf8, hex, base64, base64url), and synchronous
  * SHA-1/256/512 and HMAC from @noble/hashes (audited, dependency-free), so that the engine stays one
  * synchronous function on every platform (Web Crypto's digests are asynchronous only). Ed25519 and P-256
- * signatures need node:crypto: here they fail with a ConfigurationError that says so.
+ * signatures need node:crypto: here they fail with a ConfigurationError that says so (a bundle built for
+ * these conditions uses this module even where node:* exists, e.g. Workers with nodejs_compat).
  *
  * The engine is compiled against node.ts's types; each name here is cast to the same type, and the
  * platform tests run the engine on both modules against the same vectors.
@@ -175,7 +176,7 @@ export const timingSafeEqual = ((a: Uint8Array, b: Uint8Array) => {
 export const randomUUID = (() => globalThis.crypto.randomUUID()) as typeof NodeCrypto.randomUUID;
 
 const ASYMMETRIC =
-  "Ed25519 and P-256 webhook signatures need node:crypto, which this platform does not have (on Cloudflare Workers, enable nodejs_compat); HMAC schemes work everywhere";
+  "Ed25519 and P-256 webhook signatures need node:crypto, which the runtime's build for platforms without node:* does not use; HMAC schemes work everywhere";
 const unavailable = () => {
   throw new ConfigurationError(ASYMMETRIC);
 };
