@@ -8,6 +8,7 @@ import { defineConfig } from "vitest/config";
 const runtimeDir = new URL("./runtime/", import.meta.url);
 const runtimePackage = JSON.parse(readFileSync(new URL("package.json", runtimeDir), "utf8")) as {
   exports: Record<string, string | { "switchboard-source"?: string }>;
+  imports: Record<string, { "switchboard-source"?: string }>;
 };
 const runtimeAliases = Object.entries(runtimePackage.exports).flatMap(([subpath, target]) => {
   const source = typeof target === "object" ? target["switchboard-source"] : undefined;
@@ -15,9 +16,14 @@ const runtimeAliases = Object.entries(runtimePackage.exports).flatMap(([subpath,
   const specifier = `@switchboard/runtime${subpath.slice(1)}`.replace(/[/.]/g, (c) => `\\${c}`);
   return [{ find: new RegExp(`^${specifier}$`), replacement: fileURLToPath(new URL(source, runtimeDir)) }];
 });
+// The runtime's own "#..." imports (the webhook engine's platform module), from their source too.
+const runtimeImports = Object.entries(runtimePackage.imports).map(([name, target]) => ({
+  find: new RegExp(`^${name}$`),
+  replacement: fileURLToPath(new URL(target["switchboard-source"]!, runtimeDir)),
+}));
 
 export default defineConfig({
-  resolve: { alias: runtimeAliases },
+  resolve: { alias: [...runtimeAliases, ...runtimeImports] },
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,

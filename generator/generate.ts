@@ -32,6 +32,20 @@ export interface GenerateResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/**
+ * Where a run is: which spec of how many, and its stage. Long runs (GitHub's 1,223 operations) report
+ * through it; the CLI shows it on a terminal only.
+ */
+export interface GenerateProgress {
+  readonly index: number;
+  readonly total: number;
+  /** The spec file while loading, the provider's name after. */
+  readonly name: string;
+  readonly stage: "loading" | "emitting" | "formatting";
+  /** Operations being emitted, files being formatted. */
+  readonly count?: number;
+}
+
 export async function readSpec(config: GeneratorConfig, file: string): Promise<LoadResult> {
   const shown = displayPath(config, file);
   let text: string;
@@ -45,10 +59,17 @@ export async function readSpec(config: GeneratorConfig, file: string): Promise<L
   return loadSpec(shown, text, { path: file });
 }
 
-export async function generate(config: GeneratorConfig, files?: readonly string[]): Promise<GenerateResult> {
+export async function generate(
+  config: GeneratorConfig,
+  files?: readonly string[],
+  onProgress?: (progress: GenerateProgress) => void,
+): Promise<GenerateResult> {
   const specFiles = files ?? (await findSpecs(config.specsDir));
   const specs: LoadResult[] = [];
-  for (const file of specFiles) specs.push(await readSpec(config, file));
+  for (const [index, file] of specFiles.entries()) {
+    onProgress?.({ index, total: specFiles.length, name: displayPath(config, file), stage: "loading" });
+    specs.push(await readSpec(config, file));
+  }
   const diagnostics: Diagnostic[] = specs.flatMap((s) => s.diagnostics);
 
   const byProvider = new Map<string, LoadResult>();
@@ -72,19 +93,23 @@ export async function generate(config: GeneratorConfig, files?: readonly string[
   }
 
   const providers: ProviderOutput[] = [];
-  for (const spec of byProvider.values()) {
+  for (const [index, spec] of [...byProvider.values()].entries()) {
     const model = spec.model!;
     const started = performance.now();
+    const operations = model.groups.reduce((n, g) => n + g.operations.length, 0);
+    const step = { index, total: byProvider.size, name: model.provider.name };
+    onProgress?.({ ...step, stage: "emitting", count: operations });
     const emitted = emitProvider(model, { runtimeImport: config.runtimeImport, generatorVersion: config.generatorVersion });
     const out = new Map<string, string>();
     const folder = path.join(config.outDir, model.provider.name);
+    onProgress?.({ ...step, stage: "formatting", count: emitted.length });
     const formatted = await formatAll(emitted.map((file) => file.text));
     emitted.forEach((file, i) => out.set(path.join(folder, ...file.path.split("/")), formatted[i]!));
     const output: ProviderOutput = {
       provider: model.provider.name,
       spec: spec.file,
       files: out,
-      operations: model.groups.reduce((n, g) => n + g.operations.length, 0),
+      operations,
       events: model.events.length,
       errorCodes: model.errorCodes.length,
       elapsedMs: performance.now() - started,

@@ -19,6 +19,7 @@ import { didYouMean } from "../common/did-you-mean.js";
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import type { GenerateResult } from "../generate.js";
 import { planGeneration, recordGeneratorStamp } from "../output/manifest.js";
+import { progressLine } from "./progress.js";
 import { starterSpec } from "./scaffold.js";
 import { findSpecs } from "../spec-files.js";
 import { GENERATOR_VERSION } from "../version.js";
@@ -34,6 +35,8 @@ export interface CliIo extends WebhookCliIo, Pick<MockCliIo, "untilStopped"> {
   readonly cwd: string;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Whether stderr is a terminal: `generate` then shows its progress there (bin/switchboard.js sets it). */
+  readonly stderrIsTTY?: boolean;
   /** Ends `generate --watch` when aborted (bin/switchboard.js aborts it on SIGINT / SIGTERM). */
   readonly signal?: AbortSignal;
 }
@@ -301,14 +304,18 @@ async function generateOnce(config: GeneratorConfig, values: GenerateFlags, io: 
   const started = performance.now();
   const specFiles = await findSpecs(config.specsDir);
   let plan = await planGeneration(config, specFiles, { force: values.force === true });
+  const progress = progressLine(io.stderr, io.stderrIsTTY);
   let result: GenerateResult =
-    plan.regenerate.length > 0 ? await (await pipeline()).generate(config, plan.regenerate) : { specs: [], providers: [], diagnostics: [] };
+    plan.regenerate.length > 0
+      ? await (await pipeline()).generate(config, plan.regenerate, progress.update)
+      : { specs: [], providers: [], diagnostics: [] };
   const skippedProviders = new Set(plan.skipped.map((s) => s.provider));
   if (result.providers.some((p) => skippedProviders.has(p.provider))) {
     // A changed or new spec names the provider of a skipped one: only a run over both reports that.
     plan = { skipped: [], regenerate: specFiles };
-    result = await (await pipeline()).generate(config, specFiles);
+    result = await (await pipeline()).generate(config, specFiles, progress.update);
   }
+  progress.clear();
   const texts = new Map([...result.specs.map((s) => [s.file, s.text] as const), ...plan.skipped.map((s) => [s.spec, s.specText] as const)]);
   const diagnostics = sortDiagnostics([...result.diagnostics, ...plan.skipped.flatMap((s) => s.warnings)]);
   const failed = hasErrors(diagnostics);

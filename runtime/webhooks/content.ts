@@ -1,4 +1,5 @@
 /** The signed content of a delivery, built from the spec's parts: no re-serialisation, only the raw bytes. */
+import { Buffer } from "#webhook-platform";
 
 export type FormParams = Readonly<Record<string, string | readonly string[]>>;
 

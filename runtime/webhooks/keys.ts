@@ -1,5 +1,5 @@
 /** Turns the caller's secrets and public keys into key material, and signatures into bytes. */
-import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
+import { Buffer, createPublicKey, type JsonWebKey, type KeyObject } from "#webhook-platform";
 import type { WebhookSignatureDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
 
@@ -101,7 +101,8 @@ export function publicKey(text: string, encoding: WebhookSignatureDefinition["se
       if (typeof jwk !== "object" || jwk === null || "d" in jwk) throw new Error("not a public JWK");
       key = createPublicKey({ key: jwk as JsonWebKey, format: "jwk" });
     } else key = createPublicKey({ key: Buffer.from(text.replace(/\s+/g, ""), "base64"), format: "der", type: "spki" });
-  } catch {
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw error; // the platform has no public-key crypto (platform/web.ts)
     throw new ConfigurationError(`webhook public key is not ${KEY_FORMS[encoding] ?? "base64 DER SPKI or PEM"}`);
   }
   if (publicKeys.size >= PUBLIC_KEY_CACHE_SIZE) publicKeys.delete(publicKeys.keys().next().value!);

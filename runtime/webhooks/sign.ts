@@ -1,5 +1,5 @@
 /** Signs a delivery the way a provider would: for tests, local development and `switchboard webhook sign`. */
-import { createHash, createHmac, createPrivateKey, randomUUID, sign as signAsymmetric } from "node:crypto";
+import { Buffer, createHash, createHmac, createPrivateKey, randomUUID, sign as signAsymmetric } from "#webhook-platform";
 import type { WebhooksDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
 import { contentBytes, feedContent, parseForm, queryParam, sortedFormParams } from "./content.js";

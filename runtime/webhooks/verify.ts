@@ -5,7 +5,8 @@
  * exception: acceptance needs an explicit match, and any unexpected error becomes a rejection. It reads the
  * definition through its plan (plan.ts), compiled once per definition.
  */
-import { createHash, createHmac, timingSafeEqual, verify as verifyAsymmetric, type KeyObject } from "node:crypto";
+// node:buffer and node:crypto on Node, Bun and Deno; Web APIs where there is no node:* (platform/web.ts).
+import { Buffer, createHash, createHmac, timingSafeEqual, verify as verifyAsymmetric, type KeyObject } from "#webhook-platform";
 import type {
   HandshakeValueLocation,
   ValueLocation,

@@ -2,7 +2,8 @@
  * The user's path, end to end, on the packages as npm would publish them: `npm pack` both packages,
  * create fresh ESM and CommonJS applications in temporary folders, run README's walkthrough there
  * (every command of its block, verbatim except that the two package names install the tarballs),
- * compile the application with tsc under nodenext and bundler resolution, run it against a loopback
+ * compile the application with tsc under nodenext, node16 and bundler resolution (node16 for an ESM
+ * application; for a CommonJS one README says TypeScript refuses it, and this checks that it does), run it against a loopback
  * server, then `npm prune --omit=dev` and run it again: the production install must hold the runtime
  * and its dependencies only, in at most 5 MB.
  */
@@ -114,7 +115,9 @@ describe("the packed packages", () => {
         "providers/github/github.yaml",
       ]),
     );
-    expect(tarballs.runtime.files).toEqual(expect.arrayContaining(["LICENSE", "dist/contract.js", "dist/index.d.ts"]));
+    expect(tarballs.runtime.files).toEqual(
+      expect.arrayContaining(["LICENSE", "dist/contract.js", "dist/index.d.ts", "dist/webhooks/platform/web.js"]),
+    );
     for (const files of [tarballs.tool.files, tarballs.runtime.files]) {
       expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
       expect(files.filter((f) => /^(test|specs|generated|bench)\//.test(f) || (f.endsWith(".ts") && !f.endsWith(".d.ts")))).toEqual([]);
@@ -174,7 +177,7 @@ describe.each(["module", "commonjs"] as const)("a fresh %s application", (type) 
     expect(JSON.parse(await readFile(path.resolve(app, "specs", schema), "utf8"))).toHaveProperty("title");
   }, 1_200_000);
 
-  it("compiles under nodenext and bundler resolution and runs against a loopback server, before and after npm prune --omit=dev", async () => {
+  it("compiles under nodenext, node16 (ESM) and bundler resolution and runs against a loopback server, before and after npm prune --omit=dev", async () => {
     await mkdir(path.join(app, "src"), { recursive: true });
     await writeFile(path.join(app, "src", "main.ts"), APP_SOURCE);
     await writeFile(
@@ -191,8 +194,25 @@ describe.each(["module", "commonjs"] as const)("a fresh %s application", (type) 
         include: ["src", "generated"],
       }),
     );
+    await writeFile(
+      path.join(app, "tsconfig.node16.json"),
+      JSON.stringify({
+        compilerOptions: { ...TSCONFIG_BASE, module: "node16", moduleResolution: "node16", noEmit: true },
+        include: ["src", "generated"],
+      }),
+    );
     await sh("npx", ["tsc", "-p", "tsconfig.json"], { cwd: app });
     await sh("npx", ["tsc", "-p", "tsconfig.bundler.json"], { cwd: app });
+    if (type === "module") await sh("npx", ["tsc", "-p", "tsconfig.node16.json"], { cwd: app });
+    else {
+      // README: under node16, TypeScript does not let CommonJS import an ES module (only nodenext models
+      // Node's require(esm)); a CommonJS application compiles with module nodenext.
+      const refused = await sh("npx", ["tsc", "-p", "tsconfig.node16.json"], { cwd: app }).then(
+        () => "compiled",
+        (error: unknown) => String((error as { stdout?: string }).stdout ?? error),
+      );
+      expect(refused).toMatch(/error TS1479: .*@switchboard\/runtime\/contract/);
+    }
     const expected = { customer: "cus_1", repo: "octo/hello", kind: "not_found", event: "customer.created" };
     const runApp = async () => {
       const { stdout } = await sh("node", ["dist/src/main.js"], { cwd: app, env: npmEnv({ API_BASE: api.url }) });
@@ -202,7 +222,7 @@ describe.each(["module", "commonjs"] as const)("a fresh %s application", (type) 
 
     await sh("npm", ["prune", "--omit=dev"], { cwd: app });
     const production = installedPackages(path.join(app, "node_modules"));
-    expect(production).toEqual(["@switchboard/runtime", "undici"]);
+    expect(production).toEqual(["@noble/hashes", "@switchboard/runtime", "undici"]);
     expect(production.filter((p) => DEV_ONLY_PACKAGES.includes(p))).toEqual([]);
     expect(dirSize(path.join(app, "node_modules"))).toBeLessThanOrEqual(MAX_PRODUCTION_BYTES);
     expect(await runApp()).toEqual(expected);

@@ -1,6 +1,23 @@
-/** Every bare specifier a built module reaches through its static and dynamic imports (relative imports followed). */
-import { readFileSync } from "node:fs";
+/**
+ * Every bare specifier a built module reaches through its static and dynamic imports (relative imports
+ * followed, and a package's own "#..." imports as Node resolves them: their "default" target).
+ */
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+
+/** The file Node loads for a "#..." import of `file`'s package (the nearest package.json's imports, "default"). */
+function packageImport(file: string, specifier: string): string | undefined {
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = resolve(dir, "package.json");
+    if (!existsSync(manifest)) continue;
+    const target = (JSON.parse(readFileSync(manifest, "utf8")) as { imports?: Record<string, string | { default?: string }> }).imports?.[
+      specifier
+    ];
+    const path = typeof target === "string" ? target : target?.default;
+    return path === undefined ? undefined : resolve(dir, path);
+  }
+  return undefined;
+}
 
 export function externalImports(root: string, entry: string): Set<string> {
   const seen = new Set<string>();
@@ -13,7 +30,9 @@ export function externalImports(root: string, entry: string): Set<string> {
       /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|import\(\s*"([^"]+)"\s*\)|(?:^|\n)\s*import\s+"([^"]+)"/g,
     )) {
       const specifier = match[1] ?? match[2] ?? match[3]!;
+      const own = specifier.startsWith("#") ? packageImport(file, specifier) : undefined;
       if (specifier.startsWith(".")) visit(resolve(dirname(file), specifier));
+      else if (own !== undefined) visit(own);
       else external.add(specifier);
     }
   };
