@@ -75,7 +75,7 @@ export const definition: ProviderDefinition = {
 /**
  * A OpenAI client without resource objects: what the operation functions take first.
  *
- * An application that calls the functions (`someOperation(openai, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ * An application that calls the functions bundles only the operations it calls. `close()` releases what the client holds.
  */
 export interface OpenaiCore extends ClientCore {
   readonly definition: ProviderDefinition & { readonly name: "openai" };

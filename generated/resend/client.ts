@@ -77,7 +77,7 @@ export const definition: ProviderDefinition = {
 /**
  * A Resend client without resource objects: what the operation functions take first.
  *
- * An application that calls the functions (`someOperation(resend, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ * An application that calls the functions bundles only the operations it calls. `close()` releases what the client holds.
  */
 export interface ResendCore extends ClientCore {
   readonly definition: ProviderDefinition & { readonly name: "resend" };

@@ -87,7 +87,7 @@ export const definition: ProviderDefinition = {
 /**
  * A Twitch client without resource objects: what the operation functions take first.
  *
- * An application that calls the functions (`someOperation(twitch, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ * An application that calls the functions bundles only the operations it calls. `close()` releases what the client holds.
  */
 export interface TwitchCore extends ClientCore {
   readonly definition: ProviderDefinition & { readonly name: "twitch" };

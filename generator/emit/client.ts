@@ -137,6 +137,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
   });
 
   const core = `${pascal}Core`;
+  const example = exampleCall(model);
   statements.push({
     kind: StructureKind.Interface,
     isExported: true,
@@ -144,7 +145,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     extends: ["ClientCore"],
     docs: jsDoc([
       `A ${model.provider.title} client without resource objects: what the operation functions take first.`,
-      `An application that calls the functions (\`${exampleCall(model)}\`) bundles only the operations it calls. \`close()\` releases what the client holds.`,
+      `An application that calls the functions${example === undefined ? "" : ` (\`${example}\`)`} bundles only the operations it calls. \`close()\` releases what the client holds.`,
     ]),
     properties: [{ name: "definition", isReadonly: true, type: `ProviderDefinition & { readonly name: ${stringLiteral(def.name)} }` }],
   });
@@ -207,9 +208,8 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
   return header(model, ctx) + printStatements(statements);
 }
 
-/** A call of the first operation function, for the docs: `customersCreate(stripe, ...)`. */
-function exampleCall(model: SpecModel): string {
+/** A call of the first operation function, for the docs: `customersCreate(stripe, ...)`; undefined without operations. */
+function exampleCall(model: SpecModel): string | undefined {
   const op = model.groups[0]?.operations[0];
-  const functions = operationFunctionNames(model);
-  return op === undefined ? `someOperation(${model.names.camel}, ...)` : `${functions.get(op)!}(${model.names.camel}, ...)`;
+  return op === undefined ? undefined : `${operationFunctionNames(model).get(op)!}(${model.names.camel}, ...)`;
 }

@@ -231,9 +231,13 @@ function operationFunction(op: OperationModel, name: string, descriptor: string,
   );
 }
 
-/** A resource method: the operation's function, called with the resource's client. */
+/**
+ * A resource method: the operation's function, called with the resource's client. Its docs are the
+ * summary and a link to the function, which carries the description (written once, not twice).
+ */
 function method(op: OperationModel, name: string): string {
-  const { parameters, docs, returnType } = signature(op);
+  const { parameters, returnType } = signature(op);
+  const docs = doc([op.summary, `\`${op.httpMethod} ${op.path}\`: {@link ${name}}`], op.deprecated);
   const args = ["this.#core", ...(hasParams(op) ? ["params"] : []), "options"];
   return `${docs}${propertyKey(op.method)}(${parameters.join(", ")}): ${returnType} {\nreturn ${name}(${args.join(", ")});\n}\n`;
 }

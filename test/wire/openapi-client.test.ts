@@ -31,7 +31,12 @@ interface ItemsClient {
 
 const server = useLoopbackServer();
 const dir = mkdtempSync(path.join(tmpdir(), "switchboard-openapi-runtime-"));
-let createClient: (options: { auth: object; baseUrl: string; retry: false }) => ItemsClient;
+type Options = { auth: object; baseUrl: string; retry: false };
+let createClient: (options: Options) => ItemsClient;
+/** The same operations as functions of the client core (the form that bundles only what is called). */
+let createCore: (options: Options) => { close(): Promise<void> };
+let itemsGet: (core: unknown, params: Record<string, unknown>) => Call;
+let itemsUpsert: (core: unknown, params: Record<string, unknown>) => Call;
 
 beforeAll(async () => {
   const spec = specText(
@@ -42,8 +47,13 @@ beforeAll(async () => {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), text);
   }
-  const module = (await import(path.join(dir, "acme", "index.ts"))) as { createAcmeClient: typeof createClient };
-  createClient = module.createAcmeClient;
+  const module = (await import(path.join(dir, "acme", "index.ts"))) as {
+    createAcmeClient: typeof createClient;
+    createAcmeCore: typeof createCore;
+    itemsGet: typeof itemsGet;
+    itemsUpsert: typeof itemsUpsert;
+  };
+  ({ createAcmeClient: createClient, createAcmeCore: createCore, itemsGet, itemsUpsert } = module);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -93,5 +103,25 @@ describe("a client generated from OpenAPI, against a loopback server", () => {
     );
     expect(caught).toBe("not_found");
     await expect(client.items.get(params).withResponse()).rejects.toMatchObject({ kind: "not_found" });
+  });
+
+  it("the operation functions send what the methods send and answer alike", async () => {
+    server.handle((_request, response) => json(response, 201, { created: true }, { "x-request-id": "req_fn" }));
+    const params = { storeId: "s/1 ü", itemId: 7, xTenant: "t-1", body: { name: "Lamp", price: 9.5 } };
+    const viaMethod = await createClient({ auth: {}, baseUrl: server.url, retry: false }).items.upsert(params).withResponse();
+    const core = createCore({ auth: {}, baseUrl: server.url, retry: false });
+    const viaFunction = await itemsUpsert(core, params).withResponse();
+    expect([viaFunction.status, viaFunction.body, viaFunction.requestId]).toEqual([viaMethod.status, viaMethod.body, viaMethod.requestId]);
+    const [first, second] = server.requests;
+    expect([second!.method, second!.url, second!.headers["x-tenant"], second!.body]).toEqual([
+      first!.method,
+      first!.url,
+      first!.headers["x-tenant"],
+      first!.body,
+    ]);
+    expect(second!.url).toBe("/stores/s%2F1%20%C3%BC/items/7");
+    server.handle((_request, response) => json(response, 404, { message: "no such item" }));
+    await expect(itemsGet(core, { storeId: "s1", itemId: 9, xTenant: "t" })).rejects.toMatchObject({ kind: "not_found", status: 404 });
+    await core.close();
   });
 });

@@ -4452,9 +4452,7 @@ export class IssuesResource {
   /**
    * Add assignees to an issue
    *
-   * Adds up to 10 assignees to an issue. Users already assigned to an issue are not replaced.
-   *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/assignees`
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/assignees`: {@link issuesAddAssignees}
    */
   addAssignees(
     params: IssuesAddAssigneesParams,
@@ -4466,20 +4464,7 @@ export class IssuesResource {
   /**
    * Add a dependency an issue is blocked by
    *
-   * You can use the REST API to add a 'blocked by' relationship to an issue.
-   *
-   * Creating content too quickly using this endpoint may result in secondary rate limiting.
-   * For more information, see [Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)
-   * and [Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api).
-   *
-   * This endpoint supports the following custom media types. For more information, see [Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types).
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw Markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the Markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by`
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by`: {@link issuesAddBlockedByDependency}
    */
   addBlockedByDependency(
     params: IssuesAddBlockedByDependencyParams,
@@ -4491,21 +4476,7 @@ export class IssuesResource {
   /**
    * Add issue field values to an issue
    *
-   * Add custom field values to an issue. You can set values for organization-level issue fields that have been defined for the repository's organization.
-   * Adding an empty array will clear all existing field values for the issue.
-   *
-   * This endpoint supports the following field data types:
-   * - **`text`**: String values for text fields
-   * - **`single_select`**: Option names for single-select fields (must match an existing option name)
-   * - **`number`**: Numeric values for number fields
-   * - **`date`**: ISO 8601 date strings for date fields
-   *
-   * Only users with push access to the repository can add issue field values. If you don't have the proper permissions, you'll receive a `403 Forbidden` response.
-   *
-   * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)"
-   * and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
-   *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`: {@link issuesAddIssueFieldValues}
    */
   addIssueFieldValues(
     params: IssuesAddIssueFieldValuesParams,
@@ -4517,9 +4488,7 @@ export class IssuesResource {
   /**
    * Add labels to an issue
    *
-   * Adds labels to an issue.
-   *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/labels`
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/labels`: {@link issuesAddLabels}
    */
   addLabels(
     params: IssuesAddLabelsParams,
@@ -4531,20 +4500,7 @@ export class IssuesResource {
   /**
    * Add sub-issue
    *
-   * You can use the REST API to add sub-issues to issues.
-   *
-   * Creating content too quickly using this endpoint may result in secondary rate limiting.
-   * For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)"
-   * and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues`
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues`: {@link issuesAddSubIssue}
    */
   addSubIssue(
     params: IssuesAddSubIssueParams,
@@ -4556,11 +4512,7 @@ export class IssuesResource {
   /**
    * Approve an issue suggestion
    *
-   * Approves a pending suggestion on an issue. Applies the proposed change (creating the corresponding timeline event), transitions the suggestion to `approved`, and dismisses any competing pending suggestions for the same change.
-   *
-   * Requires triage access to the repository. Approving a suggestion also requires permission to perform the change it applies (for example, setting the issue type, adding a label or assignee, or closing the issue); this only affects fine-grained access tokens and GitHub Apps whose permissions are narrower than the triage role. This endpoint only supports issues, not pull requests.
-   *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/approve`
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/approve`: {@link issuesApproveSuggestion}
    */
   approveSuggestion(
     params: IssuesApproveSuggestionParams,
@@ -4572,13 +4524,7 @@ export class IssuesResource {
   /**
    * Check if a user can be assigned
    *
-   * Checks if a user has permission to be assigned to an issue in this repository.
-   *
-   * If the `assignee` can be assigned to issues in the repository, a `204` header with no content is returned.
-   *
-   * Otherwise a `404` status code is returned.
-   *
-   * `GET /repos/{owner}/{repo}/assignees/{assignee}`
+   * `GET /repos/{owner}/{repo}/assignees/{assignee}`: {@link issuesCheckUserCanBeAssigned}
    */
   checkUserCanBeAssigned(
     params: IssuesCheckUserCanBeAssignedParams,
@@ -4590,13 +4536,7 @@ export class IssuesResource {
   /**
    * Check if a user can be assigned to a issue
    *
-   * Checks if a user has permission to be assigned to a specific issue.
-   *
-   * If the `assignee` can be assigned to this issue, a `204` status code with no content is returned.
-   *
-   * Otherwise a `404` status code is returned.
-   *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}`
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}`: {@link issuesCheckUserCanBeAssignedToIssue}
    */
   checkUserCanBeAssignedToIssue(
     params: IssuesCheckUserCanBeAssignedToIssueParams,
@@ -4608,19 +4548,7 @@ export class IssuesResource {
   /**
    * Create an issue
    *
-   * Any user with pull access to a repository can create an issue. If [issues are disabled in the repository](https://docs.github.com/articles/disabling-issues/), the API returns a `410 Gone` status.
-   *
-   * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)"
-   * and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `POST /repos/{owner}/{repo}/issues`
+   * `POST /repos/{owner}/{repo}/issues`: {@link issuesCreate}
    */
   create(params: IssuesCreateParams, options?: RequestOptions): ApiPromise<IssuesCreateResponse> {
     return issuesCreate(this.#core, params, options);
@@ -4629,21 +4557,7 @@ export class IssuesResource {
   /**
    * Create an issue comment
    *
-   * You can use the REST API to create comments on issues and pull requests. Every pull request is an issue, but not every issue is a pull request.
-   *
-   * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications).
-   * Creating content too quickly using this endpoint may result in secondary rate limiting.
-   * For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)"
-   * and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`: {@link issuesCreateComment}
    */
   createComment(
     params: IssuesCreateCommentParams,
@@ -4655,9 +4569,7 @@ export class IssuesResource {
   /**
    * Create a label
    *
-   * Creates a label for the specified repository with the given name and color. The name and color parameters are required. The color must be a valid [hexadecimal color code](http://www.color-hex.com/).
-   *
-   * `POST /repos/{owner}/{repo}/labels`
+   * `POST /repos/{owner}/{repo}/labels`: {@link issuesCreateLabel}
    */
   createLabel(
     params: IssuesCreateLabelParams,
@@ -4669,9 +4581,7 @@ export class IssuesResource {
   /**
    * Create a milestone
    *
-   * Creates a milestone.
-   *
-   * `POST /repos/{owner}/{repo}/milestones`
+   * `POST /repos/{owner}/{repo}/milestones`: {@link issuesCreateMilestone}
    */
   createMilestone(
     params: IssuesCreateMilestoneParams,
@@ -4683,9 +4593,7 @@ export class IssuesResource {
   /**
    * Delete an issue comment
    *
-   * You can use the REST API to delete comments on issues and pull requests. Every pull request is an issue, but not every issue is a pull request.
-   *
-   * `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}`
+   * `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}`: {@link issuesDeleteComment}
    */
   deleteComment(
     params: IssuesDeleteCommentParams,
@@ -4697,16 +4605,7 @@ export class IssuesResource {
   /**
    * Delete an issue field value from an issue
    *
-   * Remove a specific custom field value from an issue.
-   *
-   * Only users with push access to the repository can delete issue field values. If you don't have the proper permissions, you'll receive a `403 Forbidden` response.
-   *
-   * If the specified field does not have a value set on the issue, this operation will return a `404` error.
-   *
-   * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)"
-   * and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
-   *
-   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values/{issue_field_id}`
+   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values/{issue_field_id}`: {@link issuesDeleteIssueFieldValue}
    */
   deleteIssueFieldValue(
     params: IssuesDeleteIssueFieldValueParams,
@@ -4718,9 +4617,7 @@ export class IssuesResource {
   /**
    * Delete a label
    *
-   * Deletes a label using the given label name.
-   *
-   * `DELETE /repos/{owner}/{repo}/labels/{name}`
+   * `DELETE /repos/{owner}/{repo}/labels/{name}`: {@link issuesDeleteLabel}
    */
   deleteLabel(
     params: IssuesDeleteLabelParams,
@@ -4732,9 +4629,7 @@ export class IssuesResource {
   /**
    * Delete a milestone
    *
-   * Deletes a milestone using the given milestone number.
-   *
-   * `DELETE /repos/{owner}/{repo}/milestones/{milestone_number}`
+   * `DELETE /repos/{owner}/{repo}/milestones/{milestone_number}`: {@link issuesDeleteMilestone}
    */
   deleteMilestone(
     params: IssuesDeleteMilestoneParams,
@@ -4746,11 +4641,7 @@ export class IssuesResource {
   /**
    * Dismiss an issue suggestion
    *
-   * Dismisses a pending suggestion on an issue. Transitions the suggestion to `dismissed` without applying any change or creating a timeline event.
-   *
-   * Requires triage access to the repository. This endpoint only supports issues, not pull requests.
-   *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/dismiss`
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/dismiss`: {@link issuesDismissSuggestion}
    */
   dismissSuggestion(
     params: IssuesDismissSuggestionParams,
@@ -4762,24 +4653,7 @@ export class IssuesResource {
   /**
    * Get an issue
    *
-   * The API returns a [`301 Moved Permanently` status](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api#follow-redirects) if the issue was
-   * [transferred](https://docs.github.com/articles/transferring-an-issue-to-another-repository/) to another repository. If
-   * the issue was transferred to or deleted from a repository where the authenticated user lacks read access, the API
-   * returns a `404 Not Found` status. If the issue was deleted from a repository where the authenticated user has read
-   * access, the API returns a `410 Gone` status. To receive webhook events for transferred and deleted issues, subscribe
-   * to the [`issues`](https://docs.github.com/webhooks/event-payloads/#issues) webhook.
-   *
-   * > [!NOTE]
-   * > GitHub's REST API considers every pull request an issue, but not every issue is a pull request. For this reason, "Issues" endpoints may return both issues and pull requests in the response. You can identify pull requests by the `pull_request` key. Be aware that the `id` of a pull request returned from "Issues" endpoints will be an _issue id_. To find out the pull request id, use the "[List pull requests](https://docs.github.com/rest/pulls/pulls#list-pull-requests)" endpoint.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}`
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}`: {@link issuesGet}
    */
   get(params: IssuesGetParams, options?: RequestOptions): ApiPromise<IssuesGetResponse> {
     return issuesGet(this.#core, params, options);
@@ -4788,16 +4662,7 @@ export class IssuesResource {
   /**
    * Get an issue comment
    *
-   * You can use the REST API to get comments on issues and pull requests. Every pull request is an issue, but not every issue is a pull request.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/issues/comments/{comment_id}`
+   * `GET /repos/{owner}/{repo}/issues/comments/{comment_id}`: {@link issuesGetComment}
    */
   getComment(
     params: IssuesGetCommentParams,
@@ -4809,9 +4674,7 @@ export class IssuesResource {
   /**
    * Get an issue event
    *
-   * Gets a single event by the event id.
-   *
-   * `GET /repos/{owner}/{repo}/issues/events/{event_id}`
+   * `GET /repos/{owner}/{repo}/issues/events/{event_id}`: {@link issuesGetEvent}
    */
   getEvent(
     params: IssuesGetEventParams,
@@ -4823,9 +4686,7 @@ export class IssuesResource {
   /**
    * Get a label
    *
-   * Gets a label using the given name.
-   *
-   * `GET /repos/{owner}/{repo}/labels/{name}`
+   * `GET /repos/{owner}/{repo}/labels/{name}`: {@link issuesGetLabel}
    */
   getLabel(
     params: IssuesGetLabelParams,
@@ -4837,9 +4698,7 @@ export class IssuesResource {
   /**
    * Get a milestone
    *
-   * Gets a milestone using the given milestone number.
-   *
-   * `GET /repos/{owner}/{repo}/milestones/{milestone_number}`
+   * `GET /repos/{owner}/{repo}/milestones/{milestone_number}`: {@link issuesGetMilestone}
    */
   getMilestone(
     params: IssuesGetMilestoneParams,
@@ -4851,16 +4710,7 @@ export class IssuesResource {
   /**
    * Get parent issue
    *
-   * You can use the REST API to get the parent issue of a sub-issue.
-   *
-   * This endpoint supports the following custom media types. For more information, see [Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types).
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/parent`
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/parent`: {@link issuesGetParent}
    */
   getParent(
     params: IssuesGetParentParams,
@@ -4872,21 +4722,7 @@ export class IssuesResource {
   /**
    * List issues assigned to the authenticated user
    *
-   * List issues assigned to the authenticated user across all visible repositories including owned repositories, member
-   * repositories, and organization repositories. You can use the `filter` query parameter to fetch issues that are not
-   * necessarily assigned to you.
-   *
-   * > [!NOTE]
-   * > GitHub's REST API considers every pull request an issue, but not every issue is a pull request. For this reason, "Issues" endpoints may return both issues and pull requests in the response. You can identify pull requests by the `pull_request` key. Be aware that the `id` of a pull request returned from "Issues" endpoints will be an _issue id_. To find out the pull request id, use the "[List pull requests](https://docs.github.com/rest/pulls/pulls#list-pull-requests)" endpoint.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /issues`
+   * `GET /issues`: {@link issuesList}
    */
   list(
     params: IssuesListParams = {},
@@ -4898,9 +4734,7 @@ export class IssuesResource {
   /**
    * List assignees
    *
-   * Lists the [available assignees](https://docs.github.com/articles/assigning-issues-and-pull-requests-to-other-github-users/) for issues in a repository.
-   *
-   * `GET /repos/{owner}/{repo}/assignees`
+   * `GET /repos/{owner}/{repo}/assignees`: {@link issuesListAssignees}
    */
   listAssignees(
     params: IssuesListAssigneesParams,
@@ -4912,18 +4746,7 @@ export class IssuesResource {
   /**
    * List issue comments
    *
-   * You can use the REST API to list comments on issues and pull requests. Every pull request is an issue, but not every issue is a pull request.
-   *
-   * Issue comments are ordered by ascending ID.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/comments`
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/comments`: {@link issuesListComments}
    */
   listComments(
     params: IssuesListCommentsParams,
@@ -4935,18 +4758,7 @@ export class IssuesResource {
   /**
    * List issue comments for a repository
    *
-   * You can use the REST API to list comments on issues and pull requests for a repository. Every pull request is an issue, but not every issue is a pull request.
-   *
-   * By default, issue comments are ordered by ascending ID.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/issues/comments`
+   * `GET /repos/{owner}/{repo}/issues/comments`: {@link issuesListCommentsForRepo}
    */
   listCommentsForRepo(
     params: IssuesListCommentsForRepoParams,
@@ -4961,16 +4773,7 @@ export class IssuesResource {
   /**
    * List dependencies an issue is blocked by
    *
-   * You can use the REST API to list the dependencies an issue is blocked by.
-   *
-   * This endpoint supports the following custom media types. For more information, see [Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types).
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw Markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the Markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by`
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by`: {@link issuesListDependenciesBlockedBy}
    */
   listDependenciesBlockedBy(
     params: IssuesListDependenciesBlockedByParams,
@@ -4985,16 +4788,7 @@ export class IssuesResource {
   /**
    * List dependencies an issue is blocking
    *
-   * You can use the REST API to list the dependencies an issue is blocking.
-   *
-   * This endpoint supports the following custom media types. For more information, see [Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types).
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw Markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the Markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking`
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking`: {@link issuesListDependenciesBlocking}
    */
   listDependenciesBlocking(
     params: IssuesListDependenciesBlockingParams,
@@ -5009,9 +4803,7 @@ export class IssuesResource {
   /**
    * List issue events
    *
-   * Lists all events for an issue.
-   *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/events`
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/events`: {@link issuesListEvents}
    */
   listEvents(
     params: IssuesListEventsParams,
@@ -5023,9 +4815,7 @@ export class IssuesResource {
   /**
    * List issue events for a repository
    *
-   * Lists events for a repository.
-   *
-   * `GET /repos/{owner}/{repo}/issues/events`
+   * `GET /repos/{owner}/{repo}/issues/events`: {@link issuesListEventsForRepo}
    */
   listEventsForRepo(
     params: IssuesListEventsForRepoParams,
@@ -5040,9 +4830,7 @@ export class IssuesResource {
   /**
    * List timeline events for an issue
    *
-   * List all timeline events for an issue.
-   *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/timeline`
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/timeline`: {@link issuesListEventsForTimeline}
    */
   listEventsForTimeline(
     params: IssuesListEventsForTimelineParams,
@@ -5057,19 +4845,7 @@ export class IssuesResource {
   /**
    * List user account issues assigned to the authenticated user
    *
-   * List issues across owned and member repositories assigned to the authenticated user.
-   *
-   * > [!NOTE]
-   * > GitHub's REST API considers every pull request an issue, but not every issue is a pull request. For this reason, "Issues" endpoints may return both issues and pull requests in the response. You can identify pull requests by the `pull_request` key. Be aware that the `id` of a pull request returned from "Issues" endpoints will be an _issue id_. To find out the pull request id, use the "[List pull requests](https://docs.github.com/rest/pulls/pulls#list-pull-requests)" endpoint.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /user/issues`
+   * `GET /user/issues`: {@link issuesListForAuthenticatedUser}
    */
   listForAuthenticatedUser(
     params: IssuesListForAuthenticatedUserParams = {},
@@ -5084,19 +4860,7 @@ export class IssuesResource {
   /**
    * List organization issues assigned to the authenticated user
    *
-   * List issues in an organization assigned to the authenticated user.
-   *
-   * > [!NOTE]
-   * > GitHub's REST API considers every pull request an issue, but not every issue is a pull request. For this reason, "Issues" endpoints may return both issues and pull requests in the response. You can identify pull requests by the `pull_request` key. Be aware that the `id` of a pull request returned from "Issues" endpoints will be an _issue id_. To find out the pull request id, use the "[List pull requests](https://docs.github.com/rest/pulls/pulls#list-pull-requests)" endpoint.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /orgs/{org}/issues`
+   * `GET /orgs/{org}/issues`: {@link issuesListForOrg}
    */
   listForOrg(
     params: IssuesListForOrgParams,
@@ -5108,19 +4872,7 @@ export class IssuesResource {
   /**
    * List repository issues
    *
-   * List issues in a repository. Only open issues will be listed.
-   *
-   * > [!NOTE]
-   * > GitHub's REST API considers every pull request an issue, but not every issue is a pull request. For this reason, "Issues" endpoints may return both issues and pull requests in the response. You can identify pull requests by the `pull_request` key. Be aware that the `id` of a pull request returned from "Issues" endpoints will be an _issue id_. To find out the pull request id, use the "[List pull requests](https://docs.github.com/rest/pulls/pulls#list-pull-requests)" endpoint.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/issues`
+   * `GET /repos/{owner}/{repo}/issues`: {@link issuesListForRepo}
    */
   listForRepo(
     params: IssuesListForRepoParams,
@@ -5132,9 +4884,7 @@ export class IssuesResource {
   /**
    * List issue field values for an issue
    *
-   * Lists all issue field values for an issue.
-   *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`: {@link issuesListIssueFieldValuesForIssue}
    */
   listIssueFieldValuesForIssue(
     params: IssuesListIssueFieldValuesForIssueParams,
@@ -5149,9 +4899,7 @@ export class IssuesResource {
   /**
    * List labels for issues in a milestone
    *
-   * Lists labels for issues in a milestone.
-   *
-   * `GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels`
+   * `GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels`: {@link issuesListLabelsForMilestone}
    */
   listLabelsForMilestone(
     params: IssuesListLabelsForMilestoneParams,
@@ -5166,9 +4914,7 @@ export class IssuesResource {
   /**
    * List labels for a repository
    *
-   * Lists all labels for a repository.
-   *
-   * `GET /repos/{owner}/{repo}/labels`
+   * `GET /repos/{owner}/{repo}/labels`: {@link issuesListLabelsForRepo}
    */
   listLabelsForRepo(
     params: IssuesListLabelsForRepoParams,
@@ -5183,9 +4929,7 @@ export class IssuesResource {
   /**
    * List labels for an issue
    *
-   * Lists all labels for an issue.
-   *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/labels`
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/labels`: {@link issuesListLabelsOnIssue}
    */
   listLabelsOnIssue(
     params: IssuesListLabelsOnIssueParams,
@@ -5200,9 +4944,7 @@ export class IssuesResource {
   /**
    * List milestones
    *
-   * Lists milestones for a repository.
-   *
-   * `GET /repos/{owner}/{repo}/milestones`
+   * `GET /repos/{owner}/{repo}/milestones`: {@link issuesListMilestones}
    */
   listMilestones(
     params: IssuesListMilestonesParams,
@@ -5214,16 +4956,7 @@ export class IssuesResource {
   /**
    * List sub-issues
    *
-   * You can use the REST API to list the sub-issues on an issue.
-   *
-   * This endpoint supports the following custom media types. For more information, see [Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types).
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw Markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the Markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues`
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues`: {@link issuesListSubIssues}
    */
   listSubIssues(
     params: IssuesListSubIssuesParams,
@@ -5235,15 +4968,7 @@ export class IssuesResource {
   /**
    * List issue suggestions
    *
-   * Lists the suggestions on an issue. A suggestion is an agent-proposed change to an issue's type, labels, fields, assignees, or closed state that a maintainer can approve or dismiss.
-   *
-   * By default only pending suggestions are returned. Use `state=all` to return suggestions in every state, or `state=<state>` to filter to a single state. Use `action=<action>` to return only suggestions for a specific change.
-   *
-   * This endpoint is only available while the issue suggestions feature is enabled for the repository, and only supports issues, not pull requests.
-   *
-   * Requires triage access to the repository.
-   *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/suggestions`
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/suggestions`: {@link issuesListSuggestions}
    */
   listSuggestions(
     params: IssuesListSuggestionsParams,
@@ -5255,11 +4980,7 @@ export class IssuesResource {
   /**
    * Lock an issue
    *
-   * Users with push access can lock an issue or pull request's conversation.
-   *
-   * Note that, if you choose not to pass any parameters, you'll need to set `Content-Length` to zero when calling out to this endpoint. For more information, see "[HTTP method](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#http-method)."
-   *
-   * `PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`
+   * `PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`: {@link issuesLock}
    */
   lock(params: IssuesLockParams, options?: RequestOptions): ApiPromise<IssuesLockResponse> {
     return issuesLock(this.#core, params, options);
@@ -5268,16 +4989,7 @@ export class IssuesResource {
   /**
    * Pin an issue comment
    *
-   * You can use the REST API to pin comments on issues.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `PUT /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`
+   * `PUT /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`: {@link issuesPinComment}
    */
   pinComment(
     params: IssuesPinCommentParams,
@@ -5289,9 +5001,7 @@ export class IssuesResource {
   /**
    * Remove all labels from an issue
    *
-   * Removes all labels from an issue.
-   *
-   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels`
+   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels`: {@link issuesRemoveAllLabels}
    */
   removeAllLabels(
     params: IssuesRemoveAllLabelsParams,
@@ -5303,9 +5013,7 @@ export class IssuesResource {
   /**
    * Remove assignees from an issue
    *
-   * Removes one or more assignees from an issue.
-   *
-   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees`
+   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees`: {@link issuesRemoveAssignees}
    */
   removeAssignees(
     params: IssuesRemoveAssigneesParams,
@@ -5317,19 +5025,7 @@ export class IssuesResource {
   /**
    * Remove dependency an issue is blocked by
    *
-   * You can use the REST API to remove a dependency that an issue is blocked by.
-   *
-   * Removing content too quickly using this endpoint may result in secondary rate limiting.
-   * For more information, see [Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)
-   * and [Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api).
-   *
-   * This endpoint supports the following custom media types. For more information, see [Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types).
-   * - **`application/vnd.github.raw+json`**: Returns the raw Markdown body. Response will include `body`. This is the default if you do not pass a specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the Markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's Markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}`
+   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}`: {@link issuesRemoveDependencyBlockedBy}
    */
   removeDependencyBlockedBy(
     params: IssuesRemoveDependencyBlockedByParams,
@@ -5341,9 +5037,7 @@ export class IssuesResource {
   /**
    * Remove a label from an issue
    *
-   * Removes the specified label from the issue, and returns the remaining labels on the issue. This endpoint returns a `404 Not Found` status if the label does not exist.
-   *
-   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}`
+   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}`: {@link issuesRemoveLabel}
    */
   removeLabel(
     params: IssuesRemoveLabelParams,
@@ -5355,17 +5049,7 @@ export class IssuesResource {
   /**
    * Remove sub-issue
    *
-   * You can use the REST API to remove a sub-issue from an issue.
-   * Removing content too quickly using this endpoint may result in secondary rate limiting.
-   * For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)"
-   * and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass a specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue`
+   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue`: {@link issuesRemoveSubIssue}
    */
   removeSubIssue(
     params: IssuesRemoveSubIssueParams,
@@ -5377,9 +5061,7 @@ export class IssuesResource {
   /**
    * Reprioritize sub-issue
    *
-   * You can use the REST API to reprioritize a sub-issue to a different position in the parent list.
-   *
-   * `PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority`
+   * `PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority`: {@link issuesReprioritizeSubIssue}
    */
   reprioritizeSubIssue(
     params: IssuesReprioritizeSubIssueParams,
@@ -5391,22 +5073,7 @@ export class IssuesResource {
   /**
    * Set issue field values for an issue
    *
-   * Set custom field values for an issue, replacing any existing values. You can set values for organization-level issue fields that have been defined for the repository's organization.
-   *
-   * This endpoint supports the following field data types:
-   * - **`text`**: String values for text fields
-   * - **`single_select`**: Option names for single-select fields (must match an existing option name)
-   * - **`number`**: Numeric values for number fields
-   * - **`date`**: ISO 8601 date strings for date fields
-   *
-   * This operation will replace all existing field values with the provided ones. If you want to add field values without replacing existing ones, use the `POST` endpoint instead.
-   *
-   * Only users with push access to the repository can set issue field values. If you don't have the proper permissions, you'll receive a `403 Forbidden` response.
-   *
-   * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)"
-   * and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
-   *
-   * `PUT /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`
+   * `PUT /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`: {@link issuesSetIssueFieldValues}
    */
   setIssueFieldValues(
     params: IssuesSetIssueFieldValuesParams,
@@ -5418,9 +5085,7 @@ export class IssuesResource {
   /**
    * Set labels for an issue
    *
-   * Removes any previous labels and sets the new labels for an issue.
-   *
-   * `PUT /repos/{owner}/{repo}/issues/{issue_number}/labels`
+   * `PUT /repos/{owner}/{repo}/issues/{issue_number}/labels`: {@link issuesSetLabels}
    */
   setLabels(
     params: IssuesSetLabelsParams,
@@ -5432,9 +5097,7 @@ export class IssuesResource {
   /**
    * Unlock an issue
    *
-   * Users with push access can unlock an issue's conversation.
-   *
-   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`
+   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`: {@link issuesUnlock}
    */
   unlock(params: IssuesUnlockParams, options?: RequestOptions): ApiPromise<IssuesUnlockResponse> {
     return issuesUnlock(this.#core, params, options);
@@ -5443,9 +5106,7 @@ export class IssuesResource {
   /**
    * Unpin an issue comment
    *
-   * You can use the REST API to unpin comments on issues.
-   *
-   * `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`
+   * `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`: {@link issuesUnpinComment}
    */
   unpinComment(
     params: IssuesUnpinCommentParams,
@@ -5457,16 +5118,7 @@ export class IssuesResource {
   /**
    * Update an issue
    *
-   * Issue owners and users with push access or Triage role can edit an issue.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `PATCH /repos/{owner}/{repo}/issues/{issue_number}`
+   * `PATCH /repos/{owner}/{repo}/issues/{issue_number}`: {@link issuesUpdate}
    */
   update(params: IssuesUpdateParams, options?: RequestOptions): ApiPromise<IssuesUpdateResponse> {
     return issuesUpdate(this.#core, params, options);
@@ -5475,16 +5127,7 @@ export class IssuesResource {
   /**
    * Update an issue comment
    *
-   * You can use the REST API to update comments on issues and pull requests. Every pull request is an issue, but not every issue is a pull request.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}`
+   * `PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}`: {@link issuesUpdateComment}
    */
   updateComment(
     params: IssuesUpdateCommentParams,
@@ -5496,9 +5139,7 @@ export class IssuesResource {
   /**
    * Update a label
    *
-   * Updates a label using the given label name.
-   *
-   * `PATCH /repos/{owner}/{repo}/labels/{name}`
+   * `PATCH /repos/{owner}/{repo}/labels/{name}`: {@link issuesUpdateLabel}
    */
   updateLabel(
     params: IssuesUpdateLabelParams,
@@ -5510,7 +5151,7 @@ export class IssuesResource {
   /**
    * Update a milestone
    *
-   * `PATCH /repos/{owner}/{repo}/milestones/{milestone_number}`
+   * `PATCH /repos/{owner}/{repo}/milestones/{milestone_number}`: {@link issuesUpdateMilestone}
    */
   updateMilestone(
     params: IssuesUpdateMilestoneParams,

@@ -334,12 +334,7 @@ export class PullRequestStacksResource {
   /**
    * Add pull requests to a pull request stack
    *
-   * Appends an ordered list of pull request numbers onto the top of an existing
-   * stack. Provide only the pull requests you want to add, from the current top of
-   * the stack upward. The first new pull request's base ref must match the current
-   * top pull request's head ref.
-   *
-   * `POST /repos/{owner}/{repo}/stacks/{stack_number}/add`
+   * `POST /repos/{owner}/{repo}/stacks/{stack_number}/add`: {@link pullRequestStacksAdd}
    */
   add(
     params: PullRequestStacksAddParams,
@@ -351,11 +346,7 @@ export class PullRequestStacksResource {
   /**
    * Create a pull request stack
    *
-   * Creates a stack from an ordered list of pull request numbers. Provide the pull
-   * request numbers from the bottom of the stack to the top. Each pull request's
-   * base ref must match the previous pull request's head ref.
-   *
-   * `POST /repos/{owner}/{repo}/stacks`
+   * `POST /repos/{owner}/{repo}/stacks`: {@link pullRequestStacksCreate}
    */
   create(
     params: PullRequestStacksCreateParams,
@@ -367,9 +358,7 @@ export class PullRequestStacksResource {
   /**
    * Get a pull request stack
    *
-   * Gets a pull request stack by providing its stack number.
-   *
-   * `GET /repos/{owner}/{repo}/stacks/{stack_number}`
+   * `GET /repos/{owner}/{repo}/stacks/{stack_number}`: {@link pullRequestStacksGet}
    */
   get(
     params: PullRequestStacksGetParams,
@@ -381,9 +370,7 @@ export class PullRequestStacksResource {
   /**
    * List pull request stacks
    *
-   * Lists pull request stacks in a repository.
-   *
-   * `GET /repos/{owner}/{repo}/stacks`
+   * `GET /repos/{owner}/{repo}/stacks`: {@link pullRequestStacksList}
    */
   list(
     params: PullRequestStacksListParams,
@@ -395,12 +382,7 @@ export class PullRequestStacksResource {
   /**
    * Remove pull requests from a pull request stack
    *
-   * Removes the unmerged pull requests from a stack. Pull requests that cannot be
-   * unstacked (for example, those that are queued for merge) are left in place. When pull requests remain in the stack, the updated
-   * stack is returned with a `200`. When no pull requests remain, the stack is
-   * dissolved and a `204` is returned.
-   *
-   * `POST /repos/{owner}/{repo}/stacks/{stack_number}/unstack`
+   * `POST /repos/{owner}/{repo}/stacks/{stack_number}/unstack`: {@link pullRequestStacksUnstack}
    */
   unstack(
     params: PullRequestStacksUnstackParams,

@@ -2301,9 +2301,7 @@ export class PullsResource {
   /**
    * Check if a pull request has been merged
    *
-   * Checks if a pull request has been merged into the base branch. The HTTP status of the response indicates whether or not the pull request has been merged; the response body is empty.
-   *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge`
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge`: {@link pullsCheckIfMerged}
    */
   checkIfMerged(
     params: PullsCheckIfMergedParams,
@@ -2315,20 +2313,7 @@ export class PullsResource {
   /**
    * Create a pull request
    *
-   * Draft pull requests are available in public repositories with GitHub Free and GitHub Free for organizations, GitHub Pro, and legacy per-repository billing plans, and in public and private repositories with GitHub Team and GitHub Enterprise Cloud. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * To open or update a pull request in a public repository, you must have write access to the head or the source branch. For organization-owned repositories, you must be a member of the organization that owns the repository to open or update a pull request.
-   *
-   * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)" and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `POST /repos/{owner}/{repo}/pulls`
+   * `POST /repos/{owner}/{repo}/pulls`: {@link pullsCreate}
    */
   create(params: PullsCreateParams, options?: RequestOptions): ApiPromise<PullsCreateResponse> {
     return pullsCreate(this.#core, params, options);
@@ -2337,19 +2322,7 @@ export class PullsResource {
   /**
    * Create a reply for a review comment
    *
-   * Creates a reply to a review comment for a pull request. For the `comment_id`, provide the ID of the review comment you are replying to. This must be the ID of a _top-level review comment_, not a reply to that comment. Replies to replies are not supported.
-   *
-   * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)"
-   * and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies`
+   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies`: {@link pullsCreateReplyForReviewComment}
    */
   createReplyForReviewComment(
     params: PullsCreateReplyForReviewCommentParams,
@@ -2361,25 +2334,7 @@ export class PullsResource {
   /**
    * Create a review for a pull request
    *
-   * Creates a review on a specified pull request.
-   *
-   * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)" and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
-   *
-   * Pull request reviews created in the `PENDING` state are not submitted and therefore do not include the `submitted_at` property in the response. To create a pending review for a pull request, leave the `event` parameter blank. For more information about submitting a `PENDING` review, see "[Submit a review for a pull request](https://docs.github.com/rest/pulls/reviews#submit-a-review-for-a-pull-request)."
-   *
-   * > [!NOTE]
-   * > To comment on a specific line in a file, you need to first determine the position of that line in the diff. To see a pull request diff, add the `application/vnd.github.v3.diff` media type to the `Accept` header of a call to the [Get a pull request](https://docs.github.com/rest/pulls/pulls#get-a-pull-request) endpoint.
-   *
-   * The `position` value equals the number of lines down from the first "@@" hunk header in the file you want to add a comment. The line just below the "@@" line is position 1, the next line is position 2, and so on. The position in the diff continues to increase through lines of whitespace and additional hunks until the beginning of a new file.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`
+   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`: {@link pullsCreateReview}
    */
   createReview(
     params: PullsCreateReviewParams,
@@ -2391,23 +2346,7 @@ export class PullsResource {
   /**
    * Create a review comment for a pull request
    *
-   * Creates a review comment on the diff of a specified pull request. To add a regular comment to a pull request timeline, see "[Create an issue comment](https://docs.github.com/rest/issues/comments#create-an-issue-comment)."
-   *
-   * If your comment applies to more than one line in the pull request diff, you should use the parameters `line`, `side`, and optionally `start_line` and `start_side` in your request.
-   *
-   * The `position` parameter is closing down. If you use `position`, the `line`, `side`, `start_line`, and `start_side` parameters are not required.
-   *
-   * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)"
-   * and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments`
+   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments`: {@link pullsCreateReviewComment}
    */
   createReviewComment(
     params: PullsCreateReviewCommentParams,
@@ -2419,16 +2358,7 @@ export class PullsResource {
   /**
    * Delete a pending review for a pull request
    *
-   * Deletes a pull request review that has not been submitted. Submitted reviews cannot be deleted.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
+   * `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`: {@link pullsDeletePendingReview}
    */
   deletePendingReview(
     params: PullsDeletePendingReviewParams,
@@ -2440,9 +2370,7 @@ export class PullsResource {
   /**
    * Delete a review comment for a pull request
    *
-   * Deletes a review comment.
-   *
-   * `DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}`
+   * `DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}`: {@link pullsDeleteReviewComment}
    */
   deleteReviewComment(
     params: PullsDeleteReviewCommentParams,
@@ -2454,19 +2382,7 @@ export class PullsResource {
   /**
    * Dismiss a review for a pull request
    *
-   * Dismisses a specified review on a pull request.
-   *
-   * > [!NOTE]
-   * > To dismiss a pull request review on a [protected branch](https://docs.github.com/rest/branches/branch-protection), you must be a repository administrator or be included in the list of people or teams who can dismiss pull request reviews.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals`
+   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals`: {@link pullsDismissReview}
    */
   dismissReview(
     params: PullsDismissReviewParams,
@@ -2478,31 +2394,7 @@ export class PullsResource {
   /**
    * Get a pull request
    *
-   * Draft pull requests are available in public repositories with GitHub Free and GitHub Free for organizations, GitHub Pro, and legacy per-repository billing plans, and in public and private repositories with GitHub Team and GitHub Enterprise Cloud. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Lists details of a pull request by providing its number.
-   *
-   * When you get, [create](https://docs.github.com/rest/pulls/pulls/#create-a-pull-request), or [edit](https://docs.github.com/rest/pulls/pulls#update-a-pull-request) a pull request, GitHub creates a merge commit to test whether the pull request can be automatically merged into the base branch. This test commit is not added to the base branch or the head branch. You can review the status of the test commit using the `mergeable` key. For more information, see "[Checking mergeability of pull requests](https://docs.github.com/rest/guides/getting-started-with-the-git-database-api#checking-mergeability-of-pull-requests)".
-   *
-   * The value of the `mergeable` attribute can be `true`, `false`, or `null`. If the value is `null`, then GitHub has started a background job to compute the mergeability. After giving the job time to complete, resubmit the request. When the job finishes, you will see a non-`null` value for the `mergeable` attribute in the response. If `mergeable` is `true`, then `merge_commit_sha` will be the SHA of the _test_ merge commit.
-   *
-   * The value of the `merge_commit_sha` attribute changes depending on the state of the pull request. Before merging a pull request, the `merge_commit_sha` attribute holds the SHA of the _test_ merge commit. After merging a pull request, the `merge_commit_sha` attribute changes depending on how you merged the pull request:
-   *
-   * *   If merged as a [merge commit](https://docs.github.com/articles/about-merge-methods-on-github/), `merge_commit_sha` represents the SHA of the merge commit.
-   * *   If merged via a [squash](https://docs.github.com/articles/about-merge-methods-on-github/#squashing-your-merge-commits), `merge_commit_sha` represents the SHA of the squashed commit on the base branch.
-   * *   If [rebased](https://docs.github.com/articles/about-merge-methods-on-github/#rebasing-and-merging-your-commits), `merge_commit_sha` represents the commit that the base branch was updated to.
-   *
-   * Pass the appropriate [media type](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types) to fetch diff and patch formats.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   * - **`application/vnd.github.diff`**: For more information, see "[git-diff](https://git-scm.com/docs/git-diff)" in the Git documentation. If a diff is corrupt, contact us through the [GitHub Support portal](https://support.github.com/). Include the repository name and pull request ID in your message.
-   *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}`
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}`: {@link pullsGet}
    */
   get(params: PullsGetParams, options?: RequestOptions): ApiPromise<PullsGetResponse> {
     return pullsGet(this.#core, params, options);
@@ -2511,13 +2403,7 @@ export class PullsResource {
   /**
    * Get the result of an asynchronous merge
    *
-   * Fetches the current result of an asynchronous merge request, identified by the UUID that was returned when the merge was requested.
-   *
-   * While the merge is still queued, the response includes the UUID, merge method, and expected head SHA of the request. Once the merge has completed, the response reports whether it was merged, including the merge commit OID on success or a message describing why it could not be merged on failure.
-   *
-   * The result of an asynchronous merge request is retained for 24 hours after its most recent update. After this window the request expires and this endpoint returns a `404` response for its UUID.
-   *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge-async/{uuid}`
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge-async/{uuid}`: {@link pullsGetMergeAsyncResult}
    */
   getMergeAsyncResult(
     params: PullsGetMergeAsyncResultParams,
@@ -2529,16 +2415,7 @@ export class PullsResource {
   /**
    * Get a review for a pull request
    *
-   * Retrieves a pull request review by its ID.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`: {@link pullsGetReview}
    */
   getReview(
     params: PullsGetReviewParams,
@@ -2550,16 +2427,7 @@ export class PullsResource {
   /**
    * Get a review comment for a pull request
    *
-   * Provides details for a specified review comment.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/pulls/comments/{comment_id}`
+   * `GET /repos/{owner}/{repo}/pulls/comments/{comment_id}`: {@link pullsGetReviewComment}
    */
   getReviewComment(
     params: PullsGetReviewCommentParams,
@@ -2571,22 +2439,7 @@ export class PullsResource {
   /**
    * List pull requests
    *
-   * Lists pull requests in a specified repository.
-   *
-   * Draft pull requests are available in public repositories with GitHub
-   * Free and GitHub Free for organizations, GitHub Pro, and legacy per-repository billing
-   * plans, and in public and private repositories with GitHub Team and GitHub Enterprise
-   * Cloud. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products)
-   * in the GitHub Help documentation.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/pulls`
+   * `GET /repos/{owner}/{repo}/pulls`: {@link pullsList}
    */
   list(
     params: PullsListParams,
@@ -2598,16 +2451,7 @@ export class PullsResource {
   /**
    * List comments for a pull request review
    *
-   * Lists comments for a specific pull request review.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments`
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments`: {@link pullsListCommentsForReview}
    */
   listCommentsForReview(
     params: PullsListCommentsForReviewParams,
@@ -2622,18 +2466,7 @@ export class PullsResource {
   /**
    * List commits on a pull request
    *
-   * Lists a maximum of 250 commits for a pull request. To receive a complete
-   * commit list for pull requests with more than 250 commits, use the [List commits](https://docs.github.com/rest/commits/commits#list-commits)
-   * endpoint.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/commits`
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/commits`: {@link pullsListCommits}
    */
   listCommits(
     params: PullsListCommitsParams,
@@ -2645,19 +2478,7 @@ export class PullsResource {
   /**
    * List pull requests files
    *
-   * Lists the files in a specified pull request.
-   *
-   * > [!NOTE]
-   * > Responses include a maximum of 3000 files. The paginated response returns 30 files per page by default.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`: {@link pullsListFiles}
    */
   listFiles(
     params: PullsListFilesParams,
@@ -2669,9 +2490,7 @@ export class PullsResource {
   /**
    * Get all requested reviewers for a pull request
    *
-   * Gets the users or teams whose review is requested for a pull request. Once a requested reviewer submits a review, they are no longer considered a requested reviewer. Their review will instead be returned by the [List reviews for a pull request](https://docs.github.com/rest/pulls/reviews#list-reviews-for-a-pull-request) operation.
-   *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`: {@link pullsListRequestedReviewers}
    */
   listRequestedReviewers(
     params: PullsListRequestedReviewersParams,
@@ -2683,17 +2502,7 @@ export class PullsResource {
   /**
    * List review comments on a pull request
    *
-   * Lists all review comments for a specified pull request. By default, review comments
-   * are in ascending order by ID.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/comments`
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/comments`: {@link pullsListReviewComments}
    */
   listReviewComments(
     params: PullsListReviewCommentsParams,
@@ -2708,17 +2517,7 @@ export class PullsResource {
   /**
    * List review comments in a repository
    *
-   * Lists review comments for all pull requests in a repository. By default,
-   * review comments are in ascending order by ID.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/pulls/comments`
+   * `GET /repos/{owner}/{repo}/pulls/comments`: {@link pullsListReviewCommentsForRepo}
    */
   listReviewCommentsForRepo(
     params: PullsListReviewCommentsForRepoParams,
@@ -2733,16 +2532,7 @@ export class PullsResource {
   /**
    * List reviews for a pull request
    *
-   * Lists all reviews for a specified pull request. The list of reviews returns in chronological order.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews`
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews`: {@link pullsListReviews}
    */
   listReviews(
     params: PullsListReviewsParams,
@@ -2754,10 +2544,7 @@ export class PullsResource {
   /**
    * Merge a pull request
    *
-   * Merges a pull request into the base branch.
-   * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)" and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
-   *
-   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge`
+   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge`: {@link pullsMerge}
    */
   merge(params: PullsMergeParams, options?: RequestOptions): ApiPromise<PullsMergeResponse> {
     return pullsMerge(this.#core, params, options);
@@ -2766,17 +2553,7 @@ export class PullsResource {
   /**
    * Merge a pull request asynchronously
    *
-   * Merges a pull request into the base branch in the background. Merging in this way allows certain types of errors to be retried, and avoids the risk of timeouts for particularly complex merges.
-   *
-   * This is the required method for merging stacked PRs, but also supports unstacked PRs. When using this endpoint to merge a stacked pull request, all pull requests in the stack up to and including the requested PR will be merged into the base branch.
-   *
-   * The response includes a UUID that can be used to fetch the result of the merge. If another asynchronous merge request has already been made for this pull request, the UUID of that request will be returned instead with a 409 response status to indicate that the merge options may be different from those that were requested. If there isn't an existing asynchronous merge request, a 202 response status is used.
-   *
-   * If the pull request is already merged, the merge commit OID will be returned immediately with a 200 status.
-   *
-   * If the pull request cannot be merged (e.g. because it is closed, or still a draft) this result will be returned immediately with a 400 response status. Branch protection rules and repository rules are not run at this stage, only basic pull request state checks are performed.
-   *
-   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge-async`
+   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge-async`: {@link pullsMergeAsync}
    */
   mergeAsync(
     params: PullsMergeAsyncParams,
@@ -2788,9 +2565,7 @@ export class PullsResource {
   /**
    * Remove requested reviewers from a pull request
    *
-   * Removes review requests from a pull request for a given set of users and/or teams.
-   *
-   * `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
+   * `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`: {@link pullsRemoveRequestedReviewers}
    */
   removeRequestedReviewers(
     params: PullsRemoveRequestedReviewersParams,
@@ -2802,9 +2577,7 @@ export class PullsResource {
   /**
    * Request reviewers for a pull request
    *
-   * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. See "[Secondary rate limits](https://docs.github.com/rest/overview/resources-in-the-rest-api#secondary-rate-limits)" and "[Dealing with secondary rate limits](https://docs.github.com/rest/guides/best-practices-for-integrators#dealing-with-secondary-rate-limits)" for details.
-   *
-   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
+   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`: {@link pullsRequestReviewers}
    */
   requestReviewers(
     params: PullsRequestReviewersParams,
@@ -2816,16 +2589,7 @@ export class PullsResource {
   /**
    * Submit a review for a pull request
    *
-   * Submits a pending review for a pull request. For more information about creating a pending review for a pull request, see "[Create a review for a pull request](https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request)."
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events`
+   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events`: {@link pullsSubmitReview}
    */
   submitReview(
     params: PullsSubmitReviewParams,
@@ -2837,18 +2601,7 @@ export class PullsResource {
   /**
    * Update a pull request
    *
-   * Draft pull requests are available in public repositories with GitHub Free and GitHub Free for organizations, GitHub Pro, and legacy per-repository billing plans, and in public and private repositories with GitHub Team and GitHub Enterprise Cloud. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * To open or update a pull request in a public repository, you must have write access to the head or the source branch. For organization-owned repositories, you must be a member of the organization that owns the repository to open or update a pull request.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `PATCH /repos/{owner}/{repo}/pulls/{pull_number}`
+   * `PATCH /repos/{owner}/{repo}/pulls/{pull_number}`: {@link pullsUpdate}
    */
   update(params: PullsUpdateParams, options?: RequestOptions): ApiPromise<PullsUpdateResponse> {
     return pullsUpdate(this.#core, params, options);
@@ -2857,10 +2610,7 @@ export class PullsResource {
   /**
    * Update a pull request branch
    *
-   * Updates the pull request branch with the latest upstream changes by merging HEAD from the base branch into the pull request branch.
-   * Note: If making a request on behalf of a GitHub App you must also have permissions to write the contents of the head repository.
-   *
-   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch`
+   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch`: {@link pullsUpdateBranch}
    */
   updateBranch(
     params: PullsUpdateBranchParams,
@@ -2872,16 +2622,7 @@ export class PullsResource {
   /**
    * Update a review for a pull request
    *
-   * Updates the contents of a specified review summary comment.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
+   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`: {@link pullsUpdateReview}
    */
   updateReview(
     params: PullsUpdateReviewParams,
@@ -2893,16 +2634,7 @@ export class PullsResource {
   /**
    * Update a review comment for a pull request
    *
-   * Edits the content of a specified review comment.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}`
+   * `PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}`: {@link pullsUpdateReviewComment}
    */
   updateReviewComment(
     params: PullsUpdateReviewCommentParams,

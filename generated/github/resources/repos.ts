@@ -13871,7 +13871,7 @@ export class ReposResource {
   /**
    * Accept a repository invitation
    *
-   * `PATCH /user/repository_invitations/{invitation_id}`
+   * `PATCH /user/repository_invitations/{invitation_id}`: {@link reposAcceptInvitationForAuthenticatedUser}
    */
   acceptInvitationForAuthenticatedUser(
     params: ReposAcceptInvitationForAuthenticatedUserParams,
@@ -13883,11 +13883,7 @@ export class ReposResource {
   /**
    * Add app access restrictions
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Grants the specified apps push access for this branch. Only GitHub Apps that are installed on the repository and that have been granted write access to the repository contents can be added as authorized actors on a protected branch.
-   *
-   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
+   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`: {@link reposAddAppAccessRestrictions}
    */
   addAppAccessRestrictions(
     params: ReposAddAppAccessRestrictionsParams,
@@ -13899,33 +13895,7 @@ export class ReposResource {
   /**
    * Add a repository collaborator
    *
-   * Add a user to a repository with a specified level of access. If the repository is owned by an organization, this API does not add the user to the organization - a user that has repository access without being an organization member is called an "outside collaborator" (if they are not an Enterprise Managed User) or a "repository collaborator" if they are an Enterprise Managed User. These users are exempt from some organization policies - see "[Adding outside collaborators to repositories](https://docs.github.com/organizations/managing-user-access-to-your-organizations-repositories/managing-outside-collaborators/adding-outside-collaborators-to-repositories-in-your-organization)" to learn more about these collaborator types.
-   *
-   * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications).
-   *
-   * Adding an outside collaborator may be restricted by enterprise and organization administrators. For more information, see "[Enforcing repository management policies in your enterprise](https://docs.github.com/admin/policies/enforcing-policies-for-your-enterprise/enforcing-repository-management-policies-in-your-enterprise#enforcing-a-policy-for-inviting-outside-collaborators-to-repositories)" and "[Setting permissions for adding outside collaborators](https://docs.github.com/organizations/managing-organization-settings/setting-permissions-for-adding-outside-collaborators)" for organization settings.
-   *
-   * For more information on permission levels, see "[Repository permission levels for an organization](https://docs.github.com/github/setting-up-and-managing-organizations-and-teams/repository-permission-levels-for-an-organization#permission-levels-for-repositories-owned-by-an-organization)". There are restrictions on which permissions can be granted to organization members when an organization base role is in place. In this case, the role being given must be equal to or higher than the org base permission. Otherwise, the request will fail with:
-   *
-   * ```
-   * Cannot assign {member} permission of {role name}
-   * ```
-   *
-   * Note that, if you choose not to pass any parameters, you'll need to set `Content-Length` to zero when calling out to this endpoint. For more information, see "[HTTP method](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#http-method)."
-   *
-   * The invitee will receive a notification that they have been invited to the repository, which they must accept or decline. They may do this via the notifications page, the email they receive, or by using the [API](https://docs.github.com/rest/collaborators/invitations).
-   *
-   * For Enterprise Managed Users, this endpoint does not send invitations - these users are automatically added to organizations and repositories. Enterprise Managed Users can only be added to organizations and repositories within their enterprise.
-   *
-   * **Updating an existing collaborator's permission level**
-   *
-   * The endpoint can also be used to change the permissions of an existing collaborator without first removing and re-adding the collaborator. To change the permissions, use the same endpoint and pass a different `permission` parameter. The response will be a `204`, with no other indication that the permission level changed.
-   *
-   * **Rate limits**
-   *
-   * You are limited to sending 50 invitations to a repository per 24 hour period. Note there is no limit if you are inviting organization members to an organization repository.
-   *
-   * `PUT /repos/{owner}/{repo}/collaborators/{username}`
+   * `PUT /repos/{owner}/{repo}/collaborators/{username}`: {@link reposAddCollaborator}
    */
   addCollaborator(
     params: ReposAddCollaboratorParams,
@@ -13937,9 +13907,7 @@ export class ReposResource {
   /**
    * Add status check contexts
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
+   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`: {@link reposAddStatusCheckContexts}
    */
   addStatusCheckContexts(
     params: ReposAddStatusCheckContextsParams,
@@ -13951,11 +13919,7 @@ export class ReposResource {
   /**
    * Add team access restrictions
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Grants the specified teams push access for this branch. You can also give push access to child teams.
-   *
-   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
+   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`: {@link reposAddTeamAccessRestrictions}
    */
   addTeamAccessRestrictions(
     params: ReposAddTeamAccessRestrictionsParams,
@@ -13967,15 +13931,7 @@ export class ReposResource {
   /**
    * Add user access restrictions
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Grants the specified people push access for this branch.
-   *
-   * | Type    | Description                                                                                                                   |
-   * | ------- | ----------------------------------------------------------------------------------------------------------------------------- |
-   * | `array` | Usernames for people who can have push access. **Note**: The list of users, apps, and teams in total is limited to 100 items. |
-   *
-   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
+   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`: {@link reposAddUserAccessRestrictions}
    */
   addUserAccessRestrictions(
     params: ReposAddUserAccessRestrictionsParams,
@@ -13987,11 +13943,7 @@ export class ReposResource {
   /**
    * Cancel a GitHub Pages deployment
    *
-   * Cancels a GitHub Pages deployment.
-   *
-   * The authenticated user must have write permissions for the GitHub Pages site.
-   *
-   * `POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel`
+   * `POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel`: {@link reposCancelPagesDeployment}
    */
   cancelPagesDeployment(
     params: ReposCancelPagesDeploymentParams,
@@ -14003,9 +13955,7 @@ export class ReposResource {
   /**
    * Check if Dependabot security updates are enabled for a repository
    *
-   * Shows whether Dependabot security updates are enabled, disabled or paused for a repository. The authenticated user must have admin read access to the repository. For more information, see "[Configuring Dependabot security updates](https://docs.github.com/articles/configuring-automated-security-fixes)".
-   *
-   * `GET /repos/{owner}/{repo}/automated-security-fixes`
+   * `GET /repos/{owner}/{repo}/automated-security-fixes`: {@link reposCheckAutomatedSecurityFixes}
    */
   checkAutomatedSecurityFixes(
     params: ReposCheckAutomatedSecurityFixesParams,
@@ -14017,15 +13967,7 @@ export class ReposResource {
   /**
    * Check if a user is a repository collaborator
    *
-   * For organization-owned repositories, the list of collaborators includes outside collaborators, organization members that are direct collaborators, organization members with access through team memberships, organization members with access through default organization permissions, and organization owners.
-   *
-   * Team members will include the members of child teams.
-   *
-   * The authenticated user must have push access to the repository to use this endpoint.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `read:org` and `repo` scopes to use this endpoint.
-   *
-   * `GET /repos/{owner}/{repo}/collaborators/{username}`
+   * `GET /repos/{owner}/{repo}/collaborators/{username}`: {@link reposCheckCollaborator}
    */
   checkCollaborator(
     params: ReposCheckCollaboratorParams,
@@ -14037,10 +13979,7 @@ export class ReposResource {
   /**
    * Check if immutable releases are enabled for a repository
    *
-   * Shows whether immutable releases are enabled or disabled. Also identifies whether immutability is being
-   * enforced by the repository owner.  The authenticated user must have admin read access to the repository.
-   *
-   * `GET /repos/{owner}/{repo}/immutable-releases`
+   * `GET /repos/{owner}/{repo}/immutable-releases`: {@link reposCheckImmutableReleases}
    */
   checkImmutableReleases(
     params: ReposCheckImmutableReleasesParams,
@@ -14052,9 +13991,7 @@ export class ReposResource {
   /**
    * Check if private vulnerability reporting is enabled for a repository
    *
-   * Returns a boolean indicating whether or not private vulnerability reporting is enabled for the repository. For more information, see "[Evaluating the security settings of a repository](https://docs.github.com/code-security/security-advisories/working-with-repository-security-advisories/evaluating-the-security-settings-of-a-repository)".
-   *
-   * `GET /repos/{owner}/{repo}/private-vulnerability-reporting`
+   * `GET /repos/{owner}/{repo}/private-vulnerability-reporting`: {@link reposCheckPrivateVulnerabilityReporting}
    */
   checkPrivateVulnerabilityReporting(
     params: ReposCheckPrivateVulnerabilityReportingParams,
@@ -14066,9 +14003,7 @@ export class ReposResource {
   /**
    * Check if vulnerability alerts are enabled for a repository
    *
-   * Shows whether dependency alerts are enabled or disabled for a repository. The authenticated user must have admin read access to the repository. For more information, see "[About security alerts for vulnerable dependencies](https://docs.github.com/articles/about-security-alerts-for-vulnerable-dependencies)".
-   *
-   * `GET /repos/{owner}/{repo}/vulnerability-alerts`
+   * `GET /repos/{owner}/{repo}/vulnerability-alerts`: {@link reposCheckVulnerabilityAlerts}
    */
   checkVulnerabilityAlerts(
     params: ReposCheckVulnerabilityAlertsParams,
@@ -14080,13 +14015,7 @@ export class ReposResource {
   /**
    * List CODEOWNERS errors
    *
-   * List any syntax errors that are detected in the CODEOWNERS
-   * file.
-   *
-   * For more information about the correct CODEOWNERS syntax,
-   * see "[About code owners](https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners)."
-   *
-   * `GET /repos/{owner}/{repo}/codeowners/errors`
+   * `GET /repos/{owner}/{repo}/codeowners/errors`: {@link reposCodeownersErrors}
    */
   codeownersErrors(
     params: ReposCodeownersErrorsParams,
@@ -14098,48 +14027,7 @@ export class ReposResource {
   /**
    * Compare two commits
    *
-   * **Deprecated**: Use `repos.compareCommitsWithBasehead()` (`GET /repos/{owner}/{repo}/compare/{basehead}`) instead. Both `:base` and `:head` must be branch names in `:repo`. To compare branches across other repositories in the same network as `:repo`, use the format `<USERNAME>:branch`.
-   *
-   * The response from the API is equivalent to running the `git log base..head` command; however, commits are returned in chronological order. Pass the appropriate [media type](https://docs.github.com/rest/overview/media-types/#commits-commit-comparison-and-pull-requests) to fetch diff and patch formats.
-   *
-   * The response also includes details on the files that were changed between the two commits. This includes the status of the change (for example, if a file was added, removed, modified, or renamed), and details of the change itself. For example, files with a `renamed` status have a `previous_filename` field showing the previous filename of the file, and files with a `modified` status have a `patch` field showing the changes made to the file.
-   *
-   * **Working with large comparisons**
-   *
-   * To process a response with a large number of commits, you can use (`per_page` or `page`) to paginate the results. When using paging, the list of changed files is only returned with page 1, but includes all changed files for the entire comparison. For more information on working with pagination, see "[Traversing with pagination](/rest/guides/traversing-with-pagination)."
-   *
-   * When calling this API without any paging parameters (`per_page` or `page`), the returned list is limited to 250 commits and the last commit in the list is the most recent of the entire comparison. When a paging parameter is specified, the first commit in the returned list of each page is the earliest.
-   *
-   * **Signature verification object**
-   *
-   * The response will include a `verification` object that describes the result of verifying the commit's signature. The following fields are included in the `verification` object:
-   *
-   * | Name | Type | Description |
-   * | ---- | ---- | ----------- |
-   * | `verified` | `boolean` | Indicates whether GitHub considers the signature in this commit to be verified. |
-   * | `reason` | `string` | The reason for verified value. Possible values and their meanings are enumerated in table below. |
-   * | `signature` | `string` | The signature that was extracted from the commit. |
-   * | `payload` | `string` | The value that was signed. |
-   *
-   * These are the possible values for `reason` in the `verification` object:
-   *
-   * | Value | Description |
-   * | ----- | ----------- |
-   * | `expired_key` | The key that made the signature is expired. |
-   * | `not_signing_key` | The "signing" flag is not among the usage flags in the GPG key that made the signature. |
-   * | `gpgverify_error` | There was an error communicating with the signature verification service. |
-   * | `gpgverify_unavailable` | The signature verification service is currently unavailable. |
-   * | `unsigned` | The object does not include a signature. |
-   * | `unknown_signature_type` | A non-PGP signature was found in the commit. |
-   * | `no_user` | No user was associated with the `committer` email address in the commit. |
-   * | `unverified_email` | The `committer` email address in the commit was associated with a user, but the email address is not verified on her/his account. |
-   * | `bad_email` | The `committer` email address in the commit is not included in the identities of the PGP key that made the signature. |
-   * | `unknown_key` | The key that made the signature has not been registered with any user's account. |
-   * | `malformed_signature` | There was an error parsing the signature. |
-   * | `invalid` | The signature could not be cryptographically verified using the key whose key-id was found in the signature. |
-   * | `valid` | None of the above errors applied, so the signature is considered to be verified. |
-   *
-   * `GET /repos/{owner}/{repo}/compare/{base}...{head}`
+   * `GET /repos/{owner}/{repo}/compare/{base}...{head}`: {@link reposCompareCommits}
    */
   compareCommits(
     params: ReposCompareCommitsParams,
@@ -14151,59 +14039,7 @@ export class ReposResource {
   /**
    * Compare two commits
    *
-   * Compares two commits against one another. You can compare refs (branches or tags) and commit SHAs in the same repository, or you can compare refs and commit SHAs that exist in different repositories within the same repository network, including fork branches. For more information about how to view a repository's network, see "[Understanding connections between repositories](https://docs.github.com/repositories/viewing-activity-and-data-for-your-repository/understanding-connections-between-repositories)."
-   *
-   * This endpoint is equivalent to running the `git log BASE..HEAD` command, but it returns commits in a different order. The `git log BASE..HEAD` command returns commits in reverse chronological order, whereas the API returns commits in chronological order.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.diff`**: Returns the diff of the commit.
-   * - **`application/vnd.github.patch`**: Returns the patch of the commit. Diffs with binary data will have no `patch` property.
-   *
-   * The API response includes details about the files that were changed between the two commits. This includes the status of the change (if a file was added, removed, modified, or renamed), and details of the change itself. For example, files with a `renamed` status have a `previous_filename` field showing the previous filename of the file, and files with a `modified` status have a `patch` field showing the changes made to the file.
-   *
-   * When calling this endpoint without any paging parameter (`per_page` or `page`), the returned list is limited to 250 commits, and the last commit in the list is the most recent of the entire comparison.
-   *
-   * **Working with large comparisons**
-   *
-   * To process a response with a large number of commits, use a query parameter (`per_page` or `page`) to paginate the results. When using pagination:
-   *
-   * - The list of changed files is only shown on the first page of results, and it includes up to 300 changed files for the entire comparison.
-   * - The results are returned in chronological order, but the last commit in the returned list may not be the most recent one in the entire set if there are more pages of results.
-   *
-   * For more information on working with pagination, see "[Using pagination in the REST API](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api)."
-   *
-   * **Signature verification object**
-   *
-   * The response will include a `verification` object that describes the result of verifying the commit's signature. The `verification` object includes the following fields:
-   *
-   * | Name | Type | Description |
-   * | ---- | ---- | ----------- |
-   * | `verified` | `boolean` | Indicates whether GitHub considers the signature in this commit to be verified. |
-   * | `reason` | `string` | The reason for verified value. Possible values and their meanings are enumerated in table below. |
-   * | `signature` | `string` | The signature that was extracted from the commit. |
-   * | `payload` | `string` | The value that was signed. |
-   * | `verified_at` | `string` | The date the signature was verified by GitHub. |
-   *
-   * These are the possible values for `reason` in the `verification` object:
-   *
-   * | Value | Description |
-   * | ----- | ----------- |
-   * | `expired_key` | The key that made the signature is expired. |
-   * | `not_signing_key` | The "signing" flag is not among the usage flags in the GPG key that made the signature. |
-   * | `gpgverify_error` | There was an error communicating with the signature verification service. |
-   * | `gpgverify_unavailable` | The signature verification service is currently unavailable. |
-   * | `unsigned` | The object does not include a signature. |
-   * | `unknown_signature_type` | A non-PGP signature was found in the commit. |
-   * | `no_user` | No user was associated with the `committer` email address in the commit. |
-   * | `unverified_email` | The `committer` email address in the commit was associated with a user, but the email address is not verified on their account. |
-   * | `bad_email` | The `committer` email address in the commit is not included in the identities of the PGP key that made the signature. |
-   * | `unknown_key` | The key that made the signature has not been registered with any user's account. |
-   * | `malformed_signature` | There was an error parsing the signature. |
-   * | `invalid` | The signature could not be cryptographically verified using the key whose key-id was found in the signature. |
-   * | `valid` | None of the above errors applied, so the signature is considered to be verified. |
-   *
-   * `GET /repos/{owner}/{repo}/compare/{basehead}`
+   * `GET /repos/{owner}/{repo}/compare/{basehead}`: {@link reposCompareCommitsWithBasehead}
    */
   compareCommitsWithBasehead(
     params: ReposCompareCommitsWithBaseheadParams,
@@ -14218,13 +14054,7 @@ export class ReposResource {
   /**
    * Create an attestation
    *
-   * Store an artifact attestation and associate it with a repository.
-   *
-   * The authenticated user must have write permission to the repository and, if using a fine-grained access token, the `attestations:write` permission is required.
-   *
-   * Artifact attestations are meant to be created using the [attest action](https://github.com/actions/attest). For more information, see our guide on [using artifact attestations to establish a build's provenance](https://docs.github.com/actions/security-guides/using-artifact-attestations-to-establish-provenance-for-builds).
-   *
-   * `POST /repos/{owner}/{repo}/attestations`
+   * `POST /repos/{owner}/{repo}/attestations`: {@link reposCreateAttestation}
    */
   createAttestation(
     params: ReposCreateAttestationParams,
@@ -14236,9 +14066,7 @@ export class ReposResource {
   /**
    * Create an autolink reference for a repository
    *
-   * Users with admin access to the repository can create an autolink.
-   *
-   * `POST /repos/{owner}/{repo}/autolinks`
+   * `POST /repos/{owner}/{repo}/autolinks`: {@link reposCreateAutolink}
    */
   createAutolink(
     params: ReposCreateAutolinkParams,
@@ -14250,20 +14078,7 @@ export class ReposResource {
   /**
    * Create a commit comment
    *
-   * Create a comment for a commit using its `:commit_sha`.
-   *
-   * Access to commit comments can be controlled by organization owners. For more information, see "[Managing commit comments for your organization](https://docs.github.com/organizations/managing-organization-settings/managing-commit-comments-for-your-organization)".
-   *
-   * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)" and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `POST /repos/{owner}/{repo}/commits/{commit_sha}/comments`
+   * `POST /repos/{owner}/{repo}/commits/{commit_sha}/comments`: {@link reposCreateCommitComment}
    */
   createCommitComment(
     params: ReposCreateCommitCommentParams,
@@ -14275,11 +14090,7 @@ export class ReposResource {
   /**
    * Create commit signature protection
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * When authenticated with admin or owner permissions to the repository, you can use this endpoint to require signed commits on a branch. You must enable branch protection to require signed commits.
-   *
-   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
+   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`: {@link reposCreateCommitSignatureProtection}
    */
   createCommitSignatureProtection(
     params: ReposCreateCommitSignatureProtectionParams,
@@ -14291,11 +14102,7 @@ export class ReposResource {
   /**
    * Create a commit status
    *
-   * Users with push access in a repository can create commit statuses for a given SHA.
-   *
-   * Note: there is a limit of 1000 statuses per `sha` and `context` within a repository. Attempts to create more than 1000 statuses will result in a validation error.
-   *
-   * `POST /repos/{owner}/{repo}/statuses/{sha}`
+   * `POST /repos/{owner}/{repo}/statuses/{sha}`: {@link reposCreateCommitStatus}
    */
   createCommitStatus(
     params: ReposCreateCommitStatusParams,
@@ -14307,9 +14114,7 @@ export class ReposResource {
   /**
    * Create a deploy key
    *
-   * You can create a read-only deploy key.
-   *
-   * `POST /repos/{owner}/{repo}/keys`
+   * `POST /repos/{owner}/{repo}/keys`: {@link reposCreateDeployKey}
    */
   createDeployKey(
     params: ReposCreateDeployKeyParams,
@@ -14321,56 +14126,7 @@ export class ReposResource {
   /**
    * Create a deployment
    *
-   * Deployments offer a few configurable parameters with certain defaults.
-   *
-   * The `ref` parameter can be any named branch, tag, or SHA. At GitHub we often deploy branches and verify them
-   * before we merge a pull request.
-   *
-   * The `environment` parameter allows deployments to be issued to different runtime environments. Teams often have
-   * multiple environments for verifying their applications, such as `production`, `staging`, and `qa`. This parameter
-   * makes it easier to track which environments have requested deployments. The default environment is `production`.
-   *
-   * The `auto_merge` parameter is used to ensure that the requested ref is not behind the repository's default branch. If
-   * the ref _is_ behind the default branch for the repository, we will attempt to merge it for you. If the merge succeeds,
-   * the API will return a successful merge commit. If merge conflicts prevent the merge from succeeding, the API will
-   * return a failure response.
-   *
-   * By default, [commit statuses](https://docs.github.com/rest/commits/statuses) for every submitted context must be in a `success`
-   * state. The `required_contexts` parameter allows you to specify a subset of contexts that must be `success`, or to
-   * specify contexts that have not yet been submitted. You are not required to use commit statuses to deploy. If you do
-   * not require any contexts or create any commit statuses, the deployment will always succeed.
-   *
-   * The `payload` parameter is available for any extra information that a deployment system might need. It is a JSON text
-   * field that will be passed on when a deployment event is dispatched.
-   *
-   * The `task` parameter is used by the deployment system to allow different execution paths. In the web world this might
-   * be `deploy:migrations` to run schema changes on the system. In the compiled world this could be a flag to compile an
-   * application with debugging enabled.
-   *
-   * Merged branch response:
-   *
-   * You will see this response when GitHub automatically merges the base branch into the topic branch instead of creating
-   * a deployment. This auto-merge happens when:
-   * *   Auto-merge option is enabled in the repository
-   * *   Topic branch does not include the latest changes on the base branch, which is `master` in the response example
-   * *   There are no merge conflicts
-   *
-   * If there are no new commits in the base branch, a new request to create a deployment should give a successful
-   * response.
-   *
-   * Merge conflict response:
-   *
-   * This error happens when the `auto_merge` option is enabled and when the default branch (in this case `master`), can't
-   * be merged into the branch that's being deployed (in this case `topic-branch`), due to merge conflicts.
-   *
-   * Failed commit status checks:
-   *
-   * This error happens when the `required_contexts` parameter indicates that one or more contexts need to have a `success`
-   * status for the commit to be deployed, but one or more of the required contexts do not have a state of `success`.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` or `repo_deployment` scope to use this endpoint.
-   *
-   * `POST /repos/{owner}/{repo}/deployments`
+   * `POST /repos/{owner}/{repo}/deployments`: {@link reposCreateDeployment}
    */
   createDeployment(
     params: ReposCreateDeploymentParams,
@@ -14382,11 +14138,7 @@ export class ReposResource {
   /**
    * Create a deployment branch policy
    *
-   * Creates a deployment branch or tag policy for an environment.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies`
+   * `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies`: {@link reposCreateDeploymentBranchPolicy}
    */
   createDeploymentBranchPolicy(
     params: ReposCreateDeploymentBranchPolicyParams,
@@ -14398,15 +14150,7 @@ export class ReposResource {
   /**
    * Create a custom deployment protection rule on an environment
    *
-   * Enable a custom deployment protection rule for an environment.
-   *
-   * The authenticated user must have admin or owner permissions to the repository to use this endpoint.
-   *
-   * For more information about the app that is providing this custom deployment rule, see the [documentation for the `GET /apps/{app_slug}` endpoint](https://docs.github.com/rest/apps/apps#get-an-app), as well as the [guide to creating custom deployment protection rules](https://docs.github.com/actions/managing-workflow-runs-and-deployments/managing-deployments/creating-custom-deployment-protection-rules).
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`
+   * `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`: {@link reposCreateDeploymentProtectionRule}
    */
   createDeploymentProtectionRule(
     params: ReposCreateDeploymentProtectionRuleParams,
@@ -14418,11 +14162,7 @@ export class ReposResource {
   /**
    * Create a deployment status
    *
-   * Users with `push` access can create deployment statuses for a given deployment.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo_deployment` scope to use this endpoint.
-   *
-   * `POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses`
+   * `POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses`: {@link reposCreateDeploymentStatus}
    */
   createDeploymentStatus(
     params: ReposCreateDeploymentStatusParams,
@@ -14434,15 +14174,7 @@ export class ReposResource {
   /**
    * Create a repository dispatch event
    *
-   * You can use this endpoint to trigger a webhook event called `repository_dispatch` when you want activity that happens outside of GitHub to trigger a GitHub Actions workflow or GitHub App webhook. You must configure your GitHub Actions workflow or GitHub App to run when the `repository_dispatch` event occurs. For an example `repository_dispatch` webhook payload, see "[RepositoryDispatchEvent](https://docs.github.com/webhooks/event-payloads/#repository_dispatch)."
-   *
-   * The `client_payload` parameter is available for any extra information that your workflow might need. This parameter is a JSON payload that will be passed on when the webhook event is dispatched. For example, the `client_payload` can include a message that a user would like to send using a GitHub Actions workflow. Or the `client_payload` can be used as a test to debug your workflow.
-   *
-   * This input example shows how you can use the `client_payload` as a test to debug your workflow.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `POST /repos/{owner}/{repo}/dispatches`
+   * `POST /repos/{owner}/{repo}/dispatches`: {@link reposCreateDispatchEvent}
    */
   createDispatchEvent(
     params: ReposCreateDispatchEventParams,
@@ -14454,11 +14186,7 @@ export class ReposResource {
   /**
    * Create a repository for the authenticated user
    *
-   * Creates a new repository for the authenticated user.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `public_repo` or `repo` scope to create a public repository, and `repo` scope to create a private repository.
-   *
-   * `POST /user/repos`
+   * `POST /user/repos`: {@link reposCreateForAuthenticatedUser}
    */
   createForAuthenticatedUser(
     params: ReposCreateForAuthenticatedUserParams,
@@ -14470,15 +14198,7 @@ export class ReposResource {
   /**
    * Create a fork
    *
-   * Create a fork for the authenticated user.
-   *
-   * > [!NOTE]
-   * > Forking a Repository happens asynchronously. You may have to wait a short period of time before you can access the git objects. If this takes longer than 5 minutes, be sure to contact [GitHub Support](https://support.github.com/contact?tags=dotcom-rest-api).
-   *
-   * > [!NOTE]
-   * > Although this endpoint works with GitHub Apps, the GitHub App must be installed on the destination account with access to all repositories and on the source account with access to the source repository.
-   *
-   * `POST /repos/{owner}/{repo}/forks`
+   * `POST /repos/{owner}/{repo}/forks`: {@link reposCreateFork}
    */
   createFork(
     params: ReposCreateForkParams,
@@ -14490,11 +14210,7 @@ export class ReposResource {
   /**
    * Create an organization repository
    *
-   * Creates a new repository in the specified organization. The authenticated user must be a member of the organization.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `public_repo` or `repo` scope to create a public repository, and `repo` scope to create a private repository.
-   *
-   * `POST /orgs/{org}/repos`
+   * `POST /orgs/{org}/repos`: {@link reposCreateInOrg}
    */
   createInOrg(
     params: ReposCreateInOrgParams,
@@ -14506,17 +14222,7 @@ export class ReposResource {
   /**
    * Create or update an environment
    *
-   * Create or update an environment with protection rules, such as required reviewers. For more information about environment protection rules, see "[Environments](/actions/reference/environments#environment-protection-rules)."
-   *
-   * > [!NOTE]
-   * > To create or update name patterns that branches must match in order to deploy to this environment, see "[Deployment branch policies](/rest/deployments/branch-policies)."
-   *
-   * > [!NOTE]
-   * > To create or update secrets for an environment, see "[GitHub Actions secrets](/rest/actions/secrets)."
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `PUT /repos/{owner}/{repo}/environments/{environment_name}`
+   * `PUT /repos/{owner}/{repo}/environments/{environment_name}`: {@link reposCreateOrUpdateEnvironment}
    */
   createOrUpdateEnvironment(
     params: ReposCreateOrUpdateEnvironmentParams,
@@ -14528,14 +14234,7 @@ export class ReposResource {
   /**
    * Create or update file contents
    *
-   * Creates a new file or replaces an existing file in a repository.
-   *
-   * > [!NOTE]
-   * > If you use this endpoint and the "[Delete a file](https://docs.github.com/rest/repos/contents/#delete-a-file)" endpoint in parallel, the concurrent requests will conflict and you will receive errors. You must use these endpoints serially instead.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint. The `workflow` scope is also required in order to modify files in the `.github/workflows` directory.
-   *
-   * `PUT /repos/{owner}/{repo}/contents/{path}`
+   * `PUT /repos/{owner}/{repo}/contents/{path}`: {@link reposCreateOrUpdateFileContents}
    */
   createOrUpdateFileContents(
     params: ReposCreateOrUpdateFileContentsParams,
@@ -14547,9 +14246,7 @@ export class ReposResource {
   /**
    * Create an organization repository ruleset
    *
-   * Create a repository ruleset for an organization.
-   *
-   * `POST /orgs/{org}/rulesets`
+   * `POST /orgs/{org}/rulesets`: {@link reposCreateOrgRuleset}
    */
   createOrgRuleset(
     params: ReposCreateOrgRulesetParams,
@@ -14561,11 +14258,7 @@ export class ReposResource {
   /**
    * Create a GitHub Pages deployment
    *
-   * Create a GitHub Pages deployment for a repository.
-   *
-   * The authenticated user must have write permission to the repository.
-   *
-   * `POST /repos/{owner}/{repo}/pages/deployments`
+   * `POST /repos/{owner}/{repo}/pages/deployments`: {@link reposCreatePagesDeployment}
    */
   createPagesDeployment(
     params: ReposCreatePagesDeploymentParams,
@@ -14577,13 +14270,7 @@ export class ReposResource {
   /**
    * Create a GitHub Pages site
    *
-   * Configures a GitHub Pages site. For more information, see "[About GitHub Pages](/github/working-with-github-pages/about-github-pages)."
-   *
-   * The authenticated user must be a repository administrator, maintainer, or have the 'manage GitHub Pages settings' permission.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `POST /repos/{owner}/{repo}/pages`
+   * `POST /repos/{owner}/{repo}/pages`: {@link reposCreatePagesSite}
    */
   createPagesSite(
     params: ReposCreatePagesSiteParams,
@@ -14595,16 +14282,7 @@ export class ReposResource {
   /**
    * Create a release
    *
-   * Users with push access to the repository can create a release.
-   *
-   * > [!NOTE]
-   * > If the commit identified by `target_commitish` (or, when `target_commitish` is omitted, the latest commit on the default branch) adds or modifies any file under `.github/workflows/` relative to the repository's default branch, the authenticating token must be authorized to modify workflows. Otherwise, this endpoint returns `404 Not Found`; some authentication paths surface `403 Resource not accessible by integration` instead.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `workflow` scope when the resolved target commit modifies workflow files. Fine-grained access tokens and GitHub App installation tokens also need the "Workflows" repository permission (write). The `GITHUB_TOKEN` available to GitHub Actions cannot be authorized for this; for more information, see "[Automatic token authentication](https://docs.github.com/actions/security-guides/automatic-token-authentication#permissions-for-the-github_token)".
-   *
-   * This endpoint triggers [notifications](https://docs.github.com/github/managing-subscriptions-and-notifications-on-github/about-notifications). Creating content too quickly using this endpoint may result in secondary rate limiting. For more information, see "[Rate limits for the API](https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits)" and "[Best practices for using the REST API](https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api)."
-   *
-   * `POST /repos/{owner}/{repo}/releases`
+   * `POST /repos/{owner}/{repo}/releases`: {@link reposCreateRelease}
    */
   createRelease(
     params: ReposCreateReleaseParams,
@@ -14616,9 +14294,7 @@ export class ReposResource {
   /**
    * Create a repository ruleset
    *
-   * Create a ruleset for a repository.
-   *
-   * `POST /repos/{owner}/{repo}/rulesets`
+   * `POST /repos/{owner}/{repo}/rulesets`: {@link reposCreateRepoRuleset}
    */
   createRepoRuleset(
     params: ReposCreateRepoRulesetParams,
@@ -14630,11 +14306,7 @@ export class ReposResource {
   /**
    * Create a repository using a template
    *
-   * Creates a new repository using a repository template. Use the `template_owner` and `template_repo` route parameters to specify the repository to use as the template. If the repository is not public, the authenticated user must own or be a member of an organization that owns the repository. To check if a repository is available to use as a template, get the repository's information using the [Get a repository](https://docs.github.com/rest/repos/repos#get-a-repository) endpoint and check that the `is_template` key is `true`.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `public_repo` or `repo` scope to create a public repository, and `repo` scope to create a private repository.
-   *
-   * `POST /repos/{template_owner}/{template_repo}/generate`
+   * `POST /repos/{template_owner}/{template_repo}/generate`: {@link reposCreateUsingTemplate}
    */
   createUsingTemplate(
     params: ReposCreateUsingTemplateParams,
@@ -14646,10 +14318,7 @@ export class ReposResource {
   /**
    * Create a repository webhook
    *
-   * Repositories can have multiple webhooks installed. Each webhook should have a unique `config`. Multiple webhooks can
-   * share the same `config` as long as those webhooks do not have any `events` that overlap.
-   *
-   * `POST /repos/{owner}/{repo}/hooks`
+   * `POST /repos/{owner}/{repo}/hooks`: {@link reposCreateWebhook}
    */
   createWebhook(
     params: ReposCreateWebhookParams,
@@ -14661,12 +14330,7 @@ export class ReposResource {
   /**
    * Create or update custom property values for a repository
    *
-   * Create new or update existing custom property values for a repository.
-   * Using a value of `null` for a custom property will remove or 'unset' the property value from the repository.
-   *
-   * Repository admins and other users with the repository-level "edit custom property values" fine-grained permission can use this endpoint.
-   *
-   * `PATCH /repos/{owner}/{repo}/properties/values`
+   * `PATCH /repos/{owner}/{repo}/properties/values`: {@link reposCustomPropertiesForReposCreateOrUpdateRepositoryValues}
    */
   customPropertiesForReposCreateOrUpdateRepositoryValues(
     params: ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesParams,
@@ -14678,10 +14342,7 @@ export class ReposResource {
   /**
    * Get all custom property values for a repository
    *
-   * Gets all custom property values that are set for a repository.
-   * Users with read access to the repository can use this endpoint.
-   *
-   * `GET /repos/{owner}/{repo}/properties/values`
+   * `GET /repos/{owner}/{repo}/properties/values`: {@link reposCustomPropertiesForReposGetRepositoryValues}
    */
   customPropertiesForReposGetRepositoryValues(
     params: ReposCustomPropertiesForReposGetRepositoryValuesParams,
@@ -14693,7 +14354,7 @@ export class ReposResource {
   /**
    * Decline a repository invitation
    *
-   * `DELETE /user/repository_invitations/{invitation_id}`
+   * `DELETE /user/repository_invitations/{invitation_id}`: {@link reposDeclineInvitationForAuthenticatedUser}
    */
   declineInvitationForAuthenticatedUser(
     params: ReposDeclineInvitationForAuthenticatedUserParams,
@@ -14705,14 +14366,7 @@ export class ReposResource {
   /**
    * Delete a repository
    *
-   * Deleting a repository requires admin access.
-   *
-   * If an organization owner has configured the organization to prevent members from deleting organization-owned
-   * repositories, you will get a `403 Forbidden` response.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `delete_repo` scope to use this endpoint.
-   *
-   * `DELETE /repos/{owner}/{repo}`
+   * `DELETE /repos/{owner}/{repo}`: {@link reposDelete}
    */
   delete(params: ReposDeleteParams, options?: RequestOptions): ApiPromise<ReposDeleteResponse> {
     return reposDelete(this.#core, params, options);
@@ -14721,11 +14375,7 @@ export class ReposResource {
   /**
    * Delete access restrictions
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Disables the ability to restrict who can push to this branch.
-   *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`: {@link reposDeleteAccessRestrictions}
    */
   deleteAccessRestrictions(
     params: ReposDeleteAccessRestrictionsParams,
@@ -14737,11 +14387,7 @@ export class ReposResource {
   /**
    * Delete admin branch protection
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Removing admin enforcement requires admin or owner permissions to the repository and branch protection to be enabled.
-   *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`: {@link reposDeleteAdminBranchProtection}
    */
   deleteAdminBranchProtection(
     params: ReposDeleteAdminBranchProtectionParams,
@@ -14753,9 +14399,7 @@ export class ReposResource {
   /**
    * Delete an environment
    *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `DELETE /repos/{owner}/{repo}/environments/{environment_name}`
+   * `DELETE /repos/{owner}/{repo}/environments/{environment_name}`: {@link reposDeleteAnEnvironment}
    */
   deleteAnEnvironment(
     params: ReposDeleteAnEnvironmentParams,
@@ -14767,11 +14411,7 @@ export class ReposResource {
   /**
    * Delete an autolink reference from a repository
    *
-   * This deletes a single autolink reference by ID that was configured for the given repository.
-   *
-   * Information about autolinks are only available to repository administrators.
-   *
-   * `DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}`
+   * `DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}`: {@link reposDeleteAutolink}
    */
   deleteAutolink(
     params: ReposDeleteAutolinkParams,
@@ -14783,9 +14423,7 @@ export class ReposResource {
   /**
    * Delete branch protection
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection`
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection`: {@link reposDeleteBranchProtection}
    */
   deleteBranchProtection(
     params: ReposDeleteBranchProtectionParams,
@@ -14797,7 +14435,7 @@ export class ReposResource {
   /**
    * Delete a commit comment
    *
-   * `DELETE /repos/{owner}/{repo}/comments/{comment_id}`
+   * `DELETE /repos/{owner}/{repo}/comments/{comment_id}`: {@link reposDeleteCommitComment}
    */
   deleteCommitComment(
     params: ReposDeleteCommitCommentParams,
@@ -14809,11 +14447,7 @@ export class ReposResource {
   /**
    * Delete commit signature protection
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * When authenticated with admin or owner permissions to the repository, you can use this endpoint to disable required signed commits on a branch. You must enable branch protection to require signed commits.
-   *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`: {@link reposDeleteCommitSignatureProtection}
    */
   deleteCommitSignatureProtection(
     params: ReposDeleteCommitSignatureProtectionParams,
@@ -14825,9 +14459,7 @@ export class ReposResource {
   /**
    * Delete a deploy key
    *
-   * Deploy keys are immutable. If you need to update a key, remove the key and create a new one instead.
-   *
-   * `DELETE /repos/{owner}/{repo}/keys/{key_id}`
+   * `DELETE /repos/{owner}/{repo}/keys/{key_id}`: {@link reposDeleteDeployKey}
    */
   deleteDeployKey(
     params: ReposDeleteDeployKeyParams,
@@ -14839,18 +14471,7 @@ export class ReposResource {
   /**
    * Delete a deployment
    *
-   * If the repository only has one deployment, you can delete the deployment regardless of its status. If the repository has more than one deployment, you can only delete inactive deployments. This ensures that repositories with multiple deployments will always have an active deployment.
-   *
-   * To set a deployment as inactive, you must:
-   *
-   * *   Create a new deployment that is active so that the system has a record of the current state, then delete the previously active deployment.
-   * *   Mark the active deployment as inactive by adding any non-successful deployment status.
-   *
-   * For more information, see "[Create a deployment](https://docs.github.com/rest/deployments/deployments/#create-a-deployment)" and "[Create a deployment status](https://docs.github.com/rest/deployments/statuses#create-a-deployment-status)."
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` or `repo_deployment` scope to use this endpoint.
-   *
-   * `DELETE /repos/{owner}/{repo}/deployments/{deployment_id}`
+   * `DELETE /repos/{owner}/{repo}/deployments/{deployment_id}`: {@link reposDeleteDeployment}
    */
   deleteDeployment(
     params: ReposDeleteDeploymentParams,
@@ -14862,11 +14483,7 @@ export class ReposResource {
   /**
    * Delete a deployment branch policy
    *
-   * Deletes a deployment branch or tag policy for an environment.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
+   * `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`: {@link reposDeleteDeploymentBranchPolicy}
    */
   deleteDeploymentBranchPolicy(
     params: ReposDeleteDeploymentBranchPolicyParams,
@@ -14878,18 +14495,7 @@ export class ReposResource {
   /**
    * Delete a file
    *
-   * Deletes a file in a repository.
-   *
-   * You can provide an additional `committer` parameter, which is an object containing information about the committer. Or, you can provide an `author` parameter, which is an object containing information about the author.
-   *
-   * The `author` section is optional and is filled in with the `committer` information if omitted. If the `committer` information is omitted, the authenticated user's information is used.
-   *
-   * You must provide values for both `name` and `email`, whether you choose to use `author` or `committer`. Otherwise, you'll receive a `422` status code.
-   *
-   * > [!NOTE]
-   * > If you use this endpoint and the "[Create or update file contents](https://docs.github.com/rest/repos/contents/#create-or-update-file-contents)" endpoint in parallel, the concurrent requests will conflict and you will receive errors. You must use these endpoints serially instead.
-   *
-   * `DELETE /repos/{owner}/{repo}/contents/{path}`
+   * `DELETE /repos/{owner}/{repo}/contents/{path}`: {@link reposDeleteFile}
    */
   deleteFile(
     params: ReposDeleteFileParams,
@@ -14901,7 +14507,7 @@ export class ReposResource {
   /**
    * Delete a repository invitation
    *
-   * `DELETE /repos/{owner}/{repo}/invitations/{invitation_id}`
+   * `DELETE /repos/{owner}/{repo}/invitations/{invitation_id}`: {@link reposDeleteInvitation}
    */
   deleteInvitation(
     params: ReposDeleteInvitationParams,
@@ -14913,9 +14519,7 @@ export class ReposResource {
   /**
    * Delete an organization repository ruleset
    *
-   * Delete a ruleset for an organization.
-   *
-   * `DELETE /orgs/{org}/rulesets/{ruleset_id}`
+   * `DELETE /orgs/{org}/rulesets/{ruleset_id}`: {@link reposDeleteOrgRuleset}
    */
   deleteOrgRuleset(
     params: ReposDeleteOrgRulesetParams,
@@ -14927,13 +14531,7 @@ export class ReposResource {
   /**
    * Delete a GitHub Pages site
    *
-   * Deletes a GitHub Pages site. For more information, see "[About GitHub Pages](/github/working-with-github-pages/about-github-pages).
-   *
-   * The authenticated user must be a repository administrator, maintainer, or have the 'manage GitHub Pages settings' permission.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `DELETE /repos/{owner}/{repo}/pages`
+   * `DELETE /repos/{owner}/{repo}/pages`: {@link reposDeletePagesSite}
    */
   deletePagesSite(
     params: ReposDeletePagesSiteParams,
@@ -14945,9 +14543,7 @@ export class ReposResource {
   /**
    * Delete pull request review protection
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`: {@link reposDeletePullRequestReviewProtection}
    */
   deletePullRequestReviewProtection(
     params: ReposDeletePullRequestReviewProtectionParams,
@@ -14959,9 +14555,7 @@ export class ReposResource {
   /**
    * Delete a release
    *
-   * Users with push access to the repository can delete a release.
-   *
-   * `DELETE /repos/{owner}/{repo}/releases/{release_id}`
+   * `DELETE /repos/{owner}/{repo}/releases/{release_id}`: {@link reposDeleteRelease}
    */
   deleteRelease(
     params: ReposDeleteReleaseParams,
@@ -14973,7 +14567,7 @@ export class ReposResource {
   /**
    * Delete a release asset
    *
-   * `DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}`
+   * `DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}`: {@link reposDeleteReleaseAsset}
    */
   deleteReleaseAsset(
     params: ReposDeleteReleaseAssetParams,
@@ -14985,9 +14579,7 @@ export class ReposResource {
   /**
    * Delete a repository ruleset
    *
-   * Delete a ruleset for a repository.
-   *
-   * `DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}`
+   * `DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}`: {@link reposDeleteRepoRuleset}
    */
   deleteRepoRuleset(
     params: ReposDeleteRepoRulesetParams,
@@ -14999,11 +14591,7 @@ export class ReposResource {
   /**
    * Delete a repository webhook
    *
-   * Delete a webhook for an organization.
-   *
-   * The authenticated user must be a repository owner, or have admin access in the repository, to delete the webhook.
-   *
-   * `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`
+   * `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`: {@link reposDeleteWebhook}
    */
   deleteWebhook(
     params: ReposDeleteWebhookParams,
@@ -15015,9 +14603,7 @@ export class ReposResource {
   /**
    * Disable Dependabot security updates
    *
-   * Disables Dependabot security updates for a repository. The authenticated user must have admin access to the repository. For more information, see "[Configuring Dependabot security updates](https://docs.github.com/articles/configuring-automated-security-fixes)".
-   *
-   * `DELETE /repos/{owner}/{repo}/automated-security-fixes`
+   * `DELETE /repos/{owner}/{repo}/automated-security-fixes`: {@link reposDisableAutomatedSecurityFixes}
    */
   disableAutomatedSecurityFixes(
     params: ReposDisableAutomatedSecurityFixesParams,
@@ -15029,13 +14615,7 @@ export class ReposResource {
   /**
    * Disable a custom protection rule for an environment
    *
-   * Disables a custom deployment protection rule for an environment.
-   *
-   * The authenticated user must have admin or owner permissions to the repository to use this endpoint.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`
+   * `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`: {@link reposDisableDeploymentProtectionRule}
    */
   disableDeploymentProtectionRule(
     params: ReposDisableDeploymentProtectionRuleParams,
@@ -15047,9 +14627,7 @@ export class ReposResource {
   /**
    * Disable immutable releases
    *
-   * Disables immutable releases for a repository. The authenticated user must have admin access to the repository.
-   *
-   * `DELETE /repos/{owner}/{repo}/immutable-releases`
+   * `DELETE /repos/{owner}/{repo}/immutable-releases`: {@link reposDisableImmutableReleases}
    */
   disableImmutableReleases(
     params: ReposDisableImmutableReleasesParams,
@@ -15061,9 +14639,7 @@ export class ReposResource {
   /**
    * Disable private vulnerability reporting for a repository
    *
-   * Disables private vulnerability reporting for a repository. The authenticated user must have admin access to the repository. For more information, see "[Privately reporting a security vulnerability](https://docs.github.com/code-security/security-advisories/guidance-on-reporting-and-writing/privately-reporting-a-security-vulnerability)".
-   *
-   * `DELETE /repos/{owner}/{repo}/private-vulnerability-reporting`
+   * `DELETE /repos/{owner}/{repo}/private-vulnerability-reporting`: {@link reposDisablePrivateVulnerabilityReporting}
    */
   disablePrivateVulnerabilityReporting(
     params: ReposDisablePrivateVulnerabilityReportingParams,
@@ -15075,11 +14651,7 @@ export class ReposResource {
   /**
    * Disable vulnerability alerts
    *
-   * Disables dependency alerts and the dependency graph for a repository.
-   * The authenticated user must have admin access to the repository. For more information,
-   * see "[About security alerts for vulnerable dependencies](https://docs.github.com/articles/about-security-alerts-for-vulnerable-dependencies)".
-   *
-   * `DELETE /repos/{owner}/{repo}/vulnerability-alerts`
+   * `DELETE /repos/{owner}/{repo}/vulnerability-alerts`: {@link reposDisableVulnerabilityAlerts}
    */
   disableVulnerabilityAlerts(
     params: ReposDisableVulnerabilityAlertsParams,
@@ -15091,14 +14663,7 @@ export class ReposResource {
   /**
    * Download a repository archive (tar)
    *
-   * Gets a redirect URL to download a tar archive for a repository. If you omit `:ref`, the repository’s default branch (usually
-   * `main`) will be used. Please make sure your HTTP framework is configured to follow redirects or you will need to use
-   * the `Location` header to make a second `GET` request.
-   *
-   * > [!NOTE]
-   * > For private repositories, these links are temporary and expire after five minutes.
-   *
-   * `GET /repos/{owner}/{repo}/tarball/{ref}`
+   * `GET /repos/{owner}/{repo}/tarball/{ref}`: {@link reposDownloadTarballArchive}
    */
   downloadTarballArchive(
     params: ReposDownloadTarballArchiveParams,
@@ -15110,14 +14675,7 @@ export class ReposResource {
   /**
    * Download a repository archive (zip)
    *
-   * Gets a redirect URL to download a zip archive for a repository. If you omit `:ref`, the repository’s default branch (usually
-   * `main`) will be used. Please make sure your HTTP framework is configured to follow redirects or you will need to use
-   * the `Location` header to make a second `GET` request.
-   *
-   * > [!NOTE]
-   * > For private repositories, these links are temporary and expire after five minutes. If the repository is empty, you will receive a 404 when you follow the redirect.
-   *
-   * `GET /repos/{owner}/{repo}/zipball/{ref}`
+   * `GET /repos/{owner}/{repo}/zipball/{ref}`: {@link reposDownloadZipballArchive}
    */
   downloadZipballArchive(
     params: ReposDownloadZipballArchiveParams,
@@ -15129,9 +14687,7 @@ export class ReposResource {
   /**
    * Enable Dependabot security updates
    *
-   * Enables Dependabot security updates for a repository. The authenticated user must have admin access to the repository. For more information, see "[Configuring Dependabot security updates](https://docs.github.com/articles/configuring-automated-security-fixes)".
-   *
-   * `PUT /repos/{owner}/{repo}/automated-security-fixes`
+   * `PUT /repos/{owner}/{repo}/automated-security-fixes`: {@link reposEnableAutomatedSecurityFixes}
    */
   enableAutomatedSecurityFixes(
     params: ReposEnableAutomatedSecurityFixesParams,
@@ -15143,9 +14699,7 @@ export class ReposResource {
   /**
    * Enable immutable releases
    *
-   * Enables immutable releases for a repository. The authenticated user must have admin access to the repository.
-   *
-   * `PUT /repos/{owner}/{repo}/immutable-releases`
+   * `PUT /repos/{owner}/{repo}/immutable-releases`: {@link reposEnableImmutableReleases}
    */
   enableImmutableReleases(
     params: ReposEnableImmutableReleasesParams,
@@ -15157,9 +14711,7 @@ export class ReposResource {
   /**
    * Enable private vulnerability reporting for a repository
    *
-   * Enables private vulnerability reporting for a repository. The authenticated user must have admin access to the repository. For more information, see "[Privately reporting a security vulnerability](https://docs.github.com/code-security/security-advisories/guidance-on-reporting-and-writing/privately-reporting-a-security-vulnerability)."
-   *
-   * `PUT /repos/{owner}/{repo}/private-vulnerability-reporting`
+   * `PUT /repos/{owner}/{repo}/private-vulnerability-reporting`: {@link reposEnablePrivateVulnerabilityReporting}
    */
   enablePrivateVulnerabilityReporting(
     params: ReposEnablePrivateVulnerabilityReportingParams,
@@ -15171,9 +14723,7 @@ export class ReposResource {
   /**
    * Enable vulnerability alerts
    *
-   * Enables dependency alerts and the dependency graph for a repository. The authenticated user must have admin access to the repository. For more information, see "[About security alerts for vulnerable dependencies](https://docs.github.com/articles/about-security-alerts-for-vulnerable-dependencies)".
-   *
-   * `PUT /repos/{owner}/{repo}/vulnerability-alerts`
+   * `PUT /repos/{owner}/{repo}/vulnerability-alerts`: {@link reposEnableVulnerabilityAlerts}
    */
   enableVulnerabilityAlerts(
     params: ReposEnableVulnerabilityAlertsParams,
@@ -15185,9 +14735,7 @@ export class ReposResource {
   /**
    * Generate release notes content for a release
    *
-   * Generate a name and body describing a [release](https://docs.github.com/rest/releases/releases#get-a-release). The body content will be markdown formatted and contain information like the changes since last release and users who contributed. The generated release notes are not saved anywhere. They are intended to be generated and used when creating a new release.
-   *
-   * `POST /repos/{owner}/{repo}/releases/generate-notes`
+   * `POST /repos/{owner}/{repo}/releases/generate-notes`: {@link reposGenerateReleaseNotes}
    */
   generateReleaseNotes(
     params: ReposGenerateReleaseNotesParams,
@@ -15199,13 +14747,7 @@ export class ReposResource {
   /**
    * Get a repository
    *
-   * The `parent` and `source` objects are present when the repository is a fork. `parent` is the repository this repository was forked from, `source` is the ultimate source for the network.
-   *
-   * > [!NOTE]
-   * > - In order to see the `security_and_analysis` block for a repository you must have admin permissions for the repository or be an owner or security manager for the organization that owns the repository. For more information, see "[Managing security managers in your organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
-   * > - To view merge-related settings, you must have the `contents:read` and `contents:write` permissions.
-   *
-   * `GET /repos/{owner}/{repo}`
+   * `GET /repos/{owner}/{repo}`: {@link reposGet}
    */
   get(params: ReposGetParams, options?: RequestOptions): ApiPromise<ReposGetResponse> {
     return reposGet(this.#core, params, options);
@@ -15214,14 +14756,7 @@ export class ReposResource {
   /**
    * Get access restrictions
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Lists who has access to this protected branch.
-   *
-   * > [!NOTE]
-   * > Users, apps, and teams `restrictions` are only available for organization-owned repositories.
-   *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`: {@link reposGetAccessRestrictions}
    */
   getAccessRestrictions(
     params: ReposGetAccessRestrictionsParams,
@@ -15233,9 +14768,7 @@ export class ReposResource {
   /**
    * Get admin branch protection
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`: {@link reposGetAdminBranchProtection}
    */
   getAdminBranchProtection(
     params: ReposGetAdminBranchProtectionParams,
@@ -15247,13 +14780,7 @@ export class ReposResource {
   /**
    * Get all deployment protection rules for an environment
    *
-   * Gets all custom deployment protection rules that are enabled for an environment. Anyone with read access to the repository can use this endpoint. For more information about environments, see "[Using environments for deployment](https://docs.github.com/actions/deployment/targeting-different-environments/using-environments-for-deployment)."
-   *
-   * For more information about the app that is providing this custom deployment rule, see the [documentation for the `GET /apps/{app_slug}` endpoint](https://docs.github.com/rest/apps/apps#get-an-app).
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
-   *
-   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`
+   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`: {@link reposGetAllDeploymentProtectionRules}
    */
   getAllDeploymentProtectionRules(
     params: ReposGetAllDeploymentProtectionRulesParams,
@@ -15265,13 +14792,7 @@ export class ReposResource {
   /**
    * List environments
    *
-   * Lists the environments for a repository.
-   *
-   * Anyone with read access to the repository can use this endpoint.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
-   *
-   * `GET /repos/{owner}/{repo}/environments`
+   * `GET /repos/{owner}/{repo}/environments`: {@link reposGetAllEnvironments}
    */
   getAllEnvironments(
     params: ReposGetAllEnvironmentsParams,
@@ -15286,9 +14807,7 @@ export class ReposResource {
   /**
    * Get all status check contexts
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`: {@link reposGetAllStatusCheckContexts}
    */
   getAllStatusCheckContexts(
     params: ReposGetAllStatusCheckContextsParams,
@@ -15300,7 +14819,7 @@ export class ReposResource {
   /**
    * Get all repository topics
    *
-   * `GET /repos/{owner}/{repo}/topics`
+   * `GET /repos/{owner}/{repo}/topics`: {@link reposGetAllTopics}
    */
   getAllTopics(
     params: ReposGetAllTopicsParams,
@@ -15312,11 +14831,7 @@ export class ReposResource {
   /**
    * Get apps with access to the protected branch
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Lists the GitHub Apps that have push access to this branch. Only GitHub Apps that are installed on the repository and that have been granted write access to the repository contents can be added as authorized actors on a protected branch.
-   *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`: {@link reposGetAppsWithAccessToProtectedBranch}
    */
   getAppsWithAccessToProtectedBranch(
     params: ReposGetAppsWithAccessToProtectedBranchParams,
@@ -15328,11 +14843,7 @@ export class ReposResource {
   /**
    * Get an autolink reference of a repository
    *
-   * This returns a single autolink reference by ID that was configured for the given repository.
-   *
-   * Information about autolinks are only available to repository administrators.
-   *
-   * `GET /repos/{owner}/{repo}/autolinks/{autolink_id}`
+   * `GET /repos/{owner}/{repo}/autolinks/{autolink_id}`: {@link reposGetAutolink}
    */
   getAutolink(
     params: ReposGetAutolinkParams,
@@ -15344,7 +14855,7 @@ export class ReposResource {
   /**
    * Get a branch
    *
-   * `GET /repos/{owner}/{repo}/branches/{branch}`
+   * `GET /repos/{owner}/{repo}/branches/{branch}`: {@link reposGetBranch}
    */
   getBranch(
     params: ReposGetBranchParams,
@@ -15356,9 +14867,7 @@ export class ReposResource {
   /**
    * Get branch protection
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection`
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection`: {@link reposGetBranchProtection}
    */
   getBranchProtection(
     params: ReposGetBranchProtectionParams,
@@ -15370,12 +14879,7 @@ export class ReposResource {
   /**
    * Get rules for a branch
    *
-   * Returns all active rules that apply to the specified branch. The branch does not need to exist; rules that would apply
-   * to a branch with that name will be returned. All active rules that apply will be returned, regardless of the level
-   * at which they are configured (e.g. repository or organization). Rules in rulesets with "evaluate" or "disabled"
-   * enforcement statuses are not returned.
-   *
-   * `GET /repos/{owner}/{repo}/rules/branches/{branch}`
+   * `GET /repos/{owner}/{repo}/rules/branches/{branch}`: {@link reposGetBranchRules}
    */
   getBranchRules(
     params: ReposGetBranchRulesParams,
@@ -15387,9 +14891,7 @@ export class ReposResource {
   /**
    * Get repository clones
    *
-   * Get the total number of clones and breakdown per day or week for the last 14 days. Timestamps are aligned to UTC midnight of the beginning of the day or week. Week begins on Monday.
-   *
-   * `GET /repos/{owner}/{repo}/traffic/clones`
+   * `GET /repos/{owner}/{repo}/traffic/clones`: {@link reposGetClones}
    */
   getClones(
     params: ReposGetClonesParams,
@@ -15401,12 +14903,7 @@ export class ReposResource {
   /**
    * Get the weekly commit activity
    *
-   * Returns a weekly aggregate of the number of additions and deletions pushed to a repository.
-   *
-   * > [!NOTE]
-   * > This endpoint can only be used for repositories with fewer than 10,000 commits. If the repository contains 10,000 or more commits, a 422 status code will be returned.
-   *
-   * `GET /repos/{owner}/{repo}/stats/code_frequency`
+   * `GET /repos/{owner}/{repo}/stats/code_frequency`: {@link reposGetCodeFrequencyStats}
    */
   getCodeFrequencyStats(
     params: ReposGetCodeFrequencyStatsParams,
@@ -15418,17 +14915,7 @@ export class ReposResource {
   /**
    * Get repository permissions for a user
    *
-   * Checks the repository permission and role of a collaborator.
-   *
-   * The `permission` attribute provides the legacy base roles of `admin`, `write`, `read`, and `none`, where the
-   * `maintain` role is mapped to `write` and the `triage` role is mapped to `read`.
-   * The `role_name` attribute provides the name of the assigned role, including custom roles. The
-   * `permission` can also be used to determine which base level of access the collaborator has to the repository.
-   *
-   * The calculated permissions are the highest role assigned to the collaborator after considering all sources of grants, including: repo, teams, organization, and enterprise.
-   * There is presently not a way to differentiate between an organization level grant and a repository level grant from this endpoint response.
-   *
-   * `GET /repos/{owner}/{repo}/collaborators/{username}/permission`
+   * `GET /repos/{owner}/{repo}/collaborators/{username}/permission`: {@link reposGetCollaboratorPermissionLevel}
    */
   getCollaboratorPermissionLevel(
     params: ReposGetCollaboratorPermissionLevelParams,
@@ -15440,16 +14927,7 @@ export class ReposResource {
   /**
    * Get the combined status for a specific reference
    *
-   * Users with pull access in a repository can access a combined view of commit statuses for a given ref. The ref can be a SHA, a branch name, or a tag name.
-   *
-   *
-   * Additionally, a combined `state` is returned. The `state` is one of:
-   *
-   * *   **failure** if any of the contexts report as `error` or `failure`
-   * *   **pending** if there are no statuses or a context is `pending`
-   * *   **success** if the latest status for all contexts is `success`
-   *
-   * `GET /repos/{owner}/{repo}/commits/{ref}/status`
+   * `GET /repos/{owner}/{repo}/commits/{ref}/status`: {@link reposGetCombinedStatusForRef}
    */
   getCombinedStatusForRef(
     params: ReposGetCombinedStatusForRefParams,
@@ -15464,48 +14942,7 @@ export class ReposResource {
   /**
    * Get a commit
    *
-   * Returns the contents of a single commit reference. You must have `read` access for the repository to use this endpoint.
-   *
-   * > [!NOTE]
-   * > If there are more than 300 files in the commit diff and the default JSON media type is requested, the response will include pagination link headers for the remaining files, up to a limit of 3000 files. Each page contains the static commit information, and the only changes are to the file listing.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)." Pagination query parameters are not supported for these media types.
-   *
-   * - **`application/vnd.github.diff`**: Returns the diff of the commit. Larger diffs may time out and return a 5xx status code.
-   * - **`application/vnd.github.patch`**: Returns the patch of the commit. Diffs with binary data will have no `patch` property. Larger diffs may time out and return a 5xx status code.
-   * - **`application/vnd.github.sha`**: Returns the commit's SHA-1 hash. You can use this endpoint to check if a remote reference's SHA-1 hash is the same as your local reference's SHA-1 hash by providing the local SHA-1 reference as the ETag.
-   *
-   * **Signature verification object**
-   *
-   * The response will include a `verification` object that describes the result of verifying the commit's signature. The following fields are included in the `verification` object:
-   *
-   * | Name | Type | Description |
-   * | ---- | ---- | ----------- |
-   * | `verified` | `boolean` | Indicates whether GitHub considers the signature in this commit to be verified. |
-   * | `reason` | `string` | The reason for verified value. Possible values and their meanings are enumerated in table below. |
-   * | `signature` | `string` | The signature that was extracted from the commit. |
-   * | `payload` | `string` | The value that was signed. |
-   * | `verified_at` | `string` | The date the signature was verified by GitHub. |
-   *
-   * These are the possible values for `reason` in the `verification` object:
-   *
-   * | Value | Description |
-   * | ----- | ----------- |
-   * | `expired_key` | The key that made the signature is expired. |
-   * | `not_signing_key` | The "signing" flag is not among the usage flags in the GPG key that made the signature. |
-   * | `gpgverify_error` | There was an error communicating with the signature verification service. |
-   * | `gpgverify_unavailable` | The signature verification service is currently unavailable. |
-   * | `unsigned` | The object does not include a signature. |
-   * | `unknown_signature_type` | A non-PGP signature was found in the commit. |
-   * | `no_user` | No user was associated with the `committer` email address in the commit. |
-   * | `unverified_email` | The `committer` email address in the commit was associated with a user, but the email address is not verified on their account. |
-   * | `bad_email` | The `committer` email address in the commit is not included in the identities of the PGP key that made the signature. |
-   * | `unknown_key` | The key that made the signature has not been registered with any user's account. |
-   * | `malformed_signature` | There was an error parsing the signature. |
-   * | `invalid` | The signature could not be cryptographically verified using the key whose key-id was found in the signature. |
-   * | `valid` | None of the above errors applied, so the signature is considered to be verified. |
-   *
-   * `GET /repos/{owner}/{repo}/commits/{ref}`
+   * `GET /repos/{owner}/{repo}/commits/{ref}`: {@link reposGetCommit}
    */
   getCommit(
     params: ReposGetCommitParams,
@@ -15517,9 +14954,7 @@ export class ReposResource {
   /**
    * Get the last year of commit activity
    *
-   * Returns the last year of commit activity grouped by week. The `days` array is a group of commits per day, starting on `Sunday`.
-   *
-   * `GET /repos/{owner}/{repo}/stats/commit_activity`
+   * `GET /repos/{owner}/{repo}/stats/commit_activity`: {@link reposGetCommitActivityStats}
    */
   getCommitActivityStats(
     params: ReposGetCommitActivityStatsParams,
@@ -15531,16 +14966,7 @@ export class ReposResource {
   /**
    * Get a commit comment
    *
-   * Gets a specified commit comment.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/comments/{comment_id}`
+   * `GET /repos/{owner}/{repo}/comments/{comment_id}`: {@link reposGetCommitComment}
    */
   getCommitComment(
     params: ReposGetCommitCommentParams,
@@ -15552,14 +14978,7 @@ export class ReposResource {
   /**
    * Get commit signature protection
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * When authenticated with admin or owner permissions to the repository, you can use this endpoint to check whether a branch requires signed commits. An enabled status of `true` indicates you must sign commits on this branch. For more information, see [Signing commits with GPG](https://docs.github.com/articles/signing-commits-with-gpg) in GitHub Help.
-   *
-   * > [!NOTE]
-   * > You must enable branch protection to require signed commits.
-   *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`: {@link reposGetCommitSignatureProtection}
    */
   getCommitSignatureProtection(
     params: ReposGetCommitSignatureProtectionParams,
@@ -15571,19 +14990,7 @@ export class ReposResource {
   /**
    * Get community profile metrics
    *
-   * Returns all community profile metrics for a repository. The repository cannot be a fork.
-   *
-   * The returned metrics include an overall health score, the repository description, the presence of documentation, the
-   * detected code of conduct, the detected license, and the presence of ISSUE\_TEMPLATE, PULL\_REQUEST\_TEMPLATE,
-   * README, and CONTRIBUTING files.
-   *
-   * The `health_percentage` score is defined as a percentage of how many of
-   * the recommended community health files are present. For more information, see
-   * "[About community profiles for public repositories](https://docs.github.com/communities/setting-up-your-project-for-healthy-contributions/about-community-profiles-for-public-repositories)."
-   *
-   * `content_reports_enabled` is only returned for organization-owned repositories.
-   *
-   * `GET /repos/{owner}/{repo}/community/profile`
+   * `GET /repos/{owner}/{repo}/community/profile`: {@link reposGetCommunityProfileMetrics}
    */
   getCommunityProfileMetrics(
     params: ReposGetCommunityProfileMetricsParams,
@@ -15595,33 +15002,7 @@ export class ReposResource {
   /**
    * Get repository content
    *
-   * Gets the contents of a file or directory in a repository. Specify the file path or directory with the `path` parameter. If you omit the `path` parameter, you will receive the contents of the repository's root directory.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw file contents for files and symlinks.
-   * - **`application/vnd.github.html+json`**: Returns the file contents in HTML. Markup languages are rendered to HTML using GitHub's open-source [Markup library](https://github.com/github/markup).
-   * - **`application/vnd.github.object+json`**: Returns the contents in a consistent object format regardless of the content type. For example, instead of an array of objects for a directory, the response will be an object with an `entries` attribute containing the array of objects.
-   *
-   * If the content is a directory, the response will be an array of objects, one object for each item in the directory. When listing the contents of a directory, submodules have their "type" specified as "file". Logically, the value _should_ be "submodule". This behavior exists [for backwards compatibility purposes](https://git.io/v1YCW). In the next major version of the API, the type will be returned as "submodule".
-   *
-   * If the content is a symlink and the symlink's target is a normal file in the repository, then the API responds with the content of the file. Otherwise, the API responds with an object describing the symlink itself.
-   *
-   * If the content is a submodule, the `submodule_git_url` field identifies the location of the submodule repository, and the `sha` identifies a specific commit within the submodule repository. Git uses the given URL when cloning the submodule repository, and checks out the submodule at that specific commit. If the submodule repository is not hosted on github.com, the Git URLs (`git_url` and `_links["git"]`) and the github.com URLs (`html_url` and `_links["html"]`) will have null values.
-   *
-   * **Notes**:
-   *
-   * - To get a repository's contents recursively, you can [recursively get the tree](https://docs.github.com/rest/git/trees#get-a-tree).
-   * - This API has an upper limit of 1,000 files for a directory. If you need to retrieve
-   * more files, use the [Git Trees API](https://docs.github.com/rest/git/trees#get-a-tree).
-   * - Download URLs expire and are meant to be used just once. To ensure the download URL does not expire, please use the contents API to obtain a fresh download URL for each download.
-   * - If the requested file's size is:
-   *   - 1 MB or smaller: All features of this endpoint are supported.
-   *   - Between 1-100 MB: Only the `raw` or `object` custom media types are supported. Both will work as normal, except that when using the `object` media type, the `content` field will be an empty
-   * string and the `encoding` field will be `"none"`. To get the contents of these larger files, use the `raw` media type.
-   *   - Greater than 100 MB: This endpoint is not supported.
-   *
-   * `GET /repos/{owner}/{repo}/contents/{path}`
+   * `GET /repos/{owner}/{repo}/contents/{path}`: {@link reposGetContent}
    */
   getContent(
     params: ReposGetContentParams,
@@ -15633,18 +15014,7 @@ export class ReposResource {
   /**
    * Get all contributor commit activity
    *
-   *
-   * Returns the `total` number of commits authored by the contributor. In addition, the response includes a Weekly Hash (`weeks` array) with the following information:
-   *
-   * *   `w` - Start of the week, given as a [Unix timestamp](https://en.wikipedia.org/wiki/Unix_time).
-   * *   `a` - Number of additions
-   * *   `d` - Number of deletions
-   * *   `c` - Number of commits
-   *
-   * > [!NOTE]
-   * > This endpoint will return `0` values for all addition and deletion counts in repositories with 10,000 or more commits.
-   *
-   * `GET /repos/{owner}/{repo}/stats/contributors`
+   * `GET /repos/{owner}/{repo}/stats/contributors`: {@link reposGetContributorsStats}
    */
   getContributorsStats(
     params: ReposGetContributorsStatsParams,
@@ -15656,13 +15026,7 @@ export class ReposResource {
   /**
    * Get a custom deployment protection rule
    *
-   * Gets an enabled custom deployment protection rule for an environment. Anyone with read access to the repository can use this endpoint. For more information about environments, see "[Using environments for deployment](https://docs.github.com/actions/deployment/targeting-different-environments/using-environments-for-deployment)."
-   *
-   * For more information about the app that is providing this custom deployment rule, see [`GET /apps/{app_slug}`](https://docs.github.com/rest/apps/apps#get-an-app).
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
-   *
-   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`
+   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`: {@link reposGetCustomDeploymentProtectionRule}
    */
   getCustomDeploymentProtectionRule(
     params: ReposGetCustomDeploymentProtectionRuleParams,
@@ -15674,7 +15038,7 @@ export class ReposResource {
   /**
    * Get a deploy key
    *
-   * `GET /repos/{owner}/{repo}/keys/{key_id}`
+   * `GET /repos/{owner}/{repo}/keys/{key_id}`: {@link reposGetDeployKey}
    */
   getDeployKey(
     params: ReposGetDeployKeyParams,
@@ -15686,7 +15050,7 @@ export class ReposResource {
   /**
    * Get a deployment
    *
-   * `GET /repos/{owner}/{repo}/deployments/{deployment_id}`
+   * `GET /repos/{owner}/{repo}/deployments/{deployment_id}`: {@link reposGetDeployment}
    */
   getDeployment(
     params: ReposGetDeploymentParams,
@@ -15698,13 +15062,7 @@ export class ReposResource {
   /**
    * Get a deployment branch policy
    *
-   * Gets a deployment branch or tag policy for an environment.
-   *
-   * Anyone with read access to the repository can use this endpoint.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
-   *
-   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
+   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`: {@link reposGetDeploymentBranchPolicy}
    */
   getDeploymentBranchPolicy(
     params: ReposGetDeploymentBranchPolicyParams,
@@ -15716,9 +15074,7 @@ export class ReposResource {
   /**
    * Get a deployment status
    *
-   * Users with pull access can view a deployment status for a deployment:
-   *
-   * `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}`
+   * `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}`: {@link reposGetDeploymentStatus}
    */
   getDeploymentStatus(
     params: ReposGetDeploymentStatusParams,
@@ -15730,14 +15086,7 @@ export class ReposResource {
   /**
    * Get an environment
    *
-   * > [!NOTE]
-   * > To get information about name patterns that branches must match in order to deploy to this environment, see "[Get a deployment branch policy](/rest/deployments/branch-policies#get-a-deployment-branch-policy)."
-   *
-   * Anyone with read access to the repository can use this endpoint.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
-   *
-   * `GET /repos/{owner}/{repo}/environments/{environment_name}`
+   * `GET /repos/{owner}/{repo}/environments/{environment_name}`: {@link reposGetEnvironment}
    */
   getEnvironment(
     params: ReposGetEnvironmentParams,
@@ -15749,9 +15098,7 @@ export class ReposResource {
   /**
    * Get the hash algorithm for a repository
    *
-   * Returns the hash algorithm used to store repository objects.
-   *
-   * `GET /repos/{owner}/{repo}/hash-algorithm`
+   * `GET /repos/{owner}/{repo}/hash-algorithm`: {@link reposGetHashAlgorithm}
    */
   getHashAlgorithm(
     params: ReposGetHashAlgorithmParams,
@@ -15763,11 +15110,7 @@ export class ReposResource {
   /**
    * Get latest Pages build
    *
-   * Gets information about the single most recent build of a GitHub Pages site.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `GET /repos/{owner}/{repo}/pages/builds/latest`
+   * `GET /repos/{owner}/{repo}/pages/builds/latest`: {@link reposGetLatestPagesBuild}
    */
   getLatestPagesBuild(
     params: ReposGetLatestPagesBuildParams,
@@ -15779,11 +15122,7 @@ export class ReposResource {
   /**
    * Get the latest release
    *
-   * View the latest published full release for the repository.
-   *
-   * The latest release is the most recent non-prerelease, non-draft release, sorted by the `created_at` attribute. The `created_at` attribute is the date of the commit used for the release, and not the date when the release was drafted or published.
-   *
-   * `GET /repos/{owner}/{repo}/releases/latest`
+   * `GET /repos/{owner}/{repo}/releases/latest`: {@link reposGetLatestRelease}
    */
   getLatestRelease(
     params: ReposGetLatestReleaseParams,
@@ -15795,10 +15134,7 @@ export class ReposResource {
   /**
    * Get an organization rule suite
    *
-   * Gets information about a suite of rule evaluations from within an organization.
-   * For more information, see "[Managing rulesets for repositories in your organization](https://docs.github.com/organizations/managing-organization-settings/managing-rulesets-for-repositories-in-your-organization#viewing-insights-for-rulesets)."
-   *
-   * `GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}`
+   * `GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}`: {@link reposGetOrgRuleSuite}
    */
   getOrgRuleSuite(
     params: ReposGetOrgRuleSuiteParams,
@@ -15810,10 +15146,7 @@ export class ReposResource {
   /**
    * List organization rule suites
    *
-   * Lists suites of rule evaluations at the organization level.
-   * For more information, see "[Managing rulesets for repositories in your organization](https://docs.github.com/organizations/managing-organization-settings/managing-rulesets-for-repositories-in-your-organization#viewing-insights-for-rulesets)."
-   *
-   * `GET /orgs/{org}/rulesets/rule-suites`
+   * `GET /orgs/{org}/rulesets/rule-suites`: {@link reposGetOrgRuleSuites}
    */
   getOrgRuleSuites(
     params: ReposGetOrgRuleSuitesParams,
@@ -15825,12 +15158,7 @@ export class ReposResource {
   /**
    * Get an organization repository ruleset
    *
-   * Get a repository ruleset for an organization.
-   *
-   * **Note:** To prevent leaking sensitive information, the `bypass_actors` property is only returned if the user
-   * making the API request has write access to the ruleset.
-   *
-   * `GET /orgs/{org}/rulesets/{ruleset_id}`
+   * `GET /orgs/{org}/rulesets/{ruleset_id}`: {@link reposGetOrgRuleset}
    */
   getOrgRuleset(
     params: ReposGetOrgRulesetParams,
@@ -15842,9 +15170,7 @@ export class ReposResource {
   /**
    * Get all organization repository rulesets
    *
-   * Get all the repository rulesets for an organization.
-   *
-   * `GET /orgs/{org}/rulesets`
+   * `GET /orgs/{org}/rulesets`: {@link reposGetOrgRulesets}
    */
   getOrgRulesets(
     params: ReposGetOrgRulesetsParams,
@@ -15856,11 +15182,7 @@ export class ReposResource {
   /**
    * Get a GitHub Pages site
    *
-   * Gets information about a GitHub Pages site.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `GET /repos/{owner}/{repo}/pages`
+   * `GET /repos/{owner}/{repo}/pages`: {@link reposGetPages}
    */
   getPages(
     params: ReposGetPagesParams,
@@ -15872,11 +15194,7 @@ export class ReposResource {
   /**
    * Get GitHub Pages build
    *
-   * Gets information about a GitHub Pages build.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `GET /repos/{owner}/{repo}/pages/builds/{build_id}`
+   * `GET /repos/{owner}/{repo}/pages/builds/{build_id}`: {@link reposGetPagesBuild}
    */
   getPagesBuild(
     params: ReposGetPagesBuildParams,
@@ -15888,11 +15206,7 @@ export class ReposResource {
   /**
    * Get the status of a GitHub Pages deployment
    *
-   * Gets the current status of a GitHub Pages deployment.
-   *
-   * The authenticated user must have read permission for the GitHub Pages site.
-   *
-   * `GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}`
+   * `GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}`: {@link reposGetPagesDeployment}
    */
   getPagesDeployment(
     params: ReposGetPagesDeploymentParams,
@@ -15904,15 +15218,7 @@ export class ReposResource {
   /**
    * Get a DNS health check for GitHub Pages
    *
-   * Gets a health check of the DNS settings for the `CNAME` record configured for a repository's GitHub Pages.
-   *
-   * The first request to this endpoint returns a `202 Accepted` status and starts an asynchronous background task to get the results for the domain. After the background task completes, subsequent requests to this endpoint return a `200 OK` status with the health check results in the response.
-   *
-   * The authenticated user must be a repository administrator, maintainer, or have the 'manage GitHub Pages settings' permission to use this endpoint.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `GET /repos/{owner}/{repo}/pages/health`
+   * `GET /repos/{owner}/{repo}/pages/health`: {@link reposGetPagesHealthCheck}
    */
   getPagesHealthCheck(
     params: ReposGetPagesHealthCheckParams,
@@ -15924,13 +15230,7 @@ export class ReposResource {
   /**
    * Get the weekly commit count
    *
-   * Returns the total commit counts for the `owner` and total commit counts in `all`. `all` is everyone combined, including the `owner` in the last 52 weeks. If you'd like to get the commit counts for non-owners, you can subtract `owner` from `all`.
-   *
-   * The array order is oldest week (index 0) to most recent week.
-   *
-   * The most recent week is seven days ago at UTC midnight to today at UTC midnight.
-   *
-   * `GET /repos/{owner}/{repo}/stats/participation`
+   * `GET /repos/{owner}/{repo}/stats/participation`: {@link reposGetParticipationStats}
    */
   getParticipationStats(
     params: ReposGetParticipationStatsParams,
@@ -15942,9 +15242,7 @@ export class ReposResource {
   /**
    * Get pull request review protection
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`: {@link reposGetPullRequestReviewProtection}
    */
   getPullRequestReviewProtection(
     params: ReposGetPullRequestReviewProtectionParams,
@@ -15956,15 +15254,7 @@ export class ReposResource {
   /**
    * Get the hourly commit count for each day
    *
-   * Each array contains the day number, hour number, and number of commits:
-   *
-   * *   `0-6`: Sunday - Saturday
-   * *   `0-23`: Hour of day
-   * *   Number of commits
-   *
-   * For example, `[2, 14, 25]` indicates that there were 25 total commits, during the 2:00pm hour on Tuesdays. All times are based on the time zone of individual commits.
-   *
-   * `GET /repos/{owner}/{repo}/stats/punch_card`
+   * `GET /repos/{owner}/{repo}/stats/punch_card`: {@link reposGetPunchCardStats}
    */
   getPunchCardStats(
     params: ReposGetPunchCardStatsParams,
@@ -15976,14 +15266,7 @@ export class ReposResource {
   /**
    * Get a repository README
    *
-   * Gets the preferred README for a repository.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw file contents. This is the default if you do not specify a media type.
-   * - **`application/vnd.github.html+json`**: Returns the README in HTML. Markup languages are rendered to HTML using GitHub's open-source [Markup library](https://github.com/github/markup).
-   *
-   * `GET /repos/{owner}/{repo}/readme`
+   * `GET /repos/{owner}/{repo}/readme`: {@link reposGetReadme}
    */
   getReadme(
     params: ReposGetReadmeParams,
@@ -15995,14 +15278,7 @@ export class ReposResource {
   /**
    * Get a repository README for a directory
    *
-   * Gets the README from a repository directory.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github.raw+json`**: Returns the raw file contents. This is the default if you do not specify a media type.
-   * - **`application/vnd.github.html+json`**: Returns the README in HTML. Markup languages are rendered to HTML using GitHub's open-source [Markup library](https://github.com/github/markup).
-   *
-   * `GET /repos/{owner}/{repo}/readme/{dir}`
+   * `GET /repos/{owner}/{repo}/readme/{dir}`: {@link reposGetReadmeInDirectory}
    */
   getReadmeInDirectory(
     params: ReposGetReadmeInDirectoryParams,
@@ -16014,12 +15290,7 @@ export class ReposResource {
   /**
    * Get a release
    *
-   * Gets a public release with the specified release ID.
-   *
-   * > [!NOTE]
-   * > This returns an `upload_url` key corresponding to the endpoint for uploading release assets. This key is a hypermedia resource. For more information, see "[Getting started with the REST API](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#hypermedia)."
-   *
-   * `GET /repos/{owner}/{repo}/releases/{release_id}`
+   * `GET /repos/{owner}/{repo}/releases/{release_id}`: {@link reposGetRelease}
    */
   getRelease(
     params: ReposGetReleaseParams,
@@ -16031,15 +15302,7 @@ export class ReposResource {
   /**
    * Get a release asset
    *
-   * To download the asset's binary content:
-   *
-   * - If within a browser, fetch the location specified in the `browser_download_url` key provided in the response.
-   * - Alternatively, set the `Accept` header of the request to
-   *   [`application/octet-stream`](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types).
-   *   The API will either redirect the client to the location, or stream it directly if possible.
-   *   API clients should handle both a `200` or `302` response.
-   *
-   * `GET /repos/{owner}/{repo}/releases/assets/{asset_id}`
+   * `GET /repos/{owner}/{repo}/releases/assets/{asset_id}`: {@link reposGetReleaseAsset}
    */
   getReleaseAsset(
     params: ReposGetReleaseAssetParams,
@@ -16051,9 +15314,7 @@ export class ReposResource {
   /**
    * Get a release by tag name
    *
-   * Get a published release with the specified tag.
-   *
-   * `GET /repos/{owner}/{repo}/releases/tags/{tag}`
+   * `GET /repos/{owner}/{repo}/releases/tags/{tag}`: {@link reposGetReleaseByTag}
    */
   getReleaseByTag(
     params: ReposGetReleaseByTagParams,
@@ -16065,10 +15326,7 @@ export class ReposResource {
   /**
    * Get a repository rule suite
    *
-   * Gets information about a suite of rule evaluations from within a repository.
-   * For more information, see "[Managing rulesets for a repository](https://docs.github.com/repositories/configuring-branches-and-merges-in-your-repository/managing-rulesets/managing-rulesets-for-a-repository#viewing-insights-for-rulesets)."
-   *
-   * `GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}`
+   * `GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}`: {@link reposGetRepoRuleSuite}
    */
   getRepoRuleSuite(
     params: ReposGetRepoRuleSuiteParams,
@@ -16080,10 +15338,7 @@ export class ReposResource {
   /**
    * List repository rule suites
    *
-   * Lists suites of rule evaluations at the repository level.
-   * For more information, see "[Managing rulesets for a repository](https://docs.github.com/repositories/configuring-branches-and-merges-in-your-repository/managing-rulesets/managing-rulesets-for-a-repository#viewing-insights-for-rulesets)."
-   *
-   * `GET /repos/{owner}/{repo}/rulesets/rule-suites`
+   * `GET /repos/{owner}/{repo}/rulesets/rule-suites`: {@link reposGetRepoRuleSuites}
    */
   getRepoRuleSuites(
     params: ReposGetRepoRuleSuitesParams,
@@ -16098,12 +15353,7 @@ export class ReposResource {
   /**
    * Get a repository ruleset
    *
-   * Get a ruleset for a repository.
-   *
-   * **Note:** To prevent leaking sensitive information, the `bypass_actors` property is only returned if the user
-   * making the API request has write access to the ruleset.
-   *
-   * `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}`
+   * `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}`: {@link reposGetRepoRuleset}
    */
   getRepoRuleset(
     params: ReposGetRepoRulesetParams,
@@ -16115,9 +15365,7 @@ export class ReposResource {
   /**
    * Get repository ruleset history
    *
-   * Get the history of a repository ruleset.
-   *
-   * `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history`
+   * `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history`: {@link reposGetRepoRulesetHistory}
    */
   getRepoRulesetHistory(
     params: ReposGetRepoRulesetHistoryParams,
@@ -16132,9 +15380,7 @@ export class ReposResource {
   /**
    * Get repository ruleset version
    *
-   * Get a version of a repository ruleset.
-   *
-   * `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}`
+   * `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}`: {@link reposGetRepoRulesetVersion}
    */
   getRepoRulesetVersion(
     params: ReposGetRepoRulesetVersionParams,
@@ -16146,9 +15392,7 @@ export class ReposResource {
   /**
    * Get all repository rulesets
    *
-   * Get all the rulesets for a repository.
-   *
-   * `GET /repos/{owner}/{repo}/rulesets`
+   * `GET /repos/{owner}/{repo}/rulesets`: {@link reposGetRepoRulesets}
    */
   getRepoRulesets(
     params: ReposGetRepoRulesetsParams,
@@ -16160,9 +15404,7 @@ export class ReposResource {
   /**
    * Get status checks protection
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`: {@link reposGetStatusChecksProtection}
    */
   getStatusChecksProtection(
     params: ReposGetStatusChecksProtectionParams,
@@ -16174,11 +15416,7 @@ export class ReposResource {
   /**
    * Get teams with access to the protected branch
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Lists the teams who have push access to this branch. The list includes child teams.
-   *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`: {@link reposGetTeamsWithAccessToProtectedBranch}
    */
   getTeamsWithAccessToProtectedBranch(
     params: ReposGetTeamsWithAccessToProtectedBranchParams,
@@ -16190,9 +15428,7 @@ export class ReposResource {
   /**
    * Get top referral paths
    *
-   * Get the top 10 popular contents over the last 14 days.
-   *
-   * `GET /repos/{owner}/{repo}/traffic/popular/paths`
+   * `GET /repos/{owner}/{repo}/traffic/popular/paths`: {@link reposGetTopPaths}
    */
   getTopPaths(
     params: ReposGetTopPathsParams,
@@ -16204,9 +15440,7 @@ export class ReposResource {
   /**
    * Get top referral sources
    *
-   * Get the top 10 referrers over the last 14 days.
-   *
-   * `GET /repos/{owner}/{repo}/traffic/popular/referrers`
+   * `GET /repos/{owner}/{repo}/traffic/popular/referrers`: {@link reposGetTopReferrers}
    */
   getTopReferrers(
     params: ReposGetTopReferrersParams,
@@ -16218,11 +15452,7 @@ export class ReposResource {
   /**
    * Get users with access to the protected branch
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Lists the people who have push access to this branch.
-   *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`: {@link reposGetUsersWithAccessToProtectedBranch}
    */
   getUsersWithAccessToProtectedBranch(
     params: ReposGetUsersWithAccessToProtectedBranchParams,
@@ -16234,9 +15464,7 @@ export class ReposResource {
   /**
    * Get page views
    *
-   * Get the total number of views and breakdown per day or week for the last 14 days. Timestamps are aligned to UTC midnight of the beginning of the day or week. Week begins on Monday.
-   *
-   * `GET /repos/{owner}/{repo}/traffic/views`
+   * `GET /repos/{owner}/{repo}/traffic/views`: {@link reposGetViews}
    */
   getViews(
     params: ReposGetViewsParams,
@@ -16248,9 +15476,7 @@ export class ReposResource {
   /**
    * Get a repository webhook
    *
-   * Returns a webhook configured in a repository. To get only the webhook `config` properties, see "[Get a webhook configuration for a repository](/rest/webhooks/repo-config#get-a-webhook-configuration-for-a-repository)."
-   *
-   * `GET /repos/{owner}/{repo}/hooks/{hook_id}`
+   * `GET /repos/{owner}/{repo}/hooks/{hook_id}`: {@link reposGetWebhook}
    */
   getWebhook(
     params: ReposGetWebhookParams,
@@ -16262,11 +15488,7 @@ export class ReposResource {
   /**
    * Get a webhook configuration for a repository
    *
-   * Returns the webhook configuration for a repository. To get more information about the webhook, including the `active` state and `events`, use "[Get a repository webhook](/rest/webhooks/repos#get-a-repository-webhook)."
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `read:repo_hook` or `repo` scope to use this endpoint.
-   *
-   * `GET /repos/{owner}/{repo}/hooks/{hook_id}/config`
+   * `GET /repos/{owner}/{repo}/hooks/{hook_id}/config`: {@link reposGetWebhookConfigForRepo}
    */
   getWebhookConfigForRepo(
     params: ReposGetWebhookConfigForRepoParams,
@@ -16278,9 +15500,7 @@ export class ReposResource {
   /**
    * Get a delivery for a repository webhook
    *
-   * Returns a delivery for a webhook configured in a repository.
-   *
-   * `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}`
+   * `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}`: {@link reposGetWebhookDelivery}
    */
   getWebhookDelivery(
     params: ReposGetWebhookDeliveryParams,
@@ -16292,12 +15512,7 @@ export class ReposResource {
   /**
    * List repository activities
    *
-   * Lists a detailed history of changes to a repository, such as pushes, merges, force pushes, and branch changes, and associates these changes with commits and users.
-   *
-   * For more information about viewing repository activity,
-   * see "[Viewing activity and data for your repository](https://docs.github.com/repositories/viewing-activity-and-data-for-your-repository)."
-   *
-   * `GET /repos/{owner}/{repo}/activity`
+   * `GET /repos/{owner}/{repo}/activity`: {@link reposListActivities}
    */
   listActivities(
     params: ReposListActivitiesParams,
@@ -16309,13 +15524,7 @@ export class ReposResource {
   /**
    * List attestations
    *
-   * List a collection of artifact attestations with a given subject digest that are associated with a repository.
-   *
-   * The authenticated user making the request must have read access to the repository. In addition, when using a fine-grained access token the `attestations:read` permission is required.
-   *
-   * **Please note:** in order to offer meaningful security benefits, an attestation's signature and timestamps **must** be cryptographically verified, and the identity of the attestation signer **must** be validated. Attestations can be verified using the [GitHub CLI `attestation verify` command](https://cli.github.com/manual/gh_attestation_verify). For more information, see [our guide on how to use artifact attestations to establish a build's provenance](https://docs.github.com/actions/security-guides/using-artifact-attestations-to-establish-provenance-for-builds).
-   *
-   * `GET /repos/{owner}/{repo}/attestations/{subject_digest}`
+   * `GET /repos/{owner}/{repo}/attestations/{subject_digest}`: {@link reposListAttestations}
    */
   listAttestations(
     params: ReposListAttestationsParams,
@@ -16327,11 +15536,7 @@ export class ReposResource {
   /**
    * Get all autolinks of a repository
    *
-   * Gets all autolinks that are configured for a repository.
-   *
-   * Information about autolinks are only available to repository administrators.
-   *
-   * `GET /repos/{owner}/{repo}/autolinks`
+   * `GET /repos/{owner}/{repo}/autolinks`: {@link reposListAutolinks}
    */
   listAutolinks(
     params: ReposListAutolinksParams,
@@ -16343,7 +15548,7 @@ export class ReposResource {
   /**
    * List branches
    *
-   * `GET /repos/{owner}/{repo}/branches`
+   * `GET /repos/{owner}/{repo}/branches`: {@link reposListBranches}
    */
   listBranches(
     params: ReposListBranchesParams,
@@ -16355,11 +15560,7 @@ export class ReposResource {
   /**
    * List branches for HEAD commit
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Returns all branches where the given commit SHA is the HEAD, or latest commit for the branch.
-   *
-   * `GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head`
+   * `GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head`: {@link reposListBranchesForHeadCommit}
    */
   listBranchesForHeadCommit(
     params: ReposListBranchesForHeadCommitParams,
@@ -16371,16 +15572,7 @@ export class ReposResource {
   /**
    * List repository collaborators
    *
-   * For organization-owned repositories, the list of collaborators includes outside collaborators, organization members that are direct collaborators, organization members with access through team memberships, organization members with access through default organization permissions, and organization owners.
-   * The `permissions` hash returned in the response contains the base role permissions of the collaborator. The `role_name` is the highest role assigned to the collaborator after considering all sources of grants, including: repo, teams, organization, and enterprise.
-   * There is presently not a way to differentiate between an organization level grant and a repository level grant from this endpoint response.
-   *
-   * Team members will include the members of child teams.
-   *
-   * The authenticated user must have write, maintain, or admin privileges on the repository to use this endpoint. For organization-owned repositories, the authenticated user needs to be a member of the organization.
-   * OAuth app tokens and personal access tokens (classic) need the `read:org` and `repo` scopes to use this endpoint.
-   *
-   * `GET /repos/{owner}/{repo}/collaborators`
+   * `GET /repos/{owner}/{repo}/collaborators`: {@link reposListCollaborators}
    */
   listCollaborators(
     params: ReposListCollaboratorsParams,
@@ -16395,16 +15587,7 @@ export class ReposResource {
   /**
    * List commit comments
    *
-   * Lists the comments for a specified commit.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/commits/{commit_sha}/comments`
+   * `GET /repos/{owner}/{repo}/commits/{commit_sha}/comments`: {@link reposListCommentsForCommit}
    */
   listCommentsForCommit(
     params: ReposListCommentsForCommitParams,
@@ -16419,16 +15602,7 @@ export class ReposResource {
   /**
    * List commit comments for a repository
    *
-   * Lists the commit comments for a specified repository. Comments are ordered by ascending ID.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `GET /repos/{owner}/{repo}/comments`
+   * `GET /repos/{owner}/{repo}/comments`: {@link reposListCommitCommentsForRepo}
    */
   listCommitCommentsForRepo(
     params: ReposListCommitCommentsForRepoParams,
@@ -16443,11 +15617,7 @@ export class ReposResource {
   /**
    * List commit statuses for a reference
    *
-   * Users with pull access in a repository can view commit statuses for a given ref. The ref can be a SHA, a branch name, or a tag name. Statuses are returned in reverse chronological order. The first status in the list will be the latest one.
-   *
-   * This resource is also available via a legacy route: `GET /repos/:owner/:repo/statuses/:ref`.
-   *
-   * `GET /repos/{owner}/{repo}/commits/{ref}/statuses`
+   * `GET /repos/{owner}/{repo}/commits/{ref}/statuses`: {@link reposListCommitStatusesForRef}
    */
   listCommitStatusesForRef(
     params: ReposListCommitStatusesForRefParams,
@@ -16462,37 +15632,7 @@ export class ReposResource {
   /**
    * List commits
    *
-   * **Signature verification object**
-   *
-   * The response will include a `verification` object that describes the result of verifying the commit's signature. The following fields are included in the `verification` object:
-   *
-   * | Name | Type | Description |
-   * | ---- | ---- | ----------- |
-   * | `verified` | `boolean` | Indicates whether GitHub considers the signature in this commit to be verified. |
-   * | `reason` | `string` | The reason for verified value. Possible values and their meanings are enumerated in table below. |
-   * | `signature` | `string` | The signature that was extracted from the commit. |
-   * | `payload` | `string` | The value that was signed. |
-   * | `verified_at` | `string` | The date the signature was verified by GitHub. |
-   *
-   * These are the possible values for `reason` in the `verification` object:
-   *
-   * | Value | Description |
-   * | ----- | ----------- |
-   * | `expired_key` | The key that made the signature is expired. |
-   * | `not_signing_key` | The "signing" flag is not among the usage flags in the GPG key that made the signature. |
-   * | `gpgverify_error` | There was an error communicating with the signature verification service. |
-   * | `gpgverify_unavailable` | The signature verification service is currently unavailable. |
-   * | `unsigned` | The object does not include a signature. |
-   * | `unknown_signature_type` | A non-PGP signature was found in the commit. |
-   * | `no_user` | No user was associated with the `committer` email address in the commit. |
-   * | `unverified_email` | The `committer` email address in the commit was associated with a user, but the email address is not verified on their account. |
-   * | `bad_email` | The `committer` email address in the commit is not included in the identities of the PGP key that made the signature. |
-   * | `unknown_key` | The key that made the signature has not been registered with any user's account. |
-   * | `malformed_signature` | There was an error parsing the signature. |
-   * | `invalid` | The signature could not be cryptographically verified using the key whose key-id was found in the signature. |
-   * | `valid` | None of the above errors applied, so the signature is considered to be verified. |
-   *
-   * `GET /repos/{owner}/{repo}/commits`
+   * `GET /repos/{owner}/{repo}/commits`: {@link reposListCommits}
    */
   listCommits(
     params: ReposListCommitsParams,
@@ -16504,11 +15644,7 @@ export class ReposResource {
   /**
    * List repository contributors
    *
-   * Lists contributors to the specified repository and sorts them by the number of commits per contributor in descending order. This endpoint may return information that is a few hours old because the GitHub REST API caches contributor data to improve performance.
-   *
-   * GitHub identifies contributors by author email address. This endpoint groups contribution counts by GitHub user, which includes all associated email addresses. To improve performance, only the first 500 author email addresses in the repository link to GitHub users. The rest will appear as anonymous contributors without associated GitHub user information.
-   *
-   * `GET /repos/{owner}/{repo}/contributors`
+   * `GET /repos/{owner}/{repo}/contributors`: {@link reposListContributors}
    */
   listContributors(
     params: ReposListContributorsParams,
@@ -16520,17 +15656,7 @@ export class ReposResource {
   /**
    * List custom deployment rule integrations available for an environment
    *
-   * Gets all custom deployment protection rule integrations that are available for an environment.
-   *
-   * The authenticated user must have admin or owner permissions to the repository to use this endpoint.
-   *
-   * For more information about environments, see "[Using environments for deployment](https://docs.github.com/actions/deployment/targeting-different-environments/using-environments-for-deployment)."
-   *
-   * For more information about the app that is providing this custom deployment rule, see "[GET an app](https://docs.github.com/rest/apps/apps#get-an-app)".
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
-   *
-   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps`
+   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps`: {@link reposListCustomDeploymentRuleIntegrations}
    */
   listCustomDeploymentRuleIntegrations(
     params: ReposListCustomDeploymentRuleIntegrationsParams,
@@ -16548,7 +15674,7 @@ export class ReposResource {
   /**
    * List deploy keys
    *
-   * `GET /repos/{owner}/{repo}/keys`
+   * `GET /repos/{owner}/{repo}/keys`: {@link reposListDeployKeys}
    */
   listDeployKeys(
     params: ReposListDeployKeysParams,
@@ -16560,13 +15686,7 @@ export class ReposResource {
   /**
    * List deployment branch policies
    *
-   * Lists the deployment branch policies for an environment.
-   *
-   * Anyone with read access to the repository can use this endpoint.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint with a private repository.
-   *
-   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies`
+   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies`: {@link reposListDeploymentBranchPolicies}
    */
   listDeploymentBranchPolicies(
     params: ReposListDeploymentBranchPoliciesParams,
@@ -16581,9 +15701,7 @@ export class ReposResource {
   /**
    * List deployment statuses
    *
-   * Users with pull access can view deployment statuses for a deployment:
-   *
-   * `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses`
+   * `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses`: {@link reposListDeploymentStatuses}
    */
   listDeploymentStatuses(
     params: ReposListDeploymentStatusesParams,
@@ -16598,9 +15716,7 @@ export class ReposResource {
   /**
    * List deployments
    *
-   * Simple filtering of deployments is available via query parameters:
-   *
-   * `GET /repos/{owner}/{repo}/deployments`
+   * `GET /repos/{owner}/{repo}/deployments`: {@link reposListDeployments}
    */
   listDeployments(
     params: ReposListDeploymentsParams,
@@ -16612,11 +15728,7 @@ export class ReposResource {
   /**
    * List repositories for the authenticated user
    *
-   * Lists repositories that the authenticated user has explicit permission (`:read`, `:write`, or `:admin`) to access.
-   *
-   * The authenticated user has explicit permission to access repositories they own, repositories where they are a collaborator, and repositories that they can access through an organization membership.
-   *
-   * `GET /user/repos`
+   * `GET /user/repos`: {@link reposListForAuthenticatedUser}
    */
   listForAuthenticatedUser(
     params: ReposListForAuthenticatedUserParams = {},
@@ -16631,12 +15743,7 @@ export class ReposResource {
   /**
    * List organization repositories
    *
-   * Lists repositories for the specified organization.
-   *
-   * > [!NOTE]
-   * > In order to see the `security_and_analysis` block for a repository you must have admin permissions for the repository or be an owner or security manager for the organization that owns the repository. For more information, see "[Managing security managers in your organization](https://docs.github.com/organizations/managing-peoples-access-to-your-organization-with-roles/managing-security-managers-in-your-organization)."
-   *
-   * `GET /orgs/{org}/repos`
+   * `GET /orgs/{org}/repos`: {@link reposListForOrg}
    */
   listForOrg(
     params: ReposListForOrgParams,
@@ -16648,9 +15755,7 @@ export class ReposResource {
   /**
    * List repositories for a user
    *
-   * Lists public repositories for the specified user.
-   *
-   * `GET /users/{username}/repos`
+   * `GET /users/{username}/repos`: {@link reposListForUser}
    */
   listForUser(
     params: ReposListForUserParams,
@@ -16662,7 +15767,7 @@ export class ReposResource {
   /**
    * List forks
    *
-   * `GET /repos/{owner}/{repo}/forks`
+   * `GET /repos/{owner}/{repo}/forks`: {@link reposListForks}
    */
   listForks(
     params: ReposListForksParams,
@@ -16674,9 +15779,7 @@ export class ReposResource {
   /**
    * List repository invitations
    *
-   * When authenticating as a user with admin rights to a repository, this endpoint will list all currently open repository invitations.
-   *
-   * `GET /repos/{owner}/{repo}/invitations`
+   * `GET /repos/{owner}/{repo}/invitations`: {@link reposListInvitations}
    */
   listInvitations(
     params: ReposListInvitationsParams,
@@ -16688,9 +15791,7 @@ export class ReposResource {
   /**
    * List repository invitations for the authenticated user
    *
-   * When authenticating as a user, this endpoint will list all currently open repository invitations for that user.
-   *
-   * `GET /user/repository_invitations`
+   * `GET /user/repository_invitations`: {@link reposListInvitationsForAuthenticatedUser}
    */
   listInvitationsForAuthenticatedUser(
     params: ReposListInvitationsForAuthenticatedUserParams = {},
@@ -16705,11 +15806,7 @@ export class ReposResource {
   /**
    * List issue types for a repository
    *
-   * Lists issue types available for a repository (inherited from its organization owner, with any per-repository overrides applied).
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   * Fine-grained access tokens require the "Metadata" repository permission (read).
-   *
-   * `GET /repos/{owner}/{repo}/issue-types`
+   * `GET /repos/{owner}/{repo}/issue-types`: {@link reposListIssueTypes}
    */
   listIssueTypes(
     params: ReposListIssueTypesParams,
@@ -16721,9 +15818,7 @@ export class ReposResource {
   /**
    * List repository languages
    *
-   * Lists languages for the specified repository. The value shown for each language is the number of bytes of code written in that language.
-   *
-   * `GET /repos/{owner}/{repo}/languages`
+   * `GET /repos/{owner}/{repo}/languages`: {@link reposListLanguages}
    */
   listLanguages(
     params: ReposListLanguagesParams,
@@ -16735,11 +15830,7 @@ export class ReposResource {
   /**
    * List GitHub Pages builds
    *
-   * Lists builts of a GitHub Pages site.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `GET /repos/{owner}/{repo}/pages/builds`
+   * `GET /repos/{owner}/{repo}/pages/builds`: {@link reposListPagesBuilds}
    */
   listPagesBuilds(
     params: ReposListPagesBuildsParams,
@@ -16751,13 +15842,7 @@ export class ReposResource {
   /**
    * List public repositories
    *
-   * Lists all public repositories in the order that they were created.
-   *
-   * Note:
-   * - For GitHub Enterprise Server, this endpoint will only list repositories available to all users on the enterprise.
-   * - Pagination is powered exclusively by the `since` parameter. Use the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers) to get the URL for the next page of repositories.
-   *
-   * `GET /repositories`
+   * `GET /repositories`: {@link reposListPublic}
    */
   listPublic(
     params: ReposListPublicParams = {},
@@ -16769,11 +15854,7 @@ export class ReposResource {
   /**
    * List pull requests associated with a commit
    *
-   * Lists the merged pull request that introduced the commit to the repository. If the commit is not present in the default branch, it will return merged and open pull requests associated with the commit.
-   *
-   * To list the open or merged pull requests associated with a branch, you can set the `commit_sha` parameter to the branch name.
-   *
-   * `GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls`
+   * `GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls`: {@link reposListPullRequestsAssociatedWithCommit}
    */
   listPullRequestsAssociatedWithCommit(
     params: ReposListPullRequestsAssociatedWithCommitParams,
@@ -16788,7 +15869,7 @@ export class ReposResource {
   /**
    * List release assets
    *
-   * `GET /repos/{owner}/{repo}/releases/{release_id}/assets`
+   * `GET /repos/{owner}/{repo}/releases/{release_id}/assets`: {@link reposListReleaseAssets}
    */
   listReleaseAssets(
     params: ReposListReleaseAssetsParams,
@@ -16803,11 +15884,7 @@ export class ReposResource {
   /**
    * List releases
    *
-   * This returns a list of releases, which does not include regular Git tags that have not been associated with a release. To get a list of Git tags, use the [Repository Tags API](https://docs.github.com/rest/repos/repos#list-repository-tags).
-   *
-   * Information about published releases are available to everyone. Only users with push access will receive listings for draft releases.
-   *
-   * `GET /repos/{owner}/{repo}/releases`
+   * `GET /repos/{owner}/{repo}/releases`: {@link reposListReleases}
    */
   listReleases(
     params: ReposListReleasesParams,
@@ -16819,7 +15896,7 @@ export class ReposResource {
   /**
    * List repository tags
    *
-   * `GET /repos/{owner}/{repo}/tags`
+   * `GET /repos/{owner}/{repo}/tags`: {@link reposListTags}
    */
   listTags(
     params: ReposListTagsParams,
@@ -16831,13 +15908,7 @@ export class ReposResource {
   /**
    * List repository teams
    *
-   * Lists the teams that have access to the specified repository and that are also visible to the authenticated user.
-   *
-   * For a public repository, a team is listed only if that team added the public repository explicitly.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `public_repo` or `repo` scope to use this endpoint with a public repository, and `repo` scope to use this endpoint with a private repository.
-   *
-   * `GET /repos/{owner}/{repo}/teams`
+   * `GET /repos/{owner}/{repo}/teams`: {@link reposListTeams}
    */
   listTeams(
     params: ReposListTeamsParams,
@@ -16849,9 +15920,7 @@ export class ReposResource {
   /**
    * List deliveries for a repository webhook
    *
-   * Returns a list of webhook deliveries for a webhook configured in a repository.
-   *
-   * `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries`
+   * `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries`: {@link reposListWebhookDeliveries}
    */
   listWebhookDeliveries(
     params: ReposListWebhookDeliveriesParams,
@@ -16863,9 +15932,7 @@ export class ReposResource {
   /**
    * List repository webhooks
    *
-   * Lists webhooks for a repository. `last response` may return null if there have not been any deliveries within 30 days.
-   *
-   * `GET /repos/{owner}/{repo}/hooks`
+   * `GET /repos/{owner}/{repo}/hooks`: {@link reposListWebhooks}
    */
   listWebhooks(
     params: ReposListWebhooksParams,
@@ -16877,7 +15944,7 @@ export class ReposResource {
   /**
    * Merge a branch
    *
-   * `POST /repos/{owner}/{repo}/merges`
+   * `POST /repos/{owner}/{repo}/merges`: {@link reposMerge}
    */
   merge(params: ReposMergeParams, options?: RequestOptions): ApiPromise<ReposMergeResponse> {
     return reposMerge(this.#core, params, options);
@@ -16886,9 +15953,7 @@ export class ReposResource {
   /**
    * Sync a fork branch with the upstream repository
    *
-   * Sync a branch of a forked repository to keep it up-to-date with the upstream repository.
-   *
-   * `POST /repos/{owner}/{repo}/merge-upstream`
+   * `POST /repos/{owner}/{repo}/merge-upstream`: {@link reposMergeUpstream}
    */
   mergeUpstream(
     params: ReposMergeUpstreamParams,
@@ -16900,9 +15965,7 @@ export class ReposResource {
   /**
    * Ping a repository webhook
    *
-   * This will trigger a [ping event](https://docs.github.com/webhooks/#ping-event) to be sent to the hook.
-   *
-   * `POST /repos/{owner}/{repo}/hooks/{hook_id}/pings`
+   * `POST /repos/{owner}/{repo}/hooks/{hook_id}/pings`: {@link reposPingWebhook}
    */
   pingWebhook(
     params: ReposPingWebhookParams,
@@ -16914,9 +15977,7 @@ export class ReposResource {
   /**
    * Redeliver a delivery for a repository webhook
    *
-   * Redeliver a webhook delivery for a webhook configured in a repository.
-   *
-   * `POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`
+   * `POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`: {@link reposRedeliverWebhookDelivery}
    */
   redeliverWebhookDelivery(
     params: ReposRedeliverWebhookDeliveryParams,
@@ -16928,11 +15989,7 @@ export class ReposResource {
   /**
    * Remove app access restrictions
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Removes the ability of an app to push to this branch. Only GitHub Apps that are installed on the repository and that have been granted write access to the repository contents can be added as authorized actors on a protected branch.
-   *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`: {@link reposRemoveAppAccessRestrictions}
    */
   removeAppAccessRestrictions(
     params: ReposRemoveAppAccessRestrictionsParams,
@@ -16944,30 +16001,7 @@ export class ReposResource {
   /**
    * Remove a repository collaborator
    *
-   * Removes a collaborator from a repository.
-   *
-   * To use this endpoint, the authenticated user must either be an administrator of the repository or target themselves for removal.
-   *
-   * This endpoint also:
-   * - Cancels any outstanding invitations sent by the collaborator
-   * - Unassigns the user from any issues
-   * - Removes access to organization projects if the user is not an organization member and is not a collaborator on any other organization repositories.
-   * - Unstars the repository
-   * - Updates access permissions to packages
-   *
-   * Removing a user as a collaborator has the following effects on forks:
-   *  - If the user had access to a fork through their membership to this repository, the user will also be removed from the fork.
-   *  - If the user had their own fork of the repository, the fork will be deleted.
-   *  - If the user still has read access to the repository, open pull requests by this user from a fork will be denied.
-   *
-   * > [!NOTE]
-   * > A user can still have access to the repository through organization permissions like base repository permissions.
-   *
-   * Although the API responds immediately, the additional permission updates might take some extra time to complete in the background.
-   *
-   * For more information on fork permissions, see "[About permissions and visibility of forks](https://docs.github.com/pull-requests/collaborating-with-pull-requests/working-with-forks/about-permissions-and-visibility-of-forks)".
-   *
-   * `DELETE /repos/{owner}/{repo}/collaborators/{username}`
+   * `DELETE /repos/{owner}/{repo}/collaborators/{username}`: {@link reposRemoveCollaborator}
    */
   removeCollaborator(
     params: ReposRemoveCollaboratorParams,
@@ -16979,9 +16013,7 @@ export class ReposResource {
   /**
    * Remove status check contexts
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`: {@link reposRemoveStatusCheckContexts}
    */
   removeStatusCheckContexts(
     params: ReposRemoveStatusCheckContextsParams,
@@ -16993,9 +16025,7 @@ export class ReposResource {
   /**
    * Remove status check protection
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`: {@link reposRemoveStatusCheckProtection}
    */
   removeStatusCheckProtection(
     params: ReposRemoveStatusCheckProtectionParams,
@@ -17007,11 +16037,7 @@ export class ReposResource {
   /**
    * Remove team access restrictions
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Removes the ability of a team to push to this branch. You can also remove push access for child teams.
-   *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`: {@link reposRemoveTeamAccessRestrictions}
    */
   removeTeamAccessRestrictions(
     params: ReposRemoveTeamAccessRestrictionsParams,
@@ -17023,15 +16049,7 @@ export class ReposResource {
   /**
    * Remove user access restrictions
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Removes the ability of a user to push to this branch.
-   *
-   * | Type    | Description                                                                                                                                   |
-   * | ------- | --------------------------------------------------------------------------------------------------------------------------------------------- |
-   * | `array` | Usernames of the people who should no longer have push access. **Note**: The list of users, apps, and teams in total is limited to 100 items. |
-   *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`: {@link reposRemoveUserAccessRestrictions}
    */
   removeUserAccessRestrictions(
     params: ReposRemoveUserAccessRestrictionsParams,
@@ -17043,16 +16061,7 @@ export class ReposResource {
   /**
    * Rename a branch
    *
-   * Renames a branch in a repository.
-   *
-   * > [!NOTE]
-   * > Although the API responds immediately, the branch rename process might take some extra time to complete in the background. You won't be able to push to the old branch name while the rename process is in progress. For more information, see "[Renaming a branch](https://docs.github.com/github/administering-a-repository/renaming-a-branch)".
-   *
-   * The authenticated user must have push access to the branch. If the branch is the default branch, the authenticated user must also have admin or owner permissions.
-   *
-   * In order to rename the default branch, fine-grained access tokens also need the `administration:write` repository permission.
-   *
-   * `POST /repos/{owner}/{repo}/branches/{branch}/rename`
+   * `POST /repos/{owner}/{repo}/branches/{branch}/rename`: {@link reposRenameBranch}
    */
   renameBranch(
     params: ReposRenameBranchParams,
@@ -17064,7 +16073,7 @@ export class ReposResource {
   /**
    * Replace all repository topics
    *
-   * `PUT /repos/{owner}/{repo}/topics`
+   * `PUT /repos/{owner}/{repo}/topics`: {@link reposReplaceAllTopics}
    */
   replaceAllTopics(
     params: ReposReplaceAllTopicsParams,
@@ -17076,11 +16085,7 @@ export class ReposResource {
   /**
    * Request a GitHub Pages build
    *
-   * You can request that your site be built from the latest revision on the default branch. This has the same effect as pushing a commit to your default branch, but does not require an additional commit. Manually triggering page builds can be helpful when diagnosing build warnings and failures.
-   *
-   * Build requests are limited to one concurrent build per repository and one concurrent build per requester. If you request a build while another is still in progress, the second request will be queued until the first completes.
-   *
-   * `POST /repos/{owner}/{repo}/pages/builds`
+   * `POST /repos/{owner}/{repo}/pages/builds`: {@link reposRequestPagesBuild}
    */
   requestPagesBuild(
     params: ReposRequestPagesBuildParams,
@@ -17092,11 +16097,7 @@ export class ReposResource {
   /**
    * Set admin branch protection
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Adding admin enforcement requires admin or owner permissions to the repository and branch protection to be enabled.
-   *
-   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
+   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`: {@link reposSetAdminBranchProtection}
    */
   setAdminBranchProtection(
     params: ReposSetAdminBranchProtectionParams,
@@ -17108,11 +16109,7 @@ export class ReposResource {
   /**
    * Set app access restrictions
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Replaces the list of apps that have push access to this branch. This removes all apps that previously had push access and grants push access to the new list of apps. Only GitHub Apps that are installed on the repository and that have been granted write access to the repository contents can be added as authorized actors on a protected branch.
-   *
-   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
+   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`: {@link reposSetAppAccessRestrictions}
    */
   setAppAccessRestrictions(
     params: ReposSetAppAccessRestrictionsParams,
@@ -17124,9 +16121,7 @@ export class ReposResource {
   /**
    * Set status check contexts
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
+   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`: {@link reposSetStatusCheckContexts}
    */
   setStatusCheckContexts(
     params: ReposSetStatusCheckContextsParams,
@@ -17138,11 +16133,7 @@ export class ReposResource {
   /**
    * Set team access restrictions
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Replaces the list of teams that have push access to this branch. This removes all teams that previously had push access and grants push access to the new list of teams. Team restrictions include child teams.
-   *
-   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
+   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`: {@link reposSetTeamAccessRestrictions}
    */
   setTeamAccessRestrictions(
     params: ReposSetTeamAccessRestrictionsParams,
@@ -17154,15 +16145,7 @@ export class ReposResource {
   /**
    * Set user access restrictions
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Replaces the list of people that have push access to this branch. This removes all people that previously had push access and grants push access to the new list of people.
-   *
-   * | Type    | Description                                                                                                                   |
-   * | ------- | ----------------------------------------------------------------------------------------------------------------------------- |
-   * | `array` | Usernames for people who can have push access. **Note**: The list of users, apps, and teams in total is limited to 100 items. |
-   *
-   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
+   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`: {@link reposSetUserAccessRestrictions}
    */
   setUserAccessRestrictions(
     params: ReposSetUserAccessRestrictionsParams,
@@ -17174,12 +16157,7 @@ export class ReposResource {
   /**
    * Test the push repository webhook
    *
-   * This will trigger the hook with the latest push to the current repository if the hook is subscribed to `push` events. If the hook is not subscribed to `push` events, the server will respond with 204 but no test POST will be generated.
-   *
-   * > [!NOTE]
-   * > Previously `/repos/:owner/:repo/hooks/:hook_id/test`
-   *
-   * `POST /repos/{owner}/{repo}/hooks/{hook_id}/tests`
+   * `POST /repos/{owner}/{repo}/hooks/{hook_id}/tests`: {@link reposTestPushWebhook}
    */
   testPushWebhook(
     params: ReposTestPushWebhookParams,
@@ -17191,9 +16169,7 @@ export class ReposResource {
   /**
    * Transfer a repository
    *
-   * A transfer request will need to be accepted by the new owner when transferring a personal repository to another user. The response will contain the original `owner`, and the transfer will continue asynchronously. For more details on the requirements to transfer personal and organization-owned repositories, see [about repository transfers](https://docs.github.com/articles/about-repository-transfers/).
-   *
-   * `POST /repos/{owner}/{repo}/transfer`
+   * `POST /repos/{owner}/{repo}/transfer`: {@link reposTransfer}
    */
   transfer(
     params: ReposTransferParams,
@@ -17205,9 +16181,7 @@ export class ReposResource {
   /**
    * Update a repository
    *
-   * **Note**: To edit a repository's topics, use the [Replace all repository topics](https://docs.github.com/rest/repos/repos#replace-all-repository-topics) endpoint.
-   *
-   * `PATCH /repos/{owner}/{repo}`
+   * `PATCH /repos/{owner}/{repo}`: {@link reposUpdate}
    */
   update(params: ReposUpdateParams, options?: RequestOptions): ApiPromise<ReposUpdateResponse> {
     return reposUpdate(this.#core, params, options);
@@ -17216,17 +16190,7 @@ export class ReposResource {
   /**
    * Update branch protection
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Protecting a branch requires admin or owner permissions to the repository.
-   *
-   * > [!NOTE]
-   * > Passing new arrays of `users` and `teams` replaces their previous values.
-   *
-   * > [!NOTE]
-   * > The list of users, apps, and teams in total is limited to 100 items.
-   *
-   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection`
+   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection`: {@link reposUpdateBranchProtection}
    */
   updateBranchProtection(
     params: ReposUpdateBranchProtectionParams,
@@ -17238,16 +16202,7 @@ export class ReposResource {
   /**
    * Update a commit comment
    *
-   * Updates the contents of a specified commit comment.
-   *
-   * This endpoint supports the following custom media types. For more information, see "[Media types](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types)."
-   *
-   * - **`application/vnd.github-commitcomment.raw+json`**: Returns the raw markdown body. Response will include `body`. This is the default if you do not pass any specific media type.
-   * - **`application/vnd.github-commitcomment.text+json`**: Returns a text only representation of the markdown body. Response will include `body_text`.
-   * - **`application/vnd.github-commitcomment.html+json`**: Returns HTML rendered from the body's markdown. Response will include `body_html`.
-   * - **`application/vnd.github-commitcomment.full+json`**: Returns raw, text, and HTML representations. Response will include `body`, `body_text`, and `body_html`.
-   *
-   * `PATCH /repos/{owner}/{repo}/comments/{comment_id}`
+   * `PATCH /repos/{owner}/{repo}/comments/{comment_id}`: {@link reposUpdateCommitComment}
    */
   updateCommitComment(
     params: ReposUpdateCommitCommentParams,
@@ -17259,11 +16214,7 @@ export class ReposResource {
   /**
    * Update a deployment branch policy
    *
-   * Updates a deployment branch or tag policy for an environment.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
+   * `PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`: {@link reposUpdateDeploymentBranchPolicy}
    */
   updateDeploymentBranchPolicy(
     params: ReposUpdateDeploymentBranchPolicyParams,
@@ -17275,13 +16226,7 @@ export class ReposResource {
   /**
    * Update information about a GitHub Pages site
    *
-   * Updates information for a GitHub Pages site. For more information, see "[About GitHub Pages](/github/working-with-github-pages/about-github-pages).
-   *
-   * The authenticated user must be a repository administrator, maintainer, or have the 'manage GitHub Pages settings' permission.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `PUT /repos/{owner}/{repo}/pages`
+   * `PUT /repos/{owner}/{repo}/pages`: {@link reposUpdateInformationAboutPagesSite}
    */
   updateInformationAboutPagesSite(
     params: ReposUpdateInformationAboutPagesSiteParams,
@@ -17293,7 +16238,7 @@ export class ReposResource {
   /**
    * Update a repository invitation
    *
-   * `PATCH /repos/{owner}/{repo}/invitations/{invitation_id}`
+   * `PATCH /repos/{owner}/{repo}/invitations/{invitation_id}`: {@link reposUpdateInvitation}
    */
   updateInvitation(
     params: ReposUpdateInvitationParams,
@@ -17305,9 +16250,7 @@ export class ReposResource {
   /**
    * Update an organization repository ruleset
    *
-   * Update a ruleset for an organization.
-   *
-   * `PUT /orgs/{org}/rulesets/{ruleset_id}`
+   * `PUT /orgs/{org}/rulesets/{ruleset_id}`: {@link reposUpdateOrgRuleset}
    */
   updateOrgRuleset(
     params: ReposUpdateOrgRulesetParams,
@@ -17319,14 +16262,7 @@ export class ReposResource {
   /**
    * Update pull request review protection
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Updating pull request review enforcement requires admin or owner permissions to the repository and branch protection to be enabled.
-   *
-   * > [!NOTE]
-   * > Passing new arrays of `users` and `teams` replaces their previous values.
-   *
-   * `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
+   * `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`: {@link reposUpdatePullRequestReviewProtection}
    */
   updatePullRequestReviewProtection(
     params: ReposUpdatePullRequestReviewProtectionParams,
@@ -17338,14 +16274,7 @@ export class ReposResource {
   /**
    * Update a release
    *
-   * Users with push access to the repository can edit a release.
-   *
-   * > [!NOTE]
-   * > If the resolved target commit (the new value of `target_commitish` if you are changing it, otherwise the existing target) adds or modifies any file under `.github/workflows/` relative to the repository's default branch, the authenticating token must be authorized to modify workflows. Otherwise, this endpoint returns `404 Not Found`; some authentication paths surface `403 Resource not accessible by integration` instead.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `workflow` scope when the resolved target commit modifies workflow files. Fine-grained access tokens and GitHub App installation tokens also need the "Workflows" repository permission (write). The `GITHUB_TOKEN` available to GitHub Actions cannot be authorized for this; for more information, see "[Automatic token authentication](https://docs.github.com/actions/security-guides/automatic-token-authentication#permissions-for-the-github_token)".
-   *
-   * `PATCH /repos/{owner}/{repo}/releases/{release_id}`
+   * `PATCH /repos/{owner}/{repo}/releases/{release_id}`: {@link reposUpdateRelease}
    */
   updateRelease(
     params: ReposUpdateReleaseParams,
@@ -17357,9 +16286,7 @@ export class ReposResource {
   /**
    * Update a release asset
    *
-   * Users with push access to the repository can edit a release asset.
-   *
-   * `PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}`
+   * `PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}`: {@link reposUpdateReleaseAsset}
    */
   updateReleaseAsset(
     params: ReposUpdateReleaseAssetParams,
@@ -17371,9 +16298,7 @@ export class ReposResource {
   /**
    * Update a repository ruleset
    *
-   * Update a ruleset for a repository.
-   *
-   * `PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}`
+   * `PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}`: {@link reposUpdateRepoRuleset}
    */
   updateRepoRuleset(
     params: ReposUpdateRepoRulesetParams,
@@ -17385,11 +16310,7 @@ export class ReposResource {
   /**
    * Update status check protection
    *
-   * Protected branches are available in public repositories with GitHub Free and GitHub Free for organizations, and in public and private repositories with GitHub Pro, GitHub Team, GitHub Enterprise Cloud, and GitHub Enterprise Server. For more information, see [GitHub's products](https://docs.github.com/github/getting-started-with-github/githubs-products) in the GitHub Help documentation.
-   *
-   * Updating required status checks requires admin or owner permissions to the repository and branch protection to be enabled.
-   *
-   * `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
+   * `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`: {@link reposUpdateStatusCheckProtection}
    */
   updateStatusCheckProtection(
     params: ReposUpdateStatusCheckProtectionParams,
@@ -17401,9 +16322,7 @@ export class ReposResource {
   /**
    * Update a repository webhook
    *
-   * Updates a webhook configured in a repository. If you previously had a `secret` set, you must provide the same `secret` or set a new `secret` or the secret will be removed. If you are only updating individual webhook `config` properties, use "[Update a webhook configuration for a repository](/rest/webhooks/repo-config#update-a-webhook-configuration-for-a-repository)."
-   *
-   * `PATCH /repos/{owner}/{repo}/hooks/{hook_id}`
+   * `PATCH /repos/{owner}/{repo}/hooks/{hook_id}`: {@link reposUpdateWebhook}
    */
   updateWebhook(
     params: ReposUpdateWebhookParams,
@@ -17415,11 +16334,7 @@ export class ReposResource {
   /**
    * Update a webhook configuration for a repository
    *
-   * Updates the webhook configuration for a repository. To update more information about the webhook, including the `active` state and `events`, use "[Update a repository webhook](/rest/webhooks/repos#update-a-repository-webhook)."
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `write:repo_hook` or `repo` scope to use this endpoint.
-   *
-   * `PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config`
+   * `PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config`: {@link reposUpdateWebhookConfigForRepo}
    */
   updateWebhookConfigForRepo(
     params: ReposUpdateWebhookConfigForRepoParams,
@@ -17431,27 +16346,7 @@ export class ReposResource {
   /**
    * Upload a release asset
    *
-   * This endpoint makes use of a [Hypermedia relation](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#hypermedia) to determine which URL to access. The endpoint you call to upload release assets is specific to your release. Use the `upload_url` returned in
-   * the response of the [Create a release endpoint](https://docs.github.com/rest/releases/releases#create-a-release) to upload a release asset.
-   *
-   * You need to use an HTTP client which supports [SNI](http://en.wikipedia.org/wiki/Server_Name_Indication) to make calls to this endpoint.
-   *
-   * Most libraries will set the required `Content-Length` header automatically. Use the required `Content-Type` header to provide the media type of the asset. For a list of media types, see [Media Types](https://www.iana.org/assignments/media-types/media-types.xhtml). For example:
-   *
-   * `application/zip`
-   *
-   * GitHub expects the asset data in its raw binary form, rather than JSON. You will send the raw binary content of the asset as the request body. Everything else about the endpoint is the same as the rest of the API. For example,
-   * you'll still need to pass your authentication to be able to upload an asset.
-   *
-   * When an upstream failure occurs, you will receive a `502 Bad Gateway` status. This may leave an empty asset with a state of `starter`. It can be safely deleted.
-   *
-   * **Notes:**
-   * *   GitHub renames asset filenames that have special characters, non-alphanumeric characters, and leading or trailing periods. The "[List release assets](https://docs.github.com/rest/releases/assets#list-release-assets)"
-   * endpoint lists the renamed filenames. For more information and help, contact [GitHub Support](https://support.github.com/contact?tags=dotcom-rest-api).
-   * *   To find the `release_id` query the [`GET /repos/{owner}/{repo}/releases/latest` endpoint](https://docs.github.com/rest/releases/releases#get-the-latest-release).
-   * *   If you upload an asset with the same filename as another uploaded asset, you'll receive an error and must delete the old file before you can re-upload the new asset.
-   *
-   * `POST /repos/{owner}/{repo}/releases/{release_id}/assets`
+   * `POST /repos/{owner}/{repo}/releases/{release_id}/assets`: {@link reposUploadReleaseAsset}
    */
   uploadReleaseAsset(
     params: ReposUploadReleaseAssetParams,

@@ -2559,9 +2559,7 @@ export class UsersResource {
   /**
    * Add an email address for the authenticated user
    *
-   * OAuth app tokens and personal access tokens (classic) need the `user` scope to use this endpoint.
-   *
-   * `POST /user/emails`
+   * `POST /user/emails`: {@link usersAddEmailForAuthenticatedUser}
    */
   addEmailForAuthenticatedUser(
     params: UsersAddEmailForAuthenticatedUserParams = {},
@@ -2573,11 +2571,7 @@ export class UsersResource {
   /**
    * Add social accounts for the authenticated user
    *
-   * Add one or more social accounts to the authenticated user's profile.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `user` scope to use this endpoint.
-   *
-   * `POST /user/social_accounts`
+   * `POST /user/social_accounts`: {@link usersAddSocialAccountForAuthenticatedUser}
    */
   addSocialAccountForAuthenticatedUser(
     params: UsersAddSocialAccountForAuthenticatedUserParams,
@@ -2589,9 +2583,7 @@ export class UsersResource {
   /**
    * Block a user
    *
-   * Blocks the given user and returns a 204. If the authenticated user cannot block the given user a 422 is returned.
-   *
-   * `PUT /user/blocks/{username}`
+   * `PUT /user/blocks/{username}`: {@link usersBlock}
    */
   block(params: UsersBlockParams, options?: RequestOptions): ApiPromise<UsersBlockResponse> {
     return usersBlock(this.#core, params, options);
@@ -2600,9 +2592,7 @@ export class UsersResource {
   /**
    * Check if a user is blocked by the authenticated user
    *
-   * Returns a 204 if the given user is blocked by the authenticated user. Returns a 404 if the given user is not blocked by the authenticated user, or if the given user account has been identified as spam by GitHub.
-   *
-   * `GET /user/blocks/{username}`
+   * `GET /user/blocks/{username}`: {@link usersCheckBlocked}
    */
   checkBlocked(
     params: UsersCheckBlockedParams,
@@ -2614,7 +2604,7 @@ export class UsersResource {
   /**
    * Check if a user follows another user
    *
-   * `GET /users/{username}/following/{target_user}`
+   * `GET /users/{username}/following/{target_user}`: {@link usersCheckFollowingForUser}
    */
   checkFollowingForUser(
     params: UsersCheckFollowingForUserParams,
@@ -2626,7 +2616,7 @@ export class UsersResource {
   /**
    * Check if a person is followed by the authenticated user
    *
-   * `GET /user/following/{username}`
+   * `GET /user/following/{username}`: {@link usersCheckPersonIsFollowedByAuthenticated}
    */
   checkPersonIsFollowedByAuthenticated(
     params: UsersCheckPersonIsFollowedByAuthenticatedParams,
@@ -2638,11 +2628,7 @@ export class UsersResource {
   /**
    * Create a GPG key for the authenticated user
    *
-   * Adds a GPG key to the authenticated user's GitHub account.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `write:gpg_key` scope to use this endpoint.
-   *
-   * `POST /user/gpg_keys`
+   * `POST /user/gpg_keys`: {@link usersCreateGpgKeyForAuthenticatedUser}
    */
   createGpgKeyForAuthenticatedUser(
     params: UsersCreateGpgKeyForAuthenticatedUserParams,
@@ -2654,11 +2640,7 @@ export class UsersResource {
   /**
    * Create a public SSH key for the authenticated user
    *
-   * Adds a public SSH key to the authenticated user's GitHub account.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `write:public_key` scope to use this endpoint.
-   *
-   * `POST /user/keys`
+   * `POST /user/keys`: {@link usersCreatePublicSshKeyForAuthenticatedUser}
    */
   createPublicSshKeyForAuthenticatedUser(
     params: UsersCreatePublicSshKeyForAuthenticatedUserParams,
@@ -2670,11 +2652,7 @@ export class UsersResource {
   /**
    * Create a SSH signing key for the authenticated user
    *
-   * Creates an SSH signing key for the authenticated user's GitHub account.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `write:ssh_signing_key` scope to use this endpoint.
-   *
-   * `POST /user/ssh_signing_keys`
+   * `POST /user/ssh_signing_keys`: {@link usersCreateSshSigningKeyForAuthenticatedUser}
    */
   createSshSigningKeyForAuthenticatedUser(
     params: UsersCreateSshSigningKeyForAuthenticatedUserParams,
@@ -2686,9 +2664,7 @@ export class UsersResource {
   /**
    * Delete attestations in bulk
    *
-   * Delete artifact attestations in bulk by either subject digests or unique ID.
-   *
-   * `POST /users/{username}/attestations/delete-request`
+   * `POST /users/{username}/attestations/delete-request`: {@link usersDeleteAttestationsBulk}
    */
   deleteAttestationsBulk(
     params: UsersDeleteAttestationsBulkParams,
@@ -2700,9 +2676,7 @@ export class UsersResource {
   /**
    * Delete attestations by ID
    *
-   * Delete an artifact attestation by unique ID that is associated with a repository owned by a user.
-   *
-   * `DELETE /users/{username}/attestations/{attestation_id}`
+   * `DELETE /users/{username}/attestations/{attestation_id}`: {@link usersDeleteAttestationsById}
    */
   deleteAttestationsById(
     params: UsersDeleteAttestationsByIdParams,
@@ -2714,9 +2688,7 @@ export class UsersResource {
   /**
    * Delete attestations by subject digest
    *
-   * Delete an artifact attestation by subject digest.
-   *
-   * `DELETE /users/{username}/attestations/digest/{subject_digest}`
+   * `DELETE /users/{username}/attestations/digest/{subject_digest}`: {@link usersDeleteAttestationsBySubjectDigest}
    */
   deleteAttestationsBySubjectDigest(
     params: UsersDeleteAttestationsBySubjectDigestParams,
@@ -2728,9 +2700,7 @@ export class UsersResource {
   /**
    * Delete an email address for the authenticated user
    *
-   * OAuth app tokens and personal access tokens (classic) need the `user` scope to use this endpoint.
-   *
-   * `DELETE /user/emails`
+   * `DELETE /user/emails`: {@link usersDeleteEmailForAuthenticatedUser}
    */
   deleteEmailForAuthenticatedUser(
     params: UsersDeleteEmailForAuthenticatedUserParams = {},
@@ -2742,11 +2712,7 @@ export class UsersResource {
   /**
    * Delete a GPG key for the authenticated user
    *
-   * Removes a GPG key from the authenticated user's GitHub account.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `admin:gpg_key` scope to use this endpoint.
-   *
-   * `DELETE /user/gpg_keys/{gpg_key_id}`
+   * `DELETE /user/gpg_keys/{gpg_key_id}`: {@link usersDeleteGpgKeyForAuthenticatedUser}
    */
   deleteGpgKeyForAuthenticatedUser(
     params: UsersDeleteGpgKeyForAuthenticatedUserParams,
@@ -2758,11 +2724,7 @@ export class UsersResource {
   /**
    * Delete a public SSH key for the authenticated user
    *
-   * Removes a public SSH key from the authenticated user's GitHub account.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `admin:public_key` scope to use this endpoint.
-   *
-   * `DELETE /user/keys/{key_id}`
+   * `DELETE /user/keys/{key_id}`: {@link usersDeletePublicSshKeyForAuthenticatedUser}
    */
   deletePublicSshKeyForAuthenticatedUser(
     params: UsersDeletePublicSshKeyForAuthenticatedUserParams,
@@ -2774,11 +2736,7 @@ export class UsersResource {
   /**
    * Delete social accounts for the authenticated user
    *
-   * Deletes one or more social accounts from the authenticated user's profile.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `user` scope to use this endpoint.
-   *
-   * `DELETE /user/social_accounts`
+   * `DELETE /user/social_accounts`: {@link usersDeleteSocialAccountForAuthenticatedUser}
    */
   deleteSocialAccountForAuthenticatedUser(
     params: UsersDeleteSocialAccountForAuthenticatedUserParams,
@@ -2790,11 +2748,7 @@ export class UsersResource {
   /**
    * Delete an SSH signing key for the authenticated user
    *
-   * Deletes an SSH signing key from the authenticated user's GitHub account.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `admin:ssh_signing_key` scope to use this endpoint.
-   *
-   * `DELETE /user/ssh_signing_keys/{ssh_signing_key_id}`
+   * `DELETE /user/ssh_signing_keys/{ssh_signing_key_id}`: {@link usersDeleteSshSigningKeyForAuthenticatedUser}
    */
   deleteSshSigningKeyForAuthenticatedUser(
     params: UsersDeleteSshSigningKeyForAuthenticatedUserParams,
@@ -2806,11 +2760,7 @@ export class UsersResource {
   /**
    * Follow a user
    *
-   * Note that you'll need to set `Content-Length` to zero when calling out to this endpoint. For more information, see "[HTTP verbs](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#http-method)."
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `user:follow` scope to use this endpoint.
-   *
-   * `PUT /user/following/{username}`
+   * `PUT /user/following/{username}`: {@link usersFollow}
    */
   follow(params: UsersFollowParams, options?: RequestOptions): ApiPromise<UsersFollowResponse> {
     return usersFollow(this.#core, params, options);
@@ -2819,9 +2769,7 @@ export class UsersResource {
   /**
    * Get the authenticated user
    *
-   * OAuth app tokens and personal access tokens (classic) need the `user` scope in order for the response to include private profile information.
-   *
-   * `GET /user`
+   * `GET /user`: {@link usersGetAuthenticated}
    */
   getAuthenticated(options?: RequestOptions): ApiPromise<UsersGetAuthenticatedResponse> {
     return usersGetAuthenticated(this.#core, options);
@@ -2830,15 +2778,7 @@ export class UsersResource {
   /**
    * Get a user using their ID
    *
-   * Provides publicly available information about someone with a GitHub account. This method takes their durable user `ID` instead of their `login`, which can change over time.
-   *
-   * If you are requesting information about an [Enterprise Managed User](https://docs.github.com/enterprise-cloud@latest/admin/managing-iam/understanding-iam-for-enterprises/about-enterprise-managed-users), or a GitHub App bot that is installed in an organization that uses Enterprise Managed Users, your requests must be authenticated as a user or GitHub App that has access to the organization to view that account's information. If you are not authorized, the request will return a `404 Not Found` status.
-   *
-   * The `email` key in the following response is the publicly visible email address from your GitHub [profile page](https://github.com/settings/profile). When setting up your profile, you can select a primary email address to be public which provides an email entry for this endpoint. If you do not set a public email address for `email`, then it will have a value of `null`. You only see publicly visible email addresses when authenticated with GitHub. For more information, see [Authentication](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#authentication).
-   *
-   * The Emails API enables you to list all of your email addresses, and toggle a primary email to be visible publicly. For more information, see [Emails API](https://docs.github.com/rest/users/emails).
-   *
-   * `GET /user/{account_id}`
+   * `GET /user/{account_id}`: {@link usersGetById}
    */
   getById(params: UsersGetByIdParams, options?: RequestOptions): ApiPromise<UsersGetByIdResponse> {
     return usersGetById(this.#core, params, options);
@@ -2847,15 +2787,7 @@ export class UsersResource {
   /**
    * Get a user
    *
-   * Provides publicly available information about someone with a GitHub account.
-   *
-   * If you are requesting information about an [Enterprise Managed User](https://docs.github.com/enterprise-cloud@latest/admin/managing-iam/understanding-iam-for-enterprises/about-enterprise-managed-users), or a GitHub App bot that is installed in an organization that uses Enterprise Managed Users, your requests must be authenticated as a user or GitHub App that has access to the organization to view that account's information. If you are not authorized, the request will return a `404 Not Found` status.
-   *
-   * The `email` key in the following response is the publicly visible email address from your GitHub [profile page](https://github.com/settings/profile). When setting up your profile, you can select a primary email address to be public which provides an email entry for this endpoint. If you do not set a public email address for `email`, then it will have a value of `null`. You only see publicly visible email addresses when authenticated with GitHub. For more information, see [Authentication](https://docs.github.com/rest/guides/getting-started-with-the-rest-api#authentication).
-   *
-   * The Emails API enables you to list all of your email addresses, and toggle a primary email to be visible publicly. For more information, see [Emails API](https://docs.github.com/rest/users/emails).
-   *
-   * `GET /users/{username}`
+   * `GET /users/{username}`: {@link usersGetByUsername}
    */
   getByUsername(
     params: UsersGetByUsernameParams,
@@ -2867,13 +2799,7 @@ export class UsersResource {
   /**
    * Get contextual information for a user
    *
-   * Provides hovercard information. You can find out more about someone in relation to their pull requests, issues, repositories, and organizations.
-   *
-   *   The `subject_type` and `subject_id` parameters provide context for the person's hovercard, which returns more information than without the parameters. For example, if you wanted to find out more about `octocat` who owns the `Spoon-Knife` repository, you would use a `subject_type` value of `repository` and a `subject_id` value of `1300192` (the ID of the `Spoon-Knife` repository).
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `repo` scope to use this endpoint.
-   *
-   * `GET /users/{username}/hovercard`
+   * `GET /users/{username}/hovercard`: {@link usersGetContextForUser}
    */
   getContextForUser(
     params: UsersGetContextForUserParams,
@@ -2885,11 +2811,7 @@ export class UsersResource {
   /**
    * Get a GPG key for the authenticated user
    *
-   * View extended details for a single GPG key.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `read:gpg_key` scope to use this endpoint.
-   *
-   * `GET /user/gpg_keys/{gpg_key_id}`
+   * `GET /user/gpg_keys/{gpg_key_id}`: {@link usersGetGpgKeyForAuthenticatedUser}
    */
   getGpgKeyForAuthenticatedUser(
     params: UsersGetGpgKeyForAuthenticatedUserParams,
@@ -2901,11 +2823,7 @@ export class UsersResource {
   /**
    * Get a public SSH key for the authenticated user
    *
-   * View extended details for a single public SSH key.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `read:public_key` scope to use this endpoint.
-   *
-   * `GET /user/keys/{key_id}`
+   * `GET /user/keys/{key_id}`: {@link usersGetPublicSshKeyForAuthenticatedUser}
    */
   getPublicSshKeyForAuthenticatedUser(
     params: UsersGetPublicSshKeyForAuthenticatedUserParams,
@@ -2917,11 +2835,7 @@ export class UsersResource {
   /**
    * Get an SSH signing key for the authenticated user
    *
-   * Gets extended details for an SSH signing key.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `read:ssh_signing_key` scope to use this endpoint.
-   *
-   * `GET /user/ssh_signing_keys/{ssh_signing_key_id}`
+   * `GET /user/ssh_signing_keys/{ssh_signing_key_id}`: {@link usersGetSshSigningKeyForAuthenticatedUser}
    */
   getSshSigningKeyForAuthenticatedUser(
     params: UsersGetSshSigningKeyForAuthenticatedUserParams,
@@ -2933,11 +2847,7 @@ export class UsersResource {
   /**
    * List users
    *
-   * Lists all users, in the order that they signed up on GitHub. This list includes personal user accounts and organization accounts.
-   *
-   * Note: Pagination is powered exclusively by the `since` parameter. Use the [Link header](https://docs.github.com/rest/guides/using-pagination-in-the-rest-api#using-link-headers) to get the URL for the next page of users.
-   *
-   * `GET /users`
+   * `GET /users`: {@link usersList}
    */
   list(params: UsersListParams = {}, options?: RequestOptions): ApiPromise<UsersListResponse> {
     return usersList(this.#core, params, options);
@@ -2946,13 +2856,7 @@ export class UsersResource {
   /**
    * List attestations
    *
-   * List a collection of artifact attestations with a given subject digest that are associated with repositories owned by a user.
-   *
-   * The collection of attestations returned by this endpoint is filtered according to the authenticated user's permissions; if the authenticated user cannot read a repository, the attestations associated with that repository will not be included in the response. In addition, when using a fine-grained access token the `attestations:read` permission is required.
-   *
-   * **Please note:** in order to offer meaningful security benefits, an attestation's signature and timestamps **must** be cryptographically verified, and the identity of the attestation signer **must** be validated. Attestations can be verified using the [GitHub CLI `attestation verify` command](https://cli.github.com/manual/gh_attestation_verify). For more information, see [our guide on how to use artifact attestations to establish a build's provenance](https://docs.github.com/actions/security-guides/using-artifact-attestations-to-establish-provenance-for-builds).
-   *
-   * `GET /users/{username}/attestations/{subject_digest}`
+   * `GET /users/{username}/attestations/{subject_digest}`: {@link usersListAttestations}
    */
   listAttestations(
     params: UsersListAttestationsParams,
@@ -2964,13 +2868,7 @@ export class UsersResource {
   /**
    * List attestations by bulk subject digests
    *
-   * List a collection of artifact attestations associated with any entry in a list of subject digests owned by a user.
-   *
-   * The collection of attestations returned by this endpoint is filtered according to the authenticated user's permissions; if the authenticated user cannot read a repository, the attestations associated with that repository will not be included in the response. In addition, when using a fine-grained access token the `attestations:read` permission is required.
-   *
-   * **Please note:** in order to offer meaningful security benefits, an attestation's signature and timestamps **must** be cryptographically verified, and the identity of the attestation signer **must** be validated. Attestations can be verified using the [GitHub CLI `attestation verify` command](https://cli.github.com/manual/gh_attestation_verify). For more information, see [our guide on how to use artifact attestations to establish a build's provenance](https://docs.github.com/actions/security-guides/using-artifact-attestations-to-establish-provenance-for-builds).
-   *
-   * `POST /users/{username}/attestations/bulk-list`
+   * `POST /users/{username}/attestations/bulk-list`: {@link usersListAttestationsBulk}
    */
   listAttestationsBulk(
     params: UsersListAttestationsBulkParams,
@@ -2982,9 +2880,7 @@ export class UsersResource {
   /**
    * List users blocked by the authenticated user
    *
-   * List the users you've blocked on your personal account.
-   *
-   * `GET /user/blocks`
+   * `GET /user/blocks`: {@link usersListBlockedByAuthenticatedUser}
    */
   listBlockedByAuthenticatedUser(
     params: UsersListBlockedByAuthenticatedUserParams = {},
@@ -2999,12 +2895,7 @@ export class UsersResource {
   /**
    * List email addresses for the authenticated user
    *
-   * Lists all of your email addresses, and specifies which one is visible
-   * to the public.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `user:email` scope to use this endpoint.
-   *
-   * `GET /user/emails`
+   * `GET /user/emails`: {@link usersListEmailsForAuthenticatedUser}
    */
   listEmailsForAuthenticatedUser(
     params: UsersListEmailsForAuthenticatedUserParams = {},
@@ -3019,9 +2910,7 @@ export class UsersResource {
   /**
    * List the people the authenticated user follows
    *
-   * Lists the people who the authenticated user follows.
-   *
-   * `GET /user/following`
+   * `GET /user/following`: {@link usersListFollowedByAuthenticatedUser}
    */
   listFollowedByAuthenticatedUser(
     params: UsersListFollowedByAuthenticatedUserParams = {},
@@ -3036,9 +2925,7 @@ export class UsersResource {
   /**
    * List followers of the authenticated user
    *
-   * Lists the people following the authenticated user.
-   *
-   * `GET /user/followers`
+   * `GET /user/followers`: {@link usersListFollowersForAuthenticatedUser}
    */
   listFollowersForAuthenticatedUser(
     params: UsersListFollowersForAuthenticatedUserParams = {},
@@ -3053,9 +2940,7 @@ export class UsersResource {
   /**
    * List followers of a user
    *
-   * Lists the people following the specified user.
-   *
-   * `GET /users/{username}/followers`
+   * `GET /users/{username}/followers`: {@link usersListFollowersForUser}
    */
   listFollowersForUser(
     params: UsersListFollowersForUserParams,
@@ -3070,9 +2955,7 @@ export class UsersResource {
   /**
    * List the people a user follows
    *
-   * Lists the people who the specified user follows.
-   *
-   * `GET /users/{username}/following`
+   * `GET /users/{username}/following`: {@link usersListFollowingForUser}
    */
   listFollowingForUser(
     params: UsersListFollowingForUserParams,
@@ -3087,11 +2970,7 @@ export class UsersResource {
   /**
    * List GPG keys for the authenticated user
    *
-   * Lists the current user's GPG keys.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `read:gpg_key` scope to use this endpoint.
-   *
-   * `GET /user/gpg_keys`
+   * `GET /user/gpg_keys`: {@link usersListGpgKeysForAuthenticatedUser}
    */
   listGpgKeysForAuthenticatedUser(
     params: UsersListGpgKeysForAuthenticatedUserParams = {},
@@ -3106,9 +2985,7 @@ export class UsersResource {
   /**
    * List GPG keys for a user
    *
-   * Lists the GPG keys for a user. This information is accessible by anyone.
-   *
-   * `GET /users/{username}/gpg_keys`
+   * `GET /users/{username}/gpg_keys`: {@link usersListGpgKeysForUser}
    */
   listGpgKeysForUser(
     params: UsersListGpgKeysForUserParams,
@@ -3123,13 +3000,7 @@ export class UsersResource {
   /**
    * List public email addresses for the authenticated user
    *
-   * Lists your publicly visible email address, which you can set with the
-   * [Set primary email visibility for the authenticated user](https://docs.github.com/rest/users/emails#set-primary-email-visibility-for-the-authenticated-user)
-   * endpoint.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `user:email` scope to use this endpoint.
-   *
-   * `GET /user/public_emails`
+   * `GET /user/public_emails`: {@link usersListPublicEmailsForAuthenticatedUser}
    */
   listPublicEmailsForAuthenticatedUser(
     params: UsersListPublicEmailsForAuthenticatedUserParams = {},
@@ -3144,9 +3015,7 @@ export class UsersResource {
   /**
    * List public keys for a user
    *
-   * Lists the _verified_ public SSH keys for a user. This is accessible by anyone.
-   *
-   * `GET /users/{username}/keys`
+   * `GET /users/{username}/keys`: {@link usersListPublicKeysForUser}
    */
   listPublicKeysForUser(
     params: UsersListPublicKeysForUserParams,
@@ -3161,11 +3030,7 @@ export class UsersResource {
   /**
    * List public SSH keys for the authenticated user
    *
-   * Lists the public SSH keys for the authenticated user's GitHub account.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `read:public_key` scope to use this endpoint.
-   *
-   * `GET /user/keys`
+   * `GET /user/keys`: {@link usersListPublicSshKeysForAuthenticatedUser}
    */
   listPublicSshKeysForAuthenticatedUser(
     params: UsersListPublicSshKeysForAuthenticatedUserParams = {},
@@ -3180,9 +3045,7 @@ export class UsersResource {
   /**
    * List social accounts for the authenticated user
    *
-   * Lists all of your social accounts.
-   *
-   * `GET /user/social_accounts`
+   * `GET /user/social_accounts`: {@link usersListSocialAccountsForAuthenticatedUser}
    */
   listSocialAccountsForAuthenticatedUser(
     params: UsersListSocialAccountsForAuthenticatedUserParams = {},
@@ -3197,9 +3060,7 @@ export class UsersResource {
   /**
    * List social accounts for a user
    *
-   * Lists social media accounts for a user. This endpoint is accessible by anyone.
-   *
-   * `GET /users/{username}/social_accounts`
+   * `GET /users/{username}/social_accounts`: {@link usersListSocialAccountsForUser}
    */
   listSocialAccountsForUser(
     params: UsersListSocialAccountsForUserParams,
@@ -3214,11 +3075,7 @@ export class UsersResource {
   /**
    * List SSH signing keys for the authenticated user
    *
-   * Lists the SSH signing keys for the authenticated user's GitHub account.
-   *
-   * OAuth app tokens and personal access tokens (classic) need the `read:ssh_signing_key` scope to use this endpoint.
-   *
-   * `GET /user/ssh_signing_keys`
+   * `GET /user/ssh_signing_keys`: {@link usersListSshSigningKeysForAuthenticatedUser}
    */
   listSshSigningKeysForAuthenticatedUser(
     params: UsersListSshSigningKeysForAuthenticatedUserParams = {},
@@ -3233,9 +3090,7 @@ export class UsersResource {
   /**
    * List SSH signing keys for a user
    *
-   * Lists the SSH signing keys for a user. This operation is accessible by anyone.
-   *
-   * `GET /users/{username}/ssh_signing_keys`
+   * `GET /users/{username}/ssh_signing_keys`: {@link usersListSshSigningKeysForUser}
    */
   listSshSigningKeysForUser(
     params: UsersListSshSigningKeysForUserParams,
@@ -3250,9 +3105,7 @@ export class UsersResource {
   /**
    * Set primary email visibility for the authenticated user
    *
-   * Sets the visibility for your primary email addresses.
-   *
-   * `PATCH /user/email/visibility`
+   * `PATCH /user/email/visibility`: {@link usersSetPrimaryEmailVisibilityForAuthenticatedUser}
    */
   setPrimaryEmailVisibilityForAuthenticatedUser(
     params: UsersSetPrimaryEmailVisibilityForAuthenticatedUserParams,
@@ -3264,9 +3117,7 @@ export class UsersResource {
   /**
    * Unblock a user
    *
-   * Unblocks the given user and returns a 204.
-   *
-   * `DELETE /user/blocks/{username}`
+   * `DELETE /user/blocks/{username}`: {@link usersUnblock}
    */
   unblock(params: UsersUnblockParams, options?: RequestOptions): ApiPromise<UsersUnblockResponse> {
     return usersUnblock(this.#core, params, options);
@@ -3275,9 +3126,7 @@ export class UsersResource {
   /**
    * Unfollow a user
    *
-   * OAuth app tokens and personal access tokens (classic) need the `user:follow` scope to use this endpoint.
-   *
-   * `DELETE /user/following/{username}`
+   * `DELETE /user/following/{username}`: {@link usersUnfollow}
    */
   unfollow(
     params: UsersUnfollowParams,
@@ -3289,9 +3138,7 @@ export class UsersResource {
   /**
    * Update the authenticated user
    *
-   * **Note:** If your email is set to private and you send an `email` parameter as part of this request to update your profile, your privacy settings are still enforced: the email address will not be displayed on your public profile or via the API.
-   *
-   * `PATCH /user`
+   * `PATCH /user`: {@link usersUpdateAuthenticated}
    */
   updateAuthenticated(
     params: UsersUpdateAuthenticatedParams = {},

@@ -174,7 +174,7 @@ export class ContactsResource {
   /**
    * Read one contact by id.
    *
-   * `GET /crm/v3/objects/contacts/{contactId}`
+   * `GET /crm/v3/objects/contacts/{contactId}`: {@link contactsGet}
    */
   get(params: ContactsGetParams, options?: RequestOptions): ApiPromise<ContactsGetResponse> {
     return contactsGet(this.#core, params, options);
@@ -183,7 +183,7 @@ export class ContactsResource {
   /**
    * List contacts, paged by the after cursor.
    *
-   * `GET /crm/v3/objects/contacts`
+   * `GET /crm/v3/objects/contacts`: {@link contactsList}
    */
   list(
     params: ContactsListParams = {},
@@ -195,7 +195,7 @@ export class ContactsResource {
   /**
    * Search contacts with filterGroups, sorts and query; the cursor goes in the body as after.
    *
-   * `POST /crm/v3/objects/contacts/search`
+   * `POST /crm/v3/objects/contacts/search`: {@link contactsSearch}
    */
   search(
     params: ContactsSearchParams,

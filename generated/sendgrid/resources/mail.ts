@@ -66,7 +66,7 @@ export class MailResource {
   /**
    * Send an email (personalizations, from, subject, content or template_id).
    *
-   * `POST /{apiVersion}/mail/send`
+   * `POST /{apiVersion}/mail/send`: {@link mailSend}
    */
   send(params: MailSendParams, options?: RequestOptions): ApiPromise<MailSendResponse> {
     return mailSend(this.#core, params, options);

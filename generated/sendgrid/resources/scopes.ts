@@ -41,7 +41,7 @@ export class ScopesResource {
   /**
    * List the scopes of the API key making the call.
    *
-   * `GET /{apiVersion}/scopes`
+   * `GET /{apiVersion}/scopes`: {@link scopesList}
    */
   list(options?: RequestOptions): ApiPromise<ScopesListResponse> {
     return scopesList(this.#core, options);

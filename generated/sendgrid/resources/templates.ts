@@ -112,7 +112,7 @@ export class TemplatesResource {
   /**
    * Retrieve a single transactional template.
    *
-   * `GET /{apiVersion}/templates/{template_id}`
+   * `GET /{apiVersion}/templates/{template_id}`: {@link templatesGet}
    */
   get(params: TemplatesGetParams, options?: RequestOptions): ApiPromise<TemplatesGetResponse> {
     return templatesGet(this.#core, params, options);
@@ -121,7 +121,7 @@ export class TemplatesResource {
   /**
    * Retrieve paged transactional templates.
    *
-   * `GET /{apiVersion}/templates`
+   * `GET /{apiVersion}/templates`: {@link templatesList}
    */
   list(
     params: TemplatesListParams = {},

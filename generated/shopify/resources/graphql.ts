@@ -52,7 +52,7 @@ export class GraphqlResource {
   /**
    * Run a GraphQL Admin API query or mutation ({ query, variables }).
    *
-   * `POST /admin/api/{apiVersion}/graphql.json`
+   * `POST /admin/api/{apiVersion}/graphql.json`: {@link graphqlQuery}
    */
   query(params: GraphqlQueryParams, options?: RequestOptions): ApiPromise<GraphqlQueryResponse> {
     return graphqlQuery(this.#core, params, options);

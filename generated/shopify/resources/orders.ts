@@ -67,7 +67,7 @@ export class OrdersResource {
   /**
    * List orders (Link-header pagination).
    *
-   * `GET /admin/api/{apiVersion}/orders.json`
+   * `GET /admin/api/{apiVersion}/orders.json`: {@link ordersList}
    */
   list(
     params: OrdersListParams = {},

@@ -269,7 +269,7 @@ export class ProductsResource {
   /**
    * Count products.
    *
-   * `GET /admin/api/{apiVersion}/products/count.json`
+   * `GET /admin/api/{apiVersion}/products/count.json`: {@link productsCount}
    */
   count(options?: RequestOptions): ApiPromise<ProductsCountResponse> {
     return productsCount(this.#core, options);
@@ -278,7 +278,7 @@ export class ProductsResource {
   /**
    * Create a product ({ product: { title, ... } }).
    *
-   * `POST /admin/api/{apiVersion}/products.json`
+   * `POST /admin/api/{apiVersion}/products.json`: {@link productsCreate}
    */
   create(
     params: ProductsCreateParams,
@@ -290,7 +290,7 @@ export class ProductsResource {
   /**
    * Delete a product.
    *
-   * `DELETE /admin/api/{apiVersion}/products/{product_id}.json`
+   * `DELETE /admin/api/{apiVersion}/products/{product_id}.json`: {@link productsDelete}
    */
   delete(
     params: ProductsDeleteParams,
@@ -302,7 +302,7 @@ export class ProductsResource {
   /**
    * Retrieve a product.
    *
-   * `GET /admin/api/{apiVersion}/products/{product_id}.json`
+   * `GET /admin/api/{apiVersion}/products/{product_id}.json`: {@link productsGet}
    */
   get(params: ProductsGetParams, options?: RequestOptions): ApiPromise<ProductsGetResponse> {
     return productsGet(this.#core, params, options);
@@ -311,7 +311,7 @@ export class ProductsResource {
   /**
    * List products (Link header with page_info cursors for the next and previous pages).
    *
-   * `GET /admin/api/{apiVersion}/products.json`
+   * `GET /admin/api/{apiVersion}/products.json`: {@link productsList}
    */
   list(
     params: ProductsListParams = {},
@@ -323,7 +323,7 @@ export class ProductsResource {
   /**
    * Update a product.
    *
-   * `PUT /admin/api/{apiVersion}/products/{product_id}.json`
+   * `PUT /admin/api/{apiVersion}/products/{product_id}.json`: {@link productsUpdate}
    */
   update(
     params: ProductsUpdateParams,

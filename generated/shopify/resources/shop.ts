@@ -41,7 +41,7 @@ export class ShopResource {
   /**
    * Retrieve the shop's configuration.
    *
-   * `GET /admin/api/{apiVersion}/shop.json`
+   * `GET /admin/api/{apiVersion}/shop.json`: {@link shopGet}
    */
   get(options?: RequestOptions): ApiPromise<ShopGetResponse> {
     return shopGet(this.#core, options);

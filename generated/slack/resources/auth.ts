@@ -41,7 +41,7 @@ export class AuthResource {
   /**
    * Check the token and return its user, team and bot ids.
    *
-   * `POST /api/auth.test`
+   * `POST /api/auth.test`: {@link authTest}
    */
   test(options?: RequestOptions): ApiPromise<AuthTestResponse> {
     return authTest(this.#core, options);

@@ -81,7 +81,7 @@ export class ChatResource {
   /**
    * Send a message to a channel (channel plus text and/or blocks).
    *
-   * `POST /api/chat.postMessage`
+   * `POST /api/chat.postMessage`: {@link chatPostMessage}
    */
   postMessage(
     params: ChatPostMessageParams,
@@ -93,7 +93,7 @@ export class ChatResource {
   /**
    * Update a message (channel, ts, new text and/or blocks).
    *
-   * `POST /api/chat.update`
+   * `POST /api/chat.update`: {@link chatUpdate}
    */
   update(params: ChatUpdateParams, options?: RequestOptions): ApiPromise<ChatUpdateResponse> {
     return chatUpdate(this.#core, params, options);

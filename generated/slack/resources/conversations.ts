@@ -158,7 +158,7 @@ export class ConversationsResource {
   /**
    * Fetch a conversation's messages, newest first.
    *
-   * `GET /api/conversations.history`
+   * `GET /api/conversations.history`: {@link conversationsHistory}
    */
   history(
     params: ConversationsHistoryParams,
@@ -173,7 +173,7 @@ export class ConversationsResource {
   /**
    * List channel-like conversations in a workspace (cursor-paginated via response_metadata.next_cursor).
    *
-   * `GET /api/conversations.list`
+   * `GET /api/conversations.list`: {@link conversationsList}
    */
   list(
     params: ConversationsListParams = {},

@@ -101,7 +101,7 @@ export class UsersResource {
   /**
    * Get information about a user.
    *
-   * `GET /api/users.info`
+   * `GET /api/users.info`: {@link usersInfo}
    */
   info(params: UsersInfoParams, options?: RequestOptions): ApiPromise<UsersInfoResponse> {
     return usersInfo(this.#core, params, options);
@@ -110,7 +110,7 @@ export class UsersResource {
   /**
    * List the workspace's users (cursor-paginated).
    *
-   * `GET /api/users.list`
+   * `GET /api/users.list`: {@link usersList}
    */
   list(
     params: UsersListParams = {},

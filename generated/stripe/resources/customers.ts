@@ -284,7 +284,7 @@ export class CustomersResource {
   /**
    * Create a customer.
    *
-   * `POST /v1/customers`
+   * `POST /v1/customers`: {@link customersCreate}
    */
   create(
     params: CustomersCreateParams = {},
@@ -296,7 +296,7 @@ export class CustomersResource {
   /**
    * Delete a customer permanently; their subscriptions are canceled at once.
    *
-   * `DELETE /v1/customers/{customer}`
+   * `DELETE /v1/customers/{customer}`: {@link customersDelete}
    */
   delete(
     params: CustomersDeleteParams,
@@ -308,7 +308,7 @@ export class CustomersResource {
   /**
    * List customers, newest first.
    *
-   * `GET /v1/customers`
+   * `GET /v1/customers`: {@link customersList}
    */
   list(
     params: CustomersListParams = {},
@@ -320,7 +320,7 @@ export class CustomersResource {
   /**
    * Retrieve a customer.
    *
-   * `GET /v1/customers/{customer}`
+   * `GET /v1/customers/{customer}`: {@link customersRetrieve}
    */
   retrieve(
     params: CustomersRetrieveParams,
@@ -332,7 +332,7 @@ export class CustomersResource {
   /**
    * Search customers with Stripe's search query language (email:'a@example.com'); results lag writes by up to a minute.
    *
-   * `GET /v1/customers/search`
+   * `GET /v1/customers/search`: {@link customersSearch}
    */
   search(
     params: CustomersSearchParams,
@@ -344,7 +344,7 @@ export class CustomersResource {
   /**
    * Update a customer; parameters not sent stay unchanged.
    *
-   * `POST /v1/customers/{customer}`
+   * `POST /v1/customers/{customer}`: {@link customersUpdate}
    */
   update(
     params: CustomersUpdateParams,

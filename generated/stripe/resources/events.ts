@@ -104,7 +104,7 @@ export class EventsResource {
   /**
    * List events of the last 30 days, newest first.
    *
-   * `GET /v1/events`
+   * `GET /v1/events`: {@link eventsList}
    */
   list(
     params: EventsListParams = {},
@@ -116,7 +116,7 @@ export class EventsResource {
   /**
    * Retrieve an event (events are kept 30 days).
    *
-   * `GET /v1/events/{id}`
+   * `GET /v1/events/{id}`: {@link eventsRetrieve}
    */
   retrieve(
     params: EventsRetrieveParams,

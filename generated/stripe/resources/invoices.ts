@@ -114,7 +114,7 @@ export class InvoicesResource {
   /**
    * List invoices, newest first.
    *
-   * `GET /v1/invoices`
+   * `GET /v1/invoices`: {@link invoicesList}
    */
   list(
     params: InvoicesListParams = {},
@@ -126,7 +126,7 @@ export class InvoicesResource {
   /**
    * Retrieve an invoice.
    *
-   * `GET /v1/invoices/{invoice}`
+   * `GET /v1/invoices/{invoice}`: {@link invoicesRetrieve}
    */
   retrieve(
     params: InvoicesRetrieveParams,

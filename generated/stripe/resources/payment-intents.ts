@@ -295,7 +295,7 @@ export class PaymentIntentsResource {
   /**
    * Cancel a PaymentIntent that has not succeeded.
    *
-   * `POST /v1/payment_intents/{intent}/cancel`
+   * `POST /v1/payment_intents/{intent}/cancel`: {@link paymentIntentsCancel}
    */
   cancel(
     params: PaymentIntentsCancelParams,
@@ -307,7 +307,7 @@ export class PaymentIntentsResource {
   /**
    * Capture the funds of a PaymentIntent in status requires_capture.
    *
-   * `POST /v1/payment_intents/{intent}/capture`
+   * `POST /v1/payment_intents/{intent}/capture`: {@link paymentIntentsCapture}
    */
   capture(
     params: PaymentIntentsCaptureParams,
@@ -319,7 +319,7 @@ export class PaymentIntentsResource {
   /**
    * Confirm that the customer intends to pay.
    *
-   * `POST /v1/payment_intents/{intent}/confirm`
+   * `POST /v1/payment_intents/{intent}/confirm`: {@link paymentIntentsConfirm}
    */
   confirm(
     params: PaymentIntentsConfirmParams,
@@ -331,7 +331,7 @@ export class PaymentIntentsResource {
   /**
    * Create a PaymentIntent.
    *
-   * `POST /v1/payment_intents`
+   * `POST /v1/payment_intents`: {@link paymentIntentsCreate}
    */
   create(
     params: PaymentIntentsCreateParams,
@@ -343,7 +343,7 @@ export class PaymentIntentsResource {
   /**
    * List PaymentIntents, newest first.
    *
-   * `GET /v1/payment_intents`
+   * `GET /v1/payment_intents`: {@link paymentIntentsList}
    */
   list(
     params: PaymentIntentsListParams = {},
@@ -355,7 +355,7 @@ export class PaymentIntentsResource {
   /**
    * Retrieve a PaymentIntent.
    *
-   * `GET /v1/payment_intents/{intent}`
+   * `GET /v1/payment_intents/{intent}`: {@link paymentIntentsRetrieve}
    */
   retrieve(
     params: PaymentIntentsRetrieveParams,
@@ -367,7 +367,7 @@ export class PaymentIntentsResource {
   /**
    * Update a PaymentIntent that is not yet confirmed.
    *
-   * `POST /v1/payment_intents/{intent}`
+   * `POST /v1/payment_intents/{intent}`: {@link paymentIntentsUpdate}
    */
   update(
     params: PaymentIntentsUpdateParams,

@@ -141,7 +141,7 @@ export class PricesResource {
   /**
    * Create a price for a product (one-time, or recurring with an interval).
    *
-   * `POST /v1/prices`
+   * `POST /v1/prices`: {@link pricesCreate}
    */
   create(params: PricesCreateParams, options?: RequestOptions): ApiPromise<PricesCreateResponse> {
     return pricesCreate(this.#core, params, options);
@@ -150,7 +150,7 @@ export class PricesResource {
   /**
    * List prices.
    *
-   * `GET /v1/prices`
+   * `GET /v1/prices`: {@link pricesList}
    */
   list(
     params: PricesListParams = {},
@@ -162,7 +162,7 @@ export class PricesResource {
   /**
    * Retrieve a price.
    *
-   * `GET /v1/prices/{price}`
+   * `GET /v1/prices/{price}`: {@link pricesRetrieve}
    */
   retrieve(
     params: PricesRetrieveParams,

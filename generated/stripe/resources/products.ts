@@ -134,7 +134,7 @@ export class ProductsResource {
   /**
    * Create a product.
    *
-   * `POST /v1/products`
+   * `POST /v1/products`: {@link productsCreate}
    */
   create(
     params: ProductsCreateParams,
@@ -146,7 +146,7 @@ export class ProductsResource {
   /**
    * List products.
    *
-   * `GET /v1/products`
+   * `GET /v1/products`: {@link productsList}
    */
   list(
     params: ProductsListParams = {},
@@ -158,7 +158,7 @@ export class ProductsResource {
   /**
    * Retrieve a product.
    *
-   * `GET /v1/products/{id}`
+   * `GET /v1/products/{id}`: {@link productsRetrieve}
    */
   retrieve(
     params: ProductsRetrieveParams,

@@ -138,7 +138,7 @@ export class RefundsResource {
   /**
    * Refund a charge or PaymentIntent, fully or partly.
    *
-   * `POST /v1/refunds`
+   * `POST /v1/refunds`: {@link refundsCreate}
    */
   create(
     params: RefundsCreateParams = {},
@@ -150,7 +150,7 @@ export class RefundsResource {
   /**
    * List refunds, newest first.
    *
-   * `GET /v1/refunds`
+   * `GET /v1/refunds`: {@link refundsList}
    */
   list(
     params: RefundsListParams = {},
@@ -162,7 +162,7 @@ export class RefundsResource {
   /**
    * Retrieve a refund.
    *
-   * `GET /v1/refunds/{refund}`
+   * `GET /v1/refunds/{refund}`: {@link refundsRetrieve}
    */
   retrieve(
     params: RefundsRetrieveParams,

@@ -217,7 +217,7 @@ export class SubscriptionsResource {
   /**
    * Cancel a subscription at once (to cancel at the period's end, update cancel_at_period_end).
    *
-   * `DELETE /v1/subscriptions/{subscription_exposed_id}`
+   * `DELETE /v1/subscriptions/{subscription_exposed_id}`: {@link subscriptionsCancel}
    */
   cancel(
     params: SubscriptionsCancelParams,
@@ -229,7 +229,7 @@ export class SubscriptionsResource {
   /**
    * Subscribe a customer to one or more prices.
    *
-   * `POST /v1/subscriptions`
+   * `POST /v1/subscriptions`: {@link subscriptionsCreate}
    */
   create(
     params: SubscriptionsCreateParams,
@@ -241,7 +241,7 @@ export class SubscriptionsResource {
   /**
    * List subscriptions (not canceled ones unless status says so).
    *
-   * `GET /v1/subscriptions`
+   * `GET /v1/subscriptions`: {@link subscriptionsList}
    */
   list(
     params: SubscriptionsListParams = {},
@@ -253,7 +253,7 @@ export class SubscriptionsResource {
   /**
    * Retrieve a subscription.
    *
-   * `GET /v1/subscriptions/{subscription_exposed_id}`
+   * `GET /v1/subscriptions/{subscription_exposed_id}`: {@link subscriptionsRetrieve}
    */
   retrieve(
     params: SubscriptionsRetrieveParams,
@@ -265,7 +265,7 @@ export class SubscriptionsResource {
   /**
    * Update a subscription (change prices, cancel at period end, metadata).
    *
-   * `POST /v1/subscriptions/{subscription_exposed_id}`
+   * `POST /v1/subscriptions/{subscription_exposed_id}`: {@link subscriptionsUpdate}
    */
   update(
     params: SubscriptionsUpdateParams,

@@ -172,7 +172,7 @@ export class WebhookEndpointsResource {
   /**
    * Create a webhook endpoint; the answer carries its signing secret once.
    *
-   * `POST /v1/webhook_endpoints`
+   * `POST /v1/webhook_endpoints`: {@link webhookEndpointsCreate}
    */
   create(
     params: WebhookEndpointsCreateParams,
@@ -184,7 +184,7 @@ export class WebhookEndpointsResource {
   /**
    * Delete a webhook endpoint.
    *
-   * `DELETE /v1/webhook_endpoints/{webhook_endpoint}`
+   * `DELETE /v1/webhook_endpoints/{webhook_endpoint}`: {@link webhookEndpointsDelete}
    */
   delete(
     params: WebhookEndpointsDeleteParams,
@@ -196,7 +196,7 @@ export class WebhookEndpointsResource {
   /**
    * List webhook endpoints.
    *
-   * `GET /v1/webhook_endpoints`
+   * `GET /v1/webhook_endpoints`: {@link webhookEndpointsList}
    */
   list(
     params: WebhookEndpointsListParams = {},
@@ -211,7 +211,7 @@ export class WebhookEndpointsResource {
   /**
    * Retrieve a webhook endpoint.
    *
-   * `GET /v1/webhook_endpoints/{webhook_endpoint}`
+   * `GET /v1/webhook_endpoints/{webhook_endpoint}`: {@link webhookEndpointsRetrieve}
    */
   retrieve(
     params: WebhookEndpointsRetrieveParams,

@@ -53,7 +53,7 @@ export class AccountsResource {
   /**
    * Fetch an account (or subaccount).
    *
-   * `GET /{apiVersion}/Accounts/{Sid}.json`
+   * `GET /{apiVersion}/Accounts/{Sid}.json`: {@link accountsFetch}
    */
   fetch(params: AccountsFetchParams, options?: RequestOptions): ApiPromise<AccountsFetchResponse> {
     return accountsFetch(this.#core, params, options);

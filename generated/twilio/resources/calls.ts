@@ -91,7 +91,7 @@ export class CallsResource {
   /**
    * Start an outbound call (To, From, and Url or Twiml).
    *
-   * `POST /{apiVersion}/Accounts/{AccountSid}/Calls.json`
+   * `POST /{apiVersion}/Accounts/{AccountSid}/Calls.json`: {@link callsCreate}
    */
   create(params: CallsCreateParams, options?: RequestOptions): ApiPromise<CallsCreateResponse> {
     return callsCreate(this.#core, params, options);
@@ -100,7 +100,7 @@ export class CallsResource {
   /**
    * Fetch a call.
    *
-   * `GET /{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json`
+   * `GET /{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json`: {@link callsFetch}
    */
   fetch(params: CallsFetchParams, options?: RequestOptions): ApiPromise<CallsFetchResponse> {
     return callsFetch(this.#core, params, options);

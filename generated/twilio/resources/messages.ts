@@ -200,9 +200,7 @@ export class MessagesResource {
   /**
    * Send a message (SMS, MMS, WhatsApp, ...).
    *
-   * Form fields include To, From or MessagingServiceSid, Body and/or MediaUrl, StatusCallback.
-   *
-   * `POST /{apiVersion}/Accounts/{AccountSid}/Messages.json`
+   * `POST /{apiVersion}/Accounts/{AccountSid}/Messages.json`: {@link messagesCreate}
    */
   create(
     params: MessagesCreateParams,
@@ -214,7 +212,7 @@ export class MessagesResource {
   /**
    * Delete a message.
    *
-   * `DELETE /{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json`
+   * `DELETE /{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json`: {@link messagesDelete}
    */
   delete(
     params: MessagesDeleteParams,
@@ -226,7 +224,7 @@ export class MessagesResource {
   /**
    * Fetch a message.
    *
-   * `GET /{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json`
+   * `GET /{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json`: {@link messagesFetch}
    */
   fetch(params: MessagesFetchParams, options?: RequestOptions): ApiPromise<MessagesFetchResponse> {
     return messagesFetch(this.#core, params, options);
@@ -235,7 +233,7 @@ export class MessagesResource {
   /**
    * List messages, newest first (next_page_uri points at the next page).
    *
-   * `GET /{apiVersion}/Accounts/{AccountSid}/Messages.json`
+   * `GET /{apiVersion}/Accounts/{AccountSid}/Messages.json`: {@link messagesList}
    */
   list(
     params: MessagesListParams,
