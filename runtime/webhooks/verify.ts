@@ -97,19 +97,21 @@ function verifyOrThrow(
   }
   const hash = sig.algorithmFrom === undefined ? plan.hash : chosenHash(provider, plan, headers);
 
-  const sets = plan.sets;
-  let set = sets[0]!;
-  let values = headerValues(headers, set.signature);
-  for (let i = 1; i < sets.length && values.length === 0; i++) values = headerValues(headers, (set = sets[i]!).signature);
-  if (values.length === 0) throw failure(provider, "missing_signature", `the ${sets[0]!.signature} header is missing`);
+  // Each value from the first of its header sets that carries it (svix-* before webhook-*, value by value).
+  const names = plan.headers;
+  let signatureHeader = names.signature[0]!;
+  let values = headerValues(headers, signatureHeader);
+  for (let i = 1; i < names.signature.length && values.length === 0; i++)
+    values = headerValues(headers, (signatureHeader = names.signature[i]!));
+  if (values.length === 0) throw failure(provider, "missing_signature", `the ${names.signature[0]!} header is missing`);
   const parsed = parseSignatureHeader(plan, values);
-  if (parsed === undefined) throw failure(provider, "malformed_signature", `the ${set.signature} header is not in the expected format`);
+  if (parsed === undefined) throw failure(provider, "malformed_signature", `the ${signatureHeader} header is not in the expected format`);
 
-  const timestamp = set.timestamp !== undefined ? singleHeader(provider, headers, set.timestamp, "timestamp") : parsed.timestamp;
+  const timestamp = names.timestamp.length > 0 ? firstHeader(provider, headers, names.timestamp, "timestamp") : parsed.timestamp;
   const timestampSeconds = timestamp === undefined ? undefined : readTimestamp(sig.timestampFormat, timestamp);
   if (timestampSeconds !== undefined && !Number.isFinite(timestampSeconds))
     throw failure(provider, "malformed_signature", `the timestamp is not in ${sig.timestampFormat ?? "unix seconds"}`);
-  const id = set.id !== undefined ? singleHeader(provider, headers, set.id, "message id") : undefined;
+  const id = names.id.length > 0 ? firstHeader(provider, headers, names.id, "message id") : undefined;
 
   const url = delivery.url;
   const bodyHash = sig.bodyHash;
@@ -123,8 +125,8 @@ function verifyOrThrow(
   const method = plan.signsMethod ? (delivery.method ?? "POST").toUpperCase() : undefined;
   const outcome = compareSignatures(plan, hash, parsed.signatures, [bytes, timestamp, id, url, formText, method], options);
   if (outcome === "malformed")
-    throw failure(provider, "malformed_signature", `no signature in the ${set.signature} header has the expected encoding and length`);
-  if (outcome === "mismatch") throw failure(provider, "signature_mismatch", `no signature in the ${set.signature} header matches`);
+    throw failure(provider, "malformed_signature", `no signature in the ${signatureHeader} header has the expected encoding and length`);
+  if (outcome === "mismatch") throw failure(provider, "signature_mismatch", `no signature in the ${signatureHeader} header matches`);
   if (expectedBodyHash !== undefined) {
     const actual = createHash(bodyHash!.algorithm).update(bytes).digest();
     // Hex in either case (lower-cased only when it is not lower case already).
@@ -187,11 +189,14 @@ function failure(provider: string, code: WebhookVerificationErrorCode, message: 
   return new WebhookVerificationError(provider, code, message);
 }
 
-function singleHeader(provider: string, headers: Headers, name: string, what: string): string {
-  const value = headerValue(headers, name);
-  if (value === undefined) throw failure(provider, "missing_signature", `the ${what} header ${name} is missing`);
-  if (value === null) throw failure(provider, "malformed_signature", `the ${what} header ${name} is repeated with different values`);
-  return value;
+/** The value of the first of `names` the delivery carries (one value, however often it is repeated). */
+function firstHeader(provider: string, headers: Headers, names: readonly string[], what: string): string {
+  for (const name of names) {
+    const value = headerValue(headers, name);
+    if (value === null) throw failure(provider, "malformed_signature", `the ${what} header ${name} is repeated with different values`);
+    if (value !== undefined) return value;
+  }
+  throw failure(provider, "missing_signature", `the ${what} header ${names[0]!} is missing`);
 }
 
 /** Reused by the HMAC comparison for the usual single signature, so that decoding it allocates nothing. */
