@@ -7,6 +7,7 @@
  * verify.ts fills the values in PARTS order: body, timestamp, id, url, sorted form parameters, method.
  */
 import type { WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
+import type { WebhookVerifierParts } from "./parts.js";
 
 /**
  * A filled-in content part: its index in the values feedContent fills from (a string part is literal text).
@@ -37,6 +38,8 @@ export interface WebhookPlan {
   readonly signsUrl: boolean;
   readonly signsForm: boolean;
   readonly signsMethod: boolean;
+  /** The verifier parts, merged and checked against the definition on first use (verify.ts). */
+  parts: WebhookVerifierParts | undefined;
 }
 
 /** The node:crypto hash of an HMAC algorithm ("hmac-sha256" -> "sha256"); undefined for the others. */
@@ -71,5 +74,6 @@ function compile(definition: WebhooksDefinition): WebhookPlan {
     signsUrl: content.includes(PARTS.url),
     signsForm: content.includes(PARTS.sortedFormParams),
     signsMethod: content.includes(PARTS.method),
+    parts: undefined,
   };
 }
