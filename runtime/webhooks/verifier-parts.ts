@@ -62,12 +62,71 @@ function algorithmHeader(
 export const webhookAlgorithmHeader: WebhookVerifierParts = { algorithmHeader };
 
 const TIMESTAMP_MS = /^\d{1,17}$/;
-const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)$/i;
 
 /** A timestamp in milliseconds or RFC 3339 as unix seconds; NaN when it is not written as the scheme says. */
 function timestamp(format: NonNullable<WebhookSignatureDefinition["timestampFormat"]>, text: string): number {
   if (format === "milliseconds") return TIMESTAMP_MS.test(text) ? Number(text) / 1000 : NaN;
-  return RFC3339.test(text) ? Date.parse(text) / 1000 : NaN;
+  return rfc3339Seconds(text);
+}
+
+/** `count` decimal digits of `text` from `at` as a number; NaN if any is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (!(digit >= 0 && digit <= 9)) return NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** 400 Gregorian years, in milliseconds: Date.UTC reads years 0-99 as 1900-1999, so the year is shifted by them. */
+const CYCLE_MS = 146_097 * 86_400_000;
+
+/**
+ * An RFC 3339 date-time (`2026-01-01T00:00:00.123Z`, `...+05:30`; `T` and `Z` in either case, at most 9
+ * fraction digits) as unix seconds; NaN for anything else, including a date or time that does not exist
+ * (February 30, 24:00, a leap second). Read by hand: Date.parse and a regular expression cost Twitch's
+ * verification about a tenth of its time at 2 KB.
+ */
+export function rfc3339Seconds(text: string): number {
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || (text.charCodeAt(10) | 32) !== 116) return NaN;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return NaN;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  let at = 19;
+  let fraction = 0;
+  if (text.charCodeAt(at) === 46) {
+    const start = ++at;
+    let scale = 1;
+    for (; at < text.length && at - start < 9; at++) {
+      const digit = text.charCodeAt(at) - 48;
+      if (!(digit >= 0 && digit <= 9)) break;
+      fraction = fraction * 10 + digit;
+      scale *= 10;
+    }
+    if (at === start) return NaN;
+    fraction /= scale;
+  }
+  const zone = text.charCodeAt(at);
+  let offsetMinutes = 0;
+  if ((zone | 32) === 122) {
+    if (at + 1 !== text.length) return NaN;
+  } else if ((zone === 43 || zone === 45) && at + 6 === text.length && text.charCodeAt(at + 3) === 58) {
+    const hours = digits(text, at + 1, 2);
+    const minutes = digits(text, at + 4, 2);
+    if (!(hours < 24 && minutes < 60)) return NaN;
+    offsetMinutes = (zone === 43 ? 1 : -1) * (hours * 60 + minutes);
+  } else return NaN;
+  // Comparisons with NaN are false: a non-digit anywhere fails here.
+  if (!(month >= 1 && month <= 12 && day >= 1 && hour < 24 && minute < 60 && second < 60)) return NaN;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 ? (leap ? 29 : 28) : 30 + ((month + (month >> 3)) & 1))) return NaN;
+  return (Date.UTC(year + 400, month - 1, day, hour, minute, second) - CYCLE_MS) / 1000 + fraction - offsetMinutes * 60;
 }
 
 /** Pass to verifyWebhookWith for a scheme whose timestamps are in milliseconds or RFC 3339. */
