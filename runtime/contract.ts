@@ -24,6 +24,11 @@ export { normalizeError, type ErrorAnswer, type NormalizeOptions } from "./error
 export type { WebhookEvent } from "./webhooks/webhook-event.js";
 export type { WebhookDelivery, WebhookVerifyOptions } from "./webhooks/delivery.js";
 export { WebhookRouter } from "./webhooks/router.js";
-export { verifyWebhookDelivery } from "./webhooks/verify.js";
+export { verifyWebhookDelivery } from "./webhooks/verify-all.js";
+export { verifyWebhookWith } from "./webhooks/verify.js";
+export { webhookPartsFor, type WebhookPartName, type WebhookVerifierParts } from "./webhooks/parts.js";
+export { webhookHandshakes } from "./webhooks/handshake.js";
+export { webhookPublicKeys } from "./webhooks/public-keys.js";
+export { webhookAlgorithmHeader, webhookForms, webhookTimestampFormats } from "./webhooks/verifier-parts.js";
 /** Which rate-limit buckets an operation draws from (for the mock provider, which plays the provider's side). */
 export { bucketsFor } from "./policies/bucket-routing.js";

@@ -238,7 +238,11 @@ export interface WebhookHeaderSet {
 
 export interface WebhookSignatureDefinition extends WebhookHeaderSet {
   readonly algorithm: "hmac-sha1" | "hmac-sha256" | "hmac-sha512" | "ed25519" | "ecdsa-p256-sha256";
-  /** Other header sets the same scheme arrives under (svix-* next to webhook-*), tried in order after the first. */
+  /**
+   * Other header sets the same scheme arrives under (webhook-* next to svix-*). Each value (signature,
+   * timestamp, id) is read from the first set whose header for it the delivery carries, value by value, as
+   * svix's library does.
+   */
   readonly alternativeHeaders: readonly WebhookHeaderSet[];
   readonly format:
     | { readonly style: "single"; readonly prefix: string }

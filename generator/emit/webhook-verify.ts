@@ -3,7 +3,8 @@
  * delegates to the runtime's engine with the spec's signature scheme. Kept apart from webhooks.ts (the
  * event types) so the two evolve independently.
  */
-import { StructureKind, type StatementStructures } from "ts-morph";
+import { webhookPartsFor } from "@switchboard/runtime/contract";
+import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import { stringLiteral } from "../common/escape.js";
 import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
@@ -25,13 +26,17 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
     sig.toleranceMs === undefined
       ? "The scheme has no timestamp window."
       : `Timestamps more than ${sig.toleranceMs / 1000} s ${sig.toleranceDirection === "both" ? "old or ahead" : "old"} are rejected (\`options.toleranceSeconds\` overrides).`;
+  // The verifier parts the scheme uses, and no other: an app bundles only these.
+  const parts = webhookPartsFor(webhooks);
   const statements: StatementStructures[] = [
     {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: ctx.runtimeImport,
       namedImports: [
-        "verifyWebhookDelivery",
+        "verifyWebhookWith",
+        ...parts,
         { name: "WebhookDelivery", isTypeOnly: true },
+        { name: "WebhookVerifierParts", isTypeOnly: true },
         { name: "WebhookVerifyOptions", isTypeOnly: true },
       ],
     },
@@ -43,6 +48,12 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
     ...(flagsVersion
       ? [{ kind: StructureKind.ImportDeclaration as const, moduleSpecifier: "./versions.js", namedImports: ["versionsDefinition"] }]
       : []),
+    {
+      kind: StructureKind.VariableStatement,
+      declarationKind: VariableDeclarationKind.Const,
+      docs: ["The verifier parts this spec's scheme needs (`webhookPartsFor`)."],
+      declarations: [{ name: "verifierParts", type: "readonly WebhookVerifierParts[]", initializer: `[${parts.join(", ")}]` }],
+    },
     {
       kind: StructureKind.Function,
       isExported: true,
@@ -68,7 +79,7 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
         ],
       ),
       statements: [
-        `return verifyWebhookDelivery<${eventType}>(${stringLiteral(model.provider.name)}, webhooksDefinition, delivery, options${flagsVersion ? ", versionsDefinition" : ""});`,
+        `return verifyWebhookWith<${eventType}>(verifierParts, ${stringLiteral(model.provider.name)}, webhooksDefinition, delivery, options${flagsVersion ? ", versionsDefinition" : ""});`,
       ],
     },
   ];

@@ -212,6 +212,8 @@ export interface SpecWebhookSignature {
   timestampFormat?: "seconds" | "milliseconds" | "rfc3339";
   encoding: "hex" | "base64" | "base64url";
   secretEncoding?: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki" | "hex-public-key" | "jwk";
+  /** The key or secret as the provider's docs show it; validate checks its form against secretEncoding. */
+  exampleKey?: string;
   tolerance?: Duration;
   toleranceDirection?: "past" | "both";
   bodyHash?: { queryParam: string; algorithm?: "sha256"; encoding?: "hex" | "base64" };

@@ -7,6 +7,7 @@
  * verify.ts fills the values in PARTS order: body, timestamp, id, url, sorted form parameters, method.
  */
 import type { WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
+import type { WebhookVerifierParts } from "./parts.js";
 
 /**
  * A filled-in content part: its index in the values feedContent fills from (a string part is literal text).
@@ -14,11 +15,15 @@ import type { WebhooksDefinition, WebhookSignatureDefinition } from "../definiti
  */
 const PARTS = { body: 0, timestamp: 1, id: 2, url: 3, sortedFormParams: 4, method: 5 } as const;
 
-/** Where the signature, its timestamp and its id arrive: one set per header set the scheme accepts. */
+/**
+ * Where the signature, its timestamp and its id arrive: for each, the header names of the scheme's header
+ * sets in order (first set first). Each value is read from the first of its headers the delivery carries,
+ * on its own, as svix's library reads `svix-*` before `webhook-*`; empty when the scheme has no such value.
+ */
 export interface PlanHeaders {
-  readonly signature: string;
-  readonly timestamp: string | undefined;
-  readonly id: string | undefined;
+  readonly signature: readonly string[];
+  readonly timestamp: readonly string[];
+  readonly id: readonly string[];
 }
 
 export interface WebhookPlan {
@@ -26,13 +31,15 @@ export interface WebhookPlan {
   readonly sig: WebhookSignatureDefinition;
   /** The node:crypto hash of the HMAC; undefined for Ed25519 and ECDSA. */
   readonly hash: "sha1" | "sha256" | "sha512" | undefined;
-  readonly sets: readonly PlanHeaders[];
+  readonly headers: PlanHeaders;
   /** single: the prefix; keyValue: the signature's key; versionedList: the version and its comma. */
   readonly tag: string;
   readonly content: readonly (number | string)[];
   readonly signsUrl: boolean;
   readonly signsForm: boolean;
   readonly signsMethod: boolean;
+  /** The verifier parts, merged and checked against the definition on first use (verify.ts). */
+  parts: WebhookVerifierParts | undefined;
 }
 
 /** The node:crypto hash of an HMAC algorithm ("hmac-sha256" -> "sha256"); undefined for the others. */
@@ -51,16 +58,22 @@ export function webhookPlan(definition: WebhooksDefinition): WebhookPlan {
 function compile(definition: WebhooksDefinition): WebhookPlan {
   const sig = definition.signature;
   const format = sig.format;
+  const sets = [sig, ...sig.alternativeHeaders];
   const content = sig.content.map((part) => (typeof part === "object" ? part.literal : PARTS[part]));
   return {
     definition,
     sig,
     hash: hmacHash(sig.algorithm),
-    sets: [sig, ...sig.alternativeHeaders].map((set) => ({ signature: set.header, timestamp: set.timestampHeader, id: set.idHeader })),
+    headers: {
+      signature: sets.map((set) => set.header),
+      timestamp: sets.flatMap((set) => set.timestampHeader ?? []),
+      id: sets.flatMap((set) => set.idHeader ?? []),
+    },
     tag: format.style === "single" ? format.prefix : format.style === "keyValue" ? format.signatureKey : `${format.version},`,
     content,
     signsUrl: content.includes(PARTS.url),
     signsForm: content.includes(PARTS.sortedFormParams),
     signsMethod: content.includes(PARTS.method),
+    parts: undefined,
   };
 }

@@ -1,48 +1,44 @@
 /**
- * The verifier engine: one function carries out every signature scheme a spec can declare. It reads the
- * raw body only, checks the size before hashing, compares in constant time, checks the timestamp after the
- * signature (so `timestamp_out_of_tolerance` means "authentic but stale"), and never accepts on an
- * exception: acceptance needs an explicit match, and any unexpected error becomes a rejection. It reads the
- * definition through its plan (plan.ts), compiled once per definition.
+ * The verifier engine: one function carries out every signature scheme a spec can declare, with the parts
+ * (parts.ts) its scheme needs. It reads the raw body only, checks the size before hashing, compares in
+ * constant time, checks the timestamp after the signature (so `timestamp_out_of_tolerance` means
+ * "authentic but stale"), and never accepts on an exception: acceptance needs an explicit match, and any
+ * unexpected error becomes a rejection. It reads the definition through its plan (plan.ts), compiled once
+ * per definition.
  */
-// node:buffer and node:crypto on Node, Bun and Deno; Web APIs where there is no node:* (platform/web.ts).
-import { Buffer, createHash, createHmac, timingSafeEqual, verify as verifyAsymmetric, type KeyObject } from "#webhook-platform";
-import type {
-  HandshakeValueLocation,
-  ValueLocation,
-  VersionsDefinition,
-  WebhookHandshakeDefinition,
-  WebhooksDefinition,
-  WebhookSignatureDefinition,
-} from "../definition.js";
+// node:crypto on Node, Bun and Deno; Web APIs where there is no node:* (platform/web.ts).
+import { Buffer, createHmac, timingSafeEqual } from "#webhook-platform";
+import type { ValueLocation, VersionsDefinition, WebhooksDefinition } from "../definition.js";
 import { ConfigurationError, isSwitchboardError } from "../errors/errors.js";
 import { readPath } from "../internal/json-path.js";
 import { checkWebhookVersion } from "../versions/versions.js";
-import type { WebhookEvent, WebhookHandshakeAnswer } from "./webhook-event.js";
-import { contentBytes, feedContent, parseForm, queryParam, otherPortUrl, sortedFormParams, type FormParams } from "./content.js";
+import type { WebhookEvent } from "./webhook-event.js";
+import { contentBytes, feedContent, type FormParams } from "./content.js";
 import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
 import { WebhookVerificationError, type WebhookVerificationErrorCode } from "./errors.js";
 import { headerValue, headerValues } from "./headers.js";
-import { decodeSignature, hmacKey, publicKey } from "./keys.js";
-import { hmacHash, webhookPlan, type WebhookPlan } from "./plan.js";
+import { decodeSignature, hmacKey } from "./keys.js";
+import { mergeParts, type WebhookVerifierParts } from "./parts.js";
+import { webhookPlan, type WebhookPlan } from "./plan.js";
 import { parseSignatureHeader } from "./signature-header.js";
 
 type Headers = WebhookDelivery["headers"];
 
 const TIMESTAMP = /^\d{1,15}$/;
-const TIMESTAMP_MS = /^\d{1,17}$/;
-const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)$/i;
 const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(;|$)/i;
 
 /**
- * Verifies one delivery against a provider's webhook definition and returns the event it carries.
- * Generated modules wrap this as `verifyWebhook(delivery, options)`.
+ * Verifies one delivery against a provider's webhook definition, with the verifier parts its scheme needs
+ * (`webhookPartsFor(definition)` names them), and returns the event it carries. Generated modules wrap
+ * this as `verifyWebhook(delivery, options)`, passing exactly their spec's parts.
  *
  * @throws {WebhookVerificationError} the delivery is not authentic, is stale, too large or unreadable.
  * @throws {ConfigurationError} the options cannot work (no secret, a key of the wrong kind, no `url` for a
- * scheme that signs the URL): a programming error, not a bad delivery.
+ * scheme that signs the URL), or a part the definition needs was not passed: a programming error, not a
+ * bad delivery.
  */
-export function verifyWebhookDelivery<Event extends WebhookEvent = WebhookEvent>(
+export function verifyWebhookWith<Event extends WebhookEvent = WebhookEvent>(
+  parts: readonly WebhookVerifierParts[],
   provider: string,
   definition: WebhooksDefinition,
   delivery: WebhookDelivery,
@@ -52,14 +48,15 @@ export function verifyWebhookDelivery<Event extends WebhookEvent = WebhookEvent>
   // Not an async function: a settled promise is all the caller awaits, and it costs less on the hot path.
   try {
     // The event type is the provider's claim, typed by the spec's declared events (the generated union).
-    return Promise.resolve(verifyWebhookDeliverySync(provider, definition, delivery, options, versions) as Event);
+    return Promise.resolve(verifyWebhookWithSync(parts, provider, definition, delivery, options, versions) as Event);
   } catch (error) {
     return Promise.reject(error as Error);
   }
 }
 
-/** {@link verifyWebhookDelivery} without the promise, for callers that must stay synchronous. */
-export function verifyWebhookDeliverySync(
+/** {@link verifyWebhookWith} without the promise, for callers that must stay synchronous. */
+export function verifyWebhookWithSync(
+  parts: readonly WebhookVerifierParts[],
   provider: string,
   definition: WebhooksDefinition,
   delivery: WebhookDelivery,
@@ -67,7 +64,10 @@ export function verifyWebhookDeliverySync(
   versions?: VersionsDefinition,
 ): WebhookEvent {
   try {
-    return verifyOrThrow(provider, webhookPlan(definition), delivery, options, versions);
+    const plan = webhookPlan(definition);
+    // Merged and checked once per definition: the plan keeps them.
+    plan.parts ??= mergeParts(provider, definition, parts);
+    return verifyOrThrow(provider, plan, plan.parts, delivery, options, versions);
   } catch (error) {
     if (isSwitchboardError(error)) throw error;
     throw new WebhookVerificationError(provider, "malformed_signature", "the delivery could not be verified", { cause: error });
@@ -77,6 +77,7 @@ export function verifyWebhookDeliverySync(
 function verifyOrThrow(
   provider: string,
   plan: WebhookPlan,
+  parts: WebhookVerifierParts,
   delivery: WebhookDelivery,
   options: WebhookVerifyOptions,
   versions: VersionsDefinition | undefined,
@@ -93,49 +94,50 @@ function verifyOrThrow(
   const headers = delivery.headers ?? {};
   // A challenge the provider does not sign is answered before verification, with its echo only.
   if (definition.handshakes !== undefined) {
-    const open = handshake(provider, definition.handshakes, false, delivery, undefined);
+    const open = parts.handshake!(provider, definition.handshakes, false, delivery, undefined);
     if (open !== undefined) return { type: "", id: undefined, payload: undefined, handshake: open };
   }
-  const hash = sig.algorithmFrom === undefined ? plan.hash : chosenHash(provider, plan, headers);
+  const hash = sig.algorithmFrom === undefined ? plan.hash : parts.algorithmHeader!(provider, sig, headers, plan.hash);
 
-  const sets = plan.sets;
-  let set = sets[0]!;
-  let values = headerValues(headers, set.signature);
-  for (let i = 1; i < sets.length && values.length === 0; i++) values = headerValues(headers, (set = sets[i]!).signature);
-  if (values.length === 0) throw failure(provider, "missing_signature", `the ${sets[0]!.signature} header is missing`);
+  // Each value from the first of its header sets that carries it (svix-* before webhook-*, value by value).
+  const names = plan.headers;
+  let signatureHeader = names.signature[0]!;
+  let values = headerValues(headers, signatureHeader);
+  for (let i = 1; i < names.signature.length && values.length === 0; i++)
+    values = headerValues(headers, (signatureHeader = names.signature[i]!));
+  if (values.length === 0) throw failure(provider, "missing_signature", `the ${names.signature[0]!} header is missing`);
   const parsed = parseSignatureHeader(plan, values);
-  if (parsed === undefined) throw failure(provider, "malformed_signature", `the ${set.signature} header is not in the expected format`);
+  if (parsed === undefined) throw failure(provider, "malformed_signature", `the ${signatureHeader} header is not in the expected format`);
 
-  const timestamp = set.timestamp !== undefined ? singleHeader(provider, headers, set.timestamp, "timestamp") : parsed.timestamp;
-  const timestampSeconds = timestamp === undefined ? undefined : readTimestamp(sig.timestampFormat, timestamp);
+  const timestamp = names.timestamp.length > 0 ? firstHeader(provider, headers, names.timestamp, "timestamp") : parsed.timestamp;
+  const format = sig.timestampFormat;
+  const timestampSeconds =
+    timestamp === undefined
+      ? undefined
+      : format !== undefined
+        ? parts.timestamp!(format, timestamp)
+        : TIMESTAMP.test(timestamp)
+          ? Number(timestamp)
+          : NaN;
   if (timestampSeconds !== undefined && !Number.isFinite(timestampSeconds))
-    throw failure(provider, "malformed_signature", `the timestamp is not in ${sig.timestampFormat ?? "unix seconds"}`);
-  const id = set.id !== undefined ? singleHeader(provider, headers, set.id, "message id") : undefined;
+    throw failure(provider, "malformed_signature", `the timestamp is not in ${format ?? "unix seconds"}`);
+  const id = names.id.length > 0 ? firstHeader(provider, headers, names.id, "message id") : undefined;
 
   const url = delivery.url;
   const bodyHash = sig.bodyHash;
   if (url === undefined && (plan.signsUrl || bodyHash !== undefined))
     throw new ConfigurationError(`${provider} signs the URL: pass the full URL the delivery was posted to as delivery.url`);
-  const expectedBodyHash = bodyHash !== undefined ? queryParam(url!, bodyHash.queryParam) : undefined;
+  const expectedBodyHash = bodyHash !== undefined ? parts.bodyHash!.claimed(url!, bodyHash.queryParam) : undefined;
   // Read once, and before hashing only when the scheme signs them; a hashed (JSON) body has no parameters.
-  let form: FormParams | undefined = expectedBodyHash !== undefined ? {} : plan.signsForm ? parseForm(bytes) : undefined;
-  const formText = form !== undefined && expectedBodyHash === undefined ? sortedFormParams(form) : "";
+  let form: FormParams | undefined = expectedBodyHash !== undefined ? {} : plan.signsForm ? parts.forms!.parse(bytes) : undefined;
+  const formText = form !== undefined && expectedBodyHash === undefined ? parts.forms!.sorted(form) : "";
 
   const method = plan.signsMethod ? (delivery.method ?? "POST").toUpperCase() : undefined;
-  const outcome = compareSignatures(plan, hash, parsed.signatures, [bytes, timestamp, id, url, formText, method], options);
+  const outcome = compareSignatures(plan, parts, hash, parsed.signatures, [bytes, timestamp, id, url, formText, method], options);
   if (outcome === "malformed")
-    throw failure(provider, "malformed_signature", `no signature in the ${set.signature} header has the expected encoding and length`);
-  if (outcome === "mismatch") throw failure(provider, "signature_mismatch", `no signature in the ${set.signature} header matches`);
-  if (expectedBodyHash !== undefined) {
-    const actual = createHash(bodyHash!.algorithm).update(bytes).digest();
-    // Hex in either case (lower-cased only when it is not lower case already).
-    const into = SIGNATURE[bodyHash!.algorithm];
-    const claimed =
-      decodeSignature(expectedBodyHash, bodyHash!.encoding, into) ??
-      (bodyHash!.encoding === "hex" ? decodeSignature(expectedBodyHash.toLowerCase(), "hex", into) : undefined);
-    if (claimed === undefined || !timingSafeEqual(actual, claimed))
-      throw failure(provider, "signature_mismatch", `the body does not match the ${bodyHash!.queryParam} URL parameter`);
-  }
+    throw failure(provider, "malformed_signature", `no signature in the ${signatureHeader} header has the expected encoding and length`);
+  if (outcome === "mismatch") throw failure(provider, "signature_mismatch", `no signature in the ${signatureHeader} header matches`);
+  if (expectedBodyHash !== undefined) parts.bodyHash!.check(provider, bodyHash!, expectedBodyHash, bytes);
   checkTolerance(provider, plan, timestampSeconds, options);
 
   let payload: unknown;
@@ -145,7 +147,7 @@ function verifyOrThrow(
     definition.payload.encoding === "form" ||
     (definition.payload.encoding === "auto" && expectedBodyHash === undefined && FORM_TYPE.test(headerValue(headers, "content-type") ?? ""))
   ) {
-    payload = form ??= parseForm(bytes);
+    payload = form ??= parts.forms!.parse(bytes);
   } else {
     try {
       payload = JSON.parse(typeof bytes === "string" ? bytes : bytes.toString("utf8")) as unknown;
@@ -157,7 +159,7 @@ function verifyOrThrow(
   const eventId = locate(definition.eventId, headers, payload);
   if (definition.handshakes !== undefined) {
     // A signed challenge: answered only now that the signature verified.
-    const answer = handshake(provider, definition.handshakes, true, delivery, payload);
+    const answer = parts.handshake!(provider, definition.handshakes, true, delivery, payload);
     if (answer !== undefined) return { type, id: eventId, payload, handshake: answer };
   }
   // Flag a payload shaped by another API version than the pinned one (the types describe the pinned one).
@@ -166,33 +168,18 @@ function verifyOrThrow(
     : { type, id: eventId, payload };
 }
 
-/** The HMAC hash the delivery's settings header names (Twilio's SharedKey variant); the scheme's without one. */
-function chosenHash(provider: string, plan: WebhookPlan, headers: Headers): WebhookPlan["hash"] {
-  const from = plan.sig.algorithmFrom!;
-  const value = headerValue(headers, from.header);
-  if (value === null) throw failure(provider, "malformed_signature", `the ${from.header} header is repeated with different values`);
-  // As twilio-node reads it: items split at the first "=", both sides trimmed; no such item: the default.
-  let named: string | undefined;
-  for (const part of value?.split(",") ?? []) {
-    const eq = part.indexOf("=");
-    if (eq >= 0 && part.slice(0, eq).trim() === from.key && part.slice(eq + 1).trim() !== "") named = part.slice(eq + 1).trim();
-  }
-  if (named === undefined) return plan.hash;
-  const match = Object.keys(from.values).find((v) => v.toLowerCase() === named.toLowerCase());
-  if (match === undefined)
-    throw failure(provider, "malformed_signature", `the ${from.header} header names no algorithm this scheme accepts`);
-  return hmacHash(from.values[match]!);
-}
-
 function failure(provider: string, code: WebhookVerificationErrorCode, message: string): WebhookVerificationError {
   return new WebhookVerificationError(provider, code, message);
 }
 
-function singleHeader(provider: string, headers: Headers, name: string, what: string): string {
-  const value = headerValue(headers, name);
-  if (value === undefined) throw failure(provider, "missing_signature", `the ${what} header ${name} is missing`);
-  if (value === null) throw failure(provider, "malformed_signature", `the ${what} header ${name} is repeated with different values`);
-  return value;
+/** The value of the first of `names` the delivery carries (one value, however often it is repeated). */
+function firstHeader(provider: string, headers: Headers, names: readonly string[], what: string): string {
+  for (const name of names) {
+    const value = headerValue(headers, name);
+    if (value === null) throw failure(provider, "malformed_signature", `the ${what} header ${name} is repeated with different values`);
+    if (value !== undefined) return value;
+  }
+  throw failure(provider, "missing_signature", `the ${what} header ${names[0]!} is missing`);
 }
 
 /** Reused by the HMAC comparison for the usual single signature, so that decoding it allocates nothing. */
@@ -206,6 +193,7 @@ const SIGNATURE = { sha1: Buffer.alloc(20), sha256: Buffer.alloc(32), sha512: Bu
  */
 function compareSignatures(
   plan: WebhookPlan,
+  parts: WebhookVerifierParts,
   hash: WebhookPlan["hash"],
   encoded: readonly string[],
   values: (string | Buffer | undefined)[],
@@ -215,23 +203,27 @@ function compareSignatures(
   const into = hash !== undefined && encoded.length === 1 ? SIGNATURE[hash] : undefined;
   const signatures = encoded.map((text) => {
     const signature = decodeSignature(text, plan.sig.encoding, into);
-    return signature !== undefined && plausible(plan, hash, signature) ? signature : undefined;
+    const plausible =
+      signature !== undefined &&
+      (hash !== undefined ? signature.length === SIGNATURE[hash].length : parts.publicKeys!.plausible(plan.sig.algorithm, signature));
+    return plausible ? signature : undefined;
   });
   if (!signatures.some((s) => s !== undefined)) return "malformed";
   const secret = options.secret;
   const secrets = hash === undefined ? 1 : typeof secret === "string" ? 1 : (secret?.length ?? 0);
   if (secrets === 0) throw new ConfigurationError("verifying this provider's webhooks needs options.secret");
-  const key = hash === undefined ? asymmetricKey(plan.sig, options.publicKey) : undefined;
+  const publicKeys = parts.publicKeys;
+  const key = hash === undefined ? publicKeys!.key(plan.sig, options.publicKey) : undefined;
   for (let variant = 0; variant < 2; variant++) {
     if (variant === 1) {
       const url = values[3];
-      const other = typeof url === "string" && plan.sig.urlDefaultPort === "either" ? otherPortUrl(url) : undefined;
+      const other = typeof url === "string" && plan.sig.urlDefaultPort === "either" ? parts.otherPortUrl!(url) : undefined;
       if (other === undefined) break;
       values[3] = other;
     }
     if (key !== undefined) {
       const data = contentBytes(plan.content, values);
-      for (const signature of signatures) if (signature && asymmetricMatches(plan.sig.algorithm, data, key, signature)) return "matched";
+      for (const signature of signatures) if (signature && publicKeys!.matches(plan.sig.algorithm, data, key, signature)) return "matched";
       continue;
     }
     for (let s = 0; s < secrets; s++) {
@@ -242,84 +234,6 @@ function compareSignatures(
     }
   }
   return "mismatch";
-}
-
-function asymmetricMatches(algorithm: WebhookSignatureDefinition["algorithm"], data: Buffer, key: KeyObject, signature: Buffer): boolean {
-  try {
-    return verifyAsymmetric(algorithm === "ed25519" ? null : "sha256", data, { key, dsaEncoding: "der" }, signature) === true;
-  } catch {
-    return false;
-  }
-}
-
-/** A signature of the right shape: the digest's length, Ed25519's 64 bytes, or a DER SEQUENCE. */
-function plausible(plan: WebhookPlan, hash: WebhookPlan["hash"], signature: Buffer): boolean {
-  if (hash !== undefined) return signature.length === SIGNATURE[hash].length;
-  if (plan.sig.algorithm === "ed25519") return signature.length === 64;
-  return signature.length >= 8 && signature.length <= 72 && signature[0] === 0x30 && signature[1] === signature.length - 2;
-}
-
-function asymmetricKey(sig: WebhookSignatureDefinition, text: string | undefined): KeyObject {
-  if (text === undefined || text.length === 0) throw new ConfigurationError("verifying this provider's webhooks needs options.publicKey");
-  const key = publicKey(text, sig.secretEncoding);
-  const ok =
-    sig.algorithm === "ed25519"
-      ? key.asymmetricKeyType === "ed25519"
-      : key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === "prime256v1";
-  if (!ok) throw new ConfigurationError(`options.publicKey is not ${sig.algorithm === "ed25519" ? "an Ed25519" : "a P-256"} public key`);
-  return key;
-}
-
-/** A timestamp in unix seconds; NaN when it is not written as the scheme says. */
-function readTimestamp(format: WebhookSignatureDefinition["timestampFormat"], text: string): number {
-  if (format === undefined) return TIMESTAMP.test(text) ? Number(text) : NaN;
-  if (format === "milliseconds") return TIMESTAMP_MS.test(text) ? Number(text) / 1000 : NaN;
-  return RFC3339.test(text) ? Date.parse(text) / 1000 : NaN;
-}
-
-/** The longest challenge echoed back; providers send tens of characters. */
-const MAX_CHALLENGE = 2048;
-
-/**
- * The answer to the first of the spec's handshakes (signed or not, as asked) that this delivery is, or
- * undefined. The answer is only the challenge value echoed, so it can never carry a MAC or a secret.
- */
-function handshake(
-  provider: string,
-  handshakes: readonly WebhookHandshakeDefinition[],
-  authenticated: boolean,
-  delivery: WebhookDelivery,
-  payload: unknown,
-): WebhookHandshakeAnswer | undefined {
-  for (const h of handshakes) {
-    if (h.authenticated !== authenticated) continue;
-    if (h.method !== undefined && (delivery.method ?? "POST").toUpperCase() !== h.method) continue;
-    const value = handshakeValue(h.when.at, delivery, payload);
-    if (value === undefined || (h.when.equals !== undefined && value !== h.when.equals)) continue;
-    const echo = handshakeValue(h.echo, delivery, payload);
-    if (echo === undefined || echo.length === 0 || echo.length > MAX_CHALLENGE || /[\u0000-\u001f\u007f]/.test(echo))
-      throw failure(provider, "invalid_payload", `the ${h.name} challenge has no usable value to answer with`);
-    return h.respond === "json"
-      ? {
-          name: h.name,
-          status: 200,
-          headers: { ...ANSWER_HEADERS, "content-type": "application/json" },
-          body: JSON.stringify({ challenge: echo }),
-        }
-      : { name: h.name, status: 200, headers: { ...ANSWER_HEADERS, "content-type": "text/plain; charset=utf-8" }, body: echo };
-  }
-  return undefined;
-}
-
-const ANSWER_HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" } as const;
-
-function handshakeValue(at: HandshakeValueLocation, delivery: WebhookDelivery, payload: unknown): string | undefined {
-  const { header, query, body } = at as { header?: string; query?: string; body?: readonly (string | number)[] };
-  let value: unknown;
-  if (header !== undefined) value = headerValue(delivery.headers ?? {}, header);
-  else if (query !== undefined) value = delivery.url === undefined ? undefined : queryParam(delivery.url, query);
-  else value = readPath(payload, body!);
-  return typeof value === "string" ? value : undefined;
 }
 
 function checkTolerance(provider: string, plan: WebhookPlan, timestamp: number | undefined, options: WebhookVerifyOptions): void {

@@ -4,6 +4,7 @@
  * oversized one 413, and a redelivery 200 duplicate without running the handler again.
  */
 import { expect, it } from "vitest";
+import * as dropbox from "../../generated/dropbox/index.js";
 import * as twitch from "../../generated/twitch/index.js";
 import { createWebhookHandler, type WebhookHandler } from "../../runtime/index.js";
 import { signWebhook } from "../../runtime/webhooks/sign.js";
@@ -196,6 +197,68 @@ export function itAnswersSignedHandshakesAfterVerification(harness: AdapterHarne
       });
       expect(unsigned.status).toBe(401);
       expect(await unsigned.text()).toBe('{"error":"missing_signature"}');
+      expect(handled).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+/** `url` with the query parameter `name` set to `value` (the node:http harness's URL already has a query). */
+function withQuery(url: string, name: string, value: string): string {
+  const next = new URL(url);
+  next.searchParams.set(name, value);
+  return next.toString();
+}
+
+/**
+ * Issue #15: Dropbox's GET ?challenge= (specs/dropbox.yaml, declared `authenticated: false`: Dropbox cannot
+ * sign a GET) answered through the adapter as the runner answers it: the echo alone, before verification;
+ * anything else on the route is verified like any delivery. The harness must route GET to the handler.
+ */
+export function itAnswersGetChallenges(harness: AdapterHarness): void {
+  const CHALLENGE_VALUE = "dBx-chAllenge_0123456789";
+  function dropboxHandler(): { handler: WebhookHandler; handled: unknown[] } {
+    const handled: unknown[] = [];
+    const handler = createWebhookHandler({
+      verify: (delivery) => dropbox.verifyWebhook(delivery, { secret: "dropbox-app-secret" }),
+      handle: (event) => void handled.push(event),
+    });
+    return { handler, handled };
+  }
+
+  it("answers Dropbox's GET ?challenge= with the value as text/plain and nosniff, without running the handler", async () => {
+    const { handler, handled } = dropboxHandler();
+    const server = await harness.start(handler);
+    try {
+      const response = await fetch(withQuery(server.url, "challenge", CHALLENGE_VALUE));
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(await response.text()).toBe(CHALLENGE_VALUE);
+      expect(handled).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("answers no echo and no MAC to anything that is not the declared GET challenge", async () => {
+    const { handler, handled } = dropboxHandler();
+    const server = await harness.start(handler);
+    try {
+      // A challenge with a CR LF in it: refused, nothing echoed (no header or body injection).
+      const injected = await fetch(withQuery(server.url, "challenge", "a\r\nSet-Cookie: x=1"));
+      expect(injected.status).toBe(400);
+      expect(await injected.text()).toBe('{"error":"invalid_payload"}');
+      // The challenge parameter on a POST is no handshake (the spec declares GET): verified, and unsigned.
+      const post = await fetch(withQuery(server.url, "challenge", CHALLENGE_VALUE), { method: "POST", body: "{}" });
+      expect(post.status).toBe(401);
+      const text = await post.text();
+      expect(text).toBe('{"error":"missing_signature"}');
+      // A GET without the challenge is verified like any delivery.
+      const bare = await fetch(server.url);
+      expect(bare.status).toBe(401);
       expect(handled).toEqual([]);
     } finally {
       await server.close();

@@ -18,7 +18,7 @@ import {
 import { OAuth2Authorization } from "../../runtime/auth/authorization.js";
 import { OAuth2TokenManager } from "../../runtime/auth/token-manager.js";
 import { MemoryTokenStore } from "../../runtime/auth/token-store.js";
-import { verifyWebhookDelivery } from "../../runtime/webhooks/verify.js";
+import { verifyWebhookDelivery } from "../../runtime/webhooks/verify-all.js";
 import { fastClock, loadMockSpec, MockUsageError, signDelivery, startMockProvider, type MockProvider } from "../../testing/index.js";
 import { createStripeClient } from "../../generated/stripe/index.js";
 import { verifyWebhook as verifyStripeWebhook } from "../../generated/stripe/verify-webhook.js";

@@ -3,6 +3,7 @@ import { DiagnosticCode } from "../../diagnostics.js";
 import { eventTypeName } from "../../common/operation-names.js";
 import type { PathSegment } from "../../parse/parse.js";
 import { dict, entries, list, str, type Dict, type Report } from "./read.js";
+import { exampleKeyProblem } from "./webhook-keys.js";
 
 const CONTENT_PARTS = new Set(["body", "timestamp", "id", "url", "method", "sortedFormParams"]);
 const PUBLIC_KEY_ALGORITHMS = new Set(["ed25519", "ecdsa-p256-sha256"]);
@@ -131,6 +132,9 @@ export function checkWebhooks(doc: Dict, report: Report): void {
         },
       );
     const secretEncoding = str(signature["secretEncoding"]) ?? "raw";
+    const exampleKey = str(signature["exampleKey"]);
+    const keyProblem = exampleKey === undefined ? undefined : exampleKeyProblem(exampleKey, secretEncoding);
+    if (keyProblem !== undefined) report([...base, "exampleKey"], DiagnosticCode.InconsistentSection, keyProblem);
     if (algorithm !== undefined && PUBLIC_KEY_ALGORITHMS.has(algorithm) !== PUBLIC_KEY_ENCODINGS.has(secretEncoding)) {
       report(
         [...base, signature["secretEncoding"] === undefined ? "algorithm" : "secretEncoding"],

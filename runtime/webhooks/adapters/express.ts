@@ -47,6 +47,8 @@ export function keepRawBody(request: IncomingMessage, _response: ServerResponse,
  * @example
  * app.post("/webhooks/stripe", createExpressWebhookHandler(createWebhookHandler({ verify, handle })));
  * app.use(express.json()); // other routes may parse JSON; mount it after, on other paths, or with { verify: keepRawBody }
+ * // A provider that verifies the endpoint with a GET challenge (Dropbox): route GET to it too.
+ * app.all("/webhooks/dropbox", createExpressWebhookHandler(createWebhookHandler({ verify, handle })));
  */
 export function createExpressWebhookHandler(
   handler: WebhookHandler,

@@ -1,6 +1,8 @@
 /**
- * `@switchboard/runtime/webhooks/fastify`: a Fastify plugin that registers one POST route whose body is kept as
- * the raw Buffer. The plugin is encapsulated (not wrapped in fastify-plugin): it removes the JSON and
+ * `@switchboard/runtime/webhooks/fastify`: a Fastify plugin that registers one route, for POST and GET, whose
+ * body is kept as the raw Buffer. GET reaches the handler as it does on the node:http and fetch adapters, so
+ * a GET challenge the spec declares (Dropbox's `?challenge=`) is answered; any other GET is verified like
+ * any delivery (and, unsigned, answered 401). The plugin is encapsulated (not wrapped in fastify-plugin): it removes the JSON and
  * text parsers inside its own context only, so the rest of the application parses bodies as before.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
@@ -43,9 +45,13 @@ export function fastifyWebhookPlugin(
         error.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? webhookErrorResponse("payload_too_large") : webhookErrorResponse("internal_error");
       return send(reply, answer);
     });
-    instance.post(options.path, async (request, reply) => {
-      const body = Buffer.isBuffer(request.body) ? request.body : new Uint8Array(0);
-      return send(reply, await handler(nodeDelivery(request.raw, body, url(request))));
+    instance.route({
+      method: ["GET", "POST"],
+      url: options.path,
+      handler: async (request, reply) => {
+        const body = Buffer.isBuffer(request.body) ? request.body : new Uint8Array(0);
+        return send(reply, await handler(nodeDelivery(request.raw, body, url(request))));
+      },
     });
   };
 }

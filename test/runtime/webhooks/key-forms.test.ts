@@ -7,7 +7,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { WebhooksDefinition } from "../../../runtime/definition.js";
 import { ConfigurationError } from "../../../runtime/errors/errors.js";
-import { verifyWebhookDelivery } from "../../../runtime/webhooks/verify.js";
+import { verifyWebhookDelivery } from "../../../runtime/webhooks/verify-all.js";
 import { signWebhook } from "../../../runtime/webhooks/sign.js";
 
 const { publicKey, privateKey } = generateKeyPairSync("ed25519");

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { isConfigurationError, type WebhookHandler } from "../../../runtime/index.js";
 import { createExpressWebhookHandler, keepRawBody } from "../../../runtime/webhooks/adapters/express.js";
 import {
+  itAnswersGetChallenges,
   itAnswersSignedHandshakesAfterVerification,
   itHandsTheRawBodyToTheRunner,
   postSigned,
@@ -46,6 +47,17 @@ describe.each([
   describe("route mounted before a global express.json()", () => {
     itHandsTheRawBodyToTheRunner({ start: (handler) => listen(appWithJsonAfter(express, handler)) });
     itAnswersSignedHandshakesAfterVerification({ start: (handler) => listen(appWithJsonAfter(express, handler)) });
+  });
+
+  describe("route mounted with app.all, so a declared GET challenge reaches the handler", () => {
+    itAnswersGetChallenges({
+      start: (handler) => {
+        const app = express();
+        app.all("/webhooks/test", createExpressWebhookHandler(handler, { maxBodyBytes: TEST_MAX_BODY_BYTES }));
+        app.use(express.json());
+        return listen(app);
+      },
+    });
   });
 
   it("works beside express.json() mounted on other paths, which keep parsing JSON", async () => {

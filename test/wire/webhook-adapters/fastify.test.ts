@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { WebhookHandler } from "../../../runtime/index.js";
 import { fastifyWebhookPlugin, type FastifyWebhookOptions } from "../../../runtime/webhooks/adapters/fastify.js";
 import {
+  itAnswersGetChallenges,
   itAnswersSignedHandshakesAfterVerification,
   itHandsTheRawBodyToTheRunner,
   RAW_BODY,
@@ -29,6 +30,7 @@ describe.each([
 ] as const)("fastifyWebhookPlugin on %s", (_major, Fastify) => {
   itHandsTheRawBodyToTheRunner({ start: (handler) => startFastify(Fastify, handler) });
   itAnswersSignedHandshakesAfterVerification({ start: (handler) => startFastify(Fastify, handler) });
+  itAnswersGetChallenges({ start: (handler) => startFastify(Fastify, handler) });
 
   it("takes a body sent without a Content-Type as raw bytes", async () => {
     const bodies: string[] = [];

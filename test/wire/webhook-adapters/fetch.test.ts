@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { WebhookHandler } from "../../../runtime/index.js";
 import { createFetchWebhookHandler } from "../../../runtime/webhooks/adapters/fetch.js";
 import {
+  itAnswersGetChallenges,
   itAnswersSignedHandshakesAfterVerification,
   itHandsTheRawBodyToTheRunner,
   TEST_MAX_BODY_BYTES,
@@ -19,7 +20,7 @@ async function startHono(handler: WebhookHandler) {
     await next();
   });
   app.post("/api/echo", (c) => c.json(c.get("parsed" as never)));
-  app.post("/webhooks/test", (c) => onWebhook(c.req.raw));
+  app.on(["GET", "POST"], "/webhooks/test", (c) => onWebhook(c.req.raw));
   const server: ServerType = await new Promise((resolve) => {
     const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
   });
@@ -34,6 +35,7 @@ async function startHono(handler: WebhookHandler) {
 describe("createFetchWebhookHandler on Hono (served by @hono/node-server)", () => {
   itHandsTheRawBodyToTheRunner({ start: (handler) => startHono(handler) });
   itAnswersSignedHandshakesAfterVerification({ start: (handler) => startHono(handler) });
+  itAnswersGetChallenges({ start: (handler) => startHono(handler) });
 
   it("hands the Request's URL and method to the delivery", async () => {
     const seen: [string | undefined, string | undefined][] = [];

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createNodeWebhookListener } from "../../../runtime/webhooks/adapters/node-http.js";
 import {
+  itAnswersGetChallenges,
   itAnswersSignedHandshakesAfterVerification,
   itHandsTheRawBodyToTheRunner,
   TEST_MAX_BODY_BYTES,
@@ -25,6 +26,7 @@ async function startNode(handler: WebhookHandler, options: Parameters<typeof cre
 describe("createNodeWebhookListener on a node:http server", () => {
   itHandsTheRawBodyToTheRunner({ start: (handler) => startNode(handler) });
   itAnswersSignedHandshakesAfterVerification({ start: (handler) => startNode(handler) });
+  itAnswersGetChallenges({ start: (handler) => startNode(handler) });
 
   it("passes the full URL, the method and the raw headers in the delivery", async () => {
     const seen: { url: string | undefined; method: string | undefined; header: unknown }[] = [];

@@ -1,0 +1,95 @@
+/**
+ * The verifier in parts, so an application ships only what its provider's scheme uses. verify.ts carries
+ * out what every scheme does (headers, the HMAC over the signed content, unix-seconds timestamps, JSON);
+ * each part below adds one feature a spec may declare, and the generated `verifyWebhook` passes exactly the
+ * parts its spec needs (`webhookPartsFor`). A definition verified without a part it needs is refused with a
+ * ConfigurationError, never verified with that feature skipped.
+ */
+import type { KeyObject } from "#webhook-platform";
+import { ConfigurationError } from "../errors/errors.js";
+import type { WebhookHandshakeDefinition, WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
+import type { FormParams } from "./content.js";
+import type { WebhookDelivery } from "./delivery.js";
+import type { WebhookHandshakeAnswer } from "./webhook-event.js";
+
+type Headers = WebhookDelivery["headers"];
+type Hash = "sha1" | "sha256" | "sha512";
+
+/** What the parts add to the verifier; each exported part fills some of these. */
+export interface WebhookVerifierParts {
+  /** Answers a declared challenge (handshake.ts). */
+  readonly handshake?: (
+    provider: string,
+    handshakes: readonly WebhookHandshakeDefinition[],
+    authenticated: boolean,
+    delivery: WebhookDelivery,
+    payload: unknown,
+  ) => WebhookHandshakeAnswer | undefined;
+  /** Ed25519 and ECDSA P-256 signatures (public-keys.ts). */
+  readonly publicKeys?: {
+    readonly key: (sig: WebhookSignatureDefinition, text: string | undefined) => KeyObject;
+    readonly matches: (algorithm: WebhookSignatureDefinition["algorithm"], data: Buffer, key: KeyObject, signature: Buffer) => boolean;
+    readonly plausible: (algorithm: WebhookSignatureDefinition["algorithm"], signature: Buffer) => boolean;
+  };
+  /** The HMAC hash a header names (Twilio's SharedKey variant; algorithm-header.ts). */
+  readonly algorithmHeader?: (
+    provider: string,
+    sig: WebhookSignatureDefinition,
+    headers: Headers,
+    fallback: Hash | undefined,
+  ) => Hash | undefined;
+  /** Form-encoded bodies: parsed, and signed as sorted parameters (forms.ts). */
+  readonly forms?: { readonly parse: (body: string | Buffer) => FormParams; readonly sorted: (params: FormParams) => string };
+  /** The URL with or without its default port (forms.ts). */
+  readonly otherPortUrl?: (url: string) => string | undefined;
+  /** A body digest carried in a URL parameter (Twilio's JSON variant; forms.ts). */
+  readonly bodyHash?: {
+    readonly claimed: (url: string, name: string) => string | undefined;
+    readonly check: (
+      provider: string,
+      bodyHash: NonNullable<WebhookSignatureDefinition["bodyHash"]>,
+      claimed: string,
+      body: string | Buffer,
+    ) => void;
+  };
+  /** Timestamps in milliseconds or RFC 3339 (timestamp-formats.ts); unix seconds need no part. */
+  readonly timestamp?: (format: NonNullable<WebhookSignatureDefinition["timestampFormat"]>, text: string) => number;
+}
+
+/** The contract's exported parts, by name, and whether a definition needs each. */
+const NEEDS = {
+  webhookHandshakes: (d: WebhooksDefinition) => d.handshakes !== undefined && d.handshakes.length > 0,
+  webhookPublicKeys: (d: WebhooksDefinition) => !d.signature.algorithm.startsWith("hmac-"),
+  webhookAlgorithmHeader: (d: WebhooksDefinition) => d.signature.algorithmFrom !== undefined,
+  webhookForms: (d: WebhooksDefinition) =>
+    d.payload.encoding !== "json" ||
+    d.signature.content.includes("sortedFormParams") ||
+    d.signature.bodyHash !== undefined ||
+    d.signature.urlDefaultPort === "either",
+  webhookTimestampFormats: (d: WebhooksDefinition) => d.signature.timestampFormat !== undefined,
+} as const;
+
+export type WebhookPartName = keyof typeof NEEDS;
+
+/** The names of the contract's parts a definition needs, in a fixed order (what the generator imports). */
+export function webhookPartsFor(definition: WebhooksDefinition): WebhookPartName[] {
+  return (Object.keys(NEEDS) as WebhookPartName[]).filter((name) => NEEDS[name](definition));
+}
+
+/** The hooks each part must bring (checked when the parts are merged). */
+const HOOKS: Readonly<Record<WebhookPartName, readonly (keyof WebhookVerifierParts)[]>> = {
+  webhookHandshakes: ["handshake"],
+  webhookPublicKeys: ["publicKeys"],
+  webhookAlgorithmHeader: ["algorithmHeader"],
+  webhookForms: ["forms", "otherPortUrl", "bodyHash"],
+  webhookTimestampFormats: ["timestamp"],
+};
+
+/** The parts merged into one, after checking the definition's needs are all met. */
+export function mergeParts(provider: string, definition: WebhooksDefinition, parts: readonly WebhookVerifierParts[]): WebhookVerifierParts {
+  const merged: WebhookVerifierParts = Object.assign({}, ...parts) as WebhookVerifierParts;
+  for (const name of webhookPartsFor(definition))
+    if (HOOKS[name].some((hook) => merged[hook] === undefined))
+      throw new ConfigurationError(`verifying ${provider}'s webhooks needs the ${name} part (pass it to verifyWebhookWith)`);
+  return merged;
+}
