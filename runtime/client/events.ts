@@ -92,3 +92,8 @@ export type ClientEvent =
     };
 
 export type ClientEventListener = (event: ClientEvent) => void;
+
+type WithoutCall<E> = E extends { readonly operation: string } ? Omit<E, "provider" | "operation" | "method" | "url"> : never;
+
+/** Reports an event of one call: the provider, operation, method and (redacted) URL are added. */
+export type CallEmit = (event: WithoutCall<ClientEvent>) => void;
