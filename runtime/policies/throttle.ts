@@ -70,7 +70,8 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
       return call;
     }
     const waited = this.#clock.now() - started;
-    if (waited > 0 && call.emit) for (const permit of permits) call.emit({ type: "rateLimitWait", bucket: permit.bucket, waitedMs: waited });
+    if (waited > 0 && call.emit)
+      for (const permit of permits) call.emit({ type: "rateLimitWait", bucket: permit.bucket, waitedMs: waited });
     return this.#run(fn, call, permits);
   }
 
@@ -107,7 +108,9 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
     if (!call.limited || call.stop) return call;
     // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff.
     const waitMs =
-      call.askedMs ?? (count && count.remaining <= 0 ? count.resetAt - now : undefined) ?? backoffDelay(call.attempts, call.rules.backoff, one);
+      call.askedMs ??
+      (count && count.remaining <= 0 ? count.resetAt - now : undefined) ??
+      backoffDelay(call.attempts, call.rules.backoff, one);
     const retryAt = now + waitMs;
     if (permits.length > 0) this.#limiter!.pause(permits, retryAt, count?.resource);
     else if (retryAt > this.#pausedUntil) this.#pausedUntil = retryAt;
