@@ -78,7 +78,8 @@ export type ClientEvent =
       /** A store the client does not own failed (first failure) or answers again; see docs/pipeline.md. */
       readonly type: "storeFailure" | "storeRecovered";
       readonly provider: string;
-      readonly store: "rateLimit";
+      /** A client's own events name its rate-limit store; token managers and webhook handlers report theirs (StoreHealthEvent). */
+      readonly store: "rateLimit" | "token" | "dedup";
       /** What the store threw, by code or name only. */
       readonly error?: string;
     }

@@ -11,9 +11,102 @@ import { MemoryRateLimitStore, type BucketLimits, type RateLimitStore, type Rate
 
 export interface StoreHealthEvent {
   readonly type: "storeFailure" | "storeRecovered";
-  readonly store: "rateLimit";
+  readonly store: "rateLimit" | "token" | "dedup";
   /** What the store threw, by name or code only: messages of shared stores may carry connection secrets. */
   readonly error?: string;
+}
+
+/**
+ * What a token or dedup store declares it does when it fails. `closed` (the default): the operation that
+ * needed it fails with StoreUnavailableError. `open`: it goes on without the store, as each user says
+ * (a token manager keeps new tokens in memory, a webhook handler runs without deduplication).
+ */
+export type StoreFaultMode = "open" | "closed";
+
+/**
+ * One store's health, for stores whose calls are promises (token and dedup stores): each call runs
+ * through `call`, where a synchronous throw, a rejection or no answer within the time limit all become
+ * a rejection with StoreUnavailableError (never an unhandled rejection, never a hang), and the first
+ * failure and the recovery are reported once each.
+ */
+export class StoreWatch {
+  readonly #store: StoreHealthEvent["store"];
+  readonly #clock: Clock;
+  readonly #report: (event: StoreHealthEvent) => void;
+  readonly #timeoutMs: number;
+  #failedAt: number | undefined;
+
+  constructor(store: StoreHealthEvent["store"], clock: Clock, report: (event: StoreHealthEvent) => void, timeoutMs = STORE_TIMEOUT_MS) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#report = report;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** Whether the last call failed. */
+  get failing(): boolean {
+    return this.#failedAt !== undefined;
+  }
+
+  /** Runs one store call, contained and bounded in time; while the store failed recently, fails at once. */
+  call<T>(operation: string, run: () => T | PromiseLike<T>): Promise<T> {
+    if (this.#failedAt !== undefined && this.#clock.now() - this.#failedAt < STORE_RETRY_MS) {
+      return Promise.reject(new StoreUnavailableError(this.#store, operation, "the store failed recently"));
+    }
+    let answer: T | PromiseLike<T>;
+    try {
+      answer = run();
+    } catch (error) {
+      return Promise.reject(this.#unavailable(operation, error));
+    }
+    return this.bounded(Promise.resolve(answer)).then(
+      (value) => {
+        this.recovered();
+        return value;
+      },
+      (error: unknown) => {
+        throw this.#unavailable(operation, error);
+      },
+    );
+  }
+
+  /** Settles as `promise` does, or rejects once the time limit passes (a late rejection is absorbed). */
+  bounded<T>(promise: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const cancel = this.#clock.setTimer(this.#timeoutMs, () =>
+        reject(Object.assign(new Error("store call timed out"), { code: "STORE_TIMEOUT" })),
+      );
+      promise.then(
+        (value) => {
+          cancel();
+          resolve(value);
+        },
+        (error: unknown) => {
+          cancel();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  failed(error: unknown): void {
+    const first = this.#failedAt === undefined;
+    this.#failedAt = this.#clock.now();
+    if (first) this.#report({ type: "storeFailure", store: this.#store, error: describeFault(error) });
+  }
+
+  recovered(): void {
+    if (this.#failedAt === undefined) return;
+    this.#failedAt = undefined;
+    this.#report({ type: "storeRecovered", store: this.#store });
+  }
+
+  /** Marks the failure and names it without what the store said (its messages may carry secrets). */
+  #unavailable(operation: string, error: unknown): StoreUnavailableError {
+    this.failed(error);
+    if (isStoreUnavailableError(error)) return error;
+    return new StoreUnavailableError(this.#store, operation, describeFault(error));
+  }
 }
 
 /** How long an asynchronous store call may take before it counts as failed. */
@@ -25,7 +118,7 @@ const DEFAULT_FAILURE_MODE: RateLimitStoreFailure = { mode: "open", share: 0.5 }
 export class GuardedStore implements RateLimitStore {
   readonly #store: RateLimitStore;
   readonly #clock: Clock;
-  readonly #report: (event: StoreHealthEvent) => void;
+  readonly #watch: StoreWatch;
   readonly #failure: RateLimitStoreFailure;
   readonly #local = new MemoryRateLimitStore();
   /** Slots the local store granted, by key and start: their completion goes to it. */
@@ -35,7 +128,7 @@ export class GuardedStore implements RateLimitStore {
   constructor(store: RateLimitStore, clock: Clock, report: (event: StoreHealthEvent) => void) {
     this.#store = store;
     this.#clock = clock;
-    this.#report = report;
+    this.#watch = new StoreWatch("rateLimit", clock, report);
     this.#failure = store.onFailure ?? DEFAULT_FAILURE_MODE;
   }
 
@@ -113,33 +206,18 @@ export class GuardedStore implements RateLimitStore {
   }
 
   #bounded<T>(promise: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const cancel = this.#clock.setTimer(STORE_TIMEOUT_MS, () =>
-        reject(Object.assign(new Error("store call timed out"), { code: "STORE_TIMEOUT" })),
-      );
-      promise.then(
-        (value) => {
-          cancel();
-          resolve(value);
-        },
-        (error: unknown) => {
-          cancel();
-          reject(error);
-        },
-      );
-    });
+    return this.#watch.bounded(promise);
   }
 
   #failed(error: unknown): void {
-    const first = this.#failedAt === undefined;
     this.#failedAt = this.#clock.now();
-    if (first) this.#report({ type: "storeFailure", store: "rateLimit", error: describeFault(error) });
+    this.#watch.failed(error);
   }
 
   #recovered(): void {
     if (this.#failedAt === undefined) return;
     this.#failedAt = undefined;
-    this.#report({ type: "storeRecovered", store: "rateLimit" });
+    this.#watch.recovered();
   }
 }
 
