@@ -34,13 +34,22 @@ export class StoreWatch {
   readonly #clock: Clock;
   readonly #report: (event: StoreHealthEvent) => void;
   readonly #timeoutMs: number;
+  readonly #retryAfterMs: number;
   #failedAt: number | undefined;
 
-  constructor(store: StoreHealthEvent["store"], clock: Clock, report: (event: StoreHealthEvent) => void, timeoutMs = STORE_TIMEOUT_MS) {
+  /** `retryAfterMs`: after a failure, calls fail at once for this long before the store is tried again. */
+  constructor(
+    store: StoreHealthEvent["store"],
+    clock: Clock,
+    report: (event: StoreHealthEvent) => void,
+    timeoutMs = STORE_TIMEOUT_MS,
+    retryAfterMs = STORE_RETRY_MS,
+  ) {
     this.#store = store;
     this.#clock = clock;
     this.#report = report;
     this.#timeoutMs = timeoutMs;
+    this.#retryAfterMs = retryAfterMs;
   }
 
   /** Whether the last call failed. */
@@ -50,7 +59,7 @@ export class StoreWatch {
 
   /** Runs one store call, contained and bounded in time; while the store failed recently, fails at once. */
   call<T>(operation: string, run: () => T | PromiseLike<T>): Promise<T> {
-    if (this.#failedAt !== undefined && this.#clock.now() - this.#failedAt < STORE_RETRY_MS) {
+    if (this.#failedAt !== undefined && this.#clock.now() - this.#failedAt < this.#retryAfterMs) {
       return Promise.reject(new StoreUnavailableError(this.#store, operation, "the store failed recently"));
     }
     let answer: T | PromiseLike<T>;
