@@ -23,7 +23,7 @@ import {
 import { resolveVariables } from "../client/variables.js";
 import { refreshAt } from "./refresh-at.js";
 import { coordinatesRefreshes, MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
-import { StoreWatch, type StoreHealthEvent } from "../policies/store-guard.js";
+import { StoreWatch, watchedCall, type StoreHealthEvent } from "../policies/store-guard.js";
 import { systemClock } from "../clock.js";
 
 export interface OAuth2TokenManagerOptions extends OAuth2Client {
@@ -147,7 +147,7 @@ export class OAuth2TokenManager implements TokenProvider {
       processRevocationResponse(await sendTokenRequest(this.#fetch, revocationRequest(this.#mode, this.#client, token, hint)), this.#mode);
     }
     // A sign-out that could not delete the stored tokens says so, whatever the store's failure mode.
-    await this.#watch.call("delete", () => this.#store.delete(this.key));
+    await watchedCall(this.#watch, "delete", () => this.#store.delete(this.key), this.#now());
     this.#tokens = undefined;
     this.#unsaved = undefined;
   }
@@ -161,7 +161,7 @@ export class OAuth2TokenManager implements TokenProvider {
   /** The stored tokens; a failing store that fails open reads as what this manager holds in memory. */
   async #read(): Promise<StoredTokens | undefined> {
     try {
-      return await this.#watch.call("get", () => this.#store.get(this.key));
+      return await watchedCall(this.#watch, "get", () => this.#store.get(this.key), this.#now());
     } catch (error) {
       if (this.#failOpen) return this.#tokens;
       throw error;
@@ -239,7 +239,7 @@ export class OAuth2TokenManager implements TokenProvider {
   async #save(next: StoredTokens): Promise<StoredTokens> {
     this.#unsaved = next;
     try {
-      await this.#watch.call("set", () => this.#store.set(this.key, next));
+      await watchedCall(this.#watch, "set", () => this.#store.set(this.key, next), this.#now());
     } catch (error) {
       if (!this.#failOpen) throw error;
       // Fail open: hand the tokens out now; they stay unsaved and the next call saves them first.

@@ -114,7 +114,7 @@ export class RetryPolicy implements Policy<AttemptContext> {
       }
       const failure = call.failure;
       if (!failure) return call;
-      const delay = this.delay(call);
+      const delay = this.#delay(call);
       if (delay === undefined || call.endedAt + delay >= call.deadline.at) throw failure;
       call.emit?.({ type: "retry", attempt: call.attempts, delayMs: delay, reason: call.verdict!.reason! });
       await this.#clock.sleep(delay, call.deadline.signal);
@@ -122,7 +122,7 @@ export class RetryPolicy implements Policy<AttemptContext> {
   }
 
   /** The wait before the next attempt, or undefined when the failed attempt is not retried. */
-  delay(call: AttemptContext): number | undefined {
+  #delay(call: AttemptContext): number | undefined {
     const retry = call.retry;
     if (!retry || !call.verdict?.retryable) return undefined;
     const now = call.endedAt;

@@ -24,13 +24,12 @@ export interface StoreHealthEvent {
 export type StoreFaultMode = "open" | "closed";
 
 /**
- * One store's health, for stores whose calls are promises (token and dedup stores): each call runs
- * through `call`, where a synchronous throw, a rejection or no answer within the time limit all become
+ * One store's health. Calls of token and dedup stores run through `watchedCall`, where a synchronous throw, a rejection or no answer within the time limit all become
  * a rejection with StoreUnavailableError (never an unhandled rejection, never a hang), and the first
  * failure and the recovery are reported once each.
  */
 export class StoreWatch {
-  readonly #store: StoreHealthEvent["store"];
+  readonly store: StoreHealthEvent["store"];
   readonly #clock: Clock;
   readonly #report: (event: StoreHealthEvent) => void;
   readonly #timeoutMs: number;
@@ -45,38 +44,16 @@ export class StoreWatch {
     timeoutMs = STORE_TIMEOUT_MS,
     retryAfterMs = STORE_RETRY_MS,
   ) {
-    this.#store = store;
+    this.store = store;
     this.#clock = clock;
     this.#report = report;
     this.#timeoutMs = timeoutMs;
     this.#retryAfterMs = retryAfterMs;
   }
 
-  /** Whether the last call failed. */
-  get failing(): boolean {
-    return this.#failedAt !== undefined;
-  }
-
-  /** Runs one store call, contained and bounded in time; while the store failed recently, fails at once. */
-  call<T>(operation: string, run: () => T | PromiseLike<T>): Promise<T> {
-    if (this.#failedAt !== undefined && this.#clock.now() - this.#failedAt < this.#retryAfterMs) {
-      return Promise.reject(new StoreUnavailableError(this.#store, operation, "the store failed recently"));
-    }
-    let answer: T | PromiseLike<T>;
-    try {
-      answer = run();
-    } catch (error) {
-      return Promise.reject(this.#unavailable(operation, error));
-    }
-    return this.bounded(Promise.resolve(answer)).then(
-      (value) => {
-        this.recovered();
-        return value;
-      },
-      (error: unknown) => {
-        throw this.#unavailable(operation, error);
-      },
-    );
+  /** The last call failed less than `retryAfterMs` ago: the store is not tried again yet. */
+  resting(now: number): boolean {
+    return this.#failedAt !== undefined && now - this.#failedAt < this.#retryAfterMs;
   }
 
   /** Settles as `promise` does, or rejects once the time limit passes (a late rejection is absorbed). */
@@ -101,20 +78,13 @@ export class StoreWatch {
   failed(error: unknown): void {
     const first = this.#failedAt === undefined;
     this.#failedAt = this.#clock.now();
-    if (first) this.#report({ type: "storeFailure", store: this.#store, error: describeFault(error) });
+    if (first) this.#report({ type: "storeFailure", store: this.store, error: describeFault(error) });
   }
 
   recovered(): void {
     if (this.#failedAt === undefined) return;
     this.#failedAt = undefined;
-    this.#report({ type: "storeRecovered", store: this.#store });
-  }
-
-  /** Marks the failure and names it without what the store said (its messages may carry secrets). */
-  #unavailable(operation: string, error: unknown): StoreUnavailableError {
-    this.failed(error);
-    if (isStoreUnavailableError(error)) return error;
-    return new StoreUnavailableError(this.#store, operation, describeFault(error));
+    this.#report({ type: "storeRecovered", store: this.store });
   }
 }
 
@@ -132,7 +102,6 @@ export class GuardedStore implements RateLimitStore {
   readonly #local = new MemoryRateLimitStore();
   /** Slots the local store granted, by key and start: their completion goes to it. */
   readonly #localGrants = new Set<string>();
-  #failedAt: number | undefined;
 
   constructor(store: RateLimitStore, clock: Clock, report: (event: StoreHealthEvent) => void) {
     this.#store = store;
@@ -142,25 +111,25 @@ export class GuardedStore implements RateLimitStore {
   }
 
   take(key: string, limits: BucketLimits, now: number): number | Promise<number> {
-    if (this.#failedAt !== undefined && now - this.#failedAt < STORE_RETRY_MS) return this.#localTake(key, limits, now);
+    if (this.#watch.resting(now)) return this.#localTake(key, limits, now);
     let answer: number | Promise<number>;
     try {
       answer = this.#store.take(key, limits, now);
     } catch (error) {
-      this.#failed(error);
+      this.#watch.failed(error);
       return this.#localTake(key, limits, now, error);
     }
     if (typeof answer === "number") {
-      this.#recovered();
+      this.#watch.recovered();
       return answer;
     }
-    return this.#bounded(answer).then(
+    return this.#watch.bounded(answer).then(
       (wait) => {
-        this.#recovered();
+        this.#watch.recovered();
         return wait;
       },
       (error: unknown) => {
-        this.#failed(error);
+        this.#watch.failed(error);
         return this.#localTake(key, limits, now, error);
       },
     );
@@ -187,12 +156,12 @@ export class GuardedStore implements RateLimitStore {
     try {
       const done = run();
       if (!(done instanceof Promise)) return;
-      return this.#bounded(done).then(
-        () => this.#recovered(),
-        (error: unknown) => this.#failed(error),
+      return this.#watch.bounded(done).then(
+        () => this.#watch.recovered(),
+        (error: unknown) => this.#watch.failed(error),
       );
     } catch (error) {
-      this.#failed(error);
+      this.#watch.failed(error);
     }
   }
 
@@ -213,25 +182,37 @@ export class GuardedStore implements RateLimitStore {
     if (wait === 0) this.#localGrants.add(`${key}\n${now}`);
     return wait;
   }
-
-  #bounded<T>(promise: Promise<T>): Promise<T> {
-    return this.#watch.bounded(promise);
-  }
-
-  #failed(error: unknown): void {
-    this.#failedAt = this.#clock.now();
-    this.#watch.failed(error);
-  }
-
-  #recovered(): void {
-    if (this.#failedAt === undefined) return;
-    this.#failedAt = undefined;
-    this.#watch.recovered();
-  }
 }
 
 function describeFault(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string" && /^[\w.-]{1,64}$/.test(code)) return code;
   return error instanceof Error ? error.name : typeof error;
+}
+
+/**
+ * Runs one call of a store through its watch: contained and bounded in time, failing at once while the
+ * store failed recently. A separate function, so a client that never calls it does not ship it.
+ */
+export function watchedCall<T>(watch: StoreWatch, operation: string, run: () => T | PromiseLike<T>, now: number): Promise<T> {
+  if (watch.resting(now)) return Promise.reject(new StoreUnavailableError(watch.store, operation, "the store failed recently"));
+  const unavailable = (error: unknown): StoreUnavailableError => {
+    watch.failed(error);
+    return isStoreUnavailableError(error) ? error : new StoreUnavailableError(watch.store, operation, describeFault(error));
+  };
+  let answer: T | PromiseLike<T>;
+  try {
+    answer = run();
+  } catch (error) {
+    return Promise.reject(unavailable(error));
+  }
+  return watch.bounded(Promise.resolve(answer)).then(
+    (value) => {
+      watch.recovered();
+      return value;
+    },
+    (error: unknown) => {
+      throw unavailable(error);
+    },
+  );
 }

@@ -29,7 +29,7 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
   /** A rate-limited answer to a call without buckets pauses every such call until then (epoch ms). */
   #pausedUntil = 0;
   /** The follow-up step, bound once: it reads everything else from the call. */
-  readonly #settle = (call: ThrottledContext): ThrottledContext => this.settle(call);
+  readonly #settle = (call: ThrottledContext): ThrottledContext => this.#after(call);
 
   constructor(provider: string, limiter: RateLimiter | undefined, headers: RateLimitHeadersDefinition | undefined, clock: Clock) {
     this.#provider = provider;
@@ -54,7 +54,7 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
       call.permits = NO_PERMITS;
       throw error;
     }
-    return running instanceof Promise ? (running.then(this.#settle) as Promise<T>) : (this.settle(running) as T);
+    return running instanceof Promise ? (running.then(this.#settle) as Promise<T>) : (this.#after(running) as T);
   }
 
   /** A wait in a queue or a pause that ends in failure stops the call (nothing was sent). */
@@ -95,7 +95,7 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
   }
 
   /** After the attempt: slots back, the buckets synced from the answer, and a rate-limited answer's pause. */
-  settle(call: ThrottledContext): ThrottledContext {
+  #after(call: ThrottledContext): ThrottledContext {
     const permits = call.permits;
     call.permits = NO_PERMITS;
     for (const permit of permits) permit.release();

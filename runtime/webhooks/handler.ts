@@ -6,7 +6,7 @@
  */
 import { ConfigurationError, isStoreUnavailableError } from "../errors/errors.js";
 import { systemClock } from "../clock.js";
-import { StoreWatch, type StoreHealthEvent } from "../policies/store-guard.js";
+import { StoreWatch, watchedCall, type StoreHealthEvent } from "../policies/store-guard.js";
 import type { WebhookEvent } from "./webhook-event.js";
 import { MemoryDedupStore, positiveInteger, type DedupStore } from "./dedup-store.js";
 import type { WebhookDelivery } from "./delivery.js";
@@ -110,7 +110,8 @@ export function createWebhookHandler<E extends WebhookEvent>(options: WebhookHan
     dedup instanceof MemoryDedupStore
       ? undefined
       : new StoreWatch("dedup", systemClock, options.onStoreEvent ?? (() => {}), options.storeTimeoutMs, 0);
-  const store = <T>(operation: string, call: () => T | Promise<T>): T | Promise<T> => (watch ? watch.call(operation, call) : call());
+  const store = <T>(operation: string, call: () => T | Promise<T>): T | Promise<T> =>
+    watch ? watchedCall(watch, operation, call, Date.now()) : call();
   const leaseMs = positiveInteger("leaseMs", options.leaseMs ?? 300_000);
   const retryAfter = String(Math.min(3600, Math.max(1, Math.ceil(options.retryAfterSeconds ?? 30))));
   const eventKey = options.eventKey ?? ((event: E) => event.id);
