@@ -107,7 +107,13 @@ export class OAuth2TokenManager implements TokenProvider {
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#watch = new StoreWatch("token", { ...systemClock, now: this.#now }, options.onStoreEvent ?? (() => {}), options.storeTimeoutMs);
+    this.#watch = new StoreWatch(
+      "token",
+      { ...systemClock, now: this.#now },
+      options.onStoreEvent ?? (() => {}),
+      options.storeTimeoutMs,
+      0,
+    );
     this.#failOpen = this.#store.onFailure === "open";
   }
 
