@@ -23,6 +23,8 @@ import {
 import { resolveVariables } from "../client/variables.js";
 import { refreshAt } from "./refresh-at.js";
 import { coordinatesRefreshes, MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
+import { StoreWatch, watchedCall, type StoreHealthEvent } from "../policies/store-guard.js";
+import { systemClock } from "../clock.js";
 
 export interface OAuth2TokenManagerOptions extends OAuth2Client {
   /**
@@ -48,6 +50,10 @@ export interface OAuth2TokenManagerOptions extends OAuth2Client {
    * one call's signal aborts it; each call stops waiting at its own deadline. @default 30 s
    */
   readonly timeoutMs?: number;
+  /** The store failed (first failure) or answers again. Never carries a token or what the store said. */
+  readonly onStoreEvent?: (event: StoreHealthEvent) => void;
+  /** Time limit of one token-store call; longer counts as a failure. @default 1000 */
+  readonly storeTimeoutMs?: number;
 }
 
 /**
@@ -74,6 +80,9 @@ export class OAuth2TokenManager implements TokenProvider {
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
   readonly #timeoutMs: number;
+  /** Every call of the store runs through it: contained, bounded, failures reported. */
+  readonly #watch: StoreWatch;
+  readonly #failOpen: boolean;
   /** The store key; read by handlers that store a new authorization for this manager. */
   declare readonly key: string;
   #tokens: StoredTokens | undefined;
@@ -98,6 +107,14 @@ export class OAuth2TokenManager implements TokenProvider {
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#watch = new StoreWatch(
+      "token",
+      { ...systemClock, now: this.#now },
+      options.onStoreEvent ?? (() => {}),
+      options.storeTimeoutMs,
+      0,
+    );
+    this.#failOpen = this.#store.onFailure === "open";
   }
 
   /** A current access token, renewing it first when it is expired or within the spec's skew of expiry. */
@@ -128,22 +145,33 @@ export class OAuth2TokenManager implements TokenProvider {
    * authorization.
    */
   async revoke(): Promise<void> {
-    const tokens = this.#unsaved ?? this.#tokens ?? (await this.#store.get(this.key));
+    const tokens = this.#unsaved ?? this.#tokens ?? (await this.#read());
     if (tokens && this.#mode.revocationUrl !== undefined) {
       const [token, hint] = tokens.refreshToken
         ? [tokens.refreshToken, "refresh_token" as const]
         : [tokens.accessToken, "access_token" as const];
       processRevocationResponse(await sendTokenRequest(this.#fetch, revocationRequest(this.#mode, this.#client, token, hint)), this.#mode);
     }
-    await this.#store.delete(this.key);
+    // A sign-out that could not delete the stored tokens says so, whatever the store's failure mode.
+    await watchedCall(this.#watch, "delete", () => this.#store.delete(this.key), this.#now());
     this.#tokens = undefined;
     this.#unsaved = undefined;
   }
 
   async #load(): Promise<StoredTokens | undefined> {
-    const tokens = await this.#store.get(this.key);
+    const tokens = await this.#read();
     if (tokens && !this.#tokens) this.#tokens = tokens;
     return this.#tokens;
+  }
+
+  /** The stored tokens; a failing store that fails open reads as what this manager holds in memory. */
+  async #read(): Promise<StoredTokens | undefined> {
+    try {
+      return await watchedCall(this.#watch, "get", () => this.#store.get(this.key), this.#now());
+    } catch (error) {
+      if (this.#failOpen) return this.#tokens;
+      throw error;
+    }
   }
 
   #stale(tokens: StoredTokens): boolean {
@@ -155,10 +183,13 @@ export class OAuth2TokenManager implements TokenProvider {
     const store = this.#store;
     if (!coordinatesRefreshes(store)) return this.#save(await this.#obtain(tokens, true));
     // Shared store: one process renews; the others wait for its lease, then adopt what it stored.
-    const stored = await store.refreshExclusive(this.key, async (latest) => {
-      if (latest && latest.accessToken !== tokens?.accessToken && !this.#stale(latest)) return latest;
-      return this.#obtain(latest ?? tokens, false);
-    });
+    // Not bounded in time: the refresh it runs is a token request, bounded by its own timeout.
+    const stored = await Promise.resolve().then(() =>
+      store.refreshExclusive(this.key, async (latest) => {
+        if (latest && latest.accessToken !== tokens?.accessToken && !this.#stale(latest)) return latest;
+        return this.#obtain(latest ?? tokens, false);
+      }),
+    );
     if (!stored) throw new ReauthorizationRequiredError("no tokens stored for this grant: authorize first");
     this.#tokens = stored;
     return stored;
@@ -176,7 +207,7 @@ export class OAuth2TokenManager implements TokenProvider {
     } else {
       if (tokens?.refreshToken === undefined || tokens.refreshToken === this.#deadRefreshToken) {
         // Another process may have stored a new authorization since.
-        const stored = reread ? await this.#store.get(this.key) : undefined;
+        const stored = reread ? await this.#read() : undefined;
         if (stored && stored.refreshToken !== this.#deadRefreshToken && stored.accessToken !== tokens?.accessToken) {
           this.#tokens = stored;
           if (!this.#stale(stored)) return stored;
@@ -208,11 +239,19 @@ export class OAuth2TokenManager implements TokenProvider {
 
   /**
    * Persists first: a rotated refresh token must survive a crash before the new access token is used.
-   * When the store fails, the pair is kept in memory only to be saved again by the next caller.
+   * When the store fails, the pair is kept in memory only to be saved again by the next caller; a store
+   * that fails closed fails this call, one that fails open hands the new access token out unsaved.
    */
   async #save(next: StoredTokens): Promise<StoredTokens> {
     this.#unsaved = next;
-    await this.#store.set(this.key, next);
+    try {
+      await watchedCall(this.#watch, "set", () => this.#store.set(this.key, next), this.#now());
+    } catch (error) {
+      if (!this.#failOpen) throw error;
+      // Fail open: hand the tokens out now; they stay unsaved and the next call saves them first.
+      this.#tokens = next;
+      return next;
+    }
     this.#unsaved = undefined;
     this.#tokens = next;
     return next;

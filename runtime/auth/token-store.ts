@@ -1,4 +1,5 @@
 /** Where tokens live between calls and processes. */
+import type { StoreFaultMode } from "../policies/store-guard.js";
 
 /** Tokens of one grant. Never logged; stores keep them out of errors and events. */
 export interface StoredTokens {
@@ -18,6 +19,13 @@ export interface TokenStore {
   /** Must be durable when it resolves: a rotated refresh token is only used after set() resolved. */
   set(key: string, tokens: StoredTokens): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * What a token manager does when this store fails (a rejection, a synchronous throw, no answer within
+   * its time limit). `closed` (the default): the token request fails with StoreUnavailableError.
+   * `open`: tokens the manager holds in memory are used, and new ones are handed out before they are
+   * saved (they are saved again on the next call): a crash before then loses a rotated refresh token.
+   */
+  readonly onFailure?: StoreFaultMode | undefined;
 }
 
 /**

@@ -6,9 +6,11 @@
  * One AbortSignal (the caller's, bounded by the total timeout) reaches every wait and every request.
  */
 import { bucketsFor } from "../policies/bucket-routing.js";
-import { CircuitBreaker, type BreakerOutcome } from "../policies/circuit-breaker.js";
+import { BreakerPolicy, CircuitBreaker, type BreakerOutcome } from "../policies/circuit-breaker.js";
 import { systemClock, type Clock } from "../clock.js";
-import { Deadline } from "../policies/timeout.js";
+import { Deadline, TimeoutPolicy } from "../policies/timeout.js";
+import { Stop, wrap, type Policy, type Step } from "../policies/policy.js";
+import { ThrottlePolicy, type ThrottledContext } from "../policies/throttle.js";
 import { applyCredentials, renewCredentials, type AuthOptions, type TokenRequestOptions } from "./credentials.js";
 import { ApiPromise } from "./api-promise.js";
 import { Paginated } from "./pagination.js";
@@ -20,17 +22,17 @@ import type {
   RateLimitBucketDefinition,
   RetryDefinition,
 } from "../definition.js";
-import { ConfigurationError, isSwitchboardError, NetworkError, RateLimitError, TimeoutError, type CallOutcome } from "../errors/errors.js";
+import { ConfigurationError, isSwitchboardError, NetworkError, TimeoutError, type CallOutcome } from "../errors/errors.js";
 import { classifyAnswer, classifyFailure, specRetryable } from "./classify.js";
 import { declared } from "../internal/declared.js";
 import { normalizeError } from "../errors/error-normalizer.js";
-import type { ClientEvent, ClientEventListener } from "./events.js";
+import type { CallEmit, ClientEvent, ClientEventListener } from "./events.js";
 import { encodeForm, flattenParams } from "./form.js";
 import { anyResponseMatches } from "./match.js";
-import { RateLimiter, readProviderCount, type Permit } from "../policies/rate-limit.js";
+import { RateLimiter, type Permit } from "../policies/rate-limit.js";
 import { MemoryRateLimitStore, type RateLimitStore } from "../policies/rate-limit-store.js";
 import { createRedactor, type Redactor } from "../errors/redact.js";
-import { backoffDelay, IDEMPOTENT_METHODS, retryAfterMs, RetryBudget, type RetryReason } from "../policies/retry.js";
+import { IDEMPOTENT_METHODS, retryAfterMs, RetryBudget, RetryPolicy } from "../policies/retry.js";
 import { defaultTransport } from "../transport/default.js";
 import { fetchTransport } from "../transport/fetch.js";
 import {
@@ -168,41 +170,21 @@ interface PreparedRequest {
   readonly idempotencyKey: string | undefined;
 }
 
-/** What one call keeps across its attempts (ClientCore.#plan). */
-interface CallPlan {
+/** One call: what it keeps across its attempts, and what the policies and its latest attempt record (policy.ts). */
+interface CallPlan extends ThrottledContext {
   readonly operation: OperationDefinition;
   readonly prepared: PreparedRequest;
   readonly apiVersion: string | undefined;
-  readonly retry: RetryDefinition | undefined;
-  readonly attemptMs: number;
-  /** The caller's signal and the total timeout: every wait and attempt of the call ends at it. */
-  readonly deadline: Deadline;
-  readonly buckets: readonly string[];
-  readonly breaker: CircuitBreaker | undefined;
   /** Repeating the request cannot apply it twice: an idempotent method, or an idempotency key. */
   readonly safe: boolean;
-  readonly emit: Emit | undefined;
-  /** Attempts sent so far. */
-  attempts: number;
   /** An attempt is in flight: whatever ends the call now, the provider may have applied it. */
   inFlight: boolean;
   /** The worst of the finished attempts: "unknown" once any of them may have been applied. */
   outcome: CallOutcome;
-}
-
-/** An attempt that failed: the error to throw, or to retry after `delay` ms (undefined: no retry). */
-class Setback {
-  constructor(
-    readonly failure: Error,
-    readonly reason: RetryReason | undefined,
-    readonly delay: number | undefined,
-    readonly now: number,
-  ) {}
-}
-
-/** A 401 the auth mode can answer: renew the credentials, then make the same attempt again. */
-class Renewal {
-  constructor(readonly renewing: Promise<unknown>) {}
+  /** A 401 renewed the credentials once already: a second 401 is an error. */
+  renewed: boolean;
+  /** The answer to return. */
+  result: ApiResponse | undefined;
 }
 
 export class ClientCore {
@@ -217,10 +199,11 @@ export class ClientCore {
   readonly #pathValues: Readonly<Record<string, string>>;
   readonly #transport: Transport;
   readonly #clock: Clock;
-  readonly #random: () => number;
   readonly #retry: RetryDefinition | undefined;
-  readonly #budget: RetryBudget | undefined;
   readonly #limiter: RateLimiter | undefined;
+  /** retry -> circuit breaker -> rate limit -> attempt timeout, around #attempt. */
+  readonly #policies: Policy<CallPlan>;
+  readonly #attempt: Step<CallPlan> = (plan) => this.#send(plan);
   readonly #buckets: Readonly<Record<string, RateLimitBucketDefinition>>;
   readonly #bucketsByOperation = new Map<string, readonly string[]>();
   readonly #breakerDefinition: CircuitBreakerDefinition | undefined;
@@ -229,8 +212,6 @@ export class ClientCore {
   #hostKey: string | undefined;
   readonly #redactor: Redactor;
   #closed = false;
-  /** A rate-limited answer to a call without buckets pauses every such call until then (epoch ms). */
-  #pausedUntil = 0;
   /** The retry rules' opinion of an error answer that no code or rule classifies (normalizeError). */
   readonly #specRetryable: (status: number, providerCode: string | undefined, headers: ResponseHeaders) => boolean;
   readonly #userAgent: string;
@@ -258,13 +239,12 @@ export class ClientCore {
     if (unfilled) throw new ConfigurationError(`the base URL still has the placeholder {${unfilled[1]}}`);
     this.#transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : defaultTransport());
     this.#clock = options.clock ?? systemClock;
-    this.#random = options.random ?? Math.random;
     this.#userAgent = [definition.userAgent, RUNTIME_USER_AGENT].filter(Boolean).join(" ");
 
     this.#retry = options.retry === false ? undefined : mergeRetry(definition.retry, options.retry);
     const rules = this.#retry ?? definition.retry;
     this.#specRetryable = (status, providerCode, headers) => specRetryable(rules, status, providerCode, headers);
-    this.#budget = this.#retry && this.#retry.budget.ratio < Infinity ? new RetryBudget(this.#retry.budget) : undefined;
+    const budget = this.#retry && this.#retry.budget.ratio < Infinity ? new RetryBudget(this.#retry.budget) : undefined;
     this.#buckets = options.rateLimits === false ? {} : mergeBuckets(definition, options.rateLimits?.buckets);
     if (Object.keys(this.#buckets).length > 0) {
       const rateLimits = options.rateLimits === false ? undefined : options.rateLimits;
@@ -282,6 +262,12 @@ export class ClientCore {
     for (const mode of Object.values(definition.auth.modes)) if (mode.type === "apiKey") secretNames.push(mode.name);
     const idempotencyHeader = definition.retry.idempotency?.header;
     this.#redactor = createRedactor(secretNames, idempotencyHeader ? [idempotencyHeader] : []);
+    this.#policies = wrap<CallPlan>(
+      new RetryPolicy(this.#clock, options.random ?? Math.random, budget),
+      new BreakerPolicy(this.#clock),
+      new ThrottlePolicy(definition.name, this.#limiter, definition.rateLimits.headers, this.#clock),
+      new TimeoutPolicy(this.#clock),
+    );
   }
 
   /** What a generated method returns: the call, sent now, as an `ApiPromise` of its typed answer. */
@@ -318,12 +304,14 @@ export class ClientCore {
     return this.send(operation, call, options).then(bodyOf);
   }
 
-  /** Sends one operation call and resolves to the whole answer: status, headers, body, request id. */
+  /**
+   * Sends one operation call and resolves to the whole answer: status, headers, body, request id. The
+   * request is prepared once (prepare, pure but for credentials), then every attempt runs through the
+   * policies (retry -> circuit breaker -> rate limit -> attempt timeout) around #send: the transport, then
+   * the verdict on what came back (classify.ts).
+   */
   async send(operation: OperationDefinition, call: OperationCall, options: RequestOptions = NO_OPTIONS): Promise<ApiResponse> {
     if (this.#closed) throw new ConfigurationError(`this ${this.definition.title} client was closed`);
-    // The loop keeps to what has to wait (credentials, a queued slot, the attempt, a retry's delay) and
-    // hands the rest to synchronous methods: an async function keeps its whole frame while it waits, once
-    // per call in flight, so a small frame here is less memory held and copied at every collection.
     const apiVersion =
       options.apiVersion === undefined
         ? this.#apiVersion
@@ -335,46 +323,13 @@ export class ClientCore {
       this.#clock,
     );
     let plan: CallPlan | undefined;
-    let renewedAuth = false;
     try {
       const preparing = this.#prepare(operation, call, options, apiVersion, deadline);
       const prepared = preparing instanceof Promise ? await deadline.bound(preparing) : preparing;
       plan = this.#plan(operation, options, prepared, apiVersion, deadline);
-      for (let attempt = 1; ; attempt++) {
-        const granted = this.#admit(plan);
-        const permits = granted instanceof Promise ? await this.#waited(granted, plan.emit) : granted;
-        const probe = this.#enter(plan, permits);
-        const startedAt = this.#clock.now();
-        plan.emit?.({
-          type: "request",
-          attempt,
-          headers: this.#redactor.headers(plan.prepared.headers),
-          idempotencyKey: plan.prepared.idempotencyKey,
-        });
-        let result: TransportResponse | NetworkError | TimeoutError;
-        plan.attempts += 1;
-        plan.inFlight = true;
-        try {
-          result = await this.#transport(transportRequest(plan, startedAt));
-        } catch (error) {
-          result = this.#attemptError(plan, probe, startedAt, error);
-        } finally {
-          for (const permit of permits) permit.release();
-        }
-        const verdict =
-          result instanceof NetworkError || result instanceof TimeoutError
-            ? this.#failedAttempt(plan, attempt, result, probe, startedAt)
-            : this.#answered(plan, attempt, result, permits, probe, startedAt, renewedAuth);
-        if (verdict instanceof Renewal) {
-          await plan.deadline.bound(verdict.renewing);
-          renewedAuth = true;
-          continue;
-        }
-        if (!(verdict instanceof Setback)) return verdict;
-        if (verdict.delay === undefined || verdict.now + verdict.delay >= plan.deadline.at) throw verdict.failure;
-        plan.emit?.({ type: "retry", attempt, delayMs: verdict.delay, reason: verdict.reason! });
-        await this.#clock.sleep(verdict.delay, plan.deadline.signal);
-      }
+      const running = this.#policies.execute(this.#attempt, plan);
+      if (running instanceof Promise) await running;
+      return plan.result!;
     } catch (error) {
       throw plan ? describeCall(plan, error) : error;
     } finally {
@@ -390,141 +345,159 @@ export class ClientCore {
     apiVersion: string | undefined,
     deadline: Deadline,
   ): CallPlan {
-    const clock = this.#clock;
     const buckets = options.rateLimit === false || !this.#limiter ? NO_BUCKETS : this.#bucketsOf(operation);
     const emit = this.#options.onEvent ? this.#emitter(operation, prepared) : undefined;
+    const retry = options.retry === false || !this.#retry ? undefined : mergeRetry(this.#retry, options.retry);
     const plan: CallPlan = {
       operation,
       prepared,
       apiVersion,
-      retry: options.retry === false || !this.#retry ? undefined : mergeRetry(this.#retry, options.retry),
+      retry,
+      rules: retry ?? this.definition.retry,
       attemptMs: options.timeout?.attemptMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
       deadline,
-      attempts: 0,
-      inFlight: false,
-      outcome: "not_processed",
       buckets,
       breaker: this.#breakerFor(buckets),
       safe: IDEMPOTENT_METHODS.has(operation.method) || operation.idempotent || prepared.idempotencyKey !== undefined,
       emit,
+      attempts: 0,
+      inFlight: false,
+      outcome: "not_processed",
+      renewed: false,
+      result: undefined,
+      permits: NO_PERMITS,
+      probe: false,
+      timeoutMs: 0,
+      startedAt: 0,
+      endedAt: 0,
+      response: undefined,
+      breakerOutcome: "neutral",
+      failure: undefined,
+      verdict: undefined,
+      askedMs: undefined,
+      limited: false,
+      waitMs: undefined,
+      renewing: undefined,
+      stop: undefined,
     };
     if (apiVersion !== undefined && !this.#checkedVersions.has(apiVersion)) this.#checkLifecycle(apiVersion, emit);
-    this.#budget?.recordRequest(clock.now());
     return plan;
   }
 
-  /** Checks the call may go on, and asks the rate limiter for its slots (granted at once in the common case). */
-  #admit(plan: CallPlan): Permit[] | Promise<Permit[]> {
-    const now = this.#clock.now();
-    plan.deadline.check(now);
-    plan.breaker?.rejectIfOpen(now);
-    if (plan.buckets.length > 0) return this.#limiter!.acquire(plan.buckets, plan.deadline.signal, plan.deadline);
-    // No bucket to hold the provider's pause: the client holds it, for every caller.
-    return now < this.#pausedUntil ? this.#afterPause(plan, now) : NO_PERMITS;
-  }
-
-  async #afterPause(plan: CallPlan, now: number): Promise<Permit[]> {
-    if (this.#pausedUntil > plan.deadline.at) {
-      const retryAt = this.#pausedUntil;
-      const message = `${this.definition.name} rate-limited this client until ${new Date(retryAt).toISOString()}, past the call's deadline`;
-      throw new RateLimitError(this.definition.name, { source: "local", retryAt, message });
-    }
-    await this.#clock.sleep(this.#pausedUntil - now, plan.deadline.signal);
-    return this.#admit(plan);
-  }
-
-  /** Passes the breaker (true: this attempt is a half-open probe); an open breaker gives the slots back. */
-  #enter(plan: CallPlan, permits: readonly Permit[]): boolean {
+  /** One attempt, once the policies let it through: the transport, then the verdict on what came back. */
+  async #send(plan: CallPlan): Promise<CallPlan> {
+    plan.response = undefined;
+    plan.failure = undefined;
+    plan.verdict = undefined;
+    plan.askedMs = undefined;
+    plan.limited = false;
+    plan.waitMs = undefined;
+    const attempt = ++plan.attempts;
+    plan.emit?.({
+      type: "request",
+      attempt,
+      headers: this.#redactor.headers(plan.prepared.headers),
+      idempotencyKey: plan.prepared.idempotencyKey,
+    });
+    plan.inFlight = true;
+    let response: TransportResponse;
     try {
-      return plan.breaker?.enter(this.#clock.now()) ?? false;
+      response = await this.#transport(transportRequest(plan));
     } catch (error) {
-      for (const permit of permits) permit.release();
-      throw error;
+      this.#failedAttempt(plan, error);
+      return plan;
     }
+    try {
+      this.#answered(plan, response);
+    } catch (error) {
+      // Reading the answer failed (a migration, an observer's getter): the call ends with it.
+      plan.endedAt = this.#clock.now();
+      plan.breakerOutcome = "neutral";
+      plan.stop = new Stop(error);
+    }
+    return plan;
   }
 
   /**
-   * What a rejected attempt becomes. A caller's abort is thrown, as is anything thrown while describing the
-   * failure: the probe is then given back and nothing counted.
+   * A network failure or timeout: the error and the verdict on it. A caller's abort, a deadline that has
+   * passed, or anything thrown while describing the failure stops the call.
    */
-  #attemptError(plan: CallPlan, probe: boolean, startedAt: number, error: unknown): NetworkError | TimeoutError {
+  #failedAttempt(plan: CallPlan, thrown: unknown): void {
+    const now = (plan.endedAt = this.#clock.now());
+    let error: NetworkError | TimeoutError;
     try {
-      if (plan.deadline.signal?.aborted) throw plan.deadline.signal.reason;
-      const errorCode = networkErrorCode(error);
-      if (errorCode !== undefined && TRANSPORT_TIMEOUT_CODES.has(errorCode)) {
-        return new TimeoutError(this.definition.name, "attempt", attemptTimeout(plan, startedAt));
-      }
-      const where = this.#redactor.url(plan.prepared.url.split("?")[0]!);
-      return new NetworkError(this.definition.name, `${plan.operation.method} ${where} failed: ${errorCode ?? describe(error)}`, {
-        cause: error,
-        ...(errorCode !== undefined && { errorCode }),
-      });
-    } catch (thrown) {
-      plan.breaker?.record("neutral", probe, this.#clock.now());
-      throw thrown;
+      error = this.#attemptError(plan, thrown);
+    } catch (stopping) {
+      plan.breakerOutcome = "neutral";
+      plan.stop = new Stop(stopping);
+      return;
     }
-  }
-
-  /** A network failure or timeout: whether and when to try again. */
-  #failedAttempt(plan: CallPlan, attempt: number, error: NetworkError | TimeoutError, probe: boolean, startedAt: number): Setback {
-    const now = this.#clock.now();
     const timedOut = error instanceof TimeoutError;
-    const errorCode = timedOut ? undefined : error.errorCode;
-    const verdict = classifyFailure(plan.retry ?? this.definition.retry, plan.safe, { timedOut, errorCode });
+    const errorCode = error instanceof TimeoutError ? undefined : error.errorCode;
+    const verdict = classifyFailure(plan.rules, plan.safe, { timedOut, errorCode });
     settleAttempt(plan, verdict.outcome);
-    plan.breaker?.record(verdict.breaker, probe, now);
+    plan.breakerOutcome = verdict.breaker;
+    plan.failure = error;
+    plan.verdict = verdict;
     plan.emit?.({
       type: "attemptFailed",
-      attempt,
+      attempt: plan.attempts,
       errorCode: timedOut ? "TIMEOUT" : (errorCode ?? "NETWORK"),
-      durationMs: now - startedAt,
+      durationMs: now - plan.startedAt,
     });
-    plan.deadline.check(now);
-    const delay = plan.retry && verdict.retryable ? this.#retryDelay(plan.retry, attempt, undefined, now) : undefined;
-    return new Setback(error, verdict.reason, delay, now);
+    // Out of time: the call ends with the total timeout (the breaker still counts the attempt).
+    if (now >= plan.deadline.at) plan.stop = new Stop(plan.deadline.expired());
+  }
+
+  /** What a rejected attempt becomes; a caller's abort is thrown. */
+  #attemptError(plan: CallPlan, error: unknown): NetworkError | TimeoutError {
+    if (plan.deadline.signal?.aborted) throw plan.deadline.signal.reason;
+    const errorCode = networkErrorCode(error);
+    if (errorCode !== undefined && TRANSPORT_TIMEOUT_CODES.has(errorCode)) {
+      return new TimeoutError(this.definition.name, "attempt", plan.timeoutMs);
+    }
+    const where = this.#redactor.url(plan.prepared.url.split("?")[0]!);
+    return new NetworkError(this.definition.name, `${plan.operation.method} ${where} failed: ${errorCode ?? describe(error)}`, {
+      cause: error,
+      ...(errorCode !== undefined && { errorCode }),
+    });
   }
 
   /**
-   * An HTTP answer: the response to return, a renewal of the credentials to await before the same attempt
-   * again (a 401 the auth mode can answer), or the normalized error and whether and when to try again.
+   * An HTTP answer: the response to return, a renewal of the credentials (a 401 the auth mode can
+   * answer: the same attempt is made again once they are renewed), or the normalized error and the verdict
+   * on it. A rate-limited answer is marked `limited`: the rate-limit policy pauses and says when to retry.
    */
-  #answered(
-    plan: CallPlan,
-    attempt: number,
-    response: TransportResponse,
-    permits: readonly Permit[],
-    probe: boolean,
-    startedAt: number,
-    renewedAuth: boolean,
-  ): ApiResponse | Renewal | Setback {
-    const now = this.#clock.now();
-    const { operation, apiVersion, retry, emit } = plan;
+  #answered(plan: CallPlan, response: TransportResponse): void {
+    const now = (plan.endedAt = this.#clock.now());
+    const { operation, apiVersion, emit } = plan;
+    plan.response = response;
     const body = parseBody(response.body, response.headers.get("content-type"));
     const answer = { status: response.status, headers: response.headers, body };
     const requestId = this.definition.errors.requestIdHeader
       ? (response.headers.get(this.definition.errors.requestIdHeader) ?? undefined)
       : undefined;
-    emit?.({ type: "response", attempt, status: response.status, durationMs: now - startedAt, requestId });
+    emit?.({ type: "response", attempt: plan.attempts, status: response.status, durationMs: now - plan.startedAt, requestId });
     if (emit) this.#reportDeprecation(operation.id, response.headers, apiVersion, now, emit);
 
-    const rateHeaders = this.definition.rateLimits.headers;
-    const count = rateHeaders && permits.length > 0 ? readProviderCount(response.headers, rateHeaders, now) : undefined;
-    if (count) this.#limiter!.sync(permits, count);
     const limitedAnswer = response.status === 429 || anyResponseMatches(answer, this.definition.rateLimits.limitedWhen);
     const failed = limitedAnswer || anyResponseMatches(answer, this.definition.errors.when);
     if (!failed) {
-      plan.breaker?.record(breakerOutcome(response.status), probe, now);
+      plan.breakerOutcome = breakerOutcome(response.status);
       const shaped = apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
-      return { status: response.status, headers: response.headers, body: shaped, requestId };
+      plan.result = { status: response.status, headers: response.headers, body: shaped, requestId };
+      return;
     }
-    if (response.status === 401 && !renewedAuth) {
+    if (response.status === 401 && !plan.renewed) {
       const renewing = this.#authMode
         ? renewCredentials(this.#authMode, this.#options.auth, plan.prepared.headers, {}, deadlineSignal(plan.deadline))
         : undefined;
       if (renewing) {
-        plan.breaker?.record("success", probe, now);
+        plan.breakerOutcome = "success";
         settleAttempt(plan, "not_processed");
-        return new Renewal(renewing);
+        plan.renewed = true;
+        plan.renewing = renewing;
+        return;
       }
     }
 
@@ -534,7 +507,7 @@ export class ClientCore {
       { ...answer, text: response.body },
       { limited: limitedAnswer, retryable: this.#specRetryable, redactor: this.#redactor },
     );
-    const rules = retry ?? this.definition.retry;
+    const rules = plan.rules;
     const askedMs = retryAfterMs(response.headers, rules.retryAfter.headers, now);
     const verdict = classifyAnswer(rules, plan.safe, {
       status: response.status,
@@ -545,37 +518,18 @@ export class ClientCore {
       hint: hintDecision(rules, response.headers),
     });
     settleAttempt(plan, verdict.outcome);
-    plan.breaker?.record(verdict.breaker, probe, now);
+    plan.breakerOutcome = verdict.breaker;
     // The error says what the pipeline did or would do, and when the provider asked to be called again.
     Object.assign(error, { retryable: verdict.retryable }, askedMs !== undefined && { retryAt: now + askedMs });
+    plan.failure = error;
+    plan.verdict = verdict;
+    plan.askedMs = askedMs;
     // A code the spec classifies as rate_limited (Slack's ok:false "ratelimited") counts like a 429.
-    if (error.kind === "rate_limited") {
-      // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff.
-      const waitMs =
-        askedMs ?? (count && count.remaining <= 0 ? count.resetAt - now : undefined) ?? backoffDelay(attempt, rules.backoff, () => 1);
-      const retryAt = now + waitMs;
-      if (permits.length > 0) this.#limiter!.pause(permits, retryAt, count?.resource);
-      else if (retryAt > this.#pausedUntil) this.#pausedUntil = retryAt;
-      emit?.({ type: "rateLimited", status: response.status, retryAt });
-      const failure = new RateLimitError(
-        this.definition.name,
-        {
-          source: "provider",
-          retryAt,
-          message: `${this.definition.name} rate-limited the call (HTTP ${response.status}); retry after ${new Date(retryAt).toISOString()}`,
-        },
-        { cause: error },
-      );
-      // Exactly the wait the bucket keeps, unless the rules say not to or it ends past the deadline.
-      const retrying = retry && verdict.retryable && retryAt < plan.deadline.at && this.#mayRetry(retry, attempt, waitMs, now);
-      return new Setback(failure, verdict.reason, retrying ? waitMs : undefined, now);
-    }
-    const delay = retry && verdict.retryable && attempt < retry.maxAttempts ? this.#retryDelay(retry, attempt, askedMs, now) : undefined;
-    return new Setback(error, verdict.reason, delay, now);
+    plan.limited = error.kind === "rate_limited";
   }
 
   /** Warns once per client (event) and once per process (process.emitWarning) about a deprecated version. */
-  #checkLifecycle(version: string, emit: Emit | undefined): void {
+  #checkLifecycle(version: string, emit: CallEmit | undefined): void {
     this.#checkedVersions.add(version);
     const versions = this.definition.versions;
     if (!versions) return;
@@ -592,7 +546,7 @@ export class ClientCore {
   }
 
   /** Deprecation, Sunset and provider deprecation headers, reported once per operation and value. */
-  #reportDeprecation(operationId: string, headers: ResponseHeaders, apiVersion: string | undefined, now: number, emit: Emit): void {
+  #reportDeprecation(operationId: string, headers: ResponseHeaders, apiVersion: string | undefined, now: number, emit: CallEmit): void {
     const signal = readDeprecation(headers, this.definition.versions?.deprecationHeaders ?? NO_HEADERS, now);
     if (!signal) return;
     const key = `${signal.deprecation}|${signal.sunset}|${Object.values(signal.notices).join("|")}`;
@@ -602,33 +556,11 @@ export class ClientCore {
   }
 
   /** A per-call version's answer, migrated to the client's version when the spec declares how. */
-  #migrate(body: unknown, from: string, emit: Emit | undefined): unknown {
+  #migrate(body: unknown, from: string, emit: CallEmit | undefined): unknown {
     const versions = this.definition.versions!;
     const result = migratePayload(versions, body, from, this.#apiVersion);
     emit?.({ type: "migration", from, to: result.to, outcome: result.outcome });
     return result.payload;
-  }
-
-  /** The delay before the next attempt, or undefined when the call must not be retried. */
-  #retryDelay(retry: RetryDefinition, attempt: number, askedMs: number | undefined, now: number): number | undefined {
-    // Never wait less than the provider asked; a longer wait than allowed ends the call now.
-    return this.#mayRetry(retry, attempt, askedMs, now)
-      ? Math.max(askedMs ?? 0, backoffDelay(attempt, retry.backoff, this.#random))
-      : undefined;
-  }
-
-  /** Attempts are left, the wait asked for is within the maximum, and the budget grants one more retry (spent here). */
-  #mayRetry(retry: RetryDefinition, attempt: number, askedMs: number | undefined, now: number): boolean {
-    if (attempt >= retry.maxAttempts || (askedMs !== undefined && askedMs > retry.retryAfter.maxWaitMs)) return false;
-    return this.#budget ? this.#budget.tryRetry(now) : true;
-  }
-
-  async #waited(granting: Promise<Permit[]>, emit: Emit | undefined): Promise<Permit[]> {
-    const started = this.#clock.now();
-    const permits = await granting;
-    const waited = this.#clock.now() - started;
-    if (waited > 0 && emit) for (const permit of permits) emit({ type: "rateLimitWait", bucket: permit.bucket, waitedMs: waited });
-    return permits;
   }
 
   /** Builds the request; synchronous unless credentials come from a function or the body is multipart. */
@@ -780,7 +712,7 @@ export class ClientCore {
     return breaker;
   }
 
-  #emitter(operation: OperationDefinition, prepared: PreparedRequest): Emit {
+  #emitter(operation: OperationDefinition, prepared: PreparedRequest): CallEmit {
     const listener = this.#options.onEvent;
     const provider = this.definition.name;
     const url = this.#redactor.url(prepared.url);
@@ -789,11 +721,7 @@ export class ClientCore {
   }
 }
 
-type WithoutCall<E> = E extends { readonly operation: string } ? Omit<E, "provider" | "operation" | "method" | "url"> : never;
-type EventWithoutCall = WithoutCall<ClientEvent>;
-type Emit = (event: EventWithoutCall) => void;
-
-const NO_PERMITS: Permit[] = [];
+const NO_PERMITS: readonly Permit[] = [];
 const NO_BUCKETS: readonly string[] = [];
 const NO_OPTIONS: RequestOptions = Object.freeze({});
 const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -830,19 +758,14 @@ function deadlineSignal(deadline: Deadline): TokenRequestOptions {
   };
 }
 
-/** This attempt's time limit: the attempt timeout, or what is left of the call's, if less. */
-function attemptTimeout(plan: CallPlan, startedAt: number): number {
-  return Math.max(1, Math.round(Math.min(plan.attemptMs, plan.deadline.at - startedAt)));
-}
-
-function transportRequest(plan: CallPlan, startedAt: number): TransportRequest {
+function transportRequest(plan: CallPlan): TransportRequest {
   const { prepared } = plan;
   const signal = plan.deadline.signal;
   const request: { -readonly [K in keyof TransportRequest]: TransportRequest[K] } = {
     method: plan.operation.method,
     url: prepared.url,
     headers: prepared.headers,
-    timeoutMs: attemptTimeout(plan, startedAt),
+    timeoutMs: plan.timeoutMs,
   };
   if (prepared.body !== undefined) request.body = prepared.body;
   if (signal) request.signal = signal;

@@ -78,7 +78,8 @@ export type ClientEvent =
       /** A store the client does not own failed (first failure) or answers again; see docs/pipeline.md. */
       readonly type: "storeFailure" | "storeRecovered";
       readonly provider: string;
-      readonly store: "rateLimit";
+      /** A client's own events name its rate-limit store; token managers and webhook handlers report theirs (StoreHealthEvent). */
+      readonly store: "rateLimit" | "token" | "dedup";
       /** What the store threw, by code or name only. */
       readonly error?: string;
     }
@@ -92,3 +93,8 @@ export type ClientEvent =
     };
 
 export type ClientEventListener = (event: ClientEvent) => void;
+
+type WithoutCall<E> = E extends { readonly operation: string } ? Omit<E, "provider" | "operation" | "method" | "url"> : never;
+
+/** Reports an event of one call: the provider, operation, method and (redacted) URL are added. */
+export type CallEmit = (event: WithoutCall<ClientEvent>) => void;

@@ -4,9 +4,11 @@
  * every call fails fast with CircuitOpenError; after `openForMs` it lets `halfOpenProbes` requests
  * through, closes when they all succeed and opens again on the first failure.
  */
+import type { Clock } from "../clock.js";
 import type { CircuitBreakerDefinition } from "../definition.js";
 import { CircuitOpenError } from "../errors/errors.js";
 import { SlicedWindow } from "../internal/sliced-window.js";
+import type { AttemptContext, Policy, Step } from "./policy.js";
 
 export type BreakerState = "closed" | "open" | "halfOpen";
 
@@ -117,3 +119,36 @@ export class CircuitBreaker {
 
 const TOTAL = 0;
 const FAILURES = 1;
+
+/**
+ * The breaker as a policy: the attempt passes the call's breaker first (failing fast while it is open,
+ * before waiting for a rate-limit slot), and what it came to is counted once it is known: the attempt's
+ * `breakerOutcome`, neutral when the call was stopped before or during the attempt (an abort, a queue
+ * wait that failed), which also gives a half-open probe back.
+ */
+export class BreakerPolicy implements Policy<AttemptContext> {
+  readonly #clock: Clock;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  execute<T extends AttemptContext>(fn: Step<T>, call: T): T | Promise<T> {
+    const breaker = call.breaker;
+    if (!breaker) return fn(call);
+    call.probe = breaker.enter(this.#clock.now());
+    let running: T | Promise<T>;
+    try {
+      running = fn(call);
+    } catch (error) {
+      breaker.record("neutral", call.probe, this.#clock.now());
+      throw error;
+    }
+    return running instanceof Promise ? running.then(recordAttempt) : recordAttempt(running);
+  }
+}
+
+function recordAttempt<T extends AttemptContext>(call: T): T {
+  call.breaker!.record(call.breakerOutcome, call.probe, call.endedAt);
+  return call;
+}

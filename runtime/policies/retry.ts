@@ -10,9 +10,11 @@
  *  5. the retry budget has the last word, so retries cannot snowball into a storm.
  * The delay is exponential backoff with jitter, but never less than a Retry-After the provider sent.
  */
+import type { Clock } from "../clock.js";
 import type { HttpMethod, RetryDefinition } from "../definition.js";
 import { SlicedWindow } from "../internal/sliced-window.js";
 import type { ResponseHeaders } from "../transport/transport.js";
+import type { AttemptContext, Policy, Step } from "./policy.js";
 
 export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set<HttpMethod>(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 
@@ -77,3 +79,68 @@ export class RetryBudget {
 
 const REQUESTS = 0;
 const RETRIES = 1;
+
+/**
+ * The retry policy, outermost of a call's policies: it runs the attempt, and while the attempt failed
+ * with a verdict that allows a retry, waits and runs it again. A 401 whose credentials are being renewed
+ * is made again once they are, without counting as a retry. The wait is the rate limiter's pause for a
+ * rate-limited answer, else exponential backoff but never less than the provider's Retry-After; a wait
+ * past the maximum, past the deadline, beyond the attempt limit or outside the budget ends the call with
+ * the attempt's error.
+ */
+export class RetryPolicy implements Policy<AttemptContext> {
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #budget: RetryBudget | undefined;
+
+  constructor(clock: Clock, random: () => number, budget: RetryBudget | undefined) {
+    this.#clock = clock;
+    this.#random = random;
+    this.#budget = budget;
+  }
+
+  async execute<T extends AttemptContext>(fn: Step<T>, call: T): Promise<T> {
+    this.#budget?.recordRequest(this.#clock.now());
+    for (;;) {
+      call.deadline.check(this.#clock.now());
+      const running = fn(call);
+      if (running instanceof Promise) await running;
+      if (call.stop) throw call.stop.error;
+      if (call.renewing) {
+        const renewing = call.renewing;
+        call.renewing = undefined;
+        await call.deadline.bound(renewing);
+        continue;
+      }
+      const failure = call.failure;
+      if (!failure) return call;
+      const delay = this.#delay(call);
+      if (delay === undefined || call.endedAt + delay >= call.deadline.at) throw failure;
+      call.emit?.({ type: "retry", attempt: call.attempts, delayMs: delay, reason: call.verdict!.reason! });
+      await this.#clock.sleep(delay, call.deadline.signal);
+    }
+  }
+
+  /** The wait before the next attempt, or undefined when the failed attempt is not retried. */
+  #delay(call: AttemptContext): number | undefined {
+    const retry = call.retry;
+    if (!retry || !call.verdict?.retryable) return undefined;
+    const now = call.endedAt;
+    // A rate-limited answer: exactly the pause its buckets keep.
+    if (call.waitMs !== undefined) {
+      const wait = call.waitMs;
+      return now + wait < call.deadline.at && this.#mayRetry(retry, call.attempts, wait, now) ? wait : undefined;
+    }
+    // Never wait less than the provider asked; a longer wait than allowed ends the call now.
+    const asked = call.askedMs;
+    return this.#mayRetry(retry, call.attempts, asked, now)
+      ? Math.max(asked ?? 0, backoffDelay(call.attempts, retry.backoff, this.#random))
+      : undefined;
+  }
+
+  /** Attempts are left, the wait asked for is within the maximum, and the budget grants one more retry (spent here). */
+  #mayRetry(retry: RetryDefinition, attempt: number, askedMs: number | undefined, now: number): boolean {
+    if (attempt >= retry.maxAttempts || (askedMs !== undefined && askedMs > retry.retryAfter.maxWaitMs)) return false;
+    return this.#budget ? this.#budget.tryRetry(now) : true;
+  }
+}

@@ -11,9 +11,81 @@ import { MemoryRateLimitStore, type BucketLimits, type RateLimitStore, type Rate
 
 export interface StoreHealthEvent {
   readonly type: "storeFailure" | "storeRecovered";
-  readonly store: "rateLimit";
+  readonly store: "rateLimit" | "token" | "dedup";
   /** What the store threw, by name or code only: messages of shared stores may carry connection secrets. */
   readonly error?: string;
+}
+
+/**
+ * What a token or dedup store declares it does when it fails. `closed` (the default): the operation that
+ * needed it fails with StoreUnavailableError. `open`: it goes on without the store, as each user says
+ * (a token manager keeps new tokens in memory, a webhook handler runs without deduplication).
+ */
+export type StoreFaultMode = "open" | "closed";
+
+/**
+ * One store's health. Calls of token and dedup stores run through `watchedCall`, where a synchronous throw, a rejection or no answer within the time limit all become
+ * a rejection with StoreUnavailableError (never an unhandled rejection, never a hang), and the first
+ * failure and the recovery are reported once each.
+ */
+export class StoreWatch {
+  readonly store: StoreHealthEvent["store"];
+  readonly #clock: Clock;
+  readonly #report: (event: StoreHealthEvent) => void;
+  readonly #timeoutMs: number;
+  readonly #retryAfterMs: number;
+  #failedAt: number | undefined;
+
+  /** `retryAfterMs`: after a failure, calls fail at once for this long before the store is tried again. */
+  constructor(
+    store: StoreHealthEvent["store"],
+    clock: Clock,
+    report: (event: StoreHealthEvent) => void,
+    timeoutMs = STORE_TIMEOUT_MS,
+    retryAfterMs = STORE_RETRY_MS,
+  ) {
+    this.store = store;
+    this.#clock = clock;
+    this.#report = report;
+    this.#timeoutMs = timeoutMs;
+    this.#retryAfterMs = retryAfterMs;
+  }
+
+  /** The last call failed less than `retryAfterMs` ago: the store is not tried again yet. */
+  resting(now: number): boolean {
+    return this.#failedAt !== undefined && now - this.#failedAt < this.#retryAfterMs;
+  }
+
+  /** Settles as `promise` does, or rejects once the time limit passes (a late rejection is absorbed). */
+  bounded<T>(promise: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const cancel = this.#clock.setTimer(this.#timeoutMs, () =>
+        reject(Object.assign(new Error("store call timed out"), { code: "STORE_TIMEOUT" })),
+      );
+      promise.then(
+        (value) => {
+          cancel();
+          resolve(value);
+        },
+        (error: unknown) => {
+          cancel();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  failed(error: unknown): void {
+    const first = this.#failedAt === undefined;
+    this.#failedAt = this.#clock.now();
+    if (first) this.#report({ type: "storeFailure", store: this.store, error: describeFault(error) });
+  }
+
+  recovered(): void {
+    if (this.#failedAt === undefined) return;
+    this.#failedAt = undefined;
+    this.#report({ type: "storeRecovered", store: this.store });
+  }
 }
 
 /** How long an asynchronous store call may take before it counts as failed. */
@@ -25,40 +97,39 @@ const DEFAULT_FAILURE_MODE: RateLimitStoreFailure = { mode: "open", share: 0.5 }
 export class GuardedStore implements RateLimitStore {
   readonly #store: RateLimitStore;
   readonly #clock: Clock;
-  readonly #report: (event: StoreHealthEvent) => void;
+  readonly #watch: StoreWatch;
   readonly #failure: RateLimitStoreFailure;
   readonly #local = new MemoryRateLimitStore();
   /** Slots the local store granted, by key and start: their completion goes to it. */
   readonly #localGrants = new Set<string>();
-  #failedAt: number | undefined;
 
   constructor(store: RateLimitStore, clock: Clock, report: (event: StoreHealthEvent) => void) {
     this.#store = store;
     this.#clock = clock;
-    this.#report = report;
+    this.#watch = new StoreWatch("rateLimit", clock, report);
     this.#failure = store.onFailure ?? DEFAULT_FAILURE_MODE;
   }
 
   take(key: string, limits: BucketLimits, now: number): number | Promise<number> {
-    if (this.#failedAt !== undefined && now - this.#failedAt < STORE_RETRY_MS) return this.#localTake(key, limits, now);
+    if (this.#watch.resting(now)) return this.#localTake(key, limits, now);
     let answer: number | Promise<number>;
     try {
       answer = this.#store.take(key, limits, now);
     } catch (error) {
-      this.#failed(error);
+      this.#watch.failed(error);
       return this.#localTake(key, limits, now, error);
     }
     if (typeof answer === "number") {
-      this.#recovered();
+      this.#watch.recovered();
       return answer;
     }
-    return this.#bounded(answer).then(
+    return this.#watch.bounded(answer).then(
       (wait) => {
-        this.#recovered();
+        this.#watch.recovered();
         return wait;
       },
       (error: unknown) => {
-        this.#failed(error);
+        this.#watch.failed(error);
         return this.#localTake(key, limits, now, error);
       },
     );
@@ -85,12 +156,12 @@ export class GuardedStore implements RateLimitStore {
     try {
       const done = run();
       if (!(done instanceof Promise)) return;
-      return this.#bounded(done).then(
-        () => this.#recovered(),
-        (error: unknown) => this.#failed(error),
+      return this.#watch.bounded(done).then(
+        () => this.#watch.recovered(),
+        (error: unknown) => this.#watch.failed(error),
       );
     } catch (error) {
-      this.#failed(error);
+      this.#watch.failed(error);
     }
   }
 
@@ -111,40 +182,37 @@ export class GuardedStore implements RateLimitStore {
     if (wait === 0) this.#localGrants.add(`${key}\n${now}`);
     return wait;
   }
-
-  #bounded<T>(promise: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const cancel = this.#clock.setTimer(STORE_TIMEOUT_MS, () =>
-        reject(Object.assign(new Error("store call timed out"), { code: "STORE_TIMEOUT" })),
-      );
-      promise.then(
-        (value) => {
-          cancel();
-          resolve(value);
-        },
-        (error: unknown) => {
-          cancel();
-          reject(error);
-        },
-      );
-    });
-  }
-
-  #failed(error: unknown): void {
-    const first = this.#failedAt === undefined;
-    this.#failedAt = this.#clock.now();
-    if (first) this.#report({ type: "storeFailure", store: "rateLimit", error: describeFault(error) });
-  }
-
-  #recovered(): void {
-    if (this.#failedAt === undefined) return;
-    this.#failedAt = undefined;
-    this.#report({ type: "storeRecovered", store: "rateLimit" });
-  }
 }
 
 function describeFault(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string" && /^[\w.-]{1,64}$/.test(code)) return code;
   return error instanceof Error ? error.name : typeof error;
+}
+
+/**
+ * Runs one call of a store through its watch: contained and bounded in time, failing at once while the
+ * store failed recently. A separate function, so a client that never calls it does not ship it.
+ */
+export function watchedCall<T>(watch: StoreWatch, operation: string, run: () => T | PromiseLike<T>, now: number): Promise<T> {
+  if (watch.resting(now)) return Promise.reject(new StoreUnavailableError(watch.store, operation, "the store failed recently"));
+  const unavailable = (error: unknown): StoreUnavailableError => {
+    watch.failed(error);
+    return isStoreUnavailableError(error) ? error : new StoreUnavailableError(watch.store, operation, describeFault(error));
+  };
+  let answer: T | PromiseLike<T>;
+  try {
+    answer = run();
+  } catch (error) {
+    return Promise.reject(unavailable(error));
+  }
+  return watch.bounded(Promise.resolve(answer)).then(
+    (value) => {
+      watch.recovered();
+      return value;
+    },
+    (error: unknown) => {
+      throw unavailable(error);
+    },
+  );
 }

@@ -6,6 +6,7 @@
  */
 import type { Clock } from "../clock.js";
 import { TimeoutError } from "../errors/errors.js";
+import type { AttemptContext, Policy, Step } from "./policy.js";
 
 /** What the rate limiter needs of a deadline: when it is, and the error a wait cut short by it throws. */
 export interface WaitLimit {
@@ -104,4 +105,30 @@ export class Deadline implements WaitLimit {
     this.#cancelTimer?.();
     this.#cancelTimer = undefined;
   }
+}
+
+/**
+ * The attempt's time limit, innermost of the policies: once every wait before the attempt is over, the
+ * call's deadline is checked again and the attempt gets the attempt timeout, or what is left of the
+ * deadline if less. The transport enforces it over the whole attempt, body included.
+ */
+export class TimeoutPolicy implements Policy<AttemptContext> {
+  readonly #clock: Clock;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  execute<T extends AttemptContext>(fn: Step<T>, call: T): T | Promise<T> {
+    const now = this.#clock.now();
+    call.deadline.check(now);
+    call.startedAt = now;
+    call.timeoutMs = attemptLimit(call.attemptMs, call.deadline.at - now);
+    return fn(call);
+  }
+}
+
+/** The attempt timeout, or what is left of the call, if less; whole ms, at least 1. */
+export function attemptLimit(attemptMs: number, leftMs: number): number {
+  return Math.max(1, Math.round(Math.min(attemptMs, leftMs)));
 }

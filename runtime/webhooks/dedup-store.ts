@@ -4,6 +4,7 @@
  * default; `@switchboard/runtime/webhooks/sqlite` holds a durable one that survives a restart.
  */
 import { ConfigurationError, hasCode, SwitchboardError } from "../errors/errors.js";
+import type { StoreFaultMode } from "../policies/store-guard.js";
 
 /** What `begin` found: `started` means the caller now holds the lease and must `complete` or `release`. */
 export type DedupBeginResult = "started" | "in_progress" | "done";
@@ -35,6 +36,12 @@ export interface DedupStore {
    * never forgets a done event.
    */
   release(id: string, token: string): Awaitable<void>;
+  /**
+   * What the handler runner does when this store fails (throws, rejects, or gives no answer within the
+   * runner's `storeTimeoutMs`). `closed` (the default): 503 `dedup_unavailable`, the handler not run, so
+   * the provider redelivers later. `open`: the handler runs without deduplication (at least once).
+   */
+  readonly onFailure?: StoreFaultMode | undefined;
 }
 
 /** The memory store is full of live leases and cannot take another event without risking a double run. */

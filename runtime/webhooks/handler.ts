@@ -4,7 +4,9 @@
  * should. Framework adapters (`@switchboard/runtime/webhooks/node`, `/express`, `/fastify`, `/fetch`) turn a
  * request into a `WebhookDelivery` and the `WebhookResponse` back into a reply.
  */
-import { ConfigurationError } from "../errors/errors.js";
+import { ConfigurationError, isStoreUnavailableError } from "../errors/errors.js";
+import { systemClock } from "../clock.js";
+import { StoreWatch, watchedCall, type StoreHealthEvent } from "../policies/store-guard.js";
 import type { WebhookEvent } from "./webhook-event.js";
 import { MemoryDedupStore, positiveInteger, type DedupStore } from "./dedup-store.js";
 import type { WebhookDelivery } from "./delivery.js";
@@ -74,6 +76,10 @@ export interface WebhookHandlerOptions<E extends WebhookEvent> {
   readonly onUndeduplicated?: (event: E) => void;
   /** Anything that went wrong besides a verification failure: the handler threw, the store failed, `verify` threw something other than a `WebhookVerificationError`. */
   readonly onError?: (error: unknown, context: WebhookErrorContext<E>) => void;
+  /** The dedup store failed (first failure) or answers again; never carries what the store said. */
+  readonly onStoreEvent?: (event: StoreHealthEvent) => void;
+  /** Time limit of one dedup-store call (other than the memory store's); longer counts as a failure. @default 1000 */
+  readonly storeTimeoutMs?: number;
 }
 
 /**
@@ -87,7 +93,7 @@ export interface WebhookHandlerOptions<E extends WebhookEvent> {
  * | event new, or its lease expired | 200 after the handler succeeds, 500 `handler_failed` if it throws (the lease is released so a redelivery runs it again) | run |
  * | event done | 200 `duplicate` | not run |
  * | event in progress under a live lease | 409 `in_progress` with `Retry-After` | not run |
- * | the store failed or is full | 503 `dedup_unavailable` with `Retry-After` | not run |
+ * | the store failed (threw, rejected, no answer within `storeTimeoutMs`) or is full | 503 `dedup_unavailable` with `Retry-After`; a store declaring `onFailure: "open"`: as an event without a dedup key | not run; open: run |
  *
  * A concurrent duplicate is answered at once rather than held until the first attempt ends: providers
  * give each attempt only seconds, the first attempt's own response already tells the provider the
@@ -97,7 +103,15 @@ export function createWebhookHandler<E extends WebhookEvent>(options: WebhookHan
   if (typeof options.verify !== "function") throw new ConfigurationError("createWebhookHandler needs a verify function");
   if (typeof options.handle !== "function") throw new ConfigurationError("createWebhookHandler needs a handle function");
   const { verify, handle } = options;
-  const dedup = options.dedup ?? new MemoryDedupStore();
+  const dedup: DedupStore = options.dedup ?? new MemoryDedupStore();
+  // Every call of a store the runner does not own is contained and bounded (and tried on every delivery:
+  // a store whose complete failed may still answer begin); the memory store never fails.
+  const watch =
+    dedup instanceof MemoryDedupStore
+      ? undefined
+      : new StoreWatch("dedup", systemClock, options.onStoreEvent ?? (() => {}), options.storeTimeoutMs, 0);
+  const store = <T>(operation: string, call: () => T | Promise<T>): T | Promise<T> =>
+    watch ? watchedCall(watch, operation, call, Date.now()) : call();
   const leaseMs = positiveInteger("leaseMs", options.leaseMs ?? 300_000);
   const retryAfter = String(Math.min(3600, Math.max(1, Math.ceil(options.retryAfterSeconds ?? 30))));
   const eventKey = options.eventKey ?? ((event: E) => event.id);
@@ -115,6 +129,11 @@ export function createWebhookHandler<E extends WebhookEvent>(options: WebhookHan
       report(error, context);
       return false;
     }
+  }
+
+  async function runUndeduplicated(event: E): Promise<WebhookResponse> {
+    undeduplicated(event);
+    return (await run(event, { stage: "handle", event })) ? reply(200, { received: true }) : webhookErrorResponse("handler_failed");
   }
 
   return async function handleWebhookDelivery(delivery) {
@@ -135,17 +154,15 @@ export function createWebhookHandler<E extends WebhookEvent>(options: WebhookHan
       return { status: event.handshake.status, headers: event.handshake.headers, body: event.handshake.body };
 
     const key = eventKey(event);
-    if (typeof key !== "string" || key === "") {
-      undeduplicated(event);
-      return (await run(event, { stage: "handle", event })) ? reply(200, { received: true }) : webhookErrorResponse("handler_failed");
-    }
+    if (typeof key !== "string" || key === "") return runUndeduplicated(event);
 
     const token = globalThis.crypto.randomUUID(); // Web Crypto: also in workers, unlike node:crypto
     let state;
     try {
-      state = await dedup.begin(key, leaseMs, token);
+      state = await store("begin", () => dedup.begin(key, leaseMs, token));
     } catch (error) {
       report(error, { stage: "dedup", event });
+      if (dedup.onFailure === "open" && isStoreUnavailableError(error)) return runUndeduplicated(event);
       return webhookErrorResponse("dedup_unavailable", undefined, { "retry-after": retryAfter });
     }
     if (state === "done") {
@@ -159,7 +176,7 @@ export function createWebhookHandler<E extends WebhookEvent>(options: WebhookHan
 
     if (!(await run(event, { stage: "handle", event }))) {
       try {
-        await dedup.release(key, token);
+        await store("release", () => dedup.release(key, token));
       } catch (error) {
         // The lease stays until it expires; a redelivery after that runs the handler.
         report(error, { stage: "release", event });
@@ -167,7 +184,7 @@ export function createWebhookHandler<E extends WebhookEvent>(options: WebhookHan
       return webhookErrorResponse("handler_failed");
     }
     try {
-      await dedup.complete(key, token);
+      await store("complete", () => dedup.complete(key, token));
     } catch (error) {
       // The handler did its work: answering non-2xx would make the provider redeliver and run it
       // again. The lease keeps duplicates out until it expires.

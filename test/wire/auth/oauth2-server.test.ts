@@ -174,7 +174,8 @@ describe("refresh", () => {
     const manager = new OAuth2TokenManager(mode, { ...CONFIDENTIAL, store, key: flow.key, now: () => tokens.expiresAt! + 1 });
     const before = oidc.tokenRequests.length;
     store.failNext = true;
-    await expect(manager.getToken()).rejects.toThrow("disk full");
+    // Fails closed with the typed error (issue 14), naming the store and operation, not what the store said.
+    await expect(manager.getToken()).rejects.toMatchObject({ code: "store_unavailable", store: "token", operation: "set" });
     expect((await store.get(flow.key))?.refreshToken).toBe(tokens.refreshToken); // nothing handed out, nothing saved
     const fresh = await manager.getToken(); // saves the pending pair, no new token request
     expect(oidc.tokenRequests.length - before).toBe(1);
