@@ -27,7 +27,8 @@ import { normalizeError } from "../errors/error-normalizer.js";
 import type { ClientEvent, ClientEventListener } from "./events.js";
 import { encodeForm, flattenParams } from "./form.js";
 import { anyResponseMatches } from "./match.js";
-import { RateLimiter, readProviderCount, type Permit } from "../policies/rate-limit.js";
+import { rateLimitFamilies, readCosts, readProviderCounts, type RateLimitFamilies } from "../policies/rate-limit-headers.js";
+import { RateLimiter, type AcquireRoute, type Permit } from "../policies/rate-limit.js";
 import { MemoryRateLimitStore, type RateLimitStore } from "../policies/rate-limit-store.js";
 import { createRedactor, type Redactor } from "../errors/redact.js";
 import { backoffDelay, IDEMPOTENT_METHODS, retryAfterMs, RetryBudget, type RetryReason } from "../policies/retry.js";
@@ -178,6 +179,9 @@ interface CallPlan {
   /** The caller's signal and the total timeout: every wait and attempt of the call ends at it. */
   readonly deadline: Deadline;
   readonly buckets: readonly string[];
+  /** The call goes through the rate limiter (declared or learned buckets). */
+  readonly limited: boolean;
+  readonly route: AcquireRoute;
   readonly breaker: CircuitBreaker | undefined;
   /** Repeating the request cannot apply it twice: an idempotent method, or an idempotency key. */
   readonly safe: boolean;
@@ -222,6 +226,8 @@ export class ClientCore {
   readonly #budget: RetryBudget | undefined;
   readonly #limiter: RateLimiter | undefined;
   readonly #buckets: Readonly<Record<string, RateLimitBucketDefinition>>;
+  /** Every header family of the spec's rateLimits, the "requests" family first. */
+  readonly #families: RateLimitFamilies;
   readonly #bucketsByOperation = new Map<string, readonly string[]>();
   readonly #breakerDefinition: CircuitBreakerDefinition | undefined;
   readonly #breakers = new Map<string, CircuitBreaker>();
@@ -266,14 +272,17 @@ export class ClientCore {
     this.#specRetryable = (status, providerCode, headers) => specRetryable(rules, status, providerCode, headers);
     this.#budget = this.#retry && this.#retry.budget.ratio < Infinity ? new RetryBudget(this.#retry.budget) : undefined;
     this.#buckets = options.rateLimits === false ? {} : mergeBuckets(definition, options.rateLimits?.buckets);
-    if (Object.keys(this.#buckets).length > 0) {
-      const rateLimits = options.rateLimits === false ? undefined : options.rateLimits;
+    this.#families = rateLimitFamilies(definition.rateLimits);
+    // Declared headers without a bucket still limit: the limiter learns buckets from the headers alone.
+    if (options.rateLimits !== false && (Object.keys(this.#buckets).length > 0 || this.#families.length > 0)) {
+      const rateLimits = options.rateLimits;
       this.#limiter = new RateLimiter({
         provider: definition.name,
         buckets: this.#buckets,
         store: rateLimits?.store ?? new MemoryRateLimitStore(),
         clock: this.#clock,
         keyPrefix: rateLimits?.key ?? definition.name,
+        families: this.#families.map((family) => family.policy),
         onStoreEvent: (event) => safeEmit(options.onEvent, { ...event, provider: definition.name }),
       });
     }
@@ -330,7 +339,8 @@ export class ClientCore {
         : checkVersion(this.definition.title, this.definition.versions, options.apiVersion);
     const deadline = new Deadline(
       this.definition.name,
-      options.timeout?.totalMs ?? this.#options.timeout?.totalMs ?? DEFAULT_TOTAL_TIMEOUT_MS,
+      // An operation whose own attempt timeout is longer (a long generation) is not cut by the default total.
+      options.timeout?.totalMs ?? this.#options.timeout?.totalMs ?? Math.max(DEFAULT_TOTAL_TIMEOUT_MS, operation.timeoutMs ?? 0),
       options.signal,
       this.#clock,
     );
@@ -339,7 +349,7 @@ export class ClientCore {
     try {
       const preparing = this.#prepare(operation, call, options, apiVersion, deadline);
       const prepared = preparing instanceof Promise ? await deadline.bound(preparing) : preparing;
-      plan = this.#plan(operation, options, prepared, apiVersion, deadline);
+      plan = this.#plan(operation, options, prepared, apiVersion, deadline, call.body);
       for (let attempt = 1; ; attempt++) {
         const granted = this.#admit(plan);
         const permits = granted instanceof Promise ? await this.#waited(granted, plan.emit) : granted;
@@ -389,21 +399,26 @@ export class ClientCore {
     prepared: PreparedRequest,
     apiVersion: string | undefined,
     deadline: Deadline,
+    body: unknown,
   ): CallPlan {
     const clock = this.#clock;
-    const buckets = options.rateLimit === false || !this.#limiter ? NO_BUCKETS : this.#bucketsOf(operation);
+    const limited = options.rateLimit !== false && this.#limiter !== undefined;
+    const buckets = limited ? this.#bucketsOf(operation) : NO_BUCKETS;
     const emit = this.#options.onEvent ? this.#emitter(operation, prepared) : undefined;
     const plan: CallPlan = {
       operation,
       prepared,
       apiVersion,
       retry: options.retry === false || !this.#retry ? undefined : mergeRetry(this.#retry, options.retry),
-      attemptMs: options.timeout?.attemptMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
+      // The spec's timeout of this operation overrides the client's; a per-call timeout overrides both.
+      attemptMs: options.timeout?.attemptMs ?? operation.timeoutMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
       deadline,
       attempts: 0,
       inFlight: false,
       outcome: "not_processed",
       buckets,
+      limited,
+      route: limited ? { operation: operation.id, costs: readCosts(this.#families, body) } : NO_ROUTE,
       breaker: this.#breakerFor(buckets),
       safe: IDEMPOTENT_METHODS.has(operation.method) || operation.idempotent || prepared.idempotencyKey !== undefined,
       emit,
@@ -418,7 +433,10 @@ export class ClientCore {
     const now = this.#clock.now();
     plan.deadline.check(now);
     plan.breaker?.rejectIfOpen(now);
-    if (plan.buckets.length > 0) return this.#limiter!.acquire(plan.buckets, plan.deadline.signal, plan.deadline);
+    if (plan.limited) {
+      const granted = this.#limiter!.acquire(plan.buckets, plan.deadline.signal, plan.deadline, plan.route);
+      if (granted instanceof Promise || granted.length > 0) return granted;
+    }
     // No bucket to hold the provider's pause: the client holds it, for every caller.
     return now < this.#pausedUntil ? this.#afterPause(plan, now) : NO_PERMITS;
   }
@@ -507,9 +525,9 @@ export class ClientCore {
     emit?.({ type: "response", attempt, status: response.status, durationMs: now - startedAt, requestId });
     if (emit) this.#reportDeprecation(operation.id, response.headers, apiVersion, now, emit);
 
-    const rateHeaders = this.definition.rateLimits.headers;
-    const count = rateHeaders && permits.length > 0 ? readProviderCount(response.headers, rateHeaders, now) : undefined;
-    if (count) this.#limiter!.sync(permits, count);
+    const counts = plan.limited ? readProviderCounts(this.#families, response.headers, now) : NO_COUNTS;
+    if (counts.length > 0) this.#limiter!.sync(permits, counts, operation.id);
+    const count = counts[0];
     const limitedAnswer = response.status === 429 || anyResponseMatches(answer, this.definition.rateLimits.limitedWhen);
     const failed = limitedAnswer || anyResponseMatches(answer, this.definition.errors.when);
     if (!failed) {
@@ -550,9 +568,16 @@ export class ClientCore {
     Object.assign(error, { retryable: verdict.retryable }, askedMs !== undefined && { retryAt: now + askedMs });
     // A code the spec classifies as rate_limited (Slack's ok:false "ratelimited") counts like a 429.
     if (error.kind === "rate_limited") {
-      // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff.
+      // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff
+      // (never shorter than the spec's minimum wait for such answers).
+      const spent = counts.find((c) => c.remaining <= 0);
       const waitMs =
-        askedMs ?? (count && count.remaining <= 0 ? count.resetAt - now : undefined) ?? backoffDelay(attempt, rules.backoff, () => 1);
+        askedMs ??
+        (spent ? spent.resetAt - now : undefined) ??
+        Math.max(
+          this.definition.rateLimits.minWaitMs ?? 0,
+          backoffDelay(attempt, rules.backoff, () => 1),
+        );
       const retryAt = now + waitMs;
       if (permits.length > 0) this.#limiter!.pause(permits, retryAt, count?.resource);
       else if (retryAt > this.#pausedUntil) this.#pausedUntil = retryAt;
@@ -795,6 +820,8 @@ type Emit = (event: EventWithoutCall) => void;
 
 const NO_PERMITS: Permit[] = [];
 const NO_BUCKETS: readonly string[] = [];
+const NO_ROUTE: AcquireRoute = {};
+const NO_COUNTS: readonly never[] = [];
 const NO_OPTIONS: RequestOptions = Object.freeze({});
 const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({});
 const NO_HEADERS: readonly string[] = [];

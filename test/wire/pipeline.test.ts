@@ -46,6 +46,10 @@ function resetHeader(format: RateLimitResetFormat, at: number): string {
       return String(Math.ceil((at - Date.now()) / 1000));
     case "http-date":
       return new Date(Math.ceil(at / 1000) * 1000).toUTCString();
+    case "rfc3339":
+      return new Date(at).toISOString();
+    case "duration":
+      return `${Math.max(0, at - Date.now())}ms`;
   }
 }
 
