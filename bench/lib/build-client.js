@@ -27,6 +27,22 @@ export async function importGeneratedClient(provider) {
   return import(pathToFileURL(outfile).href);
 }
 
+/** Resolves to the bundled runtime contract entry (ClientCore and the definition types' values). */
+export async function importRuntimeContract() {
+  const outfile = path.join(repoRoot, "bench/.build", "contract.mjs");
+  await build({
+    entryPoints: [path.join(repoRoot, "runtime", "contract.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile,
+    external: ["undici"],
+    logLevel: "error",
+  });
+  return import(pathToFileURL(outfile).href);
+}
+
 /** Starts `bench/servers/<name>.js` in its own process; resolves to its URL and a stop function. */
 export async function startServer(name, args = []) {
   const { spawn } = await import("node:child_process");

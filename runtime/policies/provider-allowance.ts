@@ -62,6 +62,22 @@ export class ProviderAllowance {
     return this.#limit;
   }
 
+  /**
+   * Whether the headers describe a local bucket of `size` units per `perMs` itself: the provider's limit
+   * is at most that size and its resets come within one period. Then the count, kept per request, can
+   * pace the bucket in place of the local estimate (which must assume the worst about latencies).
+   */
+  describes(size: number, perMs: number): boolean {
+    return this.#limit !== undefined && this.#limit <= size && this.#longestReset <= perMs + this.resolutionMs;
+  }
+
+  /** Units free now and until when the count holds; undefined when no count with a known reset holds. */
+  snapshot(now: number): { free: number; until: number } | undefined {
+    const current = this.#current(now);
+    if (Number.isNaN(current) || this.#resetAt === Infinity || this.#resetAt <= now) return undefined;
+    return { free: Math.floor(current - this.#uncountedCost), until: this.meaning === "refill" ? now + 1 : this.#resetAt };
+  }
+
   /** Requests of the allowance are still in flight: their answers may free units before the reset. */
   get answersPending(): boolean {
     return this.#inFlight.size > 0;

@@ -166,10 +166,12 @@ class BucketGate {
     const now = this.#clock.now();
     const resetAt = Math.min(count.resetAt, now + MAX_PAUSE_MS);
     this.#allowance.answered(permit as GatePermit, { ...count, resetAt }, now);
-    // A shared store learns the count too, lowered by this process's requests the count may have missed.
-    if (!this.#learned && !(this.#store instanceof MemoryRateLimitStore)) {
-      const free = this.#allowance.wait(1, now) === 0 ? count.remaining : 0;
-      void this.#store.sync(this.#key, free, resetAt, now);
+    // When the headers describe this very bucket, the store lets their count pace it (the local estimate
+    // still records each grant, for when the count lapses); the store gets the count less this process's
+    // requests it may have missed. Otherwise the count only lowers what the local bucket allows.
+    const snapshot = this.#learned ? undefined : this.#allowance.snapshot(now);
+    if (snapshot && this.#allowance.describes(this.#policy.burst ?? this.#policy.rate, this.#policy.perMs)) {
+      void this.#store.sync(this.#key, snapshot.free, snapshot.until, now);
     }
     this.#pump();
   }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { isRateLimitError } from "../../../runtime/errors/errors.js";
-import { parseReset, RateLimiter, readProviderCount, type BucketPolicy, type FamilyPolicy, type Permit } from "../../../runtime/policies/rate-limit.js";
+import {
+  parseReset,
+  RateLimiter,
+  readProviderCount,
+  type BucketPolicy,
+  type FamilyPolicy,
+  type Permit,
+} from "../../../runtime/policies/rate-limit.js";
 import { MemoryRateLimitStore } from "../../../runtime/policies/rate-limit-store.js";
 import { ManualClock, settle } from "../../helpers/manual-clock.js";
 
