@@ -49,6 +49,12 @@ export class ProviderAllowance {
   readonly #uncounted = new Set<Tracked>();
   #uncountedCost = 0;
   readonly #inFlight = new Set<Tracked>();
+  /**
+   * Refilling buckets: requests completed since the earliest one in flight started. The refill breaks
+   * the order that counts give within a window (a higher count need not be an older one), so a count
+   * adopted later must treat every request that completed after its own started as possibly missing.
+   */
+  #recent: Tracked[] = [];
   #pausedUntil = 0;
 
   constructor(
@@ -68,6 +74,8 @@ export class ProviderAllowance {
    * pace the bucket in place of the local estimate (which must assume the worst about latencies).
    */
   describes(size: number, perMs: number): boolean {
+    // A refilling bucket's count is not ordered by time (refills raise it), so it only ever lowers.
+    if (this.meaning === "refill") return false;
     return this.#limit !== undefined && this.#limit <= size && this.#longestReset <= perMs + this.resolutionMs;
   }
 
@@ -75,7 +83,9 @@ export class ProviderAllowance {
   snapshot(now: number): { free: number; until: number } | undefined {
     const current = this.#current(now);
     if (Number.isNaN(current) || this.#resetAt === Infinity || this.#resetAt <= now) return undefined;
-    return { free: Math.floor(current - this.#uncountedCost), until: this.meaning === "refill" ? now + 1 : this.#resetAt };
+    const free =
+      this.meaning === "refill" ? Math.min(this.#limit ?? Infinity, current - this.#uncountedCost) : current - this.#uncountedCost;
+    return { free: Math.floor(free), until: this.meaning === "refill" ? now + 1 : this.#resetAt };
   }
 
   /** Requests of the allowance are still in flight: their answers may free units before the reset. */
@@ -91,13 +101,21 @@ export class ProviderAllowance {
   /** The request completed without a count (an error, an answer without the headers). */
   completed(request: Tracked, now: number): void {
     request.completedAt ??= now;
-    this.#inFlight.delete(request);
+    this.#done(request);
+  }
+
+  #done(request: Tracked): void {
+    if (!this.#inFlight.delete(request) || this.meaning !== "refill") return;
+    this.#recent.push(request);
+    let earliest = Infinity;
+    for (const other of this.#inFlight) earliest = Math.min(earliest, other.startedAt);
+    if (this.#recent.length > 64) this.#recent = this.#recent.filter((r) => r.completedAt! > earliest);
   }
 
   /** A count read from `request`'s answer at `now` (call before `completed`, or after: both work). */
   answered(request: Tracked, count: Count, now: number): void {
-    this.#inFlight.delete(request);
     request.completedAt ??= now;
+    this.#done(request);
     if (count.limit !== undefined && count.limit > 0) this.#limit = count.limit;
     if (count.resetAt <= now) {
       // The window that counted it is over: it belongs to no window the allowance still tracks.
@@ -112,7 +130,9 @@ export class ProviderAllowance {
       if (count.resetAt > this.#resetAt + tolerance) return this.#adopt(request, count, now); // a newer window
       if (count.resetAt < this.#resetAt - tolerance) return this.#resolve(request); // an older window
     }
-    if (count.remaining < current) this.#adopt(request, count, now);
+    if (count.remaining < (this.meaning === "refill" ? Math.min(this.#limit ?? Infinity, current) : current)) {
+      this.#adopt(request, count, now);
+    }
     // A count above the lowest: the provider handled this request before that one, so it is in it.
     else this.#resolve(request);
   }
@@ -127,7 +147,8 @@ export class ProviderAllowance {
     if (now < this.#pausedUntil) return this.#pausedUntil - now;
     const current = this.#current(now);
     if (Number.isNaN(current)) return 0;
-    const free = current - this.#uncountedCost;
+    const free =
+      this.meaning === "refill" ? Math.min(this.#limit ?? Infinity, current - this.#uncountedCost) : current - this.#uncountedCost;
     // A request dearer than the whole bucket goes alone, when nothing else is outstanding.
     const needed = this.#limit !== undefined ? Math.min(cost, this.#limit) : cost;
     if (free >= needed) return 0;
@@ -141,9 +162,18 @@ export class ProviderAllowance {
   #current(now: number): number {
     if (Number.isNaN(this.#remaining)) return NaN;
     if (this.meaning === "refill") {
-      const limit = this.#limit ?? Infinity;
-      if (now >= this.#resetAt) return this.#limit ?? NaN;
-      return Math.min(limit, this.#remaining + (now - this.#at) * this.#refillPerMs);
+      // Uncapped: what was consumed after the count (the uncounted requests) comes off before the cap.
+      const raw = this.#remaining + (now - this.#at) * this.#refillPerMs;
+      const limit = this.#limit;
+      if (limit === undefined) return now >= this.#resetAt ? NaN : raw;
+      if (raw - this.#uncountedCost >= limit) {
+        // Full again whatever the completed requests took: they are forgiven, only those in flight count.
+        for (const request of [...this.#uncounted]) if (request.completedAt !== undefined) this.#resolve(request);
+        this.#remaining = limit;
+        this.#at = now;
+        return limit;
+      }
+      return raw;
     }
     if (now < this.#resetAt) return this.#remaining;
     // The window reset: the limit again, less whatever is still on its way (it may land in the new window).
@@ -164,12 +194,15 @@ export class ProviderAllowance {
     this.#at = now;
     this.#resetAt = count.resetAt;
     const limit = this.#limit;
-    this.#refillPerMs = this.meaning === "refill" && limit !== undefined ? Math.max(0, limit - this.#remaining) / (count.resetAt - now) : 0;
+    // A full bucket says nothing of its rate: the last rate learned stands.
+    const rate = this.meaning === "refill" && limit !== undefined ? Math.max(0, limit - this.#remaining) / (count.resetAt - now) : 0;
+    if (rate > 0) this.#refillPerMs = rate;
     // Not in this count: what is still in flight, and what completed after this request was sent.
     for (const other of [...this.#uncounted]) {
       if (other === request || (other.completedAt !== undefined && other.completedAt <= request.startedAt)) this.#resolve(other);
     }
     for (const other of this.#inFlight) this.#count(other);
+    for (const other of this.#recent) if (other !== request && other.completedAt! > request.startedAt) this.#count(other);
     this.#resolve(request);
   }
 
