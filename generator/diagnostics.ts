@@ -32,6 +32,7 @@ export const DiagnosticCode = {
   InvalidRegex: "SB3009",
   InconsistentSection: "SB3010",
   LikelyKindTypo: "SB3011",
+  UnworkableRateLimit: "SB3012",
   DuplicateProvider: "SB4001",
   WriteFailed: "SB4002",
   ImportFailed: "SB4003",

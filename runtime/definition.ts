@@ -99,7 +99,25 @@ export interface GithubAppAuthDefinition {
 export type AuthModeDefinition =
   ApiKeyAuthDefinition | BasicAuthDefinition | BearerAuthDefinition | OAuth2AuthDefinition | GithubAppAuthDefinition;
 
-export type RateLimitResetFormat = "epoch-seconds" | "epoch-ms" | "seconds" | "http-date";
+/**
+ * How a reset is written: epoch seconds or ms, seconds from now (fractional allowed), an HTTP date, an
+ * RFC 3339 timestamp, or a duration from now in Go's notation (OpenAI: "6m0s", "1s", "20ms").
+ */
+export type RateLimitResetFormat = "epoch-seconds" | "epoch-ms" | "seconds" | "http-date" | "rfc3339" | "duration";
+
+/**
+ * What a reset means: "window" (a fixed window: the whole limit is available again at the reset) or
+ * "refill" (a continuously refilling bucket that is full again at the reset).
+ */
+export type RateLimitResetMeaning = "window" | "refill";
+
+/** What one request costs in a family's unit: a number from the request body, else `default`. */
+export interface RateLimitCostDefinition {
+  /** Path segments into the JSON request body (OpenAI's max_tokens as an estimate of tokens). */
+  readonly request?: readonly (string | number)[];
+  /** @default 1 */
+  readonly default: number;
+}
 
 export interface RateLimitHeadersDefinition {
   readonly limit?: string;
@@ -107,7 +125,16 @@ export interface RateLimitHeadersDefinition {
   readonly used?: string;
   readonly reset?: string;
   readonly resetFormat: RateLimitResetFormat;
+  /** @default "window" */
+  readonly resetMeaning?: RateLimitResetMeaning;
   readonly resource?: string;
+  /** Undefined: every request costs 1 (a count of requests). */
+  readonly cost?: RateLimitCostDefinition;
+}
+
+/** A further family of rate-limit headers (OpenAI's tokens beside its requests). */
+export interface RateLimitFamilyDefinition extends RateLimitHeadersDefinition {
+  readonly name: string;
 }
 
 export interface RateLimitBucketDefinition {
@@ -117,6 +144,10 @@ export interface RateLimitBucketDefinition {
   readonly burst?: number;
   /** The value of the rate-limit resource header this bucket mirrors. */
   readonly resource?: string;
+  /** The header family whose counts re-synchronise this bucket and whose cost a request takes. @default "requests" */
+  readonly family?: string;
+  /** One bucket per operation (Stripe's per-endpoint limits) instead of one for all the operations it applies to. */
+  readonly perOperation?: boolean;
   readonly concurrency?: number;
   readonly maxQueueWaitMs: number;
   /** Undefined: the bucket applies to every request. */
@@ -128,7 +159,12 @@ export interface RateLimitBucketDefinition {
 }
 
 export interface RateLimitsDefinition {
+  /** The "requests" family of headers. */
   readonly headers?: RateLimitHeadersDefinition;
+  /** Further header families, by name. */
+  readonly families?: readonly RateLimitFamilyDefinition[];
+  /** A rate-limited answer without Retry-After or a reset waits at least this long (GitHub's secondary limits: 60 s). */
+  readonly minWaitMs?: number;
   /** Responses that mean "rate limited" besides a plain 429. */
   readonly limitedWhen: readonly ResponseMatcher[];
   readonly buckets: Readonly<Record<string, RateLimitBucketDefinition>>;
@@ -438,5 +474,9 @@ export interface OperationDefinition {
    * and OPTIONS always are. @default false
    */
   readonly idempotent?: boolean;
+  /**
+   * This operation's attempt timeout (long generations): overrides the client's, not a per-call timeout.
+   */
+  readonly timeoutMs?: number;
   readonly pagination?: PaginationDefinition;
 }

@@ -132,5 +132,9 @@ export function formatReset(format: NonNullable<RateLimitsDefinition["headers"]>
       return String(Math.max(0, Math.ceil((at - now) / 1000)));
     case "http-date":
       return new Date(Math.ceil(at / 1000) * 1000).toUTCString();
+    case "rfc3339":
+      return new Date(at).toISOString();
+    case "duration":
+      return `${Math.max(0, at - now)}ms`;
   }
 }

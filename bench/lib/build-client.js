@@ -9,11 +9,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Resolves to the bundled module of `generated/<provider>`. */
-export async function importGeneratedClient(provider) {
-  const outfile = path.join(repoRoot, "bench/.build", `${provider}.mjs`);
+/** Bundles `entry` (relative to the repository) into bench/.build/<name>.mjs and imports it. */
+async function bundle(entry, name) {
+  const outfile = path.join(repoRoot, "bench/.build", `${name}.mjs`);
   await build({
-    entryPoints: [path.join(repoRoot, "generated", provider, "index.ts")],
+    entryPoints: [path.join(repoRoot, entry)],
     bundle: true,
     platform: "node",
     format: "esm",
@@ -25,6 +25,16 @@ export async function importGeneratedClient(provider) {
     logLevel: "error",
   });
   return import(pathToFileURL(outfile).href);
+}
+
+/** Resolves to the bundled module of `generated/<provider>`. */
+export function importGeneratedClient(provider) {
+  return bundle(path.join("generated", provider, "index.ts"), provider);
+}
+
+/** Resolves to the bundled runtime contract entry (ClientCore for clients built from a definition object). */
+export function importRuntimeContract() {
+  return bundle(path.join("runtime", "contract.ts"), "contract");
 }
 
 /** Starts `bench/servers/<name>.js` in its own process; resolves to its URL and a stop function. */

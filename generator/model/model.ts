@@ -10,6 +10,7 @@ import type {
   ErrorsDefinition,
   HandshakeValueLocation,
   ProviderDefinition,
+  RateLimitHeadersDefinition,
   RateLimitsDefinition,
   ResponseMatcher,
   RetryDefinition,
@@ -30,6 +31,7 @@ import type {
   SpecBodyMatcher,
   SpecDocument,
   SpecHandshakeLocation,
+  SpecRateLimitHeaders,
   SpecResponseMatcher,
   SpecValueLocation,
   SpecWebhookHeaderSet,
@@ -252,24 +254,32 @@ function responseMatcher(m: SpecResponseMatcher): ResponseMatcher {
   };
 }
 
-function rateLimits(doc: SpecDocument): RateLimitsDefinition {
-  const section = doc.rateLimits ?? {};
-  const h = section.headers;
+function rateLimitHeaders(h: SpecRateLimitHeaders): RateLimitHeadersDefinition {
   const header = (key: "limit" | "remaining" | "used" | "reset" | "resource") => {
-    const value = h?.[key];
+    const value = h[key];
     return value === undefined ? {} : { [key]: value.toLowerCase() };
   };
   return {
-    ...(h && {
-      headers: {
-        ...header("limit"),
-        ...header("remaining"),
-        ...header("used"),
-        ...header("reset"),
-        resetFormat: h.resetFormat ?? "epoch-seconds",
-        ...header("resource"),
-      },
+    ...header("limit"),
+    ...header("remaining"),
+    ...header("used"),
+    ...header("reset"),
+    resetFormat: h.resetFormat ?? "epoch-seconds",
+    ...(h.resetMeaning !== undefined && h.resetMeaning !== "window" && { resetMeaning: h.resetMeaning }),
+    ...header("resource"),
+    ...(h.cost && {
+      cost: { ...(h.cost.request !== undefined && { request: parseJsonPath(h.cost.request) }), default: h.cost.default },
     }),
+  };
+}
+
+function rateLimits(doc: SpecDocument): RateLimitsDefinition {
+  const section = doc.rateLimits ?? {};
+  const families = sortedKeys(section.families).map((name) => ({ name, ...rateLimitHeaders(section.families![name]!) }));
+  return {
+    ...(section.headers && { headers: rateLimitHeaders(section.headers) }),
+    ...(families.length > 0 && { families }),
+    ...(section.minWait !== undefined && { minWaitMs: parseDuration(section.minWait) }),
     limitedWhen: (section.limitedWhen ?? []).map(responseMatcher),
     buckets: Object.fromEntries(
       sortedKeys(section.buckets).map((name) => {
@@ -287,6 +297,8 @@ function rateLimits(doc: SpecDocument): RateLimitsDefinition {
             ...(b.burst !== undefined && { burst: b.burst }),
             ...(b.concurrency !== undefined && { concurrency: b.concurrency }),
             ...(b.resource !== undefined && { resource: b.resource }),
+            ...(b.family !== undefined && b.family !== "requests" && { family: b.family }),
+            ...(b.perOperation === true && { perOperation: true }),
             maxQueueWaitMs: parseDuration(b.maxQueueWait ?? DEFAULTS.maxQueueWait),
             ...(appliesTo && { appliesTo }),
           },

@@ -23,15 +23,10 @@ export interface SpecDocument {
   auth?: { default?: string; modes: Record<string, SpecAuthMode>; sources?: string[] };
   encoding?: { query?: ArrayStyle; form?: ArrayStyle; literalBrackets?: boolean; sources?: string[] };
   rateLimits?: {
-    headers?: {
-      limit?: string;
-      remaining?: string;
-      used?: string;
-      reset?: string;
-      resetFormat?: "epoch-seconds" | "epoch-ms" | "seconds" | "http-date";
-      resource?: string;
-    };
+    headers?: SpecRateLimitHeaders;
+    families?: Record<string, SpecRateLimitHeaders>;
     limitedWhen?: SpecResponseMatcher[];
+    minWait?: Duration;
     buckets?: Record<string, SpecBucket>;
     sources?: string[];
   };
@@ -163,12 +158,25 @@ export interface SpecResponseMatcher {
   body?: SpecBodyMatcher;
 }
 
+export interface SpecRateLimitHeaders {
+  limit?: string;
+  remaining?: string;
+  used?: string;
+  reset?: string;
+  resetFormat?: "epoch-seconds" | "epoch-ms" | "seconds" | "http-date" | "rfc3339" | "duration";
+  resetMeaning?: "window" | "refill";
+  resource?: string;
+  cost?: { request?: JsonPathText; default: number };
+}
+
 export interface SpecBucket {
   rate: number;
   per: Duration;
   burst?: number;
   concurrency?: number;
   resource?: string;
+  family?: string;
+  perOperation?: boolean;
   maxQueueWait?: Duration;
   appliesTo?: { methods?: HttpMethod[]; paths?: string[]; groups?: string[] };
   description?: string;
@@ -237,6 +245,7 @@ export interface SpecOperation {
   responses?: Record<string, { description?: string; schema?: Record<string, unknown> }>;
   buckets?: string[];
   idempotent?: boolean;
+  timeout?: Duration;
   pagination?: SpecPagination;
 }
 
@@ -262,6 +271,7 @@ export interface SpecOperationOverride {
   pagination?: SpecPagination;
   buckets?: string[];
   idempotent?: boolean;
+  timeout?: Duration;
 }
 
 /** Where a value goes in a request: a query parameter name, or exactly one of these. */

@@ -29,7 +29,8 @@ import { normalizeError } from "../errors/error-normalizer.js";
 import type { CallEmit, ClientEvent, ClientEventListener } from "./events.js";
 import { encodeForm, flattenParams } from "./form.js";
 import { anyResponseMatches } from "./match.js";
-import { RateLimiter, type Permit } from "../policies/rate-limit.js";
+import { rateLimitFamilies, readCosts, type RateLimitFamilies } from "../policies/rate-limit-headers.js";
+import { RateLimiter, type AcquireRoute, type Permit } from "../policies/rate-limit.js";
 import { MemoryRateLimitStore, type RateLimitStore } from "../policies/rate-limit-store.js";
 import { createRedactor, type Redactor } from "../errors/redact.js";
 import { IDEMPOTENT_METHODS, retryAfterMs, RetryBudget, RetryPolicy } from "../policies/retry.js";
@@ -205,6 +206,8 @@ export class ClientCore {
   readonly #policies: Policy<CallPlan>;
   readonly #attempt: Step<CallPlan> = (plan) => this.#send(plan);
   readonly #buckets: Readonly<Record<string, RateLimitBucketDefinition>>;
+  /** Every header family of the spec's rateLimits, the "requests" family first. */
+  readonly #families: RateLimitFamilies;
   readonly #bucketsByOperation = new Map<string, readonly string[]>();
   readonly #breakerDefinition: CircuitBreakerDefinition | undefined;
   readonly #breakers = new Map<string, CircuitBreaker>();
@@ -246,14 +249,17 @@ export class ClientCore {
     this.#specRetryable = (status, providerCode, headers) => specRetryable(rules, status, providerCode, headers);
     const budget = this.#retry && this.#retry.budget.ratio < Infinity ? new RetryBudget(this.#retry.budget) : undefined;
     this.#buckets = options.rateLimits === false ? {} : mergeBuckets(definition, options.rateLimits?.buckets);
-    if (Object.keys(this.#buckets).length > 0) {
-      const rateLimits = options.rateLimits === false ? undefined : options.rateLimits;
+    this.#families = rateLimitFamilies(definition.rateLimits);
+    // Declared headers without a bucket still limit: the limiter learns buckets from the headers alone.
+    if (options.rateLimits !== false && (Object.keys(this.#buckets).length > 0 || this.#families.length > 0)) {
+      const rateLimits = options.rateLimits;
       this.#limiter = new RateLimiter({
         provider: definition.name,
         buckets: this.#buckets,
         store: rateLimits?.store ?? new MemoryRateLimitStore(),
         clock: this.#clock,
         keyPrefix: rateLimits?.key ?? definition.name,
+        families: this.#families.map((family) => family.policy),
         onStoreEvent: (event) => safeEmit(options.onEvent, { ...event, provider: definition.name }),
       });
     }
@@ -265,7 +271,7 @@ export class ClientCore {
     this.#policies = wrap<CallPlan>(
       new RetryPolicy(this.#clock, options.random ?? Math.random, budget),
       new BreakerPolicy(this.#clock),
-      new ThrottlePolicy(definition.name, this.#limiter, definition.rateLimits.headers, this.#clock),
+      new ThrottlePolicy(definition.name, this.#limiter, this.#families, definition.rateLimits.minWaitMs, this.#clock),
       new TimeoutPolicy(this.#clock),
     );
   }
@@ -318,7 +324,8 @@ export class ClientCore {
         : checkVersion(this.definition.title, this.definition.versions, options.apiVersion);
     const deadline = new Deadline(
       this.definition.name,
-      options.timeout?.totalMs ?? this.#options.timeout?.totalMs ?? DEFAULT_TOTAL_TIMEOUT_MS,
+      // An operation whose own attempt timeout is longer (a long generation) is not cut by the default total.
+      options.timeout?.totalMs ?? this.#options.timeout?.totalMs ?? Math.max(DEFAULT_TOTAL_TIMEOUT_MS, operation.timeoutMs ?? 0),
       options.signal,
       this.#clock,
     );
@@ -326,7 +333,7 @@ export class ClientCore {
     try {
       const preparing = this.#prepare(operation, call, options, apiVersion, deadline);
       const prepared = preparing instanceof Promise ? await deadline.bound(preparing) : preparing;
-      plan = this.#plan(operation, options, prepared, apiVersion, deadline);
+      plan = this.#plan(operation, options, prepared, apiVersion, deadline, call.body);
       const running = this.#policies.execute(this.#attempt, plan);
       if (running instanceof Promise) await running;
       return plan.result!;
@@ -344,8 +351,10 @@ export class ClientCore {
     prepared: PreparedRequest,
     apiVersion: string | undefined,
     deadline: Deadline,
+    body: unknown,
   ): CallPlan {
-    const buckets = options.rateLimit === false || !this.#limiter ? NO_BUCKETS : this.#bucketsOf(operation);
+    const throttled = options.rateLimit !== false && this.#limiter !== undefined;
+    const buckets = throttled ? this.#bucketsOf(operation) : NO_BUCKETS;
     const emit = this.#options.onEvent ? this.#emitter(operation, prepared) : undefined;
     const retry = options.retry === false || !this.#retry ? undefined : mergeRetry(this.#retry, options.retry);
     const plan: CallPlan = {
@@ -354,9 +363,12 @@ export class ClientCore {
       apiVersion,
       retry,
       rules: retry ?? this.definition.retry,
-      attemptMs: options.timeout?.attemptMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
+      // The spec's timeout of this operation overrides the client's; a per-call timeout overrides both.
+      attemptMs: options.timeout?.attemptMs ?? operation.timeoutMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
       deadline,
       buckets,
+      throttled,
+      route: throttled ? { operation: operation.id, costs: readCosts(this.#families, body) } : NO_ROUTE,
       breaker: this.#breakerFor(buckets),
       safe: IDEMPOTENT_METHODS.has(operation.method) || operation.idempotent || prepared.idempotencyKey !== undefined,
       emit,
@@ -723,6 +735,7 @@ export class ClientCore {
 
 const NO_PERMITS: readonly Permit[] = [];
 const NO_BUCKETS: readonly string[] = [];
+const NO_ROUTE: AcquireRoute = {};
 const NO_OPTIONS: RequestOptions = Object.freeze({});
 const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({});
 const NO_HEADERS: readonly string[] = [];

@@ -28,9 +28,10 @@ export interface RateLimitStore {
   readonly onFailure?: RateLimitStoreFailure | undefined;
   /**
    * Takes one permit if one is free now and returns 0; otherwise takes nothing and returns the ms to
-   * wait, or Infinity when a permit frees only once a request in flight completes.
+   * wait, or Infinity when a permit frees only once a request in flight completes. `cost`: the units a
+   * weighted bucket (tokens, points) takes for this request; a store that counts requests only may ignore it.
    */
-  take(key: string, limits: BucketLimits, now: number): number | Promise<number>;
+  take(key: string, limits: BucketLimits, now: number, cost?: number): number | Promise<number>;
   /** The request that `take` let through at `startedAt` (the `now` it was given) finished at `now`. */
   complete(key: string, limits: BucketLimits, startedAt: number, now: number): void | Promise<void>;
   /** The provider's own count, which wins until `resetAt` (epoch ms): `remaining` more requests may start. */
@@ -72,7 +73,7 @@ interface BucketState {
 export class MemoryRateLimitStore implements RateLimitStore {
   readonly #buckets = new Map<string, BucketState>();
 
-  take(key: string, limits: BucketLimits, now: number): number {
+  take(key: string, limits: BucketLimits, now: number, cost = 1): number {
     const state = this.#state(key, limits, now);
     if (now < state.pausedUntil) return state.pausedUntil - now;
     const providerKnows = now < state.providerResetAt;
@@ -90,9 +91,11 @@ export class MemoryRateLimitStore implements RateLimitStore {
       if (slot >= 0) window.startedAt[slot] = now;
     } else {
       refill(state, limits, now);
-      if (!providerKnows && state.tokens < 1) return Math.ceil(((1 - state.tokens) * limits.perMs) / limits.rate);
+      // A request dearer than the whole bucket waits for a full bucket, then goes.
+      const needed = Math.min(cost, limits.burst ?? limits.rate);
+      if (!providerKnows && state.tokens < needed) return Math.ceil(((needed - state.tokens) * limits.perMs) / limits.rate);
       // Never below zero: starts the provider's count allowed beyond the local rate leave no debt behind.
-      state.tokens = Math.max(0, state.tokens - 1);
+      state.tokens = Math.max(0, state.tokens - cost);
     }
     if (providerKnows) state.providerRemaining -= 1;
     return 0;

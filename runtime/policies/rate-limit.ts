@@ -2,15 +2,18 @@
  * The client-side rate limiter: one gate per bucket, each a FIFO queue in front of a RateLimitStore,
  * with an optional cap on requests in flight. A request that cannot get a slot within the bucket's
  * maximum queue wait fails with a RateLimitError that says when to come back. The provider's
- * rate-limit headers re-synchronise a bucket; a rate-limited answer pauses it for every caller.
+ * rate-limit headers lower what a bucket may send (ProviderAllowance, per request in flight); a spec
+ * that declares headers but no bucket gets buckets learned from the headers alone; a rate-limited
+ * answer pauses a bucket for every caller.
  */
 import type { Clock } from "../clock.js";
-import type { RateLimitHeadersDefinition, RateLimitResetFormat } from "../definition.js";
+import type { RateLimitHeadersDefinition, RateLimitResetFormat, RateLimitResetMeaning } from "../definition.js";
 import { RateLimitError } from "../errors/errors.js";
 import { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./rate-limit-store.js";
 import { GuardedStore, type StoreHealthEvent } from "./store-guard.js";
 import type { ResponseHeaders } from "../transport/transport.js";
 import type { WaitLimit } from "./timeout.js";
+import { ProviderAllowance, type Count, type Tracked } from "./provider-allowance.js";
 
 export interface BucketPolicy extends BucketLimits {
   /** At most this many requests of the bucket in flight. */
@@ -19,17 +22,41 @@ export interface BucketPolicy extends BucketLimits {
   readonly maxQueueWaitMs: number;
   /** The value of the provider's rate-limit resource header that this bucket mirrors (GitHub's "core"). */
   readonly resource?: string;
+  /** The header family whose counts lower this bucket. @default "requests" */
+  readonly family?: string;
+  /** One gate per operation. */
+  readonly perOperation?: boolean;
+}
+
+/** A family of rate-limit headers as the limiter reads its counts. */
+export interface FamilyPolicy {
+  readonly name: string;
+  readonly meaning: RateLimitResetMeaning;
+  /** How precisely the reset is written, in ms. */
+  readonly resolutionMs: number;
+  /** Counts are per resource (the provider names it in a header): one learned bucket per resource. */
+  readonly perResource: boolean;
+}
+
+/** What a request takes besides its declared buckets: its operation and its cost per family. */
+export interface AcquireRoute {
+  readonly operation?: string;
+  readonly costs?: Readonly<Record<string, number>> | undefined;
 }
 
 /** A granted slot. Release it when the response (or failure) is in, so the concurrency cap frees up. */
 export interface Permit {
   readonly bucket: string;
-  /** Order of this grant within its bucket: tells which provider counts are newer. */
+  /** Order of this grant within its bucket. */
   readonly seq: number;
   release(): void;
 }
 
+/** A permit as its gate tracks it: one request, in flight until released. */
+interface GatePermit extends Permit, Tracked {}
+
 interface Waiter {
+  readonly cost: number;
   /** The end of this waiter's wait: the bucket's maximum queue wait or the call's deadline, the earlier. */
   readonly deadline: number;
   /** The call's deadline when it, not the queue wait, ends the wait. */
@@ -48,9 +75,9 @@ class BucketGate {
   #queueHead = 0;
   #inFlight = 0;
   #granted = 0;
-  #lastSyncSeq = -1;
-  #lastResetAt = 0;
   #pumping = false;
+  /** The last wait #take gave may end early, when an answer in flight comes back. */
+  #soft = false;
   /** Asynchronous takes of the fast path still waiting for the store's answer. */
   #taking = 0;
   #pumpAgain = false;
@@ -64,10 +91,24 @@ class BucketGate {
   readonly #provider: string;
   readonly #store: RateLimitStore;
   readonly #clock: Clock;
+  /** What the provider's counts allow; undefined when no header family lowers this bucket. */
+  readonly #allowance: ProviderAllowance | undefined;
+  /** Learned from headers alone: no local bucket, only the provider's counts. */
+  readonly #learned: boolean;
   /** The provider resource this bucket mirrors (BucketPolicy.resource); a plain property, read per answer. */
   declare readonly resource: string | undefined;
+  declare readonly family: string;
 
-  constructor(name: string, policy: BucketPolicy, key: string, provider: string, store: RateLimitStore, clock: Clock) {
+  constructor(
+    name: string,
+    policy: BucketPolicy,
+    key: string,
+    provider: string,
+    store: RateLimitStore,
+    clock: Clock,
+    family: FamilyPolicy | undefined,
+    learned = false,
+  ) {
     this.#name = name;
     this.#policy = policy;
     this.#key = key;
@@ -75,17 +116,34 @@ class BucketGate {
     this.#store = store;
     this.#clock = clock;
     this.resource = policy.resource;
+    this.family = policy.family ?? "requests";
+    this.#allowance = family && new ProviderAllowance(family.meaning, family.resolutionMs);
+    this.#learned = learned;
   }
 
-  acquire(signal: AbortSignal | undefined, limit: WaitLimit | undefined): Permit | Promise<Permit> {
+  /** The provider's limit as its headers last reported it. */
+  get providerLimit(): number | undefined {
+    return this.#allowance?.limit;
+  }
+
+  /** 0 when a request of `cost` may start now as far as the provider's count and the local bucket go. */
+  #take(now: number, cost: number): number | Promise<number> {
+    const providerWait = this.#allowance ? this.#allowance.wait(cost, now) : 0;
+    // An answer in flight may prove its request counted already and free units before the reset.
+    this.#soft = providerWait !== 0 && this.#allowance!.answersPending;
+    if (providerWait !== 0) return providerWait;
+    return this.#learned ? 0 : this.#store.take(this.#key, this.#policy, now, cost);
+  }
+
+  acquire(signal: AbortSignal | undefined, limit: WaitLimit | undefined, cost = 1): Permit | Promise<Permit> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const now = this.#clock.now();
     if (limit && now >= limit.at) throw limit.expired();
     if (this.#queueHead === this.#queue.length && !this.#pumping && this.#taking === 0 && this.#hasRoom()) {
-      const wait = this.#store.take(this.#key, this.#policy, now);
-      if (wait === 0) return this.#grant(now);
+      const wait = this.#take(now, cost);
+      if (wait === 0) return this.#grant(now, cost);
       // A wait already known to end past the queue's maximum or the call's deadline fails at once.
-      if (typeof wait === "number" && Number.isFinite(wait)) {
+      if (typeof wait === "number" && Number.isFinite(wait) && !this.#soft) {
         const end = this.#waitEnd(now, limit);
         if (now + wait > end) throw this.#late(now + wait, end, limit);
       }
@@ -96,28 +154,44 @@ class BucketGate {
         this.#taking += 1;
         const settled = (): void => void (this.#taking -= 1);
         wait.then(settled, settled);
-        return wait.then((w) => (w === 0 ? this.#grant(now) : this.#enqueue(now, signal, limit)));
+        return wait.then((w) => (w === 0 ? this.#grant(now, cost) : this.#enqueue(now, signal, limit, cost)));
       }
     }
-    return this.#enqueue(now, signal, limit);
+    return this.#enqueue(now, signal, limit, cost);
   }
 
-  /** The provider's count: `remaining` as of the request holding `permit`, until `resetAt`. */
-  sync(permit: Permit, remaining: number, resetAt: number): void {
+  /** The provider's count, read from the answer to the request holding `permit`. */
+  sync(permit: Permit, count: Count): void {
+    if (!this.#allowance) return;
     const now = this.#clock.now();
-    // Answers arrive out of order; an older count must not overwrite a newer one from the same window.
-    if (permit.seq <= this.#lastSyncSeq && resetAt <= this.#lastResetAt) return;
-    this.#lastSyncSeq = Math.max(this.#lastSyncSeq, permit.seq);
-    this.#lastResetAt = Math.max(this.#lastResetAt, resetAt);
-    // Requests granted after this one may not be in the provider's count yet: assume they are not.
-    const unseen = this.#granted - permit.seq;
-    void this.#store.sync(this.#key, remaining - unseen, Math.min(resetAt, now + MAX_PAUSE_MS), now);
+    const resetAt = Math.min(count.resetAt, now + MAX_PAUSE_MS);
+    this.#allowance.answered(permit as GatePermit, { ...count, resetAt }, now);
+    // When the headers describe this very bucket, the store lets their count pace it (the local estimate
+    // still records each grant, for when the count lapses); the store gets the count less this process's
+    // requests it may have missed. Otherwise the count only lowers what the local bucket allows.
+    const snapshot = this.#learned ? undefined : this.#allowance.snapshot(now);
+    if (snapshot && this.#allowance.describes(this.#policy.burst ?? this.#policy.rate, this.#policy.perMs)) {
+      void this.#store.sync(this.#key, snapshot.free, snapshot.until, now);
+    }
     this.#pump();
+  }
+
+  /** A count read from the answer to a request that held no slot of this bucket (sent before it was learned). */
+  learn(count: Count): void {
+    const now = this.#clock.now();
+    this.sync({ bucket: this.#name, seq: 0, startedAt: now, cost: 0, completedAt: now, release() {} } as GatePermit, count);
+  }
+
+  get name(): string {
+    return this.#name;
   }
 
   pause(until: number): void {
     const now = this.#clock.now();
-    void this.#store.pause(this.#key, Math.min(until, now + MAX_PAUSE_MS));
+    const end = Math.min(until, now + MAX_PAUSE_MS);
+    this.#allowance?.pause(end);
+    if (!this.#learned) void this.#store.pause(this.#key, end);
+    this.#pump();
   }
 
   #hasRoom(): boolean {
@@ -125,24 +199,31 @@ class BucketGate {
   }
 
   /** `takenAt`: the `now` the store granted the slot at, which names the slot when it is released. */
-  #grant(takenAt: number): Permit {
+  #grant(takenAt: number, cost: number): Permit {
     this.#inFlight += 1;
     const seq = ++this.#granted;
     let released = false;
-    return {
+    const permit: GatePermit = {
       bucket: this.#name,
       seq,
+      startedAt: takenAt,
+      cost,
+      completedAt: undefined,
       release: () => {
         if (released) return;
         released = true;
         this.#inFlight -= 1;
-        const completing = this.#store.complete(this.#key, this.#policy, takenAt, this.#clock.now());
+        const now = this.#clock.now();
+        this.#allowance?.completed(permit, now);
+        const completing = this.#learned ? undefined : this.#store.complete(this.#key, this.#policy, takenAt, now);
         if (this.#queueHead < this.#queue.length) {
           if (completing instanceof Promise) void completing.then(() => this.#pump());
           else this.#pump();
         }
       },
     };
+    this.#allowance?.started(permit);
+    return permit;
   }
 
   /** When a wait that starts now must end: the queue's maximum wait or the call's deadline, the earlier. */
@@ -156,10 +237,11 @@ class BucketGate {
     return limit && limit.at === end ? limit.expired() : this.#queueTimeout(retryAt);
   }
 
-  #enqueue(now: number, signal: AbortSignal | undefined, limit: WaitLimit | undefined): Promise<Permit> {
+  #enqueue(now: number, signal: AbortSignal | undefined, limit: WaitLimit | undefined, cost: number): Promise<Permit> {
     return new Promise<Permit>((resolve, reject) => {
       const end = this.#waitEnd(now, limit);
       const waiter: Waiter = {
+        cost,
         deadline: end,
         limit,
         resolve,
@@ -227,7 +309,7 @@ class BucketGate {
       const now = this.#clock.now();
       let wait: number;
       try {
-        const taken = this.#store.take(this.#key, this.#policy, now);
+        const taken = this.#take(now, head.cost);
         wait = typeof taken === "number" ? taken : await taken;
       } catch (error) {
         // A shared store that fails closed: the head of the queue gets its error, the others ask again.
@@ -238,12 +320,12 @@ class BucketGate {
       const waiter = this.#peek();
       if (!waiter) return; // everyone left while the store answered; a slot taken then is lost, never doubled
       if (wait === 0) {
-        settle(waiter).resolve(this.#grant(now));
+        settle(waiter).resolve(this.#grant(now, waiter.cost));
         continue;
       }
       // Infinity: the next slot frees when a request in flight completes, and its release pumps again.
       if (!Number.isFinite(wait)) return;
-      if (now + wait > waiter.deadline) {
+      if (now + wait > waiter.deadline && !this.#soft) {
         settle(waiter).reject(this.#late(now + wait, waiter.deadline, waiter.limit));
         continue;
       }
@@ -280,47 +362,132 @@ export interface RateLimiterOptions {
   readonly onStoreEvent?: (event: StoreHealthEvent) => void;
   /** Prefix of store keys: one quota per account when several clients share a store. */
   readonly keyPrefix: string;
+  /**
+   * The header families the provider answers with. A family (or a resource of it) that no declared
+   * bucket mirrors gets a bucket learned from its headers alone, kept per process.
+   */
+  readonly families?: readonly FamilyPolicy[];
+  /** How long a request waits for a slot of a learned bucket. @default 30 s */
+  readonly learnedQueueWaitMs?: number;
 }
+
+const LEARNED_QUEUE_WAIT_MS = 30_000;
 
 export class RateLimiter {
   readonly #gates = new Map<string, BucketGate>();
+  readonly #options: RateLimiterOptions;
+  readonly #store: RateLimitStore;
+  readonly #families = new Map<string, FamilyPolicy>();
+  /** Learned gates by "~family" or "~family:resource". */
+  readonly #learned = new Map<string, BucketGate>();
+  /** The resource each operation's answers named, per family (GitHub: search, core, graphql...). */
+  readonly #resources = new Map<string, string>();
+  #closed: Error | undefined;
 
   constructor(options: RateLimiterOptions) {
+    this.#options = options;
     // The built-in store never fails: it goes unguarded, so the common case pays nothing.
-    const store =
+    this.#store =
       options.store instanceof MemoryRateLimitStore
         ? options.store
         : new GuardedStore(options.store, options.clock, options.onStoreEvent ?? (() => {}));
+    for (const family of options.families ?? []) this.#families.set(family.name, family);
     for (const [name, policy] of Object.entries(options.buckets)) {
-      const key = `${options.keyPrefix}:${name}`;
-      this.#gates.set(name, new BucketGate(name, policy, key, options.provider, store, options.clock));
+      if (!policy.perOperation) this.#gates.set(name, this.#gate(name, policy));
+    }
+    // A family no declared bucket follows, counted for the whole client: learned from the start.
+    for (const family of this.#families.values()) {
+      if (!family.perResource && !this.#declares(family.name, undefined)) this.#learnedGate(family.name, undefined);
     }
   }
 
+  #gate(name: string, policy: BucketPolicy, learned = false): BucketGate {
+    const { provider, keyPrefix, clock } = this.#options;
+    const family = this.#families.get(policy.family ?? "requests");
+    return new BucketGate(name, policy, `${keyPrefix}:${name}`, provider, this.#store, clock, family, learned);
+  }
+
+  /** Whether a declared bucket follows this family's counts (of this resource). */
+  #declares(family: string, resource: string | undefined): boolean {
+    for (const policy of Object.values(this.#options.buckets)) {
+      if ((policy.family ?? "requests") !== family) continue;
+      if (resource === undefined || policy.resource === undefined || policy.resource === resource) return true;
+    }
+    return false;
+  }
+
+  #learnedGate(family: string, resource: string | undefined): BucketGate {
+    const name = resource === undefined ? `~${family}` : `~${family}:${resource}`;
+    let gate = this.#learned.get(name);
+    if (!gate) {
+      const maxQueueWaitMs = this.#options.learnedQueueWaitMs ?? LEARNED_QUEUE_WAIT_MS;
+      gate = this.#gate(name, { rate: Infinity, perMs: 1, maxQueueWaitMs, family, ...(resource !== undefined && { resource }) }, true);
+      this.#learned.set(name, gate);
+      this.#gates.set(name, gate);
+    }
+    return gate;
+  }
+
+  /** The gates a request of these declared buckets takes from, learned ones included. */
+  #route(buckets: readonly string[], route: AcquireRoute | undefined): { gate: BucketGate; cost: number }[] {
+    const gates: { gate: BucketGate; cost: number }[] = [];
+    const cost = (family: string): number => route?.costs?.[family] ?? 1;
+    for (const name of buckets) {
+      const policy = this.#options.buckets[name];
+      if (!policy) continue;
+      let gate = this.#gates.get(name);
+      if (policy.perOperation) {
+        const key = `${name}@${route?.operation ?? ""}`;
+        gate = this.#gates.get(key);
+        if (!gate) this.#gates.set(key, (gate = this.#gate(key, policy)));
+      }
+      if (gate) gates.push({ gate, cost: cost(gate.family) });
+    }
+    for (const family of this.#families.values()) {
+      if (!family.perResource) {
+        const gate = this.#learned.get(`~${family.name}`);
+        if (gate) gates.push({ gate, cost: cost(family.name) });
+        continue;
+      }
+      const resource = route?.operation === undefined ? undefined : this.#resources.get(`${family.name}|${route.operation}`);
+      if (resource !== undefined && !this.#declares(family.name, resource)) {
+        gates.push({ gate: this.#learnedGate(family.name, resource), cost: cost(family.name) });
+      }
+    }
+    return gates;
+  }
+
   /**
-   * Takes one slot in each named bucket, in order; on failure the slots already taken are given back.
-   * Synchronous (no promise, no tick) when every bucket has a slot free and nobody queued ahead.
+   * Takes one slot in each named bucket (and each learned one), in order; on failure the slots already
+   * taken are given back. Synchronous (no promise, no tick) when every bucket has a slot free and nobody
+   * queued ahead.
    */
-  acquire(buckets: readonly string[], signal: AbortSignal | undefined, limit?: WaitLimit): Permit[] | Promise<Permit[]> {
+  acquire(
+    buckets: readonly string[],
+    signal: AbortSignal | undefined,
+    limit?: WaitLimit,
+    route?: AcquireRoute,
+  ): Permit[] | Promise<Permit[]> {
+    if (this.#closed) throw this.#closed;
+    const gates = this.#route(buckets, route);
     const permits: Permit[] = [];
-    for (let i = 0; i < buckets.length; i++) {
-      const gate = this.#gates.get(buckets[i]!);
-      if (!gate) continue;
+    for (let i = 0; i < gates.length; i++) {
+      const { gate, cost } = gates[i]!;
       let granted: Permit | Promise<Permit>;
       try {
-        granted = gate.acquire(signal, limit);
+        granted = gate.acquire(signal, limit, cost);
       } catch (error) {
         for (const permit of permits) permit.release();
         throw error;
       }
-      if (granted instanceof Promise) return this.#acquireRest(buckets, i, granted, permits, signal, limit);
+      if (granted instanceof Promise) return this.#acquireRest(gates, i, granted, permits, signal, limit);
       permits.push(granted);
     }
     return permits;
   }
 
   async #acquireRest(
-    buckets: readonly string[],
+    gates: readonly { gate: BucketGate; cost: number }[],
     index: number,
     pending: Promise<Permit>,
     permits: Permit[],
@@ -329,10 +496,7 @@ export class RateLimiter {
   ): Promise<Permit[]> {
     try {
       permits.push(await pending);
-      for (let i = index + 1; i < buckets.length; i++) {
-        const gate = this.#gates.get(buckets[i]!);
-        if (gate) permits.push(await gate.acquire(signal, limit));
-      }
+      for (let i = index + 1; i < gates.length; i++) permits.push(await gates[i]!.gate.acquire(signal, limit, gates[i]!.cost));
     } catch (error) {
       for (const permit of permits) permit.release();
       throw error;
@@ -342,25 +506,45 @@ export class RateLimiter {
 
   /** Releases every timer: queued requests fail with `error`. */
   close(error: Error): void {
+    this.#closed = error;
     for (const gate of this.#gates.values()) gate.close(error);
   }
 
-  /** Re-synchronises buckets from the provider's count on a response. */
-  sync(permits: readonly Permit[], count: ProviderCount): void {
-    for (const permit of permits) {
-      const gate = this.#gates.get(permit.bucket)!;
-      if (count.resource === undefined ? gate.resource === undefined : gate.resource === count.resource) {
-        gate.sync(permit, count.remaining, count.resetAt);
+  /** The provider's limit a bucket's headers last reported (learned buckets: "~family" or "~family:resource"). */
+  providerLimit(bucket: string): number | undefined {
+    return this.#gates.get(bucket)?.providerLimit;
+  }
+
+  /**
+   * Re-synchronises buckets from the provider's counts on the answer to a request of `operation`. A count
+   * of a resource no declared bucket mirrors teaches which learned bucket the operation's requests take.
+   */
+  sync(permits: readonly Permit[], counts: ProviderCount | readonly ProviderCount[], operation?: string): void {
+    for (const count of Array.isArray(counts) ? (counts as readonly ProviderCount[]) : [counts as ProviderCount]) {
+      const family = count.family ?? "requests";
+      const policy = this.#families.get(family);
+      if (policy?.perResource && count.resource !== undefined && operation !== undefined && !this.#declares(family, count.resource)) {
+        this.#resources.set(`${family}|${operation}`, count.resource);
+        const gate = this.#learnedGate(family, count.resource);
+        // The request did not hold a slot of it (its resource was not known yet): the count still teaches it.
+        if (!permits.some((permit) => permit.bucket === gate.name)) gate.learn(count);
+      }
+      for (const permit of permits) {
+        const gate = this.#gates.get(permit.bucket);
+        if (!gate || gate.family !== family) continue;
+        if (count.resource === undefined ? gate.resource === undefined : gate.resource === count.resource) gate.sync(permit, count);
       }
     }
   }
 
-  /** A rate-limited answer: no request of these buckets starts before `until`. */
+  /** A rate-limited answer: no request of these buckets (or of the learned buckets of this resource) starts before `until`. */
   pause(permits: readonly Permit[], until: number, resource: string | undefined): void {
     for (const permit of permits) {
       const gate = this.#gates.get(permit.bucket)!;
       if (resource === undefined || gate.resource === undefined || gate.resource === resource) gate.pause(until);
     }
+    if (permits.length === 0)
+      for (const gate of this.#learned.values()) if (resource === undefined || gate.resource === resource) gate.pause(until);
   }
 }
 
@@ -374,13 +558,22 @@ function settle(waiter: Waiter): Waiter {
 /** What a response's rate-limit headers say. */
 export interface ProviderCount {
   readonly remaining: number;
+  /** The limit header: the provider's size of the bucket. */
+  readonly limit?: number | undefined;
   /** Epoch ms. */
   readonly resetAt: number;
   readonly resource: string | undefined;
+  /** The header family. @default "requests" */
+  readonly family?: string;
 }
 
 /** Reads the provider's count from the declared headers; undefined when they do not say enough. */
-export function readProviderCount(headers: ResponseHeaders, names: RateLimitHeadersDefinition, now: number): ProviderCount | undefined {
+export function readProviderCount(
+  headers: ResponseHeaders,
+  names: RateLimitHeadersDefinition,
+  now: number,
+  family?: string,
+): ProviderCount | undefined {
   const number = (name: string | undefined): number | undefined => {
     const text = name === undefined ? null : headers.get(name);
     if (text === null || text.trim() === "") return undefined;
@@ -388,8 +581,8 @@ export function readProviderCount(headers: ResponseHeaders, names: RateLimitHead
     return Number.isFinite(value) ? value : undefined;
   };
   let remaining = number(names.remaining);
+  const limit = number(names.limit);
   if (remaining === undefined) {
-    const limit = number(names.limit);
     const used = number(names.used);
     if (limit !== undefined && used !== undefined) remaining = limit - used;
   }
@@ -397,7 +590,22 @@ export function readProviderCount(headers: ResponseHeaders, names: RateLimitHead
   const resetAt = resetText === null ? undefined : parseReset(resetText, names.resetFormat, now);
   if (remaining === undefined || resetAt === undefined) return undefined;
   const resource = names.resource === undefined ? undefined : (headers.get(names.resource) ?? undefined);
-  return { remaining, resetAt, resource };
+  return { remaining, limit, resetAt, resource, ...(family !== undefined && { family }) };
+}
+
+/** How precisely a reset format writes the time, in ms: answers of one window may differ by this much. */
+export function resetResolutionMs(format: RateLimitResetFormat): number {
+  return format === "epoch-seconds" || format === "http-date" ? 1000 : format === "epoch-ms" ? 1 : 10;
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
+
+/** A Go-style duration ("6m0s", "1.5s", "20ms", "1h2m3s") in ms; undefined when it is not one. */
+export function parseGoDuration(text: string): number | undefined {
+  if (!/^(?:\d+(?:\.\d+)?(?:h|ms|m|s|us|µs|ns))+$/.test(text)) return text === "0" ? 0 : undefined;
+  let total = 0;
+  for (const [, value, unit] of text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) total += Number(value) * DURATION_UNITS[unit!]!;
+  return total;
 }
 
 /** A reset header in the provider's format, as epoch ms; undefined when unreadable. Never before `now`. */
@@ -416,6 +624,13 @@ export function parseReset(text: string, format: RateLimitResetFormat, now: numb
       break;
     case "http-date":
       at = Date.parse(trimmed);
+      break;
+    case "rfc3339":
+      // Date.parse takes any ISO-like text; RFC 3339 requires the date, the time and an offset.
+      at = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(trimmed) ? Date.parse(trimmed) : NaN;
+      break;
+    case "duration":
+      at = now + (parseGoDuration(trimmed) ?? NaN);
       break;
   }
   if (trimmed === "" || !Number.isFinite(at)) return undefined;

@@ -8,22 +8,31 @@
  * into a RateLimitError that says when to come back.
  */
 import type { Clock } from "../clock.js";
-import type { RateLimitHeadersDefinition, RetryDefinition } from "../definition.js";
+import type { RetryDefinition } from "../definition.js";
 import { RateLimitError } from "../errors/errors.js";
 import { backoffDelay } from "./retry.js";
-import { readProviderCount, type Permit, type RateLimiter } from "./rate-limit.js";
+import type { AcquireRoute, Permit, ProviderCount, RateLimiter } from "./rate-limit.js";
+import { readProviderCounts, type RateLimitFamilies } from "./rate-limit-headers.js";
 import { Stop, type AttemptContext, type Policy, type Step } from "./policy.js";
 
 /** What the throttle needs of a call beyond the attempt's state: the rules to back off by. */
 export interface ThrottledContext extends AttemptContext {
   readonly rules: RetryDefinition;
+  /** The call goes through the rate limiter (declared buckets, or buckets learned from the headers). */
+  readonly throttled: boolean;
+  /** What the limiter needs to route the call: its operation (per-operation limits) and its costs. */
+  readonly route: AcquireRoute;
 }
 
 const NO_PERMITS: readonly Permit[] = [];
+const NO_COUNTS: readonly ProviderCount[] = [];
 
 export class ThrottlePolicy implements Policy<ThrottledContext> {
   readonly #limiter: RateLimiter | undefined;
-  readonly #headers: RateLimitHeadersDefinition | undefined;
+  /** Every header family of the spec's rateLimits, the "requests" family first. */
+  readonly #families: RateLimitFamilies;
+  /** The least a rate-limited answer without Retry-After or a spent count makes the bucket wait. */
+  readonly #minWaitMs: number;
   readonly #clock: Clock;
   readonly #provider: string;
   /** A rate-limited answer to a call without buckets pauses every such call until then (epoch ms). */
@@ -31,10 +40,17 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
   /** The follow-up step, bound once: it reads everything else from the call. */
   readonly #settle = (call: ThrottledContext): ThrottledContext => this.#after(call);
 
-  constructor(provider: string, limiter: RateLimiter | undefined, headers: RateLimitHeadersDefinition | undefined, clock: Clock) {
+  constructor(
+    provider: string,
+    limiter: RateLimiter | undefined,
+    families: RateLimitFamilies,
+    minWaitMs: number | undefined,
+    clock: Clock,
+  ) {
     this.#provider = provider;
     this.#limiter = limiter;
-    this.#headers = headers;
+    this.#families = families;
+    this.#minWaitMs = minWaitMs ?? 0;
     this.#clock = clock;
   }
 
@@ -77,7 +93,10 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
 
   /** The slots of the call's buckets (granted at once in the common case), or the end of the client's pause. */
   #admit(call: ThrottledContext): readonly Permit[] | Promise<readonly Permit[]> {
-    if (call.buckets.length > 0) return this.#limiter!.acquire(call.buckets, call.deadline.signal, call.deadline);
+    if (call.throttled) {
+      const granted = this.#limiter!.acquire(call.buckets, call.deadline.signal, call.deadline, call.route);
+      if (granted instanceof Promise || granted.length > 0) return granted;
+    }
     const now = this.#clock.now();
     // No bucket to hold the provider's pause: the client holds it, for every caller.
     return now < this.#pausedUntil ? this.#afterPause(call, now) : NO_PERMITS;
@@ -102,15 +121,17 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
     const response = call.response;
     if (!response) return call;
     const now = call.endedAt;
-    const headers = this.#headers;
-    const count = headers && permits.length > 0 ? readProviderCount(response.headers, headers, now) : undefined;
-    if (count) this.#limiter!.sync(permits, count);
+    const counts = call.throttled ? readProviderCounts(this.#families, response.headers, now) : NO_COUNTS;
+    if (counts.length > 0) this.#limiter!.sync(permits, counts, call.route.operation);
+    const count = counts[0];
     if (!call.limited || call.stop) return call;
-    // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff.
+    // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff
+    // (never shorter than the spec's minimum wait for such answers).
+    const spent = counts.find((c) => c.remaining <= 0);
     const waitMs =
       call.askedMs ??
-      (count && count.remaining <= 0 ? count.resetAt - now : undefined) ??
-      backoffDelay(call.attempts, call.rules.backoff, one);
+      (spent ? spent.resetAt - now : undefined) ??
+      Math.max(this.#minWaitMs, backoffDelay(call.attempts, call.rules.backoff, one));
     const retryAt = now + waitMs;
     if (permits.length > 0) this.#limiter!.pause(permits, retryAt, count?.resource);
     else if (retryAt > this.#pausedUntil) this.#pausedUntil = retryAt;

@@ -2,6 +2,7 @@
  * The request pipeline against a real HTTP server on loopback: rate-limit header sync, pauses on 429,
  * Retry-After, idempotent retries, the circuit breaker, aborts and timeouts, redaction.
  */
+import { formatReset } from "../../testing/rate-limit.js";
 import { describe, expect, it } from "vitest";
 import { ClientCore, type ClientOptions } from "../../runtime/client/client-core.js";
 import type { ProviderDefinition, RateLimitResetFormat } from "../../runtime/definition.js";
@@ -37,16 +38,7 @@ function limitedDefinition(resetFormat: RateLimitResetFormat) {
 }
 
 function resetHeader(format: RateLimitResetFormat, at: number): string {
-  switch (format) {
-    case "epoch-seconds":
-      return String(Math.ceil(at / 1000));
-    case "epoch-ms":
-      return String(at);
-    case "seconds":
-      return String(Math.ceil((at - Date.now()) / 1000));
-    case "http-date":
-      return new Date(Math.ceil(at / 1000) * 1000).toUTCString();
-  }
+  return formatReset(format, at, Date.now());
 }
 
 describe("rate-limit headers", () => {

@@ -13,6 +13,7 @@ import type {
   RequestValueLocation,
 } from "@switchboard/runtime/contract";
 import type { GroupModel, OperationModel, ParameterModel, PayloadDeclaration, ResponseModel } from "../ir.js";
+import { parseDuration } from "../../common/duration.js";
 import { parseJsonPath } from "../../common/json-path.js";
 import { fileName, identifierText, memberName } from "../../common/names.js";
 import { paramsTypeName, pathPlaceholders, resourceClassName, API_VERSION_PLACEHOLDER } from "../../common/operation-names.js";
@@ -235,6 +236,7 @@ function operationModel(p: Pending, typeText: (text: string) => string): Operati
     ...(Object.keys(styles).length > 0 && { queryStyles: styles }),
     ...(source.buckets !== undefined && source.buckets.length > 0 && { buckets: [...source.buckets].sort(compareCodePoints) }),
     ...(source.idempotent === true && !IDEMPOTENT_METHODS.includes(source.method) && { idempotent: true }),
+    ...(source.timeout !== undefined && { timeoutMs: parseDuration(source.timeout) }),
     ...(source.pagination && { pagination: paginationDefinition(source.pagination) }),
   };
   const params: ParameterModel[] = p.params.map(({ text, ...param }) => ({

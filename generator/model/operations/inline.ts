@@ -67,6 +67,7 @@ export function inlineOperations(doc: SpecDocument, specDocument: SchemaDocument
       responses,
       ...(op.buckets !== undefined && { buckets: op.buckets }),
       ...(op.idempotent !== undefined && { idempotent: op.idempotent }),
+      ...(op.timeout !== undefined && { timeout: op.timeout }),
       ...(op.pagination !== undefined && { pagination: op.pagination }),
       specPath: base,
     };

@@ -335,6 +335,7 @@ export function readOpenApiOperations(
         responses,
         ...(override?.buckets !== undefined && { buckets: override.buckets }),
         ...(override?.idempotent !== undefined && { idempotent: override.idempotent }),
+        ...(override?.timeout !== undefined && { timeout: override.timeout }),
         ...(pagination !== undefined && { pagination }),
         specPath: override !== undefined ? [...specPath, "overrides", id] : [...specPath, "from"],
         documentPointer: `${spec.from}#${toPointer(opPath)}`,

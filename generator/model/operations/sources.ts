@@ -61,6 +61,8 @@ export interface OperationSource {
   readonly responses: readonly ResponseSource[];
   readonly buckets?: readonly string[];
   readonly idempotent?: boolean;
+  /** The spec's attempt timeout of this operation, as written (a duration). */
+  readonly timeout?: string;
   readonly pagination?: SpecPagination;
   /** Where diagnostics about this operation point: the spec path of its inline entry or of its import's `from`. */
   readonly specPath: readonly (string | number)[];

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { isRateLimitError } from "../../../runtime/errors/errors.js";
-import { parseReset, RateLimiter, readProviderCount, type BucketPolicy, type Permit } from "../../../runtime/policies/rate-limit.js";
+import {
+  parseReset,
+  RateLimiter,
+  readProviderCount,
+  type BucketPolicy,
+  type FamilyPolicy,
+  type Permit,
+} from "../../../runtime/policies/rate-limit.js";
 import { MemoryRateLimitStore } from "../../../runtime/policies/rate-limit-store.js";
 import { ManualClock, settle } from "../../helpers/manual-clock.js";
 
@@ -9,6 +16,8 @@ function acquire(rl: RateLimiter, buckets: readonly string[], signal: AbortSigna
   return Promise.resolve().then(() => rl.acquire(buckets, signal));
 }
 
+const REQUESTS: FamilyPolicy = { name: "requests", meaning: "window", resolutionMs: 1, perResource: false };
+
 function limiter(buckets: Record<string, BucketPolicy>, clock = new ManualClock()) {
   const rl = new RateLimiter({
     provider: "test",
@@ -16,6 +25,7 @@ function limiter(buckets: Record<string, BucketPolicy>, clock = new ManualClock(
     store: new MemoryRateLimitStore(),
     clock,
     keyPrefix: "test",
+    families: [REQUESTS],
   });
   return { rl, clock };
 }
@@ -193,7 +203,7 @@ describe("provider count", () => {
       { limit: "x-limit", used: "x-used", reset: "x-reset", resetFormat: "seconds" },
       now,
     );
-    expect(count).toEqual({ remaining: 10, resetAt: now + 60_000, resource: undefined });
+    expect(count).toEqual({ remaining: 10, limit: 5000, resetAt: now + 60_000, resource: undefined });
   });
 
   it("a synced remaining of 0 holds the bucket until the reset, then the local window resumes", async () => {

@@ -1,0 +1,53 @@
+/**
+ * The spec's rate-limit header families, as the client reads them: the "requests" family
+ * (rateLimits.headers) and any further ones (rateLimits.families: OpenAI's tokens), each with its reset
+ * format and meaning and what one request costs in its unit.
+ */
+import type { RateLimitHeadersDefinition, RateLimitsDefinition } from "../definition.js";
+import { readPath } from "../internal/json-path.js";
+import type { ResponseHeaders } from "../transport/transport.js";
+import { readProviderCount, resetResolutionMs, type FamilyPolicy, type ProviderCount } from "./rate-limit.js";
+
+export interface RateLimitFamily {
+  readonly headers: RateLimitHeadersDefinition;
+  readonly policy: FamilyPolicy;
+}
+
+export type RateLimitFamilies = readonly RateLimitFamily[];
+
+export function rateLimitFamilies(rateLimits: RateLimitsDefinition): RateLimitFamilies {
+  const all: [string, RateLimitHeadersDefinition][] = [];
+  if (rateLimits.headers) all.push(["requests", rateLimits.headers]);
+  for (const family of rateLimits.families ?? []) all.push([family.name, family]);
+  return all.map(([name, headers]) => ({
+    headers,
+    policy: {
+      name,
+      meaning: headers.resetMeaning ?? "window",
+      resolutionMs: resetResolutionMs(headers.resetFormat),
+      perResource: headers.resource !== undefined,
+    },
+  }));
+}
+
+/** Every family's count on an answer (those whose headers say enough). */
+export function readProviderCounts(families: RateLimitFamilies, headers: ResponseHeaders, now: number): ProviderCount[] {
+  const counts: ProviderCount[] = [];
+  for (const family of families) {
+    const count = readProviderCount(headers, family.headers, now, family.policy.name);
+    if (count) counts.push(count);
+  }
+  return counts;
+}
+
+/** What a request costs per weighted family: a positive number at the cost path of its body, else the default. */
+export function readCosts(families: RateLimitFamilies, body: unknown): Readonly<Record<string, number>> | undefined {
+  let costs: Record<string, number> | undefined;
+  for (const family of families) {
+    const cost = family.headers.cost;
+    if (!cost) continue;
+    const value = cost.request === undefined ? undefined : readPath(body, cost.request);
+    (costs ??= {})[family.policy.name] = typeof value === "number" && Number.isFinite(value) && value > 0 ? value : cost.default;
+  }
+  return costs;
+}
