@@ -12,7 +12,7 @@ import { propertyKey, stringLiteral, templatePart } from "../common/escape.js";
 import type { GroupModel, OperationModel, SpecModel } from "../model/ir.js";
 import { API_VERSION_PLACEHOLDER } from "../common/operation-names.js";
 import { TYPES_NAMESPACE } from "../model/operations/index.js";
-import { docComment } from "../model/schema-to-ts/type-text.js";
+import { docComment } from "../model/schema-to-ts/type-tree.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { entry, literal } from "./literal.js";
 import { header } from "./source-file.js";

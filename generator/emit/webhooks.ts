@@ -7,7 +7,7 @@
 import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import { lineCommentText, stringLiteral } from "../common/escape.js";
 import type { SpecModel } from "../model/ir.js";
-import { docComment } from "../model/schema-to-ts/type-text.js";
+import { docComment } from "../model/schema-to-ts/type-tree.js";
 import { PAYLOADS_NAMESPACE } from "../model/webhook-events.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { jsDoc, sources } from "./docs.js";
