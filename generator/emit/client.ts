@@ -2,14 +2,14 @@
  * Client emitter: client.ts (the definition handed to the runtime, the client class and its factory);
  * resources.ts writes the resource classes and types.ts.
  */
-import { StructureKind, VariableDeclarationKind, type ClassDeclarationStructure, type StatementStructures } from "ts-morph";
 import { docText, propertyKey, stringLiteral } from "../common/escape.js";
 import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { bulletList, jsDoc } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";
 import { emitResources } from "./resources.js";
-import { header, printStatements } from "./source-file.js";
+import { printDeclarations, type ClassDeclaration, type Declaration } from "./declarations.js";
+import { header } from "./source-file.js";
 
 const CREDENTIALS_TYPE: Record<string, string> = {
   apiKey: "ApiKeyCredentials",
@@ -27,34 +27,33 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
   const { pascal } = model.names;
   const def = model.definition;
   const credentialTypes = [...new Set(model.authModes.map((m) => CREDENTIALS_TYPE[m.type]!))].sort();
-  const statements: StatementStructures[] = [];
+  const statements: Declaration[] = [];
   statements.push({
-    kind: StructureKind.ImportDeclaration,
+    kind: "import",
     moduleSpecifier: ctx.runtimeImport,
     namedImports: [
       "ClientCore",
       ...["ClientOptions", "ProviderDefinition", ...credentialTypes].map((name) => ({ name, isTypeOnly: true })),
     ],
   });
-  statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: "./errors.js", namedImports: ["errorsDefinition"] });
+  statements.push({ kind: "import", moduleSpecifier: "./errors.js", namedImports: ["errorsDefinition"] });
   if (def.versions)
     statements.push({
-      kind: StructureKind.ImportDeclaration,
+      kind: "import",
       moduleSpecifier: "./versions.js",
       namedImports: ["versionsDefinition", { name: `${pascal}ApiVersion`, isTypeOnly: true }],
     });
-  if (def.webhooks)
-    statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: "./webhooks.js", namedImports: ["webhooksDefinition"] });
+  if (def.webhooks) statements.push({ kind: "import", moduleSpecifier: "./webhooks.js", namedImports: ["webhooksDefinition"] });
   for (const group of model.groups) {
     statements.push({
-      kind: StructureKind.ImportDeclaration,
+      kind: "import",
       moduleSpecifier: `./resources/${group.fileName}.js`,
       namedImports: [group.className],
     });
   }
 
   statements.push({
-    kind: StructureKind.TypeAlias,
+    kind: "typeAlias",
     isExported: true,
     name: `${pascal}Environment`,
     type: stringUnion(model.environments.map((e) => e.name)),
@@ -70,7 +69,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     return `(${mode} & ${CREDENTIALS_TYPE[m.type]!})`;
   });
   statements.push({
-    kind: StructureKind.TypeAlias,
+    kind: "typeAlias",
     isExported: true,
     name: `${pascal}Auth`,
     type: authMembers.length === 0 ? "{ readonly mode?: never }" : authMembers.join(" | "),
@@ -87,7 +86,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
       return `${doc}readonly ${propertyKey(v.name)}${v.required ? "" : "?"}: string;`;
     });
     statements.push({
-      kind: StructureKind.TypeAlias,
+      kind: "typeAlias",
       isExported: true,
       name: `${pascal}Variables`,
       docs: jsDoc([`Values filled into the {placeholders} of ${model.provider.title}'s URLs.`]),
@@ -97,7 +96,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
   const variablesRequired = model.variables.some((v) => v.required);
 
   statements.push({
-    kind: StructureKind.Interface,
+    kind: "interface",
     isExported: true,
     name: `${pascal}ClientOptions`,
     extends: [`Omit<ClientOptions<${pascal}Environment, ${pascal}Auth>, "apiVersion" | "variables">`],
@@ -131,15 +130,16 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     ...(def.webhooks ? ["webhooks: webhooksDefinition"] : []),
   ];
   statements.push({
-    kind: StructureKind.VariableStatement,
+    kind: "const",
     isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
     docs: jsDoc([`Everything the spec declares about ${model.provider.title}'s behaviour, defaults applied (durations in ms).`]),
-    declarations: [{ name: "definition", type: "ProviderDefinition", initializer: `{ ${parts}, ${extra.join(", ")} }` }],
+    name: "definition",
+    type: "ProviderDefinition",
+    initializer: `{ ${parts}, ${extra.join(", ")} }`,
   });
 
-  const clientClass: ClassDeclarationStructure = {
-    kind: StructureKind.Class,
+  const clientClass: ClassDeclaration = {
+    kind: "class",
     isExported: true,
     name: `${pascal}Client`,
     docs: jsDoc(
@@ -150,17 +150,15 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
       ...model.groups.map((g) => ({ name: g.property, isReadonly: true, type: g.className })),
       { name: "#core", isReadonly: true, type: "ClientCore" },
     ],
-    ctors: [
-      {
-        parameters: [{ name: "options", type: `${pascal}ClientOptions` }],
-        statements: [
-          model.groups.length > 0
-            ? `const core = (this.#core = new ClientCore(definition, options));`
-            : `this.#core = new ClientCore(definition, options);`,
-          ...model.groups.map((g) => `this.${g.property} = new ${g.className}(core);`),
-        ],
-      },
-    ],
+    ctor: {
+      parameters: [{ name: "options", type: `${pascal}ClientOptions` }],
+      statements: [
+        model.groups.length > 0
+          ? `const core = (this.#core = new ClientCore(definition, options));`
+          : `this.#core = new ClientCore(definition, options);`,
+        ...model.groups.map((g) => `this.${g.property} = new ${g.className}(core);`),
+      ],
+    },
     methods: [
       {
         name: "close",
@@ -175,7 +173,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
   };
   statements.push(clientClass);
   statements.push({
-    kind: StructureKind.Function,
+    kind: "function",
     isExported: true,
     name: `create${pascal}Client`,
     docs: jsDoc([`Creates a ${model.provider.title} client.`]),
@@ -183,5 +181,5 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     returnType: `${pascal}Client`,
     statements: [`return new ${pascal}Client(options);`],
   });
-  return header(model, ctx) + printStatements(statements);
+  return header(model, ctx) + printDeclarations(statements);
 }

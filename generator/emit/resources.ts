@@ -15,6 +15,8 @@ import { TYPES_NAMESPACE } from "../model/operations/index.js";
 import { docComment } from "../model/schema-to-ts/type-tree.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { entry, literal } from "./literal.js";
+import { declaration } from "./docs.js";
+import { printDeclarations } from "./declarations.js";
 import { header } from "./source-file.js";
 
 export const TYPES_FILE = "types.ts";
@@ -37,10 +39,7 @@ function typesFile(model: SpecModel, ctx: EmitContext): string {
     (i) =>
       `// Imported: ${i.from.replace(/[\r\n\u2028\u2029]/g, " ")}${i.version === undefined ? "" : ` ${i.version}`} (sha256 ${i.sha256})\n`,
   );
-  const declarations = model.schemaDeclarations.map(
-    (d) => `${doc([d.description, `From \`${d.source}\`.`], d.deprecated === true)}export type ${d.name} = ${d.type};\n`,
-  );
-  return header(model, ctx) + origins.join("") + declarations.join("\n");
+  return header(model, ctx) + origins.join("") + printDeclarations(model.schemaDeclarations.map(declaration));
 }
 
 function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext): string {

@@ -3,12 +3,12 @@
  * delegates to the runtime's engine with the spec's signature scheme. Kept apart from webhooks.ts (the
  * event types) so the two evolve independently.
  */
-import { StructureKind, type StatementStructures } from "ts-morph";
 import { stringLiteral } from "../common/escape.js";
 import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { jsDoc } from "./docs.js";
-import { header, printStatements } from "./source-file.js";
+import { printDeclarations, type Declaration } from "./declarations.js";
+import { header } from "./source-file.js";
 
 export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFile[] {
   const webhooks = model.definition.webhooks;
@@ -25,9 +25,9 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
     sig.toleranceMs === undefined
       ? "The scheme has no timestamp window."
       : `Timestamps more than ${sig.toleranceMs / 1000} s ${sig.toleranceDirection === "both" ? "old or ahead" : "old"} are rejected (\`options.toleranceSeconds\` overrides).`;
-  const statements: StatementStructures[] = [
+  const statements: Declaration[] = [
     {
-      kind: StructureKind.ImportDeclaration,
+      kind: "import",
       moduleSpecifier: ctx.runtimeImport,
       namedImports: [
         "verifyWebhookDelivery",
@@ -36,15 +36,13 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
       ],
     },
     {
-      kind: StructureKind.ImportDeclaration,
+      kind: "import",
       moduleSpecifier: "./webhooks.js",
       namedImports: [{ name: eventType, isTypeOnly: true }, "webhooksDefinition"],
     },
-    ...(flagsVersion
-      ? [{ kind: StructureKind.ImportDeclaration as const, moduleSpecifier: "./versions.js", namedImports: ["versionsDefinition"] }]
-      : []),
+    ...(flagsVersion ? [{ kind: "import" as const, moduleSpecifier: "./versions.js", namedImports: ["versionsDefinition"] }] : []),
     {
-      kind: StructureKind.Function,
+      kind: "function",
       isExported: true,
       name: "verifyWebhook",
       parameters: [
@@ -72,5 +70,5 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
       ],
     },
   ];
-  return [{ path: "verify-webhook.ts", text: header(model, ctx) + printStatements(statements) }];
+  return [{ path: "verify-webhook.ts", text: header(model, ctx) + printDeclarations(statements) }];
 }
