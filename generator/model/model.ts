@@ -29,12 +29,15 @@ import type {
   SpecAuthMode,
   SpecBodyMatcher,
   SpecDocument,
-  SpecHandshakeLocation,
   SpecResponseMatcher,
   SpecValueLocation,
-  SpecWebhookHeaderSet,
+  SpecWebhooks,
   SpecWebhookSignature,
 } from "../validate/spec-types.js";
+
+type SpecWebhookHeaderSet = NonNullable<SpecWebhookSignature["alternativeHeaders"]>[number];
+/** Where a handshake value is: exactly one of header, query or body (validate checks it). */
+type SpecHandshakeLocation = NonNullable<SpecWebhooks["handshakes"]>[string]["echo"];
 
 export { COMMON_ERROR_KINDS };
 
@@ -431,7 +434,7 @@ function valueLocations(locations: SpecValueLocation | SpecValueLocation[] | und
       ? { header: location.header.toLowerCase(), ...map }
       : "body" in location
         ? { body: parseJsonPath(location.body), ...map }
-        : { form: location.form, ...map };
+        : { form: location.form!, ...map };
   });
 }
 

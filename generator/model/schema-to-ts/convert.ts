@@ -415,9 +415,13 @@ export class SchemaConverter {
       if (typeof ref !== "string") return member;
       const name = ref.slice(ref.lastIndexOf("/") + 1);
       const values = entries.filter(([, target]) => target === ref || target === name).map(([value]) => value);
-      if (values.length === 0) values.push(name);
       const resolved = this.#resolveRef(ref, at(location, keyword, i));
       const target = resolved?.schema;
+      // No mapping names the member, and the member states its own tag (`type: { const: "apiKey" }`):
+      // that value is the tag, and the member's type already carries it. (The schema's name is only
+      // the value when nothing says otherwise; intersecting it would make the member never.)
+      if (values.length === 0 && typeof target === "object" && target !== null && ownsTag(target, property)) return member;
+      if (values.length === 0) values.push(name);
       const isObject =
         typeof target === "object" &&
         target !== null &&
@@ -551,4 +555,12 @@ export class SchemaConverter {
     if (items === undefined) return arrayOf(UNKNOWN);
     return arrayOf(this.#convert(items, at(location, "items"), depth + 1));
   }
+}
+
+/** Whether an object schema gives the discriminator property a value of its own (`const`, or an enum). */
+function ownsTag(schema: { readonly [keyword: string]: unknown }, property: string): boolean {
+  const properties = schema["properties"];
+  if (typeof properties !== "object" || properties === null) return false;
+  const tag = (properties as { readonly [name: string]: unknown })[property];
+  return typeof tag === "object" && tag !== null && ("const" in tag || Array.isArray((tag as { readonly enum?: unknown }).enum));
 }

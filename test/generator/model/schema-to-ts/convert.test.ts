@@ -138,6 +138,20 @@ const table: readonly { name: string; given: unknown; want: string }[] = [
   { name: "unresolvable $ref degrades to unknown", given: { $ref: "other.json#/x" }, want: "unknown" },
 ];
 
+describe("discriminator without a mapping", () => {
+  it("keeps a member that states its own tag as it is and tags the others with their schema's name", () => {
+    const root = {
+      defs: {
+        cat: { type: "object", required: ["petType"], properties: { petType: { const: "cat" } } },
+        Dog: { type: "object", properties: { bark: { type: "boolean" } } },
+      },
+    };
+    const { type } = convert({ discriminator: { propertyName: "petType" }, oneOf: [{ $ref: "#/defs/cat" }, { $ref: "#/defs/Dog" }] }, root);
+    // cat states its tag: no intersection with a name (which would be never had the schema another name).
+    expect(type).toBe('Cat | Dog & { petType: "Dog"; }');
+  });
+});
+
 describe("SchemaConverter.typeOf", () => {
   it.each(table)("$name", ({ given, want }) => {
     expect(convert(given).type).toBe(want);
