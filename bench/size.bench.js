@@ -1,11 +1,16 @@
 /**
- * size: what an application ships, tree-shaken as its bundler would: esbuild, bundle + minify, ESM, then
- * gzip (level 9). `node:*` modules and the HTTP client dependency (undici) stay external: on Node they
- * come from the platform and node_modules, other runtimes use their own fetch.
+ * size: what an application ships, tree-shaken as its bundler would (bench/lib/app-bundle.js: esbuild,
+ * bundle + minify, ESM, then gzip level 9; `node:*` and undici external).
  *
  * Metrics:
- *   app_client_min_gz    bench/fixtures/size/stripe-one-call.ts: creates the generated Stripe client and
- *                        calls one method. Target <= 15 KB (15,360 bytes).
+ *   app_client_min_gz    bench/fixtures/size/stripe-one-call.ts: creates a Stripe client core, calls one
+ *                        operation function (customersRetrieve) and handles its typed answer and error:
+ *                        the form of the generated client that bundles only what is called.
+ *                        Target <= 15 KB (15,360 bytes).
+ *   app_client_class_min_gz
+ *                        bench/fixtures/size/stripe-one-call-class.ts: the same application through the
+ *                        client class (stripe.customers.retrieve), which brings every resource and method
+ *                        (information).
  *   app_webhook_min_gz   bench/fixtures/size/stripe-webhook.ts: only verifies a Stripe webhook.
  *                        Target <= 5.5 KB (5,632 bytes).
  *   runtime_min_gz       runtime/index.ts, everything it exports (information: no application imports it all)
@@ -15,36 +20,13 @@
  *
  * Where the bytes go: for each app fixture, the largest inputs by minified bytes in the output go to stderr.
  */
-import { build } from "esbuild";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { bundleApp as bundle, repoRoot } from "./lib/app-bundle.js";
 
 export const name = "size";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const APP_CLIENT_TARGET = 15 * 1024;
 const APP_WEBHOOK_TARGET = 5.5 * 1024;
-
-async function bundle(entry) {
-  const result = await build({
-    entryPoints: [path.join(repoRoot, entry)],
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    write: false,
-    metafile: true,
-    external: ["undici", "node:*"],
-    // @switchboard/runtime resolves through node_modules (the workspace link) to the TypeScript source.
-    conditions: ["switchboard-source"],
-    logLevel: "error",
-  });
-  const code = result.outputFiles.map((f) => f.contents).reduce((a, b) => Buffer.concat([a, b]), Buffer.alloc(0));
-  const inputs = Object.values(result.metafile.outputs).flatMap((output) => Object.entries(output.inputs));
-  return { min: code.length, gz: gzipSync(code, { level: 9 }).length, inputs };
-}
 
 /** The largest inputs of a bundle, by minified bytes, for the human reading stderr. */
 function where(label, { inputs, min }) {
@@ -60,6 +42,9 @@ export async function run(emit) {
   const app = await bundle("bench/fixtures/size/stripe-one-call.ts");
   where("app_client", app);
   emit({ metric: "app_client_min_gz", value: app.gz, unit: "bytes", target: `<= ${APP_CLIENT_TARGET}` });
+  const classApp = await bundle("bench/fixtures/size/stripe-one-call-class.ts");
+  where("app_client_class", classApp);
+  emit({ metric: "app_client_class_min_gz", value: classApp.gz, unit: "bytes" });
   const webhook = await bundle("bench/fixtures/size/stripe-webhook.ts");
   where("app_webhook", webhook);
   emit({ metric: "app_webhook_min_gz", value: webhook.gz, unit: "bytes", target: `<= ${APP_WEBHOOK_TARGET}` });

@@ -7,7 +7,6 @@ import {
   type OAuth2Credentials,
 } from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
-import { webhooksDefinition } from "./webhooks.js";
 
 /**
  * Environments of the Dropbox API.
@@ -33,7 +32,7 @@ export interface DropboxClientOptions extends Omit<
   readonly apiVersion?: never;
 }
 
-/** Everything the spec declares about Dropbox's behaviour, defaults applied (durations in ms). */
+/** What the client reads of Dropbox's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
 export const definition: ProviderDefinition = {
   name: "dropbox",
   title: "Dropbox",
@@ -83,8 +82,21 @@ export const definition: ProviderDefinition = {
     halfOpenProbes: 1,
   },
   errors: errorsDefinition,
-  webhooks: webhooksDefinition,
 };
+
+/**
+ * A Dropbox client without resource objects: what the operation functions take first.
+ *
+ * An application that calls the functions (`someOperation(dropbox, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ */
+export interface DropboxCore extends ClientCore {
+  readonly definition: ProviderDefinition & { readonly name: "dropbox" };
+}
+
+/** Creates a Dropbox client core, for the operation functions. */
+export function createDropboxCore(options: DropboxClientOptions): DropboxCore {
+  return new ClientCore(definition, options) as DropboxCore;
+}
 
 /**
  * Typed client of the Dropbox API.
@@ -93,10 +105,10 @@ export const definition: ProviderDefinition = {
  * @see https://www.dropbox.com/developers/reference/webhooks
  */
 export class DropboxClient {
-  readonly #core: ClientCore;
+  readonly #core: DropboxCore;
 
   constructor(options: DropboxClientOptions) {
-    this.#core = new ClientCore(definition, options);
+    this.#core = createDropboxCore(options);
   }
 
   /**
@@ -109,7 +121,11 @@ export class DropboxClient {
   }
 }
 
-/** Creates a Dropbox client. */
+/**
+ * Creates a Dropbox client: `client.<resource>.<method>(...)`.
+ *
+ * Every resource and method comes with it when bundled; `createDropboxCore` and the operation functions bundle only what is called.
+ */
 export function createDropboxClient(options: DropboxClientOptions): DropboxClient {
   return new DropboxClient(options);
 }

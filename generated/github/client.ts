@@ -10,7 +10,6 @@ import {
 } from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
 import { versionsDefinition, type GithubApiVersion } from "./versions.js";
-import { webhooksDefinition } from "./webhooks.js";
 import { IssuesResource } from "./resources/issues.js";
 import { PullRequestStacksResource } from "./resources/pull-request-stacks.js";
 import { PullsResource } from "./resources/pulls.js";
@@ -47,7 +46,7 @@ export interface GithubClientOptions extends Omit<
   readonly apiVersion?: GithubApiVersion;
 }
 
-/** Everything the spec declares about GitHub's behaviour, defaults applied (durations in ms). */
+/** What the client reads of GitHub's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
 export const definition: ProviderDefinition = {
   name: "github",
   title: "GitHub",
@@ -156,8 +155,21 @@ export const definition: ProviderDefinition = {
   },
   errors: errorsDefinition,
   versions: versionsDefinition,
-  webhooks: webhooksDefinition,
 };
+
+/**
+ * A GitHub client without resource objects: what the operation functions take first.
+ *
+ * An application that calls the functions (`issuesAddAssignees(github, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ */
+export interface GithubCore extends ClientCore {
+  readonly definition: ProviderDefinition & { readonly name: "github" };
+}
+
+/** Creates a GitHub client core, for the operation functions. */
+export function createGithubCore(options: GithubClientOptions): GithubCore {
+  return new ClientCore(definition, options) as GithubCore;
+}
 
 /**
  * Typed client of the GitHub API.
@@ -172,10 +184,10 @@ export class GithubClient {
   readonly repos: ReposResource;
   readonly search: SearchResource;
   readonly users: UsersResource;
-  readonly #core: ClientCore;
+  readonly #core: GithubCore;
 
   constructor(options: GithubClientOptions) {
-    const core = (this.#core = new ClientCore(definition, options));
+    const core = (this.#core = createGithubCore(options));
     this.issues = new IssuesResource(core);
     this.pullRequestStacks = new PullRequestStacksResource(core);
     this.pulls = new PullsResource(core);
@@ -194,7 +206,11 @@ export class GithubClient {
   }
 }
 
-/** Creates a GitHub client. */
+/**
+ * Creates a GitHub client: `client.<resource>.<method>(...)`.
+ *
+ * Every resource and method comes with it when bundled; `createGithubCore` and the operation functions bundle only what is called.
+ */
 export function createGithubClient(options: GithubClientOptions): GithubClient {
   return new GithubClient(options);
 }

@@ -8,7 +8,6 @@ import {
   type OAuth2Credentials,
 } from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
-import { webhooksDefinition } from "./webhooks.js";
 import { ContactsResource } from "./resources/contacts.js";
 
 /**
@@ -38,7 +37,7 @@ export interface HubspotClientOptions extends Omit<
   readonly apiVersion?: never;
 }
 
-/** Everything the spec declares about HubSpot's behaviour, defaults applied (durations in ms). */
+/** What the client reads of HubSpot's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
 export const definition: ProviderDefinition = {
   name: "hubspot",
   title: "HubSpot",
@@ -93,8 +92,21 @@ export const definition: ProviderDefinition = {
     halfOpenProbes: 1,
   },
   errors: errorsDefinition,
-  webhooks: webhooksDefinition,
 };
+
+/**
+ * A HubSpot client without resource objects: what the operation functions take first.
+ *
+ * An application that calls the functions (`contactsGet(hubspot, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ */
+export interface HubspotCore extends ClientCore {
+  readonly definition: ProviderDefinition & { readonly name: "hubspot" };
+}
+
+/** Creates a HubSpot client core, for the operation functions. */
+export function createHubspotCore(options: HubspotClientOptions): HubspotCore {
+  return new ClientCore(definition, options) as HubspotCore;
+}
 
 /**
  * Typed client of the HubSpot API.
@@ -104,10 +116,10 @@ export const definition: ProviderDefinition = {
  */
 export class HubspotClient {
   readonly contacts: ContactsResource;
-  readonly #core: ClientCore;
+  readonly #core: HubspotCore;
 
   constructor(options: HubspotClientOptions) {
-    const core = (this.#core = new ClientCore(definition, options));
+    const core = (this.#core = createHubspotCore(options));
     this.contacts = new ContactsResource(core);
   }
 
@@ -121,7 +133,11 @@ export class HubspotClient {
   }
 }
 
-/** Creates a HubSpot client. */
+/**
+ * Creates a HubSpot client: `client.<resource>.<method>(...)`.
+ *
+ * Every resource and method comes with it when bundled; `createHubspotCore` and the operation functions bundle only what is called.
+ */
 export function createHubspotClient(options: HubspotClientOptions): HubspotClient {
   return new HubspotClient(options);
 }

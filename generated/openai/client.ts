@@ -7,7 +7,6 @@ import {
   type BearerCredentials,
 } from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
-import { webhooksDefinition } from "./webhooks.js";
 
 /**
  * Environments of the OpenAI API.
@@ -33,7 +32,7 @@ export interface OpenaiClientOptions extends Omit<
   readonly apiVersion?: never;
 }
 
-/** Everything the spec declares about OpenAI's behaviour, defaults applied (durations in ms). */
+/** What the client reads of OpenAI's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
 export const definition: ProviderDefinition = {
   name: "openai",
   title: "OpenAI",
@@ -71,8 +70,21 @@ export const definition: ProviderDefinition = {
     halfOpenProbes: 1,
   },
   errors: errorsDefinition,
-  webhooks: webhooksDefinition,
 };
+
+/**
+ * A OpenAI client without resource objects: what the operation functions take first.
+ *
+ * An application that calls the functions (`someOperation(openai, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ */
+export interface OpenaiCore extends ClientCore {
+  readonly definition: ProviderDefinition & { readonly name: "openai" };
+}
+
+/** Creates a OpenAI client core, for the operation functions. */
+export function createOpenaiCore(options: OpenaiClientOptions): OpenaiCore {
+  return new ClientCore(definition, options) as OpenaiCore;
+}
 
 /**
  * Typed client of the OpenAI API.
@@ -81,10 +93,10 @@ export const definition: ProviderDefinition = {
  * @see https://platform.openai.com/docs/api-reference
  */
 export class OpenaiClient {
-  readonly #core: ClientCore;
+  readonly #core: OpenaiCore;
 
   constructor(options: OpenaiClientOptions) {
-    this.#core = new ClientCore(definition, options);
+    this.#core = createOpenaiCore(options);
   }
 
   /**
@@ -97,7 +109,11 @@ export class OpenaiClient {
   }
 }
 
-/** Creates a OpenAI client. */
+/**
+ * Creates a OpenAI client: `client.<resource>.<method>(...)`.
+ *
+ * Every resource and method comes with it when bundled; `createOpenaiCore` and the operation functions bundle only what is called.
+ */
 export function createOpenaiClient(options: OpenaiClientOptions): OpenaiClient {
   return new OpenaiClient(options);
 }

@@ -7,7 +7,6 @@ import {
   type BearerCredentials,
 } from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
-import { webhooksDefinition } from "./webhooks.js";
 
 /**
  * Environments of the Resend API.
@@ -33,7 +32,7 @@ export interface ResendClientOptions extends Omit<
   readonly apiVersion?: never;
 }
 
-/** Everything the spec declares about Resend's behaviour, defaults applied (durations in ms). */
+/** What the client reads of Resend's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
 export const definition: ProviderDefinition = {
   name: "resend",
   title: "Resend",
@@ -73,8 +72,21 @@ export const definition: ProviderDefinition = {
     halfOpenProbes: 1,
   },
   errors: errorsDefinition,
-  webhooks: webhooksDefinition,
 };
+
+/**
+ * A Resend client without resource objects: what the operation functions take first.
+ *
+ * An application that calls the functions (`someOperation(resend, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ */
+export interface ResendCore extends ClientCore {
+  readonly definition: ProviderDefinition & { readonly name: "resend" };
+}
+
+/** Creates a Resend client core, for the operation functions. */
+export function createResendCore(options: ResendClientOptions): ResendCore {
+  return new ClientCore(definition, options) as ResendCore;
+}
 
 /**
  * Typed client of the Resend API.
@@ -83,10 +95,10 @@ export const definition: ProviderDefinition = {
  * @see https://resend.com/docs/api-reference
  */
 export class ResendClient {
-  readonly #core: ClientCore;
+  readonly #core: ResendCore;
 
   constructor(options: ResendClientOptions) {
-    this.#core = new ClientCore(definition, options);
+    this.#core = createResendCore(options);
   }
 
   /**
@@ -99,7 +111,11 @@ export class ResendClient {
   }
 }
 
-/** Creates a Resend client. */
+/**
+ * Creates a Resend client: `client.<resource>.<method>(...)`.
+ *
+ * Every resource and method comes with it when bundled; `createResendCore` and the operation functions bundle only what is called.
+ */
 export function createResendClient(options: ResendClientOptions): ResendClient {
   return new ResendClient(options);
 }

@@ -8,7 +8,6 @@ import {
 } from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
 import { versionsDefinition, type SendgridApiVersion } from "./versions.js";
-import { webhooksDefinition } from "./webhooks.js";
 import { MailResource } from "./resources/mail.js";
 import { ScopesResource } from "./resources/scopes.js";
 import { TemplatesResource } from "./resources/templates.js";
@@ -38,7 +37,7 @@ export interface SendgridClientOptions extends Omit<
   readonly apiVersion?: SendgridApiVersion;
 }
 
-/** Everything the spec declares about SendGrid's behaviour, defaults applied (durations in ms). */
+/** What the client reads of SendGrid's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
 export const definition: ProviderDefinition = {
   name: "sendgrid",
   title: "SendGrid",
@@ -81,8 +80,21 @@ export const definition: ProviderDefinition = {
   },
   errors: errorsDefinition,
   versions: versionsDefinition,
-  webhooks: webhooksDefinition,
 };
+
+/**
+ * A SendGrid client without resource objects: what the operation functions take first.
+ *
+ * An application that calls the functions (`mailSend(sendgrid, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ */
+export interface SendgridCore extends ClientCore {
+  readonly definition: ProviderDefinition & { readonly name: "sendgrid" };
+}
+
+/** Creates a SendGrid client core, for the operation functions. */
+export function createSendgridCore(options: SendgridClientOptions): SendgridCore {
+  return new ClientCore(definition, options) as SendgridCore;
+}
 
 /**
  * Typed client of the SendGrid API.
@@ -94,10 +106,10 @@ export class SendgridClient {
   readonly mail: MailResource;
   readonly scopes: ScopesResource;
   readonly templates: TemplatesResource;
-  readonly #core: ClientCore;
+  readonly #core: SendgridCore;
 
   constructor(options: SendgridClientOptions) {
-    const core = (this.#core = new ClientCore(definition, options));
+    const core = (this.#core = createSendgridCore(options));
     this.mail = new MailResource(core);
     this.scopes = new ScopesResource(core);
     this.templates = new TemplatesResource(core);
@@ -113,7 +125,11 @@ export class SendgridClient {
   }
 }
 
-/** Creates a SendGrid client. */
+/**
+ * Creates a SendGrid client: `client.<resource>.<method>(...)`.
+ *
+ * Every resource and method comes with it when bundled; `createSendgridCore` and the operation functions bundle only what is called.
+ */
 export function createSendgridClient(options: SendgridClientOptions): SendgridClient {
   return new SendgridClient(options);
 }

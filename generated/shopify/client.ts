@@ -9,7 +9,6 @@ import {
 } from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
 import { versionsDefinition, type ShopifyApiVersion } from "./versions.js";
-import { webhooksDefinition } from "./webhooks.js";
 import { GraphqlResource } from "./resources/graphql.js";
 import { OrdersResource } from "./resources/orders.js";
 import { ProductsResource } from "./resources/products.js";
@@ -48,7 +47,7 @@ export interface ShopifyClientOptions extends Omit<
   readonly apiVersion?: ShopifyApiVersion;
 }
 
-/** Everything the spec declares about Shopify's behaviour, defaults applied (durations in ms). */
+/** What the client reads of Shopify's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
 export const definition: ProviderDefinition = {
   name: "shopify",
   title: "Shopify",
@@ -118,8 +117,21 @@ export const definition: ProviderDefinition = {
   },
   errors: errorsDefinition,
   versions: versionsDefinition,
-  webhooks: webhooksDefinition,
 };
+
+/**
+ * A Shopify client without resource objects: what the operation functions take first.
+ *
+ * An application that calls the functions (`graphqlQuery(shopify, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ */
+export interface ShopifyCore extends ClientCore {
+  readonly definition: ProviderDefinition & { readonly name: "shopify" };
+}
+
+/** Creates a Shopify client core, for the operation functions. */
+export function createShopifyCore(options: ShopifyClientOptions): ShopifyCore {
+  return new ClientCore(definition, options) as ShopifyCore;
+}
 
 /**
  * Typed client of the Shopify API.
@@ -132,10 +144,10 @@ export class ShopifyClient {
   readonly orders: OrdersResource;
   readonly products: ProductsResource;
   readonly shop: ShopResource;
-  readonly #core: ClientCore;
+  readonly #core: ShopifyCore;
 
   constructor(options: ShopifyClientOptions) {
-    const core = (this.#core = new ClientCore(definition, options));
+    const core = (this.#core = createShopifyCore(options));
     this.graphql = new GraphqlResource(core);
     this.orders = new OrdersResource(core);
     this.products = new ProductsResource(core);
@@ -152,7 +164,11 @@ export class ShopifyClient {
   }
 }
 
-/** Creates a Shopify client. */
+/**
+ * Creates a Shopify client: `client.<resource>.<method>(...)`.
+ *
+ * Every resource and method comes with it when bundled; `createShopifyCore` and the operation functions bundle only what is called.
+ */
 export function createShopifyClient(options: ShopifyClientOptions): ShopifyClient {
   return new ShopifyClient(options);
 }

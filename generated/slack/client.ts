@@ -8,7 +8,6 @@ import {
   type OAuth2Credentials,
 } from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
-import { webhooksDefinition } from "./webhooks.js";
 import { AuthResource } from "./resources/auth.js";
 import { ChatResource } from "./resources/chat.js";
 import { ConversationsResource } from "./resources/conversations.js";
@@ -43,7 +42,7 @@ export interface SlackClientOptions extends Omit<
   readonly apiVersion?: never;
 }
 
-/** Everything the spec declares about Slack's behaviour, defaults applied (durations in ms). */
+/** What the client reads of Slack's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
 export const definition: ProviderDefinition = {
   name: "slack",
   title: "Slack",
@@ -138,8 +137,21 @@ export const definition: ProviderDefinition = {
     halfOpenProbes: 1,
   },
   errors: errorsDefinition,
-  webhooks: webhooksDefinition,
 };
+
+/**
+ * A Slack client without resource objects: what the operation functions take first.
+ *
+ * An application that calls the functions (`authTest(slack, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ */
+export interface SlackCore extends ClientCore {
+  readonly definition: ProviderDefinition & { readonly name: "slack" };
+}
+
+/** Creates a Slack client core, for the operation functions. */
+export function createSlackCore(options: SlackClientOptions): SlackCore {
+  return new ClientCore(definition, options) as SlackCore;
+}
 
 /**
  * Typed client of the Slack API.
@@ -152,10 +164,10 @@ export class SlackClient {
   readonly chat: ChatResource;
   readonly conversations: ConversationsResource;
   readonly users: UsersResource;
-  readonly #core: ClientCore;
+  readonly #core: SlackCore;
 
   constructor(options: SlackClientOptions) {
-    const core = (this.#core = new ClientCore(definition, options));
+    const core = (this.#core = createSlackCore(options));
     this.auth = new AuthResource(core);
     this.chat = new ChatResource(core);
     this.conversations = new ConversationsResource(core);
@@ -172,7 +184,11 @@ export class SlackClient {
   }
 }
 
-/** Creates a Slack client. */
+/**
+ * Creates a Slack client: `client.<resource>.<method>(...)`.
+ *
+ * Every resource and method comes with it when bundled; `createSlackCore` and the operation functions bundle only what is called.
+ */
 export function createSlackClient(options: SlackClientOptions): SlackClient {
   return new SlackClient(options);
 }

@@ -9,7 +9,6 @@ import {
 } from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
 import { versionsDefinition, type StripeApiVersion } from "./versions.js";
-import { webhooksDefinition } from "./webhooks.js";
 import { CustomersResource } from "./resources/customers.js";
 import { EventsResource } from "./resources/events.js";
 import { InvoicesResource } from "./resources/invoices.js";
@@ -47,7 +46,7 @@ export interface StripeClientOptions extends Omit<
   readonly apiVersion?: StripeApiVersion;
 }
 
-/** Everything the spec declares about Stripe's behaviour, defaults applied (durations in ms). */
+/** What the client reads of Stripe's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
 export const definition: ProviderDefinition = {
   name: "stripe",
   title: "Stripe",
@@ -99,8 +98,21 @@ export const definition: ProviderDefinition = {
   },
   errors: errorsDefinition,
   versions: versionsDefinition,
-  webhooks: webhooksDefinition,
 };
+
+/**
+ * A Stripe client without resource objects: what the operation functions take first.
+ *
+ * An application that calls the functions (`customersCreate(stripe, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ */
+export interface StripeCore extends ClientCore {
+  readonly definition: ProviderDefinition & { readonly name: "stripe" };
+}
+
+/** Creates a Stripe client core, for the operation functions. */
+export function createStripeCore(options: StripeClientOptions): StripeCore {
+  return new ClientCore(definition, options) as StripeCore;
+}
 
 /**
  * Typed client of the Stripe API.
@@ -118,10 +130,10 @@ export class StripeClient {
   readonly refunds: RefundsResource;
   readonly subscriptions: SubscriptionsResource;
   readonly webhookEndpoints: WebhookEndpointsResource;
-  readonly #core: ClientCore;
+  readonly #core: StripeCore;
 
   constructor(options: StripeClientOptions) {
-    const core = (this.#core = new ClientCore(definition, options));
+    const core = (this.#core = createStripeCore(options));
     this.customers = new CustomersResource(core);
     this.events = new EventsResource(core);
     this.invoices = new InvoicesResource(core);
@@ -143,7 +155,11 @@ export class StripeClient {
   }
 }
 
-/** Creates a Stripe client. */
+/**
+ * Creates a Stripe client: `client.<resource>.<method>(...)`.
+ *
+ * Every resource and method comes with it when bundled; `createStripeCore` and the operation functions bundle only what is called.
+ */
 export function createStripeClient(options: StripeClientOptions): StripeClient {
   return new StripeClient(options);
 }

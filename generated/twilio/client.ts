@@ -8,7 +8,6 @@ import {
 } from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
 import { versionsDefinition, type TwilioApiVersion } from "./versions.js";
-import { webhooksDefinition } from "./webhooks.js";
 import { AccountsResource } from "./resources/accounts.js";
 import { CallsResource } from "./resources/calls.js";
 import { MessagesResource } from "./resources/messages.js";
@@ -40,7 +39,7 @@ export interface TwilioClientOptions extends Omit<
   readonly apiVersion?: TwilioApiVersion;
 }
 
-/** Everything the spec declares about Twilio's behaviour, defaults applied (durations in ms). */
+/** What the client reads of Twilio's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
 export const definition: ProviderDefinition = {
   name: "twilio",
   title: "Twilio",
@@ -74,8 +73,21 @@ export const definition: ProviderDefinition = {
   },
   errors: errorsDefinition,
   versions: versionsDefinition,
-  webhooks: webhooksDefinition,
 };
+
+/**
+ * A Twilio client without resource objects: what the operation functions take first.
+ *
+ * An application that calls the functions (`accountsFetch(twilio, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ */
+export interface TwilioCore extends ClientCore {
+  readonly definition: ProviderDefinition & { readonly name: "twilio" };
+}
+
+/** Creates a Twilio client core, for the operation functions. */
+export function createTwilioCore(options: TwilioClientOptions): TwilioCore {
+  return new ClientCore(definition, options) as TwilioCore;
+}
 
 /**
  * Typed client of the Twilio API.
@@ -87,10 +99,10 @@ export class TwilioClient {
   readonly accounts: AccountsResource;
   readonly calls: CallsResource;
   readonly messages: MessagesResource;
-  readonly #core: ClientCore;
+  readonly #core: TwilioCore;
 
   constructor(options: TwilioClientOptions) {
-    const core = (this.#core = new ClientCore(definition, options));
+    const core = (this.#core = createTwilioCore(options));
     this.accounts = new AccountsResource(core);
     this.calls = new CallsResource(core);
     this.messages = new MessagesResource(core);
@@ -106,7 +118,11 @@ export class TwilioClient {
   }
 }
 
-/** Creates a Twilio client. */
+/**
+ * Creates a Twilio client: `client.<resource>.<method>(...)`.
+ *
+ * Every resource and method comes with it when bundled; `createTwilioCore` and the operation functions bundle only what is called.
+ */
 export function createTwilioClient(options: TwilioClientOptions): TwilioClient {
   return new TwilioClient(options);
 }

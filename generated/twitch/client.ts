@@ -7,7 +7,6 @@ import {
   type OAuth2Credentials,
 } from "@switchboard/runtime/contract";
 import { errorsDefinition } from "./errors.js";
-import { webhooksDefinition } from "./webhooks.js";
 
 /**
  * Environments of the Twitch API.
@@ -33,7 +32,7 @@ export interface TwitchClientOptions extends Omit<
   readonly apiVersion?: never;
 }
 
-/** Everything the spec declares about Twitch's behaviour, defaults applied (durations in ms). */
+/** What the client reads of Twitch's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
 export const definition: ProviderDefinition = {
   name: "twitch",
   title: "Twitch",
@@ -83,8 +82,21 @@ export const definition: ProviderDefinition = {
     halfOpenProbes: 1,
   },
   errors: errorsDefinition,
-  webhooks: webhooksDefinition,
 };
+
+/**
+ * A Twitch client without resource objects: what the operation functions take first.
+ *
+ * An application that calls the functions (`someOperation(twitch, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ */
+export interface TwitchCore extends ClientCore {
+  readonly definition: ProviderDefinition & { readonly name: "twitch" };
+}
+
+/** Creates a Twitch client core, for the operation functions. */
+export function createTwitchCore(options: TwitchClientOptions): TwitchCore {
+  return new ClientCore(definition, options) as TwitchCore;
+}
 
 /**
  * Typed client of the Twitch API.
@@ -93,10 +105,10 @@ export const definition: ProviderDefinition = {
  * @see https://dev.twitch.tv/docs/eventsub/handling-webhook-events/
  */
 export class TwitchClient {
-  readonly #core: ClientCore;
+  readonly #core: TwitchCore;
 
   constructor(options: TwitchClientOptions) {
-    this.#core = new ClientCore(definition, options);
+    this.#core = createTwitchCore(options);
   }
 
   /**
@@ -109,7 +121,11 @@ export class TwitchClient {
   }
 }
 
-/** Creates a Twitch client. */
+/**
+ * Creates a Twitch client: `client.<resource>.<method>(...)`.
+ *
+ * Every resource and method comes with it when bundled; `createTwitchCore` and the operation functions bundle only what is called.
+ */
 export function createTwitchClient(options: TwitchClientOptions): TwitchClient {
   return new TwitchClient(options);
 }

@@ -1,13 +1,14 @@
 /**
- * Client emitter: client.ts (the definition handed to the runtime, the client class and its factory);
- * resources.ts writes the resource classes and types.ts.
+ * Client emitter: client.ts (the definition handed to the runtime; the client core, which the operation
+ * functions take, and its factory; the client class, which holds a core and the resource objects, and
+ * its factory); resources.ts writes the resources and types.ts.
  */
 import { docText, propertyKey, stringLiteral } from "../common/escape.js";
 import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { bulletList, jsDoc } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";
-import { emitResources } from "./resources.js";
+import { emitResources, operationFunctionNames } from "./resources.js";
 import { printDeclarations, type ClassDeclaration, type Declaration } from "./declarations.js";
 import { header } from "./source-file.js";
 
@@ -43,7 +44,6 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
       moduleSpecifier: "./versions.js",
       namedImports: ["versionsDefinition", { name: `${pascal}ApiVersion`, isTypeOnly: true }],
     });
-  if (def.webhooks) statements.push({ kind: "import", moduleSpecifier: "./webhooks.js", namedImports: ["webhooksDefinition"] });
   for (const group of model.groups) {
     statements.push({
       kind: "import",
@@ -122,20 +122,41 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     ],
   });
 
+  // Webhooks are left out: the client never reads them, and verifyWebhook imports webhooks.ts itself.
   const { errors: _errors, versions: _versions, webhooks: _webhooks, ...plain } = def;
   const parts = literal(plain).slice(1, -1).trim();
-  const extra = [
-    "errors: errorsDefinition",
-    ...(def.versions ? ["versions: versionsDefinition"] : []),
-    ...(def.webhooks ? ["webhooks: webhooksDefinition"] : []),
-  ];
+  const extra = ["errors: errorsDefinition", ...(def.versions ? ["versions: versionsDefinition"] : [])];
   statements.push({
     kind: "const",
     isExported: true,
-    docs: jsDoc([`Everything the spec declares about ${model.provider.title}'s behaviour, defaults applied (durations in ms).`]),
+    docs: jsDoc([
+      `What the client reads of ${model.provider.title}'s spec, defaults applied (durations in ms); webhooks are in webhooksDefinition.`,
+    ]),
     name: "definition",
     type: "ProviderDefinition",
     initializer: `{ ${parts}, ${extra.join(", ")} }`,
+  });
+
+  const core = `${pascal}Core`;
+  statements.push({
+    kind: "interface",
+    isExported: true,
+    name: core,
+    extends: ["ClientCore"],
+    docs: jsDoc([
+      `A ${model.provider.title} client without resource objects: what the operation functions take first.`,
+      `An application that calls the functions (\`${exampleCall(model)}\`) bundles only the operations it calls. \`close()\` releases what the client holds.`,
+    ]),
+    properties: [{ name: "definition", isReadonly: true, type: `ProviderDefinition & { readonly name: ${stringLiteral(def.name)} }` }],
+  });
+  statements.push({
+    kind: "function",
+    isExported: true,
+    name: `create${core}`,
+    docs: jsDoc([`Creates a ${model.provider.title} client core, for the operation functions.`]),
+    parameters: [{ name: "options", type: `${pascal}ClientOptions` }],
+    returnType: core,
+    statements: [`return new ClientCore(definition, options) as ${core};`],
   });
 
   const clientClass: ClassDeclaration = {
@@ -148,14 +169,12 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     ),
     properties: [
       ...model.groups.map((g) => ({ name: g.property, isReadonly: true, type: g.className })),
-      { name: "#core", isReadonly: true, type: "ClientCore" },
+      { name: "#core", isReadonly: true, type: core },
     ],
     ctor: {
       parameters: [{ name: "options", type: `${pascal}ClientOptions` }],
       statements: [
-        model.groups.length > 0
-          ? `const core = (this.#core = new ClientCore(definition, options));`
-          : `this.#core = new ClientCore(definition, options);`,
+        model.groups.length > 0 ? `const core = (this.#core = create${core}(options));` : `this.#core = create${core}(options);`,
         ...model.groups.map((g) => `this.${g.property} = new ${g.className}(core);`),
       ],
     },
@@ -176,10 +195,20 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     kind: "function",
     isExported: true,
     name: `create${pascal}Client`,
-    docs: jsDoc([`Creates a ${model.provider.title} client.`]),
+    docs: jsDoc([
+      `Creates a ${model.provider.title} client: \`client.<resource>.<method>(...)\`.`,
+      `Every resource and method comes with it when bundled; \`create${core}\` and the operation functions bundle only what is called.`,
+    ]),
     parameters: [{ name: "options", type: `${pascal}ClientOptions` }],
     returnType: `${pascal}Client`,
     statements: [`return new ${pascal}Client(options);`],
   });
   return header(model, ctx) + printDeclarations(statements);
+}
+
+/** A call of the first operation function, for the docs: `customersCreate(stripe, ...)`. */
+function exampleCall(model: SpecModel): string {
+  const op = model.groups[0]?.operations[0];
+  const functions = operationFunctionNames(model);
+  return op === undefined ? `someOperation(${model.names.camel}, ...)` : `${functions.get(op)!}(${model.names.camel}, ...)`;
 }

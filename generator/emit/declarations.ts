@@ -60,6 +60,8 @@ export interface ConstDeclaration extends Declared {
   readonly kind: "const";
   readonly type?: string;
   readonly initializer: string;
+  /** `= initializer satisfies Type`: checked against the type without widening to it. */
+  readonly satisfies?: string;
 }
 
 export interface Parameter {
@@ -124,7 +126,7 @@ function print(d: Declaration): string {
     case "interface":
       return `${head(d)}interface ${d.name}${d.extends !== undefined && d.extends.length > 0 ? ` extends ${d.extends.join(", ")}` : ""} {\n${d.properties.map(property).join("")}}`;
     case "const":
-      return `${head(d)}const ${d.name}${d.type === undefined ? "" : `: ${d.type}`} = ${d.initializer};`;
+      return `${head(d)}const ${d.name}${d.type === undefined ? "" : `: ${d.type}`} = ${d.initializer}${d.satisfies === undefined ? "" : ` satisfies ${d.satisfies}`};`;
     case "function":
       return `${head(d)}function ${d.name}${signature(d)}`;
     case "class": {
@@ -166,7 +168,7 @@ function signature(c: Omit<Callable, "returnType"> & { readonly returnType?: str
 }
 
 /**
- * A JSDoc block: one line when it is one line of description, else a line per line (the text has been
+ * A JSDoc block: one line when it says one line, else a line per line (the text has been
  * escaped for a comment by docs.ts).
  */
 function docs(list: Docs | undefined): string {
@@ -176,6 +178,6 @@ function docs(list: Docs | undefined): string {
 function docBlock(doc: JsDoc): string {
   const lines = doc.description === undefined ? [] : doc.description.split("\n");
   for (const tag of doc.tags) lines.push(`@${tag.tagName}${tag.text === undefined ? "" : ` ${tag.text}`}`);
-  if (lines.length === 1 && doc.tags.length === 0) return `/** ${lines[0]} */`;
+  if (lines.length === 1) return `/** ${lines[0]} */`;
   return `/**\n${lines.map((l) => (l === "" ? " *" : ` * ${l}`)).join("\n")}\n */`;
 }

@@ -1,37 +1,38 @@
 /**
- * Resource emitter: resources/<group>.ts, one class per group and one thin method per operation, with
- * each operation's params interface and response type. types.ts: the named types the operations'
- * schemas refer to, imported by resources as the namespace `types` (their names come from schemas, so
- * they can never collide with a params or response type).
- *
- * Written as text, which prettier formats. Building these through ts-morph structures is issue #13's
- * "one way to emit code", not done yet; the cost it was once avoided for (seconds for GitHub's 1,200
- * operations) came from adding one statement at a time, not from structures added in one batch per file.
+ * Resource emitter: resources/<group>.ts. Per operation: its params interface and response type, its
+ * descriptor (a top-level const) and a standalone function, `customersCreate(stripe, params, options)`,
+ * the only reader of that descriptor; then one class per group whose methods call those functions.
+ * An application that imports functions ships the operations it calls; one that uses the client's
+ * resource objects ships every method of the resources (a bundler cannot drop a class's unused methods).
+ * types.ts: the named types the operations' schemas refer to, imported by resources as the namespace
+ * `types` (their names come from schemas, so they can never collide with a params or response type).
  */
 import { propertyKey, stringLiteral, templatePart } from "../common/escape.js";
+import { isIdentifier, isIdentifierStartChar } from "../common/names.js";
 import type { GroupModel, OperationModel, SpecModel } from "../model/ir.js";
 import { API_VERSION_PLACEHOLDER } from "../common/operation-names.js";
 import { TYPES_NAMESPACE } from "../model/operations/index.js";
-import { docComment } from "../model/schema-to-ts/type-tree.js";
 import type { EmitContext, EmittedFile } from "./context.js";
-import { entry, literal } from "./literal.js";
-import { declaration } from "./docs.js";
-import { printDeclarations } from "./declarations.js";
+import { printDeclarations, type Declaration, type Docs, type MethodDeclaration, type Parameter } from "./declarations.js";
+import { declaration, jsDoc } from "./docs.js";
+import { literal } from "./literal.js";
 import { header } from "./source-file.js";
 
 export const TYPES_FILE = "types.ts";
 
 export function emitResources(model: SpecModel, ctx: EmitContext): EmittedFile[] {
-  const files = model.groups.map((group) => ({ path: `resources/${group.fileName}.ts`, text: resourceFile(model, group, ctx) }));
+  const functions = operationFunctionNames(model);
+  const files = model.groups.map((group) => ({
+    path: `resources/${group.fileName}.ts`,
+    text: resourceFile(model, group, ctx, functions),
+  }));
   if (model.schemaDeclarations.length > 0) files.push({ path: TYPES_FILE, text: typesFile(model, ctx) });
   return files;
 }
 
-/** A JSDoc block from paragraphs; "" when they are all empty. */
-function doc(paragraphs: readonly (string | undefined)[], deprecated = false): string {
-  const text = paragraphs.filter((p): p is string => p !== undefined && p.trim() !== "").join("\n\n");
-  const comment = docComment(text === "" ? undefined : text, deprecated);
-  return comment === "" ? "" : `${comment}\n`;
+/** A JSDoc block from paragraphs, with a deprecated tag when the operation or parameter is. */
+function doc(paragraphs: readonly (string | undefined)[], deprecated = false): Docs {
+  return jsDoc(paragraphs, deprecated ? [{ tagName: "deprecated" }] : []);
 }
 
 function typesFile(model: SpecModel, ctx: EmitContext): string {
@@ -42,35 +43,103 @@ function typesFile(model: SpecModel, ctx: EmitContext): string {
   return header(model, ctx) + origins.join("") + printDeclarations(model.schemaDeclarations.map(declaration));
 }
 
-function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext): string {
+/**
+ * Value names the provider's other files export beside the resources' from index.ts (camelCase, like
+ * the operation functions): an operation function named like one of them gets a numbered name instead.
+ * test/generator/emit/operation-functions.test.ts checks this list against every generated provider.
+ */
+export function surfaceValueNames(pascal: string): readonly string[] {
+  return [
+    "definition",
+    `create${pascal}Client`,
+    `create${pascal}Core`,
+    "errorsDefinition",
+    `is${pascal}Error`,
+    `normalize${pascal}Error`,
+    "pinnedVersion",
+    "versionsDefinition",
+    "webhookEventTypes",
+    "webhooksDefinition",
+    `create${pascal}WebhookRouter`,
+    "verifyWebhook",
+  ];
+}
+
+/**
+ * The standalone function of each operation: its params type's stem in camelCase (customersCreate for
+ * CustomersCreateParams), unique among the provider's exports because the stems are, and numbered
+ * (customersCreate_2) should one meet a name another file exports.
+ */
+export function operationFunctionNames(model: SpecModel): ReadonlyMap<OperationModel, string> {
+  const used = new Set(surfaceValueNames(model.names.pascal));
+  const names = new Map<OperationModel, string>();
+  for (const op of model.groups.flatMap((g) => g.operations)) {
+    const camel = lowerFirst(op.paramsType.slice(0, -"Params".length));
+    const base = isIdentifier(camel) ? camel : `${camel}_`;
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
+    used.add(name);
+    names.set(op, name);
+  }
+  return names;
+}
+
+/** A PascalCase stem with its first letter lower-cased (CustomersCreate -> customersCreate), when that is one letter still. */
+function lowerFirst(stem: string): string {
+  const [first = "", ...rest] = stem;
+  const lowered = first.toLowerCase();
+  return ([...lowered].length === 1 && isIdentifierStartChar(lowered) ? lowered : first) + rest.join("");
+}
+
+function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext, functions: ReadonlyMap<OperationModel, string>): string {
   const ops = group.operations;
   const usesPath = ops.some((op) => op.params.some((p) => p.in === "path"));
   const paginates = ops.some((op) => op.definition.pagination !== undefined);
   const plain = ops.some((op) => op.definition.pagination === undefined);
-  const values = usesPath ? ["encodePath"] : [];
+  const values = [...(usesPath ? ["encodePath"] : []), ...(paginates ? ["paginate"] : [])];
   const types = [
     ...(plain ? ["ApiPromise"] : []),
-    "ClientCore",
     ...(paginates ? ["ItemsAt"] : []),
     "OperationDefinition",
     ...(paginates ? ["Paginated"] : []),
     "RequestOptions",
     "TypedResponse",
   ];
-  const out: string[] = [header(model, ctx)];
-  if (values.length > 0) out.push(`import { ${values.join(", ")} } from ${stringLiteral(ctx.runtimeImport)};\n`);
-  out.push(`import type { ${types.join(", ")} } from ${stringLiteral(ctx.runtimeImport)};\n`);
-  const body = ops.map((op) => [paramsInterface(op), responseType(op)].join("")).join("");
-  if (body.includes(`${TYPES_NAMESPACE}.`)) out.push(`import type * as ${TYPES_NAMESPACE} from "../types.js";\n`);
-  out.push("\n", body);
-  out.push(
-    `const operations = { ${ops.map((op) => entry(op.method, literal(op.definition))).join(", ")} } satisfies Record<string, OperationDefinition>;\n\n`,
+  const core = `${model.names.pascal}Core`;
+  const statements: Declaration[] = [];
+  if (values.length > 0) statements.push({ kind: "import", moduleSpecifier: ctx.runtimeImport, namedImports: values });
+  statements.push({ kind: "import", moduleSpecifier: ctx.runtimeImport, namedImports: types.map((name) => ({ name, isTypeOnly: true })) });
+  statements.push({ kind: "import", moduleSpecifier: "../client.js", namedImports: [{ name: core, isTypeOnly: true }] });
+  const shapes = ops.flatMap((op) => [...paramsInterface(op), responseType(op)]);
+  const qualified = `${TYPES_NAMESPACE}.`;
+  const refersToTypes = ops.some(
+    (op) =>
+      op.params.some((p) => p.type.includes(qualified)) ||
+      op.body?.type.includes(qualified) ||
+      op.responses.some((r) => r.type.includes(qualified)),
   );
-  out.push(doc([`Operations of the ${group.name} group.`]));
-  out.push(`export class ${group.className} {\nreadonly #core: ClientCore;\n\nconstructor(core: ClientCore) {\nthis.#core = core;\n}\n`);
-  for (const op of ops) out.push("\n", method(op));
-  out.push("}\n");
-  return out.join("");
+  if (refersToTypes)
+    statements.push({ kind: "import", isTypeOnly: true, namespaceImport: TYPES_NAMESPACE, moduleSpecifier: "../types.js" });
+  statements.push(...shapes);
+  // One descriptor per operation, read only by that operation's function: a bundler drops the
+  // descriptor and the function together when the application does not call them.
+  const used = new Set([...functions.values(), group.className, TYPES_NAMESPACE, core, ...values]);
+  for (const op of ops) {
+    let descriptor = `${functions.get(op)!}Operation`;
+    for (let n = 2; used.has(descriptor); n++) descriptor = `${functions.get(op)!}Operation_${n}`;
+    used.add(descriptor);
+    statements.push(...operationFunction(op, functions.get(op)!, descriptor, core));
+  }
+  statements.push({
+    kind: "class",
+    isExported: true,
+    name: group.className,
+    docs: doc([`Operations of the ${group.name} group; each method is the function it names, bound to the client.`]),
+    properties: [{ name: "#core", isReadonly: true, type: core }],
+    ctor: { parameters: [{ name: "core", type: core }], statements: ["this.#core = core;"] },
+    methods: ops.map((op) => method(op, functions.get(op)!)),
+  });
+  return header(model, ctx) + printDeclarations(statements);
 }
 
 function hasParams(op: OperationModel): boolean {
@@ -81,20 +150,29 @@ function paramsRequired(op: OperationModel): boolean {
   return op.params.some((p) => p.required) || op.body?.required === true;
 }
 
-function paramsInterface(op: OperationModel): string {
-  if (!hasParams(op)) return "";
-  const members = op.params.map(
-    (p) =>
-      `${doc([p.description, `${p.in} parameter \`${p.name}\`.`], p.deprecated === true)}readonly ${propertyKey(p.property)}${p.required ? "" : "?"}: ${p.type};\n`,
-  );
+function paramsInterface(op: OperationModel): Declaration[] {
+  if (!hasParams(op)) return [];
+  const properties = op.params.map((p) => ({
+    name: propertyKey(p.property),
+    type: p.type,
+    isReadonly: true,
+    hasQuestionToken: !p.required,
+    docs: doc([p.description, `${p.in} parameter \`${p.name}\`.`], p.deprecated === true),
+  }));
   if (op.body)
-    members.push(
-      `${doc([`Request body, sent as ${op.body.encoding === "raw" ? `is (${op.body.contentType})` : op.body.encoding}.`])}readonly body${op.body.required ? "" : "?"}: ${op.body.type};\n`,
-    );
-  return `${doc([`Parameters of ${op.httpMethod} ${op.path}.`])}export interface ${op.paramsType} {\n${members.join("")}}\n\n`;
+    properties.push({
+      name: "body",
+      type: op.body.type,
+      isReadonly: true,
+      hasQuestionToken: !op.body.required,
+      docs: doc([`Request body, sent as ${op.body.encoding === "raw" ? `is (${op.body.contentType})` : op.body.encoding}.`]),
+    });
+  return [
+    { kind: "interface", isExported: true, name: op.paramsType, docs: doc([`Parameters of ${op.httpMethod} ${op.path}.`]), properties },
+  ];
 }
 
-function responseType(op: OperationModel): string {
+function responseType(op: OperationModel): Declaration {
   const members =
     op.responses.length === 0
       ? ["TypedResponse<number, unknown>"]
@@ -102,7 +180,13 @@ function responseType(op: OperationModel): string {
   const described = op.responses
     .filter((r) => r.description !== undefined)
     .map((r) => `- ${r.status}: ${r.description!.replace(/\s+/g, " ")}`);
-  return `${doc([`Answers of ${op.httpMethod} ${op.path}.`, described.length > 0 ? described.join("\n") : undefined])}export type ${op.responseType} = ${members.join(" | ")};\n\n`;
+  return {
+    kind: "typeAlias",
+    isExported: true,
+    name: op.responseType,
+    type: members.join(" | "),
+    docs: doc([`Answers of ${op.httpMethod} ${op.path}.`, described.length > 0 ? described.join("\n") : undefined]),
+  };
 }
 
 /** `encodePath`/v1/customers/${params.customer}``: static parts escaped, values encoded at run time. */
@@ -136,21 +220,49 @@ function itemType(op: OperationModel): string {
   return `ItemsAt<${op.responseType}["body"], [${path.map((s) => stringLiteral(s as string)).join(", ")}]>`;
 }
 
-function method(op: OperationModel): string {
+/** The parameters, the docs and the return type a method and its function share. */
+function signature(op: OperationModel): { parameters: Parameter[]; docs: Docs; returnType: string } {
+  const options: Parameter = { name: "options", type: "RequestOptions", hasQuestionToken: true };
+  const parameters: Parameter[] = hasParams(op)
+    ? [{ name: "params", type: op.paramsType, ...(!paramsRequired(op) && { initializer: "{}" }) }, options]
+    : [options];
+  // What awaiting or iterating the result does is said once, on ApiPromise and Paginated.
+  const docs = doc([op.summary, op.description, `\`${op.httpMethod} ${op.path}\``], op.deprecated);
+  const paginated = op.definition.pagination !== undefined;
+  const returnType = paginated ? `Paginated<${itemType(op)}, ${op.responseType}>` : `ApiPromise<${op.responseType}>`;
+  return { parameters, docs, returnType };
+}
+
+/** The operation's descriptor and its standalone function: `customersCreate(stripe, params, options)`. */
+function operationFunction(op: OperationModel, name: string, descriptor: string, core: string): Declaration[] {
   const call = [`path: ${pathExpression(op)}`];
   const query = recordOf(op, "query");
   const headers = recordOf(op, "header");
   if (query) call.push(`query: ${query}`);
   if (headers) call.push(`headers: ${headers}`);
   if (op.body) call.push("body: params.body");
-  const parameters = hasParams(op)
-    ? [`params: ${op.paramsType}${paramsRequired(op) ? "" : " = {}"}`, "options?: RequestOptions"]
-    : ["options?: RequestOptions"];
-  const definition = `operations${propertyKey(op.method) === op.method ? `.${op.method}` : `[${stringLiteral(op.method)}]`}`;
-  const paginated = op.definition.pagination !== undefined;
-  // What awaiting or iterating the result does is said once, on ApiPromise and Paginated.
-  const docs = doc([op.summary, op.description, `\`${op.httpMethod} ${op.path}\``], op.deprecated);
-  const returnType = paginated ? `Paginated<${itemType(op)}, ${op.responseType}>` : `ApiPromise<${op.responseType}>`;
-  const statement = `return this.#core.${paginated ? "paginate" : "call"}(${definition}, { ${call.join(", ")} }, options);`;
-  return `${docs}${propertyKey(op.method)}(${parameters.join(", ")}): ${returnType} {\n${statement}\n}\n`;
+  const { parameters, docs, returnType } = signature(op);
+  const statement =
+    op.definition.pagination !== undefined
+      ? `return paginate(client, ${descriptor}, { ${call.join(", ")} }, options);`
+      : `return client.call(${descriptor}, { ${call.join(", ")} }, options);`;
+  return [
+    { kind: "const", name: descriptor, initializer: literal(op.definition), satisfies: "OperationDefinition" },
+    {
+      kind: "function",
+      isExported: true,
+      name,
+      docs,
+      parameters: [{ name: "client", type: core }, ...parameters],
+      returnType,
+      statements: [statement],
+    },
+  ];
+}
+
+/** A resource method: the operation's function, called with the resource's client. */
+function method(op: OperationModel, name: string): MethodDeclaration {
+  const { parameters, docs, returnType } = signature(op);
+  const args = ["this.#core", ...(hasParams(op) ? ["params"] : []), "options"];
+  return { name: propertyKey(op.method), docs, parameters, returnType, statements: [`return ${name}(${args.join(", ")});`] };
 }

@@ -2,11 +2,11 @@
 // Source: specs/sendgrid.yaml (sha256 d399818d575fdecddf42569af9f6d18c30ce0292d36b5d1b114362e092b1f7fb)
 import type {
   ApiPromise,
-  ClientCore,
   OperationDefinition,
   RequestOptions,
   TypedResponse,
 } from "@switchboard/runtime/contract";
+import type { SendgridCore } from "../client.js";
 
 /** Parameters of POST /{apiVersion}/mail/send. */
 export interface MailSendParams {
@@ -27,15 +27,39 @@ export interface MailSendParams {
  */
 export type MailSendResponse = TypedResponse<202, unknown>;
 
-const operations = {
-  send: { id: "mail.send", method: "POST", path: "/{apiVersion}/mail/send", group: "mail" },
-} satisfies Record<string, OperationDefinition>;
+const mailSendOperation = {
+  id: "mail.send",
+  method: "POST",
+  path: "/{apiVersion}/mail/send",
+  group: "mail",
+} satisfies OperationDefinition;
 
-/** Operations of the mail group. */
+/**
+ * Send an email (personalizations, from, subject, content or template_id).
+ *
+ * `POST /{apiVersion}/mail/send`
+ */
+export function mailSend(
+  client: SendgridCore,
+  params: MailSendParams,
+  options?: RequestOptions,
+): ApiPromise<MailSendResponse> {
+  return client.call(
+    mailSendOperation,
+    {
+      path: "/{apiVersion}/mail/send",
+      headers: { "on-behalf-of": params.onBehalfOf },
+      body: params.body,
+    },
+    options,
+  );
+}
+
+/** Operations of the mail group; each method is the function it names, bound to the client. */
 export class MailResource {
-  readonly #core: ClientCore;
+  readonly #core: SendgridCore;
 
-  constructor(core: ClientCore) {
+  constructor(core: SendgridCore) {
     this.#core = core;
   }
 
@@ -45,14 +69,6 @@ export class MailResource {
    * `POST /{apiVersion}/mail/send`
    */
   send(params: MailSendParams, options?: RequestOptions): ApiPromise<MailSendResponse> {
-    return this.#core.call(
-      operations.send,
-      {
-        path: "/{apiVersion}/mail/send",
-        headers: { "on-behalf-of": params.onBehalfOf },
-        body: params.body,
-      },
-      options,
-    );
+    return mailSend(this.#core, params, options);
   }
 }

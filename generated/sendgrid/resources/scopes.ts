@@ -2,24 +2,39 @@
 // Source: specs/sendgrid.yaml (sha256 d399818d575fdecddf42569af9f6d18c30ce0292d36b5d1b114362e092b1f7fb)
 import type {
   ApiPromise,
-  ClientCore,
   OperationDefinition,
   RequestOptions,
   TypedResponse,
 } from "@switchboard/runtime/contract";
+import type { SendgridCore } from "../client.js";
 
 /** Answers of GET /{apiVersion}/scopes. */
 export type ScopesListResponse = TypedResponse<number, unknown>;
 
-const operations = {
-  list: { id: "scopes.list", method: "GET", path: "/{apiVersion}/scopes", group: "scopes" },
-} satisfies Record<string, OperationDefinition>;
+const scopesListOperation = {
+  id: "scopes.list",
+  method: "GET",
+  path: "/{apiVersion}/scopes",
+  group: "scopes",
+} satisfies OperationDefinition;
 
-/** Operations of the scopes group. */
+/**
+ * List the scopes of the API key making the call.
+ *
+ * `GET /{apiVersion}/scopes`
+ */
+export function scopesList(
+  client: SendgridCore,
+  options?: RequestOptions,
+): ApiPromise<ScopesListResponse> {
+  return client.call(scopesListOperation, { path: "/{apiVersion}/scopes" }, options);
+}
+
+/** Operations of the scopes group; each method is the function it names, bound to the client. */
 export class ScopesResource {
-  readonly #core: ClientCore;
+  readonly #core: SendgridCore;
 
-  constructor(core: ClientCore) {
+  constructor(core: SendgridCore) {
     this.#core = core;
   }
 
@@ -29,6 +44,6 @@ export class ScopesResource {
    * `GET /{apiVersion}/scopes`
    */
   list(options?: RequestOptions): ApiPromise<ScopesListResponse> {
-    return this.#core.call(operations.list, { path: "/{apiVersion}/scopes" }, options);
+    return scopesList(this.#core, options);
   }
 }

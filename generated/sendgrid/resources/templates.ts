@@ -3,11 +3,11 @@
 import { encodePath } from "@switchboard/runtime/contract";
 import type {
   ApiPromise,
-  ClientCore,
   OperationDefinition,
   RequestOptions,
   TypedResponse,
 } from "@switchboard/runtime/contract";
+import type { SendgridCore } from "../client.js";
 
 /** Parameters of GET /{apiVersion}/templates/{template_id}. */
 export interface TemplatesGetParams {
@@ -45,26 +45,67 @@ export interface TemplatesListParams {
 /** Answers of GET /{apiVersion}/templates. */
 export type TemplatesListResponse = TypedResponse<number, unknown>;
 
-const operations = {
-  get: {
-    id: "templates.get",
-    method: "GET",
-    path: "/{apiVersion}/templates/{template_id}",
-    group: "templates",
-  },
-  list: {
-    id: "templates.list",
-    method: "GET",
-    path: "/{apiVersion}/templates",
-    group: "templates",
-  },
-} satisfies Record<string, OperationDefinition>;
+const templatesGetOperation = {
+  id: "templates.get",
+  method: "GET",
+  path: "/{apiVersion}/templates/{template_id}",
+  group: "templates",
+} satisfies OperationDefinition;
 
-/** Operations of the templates group. */
+/**
+ * Retrieve a single transactional template.
+ *
+ * `GET /{apiVersion}/templates/{template_id}`
+ */
+export function templatesGet(
+  client: SendgridCore,
+  params: TemplatesGetParams,
+  options?: RequestOptions,
+): ApiPromise<TemplatesGetResponse> {
+  return client.call(
+    templatesGetOperation,
+    { path: encodePath`/{apiVersion}/templates/${params.templateId}` },
+    options,
+  );
+}
+
+const templatesListOperation = {
+  id: "templates.list",
+  method: "GET",
+  path: "/{apiVersion}/templates",
+  group: "templates",
+} satisfies OperationDefinition;
+
+/**
+ * Retrieve paged transactional templates.
+ *
+ * `GET /{apiVersion}/templates`
+ */
+export function templatesList(
+  client: SendgridCore,
+  params: TemplatesListParams = {},
+  options?: RequestOptions,
+): ApiPromise<TemplatesListResponse> {
+  return client.call(
+    templatesListOperation,
+    {
+      path: "/{apiVersion}/templates",
+      query: {
+        generations: params.generations,
+        page_size: params.pageSize,
+        page_token: params.pageToken,
+      },
+      headers: { "on-behalf-of": params.onBehalfOf },
+    },
+    options,
+  );
+}
+
+/** Operations of the templates group; each method is the function it names, bound to the client. */
 export class TemplatesResource {
-  readonly #core: ClientCore;
+  readonly #core: SendgridCore;
 
-  constructor(core: ClientCore) {
+  constructor(core: SendgridCore) {
     this.#core = core;
   }
 
@@ -74,11 +115,7 @@ export class TemplatesResource {
    * `GET /{apiVersion}/templates/{template_id}`
    */
   get(params: TemplatesGetParams, options?: RequestOptions): ApiPromise<TemplatesGetResponse> {
-    return this.#core.call(
-      operations.get,
-      { path: encodePath`/{apiVersion}/templates/${params.templateId}` },
-      options,
-    );
+    return templatesGet(this.#core, params, options);
   }
 
   /**
@@ -90,18 +127,6 @@ export class TemplatesResource {
     params: TemplatesListParams = {},
     options?: RequestOptions,
   ): ApiPromise<TemplatesListResponse> {
-    return this.#core.call(
-      operations.list,
-      {
-        path: "/{apiVersion}/templates",
-        query: {
-          generations: params.generations,
-          page_size: params.pageSize,
-          page_token: params.pageToken,
-        },
-        headers: { "on-behalf-of": params.onBehalfOf },
-      },
-      options,
-    );
+    return templatesList(this.#core, params, options);
   }
 }

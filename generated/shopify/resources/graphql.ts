@@ -2,11 +2,11 @@
 // Source: specs/shopify.yaml (sha256 86f45ff49bfba52e6c83eb28c6e370afa551da9cb3773f646f18eaed1a50efe9)
 import type {
   ApiPromise,
-  ClientCore,
   OperationDefinition,
   RequestOptions,
   TypedResponse,
 } from "@switchboard/runtime/contract";
+import type { ShopifyCore } from "../client.js";
 
 /** Parameters of POST /admin/api/{apiVersion}/graphql.json. */
 export interface GraphqlQueryParams {
@@ -17,20 +17,35 @@ export interface GraphqlQueryParams {
 /** Answers of POST /admin/api/{apiVersion}/graphql.json. */
 export type GraphqlQueryResponse = TypedResponse<number, unknown>;
 
-const operations = {
-  query: {
-    id: "graphql.query",
-    method: "POST",
-    path: "/admin/api/{apiVersion}/graphql.json",
-    group: "graphql",
-  },
-} satisfies Record<string, OperationDefinition>;
+const graphqlQueryOperation = {
+  id: "graphql.query",
+  method: "POST",
+  path: "/admin/api/{apiVersion}/graphql.json",
+  group: "graphql",
+} satisfies OperationDefinition;
 
-/** Operations of the graphql group. */
+/**
+ * Run a GraphQL Admin API query or mutation ({ query, variables }).
+ *
+ * `POST /admin/api/{apiVersion}/graphql.json`
+ */
+export function graphqlQuery(
+  client: ShopifyCore,
+  params: GraphqlQueryParams,
+  options?: RequestOptions,
+): ApiPromise<GraphqlQueryResponse> {
+  return client.call(
+    graphqlQueryOperation,
+    { path: "/admin/api/{apiVersion}/graphql.json", body: params.body },
+    options,
+  );
+}
+
+/** Operations of the graphql group; each method is the function it names, bound to the client. */
 export class GraphqlResource {
-  readonly #core: ClientCore;
+  readonly #core: ShopifyCore;
 
-  constructor(core: ClientCore) {
+  constructor(core: ShopifyCore) {
     this.#core = core;
   }
 
@@ -40,10 +55,6 @@ export class GraphqlResource {
    * `POST /admin/api/{apiVersion}/graphql.json`
    */
   query(params: GraphqlQueryParams, options?: RequestOptions): ApiPromise<GraphqlQueryResponse> {
-    return this.#core.call(
-      operations.query,
-      { path: "/admin/api/{apiVersion}/graphql.json", body: params.body },
-      options,
-    );
+    return graphqlQuery(this.#core, params, options);
   }
 }

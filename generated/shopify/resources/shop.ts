@@ -2,24 +2,39 @@
 // Source: specs/shopify.yaml (sha256 86f45ff49bfba52e6c83eb28c6e370afa551da9cb3773f646f18eaed1a50efe9)
 import type {
   ApiPromise,
-  ClientCore,
   OperationDefinition,
   RequestOptions,
   TypedResponse,
 } from "@switchboard/runtime/contract";
+import type { ShopifyCore } from "../client.js";
 
 /** Answers of GET /admin/api/{apiVersion}/shop.json. */
 export type ShopGetResponse = TypedResponse<number, unknown>;
 
-const operations = {
-  get: { id: "shop.get", method: "GET", path: "/admin/api/{apiVersion}/shop.json", group: "shop" },
-} satisfies Record<string, OperationDefinition>;
+const shopGetOperation = {
+  id: "shop.get",
+  method: "GET",
+  path: "/admin/api/{apiVersion}/shop.json",
+  group: "shop",
+} satisfies OperationDefinition;
 
-/** Operations of the shop group. */
+/**
+ * Retrieve the shop's configuration.
+ *
+ * `GET /admin/api/{apiVersion}/shop.json`
+ */
+export function shopGet(
+  client: ShopifyCore,
+  options?: RequestOptions,
+): ApiPromise<ShopGetResponse> {
+  return client.call(shopGetOperation, { path: "/admin/api/{apiVersion}/shop.json" }, options);
+}
+
+/** Operations of the shop group; each method is the function it names, bound to the client. */
 export class ShopResource {
-  readonly #core: ClientCore;
+  readonly #core: ShopifyCore;
 
-  constructor(core: ClientCore) {
+  constructor(core: ShopifyCore) {
     this.#core = core;
   }
 
@@ -29,6 +44,6 @@ export class ShopResource {
    * `GET /admin/api/{apiVersion}/shop.json`
    */
   get(options?: RequestOptions): ApiPromise<ShopGetResponse> {
-    return this.#core.call(operations.get, { path: "/admin/api/{apiVersion}/shop.json" }, options);
+    return shopGet(this.#core, options);
   }
 }

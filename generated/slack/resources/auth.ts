@@ -2,24 +2,39 @@
 // Source: specs/slack.yaml (sha256 20e2a02960b7e3b15ad375fde8b9e5410c4568ff40483aa76419ce112147b72d)
 import type {
   ApiPromise,
-  ClientCore,
   OperationDefinition,
   RequestOptions,
   TypedResponse,
 } from "@switchboard/runtime/contract";
+import type { SlackCore } from "../client.js";
 
 /** Answers of POST /api/auth.test. */
 export type AuthTestResponse = TypedResponse<number, unknown>;
 
-const operations = {
-  test: { id: "auth.test", method: "POST", path: "/api/auth.test", group: "auth" },
-} satisfies Record<string, OperationDefinition>;
+const authTestOperation = {
+  id: "auth.test",
+  method: "POST",
+  path: "/api/auth.test",
+  group: "auth",
+} satisfies OperationDefinition;
 
-/** Operations of the auth group. */
+/**
+ * Check the token and return its user, team and bot ids.
+ *
+ * `POST /api/auth.test`
+ */
+export function authTest(
+  client: SlackCore,
+  options?: RequestOptions,
+): ApiPromise<AuthTestResponse> {
+  return client.call(authTestOperation, { path: "/api/auth.test" }, options);
+}
+
+/** Operations of the auth group; each method is the function it names, bound to the client. */
 export class AuthResource {
-  readonly #core: ClientCore;
+  readonly #core: SlackCore;
 
-  constructor(core: ClientCore) {
+  constructor(core: SlackCore) {
     this.#core = core;
   }
 
@@ -29,6 +44,6 @@ export class AuthResource {
    * `POST /api/auth.test`
    */
   test(options?: RequestOptions): ApiPromise<AuthTestResponse> {
-    return this.#core.call(operations.test, { path: "/api/auth.test" }, options);
+    return authTest(this.#core, options);
   }
 }

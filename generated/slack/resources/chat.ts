@@ -2,11 +2,11 @@
 // Source: specs/slack.yaml (sha256 20e2a02960b7e3b15ad375fde8b9e5410c4568ff40483aa76419ce112147b72d)
 import type {
   ApiPromise,
-  ClientCore,
   OperationDefinition,
   RequestOptions,
   TypedResponse,
 } from "@switchboard/runtime/contract";
+import type { SlackCore } from "../client.js";
 
 /** Parameters of POST /api/chat.postMessage. */
 export interface ChatPostMessageParams {
@@ -26,21 +26,55 @@ export interface ChatUpdateParams {
 /** Answers of POST /api/chat.update. */
 export type ChatUpdateResponse = TypedResponse<number, unknown>;
 
-const operations = {
-  postMessage: {
-    id: "chat.postMessage",
-    method: "POST",
-    path: "/api/chat.postMessage",
-    group: "chat",
-  },
-  update: { id: "chat.update", method: "POST", path: "/api/chat.update", group: "chat" },
-} satisfies Record<string, OperationDefinition>;
+const chatPostMessageOperation = {
+  id: "chat.postMessage",
+  method: "POST",
+  path: "/api/chat.postMessage",
+  group: "chat",
+} satisfies OperationDefinition;
 
-/** Operations of the chat group. */
+/**
+ * Send a message to a channel (channel plus text and/or blocks).
+ *
+ * `POST /api/chat.postMessage`
+ */
+export function chatPostMessage(
+  client: SlackCore,
+  params: ChatPostMessageParams,
+  options?: RequestOptions,
+): ApiPromise<ChatPostMessageResponse> {
+  return client.call(
+    chatPostMessageOperation,
+    { path: "/api/chat.postMessage", body: params.body },
+    options,
+  );
+}
+
+const chatUpdateOperation = {
+  id: "chat.update",
+  method: "POST",
+  path: "/api/chat.update",
+  group: "chat",
+} satisfies OperationDefinition;
+
+/**
+ * Update a message (channel, ts, new text and/or blocks).
+ *
+ * `POST /api/chat.update`
+ */
+export function chatUpdate(
+  client: SlackCore,
+  params: ChatUpdateParams,
+  options?: RequestOptions,
+): ApiPromise<ChatUpdateResponse> {
+  return client.call(chatUpdateOperation, { path: "/api/chat.update", body: params.body }, options);
+}
+
+/** Operations of the chat group; each method is the function it names, bound to the client. */
 export class ChatResource {
-  readonly #core: ClientCore;
+  readonly #core: SlackCore;
 
-  constructor(core: ClientCore) {
+  constructor(core: SlackCore) {
     this.#core = core;
   }
 
@@ -53,11 +87,7 @@ export class ChatResource {
     params: ChatPostMessageParams,
     options?: RequestOptions,
   ): ApiPromise<ChatPostMessageResponse> {
-    return this.#core.call(
-      operations.postMessage,
-      { path: "/api/chat.postMessage", body: params.body },
-      options,
-    );
+    return chatPostMessage(this.#core, params, options);
   }
 
   /**
@@ -66,10 +96,6 @@ export class ChatResource {
    * `POST /api/chat.update`
    */
   update(params: ChatUpdateParams, options?: RequestOptions): ApiPromise<ChatUpdateResponse> {
-    return this.#core.call(
-      operations.update,
-      { path: "/api/chat.update", body: params.body },
-      options,
-    );
+    return chatUpdate(this.#core, params, options);
   }
 }

@@ -3,11 +3,11 @@
 import { encodePath } from "@switchboard/runtime/contract";
 import type {
   ApiPromise,
-  ClientCore,
   OperationDefinition,
   RequestOptions,
   TypedResponse,
 } from "@switchboard/runtime/contract";
+import type { TwilioCore } from "../client.js";
 
 /** Parameters of GET /{apiVersion}/Accounts/{Sid}.json. */
 export interface AccountsFetchParams {
@@ -18,20 +18,35 @@ export interface AccountsFetchParams {
 /** Answers of GET /{apiVersion}/Accounts/{Sid}.json. */
 export type AccountsFetchResponse = TypedResponse<number, unknown>;
 
-const operations = {
-  fetch: {
-    id: "accounts.fetch",
-    method: "GET",
-    path: "/{apiVersion}/Accounts/{Sid}.json",
-    group: "accounts",
-  },
-} satisfies Record<string, OperationDefinition>;
+const accountsFetchOperation = {
+  id: "accounts.fetch",
+  method: "GET",
+  path: "/{apiVersion}/Accounts/{Sid}.json",
+  group: "accounts",
+} satisfies OperationDefinition;
 
-/** Operations of the accounts group. */
+/**
+ * Fetch an account (or subaccount).
+ *
+ * `GET /{apiVersion}/Accounts/{Sid}.json`
+ */
+export function accountsFetch(
+  client: TwilioCore,
+  params: AccountsFetchParams,
+  options?: RequestOptions,
+): ApiPromise<AccountsFetchResponse> {
+  return client.call(
+    accountsFetchOperation,
+    { path: encodePath`/{apiVersion}/Accounts/${params.sid}.json` },
+    options,
+  );
+}
+
+/** Operations of the accounts group; each method is the function it names, bound to the client. */
 export class AccountsResource {
-  readonly #core: ClientCore;
+  readonly #core: TwilioCore;
 
-  constructor(core: ClientCore) {
+  constructor(core: TwilioCore) {
     this.#core = core;
   }
 
@@ -41,10 +56,6 @@ export class AccountsResource {
    * `GET /{apiVersion}/Accounts/{Sid}.json`
    */
   fetch(params: AccountsFetchParams, options?: RequestOptions): ApiPromise<AccountsFetchResponse> {
-    return this.#core.call(
-      operations.fetch,
-      { path: encodePath`/{apiVersion}/Accounts/${params.sid}.json` },
-      options,
-    );
+    return accountsFetch(this.#core, params, options);
   }
 }

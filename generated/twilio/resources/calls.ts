@@ -3,11 +3,11 @@
 import { encodePath } from "@switchboard/runtime/contract";
 import type {
   ApiPromise,
-  ClientCore,
   OperationDefinition,
   RequestOptions,
   TypedResponse,
 } from "@switchboard/runtime/contract";
+import type { TwilioCore } from "../client.js";
 
 /** Parameters of POST /{apiVersion}/Accounts/{AccountSid}/Calls.json. */
 export interface CallsCreateParams {
@@ -31,27 +31,60 @@ export interface CallsFetchParams {
 /** Answers of GET /{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json. */
 export type CallsFetchResponse = TypedResponse<number, unknown>;
 
-const operations = {
-  create: {
-    id: "calls.create",
-    method: "POST",
-    path: "/{apiVersion}/Accounts/{AccountSid}/Calls.json",
-    group: "calls",
-    bodyEncoding: "form",
-  },
-  fetch: {
-    id: "calls.fetch",
-    method: "GET",
-    path: "/{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json",
-    group: "calls",
-  },
-} satisfies Record<string, OperationDefinition>;
+const callsCreateOperation = {
+  id: "calls.create",
+  method: "POST",
+  path: "/{apiVersion}/Accounts/{AccountSid}/Calls.json",
+  group: "calls",
+  bodyEncoding: "form",
+} satisfies OperationDefinition;
 
-/** Operations of the calls group. */
+/**
+ * Start an outbound call (To, From, and Url or Twiml).
+ *
+ * `POST /{apiVersion}/Accounts/{AccountSid}/Calls.json`
+ */
+export function callsCreate(
+  client: TwilioCore,
+  params: CallsCreateParams,
+  options?: RequestOptions,
+): ApiPromise<CallsCreateResponse> {
+  return client.call(
+    callsCreateOperation,
+    { path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Calls.json`, body: params.body },
+    options,
+  );
+}
+
+const callsFetchOperation = {
+  id: "calls.fetch",
+  method: "GET",
+  path: "/{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json",
+  group: "calls",
+} satisfies OperationDefinition;
+
+/**
+ * Fetch a call.
+ *
+ * `GET /{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json`
+ */
+export function callsFetch(
+  client: TwilioCore,
+  params: CallsFetchParams,
+  options?: RequestOptions,
+): ApiPromise<CallsFetchResponse> {
+  return client.call(
+    callsFetchOperation,
+    { path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Calls/${params.sid}.json` },
+    options,
+  );
+}
+
+/** Operations of the calls group; each method is the function it names, bound to the client. */
 export class CallsResource {
-  readonly #core: ClientCore;
+  readonly #core: TwilioCore;
 
-  constructor(core: ClientCore) {
+  constructor(core: TwilioCore) {
     this.#core = core;
   }
 
@@ -61,14 +94,7 @@ export class CallsResource {
    * `POST /{apiVersion}/Accounts/{AccountSid}/Calls.json`
    */
   create(params: CallsCreateParams, options?: RequestOptions): ApiPromise<CallsCreateResponse> {
-    return this.#core.call(
-      operations.create,
-      {
-        path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Calls.json`,
-        body: params.body,
-      },
-      options,
-    );
+    return callsCreate(this.#core, params, options);
   }
 
   /**
@@ -77,10 +103,6 @@ export class CallsResource {
    * `GET /{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json`
    */
   fetch(params: CallsFetchParams, options?: RequestOptions): ApiPromise<CallsFetchResponse> {
-    return this.#core.call(
-      operations.fetch,
-      { path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Calls/${params.sid}.json` },
-      options,
-    );
+    return callsFetch(this.#core, params, options);
   }
 }
