@@ -13,14 +13,14 @@
  *   warm_median, warm_min     generate() once everything is loaded and compiled and WARMUP_RUNS runs
  *                             have let the JIT settle (WARM_RUNS runs)
  *   warm_load, warm_emit, warm_format   the warm median of each stage: load (read, parse, validate,
- *                             model), emit (ts-morph) and format (prettier)
+ *                             model), emit (the declaration printer) and format (prettier)
  *   cold_load, cold_emit, cold_format   the first pass of each stage in this process (ajv compile,
- *                             ts-morph project, prettier plugin loading)
+ *                             prettier plugin loading)
  *   peak_rss                  process.resourceUsage().maxRSS of this benchmark's process, in MB
  *   peak_heap, peak_heap_used largest V8 heap committed / used seen by a 1 ms sampler and at every
  *                             stage boundary, in MB (used is a lower bound: samples can miss a peak)
  *   heap_retained             V8 heap used after a full GC at the end, in MB: what stays loaded
- *                             (modules, compiled schema, ts-morph project), the rest of the peak is garbage
+ *                             (modules, compiled schema), the rest of the peak is garbage
  *
  * Run directly with --cold-probe it is the fresh process of the cold figures: it prints one JSON line.
  */

@@ -3,14 +3,14 @@
  * functions take, and its factory; the client class, which holds a core and the resource objects, and
  * its factory); resources.ts writes the resources and types.ts.
  */
-import { StructureKind, VariableDeclarationKind, type ClassDeclarationStructure, type StatementStructures } from "ts-morph";
 import { docText, propertyKey, stringLiteral } from "../common/escape.js";
 import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { bulletList, jsDoc } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";
 import { emitResources, operationFunctionNames } from "./resources.js";
-import { header, printStatements } from "./source-file.js";
+import { printDeclarations, type ClassDeclaration, type Declaration } from "./declarations.js";
+import { header } from "./source-file.js";
 
 const CREDENTIALS_TYPE: Record<string, string> = {
   apiKey: "ApiKeyCredentials",
@@ -28,32 +28,32 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
   const { pascal } = model.names;
   const def = model.definition;
   const credentialTypes = [...new Set(model.authModes.map((m) => CREDENTIALS_TYPE[m.type]!))].sort();
-  const statements: StatementStructures[] = [];
+  const statements: Declaration[] = [];
   statements.push({
-    kind: StructureKind.ImportDeclaration,
+    kind: "import",
     moduleSpecifier: ctx.runtimeImport,
     namedImports: [
       "ClientCore",
       ...["ClientOptions", "ProviderDefinition", ...credentialTypes].map((name) => ({ name, isTypeOnly: true })),
     ],
   });
-  statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: "./errors.js", namedImports: ["errorsDefinition"] });
+  statements.push({ kind: "import", moduleSpecifier: "./errors.js", namedImports: ["errorsDefinition"] });
   if (def.versions)
     statements.push({
-      kind: StructureKind.ImportDeclaration,
+      kind: "import",
       moduleSpecifier: "./versions.js",
       namedImports: ["versionsDefinition", { name: `${pascal}ApiVersion`, isTypeOnly: true }],
     });
   for (const group of model.groups) {
     statements.push({
-      kind: StructureKind.ImportDeclaration,
+      kind: "import",
       moduleSpecifier: `./resources/${group.fileName}.js`,
       namedImports: [group.className],
     });
   }
 
   statements.push({
-    kind: StructureKind.TypeAlias,
+    kind: "typeAlias",
     isExported: true,
     name: `${pascal}Environment`,
     type: stringUnion(model.environments.map((e) => e.name)),
@@ -69,7 +69,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     return `(${mode} & ${CREDENTIALS_TYPE[m.type]!})`;
   });
   statements.push({
-    kind: StructureKind.TypeAlias,
+    kind: "typeAlias",
     isExported: true,
     name: `${pascal}Auth`,
     type: authMembers.length === 0 ? "{ readonly mode?: never }" : authMembers.join(" | "),
@@ -86,7 +86,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
       return `${doc}readonly ${propertyKey(v.name)}${v.required ? "" : "?"}: string;`;
     });
     statements.push({
-      kind: StructureKind.TypeAlias,
+      kind: "typeAlias",
       isExported: true,
       name: `${pascal}Variables`,
       docs: jsDoc([`Values filled into the {placeholders} of ${model.provider.title}'s URLs.`]),
@@ -96,7 +96,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
   const variablesRequired = model.variables.some((v) => v.required);
 
   statements.push({
-    kind: StructureKind.Interface,
+    kind: "interface",
     isExported: true,
     name: `${pascal}ClientOptions`,
     extends: [`Omit<ClientOptions<${pascal}Environment, ${pascal}Auth>, "apiVersion" | "variables">`],
@@ -127,19 +127,20 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
   const parts = literal(plain).slice(1, -1).trim();
   const extra = ["errors: errorsDefinition", ...(def.versions ? ["versions: versionsDefinition"] : [])];
   statements.push({
-    kind: StructureKind.VariableStatement,
+    kind: "const",
     isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
     docs: jsDoc([
       `What the client reads of ${model.provider.title}'s spec, defaults applied (durations in ms); webhooks are in webhooksDefinition.`,
     ]),
-    declarations: [{ name: "definition", type: "ProviderDefinition", initializer: `{ ${parts}, ${extra.join(", ")} }` }],
+    name: "definition",
+    type: "ProviderDefinition",
+    initializer: `{ ${parts}, ${extra.join(", ")} }`,
   });
 
   const core = `${pascal}Core`;
   const example = exampleCall(model);
   statements.push({
-    kind: StructureKind.Interface,
+    kind: "interface",
     isExported: true,
     name: core,
     extends: ["ClientCore"],
@@ -150,7 +151,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     properties: [{ name: "definition", isReadonly: true, type: `ProviderDefinition & { readonly name: ${stringLiteral(def.name)} }` }],
   });
   statements.push({
-    kind: StructureKind.Function,
+    kind: "function",
     isExported: true,
     name: `create${core}`,
     docs: jsDoc([`Creates a ${model.provider.title} client core, for the operation functions.`]),
@@ -159,8 +160,8 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     statements: [`return new ClientCore(definition, options) as ${core};`],
   });
 
-  const clientClass: ClassDeclarationStructure = {
-    kind: StructureKind.Class,
+  const clientClass: ClassDeclaration = {
+    kind: "class",
     isExported: true,
     name: `${pascal}Client`,
     docs: jsDoc(
@@ -171,15 +172,13 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
       ...model.groups.map((g) => ({ name: g.property, isReadonly: true, type: g.className })),
       { name: "#core", isReadonly: true, type: core },
     ],
-    ctors: [
-      {
-        parameters: [{ name: "options", type: `${pascal}ClientOptions` }],
-        statements: [
-          model.groups.length > 0 ? `const core = (this.#core = create${core}(options));` : `this.#core = create${core}(options);`,
-          ...model.groups.map((g) => `this.${g.property} = new ${g.className}(core);`),
-        ],
-      },
-    ],
+    ctor: {
+      parameters: [{ name: "options", type: `${pascal}ClientOptions` }],
+      statements: [
+        model.groups.length > 0 ? `const core = (this.#core = create${core}(options));` : `this.#core = create${core}(options);`,
+        ...model.groups.map((g) => `this.${g.property} = new ${g.className}(core);`),
+      ],
+    },
     methods: [
       {
         name: "close",
@@ -194,7 +193,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
   };
   statements.push(clientClass);
   statements.push({
-    kind: StructureKind.Function,
+    kind: "function",
     isExported: true,
     name: `create${pascal}Client`,
     docs: jsDoc([
@@ -205,7 +204,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     returnType: `${pascal}Client`,
     statements: [`return new ${pascal}Client(options);`],
   });
-  return header(model, ctx) + printStatements(statements);
+  return header(model, ctx) + printDeclarations(statements);
 }
 
 /** A call of the first operation function, for the docs: `customersCreate(stripe, ...)`; undefined without operations. */

@@ -1,13 +1,10 @@
 /** JSDoc blocks built from spec text, escaped. */
-import type { JSDocStructure, OptionalKind } from "ts-morph";
 import { docText } from "../common/escape.js";
-import type { SpecModel } from "../model/ir.js";
+import type { PayloadDeclaration, SpecModel } from "../model/ir.js";
+import type { Docs, TypeAliasDeclaration } from "./declarations.js";
 
 /** One JSDoc block from paragraphs and tags; nothing when everything is empty. */
-export function jsDoc(
-  paragraphs: readonly (string | undefined)[],
-  tags: readonly { tagName: string; text?: string }[] = [],
-): OptionalKind<JSDocStructure>[] {
+export function jsDoc(paragraphs: readonly (string | undefined)[], tags: readonly { tagName: string; text?: string }[] = []): Docs {
   const description = paragraphs
     .filter((p): p is string => p !== undefined && p.trim() !== "")
     .map(docText)
@@ -19,6 +16,17 @@ export function jsDoc(
       tags: tags.map((t) => ({ tagName: t.tagName, ...(t.text !== undefined && { text: docText(t.text) }) })),
     },
   ];
+}
+
+/** An exported type alias for a named type the converter made, saying which schema it came from. */
+export function declaration(d: PayloadDeclaration): TypeAliasDeclaration {
+  return {
+    kind: "typeAlias",
+    isExported: true,
+    name: d.name,
+    type: d.type,
+    docs: jsDoc([d.description, `From \`${d.source}\`.`], d.deprecated === true ? [{ tagName: "deprecated" }] : []),
+  };
 }
 
 /** A "Sources:" paragraph listing where a section's facts come from. */

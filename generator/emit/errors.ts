@@ -1,18 +1,18 @@
 /** Errors emitter: errors.ts, the provider's error codes and kinds as literal unions, and the rules. */
-import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { stringLiteral } from "../common/escape.js";
 import { bulletList, jsDoc, sources } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";
-import { header, printStatements } from "./source-file.js";
+import { printDeclarations, type Declaration } from "./declarations.js";
+import { header } from "./source-file.js";
 
 export function emitErrors(model: SpecModel, ctx: EmitContext): EmittedFile[] {
   const { pascal } = model.names;
   const title = model.provider.title;
-  const statements: StatementStructures[] = [
+  const statements: Declaration[] = [
     {
-      kind: StructureKind.ImportDeclaration,
+      kind: "import",
       moduleSpecifier: ctx.runtimeImport,
       namedImports: [
         { name: "isProviderError" },
@@ -24,7 +24,7 @@ export function emitErrors(model: SpecModel, ctx: EmitContext): EmittedFile[] {
       ],
     },
     {
-      kind: StructureKind.TypeAlias,
+      kind: "typeAlias",
       isExported: true,
       name: `${pascal}ErrorCode`,
       type: stringUnion(model.errorCodes.map((c) => c.code)),
@@ -34,21 +34,22 @@ export function emitErrors(model: SpecModel, ctx: EmitContext): EmittedFile[] {
       ]),
     },
     {
-      kind: StructureKind.TypeAlias,
+      kind: "typeAlias",
       isExported: true,
       name: `${pascal}ErrorKind`,
       type: stringUnion(model.errorKinds),
       docs: jsDoc([`Normalized kinds a ${title} error can have.`]),
     },
     {
-      kind: StructureKind.VariableStatement,
+      kind: "const",
       isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
       docs: jsDoc([`How ${title} error responses are recognised, read and classified.`, ...sources(model, "errors")]),
-      declarations: [{ name: "errorsDefinition", type: "ErrorsDefinition", initializer: literal(model.definition.errors) }],
+      name: "errorsDefinition",
+      type: "ErrorsDefinition",
+      initializer: literal(model.definition.errors),
     },
     {
-      kind: StructureKind.Interface,
+      kind: "interface",
       isExported: true,
       name: `${pascal}ProviderError`,
       extends: ["ProviderError"],
@@ -62,16 +63,16 @@ export function emitErrors(model: SpecModel, ctx: EmitContext): EmittedFile[] {
       ],
     },
     {
-      kind: StructureKind.Function,
+      kind: "function",
       isExported: true,
       name: `is${pascal}Error`,
       parameters: [{ name: "value", type: "unknown" }],
       returnType: `value is ${pascal}ProviderError`,
       docs: jsDoc([`Whether \`value\` is an error ${title} answered; works across copies of the runtime.`]),
-      statements: `return isProviderError(value) && value.provider === ${stringLiteral(model.provider.name)};`,
+      statements: [`return isProviderError(value) && value.provider === ${stringLiteral(model.provider.name)};`],
     },
     {
-      kind: StructureKind.Function,
+      kind: "function",
       isExported: true,
       name: `normalize${pascal}Error`,
       parameters: [
@@ -80,8 +81,10 @@ export function emitErrors(model: SpecModel, ctx: EmitContext): EmittedFile[] {
       ],
       returnType: `${pascal}ProviderError`,
       docs: jsDoc([`Normalizes one ${title} error answer (status, headers, parsed body) without a client.`]),
-      statements: `return normalizeError(${stringLiteral(model.provider.name)}, errorsDefinition, answer, options) as ${pascal}ProviderError;`,
+      statements: [
+        `return normalizeError(${stringLiteral(model.provider.name)}, errorsDefinition, answer, options) as ${pascal}ProviderError;`,
+      ],
     },
   ];
-  return [{ path: "errors.ts", text: header(model, ctx) + printStatements(statements) }];
+  return [{ path: "errors.ts", text: header(model, ctx) + printDeclarations(statements) }];
 }

@@ -1,8 +1,8 @@
 /** Index emitter: index.ts re-exports the provider module's public surface. */
-import { StructureKind, type StatementStructures } from "ts-morph";
 import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
-import { header, printStatements } from "./source-file.js";
+import { printDeclarations, type Declaration } from "./declarations.js";
+import { header } from "./source-file.js";
 import { TYPES_FILE } from "./resources.js";
 import { PAYLOADS_FILE, payloadsNamespace } from "./webhooks.js";
 
@@ -16,10 +16,10 @@ export function emitIndex(model: SpecModel, ctx: EmitContext, files: readonly Em
     .filter((p) => !p.startsWith("resources/") && p !== PAYLOADS_FILE && p !== TYPES_FILE)
     .map((p) => `./${p.replace(/\.ts$/, ".js")}`)
     .sort();
-  const statements: StatementStructures[] = modules.map((moduleSpecifier) => ({ kind: StructureKind.ExportDeclaration, moduleSpecifier }));
+  const statements: Declaration[] = modules.map((moduleSpecifier) => ({ kind: "export", moduleSpecifier }));
   if (files.some((f) => f.path === PAYLOADS_FILE)) {
     statements.push({
-      kind: StructureKind.ExportDeclaration,
+      kind: "export",
       isTypeOnly: true,
       namespaceExport: payloadsNamespace(model),
       moduleSpecifier: `./${PAYLOADS_FILE.replace(/\.ts$/, ".js")}`,
@@ -27,14 +27,14 @@ export function emitIndex(model: SpecModel, ctx: EmitContext, files: readonly Em
   }
   if (files.some((f) => f.path === TYPES_FILE)) {
     statements.push({
-      kind: StructureKind.ExportDeclaration,
+      kind: "export",
       isTypeOnly: true,
       namespaceExport: `${model.names.pascal}Types`,
       moduleSpecifier: `./${TYPES_FILE.replace(/\.ts$/, ".js")}`,
     });
   }
   for (const group of model.groups) {
-    statements.push({ kind: StructureKind.ExportDeclaration, moduleSpecifier: `./resources/${group.fileName}.js` });
+    statements.push({ kind: "export", moduleSpecifier: `./resources/${group.fileName}.js` });
   }
-  return [{ path: "index.ts", text: header(model, ctx) + printStatements(statements) }];
+  return [{ path: "index.ts", text: header(model, ctx) + printDeclarations(statements) }];
 }

@@ -6,18 +6,15 @@
  * resource objects ships every method of the resources (a bundler cannot drop a class's unused methods).
  * types.ts: the named types the operations' schemas refer to, imported by resources as the namespace
  * `types` (their names come from schemas, so they can never collide with a params or response type).
- *
- * Written as text, which prettier formats. Building these through ts-morph structures is issue #13's
- * "one way to emit code", not done yet; the cost it was once avoided for (seconds for GitHub's 1,200
- * operations) came from adding one statement at a time, not from structures added in one batch per file.
  */
 import { propertyKey, stringLiteral, templatePart } from "../common/escape.js";
 import { isIdentifier, isIdentifierStartChar } from "../common/names.js";
 import type { GroupModel, OperationModel, SpecModel } from "../model/ir.js";
 import { API_VERSION_PLACEHOLDER } from "../common/operation-names.js";
 import { TYPES_NAMESPACE } from "../model/operations/index.js";
-import { docComment } from "../model/schema-to-ts/type-text.js";
 import type { EmitContext, EmittedFile } from "./context.js";
+import { printDeclarations, type Declaration, type Docs, type MethodDeclaration, type Parameter } from "./declarations.js";
+import { declaration, jsDoc } from "./docs.js";
 import { literal } from "./literal.js";
 import { header } from "./source-file.js";
 
@@ -33,11 +30,9 @@ export function emitResources(model: SpecModel, ctx: EmitContext): EmittedFile[]
   return files;
 }
 
-/** A JSDoc block from paragraphs; "" when they are all empty. */
-function doc(paragraphs: readonly (string | undefined)[], deprecated = false): string {
-  const text = paragraphs.filter((p): p is string => p !== undefined && p.trim() !== "").join("\n\n");
-  const comment = docComment(text === "" ? undefined : text, deprecated);
-  return comment === "" ? "" : `${comment}\n`;
+/** A JSDoc block from paragraphs, with a deprecated tag when the operation or parameter is. */
+function doc(paragraphs: readonly (string | undefined)[], deprecated = false): Docs {
+  return jsDoc(paragraphs, deprecated ? [{ tagName: "deprecated" }] : []);
 }
 
 function typesFile(model: SpecModel, ctx: EmitContext): string {
@@ -45,10 +40,7 @@ function typesFile(model: SpecModel, ctx: EmitContext): string {
     (i) =>
       `// Imported: ${i.from.replace(/[\r\n\u2028\u2029]/g, " ")}${i.version === undefined ? "" : ` ${i.version}`} (sha256 ${i.sha256})\n`,
   );
-  const declarations = model.schemaDeclarations.map(
-    (d) => `${doc([d.description, `From \`${d.source}\`.`], d.deprecated === true)}export type ${d.name} = ${d.type};\n`,
-  );
-  return header(model, ctx) + origins.join("") + declarations.join("\n");
+  return header(model, ctx) + origins.join("") + printDeclarations(model.schemaDeclarations.map(declaration));
 }
 
 /**
@@ -114,13 +106,21 @@ function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext, fun
     "TypedResponse",
   ];
   const core = `${model.names.pascal}Core`;
-  const out: string[] = [header(model, ctx)];
-  if (values.length > 0) out.push(`import { ${values.join(", ")} } from ${stringLiteral(ctx.runtimeImport)};\n`);
-  out.push(`import type { ${types.join(", ")} } from ${stringLiteral(ctx.runtimeImport)};\n`);
-  out.push(`import type { ${core} } from "../client.js";\n`);
-  const declarations = ops.map((op) => [paramsInterface(op), responseType(op)].join("")).join("");
-  if (declarations.includes(`${TYPES_NAMESPACE}.`)) out.push(`import type * as ${TYPES_NAMESPACE} from "../types.js";\n`);
-  out.push("\n", declarations);
+  const statements: Declaration[] = [];
+  if (values.length > 0) statements.push({ kind: "import", moduleSpecifier: ctx.runtimeImport, namedImports: values });
+  statements.push({ kind: "import", moduleSpecifier: ctx.runtimeImport, namedImports: types.map((name) => ({ name, isTypeOnly: true })) });
+  statements.push({ kind: "import", moduleSpecifier: "../client.js", namedImports: [{ name: core, isTypeOnly: true }] });
+  const shapes = ops.flatMap((op) => [...paramsInterface(op), responseType(op)]);
+  const qualified = `${TYPES_NAMESPACE}.`;
+  const refersToTypes = ops.some(
+    (op) =>
+      op.params.some((p) => p.type.includes(qualified)) ||
+      op.body?.type.includes(qualified) ||
+      op.responses.some((r) => r.type.includes(qualified)),
+  );
+  if (refersToTypes)
+    statements.push({ kind: "import", isTypeOnly: true, namespaceImport: TYPES_NAMESPACE, moduleSpecifier: "../types.js" });
+  statements.push(...shapes);
   // One descriptor per operation, read only by that operation's function: a bundler drops the
   // descriptor and the function together when the application does not call them.
   const used = new Set([...functions.values(), group.className, TYPES_NAMESPACE, core, ...values]);
@@ -128,13 +128,18 @@ function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext, fun
     let descriptor = `${functions.get(op)!}Operation`;
     for (let n = 2; used.has(descriptor); n++) descriptor = `${functions.get(op)!}Operation_${n}`;
     used.add(descriptor);
-    out.push(operationFunction(op, functions.get(op)!, descriptor, core), "\n");
+    statements.push(...operationFunction(op, functions.get(op)!, descriptor, core));
   }
-  out.push(doc([`Operations of the ${group.name} group; each method is the function it names, bound to the client.`]));
-  out.push(`export class ${group.className} {\nreadonly #core: ${core};\n\nconstructor(core: ${core}) {\nthis.#core = core;\n}\n`);
-  for (const op of ops) out.push("\n", method(op, functions.get(op)!));
-  out.push("}\n");
-  return out.join("");
+  statements.push({
+    kind: "class",
+    isExported: true,
+    name: group.className,
+    docs: doc([`Operations of the ${group.name} group; each method is the function it names, bound to the client.`]),
+    properties: [{ name: "#core", isReadonly: true, type: core }],
+    ctor: { parameters: [{ name: "core", type: core }], statements: ["this.#core = core;"] },
+    methods: ops.map((op) => method(op, functions.get(op)!)),
+  });
+  return header(model, ctx) + printDeclarations(statements);
 }
 
 function hasParams(op: OperationModel): boolean {
@@ -145,20 +150,29 @@ function paramsRequired(op: OperationModel): boolean {
   return op.params.some((p) => p.required) || op.body?.required === true;
 }
 
-function paramsInterface(op: OperationModel): string {
-  if (!hasParams(op)) return "";
-  const members = op.params.map(
-    (p) =>
-      `${doc([p.description, `${p.in} parameter \`${p.name}\`.`], p.deprecated === true)}readonly ${propertyKey(p.property)}${p.required ? "" : "?"}: ${p.type};\n`,
-  );
+function paramsInterface(op: OperationModel): Declaration[] {
+  if (!hasParams(op)) return [];
+  const properties = op.params.map((p) => ({
+    name: propertyKey(p.property),
+    type: p.type,
+    isReadonly: true,
+    hasQuestionToken: !p.required,
+    docs: doc([p.description, `${p.in} parameter \`${p.name}\`.`], p.deprecated === true),
+  }));
   if (op.body)
-    members.push(
-      `${doc([`Request body, sent as ${op.body.encoding === "raw" ? `is (${op.body.contentType})` : op.body.encoding}.`])}readonly body${op.body.required ? "" : "?"}: ${op.body.type};\n`,
-    );
-  return `${doc([`Parameters of ${op.httpMethod} ${op.path}.`])}export interface ${op.paramsType} {\n${members.join("")}}\n\n`;
+    properties.push({
+      name: "body",
+      type: op.body.type,
+      isReadonly: true,
+      hasQuestionToken: !op.body.required,
+      docs: doc([`Request body, sent as ${op.body.encoding === "raw" ? `is (${op.body.contentType})` : op.body.encoding}.`]),
+    });
+  return [
+    { kind: "interface", isExported: true, name: op.paramsType, docs: doc([`Parameters of ${op.httpMethod} ${op.path}.`]), properties },
+  ];
 }
 
-function responseType(op: OperationModel): string {
+function responseType(op: OperationModel): Declaration {
   const members =
     op.responses.length === 0
       ? ["TypedResponse<number, unknown>"]
@@ -166,7 +180,13 @@ function responseType(op: OperationModel): string {
   const described = op.responses
     .filter((r) => r.description !== undefined)
     .map((r) => `- ${r.status}: ${r.description!.replace(/\s+/g, " ")}`);
-  return `${doc([`Answers of ${op.httpMethod} ${op.path}.`, described.length > 0 ? described.join("\n") : undefined])}export type ${op.responseType} = ${members.join(" | ")};\n\n`;
+  return {
+    kind: "typeAlias",
+    isExported: true,
+    name: op.responseType,
+    type: members.join(" | "),
+    docs: doc([`Answers of ${op.httpMethod} ${op.path}.`, described.length > 0 ? described.join("\n") : undefined]),
+  };
 }
 
 /** `encodePath`/v1/customers/${params.customer}``: static parts escaped, values encoded at run time. */
@@ -200,11 +220,12 @@ function itemType(op: OperationModel): string {
   return `ItemsAt<${op.responseType}["body"], [${path.map((s) => stringLiteral(s as string)).join(", ")}]>`;
 }
 
-/** The parameter list, the docs and the return type a method and its function share. */
-function signature(op: OperationModel): { parameters: string[]; docs: string; returnType: string } {
-  const parameters = hasParams(op)
-    ? [`params: ${op.paramsType}${paramsRequired(op) ? "" : " = {}"}`, "options?: RequestOptions"]
-    : ["options?: RequestOptions"];
+/** The parameters, the docs and the return type a method and its function share. */
+function signature(op: OperationModel): { parameters: Parameter[]; docs: Docs; returnType: string } {
+  const options: Parameter = { name: "options", type: "RequestOptions", hasQuestionToken: true };
+  const parameters: Parameter[] = hasParams(op)
+    ? [{ name: "params", type: op.paramsType, ...(!paramsRequired(op) && { initializer: "{}" }) }, options]
+    : [options];
   // What awaiting or iterating the result does is said once, on ApiPromise and Paginated.
   const docs = doc([op.summary, op.description, `\`${op.httpMethod} ${op.path}\``], op.deprecated);
   const paginated = op.definition.pagination !== undefined;
@@ -213,7 +234,7 @@ function signature(op: OperationModel): { parameters: string[]; docs: string; re
 }
 
 /** The operation's descriptor and its standalone function: `customersCreate(stripe, params, options)`. */
-function operationFunction(op: OperationModel, name: string, descriptor: string, core: string): string {
+function operationFunction(op: OperationModel, name: string, descriptor: string, core: string): Declaration[] {
   const call = [`path: ${pathExpression(op)}`];
   const query = recordOf(op, "query");
   const headers = recordOf(op, "header");
@@ -225,19 +246,27 @@ function operationFunction(op: OperationModel, name: string, descriptor: string,
     op.definition.pagination !== undefined
       ? `return paginate(client, ${descriptor}, { ${call.join(", ")} }, options);`
       : `return client.call(${descriptor}, { ${call.join(", ")} }, options);`;
-  return (
-    `const ${descriptor} = ${literal(op.definition)} satisfies OperationDefinition;\n\n` +
-    `${docs}export function ${name}(${[`client: ${core}`, ...parameters].join(", ")}): ${returnType} {\n${statement}\n}\n`
-  );
+  return [
+    { kind: "const", name: descriptor, initializer: literal(op.definition), satisfies: "OperationDefinition" },
+    {
+      kind: "function",
+      isExported: true,
+      name,
+      docs,
+      parameters: [{ name: "client", type: core }, ...parameters],
+      returnType,
+      statements: [statement],
+    },
+  ];
 }
 
 /**
  * A resource method: the operation's function, called with the resource's client. Its docs are the
  * summary and a link to the function, which carries the description (written once, not twice).
  */
-function method(op: OperationModel, name: string): string {
+function method(op: OperationModel, name: string): MethodDeclaration {
   const { parameters, returnType } = signature(op);
   const docs = doc([op.summary, `\`${op.httpMethod} ${op.path}\`: {@link ${name}}`], op.deprecated);
   const args = ["this.#core", ...(hasParams(op) ? ["params"] : []), "options"];
-  return `${docs}${propertyKey(op.method)}(${parameters.join(", ")}): ${returnType} {\nreturn ${name}(${args.join(", ")});\n}\n`;
+  return { name: propertyKey(op.method), docs, parameters, returnType, statements: [`return ${name}(${args.join(", ")});`] };
 }

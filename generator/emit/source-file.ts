@@ -1,72 +1,7 @@
-/**
- * ts-morph glue: declarations are built as structures (data) and printed by ts-morph; only bodies are
- * written as text. One in-memory project serves every file.
- */
-import {
-  IndentationText,
-  NewLineKind,
-  Project,
-  QuoteKind,
-  StructureKind,
-  type ImportDeclarationStructure,
-  type SourceFile,
-  type StatementStructures,
-} from "ts-morph";
+/** What every generated file starts with. */
 import { lineCommentText } from "../common/escape.js";
 import type { SpecModel } from "../model/ir.js";
 import type { EmitContext } from "./context.js";
-
-let project: Project | undefined;
-
-function getProject(): Project {
-  project ??= new Project({
-    useInMemoryFileSystem: true,
-    skipLoadingLibFiles: true,
-    manipulationSettings: {
-      indentationText: IndentationText.TwoSpaces,
-      newLineKind: NewLineKind.LineFeed,
-      quoteKind: QuoteKind.Double,
-      useTrailingCommas: true,
-    },
-  });
-  return project;
-}
-
-/**
- * Prints statements to text, a blank line between declarations (imports stay together). An import
- * whose names are all type-only becomes `import type`. The file never touches a disk.
- */
-export function printStatements(statements: readonly StatementStructures[]): string {
-  const p = getProject();
-  const file = p.createSourceFile("/emit.ts", "", { overwrite: true });
-  const chunks: string[] = [];
-  let previousWasImport = false;
-  for (const statement of statements) {
-    const isImport = statement.kind === StructureKind.ImportDeclaration;
-    const printed = print(file, isImport ? typeOnlyImport(statement) : statement);
-    chunks.push(chunks.length === 0 ? printed : previousWasImport && isImport ? `\n${printed}` : `\n\n${printed}`);
-    previousWasImport = isImport;
-  }
-  p.removeSourceFile(file);
-  return `${chunks.join("").trim()}\n`;
-}
-
-function print(file: SourceFile, statement: StatementStructures): string {
-  file.replaceWithText("");
-  file.addStatements([statement]);
-  return file.getFullText().trim();
-}
-
-function typeOnlyImport(statement: ImportDeclarationStructure): ImportDeclarationStructure {
-  const named = Array.isArray(statement.namedImports) ? statement.namedImports : [];
-  const allTypes = named.length > 0 && named.every((n) => typeof n === "object" && "isTypeOnly" in n && n.isTypeOnly === true);
-  if (!allTypes) return statement;
-  return {
-    ...statement,
-    isTypeOnly: true,
-    namedImports: named.map((n) => (typeof n === "object" && "name" in n ? { ...n, isTypeOnly: false } : n)),
-  };
-}
 
 /** The two header lines every generated file starts with. */
 export function header(model: SpecModel, ctx: EmitContext): string {

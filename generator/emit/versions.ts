@@ -1,25 +1,25 @@
 /** Versions emitter: versions.ts, the supported versions as a literal union and the pinned one. */
-import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import { stringLiteral } from "../common/escape.js";
 import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { bulletList, jsDoc, sources } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";
-import { header, printStatements } from "./source-file.js";
+import { printDeclarations, type Declaration } from "./declarations.js";
+import { header } from "./source-file.js";
 
 export function emitVersions(model: SpecModel, ctx: EmitContext): EmittedFile[] {
   const versions = model.definition.versions;
   if (!versions) return [];
   const { pascal } = model.names;
   const names = model.versions.length > 0 ? model.versions.map((v) => v.version) : [versions.pinned];
-  const statements: StatementStructures[] = [
+  const statements: Declaration[] = [
     {
-      kind: StructureKind.ImportDeclaration,
+      kind: "import",
       moduleSpecifier: ctx.runtimeImport,
       namedImports: [{ name: "VersionsDefinition", isTypeOnly: true }],
     },
     {
-      kind: StructureKind.TypeAlias,
+      kind: "typeAlias",
       isExported: true,
       name: `${pascal}ApiVersion`,
       type: stringUnion(names),
@@ -34,19 +34,21 @@ export function emitVersions(model: SpecModel, ctx: EmitContext): EmittedFile[] 
       ]),
     },
     {
-      kind: StructureKind.VariableStatement,
+      kind: "const",
       isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
       docs: jsDoc(["The version sent when the caller does not choose one."]),
-      declarations: [{ name: "pinnedVersion", type: `${pascal}ApiVersion`, initializer: stringLiteral(versions.pinned) }],
+      name: "pinnedVersion",
+      type: `${pascal}ApiVersion`,
+      initializer: stringLiteral(versions.pinned),
     },
     {
-      kind: StructureKind.VariableStatement,
+      kind: "const",
       isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
       docs: jsDoc([`How ${model.provider.title} versions are sent, and their lifecycle.`, ...sources(model, "versions")]),
-      declarations: [{ name: "versionsDefinition", type: "VersionsDefinition", initializer: literal(versions) }],
+      name: "versionsDefinition",
+      type: "VersionsDefinition",
+      initializer: literal(versions),
     },
   ];
-  return [{ path: "versions.ts", text: header(model, ctx) + printStatements(statements) }];
+  return [{ path: "versions.ts", text: header(model, ctx) + printDeclarations(statements) }];
 }

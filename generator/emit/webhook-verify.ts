@@ -4,12 +4,12 @@
  * event types) so the two evolve independently.
  */
 import { webhookPartsFor } from "@switchboard/runtime/contract";
-import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import { stringLiteral } from "../common/escape.js";
 import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
 import { jsDoc } from "./docs.js";
-import { header, printStatements } from "./source-file.js";
+import { printDeclarations, type Declaration } from "./declarations.js";
+import { header } from "./source-file.js";
 
 export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFile[] {
   const webhooks = model.definition.webhooks;
@@ -28,9 +28,9 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
       : `Timestamps more than ${sig.toleranceMs / 1000} s ${sig.toleranceDirection === "both" ? "old or ahead" : "old"} are rejected (\`options.toleranceSeconds\` overrides).`;
   // The verifier parts the scheme uses, and no other: an app bundles only these.
   const parts = webhookPartsFor(webhooks);
-  const statements: StatementStructures[] = [
+  const statements: Declaration[] = [
     {
-      kind: StructureKind.ImportDeclaration,
+      kind: "import",
       moduleSpecifier: ctx.runtimeImport,
       namedImports: [
         "verifyWebhookWith",
@@ -41,21 +41,20 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
       ],
     },
     {
-      kind: StructureKind.ImportDeclaration,
+      kind: "import",
       moduleSpecifier: "./webhooks.js",
       namedImports: [{ name: eventType, isTypeOnly: true }, "webhooksDefinition"],
     },
-    ...(flagsVersion
-      ? [{ kind: StructureKind.ImportDeclaration as const, moduleSpecifier: "./versions.js", namedImports: ["versionsDefinition"] }]
-      : []),
+    ...(flagsVersion ? [{ kind: "import" as const, moduleSpecifier: "./versions.js", namedImports: ["versionsDefinition"] }] : []),
     {
-      kind: StructureKind.VariableStatement,
-      declarationKind: VariableDeclarationKind.Const,
-      docs: ["The verifier parts this spec's scheme needs (`webhookPartsFor`)."],
-      declarations: [{ name: "verifierParts", type: "readonly WebhookVerifierParts[]", initializer: `[${parts.join(", ")}]` }],
+      kind: "const",
+      docs: jsDoc(["The verifier parts this spec's scheme needs (`webhookPartsFor`)."]),
+      name: "verifierParts",
+      type: "readonly WebhookVerifierParts[]",
+      initializer: `[${parts.join(", ")}]`,
     },
     {
-      kind: StructureKind.Function,
+      kind: "function",
       isExported: true,
       name: "verifyWebhook",
       parameters: [
@@ -83,5 +82,5 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
       ],
     },
   ];
-  return [{ path: "verify-webhook.ts", text: header(model, ctx) + printStatements(statements) }];
+  return [{ path: "verify-webhook.ts", text: header(model, ctx) + printDeclarations(statements) }];
 }

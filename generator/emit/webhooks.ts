@@ -4,15 +4,14 @@
  * named types payloads refer to (from `$ref`s), imported by webhooks.ts as a namespace so that their
  * names (taken from schemas) can never collide with anything else the provider module declares.
  */
-import { StructureKind, VariableDeclarationKind, type StatementStructures } from "ts-morph";
 import { lineCommentText, stringLiteral } from "../common/escape.js";
 import type { SpecModel } from "../model/ir.js";
-import { docComment } from "../model/schema-to-ts/type-text.js";
 import { PAYLOADS_NAMESPACE } from "../model/webhook-events.js";
 import type { EmitContext, EmittedFile } from "./context.js";
-import { jsDoc, sources } from "./docs.js";
+import { declaration, jsDoc, sources } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";
-import { header, printStatements } from "./source-file.js";
+import { printDeclarations, type Declaration } from "./declarations.js";
+import { header } from "./source-file.js";
 
 /** File of the payload declarations, and the namespace index.ts re-exports it as. */
 export const PAYLOADS_FILE = "webhook-payloads.ts";
@@ -25,9 +24,9 @@ export function emitWebhooks(model: SpecModel, ctx: EmitContext): EmittedFile[] 
   const title = model.provider.title;
   const eventUnion = `${pascal}WebhookEvent`;
   const hasPayloads = model.payloadDeclarations.length > 0;
-  const statements: StatementStructures[] = [
+  const statements: Declaration[] = [
     {
-      kind: StructureKind.ImportDeclaration,
+      kind: "import",
       moduleSpecifier: ctx.runtimeImport,
       namedImports: [
         { name: "WebhookEvent", isTypeOnly: true },
@@ -38,7 +37,7 @@ export function emitWebhooks(model: SpecModel, ctx: EmitContext): EmittedFile[] 
     ...(hasPayloads
       ? [
           {
-            kind: StructureKind.ImportDeclaration,
+            kind: "import",
             isTypeOnly: true,
             namespaceImport: PAYLOADS_NAMESPACE,
             moduleSpecifier: "./webhook-payloads.js",
@@ -46,17 +45,17 @@ export function emitWebhooks(model: SpecModel, ctx: EmitContext): EmittedFile[] 
         ]
       : []),
     {
-      kind: StructureKind.TypeAlias,
+      kind: "typeAlias",
       isExported: true,
       name: `${pascal}WebhookEventType`,
       type: stringUnion(model.events.map((e) => e.type)),
       docs: jsDoc([`Event types ${title} sends to webhooks.`]),
     },
-    ...model.events.flatMap((event): StatementStructures[] => [
+    ...model.events.flatMap((event): Declaration[] => [
       ...(event.payload
         ? [
             {
-              kind: StructureKind.TypeAlias,
+              kind: "typeAlias",
               isExported: true,
               name: event.payload.typeName,
               type: event.payload.type,
@@ -65,7 +64,7 @@ export function emitWebhooks(model: SpecModel, ctx: EmitContext): EmittedFile[] 
           ]
         : []),
       {
-        kind: StructureKind.TypeAlias,
+        kind: "typeAlias",
         isExported: true,
         name: event.typeName,
         type: `WebhookEvent<${stringLiteral(event.type)}${event.payload ? `, ${event.payload.typeName}` : ""}>`,
@@ -73,7 +72,7 @@ export function emitWebhooks(model: SpecModel, ctx: EmitContext): EmittedFile[] 
       },
     ]),
     {
-      kind: StructureKind.TypeAlias,
+      kind: "typeAlias",
       isExported: true,
       name: eventUnion,
       // A provider whose deliveries name no type (Dropbox) still delivers events: of type "".
@@ -81,16 +80,15 @@ export function emitWebhooks(model: SpecModel, ctx: EmitContext): EmittedFile[] 
       docs: jsDoc([`Any ${title} webhook event, discriminated by \`type\`.`]),
     },
     {
-      kind: StructureKind.VariableStatement,
+      kind: "const",
       isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
       docs: jsDoc([`Every event type ${title} sends, sorted.`]),
-      declarations: [
-        { name: "webhookEventTypes", type: `readonly ${pascal}WebhookEventType[]`, initializer: literal(model.events.map((e) => e.type)) },
-      ],
+      name: "webhookEventTypes",
+      type: `readonly ${pascal}WebhookEventType[]`,
+      initializer: literal(model.events.map((e) => e.type)),
     },
     {
-      kind: StructureKind.Function,
+      kind: "function",
       isExported: true,
       name: `create${pascal}WebhookRouter`,
       returnType: `WebhookRouter<${eventUnion}>`,
@@ -100,31 +98,24 @@ export function emitWebhooks(model: SpecModel, ctx: EmitContext): EmittedFile[] 
       ]),
     },
     {
-      kind: StructureKind.VariableStatement,
+      kind: "const",
       isExported: true,
-      declarationKind: VariableDeclarationKind.Const,
       docs: jsDoc([`How ${title} signs webhook deliveries.`, ...sources(model, "webhooks")]),
-      declarations: [{ name: "webhooksDefinition", type: "WebhooksDefinition", initializer: literal(webhooks) }],
+      name: "webhooksDefinition",
+      type: "WebhooksDefinition",
+      initializer: literal(webhooks),
     },
   ];
-  const files: EmittedFile[] = [{ path: "webhooks.ts", text: header(model, ctx) + printStatements(statements) }];
+  const files: EmittedFile[] = [{ path: "webhooks.ts", text: header(model, ctx) + printDeclarations(statements) }];
   if (hasPayloads) files.push(emitPayloads(model, ctx));
   return files;
 }
 
-/**
- * webhook-payloads.ts is written as text: each declaration is one type alias whose text the converter
- * built; prettier formats it. (Adding these to ts-morph one statement at a time took 4.3 s for GitHub's
- * 1.1 MB of payload types; structures added in one batch per file would not pay that.)
- */
+/** webhook-payloads.ts: one type alias per declaration the converter made, the type printed from its tree. */
 function emitPayloads(model: SpecModel, ctx: EmitContext): EmittedFile {
   const imported = model.eventsImport;
   const origin = imported
     ? `// Imported: ${lineCommentText(imported.from)}${imported.version === undefined ? "" : ` ${lineCommentText(imported.version)}`} (sha256 ${imported.sha256})\n`
     : "";
-  const declarations = model.payloadDeclarations.map((d) => {
-    const doc = docComment([d.description, `From \`${d.source}\`.`].filter((p) => p !== undefined).join("\n\n"), d.deprecated === true);
-    return `${doc}\nexport type ${d.name} = ${d.type};\n`;
-  });
-  return { path: PAYLOADS_FILE, text: header(model, ctx) + origin + declarations.join("\n") };
+  return { path: PAYLOADS_FILE, text: header(model, ctx) + origin + printDeclarations(model.payloadDeclarations.map(declaration)) };
 }

@@ -30,13 +30,16 @@ import type {
   SpecAuthMode,
   SpecBodyMatcher,
   SpecDocument,
-  SpecHandshakeLocation,
   SpecRateLimitHeaders,
   SpecResponseMatcher,
   SpecValueLocation,
-  SpecWebhookHeaderSet,
+  SpecWebhooks,
   SpecWebhookSignature,
 } from "../validate/spec-types.js";
+
+type SpecWebhookHeaderSet = NonNullable<SpecWebhookSignature["alternativeHeaders"]>[number];
+/** Where a handshake value is: exactly one of header, query or body (validate checks it). */
+type SpecHandshakeLocation = NonNullable<SpecWebhooks["handshakes"]>[string]["echo"];
 
 export { COMMON_ERROR_KINDS };
 
@@ -443,7 +446,7 @@ function valueLocations(locations: SpecValueLocation | SpecValueLocation[] | und
       ? { header: location.header.toLowerCase(), ...map }
       : "body" in location
         ? { body: parseJsonPath(location.body), ...map }
-        : { form: location.form, ...map };
+        : { form: location.form!, ...map };
   });
 }
 

@@ -3667,7 +3667,6 @@ export interface ReposGetOrgRulesetsParams {
    * If provided, only rulesets that apply to the specified targets will be returned.
    * For example, `branch,tag,push`.
    *
-   *
    * query parameter `targets`.
    */
   readonly targets?: string;
@@ -4262,7 +4261,6 @@ export interface ReposGetRepoRulesetsParams {
    * A comma-separated list of rule targets to filter by.
    * If provided, only rulesets that apply to the specified targets will be returned.
    * For example, `branch,tag,push`.
-   *
    *
    * query parameter `targets`.
    */
@@ -10385,7 +10383,6 @@ const reposGetContributorsStatsOperation = {
 
 /**
  * Get all contributor commit activity
- *
  *
  * Returns the `total` number of commits authored by the contributor. In addition, the response includes a Weekly Hash (`weeks` array) with the following information:
  *

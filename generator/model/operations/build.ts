@@ -17,7 +17,7 @@ import { parseDuration } from "../../common/duration.js";
 import { parseJsonPath } from "../../common/json-path.js";
 import { fileName, identifierText, memberName } from "../../common/names.js";
 import { paramsTypeName, pathPlaceholders, resourceClassName, API_VERSION_PLACEHOLDER } from "../../common/operation-names.js";
-import type { ConversionResult, SchemaConverter } from "../schema-to-ts/index.js";
+import { arrayOf, STRING, UNDEFINED, UNKNOWN, type ConversionResult, type SchemaConverter, type TypeNode } from "../schema-to-ts/index.js";
 import { compareCodePoints, sortBy } from "../../common/sort.js";
 import type { SpecCursorSource, SpecPagination, SpecRequestValueLocation } from "../../validate/spec-types.js";
 import type { OperationSource } from "./sources.js";
@@ -98,9 +98,8 @@ function cursorSource(source: SpecCursorSource): CursorSource {
  * A parameter's type: an array type is taken as `readonly`, so that a caller's readonly array (a
  * constant list of labels) is accepted; the client only reads it.
  */
-function parameterType(text: string): string {
-  // Names, placeholders of named types (NUL- or SOH-delimited) or one parenthesized union, then [].
-  return /^([\w.\u0000\u0001]+|\([^()]*\))\[\]$/.test(text) ? `readonly ${text}` : text;
+function parameterType(type: TypeNode): TypeNode {
+  return type.kind === "array" ? arrayOf(type.item, true) : type;
 }
 
 /** What a raw body is given as: text for text media types, text or bytes otherwise. */
@@ -113,9 +112,9 @@ interface Pending {
   readonly source: OperationSource;
   readonly group: string;
   readonly method: string;
-  readonly params: (Omit<ParameterModel, "type"> & { readonly text: string | undefined })[];
-  readonly body: string | undefined;
-  readonly responses: { readonly status: string; readonly text: string; readonly description?: string }[];
+  readonly params: (Omit<ParameterModel, "type"> & { readonly text: TypeNode | undefined })[];
+  readonly body: TypeNode | undefined;
+  readonly responses: { readonly status: string; readonly text: TypeNode; readonly description?: string }[];
 }
 
 export interface BuiltOperations {
@@ -186,11 +185,11 @@ export function buildOperations(sources: readonly OperationSource[], converter: 
     const responses = source.responses.map((r) => ({
       status: r.status,
       text: r.empty
-        ? "undefined"
+        ? UNDEFINED
         : r.text
-          ? "string"
+          ? STRING
           : r.schema === undefined
-            ? "unknown"
+            ? UNKNOWN
             : converter.typeOf(r.schema.schema, r.schema.location, { direction: "response" }),
       ...(r.description !== undefined && { description: r.description }),
     }));
@@ -199,7 +198,7 @@ export function buildOperations(sources: readonly OperationSource[], converter: 
 
   const result = converter.finish();
   const qualify = (name: string) => `${TYPES_NAMESPACE}.${name}`;
-  const typeText = (text: string) => result.text(text, qualify);
+  const typeText = (type: TypeNode) => result.text(type, qualify);
   const operations = pending.map((p) => operationModel(p, typeText));
 
   return { groups: groupOperations(operations), declarations: declarations(result), renamed, warnings: result.warnings };
@@ -215,7 +214,7 @@ function declarations(result: ConversionResult): PayloadDeclaration[] {
   }));
 }
 
-function operationModel(p: Pending, typeText: (text: string) => string): OperationModel & { group: string } {
+function operationModel(p: Pending, typeText: (type: TypeNode) => string): OperationModel & { group: string } {
   const source = p.source;
   const styles = Object.fromEntries(
     p.params

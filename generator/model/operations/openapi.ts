@@ -10,7 +10,7 @@ import type { ArrayStyle, HttpMethod } from "@switchboard/runtime/contract";
 import type { ImportedDocument } from "../documents.js";
 import { parsePointer, toPointer, valueAt, type SchemaDocument, type SchemaPath } from "../schema-to-ts/index.js";
 import { compareCodePoints } from "../../common/sort.js";
-import type { SpecOperationsFilter, SpecOperationsImport } from "../../validate/spec-types.js";
+import type { SpecOperationsImportFilter, SpecOperationsImport } from "../../validate/spec-types.js";
 import { operationGroup } from "../../common/operation-names.js";
 import type { LocatedSchema, OperationSource, ParameterSource, ResponseSource } from "./sources.js";
 
@@ -63,7 +63,7 @@ function pathPattern(pattern: string): RegExp {
 
 /** The include/exclude filter of an operations import as a predicate; undefined when there is no filter. */
 export function matcher(
-  filter: SpecOperationsFilter | undefined,
+  filter: SpecOperationsImportFilter | undefined,
 ): ((op: { id?: string; tags: string[]; path: string }) => boolean) | undefined {
   if (filter === undefined) return undefined;
   const tags = new Set(filter.tags ?? []);

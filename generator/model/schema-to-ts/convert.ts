@@ -25,22 +25,34 @@
  * meaning a type cannot carry (not, if/then/else, patternProperties, ...) make the schema `unknown`
  * and add a warning: a wider type, never a wrong one.
  */
-import { eagerReferences, nodesOnCycles } from "./cycles.js";
+import { nodesOnCycles } from "./cycles.js";
 import { assignNames } from "./names.js";
 import { isSchema, localRefResolver, toPointer } from "./refs.js";
 import {
   arrayOf,
-  atom,
+  BLOB,
+  BOOLEAN,
+  eagerReferences,
+  forEachShared,
   intersection,
+  isLargeObject,
   literalType,
   NEVER,
+  NULL,
+  NUMBER,
   objectType,
+  printType,
+  ref,
+  shared,
+  STRING,
   tupleOf,
+  UINT8ARRAY,
+  UNDEFINED,
   union,
   UNKNOWN,
-  type MemberText,
-  type TypeText,
-} from "./type-text.js";
+  type ObjectNode,
+  type TypeNode,
+} from "./type-tree.js";
 import type { ConversionWarning, JsonSchema, RefResolver, SchemaLocation, TypeDeclaration } from "./types.js";
 
 /** Keywords a TypeScript type cannot express: the schema degrades to `unknown` with a warning. */
@@ -83,15 +95,15 @@ export interface ConversionResult {
   /** Declarations sorted by name; their text refers to each other by name. */
   readonly declarations: readonly TypeDeclaration[];
   readonly warnings: readonly ConversionWarning[];
-  /** Text returned by `typeOf` with references written as `qualify(name)` (default: the bare name). */
-  text(typeText: string, qualify?: (name: string) => string): string;
+  /** A type `typeOf` returned, printed with references written as `qualify(name)` (default: the bare name). */
+  text(type: TypeNode, qualify?: (name: string) => string): string;
 }
 
 interface Target {
   readonly name: string;
   readonly location: SchemaLocation;
   readonly schema: JsonSchema;
-  /** Index used in placeholders. */
+  /** Index references to it carry. */
   readonly index: number;
   /** Set when the target has a declaration per direction. */
   readonly direction?: Direction;
@@ -112,31 +124,25 @@ function at(location: SchemaLocation, ...segments: (string | number)[]): SchemaL
 /** Object types at least this long (unformatted) that occur twice or more get a declaration of their own. */
 const MIN_SHARED_LENGTH = 200;
 
-/** A shared-object candidate in intermediate text: SOH, its index, SOH. */
-const SHARED = /\u0001(\d+)\u0001/g;
-
-/** An object type that may be shared: its text, and where and under which name it was first seen. */
+/** An object type that may be shared: its type, and where and under which name it was first seen. */
 interface Shared {
   readonly index: number;
-  readonly text: string;
+  readonly type: ObjectNode;
   /** The occurrence with the smallest `<document>#<pointer>`, and its name hint. */
   id: string;
   name: string;
   description?: string;
 }
 
-/** A reference in intermediate text: NUL, the target's index, NUL. Spec text cannot contain NUL in output (escaped). */
-const PLACEHOLDER = /\u0000(\d+)\u0000/g;
-
 export class SchemaConverter {
   readonly #resolveRef: RefResolver;
   readonly #targets = new Map<string, Target>();
   readonly #byIndex: string[] = [];
-  readonly #converted = new Map<string, { type: string; description?: string; deprecated?: boolean }>();
+  readonly #converted = new Map<string, { type: TypeNode; description?: string; deprecated?: boolean }>();
   readonly #warnings = new Map<string, ConversionWarning>();
   readonly #shared = new Map<string, Shared>();
   readonly #sharedByIndex: Shared[] = [];
-  readonly #roots: string[] = [];
+  readonly #roots: TypeNode[] = [];
   /** Direction of the conversion under way. */
   #direction: Direction | undefined;
   /** Final answers of #marks, by target id. */
@@ -148,13 +154,13 @@ export class SchemaConverter {
     this.#resolveRef = options.resolveRef ?? localRefResolver;
   }
 
-  /** Type text for a schema; references stay placeholders until `finish()`. */
-  typeOf(schema: unknown, location: SchemaLocation, options: TypeOfOptions = {}): string {
+  /** The type of a schema, as a tree; `finish()` names what it refers to and prints it. */
+  typeOf(schema: unknown, location: SchemaLocation, options: TypeOfOptions = {}): TypeNode {
     this.#direction = options.direction;
-    const text = this.#convert(schema, location, 0).text;
+    const type = this.#convert(schema, location, 0);
     this.#direction = undefined;
-    this.#roots.push(text);
-    return text;
+    this.#roots.push(type);
+    return type;
   }
 
   /** Converts every referenced target (transitively), names them and returns the declarations. */
@@ -164,7 +170,7 @@ export class SchemaConverter {
       const target = this.#targets.get(id)!;
       const schema = target.schema;
       this.#direction = target.direction;
-      const type = this.#convert(schema, target.location, 0, true).text;
+      const type = this.#convert(schema, target.location, 0, true);
       this.#direction = undefined;
       const meta = typeof schema === "object" ? schema : {};
       this.#converted.set(id, {
@@ -176,23 +182,21 @@ export class SchemaConverter {
 
     // A declaration that refers to itself outside an object, array or tuple (through others or not)
     // would not compile: it becomes unknown.
-    const eager = new Map(this.#byIndex.map((id, i) => [i, eagerReferences(this.#converted.get(id)!.type, "\u0000")]));
+    const eager = new Map(this.#byIndex.map((id, i) => [i, eagerReferences(this.#converted.get(id)!.type)]));
     for (const i of [...nodesOnCycles(eager)].sort((a, b) => a - b)) {
       const id = this.#byIndex[i]!;
       const target = this.#targets.get(id)!;
       this.#warn(target.location, "refers to itself other than through an object, array or tuple; the type is unknown");
-      this.#converted.set(id, { ...this.#converted.get(id)!, type: "unknown" });
+      this.#converted.set(id, { ...this.#converted.get(id)!, type: UNKNOWN });
     }
 
     // An object type is shared when it is written twice or more in the texts that end up in the
     // output once each: roots, declarations, and shared types themselves.
     const counts = new Array<number>(this.#sharedByIndex.length).fill(0);
-    const count = (text: string) => {
-      for (const match of text.matchAll(SHARED)) counts[Number(match[1])]!++;
-    };
+    const count = (type: TypeNode) => forEachShared(type, (index) => counts[index]!++);
     this.#roots.forEach(count);
     for (const c of this.#converted.values()) count(c.type);
-    for (const s of this.#sharedByIndex) count(s.text);
+    for (const s of this.#sharedByIndex) count(s.type);
     const extracted = this.#sharedByIndex.filter((s) => counts[s.index]! >= 2);
 
     // Referenced schemas claim names before shared object types ("1" sorts before "2").
@@ -205,13 +209,16 @@ export class SchemaConverter {
     );
     const targetName = (index: number) => names.get(`1${this.#byIndex[index]!}`)!;
     const sharedName = new Map(extracted.map((s) => [s.index, names.get(`2${s.id}`)!]));
-    const text = (typeText: string, qualify: (name: string) => string = (n) => n): string =>
-      typeText
-        .replace(SHARED, (_, index: string) => {
-          const name = sharedName.get(Number(index));
-          return name !== undefined ? qualify(name) : text(this.#sharedByIndex[Number(index)]!.text, qualify);
-        })
-        .replace(PLACEHOLDER, (_, index: string) => qualify(targetName(Number(index))));
+    const text = (type: TypeNode, qualify: (name: string) => string = (n) => n): string => {
+      const names = {
+        ref: (index: number) => qualify(targetName(index)),
+        shared: (index: number): string => {
+          const name = sharedName.get(index);
+          return name !== undefined ? qualify(name) : printType(this.#sharedByIndex[index]!.type, names);
+        },
+      };
+      return printType(type, names);
+    };
     const declarations = [
       // The declaration's id is where its schema is: both directions of one target share it (the
       // target's own key also names its direction, after a NUL that must not reach the output).
@@ -222,7 +229,7 @@ export class SchemaConverter {
       ...extracted.map((s): TypeDeclaration => ({
         name: sharedName.get(s.index)!,
         id: s.id,
-        type: text(s.text),
+        type: text(s.type),
         ...(s.description !== undefined && { description: s.description }),
       })),
     ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -230,26 +237,26 @@ export class SchemaConverter {
     return { declarations, warnings, text };
   }
 
-  /** An object type as a shared-object token; whether it is shared is decided in finish(). */
-  #share(type: TypeText, schema: { readonly [keyword: string]: unknown }, location: SchemaLocation): TypeText {
-    if (type.kind !== "atom" || !type.text.startsWith("{\n") || type.text.length < MIN_SHARED_LENGTH) return type;
+  /** A large object type as a shared type; whether it gets a declaration of its own is decided in finish(). */
+  #share(type: TypeNode, schema: { readonly [keyword: string]: unknown }, location: SchemaLocation): TypeNode {
+    if (!isLargeObject(type, MIN_SHARED_LENGTH)) return type;
     const id = `${location.document.id}#${toPointer(location.path)}`;
     const title = typeof schema["title"] === "string" && schema["title"].trim() !== "" ? schema["title"] : undefined;
     const hint = title ?? propertyName(location);
     const description = typeof schema["description"] === "string" ? schema["description"] : undefined;
-    let shared = this.#shared.get(type.text);
-    if (shared === undefined) {
-      shared = { index: this.#sharedByIndex.length, text: type.text, id, name: hint, ...(description !== undefined && { description }) };
-      this.#shared.set(type.text, shared);
-      this.#sharedByIndex.push(shared);
-    } else if (id < shared.id) {
+    let candidate = this.#shared.get(type.key);
+    if (candidate === undefined) {
+      candidate = { index: this.#sharedByIndex.length, type, id, name: hint, ...(description !== undefined && { description }) };
+      this.#shared.set(type.key, candidate);
+      this.#sharedByIndex.push(candidate);
+    } else if (id < candidate.id) {
       // The name comes from the first occurrence in pointer order, not in visiting order.
-      shared.id = id;
-      shared.name = hint;
-      if (description !== undefined) shared.description = description;
-      else delete shared.description;
+      candidate.id = id;
+      candidate.name = hint;
+      if (description !== undefined) candidate.description = description;
+      else delete candidate.description;
     }
-    return atom(`\u0001${shared.index}\u0001`);
+    return shared(candidate.index);
   }
 
   #warn(location: SchemaLocation, message: string): void {
@@ -257,10 +264,10 @@ export class SchemaConverter {
     if (!this.#warnings.has(key)) this.#warnings.set(key, { location, message });
   }
 
-  #reference(ref: string, location: SchemaLocation): TypeText {
-    const resolved = this.#resolveRef(ref, location);
+  #reference(refText: string, location: SchemaLocation): TypeNode {
+    const resolved = this.#resolveRef(refText, location);
     if (resolved === undefined) {
-      this.#warn(at(location, "$ref"), `cannot resolve $ref ${JSON.stringify(ref)}; the type is unknown`);
+      this.#warn(at(location, "$ref"), `cannot resolve $ref ${JSON.stringify(refText)}; the type is unknown`);
       return UNKNOWN;
     }
     const pointerId = `${resolved.location.document.id}#${toPointer(resolved.location.path)}`;
@@ -279,7 +286,7 @@ export class SchemaConverter {
       this.#targets.set(id, target);
       this.#byIndex.push(id);
     }
-    return atom(`\u0000${target.index}\u0000`);
+    return ref(target.index);
   }
 
   /**
@@ -327,7 +334,7 @@ export class SchemaConverter {
     return { marked, low };
   }
 
-  #convert(schema: unknown, location: SchemaLocation, depth: number, declaration = false): TypeText {
+  #convert(schema: unknown, location: SchemaLocation, depth: number, declaration = false): TypeNode {
     if (schema === true) return UNKNOWN;
     if (schema === false) return NEVER;
     if (!isSchema(schema) || typeof schema === "boolean") {
@@ -343,7 +350,7 @@ export class SchemaConverter {
       this.#warn(at(location, unsupported[0]!), `${unsupported.join(", ")} cannot be expressed as a TypeScript type; the type is unknown`);
       return UNKNOWN;
     }
-    const parts: TypeText[] = [];
+    const parts: TypeNode[] = [];
 
     const ref = schema["$ref"];
     if (ref !== undefined) {
@@ -360,7 +367,7 @@ export class SchemaConverter {
     const composed = ref !== undefined || ["allOf", "oneOf", "anyOf"].some((k) => Array.isArray(schema[k]));
     if (base !== undefined && !(composed && base.open)) parts.push(base.type);
 
-    const list = (keyword: string): TypeText[] | undefined => {
+    const list = (keyword: string): TypeNode[] | undefined => {
       const value = schema[keyword];
       if (value === undefined) return undefined;
       if (!Array.isArray(value)) {
@@ -379,7 +386,7 @@ export class SchemaConverter {
     if (parts.length === 0) return UNKNOWN;
     const type = intersection(parts);
     // OpenAPI 3.0: null is allowed besides whatever the rest of the schema allows.
-    return schema["nullable"] === true ? union([type, atom("null")]) : type;
+    return schema["nullable"] === true ? union([type, NULL]) : type;
   }
 
   /**
@@ -390,9 +397,9 @@ export class SchemaConverter {
   #discriminated(
     schema: { readonly [keyword: string]: unknown },
     keyword: "oneOf" | "anyOf",
-    members: TypeText[],
+    members: TypeNode[],
     location: SchemaLocation,
-  ): TypeText[] {
+  ): TypeNode[] {
     const discriminator = schema["discriminator"];
     if (typeof discriminator !== "object" || discriminator === null) return members;
     const property = (discriminator as { readonly propertyName?: unknown }).propertyName;
@@ -408,9 +415,13 @@ export class SchemaConverter {
       if (typeof ref !== "string") return member;
       const name = ref.slice(ref.lastIndexOf("/") + 1);
       const values = entries.filter(([, target]) => target === ref || target === name).map(([value]) => value);
-      if (values.length === 0) values.push(name);
       const resolved = this.#resolveRef(ref, at(location, keyword, i));
       const target = resolved?.schema;
+      // No mapping names the member, and the member states its own tag (`type: { const: "apiKey" }`):
+      // that value is the tag, and the member's type already carries it. (The schema's name is only
+      // the value when nothing says otherwise; intersecting it would make the member never.)
+      if (values.length === 0 && typeof target === "object" && target !== null && ownsTag(target, property)) return member;
+      if (values.length === 0) values.push(name);
       const isObject =
         typeof target === "object" &&
         target !== null &&
@@ -418,7 +429,7 @@ export class SchemaConverter {
       // A member that is not an object (GitHub's content-directory is an array) cannot carry the tag; it
       // stays as it is, which the union already tells apart.
       if (!isObject) return member;
-      const tag = objectType([{ key: property, type: union(values.map((v) => literalType(v)!)), optional: false }]);
+      const tag = objectType([{ name: property, type: union(values.map((v) => literalType(v)!)), optional: false }]);
       return intersection([member, tag]);
     });
   }
@@ -429,10 +440,10 @@ export class SchemaConverter {
     location: SchemaLocation,
     depth: number,
     declaration: boolean,
-  ): { type: TypeText; open: boolean } | undefined {
+  ): { type: TypeNode; open: boolean } | undefined {
     if ("const" in schema || Array.isArray(schema["enum"])) {
       const values = "const" in schema ? [schema["const"]] : (schema["enum"] as unknown[]);
-      const literals: TypeText[] = [];
+      const literals: TypeNode[] = [];
       for (const value of values) {
         const literal = literalType(value);
         if (literal === undefined) {
@@ -459,22 +470,22 @@ export class SchemaConverter {
     else return undefined;
 
     let open = false;
-    const members: TypeText[] = [];
+    const members: TypeNode[] = [];
     for (const type of types) {
       switch (type) {
         case "string":
           // A file sent in a multipart body: the runtime's encoder takes a Blob or bytes.
-          members.push(
-            schema["format"] === "binary" && this.#direction === "request" ? union([atom("Blob"), atom("Uint8Array")]) : atom(type),
-          );
+          members.push(schema["format"] === "binary" && this.#direction === "request" ? union([BLOB, UINT8ARRAY]) : STRING);
           break;
         case "number":
-        case "boolean":
-        case "null":
-          members.push(atom(type));
-          break;
         case "integer":
-          members.push(atom("number"));
+          members.push(NUMBER);
+          break;
+        case "boolean":
+          members.push(BOOLEAN);
+          break;
+        case "null":
+          members.push(NULL);
           break;
         case "object": {
           const object = this.#objectType(schema, location, depth);
@@ -494,7 +505,7 @@ export class SchemaConverter {
     return { type: union(members), open: open && members.length === 1 };
   }
 
-  #objectType(schema: { readonly [keyword: string]: unknown }, location: SchemaLocation, depth: number): { type: TypeText; open: boolean } {
+  #objectType(schema: { readonly [keyword: string]: unknown }, location: SchemaLocation, depth: number): { type: TypeNode; open: boolean } {
     const properties = schema["properties"];
     const propertyMap: { readonly [name: string]: unknown } =
       typeof properties === "object" && properties !== null && !Array.isArray(properties)
@@ -508,11 +519,11 @@ export class SchemaConverter {
     const names = [...new Set([...Object.keys(propertyMap), ...required])]
       .filter((name) => hidden === undefined || (propertyMap[name] as { readonly [k: string]: unknown } | undefined)?.[hidden] !== true)
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const members: MemberText[] = names.map((name) => {
+    const members = names.map((name) => {
       const property = Object.prototype.hasOwnProperty.call(propertyMap, name) ? propertyMap[name] : true;
       const meta = typeof property === "object" && property !== null ? (property as { readonly [k: string]: unknown }) : {};
       return {
-        key: name,
+        name,
         type: this.#convert(property, at(location, "properties", name), depth + 1),
         optional: !required.has(name),
         ...(typeof meta["description"] === "string" && { description: meta["description"] }),
@@ -523,15 +534,15 @@ export class SchemaConverter {
       };
     });
     const additional = schema["additionalProperties"];
-    if (additional === false) return { type: members.length === 0 ? atom("{ [key: string]: never }") : objectType(members), open: false };
+    if (additional === false) return { type: members.length === 0 ? objectType([], NEVER) : objectType(members), open: false };
     if (additional === undefined && members.length > 0) return { type: objectType(members), open: false };
     const value = additional === undefined ? UNKNOWN : this.#convert(additional, at(location, "additionalProperties"), depth + 1);
     // Every property must fit the index signature: widen it by the properties' types.
-    const index = union([value, ...members.map((m) => m.type), ...(members.some((m) => m.optional) ? [atom("undefined")] : [])]);
-    return { type: objectType(members, index), open: members.length === 0 && index.text === "unknown" };
+    const index = union([value, ...members.map((m) => m.type), ...(members.some((m) => m.optional) ? [UNDEFINED] : [])]);
+    return { type: objectType(members, index), open: members.length === 0 && index.key === "unknown" };
   }
 
-  #arrayType(schema: { readonly [keyword: string]: unknown }, location: SchemaLocation, depth: number): TypeText {
+  #arrayType(schema: { readonly [keyword: string]: unknown }, location: SchemaLocation, depth: number): TypeNode {
     const items = schema["items"];
     const prefix = Array.isArray(schema["prefixItems"]) ? "prefixItems" : Array.isArray(items) ? "items" : undefined;
     if (prefix !== undefined) {
@@ -544,4 +555,12 @@ export class SchemaConverter {
     if (items === undefined) return arrayOf(UNKNOWN);
     return arrayOf(this.#convert(items, at(location, "items"), depth + 1));
   }
+}
+
+/** Whether an object schema gives the discriminator property a value of its own (`const`, or an enum). */
+function ownsTag(schema: { readonly [keyword: string]: unknown }, property: string): boolean {
+  const properties = schema["properties"];
+  if (typeof properties !== "object" || properties === null) return false;
+  const tag = (properties as { readonly [name: string]: unknown })[property];
+  return typeof tag === "object" && tag !== null && ("const" in tag || Array.isArray((tag as { readonly enum?: unknown }).enum));
 }

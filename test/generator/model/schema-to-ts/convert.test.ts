@@ -3,7 +3,17 @@
  * text), then the named declarations of $ref targets, warnings, and a strict compile of the output.
  */
 import { describe, expect, it } from "vitest";
-import { eagerReferences, nodesOnCycles } from "../../../../generator/model/schema-to-ts/cycles.js";
+import { nodesOnCycles } from "../../../../generator/model/schema-to-ts/cycles.js";
+import {
+  arrayOf,
+  eagerReferences,
+  intersection,
+  literalType,
+  objectType,
+  ref,
+  tupleOf,
+  union,
+} from "../../../../generator/model/schema-to-ts/type-tree.js";
 import { SchemaConverter, type SchemaDocument } from "../../../../generator/model/schema-to-ts/index.js";
 import { typecheck } from "../../../helpers/typecheck.js";
 
@@ -127,6 +137,20 @@ const table: readonly { name: string; given: unknown; want: string }[] = [
   { name: "object enum value degrades to unknown", given: { enum: [{ a: 1 }] }, want: "unknown" },
   { name: "unresolvable $ref degrades to unknown", given: { $ref: "other.json#/x" }, want: "unknown" },
 ];
+
+describe("discriminator without a mapping", () => {
+  it("keeps a member that states its own tag as it is and tags the others with their schema's name", () => {
+    const root = {
+      defs: {
+        cat: { type: "object", required: ["petType"], properties: { petType: { const: "cat" } } },
+        Dog: { type: "object", properties: { bark: { type: "boolean" } } },
+      },
+    };
+    const { type } = convert({ discriminator: { propertyName: "petType" }, oneOf: [{ $ref: "#/defs/cat" }, { $ref: "#/defs/Dog" }] }, root);
+    // cat states its tag: no intersection with a name (which would be never had the schema another name).
+    expect(type).toBe('Cat | Dog & { petType: "Dog"; }');
+  });
+});
 
 describe("SchemaConverter.typeOf", () => {
   it.each(table)("$name", ({ given, want }) => {
@@ -357,16 +381,20 @@ describe("SchemaConverter circular references", () => {
     expect(typecheck({ "cycles.ts": `${source}\nexport const t: Tree = ["a", [1, "b"]];` }).diagnostics).toEqual([]);
   });
 
+  const [A, B, C, D, E, F] = [0, 1, 2, 3, 4, 5].map(ref);
   it.each([
-    ["A | B", [0, 1]],
-    ["{ a: A; } | B[] | (C | D)[] | [E] | (F)", [5]],
-    ['"A{" | A', [0]],
-    ["/** { */ A", [0]],
-    ["{ [key: string]: A; } & B", [1]],
-    ["((A | B)[] | C)", [2]],
-  ])("eagerReferences(%j) finds %j", (given, want) => {
-    const marked = given.replace(/\b([A-F])\b(?![^"]*"\s*\|)/g, (_, letter: string) => `\u0000${letter.charCodeAt(0) - 65}\u0000`);
-    expect(eagerReferences(marked, "\u0000")).toEqual(want);
+    ["A | B", union([A!, B!]), [0, 1]],
+    [
+      "{ a: A } | B[] | (C | D)[] | [E] | F",
+      union([objectType([{ name: "a", type: A!, optional: false }]), arrayOf(B!), arrayOf(union([C!, D!])), tupleOf([E!], undefined), F!]),
+      [5],
+    ],
+    ['"A{" | A', union([literalType("A{")!, A!]), [0]],
+    ["{ [key: string]: A } & B", intersection([objectType([], A!), B!]), [1]],
+    ["(A | B)[] | C", union([arrayOf(union([A!, B!])), C!]), [2]],
+    ["A & (B | C)", intersection([A!, union([B!, C!])]), [0, 1, 2]],
+  ] as const)("eagerReferences(%s) finds %j", (_, given, want) => {
+    expect(eagerReferences(given)).toEqual(want);
   });
 
   it("nodesOnCycles finds self-loops and longer cycles only", () => {
