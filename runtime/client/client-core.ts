@@ -12,6 +12,7 @@ import { Deadline } from "../policies/timeout.js";
 import { applyCredentials, renewCredentials, type AuthOptions, type TokenRequestOptions } from "./credentials.js";
 import { ApiPromise } from "./api-promise.js";
 import { Paginated } from "./pagination.js";
+import { EventStream, isStreamAnswer, textStream, type StreamEvent } from "./stream.js";
 import type {
   AuthModeDefinition,
   CircuitBreakerDefinition,
@@ -78,6 +79,13 @@ export interface TimeoutOptions {
    * and every attempt ends at this deadline, with a TimeoutError of scope "total". @default 10 min
    */
   readonly totalMs?: number;
+  /**
+   * Streamed answers: the stream ends with a TimeoutError of scope "idle" when no byte arrives for this
+   * long while it is being read. `totalMs` and `attemptMs` bound only opening the stream (up to its
+   * headers), since a streamed answer may rightly last longer than any call. 0: no idle limit.
+   * @default the attempt timeout
+   */
+  readonly idleMs?: number;
 }
 
 export interface ClientOptions<Environment extends string = string, Auth extends AuthOptions = AuthOptions> {
@@ -184,6 +192,8 @@ interface CallPlan {
   readonly emit: Emit | undefined;
   /** Attempts sent so far. */
   attempts: number;
+  /** A streamed operation: which answers are the stream (the transport hands their body over unread). */
+  readonly streamWhen: ((status: number, headers: ResponseHeaders) => boolean) | undefined;
   /** An attempt is in flight: whatever ends the call now, the provider may have applied it. */
   inFlight: boolean;
   /** The worst of the finished attempts: "unknown" once any of them may have been applied. */
@@ -302,6 +312,31 @@ export class ClientCore {
     return new Paginated(this, operation, call, options);
   }
 
+  /** What a generated streamed method returns: the stream is opened when it is first read (see ./stream.ts). */
+  stream<Event extends StreamEvent>(
+    operation: OperationDefinition,
+    call: OperationCall,
+    options: RequestOptions = NO_OPTIONS,
+  ): EventStream<Event> {
+    const definition = operation.stream;
+    if (!definition) throw new ConfigurationError(`operation ${operation.id} declares no stream`);
+    return new EventStream<Event>({
+      provider: this.definition.name,
+      definition,
+      clock: this.#clock,
+      idleMs:
+        options.timeout?.idleMs ??
+        this.#options.timeout?.idleMs ??
+        options.timeout?.attemptMs ??
+        this.#options.timeout?.attemptMs ??
+        DEFAULT_ATTEMPT_TIMEOUT_MS,
+      signal: options.signal,
+      open: () => this.send(operation, call, options),
+      normalize: (answer) =>
+        normalizeError(this.definition.name, this.definition.errors, answer, { retryable: this.#specRetryable, redactor: this.#redactor }),
+    });
+  }
+
   /**
    * Releases what the client holds: the transport's connection pool (when it offers close()), the rate
    * limiter's timers; calls waiting in its queue fail. Later calls fail with ConfigurationError.
@@ -400,6 +435,7 @@ export class ClientCore {
       retry: options.retry === false || !this.#retry ? undefined : mergeRetry(this.#retry, options.retry),
       attemptMs: options.timeout?.attemptMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
       deadline,
+      streamWhen: operation.stream ? isStreamAnswer : undefined,
       attempts: 0,
       inFlight: false,
       outcome: "not_processed",
@@ -499,7 +535,9 @@ export class ClientCore {
   ): ApiResponse | Renewal | Setback {
     const now = this.#clock.now();
     const { operation, apiVersion, retry, emit } = plan;
-    const body = parseBody(response.body, response.headers.get("content-type"));
+    // A streamed answer's body stays unread (a transport that read it whole hands over its text).
+    const stream = response.stream ?? (plan.streamWhen?.(response.status, response.headers) ? textStream(response.body) : undefined);
+    const body = stream ?? parseBody(response.body, response.headers.get("content-type"));
     const answer = { status: response.status, headers: response.headers, body };
     const requestId = this.definition.errors.requestIdHeader
       ? (response.headers.get(this.definition.errors.requestIdHeader) ?? undefined)
@@ -514,9 +552,10 @@ export class ClientCore {
     const failed = limitedAnswer || anyResponseMatches(answer, this.definition.errors.when);
     if (!failed) {
       plan.breaker?.record(breakerOutcome(response.status), probe, now);
-      const shaped = apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
+      const shaped = stream !== undefined || apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
       return { status: response.status, headers: response.headers, body: shaped, requestId };
     }
+    stream?.cancel();
     if (response.status === 401 && !renewedAuth) {
       const renewing = this.#authMode
         ? renewCredentials(this.#authMode, this.#options.auth, plan.prepared.headers, {}, deadlineSignal(plan.deadline))
@@ -639,7 +678,7 @@ export class ClientCore {
     apiVersion: string | undefined,
     deadline: Deadline,
   ): PreparedRequest | Promise<PreparedRequest> {
-    const headers: Record<string, string> = { accept: "application/json", "user-agent": this.#userAgent };
+    const headers: Record<string, string> = { accept: acceptOf(operation), "user-agent": this.#userAgent };
     let query: Record<string, unknown> = call.query ?? NO_QUERY;
     const versions = this.definition.versions;
     if (versions && apiVersion !== undefined) {
@@ -800,6 +839,13 @@ const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({});
 const NO_HEADERS: readonly string[] = [];
 const bodyOf = (response: ApiResponse): unknown => response.body;
 
+/** What the call accepts: JSON, or its stream's media type first (errors still come as JSON). */
+function acceptOf(operation: OperationDefinition): string {
+  const stream = operation.stream;
+  if (!stream) return "application/json";
+  return stream.format === "sse" ? "text/event-stream, application/json" : "application/x-ndjson, application/json";
+}
+
 /** Merges one finished attempt's outcome into the call's. */
 function settleAttempt(plan: CallPlan, outcome: CallOutcome): void {
   plan.inFlight = false;
@@ -845,6 +891,7 @@ function transportRequest(plan: CallPlan, startedAt: number): TransportRequest {
     timeoutMs: attemptTimeout(plan, startedAt),
   };
   if (prepared.body !== undefined) request.body = prepared.body;
+  if (plan.streamWhen) request.streamWhen = plan.streamWhen;
   if (signal) request.signal = signal;
   return request;
 }
