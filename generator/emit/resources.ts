@@ -47,21 +47,24 @@ function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext): st
   const ops = group.operations;
   const usesPath = ops.some((op) => op.params.some((p) => p.in === "path"));
   const paginates = ops.some((op) => op.definition.pagination !== undefined);
-  const plain = ops.some((op) => op.definition.pagination === undefined);
+  const streams = ops.some((op) => op.stream !== undefined);
+  const plain = ops.some((op) => op.definition.pagination === undefined && op.stream === undefined);
   const values = usesPath ? ["encodePath"] : [];
   const types = [
     ...(plain ? ["ApiPromise"] : []),
     "ClientCore",
+    ...(streams ? ["EventStream"] : []),
     ...(paginates ? ["ItemsAt"] : []),
     "OperationDefinition",
     ...(paginates ? ["Paginated"] : []),
     "RequestOptions",
-    "TypedResponse",
+    ...(streams ? ["StreamEvent"] : []),
+    ...(ops.some((op) => op.stream === undefined) ? ["TypedResponse"] : []),
   ];
   const out: string[] = [header(model, ctx)];
   if (values.length > 0) out.push(`import { ${values.join(", ")} } from ${stringLiteral(ctx.runtimeImport)};\n`);
   out.push(`import type { ${types.join(", ")} } from ${stringLiteral(ctx.runtimeImport)};\n`);
-  const body = ops.map((op) => [paramsInterface(op), responseType(op)].join("")).join("");
+  const body = ops.map((op) => [paramsInterface(op), op.stream ? streamEventType(op) : responseType(op)].join("")).join("");
   if (body.includes(`${TYPES_NAMESPACE}.`)) out.push(`import type * as ${TYPES_NAMESPACE} from "../types.js";\n`);
   out.push("\n", body);
   out.push(
@@ -104,6 +107,16 @@ function responseType(op: OperationModel): string {
     .filter((r) => r.description !== undefined)
     .map((r) => `- ${r.status}: ${r.description!.replace(/\s+/g, " ")}`);
   return `${doc([`Answers of ${op.httpMethod} ${op.path}.`, described.length > 0 ? described.join("\n") : undefined])}export type ${op.responseType} = ${members.join(" | ")};\n\n`;
+}
+
+/** A streamed operation's events: one `StreamEvent<name, data>` per declared event. */
+function streamEventType(op: OperationModel): string {
+  const events = op.stream!.events;
+  const members = events === undefined ? ["StreamEvent"] : events.map((e) => `StreamEvent<${stringLiteral(e.name)}, ${e.type}>`);
+  const described = (events ?? [])
+    .filter((e) => e.description !== undefined)
+    .map((e) => `- ${e.name}: ${e.description!.replace(/\s+/g, " ")}`);
+  return `${doc([`Events of the stream ${op.httpMethod} ${op.path} answers with.`, described.length > 0 ? described.join("\n") : undefined])}export type ${op.stream!.typeName} = ${members.length === 0 ? "never" : members.join(" | ")};\n\n`;
 }
 
 /** `encodePath`/v1/customers/${params.customer}``: static parts escaped, values encoded at run time. */
@@ -151,7 +164,12 @@ function method(op: OperationModel): string {
   const paginated = op.definition.pagination !== undefined;
   // What awaiting or iterating the result does is said once, on ApiPromise and Paginated.
   const docs = doc([op.summary, op.description, `\`${op.httpMethod} ${op.path}\``], op.deprecated);
-  const returnType = paginated ? `Paginated<${itemType(op)}, ${op.responseType}>` : `ApiPromise<${op.responseType}>`;
-  const statement = `return this.#core.${paginated ? "paginate" : "call"}(${definition}, { ${call.join(", ")} }, options);`;
+  const returnType = op.stream
+    ? `EventStream<${op.stream.typeName}>`
+    : paginated
+      ? `Paginated<${itemType(op)}, ${op.responseType}>`
+      : `ApiPromise<${op.responseType}>`;
+  const entry = op.stream ? "stream" : paginated ? "paginate" : "call";
+  const statement = `return this.#core.${entry}(${definition}, { ${call.join(", ")} }, options);`;
   return `${docs}${propertyKey(op.method)}(${parameters.join(", ")}): ${returnType} {\n${statement}\n}\n`;
 }

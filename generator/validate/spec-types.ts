@@ -236,6 +236,18 @@ export interface SpecOperation {
   buckets?: string[];
   idempotent?: boolean;
   pagination?: SpecPagination;
+  stream?: SpecStream;
+}
+
+/** A streamed answer (server-sent events or NDJSON). */
+export interface SpecStream {
+  format: "sse" | "ndjson";
+  events?: Record<string, { description?: string; schema?: Record<string, unknown> }>;
+  eventType?: string;
+  data?: "json" | "text";
+  done?: { data?: string; event?: string };
+  errors?: { event?: string; has?: string; status?: number }[];
+  maxLineLength?: number;
 }
 
 export interface SpecOperationsImport {
@@ -258,6 +270,7 @@ export interface SpecOperationOverride {
   group?: string;
   name?: string;
   pagination?: SpecPagination;
+  stream?: SpecStream;
   buckets?: string[];
   idempotent?: boolean;
 }
