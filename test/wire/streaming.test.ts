@@ -437,6 +437,20 @@ describe("an NDJSON stream through the client core", () => {
     });
   }
 
+  it("a transport that ignores streamWhen and reads the body whole still gives the stream's events", async () => {
+    const lines = [{ type: "delta", text: "a", i: 0 }, { type: "heartbeat" }, { type: "delta", text: "b", i: 1 }, { type: "end" }];
+    const whole: Transport = async () => ({
+      status: 200,
+      headers: new Headers({ "content-type": "application/x-ndjson" }),
+      body: lines.map((line) => JSON.stringify(line)).join("\n"),
+    });
+    const events = await consume(core(whole).stream<Event>(ndjsonOp, { path: "/v1/generate", body: {} }));
+    expect(events.map((e) => [e.event, e.data])).toEqual([
+      ["delta", { type: "delta", text: "a", i: 0 }],
+      ["delta", { type: "delta", text: "b", i: 1 }],
+    ]);
+  });
+
   it("a line past maxLineLength ends the stream with StreamProtocolError line_too_long instead of buffering it", async () => {
     const bounded = op("POST", "/v1/generate", { stream: { format: "ndjson", maxLineLength: 1024 } });
     server.handle(async (_request, response) => {
