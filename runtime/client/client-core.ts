@@ -535,8 +535,9 @@ export class ClientCore {
   ): ApiResponse | Renewal | Setback {
     const now = this.#clock.now();
     const { operation, apiVersion, retry, emit } = plan;
-    // A streamed answer's body stays unread (a transport that read it whole hands over its text).
-    const stream = response.stream ?? (plan.streamWhen?.(response.status, response.headers) ? textStream(response.body) : undefined);
+    // A streamed answer's body stays unread; one read whole (a JSON answer, or a transport that ignores
+    // streamWhen) is matched against the error rules, and on success parsed as the stream.
+    const stream = response.stream;
     const body = stream ?? parseBody(response.body, response.headers.get("content-type"));
     const answer = { status: response.status, headers: response.headers, body };
     const requestId = this.definition.errors.requestIdHeader
@@ -552,7 +553,11 @@ export class ClientCore {
     const failed = limitedAnswer || anyResponseMatches(answer, this.definition.errors.when);
     if (!failed) {
       plan.breaker?.record(breakerOutcome(response.status), probe, now);
-      const shaped = stream !== undefined || apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
+      const shaped = plan.streamWhen
+        ? (stream ?? textStream(response.body))
+        : apiVersion === this.#apiVersion
+          ? body
+          : this.#migrate(body, apiVersion!, emit);
       return { status: response.status, headers: response.headers, body: shaped, requestId };
     }
     stream?.cancel();

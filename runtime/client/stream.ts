@@ -89,6 +89,15 @@ export class EventStream<Event extends StreamEvent = StreamEvent> implements Asy
     return { status, headers, requestId };
   }
 
+  /**
+   * Closes the stream without reading (the rest of) it: for a stream opened by `withResponse()` whose
+   * events are not wanted. A stream never opened sends nothing.
+   */
+  async cancel(): Promise<void> {
+    const response = await this.#response?.catch(() => undefined);
+    (response?.body as BodyStream | undefined)?.cancel();
+  }
+
   /** Reads the stream; it can be read once. */
   [Symbol.asyncIterator](): AsyncIterator<Event> {
     if (this.#iterated) throw new ConfigurationError("a stream can be read once");
@@ -147,10 +156,8 @@ export class EventStream<Event extends StreamEvent = StreamEvent> implements Asy
         const values = sse ? (last ? sse.end() : sse.push(next.value!)) : last ? ndjson!.end() : ndjson!.push(next.value!);
         for (const value of values) {
           const out = sse ? this.#sseEvent(response, value as SseEvent) : this.#handle(response, "message", value, undefined, undefined);
-          if (out === DONE) {
-            finished = true;
-            return;
-          }
+          // Whatever follows the terminator is not read: the body is cancelled below, as openai-node does.
+          if (out === DONE) return;
           if (out !== SKIP) yield out;
           if (stopped !== undefined) throw stopped;
         }

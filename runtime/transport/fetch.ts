@@ -4,9 +4,7 @@ import type { BodyStream, Transport } from "./transport.js";
 export function fetchTransport(fetchImpl: typeof fetch = globalThis.fetch): Transport {
   if (typeof fetchImpl !== "function") throw new TypeError("fetchTransport: no fetch implementation");
   return async (request) => {
-    // A timer of our own rather than AbortSignal.timeout: a streamed answer stops it at the headers.
-    const timeout = request.timeoutMs === undefined ? undefined : new AbortController();
-    const timer = timeout && setTimeout(() => timeout.abort(new Error("attempt timed out")), Math.max(1, request.timeoutMs!));
+    const timeout = request.timeoutMs === undefined ? undefined : attemptTimer(request.timeoutMs, request.streamWhen !== undefined);
     const signal = timeout && request.signal ? AbortSignal.any([request.signal, timeout.signal]) : (timeout?.signal ?? request.signal);
     try {
       const response = await fetchImpl(request.url, {
@@ -16,7 +14,7 @@ export function fetchTransport(fetchImpl: typeof fetch = globalThis.fetch): Tran
         ...(signal && { signal }),
       });
       if (response.body && request.streamWhen?.(response.status, response.headers)) {
-        clearTimeout(timer);
+        timeout?.stop();
         return { status: response.status, headers: response.headers, body: "", stream: bodyStream(response.body) };
       }
       const body = await response.text();
@@ -26,9 +24,20 @@ export function fetchTransport(fetchImpl: typeof fetch = globalThis.fetch): Tran
         throw Object.assign(new Error("attempt timed out"), { code: "TIMEOUT", cause: error });
       throw error;
     } finally {
-      clearTimeout(timer);
+      timeout?.stop();
     }
   };
+}
+
+/**
+ * The attempt's time limit as a signal: AbortSignal.timeout, or for a request that may be answered with a
+ * stream a timer of our own, which the stream stops at the headers.
+ */
+function attemptTimer(ms: number, stoppable: boolean): { readonly signal: AbortSignal; stop(): void } {
+  if (!stoppable) return { signal: AbortSignal.timeout(Math.max(1, ms)), stop() {} };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException("attempt timed out", "TimeoutError")), Math.max(1, ms));
+  return { signal: controller.signal, stop: () => clearTimeout(timer) };
 }
 
 function bodyStream(body: ReadableStream<Uint8Array>): BodyStream {

@@ -281,6 +281,33 @@ describe("a server-sent-events stream through the generated OpenAI client", () =
     await client.close();
   });
 
+  it("cancel() after withResponse() closes a stream that is never read", async () => {
+    let closed!: Promise<unknown>;
+    server.handle(async (_request, response) => {
+      closed = once(response, "close");
+      sseHeaders(response);
+      for (let i = 0; i < 10_000 && !response.destroyed; i++) await write(response, `data: ${chunk(i, filler)}\n\n`);
+    });
+    const { agent, transport } = undiciPool();
+    const client = openai(transport);
+    const stream = client.chat.streamCompletion({ body });
+    expect((await stream.withResponse()).status).toBe(200);
+    await stream.cancel();
+    await closed;
+    expect(Object.values(agent.stats).reduce((n, pool) => n + pool.running, 0)).toBe(0);
+    await client.close();
+  });
+
+  it("a 200 JSON answer to the SSE operation is no stream: it fails as truncated, with nothing yielded", async () => {
+    server.handle((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(chunk(0));
+    });
+    const client = openai(undiciPool().transport);
+    await expect(consume(client.chat.streamCompletion({ body }))).rejects.toMatchObject({ code: "stream_protocol", reason: "truncated" });
+    await client.close();
+  });
+
   it("a stream that ends without its data: [DONE] fails with StreamProtocolError truncated", async () => {
     server.handle((_request, response) => {
       sseHeaders(response);
