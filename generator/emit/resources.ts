@@ -97,7 +97,7 @@ function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext, fun
   const paginates = ops.some((op) => op.definition.pagination !== undefined);
   const streams = ops.some((op) => op.stream !== undefined);
   const plain = ops.some((op) => op.definition.pagination === undefined && op.stream === undefined);
-  const values = [...(usesPath ? ["encodePath"] : []), ...(paginates ? ["paginate"] : [])];
+  const values = [...(usesPath ? ["encodePath"] : []), ...(streams ? ["openStream"] : []), ...(paginates ? ["paginate"] : [])];
   const types = [
     ...(plain ? ["ApiPromise"] : []),
     ...(streams ? ["EventStream"] : []),
@@ -268,7 +268,7 @@ function operationFunction(op: OperationModel, name: string, descriptor: string,
   const { parameters, docs, returnType } = signature(op);
   const args = `${descriptor}, { ${call.join(", ")} }, options`;
   const statement = op.stream
-    ? `return client.stream(${args});`
+    ? `return openStream(client, ${args});`
     : op.definition.pagination !== undefined
       ? `return paginate(client, ${args});`
       : `return client.call(${args});`;

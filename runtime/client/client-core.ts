@@ -13,8 +13,7 @@ import { Stop, wrap, type Policy, type Step } from "../policies/policy.js";
 import { ThrottlePolicy, type ThrottledContext } from "../policies/throttle.js";
 import { applyCredentials, renewCredentials, type AuthOptions, type TokenRequestOptions } from "./credentials.js";
 import { ApiPromise } from "./api-promise.js";
-import { Paginated } from "./pagination.js";
-import { EventStream, isStreamAnswer, textStream, type StreamEvent } from "./stream.js";
+import { isStreamAnswer, textStream, type StreamContext } from "./stream.js";
 import type {
   AuthModeDefinition,
   CircuitBreakerDefinition,
@@ -295,24 +294,15 @@ export class ClientCore {
     return new ApiPromise(this.send(operation, call, options));
   }
 
-  /** What a generated paginated method returns: the first page is sent when it is first asked for. */
-  paginate<Item, Response extends ApiResponse = ApiResponse>(
-    operation: OperationDefinition,
-    call: OperationCall,
-    options?: RequestOptions,
-  ): Paginated<Item, Response> {
-    return new Paginated(this, operation, call, options);
-  }
-
-  /** What a generated streamed method returns: the stream is opened when it is first read (see ./stream.ts). */
-  stream<Event extends StreamEvent>(
-    operation: OperationDefinition,
-    call: OperationCall,
-    options: RequestOptions = NO_OPTIONS,
-  ): EventStream<Event> {
+  /**
+   * What the contract's `openStream` (./stream.ts) builds a streamed call's EventStream from: how to open
+   * it through this client's pipeline, its idle limit, its clock and the spec's error rules. Generated code
+   * calls `openStream`; this hook keeps the stream reader out of applications that stream nothing.
+   */
+  streamContext(operation: OperationDefinition, call: OperationCall, options: RequestOptions = NO_OPTIONS): StreamContext {
     const definition = operation.stream;
     if (!definition) throw new ConfigurationError(`operation ${operation.id} declares no stream`);
-    return new EventStream<Event>({
+    return {
       provider: this.definition.name,
       definition,
       clock: this.#clock,
@@ -326,7 +316,7 @@ export class ClientCore {
       open: () => this.send(operation, call, options),
       normalize: (answer) =>
         normalizeError(this.definition.name, this.definition.errors, answer, { retryable: this.#specRetryable, redactor: this.#redactor }),
-    });
+    };
   }
 
   /**

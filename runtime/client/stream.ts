@@ -15,7 +15,7 @@
  *   a stream cut off (network) ends with a NetworkError, a broken one with a StreamProtocolError.
  */
 import type { Clock } from "../clock.js";
-import type { StreamDefinition } from "../definition.js";
+import type { OperationDefinition, StreamDefinition } from "../definition.js";
 import type { ErrorAnswer } from "../errors/error-normalizer.js";
 import {
   ConfigurationError,
@@ -27,7 +27,7 @@ import {
 } from "../errors/errors.js";
 import { readPath } from "../internal/json-path.js";
 import type { BodyStream, ResponseHeaders } from "../transport/transport.js";
-import type { ApiResponse } from "./client-core.js";
+import type { ApiResponse, ClientCore, OperationCall, RequestOptions } from "./client-core.js";
 import { NdjsonParser } from "./ndjson.js";
 import { SseParser, type SseEvent } from "./sse.js";
 
@@ -42,7 +42,7 @@ export interface StreamEvent<Name extends string = string, Data = unknown> {
 /** The answer that opened a stream: status, headers and request id. */
 export type StreamResponse = Omit<ApiResponse, "body">;
 
-/** What the client core hands a stream (ClientCore.stream): how to open it and how to read errors. */
+/** What the client core hands a stream (ClientCore.streamContext): how to open it and how to read errors. */
 export interface StreamContext {
   readonly provider: string;
   readonly definition: StreamDefinition;
@@ -69,6 +69,19 @@ export function textStream(text: string): BodyStream {
     },
     cancel() {},
   };
+}
+
+/**
+ * What a generated streamed function returns: the operation's events, the stream opened when it is first
+ * read (or by `withResponse()`). A standalone function, so only applications that stream bundle the reader.
+ */
+export function openStream<Event extends StreamEvent = StreamEvent>(
+  client: ClientCore,
+  operation: OperationDefinition,
+  call: OperationCall,
+  options?: RequestOptions,
+): EventStream<Event> {
+  return new EventStream<Event>(client.streamContext(operation, call, options));
 }
 
 const SKIP = Symbol("skip");

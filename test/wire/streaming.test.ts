@@ -12,7 +12,7 @@ import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { createOpenaiClient, type ChatStreamCompletionStreamEvent } from "../../generated/openai/index.js";
 import { ClientCore } from "../../runtime/client/client-core.js";
-import type { StreamEvent } from "../../runtime/client/stream.js";
+import { openStream, type StreamEvent } from "../../runtime/client/stream.js";
 import { isNetworkError, isProviderError, isStreamProtocolError, isTimeoutError } from "../../runtime/errors/errors.js";
 import { fetchTransport } from "../../runtime/transport/fetch.js";
 import { undiciTransport } from "../../runtime/transport/undici.js";
@@ -413,7 +413,8 @@ describe("an NDJSON stream through the client core", () => {
     const run = (n: number) =>
       heapGrowth(n, async (onEvent) => {
         let count = 0;
-        for await (const event of client.stream<Event>(
+        for await (const event of openStream<Event>(
+          client,
           ndjsonOp,
           { path: "/v1/generate", body: {} },
           { headers: { "x-events": String(n) } },
@@ -440,7 +441,7 @@ describe("an NDJSON stream through the client core", () => {
         );
       });
       const client = core(make());
-      await expect(consume(client.stream<Event>(ndjsonOp, { path: "/v1/generate", body: {} }))).rejects.toMatchObject({
+      await expect(consume(openStream<Event>(client, ndjsonOp, { path: "/v1/generate", body: {} }))).rejects.toMatchObject({
         kind: "provider_unavailable",
         status: 503,
         providerCode: "overloaded",
@@ -457,7 +458,7 @@ describe("an NDJSON stream through the client core", () => {
           }
         }),
       );
-      for await (const event of client.stream<Event>(ndjsonOp, { path: "/v1/generate", body: {} }))
+      for await (const event of openStream<Event>(client, ndjsonOp, { path: "/v1/generate", body: {} }))
         if (event.event === "delta" && event.data.i === 3) break;
       await closed;
       await client.close();
@@ -471,7 +472,7 @@ describe("an NDJSON stream through the client core", () => {
       headers: new Headers({ "content-type": "application/x-ndjson" }),
       body: lines.map((line) => JSON.stringify(line)).join("\n"),
     });
-    const events = await consume(core(whole).stream<Event>(ndjsonOp, { path: "/v1/generate", body: {} }));
+    const events = await consume(openStream<Event>(core(whole), ndjsonOp, { path: "/v1/generate", body: {} }));
     expect(events.map((e) => [e.event, e.data])).toEqual([
       ["delta", { type: "delta", text: "a", i: 0 }],
       ["delta", { type: "delta", text: "b", i: 1 }],
@@ -489,7 +490,7 @@ describe("an NDJSON stream through the client core", () => {
     const client = core(undiciPool().transport);
     let caught: unknown;
     try {
-      await consume(client.stream(bounded, { path: "/v1/generate" }));
+      await consume(openStream(client, bounded, { path: "/v1/generate" }));
     } catch (error) {
       caught = error;
     }
