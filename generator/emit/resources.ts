@@ -68,10 +68,11 @@ export function surfaceValueNames(pascal: string): readonly string[] {
 /**
  * The standalone function of each operation: its params type's stem in camelCase (customersCreate for
  * CustomersCreateParams), unique among the provider's exports because the stems are, and numbered
- * (customersCreate_2) should one meet a name another file exports.
+ * (customersCreate_2) should one meet a name another file exports or a resource class.
  */
 export function operationFunctionNames(model: SpecModel): ReadonlyMap<OperationModel, string> {
-  const used = new Set(surfaceValueNames(model.names.pascal));
+  // The resource classes are values too: a stem that cannot be lower-cased (`_Resource`) could meet one.
+  const used = new Set([...surfaceValueNames(model.names.pascal), ...model.groups.map((g) => g.className)]);
   const names = new Map<OperationModel, string>();
   for (const op of model.groups.flatMap((g) => g.operations)) {
     const camel = lowerFirst(op.paramsType.slice(0, -"Params".length));
