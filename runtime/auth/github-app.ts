@@ -148,7 +148,7 @@ export class GithubAppTokenProvider implements TokenProvider {
     });
     const template = this.#options.installationTokenUrl ?? this.#mode.installationTokenUrl;
     const url = template.replace("{installationId}", encodeURIComponent(String(this.#options.installationId)));
-    const policy = { replaySafe: true, secrets: [jwt, this.#token?.value] };
+    const policy = { grant: "installation_token" as const, replaySafe: true, secrets: [jwt, this.#token?.value] };
     // Shared by every call waiting for the token: bounded on its own; each call stops waiting at its deadline.
     const response = await sendWithPolicies(
       {
@@ -164,7 +164,6 @@ export class GithubAppTokenProvider implements TokenProvider {
       },
       {
         ...policy,
-        grant: "installation_token",
         fetch: this.#options.fetch ?? globalThis.fetch,
         clock: this.#clock,
         timeoutMs: this.#options.timeoutMs ?? 30_000,

@@ -255,13 +255,13 @@ export class OAuth2TokenManager implements TokenProvider {
     }
     const refresh = this.#grant === "refreshToken";
     const policy = {
+      grant: refresh ? ("refresh_token" as const) : ("client_credentials" as const),
       replaySafe: !refresh || !this.#rotating,
       secrets: [this.#client.clientSecret, tokens?.refreshToken, tokens?.accessToken],
     };
     try {
       const response = await sendWithPolicies(request, {
         ...policy,
-        grant: refresh ? "refresh_token" : "client_credentials",
         fetch: this.#fetch,
         clock: this.#clock,
         timeoutMs: this.#timeoutMs,

@@ -151,13 +151,15 @@ export async function sendWithPolicies(request: TokenHttpRequest, options: Token
 export function describeTokenFailure<E>(
   error: E,
   fate: { readonly outcome: CallOutcome; readonly attempts: number },
-  options: Pick<TokenSendOptions, "replaySafe" | "secrets">,
+  options: Pick<TokenSendOptions, "replaySafe" | "secrets" | "grant">,
 ): E {
   if (!(error instanceof Error)) return error;
-  if ((error as { outcome?: unknown }).outcome === undefined) Object.assign(error, fate);
+  if ((error as { outcome?: unknown }).outcome === undefined) Object.assign(error, { outcome: fate.outcome, attempts: fate.attempts });
   if (!options.replaySafe && fate.outcome === "unknown" && !error.message.includes("outcome unknown"))
-    error.message += "; not repeated: the server may have processed the refresh and rotated the refresh token (outcome unknown)";
+    error.message += `; not repeated: the server may have processed it and ${options.grant === "authorization_code" ? "used up the single-use code" : "rotated the refresh token"} (outcome unknown)`;
   error.message = redactText(error.message, options.secrets);
+  // The stack's first line repeats the message as it was when the error was made.
+  if (typeof error.stack === "string") error.stack = redactText(error.stack, options.secrets);
   return error;
 }
 
