@@ -276,7 +276,7 @@ describe("authorization code exchange: a code is single-use", () => {
   const CODE = "code-SECRET-77aa01";
   async function exchange(clock: ManualClock, events: TokenRequestEvent[]) {
     const authorization = new OAuth2Authorization(
-      { ...oauthMode(), grants: ["authorizationCode", "refreshToken"], authorizationUrl: `${server.url}/authorize`, pkce: "S256" },
+      { ...oauthMode(), grants: ["authorizationCode", "refreshToken"], authorizationUrl: `${server.url}/authorize`, pkce: "required" },
       {
         clientId: "client-1",
         clientSecret: CLIENT_SECRET,
