@@ -333,6 +333,35 @@ describe("through a client", () => {
     expect(tokenEvents[1]).toMatchObject({ provider: expect.any(String), status: 502, attempt: 1, grant: "refresh_token" });
     expectNoSecrets(events);
   });
+
+  it("the call's deadline still ends its wait while the shared token request retries", async () => {
+    script = [status(503, { "retry-after": "1" })];
+    const clock = new ManualClock();
+    const events: ClientEvent[] = [];
+    const manager = new OAuth2TokenManager(oauthMode(), {
+      clientId: "client-1",
+      clientSecret: CLIENT_SECRET,
+      grant: "clientCredentials",
+      clock,
+      timeoutMs: 600_000,
+      retry: { maxAttempts: 10 },
+    });
+    const client = new ClientCore(
+      testDefinition({ environments: { live: { baseUrl: api.url } }, auth: { modes: { oauth: oauthMode() }, defaultMode: "oauth" } }),
+      {
+        auth: { mode: "oauth", accessToken: manager },
+        retry: false,
+        clock,
+        timeout: { totalMs: 2_500 },
+        onEvent: (event) => void events.push(event),
+      },
+    );
+    const error = await failure(clock, client.request(op("GET", "/thing"), { path: "/thing" }));
+    expect(error).toMatchObject({ code: "timeout", scope: "total" });
+    expect(api.requests.filter((r) => r.url === "/thing")).toEqual([]);
+    // The token request was retrying (1 s apart) when the call gave up.
+    expect(events.filter((e) => e.type === "tokenRequest" && e.phase === "retry").length).toBeGreaterThanOrEqual(1);
+  });
 });
 
 describe("GitHub App installation tokens", () => {
