@@ -11,13 +11,15 @@ import {
   buildAuthorizationUrl,
   oauthErrorCode,
   processTokenResponse,
-  sendTokenRequest,
   withUrlVariables,
   type OAuth2Client,
 } from "./oauth2.js";
 import { codeChallengeS256, generateCodeVerifier, randomToken } from "./pkce.js";
 import { MemoryStateStore, type AuthorizationStateStore } from "./state-store.js";
 import { MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
+import type { TokenRequestEvent } from "../client/credentials.js";
+import { systemClock, type Clock } from "../clock.js";
+import { describeTokenFailure, sendWithPolicies, type TokenRetryOptions } from "./token-request.js";
 
 export interface OAuth2AuthorizationOptions extends OAuth2Client {
   /** Where the provider sends the browser back; must be registered with the provider. */
@@ -36,8 +38,19 @@ export interface OAuth2AuthorizationOptions extends OAuth2Client {
   readonly stateTtlMs?: number;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
-  /** Epoch ms. @default Date.now */
+  /** Epoch ms. @default Date.now (the clock's now when `clock` is given) */
   readonly now?: () => number;
+  /** Time and waits between retries. @default the system clock */
+  readonly clock?: Clock;
+  /** Time limit of the code exchange, its retries included. @default 30 s */
+  readonly timeoutMs?: number;
+  /**
+   * Retries of the code exchange, only after a failure that says it was not processed (connection
+   * refused, 429, 503 with Retry-After): a code is single-use. false: none. @default 3 attempts
+   */
+  readonly retry?: TokenRetryOptions | false;
+  /** Token-request events. Never carries the code, verifier or a token. */
+  readonly onEvent?: (event: TokenRequestEvent) => void;
 }
 
 export interface StartedAuthorization {
@@ -64,7 +77,7 @@ export class OAuth2Authorization {
     this.#options = options;
     this.#stateStore = options.stateStore ?? new MemoryStateStore();
     this.#store = options.store ?? new MemoryTokenStore();
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (options.clock ? () => options.clock!.now() : Date.now);
     this.key = options.key ?? `oauth2:${options.clientId}`;
   }
 
@@ -110,8 +123,26 @@ export class OAuth2Authorization {
       redirectUri: pending.redirectUri,
       codeVerifier: pending.codeVerifier,
     });
-    const response = await sendTokenRequest(this.#options.fetch ?? globalThis.fetch, request);
-    const tokens = processTokenResponse(this.#mode, response, this.#now());
+    const policy = {
+      grant: "authorization_code" as const,
+      replaySafe: false,
+      secrets: [code, pending.codeVerifier, this.#options.clientSecret],
+    };
+    const onEvent = this.#options.onEvent;
+    const response = await sendWithPolicies(request, {
+      ...policy,
+      fetch: this.#options.fetch ?? globalThis.fetch,
+      clock: this.#options.clock ?? { ...systemClock, now: this.#now },
+      timeoutMs: this.#options.timeoutMs ?? 30_000,
+      ...(this.#options.retry !== undefined && { retry: this.#options.retry }),
+      listeners: onEvent ? [onEvent] : [],
+    });
+    let tokens: StoredTokens;
+    try {
+      tokens = processTokenResponse(this.#mode, response, this.#now());
+    } catch (error) {
+      throw describeTokenFailure(error, response, policy);
+    }
     await this.#store.set(this.key, tokens);
     return tokens;
   }

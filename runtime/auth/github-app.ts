@@ -3,7 +3,9 @@
  * ahead, GitHub allows 10 minutes) exchanged for an installation access token, cached until refreshSkew
  * before it expires. WebCrypto only; GitHub's PKCS#1 PEM keys are wrapped into PKCS#8 for importKey.
  */
-import type { TokenProvider } from "../client/credentials.js";
+import type { TokenProvider, TokenRequestEvent, TokenRequestOptions } from "../client/credentials.js";
+import { systemClock, type Clock } from "../clock.js";
+import { describeTokenFailure, listenersOf, sendWithPolicies, type TokenRetryOptions } from "./token-request.js";
 import type { GithubAppAuthDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
 import { OAuthError } from "./errors.js";
@@ -78,8 +80,19 @@ export interface GithubAppTokenProviderOptions {
   readonly request?: Readonly<Record<string, unknown>>;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
-  /** Epoch ms. @default Date.now */
+  /** Epoch ms. @default Date.now (the clock's now when `clock` is given) */
   readonly now?: () => number;
+  /** Time and waits between retries. @default the system clock */
+  readonly clock?: Clock;
+  /** Time limit of one token request, its retries included. @default 30 s */
+  readonly timeoutMs?: number;
+  /**
+   * Retries on network errors, 5xx and 429 (Retry-After honoured) within `timeoutMs`: an installation
+   * token request is safe to repeat. false: none. @default 3 attempts, Retry-After up to 10 s
+   */
+  readonly retry?: TokenRetryOptions | false;
+  /** Token-request events (also sent to the client that asked for the token). Never carries a secret. */
+  readonly onEvent?: (event: TokenRequestEvent) => void;
   /** Overrides the spec's installationTokenUrl's origin (GitHub Enterprise Server, tests). */
   readonly installationTokenUrl?: string;
 }
@@ -91,22 +104,30 @@ export class GithubAppTokenProvider implements TokenProvider {
   readonly #now: () => number;
   #token: { readonly value: string; readonly expiresAt: number; readonly obtainedAt: number } | undefined;
   #minting: Promise<string> | undefined;
+  readonly #clock: Clock;
+  /** Listeners of the calls waiting for the current request. */
+  readonly #listeners = new Set<(event: TokenRequestEvent) => void>();
 
   constructor(mode: GithubAppAuthDefinition, options: GithubAppTokenProviderOptions) {
     if (mode?.type !== "githubApp") throw new ConfigurationError("GithubAppTokenProvider needs a githubApp auth mode");
     if (String(options.installationId ?? "") === "") throw new ConfigurationError("installationId is missing or empty");
     this.#mode = mode;
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (options.clock ? () => options.clock!.now() : Date.now);
+    this.#clock = options.clock ?? { ...systemClock, now: this.#now };
   }
 
-  getToken(): Promise<string> {
+  getToken(options?: TokenRequestOptions): Promise<string> {
     const token = this.#token;
     if (token && refreshAt(token.expiresAt, token.obtainedAt, this.#mode.refreshSkewMs) > this.#now()) return Promise.resolve(token.value);
+    listenersOf(this.#options.onEvent, options, this.#listeners);
     if (!this.#minting) {
       const minting = this.#mint();
       this.#minting = minting;
-      const clear = (): void => void (this.#minting = undefined);
+      const clear = (): void => {
+        this.#minting = undefined;
+        this.#listeners.clear();
+      };
       minting.then(clear, clear);
     }
     return this.#minting;
@@ -127,19 +148,30 @@ export class GithubAppTokenProvider implements TokenProvider {
     });
     const template = this.#options.installationTokenUrl ?? this.#mode.installationTokenUrl;
     const url = template.replace("{installationId}", encodeURIComponent(String(this.#options.installationId)));
-    const response = await (this.#options.fetch ?? globalThis.fetch)(url, {
-      method: "POST",
-      headers: {
-        accept: "application/vnd.github+json",
-        authorization: `Bearer ${jwt}`,
-        "content-type": "application/json",
-        "user-agent": "switchboard",
+    const policy = { grant: "installation_token" as const, replaySafe: true, secrets: [jwt, this.#token?.value] };
+    // Shared by every call waiting for the token: bounded on its own; each call stops waiting at its deadline.
+    const response = await sendWithPolicies(
+      {
+        url,
+        method: "POST",
+        headers: {
+          accept: "application/vnd.github+json",
+          authorization: `Bearer ${jwt}`,
+          "content-type": "application/json",
+          "user-agent": "switchboard",
+        },
+        body: JSON.stringify(this.#options.request ?? {}),
       },
-      body: JSON.stringify(this.#options.request ?? {}),
-      // Shared by every call waiting for the token: bounded on its own; each call stops waiting at its deadline.
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
+      {
+        ...policy,
+        fetch: this.#options.fetch ?? globalThis.fetch,
+        clock: this.#clock,
+        timeoutMs: this.#options.timeoutMs ?? 30_000,
+        ...(this.#options.retry !== undefined && { retry: this.#options.retry }),
+        listeners: this.#listeners,
+      },
+    );
+    const text = response.body;
     let body: { token?: unknown; expires_at?: unknown; message?: unknown } | undefined;
     try {
       body = JSON.parse(text) as typeof body;
@@ -148,13 +180,21 @@ export class GithubAppTokenProvider implements TokenProvider {
     }
     if (response.status !== 201 && response.status !== 200) {
       const message = typeof body?.message === "string" ? `: ${body.message.slice(0, 200)}` : "";
-      throw new OAuthError("installation_token_refused", `installation token request answered HTTP ${response.status}${message}`, {
-        status: response.status,
-      });
+      throw describeTokenFailure(
+        new OAuthError("installation_token_refused", `installation token request answered HTTP ${response.status}${message}`, {
+          status: response.status,
+        }),
+        response,
+        policy,
+      );
     }
     const expiresAt = typeof body?.expires_at === "string" ? Date.parse(body.expires_at) : NaN;
     if (typeof body?.token !== "string" || body.token === "" || !Number.isFinite(expiresAt)) {
-      throw new OAuthError("invalid_response", "installation token answer has no token or expires_at", { status: response.status });
+      throw describeTokenFailure(
+        new OAuthError("invalid_response", "installation token answer has no token or expires_at", { status: response.status }),
+        response,
+        policy,
+      );
     }
     this.#token = { value: body.token, expiresAt, obtainedAt: now };
     return body.token;

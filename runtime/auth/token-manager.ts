@@ -6,7 +6,7 @@
  * A refused refresh (`invalid_grant`) becomes ReauthorizationRequiredError once; the dead refresh token
  * is never sent again.
  */
-import type { TokenProvider } from "../client/credentials.js";
+import type { TokenProvider, TokenRequestEvent, TokenRequestOptions } from "../client/credentials.js";
 import type { AuthModeDefinition, OAuth2AuthDefinition, ProviderDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
 import { OAuthError, ReauthorizationRequiredError } from "./errors.js";
@@ -24,7 +24,8 @@ import { resolveVariables } from "../client/variables.js";
 import { refreshAt } from "./refresh-at.js";
 import { coordinatesRefreshes, MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
 import { StoreWatch, watchedCall, type StoreHealthEvent } from "../policies/store-guard.js";
-import { systemClock } from "../clock.js";
+import { systemClock, type Clock } from "../clock.js";
+import { describeTokenFailure, listenersOf, sendWithPolicies, type TokenRetryOptions } from "./token-request.js";
 
 export interface OAuth2TokenManagerOptions extends OAuth2Client {
   /**
@@ -43,10 +44,26 @@ export interface OAuth2TokenManagerOptions extends OAuth2Client {
   readonly variables?: Readonly<Record<string, string>>;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
-  /** Epoch ms. @default Date.now */
+  /** Epoch ms. @default Date.now (the clock's now when `clock` is given) */
   readonly now?: () => number;
+  /** Time and waits between retries of a token request. @default the system clock */
+  readonly clock?: Clock;
   /**
-   * Time limit of one token request. The request is shared by every call waiting for the token, so no
+   * Retries of a token request on network errors, 5xx and 429 (Retry-After honoured), within `timeoutMs`.
+   * A refresh is repeated only when the server did not process it (see `rotatingRefreshTokens`); false: no retries.
+   * @default 3 attempts, Retry-After up to 10 s
+   */
+  readonly retry?: TokenRetryOptions | false;
+  /**
+   * The server may rotate the refresh token on every refresh, so a refresh that may have been processed
+   * (a 5xx, a reset or timeout after sending) is not repeated and fails with `outcome: "unknown"`.
+   * false: the provider never rotates, a refresh is repeated like client credentials. @default true
+   */
+  readonly rotatingRefreshTokens?: boolean;
+  /** Token-request events (also sent to the client that asked for the token). Never carries a secret. */
+  readonly onEvent?: (event: TokenRequestEvent) => void;
+  /**
+   * Time limit of one token request, its retries included. The request is shared by every call waiting for the token, so no
    * one call's signal aborts it; each call stops waiting at its own deadline. @default 30 s
    */
   readonly timeoutMs?: number;
@@ -80,6 +97,12 @@ export class OAuth2TokenManager implements TokenProvider {
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
   readonly #timeoutMs: number;
+  readonly #clock: Clock;
+  readonly #retry: TokenRetryOptions | false | undefined;
+  readonly #rotating: boolean;
+  readonly #onEvent: ((event: TokenRequestEvent) => void) | undefined;
+  /** Listeners of the calls waiting for the current renewal. */
+  readonly #listeners = new Set<(event: TokenRequestEvent) => void>();
   /** Every call of the store runs through it: contained, bounded, failures reported. */
   readonly #watch: StoreWatch;
   readonly #failOpen: boolean;
@@ -105,7 +128,11 @@ export class OAuth2TokenManager implements TokenProvider {
     this.key = options.key ?? `oauth2:${options.clientId}${this.#grant === "clientCredentials" ? ":client_credentials" : ""}`;
     this.#scopes = options.scopes;
     this.#fetch = options.fetch ?? globalThis.fetch;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (options.clock ? () => options.clock!.now() : Date.now);
+    this.#clock = options.clock ?? { ...systemClock, now: this.#now };
+    this.#retry = options.retry;
+    this.#rotating = options.rotatingRefreshTokens ?? true;
+    this.#onEvent = options.onEvent;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#watch = new StoreWatch(
       "token",
@@ -118,18 +145,23 @@ export class OAuth2TokenManager implements TokenProvider {
   }
 
   /** A current access token, renewing it first when it is expired or within the spec's skew of expiry. */
-  async getToken(): Promise<string> {
+  async getToken(options?: TokenRequestOptions): Promise<string> {
     for (;;) {
-      if (this.#renewing) return (await this.#renewing).accessToken;
+      if (this.#renewing) {
+        listenersOf(this.#onEvent, options, this.#listeners);
+        return (await this.#renewing).accessToken;
+      }
       const tokens = this.#tokens ?? (await this.#load());
       if (this.#renewing) continue; // another caller started a renewal while we read the store
       if (tokens && !this.#unsaved && !this.#stale(tokens)) return tokens.accessToken;
+      listenersOf(this.#onEvent, options, this.#listeners);
       const renewing = this.#renew(tokens);
       this.#renewing = renewing;
-      renewing.then(
-        () => (this.#renewing = undefined),
-        () => (this.#renewing = undefined),
-      );
+      const done = (): void => {
+        this.#renewing = undefined;
+        this.#listeners.clear();
+      };
+      renewing.then(done, done);
       return (await renewing).accessToken;
     }
   }
@@ -221,10 +253,28 @@ export class OAuth2TokenManager implements TokenProvider {
         throw new ReauthorizationRequiredError("the access token expired and this auth mode declares no refreshToken grant");
       request = refreshTokenRequest(this.#mode, this.#client, tokens.refreshToken);
     }
+    const refresh = this.#grant === "refreshToken";
+    const policy = {
+      grant: refresh ? ("refresh_token" as const) : ("client_credentials" as const),
+      replaySafe: !refresh || !this.#rotating,
+      secrets: [this.#client.clientSecret, tokens?.refreshToken, tokens?.accessToken],
+    };
     try {
-      const response = await sendTokenRequest(this.#fetch, request, AbortSignal.timeout(this.#timeoutMs));
+      const response = await sendWithPolicies(request, {
+        ...policy,
+        fetch: this.#fetch,
+        clock: this.#clock,
+        timeoutMs: this.#timeoutMs,
+        ...(this.#retry !== undefined && { retry: this.#retry }),
+        listeners: this.#listeners,
+      });
       const now = this.#now();
-      const next = processTokenResponse(this.#mode, response, now, this.#grant === "refreshToken" ? tokens : undefined);
+      let next: StoredTokens;
+      try {
+        next = processTokenResponse(this.#mode, response, now, refresh ? tokens : undefined);
+      } catch (error) {
+        throw describeTokenFailure(error, response, policy);
+      }
       return next.expiresAt === undefined ? next : { ...next, obtainedAt: now };
     } catch (error) {
       if (this.#grant === "refreshToken" && error instanceof OAuthError && error.error === "invalid_grant") {

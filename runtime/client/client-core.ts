@@ -223,6 +223,8 @@ export class ClientCore {
   /** The base URL's scheme and authority, the breaker's key when its scope is the host. */
   #hostKey: string | undefined;
   readonly #redactor: Redactor;
+  /** Token-request events of this client's calls, into its event stream. */
+  readonly #onTokenRequest: TokenRequestOptions["onTokenRequest"];
   #closed = false;
   /** The retry rules' opinion of an error answer that no code or rule classifies (normalizeError). */
   readonly #specRetryable: (status: number, providerCode: string | undefined, headers: ResponseHeaders) => boolean;
@@ -272,6 +274,8 @@ export class ClientCore {
         onStoreEvent: (event) => safeEmit(options.onEvent, { ...event, provider: definition.name }),
       });
     }
+    const onEvent = options.onEvent;
+    this.#onTokenRequest = onEvent && ((event) => safeEmit(onEvent, { ...event, provider: definition.name }));
     this.#breakerDefinition = options.circuitBreaker === false ? undefined : { ...definition.circuitBreaker, ...options.circuitBreaker };
     const secretNames: string[] = [...(options.redact ?? [])];
     for (const mode of Object.values(definition.auth.modes)) if (mode.type === "apiKey") secretNames.push(mode.name);
@@ -536,7 +540,13 @@ export class ClientCore {
     stream?.cancel();
     if (response.status === 401 && !plan.renewed) {
       const renewing = this.#authMode
-        ? renewCredentials(this.#authMode, this.#options.auth, plan.prepared.headers, {}, deadlineSignal(plan.deadline))
+        ? renewCredentials(
+            this.#authMode,
+            this.#options.auth,
+            plan.prepared.headers,
+            {},
+            deadlineSignal(plan.deadline, this.#onTokenRequest),
+          )
         : undefined;
       if (renewing) {
         plan.breakerOutcome = "success";
@@ -634,7 +644,7 @@ export class ClientCore {
     if (options.headers) mergeHeaders(headers, options.headers);
     const credentialQuery: Record<string, string> = {};
     const applied = this.#authMode
-      ? applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery, deadlineSignal(deadline))
+      ? applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery, deadlineSignal(deadline, this.#onTokenRequest))
       : undefined;
     if (applied) return applied.then(() => this.#finishPrepare(operation, call, options, headers, query, credentialQuery));
     return this.#finishPrepare(operation, call, options, headers, query, credentialQuery);
@@ -803,12 +813,13 @@ function describeCall(plan: CallPlan, error: unknown): unknown {
   return error;
 }
 
-/** What a token source is asked with: the call's signal, made only when a token request reads it. */
-function deadlineSignal(deadline: Deadline): TokenRequestOptions {
+/** What a token source is asked with: the call's signal, made only when a token request reads it, and the client's event listener. */
+function deadlineSignal(deadline: Deadline, onTokenRequest: TokenRequestOptions["onTokenRequest"]): TokenRequestOptions {
   return {
     get signal() {
       return deadline.abortSignal;
     },
+    ...(onTokenRequest && { onTokenRequest }),
   };
 }
 

@@ -20,6 +20,32 @@ export interface TokenProvider {
 export interface TokenRequestOptions {
   /** Aborts when the call that asks for the token is aborted or runs out of time. */
   readonly signal?: AbortSignal;
+  /** Receives the events of a token request this call starts or waits for (the client's event stream). */
+  readonly onTokenRequest?: (event: TokenRequestEvent) => void;
+}
+
+/**
+ * One step of a token request (OAuth refresh, client credentials or code exchange, GitHub App installation token).
+ * Never carries a token, secret, assertion or code: the endpoint is host and path only.
+ */
+export interface TokenRequestEvent {
+  readonly type: "tokenRequest";
+  /**
+   * `start` of an attempt; `success` (HTTP 2xx: the body may still be an OAuth error) or `failure` (an
+   * error status, a network error or a timeout) when it ended; `retry` before the next attempt.
+   */
+  readonly phase: "start" | "success" | "failure" | "retry";
+  readonly grant: "refresh_token" | "client_credentials" | "installation_token" | "authorization_code";
+  /** Host and path of the token endpoint. */
+  readonly endpoint: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly status?: number;
+  readonly durationMs?: number;
+  /** A failure without an answer: the network error's code, `timeout` or `network`. */
+  readonly errorCode?: string;
+  /** `retry`: the wait before the next attempt. */
+  readonly delayMs?: number;
 }
 
 /** A token, a function that returns a current one (called before every request), or a TokenProvider. */

@@ -5,6 +5,7 @@
 import type { BreakerState } from "../policies/circuit-breaker.js";
 import type { RetryReason } from "../policies/retry.js";
 import type { DeprecationSignal } from "../versions/versions.js";
+import type { TokenRequestEvent } from "./credentials.js";
 
 interface CallEvent {
   readonly provider: string;
@@ -83,6 +84,10 @@ export type ClientEvent =
       /** What the store threw, by code or name only. */
       readonly error?: string;
     }
+  | (TokenRequestEvent & {
+      /** A token request made for one of this client's calls (see docs/pipeline.md). */
+      readonly provider: string;
+    })
   | {
       readonly type: "breakerStateChange";
       readonly provider: string;
