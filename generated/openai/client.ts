@@ -6,7 +6,7 @@ import {
   type ProviderDefinition,
   type BearerCredentials,
 } from "@switchboard/runtime/contract";
-import { errorsDefinition } from "./errors.js";
+import { openaiErrorsDefinition } from "./errors.js";
 
 /**
  * Environments of the OpenAI API.
@@ -32,8 +32,8 @@ export interface OpenaiClientOptions extends Omit<
   readonly apiVersion?: never;
 }
 
-/** What the client reads of OpenAI's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
-export const definition: ProviderDefinition = {
+/** What the client reads of OpenAI's spec, defaults applied (durations in ms); webhooks are in openaiWebhooksDefinition. */
+export const openaiDefinition: ProviderDefinition = {
   name: "openai",
   title: "OpenAI",
   environments: { live: { baseUrl: "https://api.openai.com/v1" } },
@@ -82,7 +82,7 @@ export const definition: ProviderDefinition = {
     openForMs: 30000,
     halfOpenProbes: 1,
   },
-  errors: errorsDefinition,
+  errors: openaiErrorsDefinition,
 };
 
 /**
@@ -96,7 +96,7 @@ export interface OpenaiCore extends ClientCore {
 
 /** Creates a OpenAI client core, for the operation functions. */
 export function createOpenaiCore(options: OpenaiClientOptions): OpenaiCore {
-  return new ClientCore(definition, options) as OpenaiCore;
+  return new ClientCore(openaiDefinition, options) as OpenaiCore;
 }
 
 /**
