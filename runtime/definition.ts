@@ -479,4 +479,33 @@ export interface OperationDefinition {
    */
   readonly timeoutMs?: number;
   readonly pagination?: PaginationDefinition;
+  /** The answer is a stream of events (server-sent events or NDJSON), not one body. */
+  readonly stream?: StreamDefinition;
+}
+
+/**
+ * A streamed answer: how its events are framed and named, which one ends it, and which carry an error.
+ * Each event's data is JSON unless `data` says text.
+ */
+export interface StreamDefinition {
+  readonly format: "sse" | "ndjson";
+  /**
+   * The event names the stream yields; any other is skipped. Without it, every event. An SSE event's name
+   * is its `event:` field ("message" when it has none); an NDJSON line's is the value at `eventType`, or
+   * "message".
+   */
+  readonly events?: readonly string[];
+  /** Where the data names its event (`$.type`), read in place of the SSE `event:` field. */
+  readonly eventType?: readonly (string | number)[];
+  /** @default json */
+  readonly data?: "json" | "text";
+  /** What ends the stream, not yielded: an event of this name, or data exactly this text (OpenAI's "[DONE]"). */
+  readonly done?: { readonly event?: string; readonly data?: string };
+  /**
+   * Events that carry a provider error: by name, or by a JSON path present in the data. The data is
+   * normalized by the spec's error rules as an answer of `status` (@default the stream's HTTP status).
+   */
+  readonly errors?: readonly { readonly event?: string; readonly has?: readonly (string | number)[]; readonly status?: number }[];
+  /** Longest line, and longest data of one event, in characters. @default 4 MiB */
+  readonly maxLineLength?: number;
 }

@@ -15,6 +15,9 @@ export type {
 } from "./client/client-core.js";
 export { ApiPromise, type TypedResponse } from "./client/api-promise.js";
 export { Paginated, type Page } from "./client/pagination.js";
+export { EventStream, type StreamEvent, type StreamResponse } from "./client/stream.js";
+export { SseParser, type SseEvent, type StreamParserOptions } from "./client/sse.js";
+export { NdjsonParser } from "./client/ndjson.js";
 export type {
   ApiKeyCredentials,
   AuthOptions,
@@ -60,6 +63,8 @@ export {
   ProviderUnavailableError,
   RateLimitError,
   StoreUnavailableError,
+  StreamProtocolError,
+  isStreamProtocolError,
   SwitchboardError,
   TimeoutError,
   UnsupportedVersionError,
@@ -74,7 +79,7 @@ export {
 } from "./versions/versions.js";
 export type { MigrationResult } from "./versions/migrations.js";
 export { fetchTransport } from "./transport/fetch.js";
-export type { ResponseHeaders, Transport, TransportRequest, TransportResponse } from "./transport/transport.js";
+export type { BodyStream, ResponseHeaders, Transport, TransportRequest, TransportResponse } from "./transport/transport.js";
 export type { WebhookEvent } from "./webhooks/webhook-event.js";
 export type { WebhookDelivery, WebhookVerifyOptions } from "./webhooks/delivery.js";
 export { isWebhookVerificationError, WebhookVerificationError, type WebhookVerificationErrorCode } from "./webhooks/errors.js";

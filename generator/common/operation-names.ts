@@ -52,6 +52,11 @@ export function responseTypeName(provider: string, group: string, method: string
   return `${operationStem(provider, group, method)}Response`;
 }
 
+/** Name of the generated event type of a streamed operation: OpenaiChatStreamCompletionStreamEvent. */
+export function streamEventTypeName(provider: string, group: string, method: string): string {
+  return `${operationStem(provider, group, method)}StreamEvent`;
+}
+
 function operationStem(provider: string, group: string, method: string): string {
   return `${provider}${identifierText(group, "pascal")}${identifierText(method, "pascal")}`;
 }

@@ -30,12 +30,15 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
   const names = surfaceNames(model.names);
   const def = model.definition;
   const credentialTypes = [...new Set(model.authModes.map((m) => CREDENTIALS_TYPE[m.type]!))].sort();
+  const core = `${pascal}Core`;
+  // A provider named "client" declares a ClientCore of its own: the runtime's is imported under another name.
+  const runtimeCore = core === "ClientCore" ? "RuntimeClientCore" : "ClientCore";
   const statements: Declaration[] = [];
   statements.push({
     kind: "import",
     moduleSpecifier: ctx.runtimeImport,
     namedImports: [
-      "ClientCore",
+      runtimeCore === "ClientCore" ? "ClientCore" : { name: "ClientCore", alias: runtimeCore },
       ...["ClientOptions", "ProviderDefinition", ...credentialTypes].map((name) => ({ name, isTypeOnly: true })),
     ],
   });
@@ -139,13 +142,12 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     initializer: `{ ${parts}, ${extra.join(", ")} }`,
   });
 
-  const core = `${pascal}Core`;
   const example = exampleCall(model);
   statements.push({
     kind: "interface",
     isExported: true,
     name: core,
-    extends: ["ClientCore"],
+    extends: [runtimeCore],
     docs: jsDoc([
       `A ${model.provider.title} client without resource objects: what the operation functions take first.`,
       `An application that calls the functions${example === undefined ? "" : ` (\`${example}\`)`} bundles only the operations it calls. \`close()\` releases what the client holds.`,
@@ -159,7 +161,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     docs: jsDoc([`Creates a ${model.provider.title} client core, for the operation functions.`]),
     parameters: [{ name: "options", type: `${pascal}ClientOptions` }],
     returnType: core,
-    statements: [`return new ClientCore(${names.definition}, options) as ${core};`],
+    statements: [`return new ${runtimeCore}(${names.definition}, options) as ${core};`],
   });
 
   const clientClass: ClassDeclaration = {

@@ -18,7 +18,8 @@ export interface ImportDeclaration {
   readonly kind: "import";
   readonly moduleSpecifier: string;
   /** `import type` when every name is type-only (the printer decides). */
-  readonly namedImports?: readonly (string | { readonly name: string; readonly isTypeOnly?: boolean })[];
+  /** `alias`: imported as another name (`name as alias`), for a name the file declares itself. */
+  readonly namedImports?: readonly (string | { readonly name: string; readonly alias?: string; readonly isTypeOnly?: boolean })[];
   readonly namespaceImport?: string;
   readonly isTypeOnly?: boolean;
 }
@@ -145,7 +146,9 @@ function printImport(d: ImportDeclaration): string {
   const typeOnly = (n: (typeof named)[number]) => typeof n === "object" && n.isTypeOnly === true;
   // An import whose names are all type-only is an `import type`.
   const allTypes = d.isTypeOnly === true || (named.length > 0 && named.every(typeOnly));
-  const names = named.map((n) => (typeof n === "string" ? n : `${!allTypes && typeOnly(n) ? "type " : ""}${n.name}`));
+  const names = named.map((n) =>
+    typeof n === "string" ? n : `${!allTypes && typeOnly(n) ? "type " : ""}${n.name}${n.alias === undefined ? "" : ` as ${n.alias}`}`,
+  );
   const what = d.namespaceImport !== undefined ? `* as ${d.namespaceImport}` : `{ ${names.join(", ")} }`;
   return `import ${allTypes ? "type " : ""}${what} from ${JSON.stringify(d.moduleSpecifier)};`;
 }

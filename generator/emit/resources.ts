@@ -91,28 +91,32 @@ function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext, fun
   const ops = group.operations;
   const usesPath = ops.some((op) => op.params.some((p) => p.in === "path"));
   const paginates = ops.some((op) => op.definition.pagination !== undefined);
-  const plain = ops.some((op) => op.definition.pagination === undefined);
-  const values = [...(usesPath ? ["encodePath"] : []), ...(paginates ? ["paginate"] : [])];
+  const streams = ops.some((op) => op.stream !== undefined);
+  const plain = ops.some((op) => op.definition.pagination === undefined && op.stream === undefined);
+  const values = [...(usesPath ? ["encodePath"] : []), ...(streams ? ["openStream"] : []), ...(paginates ? ["paginate"] : [])];
   const types = [
     ...(plain ? ["ApiPromise"] : []),
+    ...(streams ? ["EventStream"] : []),
     ...(paginates ? ["ItemsAt"] : []),
     "OperationDefinition",
     ...(paginates ? ["Paginated"] : []),
     "RequestOptions",
-    "TypedResponse",
+    ...(streams ? ["StreamEvent"] : []),
+    ...(ops.some((op) => op.stream === undefined) ? ["TypedResponse"] : []),
   ];
   const core = `${model.names.pascal}Core`;
   const statements: Declaration[] = [];
   if (values.length > 0) statements.push({ kind: "import", moduleSpecifier: ctx.runtimeImport, namedImports: values });
   statements.push({ kind: "import", moduleSpecifier: ctx.runtimeImport, namedImports: types.map((name) => ({ name, isTypeOnly: true })) });
   statements.push({ kind: "import", moduleSpecifier: "../client.js", namedImports: [{ name: core, isTypeOnly: true }] });
-  const shapes = ops.flatMap((op) => [...paramsInterface(op), responseType(op)]);
+  const shapes = ops.flatMap((op) => [...paramsInterface(op), op.stream ? streamEventType(op) : responseType(op)]);
   const qualified = `${TYPES_NAMESPACE}.`;
   const refersToTypes = ops.some(
     (op) =>
       op.params.some((p) => p.type.includes(qualified)) ||
       op.body?.type.includes(qualified) ||
-      op.responses.some((r) => r.type.includes(qualified)),
+      op.responses.some((r) => r.type.includes(qualified)) ||
+      op.stream?.events?.some((e) => e.type.includes(qualified)),
   );
   if (refersToTypes)
     statements.push({ kind: "import", isTypeOnly: true, namespaceImport: TYPES_NAMESPACE, moduleSpecifier: "../types.js" });
@@ -185,6 +189,22 @@ function responseType(op: OperationModel): Declaration {
   };
 }
 
+/** A streamed operation's events: one `StreamEvent<name, data>` per declared event. */
+function streamEventType(op: OperationModel): Declaration {
+  const events = op.stream!.events;
+  const members = events === undefined ? ["StreamEvent"] : events.map((e) => `StreamEvent<${stringLiteral(e.name)}, ${e.type}>`);
+  const described = (events ?? [])
+    .filter((e) => e.description !== undefined)
+    .map((e) => `- ${e.name}: ${e.description!.replace(/\s+/g, " ")}`);
+  return {
+    kind: "typeAlias",
+    isExported: true,
+    name: op.stream!.typeName,
+    type: members.length === 0 ? "never" : members.join(" | "),
+    docs: doc([`Events of the stream ${op.httpMethod} ${op.path} answers with.`, described.length > 0 ? described.join("\n") : undefined]),
+  };
+}
+
 /** `encodePath`/v1/customers/${params.customer}``: static parts escaped, values encoded at run time. */
 function pathExpression(op: OperationModel): string {
   const pieces = op.path.split(/(\{[^{}]+\})/);
@@ -225,7 +245,11 @@ function signature(op: OperationModel): { parameters: Parameter[]; docs: Docs; r
   // What awaiting or iterating the result does is said once, on ApiPromise and Paginated.
   const docs = doc([op.summary, op.description, `\`${op.httpMethod} ${op.path}\``], op.deprecated);
   const paginated = op.definition.pagination !== undefined;
-  const returnType = paginated ? `Paginated<${itemType(op)}, ${op.responseType}>` : `ApiPromise<${op.responseType}>`;
+  const returnType = op.stream
+    ? `EventStream<${op.stream.typeName}>`
+    : paginated
+      ? `Paginated<${itemType(op)}, ${op.responseType}>`
+      : `ApiPromise<${op.responseType}>`;
   return { parameters, docs, returnType };
 }
 
@@ -238,10 +262,12 @@ function operationFunction(op: OperationModel, name: string, descriptor: string,
   if (headers) call.push(`headers: ${headers}`);
   if (op.body) call.push("body: params.body");
   const { parameters, docs, returnType } = signature(op);
-  const statement =
-    op.definition.pagination !== undefined
-      ? `return paginate(client, ${descriptor}, { ${call.join(", ")} }, options);`
-      : `return client.call(${descriptor}, { ${call.join(", ")} }, options);`;
+  const args = `${descriptor}, { ${call.join(", ")} }, options`;
+  const statement = op.stream
+    ? `return openStream(client, ${args});`
+    : op.definition.pagination !== undefined
+      ? `return paginate(client, ${args});`
+      : `return client.call(${args});`;
   return [
     { kind: "const", name: descriptor, initializer: literal(op.definition), satisfies: "OperationDefinition" },
     {

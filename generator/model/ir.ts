@@ -96,6 +96,12 @@ export interface OperationModel {
   readonly paramsType: string;
   /** Name of the generated response type: CustomersCreateResponse. */
   readonly responseType: string;
+  /** A streamed answer: the name of its event type (ChatStreamCompletionStreamEvent) and its declared events. */
+  readonly stream?: {
+    readonly typeName: string;
+    /** In name order; undefined when the spec declares none (every event, data unknown). */
+    readonly events?: readonly { readonly name: string; readonly type: string; readonly description?: string }[];
+  };
   readonly definition: OperationDefinition;
 }
 

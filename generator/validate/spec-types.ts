@@ -463,6 +463,7 @@ export type SpecOperation = {
       schema?: SpecJsonSchema;
     };
   };
+  stream?: SpecStream;
   /** One line shown in the editor. */
   summary?: string;
   /** This operation's attempt timeout (a long generation), overriding the client's default; a per-call timeout overrides it. A longer timeout than the default total also raises the total. */
@@ -484,6 +485,7 @@ export type SpecOperationOverride = {
   /** Method name inside the group. @default from the operationId */
   name?: SpecName;
   pagination?: SpecPagination;
+  stream?: SpecStream;
   /** This operation's attempt timeout (a long generation), overriding the client's default; a per-call timeout overrides it. A longer timeout than the default total also raises the total. */
   timeout?: SpecDuration;
 };
@@ -763,6 +765,45 @@ export type SpecStatusCode = number;
  * From `schema/spec-v1.schema.json#/$defs/statusPattern`.
  */
 export type SpecStatusPattern = SpecStatusCode | string;
+
+/**
+ * The answer is a stream of events, read as it arrives: server-sent events (text/event-stream) or NDJSON (one JSON value per line). The generated method returns an EventStream: `for await (const { event, data } of ...)` yields each declared event with its typed data; `break` or the caller's AbortSignal stops it and releases the connection. Opening the stream goes through rate limits, the breaker, retries and the total timeout; once it is open nothing is retried, and it ends when nothing arrives for timeout.idleMs.
+ *
+ * From `schema/spec-v1.schema.json#/$defs/stream`.
+ */
+export type SpecStream = {
+  /** How each event's data is read: json (parsed) or text. @default json */
+  data?: "json" | "text";
+  /** What ends the stream, never yielded: data exactly this text (OpenAI's data: [DONE]; SSE only) or an event of this name. A stream that ends without it fails with StreamProtocolError (truncated). */
+  done?: {
+    /** SSE data exactly this text ends the stream ("[DONE]"). */
+    data?: string;
+    /** An event of this name ends the stream. */
+    event?: string;
+  };
+  /** Events that carry a provider error: the stream ends with the error the errors section (fields, codes, rules) makes of their data. */
+  errors?: {
+    /** An event of this name. */
+    event?: string;
+    /** An event whose data has a value at this path ($.error). */
+    has?: SpecJsonPath;
+    /** The HTTP status the error rules read it as. @default the stream's status (200) */
+    status?: SpecStatusCode;
+  }[];
+  /** Where the data names its event (OpenAI's responses stream: $.type); it replaces the SSE event: field as the event's name. */
+  eventType?: SpecJsonPath;
+  /** The events the stream yields, by name, each with the schema of its data. An SSE event's name is its `event:` field ("message" when it has none); an NDJSON line's is the value at eventType, or "message". Events not listed are skipped. @default every event, data unknown */
+  events?: {
+    [key: string]: {
+      description?: SpecText;
+      schema?: SpecJsonSchema;
+    };
+  };
+  /** sse: server-sent events (event:, data:, id:, retry: fields; a blank line ends an event). ndjson: one JSON value per line. */
+  format: "sse" | "ndjson";
+  /** The longest line, and the longest data of one event, in characters; a longer one ends the stream with StreamProtocolError (line_too_long) instead of growing memory. @default 4194304 */
+  maxLineLength?: number;
+};
 
 /**
  * Free text. It ends up in JSDoc comments of the generated code, escaped.

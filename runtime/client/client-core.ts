@@ -13,7 +13,7 @@ import { Stop, wrap, type Policy, type Step } from "../policies/policy.js";
 import { ThrottlePolicy, type ThrottledContext } from "../policies/throttle.js";
 import { applyCredentials, renewCredentials, type AuthOptions, type TokenRequestOptions } from "./credentials.js";
 import { ApiPromise } from "./api-promise.js";
-import { Paginated } from "./pagination.js";
+import { isStreamAnswer, textStream, type StreamContext } from "./stream.js";
 import type {
   AuthModeDefinition,
   CircuitBreakerDefinition,
@@ -81,6 +81,13 @@ export interface TimeoutOptions {
    * and every attempt ends at this deadline, with a TimeoutError of scope "total". @default 10 min
    */
   readonly totalMs?: number;
+  /**
+   * Streamed answers: the stream ends with a TimeoutError of scope "idle" when no byte arrives for this
+   * long while it is being read. `totalMs` and `attemptMs` bound only opening the stream (up to its
+   * headers), since a streamed answer may rightly last longer than any call. 0: no idle limit.
+   * @default the attempt timeout
+   */
+  readonly idleMs?: number;
 }
 
 export interface ClientOptions<Environment extends string = string, Auth extends AuthOptions = AuthOptions> {
@@ -178,6 +185,8 @@ interface CallPlan extends ThrottledContext {
   readonly apiVersion: string | undefined;
   /** Repeating the request cannot apply it twice: an idempotent method, or an idempotency key. */
   readonly safe: boolean;
+  /** A streamed operation: which answers are the stream (the transport hands their body over unread). */
+  readonly streamWhen: ((status: number, headers: ResponseHeaders) => boolean) | undefined;
   /** An attempt is in flight: whatever ends the call now, the provider may have applied it. */
   inFlight: boolean;
   /** The worst of the finished attempts: "unknown" once any of them may have been applied. */
@@ -285,13 +294,29 @@ export class ClientCore {
     return new ApiPromise(this.send(operation, call, options));
   }
 
-  /** What a generated paginated method returns: the first page is sent when it is first asked for. */
-  paginate<Item, Response extends ApiResponse = ApiResponse>(
-    operation: OperationDefinition,
-    call: OperationCall,
-    options?: RequestOptions,
-  ): Paginated<Item, Response> {
-    return new Paginated(this, operation, call, options);
+  /**
+   * What the contract's `openStream` (./stream.ts) builds a streamed call's EventStream from: how to open
+   * it through this client's pipeline, its idle limit, its clock and the spec's error rules. Generated code
+   * calls `openStream`; this hook keeps the stream reader out of applications that stream nothing.
+   */
+  streamContext(operation: OperationDefinition, call: OperationCall, options: RequestOptions = NO_OPTIONS): StreamContext {
+    const definition = operation.stream;
+    if (!definition) throw new ConfigurationError(`operation ${operation.id} declares no stream`);
+    return {
+      provider: this.definition.name,
+      definition,
+      clock: this.#clock,
+      idleMs:
+        options.timeout?.idleMs ??
+        this.#options.timeout?.idleMs ??
+        options.timeout?.attemptMs ??
+        this.#options.timeout?.attemptMs ??
+        DEFAULT_ATTEMPT_TIMEOUT_MS,
+      signal: options.signal,
+      open: () => this.send(operation, call, options),
+      normalize: (answer) =>
+        normalizeError(this.definition.name, this.definition.errors, answer, { retryable: this.#specRetryable, redactor: this.#redactor }),
+    };
   }
 
   /**
@@ -366,6 +391,7 @@ export class ClientCore {
       // The spec's timeout of this operation overrides the client's; a per-call timeout overrides both.
       attemptMs: options.timeout?.attemptMs ?? operation.timeoutMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
       deadline,
+      streamWhen: operation.stream ? isStreamAnswer : undefined,
       buckets,
       throttled,
       route: throttled ? { operation: operation.id, costs: readCosts(this.#families, body) } : NO_ROUTE,
@@ -484,7 +510,10 @@ export class ClientCore {
     const now = (plan.endedAt = this.#clock.now());
     const { operation, apiVersion, emit } = plan;
     plan.response = response;
-    const body = parseBody(response.body, response.headers.get("content-type"));
+    // A streamed answer's body stays unread; one read whole (a JSON answer, or a transport that ignores
+    // streamWhen) is matched against the error rules, and on success parsed as the stream.
+    const stream = response.stream;
+    const body = stream ?? parseBody(response.body, response.headers.get("content-type"));
     const answer = { status: response.status, headers: response.headers, body };
     const requestId = this.definition.errors.requestIdHeader
       ? (response.headers.get(this.definition.errors.requestIdHeader) ?? undefined)
@@ -496,10 +525,15 @@ export class ClientCore {
     const failed = limitedAnswer || anyResponseMatches(answer, this.definition.errors.when);
     if (!failed) {
       plan.breakerOutcome = breakerOutcome(response.status);
-      const shaped = apiVersion === this.#apiVersion ? body : this.#migrate(body, apiVersion!, emit);
+      const shaped = plan.streamWhen
+        ? (stream ?? textStream(response.body))
+        : apiVersion === this.#apiVersion
+          ? body
+          : this.#migrate(body, apiVersion!, emit);
       plan.result = { status: response.status, headers: response.headers, body: shaped, requestId };
       return;
     }
+    stream?.cancel();
     if (response.status === 401 && !plan.renewed) {
       const renewing = this.#authMode
         ? renewCredentials(this.#authMode, this.#options.auth, plan.prepared.headers, {}, deadlineSignal(plan.deadline))
@@ -583,7 +617,7 @@ export class ClientCore {
     apiVersion: string | undefined,
     deadline: Deadline,
   ): PreparedRequest | Promise<PreparedRequest> {
-    const headers: Record<string, string> = { accept: "application/json", "user-agent": this.#userAgent };
+    const headers: Record<string, string> = { accept: acceptOf(operation), "user-agent": this.#userAgent };
     let query: Record<string, unknown> = call.query ?? NO_QUERY;
     const versions = this.definition.versions;
     if (versions && apiVersion !== undefined) {
@@ -741,6 +775,13 @@ const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({});
 const NO_HEADERS: readonly string[] = [];
 const bodyOf = (response: ApiResponse): unknown => response.body;
 
+/** What the call accepts: JSON, or its stream's media type first (errors still come as JSON). */
+function acceptOf(operation: OperationDefinition): string {
+  const stream = operation.stream;
+  if (!stream) return "application/json";
+  return stream.format === "sse" ? "text/event-stream, application/json" : "application/x-ndjson, application/json";
+}
+
 /** Merges one finished attempt's outcome into the call's. */
 function settleAttempt(plan: CallPlan, outcome: CallOutcome): void {
   plan.inFlight = false;
@@ -781,6 +822,7 @@ function transportRequest(plan: CallPlan): TransportRequest {
     timeoutMs: plan.timeoutMs,
   };
   if (prepared.body !== undefined) request.body = prepared.body;
+  if (plan.streamWhen) request.streamWhen = plan.streamWhen;
   if (signal) request.signal = signal;
   return request;
 }

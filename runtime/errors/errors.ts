@@ -219,10 +219,12 @@ export class TimeoutError extends SwitchboardError {
   static override readonly errorName: string = "TimeoutError";
   static override readonly code = "timeout";
   declare readonly provider: string;
-  declare readonly scope: "attempt" | "total";
+  /** attempt: one attempt; total: the whole call; idle: a streamed answer sent nothing for that long. */
+  declare readonly scope: "attempt" | "total" | "idle";
   declare readonly timeoutMs: number;
-  constructor(provider: string, scope: "attempt" | "total", timeoutMs: number) {
-    super(TimeoutError.code, `${provider}: ${scope === "attempt" ? "attempt" : "call"} timed out after ${timeoutMs} ms`);
+  constructor(provider: string, scope: "attempt" | "total" | "idle", timeoutMs: number) {
+    const what = scope === "attempt" ? "attempt timed out" : scope === "total" ? "call timed out" : "stream sent nothing";
+    super(TimeoutError.code, `${provider}: ${what} ${scope === "idle" ? "for" : "after"} ${timeoutMs} ms`);
     this.provider = provider;
     this.scope = scope;
     this.timeoutMs = timeoutMs;
@@ -231,6 +233,27 @@ export class TimeoutError extends SwitchboardError {
 
 export function isTimeoutError(value: unknown): value is TimeoutError {
   return hasCode(value, TimeoutError.code);
+}
+
+/**
+ * A streamed answer broke its format: a line (or one event's data) longer than the stream's limit, an
+ * event whose data is not the JSON the spec declares, or a stream that ended before its declared
+ * terminator. The message names the provider and the fault, never the data.
+ */
+export class StreamProtocolError extends SwitchboardError {
+  static override readonly errorName: string = "StreamProtocolError";
+  static override readonly code = "stream_protocol";
+  declare readonly provider: string;
+  declare readonly reason: "line_too_long" | "invalid_json" | "truncated";
+  constructor(provider: string, reason: "line_too_long" | "invalid_json" | "truncated", message: string, options?: { cause?: unknown }) {
+    super(StreamProtocolError.code, `${provider}: ${message}`, options);
+    this.provider = provider;
+    this.reason = reason;
+  }
+}
+
+export function isStreamProtocolError(value: unknown): value is StreamProtocolError {
+  return hasCode(value, StreamProtocolError.code);
 }
 
 /**

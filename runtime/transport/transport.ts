@@ -18,6 +18,12 @@ export interface TransportRequest {
    * aborts the request and rejects with an error whose `code` is one of TRANSPORT_TIMEOUT_CODES.
    */
   readonly timeoutMs?: number;
+  /**
+   * A streamed answer (server-sent events, NDJSON): when this says yes to the answer's status and
+   * headers, the transport stops the attempt's timer once the headers are in and hands the body over
+   * unread as `stream`; otherwise it reads the body whole as usual.
+   */
+  readonly streamWhen?: (status: number, headers: ResponseHeaders) => boolean;
 }
 
 /** Error codes that mean "the attempt ran out of time" rather than "the network failed". */
@@ -36,8 +42,18 @@ export interface ResponseHeaders {
 export interface TransportResponse {
   readonly status: number;
   readonly headers: ResponseHeaders;
-  /** The whole body as text ("" when there is none). */
+  /** The whole body as text ("" when there is none, and when the body is `stream`). */
   readonly body: string;
+  /** The unread body of an answer `streamWhen` accepted. */
+  readonly stream?: BodyStream;
+}
+
+/**
+ * A body read as it arrives. Iterate it once; `cancel()` stops reading and releases the connection (a
+ * body left half-read closes its socket rather than returning it to the pool).
+ */
+export interface BodyStream extends AsyncIterable<Uint8Array> {
+  cancel(reason?: unknown): void;
 }
 
 /**

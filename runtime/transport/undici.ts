@@ -8,7 +8,7 @@
  * agent and about 3x those of the global `fetch` (bench/overhead measures all three in the same run).
  */
 import { Agent, request as undiciRequest, type Dispatcher } from "undici";
-import type { ResponseHeaders, Transport, TransportRequest, TransportResponse } from "./transport.js";
+import type { BodyStream, ResponseHeaders, Transport, TransportRequest, TransportResponse } from "./transport.js";
 
 export interface UndiciTransportOptions {
   /** A dispatcher of your own (proxy agent, mock pool in tests). @default a keep-alive Agent */
@@ -34,8 +34,19 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
         bodyTimeout: null,
         dispatcher,
       });
+      const headers = new PlainHeaders(response.headers);
+      if (request.streamWhen?.(response.statusCode, headers)) {
+        // The attempt ends at the headers: the stream's reader bounds what follows (idle timeout, abort).
+        limit.dispose();
+        const body = response.body;
+        const stream: BodyStream = {
+          [Symbol.asyncIterator]: () => body[Symbol.asyncIterator](),
+          cancel: (reason) => body.destroy(asError(reason)),
+        };
+        return { status: response.statusCode, headers, body: "", stream };
+      }
       const body = await response.body.text();
-      return { status: response.statusCode, headers: new PlainHeaders(response.headers), body };
+      return { status: response.statusCode, headers, body };
     } catch (error) {
       throw limit.timedOut ? limit.reason : error;
     } finally {
@@ -103,6 +114,10 @@ class AttemptLimit {
     this.#listener = undefined;
     listener?.();
   }
+}
+
+function asError(reason: unknown): Error | undefined {
+  return reason === undefined || reason instanceof Error ? reason : new Error(String(reason));
 }
 
 /** undici hands back lower-case names in a plain object; reading it costs less than building Headers. */

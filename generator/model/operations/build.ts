@@ -11,6 +11,7 @@ import type {
   OperationDefinition,
   PaginationDefinition,
   RequestValueLocation,
+  StreamDefinition,
 } from "@switchboard/runtime/contract";
 import type { GroupModel, OperationModel, ParameterModel, PayloadDeclaration, ResponseModel } from "../ir.js";
 import { parseDuration } from "../../common/duration.js";
@@ -21,11 +22,12 @@ import {
   pathPlaceholders,
   resourceClassName,
   responseTypeName,
+  streamEventTypeName,
   API_VERSION_PLACEHOLDER,
 } from "../../common/operation-names.js";
 import { arrayOf, STRING, UNDEFINED, UNKNOWN, type ConversionResult, type SchemaConverter, type TypeNode } from "../schema-to-ts/index.js";
 import { compareCodePoints, sortBy } from "../../common/sort.js";
-import type { SpecCursorSource, SpecPagination, SpecRequestValueLocation } from "../../validate/spec-types.js";
+import type { SpecCursorSource, SpecPagination, SpecRequestValueLocation, SpecStream } from "../../validate/spec-types.js";
 import type { OperationSource } from "./sources.js";
 
 /** Namespace resource files import types.ts as; declarations are `types.<Name>` there. */
@@ -85,6 +87,27 @@ export function paginationDefinition(p: SpecPagination): PaginationDefinition {
   }
 }
 
+/** The spec's stream as the runtime reads it: JSON paths parsed, event names sorted. */
+export function streamDefinition(s: SpecStream): StreamDefinition {
+  return {
+    format: s.format,
+    ...(s.events !== undefined && { events: Object.keys(s.events).sort(compareCodePoints) }),
+    ...(s.eventType !== undefined && { eventType: parseJsonPath(s.eventType) }),
+    ...(s.data !== undefined && s.data !== "json" && { data: s.data }),
+    ...(s.done !== undefined && {
+      done: { ...(s.done.event !== undefined && { event: s.done.event }), ...(s.done.data !== undefined && { data: s.done.data }) },
+    }),
+    ...(s.errors !== undefined && {
+      errors: s.errors.map((e) => ({
+        ...(e.event !== undefined && { event: e.event }),
+        ...(e.has !== undefined && { has: parseJsonPath(e.has) }),
+        ...(e.status !== undefined && { status: e.status }),
+      })),
+    }),
+    ...(s.maxLineLength !== undefined && { maxLineLength: s.maxLineLength }),
+  };
+}
+
 /** A query parameter stays a plain name (as before locations existed); body paths are parsed. */
 function valueLocation(location: SpecRequestValueLocation): RequestValueLocation {
   if (typeof location === "string") return location;
@@ -121,6 +144,7 @@ interface Pending {
   readonly params: (Omit<ParameterModel, "type"> & { readonly text: TypeNode | undefined })[];
   readonly body: TypeNode | undefined;
   readonly responses: { readonly status: string; readonly text: TypeNode; readonly description?: string }[];
+  readonly events: { readonly name: string; readonly text: TypeNode; readonly description?: string }[] | undefined;
 }
 
 export interface BuiltOperations {
@@ -200,7 +224,12 @@ export function buildOperations(sources: readonly OperationSource[], converter: 
             : converter.typeOf(r.schema.schema, r.schema.location, { direction: "response" }),
       ...(r.description !== undefined && { description: r.description }),
     }));
-    return { source, group: source.group, method, params, body, responses };
+    const events = source.stream?.events?.map((e) => ({
+      name: e.name,
+      text: e.schema === undefined ? UNKNOWN : converter.typeOf(e.schema.schema, e.schema.location, { direction: "response" }),
+      ...(e.description !== undefined && { description: e.description }),
+    }));
+    return { source, group: source.group, method, params, body, responses, events };
   });
 
   const result = converter.finish();
@@ -244,6 +273,7 @@ function operationModel(p: Pending, typeText: (type: TypeNode) => string, provid
     ...(source.idempotent === true && !IDEMPOTENT_METHODS.includes(source.method) && { idempotent: true }),
     ...(source.timeout !== undefined && { timeoutMs: parseDuration(source.timeout) }),
     ...(source.pagination && { pagination: paginationDefinition(source.pagination) }),
+    ...(source.stream && { stream: streamDefinition(source.stream.spec) }),
   };
   const params: ParameterModel[] = p.params.map(({ text, ...param }) => ({
     ...param,
@@ -276,6 +306,18 @@ function operationModel(p: Pending, typeText: (type: TypeNode) => string, provid
     responses,
     paramsType: paramsTypeName(provider, p.group, p.method),
     responseType: responseTypeName(provider, p.group, p.method),
+    ...(source.stream && {
+      stream: {
+        typeName: streamEventTypeName(provider, p.group, p.method),
+        ...(p.events && {
+          events: p.events.map((e) => ({
+            name: e.name,
+            type: typeText(e.text),
+            ...(e.description !== undefined && { description: e.description }),
+          })),
+        }),
+      },
+    }),
     definition,
   };
 }
@@ -308,9 +350,16 @@ function groupOperations(operations: readonly (OperationModel & { group: string 
   const typeNames = (op: OperationModel): OperationModel => {
     const base = op.paramsType.slice(0, -"Params".length);
     let stem = base;
-    for (let n = 2; usedTypes.has(`${stem}Params`) || usedTypes.has(`${stem}Response`); n++) stem = `${base}_${n}`;
-    usedTypes.add(`${stem}Params`).add(`${stem}Response`);
-    return stem === base ? op : { ...op, paramsType: `${stem}Params`, responseType: `${stem}Response` };
+    const taken = (s: string) => usedTypes.has(`${s}Params`) || usedTypes.has(`${s}Response`) || usedTypes.has(`${s}StreamEvent`);
+    for (let n = 2; taken(stem); n++) stem = `${base}_${n}`;
+    usedTypes.add(`${stem}Params`).add(`${stem}Response`).add(`${stem}StreamEvent`);
+    if (stem === base) return op;
+    return {
+      ...op,
+      paramsType: `${stem}Params`,
+      responseType: `${stem}Response`,
+      ...(op.stream && { stream: { ...op.stream, typeName: `${stem}StreamEvent` } }),
+    };
   };
   return [...byGroup.keys()].sort(compareCodePoints).map((group) => {
     const base = fileName(group);

@@ -4,6 +4,7 @@ import type { SchemaDocument } from "../schema-to-ts/index.js";
 import { compareCodePoints, sortedKeys } from "../../common/sort.js";
 import type { SpecDocument } from "../../validate/spec-types.js";
 import type { OperationSource, ParameterSource, ResponseSource } from "./sources.js";
+import { streamSource } from "./stream.js";
 
 export function inlineOperations(doc: SpecDocument, specDocument: SchemaDocument): OperationSource[] {
   const inline = doc.operations?.inline ?? {};
@@ -69,6 +70,7 @@ export function inlineOperations(doc: SpecDocument, specDocument: SchemaDocument
       ...(op.idempotent !== undefined && { idempotent: op.idempotent }),
       ...(op.timeout !== undefined && { timeout: op.timeout }),
       ...(op.pagination !== undefined && { pagination: op.pagination }),
+      ...(op.stream !== undefined && { stream: streamSource(op.stream, { document: specDocument, path: [...base, "stream"] }) }),
       specPath: base,
     };
   });

@@ -13,6 +13,7 @@ import { compareCodePoints } from "../../common/sort.js";
 import type { SpecOperationsImportFilter, SpecOperationsImport } from "../../validate/spec-types.js";
 import { operationGroup } from "../../common/operation-names.js";
 import type { LocatedSchema, OperationSource, ParameterSource, ResponseSource } from "./sources.js";
+import { streamSource } from "./stream.js";
 
 /** The operation keys of a path item (and of a 3.1 `webhooks` entry), in the specification's order. */
 export const OPENAPI_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
@@ -337,6 +338,10 @@ export function readOpenApiOperations(
         ...(override?.idempotent !== undefined && { idempotent: override.idempotent }),
         ...(override?.timeout !== undefined && { timeout: override.timeout }),
         ...(pagination !== undefined && { pagination }),
+        // An override's event schemas are read in the imported document: $ref: '#/components/schemas/...'.
+        ...(override?.stream !== undefined && {
+          stream: streamSource(override.stream, { document, path: [...opPath, "x-switchboard-stream"] }),
+        }),
         specPath: override !== undefined ? [...specPath, "overrides", id] : [...specPath, "from"],
         documentPointer: `${spec.from}#${toPointer(opPath)}`,
       });

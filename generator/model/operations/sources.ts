@@ -5,7 +5,7 @@
  */
 import type { ArrayStyle, HttpMethod } from "@switchboard/runtime/contract";
 import type { SchemaLocation } from "../schema-to-ts/index.js";
-import type { SpecPagination } from "../../validate/spec-types.js";
+import type { SpecPagination, SpecStream } from "../../validate/spec-types.js";
 
 export interface LocatedSchema {
   readonly schema: unknown;
@@ -36,6 +36,12 @@ export interface ResponseSource {
   readonly text?: boolean;
 }
 
+export interface StreamSource {
+  readonly spec: SpecStream;
+  /** Declared events in name order; undefined when the stream declares none (every event, data unknown). */
+  readonly events?: readonly { readonly name: string; readonly description?: string; readonly schema?: LocatedSchema }[];
+}
+
 export interface OperationSource {
   /** Inline id, or the document's operationId (else "METHOD /path"). */
   readonly id: string;
@@ -64,6 +70,8 @@ export interface OperationSource {
   /** The spec's attempt timeout of this operation, as written (a duration). */
   readonly timeout?: string;
   readonly pagination?: SpecPagination;
+  /** A streamed answer, with each declared event's schema located in its document. */
+  readonly stream?: StreamSource;
   /** Where diagnostics about this operation point: the spec path of its inline entry or of its import's `from`. */
   readonly specPath: readonly (string | number)[];
   /** For imported operations: `<from>#<pointer>` of the operation object, shown in diagnostics. */

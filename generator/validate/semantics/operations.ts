@@ -16,6 +16,7 @@ import {
 } from "../../common/operation-names.js";
 import type { PathSegment } from "../../parse/parse.js";
 import { checkPagination, checkPaginationInBody } from "./pagination.js";
+import { checkStream } from "./stream.js";
 import { dict, entries, list, str, type Dict, type Report } from "./read.js";
 
 export function checkOperations(doc: Dict, report: Report): void {
@@ -138,6 +139,7 @@ export function checkOperations(doc: Dict, report: Report): void {
     }
     checkPagination(dict(op["pagination"]), [...base, "pagination"], id, report);
     checkPaginationInBody(dict(op["pagination"]), op["body"] !== undefined, [...base, "pagination"], id, report);
+    checkStream(op, base, id, report);
     for (const [param, spec] of Object.entries(declared)) {
       const p = dict(spec);
       if (p?.["style"] !== undefined && p["in"] !== "query") {

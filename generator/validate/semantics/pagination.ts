@@ -2,6 +2,7 @@
 import { DiagnosticCode } from "../../diagnostics.js";
 import type { PathSegment } from "../../parse/parse.js";
 import { dict, entries, list, type Dict, type Report } from "./read.js";
+import { checkStream } from "./stream.js";
 
 /** Pagination written for imported operations: per override and per import rule. */
 export function checkImportedPagination(doc: Dict, report: Report): void {
@@ -13,6 +14,8 @@ export function checkImportedPagination(doc: Dict, report: Report): void {
       checkPagination(dict(rule["pagination"]), [...base, "pagination", "pagination"], `imported from ${String(spec?.["from"])}`, report);
     for (const [id, override] of entries(spec?.["overrides"])) {
       checkPagination(dict(dict(override)?.["pagination"]), [...base, "overrides", id, "pagination"], id, report);
+      const op = dict(override);
+      if (op) checkStream(op, [...base, "overrides", id], id, report);
     }
   });
 }

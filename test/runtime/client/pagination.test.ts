@@ -206,13 +206,13 @@ describe("Paginated is an ApiPromise of the first page (issue #13)", () => {
       ? json(response, 200, { data: [1, 2], next: "p2" }, { "x-page": "1" })
       : json(response, 200, { data: [3], next: "" });
 
-  it("core.paginate sends nothing until the page is asked for, then the first page once however it is consumed", async () => {
+  it("paginate sends nothing until the page is asked for, then the first page once however it is consumed", async () => {
     server.handle(pages);
     const client = core();
     const send = client.send.bind(client);
     let sends = 0;
     client.send = (...args) => (sends++, send(...args));
-    const paged = client.paginate<number>(list(pagination), { path: "/items" });
+    const paged = paginate<number>(client, list(pagination), { path: "/items" });
     expect(paged).toBeInstanceOf(ApiPromise);
     expect(Object.prototype.toString.call(paged)).toBe("[object Paginated]");
     expect(sends).toBe(0);

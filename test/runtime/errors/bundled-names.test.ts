@@ -35,6 +35,7 @@ const CASES: Readonly<Record<string, { readonly args: readonly unknown[]; readon
   RateLimitError: { args: ["stripe", { source: "local", message: "m" }], code: "rate_limited" },
   CircuitOpenError: { args: ["stripe", 0], code: "circuit_open" },
   TimeoutError: { args: ["stripe", "attempt", 5], code: "timeout" },
+  StreamProtocolError: { args: ["openai", "truncated", "the stream ended before its terminator"], code: "stream_protocol" },
   StoreUnavailableError: { args: ["redis-rate-limit", "take", "no answer within 250 ms"], code: "store_unavailable" },
   UnsupportedVersionError: { args: ["stripe", "1999-01-01", []], code: "unsupported_version" },
   WebhookVerificationError: { args: ["stripe", "signature_mismatch", "m"], code: "signature_mismatch" },
