@@ -5,7 +5,7 @@
  * Candidate: `verifyWebhookWith(parts, provider, definition, delivery, options[, versions])` from the built
  * runtime (runtime/dist), with the verifier parts `webhookPartsFor` names for the spec, and each spec's webhooks (and, where the generated code passes it, versions)
  * definition as the built generator models it: exactly the one statement a generated
- * `verifyWebhook(delivery, options)` runs, promise and API-version check included. The body is a Buffer, as
+ * `verify<Provider>Webhook(delivery, options)` runs, promise and API-version check included. The body is a Buffer, as
  * a framework's raw-body reader hands it over.
  *
  * Baseline ("raw"), per scheme and size, on the same bytes: node:crypto createHmac over the signed content
@@ -128,7 +128,7 @@ export async function run(emit) {
     if (!result.model?.definition.webhooks) throw new Error(`webhook-verify: specs/${provider}.yaml has no webhooks`);
     return result.model.definition.webhooks;
   };
-  // The versions definition goes along exactly where the generated verifyWebhook passes it (a spec with
+  // The versions definition goes along exactly where the generated verify<Provider>Webhook passes it (a spec with
   // webhooks.apiVersion and versions: Stripe, Shopify), so that the event's API version is checked too.
   const versionsOf = async (provider) => {
     const { definition } = (await readSpec(config, path.join(root, "specs", `${provider}.yaml`))).model;

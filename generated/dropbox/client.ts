@@ -6,7 +6,7 @@ import {
   type ProviderDefinition,
   type OAuth2Credentials,
 } from "@switchboard/runtime/contract";
-import { errorsDefinition } from "./errors.js";
+import { dropboxErrorsDefinition } from "./errors.js";
 
 /**
  * Environments of the Dropbox API.
@@ -32,8 +32,8 @@ export interface DropboxClientOptions extends Omit<
   readonly apiVersion?: never;
 }
 
-/** What the client reads of Dropbox's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
-export const definition: ProviderDefinition = {
+/** What the client reads of Dropbox's spec, defaults applied (durations in ms); webhooks are in dropboxWebhooksDefinition. */
+export const dropboxDefinition: ProviderDefinition = {
   name: "dropbox",
   title: "Dropbox",
   environments: { live: { baseUrl: "https://api.dropboxapi.com/2" } },
@@ -81,7 +81,7 @@ export const definition: ProviderDefinition = {
     openForMs: 30000,
     halfOpenProbes: 1,
   },
-  errors: errorsDefinition,
+  errors: dropboxErrorsDefinition,
 };
 
 /**
@@ -95,7 +95,7 @@ export interface DropboxCore extends ClientCore {
 
 /** Creates a Dropbox client core, for the operation functions. */
 export function createDropboxCore(options: DropboxClientOptions): DropboxCore {
-  return new ClientCore(definition, options) as DropboxCore;
+  return new ClientCore(dropboxDefinition, options) as DropboxCore;
 }
 
 /**

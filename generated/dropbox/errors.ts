@@ -28,7 +28,7 @@ export type DropboxErrorKind =
   | "unknown";
 
 /** How Dropbox error responses are recognised, read and classified. */
-export const errorsDefinition: ErrorsDefinition = {
+export const dropboxErrorsDefinition: ErrorsDefinition = {
   when: [{ status: ["4xx"] }, { status: ["5xx"] }],
   fields: {},
   rules: [],
@@ -52,5 +52,10 @@ export function normalizeDropboxError(
   answer: ErrorAnswer,
   options?: NormalizeOptions,
 ): DropboxProviderError {
-  return normalizeError("dropbox", errorsDefinition, answer, options) as DropboxProviderError;
+  return normalizeError(
+    "dropbox",
+    dropboxErrorsDefinition,
+    answer,
+    options,
+  ) as DropboxProviderError;
 }

@@ -7,7 +7,7 @@ import {
   type WebhookVerifierParts,
   type WebhookVerifyOptions,
 } from "@switchboard/runtime/contract";
-import { type DropboxWebhookEvent, webhooksDefinition } from "./webhooks.js";
+import { type DropboxWebhookEvent, dropboxWebhooksDefinition } from "./webhooks.js";
 
 /** The verifier parts this spec's scheme needs (`webhookPartsFor`). */
 const verifierParts: readonly WebhookVerifierParts[] = [webhookHandshakes];
@@ -20,14 +20,14 @@ const verifierParts: readonly WebhookVerifierParts[] = [webhookHandshakes];
  * The event's type is the provider's: a type the spec does not list arrives unchanged, and the type is "" when the delivery has none where the spec looks (an accepted empty body, a batch).
  * @throws {WebhookVerificationError} the delivery is not authentic, is stale, too large or unreadable; `code` says which.
  */
-export function verifyWebhook(
+export function verifyDropboxWebhook(
   delivery: WebhookDelivery,
   options?: WebhookVerifyOptions,
 ): Promise<DropboxWebhookEvent> {
   return verifyWebhookWith<DropboxWebhookEvent>(
     verifierParts,
     "dropbox",
-    webhooksDefinition,
+    dropboxWebhooksDefinition,
     delivery,
     options,
   );

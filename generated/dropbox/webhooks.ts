@@ -13,11 +13,11 @@ export type DropboxWebhookEventType = never;
 export type DropboxWebhookEvent = WebhookEvent<"">;
 
 /** Every event type Dropbox sends, sorted. */
-export const webhookEventTypes: readonly DropboxWebhookEventType[] = [];
+export const dropboxWebhookEventTypes: readonly DropboxWebhookEventType[] = [];
 
 /** A router for Dropbox webhook events: `on(type, handler)` narrows the event to that type; `dispatch(event)` runs the matching handlers and rejects if one fails. */
 export function createDropboxWebhookRouter(): WebhookRouter<DropboxWebhookEvent> {
-  return new WebhookRouter<DropboxWebhookEvent>({ types: webhookEventTypes });
+  return new WebhookRouter<DropboxWebhookEvent>({ types: dropboxWebhookEventTypes });
 }
 
 /**
@@ -26,7 +26,7 @@ export function createDropboxWebhookRouter(): WebhookRouter<DropboxWebhookEvent>
  * Sources:
  * - https://www.dropbox.com/developers/reference/webhooks
  */
-export const webhooksDefinition: WebhooksDefinition = {
+export const dropboxWebhooksDefinition: WebhooksDefinition = {
   signature: {
     algorithm: "hmac-sha256",
     header: "x-dropbox-signature",

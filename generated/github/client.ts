@@ -8,14 +8,14 @@ import {
   type GithubAppCredentials,
   type OAuth2Credentials,
 } from "@switchboard/runtime/contract";
-import { errorsDefinition } from "./errors.js";
-import { versionsDefinition, type GithubApiVersion } from "./versions.js";
-import { IssuesResource } from "./resources/issues.js";
-import { PullRequestStacksResource } from "./resources/pull-request-stacks.js";
-import { PullsResource } from "./resources/pulls.js";
-import { ReposResource } from "./resources/repos.js";
-import { SearchResource } from "./resources/search.js";
-import { UsersResource } from "./resources/users.js";
+import { githubErrorsDefinition } from "./errors.js";
+import { githubVersionsDefinition, type GithubApiVersion } from "./versions.js";
+import { GithubIssuesResource } from "./resources/issues.js";
+import { GithubPullRequestStacksResource } from "./resources/pull-request-stacks.js";
+import { GithubPullsResource } from "./resources/pulls.js";
+import { GithubReposResource } from "./resources/repos.js";
+import { GithubSearchResource } from "./resources/search.js";
+import { GithubUsersResource } from "./resources/users.js";
 
 /**
  * Environments of the GitHub API.
@@ -46,8 +46,8 @@ export interface GithubClientOptions extends Omit<
   readonly apiVersion?: GithubApiVersion;
 }
 
-/** What the client reads of GitHub's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
-export const definition: ProviderDefinition = {
+/** What the client reads of GitHub's spec, defaults applied (durations in ms); webhooks are in githubWebhooksDefinition. */
+export const githubDefinition: ProviderDefinition = {
   name: "github",
   title: "GitHub",
   environments: { dotcom: { baseUrl: "https://api.github.com" } },
@@ -154,14 +154,14 @@ export const definition: ProviderDefinition = {
     openForMs: 30000,
     halfOpenProbes: 1,
   },
-  errors: errorsDefinition,
-  versions: versionsDefinition,
+  errors: githubErrorsDefinition,
+  versions: githubVersionsDefinition,
 };
 
 /**
  * A GitHub client without resource objects: what the operation functions take first.
  *
- * An application that calls the functions (`issuesAddAssignees(github, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ * An application that calls the functions (`githubIssuesAddAssignees(github, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
  */
 export interface GithubCore extends ClientCore {
   readonly definition: ProviderDefinition & { readonly name: "github" };
@@ -169,7 +169,7 @@ export interface GithubCore extends ClientCore {
 
 /** Creates a GitHub client core, for the operation functions. */
 export function createGithubCore(options: GithubClientOptions): GithubCore {
-  return new ClientCore(definition, options) as GithubCore;
+  return new ClientCore(githubDefinition, options) as GithubCore;
 }
 
 /**
@@ -179,22 +179,22 @@ export function createGithubCore(options: GithubClientOptions): GithubCore {
  * @see https://docs.github.com/en/rest
  */
 export class GithubClient {
-  readonly issues: IssuesResource;
-  readonly pullRequestStacks: PullRequestStacksResource;
-  readonly pulls: PullsResource;
-  readonly repos: ReposResource;
-  readonly search: SearchResource;
-  readonly users: UsersResource;
+  readonly issues: GithubIssuesResource;
+  readonly pullRequestStacks: GithubPullRequestStacksResource;
+  readonly pulls: GithubPullsResource;
+  readonly repos: GithubReposResource;
+  readonly search: GithubSearchResource;
+  readonly users: GithubUsersResource;
   readonly #core: GithubCore;
 
   constructor(options: GithubClientOptions) {
     const core = (this.#core = createGithubCore(options));
-    this.issues = new IssuesResource(core);
-    this.pullRequestStacks = new PullRequestStacksResource(core);
-    this.pulls = new PullsResource(core);
-    this.repos = new ReposResource(core);
-    this.search = new SearchResource(core);
-    this.users = new UsersResource(core);
+    this.issues = new GithubIssuesResource(core);
+    this.pullRequestStacks = new GithubPullRequestStacksResource(core);
+    this.pulls = new GithubPullsResource(core);
+    this.repos = new GithubReposResource(core);
+    this.search = new GithubSearchResource(core);
+    this.users = new GithubUsersResource(core);
   }
 
   /**

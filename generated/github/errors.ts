@@ -41,7 +41,7 @@ export type GithubErrorKind =
  * - @octokit/request toErrorMessage (message, documentation_url, errors)
  * - GitHub REST 'Client errors' validation codes missing, missing_field, invalid, already_exists (quoted in gist.github.com/jhalickman/2302627 from developer.github.com v3 docs)
  */
-export const errorsDefinition: ErrorsDefinition = {
+export const githubErrorsDefinition: ErrorsDefinition = {
   when: [{ status: ["4xx"] }, { status: ["5xx"] }],
   fields: {
     code: ["errors", 0, "code"],
@@ -87,5 +87,5 @@ export function normalizeGithubError(
   answer: ErrorAnswer,
   options?: NormalizeOptions,
 ): GithubProviderError {
-  return normalizeError("github", errorsDefinition, answer, options) as GithubProviderError;
+  return normalizeError("github", githubErrorsDefinition, answer, options) as GithubProviderError;
 }

@@ -11,7 +11,7 @@ import type { VersionsDefinition } from "@switchboard/runtime/contract";
 export type GithubApiVersion = "2022-11-28" | "2026-03-10";
 
 /** The version sent when the caller does not choose one. */
-export const pinnedVersion: GithubApiVersion = "2022-11-28";
+export const githubPinnedVersion: GithubApiVersion = "2022-11-28";
 
 /**
  * How GitHub versions are sent, and their lifecycle.
@@ -21,7 +21,7 @@ export const pinnedVersion: GithubApiVersion = "2022-11-28";
  * - github/docs content/rest/about-the-rest-api/api-versions.md
  * - github.blog changelog 2026-03-12 (REST API version 2026-03-10)
  */
-export const versionsDefinition: VersionsDefinition = {
+export const githubVersionsDefinition: VersionsDefinition = {
   pinned: "2022-11-28",
   send: { in: "header", name: "x-github-api-version" },
   supported: { "2022-11-28": { sunset: "2028-03-10" }, "2026-03-10": {} },

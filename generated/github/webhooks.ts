@@ -86,7 +86,7 @@ export type GithubWebhookEventType =
   | "workflow_run";
 
 /** Payload of `branch_protection_configuration` events. */
-export type BranchProtectionConfigurationPayload =
+export type GithubBranchProtectionConfigurationPayload =
   | payloads.WebhookBranchProtectionConfigurationDisabled
   | payloads.WebhookBranchProtectionConfigurationEnabled;
 
@@ -99,13 +99,13 @@ export type BranchProtectionConfigurationPayload =
  *
  * `branch_protection_configuration`
  */
-export type BranchProtectionConfigurationEvent = WebhookEvent<
+export type GithubBranchProtectionConfigurationEvent = WebhookEvent<
   "branch_protection_configuration",
-  BranchProtectionConfigurationPayload
+  GithubBranchProtectionConfigurationPayload
 >;
 
 /** Payload of `branch_protection_rule` events. */
-export type BranchProtectionRulePayload =
+export type GithubBranchProtectionRulePayload =
   | payloads.WebhookBranchProtectionRuleCreated
   | payloads.WebhookBranchProtectionRuleDeleted
   | payloads.WebhookBranchProtectionRuleEdited;
@@ -117,13 +117,13 @@ export type BranchProtectionRulePayload =
  *
  * `branch_protection_rule`
  */
-export type BranchProtectionRuleEvent = WebhookEvent<
+export type GithubBranchProtectionRuleEvent = WebhookEvent<
   "branch_protection_rule",
-  BranchProtectionRulePayload
+  GithubBranchProtectionRulePayload
 >;
 
 /** Payload of `check_run` events. */
-export type CheckRunPayload =
+export type GithubCheckRunPayload =
   | payloads.WebhookCheckRunCompleted
   | payloads.WebhookCheckRunCreated
   | payloads.WebhookCheckRunRequestedAction
@@ -143,10 +143,10 @@ export type CheckRunPayload =
  *
  * `check_run`
  */
-export type CheckRunEvent = WebhookEvent<"check_run", CheckRunPayload>;
+export type GithubCheckRunEvent = WebhookEvent<"check_run", GithubCheckRunPayload>;
 
 /** Payload of `check_suite` events. */
-export type CheckSuitePayload =
+export type GithubCheckSuitePayload =
   | payloads.WebhookCheckSuiteCompleted
   | payloads.WebhookCheckSuiteRequested
   | payloads.WebhookCheckSuiteRerequested;
@@ -165,10 +165,10 @@ export type CheckSuitePayload =
  *
  * `check_suite`
  */
-export type CheckSuiteEvent = WebhookEvent<"check_suite", CheckSuitePayload>;
+export type GithubCheckSuiteEvent = WebhookEvent<"check_suite", GithubCheckSuitePayload>;
 
 /** Payload of `code_scanning_alert` events. */
-export type CodeScanningAlertPayload =
+export type GithubCodeScanningAlertPayload =
   | payloads.WebhookCodeScanningAlertAppearedInBranch
   | payloads.WebhookCodeScanningAlertClosedByUser
   | payloads.WebhookCodeScanningAlertCreated
@@ -183,10 +183,13 @@ export type CodeScanningAlertPayload =
  *
  * `code_scanning_alert`
  */
-export type CodeScanningAlertEvent = WebhookEvent<"code_scanning_alert", CodeScanningAlertPayload>;
+export type GithubCodeScanningAlertEvent = WebhookEvent<
+  "code_scanning_alert",
+  GithubCodeScanningAlertPayload
+>;
 
 /** Payload of `commit_comment` events. */
-export type CommitCommentPayload = payloads.WebhookCommitCommentCreated;
+export type GithubCommitCommentPayload = payloads.WebhookCommitCommentCreated;
 
 /**
  * This event occurs when there is activity relating to commit comments. For more information about commit comments, see "[Commenting on a pull request](https://docs.github.com/pull-requests/collaborating-with-pull-requests/reviewing-changes-in-pull-requests/commenting-on-a-pull-request)." For information about the APIs to manage commit comments, see [the GraphQL API documentation](https://docs.github.com/graphql/reference/objects#commitcomment) or "[Commit comments](https://docs.github.com/rest/commits/comments)" in the REST API documentation.
@@ -197,10 +200,10 @@ export type CommitCommentPayload = payloads.WebhookCommitCommentCreated;
  *
  * `commit_comment`
  */
-export type CommitCommentEvent = WebhookEvent<"commit_comment", CommitCommentPayload>;
+export type GithubCommitCommentEvent = WebhookEvent<"commit_comment", GithubCommitCommentPayload>;
 
 /** Payload of `create` events. */
-export type CreatePayload = payloads.WebhookCreate;
+export type GithubCreatePayload = payloads.WebhookCreate;
 
 /**
  * This event occurs when a Git branch or tag is created.
@@ -213,10 +216,10 @@ export type CreatePayload = payloads.WebhookCreate;
  *
  * `create`
  */
-export type CreateEvent = WebhookEvent<"create", CreatePayload>;
+export type GithubCreateEvent = WebhookEvent<"create", GithubCreatePayload>;
 
 /** Payload of `custom_property` events. */
-export type CustomPropertyPayload =
+export type GithubCustomPropertyPayload =
   | payloads.WebhookCustomPropertyCreated
   | payloads.WebhookCustomPropertyDeleted
   | payloads.WebhookCustomPropertyPromotedToEnterprise
@@ -231,10 +234,13 @@ export type CustomPropertyPayload =
  *
  * `custom_property`
  */
-export type CustomPropertyEvent = WebhookEvent<"custom_property", CustomPropertyPayload>;
+export type GithubCustomPropertyEvent = WebhookEvent<
+  "custom_property",
+  GithubCustomPropertyPayload
+>;
 
 /** Payload of `custom_property_values` events. */
-export type CustomPropertyValuesPayload = payloads.WebhookCustomPropertyValuesUpdated;
+export type GithubCustomPropertyValuesPayload = payloads.WebhookCustomPropertyValuesUpdated;
 
 /**
  * This event occurs when there is activity relating to custom property values for a repository.
@@ -245,13 +251,13 @@ export type CustomPropertyValuesPayload = payloads.WebhookCustomPropertyValuesUp
  *
  * `custom_property_values`
  */
-export type CustomPropertyValuesEvent = WebhookEvent<
+export type GithubCustomPropertyValuesEvent = WebhookEvent<
   "custom_property_values",
-  CustomPropertyValuesPayload
+  GithubCustomPropertyValuesPayload
 >;
 
 /** Payload of `delete` events. */
-export type DeletePayload = payloads.WebhookDelete;
+export type GithubDeletePayload = payloads.WebhookDelete;
 
 /**
  * This event occurs when a Git branch or tag is deleted. To subscribe to all pushes to a repository, including
@@ -264,10 +270,10 @@ export type DeletePayload = payloads.WebhookDelete;
  *
  * `delete`
  */
-export type DeleteEvent = WebhookEvent<"delete", DeletePayload>;
+export type GithubDeleteEvent = WebhookEvent<"delete", GithubDeletePayload>;
 
 /** Payload of `dependabot_alert` events. */
-export type DependabotAlertPayload =
+export type GithubDependabotAlertPayload =
   | payloads.WebhookDependabotAlertAutoDismissed
   | payloads.WebhookDependabotAlertAutoReopened
   | payloads.WebhookDependabotAlertCreated
@@ -288,10 +294,14 @@ export type DependabotAlertPayload =
  *
  * `dependabot_alert`
  */
-export type DependabotAlertEvent = WebhookEvent<"dependabot_alert", DependabotAlertPayload>;
+export type GithubDependabotAlertEvent = WebhookEvent<
+  "dependabot_alert",
+  GithubDependabotAlertPayload
+>;
 
 /** Payload of `deploy_key` events. */
-export type DeployKeyPayload = payloads.WebhookDeployKeyCreated | payloads.WebhookDeployKeyDeleted;
+export type GithubDeployKeyPayload =
+  payloads.WebhookDeployKeyCreated | payloads.WebhookDeployKeyDeleted;
 
 /**
  * This event occurs when there is activity relating to deploy keys. For more information, see "[Managing deploy keys](https://docs.github.com/developers/overview/managing-deploy-keys)." For information about the APIs to manage deploy keys, see [the GraphQL API documentation](https://docs.github.com/graphql/reference/objects#deploykey) or "[Deploy keys](https://docs.github.com/rest/deploy-keys)" in the REST API documentation.
@@ -300,10 +310,10 @@ export type DeployKeyPayload = payloads.WebhookDeployKeyCreated | payloads.Webho
  *
  * `deploy_key`
  */
-export type DeployKeyEvent = WebhookEvent<"deploy_key", DeployKeyPayload>;
+export type GithubDeployKeyEvent = WebhookEvent<"deploy_key", GithubDeployKeyPayload>;
 
 /** Payload of `deployment` events. */
-export type DeploymentPayload = payloads.WebhookDeploymentCreated;
+export type GithubDeploymentPayload = payloads.WebhookDeploymentCreated;
 
 /**
  * This event occurs when there is activity relating to deployments. For more information, see "[About deployments](https://docs.github.com/actions/deployment/about-deployments)." For information about the APIs to manage deployments, see [the GraphQL API documentation](https://docs.github.com/graphql/reference/objects#deployment) or "[Deployments](https://docs.github.com/rest/deployments/deployments)" in the REST API documentation.
@@ -314,10 +324,11 @@ export type DeploymentPayload = payloads.WebhookDeploymentCreated;
  *
  * `deployment`
  */
-export type DeploymentEvent = WebhookEvent<"deployment", DeploymentPayload>;
+export type GithubDeploymentEvent = WebhookEvent<"deployment", GithubDeploymentPayload>;
 
 /** Payload of `deployment_protection_rule` events. */
-export type DeploymentProtectionRulePayload = payloads.WebhookDeploymentProtectionRuleRequested;
+export type GithubDeploymentProtectionRulePayload =
+  payloads.WebhookDeploymentProtectionRuleRequested;
 
 /**
  * This event occurs when there is activity relating to deployment protection rules. For more information, see "[Using environments for deployment](https://docs.github.com/actions/deployment/targeting-different-environments/using-environments-for-deployment#environment-protection-rules)." For information about the API to manage deployment protection rules, see [the REST API documentation](https://docs.github.com/rest/deployments/environments).
@@ -326,13 +337,13 @@ export type DeploymentProtectionRulePayload = payloads.WebhookDeploymentProtecti
  *
  * `deployment_protection_rule`
  */
-export type DeploymentProtectionRuleEvent = WebhookEvent<
+export type GithubDeploymentProtectionRuleEvent = WebhookEvent<
   "deployment_protection_rule",
-  DeploymentProtectionRulePayload
+  GithubDeploymentProtectionRulePayload
 >;
 
 /** Payload of `deployment_review` events. */
-export type DeploymentReviewPayload =
+export type GithubDeploymentReviewPayload =
   | payloads.WebhookDeploymentReviewApproved
   | payloads.WebhookDeploymentReviewRejected
   | payloads.WebhookDeploymentReviewRequested;
@@ -346,10 +357,13 @@ export type DeploymentReviewPayload =
  *
  * `deployment_review`
  */
-export type DeploymentReviewEvent = WebhookEvent<"deployment_review", DeploymentReviewPayload>;
+export type GithubDeploymentReviewEvent = WebhookEvent<
+  "deployment_review",
+  GithubDeploymentReviewPayload
+>;
 
 /** Payload of `deployment_status` events. */
-export type DeploymentStatusPayload = payloads.WebhookDeploymentStatusCreated;
+export type GithubDeploymentStatusPayload = payloads.WebhookDeploymentStatusCreated;
 
 /**
  * This event occurs when there is activity relating to deployment statuses. For more information, see "[About deployments](https://docs.github.com/actions/deployment/about-deployments)." For information about the APIs to manage deployments, see [the GraphQL API documentation](https://docs.github.com/graphql/reference/objects#deployment) or "[Deployments](https://docs.github.com/rest/deployments/deployments)" in the REST API documentation.
@@ -363,10 +377,13 @@ export type DeploymentStatusPayload = payloads.WebhookDeploymentStatusCreated;
  *
  * `deployment_status`
  */
-export type DeploymentStatusEvent = WebhookEvent<"deployment_status", DeploymentStatusPayload>;
+export type GithubDeploymentStatusEvent = WebhookEvent<
+  "deployment_status",
+  GithubDeploymentStatusPayload
+>;
 
 /** Payload of `discussion` events. */
-export type DiscussionPayload =
+export type GithubDiscussionPayload =
   | payloads.WebhookDiscussionAnswered
   | payloads.WebhookDiscussionCategoryChanged
   | payloads.WebhookDiscussionClosed
@@ -395,10 +412,10 @@ export type DiscussionPayload =
  *
  * `discussion`
  */
-export type DiscussionEvent = WebhookEvent<"discussion", DiscussionPayload>;
+export type GithubDiscussionEvent = WebhookEvent<"discussion", GithubDiscussionPayload>;
 
 /** Payload of `discussion_comment` events. */
-export type DiscussionCommentPayload =
+export type GithubDiscussionCommentPayload =
   | payloads.WebhookDiscussionCommentCreated
   | payloads.WebhookDiscussionCommentDeleted
   | payloads.WebhookDiscussionCommentEdited;
@@ -415,10 +432,13 @@ export type DiscussionCommentPayload =
  *
  * `discussion_comment`
  */
-export type DiscussionCommentEvent = WebhookEvent<"discussion_comment", DiscussionCommentPayload>;
+export type GithubDiscussionCommentEvent = WebhookEvent<
+  "discussion_comment",
+  GithubDiscussionCommentPayload
+>;
 
 /** Payload of `fork` events. */
-export type ForkPayload = payloads.WebhookFork;
+export type GithubForkPayload = payloads.WebhookFork;
 
 /**
  * This event occurs when someone forks a repository. For more information, see "[Fork a repo](https://docs.github.com/get-started/quickstart/fork-a-repo)." For information about the API to manage forks, see "[Forks](https://docs.github.com/rest/repos/forks)" in the REST API documentation.
@@ -427,10 +447,10 @@ export type ForkPayload = payloads.WebhookFork;
  *
  * `fork`
  */
-export type ForkEvent = WebhookEvent<"fork", ForkPayload>;
+export type GithubForkEvent = WebhookEvent<"fork", GithubForkPayload>;
 
 /** Payload of `github_app_authorization` events. */
-export type GithubAppAuthorizationPayload = payloads.WebhookGithubAppAuthorizationRevoked;
+export type GithubGithubAppAuthorizationPayload = payloads.WebhookGithubAppAuthorizationRevoked;
 
 /**
  * This event occurs when a user revokes their authorization of a GitHub App. For more information, see "[About apps](https://docs.github.com/developers/apps/getting-started-with-apps/about-apps#about-github-apps)." For information about the API to manage GitHub Apps, see [the GraphQL API documentation](https://docs.github.com/graphql/reference/objects#app) or "[Apps](https://docs.github.com/rest/apps)" in the REST API documentation.
@@ -441,13 +461,13 @@ export type GithubAppAuthorizationPayload = payloads.WebhookGithubAppAuthorizati
  *
  * `github_app_authorization`
  */
-export type GithubAppAuthorizationEvent = WebhookEvent<
+export type GithubGithubAppAuthorizationEvent = WebhookEvent<
   "github_app_authorization",
-  GithubAppAuthorizationPayload
+  GithubGithubAppAuthorizationPayload
 >;
 
 /** Payload of `gollum` events. */
-export type GollumPayload = payloads.WebhookGollum;
+export type GithubGollumPayload = payloads.WebhookGollum;
 
 /**
  * This event occurs when someone creates or updates a wiki page. For more information, see "[About wikis](https://docs.github.com/communities/documenting-your-project-with-wikis/about-wikis)."
@@ -456,10 +476,10 @@ export type GollumPayload = payloads.WebhookGollum;
  *
  * `gollum`
  */
-export type GollumEvent = WebhookEvent<"gollum", GollumPayload>;
+export type GithubGollumEvent = WebhookEvent<"gollum", GithubGollumPayload>;
 
 /** Payload of `installation` events. */
-export type InstallationPayload =
+export type GithubInstallationPayload =
   | payloads.WebhookInstallationCreated
   | payloads.WebhookInstallationDeleted
   | payloads.WebhookInstallationNewPermissionsAccepted
@@ -471,10 +491,10 @@ export type InstallationPayload =
  *
  * `installation`
  */
-export type InstallationEvent = WebhookEvent<"installation", InstallationPayload>;
+export type GithubInstallationEvent = WebhookEvent<"installation", GithubInstallationPayload>;
 
 /** Payload of `installation_repositories` events. */
-export type InstallationRepositoriesPayload =
+export type GithubInstallationRepositoriesPayload =
   payloads.WebhookInstallationRepositoriesAdded | payloads.WebhookInstallationRepositoriesRemoved;
 
 /**
@@ -484,26 +504,26 @@ export type InstallationRepositoriesPayload =
  *
  * `installation_repositories`
  */
-export type InstallationRepositoriesEvent = WebhookEvent<
+export type GithubInstallationRepositoriesEvent = WebhookEvent<
   "installation_repositories",
-  InstallationRepositoriesPayload
+  GithubInstallationRepositoriesPayload
 >;
 
 /** Payload of `installation_target` events. */
-export type InstallationTargetPayload = payloads.WebhookInstallationTargetRenamed;
+export type GithubInstallationTargetPayload = payloads.WebhookInstallationTargetRenamed;
 
 /**
  * This event occurs when there is activity relating to the user or organization account that a GitHub App is installed on. For more information, see "[About apps](https://docs.github.com/developers/apps/getting-started-with-apps/about-apps#about-github-apps)." For information about the APIs to manage GitHub Apps, see [the GraphQL API documentation](https://docs.github.com/graphql/reference/objects#app) or "[Apps](https://docs.github.com/rest/apps)" in the REST API documentation.
  *
  * `installation_target`
  */
-export type InstallationTargetEvent = WebhookEvent<
+export type GithubInstallationTargetEvent = WebhookEvent<
   "installation_target",
-  InstallationTargetPayload
+  GithubInstallationTargetPayload
 >;
 
 /** Payload of `issue_comment` events. */
-export type IssueCommentPayload =
+export type GithubIssueCommentPayload =
   | payloads.WebhookIssueCommentCreated
   | payloads.WebhookIssueCommentDeleted
   | payloads.WebhookIssueCommentEdited;
@@ -513,10 +533,10 @@ export type IssueCommentPayload =
  *
  * `issue_comment`
  */
-export type IssueCommentEvent = WebhookEvent<"issue_comment", IssueCommentPayload>;
+export type GithubIssueCommentEvent = WebhookEvent<"issue_comment", GithubIssueCommentPayload>;
 
 /** Payload of `issue_dependencies` events. */
-export type IssueDependenciesPayload =
+export type GithubIssueDependenciesPayload =
   | payloads.WebhookIssueDependenciesBlockedByAdded
   | payloads.WebhookIssueDependenciesBlockedByRemoved
   | payloads.WebhookIssueDependenciesBlockingAdded
@@ -531,10 +551,13 @@ export type IssueDependenciesPayload =
  *
  * `issue_dependencies`
  */
-export type IssueDependenciesEvent = WebhookEvent<"issue_dependencies", IssueDependenciesPayload>;
+export type GithubIssueDependenciesEvent = WebhookEvent<
+  "issue_dependencies",
+  GithubIssueDependenciesPayload
+>;
 
 /** Payload of `issues` events. */
-export type IssuesPayload =
+export type GithubIssuesPayload =
   | payloads.WebhookIssuesAssigned
   | payloads.WebhookIssuesClosed
   | payloads.WebhookIssuesDeleted
@@ -559,10 +582,10 @@ export type IssuesPayload =
  *
  * `issues`
  */
-export type IssuesEvent = WebhookEvent<"issues", IssuesPayload>;
+export type GithubIssuesEvent = WebhookEvent<"issues", GithubIssuesPayload>;
 
 /** Payload of `label` events. */
-export type LabelPayload =
+export type GithubLabelPayload =
   payloads.WebhookLabelCreated | payloads.WebhookLabelDeleted | payloads.WebhookLabelEdited;
 
 /**
@@ -574,10 +597,10 @@ export type LabelPayload =
  *
  * `label`
  */
-export type LabelEvent = WebhookEvent<"label", LabelPayload>;
+export type GithubLabelEvent = WebhookEvent<"label", GithubLabelPayload>;
 
 /** Payload of `marketplace_purchase` events. */
-export type MarketplacePurchasePayload =
+export type GithubMarketplacePurchasePayload =
   | payloads.WebhookMarketplacePurchaseCancelled
   | payloads.WebhookMarketplacePurchaseChanged
   | payloads.WebhookMarketplacePurchasePendingChange
@@ -589,13 +612,13 @@ export type MarketplacePurchasePayload =
  *
  * `marketplace_purchase`
  */
-export type MarketplacePurchaseEvent = WebhookEvent<
+export type GithubMarketplacePurchaseEvent = WebhookEvent<
   "marketplace_purchase",
-  MarketplacePurchasePayload
+  GithubMarketplacePurchasePayload
 >;
 
 /** Payload of `member` events. */
-export type MemberPayload =
+export type GithubMemberPayload =
   payloads.WebhookMemberAdded | payloads.WebhookMemberEdited | payloads.WebhookMemberRemoved;
 
 /**
@@ -605,10 +628,11 @@ export type MemberPayload =
  *
  * `member`
  */
-export type MemberEvent = WebhookEvent<"member", MemberPayload>;
+export type GithubMemberEvent = WebhookEvent<"member", GithubMemberPayload>;
 
 /** Payload of `membership` events. */
-export type MembershipPayload = payloads.WebhookMembershipAdded | payloads.WebhookMembershipRemoved;
+export type GithubMembershipPayload =
+  payloads.WebhookMembershipAdded | payloads.WebhookMembershipRemoved;
 
 /**
  * This event occurs when there is activity relating to team membership. For more information, see "[About teams](https://docs.github.com/organizations/organizing-members-into-teams/about-teams)." For more information about the APIs to manage team memberships, see [the GraphQL API documentation](https://docs.github.com/graphql/reference/objects#team) or "[Team members](https://docs.github.com/rest/teams/members)" in the REST API documentation.
@@ -617,10 +641,10 @@ export type MembershipPayload = payloads.WebhookMembershipAdded | payloads.Webho
  *
  * `membership`
  */
-export type MembershipEvent = WebhookEvent<"membership", MembershipPayload>;
+export type GithubMembershipEvent = WebhookEvent<"membership", GithubMembershipPayload>;
 
 /** Payload of `merge_group` events. */
-export type MergeGroupPayload =
+export type GithubMergeGroupPayload =
   payloads.WebhookMergeGroupChecksRequested | payloads.WebhookMergeGroupDestroyed;
 
 /**
@@ -630,10 +654,10 @@ export type MergeGroupPayload =
  *
  * `merge_group`
  */
-export type MergeGroupEvent = WebhookEvent<"merge_group", MergeGroupPayload>;
+export type GithubMergeGroupEvent = WebhookEvent<"merge_group", GithubMergeGroupPayload>;
 
 /** Payload of `meta` events. */
-export type MetaPayload = payloads.WebhookMetaDeleted;
+export type GithubMetaPayload = payloads.WebhookMetaDeleted;
 
 /**
  * This event occurs when there is activity relating to a webhook itself.
@@ -642,10 +666,10 @@ export type MetaPayload = payloads.WebhookMetaDeleted;
  *
  * `meta`
  */
-export type MetaEvent = WebhookEvent<"meta", MetaPayload>;
+export type GithubMetaEvent = WebhookEvent<"meta", GithubMetaPayload>;
 
 /** Payload of `milestone` events. */
-export type MilestonePayload =
+export type GithubMilestonePayload =
   | payloads.WebhookMilestoneClosed
   | payloads.WebhookMilestoneCreated
   | payloads.WebhookMilestoneDeleted
@@ -661,10 +685,11 @@ export type MilestonePayload =
  *
  * `milestone`
  */
-export type MilestoneEvent = WebhookEvent<"milestone", MilestonePayload>;
+export type GithubMilestoneEvent = WebhookEvent<"milestone", GithubMilestonePayload>;
 
 /** Payload of `org_block` events. */
-export type OrgBlockPayload = payloads.WebhookOrgBlockBlocked | payloads.WebhookOrgBlockUnblocked;
+export type GithubOrgBlockPayload =
+  payloads.WebhookOrgBlockBlocked | payloads.WebhookOrgBlockUnblocked;
 
 /**
  * This event occurs when organization owners or moderators block or unblock a non-member from collaborating on the organization's repositories. For more information, see "[Blocking a user from your organization](https://docs.github.com/communities/maintaining-your-safety-on-github/blocking-a-user-from-your-organization)." For information about the APIs to manage blocked users, see [the GraphQL documentation](https://docs.github.com/graphql/reference/objects#userblockedevent) or "[Blocking users](https://docs.github.com/rest/orgs/blocking)" in the REST API documentation.
@@ -675,10 +700,10 @@ export type OrgBlockPayload = payloads.WebhookOrgBlockBlocked | payloads.Webhook
  *
  * `org_block`
  */
-export type OrgBlockEvent = WebhookEvent<"org_block", OrgBlockPayload>;
+export type GithubOrgBlockEvent = WebhookEvent<"org_block", GithubOrgBlockPayload>;
 
 /** Payload of `organization` events. */
-export type OrganizationPayload =
+export type GithubOrganizationPayload =
   | payloads.WebhookOrganizationDeleted
   | payloads.WebhookOrganizationMemberAdded
   | payloads.WebhookOrganizationMemberInvited
@@ -694,10 +719,11 @@ export type OrganizationPayload =
  *
  * `organization`
  */
-export type OrganizationEvent = WebhookEvent<"organization", OrganizationPayload>;
+export type GithubOrganizationEvent = WebhookEvent<"organization", GithubOrganizationPayload>;
 
 /** Payload of `package` events. */
-export type PackagePayload = payloads.WebhookPackagePublished | payloads.WebhookPackageUpdated;
+export type GithubPackagePayload =
+  payloads.WebhookPackagePublished | payloads.WebhookPackageUpdated;
 
 /**
  * This event occurs when there is activity relating to GitHub Packages. For more information, see "[Introduction to GitHub Packages](https://docs.github.com/packages/learn-github-packages/introduction-to-github-packages)." For information about the APIs to manage GitHub Packages, see [the GraphQL API documentation](https://docs.github.com/graphql/reference/objects#package) or "[Packages](https://docs.github.com/rest/packages)" in the REST API documentation.
@@ -706,10 +732,10 @@ export type PackagePayload = payloads.WebhookPackagePublished | payloads.Webhook
  *
  * `package`
  */
-export type PackageEvent = WebhookEvent<"package", PackagePayload>;
+export type GithubPackageEvent = WebhookEvent<"package", GithubPackagePayload>;
 
 /** Payload of `page_build` events. */
-export type PageBuildPayload = payloads.WebhookPageBuild;
+export type GithubPageBuildPayload = payloads.WebhookPageBuild;
 
 /**
  * This event occurs when there is an attempted build of a GitHub Pages site. This event occurs regardless of whether the build is successful. For more information, see "[Configuring a publishing source for your GitHub Pages site](https://docs.github.com/pages/getting-started-with-github-pages/configuring-a-publishing-source-for-your-github-pages-site)." For information about the API to manage GitHub Pages, see "[Pages](https://docs.github.com/rest/pages)" in the REST API documentation.
@@ -718,10 +744,10 @@ export type PageBuildPayload = payloads.WebhookPageBuild;
  *
  * `page_build`
  */
-export type PageBuildEvent = WebhookEvent<"page_build", PageBuildPayload>;
+export type GithubPageBuildEvent = WebhookEvent<"page_build", GithubPageBuildPayload>;
 
 /** Payload of `personal_access_token_request` events. */
-export type PersonalAccessTokenRequestPayload =
+export type GithubPersonalAccessTokenRequestPayload =
   | payloads.WebhookPersonalAccessTokenRequestApproved
   | payloads.WebhookPersonalAccessTokenRequestCancelled
   | payloads.WebhookPersonalAccessTokenRequestCreated
@@ -734,23 +760,23 @@ export type PersonalAccessTokenRequestPayload =
  *
  * `personal_access_token_request`
  */
-export type PersonalAccessTokenRequestEvent = WebhookEvent<
+export type GithubPersonalAccessTokenRequestEvent = WebhookEvent<
   "personal_access_token_request",
-  PersonalAccessTokenRequestPayload
+  GithubPersonalAccessTokenRequestPayload
 >;
 
 /** Payload of `ping` events. */
-export type PingPayload = payloads.WebhookPing;
+export type GithubPingPayload = payloads.WebhookPing;
 
 /**
  * Sent once when a webhook is created.
  *
  * `ping`
  */
-export type PingEvent = WebhookEvent<"ping", PingPayload>;
+export type GithubPingEvent = WebhookEvent<"ping", GithubPingPayload>;
 
 /** Payload of `project` events. */
-export type ProjectPayload =
+export type GithubProjectPayload =
   | payloads.WebhookProjectClosed
   | payloads.WebhookProjectCreated
   | payloads.WebhookProjectDeleted
@@ -768,10 +794,10 @@ export type ProjectPayload =
  *
  * `project`
  */
-export type ProjectEvent = WebhookEvent<"project", ProjectPayload>;
+export type GithubProjectEvent = WebhookEvent<"project", GithubProjectPayload>;
 
 /** Payload of `project_card` events. */
-export type ProjectCardPayload =
+export type GithubProjectCardPayload =
   | payloads.WebhookProjectCardConverted
   | payloads.WebhookProjectCardCreated
   | payloads.WebhookProjectCardDeleted
@@ -789,10 +815,10 @@ export type ProjectCardPayload =
  *
  * `project_card`
  */
-export type ProjectCardEvent = WebhookEvent<"project_card", ProjectCardPayload>;
+export type GithubProjectCardEvent = WebhookEvent<"project_card", GithubProjectCardPayload>;
 
 /** Payload of `project_column` events. */
-export type ProjectColumnPayload =
+export type GithubProjectColumnPayload =
   | payloads.WebhookProjectColumnCreated
   | payloads.WebhookProjectColumnDeleted
   | payloads.WebhookProjectColumnEdited
@@ -809,10 +835,10 @@ export type ProjectColumnPayload =
  *
  * `project_column`
  */
-export type ProjectColumnEvent = WebhookEvent<"project_column", ProjectColumnPayload>;
+export type GithubProjectColumnEvent = WebhookEvent<"project_column", GithubProjectColumnPayload>;
 
 /** Payload of `projects_v2` events. */
-export type ProjectsV2Payload =
+export type GithubProjectsV2Payload =
   | payloads.WebhookProjectsV2ProjectClosed
   | payloads.WebhookProjectsV2ProjectCreated
   | payloads.WebhookProjectsV2ProjectDeleted
@@ -831,10 +857,10 @@ export type ProjectsV2Payload =
  *
  * `projects_v2`
  */
-export type ProjectsV2Event = WebhookEvent<"projects_v2", ProjectsV2Payload>;
+export type GithubProjectsV2Event = WebhookEvent<"projects_v2", GithubProjectsV2Payload>;
 
 /** Payload of `projects_v2_item` events. */
-export type ProjectsV2ItemPayload =
+export type GithubProjectsV2ItemPayload =
   | payloads.WebhookProjectsV2ItemArchived
   | payloads.WebhookProjectsV2ItemConverted
   | payloads.WebhookProjectsV2ItemCreated
@@ -855,10 +881,13 @@ export type ProjectsV2ItemPayload =
  *
  * `projects_v2_item`
  */
-export type ProjectsV2ItemEvent = WebhookEvent<"projects_v2_item", ProjectsV2ItemPayload>;
+export type GithubProjectsV2ItemEvent = WebhookEvent<
+  "projects_v2_item",
+  GithubProjectsV2ItemPayload
+>;
 
 /** Payload of `projects_v2_status_update` events. */
-export type ProjectsV2StatusUpdatePayload =
+export type GithubProjectsV2StatusUpdatePayload =
   | payloads.WebhookProjectsV2StatusUpdateCreated
   | payloads.WebhookProjectsV2StatusUpdateDeleted
   | payloads.WebhookProjectsV2StatusUpdateEdited;
@@ -875,13 +904,13 @@ export type ProjectsV2StatusUpdatePayload =
  *
  * `projects_v2_status_update`
  */
-export type ProjectsV2StatusUpdateEvent = WebhookEvent<
+export type GithubProjectsV2StatusUpdateEvent = WebhookEvent<
   "projects_v2_status_update",
-  ProjectsV2StatusUpdatePayload
+  GithubProjectsV2StatusUpdatePayload
 >;
 
 /** Payload of `public` events. */
-export type PublicPayload = payloads.WebhookPublic;
+export type GithubPublicPayload = payloads.WebhookPublic;
 
 /**
  * This event occurs when repository visibility changes from private to public. For more information, see "[Setting repository visibility](https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/managing-repository-settings/setting-repository-visibility)."
@@ -890,10 +919,10 @@ export type PublicPayload = payloads.WebhookPublic;
  *
  * `public`
  */
-export type PublicEvent = WebhookEvent<"public", PublicPayload>;
+export type GithubPublicEvent = WebhookEvent<"public", GithubPublicPayload>;
 
 /** Payload of `pull_request` events. */
-export type PullRequestPayload =
+export type GithubPullRequestPayload =
   | payloads.WebhookPullRequestAssigned
   | payloads.WebhookPullRequestAutoMergeDisabled
   | payloads.WebhookPullRequestAutoMergeEnabled
@@ -921,10 +950,10 @@ export type PullRequestPayload =
  *
  * `pull_request`
  */
-export type PullRequestEvent = WebhookEvent<"pull_request", PullRequestPayload>;
+export type GithubPullRequestEvent = WebhookEvent<"pull_request", GithubPullRequestPayload>;
 
 /** Payload of `pull_request_review` events. */
-export type PullRequestReviewPayload =
+export type GithubPullRequestReviewPayload =
   | payloads.WebhookPullRequestReviewDismissed
   | payloads.WebhookPullRequestReviewEdited
   | payloads.WebhookPullRequestReviewSubmitted;
@@ -938,10 +967,13 @@ export type PullRequestReviewPayload =
  *
  * `pull_request_review`
  */
-export type PullRequestReviewEvent = WebhookEvent<"pull_request_review", PullRequestReviewPayload>;
+export type GithubPullRequestReviewEvent = WebhookEvent<
+  "pull_request_review",
+  GithubPullRequestReviewPayload
+>;
 
 /** Payload of `pull_request_review_comment` events. */
-export type PullRequestReviewCommentPayload =
+export type GithubPullRequestReviewCommentPayload =
   | payloads.WebhookPullRequestReviewCommentCreated
   | payloads.WebhookPullRequestReviewCommentDeleted
   | payloads.WebhookPullRequestReviewCommentEdited;
@@ -955,13 +987,13 @@ export type PullRequestReviewCommentPayload =
  *
  * `pull_request_review_comment`
  */
-export type PullRequestReviewCommentEvent = WebhookEvent<
+export type GithubPullRequestReviewCommentEvent = WebhookEvent<
   "pull_request_review_comment",
-  PullRequestReviewCommentPayload
+  GithubPullRequestReviewCommentPayload
 >;
 
 /** Payload of `pull_request_review_thread` events. */
-export type PullRequestReviewThreadPayload =
+export type GithubPullRequestReviewThreadPayload =
   | payloads.WebhookPullRequestReviewThreadResolved
   | payloads.WebhookPullRequestReviewThreadUnresolved;
 
@@ -974,23 +1006,23 @@ export type PullRequestReviewThreadPayload =
  *
  * `pull_request_review_thread`
  */
-export type PullRequestReviewThreadEvent = WebhookEvent<
+export type GithubPullRequestReviewThreadEvent = WebhookEvent<
   "pull_request_review_thread",
-  PullRequestReviewThreadPayload
+  GithubPullRequestReviewThreadPayload
 >;
 
 /** Payload of `push` events. */
-export type PushPayload = payloads.WebhookPush;
+export type GithubPushPayload = payloads.WebhookPush;
 
 /**
  * Commits or tags were pushed to a repository.
  *
  * `push`
  */
-export type PushEvent = WebhookEvent<"push", PushPayload>;
+export type GithubPushEvent = WebhookEvent<"push", GithubPushPayload>;
 
 /** Payload of `registry_package` events. */
-export type RegistryPackagePayload =
+export type GithubRegistryPackagePayload =
   payloads.WebhookRegistryPackagePublished | payloads.WebhookRegistryPackageUpdated;
 
 /**
@@ -1003,10 +1035,13 @@ export type RegistryPackagePayload =
  *
  * `registry_package`
  */
-export type RegistryPackageEvent = WebhookEvent<"registry_package", RegistryPackagePayload>;
+export type GithubRegistryPackageEvent = WebhookEvent<
+  "registry_package",
+  GithubRegistryPackagePayload
+>;
 
 /** Payload of `release` events. */
-export type ReleasePayload =
+export type GithubReleasePayload =
   | payloads.WebhookReleaseCreated
   | payloads.WebhookReleaseDeleted
   | payloads.WebhookReleaseEdited
@@ -1020,10 +1055,10 @@ export type ReleasePayload =
  *
  * `release`
  */
-export type ReleaseEvent = WebhookEvent<"release", ReleasePayload>;
+export type GithubReleaseEvent = WebhookEvent<"release", GithubReleasePayload>;
 
 /** Payload of `repository` events. */
-export type RepositoryPayload =
+export type GithubRepositoryPayload =
   | payloads.WebhookRepositoryArchived
   | payloads.WebhookRepositoryCreated
   | payloads.WebhookRepositoryDeleted
@@ -1041,10 +1076,10 @@ export type RepositoryPayload =
  *
  * `repository`
  */
-export type RepositoryEvent = WebhookEvent<"repository", RepositoryPayload>;
+export type GithubRepositoryEvent = WebhookEvent<"repository", GithubRepositoryPayload>;
 
 /** Payload of `repository_advisory` events. */
-export type RepositoryAdvisoryPayload =
+export type GithubRepositoryAdvisoryPayload =
   payloads.WebhookRepositoryAdvisoryPublished | payloads.WebhookRepositoryAdvisoryReported;
 
 /**
@@ -1054,13 +1089,13 @@ export type RepositoryAdvisoryPayload =
  *
  * `repository_advisory`
  */
-export type RepositoryAdvisoryEvent = WebhookEvent<
+export type GithubRepositoryAdvisoryEvent = WebhookEvent<
   "repository_advisory",
-  RepositoryAdvisoryPayload
+  GithubRepositoryAdvisoryPayload
 >;
 
 /** Payload of `repository_dispatch` events. */
-export type RepositoryDispatchPayload = payloads.WebhookRepositoryDispatchSample;
+export type GithubRepositoryDispatchPayload = payloads.WebhookRepositoryDispatchSample;
 
 /**
  * This event occurs when a GitHub App sends a `POST` request to `/repos/{owner}/{repo}/dispatches`. For more information, see [the REST API documentation for creating a repository dispatch event](https://docs.github.com/rest/repos/repos#create-a-repository-dispatch-event). In the payload, the `action` will be the `event_type` that was specified in the `POST /repos/{owner}/{repo}/dispatches` request body.
@@ -1069,23 +1104,26 @@ export type RepositoryDispatchPayload = payloads.WebhookRepositoryDispatchSample
  *
  * `repository_dispatch`
  */
-export type RepositoryDispatchEvent = WebhookEvent<
+export type GithubRepositoryDispatchEvent = WebhookEvent<
   "repository_dispatch",
-  RepositoryDispatchPayload
+  GithubRepositoryDispatchPayload
 >;
 
 /** Payload of `repository_import` events. */
-export type RepositoryImportPayload = payloads.WebhookRepositoryImport;
+export type GithubRepositoryImportPayload = payloads.WebhookRepositoryImport;
 
 /**
  * This event occurs when a repository is imported to GitHub. For more information, see "[Importing a repository with GitHub Importer](https://docs.github.com/get-started/importing-your-projects-to-github/importing-source-code-to-github/importing-a-repository-with-github-importer)." For more information about the API to manage imports, see [the REST API documentation](https://docs.github.com/rest/migrations/source-imports).
  *
  * `repository_import`
  */
-export type RepositoryImportEvent = WebhookEvent<"repository_import", RepositoryImportPayload>;
+export type GithubRepositoryImportEvent = WebhookEvent<
+  "repository_import",
+  GithubRepositoryImportPayload
+>;
 
 /** Payload of `repository_ruleset` events. */
-export type RepositoryRulesetPayload =
+export type GithubRepositoryRulesetPayload =
   | payloads.WebhookRepositoryRulesetCreated
   | payloads.WebhookRepositoryRulesetDeleted
   | payloads.WebhookRepositoryRulesetEdited;
@@ -1099,10 +1137,13 @@ export type RepositoryRulesetPayload =
  *
  * `repository_ruleset`
  */
-export type RepositoryRulesetEvent = WebhookEvent<"repository_ruleset", RepositoryRulesetPayload>;
+export type GithubRepositoryRulesetEvent = WebhookEvent<
+  "repository_ruleset",
+  GithubRepositoryRulesetPayload
+>;
 
 /** Payload of `repository_vulnerability_alert` events. */
-export type RepositoryVulnerabilityAlertPayload =
+export type GithubRepositoryVulnerabilityAlertPayload =
   | payloads.WebhookRepositoryVulnerabilityAlertCreate
   | payloads.WebhookRepositoryVulnerabilityAlertDismiss
   | payloads.WebhookRepositoryVulnerabilityAlertReopen
@@ -1116,13 +1157,13 @@ export type RepositoryVulnerabilityAlertPayload =
  *
  * `repository_vulnerability_alert`
  */
-export type RepositoryVulnerabilityAlertEvent = WebhookEvent<
+export type GithubRepositoryVulnerabilityAlertEvent = WebhookEvent<
   "repository_vulnerability_alert",
-  RepositoryVulnerabilityAlertPayload
+  GithubRepositoryVulnerabilityAlertPayload
 >;
 
 /** Payload of `secret_scanning_alert` events. */
-export type SecretScanningAlertPayload =
+export type GithubSecretScanningAlertPayload =
   | payloads.WebhookSecretScanningAlertAssigned
   | payloads.WebhookSecretScanningAlertCreated
   | payloads.WebhookSecretScanningAlertPubliclyLeaked
@@ -1140,13 +1181,14 @@ export type SecretScanningAlertPayload =
  *
  * `secret_scanning_alert`
  */
-export type SecretScanningAlertEvent = WebhookEvent<
+export type GithubSecretScanningAlertEvent = WebhookEvent<
   "secret_scanning_alert",
-  SecretScanningAlertPayload
+  GithubSecretScanningAlertPayload
 >;
 
 /** Payload of `secret_scanning_alert_location` events. */
-export type SecretScanningAlertLocationPayload = payloads.WebhookSecretScanningAlertLocationCreated;
+export type GithubSecretScanningAlertLocationPayload =
+  payloads.WebhookSecretScanningAlertLocationCreated;
 
 /**
  * This event occurs when there is activity relating to the locations of a secret in a secret scanning alert.
@@ -1159,13 +1201,13 @@ export type SecretScanningAlertLocationPayload = payloads.WebhookSecretScanningA
  *
  * `secret_scanning_alert_location`
  */
-export type SecretScanningAlertLocationEvent = WebhookEvent<
+export type GithubSecretScanningAlertLocationEvent = WebhookEvent<
   "secret_scanning_alert_location",
-  SecretScanningAlertLocationPayload
+  GithubSecretScanningAlertLocationPayload
 >;
 
 /** Payload of `secret_scanning_scan` events. */
-export type SecretScanningScanPayload = payloads.WebhookSecretScanningScanCompleted;
+export type GithubSecretScanningScanPayload = payloads.WebhookSecretScanningScanCompleted;
 
 /**
  * This event occurs when secret scanning completes certain scans on a repository. For more information about secret scanning, see "[About secret scanning](https://docs.github.com/code-security/secret-scanning/about-secret-scanning)."
@@ -1177,13 +1219,13 @@ export type SecretScanningScanPayload = payloads.WebhookSecretScanningScanComple
  *
  * `secret_scanning_scan`
  */
-export type SecretScanningScanEvent = WebhookEvent<
+export type GithubSecretScanningScanEvent = WebhookEvent<
   "secret_scanning_scan",
-  SecretScanningScanPayload
+  GithubSecretScanningScanPayload
 >;
 
 /** Payload of `security_advisory` events. */
-export type SecurityAdvisoryPayload =
+export type GithubSecurityAdvisoryPayload =
   | payloads.WebhookSecurityAdvisoryPublished
   | payloads.WebhookSecurityAdvisoryUpdated
   | payloads.WebhookSecurityAdvisoryWithdrawn;
@@ -1195,10 +1237,13 @@ export type SecurityAdvisoryPayload =
  *
  * `security_advisory`
  */
-export type SecurityAdvisoryEvent = WebhookEvent<"security_advisory", SecurityAdvisoryPayload>;
+export type GithubSecurityAdvisoryEvent = WebhookEvent<
+  "security_advisory",
+  GithubSecurityAdvisoryPayload
+>;
 
 /** Payload of `security_and_analysis` events. */
-export type SecurityAndAnalysisPayload = payloads.WebhookSecurityAndAnalysis;
+export type GithubSecurityAndAnalysisPayload = payloads.WebhookSecurityAndAnalysis;
 
 /**
  * This event occurs when code security and analysis features are enabled or disabled for a repository. For more information, see "[GitHub security features](https://docs.github.com/code-security/getting-started/github-security-features)."
@@ -1207,13 +1252,13 @@ export type SecurityAndAnalysisPayload = payloads.WebhookSecurityAndAnalysis;
  *
  * `security_and_analysis`
  */
-export type SecurityAndAnalysisEvent = WebhookEvent<
+export type GithubSecurityAndAnalysisEvent = WebhookEvent<
   "security_and_analysis",
-  SecurityAndAnalysisPayload
+  GithubSecurityAndAnalysisPayload
 >;
 
 /** Payload of `sponsorship` events. */
-export type SponsorshipPayload =
+export type GithubSponsorshipPayload =
   | payloads.WebhookSponsorshipCancelled
   | payloads.WebhookSponsorshipCreated
   | payloads.WebhookSponsorshipEdited
@@ -1228,10 +1273,10 @@ export type SponsorshipPayload =
  *
  * `sponsorship`
  */
-export type SponsorshipEvent = WebhookEvent<"sponsorship", SponsorshipPayload>;
+export type GithubSponsorshipEvent = WebhookEvent<"sponsorship", GithubSponsorshipPayload>;
 
 /** Payload of `star` events. */
-export type StarPayload = payloads.WebhookStarCreated | payloads.WebhookStarDeleted;
+export type GithubStarPayload = payloads.WebhookStarCreated | payloads.WebhookStarDeleted;
 
 /**
  * This event occurs when there is activity relating to repository stars. For more information about stars, see "[Saving repositories with stars](https://docs.github.com/get-started/exploring-projects-on-github/saving-repositories-with-stars)." For information about the APIs to manage stars, see [the GraphQL documentation](https://docs.github.com/graphql/reference/objects#starredrepositoryconnection) or "[Starring](https://docs.github.com/rest/activity/starring)" in the REST API documentation.
@@ -1240,10 +1285,10 @@ export type StarPayload = payloads.WebhookStarCreated | payloads.WebhookStarDele
  *
  * `star`
  */
-export type StarEvent = WebhookEvent<"star", StarPayload>;
+export type GithubStarEvent = WebhookEvent<"star", GithubStarPayload>;
 
 /** Payload of `status` events. */
-export type StatusPayload = payloads.WebhookStatus;
+export type GithubStatusPayload = payloads.WebhookStatus;
 
 /**
  * This event occurs when the status of a Git commit changes. For example, commits can be marked as `error`, `failure`, `pending`, or `success`. For more information, see "[About status checks](https://docs.github.com/pull-requests/collaborating-with-pull-requests/collaborating-on-repositories-with-code-quality-features/about-status-checks)." For information about the APIs to manage commit statuses, see [the GraphQL documentation](https://docs.github.com/graphql/reference/objects#status) or "[Commit statuses](https://docs.github.com/rest/commits/statuses)" in the REST API documentation.
@@ -1252,10 +1297,10 @@ export type StatusPayload = payloads.WebhookStatus;
  *
  * `status`
  */
-export type StatusEvent = WebhookEvent<"status", StatusPayload>;
+export type GithubStatusEvent = WebhookEvent<"status", GithubStatusPayload>;
 
 /** Payload of `sub_issues` events. */
-export type SubIssuesPayload =
+export type GithubSubIssuesPayload =
   | payloads.WebhookSubIssuesParentIssueAdded
   | payloads.WebhookSubIssuesParentIssueRemoved
   | payloads.WebhookSubIssuesSubIssueAdded
@@ -1270,10 +1315,10 @@ export type SubIssuesPayload =
  *
  * `sub_issues`
  */
-export type SubIssuesEvent = WebhookEvent<"sub_issues", SubIssuesPayload>;
+export type GithubSubIssuesEvent = WebhookEvent<"sub_issues", GithubSubIssuesPayload>;
 
 /** Payload of `team` events. */
-export type TeamPayload =
+export type GithubTeamPayload =
   | payloads.WebhookTeamAddedToRepository
   | payloads.WebhookTeamCreated
   | payloads.WebhookTeamDeleted
@@ -1288,10 +1333,10 @@ export type TeamPayload =
  *
  * `team`
  */
-export type TeamEvent = WebhookEvent<"team", TeamPayload>;
+export type GithubTeamEvent = WebhookEvent<"team", GithubTeamPayload>;
 
 /** Payload of `team_add` events. */
-export type TeamAddPayload = payloads.WebhookTeamAdd;
+export type GithubTeamAddPayload = payloads.WebhookTeamAdd;
 
 /**
  * This event occurs when a team is added to a repository.
@@ -1303,10 +1348,10 @@ export type TeamAddPayload = payloads.WebhookTeamAdd;
  *
  * `team_add`
  */
-export type TeamAddEvent = WebhookEvent<"team_add", TeamAddPayload>;
+export type GithubTeamAddEvent = WebhookEvent<"team_add", GithubTeamAddPayload>;
 
 /** Payload of `watch` events. */
-export type WatchPayload = payloads.WebhookWatchStarted;
+export type GithubWatchPayload = payloads.WebhookWatchStarted;
 
 /**
  * This event occurs when there is activity relating to watching, or subscribing to, a repository. For more information about watching, see "[Managing your subscriptions](https://docs.github.com/account-and-profile/managing-subscriptions-and-notifications-on-github/managing-subscriptions-for-activity-on-github/managing-your-subscriptions)." For information about the APIs to manage watching, see "[Watching](https://docs.github.com/rest/activity/watching)" in the REST API documentation.
@@ -1315,10 +1360,10 @@ export type WatchPayload = payloads.WebhookWatchStarted;
  *
  * `watch`
  */
-export type WatchEvent = WebhookEvent<"watch", WatchPayload>;
+export type GithubWatchEvent = WebhookEvent<"watch", GithubWatchPayload>;
 
 /** Payload of `workflow_dispatch` events. */
-export type WorkflowDispatchPayload = payloads.WebhookWorkflowDispatch;
+export type GithubWorkflowDispatchPayload = payloads.WebhookWorkflowDispatch;
 
 /**
  * This event occurs when a GitHub Actions workflow is manually triggered. For more information, see "[Manually running a workflow](https://docs.github.com/actions/managing-workflow-runs/manually-running-a-workflow)."
@@ -1329,10 +1374,13 @@ export type WorkflowDispatchPayload = payloads.WebhookWorkflowDispatch;
  *
  * `workflow_dispatch`
  */
-export type WorkflowDispatchEvent = WebhookEvent<"workflow_dispatch", WorkflowDispatchPayload>;
+export type GithubWorkflowDispatchEvent = WebhookEvent<
+  "workflow_dispatch",
+  GithubWorkflowDispatchPayload
+>;
 
 /** Payload of `workflow_job` events. */
-export type WorkflowJobPayload =
+export type GithubWorkflowJobPayload =
   | payloads.WebhookWorkflowJobCompleted
   | payloads.WebhookWorkflowJobInProgress
   | payloads.WebhookWorkflowJobQueued
@@ -1347,10 +1395,10 @@ export type WorkflowJobPayload =
  *
  * `workflow_job`
  */
-export type WorkflowJobEvent = WebhookEvent<"workflow_job", WorkflowJobPayload>;
+export type GithubWorkflowJobEvent = WebhookEvent<"workflow_job", GithubWorkflowJobPayload>;
 
 /** Payload of `workflow_run` events. */
-export type WorkflowRunPayload =
+export type GithubWorkflowRunPayload =
   | payloads.WebhookWorkflowRunCompleted
   | payloads.WebhookWorkflowRunInProgress
   | payloads.WebhookWorkflowRunRequested;
@@ -1360,88 +1408,88 @@ export type WorkflowRunPayload =
  *
  * `workflow_run`
  */
-export type WorkflowRunEvent = WebhookEvent<"workflow_run", WorkflowRunPayload>;
+export type GithubWorkflowRunEvent = WebhookEvent<"workflow_run", GithubWorkflowRunPayload>;
 
 /** Any GitHub webhook event, discriminated by `type`. */
 export type GithubWebhookEvent =
-  | BranchProtectionConfigurationEvent
-  | BranchProtectionRuleEvent
-  | CheckRunEvent
-  | CheckSuiteEvent
-  | CodeScanningAlertEvent
-  | CommitCommentEvent
-  | CreateEvent
-  | CustomPropertyEvent
-  | CustomPropertyValuesEvent
-  | DeleteEvent
-  | DependabotAlertEvent
-  | DeployKeyEvent
-  | DeploymentEvent
-  | DeploymentProtectionRuleEvent
-  | DeploymentReviewEvent
-  | DeploymentStatusEvent
-  | DiscussionEvent
-  | DiscussionCommentEvent
-  | ForkEvent
-  | GithubAppAuthorizationEvent
-  | GollumEvent
-  | InstallationEvent
-  | InstallationRepositoriesEvent
-  | InstallationTargetEvent
-  | IssueCommentEvent
-  | IssueDependenciesEvent
-  | IssuesEvent
-  | LabelEvent
-  | MarketplacePurchaseEvent
-  | MemberEvent
-  | MembershipEvent
-  | MergeGroupEvent
-  | MetaEvent
-  | MilestoneEvent
-  | OrgBlockEvent
-  | OrganizationEvent
-  | PackageEvent
-  | PageBuildEvent
-  | PersonalAccessTokenRequestEvent
-  | PingEvent
-  | ProjectEvent
-  | ProjectCardEvent
-  | ProjectColumnEvent
-  | ProjectsV2Event
-  | ProjectsV2ItemEvent
-  | ProjectsV2StatusUpdateEvent
-  | PublicEvent
-  | PullRequestEvent
-  | PullRequestReviewEvent
-  | PullRequestReviewCommentEvent
-  | PullRequestReviewThreadEvent
-  | PushEvent
-  | RegistryPackageEvent
-  | ReleaseEvent
-  | RepositoryEvent
-  | RepositoryAdvisoryEvent
-  | RepositoryDispatchEvent
-  | RepositoryImportEvent
-  | RepositoryRulesetEvent
-  | RepositoryVulnerabilityAlertEvent
-  | SecretScanningAlertEvent
-  | SecretScanningAlertLocationEvent
-  | SecretScanningScanEvent
-  | SecurityAdvisoryEvent
-  | SecurityAndAnalysisEvent
-  | SponsorshipEvent
-  | StarEvent
-  | StatusEvent
-  | SubIssuesEvent
-  | TeamEvent
-  | TeamAddEvent
-  | WatchEvent
-  | WorkflowDispatchEvent
-  | WorkflowJobEvent
-  | WorkflowRunEvent;
+  | GithubBranchProtectionConfigurationEvent
+  | GithubBranchProtectionRuleEvent
+  | GithubCheckRunEvent
+  | GithubCheckSuiteEvent
+  | GithubCodeScanningAlertEvent
+  | GithubCommitCommentEvent
+  | GithubCreateEvent
+  | GithubCustomPropertyEvent
+  | GithubCustomPropertyValuesEvent
+  | GithubDeleteEvent
+  | GithubDependabotAlertEvent
+  | GithubDeployKeyEvent
+  | GithubDeploymentEvent
+  | GithubDeploymentProtectionRuleEvent
+  | GithubDeploymentReviewEvent
+  | GithubDeploymentStatusEvent
+  | GithubDiscussionEvent
+  | GithubDiscussionCommentEvent
+  | GithubForkEvent
+  | GithubGithubAppAuthorizationEvent
+  | GithubGollumEvent
+  | GithubInstallationEvent
+  | GithubInstallationRepositoriesEvent
+  | GithubInstallationTargetEvent
+  | GithubIssueCommentEvent
+  | GithubIssueDependenciesEvent
+  | GithubIssuesEvent
+  | GithubLabelEvent
+  | GithubMarketplacePurchaseEvent
+  | GithubMemberEvent
+  | GithubMembershipEvent
+  | GithubMergeGroupEvent
+  | GithubMetaEvent
+  | GithubMilestoneEvent
+  | GithubOrgBlockEvent
+  | GithubOrganizationEvent
+  | GithubPackageEvent
+  | GithubPageBuildEvent
+  | GithubPersonalAccessTokenRequestEvent
+  | GithubPingEvent
+  | GithubProjectEvent
+  | GithubProjectCardEvent
+  | GithubProjectColumnEvent
+  | GithubProjectsV2Event
+  | GithubProjectsV2ItemEvent
+  | GithubProjectsV2StatusUpdateEvent
+  | GithubPublicEvent
+  | GithubPullRequestEvent
+  | GithubPullRequestReviewEvent
+  | GithubPullRequestReviewCommentEvent
+  | GithubPullRequestReviewThreadEvent
+  | GithubPushEvent
+  | GithubRegistryPackageEvent
+  | GithubReleaseEvent
+  | GithubRepositoryEvent
+  | GithubRepositoryAdvisoryEvent
+  | GithubRepositoryDispatchEvent
+  | GithubRepositoryImportEvent
+  | GithubRepositoryRulesetEvent
+  | GithubRepositoryVulnerabilityAlertEvent
+  | GithubSecretScanningAlertEvent
+  | GithubSecretScanningAlertLocationEvent
+  | GithubSecretScanningScanEvent
+  | GithubSecurityAdvisoryEvent
+  | GithubSecurityAndAnalysisEvent
+  | GithubSponsorshipEvent
+  | GithubStarEvent
+  | GithubStatusEvent
+  | GithubSubIssuesEvent
+  | GithubTeamEvent
+  | GithubTeamAddEvent
+  | GithubWatchEvent
+  | GithubWorkflowDispatchEvent
+  | GithubWorkflowJobEvent
+  | GithubWorkflowRunEvent;
 
 /** Every event type GitHub sends, sorted. */
-export const webhookEventTypes: readonly GithubWebhookEventType[] = [
+export const githubWebhookEventTypes: readonly GithubWebhookEventType[] = [
   "branch_protection_configuration",
   "branch_protection_rule",
   "check_run",
@@ -1521,7 +1569,7 @@ export const webhookEventTypes: readonly GithubWebhookEventType[] = [
 
 /** A router for GitHub webhook events: `on(type, handler)` narrows the event to that type; `dispatch(event)` runs the matching handlers and rejects if one fails. */
 export function createGithubWebhookRouter(): WebhookRouter<GithubWebhookEvent> {
-  return new WebhookRouter<GithubWebhookEvent>({ types: webhookEventTypes });
+  return new WebhookRouter<GithubWebhookEvent>({ types: githubWebhookEventTypes });
 }
 
 /**
@@ -1533,7 +1581,7 @@ export function createGithubWebhookRouter(): WebhookRouter<GithubWebhookEvent> {
  * - @octokit/webhooks-methods 6.0.0 dist-src/node/sign.js (checked with GitHub's docs test vector)
  * - @octokit/openapi-webhooks 12.1.0 generated/api.github.com.json (webhooks: event = x-github.subcategory, payload = JSON request body)
  */
-export const webhooksDefinition: WebhooksDefinition = {
+export const githubWebhooksDefinition: WebhooksDefinition = {
   signature: {
     algorithm: "hmac-sha256",
     header: "x-hub-signature-256",

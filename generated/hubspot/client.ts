@@ -7,8 +7,8 @@ import {
   type BearerCredentials,
   type OAuth2Credentials,
 } from "@switchboard/runtime/contract";
-import { errorsDefinition } from "./errors.js";
-import { ContactsResource } from "./resources/contacts.js";
+import { hubspotErrorsDefinition } from "./errors.js";
+import { HubspotContactsResource } from "./resources/contacts.js";
 
 /**
  * Environments of the HubSpot API.
@@ -37,8 +37,8 @@ export interface HubspotClientOptions extends Omit<
   readonly apiVersion?: never;
 }
 
-/** What the client reads of HubSpot's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
-export const definition: ProviderDefinition = {
+/** What the client reads of HubSpot's spec, defaults applied (durations in ms); webhooks are in hubspotWebhooksDefinition. */
+export const hubspotDefinition: ProviderDefinition = {
   name: "hubspot",
   title: "HubSpot",
   environments: { live: { baseUrl: "https://api.hubapi.com" } },
@@ -91,13 +91,13 @@ export const definition: ProviderDefinition = {
     openForMs: 30000,
     halfOpenProbes: 1,
   },
-  errors: errorsDefinition,
+  errors: hubspotErrorsDefinition,
 };
 
 /**
  * A HubSpot client without resource objects: what the operation functions take first.
  *
- * An application that calls the functions (`contactsGet(hubspot, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ * An application that calls the functions (`hubspotContactsGet(hubspot, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
  */
 export interface HubspotCore extends ClientCore {
   readonly definition: ProviderDefinition & { readonly name: "hubspot" };
@@ -105,7 +105,7 @@ export interface HubspotCore extends ClientCore {
 
 /** Creates a HubSpot client core, for the operation functions. */
 export function createHubspotCore(options: HubspotClientOptions): HubspotCore {
-  return new ClientCore(definition, options) as HubspotCore;
+  return new ClientCore(hubspotDefinition, options) as HubspotCore;
 }
 
 /**
@@ -115,12 +115,12 @@ export function createHubspotCore(options: HubspotClientOptions): HubspotCore {
  * @see https://developers.hubspot.com/docs/api/crm/contacts
  */
 export class HubspotClient {
-  readonly contacts: ContactsResource;
+  readonly contacts: HubspotContactsResource;
   readonly #core: HubspotCore;
 
   constructor(options: HubspotClientOptions) {
     const core = (this.#core = createHubspotCore(options));
-    this.contacts = new ContactsResource(core);
+    this.contacts = new HubspotContactsResource(core);
   }
 
   /**

@@ -33,7 +33,7 @@ export type HubspotErrorKind =
  * Sources:
  * - https://developers.hubspot.com/docs/api/error-handling
  */
-export const errorsDefinition: ErrorsDefinition = {
+export const hubspotErrorsDefinition: ErrorsDefinition = {
   when: [{ status: ["4xx"] }, { status: ["5xx"] }],
   fields: { code: ["category"], message: ["message"], requestId: ["correlationId"] },
   rules: [
@@ -61,5 +61,10 @@ export function normalizeHubspotError(
   answer: ErrorAnswer,
   options?: NormalizeOptions,
 ): HubspotProviderError {
-  return normalizeError("hubspot", errorsDefinition, answer, options) as HubspotProviderError;
+  return normalizeError(
+    "hubspot",
+    hubspotErrorsDefinition,
+    answer,
+    options,
+  ) as HubspotProviderError;
 }

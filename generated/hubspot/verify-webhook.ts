@@ -7,7 +7,7 @@ import {
   type WebhookVerifierParts,
   type WebhookVerifyOptions,
 } from "@switchboard/runtime/contract";
-import { type HubspotWebhookEvent, webhooksDefinition } from "./webhooks.js";
+import { type HubspotWebhookEvent, hubspotWebhooksDefinition } from "./webhooks.js";
 
 /** The verifier parts this spec's scheme needs (`webhookPartsFor`). */
 const verifierParts: readonly WebhookVerifierParts[] = [webhookTimestampFormats];
@@ -20,14 +20,14 @@ const verifierParts: readonly WebhookVerifierParts[] = [webhookTimestampFormats]
  * The event's type is the provider's: a type the spec does not list arrives unchanged, and the type is "" when the delivery has none where the spec looks (an accepted empty body, a batch).
  * @throws {WebhookVerificationError} the delivery is not authentic, is stale, too large or unreadable; `code` says which.
  */
-export function verifyWebhook(
+export function verifyHubspotWebhook(
   delivery: WebhookDelivery,
   options?: WebhookVerifyOptions,
 ): Promise<HubspotWebhookEvent> {
   return verifyWebhookWith<HubspotWebhookEvent>(
     verifierParts,
     "hubspot",
-    webhooksDefinition,
+    hubspotWebhooksDefinition,
     delivery,
     options,
   );

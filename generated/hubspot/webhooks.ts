@@ -20,54 +20,54 @@ export type HubspotWebhookEventType =
  *
  * `company.creation`
  */
-export type CompanyCreationEvent = WebhookEvent<"company.creation">;
+export type HubspotCompanyCreationEvent = WebhookEvent<"company.creation">;
 
 /**
  * A contact was created.
  *
  * `contact.creation`
  */
-export type ContactCreationEvent = WebhookEvent<"contact.creation">;
+export type HubspotContactCreationEvent = WebhookEvent<"contact.creation">;
 
 /**
  * A contact was deleted.
  *
  * `contact.deletion`
  */
-export type ContactDeletionEvent = WebhookEvent<"contact.deletion">;
+export type HubspotContactDeletionEvent = WebhookEvent<"contact.deletion">;
 
 /**
  * Contacts were merged.
  *
  * `contact.merge`
  */
-export type ContactMergeEvent = WebhookEvent<"contact.merge">;
+export type HubspotContactMergeEvent = WebhookEvent<"contact.merge">;
 
 /**
  * A property of a contact changed (propertyName, propertyValue).
  *
  * `contact.propertyChange`
  */
-export type ContactPropertyChangeEvent = WebhookEvent<"contact.propertyChange">;
+export type HubspotContactPropertyChangeEvent = WebhookEvent<"contact.propertyChange">;
 
 /**
  * A deal was created.
  *
  * `deal.creation`
  */
-export type DealCreationEvent = WebhookEvent<"deal.creation">;
+export type HubspotDealCreationEvent = WebhookEvent<"deal.creation">;
 
 /** Any HubSpot webhook event, discriminated by `type`. */
 export type HubspotWebhookEvent =
-  | CompanyCreationEvent
-  | ContactCreationEvent
-  | ContactDeletionEvent
-  | ContactMergeEvent
-  | ContactPropertyChangeEvent
-  | DealCreationEvent;
+  | HubspotCompanyCreationEvent
+  | HubspotContactCreationEvent
+  | HubspotContactDeletionEvent
+  | HubspotContactMergeEvent
+  | HubspotContactPropertyChangeEvent
+  | HubspotDealCreationEvent;
 
 /** Every event type HubSpot sends, sorted. */
-export const webhookEventTypes: readonly HubspotWebhookEventType[] = [
+export const hubspotWebhookEventTypes: readonly HubspotWebhookEventType[] = [
   "company.creation",
   "contact.creation",
   "contact.deletion",
@@ -78,7 +78,7 @@ export const webhookEventTypes: readonly HubspotWebhookEventType[] = [
 
 /** A router for HubSpot webhook events: `on(type, handler)` narrows the event to that type; `dispatch(event)` runs the matching handlers and rejects if one fails. */
 export function createHubspotWebhookRouter(): WebhookRouter<HubspotWebhookEvent> {
-  return new WebhookRouter<HubspotWebhookEvent>({ types: webhookEventTypes });
+  return new WebhookRouter<HubspotWebhookEvent>({ types: hubspotWebhookEventTypes });
 }
 
 /**
@@ -89,7 +89,7 @@ export function createHubspotWebhookRouter(): WebhookRouter<HubspotWebhookEvent>
  * - https://developers.hubspot.com/docs/api/webhooks/validating-requests
  * - https://developers.hubspot.com/docs/api/webhooks
  */
-export const webhooksDefinition: WebhooksDefinition = {
+export const hubspotWebhooksDefinition: WebhooksDefinition = {
   signature: {
     algorithm: "hmac-sha256",
     header: "x-hubspot-signature-v3",

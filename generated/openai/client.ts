@@ -6,8 +6,8 @@ import {
   type ProviderDefinition,
   type BearerCredentials,
 } from "@switchboard/runtime/contract";
-import { errorsDefinition } from "./errors.js";
-import { ChatResource } from "./resources/chat.js";
+import { openaiErrorsDefinition } from "./errors.js";
+import { OpenaiChatResource } from "./resources/chat.js";
 
 /**
  * Environments of the OpenAI API.
@@ -33,8 +33,8 @@ export interface OpenaiClientOptions extends Omit<
   readonly apiVersion?: never;
 }
 
-/** What the client reads of OpenAI's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
-export const definition: ProviderDefinition = {
+/** What the client reads of OpenAI's spec, defaults applied (durations in ms); webhooks are in openaiWebhooksDefinition. */
+export const openaiDefinition: ProviderDefinition = {
   name: "openai",
   title: "OpenAI",
   environments: { live: { baseUrl: "https://api.openai.com/v1" } },
@@ -83,13 +83,13 @@ export const definition: ProviderDefinition = {
     openForMs: 30000,
     halfOpenProbes: 1,
   },
-  errors: errorsDefinition,
+  errors: openaiErrorsDefinition,
 };
 
 /**
  * A OpenAI client without resource objects: what the operation functions take first.
  *
- * An application that calls the functions (`chatStreamCompletion(openai, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ * An application that calls the functions (`openaiChatStreamCompletion(openai, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
  */
 export interface OpenaiCore extends ClientCore {
   readonly definition: ProviderDefinition & { readonly name: "openai" };
@@ -97,7 +97,7 @@ export interface OpenaiCore extends ClientCore {
 
 /** Creates a OpenAI client core, for the operation functions. */
 export function createOpenaiCore(options: OpenaiClientOptions): OpenaiCore {
-  return new ClientCore(definition, options) as OpenaiCore;
+  return new ClientCore(openaiDefinition, options) as OpenaiCore;
 }
 
 /**
@@ -107,12 +107,12 @@ export function createOpenaiCore(options: OpenaiClientOptions): OpenaiCore {
  * @see https://platform.openai.com/docs/api-reference
  */
 export class OpenaiClient {
-  readonly chat: ChatResource;
+  readonly chat: OpenaiChatResource;
   readonly #core: OpenaiCore;
 
   constructor(options: OpenaiClientOptions) {
     const core = (this.#core = createOpenaiCore(options));
-    this.chat = new ChatResource(core);
+    this.chat = new OpenaiChatResource(core);
   }
 
   /**

@@ -40,7 +40,7 @@ export type OpenaiErrorKind =
  * - openai 6.49.0 client.mjs (x-request-id)
  * - https://platform.openai.com/docs/guides/error-codes
  */
-export const errorsDefinition: ErrorsDefinition = {
+export const openaiErrorsDefinition: ErrorsDefinition = {
   when: [{ status: ["4xx"] }, { status: ["5xx"] }],
   fields: {
     code: ["error", "code"],
@@ -86,5 +86,5 @@ export function normalizeOpenaiError(
   answer: ErrorAnswer,
   options?: NormalizeOptions,
 ): OpenaiProviderError {
-  return normalizeError("openai", errorsDefinition, answer, options) as OpenaiProviderError;
+  return normalizeError("openai", openaiErrorsDefinition, answer, options) as OpenaiProviderError;
 }

@@ -29,126 +29,126 @@ export type OpenaiWebhookEventType =
  *
  * `batch.cancelled`
  */
-export type BatchCancelledEvent = WebhookEvent<"batch.cancelled">;
+export type OpenaiBatchCancelledEvent = WebhookEvent<"batch.cancelled">;
 
 /**
  * A batch API request completed.
  *
  * `batch.completed`
  */
-export type BatchCompletedEvent = WebhookEvent<"batch.completed">;
+export type OpenaiBatchCompletedEvent = WebhookEvent<"batch.completed">;
 
 /**
  * A batch API request expired.
  *
  * `batch.expired`
  */
-export type BatchExpiredEvent = WebhookEvent<"batch.expired">;
+export type OpenaiBatchExpiredEvent = WebhookEvent<"batch.expired">;
 
 /**
  * A batch API request failed.
  *
  * `batch.failed`
  */
-export type BatchFailedEvent = WebhookEvent<"batch.failed">;
+export type OpenaiBatchFailedEvent = WebhookEvent<"batch.failed">;
 
 /**
  * An eval run was canceled.
  *
  * `eval.run.canceled`
  */
-export type EvalRunCanceledEvent = WebhookEvent<"eval.run.canceled">;
+export type OpenaiEvalRunCanceledEvent = WebhookEvent<"eval.run.canceled">;
 
 /**
  * An eval run failed.
  *
  * `eval.run.failed`
  */
-export type EvalRunFailedEvent = WebhookEvent<"eval.run.failed">;
+export type OpenaiEvalRunFailedEvent = WebhookEvent<"eval.run.failed">;
 
 /**
  * An eval run succeeded.
  *
  * `eval.run.succeeded`
  */
-export type EvalRunSucceededEvent = WebhookEvent<"eval.run.succeeded">;
+export type OpenaiEvalRunSucceededEvent = WebhookEvent<"eval.run.succeeded">;
 
 /**
  * A fine-tuning job was cancelled.
  *
  * `fine_tuning.job.cancelled`
  */
-export type FineTuningJobCancelledEvent = WebhookEvent<"fine_tuning.job.cancelled">;
+export type OpenaiFineTuningJobCancelledEvent = WebhookEvent<"fine_tuning.job.cancelled">;
 
 /**
  * A fine-tuning job failed.
  *
  * `fine_tuning.job.failed`
  */
-export type FineTuningJobFailedEvent = WebhookEvent<"fine_tuning.job.failed">;
+export type OpenaiFineTuningJobFailedEvent = WebhookEvent<"fine_tuning.job.failed">;
 
 /**
  * A fine-tuning job succeeded.
  *
  * `fine_tuning.job.succeeded`
  */
-export type FineTuningJobSucceededEvent = WebhookEvent<"fine_tuning.job.succeeded">;
+export type OpenaiFineTuningJobSucceededEvent = WebhookEvent<"fine_tuning.job.succeeded">;
 
 /**
  * A call came in for the Realtime API.
  *
  * `realtime.call.incoming`
  */
-export type RealtimeCallIncomingEvent = WebhookEvent<"realtime.call.incoming">;
+export type OpenaiRealtimeCallIncomingEvent = WebhookEvent<"realtime.call.incoming">;
 
 /**
  * A background response was cancelled.
  *
  * `response.cancelled`
  */
-export type ResponseCancelledEvent = WebhookEvent<"response.cancelled">;
+export type OpenaiResponseCancelledEvent = WebhookEvent<"response.cancelled">;
 
 /**
  * A background response completed.
  *
  * `response.completed`
  */
-export type ResponseCompletedEvent = WebhookEvent<"response.completed">;
+export type OpenaiResponseCompletedEvent = WebhookEvent<"response.completed">;
 
 /**
  * A background response failed.
  *
  * `response.failed`
  */
-export type ResponseFailedEvent = WebhookEvent<"response.failed">;
+export type OpenaiResponseFailedEvent = WebhookEvent<"response.failed">;
 
 /**
  * A background response was interrupted.
  *
  * `response.incomplete`
  */
-export type ResponseIncompleteEvent = WebhookEvent<"response.incomplete">;
+export type OpenaiResponseIncompleteEvent = WebhookEvent<"response.incomplete">;
 
 /** Any OpenAI webhook event, discriminated by `type`. */
 export type OpenaiWebhookEvent =
-  | BatchCancelledEvent
-  | BatchCompletedEvent
-  | BatchExpiredEvent
-  | BatchFailedEvent
-  | EvalRunCanceledEvent
-  | EvalRunFailedEvent
-  | EvalRunSucceededEvent
-  | FineTuningJobCancelledEvent
-  | FineTuningJobFailedEvent
-  | FineTuningJobSucceededEvent
-  | RealtimeCallIncomingEvent
-  | ResponseCancelledEvent
-  | ResponseCompletedEvent
-  | ResponseFailedEvent
-  | ResponseIncompleteEvent;
+  | OpenaiBatchCancelledEvent
+  | OpenaiBatchCompletedEvent
+  | OpenaiBatchExpiredEvent
+  | OpenaiBatchFailedEvent
+  | OpenaiEvalRunCanceledEvent
+  | OpenaiEvalRunFailedEvent
+  | OpenaiEvalRunSucceededEvent
+  | OpenaiFineTuningJobCancelledEvent
+  | OpenaiFineTuningJobFailedEvent
+  | OpenaiFineTuningJobSucceededEvent
+  | OpenaiRealtimeCallIncomingEvent
+  | OpenaiResponseCancelledEvent
+  | OpenaiResponseCompletedEvent
+  | OpenaiResponseFailedEvent
+  | OpenaiResponseIncompleteEvent;
 
 /** Every event type OpenAI sends, sorted. */
-export const webhookEventTypes: readonly OpenaiWebhookEventType[] = [
+export const openaiWebhookEventTypes: readonly OpenaiWebhookEventType[] = [
   "batch.cancelled",
   "batch.completed",
   "batch.expired",
@@ -168,7 +168,7 @@ export const webhookEventTypes: readonly OpenaiWebhookEventType[] = [
 
 /** A router for OpenAI webhook events: `on(type, handler)` narrows the event to that type; `dispatch(event)` runs the matching handlers and rejects if one fails. */
 export function createOpenaiWebhookRouter(): WebhookRouter<OpenaiWebhookEvent> {
-  return new WebhookRouter<OpenaiWebhookEvent>({ types: webhookEventTypes });
+  return new WebhookRouter<OpenaiWebhookEvent>({ types: openaiWebhookEventTypes });
 }
 
 /**
@@ -179,7 +179,7 @@ export function createOpenaiWebhookRouter(): WebhookRouter<OpenaiWebhookEvent> {
  * - standard-webhooks/standard-webhooks spec/standard-webhooks.md
  * - shared/vectors/webhooks/standardwebhooks.json
  */
-export const webhooksDefinition: WebhooksDefinition = {
+export const openaiWebhooksDefinition: WebhooksDefinition = {
   signature: {
     algorithm: "hmac-sha256",
     header: "webhook-signature",

@@ -6,7 +6,7 @@ import {
   type ProviderDefinition,
   type BearerCredentials,
 } from "@switchboard/runtime/contract";
-import { errorsDefinition } from "./errors.js";
+import { resendErrorsDefinition } from "./errors.js";
 
 /**
  * Environments of the Resend API.
@@ -32,8 +32,8 @@ export interface ResendClientOptions extends Omit<
   readonly apiVersion?: never;
 }
 
-/** What the client reads of Resend's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
-export const definition: ProviderDefinition = {
+/** What the client reads of Resend's spec, defaults applied (durations in ms); webhooks are in resendWebhooksDefinition. */
+export const resendDefinition: ProviderDefinition = {
   name: "resend",
   title: "Resend",
   environments: { live: { baseUrl: "https://api.resend.com" } },
@@ -71,7 +71,7 @@ export const definition: ProviderDefinition = {
     openForMs: 30000,
     halfOpenProbes: 1,
   },
-  errors: errorsDefinition,
+  errors: resendErrorsDefinition,
 };
 
 /**
@@ -85,7 +85,7 @@ export interface ResendCore extends ClientCore {
 
 /** Creates a Resend client core, for the operation functions. */
 export function createResendCore(options: ResendClientOptions): ResendCore {
-  return new ClientCore(definition, options) as ResendCore;
+  return new ClientCore(resendDefinition, options) as ResendCore;
 }
 
 /**

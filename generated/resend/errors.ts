@@ -53,7 +53,7 @@ export type ResendErrorKind =
  * - resend 6.38.0 dist/index.mjs (error body { statusCode, message, name })
  * - https://resend.com/docs/api-reference/errors
  */
-export const errorsDefinition: ErrorsDefinition = {
+export const resendErrorsDefinition: ErrorsDefinition = {
   when: [{ status: ["4xx"] }, { status: ["5xx"] }],
   fields: { code: ["name"], message: ["message"] },
   rules: [
@@ -112,5 +112,5 @@ export function normalizeResendError(
   answer: ErrorAnswer,
   options?: NormalizeOptions,
 ): ResendProviderError {
-  return normalizeError("resend", errorsDefinition, answer, options) as ResendProviderError;
+  return normalizeError("resend", resendErrorsDefinition, answer, options) as ResendProviderError;
 }

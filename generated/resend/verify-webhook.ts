@@ -6,7 +6,7 @@ import {
   type WebhookVerifierParts,
   type WebhookVerifyOptions,
 } from "@switchboard/runtime/contract";
-import { type ResendWebhookEvent, webhooksDefinition } from "./webhooks.js";
+import { type ResendWebhookEvent, resendWebhooksDefinition } from "./webhooks.js";
 
 /** The verifier parts this spec's scheme needs (`webhookPartsFor`). */
 const verifierParts: readonly WebhookVerifierParts[] = [];
@@ -19,14 +19,14 @@ const verifierParts: readonly WebhookVerifierParts[] = [];
  * The event's type is the provider's: a type the spec does not list arrives unchanged, and the type is "" when the delivery has none where the spec looks (an accepted empty body, a batch).
  * @throws {WebhookVerificationError} the delivery is not authentic, is stale, too large or unreadable; `code` says which.
  */
-export function verifyWebhook(
+export function verifyResendWebhook(
   delivery: WebhookDelivery,
   options?: WebhookVerifyOptions,
 ): Promise<ResendWebhookEvent> {
   return verifyWebhookWith<ResendWebhookEvent>(
     verifierParts,
     "resend",
-    webhooksDefinition,
+    resendWebhooksDefinition,
     delivery,
     options,
   );

@@ -31,142 +31,142 @@ export type ResendWebhookEventType =
  *
  * `contact.created`
  */
-export type ContactCreatedEvent = WebhookEvent<"contact.created">;
+export type ResendContactCreatedEvent = WebhookEvent<"contact.created">;
 
 /**
  * A contact was deleted.
  *
  * `contact.deleted`
  */
-export type ContactDeletedEvent = WebhookEvent<"contact.deleted">;
+export type ResendContactDeletedEvent = WebhookEvent<"contact.deleted">;
 
 /**
  * A contact was updated.
  *
  * `contact.updated`
  */
-export type ContactUpdatedEvent = WebhookEvent<"contact.updated">;
+export type ResendContactUpdatedEvent = WebhookEvent<"contact.updated">;
 
 /**
  * A domain was created.
  *
  * `domain.created`
  */
-export type DomainCreatedEvent = WebhookEvent<"domain.created">;
+export type ResendDomainCreatedEvent = WebhookEvent<"domain.created">;
 
 /**
  * A domain was deleted.
  *
  * `domain.deleted`
  */
-export type DomainDeletedEvent = WebhookEvent<"domain.deleted">;
+export type ResendDomainDeletedEvent = WebhookEvent<"domain.deleted">;
 
 /**
  * A domain was updated.
  *
  * `domain.updated`
  */
-export type DomainUpdatedEvent = WebhookEvent<"domain.updated">;
+export type ResendDomainUpdatedEvent = WebhookEvent<"domain.updated">;
 
 /**
  * The recipient's mail server permanently rejected the email.
  *
  * `email.bounced`
  */
-export type EmailBouncedEvent = WebhookEvent<"email.bounced">;
+export type ResendEmailBouncedEvent = WebhookEvent<"email.bounced">;
 
 /**
  * The recipient clicked a link in the email.
  *
  * `email.clicked`
  */
-export type EmailClickedEvent = WebhookEvent<"email.clicked">;
+export type ResendEmailClickedEvent = WebhookEvent<"email.clicked">;
 
 /**
  * The recipient marked the email as spam.
  *
  * `email.complained`
  */
-export type EmailComplainedEvent = WebhookEvent<"email.complained">;
+export type ResendEmailComplainedEvent = WebhookEvent<"email.complained">;
 
 /**
  * The recipient's mail server accepted the email.
  *
  * `email.delivered`
  */
-export type EmailDeliveredEvent = WebhookEvent<"email.delivered">;
+export type ResendEmailDeliveredEvent = WebhookEvent<"email.delivered">;
 
 /**
  * The email could not be delivered yet.
  *
  * `email.delivery_delayed`
  */
-export type EmailDeliveryDelayedEvent = WebhookEvent<"email.delivery_delayed">;
+export type ResendEmailDeliveryDelayedEvent = WebhookEvent<"email.delivery_delayed">;
 
 /**
  * The email could not be sent.
  *
  * `email.failed`
  */
-export type EmailFailedEvent = WebhookEvent<"email.failed">;
+export type ResendEmailFailedEvent = WebhookEvent<"email.failed">;
 
 /**
  * The recipient opened the email.
  *
  * `email.opened`
  */
-export type EmailOpenedEvent = WebhookEvent<"email.opened">;
+export type ResendEmailOpenedEvent = WebhookEvent<"email.opened">;
 
 /**
  * An inbound email was received.
  *
  * `email.received`
  */
-export type EmailReceivedEvent = WebhookEvent<"email.received">;
+export type ResendEmailReceivedEvent = WebhookEvent<"email.received">;
 
 /**
  * The email was scheduled.
  *
  * `email.scheduled`
  */
-export type EmailScheduledEvent = WebhookEvent<"email.scheduled">;
+export type ResendEmailScheduledEvent = WebhookEvent<"email.scheduled">;
 
 /**
  * The email was sent.
  *
  * `email.sent`
  */
-export type EmailSentEvent = WebhookEvent<"email.sent">;
+export type ResendEmailSentEvent = WebhookEvent<"email.sent">;
 
 /**
  * The email was not sent because the address is suppressed.
  *
  * `email.suppressed`
  */
-export type EmailSuppressedEvent = WebhookEvent<"email.suppressed">;
+export type ResendEmailSuppressedEvent = WebhookEvent<"email.suppressed">;
 
 /** Any Resend webhook event, discriminated by `type`. */
 export type ResendWebhookEvent =
-  | ContactCreatedEvent
-  | ContactDeletedEvent
-  | ContactUpdatedEvent
-  | DomainCreatedEvent
-  | DomainDeletedEvent
-  | DomainUpdatedEvent
-  | EmailBouncedEvent
-  | EmailClickedEvent
-  | EmailComplainedEvent
-  | EmailDeliveredEvent
-  | EmailDeliveryDelayedEvent
-  | EmailFailedEvent
-  | EmailOpenedEvent
-  | EmailReceivedEvent
-  | EmailScheduledEvent
-  | EmailSentEvent
-  | EmailSuppressedEvent;
+  | ResendContactCreatedEvent
+  | ResendContactDeletedEvent
+  | ResendContactUpdatedEvent
+  | ResendDomainCreatedEvent
+  | ResendDomainDeletedEvent
+  | ResendDomainUpdatedEvent
+  | ResendEmailBouncedEvent
+  | ResendEmailClickedEvent
+  | ResendEmailComplainedEvent
+  | ResendEmailDeliveredEvent
+  | ResendEmailDeliveryDelayedEvent
+  | ResendEmailFailedEvent
+  | ResendEmailOpenedEvent
+  | ResendEmailReceivedEvent
+  | ResendEmailScheduledEvent
+  | ResendEmailSentEvent
+  | ResendEmailSuppressedEvent;
 
 /** Every event type Resend sends, sorted. */
-export const webhookEventTypes: readonly ResendWebhookEventType[] = [
+export const resendWebhookEventTypes: readonly ResendWebhookEventType[] = [
   "contact.created",
   "contact.deleted",
   "contact.updated",
@@ -188,7 +188,7 @@ export const webhookEventTypes: readonly ResendWebhookEventType[] = [
 
 /** A router for Resend webhook events: `on(type, handler)` narrows the event to that type; `dispatch(event)` runs the matching handlers and rejects if one fails. */
 export function createResendWebhookRouter(): WebhookRouter<ResendWebhookEvent> {
-  return new WebhookRouter<ResendWebhookEvent>({ types: webhookEventTypes });
+  return new WebhookRouter<ResendWebhookEvent>({ types: resendWebhookEventTypes });
 }
 
 /**
@@ -200,7 +200,7 @@ export function createResendWebhookRouter(): WebhookRouter<ResendWebhookEvent> {
  * - https://docs.svix.com/receiving/verifying-payloads/how-manual
  * - shared/vectors/webhooks/svix.json
  */
-export const webhooksDefinition: WebhooksDefinition = {
+export const resendWebhooksDefinition: WebhooksDefinition = {
   signature: {
     algorithm: "hmac-sha256",
     header: "svix-signature",

@@ -6,11 +6,11 @@ import {
   type ProviderDefinition,
   type BearerCredentials,
 } from "@switchboard/runtime/contract";
-import { errorsDefinition } from "./errors.js";
-import { versionsDefinition, type SendgridApiVersion } from "./versions.js";
-import { MailResource } from "./resources/mail.js";
-import { ScopesResource } from "./resources/scopes.js";
-import { TemplatesResource } from "./resources/templates.js";
+import { sendgridErrorsDefinition } from "./errors.js";
+import { sendgridVersionsDefinition, type SendgridApiVersion } from "./versions.js";
+import { SendgridMailResource } from "./resources/mail.js";
+import { SendgridScopesResource } from "./resources/scopes.js";
+import { SendgridTemplatesResource } from "./resources/templates.js";
 
 /**
  * Environments of the SendGrid API.
@@ -37,8 +37,8 @@ export interface SendgridClientOptions extends Omit<
   readonly apiVersion?: SendgridApiVersion;
 }
 
-/** What the client reads of SendGrid's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
-export const definition: ProviderDefinition = {
+/** What the client reads of SendGrid's spec, defaults applied (durations in ms); webhooks are in sendgridWebhooksDefinition. */
+export const sendgridDefinition: ProviderDefinition = {
   name: "sendgrid",
   title: "SendGrid",
   environments: {
@@ -78,14 +78,14 @@ export const definition: ProviderDefinition = {
     openForMs: 30000,
     halfOpenProbes: 1,
   },
-  errors: errorsDefinition,
-  versions: versionsDefinition,
+  errors: sendgridErrorsDefinition,
+  versions: sendgridVersionsDefinition,
 };
 
 /**
  * A SendGrid client without resource objects: what the operation functions take first.
  *
- * An application that calls the functions (`mailSend(sendgrid, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ * An application that calls the functions (`sendgridMailSend(sendgrid, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
  */
 export interface SendgridCore extends ClientCore {
   readonly definition: ProviderDefinition & { readonly name: "sendgrid" };
@@ -93,7 +93,7 @@ export interface SendgridCore extends ClientCore {
 
 /** Creates a SendGrid client core, for the operation functions. */
 export function createSendgridCore(options: SendgridClientOptions): SendgridCore {
-  return new ClientCore(definition, options) as SendgridCore;
+  return new ClientCore(sendgridDefinition, options) as SendgridCore;
 }
 
 /**
@@ -103,16 +103,16 @@ export function createSendgridCore(options: SendgridClientOptions): SendgridCore
  * @see https://www.twilio.com/docs/sendgrid/api-reference
  */
 export class SendgridClient {
-  readonly mail: MailResource;
-  readonly scopes: ScopesResource;
-  readonly templates: TemplatesResource;
+  readonly mail: SendgridMailResource;
+  readonly scopes: SendgridScopesResource;
+  readonly templates: SendgridTemplatesResource;
   readonly #core: SendgridCore;
 
   constructor(options: SendgridClientOptions) {
     const core = (this.#core = createSendgridCore(options));
-    this.mail = new MailResource(core);
-    this.scopes = new ScopesResource(core);
-    this.templates = new TemplatesResource(core);
+    this.mail = new SendgridMailResource(core);
+    this.scopes = new SendgridScopesResource(core);
+    this.templates = new SendgridTemplatesResource(core);
   }
 
   /**

@@ -34,7 +34,7 @@ export type SendgridErrorKind =
  * - https://www.twilio.com/docs/sendgrid/api-reference/how-to-use-the-sendgrid-v3-api/rate-limits
  * - @sendgrid/helpers classes/response-error.js (errors[].help)
  */
-export const errorsDefinition: ErrorsDefinition = {
+export const sendgridErrorsDefinition: ErrorsDefinition = {
   when: [{ status: ["4xx"] }, { status: ["5xx"] }],
   fields: {
     message: ["errors", 0, "message"],
@@ -69,5 +69,10 @@ export function normalizeSendgridError(
   answer: ErrorAnswer,
   options?: NormalizeOptions,
 ): SendgridProviderError {
-  return normalizeError("sendgrid", errorsDefinition, answer, options) as SendgridProviderError;
+  return normalizeError(
+    "sendgrid",
+    sendgridErrorsDefinition,
+    answer,
+    options,
+  ) as SendgridProviderError;
 }

@@ -10,7 +10,7 @@ import type { VersionsDefinition } from "@switchboard/runtime/contract";
 export type SendgridApiVersion = "v3";
 
 /** The version sent when the caller does not choose one. */
-export const pinnedVersion: SendgridApiVersion = "v3";
+export const sendgridPinnedVersion: SendgridApiVersion = "v3";
 
 /**
  * How SendGrid versions are sent, and their lifecycle.
@@ -18,7 +18,7 @@ export const pinnedVersion: SendgridApiVersion = "v3";
  * Sources:
  * - https://www.twilio.com/docs/sendgrid/api-reference/how-to-use-the-sendgrid-v3-api
  */
-export const versionsDefinition: VersionsDefinition = {
+export const sendgridVersionsDefinition: VersionsDefinition = {
   pinned: "v3",
   send: { in: "path" },
   supported: { v3: {} },

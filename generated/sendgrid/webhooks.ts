@@ -25,94 +25,94 @@ export type SendgridWebhookEventType =
  *
  * `bounce`
  */
-export type BounceEvent = WebhookEvent<"bounce">;
+export type SendgridBounceEvent = WebhookEvent<"bounce">;
 
 /**
  * The recipient clicked a link (click tracking).
  *
  * `click`
  */
-export type ClickEvent = WebhookEvent<"click">;
+export type SendgridClickEvent = WebhookEvent<"click">;
 
 /**
  * The receiving server temporarily rejected the message.
  *
  * `deferred`
  */
-export type DeferredEvent = WebhookEvent<"deferred">;
+export type SendgridDeferredEvent = WebhookEvent<"deferred">;
 
 /**
  * The receiving server accepted the message.
  *
  * `delivered`
  */
-export type DeliveredEvent = WebhookEvent<"delivered">;
+export type SendgridDeliveredEvent = WebhookEvent<"delivered">;
 
 /**
  * The message was dropped (bounced address, unsubscribed, spam report, invalid, ...).
  *
  * `dropped`
  */
-export type DroppedEvent = WebhookEvent<"dropped">;
+export type SendgridDroppedEvent = WebhookEvent<"dropped">;
 
 /**
  * The recipient resubscribed to an unsubscribe group.
  *
  * `group_resubscribe`
  */
-export type GroupResubscribeEvent = WebhookEvent<"group_resubscribe">;
+export type SendgridGroupResubscribeEvent = WebhookEvent<"group_resubscribe">;
 
 /**
  * The recipient unsubscribed from an unsubscribe group.
  *
  * `group_unsubscribe`
  */
-export type GroupUnsubscribeEvent = WebhookEvent<"group_unsubscribe">;
+export type SendgridGroupUnsubscribeEvent = WebhookEvent<"group_unsubscribe">;
 
 /**
  * The recipient opened the message (open tracking).
  *
  * `open`
  */
-export type OpenEvent = WebhookEvent<"open">;
+export type SendgridOpenEvent = WebhookEvent<"open">;
 
 /**
  * The message was received and is ready to be delivered.
  *
  * `processed`
  */
-export type ProcessedEvent = WebhookEvent<"processed">;
+export type SendgridProcessedEvent = WebhookEvent<"processed">;
 
 /**
  * The recipient marked the message as spam.
  *
  * `spamreport`
  */
-export type SpamreportEvent = WebhookEvent<"spamreport">;
+export type SendgridSpamreportEvent = WebhookEvent<"spamreport">;
 
 /**
  * The recipient unsubscribed from all mail.
  *
  * `unsubscribe`
  */
-export type UnsubscribeEvent = WebhookEvent<"unsubscribe">;
+export type SendgridUnsubscribeEvent = WebhookEvent<"unsubscribe">;
 
 /** Any SendGrid webhook event, discriminated by `type`. */
 export type SendgridWebhookEvent =
-  | BounceEvent
-  | ClickEvent
-  | DeferredEvent
-  | DeliveredEvent
-  | DroppedEvent
-  | GroupResubscribeEvent
-  | GroupUnsubscribeEvent
-  | OpenEvent
-  | ProcessedEvent
-  | SpamreportEvent
-  | UnsubscribeEvent;
+  | SendgridBounceEvent
+  | SendgridClickEvent
+  | SendgridDeferredEvent
+  | SendgridDeliveredEvent
+  | SendgridDroppedEvent
+  | SendgridGroupResubscribeEvent
+  | SendgridGroupUnsubscribeEvent
+  | SendgridOpenEvent
+  | SendgridProcessedEvent
+  | SendgridSpamreportEvent
+  | SendgridUnsubscribeEvent;
 
 /** Every event type SendGrid sends, sorted. */
-export const webhookEventTypes: readonly SendgridWebhookEventType[] = [
+export const sendgridWebhookEventTypes: readonly SendgridWebhookEventType[] = [
   "bounce",
   "click",
   "deferred",
@@ -128,7 +128,7 @@ export const webhookEventTypes: readonly SendgridWebhookEventType[] = [
 
 /** A router for SendGrid webhook events: `on(type, handler)` narrows the event to that type; `dispatch(event)` runs the matching handlers and rejects if one fails. */
 export function createSendgridWebhookRouter(): WebhookRouter<SendgridWebhookEvent> {
-  return new WebhookRouter<SendgridWebhookEvent>({ types: webhookEventTypes });
+  return new WebhookRouter<SendgridWebhookEvent>({ types: sendgridWebhookEventTypes });
 }
 
 /**
@@ -139,7 +139,7 @@ export function createSendgridWebhookRouter(): WebhookRouter<SendgridWebhookEven
  * - https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features
  * - https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event
  */
-export const webhooksDefinition: WebhooksDefinition = {
+export const sendgridWebhooksDefinition: WebhooksDefinition = {
   signature: {
     algorithm: "ecdsa-p256-sha256",
     header: "x-twilio-email-event-webhook-signature",

@@ -7,12 +7,12 @@ import {
   type ApiKeyCredentials,
   type OAuth2Credentials,
 } from "@switchboard/runtime/contract";
-import { errorsDefinition } from "./errors.js";
-import { versionsDefinition, type ShopifyApiVersion } from "./versions.js";
-import { GraphqlResource } from "./resources/graphql.js";
-import { OrdersResource } from "./resources/orders.js";
-import { ProductsResource } from "./resources/products.js";
-import { ShopResource } from "./resources/shop.js";
+import { shopifyErrorsDefinition } from "./errors.js";
+import { shopifyVersionsDefinition, type ShopifyApiVersion } from "./versions.js";
+import { ShopifyGraphqlResource } from "./resources/graphql.js";
+import { ShopifyOrdersResource } from "./resources/orders.js";
+import { ShopifyProductsResource } from "./resources/products.js";
+import { ShopifyShopResource } from "./resources/shop.js";
 
 /**
  * Environments of the Shopify API.
@@ -47,8 +47,8 @@ export interface ShopifyClientOptions extends Omit<
   readonly apiVersion?: ShopifyApiVersion;
 }
 
-/** What the client reads of Shopify's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
-export const definition: ProviderDefinition = {
+/** What the client reads of Shopify's spec, defaults applied (durations in ms); webhooks are in shopifyWebhooksDefinition. */
+export const shopifyDefinition: ProviderDefinition = {
   name: "shopify",
   title: "Shopify",
   environments: { shop: { baseUrl: "https://{shop}" } },
@@ -115,14 +115,14 @@ export const definition: ProviderDefinition = {
     openForMs: 30000,
     halfOpenProbes: 1,
   },
-  errors: errorsDefinition,
-  versions: versionsDefinition,
+  errors: shopifyErrorsDefinition,
+  versions: shopifyVersionsDefinition,
 };
 
 /**
  * A Shopify client without resource objects: what the operation functions take first.
  *
- * An application that calls the functions (`graphqlQuery(shopify, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ * An application that calls the functions (`shopifyGraphqlQuery(shopify, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
  */
 export interface ShopifyCore extends ClientCore {
   readonly definition: ProviderDefinition & { readonly name: "shopify" };
@@ -130,7 +130,7 @@ export interface ShopifyCore extends ClientCore {
 
 /** Creates a Shopify client core, for the operation functions. */
 export function createShopifyCore(options: ShopifyClientOptions): ShopifyCore {
-  return new ClientCore(definition, options) as ShopifyCore;
+  return new ClientCore(shopifyDefinition, options) as ShopifyCore;
 }
 
 /**
@@ -140,18 +140,18 @@ export function createShopifyCore(options: ShopifyClientOptions): ShopifyCore {
  * @see https://shopify.dev/docs/api/admin-rest
  */
 export class ShopifyClient {
-  readonly graphql: GraphqlResource;
-  readonly orders: OrdersResource;
-  readonly products: ProductsResource;
-  readonly shop: ShopResource;
+  readonly graphql: ShopifyGraphqlResource;
+  readonly orders: ShopifyOrdersResource;
+  readonly products: ShopifyProductsResource;
+  readonly shop: ShopifyShopResource;
   readonly #core: ShopifyCore;
 
   constructor(options: ShopifyClientOptions) {
     const core = (this.#core = createShopifyCore(options));
-    this.graphql = new GraphqlResource(core);
-    this.orders = new OrdersResource(core);
-    this.products = new ProductsResource(core);
-    this.shop = new ShopResource(core);
+    this.graphql = new ShopifyGraphqlResource(core);
+    this.orders = new ShopifyOrdersResource(core);
+    this.products = new ShopifyProductsResource(core);
+    this.shop = new ShopifyShopResource(core);
   }
 
   /**

@@ -36,7 +36,7 @@ export type ShopifyErrorKind =
  * - @shopify/shopify-api 13.1.0 lib/clients/common.js (body.errors, X-Request-Id)
  * - https://shopify.dev/docs/api/usage/response-codes (402 frozen, 423 locked)
  */
-export const errorsDefinition: ErrorsDefinition = {
+export const shopifyErrorsDefinition: ErrorsDefinition = {
   when: [
     { status: ["4xx"] },
     { status: ["5xx"] },
@@ -76,5 +76,10 @@ export function normalizeShopifyError(
   answer: ErrorAnswer,
   options?: NormalizeOptions,
 ): ShopifyProviderError {
-  return normalizeError("shopify", errorsDefinition, answer, options) as ShopifyProviderError;
+  return normalizeError(
+    "shopify",
+    shopifyErrorsDefinition,
+    answer,
+    options,
+  ) as ShopifyProviderError;
 }

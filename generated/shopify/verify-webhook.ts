@@ -6,8 +6,8 @@ import {
   type WebhookVerifierParts,
   type WebhookVerifyOptions,
 } from "@switchboard/runtime/contract";
-import { type ShopifyWebhookEvent, webhooksDefinition } from "./webhooks.js";
-import { versionsDefinition } from "./versions.js";
+import { type ShopifyWebhookEvent, shopifyWebhooksDefinition } from "./webhooks.js";
+import { shopifyVersionsDefinition } from "./versions.js";
 
 /** The verifier parts this spec's scheme needs (`webhookPartsFor`). */
 const verifierParts: readonly WebhookVerifierParts[] = [];
@@ -20,16 +20,16 @@ const verifierParts: readonly WebhookVerifierParts[] = [];
  * The event's type is the provider's: a type the spec does not list arrives unchanged, and the type is "" when the delivery has none where the spec looks (an accepted empty body, a batch).
  * @throws {WebhookVerificationError} the delivery is not authentic, is stale, too large or unreadable; `code` says which.
  */
-export function verifyWebhook(
+export function verifyShopifyWebhook(
   delivery: WebhookDelivery,
   options?: WebhookVerifyOptions,
 ): Promise<ShopifyWebhookEvent> {
   return verifyWebhookWith<ShopifyWebhookEvent>(
     verifierParts,
     "shopify",
-    webhooksDefinition,
+    shopifyWebhooksDefinition,
     delivery,
     options,
-    versionsDefinition,
+    shopifyVersionsDefinition,
   );
 }

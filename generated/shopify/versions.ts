@@ -27,7 +27,7 @@ export type ShopifyApiVersion =
   | "unstable";
 
 /** The version sent when the caller does not choose one. */
-export const pinnedVersion: ShopifyApiVersion = "2026-07";
+export const shopifyPinnedVersion: ShopifyApiVersion = "2026-07";
 
 /**
  * How Shopify versions are sent, and their lifecycle.
@@ -37,7 +37,7 @@ export const pinnedVersion: ShopifyApiVersion = "2026-07";
  * - @shopify/shopify-api 13.1.0 lib/types.js (ApiVersion)
  * - @shopify/shopify-api 13.1.0 lib/clients/admin/rest/client.js, @shopify/graphql-client http-fetch.js (deprecation logging)
  */
-export const versionsDefinition: VersionsDefinition = {
+export const shopifyVersionsDefinition: VersionsDefinition = {
   pinned: "2026-07",
   send: { in: "path" },
   supported: {

@@ -24,86 +24,86 @@ export type ShopifyWebhookEventType =
  *
  * `app/uninstalled`
  */
-export type AppUninstalledEvent = WebhookEvent<"app/uninstalled">;
+export type ShopifyAppUninstalledEvent = WebhookEvent<"app/uninstalled">;
 
 /**
  * A customer was created.
  *
  * `customers/create`
  */
-export type CustomersCreateEvent = WebhookEvent<"customers/create">;
+export type ShopifyCustomersCreateEvent = WebhookEvent<"customers/create">;
 
 /**
  * Mandatory compliance topic: erase a customer's data.
  *
  * `customers/redact`
  */
-export type CustomersRedactEvent = WebhookEvent<"customers/redact">;
+export type ShopifyCustomersRedactEvent = WebhookEvent<"customers/redact">;
 
 /**
  * An order was created.
  *
  * `orders/create`
  */
-export type OrdersCreateEvent = WebhookEvent<"orders/create">;
+export type ShopifyOrdersCreateEvent = WebhookEvent<"orders/create">;
 
 /**
  * An order was paid.
  *
  * `orders/paid`
  */
-export type OrdersPaidEvent = WebhookEvent<"orders/paid">;
+export type ShopifyOrdersPaidEvent = WebhookEvent<"orders/paid">;
 
 /**
  * An order was updated.
  *
  * `orders/updated`
  */
-export type OrdersUpdatedEvent = WebhookEvent<"orders/updated">;
+export type ShopifyOrdersUpdatedEvent = WebhookEvent<"orders/updated">;
 
 /**
  * A product was created.
  *
  * `products/create`
  */
-export type ProductsCreateEvent = WebhookEvent<"products/create">;
+export type ShopifyProductsCreateEvent = WebhookEvent<"products/create">;
 
 /**
  * A product was deleted.
  *
  * `products/delete`
  */
-export type ProductsDeleteEvent = WebhookEvent<"products/delete">;
+export type ShopifyProductsDeleteEvent = WebhookEvent<"products/delete">;
 
 /**
  * A product was updated.
  *
  * `products/update`
  */
-export type ProductsUpdateEvent = WebhookEvent<"products/update">;
+export type ShopifyProductsUpdateEvent = WebhookEvent<"products/update">;
 
 /**
  * Mandatory compliance topic: erase the shop's data.
  *
  * `shop/redact`
  */
-export type ShopRedactEvent = WebhookEvent<"shop/redact">;
+export type ShopifyShopRedactEvent = WebhookEvent<"shop/redact">;
 
 /** Any Shopify webhook event, discriminated by `type`. */
 export type ShopifyWebhookEvent =
-  | AppUninstalledEvent
-  | CustomersCreateEvent
-  | CustomersRedactEvent
-  | OrdersCreateEvent
-  | OrdersPaidEvent
-  | OrdersUpdatedEvent
-  | ProductsCreateEvent
-  | ProductsDeleteEvent
-  | ProductsUpdateEvent
-  | ShopRedactEvent;
+  | ShopifyAppUninstalledEvent
+  | ShopifyCustomersCreateEvent
+  | ShopifyCustomersRedactEvent
+  | ShopifyOrdersCreateEvent
+  | ShopifyOrdersPaidEvent
+  | ShopifyOrdersUpdatedEvent
+  | ShopifyProductsCreateEvent
+  | ShopifyProductsDeleteEvent
+  | ShopifyProductsUpdateEvent
+  | ShopifyShopRedactEvent;
 
 /** Every event type Shopify sends, sorted. */
-export const webhookEventTypes: readonly ShopifyWebhookEventType[] = [
+export const shopifyWebhookEventTypes: readonly ShopifyWebhookEventType[] = [
   "app/uninstalled",
   "customers/create",
   "customers/redact",
@@ -118,7 +118,7 @@ export const webhookEventTypes: readonly ShopifyWebhookEventType[] = [
 
 /** A router for Shopify webhook events: `on(type, handler)` narrows the event to that type; `dispatch(event)` runs the matching handlers and rejects if one fails. */
 export function createShopifyWebhookRouter(): WebhookRouter<ShopifyWebhookEvent> {
-  return new WebhookRouter<ShopifyWebhookEvent>({ types: webhookEventTypes });
+  return new WebhookRouter<ShopifyWebhookEvent>({ types: shopifyWebhookEventTypes });
 }
 
 /**
@@ -129,7 +129,7 @@ export function createShopifyWebhookRouter(): WebhookRouter<ShopifyWebhookEvent>
  * - https://shopify.dev/changelog/updates-to-webhook-retry-mechanism
  * - https://shopify.dev/docs/api/webhooks
  */
-export const webhooksDefinition: WebhooksDefinition = {
+export const shopifyWebhooksDefinition: WebhooksDefinition = {
   signature: {
     algorithm: "hmac-sha256",
     header: "x-shopify-hmac-sha256",

@@ -7,11 +7,11 @@ import {
   type BearerCredentials,
   type OAuth2Credentials,
 } from "@switchboard/runtime/contract";
-import { errorsDefinition } from "./errors.js";
-import { AuthResource } from "./resources/auth.js";
-import { ChatResource } from "./resources/chat.js";
-import { ConversationsResource } from "./resources/conversations.js";
-import { UsersResource } from "./resources/users.js";
+import { slackErrorsDefinition } from "./errors.js";
+import { SlackAuthResource } from "./resources/auth.js";
+import { SlackChatResource } from "./resources/chat.js";
+import { SlackConversationsResource } from "./resources/conversations.js";
+import { SlackUsersResource } from "./resources/users.js";
 
 /**
  * Environments of the Slack API.
@@ -42,8 +42,8 @@ export interface SlackClientOptions extends Omit<
   readonly apiVersion?: never;
 }
 
-/** What the client reads of Slack's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
-export const definition: ProviderDefinition = {
+/** What the client reads of Slack's spec, defaults applied (durations in ms); webhooks are in slackWebhooksDefinition. */
+export const slackDefinition: ProviderDefinition = {
   name: "slack",
   title: "Slack",
   environments: { live: { baseUrl: "https://slack.com" } },
@@ -136,13 +136,13 @@ export const definition: ProviderDefinition = {
     openForMs: 30000,
     halfOpenProbes: 1,
   },
-  errors: errorsDefinition,
+  errors: slackErrorsDefinition,
 };
 
 /**
  * A Slack client without resource objects: what the operation functions take first.
  *
- * An application that calls the functions (`authTest(slack, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ * An application that calls the functions (`slackAuthTest(slack, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
  */
 export interface SlackCore extends ClientCore {
   readonly definition: ProviderDefinition & { readonly name: "slack" };
@@ -150,7 +150,7 @@ export interface SlackCore extends ClientCore {
 
 /** Creates a Slack client core, for the operation functions. */
 export function createSlackCore(options: SlackClientOptions): SlackCore {
-  return new ClientCore(definition, options) as SlackCore;
+  return new ClientCore(slackDefinition, options) as SlackCore;
 }
 
 /**
@@ -160,18 +160,18 @@ export function createSlackCore(options: SlackClientOptions): SlackCore {
  * @see https://docs.slack.dev/reference/methods
  */
 export class SlackClient {
-  readonly auth: AuthResource;
-  readonly chat: ChatResource;
-  readonly conversations: ConversationsResource;
-  readonly users: UsersResource;
+  readonly auth: SlackAuthResource;
+  readonly chat: SlackChatResource;
+  readonly conversations: SlackConversationsResource;
+  readonly users: SlackUsersResource;
   readonly #core: SlackCore;
 
   constructor(options: SlackClientOptions) {
     const core = (this.#core = createSlackCore(options));
-    this.auth = new AuthResource(core);
-    this.chat = new ChatResource(core);
-    this.conversations = new ConversationsResource(core);
-    this.users = new UsersResource(core);
+    this.auth = new SlackAuthResource(core);
+    this.chat = new SlackChatResource(core);
+    this.conversations = new SlackConversationsResource(core);
+    this.users = new SlackUsersResource(core);
   }
 
   /**

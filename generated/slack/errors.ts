@@ -68,7 +68,7 @@ export type SlackErrorKind =
  * - slack-ruby/slack-api-ref methods/chat/chat.meMessage.json (method error list mirrored from docs.slack.dev)
  * - api-evangelist/slack json-schema/slack-web-error-response-schema.json (not_authed, invalid_auth, missing_scope)
  */
-export const errorsDefinition: ErrorsDefinition = {
+export const slackErrorsDefinition: ErrorsDefinition = {
   when: [
     { status: ["4xx"] },
     { status: ["5xx"] },
@@ -134,5 +134,5 @@ export function normalizeSlackError(
   answer: ErrorAnswer,
   options?: NormalizeOptions,
 ): SlackProviderError {
-  return normalizeError("slack", errorsDefinition, answer, options) as SlackProviderError;
+  return normalizeError("slack", slackErrorsDefinition, answer, options) as SlackProviderError;
 }

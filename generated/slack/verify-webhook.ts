@@ -8,7 +8,7 @@ import {
   type WebhookVerifierParts,
   type WebhookVerifyOptions,
 } from "@switchboard/runtime/contract";
-import { type SlackWebhookEvent, webhooksDefinition } from "./webhooks.js";
+import { type SlackWebhookEvent, slackWebhooksDefinition } from "./webhooks.js";
 
 /** The verifier parts this spec's scheme needs (`webhookPartsFor`). */
 const verifierParts: readonly WebhookVerifierParts[] = [webhookHandshakes, webhookForms];
@@ -21,14 +21,14 @@ const verifierParts: readonly WebhookVerifierParts[] = [webhookHandshakes, webho
  * The event's type is the provider's: a type the spec does not list arrives unchanged, and the type is "" when the delivery has none where the spec looks (an accepted empty body, a batch).
  * @throws {WebhookVerificationError} the delivery is not authentic, is stale, too large or unreadable; `code` says which.
  */
-export function verifyWebhook(
+export function verifySlackWebhook(
   delivery: WebhookDelivery,
   options?: WebhookVerifyOptions,
 ): Promise<SlackWebhookEvent> {
   return verifyWebhookWith<SlackWebhookEvent>(
     verifierParts,
     "slack",
-    webhooksDefinition,
+    slackWebhooksDefinition,
     delivery,
     options,
   );

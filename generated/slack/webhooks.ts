@@ -21,62 +21,62 @@ export type SlackWebhookEventType =
  *
  * `app_home_opened`
  */
-export type AppHomeOpenedEvent = WebhookEvent<"app_home_opened">;
+export type SlackAppHomeOpenedEvent = WebhookEvent<"app_home_opened">;
 
 /**
  * A message mentioned the app.
  *
  * `app_mention`
  */
-export type AppMentionEvent = WebhookEvent<"app_mention">;
+export type SlackAppMentionEvent = WebhookEvent<"app_mention">;
 
 /**
  * A channel was created.
  *
  * `channel_created`
  */
-export type ChannelCreatedEvent = WebhookEvent<"channel_created">;
+export type SlackChannelCreatedEvent = WebhookEvent<"channel_created">;
 
 /**
  * A user joined a channel.
  *
  * `member_joined_channel`
  */
-export type MemberJoinedChannelEvent = WebhookEvent<"member_joined_channel">;
+export type SlackMemberJoinedChannelEvent = WebhookEvent<"member_joined_channel">;
 
 /**
  * A message was posted in a conversation the app can see (see subtype).
  *
  * `message`
  */
-export type MessageEvent = WebhookEvent<"message">;
+export type SlackMessageEvent = WebhookEvent<"message">;
 
 /**
  * A reaction was added to a message.
  *
  * `reaction_added`
  */
-export type ReactionAddedEvent = WebhookEvent<"reaction_added">;
+export type SlackReactionAddedEvent = WebhookEvent<"reaction_added">;
 
 /**
  * A new member joined the workspace.
  *
  * `team_join`
  */
-export type TeamJoinEvent = WebhookEvent<"team_join">;
+export type SlackTeamJoinEvent = WebhookEvent<"team_join">;
 
 /** Any Slack webhook event, discriminated by `type`. */
 export type SlackWebhookEvent =
-  | AppHomeOpenedEvent
-  | AppMentionEvent
-  | ChannelCreatedEvent
-  | MemberJoinedChannelEvent
-  | MessageEvent
-  | ReactionAddedEvent
-  | TeamJoinEvent;
+  | SlackAppHomeOpenedEvent
+  | SlackAppMentionEvent
+  | SlackChannelCreatedEvent
+  | SlackMemberJoinedChannelEvent
+  | SlackMessageEvent
+  | SlackReactionAddedEvent
+  | SlackTeamJoinEvent;
 
 /** Every event type Slack sends, sorted. */
-export const webhookEventTypes: readonly SlackWebhookEventType[] = [
+export const slackWebhookEventTypes: readonly SlackWebhookEventType[] = [
   "app_home_opened",
   "app_mention",
   "channel_created",
@@ -88,7 +88,7 @@ export const webhookEventTypes: readonly SlackWebhookEventType[] = [
 
 /** A router for Slack webhook events: `on(type, handler)` narrows the event to that type; `dispatch(event)` runs the matching handlers and rejects if one fails. */
 export function createSlackWebhookRouter(): WebhookRouter<SlackWebhookEvent> {
-  return new WebhookRouter<SlackWebhookEvent>({ types: webhookEventTypes });
+  return new WebhookRouter<SlackWebhookEvent>({ types: slackWebhookEventTypes });
 }
 
 /**
@@ -99,7 +99,7 @@ export function createSlackWebhookRouter(): WebhookRouter<SlackWebhookEvent> {
  * - https://docs.slack.dev/tools/bolt-js/reference/interfaces/EnvelopedEvent
  * - https://api.slack.com/events/url_verification
  */
-export const webhooksDefinition: WebhooksDefinition = {
+export const slackWebhooksDefinition: WebhooksDefinition = {
   signature: {
     algorithm: "hmac-sha256",
     header: "x-slack-signature",

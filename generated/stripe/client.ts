@@ -7,17 +7,17 @@ import {
   type BasicCredentials,
   type BearerCredentials,
 } from "@switchboard/runtime/contract";
-import { errorsDefinition } from "./errors.js";
-import { versionsDefinition, type StripeApiVersion } from "./versions.js";
-import { CustomersResource } from "./resources/customers.js";
-import { EventsResource } from "./resources/events.js";
-import { InvoicesResource } from "./resources/invoices.js";
-import { PaymentIntentsResource } from "./resources/payment-intents.js";
-import { PricesResource } from "./resources/prices.js";
-import { ProductsResource } from "./resources/products.js";
-import { RefundsResource } from "./resources/refunds.js";
-import { SubscriptionsResource } from "./resources/subscriptions.js";
-import { WebhookEndpointsResource } from "./resources/webhook-endpoints.js";
+import { stripeErrorsDefinition } from "./errors.js";
+import { stripeVersionsDefinition, type StripeApiVersion } from "./versions.js";
+import { StripeCustomersResource } from "./resources/customers.js";
+import { StripeEventsResource } from "./resources/events.js";
+import { StripeInvoicesResource } from "./resources/invoices.js";
+import { StripePaymentIntentsResource } from "./resources/payment-intents.js";
+import { StripePricesResource } from "./resources/prices.js";
+import { StripeProductsResource } from "./resources/products.js";
+import { StripeRefundsResource } from "./resources/refunds.js";
+import { StripeSubscriptionsResource } from "./resources/subscriptions.js";
+import { StripeWebhookEndpointsResource } from "./resources/webhook-endpoints.js";
 
 /**
  * Environments of the Stripe API.
@@ -46,8 +46,8 @@ export interface StripeClientOptions extends Omit<
   readonly apiVersion?: StripeApiVersion;
 }
 
-/** What the client reads of Stripe's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
-export const definition: ProviderDefinition = {
+/** What the client reads of Stripe's spec, defaults applied (durations in ms); webhooks are in stripeWebhooksDefinition. */
+export const stripeDefinition: ProviderDefinition = {
   name: "stripe",
   title: "Stripe",
   environments: { live: { baseUrl: "https://api.stripe.com" } },
@@ -96,14 +96,14 @@ export const definition: ProviderDefinition = {
     openForMs: 30000,
     halfOpenProbes: 1,
   },
-  errors: errorsDefinition,
-  versions: versionsDefinition,
+  errors: stripeErrorsDefinition,
+  versions: stripeVersionsDefinition,
 };
 
 /**
  * A Stripe client without resource objects: what the operation functions take first.
  *
- * An application that calls the functions (`customersCreate(stripe, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ * An application that calls the functions (`stripeCustomersCreate(stripe, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
  */
 export interface StripeCore extends ClientCore {
   readonly definition: ProviderDefinition & { readonly name: "stripe" };
@@ -111,7 +111,7 @@ export interface StripeCore extends ClientCore {
 
 /** Creates a Stripe client core, for the operation functions. */
 export function createStripeCore(options: StripeClientOptions): StripeCore {
-  return new ClientCore(definition, options) as StripeCore;
+  return new ClientCore(stripeDefinition, options) as StripeCore;
 }
 
 /**
@@ -121,28 +121,28 @@ export function createStripeCore(options: StripeClientOptions): StripeCore {
  * @see https://docs.stripe.com/api
  */
 export class StripeClient {
-  readonly customers: CustomersResource;
-  readonly events: EventsResource;
-  readonly invoices: InvoicesResource;
-  readonly paymentIntents: PaymentIntentsResource;
-  readonly prices: PricesResource;
-  readonly products: ProductsResource;
-  readonly refunds: RefundsResource;
-  readonly subscriptions: SubscriptionsResource;
-  readonly webhookEndpoints: WebhookEndpointsResource;
+  readonly customers: StripeCustomersResource;
+  readonly events: StripeEventsResource;
+  readonly invoices: StripeInvoicesResource;
+  readonly paymentIntents: StripePaymentIntentsResource;
+  readonly prices: StripePricesResource;
+  readonly products: StripeProductsResource;
+  readonly refunds: StripeRefundsResource;
+  readonly subscriptions: StripeSubscriptionsResource;
+  readonly webhookEndpoints: StripeWebhookEndpointsResource;
   readonly #core: StripeCore;
 
   constructor(options: StripeClientOptions) {
     const core = (this.#core = createStripeCore(options));
-    this.customers = new CustomersResource(core);
-    this.events = new EventsResource(core);
-    this.invoices = new InvoicesResource(core);
-    this.paymentIntents = new PaymentIntentsResource(core);
-    this.prices = new PricesResource(core);
-    this.products = new ProductsResource(core);
-    this.refunds = new RefundsResource(core);
-    this.subscriptions = new SubscriptionsResource(core);
-    this.webhookEndpoints = new WebhookEndpointsResource(core);
+    this.customers = new StripeCustomersResource(core);
+    this.events = new StripeEventsResource(core);
+    this.invoices = new StripeInvoicesResource(core);
+    this.paymentIntents = new StripePaymentIntentsResource(core);
+    this.prices = new StripePricesResource(core);
+    this.products = new StripeProductsResource(core);
+    this.refunds = new StripeRefundsResource(core);
+    this.subscriptions = new StripeSubscriptionsResource(core);
+    this.webhookEndpoints = new StripeWebhookEndpointsResource(core);
   }
 
   /**

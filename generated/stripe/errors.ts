@@ -54,7 +54,7 @@ export type StripeErrorKind =
  * - stripe-node 23.1.0 Error.js
  * - https://docs.stripe.com/error-codes
  */
-export const errorsDefinition: ErrorsDefinition = {
+export const stripeErrorsDefinition: ErrorsDefinition = {
   when: [{ status: ["4xx"] }, { status: ["5xx"] }],
   fields: {
     code: ["error", "code"],
@@ -122,5 +122,5 @@ export function normalizeStripeError(
   answer: ErrorAnswer,
   options?: NormalizeOptions,
 ): StripeProviderError {
-  return normalizeError("stripe", errorsDefinition, answer, options) as StripeProviderError;
+  return normalizeError("stripe", stripeErrorsDefinition, answer, options) as StripeProviderError;
 }

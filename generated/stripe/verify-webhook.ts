@@ -6,8 +6,8 @@ import {
   type WebhookVerifierParts,
   type WebhookVerifyOptions,
 } from "@switchboard/runtime/contract";
-import { type StripeWebhookEvent, webhooksDefinition } from "./webhooks.js";
-import { versionsDefinition } from "./versions.js";
+import { type StripeWebhookEvent, stripeWebhooksDefinition } from "./webhooks.js";
+import { stripeVersionsDefinition } from "./versions.js";
 
 /** The verifier parts this spec's scheme needs (`webhookPartsFor`). */
 const verifierParts: readonly WebhookVerifierParts[] = [];
@@ -20,16 +20,16 @@ const verifierParts: readonly WebhookVerifierParts[] = [];
  * The event's type is the provider's: a type the spec does not list arrives unchanged, and the type is "" when the delivery has none where the spec looks (an accepted empty body, a batch).
  * @throws {WebhookVerificationError} the delivery is not authentic, is stale, too large or unreadable; `code` says which.
  */
-export function verifyWebhook(
+export function verifyStripeWebhook(
   delivery: WebhookDelivery,
   options?: WebhookVerifyOptions,
 ): Promise<StripeWebhookEvent> {
   return verifyWebhookWith<StripeWebhookEvent>(
     verifierParts,
     "stripe",
-    webhooksDefinition,
+    stripeWebhooksDefinition,
     delivery,
     options,
-    versionsDefinition,
+    stripeVersionsDefinition,
   );
 }

@@ -12,7 +12,7 @@ import type { VersionsDefinition } from "@switchboard/runtime/contract";
 export type StripeApiVersion = "2024-09-30.acacia" | "2026-09-30.endive" | "2026-10-28.endive";
 
 /** The version sent when the caller does not choose one. */
-export const pinnedVersion: StripeApiVersion = "2026-10-28.endive";
+export const stripePinnedVersion: StripeApiVersion = "2026-10-28.endive";
 
 /**
  * How Stripe versions are sent, and their lifecycle.
@@ -25,7 +25,7 @@ export const pinnedVersion: StripeApiVersion = "2026-10-28.endive";
  * - https://docs.stripe.com/changelog/basil/2025-03-31/deprecate-subscription-current-period-start-and-end
  * - stripe-node 18.0.0 release notes (2025-03-31.basil pin; invoice removed from Charge and PaymentIntent)
  */
-export const versionsDefinition: VersionsDefinition = {
+export const stripeVersionsDefinition: VersionsDefinition = {
   pinned: "2026-10-28.endive",
   send: { in: "header", name: "stripe-version" },
   supported: { "2024-09-30.acacia": {}, "2026-09-30.endive": {}, "2026-10-28.endive": {} },

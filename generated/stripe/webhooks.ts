@@ -23,17 +23,17 @@ export type StripeWebhookEventType =
  *
  * `charge.refunded`
  */
-export type ChargeRefundedEvent = WebhookEvent<"charge.refunded">;
+export type StripeChargeRefundedEvent = WebhookEvent<"charge.refunded">;
 
 /**
  * A Checkout Session completed.
  *
  * `checkout.session.completed`
  */
-export type CheckoutSessionCompletedEvent = WebhookEvent<"checkout.session.completed">;
+export type StripeCheckoutSessionCompletedEvent = WebhookEvent<"checkout.session.completed">;
 
 /** Payload of `customer.created` events. */
-export type CustomerCreatedPayload = payloads.Event & {
+export type StripeCustomerCreatedPayload = payloads.Event & {
   data: {
     object: payloads.Customer;
   };
@@ -45,17 +45,20 @@ export type CustomerCreatedPayload = payloads.Event & {
  *
  * `customer.created`
  */
-export type CustomerCreatedEvent = WebhookEvent<"customer.created", CustomerCreatedPayload>;
+export type StripeCustomerCreatedEvent = WebhookEvent<
+  "customer.created",
+  StripeCustomerCreatedPayload
+>;
 
 /**
  * A customer was deleted.
  *
  * `customer.deleted`
  */
-export type CustomerDeletedEvent = WebhookEvent<"customer.deleted">;
+export type StripeCustomerDeletedEvent = WebhookEvent<"customer.deleted">;
 
 /** Payload of `customer.updated` events. */
-export type CustomerUpdatedPayload = payloads.Event & {
+export type StripeCustomerUpdatedPayload = payloads.Event & {
   data: {
     object: payloads.Customer;
     /** The changed attributes' values before the update. */
@@ -71,17 +74,20 @@ export type CustomerUpdatedPayload = payloads.Event & {
  *
  * `customer.updated`
  */
-export type CustomerUpdatedEvent = WebhookEvent<"customer.updated", CustomerUpdatedPayload>;
+export type StripeCustomerUpdatedEvent = WebhookEvent<
+  "customer.updated",
+  StripeCustomerUpdatedPayload
+>;
 
 /**
  * An invoice was paid.
  *
  * `invoice.paid`
  */
-export type InvoicePaidEvent = WebhookEvent<"invoice.paid">;
+export type StripeInvoicePaidEvent = WebhookEvent<"invoice.paid">;
 
 /** Payload of `payment_intent.payment_failed` events. */
-export type PaymentIntentPaymentFailedPayload = payloads.Event & {
+export type StripePaymentIntentPaymentFailedPayload = payloads.Event & {
   data: {
     object: payloads.PaymentIntent;
   };
@@ -93,13 +99,13 @@ export type PaymentIntentPaymentFailedPayload = payloads.Event & {
  *
  * `payment_intent.payment_failed`
  */
-export type PaymentIntentPaymentFailedEvent = WebhookEvent<
+export type StripePaymentIntentPaymentFailedEvent = WebhookEvent<
   "payment_intent.payment_failed",
-  PaymentIntentPaymentFailedPayload
+  StripePaymentIntentPaymentFailedPayload
 >;
 
 /** Payload of `payment_intent.succeeded` events. */
-export type PaymentIntentSucceededPayload = payloads.Event & {
+export type StripePaymentIntentSucceededPayload = payloads.Event & {
   data: {
     object: payloads.PaymentIntent;
   };
@@ -111,24 +117,24 @@ export type PaymentIntentSucceededPayload = payloads.Event & {
  *
  * `payment_intent.succeeded`
  */
-export type PaymentIntentSucceededEvent = WebhookEvent<
+export type StripePaymentIntentSucceededEvent = WebhookEvent<
   "payment_intent.succeeded",
-  PaymentIntentSucceededPayload
+  StripePaymentIntentSucceededPayload
 >;
 
 /** Any Stripe webhook event, discriminated by `type`. */
 export type StripeWebhookEvent =
-  | ChargeRefundedEvent
-  | CheckoutSessionCompletedEvent
-  | CustomerCreatedEvent
-  | CustomerDeletedEvent
-  | CustomerUpdatedEvent
-  | InvoicePaidEvent
-  | PaymentIntentPaymentFailedEvent
-  | PaymentIntentSucceededEvent;
+  | StripeChargeRefundedEvent
+  | StripeCheckoutSessionCompletedEvent
+  | StripeCustomerCreatedEvent
+  | StripeCustomerDeletedEvent
+  | StripeCustomerUpdatedEvent
+  | StripeInvoicePaidEvent
+  | StripePaymentIntentPaymentFailedEvent
+  | StripePaymentIntentSucceededEvent;
 
 /** Every event type Stripe sends, sorted. */
-export const webhookEventTypes: readonly StripeWebhookEventType[] = [
+export const stripeWebhookEventTypes: readonly StripeWebhookEventType[] = [
   "charge.refunded",
   "checkout.session.completed",
   "customer.created",
@@ -141,7 +147,7 @@ export const webhookEventTypes: readonly StripeWebhookEventType[] = [
 
 /** A router for Stripe webhook events: `on(type, handler)` narrows the event to that type; `dispatch(event)` runs the matching handlers and rejects if one fails. */
 export function createStripeWebhookRouter(): WebhookRouter<StripeWebhookEvent> {
-  return new WebhookRouter<StripeWebhookEvent>({ types: webhookEventTypes });
+  return new WebhookRouter<StripeWebhookEvent>({ types: stripeWebhookEventTypes });
 }
 
 /**
@@ -152,7 +158,7 @@ export function createStripeWebhookRouter(): WebhookRouter<StripeWebhookEvent> {
  * - stripe-node 23.1.0 types: resources/Events.d.ts (Event), PaymentIntents.d.ts (PaymentIntent, LastPaymentError, Status), Customers.d.ts (Customer)
  * - shared/vectors/webhooks/stripe.json (checked with stripe.webhooks.constructEvent)
  */
-export const webhooksDefinition: WebhooksDefinition = {
+export const stripeWebhooksDefinition: WebhooksDefinition = {
   signature: {
     algorithm: "hmac-sha256",
     header: "stripe-signature",

@@ -6,11 +6,11 @@ import {
   type ProviderDefinition,
   type BasicCredentials,
 } from "@switchboard/runtime/contract";
-import { errorsDefinition } from "./errors.js";
-import { versionsDefinition, type TwilioApiVersion } from "./versions.js";
-import { AccountsResource } from "./resources/accounts.js";
-import { CallsResource } from "./resources/calls.js";
-import { MessagesResource } from "./resources/messages.js";
+import { twilioErrorsDefinition } from "./errors.js";
+import { twilioVersionsDefinition, type TwilioApiVersion } from "./versions.js";
+import { TwilioAccountsResource } from "./resources/accounts.js";
+import { TwilioCallsResource } from "./resources/calls.js";
+import { TwilioMessagesResource } from "./resources/messages.js";
 
 /**
  * Environments of the Twilio API.
@@ -39,8 +39,8 @@ export interface TwilioClientOptions extends Omit<
   readonly apiVersion?: TwilioApiVersion;
 }
 
-/** What the client reads of Twilio's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
-export const definition: ProviderDefinition = {
+/** What the client reads of Twilio's spec, defaults applied (durations in ms); webhooks are in twilioWebhooksDefinition. */
+export const twilioDefinition: ProviderDefinition = {
   name: "twilio",
   title: "Twilio",
   environments: { live: { baseUrl: "https://api.twilio.com" } },
@@ -71,14 +71,14 @@ export const definition: ProviderDefinition = {
     openForMs: 30000,
     halfOpenProbes: 1,
   },
-  errors: errorsDefinition,
-  versions: versionsDefinition,
+  errors: twilioErrorsDefinition,
+  versions: twilioVersionsDefinition,
 };
 
 /**
  * A Twilio client without resource objects: what the operation functions take first.
  *
- * An application that calls the functions (`accountsFetch(twilio, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
+ * An application that calls the functions (`twilioAccountsFetch(twilio, ...)`) bundles only the operations it calls. `close()` releases what the client holds.
  */
 export interface TwilioCore extends ClientCore {
   readonly definition: ProviderDefinition & { readonly name: "twilio" };
@@ -86,7 +86,7 @@ export interface TwilioCore extends ClientCore {
 
 /** Creates a Twilio client core, for the operation functions. */
 export function createTwilioCore(options: TwilioClientOptions): TwilioCore {
-  return new ClientCore(definition, options) as TwilioCore;
+  return new ClientCore(twilioDefinition, options) as TwilioCore;
 }
 
 /**
@@ -96,16 +96,16 @@ export function createTwilioCore(options: TwilioClientOptions): TwilioCore {
  * @see https://www.twilio.com/docs/usage/api
  */
 export class TwilioClient {
-  readonly accounts: AccountsResource;
-  readonly calls: CallsResource;
-  readonly messages: MessagesResource;
+  readonly accounts: TwilioAccountsResource;
+  readonly calls: TwilioCallsResource;
+  readonly messages: TwilioMessagesResource;
   readonly #core: TwilioCore;
 
   constructor(options: TwilioClientOptions) {
     const core = (this.#core = createTwilioCore(options));
-    this.accounts = new AccountsResource(core);
-    this.calls = new CallsResource(core);
-    this.messages = new MessagesResource(core);
+    this.accounts = new TwilioAccountsResource(core);
+    this.calls = new TwilioCallsResource(core);
+    this.messages = new TwilioMessagesResource(core);
   }
 
   /**

@@ -46,7 +46,7 @@ export type TwilioErrorKind =
  * - https://www.twilio.com/docs/api/errors/21211
  * - https://www.twilio.com/docs/errors/21608
  */
-export const errorsDefinition: ErrorsDefinition = {
+export const twilioErrorsDefinition: ErrorsDefinition = {
   when: [{ status: ["4xx"] }, { status: ["5xx"] }],
   fields: { code: ["code"], message: ["message"], docUrl: ["more_info"] },
   requestIdHeader: "twilio-request-id",
@@ -101,5 +101,5 @@ export function normalizeTwilioError(
   answer: ErrorAnswer,
   options?: NormalizeOptions,
 ): TwilioProviderError {
-  return normalizeError("twilio", errorsDefinition, answer, options) as TwilioProviderError;
+  return normalizeError("twilio", twilioErrorsDefinition, answer, options) as TwilioProviderError;
 }

@@ -10,7 +10,7 @@ import type { VersionsDefinition } from "@switchboard/runtime/contract";
 export type TwilioApiVersion = "2010-04-01";
 
 /** The version sent when the caller does not choose one. */
-export const pinnedVersion: TwilioApiVersion = "2010-04-01";
+export const twilioPinnedVersion: TwilioApiVersion = "2010-04-01";
 
 /**
  * How Twilio versions are sent, and their lifecycle.
@@ -19,7 +19,7 @@ export const pinnedVersion: TwilioApiVersion = "2010-04-01";
  * - https://www.twilio.com/docs/usage/api
  * - twilio 6.3.1 lib/rest/api/V2010.js (version "2010-04-01")
  */
-export const versionsDefinition: VersionsDefinition = {
+export const twilioVersionsDefinition: VersionsDefinition = {
   pinned: "2010-04-01",
   send: { in: "path" },
   supported: { "2010-04-01": {} },

@@ -15,49 +15,54 @@ export type TwilioWebhookEventType =
  *
  * `delivered`
  */
-export type DeliveredEvent = WebhookEvent<"delivered">;
+export type TwilioDeliveredEvent = WebhookEvent<"delivered">;
 
 /**
  * MessageStatus=failed: the message could not be sent.
  *
  * `failed`
  */
-export type FailedEvent = WebhookEvent<"failed">;
+export type TwilioFailedEvent = WebhookEvent<"failed">;
 
 /**
  * MessageStatus=queued: the message is queued to be sent.
  *
  * `queued`
  */
-export type QueuedEvent = WebhookEvent<"queued">;
+export type TwilioQueuedEvent = WebhookEvent<"queued">;
 
 /**
  * MessageStatus=read: read receipt (channels that support it, e.g. WhatsApp).
  *
  * `read`
  */
-export type ReadEvent = WebhookEvent<"read">;
+export type TwilioReadEvent = WebhookEvent<"read">;
 
 /**
  * MessageStatus=sent: the message was handed to the carrier.
  *
  * `sent`
  */
-export type SentEvent = WebhookEvent<"sent">;
+export type TwilioSentEvent = WebhookEvent<"sent">;
 
 /**
  * MessageStatus=undelivered: the carrier could not deliver the message.
  *
  * `undelivered`
  */
-export type UndeliveredEvent = WebhookEvent<"undelivered">;
+export type TwilioUndeliveredEvent = WebhookEvent<"undelivered">;
 
 /** Any Twilio webhook event, discriminated by `type`. */
 export type TwilioWebhookEvent =
-  DeliveredEvent | FailedEvent | QueuedEvent | ReadEvent | SentEvent | UndeliveredEvent;
+  | TwilioDeliveredEvent
+  | TwilioFailedEvent
+  | TwilioQueuedEvent
+  | TwilioReadEvent
+  | TwilioSentEvent
+  | TwilioUndeliveredEvent;
 
 /** Every event type Twilio sends, sorted. */
-export const webhookEventTypes: readonly TwilioWebhookEventType[] = [
+export const twilioWebhookEventTypes: readonly TwilioWebhookEventType[] = [
   "delivered",
   "failed",
   "queued",
@@ -68,7 +73,7 @@ export const webhookEventTypes: readonly TwilioWebhookEventType[] = [
 
 /** A router for Twilio webhook events: `on(type, handler)` narrows the event to that type; `dispatch(event)` runs the matching handlers and rejects if one fails. */
 export function createTwilioWebhookRouter(): WebhookRouter<TwilioWebhookEvent> {
-  return new WebhookRouter<TwilioWebhookEvent>({ types: webhookEventTypes });
+  return new WebhookRouter<TwilioWebhookEvent>({ types: twilioWebhookEventTypes });
 }
 
 /**
@@ -80,7 +85,7 @@ export function createTwilioWebhookRouter(): WebhookRouter<TwilioWebhookEvent> {
  * - https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides
  * - https://twilio.com/docs/messaging/guides/outbound-message-status-in-status-callbacks
  */
-export const webhooksDefinition: WebhooksDefinition = {
+export const twilioWebhooksDefinition: WebhooksDefinition = {
   signature: {
     algorithm: "hmac-sha1",
     header: "x-twilio-signature",

@@ -6,7 +6,7 @@ import {
   type ProviderDefinition,
   type OAuth2Credentials,
 } from "@switchboard/runtime/contract";
-import { errorsDefinition } from "./errors.js";
+import { twitchErrorsDefinition } from "./errors.js";
 
 /**
  * Environments of the Twitch API.
@@ -32,8 +32,8 @@ export interface TwitchClientOptions extends Omit<
   readonly apiVersion?: never;
 }
 
-/** What the client reads of Twitch's spec, defaults applied (durations in ms); webhooks are in webhooksDefinition. */
-export const definition: ProviderDefinition = {
+/** What the client reads of Twitch's spec, defaults applied (durations in ms); webhooks are in twitchWebhooksDefinition. */
+export const twitchDefinition: ProviderDefinition = {
   name: "twitch",
   title: "Twitch",
   environments: { live: { baseUrl: "https://api.twitch.tv/helix" } },
@@ -81,7 +81,7 @@ export const definition: ProviderDefinition = {
     openForMs: 30000,
     halfOpenProbes: 1,
   },
-  errors: errorsDefinition,
+  errors: twitchErrorsDefinition,
 };
 
 /**
@@ -95,7 +95,7 @@ export interface TwitchCore extends ClientCore {
 
 /** Creates a Twitch client core, for the operation functions. */
 export function createTwitchCore(options: TwitchClientOptions): TwitchCore {
-  return new ClientCore(definition, options) as TwitchCore;
+  return new ClientCore(twitchDefinition, options) as TwitchCore;
 }
 
 /**

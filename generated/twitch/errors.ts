@@ -28,7 +28,7 @@ export type TwitchErrorKind =
   | "unknown";
 
 /** How Twitch error responses are recognised, read and classified. */
-export const errorsDefinition: ErrorsDefinition = {
+export const twitchErrorsDefinition: ErrorsDefinition = {
   when: [{ status: ["4xx"] }, { status: ["5xx"] }],
   fields: {},
   rules: [],
@@ -52,5 +52,5 @@ export function normalizeTwitchError(
   answer: ErrorAnswer,
   options?: NormalizeOptions,
 ): TwitchProviderError {
-  return normalizeError("twitch", errorsDefinition, answer, options) as TwitchProviderError;
+  return normalizeError("twitch", twitchErrorsDefinition, answer, options) as TwitchProviderError;
 }

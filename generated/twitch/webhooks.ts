@@ -21,62 +21,62 @@ export type TwitchWebhookEventType =
  *
  * `channel.cheer`
  */
-export type ChannelCheerEvent = WebhookEvent<"channel.cheer">;
+export type TwitchChannelCheerEvent = WebhookEvent<"channel.cheer">;
 
 /**
  * A user followed the channel.
  *
  * `channel.follow`
  */
-export type ChannelFollowEvent = WebhookEvent<"channel.follow">;
+export type TwitchChannelFollowEvent = WebhookEvent<"channel.follow">;
 
 /**
  * A broadcaster raided another channel.
  *
  * `channel.raid`
  */
-export type ChannelRaidEvent = WebhookEvent<"channel.raid">;
+export type TwitchChannelRaidEvent = WebhookEvent<"channel.raid">;
 
 /**
  * A user subscribed to the channel.
  *
  * `channel.subscribe`
  */
-export type ChannelSubscribeEvent = WebhookEvent<"channel.subscribe">;
+export type TwitchChannelSubscribeEvent = WebhookEvent<"channel.subscribe">;
 
 /**
  * Twitch revoked the subscription (subscription.status says why: authorization_revoked, user_removed, notification_failures_exceeded, version_removed).
  *
  * `revocation`
  */
-export type RevocationEvent = WebhookEvent<"revocation">;
+export type TwitchRevocationEvent = WebhookEvent<"revocation">;
 
 /**
  * The stream went offline.
  *
  * `stream.offline`
  */
-export type StreamOfflineEvent = WebhookEvent<"stream.offline">;
+export type TwitchStreamOfflineEvent = WebhookEvent<"stream.offline">;
 
 /**
  * The stream went live.
  *
  * `stream.online`
  */
-export type StreamOnlineEvent = WebhookEvent<"stream.online">;
+export type TwitchStreamOnlineEvent = WebhookEvent<"stream.online">;
 
 /** Any Twitch webhook event, discriminated by `type`. */
 export type TwitchWebhookEvent =
-  | ChannelCheerEvent
-  | ChannelFollowEvent
-  | ChannelRaidEvent
-  | ChannelSubscribeEvent
-  | RevocationEvent
-  | StreamOfflineEvent
-  | StreamOnlineEvent;
+  | TwitchChannelCheerEvent
+  | TwitchChannelFollowEvent
+  | TwitchChannelRaidEvent
+  | TwitchChannelSubscribeEvent
+  | TwitchRevocationEvent
+  | TwitchStreamOfflineEvent
+  | TwitchStreamOnlineEvent;
 
 /** Every event type Twitch sends, sorted. */
-export const webhookEventTypes: readonly TwitchWebhookEventType[] = [
+export const twitchWebhookEventTypes: readonly TwitchWebhookEventType[] = [
   "channel.cheer",
   "channel.follow",
   "channel.raid",
@@ -88,7 +88,7 @@ export const webhookEventTypes: readonly TwitchWebhookEventType[] = [
 
 /** A router for Twitch webhook events: `on(type, handler)` narrows the event to that type; `dispatch(event)` runs the matching handlers and rejects if one fails. */
 export function createTwitchWebhookRouter(): WebhookRouter<TwitchWebhookEvent> {
-  return new WebhookRouter<TwitchWebhookEvent>({ types: webhookEventTypes });
+  return new WebhookRouter<TwitchWebhookEvent>({ types: twitchWebhookEventTypes });
 }
 
 /**
@@ -100,7 +100,7 @@ export function createTwitchWebhookRouter(): WebhookRouter<TwitchWebhookEvent> {
  * - https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#revoking-your-subscription
  * - https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/
  */
-export const webhooksDefinition: WebhooksDefinition = {
+export const twitchWebhooksDefinition: WebhooksDefinition = {
   signature: {
     algorithm: "hmac-sha256",
     header: "twitch-eventsub-message-signature",

@@ -1,5 +1,5 @@
 /** How an operation's group (resource) and method name are derived when the spec does not say. */
-import { identifierText, words } from "./names.js";
+import { bindingName, identifierText, words } from "./names.js";
 
 const VERSION_SEGMENT = /^(v[0-9]+(\.[0-9]+)*|[0-9]{4}-[0-9]{2}(-[0-9]{2})?)$/;
 
@@ -37,17 +37,48 @@ export function pathPlaceholders(path: string): string[] {
 /** Placeholder filled from the versions section rather than from a parameter. */
 export const API_VERSION_PLACEHOLDER = "apiVersion";
 
-/** Name of the generated params type of an operation: CustomersCreateParams. */
-export function paramsTypeName(group: string, method: string): string {
-  return `${identifierText(group, "pascal")}${identifierText(method, "pascal")}Params`;
+/**
+ * Names a provider's index.ts exports all start with the provider (its name in PascalCase, as in
+ * StripeClient), so every bundled provider can be re-exported from one module without a collision.
+ */
+
+/** Name of the generated params type of an operation: StripeCustomersCreateParams. */
+export function paramsTypeName(provider: string, group: string, method: string): string {
+  return `${operationStem(provider, group, method)}Params`;
 }
 
-/** Name of the generated resource class of a group: CustomersResource. */
-export function resourceClassName(group: string): string {
-  return `${identifierText(group, "pascal")}Resource`;
+/** Name of the generated response type of an operation: StripeCustomersCreateResponse. */
+export function responseTypeName(provider: string, group: string, method: string): string {
+  return `${operationStem(provider, group, method)}Response`;
 }
 
-/** Name of the generated type of a webhook event: PaymentIntentSucceededEvent. */
-export function eventTypeName(type: string): string {
-  return `${identifierText(type, "pascal")}Event`;
+/** Name of the generated event type of a streamed operation: OpenaiChatStreamCompletionStreamEvent. */
+export function streamEventTypeName(provider: string, group: string, method: string): string {
+  return `${operationStem(provider, group, method)}StreamEvent`;
+}
+
+function operationStem(provider: string, group: string, method: string): string {
+  return `${provider}${identifierText(group, "pascal")}${identifierText(method, "pascal")}`;
+}
+
+/** Name of the generated resource class of a group: StripeCustomersResource. */
+export function resourceClassName(provider: string, group: string): string {
+  return `${provider}${identifierText(group, "pascal")}Resource`;
+}
+
+/** Name of the generated type of a webhook event: StripePaymentIntentSucceededEvent. */
+export function eventTypeName(provider: string, type: string): string {
+  return `${provider}${identifierText(type, "pascal")}Event`;
+}
+
+/** Name of the generated payload type of a webhook event: StripePaymentIntentSucceededPayload. */
+export function eventPayloadTypeName(provider: string, type: string): string {
+  return `${provider}${identifierText(type, "pascal")}Payload`;
+}
+
+/** The provider's name as it starts every exported name (PascalCase; StripeClient). */
+export function providerPascal(doc: { readonly provider?: unknown }): string {
+  const provider = doc.provider;
+  const name = typeof provider === "object" && provider !== null && "name" in provider ? provider.name : undefined;
+  return typeof name === "string" ? bindingName(name, "pascal") : "";
 }

@@ -11,6 +11,7 @@ import { literal, stringUnion } from "./literal.js";
 import { emitResources, operationFunctionNames } from "./resources.js";
 import { printDeclarations, type ClassDeclaration, type Declaration } from "./declarations.js";
 import { header } from "./source-file.js";
+import { surfaceNames } from "./surface-names.js";
 
 const CREDENTIALS_TYPE: Record<string, string> = {
   apiKey: "ApiKeyCredentials",
@@ -26,6 +27,7 @@ export function emitClient(model: SpecModel, ctx: EmitContext): EmittedFile[] {
 
 function clientFile(model: SpecModel, ctx: EmitContext): string {
   const { pascal } = model.names;
+  const names = surfaceNames(model.names);
   const def = model.definition;
   const credentialTypes = [...new Set(model.authModes.map((m) => CREDENTIALS_TYPE[m.type]!))].sort();
   const core = `${pascal}Core`;
@@ -40,12 +42,12 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
       ...["ClientOptions", "ProviderDefinition", ...credentialTypes].map((name) => ({ name, isTypeOnly: true })),
     ],
   });
-  statements.push({ kind: "import", moduleSpecifier: "./errors.js", namedImports: ["errorsDefinition"] });
+  statements.push({ kind: "import", moduleSpecifier: "./errors.js", namedImports: [names.errorsDefinition] });
   if (def.versions)
     statements.push({
       kind: "import",
       moduleSpecifier: "./versions.js",
-      namedImports: ["versionsDefinition", { name: `${pascal}ApiVersion`, isTypeOnly: true }],
+      namedImports: [names.versionsDefinition, { name: `${pascal}ApiVersion`, isTypeOnly: true }],
     });
   for (const group of model.groups) {
     statements.push({
@@ -125,17 +127,17 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     ],
   });
 
-  // Webhooks are left out: the client never reads them, and verifyWebhook imports webhooks.ts itself.
+  // Webhooks are left out: the client never reads them, and the verifier imports webhooks.ts itself.
   const { errors: _errors, versions: _versions, webhooks: _webhooks, ...plain } = def;
   const parts = literal(plain).slice(1, -1).trim();
-  const extra = ["errors: errorsDefinition", ...(def.versions ? ["versions: versionsDefinition"] : [])];
+  const extra = [`errors: ${names.errorsDefinition}`, ...(def.versions ? [`versions: ${names.versionsDefinition}`] : [])];
   statements.push({
     kind: "const",
     isExported: true,
     docs: jsDoc([
-      `What the client reads of ${model.provider.title}'s spec, defaults applied (durations in ms); webhooks are in webhooksDefinition.`,
+      `What the client reads of ${model.provider.title}'s spec, defaults applied (durations in ms); webhooks are in ${names.webhooksDefinition}.`,
     ]),
-    name: "definition",
+    name: names.definition,
     type: "ProviderDefinition",
     initializer: `{ ${parts}, ${extra.join(", ")} }`,
   });
@@ -159,7 +161,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     docs: jsDoc([`Creates a ${model.provider.title} client core, for the operation functions.`]),
     parameters: [{ name: "options", type: `${pascal}ClientOptions` }],
     returnType: core,
-    statements: [`return new ${runtimeCore}(definition, options) as ${core};`],
+    statements: [`return new ${runtimeCore}(${names.definition}, options) as ${core};`],
   });
 
   const clientClass: ClassDeclaration = {

@@ -6,6 +6,7 @@ import { bulletList, jsDoc, sources } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";
 import { printDeclarations, type Declaration } from "./declarations.js";
 import { header } from "./source-file.js";
+import { surfaceNames } from "./surface-names.js";
 
 export function emitErrors(model: SpecModel, ctx: EmitContext): EmittedFile[] {
   const { pascal } = model.names;
@@ -44,7 +45,7 @@ export function emitErrors(model: SpecModel, ctx: EmitContext): EmittedFile[] {
       kind: "const",
       isExported: true,
       docs: jsDoc([`How ${title} error responses are recognised, read and classified.`, ...sources(model, "errors")]),
-      name: "errorsDefinition",
+      name: surfaceNames(model.names).errorsDefinition,
       type: "ErrorsDefinition",
       initializer: literal(model.definition.errors),
     },
@@ -82,7 +83,7 @@ export function emitErrors(model: SpecModel, ctx: EmitContext): EmittedFile[] {
       returnType: `${pascal}ProviderError`,
       docs: jsDoc([`Normalizes one ${title} error answer (status, headers, parsed body) without a client.`]),
       statements: [
-        `return normalizeError(${stringLiteral(model.provider.name)}, errorsDefinition, answer, options) as ${pascal}ProviderError;`,
+        `return normalizeError(${stringLiteral(model.provider.name)}, ${surfaceNames(model.names).errorsDefinition}, answer, options) as ${pascal}ProviderError;`,
       ],
     },
   ];

@@ -17,6 +17,7 @@ import { printDeclarations, type Declaration, type Docs, type MethodDeclaration,
 import { declaration, jsDoc } from "./docs.js";
 import { literal } from "./literal.js";
 import { header } from "./source-file.js";
+import { surfaceNames } from "./surface-names.js";
 
 export const TYPES_FILE = "types.ts";
 
@@ -48,20 +49,15 @@ function typesFile(model: SpecModel, ctx: EmitContext): string {
  * the operation functions): an operation function named like one of them gets a numbered name instead.
  * test/generator/emit/operation-functions.test.ts checks this list against every generated provider.
  */
-export function surfaceValueNames(pascal: string): readonly string[] {
+export function surfaceValueNames(names: { readonly pascal: string; readonly camel: string }): readonly string[] {
+  const { pascal } = names;
   return [
-    "definition",
+    ...Object.values(surfaceNames(names)),
     `create${pascal}Client`,
     `create${pascal}Core`,
-    "errorsDefinition",
     `is${pascal}Error`,
     `normalize${pascal}Error`,
-    "pinnedVersion",
-    "versionsDefinition",
-    "webhookEventTypes",
-    "webhooksDefinition",
     `create${pascal}WebhookRouter`,
-    "verifyWebhook",
   ];
 }
 
@@ -72,7 +68,7 @@ export function surfaceValueNames(pascal: string): readonly string[] {
  */
 export function operationFunctionNames(model: SpecModel): ReadonlyMap<OperationModel, string> {
   // The resource classes are values too: a stem that cannot be lower-cased (`_Resource`) could meet one.
-  const used = new Set([...surfaceValueNames(model.names.pascal), ...model.groups.map((g) => g.className)]);
+  const used = new Set([...surfaceValueNames(model.names), ...model.groups.map((g) => g.className)]);
   const names = new Map<OperationModel, string>();
   for (const op of model.groups.flatMap((g) => g.operations)) {
     const camel = lowerFirst(op.paramsType.slice(0, -"Params".length));

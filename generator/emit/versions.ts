@@ -6,6 +6,7 @@ import { bulletList, jsDoc, sources } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";
 import { printDeclarations, type Declaration } from "./declarations.js";
 import { header } from "./source-file.js";
+import { surfaceNames } from "./surface-names.js";
 
 export function emitVersions(model: SpecModel, ctx: EmitContext): EmittedFile[] {
   const versions = model.definition.versions;
@@ -37,7 +38,7 @@ export function emitVersions(model: SpecModel, ctx: EmitContext): EmittedFile[] 
       kind: "const",
       isExported: true,
       docs: jsDoc(["The version sent when the caller does not choose one."]),
-      name: "pinnedVersion",
+      name: surfaceNames(model.names).pinnedVersion,
       type: `${pascal}ApiVersion`,
       initializer: stringLiteral(versions.pinned),
     },
@@ -45,7 +46,7 @@ export function emitVersions(model: SpecModel, ctx: EmitContext): EmittedFile[] 
       kind: "const",
       isExported: true,
       docs: jsDoc([`How ${model.provider.title} versions are sent, and their lifecycle.`, ...sources(model, "versions")]),
-      name: "versionsDefinition",
+      name: surfaceNames(model.names).versionsDefinition,
       type: "VersionsDefinition",
       initializer: literal(versions),
     },

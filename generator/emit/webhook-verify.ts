@@ -1,5 +1,5 @@
 /**
- * Webhook verifier emitter: verify-webhook.ts, one `verifyWebhook(delivery, options)` per provider that
+ * Webhook verifier emitter: verify-webhook.ts, one `verify<Provider>Webhook(delivery, options)` per provider that
  * delegates to the runtime's engine with the spec's signature scheme. Kept apart from webhooks.ts (the
  * event types) so the two evolve independently.
  */
@@ -10,6 +10,7 @@ import type { EmitContext, EmittedFile } from "./context.js";
 import { jsDoc } from "./docs.js";
 import { printDeclarations, type Declaration } from "./declarations.js";
 import { header } from "./source-file.js";
+import { surfaceNames } from "./surface-names.js";
 
 export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFile[] {
   const webhooks = model.definition.webhooks;
@@ -17,6 +18,7 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
   const { pascal } = model.names;
   const title = model.provider.title;
   const eventType = `${pascal}WebhookEvent`;
+  const names = surfaceNames(model.names);
   const sig = webhooks.signature;
   const asymmetric = sig.algorithm === "ed25519" || sig.algorithm === "ecdsa-p256-sha256";
   const signsUrl = sig.content.includes("url") || sig.bodyHash !== undefined;
@@ -43,9 +45,9 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
     {
       kind: "import",
       moduleSpecifier: "./webhooks.js",
-      namedImports: [{ name: eventType, isTypeOnly: true }, "webhooksDefinition"],
+      namedImports: [{ name: eventType, isTypeOnly: true }, names.webhooksDefinition],
     },
-    ...(flagsVersion ? [{ kind: "import" as const, moduleSpecifier: "./versions.js", namedImports: ["versionsDefinition"] }] : []),
+    ...(flagsVersion ? [{ kind: "import" as const, moduleSpecifier: "./versions.js", namedImports: [names.versionsDefinition] }] : []),
     {
       kind: "const",
       docs: jsDoc(["The verifier parts this spec's scheme needs (`webhookPartsFor`)."]),
@@ -56,7 +58,7 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
     {
       kind: "function",
       isExported: true,
-      name: "verifyWebhook",
+      name: names.verifyWebhook,
       parameters: [
         { name: "delivery", type: "WebhookDelivery" },
         { name: "options", type: "WebhookVerifyOptions", hasQuestionToken: true },
@@ -78,7 +80,7 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
         ],
       ),
       statements: [
-        `return verifyWebhookWith<${eventType}>(verifierParts, ${stringLiteral(model.provider.name)}, webhooksDefinition, delivery, options${flagsVersion ? ", versionsDefinition" : ""});`,
+        `return verifyWebhookWith<${eventType}>(verifierParts, ${stringLiteral(model.provider.name)}, ${names.webhooksDefinition}, delivery, options${flagsVersion ? `, ${names.versionsDefinition}` : ""});`,
       ],
     },
   ];

@@ -12,6 +12,7 @@ import { declaration, jsDoc, sources } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";
 import { printDeclarations, type Declaration } from "./declarations.js";
 import { header } from "./source-file.js";
+import { surfaceNames } from "./surface-names.js";
 
 /** File of the payload declarations, and the namespace index.ts re-exports it as. */
 export const PAYLOADS_FILE = "webhook-payloads.ts";
@@ -83,7 +84,7 @@ export function emitWebhooks(model: SpecModel, ctx: EmitContext): EmittedFile[] 
       kind: "const",
       isExported: true,
       docs: jsDoc([`Every event type ${title} sends, sorted.`]),
-      name: "webhookEventTypes",
+      name: surfaceNames(model.names).webhookEventTypes,
       type: `readonly ${pascal}WebhookEventType[]`,
       initializer: literal(model.events.map((e) => e.type)),
     },
@@ -92,7 +93,7 @@ export function emitWebhooks(model: SpecModel, ctx: EmitContext): EmittedFile[] 
       isExported: true,
       name: `create${pascal}WebhookRouter`,
       returnType: `WebhookRouter<${eventUnion}>`,
-      statements: [`return new WebhookRouter<${eventUnion}>({ types: webhookEventTypes });`],
+      statements: [`return new WebhookRouter<${eventUnion}>({ types: ${surfaceNames(model.names).webhookEventTypes} });`],
       docs: jsDoc([
         `A router for ${title} webhook events: \`on(type, handler)\` narrows the event to that type; \`dispatch(event)\` runs the matching handlers and rejects if one fails.`,
       ]),
@@ -101,7 +102,7 @@ export function emitWebhooks(model: SpecModel, ctx: EmitContext): EmittedFile[] 
       kind: "const",
       isExported: true,
       docs: jsDoc([`How ${title} signs webhook deliveries.`, ...sources(model, "webhooks")]),
-      name: "webhooksDefinition",
+      name: surfaceNames(model.names).webhooksDefinition,
       type: "WebhooksDefinition",
       initializer: literal(webhooks),
     },

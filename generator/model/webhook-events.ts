@@ -10,8 +10,8 @@ import path from "node:path";
 import { readDocument } from "./documents.js";
 import { DiagnosticCode, type Diagnostic } from "../diagnostics.js";
 import type { EventModel, PayloadDeclaration } from "./ir.js";
-import { bindingName, identifierText } from "../common/names.js";
-import { eventTypeName } from "../common/operation-names.js";
+import { bindingName } from "../common/names.js";
+import { eventPayloadTypeName, eventTypeName } from "../common/operation-names.js";
 import { deref, jsonMediaType, OPENAPI_METHODS } from "./operations/openapi.js";
 import type { PathSegment, SpecSource } from "../parse/parse.js";
 import { SchemaConverter, toPointer, valueAt, type SchemaDocument, type SchemaLocation } from "./schema-to-ts/index.js";
@@ -81,12 +81,12 @@ export function resolveEvents(source: SpecSource, doc: SpecDocument, options: Ev
   };
   const pending = [...byType.keys()].sort(compareCodePoints).map((type) => {
     const event = byType.get(type)!;
-    const typeName = unique(eventTypeName(type));
+    const typeName = unique(eventTypeName(pascal, type));
     const payload =
       event.payloads.length === 0
         ? undefined
         : {
-            typeName: unique(`${identifierText(type, "pascal")}Payload`),
+            typeName: unique(eventPayloadTypeName(pascal, type)),
             text: event.payloads.map((p) => converter.typeOf(p.schema, p.location)),
           };
     return { type, typeName, description: event.description, payload };

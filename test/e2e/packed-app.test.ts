@@ -33,7 +33,7 @@ export function walkthroughCommands(readme: string): string[] {
     .filter((l) => l !== "" && !l.startsWith("#"));
 }
 
-const APP_SOURCE = `import { createStripeClient, verifyWebhook, webhooksDefinition } from "../generated/stripe/index.js";
+const APP_SOURCE = `import { createStripeClient, verifyStripeWebhook, stripeWebhooksDefinition } from "../generated/stripe/index.js";
 import { createGithubClient } from "../generated/github/index.js";
 import { isProviderError, signWebhook } from "@switchboard/runtime";
 
@@ -50,8 +50,8 @@ async function main(): Promise<void> {
     if (isProviderError(error)) kind = error.kind;
   }
   const body = JSON.stringify({ id: "evt_1", object: "event", type: "customer.created", data: { object: { id: "cus_1" } } });
-  const signed = signWebhook(webhooksDefinition, { body, secret: "whsec_e2e" });
-  const event = await verifyWebhook({ headers: signed.headers, body }, { secret: "whsec_e2e" });
+  const signed = signWebhook(stripeWebhooksDefinition, { body, secret: "whsec_e2e" });
+  const event = await verifyStripeWebhook({ headers: signed.headers, body }, { secret: "whsec_e2e" });
   console.log(JSON.stringify({ customer: (customer as { id: string }).id, repo: repo.full_name, kind, event: event.type }));
 }
 

@@ -1,6 +1,6 @@
 /**
  * A test-only Stripe-style HMAC scheme (`Test-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
- * "<t>." + raw body>`) that keeps the verifier contract of the generated `verifyWebhook`: it resolves
+ * "<t>." + raw body>`) that keeps the verifier contract of the generated `verify<Provider>Webhook`: it resolves
  * to a `WebhookEvent` or rejects with a `WebhookVerificationError`. The handler and adapter tests use
  * it in place of the real engine, which lives on another branch.
  */

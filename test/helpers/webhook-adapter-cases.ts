@@ -151,14 +151,14 @@ const CHALLENGE_BODY = JSON.stringify({ challenge: CHALLENGE, subscription: { id
 function twitchHandler(): { handler: WebhookHandler; handled: unknown[] } {
   const handled: unknown[] = [];
   const handler = createWebhookHandler({
-    verify: (delivery) => twitch.verifyWebhook(delivery, { secret: TWITCH_SECRET }),
+    verify: (delivery) => twitch.verifyTwitchWebhook(delivery, { secret: TWITCH_SECRET }),
     handle: (event) => void handled.push(event),
   });
   return { handler, handled };
 }
 
 function challengeHeaders(secret: string): Record<string, string> {
-  const signed = signWebhook(twitch.webhooksDefinition, { body: CHALLENGE_BODY, secret, id: "msg_challenge_1" });
+  const signed = signWebhook(twitch.twitchWebhooksDefinition, { body: CHALLENGE_BODY, secret, id: "msg_challenge_1" });
   return { ...signed.headers, "twitch-eventsub-message-type": "webhook_callback_verification" };
 }
 
@@ -221,7 +221,7 @@ export function itAnswersGetChallenges(harness: AdapterHarness): void {
   function dropboxHandler(): { handler: WebhookHandler; handled: unknown[] } {
     const handled: unknown[] = [];
     const handler = createWebhookHandler({
-      verify: (delivery) => dropbox.verifyWebhook(delivery, { secret: "dropbox-app-secret" }),
+      verify: (delivery) => dropbox.verifyDropboxWebhook(delivery, { secret: "dropbox-app-secret" }),
       handle: (event) => void handled.push(event),
     });
     return { handler, handled };

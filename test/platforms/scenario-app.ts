@@ -4,7 +4,7 @@
  * the same delivery with one byte added. It imports the generated code and the runtime package as an
  * application does, and nothing of the test kit.
  */
-import { createStripeClient, verifyWebhook } from "../../generated/stripe/index.js";
+import { createStripeClient, verifyStripeWebhook } from "../../generated/stripe/index.js";
 
 export interface ScenarioInput {
   readonly baseUrl: string;
@@ -34,10 +34,10 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioOutput>
   const customer = await client.customers.retrieve({ customer: "cus_platform" });
   await client.close();
 
-  const event = await verifyWebhook(input.delivery, { secret: input.secret, now: input.now });
+  const event = await verifyStripeWebhook(input.delivery, { secret: input.secret, now: input.now });
   let forged = "accepted";
   try {
-    await verifyWebhook({ ...input.delivery, body: `${input.delivery.body} ` }, { secret: input.secret, now: input.now });
+    await verifyStripeWebhook({ ...input.delivery, body: `${input.delivery.body} ` }, { secret: input.secret, now: input.now });
   } catch (error) {
     forged = (error as { code?: string }).code ?? "no code";
   }

@@ -21,7 +21,7 @@ import { MemoryTokenStore } from "../../runtime/auth/token-store.js";
 import { verifyWebhookDelivery } from "../../runtime/webhooks/verify-all.js";
 import { fastClock, loadMockSpec, MockUsageError, signDelivery, startMockProvider, type MockProvider } from "../../testing/index.js";
 import { createStripeClient } from "../../generated/stripe/index.js";
-import { verifyWebhook as verifyStripeWebhook } from "../../generated/stripe/verify-webhook.js";
+import { verifyStripeWebhook as verifyStripeWebhook } from "../../generated/stripe/verify-webhook.js";
 
 const ACME = "test/fixtures/mock/acme.yaml";
 const acme = loadMockSpec(ACME);

@@ -50,10 +50,10 @@ beforeAll(async () => {
   const module = (await import(path.join(dir, "acme", "index.ts"))) as {
     createAcmeClient: typeof createClient;
     createAcmeCore: typeof createCore;
-    itemsGet: typeof itemsGet;
-    itemsUpsert: typeof itemsUpsert;
+    acmeItemsGet: typeof itemsGet;
+    acmeItemsUpsert: typeof itemsUpsert;
   };
-  ({ createAcmeClient: createClient, createAcmeCore: createCore, itemsGet, itemsUpsert } = module);
+  ({ createAcmeClient: createClient, createAcmeCore: createCore, acmeItemsGet: itemsGet, acmeItemsUpsert: itemsUpsert } = module);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

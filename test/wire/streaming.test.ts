@@ -10,7 +10,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { createOpenaiClient, type ChatStreamCompletionStreamEvent } from "../../generated/openai/index.js";
+import { createOpenaiClient, type OpenaiChatStreamCompletionStreamEvent } from "../../generated/openai/index.js";
 import { ClientCore } from "../../runtime/client/client-core.js";
 import { openStream, type StreamEvent } from "../../runtime/client/stream.js";
 import { isNetworkError, isProviderError, isStreamProtocolError, isTimeoutError } from "../../runtime/errors/errors.js";
@@ -127,7 +127,7 @@ describe("a server-sent-events stream through the generated OpenAI client", () =
     expect(response).toMatchObject({ status: 200, requestId: "req_stream_1" });
     let text = "";
     for await (const event of stream) {
-      const typed: ChatStreamCompletionStreamEvent = event;
+      const typed: OpenaiChatStreamCompletionStreamEvent = event;
       text += typed.data.choices[0]?.delta.content ?? "";
     }
     expect(text).toBe("Hello");

@@ -13,7 +13,7 @@ import type { GithubCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of POST /repos/{owner}/{repo}/issues/{issue_number}/assignees. */
-export interface IssuesAddAssigneesParams {
+export interface GithubIssuesAddAssigneesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -56,10 +56,10 @@ export interface IssuesAddAssigneesParams {
  *
  * - 201: Response
  */
-export type IssuesAddAssigneesResponse = TypedResponse<201, types.Issue>;
+export type GithubIssuesAddAssigneesResponse = TypedResponse<201, types.Issue>;
 
 /** Parameters of POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by. */
-export interface IssuesAddBlockedByDependencyParams {
+export interface GithubIssuesAddBlockedByDependencyParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -90,10 +90,10 @@ export interface IssuesAddBlockedByDependencyParams {
  *
  * - 201: Response
  */
-export type IssuesAddBlockedByDependencyResponse = TypedResponse<201, types.Issue>;
+export type GithubIssuesAddBlockedByDependencyResponse = TypedResponse<201, types.Issue>;
 
 /** Parameters of POST /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values. */
-export interface IssuesAddIssueFieldValuesParams {
+export interface GithubIssuesAddIssueFieldValuesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -140,10 +140,10 @@ export interface IssuesAddIssueFieldValuesParams {
  *
  * - 200: Response
  */
-export type IssuesAddIssueFieldValuesResponse = TypedResponse<200, types.IssueFieldValue[]>;
+export type GithubIssuesAddIssueFieldValuesResponse = TypedResponse<200, types.IssueFieldValue[]>;
 
 /** Parameters of POST /repos/{owner}/{repo}/issues/{issue_number}/labels. */
-export interface IssuesAddLabelsParams {
+export interface GithubIssuesAddLabelsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -186,10 +186,10 @@ export interface IssuesAddLabelsParams {
  *
  * - 200: Response
  */
-export type IssuesAddLabelsResponse = TypedResponse<200, types.Label[]>;
+export type GithubIssuesAddLabelsResponse = TypedResponse<200, types.Label[]>;
 
 /** Parameters of POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues. */
-export interface IssuesAddSubIssueParams {
+export interface GithubIssuesAddSubIssueParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -222,10 +222,10 @@ export interface IssuesAddSubIssueParams {
  *
  * - 201: Response
  */
-export type IssuesAddSubIssueResponse = TypedResponse<201, types.Issue>;
+export type GithubIssuesAddSubIssueResponse = TypedResponse<201, types.Issue>;
 
 /** Parameters of POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/approve. */
-export interface IssuesApproveSuggestionParams {
+export interface GithubIssuesApproveSuggestionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -257,10 +257,10 @@ export interface IssuesApproveSuggestionParams {
  *
  * - 200: Response
  */
-export type IssuesApproveSuggestionResponse = TypedResponse<200, types.IssueSuggestion>;
+export type GithubIssuesApproveSuggestionResponse = TypedResponse<200, types.IssueSuggestion>;
 
 /** Parameters of GET /repos/{owner}/{repo}/assignees/{assignee}. */
-export interface IssuesCheckUserCanBeAssignedParams {
+export interface GithubIssuesCheckUserCanBeAssignedParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -282,10 +282,10 @@ export interface IssuesCheckUserCanBeAssignedParams {
  *
  * - 204: If the `assignee` can be assigned to issues in the repository, a `204` header with no content is returned.
  */
-export type IssuesCheckUserCanBeAssignedResponse = TypedResponse<204, undefined>;
+export type GithubIssuesCheckUserCanBeAssignedResponse = TypedResponse<204, undefined>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}. */
-export interface IssuesCheckUserCanBeAssignedToIssueParams {
+export interface GithubIssuesCheckUserCanBeAssignedToIssueParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -313,10 +313,10 @@ export interface IssuesCheckUserCanBeAssignedToIssueParams {
  *
  * - 204: Response if `assignee` can be assigned to `issue_number`
  */
-export type IssuesCheckUserCanBeAssignedToIssueResponse = TypedResponse<204, undefined>;
+export type GithubIssuesCheckUserCanBeAssignedToIssueResponse = TypedResponse<204, undefined>;
 
 /** Parameters of POST /repos/{owner}/{repo}/issues. */
-export interface IssuesCreateParams {
+export interface GithubIssuesCreateParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -370,10 +370,10 @@ export interface IssuesCreateParams {
  *
  * - 201: Response
  */
-export type IssuesCreateResponse = TypedResponse<201, types.Issue>;
+export type GithubIssuesCreateResponse = TypedResponse<201, types.Issue>;
 
 /** Parameters of POST /repos/{owner}/{repo}/issues/{issue_number}/comments. */
-export interface IssuesCreateCommentParams {
+export interface GithubIssuesCreateCommentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -404,10 +404,10 @@ export interface IssuesCreateCommentParams {
  *
  * - 201: Response
  */
-export type IssuesCreateCommentResponse = TypedResponse<201, types.IssueComment>;
+export type GithubIssuesCreateCommentResponse = TypedResponse<201, types.IssueComment>;
 
 /** Parameters of POST /repos/{owner}/{repo}/labels. */
-export interface IssuesCreateLabelParams {
+export interface GithubIssuesCreateLabelParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -436,10 +436,10 @@ export interface IssuesCreateLabelParams {
  *
  * - 201: Response
  */
-export type IssuesCreateLabelResponse = TypedResponse<201, types.Label>;
+export type GithubIssuesCreateLabelResponse = TypedResponse<201, types.Label>;
 
 /** Parameters of POST /repos/{owner}/{repo}/milestones. */
-export interface IssuesCreateMilestoneParams {
+export interface GithubIssuesCreateMilestoneParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -470,10 +470,10 @@ export interface IssuesCreateMilestoneParams {
  *
  * - 201: Response
  */
-export type IssuesCreateMilestoneResponse = TypedResponse<201, types.Milestone>;
+export type GithubIssuesCreateMilestoneResponse = TypedResponse<201, types.Milestone>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}. */
-export interface IssuesDeleteCommentParams {
+export interface GithubIssuesDeleteCommentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -499,10 +499,10 @@ export interface IssuesDeleteCommentParams {
  *
  * - 204: Response
  */
-export type IssuesDeleteCommentResponse = TypedResponse<204, undefined>;
+export type GithubIssuesDeleteCommentResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values/{issue_field_id}. */
-export interface IssuesDeleteIssueFieldValueParams {
+export interface GithubIssuesDeleteIssueFieldValueParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -534,10 +534,10 @@ export interface IssuesDeleteIssueFieldValueParams {
  *
  * - 204: Issue field value deleted successfully
  */
-export type IssuesDeleteIssueFieldValueResponse = TypedResponse<204, undefined>;
+export type GithubIssuesDeleteIssueFieldValueResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/labels/{name}. */
-export interface IssuesDeleteLabelParams {
+export interface GithubIssuesDeleteLabelParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -559,10 +559,10 @@ export interface IssuesDeleteLabelParams {
  *
  * - 204: Response
  */
-export type IssuesDeleteLabelResponse = TypedResponse<204, undefined>;
+export type GithubIssuesDeleteLabelResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/milestones/{milestone_number}. */
-export interface IssuesDeleteMilestoneParams {
+export interface GithubIssuesDeleteMilestoneParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -588,10 +588,10 @@ export interface IssuesDeleteMilestoneParams {
  *
  * - 204: Response
  */
-export type IssuesDeleteMilestoneResponse = TypedResponse<204, undefined>;
+export type GithubIssuesDeleteMilestoneResponse = TypedResponse<204, undefined>;
 
 /** Parameters of POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/dismiss. */
-export interface IssuesDismissSuggestionParams {
+export interface GithubIssuesDismissSuggestionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -623,10 +623,10 @@ export interface IssuesDismissSuggestionParams {
  *
  * - 200: Response
  */
-export type IssuesDismissSuggestionResponse = TypedResponse<200, types.IssueSuggestion>;
+export type GithubIssuesDismissSuggestionResponse = TypedResponse<200, types.IssueSuggestion>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/{issue_number}. */
-export interface IssuesGetParams {
+export interface GithubIssuesGetParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -652,10 +652,10 @@ export interface IssuesGetParams {
  *
  * - 200: Response
  */
-export type IssuesGetResponse = TypedResponse<200, types.Issue>;
+export type GithubIssuesGetResponse = TypedResponse<200, types.Issue>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/comments/{comment_id}. */
-export interface IssuesGetCommentParams {
+export interface GithubIssuesGetCommentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -681,10 +681,10 @@ export interface IssuesGetCommentParams {
  *
  * - 200: Response
  */
-export type IssuesGetCommentResponse = TypedResponse<200, types.IssueComment>;
+export type GithubIssuesGetCommentResponse = TypedResponse<200, types.IssueComment>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/events/{event_id}. */
-export interface IssuesGetEventParams {
+export interface GithubIssuesGetEventParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -706,10 +706,10 @@ export interface IssuesGetEventParams {
  *
  * - 200: Response
  */
-export type IssuesGetEventResponse = TypedResponse<200, types.IssueEvent>;
+export type GithubIssuesGetEventResponse = TypedResponse<200, types.IssueEvent>;
 
 /** Parameters of GET /repos/{owner}/{repo}/labels/{name}. */
-export interface IssuesGetLabelParams {
+export interface GithubIssuesGetLabelParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -731,10 +731,10 @@ export interface IssuesGetLabelParams {
  *
  * - 200: Response
  */
-export type IssuesGetLabelResponse = TypedResponse<200, types.Label>;
+export type GithubIssuesGetLabelResponse = TypedResponse<200, types.Label>;
 
 /** Parameters of GET /repos/{owner}/{repo}/milestones/{milestone_number}. */
-export interface IssuesGetMilestoneParams {
+export interface GithubIssuesGetMilestoneParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -760,10 +760,10 @@ export interface IssuesGetMilestoneParams {
  *
  * - 200: Response
  */
-export type IssuesGetMilestoneResponse = TypedResponse<200, types.Milestone>;
+export type GithubIssuesGetMilestoneResponse = TypedResponse<200, types.Milestone>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/{issue_number}/parent. */
-export interface IssuesGetParentParams {
+export interface GithubIssuesGetParentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -789,10 +789,10 @@ export interface IssuesGetParentParams {
  *
  * - 200: Response
  */
-export type IssuesGetParentResponse = TypedResponse<200, types.Issue>;
+export type GithubIssuesGetParentResponse = TypedResponse<200, types.Issue>;
 
 /** Parameters of GET /issues. */
-export interface IssuesListParams {
+export interface GithubIssuesListParams {
   /** query parameter `collab`. */
   readonly collab?: boolean;
   /**
@@ -856,10 +856,10 @@ export interface IssuesListParams {
  *
  * - 200: Response
  */
-export type IssuesListResponse = TypedResponse<200, types.Issue[]>;
+export type GithubIssuesListResponse = TypedResponse<200, types.Issue[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/assignees. */
-export interface IssuesListAssigneesParams {
+export interface GithubIssuesListAssigneesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -891,10 +891,10 @@ export interface IssuesListAssigneesParams {
  *
  * - 200: Response
  */
-export type IssuesListAssigneesResponse = TypedResponse<200, types.SimpleUser[]>;
+export type GithubIssuesListAssigneesResponse = TypedResponse<200, types.SimpleUser[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/{issue_number}/comments. */
-export interface IssuesListCommentsParams {
+export interface GithubIssuesListCommentsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -938,10 +938,10 @@ export interface IssuesListCommentsParams {
  *
  * - 200: Response
  */
-export type IssuesListCommentsResponse = TypedResponse<200, types.IssueComment[]>;
+export type GithubIssuesListCommentsResponse = TypedResponse<200, types.IssueComment[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/comments. */
-export interface IssuesListCommentsForRepoParams {
+export interface GithubIssuesListCommentsForRepoParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -991,10 +991,10 @@ export interface IssuesListCommentsForRepoParams {
  *
  * - 200: Response
  */
-export type IssuesListCommentsForRepoResponse = TypedResponse<200, types.IssueComment[]>;
+export type GithubIssuesListCommentsForRepoResponse = TypedResponse<200, types.IssueComment[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by. */
-export interface IssuesListDependenciesBlockedByParams {
+export interface GithubIssuesListDependenciesBlockedByParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1032,10 +1032,10 @@ export interface IssuesListDependenciesBlockedByParams {
  *
  * - 200: Response
  */
-export type IssuesListDependenciesBlockedByResponse = TypedResponse<200, types.Issue[]>;
+export type GithubIssuesListDependenciesBlockedByResponse = TypedResponse<200, types.Issue[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking. */
-export interface IssuesListDependenciesBlockingParams {
+export interface GithubIssuesListDependenciesBlockingParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1073,10 +1073,10 @@ export interface IssuesListDependenciesBlockingParams {
  *
  * - 200: Response
  */
-export type IssuesListDependenciesBlockingResponse = TypedResponse<200, types.Issue[]>;
+export type GithubIssuesListDependenciesBlockingResponse = TypedResponse<200, types.Issue[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/{issue_number}/events. */
-export interface IssuesListEventsParams {
+export interface GithubIssuesListEventsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1114,10 +1114,10 @@ export interface IssuesListEventsParams {
  *
  * - 200: Response
  */
-export type IssuesListEventsResponse = TypedResponse<200, types.IssueEventForIssue[]>;
+export type GithubIssuesListEventsResponse = TypedResponse<200, types.IssueEventForIssue[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/events. */
-export interface IssuesListEventsForRepoParams {
+export interface GithubIssuesListEventsForRepoParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1149,10 +1149,10 @@ export interface IssuesListEventsForRepoParams {
  *
  * - 200: Response
  */
-export type IssuesListEventsForRepoResponse = TypedResponse<200, types.IssueEvent[]>;
+export type GithubIssuesListEventsForRepoResponse = TypedResponse<200, types.IssueEvent[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/{issue_number}/timeline. */
-export interface IssuesListEventsForTimelineParams {
+export interface GithubIssuesListEventsForTimelineParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1196,10 +1196,13 @@ export interface IssuesListEventsForTimelineParams {
  *
  * - 200: Response
  */
-export type IssuesListEventsForTimelineResponse = TypedResponse<200, types.TimelineIssueEvents[]>;
+export type GithubIssuesListEventsForTimelineResponse = TypedResponse<
+  200,
+  types.TimelineIssueEvents[]
+>;
 
 /** Parameters of GET /user/issues. */
-export interface IssuesListForAuthenticatedUserParams {
+export interface GithubIssuesListForAuthenticatedUserParams {
   /**
    * The direction to sort the results by.
    *
@@ -1255,10 +1258,10 @@ export interface IssuesListForAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type IssuesListForAuthenticatedUserResponse = TypedResponse<200, types.Issue[]>;
+export type GithubIssuesListForAuthenticatedUserResponse = TypedResponse<200, types.Issue[]>;
 
 /** Parameters of GET /orgs/{org}/issues. */
-export interface IssuesListForOrgParams {
+export interface GithubIssuesListForOrgParams {
   /**
    * The organization name. The name is not case sensitive.
    *
@@ -1326,10 +1329,10 @@ export interface IssuesListForOrgParams {
  *
  * - 200: Response
  */
-export type IssuesListForOrgResponse = TypedResponse<200, types.Issue[]>;
+export type GithubIssuesListForOrgResponse = TypedResponse<200, types.Issue[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues. */
-export interface IssuesListForRepoParams {
+export interface GithubIssuesListForRepoParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1434,10 +1437,10 @@ export interface IssuesListForRepoParams {
  *
  * - 200: Response
  */
-export type IssuesListForRepoResponse = TypedResponse<200, types.Issue[]>;
+export type GithubIssuesListForRepoResponse = TypedResponse<200, types.Issue[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values. */
-export interface IssuesListIssueFieldValuesForIssueParams {
+export interface GithubIssuesListIssueFieldValuesForIssueParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1475,13 +1478,13 @@ export interface IssuesListIssueFieldValuesForIssueParams {
  *
  * - 200: Response
  */
-export type IssuesListIssueFieldValuesForIssueResponse = TypedResponse<
+export type GithubIssuesListIssueFieldValuesForIssueResponse = TypedResponse<
   200,
   types.IssueFieldValue[]
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels. */
-export interface IssuesListLabelsForMilestoneParams {
+export interface GithubIssuesListLabelsForMilestoneParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1519,10 +1522,10 @@ export interface IssuesListLabelsForMilestoneParams {
  *
  * - 200: Response
  */
-export type IssuesListLabelsForMilestoneResponse = TypedResponse<200, types.Label[]>;
+export type GithubIssuesListLabelsForMilestoneResponse = TypedResponse<200, types.Label[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/labels. */
-export interface IssuesListLabelsForRepoParams {
+export interface GithubIssuesListLabelsForRepoParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1554,10 +1557,10 @@ export interface IssuesListLabelsForRepoParams {
  *
  * - 200: Response
  */
-export type IssuesListLabelsForRepoResponse = TypedResponse<200, types.Label[]>;
+export type GithubIssuesListLabelsForRepoResponse = TypedResponse<200, types.Label[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/{issue_number}/labels. */
-export interface IssuesListLabelsOnIssueParams {
+export interface GithubIssuesListLabelsOnIssueParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1595,10 +1598,10 @@ export interface IssuesListLabelsOnIssueParams {
  *
  * - 200: Response
  */
-export type IssuesListLabelsOnIssueResponse = TypedResponse<200, types.Label[]>;
+export type GithubIssuesListLabelsOnIssueResponse = TypedResponse<200, types.Label[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/milestones. */
-export interface IssuesListMilestonesParams {
+export interface GithubIssuesListMilestonesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1648,10 +1651,10 @@ export interface IssuesListMilestonesParams {
  *
  * - 200: Response
  */
-export type IssuesListMilestonesResponse = TypedResponse<200, types.Milestone[]>;
+export type GithubIssuesListMilestonesResponse = TypedResponse<200, types.Milestone[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues. */
-export interface IssuesListSubIssuesParams {
+export interface GithubIssuesListSubIssuesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1689,10 +1692,10 @@ export interface IssuesListSubIssuesParams {
  *
  * - 200: Response
  */
-export type IssuesListSubIssuesResponse = TypedResponse<200, types.Issue[]>;
+export type GithubIssuesListSubIssuesResponse = TypedResponse<200, types.Issue[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/issues/{issue_number}/suggestions. */
-export interface IssuesListSuggestionsParams {
+export interface GithubIssuesListSuggestionsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1743,10 +1746,10 @@ export interface IssuesListSuggestionsParams {
  *
  * - 200: Response
  */
-export type IssuesListSuggestionsResponse = TypedResponse<200, types.IssueSuggestion[]>;
+export type GithubIssuesListSuggestionsResponse = TypedResponse<200, types.IssueSuggestion[]>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/issues/{issue_number}/lock. */
-export interface IssuesLockParams {
+export interface GithubIssuesLockParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1783,10 +1786,10 @@ export interface IssuesLockParams {
  *
  * - 204: Response
  */
-export type IssuesLockResponse = TypedResponse<204, undefined>;
+export type GithubIssuesLockResponse = TypedResponse<204, undefined>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/issues/comments/{comment_id}/pin. */
-export interface IssuesPinCommentParams {
+export interface GithubIssuesPinCommentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1812,10 +1815,10 @@ export interface IssuesPinCommentParams {
  *
  * - 200: Response
  */
-export type IssuesPinCommentResponse = TypedResponse<200, types.IssueComment>;
+export type GithubIssuesPinCommentResponse = TypedResponse<200, types.IssueComment>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels. */
-export interface IssuesRemoveAllLabelsParams {
+export interface GithubIssuesRemoveAllLabelsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1841,10 +1844,10 @@ export interface IssuesRemoveAllLabelsParams {
  *
  * - 204: Response
  */
-export type IssuesRemoveAllLabelsResponse = TypedResponse<204, undefined>;
+export type GithubIssuesRemoveAllLabelsResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees. */
-export interface IssuesRemoveAssigneesParams {
+export interface GithubIssuesRemoveAssigneesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1875,10 +1878,10 @@ export interface IssuesRemoveAssigneesParams {
  *
  * - 200: Response
  */
-export type IssuesRemoveAssigneesResponse = TypedResponse<200, types.Issue>;
+export type GithubIssuesRemoveAssigneesResponse = TypedResponse<200, types.Issue>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}. */
-export interface IssuesRemoveDependencyBlockedByParams {
+export interface GithubIssuesRemoveDependencyBlockedByParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1910,10 +1913,10 @@ export interface IssuesRemoveDependencyBlockedByParams {
  *
  * - 200: Response
  */
-export type IssuesRemoveDependencyBlockedByResponse = TypedResponse<200, types.Issue>;
+export type GithubIssuesRemoveDependencyBlockedByResponse = TypedResponse<200, types.Issue>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}. */
-export interface IssuesRemoveLabelParams {
+export interface GithubIssuesRemoveLabelParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1941,10 +1944,10 @@ export interface IssuesRemoveLabelParams {
  *
  * - 200: Response
  */
-export type IssuesRemoveLabelResponse = TypedResponse<200, types.Label[]>;
+export type GithubIssuesRemoveLabelResponse = TypedResponse<200, types.Label[]>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue. */
-export interface IssuesRemoveSubIssueParams {
+export interface GithubIssuesRemoveSubIssueParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1975,10 +1978,10 @@ export interface IssuesRemoveSubIssueParams {
  *
  * - 200: Response
  */
-export type IssuesRemoveSubIssueResponse = TypedResponse<200, types.Issue>;
+export type GithubIssuesRemoveSubIssueResponse = TypedResponse<200, types.Issue>;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority. */
-export interface IssuesReprioritizeSubIssueParams {
+export interface GithubIssuesReprioritizeSubIssueParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2013,10 +2016,10 @@ export interface IssuesReprioritizeSubIssueParams {
  *
  * - 200: Response
  */
-export type IssuesReprioritizeSubIssueResponse = TypedResponse<200, types.Issue>;
+export type GithubIssuesReprioritizeSubIssueResponse = TypedResponse<200, types.Issue>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values. */
-export interface IssuesSetIssueFieldValuesParams {
+export interface GithubIssuesSetIssueFieldValuesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2062,10 +2065,10 @@ export interface IssuesSetIssueFieldValuesParams {
  *
  * - 200: Response
  */
-export type IssuesSetIssueFieldValuesResponse = TypedResponse<200, types.IssueFieldValue[]>;
+export type GithubIssuesSetIssueFieldValuesResponse = TypedResponse<200, types.IssueFieldValue[]>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/issues/{issue_number}/labels. */
-export interface IssuesSetLabelsParams {
+export interface GithubIssuesSetLabelsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2102,10 +2105,10 @@ export interface IssuesSetLabelsParams {
  *
  * - 200: Response
  */
-export type IssuesSetLabelsResponse = TypedResponse<200, types.Label[]>;
+export type GithubIssuesSetLabelsResponse = TypedResponse<200, types.Label[]>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock. */
-export interface IssuesUnlockParams {
+export interface GithubIssuesUnlockParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2131,10 +2134,10 @@ export interface IssuesUnlockParams {
  *
  * - 204: Response
  */
-export type IssuesUnlockResponse = TypedResponse<204, undefined>;
+export type GithubIssuesUnlockResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/pin. */
-export interface IssuesUnpinCommentParams {
+export interface GithubIssuesUnpinCommentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2160,10 +2163,10 @@ export interface IssuesUnpinCommentParams {
  *
  * - 204: Response
  */
-export type IssuesUnpinCommentResponse = TypedResponse<204, undefined>;
+export type GithubIssuesUnpinCommentResponse = TypedResponse<204, undefined>;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/issues/{issue_number}. */
-export interface IssuesUpdateParams {
+export interface GithubIssuesUpdateParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2267,7 +2270,7 @@ export interface IssuesUpdateParams {
  *
  * - 200: Response
  */
-export type IssuesUpdateResponse = TypedResponse<
+export type GithubIssuesUpdateResponse = TypedResponse<
   200,
   types.Issue & {
     /**
@@ -2327,7 +2330,7 @@ export type IssuesUpdateResponse = TypedResponse<
 >;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}. */
-export interface IssuesUpdateCommentParams {
+export interface GithubIssuesUpdateCommentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2358,10 +2361,10 @@ export interface IssuesUpdateCommentParams {
  *
  * - 200: Response
  */
-export type IssuesUpdateCommentResponse = TypedResponse<200, types.IssueComment>;
+export type GithubIssuesUpdateCommentResponse = TypedResponse<200, types.IssueComment>;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/labels/{name}. */
-export interface IssuesUpdateLabelParams {
+export interface GithubIssuesUpdateLabelParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2392,10 +2395,10 @@ export interface IssuesUpdateLabelParams {
  *
  * - 200: Response
  */
-export type IssuesUpdateLabelResponse = TypedResponse<200, types.Label>;
+export type GithubIssuesUpdateLabelResponse = TypedResponse<200, types.Label>;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/milestones/{milestone_number}. */
-export interface IssuesUpdateMilestoneParams {
+export interface GithubIssuesUpdateMilestoneParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2432,9 +2435,9 @@ export interface IssuesUpdateMilestoneParams {
  *
  * - 200: Response
  */
-export type IssuesUpdateMilestoneResponse = TypedResponse<200, types.Milestone>;
+export type GithubIssuesUpdateMilestoneResponse = TypedResponse<200, types.Milestone>;
 
-const issuesAddAssigneesOperation = {
+const githubIssuesAddAssigneesOperation = {
   id: "issues/add-assignees",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/assignees",
@@ -2448,13 +2451,13 @@ const issuesAddAssigneesOperation = {
  *
  * `POST /repos/{owner}/{repo}/issues/{issue_number}/assignees`
  */
-export function issuesAddAssignees(
+export function githubIssuesAddAssignees(
   client: GithubCore,
-  params: IssuesAddAssigneesParams,
+  params: GithubIssuesAddAssigneesParams,
   options?: RequestOptions,
-): ApiPromise<IssuesAddAssigneesResponse> {
+): ApiPromise<GithubIssuesAddAssigneesResponse> {
   return client.call(
-    issuesAddAssigneesOperation,
+    githubIssuesAddAssigneesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/assignees`,
       body: params.body,
@@ -2463,7 +2466,7 @@ export function issuesAddAssignees(
   );
 }
 
-const issuesAddBlockedByDependencyOperation = {
+const githubIssuesAddBlockedByDependencyOperation = {
   id: "issues/add-blocked-by-dependency",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
@@ -2488,13 +2491,13 @@ const issuesAddBlockedByDependencyOperation = {
  *
  * `POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by`
  */
-export function issuesAddBlockedByDependency(
+export function githubIssuesAddBlockedByDependency(
   client: GithubCore,
-  params: IssuesAddBlockedByDependencyParams,
+  params: GithubIssuesAddBlockedByDependencyParams,
   options?: RequestOptions,
-): ApiPromise<IssuesAddBlockedByDependencyResponse> {
+): ApiPromise<GithubIssuesAddBlockedByDependencyResponse> {
   return client.call(
-    issuesAddBlockedByDependencyOperation,
+    githubIssuesAddBlockedByDependencyOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/dependencies/blocked_by`,
       body: params.body,
@@ -2503,7 +2506,7 @@ export function issuesAddBlockedByDependency(
   );
 }
 
-const issuesAddIssueFieldValuesOperation = {
+const githubIssuesAddIssueFieldValuesOperation = {
   id: "issues/add-issue-field-values",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/issue-field-values",
@@ -2529,13 +2532,13 @@ const issuesAddIssueFieldValuesOperation = {
  *
  * `POST /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`
  */
-export function issuesAddIssueFieldValues(
+export function githubIssuesAddIssueFieldValues(
   client: GithubCore,
-  params: IssuesAddIssueFieldValuesParams,
+  params: GithubIssuesAddIssueFieldValuesParams,
   options?: RequestOptions,
-): ApiPromise<IssuesAddIssueFieldValuesResponse> {
+): ApiPromise<GithubIssuesAddIssueFieldValuesResponse> {
   return client.call(
-    issuesAddIssueFieldValuesOperation,
+    githubIssuesAddIssueFieldValuesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/issue-field-values`,
       body: params.body,
@@ -2544,7 +2547,7 @@ export function issuesAddIssueFieldValues(
   );
 }
 
-const issuesAddLabelsOperation = {
+const githubIssuesAddLabelsOperation = {
   id: "issues/add-labels",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
@@ -2558,13 +2561,13 @@ const issuesAddLabelsOperation = {
  *
  * `POST /repos/{owner}/{repo}/issues/{issue_number}/labels`
  */
-export function issuesAddLabels(
+export function githubIssuesAddLabels(
   client: GithubCore,
-  params: IssuesAddLabelsParams,
+  params: GithubIssuesAddLabelsParams,
   options?: RequestOptions,
-): ApiPromise<IssuesAddLabelsResponse> {
+): ApiPromise<GithubIssuesAddLabelsResponse> {
   return client.call(
-    issuesAddLabelsOperation,
+    githubIssuesAddLabelsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/labels`,
       body: params.body,
@@ -2573,7 +2576,7 @@ export function issuesAddLabels(
   );
 }
 
-const issuesAddSubIssueOperation = {
+const githubIssuesAddSubIssueOperation = {
   id: "issues/add-sub-issue",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
@@ -2598,13 +2601,13 @@ const issuesAddSubIssueOperation = {
  *
  * `POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues`
  */
-export function issuesAddSubIssue(
+export function githubIssuesAddSubIssue(
   client: GithubCore,
-  params: IssuesAddSubIssueParams,
+  params: GithubIssuesAddSubIssueParams,
   options?: RequestOptions,
-): ApiPromise<IssuesAddSubIssueResponse> {
+): ApiPromise<GithubIssuesAddSubIssueResponse> {
   return client.call(
-    issuesAddSubIssueOperation,
+    githubIssuesAddSubIssueOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/sub_issues`,
       body: params.body,
@@ -2613,7 +2616,7 @@ export function issuesAddSubIssue(
   );
 }
 
-const issuesApproveSuggestionOperation = {
+const githubIssuesApproveSuggestionOperation = {
   id: "issues/approve-suggestion",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/approve",
@@ -2629,13 +2632,13 @@ const issuesApproveSuggestionOperation = {
  *
  * `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/approve`
  */
-export function issuesApproveSuggestion(
+export function githubIssuesApproveSuggestion(
   client: GithubCore,
-  params: IssuesApproveSuggestionParams,
+  params: GithubIssuesApproveSuggestionParams,
   options?: RequestOptions,
-): ApiPromise<IssuesApproveSuggestionResponse> {
+): ApiPromise<GithubIssuesApproveSuggestionResponse> {
   return client.call(
-    issuesApproveSuggestionOperation,
+    githubIssuesApproveSuggestionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/suggestions/${params.suggestionId}/approve`,
     },
@@ -2643,7 +2646,7 @@ export function issuesApproveSuggestion(
   );
 }
 
-const issuesCheckUserCanBeAssignedOperation = {
+const githubIssuesCheckUserCanBeAssignedOperation = {
   id: "issues/check-user-can-be-assigned",
   method: "GET",
   path: "/repos/{owner}/{repo}/assignees/{assignee}",
@@ -2661,19 +2664,19 @@ const issuesCheckUserCanBeAssignedOperation = {
  *
  * `GET /repos/{owner}/{repo}/assignees/{assignee}`
  */
-export function issuesCheckUserCanBeAssigned(
+export function githubIssuesCheckUserCanBeAssigned(
   client: GithubCore,
-  params: IssuesCheckUserCanBeAssignedParams,
+  params: GithubIssuesCheckUserCanBeAssignedParams,
   options?: RequestOptions,
-): ApiPromise<IssuesCheckUserCanBeAssignedResponse> {
+): ApiPromise<GithubIssuesCheckUserCanBeAssignedResponse> {
   return client.call(
-    issuesCheckUserCanBeAssignedOperation,
+    githubIssuesCheckUserCanBeAssignedOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/assignees/${params.assignee}` },
     options,
   );
 }
 
-const issuesCheckUserCanBeAssignedToIssueOperation = {
+const githubIssuesCheckUserCanBeAssignedToIssueOperation = {
   id: "issues/check-user-can-be-assigned-to-issue",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}",
@@ -2691,13 +2694,13 @@ const issuesCheckUserCanBeAssignedToIssueOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}`
  */
-export function issuesCheckUserCanBeAssignedToIssue(
+export function githubIssuesCheckUserCanBeAssignedToIssue(
   client: GithubCore,
-  params: IssuesCheckUserCanBeAssignedToIssueParams,
+  params: GithubIssuesCheckUserCanBeAssignedToIssueParams,
   options?: RequestOptions,
-): ApiPromise<IssuesCheckUserCanBeAssignedToIssueResponse> {
+): ApiPromise<GithubIssuesCheckUserCanBeAssignedToIssueResponse> {
   return client.call(
-    issuesCheckUserCanBeAssignedToIssueOperation,
+    githubIssuesCheckUserCanBeAssignedToIssueOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/assignees/${params.assignee}`,
     },
@@ -2705,7 +2708,7 @@ export function issuesCheckUserCanBeAssignedToIssue(
   );
 }
 
-const issuesCreateOperation = {
+const githubIssuesCreateOperation = {
   id: "issues/create",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues",
@@ -2729,19 +2732,19 @@ const issuesCreateOperation = {
  *
  * `POST /repos/{owner}/{repo}/issues`
  */
-export function issuesCreate(
+export function githubIssuesCreate(
   client: GithubCore,
-  params: IssuesCreateParams,
+  params: GithubIssuesCreateParams,
   options?: RequestOptions,
-): ApiPromise<IssuesCreateResponse> {
+): ApiPromise<GithubIssuesCreateResponse> {
   return client.call(
-    issuesCreateOperation,
+    githubIssuesCreateOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues`, body: params.body },
     options,
   );
 }
 
-const issuesCreateCommentOperation = {
+const githubIssuesCreateCommentOperation = {
   id: "issues/create-comment",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
@@ -2767,13 +2770,13 @@ const issuesCreateCommentOperation = {
  *
  * `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`
  */
-export function issuesCreateComment(
+export function githubIssuesCreateComment(
   client: GithubCore,
-  params: IssuesCreateCommentParams,
+  params: GithubIssuesCreateCommentParams,
   options?: RequestOptions,
-): ApiPromise<IssuesCreateCommentResponse> {
+): ApiPromise<GithubIssuesCreateCommentResponse> {
   return client.call(
-    issuesCreateCommentOperation,
+    githubIssuesCreateCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/comments`,
       body: params.body,
@@ -2782,7 +2785,7 @@ export function issuesCreateComment(
   );
 }
 
-const issuesCreateLabelOperation = {
+const githubIssuesCreateLabelOperation = {
   id: "issues/create-label",
   method: "POST",
   path: "/repos/{owner}/{repo}/labels",
@@ -2796,19 +2799,19 @@ const issuesCreateLabelOperation = {
  *
  * `POST /repos/{owner}/{repo}/labels`
  */
-export function issuesCreateLabel(
+export function githubIssuesCreateLabel(
   client: GithubCore,
-  params: IssuesCreateLabelParams,
+  params: GithubIssuesCreateLabelParams,
   options?: RequestOptions,
-): ApiPromise<IssuesCreateLabelResponse> {
+): ApiPromise<GithubIssuesCreateLabelResponse> {
   return client.call(
-    issuesCreateLabelOperation,
+    githubIssuesCreateLabelOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/labels`, body: params.body },
     options,
   );
 }
 
-const issuesCreateMilestoneOperation = {
+const githubIssuesCreateMilestoneOperation = {
   id: "issues/create-milestone",
   method: "POST",
   path: "/repos/{owner}/{repo}/milestones",
@@ -2822,19 +2825,19 @@ const issuesCreateMilestoneOperation = {
  *
  * `POST /repos/{owner}/{repo}/milestones`
  */
-export function issuesCreateMilestone(
+export function githubIssuesCreateMilestone(
   client: GithubCore,
-  params: IssuesCreateMilestoneParams,
+  params: GithubIssuesCreateMilestoneParams,
   options?: RequestOptions,
-): ApiPromise<IssuesCreateMilestoneResponse> {
+): ApiPromise<GithubIssuesCreateMilestoneResponse> {
   return client.call(
-    issuesCreateMilestoneOperation,
+    githubIssuesCreateMilestoneOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/milestones`, body: params.body },
     options,
   );
 }
 
-const issuesDeleteCommentOperation = {
+const githubIssuesDeleteCommentOperation = {
   id: "issues/delete-comment",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
@@ -2848,19 +2851,19 @@ const issuesDeleteCommentOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}`
  */
-export function issuesDeleteComment(
+export function githubIssuesDeleteComment(
   client: GithubCore,
-  params: IssuesDeleteCommentParams,
+  params: GithubIssuesDeleteCommentParams,
   options?: RequestOptions,
-): ApiPromise<IssuesDeleteCommentResponse> {
+): ApiPromise<GithubIssuesDeleteCommentResponse> {
   return client.call(
-    issuesDeleteCommentOperation,
+    githubIssuesDeleteCommentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues/comments/${params.commentId}` },
     options,
   );
 }
 
-const issuesDeleteIssueFieldValueOperation = {
+const githubIssuesDeleteIssueFieldValueOperation = {
   id: "issues/delete-issue-field-value",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/issue-field-values/{issue_field_id}",
@@ -2881,13 +2884,13 @@ const issuesDeleteIssueFieldValueOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values/{issue_field_id}`
  */
-export function issuesDeleteIssueFieldValue(
+export function githubIssuesDeleteIssueFieldValue(
   client: GithubCore,
-  params: IssuesDeleteIssueFieldValueParams,
+  params: GithubIssuesDeleteIssueFieldValueParams,
   options?: RequestOptions,
-): ApiPromise<IssuesDeleteIssueFieldValueResponse> {
+): ApiPromise<GithubIssuesDeleteIssueFieldValueResponse> {
   return client.call(
-    issuesDeleteIssueFieldValueOperation,
+    githubIssuesDeleteIssueFieldValueOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/issue-field-values/${params.issueFieldId}`,
     },
@@ -2895,7 +2898,7 @@ export function issuesDeleteIssueFieldValue(
   );
 }
 
-const issuesDeleteLabelOperation = {
+const githubIssuesDeleteLabelOperation = {
   id: "issues/delete-label",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/labels/{name}",
@@ -2909,19 +2912,19 @@ const issuesDeleteLabelOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/labels/{name}`
  */
-export function issuesDeleteLabel(
+export function githubIssuesDeleteLabel(
   client: GithubCore,
-  params: IssuesDeleteLabelParams,
+  params: GithubIssuesDeleteLabelParams,
   options?: RequestOptions,
-): ApiPromise<IssuesDeleteLabelResponse> {
+): ApiPromise<GithubIssuesDeleteLabelResponse> {
   return client.call(
-    issuesDeleteLabelOperation,
+    githubIssuesDeleteLabelOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/labels/${params.name}` },
     options,
   );
 }
 
-const issuesDeleteMilestoneOperation = {
+const githubIssuesDeleteMilestoneOperation = {
   id: "issues/delete-milestone",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/milestones/{milestone_number}",
@@ -2935,13 +2938,13 @@ const issuesDeleteMilestoneOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/milestones/{milestone_number}`
  */
-export function issuesDeleteMilestone(
+export function githubIssuesDeleteMilestone(
   client: GithubCore,
-  params: IssuesDeleteMilestoneParams,
+  params: GithubIssuesDeleteMilestoneParams,
   options?: RequestOptions,
-): ApiPromise<IssuesDeleteMilestoneResponse> {
+): ApiPromise<GithubIssuesDeleteMilestoneResponse> {
   return client.call(
-    issuesDeleteMilestoneOperation,
+    githubIssuesDeleteMilestoneOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/milestones/${params.milestoneNumber}`,
     },
@@ -2949,7 +2952,7 @@ export function issuesDeleteMilestone(
   );
 }
 
-const issuesDismissSuggestionOperation = {
+const githubIssuesDismissSuggestionOperation = {
   id: "issues/dismiss-suggestion",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/dismiss",
@@ -2965,13 +2968,13 @@ const issuesDismissSuggestionOperation = {
  *
  * `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/dismiss`
  */
-export function issuesDismissSuggestion(
+export function githubIssuesDismissSuggestion(
   client: GithubCore,
-  params: IssuesDismissSuggestionParams,
+  params: GithubIssuesDismissSuggestionParams,
   options?: RequestOptions,
-): ApiPromise<IssuesDismissSuggestionResponse> {
+): ApiPromise<GithubIssuesDismissSuggestionResponse> {
   return client.call(
-    issuesDismissSuggestionOperation,
+    githubIssuesDismissSuggestionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/suggestions/${params.suggestionId}/dismiss`,
     },
@@ -2979,7 +2982,7 @@ export function issuesDismissSuggestion(
   );
 }
 
-const issuesGetOperation = {
+const githubIssuesGetOperation = {
   id: "issues/get",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}",
@@ -3008,19 +3011,19 @@ const issuesGetOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/{issue_number}`
  */
-export function issuesGet(
+export function githubIssuesGet(
   client: GithubCore,
-  params: IssuesGetParams,
+  params: GithubIssuesGetParams,
   options?: RequestOptions,
-): ApiPromise<IssuesGetResponse> {
+): ApiPromise<GithubIssuesGetResponse> {
   return client.call(
-    issuesGetOperation,
+    githubIssuesGetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}` },
     options,
   );
 }
 
-const issuesGetCommentOperation = {
+const githubIssuesGetCommentOperation = {
   id: "issues/get-comment",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
@@ -3041,19 +3044,19 @@ const issuesGetCommentOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/comments/{comment_id}`
  */
-export function issuesGetComment(
+export function githubIssuesGetComment(
   client: GithubCore,
-  params: IssuesGetCommentParams,
+  params: GithubIssuesGetCommentParams,
   options?: RequestOptions,
-): ApiPromise<IssuesGetCommentResponse> {
+): ApiPromise<GithubIssuesGetCommentResponse> {
   return client.call(
-    issuesGetCommentOperation,
+    githubIssuesGetCommentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues/comments/${params.commentId}` },
     options,
   );
 }
 
-const issuesGetEventOperation = {
+const githubIssuesGetEventOperation = {
   id: "issues/get-event",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/events/{event_id}",
@@ -3067,19 +3070,19 @@ const issuesGetEventOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/events/{event_id}`
  */
-export function issuesGetEvent(
+export function githubIssuesGetEvent(
   client: GithubCore,
-  params: IssuesGetEventParams,
+  params: GithubIssuesGetEventParams,
   options?: RequestOptions,
-): ApiPromise<IssuesGetEventResponse> {
+): ApiPromise<GithubIssuesGetEventResponse> {
   return client.call(
-    issuesGetEventOperation,
+    githubIssuesGetEventOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues/events/${params.eventId}` },
     options,
   );
 }
 
-const issuesGetLabelOperation = {
+const githubIssuesGetLabelOperation = {
   id: "issues/get-label",
   method: "GET",
   path: "/repos/{owner}/{repo}/labels/{name}",
@@ -3093,19 +3096,19 @@ const issuesGetLabelOperation = {
  *
  * `GET /repos/{owner}/{repo}/labels/{name}`
  */
-export function issuesGetLabel(
+export function githubIssuesGetLabel(
   client: GithubCore,
-  params: IssuesGetLabelParams,
+  params: GithubIssuesGetLabelParams,
   options?: RequestOptions,
-): ApiPromise<IssuesGetLabelResponse> {
+): ApiPromise<GithubIssuesGetLabelResponse> {
   return client.call(
-    issuesGetLabelOperation,
+    githubIssuesGetLabelOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/labels/${params.name}` },
     options,
   );
 }
 
-const issuesGetMilestoneOperation = {
+const githubIssuesGetMilestoneOperation = {
   id: "issues/get-milestone",
   method: "GET",
   path: "/repos/{owner}/{repo}/milestones/{milestone_number}",
@@ -3119,13 +3122,13 @@ const issuesGetMilestoneOperation = {
  *
  * `GET /repos/{owner}/{repo}/milestones/{milestone_number}`
  */
-export function issuesGetMilestone(
+export function githubIssuesGetMilestone(
   client: GithubCore,
-  params: IssuesGetMilestoneParams,
+  params: GithubIssuesGetMilestoneParams,
   options?: RequestOptions,
-): ApiPromise<IssuesGetMilestoneResponse> {
+): ApiPromise<GithubIssuesGetMilestoneResponse> {
   return client.call(
-    issuesGetMilestoneOperation,
+    githubIssuesGetMilestoneOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/milestones/${params.milestoneNumber}`,
     },
@@ -3133,7 +3136,7 @@ export function issuesGetMilestone(
   );
 }
 
-const issuesGetParentOperation = {
+const githubIssuesGetParentOperation = {
   id: "issues/get-parent",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/parent",
@@ -3154,19 +3157,19 @@ const issuesGetParentOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/{issue_number}/parent`
  */
-export function issuesGetParent(
+export function githubIssuesGetParent(
   client: GithubCore,
-  params: IssuesGetParentParams,
+  params: GithubIssuesGetParentParams,
   options?: RequestOptions,
-): ApiPromise<IssuesGetParentResponse> {
+): ApiPromise<GithubIssuesGetParentResponse> {
   return client.call(
-    issuesGetParentOperation,
+    githubIssuesGetParentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/parent` },
     options,
   );
 }
 
-const issuesListOperation = {
+const githubIssuesListOperation = {
   id: "issues/list",
   method: "GET",
   path: "/issues",
@@ -3193,14 +3196,14 @@ const issuesListOperation = {
  *
  * `GET /issues`
  */
-export function issuesList(
+export function githubIssuesList(
   client: GithubCore,
-  params: IssuesListParams = {},
+  params: GithubIssuesListParams = {},
   options?: RequestOptions,
-): Paginated<ItemsAt<IssuesListResponse["body"], []>, IssuesListResponse> {
+): Paginated<ItemsAt<GithubIssuesListResponse["body"], []>, GithubIssuesListResponse> {
   return paginate(
     client,
-    issuesListOperation,
+    githubIssuesListOperation,
     {
       path: "/issues",
       query: {
@@ -3222,7 +3225,7 @@ export function issuesList(
   );
 }
 
-const issuesListAssigneesOperation = {
+const githubIssuesListAssigneesOperation = {
   id: "issues/list-assignees",
   method: "GET",
   path: "/repos/{owner}/{repo}/assignees",
@@ -3237,14 +3240,17 @@ const issuesListAssigneesOperation = {
  *
  * `GET /repos/{owner}/{repo}/assignees`
  */
-export function issuesListAssignees(
+export function githubIssuesListAssignees(
   client: GithubCore,
-  params: IssuesListAssigneesParams,
+  params: GithubIssuesListAssigneesParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<IssuesListAssigneesResponse["body"], []>, IssuesListAssigneesResponse> {
+): Paginated<
+  ItemsAt<GithubIssuesListAssigneesResponse["body"], []>,
+  GithubIssuesListAssigneesResponse
+> {
   return paginate(
     client,
-    issuesListAssigneesOperation,
+    githubIssuesListAssigneesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/assignees`,
       query: { page: params.page, per_page: params.perPage },
@@ -3253,7 +3259,7 @@ export function issuesListAssignees(
   );
 }
 
-const issuesListCommentsOperation = {
+const githubIssuesListCommentsOperation = {
   id: "issues/list-comments",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
@@ -3277,14 +3283,17 @@ const issuesListCommentsOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/{issue_number}/comments`
  */
-export function issuesListComments(
+export function githubIssuesListComments(
   client: GithubCore,
-  params: IssuesListCommentsParams,
+  params: GithubIssuesListCommentsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<IssuesListCommentsResponse["body"], []>, IssuesListCommentsResponse> {
+): Paginated<
+  ItemsAt<GithubIssuesListCommentsResponse["body"], []>,
+  GithubIssuesListCommentsResponse
+> {
   return paginate(
     client,
-    issuesListCommentsOperation,
+    githubIssuesListCommentsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/comments`,
       query: { page: params.page, per_page: params.perPage, since: params.since },
@@ -3293,7 +3302,7 @@ export function issuesListComments(
   );
 }
 
-const issuesListCommentsForRepoOperation = {
+const githubIssuesListCommentsForRepoOperation = {
   id: "issues/list-comments-for-repo",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/comments",
@@ -3317,17 +3326,17 @@ const issuesListCommentsForRepoOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/comments`
  */
-export function issuesListCommentsForRepo(
+export function githubIssuesListCommentsForRepo(
   client: GithubCore,
-  params: IssuesListCommentsForRepoParams,
+  params: GithubIssuesListCommentsForRepoParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<IssuesListCommentsForRepoResponse["body"], []>,
-  IssuesListCommentsForRepoResponse
+  ItemsAt<GithubIssuesListCommentsForRepoResponse["body"], []>,
+  GithubIssuesListCommentsForRepoResponse
 > {
   return paginate(
     client,
-    issuesListCommentsForRepoOperation,
+    githubIssuesListCommentsForRepoOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/comments`,
       query: {
@@ -3342,7 +3351,7 @@ export function issuesListCommentsForRepo(
   );
 }
 
-const issuesListDependenciesBlockedByOperation = {
+const githubIssuesListDependenciesBlockedByOperation = {
   id: "issues/list-dependencies-blocked-by",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
@@ -3364,17 +3373,17 @@ const issuesListDependenciesBlockedByOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by`
  */
-export function issuesListDependenciesBlockedBy(
+export function githubIssuesListDependenciesBlockedBy(
   client: GithubCore,
-  params: IssuesListDependenciesBlockedByParams,
+  params: GithubIssuesListDependenciesBlockedByParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<IssuesListDependenciesBlockedByResponse["body"], []>,
-  IssuesListDependenciesBlockedByResponse
+  ItemsAt<GithubIssuesListDependenciesBlockedByResponse["body"], []>,
+  GithubIssuesListDependenciesBlockedByResponse
 > {
   return paginate(
     client,
-    issuesListDependenciesBlockedByOperation,
+    githubIssuesListDependenciesBlockedByOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/dependencies/blocked_by`,
       query: { page: params.page, per_page: params.perPage },
@@ -3383,7 +3392,7 @@ export function issuesListDependenciesBlockedBy(
   );
 }
 
-const issuesListDependenciesBlockingOperation = {
+const githubIssuesListDependenciesBlockingOperation = {
   id: "issues/list-dependencies-blocking",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
@@ -3405,17 +3414,17 @@ const issuesListDependenciesBlockingOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking`
  */
-export function issuesListDependenciesBlocking(
+export function githubIssuesListDependenciesBlocking(
   client: GithubCore,
-  params: IssuesListDependenciesBlockingParams,
+  params: GithubIssuesListDependenciesBlockingParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<IssuesListDependenciesBlockingResponse["body"], []>,
-  IssuesListDependenciesBlockingResponse
+  ItemsAt<GithubIssuesListDependenciesBlockingResponse["body"], []>,
+  GithubIssuesListDependenciesBlockingResponse
 > {
   return paginate(
     client,
-    issuesListDependenciesBlockingOperation,
+    githubIssuesListDependenciesBlockingOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/dependencies/blocking`,
       query: { page: params.page, per_page: params.perPage },
@@ -3424,7 +3433,7 @@ export function issuesListDependenciesBlocking(
   );
 }
 
-const issuesListEventsOperation = {
+const githubIssuesListEventsOperation = {
   id: "issues/list-events",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/events",
@@ -3439,14 +3448,14 @@ const issuesListEventsOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/{issue_number}/events`
  */
-export function issuesListEvents(
+export function githubIssuesListEvents(
   client: GithubCore,
-  params: IssuesListEventsParams,
+  params: GithubIssuesListEventsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<IssuesListEventsResponse["body"], []>, IssuesListEventsResponse> {
+): Paginated<ItemsAt<GithubIssuesListEventsResponse["body"], []>, GithubIssuesListEventsResponse> {
   return paginate(
     client,
-    issuesListEventsOperation,
+    githubIssuesListEventsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/events`,
       query: { page: params.page, per_page: params.perPage },
@@ -3455,7 +3464,7 @@ export function issuesListEvents(
   );
 }
 
-const issuesListEventsForRepoOperation = {
+const githubIssuesListEventsForRepoOperation = {
   id: "issues/list-events-for-repo",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/events",
@@ -3470,17 +3479,17 @@ const issuesListEventsForRepoOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/events`
  */
-export function issuesListEventsForRepo(
+export function githubIssuesListEventsForRepo(
   client: GithubCore,
-  params: IssuesListEventsForRepoParams,
+  params: GithubIssuesListEventsForRepoParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<IssuesListEventsForRepoResponse["body"], []>,
-  IssuesListEventsForRepoResponse
+  ItemsAt<GithubIssuesListEventsForRepoResponse["body"], []>,
+  GithubIssuesListEventsForRepoResponse
 > {
   return paginate(
     client,
-    issuesListEventsForRepoOperation,
+    githubIssuesListEventsForRepoOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/events`,
       query: { page: params.page, per_page: params.perPage },
@@ -3489,7 +3498,7 @@ export function issuesListEventsForRepo(
   );
 }
 
-const issuesListEventsForTimelineOperation = {
+const githubIssuesListEventsForTimelineOperation = {
   id: "issues/list-events-for-timeline",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/timeline",
@@ -3504,17 +3513,17 @@ const issuesListEventsForTimelineOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/{issue_number}/timeline`
  */
-export function issuesListEventsForTimeline(
+export function githubIssuesListEventsForTimeline(
   client: GithubCore,
-  params: IssuesListEventsForTimelineParams,
+  params: GithubIssuesListEventsForTimelineParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<IssuesListEventsForTimelineResponse["body"], []>,
-  IssuesListEventsForTimelineResponse
+  ItemsAt<GithubIssuesListEventsForTimelineResponse["body"], []>,
+  GithubIssuesListEventsForTimelineResponse
 > {
   return paginate(
     client,
-    issuesListEventsForTimelineOperation,
+    githubIssuesListEventsForTimelineOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/timeline`,
       query: { exclude: params.exclude, page: params.page, per_page: params.perPage },
@@ -3523,7 +3532,7 @@ export function issuesListEventsForTimeline(
   );
 }
 
-const issuesListForAuthenticatedUserOperation = {
+const githubIssuesListForAuthenticatedUserOperation = {
   id: "issues/list-for-authenticated-user",
   method: "GET",
   path: "/user/issues",
@@ -3548,17 +3557,17 @@ const issuesListForAuthenticatedUserOperation = {
  *
  * `GET /user/issues`
  */
-export function issuesListForAuthenticatedUser(
+export function githubIssuesListForAuthenticatedUser(
   client: GithubCore,
-  params: IssuesListForAuthenticatedUserParams = {},
+  params: GithubIssuesListForAuthenticatedUserParams = {},
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<IssuesListForAuthenticatedUserResponse["body"], []>,
-  IssuesListForAuthenticatedUserResponse
+  ItemsAt<GithubIssuesListForAuthenticatedUserResponse["body"], []>,
+  GithubIssuesListForAuthenticatedUserResponse
 > {
   return paginate(
     client,
-    issuesListForAuthenticatedUserOperation,
+    githubIssuesListForAuthenticatedUserOperation,
     {
       path: "/user/issues",
       query: {
@@ -3576,7 +3585,7 @@ export function issuesListForAuthenticatedUser(
   );
 }
 
-const issuesListForOrgOperation = {
+const githubIssuesListForOrgOperation = {
   id: "issues/list-for-org",
   method: "GET",
   path: "/orgs/{org}/issues",
@@ -3601,14 +3610,14 @@ const issuesListForOrgOperation = {
  *
  * `GET /orgs/{org}/issues`
  */
-export function issuesListForOrg(
+export function githubIssuesListForOrg(
   client: GithubCore,
-  params: IssuesListForOrgParams,
+  params: GithubIssuesListForOrgParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<IssuesListForOrgResponse["body"], []>, IssuesListForOrgResponse> {
+): Paginated<ItemsAt<GithubIssuesListForOrgResponse["body"], []>, GithubIssuesListForOrgResponse> {
   return paginate(
     client,
-    issuesListForOrgOperation,
+    githubIssuesListForOrgOperation,
     {
       path: encodePath`/orgs/${params.org}/issues`,
       query: {
@@ -3627,7 +3636,7 @@ export function issuesListForOrg(
   );
 }
 
-const issuesListForRepoOperation = {
+const githubIssuesListForRepoOperation = {
   id: "issues/list-for-repo",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues",
@@ -3652,14 +3661,17 @@ const issuesListForRepoOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues`
  */
-export function issuesListForRepo(
+export function githubIssuesListForRepo(
   client: GithubCore,
-  params: IssuesListForRepoParams,
+  params: GithubIssuesListForRepoParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<IssuesListForRepoResponse["body"], []>, IssuesListForRepoResponse> {
+): Paginated<
+  ItemsAt<GithubIssuesListForRepoResponse["body"], []>,
+  GithubIssuesListForRepoResponse
+> {
   return paginate(
     client,
-    issuesListForRepoOperation,
+    githubIssuesListForRepoOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues`,
       query: {
@@ -3682,7 +3694,7 @@ export function issuesListForRepo(
   );
 }
 
-const issuesListIssueFieldValuesForIssueOperation = {
+const githubIssuesListIssueFieldValuesForIssueOperation = {
   id: "issues/list-issue-field-values-for-issue",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/issue-field-values",
@@ -3697,17 +3709,17 @@ const issuesListIssueFieldValuesForIssueOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`
  */
-export function issuesListIssueFieldValuesForIssue(
+export function githubIssuesListIssueFieldValuesForIssue(
   client: GithubCore,
-  params: IssuesListIssueFieldValuesForIssueParams,
+  params: GithubIssuesListIssueFieldValuesForIssueParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<IssuesListIssueFieldValuesForIssueResponse["body"], []>,
-  IssuesListIssueFieldValuesForIssueResponse
+  ItemsAt<GithubIssuesListIssueFieldValuesForIssueResponse["body"], []>,
+  GithubIssuesListIssueFieldValuesForIssueResponse
 > {
   return paginate(
     client,
-    issuesListIssueFieldValuesForIssueOperation,
+    githubIssuesListIssueFieldValuesForIssueOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/issue-field-values`,
       query: { page: params.page, per_page: params.perPage },
@@ -3716,7 +3728,7 @@ export function issuesListIssueFieldValuesForIssue(
   );
 }
 
-const issuesListLabelsForMilestoneOperation = {
+const githubIssuesListLabelsForMilestoneOperation = {
   id: "issues/list-labels-for-milestone",
   method: "GET",
   path: "/repos/{owner}/{repo}/milestones/{milestone_number}/labels",
@@ -3731,17 +3743,17 @@ const issuesListLabelsForMilestoneOperation = {
  *
  * `GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels`
  */
-export function issuesListLabelsForMilestone(
+export function githubIssuesListLabelsForMilestone(
   client: GithubCore,
-  params: IssuesListLabelsForMilestoneParams,
+  params: GithubIssuesListLabelsForMilestoneParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<IssuesListLabelsForMilestoneResponse["body"], []>,
-  IssuesListLabelsForMilestoneResponse
+  ItemsAt<GithubIssuesListLabelsForMilestoneResponse["body"], []>,
+  GithubIssuesListLabelsForMilestoneResponse
 > {
   return paginate(
     client,
-    issuesListLabelsForMilestoneOperation,
+    githubIssuesListLabelsForMilestoneOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/milestones/${params.milestoneNumber}/labels`,
       query: { page: params.page, per_page: params.perPage },
@@ -3750,7 +3762,7 @@ export function issuesListLabelsForMilestone(
   );
 }
 
-const issuesListLabelsForRepoOperation = {
+const githubIssuesListLabelsForRepoOperation = {
   id: "issues/list-labels-for-repo",
   method: "GET",
   path: "/repos/{owner}/{repo}/labels",
@@ -3765,17 +3777,17 @@ const issuesListLabelsForRepoOperation = {
  *
  * `GET /repos/{owner}/{repo}/labels`
  */
-export function issuesListLabelsForRepo(
+export function githubIssuesListLabelsForRepo(
   client: GithubCore,
-  params: IssuesListLabelsForRepoParams,
+  params: GithubIssuesListLabelsForRepoParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<IssuesListLabelsForRepoResponse["body"], []>,
-  IssuesListLabelsForRepoResponse
+  ItemsAt<GithubIssuesListLabelsForRepoResponse["body"], []>,
+  GithubIssuesListLabelsForRepoResponse
 > {
   return paginate(
     client,
-    issuesListLabelsForRepoOperation,
+    githubIssuesListLabelsForRepoOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/labels`,
       query: { page: params.page, per_page: params.perPage },
@@ -3784,7 +3796,7 @@ export function issuesListLabelsForRepo(
   );
 }
 
-const issuesListLabelsOnIssueOperation = {
+const githubIssuesListLabelsOnIssueOperation = {
   id: "issues/list-labels-on-issue",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
@@ -3799,17 +3811,17 @@ const issuesListLabelsOnIssueOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/{issue_number}/labels`
  */
-export function issuesListLabelsOnIssue(
+export function githubIssuesListLabelsOnIssue(
   client: GithubCore,
-  params: IssuesListLabelsOnIssueParams,
+  params: GithubIssuesListLabelsOnIssueParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<IssuesListLabelsOnIssueResponse["body"], []>,
-  IssuesListLabelsOnIssueResponse
+  ItemsAt<GithubIssuesListLabelsOnIssueResponse["body"], []>,
+  GithubIssuesListLabelsOnIssueResponse
 > {
   return paginate(
     client,
-    issuesListLabelsOnIssueOperation,
+    githubIssuesListLabelsOnIssueOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/labels`,
       query: { page: params.page, per_page: params.perPage },
@@ -3818,7 +3830,7 @@ export function issuesListLabelsOnIssue(
   );
 }
 
-const issuesListMilestonesOperation = {
+const githubIssuesListMilestonesOperation = {
   id: "issues/list-milestones",
   method: "GET",
   path: "/repos/{owner}/{repo}/milestones",
@@ -3833,14 +3845,17 @@ const issuesListMilestonesOperation = {
  *
  * `GET /repos/{owner}/{repo}/milestones`
  */
-export function issuesListMilestones(
+export function githubIssuesListMilestones(
   client: GithubCore,
-  params: IssuesListMilestonesParams,
+  params: GithubIssuesListMilestonesParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<IssuesListMilestonesResponse["body"], []>, IssuesListMilestonesResponse> {
+): Paginated<
+  ItemsAt<GithubIssuesListMilestonesResponse["body"], []>,
+  GithubIssuesListMilestonesResponse
+> {
   return paginate(
     client,
-    issuesListMilestonesOperation,
+    githubIssuesListMilestonesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/milestones`,
       query: {
@@ -3855,7 +3870,7 @@ export function issuesListMilestones(
   );
 }
 
-const issuesListSubIssuesOperation = {
+const githubIssuesListSubIssuesOperation = {
   id: "issues/list-sub-issues",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
@@ -3877,14 +3892,17 @@ const issuesListSubIssuesOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues`
  */
-export function issuesListSubIssues(
+export function githubIssuesListSubIssues(
   client: GithubCore,
-  params: IssuesListSubIssuesParams,
+  params: GithubIssuesListSubIssuesParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<IssuesListSubIssuesResponse["body"], []>, IssuesListSubIssuesResponse> {
+): Paginated<
+  ItemsAt<GithubIssuesListSubIssuesResponse["body"], []>,
+  GithubIssuesListSubIssuesResponse
+> {
   return paginate(
     client,
-    issuesListSubIssuesOperation,
+    githubIssuesListSubIssuesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/sub_issues`,
       query: { page: params.page, per_page: params.perPage },
@@ -3893,7 +3911,7 @@ export function issuesListSubIssues(
   );
 }
 
-const issuesListSuggestionsOperation = {
+const githubIssuesListSuggestionsOperation = {
   id: "issues/list-suggestions",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/suggestions",
@@ -3914,14 +3932,17 @@ const issuesListSuggestionsOperation = {
  *
  * `GET /repos/{owner}/{repo}/issues/{issue_number}/suggestions`
  */
-export function issuesListSuggestions(
+export function githubIssuesListSuggestions(
   client: GithubCore,
-  params: IssuesListSuggestionsParams,
+  params: GithubIssuesListSuggestionsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<IssuesListSuggestionsResponse["body"], []>, IssuesListSuggestionsResponse> {
+): Paginated<
+  ItemsAt<GithubIssuesListSuggestionsResponse["body"], []>,
+  GithubIssuesListSuggestionsResponse
+> {
   return paginate(
     client,
-    issuesListSuggestionsOperation,
+    githubIssuesListSuggestionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/suggestions`,
       query: {
@@ -3935,7 +3956,7 @@ export function issuesListSuggestions(
   );
 }
 
-const issuesLockOperation = {
+const githubIssuesLockOperation = {
   id: "issues/lock",
   method: "PUT",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/lock",
@@ -3951,13 +3972,13 @@ const issuesLockOperation = {
  *
  * `PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`
  */
-export function issuesLock(
+export function githubIssuesLock(
   client: GithubCore,
-  params: IssuesLockParams,
+  params: GithubIssuesLockParams,
   options?: RequestOptions,
-): ApiPromise<IssuesLockResponse> {
+): ApiPromise<GithubIssuesLockResponse> {
   return client.call(
-    issuesLockOperation,
+    githubIssuesLockOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/lock`,
       body: params.body,
@@ -3966,7 +3987,7 @@ export function issuesLock(
   );
 }
 
-const issuesPinCommentOperation = {
+const githubIssuesPinCommentOperation = {
   id: "issues/pin-comment",
   method: "PUT",
   path: "/repos/{owner}/{repo}/issues/comments/{comment_id}/pin",
@@ -3987,13 +4008,13 @@ const issuesPinCommentOperation = {
  *
  * `PUT /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`
  */
-export function issuesPinComment(
+export function githubIssuesPinComment(
   client: GithubCore,
-  params: IssuesPinCommentParams,
+  params: GithubIssuesPinCommentParams,
   options?: RequestOptions,
-): ApiPromise<IssuesPinCommentResponse> {
+): ApiPromise<GithubIssuesPinCommentResponse> {
   return client.call(
-    issuesPinCommentOperation,
+    githubIssuesPinCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/comments/${params.commentId}/pin`,
     },
@@ -4001,7 +4022,7 @@ export function issuesPinComment(
   );
 }
 
-const issuesRemoveAllLabelsOperation = {
+const githubIssuesRemoveAllLabelsOperation = {
   id: "issues/remove-all-labels",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
@@ -4015,19 +4036,19 @@ const issuesRemoveAllLabelsOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels`
  */
-export function issuesRemoveAllLabels(
+export function githubIssuesRemoveAllLabels(
   client: GithubCore,
-  params: IssuesRemoveAllLabelsParams,
+  params: GithubIssuesRemoveAllLabelsParams,
   options?: RequestOptions,
-): ApiPromise<IssuesRemoveAllLabelsResponse> {
+): ApiPromise<GithubIssuesRemoveAllLabelsResponse> {
   return client.call(
-    issuesRemoveAllLabelsOperation,
+    githubIssuesRemoveAllLabelsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/labels` },
     options,
   );
 }
 
-const issuesRemoveAssigneesOperation = {
+const githubIssuesRemoveAssigneesOperation = {
   id: "issues/remove-assignees",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/assignees",
@@ -4041,13 +4062,13 @@ const issuesRemoveAssigneesOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees`
  */
-export function issuesRemoveAssignees(
+export function githubIssuesRemoveAssignees(
   client: GithubCore,
-  params: IssuesRemoveAssigneesParams,
+  params: GithubIssuesRemoveAssigneesParams,
   options?: RequestOptions,
-): ApiPromise<IssuesRemoveAssigneesResponse> {
+): ApiPromise<GithubIssuesRemoveAssigneesResponse> {
   return client.call(
-    issuesRemoveAssigneesOperation,
+    githubIssuesRemoveAssigneesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/assignees`,
       body: params.body,
@@ -4056,7 +4077,7 @@ export function issuesRemoveAssignees(
   );
 }
 
-const issuesRemoveDependencyBlockedByOperation = {
+const githubIssuesRemoveDependencyBlockedByOperation = {
   id: "issues/remove-dependency-blocked-by",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}",
@@ -4080,13 +4101,13 @@ const issuesRemoveDependencyBlockedByOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}`
  */
-export function issuesRemoveDependencyBlockedBy(
+export function githubIssuesRemoveDependencyBlockedBy(
   client: GithubCore,
-  params: IssuesRemoveDependencyBlockedByParams,
+  params: GithubIssuesRemoveDependencyBlockedByParams,
   options?: RequestOptions,
-): ApiPromise<IssuesRemoveDependencyBlockedByResponse> {
+): ApiPromise<GithubIssuesRemoveDependencyBlockedByResponse> {
   return client.call(
-    issuesRemoveDependencyBlockedByOperation,
+    githubIssuesRemoveDependencyBlockedByOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/dependencies/blocked_by/${params.issueId}`,
     },
@@ -4094,7 +4115,7 @@ export function issuesRemoveDependencyBlockedBy(
   );
 }
 
-const issuesRemoveLabelOperation = {
+const githubIssuesRemoveLabelOperation = {
   id: "issues/remove-label",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}",
@@ -4108,13 +4129,13 @@ const issuesRemoveLabelOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}`
  */
-export function issuesRemoveLabel(
+export function githubIssuesRemoveLabel(
   client: GithubCore,
-  params: IssuesRemoveLabelParams,
+  params: GithubIssuesRemoveLabelParams,
   options?: RequestOptions,
-): ApiPromise<IssuesRemoveLabelResponse> {
+): ApiPromise<GithubIssuesRemoveLabelResponse> {
   return client.call(
-    issuesRemoveLabelOperation,
+    githubIssuesRemoveLabelOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/labels/${params.name}`,
     },
@@ -4122,7 +4143,7 @@ export function issuesRemoveLabel(
   );
 }
 
-const issuesRemoveSubIssueOperation = {
+const githubIssuesRemoveSubIssueOperation = {
   id: "issues/remove-sub-issue",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
@@ -4144,13 +4165,13 @@ const issuesRemoveSubIssueOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue`
  */
-export function issuesRemoveSubIssue(
+export function githubIssuesRemoveSubIssue(
   client: GithubCore,
-  params: IssuesRemoveSubIssueParams,
+  params: GithubIssuesRemoveSubIssueParams,
   options?: RequestOptions,
-): ApiPromise<IssuesRemoveSubIssueResponse> {
+): ApiPromise<GithubIssuesRemoveSubIssueResponse> {
   return client.call(
-    issuesRemoveSubIssueOperation,
+    githubIssuesRemoveSubIssueOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/sub_issue`,
       body: params.body,
@@ -4159,7 +4180,7 @@ export function issuesRemoveSubIssue(
   );
 }
 
-const issuesReprioritizeSubIssueOperation = {
+const githubIssuesReprioritizeSubIssueOperation = {
   id: "issues/reprioritize-sub-issue",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
@@ -4173,13 +4194,13 @@ const issuesReprioritizeSubIssueOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority`
  */
-export function issuesReprioritizeSubIssue(
+export function githubIssuesReprioritizeSubIssue(
   client: GithubCore,
-  params: IssuesReprioritizeSubIssueParams,
+  params: GithubIssuesReprioritizeSubIssueParams,
   options?: RequestOptions,
-): ApiPromise<IssuesReprioritizeSubIssueResponse> {
+): ApiPromise<GithubIssuesReprioritizeSubIssueResponse> {
   return client.call(
-    issuesReprioritizeSubIssueOperation,
+    githubIssuesReprioritizeSubIssueOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/sub_issues/priority`,
       body: params.body,
@@ -4188,7 +4209,7 @@ export function issuesReprioritizeSubIssue(
   );
 }
 
-const issuesSetIssueFieldValuesOperation = {
+const githubIssuesSetIssueFieldValuesOperation = {
   id: "issues/set-issue-field-values",
   method: "PUT",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/issue-field-values",
@@ -4215,13 +4236,13 @@ const issuesSetIssueFieldValuesOperation = {
  *
  * `PUT /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`
  */
-export function issuesSetIssueFieldValues(
+export function githubIssuesSetIssueFieldValues(
   client: GithubCore,
-  params: IssuesSetIssueFieldValuesParams,
+  params: GithubIssuesSetIssueFieldValuesParams,
   options?: RequestOptions,
-): ApiPromise<IssuesSetIssueFieldValuesResponse> {
+): ApiPromise<GithubIssuesSetIssueFieldValuesResponse> {
   return client.call(
-    issuesSetIssueFieldValuesOperation,
+    githubIssuesSetIssueFieldValuesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/issue-field-values`,
       body: params.body,
@@ -4230,7 +4251,7 @@ export function issuesSetIssueFieldValues(
   );
 }
 
-const issuesSetLabelsOperation = {
+const githubIssuesSetLabelsOperation = {
   id: "issues/set-labels",
   method: "PUT",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
@@ -4244,13 +4265,13 @@ const issuesSetLabelsOperation = {
  *
  * `PUT /repos/{owner}/{repo}/issues/{issue_number}/labels`
  */
-export function issuesSetLabels(
+export function githubIssuesSetLabels(
   client: GithubCore,
-  params: IssuesSetLabelsParams,
+  params: GithubIssuesSetLabelsParams,
   options?: RequestOptions,
-): ApiPromise<IssuesSetLabelsResponse> {
+): ApiPromise<GithubIssuesSetLabelsResponse> {
   return client.call(
-    issuesSetLabelsOperation,
+    githubIssuesSetLabelsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/labels`,
       body: params.body,
@@ -4259,7 +4280,7 @@ export function issuesSetLabels(
   );
 }
 
-const issuesUnlockOperation = {
+const githubIssuesUnlockOperation = {
   id: "issues/unlock",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/lock",
@@ -4273,19 +4294,19 @@ const issuesUnlockOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`
  */
-export function issuesUnlock(
+export function githubIssuesUnlock(
   client: GithubCore,
-  params: IssuesUnlockParams,
+  params: GithubIssuesUnlockParams,
   options?: RequestOptions,
-): ApiPromise<IssuesUnlockResponse> {
+): ApiPromise<GithubIssuesUnlockResponse> {
   return client.call(
-    issuesUnlockOperation,
+    githubIssuesUnlockOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/lock` },
     options,
   );
 }
 
-const issuesUnpinCommentOperation = {
+const githubIssuesUnpinCommentOperation = {
   id: "issues/unpin-comment",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/comments/{comment_id}/pin",
@@ -4299,13 +4320,13 @@ const issuesUnpinCommentOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`
  */
-export function issuesUnpinComment(
+export function githubIssuesUnpinComment(
   client: GithubCore,
-  params: IssuesUnpinCommentParams,
+  params: GithubIssuesUnpinCommentParams,
   options?: RequestOptions,
-): ApiPromise<IssuesUnpinCommentResponse> {
+): ApiPromise<GithubIssuesUnpinCommentResponse> {
   return client.call(
-    issuesUnpinCommentOperation,
+    githubIssuesUnpinCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/comments/${params.commentId}/pin`,
     },
@@ -4313,7 +4334,7 @@ export function issuesUnpinComment(
   );
 }
 
-const issuesUpdateOperation = {
+const githubIssuesUpdateOperation = {
   id: "issues/update",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/issues/{issue_number}",
@@ -4334,13 +4355,13 @@ const issuesUpdateOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/issues/{issue_number}`
  */
-export function issuesUpdate(
+export function githubIssuesUpdate(
   client: GithubCore,
-  params: IssuesUpdateParams,
+  params: GithubIssuesUpdateParams,
   options?: RequestOptions,
-): ApiPromise<IssuesUpdateResponse> {
+): ApiPromise<GithubIssuesUpdateResponse> {
   return client.call(
-    issuesUpdateOperation,
+    githubIssuesUpdateOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}`,
       body: params.body,
@@ -4349,7 +4370,7 @@ export function issuesUpdate(
   );
 }
 
-const issuesUpdateCommentOperation = {
+const githubIssuesUpdateCommentOperation = {
   id: "issues/update-comment",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
@@ -4370,13 +4391,13 @@ const issuesUpdateCommentOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}`
  */
-export function issuesUpdateComment(
+export function githubIssuesUpdateComment(
   client: GithubCore,
-  params: IssuesUpdateCommentParams,
+  params: GithubIssuesUpdateCommentParams,
   options?: RequestOptions,
-): ApiPromise<IssuesUpdateCommentResponse> {
+): ApiPromise<GithubIssuesUpdateCommentResponse> {
   return client.call(
-    issuesUpdateCommentOperation,
+    githubIssuesUpdateCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/comments/${params.commentId}`,
       body: params.body,
@@ -4385,7 +4406,7 @@ export function issuesUpdateComment(
   );
 }
 
-const issuesUpdateLabelOperation = {
+const githubIssuesUpdateLabelOperation = {
   id: "issues/update-label",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/labels/{name}",
@@ -4399,13 +4420,13 @@ const issuesUpdateLabelOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/labels/{name}`
  */
-export function issuesUpdateLabel(
+export function githubIssuesUpdateLabel(
   client: GithubCore,
-  params: IssuesUpdateLabelParams,
+  params: GithubIssuesUpdateLabelParams,
   options?: RequestOptions,
-): ApiPromise<IssuesUpdateLabelResponse> {
+): ApiPromise<GithubIssuesUpdateLabelResponse> {
   return client.call(
-    issuesUpdateLabelOperation,
+    githubIssuesUpdateLabelOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/labels/${params.name}`,
       body: params.body,
@@ -4414,7 +4435,7 @@ export function issuesUpdateLabel(
   );
 }
 
-const issuesUpdateMilestoneOperation = {
+const githubIssuesUpdateMilestoneOperation = {
   id: "issues/update-milestone",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/milestones/{milestone_number}",
@@ -4426,13 +4447,13 @@ const issuesUpdateMilestoneOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/milestones/{milestone_number}`
  */
-export function issuesUpdateMilestone(
+export function githubIssuesUpdateMilestone(
   client: GithubCore,
-  params: IssuesUpdateMilestoneParams,
+  params: GithubIssuesUpdateMilestoneParams,
   options?: RequestOptions,
-): ApiPromise<IssuesUpdateMilestoneResponse> {
+): ApiPromise<GithubIssuesUpdateMilestoneResponse> {
   return client.call(
-    issuesUpdateMilestoneOperation,
+    githubIssuesUpdateMilestoneOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/milestones/${params.milestoneNumber}`,
       body: params.body,
@@ -4442,7 +4463,7 @@ export function issuesUpdateMilestone(
 }
 
 /** Operations of the issues group; each method is the function it names, bound to the client. */
-export class IssuesResource {
+export class GithubIssuesResource {
   readonly #core: GithubCore;
 
   constructor(core: GithubCore) {
@@ -4452,711 +4473,750 @@ export class IssuesResource {
   /**
    * Add assignees to an issue
    *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/assignees`: {@link issuesAddAssignees}
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/assignees`: {@link githubIssuesAddAssignees}
    */
   addAssignees(
-    params: IssuesAddAssigneesParams,
+    params: GithubIssuesAddAssigneesParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesAddAssigneesResponse> {
-    return issuesAddAssignees(this.#core, params, options);
+  ): ApiPromise<GithubIssuesAddAssigneesResponse> {
+    return githubIssuesAddAssignees(this.#core, params, options);
   }
 
   /**
    * Add a dependency an issue is blocked by
    *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by`: {@link issuesAddBlockedByDependency}
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by`: {@link githubIssuesAddBlockedByDependency}
    */
   addBlockedByDependency(
-    params: IssuesAddBlockedByDependencyParams,
+    params: GithubIssuesAddBlockedByDependencyParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesAddBlockedByDependencyResponse> {
-    return issuesAddBlockedByDependency(this.#core, params, options);
+  ): ApiPromise<GithubIssuesAddBlockedByDependencyResponse> {
+    return githubIssuesAddBlockedByDependency(this.#core, params, options);
   }
 
   /**
    * Add issue field values to an issue
    *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`: {@link issuesAddIssueFieldValues}
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`: {@link githubIssuesAddIssueFieldValues}
    */
   addIssueFieldValues(
-    params: IssuesAddIssueFieldValuesParams,
+    params: GithubIssuesAddIssueFieldValuesParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesAddIssueFieldValuesResponse> {
-    return issuesAddIssueFieldValues(this.#core, params, options);
+  ): ApiPromise<GithubIssuesAddIssueFieldValuesResponse> {
+    return githubIssuesAddIssueFieldValues(this.#core, params, options);
   }
 
   /**
    * Add labels to an issue
    *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/labels`: {@link issuesAddLabels}
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/labels`: {@link githubIssuesAddLabels}
    */
   addLabels(
-    params: IssuesAddLabelsParams,
+    params: GithubIssuesAddLabelsParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesAddLabelsResponse> {
-    return issuesAddLabels(this.#core, params, options);
+  ): ApiPromise<GithubIssuesAddLabelsResponse> {
+    return githubIssuesAddLabels(this.#core, params, options);
   }
 
   /**
    * Add sub-issue
    *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues`: {@link issuesAddSubIssue}
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues`: {@link githubIssuesAddSubIssue}
    */
   addSubIssue(
-    params: IssuesAddSubIssueParams,
+    params: GithubIssuesAddSubIssueParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesAddSubIssueResponse> {
-    return issuesAddSubIssue(this.#core, params, options);
+  ): ApiPromise<GithubIssuesAddSubIssueResponse> {
+    return githubIssuesAddSubIssue(this.#core, params, options);
   }
 
   /**
    * Approve an issue suggestion
    *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/approve`: {@link issuesApproveSuggestion}
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/approve`: {@link githubIssuesApproveSuggestion}
    */
   approveSuggestion(
-    params: IssuesApproveSuggestionParams,
+    params: GithubIssuesApproveSuggestionParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesApproveSuggestionResponse> {
-    return issuesApproveSuggestion(this.#core, params, options);
+  ): ApiPromise<GithubIssuesApproveSuggestionResponse> {
+    return githubIssuesApproveSuggestion(this.#core, params, options);
   }
 
   /**
    * Check if a user can be assigned
    *
-   * `GET /repos/{owner}/{repo}/assignees/{assignee}`: {@link issuesCheckUserCanBeAssigned}
+   * `GET /repos/{owner}/{repo}/assignees/{assignee}`: {@link githubIssuesCheckUserCanBeAssigned}
    */
   checkUserCanBeAssigned(
-    params: IssuesCheckUserCanBeAssignedParams,
+    params: GithubIssuesCheckUserCanBeAssignedParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesCheckUserCanBeAssignedResponse> {
-    return issuesCheckUserCanBeAssigned(this.#core, params, options);
+  ): ApiPromise<GithubIssuesCheckUserCanBeAssignedResponse> {
+    return githubIssuesCheckUserCanBeAssigned(this.#core, params, options);
   }
 
   /**
    * Check if a user can be assigned to a issue
    *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}`: {@link issuesCheckUserCanBeAssignedToIssue}
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}`: {@link githubIssuesCheckUserCanBeAssignedToIssue}
    */
   checkUserCanBeAssignedToIssue(
-    params: IssuesCheckUserCanBeAssignedToIssueParams,
+    params: GithubIssuesCheckUserCanBeAssignedToIssueParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesCheckUserCanBeAssignedToIssueResponse> {
-    return issuesCheckUserCanBeAssignedToIssue(this.#core, params, options);
+  ): ApiPromise<GithubIssuesCheckUserCanBeAssignedToIssueResponse> {
+    return githubIssuesCheckUserCanBeAssignedToIssue(this.#core, params, options);
   }
 
   /**
    * Create an issue
    *
-   * `POST /repos/{owner}/{repo}/issues`: {@link issuesCreate}
+   * `POST /repos/{owner}/{repo}/issues`: {@link githubIssuesCreate}
    */
-  create(params: IssuesCreateParams, options?: RequestOptions): ApiPromise<IssuesCreateResponse> {
-    return issuesCreate(this.#core, params, options);
+  create(
+    params: GithubIssuesCreateParams,
+    options?: RequestOptions,
+  ): ApiPromise<GithubIssuesCreateResponse> {
+    return githubIssuesCreate(this.#core, params, options);
   }
 
   /**
    * Create an issue comment
    *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`: {@link issuesCreateComment}
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`: {@link githubIssuesCreateComment}
    */
   createComment(
-    params: IssuesCreateCommentParams,
+    params: GithubIssuesCreateCommentParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesCreateCommentResponse> {
-    return issuesCreateComment(this.#core, params, options);
+  ): ApiPromise<GithubIssuesCreateCommentResponse> {
+    return githubIssuesCreateComment(this.#core, params, options);
   }
 
   /**
    * Create a label
    *
-   * `POST /repos/{owner}/{repo}/labels`: {@link issuesCreateLabel}
+   * `POST /repos/{owner}/{repo}/labels`: {@link githubIssuesCreateLabel}
    */
   createLabel(
-    params: IssuesCreateLabelParams,
+    params: GithubIssuesCreateLabelParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesCreateLabelResponse> {
-    return issuesCreateLabel(this.#core, params, options);
+  ): ApiPromise<GithubIssuesCreateLabelResponse> {
+    return githubIssuesCreateLabel(this.#core, params, options);
   }
 
   /**
    * Create a milestone
    *
-   * `POST /repos/{owner}/{repo}/milestones`: {@link issuesCreateMilestone}
+   * `POST /repos/{owner}/{repo}/milestones`: {@link githubIssuesCreateMilestone}
    */
   createMilestone(
-    params: IssuesCreateMilestoneParams,
+    params: GithubIssuesCreateMilestoneParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesCreateMilestoneResponse> {
-    return issuesCreateMilestone(this.#core, params, options);
+  ): ApiPromise<GithubIssuesCreateMilestoneResponse> {
+    return githubIssuesCreateMilestone(this.#core, params, options);
   }
 
   /**
    * Delete an issue comment
    *
-   * `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}`: {@link issuesDeleteComment}
+   * `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}`: {@link githubIssuesDeleteComment}
    */
   deleteComment(
-    params: IssuesDeleteCommentParams,
+    params: GithubIssuesDeleteCommentParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesDeleteCommentResponse> {
-    return issuesDeleteComment(this.#core, params, options);
+  ): ApiPromise<GithubIssuesDeleteCommentResponse> {
+    return githubIssuesDeleteComment(this.#core, params, options);
   }
 
   /**
    * Delete an issue field value from an issue
    *
-   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values/{issue_field_id}`: {@link issuesDeleteIssueFieldValue}
+   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values/{issue_field_id}`: {@link githubIssuesDeleteIssueFieldValue}
    */
   deleteIssueFieldValue(
-    params: IssuesDeleteIssueFieldValueParams,
+    params: GithubIssuesDeleteIssueFieldValueParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesDeleteIssueFieldValueResponse> {
-    return issuesDeleteIssueFieldValue(this.#core, params, options);
+  ): ApiPromise<GithubIssuesDeleteIssueFieldValueResponse> {
+    return githubIssuesDeleteIssueFieldValue(this.#core, params, options);
   }
 
   /**
    * Delete a label
    *
-   * `DELETE /repos/{owner}/{repo}/labels/{name}`: {@link issuesDeleteLabel}
+   * `DELETE /repos/{owner}/{repo}/labels/{name}`: {@link githubIssuesDeleteLabel}
    */
   deleteLabel(
-    params: IssuesDeleteLabelParams,
+    params: GithubIssuesDeleteLabelParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesDeleteLabelResponse> {
-    return issuesDeleteLabel(this.#core, params, options);
+  ): ApiPromise<GithubIssuesDeleteLabelResponse> {
+    return githubIssuesDeleteLabel(this.#core, params, options);
   }
 
   /**
    * Delete a milestone
    *
-   * `DELETE /repos/{owner}/{repo}/milestones/{milestone_number}`: {@link issuesDeleteMilestone}
+   * `DELETE /repos/{owner}/{repo}/milestones/{milestone_number}`: {@link githubIssuesDeleteMilestone}
    */
   deleteMilestone(
-    params: IssuesDeleteMilestoneParams,
+    params: GithubIssuesDeleteMilestoneParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesDeleteMilestoneResponse> {
-    return issuesDeleteMilestone(this.#core, params, options);
+  ): ApiPromise<GithubIssuesDeleteMilestoneResponse> {
+    return githubIssuesDeleteMilestone(this.#core, params, options);
   }
 
   /**
    * Dismiss an issue suggestion
    *
-   * `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/dismiss`: {@link issuesDismissSuggestion}
+   * `POST /repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/dismiss`: {@link githubIssuesDismissSuggestion}
    */
   dismissSuggestion(
-    params: IssuesDismissSuggestionParams,
+    params: GithubIssuesDismissSuggestionParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesDismissSuggestionResponse> {
-    return issuesDismissSuggestion(this.#core, params, options);
+  ): ApiPromise<GithubIssuesDismissSuggestionResponse> {
+    return githubIssuesDismissSuggestion(this.#core, params, options);
   }
 
   /**
    * Get an issue
    *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}`: {@link issuesGet}
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}`: {@link githubIssuesGet}
    */
-  get(params: IssuesGetParams, options?: RequestOptions): ApiPromise<IssuesGetResponse> {
-    return issuesGet(this.#core, params, options);
+  get(
+    params: GithubIssuesGetParams,
+    options?: RequestOptions,
+  ): ApiPromise<GithubIssuesGetResponse> {
+    return githubIssuesGet(this.#core, params, options);
   }
 
   /**
    * Get an issue comment
    *
-   * `GET /repos/{owner}/{repo}/issues/comments/{comment_id}`: {@link issuesGetComment}
+   * `GET /repos/{owner}/{repo}/issues/comments/{comment_id}`: {@link githubIssuesGetComment}
    */
   getComment(
-    params: IssuesGetCommentParams,
+    params: GithubIssuesGetCommentParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesGetCommentResponse> {
-    return issuesGetComment(this.#core, params, options);
+  ): ApiPromise<GithubIssuesGetCommentResponse> {
+    return githubIssuesGetComment(this.#core, params, options);
   }
 
   /**
    * Get an issue event
    *
-   * `GET /repos/{owner}/{repo}/issues/events/{event_id}`: {@link issuesGetEvent}
+   * `GET /repos/{owner}/{repo}/issues/events/{event_id}`: {@link githubIssuesGetEvent}
    */
   getEvent(
-    params: IssuesGetEventParams,
+    params: GithubIssuesGetEventParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesGetEventResponse> {
-    return issuesGetEvent(this.#core, params, options);
+  ): ApiPromise<GithubIssuesGetEventResponse> {
+    return githubIssuesGetEvent(this.#core, params, options);
   }
 
   /**
    * Get a label
    *
-   * `GET /repos/{owner}/{repo}/labels/{name}`: {@link issuesGetLabel}
+   * `GET /repos/{owner}/{repo}/labels/{name}`: {@link githubIssuesGetLabel}
    */
   getLabel(
-    params: IssuesGetLabelParams,
+    params: GithubIssuesGetLabelParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesGetLabelResponse> {
-    return issuesGetLabel(this.#core, params, options);
+  ): ApiPromise<GithubIssuesGetLabelResponse> {
+    return githubIssuesGetLabel(this.#core, params, options);
   }
 
   /**
    * Get a milestone
    *
-   * `GET /repos/{owner}/{repo}/milestones/{milestone_number}`: {@link issuesGetMilestone}
+   * `GET /repos/{owner}/{repo}/milestones/{milestone_number}`: {@link githubIssuesGetMilestone}
    */
   getMilestone(
-    params: IssuesGetMilestoneParams,
+    params: GithubIssuesGetMilestoneParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesGetMilestoneResponse> {
-    return issuesGetMilestone(this.#core, params, options);
+  ): ApiPromise<GithubIssuesGetMilestoneResponse> {
+    return githubIssuesGetMilestone(this.#core, params, options);
   }
 
   /**
    * Get parent issue
    *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/parent`: {@link issuesGetParent}
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/parent`: {@link githubIssuesGetParent}
    */
   getParent(
-    params: IssuesGetParentParams,
+    params: GithubIssuesGetParentParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesGetParentResponse> {
-    return issuesGetParent(this.#core, params, options);
+  ): ApiPromise<GithubIssuesGetParentResponse> {
+    return githubIssuesGetParent(this.#core, params, options);
   }
 
   /**
    * List issues assigned to the authenticated user
    *
-   * `GET /issues`: {@link issuesList}
+   * `GET /issues`: {@link githubIssuesList}
    */
   list(
-    params: IssuesListParams = {},
+    params: GithubIssuesListParams = {},
     options?: RequestOptions,
-  ): Paginated<ItemsAt<IssuesListResponse["body"], []>, IssuesListResponse> {
-    return issuesList(this.#core, params, options);
+  ): Paginated<ItemsAt<GithubIssuesListResponse["body"], []>, GithubIssuesListResponse> {
+    return githubIssuesList(this.#core, params, options);
   }
 
   /**
    * List assignees
    *
-   * `GET /repos/{owner}/{repo}/assignees`: {@link issuesListAssignees}
+   * `GET /repos/{owner}/{repo}/assignees`: {@link githubIssuesListAssignees}
    */
   listAssignees(
-    params: IssuesListAssigneesParams,
+    params: GithubIssuesListAssigneesParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<IssuesListAssigneesResponse["body"], []>, IssuesListAssigneesResponse> {
-    return issuesListAssignees(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubIssuesListAssigneesResponse["body"], []>,
+    GithubIssuesListAssigneesResponse
+  > {
+    return githubIssuesListAssignees(this.#core, params, options);
   }
 
   /**
    * List issue comments
    *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/comments`: {@link issuesListComments}
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/comments`: {@link githubIssuesListComments}
    */
   listComments(
-    params: IssuesListCommentsParams,
+    params: GithubIssuesListCommentsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<IssuesListCommentsResponse["body"], []>, IssuesListCommentsResponse> {
-    return issuesListComments(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubIssuesListCommentsResponse["body"], []>,
+    GithubIssuesListCommentsResponse
+  > {
+    return githubIssuesListComments(this.#core, params, options);
   }
 
   /**
    * List issue comments for a repository
    *
-   * `GET /repos/{owner}/{repo}/issues/comments`: {@link issuesListCommentsForRepo}
+   * `GET /repos/{owner}/{repo}/issues/comments`: {@link githubIssuesListCommentsForRepo}
    */
   listCommentsForRepo(
-    params: IssuesListCommentsForRepoParams,
+    params: GithubIssuesListCommentsForRepoParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<IssuesListCommentsForRepoResponse["body"], []>,
-    IssuesListCommentsForRepoResponse
+    ItemsAt<GithubIssuesListCommentsForRepoResponse["body"], []>,
+    GithubIssuesListCommentsForRepoResponse
   > {
-    return issuesListCommentsForRepo(this.#core, params, options);
+    return githubIssuesListCommentsForRepo(this.#core, params, options);
   }
 
   /**
    * List dependencies an issue is blocked by
    *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by`: {@link issuesListDependenciesBlockedBy}
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by`: {@link githubIssuesListDependenciesBlockedBy}
    */
   listDependenciesBlockedBy(
-    params: IssuesListDependenciesBlockedByParams,
+    params: GithubIssuesListDependenciesBlockedByParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<IssuesListDependenciesBlockedByResponse["body"], []>,
-    IssuesListDependenciesBlockedByResponse
+    ItemsAt<GithubIssuesListDependenciesBlockedByResponse["body"], []>,
+    GithubIssuesListDependenciesBlockedByResponse
   > {
-    return issuesListDependenciesBlockedBy(this.#core, params, options);
+    return githubIssuesListDependenciesBlockedBy(this.#core, params, options);
   }
 
   /**
    * List dependencies an issue is blocking
    *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking`: {@link issuesListDependenciesBlocking}
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking`: {@link githubIssuesListDependenciesBlocking}
    */
   listDependenciesBlocking(
-    params: IssuesListDependenciesBlockingParams,
+    params: GithubIssuesListDependenciesBlockingParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<IssuesListDependenciesBlockingResponse["body"], []>,
-    IssuesListDependenciesBlockingResponse
+    ItemsAt<GithubIssuesListDependenciesBlockingResponse["body"], []>,
+    GithubIssuesListDependenciesBlockingResponse
   > {
-    return issuesListDependenciesBlocking(this.#core, params, options);
+    return githubIssuesListDependenciesBlocking(this.#core, params, options);
   }
 
   /**
    * List issue events
    *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/events`: {@link issuesListEvents}
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/events`: {@link githubIssuesListEvents}
    */
   listEvents(
-    params: IssuesListEventsParams,
+    params: GithubIssuesListEventsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<IssuesListEventsResponse["body"], []>, IssuesListEventsResponse> {
-    return issuesListEvents(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubIssuesListEventsResponse["body"], []>,
+    GithubIssuesListEventsResponse
+  > {
+    return githubIssuesListEvents(this.#core, params, options);
   }
 
   /**
    * List issue events for a repository
    *
-   * `GET /repos/{owner}/{repo}/issues/events`: {@link issuesListEventsForRepo}
+   * `GET /repos/{owner}/{repo}/issues/events`: {@link githubIssuesListEventsForRepo}
    */
   listEventsForRepo(
-    params: IssuesListEventsForRepoParams,
+    params: GithubIssuesListEventsForRepoParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<IssuesListEventsForRepoResponse["body"], []>,
-    IssuesListEventsForRepoResponse
+    ItemsAt<GithubIssuesListEventsForRepoResponse["body"], []>,
+    GithubIssuesListEventsForRepoResponse
   > {
-    return issuesListEventsForRepo(this.#core, params, options);
+    return githubIssuesListEventsForRepo(this.#core, params, options);
   }
 
   /**
    * List timeline events for an issue
    *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/timeline`: {@link issuesListEventsForTimeline}
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/timeline`: {@link githubIssuesListEventsForTimeline}
    */
   listEventsForTimeline(
-    params: IssuesListEventsForTimelineParams,
+    params: GithubIssuesListEventsForTimelineParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<IssuesListEventsForTimelineResponse["body"], []>,
-    IssuesListEventsForTimelineResponse
+    ItemsAt<GithubIssuesListEventsForTimelineResponse["body"], []>,
+    GithubIssuesListEventsForTimelineResponse
   > {
-    return issuesListEventsForTimeline(this.#core, params, options);
+    return githubIssuesListEventsForTimeline(this.#core, params, options);
   }
 
   /**
    * List user account issues assigned to the authenticated user
    *
-   * `GET /user/issues`: {@link issuesListForAuthenticatedUser}
+   * `GET /user/issues`: {@link githubIssuesListForAuthenticatedUser}
    */
   listForAuthenticatedUser(
-    params: IssuesListForAuthenticatedUserParams = {},
+    params: GithubIssuesListForAuthenticatedUserParams = {},
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<IssuesListForAuthenticatedUserResponse["body"], []>,
-    IssuesListForAuthenticatedUserResponse
+    ItemsAt<GithubIssuesListForAuthenticatedUserResponse["body"], []>,
+    GithubIssuesListForAuthenticatedUserResponse
   > {
-    return issuesListForAuthenticatedUser(this.#core, params, options);
+    return githubIssuesListForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * List organization issues assigned to the authenticated user
    *
-   * `GET /orgs/{org}/issues`: {@link issuesListForOrg}
+   * `GET /orgs/{org}/issues`: {@link githubIssuesListForOrg}
    */
   listForOrg(
-    params: IssuesListForOrgParams,
+    params: GithubIssuesListForOrgParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<IssuesListForOrgResponse["body"], []>, IssuesListForOrgResponse> {
-    return issuesListForOrg(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubIssuesListForOrgResponse["body"], []>,
+    GithubIssuesListForOrgResponse
+  > {
+    return githubIssuesListForOrg(this.#core, params, options);
   }
 
   /**
    * List repository issues
    *
-   * `GET /repos/{owner}/{repo}/issues`: {@link issuesListForRepo}
+   * `GET /repos/{owner}/{repo}/issues`: {@link githubIssuesListForRepo}
    */
   listForRepo(
-    params: IssuesListForRepoParams,
+    params: GithubIssuesListForRepoParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<IssuesListForRepoResponse["body"], []>, IssuesListForRepoResponse> {
-    return issuesListForRepo(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubIssuesListForRepoResponse["body"], []>,
+    GithubIssuesListForRepoResponse
+  > {
+    return githubIssuesListForRepo(this.#core, params, options);
   }
 
   /**
    * List issue field values for an issue
    *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`: {@link issuesListIssueFieldValuesForIssue}
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`: {@link githubIssuesListIssueFieldValuesForIssue}
    */
   listIssueFieldValuesForIssue(
-    params: IssuesListIssueFieldValuesForIssueParams,
+    params: GithubIssuesListIssueFieldValuesForIssueParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<IssuesListIssueFieldValuesForIssueResponse["body"], []>,
-    IssuesListIssueFieldValuesForIssueResponse
+    ItemsAt<GithubIssuesListIssueFieldValuesForIssueResponse["body"], []>,
+    GithubIssuesListIssueFieldValuesForIssueResponse
   > {
-    return issuesListIssueFieldValuesForIssue(this.#core, params, options);
+    return githubIssuesListIssueFieldValuesForIssue(this.#core, params, options);
   }
 
   /**
    * List labels for issues in a milestone
    *
-   * `GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels`: {@link issuesListLabelsForMilestone}
+   * `GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels`: {@link githubIssuesListLabelsForMilestone}
    */
   listLabelsForMilestone(
-    params: IssuesListLabelsForMilestoneParams,
+    params: GithubIssuesListLabelsForMilestoneParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<IssuesListLabelsForMilestoneResponse["body"], []>,
-    IssuesListLabelsForMilestoneResponse
+    ItemsAt<GithubIssuesListLabelsForMilestoneResponse["body"], []>,
+    GithubIssuesListLabelsForMilestoneResponse
   > {
-    return issuesListLabelsForMilestone(this.#core, params, options);
+    return githubIssuesListLabelsForMilestone(this.#core, params, options);
   }
 
   /**
    * List labels for a repository
    *
-   * `GET /repos/{owner}/{repo}/labels`: {@link issuesListLabelsForRepo}
+   * `GET /repos/{owner}/{repo}/labels`: {@link githubIssuesListLabelsForRepo}
    */
   listLabelsForRepo(
-    params: IssuesListLabelsForRepoParams,
+    params: GithubIssuesListLabelsForRepoParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<IssuesListLabelsForRepoResponse["body"], []>,
-    IssuesListLabelsForRepoResponse
+    ItemsAt<GithubIssuesListLabelsForRepoResponse["body"], []>,
+    GithubIssuesListLabelsForRepoResponse
   > {
-    return issuesListLabelsForRepo(this.#core, params, options);
+    return githubIssuesListLabelsForRepo(this.#core, params, options);
   }
 
   /**
    * List labels for an issue
    *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/labels`: {@link issuesListLabelsOnIssue}
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/labels`: {@link githubIssuesListLabelsOnIssue}
    */
   listLabelsOnIssue(
-    params: IssuesListLabelsOnIssueParams,
+    params: GithubIssuesListLabelsOnIssueParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<IssuesListLabelsOnIssueResponse["body"], []>,
-    IssuesListLabelsOnIssueResponse
+    ItemsAt<GithubIssuesListLabelsOnIssueResponse["body"], []>,
+    GithubIssuesListLabelsOnIssueResponse
   > {
-    return issuesListLabelsOnIssue(this.#core, params, options);
+    return githubIssuesListLabelsOnIssue(this.#core, params, options);
   }
 
   /**
    * List milestones
    *
-   * `GET /repos/{owner}/{repo}/milestones`: {@link issuesListMilestones}
+   * `GET /repos/{owner}/{repo}/milestones`: {@link githubIssuesListMilestones}
    */
   listMilestones(
-    params: IssuesListMilestonesParams,
+    params: GithubIssuesListMilestonesParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<IssuesListMilestonesResponse["body"], []>, IssuesListMilestonesResponse> {
-    return issuesListMilestones(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubIssuesListMilestonesResponse["body"], []>,
+    GithubIssuesListMilestonesResponse
+  > {
+    return githubIssuesListMilestones(this.#core, params, options);
   }
 
   /**
    * List sub-issues
    *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues`: {@link issuesListSubIssues}
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues`: {@link githubIssuesListSubIssues}
    */
   listSubIssues(
-    params: IssuesListSubIssuesParams,
+    params: GithubIssuesListSubIssuesParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<IssuesListSubIssuesResponse["body"], []>, IssuesListSubIssuesResponse> {
-    return issuesListSubIssues(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubIssuesListSubIssuesResponse["body"], []>,
+    GithubIssuesListSubIssuesResponse
+  > {
+    return githubIssuesListSubIssues(this.#core, params, options);
   }
 
   /**
    * List issue suggestions
    *
-   * `GET /repos/{owner}/{repo}/issues/{issue_number}/suggestions`: {@link issuesListSuggestions}
+   * `GET /repos/{owner}/{repo}/issues/{issue_number}/suggestions`: {@link githubIssuesListSuggestions}
    */
   listSuggestions(
-    params: IssuesListSuggestionsParams,
+    params: GithubIssuesListSuggestionsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<IssuesListSuggestionsResponse["body"], []>, IssuesListSuggestionsResponse> {
-    return issuesListSuggestions(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubIssuesListSuggestionsResponse["body"], []>,
+    GithubIssuesListSuggestionsResponse
+  > {
+    return githubIssuesListSuggestions(this.#core, params, options);
   }
 
   /**
    * Lock an issue
    *
-   * `PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`: {@link issuesLock}
+   * `PUT /repos/{owner}/{repo}/issues/{issue_number}/lock`: {@link githubIssuesLock}
    */
-  lock(params: IssuesLockParams, options?: RequestOptions): ApiPromise<IssuesLockResponse> {
-    return issuesLock(this.#core, params, options);
+  lock(
+    params: GithubIssuesLockParams,
+    options?: RequestOptions,
+  ): ApiPromise<GithubIssuesLockResponse> {
+    return githubIssuesLock(this.#core, params, options);
   }
 
   /**
    * Pin an issue comment
    *
-   * `PUT /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`: {@link issuesPinComment}
+   * `PUT /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`: {@link githubIssuesPinComment}
    */
   pinComment(
-    params: IssuesPinCommentParams,
+    params: GithubIssuesPinCommentParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesPinCommentResponse> {
-    return issuesPinComment(this.#core, params, options);
+  ): ApiPromise<GithubIssuesPinCommentResponse> {
+    return githubIssuesPinComment(this.#core, params, options);
   }
 
   /**
    * Remove all labels from an issue
    *
-   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels`: {@link issuesRemoveAllLabels}
+   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels`: {@link githubIssuesRemoveAllLabels}
    */
   removeAllLabels(
-    params: IssuesRemoveAllLabelsParams,
+    params: GithubIssuesRemoveAllLabelsParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesRemoveAllLabelsResponse> {
-    return issuesRemoveAllLabels(this.#core, params, options);
+  ): ApiPromise<GithubIssuesRemoveAllLabelsResponse> {
+    return githubIssuesRemoveAllLabels(this.#core, params, options);
   }
 
   /**
    * Remove assignees from an issue
    *
-   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees`: {@link issuesRemoveAssignees}
+   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees`: {@link githubIssuesRemoveAssignees}
    */
   removeAssignees(
-    params: IssuesRemoveAssigneesParams,
+    params: GithubIssuesRemoveAssigneesParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesRemoveAssigneesResponse> {
-    return issuesRemoveAssignees(this.#core, params, options);
+  ): ApiPromise<GithubIssuesRemoveAssigneesResponse> {
+    return githubIssuesRemoveAssignees(this.#core, params, options);
   }
 
   /**
    * Remove dependency an issue is blocked by
    *
-   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}`: {@link issuesRemoveDependencyBlockedBy}
+   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}`: {@link githubIssuesRemoveDependencyBlockedBy}
    */
   removeDependencyBlockedBy(
-    params: IssuesRemoveDependencyBlockedByParams,
+    params: GithubIssuesRemoveDependencyBlockedByParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesRemoveDependencyBlockedByResponse> {
-    return issuesRemoveDependencyBlockedBy(this.#core, params, options);
+  ): ApiPromise<GithubIssuesRemoveDependencyBlockedByResponse> {
+    return githubIssuesRemoveDependencyBlockedBy(this.#core, params, options);
   }
 
   /**
    * Remove a label from an issue
    *
-   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}`: {@link issuesRemoveLabel}
+   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}`: {@link githubIssuesRemoveLabel}
    */
   removeLabel(
-    params: IssuesRemoveLabelParams,
+    params: GithubIssuesRemoveLabelParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesRemoveLabelResponse> {
-    return issuesRemoveLabel(this.#core, params, options);
+  ): ApiPromise<GithubIssuesRemoveLabelResponse> {
+    return githubIssuesRemoveLabel(this.#core, params, options);
   }
 
   /**
    * Remove sub-issue
    *
-   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue`: {@link issuesRemoveSubIssue}
+   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue`: {@link githubIssuesRemoveSubIssue}
    */
   removeSubIssue(
-    params: IssuesRemoveSubIssueParams,
+    params: GithubIssuesRemoveSubIssueParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesRemoveSubIssueResponse> {
-    return issuesRemoveSubIssue(this.#core, params, options);
+  ): ApiPromise<GithubIssuesRemoveSubIssueResponse> {
+    return githubIssuesRemoveSubIssue(this.#core, params, options);
   }
 
   /**
    * Reprioritize sub-issue
    *
-   * `PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority`: {@link issuesReprioritizeSubIssue}
+   * `PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority`: {@link githubIssuesReprioritizeSubIssue}
    */
   reprioritizeSubIssue(
-    params: IssuesReprioritizeSubIssueParams,
+    params: GithubIssuesReprioritizeSubIssueParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesReprioritizeSubIssueResponse> {
-    return issuesReprioritizeSubIssue(this.#core, params, options);
+  ): ApiPromise<GithubIssuesReprioritizeSubIssueResponse> {
+    return githubIssuesReprioritizeSubIssue(this.#core, params, options);
   }
 
   /**
    * Set issue field values for an issue
    *
-   * `PUT /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`: {@link issuesSetIssueFieldValues}
+   * `PUT /repos/{owner}/{repo}/issues/{issue_number}/issue-field-values`: {@link githubIssuesSetIssueFieldValues}
    */
   setIssueFieldValues(
-    params: IssuesSetIssueFieldValuesParams,
+    params: GithubIssuesSetIssueFieldValuesParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesSetIssueFieldValuesResponse> {
-    return issuesSetIssueFieldValues(this.#core, params, options);
+  ): ApiPromise<GithubIssuesSetIssueFieldValuesResponse> {
+    return githubIssuesSetIssueFieldValues(this.#core, params, options);
   }
 
   /**
    * Set labels for an issue
    *
-   * `PUT /repos/{owner}/{repo}/issues/{issue_number}/labels`: {@link issuesSetLabels}
+   * `PUT /repos/{owner}/{repo}/issues/{issue_number}/labels`: {@link githubIssuesSetLabels}
    */
   setLabels(
-    params: IssuesSetLabelsParams,
+    params: GithubIssuesSetLabelsParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesSetLabelsResponse> {
-    return issuesSetLabels(this.#core, params, options);
+  ): ApiPromise<GithubIssuesSetLabelsResponse> {
+    return githubIssuesSetLabels(this.#core, params, options);
   }
 
   /**
    * Unlock an issue
    *
-   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`: {@link issuesUnlock}
+   * `DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock`: {@link githubIssuesUnlock}
    */
-  unlock(params: IssuesUnlockParams, options?: RequestOptions): ApiPromise<IssuesUnlockResponse> {
-    return issuesUnlock(this.#core, params, options);
+  unlock(
+    params: GithubIssuesUnlockParams,
+    options?: RequestOptions,
+  ): ApiPromise<GithubIssuesUnlockResponse> {
+    return githubIssuesUnlock(this.#core, params, options);
   }
 
   /**
    * Unpin an issue comment
    *
-   * `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`: {@link issuesUnpinComment}
+   * `DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/pin`: {@link githubIssuesUnpinComment}
    */
   unpinComment(
-    params: IssuesUnpinCommentParams,
+    params: GithubIssuesUnpinCommentParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesUnpinCommentResponse> {
-    return issuesUnpinComment(this.#core, params, options);
+  ): ApiPromise<GithubIssuesUnpinCommentResponse> {
+    return githubIssuesUnpinComment(this.#core, params, options);
   }
 
   /**
    * Update an issue
    *
-   * `PATCH /repos/{owner}/{repo}/issues/{issue_number}`: {@link issuesUpdate}
+   * `PATCH /repos/{owner}/{repo}/issues/{issue_number}`: {@link githubIssuesUpdate}
    */
-  update(params: IssuesUpdateParams, options?: RequestOptions): ApiPromise<IssuesUpdateResponse> {
-    return issuesUpdate(this.#core, params, options);
+  update(
+    params: GithubIssuesUpdateParams,
+    options?: RequestOptions,
+  ): ApiPromise<GithubIssuesUpdateResponse> {
+    return githubIssuesUpdate(this.#core, params, options);
   }
 
   /**
    * Update an issue comment
    *
-   * `PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}`: {@link issuesUpdateComment}
+   * `PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}`: {@link githubIssuesUpdateComment}
    */
   updateComment(
-    params: IssuesUpdateCommentParams,
+    params: GithubIssuesUpdateCommentParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesUpdateCommentResponse> {
-    return issuesUpdateComment(this.#core, params, options);
+  ): ApiPromise<GithubIssuesUpdateCommentResponse> {
+    return githubIssuesUpdateComment(this.#core, params, options);
   }
 
   /**
    * Update a label
    *
-   * `PATCH /repos/{owner}/{repo}/labels/{name}`: {@link issuesUpdateLabel}
+   * `PATCH /repos/{owner}/{repo}/labels/{name}`: {@link githubIssuesUpdateLabel}
    */
   updateLabel(
-    params: IssuesUpdateLabelParams,
+    params: GithubIssuesUpdateLabelParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesUpdateLabelResponse> {
-    return issuesUpdateLabel(this.#core, params, options);
+  ): ApiPromise<GithubIssuesUpdateLabelResponse> {
+    return githubIssuesUpdateLabel(this.#core, params, options);
   }
 
   /**
    * Update a milestone
    *
-   * `PATCH /repos/{owner}/{repo}/milestones/{milestone_number}`: {@link issuesUpdateMilestone}
+   * `PATCH /repos/{owner}/{repo}/milestones/{milestone_number}`: {@link githubIssuesUpdateMilestone}
    */
   updateMilestone(
-    params: IssuesUpdateMilestoneParams,
+    params: GithubIssuesUpdateMilestoneParams,
     options?: RequestOptions,
-  ): ApiPromise<IssuesUpdateMilestoneResponse> {
-    return issuesUpdateMilestone(this.#core, params, options);
+  ): ApiPromise<GithubIssuesUpdateMilestoneResponse> {
+    return githubIssuesUpdateMilestone(this.#core, params, options);
   }
 }

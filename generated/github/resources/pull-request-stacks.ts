@@ -13,7 +13,7 @@ import type { GithubCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of POST /repos/{owner}/{repo}/stacks/{stack_number}/add. */
-export interface PullRequestStacksAddParams {
+export interface GithubPullRequestStacksAddParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -44,10 +44,10 @@ export interface PullRequestStacksAddParams {
  *
  * - 200: Response
  */
-export type PullRequestStacksAddResponse = TypedResponse<200, types.Inline_2>;
+export type GithubPullRequestStacksAddResponse = TypedResponse<200, types.Inline_2>;
 
 /** Parameters of POST /repos/{owner}/{repo}/stacks. */
-export interface PullRequestStacksCreateParams {
+export interface GithubPullRequestStacksCreateParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -72,10 +72,10 @@ export interface PullRequestStacksCreateParams {
  *
  * - 201: Response
  */
-export type PullRequestStacksCreateResponse = TypedResponse<201, types.Inline_2>;
+export type GithubPullRequestStacksCreateResponse = TypedResponse<201, types.Inline_2>;
 
 /** Parameters of GET /repos/{owner}/{repo}/stacks/{stack_number}. */
-export interface PullRequestStacksGetParams {
+export interface GithubPullRequestStacksGetParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -101,10 +101,10 @@ export interface PullRequestStacksGetParams {
  *
  * - 200: Response
  */
-export type PullRequestStacksGetResponse = TypedResponse<200, types.Inline_2>;
+export type GithubPullRequestStacksGetResponse = TypedResponse<200, types.Inline_2>;
 
 /** Parameters of GET /repos/{owner}/{repo}/stacks. */
-export interface PullRequestStacksListParams {
+export interface GithubPullRequestStacksListParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -142,10 +142,13 @@ export interface PullRequestStacksListParams {
  *
  * - 200: Response
  */
-export type PullRequestStacksListResponse = TypedResponse<200, types.PullRequestStackMinimal[]>;
+export type GithubPullRequestStacksListResponse = TypedResponse<
+  200,
+  types.PullRequestStackMinimal[]
+>;
 
 /** Parameters of POST /repos/{owner}/{repo}/stacks/{stack_number}/unstack. */
-export interface PullRequestStacksUnstackParams {
+export interface GithubPullRequestStacksUnstackParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -172,10 +175,10 @@ export interface PullRequestStacksUnstackParams {
  * - 200: Response
  * - 204: A header with no content is returned.
  */
-export type PullRequestStacksUnstackResponse =
+export type GithubPullRequestStacksUnstackResponse =
   TypedResponse<200, types.Inline_2> | TypedResponse<204, undefined>;
 
-const pullRequestStacksAddOperation = {
+const githubPullRequestStacksAddOperation = {
   id: "pull-request-stacks/add",
   method: "POST",
   path: "/repos/{owner}/{repo}/stacks/{stack_number}/add",
@@ -192,13 +195,13 @@ const pullRequestStacksAddOperation = {
  *
  * `POST /repos/{owner}/{repo}/stacks/{stack_number}/add`
  */
-export function pullRequestStacksAdd(
+export function githubPullRequestStacksAdd(
   client: GithubCore,
-  params: PullRequestStacksAddParams,
+  params: GithubPullRequestStacksAddParams,
   options?: RequestOptions,
-): ApiPromise<PullRequestStacksAddResponse> {
+): ApiPromise<GithubPullRequestStacksAddResponse> {
   return client.call(
-    pullRequestStacksAddOperation,
+    githubPullRequestStacksAddOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/stacks/${params.stackNumber}/add`,
       body: params.body,
@@ -207,7 +210,7 @@ export function pullRequestStacksAdd(
   );
 }
 
-const pullRequestStacksCreateOperation = {
+const githubPullRequestStacksCreateOperation = {
   id: "pull-request-stacks/create",
   method: "POST",
   path: "/repos/{owner}/{repo}/stacks",
@@ -223,19 +226,19 @@ const pullRequestStacksCreateOperation = {
  *
  * `POST /repos/{owner}/{repo}/stacks`
  */
-export function pullRequestStacksCreate(
+export function githubPullRequestStacksCreate(
   client: GithubCore,
-  params: PullRequestStacksCreateParams,
+  params: GithubPullRequestStacksCreateParams,
   options?: RequestOptions,
-): ApiPromise<PullRequestStacksCreateResponse> {
+): ApiPromise<GithubPullRequestStacksCreateResponse> {
   return client.call(
-    pullRequestStacksCreateOperation,
+    githubPullRequestStacksCreateOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/stacks`, body: params.body },
     options,
   );
 }
 
-const pullRequestStacksGetOperation = {
+const githubPullRequestStacksGetOperation = {
   id: "pull-request-stacks/get",
   method: "GET",
   path: "/repos/{owner}/{repo}/stacks/{stack_number}",
@@ -249,19 +252,19 @@ const pullRequestStacksGetOperation = {
  *
  * `GET /repos/{owner}/{repo}/stacks/{stack_number}`
  */
-export function pullRequestStacksGet(
+export function githubPullRequestStacksGet(
   client: GithubCore,
-  params: PullRequestStacksGetParams,
+  params: GithubPullRequestStacksGetParams,
   options?: RequestOptions,
-): ApiPromise<PullRequestStacksGetResponse> {
+): ApiPromise<GithubPullRequestStacksGetResponse> {
   return client.call(
-    pullRequestStacksGetOperation,
+    githubPullRequestStacksGetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/stacks/${params.stackNumber}` },
     options,
   );
 }
 
-const pullRequestStacksListOperation = {
+const githubPullRequestStacksListOperation = {
   id: "pull-request-stacks/list",
   method: "GET",
   path: "/repos/{owner}/{repo}/stacks",
@@ -276,14 +279,17 @@ const pullRequestStacksListOperation = {
  *
  * `GET /repos/{owner}/{repo}/stacks`
  */
-export function pullRequestStacksList(
+export function githubPullRequestStacksList(
   client: GithubCore,
-  params: PullRequestStacksListParams,
+  params: GithubPullRequestStacksListParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<PullRequestStacksListResponse["body"], []>, PullRequestStacksListResponse> {
+): Paginated<
+  ItemsAt<GithubPullRequestStacksListResponse["body"], []>,
+  GithubPullRequestStacksListResponse
+> {
   return paginate(
     client,
-    pullRequestStacksListOperation,
+    githubPullRequestStacksListOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/stacks`,
       query: { page: params.page, per_page: params.perPage, pull_request: params.pullRequest },
@@ -292,7 +298,7 @@ export function pullRequestStacksList(
   );
 }
 
-const pullRequestStacksUnstackOperation = {
+const githubPullRequestStacksUnstackOperation = {
   id: "pull-request-stacks/unstack",
   method: "POST",
   path: "/repos/{owner}/{repo}/stacks/{stack_number}/unstack",
@@ -309,13 +315,13 @@ const pullRequestStacksUnstackOperation = {
  *
  * `POST /repos/{owner}/{repo}/stacks/{stack_number}/unstack`
  */
-export function pullRequestStacksUnstack(
+export function githubPullRequestStacksUnstack(
   client: GithubCore,
-  params: PullRequestStacksUnstackParams,
+  params: GithubPullRequestStacksUnstackParams,
   options?: RequestOptions,
-): ApiPromise<PullRequestStacksUnstackResponse> {
+): ApiPromise<GithubPullRequestStacksUnstackResponse> {
   return client.call(
-    pullRequestStacksUnstackOperation,
+    githubPullRequestStacksUnstackOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/stacks/${params.stackNumber}/unstack`,
     },
@@ -324,7 +330,7 @@ export function pullRequestStacksUnstack(
 }
 
 /** Operations of the pull-request-stacks group; each method is the function it names, bound to the client. */
-export class PullRequestStacksResource {
+export class GithubPullRequestStacksResource {
   readonly #core: GithubCore;
 
   constructor(core: GithubCore) {
@@ -334,60 +340,63 @@ export class PullRequestStacksResource {
   /**
    * Add pull requests to a pull request stack
    *
-   * `POST /repos/{owner}/{repo}/stacks/{stack_number}/add`: {@link pullRequestStacksAdd}
+   * `POST /repos/{owner}/{repo}/stacks/{stack_number}/add`: {@link githubPullRequestStacksAdd}
    */
   add(
-    params: PullRequestStacksAddParams,
+    params: GithubPullRequestStacksAddParams,
     options?: RequestOptions,
-  ): ApiPromise<PullRequestStacksAddResponse> {
-    return pullRequestStacksAdd(this.#core, params, options);
+  ): ApiPromise<GithubPullRequestStacksAddResponse> {
+    return githubPullRequestStacksAdd(this.#core, params, options);
   }
 
   /**
    * Create a pull request stack
    *
-   * `POST /repos/{owner}/{repo}/stacks`: {@link pullRequestStacksCreate}
+   * `POST /repos/{owner}/{repo}/stacks`: {@link githubPullRequestStacksCreate}
    */
   create(
-    params: PullRequestStacksCreateParams,
+    params: GithubPullRequestStacksCreateParams,
     options?: RequestOptions,
-  ): ApiPromise<PullRequestStacksCreateResponse> {
-    return pullRequestStacksCreate(this.#core, params, options);
+  ): ApiPromise<GithubPullRequestStacksCreateResponse> {
+    return githubPullRequestStacksCreate(this.#core, params, options);
   }
 
   /**
    * Get a pull request stack
    *
-   * `GET /repos/{owner}/{repo}/stacks/{stack_number}`: {@link pullRequestStacksGet}
+   * `GET /repos/{owner}/{repo}/stacks/{stack_number}`: {@link githubPullRequestStacksGet}
    */
   get(
-    params: PullRequestStacksGetParams,
+    params: GithubPullRequestStacksGetParams,
     options?: RequestOptions,
-  ): ApiPromise<PullRequestStacksGetResponse> {
-    return pullRequestStacksGet(this.#core, params, options);
+  ): ApiPromise<GithubPullRequestStacksGetResponse> {
+    return githubPullRequestStacksGet(this.#core, params, options);
   }
 
   /**
    * List pull request stacks
    *
-   * `GET /repos/{owner}/{repo}/stacks`: {@link pullRequestStacksList}
+   * `GET /repos/{owner}/{repo}/stacks`: {@link githubPullRequestStacksList}
    */
   list(
-    params: PullRequestStacksListParams,
+    params: GithubPullRequestStacksListParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<PullRequestStacksListResponse["body"], []>, PullRequestStacksListResponse> {
-    return pullRequestStacksList(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubPullRequestStacksListResponse["body"], []>,
+    GithubPullRequestStacksListResponse
+  > {
+    return githubPullRequestStacksList(this.#core, params, options);
   }
 
   /**
    * Remove pull requests from a pull request stack
    *
-   * `POST /repos/{owner}/{repo}/stacks/{stack_number}/unstack`: {@link pullRequestStacksUnstack}
+   * `POST /repos/{owner}/{repo}/stacks/{stack_number}/unstack`: {@link githubPullRequestStacksUnstack}
    */
   unstack(
-    params: PullRequestStacksUnstackParams,
+    params: GithubPullRequestStacksUnstackParams,
     options?: RequestOptions,
-  ): ApiPromise<PullRequestStacksUnstackResponse> {
-    return pullRequestStacksUnstack(this.#core, params, options);
+  ): ApiPromise<GithubPullRequestStacksUnstackResponse> {
+    return githubPullRequestStacksUnstack(this.#core, params, options);
   }
 }

@@ -13,7 +13,7 @@ import type { GithubCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of GET /repos/{owner}/{repo}/pulls/{pull_number}/merge. */
-export interface PullsCheckIfMergedParams {
+export interface GithubPullsCheckIfMergedParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -39,10 +39,10 @@ export interface PullsCheckIfMergedParams {
  *
  * - 204: Response if pull request has been merged
  */
-export type PullsCheckIfMergedResponse = TypedResponse<204, undefined>;
+export type GithubPullsCheckIfMergedResponse = TypedResponse<204, undefined>;
 
 /** Parameters of POST /repos/{owner}/{repo}/pulls. */
-export interface PullsCreateParams {
+export interface GithubPullsCreateParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -87,10 +87,10 @@ export interface PullsCreateParams {
  *
  * - 201: Response
  */
-export type PullsCreateResponse = TypedResponse<201, types.PullRequest>;
+export type GithubPullsCreateResponse = TypedResponse<201, types.PullRequest>;
 
 /** Parameters of POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies. */
-export interface PullsCreateReplyForReviewCommentParams {
+export interface GithubPullsCreateReplyForReviewCommentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -127,13 +127,13 @@ export interface PullsCreateReplyForReviewCommentParams {
  *
  * - 201: Response
  */
-export type PullsCreateReplyForReviewCommentResponse = TypedResponse<
+export type GithubPullsCreateReplyForReviewCommentResponse = TypedResponse<
   201,
   types.PullRequestReviewComment
 >;
 
 /** Parameters of POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews. */
-export interface PullsCreateReviewParams {
+export interface GithubPullsCreateReviewParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -185,10 +185,10 @@ export interface PullsCreateReviewParams {
  *
  * - 200: Response
  */
-export type PullsCreateReviewResponse = TypedResponse<200, types.PullRequestReview>;
+export type GithubPullsCreateReviewResponse = TypedResponse<200, types.PullRequestReview>;
 
 /** Parameters of POST /repos/{owner}/{repo}/pulls/{pull_number}/comments. */
-export interface PullsCreateReviewCommentParams {
+export interface GithubPullsCreateReviewCommentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -243,10 +243,13 @@ export interface PullsCreateReviewCommentParams {
  *
  * - 201: Response
  */
-export type PullsCreateReviewCommentResponse = TypedResponse<201, types.PullRequestReviewComment>;
+export type GithubPullsCreateReviewCommentResponse = TypedResponse<
+  201,
+  types.PullRequestReviewComment
+>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}. */
-export interface PullsDeletePendingReviewParams {
+export interface GithubPullsDeletePendingReviewParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -278,10 +281,10 @@ export interface PullsDeletePendingReviewParams {
  *
  * - 200: Response
  */
-export type PullsDeletePendingReviewResponse = TypedResponse<200, types.PullRequestReview>;
+export type GithubPullsDeletePendingReviewResponse = TypedResponse<200, types.PullRequestReview>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}. */
-export interface PullsDeleteReviewCommentParams {
+export interface GithubPullsDeleteReviewCommentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -307,10 +310,10 @@ export interface PullsDeleteReviewCommentParams {
  *
  * - 204: Response
  */
-export type PullsDeleteReviewCommentResponse = TypedResponse<204, undefined>;
+export type GithubPullsDeleteReviewCommentResponse = TypedResponse<204, undefined>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals. */
-export interface PullsDismissReviewParams {
+export interface GithubPullsDismissReviewParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -349,10 +352,10 @@ export interface PullsDismissReviewParams {
  *
  * - 200: Response
  */
-export type PullsDismissReviewResponse = TypedResponse<200, types.PullRequestReview>;
+export type GithubPullsDismissReviewResponse = TypedResponse<200, types.PullRequestReview>;
 
 /** Parameters of GET /repos/{owner}/{repo}/pulls/{pull_number}. */
-export interface PullsGetParams {
+export interface GithubPullsGetParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -378,10 +381,10 @@ export interface PullsGetParams {
  *
  * - 200: Pass the appropriate [media type](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types) to fetch diff and patch formats.
  */
-export type PullsGetResponse = TypedResponse<200, types.PullRequest>;
+export type GithubPullsGetResponse = TypedResponse<200, types.PullRequest>;
 
 /** Parameters of GET /repos/{owner}/{repo}/pulls/{pull_number}/merge-async/{uuid}. */
-export interface PullsGetMergeAsyncResultParams {
+export interface GithubPullsGetMergeAsyncResultParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -413,13 +416,13 @@ export interface PullsGetMergeAsyncResultParams {
  *
  * - 200: the current result of the asynchronous merge request
  */
-export type PullsGetMergeAsyncResultResponse = TypedResponse<
+export type GithubPullsGetMergeAsyncResultResponse = TypedResponse<
   200,
   types.PullRequestMergeAsyncResult
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}. */
-export interface PullsGetReviewParams {
+export interface GithubPullsGetReviewParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -451,10 +454,10 @@ export interface PullsGetReviewParams {
  *
  * - 200: Response
  */
-export type PullsGetReviewResponse = TypedResponse<200, types.PullRequestReview>;
+export type GithubPullsGetReviewResponse = TypedResponse<200, types.PullRequestReview>;
 
 /** Parameters of GET /repos/{owner}/{repo}/pulls/comments/{comment_id}. */
-export interface PullsGetReviewCommentParams {
+export interface GithubPullsGetReviewCommentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -480,10 +483,13 @@ export interface PullsGetReviewCommentParams {
  *
  * - 200: Response
  */
-export type PullsGetReviewCommentResponse = TypedResponse<200, types.PullRequestReviewComment>;
+export type GithubPullsGetReviewCommentResponse = TypedResponse<
+  200,
+  types.PullRequestReviewComment
+>;
 
 /** Parameters of GET /repos/{owner}/{repo}/pulls. */
-export interface PullsListParams {
+export interface GithubPullsListParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -545,10 +551,10 @@ export interface PullsListParams {
  *
  * - 200: Response
  */
-export type PullsListResponse = TypedResponse<200, types.PullRequestSimple[]>;
+export type GithubPullsListResponse = TypedResponse<200, types.PullRequestSimple[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments. */
-export interface PullsListCommentsForReviewParams {
+export interface GithubPullsListCommentsForReviewParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -592,10 +598,10 @@ export interface PullsListCommentsForReviewParams {
  *
  * - 200: Response
  */
-export type PullsListCommentsForReviewResponse = TypedResponse<200, types.ReviewComment[]>;
+export type GithubPullsListCommentsForReviewResponse = TypedResponse<200, types.ReviewComment[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/pulls/{pull_number}/commits. */
-export interface PullsListCommitsParams {
+export interface GithubPullsListCommitsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -633,10 +639,10 @@ export interface PullsListCommitsParams {
  *
  * - 200: Response
  */
-export type PullsListCommitsResponse = TypedResponse<200, types.Commit[]>;
+export type GithubPullsListCommitsResponse = TypedResponse<200, types.Commit[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/pulls/{pull_number}/files. */
-export interface PullsListFilesParams {
+export interface GithubPullsListFilesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -674,10 +680,10 @@ export interface PullsListFilesParams {
  *
  * - 200: Response
  */
-export type PullsListFilesResponse = TypedResponse<200, types.DiffEntry[]>;
+export type GithubPullsListFilesResponse = TypedResponse<200, types.DiffEntry[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers. */
-export interface PullsListRequestedReviewersParams {
+export interface GithubPullsListRequestedReviewersParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -703,13 +709,13 @@ export interface PullsListRequestedReviewersParams {
  *
  * - 200: Response
  */
-export type PullsListRequestedReviewersResponse = TypedResponse<
+export type GithubPullsListRequestedReviewersResponse = TypedResponse<
   200,
   types.PullRequestReviewRequest
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/pulls/{pull_number}/comments. */
-export interface PullsListReviewCommentsParams {
+export interface GithubPullsListReviewCommentsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -765,10 +771,13 @@ export interface PullsListReviewCommentsParams {
  *
  * - 200: Response
  */
-export type PullsListReviewCommentsResponse = TypedResponse<200, types.PullRequestReviewComment[]>;
+export type GithubPullsListReviewCommentsResponse = TypedResponse<
+  200,
+  types.PullRequestReviewComment[]
+>;
 
 /** Parameters of GET /repos/{owner}/{repo}/pulls/comments. */
-export interface PullsListReviewCommentsForRepoParams {
+export interface GithubPullsListReviewCommentsForRepoParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -814,13 +823,13 @@ export interface PullsListReviewCommentsForRepoParams {
  *
  * - 200: Response
  */
-export type PullsListReviewCommentsForRepoResponse = TypedResponse<
+export type GithubPullsListReviewCommentsForRepoResponse = TypedResponse<
   200,
   types.PullRequestReviewComment[]
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews. */
-export interface PullsListReviewsParams {
+export interface GithubPullsListReviewsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -858,10 +867,10 @@ export interface PullsListReviewsParams {
  *
  * - 200: The list of reviews returns in chronological order.
  */
-export type PullsListReviewsResponse = TypedResponse<200, types.PullRequestReview[]>;
+export type GithubPullsListReviewsResponse = TypedResponse<200, types.PullRequestReview[]>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge. */
-export interface PullsMergeParams {
+export interface GithubPullsMergeParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -898,10 +907,10 @@ export interface PullsMergeParams {
  *
  * - 200: if merge was successful
  */
-export type PullsMergeResponse = TypedResponse<200, types.PullRequestMergeResult>;
+export type GithubPullsMergeResponse = TypedResponse<200, types.PullRequestMergeResult>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge-async. */
-export interface PullsMergeAsyncParams {
+export interface GithubPullsMergeAsyncParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -941,12 +950,12 @@ export interface PullsMergeAsyncParams {
  * - 200: if the pull request was already merged, or is already in a merge queue
  * - 202: if the merge request was accepted and will run in the background
  */
-export type PullsMergeAsyncResponse =
+export type GithubPullsMergeAsyncResponse =
   | TypedResponse<200, types.PullRequestMergeAsyncResult>
   | TypedResponse<202, types.PullRequestMergeAsyncResult>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers. */
-export interface PullsRemoveRequestedReviewersParams {
+export interface GithubPullsRemoveRequestedReviewersParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -979,10 +988,13 @@ export interface PullsRemoveRequestedReviewersParams {
  *
  * - 200: Response
  */
-export type PullsRemoveRequestedReviewersResponse = TypedResponse<200, types.PullRequestSimple>;
+export type GithubPullsRemoveRequestedReviewersResponse = TypedResponse<
+  200,
+  types.PullRequestSimple
+>;
 
 /** Parameters of POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers. */
-export interface PullsRequestReviewersParams {
+export interface GithubPullsRequestReviewersParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1015,10 +1027,10 @@ export interface PullsRequestReviewersParams {
  *
  * - 201: Response
  */
-export type PullsRequestReviewersResponse = TypedResponse<201, types.PullRequestSimple>;
+export type GithubPullsRequestReviewersResponse = TypedResponse<201, types.PullRequestSimple>;
 
 /** Parameters of POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events. */
-export interface PullsSubmitReviewParams {
+export interface GithubPullsSubmitReviewParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1057,10 +1069,10 @@ export interface PullsSubmitReviewParams {
  *
  * - 200: Response
  */
-export type PullsSubmitReviewResponse = TypedResponse<200, types.PullRequestReview>;
+export type GithubPullsSubmitReviewResponse = TypedResponse<200, types.PullRequestReview>;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/pulls/{pull_number}. */
-export interface PullsUpdateParams {
+export interface GithubPullsUpdateParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1099,10 +1111,10 @@ export interface PullsUpdateParams {
  *
  * - 200: Response
  */
-export type PullsUpdateResponse = TypedResponse<200, types.PullRequest>;
+export type GithubPullsUpdateResponse = TypedResponse<200, types.PullRequest>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch. */
-export interface PullsUpdateBranchParams {
+export interface GithubPullsUpdateBranchParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1133,7 +1145,7 @@ export interface PullsUpdateBranchParams {
  *
  * - 202: Response
  */
-export type PullsUpdateBranchResponse = TypedResponse<
+export type GithubPullsUpdateBranchResponse = TypedResponse<
   202,
   {
     message?: string;
@@ -1142,7 +1154,7 @@ export type PullsUpdateBranchResponse = TypedResponse<
 >;
 
 /** Parameters of PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}. */
-export interface PullsUpdateReviewParams {
+export interface GithubPullsUpdateReviewParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1179,10 +1191,10 @@ export interface PullsUpdateReviewParams {
  *
  * - 200: Response
  */
-export type PullsUpdateReviewResponse = TypedResponse<200, types.PullRequestReview>;
+export type GithubPullsUpdateReviewResponse = TypedResponse<200, types.PullRequestReview>;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}. */
-export interface PullsUpdateReviewCommentParams {
+export interface GithubPullsUpdateReviewCommentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1213,9 +1225,12 @@ export interface PullsUpdateReviewCommentParams {
  *
  * - 200: Response
  */
-export type PullsUpdateReviewCommentResponse = TypedResponse<200, types.PullRequestReviewComment>;
+export type GithubPullsUpdateReviewCommentResponse = TypedResponse<
+  200,
+  types.PullRequestReviewComment
+>;
 
-const pullsCheckIfMergedOperation = {
+const githubPullsCheckIfMergedOperation = {
   id: "pulls/check-if-merged",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
@@ -1229,19 +1244,19 @@ const pullsCheckIfMergedOperation = {
  *
  * `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge`
  */
-export function pullsCheckIfMerged(
+export function githubPullsCheckIfMerged(
   client: GithubCore,
-  params: PullsCheckIfMergedParams,
+  params: GithubPullsCheckIfMergedParams,
   options?: RequestOptions,
-): ApiPromise<PullsCheckIfMergedResponse> {
+): ApiPromise<GithubPullsCheckIfMergedResponse> {
   return client.call(
-    pullsCheckIfMergedOperation,
+    githubPullsCheckIfMergedOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/merge` },
     options,
   );
 }
 
-const pullsCreateOperation = {
+const githubPullsCreateOperation = {
   id: "pulls/create",
   method: "POST",
   path: "/repos/{owner}/{repo}/pulls",
@@ -1266,19 +1281,19 @@ const pullsCreateOperation = {
  *
  * `POST /repos/{owner}/{repo}/pulls`
  */
-export function pullsCreate(
+export function githubPullsCreate(
   client: GithubCore,
-  params: PullsCreateParams,
+  params: GithubPullsCreateParams,
   options?: RequestOptions,
-): ApiPromise<PullsCreateResponse> {
+): ApiPromise<GithubPullsCreateResponse> {
   return client.call(
-    pullsCreateOperation,
+    githubPullsCreateOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pulls`, body: params.body },
     options,
   );
 }
 
-const pullsCreateReplyForReviewCommentOperation = {
+const githubPullsCreateReplyForReviewCommentOperation = {
   id: "pulls/create-reply-for-review-comment",
   method: "POST",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
@@ -1302,13 +1317,13 @@ const pullsCreateReplyForReviewCommentOperation = {
  *
  * `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies`
  */
-export function pullsCreateReplyForReviewComment(
+export function githubPullsCreateReplyForReviewComment(
   client: GithubCore,
-  params: PullsCreateReplyForReviewCommentParams,
+  params: GithubPullsCreateReplyForReviewCommentParams,
   options?: RequestOptions,
-): ApiPromise<PullsCreateReplyForReviewCommentResponse> {
+): ApiPromise<GithubPullsCreateReplyForReviewCommentResponse> {
   return client.call(
-    pullsCreateReplyForReviewCommentOperation,
+    githubPullsCreateReplyForReviewCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/comments/${params.commentId}/replies`,
       body: params.body,
@@ -1317,7 +1332,7 @@ export function pullsCreateReplyForReviewComment(
   );
 }
 
-const pullsCreateReviewOperation = {
+const githubPullsCreateReviewOperation = {
   id: "pulls/create-review",
   method: "POST",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
@@ -1347,13 +1362,13 @@ const pullsCreateReviewOperation = {
  *
  * `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`
  */
-export function pullsCreateReview(
+export function githubPullsCreateReview(
   client: GithubCore,
-  params: PullsCreateReviewParams,
+  params: GithubPullsCreateReviewParams,
   options?: RequestOptions,
-): ApiPromise<PullsCreateReviewResponse> {
+): ApiPromise<GithubPullsCreateReviewResponse> {
   return client.call(
-    pullsCreateReviewOperation,
+    githubPullsCreateReviewOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/reviews`,
       body: params.body,
@@ -1362,7 +1377,7 @@ export function pullsCreateReview(
   );
 }
 
-const pullsCreateReviewCommentOperation = {
+const githubPullsCreateReviewCommentOperation = {
   id: "pulls/create-review-comment",
   method: "POST",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
@@ -1390,13 +1405,13 @@ const pullsCreateReviewCommentOperation = {
  *
  * `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments`
  */
-export function pullsCreateReviewComment(
+export function githubPullsCreateReviewComment(
   client: GithubCore,
-  params: PullsCreateReviewCommentParams,
+  params: GithubPullsCreateReviewCommentParams,
   options?: RequestOptions,
-): ApiPromise<PullsCreateReviewCommentResponse> {
+): ApiPromise<GithubPullsCreateReviewCommentResponse> {
   return client.call(
-    pullsCreateReviewCommentOperation,
+    githubPullsCreateReviewCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/comments`,
       body: params.body,
@@ -1405,7 +1420,7 @@ export function pullsCreateReviewComment(
   );
 }
 
-const pullsDeletePendingReviewOperation = {
+const githubPullsDeletePendingReviewOperation = {
   id: "pulls/delete-pending-review",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}",
@@ -1426,13 +1441,13 @@ const pullsDeletePendingReviewOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
  */
-export function pullsDeletePendingReview(
+export function githubPullsDeletePendingReview(
   client: GithubCore,
-  params: PullsDeletePendingReviewParams,
+  params: GithubPullsDeletePendingReviewParams,
   options?: RequestOptions,
-): ApiPromise<PullsDeletePendingReviewResponse> {
+): ApiPromise<GithubPullsDeletePendingReviewResponse> {
   return client.call(
-    pullsDeletePendingReviewOperation,
+    githubPullsDeletePendingReviewOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/reviews/${params.reviewId}`,
     },
@@ -1440,7 +1455,7 @@ export function pullsDeletePendingReview(
   );
 }
 
-const pullsDeleteReviewCommentOperation = {
+const githubPullsDeleteReviewCommentOperation = {
   id: "pulls/delete-review-comment",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/pulls/comments/{comment_id}",
@@ -1454,19 +1469,19 @@ const pullsDeleteReviewCommentOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}`
  */
-export function pullsDeleteReviewComment(
+export function githubPullsDeleteReviewComment(
   client: GithubCore,
-  params: PullsDeleteReviewCommentParams,
+  params: GithubPullsDeleteReviewCommentParams,
   options?: RequestOptions,
-): ApiPromise<PullsDeleteReviewCommentResponse> {
+): ApiPromise<GithubPullsDeleteReviewCommentResponse> {
   return client.call(
-    pullsDeleteReviewCommentOperation,
+    githubPullsDeleteReviewCommentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pulls/comments/${params.commentId}` },
     options,
   );
 }
 
-const pullsDismissReviewOperation = {
+const githubPullsDismissReviewOperation = {
   id: "pulls/dismiss-review",
   method: "PUT",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals",
@@ -1490,13 +1505,13 @@ const pullsDismissReviewOperation = {
  *
  * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals`
  */
-export function pullsDismissReview(
+export function githubPullsDismissReview(
   client: GithubCore,
-  params: PullsDismissReviewParams,
+  params: GithubPullsDismissReviewParams,
   options?: RequestOptions,
-): ApiPromise<PullsDismissReviewResponse> {
+): ApiPromise<GithubPullsDismissReviewResponse> {
   return client.call(
-    pullsDismissReviewOperation,
+    githubPullsDismissReviewOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/reviews/${params.reviewId}/dismissals`,
       body: params.body,
@@ -1505,7 +1520,7 @@ export function pullsDismissReview(
   );
 }
 
-const pullsGetOperation = {
+const githubPullsGetOperation = {
   id: "pulls/get",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}",
@@ -1541,19 +1556,19 @@ const pullsGetOperation = {
  *
  * `GET /repos/{owner}/{repo}/pulls/{pull_number}`
  */
-export function pullsGet(
+export function githubPullsGet(
   client: GithubCore,
-  params: PullsGetParams,
+  params: GithubPullsGetParams,
   options?: RequestOptions,
-): ApiPromise<PullsGetResponse> {
+): ApiPromise<GithubPullsGetResponse> {
   return client.call(
-    pullsGetOperation,
+    githubPullsGetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}` },
     options,
   );
 }
 
-const pullsGetMergeAsyncResultOperation = {
+const githubPullsGetMergeAsyncResultOperation = {
   id: "pulls/get-merge-async-result",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/merge-async/{uuid}",
@@ -1571,13 +1586,13 @@ const pullsGetMergeAsyncResultOperation = {
  *
  * `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge-async/{uuid}`
  */
-export function pullsGetMergeAsyncResult(
+export function githubPullsGetMergeAsyncResult(
   client: GithubCore,
-  params: PullsGetMergeAsyncResultParams,
+  params: GithubPullsGetMergeAsyncResultParams,
   options?: RequestOptions,
-): ApiPromise<PullsGetMergeAsyncResultResponse> {
+): ApiPromise<GithubPullsGetMergeAsyncResultResponse> {
   return client.call(
-    pullsGetMergeAsyncResultOperation,
+    githubPullsGetMergeAsyncResultOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/merge-async/${params.uuid}`,
     },
@@ -1585,7 +1600,7 @@ export function pullsGetMergeAsyncResult(
   );
 }
 
-const pullsGetReviewOperation = {
+const githubPullsGetReviewOperation = {
   id: "pulls/get-review",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}",
@@ -1606,13 +1621,13 @@ const pullsGetReviewOperation = {
  *
  * `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
  */
-export function pullsGetReview(
+export function githubPullsGetReview(
   client: GithubCore,
-  params: PullsGetReviewParams,
+  params: GithubPullsGetReviewParams,
   options?: RequestOptions,
-): ApiPromise<PullsGetReviewResponse> {
+): ApiPromise<GithubPullsGetReviewResponse> {
   return client.call(
-    pullsGetReviewOperation,
+    githubPullsGetReviewOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/reviews/${params.reviewId}`,
     },
@@ -1620,7 +1635,7 @@ export function pullsGetReview(
   );
 }
 
-const pullsGetReviewCommentOperation = {
+const githubPullsGetReviewCommentOperation = {
   id: "pulls/get-review-comment",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/comments/{comment_id}",
@@ -1641,19 +1656,19 @@ const pullsGetReviewCommentOperation = {
  *
  * `GET /repos/{owner}/{repo}/pulls/comments/{comment_id}`
  */
-export function pullsGetReviewComment(
+export function githubPullsGetReviewComment(
   client: GithubCore,
-  params: PullsGetReviewCommentParams,
+  params: GithubPullsGetReviewCommentParams,
   options?: RequestOptions,
-): ApiPromise<PullsGetReviewCommentResponse> {
+): ApiPromise<GithubPullsGetReviewCommentResponse> {
   return client.call(
-    pullsGetReviewCommentOperation,
+    githubPullsGetReviewCommentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pulls/comments/${params.commentId}` },
     options,
   );
 }
 
-const pullsListOperation = {
+const githubPullsListOperation = {
   id: "pulls/list",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls",
@@ -1681,14 +1696,14 @@ const pullsListOperation = {
  *
  * `GET /repos/{owner}/{repo}/pulls`
  */
-export function pullsList(
+export function githubPullsList(
   client: GithubCore,
-  params: PullsListParams,
+  params: GithubPullsListParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<PullsListResponse["body"], []>, PullsListResponse> {
+): Paginated<ItemsAt<GithubPullsListResponse["body"], []>, GithubPullsListResponse> {
   return paginate(
     client,
-    pullsListOperation,
+    githubPullsListOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls`,
       query: {
@@ -1705,7 +1720,7 @@ export function pullsList(
   );
 }
 
-const pullsListCommentsForReviewOperation = {
+const githubPullsListCommentsForReviewOperation = {
   id: "pulls/list-comments-for-review",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
@@ -1727,17 +1742,17 @@ const pullsListCommentsForReviewOperation = {
  *
  * `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments`
  */
-export function pullsListCommentsForReview(
+export function githubPullsListCommentsForReview(
   client: GithubCore,
-  params: PullsListCommentsForReviewParams,
+  params: GithubPullsListCommentsForReviewParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<PullsListCommentsForReviewResponse["body"], []>,
-  PullsListCommentsForReviewResponse
+  ItemsAt<GithubPullsListCommentsForReviewResponse["body"], []>,
+  GithubPullsListCommentsForReviewResponse
 > {
   return paginate(
     client,
-    pullsListCommentsForReviewOperation,
+    githubPullsListCommentsForReviewOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/reviews/${params.reviewId}/comments`,
       query: { page: params.page, per_page: params.perPage },
@@ -1746,7 +1761,7 @@ export function pullsListCommentsForReview(
   );
 }
 
-const pullsListCommitsOperation = {
+const githubPullsListCommitsOperation = {
   id: "pulls/list-commits",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/commits",
@@ -1770,14 +1785,14 @@ const pullsListCommitsOperation = {
  *
  * `GET /repos/{owner}/{repo}/pulls/{pull_number}/commits`
  */
-export function pullsListCommits(
+export function githubPullsListCommits(
   client: GithubCore,
-  params: PullsListCommitsParams,
+  params: GithubPullsListCommitsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<PullsListCommitsResponse["body"], []>, PullsListCommitsResponse> {
+): Paginated<ItemsAt<GithubPullsListCommitsResponse["body"], []>, GithubPullsListCommitsResponse> {
   return paginate(
     client,
-    pullsListCommitsOperation,
+    githubPullsListCommitsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/commits`,
       query: { page: params.page, per_page: params.perPage },
@@ -1786,7 +1801,7 @@ export function pullsListCommits(
   );
 }
 
-const pullsListFilesOperation = {
+const githubPullsListFilesOperation = {
   id: "pulls/list-files",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/files",
@@ -1811,14 +1826,14 @@ const pullsListFilesOperation = {
  *
  * `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`
  */
-export function pullsListFiles(
+export function githubPullsListFiles(
   client: GithubCore,
-  params: PullsListFilesParams,
+  params: GithubPullsListFilesParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<PullsListFilesResponse["body"], []>, PullsListFilesResponse> {
+): Paginated<ItemsAt<GithubPullsListFilesResponse["body"], []>, GithubPullsListFilesResponse> {
   return paginate(
     client,
-    pullsListFilesOperation,
+    githubPullsListFilesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/files`,
       query: { page: params.page, per_page: params.perPage },
@@ -1827,7 +1842,7 @@ export function pullsListFiles(
   );
 }
 
-const pullsListRequestedReviewersOperation = {
+const githubPullsListRequestedReviewersOperation = {
   id: "pulls/list-requested-reviewers",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
@@ -1841,13 +1856,13 @@ const pullsListRequestedReviewersOperation = {
  *
  * `GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
  */
-export function pullsListRequestedReviewers(
+export function githubPullsListRequestedReviewers(
   client: GithubCore,
-  params: PullsListRequestedReviewersParams,
+  params: GithubPullsListRequestedReviewersParams,
   options?: RequestOptions,
-): ApiPromise<PullsListRequestedReviewersResponse> {
+): ApiPromise<GithubPullsListRequestedReviewersResponse> {
   return client.call(
-    pullsListRequestedReviewersOperation,
+    githubPullsListRequestedReviewersOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/requested_reviewers`,
     },
@@ -1855,7 +1870,7 @@ export function pullsListRequestedReviewers(
   );
 }
 
-const pullsListReviewCommentsOperation = {
+const githubPullsListReviewCommentsOperation = {
   id: "pulls/list-review-comments",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
@@ -1878,17 +1893,17 @@ const pullsListReviewCommentsOperation = {
  *
  * `GET /repos/{owner}/{repo}/pulls/{pull_number}/comments`
  */
-export function pullsListReviewComments(
+export function githubPullsListReviewComments(
   client: GithubCore,
-  params: PullsListReviewCommentsParams,
+  params: GithubPullsListReviewCommentsParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<PullsListReviewCommentsResponse["body"], []>,
-  PullsListReviewCommentsResponse
+  ItemsAt<GithubPullsListReviewCommentsResponse["body"], []>,
+  GithubPullsListReviewCommentsResponse
 > {
   return paginate(
     client,
-    pullsListReviewCommentsOperation,
+    githubPullsListReviewCommentsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/comments`,
       query: {
@@ -1903,7 +1918,7 @@ export function pullsListReviewComments(
   );
 }
 
-const pullsListReviewCommentsForRepoOperation = {
+const githubPullsListReviewCommentsForRepoOperation = {
   id: "pulls/list-review-comments-for-repo",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/comments",
@@ -1926,17 +1941,17 @@ const pullsListReviewCommentsForRepoOperation = {
  *
  * `GET /repos/{owner}/{repo}/pulls/comments`
  */
-export function pullsListReviewCommentsForRepo(
+export function githubPullsListReviewCommentsForRepo(
   client: GithubCore,
-  params: PullsListReviewCommentsForRepoParams,
+  params: GithubPullsListReviewCommentsForRepoParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<PullsListReviewCommentsForRepoResponse["body"], []>,
-  PullsListReviewCommentsForRepoResponse
+  ItemsAt<GithubPullsListReviewCommentsForRepoResponse["body"], []>,
+  GithubPullsListReviewCommentsForRepoResponse
 > {
   return paginate(
     client,
-    pullsListReviewCommentsForRepoOperation,
+    githubPullsListReviewCommentsForRepoOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/comments`,
       query: {
@@ -1951,7 +1966,7 @@ export function pullsListReviewCommentsForRepo(
   );
 }
 
-const pullsListReviewsOperation = {
+const githubPullsListReviewsOperation = {
   id: "pulls/list-reviews",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
@@ -1973,14 +1988,14 @@ const pullsListReviewsOperation = {
  *
  * `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews`
  */
-export function pullsListReviews(
+export function githubPullsListReviews(
   client: GithubCore,
-  params: PullsListReviewsParams,
+  params: GithubPullsListReviewsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<PullsListReviewsResponse["body"], []>, PullsListReviewsResponse> {
+): Paginated<ItemsAt<GithubPullsListReviewsResponse["body"], []>, GithubPullsListReviewsResponse> {
   return paginate(
     client,
-    pullsListReviewsOperation,
+    githubPullsListReviewsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/reviews`,
       query: { page: params.page, per_page: params.perPage },
@@ -1989,7 +2004,7 @@ export function pullsListReviews(
   );
 }
 
-const pullsMergeOperation = {
+const githubPullsMergeOperation = {
   id: "pulls/merge",
   method: "PUT",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
@@ -2004,13 +2019,13 @@ const pullsMergeOperation = {
  *
  * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge`
  */
-export function pullsMerge(
+export function githubPullsMerge(
   client: GithubCore,
-  params: PullsMergeParams,
+  params: GithubPullsMergeParams,
   options?: RequestOptions,
-): ApiPromise<PullsMergeResponse> {
+): ApiPromise<GithubPullsMergeResponse> {
   return client.call(
-    pullsMergeOperation,
+    githubPullsMergeOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/merge`,
       body: params.body,
@@ -2019,7 +2034,7 @@ export function pullsMerge(
   );
 }
 
-const pullsMergeAsyncOperation = {
+const githubPullsMergeAsyncOperation = {
   id: "pulls/merge-async",
   method: "PUT",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/merge-async",
@@ -2041,13 +2056,13 @@ const pullsMergeAsyncOperation = {
  *
  * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge-async`
  */
-export function pullsMergeAsync(
+export function githubPullsMergeAsync(
   client: GithubCore,
-  params: PullsMergeAsyncParams,
+  params: GithubPullsMergeAsyncParams,
   options?: RequestOptions,
-): ApiPromise<PullsMergeAsyncResponse> {
+): ApiPromise<GithubPullsMergeAsyncResponse> {
   return client.call(
-    pullsMergeAsyncOperation,
+    githubPullsMergeAsyncOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/merge-async`,
       body: params.body,
@@ -2056,7 +2071,7 @@ export function pullsMergeAsync(
   );
 }
 
-const pullsRemoveRequestedReviewersOperation = {
+const githubPullsRemoveRequestedReviewersOperation = {
   id: "pulls/remove-requested-reviewers",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
@@ -2070,13 +2085,13 @@ const pullsRemoveRequestedReviewersOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
  */
-export function pullsRemoveRequestedReviewers(
+export function githubPullsRemoveRequestedReviewers(
   client: GithubCore,
-  params: PullsRemoveRequestedReviewersParams,
+  params: GithubPullsRemoveRequestedReviewersParams,
   options?: RequestOptions,
-): ApiPromise<PullsRemoveRequestedReviewersResponse> {
+): ApiPromise<GithubPullsRemoveRequestedReviewersResponse> {
   return client.call(
-    pullsRemoveRequestedReviewersOperation,
+    githubPullsRemoveRequestedReviewersOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/requested_reviewers`,
       body: params.body,
@@ -2085,7 +2100,7 @@ export function pullsRemoveRequestedReviewers(
   );
 }
 
-const pullsRequestReviewersOperation = {
+const githubPullsRequestReviewersOperation = {
   id: "pulls/request-reviewers",
   method: "POST",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
@@ -2099,13 +2114,13 @@ const pullsRequestReviewersOperation = {
  *
  * `POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`
  */
-export function pullsRequestReviewers(
+export function githubPullsRequestReviewers(
   client: GithubCore,
-  params: PullsRequestReviewersParams,
+  params: GithubPullsRequestReviewersParams,
   options?: RequestOptions,
-): ApiPromise<PullsRequestReviewersResponse> {
+): ApiPromise<GithubPullsRequestReviewersResponse> {
   return client.call(
-    pullsRequestReviewersOperation,
+    githubPullsRequestReviewersOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/requested_reviewers`,
       body: params.body,
@@ -2114,7 +2129,7 @@ export function pullsRequestReviewers(
   );
 }
 
-const pullsSubmitReviewOperation = {
+const githubPullsSubmitReviewOperation = {
   id: "pulls/submit-review",
   method: "POST",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events",
@@ -2135,13 +2150,13 @@ const pullsSubmitReviewOperation = {
  *
  * `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events`
  */
-export function pullsSubmitReview(
+export function githubPullsSubmitReview(
   client: GithubCore,
-  params: PullsSubmitReviewParams,
+  params: GithubPullsSubmitReviewParams,
   options?: RequestOptions,
-): ApiPromise<PullsSubmitReviewResponse> {
+): ApiPromise<GithubPullsSubmitReviewResponse> {
   return client.call(
-    pullsSubmitReviewOperation,
+    githubPullsSubmitReviewOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/reviews/${params.reviewId}/events`,
       body: params.body,
@@ -2150,7 +2165,7 @@ export function pullsSubmitReview(
   );
 }
 
-const pullsUpdateOperation = {
+const githubPullsUpdateOperation = {
   id: "pulls/update",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}",
@@ -2173,13 +2188,13 @@ const pullsUpdateOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/pulls/{pull_number}`
  */
-export function pullsUpdate(
+export function githubPullsUpdate(
   client: GithubCore,
-  params: PullsUpdateParams,
+  params: GithubPullsUpdateParams,
   options?: RequestOptions,
-): ApiPromise<PullsUpdateResponse> {
+): ApiPromise<GithubPullsUpdateResponse> {
   return client.call(
-    pullsUpdateOperation,
+    githubPullsUpdateOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}`,
       body: params.body,
@@ -2188,7 +2203,7 @@ export function pullsUpdate(
   );
 }
 
-const pullsUpdateBranchOperation = {
+const githubPullsUpdateBranchOperation = {
   id: "pulls/update-branch",
   method: "PUT",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/update-branch",
@@ -2203,13 +2218,13 @@ const pullsUpdateBranchOperation = {
  *
  * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch`
  */
-export function pullsUpdateBranch(
+export function githubPullsUpdateBranch(
   client: GithubCore,
-  params: PullsUpdateBranchParams,
+  params: GithubPullsUpdateBranchParams,
   options?: RequestOptions,
-): ApiPromise<PullsUpdateBranchResponse> {
+): ApiPromise<GithubPullsUpdateBranchResponse> {
   return client.call(
-    pullsUpdateBranchOperation,
+    githubPullsUpdateBranchOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/update-branch`,
       body: params.body,
@@ -2218,7 +2233,7 @@ export function pullsUpdateBranch(
   );
 }
 
-const pullsUpdateReviewOperation = {
+const githubPullsUpdateReviewOperation = {
   id: "pulls/update-review",
   method: "PUT",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}",
@@ -2239,13 +2254,13 @@ const pullsUpdateReviewOperation = {
  *
  * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`
  */
-export function pullsUpdateReview(
+export function githubPullsUpdateReview(
   client: GithubCore,
-  params: PullsUpdateReviewParams,
+  params: GithubPullsUpdateReviewParams,
   options?: RequestOptions,
-): ApiPromise<PullsUpdateReviewResponse> {
+): ApiPromise<GithubPullsUpdateReviewResponse> {
   return client.call(
-    pullsUpdateReviewOperation,
+    githubPullsUpdateReviewOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/reviews/${params.reviewId}`,
       body: params.body,
@@ -2254,7 +2269,7 @@ export function pullsUpdateReview(
   );
 }
 
-const pullsUpdateReviewCommentOperation = {
+const githubPullsUpdateReviewCommentOperation = {
   id: "pulls/update-review-comment",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/pulls/comments/{comment_id}",
@@ -2275,13 +2290,13 @@ const pullsUpdateReviewCommentOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}`
  */
-export function pullsUpdateReviewComment(
+export function githubPullsUpdateReviewComment(
   client: GithubCore,
-  params: PullsUpdateReviewCommentParams,
+  params: GithubPullsUpdateReviewCommentParams,
   options?: RequestOptions,
-): ApiPromise<PullsUpdateReviewCommentResponse> {
+): ApiPromise<GithubPullsUpdateReviewCommentResponse> {
   return client.call(
-    pullsUpdateReviewCommentOperation,
+    githubPullsUpdateReviewCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/comments/${params.commentId}`,
       body: params.body,
@@ -2291,7 +2306,7 @@ export function pullsUpdateReviewComment(
 }
 
 /** Operations of the pulls group; each method is the function it names, bound to the client. */
-export class PullsResource {
+export class GithubPullsResource {
   readonly #core: GithubCore;
 
   constructor(core: GithubCore) {
@@ -2301,345 +2316,360 @@ export class PullsResource {
   /**
    * Check if a pull request has been merged
    *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge`: {@link pullsCheckIfMerged}
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge`: {@link githubPullsCheckIfMerged}
    */
   checkIfMerged(
-    params: PullsCheckIfMergedParams,
+    params: GithubPullsCheckIfMergedParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsCheckIfMergedResponse> {
-    return pullsCheckIfMerged(this.#core, params, options);
+  ): ApiPromise<GithubPullsCheckIfMergedResponse> {
+    return githubPullsCheckIfMerged(this.#core, params, options);
   }
 
   /**
    * Create a pull request
    *
-   * `POST /repos/{owner}/{repo}/pulls`: {@link pullsCreate}
+   * `POST /repos/{owner}/{repo}/pulls`: {@link githubPullsCreate}
    */
-  create(params: PullsCreateParams, options?: RequestOptions): ApiPromise<PullsCreateResponse> {
-    return pullsCreate(this.#core, params, options);
+  create(
+    params: GithubPullsCreateParams,
+    options?: RequestOptions,
+  ): ApiPromise<GithubPullsCreateResponse> {
+    return githubPullsCreate(this.#core, params, options);
   }
 
   /**
    * Create a reply for a review comment
    *
-   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies`: {@link pullsCreateReplyForReviewComment}
+   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies`: {@link githubPullsCreateReplyForReviewComment}
    */
   createReplyForReviewComment(
-    params: PullsCreateReplyForReviewCommentParams,
+    params: GithubPullsCreateReplyForReviewCommentParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsCreateReplyForReviewCommentResponse> {
-    return pullsCreateReplyForReviewComment(this.#core, params, options);
+  ): ApiPromise<GithubPullsCreateReplyForReviewCommentResponse> {
+    return githubPullsCreateReplyForReviewComment(this.#core, params, options);
   }
 
   /**
    * Create a review for a pull request
    *
-   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`: {@link pullsCreateReview}
+   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews`: {@link githubPullsCreateReview}
    */
   createReview(
-    params: PullsCreateReviewParams,
+    params: GithubPullsCreateReviewParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsCreateReviewResponse> {
-    return pullsCreateReview(this.#core, params, options);
+  ): ApiPromise<GithubPullsCreateReviewResponse> {
+    return githubPullsCreateReview(this.#core, params, options);
   }
 
   /**
    * Create a review comment for a pull request
    *
-   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments`: {@link pullsCreateReviewComment}
+   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/comments`: {@link githubPullsCreateReviewComment}
    */
   createReviewComment(
-    params: PullsCreateReviewCommentParams,
+    params: GithubPullsCreateReviewCommentParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsCreateReviewCommentResponse> {
-    return pullsCreateReviewComment(this.#core, params, options);
+  ): ApiPromise<GithubPullsCreateReviewCommentResponse> {
+    return githubPullsCreateReviewComment(this.#core, params, options);
   }
 
   /**
    * Delete a pending review for a pull request
    *
-   * `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`: {@link pullsDeletePendingReview}
+   * `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`: {@link githubPullsDeletePendingReview}
    */
   deletePendingReview(
-    params: PullsDeletePendingReviewParams,
+    params: GithubPullsDeletePendingReviewParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsDeletePendingReviewResponse> {
-    return pullsDeletePendingReview(this.#core, params, options);
+  ): ApiPromise<GithubPullsDeletePendingReviewResponse> {
+    return githubPullsDeletePendingReview(this.#core, params, options);
   }
 
   /**
    * Delete a review comment for a pull request
    *
-   * `DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}`: {@link pullsDeleteReviewComment}
+   * `DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}`: {@link githubPullsDeleteReviewComment}
    */
   deleteReviewComment(
-    params: PullsDeleteReviewCommentParams,
+    params: GithubPullsDeleteReviewCommentParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsDeleteReviewCommentResponse> {
-    return pullsDeleteReviewComment(this.#core, params, options);
+  ): ApiPromise<GithubPullsDeleteReviewCommentResponse> {
+    return githubPullsDeleteReviewComment(this.#core, params, options);
   }
 
   /**
    * Dismiss a review for a pull request
    *
-   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals`: {@link pullsDismissReview}
+   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals`: {@link githubPullsDismissReview}
    */
   dismissReview(
-    params: PullsDismissReviewParams,
+    params: GithubPullsDismissReviewParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsDismissReviewResponse> {
-    return pullsDismissReview(this.#core, params, options);
+  ): ApiPromise<GithubPullsDismissReviewResponse> {
+    return githubPullsDismissReview(this.#core, params, options);
   }
 
   /**
    * Get a pull request
    *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}`: {@link pullsGet}
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}`: {@link githubPullsGet}
    */
-  get(params: PullsGetParams, options?: RequestOptions): ApiPromise<PullsGetResponse> {
-    return pullsGet(this.#core, params, options);
+  get(params: GithubPullsGetParams, options?: RequestOptions): ApiPromise<GithubPullsGetResponse> {
+    return githubPullsGet(this.#core, params, options);
   }
 
   /**
    * Get the result of an asynchronous merge
    *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge-async/{uuid}`: {@link pullsGetMergeAsyncResult}
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/merge-async/{uuid}`: {@link githubPullsGetMergeAsyncResult}
    */
   getMergeAsyncResult(
-    params: PullsGetMergeAsyncResultParams,
+    params: GithubPullsGetMergeAsyncResultParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsGetMergeAsyncResultResponse> {
-    return pullsGetMergeAsyncResult(this.#core, params, options);
+  ): ApiPromise<GithubPullsGetMergeAsyncResultResponse> {
+    return githubPullsGetMergeAsyncResult(this.#core, params, options);
   }
 
   /**
    * Get a review for a pull request
    *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`: {@link pullsGetReview}
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`: {@link githubPullsGetReview}
    */
   getReview(
-    params: PullsGetReviewParams,
+    params: GithubPullsGetReviewParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsGetReviewResponse> {
-    return pullsGetReview(this.#core, params, options);
+  ): ApiPromise<GithubPullsGetReviewResponse> {
+    return githubPullsGetReview(this.#core, params, options);
   }
 
   /**
    * Get a review comment for a pull request
    *
-   * `GET /repos/{owner}/{repo}/pulls/comments/{comment_id}`: {@link pullsGetReviewComment}
+   * `GET /repos/{owner}/{repo}/pulls/comments/{comment_id}`: {@link githubPullsGetReviewComment}
    */
   getReviewComment(
-    params: PullsGetReviewCommentParams,
+    params: GithubPullsGetReviewCommentParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsGetReviewCommentResponse> {
-    return pullsGetReviewComment(this.#core, params, options);
+  ): ApiPromise<GithubPullsGetReviewCommentResponse> {
+    return githubPullsGetReviewComment(this.#core, params, options);
   }
 
   /**
    * List pull requests
    *
-   * `GET /repos/{owner}/{repo}/pulls`: {@link pullsList}
+   * `GET /repos/{owner}/{repo}/pulls`: {@link githubPullsList}
    */
   list(
-    params: PullsListParams,
+    params: GithubPullsListParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<PullsListResponse["body"], []>, PullsListResponse> {
-    return pullsList(this.#core, params, options);
+  ): Paginated<ItemsAt<GithubPullsListResponse["body"], []>, GithubPullsListResponse> {
+    return githubPullsList(this.#core, params, options);
   }
 
   /**
    * List comments for a pull request review
    *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments`: {@link pullsListCommentsForReview}
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments`: {@link githubPullsListCommentsForReview}
    */
   listCommentsForReview(
-    params: PullsListCommentsForReviewParams,
+    params: GithubPullsListCommentsForReviewParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<PullsListCommentsForReviewResponse["body"], []>,
-    PullsListCommentsForReviewResponse
+    ItemsAt<GithubPullsListCommentsForReviewResponse["body"], []>,
+    GithubPullsListCommentsForReviewResponse
   > {
-    return pullsListCommentsForReview(this.#core, params, options);
+    return githubPullsListCommentsForReview(this.#core, params, options);
   }
 
   /**
    * List commits on a pull request
    *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/commits`: {@link pullsListCommits}
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/commits`: {@link githubPullsListCommits}
    */
   listCommits(
-    params: PullsListCommitsParams,
+    params: GithubPullsListCommitsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<PullsListCommitsResponse["body"], []>, PullsListCommitsResponse> {
-    return pullsListCommits(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubPullsListCommitsResponse["body"], []>,
+    GithubPullsListCommitsResponse
+  > {
+    return githubPullsListCommits(this.#core, params, options);
   }
 
   /**
    * List pull requests files
    *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`: {@link pullsListFiles}
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`: {@link githubPullsListFiles}
    */
   listFiles(
-    params: PullsListFilesParams,
+    params: GithubPullsListFilesParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<PullsListFilesResponse["body"], []>, PullsListFilesResponse> {
-    return pullsListFiles(this.#core, params, options);
+  ): Paginated<ItemsAt<GithubPullsListFilesResponse["body"], []>, GithubPullsListFilesResponse> {
+    return githubPullsListFiles(this.#core, params, options);
   }
 
   /**
    * Get all requested reviewers for a pull request
    *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`: {@link pullsListRequestedReviewers}
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`: {@link githubPullsListRequestedReviewers}
    */
   listRequestedReviewers(
-    params: PullsListRequestedReviewersParams,
+    params: GithubPullsListRequestedReviewersParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsListRequestedReviewersResponse> {
-    return pullsListRequestedReviewers(this.#core, params, options);
+  ): ApiPromise<GithubPullsListRequestedReviewersResponse> {
+    return githubPullsListRequestedReviewers(this.#core, params, options);
   }
 
   /**
    * List review comments on a pull request
    *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/comments`: {@link pullsListReviewComments}
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/comments`: {@link githubPullsListReviewComments}
    */
   listReviewComments(
-    params: PullsListReviewCommentsParams,
+    params: GithubPullsListReviewCommentsParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<PullsListReviewCommentsResponse["body"], []>,
-    PullsListReviewCommentsResponse
+    ItemsAt<GithubPullsListReviewCommentsResponse["body"], []>,
+    GithubPullsListReviewCommentsResponse
   > {
-    return pullsListReviewComments(this.#core, params, options);
+    return githubPullsListReviewComments(this.#core, params, options);
   }
 
   /**
    * List review comments in a repository
    *
-   * `GET /repos/{owner}/{repo}/pulls/comments`: {@link pullsListReviewCommentsForRepo}
+   * `GET /repos/{owner}/{repo}/pulls/comments`: {@link githubPullsListReviewCommentsForRepo}
    */
   listReviewCommentsForRepo(
-    params: PullsListReviewCommentsForRepoParams,
+    params: GithubPullsListReviewCommentsForRepoParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<PullsListReviewCommentsForRepoResponse["body"], []>,
-    PullsListReviewCommentsForRepoResponse
+    ItemsAt<GithubPullsListReviewCommentsForRepoResponse["body"], []>,
+    GithubPullsListReviewCommentsForRepoResponse
   > {
-    return pullsListReviewCommentsForRepo(this.#core, params, options);
+    return githubPullsListReviewCommentsForRepo(this.#core, params, options);
   }
 
   /**
    * List reviews for a pull request
    *
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews`: {@link pullsListReviews}
+   * `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews`: {@link githubPullsListReviews}
    */
   listReviews(
-    params: PullsListReviewsParams,
+    params: GithubPullsListReviewsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<PullsListReviewsResponse["body"], []>, PullsListReviewsResponse> {
-    return pullsListReviews(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubPullsListReviewsResponse["body"], []>,
+    GithubPullsListReviewsResponse
+  > {
+    return githubPullsListReviews(this.#core, params, options);
   }
 
   /**
    * Merge a pull request
    *
-   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge`: {@link pullsMerge}
+   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge`: {@link githubPullsMerge}
    */
-  merge(params: PullsMergeParams, options?: RequestOptions): ApiPromise<PullsMergeResponse> {
-    return pullsMerge(this.#core, params, options);
+  merge(
+    params: GithubPullsMergeParams,
+    options?: RequestOptions,
+  ): ApiPromise<GithubPullsMergeResponse> {
+    return githubPullsMerge(this.#core, params, options);
   }
 
   /**
    * Merge a pull request asynchronously
    *
-   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge-async`: {@link pullsMergeAsync}
+   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge-async`: {@link githubPullsMergeAsync}
    */
   mergeAsync(
-    params: PullsMergeAsyncParams,
+    params: GithubPullsMergeAsyncParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsMergeAsyncResponse> {
-    return pullsMergeAsync(this.#core, params, options);
+  ): ApiPromise<GithubPullsMergeAsyncResponse> {
+    return githubPullsMergeAsync(this.#core, params, options);
   }
 
   /**
    * Remove requested reviewers from a pull request
    *
-   * `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`: {@link pullsRemoveRequestedReviewers}
+   * `DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`: {@link githubPullsRemoveRequestedReviewers}
    */
   removeRequestedReviewers(
-    params: PullsRemoveRequestedReviewersParams,
+    params: GithubPullsRemoveRequestedReviewersParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsRemoveRequestedReviewersResponse> {
-    return pullsRemoveRequestedReviewers(this.#core, params, options);
+  ): ApiPromise<GithubPullsRemoveRequestedReviewersResponse> {
+    return githubPullsRemoveRequestedReviewers(this.#core, params, options);
   }
 
   /**
    * Request reviewers for a pull request
    *
-   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`: {@link pullsRequestReviewers}
+   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers`: {@link githubPullsRequestReviewers}
    */
   requestReviewers(
-    params: PullsRequestReviewersParams,
+    params: GithubPullsRequestReviewersParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsRequestReviewersResponse> {
-    return pullsRequestReviewers(this.#core, params, options);
+  ): ApiPromise<GithubPullsRequestReviewersResponse> {
+    return githubPullsRequestReviewers(this.#core, params, options);
   }
 
   /**
    * Submit a review for a pull request
    *
-   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events`: {@link pullsSubmitReview}
+   * `POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events`: {@link githubPullsSubmitReview}
    */
   submitReview(
-    params: PullsSubmitReviewParams,
+    params: GithubPullsSubmitReviewParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsSubmitReviewResponse> {
-    return pullsSubmitReview(this.#core, params, options);
+  ): ApiPromise<GithubPullsSubmitReviewResponse> {
+    return githubPullsSubmitReview(this.#core, params, options);
   }
 
   /**
    * Update a pull request
    *
-   * `PATCH /repos/{owner}/{repo}/pulls/{pull_number}`: {@link pullsUpdate}
+   * `PATCH /repos/{owner}/{repo}/pulls/{pull_number}`: {@link githubPullsUpdate}
    */
-  update(params: PullsUpdateParams, options?: RequestOptions): ApiPromise<PullsUpdateResponse> {
-    return pullsUpdate(this.#core, params, options);
+  update(
+    params: GithubPullsUpdateParams,
+    options?: RequestOptions,
+  ): ApiPromise<GithubPullsUpdateResponse> {
+    return githubPullsUpdate(this.#core, params, options);
   }
 
   /**
    * Update a pull request branch
    *
-   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch`: {@link pullsUpdateBranch}
+   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch`: {@link githubPullsUpdateBranch}
    */
   updateBranch(
-    params: PullsUpdateBranchParams,
+    params: GithubPullsUpdateBranchParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsUpdateBranchResponse> {
-    return pullsUpdateBranch(this.#core, params, options);
+  ): ApiPromise<GithubPullsUpdateBranchResponse> {
+    return githubPullsUpdateBranch(this.#core, params, options);
   }
 
   /**
    * Update a review for a pull request
    *
-   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`: {@link pullsUpdateReview}
+   * `PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}`: {@link githubPullsUpdateReview}
    */
   updateReview(
-    params: PullsUpdateReviewParams,
+    params: GithubPullsUpdateReviewParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsUpdateReviewResponse> {
-    return pullsUpdateReview(this.#core, params, options);
+  ): ApiPromise<GithubPullsUpdateReviewResponse> {
+    return githubPullsUpdateReview(this.#core, params, options);
   }
 
   /**
    * Update a review comment for a pull request
    *
-   * `PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}`: {@link pullsUpdateReviewComment}
+   * `PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}`: {@link githubPullsUpdateReviewComment}
    */
   updateReviewComment(
-    params: PullsUpdateReviewCommentParams,
+    params: GithubPullsUpdateReviewCommentParams,
     options?: RequestOptions,
-  ): ApiPromise<PullsUpdateReviewCommentResponse> {
-    return pullsUpdateReviewComment(this.#core, params, options);
+  ): ApiPromise<GithubPullsUpdateReviewCommentResponse> {
+    return githubPullsUpdateReviewComment(this.#core, params, options);
   }
 }

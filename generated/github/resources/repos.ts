@@ -13,7 +13,7 @@ import type { GithubCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of PATCH /user/repository_invitations/{invitation_id}. */
-export interface ReposAcceptInvitationForAuthenticatedUserParams {
+export interface GithubReposAcceptInvitationForAuthenticatedUserParams {
   /**
    * The unique identifier of the invitation.
    *
@@ -27,10 +27,10 @@ export interface ReposAcceptInvitationForAuthenticatedUserParams {
  *
  * - 204: Response
  */
-export type ReposAcceptInvitationForAuthenticatedUserResponse = TypedResponse<204, undefined>;
+export type GithubReposAcceptInvitationForAuthenticatedUserResponse = TypedResponse<204, undefined>;
 
 /** Parameters of POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps. */
-export interface ReposAddAppAccessRestrictionsParams {
+export interface GithubReposAddAppAccessRestrictionsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -58,10 +58,10 @@ export interface ReposAddAppAccessRestrictionsParams {
  *
  * - 200: Response
  */
-export type ReposAddAppAccessRestrictionsResponse = TypedResponse<200, types.Integration[]>;
+export type GithubReposAddAppAccessRestrictionsResponse = TypedResponse<200, types.Integration[]>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/collaborators/{username}. */
-export interface ReposAddCollaboratorParams {
+export interface GithubReposAddCollaboratorParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -93,11 +93,11 @@ export interface ReposAddCollaboratorParams {
  * - 201: Response when a new invitation is created
  * - 204: Response when: - an existing collaborator is added as a collaborator - an organization member is added as an individual collaborator - an existing team member (whose team is also a repository collaborator) is added as an individual collaborator
  */
-export type ReposAddCollaboratorResponse =
+export type GithubReposAddCollaboratorResponse =
   TypedResponse<201, types.RepositoryInvitation> | TypedResponse<204, undefined>;
 
 /** Parameters of POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts. */
-export interface ReposAddStatusCheckContextsParams {
+export interface GithubReposAddStatusCheckContextsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -128,10 +128,10 @@ export interface ReposAddStatusCheckContextsParams {
  *
  * - 200: Response
  */
-export type ReposAddStatusCheckContextsResponse = TypedResponse<200, string[]>;
+export type GithubReposAddStatusCheckContextsResponse = TypedResponse<200, string[]>;
 
 /** Parameters of POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams. */
-export interface ReposAddTeamAccessRestrictionsParams {
+export interface GithubReposAddTeamAccessRestrictionsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -162,10 +162,10 @@ export interface ReposAddTeamAccessRestrictionsParams {
  *
  * - 200: Response
  */
-export type ReposAddTeamAccessRestrictionsResponse = TypedResponse<200, types.Team[]>;
+export type GithubReposAddTeamAccessRestrictionsResponse = TypedResponse<200, types.Team[]>;
 
 /** Parameters of POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users. */
-export interface ReposAddUserAccessRestrictionsParams {
+export interface GithubReposAddUserAccessRestrictionsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -196,10 +196,10 @@ export interface ReposAddUserAccessRestrictionsParams {
  *
  * - 200: Response
  */
-export type ReposAddUserAccessRestrictionsResponse = TypedResponse<200, types.SimpleUser[]>;
+export type GithubReposAddUserAccessRestrictionsResponse = TypedResponse<200, types.SimpleUser[]>;
 
 /** Parameters of POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel. */
-export interface ReposCancelPagesDeploymentParams {
+export interface GithubReposCancelPagesDeploymentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -225,10 +225,10 @@ export interface ReposCancelPagesDeploymentParams {
  *
  * - 204: A header with no content is returned.
  */
-export type ReposCancelPagesDeploymentResponse = TypedResponse<204, undefined>;
+export type GithubReposCancelPagesDeploymentResponse = TypedResponse<204, undefined>;
 
 /** Parameters of GET /repos/{owner}/{repo}/automated-security-fixes. */
-export interface ReposCheckAutomatedSecurityFixesParams {
+export interface GithubReposCheckAutomatedSecurityFixesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -248,13 +248,13 @@ export interface ReposCheckAutomatedSecurityFixesParams {
  *
  * - 200: Response if Dependabot is enabled
  */
-export type ReposCheckAutomatedSecurityFixesResponse = TypedResponse<
+export type GithubReposCheckAutomatedSecurityFixesResponse = TypedResponse<
   200,
   types.CheckAutomatedSecurityFixes
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/collaborators/{username}. */
-export interface ReposCheckCollaboratorParams {
+export interface GithubReposCheckCollaboratorParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -280,10 +280,10 @@ export interface ReposCheckCollaboratorParams {
  *
  * - 204: Response if user is a collaborator
  */
-export type ReposCheckCollaboratorResponse = TypedResponse<204, undefined>;
+export type GithubReposCheckCollaboratorResponse = TypedResponse<204, undefined>;
 
 /** Parameters of GET /repos/{owner}/{repo}/immutable-releases. */
-export interface ReposCheckImmutableReleasesParams {
+export interface GithubReposCheckImmutableReleasesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -303,10 +303,13 @@ export interface ReposCheckImmutableReleasesParams {
  *
  * - 200: Response if immutable releases are enabled
  */
-export type ReposCheckImmutableReleasesResponse = TypedResponse<200, types.CheckImmutableReleases>;
+export type GithubReposCheckImmutableReleasesResponse = TypedResponse<
+  200,
+  types.CheckImmutableReleases
+>;
 
 /** Parameters of GET /repos/{owner}/{repo}/private-vulnerability-reporting. */
-export interface ReposCheckPrivateVulnerabilityReportingParams {
+export interface GithubReposCheckPrivateVulnerabilityReportingParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -326,7 +329,7 @@ export interface ReposCheckPrivateVulnerabilityReportingParams {
  *
  * - 200: Private vulnerability reporting status
  */
-export type ReposCheckPrivateVulnerabilityReportingResponse = TypedResponse<
+export type GithubReposCheckPrivateVulnerabilityReportingResponse = TypedResponse<
   200,
   {
     /** Whether or not private vulnerability reporting is enabled for the repository. */
@@ -335,7 +338,7 @@ export type ReposCheckPrivateVulnerabilityReportingResponse = TypedResponse<
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/vulnerability-alerts. */
-export interface ReposCheckVulnerabilityAlertsParams {
+export interface GithubReposCheckVulnerabilityAlertsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -355,10 +358,10 @@ export interface ReposCheckVulnerabilityAlertsParams {
  *
  * - 204: Response if repository is enabled with vulnerability alerts
  */
-export type ReposCheckVulnerabilityAlertsResponse = TypedResponse<204, undefined>;
+export type GithubReposCheckVulnerabilityAlertsResponse = TypedResponse<204, undefined>;
 
 /** Parameters of GET /repos/{owner}/{repo}/codeowners/errors. */
-export interface ReposCodeownersErrorsParams {
+export interface GithubReposCodeownersErrorsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -384,10 +387,10 @@ export interface ReposCodeownersErrorsParams {
  *
  * - 200: Response
  */
-export type ReposCodeownersErrorsResponse = TypedResponse<200, types.CodeownersErrors>;
+export type GithubReposCodeownersErrorsResponse = TypedResponse<200, types.CodeownersErrors>;
 
 /** Parameters of GET /repos/{owner}/{repo}/compare/{base}...{head}. */
-export interface ReposCompareCommitsParams {
+export interface GithubReposCompareCommitsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -423,10 +426,10 @@ export interface ReposCompareCommitsParams {
  *
  * - 200: Response
  */
-export type ReposCompareCommitsResponse = TypedResponse<200, types.CommitComparison>;
+export type GithubReposCompareCommitsResponse = TypedResponse<200, types.CommitComparison>;
 
 /** Parameters of GET /repos/{owner}/{repo}/compare/{basehead}. */
-export interface ReposCompareCommitsWithBaseheadParams {
+export interface GithubReposCompareCommitsWithBaseheadParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -464,10 +467,13 @@ export interface ReposCompareCommitsWithBaseheadParams {
  *
  * - 200: Response
  */
-export type ReposCompareCommitsWithBaseheadResponse = TypedResponse<200, types.CommitComparison>;
+export type GithubReposCompareCommitsWithBaseheadResponse = TypedResponse<
+  200,
+  types.CommitComparison
+>;
 
 /** Parameters of POST /repos/{owner}/{repo}/attestations. */
-export interface ReposCreateAttestationParams {
+export interface GithubReposCreateAttestationParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -503,7 +509,7 @@ export interface ReposCreateAttestationParams {
  *
  * - 201: response
  */
-export type ReposCreateAttestationResponse = TypedResponse<
+export type GithubReposCreateAttestationResponse = TypedResponse<
   201,
   {
     /** The ID of the attestation. */
@@ -512,7 +518,7 @@ export type ReposCreateAttestationResponse = TypedResponse<
 >;
 
 /** Parameters of POST /repos/{owner}/{repo}/autolinks. */
-export interface ReposCreateAutolinkParams {
+export interface GithubReposCreateAutolinkParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -541,10 +547,10 @@ export interface ReposCreateAutolinkParams {
  *
  * - 201: response
  */
-export type ReposCreateAutolinkResponse = TypedResponse<201, types.Autolink>;
+export type GithubReposCreateAutolinkResponse = TypedResponse<201, types.Autolink>;
 
 /** Parameters of POST /repos/{owner}/{repo}/commits/{commit_sha}/comments. */
-export interface ReposCreateCommitCommentParams {
+export interface GithubReposCreateCommitCommentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -581,10 +587,10 @@ export interface ReposCreateCommitCommentParams {
  *
  * - 201: Response
  */
-export type ReposCreateCommitCommentResponse = TypedResponse<201, types.CommitComment>;
+export type GithubReposCreateCommitCommentResponse = TypedResponse<201, types.CommitComment>;
 
 /** Parameters of POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures. */
-export interface ReposCreateCommitSignatureProtectionParams {
+export interface GithubReposCreateCommitSignatureProtectionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -610,13 +616,13 @@ export interface ReposCreateCommitSignatureProtectionParams {
  *
  * - 200: Response
  */
-export type ReposCreateCommitSignatureProtectionResponse = TypedResponse<
+export type GithubReposCreateCommitSignatureProtectionResponse = TypedResponse<
   200,
   types.ProtectedBranchAdminEnforced
 >;
 
 /** Parameters of POST /repos/{owner}/{repo}/statuses/{sha}. */
-export interface ReposCreateCommitStatusParams {
+export interface GithubReposCreateCommitStatusParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -653,10 +659,10 @@ export interface ReposCreateCommitStatusParams {
  *
  * - 201: Response
  */
-export type ReposCreateCommitStatusResponse = TypedResponse<201, types.Status>;
+export type GithubReposCreateCommitStatusResponse = TypedResponse<201, types.Status>;
 
 /** Parameters of POST /repos/{owner}/{repo}/keys. */
-export interface ReposCreateDeployKeyParams {
+export interface GithubReposCreateDeployKeyParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -689,10 +695,10 @@ export interface ReposCreateDeployKeyParams {
  *
  * - 201: Response
  */
-export type ReposCreateDeployKeyResponse = TypedResponse<201, types.DeployKey>;
+export type GithubReposCreateDeployKeyResponse = TypedResponse<201, types.DeployKey>;
 
 /** Parameters of POST /repos/{owner}/{repo}/deployments. */
-export interface ReposCreateDeploymentParams {
+export interface GithubReposCreateDeploymentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -737,7 +743,7 @@ export interface ReposCreateDeploymentParams {
  * - 201: Response
  * - 202: Merged branch response
  */
-export type ReposCreateDeploymentResponse =
+export type GithubReposCreateDeploymentResponse =
   | TypedResponse<201, types.Deployment>
   | TypedResponse<
       202,
@@ -747,7 +753,7 @@ export type ReposCreateDeploymentResponse =
     >;
 
 /** Parameters of POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies. */
-export interface ReposCreateDeploymentBranchPolicyParams {
+export interface GithubReposCreateDeploymentBranchPolicyParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -775,13 +781,13 @@ export interface ReposCreateDeploymentBranchPolicyParams {
  *
  * - 200: Response
  */
-export type ReposCreateDeploymentBranchPolicyResponse = TypedResponse<
+export type GithubReposCreateDeploymentBranchPolicyResponse = TypedResponse<
   200,
   types.DeploymentBranchPolicy
 >;
 
 /** Parameters of POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules. */
-export interface ReposCreateDeploymentProtectionRuleParams {
+export interface GithubReposCreateDeploymentProtectionRuleParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -812,13 +818,13 @@ export interface ReposCreateDeploymentProtectionRuleParams {
  *
  * - 201: The enabled custom deployment protection rule
  */
-export type ReposCreateDeploymentProtectionRuleResponse = TypedResponse<
+export type GithubReposCreateDeploymentProtectionRuleResponse = TypedResponse<
   201,
   types.DeploymentProtectionRule
 >;
 
 /** Parameters of POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses. */
-export interface ReposCreateDeploymentStatusParams {
+export interface GithubReposCreateDeploymentStatusParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -866,10 +872,10 @@ export interface ReposCreateDeploymentStatusParams {
  *
  * - 201: Response
  */
-export type ReposCreateDeploymentStatusResponse = TypedResponse<201, types.DeploymentStatus>;
+export type GithubReposCreateDeploymentStatusResponse = TypedResponse<201, types.DeploymentStatus>;
 
 /** Parameters of POST /repos/{owner}/{repo}/dispatches. */
-export interface ReposCreateDispatchEventParams {
+export interface GithubReposCreateDispatchEventParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -898,10 +904,10 @@ export interface ReposCreateDispatchEventParams {
  *
  * - 204: Response
  */
-export type ReposCreateDispatchEventResponse = TypedResponse<204, undefined>;
+export type GithubReposCreateDispatchEventResponse = TypedResponse<204, undefined>;
 
 /** Parameters of POST /user/repos. */
-export interface ReposCreateForAuthenticatedUserParams {
+export interface GithubReposCreateForAuthenticatedUserParams {
   /** Request body, sent as json. */
   readonly body: {
     /**
@@ -1026,10 +1032,13 @@ export interface ReposCreateForAuthenticatedUserParams {
  *
  * - 201: Response
  */
-export type ReposCreateForAuthenticatedUserResponse = TypedResponse<201, types.FullRepository>;
+export type GithubReposCreateForAuthenticatedUserResponse = TypedResponse<
+  201,
+  types.FullRepository
+>;
 
 /** Parameters of POST /repos/{owner}/{repo}/forks. */
-export interface ReposCreateForkParams {
+export interface GithubReposCreateForkParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1058,10 +1067,10 @@ export interface ReposCreateForkParams {
  *
  * - 202: Response
  */
-export type ReposCreateForkResponse = TypedResponse<202, types.FullRepository>;
+export type GithubReposCreateForkResponse = TypedResponse<202, types.FullRepository>;
 
 /** Parameters of POST /orgs/{org}/repos. */
-export interface ReposCreateInOrgParams {
+export interface GithubReposCreateInOrgParams {
   /**
    * The organization name. The name is not case sensitive.
    *
@@ -1162,10 +1171,10 @@ export interface ReposCreateInOrgParams {
  *
  * - 201: Response
  */
-export type ReposCreateInOrgResponse = TypedResponse<201, types.FullRepository>;
+export type GithubReposCreateInOrgResponse = TypedResponse<201, types.FullRepository>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/environments/{environment_name}. */
-export interface ReposCreateOrUpdateEnvironmentParams {
+export interface GithubReposCreateOrUpdateEnvironmentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1208,10 +1217,10 @@ export interface ReposCreateOrUpdateEnvironmentParams {
  *
  * - 200: Response
  */
-export type ReposCreateOrUpdateEnvironmentResponse = TypedResponse<200, types.Environment>;
+export type GithubReposCreateOrUpdateEnvironmentResponse = TypedResponse<200, types.Environment>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/contents/{path}. */
-export interface ReposCreateOrUpdateFileContentsParams {
+export interface GithubReposCreateOrUpdateFileContentsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1267,11 +1276,11 @@ export interface ReposCreateOrUpdateFileContentsParams {
  * - 200: Response
  * - 201: Response
  */
-export type ReposCreateOrUpdateFileContentsResponse =
+export type GithubReposCreateOrUpdateFileContentsResponse =
   TypedResponse<200, types.FileCommit> | TypedResponse<201, types.FileCommit>;
 
 /** Parameters of POST /orgs/{org}/rulesets. */
-export interface ReposCreateOrgRulesetParams {
+export interface GithubReposCreateOrgRulesetParams {
   /**
    * The organization name. The name is not case sensitive.
    *
@@ -1298,10 +1307,10 @@ export interface ReposCreateOrgRulesetParams {
  *
  * - 201: Response
  */
-export type ReposCreateOrgRulesetResponse = TypedResponse<201, types.RepositoryRuleset>;
+export type GithubReposCreateOrgRulesetResponse = TypedResponse<201, types.RepositoryRuleset>;
 
 /** Parameters of POST /repos/{owner}/{repo}/pages/deployments. */
-export interface ReposCreatePagesDeploymentParams {
+export interface GithubReposCreatePagesDeploymentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1334,10 +1343,10 @@ export interface ReposCreatePagesDeploymentParams {
  *
  * - 200: Response
  */
-export type ReposCreatePagesDeploymentResponse = TypedResponse<200, types.PageDeployment>;
+export type GithubReposCreatePagesDeploymentResponse = TypedResponse<200, types.PageDeployment>;
 
 /** Parameters of POST /repos/{owner}/{repo}/pages. */
-export interface ReposCreatePagesSiteParams {
+export interface GithubReposCreatePagesSiteParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1378,10 +1387,10 @@ export interface ReposCreatePagesSiteParams {
  *
  * - 201: Response
  */
-export type ReposCreatePagesSiteResponse = TypedResponse<201, types.Page>;
+export type GithubReposCreatePagesSiteResponse = TypedResponse<201, types.Page>;
 
 /** Parameters of POST /repos/{owner}/{repo}/releases. */
-export interface ReposCreateReleaseParams {
+export interface GithubReposCreateReleaseParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1422,10 +1431,10 @@ export interface ReposCreateReleaseParams {
  *
  * - 201: Response
  */
-export type ReposCreateReleaseResponse = TypedResponse<201, types.Release>;
+export type GithubReposCreateReleaseResponse = TypedResponse<201, types.Release>;
 
 /** Parameters of POST /repos/{owner}/{repo}/rulesets. */
-export interface ReposCreateRepoRulesetParams {
+export interface GithubReposCreateRepoRulesetParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1458,10 +1467,10 @@ export interface ReposCreateRepoRulesetParams {
  *
  * - 201: Response
  */
-export type ReposCreateRepoRulesetResponse = TypedResponse<201, types.RepositoryRuleset>;
+export type GithubReposCreateRepoRulesetResponse = TypedResponse<201, types.RepositoryRuleset>;
 
 /** Parameters of POST /repos/{template_owner}/{template_repo}/generate. */
-export interface ReposCreateUsingTemplateParams {
+export interface GithubReposCreateUsingTemplateParams {
   /**
    * The account owner of the template repository. The name is not case sensitive.
    *
@@ -1494,10 +1503,10 @@ export interface ReposCreateUsingTemplateParams {
  *
  * - 201: Response
  */
-export type ReposCreateUsingTemplateResponse = TypedResponse<201, types.FullRepository>;
+export type GithubReposCreateUsingTemplateResponse = TypedResponse<201, types.FullRepository>;
 
 /** Parameters of POST /repos/{owner}/{repo}/hooks. */
-export interface ReposCreateWebhookParams {
+export interface GithubReposCreateWebhookParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1533,10 +1542,10 @@ export interface ReposCreateWebhookParams {
  *
  * - 201: Response
  */
-export type ReposCreateWebhookResponse = TypedResponse<201, types.Hook>;
+export type GithubReposCreateWebhookResponse = TypedResponse<201, types.Hook>;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/properties/values. */
-export interface ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesParams {
+export interface GithubReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1561,13 +1570,11 @@ export interface ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesPara
  *
  * - 204: No Content when custom property values are successfully created or updated
  */
-export type ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesResponse = TypedResponse<
-  204,
-  undefined
->;
+export type GithubReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesResponse =
+  TypedResponse<204, undefined>;
 
 /** Parameters of GET /repos/{owner}/{repo}/properties/values. */
-export interface ReposCustomPropertiesForReposGetRepositoryValuesParams {
+export interface GithubReposCustomPropertiesForReposGetRepositoryValuesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1587,13 +1594,13 @@ export interface ReposCustomPropertiesForReposGetRepositoryValuesParams {
  *
  * - 200: Response
  */
-export type ReposCustomPropertiesForReposGetRepositoryValuesResponse = TypedResponse<
+export type GithubReposCustomPropertiesForReposGetRepositoryValuesResponse = TypedResponse<
   200,
   types.CustomPropertyValue[]
 >;
 
 /** Parameters of DELETE /user/repository_invitations/{invitation_id}. */
-export interface ReposDeclineInvitationForAuthenticatedUserParams {
+export interface GithubReposDeclineInvitationForAuthenticatedUserParams {
   /**
    * The unique identifier of the invitation.
    *
@@ -1607,10 +1614,13 @@ export interface ReposDeclineInvitationForAuthenticatedUserParams {
  *
  * - 204: Response
  */
-export type ReposDeclineInvitationForAuthenticatedUserResponse = TypedResponse<204, undefined>;
+export type GithubReposDeclineInvitationForAuthenticatedUserResponse = TypedResponse<
+  204,
+  undefined
+>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}. */
-export interface ReposDeleteParams {
+export interface GithubReposDeleteParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1630,10 +1640,10 @@ export interface ReposDeleteParams {
  *
  * - 204: Response
  */
-export type ReposDeleteResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions. */
-export interface ReposDeleteAccessRestrictionsParams {
+export interface GithubReposDeleteAccessRestrictionsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1659,10 +1669,10 @@ export interface ReposDeleteAccessRestrictionsParams {
  *
  * - 204: Response
  */
-export type ReposDeleteAccessRestrictionsResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteAccessRestrictionsResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins. */
-export interface ReposDeleteAdminBranchProtectionParams {
+export interface GithubReposDeleteAdminBranchProtectionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1688,10 +1698,10 @@ export interface ReposDeleteAdminBranchProtectionParams {
  *
  * - 204: Response
  */
-export type ReposDeleteAdminBranchProtectionResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteAdminBranchProtectionResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/environments/{environment_name}. */
-export interface ReposDeleteAnEnvironmentParams {
+export interface GithubReposDeleteAnEnvironmentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1717,10 +1727,10 @@ export interface ReposDeleteAnEnvironmentParams {
  *
  * - 204: Default response
  */
-export type ReposDeleteAnEnvironmentResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteAnEnvironmentResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}. */
-export interface ReposDeleteAutolinkParams {
+export interface GithubReposDeleteAutolinkParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1746,10 +1756,10 @@ export interface ReposDeleteAutolinkParams {
  *
  * - 204: Response
  */
-export type ReposDeleteAutolinkResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteAutolinkResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/branches/{branch}/protection. */
-export interface ReposDeleteBranchProtectionParams {
+export interface GithubReposDeleteBranchProtectionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1775,10 +1785,10 @@ export interface ReposDeleteBranchProtectionParams {
  *
  * - 204: Response
  */
-export type ReposDeleteBranchProtectionResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteBranchProtectionResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/comments/{comment_id}. */
-export interface ReposDeleteCommitCommentParams {
+export interface GithubReposDeleteCommitCommentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1804,10 +1814,10 @@ export interface ReposDeleteCommitCommentParams {
  *
  * - 204: Response
  */
-export type ReposDeleteCommitCommentResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteCommitCommentResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures. */
-export interface ReposDeleteCommitSignatureProtectionParams {
+export interface GithubReposDeleteCommitSignatureProtectionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1833,10 +1843,10 @@ export interface ReposDeleteCommitSignatureProtectionParams {
  *
  * - 204: Response
  */
-export type ReposDeleteCommitSignatureProtectionResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteCommitSignatureProtectionResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/keys/{key_id}. */
-export interface ReposDeleteDeployKeyParams {
+export interface GithubReposDeleteDeployKeyParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1862,10 +1872,10 @@ export interface ReposDeleteDeployKeyParams {
  *
  * - 204: Response
  */
-export type ReposDeleteDeployKeyResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteDeployKeyResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/deployments/{deployment_id}. */
-export interface ReposDeleteDeploymentParams {
+export interface GithubReposDeleteDeploymentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1891,10 +1901,10 @@ export interface ReposDeleteDeploymentParams {
  *
  * - 204: Response
  */
-export type ReposDeleteDeploymentResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteDeploymentResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}. */
-export interface ReposDeleteDeploymentBranchPolicyParams {
+export interface GithubReposDeleteDeploymentBranchPolicyParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1926,10 +1936,10 @@ export interface ReposDeleteDeploymentBranchPolicyParams {
  *
  * - 204: Response
  */
-export type ReposDeleteDeploymentBranchPolicyResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteDeploymentBranchPolicyResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/contents/{path}. */
-export interface ReposDeleteFileParams {
+export interface GithubReposDeleteFileParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -1978,10 +1988,10 @@ export interface ReposDeleteFileParams {
  *
  * - 200: Response
  */
-export type ReposDeleteFileResponse = TypedResponse<200, types.FileCommit>;
+export type GithubReposDeleteFileResponse = TypedResponse<200, types.FileCommit>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/invitations/{invitation_id}. */
-export interface ReposDeleteInvitationParams {
+export interface GithubReposDeleteInvitationParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2007,10 +2017,10 @@ export interface ReposDeleteInvitationParams {
  *
  * - 204: Response
  */
-export type ReposDeleteInvitationResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteInvitationResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /orgs/{org}/rulesets/{ruleset_id}. */
-export interface ReposDeleteOrgRulesetParams {
+export interface GithubReposDeleteOrgRulesetParams {
   /**
    * The organization name. The name is not case sensitive.
    *
@@ -2030,10 +2040,10 @@ export interface ReposDeleteOrgRulesetParams {
  *
  * - 204: Response
  */
-export type ReposDeleteOrgRulesetResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteOrgRulesetResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/pages. */
-export interface ReposDeletePagesSiteParams {
+export interface GithubReposDeletePagesSiteParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2053,10 +2063,10 @@ export interface ReposDeletePagesSiteParams {
  *
  * - 204: Response
  */
-export type ReposDeletePagesSiteResponse = TypedResponse<204, undefined>;
+export type GithubReposDeletePagesSiteResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews. */
-export interface ReposDeletePullRequestReviewProtectionParams {
+export interface GithubReposDeletePullRequestReviewProtectionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2082,10 +2092,10 @@ export interface ReposDeletePullRequestReviewProtectionParams {
  *
  * - 204: Response
  */
-export type ReposDeletePullRequestReviewProtectionResponse = TypedResponse<204, undefined>;
+export type GithubReposDeletePullRequestReviewProtectionResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/releases/{release_id}. */
-export interface ReposDeleteReleaseParams {
+export interface GithubReposDeleteReleaseParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2111,10 +2121,10 @@ export interface ReposDeleteReleaseParams {
  *
  * - 204: Response
  */
-export type ReposDeleteReleaseResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteReleaseResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}. */
-export interface ReposDeleteReleaseAssetParams {
+export interface GithubReposDeleteReleaseAssetParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2140,10 +2150,10 @@ export interface ReposDeleteReleaseAssetParams {
  *
  * - 204: Response
  */
-export type ReposDeleteReleaseAssetResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteReleaseAssetResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}. */
-export interface ReposDeleteRepoRulesetParams {
+export interface GithubReposDeleteRepoRulesetParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2169,10 +2179,10 @@ export interface ReposDeleteRepoRulesetParams {
  *
  * - 204: Response
  */
-export type ReposDeleteRepoRulesetResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteRepoRulesetResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/hooks/{hook_id}. */
-export interface ReposDeleteWebhookParams {
+export interface GithubReposDeleteWebhookParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2198,10 +2208,10 @@ export interface ReposDeleteWebhookParams {
  *
  * - 204: Response
  */
-export type ReposDeleteWebhookResponse = TypedResponse<204, undefined>;
+export type GithubReposDeleteWebhookResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/automated-security-fixes. */
-export interface ReposDisableAutomatedSecurityFixesParams {
+export interface GithubReposDisableAutomatedSecurityFixesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2221,10 +2231,10 @@ export interface ReposDisableAutomatedSecurityFixesParams {
  *
  * - 204: Response
  */
-export type ReposDisableAutomatedSecurityFixesResponse = TypedResponse<204, undefined>;
+export type GithubReposDisableAutomatedSecurityFixesResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}. */
-export interface ReposDisableDeploymentProtectionRuleParams {
+export interface GithubReposDisableDeploymentProtectionRuleParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2256,10 +2266,10 @@ export interface ReposDisableDeploymentProtectionRuleParams {
  *
  * - 204: Response
  */
-export type ReposDisableDeploymentProtectionRuleResponse = TypedResponse<204, undefined>;
+export type GithubReposDisableDeploymentProtectionRuleResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/immutable-releases. */
-export interface ReposDisableImmutableReleasesParams {
+export interface GithubReposDisableImmutableReleasesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2279,10 +2289,10 @@ export interface ReposDisableImmutableReleasesParams {
  *
  * - 204: A header with no content is returned.
  */
-export type ReposDisableImmutableReleasesResponse = TypedResponse<204, undefined>;
+export type GithubReposDisableImmutableReleasesResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/private-vulnerability-reporting. */
-export interface ReposDisablePrivateVulnerabilityReportingParams {
+export interface GithubReposDisablePrivateVulnerabilityReportingParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2302,10 +2312,10 @@ export interface ReposDisablePrivateVulnerabilityReportingParams {
  *
  * - 204: A header with no content is returned.
  */
-export type ReposDisablePrivateVulnerabilityReportingResponse = TypedResponse<204, undefined>;
+export type GithubReposDisablePrivateVulnerabilityReportingResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/vulnerability-alerts. */
-export interface ReposDisableVulnerabilityAlertsParams {
+export interface GithubReposDisableVulnerabilityAlertsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2325,10 +2335,10 @@ export interface ReposDisableVulnerabilityAlertsParams {
  *
  * - 204: Response
  */
-export type ReposDisableVulnerabilityAlertsResponse = TypedResponse<204, undefined>;
+export type GithubReposDisableVulnerabilityAlertsResponse = TypedResponse<204, undefined>;
 
 /** Parameters of GET /repos/{owner}/{repo}/tarball/{ref}. */
-export interface ReposDownloadTarballArchiveParams {
+export interface GithubReposDownloadTarballArchiveParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2346,10 +2356,10 @@ export interface ReposDownloadTarballArchiveParams {
 }
 
 /** Answers of GET /repos/{owner}/{repo}/tarball/{ref}. */
-export type ReposDownloadTarballArchiveResponse = TypedResponse<number, unknown>;
+export type GithubReposDownloadTarballArchiveResponse = TypedResponse<number, unknown>;
 
 /** Parameters of GET /repos/{owner}/{repo}/zipball/{ref}. */
-export interface ReposDownloadZipballArchiveParams {
+export interface GithubReposDownloadZipballArchiveParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2367,10 +2377,10 @@ export interface ReposDownloadZipballArchiveParams {
 }
 
 /** Answers of GET /repos/{owner}/{repo}/zipball/{ref}. */
-export type ReposDownloadZipballArchiveResponse = TypedResponse<number, unknown>;
+export type GithubReposDownloadZipballArchiveResponse = TypedResponse<number, unknown>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/automated-security-fixes. */
-export interface ReposEnableAutomatedSecurityFixesParams {
+export interface GithubReposEnableAutomatedSecurityFixesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2390,10 +2400,10 @@ export interface ReposEnableAutomatedSecurityFixesParams {
  *
  * - 204: Response
  */
-export type ReposEnableAutomatedSecurityFixesResponse = TypedResponse<204, undefined>;
+export type GithubReposEnableAutomatedSecurityFixesResponse = TypedResponse<204, undefined>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/immutable-releases. */
-export interface ReposEnableImmutableReleasesParams {
+export interface GithubReposEnableImmutableReleasesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2413,10 +2423,10 @@ export interface ReposEnableImmutableReleasesParams {
  *
  * - 204: A header with no content is returned.
  */
-export type ReposEnableImmutableReleasesResponse = TypedResponse<204, undefined>;
+export type GithubReposEnableImmutableReleasesResponse = TypedResponse<204, undefined>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/private-vulnerability-reporting. */
-export interface ReposEnablePrivateVulnerabilityReportingParams {
+export interface GithubReposEnablePrivateVulnerabilityReportingParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2436,10 +2446,10 @@ export interface ReposEnablePrivateVulnerabilityReportingParams {
  *
  * - 204: A header with no content is returned.
  */
-export type ReposEnablePrivateVulnerabilityReportingResponse = TypedResponse<204, undefined>;
+export type GithubReposEnablePrivateVulnerabilityReportingResponse = TypedResponse<204, undefined>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/vulnerability-alerts. */
-export interface ReposEnableVulnerabilityAlertsParams {
+export interface GithubReposEnableVulnerabilityAlertsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2459,10 +2469,10 @@ export interface ReposEnableVulnerabilityAlertsParams {
  *
  * - 204: Response
  */
-export type ReposEnableVulnerabilityAlertsResponse = TypedResponse<204, undefined>;
+export type GithubReposEnableVulnerabilityAlertsResponse = TypedResponse<204, undefined>;
 
 /** Parameters of POST /repos/{owner}/{repo}/releases/generate-notes. */
-export interface ReposGenerateReleaseNotesParams {
+export interface GithubReposGenerateReleaseNotesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2493,10 +2503,10 @@ export interface ReposGenerateReleaseNotesParams {
  *
  * - 200: Name and body of generated release notes
  */
-export type ReposGenerateReleaseNotesResponse = TypedResponse<200, types.ReleaseNotesContent>;
+export type GithubReposGenerateReleaseNotesResponse = TypedResponse<200, types.ReleaseNotesContent>;
 
 /** Parameters of GET /repos/{owner}/{repo}. */
-export interface ReposGetParams {
+export interface GithubReposGetParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2516,10 +2526,10 @@ export interface ReposGetParams {
  *
  * - 200: Response
  */
-export type ReposGetResponse = TypedResponse<200, types.FullRepository>;
+export type GithubReposGetResponse = TypedResponse<200, types.FullRepository>;
 
 /** Parameters of GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions. */
-export interface ReposGetAccessRestrictionsParams {
+export interface GithubReposGetAccessRestrictionsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2545,10 +2555,13 @@ export interface ReposGetAccessRestrictionsParams {
  *
  * - 200: Response
  */
-export type ReposGetAccessRestrictionsResponse = TypedResponse<200, types.BranchRestrictionPolicy>;
+export type GithubReposGetAccessRestrictionsResponse = TypedResponse<
+  200,
+  types.BranchRestrictionPolicy
+>;
 
 /** Parameters of GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins. */
-export interface ReposGetAdminBranchProtectionParams {
+export interface GithubReposGetAdminBranchProtectionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2574,13 +2587,13 @@ export interface ReposGetAdminBranchProtectionParams {
  *
  * - 200: Response
  */
-export type ReposGetAdminBranchProtectionResponse = TypedResponse<
+export type GithubReposGetAdminBranchProtectionResponse = TypedResponse<
   200,
   types.ProtectedBranchAdminEnforced
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules. */
-export interface ReposGetAllDeploymentProtectionRulesParams {
+export interface GithubReposGetAllDeploymentProtectionRulesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2606,7 +2619,7 @@ export interface ReposGetAllDeploymentProtectionRulesParams {
  *
  * - 200: List of deployment protection rules
  */
-export type ReposGetAllDeploymentProtectionRulesResponse = TypedResponse<
+export type GithubReposGetAllDeploymentProtectionRulesResponse = TypedResponse<
   200,
   {
     custom_deployment_protection_rules?: types.DeploymentProtectionRule[];
@@ -2619,7 +2632,7 @@ export type ReposGetAllDeploymentProtectionRulesResponse = TypedResponse<
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/environments. */
-export interface ReposGetAllEnvironmentsParams {
+export interface GithubReposGetAllEnvironmentsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2651,7 +2664,7 @@ export interface ReposGetAllEnvironmentsParams {
  *
  * - 200: Response
  */
-export type ReposGetAllEnvironmentsResponse = TypedResponse<
+export type GithubReposGetAllEnvironmentsResponse = TypedResponse<
   200,
   {
     environments?: types.Environment[];
@@ -2664,7 +2677,7 @@ export type ReposGetAllEnvironmentsResponse = TypedResponse<
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts. */
-export interface ReposGetAllStatusCheckContextsParams {
+export interface GithubReposGetAllStatusCheckContextsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2690,10 +2703,10 @@ export interface ReposGetAllStatusCheckContextsParams {
  *
  * - 200: Response
  */
-export type ReposGetAllStatusCheckContextsResponse = TypedResponse<200, string[]>;
+export type GithubReposGetAllStatusCheckContextsResponse = TypedResponse<200, string[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/topics. */
-export interface ReposGetAllTopicsParams {
+export interface GithubReposGetAllTopicsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2725,10 +2738,10 @@ export interface ReposGetAllTopicsParams {
  *
  * - 200: Response
  */
-export type ReposGetAllTopicsResponse = TypedResponse<200, types.Topic>;
+export type GithubReposGetAllTopicsResponse = TypedResponse<200, types.Topic>;
 
 /** Parameters of GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps. */
-export interface ReposGetAppsWithAccessToProtectedBranchParams {
+export interface GithubReposGetAppsWithAccessToProtectedBranchParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2754,13 +2767,13 @@ export interface ReposGetAppsWithAccessToProtectedBranchParams {
  *
  * - 200: Response
  */
-export type ReposGetAppsWithAccessToProtectedBranchResponse = TypedResponse<
+export type GithubReposGetAppsWithAccessToProtectedBranchResponse = TypedResponse<
   200,
   types.Integration[]
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/autolinks/{autolink_id}. */
-export interface ReposGetAutolinkParams {
+export interface GithubReposGetAutolinkParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2786,10 +2799,10 @@ export interface ReposGetAutolinkParams {
  *
  * - 200: Response
  */
-export type ReposGetAutolinkResponse = TypedResponse<200, types.Autolink>;
+export type GithubReposGetAutolinkResponse = TypedResponse<200, types.Autolink>;
 
 /** Parameters of GET /repos/{owner}/{repo}/branches/{branch}. */
-export interface ReposGetBranchParams {
+export interface GithubReposGetBranchParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2815,10 +2828,10 @@ export interface ReposGetBranchParams {
  *
  * - 200: Response
  */
-export type ReposGetBranchResponse = TypedResponse<200, types.BranchWithProtection>;
+export type GithubReposGetBranchResponse = TypedResponse<200, types.BranchWithProtection>;
 
 /** Parameters of GET /repos/{owner}/{repo}/branches/{branch}/protection. */
-export interface ReposGetBranchProtectionParams {
+export interface GithubReposGetBranchProtectionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2844,10 +2857,10 @@ export interface ReposGetBranchProtectionParams {
  *
  * - 200: Response
  */
-export type ReposGetBranchProtectionResponse = TypedResponse<200, types.BranchProtection>;
+export type GithubReposGetBranchProtectionResponse = TypedResponse<200, types.BranchProtection>;
 
 /** Parameters of GET /repos/{owner}/{repo}/rules/branches/{branch}. */
-export interface ReposGetBranchRulesParams {
+export interface GithubReposGetBranchRulesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2885,10 +2898,10 @@ export interface ReposGetBranchRulesParams {
  *
  * - 200: Response
  */
-export type ReposGetBranchRulesResponse = TypedResponse<200, types.RepositoryRuleDetailed[]>;
+export type GithubReposGetBranchRulesResponse = TypedResponse<200, types.RepositoryRuleDetailed[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/traffic/clones. */
-export interface ReposGetClonesParams {
+export interface GithubReposGetClonesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2914,10 +2927,10 @@ export interface ReposGetClonesParams {
  *
  * - 200: Response
  */
-export type ReposGetClonesResponse = TypedResponse<200, types.CloneTraffic>;
+export type GithubReposGetClonesResponse = TypedResponse<200, types.CloneTraffic>;
 
 /** Parameters of GET /repos/{owner}/{repo}/stats/code_frequency. */
-export interface ReposGetCodeFrequencyStatsParams {
+export interface GithubReposGetCodeFrequencyStatsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2939,7 +2952,7 @@ export interface ReposGetCodeFrequencyStatsParams {
  * - 202: Accepted
  * - 204: A header with no content is returned.
  */
-export type ReposGetCodeFrequencyStatsResponse =
+export type GithubReposGetCodeFrequencyStatsResponse =
   | TypedResponse<200, types.CodeFrequencyStat[]>
   | TypedResponse<
       202,
@@ -2950,7 +2963,7 @@ export type ReposGetCodeFrequencyStatsResponse =
   | TypedResponse<204, undefined>;
 
 /** Parameters of GET /repos/{owner}/{repo}/collaborators/{username}/permission. */
-export interface ReposGetCollaboratorPermissionLevelParams {
+export interface GithubReposGetCollaboratorPermissionLevelParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -2976,13 +2989,13 @@ export interface ReposGetCollaboratorPermissionLevelParams {
  *
  * - 200: if user has admin permissions
  */
-export type ReposGetCollaboratorPermissionLevelResponse = TypedResponse<
+export type GithubReposGetCollaboratorPermissionLevelResponse = TypedResponse<
   200,
   types.RepositoryCollaboratorPermission
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/commits/{ref}/status. */
-export interface ReposGetCombinedStatusForRefParams {
+export interface GithubReposGetCombinedStatusForRefParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3020,10 +3033,13 @@ export interface ReposGetCombinedStatusForRefParams {
  *
  * - 200: Response
  */
-export type ReposGetCombinedStatusForRefResponse = TypedResponse<200, types.CombinedCommitStatus>;
+export type GithubReposGetCombinedStatusForRefResponse = TypedResponse<
+  200,
+  types.CombinedCommitStatus
+>;
 
 /** Parameters of GET /repos/{owner}/{repo}/commits/{ref}. */
-export interface ReposGetCommitParams {
+export interface GithubReposGetCommitParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3061,10 +3077,10 @@ export interface ReposGetCommitParams {
  *
  * - 200: Response
  */
-export type ReposGetCommitResponse = TypedResponse<200, types.Commit>;
+export type GithubReposGetCommitResponse = TypedResponse<200, types.Commit>;
 
 /** Parameters of GET /repos/{owner}/{repo}/stats/commit_activity. */
-export interface ReposGetCommitActivityStatsParams {
+export interface GithubReposGetCommitActivityStatsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3086,7 +3102,7 @@ export interface ReposGetCommitActivityStatsParams {
  * - 202: Accepted
  * - 204: A header with no content is returned.
  */
-export type ReposGetCommitActivityStatsResponse =
+export type GithubReposGetCommitActivityStatsResponse =
   | TypedResponse<200, types.CommitActivity[]>
   | TypedResponse<
       202,
@@ -3097,7 +3113,7 @@ export type ReposGetCommitActivityStatsResponse =
   | TypedResponse<204, undefined>;
 
 /** Parameters of GET /repos/{owner}/{repo}/comments/{comment_id}. */
-export interface ReposGetCommitCommentParams {
+export interface GithubReposGetCommitCommentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3123,10 +3139,10 @@ export interface ReposGetCommitCommentParams {
  *
  * - 200: Response
  */
-export type ReposGetCommitCommentResponse = TypedResponse<200, types.CommitComment>;
+export type GithubReposGetCommitCommentResponse = TypedResponse<200, types.CommitComment>;
 
 /** Parameters of GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures. */
-export interface ReposGetCommitSignatureProtectionParams {
+export interface GithubReposGetCommitSignatureProtectionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3152,13 +3168,13 @@ export interface ReposGetCommitSignatureProtectionParams {
  *
  * - 200: Response
  */
-export type ReposGetCommitSignatureProtectionResponse = TypedResponse<
+export type GithubReposGetCommitSignatureProtectionResponse = TypedResponse<
   200,
   types.ProtectedBranchAdminEnforced
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/community/profile. */
-export interface ReposGetCommunityProfileMetricsParams {
+export interface GithubReposGetCommunityProfileMetricsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3178,10 +3194,13 @@ export interface ReposGetCommunityProfileMetricsParams {
  *
  * - 200: Response
  */
-export type ReposGetCommunityProfileMetricsResponse = TypedResponse<200, types.CommunityProfile>;
+export type GithubReposGetCommunityProfileMetricsResponse = TypedResponse<
+  200,
+  types.CommunityProfile
+>;
 
 /** Parameters of GET /repos/{owner}/{repo}/contents/{path}. */
-export interface ReposGetContentParams {
+export interface GithubReposGetContentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3213,7 +3232,7 @@ export interface ReposGetContentParams {
  *
  * - 200: Response
  */
-export type ReposGetContentResponse = TypedResponse<
+export type GithubReposGetContentResponse = TypedResponse<
   200,
   | types.ContentDirectory
   | (types.ContentFile & {
@@ -3228,7 +3247,7 @@ export type ReposGetContentResponse = TypedResponse<
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/stats/contributors. */
-export interface ReposGetContributorsStatsParams {
+export interface GithubReposGetContributorsStatsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3250,7 +3269,7 @@ export interface ReposGetContributorsStatsParams {
  * - 202: Accepted
  * - 204: A header with no content is returned.
  */
-export type ReposGetContributorsStatsResponse =
+export type GithubReposGetContributorsStatsResponse =
   | TypedResponse<200, types.ContributorActivity[]>
   | TypedResponse<
       202,
@@ -3261,7 +3280,7 @@ export type ReposGetContributorsStatsResponse =
   | TypedResponse<204, undefined>;
 
 /** Parameters of GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}. */
-export interface ReposGetCustomDeploymentProtectionRuleParams {
+export interface GithubReposGetCustomDeploymentProtectionRuleParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3293,13 +3312,13 @@ export interface ReposGetCustomDeploymentProtectionRuleParams {
  *
  * - 200: Response
  */
-export type ReposGetCustomDeploymentProtectionRuleResponse = TypedResponse<
+export type GithubReposGetCustomDeploymentProtectionRuleResponse = TypedResponse<
   200,
   types.DeploymentProtectionRule
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/keys/{key_id}. */
-export interface ReposGetDeployKeyParams {
+export interface GithubReposGetDeployKeyParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3325,10 +3344,10 @@ export interface ReposGetDeployKeyParams {
  *
  * - 200: Response
  */
-export type ReposGetDeployKeyResponse = TypedResponse<200, types.DeployKey>;
+export type GithubReposGetDeployKeyResponse = TypedResponse<200, types.DeployKey>;
 
 /** Parameters of GET /repos/{owner}/{repo}/deployments/{deployment_id}. */
-export interface ReposGetDeploymentParams {
+export interface GithubReposGetDeploymentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3354,10 +3373,10 @@ export interface ReposGetDeploymentParams {
  *
  * - 200: Response
  */
-export type ReposGetDeploymentResponse = TypedResponse<200, types.Deployment>;
+export type GithubReposGetDeploymentResponse = TypedResponse<200, types.Deployment>;
 
 /** Parameters of GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}. */
-export interface ReposGetDeploymentBranchPolicyParams {
+export interface GithubReposGetDeploymentBranchPolicyParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3389,13 +3408,13 @@ export interface ReposGetDeploymentBranchPolicyParams {
  *
  * - 200: Response
  */
-export type ReposGetDeploymentBranchPolicyResponse = TypedResponse<
+export type GithubReposGetDeploymentBranchPolicyResponse = TypedResponse<
   200,
   types.DeploymentBranchPolicy
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}. */
-export interface ReposGetDeploymentStatusParams {
+export interface GithubReposGetDeploymentStatusParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3423,10 +3442,10 @@ export interface ReposGetDeploymentStatusParams {
  *
  * - 200: Response
  */
-export type ReposGetDeploymentStatusResponse = TypedResponse<200, types.DeploymentStatus>;
+export type GithubReposGetDeploymentStatusResponse = TypedResponse<200, types.DeploymentStatus>;
 
 /** Parameters of GET /repos/{owner}/{repo}/environments/{environment_name}. */
-export interface ReposGetEnvironmentParams {
+export interface GithubReposGetEnvironmentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3452,10 +3471,10 @@ export interface ReposGetEnvironmentParams {
  *
  * - 200: Response
  */
-export type ReposGetEnvironmentResponse = TypedResponse<200, types.Environment>;
+export type GithubReposGetEnvironmentResponse = TypedResponse<200, types.Environment>;
 
 /** Parameters of GET /repos/{owner}/{repo}/hash-algorithm. */
-export interface ReposGetHashAlgorithmParams {
+export interface GithubReposGetHashAlgorithmParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3475,10 +3494,10 @@ export interface ReposGetHashAlgorithmParams {
  *
  * - 200: Response
  */
-export type ReposGetHashAlgorithmResponse = TypedResponse<200, types.RepositoryHashAlgorithm>;
+export type GithubReposGetHashAlgorithmResponse = TypedResponse<200, types.RepositoryHashAlgorithm>;
 
 /** Parameters of GET /repos/{owner}/{repo}/pages/builds/latest. */
-export interface ReposGetLatestPagesBuildParams {
+export interface GithubReposGetLatestPagesBuildParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3498,10 +3517,10 @@ export interface ReposGetLatestPagesBuildParams {
  *
  * - 200: Response
  */
-export type ReposGetLatestPagesBuildResponse = TypedResponse<200, types.PageBuild>;
+export type GithubReposGetLatestPagesBuildResponse = TypedResponse<200, types.PageBuild>;
 
 /** Parameters of GET /repos/{owner}/{repo}/releases/latest. */
-export interface ReposGetLatestReleaseParams {
+export interface GithubReposGetLatestReleaseParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3521,10 +3540,10 @@ export interface ReposGetLatestReleaseParams {
  *
  * - 200: Response
  */
-export type ReposGetLatestReleaseResponse = TypedResponse<200, types.Release>;
+export type GithubReposGetLatestReleaseResponse = TypedResponse<200, types.Release>;
 
 /** Parameters of GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}. */
-export interface ReposGetOrgRuleSuiteParams {
+export interface GithubReposGetOrgRuleSuiteParams {
   /**
    * The organization name. The name is not case sensitive.
    *
@@ -3547,10 +3566,10 @@ export interface ReposGetOrgRuleSuiteParams {
  *
  * - 200: Response
  */
-export type ReposGetOrgRuleSuiteResponse = TypedResponse<200, types.RuleSuite>;
+export type GithubReposGetOrgRuleSuiteResponse = TypedResponse<200, types.RuleSuite>;
 
 /** Parameters of GET /orgs/{org}/rulesets/rule-suites. */
-export interface ReposGetOrgRuleSuitesParams {
+export interface GithubReposGetOrgRuleSuitesParams {
   /**
    * The organization name. The name is not case sensitive.
    *
@@ -3617,10 +3636,10 @@ export interface ReposGetOrgRuleSuitesParams {
  *
  * - 200: Response
  */
-export type ReposGetOrgRuleSuitesResponse = TypedResponse<200, types.RuleSuites>;
+export type GithubReposGetOrgRuleSuitesResponse = TypedResponse<200, types.RuleSuites>;
 
 /** Parameters of GET /orgs/{org}/rulesets/{ruleset_id}. */
-export interface ReposGetOrgRulesetParams {
+export interface GithubReposGetOrgRulesetParams {
   /**
    * The organization name. The name is not case sensitive.
    *
@@ -3640,10 +3659,10 @@ export interface ReposGetOrgRulesetParams {
  *
  * - 200: Response
  */
-export type ReposGetOrgRulesetResponse = TypedResponse<200, types.RepositoryRuleset>;
+export type GithubReposGetOrgRulesetResponse = TypedResponse<200, types.RepositoryRuleset>;
 
 /** Parameters of GET /orgs/{org}/rulesets. */
-export interface ReposGetOrgRulesetsParams {
+export interface GithubReposGetOrgRulesetsParams {
   /**
    * The organization name. The name is not case sensitive.
    *
@@ -3677,10 +3696,10 @@ export interface ReposGetOrgRulesetsParams {
  *
  * - 200: Response
  */
-export type ReposGetOrgRulesetsResponse = TypedResponse<200, types.RepositoryRuleset[]>;
+export type GithubReposGetOrgRulesetsResponse = TypedResponse<200, types.RepositoryRuleset[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/pages. */
-export interface ReposGetPagesParams {
+export interface GithubReposGetPagesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3700,10 +3719,10 @@ export interface ReposGetPagesParams {
  *
  * - 200: Response
  */
-export type ReposGetPagesResponse = TypedResponse<200, types.Page>;
+export type GithubReposGetPagesResponse = TypedResponse<200, types.Page>;
 
 /** Parameters of GET /repos/{owner}/{repo}/pages/builds/{build_id}. */
-export interface ReposGetPagesBuildParams {
+export interface GithubReposGetPagesBuildParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3725,10 +3744,10 @@ export interface ReposGetPagesBuildParams {
  *
  * - 200: Response
  */
-export type ReposGetPagesBuildResponse = TypedResponse<200, types.PageBuild>;
+export type GithubReposGetPagesBuildResponse = TypedResponse<200, types.PageBuild>;
 
 /** Parameters of GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}. */
-export interface ReposGetPagesDeploymentParams {
+export interface GithubReposGetPagesDeploymentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3754,10 +3773,10 @@ export interface ReposGetPagesDeploymentParams {
  *
  * - 200: Response
  */
-export type ReposGetPagesDeploymentResponse = TypedResponse<200, types.PagesDeploymentStatus>;
+export type GithubReposGetPagesDeploymentResponse = TypedResponse<200, types.PagesDeploymentStatus>;
 
 /** Parameters of GET /repos/{owner}/{repo}/pages/health. */
-export interface ReposGetPagesHealthCheckParams {
+export interface GithubReposGetPagesHealthCheckParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3778,11 +3797,11 @@ export interface ReposGetPagesHealthCheckParams {
  * - 200: Response
  * - 202: Empty response
  */
-export type ReposGetPagesHealthCheckResponse =
+export type GithubReposGetPagesHealthCheckResponse =
   TypedResponse<200, types.PagesHealthCheck> | TypedResponse<202, types.EmptyObject>;
 
 /** Parameters of GET /repos/{owner}/{repo}/stats/participation. */
-export interface ReposGetParticipationStatsParams {
+export interface GithubReposGetParticipationStatsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3802,10 +3821,10 @@ export interface ReposGetParticipationStatsParams {
  *
  * - 200: The array order is oldest week (index 0) to most recent week.
  */
-export type ReposGetParticipationStatsResponse = TypedResponse<200, types.ParticipationStats>;
+export type GithubReposGetParticipationStatsResponse = TypedResponse<200, types.ParticipationStats>;
 
 /** Parameters of GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews. */
-export interface ReposGetPullRequestReviewProtectionParams {
+export interface GithubReposGetPullRequestReviewProtectionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3831,13 +3850,13 @@ export interface ReposGetPullRequestReviewProtectionParams {
  *
  * - 200: Response
  */
-export type ReposGetPullRequestReviewProtectionResponse = TypedResponse<
+export type GithubReposGetPullRequestReviewProtectionResponse = TypedResponse<
   200,
   types.ProtectedBranchPullRequestReview
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/stats/punch_card. */
-export interface ReposGetPunchCardStatsParams {
+export interface GithubReposGetPunchCardStatsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3858,11 +3877,11 @@ export interface ReposGetPunchCardStatsParams {
  * - 200: For example, `[2, 14, 25]` indicates that there were 25 total commits, during the 2:00pm hour on Tuesdays. All times are based on the time zone of individual commits.
  * - 204: A header with no content is returned.
  */
-export type ReposGetPunchCardStatsResponse =
+export type GithubReposGetPunchCardStatsResponse =
   TypedResponse<200, types.CodeFrequencyStat[]> | TypedResponse<204, undefined>;
 
 /** Parameters of GET /repos/{owner}/{repo}/readme. */
-export interface ReposGetReadmeParams {
+export interface GithubReposGetReadmeParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3888,10 +3907,10 @@ export interface ReposGetReadmeParams {
  *
  * - 200: Response
  */
-export type ReposGetReadmeResponse = TypedResponse<200, types.ContentFile>;
+export type GithubReposGetReadmeResponse = TypedResponse<200, types.ContentFile>;
 
 /** Parameters of GET /repos/{owner}/{repo}/readme/{dir}. */
-export interface ReposGetReadmeInDirectoryParams {
+export interface GithubReposGetReadmeInDirectoryParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3923,10 +3942,10 @@ export interface ReposGetReadmeInDirectoryParams {
  *
  * - 200: Response
  */
-export type ReposGetReadmeInDirectoryResponse = TypedResponse<200, types.ContentFile>;
+export type GithubReposGetReadmeInDirectoryResponse = TypedResponse<200, types.ContentFile>;
 
 /** Parameters of GET /repos/{owner}/{repo}/releases/{release_id}. */
-export interface ReposGetReleaseParams {
+export interface GithubReposGetReleaseParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3952,10 +3971,10 @@ export interface ReposGetReleaseParams {
  *
  * - 200: **Note:** This returns an `upload_url` key corresponding to the endpoint for uploading release assets. This key is a hypermedia resource. For more information, see "[Getting started with the REST API](https://docs.github.com/rest/using-the-rest-api/getting-started-with-the-rest-api#hypermedia)."
  */
-export type ReposGetReleaseResponse = TypedResponse<200, types.Release>;
+export type GithubReposGetReleaseResponse = TypedResponse<200, types.Release>;
 
 /** Parameters of GET /repos/{owner}/{repo}/releases/assets/{asset_id}. */
-export interface ReposGetReleaseAssetParams {
+export interface GithubReposGetReleaseAssetParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -3981,10 +4000,10 @@ export interface ReposGetReleaseAssetParams {
  *
  * - 200: Response
  */
-export type ReposGetReleaseAssetResponse = TypedResponse<200, types.ReleaseAsset>;
+export type GithubReposGetReleaseAssetResponse = TypedResponse<200, types.ReleaseAsset>;
 
 /** Parameters of GET /repos/{owner}/{repo}/releases/tags/{tag}. */
-export interface ReposGetReleaseByTagParams {
+export interface GithubReposGetReleaseByTagParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4010,10 +4029,10 @@ export interface ReposGetReleaseByTagParams {
  *
  * - 200: Response
  */
-export type ReposGetReleaseByTagResponse = TypedResponse<200, types.Release>;
+export type GithubReposGetReleaseByTagResponse = TypedResponse<200, types.Release>;
 
 /** Parameters of GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}. */
-export interface ReposGetRepoRuleSuiteParams {
+export interface GithubReposGetRepoRuleSuiteParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4042,10 +4061,10 @@ export interface ReposGetRepoRuleSuiteParams {
  *
  * - 200: Response
  */
-export type ReposGetRepoRuleSuiteResponse = TypedResponse<200, types.RuleSuite>;
+export type GithubReposGetRepoRuleSuiteResponse = TypedResponse<200, types.RuleSuite>;
 
 /** Parameters of GET /repos/{owner}/{repo}/rulesets/rule-suites. */
-export interface ReposGetRepoRuleSuitesParams {
+export interface GithubReposGetRepoRuleSuitesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4112,10 +4131,10 @@ export interface ReposGetRepoRuleSuitesParams {
  *
  * - 200: Response
  */
-export type ReposGetRepoRuleSuitesResponse = TypedResponse<200, types.RuleSuites>;
+export type GithubReposGetRepoRuleSuitesResponse = TypedResponse<200, types.RuleSuites>;
 
 /** Parameters of GET /repos/{owner}/{repo}/rulesets/{ruleset_id}. */
-export interface ReposGetRepoRulesetParams {
+export interface GithubReposGetRepoRulesetParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4147,10 +4166,10 @@ export interface ReposGetRepoRulesetParams {
  *
  * - 200: Response
  */
-export type ReposGetRepoRulesetResponse = TypedResponse<200, types.RepositoryRuleset>;
+export type GithubReposGetRepoRulesetResponse = TypedResponse<200, types.RepositoryRuleset>;
 
 /** Parameters of GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history. */
-export interface ReposGetRepoRulesetHistoryParams {
+export interface GithubReposGetRepoRulesetHistoryParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4188,10 +4207,10 @@ export interface ReposGetRepoRulesetHistoryParams {
  *
  * - 200: Response
  */
-export type ReposGetRepoRulesetHistoryResponse = TypedResponse<200, types.RulesetVersion[]>;
+export type GithubReposGetRepoRulesetHistoryResponse = TypedResponse<200, types.RulesetVersion[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}. */
-export interface ReposGetRepoRulesetVersionParams {
+export interface GithubReposGetRepoRulesetVersionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4223,10 +4242,13 @@ export interface ReposGetRepoRulesetVersionParams {
  *
  * - 200: Response
  */
-export type ReposGetRepoRulesetVersionResponse = TypedResponse<200, types.RulesetVersionWithState>;
+export type GithubReposGetRepoRulesetVersionResponse = TypedResponse<
+  200,
+  types.RulesetVersionWithState
+>;
 
 /** Parameters of GET /repos/{owner}/{repo}/rulesets. */
-export interface ReposGetRepoRulesetsParams {
+export interface GithubReposGetRepoRulesetsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4272,10 +4294,10 @@ export interface ReposGetRepoRulesetsParams {
  *
  * - 200: Response
  */
-export type ReposGetRepoRulesetsResponse = TypedResponse<200, types.RepositoryRuleset[]>;
+export type GithubReposGetRepoRulesetsResponse = TypedResponse<200, types.RepositoryRuleset[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks. */
-export interface ReposGetStatusChecksProtectionParams {
+export interface GithubReposGetStatusChecksProtectionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4301,10 +4323,13 @@ export interface ReposGetStatusChecksProtectionParams {
  *
  * - 200: Response
  */
-export type ReposGetStatusChecksProtectionResponse = TypedResponse<200, types.StatusCheckPolicy>;
+export type GithubReposGetStatusChecksProtectionResponse = TypedResponse<
+  200,
+  types.StatusCheckPolicy
+>;
 
 /** Parameters of GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams. */
-export interface ReposGetTeamsWithAccessToProtectedBranchParams {
+export interface GithubReposGetTeamsWithAccessToProtectedBranchParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4330,10 +4355,13 @@ export interface ReposGetTeamsWithAccessToProtectedBranchParams {
  *
  * - 200: Response
  */
-export type ReposGetTeamsWithAccessToProtectedBranchResponse = TypedResponse<200, types.Team[]>;
+export type GithubReposGetTeamsWithAccessToProtectedBranchResponse = TypedResponse<
+  200,
+  types.Team[]
+>;
 
 /** Parameters of GET /repos/{owner}/{repo}/traffic/popular/paths. */
-export interface ReposGetTopPathsParams {
+export interface GithubReposGetTopPathsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4353,10 +4381,10 @@ export interface ReposGetTopPathsParams {
  *
  * - 200: Response
  */
-export type ReposGetTopPathsResponse = TypedResponse<200, types.ContentTraffic[]>;
+export type GithubReposGetTopPathsResponse = TypedResponse<200, types.ContentTraffic[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/traffic/popular/referrers. */
-export interface ReposGetTopReferrersParams {
+export interface GithubReposGetTopReferrersParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4376,10 +4404,10 @@ export interface ReposGetTopReferrersParams {
  *
  * - 200: Response
  */
-export type ReposGetTopReferrersResponse = TypedResponse<200, types.ReferrerTraffic[]>;
+export type GithubReposGetTopReferrersResponse = TypedResponse<200, types.ReferrerTraffic[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users. */
-export interface ReposGetUsersWithAccessToProtectedBranchParams {
+export interface GithubReposGetUsersWithAccessToProtectedBranchParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4405,13 +4433,13 @@ export interface ReposGetUsersWithAccessToProtectedBranchParams {
  *
  * - 200: Response
  */
-export type ReposGetUsersWithAccessToProtectedBranchResponse = TypedResponse<
+export type GithubReposGetUsersWithAccessToProtectedBranchResponse = TypedResponse<
   200,
   types.SimpleUser[]
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/traffic/views. */
-export interface ReposGetViewsParams {
+export interface GithubReposGetViewsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4437,10 +4465,10 @@ export interface ReposGetViewsParams {
  *
  * - 200: Response
  */
-export type ReposGetViewsResponse = TypedResponse<200, types.ViewTraffic>;
+export type GithubReposGetViewsResponse = TypedResponse<200, types.ViewTraffic>;
 
 /** Parameters of GET /repos/{owner}/{repo}/hooks/{hook_id}. */
-export interface ReposGetWebhookParams {
+export interface GithubReposGetWebhookParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4466,10 +4494,10 @@ export interface ReposGetWebhookParams {
  *
  * - 200: Response
  */
-export type ReposGetWebhookResponse = TypedResponse<200, types.Hook>;
+export type GithubReposGetWebhookResponse = TypedResponse<200, types.Hook>;
 
 /** Parameters of GET /repos/{owner}/{repo}/hooks/{hook_id}/config. */
-export interface ReposGetWebhookConfigForRepoParams {
+export interface GithubReposGetWebhookConfigForRepoParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4495,10 +4523,10 @@ export interface ReposGetWebhookConfigForRepoParams {
  *
  * - 200: Response
  */
-export type ReposGetWebhookConfigForRepoResponse = TypedResponse<200, types.WebhookConfig>;
+export type GithubReposGetWebhookConfigForRepoResponse = TypedResponse<200, types.WebhookConfig>;
 
 /** Parameters of GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}. */
-export interface ReposGetWebhookDeliveryParams {
+export interface GithubReposGetWebhookDeliveryParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4526,10 +4554,10 @@ export interface ReposGetWebhookDeliveryParams {
  *
  * - 200: Response
  */
-export type ReposGetWebhookDeliveryResponse = TypedResponse<200, types.HookDelivery>;
+export type GithubReposGetWebhookDeliveryResponse = TypedResponse<200, types.HookDelivery>;
 
 /** Parameters of GET /repos/{owner}/{repo}/activity. */
-export interface ReposListActivitiesParams {
+export interface GithubReposListActivitiesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4609,10 +4637,10 @@ export interface ReposListActivitiesParams {
  *
  * - 200: Response
  */
-export type ReposListActivitiesResponse = TypedResponse<200, types.Activity[]>;
+export type GithubReposListActivitiesResponse = TypedResponse<200, types.Activity[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/attestations/{subject_digest}. */
-export interface ReposListAttestationsParams {
+export interface GithubReposListAttestationsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4664,7 +4692,7 @@ export interface ReposListAttestationsParams {
  *
  * - 200: Response
  */
-export type ReposListAttestationsResponse = TypedResponse<
+export type GithubReposListAttestationsResponse = TypedResponse<
   200,
   {
     attestations?: types.Attestations[];
@@ -4672,7 +4700,7 @@ export type ReposListAttestationsResponse = TypedResponse<
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/autolinks. */
-export interface ReposListAutolinksParams {
+export interface GithubReposListAutolinksParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4692,10 +4720,10 @@ export interface ReposListAutolinksParams {
  *
  * - 200: Response
  */
-export type ReposListAutolinksResponse = TypedResponse<200, types.Autolink[]>;
+export type GithubReposListAutolinksResponse = TypedResponse<200, types.Autolink[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/branches. */
-export interface ReposListBranchesParams {
+export interface GithubReposListBranchesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4733,10 +4761,10 @@ export interface ReposListBranchesParams {
  *
  * - 200: Response
  */
-export type ReposListBranchesResponse = TypedResponse<200, types.ShortBranch[]>;
+export type GithubReposListBranchesResponse = TypedResponse<200, types.ShortBranch[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head. */
-export interface ReposListBranchesForHeadCommitParams {
+export interface GithubReposListBranchesForHeadCommitParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4762,10 +4790,10 @@ export interface ReposListBranchesForHeadCommitParams {
  *
  * - 200: Response
  */
-export type ReposListBranchesForHeadCommitResponse = TypedResponse<200, types.BranchShort[]>;
+export type GithubReposListBranchesForHeadCommitResponse = TypedResponse<200, types.BranchShort[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/collaborators. */
-export interface ReposListCollaboratorsParams {
+export interface GithubReposListCollaboratorsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4809,10 +4837,10 @@ export interface ReposListCollaboratorsParams {
  *
  * - 200: Response
  */
-export type ReposListCollaboratorsResponse = TypedResponse<200, types.Collaborator[]>;
+export type GithubReposListCollaboratorsResponse = TypedResponse<200, types.Collaborator[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/commits/{commit_sha}/comments. */
-export interface ReposListCommentsForCommitParams {
+export interface GithubReposListCommentsForCommitParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4850,10 +4878,10 @@ export interface ReposListCommentsForCommitParams {
  *
  * - 200: Response
  */
-export type ReposListCommentsForCommitResponse = TypedResponse<200, types.CommitComment[]>;
+export type GithubReposListCommentsForCommitResponse = TypedResponse<200, types.CommitComment[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/comments. */
-export interface ReposListCommitCommentsForRepoParams {
+export interface GithubReposListCommitCommentsForRepoParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4885,10 +4913,13 @@ export interface ReposListCommitCommentsForRepoParams {
  *
  * - 200: Response
  */
-export type ReposListCommitCommentsForRepoResponse = TypedResponse<200, types.CommitComment[]>;
+export type GithubReposListCommitCommentsForRepoResponse = TypedResponse<
+  200,
+  types.CommitComment[]
+>;
 
 /** Parameters of GET /repos/{owner}/{repo}/commits/{ref}/statuses. */
-export interface ReposListCommitStatusesForRefParams {
+export interface GithubReposListCommitStatusesForRefParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4926,10 +4957,10 @@ export interface ReposListCommitStatusesForRefParams {
  *
  * - 200: Response
  */
-export type ReposListCommitStatusesForRefResponse = TypedResponse<200, types.Status[]>;
+export type GithubReposListCommitStatusesForRefResponse = TypedResponse<200, types.Status[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/commits. */
-export interface ReposListCommitsParams {
+export interface GithubReposListCommitsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -4997,10 +5028,10 @@ export interface ReposListCommitsParams {
  *
  * - 200: Response
  */
-export type ReposListCommitsResponse = TypedResponse<200, types.Commit[]>;
+export type GithubReposListCommitsResponse = TypedResponse<200, types.Commit[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/contributors. */
-export interface ReposListContributorsParams {
+export interface GithubReposListContributorsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5039,11 +5070,11 @@ export interface ReposListContributorsParams {
  * - 200: If repository contains content
  * - 204: Response if repository is empty
  */
-export type ReposListContributorsResponse =
+export type GithubReposListContributorsResponse =
   TypedResponse<200, types.Contributor[]> | TypedResponse<204, undefined>;
 
 /** Parameters of GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps. */
-export interface ReposListCustomDeploymentRuleIntegrationsParams {
+export interface GithubReposListCustomDeploymentRuleIntegrationsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5081,7 +5112,7 @@ export interface ReposListCustomDeploymentRuleIntegrationsParams {
  *
  * - 200: A list of custom deployment rule integrations available for this environment.
  */
-export type ReposListCustomDeploymentRuleIntegrationsResponse = TypedResponse<
+export type GithubReposListCustomDeploymentRuleIntegrationsResponse = TypedResponse<
   200,
   {
     available_custom_deployment_protection_rule_integrations?: types.CustomDeploymentRuleApp[];
@@ -5094,7 +5125,7 @@ export type ReposListCustomDeploymentRuleIntegrationsResponse = TypedResponse<
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/keys. */
-export interface ReposListDeployKeysParams {
+export interface GithubReposListDeployKeysParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5126,10 +5157,10 @@ export interface ReposListDeployKeysParams {
  *
  * - 200: Response
  */
-export type ReposListDeployKeysResponse = TypedResponse<200, types.DeployKey[]>;
+export type GithubReposListDeployKeysResponse = TypedResponse<200, types.DeployKey[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies. */
-export interface ReposListDeploymentBranchPoliciesParams {
+export interface GithubReposListDeploymentBranchPoliciesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5167,7 +5198,7 @@ export interface ReposListDeploymentBranchPoliciesParams {
  *
  * - 200: Response
  */
-export type ReposListDeploymentBranchPoliciesResponse = TypedResponse<
+export type GithubReposListDeploymentBranchPoliciesResponse = TypedResponse<
   200,
   {
     branch_policies: types.DeploymentBranchPolicy[];
@@ -5180,7 +5211,7 @@ export type ReposListDeploymentBranchPoliciesResponse = TypedResponse<
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses. */
-export interface ReposListDeploymentStatusesParams {
+export interface GithubReposListDeploymentStatusesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5218,10 +5249,13 @@ export interface ReposListDeploymentStatusesParams {
  *
  * - 200: Response
  */
-export type ReposListDeploymentStatusesResponse = TypedResponse<200, types.DeploymentStatus[]>;
+export type GithubReposListDeploymentStatusesResponse = TypedResponse<
+  200,
+  types.DeploymentStatus[]
+>;
 
 /** Parameters of GET /repos/{owner}/{repo}/deployments. */
-export interface ReposListDeploymentsParams {
+export interface GithubReposListDeploymentsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5277,10 +5311,10 @@ export interface ReposListDeploymentsParams {
  *
  * - 200: Response
  */
-export type ReposListDeploymentsResponse = TypedResponse<200, types.Deployment[]>;
+export type GithubReposListDeploymentsResponse = TypedResponse<200, types.Deployment[]>;
 
 /** Parameters of GET /user/repos. */
-export interface ReposListForAuthenticatedUserParams {
+export interface GithubReposListForAuthenticatedUserParams {
   /**
    * Comma-separated list of values. Can include:  
    *  * `owner`: Repositories that are owned by the authenticated user.  
@@ -5345,10 +5379,10 @@ export interface ReposListForAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type ReposListForAuthenticatedUserResponse = TypedResponse<200, types.Repository[]>;
+export type GithubReposListForAuthenticatedUserResponse = TypedResponse<200, types.Repository[]>;
 
 /** Parameters of GET /orgs/{org}/repos. */
-export interface ReposListForOrgParams {
+export interface GithubReposListForOrgParams {
   /**
    * The organization name. The name is not case sensitive.
    *
@@ -5392,10 +5426,10 @@ export interface ReposListForOrgParams {
  *
  * - 200: Response
  */
-export type ReposListForOrgResponse = TypedResponse<200, types.MinimalRepository[]>;
+export type GithubReposListForOrgResponse = TypedResponse<200, types.MinimalRepository[]>;
 
 /** Parameters of GET /users/{username}/repos. */
-export interface ReposListForUserParams {
+export interface GithubReposListForUserParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -5439,10 +5473,10 @@ export interface ReposListForUserParams {
  *
  * - 200: Response
  */
-export type ReposListForUserResponse = TypedResponse<200, types.MinimalRepository[]>;
+export type GithubReposListForUserResponse = TypedResponse<200, types.MinimalRepository[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/forks. */
-export interface ReposListForksParams {
+export interface GithubReposListForksParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5480,10 +5514,10 @@ export interface ReposListForksParams {
  *
  * - 200: Response
  */
-export type ReposListForksResponse = TypedResponse<200, types.MinimalRepository[]>;
+export type GithubReposListForksResponse = TypedResponse<200, types.MinimalRepository[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/invitations. */
-export interface ReposListInvitationsParams {
+export interface GithubReposListInvitationsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5515,10 +5549,10 @@ export interface ReposListInvitationsParams {
  *
  * - 200: Response
  */
-export type ReposListInvitationsResponse = TypedResponse<200, types.RepositoryInvitation[]>;
+export type GithubReposListInvitationsResponse = TypedResponse<200, types.RepositoryInvitation[]>;
 
 /** Parameters of GET /user/repository_invitations. */
-export interface ReposListInvitationsForAuthenticatedUserParams {
+export interface GithubReposListInvitationsForAuthenticatedUserParams {
   /**
    * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    *
@@ -5538,13 +5572,13 @@ export interface ReposListInvitationsForAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type ReposListInvitationsForAuthenticatedUserResponse = TypedResponse<
+export type GithubReposListInvitationsForAuthenticatedUserResponse = TypedResponse<
   200,
   types.RepositoryInvitation[]
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/issue-types. */
-export interface ReposListIssueTypesParams {
+export interface GithubReposListIssueTypesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5564,10 +5598,10 @@ export interface ReposListIssueTypesParams {
  *
  * - 200: Response
  */
-export type ReposListIssueTypesResponse = TypedResponse<200, types.IssueType[]>;
+export type GithubReposListIssueTypesResponse = TypedResponse<200, types.IssueType[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/languages. */
-export interface ReposListLanguagesParams {
+export interface GithubReposListLanguagesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5587,10 +5621,10 @@ export interface ReposListLanguagesParams {
  *
  * - 200: Response
  */
-export type ReposListLanguagesResponse = TypedResponse<200, types.Language>;
+export type GithubReposListLanguagesResponse = TypedResponse<200, types.Language>;
 
 /** Parameters of GET /repos/{owner}/{repo}/pages/builds. */
-export interface ReposListPagesBuildsParams {
+export interface GithubReposListPagesBuildsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5622,10 +5656,10 @@ export interface ReposListPagesBuildsParams {
  *
  * - 200: Response
  */
-export type ReposListPagesBuildsResponse = TypedResponse<200, types.PageBuild[]>;
+export type GithubReposListPagesBuildsResponse = TypedResponse<200, types.PageBuild[]>;
 
 /** Parameters of GET /repositories. */
-export interface ReposListPublicParams {
+export interface GithubReposListPublicParams {
   /**
    * A repository ID. Only return repositories with an ID greater than this ID.
    *
@@ -5639,10 +5673,10 @@ export interface ReposListPublicParams {
  *
  * - 200: Response
  */
-export type ReposListPublicResponse = TypedResponse<200, types.MinimalRepository[]>;
+export type GithubReposListPublicResponse = TypedResponse<200, types.MinimalRepository[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls. */
-export interface ReposListPullRequestsAssociatedWithCommitParams {
+export interface GithubReposListPullRequestsAssociatedWithCommitParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5680,13 +5714,13 @@ export interface ReposListPullRequestsAssociatedWithCommitParams {
  *
  * - 200: Response
  */
-export type ReposListPullRequestsAssociatedWithCommitResponse = TypedResponse<
+export type GithubReposListPullRequestsAssociatedWithCommitResponse = TypedResponse<
   200,
   types.PullRequestSimple[]
 >;
 
 /** Parameters of GET /repos/{owner}/{repo}/releases/{release_id}/assets. */
-export interface ReposListReleaseAssetsParams {
+export interface GithubReposListReleaseAssetsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5724,10 +5758,10 @@ export interface ReposListReleaseAssetsParams {
  *
  * - 200: Response
  */
-export type ReposListReleaseAssetsResponse = TypedResponse<200, types.ReleaseAsset[]>;
+export type GithubReposListReleaseAssetsResponse = TypedResponse<200, types.ReleaseAsset[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/releases. */
-export interface ReposListReleasesParams {
+export interface GithubReposListReleasesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5759,10 +5793,10 @@ export interface ReposListReleasesParams {
  *
  * - 200: Response
  */
-export type ReposListReleasesResponse = TypedResponse<200, types.Release[]>;
+export type GithubReposListReleasesResponse = TypedResponse<200, types.Release[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/tags. */
-export interface ReposListTagsParams {
+export interface GithubReposListTagsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5794,10 +5828,10 @@ export interface ReposListTagsParams {
  *
  * - 200: Response
  */
-export type ReposListTagsResponse = TypedResponse<200, types.Tag[]>;
+export type GithubReposListTagsResponse = TypedResponse<200, types.Tag[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/teams. */
-export interface ReposListTeamsParams {
+export interface GithubReposListTeamsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5829,10 +5863,10 @@ export interface ReposListTeamsParams {
  *
  * - 200: Response
  */
-export type ReposListTeamsResponse = TypedResponse<200, types.Team[]>;
+export type GithubReposListTeamsResponse = TypedResponse<200, types.Team[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries. */
-export interface ReposListWebhookDeliveriesParams {
+export interface GithubReposListWebhookDeliveriesParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5876,10 +5910,10 @@ export interface ReposListWebhookDeliveriesParams {
  *
  * - 200: Response
  */
-export type ReposListWebhookDeliveriesResponse = TypedResponse<200, types.HookDeliveryItem[]>;
+export type GithubReposListWebhookDeliveriesResponse = TypedResponse<200, types.HookDeliveryItem[]>;
 
 /** Parameters of GET /repos/{owner}/{repo}/hooks. */
-export interface ReposListWebhooksParams {
+export interface GithubReposListWebhooksParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5911,10 +5945,10 @@ export interface ReposListWebhooksParams {
  *
  * - 200: Response
  */
-export type ReposListWebhooksResponse = TypedResponse<200, types.Hook[]>;
+export type GithubReposListWebhooksResponse = TypedResponse<200, types.Hook[]>;
 
 /** Parameters of POST /repos/{owner}/{repo}/merges. */
-export interface ReposMergeParams {
+export interface GithubReposMergeParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5944,10 +5978,11 @@ export interface ReposMergeParams {
  * - 201: Successful Response (The resulting merge commit)
  * - 204: Response when already merged
  */
-export type ReposMergeResponse = TypedResponse<201, types.Commit> | TypedResponse<204, undefined>;
+export type GithubReposMergeResponse =
+  TypedResponse<201, types.Commit> | TypedResponse<204, undefined>;
 
 /** Parameters of POST /repos/{owner}/{repo}/merge-upstream. */
-export interface ReposMergeUpstreamParams {
+export interface GithubReposMergeUpstreamParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -5972,10 +6007,10 @@ export interface ReposMergeUpstreamParams {
  *
  * - 200: The branch has been successfully synced with the upstream repository
  */
-export type ReposMergeUpstreamResponse = TypedResponse<200, types.MergedUpstream>;
+export type GithubReposMergeUpstreamResponse = TypedResponse<200, types.MergedUpstream>;
 
 /** Parameters of POST /repos/{owner}/{repo}/hooks/{hook_id}/pings. */
-export interface ReposPingWebhookParams {
+export interface GithubReposPingWebhookParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6001,10 +6036,10 @@ export interface ReposPingWebhookParams {
  *
  * - 204: Response
  */
-export type ReposPingWebhookResponse = TypedResponse<204, undefined>;
+export type GithubReposPingWebhookResponse = TypedResponse<204, undefined>;
 
 /** Parameters of POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts. */
-export interface ReposRedeliverWebhookDeliveryParams {
+export interface GithubReposRedeliverWebhookDeliveryParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6032,7 +6067,7 @@ export interface ReposRedeliverWebhookDeliveryParams {
  *
  * - 202: Accepted
  */
-export type ReposRedeliverWebhookDeliveryResponse = TypedResponse<
+export type GithubReposRedeliverWebhookDeliveryResponse = TypedResponse<
   202,
   {
     [key: string]: unknown;
@@ -6040,7 +6075,7 @@ export type ReposRedeliverWebhookDeliveryResponse = TypedResponse<
 >;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps. */
-export interface ReposRemoveAppAccessRestrictionsParams {
+export interface GithubReposRemoveAppAccessRestrictionsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6068,10 +6103,13 @@ export interface ReposRemoveAppAccessRestrictionsParams {
  *
  * - 200: Response
  */
-export type ReposRemoveAppAccessRestrictionsResponse = TypedResponse<200, types.Integration[]>;
+export type GithubReposRemoveAppAccessRestrictionsResponse = TypedResponse<
+  200,
+  types.Integration[]
+>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/collaborators/{username}. */
-export interface ReposRemoveCollaboratorParams {
+export interface GithubReposRemoveCollaboratorParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6097,10 +6135,10 @@ export interface ReposRemoveCollaboratorParams {
  *
  * - 204: No Content when collaborator was removed from the repository.
  */
-export type ReposRemoveCollaboratorResponse = TypedResponse<204, undefined>;
+export type GithubReposRemoveCollaboratorResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts. */
-export interface ReposRemoveStatusCheckContextsParams {
+export interface GithubReposRemoveStatusCheckContextsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6131,10 +6169,10 @@ export interface ReposRemoveStatusCheckContextsParams {
  *
  * - 200: Response
  */
-export type ReposRemoveStatusCheckContextsResponse = TypedResponse<200, string[]>;
+export type GithubReposRemoveStatusCheckContextsResponse = TypedResponse<200, string[]>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks. */
-export interface ReposRemoveStatusCheckProtectionParams {
+export interface GithubReposRemoveStatusCheckProtectionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6160,10 +6198,10 @@ export interface ReposRemoveStatusCheckProtectionParams {
  *
  * - 204: Response
  */
-export type ReposRemoveStatusCheckProtectionResponse = TypedResponse<204, undefined>;
+export type GithubReposRemoveStatusCheckProtectionResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams. */
-export interface ReposRemoveTeamAccessRestrictionsParams {
+export interface GithubReposRemoveTeamAccessRestrictionsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6194,10 +6232,10 @@ export interface ReposRemoveTeamAccessRestrictionsParams {
  *
  * - 200: Response
  */
-export type ReposRemoveTeamAccessRestrictionsResponse = TypedResponse<200, types.Team[]>;
+export type GithubReposRemoveTeamAccessRestrictionsResponse = TypedResponse<200, types.Team[]>;
 
 /** Parameters of DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users. */
-export interface ReposRemoveUserAccessRestrictionsParams {
+export interface GithubReposRemoveUserAccessRestrictionsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6228,10 +6266,13 @@ export interface ReposRemoveUserAccessRestrictionsParams {
  *
  * - 200: Response
  */
-export type ReposRemoveUserAccessRestrictionsResponse = TypedResponse<200, types.SimpleUser[]>;
+export type GithubReposRemoveUserAccessRestrictionsResponse = TypedResponse<
+  200,
+  types.SimpleUser[]
+>;
 
 /** Parameters of POST /repos/{owner}/{repo}/branches/{branch}/rename. */
-export interface ReposRenameBranchParams {
+export interface GithubReposRenameBranchParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6262,10 +6303,10 @@ export interface ReposRenameBranchParams {
  *
  * - 201: Response
  */
-export type ReposRenameBranchResponse = TypedResponse<201, types.BranchWithProtection>;
+export type GithubReposRenameBranchResponse = TypedResponse<201, types.BranchWithProtection>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/topics. */
-export interface ReposReplaceAllTopicsParams {
+export interface GithubReposReplaceAllTopicsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6290,10 +6331,10 @@ export interface ReposReplaceAllTopicsParams {
  *
  * - 200: Response
  */
-export type ReposReplaceAllTopicsResponse = TypedResponse<200, types.Topic>;
+export type GithubReposReplaceAllTopicsResponse = TypedResponse<200, types.Topic>;
 
 /** Parameters of POST /repos/{owner}/{repo}/pages/builds. */
-export interface ReposRequestPagesBuildParams {
+export interface GithubReposRequestPagesBuildParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6313,10 +6354,10 @@ export interface ReposRequestPagesBuildParams {
  *
  * - 201: Response
  */
-export type ReposRequestPagesBuildResponse = TypedResponse<201, types.PageBuildStatus>;
+export type GithubReposRequestPagesBuildResponse = TypedResponse<201, types.PageBuildStatus>;
 
 /** Parameters of POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins. */
-export interface ReposSetAdminBranchProtectionParams {
+export interface GithubReposSetAdminBranchProtectionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6342,13 +6383,13 @@ export interface ReposSetAdminBranchProtectionParams {
  *
  * - 200: Response
  */
-export type ReposSetAdminBranchProtectionResponse = TypedResponse<
+export type GithubReposSetAdminBranchProtectionResponse = TypedResponse<
   200,
   types.ProtectedBranchAdminEnforced
 >;
 
 /** Parameters of PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps. */
-export interface ReposSetAppAccessRestrictionsParams {
+export interface GithubReposSetAppAccessRestrictionsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6376,10 +6417,10 @@ export interface ReposSetAppAccessRestrictionsParams {
  *
  * - 200: Response
  */
-export type ReposSetAppAccessRestrictionsResponse = TypedResponse<200, types.Integration[]>;
+export type GithubReposSetAppAccessRestrictionsResponse = TypedResponse<200, types.Integration[]>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts. */
-export interface ReposSetStatusCheckContextsParams {
+export interface GithubReposSetStatusCheckContextsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6410,10 +6451,10 @@ export interface ReposSetStatusCheckContextsParams {
  *
  * - 200: Response
  */
-export type ReposSetStatusCheckContextsResponse = TypedResponse<200, string[]>;
+export type GithubReposSetStatusCheckContextsResponse = TypedResponse<200, string[]>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams. */
-export interface ReposSetTeamAccessRestrictionsParams {
+export interface GithubReposSetTeamAccessRestrictionsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6444,10 +6485,10 @@ export interface ReposSetTeamAccessRestrictionsParams {
  *
  * - 200: Response
  */
-export type ReposSetTeamAccessRestrictionsResponse = TypedResponse<200, types.Team[]>;
+export type GithubReposSetTeamAccessRestrictionsResponse = TypedResponse<200, types.Team[]>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users. */
-export interface ReposSetUserAccessRestrictionsParams {
+export interface GithubReposSetUserAccessRestrictionsParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6478,10 +6519,10 @@ export interface ReposSetUserAccessRestrictionsParams {
  *
  * - 200: Response
  */
-export type ReposSetUserAccessRestrictionsResponse = TypedResponse<200, types.SimpleUser[]>;
+export type GithubReposSetUserAccessRestrictionsResponse = TypedResponse<200, types.SimpleUser[]>;
 
 /** Parameters of POST /repos/{owner}/{repo}/hooks/{hook_id}/tests. */
-export interface ReposTestPushWebhookParams {
+export interface GithubReposTestPushWebhookParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6507,10 +6548,10 @@ export interface ReposTestPushWebhookParams {
  *
  * - 204: Response
  */
-export type ReposTestPushWebhookResponse = TypedResponse<204, undefined>;
+export type GithubReposTestPushWebhookResponse = TypedResponse<204, undefined>;
 
 /** Parameters of POST /repos/{owner}/{repo}/transfer. */
-export interface ReposTransferParams {
+export interface GithubReposTransferParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6539,10 +6580,10 @@ export interface ReposTransferParams {
  *
  * - 202: Response
  */
-export type ReposTransferResponse = TypedResponse<202, types.MinimalRepository>;
+export type GithubReposTransferResponse = TypedResponse<202, types.MinimalRepository>;
 
 /** Parameters of PATCH /repos/{owner}/{repo}. */
-export interface ReposUpdateParams {
+export interface GithubReposUpdateParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6719,10 +6760,10 @@ export interface ReposUpdateParams {
  *
  * - 200: Response
  */
-export type ReposUpdateResponse = TypedResponse<200, types.FullRepository>;
+export type GithubReposUpdateResponse = TypedResponse<200, types.FullRepository>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/branches/{branch}/protection. */
-export interface ReposUpdateBranchProtectionParams {
+export interface GithubReposUpdateBranchProtectionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6803,10 +6844,10 @@ export interface ReposUpdateBranchProtectionParams {
  *
  * - 200: Response
  */
-export type ReposUpdateBranchProtectionResponse = TypedResponse<200, types.ProtectedBranch>;
+export type GithubReposUpdateBranchProtectionResponse = TypedResponse<200, types.ProtectedBranch>;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/comments/{comment_id}. */
-export interface ReposUpdateCommitCommentParams {
+export interface GithubReposUpdateCommitCommentParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6837,10 +6878,10 @@ export interface ReposUpdateCommitCommentParams {
  *
  * - 200: Response
  */
-export type ReposUpdateCommitCommentResponse = TypedResponse<200, types.CommitComment>;
+export type GithubReposUpdateCommitCommentResponse = TypedResponse<200, types.CommitComment>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}. */
-export interface ReposUpdateDeploymentBranchPolicyParams {
+export interface GithubReposUpdateDeploymentBranchPolicyParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6874,13 +6915,13 @@ export interface ReposUpdateDeploymentBranchPolicyParams {
  *
  * - 200: Response
  */
-export type ReposUpdateDeploymentBranchPolicyResponse = TypedResponse<
+export type GithubReposUpdateDeploymentBranchPolicyResponse = TypedResponse<
   200,
   types.DeploymentBranchPolicy
 >;
 
 /** Parameters of PUT /repos/{owner}/{repo}/pages. */
-export interface ReposUpdateInformationAboutPagesSiteParams {
+export interface GithubReposUpdateInformationAboutPagesSiteParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6935,10 +6976,10 @@ export interface ReposUpdateInformationAboutPagesSiteParams {
  *
  * - 204: Response
  */
-export type ReposUpdateInformationAboutPagesSiteResponse = TypedResponse<204, undefined>;
+export type GithubReposUpdateInformationAboutPagesSiteResponse = TypedResponse<204, undefined>;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/invitations/{invitation_id}. */
-export interface ReposUpdateInvitationParams {
+export interface GithubReposUpdateInvitationParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -6969,10 +7010,10 @@ export interface ReposUpdateInvitationParams {
  *
  * - 200: Response
  */
-export type ReposUpdateInvitationResponse = TypedResponse<200, types.RepositoryInvitation>;
+export type GithubReposUpdateInvitationResponse = TypedResponse<200, types.RepositoryInvitation>;
 
 /** Parameters of PUT /orgs/{org}/rulesets/{ruleset_id}. */
-export interface ReposUpdateOrgRulesetParams {
+export interface GithubReposUpdateOrgRulesetParams {
   /**
    * The organization name. The name is not case sensitive.
    *
@@ -7005,10 +7046,10 @@ export interface ReposUpdateOrgRulesetParams {
  *
  * - 200: Response
  */
-export type ReposUpdateOrgRulesetResponse = TypedResponse<200, types.RepositoryRuleset>;
+export type GithubReposUpdateOrgRulesetResponse = TypedResponse<200, types.RepositoryRuleset>;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews. */
-export interface ReposUpdatePullRequestReviewProtectionParams {
+export interface GithubReposUpdatePullRequestReviewProtectionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -7049,13 +7090,13 @@ export interface ReposUpdatePullRequestReviewProtectionParams {
  *
  * - 200: Response
  */
-export type ReposUpdatePullRequestReviewProtectionResponse = TypedResponse<
+export type GithubReposUpdatePullRequestReviewProtectionResponse = TypedResponse<
   200,
   types.ProtectedBranchPullRequestReview
 >;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/releases/{release_id}. */
-export interface ReposUpdateReleaseParams {
+export interface GithubReposUpdateReleaseParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -7100,10 +7141,10 @@ export interface ReposUpdateReleaseParams {
  *
  * - 200: Response
  */
-export type ReposUpdateReleaseResponse = TypedResponse<200, types.Release>;
+export type GithubReposUpdateReleaseResponse = TypedResponse<200, types.Release>;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}. */
-export interface ReposUpdateReleaseAssetParams {
+export interface GithubReposUpdateReleaseAssetParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -7138,10 +7179,10 @@ export interface ReposUpdateReleaseAssetParams {
  *
  * - 200: Response
  */
-export type ReposUpdateReleaseAssetResponse = TypedResponse<200, types.ReleaseAsset>;
+export type GithubReposUpdateReleaseAssetResponse = TypedResponse<200, types.ReleaseAsset>;
 
 /** Parameters of PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}. */
-export interface ReposUpdateRepoRulesetParams {
+export interface GithubReposUpdateRepoRulesetParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -7180,10 +7221,10 @@ export interface ReposUpdateRepoRulesetParams {
  *
  * - 200: Response
  */
-export type ReposUpdateRepoRulesetResponse = TypedResponse<200, types.RepositoryRuleset>;
+export type GithubReposUpdateRepoRulesetResponse = TypedResponse<200, types.RepositoryRuleset>;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks. */
-export interface ReposUpdateStatusCheckProtectionParams {
+export interface GithubReposUpdateStatusCheckProtectionParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -7221,10 +7262,13 @@ export interface ReposUpdateStatusCheckProtectionParams {
  *
  * - 200: Response
  */
-export type ReposUpdateStatusCheckProtectionResponse = TypedResponse<200, types.StatusCheckPolicy>;
+export type GithubReposUpdateStatusCheckProtectionResponse = TypedResponse<
+  200,
+  types.StatusCheckPolicy
+>;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/hooks/{hook_id}. */
-export interface ReposUpdateWebhookParams {
+export interface GithubReposUpdateWebhookParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -7262,10 +7306,10 @@ export interface ReposUpdateWebhookParams {
  *
  * - 200: Response
  */
-export type ReposUpdateWebhookResponse = TypedResponse<200, types.Hook>;
+export type GithubReposUpdateWebhookResponse = TypedResponse<200, types.Hook>;
 
 /** Parameters of PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config. */
-export interface ReposUpdateWebhookConfigForRepoParams {
+export interface GithubReposUpdateWebhookConfigForRepoParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -7298,10 +7342,10 @@ export interface ReposUpdateWebhookConfigForRepoParams {
  *
  * - 200: Response
  */
-export type ReposUpdateWebhookConfigForRepoResponse = TypedResponse<200, types.WebhookConfig>;
+export type GithubReposUpdateWebhookConfigForRepoResponse = TypedResponse<200, types.WebhookConfig>;
 
 /** Parameters of POST /repos/{owner}/{repo}/releases/{release_id}/assets. */
-export interface ReposUploadReleaseAssetParams {
+export interface GithubReposUploadReleaseAssetParams {
   /**
    * The account owner of the repository. The name is not case sensitive.
    *
@@ -7333,9 +7377,9 @@ export interface ReposUploadReleaseAssetParams {
  *
  * - 201: Response for successful upload
  */
-export type ReposUploadReleaseAssetResponse = TypedResponse<201, types.ReleaseAsset>;
+export type GithubReposUploadReleaseAssetResponse = TypedResponse<201, types.ReleaseAsset>;
 
-const reposAcceptInvitationForAuthenticatedUserOperation = {
+const githubReposAcceptInvitationForAuthenticatedUserOperation = {
   id: "repos/accept-invitation-for-authenticated-user",
   method: "PATCH",
   path: "/user/repository_invitations/{invitation_id}",
@@ -7347,19 +7391,19 @@ const reposAcceptInvitationForAuthenticatedUserOperation = {
  *
  * `PATCH /user/repository_invitations/{invitation_id}`
  */
-export function reposAcceptInvitationForAuthenticatedUser(
+export function githubReposAcceptInvitationForAuthenticatedUser(
   client: GithubCore,
-  params: ReposAcceptInvitationForAuthenticatedUserParams,
+  params: GithubReposAcceptInvitationForAuthenticatedUserParams,
   options?: RequestOptions,
-): ApiPromise<ReposAcceptInvitationForAuthenticatedUserResponse> {
+): ApiPromise<GithubReposAcceptInvitationForAuthenticatedUserResponse> {
   return client.call(
-    reposAcceptInvitationForAuthenticatedUserOperation,
+    githubReposAcceptInvitationForAuthenticatedUserOperation,
     { path: encodePath`/user/repository_invitations/${params.invitationId}` },
     options,
   );
 }
 
-const reposAddAppAccessRestrictionsOperation = {
+const githubReposAddAppAccessRestrictionsOperation = {
   id: "repos/add-app-access-restrictions",
   method: "POST",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
@@ -7375,13 +7419,13 @@ const reposAddAppAccessRestrictionsOperation = {
  *
  * `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
  */
-export function reposAddAppAccessRestrictions(
+export function githubReposAddAppAccessRestrictions(
   client: GithubCore,
-  params: ReposAddAppAccessRestrictionsParams,
+  params: GithubReposAddAppAccessRestrictionsParams,
   options?: RequestOptions,
-): ApiPromise<ReposAddAppAccessRestrictionsResponse> {
+): ApiPromise<GithubReposAddAppAccessRestrictionsResponse> {
   return client.call(
-    reposAddAppAccessRestrictionsOperation,
+    githubReposAddAppAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/apps`,
       body: params.body,
@@ -7390,7 +7434,7 @@ export function reposAddAppAccessRestrictions(
   );
 }
 
-const reposAddCollaboratorOperation = {
+const githubReposAddCollaboratorOperation = {
   id: "repos/add-collaborator",
   method: "PUT",
   path: "/repos/{owner}/{repo}/collaborators/{username}",
@@ -7428,13 +7472,13 @@ const reposAddCollaboratorOperation = {
  *
  * `PUT /repos/{owner}/{repo}/collaborators/{username}`
  */
-export function reposAddCollaborator(
+export function githubReposAddCollaborator(
   client: GithubCore,
-  params: ReposAddCollaboratorParams,
+  params: GithubReposAddCollaboratorParams,
   options?: RequestOptions,
-): ApiPromise<ReposAddCollaboratorResponse> {
+): ApiPromise<GithubReposAddCollaboratorResponse> {
   return client.call(
-    reposAddCollaboratorOperation,
+    githubReposAddCollaboratorOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/collaborators/${params.username}`,
       body: params.body,
@@ -7443,7 +7487,7 @@ export function reposAddCollaborator(
   );
 }
 
-const reposAddStatusCheckContextsOperation = {
+const githubReposAddStatusCheckContextsOperation = {
   id: "repos/add-status-check-contexts",
   method: "POST",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
@@ -7457,13 +7501,13 @@ const reposAddStatusCheckContextsOperation = {
  *
  * `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
  */
-export function reposAddStatusCheckContexts(
+export function githubReposAddStatusCheckContexts(
   client: GithubCore,
-  params: ReposAddStatusCheckContextsParams,
+  params: GithubReposAddStatusCheckContextsParams,
   options?: RequestOptions,
-): ApiPromise<ReposAddStatusCheckContextsResponse> {
+): ApiPromise<GithubReposAddStatusCheckContextsResponse> {
   return client.call(
-    reposAddStatusCheckContextsOperation,
+    githubReposAddStatusCheckContextsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_status_checks/contexts`,
       body: params.body,
@@ -7472,7 +7516,7 @@ export function reposAddStatusCheckContexts(
   );
 }
 
-const reposAddTeamAccessRestrictionsOperation = {
+const githubReposAddTeamAccessRestrictionsOperation = {
   id: "repos/add-team-access-restrictions",
   method: "POST",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
@@ -7488,13 +7532,13 @@ const reposAddTeamAccessRestrictionsOperation = {
  *
  * `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
  */
-export function reposAddTeamAccessRestrictions(
+export function githubReposAddTeamAccessRestrictions(
   client: GithubCore,
-  params: ReposAddTeamAccessRestrictionsParams,
+  params: GithubReposAddTeamAccessRestrictionsParams,
   options?: RequestOptions,
-): ApiPromise<ReposAddTeamAccessRestrictionsResponse> {
+): ApiPromise<GithubReposAddTeamAccessRestrictionsResponse> {
   return client.call(
-    reposAddTeamAccessRestrictionsOperation,
+    githubReposAddTeamAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/teams`,
       body: params.body,
@@ -7503,7 +7547,7 @@ export function reposAddTeamAccessRestrictions(
   );
 }
 
-const reposAddUserAccessRestrictionsOperation = {
+const githubReposAddUserAccessRestrictionsOperation = {
   id: "repos/add-user-access-restrictions",
   method: "POST",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
@@ -7523,13 +7567,13 @@ const reposAddUserAccessRestrictionsOperation = {
  *
  * `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
  */
-export function reposAddUserAccessRestrictions(
+export function githubReposAddUserAccessRestrictions(
   client: GithubCore,
-  params: ReposAddUserAccessRestrictionsParams,
+  params: GithubReposAddUserAccessRestrictionsParams,
   options?: RequestOptions,
-): ApiPromise<ReposAddUserAccessRestrictionsResponse> {
+): ApiPromise<GithubReposAddUserAccessRestrictionsResponse> {
   return client.call(
-    reposAddUserAccessRestrictionsOperation,
+    githubReposAddUserAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/users`,
       body: params.body,
@@ -7538,7 +7582,7 @@ export function reposAddUserAccessRestrictions(
   );
 }
 
-const reposCancelPagesDeploymentOperation = {
+const githubReposCancelPagesDeploymentOperation = {
   id: "repos/cancel-pages-deployment",
   method: "POST",
   path: "/repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel",
@@ -7554,13 +7598,13 @@ const reposCancelPagesDeploymentOperation = {
  *
  * `POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel`
  */
-export function reposCancelPagesDeployment(
+export function githubReposCancelPagesDeployment(
   client: GithubCore,
-  params: ReposCancelPagesDeploymentParams,
+  params: GithubReposCancelPagesDeploymentParams,
   options?: RequestOptions,
-): ApiPromise<ReposCancelPagesDeploymentResponse> {
+): ApiPromise<GithubReposCancelPagesDeploymentResponse> {
   return client.call(
-    reposCancelPagesDeploymentOperation,
+    githubReposCancelPagesDeploymentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pages/deployments/${params.pagesDeploymentId}/cancel`,
     },
@@ -7568,7 +7612,7 @@ export function reposCancelPagesDeployment(
   );
 }
 
-const reposCheckAutomatedSecurityFixesOperation = {
+const githubReposCheckAutomatedSecurityFixesOperation = {
   id: "repos/check-automated-security-fixes",
   method: "GET",
   path: "/repos/{owner}/{repo}/automated-security-fixes",
@@ -7582,19 +7626,19 @@ const reposCheckAutomatedSecurityFixesOperation = {
  *
  * `GET /repos/{owner}/{repo}/automated-security-fixes`
  */
-export function reposCheckAutomatedSecurityFixes(
+export function githubReposCheckAutomatedSecurityFixes(
   client: GithubCore,
-  params: ReposCheckAutomatedSecurityFixesParams,
+  params: GithubReposCheckAutomatedSecurityFixesParams,
   options?: RequestOptions,
-): ApiPromise<ReposCheckAutomatedSecurityFixesResponse> {
+): ApiPromise<GithubReposCheckAutomatedSecurityFixesResponse> {
   return client.call(
-    reposCheckAutomatedSecurityFixesOperation,
+    githubReposCheckAutomatedSecurityFixesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/automated-security-fixes` },
     options,
   );
 }
 
-const reposCheckCollaboratorOperation = {
+const githubReposCheckCollaboratorOperation = {
   id: "repos/check-collaborator",
   method: "GET",
   path: "/repos/{owner}/{repo}/collaborators/{username}",
@@ -7614,19 +7658,19 @@ const reposCheckCollaboratorOperation = {
  *
  * `GET /repos/{owner}/{repo}/collaborators/{username}`
  */
-export function reposCheckCollaborator(
+export function githubReposCheckCollaborator(
   client: GithubCore,
-  params: ReposCheckCollaboratorParams,
+  params: GithubReposCheckCollaboratorParams,
   options?: RequestOptions,
-): ApiPromise<ReposCheckCollaboratorResponse> {
+): ApiPromise<GithubReposCheckCollaboratorResponse> {
   return client.call(
-    reposCheckCollaboratorOperation,
+    githubReposCheckCollaboratorOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/collaborators/${params.username}` },
     options,
   );
 }
 
-const reposCheckImmutableReleasesOperation = {
+const githubReposCheckImmutableReleasesOperation = {
   id: "repos/check-immutable-releases",
   method: "GET",
   path: "/repos/{owner}/{repo}/immutable-releases",
@@ -7641,19 +7685,19 @@ const reposCheckImmutableReleasesOperation = {
  *
  * `GET /repos/{owner}/{repo}/immutable-releases`
  */
-export function reposCheckImmutableReleases(
+export function githubReposCheckImmutableReleases(
   client: GithubCore,
-  params: ReposCheckImmutableReleasesParams,
+  params: GithubReposCheckImmutableReleasesParams,
   options?: RequestOptions,
-): ApiPromise<ReposCheckImmutableReleasesResponse> {
+): ApiPromise<GithubReposCheckImmutableReleasesResponse> {
   return client.call(
-    reposCheckImmutableReleasesOperation,
+    githubReposCheckImmutableReleasesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/immutable-releases` },
     options,
   );
 }
 
-const reposCheckPrivateVulnerabilityReportingOperation = {
+const githubReposCheckPrivateVulnerabilityReportingOperation = {
   id: "repos/check-private-vulnerability-reporting",
   method: "GET",
   path: "/repos/{owner}/{repo}/private-vulnerability-reporting",
@@ -7667,19 +7711,19 @@ const reposCheckPrivateVulnerabilityReportingOperation = {
  *
  * `GET /repos/{owner}/{repo}/private-vulnerability-reporting`
  */
-export function reposCheckPrivateVulnerabilityReporting(
+export function githubReposCheckPrivateVulnerabilityReporting(
   client: GithubCore,
-  params: ReposCheckPrivateVulnerabilityReportingParams,
+  params: GithubReposCheckPrivateVulnerabilityReportingParams,
   options?: RequestOptions,
-): ApiPromise<ReposCheckPrivateVulnerabilityReportingResponse> {
+): ApiPromise<GithubReposCheckPrivateVulnerabilityReportingResponse> {
   return client.call(
-    reposCheckPrivateVulnerabilityReportingOperation,
+    githubReposCheckPrivateVulnerabilityReportingOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/private-vulnerability-reporting` },
     options,
   );
 }
 
-const reposCheckVulnerabilityAlertsOperation = {
+const githubReposCheckVulnerabilityAlertsOperation = {
   id: "repos/check-vulnerability-alerts",
   method: "GET",
   path: "/repos/{owner}/{repo}/vulnerability-alerts",
@@ -7693,19 +7737,19 @@ const reposCheckVulnerabilityAlertsOperation = {
  *
  * `GET /repos/{owner}/{repo}/vulnerability-alerts`
  */
-export function reposCheckVulnerabilityAlerts(
+export function githubReposCheckVulnerabilityAlerts(
   client: GithubCore,
-  params: ReposCheckVulnerabilityAlertsParams,
+  params: GithubReposCheckVulnerabilityAlertsParams,
   options?: RequestOptions,
-): ApiPromise<ReposCheckVulnerabilityAlertsResponse> {
+): ApiPromise<GithubReposCheckVulnerabilityAlertsResponse> {
   return client.call(
-    reposCheckVulnerabilityAlertsOperation,
+    githubReposCheckVulnerabilityAlertsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/vulnerability-alerts` },
     options,
   );
 }
 
-const reposCodeownersErrorsOperation = {
+const githubReposCodeownersErrorsOperation = {
   id: "repos/codeowners-errors",
   method: "GET",
   path: "/repos/{owner}/{repo}/codeowners/errors",
@@ -7723,13 +7767,13 @@ const reposCodeownersErrorsOperation = {
  *
  * `GET /repos/{owner}/{repo}/codeowners/errors`
  */
-export function reposCodeownersErrors(
+export function githubReposCodeownersErrors(
   client: GithubCore,
-  params: ReposCodeownersErrorsParams,
+  params: GithubReposCodeownersErrorsParams,
   options?: RequestOptions,
-): ApiPromise<ReposCodeownersErrorsResponse> {
+): ApiPromise<GithubReposCodeownersErrorsResponse> {
   return client.call(
-    reposCodeownersErrorsOperation,
+    githubReposCodeownersErrorsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/codeowners/errors`,
       query: { ref: params.ref },
@@ -7738,7 +7782,7 @@ export function reposCodeownersErrors(
   );
 }
 
-const reposCompareCommitsOperation = {
+const githubReposCompareCommitsOperation = {
   id: "repos/compare-commits",
   method: "GET",
   path: "/repos/{owner}/{repo}/compare/{base}...{head}",
@@ -7792,14 +7836,17 @@ const reposCompareCommitsOperation = {
  *
  * `GET /repos/{owner}/{repo}/compare/{base}...{head}`
  */
-export function reposCompareCommits(
+export function githubReposCompareCommits(
   client: GithubCore,
-  params: ReposCompareCommitsParams,
+  params: GithubReposCompareCommitsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposCompareCommitsResponse["body"], []>, ReposCompareCommitsResponse> {
+): Paginated<
+  ItemsAt<GithubReposCompareCommitsResponse["body"], []>,
+  GithubReposCompareCommitsResponse
+> {
   return paginate(
     client,
-    reposCompareCommitsOperation,
+    githubReposCompareCommitsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/compare/${params.base}...${params.head}`,
       query: { page: params.page, per_page: params.perPage },
@@ -7808,7 +7855,7 @@ export function reposCompareCommits(
   );
 }
 
-const reposCompareCommitsWithBaseheadOperation = {
+const githubReposCompareCommitsWithBaseheadOperation = {
   id: "repos/compare-commits-with-basehead",
   method: "GET",
   path: "/repos/{owner}/{repo}/compare/{basehead}",
@@ -7873,17 +7920,17 @@ const reposCompareCommitsWithBaseheadOperation = {
  *
  * `GET /repos/{owner}/{repo}/compare/{basehead}`
  */
-export function reposCompareCommitsWithBasehead(
+export function githubReposCompareCommitsWithBasehead(
   client: GithubCore,
-  params: ReposCompareCommitsWithBaseheadParams,
+  params: GithubReposCompareCommitsWithBaseheadParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<ReposCompareCommitsWithBaseheadResponse["body"], []>,
-  ReposCompareCommitsWithBaseheadResponse
+  ItemsAt<GithubReposCompareCommitsWithBaseheadResponse["body"], []>,
+  GithubReposCompareCommitsWithBaseheadResponse
 > {
   return paginate(
     client,
-    reposCompareCommitsWithBaseheadOperation,
+    githubReposCompareCommitsWithBaseheadOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/compare/${params.basehead}`,
       query: { page: params.page, per_page: params.perPage },
@@ -7892,7 +7939,7 @@ export function reposCompareCommitsWithBasehead(
   );
 }
 
-const reposCreateAttestationOperation = {
+const githubReposCreateAttestationOperation = {
   id: "repos/create-attestation",
   method: "POST",
   path: "/repos/{owner}/{repo}/attestations",
@@ -7910,19 +7957,19 @@ const reposCreateAttestationOperation = {
  *
  * `POST /repos/{owner}/{repo}/attestations`
  */
-export function reposCreateAttestation(
+export function githubReposCreateAttestation(
   client: GithubCore,
-  params: ReposCreateAttestationParams,
+  params: GithubReposCreateAttestationParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateAttestationResponse> {
+): ApiPromise<GithubReposCreateAttestationResponse> {
   return client.call(
-    reposCreateAttestationOperation,
+    githubReposCreateAttestationOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/attestations`, body: params.body },
     options,
   );
 }
 
-const reposCreateAutolinkOperation = {
+const githubReposCreateAutolinkOperation = {
   id: "repos/create-autolink",
   method: "POST",
   path: "/repos/{owner}/{repo}/autolinks",
@@ -7936,19 +7983,19 @@ const reposCreateAutolinkOperation = {
  *
  * `POST /repos/{owner}/{repo}/autolinks`
  */
-export function reposCreateAutolink(
+export function githubReposCreateAutolink(
   client: GithubCore,
-  params: ReposCreateAutolinkParams,
+  params: GithubReposCreateAutolinkParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateAutolinkResponse> {
+): ApiPromise<GithubReposCreateAutolinkResponse> {
   return client.call(
-    reposCreateAutolinkOperation,
+    githubReposCreateAutolinkOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/autolinks`, body: params.body },
     options,
   );
 }
 
-const reposCreateCommitCommentOperation = {
+const githubReposCreateCommitCommentOperation = {
   id: "repos/create-commit-comment",
   method: "POST",
   path: "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
@@ -7973,13 +8020,13 @@ const reposCreateCommitCommentOperation = {
  *
  * `POST /repos/{owner}/{repo}/commits/{commit_sha}/comments`
  */
-export function reposCreateCommitComment(
+export function githubReposCreateCommitComment(
   client: GithubCore,
-  params: ReposCreateCommitCommentParams,
+  params: GithubReposCreateCommitCommentParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateCommitCommentResponse> {
+): ApiPromise<GithubReposCreateCommitCommentResponse> {
   return client.call(
-    reposCreateCommitCommentOperation,
+    githubReposCreateCommitCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/commits/${params.commitSha}/comments`,
       body: params.body,
@@ -7988,7 +8035,7 @@ export function reposCreateCommitComment(
   );
 }
 
-const reposCreateCommitSignatureProtectionOperation = {
+const githubReposCreateCommitSignatureProtectionOperation = {
   id: "repos/create-commit-signature-protection",
   method: "POST",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_signatures",
@@ -8004,13 +8051,13 @@ const reposCreateCommitSignatureProtectionOperation = {
  *
  * `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
  */
-export function reposCreateCommitSignatureProtection(
+export function githubReposCreateCommitSignatureProtection(
   client: GithubCore,
-  params: ReposCreateCommitSignatureProtectionParams,
+  params: GithubReposCreateCommitSignatureProtectionParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateCommitSignatureProtectionResponse> {
+): ApiPromise<GithubReposCreateCommitSignatureProtectionResponse> {
   return client.call(
-    reposCreateCommitSignatureProtectionOperation,
+    githubReposCreateCommitSignatureProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_signatures`,
     },
@@ -8018,7 +8065,7 @@ export function reposCreateCommitSignatureProtection(
   );
 }
 
-const reposCreateCommitStatusOperation = {
+const githubReposCreateCommitStatusOperation = {
   id: "repos/create-commit-status",
   method: "POST",
   path: "/repos/{owner}/{repo}/statuses/{sha}",
@@ -8034,13 +8081,13 @@ const reposCreateCommitStatusOperation = {
  *
  * `POST /repos/{owner}/{repo}/statuses/{sha}`
  */
-export function reposCreateCommitStatus(
+export function githubReposCreateCommitStatus(
   client: GithubCore,
-  params: ReposCreateCommitStatusParams,
+  params: GithubReposCreateCommitStatusParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateCommitStatusResponse> {
+): ApiPromise<GithubReposCreateCommitStatusResponse> {
   return client.call(
-    reposCreateCommitStatusOperation,
+    githubReposCreateCommitStatusOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/statuses/${params.sha}`,
       body: params.body,
@@ -8049,7 +8096,7 @@ export function reposCreateCommitStatus(
   );
 }
 
-const reposCreateDeployKeyOperation = {
+const githubReposCreateDeployKeyOperation = {
   id: "repos/create-deploy-key",
   method: "POST",
   path: "/repos/{owner}/{repo}/keys",
@@ -8063,19 +8110,19 @@ const reposCreateDeployKeyOperation = {
  *
  * `POST /repos/{owner}/{repo}/keys`
  */
-export function reposCreateDeployKey(
+export function githubReposCreateDeployKey(
   client: GithubCore,
-  params: ReposCreateDeployKeyParams,
+  params: GithubReposCreateDeployKeyParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateDeployKeyResponse> {
+): ApiPromise<GithubReposCreateDeployKeyResponse> {
   return client.call(
-    reposCreateDeployKeyOperation,
+    githubReposCreateDeployKeyOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/keys`, body: params.body },
     options,
   );
 }
 
-const reposCreateDeploymentOperation = {
+const githubReposCreateDeploymentOperation = {
   id: "repos/create-deployment",
   method: "POST",
   path: "/repos/{owner}/{repo}/deployments",
@@ -8136,19 +8183,19 @@ const reposCreateDeploymentOperation = {
  *
  * `POST /repos/{owner}/{repo}/deployments`
  */
-export function reposCreateDeployment(
+export function githubReposCreateDeployment(
   client: GithubCore,
-  params: ReposCreateDeploymentParams,
+  params: GithubReposCreateDeploymentParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateDeploymentResponse> {
+): ApiPromise<GithubReposCreateDeploymentResponse> {
   return client.call(
-    reposCreateDeploymentOperation,
+    githubReposCreateDeploymentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/deployments`, body: params.body },
     options,
   );
 }
 
-const reposCreateDeploymentBranchPolicyOperation = {
+const githubReposCreateDeploymentBranchPolicyOperation = {
   id: "repos/create-deployment-branch-policy",
   method: "POST",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
@@ -8164,13 +8211,13 @@ const reposCreateDeploymentBranchPolicyOperation = {
  *
  * `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies`
  */
-export function reposCreateDeploymentBranchPolicy(
+export function githubReposCreateDeploymentBranchPolicy(
   client: GithubCore,
-  params: ReposCreateDeploymentBranchPolicyParams,
+  params: GithubReposCreateDeploymentBranchPolicyParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateDeploymentBranchPolicyResponse> {
+): ApiPromise<GithubReposCreateDeploymentBranchPolicyResponse> {
   return client.call(
-    reposCreateDeploymentBranchPolicyOperation,
+    githubReposCreateDeploymentBranchPolicyOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment-branch-policies`,
       body: params.body,
@@ -8179,7 +8226,7 @@ export function reposCreateDeploymentBranchPolicy(
   );
 }
 
-const reposCreateDeploymentProtectionRuleOperation = {
+const githubReposCreateDeploymentProtectionRuleOperation = {
   id: "repos/create-deployment-protection-rule",
   method: "POST",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules",
@@ -8199,13 +8246,13 @@ const reposCreateDeploymentProtectionRuleOperation = {
  *
  * `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`
  */
-export function reposCreateDeploymentProtectionRule(
+export function githubReposCreateDeploymentProtectionRule(
   client: GithubCore,
-  params: ReposCreateDeploymentProtectionRuleParams,
+  params: GithubReposCreateDeploymentProtectionRuleParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateDeploymentProtectionRuleResponse> {
+): ApiPromise<GithubReposCreateDeploymentProtectionRuleResponse> {
   return client.call(
-    reposCreateDeploymentProtectionRuleOperation,
+    githubReposCreateDeploymentProtectionRuleOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment_protection_rules`,
       body: params.body,
@@ -8214,7 +8261,7 @@ export function reposCreateDeploymentProtectionRule(
   );
 }
 
-const reposCreateDeploymentStatusOperation = {
+const githubReposCreateDeploymentStatusOperation = {
   id: "repos/create-deployment-status",
   method: "POST",
   path: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
@@ -8230,13 +8277,13 @@ const reposCreateDeploymentStatusOperation = {
  *
  * `POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses`
  */
-export function reposCreateDeploymentStatus(
+export function githubReposCreateDeploymentStatus(
   client: GithubCore,
-  params: ReposCreateDeploymentStatusParams,
+  params: GithubReposCreateDeploymentStatusParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateDeploymentStatusResponse> {
+): ApiPromise<GithubReposCreateDeploymentStatusResponse> {
   return client.call(
-    reposCreateDeploymentStatusOperation,
+    githubReposCreateDeploymentStatusOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/deployments/${params.deploymentId}/statuses`,
       body: params.body,
@@ -8245,7 +8292,7 @@ export function reposCreateDeploymentStatus(
   );
 }
 
-const reposCreateDispatchEventOperation = {
+const githubReposCreateDispatchEventOperation = {
   id: "repos/create-dispatch-event",
   method: "POST",
   path: "/repos/{owner}/{repo}/dispatches",
@@ -8265,19 +8312,19 @@ const reposCreateDispatchEventOperation = {
  *
  * `POST /repos/{owner}/{repo}/dispatches`
  */
-export function reposCreateDispatchEvent(
+export function githubReposCreateDispatchEvent(
   client: GithubCore,
-  params: ReposCreateDispatchEventParams,
+  params: GithubReposCreateDispatchEventParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateDispatchEventResponse> {
+): ApiPromise<GithubReposCreateDispatchEventResponse> {
   return client.call(
-    reposCreateDispatchEventOperation,
+    githubReposCreateDispatchEventOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/dispatches`, body: params.body },
     options,
   );
 }
 
-const reposCreateForAuthenticatedUserOperation = {
+const githubReposCreateForAuthenticatedUserOperation = {
   id: "repos/create-for-authenticated-user",
   method: "POST",
   path: "/user/repos",
@@ -8293,19 +8340,19 @@ const reposCreateForAuthenticatedUserOperation = {
  *
  * `POST /user/repos`
  */
-export function reposCreateForAuthenticatedUser(
+export function githubReposCreateForAuthenticatedUser(
   client: GithubCore,
-  params: ReposCreateForAuthenticatedUserParams,
+  params: GithubReposCreateForAuthenticatedUserParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateForAuthenticatedUserResponse> {
+): ApiPromise<GithubReposCreateForAuthenticatedUserResponse> {
   return client.call(
-    reposCreateForAuthenticatedUserOperation,
+    githubReposCreateForAuthenticatedUserOperation,
     { path: "/user/repos", body: params.body },
     options,
   );
 }
 
-const reposCreateForkOperation = {
+const githubReposCreateForkOperation = {
   id: "repos/create-fork",
   method: "POST",
   path: "/repos/{owner}/{repo}/forks",
@@ -8325,19 +8372,19 @@ const reposCreateForkOperation = {
  *
  * `POST /repos/{owner}/{repo}/forks`
  */
-export function reposCreateFork(
+export function githubReposCreateFork(
   client: GithubCore,
-  params: ReposCreateForkParams,
+  params: GithubReposCreateForkParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateForkResponse> {
+): ApiPromise<GithubReposCreateForkResponse> {
   return client.call(
-    reposCreateForkOperation,
+    githubReposCreateForkOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/forks`, body: params.body },
     options,
   );
 }
 
-const reposCreateInOrgOperation = {
+const githubReposCreateInOrgOperation = {
   id: "repos/create-in-org",
   method: "POST",
   path: "/orgs/{org}/repos",
@@ -8353,19 +8400,19 @@ const reposCreateInOrgOperation = {
  *
  * `POST /orgs/{org}/repos`
  */
-export function reposCreateInOrg(
+export function githubReposCreateInOrg(
   client: GithubCore,
-  params: ReposCreateInOrgParams,
+  params: GithubReposCreateInOrgParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateInOrgResponse> {
+): ApiPromise<GithubReposCreateInOrgResponse> {
   return client.call(
-    reposCreateInOrgOperation,
+    githubReposCreateInOrgOperation,
     { path: encodePath`/orgs/${params.org}/repos`, body: params.body },
     options,
   );
 }
 
-const reposCreateOrUpdateEnvironmentOperation = {
+const githubReposCreateOrUpdateEnvironmentOperation = {
   id: "repos/create-or-update-environment",
   method: "PUT",
   path: "/repos/{owner}/{repo}/environments/{environment_name}",
@@ -8387,13 +8434,13 @@ const reposCreateOrUpdateEnvironmentOperation = {
  *
  * `PUT /repos/{owner}/{repo}/environments/{environment_name}`
  */
-export function reposCreateOrUpdateEnvironment(
+export function githubReposCreateOrUpdateEnvironment(
   client: GithubCore,
-  params: ReposCreateOrUpdateEnvironmentParams,
+  params: GithubReposCreateOrUpdateEnvironmentParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateOrUpdateEnvironmentResponse> {
+): ApiPromise<GithubReposCreateOrUpdateEnvironmentResponse> {
   return client.call(
-    reposCreateOrUpdateEnvironmentOperation,
+    githubReposCreateOrUpdateEnvironmentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}`,
       body: params.body,
@@ -8402,7 +8449,7 @@ export function reposCreateOrUpdateEnvironment(
   );
 }
 
-const reposCreateOrUpdateFileContentsOperation = {
+const githubReposCreateOrUpdateFileContentsOperation = {
   id: "repos/create-or-update-file-contents",
   method: "PUT",
   path: "/repos/{owner}/{repo}/contents/{path}",
@@ -8421,13 +8468,13 @@ const reposCreateOrUpdateFileContentsOperation = {
  *
  * `PUT /repos/{owner}/{repo}/contents/{path}`
  */
-export function reposCreateOrUpdateFileContents(
+export function githubReposCreateOrUpdateFileContents(
   client: GithubCore,
-  params: ReposCreateOrUpdateFileContentsParams,
+  params: GithubReposCreateOrUpdateFileContentsParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateOrUpdateFileContentsResponse> {
+): ApiPromise<GithubReposCreateOrUpdateFileContentsResponse> {
   return client.call(
-    reposCreateOrUpdateFileContentsOperation,
+    githubReposCreateOrUpdateFileContentsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/contents/${params.path}`,
       body: params.body,
@@ -8436,7 +8483,7 @@ export function reposCreateOrUpdateFileContents(
   );
 }
 
-const reposCreateOrgRulesetOperation = {
+const githubReposCreateOrgRulesetOperation = {
   id: "repos/create-org-ruleset",
   method: "POST",
   path: "/orgs/{org}/rulesets",
@@ -8450,19 +8497,19 @@ const reposCreateOrgRulesetOperation = {
  *
  * `POST /orgs/{org}/rulesets`
  */
-export function reposCreateOrgRuleset(
+export function githubReposCreateOrgRuleset(
   client: GithubCore,
-  params: ReposCreateOrgRulesetParams,
+  params: GithubReposCreateOrgRulesetParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateOrgRulesetResponse> {
+): ApiPromise<GithubReposCreateOrgRulesetResponse> {
   return client.call(
-    reposCreateOrgRulesetOperation,
+    githubReposCreateOrgRulesetOperation,
     { path: encodePath`/orgs/${params.org}/rulesets`, body: params.body },
     options,
   );
 }
 
-const reposCreatePagesDeploymentOperation = {
+const githubReposCreatePagesDeploymentOperation = {
   id: "repos/create-pages-deployment",
   method: "POST",
   path: "/repos/{owner}/{repo}/pages/deployments",
@@ -8478,13 +8525,13 @@ const reposCreatePagesDeploymentOperation = {
  *
  * `POST /repos/{owner}/{repo}/pages/deployments`
  */
-export function reposCreatePagesDeployment(
+export function githubReposCreatePagesDeployment(
   client: GithubCore,
-  params: ReposCreatePagesDeploymentParams,
+  params: GithubReposCreatePagesDeploymentParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreatePagesDeploymentResponse> {
+): ApiPromise<GithubReposCreatePagesDeploymentResponse> {
   return client.call(
-    reposCreatePagesDeploymentOperation,
+    githubReposCreatePagesDeploymentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pages/deployments`,
       body: params.body,
@@ -8493,7 +8540,7 @@ export function reposCreatePagesDeployment(
   );
 }
 
-const reposCreatePagesSiteOperation = {
+const githubReposCreatePagesSiteOperation = {
   id: "repos/create-pages-site",
   method: "POST",
   path: "/repos/{owner}/{repo}/pages",
@@ -8511,19 +8558,19 @@ const reposCreatePagesSiteOperation = {
  *
  * `POST /repos/{owner}/{repo}/pages`
  */
-export function reposCreatePagesSite(
+export function githubReposCreatePagesSite(
   client: GithubCore,
-  params: ReposCreatePagesSiteParams,
+  params: GithubReposCreatePagesSiteParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreatePagesSiteResponse> {
+): ApiPromise<GithubReposCreatePagesSiteResponse> {
   return client.call(
-    reposCreatePagesSiteOperation,
+    githubReposCreatePagesSiteOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages`, body: params.body },
     options,
   );
 }
 
-const reposCreateReleaseOperation = {
+const githubReposCreateReleaseOperation = {
   id: "repos/create-release",
   method: "POST",
   path: "/repos/{owner}/{repo}/releases",
@@ -8544,19 +8591,19 @@ const reposCreateReleaseOperation = {
  *
  * `POST /repos/{owner}/{repo}/releases`
  */
-export function reposCreateRelease(
+export function githubReposCreateRelease(
   client: GithubCore,
-  params: ReposCreateReleaseParams,
+  params: GithubReposCreateReleaseParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateReleaseResponse> {
+): ApiPromise<GithubReposCreateReleaseResponse> {
   return client.call(
-    reposCreateReleaseOperation,
+    githubReposCreateReleaseOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/releases`, body: params.body },
     options,
   );
 }
 
-const reposCreateRepoRulesetOperation = {
+const githubReposCreateRepoRulesetOperation = {
   id: "repos/create-repo-ruleset",
   method: "POST",
   path: "/repos/{owner}/{repo}/rulesets",
@@ -8570,19 +8617,19 @@ const reposCreateRepoRulesetOperation = {
  *
  * `POST /repos/{owner}/{repo}/rulesets`
  */
-export function reposCreateRepoRuleset(
+export function githubReposCreateRepoRuleset(
   client: GithubCore,
-  params: ReposCreateRepoRulesetParams,
+  params: GithubReposCreateRepoRulesetParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateRepoRulesetResponse> {
+): ApiPromise<GithubReposCreateRepoRulesetResponse> {
   return client.call(
-    reposCreateRepoRulesetOperation,
+    githubReposCreateRepoRulesetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/rulesets`, body: params.body },
     options,
   );
 }
 
-const reposCreateUsingTemplateOperation = {
+const githubReposCreateUsingTemplateOperation = {
   id: "repos/create-using-template",
   method: "POST",
   path: "/repos/{template_owner}/{template_repo}/generate",
@@ -8598,13 +8645,13 @@ const reposCreateUsingTemplateOperation = {
  *
  * `POST /repos/{template_owner}/{template_repo}/generate`
  */
-export function reposCreateUsingTemplate(
+export function githubReposCreateUsingTemplate(
   client: GithubCore,
-  params: ReposCreateUsingTemplateParams,
+  params: GithubReposCreateUsingTemplateParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateUsingTemplateResponse> {
+): ApiPromise<GithubReposCreateUsingTemplateResponse> {
   return client.call(
-    reposCreateUsingTemplateOperation,
+    githubReposCreateUsingTemplateOperation,
     {
       path: encodePath`/repos/${params.templateOwner}/${params.templateRepo}/generate`,
       body: params.body,
@@ -8613,7 +8660,7 @@ export function reposCreateUsingTemplate(
   );
 }
 
-const reposCreateWebhookOperation = {
+const githubReposCreateWebhookOperation = {
   id: "repos/create-webhook",
   method: "POST",
   path: "/repos/{owner}/{repo}/hooks",
@@ -8628,19 +8675,19 @@ const reposCreateWebhookOperation = {
  *
  * `POST /repos/{owner}/{repo}/hooks`
  */
-export function reposCreateWebhook(
+export function githubReposCreateWebhook(
   client: GithubCore,
-  params: ReposCreateWebhookParams,
+  params: GithubReposCreateWebhookParams,
   options?: RequestOptions,
-): ApiPromise<ReposCreateWebhookResponse> {
+): ApiPromise<GithubReposCreateWebhookResponse> {
   return client.call(
-    reposCreateWebhookOperation,
+    githubReposCreateWebhookOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/hooks`, body: params.body },
     options,
   );
 }
 
-const reposCustomPropertiesForReposCreateOrUpdateRepositoryValuesOperation = {
+const githubReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesOperation = {
   id: "repos/custom-properties-for-repos-create-or-update-repository-values",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/properties/values",
@@ -8657,13 +8704,13 @@ const reposCustomPropertiesForReposCreateOrUpdateRepositoryValuesOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/properties/values`
  */
-export function reposCustomPropertiesForReposCreateOrUpdateRepositoryValues(
+export function githubReposCustomPropertiesForReposCreateOrUpdateRepositoryValues(
   client: GithubCore,
-  params: ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesParams,
+  params: GithubReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesParams,
   options?: RequestOptions,
-): ApiPromise<ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesResponse> {
+): ApiPromise<GithubReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesResponse> {
   return client.call(
-    reposCustomPropertiesForReposCreateOrUpdateRepositoryValuesOperation,
+    githubReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/properties/values`,
       body: params.body,
@@ -8672,7 +8719,7 @@ export function reposCustomPropertiesForReposCreateOrUpdateRepositoryValues(
   );
 }
 
-const reposCustomPropertiesForReposGetRepositoryValuesOperation = {
+const githubReposCustomPropertiesForReposGetRepositoryValuesOperation = {
   id: "repos/custom-properties-for-repos-get-repository-values",
   method: "GET",
   path: "/repos/{owner}/{repo}/properties/values",
@@ -8687,19 +8734,19 @@ const reposCustomPropertiesForReposGetRepositoryValuesOperation = {
  *
  * `GET /repos/{owner}/{repo}/properties/values`
  */
-export function reposCustomPropertiesForReposGetRepositoryValues(
+export function githubReposCustomPropertiesForReposGetRepositoryValues(
   client: GithubCore,
-  params: ReposCustomPropertiesForReposGetRepositoryValuesParams,
+  params: GithubReposCustomPropertiesForReposGetRepositoryValuesParams,
   options?: RequestOptions,
-): ApiPromise<ReposCustomPropertiesForReposGetRepositoryValuesResponse> {
+): ApiPromise<GithubReposCustomPropertiesForReposGetRepositoryValuesResponse> {
   return client.call(
-    reposCustomPropertiesForReposGetRepositoryValuesOperation,
+    githubReposCustomPropertiesForReposGetRepositoryValuesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/properties/values` },
     options,
   );
 }
 
-const reposDeclineInvitationForAuthenticatedUserOperation = {
+const githubReposDeclineInvitationForAuthenticatedUserOperation = {
   id: "repos/decline-invitation-for-authenticated-user",
   method: "DELETE",
   path: "/user/repository_invitations/{invitation_id}",
@@ -8711,19 +8758,19 @@ const reposDeclineInvitationForAuthenticatedUserOperation = {
  *
  * `DELETE /user/repository_invitations/{invitation_id}`
  */
-export function reposDeclineInvitationForAuthenticatedUser(
+export function githubReposDeclineInvitationForAuthenticatedUser(
   client: GithubCore,
-  params: ReposDeclineInvitationForAuthenticatedUserParams,
+  params: GithubReposDeclineInvitationForAuthenticatedUserParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeclineInvitationForAuthenticatedUserResponse> {
+): ApiPromise<GithubReposDeclineInvitationForAuthenticatedUserResponse> {
   return client.call(
-    reposDeclineInvitationForAuthenticatedUserOperation,
+    githubReposDeclineInvitationForAuthenticatedUserOperation,
     { path: encodePath`/user/repository_invitations/${params.invitationId}` },
     options,
   );
 }
 
-const reposDeleteOperation = {
+const githubReposDeleteOperation = {
   id: "repos/delete",
   method: "DELETE",
   path: "/repos/{owner}/{repo}",
@@ -8742,19 +8789,19 @@ const reposDeleteOperation = {
  *
  * `DELETE /repos/{owner}/{repo}`
  */
-export function reposDelete(
+export function githubReposDelete(
   client: GithubCore,
-  params: ReposDeleteParams,
+  params: GithubReposDeleteParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteResponse> {
+): ApiPromise<GithubReposDeleteResponse> {
   return client.call(
-    reposDeleteOperation,
+    githubReposDeleteOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}` },
     options,
   );
 }
 
-const reposDeleteAccessRestrictionsOperation = {
+const githubReposDeleteAccessRestrictionsOperation = {
   id: "repos/delete-access-restrictions",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions",
@@ -8770,13 +8817,13 @@ const reposDeleteAccessRestrictionsOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`
  */
-export function reposDeleteAccessRestrictions(
+export function githubReposDeleteAccessRestrictions(
   client: GithubCore,
-  params: ReposDeleteAccessRestrictionsParams,
+  params: GithubReposDeleteAccessRestrictionsParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteAccessRestrictionsResponse> {
+): ApiPromise<GithubReposDeleteAccessRestrictionsResponse> {
   return client.call(
-    reposDeleteAccessRestrictionsOperation,
+    githubReposDeleteAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions`,
     },
@@ -8784,7 +8831,7 @@ export function reposDeleteAccessRestrictions(
   );
 }
 
-const reposDeleteAdminBranchProtectionOperation = {
+const githubReposDeleteAdminBranchProtectionOperation = {
   id: "repos/delete-admin-branch-protection",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins",
@@ -8800,13 +8847,13 @@ const reposDeleteAdminBranchProtectionOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
  */
-export function reposDeleteAdminBranchProtection(
+export function githubReposDeleteAdminBranchProtection(
   client: GithubCore,
-  params: ReposDeleteAdminBranchProtectionParams,
+  params: GithubReposDeleteAdminBranchProtectionParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteAdminBranchProtectionResponse> {
+): ApiPromise<GithubReposDeleteAdminBranchProtectionResponse> {
   return client.call(
-    reposDeleteAdminBranchProtectionOperation,
+    githubReposDeleteAdminBranchProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/enforce_admins`,
     },
@@ -8814,7 +8861,7 @@ export function reposDeleteAdminBranchProtection(
   );
 }
 
-const reposDeleteAnEnvironmentOperation = {
+const githubReposDeleteAnEnvironmentOperation = {
   id: "repos/delete-an-environment",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/environments/{environment_name}",
@@ -8828,13 +8875,13 @@ const reposDeleteAnEnvironmentOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/environments/{environment_name}`
  */
-export function reposDeleteAnEnvironment(
+export function githubReposDeleteAnEnvironment(
   client: GithubCore,
-  params: ReposDeleteAnEnvironmentParams,
+  params: GithubReposDeleteAnEnvironmentParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteAnEnvironmentResponse> {
+): ApiPromise<GithubReposDeleteAnEnvironmentResponse> {
   return client.call(
-    reposDeleteAnEnvironmentOperation,
+    githubReposDeleteAnEnvironmentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}`,
     },
@@ -8842,7 +8889,7 @@ export function reposDeleteAnEnvironment(
   );
 }
 
-const reposDeleteAutolinkOperation = {
+const githubReposDeleteAutolinkOperation = {
   id: "repos/delete-autolink",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/autolinks/{autolink_id}",
@@ -8858,19 +8905,19 @@ const reposDeleteAutolinkOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}`
  */
-export function reposDeleteAutolink(
+export function githubReposDeleteAutolink(
   client: GithubCore,
-  params: ReposDeleteAutolinkParams,
+  params: GithubReposDeleteAutolinkParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteAutolinkResponse> {
+): ApiPromise<GithubReposDeleteAutolinkResponse> {
   return client.call(
-    reposDeleteAutolinkOperation,
+    githubReposDeleteAutolinkOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/autolinks/${params.autolinkId}` },
     options,
   );
 }
 
-const reposDeleteBranchProtectionOperation = {
+const githubReposDeleteBranchProtectionOperation = {
   id: "repos/delete-branch-protection",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection",
@@ -8884,13 +8931,13 @@ const reposDeleteBranchProtectionOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection`
  */
-export function reposDeleteBranchProtection(
+export function githubReposDeleteBranchProtection(
   client: GithubCore,
-  params: ReposDeleteBranchProtectionParams,
+  params: GithubReposDeleteBranchProtectionParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteBranchProtectionResponse> {
+): ApiPromise<GithubReposDeleteBranchProtectionResponse> {
   return client.call(
-    reposDeleteBranchProtectionOperation,
+    githubReposDeleteBranchProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection`,
     },
@@ -8898,7 +8945,7 @@ export function reposDeleteBranchProtection(
   );
 }
 
-const reposDeleteCommitCommentOperation = {
+const githubReposDeleteCommitCommentOperation = {
   id: "repos/delete-commit-comment",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/comments/{comment_id}",
@@ -8910,19 +8957,19 @@ const reposDeleteCommitCommentOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/comments/{comment_id}`
  */
-export function reposDeleteCommitComment(
+export function githubReposDeleteCommitComment(
   client: GithubCore,
-  params: ReposDeleteCommitCommentParams,
+  params: GithubReposDeleteCommitCommentParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteCommitCommentResponse> {
+): ApiPromise<GithubReposDeleteCommitCommentResponse> {
   return client.call(
-    reposDeleteCommitCommentOperation,
+    githubReposDeleteCommitCommentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/comments/${params.commentId}` },
     options,
   );
 }
 
-const reposDeleteCommitSignatureProtectionOperation = {
+const githubReposDeleteCommitSignatureProtectionOperation = {
   id: "repos/delete-commit-signature-protection",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_signatures",
@@ -8938,13 +8985,13 @@ const reposDeleteCommitSignatureProtectionOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
  */
-export function reposDeleteCommitSignatureProtection(
+export function githubReposDeleteCommitSignatureProtection(
   client: GithubCore,
-  params: ReposDeleteCommitSignatureProtectionParams,
+  params: GithubReposDeleteCommitSignatureProtectionParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteCommitSignatureProtectionResponse> {
+): ApiPromise<GithubReposDeleteCommitSignatureProtectionResponse> {
   return client.call(
-    reposDeleteCommitSignatureProtectionOperation,
+    githubReposDeleteCommitSignatureProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_signatures`,
     },
@@ -8952,7 +8999,7 @@ export function reposDeleteCommitSignatureProtection(
   );
 }
 
-const reposDeleteDeployKeyOperation = {
+const githubReposDeleteDeployKeyOperation = {
   id: "repos/delete-deploy-key",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/keys/{key_id}",
@@ -8966,19 +9013,19 @@ const reposDeleteDeployKeyOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/keys/{key_id}`
  */
-export function reposDeleteDeployKey(
+export function githubReposDeleteDeployKey(
   client: GithubCore,
-  params: ReposDeleteDeployKeyParams,
+  params: GithubReposDeleteDeployKeyParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteDeployKeyResponse> {
+): ApiPromise<GithubReposDeleteDeployKeyResponse> {
   return client.call(
-    reposDeleteDeployKeyOperation,
+    githubReposDeleteDeployKeyOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/keys/${params.keyId}` },
     options,
   );
 }
 
-const reposDeleteDeploymentOperation = {
+const githubReposDeleteDeploymentOperation = {
   id: "repos/delete-deployment",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/deployments/{deployment_id}",
@@ -9001,19 +9048,19 @@ const reposDeleteDeploymentOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/deployments/{deployment_id}`
  */
-export function reposDeleteDeployment(
+export function githubReposDeleteDeployment(
   client: GithubCore,
-  params: ReposDeleteDeploymentParams,
+  params: GithubReposDeleteDeploymentParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteDeploymentResponse> {
+): ApiPromise<GithubReposDeleteDeploymentResponse> {
   return client.call(
-    reposDeleteDeploymentOperation,
+    githubReposDeleteDeploymentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/deployments/${params.deploymentId}` },
     options,
   );
 }
 
-const reposDeleteDeploymentBranchPolicyOperation = {
+const githubReposDeleteDeploymentBranchPolicyOperation = {
   id: "repos/delete-deployment-branch-policy",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}",
@@ -9029,13 +9076,13 @@ const reposDeleteDeploymentBranchPolicyOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
  */
-export function reposDeleteDeploymentBranchPolicy(
+export function githubReposDeleteDeploymentBranchPolicy(
   client: GithubCore,
-  params: ReposDeleteDeploymentBranchPolicyParams,
+  params: GithubReposDeleteDeploymentBranchPolicyParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteDeploymentBranchPolicyResponse> {
+): ApiPromise<GithubReposDeleteDeploymentBranchPolicyResponse> {
   return client.call(
-    reposDeleteDeploymentBranchPolicyOperation,
+    githubReposDeleteDeploymentBranchPolicyOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment-branch-policies/${params.branchPolicyId}`,
     },
@@ -9043,7 +9090,7 @@ export function reposDeleteDeploymentBranchPolicy(
   );
 }
 
-const reposDeleteFileOperation = {
+const githubReposDeleteFileOperation = {
   id: "repos/delete-file",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/contents/{path}",
@@ -9066,13 +9113,13 @@ const reposDeleteFileOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/contents/{path}`
  */
-export function reposDeleteFile(
+export function githubReposDeleteFile(
   client: GithubCore,
-  params: ReposDeleteFileParams,
+  params: GithubReposDeleteFileParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteFileResponse> {
+): ApiPromise<GithubReposDeleteFileResponse> {
   return client.call(
-    reposDeleteFileOperation,
+    githubReposDeleteFileOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/contents/${params.path}`,
       body: params.body,
@@ -9081,7 +9128,7 @@ export function reposDeleteFile(
   );
 }
 
-const reposDeleteInvitationOperation = {
+const githubReposDeleteInvitationOperation = {
   id: "repos/delete-invitation",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/invitations/{invitation_id}",
@@ -9093,19 +9140,19 @@ const reposDeleteInvitationOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/invitations/{invitation_id}`
  */
-export function reposDeleteInvitation(
+export function githubReposDeleteInvitation(
   client: GithubCore,
-  params: ReposDeleteInvitationParams,
+  params: GithubReposDeleteInvitationParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteInvitationResponse> {
+): ApiPromise<GithubReposDeleteInvitationResponse> {
   return client.call(
-    reposDeleteInvitationOperation,
+    githubReposDeleteInvitationOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/invitations/${params.invitationId}` },
     options,
   );
 }
 
-const reposDeleteOrgRulesetOperation = {
+const githubReposDeleteOrgRulesetOperation = {
   id: "repos/delete-org-ruleset",
   method: "DELETE",
   path: "/orgs/{org}/rulesets/{ruleset_id}",
@@ -9119,19 +9166,19 @@ const reposDeleteOrgRulesetOperation = {
  *
  * `DELETE /orgs/{org}/rulesets/{ruleset_id}`
  */
-export function reposDeleteOrgRuleset(
+export function githubReposDeleteOrgRuleset(
   client: GithubCore,
-  params: ReposDeleteOrgRulesetParams,
+  params: GithubReposDeleteOrgRulesetParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteOrgRulesetResponse> {
+): ApiPromise<GithubReposDeleteOrgRulesetResponse> {
   return client.call(
-    reposDeleteOrgRulesetOperation,
+    githubReposDeleteOrgRulesetOperation,
     { path: encodePath`/orgs/${params.org}/rulesets/${params.rulesetId}` },
     options,
   );
 }
 
-const reposDeletePagesSiteOperation = {
+const githubReposDeletePagesSiteOperation = {
   id: "repos/delete-pages-site",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/pages",
@@ -9149,19 +9196,19 @@ const reposDeletePagesSiteOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/pages`
  */
-export function reposDeletePagesSite(
+export function githubReposDeletePagesSite(
   client: GithubCore,
-  params: ReposDeletePagesSiteParams,
+  params: GithubReposDeletePagesSiteParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeletePagesSiteResponse> {
+): ApiPromise<GithubReposDeletePagesSiteResponse> {
   return client.call(
-    reposDeletePagesSiteOperation,
+    githubReposDeletePagesSiteOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages` },
     options,
   );
 }
 
-const reposDeletePullRequestReviewProtectionOperation = {
+const githubReposDeletePullRequestReviewProtectionOperation = {
   id: "repos/delete-pull-request-review-protection",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews",
@@ -9175,13 +9222,13 @@ const reposDeletePullRequestReviewProtectionOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
  */
-export function reposDeletePullRequestReviewProtection(
+export function githubReposDeletePullRequestReviewProtection(
   client: GithubCore,
-  params: ReposDeletePullRequestReviewProtectionParams,
+  params: GithubReposDeletePullRequestReviewProtectionParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeletePullRequestReviewProtectionResponse> {
+): ApiPromise<GithubReposDeletePullRequestReviewProtectionResponse> {
   return client.call(
-    reposDeletePullRequestReviewProtectionOperation,
+    githubReposDeletePullRequestReviewProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_pull_request_reviews`,
     },
@@ -9189,7 +9236,7 @@ export function reposDeletePullRequestReviewProtection(
   );
 }
 
-const reposDeleteReleaseOperation = {
+const githubReposDeleteReleaseOperation = {
   id: "repos/delete-release",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/releases/{release_id}",
@@ -9203,19 +9250,19 @@ const reposDeleteReleaseOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/releases/{release_id}`
  */
-export function reposDeleteRelease(
+export function githubReposDeleteRelease(
   client: GithubCore,
-  params: ReposDeleteReleaseParams,
+  params: GithubReposDeleteReleaseParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteReleaseResponse> {
+): ApiPromise<GithubReposDeleteReleaseResponse> {
   return client.call(
-    reposDeleteReleaseOperation,
+    githubReposDeleteReleaseOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/releases/${params.releaseId}` },
     options,
   );
 }
 
-const reposDeleteReleaseAssetOperation = {
+const githubReposDeleteReleaseAssetOperation = {
   id: "repos/delete-release-asset",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/releases/assets/{asset_id}",
@@ -9227,19 +9274,19 @@ const reposDeleteReleaseAssetOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}`
  */
-export function reposDeleteReleaseAsset(
+export function githubReposDeleteReleaseAsset(
   client: GithubCore,
-  params: ReposDeleteReleaseAssetParams,
+  params: GithubReposDeleteReleaseAssetParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteReleaseAssetResponse> {
+): ApiPromise<GithubReposDeleteReleaseAssetResponse> {
   return client.call(
-    reposDeleteReleaseAssetOperation,
+    githubReposDeleteReleaseAssetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/releases/assets/${params.assetId}` },
     options,
   );
 }
 
-const reposDeleteRepoRulesetOperation = {
+const githubReposDeleteRepoRulesetOperation = {
   id: "repos/delete-repo-ruleset",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/rulesets/{ruleset_id}",
@@ -9253,19 +9300,19 @@ const reposDeleteRepoRulesetOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}`
  */
-export function reposDeleteRepoRuleset(
+export function githubReposDeleteRepoRuleset(
   client: GithubCore,
-  params: ReposDeleteRepoRulesetParams,
+  params: GithubReposDeleteRepoRulesetParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteRepoRulesetResponse> {
+): ApiPromise<GithubReposDeleteRepoRulesetResponse> {
   return client.call(
-    reposDeleteRepoRulesetOperation,
+    githubReposDeleteRepoRulesetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/rulesets/${params.rulesetId}` },
     options,
   );
 }
 
-const reposDeleteWebhookOperation = {
+const githubReposDeleteWebhookOperation = {
   id: "repos/delete-webhook",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}",
@@ -9281,19 +9328,19 @@ const reposDeleteWebhookOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`
  */
-export function reposDeleteWebhook(
+export function githubReposDeleteWebhook(
   client: GithubCore,
-  params: ReposDeleteWebhookParams,
+  params: GithubReposDeleteWebhookParams,
   options?: RequestOptions,
-): ApiPromise<ReposDeleteWebhookResponse> {
+): ApiPromise<GithubReposDeleteWebhookResponse> {
   return client.call(
-    reposDeleteWebhookOperation,
+    githubReposDeleteWebhookOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}` },
     options,
   );
 }
 
-const reposDisableAutomatedSecurityFixesOperation = {
+const githubReposDisableAutomatedSecurityFixesOperation = {
   id: "repos/disable-automated-security-fixes",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/automated-security-fixes",
@@ -9307,19 +9354,19 @@ const reposDisableAutomatedSecurityFixesOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/automated-security-fixes`
  */
-export function reposDisableAutomatedSecurityFixes(
+export function githubReposDisableAutomatedSecurityFixes(
   client: GithubCore,
-  params: ReposDisableAutomatedSecurityFixesParams,
+  params: GithubReposDisableAutomatedSecurityFixesParams,
   options?: RequestOptions,
-): ApiPromise<ReposDisableAutomatedSecurityFixesResponse> {
+): ApiPromise<GithubReposDisableAutomatedSecurityFixesResponse> {
   return client.call(
-    reposDisableAutomatedSecurityFixesOperation,
+    githubReposDisableAutomatedSecurityFixesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/automated-security-fixes` },
     options,
   );
 }
 
-const reposDisableDeploymentProtectionRuleOperation = {
+const githubReposDisableDeploymentProtectionRuleOperation = {
   id: "repos/disable-deployment-protection-rule",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}",
@@ -9337,13 +9384,13 @@ const reposDisableDeploymentProtectionRuleOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`
  */
-export function reposDisableDeploymentProtectionRule(
+export function githubReposDisableDeploymentProtectionRule(
   client: GithubCore,
-  params: ReposDisableDeploymentProtectionRuleParams,
+  params: GithubReposDisableDeploymentProtectionRuleParams,
   options?: RequestOptions,
-): ApiPromise<ReposDisableDeploymentProtectionRuleResponse> {
+): ApiPromise<GithubReposDisableDeploymentProtectionRuleResponse> {
   return client.call(
-    reposDisableDeploymentProtectionRuleOperation,
+    githubReposDisableDeploymentProtectionRuleOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment_protection_rules/${params.protectionRuleId}`,
     },
@@ -9351,7 +9398,7 @@ export function reposDisableDeploymentProtectionRule(
   );
 }
 
-const reposDisableImmutableReleasesOperation = {
+const githubReposDisableImmutableReleasesOperation = {
   id: "repos/disable-immutable-releases",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/immutable-releases",
@@ -9365,19 +9412,19 @@ const reposDisableImmutableReleasesOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/immutable-releases`
  */
-export function reposDisableImmutableReleases(
+export function githubReposDisableImmutableReleases(
   client: GithubCore,
-  params: ReposDisableImmutableReleasesParams,
+  params: GithubReposDisableImmutableReleasesParams,
   options?: RequestOptions,
-): ApiPromise<ReposDisableImmutableReleasesResponse> {
+): ApiPromise<GithubReposDisableImmutableReleasesResponse> {
   return client.call(
-    reposDisableImmutableReleasesOperation,
+    githubReposDisableImmutableReleasesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/immutable-releases` },
     options,
   );
 }
 
-const reposDisablePrivateVulnerabilityReportingOperation = {
+const githubReposDisablePrivateVulnerabilityReportingOperation = {
   id: "repos/disable-private-vulnerability-reporting",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/private-vulnerability-reporting",
@@ -9391,19 +9438,19 @@ const reposDisablePrivateVulnerabilityReportingOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/private-vulnerability-reporting`
  */
-export function reposDisablePrivateVulnerabilityReporting(
+export function githubReposDisablePrivateVulnerabilityReporting(
   client: GithubCore,
-  params: ReposDisablePrivateVulnerabilityReportingParams,
+  params: GithubReposDisablePrivateVulnerabilityReportingParams,
   options?: RequestOptions,
-): ApiPromise<ReposDisablePrivateVulnerabilityReportingResponse> {
+): ApiPromise<GithubReposDisablePrivateVulnerabilityReportingResponse> {
   return client.call(
-    reposDisablePrivateVulnerabilityReportingOperation,
+    githubReposDisablePrivateVulnerabilityReportingOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/private-vulnerability-reporting` },
     options,
   );
 }
 
-const reposDisableVulnerabilityAlertsOperation = {
+const githubReposDisableVulnerabilityAlertsOperation = {
   id: "repos/disable-vulnerability-alerts",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/vulnerability-alerts",
@@ -9419,19 +9466,19 @@ const reposDisableVulnerabilityAlertsOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/vulnerability-alerts`
  */
-export function reposDisableVulnerabilityAlerts(
+export function githubReposDisableVulnerabilityAlerts(
   client: GithubCore,
-  params: ReposDisableVulnerabilityAlertsParams,
+  params: GithubReposDisableVulnerabilityAlertsParams,
   options?: RequestOptions,
-): ApiPromise<ReposDisableVulnerabilityAlertsResponse> {
+): ApiPromise<GithubReposDisableVulnerabilityAlertsResponse> {
   return client.call(
-    reposDisableVulnerabilityAlertsOperation,
+    githubReposDisableVulnerabilityAlertsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/vulnerability-alerts` },
     options,
   );
 }
 
-const reposDownloadTarballArchiveOperation = {
+const githubReposDownloadTarballArchiveOperation = {
   id: "repos/download-tarball-archive",
   method: "GET",
   path: "/repos/{owner}/{repo}/tarball/{ref}",
@@ -9450,19 +9497,19 @@ const reposDownloadTarballArchiveOperation = {
  *
  * `GET /repos/{owner}/{repo}/tarball/{ref}`
  */
-export function reposDownloadTarballArchive(
+export function githubReposDownloadTarballArchive(
   client: GithubCore,
-  params: ReposDownloadTarballArchiveParams,
+  params: GithubReposDownloadTarballArchiveParams,
   options?: RequestOptions,
-): ApiPromise<ReposDownloadTarballArchiveResponse> {
+): ApiPromise<GithubReposDownloadTarballArchiveResponse> {
   return client.call(
-    reposDownloadTarballArchiveOperation,
+    githubReposDownloadTarballArchiveOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/tarball/${params.ref}` },
     options,
   );
 }
 
-const reposDownloadZipballArchiveOperation = {
+const githubReposDownloadZipballArchiveOperation = {
   id: "repos/download-zipball-archive",
   method: "GET",
   path: "/repos/{owner}/{repo}/zipball/{ref}",
@@ -9481,19 +9528,19 @@ const reposDownloadZipballArchiveOperation = {
  *
  * `GET /repos/{owner}/{repo}/zipball/{ref}`
  */
-export function reposDownloadZipballArchive(
+export function githubReposDownloadZipballArchive(
   client: GithubCore,
-  params: ReposDownloadZipballArchiveParams,
+  params: GithubReposDownloadZipballArchiveParams,
   options?: RequestOptions,
-): ApiPromise<ReposDownloadZipballArchiveResponse> {
+): ApiPromise<GithubReposDownloadZipballArchiveResponse> {
   return client.call(
-    reposDownloadZipballArchiveOperation,
+    githubReposDownloadZipballArchiveOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/zipball/${params.ref}` },
     options,
   );
 }
 
-const reposEnableAutomatedSecurityFixesOperation = {
+const githubReposEnableAutomatedSecurityFixesOperation = {
   id: "repos/enable-automated-security-fixes",
   method: "PUT",
   path: "/repos/{owner}/{repo}/automated-security-fixes",
@@ -9507,19 +9554,19 @@ const reposEnableAutomatedSecurityFixesOperation = {
  *
  * `PUT /repos/{owner}/{repo}/automated-security-fixes`
  */
-export function reposEnableAutomatedSecurityFixes(
+export function githubReposEnableAutomatedSecurityFixes(
   client: GithubCore,
-  params: ReposEnableAutomatedSecurityFixesParams,
+  params: GithubReposEnableAutomatedSecurityFixesParams,
   options?: RequestOptions,
-): ApiPromise<ReposEnableAutomatedSecurityFixesResponse> {
+): ApiPromise<GithubReposEnableAutomatedSecurityFixesResponse> {
   return client.call(
-    reposEnableAutomatedSecurityFixesOperation,
+    githubReposEnableAutomatedSecurityFixesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/automated-security-fixes` },
     options,
   );
 }
 
-const reposEnableImmutableReleasesOperation = {
+const githubReposEnableImmutableReleasesOperation = {
   id: "repos/enable-immutable-releases",
   method: "PUT",
   path: "/repos/{owner}/{repo}/immutable-releases",
@@ -9533,19 +9580,19 @@ const reposEnableImmutableReleasesOperation = {
  *
  * `PUT /repos/{owner}/{repo}/immutable-releases`
  */
-export function reposEnableImmutableReleases(
+export function githubReposEnableImmutableReleases(
   client: GithubCore,
-  params: ReposEnableImmutableReleasesParams,
+  params: GithubReposEnableImmutableReleasesParams,
   options?: RequestOptions,
-): ApiPromise<ReposEnableImmutableReleasesResponse> {
+): ApiPromise<GithubReposEnableImmutableReleasesResponse> {
   return client.call(
-    reposEnableImmutableReleasesOperation,
+    githubReposEnableImmutableReleasesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/immutable-releases` },
     options,
   );
 }
 
-const reposEnablePrivateVulnerabilityReportingOperation = {
+const githubReposEnablePrivateVulnerabilityReportingOperation = {
   id: "repos/enable-private-vulnerability-reporting",
   method: "PUT",
   path: "/repos/{owner}/{repo}/private-vulnerability-reporting",
@@ -9559,19 +9606,19 @@ const reposEnablePrivateVulnerabilityReportingOperation = {
  *
  * `PUT /repos/{owner}/{repo}/private-vulnerability-reporting`
  */
-export function reposEnablePrivateVulnerabilityReporting(
+export function githubReposEnablePrivateVulnerabilityReporting(
   client: GithubCore,
-  params: ReposEnablePrivateVulnerabilityReportingParams,
+  params: GithubReposEnablePrivateVulnerabilityReportingParams,
   options?: RequestOptions,
-): ApiPromise<ReposEnablePrivateVulnerabilityReportingResponse> {
+): ApiPromise<GithubReposEnablePrivateVulnerabilityReportingResponse> {
   return client.call(
-    reposEnablePrivateVulnerabilityReportingOperation,
+    githubReposEnablePrivateVulnerabilityReportingOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/private-vulnerability-reporting` },
     options,
   );
 }
 
-const reposEnableVulnerabilityAlertsOperation = {
+const githubReposEnableVulnerabilityAlertsOperation = {
   id: "repos/enable-vulnerability-alerts",
   method: "PUT",
   path: "/repos/{owner}/{repo}/vulnerability-alerts",
@@ -9585,19 +9632,19 @@ const reposEnableVulnerabilityAlertsOperation = {
  *
  * `PUT /repos/{owner}/{repo}/vulnerability-alerts`
  */
-export function reposEnableVulnerabilityAlerts(
+export function githubReposEnableVulnerabilityAlerts(
   client: GithubCore,
-  params: ReposEnableVulnerabilityAlertsParams,
+  params: GithubReposEnableVulnerabilityAlertsParams,
   options?: RequestOptions,
-): ApiPromise<ReposEnableVulnerabilityAlertsResponse> {
+): ApiPromise<GithubReposEnableVulnerabilityAlertsResponse> {
   return client.call(
-    reposEnableVulnerabilityAlertsOperation,
+    githubReposEnableVulnerabilityAlertsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/vulnerability-alerts` },
     options,
   );
 }
 
-const reposGenerateReleaseNotesOperation = {
+const githubReposGenerateReleaseNotesOperation = {
   id: "repos/generate-release-notes",
   method: "POST",
   path: "/repos/{owner}/{repo}/releases/generate-notes",
@@ -9611,13 +9658,13 @@ const reposGenerateReleaseNotesOperation = {
  *
  * `POST /repos/{owner}/{repo}/releases/generate-notes`
  */
-export function reposGenerateReleaseNotes(
+export function githubReposGenerateReleaseNotes(
   client: GithubCore,
-  params: ReposGenerateReleaseNotesParams,
+  params: GithubReposGenerateReleaseNotesParams,
   options?: RequestOptions,
-): ApiPromise<ReposGenerateReleaseNotesResponse> {
+): ApiPromise<GithubReposGenerateReleaseNotesResponse> {
   return client.call(
-    reposGenerateReleaseNotesOperation,
+    githubReposGenerateReleaseNotesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/releases/generate-notes`,
       body: params.body,
@@ -9626,7 +9673,7 @@ export function reposGenerateReleaseNotes(
   );
 }
 
-const reposGetOperation = {
+const githubReposGetOperation = {
   id: "repos/get",
   method: "GET",
   path: "/repos/{owner}/{repo}",
@@ -9644,19 +9691,19 @@ const reposGetOperation = {
  *
  * `GET /repos/{owner}/{repo}`
  */
-export function reposGet(
+export function githubReposGet(
   client: GithubCore,
-  params: ReposGetParams,
+  params: GithubReposGetParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetResponse> {
+): ApiPromise<GithubReposGetResponse> {
   return client.call(
-    reposGetOperation,
+    githubReposGetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}` },
     options,
   );
 }
 
-const reposGetAccessRestrictionsOperation = {
+const githubReposGetAccessRestrictionsOperation = {
   id: "repos/get-access-restrictions",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions",
@@ -9675,13 +9722,13 @@ const reposGetAccessRestrictionsOperation = {
  *
  * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`
  */
-export function reposGetAccessRestrictions(
+export function githubReposGetAccessRestrictions(
   client: GithubCore,
-  params: ReposGetAccessRestrictionsParams,
+  params: GithubReposGetAccessRestrictionsParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetAccessRestrictionsResponse> {
+): ApiPromise<GithubReposGetAccessRestrictionsResponse> {
   return client.call(
-    reposGetAccessRestrictionsOperation,
+    githubReposGetAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions`,
     },
@@ -9689,7 +9736,7 @@ export function reposGetAccessRestrictions(
   );
 }
 
-const reposGetAdminBranchProtectionOperation = {
+const githubReposGetAdminBranchProtectionOperation = {
   id: "repos/get-admin-branch-protection",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins",
@@ -9703,13 +9750,13 @@ const reposGetAdminBranchProtectionOperation = {
  *
  * `GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
  */
-export function reposGetAdminBranchProtection(
+export function githubReposGetAdminBranchProtection(
   client: GithubCore,
-  params: ReposGetAdminBranchProtectionParams,
+  params: GithubReposGetAdminBranchProtectionParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetAdminBranchProtectionResponse> {
+): ApiPromise<GithubReposGetAdminBranchProtectionResponse> {
   return client.call(
-    reposGetAdminBranchProtectionOperation,
+    githubReposGetAdminBranchProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/enforce_admins`,
     },
@@ -9717,7 +9764,7 @@ export function reposGetAdminBranchProtection(
   );
 }
 
-const reposGetAllDeploymentProtectionRulesOperation = {
+const githubReposGetAllDeploymentProtectionRulesOperation = {
   id: "repos/get-all-deployment-protection-rules",
   method: "GET",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules",
@@ -9735,13 +9782,13 @@ const reposGetAllDeploymentProtectionRulesOperation = {
  *
  * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`
  */
-export function reposGetAllDeploymentProtectionRules(
+export function githubReposGetAllDeploymentProtectionRules(
   client: GithubCore,
-  params: ReposGetAllDeploymentProtectionRulesParams,
+  params: GithubReposGetAllDeploymentProtectionRulesParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetAllDeploymentProtectionRulesResponse> {
+): ApiPromise<GithubReposGetAllDeploymentProtectionRulesResponse> {
   return client.call(
-    reposGetAllDeploymentProtectionRulesOperation,
+    githubReposGetAllDeploymentProtectionRulesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment_protection_rules`,
     },
@@ -9749,7 +9796,7 @@ export function reposGetAllDeploymentProtectionRules(
   );
 }
 
-const reposGetAllEnvironmentsOperation = {
+const githubReposGetAllEnvironmentsOperation = {
   id: "repos/get-all-environments",
   method: "GET",
   path: "/repos/{owner}/{repo}/environments",
@@ -9768,17 +9815,17 @@ const reposGetAllEnvironmentsOperation = {
  *
  * `GET /repos/{owner}/{repo}/environments`
  */
-export function reposGetAllEnvironments(
+export function githubReposGetAllEnvironments(
   client: GithubCore,
-  params: ReposGetAllEnvironmentsParams,
+  params: GithubReposGetAllEnvironmentsParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<ReposGetAllEnvironmentsResponse["body"], ["environments"]>,
-  ReposGetAllEnvironmentsResponse
+  ItemsAt<GithubReposGetAllEnvironmentsResponse["body"], ["environments"]>,
+  GithubReposGetAllEnvironmentsResponse
 > {
   return paginate(
     client,
-    reposGetAllEnvironmentsOperation,
+    githubReposGetAllEnvironmentsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments`,
       query: { page: params.page, per_page: params.perPage },
@@ -9787,7 +9834,7 @@ export function reposGetAllEnvironments(
   );
 }
 
-const reposGetAllStatusCheckContextsOperation = {
+const githubReposGetAllStatusCheckContextsOperation = {
   id: "repos/get-all-status-check-contexts",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
@@ -9801,13 +9848,13 @@ const reposGetAllStatusCheckContextsOperation = {
  *
  * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
  */
-export function reposGetAllStatusCheckContexts(
+export function githubReposGetAllStatusCheckContexts(
   client: GithubCore,
-  params: ReposGetAllStatusCheckContextsParams,
+  params: GithubReposGetAllStatusCheckContextsParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetAllStatusCheckContextsResponse> {
+): ApiPromise<GithubReposGetAllStatusCheckContextsResponse> {
   return client.call(
-    reposGetAllStatusCheckContextsOperation,
+    githubReposGetAllStatusCheckContextsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_status_checks/contexts`,
     },
@@ -9815,7 +9862,7 @@ export function reposGetAllStatusCheckContexts(
   );
 }
 
-const reposGetAllTopicsOperation = {
+const githubReposGetAllTopicsOperation = {
   id: "repos/get-all-topics",
   method: "GET",
   path: "/repos/{owner}/{repo}/topics",
@@ -9828,14 +9875,17 @@ const reposGetAllTopicsOperation = {
  *
  * `GET /repos/{owner}/{repo}/topics`
  */
-export function reposGetAllTopics(
+export function githubReposGetAllTopics(
   client: GithubCore,
-  params: ReposGetAllTopicsParams,
+  params: GithubReposGetAllTopicsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposGetAllTopicsResponse["body"], ["names"]>, ReposGetAllTopicsResponse> {
+): Paginated<
+  ItemsAt<GithubReposGetAllTopicsResponse["body"], ["names"]>,
+  GithubReposGetAllTopicsResponse
+> {
   return paginate(
     client,
-    reposGetAllTopicsOperation,
+    githubReposGetAllTopicsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/topics`,
       query: { page: params.page, per_page: params.perPage },
@@ -9844,7 +9894,7 @@ export function reposGetAllTopics(
   );
 }
 
-const reposGetAppsWithAccessToProtectedBranchOperation = {
+const githubReposGetAppsWithAccessToProtectedBranchOperation = {
   id: "repos/get-apps-with-access-to-protected-branch",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
@@ -9860,13 +9910,13 @@ const reposGetAppsWithAccessToProtectedBranchOperation = {
  *
  * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
  */
-export function reposGetAppsWithAccessToProtectedBranch(
+export function githubReposGetAppsWithAccessToProtectedBranch(
   client: GithubCore,
-  params: ReposGetAppsWithAccessToProtectedBranchParams,
+  params: GithubReposGetAppsWithAccessToProtectedBranchParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetAppsWithAccessToProtectedBranchResponse> {
+): ApiPromise<GithubReposGetAppsWithAccessToProtectedBranchResponse> {
   return client.call(
-    reposGetAppsWithAccessToProtectedBranchOperation,
+    githubReposGetAppsWithAccessToProtectedBranchOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/apps`,
     },
@@ -9874,7 +9924,7 @@ export function reposGetAppsWithAccessToProtectedBranch(
   );
 }
 
-const reposGetAutolinkOperation = {
+const githubReposGetAutolinkOperation = {
   id: "repos/get-autolink",
   method: "GET",
   path: "/repos/{owner}/{repo}/autolinks/{autolink_id}",
@@ -9890,19 +9940,19 @@ const reposGetAutolinkOperation = {
  *
  * `GET /repos/{owner}/{repo}/autolinks/{autolink_id}`
  */
-export function reposGetAutolink(
+export function githubReposGetAutolink(
   client: GithubCore,
-  params: ReposGetAutolinkParams,
+  params: GithubReposGetAutolinkParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetAutolinkResponse> {
+): ApiPromise<GithubReposGetAutolinkResponse> {
   return client.call(
-    reposGetAutolinkOperation,
+    githubReposGetAutolinkOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/autolinks/${params.autolinkId}` },
     options,
   );
 }
 
-const reposGetBranchOperation = {
+const githubReposGetBranchOperation = {
   id: "repos/get-branch",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}",
@@ -9914,19 +9964,19 @@ const reposGetBranchOperation = {
  *
  * `GET /repos/{owner}/{repo}/branches/{branch}`
  */
-export function reposGetBranch(
+export function githubReposGetBranch(
   client: GithubCore,
-  params: ReposGetBranchParams,
+  params: GithubReposGetBranchParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetBranchResponse> {
+): ApiPromise<GithubReposGetBranchResponse> {
   return client.call(
-    reposGetBranchOperation,
+    githubReposGetBranchOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}` },
     options,
   );
 }
 
-const reposGetBranchProtectionOperation = {
+const githubReposGetBranchProtectionOperation = {
   id: "repos/get-branch-protection",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection",
@@ -9940,13 +9990,13 @@ const reposGetBranchProtectionOperation = {
  *
  * `GET /repos/{owner}/{repo}/branches/{branch}/protection`
  */
-export function reposGetBranchProtection(
+export function githubReposGetBranchProtection(
   client: GithubCore,
-  params: ReposGetBranchProtectionParams,
+  params: GithubReposGetBranchProtectionParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetBranchProtectionResponse> {
+): ApiPromise<GithubReposGetBranchProtectionResponse> {
   return client.call(
-    reposGetBranchProtectionOperation,
+    githubReposGetBranchProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection`,
     },
@@ -9954,7 +10004,7 @@ export function reposGetBranchProtection(
   );
 }
 
-const reposGetBranchRulesOperation = {
+const githubReposGetBranchRulesOperation = {
   id: "repos/get-branch-rules",
   method: "GET",
   path: "/repos/{owner}/{repo}/rules/branches/{branch}",
@@ -9972,14 +10022,17 @@ const reposGetBranchRulesOperation = {
  *
  * `GET /repos/{owner}/{repo}/rules/branches/{branch}`
  */
-export function reposGetBranchRules(
+export function githubReposGetBranchRules(
   client: GithubCore,
-  params: ReposGetBranchRulesParams,
+  params: GithubReposGetBranchRulesParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposGetBranchRulesResponse["body"], []>, ReposGetBranchRulesResponse> {
+): Paginated<
+  ItemsAt<GithubReposGetBranchRulesResponse["body"], []>,
+  GithubReposGetBranchRulesResponse
+> {
   return paginate(
     client,
-    reposGetBranchRulesOperation,
+    githubReposGetBranchRulesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/rules/branches/${params.branch}`,
       query: { page: params.page, per_page: params.perPage },
@@ -9988,7 +10041,7 @@ export function reposGetBranchRules(
   );
 }
 
-const reposGetClonesOperation = {
+const githubReposGetClonesOperation = {
   id: "repos/get-clones",
   method: "GET",
   path: "/repos/{owner}/{repo}/traffic/clones",
@@ -10002,13 +10055,13 @@ const reposGetClonesOperation = {
  *
  * `GET /repos/{owner}/{repo}/traffic/clones`
  */
-export function reposGetClones(
+export function githubReposGetClones(
   client: GithubCore,
-  params: ReposGetClonesParams,
+  params: GithubReposGetClonesParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetClonesResponse> {
+): ApiPromise<GithubReposGetClonesResponse> {
   return client.call(
-    reposGetClonesOperation,
+    githubReposGetClonesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/traffic/clones`,
       query: { per: params.per },
@@ -10017,7 +10070,7 @@ export function reposGetClones(
   );
 }
 
-const reposGetCodeFrequencyStatsOperation = {
+const githubReposGetCodeFrequencyStatsOperation = {
   id: "repos/get-code-frequency-stats",
   method: "GET",
   path: "/repos/{owner}/{repo}/stats/code_frequency",
@@ -10034,19 +10087,19 @@ const reposGetCodeFrequencyStatsOperation = {
  *
  * `GET /repos/{owner}/{repo}/stats/code_frequency`
  */
-export function reposGetCodeFrequencyStats(
+export function githubReposGetCodeFrequencyStats(
   client: GithubCore,
-  params: ReposGetCodeFrequencyStatsParams,
+  params: GithubReposGetCodeFrequencyStatsParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetCodeFrequencyStatsResponse> {
+): ApiPromise<GithubReposGetCodeFrequencyStatsResponse> {
   return client.call(
-    reposGetCodeFrequencyStatsOperation,
+    githubReposGetCodeFrequencyStatsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/stats/code_frequency` },
     options,
   );
 }
 
-const reposGetCollaboratorPermissionLevelOperation = {
+const githubReposGetCollaboratorPermissionLevelOperation = {
   id: "repos/get-collaborator-permission-level",
   method: "GET",
   path: "/repos/{owner}/{repo}/collaborators/{username}/permission",
@@ -10068,13 +10121,13 @@ const reposGetCollaboratorPermissionLevelOperation = {
  *
  * `GET /repos/{owner}/{repo}/collaborators/{username}/permission`
  */
-export function reposGetCollaboratorPermissionLevel(
+export function githubReposGetCollaboratorPermissionLevel(
   client: GithubCore,
-  params: ReposGetCollaboratorPermissionLevelParams,
+  params: GithubReposGetCollaboratorPermissionLevelParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetCollaboratorPermissionLevelResponse> {
+): ApiPromise<GithubReposGetCollaboratorPermissionLevelResponse> {
   return client.call(
-    reposGetCollaboratorPermissionLevelOperation,
+    githubReposGetCollaboratorPermissionLevelOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/collaborators/${params.username}/permission`,
     },
@@ -10082,7 +10135,7 @@ export function reposGetCollaboratorPermissionLevel(
   );
 }
 
-const reposGetCombinedStatusForRefOperation = {
+const githubReposGetCombinedStatusForRefOperation = {
   id: "repos/get-combined-status-for-ref",
   method: "GET",
   path: "/repos/{owner}/{repo}/commits/{ref}/status",
@@ -10104,17 +10157,17 @@ const reposGetCombinedStatusForRefOperation = {
  *
  * `GET /repos/{owner}/{repo}/commits/{ref}/status`
  */
-export function reposGetCombinedStatusForRef(
+export function githubReposGetCombinedStatusForRef(
   client: GithubCore,
-  params: ReposGetCombinedStatusForRefParams,
+  params: GithubReposGetCombinedStatusForRefParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<ReposGetCombinedStatusForRefResponse["body"], ["statuses"]>,
-  ReposGetCombinedStatusForRefResponse
+  ItemsAt<GithubReposGetCombinedStatusForRefResponse["body"], ["statuses"]>,
+  GithubReposGetCombinedStatusForRefResponse
 > {
   return paginate(
     client,
-    reposGetCombinedStatusForRefOperation,
+    githubReposGetCombinedStatusForRefOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/commits/${params.ref}/status`,
       query: { page: params.page, per_page: params.perPage },
@@ -10123,7 +10176,7 @@ export function reposGetCombinedStatusForRef(
   );
 }
 
-const reposGetCommitOperation = {
+const githubReposGetCommitOperation = {
   id: "repos/get-commit",
   method: "GET",
   path: "/repos/{owner}/{repo}/commits/{ref}",
@@ -10177,14 +10230,14 @@ const reposGetCommitOperation = {
  *
  * `GET /repos/{owner}/{repo}/commits/{ref}`
  */
-export function reposGetCommit(
+export function githubReposGetCommit(
   client: GithubCore,
-  params: ReposGetCommitParams,
+  params: GithubReposGetCommitParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposGetCommitResponse["body"], []>, ReposGetCommitResponse> {
+): Paginated<ItemsAt<GithubReposGetCommitResponse["body"], []>, GithubReposGetCommitResponse> {
   return paginate(
     client,
-    reposGetCommitOperation,
+    githubReposGetCommitOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/commits/${params.ref}`,
       query: { page: params.page, per_page: params.perPage },
@@ -10193,7 +10246,7 @@ export function reposGetCommit(
   );
 }
 
-const reposGetCommitActivityStatsOperation = {
+const githubReposGetCommitActivityStatsOperation = {
   id: "repos/get-commit-activity-stats",
   method: "GET",
   path: "/repos/{owner}/{repo}/stats/commit_activity",
@@ -10207,19 +10260,19 @@ const reposGetCommitActivityStatsOperation = {
  *
  * `GET /repos/{owner}/{repo}/stats/commit_activity`
  */
-export function reposGetCommitActivityStats(
+export function githubReposGetCommitActivityStats(
   client: GithubCore,
-  params: ReposGetCommitActivityStatsParams,
+  params: GithubReposGetCommitActivityStatsParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetCommitActivityStatsResponse> {
+): ApiPromise<GithubReposGetCommitActivityStatsResponse> {
   return client.call(
-    reposGetCommitActivityStatsOperation,
+    githubReposGetCommitActivityStatsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/stats/commit_activity` },
     options,
   );
 }
 
-const reposGetCommitCommentOperation = {
+const githubReposGetCommitCommentOperation = {
   id: "repos/get-commit-comment",
   method: "GET",
   path: "/repos/{owner}/{repo}/comments/{comment_id}",
@@ -10240,19 +10293,19 @@ const reposGetCommitCommentOperation = {
  *
  * `GET /repos/{owner}/{repo}/comments/{comment_id}`
  */
-export function reposGetCommitComment(
+export function githubReposGetCommitComment(
   client: GithubCore,
-  params: ReposGetCommitCommentParams,
+  params: GithubReposGetCommitCommentParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetCommitCommentResponse> {
+): ApiPromise<GithubReposGetCommitCommentResponse> {
   return client.call(
-    reposGetCommitCommentOperation,
+    githubReposGetCommitCommentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/comments/${params.commentId}` },
     options,
   );
 }
 
-const reposGetCommitSignatureProtectionOperation = {
+const githubReposGetCommitSignatureProtectionOperation = {
   id: "repos/get-commit-signature-protection",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_signatures",
@@ -10271,13 +10324,13 @@ const reposGetCommitSignatureProtectionOperation = {
  *
  * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`
  */
-export function reposGetCommitSignatureProtection(
+export function githubReposGetCommitSignatureProtection(
   client: GithubCore,
-  params: ReposGetCommitSignatureProtectionParams,
+  params: GithubReposGetCommitSignatureProtectionParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetCommitSignatureProtectionResponse> {
+): ApiPromise<GithubReposGetCommitSignatureProtectionResponse> {
   return client.call(
-    reposGetCommitSignatureProtectionOperation,
+    githubReposGetCommitSignatureProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_signatures`,
     },
@@ -10285,7 +10338,7 @@ export function reposGetCommitSignatureProtection(
   );
 }
 
-const reposGetCommunityProfileMetricsOperation = {
+const githubReposGetCommunityProfileMetricsOperation = {
   id: "repos/get-community-profile-metrics",
   method: "GET",
   path: "/repos/{owner}/{repo}/community/profile",
@@ -10309,19 +10362,19 @@ const reposGetCommunityProfileMetricsOperation = {
  *
  * `GET /repos/{owner}/{repo}/community/profile`
  */
-export function reposGetCommunityProfileMetrics(
+export function githubReposGetCommunityProfileMetrics(
   client: GithubCore,
-  params: ReposGetCommunityProfileMetricsParams,
+  params: GithubReposGetCommunityProfileMetricsParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetCommunityProfileMetricsResponse> {
+): ApiPromise<GithubReposGetCommunityProfileMetricsResponse> {
   return client.call(
-    reposGetCommunityProfileMetricsOperation,
+    githubReposGetCommunityProfileMetricsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/community/profile` },
     options,
   );
 }
 
-const reposGetContentOperation = {
+const githubReposGetContentOperation = {
   id: "repos/get-content",
   method: "GET",
   path: "/repos/{owner}/{repo}/contents/{path}",
@@ -10359,13 +10412,13 @@ const reposGetContentOperation = {
  *
  * `GET /repos/{owner}/{repo}/contents/{path}`
  */
-export function reposGetContent(
+export function githubReposGetContent(
   client: GithubCore,
-  params: ReposGetContentParams,
+  params: GithubReposGetContentParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetContentResponse> {
+): ApiPromise<GithubReposGetContentResponse> {
   return client.call(
-    reposGetContentOperation,
+    githubReposGetContentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/contents/${params.path}`,
       query: { ref: params.ref },
@@ -10374,7 +10427,7 @@ export function reposGetContent(
   );
 }
 
-const reposGetContributorsStatsOperation = {
+const githubReposGetContributorsStatsOperation = {
   id: "repos/get-contributors-stats",
   method: "GET",
   path: "/repos/{owner}/{repo}/stats/contributors",
@@ -10396,19 +10449,19 @@ const reposGetContributorsStatsOperation = {
  *
  * `GET /repos/{owner}/{repo}/stats/contributors`
  */
-export function reposGetContributorsStats(
+export function githubReposGetContributorsStats(
   client: GithubCore,
-  params: ReposGetContributorsStatsParams,
+  params: GithubReposGetContributorsStatsParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetContributorsStatsResponse> {
+): ApiPromise<GithubReposGetContributorsStatsResponse> {
   return client.call(
-    reposGetContributorsStatsOperation,
+    githubReposGetContributorsStatsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/stats/contributors` },
     options,
   );
 }
 
-const reposGetCustomDeploymentProtectionRuleOperation = {
+const githubReposGetCustomDeploymentProtectionRuleOperation = {
   id: "repos/get-custom-deployment-protection-rule",
   method: "GET",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}",
@@ -10426,13 +10479,13 @@ const reposGetCustomDeploymentProtectionRuleOperation = {
  *
  * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`
  */
-export function reposGetCustomDeploymentProtectionRule(
+export function githubReposGetCustomDeploymentProtectionRule(
   client: GithubCore,
-  params: ReposGetCustomDeploymentProtectionRuleParams,
+  params: GithubReposGetCustomDeploymentProtectionRuleParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetCustomDeploymentProtectionRuleResponse> {
+): ApiPromise<GithubReposGetCustomDeploymentProtectionRuleResponse> {
   return client.call(
-    reposGetCustomDeploymentProtectionRuleOperation,
+    githubReposGetCustomDeploymentProtectionRuleOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment_protection_rules/${params.protectionRuleId}`,
     },
@@ -10440,7 +10493,7 @@ export function reposGetCustomDeploymentProtectionRule(
   );
 }
 
-const reposGetDeployKeyOperation = {
+const githubReposGetDeployKeyOperation = {
   id: "repos/get-deploy-key",
   method: "GET",
   path: "/repos/{owner}/{repo}/keys/{key_id}",
@@ -10452,19 +10505,19 @@ const reposGetDeployKeyOperation = {
  *
  * `GET /repos/{owner}/{repo}/keys/{key_id}`
  */
-export function reposGetDeployKey(
+export function githubReposGetDeployKey(
   client: GithubCore,
-  params: ReposGetDeployKeyParams,
+  params: GithubReposGetDeployKeyParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetDeployKeyResponse> {
+): ApiPromise<GithubReposGetDeployKeyResponse> {
   return client.call(
-    reposGetDeployKeyOperation,
+    githubReposGetDeployKeyOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/keys/${params.keyId}` },
     options,
   );
 }
 
-const reposGetDeploymentOperation = {
+const githubReposGetDeploymentOperation = {
   id: "repos/get-deployment",
   method: "GET",
   path: "/repos/{owner}/{repo}/deployments/{deployment_id}",
@@ -10476,19 +10529,19 @@ const reposGetDeploymentOperation = {
  *
  * `GET /repos/{owner}/{repo}/deployments/{deployment_id}`
  */
-export function reposGetDeployment(
+export function githubReposGetDeployment(
   client: GithubCore,
-  params: ReposGetDeploymentParams,
+  params: GithubReposGetDeploymentParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetDeploymentResponse> {
+): ApiPromise<GithubReposGetDeploymentResponse> {
   return client.call(
-    reposGetDeploymentOperation,
+    githubReposGetDeploymentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/deployments/${params.deploymentId}` },
     options,
   );
 }
 
-const reposGetDeploymentBranchPolicyOperation = {
+const githubReposGetDeploymentBranchPolicyOperation = {
   id: "repos/get-deployment-branch-policy",
   method: "GET",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}",
@@ -10506,13 +10559,13 @@ const reposGetDeploymentBranchPolicyOperation = {
  *
  * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
  */
-export function reposGetDeploymentBranchPolicy(
+export function githubReposGetDeploymentBranchPolicy(
   client: GithubCore,
-  params: ReposGetDeploymentBranchPolicyParams,
+  params: GithubReposGetDeploymentBranchPolicyParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetDeploymentBranchPolicyResponse> {
+): ApiPromise<GithubReposGetDeploymentBranchPolicyResponse> {
   return client.call(
-    reposGetDeploymentBranchPolicyOperation,
+    githubReposGetDeploymentBranchPolicyOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment-branch-policies/${params.branchPolicyId}`,
     },
@@ -10520,7 +10573,7 @@ export function reposGetDeploymentBranchPolicy(
   );
 }
 
-const reposGetDeploymentStatusOperation = {
+const githubReposGetDeploymentStatusOperation = {
   id: "repos/get-deployment-status",
   method: "GET",
   path: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}",
@@ -10534,13 +10587,13 @@ const reposGetDeploymentStatusOperation = {
  *
  * `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}`
  */
-export function reposGetDeploymentStatus(
+export function githubReposGetDeploymentStatus(
   client: GithubCore,
-  params: ReposGetDeploymentStatusParams,
+  params: GithubReposGetDeploymentStatusParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetDeploymentStatusResponse> {
+): ApiPromise<GithubReposGetDeploymentStatusResponse> {
   return client.call(
-    reposGetDeploymentStatusOperation,
+    githubReposGetDeploymentStatusOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/deployments/${params.deploymentId}/statuses/${params.statusId}`,
     },
@@ -10548,7 +10601,7 @@ export function reposGetDeploymentStatus(
   );
 }
 
-const reposGetEnvironmentOperation = {
+const githubReposGetEnvironmentOperation = {
   id: "repos/get-environment",
   method: "GET",
   path: "/repos/{owner}/{repo}/environments/{environment_name}",
@@ -10567,13 +10620,13 @@ const reposGetEnvironmentOperation = {
  *
  * `GET /repos/{owner}/{repo}/environments/{environment_name}`
  */
-export function reposGetEnvironment(
+export function githubReposGetEnvironment(
   client: GithubCore,
-  params: ReposGetEnvironmentParams,
+  params: GithubReposGetEnvironmentParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetEnvironmentResponse> {
+): ApiPromise<GithubReposGetEnvironmentResponse> {
   return client.call(
-    reposGetEnvironmentOperation,
+    githubReposGetEnvironmentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}`,
     },
@@ -10581,7 +10634,7 @@ export function reposGetEnvironment(
   );
 }
 
-const reposGetHashAlgorithmOperation = {
+const githubReposGetHashAlgorithmOperation = {
   id: "repos/get-hash-algorithm",
   method: "GET",
   path: "/repos/{owner}/{repo}/hash-algorithm",
@@ -10595,19 +10648,19 @@ const reposGetHashAlgorithmOperation = {
  *
  * `GET /repos/{owner}/{repo}/hash-algorithm`
  */
-export function reposGetHashAlgorithm(
+export function githubReposGetHashAlgorithm(
   client: GithubCore,
-  params: ReposGetHashAlgorithmParams,
+  params: GithubReposGetHashAlgorithmParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetHashAlgorithmResponse> {
+): ApiPromise<GithubReposGetHashAlgorithmResponse> {
   return client.call(
-    reposGetHashAlgorithmOperation,
+    githubReposGetHashAlgorithmOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/hash-algorithm` },
     options,
   );
 }
 
-const reposGetLatestPagesBuildOperation = {
+const githubReposGetLatestPagesBuildOperation = {
   id: "repos/get-latest-pages-build",
   method: "GET",
   path: "/repos/{owner}/{repo}/pages/builds/latest",
@@ -10623,19 +10676,19 @@ const reposGetLatestPagesBuildOperation = {
  *
  * `GET /repos/{owner}/{repo}/pages/builds/latest`
  */
-export function reposGetLatestPagesBuild(
+export function githubReposGetLatestPagesBuild(
   client: GithubCore,
-  params: ReposGetLatestPagesBuildParams,
+  params: GithubReposGetLatestPagesBuildParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetLatestPagesBuildResponse> {
+): ApiPromise<GithubReposGetLatestPagesBuildResponse> {
   return client.call(
-    reposGetLatestPagesBuildOperation,
+    githubReposGetLatestPagesBuildOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages/builds/latest` },
     options,
   );
 }
 
-const reposGetLatestReleaseOperation = {
+const githubReposGetLatestReleaseOperation = {
   id: "repos/get-latest-release",
   method: "GET",
   path: "/repos/{owner}/{repo}/releases/latest",
@@ -10651,19 +10704,19 @@ const reposGetLatestReleaseOperation = {
  *
  * `GET /repos/{owner}/{repo}/releases/latest`
  */
-export function reposGetLatestRelease(
+export function githubReposGetLatestRelease(
   client: GithubCore,
-  params: ReposGetLatestReleaseParams,
+  params: GithubReposGetLatestReleaseParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetLatestReleaseResponse> {
+): ApiPromise<GithubReposGetLatestReleaseResponse> {
   return client.call(
-    reposGetLatestReleaseOperation,
+    githubReposGetLatestReleaseOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/releases/latest` },
     options,
   );
 }
 
-const reposGetOrgRuleSuiteOperation = {
+const githubReposGetOrgRuleSuiteOperation = {
   id: "repos/get-org-rule-suite",
   method: "GET",
   path: "/orgs/{org}/rulesets/rule-suites/{rule_suite_id}",
@@ -10678,19 +10731,19 @@ const reposGetOrgRuleSuiteOperation = {
  *
  * `GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}`
  */
-export function reposGetOrgRuleSuite(
+export function githubReposGetOrgRuleSuite(
   client: GithubCore,
-  params: ReposGetOrgRuleSuiteParams,
+  params: GithubReposGetOrgRuleSuiteParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetOrgRuleSuiteResponse> {
+): ApiPromise<GithubReposGetOrgRuleSuiteResponse> {
   return client.call(
-    reposGetOrgRuleSuiteOperation,
+    githubReposGetOrgRuleSuiteOperation,
     { path: encodePath`/orgs/${params.org}/rulesets/rule-suites/${params.ruleSuiteId}` },
     options,
   );
 }
 
-const reposGetOrgRuleSuitesOperation = {
+const githubReposGetOrgRuleSuitesOperation = {
   id: "repos/get-org-rule-suites",
   method: "GET",
   path: "/orgs/{org}/rulesets/rule-suites",
@@ -10706,14 +10759,17 @@ const reposGetOrgRuleSuitesOperation = {
  *
  * `GET /orgs/{org}/rulesets/rule-suites`
  */
-export function reposGetOrgRuleSuites(
+export function githubReposGetOrgRuleSuites(
   client: GithubCore,
-  params: ReposGetOrgRuleSuitesParams,
+  params: GithubReposGetOrgRuleSuitesParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposGetOrgRuleSuitesResponse["body"], []>, ReposGetOrgRuleSuitesResponse> {
+): Paginated<
+  ItemsAt<GithubReposGetOrgRuleSuitesResponse["body"], []>,
+  GithubReposGetOrgRuleSuitesResponse
+> {
   return paginate(
     client,
-    reposGetOrgRuleSuitesOperation,
+    githubReposGetOrgRuleSuitesOperation,
     {
       path: encodePath`/orgs/${params.org}/rulesets/rule-suites`,
       query: {
@@ -10731,7 +10787,7 @@ export function reposGetOrgRuleSuites(
   );
 }
 
-const reposGetOrgRulesetOperation = {
+const githubReposGetOrgRulesetOperation = {
   id: "repos/get-org-ruleset",
   method: "GET",
   path: "/orgs/{org}/rulesets/{ruleset_id}",
@@ -10748,19 +10804,19 @@ const reposGetOrgRulesetOperation = {
  *
  * `GET /orgs/{org}/rulesets/{ruleset_id}`
  */
-export function reposGetOrgRuleset(
+export function githubReposGetOrgRuleset(
   client: GithubCore,
-  params: ReposGetOrgRulesetParams,
+  params: GithubReposGetOrgRulesetParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetOrgRulesetResponse> {
+): ApiPromise<GithubReposGetOrgRulesetResponse> {
   return client.call(
-    reposGetOrgRulesetOperation,
+    githubReposGetOrgRulesetOperation,
     { path: encodePath`/orgs/${params.org}/rulesets/${params.rulesetId}` },
     options,
   );
 }
 
-const reposGetOrgRulesetsOperation = {
+const githubReposGetOrgRulesetsOperation = {
   id: "repos/get-org-rulesets",
   method: "GET",
   path: "/orgs/{org}/rulesets",
@@ -10775,14 +10831,17 @@ const reposGetOrgRulesetsOperation = {
  *
  * `GET /orgs/{org}/rulesets`
  */
-export function reposGetOrgRulesets(
+export function githubReposGetOrgRulesets(
   client: GithubCore,
-  params: ReposGetOrgRulesetsParams,
+  params: GithubReposGetOrgRulesetsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposGetOrgRulesetsResponse["body"], []>, ReposGetOrgRulesetsResponse> {
+): Paginated<
+  ItemsAt<GithubReposGetOrgRulesetsResponse["body"], []>,
+  GithubReposGetOrgRulesetsResponse
+> {
   return paginate(
     client,
-    reposGetOrgRulesetsOperation,
+    githubReposGetOrgRulesetsOperation,
     {
       path: encodePath`/orgs/${params.org}/rulesets`,
       query: { page: params.page, per_page: params.perPage, targets: params.targets },
@@ -10791,7 +10850,7 @@ export function reposGetOrgRulesets(
   );
 }
 
-const reposGetPagesOperation = {
+const githubReposGetPagesOperation = {
   id: "repos/get-pages",
   method: "GET",
   path: "/repos/{owner}/{repo}/pages",
@@ -10807,19 +10866,19 @@ const reposGetPagesOperation = {
  *
  * `GET /repos/{owner}/{repo}/pages`
  */
-export function reposGetPages(
+export function githubReposGetPages(
   client: GithubCore,
-  params: ReposGetPagesParams,
+  params: GithubReposGetPagesParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetPagesResponse> {
+): ApiPromise<GithubReposGetPagesResponse> {
   return client.call(
-    reposGetPagesOperation,
+    githubReposGetPagesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages` },
     options,
   );
 }
 
-const reposGetPagesBuildOperation = {
+const githubReposGetPagesBuildOperation = {
   id: "repos/get-pages-build",
   method: "GET",
   path: "/repos/{owner}/{repo}/pages/builds/{build_id}",
@@ -10835,19 +10894,19 @@ const reposGetPagesBuildOperation = {
  *
  * `GET /repos/{owner}/{repo}/pages/builds/{build_id}`
  */
-export function reposGetPagesBuild(
+export function githubReposGetPagesBuild(
   client: GithubCore,
-  params: ReposGetPagesBuildParams,
+  params: GithubReposGetPagesBuildParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetPagesBuildResponse> {
+): ApiPromise<GithubReposGetPagesBuildResponse> {
   return client.call(
-    reposGetPagesBuildOperation,
+    githubReposGetPagesBuildOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages/builds/${params.buildId}` },
     options,
   );
 }
 
-const reposGetPagesDeploymentOperation = {
+const githubReposGetPagesDeploymentOperation = {
   id: "repos/get-pages-deployment",
   method: "GET",
   path: "/repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}",
@@ -10863,13 +10922,13 @@ const reposGetPagesDeploymentOperation = {
  *
  * `GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}`
  */
-export function reposGetPagesDeployment(
+export function githubReposGetPagesDeployment(
   client: GithubCore,
-  params: ReposGetPagesDeploymentParams,
+  params: GithubReposGetPagesDeploymentParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetPagesDeploymentResponse> {
+): ApiPromise<GithubReposGetPagesDeploymentResponse> {
   return client.call(
-    reposGetPagesDeploymentOperation,
+    githubReposGetPagesDeploymentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pages/deployments/${params.pagesDeploymentId}`,
     },
@@ -10877,7 +10936,7 @@ export function reposGetPagesDeployment(
   );
 }
 
-const reposGetPagesHealthCheckOperation = {
+const githubReposGetPagesHealthCheckOperation = {
   id: "repos/get-pages-health-check",
   method: "GET",
   path: "/repos/{owner}/{repo}/pages/health",
@@ -10897,19 +10956,19 @@ const reposGetPagesHealthCheckOperation = {
  *
  * `GET /repos/{owner}/{repo}/pages/health`
  */
-export function reposGetPagesHealthCheck(
+export function githubReposGetPagesHealthCheck(
   client: GithubCore,
-  params: ReposGetPagesHealthCheckParams,
+  params: GithubReposGetPagesHealthCheckParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetPagesHealthCheckResponse> {
+): ApiPromise<GithubReposGetPagesHealthCheckResponse> {
   return client.call(
-    reposGetPagesHealthCheckOperation,
+    githubReposGetPagesHealthCheckOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages/health` },
     options,
   );
 }
 
-const reposGetParticipationStatsOperation = {
+const githubReposGetParticipationStatsOperation = {
   id: "repos/get-participation-stats",
   method: "GET",
   path: "/repos/{owner}/{repo}/stats/participation",
@@ -10927,19 +10986,19 @@ const reposGetParticipationStatsOperation = {
  *
  * `GET /repos/{owner}/{repo}/stats/participation`
  */
-export function reposGetParticipationStats(
+export function githubReposGetParticipationStats(
   client: GithubCore,
-  params: ReposGetParticipationStatsParams,
+  params: GithubReposGetParticipationStatsParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetParticipationStatsResponse> {
+): ApiPromise<GithubReposGetParticipationStatsResponse> {
   return client.call(
-    reposGetParticipationStatsOperation,
+    githubReposGetParticipationStatsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/stats/participation` },
     options,
   );
 }
 
-const reposGetPullRequestReviewProtectionOperation = {
+const githubReposGetPullRequestReviewProtectionOperation = {
   id: "repos/get-pull-request-review-protection",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews",
@@ -10953,13 +11012,13 @@ const reposGetPullRequestReviewProtectionOperation = {
  *
  * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
  */
-export function reposGetPullRequestReviewProtection(
+export function githubReposGetPullRequestReviewProtection(
   client: GithubCore,
-  params: ReposGetPullRequestReviewProtectionParams,
+  params: GithubReposGetPullRequestReviewProtectionParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetPullRequestReviewProtectionResponse> {
+): ApiPromise<GithubReposGetPullRequestReviewProtectionResponse> {
   return client.call(
-    reposGetPullRequestReviewProtectionOperation,
+    githubReposGetPullRequestReviewProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_pull_request_reviews`,
     },
@@ -10967,7 +11026,7 @@ export function reposGetPullRequestReviewProtection(
   );
 }
 
-const reposGetPunchCardStatsOperation = {
+const githubReposGetPunchCardStatsOperation = {
   id: "repos/get-punch-card-stats",
   method: "GET",
   path: "/repos/{owner}/{repo}/stats/punch_card",
@@ -10987,19 +11046,19 @@ const reposGetPunchCardStatsOperation = {
  *
  * `GET /repos/{owner}/{repo}/stats/punch_card`
  */
-export function reposGetPunchCardStats(
+export function githubReposGetPunchCardStats(
   client: GithubCore,
-  params: ReposGetPunchCardStatsParams,
+  params: GithubReposGetPunchCardStatsParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetPunchCardStatsResponse> {
+): ApiPromise<GithubReposGetPunchCardStatsResponse> {
   return client.call(
-    reposGetPunchCardStatsOperation,
+    githubReposGetPunchCardStatsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/stats/punch_card` },
     options,
   );
 }
 
-const reposGetReadmeOperation = {
+const githubReposGetReadmeOperation = {
   id: "repos/get-readme",
   method: "GET",
   path: "/repos/{owner}/{repo}/readme",
@@ -11018,19 +11077,19 @@ const reposGetReadmeOperation = {
  *
  * `GET /repos/{owner}/{repo}/readme`
  */
-export function reposGetReadme(
+export function githubReposGetReadme(
   client: GithubCore,
-  params: ReposGetReadmeParams,
+  params: GithubReposGetReadmeParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetReadmeResponse> {
+): ApiPromise<GithubReposGetReadmeResponse> {
   return client.call(
-    reposGetReadmeOperation,
+    githubReposGetReadmeOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/readme`, query: { ref: params.ref } },
     options,
   );
 }
 
-const reposGetReadmeInDirectoryOperation = {
+const githubReposGetReadmeInDirectoryOperation = {
   id: "repos/get-readme-in-directory",
   method: "GET",
   path: "/repos/{owner}/{repo}/readme/{dir}",
@@ -11049,13 +11108,13 @@ const reposGetReadmeInDirectoryOperation = {
  *
  * `GET /repos/{owner}/{repo}/readme/{dir}`
  */
-export function reposGetReadmeInDirectory(
+export function githubReposGetReadmeInDirectory(
   client: GithubCore,
-  params: ReposGetReadmeInDirectoryParams,
+  params: GithubReposGetReadmeInDirectoryParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetReadmeInDirectoryResponse> {
+): ApiPromise<GithubReposGetReadmeInDirectoryResponse> {
   return client.call(
-    reposGetReadmeInDirectoryOperation,
+    githubReposGetReadmeInDirectoryOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/readme/${params.dir}`,
       query: { ref: params.ref },
@@ -11064,7 +11123,7 @@ export function reposGetReadmeInDirectory(
   );
 }
 
-const reposGetReleaseOperation = {
+const githubReposGetReleaseOperation = {
   id: "repos/get-release",
   method: "GET",
   path: "/repos/{owner}/{repo}/releases/{release_id}",
@@ -11081,19 +11140,19 @@ const reposGetReleaseOperation = {
  *
  * `GET /repos/{owner}/{repo}/releases/{release_id}`
  */
-export function reposGetRelease(
+export function githubReposGetRelease(
   client: GithubCore,
-  params: ReposGetReleaseParams,
+  params: GithubReposGetReleaseParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetReleaseResponse> {
+): ApiPromise<GithubReposGetReleaseResponse> {
   return client.call(
-    reposGetReleaseOperation,
+    githubReposGetReleaseOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/releases/${params.releaseId}` },
     options,
   );
 }
 
-const reposGetReleaseAssetOperation = {
+const githubReposGetReleaseAssetOperation = {
   id: "repos/get-release-asset",
   method: "GET",
   path: "/repos/{owner}/{repo}/releases/assets/{asset_id}",
@@ -11113,19 +11172,19 @@ const reposGetReleaseAssetOperation = {
  *
  * `GET /repos/{owner}/{repo}/releases/assets/{asset_id}`
  */
-export function reposGetReleaseAsset(
+export function githubReposGetReleaseAsset(
   client: GithubCore,
-  params: ReposGetReleaseAssetParams,
+  params: GithubReposGetReleaseAssetParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetReleaseAssetResponse> {
+): ApiPromise<GithubReposGetReleaseAssetResponse> {
   return client.call(
-    reposGetReleaseAssetOperation,
+    githubReposGetReleaseAssetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/releases/assets/${params.assetId}` },
     options,
   );
 }
 
-const reposGetReleaseByTagOperation = {
+const githubReposGetReleaseByTagOperation = {
   id: "repos/get-release-by-tag",
   method: "GET",
   path: "/repos/{owner}/{repo}/releases/tags/{tag}",
@@ -11139,19 +11198,19 @@ const reposGetReleaseByTagOperation = {
  *
  * `GET /repos/{owner}/{repo}/releases/tags/{tag}`
  */
-export function reposGetReleaseByTag(
+export function githubReposGetReleaseByTag(
   client: GithubCore,
-  params: ReposGetReleaseByTagParams,
+  params: GithubReposGetReleaseByTagParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetReleaseByTagResponse> {
+): ApiPromise<GithubReposGetReleaseByTagResponse> {
   return client.call(
-    reposGetReleaseByTagOperation,
+    githubReposGetReleaseByTagOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/releases/tags/${params.tag}` },
     options,
   );
 }
 
-const reposGetRepoRuleSuiteOperation = {
+const githubReposGetRepoRuleSuiteOperation = {
   id: "repos/get-repo-rule-suite",
   method: "GET",
   path: "/repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}",
@@ -11166,13 +11225,13 @@ const reposGetRepoRuleSuiteOperation = {
  *
  * `GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}`
  */
-export function reposGetRepoRuleSuite(
+export function githubReposGetRepoRuleSuite(
   client: GithubCore,
-  params: ReposGetRepoRuleSuiteParams,
+  params: GithubReposGetRepoRuleSuiteParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetRepoRuleSuiteResponse> {
+): ApiPromise<GithubReposGetRepoRuleSuiteResponse> {
   return client.call(
-    reposGetRepoRuleSuiteOperation,
+    githubReposGetRepoRuleSuiteOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/rulesets/rule-suites/${params.ruleSuiteId}`,
     },
@@ -11180,7 +11239,7 @@ export function reposGetRepoRuleSuite(
   );
 }
 
-const reposGetRepoRuleSuitesOperation = {
+const githubReposGetRepoRuleSuitesOperation = {
   id: "repos/get-repo-rule-suites",
   method: "GET",
   path: "/repos/{owner}/{repo}/rulesets/rule-suites",
@@ -11196,14 +11255,17 @@ const reposGetRepoRuleSuitesOperation = {
  *
  * `GET /repos/{owner}/{repo}/rulesets/rule-suites`
  */
-export function reposGetRepoRuleSuites(
+export function githubReposGetRepoRuleSuites(
   client: GithubCore,
-  params: ReposGetRepoRuleSuitesParams,
+  params: GithubReposGetRepoRuleSuitesParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposGetRepoRuleSuitesResponse["body"], []>, ReposGetRepoRuleSuitesResponse> {
+): Paginated<
+  ItemsAt<GithubReposGetRepoRuleSuitesResponse["body"], []>,
+  GithubReposGetRepoRuleSuitesResponse
+> {
   return paginate(
     client,
-    reposGetRepoRuleSuitesOperation,
+    githubReposGetRepoRuleSuitesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/rulesets/rule-suites`,
       query: {
@@ -11220,7 +11282,7 @@ export function reposGetRepoRuleSuites(
   );
 }
 
-const reposGetRepoRulesetOperation = {
+const githubReposGetRepoRulesetOperation = {
   id: "repos/get-repo-ruleset",
   method: "GET",
   path: "/repos/{owner}/{repo}/rulesets/{ruleset_id}",
@@ -11237,13 +11299,13 @@ const reposGetRepoRulesetOperation = {
  *
  * `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}`
  */
-export function reposGetRepoRuleset(
+export function githubReposGetRepoRuleset(
   client: GithubCore,
-  params: ReposGetRepoRulesetParams,
+  params: GithubReposGetRepoRulesetParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetRepoRulesetResponse> {
+): ApiPromise<GithubReposGetRepoRulesetResponse> {
   return client.call(
-    reposGetRepoRulesetOperation,
+    githubReposGetRepoRulesetOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/rulesets/${params.rulesetId}`,
       query: { includes_parents: params.includesParents },
@@ -11252,7 +11314,7 @@ export function reposGetRepoRuleset(
   );
 }
 
-const reposGetRepoRulesetHistoryOperation = {
+const githubReposGetRepoRulesetHistoryOperation = {
   id: "repos/get-repo-ruleset-history",
   method: "GET",
   path: "/repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
@@ -11267,17 +11329,17 @@ const reposGetRepoRulesetHistoryOperation = {
  *
  * `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history`
  */
-export function reposGetRepoRulesetHistory(
+export function githubReposGetRepoRulesetHistory(
   client: GithubCore,
-  params: ReposGetRepoRulesetHistoryParams,
+  params: GithubReposGetRepoRulesetHistoryParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<ReposGetRepoRulesetHistoryResponse["body"], []>,
-  ReposGetRepoRulesetHistoryResponse
+  ItemsAt<GithubReposGetRepoRulesetHistoryResponse["body"], []>,
+  GithubReposGetRepoRulesetHistoryResponse
 > {
   return paginate(
     client,
-    reposGetRepoRulesetHistoryOperation,
+    githubReposGetRepoRulesetHistoryOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/rulesets/${params.rulesetId}/history`,
       query: { page: params.page, per_page: params.perPage },
@@ -11286,7 +11348,7 @@ export function reposGetRepoRulesetHistory(
   );
 }
 
-const reposGetRepoRulesetVersionOperation = {
+const githubReposGetRepoRulesetVersionOperation = {
   id: "repos/get-repo-ruleset-version",
   method: "GET",
   path: "/repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}",
@@ -11300,13 +11362,13 @@ const reposGetRepoRulesetVersionOperation = {
  *
  * `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}`
  */
-export function reposGetRepoRulesetVersion(
+export function githubReposGetRepoRulesetVersion(
   client: GithubCore,
-  params: ReposGetRepoRulesetVersionParams,
+  params: GithubReposGetRepoRulesetVersionParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetRepoRulesetVersionResponse> {
+): ApiPromise<GithubReposGetRepoRulesetVersionResponse> {
   return client.call(
-    reposGetRepoRulesetVersionOperation,
+    githubReposGetRepoRulesetVersionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/rulesets/${params.rulesetId}/history/${params.versionId}`,
     },
@@ -11314,7 +11376,7 @@ export function reposGetRepoRulesetVersion(
   );
 }
 
-const reposGetRepoRulesetsOperation = {
+const githubReposGetRepoRulesetsOperation = {
   id: "repos/get-repo-rulesets",
   method: "GET",
   path: "/repos/{owner}/{repo}/rulesets",
@@ -11329,14 +11391,17 @@ const reposGetRepoRulesetsOperation = {
  *
  * `GET /repos/{owner}/{repo}/rulesets`
  */
-export function reposGetRepoRulesets(
+export function githubReposGetRepoRulesets(
   client: GithubCore,
-  params: ReposGetRepoRulesetsParams,
+  params: GithubReposGetRepoRulesetsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposGetRepoRulesetsResponse["body"], []>, ReposGetRepoRulesetsResponse> {
+): Paginated<
+  ItemsAt<GithubReposGetRepoRulesetsResponse["body"], []>,
+  GithubReposGetRepoRulesetsResponse
+> {
   return paginate(
     client,
-    reposGetRepoRulesetsOperation,
+    githubReposGetRepoRulesetsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/rulesets`,
       query: {
@@ -11350,7 +11415,7 @@ export function reposGetRepoRulesets(
   );
 }
 
-const reposGetStatusChecksProtectionOperation = {
+const githubReposGetStatusChecksProtectionOperation = {
   id: "repos/get-status-checks-protection",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
@@ -11364,13 +11429,13 @@ const reposGetStatusChecksProtectionOperation = {
  *
  * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
  */
-export function reposGetStatusChecksProtection(
+export function githubReposGetStatusChecksProtection(
   client: GithubCore,
-  params: ReposGetStatusChecksProtectionParams,
+  params: GithubReposGetStatusChecksProtectionParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetStatusChecksProtectionResponse> {
+): ApiPromise<GithubReposGetStatusChecksProtectionResponse> {
   return client.call(
-    reposGetStatusChecksProtectionOperation,
+    githubReposGetStatusChecksProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_status_checks`,
     },
@@ -11378,7 +11443,7 @@ export function reposGetStatusChecksProtection(
   );
 }
 
-const reposGetTeamsWithAccessToProtectedBranchOperation = {
+const githubReposGetTeamsWithAccessToProtectedBranchOperation = {
   id: "repos/get-teams-with-access-to-protected-branch",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
@@ -11394,13 +11459,13 @@ const reposGetTeamsWithAccessToProtectedBranchOperation = {
  *
  * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
  */
-export function reposGetTeamsWithAccessToProtectedBranch(
+export function githubReposGetTeamsWithAccessToProtectedBranch(
   client: GithubCore,
-  params: ReposGetTeamsWithAccessToProtectedBranchParams,
+  params: GithubReposGetTeamsWithAccessToProtectedBranchParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetTeamsWithAccessToProtectedBranchResponse> {
+): ApiPromise<GithubReposGetTeamsWithAccessToProtectedBranchResponse> {
   return client.call(
-    reposGetTeamsWithAccessToProtectedBranchOperation,
+    githubReposGetTeamsWithAccessToProtectedBranchOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/teams`,
     },
@@ -11408,7 +11473,7 @@ export function reposGetTeamsWithAccessToProtectedBranch(
   );
 }
 
-const reposGetTopPathsOperation = {
+const githubReposGetTopPathsOperation = {
   id: "repos/get-top-paths",
   method: "GET",
   path: "/repos/{owner}/{repo}/traffic/popular/paths",
@@ -11422,19 +11487,19 @@ const reposGetTopPathsOperation = {
  *
  * `GET /repos/{owner}/{repo}/traffic/popular/paths`
  */
-export function reposGetTopPaths(
+export function githubReposGetTopPaths(
   client: GithubCore,
-  params: ReposGetTopPathsParams,
+  params: GithubReposGetTopPathsParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetTopPathsResponse> {
+): ApiPromise<GithubReposGetTopPathsResponse> {
   return client.call(
-    reposGetTopPathsOperation,
+    githubReposGetTopPathsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/traffic/popular/paths` },
     options,
   );
 }
 
-const reposGetTopReferrersOperation = {
+const githubReposGetTopReferrersOperation = {
   id: "repos/get-top-referrers",
   method: "GET",
   path: "/repos/{owner}/{repo}/traffic/popular/referrers",
@@ -11448,19 +11513,19 @@ const reposGetTopReferrersOperation = {
  *
  * `GET /repos/{owner}/{repo}/traffic/popular/referrers`
  */
-export function reposGetTopReferrers(
+export function githubReposGetTopReferrers(
   client: GithubCore,
-  params: ReposGetTopReferrersParams,
+  params: GithubReposGetTopReferrersParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetTopReferrersResponse> {
+): ApiPromise<GithubReposGetTopReferrersResponse> {
   return client.call(
-    reposGetTopReferrersOperation,
+    githubReposGetTopReferrersOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/traffic/popular/referrers` },
     options,
   );
 }
 
-const reposGetUsersWithAccessToProtectedBranchOperation = {
+const githubReposGetUsersWithAccessToProtectedBranchOperation = {
   id: "repos/get-users-with-access-to-protected-branch",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
@@ -11476,13 +11541,13 @@ const reposGetUsersWithAccessToProtectedBranchOperation = {
  *
  * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
  */
-export function reposGetUsersWithAccessToProtectedBranch(
+export function githubReposGetUsersWithAccessToProtectedBranch(
   client: GithubCore,
-  params: ReposGetUsersWithAccessToProtectedBranchParams,
+  params: GithubReposGetUsersWithAccessToProtectedBranchParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetUsersWithAccessToProtectedBranchResponse> {
+): ApiPromise<GithubReposGetUsersWithAccessToProtectedBranchResponse> {
   return client.call(
-    reposGetUsersWithAccessToProtectedBranchOperation,
+    githubReposGetUsersWithAccessToProtectedBranchOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/users`,
     },
@@ -11490,7 +11555,7 @@ export function reposGetUsersWithAccessToProtectedBranch(
   );
 }
 
-const reposGetViewsOperation = {
+const githubReposGetViewsOperation = {
   id: "repos/get-views",
   method: "GET",
   path: "/repos/{owner}/{repo}/traffic/views",
@@ -11504,13 +11569,13 @@ const reposGetViewsOperation = {
  *
  * `GET /repos/{owner}/{repo}/traffic/views`
  */
-export function reposGetViews(
+export function githubReposGetViews(
   client: GithubCore,
-  params: ReposGetViewsParams,
+  params: GithubReposGetViewsParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetViewsResponse> {
+): ApiPromise<GithubReposGetViewsResponse> {
   return client.call(
-    reposGetViewsOperation,
+    githubReposGetViewsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/traffic/views`,
       query: { per: params.per },
@@ -11519,7 +11584,7 @@ export function reposGetViews(
   );
 }
 
-const reposGetWebhookOperation = {
+const githubReposGetWebhookOperation = {
   id: "repos/get-webhook",
   method: "GET",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}",
@@ -11533,19 +11598,19 @@ const reposGetWebhookOperation = {
  *
  * `GET /repos/{owner}/{repo}/hooks/{hook_id}`
  */
-export function reposGetWebhook(
+export function githubReposGetWebhook(
   client: GithubCore,
-  params: ReposGetWebhookParams,
+  params: GithubReposGetWebhookParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetWebhookResponse> {
+): ApiPromise<GithubReposGetWebhookResponse> {
   return client.call(
-    reposGetWebhookOperation,
+    githubReposGetWebhookOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}` },
     options,
   );
 }
 
-const reposGetWebhookConfigForRepoOperation = {
+const githubReposGetWebhookConfigForRepoOperation = {
   id: "repos/get-webhook-config-for-repo",
   method: "GET",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}/config",
@@ -11561,19 +11626,19 @@ const reposGetWebhookConfigForRepoOperation = {
  *
  * `GET /repos/{owner}/{repo}/hooks/{hook_id}/config`
  */
-export function reposGetWebhookConfigForRepo(
+export function githubReposGetWebhookConfigForRepo(
   client: GithubCore,
-  params: ReposGetWebhookConfigForRepoParams,
+  params: GithubReposGetWebhookConfigForRepoParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetWebhookConfigForRepoResponse> {
+): ApiPromise<GithubReposGetWebhookConfigForRepoResponse> {
   return client.call(
-    reposGetWebhookConfigForRepoOperation,
+    githubReposGetWebhookConfigForRepoOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}/config` },
     options,
   );
 }
 
-const reposGetWebhookDeliveryOperation = {
+const githubReposGetWebhookDeliveryOperation = {
   id: "repos/get-webhook-delivery",
   method: "GET",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}",
@@ -11587,13 +11652,13 @@ const reposGetWebhookDeliveryOperation = {
  *
  * `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}`
  */
-export function reposGetWebhookDelivery(
+export function githubReposGetWebhookDelivery(
   client: GithubCore,
-  params: ReposGetWebhookDeliveryParams,
+  params: GithubReposGetWebhookDeliveryParams,
   options?: RequestOptions,
-): ApiPromise<ReposGetWebhookDeliveryResponse> {
+): ApiPromise<GithubReposGetWebhookDeliveryResponse> {
   return client.call(
-    reposGetWebhookDeliveryOperation,
+    githubReposGetWebhookDeliveryOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}/deliveries/${params.deliveryId}`,
     },
@@ -11601,7 +11666,7 @@ export function reposGetWebhookDelivery(
   );
 }
 
-const reposListActivitiesOperation = {
+const githubReposListActivitiesOperation = {
   id: "repos/list-activities",
   method: "GET",
   path: "/repos/{owner}/{repo}/activity",
@@ -11618,13 +11683,13 @@ const reposListActivitiesOperation = {
  *
  * `GET /repos/{owner}/{repo}/activity`
  */
-export function reposListActivities(
+export function githubReposListActivities(
   client: GithubCore,
-  params: ReposListActivitiesParams,
+  params: GithubReposListActivitiesParams,
   options?: RequestOptions,
-): ApiPromise<ReposListActivitiesResponse> {
+): ApiPromise<GithubReposListActivitiesResponse> {
   return client.call(
-    reposListActivitiesOperation,
+    githubReposListActivitiesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/activity`,
       query: {
@@ -11642,7 +11707,7 @@ export function reposListActivities(
   );
 }
 
-const reposListAttestationsOperation = {
+const githubReposListAttestationsOperation = {
   id: "repos/list-attestations",
   method: "GET",
   path: "/repos/{owner}/{repo}/attestations/{subject_digest}",
@@ -11660,13 +11725,13 @@ const reposListAttestationsOperation = {
  *
  * `GET /repos/{owner}/{repo}/attestations/{subject_digest}`
  */
-export function reposListAttestations(
+export function githubReposListAttestations(
   client: GithubCore,
-  params: ReposListAttestationsParams,
+  params: GithubReposListAttestationsParams,
   options?: RequestOptions,
-): ApiPromise<ReposListAttestationsResponse> {
+): ApiPromise<GithubReposListAttestationsResponse> {
   return client.call(
-    reposListAttestationsOperation,
+    githubReposListAttestationsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/attestations/${params.subjectDigest}`,
       query: {
@@ -11680,7 +11745,7 @@ export function reposListAttestations(
   );
 }
 
-const reposListAutolinksOperation = {
+const githubReposListAutolinksOperation = {
   id: "repos/list-autolinks",
   method: "GET",
   path: "/repos/{owner}/{repo}/autolinks",
@@ -11696,19 +11761,19 @@ const reposListAutolinksOperation = {
  *
  * `GET /repos/{owner}/{repo}/autolinks`
  */
-export function reposListAutolinks(
+export function githubReposListAutolinks(
   client: GithubCore,
-  params: ReposListAutolinksParams,
+  params: GithubReposListAutolinksParams,
   options?: RequestOptions,
-): ApiPromise<ReposListAutolinksResponse> {
+): ApiPromise<GithubReposListAutolinksResponse> {
   return client.call(
-    reposListAutolinksOperation,
+    githubReposListAutolinksOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/autolinks` },
     options,
   );
 }
 
-const reposListBranchesOperation = {
+const githubReposListBranchesOperation = {
   id: "repos/list-branches",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches",
@@ -11721,14 +11786,17 @@ const reposListBranchesOperation = {
  *
  * `GET /repos/{owner}/{repo}/branches`
  */
-export function reposListBranches(
+export function githubReposListBranches(
   client: GithubCore,
-  params: ReposListBranchesParams,
+  params: GithubReposListBranchesParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListBranchesResponse["body"], []>, ReposListBranchesResponse> {
+): Paginated<
+  ItemsAt<GithubReposListBranchesResponse["body"], []>,
+  GithubReposListBranchesResponse
+> {
   return paginate(
     client,
-    reposListBranchesOperation,
+    githubReposListBranchesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches`,
       query: { page: params.page, per_page: params.perPage, protected: params.protected },
@@ -11737,7 +11805,7 @@ export function reposListBranches(
   );
 }
 
-const reposListBranchesForHeadCommitOperation = {
+const githubReposListBranchesForHeadCommitOperation = {
   id: "repos/list-branches-for-head-commit",
   method: "GET",
   path: "/repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head",
@@ -11753,13 +11821,13 @@ const reposListBranchesForHeadCommitOperation = {
  *
  * `GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head`
  */
-export function reposListBranchesForHeadCommit(
+export function githubReposListBranchesForHeadCommit(
   client: GithubCore,
-  params: ReposListBranchesForHeadCommitParams,
+  params: GithubReposListBranchesForHeadCommitParams,
   options?: RequestOptions,
-): ApiPromise<ReposListBranchesForHeadCommitResponse> {
+): ApiPromise<GithubReposListBranchesForHeadCommitResponse> {
   return client.call(
-    reposListBranchesForHeadCommitOperation,
+    githubReposListBranchesForHeadCommitOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/commits/${params.commitSha}/branches-where-head`,
     },
@@ -11767,7 +11835,7 @@ export function reposListBranchesForHeadCommit(
   );
 }
 
-const reposListCollaboratorsOperation = {
+const githubReposListCollaboratorsOperation = {
   id: "repos/list-collaborators",
   method: "GET",
   path: "/repos/{owner}/{repo}/collaborators",
@@ -11789,14 +11857,17 @@ const reposListCollaboratorsOperation = {
  *
  * `GET /repos/{owner}/{repo}/collaborators`
  */
-export function reposListCollaborators(
+export function githubReposListCollaborators(
   client: GithubCore,
-  params: ReposListCollaboratorsParams,
+  params: GithubReposListCollaboratorsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListCollaboratorsResponse["body"], []>, ReposListCollaboratorsResponse> {
+): Paginated<
+  ItemsAt<GithubReposListCollaboratorsResponse["body"], []>,
+  GithubReposListCollaboratorsResponse
+> {
   return paginate(
     client,
-    reposListCollaboratorsOperation,
+    githubReposListCollaboratorsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/collaborators`,
       query: {
@@ -11810,7 +11881,7 @@ export function reposListCollaborators(
   );
 }
 
-const reposListCommentsForCommitOperation = {
+const githubReposListCommentsForCommitOperation = {
   id: "repos/list-comments-for-commit",
   method: "GET",
   path: "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
@@ -11832,17 +11903,17 @@ const reposListCommentsForCommitOperation = {
  *
  * `GET /repos/{owner}/{repo}/commits/{commit_sha}/comments`
  */
-export function reposListCommentsForCommit(
+export function githubReposListCommentsForCommit(
   client: GithubCore,
-  params: ReposListCommentsForCommitParams,
+  params: GithubReposListCommentsForCommitParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<ReposListCommentsForCommitResponse["body"], []>,
-  ReposListCommentsForCommitResponse
+  ItemsAt<GithubReposListCommentsForCommitResponse["body"], []>,
+  GithubReposListCommentsForCommitResponse
 > {
   return paginate(
     client,
-    reposListCommentsForCommitOperation,
+    githubReposListCommentsForCommitOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/commits/${params.commitSha}/comments`,
       query: { page: params.page, per_page: params.perPage },
@@ -11851,7 +11922,7 @@ export function reposListCommentsForCommit(
   );
 }
 
-const reposListCommitCommentsForRepoOperation = {
+const githubReposListCommitCommentsForRepoOperation = {
   id: "repos/list-commit-comments-for-repo",
   method: "GET",
   path: "/repos/{owner}/{repo}/comments",
@@ -11873,17 +11944,17 @@ const reposListCommitCommentsForRepoOperation = {
  *
  * `GET /repos/{owner}/{repo}/comments`
  */
-export function reposListCommitCommentsForRepo(
+export function githubReposListCommitCommentsForRepo(
   client: GithubCore,
-  params: ReposListCommitCommentsForRepoParams,
+  params: GithubReposListCommitCommentsForRepoParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<ReposListCommitCommentsForRepoResponse["body"], []>,
-  ReposListCommitCommentsForRepoResponse
+  ItemsAt<GithubReposListCommitCommentsForRepoResponse["body"], []>,
+  GithubReposListCommitCommentsForRepoResponse
 > {
   return paginate(
     client,
-    reposListCommitCommentsForRepoOperation,
+    githubReposListCommitCommentsForRepoOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/comments`,
       query: { page: params.page, per_page: params.perPage },
@@ -11892,7 +11963,7 @@ export function reposListCommitCommentsForRepo(
   );
 }
 
-const reposListCommitStatusesForRefOperation = {
+const githubReposListCommitStatusesForRefOperation = {
   id: "repos/list-commit-statuses-for-ref",
   method: "GET",
   path: "/repos/{owner}/{repo}/commits/{ref}/statuses",
@@ -11909,17 +11980,17 @@ const reposListCommitStatusesForRefOperation = {
  *
  * `GET /repos/{owner}/{repo}/commits/{ref}/statuses`
  */
-export function reposListCommitStatusesForRef(
+export function githubReposListCommitStatusesForRef(
   client: GithubCore,
-  params: ReposListCommitStatusesForRefParams,
+  params: GithubReposListCommitStatusesForRefParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<ReposListCommitStatusesForRefResponse["body"], []>,
-  ReposListCommitStatusesForRefResponse
+  ItemsAt<GithubReposListCommitStatusesForRefResponse["body"], []>,
+  GithubReposListCommitStatusesForRefResponse
 > {
   return paginate(
     client,
-    reposListCommitStatusesForRefOperation,
+    githubReposListCommitStatusesForRefOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/commits/${params.ref}/statuses`,
       query: { page: params.page, per_page: params.perPage },
@@ -11928,7 +11999,7 @@ export function reposListCommitStatusesForRef(
   );
 }
 
-const reposListCommitsOperation = {
+const githubReposListCommitsOperation = {
   id: "repos/list-commits",
   method: "GET",
   path: "/repos/{owner}/{repo}/commits",
@@ -11971,14 +12042,14 @@ const reposListCommitsOperation = {
  *
  * `GET /repos/{owner}/{repo}/commits`
  */
-export function reposListCommits(
+export function githubReposListCommits(
   client: GithubCore,
-  params: ReposListCommitsParams,
+  params: GithubReposListCommitsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListCommitsResponse["body"], []>, ReposListCommitsResponse> {
+): Paginated<ItemsAt<GithubReposListCommitsResponse["body"], []>, GithubReposListCommitsResponse> {
   return paginate(
     client,
-    reposListCommitsOperation,
+    githubReposListCommitsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/commits`,
       query: {
@@ -11996,7 +12067,7 @@ export function reposListCommits(
   );
 }
 
-const reposListContributorsOperation = {
+const githubReposListContributorsOperation = {
   id: "repos/list-contributors",
   method: "GET",
   path: "/repos/{owner}/{repo}/contributors",
@@ -12013,14 +12084,17 @@ const reposListContributorsOperation = {
  *
  * `GET /repos/{owner}/{repo}/contributors`
  */
-export function reposListContributors(
+export function githubReposListContributors(
   client: GithubCore,
-  params: ReposListContributorsParams,
+  params: GithubReposListContributorsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListContributorsResponse["body"], []>, ReposListContributorsResponse> {
+): Paginated<
+  ItemsAt<GithubReposListContributorsResponse["body"], []>,
+  GithubReposListContributorsResponse
+> {
   return paginate(
     client,
-    reposListContributorsOperation,
+    githubReposListContributorsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/contributors`,
       query: { anon: params.anon, page: params.page, per_page: params.perPage },
@@ -12029,7 +12103,7 @@ export function reposListContributors(
   );
 }
 
-const reposListCustomDeploymentRuleIntegrationsOperation = {
+const githubReposListCustomDeploymentRuleIntegrationsOperation = {
   id: "repos/list-custom-deployment-rule-integrations",
   method: "GET",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
@@ -12055,20 +12129,20 @@ const reposListCustomDeploymentRuleIntegrationsOperation = {
  *
  * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps`
  */
-export function reposListCustomDeploymentRuleIntegrations(
+export function githubReposListCustomDeploymentRuleIntegrations(
   client: GithubCore,
-  params: ReposListCustomDeploymentRuleIntegrationsParams,
+  params: GithubReposListCustomDeploymentRuleIntegrationsParams,
   options?: RequestOptions,
 ): Paginated<
   ItemsAt<
-    ReposListCustomDeploymentRuleIntegrationsResponse["body"],
+    GithubReposListCustomDeploymentRuleIntegrationsResponse["body"],
     ["available_custom_deployment_protection_rule_integrations"]
   >,
-  ReposListCustomDeploymentRuleIntegrationsResponse
+  GithubReposListCustomDeploymentRuleIntegrationsResponse
 > {
   return paginate(
     client,
-    reposListCustomDeploymentRuleIntegrationsOperation,
+    githubReposListCustomDeploymentRuleIntegrationsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment_protection_rules/apps`,
       query: { page: params.page, per_page: params.perPage },
@@ -12077,7 +12151,7 @@ export function reposListCustomDeploymentRuleIntegrations(
   );
 }
 
-const reposListDeployKeysOperation = {
+const githubReposListDeployKeysOperation = {
   id: "repos/list-deploy-keys",
   method: "GET",
   path: "/repos/{owner}/{repo}/keys",
@@ -12090,14 +12164,17 @@ const reposListDeployKeysOperation = {
  *
  * `GET /repos/{owner}/{repo}/keys`
  */
-export function reposListDeployKeys(
+export function githubReposListDeployKeys(
   client: GithubCore,
-  params: ReposListDeployKeysParams,
+  params: GithubReposListDeployKeysParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListDeployKeysResponse["body"], []>, ReposListDeployKeysResponse> {
+): Paginated<
+  ItemsAt<GithubReposListDeployKeysResponse["body"], []>,
+  GithubReposListDeployKeysResponse
+> {
   return paginate(
     client,
-    reposListDeployKeysOperation,
+    githubReposListDeployKeysOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/keys`,
       query: { page: params.page, per_page: params.perPage },
@@ -12106,7 +12183,7 @@ export function reposListDeployKeys(
   );
 }
 
-const reposListDeploymentBranchPoliciesOperation = {
+const githubReposListDeploymentBranchPoliciesOperation = {
   id: "repos/list-deployment-branch-policies",
   method: "GET",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
@@ -12125,17 +12202,17 @@ const reposListDeploymentBranchPoliciesOperation = {
  *
  * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies`
  */
-export function reposListDeploymentBranchPolicies(
+export function githubReposListDeploymentBranchPolicies(
   client: GithubCore,
-  params: ReposListDeploymentBranchPoliciesParams,
+  params: GithubReposListDeploymentBranchPoliciesParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<ReposListDeploymentBranchPoliciesResponse["body"], ["branch_policies"]>,
-  ReposListDeploymentBranchPoliciesResponse
+  ItemsAt<GithubReposListDeploymentBranchPoliciesResponse["body"], ["branch_policies"]>,
+  GithubReposListDeploymentBranchPoliciesResponse
 > {
   return paginate(
     client,
-    reposListDeploymentBranchPoliciesOperation,
+    githubReposListDeploymentBranchPoliciesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment-branch-policies`,
       query: { page: params.page, per_page: params.perPage },
@@ -12144,7 +12221,7 @@ export function reposListDeploymentBranchPolicies(
   );
 }
 
-const reposListDeploymentStatusesOperation = {
+const githubReposListDeploymentStatusesOperation = {
   id: "repos/list-deployment-statuses",
   method: "GET",
   path: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
@@ -12159,17 +12236,17 @@ const reposListDeploymentStatusesOperation = {
  *
  * `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses`
  */
-export function reposListDeploymentStatuses(
+export function githubReposListDeploymentStatuses(
   client: GithubCore,
-  params: ReposListDeploymentStatusesParams,
+  params: GithubReposListDeploymentStatusesParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<ReposListDeploymentStatusesResponse["body"], []>,
-  ReposListDeploymentStatusesResponse
+  ItemsAt<GithubReposListDeploymentStatusesResponse["body"], []>,
+  GithubReposListDeploymentStatusesResponse
 > {
   return paginate(
     client,
-    reposListDeploymentStatusesOperation,
+    githubReposListDeploymentStatusesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/deployments/${params.deploymentId}/statuses`,
       query: { page: params.page, per_page: params.perPage },
@@ -12178,7 +12255,7 @@ export function reposListDeploymentStatuses(
   );
 }
 
-const reposListDeploymentsOperation = {
+const githubReposListDeploymentsOperation = {
   id: "repos/list-deployments",
   method: "GET",
   path: "/repos/{owner}/{repo}/deployments",
@@ -12193,14 +12270,17 @@ const reposListDeploymentsOperation = {
  *
  * `GET /repos/{owner}/{repo}/deployments`
  */
-export function reposListDeployments(
+export function githubReposListDeployments(
   client: GithubCore,
-  params: ReposListDeploymentsParams,
+  params: GithubReposListDeploymentsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListDeploymentsResponse["body"], []>, ReposListDeploymentsResponse> {
+): Paginated<
+  ItemsAt<GithubReposListDeploymentsResponse["body"], []>,
+  GithubReposListDeploymentsResponse
+> {
   return paginate(
     client,
-    reposListDeploymentsOperation,
+    githubReposListDeploymentsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/deployments`,
       query: {
@@ -12216,7 +12296,7 @@ export function reposListDeployments(
   );
 }
 
-const reposListForAuthenticatedUserOperation = {
+const githubReposListForAuthenticatedUserOperation = {
   id: "repos/list-for-authenticated-user",
   method: "GET",
   path: "/user/repos",
@@ -12233,17 +12313,17 @@ const reposListForAuthenticatedUserOperation = {
  *
  * `GET /user/repos`
  */
-export function reposListForAuthenticatedUser(
+export function githubReposListForAuthenticatedUser(
   client: GithubCore,
-  params: ReposListForAuthenticatedUserParams = {},
+  params: GithubReposListForAuthenticatedUserParams = {},
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<ReposListForAuthenticatedUserResponse["body"], []>,
-  ReposListForAuthenticatedUserResponse
+  ItemsAt<GithubReposListForAuthenticatedUserResponse["body"], []>,
+  GithubReposListForAuthenticatedUserResponse
 > {
   return paginate(
     client,
-    reposListForAuthenticatedUserOperation,
+    githubReposListForAuthenticatedUserOperation,
     {
       path: "/user/repos",
       query: {
@@ -12262,7 +12342,7 @@ export function reposListForAuthenticatedUser(
   );
 }
 
-const reposListForOrgOperation = {
+const githubReposListForOrgOperation = {
   id: "repos/list-for-org",
   method: "GET",
   path: "/orgs/{org}/repos",
@@ -12280,14 +12360,14 @@ const reposListForOrgOperation = {
  *
  * `GET /orgs/{org}/repos`
  */
-export function reposListForOrg(
+export function githubReposListForOrg(
   client: GithubCore,
-  params: ReposListForOrgParams,
+  params: GithubReposListForOrgParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListForOrgResponse["body"], []>, ReposListForOrgResponse> {
+): Paginated<ItemsAt<GithubReposListForOrgResponse["body"], []>, GithubReposListForOrgResponse> {
   return paginate(
     client,
-    reposListForOrgOperation,
+    githubReposListForOrgOperation,
     {
       path: encodePath`/orgs/${params.org}/repos`,
       query: {
@@ -12302,7 +12382,7 @@ export function reposListForOrg(
   );
 }
 
-const reposListForUserOperation = {
+const githubReposListForUserOperation = {
   id: "repos/list-for-user",
   method: "GET",
   path: "/users/{username}/repos",
@@ -12317,14 +12397,14 @@ const reposListForUserOperation = {
  *
  * `GET /users/{username}/repos`
  */
-export function reposListForUser(
+export function githubReposListForUser(
   client: GithubCore,
-  params: ReposListForUserParams,
+  params: GithubReposListForUserParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListForUserResponse["body"], []>, ReposListForUserResponse> {
+): Paginated<ItemsAt<GithubReposListForUserResponse["body"], []>, GithubReposListForUserResponse> {
   return paginate(
     client,
-    reposListForUserOperation,
+    githubReposListForUserOperation,
     {
       path: encodePath`/users/${params.username}/repos`,
       query: {
@@ -12339,7 +12419,7 @@ export function reposListForUser(
   );
 }
 
-const reposListForksOperation = {
+const githubReposListForksOperation = {
   id: "repos/list-forks",
   method: "GET",
   path: "/repos/{owner}/{repo}/forks",
@@ -12352,14 +12432,14 @@ const reposListForksOperation = {
  *
  * `GET /repos/{owner}/{repo}/forks`
  */
-export function reposListForks(
+export function githubReposListForks(
   client: GithubCore,
-  params: ReposListForksParams,
+  params: GithubReposListForksParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListForksResponse["body"], []>, ReposListForksResponse> {
+): Paginated<ItemsAt<GithubReposListForksResponse["body"], []>, GithubReposListForksResponse> {
   return paginate(
     client,
-    reposListForksOperation,
+    githubReposListForksOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/forks`,
       query: { page: params.page, per_page: params.perPage, sort: params.sort },
@@ -12368,7 +12448,7 @@ export function reposListForks(
   );
 }
 
-const reposListInvitationsOperation = {
+const githubReposListInvitationsOperation = {
   id: "repos/list-invitations",
   method: "GET",
   path: "/repos/{owner}/{repo}/invitations",
@@ -12383,14 +12463,17 @@ const reposListInvitationsOperation = {
  *
  * `GET /repos/{owner}/{repo}/invitations`
  */
-export function reposListInvitations(
+export function githubReposListInvitations(
   client: GithubCore,
-  params: ReposListInvitationsParams,
+  params: GithubReposListInvitationsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListInvitationsResponse["body"], []>, ReposListInvitationsResponse> {
+): Paginated<
+  ItemsAt<GithubReposListInvitationsResponse["body"], []>,
+  GithubReposListInvitationsResponse
+> {
   return paginate(
     client,
-    reposListInvitationsOperation,
+    githubReposListInvitationsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/invitations`,
       query: { page: params.page, per_page: params.perPage },
@@ -12399,7 +12482,7 @@ export function reposListInvitations(
   );
 }
 
-const reposListInvitationsForAuthenticatedUserOperation = {
+const githubReposListInvitationsForAuthenticatedUserOperation = {
   id: "repos/list-invitations-for-authenticated-user",
   method: "GET",
   path: "/user/repository_invitations",
@@ -12414,17 +12497,17 @@ const reposListInvitationsForAuthenticatedUserOperation = {
  *
  * `GET /user/repository_invitations`
  */
-export function reposListInvitationsForAuthenticatedUser(
+export function githubReposListInvitationsForAuthenticatedUser(
   client: GithubCore,
-  params: ReposListInvitationsForAuthenticatedUserParams = {},
+  params: GithubReposListInvitationsForAuthenticatedUserParams = {},
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<ReposListInvitationsForAuthenticatedUserResponse["body"], []>,
-  ReposListInvitationsForAuthenticatedUserResponse
+  ItemsAt<GithubReposListInvitationsForAuthenticatedUserResponse["body"], []>,
+  GithubReposListInvitationsForAuthenticatedUserResponse
 > {
   return paginate(
     client,
-    reposListInvitationsForAuthenticatedUserOperation,
+    githubReposListInvitationsForAuthenticatedUserOperation,
     {
       path: "/user/repository_invitations",
       query: { page: params.page, per_page: params.perPage },
@@ -12433,7 +12516,7 @@ export function reposListInvitationsForAuthenticatedUser(
   );
 }
 
-const reposListIssueTypesOperation = {
+const githubReposListIssueTypesOperation = {
   id: "repos/list-issue-types",
   method: "GET",
   path: "/repos/{owner}/{repo}/issue-types",
@@ -12449,19 +12532,19 @@ const reposListIssueTypesOperation = {
  *
  * `GET /repos/{owner}/{repo}/issue-types`
  */
-export function reposListIssueTypes(
+export function githubReposListIssueTypes(
   client: GithubCore,
-  params: ReposListIssueTypesParams,
+  params: GithubReposListIssueTypesParams,
   options?: RequestOptions,
-): ApiPromise<ReposListIssueTypesResponse> {
+): ApiPromise<GithubReposListIssueTypesResponse> {
   return client.call(
-    reposListIssueTypesOperation,
+    githubReposListIssueTypesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issue-types` },
     options,
   );
 }
 
-const reposListLanguagesOperation = {
+const githubReposListLanguagesOperation = {
   id: "repos/list-languages",
   method: "GET",
   path: "/repos/{owner}/{repo}/languages",
@@ -12475,19 +12558,19 @@ const reposListLanguagesOperation = {
  *
  * `GET /repos/{owner}/{repo}/languages`
  */
-export function reposListLanguages(
+export function githubReposListLanguages(
   client: GithubCore,
-  params: ReposListLanguagesParams,
+  params: GithubReposListLanguagesParams,
   options?: RequestOptions,
-): ApiPromise<ReposListLanguagesResponse> {
+): ApiPromise<GithubReposListLanguagesResponse> {
   return client.call(
-    reposListLanguagesOperation,
+    githubReposListLanguagesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/languages` },
     options,
   );
 }
 
-const reposListPagesBuildsOperation = {
+const githubReposListPagesBuildsOperation = {
   id: "repos/list-pages-builds",
   method: "GET",
   path: "/repos/{owner}/{repo}/pages/builds",
@@ -12504,14 +12587,17 @@ const reposListPagesBuildsOperation = {
  *
  * `GET /repos/{owner}/{repo}/pages/builds`
  */
-export function reposListPagesBuilds(
+export function githubReposListPagesBuilds(
   client: GithubCore,
-  params: ReposListPagesBuildsParams,
+  params: GithubReposListPagesBuildsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListPagesBuildsResponse["body"], []>, ReposListPagesBuildsResponse> {
+): Paginated<
+  ItemsAt<GithubReposListPagesBuildsResponse["body"], []>,
+  GithubReposListPagesBuildsResponse
+> {
   return paginate(
     client,
-    reposListPagesBuildsOperation,
+    githubReposListPagesBuildsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pages/builds`,
       query: { page: params.page, per_page: params.perPage },
@@ -12520,7 +12606,7 @@ export function reposListPagesBuilds(
   );
 }
 
-const reposListPublicOperation = {
+const githubReposListPublicOperation = {
   id: "repos/list-public",
   method: "GET",
   path: "/repositories",
@@ -12538,19 +12624,19 @@ const reposListPublicOperation = {
  *
  * `GET /repositories`
  */
-export function reposListPublic(
+export function githubReposListPublic(
   client: GithubCore,
-  params: ReposListPublicParams = {},
+  params: GithubReposListPublicParams = {},
   options?: RequestOptions,
-): ApiPromise<ReposListPublicResponse> {
+): ApiPromise<GithubReposListPublicResponse> {
   return client.call(
-    reposListPublicOperation,
+    githubReposListPublicOperation,
     { path: "/repositories", query: { since: params.since } },
     options,
   );
 }
 
-const reposListPullRequestsAssociatedWithCommitOperation = {
+const githubReposListPullRequestsAssociatedWithCommitOperation = {
   id: "repos/list-pull-requests-associated-with-commit",
   method: "GET",
   path: "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
@@ -12567,17 +12653,17 @@ const reposListPullRequestsAssociatedWithCommitOperation = {
  *
  * `GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls`
  */
-export function reposListPullRequestsAssociatedWithCommit(
+export function githubReposListPullRequestsAssociatedWithCommit(
   client: GithubCore,
-  params: ReposListPullRequestsAssociatedWithCommitParams,
+  params: GithubReposListPullRequestsAssociatedWithCommitParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<ReposListPullRequestsAssociatedWithCommitResponse["body"], []>,
-  ReposListPullRequestsAssociatedWithCommitResponse
+  ItemsAt<GithubReposListPullRequestsAssociatedWithCommitResponse["body"], []>,
+  GithubReposListPullRequestsAssociatedWithCommitResponse
 > {
   return paginate(
     client,
-    reposListPullRequestsAssociatedWithCommitOperation,
+    githubReposListPullRequestsAssociatedWithCommitOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/commits/${params.commitSha}/pulls`,
       query: { page: params.page, per_page: params.perPage },
@@ -12586,7 +12672,7 @@ export function reposListPullRequestsAssociatedWithCommit(
   );
 }
 
-const reposListReleaseAssetsOperation = {
+const githubReposListReleaseAssetsOperation = {
   id: "repos/list-release-assets",
   method: "GET",
   path: "/repos/{owner}/{repo}/releases/{release_id}/assets",
@@ -12599,14 +12685,17 @@ const reposListReleaseAssetsOperation = {
  *
  * `GET /repos/{owner}/{repo}/releases/{release_id}/assets`
  */
-export function reposListReleaseAssets(
+export function githubReposListReleaseAssets(
   client: GithubCore,
-  params: ReposListReleaseAssetsParams,
+  params: GithubReposListReleaseAssetsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListReleaseAssetsResponse["body"], []>, ReposListReleaseAssetsResponse> {
+): Paginated<
+  ItemsAt<GithubReposListReleaseAssetsResponse["body"], []>,
+  GithubReposListReleaseAssetsResponse
+> {
   return paginate(
     client,
-    reposListReleaseAssetsOperation,
+    githubReposListReleaseAssetsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/releases/${params.releaseId}/assets`,
       query: { page: params.page, per_page: params.perPage },
@@ -12615,7 +12704,7 @@ export function reposListReleaseAssets(
   );
 }
 
-const reposListReleasesOperation = {
+const githubReposListReleasesOperation = {
   id: "repos/list-releases",
   method: "GET",
   path: "/repos/{owner}/{repo}/releases",
@@ -12632,14 +12721,17 @@ const reposListReleasesOperation = {
  *
  * `GET /repos/{owner}/{repo}/releases`
  */
-export function reposListReleases(
+export function githubReposListReleases(
   client: GithubCore,
-  params: ReposListReleasesParams,
+  params: GithubReposListReleasesParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListReleasesResponse["body"], []>, ReposListReleasesResponse> {
+): Paginated<
+  ItemsAt<GithubReposListReleasesResponse["body"], []>,
+  GithubReposListReleasesResponse
+> {
   return paginate(
     client,
-    reposListReleasesOperation,
+    githubReposListReleasesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/releases`,
       query: { page: params.page, per_page: params.perPage },
@@ -12648,7 +12740,7 @@ export function reposListReleases(
   );
 }
 
-const reposListTagsOperation = {
+const githubReposListTagsOperation = {
   id: "repos/list-tags",
   method: "GET",
   path: "/repos/{owner}/{repo}/tags",
@@ -12661,14 +12753,14 @@ const reposListTagsOperation = {
  *
  * `GET /repos/{owner}/{repo}/tags`
  */
-export function reposListTags(
+export function githubReposListTags(
   client: GithubCore,
-  params: ReposListTagsParams,
+  params: GithubReposListTagsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListTagsResponse["body"], []>, ReposListTagsResponse> {
+): Paginated<ItemsAt<GithubReposListTagsResponse["body"], []>, GithubReposListTagsResponse> {
   return paginate(
     client,
-    reposListTagsOperation,
+    githubReposListTagsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/tags`,
       query: { page: params.page, per_page: params.perPage },
@@ -12677,7 +12769,7 @@ export function reposListTags(
   );
 }
 
-const reposListTeamsOperation = {
+const githubReposListTeamsOperation = {
   id: "repos/list-teams",
   method: "GET",
   path: "/repos/{owner}/{repo}/teams",
@@ -12696,14 +12788,14 @@ const reposListTeamsOperation = {
  *
  * `GET /repos/{owner}/{repo}/teams`
  */
-export function reposListTeams(
+export function githubReposListTeams(
   client: GithubCore,
-  params: ReposListTeamsParams,
+  params: GithubReposListTeamsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListTeamsResponse["body"], []>, ReposListTeamsResponse> {
+): Paginated<ItemsAt<GithubReposListTeamsResponse["body"], []>, GithubReposListTeamsResponse> {
   return paginate(
     client,
-    reposListTeamsOperation,
+    githubReposListTeamsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/teams`,
       query: { page: params.page, per_page: params.perPage },
@@ -12712,7 +12804,7 @@ export function reposListTeams(
   );
 }
 
-const reposListWebhookDeliveriesOperation = {
+const githubReposListWebhookDeliveriesOperation = {
   id: "repos/list-webhook-deliveries",
   method: "GET",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
@@ -12726,13 +12818,13 @@ const reposListWebhookDeliveriesOperation = {
  *
  * `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries`
  */
-export function reposListWebhookDeliveries(
+export function githubReposListWebhookDeliveries(
   client: GithubCore,
-  params: ReposListWebhookDeliveriesParams,
+  params: GithubReposListWebhookDeliveriesParams,
   options?: RequestOptions,
-): ApiPromise<ReposListWebhookDeliveriesResponse> {
+): ApiPromise<GithubReposListWebhookDeliveriesResponse> {
   return client.call(
-    reposListWebhookDeliveriesOperation,
+    githubReposListWebhookDeliveriesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}/deliveries`,
       query: { cursor: params.cursor, per_page: params.perPage, status: params.status },
@@ -12741,7 +12833,7 @@ export function reposListWebhookDeliveries(
   );
 }
 
-const reposListWebhooksOperation = {
+const githubReposListWebhooksOperation = {
   id: "repos/list-webhooks",
   method: "GET",
   path: "/repos/{owner}/{repo}/hooks",
@@ -12756,14 +12848,17 @@ const reposListWebhooksOperation = {
  *
  * `GET /repos/{owner}/{repo}/hooks`
  */
-export function reposListWebhooks(
+export function githubReposListWebhooks(
   client: GithubCore,
-  params: ReposListWebhooksParams,
+  params: GithubReposListWebhooksParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ReposListWebhooksResponse["body"], []>, ReposListWebhooksResponse> {
+): Paginated<
+  ItemsAt<GithubReposListWebhooksResponse["body"], []>,
+  GithubReposListWebhooksResponse
+> {
   return paginate(
     client,
-    reposListWebhooksOperation,
+    githubReposListWebhooksOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/hooks`,
       query: { page: params.page, per_page: params.perPage },
@@ -12772,7 +12867,7 @@ export function reposListWebhooks(
   );
 }
 
-const reposMergeOperation = {
+const githubReposMergeOperation = {
   id: "repos/merge",
   method: "POST",
   path: "/repos/{owner}/{repo}/merges",
@@ -12784,19 +12879,19 @@ const reposMergeOperation = {
  *
  * `POST /repos/{owner}/{repo}/merges`
  */
-export function reposMerge(
+export function githubReposMerge(
   client: GithubCore,
-  params: ReposMergeParams,
+  params: GithubReposMergeParams,
   options?: RequestOptions,
-): ApiPromise<ReposMergeResponse> {
+): ApiPromise<GithubReposMergeResponse> {
   return client.call(
-    reposMergeOperation,
+    githubReposMergeOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/merges`, body: params.body },
     options,
   );
 }
 
-const reposMergeUpstreamOperation = {
+const githubReposMergeUpstreamOperation = {
   id: "repos/merge-upstream",
   method: "POST",
   path: "/repos/{owner}/{repo}/merge-upstream",
@@ -12810,19 +12905,19 @@ const reposMergeUpstreamOperation = {
  *
  * `POST /repos/{owner}/{repo}/merge-upstream`
  */
-export function reposMergeUpstream(
+export function githubReposMergeUpstream(
   client: GithubCore,
-  params: ReposMergeUpstreamParams,
+  params: GithubReposMergeUpstreamParams,
   options?: RequestOptions,
-): ApiPromise<ReposMergeUpstreamResponse> {
+): ApiPromise<GithubReposMergeUpstreamResponse> {
   return client.call(
-    reposMergeUpstreamOperation,
+    githubReposMergeUpstreamOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/merge-upstream`, body: params.body },
     options,
   );
 }
 
-const reposPingWebhookOperation = {
+const githubReposPingWebhookOperation = {
   id: "repos/ping-webhook",
   method: "POST",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}/pings",
@@ -12836,19 +12931,19 @@ const reposPingWebhookOperation = {
  *
  * `POST /repos/{owner}/{repo}/hooks/{hook_id}/pings`
  */
-export function reposPingWebhook(
+export function githubReposPingWebhook(
   client: GithubCore,
-  params: ReposPingWebhookParams,
+  params: GithubReposPingWebhookParams,
   options?: RequestOptions,
-): ApiPromise<ReposPingWebhookResponse> {
+): ApiPromise<GithubReposPingWebhookResponse> {
   return client.call(
-    reposPingWebhookOperation,
+    githubReposPingWebhookOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}/pings` },
     options,
   );
 }
 
-const reposRedeliverWebhookDeliveryOperation = {
+const githubReposRedeliverWebhookDeliveryOperation = {
   id: "repos/redeliver-webhook-delivery",
   method: "POST",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts",
@@ -12862,13 +12957,13 @@ const reposRedeliverWebhookDeliveryOperation = {
  *
  * `POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`
  */
-export function reposRedeliverWebhookDelivery(
+export function githubReposRedeliverWebhookDelivery(
   client: GithubCore,
-  params: ReposRedeliverWebhookDeliveryParams,
+  params: GithubReposRedeliverWebhookDeliveryParams,
   options?: RequestOptions,
-): ApiPromise<ReposRedeliverWebhookDeliveryResponse> {
+): ApiPromise<GithubReposRedeliverWebhookDeliveryResponse> {
   return client.call(
-    reposRedeliverWebhookDeliveryOperation,
+    githubReposRedeliverWebhookDeliveryOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}/deliveries/${params.deliveryId}/attempts`,
     },
@@ -12876,7 +12971,7 @@ export function reposRedeliverWebhookDelivery(
   );
 }
 
-const reposRemoveAppAccessRestrictionsOperation = {
+const githubReposRemoveAppAccessRestrictionsOperation = {
   id: "repos/remove-app-access-restrictions",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
@@ -12892,13 +12987,13 @@ const reposRemoveAppAccessRestrictionsOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
  */
-export function reposRemoveAppAccessRestrictions(
+export function githubReposRemoveAppAccessRestrictions(
   client: GithubCore,
-  params: ReposRemoveAppAccessRestrictionsParams,
+  params: GithubReposRemoveAppAccessRestrictionsParams,
   options?: RequestOptions,
-): ApiPromise<ReposRemoveAppAccessRestrictionsResponse> {
+): ApiPromise<GithubReposRemoveAppAccessRestrictionsResponse> {
   return client.call(
-    reposRemoveAppAccessRestrictionsOperation,
+    githubReposRemoveAppAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/apps`,
       body: params.body,
@@ -12907,7 +13002,7 @@ export function reposRemoveAppAccessRestrictions(
   );
 }
 
-const reposRemoveCollaboratorOperation = {
+const githubReposRemoveCollaboratorOperation = {
   id: "repos/remove-collaborator",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/collaborators/{username}",
@@ -12942,19 +13037,19 @@ const reposRemoveCollaboratorOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/collaborators/{username}`
  */
-export function reposRemoveCollaborator(
+export function githubReposRemoveCollaborator(
   client: GithubCore,
-  params: ReposRemoveCollaboratorParams,
+  params: GithubReposRemoveCollaboratorParams,
   options?: RequestOptions,
-): ApiPromise<ReposRemoveCollaboratorResponse> {
+): ApiPromise<GithubReposRemoveCollaboratorResponse> {
   return client.call(
-    reposRemoveCollaboratorOperation,
+    githubReposRemoveCollaboratorOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/collaborators/${params.username}` },
     options,
   );
 }
 
-const reposRemoveStatusCheckContextsOperation = {
+const githubReposRemoveStatusCheckContextsOperation = {
   id: "repos/remove-status-check-contexts",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
@@ -12968,13 +13063,13 @@ const reposRemoveStatusCheckContextsOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
  */
-export function reposRemoveStatusCheckContexts(
+export function githubReposRemoveStatusCheckContexts(
   client: GithubCore,
-  params: ReposRemoveStatusCheckContextsParams,
+  params: GithubReposRemoveStatusCheckContextsParams,
   options?: RequestOptions,
-): ApiPromise<ReposRemoveStatusCheckContextsResponse> {
+): ApiPromise<GithubReposRemoveStatusCheckContextsResponse> {
   return client.call(
-    reposRemoveStatusCheckContextsOperation,
+    githubReposRemoveStatusCheckContextsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_status_checks/contexts`,
       body: params.body,
@@ -12983,7 +13078,7 @@ export function reposRemoveStatusCheckContexts(
   );
 }
 
-const reposRemoveStatusCheckProtectionOperation = {
+const githubReposRemoveStatusCheckProtectionOperation = {
   id: "repos/remove-status-check-protection",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
@@ -12997,13 +13092,13 @@ const reposRemoveStatusCheckProtectionOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
  */
-export function reposRemoveStatusCheckProtection(
+export function githubReposRemoveStatusCheckProtection(
   client: GithubCore,
-  params: ReposRemoveStatusCheckProtectionParams,
+  params: GithubReposRemoveStatusCheckProtectionParams,
   options?: RequestOptions,
-): ApiPromise<ReposRemoveStatusCheckProtectionResponse> {
+): ApiPromise<GithubReposRemoveStatusCheckProtectionResponse> {
   return client.call(
-    reposRemoveStatusCheckProtectionOperation,
+    githubReposRemoveStatusCheckProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_status_checks`,
     },
@@ -13011,7 +13106,7 @@ export function reposRemoveStatusCheckProtection(
   );
 }
 
-const reposRemoveTeamAccessRestrictionsOperation = {
+const githubReposRemoveTeamAccessRestrictionsOperation = {
   id: "repos/remove-team-access-restrictions",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
@@ -13027,13 +13122,13 @@ const reposRemoveTeamAccessRestrictionsOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
  */
-export function reposRemoveTeamAccessRestrictions(
+export function githubReposRemoveTeamAccessRestrictions(
   client: GithubCore,
-  params: ReposRemoveTeamAccessRestrictionsParams,
+  params: GithubReposRemoveTeamAccessRestrictionsParams,
   options?: RequestOptions,
-): ApiPromise<ReposRemoveTeamAccessRestrictionsResponse> {
+): ApiPromise<GithubReposRemoveTeamAccessRestrictionsResponse> {
   return client.call(
-    reposRemoveTeamAccessRestrictionsOperation,
+    githubReposRemoveTeamAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/teams`,
       body: params.body,
@@ -13042,7 +13137,7 @@ export function reposRemoveTeamAccessRestrictions(
   );
 }
 
-const reposRemoveUserAccessRestrictionsOperation = {
+const githubReposRemoveUserAccessRestrictionsOperation = {
   id: "repos/remove-user-access-restrictions",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
@@ -13062,13 +13157,13 @@ const reposRemoveUserAccessRestrictionsOperation = {
  *
  * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
  */
-export function reposRemoveUserAccessRestrictions(
+export function githubReposRemoveUserAccessRestrictions(
   client: GithubCore,
-  params: ReposRemoveUserAccessRestrictionsParams,
+  params: GithubReposRemoveUserAccessRestrictionsParams,
   options?: RequestOptions,
-): ApiPromise<ReposRemoveUserAccessRestrictionsResponse> {
+): ApiPromise<GithubReposRemoveUserAccessRestrictionsResponse> {
   return client.call(
-    reposRemoveUserAccessRestrictionsOperation,
+    githubReposRemoveUserAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/users`,
       body: params.body,
@@ -13077,7 +13172,7 @@ export function reposRemoveUserAccessRestrictions(
   );
 }
 
-const reposRenameBranchOperation = {
+const githubReposRenameBranchOperation = {
   id: "repos/rename-branch",
   method: "POST",
   path: "/repos/{owner}/{repo}/branches/{branch}/rename",
@@ -13098,13 +13193,13 @@ const reposRenameBranchOperation = {
  *
  * `POST /repos/{owner}/{repo}/branches/{branch}/rename`
  */
-export function reposRenameBranch(
+export function githubReposRenameBranch(
   client: GithubCore,
-  params: ReposRenameBranchParams,
+  params: GithubReposRenameBranchParams,
   options?: RequestOptions,
-): ApiPromise<ReposRenameBranchResponse> {
+): ApiPromise<GithubReposRenameBranchResponse> {
   return client.call(
-    reposRenameBranchOperation,
+    githubReposRenameBranchOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/rename`,
       body: params.body,
@@ -13113,7 +13208,7 @@ export function reposRenameBranch(
   );
 }
 
-const reposReplaceAllTopicsOperation = {
+const githubReposReplaceAllTopicsOperation = {
   id: "repos/replace-all-topics",
   method: "PUT",
   path: "/repos/{owner}/{repo}/topics",
@@ -13125,19 +13220,19 @@ const reposReplaceAllTopicsOperation = {
  *
  * `PUT /repos/{owner}/{repo}/topics`
  */
-export function reposReplaceAllTopics(
+export function githubReposReplaceAllTopics(
   client: GithubCore,
-  params: ReposReplaceAllTopicsParams,
+  params: GithubReposReplaceAllTopicsParams,
   options?: RequestOptions,
-): ApiPromise<ReposReplaceAllTopicsResponse> {
+): ApiPromise<GithubReposReplaceAllTopicsResponse> {
   return client.call(
-    reposReplaceAllTopicsOperation,
+    githubReposReplaceAllTopicsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/topics`, body: params.body },
     options,
   );
 }
 
-const reposRequestPagesBuildOperation = {
+const githubReposRequestPagesBuildOperation = {
   id: "repos/request-pages-build",
   method: "POST",
   path: "/repos/{owner}/{repo}/pages/builds",
@@ -13153,19 +13248,19 @@ const reposRequestPagesBuildOperation = {
  *
  * `POST /repos/{owner}/{repo}/pages/builds`
  */
-export function reposRequestPagesBuild(
+export function githubReposRequestPagesBuild(
   client: GithubCore,
-  params: ReposRequestPagesBuildParams,
+  params: GithubReposRequestPagesBuildParams,
   options?: RequestOptions,
-): ApiPromise<ReposRequestPagesBuildResponse> {
+): ApiPromise<GithubReposRequestPagesBuildResponse> {
   return client.call(
-    reposRequestPagesBuildOperation,
+    githubReposRequestPagesBuildOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages/builds` },
     options,
   );
 }
 
-const reposSetAdminBranchProtectionOperation = {
+const githubReposSetAdminBranchProtectionOperation = {
   id: "repos/set-admin-branch-protection",
   method: "POST",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins",
@@ -13181,13 +13276,13 @@ const reposSetAdminBranchProtectionOperation = {
  *
  * `POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`
  */
-export function reposSetAdminBranchProtection(
+export function githubReposSetAdminBranchProtection(
   client: GithubCore,
-  params: ReposSetAdminBranchProtectionParams,
+  params: GithubReposSetAdminBranchProtectionParams,
   options?: RequestOptions,
-): ApiPromise<ReposSetAdminBranchProtectionResponse> {
+): ApiPromise<GithubReposSetAdminBranchProtectionResponse> {
   return client.call(
-    reposSetAdminBranchProtectionOperation,
+    githubReposSetAdminBranchProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/enforce_admins`,
     },
@@ -13195,7 +13290,7 @@ export function reposSetAdminBranchProtection(
   );
 }
 
-const reposSetAppAccessRestrictionsOperation = {
+const githubReposSetAppAccessRestrictionsOperation = {
   id: "repos/set-app-access-restrictions",
   method: "PUT",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
@@ -13211,13 +13306,13 @@ const reposSetAppAccessRestrictionsOperation = {
  *
  * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`
  */
-export function reposSetAppAccessRestrictions(
+export function githubReposSetAppAccessRestrictions(
   client: GithubCore,
-  params: ReposSetAppAccessRestrictionsParams,
+  params: GithubReposSetAppAccessRestrictionsParams,
   options?: RequestOptions,
-): ApiPromise<ReposSetAppAccessRestrictionsResponse> {
+): ApiPromise<GithubReposSetAppAccessRestrictionsResponse> {
   return client.call(
-    reposSetAppAccessRestrictionsOperation,
+    githubReposSetAppAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/apps`,
       body: params.body,
@@ -13226,7 +13321,7 @@ export function reposSetAppAccessRestrictions(
   );
 }
 
-const reposSetStatusCheckContextsOperation = {
+const githubReposSetStatusCheckContextsOperation = {
   id: "repos/set-status-check-contexts",
   method: "PUT",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
@@ -13240,13 +13335,13 @@ const reposSetStatusCheckContextsOperation = {
  *
  * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`
  */
-export function reposSetStatusCheckContexts(
+export function githubReposSetStatusCheckContexts(
   client: GithubCore,
-  params: ReposSetStatusCheckContextsParams,
+  params: GithubReposSetStatusCheckContextsParams,
   options?: RequestOptions,
-): ApiPromise<ReposSetStatusCheckContextsResponse> {
+): ApiPromise<GithubReposSetStatusCheckContextsResponse> {
   return client.call(
-    reposSetStatusCheckContextsOperation,
+    githubReposSetStatusCheckContextsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_status_checks/contexts`,
       body: params.body,
@@ -13255,7 +13350,7 @@ export function reposSetStatusCheckContexts(
   );
 }
 
-const reposSetTeamAccessRestrictionsOperation = {
+const githubReposSetTeamAccessRestrictionsOperation = {
   id: "repos/set-team-access-restrictions",
   method: "PUT",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
@@ -13271,13 +13366,13 @@ const reposSetTeamAccessRestrictionsOperation = {
  *
  * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`
  */
-export function reposSetTeamAccessRestrictions(
+export function githubReposSetTeamAccessRestrictions(
   client: GithubCore,
-  params: ReposSetTeamAccessRestrictionsParams,
+  params: GithubReposSetTeamAccessRestrictionsParams,
   options?: RequestOptions,
-): ApiPromise<ReposSetTeamAccessRestrictionsResponse> {
+): ApiPromise<GithubReposSetTeamAccessRestrictionsResponse> {
   return client.call(
-    reposSetTeamAccessRestrictionsOperation,
+    githubReposSetTeamAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/teams`,
       body: params.body,
@@ -13286,7 +13381,7 @@ export function reposSetTeamAccessRestrictions(
   );
 }
 
-const reposSetUserAccessRestrictionsOperation = {
+const githubReposSetUserAccessRestrictionsOperation = {
   id: "repos/set-user-access-restrictions",
   method: "PUT",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
@@ -13306,13 +13401,13 @@ const reposSetUserAccessRestrictionsOperation = {
  *
  * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`
  */
-export function reposSetUserAccessRestrictions(
+export function githubReposSetUserAccessRestrictions(
   client: GithubCore,
-  params: ReposSetUserAccessRestrictionsParams,
+  params: GithubReposSetUserAccessRestrictionsParams,
   options?: RequestOptions,
-): ApiPromise<ReposSetUserAccessRestrictionsResponse> {
+): ApiPromise<GithubReposSetUserAccessRestrictionsResponse> {
   return client.call(
-    reposSetUserAccessRestrictionsOperation,
+    githubReposSetUserAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/users`,
       body: params.body,
@@ -13321,7 +13416,7 @@ export function reposSetUserAccessRestrictions(
   );
 }
 
-const reposTestPushWebhookOperation = {
+const githubReposTestPushWebhookOperation = {
   id: "repos/test-push-webhook",
   method: "POST",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}/tests",
@@ -13338,19 +13433,19 @@ const reposTestPushWebhookOperation = {
  *
  * `POST /repos/{owner}/{repo}/hooks/{hook_id}/tests`
  */
-export function reposTestPushWebhook(
+export function githubReposTestPushWebhook(
   client: GithubCore,
-  params: ReposTestPushWebhookParams,
+  params: GithubReposTestPushWebhookParams,
   options?: RequestOptions,
-): ApiPromise<ReposTestPushWebhookResponse> {
+): ApiPromise<GithubReposTestPushWebhookResponse> {
   return client.call(
-    reposTestPushWebhookOperation,
+    githubReposTestPushWebhookOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}/tests` },
     options,
   );
 }
 
-const reposTransferOperation = {
+const githubReposTransferOperation = {
   id: "repos/transfer",
   method: "POST",
   path: "/repos/{owner}/{repo}/transfer",
@@ -13364,19 +13459,19 @@ const reposTransferOperation = {
  *
  * `POST /repos/{owner}/{repo}/transfer`
  */
-export function reposTransfer(
+export function githubReposTransfer(
   client: GithubCore,
-  params: ReposTransferParams,
+  params: GithubReposTransferParams,
   options?: RequestOptions,
-): ApiPromise<ReposTransferResponse> {
+): ApiPromise<GithubReposTransferResponse> {
   return client.call(
-    reposTransferOperation,
+    githubReposTransferOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/transfer`, body: params.body },
     options,
   );
 }
 
-const reposUpdateOperation = {
+const githubReposUpdateOperation = {
   id: "repos/update",
   method: "PATCH",
   path: "/repos/{owner}/{repo}",
@@ -13390,19 +13485,19 @@ const reposUpdateOperation = {
  *
  * `PATCH /repos/{owner}/{repo}`
  */
-export function reposUpdate(
+export function githubReposUpdate(
   client: GithubCore,
-  params: ReposUpdateParams,
+  params: GithubReposUpdateParams,
   options?: RequestOptions,
-): ApiPromise<ReposUpdateResponse> {
+): ApiPromise<GithubReposUpdateResponse> {
   return client.call(
-    reposUpdateOperation,
+    githubReposUpdateOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}`, body: params.body },
     options,
   );
 }
 
-const reposUpdateBranchProtectionOperation = {
+const githubReposUpdateBranchProtectionOperation = {
   id: "repos/update-branch-protection",
   method: "PUT",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection",
@@ -13424,13 +13519,13 @@ const reposUpdateBranchProtectionOperation = {
  *
  * `PUT /repos/{owner}/{repo}/branches/{branch}/protection`
  */
-export function reposUpdateBranchProtection(
+export function githubReposUpdateBranchProtection(
   client: GithubCore,
-  params: ReposUpdateBranchProtectionParams,
+  params: GithubReposUpdateBranchProtectionParams,
   options?: RequestOptions,
-): ApiPromise<ReposUpdateBranchProtectionResponse> {
+): ApiPromise<GithubReposUpdateBranchProtectionResponse> {
   return client.call(
-    reposUpdateBranchProtectionOperation,
+    githubReposUpdateBranchProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection`,
       body: params.body,
@@ -13439,7 +13534,7 @@ export function reposUpdateBranchProtection(
   );
 }
 
-const reposUpdateCommitCommentOperation = {
+const githubReposUpdateCommitCommentOperation = {
   id: "repos/update-commit-comment",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/comments/{comment_id}",
@@ -13460,13 +13555,13 @@ const reposUpdateCommitCommentOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/comments/{comment_id}`
  */
-export function reposUpdateCommitComment(
+export function githubReposUpdateCommitComment(
   client: GithubCore,
-  params: ReposUpdateCommitCommentParams,
+  params: GithubReposUpdateCommitCommentParams,
   options?: RequestOptions,
-): ApiPromise<ReposUpdateCommitCommentResponse> {
+): ApiPromise<GithubReposUpdateCommitCommentResponse> {
   return client.call(
-    reposUpdateCommitCommentOperation,
+    githubReposUpdateCommitCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/comments/${params.commentId}`,
       body: params.body,
@@ -13475,7 +13570,7 @@ export function reposUpdateCommitComment(
   );
 }
 
-const reposUpdateDeploymentBranchPolicyOperation = {
+const githubReposUpdateDeploymentBranchPolicyOperation = {
   id: "repos/update-deployment-branch-policy",
   method: "PUT",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}",
@@ -13491,13 +13586,13 @@ const reposUpdateDeploymentBranchPolicyOperation = {
  *
  * `PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`
  */
-export function reposUpdateDeploymentBranchPolicy(
+export function githubReposUpdateDeploymentBranchPolicy(
   client: GithubCore,
-  params: ReposUpdateDeploymentBranchPolicyParams,
+  params: GithubReposUpdateDeploymentBranchPolicyParams,
   options?: RequestOptions,
-): ApiPromise<ReposUpdateDeploymentBranchPolicyResponse> {
+): ApiPromise<GithubReposUpdateDeploymentBranchPolicyResponse> {
   return client.call(
-    reposUpdateDeploymentBranchPolicyOperation,
+    githubReposUpdateDeploymentBranchPolicyOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment-branch-policies/${params.branchPolicyId}`,
       body: params.body,
@@ -13506,7 +13601,7 @@ export function reposUpdateDeploymentBranchPolicy(
   );
 }
 
-const reposUpdateInformationAboutPagesSiteOperation = {
+const githubReposUpdateInformationAboutPagesSiteOperation = {
   id: "repos/update-information-about-pages-site",
   method: "PUT",
   path: "/repos/{owner}/{repo}/pages",
@@ -13524,19 +13619,19 @@ const reposUpdateInformationAboutPagesSiteOperation = {
  *
  * `PUT /repos/{owner}/{repo}/pages`
  */
-export function reposUpdateInformationAboutPagesSite(
+export function githubReposUpdateInformationAboutPagesSite(
   client: GithubCore,
-  params: ReposUpdateInformationAboutPagesSiteParams,
+  params: GithubReposUpdateInformationAboutPagesSiteParams,
   options?: RequestOptions,
-): ApiPromise<ReposUpdateInformationAboutPagesSiteResponse> {
+): ApiPromise<GithubReposUpdateInformationAboutPagesSiteResponse> {
   return client.call(
-    reposUpdateInformationAboutPagesSiteOperation,
+    githubReposUpdateInformationAboutPagesSiteOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages`, body: params.body },
     options,
   );
 }
 
-const reposUpdateInvitationOperation = {
+const githubReposUpdateInvitationOperation = {
   id: "repos/update-invitation",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/invitations/{invitation_id}",
@@ -13548,13 +13643,13 @@ const reposUpdateInvitationOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/invitations/{invitation_id}`
  */
-export function reposUpdateInvitation(
+export function githubReposUpdateInvitation(
   client: GithubCore,
-  params: ReposUpdateInvitationParams,
+  params: GithubReposUpdateInvitationParams,
   options?: RequestOptions,
-): ApiPromise<ReposUpdateInvitationResponse> {
+): ApiPromise<GithubReposUpdateInvitationResponse> {
   return client.call(
-    reposUpdateInvitationOperation,
+    githubReposUpdateInvitationOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/invitations/${params.invitationId}`,
       body: params.body,
@@ -13563,7 +13658,7 @@ export function reposUpdateInvitation(
   );
 }
 
-const reposUpdateOrgRulesetOperation = {
+const githubReposUpdateOrgRulesetOperation = {
   id: "repos/update-org-ruleset",
   method: "PUT",
   path: "/orgs/{org}/rulesets/{ruleset_id}",
@@ -13577,19 +13672,19 @@ const reposUpdateOrgRulesetOperation = {
  *
  * `PUT /orgs/{org}/rulesets/{ruleset_id}`
  */
-export function reposUpdateOrgRuleset(
+export function githubReposUpdateOrgRuleset(
   client: GithubCore,
-  params: ReposUpdateOrgRulesetParams,
+  params: GithubReposUpdateOrgRulesetParams,
   options?: RequestOptions,
-): ApiPromise<ReposUpdateOrgRulesetResponse> {
+): ApiPromise<GithubReposUpdateOrgRulesetResponse> {
   return client.call(
-    reposUpdateOrgRulesetOperation,
+    githubReposUpdateOrgRulesetOperation,
     { path: encodePath`/orgs/${params.org}/rulesets/${params.rulesetId}`, body: params.body },
     options,
   );
 }
 
-const reposUpdatePullRequestReviewProtectionOperation = {
+const githubReposUpdatePullRequestReviewProtectionOperation = {
   id: "repos/update-pull-request-review-protection",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews",
@@ -13608,13 +13703,13 @@ const reposUpdatePullRequestReviewProtectionOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`
  */
-export function reposUpdatePullRequestReviewProtection(
+export function githubReposUpdatePullRequestReviewProtection(
   client: GithubCore,
-  params: ReposUpdatePullRequestReviewProtectionParams,
+  params: GithubReposUpdatePullRequestReviewProtectionParams,
   options?: RequestOptions,
-): ApiPromise<ReposUpdatePullRequestReviewProtectionResponse> {
+): ApiPromise<GithubReposUpdatePullRequestReviewProtectionResponse> {
   return client.call(
-    reposUpdatePullRequestReviewProtectionOperation,
+    githubReposUpdatePullRequestReviewProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_pull_request_reviews`,
       body: params.body,
@@ -13623,7 +13718,7 @@ export function reposUpdatePullRequestReviewProtection(
   );
 }
 
-const reposUpdateReleaseOperation = {
+const githubReposUpdateReleaseOperation = {
   id: "repos/update-release",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/releases/{release_id}",
@@ -13642,13 +13737,13 @@ const reposUpdateReleaseOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/releases/{release_id}`
  */
-export function reposUpdateRelease(
+export function githubReposUpdateRelease(
   client: GithubCore,
-  params: ReposUpdateReleaseParams,
+  params: GithubReposUpdateReleaseParams,
   options?: RequestOptions,
-): ApiPromise<ReposUpdateReleaseResponse> {
+): ApiPromise<GithubReposUpdateReleaseResponse> {
   return client.call(
-    reposUpdateReleaseOperation,
+    githubReposUpdateReleaseOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/releases/${params.releaseId}`,
       body: params.body,
@@ -13657,7 +13752,7 @@ export function reposUpdateRelease(
   );
 }
 
-const reposUpdateReleaseAssetOperation = {
+const githubReposUpdateReleaseAssetOperation = {
   id: "repos/update-release-asset",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/releases/assets/{asset_id}",
@@ -13671,13 +13766,13 @@ const reposUpdateReleaseAssetOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}`
  */
-export function reposUpdateReleaseAsset(
+export function githubReposUpdateReleaseAsset(
   client: GithubCore,
-  params: ReposUpdateReleaseAssetParams,
+  params: GithubReposUpdateReleaseAssetParams,
   options?: RequestOptions,
-): ApiPromise<ReposUpdateReleaseAssetResponse> {
+): ApiPromise<GithubReposUpdateReleaseAssetResponse> {
   return client.call(
-    reposUpdateReleaseAssetOperation,
+    githubReposUpdateReleaseAssetOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/releases/assets/${params.assetId}`,
       body: params.body,
@@ -13686,7 +13781,7 @@ export function reposUpdateReleaseAsset(
   );
 }
 
-const reposUpdateRepoRulesetOperation = {
+const githubReposUpdateRepoRulesetOperation = {
   id: "repos/update-repo-ruleset",
   method: "PUT",
   path: "/repos/{owner}/{repo}/rulesets/{ruleset_id}",
@@ -13700,13 +13795,13 @@ const reposUpdateRepoRulesetOperation = {
  *
  * `PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}`
  */
-export function reposUpdateRepoRuleset(
+export function githubReposUpdateRepoRuleset(
   client: GithubCore,
-  params: ReposUpdateRepoRulesetParams,
+  params: GithubReposUpdateRepoRulesetParams,
   options?: RequestOptions,
-): ApiPromise<ReposUpdateRepoRulesetResponse> {
+): ApiPromise<GithubReposUpdateRepoRulesetResponse> {
   return client.call(
-    reposUpdateRepoRulesetOperation,
+    githubReposUpdateRepoRulesetOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/rulesets/${params.rulesetId}`,
       body: params.body,
@@ -13715,7 +13810,7 @@ export function reposUpdateRepoRuleset(
   );
 }
 
-const reposUpdateStatusCheckProtectionOperation = {
+const githubReposUpdateStatusCheckProtectionOperation = {
   id: "repos/update-status-check-protection",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
@@ -13731,13 +13826,13 @@ const reposUpdateStatusCheckProtectionOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`
  */
-export function reposUpdateStatusCheckProtection(
+export function githubReposUpdateStatusCheckProtection(
   client: GithubCore,
-  params: ReposUpdateStatusCheckProtectionParams,
+  params: GithubReposUpdateStatusCheckProtectionParams,
   options?: RequestOptions,
-): ApiPromise<ReposUpdateStatusCheckProtectionResponse> {
+): ApiPromise<GithubReposUpdateStatusCheckProtectionResponse> {
   return client.call(
-    reposUpdateStatusCheckProtectionOperation,
+    githubReposUpdateStatusCheckProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_status_checks`,
       body: params.body,
@@ -13746,7 +13841,7 @@ export function reposUpdateStatusCheckProtection(
   );
 }
 
-const reposUpdateWebhookOperation = {
+const githubReposUpdateWebhookOperation = {
   id: "repos/update-webhook",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}",
@@ -13760,13 +13855,13 @@ const reposUpdateWebhookOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/hooks/{hook_id}`
  */
-export function reposUpdateWebhook(
+export function githubReposUpdateWebhook(
   client: GithubCore,
-  params: ReposUpdateWebhookParams,
+  params: GithubReposUpdateWebhookParams,
   options?: RequestOptions,
-): ApiPromise<ReposUpdateWebhookResponse> {
+): ApiPromise<GithubReposUpdateWebhookResponse> {
   return client.call(
-    reposUpdateWebhookOperation,
+    githubReposUpdateWebhookOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}`,
       body: params.body,
@@ -13775,7 +13870,7 @@ export function reposUpdateWebhook(
   );
 }
 
-const reposUpdateWebhookConfigForRepoOperation = {
+const githubReposUpdateWebhookConfigForRepoOperation = {
   id: "repos/update-webhook-config-for-repo",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}/config",
@@ -13791,13 +13886,13 @@ const reposUpdateWebhookConfigForRepoOperation = {
  *
  * `PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config`
  */
-export function reposUpdateWebhookConfigForRepo(
+export function githubReposUpdateWebhookConfigForRepo(
   client: GithubCore,
-  params: ReposUpdateWebhookConfigForRepoParams,
+  params: GithubReposUpdateWebhookConfigForRepoParams,
   options?: RequestOptions,
-): ApiPromise<ReposUpdateWebhookConfigForRepoResponse> {
+): ApiPromise<GithubReposUpdateWebhookConfigForRepoResponse> {
   return client.call(
-    reposUpdateWebhookConfigForRepoOperation,
+    githubReposUpdateWebhookConfigForRepoOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}/config`,
       body: params.body,
@@ -13806,7 +13901,7 @@ export function reposUpdateWebhookConfigForRepo(
   );
 }
 
-const reposUploadReleaseAssetOperation = {
+const githubReposUploadReleaseAssetOperation = {
   id: "repos/upload-release-asset",
   method: "POST",
   path: "/repos/{owner}/{repo}/releases/{release_id}/assets",
@@ -13841,13 +13936,13 @@ const reposUploadReleaseAssetOperation = {
  *
  * `POST /repos/{owner}/{repo}/releases/{release_id}/assets`
  */
-export function reposUploadReleaseAsset(
+export function githubReposUploadReleaseAsset(
   client: GithubCore,
-  params: ReposUploadReleaseAssetParams,
+  params: GithubReposUploadReleaseAssetParams,
   options?: RequestOptions,
-): ApiPromise<ReposUploadReleaseAssetResponse> {
+): ApiPromise<GithubReposUploadReleaseAssetResponse> {
   return client.call(
-    reposUploadReleaseAssetOperation,
+    githubReposUploadReleaseAssetOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/releases/${params.releaseId}/assets`,
       query: { label: params.label, name: params.name },
@@ -13858,7 +13953,7 @@ export function reposUploadReleaseAsset(
 }
 
 /** Operations of the repos group; each method is the function it names, bound to the client. */
-export class ReposResource {
+export class GithubReposResource {
   readonly #core: GithubCore;
 
   constructor(core: GithubCore) {
@@ -13868,2487 +13963,2548 @@ export class ReposResource {
   /**
    * Accept a repository invitation
    *
-   * `PATCH /user/repository_invitations/{invitation_id}`: {@link reposAcceptInvitationForAuthenticatedUser}
+   * `PATCH /user/repository_invitations/{invitation_id}`: {@link githubReposAcceptInvitationForAuthenticatedUser}
    */
   acceptInvitationForAuthenticatedUser(
-    params: ReposAcceptInvitationForAuthenticatedUserParams,
+    params: GithubReposAcceptInvitationForAuthenticatedUserParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposAcceptInvitationForAuthenticatedUserResponse> {
-    return reposAcceptInvitationForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubReposAcceptInvitationForAuthenticatedUserResponse> {
+    return githubReposAcceptInvitationForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Add app access restrictions
    *
-   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`: {@link reposAddAppAccessRestrictions}
+   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`: {@link githubReposAddAppAccessRestrictions}
    */
   addAppAccessRestrictions(
-    params: ReposAddAppAccessRestrictionsParams,
+    params: GithubReposAddAppAccessRestrictionsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposAddAppAccessRestrictionsResponse> {
-    return reposAddAppAccessRestrictions(this.#core, params, options);
+  ): ApiPromise<GithubReposAddAppAccessRestrictionsResponse> {
+    return githubReposAddAppAccessRestrictions(this.#core, params, options);
   }
 
   /**
    * Add a repository collaborator
    *
-   * `PUT /repos/{owner}/{repo}/collaborators/{username}`: {@link reposAddCollaborator}
+   * `PUT /repos/{owner}/{repo}/collaborators/{username}`: {@link githubReposAddCollaborator}
    */
   addCollaborator(
-    params: ReposAddCollaboratorParams,
+    params: GithubReposAddCollaboratorParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposAddCollaboratorResponse> {
-    return reposAddCollaborator(this.#core, params, options);
+  ): ApiPromise<GithubReposAddCollaboratorResponse> {
+    return githubReposAddCollaborator(this.#core, params, options);
   }
 
   /**
    * Add status check contexts
    *
-   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`: {@link reposAddStatusCheckContexts}
+   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`: {@link githubReposAddStatusCheckContexts}
    */
   addStatusCheckContexts(
-    params: ReposAddStatusCheckContextsParams,
+    params: GithubReposAddStatusCheckContextsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposAddStatusCheckContextsResponse> {
-    return reposAddStatusCheckContexts(this.#core, params, options);
+  ): ApiPromise<GithubReposAddStatusCheckContextsResponse> {
+    return githubReposAddStatusCheckContexts(this.#core, params, options);
   }
 
   /**
    * Add team access restrictions
    *
-   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`: {@link reposAddTeamAccessRestrictions}
+   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`: {@link githubReposAddTeamAccessRestrictions}
    */
   addTeamAccessRestrictions(
-    params: ReposAddTeamAccessRestrictionsParams,
+    params: GithubReposAddTeamAccessRestrictionsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposAddTeamAccessRestrictionsResponse> {
-    return reposAddTeamAccessRestrictions(this.#core, params, options);
+  ): ApiPromise<GithubReposAddTeamAccessRestrictionsResponse> {
+    return githubReposAddTeamAccessRestrictions(this.#core, params, options);
   }
 
   /**
    * Add user access restrictions
    *
-   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`: {@link reposAddUserAccessRestrictions}
+   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`: {@link githubReposAddUserAccessRestrictions}
    */
   addUserAccessRestrictions(
-    params: ReposAddUserAccessRestrictionsParams,
+    params: GithubReposAddUserAccessRestrictionsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposAddUserAccessRestrictionsResponse> {
-    return reposAddUserAccessRestrictions(this.#core, params, options);
+  ): ApiPromise<GithubReposAddUserAccessRestrictionsResponse> {
+    return githubReposAddUserAccessRestrictions(this.#core, params, options);
   }
 
   /**
    * Cancel a GitHub Pages deployment
    *
-   * `POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel`: {@link reposCancelPagesDeployment}
+   * `POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel`: {@link githubReposCancelPagesDeployment}
    */
   cancelPagesDeployment(
-    params: ReposCancelPagesDeploymentParams,
+    params: GithubReposCancelPagesDeploymentParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCancelPagesDeploymentResponse> {
-    return reposCancelPagesDeployment(this.#core, params, options);
+  ): ApiPromise<GithubReposCancelPagesDeploymentResponse> {
+    return githubReposCancelPagesDeployment(this.#core, params, options);
   }
 
   /**
    * Check if Dependabot security updates are enabled for a repository
    *
-   * `GET /repos/{owner}/{repo}/automated-security-fixes`: {@link reposCheckAutomatedSecurityFixes}
+   * `GET /repos/{owner}/{repo}/automated-security-fixes`: {@link githubReposCheckAutomatedSecurityFixes}
    */
   checkAutomatedSecurityFixes(
-    params: ReposCheckAutomatedSecurityFixesParams,
+    params: GithubReposCheckAutomatedSecurityFixesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCheckAutomatedSecurityFixesResponse> {
-    return reposCheckAutomatedSecurityFixes(this.#core, params, options);
+  ): ApiPromise<GithubReposCheckAutomatedSecurityFixesResponse> {
+    return githubReposCheckAutomatedSecurityFixes(this.#core, params, options);
   }
 
   /**
    * Check if a user is a repository collaborator
    *
-   * `GET /repos/{owner}/{repo}/collaborators/{username}`: {@link reposCheckCollaborator}
+   * `GET /repos/{owner}/{repo}/collaborators/{username}`: {@link githubReposCheckCollaborator}
    */
   checkCollaborator(
-    params: ReposCheckCollaboratorParams,
+    params: GithubReposCheckCollaboratorParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCheckCollaboratorResponse> {
-    return reposCheckCollaborator(this.#core, params, options);
+  ): ApiPromise<GithubReposCheckCollaboratorResponse> {
+    return githubReposCheckCollaborator(this.#core, params, options);
   }
 
   /**
    * Check if immutable releases are enabled for a repository
    *
-   * `GET /repos/{owner}/{repo}/immutable-releases`: {@link reposCheckImmutableReleases}
+   * `GET /repos/{owner}/{repo}/immutable-releases`: {@link githubReposCheckImmutableReleases}
    */
   checkImmutableReleases(
-    params: ReposCheckImmutableReleasesParams,
+    params: GithubReposCheckImmutableReleasesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCheckImmutableReleasesResponse> {
-    return reposCheckImmutableReleases(this.#core, params, options);
+  ): ApiPromise<GithubReposCheckImmutableReleasesResponse> {
+    return githubReposCheckImmutableReleases(this.#core, params, options);
   }
 
   /**
    * Check if private vulnerability reporting is enabled for a repository
    *
-   * `GET /repos/{owner}/{repo}/private-vulnerability-reporting`: {@link reposCheckPrivateVulnerabilityReporting}
+   * `GET /repos/{owner}/{repo}/private-vulnerability-reporting`: {@link githubReposCheckPrivateVulnerabilityReporting}
    */
   checkPrivateVulnerabilityReporting(
-    params: ReposCheckPrivateVulnerabilityReportingParams,
+    params: GithubReposCheckPrivateVulnerabilityReportingParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCheckPrivateVulnerabilityReportingResponse> {
-    return reposCheckPrivateVulnerabilityReporting(this.#core, params, options);
+  ): ApiPromise<GithubReposCheckPrivateVulnerabilityReportingResponse> {
+    return githubReposCheckPrivateVulnerabilityReporting(this.#core, params, options);
   }
 
   /**
    * Check if vulnerability alerts are enabled for a repository
    *
-   * `GET /repos/{owner}/{repo}/vulnerability-alerts`: {@link reposCheckVulnerabilityAlerts}
+   * `GET /repos/{owner}/{repo}/vulnerability-alerts`: {@link githubReposCheckVulnerabilityAlerts}
    */
   checkVulnerabilityAlerts(
-    params: ReposCheckVulnerabilityAlertsParams,
+    params: GithubReposCheckVulnerabilityAlertsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCheckVulnerabilityAlertsResponse> {
-    return reposCheckVulnerabilityAlerts(this.#core, params, options);
+  ): ApiPromise<GithubReposCheckVulnerabilityAlertsResponse> {
+    return githubReposCheckVulnerabilityAlerts(this.#core, params, options);
   }
 
   /**
    * List CODEOWNERS errors
    *
-   * `GET /repos/{owner}/{repo}/codeowners/errors`: {@link reposCodeownersErrors}
+   * `GET /repos/{owner}/{repo}/codeowners/errors`: {@link githubReposCodeownersErrors}
    */
   codeownersErrors(
-    params: ReposCodeownersErrorsParams,
+    params: GithubReposCodeownersErrorsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCodeownersErrorsResponse> {
-    return reposCodeownersErrors(this.#core, params, options);
+  ): ApiPromise<GithubReposCodeownersErrorsResponse> {
+    return githubReposCodeownersErrors(this.#core, params, options);
   }
 
   /**
    * Compare two commits
    *
-   * `GET /repos/{owner}/{repo}/compare/{base}...{head}`: {@link reposCompareCommits}
+   * `GET /repos/{owner}/{repo}/compare/{base}...{head}`: {@link githubReposCompareCommits}
    */
   compareCommits(
-    params: ReposCompareCommitsParams,
+    params: GithubReposCompareCommitsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposCompareCommitsResponse["body"], []>, ReposCompareCommitsResponse> {
-    return reposCompareCommits(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposCompareCommitsResponse["body"], []>,
+    GithubReposCompareCommitsResponse
+  > {
+    return githubReposCompareCommits(this.#core, params, options);
   }
 
   /**
    * Compare two commits
    *
-   * `GET /repos/{owner}/{repo}/compare/{basehead}`: {@link reposCompareCommitsWithBasehead}
+   * `GET /repos/{owner}/{repo}/compare/{basehead}`: {@link githubReposCompareCommitsWithBasehead}
    */
   compareCommitsWithBasehead(
-    params: ReposCompareCommitsWithBaseheadParams,
+    params: GithubReposCompareCommitsWithBaseheadParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ReposCompareCommitsWithBaseheadResponse["body"], []>,
-    ReposCompareCommitsWithBaseheadResponse
+    ItemsAt<GithubReposCompareCommitsWithBaseheadResponse["body"], []>,
+    GithubReposCompareCommitsWithBaseheadResponse
   > {
-    return reposCompareCommitsWithBasehead(this.#core, params, options);
+    return githubReposCompareCommitsWithBasehead(this.#core, params, options);
   }
 
   /**
    * Create an attestation
    *
-   * `POST /repos/{owner}/{repo}/attestations`: {@link reposCreateAttestation}
+   * `POST /repos/{owner}/{repo}/attestations`: {@link githubReposCreateAttestation}
    */
   createAttestation(
-    params: ReposCreateAttestationParams,
+    params: GithubReposCreateAttestationParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateAttestationResponse> {
-    return reposCreateAttestation(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateAttestationResponse> {
+    return githubReposCreateAttestation(this.#core, params, options);
   }
 
   /**
    * Create an autolink reference for a repository
    *
-   * `POST /repos/{owner}/{repo}/autolinks`: {@link reposCreateAutolink}
+   * `POST /repos/{owner}/{repo}/autolinks`: {@link githubReposCreateAutolink}
    */
   createAutolink(
-    params: ReposCreateAutolinkParams,
+    params: GithubReposCreateAutolinkParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateAutolinkResponse> {
-    return reposCreateAutolink(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateAutolinkResponse> {
+    return githubReposCreateAutolink(this.#core, params, options);
   }
 
   /**
    * Create a commit comment
    *
-   * `POST /repos/{owner}/{repo}/commits/{commit_sha}/comments`: {@link reposCreateCommitComment}
+   * `POST /repos/{owner}/{repo}/commits/{commit_sha}/comments`: {@link githubReposCreateCommitComment}
    */
   createCommitComment(
-    params: ReposCreateCommitCommentParams,
+    params: GithubReposCreateCommitCommentParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateCommitCommentResponse> {
-    return reposCreateCommitComment(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateCommitCommentResponse> {
+    return githubReposCreateCommitComment(this.#core, params, options);
   }
 
   /**
    * Create commit signature protection
    *
-   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`: {@link reposCreateCommitSignatureProtection}
+   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`: {@link githubReposCreateCommitSignatureProtection}
    */
   createCommitSignatureProtection(
-    params: ReposCreateCommitSignatureProtectionParams,
+    params: GithubReposCreateCommitSignatureProtectionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateCommitSignatureProtectionResponse> {
-    return reposCreateCommitSignatureProtection(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateCommitSignatureProtectionResponse> {
+    return githubReposCreateCommitSignatureProtection(this.#core, params, options);
   }
 
   /**
    * Create a commit status
    *
-   * `POST /repos/{owner}/{repo}/statuses/{sha}`: {@link reposCreateCommitStatus}
+   * `POST /repos/{owner}/{repo}/statuses/{sha}`: {@link githubReposCreateCommitStatus}
    */
   createCommitStatus(
-    params: ReposCreateCommitStatusParams,
+    params: GithubReposCreateCommitStatusParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateCommitStatusResponse> {
-    return reposCreateCommitStatus(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateCommitStatusResponse> {
+    return githubReposCreateCommitStatus(this.#core, params, options);
   }
 
   /**
    * Create a deploy key
    *
-   * `POST /repos/{owner}/{repo}/keys`: {@link reposCreateDeployKey}
+   * `POST /repos/{owner}/{repo}/keys`: {@link githubReposCreateDeployKey}
    */
   createDeployKey(
-    params: ReposCreateDeployKeyParams,
+    params: GithubReposCreateDeployKeyParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateDeployKeyResponse> {
-    return reposCreateDeployKey(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateDeployKeyResponse> {
+    return githubReposCreateDeployKey(this.#core, params, options);
   }
 
   /**
    * Create a deployment
    *
-   * `POST /repos/{owner}/{repo}/deployments`: {@link reposCreateDeployment}
+   * `POST /repos/{owner}/{repo}/deployments`: {@link githubReposCreateDeployment}
    */
   createDeployment(
-    params: ReposCreateDeploymentParams,
+    params: GithubReposCreateDeploymentParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateDeploymentResponse> {
-    return reposCreateDeployment(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateDeploymentResponse> {
+    return githubReposCreateDeployment(this.#core, params, options);
   }
 
   /**
    * Create a deployment branch policy
    *
-   * `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies`: {@link reposCreateDeploymentBranchPolicy}
+   * `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies`: {@link githubReposCreateDeploymentBranchPolicy}
    */
   createDeploymentBranchPolicy(
-    params: ReposCreateDeploymentBranchPolicyParams,
+    params: GithubReposCreateDeploymentBranchPolicyParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateDeploymentBranchPolicyResponse> {
-    return reposCreateDeploymentBranchPolicy(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateDeploymentBranchPolicyResponse> {
+    return githubReposCreateDeploymentBranchPolicy(this.#core, params, options);
   }
 
   /**
    * Create a custom deployment protection rule on an environment
    *
-   * `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`: {@link reposCreateDeploymentProtectionRule}
+   * `POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`: {@link githubReposCreateDeploymentProtectionRule}
    */
   createDeploymentProtectionRule(
-    params: ReposCreateDeploymentProtectionRuleParams,
+    params: GithubReposCreateDeploymentProtectionRuleParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateDeploymentProtectionRuleResponse> {
-    return reposCreateDeploymentProtectionRule(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateDeploymentProtectionRuleResponse> {
+    return githubReposCreateDeploymentProtectionRule(this.#core, params, options);
   }
 
   /**
    * Create a deployment status
    *
-   * `POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses`: {@link reposCreateDeploymentStatus}
+   * `POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses`: {@link githubReposCreateDeploymentStatus}
    */
   createDeploymentStatus(
-    params: ReposCreateDeploymentStatusParams,
+    params: GithubReposCreateDeploymentStatusParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateDeploymentStatusResponse> {
-    return reposCreateDeploymentStatus(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateDeploymentStatusResponse> {
+    return githubReposCreateDeploymentStatus(this.#core, params, options);
   }
 
   /**
    * Create a repository dispatch event
    *
-   * `POST /repos/{owner}/{repo}/dispatches`: {@link reposCreateDispatchEvent}
+   * `POST /repos/{owner}/{repo}/dispatches`: {@link githubReposCreateDispatchEvent}
    */
   createDispatchEvent(
-    params: ReposCreateDispatchEventParams,
+    params: GithubReposCreateDispatchEventParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateDispatchEventResponse> {
-    return reposCreateDispatchEvent(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateDispatchEventResponse> {
+    return githubReposCreateDispatchEvent(this.#core, params, options);
   }
 
   /**
    * Create a repository for the authenticated user
    *
-   * `POST /user/repos`: {@link reposCreateForAuthenticatedUser}
+   * `POST /user/repos`: {@link githubReposCreateForAuthenticatedUser}
    */
   createForAuthenticatedUser(
-    params: ReposCreateForAuthenticatedUserParams,
+    params: GithubReposCreateForAuthenticatedUserParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateForAuthenticatedUserResponse> {
-    return reposCreateForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateForAuthenticatedUserResponse> {
+    return githubReposCreateForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Create a fork
    *
-   * `POST /repos/{owner}/{repo}/forks`: {@link reposCreateFork}
+   * `POST /repos/{owner}/{repo}/forks`: {@link githubReposCreateFork}
    */
   createFork(
-    params: ReposCreateForkParams,
+    params: GithubReposCreateForkParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateForkResponse> {
-    return reposCreateFork(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateForkResponse> {
+    return githubReposCreateFork(this.#core, params, options);
   }
 
   /**
    * Create an organization repository
    *
-   * `POST /orgs/{org}/repos`: {@link reposCreateInOrg}
+   * `POST /orgs/{org}/repos`: {@link githubReposCreateInOrg}
    */
   createInOrg(
-    params: ReposCreateInOrgParams,
+    params: GithubReposCreateInOrgParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateInOrgResponse> {
-    return reposCreateInOrg(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateInOrgResponse> {
+    return githubReposCreateInOrg(this.#core, params, options);
   }
 
   /**
    * Create or update an environment
    *
-   * `PUT /repos/{owner}/{repo}/environments/{environment_name}`: {@link reposCreateOrUpdateEnvironment}
+   * `PUT /repos/{owner}/{repo}/environments/{environment_name}`: {@link githubReposCreateOrUpdateEnvironment}
    */
   createOrUpdateEnvironment(
-    params: ReposCreateOrUpdateEnvironmentParams,
+    params: GithubReposCreateOrUpdateEnvironmentParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateOrUpdateEnvironmentResponse> {
-    return reposCreateOrUpdateEnvironment(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateOrUpdateEnvironmentResponse> {
+    return githubReposCreateOrUpdateEnvironment(this.#core, params, options);
   }
 
   /**
    * Create or update file contents
    *
-   * `PUT /repos/{owner}/{repo}/contents/{path}`: {@link reposCreateOrUpdateFileContents}
+   * `PUT /repos/{owner}/{repo}/contents/{path}`: {@link githubReposCreateOrUpdateFileContents}
    */
   createOrUpdateFileContents(
-    params: ReposCreateOrUpdateFileContentsParams,
+    params: GithubReposCreateOrUpdateFileContentsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateOrUpdateFileContentsResponse> {
-    return reposCreateOrUpdateFileContents(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateOrUpdateFileContentsResponse> {
+    return githubReposCreateOrUpdateFileContents(this.#core, params, options);
   }
 
   /**
    * Create an organization repository ruleset
    *
-   * `POST /orgs/{org}/rulesets`: {@link reposCreateOrgRuleset}
+   * `POST /orgs/{org}/rulesets`: {@link githubReposCreateOrgRuleset}
    */
   createOrgRuleset(
-    params: ReposCreateOrgRulesetParams,
+    params: GithubReposCreateOrgRulesetParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateOrgRulesetResponse> {
-    return reposCreateOrgRuleset(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateOrgRulesetResponse> {
+    return githubReposCreateOrgRuleset(this.#core, params, options);
   }
 
   /**
    * Create a GitHub Pages deployment
    *
-   * `POST /repos/{owner}/{repo}/pages/deployments`: {@link reposCreatePagesDeployment}
+   * `POST /repos/{owner}/{repo}/pages/deployments`: {@link githubReposCreatePagesDeployment}
    */
   createPagesDeployment(
-    params: ReposCreatePagesDeploymentParams,
+    params: GithubReposCreatePagesDeploymentParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreatePagesDeploymentResponse> {
-    return reposCreatePagesDeployment(this.#core, params, options);
+  ): ApiPromise<GithubReposCreatePagesDeploymentResponse> {
+    return githubReposCreatePagesDeployment(this.#core, params, options);
   }
 
   /**
    * Create a GitHub Pages site
    *
-   * `POST /repos/{owner}/{repo}/pages`: {@link reposCreatePagesSite}
+   * `POST /repos/{owner}/{repo}/pages`: {@link githubReposCreatePagesSite}
    */
   createPagesSite(
-    params: ReposCreatePagesSiteParams,
+    params: GithubReposCreatePagesSiteParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreatePagesSiteResponse> {
-    return reposCreatePagesSite(this.#core, params, options);
+  ): ApiPromise<GithubReposCreatePagesSiteResponse> {
+    return githubReposCreatePagesSite(this.#core, params, options);
   }
 
   /**
    * Create a release
    *
-   * `POST /repos/{owner}/{repo}/releases`: {@link reposCreateRelease}
+   * `POST /repos/{owner}/{repo}/releases`: {@link githubReposCreateRelease}
    */
   createRelease(
-    params: ReposCreateReleaseParams,
+    params: GithubReposCreateReleaseParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateReleaseResponse> {
-    return reposCreateRelease(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateReleaseResponse> {
+    return githubReposCreateRelease(this.#core, params, options);
   }
 
   /**
    * Create a repository ruleset
    *
-   * `POST /repos/{owner}/{repo}/rulesets`: {@link reposCreateRepoRuleset}
+   * `POST /repos/{owner}/{repo}/rulesets`: {@link githubReposCreateRepoRuleset}
    */
   createRepoRuleset(
-    params: ReposCreateRepoRulesetParams,
+    params: GithubReposCreateRepoRulesetParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateRepoRulesetResponse> {
-    return reposCreateRepoRuleset(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateRepoRulesetResponse> {
+    return githubReposCreateRepoRuleset(this.#core, params, options);
   }
 
   /**
    * Create a repository using a template
    *
-   * `POST /repos/{template_owner}/{template_repo}/generate`: {@link reposCreateUsingTemplate}
+   * `POST /repos/{template_owner}/{template_repo}/generate`: {@link githubReposCreateUsingTemplate}
    */
   createUsingTemplate(
-    params: ReposCreateUsingTemplateParams,
+    params: GithubReposCreateUsingTemplateParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateUsingTemplateResponse> {
-    return reposCreateUsingTemplate(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateUsingTemplateResponse> {
+    return githubReposCreateUsingTemplate(this.#core, params, options);
   }
 
   /**
    * Create a repository webhook
    *
-   * `POST /repos/{owner}/{repo}/hooks`: {@link reposCreateWebhook}
+   * `POST /repos/{owner}/{repo}/hooks`: {@link githubReposCreateWebhook}
    */
   createWebhook(
-    params: ReposCreateWebhookParams,
+    params: GithubReposCreateWebhookParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCreateWebhookResponse> {
-    return reposCreateWebhook(this.#core, params, options);
+  ): ApiPromise<GithubReposCreateWebhookResponse> {
+    return githubReposCreateWebhook(this.#core, params, options);
   }
 
   /**
    * Create or update custom property values for a repository
    *
-   * `PATCH /repos/{owner}/{repo}/properties/values`: {@link reposCustomPropertiesForReposCreateOrUpdateRepositoryValues}
+   * `PATCH /repos/{owner}/{repo}/properties/values`: {@link githubReposCustomPropertiesForReposCreateOrUpdateRepositoryValues}
    */
   customPropertiesForReposCreateOrUpdateRepositoryValues(
-    params: ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesParams,
+    params: GithubReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesResponse> {
-    return reposCustomPropertiesForReposCreateOrUpdateRepositoryValues(this.#core, params, options);
+  ): ApiPromise<GithubReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesResponse> {
+    return githubReposCustomPropertiesForReposCreateOrUpdateRepositoryValues(
+      this.#core,
+      params,
+      options,
+    );
   }
 
   /**
    * Get all custom property values for a repository
    *
-   * `GET /repos/{owner}/{repo}/properties/values`: {@link reposCustomPropertiesForReposGetRepositoryValues}
+   * `GET /repos/{owner}/{repo}/properties/values`: {@link githubReposCustomPropertiesForReposGetRepositoryValues}
    */
   customPropertiesForReposGetRepositoryValues(
-    params: ReposCustomPropertiesForReposGetRepositoryValuesParams,
+    params: GithubReposCustomPropertiesForReposGetRepositoryValuesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposCustomPropertiesForReposGetRepositoryValuesResponse> {
-    return reposCustomPropertiesForReposGetRepositoryValues(this.#core, params, options);
+  ): ApiPromise<GithubReposCustomPropertiesForReposGetRepositoryValuesResponse> {
+    return githubReposCustomPropertiesForReposGetRepositoryValues(this.#core, params, options);
   }
 
   /**
    * Decline a repository invitation
    *
-   * `DELETE /user/repository_invitations/{invitation_id}`: {@link reposDeclineInvitationForAuthenticatedUser}
+   * `DELETE /user/repository_invitations/{invitation_id}`: {@link githubReposDeclineInvitationForAuthenticatedUser}
    */
   declineInvitationForAuthenticatedUser(
-    params: ReposDeclineInvitationForAuthenticatedUserParams,
+    params: GithubReposDeclineInvitationForAuthenticatedUserParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeclineInvitationForAuthenticatedUserResponse> {
-    return reposDeclineInvitationForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubReposDeclineInvitationForAuthenticatedUserResponse> {
+    return githubReposDeclineInvitationForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Delete a repository
    *
-   * `DELETE /repos/{owner}/{repo}`: {@link reposDelete}
+   * `DELETE /repos/{owner}/{repo}`: {@link githubReposDelete}
    */
-  delete(params: ReposDeleteParams, options?: RequestOptions): ApiPromise<ReposDeleteResponse> {
-    return reposDelete(this.#core, params, options);
+  delete(
+    params: GithubReposDeleteParams,
+    options?: RequestOptions,
+  ): ApiPromise<GithubReposDeleteResponse> {
+    return githubReposDelete(this.#core, params, options);
   }
 
   /**
    * Delete access restrictions
    *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`: {@link reposDeleteAccessRestrictions}
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`: {@link githubReposDeleteAccessRestrictions}
    */
   deleteAccessRestrictions(
-    params: ReposDeleteAccessRestrictionsParams,
+    params: GithubReposDeleteAccessRestrictionsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteAccessRestrictionsResponse> {
-    return reposDeleteAccessRestrictions(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteAccessRestrictionsResponse> {
+    return githubReposDeleteAccessRestrictions(this.#core, params, options);
   }
 
   /**
    * Delete admin branch protection
    *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`: {@link reposDeleteAdminBranchProtection}
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`: {@link githubReposDeleteAdminBranchProtection}
    */
   deleteAdminBranchProtection(
-    params: ReposDeleteAdminBranchProtectionParams,
+    params: GithubReposDeleteAdminBranchProtectionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteAdminBranchProtectionResponse> {
-    return reposDeleteAdminBranchProtection(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteAdminBranchProtectionResponse> {
+    return githubReposDeleteAdminBranchProtection(this.#core, params, options);
   }
 
   /**
    * Delete an environment
    *
-   * `DELETE /repos/{owner}/{repo}/environments/{environment_name}`: {@link reposDeleteAnEnvironment}
+   * `DELETE /repos/{owner}/{repo}/environments/{environment_name}`: {@link githubReposDeleteAnEnvironment}
    */
   deleteAnEnvironment(
-    params: ReposDeleteAnEnvironmentParams,
+    params: GithubReposDeleteAnEnvironmentParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteAnEnvironmentResponse> {
-    return reposDeleteAnEnvironment(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteAnEnvironmentResponse> {
+    return githubReposDeleteAnEnvironment(this.#core, params, options);
   }
 
   /**
    * Delete an autolink reference from a repository
    *
-   * `DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}`: {@link reposDeleteAutolink}
+   * `DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}`: {@link githubReposDeleteAutolink}
    */
   deleteAutolink(
-    params: ReposDeleteAutolinkParams,
+    params: GithubReposDeleteAutolinkParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteAutolinkResponse> {
-    return reposDeleteAutolink(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteAutolinkResponse> {
+    return githubReposDeleteAutolink(this.#core, params, options);
   }
 
   /**
    * Delete branch protection
    *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection`: {@link reposDeleteBranchProtection}
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection`: {@link githubReposDeleteBranchProtection}
    */
   deleteBranchProtection(
-    params: ReposDeleteBranchProtectionParams,
+    params: GithubReposDeleteBranchProtectionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteBranchProtectionResponse> {
-    return reposDeleteBranchProtection(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteBranchProtectionResponse> {
+    return githubReposDeleteBranchProtection(this.#core, params, options);
   }
 
   /**
    * Delete a commit comment
    *
-   * `DELETE /repos/{owner}/{repo}/comments/{comment_id}`: {@link reposDeleteCommitComment}
+   * `DELETE /repos/{owner}/{repo}/comments/{comment_id}`: {@link githubReposDeleteCommitComment}
    */
   deleteCommitComment(
-    params: ReposDeleteCommitCommentParams,
+    params: GithubReposDeleteCommitCommentParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteCommitCommentResponse> {
-    return reposDeleteCommitComment(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteCommitCommentResponse> {
+    return githubReposDeleteCommitComment(this.#core, params, options);
   }
 
   /**
    * Delete commit signature protection
    *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`: {@link reposDeleteCommitSignatureProtection}
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`: {@link githubReposDeleteCommitSignatureProtection}
    */
   deleteCommitSignatureProtection(
-    params: ReposDeleteCommitSignatureProtectionParams,
+    params: GithubReposDeleteCommitSignatureProtectionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteCommitSignatureProtectionResponse> {
-    return reposDeleteCommitSignatureProtection(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteCommitSignatureProtectionResponse> {
+    return githubReposDeleteCommitSignatureProtection(this.#core, params, options);
   }
 
   /**
    * Delete a deploy key
    *
-   * `DELETE /repos/{owner}/{repo}/keys/{key_id}`: {@link reposDeleteDeployKey}
+   * `DELETE /repos/{owner}/{repo}/keys/{key_id}`: {@link githubReposDeleteDeployKey}
    */
   deleteDeployKey(
-    params: ReposDeleteDeployKeyParams,
+    params: GithubReposDeleteDeployKeyParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteDeployKeyResponse> {
-    return reposDeleteDeployKey(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteDeployKeyResponse> {
+    return githubReposDeleteDeployKey(this.#core, params, options);
   }
 
   /**
    * Delete a deployment
    *
-   * `DELETE /repos/{owner}/{repo}/deployments/{deployment_id}`: {@link reposDeleteDeployment}
+   * `DELETE /repos/{owner}/{repo}/deployments/{deployment_id}`: {@link githubReposDeleteDeployment}
    */
   deleteDeployment(
-    params: ReposDeleteDeploymentParams,
+    params: GithubReposDeleteDeploymentParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteDeploymentResponse> {
-    return reposDeleteDeployment(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteDeploymentResponse> {
+    return githubReposDeleteDeployment(this.#core, params, options);
   }
 
   /**
    * Delete a deployment branch policy
    *
-   * `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`: {@link reposDeleteDeploymentBranchPolicy}
+   * `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`: {@link githubReposDeleteDeploymentBranchPolicy}
    */
   deleteDeploymentBranchPolicy(
-    params: ReposDeleteDeploymentBranchPolicyParams,
+    params: GithubReposDeleteDeploymentBranchPolicyParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteDeploymentBranchPolicyResponse> {
-    return reposDeleteDeploymentBranchPolicy(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteDeploymentBranchPolicyResponse> {
+    return githubReposDeleteDeploymentBranchPolicy(this.#core, params, options);
   }
 
   /**
    * Delete a file
    *
-   * `DELETE /repos/{owner}/{repo}/contents/{path}`: {@link reposDeleteFile}
+   * `DELETE /repos/{owner}/{repo}/contents/{path}`: {@link githubReposDeleteFile}
    */
   deleteFile(
-    params: ReposDeleteFileParams,
+    params: GithubReposDeleteFileParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteFileResponse> {
-    return reposDeleteFile(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteFileResponse> {
+    return githubReposDeleteFile(this.#core, params, options);
   }
 
   /**
    * Delete a repository invitation
    *
-   * `DELETE /repos/{owner}/{repo}/invitations/{invitation_id}`: {@link reposDeleteInvitation}
+   * `DELETE /repos/{owner}/{repo}/invitations/{invitation_id}`: {@link githubReposDeleteInvitation}
    */
   deleteInvitation(
-    params: ReposDeleteInvitationParams,
+    params: GithubReposDeleteInvitationParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteInvitationResponse> {
-    return reposDeleteInvitation(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteInvitationResponse> {
+    return githubReposDeleteInvitation(this.#core, params, options);
   }
 
   /**
    * Delete an organization repository ruleset
    *
-   * `DELETE /orgs/{org}/rulesets/{ruleset_id}`: {@link reposDeleteOrgRuleset}
+   * `DELETE /orgs/{org}/rulesets/{ruleset_id}`: {@link githubReposDeleteOrgRuleset}
    */
   deleteOrgRuleset(
-    params: ReposDeleteOrgRulesetParams,
+    params: GithubReposDeleteOrgRulesetParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteOrgRulesetResponse> {
-    return reposDeleteOrgRuleset(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteOrgRulesetResponse> {
+    return githubReposDeleteOrgRuleset(this.#core, params, options);
   }
 
   /**
    * Delete a GitHub Pages site
    *
-   * `DELETE /repos/{owner}/{repo}/pages`: {@link reposDeletePagesSite}
+   * `DELETE /repos/{owner}/{repo}/pages`: {@link githubReposDeletePagesSite}
    */
   deletePagesSite(
-    params: ReposDeletePagesSiteParams,
+    params: GithubReposDeletePagesSiteParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeletePagesSiteResponse> {
-    return reposDeletePagesSite(this.#core, params, options);
+  ): ApiPromise<GithubReposDeletePagesSiteResponse> {
+    return githubReposDeletePagesSite(this.#core, params, options);
   }
 
   /**
    * Delete pull request review protection
    *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`: {@link reposDeletePullRequestReviewProtection}
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`: {@link githubReposDeletePullRequestReviewProtection}
    */
   deletePullRequestReviewProtection(
-    params: ReposDeletePullRequestReviewProtectionParams,
+    params: GithubReposDeletePullRequestReviewProtectionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeletePullRequestReviewProtectionResponse> {
-    return reposDeletePullRequestReviewProtection(this.#core, params, options);
+  ): ApiPromise<GithubReposDeletePullRequestReviewProtectionResponse> {
+    return githubReposDeletePullRequestReviewProtection(this.#core, params, options);
   }
 
   /**
    * Delete a release
    *
-   * `DELETE /repos/{owner}/{repo}/releases/{release_id}`: {@link reposDeleteRelease}
+   * `DELETE /repos/{owner}/{repo}/releases/{release_id}`: {@link githubReposDeleteRelease}
    */
   deleteRelease(
-    params: ReposDeleteReleaseParams,
+    params: GithubReposDeleteReleaseParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteReleaseResponse> {
-    return reposDeleteRelease(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteReleaseResponse> {
+    return githubReposDeleteRelease(this.#core, params, options);
   }
 
   /**
    * Delete a release asset
    *
-   * `DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}`: {@link reposDeleteReleaseAsset}
+   * `DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}`: {@link githubReposDeleteReleaseAsset}
    */
   deleteReleaseAsset(
-    params: ReposDeleteReleaseAssetParams,
+    params: GithubReposDeleteReleaseAssetParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteReleaseAssetResponse> {
-    return reposDeleteReleaseAsset(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteReleaseAssetResponse> {
+    return githubReposDeleteReleaseAsset(this.#core, params, options);
   }
 
   /**
    * Delete a repository ruleset
    *
-   * `DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}`: {@link reposDeleteRepoRuleset}
+   * `DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}`: {@link githubReposDeleteRepoRuleset}
    */
   deleteRepoRuleset(
-    params: ReposDeleteRepoRulesetParams,
+    params: GithubReposDeleteRepoRulesetParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteRepoRulesetResponse> {
-    return reposDeleteRepoRuleset(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteRepoRulesetResponse> {
+    return githubReposDeleteRepoRuleset(this.#core, params, options);
   }
 
   /**
    * Delete a repository webhook
    *
-   * `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`: {@link reposDeleteWebhook}
+   * `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`: {@link githubReposDeleteWebhook}
    */
   deleteWebhook(
-    params: ReposDeleteWebhookParams,
+    params: GithubReposDeleteWebhookParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDeleteWebhookResponse> {
-    return reposDeleteWebhook(this.#core, params, options);
+  ): ApiPromise<GithubReposDeleteWebhookResponse> {
+    return githubReposDeleteWebhook(this.#core, params, options);
   }
 
   /**
    * Disable Dependabot security updates
    *
-   * `DELETE /repos/{owner}/{repo}/automated-security-fixes`: {@link reposDisableAutomatedSecurityFixes}
+   * `DELETE /repos/{owner}/{repo}/automated-security-fixes`: {@link githubReposDisableAutomatedSecurityFixes}
    */
   disableAutomatedSecurityFixes(
-    params: ReposDisableAutomatedSecurityFixesParams,
+    params: GithubReposDisableAutomatedSecurityFixesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDisableAutomatedSecurityFixesResponse> {
-    return reposDisableAutomatedSecurityFixes(this.#core, params, options);
+  ): ApiPromise<GithubReposDisableAutomatedSecurityFixesResponse> {
+    return githubReposDisableAutomatedSecurityFixes(this.#core, params, options);
   }
 
   /**
    * Disable a custom protection rule for an environment
    *
-   * `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`: {@link reposDisableDeploymentProtectionRule}
+   * `DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`: {@link githubReposDisableDeploymentProtectionRule}
    */
   disableDeploymentProtectionRule(
-    params: ReposDisableDeploymentProtectionRuleParams,
+    params: GithubReposDisableDeploymentProtectionRuleParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDisableDeploymentProtectionRuleResponse> {
-    return reposDisableDeploymentProtectionRule(this.#core, params, options);
+  ): ApiPromise<GithubReposDisableDeploymentProtectionRuleResponse> {
+    return githubReposDisableDeploymentProtectionRule(this.#core, params, options);
   }
 
   /**
    * Disable immutable releases
    *
-   * `DELETE /repos/{owner}/{repo}/immutable-releases`: {@link reposDisableImmutableReleases}
+   * `DELETE /repos/{owner}/{repo}/immutable-releases`: {@link githubReposDisableImmutableReleases}
    */
   disableImmutableReleases(
-    params: ReposDisableImmutableReleasesParams,
+    params: GithubReposDisableImmutableReleasesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDisableImmutableReleasesResponse> {
-    return reposDisableImmutableReleases(this.#core, params, options);
+  ): ApiPromise<GithubReposDisableImmutableReleasesResponse> {
+    return githubReposDisableImmutableReleases(this.#core, params, options);
   }
 
   /**
    * Disable private vulnerability reporting for a repository
    *
-   * `DELETE /repos/{owner}/{repo}/private-vulnerability-reporting`: {@link reposDisablePrivateVulnerabilityReporting}
+   * `DELETE /repos/{owner}/{repo}/private-vulnerability-reporting`: {@link githubReposDisablePrivateVulnerabilityReporting}
    */
   disablePrivateVulnerabilityReporting(
-    params: ReposDisablePrivateVulnerabilityReportingParams,
+    params: GithubReposDisablePrivateVulnerabilityReportingParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDisablePrivateVulnerabilityReportingResponse> {
-    return reposDisablePrivateVulnerabilityReporting(this.#core, params, options);
+  ): ApiPromise<GithubReposDisablePrivateVulnerabilityReportingResponse> {
+    return githubReposDisablePrivateVulnerabilityReporting(this.#core, params, options);
   }
 
   /**
    * Disable vulnerability alerts
    *
-   * `DELETE /repos/{owner}/{repo}/vulnerability-alerts`: {@link reposDisableVulnerabilityAlerts}
+   * `DELETE /repos/{owner}/{repo}/vulnerability-alerts`: {@link githubReposDisableVulnerabilityAlerts}
    */
   disableVulnerabilityAlerts(
-    params: ReposDisableVulnerabilityAlertsParams,
+    params: GithubReposDisableVulnerabilityAlertsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDisableVulnerabilityAlertsResponse> {
-    return reposDisableVulnerabilityAlerts(this.#core, params, options);
+  ): ApiPromise<GithubReposDisableVulnerabilityAlertsResponse> {
+    return githubReposDisableVulnerabilityAlerts(this.#core, params, options);
   }
 
   /**
    * Download a repository archive (tar)
    *
-   * `GET /repos/{owner}/{repo}/tarball/{ref}`: {@link reposDownloadTarballArchive}
+   * `GET /repos/{owner}/{repo}/tarball/{ref}`: {@link githubReposDownloadTarballArchive}
    */
   downloadTarballArchive(
-    params: ReposDownloadTarballArchiveParams,
+    params: GithubReposDownloadTarballArchiveParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDownloadTarballArchiveResponse> {
-    return reposDownloadTarballArchive(this.#core, params, options);
+  ): ApiPromise<GithubReposDownloadTarballArchiveResponse> {
+    return githubReposDownloadTarballArchive(this.#core, params, options);
   }
 
   /**
    * Download a repository archive (zip)
    *
-   * `GET /repos/{owner}/{repo}/zipball/{ref}`: {@link reposDownloadZipballArchive}
+   * `GET /repos/{owner}/{repo}/zipball/{ref}`: {@link githubReposDownloadZipballArchive}
    */
   downloadZipballArchive(
-    params: ReposDownloadZipballArchiveParams,
+    params: GithubReposDownloadZipballArchiveParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposDownloadZipballArchiveResponse> {
-    return reposDownloadZipballArchive(this.#core, params, options);
+  ): ApiPromise<GithubReposDownloadZipballArchiveResponse> {
+    return githubReposDownloadZipballArchive(this.#core, params, options);
   }
 
   /**
    * Enable Dependabot security updates
    *
-   * `PUT /repos/{owner}/{repo}/automated-security-fixes`: {@link reposEnableAutomatedSecurityFixes}
+   * `PUT /repos/{owner}/{repo}/automated-security-fixes`: {@link githubReposEnableAutomatedSecurityFixes}
    */
   enableAutomatedSecurityFixes(
-    params: ReposEnableAutomatedSecurityFixesParams,
+    params: GithubReposEnableAutomatedSecurityFixesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposEnableAutomatedSecurityFixesResponse> {
-    return reposEnableAutomatedSecurityFixes(this.#core, params, options);
+  ): ApiPromise<GithubReposEnableAutomatedSecurityFixesResponse> {
+    return githubReposEnableAutomatedSecurityFixes(this.#core, params, options);
   }
 
   /**
    * Enable immutable releases
    *
-   * `PUT /repos/{owner}/{repo}/immutable-releases`: {@link reposEnableImmutableReleases}
+   * `PUT /repos/{owner}/{repo}/immutable-releases`: {@link githubReposEnableImmutableReleases}
    */
   enableImmutableReleases(
-    params: ReposEnableImmutableReleasesParams,
+    params: GithubReposEnableImmutableReleasesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposEnableImmutableReleasesResponse> {
-    return reposEnableImmutableReleases(this.#core, params, options);
+  ): ApiPromise<GithubReposEnableImmutableReleasesResponse> {
+    return githubReposEnableImmutableReleases(this.#core, params, options);
   }
 
   /**
    * Enable private vulnerability reporting for a repository
    *
-   * `PUT /repos/{owner}/{repo}/private-vulnerability-reporting`: {@link reposEnablePrivateVulnerabilityReporting}
+   * `PUT /repos/{owner}/{repo}/private-vulnerability-reporting`: {@link githubReposEnablePrivateVulnerabilityReporting}
    */
   enablePrivateVulnerabilityReporting(
-    params: ReposEnablePrivateVulnerabilityReportingParams,
+    params: GithubReposEnablePrivateVulnerabilityReportingParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposEnablePrivateVulnerabilityReportingResponse> {
-    return reposEnablePrivateVulnerabilityReporting(this.#core, params, options);
+  ): ApiPromise<GithubReposEnablePrivateVulnerabilityReportingResponse> {
+    return githubReposEnablePrivateVulnerabilityReporting(this.#core, params, options);
   }
 
   /**
    * Enable vulnerability alerts
    *
-   * `PUT /repos/{owner}/{repo}/vulnerability-alerts`: {@link reposEnableVulnerabilityAlerts}
+   * `PUT /repos/{owner}/{repo}/vulnerability-alerts`: {@link githubReposEnableVulnerabilityAlerts}
    */
   enableVulnerabilityAlerts(
-    params: ReposEnableVulnerabilityAlertsParams,
+    params: GithubReposEnableVulnerabilityAlertsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposEnableVulnerabilityAlertsResponse> {
-    return reposEnableVulnerabilityAlerts(this.#core, params, options);
+  ): ApiPromise<GithubReposEnableVulnerabilityAlertsResponse> {
+    return githubReposEnableVulnerabilityAlerts(this.#core, params, options);
   }
 
   /**
    * Generate release notes content for a release
    *
-   * `POST /repos/{owner}/{repo}/releases/generate-notes`: {@link reposGenerateReleaseNotes}
+   * `POST /repos/{owner}/{repo}/releases/generate-notes`: {@link githubReposGenerateReleaseNotes}
    */
   generateReleaseNotes(
-    params: ReposGenerateReleaseNotesParams,
+    params: GithubReposGenerateReleaseNotesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGenerateReleaseNotesResponse> {
-    return reposGenerateReleaseNotes(this.#core, params, options);
+  ): ApiPromise<GithubReposGenerateReleaseNotesResponse> {
+    return githubReposGenerateReleaseNotes(this.#core, params, options);
   }
 
   /**
    * Get a repository
    *
-   * `GET /repos/{owner}/{repo}`: {@link reposGet}
+   * `GET /repos/{owner}/{repo}`: {@link githubReposGet}
    */
-  get(params: ReposGetParams, options?: RequestOptions): ApiPromise<ReposGetResponse> {
-    return reposGet(this.#core, params, options);
+  get(params: GithubReposGetParams, options?: RequestOptions): ApiPromise<GithubReposGetResponse> {
+    return githubReposGet(this.#core, params, options);
   }
 
   /**
    * Get access restrictions
    *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`: {@link reposGetAccessRestrictions}
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions`: {@link githubReposGetAccessRestrictions}
    */
   getAccessRestrictions(
-    params: ReposGetAccessRestrictionsParams,
+    params: GithubReposGetAccessRestrictionsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetAccessRestrictionsResponse> {
-    return reposGetAccessRestrictions(this.#core, params, options);
+  ): ApiPromise<GithubReposGetAccessRestrictionsResponse> {
+    return githubReposGetAccessRestrictions(this.#core, params, options);
   }
 
   /**
    * Get admin branch protection
    *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`: {@link reposGetAdminBranchProtection}
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`: {@link githubReposGetAdminBranchProtection}
    */
   getAdminBranchProtection(
-    params: ReposGetAdminBranchProtectionParams,
+    params: GithubReposGetAdminBranchProtectionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetAdminBranchProtectionResponse> {
-    return reposGetAdminBranchProtection(this.#core, params, options);
+  ): ApiPromise<GithubReposGetAdminBranchProtectionResponse> {
+    return githubReposGetAdminBranchProtection(this.#core, params, options);
   }
 
   /**
    * Get all deployment protection rules for an environment
    *
-   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`: {@link reposGetAllDeploymentProtectionRules}
+   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules`: {@link githubReposGetAllDeploymentProtectionRules}
    */
   getAllDeploymentProtectionRules(
-    params: ReposGetAllDeploymentProtectionRulesParams,
+    params: GithubReposGetAllDeploymentProtectionRulesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetAllDeploymentProtectionRulesResponse> {
-    return reposGetAllDeploymentProtectionRules(this.#core, params, options);
+  ): ApiPromise<GithubReposGetAllDeploymentProtectionRulesResponse> {
+    return githubReposGetAllDeploymentProtectionRules(this.#core, params, options);
   }
 
   /**
    * List environments
    *
-   * `GET /repos/{owner}/{repo}/environments`: {@link reposGetAllEnvironments}
+   * `GET /repos/{owner}/{repo}/environments`: {@link githubReposGetAllEnvironments}
    */
   getAllEnvironments(
-    params: ReposGetAllEnvironmentsParams,
+    params: GithubReposGetAllEnvironmentsParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ReposGetAllEnvironmentsResponse["body"], ["environments"]>,
-    ReposGetAllEnvironmentsResponse
+    ItemsAt<GithubReposGetAllEnvironmentsResponse["body"], ["environments"]>,
+    GithubReposGetAllEnvironmentsResponse
   > {
-    return reposGetAllEnvironments(this.#core, params, options);
+    return githubReposGetAllEnvironments(this.#core, params, options);
   }
 
   /**
    * Get all status check contexts
    *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`: {@link reposGetAllStatusCheckContexts}
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`: {@link githubReposGetAllStatusCheckContexts}
    */
   getAllStatusCheckContexts(
-    params: ReposGetAllStatusCheckContextsParams,
+    params: GithubReposGetAllStatusCheckContextsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetAllStatusCheckContextsResponse> {
-    return reposGetAllStatusCheckContexts(this.#core, params, options);
+  ): ApiPromise<GithubReposGetAllStatusCheckContextsResponse> {
+    return githubReposGetAllStatusCheckContexts(this.#core, params, options);
   }
 
   /**
    * Get all repository topics
    *
-   * `GET /repos/{owner}/{repo}/topics`: {@link reposGetAllTopics}
+   * `GET /repos/{owner}/{repo}/topics`: {@link githubReposGetAllTopics}
    */
   getAllTopics(
-    params: ReposGetAllTopicsParams,
+    params: GithubReposGetAllTopicsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposGetAllTopicsResponse["body"], ["names"]>, ReposGetAllTopicsResponse> {
-    return reposGetAllTopics(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposGetAllTopicsResponse["body"], ["names"]>,
+    GithubReposGetAllTopicsResponse
+  > {
+    return githubReposGetAllTopics(this.#core, params, options);
   }
 
   /**
    * Get apps with access to the protected branch
    *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`: {@link reposGetAppsWithAccessToProtectedBranch}
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`: {@link githubReposGetAppsWithAccessToProtectedBranch}
    */
   getAppsWithAccessToProtectedBranch(
-    params: ReposGetAppsWithAccessToProtectedBranchParams,
+    params: GithubReposGetAppsWithAccessToProtectedBranchParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetAppsWithAccessToProtectedBranchResponse> {
-    return reposGetAppsWithAccessToProtectedBranch(this.#core, params, options);
+  ): ApiPromise<GithubReposGetAppsWithAccessToProtectedBranchResponse> {
+    return githubReposGetAppsWithAccessToProtectedBranch(this.#core, params, options);
   }
 
   /**
    * Get an autolink reference of a repository
    *
-   * `GET /repos/{owner}/{repo}/autolinks/{autolink_id}`: {@link reposGetAutolink}
+   * `GET /repos/{owner}/{repo}/autolinks/{autolink_id}`: {@link githubReposGetAutolink}
    */
   getAutolink(
-    params: ReposGetAutolinkParams,
+    params: GithubReposGetAutolinkParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetAutolinkResponse> {
-    return reposGetAutolink(this.#core, params, options);
+  ): ApiPromise<GithubReposGetAutolinkResponse> {
+    return githubReposGetAutolink(this.#core, params, options);
   }
 
   /**
    * Get a branch
    *
-   * `GET /repos/{owner}/{repo}/branches/{branch}`: {@link reposGetBranch}
+   * `GET /repos/{owner}/{repo}/branches/{branch}`: {@link githubReposGetBranch}
    */
   getBranch(
-    params: ReposGetBranchParams,
+    params: GithubReposGetBranchParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetBranchResponse> {
-    return reposGetBranch(this.#core, params, options);
+  ): ApiPromise<GithubReposGetBranchResponse> {
+    return githubReposGetBranch(this.#core, params, options);
   }
 
   /**
    * Get branch protection
    *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection`: {@link reposGetBranchProtection}
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection`: {@link githubReposGetBranchProtection}
    */
   getBranchProtection(
-    params: ReposGetBranchProtectionParams,
+    params: GithubReposGetBranchProtectionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetBranchProtectionResponse> {
-    return reposGetBranchProtection(this.#core, params, options);
+  ): ApiPromise<GithubReposGetBranchProtectionResponse> {
+    return githubReposGetBranchProtection(this.#core, params, options);
   }
 
   /**
    * Get rules for a branch
    *
-   * `GET /repos/{owner}/{repo}/rules/branches/{branch}`: {@link reposGetBranchRules}
+   * `GET /repos/{owner}/{repo}/rules/branches/{branch}`: {@link githubReposGetBranchRules}
    */
   getBranchRules(
-    params: ReposGetBranchRulesParams,
+    params: GithubReposGetBranchRulesParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposGetBranchRulesResponse["body"], []>, ReposGetBranchRulesResponse> {
-    return reposGetBranchRules(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposGetBranchRulesResponse["body"], []>,
+    GithubReposGetBranchRulesResponse
+  > {
+    return githubReposGetBranchRules(this.#core, params, options);
   }
 
   /**
    * Get repository clones
    *
-   * `GET /repos/{owner}/{repo}/traffic/clones`: {@link reposGetClones}
+   * `GET /repos/{owner}/{repo}/traffic/clones`: {@link githubReposGetClones}
    */
   getClones(
-    params: ReposGetClonesParams,
+    params: GithubReposGetClonesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetClonesResponse> {
-    return reposGetClones(this.#core, params, options);
+  ): ApiPromise<GithubReposGetClonesResponse> {
+    return githubReposGetClones(this.#core, params, options);
   }
 
   /**
    * Get the weekly commit activity
    *
-   * `GET /repos/{owner}/{repo}/stats/code_frequency`: {@link reposGetCodeFrequencyStats}
+   * `GET /repos/{owner}/{repo}/stats/code_frequency`: {@link githubReposGetCodeFrequencyStats}
    */
   getCodeFrequencyStats(
-    params: ReposGetCodeFrequencyStatsParams,
+    params: GithubReposGetCodeFrequencyStatsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetCodeFrequencyStatsResponse> {
-    return reposGetCodeFrequencyStats(this.#core, params, options);
+  ): ApiPromise<GithubReposGetCodeFrequencyStatsResponse> {
+    return githubReposGetCodeFrequencyStats(this.#core, params, options);
   }
 
   /**
    * Get repository permissions for a user
    *
-   * `GET /repos/{owner}/{repo}/collaborators/{username}/permission`: {@link reposGetCollaboratorPermissionLevel}
+   * `GET /repos/{owner}/{repo}/collaborators/{username}/permission`: {@link githubReposGetCollaboratorPermissionLevel}
    */
   getCollaboratorPermissionLevel(
-    params: ReposGetCollaboratorPermissionLevelParams,
+    params: GithubReposGetCollaboratorPermissionLevelParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetCollaboratorPermissionLevelResponse> {
-    return reposGetCollaboratorPermissionLevel(this.#core, params, options);
+  ): ApiPromise<GithubReposGetCollaboratorPermissionLevelResponse> {
+    return githubReposGetCollaboratorPermissionLevel(this.#core, params, options);
   }
 
   /**
    * Get the combined status for a specific reference
    *
-   * `GET /repos/{owner}/{repo}/commits/{ref}/status`: {@link reposGetCombinedStatusForRef}
+   * `GET /repos/{owner}/{repo}/commits/{ref}/status`: {@link githubReposGetCombinedStatusForRef}
    */
   getCombinedStatusForRef(
-    params: ReposGetCombinedStatusForRefParams,
+    params: GithubReposGetCombinedStatusForRefParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ReposGetCombinedStatusForRefResponse["body"], ["statuses"]>,
-    ReposGetCombinedStatusForRefResponse
+    ItemsAt<GithubReposGetCombinedStatusForRefResponse["body"], ["statuses"]>,
+    GithubReposGetCombinedStatusForRefResponse
   > {
-    return reposGetCombinedStatusForRef(this.#core, params, options);
+    return githubReposGetCombinedStatusForRef(this.#core, params, options);
   }
 
   /**
    * Get a commit
    *
-   * `GET /repos/{owner}/{repo}/commits/{ref}`: {@link reposGetCommit}
+   * `GET /repos/{owner}/{repo}/commits/{ref}`: {@link githubReposGetCommit}
    */
   getCommit(
-    params: ReposGetCommitParams,
+    params: GithubReposGetCommitParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposGetCommitResponse["body"], []>, ReposGetCommitResponse> {
-    return reposGetCommit(this.#core, params, options);
+  ): Paginated<ItemsAt<GithubReposGetCommitResponse["body"], []>, GithubReposGetCommitResponse> {
+    return githubReposGetCommit(this.#core, params, options);
   }
 
   /**
    * Get the last year of commit activity
    *
-   * `GET /repos/{owner}/{repo}/stats/commit_activity`: {@link reposGetCommitActivityStats}
+   * `GET /repos/{owner}/{repo}/stats/commit_activity`: {@link githubReposGetCommitActivityStats}
    */
   getCommitActivityStats(
-    params: ReposGetCommitActivityStatsParams,
+    params: GithubReposGetCommitActivityStatsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetCommitActivityStatsResponse> {
-    return reposGetCommitActivityStats(this.#core, params, options);
+  ): ApiPromise<GithubReposGetCommitActivityStatsResponse> {
+    return githubReposGetCommitActivityStats(this.#core, params, options);
   }
 
   /**
    * Get a commit comment
    *
-   * `GET /repos/{owner}/{repo}/comments/{comment_id}`: {@link reposGetCommitComment}
+   * `GET /repos/{owner}/{repo}/comments/{comment_id}`: {@link githubReposGetCommitComment}
    */
   getCommitComment(
-    params: ReposGetCommitCommentParams,
+    params: GithubReposGetCommitCommentParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetCommitCommentResponse> {
-    return reposGetCommitComment(this.#core, params, options);
+  ): ApiPromise<GithubReposGetCommitCommentResponse> {
+    return githubReposGetCommitComment(this.#core, params, options);
   }
 
   /**
    * Get commit signature protection
    *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`: {@link reposGetCommitSignatureProtection}
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures`: {@link githubReposGetCommitSignatureProtection}
    */
   getCommitSignatureProtection(
-    params: ReposGetCommitSignatureProtectionParams,
+    params: GithubReposGetCommitSignatureProtectionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetCommitSignatureProtectionResponse> {
-    return reposGetCommitSignatureProtection(this.#core, params, options);
+  ): ApiPromise<GithubReposGetCommitSignatureProtectionResponse> {
+    return githubReposGetCommitSignatureProtection(this.#core, params, options);
   }
 
   /**
    * Get community profile metrics
    *
-   * `GET /repos/{owner}/{repo}/community/profile`: {@link reposGetCommunityProfileMetrics}
+   * `GET /repos/{owner}/{repo}/community/profile`: {@link githubReposGetCommunityProfileMetrics}
    */
   getCommunityProfileMetrics(
-    params: ReposGetCommunityProfileMetricsParams,
+    params: GithubReposGetCommunityProfileMetricsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetCommunityProfileMetricsResponse> {
-    return reposGetCommunityProfileMetrics(this.#core, params, options);
+  ): ApiPromise<GithubReposGetCommunityProfileMetricsResponse> {
+    return githubReposGetCommunityProfileMetrics(this.#core, params, options);
   }
 
   /**
    * Get repository content
    *
-   * `GET /repos/{owner}/{repo}/contents/{path}`: {@link reposGetContent}
+   * `GET /repos/{owner}/{repo}/contents/{path}`: {@link githubReposGetContent}
    */
   getContent(
-    params: ReposGetContentParams,
+    params: GithubReposGetContentParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetContentResponse> {
-    return reposGetContent(this.#core, params, options);
+  ): ApiPromise<GithubReposGetContentResponse> {
+    return githubReposGetContent(this.#core, params, options);
   }
 
   /**
    * Get all contributor commit activity
    *
-   * `GET /repos/{owner}/{repo}/stats/contributors`: {@link reposGetContributorsStats}
+   * `GET /repos/{owner}/{repo}/stats/contributors`: {@link githubReposGetContributorsStats}
    */
   getContributorsStats(
-    params: ReposGetContributorsStatsParams,
+    params: GithubReposGetContributorsStatsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetContributorsStatsResponse> {
-    return reposGetContributorsStats(this.#core, params, options);
+  ): ApiPromise<GithubReposGetContributorsStatsResponse> {
+    return githubReposGetContributorsStats(this.#core, params, options);
   }
 
   /**
    * Get a custom deployment protection rule
    *
-   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`: {@link reposGetCustomDeploymentProtectionRule}
+   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}`: {@link githubReposGetCustomDeploymentProtectionRule}
    */
   getCustomDeploymentProtectionRule(
-    params: ReposGetCustomDeploymentProtectionRuleParams,
+    params: GithubReposGetCustomDeploymentProtectionRuleParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetCustomDeploymentProtectionRuleResponse> {
-    return reposGetCustomDeploymentProtectionRule(this.#core, params, options);
+  ): ApiPromise<GithubReposGetCustomDeploymentProtectionRuleResponse> {
+    return githubReposGetCustomDeploymentProtectionRule(this.#core, params, options);
   }
 
   /**
    * Get a deploy key
    *
-   * `GET /repos/{owner}/{repo}/keys/{key_id}`: {@link reposGetDeployKey}
+   * `GET /repos/{owner}/{repo}/keys/{key_id}`: {@link githubReposGetDeployKey}
    */
   getDeployKey(
-    params: ReposGetDeployKeyParams,
+    params: GithubReposGetDeployKeyParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetDeployKeyResponse> {
-    return reposGetDeployKey(this.#core, params, options);
+  ): ApiPromise<GithubReposGetDeployKeyResponse> {
+    return githubReposGetDeployKey(this.#core, params, options);
   }
 
   /**
    * Get a deployment
    *
-   * `GET /repos/{owner}/{repo}/deployments/{deployment_id}`: {@link reposGetDeployment}
+   * `GET /repos/{owner}/{repo}/deployments/{deployment_id}`: {@link githubReposGetDeployment}
    */
   getDeployment(
-    params: ReposGetDeploymentParams,
+    params: GithubReposGetDeploymentParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetDeploymentResponse> {
-    return reposGetDeployment(this.#core, params, options);
+  ): ApiPromise<GithubReposGetDeploymentResponse> {
+    return githubReposGetDeployment(this.#core, params, options);
   }
 
   /**
    * Get a deployment branch policy
    *
-   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`: {@link reposGetDeploymentBranchPolicy}
+   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`: {@link githubReposGetDeploymentBranchPolicy}
    */
   getDeploymentBranchPolicy(
-    params: ReposGetDeploymentBranchPolicyParams,
+    params: GithubReposGetDeploymentBranchPolicyParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetDeploymentBranchPolicyResponse> {
-    return reposGetDeploymentBranchPolicy(this.#core, params, options);
+  ): ApiPromise<GithubReposGetDeploymentBranchPolicyResponse> {
+    return githubReposGetDeploymentBranchPolicy(this.#core, params, options);
   }
 
   /**
    * Get a deployment status
    *
-   * `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}`: {@link reposGetDeploymentStatus}
+   * `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}`: {@link githubReposGetDeploymentStatus}
    */
   getDeploymentStatus(
-    params: ReposGetDeploymentStatusParams,
+    params: GithubReposGetDeploymentStatusParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetDeploymentStatusResponse> {
-    return reposGetDeploymentStatus(this.#core, params, options);
+  ): ApiPromise<GithubReposGetDeploymentStatusResponse> {
+    return githubReposGetDeploymentStatus(this.#core, params, options);
   }
 
   /**
    * Get an environment
    *
-   * `GET /repos/{owner}/{repo}/environments/{environment_name}`: {@link reposGetEnvironment}
+   * `GET /repos/{owner}/{repo}/environments/{environment_name}`: {@link githubReposGetEnvironment}
    */
   getEnvironment(
-    params: ReposGetEnvironmentParams,
+    params: GithubReposGetEnvironmentParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetEnvironmentResponse> {
-    return reposGetEnvironment(this.#core, params, options);
+  ): ApiPromise<GithubReposGetEnvironmentResponse> {
+    return githubReposGetEnvironment(this.#core, params, options);
   }
 
   /**
    * Get the hash algorithm for a repository
    *
-   * `GET /repos/{owner}/{repo}/hash-algorithm`: {@link reposGetHashAlgorithm}
+   * `GET /repos/{owner}/{repo}/hash-algorithm`: {@link githubReposGetHashAlgorithm}
    */
   getHashAlgorithm(
-    params: ReposGetHashAlgorithmParams,
+    params: GithubReposGetHashAlgorithmParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetHashAlgorithmResponse> {
-    return reposGetHashAlgorithm(this.#core, params, options);
+  ): ApiPromise<GithubReposGetHashAlgorithmResponse> {
+    return githubReposGetHashAlgorithm(this.#core, params, options);
   }
 
   /**
    * Get latest Pages build
    *
-   * `GET /repos/{owner}/{repo}/pages/builds/latest`: {@link reposGetLatestPagesBuild}
+   * `GET /repos/{owner}/{repo}/pages/builds/latest`: {@link githubReposGetLatestPagesBuild}
    */
   getLatestPagesBuild(
-    params: ReposGetLatestPagesBuildParams,
+    params: GithubReposGetLatestPagesBuildParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetLatestPagesBuildResponse> {
-    return reposGetLatestPagesBuild(this.#core, params, options);
+  ): ApiPromise<GithubReposGetLatestPagesBuildResponse> {
+    return githubReposGetLatestPagesBuild(this.#core, params, options);
   }
 
   /**
    * Get the latest release
    *
-   * `GET /repos/{owner}/{repo}/releases/latest`: {@link reposGetLatestRelease}
+   * `GET /repos/{owner}/{repo}/releases/latest`: {@link githubReposGetLatestRelease}
    */
   getLatestRelease(
-    params: ReposGetLatestReleaseParams,
+    params: GithubReposGetLatestReleaseParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetLatestReleaseResponse> {
-    return reposGetLatestRelease(this.#core, params, options);
+  ): ApiPromise<GithubReposGetLatestReleaseResponse> {
+    return githubReposGetLatestRelease(this.#core, params, options);
   }
 
   /**
    * Get an organization rule suite
    *
-   * `GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}`: {@link reposGetOrgRuleSuite}
+   * `GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}`: {@link githubReposGetOrgRuleSuite}
    */
   getOrgRuleSuite(
-    params: ReposGetOrgRuleSuiteParams,
+    params: GithubReposGetOrgRuleSuiteParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetOrgRuleSuiteResponse> {
-    return reposGetOrgRuleSuite(this.#core, params, options);
+  ): ApiPromise<GithubReposGetOrgRuleSuiteResponse> {
+    return githubReposGetOrgRuleSuite(this.#core, params, options);
   }
 
   /**
    * List organization rule suites
    *
-   * `GET /orgs/{org}/rulesets/rule-suites`: {@link reposGetOrgRuleSuites}
+   * `GET /orgs/{org}/rulesets/rule-suites`: {@link githubReposGetOrgRuleSuites}
    */
   getOrgRuleSuites(
-    params: ReposGetOrgRuleSuitesParams,
+    params: GithubReposGetOrgRuleSuitesParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposGetOrgRuleSuitesResponse["body"], []>, ReposGetOrgRuleSuitesResponse> {
-    return reposGetOrgRuleSuites(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposGetOrgRuleSuitesResponse["body"], []>,
+    GithubReposGetOrgRuleSuitesResponse
+  > {
+    return githubReposGetOrgRuleSuites(this.#core, params, options);
   }
 
   /**
    * Get an organization repository ruleset
    *
-   * `GET /orgs/{org}/rulesets/{ruleset_id}`: {@link reposGetOrgRuleset}
+   * `GET /orgs/{org}/rulesets/{ruleset_id}`: {@link githubReposGetOrgRuleset}
    */
   getOrgRuleset(
-    params: ReposGetOrgRulesetParams,
+    params: GithubReposGetOrgRulesetParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetOrgRulesetResponse> {
-    return reposGetOrgRuleset(this.#core, params, options);
+  ): ApiPromise<GithubReposGetOrgRulesetResponse> {
+    return githubReposGetOrgRuleset(this.#core, params, options);
   }
 
   /**
    * Get all organization repository rulesets
    *
-   * `GET /orgs/{org}/rulesets`: {@link reposGetOrgRulesets}
+   * `GET /orgs/{org}/rulesets`: {@link githubReposGetOrgRulesets}
    */
   getOrgRulesets(
-    params: ReposGetOrgRulesetsParams,
+    params: GithubReposGetOrgRulesetsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposGetOrgRulesetsResponse["body"], []>, ReposGetOrgRulesetsResponse> {
-    return reposGetOrgRulesets(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposGetOrgRulesetsResponse["body"], []>,
+    GithubReposGetOrgRulesetsResponse
+  > {
+    return githubReposGetOrgRulesets(this.#core, params, options);
   }
 
   /**
    * Get a GitHub Pages site
    *
-   * `GET /repos/{owner}/{repo}/pages`: {@link reposGetPages}
+   * `GET /repos/{owner}/{repo}/pages`: {@link githubReposGetPages}
    */
   getPages(
-    params: ReposGetPagesParams,
+    params: GithubReposGetPagesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetPagesResponse> {
-    return reposGetPages(this.#core, params, options);
+  ): ApiPromise<GithubReposGetPagesResponse> {
+    return githubReposGetPages(this.#core, params, options);
   }
 
   /**
    * Get GitHub Pages build
    *
-   * `GET /repos/{owner}/{repo}/pages/builds/{build_id}`: {@link reposGetPagesBuild}
+   * `GET /repos/{owner}/{repo}/pages/builds/{build_id}`: {@link githubReposGetPagesBuild}
    */
   getPagesBuild(
-    params: ReposGetPagesBuildParams,
+    params: GithubReposGetPagesBuildParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetPagesBuildResponse> {
-    return reposGetPagesBuild(this.#core, params, options);
+  ): ApiPromise<GithubReposGetPagesBuildResponse> {
+    return githubReposGetPagesBuild(this.#core, params, options);
   }
 
   /**
    * Get the status of a GitHub Pages deployment
    *
-   * `GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}`: {@link reposGetPagesDeployment}
+   * `GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}`: {@link githubReposGetPagesDeployment}
    */
   getPagesDeployment(
-    params: ReposGetPagesDeploymentParams,
+    params: GithubReposGetPagesDeploymentParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetPagesDeploymentResponse> {
-    return reposGetPagesDeployment(this.#core, params, options);
+  ): ApiPromise<GithubReposGetPagesDeploymentResponse> {
+    return githubReposGetPagesDeployment(this.#core, params, options);
   }
 
   /**
    * Get a DNS health check for GitHub Pages
    *
-   * `GET /repos/{owner}/{repo}/pages/health`: {@link reposGetPagesHealthCheck}
+   * `GET /repos/{owner}/{repo}/pages/health`: {@link githubReposGetPagesHealthCheck}
    */
   getPagesHealthCheck(
-    params: ReposGetPagesHealthCheckParams,
+    params: GithubReposGetPagesHealthCheckParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetPagesHealthCheckResponse> {
-    return reposGetPagesHealthCheck(this.#core, params, options);
+  ): ApiPromise<GithubReposGetPagesHealthCheckResponse> {
+    return githubReposGetPagesHealthCheck(this.#core, params, options);
   }
 
   /**
    * Get the weekly commit count
    *
-   * `GET /repos/{owner}/{repo}/stats/participation`: {@link reposGetParticipationStats}
+   * `GET /repos/{owner}/{repo}/stats/participation`: {@link githubReposGetParticipationStats}
    */
   getParticipationStats(
-    params: ReposGetParticipationStatsParams,
+    params: GithubReposGetParticipationStatsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetParticipationStatsResponse> {
-    return reposGetParticipationStats(this.#core, params, options);
+  ): ApiPromise<GithubReposGetParticipationStatsResponse> {
+    return githubReposGetParticipationStats(this.#core, params, options);
   }
 
   /**
    * Get pull request review protection
    *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`: {@link reposGetPullRequestReviewProtection}
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`: {@link githubReposGetPullRequestReviewProtection}
    */
   getPullRequestReviewProtection(
-    params: ReposGetPullRequestReviewProtectionParams,
+    params: GithubReposGetPullRequestReviewProtectionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetPullRequestReviewProtectionResponse> {
-    return reposGetPullRequestReviewProtection(this.#core, params, options);
+  ): ApiPromise<GithubReposGetPullRequestReviewProtectionResponse> {
+    return githubReposGetPullRequestReviewProtection(this.#core, params, options);
   }
 
   /**
    * Get the hourly commit count for each day
    *
-   * `GET /repos/{owner}/{repo}/stats/punch_card`: {@link reposGetPunchCardStats}
+   * `GET /repos/{owner}/{repo}/stats/punch_card`: {@link githubReposGetPunchCardStats}
    */
   getPunchCardStats(
-    params: ReposGetPunchCardStatsParams,
+    params: GithubReposGetPunchCardStatsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetPunchCardStatsResponse> {
-    return reposGetPunchCardStats(this.#core, params, options);
+  ): ApiPromise<GithubReposGetPunchCardStatsResponse> {
+    return githubReposGetPunchCardStats(this.#core, params, options);
   }
 
   /**
    * Get a repository README
    *
-   * `GET /repos/{owner}/{repo}/readme`: {@link reposGetReadme}
+   * `GET /repos/{owner}/{repo}/readme`: {@link githubReposGetReadme}
    */
   getReadme(
-    params: ReposGetReadmeParams,
+    params: GithubReposGetReadmeParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetReadmeResponse> {
-    return reposGetReadme(this.#core, params, options);
+  ): ApiPromise<GithubReposGetReadmeResponse> {
+    return githubReposGetReadme(this.#core, params, options);
   }
 
   /**
    * Get a repository README for a directory
    *
-   * `GET /repos/{owner}/{repo}/readme/{dir}`: {@link reposGetReadmeInDirectory}
+   * `GET /repos/{owner}/{repo}/readme/{dir}`: {@link githubReposGetReadmeInDirectory}
    */
   getReadmeInDirectory(
-    params: ReposGetReadmeInDirectoryParams,
+    params: GithubReposGetReadmeInDirectoryParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetReadmeInDirectoryResponse> {
-    return reposGetReadmeInDirectory(this.#core, params, options);
+  ): ApiPromise<GithubReposGetReadmeInDirectoryResponse> {
+    return githubReposGetReadmeInDirectory(this.#core, params, options);
   }
 
   /**
    * Get a release
    *
-   * `GET /repos/{owner}/{repo}/releases/{release_id}`: {@link reposGetRelease}
+   * `GET /repos/{owner}/{repo}/releases/{release_id}`: {@link githubReposGetRelease}
    */
   getRelease(
-    params: ReposGetReleaseParams,
+    params: GithubReposGetReleaseParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetReleaseResponse> {
-    return reposGetRelease(this.#core, params, options);
+  ): ApiPromise<GithubReposGetReleaseResponse> {
+    return githubReposGetRelease(this.#core, params, options);
   }
 
   /**
    * Get a release asset
    *
-   * `GET /repos/{owner}/{repo}/releases/assets/{asset_id}`: {@link reposGetReleaseAsset}
+   * `GET /repos/{owner}/{repo}/releases/assets/{asset_id}`: {@link githubReposGetReleaseAsset}
    */
   getReleaseAsset(
-    params: ReposGetReleaseAssetParams,
+    params: GithubReposGetReleaseAssetParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetReleaseAssetResponse> {
-    return reposGetReleaseAsset(this.#core, params, options);
+  ): ApiPromise<GithubReposGetReleaseAssetResponse> {
+    return githubReposGetReleaseAsset(this.#core, params, options);
   }
 
   /**
    * Get a release by tag name
    *
-   * `GET /repos/{owner}/{repo}/releases/tags/{tag}`: {@link reposGetReleaseByTag}
+   * `GET /repos/{owner}/{repo}/releases/tags/{tag}`: {@link githubReposGetReleaseByTag}
    */
   getReleaseByTag(
-    params: ReposGetReleaseByTagParams,
+    params: GithubReposGetReleaseByTagParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetReleaseByTagResponse> {
-    return reposGetReleaseByTag(this.#core, params, options);
+  ): ApiPromise<GithubReposGetReleaseByTagResponse> {
+    return githubReposGetReleaseByTag(this.#core, params, options);
   }
 
   /**
    * Get a repository rule suite
    *
-   * `GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}`: {@link reposGetRepoRuleSuite}
+   * `GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}`: {@link githubReposGetRepoRuleSuite}
    */
   getRepoRuleSuite(
-    params: ReposGetRepoRuleSuiteParams,
+    params: GithubReposGetRepoRuleSuiteParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetRepoRuleSuiteResponse> {
-    return reposGetRepoRuleSuite(this.#core, params, options);
+  ): ApiPromise<GithubReposGetRepoRuleSuiteResponse> {
+    return githubReposGetRepoRuleSuite(this.#core, params, options);
   }
 
   /**
    * List repository rule suites
    *
-   * `GET /repos/{owner}/{repo}/rulesets/rule-suites`: {@link reposGetRepoRuleSuites}
+   * `GET /repos/{owner}/{repo}/rulesets/rule-suites`: {@link githubReposGetRepoRuleSuites}
    */
   getRepoRuleSuites(
-    params: ReposGetRepoRuleSuitesParams,
+    params: GithubReposGetRepoRuleSuitesParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ReposGetRepoRuleSuitesResponse["body"], []>,
-    ReposGetRepoRuleSuitesResponse
+    ItemsAt<GithubReposGetRepoRuleSuitesResponse["body"], []>,
+    GithubReposGetRepoRuleSuitesResponse
   > {
-    return reposGetRepoRuleSuites(this.#core, params, options);
+    return githubReposGetRepoRuleSuites(this.#core, params, options);
   }
 
   /**
    * Get a repository ruleset
    *
-   * `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}`: {@link reposGetRepoRuleset}
+   * `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}`: {@link githubReposGetRepoRuleset}
    */
   getRepoRuleset(
-    params: ReposGetRepoRulesetParams,
+    params: GithubReposGetRepoRulesetParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetRepoRulesetResponse> {
-    return reposGetRepoRuleset(this.#core, params, options);
+  ): ApiPromise<GithubReposGetRepoRulesetResponse> {
+    return githubReposGetRepoRuleset(this.#core, params, options);
   }
 
   /**
    * Get repository ruleset history
    *
-   * `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history`: {@link reposGetRepoRulesetHistory}
+   * `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history`: {@link githubReposGetRepoRulesetHistory}
    */
   getRepoRulesetHistory(
-    params: ReposGetRepoRulesetHistoryParams,
+    params: GithubReposGetRepoRulesetHistoryParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ReposGetRepoRulesetHistoryResponse["body"], []>,
-    ReposGetRepoRulesetHistoryResponse
+    ItemsAt<GithubReposGetRepoRulesetHistoryResponse["body"], []>,
+    GithubReposGetRepoRulesetHistoryResponse
   > {
-    return reposGetRepoRulesetHistory(this.#core, params, options);
+    return githubReposGetRepoRulesetHistory(this.#core, params, options);
   }
 
   /**
    * Get repository ruleset version
    *
-   * `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}`: {@link reposGetRepoRulesetVersion}
+   * `GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}`: {@link githubReposGetRepoRulesetVersion}
    */
   getRepoRulesetVersion(
-    params: ReposGetRepoRulesetVersionParams,
+    params: GithubReposGetRepoRulesetVersionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetRepoRulesetVersionResponse> {
-    return reposGetRepoRulesetVersion(this.#core, params, options);
+  ): ApiPromise<GithubReposGetRepoRulesetVersionResponse> {
+    return githubReposGetRepoRulesetVersion(this.#core, params, options);
   }
 
   /**
    * Get all repository rulesets
    *
-   * `GET /repos/{owner}/{repo}/rulesets`: {@link reposGetRepoRulesets}
+   * `GET /repos/{owner}/{repo}/rulesets`: {@link githubReposGetRepoRulesets}
    */
   getRepoRulesets(
-    params: ReposGetRepoRulesetsParams,
+    params: GithubReposGetRepoRulesetsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposGetRepoRulesetsResponse["body"], []>, ReposGetRepoRulesetsResponse> {
-    return reposGetRepoRulesets(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposGetRepoRulesetsResponse["body"], []>,
+    GithubReposGetRepoRulesetsResponse
+  > {
+    return githubReposGetRepoRulesets(this.#core, params, options);
   }
 
   /**
    * Get status checks protection
    *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`: {@link reposGetStatusChecksProtection}
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`: {@link githubReposGetStatusChecksProtection}
    */
   getStatusChecksProtection(
-    params: ReposGetStatusChecksProtectionParams,
+    params: GithubReposGetStatusChecksProtectionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetStatusChecksProtectionResponse> {
-    return reposGetStatusChecksProtection(this.#core, params, options);
+  ): ApiPromise<GithubReposGetStatusChecksProtectionResponse> {
+    return githubReposGetStatusChecksProtection(this.#core, params, options);
   }
 
   /**
    * Get teams with access to the protected branch
    *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`: {@link reposGetTeamsWithAccessToProtectedBranch}
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`: {@link githubReposGetTeamsWithAccessToProtectedBranch}
    */
   getTeamsWithAccessToProtectedBranch(
-    params: ReposGetTeamsWithAccessToProtectedBranchParams,
+    params: GithubReposGetTeamsWithAccessToProtectedBranchParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetTeamsWithAccessToProtectedBranchResponse> {
-    return reposGetTeamsWithAccessToProtectedBranch(this.#core, params, options);
+  ): ApiPromise<GithubReposGetTeamsWithAccessToProtectedBranchResponse> {
+    return githubReposGetTeamsWithAccessToProtectedBranch(this.#core, params, options);
   }
 
   /**
    * Get top referral paths
    *
-   * `GET /repos/{owner}/{repo}/traffic/popular/paths`: {@link reposGetTopPaths}
+   * `GET /repos/{owner}/{repo}/traffic/popular/paths`: {@link githubReposGetTopPaths}
    */
   getTopPaths(
-    params: ReposGetTopPathsParams,
+    params: GithubReposGetTopPathsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetTopPathsResponse> {
-    return reposGetTopPaths(this.#core, params, options);
+  ): ApiPromise<GithubReposGetTopPathsResponse> {
+    return githubReposGetTopPaths(this.#core, params, options);
   }
 
   /**
    * Get top referral sources
    *
-   * `GET /repos/{owner}/{repo}/traffic/popular/referrers`: {@link reposGetTopReferrers}
+   * `GET /repos/{owner}/{repo}/traffic/popular/referrers`: {@link githubReposGetTopReferrers}
    */
   getTopReferrers(
-    params: ReposGetTopReferrersParams,
+    params: GithubReposGetTopReferrersParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetTopReferrersResponse> {
-    return reposGetTopReferrers(this.#core, params, options);
+  ): ApiPromise<GithubReposGetTopReferrersResponse> {
+    return githubReposGetTopReferrers(this.#core, params, options);
   }
 
   /**
    * Get users with access to the protected branch
    *
-   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`: {@link reposGetUsersWithAccessToProtectedBranch}
+   * `GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`: {@link githubReposGetUsersWithAccessToProtectedBranch}
    */
   getUsersWithAccessToProtectedBranch(
-    params: ReposGetUsersWithAccessToProtectedBranchParams,
+    params: GithubReposGetUsersWithAccessToProtectedBranchParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetUsersWithAccessToProtectedBranchResponse> {
-    return reposGetUsersWithAccessToProtectedBranch(this.#core, params, options);
+  ): ApiPromise<GithubReposGetUsersWithAccessToProtectedBranchResponse> {
+    return githubReposGetUsersWithAccessToProtectedBranch(this.#core, params, options);
   }
 
   /**
    * Get page views
    *
-   * `GET /repos/{owner}/{repo}/traffic/views`: {@link reposGetViews}
+   * `GET /repos/{owner}/{repo}/traffic/views`: {@link githubReposGetViews}
    */
   getViews(
-    params: ReposGetViewsParams,
+    params: GithubReposGetViewsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetViewsResponse> {
-    return reposGetViews(this.#core, params, options);
+  ): ApiPromise<GithubReposGetViewsResponse> {
+    return githubReposGetViews(this.#core, params, options);
   }
 
   /**
    * Get a repository webhook
    *
-   * `GET /repos/{owner}/{repo}/hooks/{hook_id}`: {@link reposGetWebhook}
+   * `GET /repos/{owner}/{repo}/hooks/{hook_id}`: {@link githubReposGetWebhook}
    */
   getWebhook(
-    params: ReposGetWebhookParams,
+    params: GithubReposGetWebhookParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetWebhookResponse> {
-    return reposGetWebhook(this.#core, params, options);
+  ): ApiPromise<GithubReposGetWebhookResponse> {
+    return githubReposGetWebhook(this.#core, params, options);
   }
 
   /**
    * Get a webhook configuration for a repository
    *
-   * `GET /repos/{owner}/{repo}/hooks/{hook_id}/config`: {@link reposGetWebhookConfigForRepo}
+   * `GET /repos/{owner}/{repo}/hooks/{hook_id}/config`: {@link githubReposGetWebhookConfigForRepo}
    */
   getWebhookConfigForRepo(
-    params: ReposGetWebhookConfigForRepoParams,
+    params: GithubReposGetWebhookConfigForRepoParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetWebhookConfigForRepoResponse> {
-    return reposGetWebhookConfigForRepo(this.#core, params, options);
+  ): ApiPromise<GithubReposGetWebhookConfigForRepoResponse> {
+    return githubReposGetWebhookConfigForRepo(this.#core, params, options);
   }
 
   /**
    * Get a delivery for a repository webhook
    *
-   * `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}`: {@link reposGetWebhookDelivery}
+   * `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}`: {@link githubReposGetWebhookDelivery}
    */
   getWebhookDelivery(
-    params: ReposGetWebhookDeliveryParams,
+    params: GithubReposGetWebhookDeliveryParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposGetWebhookDeliveryResponse> {
-    return reposGetWebhookDelivery(this.#core, params, options);
+  ): ApiPromise<GithubReposGetWebhookDeliveryResponse> {
+    return githubReposGetWebhookDelivery(this.#core, params, options);
   }
 
   /**
    * List repository activities
    *
-   * `GET /repos/{owner}/{repo}/activity`: {@link reposListActivities}
+   * `GET /repos/{owner}/{repo}/activity`: {@link githubReposListActivities}
    */
   listActivities(
-    params: ReposListActivitiesParams,
+    params: GithubReposListActivitiesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposListActivitiesResponse> {
-    return reposListActivities(this.#core, params, options);
+  ): ApiPromise<GithubReposListActivitiesResponse> {
+    return githubReposListActivities(this.#core, params, options);
   }
 
   /**
    * List attestations
    *
-   * `GET /repos/{owner}/{repo}/attestations/{subject_digest}`: {@link reposListAttestations}
+   * `GET /repos/{owner}/{repo}/attestations/{subject_digest}`: {@link githubReposListAttestations}
    */
   listAttestations(
-    params: ReposListAttestationsParams,
+    params: GithubReposListAttestationsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposListAttestationsResponse> {
-    return reposListAttestations(this.#core, params, options);
+  ): ApiPromise<GithubReposListAttestationsResponse> {
+    return githubReposListAttestations(this.#core, params, options);
   }
 
   /**
    * Get all autolinks of a repository
    *
-   * `GET /repos/{owner}/{repo}/autolinks`: {@link reposListAutolinks}
+   * `GET /repos/{owner}/{repo}/autolinks`: {@link githubReposListAutolinks}
    */
   listAutolinks(
-    params: ReposListAutolinksParams,
+    params: GithubReposListAutolinksParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposListAutolinksResponse> {
-    return reposListAutolinks(this.#core, params, options);
+  ): ApiPromise<GithubReposListAutolinksResponse> {
+    return githubReposListAutolinks(this.#core, params, options);
   }
 
   /**
    * List branches
    *
-   * `GET /repos/{owner}/{repo}/branches`: {@link reposListBranches}
+   * `GET /repos/{owner}/{repo}/branches`: {@link githubReposListBranches}
    */
   listBranches(
-    params: ReposListBranchesParams,
+    params: GithubReposListBranchesParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposListBranchesResponse["body"], []>, ReposListBranchesResponse> {
-    return reposListBranches(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposListBranchesResponse["body"], []>,
+    GithubReposListBranchesResponse
+  > {
+    return githubReposListBranches(this.#core, params, options);
   }
 
   /**
    * List branches for HEAD commit
    *
-   * `GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head`: {@link reposListBranchesForHeadCommit}
+   * `GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head`: {@link githubReposListBranchesForHeadCommit}
    */
   listBranchesForHeadCommit(
-    params: ReposListBranchesForHeadCommitParams,
+    params: GithubReposListBranchesForHeadCommitParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposListBranchesForHeadCommitResponse> {
-    return reposListBranchesForHeadCommit(this.#core, params, options);
+  ): ApiPromise<GithubReposListBranchesForHeadCommitResponse> {
+    return githubReposListBranchesForHeadCommit(this.#core, params, options);
   }
 
   /**
    * List repository collaborators
    *
-   * `GET /repos/{owner}/{repo}/collaborators`: {@link reposListCollaborators}
+   * `GET /repos/{owner}/{repo}/collaborators`: {@link githubReposListCollaborators}
    */
   listCollaborators(
-    params: ReposListCollaboratorsParams,
+    params: GithubReposListCollaboratorsParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ReposListCollaboratorsResponse["body"], []>,
-    ReposListCollaboratorsResponse
+    ItemsAt<GithubReposListCollaboratorsResponse["body"], []>,
+    GithubReposListCollaboratorsResponse
   > {
-    return reposListCollaborators(this.#core, params, options);
+    return githubReposListCollaborators(this.#core, params, options);
   }
 
   /**
    * List commit comments
    *
-   * `GET /repos/{owner}/{repo}/commits/{commit_sha}/comments`: {@link reposListCommentsForCommit}
+   * `GET /repos/{owner}/{repo}/commits/{commit_sha}/comments`: {@link githubReposListCommentsForCommit}
    */
   listCommentsForCommit(
-    params: ReposListCommentsForCommitParams,
+    params: GithubReposListCommentsForCommitParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ReposListCommentsForCommitResponse["body"], []>,
-    ReposListCommentsForCommitResponse
+    ItemsAt<GithubReposListCommentsForCommitResponse["body"], []>,
+    GithubReposListCommentsForCommitResponse
   > {
-    return reposListCommentsForCommit(this.#core, params, options);
+    return githubReposListCommentsForCommit(this.#core, params, options);
   }
 
   /**
    * List commit comments for a repository
    *
-   * `GET /repos/{owner}/{repo}/comments`: {@link reposListCommitCommentsForRepo}
+   * `GET /repos/{owner}/{repo}/comments`: {@link githubReposListCommitCommentsForRepo}
    */
   listCommitCommentsForRepo(
-    params: ReposListCommitCommentsForRepoParams,
+    params: GithubReposListCommitCommentsForRepoParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ReposListCommitCommentsForRepoResponse["body"], []>,
-    ReposListCommitCommentsForRepoResponse
+    ItemsAt<GithubReposListCommitCommentsForRepoResponse["body"], []>,
+    GithubReposListCommitCommentsForRepoResponse
   > {
-    return reposListCommitCommentsForRepo(this.#core, params, options);
+    return githubReposListCommitCommentsForRepo(this.#core, params, options);
   }
 
   /**
    * List commit statuses for a reference
    *
-   * `GET /repos/{owner}/{repo}/commits/{ref}/statuses`: {@link reposListCommitStatusesForRef}
+   * `GET /repos/{owner}/{repo}/commits/{ref}/statuses`: {@link githubReposListCommitStatusesForRef}
    */
   listCommitStatusesForRef(
-    params: ReposListCommitStatusesForRefParams,
+    params: GithubReposListCommitStatusesForRefParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ReposListCommitStatusesForRefResponse["body"], []>,
-    ReposListCommitStatusesForRefResponse
+    ItemsAt<GithubReposListCommitStatusesForRefResponse["body"], []>,
+    GithubReposListCommitStatusesForRefResponse
   > {
-    return reposListCommitStatusesForRef(this.#core, params, options);
+    return githubReposListCommitStatusesForRef(this.#core, params, options);
   }
 
   /**
    * List commits
    *
-   * `GET /repos/{owner}/{repo}/commits`: {@link reposListCommits}
+   * `GET /repos/{owner}/{repo}/commits`: {@link githubReposListCommits}
    */
   listCommits(
-    params: ReposListCommitsParams,
+    params: GithubReposListCommitsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposListCommitsResponse["body"], []>, ReposListCommitsResponse> {
-    return reposListCommits(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposListCommitsResponse["body"], []>,
+    GithubReposListCommitsResponse
+  > {
+    return githubReposListCommits(this.#core, params, options);
   }
 
   /**
    * List repository contributors
    *
-   * `GET /repos/{owner}/{repo}/contributors`: {@link reposListContributors}
+   * `GET /repos/{owner}/{repo}/contributors`: {@link githubReposListContributors}
    */
   listContributors(
-    params: ReposListContributorsParams,
+    params: GithubReposListContributorsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposListContributorsResponse["body"], []>, ReposListContributorsResponse> {
-    return reposListContributors(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposListContributorsResponse["body"], []>,
+    GithubReposListContributorsResponse
+  > {
+    return githubReposListContributors(this.#core, params, options);
   }
 
   /**
    * List custom deployment rule integrations available for an environment
    *
-   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps`: {@link reposListCustomDeploymentRuleIntegrations}
+   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps`: {@link githubReposListCustomDeploymentRuleIntegrations}
    */
   listCustomDeploymentRuleIntegrations(
-    params: ReposListCustomDeploymentRuleIntegrationsParams,
+    params: GithubReposListCustomDeploymentRuleIntegrationsParams,
     options?: RequestOptions,
   ): Paginated<
     ItemsAt<
-      ReposListCustomDeploymentRuleIntegrationsResponse["body"],
+      GithubReposListCustomDeploymentRuleIntegrationsResponse["body"],
       ["available_custom_deployment_protection_rule_integrations"]
     >,
-    ReposListCustomDeploymentRuleIntegrationsResponse
+    GithubReposListCustomDeploymentRuleIntegrationsResponse
   > {
-    return reposListCustomDeploymentRuleIntegrations(this.#core, params, options);
+    return githubReposListCustomDeploymentRuleIntegrations(this.#core, params, options);
   }
 
   /**
    * List deploy keys
    *
-   * `GET /repos/{owner}/{repo}/keys`: {@link reposListDeployKeys}
+   * `GET /repos/{owner}/{repo}/keys`: {@link githubReposListDeployKeys}
    */
   listDeployKeys(
-    params: ReposListDeployKeysParams,
+    params: GithubReposListDeployKeysParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposListDeployKeysResponse["body"], []>, ReposListDeployKeysResponse> {
-    return reposListDeployKeys(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposListDeployKeysResponse["body"], []>,
+    GithubReposListDeployKeysResponse
+  > {
+    return githubReposListDeployKeys(this.#core, params, options);
   }
 
   /**
    * List deployment branch policies
    *
-   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies`: {@link reposListDeploymentBranchPolicies}
+   * `GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies`: {@link githubReposListDeploymentBranchPolicies}
    */
   listDeploymentBranchPolicies(
-    params: ReposListDeploymentBranchPoliciesParams,
+    params: GithubReposListDeploymentBranchPoliciesParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ReposListDeploymentBranchPoliciesResponse["body"], ["branch_policies"]>,
-    ReposListDeploymentBranchPoliciesResponse
+    ItemsAt<GithubReposListDeploymentBranchPoliciesResponse["body"], ["branch_policies"]>,
+    GithubReposListDeploymentBranchPoliciesResponse
   > {
-    return reposListDeploymentBranchPolicies(this.#core, params, options);
+    return githubReposListDeploymentBranchPolicies(this.#core, params, options);
   }
 
   /**
    * List deployment statuses
    *
-   * `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses`: {@link reposListDeploymentStatuses}
+   * `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses`: {@link githubReposListDeploymentStatuses}
    */
   listDeploymentStatuses(
-    params: ReposListDeploymentStatusesParams,
+    params: GithubReposListDeploymentStatusesParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ReposListDeploymentStatusesResponse["body"], []>,
-    ReposListDeploymentStatusesResponse
+    ItemsAt<GithubReposListDeploymentStatusesResponse["body"], []>,
+    GithubReposListDeploymentStatusesResponse
   > {
-    return reposListDeploymentStatuses(this.#core, params, options);
+    return githubReposListDeploymentStatuses(this.#core, params, options);
   }
 
   /**
    * List deployments
    *
-   * `GET /repos/{owner}/{repo}/deployments`: {@link reposListDeployments}
+   * `GET /repos/{owner}/{repo}/deployments`: {@link githubReposListDeployments}
    */
   listDeployments(
-    params: ReposListDeploymentsParams,
+    params: GithubReposListDeploymentsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposListDeploymentsResponse["body"], []>, ReposListDeploymentsResponse> {
-    return reposListDeployments(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposListDeploymentsResponse["body"], []>,
+    GithubReposListDeploymentsResponse
+  > {
+    return githubReposListDeployments(this.#core, params, options);
   }
 
   /**
    * List repositories for the authenticated user
    *
-   * `GET /user/repos`: {@link reposListForAuthenticatedUser}
+   * `GET /user/repos`: {@link githubReposListForAuthenticatedUser}
    */
   listForAuthenticatedUser(
-    params: ReposListForAuthenticatedUserParams = {},
+    params: GithubReposListForAuthenticatedUserParams = {},
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ReposListForAuthenticatedUserResponse["body"], []>,
-    ReposListForAuthenticatedUserResponse
+    ItemsAt<GithubReposListForAuthenticatedUserResponse["body"], []>,
+    GithubReposListForAuthenticatedUserResponse
   > {
-    return reposListForAuthenticatedUser(this.#core, params, options);
+    return githubReposListForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * List organization repositories
    *
-   * `GET /orgs/{org}/repos`: {@link reposListForOrg}
+   * `GET /orgs/{org}/repos`: {@link githubReposListForOrg}
    */
   listForOrg(
-    params: ReposListForOrgParams,
+    params: GithubReposListForOrgParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposListForOrgResponse["body"], []>, ReposListForOrgResponse> {
-    return reposListForOrg(this.#core, params, options);
+  ): Paginated<ItemsAt<GithubReposListForOrgResponse["body"], []>, GithubReposListForOrgResponse> {
+    return githubReposListForOrg(this.#core, params, options);
   }
 
   /**
    * List repositories for a user
    *
-   * `GET /users/{username}/repos`: {@link reposListForUser}
+   * `GET /users/{username}/repos`: {@link githubReposListForUser}
    */
   listForUser(
-    params: ReposListForUserParams,
+    params: GithubReposListForUserParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposListForUserResponse["body"], []>, ReposListForUserResponse> {
-    return reposListForUser(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposListForUserResponse["body"], []>,
+    GithubReposListForUserResponse
+  > {
+    return githubReposListForUser(this.#core, params, options);
   }
 
   /**
    * List forks
    *
-   * `GET /repos/{owner}/{repo}/forks`: {@link reposListForks}
+   * `GET /repos/{owner}/{repo}/forks`: {@link githubReposListForks}
    */
   listForks(
-    params: ReposListForksParams,
+    params: GithubReposListForksParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposListForksResponse["body"], []>, ReposListForksResponse> {
-    return reposListForks(this.#core, params, options);
+  ): Paginated<ItemsAt<GithubReposListForksResponse["body"], []>, GithubReposListForksResponse> {
+    return githubReposListForks(this.#core, params, options);
   }
 
   /**
    * List repository invitations
    *
-   * `GET /repos/{owner}/{repo}/invitations`: {@link reposListInvitations}
+   * `GET /repos/{owner}/{repo}/invitations`: {@link githubReposListInvitations}
    */
   listInvitations(
-    params: ReposListInvitationsParams,
+    params: GithubReposListInvitationsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposListInvitationsResponse["body"], []>, ReposListInvitationsResponse> {
-    return reposListInvitations(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposListInvitationsResponse["body"], []>,
+    GithubReposListInvitationsResponse
+  > {
+    return githubReposListInvitations(this.#core, params, options);
   }
 
   /**
    * List repository invitations for the authenticated user
    *
-   * `GET /user/repository_invitations`: {@link reposListInvitationsForAuthenticatedUser}
+   * `GET /user/repository_invitations`: {@link githubReposListInvitationsForAuthenticatedUser}
    */
   listInvitationsForAuthenticatedUser(
-    params: ReposListInvitationsForAuthenticatedUserParams = {},
+    params: GithubReposListInvitationsForAuthenticatedUserParams = {},
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ReposListInvitationsForAuthenticatedUserResponse["body"], []>,
-    ReposListInvitationsForAuthenticatedUserResponse
+    ItemsAt<GithubReposListInvitationsForAuthenticatedUserResponse["body"], []>,
+    GithubReposListInvitationsForAuthenticatedUserResponse
   > {
-    return reposListInvitationsForAuthenticatedUser(this.#core, params, options);
+    return githubReposListInvitationsForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * List issue types for a repository
    *
-   * `GET /repos/{owner}/{repo}/issue-types`: {@link reposListIssueTypes}
+   * `GET /repos/{owner}/{repo}/issue-types`: {@link githubReposListIssueTypes}
    */
   listIssueTypes(
-    params: ReposListIssueTypesParams,
+    params: GithubReposListIssueTypesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposListIssueTypesResponse> {
-    return reposListIssueTypes(this.#core, params, options);
+  ): ApiPromise<GithubReposListIssueTypesResponse> {
+    return githubReposListIssueTypes(this.#core, params, options);
   }
 
   /**
    * List repository languages
    *
-   * `GET /repos/{owner}/{repo}/languages`: {@link reposListLanguages}
+   * `GET /repos/{owner}/{repo}/languages`: {@link githubReposListLanguages}
    */
   listLanguages(
-    params: ReposListLanguagesParams,
+    params: GithubReposListLanguagesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposListLanguagesResponse> {
-    return reposListLanguages(this.#core, params, options);
+  ): ApiPromise<GithubReposListLanguagesResponse> {
+    return githubReposListLanguages(this.#core, params, options);
   }
 
   /**
    * List GitHub Pages builds
    *
-   * `GET /repos/{owner}/{repo}/pages/builds`: {@link reposListPagesBuilds}
+   * `GET /repos/{owner}/{repo}/pages/builds`: {@link githubReposListPagesBuilds}
    */
   listPagesBuilds(
-    params: ReposListPagesBuildsParams,
+    params: GithubReposListPagesBuildsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposListPagesBuildsResponse["body"], []>, ReposListPagesBuildsResponse> {
-    return reposListPagesBuilds(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposListPagesBuildsResponse["body"], []>,
+    GithubReposListPagesBuildsResponse
+  > {
+    return githubReposListPagesBuilds(this.#core, params, options);
   }
 
   /**
    * List public repositories
    *
-   * `GET /repositories`: {@link reposListPublic}
+   * `GET /repositories`: {@link githubReposListPublic}
    */
   listPublic(
-    params: ReposListPublicParams = {},
+    params: GithubReposListPublicParams = {},
     options?: RequestOptions,
-  ): ApiPromise<ReposListPublicResponse> {
-    return reposListPublic(this.#core, params, options);
+  ): ApiPromise<GithubReposListPublicResponse> {
+    return githubReposListPublic(this.#core, params, options);
   }
 
   /**
    * List pull requests associated with a commit
    *
-   * `GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls`: {@link reposListPullRequestsAssociatedWithCommit}
+   * `GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls`: {@link githubReposListPullRequestsAssociatedWithCommit}
    */
   listPullRequestsAssociatedWithCommit(
-    params: ReposListPullRequestsAssociatedWithCommitParams,
+    params: GithubReposListPullRequestsAssociatedWithCommitParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ReposListPullRequestsAssociatedWithCommitResponse["body"], []>,
-    ReposListPullRequestsAssociatedWithCommitResponse
+    ItemsAt<GithubReposListPullRequestsAssociatedWithCommitResponse["body"], []>,
+    GithubReposListPullRequestsAssociatedWithCommitResponse
   > {
-    return reposListPullRequestsAssociatedWithCommit(this.#core, params, options);
+    return githubReposListPullRequestsAssociatedWithCommit(this.#core, params, options);
   }
 
   /**
    * List release assets
    *
-   * `GET /repos/{owner}/{repo}/releases/{release_id}/assets`: {@link reposListReleaseAssets}
+   * `GET /repos/{owner}/{repo}/releases/{release_id}/assets`: {@link githubReposListReleaseAssets}
    */
   listReleaseAssets(
-    params: ReposListReleaseAssetsParams,
+    params: GithubReposListReleaseAssetsParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ReposListReleaseAssetsResponse["body"], []>,
-    ReposListReleaseAssetsResponse
+    ItemsAt<GithubReposListReleaseAssetsResponse["body"], []>,
+    GithubReposListReleaseAssetsResponse
   > {
-    return reposListReleaseAssets(this.#core, params, options);
+    return githubReposListReleaseAssets(this.#core, params, options);
   }
 
   /**
    * List releases
    *
-   * `GET /repos/{owner}/{repo}/releases`: {@link reposListReleases}
+   * `GET /repos/{owner}/{repo}/releases`: {@link githubReposListReleases}
    */
   listReleases(
-    params: ReposListReleasesParams,
+    params: GithubReposListReleasesParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposListReleasesResponse["body"], []>, ReposListReleasesResponse> {
-    return reposListReleases(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposListReleasesResponse["body"], []>,
+    GithubReposListReleasesResponse
+  > {
+    return githubReposListReleases(this.#core, params, options);
   }
 
   /**
    * List repository tags
    *
-   * `GET /repos/{owner}/{repo}/tags`: {@link reposListTags}
+   * `GET /repos/{owner}/{repo}/tags`: {@link githubReposListTags}
    */
   listTags(
-    params: ReposListTagsParams,
+    params: GithubReposListTagsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposListTagsResponse["body"], []>, ReposListTagsResponse> {
-    return reposListTags(this.#core, params, options);
+  ): Paginated<ItemsAt<GithubReposListTagsResponse["body"], []>, GithubReposListTagsResponse> {
+    return githubReposListTags(this.#core, params, options);
   }
 
   /**
    * List repository teams
    *
-   * `GET /repos/{owner}/{repo}/teams`: {@link reposListTeams}
+   * `GET /repos/{owner}/{repo}/teams`: {@link githubReposListTeams}
    */
   listTeams(
-    params: ReposListTeamsParams,
+    params: GithubReposListTeamsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposListTeamsResponse["body"], []>, ReposListTeamsResponse> {
-    return reposListTeams(this.#core, params, options);
+  ): Paginated<ItemsAt<GithubReposListTeamsResponse["body"], []>, GithubReposListTeamsResponse> {
+    return githubReposListTeams(this.#core, params, options);
   }
 
   /**
    * List deliveries for a repository webhook
    *
-   * `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries`: {@link reposListWebhookDeliveries}
+   * `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries`: {@link githubReposListWebhookDeliveries}
    */
   listWebhookDeliveries(
-    params: ReposListWebhookDeliveriesParams,
+    params: GithubReposListWebhookDeliveriesParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposListWebhookDeliveriesResponse> {
-    return reposListWebhookDeliveries(this.#core, params, options);
+  ): ApiPromise<GithubReposListWebhookDeliveriesResponse> {
+    return githubReposListWebhookDeliveries(this.#core, params, options);
   }
 
   /**
    * List repository webhooks
    *
-   * `GET /repos/{owner}/{repo}/hooks`: {@link reposListWebhooks}
+   * `GET /repos/{owner}/{repo}/hooks`: {@link githubReposListWebhooks}
    */
   listWebhooks(
-    params: ReposListWebhooksParams,
+    params: GithubReposListWebhooksParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ReposListWebhooksResponse["body"], []>, ReposListWebhooksResponse> {
-    return reposListWebhooks(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubReposListWebhooksResponse["body"], []>,
+    GithubReposListWebhooksResponse
+  > {
+    return githubReposListWebhooks(this.#core, params, options);
   }
 
   /**
    * Merge a branch
    *
-   * `POST /repos/{owner}/{repo}/merges`: {@link reposMerge}
+   * `POST /repos/{owner}/{repo}/merges`: {@link githubReposMerge}
    */
-  merge(params: ReposMergeParams, options?: RequestOptions): ApiPromise<ReposMergeResponse> {
-    return reposMerge(this.#core, params, options);
+  merge(
+    params: GithubReposMergeParams,
+    options?: RequestOptions,
+  ): ApiPromise<GithubReposMergeResponse> {
+    return githubReposMerge(this.#core, params, options);
   }
 
   /**
    * Sync a fork branch with the upstream repository
    *
-   * `POST /repos/{owner}/{repo}/merge-upstream`: {@link reposMergeUpstream}
+   * `POST /repos/{owner}/{repo}/merge-upstream`: {@link githubReposMergeUpstream}
    */
   mergeUpstream(
-    params: ReposMergeUpstreamParams,
+    params: GithubReposMergeUpstreamParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposMergeUpstreamResponse> {
-    return reposMergeUpstream(this.#core, params, options);
+  ): ApiPromise<GithubReposMergeUpstreamResponse> {
+    return githubReposMergeUpstream(this.#core, params, options);
   }
 
   /**
    * Ping a repository webhook
    *
-   * `POST /repos/{owner}/{repo}/hooks/{hook_id}/pings`: {@link reposPingWebhook}
+   * `POST /repos/{owner}/{repo}/hooks/{hook_id}/pings`: {@link githubReposPingWebhook}
    */
   pingWebhook(
-    params: ReposPingWebhookParams,
+    params: GithubReposPingWebhookParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposPingWebhookResponse> {
-    return reposPingWebhook(this.#core, params, options);
+  ): ApiPromise<GithubReposPingWebhookResponse> {
+    return githubReposPingWebhook(this.#core, params, options);
   }
 
   /**
    * Redeliver a delivery for a repository webhook
    *
-   * `POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`: {@link reposRedeliverWebhookDelivery}
+   * `POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`: {@link githubReposRedeliverWebhookDelivery}
    */
   redeliverWebhookDelivery(
-    params: ReposRedeliverWebhookDeliveryParams,
+    params: GithubReposRedeliverWebhookDeliveryParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposRedeliverWebhookDeliveryResponse> {
-    return reposRedeliverWebhookDelivery(this.#core, params, options);
+  ): ApiPromise<GithubReposRedeliverWebhookDeliveryResponse> {
+    return githubReposRedeliverWebhookDelivery(this.#core, params, options);
   }
 
   /**
    * Remove app access restrictions
    *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`: {@link reposRemoveAppAccessRestrictions}
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`: {@link githubReposRemoveAppAccessRestrictions}
    */
   removeAppAccessRestrictions(
-    params: ReposRemoveAppAccessRestrictionsParams,
+    params: GithubReposRemoveAppAccessRestrictionsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposRemoveAppAccessRestrictionsResponse> {
-    return reposRemoveAppAccessRestrictions(this.#core, params, options);
+  ): ApiPromise<GithubReposRemoveAppAccessRestrictionsResponse> {
+    return githubReposRemoveAppAccessRestrictions(this.#core, params, options);
   }
 
   /**
    * Remove a repository collaborator
    *
-   * `DELETE /repos/{owner}/{repo}/collaborators/{username}`: {@link reposRemoveCollaborator}
+   * `DELETE /repos/{owner}/{repo}/collaborators/{username}`: {@link githubReposRemoveCollaborator}
    */
   removeCollaborator(
-    params: ReposRemoveCollaboratorParams,
+    params: GithubReposRemoveCollaboratorParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposRemoveCollaboratorResponse> {
-    return reposRemoveCollaborator(this.#core, params, options);
+  ): ApiPromise<GithubReposRemoveCollaboratorResponse> {
+    return githubReposRemoveCollaborator(this.#core, params, options);
   }
 
   /**
    * Remove status check contexts
    *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`: {@link reposRemoveStatusCheckContexts}
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`: {@link githubReposRemoveStatusCheckContexts}
    */
   removeStatusCheckContexts(
-    params: ReposRemoveStatusCheckContextsParams,
+    params: GithubReposRemoveStatusCheckContextsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposRemoveStatusCheckContextsResponse> {
-    return reposRemoveStatusCheckContexts(this.#core, params, options);
+  ): ApiPromise<GithubReposRemoveStatusCheckContextsResponse> {
+    return githubReposRemoveStatusCheckContexts(this.#core, params, options);
   }
 
   /**
    * Remove status check protection
    *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`: {@link reposRemoveStatusCheckProtection}
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`: {@link githubReposRemoveStatusCheckProtection}
    */
   removeStatusCheckProtection(
-    params: ReposRemoveStatusCheckProtectionParams,
+    params: GithubReposRemoveStatusCheckProtectionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposRemoveStatusCheckProtectionResponse> {
-    return reposRemoveStatusCheckProtection(this.#core, params, options);
+  ): ApiPromise<GithubReposRemoveStatusCheckProtectionResponse> {
+    return githubReposRemoveStatusCheckProtection(this.#core, params, options);
   }
 
   /**
    * Remove team access restrictions
    *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`: {@link reposRemoveTeamAccessRestrictions}
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`: {@link githubReposRemoveTeamAccessRestrictions}
    */
   removeTeamAccessRestrictions(
-    params: ReposRemoveTeamAccessRestrictionsParams,
+    params: GithubReposRemoveTeamAccessRestrictionsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposRemoveTeamAccessRestrictionsResponse> {
-    return reposRemoveTeamAccessRestrictions(this.#core, params, options);
+  ): ApiPromise<GithubReposRemoveTeamAccessRestrictionsResponse> {
+    return githubReposRemoveTeamAccessRestrictions(this.#core, params, options);
   }
 
   /**
    * Remove user access restrictions
    *
-   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`: {@link reposRemoveUserAccessRestrictions}
+   * `DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`: {@link githubReposRemoveUserAccessRestrictions}
    */
   removeUserAccessRestrictions(
-    params: ReposRemoveUserAccessRestrictionsParams,
+    params: GithubReposRemoveUserAccessRestrictionsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposRemoveUserAccessRestrictionsResponse> {
-    return reposRemoveUserAccessRestrictions(this.#core, params, options);
+  ): ApiPromise<GithubReposRemoveUserAccessRestrictionsResponse> {
+    return githubReposRemoveUserAccessRestrictions(this.#core, params, options);
   }
 
   /**
    * Rename a branch
    *
-   * `POST /repos/{owner}/{repo}/branches/{branch}/rename`: {@link reposRenameBranch}
+   * `POST /repos/{owner}/{repo}/branches/{branch}/rename`: {@link githubReposRenameBranch}
    */
   renameBranch(
-    params: ReposRenameBranchParams,
+    params: GithubReposRenameBranchParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposRenameBranchResponse> {
-    return reposRenameBranch(this.#core, params, options);
+  ): ApiPromise<GithubReposRenameBranchResponse> {
+    return githubReposRenameBranch(this.#core, params, options);
   }
 
   /**
    * Replace all repository topics
    *
-   * `PUT /repos/{owner}/{repo}/topics`: {@link reposReplaceAllTopics}
+   * `PUT /repos/{owner}/{repo}/topics`: {@link githubReposReplaceAllTopics}
    */
   replaceAllTopics(
-    params: ReposReplaceAllTopicsParams,
+    params: GithubReposReplaceAllTopicsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposReplaceAllTopicsResponse> {
-    return reposReplaceAllTopics(this.#core, params, options);
+  ): ApiPromise<GithubReposReplaceAllTopicsResponse> {
+    return githubReposReplaceAllTopics(this.#core, params, options);
   }
 
   /**
    * Request a GitHub Pages build
    *
-   * `POST /repos/{owner}/{repo}/pages/builds`: {@link reposRequestPagesBuild}
+   * `POST /repos/{owner}/{repo}/pages/builds`: {@link githubReposRequestPagesBuild}
    */
   requestPagesBuild(
-    params: ReposRequestPagesBuildParams,
+    params: GithubReposRequestPagesBuildParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposRequestPagesBuildResponse> {
-    return reposRequestPagesBuild(this.#core, params, options);
+  ): ApiPromise<GithubReposRequestPagesBuildResponse> {
+    return githubReposRequestPagesBuild(this.#core, params, options);
   }
 
   /**
    * Set admin branch protection
    *
-   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`: {@link reposSetAdminBranchProtection}
+   * `POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins`: {@link githubReposSetAdminBranchProtection}
    */
   setAdminBranchProtection(
-    params: ReposSetAdminBranchProtectionParams,
+    params: GithubReposSetAdminBranchProtectionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposSetAdminBranchProtectionResponse> {
-    return reposSetAdminBranchProtection(this.#core, params, options);
+  ): ApiPromise<GithubReposSetAdminBranchProtectionResponse> {
+    return githubReposSetAdminBranchProtection(this.#core, params, options);
   }
 
   /**
    * Set app access restrictions
    *
-   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`: {@link reposSetAppAccessRestrictions}
+   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps`: {@link githubReposSetAppAccessRestrictions}
    */
   setAppAccessRestrictions(
-    params: ReposSetAppAccessRestrictionsParams,
+    params: GithubReposSetAppAccessRestrictionsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposSetAppAccessRestrictionsResponse> {
-    return reposSetAppAccessRestrictions(this.#core, params, options);
+  ): ApiPromise<GithubReposSetAppAccessRestrictionsResponse> {
+    return githubReposSetAppAccessRestrictions(this.#core, params, options);
   }
 
   /**
    * Set status check contexts
    *
-   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`: {@link reposSetStatusCheckContexts}
+   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts`: {@link githubReposSetStatusCheckContexts}
    */
   setStatusCheckContexts(
-    params: ReposSetStatusCheckContextsParams,
+    params: GithubReposSetStatusCheckContextsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposSetStatusCheckContextsResponse> {
-    return reposSetStatusCheckContexts(this.#core, params, options);
+  ): ApiPromise<GithubReposSetStatusCheckContextsResponse> {
+    return githubReposSetStatusCheckContexts(this.#core, params, options);
   }
 
   /**
    * Set team access restrictions
    *
-   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`: {@link reposSetTeamAccessRestrictions}
+   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams`: {@link githubReposSetTeamAccessRestrictions}
    */
   setTeamAccessRestrictions(
-    params: ReposSetTeamAccessRestrictionsParams,
+    params: GithubReposSetTeamAccessRestrictionsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposSetTeamAccessRestrictionsResponse> {
-    return reposSetTeamAccessRestrictions(this.#core, params, options);
+  ): ApiPromise<GithubReposSetTeamAccessRestrictionsResponse> {
+    return githubReposSetTeamAccessRestrictions(this.#core, params, options);
   }
 
   /**
    * Set user access restrictions
    *
-   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`: {@link reposSetUserAccessRestrictions}
+   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users`: {@link githubReposSetUserAccessRestrictions}
    */
   setUserAccessRestrictions(
-    params: ReposSetUserAccessRestrictionsParams,
+    params: GithubReposSetUserAccessRestrictionsParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposSetUserAccessRestrictionsResponse> {
-    return reposSetUserAccessRestrictions(this.#core, params, options);
+  ): ApiPromise<GithubReposSetUserAccessRestrictionsResponse> {
+    return githubReposSetUserAccessRestrictions(this.#core, params, options);
   }
 
   /**
    * Test the push repository webhook
    *
-   * `POST /repos/{owner}/{repo}/hooks/{hook_id}/tests`: {@link reposTestPushWebhook}
+   * `POST /repos/{owner}/{repo}/hooks/{hook_id}/tests`: {@link githubReposTestPushWebhook}
    */
   testPushWebhook(
-    params: ReposTestPushWebhookParams,
+    params: GithubReposTestPushWebhookParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposTestPushWebhookResponse> {
-    return reposTestPushWebhook(this.#core, params, options);
+  ): ApiPromise<GithubReposTestPushWebhookResponse> {
+    return githubReposTestPushWebhook(this.#core, params, options);
   }
 
   /**
    * Transfer a repository
    *
-   * `POST /repos/{owner}/{repo}/transfer`: {@link reposTransfer}
+   * `POST /repos/{owner}/{repo}/transfer`: {@link githubReposTransfer}
    */
   transfer(
-    params: ReposTransferParams,
+    params: GithubReposTransferParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposTransferResponse> {
-    return reposTransfer(this.#core, params, options);
+  ): ApiPromise<GithubReposTransferResponse> {
+    return githubReposTransfer(this.#core, params, options);
   }
 
   /**
    * Update a repository
    *
-   * `PATCH /repos/{owner}/{repo}`: {@link reposUpdate}
+   * `PATCH /repos/{owner}/{repo}`: {@link githubReposUpdate}
    */
-  update(params: ReposUpdateParams, options?: RequestOptions): ApiPromise<ReposUpdateResponse> {
-    return reposUpdate(this.#core, params, options);
+  update(
+    params: GithubReposUpdateParams,
+    options?: RequestOptions,
+  ): ApiPromise<GithubReposUpdateResponse> {
+    return githubReposUpdate(this.#core, params, options);
   }
 
   /**
    * Update branch protection
    *
-   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection`: {@link reposUpdateBranchProtection}
+   * `PUT /repos/{owner}/{repo}/branches/{branch}/protection`: {@link githubReposUpdateBranchProtection}
    */
   updateBranchProtection(
-    params: ReposUpdateBranchProtectionParams,
+    params: GithubReposUpdateBranchProtectionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposUpdateBranchProtectionResponse> {
-    return reposUpdateBranchProtection(this.#core, params, options);
+  ): ApiPromise<GithubReposUpdateBranchProtectionResponse> {
+    return githubReposUpdateBranchProtection(this.#core, params, options);
   }
 
   /**
    * Update a commit comment
    *
-   * `PATCH /repos/{owner}/{repo}/comments/{comment_id}`: {@link reposUpdateCommitComment}
+   * `PATCH /repos/{owner}/{repo}/comments/{comment_id}`: {@link githubReposUpdateCommitComment}
    */
   updateCommitComment(
-    params: ReposUpdateCommitCommentParams,
+    params: GithubReposUpdateCommitCommentParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposUpdateCommitCommentResponse> {
-    return reposUpdateCommitComment(this.#core, params, options);
+  ): ApiPromise<GithubReposUpdateCommitCommentResponse> {
+    return githubReposUpdateCommitComment(this.#core, params, options);
   }
 
   /**
    * Update a deployment branch policy
    *
-   * `PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`: {@link reposUpdateDeploymentBranchPolicy}
+   * `PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}`: {@link githubReposUpdateDeploymentBranchPolicy}
    */
   updateDeploymentBranchPolicy(
-    params: ReposUpdateDeploymentBranchPolicyParams,
+    params: GithubReposUpdateDeploymentBranchPolicyParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposUpdateDeploymentBranchPolicyResponse> {
-    return reposUpdateDeploymentBranchPolicy(this.#core, params, options);
+  ): ApiPromise<GithubReposUpdateDeploymentBranchPolicyResponse> {
+    return githubReposUpdateDeploymentBranchPolicy(this.#core, params, options);
   }
 
   /**
    * Update information about a GitHub Pages site
    *
-   * `PUT /repos/{owner}/{repo}/pages`: {@link reposUpdateInformationAboutPagesSite}
+   * `PUT /repos/{owner}/{repo}/pages`: {@link githubReposUpdateInformationAboutPagesSite}
    */
   updateInformationAboutPagesSite(
-    params: ReposUpdateInformationAboutPagesSiteParams,
+    params: GithubReposUpdateInformationAboutPagesSiteParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposUpdateInformationAboutPagesSiteResponse> {
-    return reposUpdateInformationAboutPagesSite(this.#core, params, options);
+  ): ApiPromise<GithubReposUpdateInformationAboutPagesSiteResponse> {
+    return githubReposUpdateInformationAboutPagesSite(this.#core, params, options);
   }
 
   /**
    * Update a repository invitation
    *
-   * `PATCH /repos/{owner}/{repo}/invitations/{invitation_id}`: {@link reposUpdateInvitation}
+   * `PATCH /repos/{owner}/{repo}/invitations/{invitation_id}`: {@link githubReposUpdateInvitation}
    */
   updateInvitation(
-    params: ReposUpdateInvitationParams,
+    params: GithubReposUpdateInvitationParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposUpdateInvitationResponse> {
-    return reposUpdateInvitation(this.#core, params, options);
+  ): ApiPromise<GithubReposUpdateInvitationResponse> {
+    return githubReposUpdateInvitation(this.#core, params, options);
   }
 
   /**
    * Update an organization repository ruleset
    *
-   * `PUT /orgs/{org}/rulesets/{ruleset_id}`: {@link reposUpdateOrgRuleset}
+   * `PUT /orgs/{org}/rulesets/{ruleset_id}`: {@link githubReposUpdateOrgRuleset}
    */
   updateOrgRuleset(
-    params: ReposUpdateOrgRulesetParams,
+    params: GithubReposUpdateOrgRulesetParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposUpdateOrgRulesetResponse> {
-    return reposUpdateOrgRuleset(this.#core, params, options);
+  ): ApiPromise<GithubReposUpdateOrgRulesetResponse> {
+    return githubReposUpdateOrgRuleset(this.#core, params, options);
   }
 
   /**
    * Update pull request review protection
    *
-   * `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`: {@link reposUpdatePullRequestReviewProtection}
+   * `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews`: {@link githubReposUpdatePullRequestReviewProtection}
    */
   updatePullRequestReviewProtection(
-    params: ReposUpdatePullRequestReviewProtectionParams,
+    params: GithubReposUpdatePullRequestReviewProtectionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposUpdatePullRequestReviewProtectionResponse> {
-    return reposUpdatePullRequestReviewProtection(this.#core, params, options);
+  ): ApiPromise<GithubReposUpdatePullRequestReviewProtectionResponse> {
+    return githubReposUpdatePullRequestReviewProtection(this.#core, params, options);
   }
 
   /**
    * Update a release
    *
-   * `PATCH /repos/{owner}/{repo}/releases/{release_id}`: {@link reposUpdateRelease}
+   * `PATCH /repos/{owner}/{repo}/releases/{release_id}`: {@link githubReposUpdateRelease}
    */
   updateRelease(
-    params: ReposUpdateReleaseParams,
+    params: GithubReposUpdateReleaseParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposUpdateReleaseResponse> {
-    return reposUpdateRelease(this.#core, params, options);
+  ): ApiPromise<GithubReposUpdateReleaseResponse> {
+    return githubReposUpdateRelease(this.#core, params, options);
   }
 
   /**
    * Update a release asset
    *
-   * `PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}`: {@link reposUpdateReleaseAsset}
+   * `PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}`: {@link githubReposUpdateReleaseAsset}
    */
   updateReleaseAsset(
-    params: ReposUpdateReleaseAssetParams,
+    params: GithubReposUpdateReleaseAssetParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposUpdateReleaseAssetResponse> {
-    return reposUpdateReleaseAsset(this.#core, params, options);
+  ): ApiPromise<GithubReposUpdateReleaseAssetResponse> {
+    return githubReposUpdateReleaseAsset(this.#core, params, options);
   }
 
   /**
    * Update a repository ruleset
    *
-   * `PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}`: {@link reposUpdateRepoRuleset}
+   * `PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}`: {@link githubReposUpdateRepoRuleset}
    */
   updateRepoRuleset(
-    params: ReposUpdateRepoRulesetParams,
+    params: GithubReposUpdateRepoRulesetParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposUpdateRepoRulesetResponse> {
-    return reposUpdateRepoRuleset(this.#core, params, options);
+  ): ApiPromise<GithubReposUpdateRepoRulesetResponse> {
+    return githubReposUpdateRepoRuleset(this.#core, params, options);
   }
 
   /**
    * Update status check protection
    *
-   * `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`: {@link reposUpdateStatusCheckProtection}
+   * `PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks`: {@link githubReposUpdateStatusCheckProtection}
    */
   updateStatusCheckProtection(
-    params: ReposUpdateStatusCheckProtectionParams,
+    params: GithubReposUpdateStatusCheckProtectionParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposUpdateStatusCheckProtectionResponse> {
-    return reposUpdateStatusCheckProtection(this.#core, params, options);
+  ): ApiPromise<GithubReposUpdateStatusCheckProtectionResponse> {
+    return githubReposUpdateStatusCheckProtection(this.#core, params, options);
   }
 
   /**
    * Update a repository webhook
    *
-   * `PATCH /repos/{owner}/{repo}/hooks/{hook_id}`: {@link reposUpdateWebhook}
+   * `PATCH /repos/{owner}/{repo}/hooks/{hook_id}`: {@link githubReposUpdateWebhook}
    */
   updateWebhook(
-    params: ReposUpdateWebhookParams,
+    params: GithubReposUpdateWebhookParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposUpdateWebhookResponse> {
-    return reposUpdateWebhook(this.#core, params, options);
+  ): ApiPromise<GithubReposUpdateWebhookResponse> {
+    return githubReposUpdateWebhook(this.#core, params, options);
   }
 
   /**
    * Update a webhook configuration for a repository
    *
-   * `PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config`: {@link reposUpdateWebhookConfigForRepo}
+   * `PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config`: {@link githubReposUpdateWebhookConfigForRepo}
    */
   updateWebhookConfigForRepo(
-    params: ReposUpdateWebhookConfigForRepoParams,
+    params: GithubReposUpdateWebhookConfigForRepoParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposUpdateWebhookConfigForRepoResponse> {
-    return reposUpdateWebhookConfigForRepo(this.#core, params, options);
+  ): ApiPromise<GithubReposUpdateWebhookConfigForRepoResponse> {
+    return githubReposUpdateWebhookConfigForRepo(this.#core, params, options);
   }
 
   /**
    * Upload a release asset
    *
-   * `POST /repos/{owner}/{repo}/releases/{release_id}/assets`: {@link reposUploadReleaseAsset}
+   * `POST /repos/{owner}/{repo}/releases/{release_id}/assets`: {@link githubReposUploadReleaseAsset}
    */
   uploadReleaseAsset(
-    params: ReposUploadReleaseAssetParams,
+    params: GithubReposUploadReleaseAssetParams,
     options?: RequestOptions,
-  ): ApiPromise<ReposUploadReleaseAssetResponse> {
-    return reposUploadReleaseAsset(this.#core, params, options);
+  ): ApiPromise<GithubReposUploadReleaseAssetResponse> {
+    return githubReposUploadReleaseAsset(this.#core, params, options);
   }
 }

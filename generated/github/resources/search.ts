@@ -12,7 +12,7 @@ import type { GithubCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of GET /search/code. */
-export interface SearchCodeParams {
+export interface GithubSearchCodeParams {
   /**
    * **This field is closing down.** Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
    *
@@ -52,7 +52,7 @@ export interface SearchCodeParams {
  *
  * - 200: Response
  */
-export type SearchCodeResponse = TypedResponse<
+export type GithubSearchCodeResponse = TypedResponse<
   200,
   {
     incomplete_results: boolean;
@@ -62,7 +62,7 @@ export type SearchCodeResponse = TypedResponse<
 >;
 
 /** Parameters of GET /search/commits. */
-export interface SearchCommitsParams {
+export interface GithubSearchCommitsParams {
   /**
    * Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
    *
@@ -100,7 +100,7 @@ export interface SearchCommitsParams {
  *
  * - 200: Response
  */
-export type SearchCommitsResponse = TypedResponse<
+export type GithubSearchCommitsResponse = TypedResponse<
   200,
   {
     incomplete_results: boolean;
@@ -110,7 +110,7 @@ export type SearchCommitsResponse = TypedResponse<
 >;
 
 /** Parameters of GET /search/issues. */
-export interface SearchIssuesAndPullRequestsParams {
+export interface GithubSearchIssuesAndPullRequestsParams {
   /**
    * Set to `true` to use advanced search.
    * Example: `http://api.github.com/search/issues?q={query}&advanced_search=true`
@@ -178,7 +178,7 @@ export interface SearchIssuesAndPullRequestsParams {
  *
  * - 200: Response
  */
-export type SearchIssuesAndPullRequestsResponse = TypedResponse<
+export type GithubSearchIssuesAndPullRequestsResponse = TypedResponse<
   200,
   {
     incomplete_results: boolean;
@@ -201,7 +201,7 @@ export type SearchIssuesAndPullRequestsResponse = TypedResponse<
 >;
 
 /** Parameters of GET /search/labels. */
-export interface SearchLabelsParams {
+export interface GithubSearchLabelsParams {
   /**
    * Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
    *
@@ -245,7 +245,7 @@ export interface SearchLabelsParams {
  *
  * - 200: Response
  */
-export type SearchLabelsResponse = TypedResponse<
+export type GithubSearchLabelsResponse = TypedResponse<
   200,
   {
     incomplete_results: boolean;
@@ -255,7 +255,7 @@ export type SearchLabelsResponse = TypedResponse<
 >;
 
 /** Parameters of GET /search/repositories. */
-export interface SearchReposParams {
+export interface GithubSearchReposParams {
   /**
    * Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
    *
@@ -293,7 +293,7 @@ export interface SearchReposParams {
  *
  * - 200: Response
  */
-export type SearchReposResponse = TypedResponse<
+export type GithubSearchReposResponse = TypedResponse<
   200,
   {
     incomplete_results: boolean;
@@ -303,7 +303,7 @@ export type SearchReposResponse = TypedResponse<
 >;
 
 /** Parameters of GET /search/topics. */
-export interface SearchTopicsParams {
+export interface GithubSearchTopicsParams {
   /**
    * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    *
@@ -329,7 +329,7 @@ export interface SearchTopicsParams {
  *
  * - 200: Response
  */
-export type SearchTopicsResponse = TypedResponse<
+export type GithubSearchTopicsResponse = TypedResponse<
   200,
   {
     incomplete_results: boolean;
@@ -339,7 +339,7 @@ export type SearchTopicsResponse = TypedResponse<
 >;
 
 /** Parameters of GET /search/users. */
-export interface SearchUsersParams {
+export interface GithubSearchUsersParams {
   /**
    * Determines whether the first search result returned is the highest number of matches (`desc`) or lowest number of matches (`asc`). This parameter is ignored unless you provide `sort`.
    *
@@ -377,7 +377,7 @@ export interface SearchUsersParams {
  *
  * - 200: Response
  */
-export type SearchUsersResponse = TypedResponse<
+export type GithubSearchUsersResponse = TypedResponse<
   200,
   {
     incomplete_results: boolean;
@@ -386,7 +386,7 @@ export type SearchUsersResponse = TypedResponse<
   }
 >;
 
-const searchCodeOperation = {
+const githubSearchCodeOperation = {
   id: "search/code",
   method: "GET",
   path: "/search/code",
@@ -420,14 +420,14 @@ const searchCodeOperation = {
  *
  * `GET /search/code`
  */
-export function searchCode(
+export function githubSearchCode(
   client: GithubCore,
-  params: SearchCodeParams,
+  params: GithubSearchCodeParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<SearchCodeResponse["body"], ["items"]>, SearchCodeResponse> {
+): Paginated<ItemsAt<GithubSearchCodeResponse["body"], ["items"]>, GithubSearchCodeResponse> {
   return paginate(
     client,
-    searchCodeOperation,
+    githubSearchCodeOperation,
     {
       path: "/search/code",
       query: {
@@ -442,7 +442,7 @@ export function searchCode(
   );
 }
 
-const searchCommitsOperation = {
+const githubSearchCommitsOperation = {
   id: "search/commits",
   method: "GET",
   path: "/search/commits",
@@ -464,14 +464,14 @@ const searchCommitsOperation = {
  *
  * `GET /search/commits`
  */
-export function searchCommits(
+export function githubSearchCommits(
   client: GithubCore,
-  params: SearchCommitsParams,
+  params: GithubSearchCommitsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<SearchCommitsResponse["body"], ["items"]>, SearchCommitsResponse> {
+): Paginated<ItemsAt<GithubSearchCommitsResponse["body"], ["items"]>, GithubSearchCommitsResponse> {
   return paginate(
     client,
-    searchCommitsOperation,
+    githubSearchCommitsOperation,
     {
       path: "/search/commits",
       query: {
@@ -486,7 +486,7 @@ export function searchCommits(
   );
 }
 
-const searchIssuesAndPullRequestsOperation = {
+const githubSearchIssuesAndPullRequestsOperation = {
   id: "search/issues-and-pull-requests",
   method: "GET",
   path: "/search/issues",
@@ -513,17 +513,17 @@ const searchIssuesAndPullRequestsOperation = {
  *
  * `GET /search/issues`
  */
-export function searchIssuesAndPullRequests(
+export function githubSearchIssuesAndPullRequests(
   client: GithubCore,
-  params: SearchIssuesAndPullRequestsParams,
+  params: GithubSearchIssuesAndPullRequestsParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<SearchIssuesAndPullRequestsResponse["body"], []>,
-  SearchIssuesAndPullRequestsResponse
+  ItemsAt<GithubSearchIssuesAndPullRequestsResponse["body"], []>,
+  GithubSearchIssuesAndPullRequestsResponse
 > {
   return paginate(
     client,
-    searchIssuesAndPullRequestsOperation,
+    githubSearchIssuesAndPullRequestsOperation,
     {
       path: "/search/issues",
       query: {
@@ -540,7 +540,7 @@ export function searchIssuesAndPullRequests(
   );
 }
 
-const searchLabelsOperation = {
+const githubSearchLabelsOperation = {
   id: "search/labels",
   method: "GET",
   path: "/search/labels",
@@ -563,14 +563,14 @@ const searchLabelsOperation = {
  *
  * `GET /search/labels`
  */
-export function searchLabels(
+export function githubSearchLabels(
   client: GithubCore,
-  params: SearchLabelsParams,
+  params: GithubSearchLabelsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<SearchLabelsResponse["body"], ["items"]>, SearchLabelsResponse> {
+): Paginated<ItemsAt<GithubSearchLabelsResponse["body"], ["items"]>, GithubSearchLabelsResponse> {
   return paginate(
     client,
-    searchLabelsOperation,
+    githubSearchLabelsOperation,
     {
       path: "/search/labels",
       query: {
@@ -586,7 +586,7 @@ export function searchLabels(
   );
 }
 
-const searchReposOperation = {
+const githubSearchReposOperation = {
   id: "search/repos",
   method: "GET",
   path: "/search/repositories",
@@ -609,14 +609,14 @@ const searchReposOperation = {
  *
  * `GET /search/repositories`
  */
-export function searchRepos(
+export function githubSearchRepos(
   client: GithubCore,
-  params: SearchReposParams,
+  params: GithubSearchReposParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<SearchReposResponse["body"], ["items"]>, SearchReposResponse> {
+): Paginated<ItemsAt<GithubSearchReposResponse["body"], ["items"]>, GithubSearchReposResponse> {
   return paginate(
     client,
-    searchReposOperation,
+    githubSearchReposOperation,
     {
       path: "/search/repositories",
       query: {
@@ -631,7 +631,7 @@ export function searchRepos(
   );
 }
 
-const searchTopicsOperation = {
+const githubSearchTopicsOperation = {
   id: "search/topics",
   method: "GET",
   path: "/search/topics",
@@ -654,20 +654,20 @@ const searchTopicsOperation = {
  *
  * `GET /search/topics`
  */
-export function searchTopics(
+export function githubSearchTopics(
   client: GithubCore,
-  params: SearchTopicsParams,
+  params: GithubSearchTopicsParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<SearchTopicsResponse["body"], ["items"]>, SearchTopicsResponse> {
+): Paginated<ItemsAt<GithubSearchTopicsResponse["body"], ["items"]>, GithubSearchTopicsResponse> {
   return paginate(
     client,
-    searchTopicsOperation,
+    githubSearchTopicsOperation,
     { path: "/search/topics", query: { page: params.page, per_page: params.perPage, q: params.q } },
     options,
   );
 }
 
-const searchUsersOperation = {
+const githubSearchUsersOperation = {
   id: "search/users",
   method: "GET",
   path: "/search/users",
@@ -692,14 +692,14 @@ const searchUsersOperation = {
  *
  * `GET /search/users`
  */
-export function searchUsers(
+export function githubSearchUsers(
   client: GithubCore,
-  params: SearchUsersParams,
+  params: GithubSearchUsersParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<SearchUsersResponse["body"], ["items"]>, SearchUsersResponse> {
+): Paginated<ItemsAt<GithubSearchUsersResponse["body"], ["items"]>, GithubSearchUsersResponse> {
   return paginate(
     client,
-    searchUsersOperation,
+    githubSearchUsersOperation,
     {
       path: "/search/users",
       query: {
@@ -715,7 +715,7 @@ export function searchUsers(
 }
 
 /** Operations of the search group; each method is the function it names, bound to the client. */
-export class SearchResource {
+export class GithubSearchResource {
   readonly #core: GithubCore;
 
   constructor(core: GithubCore) {
@@ -725,87 +725,90 @@ export class SearchResource {
   /**
    * Search code
    *
-   * `GET /search/code`: {@link searchCode}
+   * `GET /search/code`: {@link githubSearchCode}
    */
   code(
-    params: SearchCodeParams,
+    params: GithubSearchCodeParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<SearchCodeResponse["body"], ["items"]>, SearchCodeResponse> {
-    return searchCode(this.#core, params, options);
+  ): Paginated<ItemsAt<GithubSearchCodeResponse["body"], ["items"]>, GithubSearchCodeResponse> {
+    return githubSearchCode(this.#core, params, options);
   }
 
   /**
    * Search commits
    *
-   * `GET /search/commits`: {@link searchCommits}
+   * `GET /search/commits`: {@link githubSearchCommits}
    */
   commits(
-    params: SearchCommitsParams,
+    params: GithubSearchCommitsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<SearchCommitsResponse["body"], ["items"]>, SearchCommitsResponse> {
-    return searchCommits(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<GithubSearchCommitsResponse["body"], ["items"]>,
+    GithubSearchCommitsResponse
+  > {
+    return githubSearchCommits(this.#core, params, options);
   }
 
   /**
    * Search issues and pull requests
    *
-   * `GET /search/issues`: {@link searchIssuesAndPullRequests}
+   * `GET /search/issues`: {@link githubSearchIssuesAndPullRequests}
    */
   issuesAndPullRequests(
-    params: SearchIssuesAndPullRequestsParams,
+    params: GithubSearchIssuesAndPullRequestsParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<SearchIssuesAndPullRequestsResponse["body"], []>,
-    SearchIssuesAndPullRequestsResponse
+    ItemsAt<GithubSearchIssuesAndPullRequestsResponse["body"], []>,
+    GithubSearchIssuesAndPullRequestsResponse
   > {
-    return searchIssuesAndPullRequests(this.#core, params, options);
+    return githubSearchIssuesAndPullRequests(this.#core, params, options);
   }
 
   /**
    * Search labels
    *
-   * `GET /search/labels`: {@link searchLabels}
+   * `GET /search/labels`: {@link githubSearchLabels}
    */
   labels(
-    params: SearchLabelsParams,
+    params: GithubSearchLabelsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<SearchLabelsResponse["body"], ["items"]>, SearchLabelsResponse> {
-    return searchLabels(this.#core, params, options);
+  ): Paginated<ItemsAt<GithubSearchLabelsResponse["body"], ["items"]>, GithubSearchLabelsResponse> {
+    return githubSearchLabels(this.#core, params, options);
   }
 
   /**
    * Search repositories
    *
-   * `GET /search/repositories`: {@link searchRepos}
+   * `GET /search/repositories`: {@link githubSearchRepos}
    */
   repos(
-    params: SearchReposParams,
+    params: GithubSearchReposParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<SearchReposResponse["body"], ["items"]>, SearchReposResponse> {
-    return searchRepos(this.#core, params, options);
+  ): Paginated<ItemsAt<GithubSearchReposResponse["body"], ["items"]>, GithubSearchReposResponse> {
+    return githubSearchRepos(this.#core, params, options);
   }
 
   /**
    * Search topics
    *
-   * `GET /search/topics`: {@link searchTopics}
+   * `GET /search/topics`: {@link githubSearchTopics}
    */
   topics(
-    params: SearchTopicsParams,
+    params: GithubSearchTopicsParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<SearchTopicsResponse["body"], ["items"]>, SearchTopicsResponse> {
-    return searchTopics(this.#core, params, options);
+  ): Paginated<ItemsAt<GithubSearchTopicsResponse["body"], ["items"]>, GithubSearchTopicsResponse> {
+    return githubSearchTopics(this.#core, params, options);
   }
 
   /**
    * Search users
    *
-   * `GET /search/users`: {@link searchUsers}
+   * `GET /search/users`: {@link githubSearchUsers}
    */
   users(
-    params: SearchUsersParams,
+    params: GithubSearchUsersParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<SearchUsersResponse["body"], ["items"]>, SearchUsersResponse> {
-    return searchUsers(this.#core, params, options);
+  ): Paginated<ItemsAt<GithubSearchUsersResponse["body"], ["items"]>, GithubSearchUsersResponse> {
+    return githubSearchUsers(this.#core, params, options);
   }
 }

@@ -13,7 +13,7 @@ import type { GithubCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of POST /user/emails. */
-export interface UsersAddEmailForAuthenticatedUserParams {
+export interface GithubUsersAddEmailForAuthenticatedUserParams {
   /** Request body, sent as json. */
   readonly body?: {
     /**
@@ -29,10 +29,10 @@ export interface UsersAddEmailForAuthenticatedUserParams {
  *
  * - 201: Response
  */
-export type UsersAddEmailForAuthenticatedUserResponse = TypedResponse<201, types.Email[]>;
+export type GithubUsersAddEmailForAuthenticatedUserResponse = TypedResponse<201, types.Email[]>;
 
 /** Parameters of POST /user/social_accounts. */
-export interface UsersAddSocialAccountForAuthenticatedUserParams {
+export interface GithubUsersAddSocialAccountForAuthenticatedUserParams {
   /** Request body, sent as json. */
   readonly body: {
     /**
@@ -48,13 +48,13 @@ export interface UsersAddSocialAccountForAuthenticatedUserParams {
  *
  * - 201: Response
  */
-export type UsersAddSocialAccountForAuthenticatedUserResponse = TypedResponse<
+export type GithubUsersAddSocialAccountForAuthenticatedUserResponse = TypedResponse<
   201,
   types.SocialAccount[]
 >;
 
 /** Parameters of PUT /user/blocks/{username}. */
-export interface UsersBlockParams {
+export interface GithubUsersBlockParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -68,10 +68,10 @@ export interface UsersBlockParams {
  *
  * - 204: Response
  */
-export type UsersBlockResponse = TypedResponse<204, undefined>;
+export type GithubUsersBlockResponse = TypedResponse<204, undefined>;
 
 /** Parameters of GET /user/blocks/{username}. */
-export interface UsersCheckBlockedParams {
+export interface GithubUsersCheckBlockedParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -85,10 +85,10 @@ export interface UsersCheckBlockedParams {
  *
  * - 204: If the user is blocked
  */
-export type UsersCheckBlockedResponse = TypedResponse<204, undefined>;
+export type GithubUsersCheckBlockedResponse = TypedResponse<204, undefined>;
 
 /** Parameters of GET /users/{username}/following/{target_user}. */
-export interface UsersCheckFollowingForUserParams {
+export interface GithubUsersCheckFollowingForUserParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -104,10 +104,10 @@ export interface UsersCheckFollowingForUserParams {
  *
  * - 204: if the user follows the target user
  */
-export type UsersCheckFollowingForUserResponse = TypedResponse<204, undefined>;
+export type GithubUsersCheckFollowingForUserResponse = TypedResponse<204, undefined>;
 
 /** Parameters of GET /user/following/{username}. */
-export interface UsersCheckPersonIsFollowedByAuthenticatedParams {
+export interface GithubUsersCheckPersonIsFollowedByAuthenticatedParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -121,10 +121,10 @@ export interface UsersCheckPersonIsFollowedByAuthenticatedParams {
  *
  * - 204: if the person is followed by the authenticated user
  */
-export type UsersCheckPersonIsFollowedByAuthenticatedResponse = TypedResponse<204, undefined>;
+export type GithubUsersCheckPersonIsFollowedByAuthenticatedResponse = TypedResponse<204, undefined>;
 
 /** Parameters of POST /user/gpg_keys. */
-export interface UsersCreateGpgKeyForAuthenticatedUserParams {
+export interface GithubUsersCreateGpgKeyForAuthenticatedUserParams {
   /** Request body, sent as json. */
   readonly body: {
     /** A GPG key in ASCII-armored format. */
@@ -139,10 +139,10 @@ export interface UsersCreateGpgKeyForAuthenticatedUserParams {
  *
  * - 201: Response
  */
-export type UsersCreateGpgKeyForAuthenticatedUserResponse = TypedResponse<201, types.GpgKey>;
+export type GithubUsersCreateGpgKeyForAuthenticatedUserResponse = TypedResponse<201, types.GpgKey>;
 
 /** Parameters of POST /user/keys. */
-export interface UsersCreatePublicSshKeyForAuthenticatedUserParams {
+export interface GithubUsersCreatePublicSshKeyForAuthenticatedUserParams {
   /** Request body, sent as json. */
   readonly body: {
     /** The public SSH key to add to your GitHub account. */
@@ -160,10 +160,13 @@ export interface UsersCreatePublicSshKeyForAuthenticatedUserParams {
  *
  * - 201: Response
  */
-export type UsersCreatePublicSshKeyForAuthenticatedUserResponse = TypedResponse<201, types.Key>;
+export type GithubUsersCreatePublicSshKeyForAuthenticatedUserResponse = TypedResponse<
+  201,
+  types.Key
+>;
 
 /** Parameters of POST /user/ssh_signing_keys. */
-export interface UsersCreateSshSigningKeyForAuthenticatedUserParams {
+export interface GithubUsersCreateSshSigningKeyForAuthenticatedUserParams {
   /** Request body, sent as json. */
   readonly body: {
     /** The public SSH key to add to your GitHub account. For more information, see "[Checking for existing SSH keys](https://docs.github.com/authentication/connecting-to-github-with-ssh/checking-for-existing-ssh-keys)." */
@@ -181,13 +184,13 @@ export interface UsersCreateSshSigningKeyForAuthenticatedUserParams {
  *
  * - 201: Response
  */
-export type UsersCreateSshSigningKeyForAuthenticatedUserResponse = TypedResponse<
+export type GithubUsersCreateSshSigningKeyForAuthenticatedUserResponse = TypedResponse<
   201,
   types.SshSigningKey
 >;
 
 /** Parameters of POST /users/{username}/attestations/delete-request. */
-export interface UsersDeleteAttestationsBulkParams {
+export interface GithubUsersDeleteAttestationsBulkParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -211,10 +214,10 @@ export interface UsersDeleteAttestationsBulkParams {
  *
  * - 200: Response
  */
-export type UsersDeleteAttestationsBulkResponse = TypedResponse<200, undefined>;
+export type GithubUsersDeleteAttestationsBulkResponse = TypedResponse<200, undefined>;
 
 /** Parameters of DELETE /users/{username}/attestations/{attestation_id}. */
-export interface UsersDeleteAttestationsByIdParams {
+export interface GithubUsersDeleteAttestationsByIdParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -235,11 +238,11 @@ export interface UsersDeleteAttestationsByIdParams {
  * - 200: Response
  * - 204: Response
  */
-export type UsersDeleteAttestationsByIdResponse =
+export type GithubUsersDeleteAttestationsByIdResponse =
   TypedResponse<200, undefined> | TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /users/{username}/attestations/digest/{subject_digest}. */
-export interface UsersDeleteAttestationsBySubjectDigestParams {
+export interface GithubUsersDeleteAttestationsBySubjectDigestParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -260,11 +263,11 @@ export interface UsersDeleteAttestationsBySubjectDigestParams {
  * - 200: Response
  * - 204: Response
  */
-export type UsersDeleteAttestationsBySubjectDigestResponse =
+export type GithubUsersDeleteAttestationsBySubjectDigestResponse =
   TypedResponse<200, undefined> | TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /user/emails. */
-export interface UsersDeleteEmailForAuthenticatedUserParams {
+export interface GithubUsersDeleteEmailForAuthenticatedUserParams {
   /** Request body, sent as json. */
   readonly body?: {
     /** Email addresses associated with the GitHub user account. */
@@ -277,10 +280,10 @@ export interface UsersDeleteEmailForAuthenticatedUserParams {
  *
  * - 204: Response
  */
-export type UsersDeleteEmailForAuthenticatedUserResponse = TypedResponse<204, undefined>;
+export type GithubUsersDeleteEmailForAuthenticatedUserResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /user/gpg_keys/{gpg_key_id}. */
-export interface UsersDeleteGpgKeyForAuthenticatedUserParams {
+export interface GithubUsersDeleteGpgKeyForAuthenticatedUserParams {
   /**
    * The unique identifier of the GPG key.
    *
@@ -294,10 +297,10 @@ export interface UsersDeleteGpgKeyForAuthenticatedUserParams {
  *
  * - 204: Response
  */
-export type UsersDeleteGpgKeyForAuthenticatedUserResponse = TypedResponse<204, undefined>;
+export type GithubUsersDeleteGpgKeyForAuthenticatedUserResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /user/keys/{key_id}. */
-export interface UsersDeletePublicSshKeyForAuthenticatedUserParams {
+export interface GithubUsersDeletePublicSshKeyForAuthenticatedUserParams {
   /**
    * The unique identifier of the key.
    *
@@ -311,10 +314,13 @@ export interface UsersDeletePublicSshKeyForAuthenticatedUserParams {
  *
  * - 204: Response
  */
-export type UsersDeletePublicSshKeyForAuthenticatedUserResponse = TypedResponse<204, undefined>;
+export type GithubUsersDeletePublicSshKeyForAuthenticatedUserResponse = TypedResponse<
+  204,
+  undefined
+>;
 
 /** Parameters of DELETE /user/social_accounts. */
-export interface UsersDeleteSocialAccountForAuthenticatedUserParams {
+export interface GithubUsersDeleteSocialAccountForAuthenticatedUserParams {
   /** Request body, sent as json. */
   readonly body: {
     /**
@@ -330,10 +336,13 @@ export interface UsersDeleteSocialAccountForAuthenticatedUserParams {
  *
  * - 204: Response
  */
-export type UsersDeleteSocialAccountForAuthenticatedUserResponse = TypedResponse<204, undefined>;
+export type GithubUsersDeleteSocialAccountForAuthenticatedUserResponse = TypedResponse<
+  204,
+  undefined
+>;
 
 /** Parameters of DELETE /user/ssh_signing_keys/{ssh_signing_key_id}. */
-export interface UsersDeleteSshSigningKeyForAuthenticatedUserParams {
+export interface GithubUsersDeleteSshSigningKeyForAuthenticatedUserParams {
   /**
    * The unique identifier of the SSH signing key.
    *
@@ -347,10 +356,13 @@ export interface UsersDeleteSshSigningKeyForAuthenticatedUserParams {
  *
  * - 204: Response
  */
-export type UsersDeleteSshSigningKeyForAuthenticatedUserResponse = TypedResponse<204, undefined>;
+export type GithubUsersDeleteSshSigningKeyForAuthenticatedUserResponse = TypedResponse<
+  204,
+  undefined
+>;
 
 /** Parameters of PUT /user/following/{username}. */
-export interface UsersFollowParams {
+export interface GithubUsersFollowParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -364,14 +376,14 @@ export interface UsersFollowParams {
  *
  * - 204: Response
  */
-export type UsersFollowResponse = TypedResponse<204, undefined>;
+export type GithubUsersFollowResponse = TypedResponse<204, undefined>;
 
 /**
  * Answers of GET /user.
  *
  * - 200: Response
  */
-export type UsersGetAuthenticatedResponse = TypedResponse<
+export type GithubUsersGetAuthenticatedResponse = TypedResponse<
   200,
   | (types.PrivateUser & {
       user_view_type: "private";
@@ -382,7 +394,7 @@ export type UsersGetAuthenticatedResponse = TypedResponse<
 >;
 
 /** Parameters of GET /user/{account_id}. */
-export interface UsersGetByIdParams {
+export interface GithubUsersGetByIdParams {
   /**
    * account_id parameter
    *
@@ -396,7 +408,7 @@ export interface UsersGetByIdParams {
  *
  * - 200: Response
  */
-export type UsersGetByIdResponse = TypedResponse<
+export type GithubUsersGetByIdResponse = TypedResponse<
   200,
   | (types.PrivateUser & {
       user_view_type: "private";
@@ -407,7 +419,7 @@ export type UsersGetByIdResponse = TypedResponse<
 >;
 
 /** Parameters of GET /users/{username}. */
-export interface UsersGetByUsernameParams {
+export interface GithubUsersGetByUsernameParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -421,7 +433,7 @@ export interface UsersGetByUsernameParams {
  *
  * - 200: Response
  */
-export type UsersGetByUsernameResponse = TypedResponse<
+export type GithubUsersGetByUsernameResponse = TypedResponse<
   200,
   | (types.PrivateUser & {
       user_view_type: "private";
@@ -432,7 +444,7 @@ export type UsersGetByUsernameResponse = TypedResponse<
 >;
 
 /** Parameters of GET /users/{username}/hovercard. */
-export interface UsersGetContextForUserParams {
+export interface GithubUsersGetContextForUserParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -458,10 +470,10 @@ export interface UsersGetContextForUserParams {
  *
  * - 200: Response
  */
-export type UsersGetContextForUserResponse = TypedResponse<200, types.Hovercard>;
+export type GithubUsersGetContextForUserResponse = TypedResponse<200, types.Hovercard>;
 
 /** Parameters of GET /user/gpg_keys/{gpg_key_id}. */
-export interface UsersGetGpgKeyForAuthenticatedUserParams {
+export interface GithubUsersGetGpgKeyForAuthenticatedUserParams {
   /**
    * The unique identifier of the GPG key.
    *
@@ -475,10 +487,10 @@ export interface UsersGetGpgKeyForAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type UsersGetGpgKeyForAuthenticatedUserResponse = TypedResponse<200, types.GpgKey>;
+export type GithubUsersGetGpgKeyForAuthenticatedUserResponse = TypedResponse<200, types.GpgKey>;
 
 /** Parameters of GET /user/keys/{key_id}. */
-export interface UsersGetPublicSshKeyForAuthenticatedUserParams {
+export interface GithubUsersGetPublicSshKeyForAuthenticatedUserParams {
   /**
    * The unique identifier of the key.
    *
@@ -492,10 +504,10 @@ export interface UsersGetPublicSshKeyForAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type UsersGetPublicSshKeyForAuthenticatedUserResponse = TypedResponse<200, types.Key>;
+export type GithubUsersGetPublicSshKeyForAuthenticatedUserResponse = TypedResponse<200, types.Key>;
 
 /** Parameters of GET /user/ssh_signing_keys/{ssh_signing_key_id}. */
-export interface UsersGetSshSigningKeyForAuthenticatedUserParams {
+export interface GithubUsersGetSshSigningKeyForAuthenticatedUserParams {
   /**
    * The unique identifier of the SSH signing key.
    *
@@ -509,13 +521,13 @@ export interface UsersGetSshSigningKeyForAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type UsersGetSshSigningKeyForAuthenticatedUserResponse = TypedResponse<
+export type GithubUsersGetSshSigningKeyForAuthenticatedUserResponse = TypedResponse<
   200,
   types.SshSigningKey
 >;
 
 /** Parameters of GET /users. */
-export interface UsersListParams {
+export interface GithubUsersListParams {
   /**
    * The number of results per page (max 100). For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    *
@@ -535,10 +547,10 @@ export interface UsersListParams {
  *
  * - 200: Response
  */
-export type UsersListResponse = TypedResponse<200, types.SimpleUser[]>;
+export type GithubUsersListResponse = TypedResponse<200, types.SimpleUser[]>;
 
 /** Parameters of GET /users/{username}/attestations/{subject_digest}. */
-export interface UsersListAttestationsParams {
+export interface GithubUsersListAttestationsParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -586,7 +598,7 @@ export interface UsersListAttestationsParams {
  * - 201: Response
  * - 204: Response
  */
-export type UsersListAttestationsResponse =
+export type GithubUsersListAttestationsResponse =
   | TypedResponse<
       200,
       {
@@ -597,7 +609,7 @@ export type UsersListAttestationsResponse =
   | TypedResponse<204, undefined>;
 
 /** Parameters of POST /users/{username}/attestations/bulk-list. */
-export interface UsersListAttestationsBulkParams {
+export interface GithubUsersListAttestationsBulkParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -640,7 +652,7 @@ export interface UsersListAttestationsBulkParams {
  *
  * - 200: Response
  */
-export type UsersListAttestationsBulkResponse = TypedResponse<
+export type GithubUsersListAttestationsBulkResponse = TypedResponse<
   200,
   {
     /** Mapping of subject digest to bundles. */
@@ -677,7 +689,7 @@ export type UsersListAttestationsBulkResponse = TypedResponse<
 >;
 
 /** Parameters of GET /user/blocks. */
-export interface UsersListBlockedByAuthenticatedUserParams {
+export interface GithubUsersListBlockedByAuthenticatedUserParams {
   /**
    * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    *
@@ -697,10 +709,13 @@ export interface UsersListBlockedByAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type UsersListBlockedByAuthenticatedUserResponse = TypedResponse<200, types.SimpleUser[]>;
+export type GithubUsersListBlockedByAuthenticatedUserResponse = TypedResponse<
+  200,
+  types.SimpleUser[]
+>;
 
 /** Parameters of GET /user/emails. */
-export interface UsersListEmailsForAuthenticatedUserParams {
+export interface GithubUsersListEmailsForAuthenticatedUserParams {
   /**
    * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    *
@@ -720,10 +735,10 @@ export interface UsersListEmailsForAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type UsersListEmailsForAuthenticatedUserResponse = TypedResponse<200, types.Email[]>;
+export type GithubUsersListEmailsForAuthenticatedUserResponse = TypedResponse<200, types.Email[]>;
 
 /** Parameters of GET /user/following. */
-export interface UsersListFollowedByAuthenticatedUserParams {
+export interface GithubUsersListFollowedByAuthenticatedUserParams {
   /**
    * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    *
@@ -743,10 +758,13 @@ export interface UsersListFollowedByAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type UsersListFollowedByAuthenticatedUserResponse = TypedResponse<200, types.SimpleUser[]>;
+export type GithubUsersListFollowedByAuthenticatedUserResponse = TypedResponse<
+  200,
+  types.SimpleUser[]
+>;
 
 /** Parameters of GET /user/followers. */
-export interface UsersListFollowersForAuthenticatedUserParams {
+export interface GithubUsersListFollowersForAuthenticatedUserParams {
   /**
    * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    *
@@ -766,10 +784,13 @@ export interface UsersListFollowersForAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type UsersListFollowersForAuthenticatedUserResponse = TypedResponse<200, types.SimpleUser[]>;
+export type GithubUsersListFollowersForAuthenticatedUserResponse = TypedResponse<
+  200,
+  types.SimpleUser[]
+>;
 
 /** Parameters of GET /users/{username}/followers. */
-export interface UsersListFollowersForUserParams {
+export interface GithubUsersListFollowersForUserParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -795,10 +816,10 @@ export interface UsersListFollowersForUserParams {
  *
  * - 200: Response
  */
-export type UsersListFollowersForUserResponse = TypedResponse<200, types.SimpleUser[]>;
+export type GithubUsersListFollowersForUserResponse = TypedResponse<200, types.SimpleUser[]>;
 
 /** Parameters of GET /users/{username}/following. */
-export interface UsersListFollowingForUserParams {
+export interface GithubUsersListFollowingForUserParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -824,10 +845,10 @@ export interface UsersListFollowingForUserParams {
  *
  * - 200: Response
  */
-export type UsersListFollowingForUserResponse = TypedResponse<200, types.SimpleUser[]>;
+export type GithubUsersListFollowingForUserResponse = TypedResponse<200, types.SimpleUser[]>;
 
 /** Parameters of GET /user/gpg_keys. */
-export interface UsersListGpgKeysForAuthenticatedUserParams {
+export interface GithubUsersListGpgKeysForAuthenticatedUserParams {
   /**
    * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    *
@@ -847,10 +868,10 @@ export interface UsersListGpgKeysForAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type UsersListGpgKeysForAuthenticatedUserResponse = TypedResponse<200, types.GpgKey[]>;
+export type GithubUsersListGpgKeysForAuthenticatedUserResponse = TypedResponse<200, types.GpgKey[]>;
 
 /** Parameters of GET /users/{username}/gpg_keys. */
-export interface UsersListGpgKeysForUserParams {
+export interface GithubUsersListGpgKeysForUserParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -876,10 +897,10 @@ export interface UsersListGpgKeysForUserParams {
  *
  * - 200: Response
  */
-export type UsersListGpgKeysForUserResponse = TypedResponse<200, types.GpgKey[]>;
+export type GithubUsersListGpgKeysForUserResponse = TypedResponse<200, types.GpgKey[]>;
 
 /** Parameters of GET /user/public_emails. */
-export interface UsersListPublicEmailsForAuthenticatedUserParams {
+export interface GithubUsersListPublicEmailsForAuthenticatedUserParams {
   /**
    * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    *
@@ -899,10 +920,13 @@ export interface UsersListPublicEmailsForAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type UsersListPublicEmailsForAuthenticatedUserResponse = TypedResponse<200, types.Email[]>;
+export type GithubUsersListPublicEmailsForAuthenticatedUserResponse = TypedResponse<
+  200,
+  types.Email[]
+>;
 
 /** Parameters of GET /users/{username}/keys. */
-export interface UsersListPublicKeysForUserParams {
+export interface GithubUsersListPublicKeysForUserParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -928,10 +952,10 @@ export interface UsersListPublicKeysForUserParams {
  *
  * - 200: Response
  */
-export type UsersListPublicKeysForUserResponse = TypedResponse<200, types.KeySimple[]>;
+export type GithubUsersListPublicKeysForUserResponse = TypedResponse<200, types.KeySimple[]>;
 
 /** Parameters of GET /user/keys. */
-export interface UsersListPublicSshKeysForAuthenticatedUserParams {
+export interface GithubUsersListPublicSshKeysForAuthenticatedUserParams {
   /**
    * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    *
@@ -951,10 +975,13 @@ export interface UsersListPublicSshKeysForAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type UsersListPublicSshKeysForAuthenticatedUserResponse = TypedResponse<200, types.Key[]>;
+export type GithubUsersListPublicSshKeysForAuthenticatedUserResponse = TypedResponse<
+  200,
+  types.Key[]
+>;
 
 /** Parameters of GET /user/social_accounts. */
-export interface UsersListSocialAccountsForAuthenticatedUserParams {
+export interface GithubUsersListSocialAccountsForAuthenticatedUserParams {
   /**
    * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    *
@@ -974,13 +1001,13 @@ export interface UsersListSocialAccountsForAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type UsersListSocialAccountsForAuthenticatedUserResponse = TypedResponse<
+export type GithubUsersListSocialAccountsForAuthenticatedUserResponse = TypedResponse<
   200,
   types.SocialAccount[]
 >;
 
 /** Parameters of GET /users/{username}/social_accounts. */
-export interface UsersListSocialAccountsForUserParams {
+export interface GithubUsersListSocialAccountsForUserParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -1006,10 +1033,13 @@ export interface UsersListSocialAccountsForUserParams {
  *
  * - 200: Response
  */
-export type UsersListSocialAccountsForUserResponse = TypedResponse<200, types.SocialAccount[]>;
+export type GithubUsersListSocialAccountsForUserResponse = TypedResponse<
+  200,
+  types.SocialAccount[]
+>;
 
 /** Parameters of GET /user/ssh_signing_keys. */
-export interface UsersListSshSigningKeysForAuthenticatedUserParams {
+export interface GithubUsersListSshSigningKeysForAuthenticatedUserParams {
   /**
    * The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
    *
@@ -1029,13 +1059,13 @@ export interface UsersListSshSigningKeysForAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type UsersListSshSigningKeysForAuthenticatedUserResponse = TypedResponse<
+export type GithubUsersListSshSigningKeysForAuthenticatedUserResponse = TypedResponse<
   200,
   types.SshSigningKey[]
 >;
 
 /** Parameters of GET /users/{username}/ssh_signing_keys. */
-export interface UsersListSshSigningKeysForUserParams {
+export interface GithubUsersListSshSigningKeysForUserParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -1061,10 +1091,13 @@ export interface UsersListSshSigningKeysForUserParams {
  *
  * - 200: Response
  */
-export type UsersListSshSigningKeysForUserResponse = TypedResponse<200, types.SshSigningKey[]>;
+export type GithubUsersListSshSigningKeysForUserResponse = TypedResponse<
+  200,
+  types.SshSigningKey[]
+>;
 
 /** Parameters of PATCH /user/email/visibility. */
-export interface UsersSetPrimaryEmailVisibilityForAuthenticatedUserParams {
+export interface GithubUsersSetPrimaryEmailVisibilityForAuthenticatedUserParams {
   /** Request body, sent as json. */
   readonly body: {
     /** Denotes whether an email is publicly visible. */
@@ -1077,13 +1110,13 @@ export interface UsersSetPrimaryEmailVisibilityForAuthenticatedUserParams {
  *
  * - 200: Response
  */
-export type UsersSetPrimaryEmailVisibilityForAuthenticatedUserResponse = TypedResponse<
+export type GithubUsersSetPrimaryEmailVisibilityForAuthenticatedUserResponse = TypedResponse<
   200,
   types.Email[]
 >;
 
 /** Parameters of DELETE /user/blocks/{username}. */
-export interface UsersUnblockParams {
+export interface GithubUsersUnblockParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -1097,10 +1130,10 @@ export interface UsersUnblockParams {
  *
  * - 204: Response
  */
-export type UsersUnblockResponse = TypedResponse<204, undefined>;
+export type GithubUsersUnblockResponse = TypedResponse<204, undefined>;
 
 /** Parameters of DELETE /user/following/{username}. */
-export interface UsersUnfollowParams {
+export interface GithubUsersUnfollowParams {
   /**
    * The handle for the GitHub user account.
    *
@@ -1114,10 +1147,10 @@ export interface UsersUnfollowParams {
  *
  * - 204: Response
  */
-export type UsersUnfollowResponse = TypedResponse<204, undefined>;
+export type GithubUsersUnfollowResponse = TypedResponse<204, undefined>;
 
 /** Parameters of PATCH /user. */
-export interface UsersUpdateAuthenticatedParams {
+export interface GithubUsersUpdateAuthenticatedParams {
   /** Request body, sent as json. */
   readonly body?: {
     /** The new short biography of the user. */
@@ -1162,9 +1195,9 @@ export interface UsersUpdateAuthenticatedParams {
  *
  * - 200: Response
  */
-export type UsersUpdateAuthenticatedResponse = TypedResponse<200, types.PrivateUser>;
+export type GithubUsersUpdateAuthenticatedResponse = TypedResponse<200, types.PrivateUser>;
 
-const usersAddEmailForAuthenticatedUserOperation = {
+const githubUsersAddEmailForAuthenticatedUserOperation = {
   id: "users/add-email-for-authenticated-user",
   method: "POST",
   path: "/user/emails",
@@ -1178,19 +1211,19 @@ const usersAddEmailForAuthenticatedUserOperation = {
  *
  * `POST /user/emails`
  */
-export function usersAddEmailForAuthenticatedUser(
+export function githubUsersAddEmailForAuthenticatedUser(
   client: GithubCore,
-  params: UsersAddEmailForAuthenticatedUserParams = {},
+  params: GithubUsersAddEmailForAuthenticatedUserParams = {},
   options?: RequestOptions,
-): ApiPromise<UsersAddEmailForAuthenticatedUserResponse> {
+): ApiPromise<GithubUsersAddEmailForAuthenticatedUserResponse> {
   return client.call(
-    usersAddEmailForAuthenticatedUserOperation,
+    githubUsersAddEmailForAuthenticatedUserOperation,
     { path: "/user/emails", body: params.body },
     options,
   );
 }
 
-const usersAddSocialAccountForAuthenticatedUserOperation = {
+const githubUsersAddSocialAccountForAuthenticatedUserOperation = {
   id: "users/add-social-account-for-authenticated-user",
   method: "POST",
   path: "/user/social_accounts",
@@ -1206,19 +1239,19 @@ const usersAddSocialAccountForAuthenticatedUserOperation = {
  *
  * `POST /user/social_accounts`
  */
-export function usersAddSocialAccountForAuthenticatedUser(
+export function githubUsersAddSocialAccountForAuthenticatedUser(
   client: GithubCore,
-  params: UsersAddSocialAccountForAuthenticatedUserParams,
+  params: GithubUsersAddSocialAccountForAuthenticatedUserParams,
   options?: RequestOptions,
-): ApiPromise<UsersAddSocialAccountForAuthenticatedUserResponse> {
+): ApiPromise<GithubUsersAddSocialAccountForAuthenticatedUserResponse> {
   return client.call(
-    usersAddSocialAccountForAuthenticatedUserOperation,
+    githubUsersAddSocialAccountForAuthenticatedUserOperation,
     { path: "/user/social_accounts", body: params.body },
     options,
   );
 }
 
-const usersBlockOperation = {
+const githubUsersBlockOperation = {
   id: "users/block",
   method: "PUT",
   path: "/user/blocks/{username}",
@@ -1232,19 +1265,19 @@ const usersBlockOperation = {
  *
  * `PUT /user/blocks/{username}`
  */
-export function usersBlock(
+export function githubUsersBlock(
   client: GithubCore,
-  params: UsersBlockParams,
+  params: GithubUsersBlockParams,
   options?: RequestOptions,
-): ApiPromise<UsersBlockResponse> {
+): ApiPromise<GithubUsersBlockResponse> {
   return client.call(
-    usersBlockOperation,
+    githubUsersBlockOperation,
     { path: encodePath`/user/blocks/${params.username}` },
     options,
   );
 }
 
-const usersCheckBlockedOperation = {
+const githubUsersCheckBlockedOperation = {
   id: "users/check-blocked",
   method: "GET",
   path: "/user/blocks/{username}",
@@ -1258,19 +1291,19 @@ const usersCheckBlockedOperation = {
  *
  * `GET /user/blocks/{username}`
  */
-export function usersCheckBlocked(
+export function githubUsersCheckBlocked(
   client: GithubCore,
-  params: UsersCheckBlockedParams,
+  params: GithubUsersCheckBlockedParams,
   options?: RequestOptions,
-): ApiPromise<UsersCheckBlockedResponse> {
+): ApiPromise<GithubUsersCheckBlockedResponse> {
   return client.call(
-    usersCheckBlockedOperation,
+    githubUsersCheckBlockedOperation,
     { path: encodePath`/user/blocks/${params.username}` },
     options,
   );
 }
 
-const usersCheckFollowingForUserOperation = {
+const githubUsersCheckFollowingForUserOperation = {
   id: "users/check-following-for-user",
   method: "GET",
   path: "/users/{username}/following/{target_user}",
@@ -1282,19 +1315,19 @@ const usersCheckFollowingForUserOperation = {
  *
  * `GET /users/{username}/following/{target_user}`
  */
-export function usersCheckFollowingForUser(
+export function githubUsersCheckFollowingForUser(
   client: GithubCore,
-  params: UsersCheckFollowingForUserParams,
+  params: GithubUsersCheckFollowingForUserParams,
   options?: RequestOptions,
-): ApiPromise<UsersCheckFollowingForUserResponse> {
+): ApiPromise<GithubUsersCheckFollowingForUserResponse> {
   return client.call(
-    usersCheckFollowingForUserOperation,
+    githubUsersCheckFollowingForUserOperation,
     { path: encodePath`/users/${params.username}/following/${params.targetUser}` },
     options,
   );
 }
 
-const usersCheckPersonIsFollowedByAuthenticatedOperation = {
+const githubUsersCheckPersonIsFollowedByAuthenticatedOperation = {
   id: "users/check-person-is-followed-by-authenticated",
   method: "GET",
   path: "/user/following/{username}",
@@ -1306,19 +1339,19 @@ const usersCheckPersonIsFollowedByAuthenticatedOperation = {
  *
  * `GET /user/following/{username}`
  */
-export function usersCheckPersonIsFollowedByAuthenticated(
+export function githubUsersCheckPersonIsFollowedByAuthenticated(
   client: GithubCore,
-  params: UsersCheckPersonIsFollowedByAuthenticatedParams,
+  params: GithubUsersCheckPersonIsFollowedByAuthenticatedParams,
   options?: RequestOptions,
-): ApiPromise<UsersCheckPersonIsFollowedByAuthenticatedResponse> {
+): ApiPromise<GithubUsersCheckPersonIsFollowedByAuthenticatedResponse> {
   return client.call(
-    usersCheckPersonIsFollowedByAuthenticatedOperation,
+    githubUsersCheckPersonIsFollowedByAuthenticatedOperation,
     { path: encodePath`/user/following/${params.username}` },
     options,
   );
 }
 
-const usersCreateGpgKeyForAuthenticatedUserOperation = {
+const githubUsersCreateGpgKeyForAuthenticatedUserOperation = {
   id: "users/create-gpg-key-for-authenticated-user",
   method: "POST",
   path: "/user/gpg_keys",
@@ -1334,19 +1367,19 @@ const usersCreateGpgKeyForAuthenticatedUserOperation = {
  *
  * `POST /user/gpg_keys`
  */
-export function usersCreateGpgKeyForAuthenticatedUser(
+export function githubUsersCreateGpgKeyForAuthenticatedUser(
   client: GithubCore,
-  params: UsersCreateGpgKeyForAuthenticatedUserParams,
+  params: GithubUsersCreateGpgKeyForAuthenticatedUserParams,
   options?: RequestOptions,
-): ApiPromise<UsersCreateGpgKeyForAuthenticatedUserResponse> {
+): ApiPromise<GithubUsersCreateGpgKeyForAuthenticatedUserResponse> {
   return client.call(
-    usersCreateGpgKeyForAuthenticatedUserOperation,
+    githubUsersCreateGpgKeyForAuthenticatedUserOperation,
     { path: "/user/gpg_keys", body: params.body },
     options,
   );
 }
 
-const usersCreatePublicSshKeyForAuthenticatedUserOperation = {
+const githubUsersCreatePublicSshKeyForAuthenticatedUserOperation = {
   id: "users/create-public-ssh-key-for-authenticated-user",
   method: "POST",
   path: "/user/keys",
@@ -1362,19 +1395,19 @@ const usersCreatePublicSshKeyForAuthenticatedUserOperation = {
  *
  * `POST /user/keys`
  */
-export function usersCreatePublicSshKeyForAuthenticatedUser(
+export function githubUsersCreatePublicSshKeyForAuthenticatedUser(
   client: GithubCore,
-  params: UsersCreatePublicSshKeyForAuthenticatedUserParams,
+  params: GithubUsersCreatePublicSshKeyForAuthenticatedUserParams,
   options?: RequestOptions,
-): ApiPromise<UsersCreatePublicSshKeyForAuthenticatedUserResponse> {
+): ApiPromise<GithubUsersCreatePublicSshKeyForAuthenticatedUserResponse> {
   return client.call(
-    usersCreatePublicSshKeyForAuthenticatedUserOperation,
+    githubUsersCreatePublicSshKeyForAuthenticatedUserOperation,
     { path: "/user/keys", body: params.body },
     options,
   );
 }
 
-const usersCreateSshSigningKeyForAuthenticatedUserOperation = {
+const githubUsersCreateSshSigningKeyForAuthenticatedUserOperation = {
   id: "users/create-ssh-signing-key-for-authenticated-user",
   method: "POST",
   path: "/user/ssh_signing_keys",
@@ -1390,19 +1423,19 @@ const usersCreateSshSigningKeyForAuthenticatedUserOperation = {
  *
  * `POST /user/ssh_signing_keys`
  */
-export function usersCreateSshSigningKeyForAuthenticatedUser(
+export function githubUsersCreateSshSigningKeyForAuthenticatedUser(
   client: GithubCore,
-  params: UsersCreateSshSigningKeyForAuthenticatedUserParams,
+  params: GithubUsersCreateSshSigningKeyForAuthenticatedUserParams,
   options?: RequestOptions,
-): ApiPromise<UsersCreateSshSigningKeyForAuthenticatedUserResponse> {
+): ApiPromise<GithubUsersCreateSshSigningKeyForAuthenticatedUserResponse> {
   return client.call(
-    usersCreateSshSigningKeyForAuthenticatedUserOperation,
+    githubUsersCreateSshSigningKeyForAuthenticatedUserOperation,
     { path: "/user/ssh_signing_keys", body: params.body },
     options,
   );
 }
 
-const usersDeleteAttestationsBulkOperation = {
+const githubUsersDeleteAttestationsBulkOperation = {
   id: "users/delete-attestations-bulk",
   method: "POST",
   path: "/users/{username}/attestations/delete-request",
@@ -1416,19 +1449,19 @@ const usersDeleteAttestationsBulkOperation = {
  *
  * `POST /users/{username}/attestations/delete-request`
  */
-export function usersDeleteAttestationsBulk(
+export function githubUsersDeleteAttestationsBulk(
   client: GithubCore,
-  params: UsersDeleteAttestationsBulkParams,
+  params: GithubUsersDeleteAttestationsBulkParams,
   options?: RequestOptions,
-): ApiPromise<UsersDeleteAttestationsBulkResponse> {
+): ApiPromise<GithubUsersDeleteAttestationsBulkResponse> {
   return client.call(
-    usersDeleteAttestationsBulkOperation,
+    githubUsersDeleteAttestationsBulkOperation,
     { path: encodePath`/users/${params.username}/attestations/delete-request`, body: params.body },
     options,
   );
 }
 
-const usersDeleteAttestationsByIdOperation = {
+const githubUsersDeleteAttestationsByIdOperation = {
   id: "users/delete-attestations-by-id",
   method: "DELETE",
   path: "/users/{username}/attestations/{attestation_id}",
@@ -1442,19 +1475,19 @@ const usersDeleteAttestationsByIdOperation = {
  *
  * `DELETE /users/{username}/attestations/{attestation_id}`
  */
-export function usersDeleteAttestationsById(
+export function githubUsersDeleteAttestationsById(
   client: GithubCore,
-  params: UsersDeleteAttestationsByIdParams,
+  params: GithubUsersDeleteAttestationsByIdParams,
   options?: RequestOptions,
-): ApiPromise<UsersDeleteAttestationsByIdResponse> {
+): ApiPromise<GithubUsersDeleteAttestationsByIdResponse> {
   return client.call(
-    usersDeleteAttestationsByIdOperation,
+    githubUsersDeleteAttestationsByIdOperation,
     { path: encodePath`/users/${params.username}/attestations/${params.attestationId}` },
     options,
   );
 }
 
-const usersDeleteAttestationsBySubjectDigestOperation = {
+const githubUsersDeleteAttestationsBySubjectDigestOperation = {
   id: "users/delete-attestations-by-subject-digest",
   method: "DELETE",
   path: "/users/{username}/attestations/digest/{subject_digest}",
@@ -1468,19 +1501,19 @@ const usersDeleteAttestationsBySubjectDigestOperation = {
  *
  * `DELETE /users/{username}/attestations/digest/{subject_digest}`
  */
-export function usersDeleteAttestationsBySubjectDigest(
+export function githubUsersDeleteAttestationsBySubjectDigest(
   client: GithubCore,
-  params: UsersDeleteAttestationsBySubjectDigestParams,
+  params: GithubUsersDeleteAttestationsBySubjectDigestParams,
   options?: RequestOptions,
-): ApiPromise<UsersDeleteAttestationsBySubjectDigestResponse> {
+): ApiPromise<GithubUsersDeleteAttestationsBySubjectDigestResponse> {
   return client.call(
-    usersDeleteAttestationsBySubjectDigestOperation,
+    githubUsersDeleteAttestationsBySubjectDigestOperation,
     { path: encodePath`/users/${params.username}/attestations/digest/${params.subjectDigest}` },
     options,
   );
 }
 
-const usersDeleteEmailForAuthenticatedUserOperation = {
+const githubUsersDeleteEmailForAuthenticatedUserOperation = {
   id: "users/delete-email-for-authenticated-user",
   method: "DELETE",
   path: "/user/emails",
@@ -1494,19 +1527,19 @@ const usersDeleteEmailForAuthenticatedUserOperation = {
  *
  * `DELETE /user/emails`
  */
-export function usersDeleteEmailForAuthenticatedUser(
+export function githubUsersDeleteEmailForAuthenticatedUser(
   client: GithubCore,
-  params: UsersDeleteEmailForAuthenticatedUserParams = {},
+  params: GithubUsersDeleteEmailForAuthenticatedUserParams = {},
   options?: RequestOptions,
-): ApiPromise<UsersDeleteEmailForAuthenticatedUserResponse> {
+): ApiPromise<GithubUsersDeleteEmailForAuthenticatedUserResponse> {
   return client.call(
-    usersDeleteEmailForAuthenticatedUserOperation,
+    githubUsersDeleteEmailForAuthenticatedUserOperation,
     { path: "/user/emails", body: params.body },
     options,
   );
 }
 
-const usersDeleteGpgKeyForAuthenticatedUserOperation = {
+const githubUsersDeleteGpgKeyForAuthenticatedUserOperation = {
   id: "users/delete-gpg-key-for-authenticated-user",
   method: "DELETE",
   path: "/user/gpg_keys/{gpg_key_id}",
@@ -1522,19 +1555,19 @@ const usersDeleteGpgKeyForAuthenticatedUserOperation = {
  *
  * `DELETE /user/gpg_keys/{gpg_key_id}`
  */
-export function usersDeleteGpgKeyForAuthenticatedUser(
+export function githubUsersDeleteGpgKeyForAuthenticatedUser(
   client: GithubCore,
-  params: UsersDeleteGpgKeyForAuthenticatedUserParams,
+  params: GithubUsersDeleteGpgKeyForAuthenticatedUserParams,
   options?: RequestOptions,
-): ApiPromise<UsersDeleteGpgKeyForAuthenticatedUserResponse> {
+): ApiPromise<GithubUsersDeleteGpgKeyForAuthenticatedUserResponse> {
   return client.call(
-    usersDeleteGpgKeyForAuthenticatedUserOperation,
+    githubUsersDeleteGpgKeyForAuthenticatedUserOperation,
     { path: encodePath`/user/gpg_keys/${params.gpgKeyId}` },
     options,
   );
 }
 
-const usersDeletePublicSshKeyForAuthenticatedUserOperation = {
+const githubUsersDeletePublicSshKeyForAuthenticatedUserOperation = {
   id: "users/delete-public-ssh-key-for-authenticated-user",
   method: "DELETE",
   path: "/user/keys/{key_id}",
@@ -1550,19 +1583,19 @@ const usersDeletePublicSshKeyForAuthenticatedUserOperation = {
  *
  * `DELETE /user/keys/{key_id}`
  */
-export function usersDeletePublicSshKeyForAuthenticatedUser(
+export function githubUsersDeletePublicSshKeyForAuthenticatedUser(
   client: GithubCore,
-  params: UsersDeletePublicSshKeyForAuthenticatedUserParams,
+  params: GithubUsersDeletePublicSshKeyForAuthenticatedUserParams,
   options?: RequestOptions,
-): ApiPromise<UsersDeletePublicSshKeyForAuthenticatedUserResponse> {
+): ApiPromise<GithubUsersDeletePublicSshKeyForAuthenticatedUserResponse> {
   return client.call(
-    usersDeletePublicSshKeyForAuthenticatedUserOperation,
+    githubUsersDeletePublicSshKeyForAuthenticatedUserOperation,
     { path: encodePath`/user/keys/${params.keyId}` },
     options,
   );
 }
 
-const usersDeleteSocialAccountForAuthenticatedUserOperation = {
+const githubUsersDeleteSocialAccountForAuthenticatedUserOperation = {
   id: "users/delete-social-account-for-authenticated-user",
   method: "DELETE",
   path: "/user/social_accounts",
@@ -1578,19 +1611,19 @@ const usersDeleteSocialAccountForAuthenticatedUserOperation = {
  *
  * `DELETE /user/social_accounts`
  */
-export function usersDeleteSocialAccountForAuthenticatedUser(
+export function githubUsersDeleteSocialAccountForAuthenticatedUser(
   client: GithubCore,
-  params: UsersDeleteSocialAccountForAuthenticatedUserParams,
+  params: GithubUsersDeleteSocialAccountForAuthenticatedUserParams,
   options?: RequestOptions,
-): ApiPromise<UsersDeleteSocialAccountForAuthenticatedUserResponse> {
+): ApiPromise<GithubUsersDeleteSocialAccountForAuthenticatedUserResponse> {
   return client.call(
-    usersDeleteSocialAccountForAuthenticatedUserOperation,
+    githubUsersDeleteSocialAccountForAuthenticatedUserOperation,
     { path: "/user/social_accounts", body: params.body },
     options,
   );
 }
 
-const usersDeleteSshSigningKeyForAuthenticatedUserOperation = {
+const githubUsersDeleteSshSigningKeyForAuthenticatedUserOperation = {
   id: "users/delete-ssh-signing-key-for-authenticated-user",
   method: "DELETE",
   path: "/user/ssh_signing_keys/{ssh_signing_key_id}",
@@ -1606,19 +1639,19 @@ const usersDeleteSshSigningKeyForAuthenticatedUserOperation = {
  *
  * `DELETE /user/ssh_signing_keys/{ssh_signing_key_id}`
  */
-export function usersDeleteSshSigningKeyForAuthenticatedUser(
+export function githubUsersDeleteSshSigningKeyForAuthenticatedUser(
   client: GithubCore,
-  params: UsersDeleteSshSigningKeyForAuthenticatedUserParams,
+  params: GithubUsersDeleteSshSigningKeyForAuthenticatedUserParams,
   options?: RequestOptions,
-): ApiPromise<UsersDeleteSshSigningKeyForAuthenticatedUserResponse> {
+): ApiPromise<GithubUsersDeleteSshSigningKeyForAuthenticatedUserResponse> {
   return client.call(
-    usersDeleteSshSigningKeyForAuthenticatedUserOperation,
+    githubUsersDeleteSshSigningKeyForAuthenticatedUserOperation,
     { path: encodePath`/user/ssh_signing_keys/${params.sshSigningKeyId}` },
     options,
   );
 }
 
-const usersFollowOperation = {
+const githubUsersFollowOperation = {
   id: "users/follow",
   method: "PUT",
   path: "/user/following/{username}",
@@ -1634,19 +1667,19 @@ const usersFollowOperation = {
  *
  * `PUT /user/following/{username}`
  */
-export function usersFollow(
+export function githubUsersFollow(
   client: GithubCore,
-  params: UsersFollowParams,
+  params: GithubUsersFollowParams,
   options?: RequestOptions,
-): ApiPromise<UsersFollowResponse> {
+): ApiPromise<GithubUsersFollowResponse> {
   return client.call(
-    usersFollowOperation,
+    githubUsersFollowOperation,
     { path: encodePath`/user/following/${params.username}` },
     options,
   );
 }
 
-const usersGetAuthenticatedOperation = {
+const githubUsersGetAuthenticatedOperation = {
   id: "users/get-authenticated",
   method: "GET",
   path: "/user",
@@ -1660,14 +1693,14 @@ const usersGetAuthenticatedOperation = {
  *
  * `GET /user`
  */
-export function usersGetAuthenticated(
+export function githubUsersGetAuthenticated(
   client: GithubCore,
   options?: RequestOptions,
-): ApiPromise<UsersGetAuthenticatedResponse> {
-  return client.call(usersGetAuthenticatedOperation, { path: "/user" }, options);
+): ApiPromise<GithubUsersGetAuthenticatedResponse> {
+  return client.call(githubUsersGetAuthenticatedOperation, { path: "/user" }, options);
 }
 
-const usersGetByIdOperation = {
+const githubUsersGetByIdOperation = {
   id: "users/get-by-id",
   method: "GET",
   path: "/user/{account_id}",
@@ -1687,19 +1720,19 @@ const usersGetByIdOperation = {
  *
  * `GET /user/{account_id}`
  */
-export function usersGetById(
+export function githubUsersGetById(
   client: GithubCore,
-  params: UsersGetByIdParams,
+  params: GithubUsersGetByIdParams,
   options?: RequestOptions,
-): ApiPromise<UsersGetByIdResponse> {
+): ApiPromise<GithubUsersGetByIdResponse> {
   return client.call(
-    usersGetByIdOperation,
+    githubUsersGetByIdOperation,
     { path: encodePath`/user/${params.accountId}` },
     options,
   );
 }
 
-const usersGetByUsernameOperation = {
+const githubUsersGetByUsernameOperation = {
   id: "users/get-by-username",
   method: "GET",
   path: "/users/{username}",
@@ -1719,19 +1752,19 @@ const usersGetByUsernameOperation = {
  *
  * `GET /users/{username}`
  */
-export function usersGetByUsername(
+export function githubUsersGetByUsername(
   client: GithubCore,
-  params: UsersGetByUsernameParams,
+  params: GithubUsersGetByUsernameParams,
   options?: RequestOptions,
-): ApiPromise<UsersGetByUsernameResponse> {
+): ApiPromise<GithubUsersGetByUsernameResponse> {
   return client.call(
-    usersGetByUsernameOperation,
+    githubUsersGetByUsernameOperation,
     { path: encodePath`/users/${params.username}` },
     options,
   );
 }
 
-const usersGetContextForUserOperation = {
+const githubUsersGetContextForUserOperation = {
   id: "users/get-context-for-user",
   method: "GET",
   path: "/users/{username}/hovercard",
@@ -1749,13 +1782,13 @@ const usersGetContextForUserOperation = {
  *
  * `GET /users/{username}/hovercard`
  */
-export function usersGetContextForUser(
+export function githubUsersGetContextForUser(
   client: GithubCore,
-  params: UsersGetContextForUserParams,
+  params: GithubUsersGetContextForUserParams,
   options?: RequestOptions,
-): ApiPromise<UsersGetContextForUserResponse> {
+): ApiPromise<GithubUsersGetContextForUserResponse> {
   return client.call(
-    usersGetContextForUserOperation,
+    githubUsersGetContextForUserOperation,
     {
       path: encodePath`/users/${params.username}/hovercard`,
       query: { subject_id: params.subjectId, subject_type: params.subjectType },
@@ -1764,7 +1797,7 @@ export function usersGetContextForUser(
   );
 }
 
-const usersGetGpgKeyForAuthenticatedUserOperation = {
+const githubUsersGetGpgKeyForAuthenticatedUserOperation = {
   id: "users/get-gpg-key-for-authenticated-user",
   method: "GET",
   path: "/user/gpg_keys/{gpg_key_id}",
@@ -1780,19 +1813,19 @@ const usersGetGpgKeyForAuthenticatedUserOperation = {
  *
  * `GET /user/gpg_keys/{gpg_key_id}`
  */
-export function usersGetGpgKeyForAuthenticatedUser(
+export function githubUsersGetGpgKeyForAuthenticatedUser(
   client: GithubCore,
-  params: UsersGetGpgKeyForAuthenticatedUserParams,
+  params: GithubUsersGetGpgKeyForAuthenticatedUserParams,
   options?: RequestOptions,
-): ApiPromise<UsersGetGpgKeyForAuthenticatedUserResponse> {
+): ApiPromise<GithubUsersGetGpgKeyForAuthenticatedUserResponse> {
   return client.call(
-    usersGetGpgKeyForAuthenticatedUserOperation,
+    githubUsersGetGpgKeyForAuthenticatedUserOperation,
     { path: encodePath`/user/gpg_keys/${params.gpgKeyId}` },
     options,
   );
 }
 
-const usersGetPublicSshKeyForAuthenticatedUserOperation = {
+const githubUsersGetPublicSshKeyForAuthenticatedUserOperation = {
   id: "users/get-public-ssh-key-for-authenticated-user",
   method: "GET",
   path: "/user/keys/{key_id}",
@@ -1808,19 +1841,19 @@ const usersGetPublicSshKeyForAuthenticatedUserOperation = {
  *
  * `GET /user/keys/{key_id}`
  */
-export function usersGetPublicSshKeyForAuthenticatedUser(
+export function githubUsersGetPublicSshKeyForAuthenticatedUser(
   client: GithubCore,
-  params: UsersGetPublicSshKeyForAuthenticatedUserParams,
+  params: GithubUsersGetPublicSshKeyForAuthenticatedUserParams,
   options?: RequestOptions,
-): ApiPromise<UsersGetPublicSshKeyForAuthenticatedUserResponse> {
+): ApiPromise<GithubUsersGetPublicSshKeyForAuthenticatedUserResponse> {
   return client.call(
-    usersGetPublicSshKeyForAuthenticatedUserOperation,
+    githubUsersGetPublicSshKeyForAuthenticatedUserOperation,
     { path: encodePath`/user/keys/${params.keyId}` },
     options,
   );
 }
 
-const usersGetSshSigningKeyForAuthenticatedUserOperation = {
+const githubUsersGetSshSigningKeyForAuthenticatedUserOperation = {
   id: "users/get-ssh-signing-key-for-authenticated-user",
   method: "GET",
   path: "/user/ssh_signing_keys/{ssh_signing_key_id}",
@@ -1836,19 +1869,19 @@ const usersGetSshSigningKeyForAuthenticatedUserOperation = {
  *
  * `GET /user/ssh_signing_keys/{ssh_signing_key_id}`
  */
-export function usersGetSshSigningKeyForAuthenticatedUser(
+export function githubUsersGetSshSigningKeyForAuthenticatedUser(
   client: GithubCore,
-  params: UsersGetSshSigningKeyForAuthenticatedUserParams,
+  params: GithubUsersGetSshSigningKeyForAuthenticatedUserParams,
   options?: RequestOptions,
-): ApiPromise<UsersGetSshSigningKeyForAuthenticatedUserResponse> {
+): ApiPromise<GithubUsersGetSshSigningKeyForAuthenticatedUserResponse> {
   return client.call(
-    usersGetSshSigningKeyForAuthenticatedUserOperation,
+    githubUsersGetSshSigningKeyForAuthenticatedUserOperation,
     { path: encodePath`/user/ssh_signing_keys/${params.sshSigningKeyId}` },
     options,
   );
 }
 
-const usersListOperation = {
+const githubUsersListOperation = {
   id: "users/list",
   method: "GET",
   path: "/users",
@@ -1864,19 +1897,19 @@ const usersListOperation = {
  *
  * `GET /users`
  */
-export function usersList(
+export function githubUsersList(
   client: GithubCore,
-  params: UsersListParams = {},
+  params: GithubUsersListParams = {},
   options?: RequestOptions,
-): ApiPromise<UsersListResponse> {
+): ApiPromise<GithubUsersListResponse> {
   return client.call(
-    usersListOperation,
+    githubUsersListOperation,
     { path: "/users", query: { per_page: params.perPage, since: params.since } },
     options,
   );
 }
 
-const usersListAttestationsOperation = {
+const githubUsersListAttestationsOperation = {
   id: "users/list-attestations",
   method: "GET",
   path: "/users/{username}/attestations/{subject_digest}",
@@ -1894,13 +1927,13 @@ const usersListAttestationsOperation = {
  *
  * `GET /users/{username}/attestations/{subject_digest}`
  */
-export function usersListAttestations(
+export function githubUsersListAttestations(
   client: GithubCore,
-  params: UsersListAttestationsParams,
+  params: GithubUsersListAttestationsParams,
   options?: RequestOptions,
-): ApiPromise<UsersListAttestationsResponse> {
+): ApiPromise<GithubUsersListAttestationsResponse> {
   return client.call(
-    usersListAttestationsOperation,
+    githubUsersListAttestationsOperation,
     {
       path: encodePath`/users/${params.username}/attestations/${params.subjectDigest}`,
       query: {
@@ -1914,7 +1947,7 @@ export function usersListAttestations(
   );
 }
 
-const usersListAttestationsBulkOperation = {
+const githubUsersListAttestationsBulkOperation = {
   id: "users/list-attestations-bulk",
   method: "POST",
   path: "/users/{username}/attestations/bulk-list",
@@ -1932,13 +1965,13 @@ const usersListAttestationsBulkOperation = {
  *
  * `POST /users/{username}/attestations/bulk-list`
  */
-export function usersListAttestationsBulk(
+export function githubUsersListAttestationsBulk(
   client: GithubCore,
-  params: UsersListAttestationsBulkParams,
+  params: GithubUsersListAttestationsBulkParams,
   options?: RequestOptions,
-): ApiPromise<UsersListAttestationsBulkResponse> {
+): ApiPromise<GithubUsersListAttestationsBulkResponse> {
   return client.call(
-    usersListAttestationsBulkOperation,
+    githubUsersListAttestationsBulkOperation,
     {
       path: encodePath`/users/${params.username}/attestations/bulk-list`,
       query: { after: params.after, before: params.before, per_page: params.perPage },
@@ -1948,7 +1981,7 @@ export function usersListAttestationsBulk(
   );
 }
 
-const usersListBlockedByAuthenticatedUserOperation = {
+const githubUsersListBlockedByAuthenticatedUserOperation = {
   id: "users/list-blocked-by-authenticated-user",
   method: "GET",
   path: "/user/blocks",
@@ -1963,23 +1996,23 @@ const usersListBlockedByAuthenticatedUserOperation = {
  *
  * `GET /user/blocks`
  */
-export function usersListBlockedByAuthenticatedUser(
+export function githubUsersListBlockedByAuthenticatedUser(
   client: GithubCore,
-  params: UsersListBlockedByAuthenticatedUserParams = {},
+  params: GithubUsersListBlockedByAuthenticatedUserParams = {},
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<UsersListBlockedByAuthenticatedUserResponse["body"], []>,
-  UsersListBlockedByAuthenticatedUserResponse
+  ItemsAt<GithubUsersListBlockedByAuthenticatedUserResponse["body"], []>,
+  GithubUsersListBlockedByAuthenticatedUserResponse
 > {
   return paginate(
     client,
-    usersListBlockedByAuthenticatedUserOperation,
+    githubUsersListBlockedByAuthenticatedUserOperation,
     { path: "/user/blocks", query: { page: params.page, per_page: params.perPage } },
     options,
   );
 }
 
-const usersListEmailsForAuthenticatedUserOperation = {
+const githubUsersListEmailsForAuthenticatedUserOperation = {
   id: "users/list-emails-for-authenticated-user",
   method: "GET",
   path: "/user/emails",
@@ -1997,23 +2030,23 @@ const usersListEmailsForAuthenticatedUserOperation = {
  *
  * `GET /user/emails`
  */
-export function usersListEmailsForAuthenticatedUser(
+export function githubUsersListEmailsForAuthenticatedUser(
   client: GithubCore,
-  params: UsersListEmailsForAuthenticatedUserParams = {},
+  params: GithubUsersListEmailsForAuthenticatedUserParams = {},
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<UsersListEmailsForAuthenticatedUserResponse["body"], []>,
-  UsersListEmailsForAuthenticatedUserResponse
+  ItemsAt<GithubUsersListEmailsForAuthenticatedUserResponse["body"], []>,
+  GithubUsersListEmailsForAuthenticatedUserResponse
 > {
   return paginate(
     client,
-    usersListEmailsForAuthenticatedUserOperation,
+    githubUsersListEmailsForAuthenticatedUserOperation,
     { path: "/user/emails", query: { page: params.page, per_page: params.perPage } },
     options,
   );
 }
 
-const usersListFollowedByAuthenticatedUserOperation = {
+const githubUsersListFollowedByAuthenticatedUserOperation = {
   id: "users/list-followed-by-authenticated-user",
   method: "GET",
   path: "/user/following",
@@ -2028,23 +2061,23 @@ const usersListFollowedByAuthenticatedUserOperation = {
  *
  * `GET /user/following`
  */
-export function usersListFollowedByAuthenticatedUser(
+export function githubUsersListFollowedByAuthenticatedUser(
   client: GithubCore,
-  params: UsersListFollowedByAuthenticatedUserParams = {},
+  params: GithubUsersListFollowedByAuthenticatedUserParams = {},
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<UsersListFollowedByAuthenticatedUserResponse["body"], []>,
-  UsersListFollowedByAuthenticatedUserResponse
+  ItemsAt<GithubUsersListFollowedByAuthenticatedUserResponse["body"], []>,
+  GithubUsersListFollowedByAuthenticatedUserResponse
 > {
   return paginate(
     client,
-    usersListFollowedByAuthenticatedUserOperation,
+    githubUsersListFollowedByAuthenticatedUserOperation,
     { path: "/user/following", query: { page: params.page, per_page: params.perPage } },
     options,
   );
 }
 
-const usersListFollowersForAuthenticatedUserOperation = {
+const githubUsersListFollowersForAuthenticatedUserOperation = {
   id: "users/list-followers-for-authenticated-user",
   method: "GET",
   path: "/user/followers",
@@ -2059,23 +2092,23 @@ const usersListFollowersForAuthenticatedUserOperation = {
  *
  * `GET /user/followers`
  */
-export function usersListFollowersForAuthenticatedUser(
+export function githubUsersListFollowersForAuthenticatedUser(
   client: GithubCore,
-  params: UsersListFollowersForAuthenticatedUserParams = {},
+  params: GithubUsersListFollowersForAuthenticatedUserParams = {},
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<UsersListFollowersForAuthenticatedUserResponse["body"], []>,
-  UsersListFollowersForAuthenticatedUserResponse
+  ItemsAt<GithubUsersListFollowersForAuthenticatedUserResponse["body"], []>,
+  GithubUsersListFollowersForAuthenticatedUserResponse
 > {
   return paginate(
     client,
-    usersListFollowersForAuthenticatedUserOperation,
+    githubUsersListFollowersForAuthenticatedUserOperation,
     { path: "/user/followers", query: { page: params.page, per_page: params.perPage } },
     options,
   );
 }
 
-const usersListFollowersForUserOperation = {
+const githubUsersListFollowersForUserOperation = {
   id: "users/list-followers-for-user",
   method: "GET",
   path: "/users/{username}/followers",
@@ -2090,17 +2123,17 @@ const usersListFollowersForUserOperation = {
  *
  * `GET /users/{username}/followers`
  */
-export function usersListFollowersForUser(
+export function githubUsersListFollowersForUser(
   client: GithubCore,
-  params: UsersListFollowersForUserParams,
+  params: GithubUsersListFollowersForUserParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<UsersListFollowersForUserResponse["body"], []>,
-  UsersListFollowersForUserResponse
+  ItemsAt<GithubUsersListFollowersForUserResponse["body"], []>,
+  GithubUsersListFollowersForUserResponse
 > {
   return paginate(
     client,
-    usersListFollowersForUserOperation,
+    githubUsersListFollowersForUserOperation,
     {
       path: encodePath`/users/${params.username}/followers`,
       query: { page: params.page, per_page: params.perPage },
@@ -2109,7 +2142,7 @@ export function usersListFollowersForUser(
   );
 }
 
-const usersListFollowingForUserOperation = {
+const githubUsersListFollowingForUserOperation = {
   id: "users/list-following-for-user",
   method: "GET",
   path: "/users/{username}/following",
@@ -2124,17 +2157,17 @@ const usersListFollowingForUserOperation = {
  *
  * `GET /users/{username}/following`
  */
-export function usersListFollowingForUser(
+export function githubUsersListFollowingForUser(
   client: GithubCore,
-  params: UsersListFollowingForUserParams,
+  params: GithubUsersListFollowingForUserParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<UsersListFollowingForUserResponse["body"], []>,
-  UsersListFollowingForUserResponse
+  ItemsAt<GithubUsersListFollowingForUserResponse["body"], []>,
+  GithubUsersListFollowingForUserResponse
 > {
   return paginate(
     client,
-    usersListFollowingForUserOperation,
+    githubUsersListFollowingForUserOperation,
     {
       path: encodePath`/users/${params.username}/following`,
       query: { page: params.page, per_page: params.perPage },
@@ -2143,7 +2176,7 @@ export function usersListFollowingForUser(
   );
 }
 
-const usersListGpgKeysForAuthenticatedUserOperation = {
+const githubUsersListGpgKeysForAuthenticatedUserOperation = {
   id: "users/list-gpg-keys-for-authenticated-user",
   method: "GET",
   path: "/user/gpg_keys",
@@ -2160,23 +2193,23 @@ const usersListGpgKeysForAuthenticatedUserOperation = {
  *
  * `GET /user/gpg_keys`
  */
-export function usersListGpgKeysForAuthenticatedUser(
+export function githubUsersListGpgKeysForAuthenticatedUser(
   client: GithubCore,
-  params: UsersListGpgKeysForAuthenticatedUserParams = {},
+  params: GithubUsersListGpgKeysForAuthenticatedUserParams = {},
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<UsersListGpgKeysForAuthenticatedUserResponse["body"], []>,
-  UsersListGpgKeysForAuthenticatedUserResponse
+  ItemsAt<GithubUsersListGpgKeysForAuthenticatedUserResponse["body"], []>,
+  GithubUsersListGpgKeysForAuthenticatedUserResponse
 > {
   return paginate(
     client,
-    usersListGpgKeysForAuthenticatedUserOperation,
+    githubUsersListGpgKeysForAuthenticatedUserOperation,
     { path: "/user/gpg_keys", query: { page: params.page, per_page: params.perPage } },
     options,
   );
 }
 
-const usersListGpgKeysForUserOperation = {
+const githubUsersListGpgKeysForUserOperation = {
   id: "users/list-gpg-keys-for-user",
   method: "GET",
   path: "/users/{username}/gpg_keys",
@@ -2191,17 +2224,17 @@ const usersListGpgKeysForUserOperation = {
  *
  * `GET /users/{username}/gpg_keys`
  */
-export function usersListGpgKeysForUser(
+export function githubUsersListGpgKeysForUser(
   client: GithubCore,
-  params: UsersListGpgKeysForUserParams,
+  params: GithubUsersListGpgKeysForUserParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<UsersListGpgKeysForUserResponse["body"], []>,
-  UsersListGpgKeysForUserResponse
+  ItemsAt<GithubUsersListGpgKeysForUserResponse["body"], []>,
+  GithubUsersListGpgKeysForUserResponse
 > {
   return paginate(
     client,
-    usersListGpgKeysForUserOperation,
+    githubUsersListGpgKeysForUserOperation,
     {
       path: encodePath`/users/${params.username}/gpg_keys`,
       query: { page: params.page, per_page: params.perPage },
@@ -2210,7 +2243,7 @@ export function usersListGpgKeysForUser(
   );
 }
 
-const usersListPublicEmailsForAuthenticatedUserOperation = {
+const githubUsersListPublicEmailsForAuthenticatedUserOperation = {
   id: "users/list-public-emails-for-authenticated-user",
   method: "GET",
   path: "/user/public_emails",
@@ -2229,23 +2262,23 @@ const usersListPublicEmailsForAuthenticatedUserOperation = {
  *
  * `GET /user/public_emails`
  */
-export function usersListPublicEmailsForAuthenticatedUser(
+export function githubUsersListPublicEmailsForAuthenticatedUser(
   client: GithubCore,
-  params: UsersListPublicEmailsForAuthenticatedUserParams = {},
+  params: GithubUsersListPublicEmailsForAuthenticatedUserParams = {},
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<UsersListPublicEmailsForAuthenticatedUserResponse["body"], []>,
-  UsersListPublicEmailsForAuthenticatedUserResponse
+  ItemsAt<GithubUsersListPublicEmailsForAuthenticatedUserResponse["body"], []>,
+  GithubUsersListPublicEmailsForAuthenticatedUserResponse
 > {
   return paginate(
     client,
-    usersListPublicEmailsForAuthenticatedUserOperation,
+    githubUsersListPublicEmailsForAuthenticatedUserOperation,
     { path: "/user/public_emails", query: { page: params.page, per_page: params.perPage } },
     options,
   );
 }
 
-const usersListPublicKeysForUserOperation = {
+const githubUsersListPublicKeysForUserOperation = {
   id: "users/list-public-keys-for-user",
   method: "GET",
   path: "/users/{username}/keys",
@@ -2260,17 +2293,17 @@ const usersListPublicKeysForUserOperation = {
  *
  * `GET /users/{username}/keys`
  */
-export function usersListPublicKeysForUser(
+export function githubUsersListPublicKeysForUser(
   client: GithubCore,
-  params: UsersListPublicKeysForUserParams,
+  params: GithubUsersListPublicKeysForUserParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<UsersListPublicKeysForUserResponse["body"], []>,
-  UsersListPublicKeysForUserResponse
+  ItemsAt<GithubUsersListPublicKeysForUserResponse["body"], []>,
+  GithubUsersListPublicKeysForUserResponse
 > {
   return paginate(
     client,
-    usersListPublicKeysForUserOperation,
+    githubUsersListPublicKeysForUserOperation,
     {
       path: encodePath`/users/${params.username}/keys`,
       query: { page: params.page, per_page: params.perPage },
@@ -2279,7 +2312,7 @@ export function usersListPublicKeysForUser(
   );
 }
 
-const usersListPublicSshKeysForAuthenticatedUserOperation = {
+const githubUsersListPublicSshKeysForAuthenticatedUserOperation = {
   id: "users/list-public-ssh-keys-for-authenticated-user",
   method: "GET",
   path: "/user/keys",
@@ -2296,23 +2329,23 @@ const usersListPublicSshKeysForAuthenticatedUserOperation = {
  *
  * `GET /user/keys`
  */
-export function usersListPublicSshKeysForAuthenticatedUser(
+export function githubUsersListPublicSshKeysForAuthenticatedUser(
   client: GithubCore,
-  params: UsersListPublicSshKeysForAuthenticatedUserParams = {},
+  params: GithubUsersListPublicSshKeysForAuthenticatedUserParams = {},
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<UsersListPublicSshKeysForAuthenticatedUserResponse["body"], []>,
-  UsersListPublicSshKeysForAuthenticatedUserResponse
+  ItemsAt<GithubUsersListPublicSshKeysForAuthenticatedUserResponse["body"], []>,
+  GithubUsersListPublicSshKeysForAuthenticatedUserResponse
 > {
   return paginate(
     client,
-    usersListPublicSshKeysForAuthenticatedUserOperation,
+    githubUsersListPublicSshKeysForAuthenticatedUserOperation,
     { path: "/user/keys", query: { page: params.page, per_page: params.perPage } },
     options,
   );
 }
 
-const usersListSocialAccountsForAuthenticatedUserOperation = {
+const githubUsersListSocialAccountsForAuthenticatedUserOperation = {
   id: "users/list-social-accounts-for-authenticated-user",
   method: "GET",
   path: "/user/social_accounts",
@@ -2327,23 +2360,23 @@ const usersListSocialAccountsForAuthenticatedUserOperation = {
  *
  * `GET /user/social_accounts`
  */
-export function usersListSocialAccountsForAuthenticatedUser(
+export function githubUsersListSocialAccountsForAuthenticatedUser(
   client: GithubCore,
-  params: UsersListSocialAccountsForAuthenticatedUserParams = {},
+  params: GithubUsersListSocialAccountsForAuthenticatedUserParams = {},
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<UsersListSocialAccountsForAuthenticatedUserResponse["body"], []>,
-  UsersListSocialAccountsForAuthenticatedUserResponse
+  ItemsAt<GithubUsersListSocialAccountsForAuthenticatedUserResponse["body"], []>,
+  GithubUsersListSocialAccountsForAuthenticatedUserResponse
 > {
   return paginate(
     client,
-    usersListSocialAccountsForAuthenticatedUserOperation,
+    githubUsersListSocialAccountsForAuthenticatedUserOperation,
     { path: "/user/social_accounts", query: { page: params.page, per_page: params.perPage } },
     options,
   );
 }
 
-const usersListSocialAccountsForUserOperation = {
+const githubUsersListSocialAccountsForUserOperation = {
   id: "users/list-social-accounts-for-user",
   method: "GET",
   path: "/users/{username}/social_accounts",
@@ -2358,17 +2391,17 @@ const usersListSocialAccountsForUserOperation = {
  *
  * `GET /users/{username}/social_accounts`
  */
-export function usersListSocialAccountsForUser(
+export function githubUsersListSocialAccountsForUser(
   client: GithubCore,
-  params: UsersListSocialAccountsForUserParams,
+  params: GithubUsersListSocialAccountsForUserParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<UsersListSocialAccountsForUserResponse["body"], []>,
-  UsersListSocialAccountsForUserResponse
+  ItemsAt<GithubUsersListSocialAccountsForUserResponse["body"], []>,
+  GithubUsersListSocialAccountsForUserResponse
 > {
   return paginate(
     client,
-    usersListSocialAccountsForUserOperation,
+    githubUsersListSocialAccountsForUserOperation,
     {
       path: encodePath`/users/${params.username}/social_accounts`,
       query: { page: params.page, per_page: params.perPage },
@@ -2377,7 +2410,7 @@ export function usersListSocialAccountsForUser(
   );
 }
 
-const usersListSshSigningKeysForAuthenticatedUserOperation = {
+const githubUsersListSshSigningKeysForAuthenticatedUserOperation = {
   id: "users/list-ssh-signing-keys-for-authenticated-user",
   method: "GET",
   path: "/user/ssh_signing_keys",
@@ -2394,23 +2427,23 @@ const usersListSshSigningKeysForAuthenticatedUserOperation = {
  *
  * `GET /user/ssh_signing_keys`
  */
-export function usersListSshSigningKeysForAuthenticatedUser(
+export function githubUsersListSshSigningKeysForAuthenticatedUser(
   client: GithubCore,
-  params: UsersListSshSigningKeysForAuthenticatedUserParams = {},
+  params: GithubUsersListSshSigningKeysForAuthenticatedUserParams = {},
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<UsersListSshSigningKeysForAuthenticatedUserResponse["body"], []>,
-  UsersListSshSigningKeysForAuthenticatedUserResponse
+  ItemsAt<GithubUsersListSshSigningKeysForAuthenticatedUserResponse["body"], []>,
+  GithubUsersListSshSigningKeysForAuthenticatedUserResponse
 > {
   return paginate(
     client,
-    usersListSshSigningKeysForAuthenticatedUserOperation,
+    githubUsersListSshSigningKeysForAuthenticatedUserOperation,
     { path: "/user/ssh_signing_keys", query: { page: params.page, per_page: params.perPage } },
     options,
   );
 }
 
-const usersListSshSigningKeysForUserOperation = {
+const githubUsersListSshSigningKeysForUserOperation = {
   id: "users/list-ssh-signing-keys-for-user",
   method: "GET",
   path: "/users/{username}/ssh_signing_keys",
@@ -2425,17 +2458,17 @@ const usersListSshSigningKeysForUserOperation = {
  *
  * `GET /users/{username}/ssh_signing_keys`
  */
-export function usersListSshSigningKeysForUser(
+export function githubUsersListSshSigningKeysForUser(
   client: GithubCore,
-  params: UsersListSshSigningKeysForUserParams,
+  params: GithubUsersListSshSigningKeysForUserParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<UsersListSshSigningKeysForUserResponse["body"], []>,
-  UsersListSshSigningKeysForUserResponse
+  ItemsAt<GithubUsersListSshSigningKeysForUserResponse["body"], []>,
+  GithubUsersListSshSigningKeysForUserResponse
 > {
   return paginate(
     client,
-    usersListSshSigningKeysForUserOperation,
+    githubUsersListSshSigningKeysForUserOperation,
     {
       path: encodePath`/users/${params.username}/ssh_signing_keys`,
       query: { page: params.page, per_page: params.perPage },
@@ -2444,7 +2477,7 @@ export function usersListSshSigningKeysForUser(
   );
 }
 
-const usersSetPrimaryEmailVisibilityForAuthenticatedUserOperation = {
+const githubUsersSetPrimaryEmailVisibilityForAuthenticatedUserOperation = {
   id: "users/set-primary-email-visibility-for-authenticated-user",
   method: "PATCH",
   path: "/user/email/visibility",
@@ -2458,19 +2491,19 @@ const usersSetPrimaryEmailVisibilityForAuthenticatedUserOperation = {
  *
  * `PATCH /user/email/visibility`
  */
-export function usersSetPrimaryEmailVisibilityForAuthenticatedUser(
+export function githubUsersSetPrimaryEmailVisibilityForAuthenticatedUser(
   client: GithubCore,
-  params: UsersSetPrimaryEmailVisibilityForAuthenticatedUserParams,
+  params: GithubUsersSetPrimaryEmailVisibilityForAuthenticatedUserParams,
   options?: RequestOptions,
-): ApiPromise<UsersSetPrimaryEmailVisibilityForAuthenticatedUserResponse> {
+): ApiPromise<GithubUsersSetPrimaryEmailVisibilityForAuthenticatedUserResponse> {
   return client.call(
-    usersSetPrimaryEmailVisibilityForAuthenticatedUserOperation,
+    githubUsersSetPrimaryEmailVisibilityForAuthenticatedUserOperation,
     { path: "/user/email/visibility", body: params.body },
     options,
   );
 }
 
-const usersUnblockOperation = {
+const githubUsersUnblockOperation = {
   id: "users/unblock",
   method: "DELETE",
   path: "/user/blocks/{username}",
@@ -2484,19 +2517,19 @@ const usersUnblockOperation = {
  *
  * `DELETE /user/blocks/{username}`
  */
-export function usersUnblock(
+export function githubUsersUnblock(
   client: GithubCore,
-  params: UsersUnblockParams,
+  params: GithubUsersUnblockParams,
   options?: RequestOptions,
-): ApiPromise<UsersUnblockResponse> {
+): ApiPromise<GithubUsersUnblockResponse> {
   return client.call(
-    usersUnblockOperation,
+    githubUsersUnblockOperation,
     { path: encodePath`/user/blocks/${params.username}` },
     options,
   );
 }
 
-const usersUnfollowOperation = {
+const githubUsersUnfollowOperation = {
   id: "users/unfollow",
   method: "DELETE",
   path: "/user/following/{username}",
@@ -2510,19 +2543,19 @@ const usersUnfollowOperation = {
  *
  * `DELETE /user/following/{username}`
  */
-export function usersUnfollow(
+export function githubUsersUnfollow(
   client: GithubCore,
-  params: UsersUnfollowParams,
+  params: GithubUsersUnfollowParams,
   options?: RequestOptions,
-): ApiPromise<UsersUnfollowResponse> {
+): ApiPromise<GithubUsersUnfollowResponse> {
   return client.call(
-    usersUnfollowOperation,
+    githubUsersUnfollowOperation,
     { path: encodePath`/user/following/${params.username}` },
     options,
   );
 }
 
-const usersUpdateAuthenticatedOperation = {
+const githubUsersUpdateAuthenticatedOperation = {
   id: "users/update-authenticated",
   method: "PATCH",
   path: "/user",
@@ -2536,20 +2569,20 @@ const usersUpdateAuthenticatedOperation = {
  *
  * `PATCH /user`
  */
-export function usersUpdateAuthenticated(
+export function githubUsersUpdateAuthenticated(
   client: GithubCore,
-  params: UsersUpdateAuthenticatedParams = {},
+  params: GithubUsersUpdateAuthenticatedParams = {},
   options?: RequestOptions,
-): ApiPromise<UsersUpdateAuthenticatedResponse> {
+): ApiPromise<GithubUsersUpdateAuthenticatedResponse> {
   return client.call(
-    usersUpdateAuthenticatedOperation,
+    githubUsersUpdateAuthenticatedOperation,
     { path: "/user", body: params.body },
     options,
   );
 }
 
 /** Operations of the users group; each method is the function it names, bound to the client. */
-export class UsersResource {
+export class GithubUsersResource {
   readonly #core: GithubCore;
 
   constructor(core: GithubCore) {
@@ -2559,591 +2592,606 @@ export class UsersResource {
   /**
    * Add an email address for the authenticated user
    *
-   * `POST /user/emails`: {@link usersAddEmailForAuthenticatedUser}
+   * `POST /user/emails`: {@link githubUsersAddEmailForAuthenticatedUser}
    */
   addEmailForAuthenticatedUser(
-    params: UsersAddEmailForAuthenticatedUserParams = {},
+    params: GithubUsersAddEmailForAuthenticatedUserParams = {},
     options?: RequestOptions,
-  ): ApiPromise<UsersAddEmailForAuthenticatedUserResponse> {
-    return usersAddEmailForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersAddEmailForAuthenticatedUserResponse> {
+    return githubUsersAddEmailForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Add social accounts for the authenticated user
    *
-   * `POST /user/social_accounts`: {@link usersAddSocialAccountForAuthenticatedUser}
+   * `POST /user/social_accounts`: {@link githubUsersAddSocialAccountForAuthenticatedUser}
    */
   addSocialAccountForAuthenticatedUser(
-    params: UsersAddSocialAccountForAuthenticatedUserParams,
+    params: GithubUsersAddSocialAccountForAuthenticatedUserParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersAddSocialAccountForAuthenticatedUserResponse> {
-    return usersAddSocialAccountForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersAddSocialAccountForAuthenticatedUserResponse> {
+    return githubUsersAddSocialAccountForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Block a user
    *
-   * `PUT /user/blocks/{username}`: {@link usersBlock}
+   * `PUT /user/blocks/{username}`: {@link githubUsersBlock}
    */
-  block(params: UsersBlockParams, options?: RequestOptions): ApiPromise<UsersBlockResponse> {
-    return usersBlock(this.#core, params, options);
+  block(
+    params: GithubUsersBlockParams,
+    options?: RequestOptions,
+  ): ApiPromise<GithubUsersBlockResponse> {
+    return githubUsersBlock(this.#core, params, options);
   }
 
   /**
    * Check if a user is blocked by the authenticated user
    *
-   * `GET /user/blocks/{username}`: {@link usersCheckBlocked}
+   * `GET /user/blocks/{username}`: {@link githubUsersCheckBlocked}
    */
   checkBlocked(
-    params: UsersCheckBlockedParams,
+    params: GithubUsersCheckBlockedParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersCheckBlockedResponse> {
-    return usersCheckBlocked(this.#core, params, options);
+  ): ApiPromise<GithubUsersCheckBlockedResponse> {
+    return githubUsersCheckBlocked(this.#core, params, options);
   }
 
   /**
    * Check if a user follows another user
    *
-   * `GET /users/{username}/following/{target_user}`: {@link usersCheckFollowingForUser}
+   * `GET /users/{username}/following/{target_user}`: {@link githubUsersCheckFollowingForUser}
    */
   checkFollowingForUser(
-    params: UsersCheckFollowingForUserParams,
+    params: GithubUsersCheckFollowingForUserParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersCheckFollowingForUserResponse> {
-    return usersCheckFollowingForUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersCheckFollowingForUserResponse> {
+    return githubUsersCheckFollowingForUser(this.#core, params, options);
   }
 
   /**
    * Check if a person is followed by the authenticated user
    *
-   * `GET /user/following/{username}`: {@link usersCheckPersonIsFollowedByAuthenticated}
+   * `GET /user/following/{username}`: {@link githubUsersCheckPersonIsFollowedByAuthenticated}
    */
   checkPersonIsFollowedByAuthenticated(
-    params: UsersCheckPersonIsFollowedByAuthenticatedParams,
+    params: GithubUsersCheckPersonIsFollowedByAuthenticatedParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersCheckPersonIsFollowedByAuthenticatedResponse> {
-    return usersCheckPersonIsFollowedByAuthenticated(this.#core, params, options);
+  ): ApiPromise<GithubUsersCheckPersonIsFollowedByAuthenticatedResponse> {
+    return githubUsersCheckPersonIsFollowedByAuthenticated(this.#core, params, options);
   }
 
   /**
    * Create a GPG key for the authenticated user
    *
-   * `POST /user/gpg_keys`: {@link usersCreateGpgKeyForAuthenticatedUser}
+   * `POST /user/gpg_keys`: {@link githubUsersCreateGpgKeyForAuthenticatedUser}
    */
   createGpgKeyForAuthenticatedUser(
-    params: UsersCreateGpgKeyForAuthenticatedUserParams,
+    params: GithubUsersCreateGpgKeyForAuthenticatedUserParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersCreateGpgKeyForAuthenticatedUserResponse> {
-    return usersCreateGpgKeyForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersCreateGpgKeyForAuthenticatedUserResponse> {
+    return githubUsersCreateGpgKeyForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Create a public SSH key for the authenticated user
    *
-   * `POST /user/keys`: {@link usersCreatePublicSshKeyForAuthenticatedUser}
+   * `POST /user/keys`: {@link githubUsersCreatePublicSshKeyForAuthenticatedUser}
    */
   createPublicSshKeyForAuthenticatedUser(
-    params: UsersCreatePublicSshKeyForAuthenticatedUserParams,
+    params: GithubUsersCreatePublicSshKeyForAuthenticatedUserParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersCreatePublicSshKeyForAuthenticatedUserResponse> {
-    return usersCreatePublicSshKeyForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersCreatePublicSshKeyForAuthenticatedUserResponse> {
+    return githubUsersCreatePublicSshKeyForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Create a SSH signing key for the authenticated user
    *
-   * `POST /user/ssh_signing_keys`: {@link usersCreateSshSigningKeyForAuthenticatedUser}
+   * `POST /user/ssh_signing_keys`: {@link githubUsersCreateSshSigningKeyForAuthenticatedUser}
    */
   createSshSigningKeyForAuthenticatedUser(
-    params: UsersCreateSshSigningKeyForAuthenticatedUserParams,
+    params: GithubUsersCreateSshSigningKeyForAuthenticatedUserParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersCreateSshSigningKeyForAuthenticatedUserResponse> {
-    return usersCreateSshSigningKeyForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersCreateSshSigningKeyForAuthenticatedUserResponse> {
+    return githubUsersCreateSshSigningKeyForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Delete attestations in bulk
    *
-   * `POST /users/{username}/attestations/delete-request`: {@link usersDeleteAttestationsBulk}
+   * `POST /users/{username}/attestations/delete-request`: {@link githubUsersDeleteAttestationsBulk}
    */
   deleteAttestationsBulk(
-    params: UsersDeleteAttestationsBulkParams,
+    params: GithubUsersDeleteAttestationsBulkParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersDeleteAttestationsBulkResponse> {
-    return usersDeleteAttestationsBulk(this.#core, params, options);
+  ): ApiPromise<GithubUsersDeleteAttestationsBulkResponse> {
+    return githubUsersDeleteAttestationsBulk(this.#core, params, options);
   }
 
   /**
    * Delete attestations by ID
    *
-   * `DELETE /users/{username}/attestations/{attestation_id}`: {@link usersDeleteAttestationsById}
+   * `DELETE /users/{username}/attestations/{attestation_id}`: {@link githubUsersDeleteAttestationsById}
    */
   deleteAttestationsById(
-    params: UsersDeleteAttestationsByIdParams,
+    params: GithubUsersDeleteAttestationsByIdParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersDeleteAttestationsByIdResponse> {
-    return usersDeleteAttestationsById(this.#core, params, options);
+  ): ApiPromise<GithubUsersDeleteAttestationsByIdResponse> {
+    return githubUsersDeleteAttestationsById(this.#core, params, options);
   }
 
   /**
    * Delete attestations by subject digest
    *
-   * `DELETE /users/{username}/attestations/digest/{subject_digest}`: {@link usersDeleteAttestationsBySubjectDigest}
+   * `DELETE /users/{username}/attestations/digest/{subject_digest}`: {@link githubUsersDeleteAttestationsBySubjectDigest}
    */
   deleteAttestationsBySubjectDigest(
-    params: UsersDeleteAttestationsBySubjectDigestParams,
+    params: GithubUsersDeleteAttestationsBySubjectDigestParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersDeleteAttestationsBySubjectDigestResponse> {
-    return usersDeleteAttestationsBySubjectDigest(this.#core, params, options);
+  ): ApiPromise<GithubUsersDeleteAttestationsBySubjectDigestResponse> {
+    return githubUsersDeleteAttestationsBySubjectDigest(this.#core, params, options);
   }
 
   /**
    * Delete an email address for the authenticated user
    *
-   * `DELETE /user/emails`: {@link usersDeleteEmailForAuthenticatedUser}
+   * `DELETE /user/emails`: {@link githubUsersDeleteEmailForAuthenticatedUser}
    */
   deleteEmailForAuthenticatedUser(
-    params: UsersDeleteEmailForAuthenticatedUserParams = {},
+    params: GithubUsersDeleteEmailForAuthenticatedUserParams = {},
     options?: RequestOptions,
-  ): ApiPromise<UsersDeleteEmailForAuthenticatedUserResponse> {
-    return usersDeleteEmailForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersDeleteEmailForAuthenticatedUserResponse> {
+    return githubUsersDeleteEmailForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Delete a GPG key for the authenticated user
    *
-   * `DELETE /user/gpg_keys/{gpg_key_id}`: {@link usersDeleteGpgKeyForAuthenticatedUser}
+   * `DELETE /user/gpg_keys/{gpg_key_id}`: {@link githubUsersDeleteGpgKeyForAuthenticatedUser}
    */
   deleteGpgKeyForAuthenticatedUser(
-    params: UsersDeleteGpgKeyForAuthenticatedUserParams,
+    params: GithubUsersDeleteGpgKeyForAuthenticatedUserParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersDeleteGpgKeyForAuthenticatedUserResponse> {
-    return usersDeleteGpgKeyForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersDeleteGpgKeyForAuthenticatedUserResponse> {
+    return githubUsersDeleteGpgKeyForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Delete a public SSH key for the authenticated user
    *
-   * `DELETE /user/keys/{key_id}`: {@link usersDeletePublicSshKeyForAuthenticatedUser}
+   * `DELETE /user/keys/{key_id}`: {@link githubUsersDeletePublicSshKeyForAuthenticatedUser}
    */
   deletePublicSshKeyForAuthenticatedUser(
-    params: UsersDeletePublicSshKeyForAuthenticatedUserParams,
+    params: GithubUsersDeletePublicSshKeyForAuthenticatedUserParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersDeletePublicSshKeyForAuthenticatedUserResponse> {
-    return usersDeletePublicSshKeyForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersDeletePublicSshKeyForAuthenticatedUserResponse> {
+    return githubUsersDeletePublicSshKeyForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Delete social accounts for the authenticated user
    *
-   * `DELETE /user/social_accounts`: {@link usersDeleteSocialAccountForAuthenticatedUser}
+   * `DELETE /user/social_accounts`: {@link githubUsersDeleteSocialAccountForAuthenticatedUser}
    */
   deleteSocialAccountForAuthenticatedUser(
-    params: UsersDeleteSocialAccountForAuthenticatedUserParams,
+    params: GithubUsersDeleteSocialAccountForAuthenticatedUserParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersDeleteSocialAccountForAuthenticatedUserResponse> {
-    return usersDeleteSocialAccountForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersDeleteSocialAccountForAuthenticatedUserResponse> {
+    return githubUsersDeleteSocialAccountForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Delete an SSH signing key for the authenticated user
    *
-   * `DELETE /user/ssh_signing_keys/{ssh_signing_key_id}`: {@link usersDeleteSshSigningKeyForAuthenticatedUser}
+   * `DELETE /user/ssh_signing_keys/{ssh_signing_key_id}`: {@link githubUsersDeleteSshSigningKeyForAuthenticatedUser}
    */
   deleteSshSigningKeyForAuthenticatedUser(
-    params: UsersDeleteSshSigningKeyForAuthenticatedUserParams,
+    params: GithubUsersDeleteSshSigningKeyForAuthenticatedUserParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersDeleteSshSigningKeyForAuthenticatedUserResponse> {
-    return usersDeleteSshSigningKeyForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersDeleteSshSigningKeyForAuthenticatedUserResponse> {
+    return githubUsersDeleteSshSigningKeyForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Follow a user
    *
-   * `PUT /user/following/{username}`: {@link usersFollow}
+   * `PUT /user/following/{username}`: {@link githubUsersFollow}
    */
-  follow(params: UsersFollowParams, options?: RequestOptions): ApiPromise<UsersFollowResponse> {
-    return usersFollow(this.#core, params, options);
+  follow(
+    params: GithubUsersFollowParams,
+    options?: RequestOptions,
+  ): ApiPromise<GithubUsersFollowResponse> {
+    return githubUsersFollow(this.#core, params, options);
   }
 
   /**
    * Get the authenticated user
    *
-   * `GET /user`: {@link usersGetAuthenticated}
+   * `GET /user`: {@link githubUsersGetAuthenticated}
    */
-  getAuthenticated(options?: RequestOptions): ApiPromise<UsersGetAuthenticatedResponse> {
-    return usersGetAuthenticated(this.#core, options);
+  getAuthenticated(options?: RequestOptions): ApiPromise<GithubUsersGetAuthenticatedResponse> {
+    return githubUsersGetAuthenticated(this.#core, options);
   }
 
   /**
    * Get a user using their ID
    *
-   * `GET /user/{account_id}`: {@link usersGetById}
+   * `GET /user/{account_id}`: {@link githubUsersGetById}
    */
-  getById(params: UsersGetByIdParams, options?: RequestOptions): ApiPromise<UsersGetByIdResponse> {
-    return usersGetById(this.#core, params, options);
+  getById(
+    params: GithubUsersGetByIdParams,
+    options?: RequestOptions,
+  ): ApiPromise<GithubUsersGetByIdResponse> {
+    return githubUsersGetById(this.#core, params, options);
   }
 
   /**
    * Get a user
    *
-   * `GET /users/{username}`: {@link usersGetByUsername}
+   * `GET /users/{username}`: {@link githubUsersGetByUsername}
    */
   getByUsername(
-    params: UsersGetByUsernameParams,
+    params: GithubUsersGetByUsernameParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersGetByUsernameResponse> {
-    return usersGetByUsername(this.#core, params, options);
+  ): ApiPromise<GithubUsersGetByUsernameResponse> {
+    return githubUsersGetByUsername(this.#core, params, options);
   }
 
   /**
    * Get contextual information for a user
    *
-   * `GET /users/{username}/hovercard`: {@link usersGetContextForUser}
+   * `GET /users/{username}/hovercard`: {@link githubUsersGetContextForUser}
    */
   getContextForUser(
-    params: UsersGetContextForUserParams,
+    params: GithubUsersGetContextForUserParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersGetContextForUserResponse> {
-    return usersGetContextForUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersGetContextForUserResponse> {
+    return githubUsersGetContextForUser(this.#core, params, options);
   }
 
   /**
    * Get a GPG key for the authenticated user
    *
-   * `GET /user/gpg_keys/{gpg_key_id}`: {@link usersGetGpgKeyForAuthenticatedUser}
+   * `GET /user/gpg_keys/{gpg_key_id}`: {@link githubUsersGetGpgKeyForAuthenticatedUser}
    */
   getGpgKeyForAuthenticatedUser(
-    params: UsersGetGpgKeyForAuthenticatedUserParams,
+    params: GithubUsersGetGpgKeyForAuthenticatedUserParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersGetGpgKeyForAuthenticatedUserResponse> {
-    return usersGetGpgKeyForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersGetGpgKeyForAuthenticatedUserResponse> {
+    return githubUsersGetGpgKeyForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Get a public SSH key for the authenticated user
    *
-   * `GET /user/keys/{key_id}`: {@link usersGetPublicSshKeyForAuthenticatedUser}
+   * `GET /user/keys/{key_id}`: {@link githubUsersGetPublicSshKeyForAuthenticatedUser}
    */
   getPublicSshKeyForAuthenticatedUser(
-    params: UsersGetPublicSshKeyForAuthenticatedUserParams,
+    params: GithubUsersGetPublicSshKeyForAuthenticatedUserParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersGetPublicSshKeyForAuthenticatedUserResponse> {
-    return usersGetPublicSshKeyForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersGetPublicSshKeyForAuthenticatedUserResponse> {
+    return githubUsersGetPublicSshKeyForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Get an SSH signing key for the authenticated user
    *
-   * `GET /user/ssh_signing_keys/{ssh_signing_key_id}`: {@link usersGetSshSigningKeyForAuthenticatedUser}
+   * `GET /user/ssh_signing_keys/{ssh_signing_key_id}`: {@link githubUsersGetSshSigningKeyForAuthenticatedUser}
    */
   getSshSigningKeyForAuthenticatedUser(
-    params: UsersGetSshSigningKeyForAuthenticatedUserParams,
+    params: GithubUsersGetSshSigningKeyForAuthenticatedUserParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersGetSshSigningKeyForAuthenticatedUserResponse> {
-    return usersGetSshSigningKeyForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersGetSshSigningKeyForAuthenticatedUserResponse> {
+    return githubUsersGetSshSigningKeyForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * List users
    *
-   * `GET /users`: {@link usersList}
+   * `GET /users`: {@link githubUsersList}
    */
-  list(params: UsersListParams = {}, options?: RequestOptions): ApiPromise<UsersListResponse> {
-    return usersList(this.#core, params, options);
+  list(
+    params: GithubUsersListParams = {},
+    options?: RequestOptions,
+  ): ApiPromise<GithubUsersListResponse> {
+    return githubUsersList(this.#core, params, options);
   }
 
   /**
    * List attestations
    *
-   * `GET /users/{username}/attestations/{subject_digest}`: {@link usersListAttestations}
+   * `GET /users/{username}/attestations/{subject_digest}`: {@link githubUsersListAttestations}
    */
   listAttestations(
-    params: UsersListAttestationsParams,
+    params: GithubUsersListAttestationsParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersListAttestationsResponse> {
-    return usersListAttestations(this.#core, params, options);
+  ): ApiPromise<GithubUsersListAttestationsResponse> {
+    return githubUsersListAttestations(this.#core, params, options);
   }
 
   /**
    * List attestations by bulk subject digests
    *
-   * `POST /users/{username}/attestations/bulk-list`: {@link usersListAttestationsBulk}
+   * `POST /users/{username}/attestations/bulk-list`: {@link githubUsersListAttestationsBulk}
    */
   listAttestationsBulk(
-    params: UsersListAttestationsBulkParams,
+    params: GithubUsersListAttestationsBulkParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersListAttestationsBulkResponse> {
-    return usersListAttestationsBulk(this.#core, params, options);
+  ): ApiPromise<GithubUsersListAttestationsBulkResponse> {
+    return githubUsersListAttestationsBulk(this.#core, params, options);
   }
 
   /**
    * List users blocked by the authenticated user
    *
-   * `GET /user/blocks`: {@link usersListBlockedByAuthenticatedUser}
+   * `GET /user/blocks`: {@link githubUsersListBlockedByAuthenticatedUser}
    */
   listBlockedByAuthenticatedUser(
-    params: UsersListBlockedByAuthenticatedUserParams = {},
+    params: GithubUsersListBlockedByAuthenticatedUserParams = {},
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<UsersListBlockedByAuthenticatedUserResponse["body"], []>,
-    UsersListBlockedByAuthenticatedUserResponse
+    ItemsAt<GithubUsersListBlockedByAuthenticatedUserResponse["body"], []>,
+    GithubUsersListBlockedByAuthenticatedUserResponse
   > {
-    return usersListBlockedByAuthenticatedUser(this.#core, params, options);
+    return githubUsersListBlockedByAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * List email addresses for the authenticated user
    *
-   * `GET /user/emails`: {@link usersListEmailsForAuthenticatedUser}
+   * `GET /user/emails`: {@link githubUsersListEmailsForAuthenticatedUser}
    */
   listEmailsForAuthenticatedUser(
-    params: UsersListEmailsForAuthenticatedUserParams = {},
+    params: GithubUsersListEmailsForAuthenticatedUserParams = {},
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<UsersListEmailsForAuthenticatedUserResponse["body"], []>,
-    UsersListEmailsForAuthenticatedUserResponse
+    ItemsAt<GithubUsersListEmailsForAuthenticatedUserResponse["body"], []>,
+    GithubUsersListEmailsForAuthenticatedUserResponse
   > {
-    return usersListEmailsForAuthenticatedUser(this.#core, params, options);
+    return githubUsersListEmailsForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * List the people the authenticated user follows
    *
-   * `GET /user/following`: {@link usersListFollowedByAuthenticatedUser}
+   * `GET /user/following`: {@link githubUsersListFollowedByAuthenticatedUser}
    */
   listFollowedByAuthenticatedUser(
-    params: UsersListFollowedByAuthenticatedUserParams = {},
+    params: GithubUsersListFollowedByAuthenticatedUserParams = {},
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<UsersListFollowedByAuthenticatedUserResponse["body"], []>,
-    UsersListFollowedByAuthenticatedUserResponse
+    ItemsAt<GithubUsersListFollowedByAuthenticatedUserResponse["body"], []>,
+    GithubUsersListFollowedByAuthenticatedUserResponse
   > {
-    return usersListFollowedByAuthenticatedUser(this.#core, params, options);
+    return githubUsersListFollowedByAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * List followers of the authenticated user
    *
-   * `GET /user/followers`: {@link usersListFollowersForAuthenticatedUser}
+   * `GET /user/followers`: {@link githubUsersListFollowersForAuthenticatedUser}
    */
   listFollowersForAuthenticatedUser(
-    params: UsersListFollowersForAuthenticatedUserParams = {},
+    params: GithubUsersListFollowersForAuthenticatedUserParams = {},
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<UsersListFollowersForAuthenticatedUserResponse["body"], []>,
-    UsersListFollowersForAuthenticatedUserResponse
+    ItemsAt<GithubUsersListFollowersForAuthenticatedUserResponse["body"], []>,
+    GithubUsersListFollowersForAuthenticatedUserResponse
   > {
-    return usersListFollowersForAuthenticatedUser(this.#core, params, options);
+    return githubUsersListFollowersForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * List followers of a user
    *
-   * `GET /users/{username}/followers`: {@link usersListFollowersForUser}
+   * `GET /users/{username}/followers`: {@link githubUsersListFollowersForUser}
    */
   listFollowersForUser(
-    params: UsersListFollowersForUserParams,
+    params: GithubUsersListFollowersForUserParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<UsersListFollowersForUserResponse["body"], []>,
-    UsersListFollowersForUserResponse
+    ItemsAt<GithubUsersListFollowersForUserResponse["body"], []>,
+    GithubUsersListFollowersForUserResponse
   > {
-    return usersListFollowersForUser(this.#core, params, options);
+    return githubUsersListFollowersForUser(this.#core, params, options);
   }
 
   /**
    * List the people a user follows
    *
-   * `GET /users/{username}/following`: {@link usersListFollowingForUser}
+   * `GET /users/{username}/following`: {@link githubUsersListFollowingForUser}
    */
   listFollowingForUser(
-    params: UsersListFollowingForUserParams,
+    params: GithubUsersListFollowingForUserParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<UsersListFollowingForUserResponse["body"], []>,
-    UsersListFollowingForUserResponse
+    ItemsAt<GithubUsersListFollowingForUserResponse["body"], []>,
+    GithubUsersListFollowingForUserResponse
   > {
-    return usersListFollowingForUser(this.#core, params, options);
+    return githubUsersListFollowingForUser(this.#core, params, options);
   }
 
   /**
    * List GPG keys for the authenticated user
    *
-   * `GET /user/gpg_keys`: {@link usersListGpgKeysForAuthenticatedUser}
+   * `GET /user/gpg_keys`: {@link githubUsersListGpgKeysForAuthenticatedUser}
    */
   listGpgKeysForAuthenticatedUser(
-    params: UsersListGpgKeysForAuthenticatedUserParams = {},
+    params: GithubUsersListGpgKeysForAuthenticatedUserParams = {},
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<UsersListGpgKeysForAuthenticatedUserResponse["body"], []>,
-    UsersListGpgKeysForAuthenticatedUserResponse
+    ItemsAt<GithubUsersListGpgKeysForAuthenticatedUserResponse["body"], []>,
+    GithubUsersListGpgKeysForAuthenticatedUserResponse
   > {
-    return usersListGpgKeysForAuthenticatedUser(this.#core, params, options);
+    return githubUsersListGpgKeysForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * List GPG keys for a user
    *
-   * `GET /users/{username}/gpg_keys`: {@link usersListGpgKeysForUser}
+   * `GET /users/{username}/gpg_keys`: {@link githubUsersListGpgKeysForUser}
    */
   listGpgKeysForUser(
-    params: UsersListGpgKeysForUserParams,
+    params: GithubUsersListGpgKeysForUserParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<UsersListGpgKeysForUserResponse["body"], []>,
-    UsersListGpgKeysForUserResponse
+    ItemsAt<GithubUsersListGpgKeysForUserResponse["body"], []>,
+    GithubUsersListGpgKeysForUserResponse
   > {
-    return usersListGpgKeysForUser(this.#core, params, options);
+    return githubUsersListGpgKeysForUser(this.#core, params, options);
   }
 
   /**
    * List public email addresses for the authenticated user
    *
-   * `GET /user/public_emails`: {@link usersListPublicEmailsForAuthenticatedUser}
+   * `GET /user/public_emails`: {@link githubUsersListPublicEmailsForAuthenticatedUser}
    */
   listPublicEmailsForAuthenticatedUser(
-    params: UsersListPublicEmailsForAuthenticatedUserParams = {},
+    params: GithubUsersListPublicEmailsForAuthenticatedUserParams = {},
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<UsersListPublicEmailsForAuthenticatedUserResponse["body"], []>,
-    UsersListPublicEmailsForAuthenticatedUserResponse
+    ItemsAt<GithubUsersListPublicEmailsForAuthenticatedUserResponse["body"], []>,
+    GithubUsersListPublicEmailsForAuthenticatedUserResponse
   > {
-    return usersListPublicEmailsForAuthenticatedUser(this.#core, params, options);
+    return githubUsersListPublicEmailsForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * List public keys for a user
    *
-   * `GET /users/{username}/keys`: {@link usersListPublicKeysForUser}
+   * `GET /users/{username}/keys`: {@link githubUsersListPublicKeysForUser}
    */
   listPublicKeysForUser(
-    params: UsersListPublicKeysForUserParams,
+    params: GithubUsersListPublicKeysForUserParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<UsersListPublicKeysForUserResponse["body"], []>,
-    UsersListPublicKeysForUserResponse
+    ItemsAt<GithubUsersListPublicKeysForUserResponse["body"], []>,
+    GithubUsersListPublicKeysForUserResponse
   > {
-    return usersListPublicKeysForUser(this.#core, params, options);
+    return githubUsersListPublicKeysForUser(this.#core, params, options);
   }
 
   /**
    * List public SSH keys for the authenticated user
    *
-   * `GET /user/keys`: {@link usersListPublicSshKeysForAuthenticatedUser}
+   * `GET /user/keys`: {@link githubUsersListPublicSshKeysForAuthenticatedUser}
    */
   listPublicSshKeysForAuthenticatedUser(
-    params: UsersListPublicSshKeysForAuthenticatedUserParams = {},
+    params: GithubUsersListPublicSshKeysForAuthenticatedUserParams = {},
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<UsersListPublicSshKeysForAuthenticatedUserResponse["body"], []>,
-    UsersListPublicSshKeysForAuthenticatedUserResponse
+    ItemsAt<GithubUsersListPublicSshKeysForAuthenticatedUserResponse["body"], []>,
+    GithubUsersListPublicSshKeysForAuthenticatedUserResponse
   > {
-    return usersListPublicSshKeysForAuthenticatedUser(this.#core, params, options);
+    return githubUsersListPublicSshKeysForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * List social accounts for the authenticated user
    *
-   * `GET /user/social_accounts`: {@link usersListSocialAccountsForAuthenticatedUser}
+   * `GET /user/social_accounts`: {@link githubUsersListSocialAccountsForAuthenticatedUser}
    */
   listSocialAccountsForAuthenticatedUser(
-    params: UsersListSocialAccountsForAuthenticatedUserParams = {},
+    params: GithubUsersListSocialAccountsForAuthenticatedUserParams = {},
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<UsersListSocialAccountsForAuthenticatedUserResponse["body"], []>,
-    UsersListSocialAccountsForAuthenticatedUserResponse
+    ItemsAt<GithubUsersListSocialAccountsForAuthenticatedUserResponse["body"], []>,
+    GithubUsersListSocialAccountsForAuthenticatedUserResponse
   > {
-    return usersListSocialAccountsForAuthenticatedUser(this.#core, params, options);
+    return githubUsersListSocialAccountsForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * List social accounts for a user
    *
-   * `GET /users/{username}/social_accounts`: {@link usersListSocialAccountsForUser}
+   * `GET /users/{username}/social_accounts`: {@link githubUsersListSocialAccountsForUser}
    */
   listSocialAccountsForUser(
-    params: UsersListSocialAccountsForUserParams,
+    params: GithubUsersListSocialAccountsForUserParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<UsersListSocialAccountsForUserResponse["body"], []>,
-    UsersListSocialAccountsForUserResponse
+    ItemsAt<GithubUsersListSocialAccountsForUserResponse["body"], []>,
+    GithubUsersListSocialAccountsForUserResponse
   > {
-    return usersListSocialAccountsForUser(this.#core, params, options);
+    return githubUsersListSocialAccountsForUser(this.#core, params, options);
   }
 
   /**
    * List SSH signing keys for the authenticated user
    *
-   * `GET /user/ssh_signing_keys`: {@link usersListSshSigningKeysForAuthenticatedUser}
+   * `GET /user/ssh_signing_keys`: {@link githubUsersListSshSigningKeysForAuthenticatedUser}
    */
   listSshSigningKeysForAuthenticatedUser(
-    params: UsersListSshSigningKeysForAuthenticatedUserParams = {},
+    params: GithubUsersListSshSigningKeysForAuthenticatedUserParams = {},
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<UsersListSshSigningKeysForAuthenticatedUserResponse["body"], []>,
-    UsersListSshSigningKeysForAuthenticatedUserResponse
+    ItemsAt<GithubUsersListSshSigningKeysForAuthenticatedUserResponse["body"], []>,
+    GithubUsersListSshSigningKeysForAuthenticatedUserResponse
   > {
-    return usersListSshSigningKeysForAuthenticatedUser(this.#core, params, options);
+    return githubUsersListSshSigningKeysForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * List SSH signing keys for a user
    *
-   * `GET /users/{username}/ssh_signing_keys`: {@link usersListSshSigningKeysForUser}
+   * `GET /users/{username}/ssh_signing_keys`: {@link githubUsersListSshSigningKeysForUser}
    */
   listSshSigningKeysForUser(
-    params: UsersListSshSigningKeysForUserParams,
+    params: GithubUsersListSshSigningKeysForUserParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<UsersListSshSigningKeysForUserResponse["body"], []>,
-    UsersListSshSigningKeysForUserResponse
+    ItemsAt<GithubUsersListSshSigningKeysForUserResponse["body"], []>,
+    GithubUsersListSshSigningKeysForUserResponse
   > {
-    return usersListSshSigningKeysForUser(this.#core, params, options);
+    return githubUsersListSshSigningKeysForUser(this.#core, params, options);
   }
 
   /**
    * Set primary email visibility for the authenticated user
    *
-   * `PATCH /user/email/visibility`: {@link usersSetPrimaryEmailVisibilityForAuthenticatedUser}
+   * `PATCH /user/email/visibility`: {@link githubUsersSetPrimaryEmailVisibilityForAuthenticatedUser}
    */
   setPrimaryEmailVisibilityForAuthenticatedUser(
-    params: UsersSetPrimaryEmailVisibilityForAuthenticatedUserParams,
+    params: GithubUsersSetPrimaryEmailVisibilityForAuthenticatedUserParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersSetPrimaryEmailVisibilityForAuthenticatedUserResponse> {
-    return usersSetPrimaryEmailVisibilityForAuthenticatedUser(this.#core, params, options);
+  ): ApiPromise<GithubUsersSetPrimaryEmailVisibilityForAuthenticatedUserResponse> {
+    return githubUsersSetPrimaryEmailVisibilityForAuthenticatedUser(this.#core, params, options);
   }
 
   /**
    * Unblock a user
    *
-   * `DELETE /user/blocks/{username}`: {@link usersUnblock}
+   * `DELETE /user/blocks/{username}`: {@link githubUsersUnblock}
    */
-  unblock(params: UsersUnblockParams, options?: RequestOptions): ApiPromise<UsersUnblockResponse> {
-    return usersUnblock(this.#core, params, options);
+  unblock(
+    params: GithubUsersUnblockParams,
+    options?: RequestOptions,
+  ): ApiPromise<GithubUsersUnblockResponse> {
+    return githubUsersUnblock(this.#core, params, options);
   }
 
   /**
    * Unfollow a user
    *
-   * `DELETE /user/following/{username}`: {@link usersUnfollow}
+   * `DELETE /user/following/{username}`: {@link githubUsersUnfollow}
    */
   unfollow(
-    params: UsersUnfollowParams,
+    params: GithubUsersUnfollowParams,
     options?: RequestOptions,
-  ): ApiPromise<UsersUnfollowResponse> {
-    return usersUnfollow(this.#core, params, options);
+  ): ApiPromise<GithubUsersUnfollowResponse> {
+    return githubUsersUnfollow(this.#core, params, options);
   }
 
   /**
    * Update the authenticated user
    *
-   * `PATCH /user`: {@link usersUpdateAuthenticated}
+   * `PATCH /user`: {@link githubUsersUpdateAuthenticated}
    */
   updateAuthenticated(
-    params: UsersUpdateAuthenticatedParams = {},
+    params: GithubUsersUpdateAuthenticatedParams = {},
     options?: RequestOptions,
-  ): ApiPromise<UsersUpdateAuthenticatedResponse> {
-    return usersUpdateAuthenticated(this.#core, params, options);
+  ): ApiPromise<GithubUsersUpdateAuthenticatedResponse> {
+    return githubUsersUpdateAuthenticated(this.#core, params, options);
   }
 }

@@ -12,7 +12,7 @@ import type {
 import type { HubspotCore } from "../client.js";
 
 /** Parameters of GET /crm/v3/objects/contacts/{contactId}. */
-export interface ContactsGetParams {
+export interface HubspotContactsGetParams {
   /** path parameter `contactId`. */
   readonly contactId: string | number;
   /**
@@ -24,10 +24,10 @@ export interface ContactsGetParams {
 }
 
 /** Answers of GET /crm/v3/objects/contacts/{contactId}. */
-export type ContactsGetResponse = TypedResponse<number, unknown>;
+export type HubspotContactsGetResponse = TypedResponse<number, unknown>;
 
 /** Parameters of GET /crm/v3/objects/contacts. */
-export interface ContactsListParams {
+export interface HubspotContactsListParams {
   /**
    * The paging.next.after cursor of the previous page.
    *
@@ -55,18 +55,18 @@ export interface ContactsListParams {
 }
 
 /** Answers of GET /crm/v3/objects/contacts. */
-export type ContactsListResponse = TypedResponse<number, unknown>;
+export type HubspotContactsListResponse = TypedResponse<number, unknown>;
 
 /** Parameters of POST /crm/v3/objects/contacts/search. */
-export interface ContactsSearchParams {
+export interface HubspotContactsSearchParams {
   /** Request body, sent as json. */
   readonly body: Readonly<Record<string, unknown>>;
 }
 
 /** Answers of POST /crm/v3/objects/contacts/search. */
-export type ContactsSearchResponse = TypedResponse<number, unknown>;
+export type HubspotContactsSearchResponse = TypedResponse<number, unknown>;
 
-const contactsGetOperation = {
+const hubspotContactsGetOperation = {
   id: "crm.contacts.get",
   method: "GET",
   path: "/crm/v3/objects/contacts/{contactId}",
@@ -78,13 +78,13 @@ const contactsGetOperation = {
  *
  * `GET /crm/v3/objects/contacts/{contactId}`
  */
-export function contactsGet(
+export function hubspotContactsGet(
   client: HubspotCore,
-  params: ContactsGetParams,
+  params: HubspotContactsGetParams,
   options?: RequestOptions,
-): ApiPromise<ContactsGetResponse> {
+): ApiPromise<HubspotContactsGetResponse> {
   return client.call(
-    contactsGetOperation,
+    hubspotContactsGetOperation,
     {
       path: encodePath`/crm/v3/objects/contacts/${params.contactId}`,
       query: { properties: params.properties },
@@ -93,7 +93,7 @@ export function contactsGet(
   );
 }
 
-const contactsListOperation = {
+const hubspotContactsListOperation = {
   id: "crm.contacts.list",
   method: "GET",
   path: "/crm/v3/objects/contacts",
@@ -111,14 +111,17 @@ const contactsListOperation = {
  *
  * `GET /crm/v3/objects/contacts`
  */
-export function contactsList(
+export function hubspotContactsList(
   client: HubspotCore,
-  params: ContactsListParams = {},
+  params: HubspotContactsListParams = {},
   options?: RequestOptions,
-): Paginated<ItemsAt<ContactsListResponse["body"], ["results"]>, ContactsListResponse> {
+): Paginated<
+  ItemsAt<HubspotContactsListResponse["body"], ["results"]>,
+  HubspotContactsListResponse
+> {
   return paginate(
     client,
-    contactsListOperation,
+    hubspotContactsListOperation,
     {
       path: "/crm/v3/objects/contacts",
       query: {
@@ -132,7 +135,7 @@ export function contactsList(
   );
 }
 
-const contactsSearchOperation = {
+const hubspotContactsSearchOperation = {
   id: "crm.contacts.search",
   method: "POST",
   path: "/crm/v3/objects/contacts/search",
@@ -150,21 +153,24 @@ const contactsSearchOperation = {
  *
  * `POST /crm/v3/objects/contacts/search`
  */
-export function contactsSearch(
+export function hubspotContactsSearch(
   client: HubspotCore,
-  params: ContactsSearchParams,
+  params: HubspotContactsSearchParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<ContactsSearchResponse["body"], ["results"]>, ContactsSearchResponse> {
+): Paginated<
+  ItemsAt<HubspotContactsSearchResponse["body"], ["results"]>,
+  HubspotContactsSearchResponse
+> {
   return paginate(
     client,
-    contactsSearchOperation,
+    hubspotContactsSearchOperation,
     { path: "/crm/v3/objects/contacts/search", body: params.body },
     options,
   );
 }
 
 /** Operations of the contacts group; each method is the function it names, bound to the client. */
-export class ContactsResource {
+export class HubspotContactsResource {
   readonly #core: HubspotCore;
 
   constructor(core: HubspotCore) {
@@ -174,33 +180,42 @@ export class ContactsResource {
   /**
    * Read one contact by id.
    *
-   * `GET /crm/v3/objects/contacts/{contactId}`: {@link contactsGet}
+   * `GET /crm/v3/objects/contacts/{contactId}`: {@link hubspotContactsGet}
    */
-  get(params: ContactsGetParams, options?: RequestOptions): ApiPromise<ContactsGetResponse> {
-    return contactsGet(this.#core, params, options);
+  get(
+    params: HubspotContactsGetParams,
+    options?: RequestOptions,
+  ): ApiPromise<HubspotContactsGetResponse> {
+    return hubspotContactsGet(this.#core, params, options);
   }
 
   /**
    * List contacts, paged by the after cursor.
    *
-   * `GET /crm/v3/objects/contacts`: {@link contactsList}
+   * `GET /crm/v3/objects/contacts`: {@link hubspotContactsList}
    */
   list(
-    params: ContactsListParams = {},
+    params: HubspotContactsListParams = {},
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ContactsListResponse["body"], ["results"]>, ContactsListResponse> {
-    return contactsList(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<HubspotContactsListResponse["body"], ["results"]>,
+    HubspotContactsListResponse
+  > {
+    return hubspotContactsList(this.#core, params, options);
   }
 
   /**
    * Search contacts with filterGroups, sorts and query; the cursor goes in the body as after.
    *
-   * `POST /crm/v3/objects/contacts/search`: {@link contactsSearch}
+   * `POST /crm/v3/objects/contacts/search`: {@link hubspotContactsSearch}
    */
   search(
-    params: ContactsSearchParams,
+    params: HubspotContactsSearchParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ContactsSearchResponse["body"], ["results"]>, ContactsSearchResponse> {
-    return contactsSearch(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<HubspotContactsSearchResponse["body"], ["results"]>,
+    HubspotContactsSearchResponse
+  > {
+    return hubspotContactsSearch(this.#core, params, options);
   }
 }

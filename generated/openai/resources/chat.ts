@@ -11,7 +11,7 @@ import type { OpenaiCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of POST /chat/completions. */
-export interface ChatStreamCompletionParams {
+export interface OpenaiChatStreamCompletionParams {
   /** Request body, sent as json. */
   readonly body: types.ChatCompletionStreamParams;
 }
@@ -21,9 +21,12 @@ export interface ChatStreamCompletionParams {
  *
  * - message: One chat.completion.chunk (events without an event field are named message).
  */
-export type ChatStreamCompletionStreamEvent = StreamEvent<"message", types.ChatCompletionChunk>;
+export type OpenaiChatStreamCompletionStreamEvent = StreamEvent<
+  "message",
+  types.ChatCompletionChunk
+>;
 
-const chatStreamCompletionOperation = {
+const openaiChatStreamCompletionOperation = {
   id: "chat.completions.stream",
   method: "POST",
   path: "/chat/completions",
@@ -46,21 +49,21 @@ const chatStreamCompletionOperation = {
  *
  * `POST /chat/completions`
  */
-export function chatStreamCompletion(
+export function openaiChatStreamCompletion(
   client: OpenaiCore,
-  params: ChatStreamCompletionParams,
+  params: OpenaiChatStreamCompletionParams,
   options?: RequestOptions,
-): EventStream<ChatStreamCompletionStreamEvent> {
+): EventStream<OpenaiChatStreamCompletionStreamEvent> {
   return openStream(
     client,
-    chatStreamCompletionOperation,
+    openaiChatStreamCompletionOperation,
     { path: "/chat/completions", body: params.body },
     options,
   );
 }
 
 /** Operations of the chat group; each method is the function it names, bound to the client. */
-export class ChatResource {
+export class OpenaiChatResource {
   readonly #core: OpenaiCore;
 
   constructor(core: OpenaiCore) {
@@ -70,12 +73,12 @@ export class ChatResource {
   /**
    * Creates a model response for the conversation and streams it as chat.completion.chunk events.
    *
-   * `POST /chat/completions`: {@link chatStreamCompletion}
+   * `POST /chat/completions`: {@link openaiChatStreamCompletion}
    */
   streamCompletion(
-    params: ChatStreamCompletionParams,
+    params: OpenaiChatStreamCompletionParams,
     options?: RequestOptions,
-  ): EventStream<ChatStreamCompletionStreamEvent> {
-    return chatStreamCompletion(this.#core, params, options);
+  ): EventStream<OpenaiChatStreamCompletionStreamEvent> {
+    return openaiChatStreamCompletion(this.#core, params, options);
   }
 }

@@ -9,7 +9,7 @@ import type {
 import type { SendgridCore } from "../client.js";
 
 /** Parameters of POST /{apiVersion}/mail/send. */
-export interface MailSendParams {
+export interface SendgridMailSendParams {
   /**
    * Send as a subuser (parent account's key).
    *
@@ -25,9 +25,9 @@ export interface MailSendParams {
  *
  * - 202: Accepted for delivery; no body.
  */
-export type MailSendResponse = TypedResponse<202, unknown>;
+export type SendgridMailSendResponse = TypedResponse<202, unknown>;
 
-const mailSendOperation = {
+const sendgridMailSendOperation = {
   id: "mail.send",
   method: "POST",
   path: "/{apiVersion}/mail/send",
@@ -39,13 +39,13 @@ const mailSendOperation = {
  *
  * `POST /{apiVersion}/mail/send`
  */
-export function mailSend(
+export function sendgridMailSend(
   client: SendgridCore,
-  params: MailSendParams,
+  params: SendgridMailSendParams,
   options?: RequestOptions,
-): ApiPromise<MailSendResponse> {
+): ApiPromise<SendgridMailSendResponse> {
   return client.call(
-    mailSendOperation,
+    sendgridMailSendOperation,
     {
       path: "/{apiVersion}/mail/send",
       headers: { "on-behalf-of": params.onBehalfOf },
@@ -56,7 +56,7 @@ export function mailSend(
 }
 
 /** Operations of the mail group; each method is the function it names, bound to the client. */
-export class MailResource {
+export class SendgridMailResource {
   readonly #core: SendgridCore;
 
   constructor(core: SendgridCore) {
@@ -66,9 +66,12 @@ export class MailResource {
   /**
    * Send an email (personalizations, from, subject, content or template_id).
    *
-   * `POST /{apiVersion}/mail/send`: {@link mailSend}
+   * `POST /{apiVersion}/mail/send`: {@link sendgridMailSend}
    */
-  send(params: MailSendParams, options?: RequestOptions): ApiPromise<MailSendResponse> {
-    return mailSend(this.#core, params, options);
+  send(
+    params: SendgridMailSendParams,
+    options?: RequestOptions,
+  ): ApiPromise<SendgridMailSendResponse> {
+    return sendgridMailSend(this.#core, params, options);
   }
 }

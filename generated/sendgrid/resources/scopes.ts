@@ -9,9 +9,9 @@ import type {
 import type { SendgridCore } from "../client.js";
 
 /** Answers of GET /{apiVersion}/scopes. */
-export type ScopesListResponse = TypedResponse<number, unknown>;
+export type SendgridScopesListResponse = TypedResponse<number, unknown>;
 
-const scopesListOperation = {
+const sendgridScopesListOperation = {
   id: "scopes.list",
   method: "GET",
   path: "/{apiVersion}/scopes",
@@ -23,15 +23,15 @@ const scopesListOperation = {
  *
  * `GET /{apiVersion}/scopes`
  */
-export function scopesList(
+export function sendgridScopesList(
   client: SendgridCore,
   options?: RequestOptions,
-): ApiPromise<ScopesListResponse> {
-  return client.call(scopesListOperation, { path: "/{apiVersion}/scopes" }, options);
+): ApiPromise<SendgridScopesListResponse> {
+  return client.call(sendgridScopesListOperation, { path: "/{apiVersion}/scopes" }, options);
 }
 
 /** Operations of the scopes group; each method is the function it names, bound to the client. */
-export class ScopesResource {
+export class SendgridScopesResource {
   readonly #core: SendgridCore;
 
   constructor(core: SendgridCore) {
@@ -41,9 +41,9 @@ export class ScopesResource {
   /**
    * List the scopes of the API key making the call.
    *
-   * `GET /{apiVersion}/scopes`: {@link scopesList}
+   * `GET /{apiVersion}/scopes`: {@link sendgridScopesList}
    */
-  list(options?: RequestOptions): ApiPromise<ScopesListResponse> {
-    return scopesList(this.#core, options);
+  list(options?: RequestOptions): ApiPromise<SendgridScopesListResponse> {
+    return sendgridScopesList(this.#core, options);
   }
 }

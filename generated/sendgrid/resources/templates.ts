@@ -10,16 +10,16 @@ import type {
 import type { SendgridCore } from "../client.js";
 
 /** Parameters of GET /{apiVersion}/templates/{template_id}. */
-export interface TemplatesGetParams {
+export interface SendgridTemplatesGetParams {
   /** path parameter `template_id`. */
   readonly templateId: string | number;
 }
 
 /** Answers of GET /{apiVersion}/templates/{template_id}. */
-export type TemplatesGetResponse = TypedResponse<number, unknown>;
+export type SendgridTemplatesGetResponse = TypedResponse<number, unknown>;
 
 /** Parameters of GET /{apiVersion}/templates. */
-export interface TemplatesListParams {
+export interface SendgridTemplatesListParams {
   /**
    * legacy, dynamic or legacy,dynamic.
    *
@@ -43,9 +43,9 @@ export interface TemplatesListParams {
 }
 
 /** Answers of GET /{apiVersion}/templates. */
-export type TemplatesListResponse = TypedResponse<number, unknown>;
+export type SendgridTemplatesListResponse = TypedResponse<number, unknown>;
 
-const templatesGetOperation = {
+const sendgridTemplatesGetOperation = {
   id: "templates.get",
   method: "GET",
   path: "/{apiVersion}/templates/{template_id}",
@@ -57,19 +57,19 @@ const templatesGetOperation = {
  *
  * `GET /{apiVersion}/templates/{template_id}`
  */
-export function templatesGet(
+export function sendgridTemplatesGet(
   client: SendgridCore,
-  params: TemplatesGetParams,
+  params: SendgridTemplatesGetParams,
   options?: RequestOptions,
-): ApiPromise<TemplatesGetResponse> {
+): ApiPromise<SendgridTemplatesGetResponse> {
   return client.call(
-    templatesGetOperation,
+    sendgridTemplatesGetOperation,
     { path: encodePath`/{apiVersion}/templates/${params.templateId}` },
     options,
   );
 }
 
-const templatesListOperation = {
+const sendgridTemplatesListOperation = {
   id: "templates.list",
   method: "GET",
   path: "/{apiVersion}/templates",
@@ -81,13 +81,13 @@ const templatesListOperation = {
  *
  * `GET /{apiVersion}/templates`
  */
-export function templatesList(
+export function sendgridTemplatesList(
   client: SendgridCore,
-  params: TemplatesListParams = {},
+  params: SendgridTemplatesListParams = {},
   options?: RequestOptions,
-): ApiPromise<TemplatesListResponse> {
+): ApiPromise<SendgridTemplatesListResponse> {
   return client.call(
-    templatesListOperation,
+    sendgridTemplatesListOperation,
     {
       path: "/{apiVersion}/templates",
       query: {
@@ -102,7 +102,7 @@ export function templatesList(
 }
 
 /** Operations of the templates group; each method is the function it names, bound to the client. */
-export class TemplatesResource {
+export class SendgridTemplatesResource {
   readonly #core: SendgridCore;
 
   constructor(core: SendgridCore) {
@@ -112,21 +112,24 @@ export class TemplatesResource {
   /**
    * Retrieve a single transactional template.
    *
-   * `GET /{apiVersion}/templates/{template_id}`: {@link templatesGet}
+   * `GET /{apiVersion}/templates/{template_id}`: {@link sendgridTemplatesGet}
    */
-  get(params: TemplatesGetParams, options?: RequestOptions): ApiPromise<TemplatesGetResponse> {
-    return templatesGet(this.#core, params, options);
+  get(
+    params: SendgridTemplatesGetParams,
+    options?: RequestOptions,
+  ): ApiPromise<SendgridTemplatesGetResponse> {
+    return sendgridTemplatesGet(this.#core, params, options);
   }
 
   /**
    * Retrieve paged transactional templates.
    *
-   * `GET /{apiVersion}/templates`: {@link templatesList}
+   * `GET /{apiVersion}/templates`: {@link sendgridTemplatesList}
    */
   list(
-    params: TemplatesListParams = {},
+    params: SendgridTemplatesListParams = {},
     options?: RequestOptions,
-  ): ApiPromise<TemplatesListResponse> {
-    return templatesList(this.#core, params, options);
+  ): ApiPromise<SendgridTemplatesListResponse> {
+    return sendgridTemplatesList(this.#core, params, options);
   }
 }

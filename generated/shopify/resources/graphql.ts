@@ -9,15 +9,15 @@ import type {
 import type { ShopifyCore } from "../client.js";
 
 /** Parameters of POST /admin/api/{apiVersion}/graphql.json. */
-export interface GraphqlQueryParams {
+export interface ShopifyGraphqlQueryParams {
   /** Request body, sent as json. */
   readonly body: Readonly<Record<string, unknown>>;
 }
 
 /** Answers of POST /admin/api/{apiVersion}/graphql.json. */
-export type GraphqlQueryResponse = TypedResponse<number, unknown>;
+export type ShopifyGraphqlQueryResponse = TypedResponse<number, unknown>;
 
-const graphqlQueryOperation = {
+const shopifyGraphqlQueryOperation = {
   id: "graphql.query",
   method: "POST",
   path: "/admin/api/{apiVersion}/graphql.json",
@@ -29,20 +29,20 @@ const graphqlQueryOperation = {
  *
  * `POST /admin/api/{apiVersion}/graphql.json`
  */
-export function graphqlQuery(
+export function shopifyGraphqlQuery(
   client: ShopifyCore,
-  params: GraphqlQueryParams,
+  params: ShopifyGraphqlQueryParams,
   options?: RequestOptions,
-): ApiPromise<GraphqlQueryResponse> {
+): ApiPromise<ShopifyGraphqlQueryResponse> {
   return client.call(
-    graphqlQueryOperation,
+    shopifyGraphqlQueryOperation,
     { path: "/admin/api/{apiVersion}/graphql.json", body: params.body },
     options,
   );
 }
 
 /** Operations of the graphql group; each method is the function it names, bound to the client. */
-export class GraphqlResource {
+export class ShopifyGraphqlResource {
   readonly #core: ShopifyCore;
 
   constructor(core: ShopifyCore) {
@@ -52,9 +52,12 @@ export class GraphqlResource {
   /**
    * Run a GraphQL Admin API query or mutation ({ query, variables }).
    *
-   * `POST /admin/api/{apiVersion}/graphql.json`: {@link graphqlQuery}
+   * `POST /admin/api/{apiVersion}/graphql.json`: {@link shopifyGraphqlQuery}
    */
-  query(params: GraphqlQueryParams, options?: RequestOptions): ApiPromise<GraphqlQueryResponse> {
-    return graphqlQuery(this.#core, params, options);
+  query(
+    params: ShopifyGraphqlQueryParams,
+    options?: RequestOptions,
+  ): ApiPromise<ShopifyGraphqlQueryResponse> {
+    return shopifyGraphqlQuery(this.#core, params, options);
   }
 }

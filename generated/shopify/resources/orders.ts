@@ -11,7 +11,7 @@ import type {
 import type { ShopifyCore } from "../client.js";
 
 /** Parameters of GET /admin/api/{apiVersion}/orders.json. */
-export interface OrdersListParams {
+export interface ShopifyOrdersListParams {
   /** query parameter `limit`. */
   readonly limit?: string | number | boolean | readonly (string | number | boolean)[];
   /** query parameter `page_info`. */
@@ -25,9 +25,9 @@ export interface OrdersListParams {
 }
 
 /** Answers of GET /admin/api/{apiVersion}/orders.json. */
-export type OrdersListResponse = TypedResponse<number, unknown>;
+export type ShopifyOrdersListResponse = TypedResponse<number, unknown>;
 
-const ordersListOperation = {
+const shopifyOrdersListOperation = {
   id: "orders.list",
   method: "GET",
   path: "/admin/api/{apiVersion}/orders.json",
@@ -40,14 +40,14 @@ const ordersListOperation = {
  *
  * `GET /admin/api/{apiVersion}/orders.json`
  */
-export function ordersList(
+export function shopifyOrdersList(
   client: ShopifyCore,
-  params: OrdersListParams = {},
+  params: ShopifyOrdersListParams = {},
   options?: RequestOptions,
-): Paginated<ItemsAt<OrdersListResponse["body"], ["orders"]>, OrdersListResponse> {
+): Paginated<ItemsAt<ShopifyOrdersListResponse["body"], ["orders"]>, ShopifyOrdersListResponse> {
   return paginate(
     client,
-    ordersListOperation,
+    shopifyOrdersListOperation,
     {
       path: "/admin/api/{apiVersion}/orders.json",
       query: { limit: params.limit, page_info: params.pageInfo, status: params.status },
@@ -57,7 +57,7 @@ export function ordersList(
 }
 
 /** Operations of the orders group; each method is the function it names, bound to the client. */
-export class OrdersResource {
+export class ShopifyOrdersResource {
   readonly #core: ShopifyCore;
 
   constructor(core: ShopifyCore) {
@@ -67,12 +67,12 @@ export class OrdersResource {
   /**
    * List orders (Link-header pagination).
    *
-   * `GET /admin/api/{apiVersion}/orders.json`: {@link ordersList}
+   * `GET /admin/api/{apiVersion}/orders.json`: {@link shopifyOrdersList}
    */
   list(
-    params: OrdersListParams = {},
+    params: ShopifyOrdersListParams = {},
     options?: RequestOptions,
-  ): Paginated<ItemsAt<OrdersListResponse["body"], ["orders"]>, OrdersListResponse> {
-    return ordersList(this.#core, params, options);
+  ): Paginated<ItemsAt<ShopifyOrdersListResponse["body"], ["orders"]>, ShopifyOrdersListResponse> {
+    return shopifyOrdersList(this.#core, params, options);
   }
 }

@@ -12,28 +12,28 @@ import type {
 import type { ShopifyCore } from "../client.js";
 
 /** Answers of GET /admin/api/{apiVersion}/products/count.json. */
-export type ProductsCountResponse = TypedResponse<number, unknown>;
+export type ShopifyProductsCountResponse = TypedResponse<number, unknown>;
 
 /** Parameters of POST /admin/api/{apiVersion}/products.json. */
-export interface ProductsCreateParams {
+export interface ShopifyProductsCreateParams {
   /** Request body, sent as json. */
   readonly body: Readonly<Record<string, unknown>>;
 }
 
 /** Answers of POST /admin/api/{apiVersion}/products.json. */
-export type ProductsCreateResponse = TypedResponse<number, unknown>;
+export type ShopifyProductsCreateResponse = TypedResponse<number, unknown>;
 
 /** Parameters of DELETE /admin/api/{apiVersion}/products/{product_id}.json. */
-export interface ProductsDeleteParams {
+export interface ShopifyProductsDeleteParams {
   /** path parameter `product_id`. */
   readonly productId: string | number;
 }
 
 /** Answers of DELETE /admin/api/{apiVersion}/products/{product_id}.json. */
-export type ProductsDeleteResponse = TypedResponse<number, unknown>;
+export type ShopifyProductsDeleteResponse = TypedResponse<number, unknown>;
 
 /** Parameters of GET /admin/api/{apiVersion}/products/{product_id}.json. */
-export interface ProductsGetParams {
+export interface ShopifyProductsGetParams {
   /** path parameter `product_id`. */
   readonly productId: string | number;
   /** query parameter `fields`. */
@@ -41,10 +41,10 @@ export interface ProductsGetParams {
 }
 
 /** Answers of GET /admin/api/{apiVersion}/products/{product_id}.json. */
-export type ProductsGetResponse = TypedResponse<number, unknown>;
+export type ShopifyProductsGetResponse = TypedResponse<number, unknown>;
 
 /** Parameters of GET /admin/api/{apiVersion}/products.json. */
-export interface ProductsListParams {
+export interface ShopifyProductsListParams {
   /**
    * Comma-separated fields to return.
    *
@@ -84,10 +84,10 @@ export interface ProductsListParams {
 }
 
 /** Answers of GET /admin/api/{apiVersion}/products.json. */
-export type ProductsListResponse = TypedResponse<number, unknown>;
+export type ShopifyProductsListResponse = TypedResponse<number, unknown>;
 
 /** Parameters of PUT /admin/api/{apiVersion}/products/{product_id}.json. */
-export interface ProductsUpdateParams {
+export interface ShopifyProductsUpdateParams {
   /** path parameter `product_id`. */
   readonly productId: string | number;
   /** Request body, sent as json. */
@@ -95,9 +95,9 @@ export interface ProductsUpdateParams {
 }
 
 /** Answers of PUT /admin/api/{apiVersion}/products/{product_id}.json. */
-export type ProductsUpdateResponse = TypedResponse<number, unknown>;
+export type ShopifyProductsUpdateResponse = TypedResponse<number, unknown>;
 
-const productsCountOperation = {
+const shopifyProductsCountOperation = {
   id: "products.count",
   method: "GET",
   path: "/admin/api/{apiVersion}/products/count.json",
@@ -109,18 +109,18 @@ const productsCountOperation = {
  *
  * `GET /admin/api/{apiVersion}/products/count.json`
  */
-export function productsCount(
+export function shopifyProductsCount(
   client: ShopifyCore,
   options?: RequestOptions,
-): ApiPromise<ProductsCountResponse> {
+): ApiPromise<ShopifyProductsCountResponse> {
   return client.call(
-    productsCountOperation,
+    shopifyProductsCountOperation,
     { path: "/admin/api/{apiVersion}/products/count.json" },
     options,
   );
 }
 
-const productsCreateOperation = {
+const shopifyProductsCreateOperation = {
   id: "products.create",
   method: "POST",
   path: "/admin/api/{apiVersion}/products.json",
@@ -132,19 +132,19 @@ const productsCreateOperation = {
  *
  * `POST /admin/api/{apiVersion}/products.json`
  */
-export function productsCreate(
+export function shopifyProductsCreate(
   client: ShopifyCore,
-  params: ProductsCreateParams,
+  params: ShopifyProductsCreateParams,
   options?: RequestOptions,
-): ApiPromise<ProductsCreateResponse> {
+): ApiPromise<ShopifyProductsCreateResponse> {
   return client.call(
-    productsCreateOperation,
+    shopifyProductsCreateOperation,
     { path: "/admin/api/{apiVersion}/products.json", body: params.body },
     options,
   );
 }
 
-const productsDeleteOperation = {
+const shopifyProductsDeleteOperation = {
   id: "products.delete",
   method: "DELETE",
   path: "/admin/api/{apiVersion}/products/{product_id}.json",
@@ -156,19 +156,19 @@ const productsDeleteOperation = {
  *
  * `DELETE /admin/api/{apiVersion}/products/{product_id}.json`
  */
-export function productsDelete(
+export function shopifyProductsDelete(
   client: ShopifyCore,
-  params: ProductsDeleteParams,
+  params: ShopifyProductsDeleteParams,
   options?: RequestOptions,
-): ApiPromise<ProductsDeleteResponse> {
+): ApiPromise<ShopifyProductsDeleteResponse> {
   return client.call(
-    productsDeleteOperation,
+    shopifyProductsDeleteOperation,
     { path: encodePath`/admin/api/{apiVersion}/products/${params.productId}.json` },
     options,
   );
 }
 
-const productsGetOperation = {
+const shopifyProductsGetOperation = {
   id: "products.get",
   method: "GET",
   path: "/admin/api/{apiVersion}/products/{product_id}.json",
@@ -180,13 +180,13 @@ const productsGetOperation = {
  *
  * `GET /admin/api/{apiVersion}/products/{product_id}.json`
  */
-export function productsGet(
+export function shopifyProductsGet(
   client: ShopifyCore,
-  params: ProductsGetParams,
+  params: ShopifyProductsGetParams,
   options?: RequestOptions,
-): ApiPromise<ProductsGetResponse> {
+): ApiPromise<ShopifyProductsGetResponse> {
   return client.call(
-    productsGetOperation,
+    shopifyProductsGetOperation,
     {
       path: encodePath`/admin/api/{apiVersion}/products/${params.productId}.json`,
       query: { fields: params.fields },
@@ -195,7 +195,7 @@ export function productsGet(
   );
 }
 
-const productsListOperation = {
+const shopifyProductsListOperation = {
   id: "products.list",
   method: "GET",
   path: "/admin/api/{apiVersion}/products.json",
@@ -208,14 +208,17 @@ const productsListOperation = {
  *
  * `GET /admin/api/{apiVersion}/products.json`
  */
-export function productsList(
+export function shopifyProductsList(
   client: ShopifyCore,
-  params: ProductsListParams = {},
+  params: ShopifyProductsListParams = {},
   options?: RequestOptions,
-): Paginated<ItemsAt<ProductsListResponse["body"], ["products"]>, ProductsListResponse> {
+): Paginated<
+  ItemsAt<ShopifyProductsListResponse["body"], ["products"]>,
+  ShopifyProductsListResponse
+> {
   return paginate(
     client,
-    productsListOperation,
+    shopifyProductsListOperation,
     {
       path: "/admin/api/{apiVersion}/products.json",
       query: {
@@ -231,7 +234,7 @@ export function productsList(
   );
 }
 
-const productsUpdateOperation = {
+const shopifyProductsUpdateOperation = {
   id: "products.update",
   method: "PUT",
   path: "/admin/api/{apiVersion}/products/{product_id}.json",
@@ -243,13 +246,13 @@ const productsUpdateOperation = {
  *
  * `PUT /admin/api/{apiVersion}/products/{product_id}.json`
  */
-export function productsUpdate(
+export function shopifyProductsUpdate(
   client: ShopifyCore,
-  params: ProductsUpdateParams,
+  params: ShopifyProductsUpdateParams,
   options?: RequestOptions,
-): ApiPromise<ProductsUpdateResponse> {
+): ApiPromise<ShopifyProductsUpdateResponse> {
   return client.call(
-    productsUpdateOperation,
+    shopifyProductsUpdateOperation,
     {
       path: encodePath`/admin/api/{apiVersion}/products/${params.productId}.json`,
       body: params.body,
@@ -259,7 +262,7 @@ export function productsUpdate(
 }
 
 /** Operations of the products group; each method is the function it names, bound to the client. */
-export class ProductsResource {
+export class ShopifyProductsResource {
   readonly #core: ShopifyCore;
 
   constructor(core: ShopifyCore) {
@@ -269,66 +272,72 @@ export class ProductsResource {
   /**
    * Count products.
    *
-   * `GET /admin/api/{apiVersion}/products/count.json`: {@link productsCount}
+   * `GET /admin/api/{apiVersion}/products/count.json`: {@link shopifyProductsCount}
    */
-  count(options?: RequestOptions): ApiPromise<ProductsCountResponse> {
-    return productsCount(this.#core, options);
+  count(options?: RequestOptions): ApiPromise<ShopifyProductsCountResponse> {
+    return shopifyProductsCount(this.#core, options);
   }
 
   /**
    * Create a product ({ product: { title, ... } }).
    *
-   * `POST /admin/api/{apiVersion}/products.json`: {@link productsCreate}
+   * `POST /admin/api/{apiVersion}/products.json`: {@link shopifyProductsCreate}
    */
   create(
-    params: ProductsCreateParams,
+    params: ShopifyProductsCreateParams,
     options?: RequestOptions,
-  ): ApiPromise<ProductsCreateResponse> {
-    return productsCreate(this.#core, params, options);
+  ): ApiPromise<ShopifyProductsCreateResponse> {
+    return shopifyProductsCreate(this.#core, params, options);
   }
 
   /**
    * Delete a product.
    *
-   * `DELETE /admin/api/{apiVersion}/products/{product_id}.json`: {@link productsDelete}
+   * `DELETE /admin/api/{apiVersion}/products/{product_id}.json`: {@link shopifyProductsDelete}
    */
   delete(
-    params: ProductsDeleteParams,
+    params: ShopifyProductsDeleteParams,
     options?: RequestOptions,
-  ): ApiPromise<ProductsDeleteResponse> {
-    return productsDelete(this.#core, params, options);
+  ): ApiPromise<ShopifyProductsDeleteResponse> {
+    return shopifyProductsDelete(this.#core, params, options);
   }
 
   /**
    * Retrieve a product.
    *
-   * `GET /admin/api/{apiVersion}/products/{product_id}.json`: {@link productsGet}
+   * `GET /admin/api/{apiVersion}/products/{product_id}.json`: {@link shopifyProductsGet}
    */
-  get(params: ProductsGetParams, options?: RequestOptions): ApiPromise<ProductsGetResponse> {
-    return productsGet(this.#core, params, options);
+  get(
+    params: ShopifyProductsGetParams,
+    options?: RequestOptions,
+  ): ApiPromise<ShopifyProductsGetResponse> {
+    return shopifyProductsGet(this.#core, params, options);
   }
 
   /**
    * List products (Link header with page_info cursors for the next and previous pages).
    *
-   * `GET /admin/api/{apiVersion}/products.json`: {@link productsList}
+   * `GET /admin/api/{apiVersion}/products.json`: {@link shopifyProductsList}
    */
   list(
-    params: ProductsListParams = {},
+    params: ShopifyProductsListParams = {},
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ProductsListResponse["body"], ["products"]>, ProductsListResponse> {
-    return productsList(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<ShopifyProductsListResponse["body"], ["products"]>,
+    ShopifyProductsListResponse
+  > {
+    return shopifyProductsList(this.#core, params, options);
   }
 
   /**
    * Update a product.
    *
-   * `PUT /admin/api/{apiVersion}/products/{product_id}.json`: {@link productsUpdate}
+   * `PUT /admin/api/{apiVersion}/products/{product_id}.json`: {@link shopifyProductsUpdate}
    */
   update(
-    params: ProductsUpdateParams,
+    params: ShopifyProductsUpdateParams,
     options?: RequestOptions,
-  ): ApiPromise<ProductsUpdateResponse> {
-    return productsUpdate(this.#core, params, options);
+  ): ApiPromise<ShopifyProductsUpdateResponse> {
+    return shopifyProductsUpdate(this.#core, params, options);
   }
 }

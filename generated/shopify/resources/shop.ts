@@ -9,9 +9,9 @@ import type {
 import type { ShopifyCore } from "../client.js";
 
 /** Answers of GET /admin/api/{apiVersion}/shop.json. */
-export type ShopGetResponse = TypedResponse<number, unknown>;
+export type ShopifyShopGetResponse = TypedResponse<number, unknown>;
 
-const shopGetOperation = {
+const shopifyShopGetOperation = {
   id: "shop.get",
   method: "GET",
   path: "/admin/api/{apiVersion}/shop.json",
@@ -23,15 +23,19 @@ const shopGetOperation = {
  *
  * `GET /admin/api/{apiVersion}/shop.json`
  */
-export function shopGet(
+export function shopifyShopGet(
   client: ShopifyCore,
   options?: RequestOptions,
-): ApiPromise<ShopGetResponse> {
-  return client.call(shopGetOperation, { path: "/admin/api/{apiVersion}/shop.json" }, options);
+): ApiPromise<ShopifyShopGetResponse> {
+  return client.call(
+    shopifyShopGetOperation,
+    { path: "/admin/api/{apiVersion}/shop.json" },
+    options,
+  );
 }
 
 /** Operations of the shop group; each method is the function it names, bound to the client. */
-export class ShopResource {
+export class ShopifyShopResource {
   readonly #core: ShopifyCore;
 
   constructor(core: ShopifyCore) {
@@ -41,9 +45,9 @@ export class ShopResource {
   /**
    * Retrieve the shop's configuration.
    *
-   * `GET /admin/api/{apiVersion}/shop.json`: {@link shopGet}
+   * `GET /admin/api/{apiVersion}/shop.json`: {@link shopifyShopGet}
    */
-  get(options?: RequestOptions): ApiPromise<ShopGetResponse> {
-    return shopGet(this.#core, options);
+  get(options?: RequestOptions): ApiPromise<ShopifyShopGetResponse> {
+    return shopifyShopGet(this.#core, options);
   }
 }

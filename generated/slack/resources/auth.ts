@@ -9,9 +9,9 @@ import type {
 import type { SlackCore } from "../client.js";
 
 /** Answers of POST /api/auth.test. */
-export type AuthTestResponse = TypedResponse<number, unknown>;
+export type SlackAuthTestResponse = TypedResponse<number, unknown>;
 
-const authTestOperation = {
+const slackAuthTestOperation = {
   id: "auth.test",
   method: "POST",
   path: "/api/auth.test",
@@ -23,15 +23,15 @@ const authTestOperation = {
  *
  * `POST /api/auth.test`
  */
-export function authTest(
+export function slackAuthTest(
   client: SlackCore,
   options?: RequestOptions,
-): ApiPromise<AuthTestResponse> {
-  return client.call(authTestOperation, { path: "/api/auth.test" }, options);
+): ApiPromise<SlackAuthTestResponse> {
+  return client.call(slackAuthTestOperation, { path: "/api/auth.test" }, options);
 }
 
 /** Operations of the auth group; each method is the function it names, bound to the client. */
-export class AuthResource {
+export class SlackAuthResource {
   readonly #core: SlackCore;
 
   constructor(core: SlackCore) {
@@ -41,9 +41,9 @@ export class AuthResource {
   /**
    * Check the token and return its user, team and bot ids.
    *
-   * `POST /api/auth.test`: {@link authTest}
+   * `POST /api/auth.test`: {@link slackAuthTest}
    */
-  test(options?: RequestOptions): ApiPromise<AuthTestResponse> {
-    return authTest(this.#core, options);
+  test(options?: RequestOptions): ApiPromise<SlackAuthTestResponse> {
+    return slackAuthTest(this.#core, options);
   }
 }

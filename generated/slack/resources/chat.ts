@@ -9,24 +9,24 @@ import type {
 import type { SlackCore } from "../client.js";
 
 /** Parameters of POST /api/chat.postMessage. */
-export interface ChatPostMessageParams {
+export interface SlackChatPostMessageParams {
   /** Request body, sent as json. */
   readonly body: Readonly<Record<string, unknown>>;
 }
 
 /** Answers of POST /api/chat.postMessage. */
-export type ChatPostMessageResponse = TypedResponse<number, unknown>;
+export type SlackChatPostMessageResponse = TypedResponse<number, unknown>;
 
 /** Parameters of POST /api/chat.update. */
-export interface ChatUpdateParams {
+export interface SlackChatUpdateParams {
   /** Request body, sent as json. */
   readonly body: Readonly<Record<string, unknown>>;
 }
 
 /** Answers of POST /api/chat.update. */
-export type ChatUpdateResponse = TypedResponse<number, unknown>;
+export type SlackChatUpdateResponse = TypedResponse<number, unknown>;
 
-const chatPostMessageOperation = {
+const slackChatPostMessageOperation = {
   id: "chat.postMessage",
   method: "POST",
   path: "/api/chat.postMessage",
@@ -38,19 +38,19 @@ const chatPostMessageOperation = {
  *
  * `POST /api/chat.postMessage`
  */
-export function chatPostMessage(
+export function slackChatPostMessage(
   client: SlackCore,
-  params: ChatPostMessageParams,
+  params: SlackChatPostMessageParams,
   options?: RequestOptions,
-): ApiPromise<ChatPostMessageResponse> {
+): ApiPromise<SlackChatPostMessageResponse> {
   return client.call(
-    chatPostMessageOperation,
+    slackChatPostMessageOperation,
     { path: "/api/chat.postMessage", body: params.body },
     options,
   );
 }
 
-const chatUpdateOperation = {
+const slackChatUpdateOperation = {
   id: "chat.update",
   method: "POST",
   path: "/api/chat.update",
@@ -62,16 +62,20 @@ const chatUpdateOperation = {
  *
  * `POST /api/chat.update`
  */
-export function chatUpdate(
+export function slackChatUpdate(
   client: SlackCore,
-  params: ChatUpdateParams,
+  params: SlackChatUpdateParams,
   options?: RequestOptions,
-): ApiPromise<ChatUpdateResponse> {
-  return client.call(chatUpdateOperation, { path: "/api/chat.update", body: params.body }, options);
+): ApiPromise<SlackChatUpdateResponse> {
+  return client.call(
+    slackChatUpdateOperation,
+    { path: "/api/chat.update", body: params.body },
+    options,
+  );
 }
 
 /** Operations of the chat group; each method is the function it names, bound to the client. */
-export class ChatResource {
+export class SlackChatResource {
   readonly #core: SlackCore;
 
   constructor(core: SlackCore) {
@@ -81,21 +85,24 @@ export class ChatResource {
   /**
    * Send a message to a channel (channel plus text and/or blocks).
    *
-   * `POST /api/chat.postMessage`: {@link chatPostMessage}
+   * `POST /api/chat.postMessage`: {@link slackChatPostMessage}
    */
   postMessage(
-    params: ChatPostMessageParams,
+    params: SlackChatPostMessageParams,
     options?: RequestOptions,
-  ): ApiPromise<ChatPostMessageResponse> {
-    return chatPostMessage(this.#core, params, options);
+  ): ApiPromise<SlackChatPostMessageResponse> {
+    return slackChatPostMessage(this.#core, params, options);
   }
 
   /**
    * Update a message (channel, ts, new text and/or blocks).
    *
-   * `POST /api/chat.update`: {@link chatUpdate}
+   * `POST /api/chat.update`: {@link slackChatUpdate}
    */
-  update(params: ChatUpdateParams, options?: RequestOptions): ApiPromise<ChatUpdateResponse> {
-    return chatUpdate(this.#core, params, options);
+  update(
+    params: SlackChatUpdateParams,
+    options?: RequestOptions,
+  ): ApiPromise<SlackChatUpdateResponse> {
+    return slackChatUpdate(this.#core, params, options);
   }
 }

@@ -11,7 +11,7 @@ import type {
 import type { SlackCore } from "../client.js";
 
 /** Parameters of GET /api/conversations.history. */
-export interface ConversationsHistoryParams {
+export interface SlackConversationsHistoryParams {
   /** query parameter `channel`. */
   readonly channel: string | number | boolean | readonly (string | number | boolean)[];
   /** query parameter `cursor`. */
@@ -25,10 +25,10 @@ export interface ConversationsHistoryParams {
 }
 
 /** Answers of GET /api/conversations.history. */
-export type ConversationsHistoryResponse = TypedResponse<number, unknown>;
+export type SlackConversationsHistoryResponse = TypedResponse<number, unknown>;
 
 /** Parameters of GET /api/conversations.list. */
-export interface ConversationsListParams {
+export interface SlackConversationsListParams {
   /**
    * next_cursor from the previous page; an empty next_cursor means the end.
    *
@@ -62,9 +62,9 @@ export interface ConversationsListParams {
 }
 
 /** Answers of GET /api/conversations.list. */
-export type ConversationsListResponse = TypedResponse<number, unknown>;
+export type SlackConversationsListResponse = TypedResponse<number, unknown>;
 
-const conversationsHistoryOperation = {
+const slackConversationsHistoryOperation = {
   id: "conversations.history",
   method: "GET",
   path: "/api/conversations.history",
@@ -82,17 +82,17 @@ const conversationsHistoryOperation = {
  *
  * `GET /api/conversations.history`
  */
-export function conversationsHistory(
+export function slackConversationsHistory(
   client: SlackCore,
-  params: ConversationsHistoryParams,
+  params: SlackConversationsHistoryParams,
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<ConversationsHistoryResponse["body"], ["messages"]>,
-  ConversationsHistoryResponse
+  ItemsAt<SlackConversationsHistoryResponse["body"], ["messages"]>,
+  SlackConversationsHistoryResponse
 > {
   return paginate(
     client,
-    conversationsHistoryOperation,
+    slackConversationsHistoryOperation,
     {
       path: "/api/conversations.history",
       query: {
@@ -107,7 +107,7 @@ export function conversationsHistory(
   );
 }
 
-const conversationsListOperation = {
+const slackConversationsListOperation = {
   id: "conversations.list",
   method: "GET",
   path: "/api/conversations.list",
@@ -125,14 +125,17 @@ const conversationsListOperation = {
  *
  * `GET /api/conversations.list`
  */
-export function conversationsList(
+export function slackConversationsList(
   client: SlackCore,
-  params: ConversationsListParams = {},
+  params: SlackConversationsListParams = {},
   options?: RequestOptions,
-): Paginated<ItemsAt<ConversationsListResponse["body"], ["channels"]>, ConversationsListResponse> {
+): Paginated<
+  ItemsAt<SlackConversationsListResponse["body"], ["channels"]>,
+  SlackConversationsListResponse
+> {
   return paginate(
     client,
-    conversationsListOperation,
+    slackConversationsListOperation,
     {
       path: "/api/conversations.list",
       query: {
@@ -148,7 +151,7 @@ export function conversationsList(
 }
 
 /** Operations of the conversations group; each method is the function it names, bound to the client. */
-export class ConversationsResource {
+export class SlackConversationsResource {
   readonly #core: SlackCore;
 
   constructor(core: SlackCore) {
@@ -158,30 +161,30 @@ export class ConversationsResource {
   /**
    * Fetch a conversation's messages, newest first.
    *
-   * `GET /api/conversations.history`: {@link conversationsHistory}
+   * `GET /api/conversations.history`: {@link slackConversationsHistory}
    */
   history(
-    params: ConversationsHistoryParams,
+    params: SlackConversationsHistoryParams,
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ConversationsHistoryResponse["body"], ["messages"]>,
-    ConversationsHistoryResponse
+    ItemsAt<SlackConversationsHistoryResponse["body"], ["messages"]>,
+    SlackConversationsHistoryResponse
   > {
-    return conversationsHistory(this.#core, params, options);
+    return slackConversationsHistory(this.#core, params, options);
   }
 
   /**
    * List channel-like conversations in a workspace (cursor-paginated via response_metadata.next_cursor).
    *
-   * `GET /api/conversations.list`: {@link conversationsList}
+   * `GET /api/conversations.list`: {@link slackConversationsList}
    */
   list(
-    params: ConversationsListParams = {},
+    params: SlackConversationsListParams = {},
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<ConversationsListResponse["body"], ["channels"]>,
-    ConversationsListResponse
+    ItemsAt<SlackConversationsListResponse["body"], ["channels"]>,
+    SlackConversationsListResponse
   > {
-    return conversationsList(this.#core, params, options);
+    return slackConversationsList(this.#core, params, options);
   }
 }

@@ -12,7 +12,7 @@ import type {
 import type { SlackCore } from "../client.js";
 
 /** Parameters of GET /api/users.info. */
-export interface UsersInfoParams {
+export interface SlackUsersInfoParams {
   /**
    * The user id (U... or W...).
    *
@@ -22,10 +22,10 @@ export interface UsersInfoParams {
 }
 
 /** Answers of GET /api/users.info. */
-export type UsersInfoResponse = TypedResponse<number, unknown>;
+export type SlackUsersInfoResponse = TypedResponse<number, unknown>;
 
 /** Parameters of GET /api/users.list. */
-export interface UsersListParams {
+export interface SlackUsersListParams {
   /** query parameter `cursor`. */
   readonly cursor?: string | number | boolean | readonly (string | number | boolean)[];
   /** query parameter `limit`. */
@@ -33,9 +33,9 @@ export interface UsersListParams {
 }
 
 /** Answers of GET /api/users.list. */
-export type UsersListResponse = TypedResponse<number, unknown>;
+export type SlackUsersListResponse = TypedResponse<number, unknown>;
 
-const usersInfoOperation = {
+const slackUsersInfoOperation = {
   id: "users.info",
   method: "GET",
   path: "/api/users.info",
@@ -47,19 +47,19 @@ const usersInfoOperation = {
  *
  * `GET /api/users.info`
  */
-export function usersInfo(
+export function slackUsersInfo(
   client: SlackCore,
-  params: UsersInfoParams,
+  params: SlackUsersInfoParams,
   options?: RequestOptions,
-): ApiPromise<UsersInfoResponse> {
+): ApiPromise<SlackUsersInfoResponse> {
   return client.call(
-    usersInfoOperation,
+    slackUsersInfoOperation,
     { path: "/api/users.info", query: { user: params.user } },
     options,
   );
 }
 
-const usersListOperation = {
+const slackUsersListOperation = {
   id: "users.list",
   method: "GET",
   path: "/api/users.list",
@@ -77,21 +77,21 @@ const usersListOperation = {
  *
  * `GET /api/users.list`
  */
-export function usersList(
+export function slackUsersList(
   client: SlackCore,
-  params: UsersListParams = {},
+  params: SlackUsersListParams = {},
   options?: RequestOptions,
-): Paginated<ItemsAt<UsersListResponse["body"], ["members"]>, UsersListResponse> {
+): Paginated<ItemsAt<SlackUsersListResponse["body"], ["members"]>, SlackUsersListResponse> {
   return paginate(
     client,
-    usersListOperation,
+    slackUsersListOperation,
     { path: "/api/users.list", query: { cursor: params.cursor, limit: params.limit } },
     options,
   );
 }
 
 /** Operations of the users group; each method is the function it names, bound to the client. */
-export class UsersResource {
+export class SlackUsersResource {
   readonly #core: SlackCore;
 
   constructor(core: SlackCore) {
@@ -101,21 +101,21 @@ export class UsersResource {
   /**
    * Get information about a user.
    *
-   * `GET /api/users.info`: {@link usersInfo}
+   * `GET /api/users.info`: {@link slackUsersInfo}
    */
-  info(params: UsersInfoParams, options?: RequestOptions): ApiPromise<UsersInfoResponse> {
-    return usersInfo(this.#core, params, options);
+  info(params: SlackUsersInfoParams, options?: RequestOptions): ApiPromise<SlackUsersInfoResponse> {
+    return slackUsersInfo(this.#core, params, options);
   }
 
   /**
    * List the workspace's users (cursor-paginated).
    *
-   * `GET /api/users.list`: {@link usersList}
+   * `GET /api/users.list`: {@link slackUsersList}
    */
   list(
-    params: UsersListParams = {},
+    params: SlackUsersListParams = {},
     options?: RequestOptions,
-  ): Paginated<ItemsAt<UsersListResponse["body"], ["members"]>, UsersListResponse> {
-    return usersList(this.#core, params, options);
+  ): Paginated<ItemsAt<SlackUsersListResponse["body"], ["members"]>, SlackUsersListResponse> {
+    return slackUsersList(this.#core, params, options);
   }
 }

@@ -13,25 +13,25 @@ import type { StripeCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of POST /v1/customers. */
-export interface CustomersCreateParams {
+export interface StripeCustomersCreateParams {
   /** Request body, sent as form. */
   readonly body?: types.CustomerParams;
 }
 
 /** Answers of POST /v1/customers. */
-export type CustomersCreateResponse = TypedResponse<200, types.Customer>;
+export type StripeCustomersCreateResponse = TypedResponse<200, types.Customer>;
 
 /** Parameters of DELETE /v1/customers/{customer}. */
-export interface CustomersDeleteParams {
+export interface StripeCustomersDeleteParams {
   /** path parameter `customer`. */
   readonly customer: string | number;
 }
 
 /** Answers of DELETE /v1/customers/{customer}. */
-export type CustomersDeleteResponse = TypedResponse<200, types.DeletedCustomer>;
+export type StripeCustomersDeleteResponse = TypedResponse<200, types.DeletedCustomer>;
 
 /** Parameters of GET /v1/customers. */
-export interface CustomersListParams {
+export interface StripeCustomersListParams {
   /** query parameter `email`. */
   readonly email?: string;
   /** query parameter `ending_before`. */
@@ -51,10 +51,10 @@ export interface CustomersListParams {
 }
 
 /** Answers of GET /v1/customers. */
-export type CustomersListResponse = TypedResponse<200, types.CustomerList>;
+export type StripeCustomersListResponse = TypedResponse<200, types.CustomerList>;
 
 /** Parameters of GET /v1/customers/{customer}. */
-export interface CustomersRetrieveParams {
+export interface StripeCustomersRetrieveParams {
   /**
    * The customer's id, cus_...
    *
@@ -70,10 +70,10 @@ export interface CustomersRetrieveParams {
 }
 
 /** Answers of GET /v1/customers/{customer}. */
-export type CustomersRetrieveResponse = TypedResponse<200, types.Customer>;
+export type StripeCustomersRetrieveResponse = TypedResponse<200, types.Customer>;
 
 /** Parameters of GET /v1/customers/search. */
-export interface CustomersSearchParams {
+export interface StripeCustomersSearchParams {
   /** query parameter `limit`. */
   readonly limit?: number;
   /**
@@ -87,10 +87,10 @@ export interface CustomersSearchParams {
 }
 
 /** Answers of GET /v1/customers/search. */
-export type CustomersSearchResponse = TypedResponse<200, types.CustomerSearchResult>;
+export type StripeCustomersSearchResponse = TypedResponse<200, types.CustomerSearchResult>;
 
 /** Parameters of POST /v1/customers/{customer}. */
-export interface CustomersUpdateParams {
+export interface StripeCustomersUpdateParams {
   /** path parameter `customer`. */
   readonly customer: string | number;
   /** Request body, sent as form. */
@@ -98,9 +98,9 @@ export interface CustomersUpdateParams {
 }
 
 /** Answers of POST /v1/customers/{customer}. */
-export type CustomersUpdateResponse = TypedResponse<200, types.Customer>;
+export type StripeCustomersUpdateResponse = TypedResponse<200, types.Customer>;
 
-const customersCreateOperation = {
+const stripeCustomersCreateOperation = {
   id: "customers.create",
   method: "POST",
   path: "/v1/customers",
@@ -113,19 +113,19 @@ const customersCreateOperation = {
  *
  * `POST /v1/customers`
  */
-export function customersCreate(
+export function stripeCustomersCreate(
   client: StripeCore,
-  params: CustomersCreateParams = {},
+  params: StripeCustomersCreateParams = {},
   options?: RequestOptions,
-): ApiPromise<CustomersCreateResponse> {
+): ApiPromise<StripeCustomersCreateResponse> {
   return client.call(
-    customersCreateOperation,
+    stripeCustomersCreateOperation,
     { path: "/v1/customers", body: params.body },
     options,
   );
 }
 
-const customersDeleteOperation = {
+const stripeCustomersDeleteOperation = {
   id: "customers.delete",
   method: "DELETE",
   path: "/v1/customers/{customer}",
@@ -137,19 +137,19 @@ const customersDeleteOperation = {
  *
  * `DELETE /v1/customers/{customer}`
  */
-export function customersDelete(
+export function stripeCustomersDelete(
   client: StripeCore,
-  params: CustomersDeleteParams,
+  params: StripeCustomersDeleteParams,
   options?: RequestOptions,
-): ApiPromise<CustomersDeleteResponse> {
+): ApiPromise<StripeCustomersDeleteResponse> {
   return client.call(
-    customersDeleteOperation,
+    stripeCustomersDeleteOperation,
     { path: encodePath`/v1/customers/${params.customer}` },
     options,
   );
 }
 
-const customersListOperation = {
+const stripeCustomersListOperation = {
   id: "customers.list",
   method: "GET",
   path: "/v1/customers",
@@ -168,14 +168,14 @@ const customersListOperation = {
  *
  * `GET /v1/customers`
  */
-export function customersList(
+export function stripeCustomersList(
   client: StripeCore,
-  params: CustomersListParams = {},
+  params: StripeCustomersListParams = {},
   options?: RequestOptions,
-): Paginated<ItemsAt<CustomersListResponse["body"], ["data"]>, CustomersListResponse> {
+): Paginated<ItemsAt<StripeCustomersListResponse["body"], ["data"]>, StripeCustomersListResponse> {
   return paginate(
     client,
-    customersListOperation,
+    stripeCustomersListOperation,
     {
       path: "/v1/customers",
       query: {
@@ -189,7 +189,7 @@ export function customersList(
   );
 }
 
-const customersRetrieveOperation = {
+const stripeCustomersRetrieveOperation = {
   id: "customers.retrieve",
   method: "GET",
   path: "/v1/customers/{customer}",
@@ -201,19 +201,19 @@ const customersRetrieveOperation = {
  *
  * `GET /v1/customers/{customer}`
  */
-export function customersRetrieve(
+export function stripeCustomersRetrieve(
   client: StripeCore,
-  params: CustomersRetrieveParams,
+  params: StripeCustomersRetrieveParams,
   options?: RequestOptions,
-): ApiPromise<CustomersRetrieveResponse> {
+): ApiPromise<StripeCustomersRetrieveResponse> {
   return client.call(
-    customersRetrieveOperation,
+    stripeCustomersRetrieveOperation,
     { path: encodePath`/v1/customers/${params.customer}`, query: { expand: params.expand } },
     options,
   );
 }
 
-const customersSearchOperation = {
+const stripeCustomersSearchOperation = {
   id: "customers.search",
   method: "GET",
   path: "/v1/customers/search",
@@ -232,14 +232,17 @@ const customersSearchOperation = {
  *
  * `GET /v1/customers/search`
  */
-export function customersSearch(
+export function stripeCustomersSearch(
   client: StripeCore,
-  params: CustomersSearchParams,
+  params: StripeCustomersSearchParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<CustomersSearchResponse["body"], ["data"]>, CustomersSearchResponse> {
+): Paginated<
+  ItemsAt<StripeCustomersSearchResponse["body"], ["data"]>,
+  StripeCustomersSearchResponse
+> {
   return paginate(
     client,
-    customersSearchOperation,
+    stripeCustomersSearchOperation,
     {
       path: "/v1/customers/search",
       query: { limit: params.limit, page: params.page, query: params.query },
@@ -248,7 +251,7 @@ export function customersSearch(
   );
 }
 
-const customersUpdateOperation = {
+const stripeCustomersUpdateOperation = {
   id: "customers.update",
   method: "POST",
   path: "/v1/customers/{customer}",
@@ -261,20 +264,20 @@ const customersUpdateOperation = {
  *
  * `POST /v1/customers/{customer}`
  */
-export function customersUpdate(
+export function stripeCustomersUpdate(
   client: StripeCore,
-  params: CustomersUpdateParams,
+  params: StripeCustomersUpdateParams,
   options?: RequestOptions,
-): ApiPromise<CustomersUpdateResponse> {
+): ApiPromise<StripeCustomersUpdateResponse> {
   return client.call(
-    customersUpdateOperation,
+    stripeCustomersUpdateOperation,
     { path: encodePath`/v1/customers/${params.customer}`, body: params.body },
     options,
   );
 }
 
 /** Operations of the customers group; each method is the function it names, bound to the client. */
-export class CustomersResource {
+export class StripeCustomersResource {
   readonly #core: StripeCore;
 
   constructor(core: StripeCore) {
@@ -284,72 +287,78 @@ export class CustomersResource {
   /**
    * Create a customer.
    *
-   * `POST /v1/customers`: {@link customersCreate}
+   * `POST /v1/customers`: {@link stripeCustomersCreate}
    */
   create(
-    params: CustomersCreateParams = {},
+    params: StripeCustomersCreateParams = {},
     options?: RequestOptions,
-  ): ApiPromise<CustomersCreateResponse> {
-    return customersCreate(this.#core, params, options);
+  ): ApiPromise<StripeCustomersCreateResponse> {
+    return stripeCustomersCreate(this.#core, params, options);
   }
 
   /**
    * Delete a customer permanently; their subscriptions are canceled at once.
    *
-   * `DELETE /v1/customers/{customer}`: {@link customersDelete}
+   * `DELETE /v1/customers/{customer}`: {@link stripeCustomersDelete}
    */
   delete(
-    params: CustomersDeleteParams,
+    params: StripeCustomersDeleteParams,
     options?: RequestOptions,
-  ): ApiPromise<CustomersDeleteResponse> {
-    return customersDelete(this.#core, params, options);
+  ): ApiPromise<StripeCustomersDeleteResponse> {
+    return stripeCustomersDelete(this.#core, params, options);
   }
 
   /**
    * List customers, newest first.
    *
-   * `GET /v1/customers`: {@link customersList}
+   * `GET /v1/customers`: {@link stripeCustomersList}
    */
   list(
-    params: CustomersListParams = {},
+    params: StripeCustomersListParams = {},
     options?: RequestOptions,
-  ): Paginated<ItemsAt<CustomersListResponse["body"], ["data"]>, CustomersListResponse> {
-    return customersList(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<StripeCustomersListResponse["body"], ["data"]>,
+    StripeCustomersListResponse
+  > {
+    return stripeCustomersList(this.#core, params, options);
   }
 
   /**
    * Retrieve a customer.
    *
-   * `GET /v1/customers/{customer}`: {@link customersRetrieve}
+   * `GET /v1/customers/{customer}`: {@link stripeCustomersRetrieve}
    */
   retrieve(
-    params: CustomersRetrieveParams,
+    params: StripeCustomersRetrieveParams,
     options?: RequestOptions,
-  ): ApiPromise<CustomersRetrieveResponse> {
-    return customersRetrieve(this.#core, params, options);
+  ): ApiPromise<StripeCustomersRetrieveResponse> {
+    return stripeCustomersRetrieve(this.#core, params, options);
   }
 
   /**
    * Search customers with Stripe's search query language (email:'a@example.com'); results lag writes by up to a minute.
    *
-   * `GET /v1/customers/search`: {@link customersSearch}
+   * `GET /v1/customers/search`: {@link stripeCustomersSearch}
    */
   search(
-    params: CustomersSearchParams,
+    params: StripeCustomersSearchParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<CustomersSearchResponse["body"], ["data"]>, CustomersSearchResponse> {
-    return customersSearch(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<StripeCustomersSearchResponse["body"], ["data"]>,
+    StripeCustomersSearchResponse
+  > {
+    return stripeCustomersSearch(this.#core, params, options);
   }
 
   /**
    * Update a customer; parameters not sent stay unchanged.
    *
-   * `POST /v1/customers/{customer}`: {@link customersUpdate}
+   * `POST /v1/customers/{customer}`: {@link stripeCustomersUpdate}
    */
   update(
-    params: CustomersUpdateParams,
+    params: StripeCustomersUpdateParams,
     options?: RequestOptions,
-  ): ApiPromise<CustomersUpdateResponse> {
-    return customersUpdate(this.#core, params, options);
+  ): ApiPromise<StripeCustomersUpdateResponse> {
+    return stripeCustomersUpdate(this.#core, params, options);
   }
 }

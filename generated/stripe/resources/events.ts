@@ -13,7 +13,7 @@ import type { StripeCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of GET /v1/events. */
-export interface EventsListParams {
+export interface StripeEventsListParams {
   /** query parameter `limit`. */
   readonly limit?: number;
   /** query parameter `starting_after`. */
@@ -23,18 +23,18 @@ export interface EventsListParams {
 }
 
 /** Answers of GET /v1/events. */
-export type EventsListResponse = TypedResponse<200, types.EventList>;
+export type StripeEventsListResponse = TypedResponse<200, types.EventList>;
 
 /** Parameters of GET /v1/events/{id}. */
-export interface EventsRetrieveParams {
+export interface StripeEventsRetrieveParams {
   /** path parameter `id`. */
   readonly id: string | number;
 }
 
 /** Answers of GET /v1/events/{id}. */
-export type EventsRetrieveResponse = TypedResponse<200, types.Event>;
+export type StripeEventsRetrieveResponse = TypedResponse<200, types.Event>;
 
-const eventsListOperation = {
+const stripeEventsListOperation = {
   id: "events.list",
   method: "GET",
   path: "/v1/events",
@@ -53,14 +53,14 @@ const eventsListOperation = {
  *
  * `GET /v1/events`
  */
-export function eventsList(
+export function stripeEventsList(
   client: StripeCore,
-  params: EventsListParams = {},
+  params: StripeEventsListParams = {},
   options?: RequestOptions,
-): Paginated<ItemsAt<EventsListResponse["body"], ["data"]>, EventsListResponse> {
+): Paginated<ItemsAt<StripeEventsListResponse["body"], ["data"]>, StripeEventsListResponse> {
   return paginate(
     client,
-    eventsListOperation,
+    stripeEventsListOperation,
     {
       path: "/v1/events",
       query: { limit: params.limit, starting_after: params.startingAfter, type: params.type },
@@ -69,7 +69,7 @@ export function eventsList(
   );
 }
 
-const eventsRetrieveOperation = {
+const stripeEventsRetrieveOperation = {
   id: "events.retrieve",
   method: "GET",
   path: "/v1/events/{id}",
@@ -81,20 +81,20 @@ const eventsRetrieveOperation = {
  *
  * `GET /v1/events/{id}`
  */
-export function eventsRetrieve(
+export function stripeEventsRetrieve(
   client: StripeCore,
-  params: EventsRetrieveParams,
+  params: StripeEventsRetrieveParams,
   options?: RequestOptions,
-): ApiPromise<EventsRetrieveResponse> {
+): ApiPromise<StripeEventsRetrieveResponse> {
   return client.call(
-    eventsRetrieveOperation,
+    stripeEventsRetrieveOperation,
     { path: encodePath`/v1/events/${params.id}` },
     options,
   );
 }
 
 /** Operations of the events group; each method is the function it names, bound to the client. */
-export class EventsResource {
+export class StripeEventsResource {
   readonly #core: StripeCore;
 
   constructor(core: StripeCore) {
@@ -104,24 +104,24 @@ export class EventsResource {
   /**
    * List events of the last 30 days, newest first.
    *
-   * `GET /v1/events`: {@link eventsList}
+   * `GET /v1/events`: {@link stripeEventsList}
    */
   list(
-    params: EventsListParams = {},
+    params: StripeEventsListParams = {},
     options?: RequestOptions,
-  ): Paginated<ItemsAt<EventsListResponse["body"], ["data"]>, EventsListResponse> {
-    return eventsList(this.#core, params, options);
+  ): Paginated<ItemsAt<StripeEventsListResponse["body"], ["data"]>, StripeEventsListResponse> {
+    return stripeEventsList(this.#core, params, options);
   }
 
   /**
    * Retrieve an event (events are kept 30 days).
    *
-   * `GET /v1/events/{id}`: {@link eventsRetrieve}
+   * `GET /v1/events/{id}`: {@link stripeEventsRetrieve}
    */
   retrieve(
-    params: EventsRetrieveParams,
+    params: StripeEventsRetrieveParams,
     options?: RequestOptions,
-  ): ApiPromise<EventsRetrieveResponse> {
-    return eventsRetrieve(this.#core, params, options);
+  ): ApiPromise<StripeEventsRetrieveResponse> {
+    return stripeEventsRetrieve(this.#core, params, options);
   }
 }

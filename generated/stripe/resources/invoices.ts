@@ -13,7 +13,7 @@ import type { StripeCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of GET /v1/invoices. */
-export interface InvoicesListParams {
+export interface StripeInvoicesListParams {
   /** query parameter `customer`. */
   readonly customer?: string;
   /** query parameter `limit`. */
@@ -27,18 +27,18 @@ export interface InvoicesListParams {
 }
 
 /** Answers of GET /v1/invoices. */
-export type InvoicesListResponse = TypedResponse<200, types.InvoiceList>;
+export type StripeInvoicesListResponse = TypedResponse<200, types.InvoiceList>;
 
 /** Parameters of GET /v1/invoices/{invoice}. */
-export interface InvoicesRetrieveParams {
+export interface StripeInvoicesRetrieveParams {
   /** path parameter `invoice`. */
   readonly invoice: string | number;
 }
 
 /** Answers of GET /v1/invoices/{invoice}. */
-export type InvoicesRetrieveResponse = TypedResponse<200, types.Invoice>;
+export type StripeInvoicesRetrieveResponse = TypedResponse<200, types.Invoice>;
 
-const invoicesListOperation = {
+const stripeInvoicesListOperation = {
   id: "invoices.list",
   method: "GET",
   path: "/v1/invoices",
@@ -57,14 +57,14 @@ const invoicesListOperation = {
  *
  * `GET /v1/invoices`
  */
-export function invoicesList(
+export function stripeInvoicesList(
   client: StripeCore,
-  params: InvoicesListParams = {},
+  params: StripeInvoicesListParams = {},
   options?: RequestOptions,
-): Paginated<ItemsAt<InvoicesListResponse["body"], ["data"]>, InvoicesListResponse> {
+): Paginated<ItemsAt<StripeInvoicesListResponse["body"], ["data"]>, StripeInvoicesListResponse> {
   return paginate(
     client,
-    invoicesListOperation,
+    stripeInvoicesListOperation,
     {
       path: "/v1/invoices",
       query: {
@@ -79,7 +79,7 @@ export function invoicesList(
   );
 }
 
-const invoicesRetrieveOperation = {
+const stripeInvoicesRetrieveOperation = {
   id: "invoices.retrieve",
   method: "GET",
   path: "/v1/invoices/{invoice}",
@@ -91,20 +91,20 @@ const invoicesRetrieveOperation = {
  *
  * `GET /v1/invoices/{invoice}`
  */
-export function invoicesRetrieve(
+export function stripeInvoicesRetrieve(
   client: StripeCore,
-  params: InvoicesRetrieveParams,
+  params: StripeInvoicesRetrieveParams,
   options?: RequestOptions,
-): ApiPromise<InvoicesRetrieveResponse> {
+): ApiPromise<StripeInvoicesRetrieveResponse> {
   return client.call(
-    invoicesRetrieveOperation,
+    stripeInvoicesRetrieveOperation,
     { path: encodePath`/v1/invoices/${params.invoice}` },
     options,
   );
 }
 
 /** Operations of the invoices group; each method is the function it names, bound to the client. */
-export class InvoicesResource {
+export class StripeInvoicesResource {
   readonly #core: StripeCore;
 
   constructor(core: StripeCore) {
@@ -114,24 +114,24 @@ export class InvoicesResource {
   /**
    * List invoices, newest first.
    *
-   * `GET /v1/invoices`: {@link invoicesList}
+   * `GET /v1/invoices`: {@link stripeInvoicesList}
    */
   list(
-    params: InvoicesListParams = {},
+    params: StripeInvoicesListParams = {},
     options?: RequestOptions,
-  ): Paginated<ItemsAt<InvoicesListResponse["body"], ["data"]>, InvoicesListResponse> {
-    return invoicesList(this.#core, params, options);
+  ): Paginated<ItemsAt<StripeInvoicesListResponse["body"], ["data"]>, StripeInvoicesListResponse> {
+    return stripeInvoicesList(this.#core, params, options);
   }
 
   /**
    * Retrieve an invoice.
    *
-   * `GET /v1/invoices/{invoice}`: {@link invoicesRetrieve}
+   * `GET /v1/invoices/{invoice}`: {@link stripeInvoicesRetrieve}
    */
   retrieve(
-    params: InvoicesRetrieveParams,
+    params: StripeInvoicesRetrieveParams,
     options?: RequestOptions,
-  ): ApiPromise<InvoicesRetrieveResponse> {
-    return invoicesRetrieve(this.#core, params, options);
+  ): ApiPromise<StripeInvoicesRetrieveResponse> {
+    return stripeInvoicesRetrieve(this.#core, params, options);
   }
 }

@@ -13,7 +13,7 @@ import type { StripeCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of POST /v1/payment_intents/{intent}/cancel. */
-export interface PaymentIntentsCancelParams {
+export interface StripePaymentIntentsCancelParams {
   /** path parameter `intent`. */
   readonly intent: string | number;
   /** Request body, sent as form. */
@@ -21,10 +21,10 @@ export interface PaymentIntentsCancelParams {
 }
 
 /** Answers of POST /v1/payment_intents/{intent}/cancel. */
-export type PaymentIntentsCancelResponse = TypedResponse<200, types.PaymentIntent>;
+export type StripePaymentIntentsCancelResponse = TypedResponse<200, types.PaymentIntent>;
 
 /** Parameters of POST /v1/payment_intents/{intent}/capture. */
-export interface PaymentIntentsCaptureParams {
+export interface StripePaymentIntentsCaptureParams {
   /** path parameter `intent`. */
   readonly intent: string | number;
   /** Request body, sent as form. */
@@ -32,10 +32,10 @@ export interface PaymentIntentsCaptureParams {
 }
 
 /** Answers of POST /v1/payment_intents/{intent}/capture. */
-export type PaymentIntentsCaptureResponse = TypedResponse<200, types.PaymentIntent>;
+export type StripePaymentIntentsCaptureResponse = TypedResponse<200, types.PaymentIntent>;
 
 /** Parameters of POST /v1/payment_intents/{intent}/confirm. */
-export interface PaymentIntentsConfirmParams {
+export interface StripePaymentIntentsConfirmParams {
   /** path parameter `intent`. */
   readonly intent: string | number;
   /** Request body, sent as form. */
@@ -43,19 +43,19 @@ export interface PaymentIntentsConfirmParams {
 }
 
 /** Answers of POST /v1/payment_intents/{intent}/confirm. */
-export type PaymentIntentsConfirmResponse = TypedResponse<200, types.PaymentIntent>;
+export type StripePaymentIntentsConfirmResponse = TypedResponse<200, types.PaymentIntent>;
 
 /** Parameters of POST /v1/payment_intents. */
-export interface PaymentIntentsCreateParams {
+export interface StripePaymentIntentsCreateParams {
   /** Request body, sent as form. */
   readonly body: types.PaymentIntentCreateParams;
 }
 
 /** Answers of POST /v1/payment_intents. */
-export type PaymentIntentsCreateResponse = TypedResponse<200, types.PaymentIntent>;
+export type StripePaymentIntentsCreateResponse = TypedResponse<200, types.PaymentIntent>;
 
 /** Parameters of GET /v1/payment_intents. */
-export interface PaymentIntentsListParams {
+export interface StripePaymentIntentsListParams {
   /** query parameter `customer`. */
   readonly customer?: string;
   /** query parameter `limit`. */
@@ -65,10 +65,10 @@ export interface PaymentIntentsListParams {
 }
 
 /** Answers of GET /v1/payment_intents. */
-export type PaymentIntentsListResponse = TypedResponse<200, types.PaymentIntentList>;
+export type StripePaymentIntentsListResponse = TypedResponse<200, types.PaymentIntentList>;
 
 /** Parameters of GET /v1/payment_intents/{intent}. */
-export interface PaymentIntentsRetrieveParams {
+export interface StripePaymentIntentsRetrieveParams {
   /** path parameter `intent`. */
   readonly intent: string | number;
   /**
@@ -80,10 +80,10 @@ export interface PaymentIntentsRetrieveParams {
 }
 
 /** Answers of GET /v1/payment_intents/{intent}. */
-export type PaymentIntentsRetrieveResponse = TypedResponse<200, types.PaymentIntent>;
+export type StripePaymentIntentsRetrieveResponse = TypedResponse<200, types.PaymentIntent>;
 
 /** Parameters of POST /v1/payment_intents/{intent}. */
-export interface PaymentIntentsUpdateParams {
+export interface StripePaymentIntentsUpdateParams {
   /** path parameter `intent`. */
   readonly intent: string | number;
   /** Request body, sent as form. */
@@ -91,9 +91,9 @@ export interface PaymentIntentsUpdateParams {
 }
 
 /** Answers of POST /v1/payment_intents/{intent}. */
-export type PaymentIntentsUpdateResponse = TypedResponse<200, types.PaymentIntent>;
+export type StripePaymentIntentsUpdateResponse = TypedResponse<200, types.PaymentIntent>;
 
-const paymentIntentsCancelOperation = {
+const stripePaymentIntentsCancelOperation = {
   id: "paymentIntents.cancel",
   method: "POST",
   path: "/v1/payment_intents/{intent}/cancel",
@@ -106,19 +106,19 @@ const paymentIntentsCancelOperation = {
  *
  * `POST /v1/payment_intents/{intent}/cancel`
  */
-export function paymentIntentsCancel(
+export function stripePaymentIntentsCancel(
   client: StripeCore,
-  params: PaymentIntentsCancelParams,
+  params: StripePaymentIntentsCancelParams,
   options?: RequestOptions,
-): ApiPromise<PaymentIntentsCancelResponse> {
+): ApiPromise<StripePaymentIntentsCancelResponse> {
   return client.call(
-    paymentIntentsCancelOperation,
+    stripePaymentIntentsCancelOperation,
     { path: encodePath`/v1/payment_intents/${params.intent}/cancel`, body: params.body },
     options,
   );
 }
 
-const paymentIntentsCaptureOperation = {
+const stripePaymentIntentsCaptureOperation = {
   id: "paymentIntents.capture",
   method: "POST",
   path: "/v1/payment_intents/{intent}/capture",
@@ -131,19 +131,19 @@ const paymentIntentsCaptureOperation = {
  *
  * `POST /v1/payment_intents/{intent}/capture`
  */
-export function paymentIntentsCapture(
+export function stripePaymentIntentsCapture(
   client: StripeCore,
-  params: PaymentIntentsCaptureParams,
+  params: StripePaymentIntentsCaptureParams,
   options?: RequestOptions,
-): ApiPromise<PaymentIntentsCaptureResponse> {
+): ApiPromise<StripePaymentIntentsCaptureResponse> {
   return client.call(
-    paymentIntentsCaptureOperation,
+    stripePaymentIntentsCaptureOperation,
     { path: encodePath`/v1/payment_intents/${params.intent}/capture`, body: params.body },
     options,
   );
 }
 
-const paymentIntentsConfirmOperation = {
+const stripePaymentIntentsConfirmOperation = {
   id: "paymentIntents.confirm",
   method: "POST",
   path: "/v1/payment_intents/{intent}/confirm",
@@ -156,19 +156,19 @@ const paymentIntentsConfirmOperation = {
  *
  * `POST /v1/payment_intents/{intent}/confirm`
  */
-export function paymentIntentsConfirm(
+export function stripePaymentIntentsConfirm(
   client: StripeCore,
-  params: PaymentIntentsConfirmParams,
+  params: StripePaymentIntentsConfirmParams,
   options?: RequestOptions,
-): ApiPromise<PaymentIntentsConfirmResponse> {
+): ApiPromise<StripePaymentIntentsConfirmResponse> {
   return client.call(
-    paymentIntentsConfirmOperation,
+    stripePaymentIntentsConfirmOperation,
     { path: encodePath`/v1/payment_intents/${params.intent}/confirm`, body: params.body },
     options,
   );
 }
 
-const paymentIntentsCreateOperation = {
+const stripePaymentIntentsCreateOperation = {
   id: "paymentIntents.create",
   method: "POST",
   path: "/v1/payment_intents",
@@ -181,19 +181,19 @@ const paymentIntentsCreateOperation = {
  *
  * `POST /v1/payment_intents`
  */
-export function paymentIntentsCreate(
+export function stripePaymentIntentsCreate(
   client: StripeCore,
-  params: PaymentIntentsCreateParams,
+  params: StripePaymentIntentsCreateParams,
   options?: RequestOptions,
-): ApiPromise<PaymentIntentsCreateResponse> {
+): ApiPromise<StripePaymentIntentsCreateResponse> {
   return client.call(
-    paymentIntentsCreateOperation,
+    stripePaymentIntentsCreateOperation,
     { path: "/v1/payment_intents", body: params.body },
     options,
   );
 }
 
-const paymentIntentsListOperation = {
+const stripePaymentIntentsListOperation = {
   id: "paymentIntents.list",
   method: "GET",
   path: "/v1/payment_intents",
@@ -212,14 +212,17 @@ const paymentIntentsListOperation = {
  *
  * `GET /v1/payment_intents`
  */
-export function paymentIntentsList(
+export function stripePaymentIntentsList(
   client: StripeCore,
-  params: PaymentIntentsListParams = {},
+  params: StripePaymentIntentsListParams = {},
   options?: RequestOptions,
-): Paginated<ItemsAt<PaymentIntentsListResponse["body"], ["data"]>, PaymentIntentsListResponse> {
+): Paginated<
+  ItemsAt<StripePaymentIntentsListResponse["body"], ["data"]>,
+  StripePaymentIntentsListResponse
+> {
   return paginate(
     client,
-    paymentIntentsListOperation,
+    stripePaymentIntentsListOperation,
     {
       path: "/v1/payment_intents",
       query: {
@@ -232,7 +235,7 @@ export function paymentIntentsList(
   );
 }
 
-const paymentIntentsRetrieveOperation = {
+const stripePaymentIntentsRetrieveOperation = {
   id: "paymentIntents.retrieve",
   method: "GET",
   path: "/v1/payment_intents/{intent}",
@@ -244,13 +247,13 @@ const paymentIntentsRetrieveOperation = {
  *
  * `GET /v1/payment_intents/{intent}`
  */
-export function paymentIntentsRetrieve(
+export function stripePaymentIntentsRetrieve(
   client: StripeCore,
-  params: PaymentIntentsRetrieveParams,
+  params: StripePaymentIntentsRetrieveParams,
   options?: RequestOptions,
-): ApiPromise<PaymentIntentsRetrieveResponse> {
+): ApiPromise<StripePaymentIntentsRetrieveResponse> {
   return client.call(
-    paymentIntentsRetrieveOperation,
+    stripePaymentIntentsRetrieveOperation,
     {
       path: encodePath`/v1/payment_intents/${params.intent}`,
       query: { client_secret: params.clientSecret },
@@ -259,7 +262,7 @@ export function paymentIntentsRetrieve(
   );
 }
 
-const paymentIntentsUpdateOperation = {
+const stripePaymentIntentsUpdateOperation = {
   id: "paymentIntents.update",
   method: "POST",
   path: "/v1/payment_intents/{intent}",
@@ -272,20 +275,20 @@ const paymentIntentsUpdateOperation = {
  *
  * `POST /v1/payment_intents/{intent}`
  */
-export function paymentIntentsUpdate(
+export function stripePaymentIntentsUpdate(
   client: StripeCore,
-  params: PaymentIntentsUpdateParams,
+  params: StripePaymentIntentsUpdateParams,
   options?: RequestOptions,
-): ApiPromise<PaymentIntentsUpdateResponse> {
+): ApiPromise<StripePaymentIntentsUpdateResponse> {
   return client.call(
-    paymentIntentsUpdateOperation,
+    stripePaymentIntentsUpdateOperation,
     { path: encodePath`/v1/payment_intents/${params.intent}`, body: params.body },
     options,
   );
 }
 
 /** Operations of the paymentIntents group; each method is the function it names, bound to the client. */
-export class PaymentIntentsResource {
+export class StripePaymentIntentsResource {
   readonly #core: StripeCore;
 
   constructor(core: StripeCore) {
@@ -295,84 +298,87 @@ export class PaymentIntentsResource {
   /**
    * Cancel a PaymentIntent that has not succeeded.
    *
-   * `POST /v1/payment_intents/{intent}/cancel`: {@link paymentIntentsCancel}
+   * `POST /v1/payment_intents/{intent}/cancel`: {@link stripePaymentIntentsCancel}
    */
   cancel(
-    params: PaymentIntentsCancelParams,
+    params: StripePaymentIntentsCancelParams,
     options?: RequestOptions,
-  ): ApiPromise<PaymentIntentsCancelResponse> {
-    return paymentIntentsCancel(this.#core, params, options);
+  ): ApiPromise<StripePaymentIntentsCancelResponse> {
+    return stripePaymentIntentsCancel(this.#core, params, options);
   }
 
   /**
    * Capture the funds of a PaymentIntent in status requires_capture.
    *
-   * `POST /v1/payment_intents/{intent}/capture`: {@link paymentIntentsCapture}
+   * `POST /v1/payment_intents/{intent}/capture`: {@link stripePaymentIntentsCapture}
    */
   capture(
-    params: PaymentIntentsCaptureParams,
+    params: StripePaymentIntentsCaptureParams,
     options?: RequestOptions,
-  ): ApiPromise<PaymentIntentsCaptureResponse> {
-    return paymentIntentsCapture(this.#core, params, options);
+  ): ApiPromise<StripePaymentIntentsCaptureResponse> {
+    return stripePaymentIntentsCapture(this.#core, params, options);
   }
 
   /**
    * Confirm that the customer intends to pay.
    *
-   * `POST /v1/payment_intents/{intent}/confirm`: {@link paymentIntentsConfirm}
+   * `POST /v1/payment_intents/{intent}/confirm`: {@link stripePaymentIntentsConfirm}
    */
   confirm(
-    params: PaymentIntentsConfirmParams,
+    params: StripePaymentIntentsConfirmParams,
     options?: RequestOptions,
-  ): ApiPromise<PaymentIntentsConfirmResponse> {
-    return paymentIntentsConfirm(this.#core, params, options);
+  ): ApiPromise<StripePaymentIntentsConfirmResponse> {
+    return stripePaymentIntentsConfirm(this.#core, params, options);
   }
 
   /**
    * Create a PaymentIntent.
    *
-   * `POST /v1/payment_intents`: {@link paymentIntentsCreate}
+   * `POST /v1/payment_intents`: {@link stripePaymentIntentsCreate}
    */
   create(
-    params: PaymentIntentsCreateParams,
+    params: StripePaymentIntentsCreateParams,
     options?: RequestOptions,
-  ): ApiPromise<PaymentIntentsCreateResponse> {
-    return paymentIntentsCreate(this.#core, params, options);
+  ): ApiPromise<StripePaymentIntentsCreateResponse> {
+    return stripePaymentIntentsCreate(this.#core, params, options);
   }
 
   /**
    * List PaymentIntents, newest first.
    *
-   * `GET /v1/payment_intents`: {@link paymentIntentsList}
+   * `GET /v1/payment_intents`: {@link stripePaymentIntentsList}
    */
   list(
-    params: PaymentIntentsListParams = {},
+    params: StripePaymentIntentsListParams = {},
     options?: RequestOptions,
-  ): Paginated<ItemsAt<PaymentIntentsListResponse["body"], ["data"]>, PaymentIntentsListResponse> {
-    return paymentIntentsList(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<StripePaymentIntentsListResponse["body"], ["data"]>,
+    StripePaymentIntentsListResponse
+  > {
+    return stripePaymentIntentsList(this.#core, params, options);
   }
 
   /**
    * Retrieve a PaymentIntent.
    *
-   * `GET /v1/payment_intents/{intent}`: {@link paymentIntentsRetrieve}
+   * `GET /v1/payment_intents/{intent}`: {@link stripePaymentIntentsRetrieve}
    */
   retrieve(
-    params: PaymentIntentsRetrieveParams,
+    params: StripePaymentIntentsRetrieveParams,
     options?: RequestOptions,
-  ): ApiPromise<PaymentIntentsRetrieveResponse> {
-    return paymentIntentsRetrieve(this.#core, params, options);
+  ): ApiPromise<StripePaymentIntentsRetrieveResponse> {
+    return stripePaymentIntentsRetrieve(this.#core, params, options);
   }
 
   /**
    * Update a PaymentIntent that is not yet confirmed.
    *
-   * `POST /v1/payment_intents/{intent}`: {@link paymentIntentsUpdate}
+   * `POST /v1/payment_intents/{intent}`: {@link stripePaymentIntentsUpdate}
    */
   update(
-    params: PaymentIntentsUpdateParams,
+    params: StripePaymentIntentsUpdateParams,
     options?: RequestOptions,
-  ): ApiPromise<PaymentIntentsUpdateResponse> {
-    return paymentIntentsUpdate(this.#core, params, options);
+  ): ApiPromise<StripePaymentIntentsUpdateResponse> {
+    return stripePaymentIntentsUpdate(this.#core, params, options);
   }
 }

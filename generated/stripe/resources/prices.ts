@@ -13,16 +13,16 @@ import type { StripeCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of POST /v1/prices. */
-export interface PricesCreateParams {
+export interface StripePricesCreateParams {
   /** Request body, sent as form. */
   readonly body: types.PriceCreateParams;
 }
 
 /** Answers of POST /v1/prices. */
-export type PricesCreateResponse = TypedResponse<200, types.Price>;
+export type StripePricesCreateResponse = TypedResponse<200, types.Price>;
 
 /** Parameters of GET /v1/prices. */
-export interface PricesListParams {
+export interface StripePricesListParams {
   /** query parameter `active`. */
   readonly active?: boolean;
   /** query parameter `limit`. */
@@ -34,18 +34,18 @@ export interface PricesListParams {
 }
 
 /** Answers of GET /v1/prices. */
-export type PricesListResponse = TypedResponse<200, types.PriceList>;
+export type StripePricesListResponse = TypedResponse<200, types.PriceList>;
 
 /** Parameters of GET /v1/prices/{price}. */
-export interface PricesRetrieveParams {
+export interface StripePricesRetrieveParams {
   /** path parameter `price`. */
   readonly price: string | number;
 }
 
 /** Answers of GET /v1/prices/{price}. */
-export type PricesRetrieveResponse = TypedResponse<200, types.Price>;
+export type StripePricesRetrieveResponse = TypedResponse<200, types.Price>;
 
-const pricesCreateOperation = {
+const stripePricesCreateOperation = {
   id: "prices.create",
   method: "POST",
   path: "/v1/prices",
@@ -58,15 +58,19 @@ const pricesCreateOperation = {
  *
  * `POST /v1/prices`
  */
-export function pricesCreate(
+export function stripePricesCreate(
   client: StripeCore,
-  params: PricesCreateParams,
+  params: StripePricesCreateParams,
   options?: RequestOptions,
-): ApiPromise<PricesCreateResponse> {
-  return client.call(pricesCreateOperation, { path: "/v1/prices", body: params.body }, options);
+): ApiPromise<StripePricesCreateResponse> {
+  return client.call(
+    stripePricesCreateOperation,
+    { path: "/v1/prices", body: params.body },
+    options,
+  );
 }
 
-const pricesListOperation = {
+const stripePricesListOperation = {
   id: "prices.list",
   method: "GET",
   path: "/v1/prices",
@@ -85,14 +89,14 @@ const pricesListOperation = {
  *
  * `GET /v1/prices`
  */
-export function pricesList(
+export function stripePricesList(
   client: StripeCore,
-  params: PricesListParams = {},
+  params: StripePricesListParams = {},
   options?: RequestOptions,
-): Paginated<ItemsAt<PricesListResponse["body"], ["data"]>, PricesListResponse> {
+): Paginated<ItemsAt<StripePricesListResponse["body"], ["data"]>, StripePricesListResponse> {
   return paginate(
     client,
-    pricesListOperation,
+    stripePricesListOperation,
     {
       path: "/v1/prices",
       query: {
@@ -106,7 +110,7 @@ export function pricesList(
   );
 }
 
-const pricesRetrieveOperation = {
+const stripePricesRetrieveOperation = {
   id: "prices.retrieve",
   method: "GET",
   path: "/v1/prices/{price}",
@@ -118,20 +122,20 @@ const pricesRetrieveOperation = {
  *
  * `GET /v1/prices/{price}`
  */
-export function pricesRetrieve(
+export function stripePricesRetrieve(
   client: StripeCore,
-  params: PricesRetrieveParams,
+  params: StripePricesRetrieveParams,
   options?: RequestOptions,
-): ApiPromise<PricesRetrieveResponse> {
+): ApiPromise<StripePricesRetrieveResponse> {
   return client.call(
-    pricesRetrieveOperation,
+    stripePricesRetrieveOperation,
     { path: encodePath`/v1/prices/${params.price}` },
     options,
   );
 }
 
 /** Operations of the prices group; each method is the function it names, bound to the client. */
-export class PricesResource {
+export class StripePricesResource {
   readonly #core: StripeCore;
 
   constructor(core: StripeCore) {
@@ -141,33 +145,36 @@ export class PricesResource {
   /**
    * Create a price for a product (one-time, or recurring with an interval).
    *
-   * `POST /v1/prices`: {@link pricesCreate}
+   * `POST /v1/prices`: {@link stripePricesCreate}
    */
-  create(params: PricesCreateParams, options?: RequestOptions): ApiPromise<PricesCreateResponse> {
-    return pricesCreate(this.#core, params, options);
+  create(
+    params: StripePricesCreateParams,
+    options?: RequestOptions,
+  ): ApiPromise<StripePricesCreateResponse> {
+    return stripePricesCreate(this.#core, params, options);
   }
 
   /**
    * List prices.
    *
-   * `GET /v1/prices`: {@link pricesList}
+   * `GET /v1/prices`: {@link stripePricesList}
    */
   list(
-    params: PricesListParams = {},
+    params: StripePricesListParams = {},
     options?: RequestOptions,
-  ): Paginated<ItemsAt<PricesListResponse["body"], ["data"]>, PricesListResponse> {
-    return pricesList(this.#core, params, options);
+  ): Paginated<ItemsAt<StripePricesListResponse["body"], ["data"]>, StripePricesListResponse> {
+    return stripePricesList(this.#core, params, options);
   }
 
   /**
    * Retrieve a price.
    *
-   * `GET /v1/prices/{price}`: {@link pricesRetrieve}
+   * `GET /v1/prices/{price}`: {@link stripePricesRetrieve}
    */
   retrieve(
-    params: PricesRetrieveParams,
+    params: StripePricesRetrieveParams,
     options?: RequestOptions,
-  ): ApiPromise<PricesRetrieveResponse> {
-    return pricesRetrieve(this.#core, params, options);
+  ): ApiPromise<StripePricesRetrieveResponse> {
+    return stripePricesRetrieve(this.#core, params, options);
   }
 }

@@ -13,16 +13,16 @@ import type { StripeCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of POST /v1/products. */
-export interface ProductsCreateParams {
+export interface StripeProductsCreateParams {
   /** Request body, sent as form. */
   readonly body: types.ProductCreateParams;
 }
 
 /** Answers of POST /v1/products. */
-export type ProductsCreateResponse = TypedResponse<200, types.Product>;
+export type StripeProductsCreateResponse = TypedResponse<200, types.Product>;
 
 /** Parameters of GET /v1/products. */
-export interface ProductsListParams {
+export interface StripeProductsListParams {
   /** query parameter `active`. */
   readonly active?: boolean;
   /** query parameter `limit`. */
@@ -32,18 +32,18 @@ export interface ProductsListParams {
 }
 
 /** Answers of GET /v1/products. */
-export type ProductsListResponse = TypedResponse<200, types.ProductList>;
+export type StripeProductsListResponse = TypedResponse<200, types.ProductList>;
 
 /** Parameters of GET /v1/products/{id}. */
-export interface ProductsRetrieveParams {
+export interface StripeProductsRetrieveParams {
   /** path parameter `id`. */
   readonly id: string | number;
 }
 
 /** Answers of GET /v1/products/{id}. */
-export type ProductsRetrieveResponse = TypedResponse<200, types.Product>;
+export type StripeProductsRetrieveResponse = TypedResponse<200, types.Product>;
 
-const productsCreateOperation = {
+const stripeProductsCreateOperation = {
   id: "products.create",
   method: "POST",
   path: "/v1/products",
@@ -56,15 +56,19 @@ const productsCreateOperation = {
  *
  * `POST /v1/products`
  */
-export function productsCreate(
+export function stripeProductsCreate(
   client: StripeCore,
-  params: ProductsCreateParams,
+  params: StripeProductsCreateParams,
   options?: RequestOptions,
-): ApiPromise<ProductsCreateResponse> {
-  return client.call(productsCreateOperation, { path: "/v1/products", body: params.body }, options);
+): ApiPromise<StripeProductsCreateResponse> {
+  return client.call(
+    stripeProductsCreateOperation,
+    { path: "/v1/products", body: params.body },
+    options,
+  );
 }
 
-const productsListOperation = {
+const stripeProductsListOperation = {
   id: "products.list",
   method: "GET",
   path: "/v1/products",
@@ -83,14 +87,14 @@ const productsListOperation = {
  *
  * `GET /v1/products`
  */
-export function productsList(
+export function stripeProductsList(
   client: StripeCore,
-  params: ProductsListParams = {},
+  params: StripeProductsListParams = {},
   options?: RequestOptions,
-): Paginated<ItemsAt<ProductsListResponse["body"], ["data"]>, ProductsListResponse> {
+): Paginated<ItemsAt<StripeProductsListResponse["body"], ["data"]>, StripeProductsListResponse> {
   return paginate(
     client,
-    productsListOperation,
+    stripeProductsListOperation,
     {
       path: "/v1/products",
       query: { active: params.active, limit: params.limit, starting_after: params.startingAfter },
@@ -99,7 +103,7 @@ export function productsList(
   );
 }
 
-const productsRetrieveOperation = {
+const stripeProductsRetrieveOperation = {
   id: "products.retrieve",
   method: "GET",
   path: "/v1/products/{id}",
@@ -111,20 +115,20 @@ const productsRetrieveOperation = {
  *
  * `GET /v1/products/{id}`
  */
-export function productsRetrieve(
+export function stripeProductsRetrieve(
   client: StripeCore,
-  params: ProductsRetrieveParams,
+  params: StripeProductsRetrieveParams,
   options?: RequestOptions,
-): ApiPromise<ProductsRetrieveResponse> {
+): ApiPromise<StripeProductsRetrieveResponse> {
   return client.call(
-    productsRetrieveOperation,
+    stripeProductsRetrieveOperation,
     { path: encodePath`/v1/products/${params.id}` },
     options,
   );
 }
 
 /** Operations of the products group; each method is the function it names, bound to the client. */
-export class ProductsResource {
+export class StripeProductsResource {
   readonly #core: StripeCore;
 
   constructor(core: StripeCore) {
@@ -134,36 +138,36 @@ export class ProductsResource {
   /**
    * Create a product.
    *
-   * `POST /v1/products`: {@link productsCreate}
+   * `POST /v1/products`: {@link stripeProductsCreate}
    */
   create(
-    params: ProductsCreateParams,
+    params: StripeProductsCreateParams,
     options?: RequestOptions,
-  ): ApiPromise<ProductsCreateResponse> {
-    return productsCreate(this.#core, params, options);
+  ): ApiPromise<StripeProductsCreateResponse> {
+    return stripeProductsCreate(this.#core, params, options);
   }
 
   /**
    * List products.
    *
-   * `GET /v1/products`: {@link productsList}
+   * `GET /v1/products`: {@link stripeProductsList}
    */
   list(
-    params: ProductsListParams = {},
+    params: StripeProductsListParams = {},
     options?: RequestOptions,
-  ): Paginated<ItemsAt<ProductsListResponse["body"], ["data"]>, ProductsListResponse> {
-    return productsList(this.#core, params, options);
+  ): Paginated<ItemsAt<StripeProductsListResponse["body"], ["data"]>, StripeProductsListResponse> {
+    return stripeProductsList(this.#core, params, options);
   }
 
   /**
    * Retrieve a product.
    *
-   * `GET /v1/products/{id}`: {@link productsRetrieve}
+   * `GET /v1/products/{id}`: {@link stripeProductsRetrieve}
    */
   retrieve(
-    params: ProductsRetrieveParams,
+    params: StripeProductsRetrieveParams,
     options?: RequestOptions,
-  ): ApiPromise<ProductsRetrieveResponse> {
-    return productsRetrieve(this.#core, params, options);
+  ): ApiPromise<StripeProductsRetrieveResponse> {
+    return stripeProductsRetrieve(this.#core, params, options);
   }
 }

@@ -13,16 +13,16 @@ import type { StripeCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of POST /v1/refunds. */
-export interface RefundsCreateParams {
+export interface StripeRefundsCreateParams {
   /** Request body, sent as form. */
   readonly body?: types.RefundCreateParams;
 }
 
 /** Answers of POST /v1/refunds. */
-export type RefundsCreateResponse = TypedResponse<200, types.Refund>;
+export type StripeRefundsCreateResponse = TypedResponse<200, types.Refund>;
 
 /** Parameters of GET /v1/refunds. */
-export interface RefundsListParams {
+export interface StripeRefundsListParams {
   /** query parameter `limit`. */
   readonly limit?: number;
   /** query parameter `payment_intent`. */
@@ -32,18 +32,18 @@ export interface RefundsListParams {
 }
 
 /** Answers of GET /v1/refunds. */
-export type RefundsListResponse = TypedResponse<200, types.RefundList>;
+export type StripeRefundsListResponse = TypedResponse<200, types.RefundList>;
 
 /** Parameters of GET /v1/refunds/{refund}. */
-export interface RefundsRetrieveParams {
+export interface StripeRefundsRetrieveParams {
   /** path parameter `refund`. */
   readonly refund: string | number;
 }
 
 /** Answers of GET /v1/refunds/{refund}. */
-export type RefundsRetrieveResponse = TypedResponse<200, types.Refund>;
+export type StripeRefundsRetrieveResponse = TypedResponse<200, types.Refund>;
 
-const refundsCreateOperation = {
+const stripeRefundsCreateOperation = {
   id: "refunds.create",
   method: "POST",
   path: "/v1/refunds",
@@ -56,15 +56,19 @@ const refundsCreateOperation = {
  *
  * `POST /v1/refunds`
  */
-export function refundsCreate(
+export function stripeRefundsCreate(
   client: StripeCore,
-  params: RefundsCreateParams = {},
+  params: StripeRefundsCreateParams = {},
   options?: RequestOptions,
-): ApiPromise<RefundsCreateResponse> {
-  return client.call(refundsCreateOperation, { path: "/v1/refunds", body: params.body }, options);
+): ApiPromise<StripeRefundsCreateResponse> {
+  return client.call(
+    stripeRefundsCreateOperation,
+    { path: "/v1/refunds", body: params.body },
+    options,
+  );
 }
 
-const refundsListOperation = {
+const stripeRefundsListOperation = {
   id: "refunds.list",
   method: "GET",
   path: "/v1/refunds",
@@ -83,14 +87,14 @@ const refundsListOperation = {
  *
  * `GET /v1/refunds`
  */
-export function refundsList(
+export function stripeRefundsList(
   client: StripeCore,
-  params: RefundsListParams = {},
+  params: StripeRefundsListParams = {},
   options?: RequestOptions,
-): Paginated<ItemsAt<RefundsListResponse["body"], ["data"]>, RefundsListResponse> {
+): Paginated<ItemsAt<StripeRefundsListResponse["body"], ["data"]>, StripeRefundsListResponse> {
   return paginate(
     client,
-    refundsListOperation,
+    stripeRefundsListOperation,
     {
       path: "/v1/refunds",
       query: {
@@ -103,7 +107,7 @@ export function refundsList(
   );
 }
 
-const refundsRetrieveOperation = {
+const stripeRefundsRetrieveOperation = {
   id: "refunds.retrieve",
   method: "GET",
   path: "/v1/refunds/{refund}",
@@ -115,20 +119,20 @@ const refundsRetrieveOperation = {
  *
  * `GET /v1/refunds/{refund}`
  */
-export function refundsRetrieve(
+export function stripeRefundsRetrieve(
   client: StripeCore,
-  params: RefundsRetrieveParams,
+  params: StripeRefundsRetrieveParams,
   options?: RequestOptions,
-): ApiPromise<RefundsRetrieveResponse> {
+): ApiPromise<StripeRefundsRetrieveResponse> {
   return client.call(
-    refundsRetrieveOperation,
+    stripeRefundsRetrieveOperation,
     { path: encodePath`/v1/refunds/${params.refund}` },
     options,
   );
 }
 
 /** Operations of the refunds group; each method is the function it names, bound to the client. */
-export class RefundsResource {
+export class StripeRefundsResource {
   readonly #core: StripeCore;
 
   constructor(core: StripeCore) {
@@ -138,36 +142,36 @@ export class RefundsResource {
   /**
    * Refund a charge or PaymentIntent, fully or partly.
    *
-   * `POST /v1/refunds`: {@link refundsCreate}
+   * `POST /v1/refunds`: {@link stripeRefundsCreate}
    */
   create(
-    params: RefundsCreateParams = {},
+    params: StripeRefundsCreateParams = {},
     options?: RequestOptions,
-  ): ApiPromise<RefundsCreateResponse> {
-    return refundsCreate(this.#core, params, options);
+  ): ApiPromise<StripeRefundsCreateResponse> {
+    return stripeRefundsCreate(this.#core, params, options);
   }
 
   /**
    * List refunds, newest first.
    *
-   * `GET /v1/refunds`: {@link refundsList}
+   * `GET /v1/refunds`: {@link stripeRefundsList}
    */
   list(
-    params: RefundsListParams = {},
+    params: StripeRefundsListParams = {},
     options?: RequestOptions,
-  ): Paginated<ItemsAt<RefundsListResponse["body"], ["data"]>, RefundsListResponse> {
-    return refundsList(this.#core, params, options);
+  ): Paginated<ItemsAt<StripeRefundsListResponse["body"], ["data"]>, StripeRefundsListResponse> {
+    return stripeRefundsList(this.#core, params, options);
   }
 
   /**
    * Retrieve a refund.
    *
-   * `GET /v1/refunds/{refund}`: {@link refundsRetrieve}
+   * `GET /v1/refunds/{refund}`: {@link stripeRefundsRetrieve}
    */
   retrieve(
-    params: RefundsRetrieveParams,
+    params: StripeRefundsRetrieveParams,
     options?: RequestOptions,
-  ): ApiPromise<RefundsRetrieveResponse> {
-    return refundsRetrieve(this.#core, params, options);
+  ): ApiPromise<StripeRefundsRetrieveResponse> {
+    return stripeRefundsRetrieve(this.#core, params, options);
   }
 }

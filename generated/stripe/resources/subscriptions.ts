@@ -13,25 +13,25 @@ import type { StripeCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of DELETE /v1/subscriptions/{subscription_exposed_id}. */
-export interface SubscriptionsCancelParams {
+export interface StripeSubscriptionsCancelParams {
   /** path parameter `subscription_exposed_id`. */
   readonly subscriptionExposedId: string | number;
 }
 
 /** Answers of DELETE /v1/subscriptions/{subscription_exposed_id}. */
-export type SubscriptionsCancelResponse = TypedResponse<200, types.Subscription>;
+export type StripeSubscriptionsCancelResponse = TypedResponse<200, types.Subscription>;
 
 /** Parameters of POST /v1/subscriptions. */
-export interface SubscriptionsCreateParams {
+export interface StripeSubscriptionsCreateParams {
   /** Request body, sent as form. */
   readonly body: types.SubscriptionCreateParams;
 }
 
 /** Answers of POST /v1/subscriptions. */
-export type SubscriptionsCreateResponse = TypedResponse<200, types.Subscription>;
+export type StripeSubscriptionsCreateResponse = TypedResponse<200, types.Subscription>;
 
 /** Parameters of GET /v1/subscriptions. */
-export interface SubscriptionsListParams {
+export interface StripeSubscriptionsListParams {
   /** query parameter `customer`. */
   readonly customer?: string;
   /** query parameter `limit`. */
@@ -45,19 +45,19 @@ export interface SubscriptionsListParams {
 }
 
 /** Answers of GET /v1/subscriptions. */
-export type SubscriptionsListResponse = TypedResponse<200, types.SubscriptionList>;
+export type StripeSubscriptionsListResponse = TypedResponse<200, types.SubscriptionList>;
 
 /** Parameters of GET /v1/subscriptions/{subscription_exposed_id}. */
-export interface SubscriptionsRetrieveParams {
+export interface StripeSubscriptionsRetrieveParams {
   /** path parameter `subscription_exposed_id`. */
   readonly subscriptionExposedId: string | number;
 }
 
 /** Answers of GET /v1/subscriptions/{subscription_exposed_id}. */
-export type SubscriptionsRetrieveResponse = TypedResponse<200, types.Subscription>;
+export type StripeSubscriptionsRetrieveResponse = TypedResponse<200, types.Subscription>;
 
 /** Parameters of POST /v1/subscriptions/{subscription_exposed_id}. */
-export interface SubscriptionsUpdateParams {
+export interface StripeSubscriptionsUpdateParams {
   /** path parameter `subscription_exposed_id`. */
   readonly subscriptionExposedId: string | number;
   /** Request body, sent as form. */
@@ -65,9 +65,9 @@ export interface SubscriptionsUpdateParams {
 }
 
 /** Answers of POST /v1/subscriptions/{subscription_exposed_id}. */
-export type SubscriptionsUpdateResponse = TypedResponse<200, types.Subscription>;
+export type StripeSubscriptionsUpdateResponse = TypedResponse<200, types.Subscription>;
 
-const subscriptionsCancelOperation = {
+const stripeSubscriptionsCancelOperation = {
   id: "subscriptions.cancel",
   method: "DELETE",
   path: "/v1/subscriptions/{subscription_exposed_id}",
@@ -79,19 +79,19 @@ const subscriptionsCancelOperation = {
  *
  * `DELETE /v1/subscriptions/{subscription_exposed_id}`
  */
-export function subscriptionsCancel(
+export function stripeSubscriptionsCancel(
   client: StripeCore,
-  params: SubscriptionsCancelParams,
+  params: StripeSubscriptionsCancelParams,
   options?: RequestOptions,
-): ApiPromise<SubscriptionsCancelResponse> {
+): ApiPromise<StripeSubscriptionsCancelResponse> {
   return client.call(
-    subscriptionsCancelOperation,
+    stripeSubscriptionsCancelOperation,
     { path: encodePath`/v1/subscriptions/${params.subscriptionExposedId}` },
     options,
   );
 }
 
-const subscriptionsCreateOperation = {
+const stripeSubscriptionsCreateOperation = {
   id: "subscriptions.create",
   method: "POST",
   path: "/v1/subscriptions",
@@ -104,19 +104,19 @@ const subscriptionsCreateOperation = {
  *
  * `POST /v1/subscriptions`
  */
-export function subscriptionsCreate(
+export function stripeSubscriptionsCreate(
   client: StripeCore,
-  params: SubscriptionsCreateParams,
+  params: StripeSubscriptionsCreateParams,
   options?: RequestOptions,
-): ApiPromise<SubscriptionsCreateResponse> {
+): ApiPromise<StripeSubscriptionsCreateResponse> {
   return client.call(
-    subscriptionsCreateOperation,
+    stripeSubscriptionsCreateOperation,
     { path: "/v1/subscriptions", body: params.body },
     options,
   );
 }
 
-const subscriptionsListOperation = {
+const stripeSubscriptionsListOperation = {
   id: "subscriptions.list",
   method: "GET",
   path: "/v1/subscriptions",
@@ -135,14 +135,17 @@ const subscriptionsListOperation = {
  *
  * `GET /v1/subscriptions`
  */
-export function subscriptionsList(
+export function stripeSubscriptionsList(
   client: StripeCore,
-  params: SubscriptionsListParams = {},
+  params: StripeSubscriptionsListParams = {},
   options?: RequestOptions,
-): Paginated<ItemsAt<SubscriptionsListResponse["body"], ["data"]>, SubscriptionsListResponse> {
+): Paginated<
+  ItemsAt<StripeSubscriptionsListResponse["body"], ["data"]>,
+  StripeSubscriptionsListResponse
+> {
   return paginate(
     client,
-    subscriptionsListOperation,
+    stripeSubscriptionsListOperation,
     {
       path: "/v1/subscriptions",
       query: {
@@ -157,7 +160,7 @@ export function subscriptionsList(
   );
 }
 
-const subscriptionsRetrieveOperation = {
+const stripeSubscriptionsRetrieveOperation = {
   id: "subscriptions.retrieve",
   method: "GET",
   path: "/v1/subscriptions/{subscription_exposed_id}",
@@ -169,19 +172,19 @@ const subscriptionsRetrieveOperation = {
  *
  * `GET /v1/subscriptions/{subscription_exposed_id}`
  */
-export function subscriptionsRetrieve(
+export function stripeSubscriptionsRetrieve(
   client: StripeCore,
-  params: SubscriptionsRetrieveParams,
+  params: StripeSubscriptionsRetrieveParams,
   options?: RequestOptions,
-): ApiPromise<SubscriptionsRetrieveResponse> {
+): ApiPromise<StripeSubscriptionsRetrieveResponse> {
   return client.call(
-    subscriptionsRetrieveOperation,
+    stripeSubscriptionsRetrieveOperation,
     { path: encodePath`/v1/subscriptions/${params.subscriptionExposedId}` },
     options,
   );
 }
 
-const subscriptionsUpdateOperation = {
+const stripeSubscriptionsUpdateOperation = {
   id: "subscriptions.update",
   method: "POST",
   path: "/v1/subscriptions/{subscription_exposed_id}",
@@ -194,20 +197,20 @@ const subscriptionsUpdateOperation = {
  *
  * `POST /v1/subscriptions/{subscription_exposed_id}`
  */
-export function subscriptionsUpdate(
+export function stripeSubscriptionsUpdate(
   client: StripeCore,
-  params: SubscriptionsUpdateParams,
+  params: StripeSubscriptionsUpdateParams,
   options?: RequestOptions,
-): ApiPromise<SubscriptionsUpdateResponse> {
+): ApiPromise<StripeSubscriptionsUpdateResponse> {
   return client.call(
-    subscriptionsUpdateOperation,
+    stripeSubscriptionsUpdateOperation,
     { path: encodePath`/v1/subscriptions/${params.subscriptionExposedId}`, body: params.body },
     options,
   );
 }
 
 /** Operations of the subscriptions group; each method is the function it names, bound to the client. */
-export class SubscriptionsResource {
+export class StripeSubscriptionsResource {
   readonly #core: StripeCore;
 
   constructor(core: StripeCore) {
@@ -217,60 +220,63 @@ export class SubscriptionsResource {
   /**
    * Cancel a subscription at once (to cancel at the period's end, update cancel_at_period_end).
    *
-   * `DELETE /v1/subscriptions/{subscription_exposed_id}`: {@link subscriptionsCancel}
+   * `DELETE /v1/subscriptions/{subscription_exposed_id}`: {@link stripeSubscriptionsCancel}
    */
   cancel(
-    params: SubscriptionsCancelParams,
+    params: StripeSubscriptionsCancelParams,
     options?: RequestOptions,
-  ): ApiPromise<SubscriptionsCancelResponse> {
-    return subscriptionsCancel(this.#core, params, options);
+  ): ApiPromise<StripeSubscriptionsCancelResponse> {
+    return stripeSubscriptionsCancel(this.#core, params, options);
   }
 
   /**
    * Subscribe a customer to one or more prices.
    *
-   * `POST /v1/subscriptions`: {@link subscriptionsCreate}
+   * `POST /v1/subscriptions`: {@link stripeSubscriptionsCreate}
    */
   create(
-    params: SubscriptionsCreateParams,
+    params: StripeSubscriptionsCreateParams,
     options?: RequestOptions,
-  ): ApiPromise<SubscriptionsCreateResponse> {
-    return subscriptionsCreate(this.#core, params, options);
+  ): ApiPromise<StripeSubscriptionsCreateResponse> {
+    return stripeSubscriptionsCreate(this.#core, params, options);
   }
 
   /**
    * List subscriptions (not canceled ones unless status says so).
    *
-   * `GET /v1/subscriptions`: {@link subscriptionsList}
+   * `GET /v1/subscriptions`: {@link stripeSubscriptionsList}
    */
   list(
-    params: SubscriptionsListParams = {},
+    params: StripeSubscriptionsListParams = {},
     options?: RequestOptions,
-  ): Paginated<ItemsAt<SubscriptionsListResponse["body"], ["data"]>, SubscriptionsListResponse> {
-    return subscriptionsList(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<StripeSubscriptionsListResponse["body"], ["data"]>,
+    StripeSubscriptionsListResponse
+  > {
+    return stripeSubscriptionsList(this.#core, params, options);
   }
 
   /**
    * Retrieve a subscription.
    *
-   * `GET /v1/subscriptions/{subscription_exposed_id}`: {@link subscriptionsRetrieve}
+   * `GET /v1/subscriptions/{subscription_exposed_id}`: {@link stripeSubscriptionsRetrieve}
    */
   retrieve(
-    params: SubscriptionsRetrieveParams,
+    params: StripeSubscriptionsRetrieveParams,
     options?: RequestOptions,
-  ): ApiPromise<SubscriptionsRetrieveResponse> {
-    return subscriptionsRetrieve(this.#core, params, options);
+  ): ApiPromise<StripeSubscriptionsRetrieveResponse> {
+    return stripeSubscriptionsRetrieve(this.#core, params, options);
   }
 
   /**
    * Update a subscription (change prices, cancel at period end, metadata).
    *
-   * `POST /v1/subscriptions/{subscription_exposed_id}`: {@link subscriptionsUpdate}
+   * `POST /v1/subscriptions/{subscription_exposed_id}`: {@link stripeSubscriptionsUpdate}
    */
   update(
-    params: SubscriptionsUpdateParams,
+    params: StripeSubscriptionsUpdateParams,
     options?: RequestOptions,
-  ): ApiPromise<SubscriptionsUpdateResponse> {
-    return subscriptionsUpdate(this.#core, params, options);
+  ): ApiPromise<StripeSubscriptionsUpdateResponse> {
+    return stripeSubscriptionsUpdate(this.#core, params, options);
   }
 }

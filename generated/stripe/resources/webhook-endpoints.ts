@@ -13,25 +13,25 @@ import type { StripeCore } from "../client.js";
 import type * as types from "../types.js";
 
 /** Parameters of POST /v1/webhook_endpoints. */
-export interface WebhookEndpointsCreateParams {
+export interface StripeWebhookEndpointsCreateParams {
   /** Request body, sent as form. */
   readonly body: types.WebhookEndpointCreateParams;
 }
 
 /** Answers of POST /v1/webhook_endpoints. */
-export type WebhookEndpointsCreateResponse = TypedResponse<200, types.WebhookEndpoint>;
+export type StripeWebhookEndpointsCreateResponse = TypedResponse<200, types.WebhookEndpoint>;
 
 /** Parameters of DELETE /v1/webhook_endpoints/{webhook_endpoint}. */
-export interface WebhookEndpointsDeleteParams {
+export interface StripeWebhookEndpointsDeleteParams {
   /** path parameter `webhook_endpoint`. */
   readonly webhookEndpoint: string | number;
 }
 
 /** Answers of DELETE /v1/webhook_endpoints/{webhook_endpoint}. */
-export type WebhookEndpointsDeleteResponse = TypedResponse<200, types.DeletedObject>;
+export type StripeWebhookEndpointsDeleteResponse = TypedResponse<200, types.DeletedObject>;
 
 /** Parameters of GET /v1/webhook_endpoints. */
-export interface WebhookEndpointsListParams {
+export interface StripeWebhookEndpointsListParams {
   /** query parameter `limit`. */
   readonly limit?: number;
   /** query parameter `starting_after`. */
@@ -39,18 +39,18 @@ export interface WebhookEndpointsListParams {
 }
 
 /** Answers of GET /v1/webhook_endpoints. */
-export type WebhookEndpointsListResponse = TypedResponse<200, types.WebhookEndpointList>;
+export type StripeWebhookEndpointsListResponse = TypedResponse<200, types.WebhookEndpointList>;
 
 /** Parameters of GET /v1/webhook_endpoints/{webhook_endpoint}. */
-export interface WebhookEndpointsRetrieveParams {
+export interface StripeWebhookEndpointsRetrieveParams {
   /** path parameter `webhook_endpoint`. */
   readonly webhookEndpoint: string | number;
 }
 
 /** Answers of GET /v1/webhook_endpoints/{webhook_endpoint}. */
-export type WebhookEndpointsRetrieveResponse = TypedResponse<200, types.WebhookEndpoint>;
+export type StripeWebhookEndpointsRetrieveResponse = TypedResponse<200, types.WebhookEndpoint>;
 
-const webhookEndpointsCreateOperation = {
+const stripeWebhookEndpointsCreateOperation = {
   id: "webhookEndpoints.create",
   method: "POST",
   path: "/v1/webhook_endpoints",
@@ -63,19 +63,19 @@ const webhookEndpointsCreateOperation = {
  *
  * `POST /v1/webhook_endpoints`
  */
-export function webhookEndpointsCreate(
+export function stripeWebhookEndpointsCreate(
   client: StripeCore,
-  params: WebhookEndpointsCreateParams,
+  params: StripeWebhookEndpointsCreateParams,
   options?: RequestOptions,
-): ApiPromise<WebhookEndpointsCreateResponse> {
+): ApiPromise<StripeWebhookEndpointsCreateResponse> {
   return client.call(
-    webhookEndpointsCreateOperation,
+    stripeWebhookEndpointsCreateOperation,
     { path: "/v1/webhook_endpoints", body: params.body },
     options,
   );
 }
 
-const webhookEndpointsDeleteOperation = {
+const stripeWebhookEndpointsDeleteOperation = {
   id: "webhookEndpoints.delete",
   method: "DELETE",
   path: "/v1/webhook_endpoints/{webhook_endpoint}",
@@ -87,19 +87,19 @@ const webhookEndpointsDeleteOperation = {
  *
  * `DELETE /v1/webhook_endpoints/{webhook_endpoint}`
  */
-export function webhookEndpointsDelete(
+export function stripeWebhookEndpointsDelete(
   client: StripeCore,
-  params: WebhookEndpointsDeleteParams,
+  params: StripeWebhookEndpointsDeleteParams,
   options?: RequestOptions,
-): ApiPromise<WebhookEndpointsDeleteResponse> {
+): ApiPromise<StripeWebhookEndpointsDeleteResponse> {
   return client.call(
-    webhookEndpointsDeleteOperation,
+    stripeWebhookEndpointsDeleteOperation,
     { path: encodePath`/v1/webhook_endpoints/${params.webhookEndpoint}` },
     options,
   );
 }
 
-const webhookEndpointsListOperation = {
+const stripeWebhookEndpointsListOperation = {
   id: "webhookEndpoints.list",
   method: "GET",
   path: "/v1/webhook_endpoints",
@@ -118,17 +118,17 @@ const webhookEndpointsListOperation = {
  *
  * `GET /v1/webhook_endpoints`
  */
-export function webhookEndpointsList(
+export function stripeWebhookEndpointsList(
   client: StripeCore,
-  params: WebhookEndpointsListParams = {},
+  params: StripeWebhookEndpointsListParams = {},
   options?: RequestOptions,
 ): Paginated<
-  ItemsAt<WebhookEndpointsListResponse["body"], ["data"]>,
-  WebhookEndpointsListResponse
+  ItemsAt<StripeWebhookEndpointsListResponse["body"], ["data"]>,
+  StripeWebhookEndpointsListResponse
 > {
   return paginate(
     client,
-    webhookEndpointsListOperation,
+    stripeWebhookEndpointsListOperation,
     {
       path: "/v1/webhook_endpoints",
       query: { limit: params.limit, starting_after: params.startingAfter },
@@ -137,7 +137,7 @@ export function webhookEndpointsList(
   );
 }
 
-const webhookEndpointsRetrieveOperation = {
+const stripeWebhookEndpointsRetrieveOperation = {
   id: "webhookEndpoints.retrieve",
   method: "GET",
   path: "/v1/webhook_endpoints/{webhook_endpoint}",
@@ -149,20 +149,20 @@ const webhookEndpointsRetrieveOperation = {
  *
  * `GET /v1/webhook_endpoints/{webhook_endpoint}`
  */
-export function webhookEndpointsRetrieve(
+export function stripeWebhookEndpointsRetrieve(
   client: StripeCore,
-  params: WebhookEndpointsRetrieveParams,
+  params: StripeWebhookEndpointsRetrieveParams,
   options?: RequestOptions,
-): ApiPromise<WebhookEndpointsRetrieveResponse> {
+): ApiPromise<StripeWebhookEndpointsRetrieveResponse> {
   return client.call(
-    webhookEndpointsRetrieveOperation,
+    stripeWebhookEndpointsRetrieveOperation,
     { path: encodePath`/v1/webhook_endpoints/${params.webhookEndpoint}` },
     options,
   );
 }
 
 /** Operations of the webhookEndpoints group; each method is the function it names, bound to the client. */
-export class WebhookEndpointsResource {
+export class StripeWebhookEndpointsResource {
   readonly #core: StripeCore;
 
   constructor(core: StripeCore) {
@@ -172,51 +172,51 @@ export class WebhookEndpointsResource {
   /**
    * Create a webhook endpoint; the answer carries its signing secret once.
    *
-   * `POST /v1/webhook_endpoints`: {@link webhookEndpointsCreate}
+   * `POST /v1/webhook_endpoints`: {@link stripeWebhookEndpointsCreate}
    */
   create(
-    params: WebhookEndpointsCreateParams,
+    params: StripeWebhookEndpointsCreateParams,
     options?: RequestOptions,
-  ): ApiPromise<WebhookEndpointsCreateResponse> {
-    return webhookEndpointsCreate(this.#core, params, options);
+  ): ApiPromise<StripeWebhookEndpointsCreateResponse> {
+    return stripeWebhookEndpointsCreate(this.#core, params, options);
   }
 
   /**
    * Delete a webhook endpoint.
    *
-   * `DELETE /v1/webhook_endpoints/{webhook_endpoint}`: {@link webhookEndpointsDelete}
+   * `DELETE /v1/webhook_endpoints/{webhook_endpoint}`: {@link stripeWebhookEndpointsDelete}
    */
   delete(
-    params: WebhookEndpointsDeleteParams,
+    params: StripeWebhookEndpointsDeleteParams,
     options?: RequestOptions,
-  ): ApiPromise<WebhookEndpointsDeleteResponse> {
-    return webhookEndpointsDelete(this.#core, params, options);
+  ): ApiPromise<StripeWebhookEndpointsDeleteResponse> {
+    return stripeWebhookEndpointsDelete(this.#core, params, options);
   }
 
   /**
    * List webhook endpoints.
    *
-   * `GET /v1/webhook_endpoints`: {@link webhookEndpointsList}
+   * `GET /v1/webhook_endpoints`: {@link stripeWebhookEndpointsList}
    */
   list(
-    params: WebhookEndpointsListParams = {},
+    params: StripeWebhookEndpointsListParams = {},
     options?: RequestOptions,
   ): Paginated<
-    ItemsAt<WebhookEndpointsListResponse["body"], ["data"]>,
-    WebhookEndpointsListResponse
+    ItemsAt<StripeWebhookEndpointsListResponse["body"], ["data"]>,
+    StripeWebhookEndpointsListResponse
   > {
-    return webhookEndpointsList(this.#core, params, options);
+    return stripeWebhookEndpointsList(this.#core, params, options);
   }
 
   /**
    * Retrieve a webhook endpoint.
    *
-   * `GET /v1/webhook_endpoints/{webhook_endpoint}`: {@link webhookEndpointsRetrieve}
+   * `GET /v1/webhook_endpoints/{webhook_endpoint}`: {@link stripeWebhookEndpointsRetrieve}
    */
   retrieve(
-    params: WebhookEndpointsRetrieveParams,
+    params: StripeWebhookEndpointsRetrieveParams,
     options?: RequestOptions,
-  ): ApiPromise<WebhookEndpointsRetrieveResponse> {
-    return webhookEndpointsRetrieve(this.#core, params, options);
+  ): ApiPromise<StripeWebhookEndpointsRetrieveResponse> {
+    return stripeWebhookEndpointsRetrieve(this.#core, params, options);
   }
 }

@@ -10,15 +10,15 @@ import type {
 import type { TwilioCore } from "../client.js";
 
 /** Parameters of GET /{apiVersion}/Accounts/{Sid}.json. */
-export interface AccountsFetchParams {
+export interface TwilioAccountsFetchParams {
   /** path parameter `Sid`. */
   readonly sid: string | number;
 }
 
 /** Answers of GET /{apiVersion}/Accounts/{Sid}.json. */
-export type AccountsFetchResponse = TypedResponse<number, unknown>;
+export type TwilioAccountsFetchResponse = TypedResponse<number, unknown>;
 
-const accountsFetchOperation = {
+const twilioAccountsFetchOperation = {
   id: "accounts.fetch",
   method: "GET",
   path: "/{apiVersion}/Accounts/{Sid}.json",
@@ -30,20 +30,20 @@ const accountsFetchOperation = {
  *
  * `GET /{apiVersion}/Accounts/{Sid}.json`
  */
-export function accountsFetch(
+export function twilioAccountsFetch(
   client: TwilioCore,
-  params: AccountsFetchParams,
+  params: TwilioAccountsFetchParams,
   options?: RequestOptions,
-): ApiPromise<AccountsFetchResponse> {
+): ApiPromise<TwilioAccountsFetchResponse> {
   return client.call(
-    accountsFetchOperation,
+    twilioAccountsFetchOperation,
     { path: encodePath`/{apiVersion}/Accounts/${params.sid}.json` },
     options,
   );
 }
 
 /** Operations of the accounts group; each method is the function it names, bound to the client. */
-export class AccountsResource {
+export class TwilioAccountsResource {
   readonly #core: TwilioCore;
 
   constructor(core: TwilioCore) {
@@ -53,9 +53,12 @@ export class AccountsResource {
   /**
    * Fetch an account (or subaccount).
    *
-   * `GET /{apiVersion}/Accounts/{Sid}.json`: {@link accountsFetch}
+   * `GET /{apiVersion}/Accounts/{Sid}.json`: {@link twilioAccountsFetch}
    */
-  fetch(params: AccountsFetchParams, options?: RequestOptions): ApiPromise<AccountsFetchResponse> {
-    return accountsFetch(this.#core, params, options);
+  fetch(
+    params: TwilioAccountsFetchParams,
+    options?: RequestOptions,
+  ): ApiPromise<TwilioAccountsFetchResponse> {
+    return twilioAccountsFetch(this.#core, params, options);
   }
 }

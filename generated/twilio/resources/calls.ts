@@ -10,7 +10,7 @@ import type {
 import type { TwilioCore } from "../client.js";
 
 /** Parameters of POST /{apiVersion}/Accounts/{AccountSid}/Calls.json. */
-export interface CallsCreateParams {
+export interface TwilioCallsCreateParams {
   /** path parameter `AccountSid`. */
   readonly accountSid: string | number;
   /** Request body, sent as form. */
@@ -18,10 +18,10 @@ export interface CallsCreateParams {
 }
 
 /** Answers of POST /{apiVersion}/Accounts/{AccountSid}/Calls.json. */
-export type CallsCreateResponse = TypedResponse<number, unknown>;
+export type TwilioCallsCreateResponse = TypedResponse<number, unknown>;
 
 /** Parameters of GET /{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json. */
-export interface CallsFetchParams {
+export interface TwilioCallsFetchParams {
   /** path parameter `AccountSid`. */
   readonly accountSid: string | number;
   /** path parameter `Sid`. */
@@ -29,9 +29,9 @@ export interface CallsFetchParams {
 }
 
 /** Answers of GET /{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json. */
-export type CallsFetchResponse = TypedResponse<number, unknown>;
+export type TwilioCallsFetchResponse = TypedResponse<number, unknown>;
 
-const callsCreateOperation = {
+const twilioCallsCreateOperation = {
   id: "calls.create",
   method: "POST",
   path: "/{apiVersion}/Accounts/{AccountSid}/Calls.json",
@@ -44,19 +44,19 @@ const callsCreateOperation = {
  *
  * `POST /{apiVersion}/Accounts/{AccountSid}/Calls.json`
  */
-export function callsCreate(
+export function twilioCallsCreate(
   client: TwilioCore,
-  params: CallsCreateParams,
+  params: TwilioCallsCreateParams,
   options?: RequestOptions,
-): ApiPromise<CallsCreateResponse> {
+): ApiPromise<TwilioCallsCreateResponse> {
   return client.call(
-    callsCreateOperation,
+    twilioCallsCreateOperation,
     { path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Calls.json`, body: params.body },
     options,
   );
 }
 
-const callsFetchOperation = {
+const twilioCallsFetchOperation = {
   id: "calls.fetch",
   method: "GET",
   path: "/{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json",
@@ -68,20 +68,20 @@ const callsFetchOperation = {
  *
  * `GET /{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json`
  */
-export function callsFetch(
+export function twilioCallsFetch(
   client: TwilioCore,
-  params: CallsFetchParams,
+  params: TwilioCallsFetchParams,
   options?: RequestOptions,
-): ApiPromise<CallsFetchResponse> {
+): ApiPromise<TwilioCallsFetchResponse> {
   return client.call(
-    callsFetchOperation,
+    twilioCallsFetchOperation,
     { path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Calls/${params.sid}.json` },
     options,
   );
 }
 
 /** Operations of the calls group; each method is the function it names, bound to the client. */
-export class CallsResource {
+export class TwilioCallsResource {
   readonly #core: TwilioCore;
 
   constructor(core: TwilioCore) {
@@ -91,18 +91,24 @@ export class CallsResource {
   /**
    * Start an outbound call (To, From, and Url or Twiml).
    *
-   * `POST /{apiVersion}/Accounts/{AccountSid}/Calls.json`: {@link callsCreate}
+   * `POST /{apiVersion}/Accounts/{AccountSid}/Calls.json`: {@link twilioCallsCreate}
    */
-  create(params: CallsCreateParams, options?: RequestOptions): ApiPromise<CallsCreateResponse> {
-    return callsCreate(this.#core, params, options);
+  create(
+    params: TwilioCallsCreateParams,
+    options?: RequestOptions,
+  ): ApiPromise<TwilioCallsCreateResponse> {
+    return twilioCallsCreate(this.#core, params, options);
   }
 
   /**
    * Fetch a call.
    *
-   * `GET /{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json`: {@link callsFetch}
+   * `GET /{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json`: {@link twilioCallsFetch}
    */
-  fetch(params: CallsFetchParams, options?: RequestOptions): ApiPromise<CallsFetchResponse> {
-    return callsFetch(this.#core, params, options);
+  fetch(
+    params: TwilioCallsFetchParams,
+    options?: RequestOptions,
+  ): ApiPromise<TwilioCallsFetchResponse> {
+    return twilioCallsFetch(this.#core, params, options);
   }
 }

@@ -12,7 +12,7 @@ import type {
 import type { TwilioCore } from "../client.js";
 
 /** Parameters of POST /{apiVersion}/Accounts/{AccountSid}/Messages.json. */
-export interface MessagesCreateParams {
+export interface TwilioMessagesCreateParams {
   /**
    * The Account SID (AC...) that owns the message.
    *
@@ -28,10 +28,10 @@ export interface MessagesCreateParams {
  *
  * - 201: The Message resource.
  */
-export type MessagesCreateResponse = TypedResponse<201, unknown>;
+export type TwilioMessagesCreateResponse = TypedResponse<201, unknown>;
 
 /** Parameters of DELETE /{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json. */
-export interface MessagesDeleteParams {
+export interface TwilioMessagesDeleteParams {
   /** path parameter `AccountSid`. */
   readonly accountSid: string | number;
   /** path parameter `Sid`. */
@@ -39,10 +39,10 @@ export interface MessagesDeleteParams {
 }
 
 /** Answers of DELETE /{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json. */
-export type MessagesDeleteResponse = TypedResponse<number, unknown>;
+export type TwilioMessagesDeleteResponse = TypedResponse<number, unknown>;
 
 /** Parameters of GET /{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json. */
-export interface MessagesFetchParams {
+export interface TwilioMessagesFetchParams {
   /** path parameter `AccountSid`. */
   readonly accountSid: string | number;
   /**
@@ -54,10 +54,10 @@ export interface MessagesFetchParams {
 }
 
 /** Answers of GET /{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json. */
-export type MessagesFetchResponse = TypedResponse<number, unknown>;
+export type TwilioMessagesFetchResponse = TypedResponse<number, unknown>;
 
 /** Parameters of GET /{apiVersion}/Accounts/{AccountSid}/Messages.json. */
-export interface MessagesListParams {
+export interface TwilioMessagesListParams {
   /** path parameter `AccountSid`. */
   readonly accountSid: string | number;
   /**
@@ -75,9 +75,9 @@ export interface MessagesListParams {
 }
 
 /** Answers of GET /{apiVersion}/Accounts/{AccountSid}/Messages.json. */
-export type MessagesListResponse = TypedResponse<number, unknown>;
+export type TwilioMessagesListResponse = TypedResponse<number, unknown>;
 
-const messagesCreateOperation = {
+const twilioMessagesCreateOperation = {
   id: "messages.create",
   method: "POST",
   path: "/{apiVersion}/Accounts/{AccountSid}/Messages.json",
@@ -92,13 +92,13 @@ const messagesCreateOperation = {
  *
  * `POST /{apiVersion}/Accounts/{AccountSid}/Messages.json`
  */
-export function messagesCreate(
+export function twilioMessagesCreate(
   client: TwilioCore,
-  params: MessagesCreateParams,
+  params: TwilioMessagesCreateParams,
   options?: RequestOptions,
-): ApiPromise<MessagesCreateResponse> {
+): ApiPromise<TwilioMessagesCreateResponse> {
   return client.call(
-    messagesCreateOperation,
+    twilioMessagesCreateOperation,
     {
       path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Messages.json`,
       body: params.body,
@@ -107,7 +107,7 @@ export function messagesCreate(
   );
 }
 
-const messagesDeleteOperation = {
+const twilioMessagesDeleteOperation = {
   id: "messages.delete",
   method: "DELETE",
   path: "/{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json",
@@ -119,19 +119,19 @@ const messagesDeleteOperation = {
  *
  * `DELETE /{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json`
  */
-export function messagesDelete(
+export function twilioMessagesDelete(
   client: TwilioCore,
-  params: MessagesDeleteParams,
+  params: TwilioMessagesDeleteParams,
   options?: RequestOptions,
-): ApiPromise<MessagesDeleteResponse> {
+): ApiPromise<TwilioMessagesDeleteResponse> {
   return client.call(
-    messagesDeleteOperation,
+    twilioMessagesDeleteOperation,
     { path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Messages/${params.sid}.json` },
     options,
   );
 }
 
-const messagesFetchOperation = {
+const twilioMessagesFetchOperation = {
   id: "messages.fetch",
   method: "GET",
   path: "/{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json",
@@ -143,19 +143,19 @@ const messagesFetchOperation = {
  *
  * `GET /{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json`
  */
-export function messagesFetch(
+export function twilioMessagesFetch(
   client: TwilioCore,
-  params: MessagesFetchParams,
+  params: TwilioMessagesFetchParams,
   options?: RequestOptions,
-): ApiPromise<MessagesFetchResponse> {
+): ApiPromise<TwilioMessagesFetchResponse> {
   return client.call(
-    messagesFetchOperation,
+    twilioMessagesFetchOperation,
     { path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Messages/${params.sid}.json` },
     options,
   );
 }
 
-const messagesListOperation = {
+const twilioMessagesListOperation = {
   id: "messages.list",
   method: "GET",
   path: "/{apiVersion}/Accounts/{AccountSid}/Messages.json",
@@ -168,14 +168,17 @@ const messagesListOperation = {
  *
  * `GET /{apiVersion}/Accounts/{AccountSid}/Messages.json`
  */
-export function messagesList(
+export function twilioMessagesList(
   client: TwilioCore,
-  params: MessagesListParams,
+  params: TwilioMessagesListParams,
   options?: RequestOptions,
-): Paginated<ItemsAt<MessagesListResponse["body"], ["messages"]>, MessagesListResponse> {
+): Paginated<
+  ItemsAt<TwilioMessagesListResponse["body"], ["messages"]>,
+  TwilioMessagesListResponse
+> {
   return paginate(
     client,
-    messagesListOperation,
+    twilioMessagesListOperation,
     {
       path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Messages.json`,
       query: {
@@ -190,7 +193,7 @@ export function messagesList(
 }
 
 /** Operations of the messages group; each method is the function it names, bound to the client. */
-export class MessagesResource {
+export class TwilioMessagesResource {
   readonly #core: TwilioCore;
 
   constructor(core: TwilioCore) {
@@ -200,45 +203,51 @@ export class MessagesResource {
   /**
    * Send a message (SMS, MMS, WhatsApp, ...).
    *
-   * `POST /{apiVersion}/Accounts/{AccountSid}/Messages.json`: {@link messagesCreate}
+   * `POST /{apiVersion}/Accounts/{AccountSid}/Messages.json`: {@link twilioMessagesCreate}
    */
   create(
-    params: MessagesCreateParams,
+    params: TwilioMessagesCreateParams,
     options?: RequestOptions,
-  ): ApiPromise<MessagesCreateResponse> {
-    return messagesCreate(this.#core, params, options);
+  ): ApiPromise<TwilioMessagesCreateResponse> {
+    return twilioMessagesCreate(this.#core, params, options);
   }
 
   /**
    * Delete a message.
    *
-   * `DELETE /{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json`: {@link messagesDelete}
+   * `DELETE /{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json`: {@link twilioMessagesDelete}
    */
   delete(
-    params: MessagesDeleteParams,
+    params: TwilioMessagesDeleteParams,
     options?: RequestOptions,
-  ): ApiPromise<MessagesDeleteResponse> {
-    return messagesDelete(this.#core, params, options);
+  ): ApiPromise<TwilioMessagesDeleteResponse> {
+    return twilioMessagesDelete(this.#core, params, options);
   }
 
   /**
    * Fetch a message.
    *
-   * `GET /{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json`: {@link messagesFetch}
+   * `GET /{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json`: {@link twilioMessagesFetch}
    */
-  fetch(params: MessagesFetchParams, options?: RequestOptions): ApiPromise<MessagesFetchResponse> {
-    return messagesFetch(this.#core, params, options);
+  fetch(
+    params: TwilioMessagesFetchParams,
+    options?: RequestOptions,
+  ): ApiPromise<TwilioMessagesFetchResponse> {
+    return twilioMessagesFetch(this.#core, params, options);
   }
 
   /**
    * List messages, newest first (next_page_uri points at the next page).
    *
-   * `GET /{apiVersion}/Accounts/{AccountSid}/Messages.json`: {@link messagesList}
+   * `GET /{apiVersion}/Accounts/{AccountSid}/Messages.json`: {@link twilioMessagesList}
    */
   list(
-    params: MessagesListParams,
+    params: TwilioMessagesListParams,
     options?: RequestOptions,
-  ): Paginated<ItemsAt<MessagesListResponse["body"], ["messages"]>, MessagesListResponse> {
-    return messagesList(this.#core, params, options);
+  ): Paginated<
+    ItemsAt<TwilioMessagesListResponse["body"], ["messages"]>,
+    TwilioMessagesListResponse
+  > {
+    return twilioMessagesList(this.#core, params, options);
   }
 }

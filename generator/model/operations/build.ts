@@ -16,8 +16,15 @@ import type {
 import type { GroupModel, OperationModel, ParameterModel, PayloadDeclaration, ResponseModel } from "../ir.js";
 import { parseDuration } from "../../common/duration.js";
 import { parseJsonPath } from "../../common/json-path.js";
-import { fileName, identifierText, memberName } from "../../common/names.js";
-import { paramsTypeName, pathPlaceholders, resourceClassName, API_VERSION_PLACEHOLDER } from "../../common/operation-names.js";
+import { fileName, memberName } from "../../common/names.js";
+import {
+  paramsTypeName,
+  pathPlaceholders,
+  resourceClassName,
+  responseTypeName,
+  streamEventTypeName,
+  API_VERSION_PLACEHOLDER,
+} from "../../common/operation-names.js";
 import { arrayOf, STRING, UNDEFINED, UNKNOWN, type ConversionResult, type SchemaConverter, type TypeNode } from "../schema-to-ts/index.js";
 import { compareCodePoints, sortBy } from "../../common/sort.js";
 import type { SpecCursorSource, SpecPagination, SpecRequestValueLocation, SpecStream } from "../../validate/spec-types.js";
@@ -148,7 +155,8 @@ export interface BuiltOperations {
   readonly warnings: ConversionResult["warnings"];
 }
 
-export function buildOperations(sources: readonly OperationSource[], converter: SchemaConverter): BuiltOperations {
+/** `provider` is the provider's name in PascalCase: it starts every type and class name built here. */
+export function buildOperations(sources: readonly OperationSource[], converter: SchemaConverter, provider: string): BuiltOperations {
   // Method names: sources arrive inline first, then imports in document order; an inline operation
   // replaces an imported one of the same group and name, imported ones that collide are numbered in
   // id order.
@@ -227,9 +235,9 @@ export function buildOperations(sources: readonly OperationSource[], converter: 
   const result = converter.finish();
   const qualify = (name: string) => `${TYPES_NAMESPACE}.${name}`;
   const typeText = (type: TypeNode) => result.text(type, qualify);
-  const operations = pending.map((p) => operationModel(p, typeText));
+  const operations = pending.map((p) => operationModel(p, typeText, provider));
 
-  return { groups: groupOperations(operations), declarations: declarations(result), renamed, warnings: result.warnings };
+  return { groups: groupOperations(operations, provider), declarations: declarations(result), renamed, warnings: result.warnings };
 }
 
 function declarations(result: ConversionResult): PayloadDeclaration[] {
@@ -242,7 +250,7 @@ function declarations(result: ConversionResult): PayloadDeclaration[] {
   }));
 }
 
-function operationModel(p: Pending, typeText: (type: TypeNode) => string): OperationModel & { group: string } {
+function operationModel(p: Pending, typeText: (type: TypeNode) => string, provider: string): OperationModel & { group: string } {
   const source = p.source;
   const styles = Object.fromEntries(
     p.params
@@ -296,11 +304,11 @@ function operationModel(p: Pending, typeText: (type: TypeNode) => string): Opera
       },
     }),
     responses,
-    paramsType: paramsTypeName(p.group, p.method),
-    responseType: `${identifierText(p.group, "pascal")}${identifierText(p.method, "pascal")}Response`,
+    paramsType: paramsTypeName(provider, p.group, p.method),
+    responseType: responseTypeName(provider, p.group, p.method),
     ...(source.stream && {
       stream: {
-        typeName: `${identifierText(p.group, "pascal")}${identifierText(p.method, "pascal")}StreamEvent`,
+        typeName: streamEventTypeName(provider, p.group, p.method),
         ...(p.events && {
           events: p.events.map((e) => ({
             name: e.name,
@@ -314,7 +322,7 @@ function operationModel(p: Pending, typeText: (type: TypeNode) => string): Opera
   };
 }
 
-function groupOperations(operations: readonly (OperationModel & { group: string })[]): GroupModel[] {
+function groupOperations(operations: readonly (OperationModel & { group: string })[], provider: string): GroupModel[] {
   // Groups that become one property (repos, Repos) are one group, named by the first in code-point order.
   const names = new Map<string, string>();
   for (const { group } of operations) {
@@ -358,7 +366,7 @@ function groupOperations(operations: readonly (OperationModel & { group: string 
     let file = base;
     for (let n = 2; usedFiles.has(file); n++) file = `${base}-${n}`;
     usedFiles.add(file);
-    let className = resourceClassName(group);
+    let className = resourceClassName(provider, group);
     const stem = className.slice(0, -"Resource".length);
     for (let n = 2; usedClasses.has(className); n++) className = `${stem}_${n}Resource`;
     usedClasses.add(className);

@@ -13,6 +13,7 @@ import type { GroupModel, PayloadDeclaration } from "../ir.js";
 import type { PathSegment, SpecSource } from "../../parse/parse.js";
 import { SchemaConverter, toPointer, type SchemaDocument } from "../schema-to-ts/index.js";
 import type { SpecDocument } from "../../validate/spec-types.js";
+import { bindingName } from "../../common/names.js";
 import { buildOperations } from "./build.js";
 import { inlineOperations } from "./inline.js";
 import { readOpenApiOperations } from "./openapi.js";
@@ -67,7 +68,7 @@ export function resolveOperations(source: SpecSource, doc: SpecDocument, options
   });
 
   const converter = new SchemaConverter();
-  const built = buildOperations(sources, converter);
+  const built = buildOperations(sources, converter, bindingName(doc.provider.name, "pascal"));
   for (const { source: op, method } of built.renamed) {
     warn(
       [...op.specPath],

@@ -10,6 +10,7 @@ import {
   operationGroup,
   operationName,
   paramsTypeName,
+  providerPascal,
   pathPlaceholders,
   resourceClassName,
 } from "../../common/operation-names.js";
@@ -42,7 +43,7 @@ export function checkOperations(doc: Dict, report: Report): void {
       );
     } else {
       seenGroups.set(groupId, group);
-      const className = resourceClassName(group);
+      const className = resourceClassName(providerPascal(doc), group);
       const firstClass = seenClasses.get(className);
       if (firstClass !== undefined && firstClass !== group) {
         report(
@@ -67,7 +68,7 @@ export function checkOperations(doc: Dict, report: Report): void {
       );
     } else {
       seenMethods.set(methodKey, id);
-      const paramsType = paramsTypeName(group, name);
+      const paramsType = paramsTypeName(providerPascal(doc), group, name);
       const firstType = seenParamsTypes.get(paramsType);
       // Only operations with parameters or a body get a params type.
       if (takesParams(op) && firstType !== undefined) {

@@ -1,6 +1,6 @@
 /** webhooks: the signature format's fields fit its style, signed parts say where they come from, event types do not collide. */
 import { DiagnosticCode } from "../../diagnostics.js";
-import { eventTypeName } from "../../common/operation-names.js";
+import { eventTypeName, providerPascal } from "../../common/operation-names.js";
 import type { PathSegment } from "../../parse/parse.js";
 import { dict, entries, list, str, type Dict, type Report } from "./read.js";
 import { exampleKeyProblem } from "./webhook-keys.js";
@@ -183,7 +183,7 @@ export function checkWebhooks(doc: Dict, report: Report): void {
   }
   const seen = new Map<string, string>();
   for (const [type] of entries(webhooks?.["events"])) {
-    const typeName = eventTypeName(type);
+    const typeName = eventTypeName(providerPascal(doc), type);
     const first = seen.get(typeName);
     if (first !== undefined)
       report(

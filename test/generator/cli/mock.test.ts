@@ -6,7 +6,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../../generator/cli/main.js";
-import { verifyWebhook } from "../../../generated/stripe/verify-webhook.js";
+import { verifyStripeWebhook } from "../../../generated/stripe/verify-webhook.js";
 import { startLoopbackServer } from "../../helpers/loopback-server.js";
 
 const repo = path.resolve(import.meta.dirname, "../../..");
@@ -72,7 +72,7 @@ describe("switchboard mock", () => {
         { SWITCHBOARD_WEBHOOK_SECRET: secret },
       );
       const delivery = receiver.requests[0]!;
-      const event = await verifyWebhook({ headers: delivery.headers, body: delivery.body }, { secret });
+      const event = await verifyStripeWebhook({ headers: delivery.headers, body: delivery.body }, { secret });
       expect(event.type).toBe("invoice.paid");
       expect(result.stdout + result.stderr).not.toContain(secret);
     } finally {

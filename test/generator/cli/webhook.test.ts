@@ -1,6 +1,6 @@
 /**
  * `switchboard webhook sign|send`: what sign prints verifies with the official libraries and with the
- * generated verifyWebhook; send posts a delivery that a real loopback server verifies; the secret is never
+ * generated verify<Provider>Webhook; send posts a delivery that a real loopback server verifies; the secret is never
  * printed.
  */
 import { readFileSync } from "node:fs";
@@ -117,7 +117,7 @@ describe("switchboard webhook sign", () => {
     const result = await run(["webhook", "sign", "twilio", "--secret", "tok", "--url", "https://h.example/sms", "--json"], body);
     const out = JSON.parse(result.stdout) as { headers: Record<string, string>; url: string };
     expect(out.url).toMatch(/^https:\/\/h\.example\/sms\?bodySHA256=[0-9a-f]{64}$/);
-    expect(await twilio.verifyWebhook({ headers: out.headers, body, url: out.url }, { secret: "tok" })).toMatchObject({
+    expect(await twilio.verifyTwilioWebhook({ headers: out.headers, body, url: out.url }, { secret: "tok" })).toMatchObject({
       payload: JSON.parse(body),
     });
   });
@@ -145,7 +145,7 @@ describe("switchboard webhook send", () => {
     await server.close();
   });
 
-  /** The server verifies each delivery with a generated verifyWebhook and answers 200 or 400. */
+  /** The server verifies each delivery with a generated verify<Provider>Webhook and answers 200 or 400. */
   function verifyingWith(
     verify: (d: WebhookDelivery, o?: WebhookVerifyOptions) => Promise<WebhookEvent>,
     options: WebhookVerifyOptions,
@@ -167,8 +167,8 @@ describe("switchboard webhook send", () => {
     return events;
   }
 
-  it("posts a Stripe event that the generated verifyWebhook accepts, and prints the 200", async () => {
-    const events = verifyingWith(stripe.verifyWebhook, { secret: "whsec_send" });
+  it("posts a Stripe event that the generated verify<Provider>Webhook accepts, and prints the 200", async () => {
+    const events = verifyingWith(stripe.verifyStripeWebhook, { secret: "whsec_send" });
     const result = await run([
       "webhook",
       "send",
@@ -185,14 +185,14 @@ describe("switchboard webhook send", () => {
   });
 
   it("posts a GitHub event with its type in X-GitHub-Event", async () => {
-    const events = verifyingWith(github.verifyWebhook, { secret: "gh" });
+    const events = verifyingWith(github.verifyGithubWebhook, { secret: "gh" });
     const result = await run(["webhook", "send", "github", "push", "--to", `${server.url}/gh`, "--secret", "gh"]);
     expect(result.code).toBe(0);
     expect(events[0]).toMatchObject({ type: "push", id: expect.any(String) });
   });
 
   it("posts a Twilio status callback signed over the full URL and its form parameters", async () => {
-    const events = verifyingWith(twilio.verifyWebhook, { secret: "tok" });
+    const events = verifyingWith(twilio.verifyTwilioWebhook, { secret: "tok" });
     const result = await run([
       "webhook",
       "send",
@@ -208,14 +208,14 @@ describe("switchboard webhook send", () => {
   });
 
   it("exits 1 when the receiver rejects the delivery (signed with another secret)", async () => {
-    verifyingWith(stripe.verifyWebhook, { secret: "whsec_receiver" });
+    verifyingWith(stripe.verifyStripeWebhook, { secret: "whsec_receiver" });
     const result = await run(["webhook", "send", "stripe", "invoice.paid", "--to", `${server.url}/x`, "--secret", "whsec_sender"]);
     expect(result).toMatchObject({ code: 1, stdout: `POST ${server.url}/x: 400 Bad Request\n` });
     expect(result.stdout + result.stderr).not.toContain("whsec_sender");
   });
 
   it("warns about an event type the spec does not declare, and sends it anyway", async () => {
-    verifyingWith(stripe.verifyWebhook, { secret: "whsec_send" });
+    verifyingWith(stripe.verifyStripeWebhook, { secret: "whsec_send" });
     const result = await run(["webhook", "send", "stripe", "made.up", "--to", `${server.url}/x`, "--secret", "whsec_send"]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`stripe's spec declares no event "made.up"`);
@@ -259,7 +259,7 @@ describe("switchboard webhook send --handshake", () => {
   }
 
   it("sends Twitch's signed callback verification and exits 0 when the challenge comes back", async () => {
-    serving((d) => twitch.verifyWebhook(d, { secret: "tw-secret" }));
+    serving((d) => twitch.verifyTwitchWebhook(d, { secret: "tw-secret" }));
     const result = await run([
       "webhook",
       "send",
@@ -277,7 +277,7 @@ describe("switchboard webhook send --handshake", () => {
   });
 
   it("exits 1 when the endpoint holds another secret: the challenge is not echoed", async () => {
-    serving((d) => twitch.verifyWebhook(d, { secret: "other-secret" }));
+    serving((d) => twitch.verifyTwitchWebhook(d, { secret: "other-secret" }));
     const result = await run([
       "webhook",
       "send",
@@ -294,7 +294,7 @@ describe("switchboard webhook send --handshake", () => {
   });
 
   it("sends Dropbox's GET ?challenge= and names the spec's handshakes for an unknown one", async () => {
-    serving((d) => dropbox.verifyWebhook(d, { secret: "db" }));
+    serving((d) => dropbox.verifyDropboxWebhook(d, { secret: "db" }));
     const result = await run(["webhook", "send", "dropbox", "--handshake", "challenge", "--to", `${server.url}/db`, "--secret", "db"]);
     expect(result).toMatchObject({ code: 0 });
     expect(server.requests.at(-1)!.method).toBe("GET");

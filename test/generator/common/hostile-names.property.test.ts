@@ -353,7 +353,10 @@ const specArbitrary = fc.record({
   versions: fc.uniqueArray(fc.oneof(name, fc.constantFrom("2024-01-01", "v1", "2026-10-28.endive")), { minLength: 1, maxLength: 4 }),
   versionTexts: fc.array(text(40), { minLength: 4, maxLength: 4 }),
   pinned: fc.nat(3),
-  events: fc.uniqueArray(fc.oneof(name, fc.string({ unit: "binary", maxLength: 6 })), { maxLength: 8, selector: eventTypeName }),
+  events: fc.uniqueArray(fc.oneof(name, fc.string({ unit: "binary", maxLength: 6 })), {
+    maxLength: 8,
+    selector: (type) => eventTypeName("", type),
+  }),
   eventTexts: fc.array(text(40), { minLength: 8, maxLength: 8 }),
   groups: names(1, 4),
   operations: fc.uniqueArray(fc.tuple(name, operation), { minLength: 1, maxLength: 8, selector: ([id]) => id }),
@@ -761,7 +764,7 @@ describe("hostile names and texts", () => {
     expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
       "SB3004 path parameter {<<} and path parameter {$} both become the property _",
       "SB3004 path parameter {body} becomes the property body, which the request body already uses",
-      'SB3004 group "AB" and group "aB" both become the class ABResource; rename one',
+      'SB3004 group "AB" and group "aB" both become the class AcmeABResource; rename one',
     ]);
   });
 
@@ -776,14 +779,14 @@ describe("hostile names and texts", () => {
     expect(properties("hasOwnProperty")).toEqual(["proto", "then_"]);
     expect(letters.operations.map((o) => o.method)).toContain("hasOwnProperty_");
     expect(model!.groups.map((g) => [g.name, g.property, g.className, g.fileName])).toEqual([
-      ["con", "con", "ConResource", "con-group"],
-      ["letters", "letters", "LettersResource", "letters"],
-      ["then", "then_", "ThenResource", "then"],
+      ["con", "con", "WebhookConResource", "con-group"],
+      ["letters", "letters", "WebhookLettersResource", "letters"],
+      ["then", "then_", "WebhookThenResource", "then"],
     ]);
     expect(model!.events.map((e) => [e.type, e.typeName])).toEqual([
-      ["__proto__", "ProtoEvent"],
-      ["webhook", "WebhookEvent_"],
-      ["webhook.webhook", "WebhookWebhookEvent_"],
+      ["__proto__", "WebhookProtoEvent"],
+      ["webhook", "WebhookWebhookEvent_"],
+      ["webhook.webhook", "WebhookWebhookWebhookEvent"],
     ]);
   });
 });

@@ -10,8 +10,16 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../../generator/config.js";
 import { generate } from "../../../generator/generate.js";
-import { createGithubWebhookRouter, webhookEventTypes as githubEventTypes, type IssuesEvent } from "../../../generated/github/index.js";
-import { createStripeWebhookRouter, type PaymentIntentSucceededEvent, type StripeWebhookEvent } from "../../../generated/stripe/index.js";
+import {
+  createGithubWebhookRouter,
+  githubWebhookEventTypes as githubEventTypes,
+  type GithubIssuesEvent,
+} from "../../../generated/github/index.js";
+import {
+  createStripeWebhookRouter,
+  type StripePaymentIntentSucceededEvent,
+  type StripeWebhookEvent,
+} from "../../../generated/stripe/index.js";
 import { isWebhookHandlerError } from "../../../runtime/index.js";
 import { repoRoot, typecheck } from "../../helpers/typecheck.js";
 
@@ -75,7 +83,7 @@ router.on("customer.created", (e) => { const t: "customer.updated" = e.payload.t
       type: "payment_intent.succeeded",
       id: "evt_1",
       payload: { data: { object: { amount: 2000 } } },
-    } as unknown as PaymentIntentSucceededEvent;
+    } as unknown as StripePaymentIntentSucceededEvent;
     await router.dispatch(event);
     await router.dispatch({ type: "customer.deleted", id: "evt_2", payload: {} } satisfies StripeWebhookEvent);
     expect(seen).toEqual([2000]);
@@ -139,7 +147,11 @@ router.on("issues", (e) => void (e.payload.action === "reopen"));
     const router = createGithubWebhookRouter().on("issues", (e) => {
       if (e.payload.action === "opened") numbers.push(e.payload.issue.number);
     });
-    await router.dispatch({ type: "issues", id: "d-1", payload: { action: "opened", issue: { number: 7 } } } as unknown as IssuesEvent);
+    await router.dispatch({
+      type: "issues",
+      id: "d-1",
+      payload: { action: "opened", issue: { number: 7 } },
+    } as unknown as GithubIssuesEvent);
     expect(numbers).toEqual([7]);
   });
 

@@ -102,9 +102,9 @@ operations:
       path: /
 `);
     expect(m.groups.map((g) => [g.name, g.property, g.className, g.fileName, g.operations.map((o) => o.method)])).toEqual([
-      ["messages", "messages", "MessagesResource", "messages", ["create"]],
-      ["root", "root", "RootResource", "root", ["health"]],
-      ["widgets", "widgets", "WidgetsResource", "widgets", ["get"]],
+      ["messages", "messages", "AcmeMessagesResource", "messages", ["create"]],
+      ["root", "root", "AcmeRootResource", "root", ["health"]],
+      ["widgets", "widgets", "AcmeWidgetsResource", "widgets", ["get"]],
     ]);
     const get = m.groups[2]!.operations[0]!;
     expect(get.params).toEqual([
@@ -126,7 +126,7 @@ operations:
       group: "widgets",
     });
     const create = m.groups[0]!.operations[0]!;
-    expect(create.paramsType).toBe("MessagesCreateParams");
+    expect(create.paramsType).toBe("AcmeMessagesCreateParams");
     expect(create.definition.idempotent).toBeUndefined();
     expect(create.body).toEqual({ encoding: "form", required: true, type: "Readonly<Record<string, unknown>>" });
     expect(create.params.map((p) => p.property)).toEqual(["accountSid"]);

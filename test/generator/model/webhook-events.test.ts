@@ -52,7 +52,7 @@ describe("inline payload schemas", () => {
       ["PaymentIntent", "specs/stripe.yaml#/webhooks/schemas/PaymentIntent"],
     ]);
     const succeeded = model.events.find((e) => e.type === "payment_intent.succeeded")!;
-    expect(succeeded.payload!.typeName).toBe("PaymentIntentSucceededPayload");
+    expect(succeeded.payload!.typeName).toBe("StripePaymentIntentSucceededPayload");
     expect(squash(succeeded.payload!.type)).toBe(
       'payloads.Event & { data: { object: payloads.PaymentIntent; }; type: "payment_intent.succeeded"; }',
     );
@@ -65,14 +65,14 @@ describe("eventsImport", () => {
   it("imports every webhook of the document, keyed by name, merged with the inline events", () => {
     const model = acme().model!;
     expect(model.events.map((e) => [e.type, e.typeName, e.description, e.payload?.typeName])).toEqual([
-      ["customer.created", "CustomerCreatedEvent", undefined, "CustomerCreatedPayload"],
+      ["customer.created", "AcmeCustomerCreatedEvent", undefined, "AcmeCustomerCreatedPayload"],
       // The inline description wins over the document's summary.
-      ["invoice.paid", "InvoicePaidEvent", "Paid in full.", "InvoicePaidPayload"],
+      ["invoice.paid", "AcmeInvoicePaidEvent", "Paid in full.", "AcmeInvoicePaidPayload"],
       // A description when there is no summary; a $ref'ed request body with a JSON media type with parameters.
-      ["invoice.voided", "InvoiceVoidedEvent", "An invoice was voided.", "InvoiceVoidedPayload"],
-      ["ping", "PingEvent", "A test delivery without a JSON body.", "PingPayload"],
+      ["invoice.voided", "AcmeInvoiceVoidedEvent", "An invoice was voided.", "AcmeInvoiceVoidedPayload"],
+      ["ping", "AcmePingEvent", "A test delivery without a JSON body.", "AcmePingPayload"],
       // Only inline.
-      ["refund.created", "RefundCreatedEvent", undefined, "RefundCreatedPayload"],
+      ["refund.created", "AcmeRefundCreatedEvent", undefined, "AcmeRefundCreatedPayload"],
     ]);
     const payload = (type: string) => squash(model.events.find((e) => e.type === type)!.payload!.type);
     expect(payload("invoice.paid")).toBe("payloads.InvoiceEvent");

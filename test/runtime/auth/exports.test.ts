@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGithubClient, definition } from "../../../generated/github/index.js";
+import { createGithubClient, githubDefinition } from "../../../generated/github/index.js";
 import { oauth2Mode, OAuth2TokenManager } from "../../../runtime/auth/token-manager.js";
 import { MemoryTokenStore } from "../../../runtime/auth/token-store.js";
 import { externalImports } from "../../helpers/external-imports.js";
@@ -63,11 +63,16 @@ describe("a generated client with a managed token source", () => {
   it("createGithubClient({ auth: { mode: 'oauth', accessToken: OAuth2TokenManager } }) sends the managed token", async () => {
     const store = new MemoryTokenStore();
     await store.set("gh", { accessToken: "gho_managed" });
-    const manager = new OAuth2TokenManager(oauth2Mode(definition, "oauth"), { clientId: "cid", clientSecret: "cs", store, key: "gh" });
+    const manager = new OAuth2TokenManager(oauth2Mode(githubDefinition, "oauth"), {
+      clientId: "cid",
+      clientSecret: "cs",
+      store,
+      key: "gh",
+    });
     const github = createGithubClient({ auth: { mode: "oauth", accessToken: manager }, baseUrl: api.url, rateLimits: false });
     await github.users.getAuthenticated();
     expect(api.requests.at(-1)!.headers.authorization).toBe("Bearer gho_managed");
-    expect(() => oauth2Mode(definition, "app")).toThrowError(
+    expect(() => oauth2Mode(githubDefinition, "app")).toThrowError(
       expect.objectContaining({ code: "configuration", message: 'GitHub has no oauth2 auth mode "app"' }),
     );
   });

@@ -17,7 +17,7 @@ import { ClientCore } from "../../../runtime/client/client-core.js";
 import type { TokenRequestEvent } from "../../../runtime/client/credentials.js";
 import type { ClientEvent } from "../../../runtime/client/events.js";
 import type { GithubAppAuthDefinition, OAuth2AuthDefinition } from "../../../runtime/definition.js";
-import { definition as github } from "../../../generated/github/client.js";
+import { githubDefinition as github } from "../../../generated/github/client.js";
 import { ManualClock } from "../../helpers/manual-clock.js";
 import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from "../../helpers/loopback-server.js";
 import { op, testDefinition } from "../../helpers/test-provider.js";

@@ -6,12 +6,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { definition as github } from "../../../generated/github/client.js";
-import { definition as sendgrid } from "../../../generated/sendgrid/client.js";
-import { definition as shopify } from "../../../generated/shopify/client.js";
-import { definition as slack } from "../../../generated/slack/client.js";
-import { definition as stripe } from "../../../generated/stripe/client.js";
-import { definition as twilio } from "../../../generated/twilio/client.js";
+import { githubDefinition as github } from "../../../generated/github/client.js";
+import { sendgridDefinition as sendgrid } from "../../../generated/sendgrid/client.js";
+import { shopifyDefinition as shopify } from "../../../generated/shopify/client.js";
+import { slackDefinition as slack } from "../../../generated/slack/client.js";
+import { stripeDefinition as stripe } from "../../../generated/stripe/client.js";
+import { twilioDefinition as twilio } from "../../../generated/twilio/client.js";
 import { isStripeError, normalizeStripeError } from "../../../generated/stripe/errors.js";
 import {
   AuthenticationError,

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createShopifyClient } from "../../../generated/shopify/index.js";
-import { createStripeClient, definition as stripe } from "../../../generated/stripe/index.js";
+import { createStripeClient, stripeDefinition as stripe } from "../../../generated/stripe/index.js";
 import {
   checkWebhookVersion,
   isConfigurationError,

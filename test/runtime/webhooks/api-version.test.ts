@@ -3,11 +3,11 @@
  * spec says where deliveries name it (Stripe's body api_version, Shopify's X-Shopify-API-Version).
  */
 import { describe, expect, it } from "vitest";
-import { verifyWebhook as verifyShopify } from "../../../generated/shopify/index.js";
-import { versionsDefinition as shopifyVersions } from "../../../generated/shopify/versions.js";
-import { webhooksDefinition as shopifyWebhooks } from "../../../generated/shopify/webhooks.js";
-import { verifyWebhook as verifyStripe } from "../../../generated/stripe/index.js";
-import { webhooksDefinition as stripeWebhooks } from "../../../generated/stripe/webhooks.js";
+import { verifyShopifyWebhook as verifyShopify } from "../../../generated/shopify/index.js";
+import { shopifyVersionsDefinition as shopifyVersions } from "../../../generated/shopify/versions.js";
+import { shopifyWebhooksDefinition as shopifyWebhooks } from "../../../generated/shopify/webhooks.js";
+import { verifyStripeWebhook as verifyStripe } from "../../../generated/stripe/index.js";
+import { stripeWebhooksDefinition as stripeWebhooks } from "../../../generated/stripe/webhooks.js";
 import { signWebhook } from "../../../runtime/webhooks/sign.js";
 
 const secret = "whsec_api_version_test";

@@ -1,5 +1,5 @@
 /**
- * Differential tests against the official libraries: what they sign, the generated verifyWebhook accepts;
+ * Differential tests against the official libraries: what they sign, the generated verify<Provider>Webhook accepts;
  * what Switchboard's signWebhook (the engine behind `switchboard webhook sign`) signs, they accept. The
  * one place Switchboard deliberately differs (timestamps in the future, specs/stripe.yaml) is pinned.
  */
@@ -33,7 +33,7 @@ describe("Stripe: stripe.webhooks", () => {
   for (const [index, body] of bodies.entries()) {
     it(`verifyWebhook accepts body ${index} signed by stripe.webhooks.generateTestHeaderString`, async () => {
       const header = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: stripeSecret, timestamp: NOW - 10 });
-      const event = await stripe.verifyWebhook(
+      const event = await stripe.verifyStripeWebhook(
         { headers: { "Stripe-Signature": header }, body: Buffer.from(body) },
         { secret: stripeSecret, now: NOW },
       );
@@ -41,7 +41,7 @@ describe("Stripe: stripe.webhooks", () => {
     });
 
     it(`stripe.webhooks.constructEvent accepts body ${index} signed by signWebhook`, () => {
-      const { headers } = signWebhook(stripe.webhooksDefinition, { body, secret: stripeSecret, timestamp: NOW - 10 });
+      const { headers } = signWebhook(stripe.stripeWebhooksDefinition, { body, secret: stripeSecret, timestamp: NOW - 10 });
       const event = Stripe.webhooks.constructEvent(
         Buffer.from(body),
         headers["stripe-signature"]!,
@@ -57,7 +57,7 @@ describe("Stripe: stripe.webhooks", () => {
   it("both reject a signature made with another secret", async () => {
     const header = Stripe.webhooks.generateTestHeaderString({ payload: bodies[0]!, secret: "whsec_other", timestamp: NOW });
     await expect(
-      stripe.verifyWebhook({ headers: { "stripe-signature": header }, body: bodies[0]! }, { secret: stripeSecret, now: NOW }),
+      stripe.verifyStripeWebhook({ headers: { "stripe-signature": header }, body: bodies[0]! }, { secret: stripeSecret, now: NOW }),
     ).rejects.toMatchObject({
       code: "signature_mismatch",
     });
@@ -70,7 +70,7 @@ describe("Stripe: stripe.webhooks", () => {
     const header = Stripe.webhooks.generateTestHeaderString({ payload: bodies[0]!, secret: stripeSecret, timestamp: NOW + 3600 });
     expect(Stripe.webhooks.constructEvent(bodies[0]!, header, stripeSecret, 300, undefined, NOW * 1000).id).toBe("evt_diff_1");
     await expect(
-      stripe.verifyWebhook({ headers: { "stripe-signature": header }, body: bodies[0]! }, { secret: stripeSecret, now: NOW }),
+      stripe.verifyStripeWebhook({ headers: { "stripe-signature": header }, body: bodies[0]! }, { secret: stripeSecret, now: NOW }),
     ).rejects.toMatchObject({
       code: "timestamp_out_of_tolerance",
       message: "the timestamp is more than 300 s in the future",
@@ -83,7 +83,7 @@ describe("Stripe: stripe.webhooks", () => {
       .replace(",", ", ");
     expect(() => Stripe.webhooks.constructEvent(bodies[0]!, header, stripeSecret, 300, undefined, NOW * 1000)).toThrow();
     await expect(
-      stripe.verifyWebhook({ headers: { "stripe-signature": header }, body: bodies[0]! }, { secret: stripeSecret, now: NOW }),
+      stripe.verifyStripeWebhook({ headers: { "stripe-signature": header }, body: bodies[0]! }, { secret: stripeSecret, now: NOW }),
     ).rejects.toMatchObject({
       code: "malformed_signature",
     });
@@ -92,14 +92,14 @@ describe("Stripe: stripe.webhooks", () => {
 
 describe("GitHub: @octokit/webhooks-methods", () => {
   it("signs GitHub's documented example like the docs say", async () => {
-    const { headers } = signWebhook(github.webhooksDefinition, { body: "Hello, World!", secret: githubSecret });
+    const { headers } = signWebhook(github.githubWebhooksDefinition, { body: "Hello, World!", secret: githubSecret });
     expect(headers["x-hub-signature-256"]).toBe("sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
   });
 
   for (const [index, body] of bodies.entries()) {
     it(`verifyWebhook accepts body ${index} signed by octokit sign()`, async () => {
       const signature = await octokitSign(githubSecret, body);
-      const event = await github.verifyWebhook(
+      const event = await github.verifyGithubWebhook(
         { headers: { "X-Hub-Signature-256": signature, "X-GitHub-Event": "push", "X-GitHub-Delivery": "d-1" }, body },
         { secret: githubSecret },
       );
@@ -107,7 +107,7 @@ describe("GitHub: @octokit/webhooks-methods", () => {
     });
 
     it(`octokit verify() accepts body ${index} signed by signWebhook`, async () => {
-      const { headers } = signWebhook(github.webhooksDefinition, { body, secret: githubSecret });
+      const { headers } = signWebhook(github.githubWebhooksDefinition, { body, secret: githubSecret });
       expect(await octokitVerify(githubSecret, body, headers["x-hub-signature-256"]!)).toBe(true);
       expect(await octokitVerify("another secret", body, headers["x-hub-signature-256"]!)).toBe(false);
     });
@@ -120,7 +120,7 @@ describe("Standard Webhooks (generated/openai) and Svix (generated/resend)", () 
   for (const [index, body] of bodies.entries()) {
     it(`openai verifyWebhook accepts body ${index} signed by standardwebhooks`, async () => {
       const signature = new StandardWebhook(whsecSecret).sign(msgId, new Date((NOW - 5) * 1000), body);
-      const event = await openai.verifyWebhook(
+      const event = await openai.verifyOpenaiWebhook(
         { headers: { "webhook-id": msgId, "webhook-timestamp": String(NOW - 5), "webhook-signature": signature }, body },
         { secret: whsecSecret, now: NOW },
       );
@@ -131,15 +131,15 @@ describe("Standard Webhooks (generated/openai) and Svix (generated/resend)", () 
       const signature = new SvixWebhook(whsecSecret).sign(msgId, new Date((NOW - 5) * 1000), body);
       for (const prefix of ["svix", "webhook"]) {
         const headers = { [`${prefix}-id`]: msgId, [`${prefix}-timestamp`]: String(NOW - 5), [`${prefix}-signature`]: signature };
-        expect(await resend.verifyWebhook({ headers, body }, { secret: whsecSecret, now: NOW })).toMatchObject({ id: msgId });
+        expect(await resend.verifyResendWebhook({ headers, body }, { secret: whsecSecret, now: NOW })).toMatchObject({ id: msgId });
       }
     });
 
     it(`standardwebhooks and svix verify() accept body ${index} signed by signWebhook`, () => {
       const now = Math.floor(Date.now() / 1000);
-      const fromOpenai = signWebhook(openai.webhooksDefinition, { body, secret: whsecSecret, id: msgId, timestamp: now });
+      const fromOpenai = signWebhook(openai.openaiWebhooksDefinition, { body, secret: whsecSecret, id: msgId, timestamp: now });
       expect(new StandardWebhook(whsecSecret).verify(body, fromOpenai.headers)).toEqual(JSON.parse(body));
-      const fromResend = signWebhook(resend.webhooksDefinition, { body, secret: whsecSecret, id: msgId, timestamp: now });
+      const fromResend = signWebhook(resend.resendWebhooksDefinition, { body, secret: whsecSecret, id: msgId, timestamp: now });
       expect(Object.keys(fromResend.headers).sort()).toEqual(["content-type", "svix-id", "svix-signature", "svix-timestamp"]);
       expect(new SvixWebhook(whsecSecret).verify(body, fromResend.headers)).toEqual(JSON.parse(body));
     });

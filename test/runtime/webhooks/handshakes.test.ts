@@ -21,12 +21,12 @@ describe("Slack url_verification (signed)", () => {
   });
   const handled: unknown[] = [];
   const handler = createWebhookHandler({
-    verify: (delivery) => slack.verifyWebhook(delivery, { secret, now: NOW }),
+    verify: (delivery) => slack.verifySlackWebhook(delivery, { secret, now: NOW }),
     handle: (event) => void handled.push(event),
   });
 
   it("is answered with the challenge after the signature verifies, and the handler does not run", async () => {
-    const { headers } = signWebhook(slack.webhooksDefinition, { body, secret, timestamp: NOW });
+    const { headers } = signWebhook(slack.slackWebhooksDefinition, { body, secret, timestamp: NOW });
     const response = await handler({ headers, body, method: "POST" });
     expect(response).toEqual({
       status: 200,
@@ -38,8 +38,8 @@ describe("Slack url_verification (signed)", () => {
 
   it("is not answered when signed with another secret or stale", async () => {
     for (const { headers } of [
-      signWebhook(slack.webhooksDefinition, { body, secret: "other", timestamp: NOW }),
-      signWebhook(slack.webhooksDefinition, { body, secret, timestamp: NOW - 3600 }),
+      signWebhook(slack.slackWebhooksDefinition, { body, secret: "other", timestamp: NOW }),
+      signWebhook(slack.slackWebhooksDefinition, { body, secret, timestamp: NOW - 3600 }),
     ]) {
       const response = await handler({ headers, body, method: "POST" });
       expect(response.status).toBe(401);
@@ -48,15 +48,15 @@ describe("Slack url_verification (signed)", () => {
   });
 
   it("verifyWebhook reports the handshake on the event for callers without the runner", async () => {
-    const { headers } = signWebhook(slack.webhooksDefinition, { body, secret, timestamp: NOW });
-    const event = await slack.verifyWebhook({ headers, body }, { secret, now: NOW });
+    const { headers } = signWebhook(slack.slackWebhooksDefinition, { body, secret, timestamp: NOW });
+    const event = await slack.verifySlackWebhook({ headers, body }, { secret, now: NOW });
     expect(event.handshake).toMatchObject({ name: "urlVerification", status: 200 });
   });
 });
 
 describe("Dropbox GET ?challenge= (unsigned)", () => {
   const handler = createWebhookHandler({
-    verify: (delivery) => dropbox.verifyWebhook(delivery, { secret: "app-secret" }),
+    verify: (delivery) => dropbox.verifyDropboxWebhook(delivery, { secret: "app-secret" }),
     handle: () => {
       throw new Error("the handler must not run for a challenge");
     },
@@ -91,17 +91,17 @@ describe("Twitch: RFC 3339 timestamps, revocations mapped by message type", () =
   const secret = "twitch-secret";
   const body = JSON.stringify({ subscription: { id: "s1", type: "channel.follow", status: "authorization_revoked" } });
   const headers = (type: string, timestamp: string) => ({
-    ...signWebhook(twitch.webhooksDefinition, { body, secret, id: "m1", timestamp }).headers,
+    ...signWebhook(twitch.twitchWebhooksDefinition, { body, secret, id: "m1", timestamp }).headers,
     "twitch-eventsub-message-type": type,
   });
 
   it("a revocation is typed revocation, a notification by its subscription type", async () => {
     const at = new Date(NOW * 1000).toISOString();
-    expect(await twitch.verifyWebhook({ headers: headers("revocation", at), body }, { secret, now: NOW })).toMatchObject({
+    expect(await twitch.verifyTwitchWebhook({ headers: headers("revocation", at), body }, { secret, now: NOW })).toMatchObject({
       type: "revocation",
       id: "m1",
     });
-    expect(await twitch.verifyWebhook({ headers: headers("notification", at), body }, { secret, now: NOW })).toMatchObject({
+    expect(await twitch.verifyTwitchWebhook({ headers: headers("notification", at), body }, { secret, now: NOW })).toMatchObject({
       type: "channel.follow",
     });
   });
@@ -110,13 +110,13 @@ describe("Twitch: RFC 3339 timestamps, revocations mapped by message type", () =
     const old = new Date((NOW - 601) * 1000).toISOString();
     const ahead = new Date((NOW + 601) * 1000).toISOString();
     for (const at of [old, ahead])
-      await expect(twitch.verifyWebhook({ headers: headers("notification", at), body }, { secret, now: NOW })).rejects.toMatchObject({
+      await expect(twitch.verifyTwitchWebhook({ headers: headers("notification", at), body }, { secret, now: NOW })).rejects.toMatchObject({
         code: "timestamp_out_of_tolerance",
       });
   });
 
   it("signWebhook writes a numeric timestamp as RFC 3339 for Twitch", () => {
-    const { headers: signed } = signWebhook(twitch.webhooksDefinition, { body, secret, timestamp: NOW });
+    const { headers: signed } = signWebhook(twitch.twitchWebhooksDefinition, { body, secret, timestamp: NOW });
     expect(signed["twitch-eventsub-message-timestamp"]).toBe("2026-01-01T00:00:00.000Z");
   });
 });

@@ -18,11 +18,11 @@ import type { WebhooksDefinition } from "../../../runtime/contract.js";
 
 describe("webhookPartsFor", () => {
   it("names what each scheme uses, and nothing for a plain HMAC scheme", () => {
-    expect(webhookPartsFor(stripe.webhooksDefinition)).toEqual([]);
-    expect(webhookPartsFor(dropbox.webhooksDefinition)).toEqual(["webhookHandshakes"]);
-    expect(webhookPartsFor(sendgrid.webhooksDefinition)).toEqual(["webhookPublicKeys"]);
-    expect(webhookPartsFor(twilio.webhooksDefinition)).toEqual(["webhookAlgorithmHeader", "webhookForms"]);
-    expect(webhookPartsFor(twitch.webhooksDefinition)).toEqual(["webhookHandshakes", "webhookTimestampFormats"]);
+    expect(webhookPartsFor(stripe.stripeWebhooksDefinition)).toEqual([]);
+    expect(webhookPartsFor(dropbox.dropboxWebhooksDefinition)).toEqual(["webhookHandshakes"]);
+    expect(webhookPartsFor(sendgrid.sendgridWebhooksDefinition)).toEqual(["webhookPublicKeys"]);
+    expect(webhookPartsFor(twilio.twilioWebhooksDefinition)).toEqual(["webhookAlgorithmHeader", "webhookForms"]);
+    expect(webhookPartsFor(twitch.twitchWebhooksDefinition)).toEqual(["webhookHandshakes", "webhookTimestampFormats"]);
   });
 });
 
@@ -31,7 +31,7 @@ describe("verifyWebhookWith", () => {
   const copy = (definition: WebhooksDefinition): WebhooksDefinition => ({ ...definition });
 
   it("refuses a definition whose parts were not all passed, naming the missing part, with the delivery unverified", async () => {
-    const definition = copy(twitch.webhooksDefinition);
+    const definition = copy(twitch.twitchWebhooksDefinition);
     const body = JSON.stringify({ subscription: { type: "channel.follow" } });
     const { headers } = signWebhook(definition, { body, secret: "s", id: "m1" });
     const error = await verifyWebhookWith([webhookHandshakes], "twitch", definition, { headers, body }, { secret: "s" }).catch(
@@ -44,7 +44,7 @@ describe("verifyWebhookWith", () => {
   });
 
   it("verifies with exactly the parts named", async () => {
-    const definition = copy(stripe.webhooksDefinition);
+    const definition = copy(stripe.stripeWebhooksDefinition);
     const body = JSON.stringify({ id: "evt_1", type: "charge.succeeded" });
     const { headers } = signWebhook(definition, { body, secret: "whsec_x" });
     await expect(verifyWebhookWith([], "stripe", definition, { headers, body }, { secret: "whsec_x" })).resolves.toMatchObject({

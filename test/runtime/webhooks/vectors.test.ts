@@ -1,6 +1,6 @@
 /**
  * Every vector of test/fixtures/webhooks/ (copied from shared/vectors/webhooks, made and checked with each
- * provider's official library) classified through the generated verifyWebhook of the provider's module:
+ * provider's official library) classified through the generated verify<Provider>Webhook of the provider's module:
  * valid ones resolve, invalid ones reject with the WebhookVerificationError code that fits the reason.
  * Standard Webhooks vectors go through generated/openai, Svix vectors through generated/resend.
  */
@@ -46,18 +46,18 @@ export interface Vector {
 type Verify = (delivery: WebhookDelivery, options?: WebhookVerifyOptions) => Promise<WebhookEvent>;
 
 /** Vector file -> the generated module whose verifyWebhook classifies it. */
-export const modules: Readonly<Record<string, { readonly verify: Verify; readonly definition: typeof stripe.webhooksDefinition }>> = {
-  dropbox: { verify: dropbox.verifyWebhook, definition: dropbox.webhooksDefinition },
-  github: { verify: github.verifyWebhook, definition: github.webhooksDefinition },
-  hubspot: { verify: hubspot.verifyWebhook, definition: hubspot.webhooksDefinition },
-  sendgrid: { verify: sendgrid.verifyWebhook, definition: sendgrid.webhooksDefinition },
-  shopify: { verify: shopify.verifyWebhook, definition: shopify.webhooksDefinition },
-  slack: { verify: slack.verifyWebhook, definition: slack.webhooksDefinition },
-  standardwebhooks: { verify: openai.verifyWebhook, definition: openai.webhooksDefinition },
-  stripe: { verify: stripe.verifyWebhook, definition: stripe.webhooksDefinition },
-  svix: { verify: resend.verifyWebhook, definition: resend.webhooksDefinition },
-  twilio: { verify: twilio.verifyWebhook, definition: twilio.webhooksDefinition },
-  twitch: { verify: twitch.verifyWebhook, definition: twitch.webhooksDefinition },
+export const modules: Readonly<Record<string, { readonly verify: Verify; readonly definition: typeof stripe.stripeWebhooksDefinition }>> = {
+  dropbox: { verify: dropbox.verifyDropboxWebhook, definition: dropbox.dropboxWebhooksDefinition },
+  github: { verify: github.verifyGithubWebhook, definition: github.githubWebhooksDefinition },
+  hubspot: { verify: hubspot.verifyHubspotWebhook, definition: hubspot.hubspotWebhooksDefinition },
+  sendgrid: { verify: sendgrid.verifySendgridWebhook, definition: sendgrid.sendgridWebhooksDefinition },
+  shopify: { verify: shopify.verifyShopifyWebhook, definition: shopify.shopifyWebhooksDefinition },
+  slack: { verify: slack.verifySlackWebhook, definition: slack.slackWebhooksDefinition },
+  standardwebhooks: { verify: openai.verifyOpenaiWebhook, definition: openai.openaiWebhooksDefinition },
+  stripe: { verify: stripe.verifyStripeWebhook, definition: stripe.stripeWebhooksDefinition },
+  svix: { verify: resend.verifyResendWebhook, definition: resend.resendWebhooksDefinition },
+  twilio: { verify: twilio.verifyTwilioWebhook, definition: twilio.twilioWebhooksDefinition },
+  twitch: { verify: twitch.verifyTwitchWebhook, definition: twitch.twitchWebhooksDefinition },
 };
 
 /** The code each invalid vector must get, by reason. */
@@ -173,7 +173,7 @@ async function outcome(verify: Verify, v: Vector): Promise<WebhookVerificationEr
 
 const vectors = loadVectors();
 
-describe("webhook vectors through the generated verifyWebhook", () => {
+describe("webhook vectors through the generated verify<Provider>Webhook", () => {
   it("covers all 110 vectors of the thirteen files", () => {
     expect(vectors).toHaveLength(110);
   });
@@ -201,10 +201,10 @@ describe("webhook vectors through the generated verifyWebhook", () => {
 
   it("the Standard Webhooks empty-body vector's signature itself verifies: only openai's allowEmpty: false rejects it", async () => {
     const v = vectors.find((x) => x.provider === "standardwebhooks" && x.name === "valid_empty_body")!;
-    const definition = { ...openai.webhooksDefinition, payload: { encoding: "json", allowEmpty: true } } as const;
+    const definition = { ...openai.openaiWebhooksDefinition, payload: { encoding: "json", allowEmpty: true } } as const;
     const event = await verifyWebhookDelivery("standardwebhooks", definition, deliveryOf(v), optionsOf(v));
     expect(event).toEqual({ type: "", id: "msg_pub_7d6624ec71b3fd752a92", payload: undefined });
-    await expect(openai.verifyWebhook(deliveryOf(v), optionsOf(v))).rejects.toMatchObject({
+    await expect(openai.verifyOpenaiWebhook(deliveryOf(v), optionsOf(v))).rejects.toMatchObject({
       code: "invalid_payload",
       message: "the body is empty",
     });
@@ -212,20 +212,20 @@ describe("webhook vectors through the generated verifyWebhook", () => {
 
   it("valid vectors resolve to the event the spec locates: type and id", async () => {
     const stripeValid = vectors.find((x) => x.provider === "stripe" && x.name === "valid_basic")!;
-    expect(await stripe.verifyWebhook(deliveryOf(stripeValid), optionsOf(stripeValid))).toMatchObject({
+    expect(await stripe.verifyStripeWebhook(deliveryOf(stripeValid), optionsOf(stripeValid))).toMatchObject({
       type: "invoice.paid",
       id: "evt_pub_6aa8eac03f82b2",
     });
     const githubValid = vectors.find((x) => x.provider === "github" && x.name === "valid_basic")!;
-    expect(await github.verifyWebhook(deliveryOf(githubValid), optionsOf(githubValid))).toMatchObject({
+    expect(await github.verifyGithubWebhook(deliveryOf(githubValid), optionsOf(githubValid))).toMatchObject({
       type: "push",
       id: "a6c91b93-0000-4000-8000-000000000000",
     });
     const twilioForm = vectors.find((x) => x.provider === "twilio" && x.name === "valid_form_post")!;
-    const twilioEvent = await twilio.verifyWebhook(deliveryOf(twilioForm), optionsOf(twilioForm));
+    const twilioEvent = await twilio.verifyTwilioWebhook(deliveryOf(twilioForm), optionsOf(twilioForm));
     expect(twilioEvent.payload).toEqual(twilioForm.headers["content-type"] ? expect.objectContaining({ From: "+15551234567" }) : undefined);
     const svixValid = vectors.find((x) => x.provider === "svix" && x.name === "valid_basic")!;
-    expect(await resend.verifyWebhook(deliveryOf(svixValid), optionsOf(svixValid))).toMatchObject({
+    expect(await resend.verifyResendWebhook(deliveryOf(svixValid), optionsOf(svixValid))).toMatchObject({
       type: "invoice.paid",
       id: "msg_pub_svx_52d62ab381cdddba",
     });

@@ -1,5 +1,5 @@
 /**
- * Properties of every generated verifyWebhook (fast-check): random or mutated headers and bodies never
+ * Properties of every generated verify<Provider>Webhook (fast-check): random or mutated headers and bodies never
  * verify without the key, and every rejection is a WebhookVerificationError (never a TypeError, a
  * RangeError from a buffer, or an accept). Each run signs a real delivery with signWebhook, so a mutation
  * starts from something that does verify. On failure fast-check prints the seed and the shrunk case.
@@ -40,42 +40,60 @@ interface Provider {
 const providers: readonly Provider[] = [
   {
     name: "github",
-    verify: github.verifyWebhook,
-    definition: github.webhooksDefinition,
+    verify: github.verifyGithubWebhook,
+    definition: github.githubWebhooksDefinition,
     signingSecret: "gh-key",
     options: { secret: "gh-key" },
   },
-  { name: "openai", verify: openai.verifyWebhook, definition: openai.webhooksDefinition, signingSecret: whsec, options: { secret: whsec } },
-  { name: "resend", verify: resend.verifyWebhook, definition: resend.webhooksDefinition, signingSecret: whsec, options: { secret: whsec } },
+  {
+    name: "openai",
+    verify: openai.verifyOpenaiWebhook,
+    definition: openai.openaiWebhooksDefinition,
+    signingSecret: whsec,
+    options: { secret: whsec },
+  },
+  {
+    name: "resend",
+    verify: resend.verifyResendWebhook,
+    definition: resend.resendWebhooksDefinition,
+    signingSecret: whsec,
+    options: { secret: whsec },
+  },
   {
     name: "sendgrid",
-    verify: sendgrid.verifyWebhook,
-    definition: sendgrid.webhooksDefinition,
+    verify: sendgrid.verifySendgridWebhook,
+    definition: sendgrid.sendgridWebhooksDefinition,
     signingSecret: ec.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     options: { publicKey: ec.publicKey.export({ type: "spki", format: "der" }).toString("base64") },
   },
   {
     name: "shopify",
-    verify: shopify.verifyWebhook,
-    definition: shopify.webhooksDefinition,
+    verify: shopify.verifyShopifyWebhook,
+    definition: shopify.shopifyWebhooksDefinition,
     signingSecret: "shpss_key",
     options: { secret: "shpss_key" },
   },
   {
     name: "slack",
-    verify: slack.verifyWebhook,
-    definition: slack.webhooksDefinition,
+    verify: slack.verifySlackWebhook,
+    definition: slack.slackWebhooksDefinition,
     signingSecret: "slack-key",
     options: { secret: "slack-key" },
   },
   {
     name: "stripe",
-    verify: stripe.verifyWebhook,
-    definition: stripe.webhooksDefinition,
+    verify: stripe.verifyStripeWebhook,
+    definition: stripe.stripeWebhooksDefinition,
     signingSecret: "whsec_key",
     options: { secret: "whsec_key" },
   },
-  { name: "twilio", verify: twilio.verifyWebhook, definition: twilio.webhooksDefinition, signingSecret: "tok", options: { secret: "tok" } },
+  {
+    name: "twilio",
+    verify: twilio.verifyTwilioWebhook,
+    definition: twilio.twilioWebhooksDefinition,
+    signingSecret: "tok",
+    options: { secret: "tok" },
+  },
 ];
 
 /** Resolves to "accepted", or to the error's code; anything but a WebhookVerificationError fails the property. */

@@ -36,7 +36,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 describe("verifyWebhook: secrets", () => {
-  const signed = signWebhook(stripe.webhooksDefinition, { body, secret: "whsec_new", timestamp: NOW });
+  const signed = signWebhook(stripe.stripeWebhooksDefinition, { body, secret: "whsec_new", timestamp: NOW });
   const delivery = { headers: signed.headers, body };
 
   it.each([
@@ -44,19 +44,19 @@ describe("verifyWebhook: secrets", () => {
     ["a rotation list with the new secret last", ["whsec_old", "whsec_new"], "valid"],
     ["only the rotated-out secret", ["whsec_old"], "signature_mismatch"],
   ] as const)("verifyWebhook with %s gives %s", async (_name, secret, want) => {
-    expect(await codeOf(stripe.verifyWebhook(delivery, { secret, now: NOW }))).toBe(want);
+    expect(await codeOf(stripe.verifyStripeWebhook(delivery, { secret, now: NOW }))).toBe(want);
   });
 
   it("verifyWebhook without a secret is a configuration error, not a verification failure", async () => {
-    expect(await codeOf(stripe.verifyWebhook(delivery, { now: NOW }))).toBe(
+    expect(await codeOf(stripe.verifyStripeWebhook(delivery, { now: NOW }))).toBe(
       "configuration: verifying this provider's webhooks needs options.secret",
     );
-    expect(await codeOf(stripe.verifyWebhook(delivery, { secret: [], now: NOW }))).toMatch(/^configuration/);
+    expect(await codeOf(stripe.verifyStripeWebhook(delivery, { secret: [], now: NOW }))).toMatch(/^configuration/);
   });
 
   it("a whsec_ secret that is not base64 is a configuration error whose message does not contain it", async () => {
     const error = await openai
-      .verifyWebhook(
+      .verifyOpenaiWebhook(
         {
           headers: {
             "webhook-id": "m",
@@ -74,7 +74,7 @@ describe("verifyWebhook: secrets", () => {
 });
 
 describe("verifyWebhook: headers", () => {
-  const signed = signWebhook(github.webhooksDefinition, { body, secret: "s3cret" });
+  const signed = signWebhook(github.githubWebhooksDefinition, { body, secret: "s3cret" });
   const sig = signed.headers["x-hub-signature-256"]!;
 
   it.each([
@@ -91,43 +91,46 @@ describe("verifyWebhook: headers", () => {
       "malformed_signature",
     ],
   ] as const)("verifyWebhook with the signature header in %s gives %s", async (_name, headers, want) => {
-    expect(await codeOf(github.verifyWebhook({ headers, body }, { secret: "s3cret" }))).toBe(want);
+    expect(await codeOf(github.verifyGithubWebhook({ headers, body }, { secret: "s3cret" }))).toBe(want);
   });
 
   it("a base64 signature spelled with stray trailing bits (decoding to the same bytes) is malformed, not accepted", async () => {
-    const s = signWebhook(shopify.webhooksDefinition, { body, secret: "shpss_1" });
+    const s = signWebhook(shopify.shopifyWebhooksDefinition, { body, secret: "shpss_1" });
     const canonical = s.headers["x-shopify-hmac-sha256"]!;
     const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     const last = canonical[canonical.length - 2]!;
     const sloppy = `${canonical.slice(0, -2)}${alphabet[alphabet.indexOf(last) + 1]}=`;
     expect(Buffer.from(sloppy, "base64")).toEqual(Buffer.from(canonical, "base64"));
-    expect(await codeOf(shopify.verifyWebhook({ headers: { "x-shopify-hmac-sha256": canonical }, body }, { secret: "shpss_1" }))).toBe(
-      "valid",
-    );
-    expect(await codeOf(shopify.verifyWebhook({ headers: { "x-shopify-hmac-sha256": sloppy }, body }, { secret: "shpss_1" }))).toBe(
+    expect(
+      await codeOf(shopify.verifyShopifyWebhook({ headers: { "x-shopify-hmac-sha256": canonical }, body }, { secret: "shpss_1" })),
+    ).toBe("valid");
+    expect(await codeOf(shopify.verifyShopifyWebhook({ headers: { "x-shopify-hmac-sha256": sloppy }, body }, { secret: "shpss_1" }))).toBe(
       "malformed_signature",
     );
   });
 
   it("a timestamp header repeated with different values is malformed", async () => {
-    const s = signWebhook(slack.webhooksDefinition, { body, secret: "k", timestamp: NOW });
+    const s = signWebhook(slack.slackWebhooksDefinition, { body, secret: "k", timestamp: NOW });
     const headers = { ...s.headers, "x-slack-request-timestamp": [String(NOW), String(NOW - 1)] };
-    expect(await codeOf(slack.verifyWebhook({ headers, body }, { secret: "k", now: NOW }))).toBe("malformed_signature");
+    expect(await codeOf(slack.verifySlackWebhook({ headers, body }, { secret: "k", now: NOW }))).toBe("malformed_signature");
   });
 
   it("shopify's events-style headers (no X- prefix) verify through the alternative header set", async () => {
-    const s = signWebhook(shopify.webhooksDefinition, { body, secret: "shpss_1" });
+    const s = signWebhook(shopify.shopifyWebhooksDefinition, { body, secret: "shpss_1" });
     const headers = {
       "shopify-hmac-sha256": s.headers["x-shopify-hmac-sha256"]!,
       "shopify-topic": "orders/create",
       "shopify-event-id": "e-1",
     };
-    expect(await shopify.verifyWebhook({ headers, body }, { secret: "shpss_1" })).toMatchObject({ type: "orders/create", id: "e-1" });
+    expect(await shopify.verifyShopifyWebhook({ headers, body }, { secret: "shpss_1" })).toMatchObject({
+      type: "orders/create",
+      id: "e-1",
+    });
   });
 });
 
 describe("verifyWebhook: timestamps", () => {
-  const signedAt = (t: number) => signWebhook(stripe.webhooksDefinition, { body, secret: "whsec_t", timestamp: t }).headers;
+  const signedAt = (t: number) => signWebhook(stripe.stripeWebhooksDefinition, { body, secret: "whsec_t", timestamp: t }).headers;
 
   it.each([
     ["300 s old", NOW - 300, {}, "valid"],
@@ -138,45 +141,45 @@ describe("verifyWebhook: timestamps", () => {
     ["a day old with toleranceSeconds Infinity", NOW - 86_400, { toleranceSeconds: Infinity }, "valid"],
     ["10 s old with toleranceSeconds 5", NOW - 10, { toleranceSeconds: 5 }, "timestamp_out_of_tolerance"],
   ] as const)("a Stripe delivery %s gives %s", async (_name, t, extra, want) => {
-    expect(await codeOf(stripe.verifyWebhook({ headers: signedAt(t), body }, { secret: "whsec_t", now: NOW, ...extra }))).toBe(want);
+    expect(await codeOf(stripe.verifyStripeWebhook({ headers: signedAt(t), body }, { secret: "whsec_t", now: NOW, ...extra }))).toBe(want);
   });
 
   it("a stale delivery with a wrong signature is a mismatch: the timestamp is judged only once the signature holds", async () => {
-    const headers = signWebhook(stripe.webhooksDefinition, { body, secret: "whsec_other", timestamp: NOW - 1000 }).headers;
-    expect(await codeOf(stripe.verifyWebhook({ headers, body }, { secret: "whsec_t", now: NOW }))).toBe("signature_mismatch");
+    const headers = signWebhook(stripe.stripeWebhooksDefinition, { body, secret: "whsec_other", timestamp: NOW - 1000 }).headers;
+    expect(await codeOf(stripe.verifyStripeWebhook({ headers, body }, { secret: "whsec_t", now: NOW }))).toBe("signature_mismatch");
   });
 
   it("a negative toleranceSeconds is a configuration error", async () => {
     expect(
-      await codeOf(stripe.verifyWebhook({ headers: signedAt(NOW), body }, { secret: "whsec_t", now: NOW, toleranceSeconds: -1 })),
+      await codeOf(stripe.verifyStripeWebhook({ headers: signedAt(NOW), body }, { secret: "whsec_t", now: NOW, toleranceSeconds: -1 })),
     ).toMatch(/^configuration/);
   });
 
   it("defaults now to the clock", async () => {
     const t = Math.floor(Date.now() / 1000);
-    expect(await codeOf(stripe.verifyWebhook({ headers: signedAt(t), body }, { secret: "whsec_t" }))).toBe("valid");
+    expect(await codeOf(stripe.verifyStripeWebhook({ headers: signedAt(t), body }, { secret: "whsec_t" }))).toBe("valid");
   });
 });
 
 describe("verifyWebhook: body", () => {
-  const headersFor = (b: string | Uint8Array) => signWebhook(github.webhooksDefinition, { body: b, secret: "k" }).headers;
+  const headersFor = (b: string | Uint8Array) => signWebhook(github.githubWebhooksDefinition, { body: b, secret: "k" }).headers;
 
   it("accepts the body as a Uint8Array that is a view into a larger buffer", async () => {
     const backing = Buffer.from(`xxxx${body}yyyy`);
     const view = new Uint8Array(backing.buffer, backing.byteOffset + 4, Buffer.byteLength(body));
-    expect(await codeOf(github.verifyWebhook({ headers: headersFor(body), body: view }, { secret: "k" }))).toBe("valid");
+    expect(await codeOf(github.verifyGithubWebhook({ headers: headersFor(body), body: view }, { secret: "k" }))).toBe("valid");
   });
 
   it("rejects a body over maxBodySize as payload_too_large, even with a correct signature", async () => {
-    const big = JSON.stringify({ pad: "x".repeat(github.webhooksDefinition.maxBodySize) });
-    expect(await codeOf(github.verifyWebhook({ headers: headersFor(big), body: big }, { secret: "k" }))).toBe("payload_too_large");
-    expect(await codeOf(github.verifyWebhook({ headers: headersFor(big), body: Buffer.from(big) }, { secret: "k" }))).toBe(
+    const big = JSON.stringify({ pad: "x".repeat(github.githubWebhooksDefinition.maxBodySize) });
+    expect(await codeOf(github.verifyGithubWebhook({ headers: headersFor(big), body: big }, { secret: "k" }))).toBe("payload_too_large");
+    expect(await codeOf(github.verifyGithubWebhook({ headers: headersFor(big), body: Buffer.from(big) }, { secret: "k" }))).toBe(
       "payload_too_large",
     );
   });
 
   it("counts UTF-8 bytes, not string length, against maxBodySize", async () => {
-    const definition: WebhooksDefinition = { ...github.webhooksDefinition, maxBodySize: 10 };
+    const definition: WebhooksDefinition = { ...github.githubWebhooksDefinition, maxBodySize: 10 };
     const text = JSON.stringify("ééééé"); // 7 characters, 12 bytes
     const headers = signWebhook(definition, { body: text, secret: "k" }).headers;
     expect(await codeOf(verifyWebhookDelivery("github", definition, { headers, body: text }, { secret: "k" }))).toBe("payload_too_large");
@@ -184,27 +187,27 @@ describe("verifyWebhook: body", () => {
 
   it("rejects a parsed object instead of the raw body as invalid_payload", async () => {
     const delivery = { headers: headersFor(body), body: JSON.parse(body) as unknown } as unknown as WebhookDelivery;
-    expect(await codeOf(github.verifyWebhook(delivery, { secret: "k" }))).toBe("invalid_payload");
+    expect(await codeOf(github.verifyGithubWebhook(delivery, { secret: "k" }))).toBe("invalid_payload");
   });
 
   it("rejects a correctly signed body that is not JSON as invalid_payload", async () => {
-    expect(await codeOf(github.verifyWebhook({ headers: headersFor("not json"), body: "not json" }, { secret: "k" }))).toBe(
+    expect(await codeOf(github.verifyGithubWebhook({ headers: headersFor("not json"), body: "not json" }, { secret: "k" }))).toBe(
       "invalid_payload",
     );
   });
 
   it("reads a form-encoded Slack body as form parameters and a JSON one as JSON (payload encoding auto)", async () => {
     const form = "command=%2Fweather&text=94070";
-    const formHeaders = signWebhook(slack.webhooksDefinition, { body: form, secret: "k", timestamp: NOW }).headers;
+    const formHeaders = signWebhook(slack.slackWebhooksDefinition, { body: form, secret: "k", timestamp: NOW }).headers;
     expect(formHeaders["content-type"]).toBe("application/x-www-form-urlencoded");
-    expect((await slack.verifyWebhook({ headers: formHeaders, body: form }, { secret: "k", now: NOW })).payload).toEqual({
+    expect((await slack.verifySlackWebhook({ headers: formHeaders, body: form }, { secret: "k", now: NOW })).payload).toEqual({
       command: "/weather",
       text: "94070",
     });
     const json = JSON.stringify({ type: "url_verification", challenge: "c" });
-    const jsonHeaders = signWebhook(slack.webhooksDefinition, { body: json, secret: "k", timestamp: NOW }).headers;
+    const jsonHeaders = signWebhook(slack.slackWebhooksDefinition, { body: json, secret: "k", timestamp: NOW }).headers;
     // url_verification has no inner event: the type falls back to the second location, $.type.
-    expect(await slack.verifyWebhook({ headers: jsonHeaders, body: json }, { secret: "k", now: NOW })).toMatchObject({
+    expect(await slack.verifySlackWebhook({ headers: jsonHeaders, body: json }, { secret: "k", now: NOW })).toMatchObject({
       type: "url_verification",
     });
   });
@@ -215,16 +218,16 @@ describe("verifyWebhook: Twilio URL schemes", () => {
   const form = "MessageSid=SM1&MessageStatus=delivered&To=%2B1555&To=%2B1444";
 
   it("signs the URL plus sorted parameters and reads the event type from a form field", async () => {
-    const signed = signWebhook(twilio.webhooksDefinition, { body: form, secret: "tok", url });
+    const signed = signWebhook(twilio.twilioWebhooksDefinition, { body: form, secret: "tok", url });
     expect(signed.url).toBe(url);
-    const event = await twilio.verifyWebhook({ headers: signed.headers, body: form, url }, { secret: "tok" });
+    const event = await twilio.verifyTwilioWebhook({ headers: signed.headers, body: form, url }, { secret: "tok" });
     expect(event).toMatchObject({ type: "delivered", id: undefined, payload: { MessageSid: "SM1", To: ["+1555", "+1444"] } });
   });
 
   it("reproduces Twilio's documented example signature", () => {
     const docUrl = "https://mycompany.com/myapp.php?foo=1&bar=2";
     const params = "CallSid=CA1234567890ABCDE&Caller=%2B12349013030&Digits=1234&From=%2B12349013030&To=%2B18005551212";
-    expect(signWebhook(twilio.webhooksDefinition, { body: params, secret: "12345", url: docUrl }).headers["x-twilio-signature"]).toBe(
+    expect(signWebhook(twilio.twilioWebhooksDefinition, { body: params, secret: "12345", url: docUrl }).headers["x-twilio-signature"]).toBe(
       "0/KCTR6DLpKmkAf8muzZqo1nDgQ=",
     );
   });
@@ -235,41 +238,51 @@ describe("verifyWebhook: Twilio URL schemes", () => {
     ["signed with :8443, received without", "https://h.example:8443/a", "https://h.example/a", "signature_mismatch"],
     ["signed on another path", "https://h.example/b", "https://h.example/a", "signature_mismatch"],
   ] as const)("a delivery %s gives %s", async (_name, signedUrl, receivedUrl, want) => {
-    const signed = signWebhook(twilio.webhooksDefinition, { body: form, secret: "tok", url: signedUrl });
-    expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: form, url: receivedUrl }, { secret: "tok" }))).toBe(want);
+    const signed = signWebhook(twilio.twilioWebhooksDefinition, { body: form, secret: "tok", url: signedUrl });
+    expect(await codeOf(twilio.verifyTwilioWebhook({ headers: signed.headers, body: form, url: receivedUrl }, { secret: "tok" }))).toBe(
+      want,
+    );
   });
 
   it("a JSON body gets bodySHA256 in the URL; a changed body or a changed hash fails", async () => {
     const json = JSON.stringify({ MessageStatus: "sent" });
-    const signed = signWebhook(twilio.webhooksDefinition, { body: json, secret: "tok", url });
+    const signed = signWebhook(twilio.twilioWebhooksDefinition, { body: json, secret: "tok", url });
     expect(signed.url).toMatch(/[?&]bodySHA256=[0-9a-f]{64}$/);
-    expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: json, url: signed.url! }, { secret: "tok" }))).toBe("valid");
-    expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: `${json} `, url: signed.url! }, { secret: "tok" }))).toBe(
-      "signature_mismatch",
+    expect(await codeOf(twilio.verifyTwilioWebhook({ headers: signed.headers, body: json, url: signed.url! }, { secret: "tok" }))).toBe(
+      "valid",
     );
+    expect(
+      await codeOf(twilio.verifyTwilioWebhook({ headers: signed.headers, body: `${json} `, url: signed.url! }, { secret: "tok" })),
+    ).toBe("signature_mismatch");
     const forgedUrl = signed.url!.replace(/bodySHA256=[0-9a-f]+/, `bodySHA256=${"0".repeat(64)}`);
-    expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: json, url: forgedUrl }, { secret: "tok" }))).toBe(
+    expect(await codeOf(twilio.verifyTwilioWebhook({ headers: signed.headers, body: json, url: forgedUrl }, { secret: "tok" }))).toBe(
       "signature_mismatch",
     );
   });
 
   it("finds bodySHA256 among other query parameters and after a fragment-free query", async () => {
     const json = JSON.stringify({ MessageStatus: "sent" });
-    const signed = signWebhook(twilio.webhooksDefinition, { body: json, secret: "tok", url: "https://h.example/a?x=1&bodySHA=2&y=%20z" });
+    const signed = signWebhook(twilio.twilioWebhooksDefinition, {
+      body: json,
+      secret: "tok",
+      url: "https://h.example/a?x=1&bodySHA=2&y=%20z",
+    });
     expect(signed.url).toMatch(/\?x=1&bodySHA=2&y=%20z&bodySHA256=[0-9a-f]{64}$/);
-    expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: json, url: signed.url! }, { secret: "tok" }))).toBe("valid");
+    expect(await codeOf(twilio.verifyTwilioWebhook({ headers: signed.headers, body: json, url: signed.url! }, { secret: "tok" }))).toBe(
+      "valid",
+    );
   });
 
   it("without delivery.url it is a configuration error", async () => {
-    const signed = signWebhook(twilio.webhooksDefinition, { body: form, secret: "tok", url });
-    expect(await codeOf(twilio.verifyWebhook({ headers: signed.headers, body: form }, { secret: "tok" }))).toMatch(
+    const signed = signWebhook(twilio.twilioWebhooksDefinition, { body: form, secret: "tok", url });
+    expect(await codeOf(twilio.verifyTwilioWebhook({ headers: signed.headers, body: form }, { secret: "tok" }))).toMatch(
       /^configuration: twilio signs the URL/,
     );
   });
 });
 
 describe("verifyWebhook: asymmetric and other synthetic schemes", () => {
-  const base = openai.webhooksDefinition;
+  const base = openai.openaiWebhooksDefinition;
   const schemes: readonly [string, WebhooksDefinition, () => { sign: string; verify: WebhookVerifyOptions }][] = [
     [
       "Ed25519 (Standard Webhooks v1a)",
@@ -292,7 +305,7 @@ describe("verifyWebhook: asymmetric and other synthetic schemes", () => {
     ],
     [
       "ECDSA P-256 with a base64 SPKI key (SendGrid)",
-      sendgrid.webhooksDefinition,
+      sendgrid.sendgridWebhooksDefinition,
       () => {
         const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
         return {
@@ -344,8 +357,8 @@ describe("verifyWebhook: asymmetric and other synthetic schemes", () => {
 describe("WebhookVerificationError", () => {
   it("names the provider and the code, and never carries the secret, the signature or the body", async () => {
     const secret = "whsec_TOPSECRET_value";
-    const signed = signWebhook(stripe.webhooksDefinition, { body, secret: "whsec_wrong", timestamp: NOW });
-    const error = await stripe.verifyWebhook({ headers: signed.headers, body }, { secret, now: NOW }).catch((e: unknown) => e);
+    const signed = signWebhook(stripe.stripeWebhooksDefinition, { body, secret: "whsec_wrong", timestamp: NOW });
+    const error = await stripe.verifyStripeWebhook({ headers: signed.headers, body }, { secret, now: NOW }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WebhookVerificationError);
     const e = error as WebhookVerificationError;
     expect([e.provider, e.code, e.name]).toEqual(["stripe", "signature_mismatch", "WebhookVerificationError"]);
@@ -392,6 +405,6 @@ describe("verifyWebhook: Twilio's SharedKey variant (algorithm named by a header
     ],
   ] as const)("%s gives %s", async (_name, extra, signature, want) => {
     const headers = { "x-twilio-signature": signature, "content-type": "application/x-www-form-urlencoded", ...extra };
-    expect(await codeOf(twilio.verifyWebhook({ headers, body: form, url }, { secret: ["auth-token", "shared-key"] }))).toBe(want);
+    expect(await codeOf(twilio.verifyTwilioWebhook({ headers, body: form, url }, { secret: ["auth-token", "shared-key"] }))).toBe(want);
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAppJwt, GithubAppTokenProvider } from "../../../runtime/auth/github-app.js";
 import { ClientCore } from "../../../runtime/client/client-core.js";
 import type { GithubAppAuthDefinition } from "../../../runtime/definition.js";
-import { definition as github } from "../../../generated/github/client.js";
+import { githubDefinition as github } from "../../../generated/github/client.js";
 import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });

@@ -9,8 +9,8 @@ import { authorizationCodeRequest, buildAuthorizationUrl, processTokenResponse, 
 import { OAuth2TokenManager } from "../../../runtime/auth/token-manager.js";
 import { MemoryTokenStore } from "../../../runtime/auth/token-store.js";
 import type { OAuth2AuthDefinition } from "../../../runtime/definition.js";
-import { definition as github } from "../../../generated/github/client.js";
-import { definition as slack } from "../../../generated/slack/client.js";
+import { githubDefinition as github } from "../../../generated/github/client.js";
+import { slackDefinition as slack } from "../../../generated/slack/client.js";
 import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
 
 let server: LoopbackServer;

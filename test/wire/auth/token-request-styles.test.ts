@@ -16,7 +16,7 @@ import { oauth2Mode, OAuth2TokenManager } from "../../../runtime/auth/token-mana
 import { MemoryTokenStore } from "../../../runtime/auth/token-store.js";
 import { ConfigurationError } from "../../../runtime/errors/errors.js";
 import type { OAuth2AuthDefinition } from "../../../runtime/definition.js";
-import { definition as shopify } from "../../../generated/shopify/client.js";
+import { shopifyDefinition as shopify } from "../../../generated/shopify/client.js";
 import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from "../../helpers/loopback-server.js";
 
 let server: LoopbackServer;

@@ -72,7 +72,7 @@ const CASES: Record<string, Case> = {
       ];
     },
     event: "payment_intent.succeeded",
-    verify: (d, secret) => stripe.verifyWebhook(d, { secret }),
+    verify: (d, secret) => stripe.verifyStripeWebhook(d, { secret }),
   },
   github: {
     spec: "specs/github.yaml",
@@ -89,7 +89,7 @@ const CASES: Record<string, Case> = {
       ];
     },
     event: "issues",
-    verify: (d, secret) => github.verifyWebhook(d, { secret }),
+    verify: (d, secret) => github.verifyGithubWebhook(d, { secret }),
   },
   twilio: {
     spec: "specs/twilio.yaml",
@@ -105,7 +105,7 @@ const CASES: Record<string, Case> = {
       ];
     },
     event: "delivered",
-    verify: (d, secret) => twilio.verifyWebhook(d, { secret }),
+    verify: (d, secret) => twilio.verifyTwilioWebhook(d, { secret }),
   },
   sendgrid: {
     spec: "specs/sendgrid.yaml",
@@ -130,7 +130,7 @@ const CASES: Record<string, Case> = {
     },
     event: "delivered",
     expectType: "",
-    verify: (d, secret) => sendgrid.verifyWebhook(d, { publicKey: secret }),
+    verify: (d, secret) => sendgrid.verifySendgridWebhook(d, { publicKey: secret }),
   },
   slack: {
     spec: "specs/slack.yaml",
@@ -144,7 +144,7 @@ const CASES: Record<string, Case> = {
       ];
     },
     event: "app_mention",
-    verify: (d, secret) => slack.verifyWebhook(d, { secret }),
+    verify: (d, secret) => slack.verifySlackWebhook(d, { secret }),
   },
   shopify: {
     spec: "specs/shopify.yaml",
@@ -162,7 +162,7 @@ const CASES: Record<string, Case> = {
       ];
     },
     event: "customers/create",
-    verify: (d, secret) => shopify.verifyWebhook(d, { secret }),
+    verify: (d, secret) => shopify.verifyShopifyWebhook(d, { secret }),
   },
 };
 

@@ -83,21 +83,21 @@ describe("malformed OpenAPI documents", () => {
       ...emitted(loadImport(at("unsupported.yaml")), "unsupported"),
     ]);
     const usages = {
-      "dangling.ts": `import { createAcmeClient, type ThingsGetParams } from "./dangling/index.js";
+      "dangling.ts": `import { createAcmeClient, type AcmeThingsGetParams } from "./dangling/index.js";
 const client = createAcmeClient({ auth: {} });
 export async function get(): Promise<void> {
   const thing = await client.things.get({ id: "a" });
   expectType<typeof thing, unknown>(true);
 }
 // The dangling parameter is left out; the declared one remains.
-expectType<keyof ThingsGetParams, "id">(true);
+expectType<keyof AcmeThingsGetParams, "id">(true);
 // @ts-expect-error the operation whose body $ref dangles is left out
 void client.things.replace;
 `,
-      "unsupported.ts": `import { createAcmeClient, type RulesCheckParams, type RulesCheckResponse } from "./unsupported/index.js";
+      "unsupported.ts": `import { createAcmeClient, type AcmeRulesCheckParams, type AcmeRulesCheckResponse } from "./unsupported/index.js";
 const client = createAcmeClient({ auth: {} });
-expectType<RulesCheckParams["body"], unknown>(true);
-expectType<RulesCheckResponse["body"], unknown>(true);
+expectType<AcmeRulesCheckParams["body"], unknown>(true);
+expectType<AcmeRulesCheckResponse["body"], unknown>(true);
 export async function check(): Promise<void> {
   const answer = await client.rules.check({ body: "anything goes" }).withResponse();
   if (answer.status === 201) expectType<typeof answer.body, unknown>(true);

@@ -127,7 +127,7 @@ export async function lists(): Promise<void> {
   it("the runtime definitions carry each body's encoding and the query array style", () => {
     const items = client.get("acme/resources/items.ts")!;
     expect(items).toMatch(
-      /const itemsUpsertOperation = \{\s*id: "items\/upsert",\s*method: "PUT",\s*path: "\/stores\/\{storeId\}\/items\/\{itemId\}",\s*group: "items",?\s*\} satisfies OperationDefinition;/,
+      /const acmeItemsUpsertOperation = \{\s*id: "items\/upsert",\s*method: "PUT",\s*path: "\/stores\/\{storeId\}\/items\/\{itemId\}",\s*group: "items",?\s*\} satisfies OperationDefinition;/,
     );
     // json is the runtime's default encoding: the table leaves it out.
     expect(client.get("acme/resources/forms.ts")).toContain('bodyEncoding: "form"');
@@ -137,7 +137,7 @@ export async function lists(): Promise<void> {
   it("an operation without operationId is named after its method and path, and its deprecation is JSDoc", () => {
     expect(methods(result)).toContain("items.deleteItems");
     expect(client.get("acme/resources/items.ts")).toMatch(
-      /\n\s*\* `DELETE \/stores\/\{storeId\}\/items\/\{itemId\}`: \{@link itemsDeleteItems\}\n\s*\* @deprecated\n\s*\*\/\n\s*deleteItems\(/,
+      /\n\s*\* `DELETE \/stores\/\{storeId\}\/items\/\{itemId\}`: \{@link acmeItemsDeleteItems\}\n\s*\* @deprecated\n\s*\*\/\n\s*deleteItems\(/,
     );
   });
 

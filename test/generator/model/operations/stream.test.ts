@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { LoadResult } from "../../../../generator/load.js";
 import { compileUsage, emitted, loadAcme, specText } from "../../../helpers/openapi-client.js";
 
-const HEAD = `import { createAcmeClient, type AiGenerateStreamEvent } from "./acme/index.js";\nconst client = createAcmeClient({ auth: {} });\n`;
+const HEAD = `import { createAcmeClient, type AcmeAiGenerateStreamEvent } from "./acme/index.js";\nconst client = createAcmeClient({ auth: {} });\n`;
 
 const inline = {
   inline: {
@@ -60,7 +60,7 @@ describe("an inline streamed operation", () => {
       done: { data: "[DONE]" },
       errors: [{ event: "error" }, { has: ["error"], status: 500 }],
     });
-    expect(op.stream?.typeName).toBe("AiGenerateStreamEvent");
+    expect(op.stream?.typeName).toBe("AcmeAiGenerateStreamEvent");
   });
 
   it("returns an EventStream whose events narrow their data by name; wrong uses do not compile", () => {
@@ -71,7 +71,7 @@ export async function read(): Promise<string> {
   const head = await stream.withResponse();
   expectType<typeof head.requestId, string | undefined>(true);
   for await (const event of stream) {
-    const typed: AiGenerateStreamEvent = event;
+    const typed: AcmeAiGenerateStreamEvent = event;
     if (event.event === "delta") {
       expectType<typeof event.data.text, string>(true);
       text += event.data.text;

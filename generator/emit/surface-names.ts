@@ -1,0 +1,32 @@
+/**
+ * The value names a provider's files export beside its classes and types, each qualified by the
+ * provider (stripeDefinition, verifyStripeWebhook) like StripeClient and isStripeError, so that every
+ * bundled provider can be re-exported from one module without a collision.
+ */
+export interface SurfaceNames {
+  /** client.ts: what the client reads of the spec. */
+  readonly definition: string;
+  /** errors.ts */
+  readonly errorsDefinition: string;
+  /** versions.ts */
+  readonly pinnedVersion: string;
+  readonly versionsDefinition: string;
+  /** webhooks.ts */
+  readonly webhookEventTypes: string;
+  readonly webhooksDefinition: string;
+  /** verify-webhook.ts */
+  readonly verifyWebhook: string;
+}
+
+export function surfaceNames(names: { readonly pascal: string; readonly camel: string }): SurfaceNames {
+  const { pascal, camel } = names;
+  return {
+    definition: `${camel}Definition`,
+    errorsDefinition: `${camel}ErrorsDefinition`,
+    pinnedVersion: `${camel}PinnedVersion`,
+    versionsDefinition: `${camel}VersionsDefinition`,
+    webhookEventTypes: `${camel}WebhookEventTypes`,
+    webhooksDefinition: `${camel}WebhooksDefinition`,
+    verifyWebhook: `verify${pascal}Webhook`,
+  };
+}
