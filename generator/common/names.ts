@@ -8,8 +8,10 @@
  * letter added in Unicode 16 is an identifier to Node 20 but an invalid character to tsc). Invisible
  * characters (Default_Ignorable_Code_Point: ZWJ, variation selectors, the Hangul filler) are
  * separators too, so that two names that look the same cannot become two different identifiers.
+ * TypeScript's tables are copied into identifier-tables.ts (scripts/identifier-tables.js writes it; a
+ * test compares it with the installed typescript), so naming loads no compiler.
  */
-import { ts } from "ts-morph";
+import { TS_IDENTIFIER_PART, TS_IDENTIFIER_START } from "./identifier-tables.js";
 
 const RESERVED = new Set(
   (
@@ -42,16 +44,36 @@ const RESERVED_MEMBERS = new Set([
 
 export type IdentifierCase = "camel" | "pascal";
 
+/** Whether a code point lies in one of a table's [first, last] ranges (binary search). */
+export function inRanges(table: readonly number[], cp: number): boolean {
+  let low = 0;
+  let high = table.length / 2 - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (cp < table[middle * 2]!) high = middle - 1;
+    else if (cp > table[middle * 2 + 1]!) low = middle + 1;
+    else return true;
+  }
+  return false;
+}
+
+/** TypeScript's scanner: ASCII letters, `$` and `_` start an identifier; above U+007F its table decides. */
+function tsIdentifierStart(cp: number): boolean {
+  return cp < 0x80 ? /[A-Za-z$_]/.test(String.fromCharCode(cp)) : inRanges(TS_IDENTIFIER_START, cp);
+}
+
+function tsIdentifierPart(cp: number): boolean {
+  return cp < 0x80 ? /[A-Za-z0-9$_]/.test(String.fromCharCode(cp)) : inRanges(TS_IDENTIFIER_PART, cp);
+}
+
 /** A code point that may start an identifier for both ECMAScript and TypeScript (not `$`, not `_`). */
 export function isIdentifierStartChar(char: string): boolean {
-  const cp = char.codePointAt(0)!;
-  return /^\p{ID_Start}$/u.test(char) && !/^\p{DI}$/u.test(char) && ts.isIdentifierStart(cp, ts.ScriptTarget.ESNext);
+  return /^\p{ID_Start}$/u.test(char) && !/^\p{DI}$/u.test(char) && tsIdentifierStart(char.codePointAt(0)!);
 }
 
 /** A code point that may continue an identifier for both ECMAScript and TypeScript (not `$`, not `_`). */
 export function isIdentifierPartChar(char: string): boolean {
-  const cp = char.codePointAt(0)!;
-  return char !== "_" && /^\p{ID_Continue}$/u.test(char) && !/^\p{DI}$/u.test(char) && ts.isIdentifierPart(cp, ts.ScriptTarget.ESNext);
+  return char !== "_" && /^\p{ID_Continue}$/u.test(char) && !/^\p{DI}$/u.test(char) && tsIdentifierPart(char.codePointAt(0)!);
 }
 
 /** Words of a name: split at non-identifier characters, underscores, and lower-to-upper case changes. */
