@@ -27,7 +27,7 @@ import type { WebhookCliIo } from "./webhook.js";
 import type { MockCliIo } from "./mock.js";
 import { applyChanges, diffOutput } from "../output/write.js";
 
-// The pipeline (generate.ts: ts-morph, prettier, ajv) is imported only by the commands that run it,
+// The pipeline (generate.ts: prettier, ajv) is imported only by the commands that run it,
 // and by `generate` only when some spec has to be regenerated: a no-change run stays fast.
 const pipeline = () => import("../generate.js");
 

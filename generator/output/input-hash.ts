@@ -1,15 +1,16 @@
 /**
  * What a spec's output depends on, hashed: the spec's bytes, the bytes of every document it imports,
- * and the output-affecting config. Nothing here loads the pipeline (ts-morph, prettier, ajv) or, on the
+ * and the output-affecting config. Nothing here loads the pipeline (prettier, ajv) or, on the
  * CLI's no-change path, even the YAML parser: the list of imports comes from the manifest (manifest.ts),
- * which is valid as long as the spec's bytes are the same.
+ * which is valid as long as the spec's bytes are the same, and a document's hash from a local cache
+ * while its size and modification time are unchanged (hashImports).
  *
  * The generator's own code is not part of the input hash: the hash is written into generated output that
  * is committed, and must not change when the same generator version is rebuilt. The code is covered by
  * generatorFingerprint(), kept in a local cache instead (see manifest.ts).
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -63,12 +64,81 @@ export async function importedFroms(specText: string): Promise<string[]> {
   return froms;
 }
 
-/** Resolves each `from` from the spec's folder (documents.ts rules) and hashes the document's bytes. */
-export function hashImports(specFile: string, froms: readonly string[]): ImportedHash[] {
-  return froms.map((from) => {
+/** What the document hash cache remembers of one file. */
+interface CachedHash {
+  readonly size: number;
+  readonly mtimeMs: number;
+  /** When the bytes were hashed (ms since the epoch). */
+  readonly hashedAt: number;
+  readonly sha256: string;
+}
+
+/** Trust a cached hash only for a file last modified this long before it was hashed (as git's racy-clean check). */
+const RACY_MS = 2000;
+
+function documentCacheFile(config: Pick<GeneratorConfig, "cwd">): string {
+  return path.join(config.cwd, "node_modules", ".cache", "switchboard", "documents.json");
+}
+
+function readDocumentCache(file: string): Record<string, CachedHash> {
+  try {
+    const value: unknown = JSON.parse(readFileSync(file, "utf8"));
+    return isRecord(value) ? (value as Record<string, CachedHash>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Resolves each `from` from the spec's folder (documents.ts rules) and hashes the document's bytes.
+ * An imported document is big (GitHub's REST description is 13 MB), so its hash is kept in a local cache
+ * (node_modules/.cache/switchboard/documents.json) by path, size and modification time, the way git's
+ * index trusts a file's stat: the bytes are read again when any of these differ, or when the file was
+ * modified within RACY_MS of being hashed. Best effort: without the cache every document is hashed.
+ */
+export function hashImports(config: Pick<GeneratorConfig, "cwd">, specFile: string, froms: readonly string[]): ImportedHash[] {
+  const cacheFile = documentCacheFile(config);
+  let cache: Record<string, CachedHash> | undefined;
+  let changed = false;
+  const hashes = froms.map((from) => {
     const file = resolveDocumentPath(specFile, from);
-    return { from, sha256: (file === undefined ? undefined : hashFile(file)) ?? null };
+    if (file === undefined) return { from, sha256: null };
+    let stat;
+    try {
+      stat = statSync(file);
+    } catch {
+      return { from, sha256: null };
+    }
+    cache ??= readDocumentCache(cacheFile);
+    const cached = cache[file];
+    if (
+      cached !== undefined &&
+      cached.size === stat.size &&
+      cached.mtimeMs === stat.mtimeMs &&
+      cached.hashedAt - stat.mtimeMs > RACY_MS &&
+      typeof cached.sha256 === "string"
+    ) {
+      return { from, sha256: cached.sha256 };
+    }
+    const hashedAt = Date.now();
+    const hash = hashFile(file) ?? null;
+    if (hash !== null) {
+      cache[file] = { size: stat.size, mtimeMs: stat.mtimeMs, hashedAt, sha256: hash };
+      changed = true;
+    }
+    return { from, sha256: hash };
   });
+  if (changed) {
+    try {
+      mkdirSync(path.dirname(cacheFile), { recursive: true });
+      const temporary = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(temporary, `${JSON.stringify(cache, null, 2)}\n`, "utf8");
+      renameSync(temporary, cacheFile);
+    } catch {
+      // a cache, not output
+    }
+  }
+  return hashes;
 }
 
 /**
@@ -141,7 +211,7 @@ export function generatorFingerprint(): Promise<string> {
         .update("\0");
     }
     hash.update(`schema\0${hashFile(path.join(root, "schema", "spec-v1.schema.json")) ?? "missing"}\0`);
-    for (const name of ["prettier", "ts-morph", "yaml", "ajv"]) hash.update(`${name}@${packageVersion(name)}\0`);
+    for (const name of ["prettier", "yaml", "ajv"]) hash.update(`${name}@${packageVersion(name)}\0`);
     return hash.digest("hex");
   })();
   return fingerprint;

@@ -3,7 +3,7 @@
  * the input hash it was generated from (input-hash.ts), what the CLI prints about it, its warnings, and
  * the SHA-256 of every file. A later `switchboard generate` (or `--check`) skips a spec when its input
  * hash matches and every file the manifest lists is on disk unmodified, and does so without loading the
- * pipeline (no ts-morph, prettier or ajv: the CLI imports generate.ts only for specs that need it).
+ * pipeline (no prettier or ajv: the CLI imports generate.ts only for specs that need it).
  *
  * The generator's own code is checked through a local stamp instead (node_modules/.cache/switchboard/):
  * the fingerprint of the generator that last wrote each output folder. A rebuilt generator, or no
@@ -68,7 +68,7 @@ export function isManifest(file: string, text: string): boolean {
 export async function withManifest(config: GeneratorConfig, spec: LoadResult, output: ProviderOutput): Promise<ProviderOutput> {
   const folder = path.join(config.outDir, output.provider);
   const specSha256 = sha256(spec.text);
-  const imports = hashImports(path.resolve(config.cwd, spec.file), await importedFroms(spec.text));
+  const imports = hashImports(config, path.resolve(config.cwd, spec.file), await importedFroms(spec.text));
   const files: Record<string, string> = {};
   for (const [file, text] of output.files) files[path.relative(folder, file).split(path.sep).join("/")] = sha256(text);
   const manifest: Manifest = {
@@ -233,6 +233,7 @@ export async function planGeneration(
           config,
           { shown, sha256: specSha256 },
           hashImports(
+            config,
             file,
             manifest.imports.map((i) => i.from),
           ),

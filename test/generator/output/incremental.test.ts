@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -118,6 +118,43 @@ describe("switchboard generate, no-change runs", () => {
     const run = await generate();
     expect(skips(run.json)).toEqual({ acme: false, stripe: true });
     expect(run.json.changes.map((c) => c.file)).toContain("generated/acme/switchboard-manifest.json");
+  });
+
+  /** Rewrites the document with the same size (the version's last digit changed) and its old times. */
+  async function editKeepingStat(file: string): Promise<void> {
+    const before = await stat(file);
+    const text = await readFile(file, "utf8");
+    const edited = text.replace(
+      /("version":\s*"\d+\.\d+\.)(\d)"/,
+      (_, head: string, digit: string) => `${head}${(Number(digit) + 1) % 10}"`,
+    );
+    expect(edited).not.toBe(text);
+    expect(edited.length).toBe(text.length);
+    await writeFile(file, edited);
+    await utimes(file, before.atime, before.mtime);
+  }
+
+  it("an imported document's hash is taken from the local cache while its size and modification time are unchanged", async () => {
+    // Hashed long after its last modification: the cached hash is trusted (as git trusts its index).
+    const file = path.join(specs(), "acme-webhooks.json");
+    const old = new Date(Date.now() - 3_600_000);
+    await utimes(file, old, old);
+    expect(skips((await generate("--force")).json)).toEqual({ acme: false, stripe: false });
+    await editKeepingStat(file);
+    expect(skips((await generate()).json)).toEqual({ acme: true, stripe: true });
+    // Any other modification time reads the bytes again.
+    await utimes(file, new Date(), new Date());
+    expect(skips((await generate()).json)).toEqual({ acme: false, stripe: true });
+  });
+
+  it("a document modified less than two seconds before it was hashed is read again even with the same size and time", async () => {
+    // Its modification time is after the hash (a clock ahead, or an edit in the same tick): not trusted.
+    const file = path.join(specs(), "acme-webhooks.json");
+    const soon = new Date(Date.now() + 60_000);
+    await utimes(file, soon, soon);
+    expect(skips((await generate("--force")).json)).toEqual({ acme: false, stripe: false });
+    await editKeepingStat(file);
+    expect(skips((await generate()).json)).toEqual({ acme: false, stripe: true });
   });
 
   it.each([
