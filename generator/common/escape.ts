@@ -23,17 +23,18 @@ export function stringLiteral(value: string): string {
     JSON.stringify(value)
       .replace(/[\u2028\u2029]/g, unicodeEscape)
       .replace(BIDI, unicodeEscape)
-      // ts-morph's writer takes a quote right after a backslash for an escaped one, so "...\\" would leave
-      // it believing the string still open (and a later "/*" a comment it must close): end with \u005c.
+      // A string ending in a backslash ends with \u005c instead: written for ts-morph's writer (which took
+      // the quote after "...\\" for an escaped one), which no longer prints this code; kept so output
+      // stays byte-identical.
       .replace(/\\\\"$/, '\\u005c"')
   );
 }
 
 /**
  * Text for a JSDoc block: no comment terminator, no comment opener, no control or bidi characters,
- * plain \n line breaks. `/*` matters too: ts-morph's writer takes it for the start of a nested
- * comment and closes it with a `*\/` of its own. (Terminators go first: splitting an opener can
- * never create one.)
+ * plain \n line breaks. `/*` is split too: ts-morph's writer, which printed this code before the
+ * declaration-tree printer, took it for the start of a nested comment; kept so output stays
+ * byte-identical. (Terminators go first: splitting an opener can never create one.)
  */
 export function docText(value: string): string {
   return value

@@ -1,5 +1,6 @@
 /**
- * Stage 3, model: the validated document becomes the IR. Every default is applied here and only here;
+ * Stage 3, model: the validated document becomes the IR. Every default comes from defaults.ts, applied
+ * in this stage (here, operations/ and webhook-events.ts), never by an emitter;
  * durations become milliseconds, JSON paths become segment arrays, header names become lower case,
  * names become identifiers, and everything is sorted.
  */
@@ -22,6 +23,7 @@ import type {
 } from "@switchboard/runtime/contract";
 import { parseDuration } from "../common/duration.js";
 import { COMMON_ERROR_KINDS } from "../common/error-kinds.js";
+import { DEFAULTS, RUNTIME_DEFAULTS } from "./defaults.js";
 import type { SpecModel } from "./ir.js";
 import { parseJsonPath } from "../common/json-path.js";
 import { bindingName } from "../common/names.js";
@@ -43,27 +45,7 @@ type SpecHandshakeLocation = NonNullable<SpecWebhooks["handshakes"]>[string]["ec
 
 export { COMMON_ERROR_KINDS };
 
-export const DEFAULTS = {
-  maxQueueWait: "30s",
-  encoding: { query: "repeat", form: "indices" },
-  retry: {
-    maxAttempts: 3,
-    base: "500ms",
-    cap: "30s",
-    jitter: "full",
-    statuses: [408, 429, 500, 502, 503, 504],
-    networkErrors: ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "UND_ERR_SOCKET"],
-    retryAfterHeaders: ["retry-after-ms", "retry-after"],
-    maxWait: "60s",
-    budgetRatio: 0.2,
-    budgetWindow: "10s",
-    budgetMinPerSecond: 10,
-  },
-  circuitBreaker: { ratio: 0.5, window: "30s", minRequests: 20, openFor: "30s", halfOpenProbes: 1 },
-  oauth2: { refreshSkew: "60s", scopeSeparator: " " },
-  githubApp: { jwtLifetime: "9m", clockSkew: "60s", refreshSkew: "5m" },
-  webhooks: { maxBodySize: 1_048_576, status: 200 },
-} as const;
+export { DEFAULTS };
 
 /** Event types and payload types, resolved by the events stage (webhook-events.ts). */
 export type ResolvedEvents = Pick<SpecModel, "events" | "payloadDeclarations" | "eventsImport">;
@@ -99,7 +81,7 @@ export function buildModel(
     encoding: {
       query: doc.encoding?.query ?? DEFAULTS.encoding.query,
       form: doc.encoding?.form ?? DEFAULTS.encoding.form,
-      literalBrackets: doc.encoding?.literalBrackets ?? false,
+      literalBrackets: doc.encoding?.literalBrackets ?? DEFAULTS.encoding.literalBrackets,
     },
     rateLimits: rateLimits(doc),
     retry: retry(doc),
@@ -179,11 +161,20 @@ function defaultEnvironment(doc: SpecDocument): string {
 function authMode(mode: SpecAuthMode): AuthModeDefinition {
   switch (mode.type) {
     case "apiKey":
-      return { type: "apiKey", in: mode.in, name: mode.in === "header" ? mode.name.toLowerCase() : mode.name, prefix: mode.prefix ?? "" };
+      return {
+        type: "apiKey",
+        in: mode.in,
+        name: mode.in === "header" ? mode.name.toLowerCase() : mode.name,
+        prefix: mode.prefix ?? DEFAULTS.auth.apiKeyPrefix,
+      };
     case "basic":
-      return { type: "basic", passwordOptional: mode.passwordOptional ?? false };
+      return { type: "basic", passwordOptional: mode.passwordOptional ?? DEFAULTS.auth.basicPasswordOptional };
     case "bearer":
-      return { type: "bearer", header: (mode.header ?? "authorization").toLowerCase(), prefix: mode.prefix ?? "Bearer " };
+      return {
+        type: "bearer",
+        header: (mode.header ?? DEFAULTS.auth.bearerHeader).toLowerCase(),
+        prefix: mode.prefix ?? DEFAULTS.auth.bearerPrefix,
+      };
     case "oauth2": {
       const tokenResponse = mode.tokenResponse ?? {};
       return {
@@ -192,8 +183,8 @@ function authMode(mode: SpecAuthMode): AuthModeDefinition {
         tokenUrl: mode.tokenUrl,
         ...(mode.revocationUrl !== undefined && { revocationUrl: mode.revocationUrl }),
         grants: mode.grants,
-        pkce: mode.pkce ?? "supported",
-        tokenEndpointAuthMethod: mode.tokenEndpointAuthMethod ?? "client_secret_basic",
+        pkce: mode.pkce ?? DEFAULTS.oauth2.pkce,
+        tokenEndpointAuthMethod: mode.tokenEndpointAuthMethod ?? DEFAULTS.oauth2.tokenEndpointAuthMethod,
         ...(mode.tokenRequestEncoding === "json" && { tokenRequestEncoding: "json" as const }),
         scopes: sortedKeys(mode.scopes),
         ...(mode.defaultScopes !== undefined && { defaultScopes: mode.defaultScopes }),
@@ -201,9 +192,9 @@ function authMode(mode: SpecAuthMode): AuthModeDefinition {
         authorizationParams: Object.fromEntries(sortedKeys(mode.authorizationParams).map((k) => [k, mode.authorizationParams![k]!])),
         tokenResponse: {
           ...(tokenResponse.accept !== undefined && { accept: tokenResponse.accept }),
-          accessTokenPath: parseJsonPath(tokenResponse.accessTokenPath ?? "$.access_token"),
-          refreshTokenPath: parseJsonPath(tokenResponse.refreshTokenPath ?? "$.refresh_token"),
-          expiresInPath: parseJsonPath(tokenResponse.expiresInPath ?? "$.expires_in"),
+          accessTokenPath: parseJsonPath(tokenResponse.accessTokenPath ?? DEFAULTS.oauth2.accessTokenPath),
+          refreshTokenPath: parseJsonPath(tokenResponse.refreshTokenPath ?? DEFAULTS.oauth2.refreshTokenPath),
+          expiresInPath: parseJsonPath(tokenResponse.expiresInPath ?? DEFAULTS.oauth2.expiresInPath),
           ...(tokenResponse.errorPath !== undefined && { errorPath: parseJsonPath(tokenResponse.errorPath) }),
           ...(tokenResponse.errorDescriptionPath !== undefined && {
             errorDescriptionPath: parseJsonPath(tokenResponse.errorDescriptionPath),
@@ -213,8 +204,8 @@ function authMode(mode: SpecAuthMode): AuthModeDefinition {
         },
         ...(mode.defaultTokenLifetime !== undefined && { defaultTokenLifetimeMs: parseDuration(mode.defaultTokenLifetime) }),
         refreshSkewMs: parseDuration(mode.refreshSkew ?? DEFAULTS.oauth2.refreshSkew),
-        header: (mode.header ?? "authorization").toLowerCase(),
-        prefix: mode.prefix ?? "Bearer ",
+        header: (mode.header ?? DEFAULTS.oauth2.header).toLowerCase(),
+        prefix: mode.prefix ?? DEFAULTS.oauth2.prefix,
       };
     }
     case "githubApp":
@@ -267,8 +258,8 @@ function rateLimitHeaders(h: SpecRateLimitHeaders): RateLimitHeadersDefinition {
     ...header("remaining"),
     ...header("used"),
     ...header("reset"),
-    resetFormat: h.resetFormat ?? "epoch-seconds",
-    ...(h.resetMeaning !== undefined && h.resetMeaning !== "window" && { resetMeaning: h.resetMeaning }),
+    resetFormat: h.resetFormat ?? DEFAULTS.rateLimits.resetFormat,
+    ...(h.resetMeaning !== undefined && h.resetMeaning !== RUNTIME_DEFAULTS.resetMeaning && { resetMeaning: h.resetMeaning }),
     ...header("resource"),
     ...(h.cost && {
       cost: { ...(h.cost.request !== undefined && { request: parseJsonPath(h.cost.request) }), default: h.cost.default },
@@ -300,9 +291,9 @@ function rateLimits(doc: SpecDocument): RateLimitsDefinition {
             ...(b.burst !== undefined && { burst: b.burst }),
             ...(b.concurrency !== undefined && { concurrency: b.concurrency }),
             ...(b.resource !== undefined && { resource: b.resource }),
-            ...(b.family !== undefined && b.family !== "requests" && { family: b.family }),
+            ...(b.family !== undefined && b.family !== RUNTIME_DEFAULTS.bucketFamily && { family: b.family }),
             ...(b.perOperation === true && { perOperation: true }),
-            maxQueueWaitMs: parseDuration(b.maxQueueWait ?? DEFAULTS.maxQueueWait),
+            maxQueueWaitMs: parseDuration(b.maxQueueWait ?? DEFAULTS.rateLimits.maxQueueWait),
             ...(appliesTo && { appliesTo }),
           },
         ];
@@ -330,15 +321,15 @@ function retry(doc: SpecDocument): RetryDefinition {
     },
     hints: (r.hints ?? []).map((hint) => ({
       header: hint.header.toLowerCase(),
-      retryWhen: hint.retryWhen ?? "true",
-      stopWhen: hint.stopWhen ?? "false",
+      retryWhen: hint.retryWhen ?? d.hintRetryWhen,
+      stopWhen: hint.stopWhen ?? d.hintStopWhen,
     })),
     ...(r.idempotency && {
       idempotency: {
         header: r.idempotency.header.toLowerCase(),
-        methods: r.idempotency.methods ?? ["POST"],
+        methods: r.idempotency.methods ?? d.idempotencyMethods,
         ...(r.idempotency.maxLength !== undefined && { maxLength: r.idempotency.maxLength }),
-        prefix: r.idempotency.prefix ?? "",
+        prefix: r.idempotency.prefix ?? d.idempotencyPrefix,
       },
     }),
     budget: {
@@ -358,7 +349,7 @@ function circuitBreaker(doc: SpecDocument): CircuitBreakerDefinition {
   const d = DEFAULTS.circuitBreaker;
   const t = c.threshold;
   return {
-    scope: c.scope ?? "provider",
+    scope: c.scope ?? d.scope,
     // Undeclared, the breaker opens only on sustained failure: a ratio over a window with a minimum of calls.
     threshold:
       t?.consecutive !== undefined
@@ -379,7 +370,7 @@ function buildErrors(doc: SpecDocument): ErrorsDefinition {
   const fields = e.fields ?? {};
   const field = (key: keyof typeof fields) => (fields[key] === undefined ? {} : { [key]: parseJsonPath(fields[key]) });
   return {
-    when: (e.when ?? [{ status: "4xx" }, { status: "5xx" }]).map(responseMatcher),
+    when: (e.when ?? DEFAULTS.errors.when).map(responseMatcher),
     fields: { ...field("code"), ...field("type"), ...field("message"), ...field("param"), ...field("docUrl"), ...field("requestId") },
     ...(e.requestIdHeader !== undefined && { requestIdHeader: e.requestIdHeader.toLowerCase() }),
     rules: (e.rules ?? []).map((rule) => {
@@ -453,11 +444,11 @@ function valueLocations(locations: SpecValueLocation | SpecValueLocation[] | und
 function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
   const format: WebhooksDefinition["signature"]["format"] =
     s.format.style === "single"
-      ? { style: "single", prefix: s.format.prefix ?? "" }
+      ? { style: "single", prefix: s.format.prefix ?? DEFAULTS.webhooks.signaturePrefix }
       : s.format.style === "keyValue"
         ? {
             style: "keyValue",
-            separator: s.format.separator ?? ",",
+            separator: s.format.separator ?? DEFAULTS.webhooks.signatureSeparator,
             ...(s.format.timestampKey !== undefined && { timestampKey: s.format.timestampKey }),
             signatureKey: s.format.signatureKey!,
           }
@@ -469,14 +460,19 @@ function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
     format,
     content: s.content,
     encoding: s.encoding,
-    secretEncoding: s.secretEncoding ?? "raw",
+    secretEncoding: s.secretEncoding ?? DEFAULTS.webhooks.secretEncoding,
     ...(s.tolerance !== undefined && { toleranceMs: parseDuration(s.tolerance) }),
-    toleranceDirection: s.toleranceDirection ?? "both",
-    ...(s.timestampFormat !== undefined && s.timestampFormat !== "seconds" && { timestampFormat: s.timestampFormat }),
+    toleranceDirection: s.toleranceDirection ?? DEFAULTS.webhooks.toleranceDirection,
+    ...(s.timestampFormat !== undefined &&
+      s.timestampFormat !== RUNTIME_DEFAULTS.timestampFormat && { timestampFormat: s.timestampFormat }),
     ...(s.bodyHash !== undefined && {
-      bodyHash: { queryParam: s.bodyHash.queryParam, algorithm: s.bodyHash.algorithm ?? "sha256", encoding: s.bodyHash.encoding ?? "hex" },
+      bodyHash: {
+        queryParam: s.bodyHash.queryParam,
+        algorithm: s.bodyHash.algorithm ?? DEFAULTS.webhooks.bodyHashAlgorithm,
+        encoding: s.bodyHash.encoding ?? DEFAULTS.webhooks.bodyHashEncoding,
+      },
     }),
-    urlDefaultPort: s.urlDefaultPort ?? "exact",
+    urlDefaultPort: s.urlDefaultPort ?? DEFAULTS.webhooks.urlDefaultPort,
     ...(s.algorithmFrom !== undefined && {
       algorithmFrom: {
         header: s.algorithmFrom.header.toLowerCase(),
@@ -506,7 +502,10 @@ function webhooks(doc: SpecDocument): WebhooksDefinition {
     ...(eventType && { eventType }),
     ...(apiVersion && { apiVersion }),
     maxBodySize: w.maxBodySize ?? DEFAULTS.webhooks.maxBodySize,
-    payload: { encoding: w.payload?.encoding ?? "json", allowEmpty: w.payload?.allowEmpty ?? false },
+    payload: {
+      encoding: w.payload?.encoding ?? DEFAULTS.webhooks.payloadEncoding,
+      allowEmpty: w.payload?.allowEmpty ?? DEFAULTS.webhooks.allowEmpty,
+    },
     response: {
       status: w.response?.status ?? DEFAULTS.webhooks.status,
       ...(w.response?.timeBudget !== undefined && { timeBudgetMs: parseDuration(w.response.timeBudget) }),
@@ -520,7 +519,7 @@ function webhooks(doc: SpecDocument): WebhooksDefinition {
           ...(h.method !== undefined && { method: h.method.toUpperCase() }),
           when: { at: handshakeLocation(h.when), ...(h.when.equals !== undefined && { equals: h.when.equals }) },
           echo: handshakeLocation(h.echo),
-          respond: h.respond ?? "text",
+          respond: h.respond ?? DEFAULTS.webhooks.handshakeRespond,
         };
       }),
     }),

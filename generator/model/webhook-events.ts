@@ -17,6 +17,7 @@ import type { PathSegment, SpecSource } from "../parse/parse.js";
 import { SchemaConverter, toPointer, valueAt, type SchemaDocument, type SchemaLocation } from "./schema-to-ts/index.js";
 import { compareCodePoints } from "../common/sort.js";
 import type { SpecDocument } from "../validate/spec-types.js";
+import { DEFAULTS } from "./defaults.js";
 
 export interface EventsResult {
   readonly events: EventModel[];
@@ -153,7 +154,7 @@ function importEvents(
   }
   const document: SchemaDocument = { id: spec.from, root };
   const events = new Map<string, EventSource>();
-  const eventType = spec.eventType ?? "key";
+  const eventType = spec.eventType ?? DEFAULTS.webhooks.eventsImportEventType;
   for (const key of Object.keys(webhooks).sort(compareCodePoints)) {
     for (const method of OPENAPI_METHODS) {
       const operation = valueAt(webhooks, [key, method]);

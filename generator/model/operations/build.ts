@@ -29,12 +29,13 @@ import { arrayOf, STRING, UNDEFINED, UNKNOWN, type ConversionResult, type Schema
 import { compareCodePoints, sortBy } from "../../common/sort.js";
 import type { SpecCursorSource, SpecPagination, SpecRequestValueLocation, SpecStream } from "../../validate/spec-types.js";
 import type { OperationSource } from "./sources.js";
+import { DEFAULTS, RUNTIME_DEFAULTS } from "../defaults.js";
 
 /** Namespace resource files import types.ts as; declarations are `types.<Name>` there. */
 export const TYPES_NAMESPACE = "types";
 
 /** Methods the runtime retries whatever the spec says (runtime/policies/retry.ts). */
-const IDEMPOTENT_METHODS: readonly HttpMethod[] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"];
+const IDEMPOTENT: readonly HttpMethod[] = RUNTIME_DEFAULTS.idempotentMethods;
 
 /** Types of parameters and bodies the source gives no schema for: what the wire can carry. */
 const UNTYPED = {
@@ -53,7 +54,7 @@ function unique(base: string, used: Set<string>): string {
 
 /** The spec's pagination as the runtime reads it; semantics has checked each style has its fields. */
 export function paginationDefinition(p: SpecPagination): PaginationDefinition {
-  const items = parseJsonPath(p.items ?? "$");
+  const items = parseJsonPath(p.items ?? DEFAULTS.operations.paginationItems);
   switch (p.style) {
     case "cursor":
       return {
@@ -79,7 +80,7 @@ export function paginationDefinition(p: SpecPagination): PaginationDefinition {
         style: "page",
         items,
         param: valueLocation(p.param!),
-        start: p.start ?? 1,
+        start: p.start ?? DEFAULTS.operations.pageStart,
         ...(p.sizeParam !== undefined && { sizeParam: p.sizeParam }),
       };
     case "offset":
@@ -93,7 +94,7 @@ export function streamDefinition(s: SpecStream): StreamDefinition {
     format: s.format,
     ...(s.events !== undefined && { events: Object.keys(s.events).sort(compareCodePoints) }),
     ...(s.eventType !== undefined && { eventType: parseJsonPath(s.eventType) }),
-    ...(s.data !== undefined && s.data !== "json" && { data: s.data }),
+    ...(s.data !== undefined && s.data !== RUNTIME_DEFAULTS.streamData && { data: s.data }),
     ...(s.done !== undefined && {
       done: { ...(s.done.event !== undefined && { event: s.done.event }), ...(s.done.data !== undefined && { data: s.done.data }) },
     }),
@@ -265,12 +266,12 @@ function operationModel(p: Pending, typeText: (type: TypeNode) => string, provid
     path: source.path,
     group: source.group,
     // Fields the runtime defaults are left out: a JSON body, no buckets of its own, idempotency by method.
-    ...(source.body && source.body.encoding !== "json" && { bodyEncoding: source.body.encoding }),
+    ...(source.body && source.body.encoding !== RUNTIME_DEFAULTS.bodyEncoding && { bodyEncoding: source.body.encoding }),
     ...(source.body?.contentType !== undefined && { contentType: source.body.contentType }),
     ...(source.baseUrl !== undefined && { baseUrl: source.baseUrl }),
     ...(Object.keys(styles).length > 0 && { queryStyles: styles }),
     ...(source.buckets !== undefined && source.buckets.length > 0 && { buckets: [...source.buckets].sort(compareCodePoints) }),
-    ...(source.idempotent === true && !IDEMPOTENT_METHODS.includes(source.method) && { idempotent: true }),
+    ...(source.idempotent === true && !IDEMPOTENT.includes(source.method) && { idempotent: true }),
     ...(source.timeout !== undefined && { timeoutMs: parseDuration(source.timeout) }),
     ...(source.pagination && { pagination: paginationDefinition(source.pagination) }),
     ...(source.stream && { stream: streamDefinition(source.stream.spec) }),

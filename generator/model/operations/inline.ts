@@ -5,6 +5,7 @@ import { compareCodePoints, sortedKeys } from "../../common/sort.js";
 import type { SpecDocument } from "../../validate/spec-types.js";
 import type { OperationSource, ParameterSource, ResponseSource } from "./sources.js";
 import { streamSource } from "./stream.js";
+import { DEFAULTS } from "../defaults.js";
 
 export function inlineOperations(doc: SpecDocument, specDocument: SchemaDocument): OperationSource[] {
   const inline = doc.operations?.inline ?? {};
@@ -54,12 +55,12 @@ export function inlineOperations(doc: SpecDocument, specDocument: SchemaDocument
       name: operationName(id, op, group),
       ...(op.summary !== undefined && { summary: op.summary }),
       ...(op.description !== undefined && { description: op.description }),
-      deprecated: op.deprecated ?? false,
+      deprecated: op.deprecated ?? DEFAULTS.operations.deprecated,
       params,
       ...(op.body && {
         body: {
           encoding: op.body.encoding,
-          required: op.body.required ?? false,
+          required: op.body.required ?? DEFAULTS.operations.bodyRequired,
           ...(op.body.schema !== undefined && {
             schema: { schema: op.body.schema, location: { document: specDocument, path: [...base, "body", "schema"] } },
           }),

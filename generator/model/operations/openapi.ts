@@ -14,6 +14,7 @@ import type { SpecOperationsImportFilter, SpecOperationsImport } from "../../val
 import { operationGroup } from "../../common/operation-names.js";
 import type { LocatedSchema, OperationSource, ParameterSource, ResponseSource } from "./sources.js";
 import { streamSource } from "./stream.js";
+import { DEFAULTS } from "../defaults.js";
 
 /** The operation keys of a path item (and of a 3.1 `webhooks` entry), in the specification's order. */
 export const OPENAPI_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
@@ -146,7 +147,7 @@ export function readOpenApiOperations(
   const document: SchemaDocument = { id: spec.from, root };
   const include = matcher(spec.include);
   const exclude = matcher(spec.exclude);
-  const groupBy = spec.groupBy ?? "operationId";
+  const groupBy = spec.groupBy ?? DEFAULTS.operations.importGroupBy;
   const overrides = spec.overrides ?? {};
   const usedOverrides = new Set<string>();
   const operations: OperationSource[] = [];
