@@ -45,7 +45,7 @@ export type WebhookErrorContext<E> =
   { readonly stage: "verify" } | { readonly stage: "dedup" | "handle" | "complete" | "release"; readonly event: E };
 
 export interface WebhookHandlerOptions<E extends WebhookEvent> {
-  /** Verifies the raw delivery: a generated `verifyWebhook` with its options bound, or your own. */
+  /** Verifies the raw delivery: a generated `verify<Provider>Webhook` (`verifyStripeWebhook`) with its options bound, or your own. */
   readonly verify: (delivery: WebhookDelivery) => Promise<E>;
   /** The application's work. Throw (or reject) to have the provider redeliver the event later. */
   readonly handle: (event: E) => Promise<void> | void;

@@ -1,7 +1,7 @@
 /**
  * The verifier in parts, so an application ships only what its provider's scheme uses. verify.ts carries
  * out what every scheme does (headers, the HMAC over the signed content, unix-seconds timestamps, JSON);
- * each part below adds one feature a spec may declare, and the generated `verifyWebhook` passes exactly the
+ * each part below adds one feature a spec may declare, and the generated `verify<Provider>Webhook` passes exactly the
  * parts its spec needs (`webhookPartsFor`). A definition verified without a part it needs is refused with a
  * ConfigurationError, never verified with that feature skipped.
  */

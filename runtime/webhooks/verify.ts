@@ -30,7 +30,7 @@ const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(;|$)/i;
 /**
  * Verifies one delivery against a provider's webhook definition, with the verifier parts its scheme needs
  * (`webhookPartsFor(definition)` names them), and returns the event it carries. Generated modules wrap
- * this as `verifyWebhook(delivery, options)`, passing exactly their spec's parts.
+ * this as `verify<Provider>Webhook(delivery, options)` (`verifyStripeWebhook`), passing exactly their spec's parts.
  *
  * @throws {WebhookVerificationError} the delivery is not authentic, is stale, too large or unreadable.
  * @throws {ConfigurationError} the options cannot work (no secret, a key of the wrong kind, no `url` for a

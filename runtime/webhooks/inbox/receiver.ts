@@ -14,7 +14,7 @@ import type { WebhookInbox } from "./inbox.js";
 export type InboxReceiverErrorContext<E> = { readonly stage: "verify" } | { readonly stage: "enqueue"; readonly event: E };
 
 export interface InboxWebhookHandlerOptions<E extends WebhookEvent> {
-  /** Verifies the raw delivery: a generated `verifyWebhook` with its options bound, or your own. */
+  /** Verifies the raw delivery: a generated `verify<Provider>Webhook` (`verifyStripeWebhook`) with its options bound, or your own. */
   readonly verify: (delivery: WebhookDelivery) => Promise<E>;
   /** Where verified events are stored for the workers. */
   readonly inbox: WebhookInbox;
