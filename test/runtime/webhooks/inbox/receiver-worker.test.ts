@@ -93,6 +93,13 @@ describe("createInboxWebhookHandler", () => {
   });
 });
 
+/** An in-memory SQLite inbox holding one pending event, evt_1. */
+async function inboxWithOneEvent(): Promise<SqliteInbox> {
+  const inbox = new SqliteInbox({ path: ":memory:" });
+  await inbox.enqueue({ id: "evt_1", orderKey: undefined, event: JSON.stringify({ type: "t", id: "evt_1", payload: {} }), receivedAt: 1 });
+  return inbox;
+}
+
 describe("createInboxWorker", () => {
   it("reports a failing claim and goes on idle; a started worker with a failing inbox stops cleanly, with no unhandled rejection", async () => {
     const errors: string[] = [];
@@ -119,13 +126,7 @@ describe("createInboxWorker", () => {
   });
 
   it("an outcome the inbox fails to record is 'lost' (the lease runs out and the event runs again), reported as settle", async () => {
-    const inbox = new SqliteInbox({ path: ":memory:" });
-    await inbox.enqueue({
-      id: "evt_1",
-      orderKey: undefined,
-      event: JSON.stringify({ type: "t", id: "evt_1", payload: {} }),
-      receivedAt: 1,
-    });
+    const inbox = await inboxWithOneEvent();
     const failing: WebhookInbox = Object.assign(Object.create(inbox) as WebhookInbox, {
       claim: inbox.claim.bind(inbox),
       complete: () => Promise.reject(new Error("disk full")),
@@ -135,6 +136,32 @@ describe("createInboxWorker", () => {
     expect(await worker.runOnce()).toBe("lost");
     expect(stages).toEqual(["settle"]);
     expect(inbox.counts()).toMatchObject({ leased: 1, done: 0 });
+  });
+
+  it("a renewal the inbox fails to record is reported as renew and tried again at the next beat; the run still completes", async () => {
+    const inbox = await inboxWithOneEvent();
+    let calls = 0;
+    const flaky: WebhookInbox = Object.assign(Object.create(inbox) as WebhookInbox, {
+      claim: inbox.claim.bind(inbox),
+      complete: inbox.complete.bind(inbox),
+      renew: (id: string, token: string, leaseMs: number) =>
+        ++calls === 1 ? Promise.reject(new Error("busy")) : Promise.resolve(inbox.renew(id, token, leaseMs)),
+    });
+    const stages: string[] = [];
+    let beats = 0;
+    const worker = createInboxWorker({
+      inbox: flaky,
+      // each renewal timer fires at once until the handler has seen two renewals
+      sleep: () => new Promise<void>((resolve) => setImmediate(() => (++beats, resolve()))),
+      handle: async (_event, { signal }) => {
+        await expect.poll(() => calls).toBeGreaterThanOrEqual(2);
+        expect(signal.aborted).toBe(false);
+      },
+      onError: (_e, context) => stages.push(context.stage),
+    });
+    expect(await worker.runOnce()).toBe("done");
+    expect(stages).toEqual(["renew"]);
+    expect(beats).toBeGreaterThanOrEqual(2);
   });
 
   it.each([
