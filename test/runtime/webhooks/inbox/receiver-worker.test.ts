@@ -4,7 +4,8 @@
  * computes its backoff as documented.
  */
 import { describe, expect, it } from "vitest";
-import { WebhookVerificationError, type WebhookEvent } from "../../../../runtime/index.js";
+import { signWebhook, WebhookVerificationError, type WebhookEvent } from "../../../../runtime/index.js";
+import { stripeWebhooksDefinition, verifyStripeWebhook } from "../../../../generated/stripe/index.js";
 import { backoffDelay, createInboxWebhookHandler, createInboxWorker, type WebhookInbox } from "../../../../runtime/webhooks/inbox/index.js";
 import { SqliteInbox } from "../../../../runtime/webhooks/inbox/sqlite-inbox.js";
 
@@ -50,6 +51,27 @@ describe("createInboxWebhookHandler", () => {
     expect(claim).toMatchObject({ id: "evt_1", orderKey: "obj_1", receivedAt: 42 });
     expect(JSON.parse(claim!.event)).toEqual({ type: "thing.updated", id: "evt_1", payload: { id: "evt_1", key: "obj_1" } });
     expect(inbox.counts()).toMatchObject({ pending: 0, leased: 1 });
+  });
+
+  it("orders by the key the spec's webhooks.orderKey locates when the app passes none (Stripe: the event's data.object.id)", async () => {
+    const inbox = new SqliteInbox({ path: ":memory:" });
+    const secret = "whsec_test_order_key";
+    const receive = createInboxWebhookHandler({ verify: (delivery) => verifyStripeWebhook(delivery, { secret }), inbox });
+    const deliver = (id: string, object: string) => {
+      const body = JSON.stringify({ id, object: "event", type: "customer.subscription.updated", data: { object: { id: object } } });
+      return receive({ headers: signWebhook(stripeWebhooksDefinition, { body, secret }).headers, body });
+    };
+    for (const [id, object] of [
+      ["evt_1", "sub_A"],
+      ["evt_2", "sub_B"],
+      ["evt_3", "sub_A"],
+    ] as const)
+      expect((await deliver(id, object)).status).toBe(200);
+    const first = inbox.claim({ token: "t1", leaseMs: 1000, maxAttempts: 1 });
+    const second = inbox.claim({ token: "t2", leaseMs: 1000, maxAttempts: 1 });
+    expect([first?.orderKey, second?.orderKey]).toEqual(["sub_A", "sub_B"]);
+    expect(inbox.claim({ token: "t3", leaseMs: 1000, maxAttempts: 1 })).toBeUndefined(); // evt_3 waits behind evt_1 (sub_A)
+    expect(first?.id).toBe("evt_1");
   });
 
   it("answers 503 inbox_unavailable with Retry-After when the inbox fails, so the provider delivers again; the error goes to onError", async () => {
