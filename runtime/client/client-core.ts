@@ -545,7 +545,7 @@ export class ClientCore {
             this.#options.auth,
             plan.prepared.headers,
             {},
-            deadlineSignal(plan.deadline, this.#onTokenRequest),
+            new TokenRequestContext(plan.deadline, this.#onTokenRequest),
           )
         : undefined;
       if (renewing) {
@@ -644,7 +644,13 @@ export class ClientCore {
     if (options.headers) mergeHeaders(headers, options.headers);
     const credentialQuery: Record<string, string> = {};
     const applied = this.#authMode
-      ? applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery, deadlineSignal(deadline, this.#onTokenRequest))
+      ? applyCredentials(
+          this.#authMode,
+          this.#options.auth,
+          headers,
+          credentialQuery,
+          new TokenRequestContext(deadline, this.#onTokenRequest),
+        )
       : undefined;
     if (applied) return applied.then(() => this.#finishPrepare(operation, call, options, headers, query, credentialQuery));
     return this.#finishPrepare(operation, call, options, headers, query, credentialQuery);
@@ -813,14 +819,23 @@ function describeCall(plan: CallPlan, error: unknown): unknown {
   return error;
 }
 
-/** What a token source is asked with: the call's signal, made only when a token request reads it, and the client's event listener. */
-function deadlineSignal(deadline: Deadline, onTokenRequest: TokenRequestOptions["onTokenRequest"]): TokenRequestOptions {
-  return {
-    get signal() {
-      return deadline.abortSignal;
-    },
-    ...(onTokenRequest && { onTokenRequest }),
-  };
+/**
+ * What a token source is asked with: the call's signal, made only when a token request reads it, and the
+ * client's event listener. A class, so the getter lives on its prototype: an object literal with a
+ * getter costs a dictionary-mode object per call, even when the token is a plain string that never reads it.
+ */
+class TokenRequestContext implements TokenRequestOptions {
+  readonly #deadline: Deadline;
+  readonly onTokenRequest: TokenRequestOptions["onTokenRequest"];
+
+  constructor(deadline: Deadline, onTokenRequest: TokenRequestOptions["onTokenRequest"]) {
+    this.#deadline = deadline;
+    this.onTokenRequest = onTokenRequest;
+  }
+
+  get signal(): AbortSignal {
+    return this.#deadline.abortSignal;
+  }
 }
 
 function transportRequest(plan: CallPlan): TransportRequest {
