@@ -39,11 +39,11 @@ const VARIANT_CALLERS = 32;
 
 export async function run(emit) {
   await stripe(emit);
-  const { ClientCore } = await importRuntimeContract();
+  const { ClientCore, rateLimitHeaderSync } = await importRuntimeContract();
   for (const format of ["epoch-seconds", "epoch-ms", "seconds", "http-date"]) {
-    await variant(emit, ClientCore, format, format, true);
+    await variant(emit, ClientCore, rateLimitHeaderSync, format, format, true);
   }
-  await variant(emit, ClientCore, "headers-only", "epoch-seconds", false);
+  await variant(emit, ClientCore, rateLimitHeaderSync, "headers-only", "epoch-seconds", false);
   emit({ metric: "load_average", value: round(os.loadavg()[0]), unit: "load" });
 }
 
@@ -109,10 +109,10 @@ function definition(url, resetFormat, declared) {
 
 const getCustomer = { id: "customers.retrieve", method: "GET", path: "/v1/customers/{customer}", group: "customers" };
 
-async function variant(emit, ClientCore, label, format, declared) {
+async function variant(emit, ClientCore, headerSync, label, format, declared) {
   const server = await startServer("window", [String(VARIANT_LIMIT), "1000", format]);
   try {
-    const core = new ClientCore(definition(server.url, format, declared), { auth: { token: "bench" } });
+    const core = new ClientCore(definition(server.url, format, declared), { auth: { token: "bench" } }, [headerSync]);
     let next = 0;
     let errors = 0;
     const caller = async () => {

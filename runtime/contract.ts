@@ -5,6 +5,8 @@
  */
 export { ClientCore, type ApiResponse, type ClientOptions, type OperationCall, type RequestOptions } from "./client/client-core.js";
 export { ApiPromise, type TypedResponse } from "./client/api-promise.js";
+export { clientPartsFor, type ClientPartName, type ClientParts } from "./client/parts.js";
+export { rateLimitHeaderSync } from "./policies/header-sync.js";
 export { paginate, Paginated, type ItemsAt, type Page } from "./client/pagination.js";
 export { EventStream, openStream, type StreamEvent, type StreamResponse } from "./client/stream.js";
 export { encodePath } from "./client/path.js";

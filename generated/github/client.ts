@@ -2,6 +2,7 @@
 // Source: specs/github.yaml (sha256 fd16b8456833ec7b52d516a19be33e046c7c279b3e6c052e6f083f3c745e60dd)
 import {
   ClientCore,
+  rateLimitHeaderSync,
   type ClientOptions,
   type ProviderDefinition,
   type BearerCredentials,
@@ -169,7 +170,7 @@ export interface GithubCore extends ClientCore {
 
 /** Creates a GitHub client core, for the operation functions. */
 export function createGithubCore(options: GithubClientOptions): GithubCore {
-  return new ClientCore(githubDefinition, options) as GithubCore;
+  return new ClientCore(githubDefinition, options, [rateLimitHeaderSync]) as GithubCore;
 }
 
 /**

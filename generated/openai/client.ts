@@ -2,6 +2,7 @@
 // Source: specs/openai.yaml (sha256 42add19a29bf86d4c33854a19e5fa35a8e8e75ca127e17520d22bebf870bf28e)
 import {
   ClientCore,
+  rateLimitHeaderSync,
   type ClientOptions,
   type ProviderDefinition,
   type BearerCredentials,
@@ -97,7 +98,7 @@ export interface OpenaiCore extends ClientCore {
 
 /** Creates a OpenAI client core, for the operation functions. */
 export function createOpenaiCore(options: OpenaiClientOptions): OpenaiCore {
-  return new ClientCore(openaiDefinition, options) as OpenaiCore;
+  return new ClientCore(openaiDefinition, options, [rateLimitHeaderSync]) as OpenaiCore;
 }
 
 /**

@@ -2,6 +2,7 @@
 // Source: specs/resend.yaml (sha256 775f0c2981590b5d957988e33eb6383dbeb0a5c546fb2fe70d21b11b11e28d58)
 import {
   ClientCore,
+  rateLimitHeaderSync,
   type ClientOptions,
   type ProviderDefinition,
   type BearerCredentials,
@@ -85,7 +86,7 @@ export interface ResendCore extends ClientCore {
 
 /** Creates a Resend client core, for the operation functions. */
 export function createResendCore(options: ResendClientOptions): ResendCore {
-  return new ClientCore(resendDefinition, options) as ResendCore;
+  return new ClientCore(resendDefinition, options, [rateLimitHeaderSync]) as ResendCore;
 }
 
 /**

@@ -2,6 +2,7 @@
 // Source: specs/sendgrid.yaml (sha256 d399818d575fdecddf42569af9f6d18c30ce0292d36b5d1b114362e092b1f7fb)
 import {
   ClientCore,
+  rateLimitHeaderSync,
   type ClientOptions,
   type ProviderDefinition,
   type BearerCredentials,
@@ -93,7 +94,7 @@ export interface SendgridCore extends ClientCore {
 
 /** Creates a SendGrid client core, for the operation functions. */
 export function createSendgridCore(options: SendgridClientOptions): SendgridCore {
-  return new ClientCore(sendgridDefinition, options) as SendgridCore;
+  return new ClientCore(sendgridDefinition, options, [rateLimitHeaderSync]) as SendgridCore;
 }
 
 /**

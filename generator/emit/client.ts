@@ -3,6 +3,7 @@
  * functions take, and its factory; the client class, which holds a core and the resource objects, and
  * its factory); resources.ts writes the resources and types.ts.
  */
+import { clientPartsFor } from "@switchboard/runtime/contract";
 import { docText, propertyKey, stringLiteral } from "../common/escape.js";
 import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
@@ -33,12 +34,15 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
   const core = `${pascal}Core`;
   // A provider named "client" declares a ClientCore of its own: the runtime's is imported under another name.
   const runtimeCore = core === "ClientCore" ? "RuntimeClientCore" : "ClientCore";
+  // The client parts the spec uses, and no other: an app bundles only these.
+  const parts = clientPartsFor(def);
   const statements: Declaration[] = [];
   statements.push({
     kind: "import",
     moduleSpecifier: ctx.runtimeImport,
     namedImports: [
       runtimeCore === "ClientCore" ? "ClientCore" : { name: "ClientCore", alias: runtimeCore },
+      ...parts,
       ...["ClientOptions", "ProviderDefinition", ...credentialTypes].map((name) => ({ name, isTypeOnly: true })),
     ],
   });
@@ -129,7 +133,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
 
   // Webhooks are left out: the client never reads them, and the verifier imports webhooks.ts itself.
   const { errors: _errors, versions: _versions, webhooks: _webhooks, ...plain } = def;
-  const parts = literal(plain).slice(1, -1).trim();
+  const fields = literal(plain).slice(1, -1).trim();
   const extra = [`errors: ${names.errorsDefinition}`, ...(def.versions ? [`versions: ${names.versionsDefinition}`] : [])];
   statements.push({
     kind: "const",
@@ -139,7 +143,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     ]),
     name: names.definition,
     type: "ProviderDefinition",
-    initializer: `{ ${parts}, ${extra.join(", ")} }`,
+    initializer: `{ ${fields}, ${extra.join(", ")} }`,
   });
 
   const example = exampleCall(model);
@@ -161,7 +165,7 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
     docs: jsDoc([`Creates a ${model.provider.title} client core, for the operation functions.`]),
     parameters: [{ name: "options", type: `${pascal}ClientOptions` }],
     returnType: core,
-    statements: [`return new ${runtimeCore}(${names.definition}, options) as ${core};`],
+    statements: [`return new ${runtimeCore}(${names.definition}, options${parts.length > 0 ? `, [${parts.join(", ")}]` : ""}) as ${core};`],
   });
 
   const clientClass: ClassDeclaration = {

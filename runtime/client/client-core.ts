@@ -29,7 +29,8 @@ import { normalizeError } from "../errors/error-normalizer.js";
 import type { CallEmit, ClientEvent, ClientEventListener } from "./events.js";
 import { encodeForm, flattenParams } from "./form.js";
 import { anyResponseMatches } from "./match.js";
-import { rateLimitFamilies, readCosts, type RateLimitFamilies } from "../policies/rate-limit-headers.js";
+import type { RateLimitFamilies } from "../policies/rate-limit-headers.js";
+import { mergeClientParts, type ClientParts, type HeaderSync } from "./parts.js";
 import { RateLimiter, type AcquireRoute, type Permit } from "../policies/rate-limit.js";
 import { MemoryRateLimitStore, type RateLimitStore } from "../policies/rate-limit-store.js";
 import { createRedactor, type Redactor } from "../errors/redact.js";
@@ -217,6 +218,8 @@ export class ClientCore {
   readonly #buckets: Readonly<Record<string, RateLimitBucketDefinition>>;
   /** Every header family of the spec's rateLimits, the "requests" family first. */
   readonly #families: RateLimitFamilies;
+  /** The header-sync part, when the spec declares header families (parts.ts). */
+  readonly #headerSync: HeaderSync | undefined;
   readonly #bucketsByOperation = new Map<string, readonly string[]>();
   readonly #breakerDefinition: CircuitBreakerDefinition | undefined;
   readonly #breakers = new Map<string, CircuitBreaker>();
@@ -234,8 +237,14 @@ export class ClientCore {
   /** Deprecation signals already reported, per operation. */
   readonly #reportedDeprecations = new Map<string, string>();
 
-  constructor(definition: ProviderDefinition, options: ClientOptions) {
+  /**
+   * `parts`: what the spec's features need beyond the core (parts.ts; the generated `create<Provider>Core`
+   * passes them). A definition that declares a feature without its part is refused with ConfigurationError.
+   */
+  constructor(definition: ProviderDefinition, options: ClientOptions, parts: readonly ClientParts[] = NO_PARTS) {
     this.definition = definition;
+    const { headerSync } = mergeClientParts(definition, parts);
+    this.#headerSync = headerSync;
     this.#options = options;
     const environment = options.environment ?? definition.defaultEnvironment;
     const env = declared(definition.environments, environment, "environment", definition.title);
@@ -260,7 +269,7 @@ export class ClientCore {
     this.#specRetryable = (status, providerCode, headers) => specRetryable(rules, status, providerCode, headers);
     const budget = this.#retry && this.#retry.budget.ratio < Infinity ? new RetryBudget(this.#retry.budget) : undefined;
     this.#buckets = options.rateLimits === false ? {} : mergeBuckets(definition, options.rateLimits?.buckets);
-    this.#families = rateLimitFamilies(definition.rateLimits);
+    this.#families = headerSync ? headerSync.families(definition.rateLimits) : NO_FAMILIES;
     // Declared headers without a bucket still limit: the limiter learns buckets from the headers alone.
     if (options.rateLimits !== false && (Object.keys(this.#buckets).length > 0 || this.#families.length > 0)) {
       const rateLimits = options.rateLimits;
@@ -271,6 +280,7 @@ export class ClientCore {
         clock: this.#clock,
         keyPrefix: rateLimits?.key ?? definition.name,
         families: this.#families.map((family) => family.policy),
+        ...(headerSync && { allowance: headerSync.allowance }),
         onStoreEvent: (event) => safeEmit(options.onEvent, { ...event, provider: definition.name }),
       });
     }
@@ -284,7 +294,14 @@ export class ClientCore {
     this.#policies = wrap<CallPlan>(
       new RetryPolicy(this.#clock, options.random ?? Math.random, budget),
       new BreakerPolicy(this.#clock),
-      new ThrottlePolicy(definition.name, this.#limiter, this.#families, definition.rateLimits.minWaitMs, this.#clock),
+      new ThrottlePolicy(
+        definition.name,
+        this.#limiter,
+        this.#families,
+        definition.rateLimits.minWaitMs,
+        this.#clock,
+        headerSync?.readCounts,
+      ),
       new TimeoutPolicy(this.#clock),
     );
   }
@@ -398,7 +415,7 @@ export class ClientCore {
       streamWhen: operation.stream ? isStreamAnswer : undefined,
       buckets,
       throttled,
-      route: throttled ? { operation: operation.id, costs: readCosts(this.#families, body) } : NO_ROUTE,
+      route: throttled ? { operation: operation.id, costs: this.#headerSync?.readCosts(this.#families, body) } : NO_ROUTE,
       breaker: this.#breakerFor(buckets),
       safe: IDEMPOTENT_METHODS.has(operation.method) || operation.idempotent || prepared.idempotencyKey !== undefined,
       emit,
@@ -545,7 +562,7 @@ export class ClientCore {
             this.#options.auth,
             plan.prepared.headers,
             {},
-            deadlineSignal(plan.deadline, this.#onTokenRequest),
+            new TokenRequestContext(plan.deadline, this.#onTokenRequest),
           )
         : undefined;
       if (renewing) {
@@ -644,7 +661,13 @@ export class ClientCore {
     if (options.headers) mergeHeaders(headers, options.headers);
     const credentialQuery: Record<string, string> = {};
     const applied = this.#authMode
-      ? applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery, deadlineSignal(deadline, this.#onTokenRequest))
+      ? applyCredentials(
+          this.#authMode,
+          this.#options.auth,
+          headers,
+          credentialQuery,
+          new TokenRequestContext(deadline, this.#onTokenRequest),
+        )
       : undefined;
     if (applied) return applied.then(() => this.#finishPrepare(operation, call, options, headers, query, credentialQuery));
     return this.#finishPrepare(operation, call, options, headers, query, credentialQuery);
@@ -777,6 +800,8 @@ export class ClientCore {
   }
 }
 
+const NO_PARTS: readonly ClientParts[] = [];
+const NO_FAMILIES: RateLimitFamilies = [];
 const NO_PERMITS: readonly Permit[] = [];
 const NO_BUCKETS: readonly string[] = [];
 const NO_ROUTE: AcquireRoute = {};
@@ -813,14 +838,24 @@ function describeCall(plan: CallPlan, error: unknown): unknown {
   return error;
 }
 
-/** What a token source is asked with: the call's signal, made only when a token request reads it, and the client's event listener. */
-function deadlineSignal(deadline: Deadline, onTokenRequest: TokenRequestOptions["onTokenRequest"]): TokenRequestOptions {
-  return {
-    get signal() {
-      return deadline.abortSignal;
-    },
-    ...(onTokenRequest && { onTokenRequest }),
-  };
+/**
+ * What a token source is asked with: the call's signal, made only when a token request reads it, and the
+ * client's event listener. A class, so the getter lives on its prototype: an object literal with a
+ * getter costs a dictionary-mode object per call, even when the token is a plain string that never reads it.
+ */
+class TokenRequestContext implements TokenRequestOptions {
+  readonly #deadline: Deadline;
+  /** Set only when the client has a listener, as the object literal this replaces did. */
+  declare readonly onTokenRequest?: NonNullable<TokenRequestOptions["onTokenRequest"]>;
+
+  constructor(deadline: Deadline, onTokenRequest: TokenRequestOptions["onTokenRequest"]) {
+    this.#deadline = deadline;
+    if (onTokenRequest) (this as { onTokenRequest?: typeof onTokenRequest }).onTokenRequest = onTokenRequest;
+  }
+
+  get signal(): AbortSignal {
+    return this.#deadline.abortSignal;
+  }
 }
 
 function transportRequest(plan: CallPlan): TransportRequest {

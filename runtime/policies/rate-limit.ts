@@ -8,12 +8,12 @@
  */
 import type { Clock } from "../clock.js";
 import type { RateLimitHeadersDefinition, RateLimitResetFormat, RateLimitResetMeaning } from "../definition.js";
-import { RateLimitError } from "../errors/errors.js";
+import { ConfigurationError, RateLimitError } from "../errors/errors.js";
 import { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./rate-limit-store.js";
 import { GuardedStore, type StoreHealthEvent } from "./store-guard.js";
 import type { ResponseHeaders } from "../transport/transport.js";
 import type { WaitLimit } from "./timeout.js";
-import { ProviderAllowance, type Count, type Tracked } from "./provider-allowance.js";
+import type { Count, ProviderAllowance, Tracked } from "./provider-allowance.js";
 
 export interface BucketPolicy extends BucketLimits {
   /** At most this many requests of the bucket in flight. */
@@ -106,7 +106,7 @@ class BucketGate {
     provider: string,
     store: RateLimitStore,
     clock: Clock,
-    family: FamilyPolicy | undefined,
+    allowance: ProviderAllowance | undefined,
     learned = false,
   ) {
     this.#name = name;
@@ -117,7 +117,7 @@ class BucketGate {
     this.#clock = clock;
     this.resource = policy.resource;
     this.family = policy.family ?? "requests";
-    this.#allowance = family && new ProviderAllowance(family.meaning, family.resolutionMs);
+    this.#allowance = allowance;
     this.#learned = learned;
   }
 
@@ -367,6 +367,11 @@ export interface RateLimiterOptions {
    * bucket mirrors gets a bucket learned from its headers alone, kept per process.
    */
   readonly families?: readonly FamilyPolicy[];
+  /**
+   * What a family's counts allow a bucket (the header-sync part, header-sync.ts, passes it): required
+   * with `families`, so a limiter without header families ships no allowance.
+   */
+  readonly allowance?: (family: FamilyPolicy) => ProviderAllowance;
   /** How long a request waits for a slot of a learned bucket. @default 30 s */
   readonly learnedQueueWaitMs?: number;
 }
@@ -392,6 +397,7 @@ export class RateLimiter {
         ? options.store
         : new GuardedStore(options.store, options.clock, options.onStoreEvent ?? (() => {}));
     for (const family of options.families ?? []) this.#families.set(family.name, family);
+    if (this.#families.size > 0 && !options.allowance) throw new ConfigurationError("rate-limit header families need the header-sync part");
     for (const [name, policy] of Object.entries(options.buckets)) {
       if (!policy.perOperation) this.#gates.set(name, this.#gate(name, policy));
     }
@@ -404,7 +410,8 @@ export class RateLimiter {
   #gate(name: string, policy: BucketPolicy, learned = false): BucketGate {
     const { provider, keyPrefix, clock } = this.#options;
     const family = this.#families.get(policy.family ?? "requests");
-    return new BucketGate(name, policy, `${keyPrefix}:${name}`, provider, this.#store, clock, family, learned);
+    const allowance = family && this.#options.allowance!(family);
+    return new BucketGate(name, policy, `${keyPrefix}:${name}`, provider, this.#store, clock, allowance, learned);
   }
 
   /** Whether a declared bucket follows this family's counts (of this resource). */

@@ -12,7 +12,8 @@ import type { RetryDefinition } from "../definition.js";
 import { RateLimitError } from "../errors/errors.js";
 import { backoffDelay } from "./retry.js";
 import type { AcquireRoute, Permit, ProviderCount, RateLimiter } from "./rate-limit.js";
-import { readProviderCounts, type RateLimitFamilies } from "./rate-limit-headers.js";
+import type { RateLimitFamilies } from "./rate-limit-headers.js";
+import type { HeaderSync } from "../client/parts.js";
 import { Stop, type AttemptContext, type Policy, type Step } from "./policy.js";
 
 /** What the throttle needs of a call beyond the attempt's state: the rules to back off by. */
@@ -31,6 +32,8 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
   readonly #limiter: RateLimiter | undefined;
   /** Every header family of the spec's rateLimits, the "requests" family first. */
   readonly #families: RateLimitFamilies;
+  /** Reads the families' counts on an answer; undefined when the spec declares no header family. */
+  readonly #readCounts: HeaderSync["readCounts"] | undefined;
   /** The least a rate-limited answer without Retry-After or a spent count makes the bucket wait. */
   readonly #minWaitMs: number;
   readonly #clock: Clock;
@@ -46,10 +49,12 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
     families: RateLimitFamilies,
     minWaitMs: number | undefined,
     clock: Clock,
+    readCounts?: HeaderSync["readCounts"],
   ) {
     this.#provider = provider;
     this.#limiter = limiter;
     this.#families = families;
+    this.#readCounts = readCounts;
     this.#minWaitMs = minWaitMs ?? 0;
     this.#clock = clock;
   }
@@ -121,7 +126,7 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
     const response = call.response;
     if (!response) return call;
     const now = call.endedAt;
-    const counts = call.throttled ? readProviderCounts(this.#families, response.headers, now) : NO_COUNTS;
+    const counts = call.throttled && this.#readCounts ? this.#readCounts(this.#families, response.headers, now) : NO_COUNTS;
     if (counts.length > 0) this.#limiter!.sync(permits, counts, call.route.operation);
     const count = counts[0];
     if (!call.limited || call.stop) return call;

@@ -8,6 +8,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { ClientCore } from "../../runtime/client/client-core.js";
+import { coreFor } from "../helpers/client-core.js";
 import type { OperationDefinition } from "../../runtime/definition.js";
 import {
   isAuthenticationError,
@@ -38,7 +39,7 @@ afterEach(async () => {
 });
 
 function acmeClient(server: MockProvider, token = "sk_acme_1", options: Partial<ConstructorParameters<typeof ClientCore>[1]> = {}) {
-  return new ClientCore(acme.definition, { auth: { token }, baseUrl: server.url, ...options });
+  return coreFor(acme.definition, { auth: { token }, baseUrl: server.url, ...options });
 }
 
 describe("startMockProvider: operations", () => {

@@ -4,7 +4,8 @@
  */
 import { formatReset } from "../../testing/rate-limit.js";
 import { describe, expect, it } from "vitest";
-import { ClientCore, type ClientOptions } from "../../runtime/client/client-core.js";
+import { type ClientOptions } from "../../runtime/client/client-core.js";
+import { coreFor } from "../helpers/client-core.js";
 import type { ProviderDefinition, RateLimitResetFormat } from "../../runtime/definition.js";
 import { isCircuitOpenError, isNetworkError, isProviderError, isRateLimitError, isTimeoutError } from "../../runtime/errors/errors.js";
 import type { ClientEvent } from "../../runtime/client/events.js";
@@ -20,7 +21,7 @@ const secret = "sk_test_pipeline_SECRET_123";
 
 function client(definition: ProviderDefinition = testDefinition(), options: Partial<ClientOptions> = {}) {
   const events: ClientEvent[] = [];
-  const core = new ClientCore(definition, { auth: { token: secret }, baseUrl: server.url, onEvent: (e) => events.push(e), ...options });
+  const core = coreFor(definition, { auth: { token: secret }, baseUrl: server.url, onEvent: (e) => events.push(e), ...options });
   return { core, events };
 }
 
@@ -199,7 +200,7 @@ describe("retry semantics and ambiguous outcomes (issue 14)", () => {
   });
 
   it("a call whose every attempt was refused before sending is not_processed", async () => {
-    const core = new ClientCore(unsafe, {
+    const core = coreFor(unsafe, {
       auth: { token: secret },
       baseUrl: "http://127.0.0.1:1",
       retry: { maxAttempts: 2, backoff: { baseMs: 1, capMs: 1 } },
@@ -472,12 +473,12 @@ describe("abort and timeouts", () => {
 
   it("a refused connection is a NetworkError with its code, retried even for a POST", async () => {
     const events: ClientEvent[] = [];
-    const core = new ClientCore(testDefinition(), {
+    const core = coreFor(testDefinition(), {
       auth: { token: secret },
       baseUrl: "http://127.0.0.1:1",
       onEvent: (e) => events.push(e),
     });
-    const noKey = new ClientCore(withoutIdempotency(testDefinition()), {
+    const noKey = coreFor(withoutIdempotency(testDefinition()), {
       auth: { token: secret },
       baseUrl: "http://127.0.0.1:1",
       onEvent: (e) => events.push(e),
@@ -500,7 +501,7 @@ describe("observability and redaction", () => {
       else json(response, 401, { error: { code: "bad_key", message: "invalid key" } }, { "request-id": "req_9" });
     });
     const events: ClientEvent[] = [];
-    const core = new ClientCore(definition, { auth: { apiKey: secret }, baseUrl: server.url, onEvent: (e) => events.push(e) });
+    const core = coreFor(definition, { auth: { apiKey: secret }, baseUrl: server.url, onEvent: (e) => events.push(e) });
     const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
     expect(isProviderError(error)).toBe(true);
     expect(server.requests[0]!.url).toContain(secret); // it was sent...
@@ -520,7 +521,7 @@ describe("observability and redaction", () => {
 
   it("a throwing event listener does not change the call", async () => {
     server.handle((_request, response) => json(response, 200, { ok: 1 }));
-    const core = new ClientCore(testDefinition(), {
+    const core = coreFor(testDefinition(), {
       auth: { token: secret },
       baseUrl: server.url,
       onEvent: () => {
@@ -579,7 +580,7 @@ describe("request encoding", () => {
   it("an operation's own server replaces the environment's base URL, but not a baseUrl the caller gave", async () => {
     server.handle((_request, response) => json(response, 200, { ok: true }));
     // The environment points nowhere: only the operation's server can answer.
-    const onItsServer = new ClientCore(testDefinition(), { auth: { token: secret }, retry: false });
+    const onItsServer = coreFor(testDefinition(), { auth: { token: secret }, retry: false });
     const upload = op("POST", "/assets", { baseUrl: server.url });
     await expect(onItsServer.request(upload, { path: "/assets" })).resolves.toEqual({ ok: true });
     // A caller's baseUrl (a test server, an enterprise host) wins over the operation's.
@@ -708,7 +709,7 @@ describe("close (issue 14)", () => {
     await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
     try {
       const { port } = raw.address() as AddressInfo;
-      const core = new ClientCore(
+      const core = coreFor(
         testDefinition({ rateLimits: { limitedWhen: [], buckets: { slow: { rate: 1, perMs: 60_000, maxQueueWaitMs: 120_000 } } } }),
         { auth: { token: secret }, baseUrl: `http://127.0.0.1:${port}` },
       );

@@ -5,7 +5,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { ClientCore } from "../../runtime/client/client-core.js";
+import { coreFor } from "../helpers/client-core.js";
 import type { ProviderDefinition } from "../../runtime/definition.js";
 import { isRateLimitError, isTimeoutError } from "../../runtime/errors/errors.js";
 import { ManualClock } from "../helpers/manual-clock.js";
@@ -40,7 +40,7 @@ describe("minimum wait and per-operation timeouts", () => {
         minWaitMs: 60_000,
       },
     });
-    const core = new ClientCore(definition, { auth: { token: "t" }, clock });
+    const core = coreFor(definition, { auth: { token: "t" }, clock });
     const error = await core.send(op("GET", "/things/1"), { path: "/things/1" }).catch((e: unknown) => e);
     core.close();
     // 60 s is past the 5 s maximum wait: the call fails at once, saying when to come back.
@@ -56,7 +56,7 @@ describe("minimum wait and per-operation timeouts", () => {
       }, 300);
     });
     const definition = testDefinition({ environments: { live: { baseUrl: url } } });
-    const core = new ClientCore(definition, { auth: { token: "t" }, retry: false, timeout: { attemptMs: 10_000 } });
+    const core = coreFor(definition, { auth: { token: "t" }, retry: false, timeout: { attemptMs: 10_000 } });
     const short = op("GET", "/short", { timeoutMs: 50 });
     const error = await core.send(short, { path: "/short" }).catch((e: unknown) => e);
     expect(isTimeoutError(error)).toBe(true);

@@ -11,7 +11,7 @@ import { runInNewContext } from "node:vm";
 import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { createOpenaiClient, type OpenaiChatStreamCompletionStreamEvent } from "../../generated/openai/index.js";
-import { ClientCore } from "../../runtime/client/client-core.js";
+import { coreFor } from "../helpers/client-core.js";
 import { openStream, type StreamEvent } from "../../runtime/client/stream.js";
 import { isNetworkError, isProviderError, isStreamProtocolError, isTimeoutError } from "../../runtime/errors/errors.js";
 import { fetchTransport } from "../../runtime/transport/fetch.js";
@@ -396,7 +396,7 @@ describe("an NDJSON stream through the client core", () => {
   type Event = StreamEvent<"delta", { type: "delta"; text: string; i: number }> | StreamEvent<"done", { type: "done" }>;
 
   function core(transport: Transport) {
-    return new ClientCore(testDefinition(), { auth: { token: "k" }, baseUrl: server.url, transport });
+    return coreFor(testDefinition(), { auth: { token: "k" }, baseUrl: server.url, transport });
   }
 
   it("yields 10,000 typed lines with flat memory (1,000 against 10,000, within 4 MB), skipping undeclared types", async () => {

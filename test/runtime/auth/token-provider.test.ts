@@ -3,7 +3,7 @@
  * the client invalidate, renew and replay exactly once (never a loop), with no token in any event.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ClientCore } from "../../../runtime/client/client-core.js";
+import { coreFor } from "../../helpers/client-core.js";
 import { applyCredentials, type TokenProvider } from "../../../runtime/client/credentials.js";
 import type { OAuth2AuthDefinition } from "../../../runtime/definition.js";
 import { isProviderError } from "../../../runtime/errors/errors.js";
@@ -57,14 +57,11 @@ function rotatingProvider(): TokenProvider & { invalidated: string[] } {
 }
 
 function client(source: TokenProvider, events?: ClientEvent[]) {
-  return new ClientCore(
-    testDefinition({ environments: { live: { baseUrl: api.url } }, auth: { modes: { oauth: mode }, defaultMode: "oauth" } }),
-    {
-      auth: { mode: "oauth", accessToken: source },
-      retry: false,
-      ...(events && { onEvent: (e: ClientEvent) => void events.push(e) }),
-    },
-  );
+  return coreFor(testDefinition({ environments: { live: { baseUrl: api.url } }, auth: { modes: { oauth: mode }, defaultMode: "oauth" } }), {
+    auth: { mode: "oauth", accessToken: source },
+    retry: false,
+    ...(events && { onEvent: (e: ClientEvent) => void events.push(e) }),
+  });
 }
 
 const GET = op("GET", "/thing");

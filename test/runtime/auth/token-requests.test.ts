@@ -13,7 +13,7 @@ import { OAuth2TokenManager } from "../../../runtime/auth/token-manager.js";
 import { OAuth2Authorization } from "../../../runtime/auth/authorization.js";
 import { GithubAppTokenProvider } from "../../../runtime/auth/github-app.js";
 import { MemoryTokenStore } from "../../../runtime/auth/token-store.js";
-import { ClientCore } from "../../../runtime/client/client-core.js";
+import { coreFor } from "../../helpers/client-core.js";
 import type { TokenRequestEvent } from "../../../runtime/client/credentials.js";
 import type { ClientEvent } from "../../../runtime/client/events.js";
 import type { GithubAppAuthDefinition, OAuth2AuthDefinition } from "../../../runtime/definition.js";
@@ -322,7 +322,7 @@ describe("through a client", () => {
     const clock = new ManualClock();
     const { manager } = await refreshManager(clock, { rotatingRefreshTokens: false });
     const events: ClientEvent[] = [];
-    const client = new ClientCore(
+    const client = coreFor(
       testDefinition({ environments: { live: { baseUrl: api.url } }, auth: { modes: { oauth: oauthMode() }, defaultMode: "oauth" } }),
       { auth: { mode: "oauth", accessToken: manager }, retry: false, clock, onEvent: (event) => void events.push(event) },
     );
@@ -346,7 +346,7 @@ describe("through a client", () => {
       timeoutMs: 600_000,
       retry: { maxAttempts: 10 },
     });
-    const client = new ClientCore(
+    const client = coreFor(
       testDefinition({ environments: { live: { baseUrl: api.url } }, auth: { modes: { oauth: oauthMode() }, defaultMode: "oauth" } }),
       {
         auth: { mode: "oauth", accessToken: manager },

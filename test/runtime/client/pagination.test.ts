@@ -4,7 +4,7 @@
  * the rate limiter between pages.
  */
 import { describe, expect, it } from "vitest";
-import { ClientCore } from "../../../runtime/client/client-core.js";
+import { coreFor } from "../../helpers/client-core.js";
 import type { OperationDefinition, PaginationDefinition } from "../../../runtime/definition.js";
 import type { ClientEvent } from "../../../runtime/client/events.js";
 import { ApiPromise } from "../../../runtime/client/api-promise.js";
@@ -21,7 +21,7 @@ function list(pagination: PaginationDefinition): OperationDefinition {
 }
 
 function core(events?: ClientEvent[], buckets = {}) {
-  return new ClientCore(testDefinition({ rateLimits: { limitedWhen: [], buckets } }), {
+  return coreFor(testDefinition({ rateLimits: { limitedWhen: [], buckets } }), {
     auth: { token: "t" },
     baseUrl: server.url,
     ...(events && { onEvent: (e: ClientEvent) => events.push(e) }),

@@ -23,6 +23,7 @@ import {
   RateLimitError,
 } from "../../../runtime/index.js";
 import { ClientCore, normalizeError, type OperationDefinition, type ProviderDefinition } from "../../../runtime/contract.js";
+import { coreFor } from "../../helpers/client-core.js";
 import * as errorClasses from "../../../runtime/errors/errors.js";
 import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
 
@@ -72,7 +73,7 @@ afterAll(async () => {
 });
 
 function client(provider: string): ClientCore {
-  return new ClientCore(definitions[provider]!, {
+  return coreFor(definitions[provider]!, {
     auth,
     baseUrl: server.url,
     retry: false,

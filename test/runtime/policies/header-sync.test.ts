@@ -1,3 +1,4 @@
+import { familyAllowance } from "../../../runtime/policies/header-sync.js";
 /**
  * Header sync that never over-grants (issue 14, item 2), on an injected clock: a scripted provider with
  * a strict window on its own phase counts requests in the order they *arrive*, which is not the order
@@ -51,6 +52,7 @@ async function run(s: Scenario) {
     store: new MemoryRateLimitStore(),
     clock,
     keyPrefix: "sim",
+    allowance: familyAllowance,
     families: [family],
     learnedQueueWaitMs: 600_000,
   });
@@ -160,6 +162,7 @@ describe("counts from out-of-order answers", () => {
       store: new MemoryRateLimitStore(),
       clock,
       keyPrefix: "t",
+      allowance: familyAllowance,
       families: [{ name: "requests", meaning: "window", resolutionMs: 1, perResource: false }],
       learnedQueueWaitMs: 120_000,
     });
@@ -207,6 +210,7 @@ describe("counts from out-of-order answers", () => {
       store: new MemoryRateLimitStore(),
       clock,
       keyPrefix: "gh",
+      allowance: familyAllowance,
       families: [{ name: "requests", meaning: "window", resolutionMs: 1000, perResource: true }],
     });
     const first = rl.acquire([], undefined) as never[];

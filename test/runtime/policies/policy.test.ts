@@ -4,7 +4,8 @@
  * socket and no real waiting. What crosses the network is tested in test/wire/pipeline.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { ClientCore, type ClientOptions } from "../../../runtime/client/client-core.js";
+import { type ClientOptions } from "../../../runtime/client/client-core.js";
+import { coreFor } from "../../helpers/client-core.js";
 import type { ClientEvent } from "../../../runtime/client/events.js";
 import type { ProviderDefinition } from "../../../runtime/definition.js";
 import { isCircuitOpenError, isRateLimitError, isTimeoutError } from "../../../runtime/errors/errors.js";
@@ -51,7 +52,7 @@ function scripted(script: readonly Answer[], definition: ProviderDefinition = te
     }
     return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
   };
-  const core = new ClientCore(definition, {
+  const core = coreFor(definition, {
     auth: { token: "sk_unit" },
     transport,
     clock,

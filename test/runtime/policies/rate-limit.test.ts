@@ -1,3 +1,4 @@
+import { familyAllowance } from "../../../runtime/policies/header-sync.js";
 import { describe, expect, it } from "vitest";
 import { isRateLimitError } from "../../../runtime/errors/errors.js";
 import {
@@ -25,6 +26,7 @@ function limiter(buckets: Record<string, BucketPolicy>, clock = new ManualClock(
     store: new MemoryRateLimitStore(),
     clock,
     keyPrefix: "test",
+    allowance: familyAllowance,
     families: [REQUESTS],
   });
   return { rl, clock };

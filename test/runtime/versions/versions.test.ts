@@ -16,6 +16,7 @@ import {
   type ClientEvent,
 } from "../../../runtime/index.js";
 import { ClientCore, type ProviderDefinition, type VersionsDefinition } from "../../../runtime/contract.js";
+import { coreFor } from "../../helpers/client-core.js";
 import { migratePayload } from "../../../runtime/versions/migrations.js";
 import { readDeprecation } from "../../../runtime/versions/versions.js";
 import { json, useLoopbackServer } from "../../helpers/loopback-server.js";
@@ -49,7 +50,7 @@ function versioned(versions: Partial<VersionsDefinition>): ProviderDefinition {
 }
 
 function core(definition: ProviderDefinition, events: ClientEvent[] = [], extra: { apiVersion?: string } = {}): ClientCore {
-  return new ClientCore(definition, {
+  return coreFor(definition, {
     auth: { token: "t" },
     baseUrl: server.url,
     retry: false,
@@ -108,7 +109,7 @@ describe("version placement", () => {
 
   it("rejects a per-call version when {apiVersion} is in the base URL, which is filled once per client", async () => {
     const definition = versioned({ send: { in: "path" } });
-    const client = new ClientCore(definition, { auth: { token: "t" }, baseUrl: `${server.url}/v/{apiVersion}`, retry: false });
+    const client = coreFor(definition, { auth: { token: "t" }, baseUrl: `${server.url}/v/{apiVersion}`, retry: false });
     await client.request(op("GET", "/things"), { path: "/things" });
     const error = await client.request(op("GET", "/things"), { path: "/things" }, { apiVersion: "2024-01" }).catch((e: unknown) => e);
     expect(isConfigurationError(error) && error.message).toBe("the base URL holds {apiVersion}: choose the version per client");

@@ -5,7 +5,7 @@
 import { createVerify, generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAppJwt, GithubAppTokenProvider } from "../../../runtime/auth/github-app.js";
-import { ClientCore } from "../../../runtime/client/client-core.js";
+import { coreFor } from "../../helpers/client-core.js";
 import type { GithubAppAuthDefinition } from "../../../runtime/definition.js";
 import { githubDefinition as github } from "../../../generated/github/client.js";
 import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
@@ -98,7 +98,7 @@ describe("GithubAppTokenProvider", () => {
       now: () => now,
       installationTokenUrl: `${server.url}/app/installations/{installationId}/access_tokens`,
     });
-    const client = new ClientCore(github, { auth: { mode: "app", installationToken: provider }, baseUrl: server.url, rateLimits: false });
+    const client = coreFor(github, { auth: { mode: "app", installationToken: provider }, baseUrl: server.url, rateLimits: false });
     const operation = { id: "me", method: "GET", path: "/me", group: "me", buckets: [], idempotent: true } as const;
     const before = minted;
     const answers = await Promise.all(Array.from({ length: 20 }, () => client.request(operation, { path: "/me" })));

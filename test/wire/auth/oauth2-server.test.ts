@@ -15,6 +15,7 @@ import { processTokenResponse, refreshTokenRequest, sendTokenRequest } from "../
 import { OAuth2TokenManager } from "../../../runtime/auth/token-manager.js";
 import { MemoryTokenStore, type StoredTokens } from "../../../runtime/auth/token-store.js";
 import { ClientCore } from "../../../runtime/client/client-core.js";
+import { coreFor } from "../../helpers/client-core.js";
 import type { OAuth2AuthDefinition } from "../../../runtime/definition.js";
 import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
 import { CONFIDENTIAL, loginWithHttp, PUBLIC, SCOPES, startOidcServer, type OidcServer } from "../../helpers/oidc-server.js";
@@ -55,7 +56,7 @@ async function authorize(
 }
 
 function clientWith(mode: OAuth2AuthDefinition, manager: OAuth2TokenManager): ClientCore {
-  return new ClientCore(
+  return coreFor(
     testDefinition({
       environments: { live: { baseUrl: api.url } },
       auth: { defaultMode: "oauth", modes: { oauth: mode } },

@@ -6,7 +6,7 @@
  */
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ClientCore } from "../../../runtime/client/client-core.js";
+import { coreFor } from "../../helpers/client-core.js";
 import type { ClientEvent } from "../../../runtime/client/events.js";
 import { RedisDedupStore } from "../../../runtime/redis/dedup-store.js";
 import { RedisRateLimitStore } from "../../../runtime/redis/rate-limit-store.js";
@@ -88,7 +88,7 @@ describe("RedisRateLimitStore", () => {
     const definition = testDefinition({
       rateLimits: { limitedWhen: [], buckets: { global: { rate: 100, perMs: 1000, maxQueueWaitMs: 60_000 } } },
     });
-    const core = new ClientCore(definition, { auth: { token: "t" }, baseUrl: api.url, rateLimits: { store }, retry: false });
+    const core = coreFor(definition, { auth: { token: "t" }, baseUrl: api.url, rateLimits: { store }, retry: false });
     const getThing = op("GET", "/things");
     await core.send(getThing, { path: "/things" });
     redis.freeze();
@@ -105,7 +105,7 @@ describe("RedisRateLimitStore", () => {
     const definition = testDefinition({
       rateLimits: { limitedWhen: [], buckets: { global: { rate: 1000, perMs: 1000, maxQueueWaitMs: 60_000 } } },
     });
-    const core = new ClientCore(definition, { auth: { token: "t" }, baseUrl: api.url, rateLimits: { store }, retry: false });
+    const core = coreFor(definition, { auth: { token: "t" }, baseUrl: api.url, rateLimits: { store }, retry: false });
     const getThing = op("GET", "/things");
     const statuses: number[] = [];
     for (let i = 0; i < 30; i++) {

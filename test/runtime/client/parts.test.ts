@@ -1,0 +1,79 @@
+/**
+ * The client in parts (runtime/client/parts.ts): a definition names the parts it needs, the generated
+ * `create<Provider>Core` passes exactly those, and a definition used without one it needs is refused,
+ * never run with the feature skipped.
+ */
+import { describe, expect, it } from "vitest";
+import * as github from "../../../generated/github/index.js";
+import * as openai from "../../../generated/openai/index.js";
+import * as stripe from "../../../generated/stripe/index.js";
+import { ClientCore } from "../../../runtime/client/client-core.js";
+import { clientPartsFor } from "../../../runtime/client/parts.js";
+import { isConfigurationError } from "../../../runtime/index.js";
+import { rateLimitHeaderSync } from "../../../runtime/policies/header-sync.js";
+import { RateLimiter } from "../../../runtime/policies/rate-limit.js";
+import { MemoryRateLimitStore } from "../../../runtime/policies/rate-limit-store.js";
+import { bundleApp } from "../../../bench/lib/app-bundle.js";
+import { testDefinition } from "../../helpers/test-provider.js";
+import { ManualClock } from "../../helpers/manual-clock.js";
+
+const headers = { limit: "x-limit", remaining: "x-remaining", reset: "x-reset", resetFormat: "epoch-seconds" } as const;
+
+describe("clientPartsFor", () => {
+  it("names header sync for a spec with header families, and nothing for one without", () => {
+    expect(clientPartsFor(stripe.stripeDefinition)).toEqual([]);
+    expect(clientPartsFor(github.githubDefinition)).toEqual(["rateLimitHeaderSync"]);
+    expect(clientPartsFor(openai.openaiDefinition)).toEqual(["rateLimitHeaderSync"]);
+    expect(
+      clientPartsFor(testDefinition({ rateLimits: { limitedWhen: [], buckets: {}, families: [{ name: "tokens", ...headers }] } })),
+    ).toEqual(["rateLimitHeaderSync"]);
+  });
+});
+
+describe("ClientCore parts", () => {
+  const withHeaders = testDefinition({ rateLimits: { limitedWhen: [], buckets: {}, headers } });
+
+  it("refuses a definition with header families when the header-sync part was not passed, naming it", () => {
+    let error: unknown;
+    try {
+      new ClientCore(withHeaders, { auth: { token: "t" } });
+    } catch (e) {
+      error = e;
+    }
+    expect(isConfigurationError(error)).toBe(true);
+    expect((error as Error).message).toBe("a Acme client needs the rateLimitHeaderSync part (pass it to the ClientCore)");
+  });
+
+  it("takes the part when passed, and a definition without header families needs none", async () => {
+    const core = new ClientCore(withHeaders, { auth: { token: "t" } }, [rateLimitHeaderSync]);
+    await core.close();
+    const plain = new ClientCore(testDefinition(), { auth: { token: "t" } });
+    await plain.close();
+  });
+
+  it("a limiter given header families without an allowance is refused", () => {
+    const options = {
+      provider: "acme",
+      buckets: {},
+      store: new MemoryRateLimitStore(),
+      clock: new ManualClock(),
+      keyPrefix: "acme",
+      families: [{ name: "requests", meaning: "window", resolutionMs: 1000, perResource: false }] as const,
+    };
+    expect(() => new RateLimiter(options)).toThrow("rate-limit header families need the header-sync part");
+  });
+
+  it("an app whose spec declares no header family bundles none of the header sync", async () => {
+    const partFiles = [
+      "runtime/policies/header-sync.ts",
+      "runtime/policies/provider-allowance.ts",
+      "runtime/policies/rate-limit-headers.ts",
+    ];
+    const bundled = async (entry: string) => (await bundleApp(entry)).inputs.map((input: { file: string }) => input.file);
+    const stripeFiles = await bundled("bench/fixtures/size/stripe-one-call.ts");
+    const githubFiles = await bundled("test/fixtures/size/github-one-call.ts");
+    expect(stripeFiles).toContain("runtime/policies/rate-limit.ts");
+    expect(stripeFiles.filter((file) => partFiles.includes(file))).toEqual([]);
+    expect(githubFiles.filter((file) => partFiles.includes(file)).sort()).toEqual(partFiles);
+  });
+});
