@@ -68,6 +68,12 @@ export interface OAuth2AuthDefinition {
   readonly defaultScopes?: readonly string[];
   readonly scopeSeparator: string;
   readonly authorizationParams: Readonly<Record<string, string>>;
+  /** Extra parameters of token requests, per grant (Shopify: expiring=1 on the code exchange); absent: none. */
+  readonly tokenRequestParams?: {
+    readonly authorizationCode?: Readonly<Record<string, string>>;
+    readonly refreshToken?: Readonly<Record<string, string>>;
+    readonly clientCredentials?: Readonly<Record<string, string>>;
+  };
   readonly tokenResponse: {
     readonly accept?: string;
     readonly accessTokenPath: readonly (string | number)[];

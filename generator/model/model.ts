@@ -167,6 +167,11 @@ export function buildModel(
   };
 }
 
+/** A string map with its keys in code-point order (generated output is byte-identical). */
+function sortedMap(map: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  return Object.fromEntries(sortedKeys(map).map((key) => [key, map![key]!]));
+}
+
 function withDescription<T extends object>(value: T, description: string | undefined): T & { description?: string } {
   return description === undefined ? value : { ...value, description };
 }
@@ -198,7 +203,15 @@ function authMode(mode: SpecAuthMode): AuthModeDefinition {
         scopes: sortedKeys(mode.scopes),
         ...(mode.defaultScopes !== undefined && { defaultScopes: mode.defaultScopes }),
         scopeSeparator: mode.scopeSeparator ?? DEFAULTS.oauth2.scopeSeparator,
-        authorizationParams: Object.fromEntries(sortedKeys(mode.authorizationParams).map((k) => [k, mode.authorizationParams![k]!])),
+        authorizationParams: sortedMap(mode.authorizationParams),
+        ...(mode.tokenRequestParams !== undefined && {
+          tokenRequestParams: Object.fromEntries(
+            sortedKeys(mode.tokenRequestParams).map((grant) => [
+              grant,
+              sortedMap(mode.tokenRequestParams![grant as keyof typeof mode.tokenRequestParams]),
+            ]),
+          ),
+        }),
         tokenResponse: {
           ...(tokenResponse.accept !== undefined && { accept: tokenResponse.accept }),
           accessTokenPath: parseJsonPath(tokenResponse.accessTokenPath ?? "$.access_token"),
