@@ -178,7 +178,13 @@ export interface RateLimitsDefinition {
 
 export interface RetryDefinition {
   readonly maxAttempts: number;
-  readonly backoff: { readonly baseMs: number; readonly capMs: number; readonly jitter: "full" | "equal" | "none" };
+  readonly backoff: {
+    readonly baseMs: number;
+    readonly capMs: number;
+    readonly jitter: "full" | "equal" | "none";
+    /** base x n^2 instead of base x 2^(n-1); absent: exponential. */
+    readonly growth?: "quadratic";
+  };
   readonly statuses: readonly number[];
   readonly networkErrors: readonly string[];
   readonly errorCodes: readonly string[];

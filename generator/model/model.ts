@@ -333,6 +333,7 @@ function retry(doc: SpecDocument): RetryDefinition {
       baseMs: parseDuration(r.backoff?.base ?? d.base),
       capMs: parseDuration(r.backoff?.cap ?? d.cap),
       jitter: r.backoff?.jitter ?? d.jitter,
+      ...(r.backoff?.growth === "quadratic" && { growth: "quadratic" as const }),
     },
     statuses: [...(r.statuses ?? d.statuses)].sort((a, b) => a - b),
     networkErrors: [...(r.networkErrors ?? d.networkErrors)],

@@ -698,6 +698,8 @@ export type SpecRetry = {
     base?: SpecDuration;
     /** Largest delay. @default 30s */
     cap?: SpecDuration;
+    /** How the delay grows with the retry number n (1 = first retry): exponential (base x 2^(n-1)) or quadratic (base x n^2: 1, 4, 9 s for base 1s, as @octokit/plugin-retry waits); capped either way. @default exponential */
+    growth?: "exponential" | "quadratic";
     /** Randomisation: full (0..delay), equal (delay/2..delay) or none. @default full */
     jitter?: "full" | "equal" | "none";
   };
