@@ -193,6 +193,8 @@ export interface RetryDefinition {
   readonly idempotency?: {
     readonly header: string;
     readonly methods: readonly HttpMethod[];
+    /** Path patterns of the operations that take a key; absent: every operation of `methods`. */
+    readonly paths?: readonly string[];
     readonly maxLength?: number;
     readonly prefix: string;
   };

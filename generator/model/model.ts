@@ -351,6 +351,7 @@ function retry(doc: SpecDocument): RetryDefinition {
       idempotency: {
         header: r.idempotency.header.toLowerCase(),
         methods: r.idempotency.methods ?? ["POST"],
+        ...(r.idempotency.paths !== undefined && { paths: r.idempotency.paths }),
         ...(r.idempotency.maxLength !== undefined && { maxLength: r.idempotency.maxLength }),
         prefix: r.idempotency.prefix ?? "",
       },

@@ -730,6 +730,8 @@ export type SpecRetry = {
     maxLength?: number;
     /** Methods that get a key automatically. @default [POST] */
     methods?: SpecHttpMethod[];
+    /** Path patterns of the operations that take a key ('*' one segment, '**' any number, as in rateLimits appliesTo.paths); absent: every operation of methods. A key is generated only for these; a caller may still pass one. */
+    paths?: string[];
     /** Prefix of generated keys. */
     prefix?: string;
   };
