@@ -34,4 +34,4 @@ export { webhookHandshakes } from "./webhooks/handshake.js";
 export { webhookPublicKeys } from "./webhooks/public-keys.js";
 export { webhookAlgorithmHeader, webhookForms, webhookTimestampFormats } from "./webhooks/verifier-parts.js";
 /** Which rate-limit buckets an operation draws from (for the mock provider, which plays the provider's side). */
-export { bucketsFor } from "./policies/bucket-routing.js";
+export { bucketsFor, takesIdempotencyKey } from "./policies/bucket-routing.js";

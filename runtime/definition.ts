@@ -68,6 +68,12 @@ export interface OAuth2AuthDefinition {
   readonly defaultScopes?: readonly string[];
   readonly scopeSeparator: string;
   readonly authorizationParams: Readonly<Record<string, string>>;
+  /** Extra parameters of token requests, per grant (Shopify: expiring=1 on the code exchange); absent: none. */
+  readonly tokenRequestParams?: {
+    readonly authorizationCode?: Readonly<Record<string, string>>;
+    readonly refreshToken?: Readonly<Record<string, string>>;
+    readonly clientCredentials?: Readonly<Record<string, string>>;
+  };
   readonly tokenResponse: {
     readonly accept?: string;
     readonly accessTokenPath: readonly (string | number)[];
@@ -172,7 +178,13 @@ export interface RateLimitsDefinition {
 
 export interface RetryDefinition {
   readonly maxAttempts: number;
-  readonly backoff: { readonly baseMs: number; readonly capMs: number; readonly jitter: "full" | "equal" | "none" };
+  readonly backoff: {
+    readonly baseMs: number;
+    readonly capMs: number;
+    readonly jitter: "full" | "equal" | "none";
+    /** base x n^2 instead of base x 2^(n-1); absent: exponential. */
+    readonly growth?: "quadratic";
+  };
   readonly statuses: readonly number[];
   readonly networkErrors: readonly string[];
   readonly errorCodes: readonly string[];
@@ -181,6 +193,8 @@ export interface RetryDefinition {
   readonly idempotency?: {
     readonly header: string;
     readonly methods: readonly HttpMethod[];
+    /** Path patterns of the operations that take a key; absent: every operation of `methods`. */
+    readonly paths?: readonly string[];
     readonly maxLength?: number;
     readonly prefix: string;
   };

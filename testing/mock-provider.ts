@@ -9,6 +9,7 @@ import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AuthModeDefinition, ProviderDefinition, ValueLocation } from "@switchboard/runtime/contract";
+import { takesIdempotencyKey } from "@switchboard/runtime/contract";
 import { signWebhook } from "@switchboard/runtime";
 import { errorAnswer, type MockErrorKind } from "./errors.js";
 import { parseFormBody } from "./form.js";
@@ -375,7 +376,7 @@ class MockServer {
       return this.#send(response, record(this.#limited(now, decision.tightest!.resetAt, limitHeaders), { fault: "rate_limited" }));
 
     const idem = this.#definition.retry.idempotency;
-    const key = idem && idem.methods.includes(operation.method) ? headerText(request.headers[idem.header.toLowerCase()]) : undefined;
+    const key = idem && takesIdempotencyKey(idem, operation) ? headerText(request.headers[idem.header.toLowerCase()]) : undefined;
     const bodyHash = createHash("sha256").update(`${operation.id}\n${raw}`).digest("hex");
     if (key !== undefined) {
       const stored = this.#idempotent.get(key);

@@ -3,6 +3,8 @@
  * authorization endpoint (code, PKCE S256), the token endpoint (authorization_code, refresh_token with
  * rotation, client_credentials) with the client authentication the spec declares, revocation, and
  * GitHub-style installation tokens. Answers put the tokens at the paths the spec's tokenResponse names.
+ * A request without the extra parameters its grant declares (tokenRequestParams: Shopify's expiring=1)
+ * gets what the provider gives it: an access token that never expires, with no refresh token.
  * Every token it issues is tracked, so the API side can refuse one that expired or was rotated out.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -96,7 +98,7 @@ export class MockOAuthServer {
       if (route.kind === "authorize" && method === "GET")
         return { operation: "oauth.authorize", answer: this.#authorize(route.mode, route.definition, url) };
       if (route.kind === "token" && method === "POST")
-        return { operation: "oauth.token", answer: this.#token(route.mode, route.definition, headers, new URLSearchParams(raw)) };
+        return { operation: "oauth.token", answer: this.#token(route.mode, route.definition, headers, tokenParams(headers, raw)) };
       if (route.kind === "revoke" && method === "POST")
         return { operation: "oauth.revoke", answer: this.#revoke(new URLSearchParams(raw)) };
     }
@@ -185,6 +187,8 @@ export class MockOAuthServer {
         if (verifier === null || createHash("sha256").update(verifier).digest("base64url") !== pending.challenge)
           return oauthError(400, "invalid_grant", "code_verifier does not match the code_challenge");
       }
+      if (!asked(definition, "authorizationCode", params))
+        return this.#issue(definition, client.clientId, mode, false, pending.scope, false);
       return this.#issue(definition, client.clientId, mode, accepts("refreshToken"), pending.scope);
     }
     if (grant === "refresh_token" && accepts("refreshToken")) {
@@ -196,20 +200,39 @@ export class MockOAuthServer {
       stored.used = true;
       const old = this.#tokens.get(stored.access);
       if (old) old.revoked = true;
-      return this.#issue(definition, client.clientId, mode, true, undefined);
+      const expiring = asked(definition, "refreshToken", params);
+      return this.#issue(definition, client.clientId, mode, expiring, undefined, expiring);
     }
     if (grant === "client_credentials" && accepts("clientCredentials"))
-      return this.#issue(definition, client.clientId, mode, false, params.get("scope") ?? undefined);
+      return this.#issue(
+        definition,
+        client.clientId,
+        mode,
+        false,
+        params.get("scope") ?? undefined,
+        asked(definition, "clientCredentials", params),
+      );
     return oauthError(400, "unsupported_grant_type", `grant_type ${JSON.stringify(grant)} is not supported here`);
   }
 
-  #issue(definition: OAuth2AuthDefinition, clientId: string, mode: string, withRefresh: boolean, scope: string | undefined): Answer {
+  /**
+   * A token answer; `expiring` false issues a token that never expires (what a provider gives a request
+   * without the tokenRequestParams that ask for expiring ones, like Shopify's legacy offline tokens).
+   */
+  #issue(
+    definition: OAuth2AuthDefinition,
+    clientId: string,
+    mode: string,
+    withRefresh: boolean,
+    scope: string | undefined,
+    expiring = true,
+  ): Answer {
     const access = token("mock_at_");
-    this.#tokens.set(access, { expiresAt: this.#clock.now() + this.#lifetimeMs, revoked: false });
+    this.#tokens.set(access, { expiresAt: expiring ? this.#clock.now() + this.#lifetimeMs : Number.POSITIVE_INFINITY, revoked: false });
     const body: Record<string, unknown> = { token_type: "bearer" };
     const paths = definition.tokenResponse;
     set(body, paths.accessTokenPath, access);
-    set(body, paths.expiresInPath, Math.floor(this.#lifetimeMs / 1000));
+    if (expiring) set(body, paths.expiresInPath, Math.floor(this.#lifetimeMs / 1000));
     if (withRefresh) {
       const refresh = token("mock_rt_");
       this.#refresh.set(refresh, { clientId, mode, used: false, access });
@@ -256,6 +279,33 @@ export class MockOAuthServer {
       body: JSON.stringify({ token: value, expires_at: new Date(expiresAt).toISOString() }),
     };
   }
+}
+
+/**
+ * Whether a token request carries every extra parameter the spec declares for its grant
+ * (tokenRequestParams); a grant that declares none is always "asked".
+ */
+function asked(
+  definition: OAuth2AuthDefinition,
+  grant: keyof NonNullable<OAuth2AuthDefinition["tokenRequestParams"]>,
+  params: URLSearchParams,
+): boolean {
+  const wanted = definition.tokenRequestParams?.[grant] ?? {};
+  return Object.entries(wanted).every(([name, value]) => params.get(name) === value);
+}
+
+/** A token request's parameters, form-encoded or (tokenRequestEncoding json) a JSON object of strings. */
+function tokenParams(headers: IncomingMessage["headers"], raw: string): URLSearchParams {
+  if (!/application\/json/i.test(String(headers["content-type"] ?? ""))) return new URLSearchParams(raw);
+  const params = new URLSearchParams();
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (typeof parsed === "object" && parsed !== null)
+      for (const [name, value] of Object.entries(parsed)) if (typeof value === "string") params.set(name, value);
+  } catch {
+    // Not JSON: no parameters, so the request fails as malformed.
+  }
+  return params;
 }
 
 /** The path of an endpoint URL; {placeholders} (Shopify's https://{shop}/...) stand for any value. */

@@ -149,6 +149,11 @@ export function buildModel(
   };
 }
 
+/** A string map with its keys in code-point order (generated output is byte-identical). */
+function sortedMap(map: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  return Object.fromEntries(sortedKeys(map).map((key) => [key, map![key]!]));
+}
+
 function withDescription<T extends object>(value: T, description: string | undefined): T & { description?: string } {
   return description === undefined ? value : { ...value, description };
 }
@@ -189,7 +194,15 @@ function authMode(mode: SpecAuthMode): AuthModeDefinition {
         scopes: sortedKeys(mode.scopes),
         ...(mode.defaultScopes !== undefined && { defaultScopes: mode.defaultScopes }),
         scopeSeparator: mode.scopeSeparator ?? DEFAULTS.oauth2.scopeSeparator,
-        authorizationParams: Object.fromEntries(sortedKeys(mode.authorizationParams).map((k) => [k, mode.authorizationParams![k]!])),
+        authorizationParams: sortedMap(mode.authorizationParams),
+        ...(mode.tokenRequestParams !== undefined && {
+          tokenRequestParams: Object.fromEntries(
+            sortedKeys(mode.tokenRequestParams).map((grant) => [
+              grant,
+              sortedMap(mode.tokenRequestParams![grant as keyof typeof mode.tokenRequestParams]),
+            ]),
+          ),
+        }),
         tokenResponse: {
           ...(tokenResponse.accept !== undefined && { accept: tokenResponse.accept }),
           accessTokenPath: parseJsonPath(tokenResponse.accessTokenPath ?? DEFAULTS.oauth2.accessTokenPath),
@@ -311,6 +324,7 @@ function retry(doc: SpecDocument): RetryDefinition {
       baseMs: parseDuration(r.backoff?.base ?? d.base),
       capMs: parseDuration(r.backoff?.cap ?? d.cap),
       jitter: r.backoff?.jitter ?? d.jitter,
+      ...(r.backoff?.growth === "quadratic" && { growth: "quadratic" as const }),
     },
     statuses: [...(r.statuses ?? d.statuses)].sort((a, b) => a - b),
     networkErrors: [...(r.networkErrors ?? d.networkErrors)],
@@ -328,6 +342,7 @@ function retry(doc: SpecDocument): RetryDefinition {
       idempotency: {
         header: r.idempotency.header.toLowerCase(),
         methods: r.idempotency.methods ?? d.idempotencyMethods,
+        ...(r.idempotency.paths !== undefined && { paths: r.idempotency.paths }),
         ...(r.idempotency.maxLength !== undefined && { maxLength: r.idempotency.maxLength }),
         prefix: r.idempotency.prefix ?? d.idempotencyPrefix,
       },

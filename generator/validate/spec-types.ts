@@ -159,6 +159,15 @@ export type SpecAuthOAuth2 = {
   tokenEndpointAuthMethod?: "client_secret_basic" | "client_secret_post" | "none";
   /** How token and revocation requests carry their parameters: form (application/x-www-form-urlencoded, RFC 6749) or json (a JSON object, as some providers require). Client authentication follows tokenEndpointAuthMethod either way: client_secret_post puts client_id and client_secret among the parameters. @default form */
   tokenRequestEncoding?: "form" | "json";
+  /** Extra parameters sent in token requests, per grant (Shopify's expiring=1 on the code exchange asks for expiring offline tokens). They are sent with the request's own parameters and may not replace them (grant_type, code, redirect_uri, code_verifier, refresh_token, scope, client_id, client_secret). @default none */
+  tokenRequestParams?: {
+    /** Sent when exchanging an authorization code. */
+    authorizationCode?: SpecTokenRequestParamMap;
+    /** Sent when asking for a client-credentials token. */
+    clientCredentials?: SpecTokenRequestParamMap;
+    /** Sent when refreshing an access token. */
+    refreshToken?: SpecTokenRequestParamMap;
+  };
   /** How to read the token endpoint's answer when it departs from RFC 6749. */
   tokenResponse?: {
     /** Accept header sent to the token endpoint (GitHub answers form-encoded without 'application/json'). */
@@ -689,6 +698,8 @@ export type SpecRetry = {
     base?: SpecDuration;
     /** Largest delay. @default 30s */
     cap?: SpecDuration;
+    /** How the delay grows with the retry number n (1 = first retry): exponential (base x 2^(n-1)) or quadratic (base x n^2: 1, 4, 9 s for base 1s, as @octokit/plugin-retry waits); capped either way. @default exponential */
+    growth?: "exponential" | "quadratic";
     /** Randomisation: full (0..delay), equal (delay/2..delay) or none. @default full */
     jitter?: "full" | "equal" | "none";
   };
@@ -719,6 +730,8 @@ export type SpecRetry = {
     maxLength?: number;
     /** Methods that get a key automatically. @default [POST] */
     methods?: SpecHttpMethod[];
+    /** Path patterns of the operations that take a key ('*' one segment, '**' any number, as in rateLimits appliesTo.paths); absent: every operation of methods. A key is generated only for these; a caller may still pass one. */
+    paths?: string[];
     /** Prefix of generated keys. */
     prefix?: string;
   };
@@ -811,6 +824,15 @@ export type SpecStream = {
  * From `schema/spec-v1.schema.json#/$defs/text`.
  */
 export type SpecText = string;
+
+/**
+ * Parameter name -> value, sent as they are.
+ *
+ * From `schema/spec-v1.schema.json#/$defs/tokenRequestParamMap`.
+ */
+export type SpecTokenRequestParamMap = {
+  [key: string]: string;
+};
 
 /**
  * An absolute http(s) URL. It may contain {placeholders} filled at run time (for example {shop} or {apiVersion}).

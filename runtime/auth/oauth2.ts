@@ -85,7 +85,8 @@ export function withUrlVariables(mode: OAuth2AuthDefinition, values: Readonly<Re
 
 /**
  * A token request with the spec's encoding (form or JSON), client authentication (HTTP Basic, in the
- * parameters, or none) and Accept header.
+ * parameters, or none) and Accept header. The grant builders below add the spec's tokenRequestParams
+ * for their grant first, so the protocol's own parameters always win.
  */
 export function tokenRequest(mode: OAuth2AuthDefinition, client: OAuth2Client, params: Readonly<Record<string, string>>): TokenHttpRequest {
   checkClient(client);
@@ -114,6 +115,7 @@ export function authorizationCodeRequest(
 ): TokenHttpRequest {
   if (params.code === "") throw new OAuthError("invalid_request", "the authorization code is empty");
   return tokenRequest(mode, client, {
+    ...mode.tokenRequestParams?.authorizationCode,
     grant_type: "authorization_code",
     code: params.code,
     redirect_uri: params.redirectUri,
@@ -122,13 +124,14 @@ export function authorizationCodeRequest(
 }
 
 export function refreshTokenRequest(mode: OAuth2AuthDefinition, client: OAuth2Client, refreshToken: string): TokenHttpRequest {
-  return tokenRequest(mode, client, { grant_type: "refresh_token", refresh_token: refreshToken });
+  return tokenRequest(mode, client, { ...mode.tokenRequestParams?.refreshToken, grant_type: "refresh_token", refresh_token: refreshToken });
 }
 
 /** Client credentials; `scopes` @default the spec's defaultScopes. */
 export function clientCredentialsRequest(mode: OAuth2AuthDefinition, client: OAuth2Client, scopes?: readonly string[]): TokenHttpRequest {
   const asked = scopes ?? mode.defaultScopes;
   return tokenRequest(mode, client, {
+    ...mode.tokenRequestParams?.clientCredentials,
     grant_type: "client_credentials",
     ...(asked && asked.length > 0 && { scope: asked.join(mode.scopeSeparator) }),
   });

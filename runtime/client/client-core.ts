@@ -5,7 +5,7 @@
  * attempt the response re-synchronises the rate limiter and the retry rules decide what comes next.
  * One AbortSignal (the caller's, bounded by the total timeout) reaches every wait and every request.
  */
-import { bucketsFor } from "../policies/bucket-routing.js";
+import { bucketsFor, takesIdempotencyKey } from "../policies/bucket-routing.js";
 import { BreakerPolicy, CircuitBreaker, type BreakerOutcome } from "../policies/circuit-breaker.js";
 import { systemClock, type Clock } from "../clock.js";
 import { Deadline, TimeoutPolicy } from "../policies/timeout.js";
@@ -752,7 +752,7 @@ export class ClientCore {
     }
     const name = idempotency.header;
     let key = options.idempotencyKey ?? headers[name];
-    if (key === undefined && idempotency.methods.includes(operation.method)) key = `${idempotency.prefix}${crypto.randomUUID()}`;
+    if (key === undefined && takesIdempotencyKey(idempotency, operation)) key = `${idempotency.prefix}${crypto.randomUUID()}`;
     if (key === undefined) return undefined;
     if (key === "" || (idempotency.maxLength !== undefined && key.length > idempotency.maxLength)) {
       throw new ConfigurationError(`the idempotency key must be 1 to ${idempotency.maxLength ?? "any"} characters`);

@@ -1,9 +1,10 @@
 /**
  * Which rate-limit buckets an operation draws from: every bucket without `appliesTo`, every bucket whose
  * `appliesTo` matches the operation's method, path template or group, and the buckets the operation
- * names itself. Path patterns match the spec's path template: `*` is one segment, `**` any number.
+ * names itself. Also whether it takes an idempotency key (retry.idempotency methods and paths). Path
+ * patterns match the spec's path template: `*` is one segment, `**` any number.
  */
-import type { OperationDefinition, RateLimitBucketDefinition } from "../definition.js";
+import type { OperationDefinition, RateLimitBucketDefinition, RetryDefinition } from "../definition.js";
 
 export function bucketsFor(operation: OperationDefinition, buckets: Readonly<Record<string, RateLimitBucketDefinition>>): string[] {
   const names = new Set(operation.buckets ?? []);
@@ -19,6 +20,14 @@ export function bucketsFor(operation: OperationDefinition, buckets: Readonly<Rec
     }
   }
   return [...names].filter((name) => Object.hasOwn(buckets, name)).sort();
+}
+
+/** Whether the spec's idempotency keys apply to an operation: one of its methods and, when it names paths, one of them. */
+export function takesIdempotencyKey(
+  idempotency: NonNullable<RetryDefinition["idempotency"]>,
+  operation: Pick<OperationDefinition, "method" | "path">,
+): boolean {
+  return idempotency.methods.includes(operation.method) && (idempotency.paths?.some((p) => pathMatches(p, operation.path)) ?? true);
 }
 
 export function pathMatches(pattern: string, path: string): boolean {

@@ -20,9 +20,13 @@ export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set<HttpMethod>(["GET
 
 export type RetryReason = "status" | "error_code" | "network" | "timeout" | "rate_limited" | "hint";
 
-/** Exponential backoff for the given retry (1 = first retry): base x 2^(n-1), capped, with jitter. */
+/**
+ * Backoff for the given retry (1 = first retry): base x 2^(n-1), or base x n^2 when the spec says
+ * growth: quadratic; capped, with jitter.
+ */
 export function backoffDelay(retry: number, backoff: RetryDefinition["backoff"], random: () => number = Math.random): number {
-  const exponential = Math.min(backoff.capMs, backoff.baseMs * 2 ** (retry - 1));
+  const grown = backoff.growth === "quadratic" ? backoff.baseMs * retry ** 2 : backoff.baseMs * 2 ** (retry - 1);
+  const exponential = Math.min(backoff.capMs, grown);
   switch (backoff.jitter) {
     case "full":
       return Math.floor(random() * exponential);

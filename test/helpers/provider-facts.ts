@@ -1,6 +1,7 @@
 /**
  * The facts of a spec that must match the provider exactly, one line each: every rate-limit number, every
- * header name, the webhook signature layout and the versions. Read from the loaded model (defaults
+ * header name, the retry policy (attempts, backoff, statuses), extra token-request parameters, the webhook
+ * signature layout and the versions. Read from the loaded model (defaults
  * applied), so what is checked is what the runtime will do.
  */
 import type { SpecModel } from "../../generator/model/ir.js";
@@ -48,11 +49,23 @@ export function factsOf(model: SpecModel): Fact[] {
       add("rateLimits", `rateLimits.headers.${key}`, h[key]?.toLowerCase());
     if (h.reset !== undefined) add("rateLimits", "rateLimits.headers.resetFormat", h.resetFormat);
   }
+  // The retry policy only where the spec writes one with its sources: without, it is Switchboard's default.
+  if (model.sources["retry"] !== undefined) {
+    const b = d.retry.backoff;
+    add("retry", "retry.maxAttempts", d.retry.maxAttempts);
+    add("retry", "retry.backoff", `${per(b.baseMs)} to ${per(b.capMs)}, ${b.growth ?? "exponential"}, jitter ${b.jitter}`);
+    add("retry", "retry.statuses", d.retry.statuses.join(", "));
+  }
   add("retry", "retry.retryAfter.headers", d.retry.retryAfter.headers.map((x) => x.toLowerCase()).join(", "));
   d.retry.hints.forEach((hint, i) => add("retry", `retry.hints.${i}.header`, hint.header.toLowerCase()));
   if (d.retry.idempotency) {
     add("retry", "retry.idempotency.header", d.retry.idempotency.header.toLowerCase());
     add("retry", "retry.idempotency.maxLength", d.retry.idempotency.maxLength);
+  }
+  for (const [name, mode] of Object.entries(d.auth.modes)) {
+    if (mode.type !== "oauth2") continue;
+    for (const [grant, params] of Object.entries(mode.tokenRequestParams ?? {}))
+      add("auth", `auth.modes.${name}.tokenRequestParams.${grant}`, new URLSearchParams(params).toString());
   }
   add("errors", "errors.requestIdHeader", d.errors.requestIdHeader?.toLowerCase());
   if (d.versions) {
@@ -79,6 +92,8 @@ export function factsOf(model: SpecModel): Fact[] {
       "webhooks.signature.tolerance",
       s.toleranceMs === undefined ? undefined : `${per(s.toleranceMs)} ${s.toleranceDirection}`,
     );
+    const headers = (w.apiVersion ?? []).flatMap((at) => ("header" in at ? [at.header.toLowerCase()] : []));
+    if (headers.length > 0) add("webhooks", "webhooks.apiVersion.headers", headers.join(", "));
     // Only a limit the spec sets: the default (1 MiB) is Switchboard's, not the provider's.
     if (w.maxBodySize !== DEFAULT_MAX_BODY) add("webhooks", "webhooks.maxBodySize", w.maxBodySize);
   }

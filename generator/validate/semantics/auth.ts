@@ -1,7 +1,22 @@
-/** auth: the default mode exists; an authorizationCode grant has its URL; defaultScopes are declared scopes. */
+/**
+ * auth: the default mode exists; an authorizationCode grant has its URL; tokenRequestParams are for
+ * declared grants and leave the protocol's own parameters alone; defaultScopes are declared scopes.
+ */
 import { DiagnosticCode } from "../../diagnostics.js";
 import { didYouMean } from "../../common/did-you-mean.js";
 import { dict, entries, list, str, type Dict, type Report } from "./read.js";
+
+/** Token-request parameters the runtime fills from the request and the client; a spec may not replace them. */
+const RESERVED_TOKEN_PARAMS: ReadonlySet<string> = new Set([
+  "grant_type",
+  "code",
+  "redirect_uri",
+  "code_verifier",
+  "refresh_token",
+  "scope",
+  "client_id",
+  "client_secret",
+]);
 
 export function checkAuth(doc: Dict, report: Report): void {
   const auth = dict(doc["auth"]);
@@ -24,6 +39,24 @@ export function checkAuth(doc: Dict, report: Report): void {
           DiagnosticCode.InconsistentSection,
           `the authorizationCode grant needs an authorizationUrl`,
         );
+      }
+      for (const [grant, params] of entries(m["tokenRequestParams"])) {
+        if (!grants.includes(grant)) {
+          report(
+            ["auth", "modes", name, "tokenRequestParams", grant],
+            DiagnosticCode.InconsistentSection,
+            `tokenRequestParams.${grant} is for a grant this mode does not declare in grants`,
+          );
+        }
+        for (const param of Object.keys(dict(params) ?? {})) {
+          if (RESERVED_TOKEN_PARAMS.has(param)) {
+            report(
+              ["auth", "modes", name, "tokenRequestParams", grant, param],
+              DiagnosticCode.InconsistentSection,
+              `tokenRequestParams.${grant} cannot set ${param}: the runtime sends it from the request itself`,
+            );
+          }
+        }
       }
     }
   }

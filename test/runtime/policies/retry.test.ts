@@ -14,6 +14,10 @@ describe("backoff", () => {
     expect(backoffDelay(3, { ...backoff, jitter: "equal" }, () => 0)).toBe(1000);
     expect(backoffDelay(3, { ...backoff, jitter: "equal" }, () => 0.999)).toBe(1999);
   });
+  it("growth quadratic waits base x n^2 (GitHub's @octokit/plugin-retry: 1, 4, 9 s) up to the cap", () => {
+    const quadratic = { baseMs: 1000, capMs: 20_000, jitter: "none" as const, growth: "quadratic" as const };
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, quadratic))).toEqual([1000, 4000, 9000, 16_000, 20_000]);
+  });
 });
 
 describe("Retry-After", () => {
