@@ -6,6 +6,7 @@
 export { ClientCore, type ApiResponse, type ClientOptions, type OperationCall, type RequestOptions } from "./client/client-core.js";
 export { ApiPromise, type TypedResponse } from "./client/api-promise.js";
 export { paginate, Paginated, type ItemsAt, type Page } from "./client/pagination.js";
+export { sendBatched, type BatchPart, type BatchResult } from "./client/batch.js";
 export { EventStream, openStream, type StreamEvent, type StreamResponse } from "./client/stream.js";
 export { encodePath } from "./client/path.js";
 export type {
