@@ -1,9 +1,13 @@
 /**
  * The Twilio operations imported from twilio_api_v2010.json on the wire: the pinned version put back in
  * the path (the import's rebase), fetch, and lists paged by next_page_uri (relative to the API host,
- * null on the last page, twilio-node's Page.js) on a loopback server.
+ * null on the last page, twilio-node's Page.js) on a loopback server; and the retry facts of
+ * providers.md's corrections: a 429 (error 20429) was never processed, so a POST is retried, the first
+ * retry after at most 200 ms (twilio-node RequestClient.js: 100 ms x 2^n, n from 1).
  */
 import { describe, expect, it } from "vitest";
+import type { ClientEvent } from "../../../runtime/index.js";
+import { fastClock } from "../../../testing/index.js";
 import { createTwilioClient } from "../../../generated/twilio/index.js";
 import { json, useLoopbackServer } from "../../helpers/loopback-server.js";
 
@@ -43,5 +47,34 @@ describe("Twilio 2010 operations from the OpenAPI document", () => {
       ["GET", `${base}/Calls/CA1.json`],
       ["GET", `${base}/Messages/SM1.json`],
     ]);
+  });
+
+  it("messages.create answered 429 (20429) is retried although it is a POST, the first wait at most 200 ms", async () => {
+    let first = true;
+    server.handle((_request, response) => {
+      if (first)
+        json(response, 429, {
+          code: 20429,
+          message: "Too Many Requests",
+          more_info: "https://www.twilio.com/docs/errors/20429",
+          status: 429,
+        });
+      else json(response, 201, { sid: "SM9", status: "queued" });
+      first = false;
+    });
+    const events: ClientEvent[] = [];
+    // The 429 names no wait (Twilio sends no Retry-After), so the pause is the first retry's cap; the fast
+    // clock runs it a thousand times faster than real time.
+    const ours = createTwilioClient({
+      auth: { username: accountSid, password: "token" },
+      baseUrl: server.url,
+      clock: fastClock(1000),
+      onEvent: (event) => events.push(event),
+    });
+    const message = await ours.messages.create({ accountSid, body: { To: "+15558675310", From: "+15017122661", Body: "hi" } });
+    expect(message.sid).toBe("SM9");
+    expect(server.requests.map((r) => r.method)).toEqual(["POST", "POST"]);
+    const retries = events.filter((e) => e.type === "retry");
+    expect(retries.map((e) => e.type === "retry" && [e.attempt, e.reason, e.delayMs])).toEqual([[1, "rate_limited", 200]]);
   });
 });
