@@ -47,14 +47,26 @@ for (const file of readdirSync(specsDir)
     ...(spec.webhooks?.eventsImport ? [{ kind: "events", from: spec.webhooks.eventsImport.from, filter: {} }] : []),
   ];
   const slices = new Map();
+  /** Files beside the spec that `switchboard add` copies with it (relative to the spec's folder). */
+  const files = new Set();
   for (const imp of imports) {
     if (!isPackageSpecifier(imp.from)) {
+      // A document committed beside the spec (specs/openapi/...) ships at the same relative path, with its
+      // license (<name>.LICENSE) when there is one, and `switchboard add` copies both next to the spec.
       const source = path.resolve(specsDir, imp.from);
-      writeFileSync(path.join(dir, path.basename(source)), readFileSync(source));
-      // The document's license, when it sits beside it as <name>.LICENSE (specs/openapi/), ships with it.
+      const relative = path.relative(specsDir, source);
+      const kept = !relative.startsWith("..") && !path.isAbsolute(relative);
+      const target = kept ? relative : path.basename(source);
+      mkdirSync(path.dirname(path.join(dir, target)), { recursive: true });
+      writeFileSync(path.join(dir, target), readFileSync(source));
+      files.add(target.split(path.sep).join("/"));
       const license = source.replace(/\.(json|ya?ml)$/, ".LICENSE");
-      if (license !== source && existsSync(license)) writeFileSync(path.join(dir, path.basename(license)), readFileSync(license));
-      text = rewriteFrom(text, imp.from, `./${path.basename(source)}`);
+      if (license !== source && existsSync(license)) {
+        const licenseTarget = target.replace(/\.(json|ya?ml)$/, ".LICENSE");
+        writeFileSync(path.join(dir, licenseTarget), readFileSync(license));
+        files.add(licenseTarget.split(path.sep).join("/"));
+      }
+      if (!kept) text = rewriteFrom(text, imp.from, `./${target}`);
       continue;
     }
     const documentPath = createRequire(specPath).resolve(imp.from);
@@ -85,6 +97,7 @@ for (const file of readdirSync(specsDir)
     title: spec.provider.title ?? provider,
     spec: `${provider}/${provider}.yaml`,
     sha256: createHash("sha256").update(text).digest("hex"),
+    ...(files.size > 0 && { files: [...files].sort() }),
   });
 }
 writeFileSync(path.join(outDir, "index.json"), `${JSON.stringify({ providers: index }, null, 2)}\n`);
