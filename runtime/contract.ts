@@ -8,6 +8,7 @@ export { ApiPromise, type TypedResponse } from "./client/api-promise.js";
 export { clientPartsFor, type ClientPartName, type ClientParts } from "./client/parts.js";
 export { rateLimitHeaderSync } from "./policies/header-sync.js";
 export { paginate, Paginated, type ItemsAt, type Page } from "./client/pagination.js";
+export { sendBatched, type BatchPart, type BatchResult } from "./client/batch.js";
 export { EventStream, openStream, type StreamEvent, type StreamResponse } from "./client/stream.js";
 export { encodePath } from "./client/path.js";
 export type {

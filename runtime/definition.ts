@@ -495,6 +495,11 @@ export interface OperationDefinition {
    */
   readonly timeoutMs?: number;
   readonly pagination?: PaginationDefinition;
+  /**
+   * The body array (a top-level property) that one request may carry at most `max` items of: the
+   * generated <name>Batched method splits a larger call into several requests (see sendBatched).
+   */
+  readonly batch?: { readonly items: string; readonly max: number };
   /** The answer is a stream of events (server-sent events or NDJSON), not one body. */
   readonly stream?: StreamDefinition;
 }

@@ -15,6 +15,7 @@ export type {
 } from "./client/client-core.js";
 export { ApiPromise, type TypedResponse } from "./client/api-promise.js";
 export { Paginated, type Page } from "./client/pagination.js";
+export { sendBatched, type BatchPart, type BatchResult } from "./client/batch.js";
 export { EventStream, type StreamEvent, type StreamResponse } from "./client/stream.js";
 export { SseParser, type SseEvent, type StreamParserOptions } from "./client/sse.js";
 export { NdjsonParser } from "./client/ndjson.js";

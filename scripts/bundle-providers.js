@@ -15,90 +15,17 @@
  * a pure function of specs/ and the installed documents: running it twice writes the same bytes.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import { matcher, OPENAPI_METHODS } from "../dist/generator/model/operations/openapi.js";
+import { slice } from "./openapi-slice.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PACKAGE = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).name;
 const specsDir = path.join(root, "specs");
 const outDir = path.join(root, "providers");
-
-/** Every "#/..." $ref reachable from `start` (values inside the document), as JSON pointers. */
-function refClosure(document, starts) {
-  const seen = new Set();
-  const queue = [...starts];
-  while (queue.length > 0) {
-    const value = queue.pop();
-    if (Array.isArray(value)) queue.push(...value);
-    else if (typeof value === "object" && value !== null) {
-      for (const [key, child] of Object.entries(value)) {
-        if (key === "$ref" && typeof child === "string" && child.startsWith("#/")) {
-          if (seen.has(child)) continue;
-          seen.add(child);
-          queue.push(pointerGet(document, child));
-        } else queue.push(child);
-      }
-    }
-  }
-  return [...seen].sort();
-}
-
-const unescape = (segment) => decodeURIComponent(segment).replace(/~1/g, "/").replace(/~0/g, "~");
-
-function pointerGet(document, pointer) {
-  let value = document;
-  for (const segment of pointer.slice(2).split("/")) value = value?.[unescape(segment)];
-  return value;
-}
-
-function pointerSet(target, document, pointer) {
-  const segments = pointer.slice(2).split("/").map(unescape);
-  let from = document;
-  let to = target;
-  segments.forEach((segment, i) => {
-    from = from?.[segment];
-    if (i === segments.length - 1) to[segment] = from;
-    else to = to[segment] ??= {};
-  });
-}
-
-/** The slice of an OpenAPI document one import of a spec needs. */
-function slice(document, kind, filter) {
-  const { paths = {}, webhooks, components, ...rest } = document;
-  const out = { ...rest };
-  const starts = [];
-  if (kind === "operations") {
-    const include = matcher(filter.include);
-    const exclude = matcher(filter.exclude);
-    const kept = {};
-    for (const [p, item] of Object.entries(paths)) {
-      const methods = OPENAPI_METHODS.filter((m) => {
-        const op = item?.[m];
-        if (op === undefined) return false;
-        const probe = {
-          ...(typeof op.operationId === "string" && { id: op.operationId }),
-          tags: Array.isArray(op.tags) ? op.tags : [],
-          path: p,
-        };
-        return (!include || include(probe)) && !exclude?.(probe);
-      });
-      if (methods.length === 0) continue;
-      const entry = Object.fromEntries(Object.entries(item).filter(([k]) => !OPENAPI_METHODS.includes(k) || methods.includes(k)));
-      kept[p] = entry;
-      starts.push(entry);
-    }
-    out.paths = kept;
-  } else {
-    out.webhooks = webhooks;
-    starts.push(webhooks);
-  }
-  for (const pointer of refClosure(document, starts)) pointerSet(out, document, pointer);
-  return out;
-}
 
 const isPackageSpecifier = (from) => !/^\.\.?\//.test(from) && !path.isAbsolute(from);
 const sliceName = (from) => from.replace(/^@/, "").replace(/[/\\]+/g, "-");
@@ -120,11 +47,26 @@ for (const file of readdirSync(specsDir)
     ...(spec.webhooks?.eventsImport ? [{ kind: "events", from: spec.webhooks.eventsImport.from, filter: {} }] : []),
   ];
   const slices = new Map();
+  /** Files beside the spec that `switchboard add` copies with it (relative to the spec's folder). */
+  const files = new Set();
   for (const imp of imports) {
     if (!isPackageSpecifier(imp.from)) {
+      // A document committed beside the spec (specs/openapi/...) ships at the same relative path, with its
+      // license (<name>.LICENSE) when there is one, and `switchboard add` copies both next to the spec.
       const source = path.resolve(specsDir, imp.from);
-      writeFileSync(path.join(dir, path.basename(source)), readFileSync(source));
-      text = rewriteFrom(text, imp.from, `./${path.basename(source)}`);
+      const relative = path.relative(specsDir, source);
+      const kept = !relative.startsWith("..") && !path.isAbsolute(relative);
+      const target = kept ? relative : path.basename(source);
+      mkdirSync(path.dirname(path.join(dir, target)), { recursive: true });
+      writeFileSync(path.join(dir, target), readFileSync(source));
+      files.add(target.split(path.sep).join("/"));
+      const license = source.replace(/\.(json|ya?ml)$/, ".LICENSE");
+      if (license !== source && existsSync(license)) {
+        const licenseTarget = target.replace(/\.(json|ya?ml)$/, ".LICENSE");
+        writeFileSync(path.join(dir, licenseTarget), readFileSync(license));
+        files.add(licenseTarget.split(path.sep).join("/"));
+      }
+      if (!kept) text = rewriteFrom(text, imp.from, `./${target}`);
       continue;
     }
     const documentPath = createRequire(specPath).resolve(imp.from);
@@ -155,6 +97,7 @@ for (const file of readdirSync(specsDir)
     title: spec.provider.title ?? provider,
     spec: `${provider}/${provider}.yaml`,
     sha256: createHash("sha256").update(text).digest("hex"),
+    ...(files.size > 0 && { files: [...files].sort() }),
   });
 }
 writeFileSync(path.join(outDir, "index.json"), `${JSON.stringify({ providers: index }, null, 2)}\n`);

@@ -473,6 +473,8 @@ interface BundledProvider {
   readonly title: string;
   /** Path of the spec inside providers/. */
   readonly spec: string;
+  /** Files the spec imports from its own folder (an OpenAPI slice and its license), relative to it. */
+  readonly files?: readonly string[];
 }
 
 /** The providers this package bundles (providers/index.json, written by scripts/bundle-providers.js). */
@@ -521,6 +523,18 @@ async function addCommand(args: string[], io: CliIo): Promise<number> {
       : `${schemaLine}\n${text}`;
     await writeFile(file, adapted, { encoding: "utf8", flag: "wx" });
     io.stdout(`added ${displayPath(config, file)} (${entry.title})\n`);
+    // The documents it imports from beside it; a copy the application already has is kept (it may be wider).
+    const specDir = path.posix.dirname(entry.spec);
+    for (const relative of entry.files ?? []) {
+      const target = path.join(config.specsDir, ...relative.split("/"));
+      if (existsSync(target)) {
+        io.stdout(`kept ${displayPath(config, target)} (already there)\n`);
+        continue;
+      }
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, await readFile(new URL(`providers/${specDir}/${relative}`, packageRoot())), { flag: "wx" });
+      io.stdout(`added ${displayPath(config, target)}\n`);
+    }
   }
   if (code === 0) io.stdout(`next: 'npx switchboard generate'\n`);
   return code;

@@ -23,9 +23,10 @@ export const TYPES_FILE = "types.ts";
 
 export function emitResources(model: SpecModel, ctx: EmitContext): EmittedFile[] {
   const functions = operationFunctionNames(model);
+  const batched = batchedFunctionNames(model, functions);
   const files = model.groups.map((group) => ({
     path: `resources/${group.fileName}.ts`,
-    text: resourceFile(model, group, ctx, functions),
+    text: resourceFile(model, group, ctx, functions, batched),
   }));
   if (model.schemaDeclarations.length > 0) files.push({ path: TYPES_FILE, text: typesFile(model, ctx) });
   return files;
@@ -81,6 +82,27 @@ export function operationFunctionNames(model: SpecModel): ReadonlyMap<OperationM
   return names;
 }
 
+/**
+ * The batched function of each operation that declares batch: its function's name + "Batched"
+ * (mailSendBatched), numbered should that meet another export.
+ */
+export function batchedFunctionNames(
+  model: SpecModel,
+  functions: ReadonlyMap<OperationModel, string>,
+): ReadonlyMap<OperationModel, string> {
+  const used = new Set([...surfaceValueNames(model.names), ...model.groups.map((g) => g.className), ...functions.values()]);
+  const names = new Map<OperationModel, string>();
+  for (const op of model.groups.flatMap((g) => g.operations)) {
+    if (op.definition.batch === undefined) continue;
+    const base = `${functions.get(op)!}Batched`;
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
+    used.add(name);
+    names.set(op, name);
+  }
+  return names;
+}
+
 /** A PascalCase stem with its first letter lower-cased (CustomersCreate -> customersCreate), when that is one letter still. */
 function lowerFirst(stem: string): string {
   const [first = "", ...rest] = stem;
@@ -88,15 +110,28 @@ function lowerFirst(stem: string): string {
   return ([...lowered].length === 1 && isIdentifierStartChar(lowered) ? lowered : first) + rest.join("");
 }
 
-function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext, functions: ReadonlyMap<OperationModel, string>): string {
+function resourceFile(
+  model: SpecModel,
+  group: GroupModel,
+  ctx: EmitContext,
+  functions: ReadonlyMap<OperationModel, string>,
+  batched: ReadonlyMap<OperationModel, string>,
+): string {
   const ops = group.operations;
+  const batches = ops.some((op) => batched.has(op));
   const usesPath = ops.some((op) => op.params.some((p) => p.in === "path"));
   const paginates = ops.some((op) => op.definition.pagination !== undefined);
   const streams = ops.some((op) => op.stream !== undefined);
   const plain = ops.some((op) => op.definition.pagination === undefined && op.stream === undefined);
-  const values = [...(usesPath ? ["encodePath"] : []), ...(streams ? ["openStream"] : []), ...(paginates ? ["paginate"] : [])];
+  const values = [
+    ...(usesPath ? ["encodePath"] : []),
+    ...(streams ? ["openStream"] : []),
+    ...(paginates ? ["paginate"] : []),
+    ...(batches ? ["sendBatched"] : []),
+  ];
   const types = [
     ...(plain ? ["ApiPromise"] : []),
+    ...(batches ? ["BatchResult"] : []),
     ...(streams ? ["EventStream"] : []),
     ...(paginates ? ["ItemsAt"] : []),
     "OperationDefinition",
@@ -124,13 +159,14 @@ function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext, fun
   statements.push(...shapes);
   // One descriptor per operation, read only by that operation's function: a bundler drops the
   // descriptor and the function together when the application does not call them.
-  const used = new Set([...functions.values(), group.className, TYPES_NAMESPACE, core, ...values]);
+  const used = new Set([...functions.values(), ...batched.values(), group.className, TYPES_NAMESPACE, core, ...values]);
   for (const op of ops) {
     let descriptor = `${functions.get(op)!}Operation`;
     for (let n = 2; used.has(descriptor); n++) descriptor = `${functions.get(op)!}Operation_${n}`;
     used.add(descriptor);
-    statements.push(...operationFunction(op, functions.get(op)!, descriptor, core));
+    statements.push(...operationFunction(op, functions.get(op)!, descriptor, core, batched.get(op)));
   }
+  const methodNames = new Set(ops.map((op) => op.method));
   statements.push({
     kind: "class",
     isExported: true,
@@ -138,7 +174,10 @@ function resourceFile(model: SpecModel, group: GroupModel, ctx: EmitContext, fun
     docs: doc([`Operations of the ${group.name} group; each method is the function it names, bound to the client.`]),
     properties: [{ name: "#core", isReadonly: true, type: core }],
     ctor: { parameters: [{ name: "core", type: core }], statements: ["this.#core = core;"] },
-    methods: ops.map((op) => method(op, functions.get(op)!)),
+    methods: ops.flatMap((op) => {
+      const batchedName = batched.get(op);
+      return [method(op, functions.get(op)!), ...(batchedName === undefined ? [] : [batchedMethod(op, batchedName, methodNames)])];
+    }),
   });
   return header(model, ctx) + printDeclarations(statements);
 }
@@ -255,7 +294,7 @@ function signature(op: OperationModel): { parameters: Parameter[]; docs: Docs; r
 }
 
 /** The operation's descriptor and its standalone function: `customersCreate(stripe, params, options)`. */
-function operationFunction(op: OperationModel, name: string, descriptor: string, core: string): Declaration[] {
+function operationFunction(op: OperationModel, name: string, descriptor: string, core: string, batchedName?: string): Declaration[] {
   const call = [`path: ${pathExpression(op)}`];
   const query = recordOf(op, "query");
   const headers = recordOf(op, "header");
@@ -280,7 +319,33 @@ function operationFunction(op: OperationModel, name: string, descriptor: string,
       returnType,
       statements: [statement],
     },
+    ...(batchedName === undefined
+      ? []
+      : [
+          {
+            kind: "function" as const,
+            isExported: true,
+            name: batchedName,
+            docs: batchedDocs(op, name),
+            parameters: [{ name: "client", type: core }, ...parameters],
+            returnType: `Promise<BatchResult<${op.responseType}>>`,
+            statements: [`return sendBatched(client, ${args});`],
+          },
+        ]),
   ];
+}
+
+/** What a batched function and method say: the split, the limit, and where the per-part outcome is. */
+function batchedDocs(op: OperationModel, plain: string): Docs {
+  const { items, max } = op.definition.batch!;
+  return doc([
+    op.summary,
+    `Sends the call as several requests of at most ${max} items of \`body.${items}\` each (the provider's limit per request), ` +
+      `one after the other, every other field of the body repeated in each. A part that fails does not stop the others: ` +
+      `the result lists every part with the range of items it carried and its response or error. ` +
+      `See {@link ${plain}} for a single request.`,
+    `\`${op.httpMethod} ${op.path}\``,
+  ]);
 }
 
 /**
@@ -292,4 +357,19 @@ function method(op: OperationModel, name: string): MethodDeclaration {
   const docs = doc([op.summary, `\`${op.httpMethod} ${op.path}\`: {@link ${name}}`], op.deprecated);
   const args = ["this.#core", ...(hasParams(op) ? ["params"] : []), "options"];
   return { name: propertyKey(op.method), docs, parameters, returnType, statements: [`return ${name}(${args.join(", ")});`] };
+}
+
+/** The batched method beside the operation's method: <name>Batched, numbered should the group already have that name. */
+function batchedMethod(op: OperationModel, name: string, taken: ReadonlySet<string>): MethodDeclaration {
+  const { parameters } = signature(op);
+  let methodName = `${op.method}Batched`;
+  for (let n = 2; taken.has(methodName); n++) methodName = `${op.method}Batched_${n}`;
+  const args = ["this.#core", ...(hasParams(op) ? ["params"] : []), "options"];
+  return {
+    name: propertyKey(methodName),
+    docs: doc([op.summary, `Split into requests of at most ${op.definition.batch!.max} items: {@link ${name}}`], op.deprecated),
+    parameters,
+    returnType: `Promise<BatchResult<${op.responseType}>>`,
+    statements: [`return ${name}(${args.join(", ")});`],
+  };
 }

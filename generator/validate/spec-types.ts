@@ -194,6 +194,19 @@ export type SpecAuthOAuth2 = {
 };
 
 /**
+ * Splits one call whose body carries more items than the provider accepts per request into several requests of at most `max` items each (SendGrid's mail send: at most 1,000 personalizations). The operation gets a second method, <name>Batched, that sends the batches one after the other through the client (rate limits, retries and idempotency keys apply to each) and reports each batch's outcome.
+ *
+ * From `schema/spec-v1.schema.json#/$defs/batch`.
+ */
+export type SpecBatch = {
+  /** The array in the request body to split: a top-level property ($.personalizations). Every other field of the body is sent with each batch. */
+  items: string;
+  /** The most items one request may carry. */
+  max: number;
+  sources?: SpecSources;
+};
+
+/**
  * A condition on a JSON response body.
  *
  * From `schema/spec-v1.schema.json#/$defs/bodyMatcher`.
@@ -429,6 +442,7 @@ export type SpecName = string;
  * From `schema/spec-v1.schema.json#/$defs/operation`.
  */
 export type SpecOperation = {
+  batch?: SpecBatch;
   /** The request body. */
   body?: {
     /** json, form (application/x-www-form-urlencoded with bracket nesting) or multipart. */
@@ -485,6 +499,7 @@ export type SpecOperation = {
  * From `schema/spec-v1.schema.json#/$defs/operationOverride`.
  */
 export type SpecOperationOverride = {
+  batch?: SpecBatch;
   /** Rate-limit buckets this operation takes from, besides those whose appliesTo matches. */
   buckets?: SpecName[];
   /** Resource the operation belongs to. @default from groupBy */
@@ -540,6 +555,13 @@ export type SpecOperationsImport = {
     pagination: SpecPagination;
     /** The query parameter that marks a list operation. */
     whenQueryParam: string;
+  };
+  /** Rewrites the start of every imported path, where the document's paths and the environment's base URL split the URL differently: SendGrid's paths (/mail/send) are relative to its server's /v3, Twilio's carry the version (/2010-04-01/Accounts/...). { from: '/2010-04-01', to: '/{apiVersion}' } sends the pinned version in the path. Filters (include, exclude) still match the document's paths. */
+  rebase?: {
+    /** The prefix every imported path starts with, taken off; a path that does not start with it is left out, with a warning. @default "" */
+    from?: string;
+    /** The prefix put in its place ('/{apiVersion}'). */
+    to: string;
   };
   sources?: SpecSources;
 };

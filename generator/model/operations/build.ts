@@ -45,6 +45,14 @@ const UNTYPED = {
   body: "Readonly<Record<string, unknown>>",
 } as const;
 
+/**
+ * A range filter's comparison suffix as a word, the way the provider's own SDKs name it: Twilio's query
+ * parameters DateSent< and DateSent> are dateSentBefore and dateSentAfter (twilio-node), not dateSent_2.
+ */
+function comparisonWords(name: string): string {
+  return name.replace(/<=?$/, " before").replace(/>=?$/, " after");
+}
+
 function unique(base: string, used: Set<string>): string {
   let name = base;
   for (let n = 2; used.has(name); n++) name = `${base}_${n}`;
@@ -202,7 +210,7 @@ export function buildOperations(sources: readonly OperationSource[], converter: 
     const usedProperties = new Set<string>(source.body ? ["body"] : []);
     const params = ordered.map((p) => ({
       name: p.name,
-      property: unique(memberName(p.name), usedProperties),
+      property: unique(memberName(comparisonWords(p.name)), usedProperties),
       in: p.in,
       required: p.required,
       ...(p.description !== undefined && { description: p.description }),
@@ -274,6 +282,7 @@ function operationModel(p: Pending, typeText: (type: TypeNode) => string, provid
     ...(source.idempotent === true && !IDEMPOTENT.includes(source.method) && { idempotent: true }),
     ...(source.timeout !== undefined && { timeoutMs: parseDuration(source.timeout) }),
     ...(source.pagination && { pagination: paginationDefinition(source.pagination) }),
+    ...(source.batch && { batch: { items: source.batch.items.slice("$.".length), max: source.batch.max } }),
     ...(source.stream && { stream: streamDefinition(source.stream.spec) }),
   };
   const params: ParameterModel[] = p.params.map(({ text, ...param }) => ({

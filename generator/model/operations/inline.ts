@@ -71,6 +71,7 @@ export function inlineOperations(doc: SpecDocument, specDocument: SchemaDocument
       ...(op.idempotent !== undefined && { idempotent: op.idempotent }),
       ...(op.timeout !== undefined && { timeout: op.timeout }),
       ...(op.pagination !== undefined && { pagination: op.pagination }),
+      ...(op.batch !== undefined && { batch: op.batch }),
       ...(op.stream !== undefined && { stream: streamSource(op.stream, { document: specDocument, path: [...base, "stream"] }) }),
       specPath: base,
     };

@@ -175,6 +175,17 @@ export function readOpenApiOperations(
       if (exclude?.(probe)) continue;
       const httpMethod = method.toUpperCase() as HttpMethod;
       const id = operationId ?? `${httpMethod} ${path}`;
+      // The path the client sends: the document's, with the import's rebase applied.
+      const from = spec.rebase?.from ?? "";
+      if (spec.rebase !== undefined && !path.startsWith(from)) {
+        problems.push({
+          path: ["paths", path],
+          message: `does not start with rebase.from ${JSON.stringify(from)}; operation ${id} is left out`,
+          severity: "warning",
+        });
+        continue;
+      }
+      const wirePath = spec.rebase === undefined ? path : `${spec.rebase.to}${path.slice(from.length)}`;
       const override = Object.hasOwn(overrides, id) ? overrides[id] : undefined;
       if (override !== undefined) usedOverrides.add(id);
 
@@ -300,6 +311,13 @@ export function readOpenApiOperations(
         });
       }
 
+      if (override?.batch !== undefined && body?.encoding !== "json" && body?.encoding !== "form")
+        problems.push({
+          path: [...opPath, "requestBody"],
+          message: `operation ${id} has an override with batch but no json or form request body whose array it could split`,
+          severity: "error",
+        });
+
       const rule = spec.pagination;
       const ruled =
         rule !== undefined && [...params.values()].some((p) => p.in === "query" && p.name === rule.whenQueryParam)
@@ -325,7 +343,7 @@ export function readOpenApiOperations(
         id,
         origin: "import",
         method: httpMethod,
-        path,
+        path: wirePath,
         group: override?.group ?? group,
         name: override?.name ?? name,
         ...(summary !== undefined && { summary }),
@@ -339,6 +357,7 @@ export function readOpenApiOperations(
         ...(override?.idempotent !== undefined && { idempotent: override.idempotent }),
         ...(override?.timeout !== undefined && { timeout: override.timeout }),
         ...(pagination !== undefined && { pagination }),
+        ...(override?.batch !== undefined && { batch: override.batch }),
         // An override's event schemas are read in the imported document: $ref: '#/components/schemas/...'.
         ...(override?.stream !== undefined && {
           stream: streamSource(override.stream, { document, path: [...opPath, "x-switchboard-stream"] }),

@@ -5,7 +5,7 @@
  */
 import type { ArrayStyle, HttpMethod } from "@switchboard/runtime/contract";
 import type { SchemaLocation } from "../schema-to-ts/index.js";
-import type { SpecPagination, SpecStream } from "../../validate/spec-types.js";
+import type { SpecBatch, SpecPagination, SpecStream } from "../../validate/spec-types.js";
 
 export interface LocatedSchema {
   readonly schema: unknown;
@@ -70,6 +70,8 @@ export interface OperationSource {
   /** The spec's attempt timeout of this operation, as written (a duration). */
   readonly timeout?: string;
   readonly pagination?: SpecPagination;
+  /** Splitting one call's body array over several requests (the spec's batch). */
+  readonly batch?: SpecBatch;
   /** A streamed answer, with each declared event's schema located in its document. */
   readonly stream?: StreamSource;
   /** Where diagnostics about this operation point: the spec path of its inline entry or of its import's `from`. */

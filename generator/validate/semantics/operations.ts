@@ -140,6 +140,7 @@ export function checkOperations(doc: Dict, report: Report): void {
     checkPagination(dict(op["pagination"]), [...base, "pagination"], id, report);
     checkPaginationInBody(dict(op["pagination"]), op["body"] !== undefined, [...base, "pagination"], id, report);
     checkStream(op, base, id, report);
+    checkBatch(op, base, id, report);
     for (const [param, spec] of Object.entries(declared)) {
       const p = dict(spec);
       if (p?.["style"] !== undefined && p["in"] !== "query") {
@@ -208,4 +209,19 @@ function checkPathParameters(base: PathSegment[], path: string, op: Dict, report
       );
     }
   }
+}
+
+/** batch splits a JSON or form body's array: the operation needs such a body, and an answer that is one body. */
+function checkBatch(op: Dict, base: PathSegment[], id: string, report: Report): void {
+  if (op["batch"] === undefined) return;
+  const encoding = dict(op["body"])?.["encoding"];
+  if (encoding !== "json" && encoding !== "form")
+    report(
+      [...base, "batch"],
+      DiagnosticCode.InconsistentSection,
+      `operation ${id} declares batch but no json or form body whose array it could split`,
+      { at: "key" },
+    );
+  if (op["stream"] !== undefined)
+    report([...base, "batch"], DiagnosticCode.InconsistentSection, `operation ${id} declares both batch and stream`, { at: "key" });
 }

@@ -46,12 +46,17 @@ export function checkVersions(doc: Dict, report: Report): void {
       const placeholder = `{${API_VERSION_PLACEHOLDER}}`;
       const inBase = entries(doc["environments"]).every(([, env]) => str(dict(env)?.["baseUrl"])?.includes(placeholder));
       const operations = entries(dict(doc["operations"])?.["inline"]);
-      const inPaths = operations.length > 0 && operations.every(([, op]) => str(dict(op)?.["path"])?.includes(placeholder));
+      // An import puts the placeholder in each of its paths through its rebase.
+      const imports = list(dict(doc["operations"])?.["import"]);
+      const inPaths =
+        operations.length + imports.length > 0 &&
+        operations.every(([, op]) => str(dict(op)?.["path"])?.includes(placeholder)) &&
+        imports.every((imp) => str(dict(dict(imp)?.["rebase"])?.["to"])?.includes(placeholder));
       if (!inBase && !inPaths) {
         report(
           ["versions", "send", "in"],
           DiagnosticCode.InconsistentSection,
-          `versions are sent in the path, but ${placeholder} is not in every base URL (or every operation path)`,
+          `versions are sent in the path, but ${placeholder} is not in every base URL (or every operation path and import rebase.to)`,
         );
       }
     }

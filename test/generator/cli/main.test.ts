@@ -302,7 +302,15 @@ describe("switchboard add", () => {
     try {
       await run(fresh, "init", "--specs", "api/specs");
       const result = await run(fresh, "add", "twilio");
-      expect(result).toMatchObject({ code: 0, stdout: "added api/specs/twilio.yaml (Twilio)\nnext: 'npx switchboard generate'\n" });
+      // The OpenAPI slice the spec imports from beside it comes along, with its license.
+      expect(result).toMatchObject({
+        code: 0,
+        stdout:
+          "added api/specs/twilio.yaml (Twilio)\n" +
+          "added api/specs/openapi/twilio_api_v2010.LICENSE\n" +
+          "added api/specs/openapi/twilio_api_v2010.json\n" +
+          "next: 'npx switchboard generate'\n",
+      });
       const spec = await readFile(path.join(fresh, "api", "specs", "twilio.yaml"), "utf8");
       const schema = /^# yaml-language-server: \$schema=(.+)$/m.exec(spec)![1]!;
       expect(path.resolve(fresh, "api", "specs", schema)).toBe(path.join(repo, "schema", "spec-v1.schema.json"));

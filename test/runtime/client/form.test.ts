@@ -113,4 +113,31 @@ describe("form bodies, as twilio-node sends them", () => {
     expect(mine!.headers["content-type"]).toBe("application/x-www-form-urlencoded");
     expect(theirs!.headers["content-type"]).toBe("application/x-www-form-urlencoded");
   });
+
+  it.each([
+    [
+      "TwiML inline",
+      { twiml: "<Response><Say>Hello & goodbye</Say></Response>" },
+      { Twiml: "<Response><Say>Hello & goodbye</Say></Response>" },
+    ],
+    [
+      "TwiML by URL, with repeated status callback events",
+      { url: "https://example.com/voice?x=1", statusCallbackEvent: ["initiated", "answered", "completed"] },
+      { Url: "https://example.com/voice?x=1", StatusCallbackEvent: ["initiated", "answered", "completed"] },
+    ],
+  ])("calls.create with %s puts twilio-node's bytes on the wire", async (_name, official, mine) => {
+    const before = server.requests.length;
+    await twilio(accountSid, authToken, { httpClient: new LoopbackRequestClient() }).calls.create({
+      to: "+15558675310",
+      from: "+15017122661",
+      ...official,
+    });
+    const ours = createTwilioClient({ auth: { username: accountSid, password: authToken }, baseUrl: server.url });
+    await ours.calls.create({ accountSid, body: { To: "+15558675310", From: "+15017122661", ...mine } });
+    const [theirs, sent] = server.requests.slice(before);
+    expect(sent!.url).toBe(theirs!.url);
+    expect(sent!.url).toBe(`/2010-04-01/Accounts/${accountSid}/Calls.json`);
+    const pairs = (body: string) => body.split("&").sort();
+    expect(pairs(sent!.body)).toEqual(pairs(theirs!.body));
+  });
 });
