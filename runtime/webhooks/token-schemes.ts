@@ -14,6 +14,12 @@ import { decodeSignature, hmacKey } from "./keys.js";
 import type { WebhookVerifierParts } from "./parts.js";
 
 type Headers = WebhookDelivery["headers"];
+type Code = "missing_signature" | "malformed_signature" | "signature_mismatch" | "timestamp_out_of_tolerance";
+
+/** base64url of {"alg":"HS256","typ":"JWT"}, the header every HS256 signer writes: read without parsing. */
+const HS256_HEADER = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+/** 32 bytes in canonical unpadded base64url: 43 digits, the last carrying 4 bits and two zero bits. */
+const SIGNATURE_32 = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
 function secretsOf(options: WebhookVerifyOptions): readonly string[] {
   const secret = options.secret;
@@ -54,8 +60,7 @@ function verifyJwt(
   body: string | Buffer,
   options: WebhookVerifyOptions,
 ): number | undefined {
-  const fail = (code: "missing_signature" | "malformed_signature" | "signature_mismatch" | "timestamp_out_of_tolerance", message: string) =>
-    new WebhookVerificationError(provider, code, message);
+  const fail = (code: Code, message: string) => new WebhookVerificationError(provider, code, message);
   const jwt = sig.jwt ?? {};
   const value = headerValue(headers, sig.header);
   if (value === undefined) throw fail("missing_signature", `the ${sig.header} header is missing`);
@@ -69,20 +74,20 @@ function verifyJwt(
   const second = token.indexOf(".", first + 1);
   if (first <= 0 || second <= first + 1 || token.indexOf(".", second + 1) >= 0)
     throw fail("malformed_signature", `the ${sig.header} header does not carry a compact JWT`);
-  const protectedHeader = jsonSegment(token.slice(0, first));
-  if (protectedHeader === undefined || protectedHeader["alg"] !== "HS256")
+  const headerText = token.slice(0, first);
+  if (headerText !== HS256_HEADER && jsonSegment(headerText)?.["alg"] !== "HS256")
     throw fail("malformed_signature", "the token's header does not name HS256");
-  const signature = decodeSignature(token.slice(second + 1), "base64url");
-  if (signature === undefined || signature.length !== 32)
-    throw fail("malformed_signature", "the token's signature is not 32 bytes of base64url");
+  const signatureText = token.slice(second + 1);
+  if (!SIGNATURE_32.test(signatureText)) throw fail("malformed_signature", "the token's signature is not 32 bytes of base64url");
+  const signature = Buffer.from(signatureText, "base64url");
   const signed = token.slice(0, second);
+  const secret = options.secret;
+  const secrets = typeof secret === "string" ? 1 : (secret?.length ?? 0);
+  if (secrets === 0) throw new ConfigurationError("verifying this provider's webhooks needs options.secret");
   let matched = false;
-  for (const secret of secretsOf(options)) {
-    const digest = createHmac("sha256", hmacKey(secret, sig.secretEncoding)).update(signed).digest();
-    if (timingSafeEqual(digest, signature)) {
-      matched = true;
-      break;
-    }
+  for (let i = 0; i < secrets && !matched; i++) {
+    const key = hmacKey(typeof secret === "string" ? secret : secret![i]!, sig.secretEncoding);
+    matched = timingSafeEqual(createHmac("sha256", key).update(signed).digest(), signature);
   }
   if (!matched) throw fail("signature_mismatch", "the token's signature does not match");
 
@@ -140,26 +145,24 @@ export function readAll(value: unknown, path: readonly (string | number)[], from
 }
 
 /**
- * Checks that every value at the spec's path (every notification's clientState) equals one of the secrets.
- * The comparison is of SHA-256 digests in constant time, so neither the secret's content nor its length
- * leaks through timing.
+ * Checks that every value at the spec's path (every notification's clientState) equals one of the secrets,
+ * compared byte for byte in constant time (timingSafeEqual) when the lengths agree: timing can tell an
+ * attacker the secret's length, never its content.
  */
 function checkSharedSecret(provider: string, sig: WebhookSignatureDefinition, payload: unknown, options: WebhookVerifyOptions): void {
   const at = sig.sharedSecret!.at;
   const values = readAll(payload, at);
-  const where = at.map((s) => (s === "*" ? "[*]" : typeof s === "number" ? `[${s}]` : `.${s}`)).join("");
-  if (values.length === 0) throw new WebhookVerificationError(provider, "missing_signature", `the body has no $${where} to check`);
-  const secrets = secretsOf(options).map((secret) => {
-    if (secret.length === 0) throw new ConfigurationError("webhook secret is empty");
-    return createHash("sha256").update(secret).digest();
-  });
+  const where = () => at.map((s) => (s === "*" ? "[*]" : typeof s === "number" ? `[${s}]` : `.${s}`)).join("");
+  if (values.length === 0) throw new WebhookVerificationError(provider, "missing_signature", `the body has no $${where()} to check`);
+  // The secrets' UTF-8 bytes, cached by hmacKey (which refuses an empty one).
+  const secrets = secretsOf(options).map((secret) => hmacKey(secret, "raw"));
   for (const value of values) {
     if (typeof value !== "string")
-      throw new WebhookVerificationError(provider, "missing_signature", `a value at $${where} is missing or not a string`);
-    const digest = createHash("sha256").update(value).digest();
+      throw new WebhookVerificationError(provider, "missing_signature", `a value at $${where()} is missing or not a string`);
+    const bytes = Buffer.from(value);
     let matched = false;
-    for (const secret of secrets) matched = timingSafeEqual(digest, secret) || matched;
-    if (!matched) throw new WebhookVerificationError(provider, "signature_mismatch", `a value at $${where} does not match the secret`);
+    for (const secret of secrets) if (bytes.length === secret.length && timingSafeEqual(bytes, secret)) matched = true;
+    if (!matched) throw new WebhookVerificationError(provider, "signature_mismatch", `a value at $${where()} does not match the secret`);
   }
 }
 
