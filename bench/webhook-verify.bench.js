@@ -14,6 +14,9 @@
  * in advance), then JSON.parse of the body. No header validation, no timestamp or size checks, no event
  * extraction; secrets are decoded once, as every verifier (this one too) caches them. For Twilio's
  * form variant: URLSearchParams once, URL + sorted name + value, HMAC-SHA1, the parameters as payload. For SendGrid (ECDSA) the baseline is crypto.verify with the KeyObject + JSON.parse.
+ * For Vonage (a JWT): HMAC-SHA256 of the token's header.payload, its claims parsed, SHA-256 of the body
+ * against payload_hash, JSON.parse. For Microsoft Graph (no signature): JSON.parse of a batch of
+ * notifications and each clientState compared with timingSafeEqual.
  *
  * Official libraries on the same deliveries: stripe.webhooks.constructEvent, @octokit/webhooks-methods
  * verify (plus JSON.parse, which it does not do), standardwebhooks Webhook#verify and svix Webhook#verify.
@@ -319,6 +322,45 @@ export async function run(emit) {
       },
     },
     {
+      provider: "vonage",
+      label: "vonage (JWT HS256 + payload_hash)",
+      secret: "vonage-signature-secret",
+      hmac: true,
+      raw: (d, body) => {
+        return () => {
+          // The least a JWT verifier does: split the token, HMAC header.payload, read the claims, hash the body.
+          const jwt = d.headers["authorization"].slice("Bearer ".length);
+          const second = jwt.lastIndexOf(".");
+          const expected = Buffer.from(jwt.slice(second + 1), "base64url");
+          if (!timingSafeEqual(createHmac("sha256", "vonage-signature-secret").update(jwt.slice(0, second)).digest(), expected))
+            throw new Error("raw mismatch");
+          const claims = JSON.parse(Buffer.from(jwt.slice(jwt.indexOf(".") + 1, second), "base64url").toString());
+          const hash = createHash("sha256").update(body).digest();
+          if (!timingSafeEqual(hash, Buffer.from(claims.payload_hash, "hex"))) throw new Error("raw hash mismatch");
+          return JSON.parse(body.toString("utf8"));
+        };
+      },
+    },
+    {
+      provider: "msgraph",
+      label: "msgraph (clientState in every notification)",
+      secret: "graph-client-state-secret",
+      hmac: true,
+      notifications: true,
+      raw: (d, body) => {
+        const secret = Buffer.from("graph-client-state-secret");
+        return () => {
+          // The least: JSON.parse, then each clientState compared in constant time with the secret.
+          const payload = JSON.parse(body.toString("utf8"));
+          for (const n of payload.value) {
+            const state = Buffer.from(n.clientState);
+            if (state.length !== secret.length || !timingSafeEqual(state, secret)) throw new Error("raw mismatch");
+          }
+          return payload;
+        };
+      },
+    },
+    {
       provider: "sendgrid",
       label: "sendgrid (ECDSA P-256)",
       signingKey: ec.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
@@ -339,6 +381,18 @@ export async function run(emit) {
   for (const size of [2048, 65536]) {
     const label = size === 2048 ? "2kb" : "64kb";
     const bodyJson = eventBody(size);
+    // Graph's deliveries are batches: notifications of about 300 bytes up to the size, clientState written in by signWebhook.
+    const notification = {
+      subscriptionId: "7f105c7d-2dc5-4530-97cd-4e7ae6534c07",
+      changeType: "created",
+      resource: "users/1/messages/AAMk",
+      resourceData: { "@odata.type": "#Microsoft.Graph.Message", id: "AAMkADMxZmEz" },
+      clientState: "",
+      tenantId: "84bd8158-6d4d-4958-8b9f-9d6445542f95",
+    };
+    const batch = { value: [] };
+    while (JSON.stringify(batch).length < size - 300) batch.value.push(notification);
+    const bodyBatch = Buffer.from(JSON.stringify(batch));
     const bodyForm = Buffer.from(
       new URLSearchParams({ MessageSid: "SM1", MessageStatus: "delivered", From: "+15551234567", Body: "x".repeat(size - 80) }).toString(),
     );
@@ -349,14 +403,16 @@ export async function run(emit) {
       const versions = await versionsOf(scheme.provider);
       // Signed now: the libraries judge the timestamp by the real clock.
       const NOW = Math.floor(Date.now() / 1000);
-      const body = scheme.form ? bodyForm : bodyJson;
+      const unsigned = scheme.form ? bodyForm : scheme.notifications ? bodyBatch : bodyJson;
       const signed = signWebhook(definition, {
-        body,
+        body: unsigned,
         secret: scheme.signingKey ?? scheme.secret,
         timestamp: NOW,
         id: "msg_bench_1",
         ...(scheme.url !== undefined && { url: scheme.url }),
       });
+      // A shared-secret scheme writes the secret into the body: the body sent is that one.
+      const body = signed.body !== undefined ? Buffer.from(signed.body) : unsigned;
       const delivery = { headers: signed.headers, body, ...(signed.url !== undefined && { url: signed.url }) };
       const options = { ...(scheme.options ?? { secret: scheme.secret }), now: NOW };
       const parts = webhookPartsFor(definition).map((name) => contractExports[name]);

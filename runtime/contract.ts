@@ -34,5 +34,6 @@ export { webhookPartsFor, type WebhookPartName, type WebhookVerifierParts } from
 export { webhookHandshakes } from "./webhooks/handshake.js";
 export { webhookPublicKeys } from "./webhooks/public-keys.js";
 export { webhookAlgorithmHeader, webhookForms, webhookTimestampFormats } from "./webhooks/verifier-parts.js";
+export { webhookJwt, webhookSharedSecret } from "./webhooks/token-schemes.js";
 /** Which rate-limit buckets an operation draws from (for the mock provider, which plays the provider's side). */
 export { bucketsFor, takesIdempotencyKey } from "./policies/bucket-routing.js";

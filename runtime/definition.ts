@@ -287,7 +287,12 @@ export interface WebhookHeaderSet {
 }
 
 export interface WebhookSignatureDefinition extends WebhookHeaderSet {
-  readonly algorithm: "hmac-sha1" | "hmac-sha256" | "hmac-sha512" | "ed25519" | "ecdsa-p256-sha256";
+  /**
+   * `jwt-hs256`: the header carries a JSON Web Token signed HS256 with the secret (see `jwt`).
+   * `shared-secret`: no signature; the secret itself is in the body (see `sharedSecret`), and header,
+   * format, content and encoding are unused (empty).
+   */
+  readonly algorithm: "hmac-sha1" | "hmac-sha256" | "hmac-sha512" | "ed25519" | "ecdsa-p256-sha256" | "jwt-hs256" | "shared-secret";
   /**
    * Other header sets the same scheme arrives under (webhook-* next to svix-*). Each value (signature,
    * timestamp, id) is read from the first set whose header for it the delivery carries, value by value, as
@@ -321,6 +326,35 @@ export interface WebhookSignatureDefinition extends WebhookHeaderSet {
     readonly key: string;
     readonly values: Readonly<Record<string, "hmac-sha1" | "hmac-sha256" | "hmac-sha512">>;
   };
+  /** jwt-hs256: what the token's claims must say; see WebhookJwtDefinition. */
+  readonly jwt?: WebhookJwtDefinition;
+  /** shared-secret: where the secret is in the body; see WebhookSharedSecretDefinition. */
+  readonly sharedSecret?: WebhookSharedSecretDefinition;
+}
+
+/**
+ * A signature carried as a JSON Web Token (Vonage's signed webhooks): the header's value, after the format's
+ * prefix (`Bearer `), is a compact JWS whose protected header names HS256 and whose HMAC-SHA256 with the
+ * secret covers `header.payload`. The body is covered by a claim that must equal its digest; the replay
+ * timestamp is a claim (unix seconds); `exp` and `nbf`, when present, are checked too.
+ */
+export interface WebhookJwtDefinition {
+  /** The claim holding the body's digest, and how that digest is written. */
+  readonly bodyHash?: { readonly claim: string; readonly algorithm: "sha256"; readonly encoding: "hex" | "base64" | "base64url" };
+  /** The claim holding the time the token was issued (unix seconds), judged against the tolerance. */
+  readonly timestampClaim?: string;
+  /** When set, the `iss` claim must equal it (and `webhook sign` writes it). */
+  readonly issuer?: string;
+}
+
+/**
+ * No signature, only a shared secret the provider repeats inside the body (Microsoft Graph's clientState):
+ * every value at `at` (a JSON path whose `*` segments stand for every item of an array) must equal the
+ * secret, compared in constant time, and there must be at least one. It proves the sender knows the secret;
+ * it protects no field of the body against a party that has seen one delivery.
+ */
+export interface WebhookSharedSecretDefinition {
+  readonly at: readonly (string | number)[];
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * `switchboard webhook sign|send`: deliveries signed exactly as a provider would sign them, for local
  * testing. The secret is read from --secret, --secret-file or SWITCHBOARD_WEBHOOK_SECRET and is never
- * printed; only what the provider itself would send (headers derived from it) is.
+ * printed; only what the provider itself would send (headers derived from it, and for a shared-secret scheme
+ * the body that repeats it) is.
  */
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -32,7 +33,9 @@ export const WEBHOOK_HELP = `Usage: switchboard webhook sign PROVIDER [--body FI
        switchboard webhook replay (--sqlite FILE | --redis URL) [ID... | --all]   (see webhook replay --help)
 
 sign prints the headers PROVIDER would send with the body (default: standard input), one per line;
-with --json, {"headers": {...}, "url": ...}. send posts a correctly signed delivery of EVENT to URL
+with --json, {"headers": {...}, "url": ...}. For a scheme that repeats a shared secret in the body
+(Microsoft Graph's clientState) sign also prints the body with the secret written in, since that is what
+the provider sends. send posts a correctly signed delivery of EVENT to URL
 (the body defaults to a minimal event that names EVENT where the spec locates the type) and prints the
 response status; it exits 1 unless the answer is 2xx. With --handshake, send posts the spec's named
 verification challenge (signed when the provider signs it) with a random value and exits 0 only when
@@ -42,7 +45,7 @@ SECRET is one of:
   --secret S          the signing secret as the provider hands it out (PEM private key for ECDSA/Ed25519)
   --secret-file FILE  read it from a file
   (neither)           read it from the environment variable SWITCHBOARD_WEBHOOK_SECRET
-The secret is never printed.
+The secret is never printed, except inside the body of a shared-secret scheme, where the provider sends it.
 
 Options:
   --specs DIR         Folder with the specs (default: specs)
@@ -135,10 +138,13 @@ async function run(args: readonly string[], io: WebhookCliIo): Promise<number> {
   const headers = { ...signed.headers, ...eventHeaders(definition, event) };
 
   if (action === "sign") {
-    if (values.json) io.stdout(`${JSON.stringify({ headers, ...(signed.url !== undefined && { url: signed.url }) }, null, 2)}\n`);
+    // A shared-secret scheme authenticates through the body itself (the secret written into it): print it.
+    const sent = signed.body !== undefined ? { body: signed.body } : {};
+    if (values.json) io.stdout(`${JSON.stringify({ headers, ...(signed.url !== undefined && { url: signed.url }), ...sent }, null, 2)}\n`);
     else {
       for (const [name, value] of Object.entries(headers)) io.stdout(`${name}: ${value}\n`);
       if (signed.url !== undefined && signed.url !== url) io.stdout(`# post to ${signed.url}\n`);
+      if (signed.body !== undefined) io.stdout(`\n${signed.body}\n`);
     }
     return 0;
   }
@@ -147,7 +153,7 @@ async function run(args: readonly string[], io: WebhookCliIo): Promise<number> {
   const target = signed.url ?? values.to!;
   let response: Response;
   try {
-    response = await (io.fetch ?? fetch)(target, { method: "POST", headers, body });
+    response = await (io.fetch ?? fetch)(target, { method: "POST", headers, body: signed.body ?? body });
     await response.arrayBuffer();
   } catch (error) {
     // fetch's own message is "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is its cause.
@@ -262,6 +268,9 @@ function exampleBody(definition: WebhooksDefinition, event: string): Buffer {
     return Buffer.from(params.toString());
   }
   const body: Record<string, unknown> = {};
+  // A shared secret's place (Graph: value[*].clientState) made to exist, with one item per array.
+  const shared = definition.signature.sharedSecret;
+  if (shared !== undefined) setPath(body, shared.at, "");
   const idPath = first(definition.eventId, "body");
   if (idPath !== undefined) setPath(body, idPath.body, `evt_sb_${randomUUID().replaceAll("-", "")}`);
   const typePath = first(definition.eventType, "body");
@@ -287,11 +296,13 @@ function first<K extends "header" | "body" | "form">(
   return locations?.find((l): l is Extract<ValueLocation, Record<K, unknown>> => kind in l);
 }
 
+/** Sets `value` at `segments`, making the objects on the way (and an array of one item for a `*` or index segment). */
 function setPath(target: Record<string, unknown>, segments: readonly (string | number)[], value: unknown): void {
-  let node: Record<string, unknown> = target;
+  let node: Record<string | number, unknown> = target;
   segments.forEach((segment, index) => {
-    const key = String(segment);
+    const key = segment === "*" ? 0 : segment;
+    const next = segments[index + 1];
     if (index === segments.length - 1) node[key] = value;
-    else node = (node[key] ??= {}) as Record<string, unknown>;
+    else node = (node[key] ??= next === "*" || typeof next === "number" ? [] : {}) as Record<string | number, unknown>;
   });
 }

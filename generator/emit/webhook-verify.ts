@@ -21,6 +21,13 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
   const names = surfaceNames(model.names);
   const sig = webhooks.signature;
   const asymmetric = sig.algorithm === "ed25519" || sig.algorithm === "ecdsa-p256-sha256";
+  const secretDoc = asymmetric
+    ? "`options.publicKey` is the provider's verification key."
+    : sig.algorithm === "shared-secret"
+      ? "`options.secret` is the shared secret the provider repeats in the body, or several during a rotation. The body is not signed: the secret shows the sender knows it, not that the body is unchanged, so re-read what a delivery names from the API before acting on it."
+      : sig.algorithm === "jwt-hs256"
+        ? "`options.secret` is the secret the provider signs its JSON Web Token with (HS256), or several during a rotation."
+        : "`options.secret` is the signing secret, or several during a rotation.";
   const signsUrl = sig.content.includes("url") || sig.bodyHash !== undefined;
   // The event says which API version shaped its payload, and there is a pinned one to compare it with.
   const flagsVersion = webhooks.apiVersion !== undefined && model.definition.versions !== undefined;
@@ -69,7 +76,7 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
           `Verifies a ${title} webhook delivery and resolves to its event.`,
           `Pass the body exactly as received (bytes or their string), never a re-serialized object${
             signsUrl ? ", and the full URL the delivery was posted to as `delivery.url`" : ""
-          }. ${asymmetric ? "`options.publicKey` is the provider's verification key." : "`options.secret` is the signing secret, or several during a rotation."} ${tolerance}`,
+          }. ${secretDoc} ${tolerance}`,
           "The event's type is the provider's: a type the spec does not list arrives unchanged, and the type is \"\" when the delivery has none where the spec looks (an accepted empty body, a batch).",
         ],
         [

@@ -457,24 +457,39 @@ function valueLocations(locations: SpecValueLocation | SpecValueLocation[] | und
 }
 
 function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
+  // shared-secret has no header, format, content or encoding (validate requires them of the others).
+  if (s.algorithm === "shared-secret")
+    return {
+      algorithm: s.algorithm,
+      header: "",
+      alternativeHeaders: [],
+      format: { style: "single", prefix: "" },
+      content: [],
+      encoding: "hex",
+      secretEncoding: DEFAULTS.webhooks.secretEncoding,
+      toleranceDirection: DEFAULTS.webhooks.toleranceDirection,
+      urlDefaultPort: DEFAULTS.webhooks.urlDefaultPort,
+      sharedSecret: { at: parseJsonPath(s.sharedSecret!.at) },
+    };
+  const sformat = s.format!;
   const format: WebhooksDefinition["signature"]["format"] =
-    s.format.style === "single"
-      ? { style: "single", prefix: s.format.prefix ?? DEFAULTS.webhooks.signaturePrefix }
-      : s.format.style === "keyValue"
+    sformat.style === "single"
+      ? { style: "single", prefix: sformat.prefix ?? DEFAULTS.webhooks.signaturePrefix }
+      : sformat.style === "keyValue"
         ? {
             style: "keyValue",
-            separator: s.format.separator ?? DEFAULTS.webhooks.signatureSeparator,
-            ...(s.format.timestampKey !== undefined && { timestampKey: s.format.timestampKey }),
-            signatureKey: s.format.signatureKey!,
+            separator: sformat.separator ?? DEFAULTS.webhooks.signatureSeparator,
+            ...(sformat.timestampKey !== undefined && { timestampKey: sformat.timestampKey }),
+            signatureKey: sformat.signatureKey!,
           }
-        : { style: "versionedList", version: s.format.version! };
+        : { style: "versionedList", version: sformat.version! };
   return {
     algorithm: s.algorithm,
-    ...headerSet(s),
+    ...headerSet({ ...s, header: s.header! }),
     alternativeHeaders: (s.alternativeHeaders ?? []).map(headerSet),
     format,
-    content: s.content,
-    encoding: s.encoding,
+    content: s.content!,
+    encoding: s.encoding!,
     secretEncoding: s.secretEncoding ?? DEFAULTS.webhooks.secretEncoding,
     ...(s.tolerance !== undefined && { toleranceMs: parseDuration(s.tolerance) }),
     toleranceDirection: s.toleranceDirection ?? DEFAULTS.webhooks.toleranceDirection,
@@ -493,6 +508,19 @@ function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
         header: s.algorithmFrom.header.toLowerCase(),
         key: s.algorithmFrom.key,
         values: Object.fromEntries(sortedKeys(s.algorithmFrom.values).map((k) => [k, s.algorithmFrom!.values[k]!])),
+      },
+    }),
+    ...(s.jwt !== undefined && {
+      jwt: {
+        ...(s.jwt.bodyHash !== undefined && {
+          bodyHash: {
+            claim: s.jwt.bodyHash.claim,
+            algorithm: s.jwt.bodyHash.algorithm ?? DEFAULTS.webhooks.bodyHashAlgorithm,
+            encoding: s.jwt.bodyHash.encoding ?? DEFAULTS.webhooks.bodyHashEncoding,
+          },
+        }),
+        ...(s.jwt.timestampClaim !== undefined && { timestampClaim: s.jwt.timestampClaim }),
+        ...(s.jwt.issuer !== undefined && { issuer: s.jwt.issuer }),
       },
     }),
   };

@@ -421,6 +421,13 @@ export type SpecHttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE
 export type SpecJsonPath = string;
 
 /**
+ * A path into a JSON body, written $.a.b[0].c, where [*] stands for every item of an array ($.value[*].clientState).
+ *
+ * From `schema/spec-v1.schema.json#/$defs/jsonPathAll`.
+ */
+export type SpecJsonPathAll = string;
+
+/**
  * A JSON Schema (draft 2020-12 or OpenAPI 3.x schema object) describing a value. Its contents are checked when types are generated from it.
  *
  * From `schema/spec-v1.schema.json#/$defs/jsonSchema`.
@@ -943,13 +950,13 @@ export type SpecVersions = {
 };
 
 /**
- * The signature scheme as data.
+ * The signature scheme as data. Every algorithm but shared-secret needs header, format, content and encoding.
  *
  * From `schema/spec-v1.schema.json#/$defs/webhookSignature`.
  */
 export type SpecWebhookSignature = {
-  /** Signing algorithm. */
-  algorithm: "hmac-sha1" | "hmac-sha256" | "hmac-sha512" | "ed25519" | "ecdsa-p256-sha256";
+  /** Signing algorithm. jwt-hs256: the header carries a JSON Web Token signed HMAC-SHA256 with the secret (see jwt); shared-secret: no signature, the secret itself is repeated in the body (see sharedSecret). */
+  algorithm: "hmac-sha1" | "hmac-sha256" | "hmac-sha512" | "ed25519" | "ecdsa-p256-sha256" | "jwt-hs256" | "shared-secret";
   /** A header that may name the HMAC algorithm (Twilio's X-Twilio-Webhooks-Signature-Settings: key=...,algorithm=HMAC_SHA256): comma-separated key=value items; the item named key is looked up in values, without regard to case. Without the header or the item, algorithm applies; a value not in values is a malformed signature. */
   algorithmFrom?: {
     /** Header carrying the settings. */
@@ -980,7 +987,7 @@ export type SpecWebhookSignature = {
     queryParam: string;
   };
   /** The signed content as a sequence of parts: body is the raw body bytes; timestamp and id the header values as received; url the full URL posted to; method the request method (POST); sortedFormParams the form parameters sorted by name and appended as name + value (a repeated name once per distinct value, values sorted); literal fixed text. */
-  content: (
+  content?: (
     | "body"
     | "timestamp"
     | "id"
@@ -993,11 +1000,11 @@ export type SpecWebhookSignature = {
       }
   )[];
   /** Encoding of the signature. */
-  encoding: "hex" | "base64" | "base64url";
+  encoding?: "hex" | "base64" | "base64url";
   /** The key or secret as the provider's docs show it (a public example key, or a made-up secret of the same form; never a real secret). Validate checks that it is in the form secretEncoding declares (PEM, 64 hex digits, base64, whsec_, a JWK) and proposes the encoding that fits it. */
   exampleKey?: string;
   /** How the signature header is written. */
-  format: {
+  format?: {
     /** single: text before the signature, e.g. sha256=. */
     prefix?: string;
     /** keyValue: separator between pairs. @default ',' */
@@ -1012,11 +1019,33 @@ export type SpecWebhookSignature = {
     version?: string;
   };
   /** Header carrying the signature. */
-  header: SpecHeaderName;
+  header?: SpecHeaderName;
   /** Header carrying the message id that is part of the signed content. */
   idHeader?: SpecHeaderName;
+  /** jwt-hs256: what the token must claim. The token is the header value after format.prefix (e.g. "Bearer "); its protected header must name HS256; exp and nbf, when present, are checked against the clock. */
+  jwt?: {
+    /** The claim that carries a digest of the raw body (Vonage: payload_hash, hex SHA-256); the body is covered only through it. */
+    bodyHash?: {
+      /** Digest of the raw body. @default sha256 */
+      algorithm?: "sha256";
+      /** Name of the claim. */
+      claim: string;
+      /** How the digest is written. @default hex */
+      encoding?: "hex" | "base64" | "base64url";
+    };
+    /** The iss claim the token must carry (and webhook sign writes). */
+    issuer?: string;
+    /** The claim with the time the token was issued (unix seconds, e.g. iat): the replay timestamp that tolerance judges. */
+    timestampClaim?: string;
+  };
   /** How the secret is turned into key bytes, or which form the public key comes in: raw, base64, whsec-base64 (HMAC secrets); pem-public-key, base64-spki (base64 of the DER SubjectPublicKeyInfo), hex-public-key (a raw 32-byte Ed25519 key as 64 hex digits, as Discord hands it out), jwk (a JSON Web Key). PEM is accepted for every public-key form. @default raw */
   secretEncoding?: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki" | "hex-public-key" | "jwk";
+  /** shared-secret: where the provider repeats the secret in the JSON body (Microsoft Graph: $.value[*].clientState). Every value there must equal the secret (constant-time), and there must be at least one. This authenticates the sender only: the body is not signed. */
+  sharedSecret?: {
+    /** true states that the spec's author knows the body is not signed: whoever has seen one delivery can send any body with the secret, so every field but the secret is attacker-controlled until re-read from the API. Without it, validate warns. */
+    acknowledgeUnsignedBody?: boolean;
+    at: SpecJsonPathAll;
+  };
   /** How the timestamp is written: seconds (unix seconds), milliseconds (unix milliseconds, HubSpot) or rfc3339 (Twitch's 2023-07-19T10:59:14.108153462Z). It is signed as received; tolerance is judged on its value. @default seconds */
   timestampFormat?: "seconds" | "milliseconds" | "rfc3339";
   /** Header carrying the timestamp (unix seconds), if not in the signature header. */

@@ -5,11 +5,11 @@
  * parts its spec needs (`webhookPartsFor`). A definition verified without a part it needs is refused with a
  * ConfigurationError, never verified with that feature skipped.
  */
-import type { KeyObject } from "#webhook-platform";
+import type { Buffer, KeyObject } from "#webhook-platform";
 import { ConfigurationError } from "../errors/errors.js";
 import type { WebhookHandshakeDefinition, WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
 import type { FormParams } from "./content.js";
-import type { WebhookDelivery } from "./delivery.js";
+import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
 import type { WebhookHandshakeAnswer } from "./webhook-event.js";
 
 type Headers = WebhookDelivery["headers"];
@@ -52,6 +52,16 @@ export interface WebhookVerifierParts {
       body: string | Buffer,
     ) => void;
   };
+  /** A JSON Web Token in the signature header (token-schemes.ts); returns the timestamp claim. */
+  readonly jwt?: (
+    provider: string,
+    sig: WebhookSignatureDefinition,
+    headers: Headers,
+    body: string | Buffer,
+    options: WebhookVerifyOptions,
+  ) => number | undefined;
+  /** A shared secret repeated in the parsed body (token-schemes.ts). */
+  readonly sharedSecret?: (provider: string, sig: WebhookSignatureDefinition, payload: unknown, options: WebhookVerifyOptions) => void;
   /** Timestamps in milliseconds or RFC 3339 (timestamp-formats.ts); unix seconds need no part. */
   readonly timestamp?: (format: NonNullable<WebhookSignatureDefinition["timestampFormat"]>, text: string) => number;
 }
@@ -59,7 +69,7 @@ export interface WebhookVerifierParts {
 /** The contract's exported parts, by name, and whether a definition needs each. */
 const NEEDS = {
   webhookHandshakes: (d: WebhooksDefinition) => d.handshakes !== undefined && d.handshakes.length > 0,
-  webhookPublicKeys: (d: WebhooksDefinition) => !d.signature.algorithm.startsWith("hmac-"),
+  webhookPublicKeys: (d: WebhooksDefinition) => d.signature.algorithm === "ed25519" || d.signature.algorithm === "ecdsa-p256-sha256",
   webhookAlgorithmHeader: (d: WebhooksDefinition) => d.signature.algorithmFrom !== undefined,
   webhookForms: (d: WebhooksDefinition) =>
     d.payload.encoding !== "json" ||
@@ -67,6 +77,8 @@ const NEEDS = {
     d.signature.bodyHash !== undefined ||
     d.signature.urlDefaultPort === "either",
   webhookTimestampFormats: (d: WebhooksDefinition) => d.signature.timestampFormat !== undefined,
+  webhookJwt: (d: WebhooksDefinition) => d.signature.algorithm === "jwt-hs256",
+  webhookSharedSecret: (d: WebhooksDefinition) => d.signature.algorithm === "shared-secret",
 } as const;
 
 export type WebhookPartName = keyof typeof NEEDS;
@@ -83,6 +95,8 @@ const HOOKS: Readonly<Record<WebhookPartName, readonly (keyof WebhookVerifierPar
   webhookAlgorithmHeader: ["algorithmHeader"],
   webhookForms: ["forms", "otherPortUrl", "bodyHash"],
   webhookTimestampFormats: ["timestamp"],
+  webhookJwt: ["jwt"],
+  webhookSharedSecret: ["sharedSecret"],
 };
 
 /** The parts merged into one, after checking the definition's needs are all met. */

@@ -29,6 +29,8 @@ export interface PlanHeaders {
 export interface WebhookPlan {
   readonly definition: WebhooksDefinition;
   readonly sig: WebhookSignatureDefinition;
+  /** 0: a signature over content parts; 1: a JWT in a header (jwt-hs256); 2: a secret in the body (shared-secret). */
+  readonly scheme: 0 | 1 | 2;
   /** The node:crypto hash of the HMAC; undefined for Ed25519 and ECDSA. */
   readonly hash: "sha1" | "sha256" | "sha512" | undefined;
   readonly headers: PlanHeaders;
@@ -63,6 +65,7 @@ function compile(definition: WebhooksDefinition): WebhookPlan {
   return {
     definition,
     sig,
+    scheme: sig.algorithm === "jwt-hs256" ? 1 : sig.algorithm === "shared-secret" ? 2 : 0,
     hash: hmacHash(sig.algorithm),
     headers: {
       signature: sets.map((set) => set.header),

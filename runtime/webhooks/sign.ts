@@ -1,5 +1,6 @@
 /** Signs a delivery the way a provider would: for tests, local development and `switchboard webhook sign`. */
 import { Buffer, createHash, createHmac, createPrivateKey, randomUUID, sign as signAsymmetric } from "#webhook-platform";
+import { signTokenScheme } from "./sign-token-schemes.js";
 import type { WebhooksDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
 import { contentBytes, feedContent, parseForm, queryParam, sortedFormParams } from "./content.js";
@@ -31,6 +32,11 @@ export interface SignedWebhook {
   readonly headers: Readonly<Record<string, string>>;
   /** The URL to post to: `url`, plus the body-hash parameter for schemes such as Twilio's JSON variant. */
   readonly url?: string;
+  /**
+   * `shared-secret` schemes only: the body to send, with the secret written where the spec locates it
+   * (every notification's clientState), since that is how such a provider authenticates a delivery.
+   */
+  readonly body?: string;
 }
 
 const FORM = "application/x-www-form-urlencoded";
@@ -38,6 +44,7 @@ const FORM = "application/x-www-form-urlencoded";
 /** The headers (and URL) a provider would send for `input.body`. The secret never appears in the result. */
 export function signWebhook(definition: WebhooksDefinition, input: SignWebhookInput): SignedWebhook {
   const sig = definition.signature;
+  if (sig.algorithm === "jwt-hs256" || sig.algorithm === "shared-secret") return signTokenScheme(definition, input);
   const body =
     typeof input.body === "string" ? Buffer.from(input.body) : Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength);
   const contentType = input.contentType ?? defaultContentType(definition, body);

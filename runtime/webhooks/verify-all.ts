@@ -8,6 +8,7 @@ import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
 import { webhookHandshakes } from "./handshake.js";
 import type { WebhookVerifierParts } from "./parts.js";
 import { webhookPublicKeys } from "./public-keys.js";
+import { webhookJwt, webhookSharedSecret } from "./token-schemes.js";
 import { webhookAlgorithmHeader, webhookForms, webhookTimestampFormats } from "./verifier-parts.js";
 import { verifyWebhookWith, verifyWebhookWithSync } from "./verify.js";
 import type { WebhookEvent } from "./webhook-event.js";
@@ -18,6 +19,8 @@ const ALL_PARTS: readonly WebhookVerifierParts[] = [
   webhookAlgorithmHeader,
   webhookForms,
   webhookTimestampFormats,
+  webhookJwt,
+  webhookSharedSecret,
 ];
 
 /**

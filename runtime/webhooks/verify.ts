@@ -97,47 +97,53 @@ function verifyOrThrow(
     const open = parts.handshake!(provider, definition.handshakes, false, delivery, undefined);
     if (open !== undefined) return { type: "", id: undefined, payload: undefined, handshake: open };
   }
-  const hash = sig.algorithmFrom === undefined ? plan.hash : parts.algorithmHeader!(provider, sig, headers, plan.hash);
+  let timestampSeconds: number | undefined;
+  let expectedBodyHash: string | undefined;
+  let form: FormParams | undefined;
+  if (plan.scheme === 1) timestampSeconds = parts.jwt!(provider, sig, headers, bytes, options);
+  else if (plan.scheme === 0) {
+    const hash = sig.algorithmFrom === undefined ? plan.hash : parts.algorithmHeader!(provider, sig, headers, plan.hash);
 
-  // Each value from the first of its header sets that carries it (svix-* before webhook-*, value by value).
-  const names = plan.headers;
-  let signatureHeader = names.signature[0]!;
-  let values = headerValues(headers, signatureHeader);
-  for (let i = 1; i < names.signature.length && values.length === 0; i++)
-    values = headerValues(headers, (signatureHeader = names.signature[i]!));
-  if (values.length === 0) throw failure(provider, "missing_signature", `the ${names.signature[0]!} header is missing`);
-  const parsed = parseSignatureHeader(plan, values);
-  if (parsed === undefined) throw failure(provider, "malformed_signature", `the ${signatureHeader} header is not in the expected format`);
+    // Each value from the first of its header sets that carries it (svix-* before webhook-*, value by value).
+    const names = plan.headers;
+    let signatureHeader = names.signature[0]!;
+    let values = headerValues(headers, signatureHeader);
+    for (let i = 1; i < names.signature.length && values.length === 0; i++)
+      values = headerValues(headers, (signatureHeader = names.signature[i]!));
+    if (values.length === 0) throw failure(provider, "missing_signature", `the ${names.signature[0]!} header is missing`);
+    const parsed = parseSignatureHeader(plan, values);
+    if (parsed === undefined) throw failure(provider, "malformed_signature", `the ${signatureHeader} header is not in the expected format`);
 
-  const timestamp = names.timestamp.length > 0 ? firstHeader(provider, headers, names.timestamp, "timestamp") : parsed.timestamp;
-  const format = sig.timestampFormat;
-  const timestampSeconds =
-    timestamp === undefined
-      ? undefined
-      : format !== undefined
-        ? parts.timestamp!(format, timestamp)
-        : TIMESTAMP.test(timestamp)
-          ? Number(timestamp)
-          : NaN;
-  if (timestampSeconds !== undefined && !Number.isFinite(timestampSeconds))
-    throw failure(provider, "malformed_signature", `the timestamp is not in ${format ?? "unix seconds"}`);
-  const id = names.id.length > 0 ? firstHeader(provider, headers, names.id, "message id") : undefined;
+    const timestamp = names.timestamp.length > 0 ? firstHeader(provider, headers, names.timestamp, "timestamp") : parsed.timestamp;
+    const format = sig.timestampFormat;
+    timestampSeconds =
+      timestamp === undefined
+        ? undefined
+        : format !== undefined
+          ? parts.timestamp!(format, timestamp)
+          : TIMESTAMP.test(timestamp)
+            ? Number(timestamp)
+            : NaN;
+    if (timestampSeconds !== undefined && !Number.isFinite(timestampSeconds))
+      throw failure(provider, "malformed_signature", `the timestamp is not in ${format ?? "unix seconds"}`);
+    const id = names.id.length > 0 ? firstHeader(provider, headers, names.id, "message id") : undefined;
 
-  const url = delivery.url;
-  const bodyHash = sig.bodyHash;
-  if (url === undefined && (plan.signsUrl || bodyHash !== undefined))
-    throw new ConfigurationError(`${provider} signs the URL: pass the full URL the delivery was posted to as delivery.url`);
-  const expectedBodyHash = bodyHash !== undefined ? parts.bodyHash!.claimed(url!, bodyHash.queryParam) : undefined;
-  // Read once, and before hashing only when the scheme signs them; a hashed (JSON) body has no parameters.
-  let form: FormParams | undefined = expectedBodyHash !== undefined ? {} : plan.signsForm ? parts.forms!.parse(bytes) : undefined;
-  const formText = form !== undefined && expectedBodyHash === undefined ? parts.forms!.sorted(form) : "";
+    const url = delivery.url;
+    const bodyHash = sig.bodyHash;
+    if (url === undefined && (plan.signsUrl || bodyHash !== undefined))
+      throw new ConfigurationError(`${provider} signs the URL: pass the full URL the delivery was posted to as delivery.url`);
+    expectedBodyHash = bodyHash !== undefined ? parts.bodyHash!.claimed(url!, bodyHash.queryParam) : undefined;
+    // Read once, and before hashing only when the scheme signs them; a hashed (JSON) body has no parameters.
+    form = expectedBodyHash !== undefined ? {} : plan.signsForm ? parts.forms!.parse(bytes) : undefined;
+    const formText = form !== undefined && expectedBodyHash === undefined ? parts.forms!.sorted(form) : "";
 
-  const method = plan.signsMethod ? (delivery.method ?? "POST").toUpperCase() : undefined;
-  const outcome = compareSignatures(plan, parts, hash, parsed.signatures, [bytes, timestamp, id, url, formText, method], options);
-  if (outcome === "malformed")
-    throw failure(provider, "malformed_signature", `no signature in the ${signatureHeader} header has the expected encoding and length`);
-  if (outcome === "mismatch") throw failure(provider, "signature_mismatch", `no signature in the ${signatureHeader} header matches`);
-  if (expectedBodyHash !== undefined) parts.bodyHash!.check(provider, bodyHash!, expectedBodyHash, bytes);
+    const method = plan.signsMethod ? (delivery.method ?? "POST").toUpperCase() : undefined;
+    const outcome = compareSignatures(plan, parts, hash, parsed.signatures, [bytes, timestamp, id, url, formText, method], options);
+    if (outcome === "malformed")
+      throw failure(provider, "malformed_signature", `no signature in the ${signatureHeader} header has the expected encoding and length`);
+    if (outcome === "mismatch") throw failure(provider, "signature_mismatch", `no signature in the ${signatureHeader} header matches`);
+    if (expectedBodyHash !== undefined) parts.bodyHash!.check(provider, bodyHash!, expectedBodyHash, bytes);
+  }
   checkTolerance(provider, plan, timestampSeconds, options);
 
   let payload: unknown;
@@ -155,6 +161,7 @@ function verifyOrThrow(
       throw failure(provider, "invalid_payload", "the body is not valid JSON");
     }
   }
+  if (plan.scheme === 2) parts.sharedSecret!(provider, sig, payload, options);
   const type = locate(definition.eventType, headers, payload) ?? "";
   const eventId = locate(definition.eventId, headers, payload);
   if (definition.handshakes !== undefined) {

@@ -79,6 +79,11 @@ export function factsOf(model: SpecModel): Fact[] {
   if (w !== undefined) {
     const s = w.signature;
     add("webhooks", "webhooks.signature.algorithm", s.algorithm);
+    // A shared secret in the body has no header, layout or encoding: only where the secret is.
+    add("webhooks", "webhooks.signature.sharedSecret.at", s.sharedSecret?.at);
+    add("webhooks", "webhooks.signature.jwt", s.jwt);
+    w.handshakes?.forEach((h) => add("webhooks", `webhooks.handshakes.${h.name}`, h));
+    if (s.algorithm === "shared-secret") return out;
     add("webhooks", "webhooks.signature.header", s.header.toLowerCase());
     add("webhooks", "webhooks.signature.timestampHeader", s.timestampHeader?.toLowerCase());
     add("webhooks", "webhooks.signature.idHeader", s.idHeader?.toLowerCase());

@@ -5,6 +5,7 @@
  */
 import { expect, it } from "vitest";
 import * as dropbox from "../../generated/dropbox/index.js";
+import * as msgraph from "../../generated/msgraph/index.js";
 import * as twitch from "../../generated/twitch/index.js";
 import { createWebhookHandler, type WebhookHandler } from "../../runtime/index.js";
 import { signWebhook } from "../../runtime/webhooks/sign.js";
@@ -260,6 +261,61 @@ export function itAnswersGetChallenges(harness: AdapterHarness): void {
       const bare = await fetch(server.url);
       expect(bare.status).toBe(401);
       expect(handled).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+/**
+ * Issue #15: Microsoft Graph's POST ?validationToken= (specs/msgraph.yaml, `authenticated: false`: Graph signs
+ * nothing) answered through the adapter by the same rule as the other handshakes: 200 text/plain with the
+ * token URL-decoded, before verification and without running the handler; a notification on the same route
+ * is checked (every clientState equals the secret) like any delivery.
+ */
+export function itAnswersGraphValidation(harness: AdapterHarness): void {
+  const TOKEN = "Validation: Testing client application reachability for subscription Request-Id: 522a8e7e-096a-494c";
+  const SECRET = "graph-client-state-0123";
+  function graphHandler(): { handler: WebhookHandler; handled: unknown[] } {
+    const handled: unknown[] = [];
+    const handler = createWebhookHandler({
+      verify: (delivery) => msgraph.verifyMsgraphWebhook(delivery, { secret: SECRET }),
+      handle: (event) => void handled.push(event),
+    });
+    return { handler, handled };
+  }
+
+  it("answers Graph's POST ?validationToken= with the decoded token as text/plain, without running the handler", async () => {
+    const { handler, handled } = graphHandler();
+    const server = await harness.start(handler);
+    try {
+      const response = await fetch(withQuery(server.url, "validationToken", TOKEN), {
+        method: "POST",
+        headers: { "content-type": "text/plain; charset=utf-8" },
+        body: "",
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(await response.text()).toBe(TOKEN);
+      expect(handled).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("checks a notification's clientState: the secret is handled (200), another is 401, and neither echoes anything", async () => {
+    const { handler, handled } = graphHandler();
+    const server = await harness.start(handler);
+    try {
+      const notification = (clientState: string) =>
+        JSON.stringify({ value: [{ subscriptionId: "s1", changeType: "created", resource: "users", clientState }] });
+      const good = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: notification(SECRET) });
+      expect(good.status).toBe(200);
+      const bad = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: notification("guess") });
+      expect(bad.status).toBe(401);
+      expect(await bad.text()).toBe('{"error":"signature_mismatch"}');
+      expect(handled).toHaveLength(1);
     } finally {
       await server.close();
     }

@@ -13,7 +13,7 @@ import { compareFacts, factsOf, formatFactsRow, parseFactsTable, type Fact } fro
 
 const repo = path.resolve(import.meta.dirname, "../..");
 const TABLE = path.join(repo, "docs", "provider-facts.md");
-const PROVIDERS = ["github", "openai", "resend", "sendgrid", "shopify", "slack", "stripe", "twilio"];
+const PROVIDERS = ["github", "msgraph", "openai", "resend", "sendgrid", "shopify", "slack", "stripe", "twilio", "vonage"];
 
 const loaded = PROVIDERS.map((name) => {
   const file = path.join(repo, "specs", `${name}.yaml`);
@@ -48,6 +48,8 @@ describe("docs/provider-facts.md", () => {
     ["stripe", "webhooks.signature.header", "stripe-signature"],
     ["resend", "rateLimits.buckets.team", "2 per 1s"],
     ["openai", "retry.retryAfter.headers", "retry-after-ms, retry-after"],
+    ["msgraph", "webhooks.signature.sharedSecret.at", '["value","*","clientState"]'],
+    ["vonage", "webhooks.signature.header", "authorization"],
   ])("pins %s %s = %s (guards the extraction itself)", (provider, fact, value) => {
     expect(facts.find((f) => f.provider === provider && f.fact === fact)?.value).toBe(value);
   });

@@ -8,10 +8,119 @@ import { exampleKeyProblem } from "./webhook-keys.js";
 const CONTENT_PARTS = new Set(["body", "timestamp", "id", "url", "method", "sortedFormParams"]);
 const PUBLIC_KEY_ALGORITHMS = new Set(["ed25519", "ecdsa-p256-sha256"]);
 const PUBLIC_KEY_ENCODINGS = new Set(["pem-public-key", "base64-spki", "hex-public-key", "jwk"]);
+/** What a scheme without a signature over content parts leaves out, and why. */
+const SHARED_SECRET_UNUSED = [
+  "header",
+  "format",
+  "content",
+  "encoding",
+  "timestampHeader",
+  "idHeader",
+  "alternativeHeaders",
+  "tolerance",
+  "timestampFormat",
+  "bodyHash",
+  "urlDefaultPort",
+  "algorithmFrom",
+  "jwt",
+];
+const JWT_UNUSED = ["timestampHeader", "idHeader", "alternativeHeaders", "timestampFormat", "bodyHash", "urlDefaultPort", "algorithmFrom"];
+
+/** The fields each kind of scheme needs and those it leaves unused (jwt-hs256, shared-secret, the others). */
+function checkSchemeFields(signature: Dict, webhooks: Dict | undefined, report: Report): void {
+  const base = ["webhooks", "signature"];
+  const algorithm = str(signature["algorithm"]);
+  if (algorithm === undefined) return;
+  if (algorithm === "shared-secret") {
+    for (const key of SHARED_SECRET_UNUSED)
+      if (signature[key] !== undefined)
+        report(
+          [...base, key],
+          DiagnosticCode.InconsistentSection,
+          `${key} does not apply to shared-secret: the secret is read from the body (sharedSecret.at)`,
+          {
+            at: "key",
+          },
+        );
+    const shared = dict(signature["sharedSecret"]);
+    if (shared === undefined)
+      report(
+        [...base, "algorithm"],
+        DiagnosticCode.InconsistentSection,
+        `shared-secret needs sharedSecret.at: where the body repeats the secret`,
+      );
+    const encoding = str(dict(webhooks?.["payload"])?.["encoding"]) ?? "json";
+    if (encoding !== "json")
+      report(
+        ["webhooks", "payload", "encoding"],
+        DiagnosticCode.InconsistentSection,
+        `shared-secret reads the secret from a JSON body: payload.encoding must be json`,
+      );
+    const at = str(shared?.["at"]);
+    if (shared !== undefined && at !== undefined && shared["acknowledgeUnsignedBody"] !== true)
+      report(
+        [...base, "sharedSecret"],
+        DiagnosticCode.InconsistentSection,
+        `a shared secret authenticates the sender, not the body: it travels in every delivery, so whoever has seen one can send any body with it, and an attacker controls every field but ${at}; re-read what a notification names from the API before acting on it, and set acknowledgeUnsignedBody: true to say the spec means this`,
+        { at: "key", severity: "warning" },
+      );
+    return;
+  }
+  for (const key of ["header", "format", "content", "encoding"])
+    if (signature[key] === undefined) report([...base, "algorithm"], DiagnosticCode.InconsistentSection, `${algorithm} needs ${key}`);
+  if (signature["sharedSecret"] !== undefined)
+    report([...base, "sharedSecret"], DiagnosticCode.InconsistentSection, `sharedSecret applies only to algorithm shared-secret`, {
+      at: "key",
+    });
+  if (algorithm !== "jwt-hs256") {
+    if (signature["jwt"] !== undefined)
+      report([...base, "jwt"], DiagnosticCode.InconsistentSection, `jwt applies only to algorithm jwt-hs256`, { at: "key" });
+    return;
+  }
+  for (const key of JWT_UNUSED)
+    if (signature[key] !== undefined)
+      report([...base, key], DiagnosticCode.InconsistentSection, `${key} does not apply to jwt-hs256: the token carries its own claims`, {
+        at: "key",
+      });
+  const format = dict(signature["format"]);
+  if (format !== undefined && format["style"] !== "single")
+    report(
+      [...base, "format", "style"],
+      DiagnosticCode.InconsistentSection,
+      `a JWT is one value: format style must be single (with its prefix, e.g. "Bearer ")`,
+    );
+  if (signature["encoding"] !== undefined && signature["encoding"] !== "base64url")
+    report([...base, "encoding"], DiagnosticCode.InconsistentSection, `a JWT's signature is base64url`);
+  const secretEncoding = str(signature["secretEncoding"]) ?? "raw";
+  if (secretEncoding !== "raw" && secretEncoding !== "base64")
+    report([...base, "secretEncoding"], DiagnosticCode.InconsistentSection, `an HS256 secret is raw or base64`);
+  const jwt = dict(signature["jwt"]);
+  const content = list(signature["content"]);
+  const bodyHash = dict(jwt?.["bodyHash"]);
+  content.forEach((part, index) => {
+    if (part !== "body")
+      report(
+        [...base, "content", index],
+        DiagnosticCode.InconsistentSection,
+        `a JWT covers the body (through jwt.bodyHash) and its own claims only: content is [body]`,
+      );
+  });
+  if (content.includes("body") && bodyHash === undefined)
+    report(
+      [...base, "content"],
+      DiagnosticCode.InconsistentSection,
+      `the token covers the body only through a claim with its digest: add jwt.bodyHash (Vonage: payload_hash)`,
+    );
+  if (bodyHash !== undefined && !content.includes("body"))
+    report([...base, "jwt", "bodyHash"], DiagnosticCode.InconsistentSection, `jwt.bodyHash checks the body: add body to content`, {
+      at: "key",
+    });
+}
 export function checkWebhooks(doc: Dict, report: Report): void {
   const webhooks = dict(doc["webhooks"]);
   const signature = dict(webhooks?.["signature"]);
-  if (signature) {
+  if (signature) checkSchemeFields(signature, webhooks, report);
+  if (signature && str(signature["algorithm"]) !== "shared-secret") {
     const base = ["webhooks", "signature"];
     const format = dict(signature["format"]);
     const style = format?.["style"];
@@ -33,7 +142,10 @@ export function checkWebhooks(doc: Dict, report: Report): void {
           at: "key",
         });
     }
-    const hasTimestamp = signature["timestampHeader"] !== undefined || (style === "keyValue" && format?.["timestampKey"] !== undefined);
+    const hasTimestamp =
+      signature["timestampHeader"] !== undefined ||
+      (style === "keyValue" && format?.["timestampKey"] !== undefined) ||
+      dict(signature["jwt"])?.["timestampClaim"] !== undefined;
     list(signature["content"]).forEach((part, index) => {
       if (part === "timestamp" && !hasTimestamp)
         report(
@@ -52,11 +164,13 @@ export function checkWebhooks(doc: Dict, report: Report): void {
       report(
         [...base, "tolerance"],
         DiagnosticCode.InconsistentSection,
-        `a tolerance needs a timestamp (timestampHeader or format.timestampKey)`,
+        `a tolerance needs a timestamp (timestampHeader, format.timestampKey or jwt.timestampClaim)`,
         { at: "key" },
       );
     const content = list(signature["content"]);
-    if (signature["tolerance"] !== undefined && hasTimestamp && !content.includes("timestamp"))
+    // A JWT's timestamp claim is covered by the token's signature.
+    const signedClaim = dict(signature["jwt"])?.["timestampClaim"] !== undefined;
+    if (signature["tolerance"] !== undefined && hasTimestamp && !signedClaim && !content.includes("timestamp"))
       report(
         [...base, "tolerance"],
         DiagnosticCode.InconsistentSection,

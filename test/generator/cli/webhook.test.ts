@@ -15,6 +15,8 @@ import * as stripe from "../../../generated/stripe/index.js";
 import * as twilio from "../../../generated/twilio/index.js";
 import * as twitch from "../../../generated/twitch/index.js";
 import * as dropbox from "../../../generated/dropbox/index.js";
+import * as msgraph from "../../../generated/msgraph/index.js";
+import * as vonage from "../../../generated/vonage/index.js";
 import { createWebhookHandler } from "../../../runtime/index.js";
 import { isWebhookVerificationError, type WebhookDelivery, type WebhookEvent, type WebhookVerifyOptions } from "../../../runtime/index.js";
 import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
@@ -83,6 +85,40 @@ describe("switchboard webhook sign reproduces the new schemes' vectors", () => {
       const headers = headerLines(result.stdout);
       expect(headers[SIGNATURE_HEADER[v.provider]]).toBe(v.headers[SIGNATURE_HEADER[v.provider]]);
       expect(result.stdout).not.toContain(v.secret);
+    });
+  }
+});
+
+/** Vonage's and Microsoft Graph's valid vectors (test/fixtures/webhooks/{vonage,msgraph}.json). */
+function validVectors(provider: string) {
+  const file = JSON.parse(readFileSync(path.join(repo, "test/fixtures/webhooks", `${provider}.json`), "utf8")) as {
+    vectors: { name: string; expected: string; secret: string; headers: Record<string, string>; body: string; now: number }[];
+  };
+  return file.vectors.filter((v) => v.expected === "valid");
+}
+
+describe("switchboard webhook sign reproduces Vonage's JWT and Graph's clientState body", () => {
+  for (const v of validVectors("vonage").filter((x) => x.headers["authorization"]!.startsWith("Bearer "))) {
+    it(`vonage/${v.name}: the same Authorization header as the vector`, async () => {
+      const claims = JSON.parse(Buffer.from(v.headers["authorization"]!.split(".")[1]!, "base64url").toString()) as {
+        iat: number;
+        jti: string;
+      };
+      const result = await run(
+        ["webhook", "sign", "vonage", "--secret", v.secret, "--timestamp", String(claims.iat), "--id", claims.jti],
+        v.body,
+      );
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect(headerLines(result.stdout)["authorization"]).toBe(v.headers["authorization"]);
+      expect(result.stdout).not.toContain(v.secret);
+    });
+  }
+  for (const v of validVectors("msgraph")) {
+    it(`msgraph/${v.name}: the body with the secret written in is the vector's body`, async () => {
+      const unsigned = v.body.replaceAll(v.secret, "placeholder");
+      const result = await run(["webhook", "sign", "msgraph", "--secret", v.secret, "--json"], unsigned);
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect((JSON.parse(result.stdout) as { body: string }).body).toBe(v.body);
     });
   }
 });
@@ -291,6 +327,36 @@ describe("switchboard webhook send --handshake", () => {
     ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("401 Unauthorized, challenge NOT echoed");
+  });
+
+  it("sends Microsoft Graph's POST ?validationToken= and exits 0 when the token comes back; send posts a clientState the endpoint accepts", async () => {
+    serving((d) => msgraph.verifyMsgraphWebhook(d, { secret: "graph-state" }));
+    const result = await run([
+      "webhook",
+      "send",
+      "msgraph",
+      "--handshake",
+      "validation",
+      "--to",
+      `${server.url}/graph`,
+      "--secret",
+      "graph-state",
+    ]);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toMatch(/^POST .*\/graph \(validation\): 200 OK, challenge echoed\n$/);
+    expect(server.requests.at(-1)!.url).toContain("validationToken=sb_challenge_");
+    const sent = await run(["webhook", "send", "msgraph", "created", "--to", `${server.url}/graph`, "--secret", "graph-state"]);
+    expect(sent).toMatchObject({ code: 0 });
+    const wrong = await run(["webhook", "send", "msgraph", "created", "--to", `${server.url}/graph`, "--secret", "other-state"]);
+    expect(wrong.code).toBe(1);
+  });
+
+  it("sends a Vonage delivery that the generated verifier accepts, and one under another secret that it refuses", async () => {
+    serving((d) => vonage.verifyVonageWebhook(d, { secret: "vonage-secret" }));
+    expect(await run(["webhook", "send", "vonage", "delivered", "--to", `${server.url}/v`, "--secret", "vonage-secret"])).toMatchObject({
+      code: 0,
+    });
+    expect((await run(["webhook", "send", "vonage", "delivered", "--to", `${server.url}/v`, "--secret", "nope"])).code).toBe(1);
   });
 
   it("sends Dropbox's GET ?challenge= and names the spec's handshakes for an unknown one", async () => {

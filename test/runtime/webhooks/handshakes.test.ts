@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as dropbox from "../../../generated/dropbox/index.js";
+import * as msgraph from "../../../generated/msgraph/index.js";
 import * as slack from "../../../generated/slack/index.js";
 import * as twitch from "../../../generated/twitch/index.js";
 import { createWebhookHandler, type WebhookDelivery } from "../../../runtime/index.js";
@@ -118,5 +119,49 @@ describe("Twitch: RFC 3339 timestamps, revocations mapped by message type", () =
   it("signWebhook writes a numeric timestamp as RFC 3339 for Twitch", () => {
     const { headers: signed } = signWebhook(twitch.twitchWebhooksDefinition, { body, secret, timestamp: NOW });
     expect(signed["twitch-eventsub-message-timestamp"]).toBe("2026-01-01T00:00:00.000Z");
+  });
+});
+
+describe("Microsoft Graph POST ?validationToken= (unsigned, specs/msgraph.yaml)", () => {
+  const secret = "graph-client-state";
+  const handled: unknown[] = [];
+  const handler = createWebhookHandler({
+    verify: (delivery) => msgraph.verifyMsgraphWebhook(delivery, { secret }),
+    handle: (event) => void handled.push(event),
+  });
+  const validation = (query: string, method = "POST"): WebhookDelivery => ({
+    headers: { "content-type": "text/plain; charset=utf-8" },
+    body: "",
+    method,
+    url: `https://example.com/webhooks/graph${query}`,
+  });
+
+  it("answers 200 text/plain with the token URL-decoded (+ and %20 as spaces), before any check, without the handler", async () => {
+    const response = await handler(validation("?validationToken=Validation%3a+Testing+client%20application+reachability"));
+    expect(response).toEqual({
+      status: 200,
+      headers: { "cache-control": "no-store", "x-content-type-options": "nosniff", "content-type": "text/plain; charset=utf-8" },
+      body: "Validation: Testing client application reachability",
+    });
+    expect(handled).toEqual([]);
+  });
+
+  it("the answer is the echo alone: it carries neither the secret nor anything derived from it", async () => {
+    const token = "t0ken";
+    const response = await handler(validation(`?validationToken=${token}`));
+    expect(response.body).toBe(token);
+    expect(JSON.stringify(response)).not.toContain(secret);
+    // The same token under another secret gets the same answer: nothing in it depends on the secret.
+    const other = createWebhookHandler({ verify: (d) => msgraph.verifyMsgraphWebhook(d, { secret: "another" }), handle: () => {} });
+    expect(await other(validation(`?validationToken=${token}`))).toEqual(response);
+  });
+
+  it("is refused with control characters and on GET (the spec declares POST); a notification is checked like any delivery", async () => {
+    expect(await handler(validation("?validationToken=a%0d%0aSet-Cookie:%20x=1"))).toMatchObject({ status: 400 });
+    expect((await handler(validation("?validationToken=x", "GET"))).status).toBe(400);
+    const notification = JSON.stringify({ value: [{ subscriptionId: "s1", changeType: "created", clientState: "wrong" }] });
+    const forged = await handler({ headers: {}, body: notification, method: "POST", url: "https://example.com/webhooks/graph" });
+    expect(forged).toMatchObject({ status: 401, body: '{"error":"signature_mismatch"}' });
+    expect(handled).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import * as dropbox from "../../../generated/dropbox/index.js";
 import * as github from "../../../generated/github/index.js";
 import * as hubspot from "../../../generated/hubspot/index.js";
+import * as msgraph from "../../../generated/msgraph/index.js";
 import * as openai from "../../../generated/openai/index.js";
 import * as resend from "../../../generated/resend/index.js";
 import * as sendgrid from "../../../generated/sendgrid/index.js";
@@ -18,6 +19,7 @@ import * as slack from "../../../generated/slack/index.js";
 import * as stripe from "../../../generated/stripe/index.js";
 import * as twilio from "../../../generated/twilio/index.js";
 import * as twitch from "../../../generated/twitch/index.js";
+import * as vonage from "../../../generated/vonage/index.js";
 import {
   isWebhookVerificationError,
   type WebhookDelivery,
@@ -50,6 +52,7 @@ export const modules: Readonly<Record<string, { readonly verify: Verify; readonl
   dropbox: { verify: dropbox.verifyDropboxWebhook, definition: dropbox.dropboxWebhooksDefinition },
   github: { verify: github.verifyGithubWebhook, definition: github.githubWebhooksDefinition },
   hubspot: { verify: hubspot.verifyHubspotWebhook, definition: hubspot.hubspotWebhooksDefinition },
+  msgraph: { verify: msgraph.verifyMsgraphWebhook, definition: msgraph.msgraphWebhooksDefinition },
   sendgrid: { verify: sendgrid.verifySendgridWebhook, definition: sendgrid.sendgridWebhooksDefinition },
   shopify: { verify: shopify.verifyShopifyWebhook, definition: shopify.shopifyWebhooksDefinition },
   slack: { verify: slack.verifySlackWebhook, definition: slack.slackWebhooksDefinition },
@@ -58,6 +61,7 @@ export const modules: Readonly<Record<string, { readonly verify: Verify; readonl
   svix: { verify: resend.verifyResendWebhook, definition: resend.resendWebhooksDefinition },
   twilio: { verify: twilio.verifyTwilioWebhook, definition: twilio.twilioWebhooksDefinition },
   twitch: { verify: twitch.verifyTwitchWebhook, definition: twitch.twitchWebhooksDefinition },
+  vonage: { verify: vonage.verifyVonageWebhook, definition: vonage.vonageWebhooksDefinition },
 };
 
 /** The code each invalid vector must get, by reason. */
@@ -128,6 +132,22 @@ const EXPECTED_CODES: Readonly<Record<string, WebhookVerificationErrorCode>> = {
   "twitch/invalid_timestamp_not_rfc3339": "malformed_signature",
   "dropbox/invalid_wrong_secret": "signature_mismatch",
   "dropbox/invalid_tampered_body": "signature_mismatch",
+  // Microsoft Graph and Vonage (test/fixtures/webhooks/make-graph-vonage-vectors.mjs).
+  "msgraph/invalid_wrong_client_state": "signature_mismatch",
+  "msgraph/invalid_one_forged_in_batch": "signature_mismatch",
+  "msgraph/invalid_missing_client_state": "missing_signature",
+  "msgraph/invalid_empty_batch": "missing_signature",
+  "msgraph/invalid_secret_prefix": "signature_mismatch",
+  "vonage/invalid_tampered_body": "signature_mismatch",
+  "vonage/invalid_wrong_secret": "signature_mismatch",
+  "vonage/invalid_missing_payload_hash": "signature_mismatch",
+  "vonage/invalid_expired": "timestamp_out_of_tolerance",
+  "vonage/invalid_not_before": "timestamp_out_of_tolerance",
+  "vonage/invalid_stale_iat": "timestamp_out_of_tolerance",
+  "vonage/invalid_alg_hs512": "malformed_signature",
+  "vonage/invalid_alg_none": "malformed_signature",
+  "vonage/invalid_missing_header": "missing_signature",
+  "vonage/invalid_not_bearer": "malformed_signature",
   // Both header families on one delivery (test/fixtures/webhooks/make-mixed-header-vectors.mjs).
   "svix/invalid_mixed_webhook_genuine_svix_forged": "signature_mismatch",
   "svix/invalid_mixed_ids_disagree": "signature_mismatch",
@@ -174,8 +194,8 @@ async function outcome(verify: Verify, v: Vector): Promise<WebhookVerificationEr
 const vectors = loadVectors();
 
 describe("webhook vectors through the generated verify<Provider>Webhook", () => {
-  it("covers all 110 vectors of the thirteen files", () => {
-    expect(vectors).toHaveLength(110);
+  it("covers all 131 vectors of the fifteen files", () => {
+    expect(vectors).toHaveLength(131);
   });
 
   for (const v of vectors) {

@@ -7,6 +7,7 @@ import { isConfigurationError, type WebhookHandler } from "../../../runtime/inde
 import { createExpressWebhookHandler, keepRawBody } from "../../../runtime/webhooks/adapters/express.js";
 import {
   itAnswersGetChallenges,
+  itAnswersGraphValidation,
   itAnswersSignedHandshakesAfterVerification,
   itHandsTheRawBodyToTheRunner,
   postSigned,
@@ -47,6 +48,7 @@ describe.each([
   describe("route mounted before a global express.json()", () => {
     itHandsTheRawBodyToTheRunner({ start: (handler) => listen(appWithJsonAfter(express, handler)) });
     itAnswersSignedHandshakesAfterVerification({ start: (handler) => listen(appWithJsonAfter(express, handler)) });
+    itAnswersGraphValidation({ start: (handler) => listen(appWithJsonAfter(express, handler)) });
   });
 
   describe("route mounted with app.all, so a declared GET challenge reaches the handler", () => {

@@ -5,6 +5,7 @@ import type { WebhookHandler } from "../../../runtime/index.js";
 import { fastifyWebhookPlugin, type FastifyWebhookOptions } from "../../../runtime/webhooks/adapters/fastify.js";
 import {
   itAnswersGetChallenges,
+  itAnswersGraphValidation,
   itAnswersSignedHandshakesAfterVerification,
   itHandsTheRawBodyToTheRunner,
   RAW_BODY,
@@ -31,6 +32,7 @@ describe.each([
   itHandsTheRawBodyToTheRunner({ start: (handler) => startFastify(Fastify, handler) });
   itAnswersSignedHandshakesAfterVerification({ start: (handler) => startFastify(Fastify, handler) });
   itAnswersGetChallenges({ start: (handler) => startFastify(Fastify, handler) });
+  itAnswersGraphValidation({ start: (handler) => startFastify(Fastify, handler) });
 
   it("takes a body sent without a Content-Type as raw bytes", async () => {
     const bodies: string[] = [];

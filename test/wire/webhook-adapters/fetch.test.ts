@@ -6,6 +6,7 @@ import type { WebhookHandler } from "../../../runtime/index.js";
 import { createFetchWebhookHandler } from "../../../runtime/webhooks/adapters/fetch.js";
 import {
   itAnswersGetChallenges,
+  itAnswersGraphValidation,
   itAnswersSignedHandshakesAfterVerification,
   itHandsTheRawBodyToTheRunner,
   TEST_MAX_BODY_BYTES,
@@ -36,6 +37,7 @@ describe("createFetchWebhookHandler on Hono (served by @hono/node-server)", () =
   itHandsTheRawBodyToTheRunner({ start: (handler) => startHono(handler) });
   itAnswersSignedHandshakesAfterVerification({ start: (handler) => startHono(handler) });
   itAnswersGetChallenges({ start: (handler) => startHono(handler) });
+  itAnswersGraphValidation({ start: (handler) => startHono(handler) });
 
   it("hands the Request's URL and method to the delivery", async () => {
     const seen: [string | undefined, string | undefined][] = [];

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createNodeWebhookListener } from "../../../runtime/webhooks/adapters/node-http.js";
 import {
   itAnswersGetChallenges,
+  itAnswersGraphValidation,
   itAnswersSignedHandshakesAfterVerification,
   itHandsTheRawBodyToTheRunner,
   TEST_MAX_BODY_BYTES,
@@ -27,6 +28,7 @@ describe("createNodeWebhookListener on a node:http server", () => {
   itHandsTheRawBodyToTheRunner({ start: (handler) => startNode(handler) });
   itAnswersSignedHandshakesAfterVerification({ start: (handler) => startNode(handler) });
   itAnswersGetChallenges({ start: (handler) => startNode(handler) });
+  itAnswersGraphValidation({ start: (handler) => startNode(handler) });
 
   it("passes the full URL, the method and the raw headers in the delivery", async () => {
     const seen: { url: string | undefined; method: string | undefined; header: unknown }[] = [];
