@@ -33,3 +33,5 @@ export { webhookPublicKeys } from "./webhooks/public-keys.js";
 export { webhookAlgorithmHeader, webhookForms, webhookTimestampFormats } from "./webhooks/verifier-parts.js";
 /** Which rate-limit buckets an operation draws from (for the mock provider, which plays the provider's side). */
 export { bucketsFor } from "./policies/bucket-routing.js";
+/** Which versions a chain of migrations joins (the generator's params types follow the pinned version). */
+export { findMigrationChain } from "./versions/migrations.js";

@@ -858,21 +858,43 @@ export type SpecVariables = {
 export type SpecVersions = {
   /** Provider-specific response headers that signal deprecation (besides Deprecation and Sunset). */
   deprecationHeaders?: SpecHeaderName[];
-  /** Declarative changes between versions, applied to responses and webhook payloads. */
+  /** Declarative changes between versions, applied to responses and webhook payloads (changes) and to requests (requests). */
   migrations?: {
     /** Changes applied in order; [] when the two versions share one shape (no breaking change between them). */
     changes: {
-      /** rename or move a field to 'to', remove it, or default it to 'value' when absent. */
-      op: "rename" | "move" | "remove" | "default";
+      /** rename or move a field to 'to', copy it to 'to' (keeping it), remove it, default it to 'value' when absent, or mapValue: replace its value through 'values' (an enum value renamed). */
+      op: "rename" | "move" | "copy" | "remove" | "default" | "mapValue";
       path: SpecJsonPath;
       to?: SpecJsonPath;
       /** Only objects of this type (the value of their 'object' or type field). */
       type?: string;
       /** Value for op default. */
       value?: unknown;
+      /** For op mapValue: old value -> new value. */
+      values?: {
+        [key: string]: string;
+      };
     }[];
     /** Version the payload is written in. */
     from: string;
+    /** How operations' requests differ at 'to' from 'from': a query parameter, header or body field renamed, removed or added at 'to', or a value of it renamed. Generated params types follow the pinned version; a call sent at another version is rewritten along the chain of steps (inverted, to an older version). */
+    requests?: {
+      body?: SpecJsonPath;
+      description?: SpecText;
+      header?: SpecHeaderName;
+      /** rename: the field is named 'to' from this version on; remove: the field is gone from this version on; add: the field exists from this version on; mapValue: its values are renamed ('values', old -> new). */
+      op: "rename" | "remove" | "add" | "mapValue";
+      /** Id of the operation (or ids) the change applies to. */
+      operation: string | string[];
+      /** A query parameter, by wire name. */
+      query?: string;
+      /** For op rename: the new name (a query parameter or header name, or a JSON path for a body field). */
+      to?: string;
+      /** For op mapValue: old value -> new value. */
+      values?: {
+        [key: string]: string;
+      };
+    }[];
     /** Version the application expects. */
     to: string;
   }[];

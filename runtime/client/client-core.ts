@@ -44,7 +44,7 @@ import {
   type TransportResponse,
 } from "../transport/transport.js";
 import { fillPlaceholders, resolveVariables } from "./variables.js";
-import { migratePayload } from "../versions/migrations.js";
+import { migratePayload, migrateRequest } from "../versions/migrations.js";
 import { checkVersion, readDeprecation, versionLifecycle, warnOncePerProcess, deprecationMessage } from "../versions/versions.js";
 
 /** Changes to the spec's retry policy. */
@@ -360,9 +360,18 @@ export class ClientCore {
     );
     let plan: CallPlan | undefined;
     try {
+      // A call written at the pinned version (the generated types' shape), sent at another one.
+      const versions = this.definition.versions;
+      const migrated =
+        versions && apiVersion !== undefined && apiVersion !== versions.pinned
+          ? migrateRequest(versions, operation.id, call, apiVersion)
+          : undefined;
+      const rewritten = migrated !== undefined && migrated.call !== call;
+      if (rewritten) call = migrated.call;
       const preparing = this.#prepare(operation, call, options, apiVersion, deadline);
       const prepared = preparing instanceof Promise ? await deadline.bound(preparing) : preparing;
       plan = this.#plan(operation, options, prepared, apiVersion, deadline, call.body);
+      if (rewritten) plan.emit?.({ type: "migration", request: true, from: migrated.from, to: migrated.to, outcome: migrated.outcome });
       const running = this.#policies.execute(this.#attempt, plan);
       if (running instanceof Promise) await running;
       return plan.result!;
