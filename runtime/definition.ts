@@ -506,6 +506,11 @@ export interface OperationDefinition {
   readonly pagination?: PaginationDefinition;
   /** The answer is a stream of events (server-sent events or NDJSON), not one body. */
   readonly stream?: StreamDefinition;
+  /**
+   * The auth modes the operation is sent with, by preference (the first the client holds credentials
+   * for); [] sends no credentials. Absent: the client's default.
+   */
+  readonly auth?: readonly string[];
 }
 
 /**

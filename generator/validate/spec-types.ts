@@ -420,6 +420,8 @@ export type SpecName = string;
  * From `schema/spec-v1.schema.json#/$defs/operation`.
  */
 export type SpecOperation = {
+  /** The auth modes this operation is sent with, by preference (the first the client holds credentials for): a GitHub App's JWT for /app endpoints. [] sends no credentials (a public endpoint). @default the client's default mode */
+  auth?: string[];
   /** The request body. */
   body?: {
     /** json, form (application/x-www-form-urlencoded with bracket nesting) or multipart. */
@@ -476,6 +478,8 @@ export type SpecOperation = {
  * From `schema/spec-v1.schema.json#/$defs/operationOverride`.
  */
 export type SpecOperationOverride = {
+  /** The auth modes this operation is sent with, by preference (the first the client holds credentials for): a GitHub App's JWT for /app endpoints. [] sends no credentials (a public endpoint). @default the client's default mode */
+  auth?: string[];
   /** Rate-limit buckets this operation takes from, besides those whose appliesTo matches. */
   buckets?: SpecName[];
   /** Resource the operation belongs to. @default from groupBy */

@@ -45,6 +45,7 @@ import {
 } from "../transport/transport.js";
 import { fillPlaceholders, resolveVariables } from "./variables.js";
 import { migratePayload, migrateRequest } from "../versions/migrations.js";
+import { credentialFor, heldCredentials, type HeldCredential } from "./auth-choice.js";
 import { checkVersion, readDeprecation, versionLifecycle, warnOncePerProcess, deprecationMessage } from "../versions/versions.js";
 
 /** Changes to the spec's retry policy. */
@@ -91,8 +92,11 @@ export interface TimeoutOptions {
 }
 
 export interface ClientOptions<Environment extends string = string, Auth extends AuthOptions = AuthOptions> {
-  /** Which auth mode and the credentials for it. */
-  readonly auth: Auth;
+  /**
+   * Which auth mode and the credentials for it; or credentials for several modes, the first the default,
+   * for a spec whose operations name the mode they are sent with (an app's JWT and an installation token).
+   */
+  readonly auth: Auth | readonly Auth[];
   /** @default the environment the spec marks default */
   readonly environment?: Environment;
   /** Overrides the environment's base URL (a proxy, a local mock). */
@@ -201,7 +205,7 @@ export class ClientCore {
   readonly definition: ProviderDefinition;
   readonly #options: ClientOptions;
   readonly #baseUrl: string;
-  readonly #authMode: AuthModeDefinition | undefined;
+  readonly #credentials: readonly HeldCredential[];
   readonly #apiVersion: string | undefined;
   /** The base URL holds {apiVersion}, filled once: a per-call version cannot change it. */
   readonly #versionInBaseUrl: boolean;
@@ -239,8 +243,7 @@ export class ClientCore {
     this.#options = options;
     const environment = options.environment ?? definition.defaultEnvironment;
     const env = declared(definition.environments, environment, "environment", definition.title);
-    const modeName = options.auth.mode ?? definition.auth.defaultMode;
-    this.#authMode = modeName === undefined ? undefined : declared(definition.auth.modes, modeName, "auth mode", definition.title);
+    this.#credentials = heldCredentials(definition, options.auth);
     const versions = definition.versions;
     this.#apiVersion = options.apiVersion === undefined ? versions?.pinned : checkVersion(definition.title, versions, options.apiVersion);
     // {apiVersion} is one more placeholder, filled by the same mechanism as the spec's variables.
@@ -548,14 +551,9 @@ export class ClientCore {
     }
     stream?.cancel();
     if (response.status === 401 && !plan.renewed) {
-      const renewing = this.#authMode
-        ? renewCredentials(
-            this.#authMode,
-            this.#options.auth,
-            plan.prepared.headers,
-            {},
-            deadlineSignal(plan.deadline, this.#onTokenRequest),
-          )
+      const credential = credentialFor(this.#credentials, plan.operation, this.definition.title);
+      const renewing = credential
+        ? renewCredentials(credential.mode, credential.auth, plan.prepared.headers, {}, deadlineSignal(plan.deadline, this.#onTokenRequest))
         : undefined;
       if (renewing) {
         plan.breakerOutcome = "success";
@@ -652,8 +650,9 @@ export class ClientCore {
     if (call.headers) mergeHeaders(headers, call.headers);
     if (options.headers) mergeHeaders(headers, options.headers);
     const credentialQuery: Record<string, string> = {};
-    const applied = this.#authMode
-      ? applyCredentials(this.#authMode, this.#options.auth, headers, credentialQuery, deadlineSignal(deadline, this.#onTokenRequest))
+    const credential = credentialFor(this.#credentials, operation, this.definition.title);
+    const applied = credential
+      ? applyCredentials(credential.mode, credential.auth, headers, credentialQuery, deadlineSignal(deadline, this.#onTokenRequest))
       : undefined;
     if (applied) return applied.then(() => this.#finishPrepare(operation, call, options, headers, query, credentialQuery));
     return this.#finishPrepare(operation, call, options, headers, query, credentialQuery);
@@ -705,7 +704,7 @@ export class ClientCore {
     let queryString = !hasValue(query)
       ? ""
       : encodeForm(query, { arrays: encoding.query, styles: operation.queryStyles, literalBrackets: encoding.literalBrackets });
-    const credentials = this.#authMode?.type === "apiKey" && this.#authMode.in === "query" ? encodeForm(credentialQuery) : "";
+    const credentials = encodeForm(credentialQuery);
     if (credentials !== "") queryString = queryString === "" ? credentials : `${queryString}&${credentials}`;
     const path = call.path.includes("{") ? fillPlaceholders(call.path, this.#pathValues) : call.path;
     const base = operation.baseUrl !== undefined && this.#options.baseUrl === undefined ? operation.baseUrl : this.#baseUrl;

@@ -274,6 +274,7 @@ function operationModel(p: Pending, typeText: (type: TypeNode) => string, provid
     ...(source.timeout !== undefined && { timeoutMs: parseDuration(source.timeout) }),
     ...(source.pagination && { pagination: paginationDefinition(source.pagination) }),
     ...(source.stream && { stream: streamDefinition(source.stream.spec) }),
+    ...(source.auth !== undefined && { auth: [...source.auth] }),
   };
   const params: ParameterModel[] = p.params.map(({ text, ...param }) => ({
     ...param,

@@ -68,6 +68,7 @@ export function inlineOperations(doc: SpecDocument, specDocument: SchemaDocument
       responses,
       ...(op.buckets !== undefined && { buckets: op.buckets }),
       ...(op.idempotent !== undefined && { idempotent: op.idempotent }),
+      ...(op.auth !== undefined && { auth: op.auth }),
       ...(op.timeout !== undefined && { timeout: op.timeout }),
       ...(op.pagination !== undefined && { pagination: op.pagination }),
       ...(op.stream !== undefined && { stream: streamSource(op.stream, { document: specDocument, path: [...base, "stream"] }) }),

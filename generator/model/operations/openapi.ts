@@ -336,6 +336,7 @@ export function readOpenApiOperations(
         responses,
         ...(override?.buckets !== undefined && { buckets: override.buckets }),
         ...(override?.idempotent !== undefined && { idempotent: override.idempotent }),
+        ...(override?.auth !== undefined && { auth: override.auth }),
         ...(override?.timeout !== undefined && { timeout: override.timeout }),
         ...(pagination !== undefined && { pagination }),
         // An override's event schemas are read in the imported document: $ref: '#/components/schemas/...'.
