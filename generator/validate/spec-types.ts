@@ -435,7 +435,7 @@ export type SpecOperation = {
   /** Marks the method @deprecated. */
   deprecated?: boolean;
   description?: SpecText;
-  /** Resource the operation belongs to. @default the first path segment */
+  /** Resource the operation belongs to; dots nest it (crm.contacts is client.crm.contacts, the class <Provider>CrmContactsResource inside <Provider>CrmResource). @default the first path segment */
   group?: SpecName;
   /** Whether retrying is safe without a key. @default true for GET, HEAD, PUT, DELETE, OPTIONS */
   idempotent?: boolean;
@@ -482,7 +482,7 @@ export type SpecOperationOverride = {
   auth?: string[];
   /** Rate-limit buckets this operation takes from, besides those whose appliesTo matches. */
   buckets?: SpecName[];
-  /** Resource the operation belongs to. @default from groupBy */
+  /** Resource the operation belongs to; dots nest it (crm.contacts is client.crm.contacts). @default from groupBy */
   group?: SpecName;
   /** Whether retrying is safe without a key. @default true for GET, HEAD, PUT, DELETE, OPTIONS */
   idempotent?: boolean;
