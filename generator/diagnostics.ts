@@ -33,6 +33,8 @@ export const DiagnosticCode = {
   InconsistentSection: "SB3010",
   LikelyKindTypo: "SB3011",
   UnworkableRateLimit: "SB3012",
+  UnknownOperation: "SB3013",
+  UnknownParameter: "SB3014",
   DuplicateProvider: "SB4001",
   WriteFailed: "SB4002",
   ImportFailed: "SB4003",

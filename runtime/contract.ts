@@ -37,3 +37,5 @@ export { webhookAlgorithmHeader, webhookForms, webhookTimestampFormats } from ".
 export { webhookJwt, webhookSharedSecret } from "./webhooks/token-schemes.js";
 /** Which rate-limit buckets an operation draws from (for the mock provider, which plays the provider's side). */
 export { bucketsFor, takesIdempotencyKey } from "./policies/bucket-routing.js";
+/** Which versions a chain of migrations joins (the generator's params types follow the pinned version). */
+export { findMigrationChain } from "./versions/migrations.js";

@@ -250,12 +250,35 @@ export interface VersionDefinition {
   readonly sunset?: string;
 }
 
+/**
+ * One change of a payload's shape between two versions: `rename`/`move` the field at `path` to `to`,
+ * `copy` it to `to` (keeping it), `remove` it, `default` it to `value` when absent, or `mapValue` its
+ * value through `values` (an enum value renamed: `{ old: new }`).
+ */
 export interface VersionMigrationChange {
-  readonly op: "rename" | "move" | "remove" | "default";
+  readonly op: "rename" | "move" | "copy" | "remove" | "default" | "mapValue";
   readonly type?: string;
   readonly path: readonly (string | number)[];
   readonly to?: readonly (string | number)[];
   readonly value?: unknown;
+  readonly values?: Readonly<Record<string, string>>;
+}
+
+/**
+ * One change of an operation's request at a migration step's `to` version: a query parameter, header or
+ * body field `rename`d (to `to`), `remove`d or `add`ed there, or one of its values renamed (`mapValue`,
+ * `{ old: new }`). Generated types follow the pinned version; a call sent at another version is rewritten
+ * along the chain of steps (backwards, with each change inverted, to an older version).
+ */
+export interface VersionRequestChange {
+  /** Ids of the operations it applies to. */
+  readonly operations: readonly string[];
+  readonly op: "rename" | "remove" | "add" | "mapValue";
+  readonly in: "query" | "header" | "body";
+  /** [name] for a query parameter or header; path segments into the body. */
+  readonly path: readonly (string | number)[];
+  readonly to?: readonly (string | number)[];
+  readonly values?: Readonly<Record<string, string>>;
 }
 
 export interface VersionsDefinition {
@@ -267,6 +290,8 @@ export interface VersionsDefinition {
     readonly from: string;
     readonly to: string;
     readonly changes: readonly VersionMigrationChange[];
+    /** How requests differ at `to`; absent: they do not. */
+    readonly requests?: readonly VersionRequestChange[];
   }[];
 }
 
@@ -536,6 +561,11 @@ export interface OperationDefinition {
   readonly batch?: { readonly items: string; readonly max: number };
   /** The answer is a stream of events (server-sent events or NDJSON), not one body. */
   readonly stream?: StreamDefinition;
+  /**
+   * The auth modes the operation is sent with, by preference (the first the client holds credentials
+   * for); [] sends no credentials. Absent: the client's default.
+   */
+  readonly auth?: readonly string[];
 }
 
 /**

@@ -29,6 +29,15 @@ export function operationName(id: string, operation: { name?: unknown }, group: 
   return id;
 }
 
+/**
+ * The levels of a group: "crm.contacts" is client.crm.contacts. A name with an empty level ("a.", ".b",
+ * "a..b") does not nest.
+ */
+export function groupLevels(group: string): string[] {
+  const levels = group.split(".");
+  return levels.includes("") ? [group] : levels;
+}
+
 /** {name} placeholders of a path, in order. */
 export function pathPlaceholders(path: string): string[] {
   return [...path.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]!);

@@ -53,7 +53,8 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
       moduleSpecifier: "./versions.js",
       namedImports: [names.versionsDefinition, { name: `${pascal}ApiVersion`, isTypeOnly: true }],
     });
-  for (const group of model.groups) {
+  const topLevel = model.groups.filter((g) => g.parent === undefined);
+  for (const group of topLevel) {
     statements.push({
       kind: "import",
       moduleSpecifier: `./resources/${group.fileName}.js`,
@@ -177,14 +178,14 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
       model.provider.docsUrl ? [{ tagName: "see", text: model.provider.docsUrl }] : [],
     ),
     properties: [
-      ...model.groups.map((g) => ({ name: g.property, isReadonly: true, type: g.className })),
+      ...topLevel.map((g) => ({ name: g.property, isReadonly: true, type: g.className })),
       { name: "#core", isReadonly: true, type: core },
     ],
     ctor: {
       parameters: [{ name: "options", type: `${pascal}ClientOptions` }],
       statements: [
-        model.groups.length > 0 ? `const core = (this.#core = create${core}(options));` : `this.#core = create${core}(options);`,
-        ...model.groups.map((g) => `this.${g.property} = new ${g.className}(core);`),
+        topLevel.length > 0 ? `const core = (this.#core = create${core}(options));` : `this.#core = create${core}(options);`,
+        ...topLevel.map((g) => `this.${g.property} = new ${g.className}(core);`),
       ],
     },
     methods: [
@@ -217,6 +218,6 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
 
 /** A call of the first operation function, for the docs: `customersCreate(stripe, ...)`; undefined without operations. */
 function exampleCall(model: SpecModel): string | undefined {
-  const op = model.groups[0]?.operations[0];
+  const op = model.groups.find((g) => g.operations.length > 0)?.operations[0];
   return op === undefined ? undefined : `${operationFunctionNames(model).get(op)!}(${model.names.camel}, ...)`;
 }

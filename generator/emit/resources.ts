@@ -134,17 +134,24 @@ function resourceFile(
     ...(batches ? ["BatchResult"] : []),
     ...(streams ? ["EventStream"] : []),
     ...(paginates ? ["ItemsAt"] : []),
-    "OperationDefinition",
+    ...(ops.length > 0 ? ["OperationDefinition"] : []),
     ...(paginates ? ["Paginated"] : []),
-    "RequestOptions",
+    ...(ops.length > 0 ? ["RequestOptions"] : []),
     ...(streams ? ["StreamEvent"] : []),
     ...(ops.some((op) => op.stream === undefined) ? ["TypedResponse"] : []),
   ];
   const core = `${model.names.pascal}Core`;
   const statements: Declaration[] = [];
   if (values.length > 0) statements.push({ kind: "import", moduleSpecifier: ctx.runtimeImport, namedImports: values });
-  statements.push({ kind: "import", moduleSpecifier: ctx.runtimeImport, namedImports: types.map((name) => ({ name, isTypeOnly: true })) });
+  if (types.length > 0)
+    statements.push({
+      kind: "import",
+      moduleSpecifier: ctx.runtimeImport,
+      namedImports: types.map((name) => ({ name, isTypeOnly: true })),
+    });
   statements.push({ kind: "import", moduleSpecifier: "../client.js", namedImports: [{ name: core, isTypeOnly: true }] });
+  for (const child of group.children)
+    statements.push({ kind: "import", moduleSpecifier: `./${child.fileName}.js`, namedImports: [child.className] });
   const shapes = ops.flatMap((op) => [...paramsInterface(op), op.stream ? streamEventType(op) : responseType(op)]);
   const qualified = `${TYPES_NAMESPACE}.`;
   const refersToTypes = ops.some(
@@ -159,7 +166,15 @@ function resourceFile(
   statements.push(...shapes);
   // One descriptor per operation, read only by that operation's function: a bundler drops the
   // descriptor and the function together when the application does not call them.
-  const used = new Set([...functions.values(), ...batched.values(), group.className, TYPES_NAMESPACE, core, ...values]);
+  const used = new Set([
+    ...functions.values(),
+    ...batched.values(),
+    group.className,
+    TYPES_NAMESPACE,
+    core,
+    ...values,
+    ...group.children.map((c) => c.className),
+  ]);
   for (const op of ops) {
     let descriptor = `${functions.get(op)!}Operation`;
     for (let n = 2; used.has(descriptor); n++) descriptor = `${functions.get(op)!}Operation_${n}`;
@@ -171,9 +186,23 @@ function resourceFile(
     kind: "class",
     isExported: true,
     name: group.className,
-    docs: doc([`Operations of the ${group.name} group; each method is the function it names, bound to the client.`]),
-    properties: [{ name: "#core", isReadonly: true, type: core }],
-    ctor: { parameters: [{ name: "core", type: core }], statements: ["this.#core = core;"] },
+    docs: doc([
+      ops.length > 0
+        ? `Operations of the ${group.name} group; each method is the function it names, bound to the client.`
+        : `The groups nested in ${group.name}.`,
+      group.children.length > 0 ? `Nested: ${group.children.map((c) => c.property).join(", ")}.` : undefined,
+    ]),
+    properties: [
+      ...group.children.map((c) => ({ name: propertyKey(c.property), isReadonly: true, type: c.className })),
+      ...(ops.length > 0 ? [{ name: "#core", isReadonly: true, type: core }] : []),
+    ],
+    ctor: {
+      parameters: [{ name: "core", type: core }],
+      statements: [
+        ...(ops.length > 0 ? ["this.#core = core;"] : []),
+        ...group.children.map((c) => `this.${c.property} = new ${c.className}(core);`),
+      ],
+    },
     methods: ops.flatMap((op) => {
       const batchedName = batched.get(op);
       return [method(op, functions.get(op)!), ...(batchedName === undefined ? [] : [batchedMethod(op, batchedName, methodNames)])];

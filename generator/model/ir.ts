@@ -42,10 +42,14 @@ export interface SpecModel {
 }
 
 export interface GroupModel {
-  /** Group name as written in the spec. */
+  /** Group name as written in the spec; dots nest it ("crm.contacts" is client.crm.contacts). */
   readonly name: string;
-  /** Property on the client: client.paymentIntents. */
+  /** Property on the client (client.paymentIntents), or on its parent group's object (contacts in crm.contacts). */
   readonly property: string;
+  /** The group it nests in ("crm" for "crm.contacts"); undefined for a property of the client. */
+  readonly parent?: string;
+  /** Groups nested in it, in name order. */
+  readonly children: readonly { readonly property: string; readonly className: string; readonly fileName: string }[];
   /** Resource class: PaymentIntents. */
   readonly className: string;
   /** File under resources/: payment-intents. */

@@ -18,6 +18,7 @@ import type {
   StatusPattern,
   ValueLocation,
   WebhookHeaderSet,
+  VersionRequestChange,
   VersionsDefinition,
   WebhooksDefinition,
 } from "@switchboard/runtime/contract";
@@ -414,7 +415,29 @@ function buildErrors(doc: SpecDocument): ErrorsDefinition {
   };
 }
 
-function versions(doc: SpecDocument): VersionsDefinition {
+type SpecRequestChange = NonNullable<NonNullable<SpecDocument["versions"]>["migrations"]>[number]["requests"] & {};
+
+/** A request change as the runtime reads it: one location, its path parsed (semantics checked there is one). */
+function requestChange(c: SpecRequestChange[number]): VersionRequestChange {
+  const where = c.query !== undefined ? "query" : c.header !== undefined ? "header" : "body";
+  const path = where === "query" ? [c.query!] : where === "header" ? [c.header!] : parseJsonPath(c.body!);
+  const to = c.to === undefined ? undefined : where === "body" ? parseJsonPath(c.to) : [c.to];
+  return {
+    operations: typeof c.operation === "string" ? [c.operation] : [...c.operation],
+    op: c.op,
+    in: where,
+    path,
+    ...(c.op === "rename" && to !== undefined && { to }),
+    ...(c.op === "mapValue" && c.values !== undefined && { values: sortedRecord(c.values) }),
+  };
+}
+
+function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(sortedKeys(record).map((key) => [key, record[key]!]));
+}
+
+/** The versions section as the runtime reads it (also read by the operations stage: types follow the pinned version). */
+export function versions(doc: SpecDocument): VersionsDefinition {
   const v = doc.versions!;
   return {
     pinned: v.pinned,
@@ -439,7 +462,9 @@ function versions(doc: SpecDocument): VersionsDefinition {
         path: parseJsonPath(c.path),
         ...(c.to !== undefined && { to: parseJsonPath(c.to) }),
         ...(c.op === "default" && { value: c.value }),
+        ...(c.op === "mapValue" && c.values !== undefined && { values: sortedRecord(c.values) }),
       })),
+      ...(m.requests !== undefined && m.requests.length > 0 && { requests: m.requests.map(requestChange) }),
     })),
   };
 }

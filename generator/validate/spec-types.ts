@@ -449,6 +449,8 @@ export type SpecName = string;
  * From `schema/spec-v1.schema.json#/$defs/operation`.
  */
 export type SpecOperation = {
+  /** The auth modes this operation is sent with, by preference (the first the client holds credentials for): a GitHub App's JWT for /app endpoints. [] sends no credentials (a public endpoint). @default the client's default mode */
+  auth?: string[];
   batch?: SpecBatch;
   /** The request body. */
   body?: {
@@ -463,7 +465,7 @@ export type SpecOperation = {
   /** Marks the method @deprecated. */
   deprecated?: boolean;
   description?: SpecText;
-  /** Resource the operation belongs to. @default the first path segment */
+  /** Resource the operation belongs to; dots nest it (crm.contacts is client.crm.contacts, the class <Provider>CrmContactsResource inside <Provider>CrmResource). @default the first path segment */
   group?: SpecName;
   /** Whether retrying is safe without a key. @default true for GET, HEAD, PUT, DELETE, OPTIONS */
   idempotent?: boolean;
@@ -506,10 +508,12 @@ export type SpecOperation = {
  * From `schema/spec-v1.schema.json#/$defs/operationOverride`.
  */
 export type SpecOperationOverride = {
+  /** The auth modes this operation is sent with, by preference (the first the client holds credentials for): a GitHub App's JWT for /app endpoints. [] sends no credentials (a public endpoint). @default the client's default mode */
+  auth?: string[];
   batch?: SpecBatch;
   /** Rate-limit buckets this operation takes from, besides those whose appliesTo matches. */
   buckets?: SpecName[];
-  /** Resource the operation belongs to. @default from groupBy */
+  /** Resource the operation belongs to; dots nest it (crm.contacts is client.crm.contacts). @default from groupBy */
   group?: SpecName;
   /** Whether retrying is safe without a key. @default true for GET, HEAD, PUT, DELETE, OPTIONS */
   idempotent?: boolean;
@@ -909,21 +913,43 @@ export type SpecVariables = {
 export type SpecVersions = {
   /** Provider-specific response headers that signal deprecation (besides Deprecation and Sunset). */
   deprecationHeaders?: SpecHeaderName[];
-  /** Declarative changes between versions, applied to responses and webhook payloads. */
+  /** Declarative changes between versions, applied to responses and webhook payloads (changes) and to requests (requests). */
   migrations?: {
     /** Changes applied in order; [] when the two versions share one shape (no breaking change between them). */
     changes: {
-      /** rename or move a field to 'to', remove it, or default it to 'value' when absent. */
-      op: "rename" | "move" | "remove" | "default";
+      /** rename or move a field to 'to', copy it to 'to' (keeping it), remove it, default it to 'value' when absent, or mapValue: replace its value through 'values' (an enum value renamed). */
+      op: "rename" | "move" | "copy" | "remove" | "default" | "mapValue";
       path: SpecJsonPath;
       to?: SpecJsonPath;
       /** Only objects of this type (the value of their 'object' or type field). */
       type?: string;
       /** Value for op default. */
       value?: unknown;
+      /** For op mapValue: old value -> new value. */
+      values?: {
+        [key: string]: string;
+      };
     }[];
     /** Version the payload is written in. */
     from: string;
+    /** How operations' requests differ at 'to' from 'from': a query parameter, header or body field renamed, removed or added at 'to', or a value of it renamed. Generated params types follow the pinned version; a call sent at another version is rewritten along the chain of steps (inverted, to an older version). */
+    requests?: {
+      body?: SpecJsonPath;
+      description?: SpecText;
+      header?: SpecHeaderName;
+      /** rename: the field is named 'to' from this version on; remove: the field is gone from this version on; add: the field exists from this version on; mapValue: its values are renamed ('values', old -> new). */
+      op: "rename" | "remove" | "add" | "mapValue";
+      /** Id of the operation (or ids) the change applies to. */
+      operation: string | string[];
+      /** A query parameter, by wire name. */
+      query?: string;
+      /** For op rename: the new name (a query parameter or header name, or a JSON path for a body field). */
+      to?: string;
+      /** For op mapValue: old value -> new value. */
+      values?: {
+        [key: string]: string;
+      };
+    }[];
     /** Version the application expects. */
     to: string;
   }[];

@@ -45,7 +45,8 @@ import {
   type TransportResponse,
 } from "../transport/transport.js";
 import { fillPlaceholders, resolveVariables } from "./variables.js";
-import { migratePayload } from "../versions/migrations.js";
+import { migratePayload, migrateRequest } from "../versions/migrations.js";
+import { credentialFor, heldCredentials, type HeldCredential } from "./auth-choice.js";
 import { checkVersion, readDeprecation, versionLifecycle, warnOncePerProcess, deprecationMessage } from "../versions/versions.js";
 
 /** Changes to the spec's retry policy. */
@@ -92,8 +93,11 @@ export interface TimeoutOptions {
 }
 
 export interface ClientOptions<Environment extends string = string, Auth extends AuthOptions = AuthOptions> {
-  /** Which auth mode and the credentials for it. */
-  readonly auth: Auth;
+  /**
+   * Which auth mode and the credentials for it; or credentials for several modes, the first the default,
+   * for a spec whose operations name the mode they are sent with (an app's JWT and an installation token).
+   */
+  readonly auth: Auth | readonly Auth[];
   /** @default the environment the spec marks default */
   readonly environment?: Environment;
   /** Overrides the environment's base URL (a proxy, a local mock). */
@@ -202,7 +206,7 @@ export class ClientCore {
   readonly definition: ProviderDefinition;
   readonly #options: ClientOptions;
   readonly #baseUrl: string;
-  readonly #authMode: AuthModeDefinition | undefined;
+  readonly #credentials: readonly HeldCredential[];
   readonly #apiVersion: string | undefined;
   /** The base URL holds {apiVersion}, filled once: a per-call version cannot change it. */
   readonly #versionInBaseUrl: boolean;
@@ -248,8 +252,7 @@ export class ClientCore {
     this.#options = options;
     const environment = options.environment ?? definition.defaultEnvironment;
     const env = declared(definition.environments, environment, "environment", definition.title);
-    const modeName = options.auth.mode ?? definition.auth.defaultMode;
-    this.#authMode = modeName === undefined ? undefined : declared(definition.auth.modes, modeName, "auth mode", definition.title);
+    this.#credentials = heldCredentials(definition, options.auth);
     const versions = definition.versions;
     this.#apiVersion = options.apiVersion === undefined ? versions?.pinned : checkVersion(definition.title, versions, options.apiVersion);
     // {apiVersion} is one more placeholder, filled by the same mechanism as the spec's variables.
@@ -377,9 +380,18 @@ export class ClientCore {
     );
     let plan: CallPlan | undefined;
     try {
+      // A call written at the pinned version (the generated types' shape), sent at another one.
+      const versions = this.definition.versions;
+      const migrated =
+        versions && apiVersion !== undefined && apiVersion !== versions.pinned
+          ? migrateRequest(versions, operation.id, call, apiVersion)
+          : undefined;
+      const rewritten = migrated !== undefined && migrated.call !== call;
+      if (rewritten) call = migrated.call;
       const preparing = this.#prepare(operation, call, options, apiVersion, deadline);
       const prepared = preparing instanceof Promise ? await deadline.bound(preparing) : preparing;
       plan = this.#plan(operation, options, prepared, apiVersion, deadline, call.body);
+      if (rewritten) plan.emit?.({ type: "migration", request: true, from: migrated.from, to: migrated.to, outcome: migrated.outcome });
       const running = this.#policies.execute(this.#attempt, plan);
       if (running instanceof Promise) await running;
       return plan.result!;
@@ -556,10 +568,11 @@ export class ClientCore {
     }
     stream?.cancel();
     if (response.status === 401 && !plan.renewed) {
-      const renewing = this.#authMode
+      const credential = credentialFor(this.#credentials, plan.operation, this.definition.title);
+      const renewing = credential
         ? renewCredentials(
-            this.#authMode,
-            this.#options.auth,
+            credential.mode,
+            credential.auth,
             plan.prepared.headers,
             {},
             new TokenRequestContext(plan.deadline, this.#onTokenRequest),
@@ -660,10 +673,11 @@ export class ClientCore {
     if (call.headers) mergeHeaders(headers, call.headers);
     if (options.headers) mergeHeaders(headers, options.headers);
     const credentialQuery: Record<string, string> = {};
-    const applied = this.#authMode
+    const credential = credentialFor(this.#credentials, operation, this.definition.title);
+    const applied = credential
       ? applyCredentials(
-          this.#authMode,
-          this.#options.auth,
+          credential.mode,
+          credential.auth,
           headers,
           credentialQuery,
           new TokenRequestContext(deadline, this.#onTokenRequest),
@@ -719,7 +733,7 @@ export class ClientCore {
     let queryString = !hasValue(query)
       ? ""
       : encodeForm(query, { arrays: encoding.query, styles: operation.queryStyles, literalBrackets: encoding.literalBrackets });
-    const credentials = this.#authMode?.type === "apiKey" && this.#authMode.in === "query" ? encodeForm(credentialQuery) : "";
+    const credentials = encodeForm(credentialQuery);
     if (credentials !== "") queryString = queryString === "" ? credentials : `${queryString}&${credentials}`;
     const path = call.path.includes("{") ? fillPlaceholders(call.path, this.#pathValues) : call.path;
     const base = operation.baseUrl !== undefined && this.#options.baseUrl === undefined ? operation.baseUrl : this.#baseUrl;

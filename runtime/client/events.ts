@@ -69,8 +69,13 @@ export type ClientEvent =
         readonly apiVersion: string | undefined;
       })
   | (CallEvent & {
-      /** A per-call apiVersion's answer was migrated to the client's version ("unknown": no migration chain, body untouched). */
+      /**
+       * A per-call apiVersion's answer was migrated to the client's version ("unknown": no migration chain,
+       * body untouched); with `request`, a call sent at another version than the pinned one was rewritten
+       * from the pinned version's shape (`from`) for it (`to`).
+       */
       readonly type: "migration";
+      readonly request?: true;
       readonly from: string;
       readonly to: string;
       readonly outcome: "migrated" | "current" | "unknown";

@@ -1,10 +1,11 @@
 /**
- * Declarative migrations between API versions (the spec's versions.migrations): rename, move, remove
- * or default a field, at a path from the root or inside every object of a type. Applied to responses
- * fetched at another version than the client's and offered for webhook payloads, so application code
- * sees one shape. The input is never modified.
+ * Declarative migrations between API versions (the spec's versions.migrations): rename, move, copy,
+ * remove or default a field, or map its value, at a path from the root or inside every object of a type.
+ * Applied to responses fetched at another version than the client's and offered for webhook payloads,
+ * so application code sees one shape; requests written at the pinned version are rewritten for the
+ * version a call is sent at (migrateRequest). The input is never modified.
  */
-import type { VersionMigrationChange, VersionsDefinition } from "../definition.js";
+import type { VersionMigrationChange, VersionRequestChange, VersionsDefinition } from "../definition.js";
 
 export interface MigrationResult<T = unknown> {
   /** The migrated payload, or the input itself when nothing was applied. */
@@ -98,11 +99,98 @@ function applyAt(root: unknown, change: VersionMigrationChange): unknown {
   const parent = parentOf(root, path, false);
   if (!parent || !Object.hasOwn(parent, key)) return root;
   const value = parent[key];
-  if (Array.isArray(parent) && typeof key === "number") parent.splice(key, 1);
-  else delete parent[key];
-  if ((change.op === "rename" || change.op === "move") && change.to && change.to.length > 0) {
+  if (change.op === "mapValue") {
+    const values = change.values ?? {};
+    if (typeof value === "string" && Object.hasOwn(values, value)) parent[key] = values[value];
+    return root;
+  }
+  if (change.op !== "copy") {
+    if (Array.isArray(parent) && typeof key === "number") parent.splice(key, 1);
+    else delete parent[key];
+  }
+  if (change.op !== "remove" && change.to && change.to.length > 0) {
     const target = parentOf(root, change.to, true);
-    if (target) target[change.to[change.to.length - 1]!] = value;
+    if (target) target[change.to[change.to.length - 1]!] = change.op === "copy" ? structuredClone(value) : value;
   }
   return root;
+}
+
+/** The parts of a call a request migration rewrites: query parameters and headers by wire name, and the body. */
+export interface RequestValues {
+  readonly query?: Readonly<Record<string, unknown>>;
+  readonly headers?: Readonly<Record<string, unknown>>;
+  readonly body?: unknown;
+}
+
+export interface RequestMigrationResult<T extends RequestValues> extends Omit<MigrationResult<T>, "payload"> {
+  /** The call rewritten for `to`, or the input itself when nothing was applied. */
+  readonly call: T;
+}
+
+/**
+ * Rewrites the query, headers and body of a call of `operation`, written in the shape of version `from`
+ * (@default the pinned version, the one the generated types follow), for version `to`: along the chain
+ * from `from` to `to` each step's request changes apply as declared (a parameter renamed or removed at
+ * that step), along a chain from `to` to `from` (an older version) they apply inverted, last step first
+ * (a parameter added at that step is dropped, a renamed one takes its old name). Without either chain
+ * the call is untouched and `outcome` is "unknown".
+ */
+export function migrateRequest<T extends RequestValues>(
+  versions: VersionsDefinition,
+  operation: string,
+  call: T,
+  to: string,
+  from: string = versions.pinned,
+): RequestMigrationResult<T> {
+  const unchanged = (outcome: "current" | "unknown") => ({ call, outcome, from, to, steps: [] });
+  if (from === to) return unchanged("current");
+  const forward = findMigrationChain(versions, from, to);
+  const backward = forward ? undefined : findMigrationChain(versions, to, from);
+  const chain = forward ?? backward?.slice().reverse();
+  if (!chain) return unchanged("unknown");
+  const changes = chain.flatMap((m) => {
+    const own = (m.requests ?? []).filter((c) => c.operations.includes(operation));
+    return (forward ? own : own.reverse()).flatMap((c) => {
+      const change = forward ? ahead(c) : back(c);
+      return change ? [{ part: PARTS[c.in], change }] : [];
+    });
+  });
+  const steps = forward ? [from, ...chain.map((m) => m.to)] : [from, ...chain.map((m) => m.from)];
+  if (changes.length === 0) return { call, outcome: "migrated", from, to, steps };
+  const parts: Record<"query" | "headers" | "body", unknown> = {
+    query: call.query === undefined ? undefined : { ...call.query },
+    headers: call.headers === undefined ? undefined : { ...call.headers },
+    body: typeof call.body === "object" && call.body !== null ? structuredClone(call.body) : call.body,
+  };
+  for (const { part, change } of changes) if (typeof parts[part] === "object" && parts[part] !== null) applyAt(parts[part], change);
+  return { call: { ...call, ...definedParts(parts) }, outcome: "migrated", from, to, steps };
+}
+
+const PARTS = { query: "query", header: "headers", body: "body" } as const;
+
+/** A request change read forwards: a field added at its step needs nothing (the older shape lacks it). */
+function ahead(change: VersionRequestChange): VersionMigrationChange | undefined {
+  if (change.op === "add") return undefined;
+  return { op: change.op, path: change.path, ...(change.to && { to: change.to }), ...(change.values && { values: change.values }) };
+}
+
+/**
+ * A request change read backwards (from its step's `to` to its `from`): a rename goes back, a mapping
+ * maps back, a field added at the step is dropped, a removed one needs nothing (the newer shape lacks it).
+ */
+function back(change: VersionRequestChange): VersionMigrationChange | undefined {
+  switch (change.op) {
+    case "rename":
+      return { op: "rename", path: change.to ?? change.path, to: change.path };
+    case "mapValue":
+      return { op: "mapValue", path: change.path, values: Object.fromEntries(Object.entries(change.values ?? {}).map(([a, b]) => [b, a])) };
+    case "add":
+      return { op: "remove", path: change.path };
+    case "remove":
+      return undefined;
+  }
+}
+
+function definedParts(parts: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(parts).filter(([, value]) => value !== undefined));
 }

@@ -169,7 +169,7 @@ describe.each(["module", "commonjs"] as const)("a fresh %s application", (type) 
     const all = outputs.join("");
     expect(all).toContain("npx switchboard generate --check");
     expect(all).toMatch(/^stripe: \d+ operations, \d+ events/m);
-    expect(all).toMatch(/^github: 350 operations, 75 events/m);
+    expect(all).toMatch(/^github: 352 operations, 75 events/m);
     // The $schema line resolves from the spec's folder into the installed package.
     const spec = await readFile(path.join(app, "specs", "github.yaml"), "utf8");
     const schema = /^# yaml-language-server: \$schema=(.+)$/m.exec(spec)![1]!;

@@ -24,6 +24,7 @@ import {
   responseTypeName,
   streamEventTypeName,
   API_VERSION_PLACEHOLDER,
+  groupLevels,
 } from "../../common/operation-names.js";
 import { arrayOf, STRING, UNDEFINED, UNKNOWN, type ConversionResult, type SchemaConverter, type TypeNode } from "../schema-to-ts/index.js";
 import { compareCodePoints, sortBy } from "../../common/sort.js";
@@ -284,6 +285,7 @@ function operationModel(p: Pending, typeText: (type: TypeNode) => string, provid
     ...(source.pagination && { pagination: paginationDefinition(source.pagination) }),
     ...(source.batch && { batch: { items: source.batch.items.slice("$.".length), max: source.batch.max } }),
     ...(source.stream && { stream: streamDefinition(source.stream.spec) }),
+    ...(source.auth !== undefined && { auth: [...source.auth] }),
   };
   const params: ParameterModel[] = p.params.map(({ text, ...param }) => ({
     ...param,
@@ -334,15 +336,22 @@ function operationModel(p: Pending, typeText: (type: TypeNode) => string, provid
 
 function groupOperations(operations: readonly (OperationModel & { group: string })[], provider: string): GroupModel[] {
   // Groups that become one property (repos, Repos) are one group, named by the first in code-point order.
+  // A dotted group nests ("crm.contacts" is client.crm.contacts): each level a property of its parent,
+  // and every parent a group too, with operations of its own or none.
   const names = new Map<string, string>();
-  for (const { group } of operations) {
-    const property = memberName(group);
+  const written = [...operations.map((o) => o.group)];
+  for (const group of [...written]) {
+    const levels = groupLevels(group);
+    for (let n = 1; n < levels.length; n++) written.push(levels.slice(0, n).join("."));
+  }
+  for (const group of written) {
+    const property = groupKey(group);
     const current = names.get(property);
     if (current === undefined || compareCodePoints(group, current) < 0) names.set(property, group);
   }
-  const byGroup = new Map<string, OperationModel[]>();
+  const byGroup = new Map<string, OperationModel[]>([...names.values()].map((group) => [group, []]));
   for (const { group: written, ...op } of operations) {
-    const group = names.get(memberName(written))!;
+    const group = names.get(groupKey(written))!;
     const list = byGroup.get(group) ?? [];
     list.push(op);
     byGroup.set(group, list);
@@ -371,7 +380,7 @@ function groupOperations(operations: readonly (OperationModel & { group: string 
       ...(op.stream && { stream: { ...op.stream, typeName: `${stem}StreamEvent` } }),
     };
   };
-  return [...byGroup.keys()].sort(compareCodePoints).map((group) => {
+  const groups = [...byGroup.keys()].sort(compareCodePoints).map((group) => {
     const base = fileName(group);
     let file = base;
     for (let n = 2; usedFiles.has(file); n++) file = `${base}-${n}`;
@@ -380,12 +389,26 @@ function groupOperations(operations: readonly (OperationModel & { group: string 
     const stem = className.slice(0, -"Resource".length);
     for (let n = 2; usedClasses.has(className); n++) className = `${stem}_${n}Resource`;
     usedClasses.add(className);
+    const levels = groupLevels(group);
+    const parent = levels.length === 1 ? undefined : names.get(groupKey(levels.slice(0, -1).join(".")))!;
     return {
       name: group,
-      property: memberName(group),
+      property: memberName(levels.at(-1)!),
+      ...(parent !== undefined && { parent }),
+      children: [] as GroupModel["children"][number][],
       className,
       fileName: file,
       operations: sortBy(byGroup.get(group)!, (o) => o.method).map(typeNames),
     };
   });
+  for (const group of groups) {
+    const parent = groups.find((g) => g.name === group.parent);
+    parent?.children.push({ property: group.property, className: group.className, fileName: group.fileName });
+  }
+  return groups;
+}
+
+/** Groups with this key are one: their levels' property names ("crm.contacts" -> "crm.contacts"; "Repos" -> "repos"). */
+function groupKey(group: string): string {
+  return groupLevels(group).map(memberName).join(".");
 }

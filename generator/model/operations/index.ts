@@ -14,9 +14,13 @@ import type { PathSegment, SpecSource } from "../../parse/parse.js";
 import { SchemaConverter, toPointer, type SchemaDocument } from "../schema-to-ts/index.js";
 import type { SpecDocument } from "../../validate/spec-types.js";
 import { bindingName } from "../../common/names.js";
+import { didYouMean } from "../../common/did-you-mean.js";
+import { parseJsonPath } from "../../common/json-path.js";
 import { buildOperations } from "./build.js";
 import { inlineOperations } from "./inline.js";
 import { readOpenApiOperations } from "./openapi.js";
+import { atPinnedVersion, omittedAtPinned } from "./pinned.js";
+import { versions } from "../model.js";
 import type { OperationSource } from "./sources.js";
 
 export { TYPES_NAMESPACE, paginationDefinition } from "./build.js";
@@ -67,8 +71,11 @@ export function resolveOperations(source: SpecSource, doc: SpecDocument, options
     sources.push(...result.operations);
   });
 
+  checkRequestChanges(doc, sources, (at, code, message) => diagnostics.push(source.diagnostic(at, code, message)));
   const converter = new SchemaConverter();
-  const built = buildOperations(sources, converter, bindingName(doc.provider.name, "pascal"));
+  const omissions = omittedAtPinned(doc.versions && versions(doc));
+  const pinned = sources.map((s) => atPinnedVersion(s, omissions));
+  const built = buildOperations(pinned, converter, bindingName(doc.provider.name, "pascal"));
   for (const { source: op, method } of built.renamed) {
     warn(
       [...op.specPath],
@@ -81,4 +88,53 @@ export function resolveOperations(source: SpecSource, doc: SpecDocument, options
     else warn(fromOf.get(document.id) ?? ["operations"], `${document.id}#${toPointer(at)}: ${warning.message}`);
   }
   return { groups: built.groups, schemaDeclarations: built.declarations, imports, diagnostics };
+}
+
+/**
+ * versions.migrations[].requests name operations (inline or imported) and their query parameters and
+ * headers, both names of a rename, and body fields the body's schema lists (when it lists properties).
+ */
+function checkRequestChanges(
+  doc: SpecDocument,
+  sources: readonly OperationSource[],
+  report: (at: PathSegment[], code: DiagnosticCode, message: string) => void,
+): void {
+  const byId = new Map(sources.map((s) => [s.id, s]));
+  (doc.versions?.migrations ?? []).forEach((step, m) =>
+    (step.requests ?? []).forEach((change, r) => {
+      const at: PathSegment[] = ["versions", "migrations", m, "requests", r];
+      const ids = typeof change.operation === "string" ? [change.operation] : change.operation;
+      ids.forEach((id, k) => {
+        const op = byId.get(id);
+        if (!op) {
+          const where = typeof change.operation === "string" ? [...at, "operation"] : [...at, "operation", k];
+          report(where, DiagnosticCode.UnknownOperation, `no operation has the id "${id}"${didYouMean(id, [...byId.keys()])}`);
+          return;
+        }
+        const where = change.query !== undefined ? "query" : change.header !== undefined ? "header" : "body";
+        const names = [change[where], ...(change.op === "rename" && change.to !== undefined ? [change.to] : [])];
+        const keys = [where, ...(names.length > 1 ? ["to"] : [])];
+        names.forEach((name, n) => {
+          if (name === undefined) return;
+          const problem = where === "body" ? unknownBodyField(op, name) : unknownParameter(op, where, name);
+          if (problem !== undefined) report([...at, keys[n]!], DiagnosticCode.UnknownParameter, problem);
+        });
+      });
+    }),
+  );
+}
+
+function unknownParameter(op: OperationSource, where: "query" | "header", name: string): string | undefined {
+  const declared = op.params.filter((p) => p.in === where).map((p) => p.name);
+  if (declared.includes(name)) return undefined;
+  return `operation ${op.id} declares no ${where} parameter "${name}" (a rename needs both names declared)${didYouMean(name, declared)}`;
+}
+
+function unknownBodyField(op: OperationSource, path: string): string | undefined {
+  if (!op.body) return `operation ${op.id} has no body`;
+  const properties = (op.body.schema?.schema as { properties?: unknown } | undefined)?.properties;
+  const first = parseJsonPath(path)[0];
+  if (typeof properties !== "object" || properties === null || typeof first !== "string" || Object.hasOwn(properties, first))
+    return undefined;
+  return `the body of operation ${op.id} has no property "${first}"${didYouMean(first, Object.keys(properties))}`;
 }

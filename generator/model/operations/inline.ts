@@ -69,6 +69,7 @@ export function inlineOperations(doc: SpecDocument, specDocument: SchemaDocument
       responses,
       ...(op.buckets !== undefined && { buckets: op.buckets }),
       ...(op.idempotent !== undefined && { idempotent: op.idempotent }),
+      ...(op.auth !== undefined && { auth: op.auth }),
       ...(op.timeout !== undefined && { timeout: op.timeout }),
       ...(op.pagination !== undefined && { pagination: op.pagination }),
       ...(op.batch !== undefined && { batch: op.batch }),

@@ -355,6 +355,7 @@ export function readOpenApiOperations(
         responses,
         ...(override?.buckets !== undefined && { buckets: override.buckets }),
         ...(override?.idempotent !== undefined && { idempotent: override.idempotent }),
+        ...(override?.auth !== undefined && { auth: override.auth }),
         ...(override?.timeout !== undefined && { timeout: override.timeout }),
         ...(pagination !== undefined && { pagination }),
         ...(override?.batch !== undefined && { batch: override.batch }),

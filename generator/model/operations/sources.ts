@@ -67,6 +67,8 @@ export interface OperationSource {
   readonly responses: readonly ResponseSource[];
   readonly buckets?: readonly string[];
   readonly idempotent?: boolean;
+  /** Auth modes by preference; [] none. */
+  readonly auth?: readonly string[];
   /** The spec's attempt timeout of this operation, as written (a duration). */
   readonly timeout?: string;
   readonly pagination?: SpecPagination;

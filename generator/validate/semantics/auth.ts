@@ -1,9 +1,11 @@
 /**
- * auth: the default mode exists; an authorizationCode grant has its URL; tokenRequestParams are for
- * declared grants and leave the protocol's own parameters alone; defaultScopes are declared scopes.
+ * auth: the default mode (and every mode an operation names) exists; an authorizationCode grant has its
+ * URL; tokenRequestParams are for declared grants and leave the protocol's own parameters alone;
+ * defaultScopes are declared scopes.
  */
 import { DiagnosticCode } from "../../diagnostics.js";
 import { didYouMean } from "../../common/did-you-mean.js";
+import type { PathSegment } from "../../parse/parse.js";
 import { dict, entries, list, str, type Dict, type Report } from "./read.js";
 
 /** Token-request parameters the runtime fills from the request and the client; a spec may not replace them. */
@@ -76,4 +78,33 @@ export function checkDefaultScopes(doc: Dict, report: Report): void {
       }
     });
   }
+}
+
+/** An operation's (or an import override's) auth names modes auth.modes declares. */
+export function checkOperationAuth(doc: Dict, report: Report): void {
+  const modes = Object.keys(dict(dict(doc["auth"])?.["modes"]) ?? {});
+  const operations = dict(doc["operations"]);
+  const places: [PathSegment[], unknown][] = [
+    ...entries(operations?.["inline"]).map(([id, op]): [PathSegment[], unknown] => [
+      ["operations", "inline", id, "auth"],
+      dict(op)?.["auth"],
+    ]),
+    ...list(operations?.["import"]).flatMap((spec, i) =>
+      entries(dict(spec)?.["overrides"]).map(([key, o]): [PathSegment[], unknown] => [
+        ["operations", "import", i, "overrides", key, "auth"],
+        dict(o)?.["auth"],
+      ]),
+    ),
+  ];
+  for (const [at, auth] of places)
+    list(auth).forEach((mode, index) => {
+      if (typeof mode !== "string" || modes.includes(mode)) return;
+      report(
+        [...at, index],
+        DiagnosticCode.UnknownAuthMode,
+        modes.length === 0
+          ? `the operation is sent with the auth mode "${mode}", but the spec declares no auth modes`
+          : `the operation is sent with the auth mode "${mode}", which is not declared under auth.modes${didYouMean(mode, modes)}`,
+      );
+    });
 }

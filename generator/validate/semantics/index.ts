@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from "../../diagnostics.js";
 import type { SpecSource } from "../../parse/parse.js";
-import { checkAuth, checkDefaultScopes } from "./auth.js";
+import { checkAuth, checkDefaultScopes, checkOperationAuth } from "./auth.js";
 import { checkCircuitBreaker } from "./circuit-breaker.js";
 import { checkEnvironments } from "./environments.js";
 import { checkErrors } from "./errors.js";
@@ -27,6 +27,7 @@ const SECTIONS: readonly ((doc: Dict, report: Report) => void)[] = [
   checkDefaultScopes,
   checkImportedPagination,
   checkOperations,
+  checkOperationAuth,
   checkRateLimits,
   checkVersions,
   checkWebhooks,

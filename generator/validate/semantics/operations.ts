@@ -7,6 +7,7 @@ import { didYouMean } from "../../common/did-you-mean.js";
 import { memberName } from "../../common/names.js";
 import {
   API_VERSION_PLACEHOLDER,
+  groupLevels,
   operationGroup,
   operationName,
   paramsTypeName,
@@ -33,7 +34,8 @@ export function checkOperations(doc: Dict, report: Report): void {
     if (!op) continue;
     const base = ["operations", "inline", id];
     const group = operationGroup(op);
-    const groupId = memberName(group);
+    // A dotted group nests: "crm.contacts" is client.crm.contacts.
+    const groupId = groupLevels(group).map(memberName).join(".");
     const firstGroup = seenGroups.get(groupId);
     if (firstGroup !== undefined && firstGroup !== group) {
       report(
@@ -162,6 +164,7 @@ export function checkOperations(doc: Dict, report: Report): void {
       );
     }
   }
+  checkNestedGroups(seenGroups, seenMethods, report);
 }
 
 /** Whether the emitter generates a params type for the operation (it has parameters or a body). */
@@ -224,4 +227,24 @@ function checkBatch(op: Dict, base: PathSegment[], id: string, report: Report): 
     );
   if (op["stream"] !== undefined)
     report([...base, "batch"], DiagnosticCode.InconsistentSection, `operation ${id} declares both batch and stream`, { at: "key" });
+}
+
+/** A method and a nested group must not take the same property (group crm with a method contacts, and group crm.contacts). */
+function checkNestedGroups(groups: ReadonlyMap<string, string>, methods: ReadonlyMap<string, string>, report: Report): void {
+  const reported = new Set<string>();
+  for (const [groupId, group] of groups) {
+    const segments = groupId.split(".");
+    for (let n = 1; n < segments.length; n++) {
+      const key = segments.slice(0, n + 1).join(".");
+      const id = methods.get(key);
+      if (id === undefined || reported.has(id)) continue;
+      reported.add(id);
+      report(
+        ["operations", "inline", id],
+        DiagnosticCode.NameCollision,
+        `operation "${id}" becomes client.${key}(), the property the group "${group}" nests under; rename one`,
+        { at: "key" },
+      );
+    }
+  }
 }

@@ -2,6 +2,7 @@
 import { DiagnosticCode } from "../../diagnostics.js";
 import { didYouMean } from "../../common/did-you-mean.js";
 import { API_VERSION_PLACEHOLDER } from "../../common/operation-names.js";
+import type { PathSegment } from "../../parse/parse.js";
 import { dict, entries, list, str, type Dict, type Report } from "./read.js";
 
 export function checkVersions(doc: Dict, report: Report): void {
@@ -62,6 +63,9 @@ export function checkVersions(doc: Dict, report: Report): void {
     }
   }
   list(versions["migrations"]).forEach((migration, index) => {
+    list(dict(migration)?.["requests"]).forEach((change, i) =>
+      checkRequestChange(dict(change), ["versions", "migrations", index, "requests", i], report),
+    );
     for (const end of ["from", "to"] as const) {
       const version = str(dict(migration)?.[end]);
       if (version !== undefined && supported.length > 0 && !supported.includes(version)) {
@@ -73,4 +77,35 @@ export function checkVersions(doc: Dict, report: Report): void {
       }
     }
   });
+}
+
+/**
+ * A request change names one location (query, header or body), `to` exactly for a rename (a JSON path
+ * for a body field) and `values` exactly for mapValue. Which operations and parameters it names is checked
+ * by the operations stage, which knows the imported ones too.
+ */
+function checkRequestChange(change: Dict | undefined, at: PathSegment[], report: Report): void {
+  if (!change) return;
+  const locations = ["query", "header", "body"].filter((key) => change[key] !== undefined);
+  if (locations.length !== 1)
+    report(
+      at,
+      DiagnosticCode.InconsistentSection,
+      locations.length === 0
+        ? "a request change names the field it changes: query, header or body"
+        : `a request change names one field, not ${locations.join(" and ")}`,
+      { at: "key" },
+    );
+  const op = str(change["op"]);
+  if (op === "rename" && change["to"] === undefined)
+    report(at, DiagnosticCode.InconsistentSection, "a rename names the new name in to", { at: "key" });
+  if (op !== "rename" && op !== undefined && change["to"] !== undefined)
+    report([...at, "to"], DiagnosticCode.InconsistentSection, `to is read only by op rename, not ${op}`, { at: "key" });
+  if (op === "mapValue" && change["values"] === undefined)
+    report(at, DiagnosticCode.InconsistentSection, "a mapValue names its old -> new values in values", { at: "key" });
+  if (op !== "mapValue" && op !== undefined && change["values"] !== undefined)
+    report([...at, "values"], DiagnosticCode.InconsistentSection, `values is read only by op mapValue, not ${op}`, { at: "key" });
+  const to = str(change["to"]);
+  if (to !== undefined && locations[0] === "body" && !to.startsWith("$"))
+    report([...at, "to"], DiagnosticCode.InconsistentSection, `a body field is renamed to a JSON path ($.${to}), not "${to}"`);
 }
