@@ -13,7 +13,7 @@ import { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./
 import { GuardedStore, type StoreHealthEvent } from "./store-guard.js";
 import type { ResponseHeaders } from "../transport/transport.js";
 import type { WaitLimit } from "./timeout.js";
-import { ProviderAllowance, type Count, type Tracked } from "./provider-allowance.js";
+import { providerAllowance, type Count, type ProviderAllowance, type Tracked } from "./provider-allowance.js";
 
 export interface BucketPolicy extends BucketLimits {
   /** At most this many requests of the bucket in flight. */
@@ -117,7 +117,7 @@ class BucketGate {
     this.#clock = clock;
     this.resource = policy.resource;
     this.family = policy.family ?? "requests";
-    this.#allowance = family && new ProviderAllowance(family.meaning, family.resolutionMs);
+    this.#allowance = family && providerAllowance(family.meaning, family.resolutionMs, learned);
     this.#learned = learned;
   }
 
@@ -215,7 +215,7 @@ class BucketGate {
         this.#inFlight -= 1;
         const now = this.#clock.now();
         this.#allowance?.completed(permit, now);
-        const completing = this.#learned ? undefined : this.#store.complete(this.#key, this.#policy, takenAt, now);
+        const completing = this.#learned ? undefined : this.#store.complete(this.#key, this.#policy, takenAt, now, cost);
         if (this.#queueHead < this.#queue.length) {
           if (completing instanceof Promise) void completing.then(() => this.#pump());
           else this.#pump();

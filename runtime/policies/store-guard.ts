@@ -110,14 +110,14 @@ export class GuardedStore implements RateLimitStore {
     this.#failure = store.onFailure ?? DEFAULT_FAILURE_MODE;
   }
 
-  take(key: string, limits: BucketLimits, now: number): number | Promise<number> {
-    if (this.#watch.resting(now)) return this.#localTake(key, limits, now);
+  take(key: string, limits: BucketLimits, now: number, cost = 1): number | Promise<number> {
+    if (this.#watch.resting(now)) return this.#localTake(key, limits, now, cost);
     let answer: number | Promise<number>;
     try {
-      answer = this.#store.take(key, limits, now);
+      answer = this.#store.take(key, limits, now, cost);
     } catch (error) {
       this.#watch.failed(error);
-      return this.#localTake(key, limits, now, error);
+      return this.#localTake(key, limits, now, cost, error);
     }
     if (typeof answer === "number") {
       this.#watch.recovered();
@@ -130,15 +130,15 @@ export class GuardedStore implements RateLimitStore {
       },
       (error: unknown) => {
         this.#watch.failed(error);
-        return this.#localTake(key, limits, now, error);
+        return this.#localTake(key, limits, now, cost, error);
       },
     );
   }
 
-  complete(key: string, limits: BucketLimits, startedAt: number, now: number): void | Promise<void> {
+  complete(key: string, limits: BucketLimits, startedAt: number, now: number, cost = 1): void | Promise<void> {
     const id = `${key}\n${startedAt}`;
-    if (this.#localGrants.delete(id)) return this.#local.complete(key, limits, startedAt, now);
-    return this.#call(() => this.#store.complete(key, limits, startedAt, now));
+    if (this.#localGrants.delete(id)) return this.#local.complete(key, this.#share(limits), startedAt, now, cost);
+    return this.#call(() => this.#store.complete(key, limits, startedAt, now, cost));
   }
 
   sync(key: string, remaining: number, resetAt: number, now: number): void | Promise<void> {
@@ -165,20 +165,25 @@ export class GuardedStore implements RateLimitStore {
     }
   }
 
+  /** The local bucket that stands in for the store while it fails open. */
+  #share(limits: BucketLimits): BucketLimits {
+    const share = this.#failure.mode === "open" ? this.#failure.share : 1;
+    return {
+      rate: limits.rate * share,
+      perMs: limits.perMs,
+      ...(limits.burst !== undefined && { burst: Math.max(1, Math.floor(limits.burst * share)) }),
+    };
+  }
+
   /** `cause`: what the store threw; a StoreUnavailableError of its own (it names the store) is passed on as it is. */
-  #localTake(key: string, limits: BucketLimits, now: number, cause?: unknown): number {
+  #localTake(key: string, limits: BucketLimits, now: number, cost: number, cause?: unknown): number {
     const failure = this.#failure;
     if (failure.mode === "closed") {
       throw isStoreUnavailableError(cause)
         ? cause
         : new StoreUnavailableError("rateLimit", "take", "the rate-limit store is failing and fails closed");
     }
-    const share: BucketLimits = {
-      rate: limits.rate * failure.share,
-      perMs: limits.perMs,
-      ...(limits.burst !== undefined && { burst: Math.max(1, Math.floor(limits.burst * failure.share)) }),
-    };
-    const wait = this.#local.take(key, share, now);
+    const wait = this.#local.take(key, this.#share(limits), now, cost);
     if (wait === 0) this.#localGrants.add(`${key}\n${now}`);
     return wait;
   }

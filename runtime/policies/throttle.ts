@@ -117,12 +117,14 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
   #after(call: ThrottledContext): ThrottledContext {
     const permits = call.permits;
     call.permits = NO_PERMITS;
-    for (const permit of permits) permit.release();
     const response = call.response;
-    if (!response) return call;
     const now = call.endedAt;
-    const counts = call.throttled ? readProviderCounts(this.#families, response.headers, now) : NO_COUNTS;
+    const counts = response && call.throttled ? readProviderCounts(this.#families, response.headers, now) : NO_COUNTS;
+    // The count first, then the slots back: a slot given back must not let a queued request go on what
+    // the limiter knew before this answer.
     if (counts.length > 0) this.#limiter!.sync(permits, counts, call.route.operation);
+    for (const permit of permits) permit.release();
+    if (!response) return call;
     const count = counts[0];
     if (!call.limited || call.stop) return call;
     // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff

@@ -1,0 +1,96 @@
+/**
+ * Weighted buckets over the wire (issue 14, Done means): a strict scripted provider with a token bucket
+ * that refills continuously and is full again at its reset (OpenAI's x-ratelimit-*-tokens), charging
+ * each request the tokens its body asks for. A burst of 60 calls of uneven costs must complete with no
+ * 429 and no call failed locally, with the bucket declared and with the bucket learned from the headers.
+ */
+import { describe, expect, it } from "vitest";
+import { ClientCore } from "../../runtime/client/client-core.js";
+import type { RateLimitsDefinition } from "../../runtime/definition.js";
+import { json, useLoopbackServer } from "../helpers/loopback-server.js";
+import { op, testDefinition } from "../helpers/test-provider.js";
+
+const server = useLoopbackServer();
+
+const complete = op("POST", "/v1/completions", { idempotent: true });
+
+/** The provider's bucket: `capacity` tokens, refilled at `perSecond`, charged at arrival. */
+function strictTokenBucket(capacity: number, perSecond: number) {
+  let tokens = capacity;
+  let at = Date.now();
+  const stats = { limited: 0, served: 0, charged: 0 };
+  server.handle((request, response) => {
+    const now = Date.now();
+    tokens = Math.min(capacity, tokens + ((now - at) * perSecond) / 1000);
+    at = now;
+    const cost = (JSON.parse(request.body) as { max_tokens: number }).max_tokens;
+    const ok = tokens >= cost;
+    if (ok) tokens -= cost;
+    const headers = {
+      "x-ratelimit-limit-tokens": String(capacity),
+      // Rounded down, and the time to full rounded up: the provider never overstates what is left.
+      "x-ratelimit-remaining-tokens": String(Math.floor(tokens)),
+      "x-ratelimit-reset-tokens": `${Math.ceil(((capacity - tokens) * 1000) / perSecond)}ms`,
+    };
+    if (ok) {
+      stats.served += 1;
+      stats.charged += cost;
+      json(response, 200, { ok: true }, headers);
+    } else {
+      stats.limited += 1;
+      json(response, 429, { error: { message: "tokens" } }, { ...headers, "retry-after-ms": "50" });
+    }
+  });
+  return stats;
+}
+
+const tokens = {
+  name: "tokens",
+  limit: "x-ratelimit-limit-tokens",
+  remaining: "x-ratelimit-remaining-tokens",
+  reset: "x-ratelimit-reset-tokens",
+  resetFormat: "duration",
+  resetMeaning: "refill",
+  cost: { request: ["max_tokens"], default: 1 },
+} as const;
+
+/** Costs from 20 to 117 tokens, the same every run. */
+const costs = Array.from({ length: 60 }, (_, i) => 20 + ((i * 37) % 98));
+
+async function burst(rateLimits: RateLimitsDefinition): Promise<unknown[]> {
+  const core = new ClientCore(testDefinition({ rateLimits }), { auth: { token: "t" }, baseUrl: server.url });
+  try {
+    return await Promise.all(
+      costs.map((cost) =>
+        core.request(complete, { path: "/v1/completions", body: { max_tokens: cost } }, { retry: false }).catch((e: unknown) => e),
+      ),
+    );
+  } finally {
+    core.close();
+  }
+}
+
+describe("a weighted bucket with refill-to-full resets", () => {
+  // 1,000 tokens, 2,000 a second: the burst (4,000 tokens) needs about 1.5 s of refill.
+  const capacity = 1000;
+  const perSecond = 2000;
+
+  it("declared: a burst of 60 calls of uneven costs completes with no 429 and no call failed locally", async () => {
+    const stats = strictTokenBucket(capacity, perSecond);
+    const results = await burst({
+      limitedWhen: [],
+      families: [tokens],
+      buckets: { tokens: { rate: perSecond, perMs: 1000, burst: capacity, family: "tokens", maxQueueWaitMs: 30_000 } },
+    });
+    expect({ limited: stats.limited, failed: results.filter((r) => r instanceof Error).length }).toEqual({ limited: 0, failed: 0 });
+    expect(stats.served).toBe(60);
+    expect(stats.charged).toBe(costs.reduce((a, b) => a + b, 0));
+  });
+
+  it("learned from the headers alone: the same burst completes with no 429 and no call failed locally", async () => {
+    const stats = strictTokenBucket(capacity, perSecond);
+    const results = await burst({ limitedWhen: [], families: [tokens], buckets: {} });
+    expect({ limited: stats.limited, failed: results.filter((r) => r instanceof Error).length }).toEqual({ limited: 0, failed: 0 });
+    expect(stats.served).toBe(60);
+  });
+});
