@@ -33,10 +33,11 @@ export interface RateLimitStore {
    */
   take(key: string, limits: BucketLimits, now: number, cost?: number): number | Promise<number>;
   /**
-   * The request that `take` let through at `startedAt` (the `now` it was given) finished at `now`; `cost`
-   * is the one it was taken with.
+   * The request that `take` let through at `startedAt` (the `now` it was given) finished at `now`. `cost`
+   * is the one it was taken with; `charged`, what it actually cost when its answer said so (the bucket
+   * takes that instead).
    */
-  complete(key: string, limits: BucketLimits, startedAt: number, now: number, cost?: number): void | Promise<void>;
+  complete(key: string, limits: BucketLimits, startedAt: number, now: number, cost?: number, charged?: number): void | Promise<void>;
   /** The provider's own count, which wins until `resetAt` (epoch ms): `remaining` more units may start. */
   sync(key: string, remaining: number, resetAt: number, now: number): void | Promise<void>;
   /** No request of this bucket may start before `until` (epoch ms). Later pauses extend, earlier ones never shorten. */
@@ -112,7 +113,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return 0;
   }
 
-  complete(key: string, limits: BucketLimits, startedAt: number, now: number, cost = 1): void {
+  complete(key: string, limits: BucketLimits, startedAt: number, now: number, cost = 1, charged = cost): void {
     const state = this.#buckets.get(key);
     if (!state) return;
     const window = state.window;
@@ -123,7 +124,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
       // beyond the local rate leave no debt behind.
       refill(state, limits, now);
       state.inFlight = Math.max(0, state.inFlight - cost);
-      state.tokens = Math.max(0, state.tokens - cost);
+      state.tokens = Math.max(0, state.tokens - charged);
       return;
     }
     // The slot of this request, or of one that started at the same moment: those are interchangeable.

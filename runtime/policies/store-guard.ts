@@ -135,10 +135,10 @@ export class GuardedStore implements RateLimitStore {
     );
   }
 
-  complete(key: string, limits: BucketLimits, startedAt: number, now: number, cost = 1): void | Promise<void> {
+  complete(key: string, limits: BucketLimits, startedAt: number, now: number, cost = 1, charged = cost): void | Promise<void> {
     const id = `${key}\n${startedAt}`;
-    if (this.#localGrants.delete(id)) return this.#local.complete(key, this.#share(limits), startedAt, now, cost);
-    return this.#call(() => this.#store.complete(key, limits, startedAt, now, cost));
+    if (this.#localGrants.delete(id)) return this.#local.complete(key, this.#share(limits), startedAt, now, cost, charged);
+    return this.#call(() => this.#store.complete(key, limits, startedAt, now, cost, charged));
   }
 
   sync(key: string, remaining: number, resetAt: number, now: number): void | Promise<void> {
