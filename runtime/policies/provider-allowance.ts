@@ -15,8 +15,8 @@
 export interface Tracked {
   /** When it was granted (sent no earlier). */
   readonly startedAt: number;
-  /** Units it takes (1 for a request count; estimated tokens, points...). */
-  readonly cost: number;
+  /** Units it takes (1 for a request count; estimated tokens, points...; the actual cost once its answer said). */
+  cost: number;
   /** Completed (answered or failed), at this time; undefined while in flight. */
   completedAt: number | undefined;
 }
@@ -50,6 +50,8 @@ export interface ProviderAllowance {
   answered(request: Tracked, count: Count, now: number): void;
   /** A rate-limited answer: nothing starts before `until`. */
   pause(until: number): void;
+  /** The answer said what `request` actually cost: it takes that from now on (call before `answered`). */
+  reprice(request: Tracked, cost: number): void;
   /** 0 when `cost` more units may start now; else how long until they may (Infinity: until an answer). */
   wait(cost: number, now: number): number;
 }
@@ -214,6 +216,11 @@ class WindowAllowance extends AllowanceBase implements ProviderAllowance {
     this.#resolve(request);
   }
 
+  reprice(request: Tracked, cost: number): void {
+    if (this.#uncounted.has(request)) this.#uncountedCost += cost - request.cost;
+    request.cost = cost;
+  }
+
   #count(request: Tracked): void {
     if (this.#uncounted.has(request)) return;
     this.#uncounted.add(request);
@@ -266,6 +273,13 @@ class RefillAllowance extends AllowanceBase implements ProviderAllowance {
   started(request: Tracked): void {
     this.inFlight.add(request);
     this.#inFlightCost += request.cost;
+  }
+
+  reprice(request: Tracked, cost: number): void {
+    if (this.inFlight.has(request)) this.#inFlightCost += cost - request.cost;
+    // A completed request is not repriced: the bound already took it off at its estimate.
+    else return;
+    request.cost = cost;
   }
 
   completed(request: Tracked, now: number): void {

@@ -103,8 +103,9 @@ export class MemoryRateLimitStore implements RateLimitStore {
       // A request dearer than the whole bucket waits for a full bucket with nothing in flight, then goes.
       if (!providerKnows && state.tokens - state.inFlight < needed) {
         const capacity = limits.burst ?? limits.rate;
-        // What is in flight comes off only when it completes: until then no refill makes room.
-        if (needed + state.inFlight > capacity) return Infinity;
+        // What is in flight comes off only when it completes, at what it actually cost: when the bucket
+        // holds enough but for the requests in flight, or no refill can make room, their completions tell.
+        if (needed + state.inFlight > capacity || state.tokens >= needed) return Infinity;
         return Math.ceil(((needed + state.inFlight - state.tokens) * limits.perMs) / limits.rate);
       }
       state.inFlight += cost;

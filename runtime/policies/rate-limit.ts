@@ -176,6 +176,12 @@ class BucketGate {
     this.#pump();
   }
 
+  /** The answer to the request holding `permit` said what it actually cost. */
+  reprice(permit: Permit, cost: number): void {
+    this.#allowance?.reprice(permit as GatePermit, cost);
+    (permit as GatePermit).cost = cost;
+  }
+
   /** A count read from the answer to a request that held no slot of this bucket (sent before it was learned). */
   learn(count: Count): void {
     const now = this.#clock.now();
@@ -215,7 +221,8 @@ class BucketGate {
         this.#inFlight -= 1;
         const now = this.#clock.now();
         this.#allowance?.completed(permit, now);
-        const completing = this.#learned ? undefined : this.#store.complete(this.#key, this.#policy, takenAt, now, cost);
+        // Taken at `cost`; charged what the answer said it cost, when it did.
+        const completing = this.#learned ? undefined : this.#store.complete(this.#key, this.#policy, takenAt, now, cost, permit.cost);
         if (this.#queueHead < this.#queue.length) {
           if (completing instanceof Promise) void completing.then(() => this.#pump());
           else this.#pump();
@@ -534,6 +541,15 @@ export class RateLimiter {
         if (!gate || gate.family !== family) continue;
         if (count.resource === undefined ? gate.resource === undefined : gate.resource === count.resource) gate.sync(permit, count);
       }
+    }
+  }
+
+  /** The answer said what the request actually cost, per family: each of its buckets of that family takes that instead of its estimate. */
+  reprice(permits: readonly Permit[], costs: Readonly<Record<string, number>>): void {
+    for (const permit of permits) {
+      const gate = this.#gates.get(permit.bucket);
+      const cost = gate && costs[gate.family];
+      if (cost !== undefined) gate!.reprice(permit, cost);
     }
   }
 

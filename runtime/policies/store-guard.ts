@@ -100,8 +100,8 @@ export class GuardedStore implements RateLimitStore {
   readonly #watch: StoreWatch;
   readonly #failure: RateLimitStoreFailure;
   readonly #local = new MemoryRateLimitStore();
-  /** Slots the local store granted, by key and start: their completion goes to it. */
-  readonly #localGrants = new Set<string>();
+  /** Slots the local store granted, by key and start (counted: several may start in the same ms): their completion goes to it. */
+  readonly #localGrants = new Map<string, number>();
 
   constructor(store: RateLimitStore, clock: Clock, report: (event: StoreHealthEvent) => void) {
     this.#store = store;
@@ -137,7 +137,12 @@ export class GuardedStore implements RateLimitStore {
 
   complete(key: string, limits: BucketLimits, startedAt: number, now: number, cost = 1, charged = cost): void | Promise<void> {
     const id = `${key}\n${startedAt}`;
-    if (this.#localGrants.delete(id)) return this.#local.complete(key, this.#share(limits), startedAt, now, cost, charged);
+    const local = this.#localGrants.get(id);
+    if (local !== undefined) {
+      if (local > 1) this.#localGrants.set(id, local - 1);
+      else this.#localGrants.delete(id);
+      return this.#local.complete(key, this.#share(limits), startedAt, now, cost, charged);
+    }
     return this.#call(() => this.#store.complete(key, limits, startedAt, now, cost, charged));
   }
 
@@ -184,7 +189,10 @@ export class GuardedStore implements RateLimitStore {
         : new StoreUnavailableError("rateLimit", "take", "the rate-limit store is failing and fails closed");
     }
     const wait = this.#local.take(key, this.#share(limits), now, cost);
-    if (wait === 0) this.#localGrants.add(`${key}\n${now}`);
+    if (wait === 0) {
+      const id = `${key}\n${now}`;
+      this.#localGrants.set(id, (this.#localGrants.get(id) ?? 0) + 1);
+    }
     return wait;
   }
 }

@@ -12,7 +12,7 @@ import type { RetryDefinition } from "../definition.js";
 import { RateLimitError } from "../errors/errors.js";
 import { backoffDelay } from "./retry.js";
 import type { AcquireRoute, Permit, ProviderCount, RateLimiter } from "./rate-limit.js";
-import { readProviderCounts, type RateLimitFamilies } from "./rate-limit-headers.js";
+import { readAnswerCosts, readProviderCounts, readsAnswerCosts, type RateLimitFamilies } from "./rate-limit-headers.js";
 import { Stop, type AttemptContext, type Policy, type Step } from "./policy.js";
 
 /** What the throttle needs of a call beyond the attempt's state: the rules to back off by. */
@@ -31,6 +31,8 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
   readonly #limiter: RateLimiter | undefined;
   /** Every header family of the spec's rateLimits, the "requests" family first. */
   readonly #families: RateLimitFamilies;
+  /** Some family reads what a request actually cost from its answer. */
+  readonly #answerCosts: boolean;
   /** The least a rate-limited answer without Retry-After or a spent count makes the bucket wait. */
   readonly #minWaitMs: number;
   readonly #clock: Clock;
@@ -50,6 +52,7 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
     this.#provider = provider;
     this.#limiter = limiter;
     this.#families = families;
+    this.#answerCosts = readsAnswerCosts(families);
     this.#minWaitMs = minWaitMs ?? 0;
     this.#clock = clock;
   }
@@ -120,8 +123,11 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
     const response = call.response;
     const now = call.endedAt;
     const counts = response && call.throttled ? readProviderCounts(this.#families, response.headers, now) : NO_COUNTS;
-    // The count first, then the slots back: a slot given back must not let a queued request go on what
-    // the limiter knew before this answer.
+    // What the request actually cost, then the count, then the slots back: a slot given back must not let
+    // a queued request go on what the limiter knew before this answer.
+    const charged =
+      response && call.throttled && this.#answerCosts ? readAnswerCosts(this.#families, response.headers, response.body) : undefined;
+    if (charged) this.#limiter!.reprice(permits, charged);
     if (counts.length > 0) this.#limiter!.sync(permits, counts, call.route.operation);
     for (const permit of permits) permit.release();
     if (!response) return call;

@@ -94,3 +94,75 @@ describe("a weighted bucket with refill-to-full resets", () => {
     expect(stats.served).toBe(60);
   });
 });
+
+describe("costs taken from the answer", () => {
+  /**
+   * A GraphQL provider in Shopify's manner: a query needs its requested cost available (the client cannot
+   * compute it, so it estimates 100), but is charged only what it actually cost (10), which the answer
+   * reports in its body; the bucket (1,000 points) refills a point a minute, so nothing refills here.
+   */
+  function pointsBucket() {
+    let points = 1000;
+    const stats = { limited: 0, served: 0 };
+    server.handle((_request, response) => {
+      const ok = points >= 100;
+      if (ok) points -= 10;
+      const headers = {
+        "x-points-limit": "1000",
+        "x-points-remaining": String(points),
+        "x-points-reset": `${(1000 - points) * 60}s`,
+      };
+      if (!ok) {
+        stats.limited += 1;
+        return json(response, 429, { errors: [{ message: "Throttled" }] }, headers);
+      }
+      stats.served += 1;
+      json(response, 200, { data: {}, extensions: { cost: { requestedQueryCost: 100, actualQueryCost: 10 } } }, headers);
+    });
+    return stats;
+  }
+
+  const points = (answer: { answer?: readonly string[]; answerHeader?: string }): RateLimitsDefinition => ({
+    limitedWhen: [],
+    families: [
+      {
+        name: "points",
+        limit: "x-points-limit",
+        remaining: "x-points-remaining",
+        reset: "x-points-reset",
+        resetFormat: "duration",
+        resetMeaning: "refill",
+        cost: { default: 100, ...answer },
+      },
+    ],
+    buckets: { points: { rate: 1, perMs: 60_000, burst: 1000, family: "points", maxQueueWaitMs: 5000 } },
+  });
+
+  async function queries(rateLimits: RateLimitsDefinition): Promise<unknown[]> {
+    const core = new ClientCore(testDefinition({ rateLimits }), { auth: { token: "t" }, baseUrl: server.url });
+    try {
+      return await Promise.all(
+        Array.from({ length: 60 }, () =>
+          core.request(complete, { path: "/graphql", body: { query: "{ shop { name } }" } }, { retry: false }).catch((e: unknown) => e),
+        ),
+      );
+    } finally {
+      core.close();
+    }
+  }
+
+  it("the actual cost in the answer body replaces the estimate: 60 queries estimated at 100 fit a bucket of 1,000", async () => {
+    const stats = pointsBucket();
+    const results = await queries(points({ answer: ["extensions", "cost", "actualQueryCost"] }));
+    expect({ limited: stats.limited, failed: results.filter((r) => r instanceof Error).length }).toEqual({ limited: 0, failed: 0 });
+    expect(stats.served).toBe(60);
+  });
+
+  it("without it, the estimate is charged: the bucket is spent after 10 queries and the rest fail locally", async () => {
+    const stats = pointsBucket();
+    const results = await queries(points({}));
+    expect(stats.limited).toBe(0);
+    expect(stats.served).toBe(10);
+    expect(results.filter((r) => r instanceof Error)).toHaveLength(50);
+  });
+});

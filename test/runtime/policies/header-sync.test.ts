@@ -6,7 +6,13 @@
 import { describe, expect, it } from "vitest";
 import type { RateLimitResetFormat, RateLimitResetMeaning } from "../../../runtime/definition.js";
 import { parseGoDuration, parseReset, RateLimiter, type BucketPolicy, type FamilyPolicy } from "../../../runtime/policies/rate-limit.js";
-import { rateLimitFamilies, readCosts, readProviderCounts } from "../../../runtime/policies/rate-limit-headers.js";
+import {
+  rateLimitFamilies,
+  readAnswerCosts,
+  readCosts,
+  readProviderCounts,
+  readsAnswerCosts,
+} from "../../../runtime/policies/rate-limit-headers.js";
 import { MemoryRateLimitStore } from "../../../runtime/policies/rate-limit-store.js";
 import { formatReset } from "../../../testing/rate-limit.js";
 import { ManualClock, settle } from "../../helpers/manual-clock.js";
@@ -284,6 +290,28 @@ describe("reset formats and costs", () => {
     expect(readCosts(families, { max_tokens: 256 })).toEqual({ tokens: 256 });
     expect(readCosts(families, { prompt: "hi" })).toEqual({ tokens: 1000 });
     expect(families.map((f) => f.policy.meaning)).toEqual(["window", "refill"]);
+  });
+
+  it("reads what a request actually cost from the answer: a header first, else the JSON body; an unreadable one is left out", () => {
+    const families = rateLimitFamilies({
+      limitedWhen: [],
+      buckets: {},
+      families: [
+        {
+          name: "points",
+          resetFormat: "duration",
+          cost: { answer: ["extensions", "cost", "actualQueryCost"], answerHeader: "x-query-cost", default: 100 },
+        },
+      ],
+    });
+    expect(readsAnswerCosts(families)).toBe(true);
+    const none = { get: () => null };
+    const body = JSON.stringify({ extensions: { cost: { actualQueryCost: 12 } } });
+    expect(readAnswerCosts(families, none, body)).toEqual({ points: 12 });
+    expect(readAnswerCosts(families, { get: (name) => (name === "x-query-cost" ? "7" : null) }, body)).toEqual({ points: 7 });
+    expect(readAnswerCosts(families, none, "not json")).toBeUndefined();
+    expect(readAnswerCosts(families, none, JSON.stringify({ extensions: { cost: { actualQueryCost: "12" } } }))).toBeUndefined();
+    expect(readsAnswerCosts(rateLimitFamilies({ limitedWhen: [], buckets: {} }))).toBe(false);
   });
 });
 
