@@ -100,6 +100,8 @@ export class GuardedStore implements RateLimitStore {
   readonly #watch: StoreWatch;
   readonly #failure: RateLimitStoreFailure;
   readonly #local = new MemoryRateLimitStore();
+  /** Per bucket that fell back to the local share since the store last answered: when that share starts. */
+  readonly #localFrom = new Map<string, number>();
   /** Slots the local store granted, by key and start (counted: several may start in the same ms): their completion goes to it. */
   readonly #localGrants = new Map<string, number>();
 
@@ -120,12 +122,12 @@ export class GuardedStore implements RateLimitStore {
       return this.#localTake(key, limits, now, cost, error);
     }
     if (typeof answer === "number") {
-      this.#watch.recovered();
+      this.#answered(key);
       return answer;
     }
     return this.#watch.bounded(answer).then(
       (wait) => {
-        this.#watch.recovered();
+        this.#answered(key);
         return wait;
       },
       (error: unknown) => {
@@ -133,6 +135,11 @@ export class GuardedStore implements RateLimitStore {
         return this.#localTake(key, limits, now, cost, error);
       },
     );
+  }
+
+  #answered(key: string): void {
+    this.#watch.recovered();
+    this.#localFrom.delete(key);
   }
 
   complete(key: string, limits: BucketLimits, startedAt: number, now: number, cost = 1, charged = cost): void | Promise<void> {
@@ -188,6 +195,11 @@ export class GuardedStore implements RateLimitStore {
         ? cause
         : new StoreUnavailableError("rateLimit", "take", "the rate-limit store is failing and fails closed");
     }
+    // The other processes may have spent the whole window just before the store failed: the local share
+    // starts one window after this bucket first fell back, never with a fresh budget on top of theirs.
+    let from = this.#localFrom.get(key);
+    if (from === undefined) this.#localFrom.set(key, (from = now + limits.perMs));
+    if (now < from) return from - now;
     const wait = this.#local.take(key, this.#share(limits), now, cost);
     if (wait === 0) {
       const id = `${key}\n${now}`;

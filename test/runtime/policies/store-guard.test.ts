@@ -70,14 +70,17 @@ describe("rate-limit store faults are contained (issue 14)", () => {
     const store = new FlakyStore({ mode: "open", share: 0.5 });
     const { events, take, clock } = setup(store);
     store.broken = "reject";
-    // Burst 10 at share 0.5: five slots at once, the sixth waits for the local refill.
+    // Burst 10 at share 0.5: five slots at once, the sixth waits for the local refill; the local share
+    // starts one window (1 s) after the store failed (other processes may have spent the window before).
     const granted: number[] = [];
     for (let i = 0; i < 6; i++)
       void take().then((permits) => {
         granted.push(i);
         permits.forEach((permit) => permit.release());
       });
-    await clock.advance(0);
+    await clock.advance(999);
+    expect(granted).toHaveLength(0);
+    await clock.advance(1);
     expect(granted).toHaveLength(5);
     await clock.advance(200);
     expect(granted).toHaveLength(6);
