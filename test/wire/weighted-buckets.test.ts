@@ -5,7 +5,9 @@
  * 429 and no call failed locally, with the bucket declared and with the bucket learned from the headers.
  */
 import { describe, expect, it } from "vitest";
+import { createStripeClient } from "../../generated/stripe/index.js";
 import { ClientCore } from "../../runtime/client/client-core.js";
+import { isRateLimitError } from "../../runtime/errors/errors.js";
 import type { RateLimitsDefinition } from "../../runtime/definition.js";
 import { json, useLoopbackServer } from "../helpers/loopback-server.js";
 import { op, testDefinition } from "../helpers/test-provider.js";
@@ -164,5 +166,44 @@ describe("costs taken from the answer", () => {
     expect(stats.limited).toBe(0);
     expect(stats.served).toBe(10);
     expect(results.filter((r) => r instanceof Error)).toHaveLength(50);
+  });
+});
+
+describe("Stripe's per-endpoint limit (specs/stripe.yaml, bucket endpoint: perOperation)", () => {
+  it("a per-operation bucket paces each operation on its own: one operation's spent limit holds only its own calls", async () => {
+    server.handle((request, response) =>
+      json(
+        response,
+        200,
+        request.url.startsWith("/v1/customers/cus_")
+          ? { id: "cus", object: "customer" }
+          : { object: "list", data: [], has_more: false, url: "/v1/customers" },
+      ),
+    );
+    // The spec's 25 per second per operation, lowered to 2 per minute so that nothing refills during the test.
+    const stripe = createStripeClient({
+      auth: { token: "sk_test_x" },
+      baseUrl: server.url,
+      rateLimits: { buckets: { endpoint: { rate: 2, perMs: 60_000, maxQueueWaitMs: 1000 } } },
+    });
+    try {
+      // GET /v1/customers/{customer} for different customers is one endpoint: its third call has no slot.
+      await stripe.customers.retrieve({ customer: "cus_1" });
+      await stripe.customers.retrieve({ customer: "cus_2" });
+      const third = await stripe.customers.retrieve({ customer: "cus_3" }).catch((e: unknown) => e);
+      expect(isRateLimitError(third)).toBe(true);
+      expect(third).toMatchObject({ source: "local", bucket: "endpoint@customers.retrieve" });
+      // GET /v1/customers is another endpoint, with a limit of its own.
+      await stripe.customers.list();
+      await stripe.customers.list();
+      expect(server.requests.map((r) => r.url.split("?")[0])).toEqual([
+        "/v1/customers/cus_1",
+        "/v1/customers/cus_2",
+        "/v1/customers",
+        "/v1/customers",
+      ]);
+    } finally {
+      stripe.close();
+    }
   });
 });
