@@ -329,6 +329,8 @@ export interface WebhooksDefinition {
   readonly signature: WebhookSignatureDefinition;
   /** Where the event id is: the first location that holds a string wins. */
   readonly eventId?: readonly ValueLocation[];
+  /** Where the key of the object the event is about is; the verified event carries it as `orderKey`. */
+  readonly orderKey?: readonly ValueLocation[];
   /** Where the event type is: the first location that holds a string wins. */
   readonly eventType?: readonly ValueLocation[];
   /** Where the delivery names the API version of its payload. */

@@ -505,9 +505,11 @@ function webhooks(doc: SpecDocument): WebhooksDefinition {
   const eventId = valueLocations(w.eventId);
   const eventType = valueLocations(w.eventType);
   const apiVersion = valueLocations(w.apiVersion);
+  const orderKey = valueLocations(w.orderKey);
   return {
     signature: signature(w.signature),
     ...(eventId && { eventId }),
+    ...(orderKey && { orderKey }),
     ...(eventType && { eventType }),
     ...(apiVersion && { apiVersion }),
     maxBodySize: w.maxBodySize ?? DEFAULTS.webhooks.maxBodySize,

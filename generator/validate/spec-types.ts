@@ -1048,6 +1048,8 @@ export type SpecWebhooks = {
   };
   /** Largest body accepted, in bytes. @default 1048576 */
   maxBodySize?: number;
+  /** Where the key of the object an event is about is (Stripe: body $.data.object.id): events with one key are handled one at a time and in the order received by the webhook inbox. A location, or a list tried in order (the first that holds a string wins); the verified event carries it as orderKey. */
+  orderKey?: SpecValueLocation | SpecValueLocation[];
   /** How the verified body is read into the event's payload. */
   payload?: {
     /** Whether an empty body with a valid signature is a delivery (payload undefined) or is rejected as invalid_payload. @default false */

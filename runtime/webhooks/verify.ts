@@ -162,10 +162,14 @@ function verifyOrThrow(
     const answer = parts.handshake!(provider, definition.handshakes, true, delivery, payload);
     if (answer !== undefined) return { type, id: eventId, payload, handshake: answer };
   }
+  const event: { -readonly [K in keyof WebhookEvent]: WebhookEvent[K] } = { type, id: eventId, payload };
+  if (definition.orderKey !== undefined) {
+    const orderKey = locate(definition.orderKey, headers, payload);
+    if (orderKey !== undefined) event.orderKey = orderKey;
+  }
   // Flag a payload shaped by another API version than the pinned one (the types describe the pinned one).
-  return versions && definition.apiVersion
-    ? { type, id: eventId, payload, apiVersion: checkWebhookVersion(versions, locate(definition.apiVersion, headers, payload)) }
-    : { type, id: eventId, payload };
+  if (versions && definition.apiVersion) event.apiVersion = checkWebhookVersion(versions, locate(definition.apiVersion, headers, payload));
+  return event;
 }
 
 function failure(provider: string, code: WebhookVerificationErrorCode, message: string): WebhookVerificationError {

@@ -6,6 +6,11 @@ export interface WebhookEvent<Type extends string = string, Payload = unknown> {
   readonly id: string | undefined;
   readonly payload: Payload;
   /**
+   * The key of the object the event is about, where the spec says (`webhooks.orderKey`): the webhook
+   * inbox handles events of one key one at a time, in the order received.
+   */
+  readonly orderKey?: string;
+  /**
    * The API version the payload says shaped it, against the client's pinned one: present when the spec
    * says where deliveries name their version. `status` "mismatch" or "unsupported" flags a payload whose
    * shape may differ from the types; `migratable` says the spec's migrations lead to the pinned version.

@@ -156,7 +156,7 @@ export function checkWebhooks(doc: Dict, report: Report): void {
         { at: "key" },
       );
   }
-  for (const key of ["eventId", "eventType", "apiVersion"]) {
+  for (const key of ["eventId", "eventType", "orderKey", "apiVersion"]) {
     const value = webhooks?.[key];
     (Array.isArray(value) ? value : value === undefined ? [] : [value]).forEach((location, index) => {
       const where = ["header", "body", "form"].filter((k) => dict(location)?.[k] !== undefined);
@@ -169,7 +169,7 @@ export function checkWebhooks(doc: Dict, report: Report): void {
     });
   }
   const payloadEncoding = str(dict(webhooks?.["payload"])?.["encoding"]) ?? "json";
-  for (const key of ["eventId", "eventType"]) {
+  for (const key of ["eventId", "eventType", "orderKey"]) {
     const value = webhooks?.[key];
     const locations: [PathSegment[], unknown][] = Array.isArray(value)
       ? value.map((v, i) => [["webhooks", key, i], v])

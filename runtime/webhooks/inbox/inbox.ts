@@ -78,6 +78,13 @@ export interface WebhookInbox {
   complete(id: string, token: string): Awaitable<boolean>;
   /** Releases the event to run again `delayMs` from now, keeping its place in its key's order; `false` unless `token` holds it. */
   retry(id: string, token: string, delayMs: number, error: string): Awaitable<boolean>;
+  /**
+   * Extends the lease `token` holds on the event to `leaseMs` from now (the store's clock); `false`
+   * (nothing changed) unless `token` still holds it. Workers call it while a handler runs, so a run
+   * longer than one lease is not taken over. Optional: with a store that lacks it, a run that outlives
+   * its lease can overlap the takeover's run.
+   */
+  renew?(id: string, token: string, leaseMs: number): Awaitable<boolean>;
   /** Moves the event to the dead-letter list (the next event of its key may run); `false` unless `token` holds it. */
   deadLetter(id: string, token: string, error: string): Awaitable<boolean>;
   /** The dead-letter list, oldest first. */

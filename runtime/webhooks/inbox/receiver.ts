@@ -29,7 +29,7 @@ export interface InboxWebhookHandlerOptions<E extends WebhookEvent> {
    * The order key of an event: events with the same key are handled one at a time, in the order they
    * were stored (say the object id, for a provider whose updates to one object must apply in order).
    * `undefined`: no order with other events.
-   * @default () => undefined
+   * @default (event) => event.orderKey (where the spec's `webhooks.orderKey` says; else no order)
    */
   readonly orderKey?: (event: E) => string | undefined;
   /** The `Retry-After` sent with 503 (the inbox failed), in seconds, clamped to 1..3600. @default 30 */
@@ -71,7 +71,7 @@ export function createInboxWebhookHandler<E extends WebhookEvent>(options: Inbox
   const { verify, inbox } = options;
   const retryAfter = String(Math.min(3600, Math.max(1, Math.ceil(options.retryAfterSeconds ?? 30))));
   const eventKey = options.eventKey ?? ((event: E) => event.id);
-  const orderKey = options.orderKey ?? (() => undefined);
+  const orderKey = options.orderKey ?? ((event: E) => event.orderKey);
   const now = options.now ?? Date.now;
   const rejectionStatus = { ...WEBHOOK_REJECTION_STATUS, ...options.rejectionStatus };
   const hook =

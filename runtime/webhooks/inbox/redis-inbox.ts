@@ -107,6 +107,14 @@ else
 end
 return 1`);
 
+/** ARGV: base, now, id, token, lease ms. */
+const RENEW = new RedisScript(`${PRELUDE}
+local key = base .. 'e:' .. ARGV[3]
+local e = redis.call('HMGET', key, 'state', 'token')
+if e[1] ~= 'leased' or e[2] ~= ARGV[4] then return 0 end
+redis.call('ZADD', base .. 'leased', now + tonumber(ARGV[5]), ARGV[3])
+return 1`);
+
 /** ARGV: base, now, id. */
 const REPLAY = new RedisScript(`${PRELUDE}
 local id = ARGV[3]
@@ -190,6 +198,10 @@ export class RedisInbox implements WebhookInbox {
 
   async retry(id: string, token: string, delayMs: number, error: string): Promise<boolean> {
     return Number(await this.#run("retry", SETTLE, [id, token, "retry", Math.max(0, Math.round(delayMs)), error])) === 1;
+  }
+
+  async renew(id: string, token: string, leaseMs: number): Promise<boolean> {
+    return Number(await this.#run("renew", RENEW, [id, token, Math.max(1, Math.round(leaseMs))])) === 1;
   }
 
   async deadLetter(id: string, token: string, error: string): Promise<boolean> {

@@ -59,6 +59,7 @@ export class SqliteInbox implements WebhookInbox {
   readonly #claim: (options: ClaimOptions, now: number) => InboxClaim | undefined;
   readonly #complete: Database.Statement<[number, string, string]>;
   readonly #retry: Database.Statement<[number, string, string, string]>;
+  readonly #renew: Database.Statement<[number, string, string]>;
   readonly #dead: Database.Statement<[number, string, string, string]>;
   readonly #deadLetters: Database.Statement<[], Row>;
   readonly #replay: (id: string, now: number) => boolean;
@@ -132,6 +133,7 @@ export class SqliteInbox implements WebhookInbox {
       `UPDATE ${TABLE} SET state = 'pending', token = NULL, lease_until = NULL, available_at = ?, error = ?
        WHERE id = ? AND state = 'leased' AND token = ?`,
     );
+    this.#renew = db.prepare(`UPDATE ${TABLE} SET lease_until = ? WHERE id = ? AND state = 'leased' AND token = ?`);
     this.#dead = db.prepare(
       `UPDATE ${TABLE} SET state = 'dead', token = NULL, lease_until = NULL, finished_at = ?, error = ?
        WHERE id = ? AND state = 'leased' AND token = ?`,
@@ -200,6 +202,10 @@ export class SqliteInbox implements WebhookInbox {
 
   retry(id: string, token: string, delayMs: number, error: string): boolean {
     return this.#retry.run(this.#now() + Math.max(0, delayMs), error, id, token).changes === 1;
+  }
+
+  renew(id: string, token: string, leaseMs: number): boolean {
+    return this.#renew.run(this.#now() + leaseMs, id, token).changes === 1;
   }
 
   deadLetter(id: string, token: string, error: string): boolean {

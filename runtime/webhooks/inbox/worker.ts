@@ -16,6 +16,11 @@ export interface InboxEventContext {
   /** 1 for the first attempt. */
   readonly attempt: number;
   readonly receivedAt: number;
+  /**
+   * Aborted when this run lost the event's lease (a renewal found that another worker holds it now):
+   * stop the work; its outcome will not be recorded, and the other worker's run counts.
+   */
+  readonly signal: AbortSignal;
 }
 
 /** What `runOnce` did. */
@@ -29,7 +34,7 @@ export type InboxRunOutcome =
   | "lost";
 
 export type InboxWorkerErrorContext =
-  { readonly stage: "claim" } | { readonly stage: "handle" | "settle"; readonly id: string; readonly attempt: number };
+  { readonly stage: "claim" } | { readonly stage: "handle" | "renew" | "settle"; readonly id: string; readonly attempt: number };
 
 export interface InboxWorkerOptions<E extends WebhookEvent> {
   readonly inbox: WebhookInbox;
@@ -38,11 +43,19 @@ export interface InboxWorkerOptions<E extends WebhookEvent> {
   /** Events this worker runs at once (events of one order key never run at once). @default 1 */
   readonly concurrency?: number;
   /**
-   * How long an attempt holds its event. A worker that dies holds it until then; another worker then
-   * takes it over. Keep it longer than the slowest handler run, or a slow run and a takeover overlap.
+   * How long an attempt holds its event without a renewal. A worker that dies holds it until then;
+   * another worker then takes it over. While a handler runs, the worker renews the lease every
+   * `renewEveryMs`, so a run may take longer than `leaseMs` as long as its worker lives.
    * @default 300000 (5 minutes)
    */
   readonly leaseMs?: number;
+  /**
+   * How often a running handler's lease is renewed (extended to `leaseMs` from then), in ms; `0` never
+   * renews (a run longer than `leaseMs` can then overlap a takeover's run). Renewal needs an inbox
+   * with `renew` (SqliteInbox and RedisInbox have it).
+   * @default leaseMs / 3
+   */
+  readonly renewEveryMs?: number;
   /** Attempts before an event goes to the dead-letter list (attempts whose worker died count). @default 8 */
   readonly maxAttempts?: number;
   /** The delay before each retry. */
@@ -51,7 +64,7 @@ export interface InboxWorkerOptions<E extends WebhookEvent> {
   readonly pollMs?: number;
   /** For the backoff's jitter. @default Math.random */
   readonly random?: () => number;
-  /** Waits between polls; resolves early when `signal` aborts. @default a timer */
+  /** Waits between polls and between lease renewals; resolves early when `signal` aborts. @default a timer */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** The handler failed, or the inbox failed (the worker goes on; the event's lease keeps it safe). */
   readonly onError?: (error: unknown, context: InboxWorkerErrorContext) => void;
@@ -82,6 +95,8 @@ export function createInboxWorker<E extends WebhookEvent = WebhookEvent>(options
   const leaseMs = positiveInteger("leaseMs", options.leaseMs ?? 300_000);
   const maxAttempts = positiveInteger("maxAttempts", options.maxAttempts ?? 8);
   const pollMs = positiveInteger("pollMs", options.pollMs ?? 250);
+  const renewEveryMs =
+    options.renewEveryMs === 0 ? 0 : positiveInteger("renewEveryMs", options.renewEveryMs ?? Math.max(1, Math.floor(leaseMs / 3)));
   const backoff = options.backoff ?? {};
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? defaultSleep;
@@ -127,15 +142,45 @@ export function createInboxWorker<E extends WebhookEvent = WebhookEvent>(options
     if (claim === undefined) return "idle";
     let failure: unknown;
     let failed = false;
+    const finished = new AbortController();
+    const lost = new AbortController();
+    const renewing = keepLease(claim, finished.signal, lost);
     try {
       const event = JSON.parse(claim.event) as E;
-      await handle(event, { id: claim.id, orderKey: claim.orderKey, attempt: claim.attempt, receivedAt: claim.receivedAt });
+      const { id, orderKey, attempt, receivedAt } = claim;
+      await handle(event, { id, orderKey, attempt, receivedAt, signal: lost.signal });
     } catch (error) {
       failed = true;
       failure = error;
       report(error, { stage: "handle", id: claim.id, attempt: claim.attempt });
+    } finally {
+      finished.abort();
+      await renewing;
     }
+    // Another worker holds the event now: its run counts, and this one's outcome is not recorded.
+    if (lost.signal.aborted) return "lost";
     return settle(claim, failure, failed);
+  }
+
+  /**
+   * Renews `claim`'s lease every `renewEveryMs` until `finished` aborts. A renewal that finds the lease
+   * gone aborts `lost`; one the inbox fails to record is reported, and the next beat tries again (the
+   * lease still runs meanwhile).
+   */
+  async function keepLease(claim: InboxClaim, finished: AbortSignal, lost: AbortController): Promise<void> {
+    if (renewEveryMs === 0 || typeof inbox.renew !== "function") return;
+    for (;;) {
+      await sleep(renewEveryMs, finished).catch(() => undefined);
+      if (finished.aborted) return;
+      try {
+        if (!(await inbox.renew(claim.id, claim.token, leaseMs))) {
+          lost.abort(new Error(`the lease on ${claim.id} is held by another worker now`));
+          return;
+        }
+      } catch (error) {
+        report(error, { stage: "renew", id: claim.id, attempt: claim.attempt });
+      }
+    }
   }
 
   let controller: AbortController | undefined;

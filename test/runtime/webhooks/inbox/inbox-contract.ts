@@ -210,6 +210,91 @@ export function describeInboxContract(name: string, make: () => Promise<Contract
     );
 
     it(
+      "renew extends the lease its token holds, from now; a token that no longer holds the event renews nothing",
+      withInbox(async ({ inbox, advance }) => {
+        await inbox.enqueue(entry("a1"));
+        await claimOf(inbox, "t1");
+        advance(900);
+        expect(await inbox.renew!("a1", "t1", 1000)).toBe(true);
+        advance(900); // 1,800 ms after the claim: expired without the renewal, alive with it
+        expect(await claimOf(inbox, "t2")).toBeUndefined();
+        expect(await inbox.renew!("a1", "other", 1000)).toBe(false);
+        advance(100);
+        expect(await claimOf(inbox, "t3")).toMatchObject({ id: "a1", attempt: 2 });
+        expect(await inbox.renew!("a1", "t1", 1000)).toBe(false);
+        expect(await inbox.renew!("nope", "t3", 1000)).toBe(false);
+        expect(await inbox.complete("a1", "t3")).toBe(true);
+        expect(await inbox.renew!("a1", "t3", 1000)).toBe(false);
+      }),
+    );
+
+    it(
+      "a worker renews its lease while the handler runs: a run three leases long is not taken over, and is done",
+      withInbox(async ({ inbox, advance }) => {
+        await inbox.enqueue(entry("a1"));
+        const beats = new Beats(inbox);
+        const w = worker(
+          beats.inbox,
+          async (_event, context) => {
+            for (let i = 0; i < 6; i++) {
+              advance(500); // the store's clock: 3,000 ms in all against a 1,000 ms lease
+              await beats.beat(); // the worker's renewal timer fires
+              expect(await claimOf(inbox, `taker${i}`)).toBeUndefined();
+            }
+            expect(context.signal.aborted).toBe(false);
+          },
+          { renewEveryMs: 500, sleep: beats.sleep },
+        );
+        expect(await w.runOnce()).toBe("done");
+        expect(beats.renewals).toEqual([true, true, true, true, true, true]);
+        expect(await inbox.counts()).toEqual({ pending: 0, leased: 0, done: 1, dead: 0 });
+      }),
+    );
+
+    it(
+      "a worker whose renewal finds the lease taken over aborts the handler's signal and records nothing",
+      withInbox(async ({ inbox, advance }) => {
+        await inbox.enqueue(entry("a1"));
+        const beats = new Beats(inbox);
+        let reason: unknown;
+        const w = worker(
+          beats.inbox,
+          async (_event, context) => {
+            advance(1000); // the worker stalled (no renewal) past its lease; another worker takes the event over
+            expect(await claimOf(inbox, "taker")).toMatchObject({ id: "a1", attempt: 2 });
+            await beats.beat();
+            expect(context.signal.aborted).toBe(true);
+            reason = context.signal.reason;
+          },
+          { renewEveryMs: 300, sleep: beats.sleep },
+        );
+        expect(await w.runOnce()).toBe("lost");
+        expect(beats.renewals).toEqual([false]);
+        expect(String(reason)).toMatch(/held by another worker/);
+        expect(await inbox.counts()).toEqual({ pending: 0, leased: 1, done: 0, dead: 0 });
+        expect(await inbox.complete("a1", "taker")).toBe(true);
+      }),
+    );
+
+    it(
+      "renewEveryMs 0 never renews: the run outlives its lease and is lost to the taker",
+      withInbox(async ({ inbox, advance }) => {
+        await inbox.enqueue(entry("a1"));
+        const beats = new Beats(inbox);
+        const w = worker(
+          beats.inbox,
+          async () => {
+            advance(1000);
+            expect(await claimOf(inbox, "taker")).toMatchObject({ id: "a1", attempt: 2 });
+          },
+          { renewEveryMs: 0, sleep: beats.sleep },
+        );
+        expect(await w.runOnce()).toBe("lost");
+        expect(beats.renewals).toEqual([]);
+      }),
+    );
+
+    it(
       "several runs at once never run two events of one key together, and run each key's events in order",
       withInbox(async ({ inbox }) => {
         const keys = ["k0", "k1", "k2"];
@@ -235,4 +320,51 @@ export function describeInboxContract(name: string, make: () => Promise<Contract
       }),
     );
   });
+}
+
+/**
+ * The worker's renewal timer, fired by the test (`beat()`), over an inbox that records what each
+ * renewal answered.
+ */
+class Beats {
+  readonly renewals: boolean[] = [];
+  readonly inbox: WebhookInbox;
+  #waiting: (() => void)[] = [];
+  #renewed: (() => void) | undefined;
+
+  constructor(inner: WebhookInbox) {
+    const renew = async (id: string, token: string, leaseMs: number): Promise<boolean> => {
+      const renewed = await inner.renew!(id, token, leaseMs);
+      this.renewals.push(renewed);
+      this.#renewed?.();
+      return renewed;
+    };
+    this.inbox = {
+      enqueue: (e) => inner.enqueue(e),
+      claim: (o) => inner.claim(o),
+      complete: (id, token) => inner.complete(id, token),
+      retry: (id, token, delayMs, error) => inner.retry(id, token, delayMs, error),
+      deadLetter: (id, token, error) => inner.deadLetter(id, token, error),
+      deadLetters: () => inner.deadLetters(),
+      replay: (id) => inner.replay(id),
+      counts: () => inner.counts(),
+      renew,
+    };
+  }
+
+  readonly sleep = (_ms: number, signal: AbortSignal): Promise<void> =>
+    new Promise<void>((resolve) => {
+      this.#waiting.push(resolve);
+      signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+
+  /** Fires the waiting renewal timer and resolves once its renewal has been answered. */
+  async beat(): Promise<void> {
+    for (let i = 0; i < 100 && this.#waiting.length === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+    const fire = this.#waiting.shift();
+    if (fire === undefined) throw new Error("no renewal timer is waiting");
+    const renewed = new Promise<void>((resolve) => (this.#renewed = resolve));
+    fire();
+    await renewed;
+  }
 }

@@ -4,7 +4,8 @@
  * computes its backoff as documented.
  */
 import { describe, expect, it } from "vitest";
-import { WebhookVerificationError, type WebhookEvent } from "../../../../runtime/index.js";
+import { signWebhook, WebhookVerificationError, type WebhookEvent } from "../../../../runtime/index.js";
+import { stripeWebhooksDefinition, verifyStripeWebhook } from "../../../../generated/stripe/index.js";
 import { backoffDelay, createInboxWebhookHandler, createInboxWorker, type WebhookInbox } from "../../../../runtime/webhooks/inbox/index.js";
 import { SqliteInbox } from "../../../../runtime/webhooks/inbox/sqlite-inbox.js";
 
@@ -52,6 +53,27 @@ describe("createInboxWebhookHandler", () => {
     expect(inbox.counts()).toMatchObject({ pending: 0, leased: 1 });
   });
 
+  it("orders by the key the spec's webhooks.orderKey locates when the app passes none (Stripe: the event's data.object.id)", async () => {
+    const inbox = new SqliteInbox({ path: ":memory:" });
+    const secret = "whsec_test_order_key";
+    const receive = createInboxWebhookHandler({ verify: (delivery) => verifyStripeWebhook(delivery, { secret }), inbox });
+    const deliver = (id: string, object: string) => {
+      const body = JSON.stringify({ id, object: "event", type: "customer.subscription.updated", data: { object: { id: object } } });
+      return receive({ headers: signWebhook(stripeWebhooksDefinition, { body, secret }).headers, body });
+    };
+    for (const [id, object] of [
+      ["evt_1", "sub_A"],
+      ["evt_2", "sub_B"],
+      ["evt_3", "sub_A"],
+    ] as const)
+      expect((await deliver(id, object)).status).toBe(200);
+    const first = inbox.claim({ token: "t1", leaseMs: 1000, maxAttempts: 1 });
+    const second = inbox.claim({ token: "t2", leaseMs: 1000, maxAttempts: 1 });
+    expect([first?.orderKey, second?.orderKey]).toEqual(["sub_A", "sub_B"]);
+    expect(inbox.claim({ token: "t3", leaseMs: 1000, maxAttempts: 1 })).toBeUndefined(); // evt_3 waits behind evt_1 (sub_A)
+    expect(first?.id).toBe("evt_1");
+  });
+
   it("answers 503 inbox_unavailable with Retry-After when the inbox fails, so the provider delivers again; the error goes to onError", async () => {
     const errors: unknown[] = [];
     const receive = createInboxWebhookHandler({ verify, inbox: broken(), retryAfterSeconds: 7, onError: (error) => errors.push(error) });
@@ -93,6 +115,13 @@ describe("createInboxWebhookHandler", () => {
   });
 });
 
+/** An in-memory SQLite inbox holding one pending event, evt_1. */
+async function inboxWithOneEvent(): Promise<SqliteInbox> {
+  const inbox = new SqliteInbox({ path: ":memory:" });
+  await inbox.enqueue({ id: "evt_1", orderKey: undefined, event: JSON.stringify({ type: "t", id: "evt_1", payload: {} }), receivedAt: 1 });
+  return inbox;
+}
+
 describe("createInboxWorker", () => {
   it("reports a failing claim and goes on idle; a started worker with a failing inbox stops cleanly, with no unhandled rejection", async () => {
     const errors: string[] = [];
@@ -119,13 +148,7 @@ describe("createInboxWorker", () => {
   });
 
   it("an outcome the inbox fails to record is 'lost' (the lease runs out and the event runs again), reported as settle", async () => {
-    const inbox = new SqliteInbox({ path: ":memory:" });
-    await inbox.enqueue({
-      id: "evt_1",
-      orderKey: undefined,
-      event: JSON.stringify({ type: "t", id: "evt_1", payload: {} }),
-      receivedAt: 1,
-    });
+    const inbox = await inboxWithOneEvent();
     const failing: WebhookInbox = Object.assign(Object.create(inbox) as WebhookInbox, {
       claim: inbox.claim.bind(inbox),
       complete: () => Promise.reject(new Error("disk full")),
@@ -135,6 +158,32 @@ describe("createInboxWorker", () => {
     expect(await worker.runOnce()).toBe("lost");
     expect(stages).toEqual(["settle"]);
     expect(inbox.counts()).toMatchObject({ leased: 1, done: 0 });
+  });
+
+  it("a renewal the inbox fails to record is reported as renew and tried again at the next beat; the run still completes", async () => {
+    const inbox = await inboxWithOneEvent();
+    let calls = 0;
+    const flaky: WebhookInbox = Object.assign(Object.create(inbox) as WebhookInbox, {
+      claim: inbox.claim.bind(inbox),
+      complete: inbox.complete.bind(inbox),
+      renew: (id: string, token: string, leaseMs: number) =>
+        ++calls === 1 ? Promise.reject(new Error("busy")) : Promise.resolve(inbox.renew(id, token, leaseMs)),
+    });
+    const stages: string[] = [];
+    let beats = 0;
+    const worker = createInboxWorker({
+      inbox: flaky,
+      // each renewal timer fires at once until the handler has seen two renewals
+      sleep: () => new Promise<void>((resolve) => setImmediate(() => (++beats, resolve()))),
+      handle: async (_event, { signal }) => {
+        await expect.poll(() => calls).toBeGreaterThanOrEqual(2);
+        expect(signal.aborted).toBe(false);
+      },
+      onError: (_e, context) => stages.push(context.stage),
+    });
+    expect(await worker.runOnce()).toBe("done");
+    expect(stages).toEqual(["renew"]);
+    expect(beats).toBeGreaterThanOrEqual(2);
   });
 
   it.each([
