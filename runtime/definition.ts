@@ -117,10 +117,17 @@ export type RateLimitResetFormat = "epoch-seconds" | "epoch-ms" | "seconds" | "h
  */
 export type RateLimitResetMeaning = "window" | "refill";
 
-/** What one request costs in a family's unit: a number from the request body, else `default`. */
+/**
+ * What one request costs in a family's unit: a number from the request body, else `default`; where the
+ * answer says what it actually cost (`answer`, `answerHeader`), that replaces the estimate once it is in.
+ */
 export interface RateLimitCostDefinition {
   /** Path segments into the JSON request body (OpenAI's max_tokens as an estimate of tokens). */
   readonly request?: readonly (string | number)[];
+  /** Path segments into the JSON answer body holding the actual cost (Shopify's extensions.cost.actualQueryCost). */
+  readonly answer?: readonly (string | number)[];
+  /** A response header holding the actual cost (lower case). */
+  readonly answerHeader?: string;
   /** @default 1 */
   readonly default: number;
 }

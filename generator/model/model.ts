@@ -276,7 +276,12 @@ function rateLimitHeaders(h: SpecRateLimitHeaders): RateLimitHeadersDefinition {
     ...(h.resetMeaning !== undefined && h.resetMeaning !== RUNTIME_DEFAULTS.resetMeaning && { resetMeaning: h.resetMeaning }),
     ...header("resource"),
     ...(h.cost && {
-      cost: { ...(h.cost.request !== undefined && { request: parseJsonPath(h.cost.request) }), default: h.cost.default },
+      cost: {
+        ...(h.cost.request !== undefined && { request: parseJsonPath(h.cost.request) }),
+        ...(h.cost.answer !== undefined && { answer: parseJsonPath(h.cost.answer) }),
+        ...(h.cost.answerHeader !== undefined && { answerHeader: h.cost.answerHeader.toLowerCase() }),
+        default: h.cost.default,
+      },
     }),
   };
 }

@@ -646,8 +646,12 @@ export type SpecProvider = {
  * From `schema/spec-v1.schema.json#/$defs/rateLimitHeaders`.
  */
 export type SpecRateLimitHeaders = {
-  /** What one request costs in this family's unit, when it is not 1 (tokens, points): a number read from the JSON request body, else the default. */
+  /** What one request costs in this family's unit, when it is not 1 (tokens, points): a number read from the JSON request body, else the default. Where the answer says what the request actually cost (answer, answerHeader), the limiter replaces its estimate with that once the answer is in: the local bucket is charged the actual cost and the difference is given back (or taken). */
   cost?: {
+    /** Where the JSON answer body holds what the request actually cost ($.extensions.cost.actualQueryCost, Shopify GraphQL). */
+    answer?: SpecJsonPath;
+    /** A response header holding what the request actually cost. */
+    answerHeader?: SpecHeaderName;
     /** The cost of a request whose body does not say. */
     default: number;
     /** Where the request body holds the cost or an estimate of it ($.max_tokens). */

@@ -297,14 +297,7 @@ export class ClientCore {
     this.#policies = wrap<CallPlan>(
       new RetryPolicy(this.#clock, options.random ?? Math.random, budget),
       new BreakerPolicy(this.#clock),
-      new ThrottlePolicy(
-        definition.name,
-        this.#limiter,
-        this.#families,
-        definition.rateLimits.minWaitMs,
-        this.#clock,
-        headerSync?.readCounts,
-      ),
+      new ThrottlePolicy(definition.name, this.#limiter, this.#families, definition.rateLimits.minWaitMs, this.#clock, headerSync),
       new TimeoutPolicy(this.#clock),
     );
   }

@@ -20,8 +20,16 @@ export interface HeaderSync {
   readonly readCounts: (families: RateLimitFamilies, headers: ResponseHeaders, now: number) => ProviderCount[];
   /** What a request costs per weighted family. */
   readonly readCosts: (families: RateLimitFamilies, body: unknown) => Readonly<Record<string, number>> | undefined;
-  /** What a family's counts allow a bucket, per request in flight. */
-  readonly allowance: (family: FamilyPolicy) => ProviderAllowance;
+  /** Whether some family reads what a request actually cost from its answer. */
+  readonly readsAnswerCosts: (families: RateLimitFamilies) => boolean;
+  /** What a request actually cost per family, as its answer reports. */
+  readonly readAnswerCosts: (
+    families: RateLimitFamilies,
+    headers: ResponseHeaders,
+    body: string,
+  ) => Readonly<Record<string, number>> | undefined;
+  /** What a family's counts allow a bucket, per request in flight (`learned`: a bucket learned from headers alone, which probes first). */
+  readonly allowance: (family: FamilyPolicy, learned: boolean) => ProviderAllowance;
 }
 
 /** What the parts add to the client core; each exported part fills some of these. */

@@ -5,13 +5,13 @@
  * and weighs requests by their cost. A spec without header families ships none of this.
  */
 import type { ClientParts } from "../client/parts.js";
-import { ProviderAllowance } from "./provider-allowance.js";
+import { providerAllowance, type ProviderAllowance } from "./provider-allowance.js";
 import type { FamilyPolicy } from "./rate-limit.js";
-import { rateLimitFamilies, readCosts, readProviderCounts } from "./rate-limit-headers.js";
+import { rateLimitFamilies, readAnswerCosts, readCosts, readProviderCounts, readsAnswerCosts } from "./rate-limit-headers.js";
 
 /** A family's allowance for one bucket (RateLimiterOptions.allowance). */
-export function familyAllowance(family: FamilyPolicy): ProviderAllowance {
-  return new ProviderAllowance(family.meaning, family.resolutionMs);
+export function familyAllowance(family: FamilyPolicy, learned: boolean): ProviderAllowance {
+  return providerAllowance(family.meaning, family.resolutionMs, learned);
 }
 
 /** Header families (rateLimits.headers, rateLimits.families): the limiter follows the provider's counts. */
@@ -20,6 +20,8 @@ export const rateLimitHeaderSync: ClientParts = {
     families: rateLimitFamilies,
     readCounts: readProviderCounts,
     readCosts,
+    readsAnswerCosts,
+    readAnswerCosts,
     allowance: familyAllowance,
   },
 };

@@ -51,3 +51,45 @@ export function readCosts(families: RateLimitFamilies, body: unknown): Readonly<
   }
   return costs;
 }
+
+/** Whether any family reads what a request actually cost from its answer. */
+export function readsAnswerCosts(families: RateLimitFamilies): boolean {
+  return families.some((family) => family.headers.cost?.answer !== undefined || family.headers.cost?.answerHeader !== undefined);
+}
+
+/**
+ * What the answer says the request actually cost, per family that declares where (a header, else a path
+ * into the JSON body); a family whose answer does not say is left out. `body` is the answer's text, parsed
+ * only when a family reads it.
+ */
+export function readAnswerCosts(
+  families: RateLimitFamilies,
+  headers: ResponseHeaders,
+  body: string,
+): Readonly<Record<string, number>> | undefined {
+  let costs: Record<string, number> | undefined;
+  let parsed: unknown;
+  let read = false;
+  for (const family of families) {
+    const cost = family.headers.cost;
+    if (!cost) continue;
+    let value: unknown;
+    if (cost.answerHeader !== undefined) {
+      const text = headers.get(cost.answerHeader);
+      if (text !== null && text.trim() !== "") value = Number(text);
+    }
+    if (value === undefined && cost.answer !== undefined) {
+      if (!read) {
+        read = true;
+        try {
+          parsed = body === "" ? undefined : JSON.parse(body);
+        } catch {
+          parsed = undefined;
+        }
+      }
+      value = readPath(parsed, cost.answer);
+    }
+    if (typeof value === "number" && Number.isFinite(value) && value >= 0) (costs ??= {})[family.policy.name] = value;
+  }
+  return costs;
+}

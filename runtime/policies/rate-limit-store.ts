@@ -32,9 +32,13 @@ export interface RateLimitStore {
    * weighted bucket (tokens, points) takes for this request; a store that counts requests only may ignore it.
    */
   take(key: string, limits: BucketLimits, now: number, cost?: number): number | Promise<number>;
-  /** The request that `take` let through at `startedAt` (the `now` it was given) finished at `now`. */
-  complete(key: string, limits: BucketLimits, startedAt: number, now: number): void | Promise<void>;
-  /** The provider's own count, which wins until `resetAt` (epoch ms): `remaining` more requests may start. */
+  /**
+   * The request that `take` let through at `startedAt` (the `now` it was given) finished at `now`. `cost`
+   * is the one it was taken with; `charged`, what it actually cost when its answer said so (the bucket
+   * takes that instead).
+   */
+  complete(key: string, limits: BucketLimits, startedAt: number, now: number, cost?: number, charged?: number): void | Promise<void>;
+  /** The provider's own count, which wins until `resetAt` (epoch ms): `remaining` more units may start. */
   sync(key: string, remaining: number, resetAt: number, now: number): void | Promise<void>;
   /** No request of this bucket may start before `until` (epoch ms). Later pauses extend, earlier ones never shorten. */
   pause(key: string, until: number): void | Promise<void>;
@@ -62,9 +66,11 @@ interface SlidingWindow {
 
 interface BucketState {
   window: SlidingWindow | undefined;
-  /** Token bucket. */
+  /** Token bucket: its units, less the requests that completed (those in flight are charged when they complete). */
   tokens: number;
   refilledAt: number;
+  /** Token bucket: the cost of the requests in flight. */
+  inFlight: number;
   providerRemaining: number;
   providerResetAt: number;
   pausedUntil: number;
@@ -77,7 +83,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
     const state = this.#state(key, limits, now);
     if (now < state.pausedUntil) return state.pausedUntil - now;
     const providerKnows = now < state.providerResetAt;
-    if (providerKnows && state.providerRemaining <= 0) return state.providerResetAt - now;
+    // A request dearer than what the provider's count holds waits for its reset (one dearer than the
+    // whole bucket goes once the count is back to the limit's worth).
+    const needed = Math.min(cost, limits.burst ?? limits.rate);
+    if (providerKnows && (state.providerRemaining <= 0 || state.providerRemaining < needed)) return state.providerResetAt - now;
     // While the provider's count governs, the local limit does not; the grant is still recorded locally,
     // so the window (or the bucket) is right again when the provider's reset passes.
     const window = state.window;
@@ -91,19 +100,34 @@ export class MemoryRateLimitStore implements RateLimitStore {
       if (slot >= 0) window.startedAt[slot] = now;
     } else {
       refill(state, limits, now);
-      // A request dearer than the whole bucket waits for a full bucket, then goes.
-      const needed = Math.min(cost, limits.burst ?? limits.rate);
-      if (!providerKnows && state.tokens < needed) return Math.ceil(((needed - state.tokens) * limits.perMs) / limits.rate);
-      // Never below zero: starts the provider's count allowed beyond the local rate leave no debt behind.
-      state.tokens = Math.max(0, state.tokens - cost);
+      // A request dearer than the whole bucket waits for a full bucket with nothing in flight, then goes.
+      if (!providerKnows && state.tokens - state.inFlight < needed) {
+        const capacity = limits.burst ?? limits.rate;
+        // What is in flight comes off only when it completes, at what it actually cost: when the bucket
+        // holds enough but for the requests in flight, or no refill can make room, their completions tell.
+        if (needed + state.inFlight > capacity || state.tokens >= needed) return Infinity;
+        return Math.ceil(((needed + state.inFlight - state.tokens) * limits.perMs) / limits.rate);
+      }
+      state.inFlight += cost;
     }
-    if (providerKnows) state.providerRemaining -= 1;
+    if (providerKnows) state.providerRemaining -= cost;
     return 0;
   }
 
-  complete(key: string, _limits: BucketLimits, startedAt: number, now: number): void {
-    const window = this.#buckets.get(key)?.window;
-    if (!window) return;
+  complete(key: string, limits: BucketLimits, startedAt: number, now: number, cost = 1, charged = cost): void {
+    const state = this.#buckets.get(key);
+    if (!state) return;
+    const window = state.window;
+    if (!window) {
+      // The provider counted the request somewhere between its start and now: charged as late as it could
+      // have been, the bucket refills after it, so no span of time on the provider's side holds more than
+      // the bucket allows, whatever the latencies. Never below zero: starts the provider's count allowed
+      // beyond the local rate leave no debt behind.
+      refill(state, limits, now);
+      state.inFlight = Math.max(0, state.inFlight - cost);
+      state.tokens = Math.max(0, state.tokens - charged);
+      return;
+    }
     // The slot of this request, or of one that started at the same moment: those are interchangeable.
     const slot = window.startedAt.indexOf(startedAt);
     if (slot < 0) return;
@@ -131,6 +155,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
         window: slots > 0 ? { freeAt: new Float64Array(slots).fill(-Infinity), startedAt: new Float64Array(slots).fill(NaN) } : undefined,
         tokens: limits.burst ?? limits.rate,
         refilledAt: now,
+        inFlight: 0,
         providerRemaining: 0,
         providerResetAt: 0,
         pausedUntil: 0,

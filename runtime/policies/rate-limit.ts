@@ -176,6 +176,12 @@ class BucketGate {
     this.#pump();
   }
 
+  /** The answer to the request holding `permit` said what it actually cost. */
+  reprice(permit: Permit, cost: number): void {
+    this.#allowance?.reprice(permit as GatePermit, cost);
+    (permit as GatePermit).cost = cost;
+  }
+
   /** A count read from the answer to a request that held no slot of this bucket (sent before it was learned). */
   learn(count: Count): void {
     const now = this.#clock.now();
@@ -215,7 +221,8 @@ class BucketGate {
         this.#inFlight -= 1;
         const now = this.#clock.now();
         this.#allowance?.completed(permit, now);
-        const completing = this.#learned ? undefined : this.#store.complete(this.#key, this.#policy, takenAt, now);
+        // Taken at `cost`; charged what the answer said it cost, when it did.
+        const completing = this.#learned ? undefined : this.#store.complete(this.#key, this.#policy, takenAt, now, cost, permit.cost);
         if (this.#queueHead < this.#queue.length) {
           if (completing instanceof Promise) void completing.then(() => this.#pump());
           else this.#pump();
@@ -371,7 +378,7 @@ export interface RateLimiterOptions {
    * What a family's counts allow a bucket (the header-sync part, header-sync.ts, passes it): required
    * with `families`, so a limiter without header families ships no allowance.
    */
-  readonly allowance?: (family: FamilyPolicy) => ProviderAllowance;
+  readonly allowance?: (family: FamilyPolicy, learned: boolean) => ProviderAllowance;
   /** How long a request waits for a slot of a learned bucket. @default 30 s */
   readonly learnedQueueWaitMs?: number;
 }
@@ -410,7 +417,7 @@ export class RateLimiter {
   #gate(name: string, policy: BucketPolicy, learned = false): BucketGate {
     const { provider, keyPrefix, clock } = this.#options;
     const family = this.#families.get(policy.family ?? "requests");
-    const allowance = family && this.#options.allowance!(family);
+    const allowance = family && this.#options.allowance!(family, learned);
     return new BucketGate(name, policy, `${keyPrefix}:${name}`, provider, this.#store, clock, allowance, learned);
   }
 
@@ -541,6 +548,15 @@ export class RateLimiter {
         if (!gate || gate.family !== family) continue;
         if (count.resource === undefined ? gate.resource === undefined : gate.resource === count.resource) gate.sync(permit, count);
       }
+    }
+  }
+
+  /** The answer said what the request actually cost, per family: each of its buckets of that family takes that instead of its estimate. */
+  reprice(permits: readonly Permit[], costs: Readonly<Record<string, number>>): void {
+    for (const permit of permits) {
+      const gate = this.#gates.get(permit.bucket);
+      const cost = gate && costs[gate.family];
+      if (cost !== undefined) gate!.reprice(permit, cost);
     }
   }
 

@@ -100,8 +100,10 @@ export class GuardedStore implements RateLimitStore {
   readonly #watch: StoreWatch;
   readonly #failure: RateLimitStoreFailure;
   readonly #local = new MemoryRateLimitStore();
-  /** Slots the local store granted, by key and start: their completion goes to it. */
-  readonly #localGrants = new Set<string>();
+  /** Per bucket that fell back to the local share since the store last answered: when that share starts. */
+  readonly #localFrom = new Map<string, number>();
+  /** Slots the local store granted, by key and start (counted: several may start in the same ms): their completion goes to it. */
+  readonly #localGrants = new Map<string, number>();
 
   constructor(store: RateLimitStore, clock: Clock, report: (event: StoreHealthEvent) => void) {
     this.#store = store;
@@ -110,35 +112,45 @@ export class GuardedStore implements RateLimitStore {
     this.#failure = store.onFailure ?? DEFAULT_FAILURE_MODE;
   }
 
-  take(key: string, limits: BucketLimits, now: number): number | Promise<number> {
-    if (this.#watch.resting(now)) return this.#localTake(key, limits, now);
+  take(key: string, limits: BucketLimits, now: number, cost = 1): number | Promise<number> {
+    if (this.#watch.resting(now)) return this.#localTake(key, limits, now, cost);
     let answer: number | Promise<number>;
     try {
-      answer = this.#store.take(key, limits, now);
+      answer = this.#store.take(key, limits, now, cost);
     } catch (error) {
       this.#watch.failed(error);
-      return this.#localTake(key, limits, now, error);
+      return this.#localTake(key, limits, now, cost, error);
     }
     if (typeof answer === "number") {
-      this.#watch.recovered();
+      this.#answered(key);
       return answer;
     }
     return this.#watch.bounded(answer).then(
       (wait) => {
-        this.#watch.recovered();
+        this.#answered(key);
         return wait;
       },
       (error: unknown) => {
         this.#watch.failed(error);
-        return this.#localTake(key, limits, now, error);
+        return this.#localTake(key, limits, now, cost, error);
       },
     );
   }
 
-  complete(key: string, limits: BucketLimits, startedAt: number, now: number): void | Promise<void> {
+  #answered(key: string): void {
+    this.#watch.recovered();
+    this.#localFrom.delete(key);
+  }
+
+  complete(key: string, limits: BucketLimits, startedAt: number, now: number, cost = 1, charged = cost): void | Promise<void> {
     const id = `${key}\n${startedAt}`;
-    if (this.#localGrants.delete(id)) return this.#local.complete(key, limits, startedAt, now);
-    return this.#call(() => this.#store.complete(key, limits, startedAt, now));
+    const local = this.#localGrants.get(id);
+    if (local !== undefined) {
+      if (local > 1) this.#localGrants.set(id, local - 1);
+      else this.#localGrants.delete(id);
+      return this.#local.complete(key, this.#share(limits), startedAt, now, cost, charged);
+    }
+    return this.#call(() => this.#store.complete(key, limits, startedAt, now, cost, charged));
   }
 
   sync(key: string, remaining: number, resetAt: number, now: number): void | Promise<void> {
@@ -165,21 +177,34 @@ export class GuardedStore implements RateLimitStore {
     }
   }
 
+  /** The local bucket that stands in for the store while it fails open. */
+  #share(limits: BucketLimits): BucketLimits {
+    const share = this.#failure.mode === "open" ? this.#failure.share : 1;
+    return {
+      rate: limits.rate * share,
+      perMs: limits.perMs,
+      ...(limits.burst !== undefined && { burst: Math.max(1, Math.floor(limits.burst * share)) }),
+    };
+  }
+
   /** `cause`: what the store threw; a StoreUnavailableError of its own (it names the store) is passed on as it is. */
-  #localTake(key: string, limits: BucketLimits, now: number, cause?: unknown): number {
+  #localTake(key: string, limits: BucketLimits, now: number, cost: number, cause?: unknown): number {
     const failure = this.#failure;
     if (failure.mode === "closed") {
       throw isStoreUnavailableError(cause)
         ? cause
         : new StoreUnavailableError("rateLimit", "take", "the rate-limit store is failing and fails closed");
     }
-    const share: BucketLimits = {
-      rate: limits.rate * failure.share,
-      perMs: limits.perMs,
-      ...(limits.burst !== undefined && { burst: Math.max(1, Math.floor(limits.burst * failure.share)) }),
-    };
-    const wait = this.#local.take(key, share, now);
-    if (wait === 0) this.#localGrants.add(`${key}\n${now}`);
+    // The other processes may have spent the whole window just before the store failed: the local share
+    // starts one window after this bucket first fell back, never with a fresh budget on top of theirs.
+    let from = this.#localFrom.get(key);
+    if (from === undefined) this.#localFrom.set(key, (from = now + limits.perMs));
+    if (now < from) return from - now;
+    const wait = this.#local.take(key, this.#share(limits), now, cost);
+    if (wait === 0) {
+      const id = `${key}\n${now}`;
+      this.#localGrants.set(id, (this.#localGrants.get(id) ?? 0) + 1);
+    }
     return wait;
   }
 }

@@ -34,6 +34,8 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
   readonly #families: RateLimitFamilies;
   /** Reads the families' counts on an answer; undefined when the spec declares no header family. */
   readonly #readCounts: HeaderSync["readCounts"] | undefined;
+  /** Reads what a request actually cost from its answer; undefined unless some family says where. */
+  readonly #readAnswerCosts: HeaderSync["readAnswerCosts"] | undefined;
   /** The least a rate-limited answer without Retry-After or a spent count makes the bucket wait. */
   readonly #minWaitMs: number;
   readonly #clock: Clock;
@@ -49,12 +51,13 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
     families: RateLimitFamilies,
     minWaitMs: number | undefined,
     clock: Clock,
-    readCounts?: HeaderSync["readCounts"],
+    headerSync?: HeaderSync,
   ) {
     this.#provider = provider;
     this.#limiter = limiter;
     this.#families = families;
-    this.#readCounts = readCounts;
+    this.#readCounts = headerSync?.readCounts;
+    this.#readAnswerCosts = headerSync?.readsAnswerCosts(families) ? headerSync.readAnswerCosts : undefined;
     this.#minWaitMs = minWaitMs ?? 0;
     this.#clock = clock;
   }
@@ -122,12 +125,19 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
   #after(call: ThrottledContext): ThrottledContext {
     const permits = call.permits;
     call.permits = NO_PERMITS;
-    for (const permit of permits) permit.release();
     const response = call.response;
-    if (!response) return call;
     const now = call.endedAt;
-    const counts = call.throttled && this.#readCounts ? this.#readCounts(this.#families, response.headers, now) : NO_COUNTS;
+    const counts = response && call.throttled && this.#readCounts ? this.#readCounts(this.#families, response.headers, now) : NO_COUNTS;
+    // What the request actually cost, then the count, then the slots back: a slot given back must not let
+    // a queued request go on what the limiter knew before this answer.
+    const charged =
+      response && call.throttled && this.#readAnswerCosts
+        ? this.#readAnswerCosts(this.#families, response.headers, response.body)
+        : undefined;
+    if (charged) this.#limiter!.reprice(permits, charged);
     if (counts.length > 0) this.#limiter!.sync(permits, counts, call.route.operation);
+    for (const permit of permits) permit.release();
+    if (!response) return call;
     const count = counts[0];
     if (!call.limited || call.stop) return call;
     // The whole bucket waits, not just this caller: until Retry-After, else the reset, else a backoff

@@ -18,12 +18,14 @@ import { hashTagged, LUA_NOW, RedisScript, type RedisClientLike } from "./script
 const TAKE = new RedisScript(`${LUA_NOW}
 local rate, perMs, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local slots, windowMs, leaseMs, ttlMs = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local cost = tonumber(ARGV[8])
+local needed = math.min(cost, burst >= 0 and burst or rate)
 local s = redis.call('HMGET', KEYS[1], 'paused', 'remaining', 'reset', 'tokens', 'refilled', 'n')
 local paused = tonumber(s[1]) or 0
 if now < paused then return {paused - now, -1} end
 local remaining, reset = tonumber(s[2]) or 0, tonumber(s[3]) or 0
 local knows = now < reset
-if knows and remaining <= 0 then return {reset - now, -1} end
+if knows and (remaining <= 0 or remaining < needed) then return {reset - now, -1} end
 local slot = -1
 if slots > 0 then
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now - leaseMs)) do
@@ -53,16 +55,26 @@ else
   if tokens == nil then tokens, refilled = capacity, now end
   tokens = math.min(capacity, tokens + (now - refilled) * rate / perMs)
   redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'refilled', now)
-  if not knows and tokens < 1 then return {math.ceil((1 - tokens) * perMs / rate), -1} end
-  redis.call('HSET', KEYS[1], 'tokens', tostring(math.max(0, tokens - 1)))
+  if not knows and tokens < needed then return {math.ceil((needed - tokens) * perMs / rate), -1} end
+  redis.call('HSET', KEYS[1], 'tokens', tostring(math.max(0, tokens - cost)))
 end
-if knows then redis.call('HSET', KEYS[1], 'remaining', remaining - 1) end
+if knows then redis.call('HSET', KEYS[1], 'remaining', remaining - cost) end
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttlMs) end
 return {0, slot}`);
 
 /** ARGV[2]: how long ago the request completed (the script may run later than that). */
 const COMPLETE = new RedisScript(`${LUA_NOW}
 if redis.call('ZREM', KEYS[3], ARGV[1]) == 1 then redis.call('ZADD', KEYS[2], now - math.max(0, tonumber(ARGV[2])), ARGV[1]) end
+return 0`);
+
+/**
+ * A token bucket's request cost other than it was taken with (the answer said so): the difference is
+ * given back (or taken) at once, within the bucket's capacity; ARGV: the difference, the capacity.
+ */
+const REPRICE = new RedisScript(`${LUA_NOW}
+local tokens = tonumber(redis.call('HGET', KEYS[1], 'tokens'))
+if tokens == nil then return 0 end
+redis.call('HSET', KEYS[1], 'tokens', tostring(math.max(0, math.min(tonumber(ARGV[2]), tokens + tonumber(ARGV[1])))))
 return 0`);
 
 /** Within one provider window the lowest count wins (answers of several processes arrive out of order); a later window replaces it. */
@@ -140,7 +152,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     return this.#onFailure === "closed" ? { mode: "closed" } : { mode: "open", share: 1 / this.#share };
   }
 
-  async take(key: string, limits: BucketLimits, now: number): Promise<number> {
+  async take(key: string, limits: BucketLimits, now: number, cost = 1): Promise<number> {
     const slots = sharedWindowSlots(limits.rate, limits.burst);
     const windowMs = slidingWindowMs(limits.rate, limits.perMs, slots);
     let answer: unknown;
@@ -154,6 +166,7 @@ export class RedisRateLimitStore implements RateLimitStore {
           windowMs,
           this.#leaseMs,
           KEY_TTL_MS,
+          cost,
         ]),
       );
     } catch (error) {
@@ -163,7 +176,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       let localFrom = this.#onLocal.get(key);
       if (localFrom === undefined) this.#onLocal.set(key, (localFrom = now + limits.perMs));
       if (now < localFrom) return localFrom - now;
-      const local = this.#local.take(key, this.#localShare(limits), now);
+      const local = this.#local.take(key, this.#localShare(limits), now, cost);
       if (local === 0) this.#ledger.add(key, now, "local");
       return local;
     }
@@ -176,10 +189,19 @@ export class RedisRateLimitStore implements RateLimitStore {
     return wait === -2 ? pollWhenFullMs(limits.rate, limits.perMs) : wait;
   }
 
-  async complete(key: string, limits: BucketLimits, startedAt: number, now: number): Promise<void> {
+  async complete(key: string, limits: BucketLimits, startedAt: number, now: number, cost = 1, charged = cost): Promise<void> {
     const grant = this.#ledger.take(key, startedAt);
-    if (grant === "local") return this.#local.complete(key, this.#localShare(limits), startedAt, now);
-    if (grant === undefined || grant < 0) return;
+    if (grant === "local") return this.#local.complete(key, this.#localShare(limits), startedAt, now, cost, charged);
+    if (grant === undefined) return;
+    if (grant < 0) {
+      // A token bucket charged the request when it was taken: the answer's own cost corrects it.
+      if (charged === cost) return;
+      const capacity = limits.burst ?? limits.rate;
+      await this.#guard
+        .run("complete", () => REPRICE.run(this.#client, this.#keys(key).slice(0, 1), [cost - charged, capacity]))
+        .catch(() => undefined);
+      return;
+    }
     // A completion that cannot be recorded leaves the slot held until its lease ends: safe, only slower.
     const ago = Math.max(0, this.#now() - now);
     await this.#guard.run("complete", () => COMPLETE.run(this.#client, this.#keys(key), [grant, ago])).catch(() => undefined);

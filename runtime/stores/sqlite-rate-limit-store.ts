@@ -35,7 +35,8 @@ export class SqliteRateLimitStore implements RateLimitStore {
   readonly #leaseMs: number;
   readonly #now: () => number;
   readonly #ledger = new SlotLedger<number>();
-  readonly #take: (key: string, limits: BucketLimits, now: number) => [number, number];
+  readonly #take: (key: string, limits: BucketLimits, now: number, cost: number) => [number, number];
+  readonly #reprice: (key: string, difference: number, capacity: number) => void;
   readonly #complete: (key: string, slot: number, now: number) => void;
   readonly #sync: (key: string, remaining: number, resetAt: number, now: number) => void;
   readonly #pause: (key: string, until: number) => void;
@@ -79,12 +80,13 @@ export class SqliteRateLimitStore implements RateLimitStore {
       `UPDATE switchboard_rate_slots SET free_at = ?, started_at = NULL WHERE key = ? AND slot = ? AND started_at IS NOT NULL`,
     );
 
-    const take = db.transaction((key: string, limits: BucketLimits, now: number): [number, number] => {
+    const take = db.transaction((key: string, limits: BucketLimits, now: number, cost: number): [number, number] => {
       ensure.run(key);
       const row = read.get(key)!;
       if (now < row.paused) return [row.paused - now, -1];
       const knows = now < row.reset_at;
-      if (knows && row.remaining <= 0) return [row.reset_at - now, -1];
+      const needed = Math.min(cost, limits.burst ?? limits.rate);
+      if (knows && (row.remaining <= 0 || row.remaining < needed)) return [row.reset_at - now, -1];
       const slots = sharedWindowSlots(limits.rate, limits.burst);
       let slot = -1;
       if (slots > 0) {
@@ -111,16 +113,22 @@ export class SqliteRateLimitStore implements RateLimitStore {
         const before = row.tokens ?? capacity;
         const refilledAt = row.tokens === null ? now : row.refilled_at;
         const tokens = Math.min(capacity, before + ((now - refilledAt) * limits.rate) / limits.perMs);
-        if (!knows && tokens < 1) {
+        if (!knows && tokens < needed) {
           setBucket.run(tokens, now, key);
-          return [Math.ceil(((1 - tokens) * limits.perMs) / limits.rate), -1];
+          return [Math.ceil(((needed - tokens) * limits.perMs) / limits.rate), -1];
         }
-        setBucket.run(Math.max(0, tokens - 1), now, key);
+        setBucket.run(Math.max(0, tokens - cost), now, key);
       }
-      if (knows) setRemaining.run(row.remaining - 1, key);
+      if (knows) setRemaining.run(row.remaining - cost, key);
       return [0, slot];
     });
     this.#take = (...args) => take.immediate(...args);
+    const setTokens = setField("tokens");
+    const reprice = db.transaction((key: string, difference: number, capacity: number) => {
+      const tokens = read.get(key)?.tokens;
+      if (tokens !== null && tokens !== undefined) setTokens.run(Math.max(0, Math.min(capacity, tokens + difference)), key);
+    });
+    this.#reprice = (...args) => reprice.immediate(...args);
     this.#complete = (key, slot, now) => void free.run(now, key, slot);
     const sync = db.transaction((key: string, remaining: number, resetAt: number, now: number) => {
       ensure.run(key);
@@ -139,17 +147,20 @@ export class SqliteRateLimitStore implements RateLimitStore {
     this.#pause = (...args) => pause.immediate(...args);
   }
 
-  take(key: string, limits: BucketLimits, now: number): number {
+  take(key: string, limits: BucketLimits, now: number, cost = 1): number {
     // The file's clock, not the caller's: every process of the machine reads the same one.
     const at = this.#now();
-    const [wait, slot] = this.#take(key, limits, at);
+    const [wait, slot] = this.#take(key, limits, at, cost);
     if (wait === 0) this.#ledger.add(key, now, slot);
     return wait;
   }
 
-  complete(key: string, _limits: BucketLimits, startedAt: number, _now: number): void {
+  complete(key: string, limits: BucketLimits, startedAt: number, _now: number, cost = 1, charged = cost): void {
     const slot = this.#ledger.take(key, startedAt);
-    if (slot !== undefined && slot >= 0) this.#complete(key, slot, this.#now());
+    if (slot === undefined) return;
+    if (slot >= 0) this.#complete(key, slot, this.#now());
+    // A token bucket charged the request when it was taken: the answer's own cost corrects it.
+    else if (charged !== cost) this.#reprice(key, cost - charged, limits.burst ?? limits.rate);
   }
 
   sync(key: string, remaining: number, resetAt: number, now: number): void {

@@ -40,6 +40,7 @@ export function factsOf(model: SpecModel): Fact[] {
     const parts = [`${bucket.rate} per ${per(bucket.perMs)}`];
     if (bucket.burst !== undefined) parts.push(`burst ${bucket.burst}`);
     if (bucket.concurrency !== undefined) parts.push(`concurrency ${bucket.concurrency}`);
+    if (bucket.perOperation) parts.push("per operation");
     add("rateLimits", `rateLimits.buckets.${name}`, parts.join(", "));
     add("rateLimits", `rateLimits.buckets.${name}.resource`, bucket.resource);
   }

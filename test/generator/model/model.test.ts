@@ -62,6 +62,35 @@ errors:
     expect(m.definition.errors.requestIdHeader).toBe("x-request-id");
   });
 
+  it("reads a weighted family whose actual cost comes from the answer (GraphQL query cost points)", () => {
+    // How a GraphQL API that reports each query's cost in the answer declares it (Shopify's Admin GraphQL
+    // API: extensions.cost.actualQueryCost; the requested cost is not in the request, so it is estimated).
+    const m = model(`${minimal}
+rateLimits:
+  families:
+    points:
+      limit: X-Points-Limit
+      remaining: X-Points-Remaining
+      reset: X-Points-Reset
+      resetFormat: duration
+      resetMeaning: refill
+      cost: { answer: $.extensions.cost.actualQueryCost, answerHeader: X-Query-Cost, default: 100 }
+  buckets:
+    points: { rate: 100, per: 1s, burst: 2000, family: points }
+`);
+    expect(m.definition.rateLimits.families).toEqual([
+      {
+        name: "points",
+        limit: "x-points-limit",
+        remaining: "x-points-remaining",
+        reset: "x-points-reset",
+        resetFormat: "duration",
+        resetMeaning: "refill",
+        cost: { answer: ["extensions", "cost", "actualQueryCost"], answerHeader: "x-query-cost", default: 100 },
+      },
+    ]);
+  });
+
   it("picks the environment marked default, and the first auth mode when none is named", () => {
     const m = model(`switchboard: 1
 provider: { name: acme, title: Acme }

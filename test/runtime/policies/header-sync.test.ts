@@ -7,7 +7,13 @@ import { familyAllowance } from "../../../runtime/policies/header-sync.js";
 import { describe, expect, it } from "vitest";
 import type { RateLimitResetFormat, RateLimitResetMeaning } from "../../../runtime/definition.js";
 import { parseGoDuration, parseReset, RateLimiter, type BucketPolicy, type FamilyPolicy } from "../../../runtime/policies/rate-limit.js";
-import { rateLimitFamilies, readCosts, readProviderCounts } from "../../../runtime/policies/rate-limit-headers.js";
+import {
+  rateLimitFamilies,
+  readAnswerCosts,
+  readCosts,
+  readProviderCounts,
+  readsAnswerCosts,
+} from "../../../runtime/policies/rate-limit-headers.js";
 import { MemoryRateLimitStore } from "../../../runtime/policies/rate-limit-store.js";
 import { formatReset } from "../../../testing/rate-limit.js";
 import { ManualClock, settle } from "../../helpers/manual-clock.js";
@@ -155,10 +161,12 @@ describe("header sync on a strict window at the provider's own phase", () => {
 });
 
 describe("counts from out-of-order answers", () => {
+  // A declared bucket far larger than the provider's limit: the counts alone hold it (a learned one
+  // would send one request first and wait for its answer).
   const limiter = (clock: ManualClock) =>
     new RateLimiter({
       provider: "t",
-      buckets: {},
+      buckets: { b: { rate: 1000, perMs: 1000, maxQueueWaitMs: 120_000 } },
       store: new MemoryRateLimitStore(),
       clock,
       keyPrefix: "t",
@@ -167,7 +175,7 @@ describe("counts from out-of-order answers", () => {
       learnedQueueWaitMs: 120_000,
     });
   const grant = (rl: RateLimiter) => {
-    const granted = rl.acquire([], undefined);
+    const granted = rl.acquire(["b"], undefined);
     if (granted instanceof Promise) throw new Error("expected an immediate grant");
     return granted;
   };
@@ -183,7 +191,7 @@ describe("counts from out-of-order answers", () => {
     late.forEach((p) => p.release());
     // 5 left, less the 4 still in flight: one more may go, the next waits.
     const granted: number[] = [];
-    for (let i = 0; i < 3; i++) void Promise.resolve(rl.acquire([], undefined)).then((p) => granted.push(p.length));
+    for (let i = 0; i < 3; i++) void Promise.resolve(rl.acquire(["b"], undefined)).then((p) => granted.push(p.length));
     await settle();
     expect(granted).toHaveLength(1);
     // `early`'s answer says 9: the provider counted it before `late`, so it is already in the 5.
@@ -286,5 +294,96 @@ describe("reset formats and costs", () => {
     expect(readCosts(families, { max_tokens: 256 })).toEqual({ tokens: 256 });
     expect(readCosts(families, { prompt: "hi" })).toEqual({ tokens: 1000 });
     expect(families.map((f) => f.policy.meaning)).toEqual(["window", "refill"]);
+  });
+
+  it("reads what a request actually cost from the answer: a header first, else the JSON body; an unreadable one is left out", () => {
+    const families = rateLimitFamilies({
+      limitedWhen: [],
+      buckets: {},
+      families: [
+        {
+          name: "points",
+          resetFormat: "duration",
+          cost: { answer: ["extensions", "cost", "actualQueryCost"], answerHeader: "x-query-cost", default: 100 },
+        },
+      ],
+    });
+    expect(readsAnswerCosts(families)).toBe(true);
+    const none = { get: () => null };
+    const body = JSON.stringify({ extensions: { cost: { actualQueryCost: 12 } } });
+    expect(readAnswerCosts(families, none, body)).toEqual({ points: 12 });
+    expect(readAnswerCosts(families, { get: (name) => (name === "x-query-cost" ? "7" : null) }, body)).toEqual({ points: 7 });
+    expect(readAnswerCosts(families, none, "not json")).toBeUndefined();
+    expect(readAnswerCosts(families, none, JSON.stringify({ extensions: { cost: { actualQueryCost: "12" } } }))).toBeUndefined();
+    expect(readsAnswerCosts(rateLimitFamilies({ limitedWhen: [], buckets: {} }))).toBe(false);
+  });
+});
+
+describe("a weighted refilling bucket (issue 14: refill-to-full resets, costs per request)", () => {
+  /**
+   * The provider's token bucket refills continuously and is full again at its reset (written as a
+   * duration, rounded up; remaining rounded down); each request costs its own number of tokens, charged
+   * on arrival. Latencies are random both ways, so requests arrive bunched and out of order.
+   */
+  async function refilling(buckets: Record<string, BucketPolicy>, seed: number) {
+    const clock = new ManualClock(1_700_000_000_000);
+    const capacity = 1000;
+    const perMs = 2;
+    const rl = new RateLimiter({
+      provider: "sim",
+      buckets,
+      store: new MemoryRateLimitStore(),
+      clock,
+      keyPrefix: "sim",
+      families: [{ name: "tokens", meaning: "refill", resolutionMs: 1, perResource: false }],
+      learnedQueueWaitMs: 600_000,
+    });
+    const rand = random(seed);
+    let tokens = capacity;
+    let at = clock.now();
+    let limited = 0;
+    let failedLocally = 0;
+    let next = 0;
+    const caller = async (): Promise<void> => {
+      while (next < 300) {
+        next += 1;
+        const cost = 20 + Math.floor(rand() * 100);
+        let permits;
+        try {
+          const granted = rl.acquire(Object.keys(buckets), undefined, undefined, { costs: { tokens: cost } });
+          permits = granted instanceof Promise ? await granted : granted;
+        } catch {
+          failedLocally += 1;
+          continue;
+        }
+        await clock.sleep(Math.floor(rand() * 40));
+        const now = clock.now();
+        tokens = Math.min(capacity, tokens + (now - at) * perMs);
+        at = now;
+        if (tokens >= cost) tokens -= cost;
+        else limited += 1;
+        const reset = `${Math.ceil((capacity - tokens) / perMs)}ms`;
+        const remaining = Math.floor(tokens);
+        await clock.sleep(Math.floor(rand() * 40));
+        const resetAt = parseReset(reset, "duration", clock.now())!;
+        rl.sync(permits, { family: "tokens", remaining, limit: capacity, resetAt, resource: undefined }, "op");
+        for (const permit of permits) permit.release();
+      }
+    };
+    const done = Promise.all(Array.from({ length: 16 }, caller));
+    let finished = false;
+    void done.then(() => (finished = true));
+    while (!finished) await clock.advance(10);
+    rl.close(new Error("done"));
+    return { limited, failedLocally };
+  }
+
+  it.each([1, 2, 3])("declared (seed %i): no request reaches the provider without the tokens it costs", async (seed) => {
+    const declared = { t: { rate: 2000, perMs: 1000, burst: 1000, family: "tokens", maxQueueWaitMs: 600_000 } };
+    expect(await refilling(declared, seed)).toEqual({ limited: 0, failedLocally: 0 });
+  });
+
+  it.each([4, 5, 6])("learned from the headers alone (seed %i): the same, the first request going alone", async (seed) => {
+    expect(await refilling({}, seed)).toEqual({ limited: 0, failedLocally: 0 });
   });
 });

@@ -23,11 +23,11 @@ class FlakyStore implements RateLimitStore {
     if (this.broken === "hang") return new Promise<T>(() => undefined);
     return Promise.resolve(work());
   }
-  take(key: string, limits: BucketLimits, now: number) {
-    return this.#fail(() => this.#inner.take(key, limits, now));
+  take(key: string, limits: BucketLimits, now: number, cost?: number) {
+    return this.#fail(() => this.#inner.take(key, limits, now, cost));
   }
-  complete(key: string, limits: BucketLimits, startedAt: number, now: number) {
-    return this.#fail(() => this.#inner.complete(key, limits, startedAt, now));
+  complete(key: string, limits: BucketLimits, startedAt: number, now: number, cost?: number) {
+    return this.#fail(() => this.#inner.complete(key, limits, startedAt, now, cost));
   }
   sync(key: string, remaining: number, resetAt: number, now: number) {
     return this.#fail(() => this.#inner.sync(key, remaining, resetAt, now));
@@ -70,10 +70,17 @@ describe("rate-limit store faults are contained (issue 14)", () => {
     const store = new FlakyStore({ mode: "open", share: 0.5 });
     const { events, take, clock } = setup(store);
     store.broken = "reject";
-    // Burst 10 at share 0.5: five slots at once, the sixth waits for the local refill.
+    // Burst 10 at share 0.5: five slots at once, the sixth waits for the local refill; the local share
+    // starts one window (1 s) after the store failed (other processes may have spent the window before).
     const granted: number[] = [];
-    for (let i = 0; i < 6; i++) void take().then(() => granted.push(i));
-    await clock.advance(0);
+    for (let i = 0; i < 6; i++)
+      void take().then((permits) => {
+        granted.push(i);
+        permits.forEach((permit) => permit.release());
+      });
+    await clock.advance(999);
+    expect(granted).toHaveLength(0);
+    await clock.advance(1);
     expect(granted).toHaveLength(5);
     await clock.advance(200);
     expect(granted).toHaveLength(6);

@@ -105,7 +105,7 @@ describe("rate-limit queue waits end at the call's deadline", () => {
       clock,
       keyPrefix: "acme",
     });
-    rl.acquire(["b"], undefined);
+    (rl.acquire(["b"], undefined) as { release(): void }[]).forEach((permit) => permit.release());
     const deadline = new Deadline("acme", 200, undefined, clock);
     const queued = Promise.resolve(rl.acquire(["b"], undefined, deadline));
     await clock.advance(100);

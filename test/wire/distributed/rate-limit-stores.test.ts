@@ -72,6 +72,35 @@ describe.each(kinds)("$name shared by two instances", ({ open }) => {
     expect(await a.take(key, limits, Date.now())).toBeGreaterThan(59_000);
   });
 
+  it("a weighted token bucket takes each request's cost atomically, and gives back what its answer says it did not cost", async () => {
+    const key = `acme:b${++buckets}`;
+    // 100 tokens, refilled at 1 a minute: nothing refills within the test.
+    const limits = { rate: 1, perMs: 60_000, burst: 100 };
+    const [a, b] = [open(), open()];
+    const now = Date.now();
+    expect(await a.take(key, limits, now, 40)).toBe(0);
+    expect(await b.take(key, limits, now, 40)).toBe(0);
+    // 20 left: a request of 30 waits for 10 more tokens, 10 minutes at this rate.
+    const wait = await a.take(key, limits, Date.now(), 30);
+    expect(wait).toBeGreaterThan(9 * 60_000);
+    expect(wait).toBeLessThanOrEqual(10 * 60_000);
+    // The first request cost 5, not 40: 35 come back, and the one of 30 goes (from the other instance).
+    await a.complete(key, limits, now, Date.now(), 40, 5);
+    expect(await b.take(key, limits, Date.now(), 30)).toBe(0);
+    expect(await a.take(key, limits, Date.now(), 30)).toBeGreaterThan(0);
+  });
+
+  it("a provider count is lowered by each request's cost", async () => {
+    const key = `acme:b${++buckets}`;
+    const limits = { rate: 1000, perMs: 60_000, burst: 1000 };
+    const [a, b] = [open(), open()];
+    await a.sync(key, 50, Date.now() + 20_000, Date.now());
+    expect(await a.take(key, limits, Date.now(), 30)).toBe(0);
+    // 20 of the provider's 50 left: a request of 30 waits for the provider's reset.
+    expect(await b.take(key, limits, Date.now(), 30)).toBeGreaterThan(19_000);
+    expect(await b.take(key, limits, Date.now(), 20)).toBe(0);
+  });
+
   it("a pause set by one instance holds the other; a provider count of 0 holds both until its reset", async () => {
     const [a, b] = [open(), open()];
     const paused = `acme:b${++buckets}`;
