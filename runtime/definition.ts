@@ -230,10 +230,29 @@ export interface ErrorRuleDefinition {
   readonly retryable?: boolean;
 }
 
+/** A recovery the provider documents for an error code (errors.codes.<code>.recovery). */
+export interface RecoveryDefinition {
+  /** retrySameKey: repeat the same request with the same idempotency key; scheduleLater: run the work again later. */
+  readonly action: "retrySameKey" | "scheduleLater";
+  /** Milliseconds to wait before the request is made again. */
+  readonly afterMs: number;
+}
+
+/** Gives a code to an answer that has none (errors.codes.<code>.match); every pattern present must match. */
+export interface ErrorCodeMatch {
+  /** Regular expression (case-insensitive) over the message. */
+  readonly message?: string;
+  /** Regular expression (case-insensitive) over the parameter the error names. */
+  readonly param?: string;
+  readonly status?: readonly StatusPattern[];
+}
+
 export interface ErrorCodeDefinition {
   readonly kind?: string;
   readonly retryable?: boolean;
   readonly hint?: string;
+  readonly recovery?: RecoveryDefinition;
+  readonly match?: ErrorCodeMatch;
 }
 
 export interface ErrorsDefinition {

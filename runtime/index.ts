@@ -79,6 +79,15 @@ export {
   type WebhookVersionCheck,
 } from "./versions/versions.js";
 export type { MigrationResult } from "./versions/migrations.js";
+export {
+  isUnrecoveredError,
+  UnrecoveredError,
+  type RecoverOptions,
+  type RecoveryCase,
+  type RecoveryEvent,
+  type RecoveryHandler,
+  type RecoveryHandlers,
+} from "./errors/recovery.js";
 export { fetchTransport } from "./transport/fetch.js";
 export type { BodyStream, ResponseHeaders, Transport, TransportRequest, TransportResponse } from "./transport/transport.js";
 export type { WebhookEvent } from "./webhooks/webhook-event.js";

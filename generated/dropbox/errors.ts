@@ -7,6 +7,9 @@ import {
   type ErrorsDefinition,
   type NormalizeOptions,
   type ProviderError,
+  recoverFrom,
+  type RecoverOptions,
+  type RecoveryHandlers,
 } from "@switchboard/runtime/contract";
 
 /** Error codes Dropbox documents (errors.codes in the spec). */
@@ -58,4 +61,30 @@ export function normalizeDropboxError(
     answer,
     options,
   ) as DropboxProviderError;
+}
+
+/** Dropbox's listed error codes by the kind the spec gives them (codes without a kind are left out). */
+export interface DropboxErrorCodesByKind {}
+
+/** The Dropbox codes of one kind (or of a union of kinds). */
+export type DropboxErrorCodeOfKind<K extends keyof DropboxErrorCodesByKind> =
+  DropboxErrorCodesByKind[K];
+
+/** The application's recoveries for Dropbox error codes: a key that is not a listed code fails to compile, and the `Required` codes must all be handled. */
+export type DropboxRecoveryHandlers<
+  R = unknown,
+  Required extends DropboxErrorCode = never,
+> = RecoveryHandlers<DropboxErrorCode, DropboxProviderError, R, Required>;
+
+/**
+ * Recovers from a Dropbox failure: a caught error (its `knownCode`) or a bare Dropbox code. The application's handler for the code runs; without one, the code's built-in recovery, if the spec declares one; else `options.otherwise`; else the failure is thrown again.
+ *
+ * The spec declares no built-in recovery for Dropbox.
+ */
+export function recoverDropboxError<R = unknown, Required extends DropboxErrorCode = never>(
+  failure: unknown,
+  handlers: DropboxRecoveryHandlers<R, Required>,
+  options?: RecoverOptions<R>,
+): Promise<R> {
+  return recoverFrom("dropbox", dropboxErrorsDefinition.codes, failure, handlers, options);
 }

@@ -7,6 +7,9 @@ import {
   type ErrorsDefinition,
   type NormalizeOptions,
   type ProviderError,
+  recoverFrom,
+  type RecoverOptions,
+  type RecoveryHandlers,
 } from "@switchboard/runtime/contract";
 
 /**
@@ -88,4 +91,37 @@ export function normalizeGithubError(
   options?: NormalizeOptions,
 ): GithubProviderError {
   return normalizeError("github", githubErrorsDefinition, answer, options) as GithubProviderError;
+}
+
+/** GitHub's listed error codes by the kind the spec gives them (codes without a kind are left out). */
+export interface GithubErrorCodesByKind {
+  readonly validation: "invalid" | "missing" | "missing_field";
+  readonly conflict: "already_exists";
+}
+
+/**
+ * The GitHub codes of one kind (or of a union of kinds).
+ *
+ * `satisfies GithubRecoveryHandlers<R, GithubErrorCodeOfKind<"validation">>` requires a handler for each of them.
+ */
+export type GithubErrorCodeOfKind<K extends keyof GithubErrorCodesByKind> =
+  GithubErrorCodesByKind[K];
+
+/** The application's recoveries for GitHub error codes: a key that is not a listed code fails to compile, and the `Required` codes must all be handled. */
+export type GithubRecoveryHandlers<
+  R = unknown,
+  Required extends GithubErrorCode = never,
+> = RecoveryHandlers<GithubErrorCode, GithubProviderError, R, Required>;
+
+/**
+ * Recovers from a GitHub failure: a caught error (its `knownCode`) or a bare GitHub code. The application's handler for the code runs; without one, the code's built-in recovery, if the spec declares one; else `options.otherwise`; else the failure is thrown again.
+ *
+ * The spec declares no built-in recovery for GitHub.
+ */
+export function recoverGithubError<R = unknown, Required extends GithubErrorCode = never>(
+  failure: unknown,
+  handlers: GithubRecoveryHandlers<R, Required>,
+  options?: RecoverOptions<R>,
+): Promise<R> {
+  return recoverFrom("github", githubErrorsDefinition.codes, failure, handlers, options);
 }

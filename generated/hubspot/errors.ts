@@ -7,6 +7,9 @@ import {
   type ErrorsDefinition,
   type NormalizeOptions,
   type ProviderError,
+  recoverFrom,
+  type RecoverOptions,
+  type RecoveryHandlers,
 } from "@switchboard/runtime/contract";
 
 /** Error codes HubSpot documents (errors.codes in the spec). */
@@ -67,4 +70,30 @@ export function normalizeHubspotError(
     answer,
     options,
   ) as HubspotProviderError;
+}
+
+/** HubSpot's listed error codes by the kind the spec gives them (codes without a kind are left out). */
+export interface HubspotErrorCodesByKind {}
+
+/** The HubSpot codes of one kind (or of a union of kinds). */
+export type HubspotErrorCodeOfKind<K extends keyof HubspotErrorCodesByKind> =
+  HubspotErrorCodesByKind[K];
+
+/** The application's recoveries for HubSpot error codes: a key that is not a listed code fails to compile, and the `Required` codes must all be handled. */
+export type HubspotRecoveryHandlers<
+  R = unknown,
+  Required extends HubspotErrorCode = never,
+> = RecoveryHandlers<HubspotErrorCode, HubspotProviderError, R, Required>;
+
+/**
+ * Recovers from a HubSpot failure: a caught error (its `knownCode`) or a bare HubSpot code. The application's handler for the code runs; without one, the code's built-in recovery, if the spec declares one; else `options.otherwise`; else the failure is thrown again.
+ *
+ * The spec declares no built-in recovery for HubSpot.
+ */
+export function recoverHubspotError<R = unknown, Required extends HubspotErrorCode = never>(
+  failure: unknown,
+  handlers: HubspotRecoveryHandlers<R, Required>,
+  options?: RecoverOptions<R>,
+): Promise<R> {
+  return recoverFrom("hubspot", hubspotErrorsDefinition.codes, failure, handlers, options);
 }

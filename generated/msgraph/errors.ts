@@ -7,6 +7,9 @@ import {
   type ErrorsDefinition,
   type NormalizeOptions,
   type ProviderError,
+  recoverFrom,
+  type RecoverOptions,
+  type RecoveryHandlers,
 } from "@switchboard/runtime/contract";
 
 /** Error codes Microsoft Graph documents (errors.codes in the spec). */
@@ -77,4 +80,30 @@ export function normalizeMsgraphError(
     answer,
     options,
   ) as MsgraphProviderError;
+}
+
+/** Microsoft Graph's listed error codes by the kind the spec gives them (codes without a kind are left out). */
+export interface MsgraphErrorCodesByKind {}
+
+/** The Microsoft Graph codes of one kind (or of a union of kinds). */
+export type MsgraphErrorCodeOfKind<K extends keyof MsgraphErrorCodesByKind> =
+  MsgraphErrorCodesByKind[K];
+
+/** The application's recoveries for Microsoft Graph error codes: a key that is not a listed code fails to compile, and the `Required` codes must all be handled. */
+export type MsgraphRecoveryHandlers<
+  R = unknown,
+  Required extends MsgraphErrorCode = never,
+> = RecoveryHandlers<MsgraphErrorCode, MsgraphProviderError, R, Required>;
+
+/**
+ * Recovers from a Microsoft Graph failure: a caught error (its `knownCode`) or a bare Microsoft Graph code. The application's handler for the code runs; without one, the code's built-in recovery, if the spec declares one; else `options.otherwise`; else the failure is thrown again.
+ *
+ * The spec declares no built-in recovery for Microsoft Graph.
+ */
+export function recoverMsgraphError<R = unknown, Required extends MsgraphErrorCode = never>(
+  failure: unknown,
+  handlers: MsgraphRecoveryHandlers<R, Required>,
+  options?: RecoverOptions<R>,
+): Promise<R> {
+  return recoverFrom("msgraph", msgraphErrorsDefinition.codes, failure, handlers, options);
 }

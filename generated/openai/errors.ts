@@ -7,6 +7,9 @@ import {
   type ErrorsDefinition,
   type NormalizeOptions,
   type ProviderError,
+  recoverFrom,
+  type RecoverOptions,
+  type RecoveryHandlers,
 } from "@switchboard/runtime/contract";
 
 /**
@@ -87,4 +90,36 @@ export function normalizeOpenaiError(
   options?: NormalizeOptions,
 ): OpenaiProviderError {
   return normalizeError("openai", openaiErrorsDefinition, answer, options) as OpenaiProviderError;
+}
+
+/** OpenAI's listed error codes by the kind the spec gives them (codes without a kind are left out). */
+export interface OpenaiErrorCodesByKind {
+  readonly rate_limited: "insufficient_quota" | "rate_limit_exceeded";
+}
+
+/**
+ * The OpenAI codes of one kind (or of a union of kinds).
+ *
+ * `satisfies OpenaiRecoveryHandlers<R, OpenaiErrorCodeOfKind<"rate_limited">>` requires a handler for each of them.
+ */
+export type OpenaiErrorCodeOfKind<K extends keyof OpenaiErrorCodesByKind> =
+  OpenaiErrorCodesByKind[K];
+
+/** The application's recoveries for OpenAI error codes: a key that is not a listed code fails to compile, and the `Required` codes must all be handled. */
+export type OpenaiRecoveryHandlers<
+  R = unknown,
+  Required extends OpenaiErrorCode = never,
+> = RecoveryHandlers<OpenaiErrorCode, OpenaiProviderError, R, Required>;
+
+/**
+ * Recovers from a OpenAI failure: a caught error (its `knownCode`) or a bare OpenAI code. The application's handler for the code runs; without one, the code's built-in recovery, if the spec declares one; else `options.otherwise`; else the failure is thrown again.
+ *
+ * The spec declares no built-in recovery for OpenAI.
+ */
+export function recoverOpenaiError<R = unknown, Required extends OpenaiErrorCode = never>(
+  failure: unknown,
+  handlers: OpenaiRecoveryHandlers<R, Required>,
+  options?: RecoverOptions<R>,
+): Promise<R> {
+  return recoverFrom("openai", openaiErrorsDefinition.codes, failure, handlers, options);
 }

@@ -7,6 +7,9 @@ import {
   type ErrorsDefinition,
   type NormalizeOptions,
   type ProviderError,
+  recoverFrom,
+  type RecoverOptions,
+  type RecoveryHandlers,
 } from "@switchboard/runtime/contract";
 
 /**
@@ -113,4 +116,39 @@ export function normalizeResendError(
   options?: NormalizeOptions,
 ): ResendProviderError {
   return normalizeError("resend", resendErrorsDefinition, answer, options) as ResendProviderError;
+}
+
+/** Resend's listed error codes by the kind the spec gives them (codes without a kind are left out). */
+export interface ResendErrorCodesByKind {
+  readonly authentication: "invalid_api_key" | "missing_api_key";
+  readonly validation: "invalid_idempotency_key" | "validation_error";
+  readonly idempotency_conflict: "concurrent_idempotent_requests" | "invalid_idempotent_request";
+  readonly rate_limited: "daily_quota_exceeded" | "rate_limit_exceeded";
+}
+
+/**
+ * The Resend codes of one kind (or of a union of kinds).
+ *
+ * `satisfies ResendRecoveryHandlers<R, ResendErrorCodeOfKind<"authentication">>` requires a handler for each of them.
+ */
+export type ResendErrorCodeOfKind<K extends keyof ResendErrorCodesByKind> =
+  ResendErrorCodesByKind[K];
+
+/** The application's recoveries for Resend error codes: a key that is not a listed code fails to compile, and the `Required` codes must all be handled. */
+export type ResendRecoveryHandlers<
+  R = unknown,
+  Required extends ResendErrorCode = never,
+> = RecoveryHandlers<ResendErrorCode, ResendProviderError, R, Required>;
+
+/**
+ * Recovers from a Resend failure: a caught error (its `knownCode`) or a bare Resend code. The application's handler for the code runs; without one, the code's built-in recovery, if the spec declares one; else `options.otherwise`; else the failure is thrown again.
+ *
+ * The spec declares no built-in recovery for Resend.
+ */
+export function recoverResendError<R = unknown, Required extends ResendErrorCode = never>(
+  failure: unknown,
+  handlers: ResendRecoveryHandlers<R, Required>,
+  options?: RecoverOptions<R>,
+): Promise<R> {
+  return recoverFrom("resend", resendErrorsDefinition.codes, failure, handlers, options);
 }

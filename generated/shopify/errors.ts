@@ -7,6 +7,9 @@ import {
   type ErrorsDefinition,
   type NormalizeOptions,
   type ProviderError,
+  recoverFrom,
+  type RecoverOptions,
+  type RecoveryHandlers,
 } from "@switchboard/runtime/contract";
 
 /** Error codes Shopify documents (errors.codes in the spec). */
@@ -82,4 +85,30 @@ export function normalizeShopifyError(
     answer,
     options,
   ) as ShopifyProviderError;
+}
+
+/** Shopify's listed error codes by the kind the spec gives them (codes without a kind are left out). */
+export interface ShopifyErrorCodesByKind {}
+
+/** The Shopify codes of one kind (or of a union of kinds). */
+export type ShopifyErrorCodeOfKind<K extends keyof ShopifyErrorCodesByKind> =
+  ShopifyErrorCodesByKind[K];
+
+/** The application's recoveries for Shopify error codes: a key that is not a listed code fails to compile, and the `Required` codes must all be handled. */
+export type ShopifyRecoveryHandlers<
+  R = unknown,
+  Required extends ShopifyErrorCode = never,
+> = RecoveryHandlers<ShopifyErrorCode, ShopifyProviderError, R, Required>;
+
+/**
+ * Recovers from a Shopify failure: a caught error (its `knownCode`) or a bare Shopify code. The application's handler for the code runs; without one, the code's built-in recovery, if the spec declares one; else `options.otherwise`; else the failure is thrown again.
+ *
+ * The spec declares no built-in recovery for Shopify.
+ */
+export function recoverShopifyError<R = unknown, Required extends ShopifyErrorCode = never>(
+  failure: unknown,
+  handlers: ShopifyRecoveryHandlers<R, Required>,
+  options?: RecoverOptions<R>,
+): Promise<R> {
+  return recoverFrom("shopify", shopifyErrorsDefinition.codes, failure, handlers, options);
 }

@@ -7,6 +7,9 @@ import {
   type ErrorsDefinition,
   type NormalizeOptions,
   type ProviderError,
+  recoverFrom,
+  type RecoverOptions,
+  type RecoveryHandlers,
 } from "@switchboard/runtime/contract";
 
 /**
@@ -135,4 +138,42 @@ export function normalizeSlackError(
   options?: NormalizeOptions,
 ): SlackProviderError {
   return normalizeError("slack", slackErrorsDefinition, answer, options) as SlackProviderError;
+}
+
+/** Slack's listed error codes by the kind the spec gives them (codes without a kind are left out). */
+export interface SlackErrorCodesByKind {
+  readonly authentication:
+    "account_inactive" | "invalid_auth" | "not_authed" | "token_expired" | "token_revoked";
+  readonly permission: "missing_scope" | "not_in_channel";
+  readonly not_found: "channel_not_found";
+  readonly validation: "invalid_arguments" | "msg_too_long" | "no_text";
+  readonly conflict: "is_archived";
+  readonly rate_limited: "rate_limited";
+  readonly provider_unavailable: "fatal_error" | "internal_error";
+}
+
+/**
+ * The Slack codes of one kind (or of a union of kinds).
+ *
+ * `satisfies SlackRecoveryHandlers<R, SlackErrorCodeOfKind<"authentication">>` requires a handler for each of them.
+ */
+export type SlackErrorCodeOfKind<K extends keyof SlackErrorCodesByKind> = SlackErrorCodesByKind[K];
+
+/** The application's recoveries for Slack error codes: a key that is not a listed code fails to compile, and the `Required` codes must all be handled. */
+export type SlackRecoveryHandlers<
+  R = unknown,
+  Required extends SlackErrorCode = never,
+> = RecoveryHandlers<SlackErrorCode, SlackProviderError, R, Required>;
+
+/**
+ * Recovers from a Slack failure: a caught error (its `knownCode`) or a bare Slack code. The application's handler for the code runs; without one, the code's built-in recovery, if the spec declares one; else `options.otherwise`; else the failure is thrown again.
+ *
+ * The spec declares no built-in recovery for Slack.
+ */
+export function recoverSlackError<R = unknown, Required extends SlackErrorCode = never>(
+  failure: unknown,
+  handlers: SlackRecoveryHandlers<R, Required>,
+  options?: RecoverOptions<R>,
+): Promise<R> {
+  return recoverFrom("slack", slackErrorsDefinition.codes, failure, handlers, options);
 }

@@ -7,6 +7,9 @@ import {
   type ErrorsDefinition,
   type NormalizeOptions,
   type ProviderError,
+  recoverFrom,
+  type RecoverOptions,
+  type RecoveryHandlers,
 } from "@switchboard/runtime/contract";
 
 /** Error codes Twitch documents (errors.codes in the spec). */
@@ -53,4 +56,30 @@ export function normalizeTwitchError(
   options?: NormalizeOptions,
 ): TwitchProviderError {
   return normalizeError("twitch", twitchErrorsDefinition, answer, options) as TwitchProviderError;
+}
+
+/** Twitch's listed error codes by the kind the spec gives them (codes without a kind are left out). */
+export interface TwitchErrorCodesByKind {}
+
+/** The Twitch codes of one kind (or of a union of kinds). */
+export type TwitchErrorCodeOfKind<K extends keyof TwitchErrorCodesByKind> =
+  TwitchErrorCodesByKind[K];
+
+/** The application's recoveries for Twitch error codes: a key that is not a listed code fails to compile, and the `Required` codes must all be handled. */
+export type TwitchRecoveryHandlers<
+  R = unknown,
+  Required extends TwitchErrorCode = never,
+> = RecoveryHandlers<TwitchErrorCode, TwitchProviderError, R, Required>;
+
+/**
+ * Recovers from a Twitch failure: a caught error (its `knownCode`) or a bare Twitch code. The application's handler for the code runs; without one, the code's built-in recovery, if the spec declares one; else `options.otherwise`; else the failure is thrown again.
+ *
+ * The spec declares no built-in recovery for Twitch.
+ */
+export function recoverTwitchError<R = unknown, Required extends TwitchErrorCode = never>(
+  failure: unknown,
+  handlers: TwitchRecoveryHandlers<R, Required>,
+  options?: RecoverOptions<R>,
+): Promise<R> {
+  return recoverFrom("twitch", twitchErrorsDefinition.codes, failure, handlers, options);
 }

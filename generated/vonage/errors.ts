@@ -7,6 +7,9 @@ import {
   type ErrorsDefinition,
   type NormalizeOptions,
   type ProviderError,
+  recoverFrom,
+  type RecoverOptions,
+  type RecoveryHandlers,
 } from "@switchboard/runtime/contract";
 
 /** Error codes Vonage documents (errors.codes in the spec). */
@@ -65,4 +68,30 @@ export function normalizeVonageError(
   options?: NormalizeOptions,
 ): VonageProviderError {
   return normalizeError("vonage", vonageErrorsDefinition, answer, options) as VonageProviderError;
+}
+
+/** Vonage's listed error codes by the kind the spec gives them (codes without a kind are left out). */
+export interface VonageErrorCodesByKind {}
+
+/** The Vonage codes of one kind (or of a union of kinds). */
+export type VonageErrorCodeOfKind<K extends keyof VonageErrorCodesByKind> =
+  VonageErrorCodesByKind[K];
+
+/** The application's recoveries for Vonage error codes: a key that is not a listed code fails to compile, and the `Required` codes must all be handled. */
+export type VonageRecoveryHandlers<
+  R = unknown,
+  Required extends VonageErrorCode = never,
+> = RecoveryHandlers<VonageErrorCode, VonageProviderError, R, Required>;
+
+/**
+ * Recovers from a Vonage failure: a caught error (its `knownCode`) or a bare Vonage code. The application's handler for the code runs; without one, the code's built-in recovery, if the spec declares one; else `options.otherwise`; else the failure is thrown again.
+ *
+ * The spec declares no built-in recovery for Vonage.
+ */
+export function recoverVonageError<R = unknown, Required extends VonageErrorCode = never>(
+  failure: unknown,
+  handlers: VonageRecoveryHandlers<R, Required>,
+  options?: RecoverOptions<R>,
+): Promise<R> {
+  return recoverFrom("vonage", vonageErrorsDefinition.codes, failure, handlers, options);
 }

@@ -38,8 +38,16 @@ interface Declared {
   readonly docs?: Docs;
 }
 
+/** A type parameter: `Name extends Constraint = Default`. */
+export interface TypeParameter {
+  readonly name: string;
+  readonly constraint?: string;
+  readonly default?: string;
+}
+
 export interface TypeAliasDeclaration extends Declared {
   readonly kind: "typeAlias";
+  readonly typeParameters?: readonly TypeParameter[];
   readonly type: string;
 }
 
@@ -81,6 +89,7 @@ interface Callable {
 
 export interface FunctionDeclaration extends Declared, Callable {
   readonly kind: "function";
+  readonly typeParameters?: readonly TypeParameter[];
 }
 
 export interface MethodDeclaration extends Callable {
@@ -123,13 +132,13 @@ function print(d: Declaration): string {
     case "export":
       return `export ${d.isTypeOnly === true ? "type " : ""}*${d.namespaceExport === undefined ? "" : ` as ${d.namespaceExport}`} from ${JSON.stringify(d.moduleSpecifier)};`;
     case "typeAlias":
-      return `${head(d)}type ${d.name} = ${d.type};`;
+      return `${head(d)}type ${d.name}${typeParameters(d.typeParameters)} = ${d.type};`;
     case "interface":
       return `${head(d)}interface ${d.name}${d.extends !== undefined && d.extends.length > 0 ? ` extends ${d.extends.join(", ")}` : ""} {\n${d.properties.map(property).join("")}}`;
     case "const":
       return `${head(d)}const ${d.name}${d.type === undefined ? "" : `: ${d.type}`} = ${d.initializer}${d.satisfies === undefined ? "" : ` satisfies ${d.satisfies}`};`;
     case "function":
-      return `${head(d)}function ${d.name}${signature(d)}`;
+      return `${head(d)}function ${d.name}${typeParameters(d.typeParameters)}${signature(d)}`;
     case "class": {
       const members = [
         d.properties.map(property).join(""),
@@ -156,6 +165,14 @@ function printImport(d: ImportDeclaration): string {
 /** JSDoc and `export` of a declaration. */
 function head(d: Declared): string {
   return `${docs(d.docs)}${d.isExported === true ? "export " : ""}`;
+}
+
+function typeParameters(list: readonly TypeParameter[] | undefined): string {
+  if (list === undefined || list.length === 0) return "";
+  const each = list.map(
+    (t) => `${t.name}${t.constraint === undefined ? "" : ` extends ${t.constraint}`}${t.default === undefined ? "" : ` = ${t.default}`}`,
+  );
+  return `<${each.join(", ")}>`;
 }
 
 function property(p: PropertySignature): string {

@@ -1,7 +1,7 @@
 /** Errors emitter: errors.ts, the provider's error codes and kinds as literal unions, and the rules. */
 import type { SpecModel } from "../model/ir.js";
 import type { EmitContext, EmittedFile } from "./context.js";
-import { stringLiteral } from "../common/escape.js";
+import { propertyKey, stringLiteral } from "../common/escape.js";
 import { bulletList, jsDoc, sources } from "./docs.js";
 import { literal, stringUnion } from "./literal.js";
 import { printDeclarations, type Declaration } from "./declarations.js";
@@ -22,6 +22,9 @@ export function emitErrors(model: SpecModel, ctx: EmitContext): EmittedFile[] {
         { name: "ErrorsDefinition", isTypeOnly: true },
         { name: "NormalizeOptions", isTypeOnly: true },
         { name: "ProviderError", isTypeOnly: true },
+        { name: "recoverFrom" },
+        { name: "RecoverOptions", isTypeOnly: true },
+        { name: "RecoveryHandlers", isTypeOnly: true },
       ],
     },
     {
@@ -86,6 +89,85 @@ export function emitErrors(model: SpecModel, ctx: EmitContext): EmittedFile[] {
         `return normalizeError(${stringLiteral(model.provider.name)}, ${surfaceNames(model.names).errorsDefinition}, answer, options) as ${pascal}ProviderError;`,
       ],
     },
+    ...recoveryDeclarations(model),
   ];
   return [{ path: "errors.ts", text: header(model, ctx) + printDeclarations(statements) }];
+}
+
+/**
+ * Typed recovery: the codes grouped by kind, the handlers type (keys checked against the code union,
+ * `Required` codes compulsory) and `recover<Provider>Error` over the runtime's recoverFrom.
+ */
+function recoveryDeclarations(model: SpecModel): Declaration[] {
+  const { pascal } = model.names;
+  const title = model.provider.title;
+  const name = stringLiteral(model.provider.name);
+  const byKind = new Map<string, string[]>();
+  for (const c of model.errorCodes) if (c.kind !== undefined) byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), c.code]);
+  const kinds = model.errorKinds.filter((k) => byKind.has(k));
+  const codes = model.definition.errors.codes;
+  const builtIns = model.errorCodes.flatMap((c) => {
+    const r = codes[c.code]?.recovery;
+    return r === undefined
+      ? []
+      : [`${c.code}: ${r.action === "retrySameKey" ? "retry with the same idempotency key" : "schedule for later"} after ${r.afterMs} ms`];
+  });
+  // The kind with the most codes makes the clearest example.
+  const example = [...kinds].sort((a, b) => byKind.get(b)!.length - byKind.get(a)!.length)[0];
+  return [
+    {
+      kind: "interface",
+      isExported: true,
+      name: `${pascal}ErrorCodesByKind`,
+      docs: jsDoc([`${title}'s listed error codes by the kind the spec gives them (codes without a kind are left out).`]),
+      properties: kinds.map((k) => ({ name: propertyKey(k), isReadonly: true, type: stringUnion(byKind.get(k)!) })),
+    },
+    {
+      kind: "typeAlias",
+      isExported: true,
+      name: `${pascal}ErrorCodeOfKind`,
+      typeParameters: [{ name: "K", constraint: `keyof ${pascal}ErrorCodesByKind` }],
+      type: `${pascal}ErrorCodesByKind[K]`,
+      docs: jsDoc([
+        `The ${title} codes of one kind (or of a union of kinds).`,
+        example === undefined
+          ? undefined
+          : `\`satisfies ${pascal}RecoveryHandlers<R, ${pascal}ErrorCodeOfKind<${stringLiteral(example)}>>\` requires a handler for each of them.`,
+      ]),
+    },
+    {
+      kind: "typeAlias",
+      isExported: true,
+      name: `${pascal}RecoveryHandlers`,
+      typeParameters: [
+        { name: "R", default: "unknown" },
+        { name: "Required", constraint: `${pascal}ErrorCode`, default: "never" },
+      ],
+      type: `RecoveryHandlers<${pascal}ErrorCode, ${pascal}ProviderError, R, Required>`,
+      docs: jsDoc([
+        `The application's recoveries for ${title} error codes: a key that is not a listed code fails to compile, and the \`Required\` codes must all be handled.`,
+      ]),
+    },
+    {
+      kind: "function",
+      isExported: true,
+      name: surfaceNames(model.names).recoverError,
+      typeParameters: [
+        { name: "R", default: "unknown" },
+        { name: "Required", constraint: `${pascal}ErrorCode`, default: "never" },
+      ],
+      parameters: [
+        { name: "failure", type: `unknown` },
+        { name: "handlers", type: `${pascal}RecoveryHandlers<R, Required>` },
+        { name: "options", type: "RecoverOptions<R>", hasQuestionToken: true },
+      ],
+      returnType: "Promise<R>",
+      docs: jsDoc([
+        `Recovers from a ${title} failure: a caught error (its \`knownCode\`) or a bare ${title} code. The application's handler for the code runs; without one, the code's built-in recovery, if the spec declares one; else \`options.otherwise\`; else the failure is thrown again.`,
+        builtIns.length === 0 ? `The spec declares no built-in recovery for ${title}.` : `Built-in recoveries:`,
+        bulletList(builtIns),
+      ]),
+      statements: [`return recoverFrom(${name}, ${surfaceNames(model.names).errorsDefinition}.codes, failure, handlers, options);`],
+    },
+  ];
 }

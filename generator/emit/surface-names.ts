@@ -8,6 +8,7 @@ export interface SurfaceNames {
   readonly definition: string;
   /** errors.ts */
   readonly errorsDefinition: string;
+  readonly recoverError: string;
   /** versions.ts */
   readonly pinnedVersion: string;
   readonly versionsDefinition: string;
@@ -23,6 +24,7 @@ export function surfaceNames(names: { readonly pascal: string; readonly camel: s
   return {
     definition: `${camel}Definition`,
     errorsDefinition: `${camel}ErrorsDefinition`,
+    recoverError: `recover${pascal}Error`,
     pinnedVersion: `${camel}PinnedVersion`,
     versionsDefinition: `${camel}VersionsDefinition`,
     webhookEventTypes: `${camel}WebhookEventTypes`,

@@ -8,6 +8,7 @@ import type {
   AuthModeDefinition,
   BodyMatcher,
   CircuitBreakerDefinition,
+  ErrorCodeMatch,
   ErrorsDefinition,
   HandshakeValueLocation,
   ProviderDefinition,
@@ -413,10 +414,21 @@ function buildErrors(doc: SpecDocument): ErrorsDefinition {
             ...(c.kind !== undefined && { kind: c.kind }),
             ...(c.retryable !== undefined && { retryable: c.retryable }),
             ...(c.hint !== undefined && { hint: c.hint }),
+            ...(c.recovery !== undefined && { recovery: { action: c.recovery.action, afterMs: parseDuration(c.recovery.after) } }),
+            ...(c.match !== undefined && { match: codeMatch(c.match) }),
           },
         ];
       }),
     ),
+  };
+}
+
+function codeMatch(m: { message?: string; param?: string; status?: number | string }): ErrorCodeMatch {
+  const status = statusPatterns(m.status);
+  return {
+    ...(m.message !== undefined && { message: m.message }),
+    ...(m.param !== undefined && { param: m.param }),
+    ...(status && { status }),
   };
 }
 

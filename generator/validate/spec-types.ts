@@ -353,6 +353,22 @@ export type SpecErrors = {
       /** What the application can do about it. */
       hint?: SpecText;
       kind?: SpecErrorKind;
+      /** For providers whose error bodies carry no code (SendGrid): the answer gets this code when it has none of its own and every pattern given here matches. Patterns are regular expressions, matched case-insensitively; a code with a match is looked for in the codes' sorted order. */
+      match?: {
+        /** Matches the error message (errors.fields.message). */
+        message?: string;
+        /** Matches the parameter the error names (errors.fields.param). */
+        param?: string;
+        /** The answer's status. */
+        status?: SpecStatusPattern;
+      };
+      /** The recovery the provider documents for this code, offered by the generated recover function when the application gives no handler of its own. retrySameKey: wait `after`, then repeat the same request with the same idempotency key (needs retry.idempotency); scheduleLater: hand the work to the application's scheduler to run again after `after`. */
+      recovery?: {
+        /** retrySameKey: the same request again with the same idempotency key; scheduleLater: the work handed to the application's scheduler. */
+        action: "retrySameKey" | "scheduleLater";
+        /** How long to wait before the request is made again. */
+        after: SpecDuration;
+      };
       /** Whether an error with this code may be retried. */
       retryable?: boolean;
     };

@@ -49,7 +49,16 @@ export function normalizeError(
   const code = scalar(field(errors.fields.code));
   const type = scalar(field(errors.fields.type));
   const messageValue = field(errors.fields.message);
-  const known = code !== undefined && Object.hasOwn(errors.codes, code) ? errors.codes[code] : undefined;
+  // Shopify's { errors: { title: ["can't be blank"] } }: the first field is the parameter.
+  const param =
+    scalar(field(errors.fields.param)) ??
+    (errors.fields.param === undefined && isFieldMap(messageValue) ? Object.keys(messageValue)[0] : undefined);
+  const trimmed = text.trim();
+  const message = describe(messageValue) ?? (trimmed === "" ? `HTTP ${status}` : trimmed.slice(0, 200));
+  // A body without a code of its own may still be one the spec names by its message or parameter (SendGrid).
+  const knownCode =
+    code !== undefined ? (Object.hasOwn(errors.codes, code) ? code : undefined) : matchedCode(errors, status, message, param);
+  const known = knownCode !== undefined ? errors.codes[knownCode] : undefined;
   const rule = errors.rules.find(
     (r) =>
       (r.status === undefined || statusMatches(status, r.status)) &&
@@ -58,12 +67,6 @@ export function normalizeError(
   );
   const limited = options.limited === true;
   const kind = limited ? "rate_limited" : (known?.kind ?? rule?.kind ?? kindOfStatus(status));
-  const trimmed = text.trim();
-  const message = describe(messageValue) ?? (trimmed === "" ? `HTTP ${status}` : trimmed.slice(0, 200));
-  // Shopify's { errors: { title: ["can't be blank"] } }: the first field is the parameter.
-  const param =
-    scalar(field(errors.fields.param)) ??
-    (errors.fields.param === undefined && isFieldMap(messageValue) ? Object.keys(messageValue)[0] : undefined);
   const docUrl = scalar(field(errors.fields.docUrl));
   const requestId =
     (errors.requestIdHeader ? (headers.get(errors.requestIdHeader) ?? undefined) : undefined) ?? scalar(field(errors.fields.requestId));
@@ -75,7 +78,7 @@ export function normalizeError(
     status,
     kind,
     providerCode: code,
-    knownCode: known !== undefined ? code : undefined,
+    knownCode,
     type,
     message,
     param,
@@ -95,6 +98,27 @@ export function normalizeError(
       },
     },
   });
+}
+
+/** The first code (in the spec's sorted order) whose `match` patterns all fit an answer that carries no code. */
+function matchedCode(errors: ErrorsDefinition, status: number, message: string, param: string | undefined): string | undefined {
+  for (const [code, definition] of Object.entries(errors.codes)) {
+    const match = definition.match;
+    if (match === undefined) continue;
+    if (match.status !== undefined && !statusMatches(status, match.status)) continue;
+    if (match.message !== undefined && !patternMatches(match.message, message)) continue;
+    if (match.param !== undefined && (param === undefined || !patternMatches(match.param, param))) continue;
+    return code;
+  }
+  return undefined;
+}
+
+function patternMatches(pattern: string, value: string): boolean {
+  try {
+    return new RegExp(pattern, "iu").test(value);
+  } catch {
+    return false; // validated when the spec was generated; a hand-written definition cannot crash normalization
+  }
 }
 
 /** The kind of an answer no code or rule classifies. */

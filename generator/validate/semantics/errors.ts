@@ -26,7 +26,21 @@ export function checkErrors(doc: Dict, report: Report): void {
   list(errors?.["when"]).forEach((m, i) => matchers.push([["errors", "when", i], m]));
   list(dict(doc["rateLimits"])?.["limitedWhen"]).forEach((m, i) => matchers.push([["rateLimits", "limitedWhen", i], m]));
   list(errors?.["rules"]).forEach((m, i) => checkKind(["errors", "rules", i, "kind"], str(dict(m)?.["kind"]), report));
-  for (const [code, entry] of entries(errors?.["codes"])) checkKind(["errors", "codes", code, "kind"], str(dict(entry)?.["kind"]), report);
+  for (const [code, entry] of entries(errors?.["codes"])) {
+    checkKind(["errors", "codes", code, "kind"], str(dict(entry)?.["kind"]), report);
+    const match = dict(dict(entry)?.["match"]);
+    for (const key of ["message", "param"]) {
+      const pattern = str(match?.[key]);
+      if (pattern !== undefined) checkRegex(["errors", "codes", code, "match", key], pattern, report);
+    }
+    if (str(dict(dict(entry)?.["recovery"])?.["action"]) === "retrySameKey" && dict(dict(doc["retry"])?.["idempotency"]) === undefined) {
+      report(
+        ["errors", "codes", code, "recovery", "action"],
+        DiagnosticCode.InconsistentSection,
+        "retrySameKey repeats a request with the same idempotency key, but retry.idempotency declares no key",
+      );
+    }
+  }
   for (const [path, matcher] of matchers) {
     const pattern = str(dict(dict(matcher)?.["body"])?.["matches"]);
     if (pattern !== undefined) checkRegex([...path, "body", "matches"], pattern, report);

@@ -36,6 +36,7 @@ const CASES: Readonly<Record<string, { readonly args: readonly unknown[]; readon
   CircuitOpenError: { args: ["stripe", 0], code: "circuit_open" },
   TimeoutError: { args: ["stripe", "attempt", 5], code: "timeout" },
   StreamProtocolError: { args: ["openai", "truncated", "the stream ended before its terminator"], code: "stream_protocol" },
+  UnrecoveredError: { args: ["twilio", "30001"], code: "unrecovered" },
   StoreUnavailableError: { args: ["redis-rate-limit", "take", "no answer within 250 ms"], code: "store_unavailable" },
   UnsupportedVersionError: { args: ["stripe", "1999-01-01", []], code: "unsupported_version" },
   WebhookVerificationError: { args: ["stripe", "signature_mismatch", "m"], code: "signature_mismatch" },
