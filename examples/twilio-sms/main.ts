@@ -52,10 +52,10 @@ export async function run(view: LiveView = terminalView()): Promise<SmsResult> {
         accountSid: ACCOUNT,
         body: { To: to, From: "+15005550001", Body: "Your code is 123456", StatusCallback: endpoint.url },
       });
-      // messages.create's answer is untyped until the Twilio spec imports its OpenAPI document, and the mock
-      // then answers with the fields the request set: a real answer carries the message's sid.
-      const sid = (message as { sid?: unknown }).sid;
-      sids.push(typeof sid === "string" ? sid : `SM${sids.length + 1}`);
+      // A real answer carries the message's own sid. The mock synthesizes its answer from the OpenAPI
+      // schema, the same sid for every message, so the demo numbers repeats to tell the messages apart.
+      const sid = message.sid;
+      sids.push(sid && !sids.includes(sid) ? sid : `SM${sids.length + 1}`);
     }
     view.step("Twilio reports each message's progress");
     const [first = "", second = ""] = sids;

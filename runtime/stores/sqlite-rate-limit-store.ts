@@ -7,7 +7,8 @@
  * window after it completed (taken back after `inFlightLeaseMs` when their process died), or a token
  * bucket when a burst is declared; the provider's count and 429 pauses apply to every process.
  */
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { openWalDatabase } from "./sqlite-file.js";
 import { ConfigurationError } from "../errors/errors.js";
 import type { BucketLimits, RateLimitStore } from "../policies/rate-limit-store.js";
 import { pollWhenFullMs, sharedWindowSlots, slidingWindowMs, SlotLedger } from "./slot-ledger.js";
@@ -45,11 +46,8 @@ export class SqliteRateLimitStore implements RateLimitStore {
     if (typeof options.path !== "string" || options.path === "") throw new ConfigurationError("SqliteRateLimitStore needs a path");
     this.#leaseMs = options.inFlightLeaseMs ?? 300_000;
     this.#now = options.now ?? Date.now;
-    const db = new Database(options.path);
+    const db = openWalDatabase(options.path, "NORMAL");
     this.#db = db;
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
-    db.pragma("busy_timeout = 5000");
     db.exec(`CREATE TABLE IF NOT EXISTS switchboard_rate_buckets (
       key TEXT PRIMARY KEY, paused REAL NOT NULL DEFAULT 0, remaining REAL NOT NULL DEFAULT 0,
       reset_at REAL NOT NULL DEFAULT 0, tokens REAL, refilled_at REAL NOT NULL DEFAULT 0,

@@ -10,7 +10,7 @@
 //              prints "READY <port>" and runs until killed. The verifier only parses JSON (signatures
 //              are tested elsewhere).
 import { createInterface } from "node:readline";
-import { ClientCore } from "@switchboard/runtime/contract";
+import { ClientCore, clientPartsFor, rateLimitHeaderSync } from "@switchboard/runtime/contract";
 
 const env = process.env;
 
@@ -46,11 +46,14 @@ async function openStore() {
 
 async function rateLimit() {
   const { store, close } = await openStore();
-  const core = new ClientCore(JSON.parse(env.DEFINITION), {
-    auth: { token: "test-token" },
-    baseUrl: env.BASE_URL,
-    rateLimits: { store },
-  });
+  const definition = JSON.parse(env.DEFINITION);
+  // The parts the definition needs, as a generated create<Provider>Core passes them.
+  const parts = { rateLimitHeaderSync };
+  const core = new ClientCore(
+    definition,
+    { auth: { token: "test-token" }, baseUrl: env.BASE_URL, rateLimits: { store } },
+    clientPartsFor(definition).map((name) => parts[name]),
+  );
   const operation = JSON.parse(env.OPERATION);
   await go();
   const statuses = {};

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createStripeClient } from "../../generated/stripe/index.js";
-import { ClientCore } from "../../runtime/client/client-core.js";
+import { coreFor } from "../helpers/client-core.js";
 import { isRateLimitError } from "../../runtime/errors/errors.js";
 import type { RateLimitsDefinition } from "../../runtime/definition.js";
 import { json, useLoopbackServer } from "../helpers/loopback-server.js";
@@ -60,7 +60,7 @@ const tokens = {
 const costs = Array.from({ length: 60 }, (_, i) => 20 + ((i * 37) % 98));
 
 async function burst(rateLimits: RateLimitsDefinition): Promise<unknown[]> {
-  const core = new ClientCore(testDefinition({ rateLimits }), { auth: { token: "t" }, baseUrl: server.url });
+  const core = coreFor(testDefinition({ rateLimits }), { auth: { token: "t" }, baseUrl: server.url });
   try {
     return await Promise.all(
       costs.map((cost) =>
@@ -141,7 +141,7 @@ describe("costs taken from the answer", () => {
   });
 
   async function queries(rateLimits: RateLimitsDefinition): Promise<unknown[]> {
-    const core = new ClientCore(testDefinition({ rateLimits }), { auth: { token: "t" }, baseUrl: server.url });
+    const core = coreFor(testDefinition({ rateLimits }), { auth: { token: "t" }, baseUrl: server.url });
     try {
       return await Promise.all(
         Array.from({ length: 60 }, () =>

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { resendDefinition } from "../../../generated/resend/client.js";
-import { ClientCore } from "../../../runtime/client/client-core.js";
+import { coreFor } from "../../helpers/client-core.js";
 import type { OperationDefinition } from "../../../runtime/definition.js";
 import { takesIdempotencyKey } from "../../../runtime/policies/bucket-routing.js";
 import { json, useLoopbackServer } from "../../helpers/loopback-server.js";
@@ -39,7 +39,7 @@ describe("retry.idempotency.paths", () => {
         ? json(res, 500, { statusCode: 500, message: "boom", name: "internal_server_error" })
         : json(res, 200, { id: "x" }),
     );
-    const client = new ClientCore(resendDefinition, {
+    const client = coreFor(resendDefinition, {
       auth: { token: "re_test" },
       baseUrl: server.url,
       retry: { backoff: { baseMs: 1, capMs: 2 } },

@@ -336,6 +336,7 @@ describe("a weighted refilling bucket (issue 14: refill-to-full resets, costs pe
       clock,
       keyPrefix: "sim",
       families: [{ name: "tokens", meaning: "refill", resolutionMs: 1, perResource: false }],
+      allowance: familyAllowance,
       learnedQueueWaitMs: 600_000,
     });
     const rand = random(seed);
