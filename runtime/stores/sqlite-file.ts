@@ -23,8 +23,7 @@ export function openSqliteTarget(target: SqliteTarget, store: string): { readonl
  * tried again for up to 5 s (once a file is in WAL mode, the switch is a no-op).
  */
 export function openWalDatabase(path: string, synchronous: "FULL" | "NORMAL"): Database.Database {
-  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS }); // better-sqlite3 sets busy_timeout from it
   const giveUpAt = Date.now() + BUSY_TIMEOUT_MS;
   for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
     try {
