@@ -36,8 +36,9 @@ export async function run(emit) {
     const client = createStripeClient({
       auth: { token: "sk_test_bench" },
       baseUrl: server.url,
-      // Failures are the subject here, not pacing: Stripe's 100/s would only make the run longer.
-      rateLimits: { buckets: { global: { rate: 5000 } } },
+      // Failures are the subject here, not pacing: Stripe's 100/s (and 25/s per endpoint) would only make
+      // the run longer.
+      rateLimits: { buckets: { global: { rate: 5000 }, endpoint: { rate: 5000 } } },
       timeout: { attemptMs: ATTEMPT_MS },
     });
     const started = performance.now();

@@ -51,11 +51,13 @@ async function stripe(emit) {
   const server = await startServer("strict", [String(LIMIT), String(WINDOW_MS)]);
   try {
     const { createStripeClient } = await importGeneratedClient("stripe");
-    // The spec's own bucket (100/s); only the queue wait is raised, since all calls start at once.
+    // The spec's own global bucket (100/s); only its queue wait is raised, since all calls start at once. The
+    // per-operation bucket (25/s for each endpoint) is lifted: every call here is one operation, and the
+    // figure is how much of the global budget the limiter uses.
     const client = createStripeClient({
       auth: { token: "sk_test_bench" },
       baseUrl: server.url,
-      rateLimits: { buckets: { global: { maxQueueWaitMs: 60_000 } } },
+      rateLimits: { buckets: { global: { maxQueueWaitMs: 60_000 }, endpoint: { rate: 1_000_000 } } },
       retry: false,
     });
     const results = await Promise.allSettled(Array.from({ length: REQUESTS }, () => client.customers.retrieve({ customer: "cus_123" })));
