@@ -12,8 +12,8 @@ const server = useLoopbackServer();
 const repo = path.resolve(import.meta.dirname, "../../..");
 
 describe("defaultTransport", () => {
-  it("on Node sends through undici's request API, not the Fetch API (which adds sec-fetch-mode)", async () => {
-    // The same request through Node's fetch carries sec-fetch-mode: cors; undici.request sends no such header.
+  it("on Node sends through undici, not the Fetch API (which adds sec-fetch-mode)", async () => {
+    // The same request through Node's fetch carries sec-fetch-mode: cors; undici sends no such header.
     server.handle((_req, res) => json(res, 200, { id: "cus_1" }));
     const stripe = createStripeClient({ auth: { token: "sk_test_x" }, baseUrl: server.url, retry: false });
     await stripe.customers.retrieve({ customer: "cus_1" });
