@@ -726,7 +726,8 @@ export class ClientCore {
     let queryString = !hasValue(query)
       ? ""
       : encodeForm(query, { arrays: encoding.query, styles: operation.queryStyles, literalBrackets: encoding.literalBrackets });
-    const credentials = encodeForm(credentialQuery);
+    // Credentials in the query are rare (most modes are headers): no encoding pass for an empty one.
+    const credentials = hasValue(credentialQuery) ? encodeForm(credentialQuery) : "";
     if (credentials !== "") queryString = queryString === "" ? credentials : `${queryString}&${credentials}`;
     const path = call.path.includes("{") ? fillPlaceholders(call.path, this.#pathValues) : call.path;
     const base = operation.baseUrl !== undefined && this.#options.baseUrl === undefined ? operation.baseUrl : this.#baseUrl;

@@ -136,7 +136,8 @@ export class BreakerPolicy implements Policy<AttemptContext> {
   execute<T extends AttemptContext>(fn: Step<T>, call: T): T | Promise<T> {
     const breaker = call.breaker;
     if (!breaker) return fn(call);
-    call.probe = breaker.enter(this.#clock.now());
+    // A closed breaker lets every attempt through without reading the clock.
+    call.probe = breaker.state === "closed" ? false : breaker.enter(this.#clock.now());
     let running: T | Promise<T>;
     try {
       running = fn(call);

@@ -394,6 +394,8 @@ export class RateLimiter {
   readonly #learned = new Map<string, BucketGate>();
   /** The resource each operation's answers named, per family (GitHub: search, core, graphql...). */
   readonly #resources = new Map<string, string>();
+  /** The declared gates of each operation, for the bucket list it was routed with. */
+  readonly #routes = new Map<string, { readonly buckets: readonly string[]; readonly gates: readonly BucketGate[] }>();
   #closed: Error | undefined;
 
   constructor(options: RateLimiterOptions) {
@@ -443,30 +445,41 @@ export class RateLimiter {
   }
 
   /** The gates a request of these declared buckets takes from, learned ones included. */
-  #route(buckets: readonly string[], route: AcquireRoute | undefined): { gate: BucketGate; cost: number }[] {
-    const gates: { gate: BucketGate; cost: number }[] = [];
-    const cost = (family: string): number => route?.costs?.[family] ?? 1;
+  #route(buckets: readonly string[], operation: string | undefined): readonly BucketGate[] {
+    // The declared gates of an operation are the same on every call: found once, kept per operation.
+    const cached = operation === undefined ? undefined : this.#routes.get(operation);
+    let declared: readonly BucketGate[];
+    if (cached && cached.buckets === buckets) declared = cached.gates;
+    else {
+      declared = this.#declaredGates(buckets, operation);
+      if (operation !== undefined) this.#routes.set(operation, { buckets, gates: declared });
+    }
+    if (this.#families.size === 0) return declared;
+    const gates = [...declared];
+    for (const family of this.#families.values()) {
+      if (!family.perResource) {
+        const gate = this.#learned.get(`~${family.name}`);
+        if (gate) gates.push(gate);
+        continue;
+      }
+      const resource = operation === undefined ? undefined : this.#resources.get(`${family.name}|${operation}`);
+      if (resource !== undefined && !this.#declares(family.name, resource)) gates.push(this.#learnedGate(family.name, resource));
+    }
+    return gates;
+  }
+
+  #declaredGates(buckets: readonly string[], operation: string | undefined): BucketGate[] {
+    const gates: BucketGate[] = [];
     for (const name of buckets) {
       const policy = this.#options.buckets[name];
       if (!policy) continue;
       let gate = this.#gates.get(name);
       if (policy.perOperation) {
-        const key = `${name}@${route?.operation ?? ""}`;
+        const key = `${name}@${operation ?? ""}`;
         gate = this.#gates.get(key);
         if (!gate) this.#gates.set(key, (gate = this.#gate(key, policy)));
       }
-      if (gate) gates.push({ gate, cost: cost(gate.family) });
-    }
-    for (const family of this.#families.values()) {
-      if (!family.perResource) {
-        const gate = this.#learned.get(`~${family.name}`);
-        if (gate) gates.push({ gate, cost: cost(family.name) });
-        continue;
-      }
-      const resource = route?.operation === undefined ? undefined : this.#resources.get(`${family.name}|${route.operation}`);
-      if (resource !== undefined && !this.#declares(family.name, resource)) {
-        gates.push({ gate: this.#learnedGate(family.name, resource), cost: cost(family.name) });
-      }
+      if (gate) gates.push(gate);
     }
     return gates;
   }
@@ -483,25 +496,27 @@ export class RateLimiter {
     route?: AcquireRoute,
   ): Permit[] | Promise<Permit[]> {
     if (this.#closed) throw this.#closed;
-    const gates = this.#route(buckets, route);
+    const gates = this.#route(buckets, route?.operation);
+    const costs = route?.costs;
     const permits: Permit[] = [];
     for (let i = 0; i < gates.length; i++) {
-      const { gate, cost } = gates[i]!;
+      const gate = gates[i]!;
       let granted: Permit | Promise<Permit>;
       try {
-        granted = gate.acquire(signal, limit, cost);
+        granted = gate.acquire(signal, limit, costs?.[gate.family] ?? 1);
       } catch (error) {
         for (const permit of permits) permit.release();
         throw error;
       }
-      if (granted instanceof Promise) return this.#acquireRest(gates, i, granted, permits, signal, limit);
+      if (granted instanceof Promise) return this.#acquireRest(gates, costs, i, granted, permits, signal, limit);
       permits.push(granted);
     }
     return permits;
   }
 
   async #acquireRest(
-    gates: readonly { gate: BucketGate; cost: number }[],
+    gates: readonly BucketGate[],
+    costs: AcquireRoute["costs"],
     index: number,
     pending: Promise<Permit>,
     permits: Permit[],
@@ -510,7 +525,7 @@ export class RateLimiter {
   ): Promise<Permit[]> {
     try {
       permits.push(await pending);
-      for (let i = index + 1; i < gates.length; i++) permits.push(await gates[i]!.gate.acquire(signal, limit, gates[i]!.cost));
+      for (let i = index + 1; i < gates.length; i++) permits.push(await gates[i]!.acquire(signal, limit, costs?.[gates[i]!.family] ?? 1));
     } catch (error) {
       for (const permit of permits) permit.release();
       throw error;
