@@ -37,6 +37,11 @@ export function importRuntimeContract() {
   return bundle(path.join("runtime", "contract.ts"), "contract");
 }
 
+/** Resolves to the bundled undici transport entry (`@switchboard/runtime/undici`), the client's default transport on Node. */
+export function importUndiciTransport() {
+  return bundle(path.join("runtime", "undici.ts"), "undici-transport");
+}
+
 /** Starts `bench/servers/<name>.js` in its own process; resolves to its URL and a stop function. */
 export async function startServer(name, args = []) {
   const { spawn } = await import("node:child_process");

@@ -3,7 +3,7 @@
  * not `request`): it must put the very request on the wire that `undici.request` does, decode the body as
  * `body.text()` does, and end an attempt at its timeout or the caller's abort wherever the request is.
  */
-import { Agent, request } from "undici";
+import { Agent, MockAgent, request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { undiciTransport } from "../../../runtime/transport/undici.js";
 import { useLoopbackServer } from "../../helpers/loopback-server.js";
@@ -107,6 +107,21 @@ describe("undiciTransport, answers read whole", () => {
     const error = await transport()(get(`${server.url}/never`, { signal: controller.signal })).catch((e: unknown) => e);
     expect(error).toMatchObject({ message: "never mind" });
     expect(server.requests).toHaveLength(0);
+  });
+
+  it("works over a dispatcher of the caller's, such as undici's MockAgent", async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent
+      .get("https://api.example.test")
+      .intercept({ path: "/v1/things/1?expand=a", method: "GET" })
+      .reply(200, { id: "1" }, { headers: { "content-type": "application/json" } });
+    const sent = undiciTransport({ dispatcher: agent });
+    const answer = await sent(get("https://api.example.test/v1/things/1?expand=a"));
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toEqual({ id: "1" });
+    expect(answer.headers.get("content-type")).toBe("application/json");
+    await agent.close();
   });
 
   it("a connection refused rejects with undici's error and its code", async () => {
