@@ -32,7 +32,7 @@ const SLOW_MS = 1500;
 export async function run(emit) {
   const server = await startServer("chaos", ["42", String(SLOW_MS)]);
   try {
-    const { createStripeClient, definition } = await importGeneratedClient("stripe");
+    const { createStripeClient, stripeDefinition: definition } = await importGeneratedClient("stripe");
     const client = createStripeClient({
       auth: { token: "sk_test_bench" },
       baseUrl: server.url,
