@@ -8,9 +8,9 @@
  * A call whose answer is read whole (every call but a streamed operation's) goes through undici's
  * `dispatch` with a handler of its own that collects the body's chunks and decodes them once, as
  * `request(...).body.text()` does, without what `request` builds per call to hand the body over as a
- * stream (an AsyncResource, a Readable, a URL object): on loopback with 32 callers that halves undici's
- * CPU per call (bench/overhead). A streamed operation's call goes through `request`, whose body stream
- * the stream reader iterates.
+ * stream (an AsyncResource, a Readable, a URL object): on loopback with 32 callers, 34 to 43 us of CPU per
+ * call against 67 to 81 us through `request` (docs/benchmarks.md). A streamed operation's call goes
+ * through `request`, whose body stream the stream reader iterates.
  */
 import { Agent, request as undiciRequest, util as undiciUtil, type Dispatcher } from "undici";
 import type { BodyStream, ResponseHeaders, Transport, TransportRequest, TransportResponse } from "./transport.js";
