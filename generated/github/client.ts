@@ -3,6 +3,7 @@
 import {
   ClientCore,
   rateLimitHeaderSync,
+  deprecatedVersionWarnings,
   type ClientOptions,
   type ProviderDefinition,
   type BearerCredentials,
@@ -174,7 +175,10 @@ export interface GithubCore extends ClientCore {
 
 /** Creates a GitHub client core, for the operation functions. */
 export function createGithubCore(options: GithubClientOptions): GithubCore {
-  return new ClientCore(githubDefinition, options, [rateLimitHeaderSync]) as GithubCore;
+  return new ClientCore(githubDefinition, options, [
+    rateLimitHeaderSync,
+    deprecatedVersionWarnings,
+  ]) as GithubCore;
 }
 
 /**

@@ -44,10 +44,9 @@ import {
   type TransportRequest,
   type TransportResponse,
 } from "../transport/transport.js";
-import { fillPlaceholders, resolveVariables } from "./variables.js";
-import { migratePayload, migrateRequest } from "../versions/migrations.js";
+import { fillPlaceholders } from "./variables.js";
 import { credentialFor, heldCredentials, type HeldCredential } from "./auth-choice.js";
-import { checkVersion, readDeprecation, versionLifecycle, warnOncePerProcess, deprecationMessage } from "../versions/versions.js";
+import { checkVersion, readDeprecation } from "../versions/versions.js";
 
 /** Changes to the spec's retry policy. */
 export interface RetryOverrides {
@@ -224,6 +223,8 @@ export class ClientCore {
   readonly #families: RateLimitFamilies;
   /** The header-sync part, when the spec declares header families (parts.ts). */
   readonly #headerSync: HeaderSync | undefined;
+  /** The parts the spec needs, merged (parts.ts). */
+  readonly #parts: ClientParts;
   readonly #bucketsByOperation = new Map<string, readonly string[]>();
   readonly #breakerDefinition: CircuitBreakerDefinition | undefined;
   readonly #breakers = new Map<string, CircuitBreaker>();
@@ -247,8 +248,8 @@ export class ClientCore {
    */
   constructor(definition: ProviderDefinition, options: ClientOptions, parts: readonly ClientParts[] = NO_PARTS) {
     this.definition = definition;
-    const { headerSync } = mergeClientParts(definition, parts);
-    this.#headerSync = headerSync;
+    const merged = (this.#parts = mergeClientParts(definition, parts));
+    const headerSync = (this.#headerSync = merged.headerSync);
     this.#options = options;
     const environment = options.environment ?? definition.defaultEnvironment;
     const env = declared(definition.environments, environment, "environment", definition.title);
@@ -256,7 +257,10 @@ export class ClientCore {
     const versions = definition.versions;
     this.#apiVersion = options.apiVersion === undefined ? versions?.pinned : checkVersion(definition.title, versions, options.apiVersion);
     // {apiVersion} is one more placeholder, filled by the same mechanism as the spec's variables.
-    const variables = resolveVariables(definition.title, definition.variables, options.variables);
+    // Without the urlVariables part the spec declares none: a value given for one is refused all the same.
+    const variables = merged.variables ? merged.variables(definition.title, definition.variables, options.variables) : NO_VARIABLES;
+    if (!merged.variables)
+      for (const name of Object.keys(options.variables ?? {})) declared(definition.variables, name, "variable", definition.title);
     this.#pathValues = this.#apiVersion === undefined ? {} : { apiVersion: this.#apiVersion };
     const baseUrl = options.baseUrl ?? env.baseUrl;
     this.#versionInBaseUrl = baseUrl.includes("{apiVersion}");
@@ -375,8 +379,10 @@ export class ClientCore {
     try {
       // A call written at the pinned version (the generated types' shape), sent at another one.
       const versions = this.definition.versions;
+      // Without the versionRequestMigrations part no migration changes requests: the call goes as written.
+      const migrateRequest = this.#parts.migrateRequest;
       const migrated =
-        versions && apiVersion !== undefined && apiVersion !== versions.pinned
+        migrateRequest && versions && apiVersion !== undefined && apiVersion !== versions.pinned
           ? migrateRequest(versions, operation.id, call, apiVersion)
           : undefined;
       const rewritten = migrated !== undefined && migrated.call !== call;
@@ -607,21 +613,15 @@ export class ClientCore {
     plan.limited = error.kind === "rate_limited";
   }
 
-  /** Warns once per client (event) and once per process (process.emitWarning) about a deprecated version. */
+  /**
+   * Warns once per client (event) and once per process (process.emitWarning) about a deprecated version;
+   * without the deprecatedVersionWarnings part the spec marks no version deprecated.
+   */
   #checkLifecycle(version: string, emit: CallEmit | undefined): void {
     this.#checkedVersions.add(version);
     const versions = this.definition.versions;
-    if (!versions) return;
-    const lifecycle = versionLifecycle(versions, version, this.#clock.now());
-    if (!lifecycle.warn) return;
-    warnOncePerProcess(this.definition.name, lifecycle);
-    emit?.({
-      type: "versionDeprecated",
-      apiVersion: version,
-      deprecated: lifecycle.deprecated,
-      sunset: lifecycle.sunset,
-      message: deprecationMessage(this.definition.name, lifecycle),
-    });
+    const deprecated = versions && this.#parts.deprecatedVersion?.(this.definition.name, versions, version, this.#clock.now());
+    if (deprecated) emit?.({ type: "versionDeprecated", apiVersion: version, ...deprecated });
   }
 
   /** Deprecation, Sunset and provider deprecation headers, reported once per operation and value. */
@@ -634,10 +634,14 @@ export class ClientCore {
     emit({ type: "deprecation", apiVersion, ...signal });
   }
 
-  /** A per-call version's answer, migrated to the client's version when the spec declares how. */
+  /**
+   * A per-call version's answer, migrated to the client's version when the spec declares how (without the
+   * versionMigrations part it declares no migration: the answer stays as it is, outcome "unknown").
+   */
   #migrate(body: unknown, from: string, emit: CallEmit | undefined): unknown {
     const versions = this.definition.versions!;
-    const result = migratePayload(versions, body, from, this.#apiVersion);
+    const to = this.#apiVersion ?? versions.pinned;
+    const result = this.#parts.migratePayload?.(versions, body, from, to) ?? { payload: body, to, outcome: "unknown" as const };
     emit?.({ type: "migration", from, to: result.to, outcome: result.outcome });
     return result.payload;
   }
@@ -808,6 +812,7 @@ export class ClientCore {
 }
 
 const NO_PARTS: readonly ClientParts[] = [];
+const NO_VARIABLES: Readonly<Record<string, string>> = {};
 const NO_FAMILIES: RateLimitFamilies = [];
 const NO_PERMITS: readonly Permit[] = [];
 const NO_BUCKETS: readonly string[] = [];

@@ -5,12 +5,13 @@
  * passes exactly the parts its spec needs (`clientPartsFor`). A definition used without a part it
  * needs is refused with a ConfigurationError, never run with that feature skipped.
  */
-import type { ProviderDefinition, RateLimitsDefinition } from "../definition.js";
+import type { ProviderDefinition, RateLimitsDefinition, VariableDefinition, VersionsDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
 import type { ProviderAllowance } from "../policies/provider-allowance.js";
 import type { FamilyPolicy, ProviderCount } from "../policies/rate-limit.js";
 import type { RateLimitFamilies } from "../policies/rate-limit-headers.js";
 import type { ResponseHeaders } from "../transport/transport.js";
+import type { MigrationResult, RequestMigrationResult, RequestValues } from "../versions/migrations.js";
 
 /** Header sync: the provider's rate-limit headers read on every answer and kept per request in flight. */
 export interface HeaderSync {
@@ -32,14 +33,48 @@ export interface HeaderSync {
   readonly allowance: (family: FamilyPolicy, learned: boolean) => ProviderAllowance;
 }
 
+/** A version the spec marks deprecated or near its sunset: what the client's `versionDeprecated` event says. */
+export interface DeprecatedVersion {
+  readonly deprecated: string | undefined;
+  readonly sunset: string | undefined;
+  readonly message: string;
+}
+
 /** What the parts add to the client core; each exported part fills some of these. */
 export interface ClientParts {
   readonly headerSync?: HeaderSync;
+  /** Values of the spec's URL variables, checked (../client/variables.ts). */
+  readonly variables?: (
+    provider: string,
+    definitions: Readonly<Record<string, VariableDefinition>>,
+    given: Readonly<Record<string, string>> | undefined,
+  ) => Readonly<Record<string, string>>;
+  /** An answer fetched at another version, migrated to the client's (../versions/migrations.ts). */
+  readonly migratePayload?: (versions: VersionsDefinition, payload: unknown, from: string, to?: string) => MigrationResult;
+  /** A call written at the pinned version, rewritten for the version it is sent at (../versions/migrations.ts). */
+  readonly migrateRequest?: <T extends RequestValues>(
+    versions: VersionsDefinition,
+    operation: string,
+    call: T,
+    to: string,
+  ) => RequestMigrationResult<T>;
+  /** Warns once per process about a deprecated version and describes it; undefined when it is not (../versions/versions.ts). */
+  readonly deprecatedVersion?: (
+    provider: string,
+    versions: VersionsDefinition,
+    version: string,
+    now: number,
+  ) => DeprecatedVersion | undefined;
 }
 
 /** The contract's exported parts, by name, and whether a definition needs each. */
 const NEEDS = {
   rateLimitHeaderSync: (d: ProviderDefinition) => d.rateLimits.headers !== undefined || (d.rateLimits.families ?? []).length > 0,
+  urlVariables: (d: ProviderDefinition) => Object.keys(d.variables).length > 0,
+  versionMigrations: (d: ProviderDefinition) => (d.versions?.migrations ?? []).length > 0,
+  versionRequestMigrations: (d: ProviderDefinition) => (d.versions?.migrations ?? []).some((m) => (m.requests ?? []).length > 0),
+  deprecatedVersionWarnings: (d: ProviderDefinition) =>
+    Object.values(d.versions?.supported ?? {}).some((v) => v.deprecated !== undefined || v.sunset !== undefined),
 } as const;
 
 export type ClientPartName = keyof typeof NEEDS;
@@ -47,6 +82,10 @@ export type ClientPartName = keyof typeof NEEDS;
 /** The hooks each part must bring (checked when the parts are merged). */
 const HOOKS: Readonly<Record<ClientPartName, readonly (keyof ClientParts)[]>> = {
   rateLimitHeaderSync: ["headerSync"],
+  urlVariables: ["variables"],
+  versionMigrations: ["migratePayload"],
+  versionRequestMigrations: ["migrateRequest"],
+  deprecatedVersionWarnings: ["deprecatedVersion"],
 };
 
 /** The names of the contract's parts a definition needs, in a fixed order (what the generator imports). */

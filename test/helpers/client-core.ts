@@ -6,13 +6,23 @@ import { ClientCore, type ClientOptions } from "../../runtime/client/client-core
 import { clientPartsFor, type ClientPartName, type ClientParts } from "../../runtime/client/parts.js";
 import type { ProviderDefinition } from "../../runtime/definition.js";
 import { rateLimitHeaderSync } from "../../runtime/policies/header-sync.js";
+import { urlVariables } from "../../runtime/client/variables.js";
+import { versionMigrations, versionRequestMigrations } from "../../runtime/versions/migrations.js";
+import { deprecatedVersionWarnings } from "../../runtime/versions/versions.js";
 
-const PARTS: Readonly<Record<ClientPartName, ClientParts>> = { rateLimitHeaderSync };
+/** Every client part, by the name clientPartsFor gives it. */
+export const CLIENT_PARTS: Readonly<Record<ClientPartName, ClientParts>> = {
+  rateLimitHeaderSync,
+  urlVariables,
+  versionMigrations,
+  versionRequestMigrations,
+  deprecatedVersionWarnings,
+};
 
 export function coreFor(definition: ProviderDefinition, options: ClientOptions): ClientCore {
   return new ClientCore(
     definition,
     options,
-    clientPartsFor(definition).map((name) => PARTS[name]),
+    clientPartsFor(definition).map((name) => CLIENT_PARTS[name]),
   );
 }

@@ -21,12 +21,34 @@ const headers = { limit: "x-limit", remaining: "x-remaining", reset: "x-reset", 
 
 describe("clientPartsFor", () => {
   it("names header sync for a spec with header families, and nothing for one without", () => {
-    expect(clientPartsFor(stripe.stripeDefinition)).toEqual([]);
-    expect(clientPartsFor(github.githubDefinition)).toEqual(["rateLimitHeaderSync"]);
+    expect(clientPartsFor(stripe.stripeDefinition)).toEqual(["versionMigrations"]);
+    expect(clientPartsFor(github.githubDefinition)).toEqual(["rateLimitHeaderSync", "deprecatedVersionWarnings"]);
     expect(clientPartsFor(openai.openaiDefinition)).toEqual(["rateLimitHeaderSync"]);
     expect(
       clientPartsFor(testDefinition({ rateLimits: { limitedWhen: [], buckets: {}, families: [{ name: "tokens", ...headers }] } })),
     ).toEqual(["rateLimitHeaderSync"]);
+  });
+
+  it("names the URL variables, version migration and deprecation parts by what the versions and variables declare", () => {
+    const versions = {
+      pinned: "2",
+      send: { in: "header", name: "v" },
+      supported: { "1": {}, "2": {} },
+      deprecationHeaders: [],
+      migrations: [],
+    } as const;
+    expect(clientPartsFor(testDefinition({ versions }))).toEqual([]);
+    expect(clientPartsFor(testDefinition({ variables: { shop: {} } }))).toEqual(["urlVariables"]);
+    expect(clientPartsFor(testDefinition({ versions: { ...versions, supported: { "1": { sunset: "2030-01-01" }, "2": {} } } }))).toEqual([
+      "deprecatedVersionWarnings",
+    ]);
+    const migration = { from: "1", to: "2", changes: [] };
+    expect(clientPartsFor(testDefinition({ versions: { ...versions, migrations: [migration] } }))).toEqual(["versionMigrations"]);
+    const requests = [{ operations: ["x"], op: "remove", in: "query", path: ["a"] }] as const;
+    expect(clientPartsFor(testDefinition({ versions: { ...versions, migrations: [{ ...migration, requests }] } }))).toEqual([
+      "versionMigrations",
+      "versionRequestMigrations",
+    ]);
   });
 });
 
@@ -49,6 +71,21 @@ describe("ClientCore parts", () => {
     await core.close();
     const plain = new ClientCore(testDefinition(), { auth: { token: "t" } });
     await plain.close();
+  });
+
+  it("refuses a definition with URL variables without the urlVariables part; without variables a given one is unknown", () => {
+    const shop = testDefinition({ variables: { shop: {} }, environments: { live: { baseUrl: "https://{shop}.example" } } });
+    expect(() => new ClientCore(shop, { auth: { token: "t" }, variables: { shop: "s" } })).toThrow(
+      "a Acme client needs the urlVariables part (pass it to the ClientCore)",
+    );
+    let error: unknown;
+    try {
+      new ClientCore(testDefinition(), { auth: { token: "t" }, variables: { shop: "s" } });
+    } catch (e) {
+      error = e;
+    }
+    expect(isConfigurationError(error)).toBe(true);
+    expect((error as Error).message).toBe('unknown variable "shop" for Acme (known: none)');
   });
 
   it("a limiter given header families without an allowance is refused", () => {
@@ -75,5 +112,16 @@ describe("ClientCore parts", () => {
     expect(stripeFiles).toContain("runtime/policies/rate-limit.ts");
     expect(stripeFiles.filter((file) => partFiles.includes(file))).toEqual([]);
     expect(githubFiles.filter((file) => partFiles.includes(file)).sort()).toEqual(partFiles);
+  });
+
+  it("an app whose spec changes no request between versions and deprecates none bundles neither", async () => {
+    const stripeCode = (await bundleApp("bench/fixtures/size/stripe-one-call.ts")).code;
+    const githubCode = (await bundleApp("test/fixtures/size/github-one-call.ts")).code;
+    // deprecationMessage's text comes with the deprecatedVersionWarnings part (GitHub's spec sunsets a version).
+    expect(stripeCode).not.toContain("move to a supported version");
+    expect(githubCode).toContain("move to a supported version");
+    // migrateRequest's table of request parts comes with the versionRequestMigrations part; payload migration stays.
+    expect(stripeCode).not.toContain('header:"headers"');
+    expect(stripeCode).toContain("structuredClone");
   });
 });
