@@ -287,7 +287,7 @@ export class ClientCore {
         clock: this.#clock,
         keyPrefix: rateLimits?.key ?? definition.name,
         families: this.#families.map((family) => family.policy),
-        ...(headerSync && { allowance: headerSync.allowance }),
+        ...(headerSync && { allowance: headerSync.allowance, familySync: headerSync.familySync }),
         onStoreEvent: (event) => safeEmit(options.onEvent, { ...event, provider: definition.name }),
       });
     }

@@ -8,7 +8,7 @@
 import type { ProviderDefinition, RateLimitsDefinition, VariableDefinition, VersionsDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
 import type { ProviderAllowance } from "../policies/provider-allowance.js";
-import type { FamilyPolicy, ProviderCount } from "../policies/rate-limit.js";
+import type { FamilyPolicy, ProviderCount, RateLimiterOptions } from "../policies/rate-limit.js";
 import type { RateLimitFamilies } from "../policies/rate-limit-headers.js";
 import type { ResponseHeaders } from "../transport/transport.js";
 import type { MigrationResult, RequestMigrationResult, RequestValues } from "../versions/migrations.js";
@@ -31,6 +31,8 @@ export interface HeaderSync {
   ) => Readonly<Record<string, number>> | undefined;
   /** What a family's counts allow a bucket, per request in flight (`learned`: a bucket learned from headers alone, which probes first). */
   readonly allowance: (family: FamilyPolicy, learned: boolean) => ProviderAllowance;
+  /** The limiter's buckets as the families' counts move them, learned ones included (RateLimiterOptions.familySync). */
+  readonly familySync: NonNullable<RateLimiterOptions["familySync"]>;
 }
 
 /** A version the spec marks deprecated or near its sunset: what the client's `versionDeprecated` event says. */

@@ -10,7 +10,8 @@ import * as stripe from "../../../generated/stripe/index.js";
 import { ClientCore } from "../../../runtime/client/client-core.js";
 import { clientPartsFor } from "../../../runtime/client/parts.js";
 import { isConfigurationError } from "../../../runtime/index.js";
-import { rateLimitHeaderSync } from "../../../runtime/policies/header-sync.js";
+import { familyAllowance, rateLimitHeaderSync } from "../../../runtime/policies/header-sync.js";
+import { familySync } from "../../../runtime/policies/learned-buckets.js";
 import { RateLimiter } from "../../../runtime/policies/rate-limit.js";
 import { MemoryRateLimitStore } from "../../../runtime/policies/rate-limit-store.js";
 import { bundleApp } from "../../../bench/lib/app-bundle.js";
@@ -88,7 +89,7 @@ describe("ClientCore parts", () => {
     expect((error as Error).message).toBe('unknown variable "shop" for Acme (known: none)');
   });
 
-  it("a limiter given header families without an allowance is refused", () => {
+  it("a limiter given header families without the header-sync part's allowance and family sync is refused", () => {
     const options = {
       provider: "acme",
       buckets: {},
@@ -98,11 +99,16 @@ describe("ClientCore parts", () => {
       families: [{ name: "requests", meaning: "window", resolutionMs: 1000, perResource: false }] as const,
     };
     expect(() => new RateLimiter(options)).toThrow("rate-limit header families need the header-sync part");
+    expect(() => new RateLimiter({ ...options, allowance: familyAllowance })).toThrow(
+      "rate-limit header families need the header-sync part",
+    );
+    expect(() => new RateLimiter({ ...options, allowance: familyAllowance, familySync }).close(new Error("closed"))).not.toThrow();
   });
 
   it("an app whose spec declares no header family bundles none of the header sync", async () => {
     const partFiles = [
       "runtime/policies/header-sync.ts",
+      "runtime/policies/learned-buckets.ts",
       "runtime/policies/provider-allowance.ts",
       "runtime/policies/rate-limit-headers.ts",
     ];
