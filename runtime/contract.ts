@@ -8,6 +8,8 @@ export { ApiPromise, type TypedResponse } from "./client/api-promise.js";
 export { clientPartsFor, type ClientPartName, type ClientParts } from "./client/parts.js";
 export { rateLimitHeaderSync } from "./policies/header-sync.js";
 export { urlVariables } from "./client/variables.js";
+export { multipartAndRawBodies } from "./client/bodies.js";
+export { providerUrls } from "./client/provider-url.js";
 export { versionMigrations, versionRequestMigrations } from "./versions/migrations.js";
 export { deprecatedVersionWarnings } from "./versions/versions.js";
 export { paginate, Paginated, type ItemsAt, type Page } from "./client/pagination.js";

@@ -4,6 +4,8 @@ import {
   ClientCore,
   rateLimitHeaderSync,
   deprecatedVersionWarnings,
+  multipartAndRawBodies,
+  providerUrls,
   type ClientOptions,
   type ProviderDefinition,
   type BearerCredentials,
@@ -178,6 +180,8 @@ export function createGithubCore(options: GithubClientOptions): GithubCore {
   return new ClientCore(githubDefinition, options, [
     rateLimitHeaderSync,
     deprecatedVersionWarnings,
+    multipartAndRawBodies,
+    providerUrls,
   ]) as GithubCore;
 }
 

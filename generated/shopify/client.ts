@@ -3,6 +3,7 @@
 import {
   ClientCore,
   urlVariables,
+  providerUrls,
   type ClientOptions,
   type ProviderDefinition,
   type ApiKeyCredentials,
@@ -133,7 +134,7 @@ export interface ShopifyCore extends ClientCore {
 
 /** Creates a Shopify client core, for the operation functions. */
 export function createShopifyCore(options: ShopifyClientOptions): ShopifyCore {
-  return new ClientCore(shopifyDefinition, options, [urlVariables]) as ShopifyCore;
+  return new ClientCore(shopifyDefinition, options, [urlVariables, providerUrls]) as ShopifyCore;
 }
 
 /**

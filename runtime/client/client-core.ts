@@ -27,10 +27,10 @@ import { classifyAnswer, classifyFailure, specRetryable } from "./classify.js";
 import { declared } from "../internal/declared.js";
 import { normalizeError } from "../errors/error-normalizer.js";
 import type { CallEmit, ClientEvent, ClientEventListener } from "./events.js";
-import { encodeForm, flattenParams } from "./form.js";
+import { encodeForm } from "./form.js";
 import { anyResponseMatches } from "./match.js";
 import type { RateLimitFamilies } from "../policies/rate-limit-headers.js";
-import { mergeClientParts, type ClientParts, type HeaderSync } from "./parts.js";
+import { mergeClientParts, missingPart, type ClientParts, type HeaderSync } from "./parts.js";
 import { RateLimiter, type AcquireRoute, type Permit } from "../policies/rate-limit.js";
 import { MemoryRateLimitStore, type RateLimitStore } from "../policies/rate-limit-store.js";
 import { createRedactor, type Redactor } from "../errors/redact.js";
@@ -700,17 +700,15 @@ export class ClientCore {
       if (operation.bodyEncoding === "form") {
         headers["content-type"] = "application/x-www-form-urlencoded";
         body = encodeForm(call.body as Record<string, unknown>, { arrays: encoding.form, literalBrackets: encoding.literalBrackets });
-      } else if (operation.bodyEncoding === "multipart") {
-        const form = new FormData();
-        for (const [key, value] of flattenParams(call.body as Record<string, unknown>, encoding.form)) form.append(key, value);
-        // The platform's own serializer writes the boundary and each part's headers.
-        const encoded = new Request("http://multipart.invalid/", { method: "POST", body: form });
-        headers["content-type"] = encoded.headers.get("content-type")!;
-        const url = this.#url(operation, call, query, credentialQuery);
-        return encoded.arrayBuffer().then((bytes) => ({ url, headers, body: new Uint8Array(bytes), idempotencyKey }));
-      } else if (operation.bodyEncoding === "raw") {
-        headers["content-type"] = operation.contentType ?? "application/octet-stream";
-        body = call.body instanceof Uint8Array ? call.body : String(call.body);
+      } else if (operation.bodyEncoding === "multipart" || operation.bodyEncoding === "raw") {
+        const encodeBody = this.#parts.encodeBody;
+        if (!encodeBody) throw missingPart(this.definition, "multipartAndRawBodies");
+        const encoded = encodeBody(operation, call.body, headers, encoding.form);
+        if (encoded instanceof Promise) {
+          const url = this.#url(operation, call, query, credentialQuery);
+          return encoded.then((bytes) => ({ url, headers, body: bytes, idempotencyKey }));
+        }
+        body = encoded;
       } else {
         headers["content-type"] = "application/json";
         body = JSON.stringify(call.body);
@@ -725,7 +723,11 @@ export class ClientCore {
     query: Readonly<Record<string, unknown>>,
     credentialQuery: Record<string, string>,
   ): string {
-    if (call.url !== undefined) return this.#providerUrl(call.url, credentialQuery);
+    if (call.url !== undefined) {
+      const providerUrl = this.#parts.providerUrl;
+      if (!providerUrl) throw missingPart(this.definition, "providerUrls");
+      return providerUrl(this.definition.title, this.#baseUrl, call.url, credentialQuery);
+    }
     const encoding = this.definition.encoding;
     let queryString = !hasValue(query)
       ? ""
@@ -735,23 +737,6 @@ export class ClientCore {
     const path = call.path.includes("{") ? fillPlaceholders(call.path, this.#pathValues) : call.path;
     const base = operation.baseUrl !== undefined && this.#options.baseUrl === undefined ? operation.baseUrl : this.#baseUrl;
     return base + path + (queryString === "" ? "" : `?${queryString}`);
-  }
-
-  #providerUrl(given: string, credentialQuery: Record<string, string>): string {
-    const base = new URL(this.#baseUrl);
-    let url: URL;
-    try {
-      url = new URL(given, base.origin);
-    } catch {
-      throw new ConfigurationError(`${this.definition.title} handed out a URL that does not parse`);
-    }
-    if (url.origin !== base.origin) {
-      throw new ConfigurationError(
-        `refusing to send a ${this.definition.title} request to ${url.origin}: not the client's origin ${base.origin}`,
-      );
-    }
-    for (const [name, value] of Object.entries(credentialQuery)) url.searchParams.set(name, value);
-    return url.href;
   }
 
   /** One key per logical call, reused by every attempt: the caller's, a header they set, or a new one. */

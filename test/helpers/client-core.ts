@@ -4,9 +4,11 @@
  */
 import { ClientCore, type ClientOptions } from "../../runtime/client/client-core.js";
 import { clientPartsFor, type ClientPartName, type ClientParts } from "../../runtime/client/parts.js";
-import type { ProviderDefinition } from "../../runtime/definition.js";
+import type { OperationDefinition, ProviderDefinition } from "../../runtime/definition.js";
 import { rateLimitHeaderSync } from "../../runtime/policies/header-sync.js";
 import { urlVariables } from "../../runtime/client/variables.js";
+import { multipartAndRawBodies } from "../../runtime/client/bodies.js";
+import { providerUrls } from "../../runtime/client/provider-url.js";
 import { versionMigrations, versionRequestMigrations } from "../../runtime/versions/migrations.js";
 import { deprecatedVersionWarnings } from "../../runtime/versions/versions.js";
 
@@ -17,12 +19,19 @@ export const CLIENT_PARTS: Readonly<Record<ClientPartName, ClientParts>> = {
   versionMigrations,
   versionRequestMigrations,
   deprecatedVersionWarnings,
+  multipartAndRawBodies,
+  providerUrls,
 };
 
-export function coreFor(definition: ProviderDefinition, options: ClientOptions): ClientCore {
+/** `operations`: those the test calls, for the parts that follow from operations (multipart bodies, provider URLs). */
+export function coreFor(
+  definition: ProviderDefinition,
+  options: ClientOptions,
+  operations: readonly OperationDefinition[] = [],
+): ClientCore {
   return new ClientCore(
     definition,
     options,
-    clientPartsFor(definition).map((name) => CLIENT_PARTS[name]),
+    clientPartsFor(definition, operations).map((name) => CLIENT_PARTS[name]),
   );
 }

@@ -15,7 +15,7 @@ import { familySync } from "../../../runtime/policies/learned-buckets.js";
 import { RateLimiter } from "../../../runtime/policies/rate-limit.js";
 import { MemoryRateLimitStore } from "../../../runtime/policies/rate-limit-store.js";
 import { bundleApp } from "../../../bench/lib/app-bundle.js";
-import { testDefinition } from "../../helpers/test-provider.js";
+import { op, testDefinition } from "../../helpers/test-provider.js";
 import { ManualClock } from "../../helpers/manual-clock.js";
 
 const headers = { limit: "x-limit", remaining: "x-remaining", reset: "x-reset", resetFormat: "epoch-seconds" } as const;
@@ -87,6 +87,25 @@ describe("ClientCore parts", () => {
     }
     expect(isConfigurationError(error)).toBe(true);
     expect((error as Error).message).toBe('unknown variable "shop" for Acme (known: none)');
+  });
+
+  it("refuses to call a multipart operation or follow a provider's URL without the part it needs, naming it", async () => {
+    const core = new ClientCore(testDefinition(), { auth: { token: "t" }, retry: false });
+    const upload = op("POST", "/files", { bodyEncoding: "multipart" });
+    const sent = core.request(upload, { path: "/files", body: { a: "b" } });
+    await expect(sent).rejects.toThrow("a Acme client needs the multipartAndRawBodies part (pass it to the ClientCore)");
+    await expect(sent).rejects.toSatisfy(isConfigurationError);
+    const next = core.request(op("GET", "/items"), { path: "/items", url: "/items?page=2" });
+    await expect(next).rejects.toThrow("a Acme client needs the providerUrls part (pass it to the ClientCore)");
+    await core.close();
+  });
+
+  it("names the operation parts by what the operations declare", () => {
+    const upload = op("POST", "/files", { bodyEncoding: "raw", contentType: "text/plain" });
+    const pages = op("GET", "/items", { pagination: { style: "nextUrl", items: [], next: ["next"] } });
+    expect(clientPartsFor(testDefinition(), [op("GET", "/items")])).toEqual([]);
+    expect(clientPartsFor(testDefinition(), [upload, pages])).toEqual(["multipartAndRawBodies", "providerUrls"]);
+    expect(clientPartsFor(github.githubDefinition, [pages])).toEqual(["rateLimitHeaderSync", "deprecatedVersionWarnings", "providerUrls"]);
   });
 
   it("a limiter given header families without the header-sync part's allowance and family sync is refused", () => {
