@@ -14,7 +14,7 @@ export { versionMigrations, versionRequestMigrations } from "./versions/migratio
 export { deprecatedVersionWarnings } from "./versions/versions.js";
 export { paginate, Paginated, type ItemsAt, type Page } from "./client/pagination.js";
 export { sendBatched, type BatchPart, type BatchResult } from "./client/batch.js";
-export { EventStream, openStream, type StreamEvent, type StreamResponse } from "./client/stream.js";
+export { EventStream, openStream, streamedAnswers, type StreamEvent, type StreamResponse } from "./client/stream.js";
 export { encodePath } from "./client/path.js";
 export type {
   ApiKeyCredentials,

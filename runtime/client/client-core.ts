@@ -13,7 +13,7 @@ import { Stop, wrap, type Policy, type Step } from "../policies/policy.js";
 import { ThrottlePolicy, type ThrottledContext } from "../policies/throttle.js";
 import { applyCredentials, renewCredentials, type AuthOptions, type TokenRequestOptions } from "./credentials.js";
 import { ApiPromise } from "./api-promise.js";
-import { isStreamAnswer, textStream, type StreamContext } from "./stream.js";
+import type { StreamContext } from "./stream.js";
 import type {
   AuthModeDefinition,
   CircuitBreakerDefinition,
@@ -423,7 +423,7 @@ export class ClientCore {
       // The spec's timeout of this operation overrides the client's; a per-call timeout overrides both.
       attemptMs: options.timeout?.attemptMs ?? operation.timeoutMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
       deadline,
-      streamWhen: operation.stream ? isStreamAnswer : undefined,
+      streamWhen: operation.stream ? this.#streams().isStream : undefined,
       buckets,
       throttled,
       route: throttled ? { operation: operation.id, costs: this.#headerSync?.readCosts(this.#families, body) } : NO_ROUTE,
@@ -558,7 +558,7 @@ export class ClientCore {
     if (!failed) {
       plan.breakerOutcome = breakerOutcome(response.status);
       const shaped = plan.streamWhen
-        ? (stream ?? textStream(response.body))
+        ? (stream ?? this.#streams().text(response.body))
         : apiVersion === this.#apiVersion
           ? body
           : this.#migrate(body, apiVersion!, emit);
@@ -654,7 +654,10 @@ export class ClientCore {
     apiVersion: string | undefined,
     deadline: Deadline,
   ): PreparedRequest | Promise<PreparedRequest> {
-    const headers: Record<string, string> = { accept: acceptOf(operation), "user-agent": this.#userAgent };
+    const headers: Record<string, string> = {
+      accept: operation.stream ? this.#streams().accept(operation.stream) : "application/json",
+      "user-agent": this.#userAgent,
+    };
     let query: Record<string, unknown> = call.query ?? NO_QUERY;
     const versions = this.definition.versions;
     if (versions && apiVersion !== undefined) {
@@ -757,6 +760,13 @@ export class ClientCore {
     return key;
   }
 
+  /** The streamed-answers part, which a streamed operation needs (parts.ts). */
+  #streams(): NonNullable<ClientParts["streams"]> {
+    const streams = this.#parts.streams;
+    if (!streams) throw missingPart(this.definition, "streamedAnswers");
+    return streams;
+  }
+
   #bucketsOf(operation: OperationDefinition): readonly string[] {
     let buckets = this.#bucketsByOperation.get(operation.id);
     if (!buckets) {
@@ -806,13 +816,6 @@ const NO_OPTIONS: RequestOptions = Object.freeze({});
 const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({});
 const NO_HEADERS: readonly string[] = [];
 const bodyOf = (response: ApiResponse): unknown => response.body;
-
-/** What the call accepts: JSON, or its stream's media type first (errors still come as JSON). */
-function acceptOf(operation: OperationDefinition): string {
-  const stream = operation.stream;
-  if (!stream) return "application/json";
-  return stream.format === "sse" ? "text/event-stream, application/json" : "application/x-ndjson, application/json";
-}
 
 /** Merges one finished attempt's outcome into the call's. */
 function settleAttempt(plan: CallPlan, outcome: CallOutcome): void {

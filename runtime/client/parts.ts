@@ -9,6 +9,7 @@ import type {
   OperationDefinition,
   ProviderDefinition,
   RateLimitsDefinition,
+  StreamDefinition,
   VariableDefinition,
   VersionsDefinition,
 } from "../definition.js";
@@ -16,7 +17,7 @@ import { ConfigurationError } from "../errors/errors.js";
 import type { ProviderAllowance } from "../policies/provider-allowance.js";
 import type { FamilyPolicy, ProviderCount, RateLimiterOptions } from "../policies/rate-limit.js";
 import type { RateLimitFamilies } from "../policies/rate-limit-headers.js";
-import type { ResponseHeaders } from "../transport/transport.js";
+import type { BodyStream, ResponseHeaders } from "../transport/transport.js";
 import type { MigrationResult, RequestMigrationResult, RequestValues } from "../versions/migrations.js";
 
 /** Header sync: the provider's rate-limit headers read on every answer and kept per request in flight. */
@@ -76,6 +77,12 @@ export interface ClientParts {
     headers: Record<string, string>,
     arrays: ArrayEncoding,
   ) => string | Uint8Array | Promise<Uint8Array>;
+  /** Streamed answers (./stream.ts): what a streamed call accepts, which answers are the stream, a stream of an answer read whole. */
+  readonly streams?: {
+    readonly accept: (stream: StreamDefinition) => string;
+    readonly isStream: (status: number, headers: ResponseHeaders) => boolean;
+    readonly text: (text: string) => BodyStream;
+  };
   /** A URL the provider handed out (a next page's), resolved against the base URL and kept on its origin (./provider-url.ts). */
   readonly providerUrl?: (provider: string, baseUrl: string, given: string, credentialQuery: Readonly<Record<string, string>>) => string;
   /** Warns once per process about a deprecated version and describes it; undefined when it is not (../versions/versions.ts). */
@@ -116,6 +123,7 @@ const NEEDS = {
  */
 const OPERATION_NEEDS = {
   multipartAndRawBodies: (o: OperationDefinition) => o.bodyEncoding === "multipart" || o.bodyEncoding === "raw",
+  streamedAnswers: (o: OperationDefinition) => o.stream !== undefined,
   providerUrls: (o: OperationDefinition) => o.pagination?.style === "linkHeader" || o.pagination?.style === "nextUrl",
 } as const;
 

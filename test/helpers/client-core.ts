@@ -9,6 +9,7 @@ import { rateLimitHeaderSync } from "../../runtime/policies/header-sync.js";
 import { urlVariables } from "../../runtime/client/variables.js";
 import { multipartAndRawBodies } from "../../runtime/client/bodies.js";
 import { providerUrls } from "../../runtime/client/provider-url.js";
+import { streamedAnswers } from "../../runtime/client/stream.js";
 import { versionMigrations, versionRequestMigrations } from "../../runtime/versions/migrations.js";
 import { deprecatedVersionWarnings } from "../../runtime/versions/versions.js";
 
@@ -20,6 +21,7 @@ export const CLIENT_PARTS: Readonly<Record<ClientPartName, ClientParts>> = {
   versionRequestMigrations,
   deprecatedVersionWarnings,
   multipartAndRawBodies,
+  streamedAnswers,
   providerUrls,
 };
 

@@ -89,12 +89,14 @@ describe("ClientCore parts", () => {
     expect((error as Error).message).toBe('unknown variable "shop" for Acme (known: none)');
   });
 
-  it("refuses to call a multipart operation or follow a provider's URL without the part it needs, naming it", async () => {
+  it("refuses to call a multipart or streamed operation or follow a provider's URL without the part it needs, naming it", async () => {
     const core = new ClientCore(testDefinition(), { auth: { token: "t" }, retry: false });
     const upload = op("POST", "/files", { bodyEncoding: "multipart" });
     const sent = core.request(upload, { path: "/files", body: { a: "b" } });
     await expect(sent).rejects.toThrow("a Acme client needs the multipartAndRawBodies part (pass it to the ClientCore)");
     await expect(sent).rejects.toSatisfy(isConfigurationError);
+    const streamed = op("POST", "/generate", { stream: { format: "ndjson", eventType: ["type"], events: ["delta"] } });
+    await expect(core.request(streamed, { path: "/generate" })).rejects.toThrow("a Acme client needs the streamedAnswers part");
     const next = core.request(op("GET", "/items"), { path: "/items", url: "/items?page=2" });
     await expect(next).rejects.toThrow("a Acme client needs the providerUrls part (pass it to the ClientCore)");
     await core.close();
@@ -104,7 +106,12 @@ describe("ClientCore parts", () => {
     const upload = op("POST", "/files", { bodyEncoding: "raw", contentType: "text/plain" });
     const pages = op("GET", "/items", { pagination: { style: "nextUrl", items: [], next: ["next"] } });
     expect(clientPartsFor(testDefinition(), [op("GET", "/items")])).toEqual([]);
-    expect(clientPartsFor(testDefinition(), [upload, pages])).toEqual(["multipartAndRawBodies", "providerUrls"]);
+    const streamed = op("POST", "/generate", { stream: { format: "sse", events: ["delta"] } });
+    expect(clientPartsFor(testDefinition(), [upload, pages, streamed])).toEqual([
+      "multipartAndRawBodies",
+      "streamedAnswers",
+      "providerUrls",
+    ]);
     expect(clientPartsFor(github.githubDefinition, [pages])).toEqual(["rateLimitHeaderSync", "deprecatedVersionWarnings", "providerUrls"]);
   });
 
