@@ -10,6 +10,7 @@ export { rateLimitHeaderSync } from "./policies/header-sync.js";
 export { urlVariables } from "./client/variables.js";
 export { multipartAndRawBodies } from "./client/bodies.js";
 export { providerUrls } from "./client/provider-url.js";
+export { operationAuthModes } from "./client/auth-choice.js";
 export { versionMigrations, versionRequestMigrations } from "./versions/migrations.js";
 export { deprecatedVersionWarnings } from "./versions/versions.js";
 export { paginate, Paginated, type ItemsAt, type Page } from "./client/pagination.js";

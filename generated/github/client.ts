@@ -5,6 +5,7 @@ import {
   rateLimitHeaderSync,
   deprecatedVersionWarnings,
   multipartAndRawBodies,
+  operationAuthModes,
   providerUrls,
   type ClientOptions,
   type ProviderDefinition,
@@ -181,6 +182,7 @@ export function createGithubCore(options: GithubClientOptions): GithubCore {
     rateLimitHeaderSync,
     deprecatedVersionWarnings,
     multipartAndRawBodies,
+    operationAuthModes,
     providerUrls,
   ]) as GithubCore;
 }

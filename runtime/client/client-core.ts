@@ -45,7 +45,7 @@ import {
   type TransportResponse,
 } from "../transport/transport.js";
 import { fillPlaceholders } from "./variables.js";
-import { credentialFor, heldCredentials, type HeldCredential } from "./auth-choice.js";
+import { heldCredentials, type HeldCredential } from "./auth-choice.js";
 import { checkVersion, readDeprecation } from "../versions/versions.js";
 
 /** Changes to the spec's retry policy. */
@@ -567,7 +567,7 @@ export class ClientCore {
     }
     stream?.cancel();
     if (response.status === 401 && !plan.renewed) {
-      const credential = credentialFor(this.#credentials, plan.operation, this.definition.title);
+      const credential = this.#credentialFor(plan.operation);
       const renewing = credential
         ? renewCredentials(
             credential.mode,
@@ -673,7 +673,7 @@ export class ClientCore {
     if (call.headers) mergeHeaders(headers, call.headers);
     if (options.headers) mergeHeaders(headers, options.headers);
     const credentialQuery: Record<string, string> = {};
-    const credential = credentialFor(this.#credentials, operation, this.definition.title);
+    const credential = this.#credentialFor(operation);
     const applied = credential
       ? applyCredentials(
           credential.mode,
@@ -758,6 +758,14 @@ export class ClientCore {
     }
     headers[name] = key;
     return key;
+  }
+
+  /** The credential an operation is sent with: the client's first, unless it names its modes (the operationAuthModes part). */
+  #credentialFor(operation: OperationDefinition): HeldCredential | undefined {
+    if (operation.auth === undefined) return this.#credentials[0];
+    const credentialFor = this.#parts.credentialFor;
+    if (!credentialFor) throw missingPart(this.definition, "operationAuthModes");
+    return credentialFor(this.#credentials, operation, this.definition.title);
   }
 
   /** The streamed-answers part, which a streamed operation needs (parts.ts). */

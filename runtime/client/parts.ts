@@ -18,6 +18,7 @@ import type { ProviderAllowance } from "../policies/provider-allowance.js";
 import type { FamilyPolicy, ProviderCount, RateLimiterOptions } from "../policies/rate-limit.js";
 import type { RateLimitFamilies } from "../policies/rate-limit-headers.js";
 import type { BodyStream, ResponseHeaders } from "../transport/transport.js";
+import type { HeldCredential } from "./auth-choice.js";
 import type { MigrationResult, RequestMigrationResult, RequestValues } from "../versions/migrations.js";
 
 /** Header sync: the provider's rate-limit headers read on every answer and kept per request in flight. */
@@ -83,6 +84,8 @@ export interface ClientParts {
     readonly isStream: (status: number, headers: ResponseHeaders) => boolean;
     readonly text: (text: string) => BodyStream;
   };
+  /** The credential of an operation that names its auth modes (./auth-choice.ts). */
+  readonly credentialFor?: (held: readonly HeldCredential[], operation: OperationDefinition, title: string) => HeldCredential | undefined;
   /** A URL the provider handed out (a next page's), resolved against the base URL and kept on its origin (./provider-url.ts). */
   readonly providerUrl?: (provider: string, baseUrl: string, given: string, credentialQuery: Readonly<Record<string, string>>) => string;
   /** Warns once per process about a deprecated version and describes it; undefined when it is not (../versions/versions.ts). */
@@ -124,6 +127,7 @@ const NEEDS = {
 const OPERATION_NEEDS = {
   multipartAndRawBodies: (o: OperationDefinition) => o.bodyEncoding === "multipart" || o.bodyEncoding === "raw",
   streamedAnswers: (o: OperationDefinition) => o.stream !== undefined,
+  operationAuthModes: (o: OperationDefinition) => o.auth !== undefined,
   providerUrls: (o: OperationDefinition) => o.pagination?.style === "linkHeader" || o.pagination?.style === "nextUrl",
 } as const;
 

@@ -10,6 +10,7 @@ import { urlVariables } from "../../runtime/client/variables.js";
 import { multipartAndRawBodies } from "../../runtime/client/bodies.js";
 import { providerUrls } from "../../runtime/client/provider-url.js";
 import { streamedAnswers } from "../../runtime/client/stream.js";
+import { operationAuthModes } from "../../runtime/client/auth-choice.js";
 import { versionMigrations, versionRequestMigrations } from "../../runtime/versions/migrations.js";
 import { deprecatedVersionWarnings } from "../../runtime/versions/versions.js";
 
@@ -22,6 +23,7 @@ export const CLIENT_PARTS: Readonly<Record<ClientPartName, ClientParts>> = {
   deprecatedVersionWarnings,
   multipartAndRawBodies,
   streamedAnswers,
+  operationAuthModes,
   providerUrls,
 };
 

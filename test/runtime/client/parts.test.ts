@@ -89,7 +89,7 @@ describe("ClientCore parts", () => {
     expect((error as Error).message).toBe('unknown variable "shop" for Acme (known: none)');
   });
 
-  it("refuses to call a multipart or streamed operation or follow a provider's URL without the part it needs, naming it", async () => {
+  it("refuses to call a multipart or streamed operation, one that names its auth modes, or follow a provider's URL without the part it needs, naming it", async () => {
     const core = new ClientCore(testDefinition(), { auth: { token: "t" }, retry: false });
     const upload = op("POST", "/files", { bodyEncoding: "multipart" });
     const sent = core.request(upload, { path: "/files", body: { a: "b" } });
@@ -97,6 +97,9 @@ describe("ClientCore parts", () => {
     await expect(sent).rejects.toSatisfy(isConfigurationError);
     const streamed = op("POST", "/generate", { stream: { format: "ndjson", eventType: ["type"], events: ["delta"] } });
     await expect(core.request(streamed, { path: "/generate" })).rejects.toThrow("a Acme client needs the streamedAnswers part");
+    await expect(core.request(op("GET", "/app", { auth: ["key"] }), { path: "/app" })).rejects.toThrow(
+      "a Acme client needs the operationAuthModes part",
+    );
     const next = core.request(op("GET", "/items"), { path: "/items", url: "/items?page=2" });
     await expect(next).rejects.toThrow("a Acme client needs the providerUrls part (pass it to the ClientCore)");
     await core.close();
@@ -107,9 +110,10 @@ describe("ClientCore parts", () => {
     const pages = op("GET", "/items", { pagination: { style: "nextUrl", items: [], next: ["next"] } });
     expect(clientPartsFor(testDefinition(), [op("GET", "/items")])).toEqual([]);
     const streamed = op("POST", "/generate", { stream: { format: "sse", events: ["delta"] } });
-    expect(clientPartsFor(testDefinition(), [upload, pages, streamed])).toEqual([
+    expect(clientPartsFor(testDefinition(), [upload, pages, streamed, op("GET", "/public", { auth: [] })])).toEqual([
       "multipartAndRawBodies",
       "streamedAnswers",
+      "operationAuthModes",
       "providerUrls",
     ]);
     expect(clientPartsFor(github.githubDefinition, [pages])).toEqual(["rateLimitHeaderSync", "deprecatedVersionWarnings", "providerUrls"]);
