@@ -7,9 +7,15 @@ export { ClientCore, type ApiResponse, type ClientOptions, type OperationCall, t
 export { ApiPromise, type TypedResponse } from "./client/api-promise.js";
 export { clientPartsFor, type ClientPartName, type ClientParts } from "./client/parts.js";
 export { rateLimitHeaderSync } from "./policies/header-sync.js";
+export { urlVariables } from "./client/variables.js";
+export { multipartAndRawBodies } from "./client/bodies.js";
+export { providerUrls } from "./client/provider-url.js";
+export { operationAuthModes } from "./client/auth-choice.js";
+export { versionMigrations, versionRequestMigrations } from "./versions/migrations.js";
+export { deprecatedVersionWarnings } from "./versions/versions.js";
 export { paginate, Paginated, type ItemsAt, type Page } from "./client/pagination.js";
 export { sendBatched, type BatchPart, type BatchResult } from "./client/batch.js";
-export { EventStream, openStream, type StreamEvent, type StreamResponse } from "./client/stream.js";
+export { EventStream, openStream, streamedAnswers, type StreamEvent, type StreamResponse } from "./client/stream.js";
 export { encodePath } from "./client/path.js";
 export type {
   ApiKeyCredentials,

@@ -3,6 +3,10 @@
 import {
   ClientCore,
   rateLimitHeaderSync,
+  deprecatedVersionWarnings,
+  multipartAndRawBodies,
+  operationAuthModes,
+  providerUrls,
   type ClientOptions,
   type ProviderDefinition,
   type BearerCredentials,
@@ -174,7 +178,13 @@ export interface GithubCore extends ClientCore {
 
 /** Creates a GitHub client core, for the operation functions. */
 export function createGithubCore(options: GithubClientOptions): GithubCore {
-  return new ClientCore(githubDefinition, options, [rateLimitHeaderSync]) as GithubCore;
+  return new ClientCore(githubDefinition, options, [
+    rateLimitHeaderSync,
+    deprecatedVersionWarnings,
+    multipartAndRawBodies,
+    operationAuthModes,
+    providerUrls,
+  ]) as GithubCore;
 }
 
 /**

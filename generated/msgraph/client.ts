@@ -2,6 +2,7 @@
 // Source: specs/msgraph.yaml (sha256 28f54102ea27cea6e04e0b30c77bb35181e8e3040c6d080e57d2fd6322019fa8)
 import {
   ClientCore,
+  urlVariables,
   type ClientOptions,
   type ProviderDefinition,
   type OAuth2Credentials,
@@ -107,7 +108,7 @@ export interface MsgraphCore extends ClientCore {
 
 /** Creates a Microsoft Graph client core, for the operation functions. */
 export function createMsgraphCore(options: MsgraphClientOptions): MsgraphCore {
-  return new ClientCore(msgraphDefinition, options) as MsgraphCore;
+  return new ClientCore(msgraphDefinition, options, [urlVariables]) as MsgraphCore;
 }
 
 /**

@@ -3,6 +3,7 @@
 import {
   ClientCore,
   rateLimitHeaderSync,
+  streamedAnswers,
   type ClientOptions,
   type ProviderDefinition,
   type BearerCredentials,
@@ -98,7 +99,10 @@ export interface OpenaiCore extends ClientCore {
 
 /** Creates a OpenAI client core, for the operation functions. */
 export function createOpenaiCore(options: OpenaiClientOptions): OpenaiCore {
-  return new ClientCore(openaiDefinition, options, [rateLimitHeaderSync]) as OpenaiCore;
+  return new ClientCore(openaiDefinition, options, [
+    rateLimitHeaderSync,
+    streamedAnswers,
+  ]) as OpenaiCore;
 }
 
 /**

@@ -3,6 +3,7 @@
 import {
   ClientCore,
   rateLimitHeaderSync,
+  providerUrls,
   type ClientOptions,
   type ProviderDefinition,
   type BearerCredentials,
@@ -102,7 +103,10 @@ export interface SendgridCore extends ClientCore {
 
 /** Creates a SendGrid client core, for the operation functions. */
 export function createSendgridCore(options: SendgridClientOptions): SendgridCore {
-  return new ClientCore(sendgridDefinition, options, [rateLimitHeaderSync]) as SendgridCore;
+  return new ClientCore(sendgridDefinition, options, [
+    rateLimitHeaderSync,
+    providerUrls,
+  ]) as SendgridCore;
 }
 
 /**

@@ -2,6 +2,8 @@
 // Source: specs/shopify.yaml (sha256 1519853915b3fb9ddd6c9449733587adb47f4aede9442f567d7935d899a4b676)
 import {
   ClientCore,
+  urlVariables,
+  providerUrls,
   type ClientOptions,
   type ProviderDefinition,
   type ApiKeyCredentials,
@@ -132,7 +134,7 @@ export interface ShopifyCore extends ClientCore {
 
 /** Creates a Shopify client core, for the operation functions. */
 export function createShopifyCore(options: ShopifyClientOptions): ShopifyCore {
-  return new ClientCore(shopifyDefinition, options) as ShopifyCore;
+  return new ClientCore(shopifyDefinition, options, [urlVariables, providerUrls]) as ShopifyCore;
 }
 
 /**

@@ -2,6 +2,7 @@
 // Source: specs/stripe.yaml (sha256 1a03dc5f657179b3493774fabdf68c3c0630ba99c3032acaab9a018403b3d0ab)
 import {
   ClientCore,
+  versionMigrations,
   type ClientOptions,
   type ProviderDefinition,
   type BasicCredentials,
@@ -112,7 +113,7 @@ export interface StripeCore extends ClientCore {
 
 /** Creates a Stripe client core, for the operation functions. */
 export function createStripeCore(options: StripeClientOptions): StripeCore {
-  return new ClientCore(stripeDefinition, options) as StripeCore;
+  return new ClientCore(stripeDefinition, options, [versionMigrations]) as StripeCore;
 }
 
 /**

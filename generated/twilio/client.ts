@@ -2,6 +2,7 @@
 // Source: specs/twilio.yaml (sha256 e9efde8ef2c5430ad08d44b561a1e9c671472dec924087d498e2d1ef2ded01c0)
 import {
   ClientCore,
+  providerUrls,
   type ClientOptions,
   type ProviderDefinition,
   type BasicCredentials,
@@ -87,7 +88,7 @@ export interface TwilioCore extends ClientCore {
 
 /** Creates a Twilio client core, for the operation functions. */
 export function createTwilioCore(options: TwilioClientOptions): TwilioCore {
-  return new ClientCore(twilioDefinition, options) as TwilioCore;
+  return new ClientCore(twilioDefinition, options, [providerUrls]) as TwilioCore;
 }
 
 /**

@@ -35,7 +35,10 @@ function clientFile(model: SpecModel, ctx: EmitContext): string {
   // A provider named "client" declares a ClientCore of its own: the runtime's is imported under another name.
   const runtimeCore = core === "ClientCore" ? "RuntimeClientCore" : "ClientCore";
   // The client parts the spec uses, and no other: an app bundles only these.
-  const parts = clientPartsFor(def);
+  const parts = clientPartsFor(
+    def,
+    model.groups.flatMap((g) => g.operations.map((o) => o.definition)),
+  );
   const statements: Declaration[] = [];
   statements.push({
     kind: "import",

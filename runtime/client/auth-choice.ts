@@ -8,6 +8,7 @@ import type { AuthModeDefinition, OperationDefinition, ProviderDefinition } from
 import { ConfigurationError } from "../errors/errors.js";
 import { declared } from "../internal/declared.js";
 import type { AuthOptions } from "./credentials.js";
+import type { ClientParts } from "./parts.js";
 
 export interface HeldCredential {
   readonly name: string;
@@ -33,7 +34,10 @@ function isList(auth: AuthOptions | readonly AuthOptions[]): auth is readonly Au
   return Array.isArray(auth);
 }
 
-/** The credential `operation` is sent with; undefined: none. Throws when it needs a mode the client does not hold. */
+/**
+ * The credential `operation` is sent with; undefined: none. Throws when it needs a mode the client does
+ * not hold. Without modes of its own, the client's first (the core does that without this part).
+ */
 export function credentialFor(held: readonly HeldCredential[], operation: OperationDefinition, title: string): HeldCredential | undefined {
   const modes = operation.auth;
   if (modes === undefined) return held[0];
@@ -47,3 +51,6 @@ export function credentialFor(held: readonly HeldCredential[], operation: Operat
     `${title} operation ${operation.id} is sent with the auth mode ${modes.map((m) => `"${m}"`).join(" or ")}; this client holds credentials for: ${holding}`,
   );
 }
+
+/** The client part for a spec whose operations name the auth modes they are sent with (./parts.ts). */
+export const operationAuthModes: ClientParts = { credentialFor };

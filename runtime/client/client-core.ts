@@ -13,7 +13,7 @@ import { Stop, wrap, type Policy, type Step } from "../policies/policy.js";
 import { ThrottlePolicy, type ThrottledContext } from "../policies/throttle.js";
 import { applyCredentials, renewCredentials, type AuthOptions, type TokenRequestOptions } from "./credentials.js";
 import { ApiPromise } from "./api-promise.js";
-import { isStreamAnswer, textStream, type StreamContext } from "./stream.js";
+import type { StreamContext } from "./stream.js";
 import type {
   AuthModeDefinition,
   CircuitBreakerDefinition,
@@ -27,10 +27,10 @@ import { classifyAnswer, classifyFailure, specRetryable } from "./classify.js";
 import { declared } from "../internal/declared.js";
 import { normalizeError } from "../errors/error-normalizer.js";
 import type { CallEmit, ClientEvent, ClientEventListener } from "./events.js";
-import { encodeForm, flattenParams } from "./form.js";
+import { encodeForm } from "./form.js";
 import { anyResponseMatches } from "./match.js";
 import type { RateLimitFamilies } from "../policies/rate-limit-headers.js";
-import { mergeClientParts, type ClientParts, type HeaderSync } from "./parts.js";
+import { mergeClientParts, missingPart, type ClientParts, type HeaderSync } from "./parts.js";
 import { RateLimiter, type AcquireRoute, type Permit } from "../policies/rate-limit.js";
 import { MemoryRateLimitStore, type RateLimitStore } from "../policies/rate-limit-store.js";
 import { createRedactor, type Redactor } from "../errors/redact.js";
@@ -44,10 +44,9 @@ import {
   type TransportRequest,
   type TransportResponse,
 } from "../transport/transport.js";
-import { fillPlaceholders, resolveVariables } from "./variables.js";
-import { migratePayload, migrateRequest } from "../versions/migrations.js";
-import { credentialFor, heldCredentials, type HeldCredential } from "./auth-choice.js";
-import { checkVersion, readDeprecation, versionLifecycle, warnOncePerProcess, deprecationMessage } from "../versions/versions.js";
+import { fillPlaceholders } from "./variables.js";
+import { heldCredentials, type HeldCredential } from "./auth-choice.js";
+import { checkVersion, readDeprecation } from "../versions/versions.js";
 
 /** Changes to the spec's retry policy. */
 export interface RetryOverrides {
@@ -224,6 +223,8 @@ export class ClientCore {
   readonly #families: RateLimitFamilies;
   /** The header-sync part, when the spec declares header families (parts.ts). */
   readonly #headerSync: HeaderSync | undefined;
+  /** The parts the spec needs, merged (parts.ts). */
+  readonly #parts: ClientParts;
   readonly #bucketsByOperation = new Map<string, readonly string[]>();
   readonly #breakerDefinition: CircuitBreakerDefinition | undefined;
   readonly #breakers = new Map<string, CircuitBreaker>();
@@ -247,8 +248,8 @@ export class ClientCore {
    */
   constructor(definition: ProviderDefinition, options: ClientOptions, parts: readonly ClientParts[] = NO_PARTS) {
     this.definition = definition;
-    const { headerSync } = mergeClientParts(definition, parts);
-    this.#headerSync = headerSync;
+    const merged = (this.#parts = mergeClientParts(definition, parts));
+    const headerSync = (this.#headerSync = merged.headerSync);
     this.#options = options;
     const environment = options.environment ?? definition.defaultEnvironment;
     const env = declared(definition.environments, environment, "environment", definition.title);
@@ -256,7 +257,10 @@ export class ClientCore {
     const versions = definition.versions;
     this.#apiVersion = options.apiVersion === undefined ? versions?.pinned : checkVersion(definition.title, versions, options.apiVersion);
     // {apiVersion} is one more placeholder, filled by the same mechanism as the spec's variables.
-    const variables = resolveVariables(definition.title, definition.variables, options.variables);
+    // Without the urlVariables part the spec declares none: a value given for one is refused all the same.
+    const variables = merged.variables ? merged.variables(definition.title, definition.variables, options.variables) : NO_VARIABLES;
+    if (!merged.variables)
+      for (const name of Object.keys(options.variables ?? {})) declared(definition.variables, name, "variable", definition.title);
     this.#pathValues = this.#apiVersion === undefined ? {} : { apiVersion: this.#apiVersion };
     const baseUrl = options.baseUrl ?? env.baseUrl;
     this.#versionInBaseUrl = baseUrl.includes("{apiVersion}");
@@ -283,7 +287,7 @@ export class ClientCore {
         clock: this.#clock,
         keyPrefix: rateLimits?.key ?? definition.name,
         families: this.#families.map((family) => family.policy),
-        ...(headerSync && { allowance: headerSync.allowance }),
+        ...(headerSync && { allowance: headerSync.allowance, familySync: headerSync.familySync }),
         onStoreEvent: (event) => safeEmit(options.onEvent, { ...event, provider: definition.name }),
       });
     }
@@ -375,8 +379,10 @@ export class ClientCore {
     try {
       // A call written at the pinned version (the generated types' shape), sent at another one.
       const versions = this.definition.versions;
+      // Without the versionRequestMigrations part no migration changes requests: the call goes as written.
+      const migrateRequest = this.#parts.migrateRequest;
       const migrated =
-        versions && apiVersion !== undefined && apiVersion !== versions.pinned
+        migrateRequest && versions && apiVersion !== undefined && apiVersion !== versions.pinned
           ? migrateRequest(versions, operation.id, call, apiVersion)
           : undefined;
       const rewritten = migrated !== undefined && migrated.call !== call;
@@ -417,7 +423,7 @@ export class ClientCore {
       // The spec's timeout of this operation overrides the client's; a per-call timeout overrides both.
       attemptMs: options.timeout?.attemptMs ?? operation.timeoutMs ?? this.#options.timeout?.attemptMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
       deadline,
-      streamWhen: operation.stream ? isStreamAnswer : undefined,
+      streamWhen: operation.stream ? this.#streams().isStream : undefined,
       buckets,
       throttled,
       route: throttled ? { operation: operation.id, costs: this.#headerSync?.readCosts(this.#families, body) } : NO_ROUTE,
@@ -552,7 +558,7 @@ export class ClientCore {
     if (!failed) {
       plan.breakerOutcome = breakerOutcome(response.status);
       const shaped = plan.streamWhen
-        ? (stream ?? textStream(response.body))
+        ? (stream ?? this.#streams().text(response.body))
         : apiVersion === this.#apiVersion
           ? body
           : this.#migrate(body, apiVersion!, emit);
@@ -561,7 +567,7 @@ export class ClientCore {
     }
     stream?.cancel();
     if (response.status === 401 && !plan.renewed) {
-      const credential = credentialFor(this.#credentials, plan.operation, this.definition.title);
+      const credential = this.#credentialFor(plan.operation);
       const renewing = credential
         ? renewCredentials(
             credential.mode,
@@ -607,21 +613,15 @@ export class ClientCore {
     plan.limited = error.kind === "rate_limited";
   }
 
-  /** Warns once per client (event) and once per process (process.emitWarning) about a deprecated version. */
+  /**
+   * Warns once per client (event) and once per process (process.emitWarning) about a deprecated version;
+   * without the deprecatedVersionWarnings part the spec marks no version deprecated.
+   */
   #checkLifecycle(version: string, emit: CallEmit | undefined): void {
     this.#checkedVersions.add(version);
     const versions = this.definition.versions;
-    if (!versions) return;
-    const lifecycle = versionLifecycle(versions, version, this.#clock.now());
-    if (!lifecycle.warn) return;
-    warnOncePerProcess(this.definition.name, lifecycle);
-    emit?.({
-      type: "versionDeprecated",
-      apiVersion: version,
-      deprecated: lifecycle.deprecated,
-      sunset: lifecycle.sunset,
-      message: deprecationMessage(this.definition.name, lifecycle),
-    });
+    const deprecated = versions && this.#parts.deprecatedVersion?.(this.definition.name, versions, version, this.#clock.now());
+    if (deprecated) emit?.({ type: "versionDeprecated", apiVersion: version, ...deprecated });
   }
 
   /** Deprecation, Sunset and provider deprecation headers, reported once per operation and value. */
@@ -634,10 +634,14 @@ export class ClientCore {
     emit({ type: "deprecation", apiVersion, ...signal });
   }
 
-  /** A per-call version's answer, migrated to the client's version when the spec declares how. */
+  /**
+   * A per-call version's answer, migrated to the client's version when the spec declares how (without the
+   * versionMigrations part it declares no migration: the answer stays as it is, outcome "unknown").
+   */
   #migrate(body: unknown, from: string, emit: CallEmit | undefined): unknown {
     const versions = this.definition.versions!;
-    const result = migratePayload(versions, body, from, this.#apiVersion);
+    const to = this.#apiVersion ?? versions.pinned;
+    const result = this.#parts.migratePayload?.(versions, body, from, to) ?? { payload: body, to, outcome: "unknown" as const };
     emit?.({ type: "migration", from, to: result.to, outcome: result.outcome });
     return result.payload;
   }
@@ -650,7 +654,10 @@ export class ClientCore {
     apiVersion: string | undefined,
     deadline: Deadline,
   ): PreparedRequest | Promise<PreparedRequest> {
-    const headers: Record<string, string> = { accept: acceptOf(operation), "user-agent": this.#userAgent };
+    const headers: Record<string, string> = {
+      accept: operation.stream ? this.#streams().accept(operation.stream) : "application/json",
+      "user-agent": this.#userAgent,
+    };
     let query: Record<string, unknown> = call.query ?? NO_QUERY;
     const versions = this.definition.versions;
     if (versions && apiVersion !== undefined) {
@@ -666,7 +673,7 @@ export class ClientCore {
     if (call.headers) mergeHeaders(headers, call.headers);
     if (options.headers) mergeHeaders(headers, options.headers);
     const credentialQuery: Record<string, string> = {};
-    const credential = credentialFor(this.#credentials, operation, this.definition.title);
+    const credential = this.#credentialFor(operation);
     const applied = credential
       ? applyCredentials(
           credential.mode,
@@ -696,17 +703,15 @@ export class ClientCore {
       if (operation.bodyEncoding === "form") {
         headers["content-type"] = "application/x-www-form-urlencoded";
         body = encodeForm(call.body as Record<string, unknown>, { arrays: encoding.form, literalBrackets: encoding.literalBrackets });
-      } else if (operation.bodyEncoding === "multipart") {
-        const form = new FormData();
-        for (const [key, value] of flattenParams(call.body as Record<string, unknown>, encoding.form)) form.append(key, value);
-        // The platform's own serializer writes the boundary and each part's headers.
-        const encoded = new Request("http://multipart.invalid/", { method: "POST", body: form });
-        headers["content-type"] = encoded.headers.get("content-type")!;
-        const url = this.#url(operation, call, query, credentialQuery);
-        return encoded.arrayBuffer().then((bytes) => ({ url, headers, body: new Uint8Array(bytes), idempotencyKey }));
-      } else if (operation.bodyEncoding === "raw") {
-        headers["content-type"] = operation.contentType ?? "application/octet-stream";
-        body = call.body instanceof Uint8Array ? call.body : String(call.body);
+      } else if (operation.bodyEncoding === "multipart" || operation.bodyEncoding === "raw") {
+        const encodeBody = this.#parts.encodeBody;
+        if (!encodeBody) throw missingPart(this.definition, "multipartAndRawBodies");
+        const encoded = encodeBody(operation, call.body, headers, encoding.form);
+        if (encoded instanceof Promise) {
+          const url = this.#url(operation, call, query, credentialQuery);
+          return encoded.then((bytes) => ({ url, headers, body: bytes, idempotencyKey }));
+        }
+        body = encoded;
       } else {
         headers["content-type"] = "application/json";
         body = JSON.stringify(call.body);
@@ -721,7 +726,11 @@ export class ClientCore {
     query: Readonly<Record<string, unknown>>,
     credentialQuery: Record<string, string>,
   ): string {
-    if (call.url !== undefined) return this.#providerUrl(call.url, credentialQuery);
+    if (call.url !== undefined) {
+      const providerUrl = this.#parts.providerUrl;
+      if (!providerUrl) throw missingPart(this.definition, "providerUrls");
+      return providerUrl(this.definition.title, this.#baseUrl, call.url, credentialQuery);
+    }
     const encoding = this.definition.encoding;
     let queryString = !hasValue(query)
       ? ""
@@ -732,23 +741,6 @@ export class ClientCore {
     const path = call.path.includes("{") ? fillPlaceholders(call.path, this.#pathValues) : call.path;
     const base = operation.baseUrl !== undefined && this.#options.baseUrl === undefined ? operation.baseUrl : this.#baseUrl;
     return base + path + (queryString === "" ? "" : `?${queryString}`);
-  }
-
-  #providerUrl(given: string, credentialQuery: Record<string, string>): string {
-    const base = new URL(this.#baseUrl);
-    let url: URL;
-    try {
-      url = new URL(given, base.origin);
-    } catch {
-      throw new ConfigurationError(`${this.definition.title} handed out a URL that does not parse`);
-    }
-    if (url.origin !== base.origin) {
-      throw new ConfigurationError(
-        `refusing to send a ${this.definition.title} request to ${url.origin}: not the client's origin ${base.origin}`,
-      );
-    }
-    for (const [name, value] of Object.entries(credentialQuery)) url.searchParams.set(name, value);
-    return url.href;
   }
 
   /** One key per logical call, reused by every attempt: the caller's, a header they set, or a new one. */
@@ -767,6 +759,21 @@ export class ClientCore {
     }
     headers[name] = key;
     return key;
+  }
+
+  /** The credential an operation is sent with: the client's first, unless it names its modes (the operationAuthModes part). */
+  #credentialFor(operation: OperationDefinition): HeldCredential | undefined {
+    if (operation.auth === undefined) return this.#credentials[0];
+    const credentialFor = this.#parts.credentialFor;
+    if (!credentialFor) throw missingPart(this.definition, "operationAuthModes");
+    return credentialFor(this.#credentials, operation, this.definition.title);
+  }
+
+  /** The streamed-answers part, which a streamed operation needs (parts.ts). */
+  #streams(): NonNullable<ClientParts["streams"]> {
+    const streams = this.#parts.streams;
+    if (!streams) throw missingPart(this.definition, "streamedAnswers");
+    return streams;
   }
 
   #bucketsOf(operation: OperationDefinition): readonly string[] {
@@ -809,6 +816,7 @@ export class ClientCore {
 }
 
 const NO_PARTS: readonly ClientParts[] = [];
+const NO_VARIABLES: Readonly<Record<string, string>> = {};
 const NO_FAMILIES: RateLimitFamilies = [];
 const NO_PERMITS: readonly Permit[] = [];
 const NO_BUCKETS: readonly string[] = [];
@@ -817,13 +825,6 @@ const NO_OPTIONS: RequestOptions = Object.freeze({});
 const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({});
 const NO_HEADERS: readonly string[] = [];
 const bodyOf = (response: ApiResponse): unknown => response.body;
-
-/** What the call accepts: JSON, or its stream's media type first (errors still come as JSON). */
-function acceptOf(operation: OperationDefinition): string {
-  const stream = operation.stream;
-  if (!stream) return "application/json";
-  return stream.format === "sse" ? "text/event-stream, application/json" : "application/x-ndjson, application/json";
-}
 
 /** Merges one finished attempt's outcome into the call's. */
 function settleAttempt(plan: CallPlan, outcome: CallOutcome): void {

@@ -5,12 +5,21 @@
  * passes exactly the parts its spec needs (`clientPartsFor`). A definition used without a part it
  * needs is refused with a ConfigurationError, never run with that feature skipped.
  */
-import type { ProviderDefinition, RateLimitsDefinition } from "../definition.js";
+import type {
+  OperationDefinition,
+  ProviderDefinition,
+  RateLimitsDefinition,
+  StreamDefinition,
+  VariableDefinition,
+  VersionsDefinition,
+} from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
 import type { ProviderAllowance } from "../policies/provider-allowance.js";
-import type { FamilyPolicy, ProviderCount } from "../policies/rate-limit.js";
+import type { FamilyPolicy, ProviderCount, RateLimiterOptions } from "../policies/rate-limit.js";
 import type { RateLimitFamilies } from "../policies/rate-limit-headers.js";
-import type { ResponseHeaders } from "../transport/transport.js";
+import type { BodyStream, ResponseHeaders } from "../transport/transport.js";
+import type { HeldCredential } from "./auth-choice.js";
+import type { MigrationResult, RequestMigrationResult, RequestValues } from "../versions/migrations.js";
 
 /** Header sync: the provider's rate-limit headers read on every answer and kept per request in flight. */
 export interface HeaderSync {
@@ -30,35 +39,120 @@ export interface HeaderSync {
   ) => Readonly<Record<string, number>> | undefined;
   /** What a family's counts allow a bucket, per request in flight (`learned`: a bucket learned from headers alone, which probes first). */
   readonly allowance: (family: FamilyPolicy, learned: boolean) => ProviderAllowance;
+  /** The limiter's buckets as the families' counts move them, learned ones included (RateLimiterOptions.familySync). */
+  readonly familySync: NonNullable<RateLimiterOptions["familySync"]>;
+}
+
+/** A version the spec marks deprecated or near its sunset: what the client's `versionDeprecated` event says. */
+export interface DeprecatedVersion {
+  readonly deprecated: string | undefined;
+  readonly sunset: string | undefined;
+  readonly message: string;
 }
 
 /** What the parts add to the client core; each exported part fills some of these. */
 export interface ClientParts {
   readonly headerSync?: HeaderSync;
+  /** Values of the spec's URL variables, checked (../client/variables.ts). */
+  readonly variables?: (
+    provider: string,
+    definitions: Readonly<Record<string, VariableDefinition>>,
+    given: Readonly<Record<string, string>> | undefined,
+  ) => Readonly<Record<string, string>>;
+  /** An answer fetched at another version, migrated to the client's (../versions/migrations.ts). */
+  readonly migratePayload?: (versions: VersionsDefinition, payload: unknown, from: string, to?: string) => MigrationResult;
+  /** A call written at the pinned version, rewritten for the version it is sent at (../versions/migrations.ts). */
+  readonly migrateRequest?: <T extends RequestValues>(
+    versions: VersionsDefinition,
+    operation: string,
+    call: T,
+    to: string,
+  ) => RequestMigrationResult<T>;
+  /**
+   * A multipart or raw request body (./bodies.ts): sets its content type and returns the bytes or text to
+   * send (multipart: once the platform has serialized the form).
+   */
+  readonly encodeBody?: (
+    operation: OperationDefinition,
+    body: unknown,
+    headers: Record<string, string>,
+    arrays: ArrayEncoding,
+  ) => string | Uint8Array | Promise<Uint8Array>;
+  /** Streamed answers (./stream.ts): what a streamed call accepts, which answers are the stream, a stream of an answer read whole. */
+  readonly streams?: {
+    readonly accept: (stream: StreamDefinition) => string;
+    readonly isStream: (status: number, headers: ResponseHeaders) => boolean;
+    readonly text: (text: string) => BodyStream;
+  };
+  /** The credential of an operation that names its auth modes (./auth-choice.ts). */
+  readonly credentialFor?: (held: readonly HeldCredential[], operation: OperationDefinition, title: string) => HeldCredential | undefined;
+  /** A URL the provider handed out (a next page's), resolved against the base URL and kept on its origin (./provider-url.ts). */
+  readonly providerUrl?: (provider: string, baseUrl: string, given: string, credentialQuery: Readonly<Record<string, string>>) => string;
+  /** Warns once per process about a deprecated version and describes it; undefined when it is not (../versions/versions.ts). */
+  readonly deprecatedVersion?: (
+    provider: string,
+    versions: VersionsDefinition,
+    version: string,
+    now: number,
+  ) => DeprecatedVersion | undefined;
 }
 
-/** The contract's exported parts, by name, and whether a definition needs each. */
+type ArrayEncoding = ProviderDefinition["encoding"]["form"];
+
+/**
+ * The contract's exported parts that follow from the definition, by name: the hook each brings, and
+ * whether a definition needs it (checked when a core is made).
+ */
 const NEEDS = {
-  rateLimitHeaderSync: (d: ProviderDefinition) => d.rateLimits.headers !== undefined || (d.rateLimits.families ?? []).length > 0,
+  rateLimitHeaderSync: [
+    "headerSync",
+    (d: ProviderDefinition) => d.rateLimits.headers !== undefined || (d.rateLimits.families ?? []).length > 0,
+  ],
+  urlVariables: ["variables", (d: ProviderDefinition) => Object.keys(d.variables).length > 0],
+  versionMigrations: ["migratePayload", (d: ProviderDefinition) => (d.versions?.migrations ?? []).length > 0],
+  versionRequestMigrations: [
+    "migrateRequest",
+    (d: ProviderDefinition) => (d.versions?.migrations ?? []).some((m) => (m.requests ?? []).length > 0),
+  ],
+  deprecatedVersionWarnings: [
+    "deprecatedVersion",
+    (d: ProviderDefinition) => Object.values(d.versions?.supported ?? {}).some((v) => v.deprecated !== undefined || v.sunset !== undefined),
+  ],
+} as const satisfies Record<string, readonly [keyof ClientParts, (d: ProviderDefinition) => boolean]>;
+
+/**
+ * The parts that follow from the operations: the generator passes them when an operation needs one, and
+ * a core refuses to call such an operation without it (so a core is not made to carry these checks).
+ */
+const OPERATION_NEEDS = {
+  multipartAndRawBodies: (o: OperationDefinition) => o.bodyEncoding === "multipart" || o.bodyEncoding === "raw",
+  streamedAnswers: (o: OperationDefinition) => o.stream !== undefined,
+  operationAuthModes: (o: OperationDefinition) => o.auth !== undefined,
+  providerUrls: (o: OperationDefinition) => o.pagination?.style === "linkHeader" || o.pagination?.style === "nextUrl",
 } as const;
 
-export type ClientPartName = keyof typeof NEEDS;
+export type ClientPartName = keyof typeof NEEDS | keyof typeof OPERATION_NEEDS;
 
-/** The hooks each part must bring (checked when the parts are merged). */
-const HOOKS: Readonly<Record<ClientPartName, readonly (keyof ClientParts)[]>> = {
-  rateLimitHeaderSync: ["headerSync"],
-};
+/**
+ * The names of the contract's parts a definition and its operations need, in a fixed order (what the
+ * generator imports).
+ */
+export function clientPartsFor(definition: ProviderDefinition, operations: readonly OperationDefinition[] = []): ClientPartName[] {
+  return [
+    ...(Object.keys(NEEDS) as (keyof typeof NEEDS)[]).filter((name) => NEEDS[name][1](definition)),
+    ...(Object.keys(OPERATION_NEEDS) as (keyof typeof OPERATION_NEEDS)[]).filter((name) => operations.some(OPERATION_NEEDS[name])),
+  ];
+}
 
-/** The names of the contract's parts a definition needs, in a fixed order (what the generator imports). */
-export function clientPartsFor(definition: ProviderDefinition): ClientPartName[] {
-  return (Object.keys(NEEDS) as ClientPartName[]).filter((name) => NEEDS[name](definition));
+/** The error of a client used without a part it needs. */
+export function missingPart(definition: ProviderDefinition, name: ClientPartName): ConfigurationError {
+  return new ConfigurationError(`a ${definition.title} client needs the ${name} part (pass it to the ClientCore)`);
 }
 
 /** The parts merged into one, after checking the definition's needs are all met. */
 export function mergeClientParts(definition: ProviderDefinition, parts: readonly ClientParts[]): ClientParts {
   const merged: ClientParts = parts.length === 1 ? parts[0]! : (Object.assign({}, ...parts) as ClientParts);
-  for (const name of clientPartsFor(definition))
-    if (HOOKS[name].some((hook) => merged[hook] === undefined))
-      throw new ConfigurationError(`a ${definition.title} client needs the ${name} part (pass it to the ClientCore)`);
+  for (const [name, [hook, needs]] of Object.entries(NEEDS))
+    if (needs(definition) && merged[hook] === undefined) throw missingPart(definition, name as ClientPartName);
   return merged;
 }

@@ -28,6 +28,7 @@ import {
 import { readPath } from "../internal/json-path.js";
 import type { BodyStream, ResponseHeaders } from "../transport/transport.js";
 import type { ApiResponse, ClientCore, OperationCall, RequestOptions } from "./client-core.js";
+import type { ClientParts } from "./parts.js";
 import { NdjsonParser } from "./ndjson.js";
 import { SseParser, type SseEvent } from "./sse.js";
 
@@ -70,6 +71,14 @@ export function textStream(text: string): BodyStream {
     cancel() {},
   };
 }
+
+/** What a streamed call accepts: its stream's media type first (errors still come as JSON). */
+export function streamAccept(stream: StreamDefinition): string {
+  return stream.format === "sse" ? "text/event-stream, application/json" : "application/x-ndjson, application/json";
+}
+
+/** The client part for a spec with streamed operations (./parts.ts): what the core does for a streamed call. */
+export const streamedAnswers: ClientParts = { streams: { accept: streamAccept, isStream: isStreamAnswer, text: textStream } };
 
 /**
  * What a generated streamed function returns: the operation's events, the stream opened when it is first

@@ -2,6 +2,7 @@
  * URL variables: values a caller supplies at client creation (Shopify's {shop}), checked against the
  * spec's pattern once, then filled into {name} placeholders.
  */
+import type { ClientParts } from "./parts.js";
 import type { VariableDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
 import { declared } from "../internal/declared.js";
@@ -28,3 +29,6 @@ export function resolveVariables(
 export function fillPlaceholders(text: string, values: Readonly<Record<string, string>>): string {
   return text.replace(/\{([^{}]+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? encodeURIComponent(values[name]!) : whole));
 }
+
+/** The client part for a spec with URL variables (./parts.ts): their values checked and filled in. */
+export const urlVariables: ClientParts = { variables: resolveVariables };

@@ -5,6 +5,7 @@
  * and weighs requests by their cost. A spec without header families ships none of this.
  */
 import type { ClientParts } from "../client/parts.js";
+import { familySync } from "./learned-buckets.js";
 import { providerAllowance, type ProviderAllowance } from "./provider-allowance.js";
 import type { FamilyPolicy } from "./rate-limit.js";
 import { rateLimitFamilies, readAnswerCosts, readCosts, readProviderCounts, readsAnswerCosts } from "./rate-limit-headers.js";
@@ -23,5 +24,6 @@ export const rateLimitHeaderSync: ClientParts = {
     readsAnswerCosts,
     readAnswerCosts,
     allowance: familyAllowance,
+    familySync,
   },
 };

@@ -70,7 +70,7 @@ interface Waiter {
 /** Unbounded waits are clamped: a reset or Retry-After further out than this is treated as this far. */
 const MAX_PAUSE_MS = 24 * 60 * 60 * 1000;
 
-class BucketGate {
+export class BucketGate {
   readonly #queue: Waiter[] = [];
   #queueHead = 0;
   #inFlight = 0;
@@ -379,21 +379,43 @@ export interface RateLimiterOptions {
    * with `families`, so a limiter without header families ships no allowance.
    */
   readonly allowance?: (family: FamilyPolicy, learned: boolean) => ProviderAllowance;
+  /**
+   * Buckets that follow the families' counts, learned ones included (learned-buckets.ts; the header-sync
+   * part passes it): required with `families`, so a limiter without header families ships none of it.
+   */
+  readonly familySync?: (limiter: LimiterGates, options: RateLimiterOptions) => FamilySync;
   /** How long a request waits for a slot of a learned bucket. @default 30 s */
   readonly learnedQueueWaitMs?: number;
 }
 
-const LEARNED_QUEUE_WAIT_MS = 30_000;
+/** What the limiter lends its family sync: its gates, and a way to make one. */
+export interface LimiterGates {
+  readonly gates: Map<string, BucketGate>;
+  readonly gate: (name: string, policy: BucketPolicy, learned: boolean) => BucketGate;
+}
+
+/** The limiter's buckets as the provider's counts move them (learned-buckets.ts). */
+export interface FamilySync {
+  /** Learns a bucket for each family no declared bucket follows, counted for the whole client. */
+  start(): void;
+  /** A gate's allowance, when a family lowers its bucket. */
+  allowance(policy: BucketPolicy, learned: boolean): ProviderAllowance | undefined;
+  /** Adds the learned gates a request of `operation` takes from. */
+  route(gates: BucketGate[], operation: string | undefined): void;
+  /** Re-synchronises buckets from the provider's counts on the answer to a request of `operation`. */
+  sync(permits: readonly Permit[], counts: readonly ProviderCount[], operation: string | undefined): void;
+  /** The answer said what the request actually cost, per family. */
+  reprice(permits: readonly Permit[], costs: Readonly<Record<string, number>>): void;
+  /** A rate-limited answer to a request that held no slot pauses the learned buckets of this resource. */
+  pauseLearned(until: number, resource: string | undefined): void;
+}
 
 export class RateLimiter {
   readonly #gates = new Map<string, BucketGate>();
   readonly #options: RateLimiterOptions;
   readonly #store: RateLimitStore;
-  readonly #families = new Map<string, FamilyPolicy>();
-  /** Learned gates by "~family" or "~family:resource". */
-  readonly #learned = new Map<string, BucketGate>();
-  /** The resource each operation's answers named, per family (GitHub: search, core, graphql...). */
-  readonly #resources = new Map<string, string>();
+  /** Header families: buckets that follow the provider's counts, learned ones included. */
+  readonly #sync: FamilySync | undefined;
   /** The declared gates of each operation, for the bucket list it was routed with. */
   readonly #routes = new Map<string, { readonly buckets: readonly string[]; readonly gates: readonly BucketGate[] }>();
   #closed: Error | undefined;
@@ -405,43 +427,20 @@ export class RateLimiter {
       options.store instanceof MemoryRateLimitStore
         ? options.store
         : new GuardedStore(options.store, options.clock, options.onStoreEvent ?? (() => {}));
-    for (const family of options.families ?? []) this.#families.set(family.name, family);
-    if (this.#families.size > 0 && !options.allowance) throw new ConfigurationError("rate-limit header families need the header-sync part");
+    if ((options.families ?? []).length > 0) {
+      if (!options.allowance || !options.familySync) throw new ConfigurationError("rate-limit header families need the header-sync part");
+      this.#sync = options.familySync({ gates: this.#gates, gate: (name, policy, learned) => this.#gate(name, policy, learned) }, options);
+    }
     for (const [name, policy] of Object.entries(options.buckets)) {
       if (!policy.perOperation) this.#gates.set(name, this.#gate(name, policy));
     }
-    // A family no declared bucket follows, counted for the whole client: learned from the start.
-    for (const family of this.#families.values()) {
-      if (!family.perResource && !this.#declares(family.name, undefined)) this.#learnedGate(family.name, undefined);
-    }
+    this.#sync?.start();
   }
 
   #gate(name: string, policy: BucketPolicy, learned = false): BucketGate {
     const { provider, keyPrefix, clock } = this.#options;
-    const family = this.#families.get(policy.family ?? "requests");
-    const allowance = family && this.#options.allowance!(family, learned);
+    const allowance = this.#sync?.allowance(policy, learned);
     return new BucketGate(name, policy, `${keyPrefix}:${name}`, provider, this.#store, clock, allowance, learned);
-  }
-
-  /** Whether a declared bucket follows this family's counts (of this resource). */
-  #declares(family: string, resource: string | undefined): boolean {
-    for (const policy of Object.values(this.#options.buckets)) {
-      if ((policy.family ?? "requests") !== family) continue;
-      if (resource === undefined || policy.resource === undefined || policy.resource === resource) return true;
-    }
-    return false;
-  }
-
-  #learnedGate(family: string, resource: string | undefined): BucketGate {
-    const name = resource === undefined ? `~${family}` : `~${family}:${resource}`;
-    let gate = this.#learned.get(name);
-    if (!gate) {
-      const maxQueueWaitMs = this.#options.learnedQueueWaitMs ?? LEARNED_QUEUE_WAIT_MS;
-      gate = this.#gate(name, { rate: Infinity, perMs: 1, maxQueueWaitMs, family, ...(resource !== undefined && { resource }) }, true);
-      this.#learned.set(name, gate);
-      this.#gates.set(name, gate);
-    }
-    return gate;
   }
 
   /** The gates a request of these declared buckets takes from, learned ones included. */
@@ -454,17 +453,9 @@ export class RateLimiter {
       declared = this.#declaredGates(buckets, operation);
       if (operation !== undefined) this.#routes.set(operation, { buckets, gates: declared });
     }
-    if (this.#families.size === 0) return declared;
+    if (!this.#sync) return declared;
     const gates = [...declared];
-    for (const family of this.#families.values()) {
-      if (!family.perResource) {
-        const gate = this.#learned.get(`~${family.name}`);
-        if (gate) gates.push(gate);
-        continue;
-      }
-      const resource = operation === undefined ? undefined : this.#resources.get(`${family.name}|${operation}`);
-      if (resource !== undefined && !this.#declares(family.name, resource)) gates.push(this.#learnedGate(family.name, resource));
-    }
+    this.#sync.route(gates, operation);
     return gates;
   }
 
@@ -549,30 +540,12 @@ export class RateLimiter {
    * of a resource no declared bucket mirrors teaches which learned bucket the operation's requests take.
    */
   sync(permits: readonly Permit[], counts: ProviderCount | readonly ProviderCount[], operation?: string): void {
-    for (const count of Array.isArray(counts) ? (counts as readonly ProviderCount[]) : [counts as ProviderCount]) {
-      const family = count.family ?? "requests";
-      const policy = this.#families.get(family);
-      if (policy?.perResource && count.resource !== undefined && operation !== undefined && !this.#declares(family, count.resource)) {
-        this.#resources.set(`${family}|${operation}`, count.resource);
-        const gate = this.#learnedGate(family, count.resource);
-        // The request did not hold a slot of it (its resource was not known yet): the count still teaches it.
-        if (!permits.some((permit) => permit.bucket === gate.name)) gate.learn(count);
-      }
-      for (const permit of permits) {
-        const gate = this.#gates.get(permit.bucket);
-        if (!gate || gate.family !== family) continue;
-        if (count.resource === undefined ? gate.resource === undefined : gate.resource === count.resource) gate.sync(permit, count);
-      }
-    }
+    this.#sync?.sync(permits, Array.isArray(counts) ? (counts as readonly ProviderCount[]) : [counts as ProviderCount], operation);
   }
 
   /** The answer said what the request actually cost, per family: each of its buckets of that family takes that instead of its estimate. */
   reprice(permits: readonly Permit[], costs: Readonly<Record<string, number>>): void {
-    for (const permit of permits) {
-      const gate = this.#gates.get(permit.bucket);
-      const cost = gate && costs[gate.family];
-      if (cost !== undefined) gate!.reprice(permit, cost);
-    }
+    this.#sync?.reprice(permits, costs);
   }
 
   /** A rate-limited answer: no request of these buckets (or of the learned buckets of this resource) starts before `until`. */
@@ -581,8 +554,7 @@ export class RateLimiter {
       const gate = this.#gates.get(permit.bucket)!;
       if (resource === undefined || gate.resource === undefined || gate.resource === resource) gate.pause(until);
     }
-    if (permits.length === 0)
-      for (const gate of this.#learned.values()) if (resource === undefined || gate.resource === resource) gate.pause(until);
+    if (permits.length === 0) this.#sync?.pauseLearned(until, resource);
   }
 }
 

@@ -5,6 +5,7 @@
  * so application code sees one shape; requests written at the pinned version are rewritten for the
  * version a call is sent at (migrateRequest). The input is never modified.
  */
+import type { ClientParts } from "../client/parts.js";
 import type { VersionMigrationChange, VersionRequestChange, VersionsDefinition } from "../definition.js";
 
 export interface MigrationResult<T = unknown> {
@@ -194,3 +195,9 @@ function back(change: VersionRequestChange): VersionMigrationChange | undefined 
 function definedParts(parts: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(parts).filter(([, value]) => value !== undefined));
 }
+
+/** The client part for a spec that declares migrations (../client/parts.ts): an answer fetched at another version is migrated. */
+export const versionMigrations: ClientParts = { migratePayload };
+
+/** The client part for a spec whose migrations change requests: a call sent at another version is rewritten. */
+export const versionRequestMigrations: ClientParts = { migrateRequest };

@@ -4,6 +4,7 @@
  * Deprecation, RFC 8594 Sunset and the provider's own headers), and the check of a webhook payload's
  * version against the pinned one.
  */
+import type { ClientParts, DeprecatedVersion } from "../client/parts.js";
 import type { VersionsDefinition } from "../definition.js";
 import { UnsupportedVersionError } from "../errors/errors.js";
 import { findMigrationChain } from "./migrations.js";
@@ -65,6 +66,25 @@ export function deprecationMessage(provider: string, lifecycle: VersionLifecycle
   ].filter(Boolean);
   return `${provider} API version ${lifecycle.version} is ${parts.join(", ")}; move to a supported version`;
 }
+
+/**
+ * A deprecated version, or one whose sunset is near, as the spec marks it at `now`: warned about once per
+ * process (warnOncePerProcess) and described for the client's `versionDeprecated` event; undefined otherwise.
+ */
+export function deprecatedVersion(
+  provider: string,
+  versions: VersionsDefinition,
+  version: string,
+  now: number,
+): DeprecatedVersion | undefined {
+  const lifecycle = versionLifecycle(versions, version, now);
+  if (!lifecycle.warn) return undefined;
+  warnOncePerProcess(provider, lifecycle);
+  return { deprecated: lifecycle.deprecated, sunset: lifecycle.sunset, message: deprecationMessage(provider, lifecycle) };
+}
+
+/** The client part for a spec that marks versions deprecated or sunset (../client/parts.ts). */
+export const deprecatedVersionWarnings: ClientParts = { deprecatedVersion };
 
 /** Deprecation signals of one response. */
 export interface DeprecationSignal {

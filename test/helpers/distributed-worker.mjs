@@ -10,7 +10,15 @@
 //              prints "READY <port>" and runs until killed. The verifier only parses JSON (signatures
 //              are tested elsewhere).
 import { createInterface } from "node:readline";
-import { ClientCore, clientPartsFor, rateLimitHeaderSync } from "@switchboard/runtime/contract";
+import {
+  ClientCore,
+  clientPartsFor,
+  deprecatedVersionWarnings,
+  rateLimitHeaderSync,
+  urlVariables,
+  versionMigrations,
+  versionRequestMigrations,
+} from "@switchboard/runtime/contract";
 
 const env = process.env;
 
@@ -48,7 +56,7 @@ async function rateLimit() {
   const { store, close } = await openStore();
   const definition = JSON.parse(env.DEFINITION);
   // The parts the definition needs, as a generated create<Provider>Core passes them.
-  const parts = { rateLimitHeaderSync };
+  const parts = { rateLimitHeaderSync, urlVariables, versionMigrations, versionRequestMigrations, deprecatedVersionWarnings };
   const core = new ClientCore(
     definition,
     { auth: { token: "test-token" }, baseUrl: env.BASE_URL, rateLimits: { store } },

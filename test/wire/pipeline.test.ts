@@ -6,7 +6,7 @@ import { formatReset } from "../../testing/rate-limit.js";
 import { describe, expect, it } from "vitest";
 import { type ClientOptions } from "../../runtime/client/client-core.js";
 import { coreFor } from "../helpers/client-core.js";
-import type { ProviderDefinition, RateLimitResetFormat } from "../../runtime/definition.js";
+import type { OperationDefinition, ProviderDefinition, RateLimitResetFormat } from "../../runtime/definition.js";
 import { isCircuitOpenError, isNetworkError, isProviderError, isRateLimitError, isTimeoutError } from "../../runtime/errors/errors.js";
 import type { ClientEvent } from "../../runtime/client/events.js";
 import { createServer, type ServerResponse } from "node:http";
@@ -19,9 +19,18 @@ const server = useLoopbackServer();
 
 const secret = "sk_test_pipeline_SECRET_123";
 
-function client(definition: ProviderDefinition = testDefinition(), options: Partial<ClientOptions> = {}) {
+/** `operations`: for the parts that follow from them (multipart and raw bodies). */
+function client(
+  definition: ProviderDefinition = testDefinition(),
+  options: Partial<ClientOptions> = {},
+  operations: OperationDefinition[] = [],
+) {
   const events: ClientEvent[] = [];
-  const core = coreFor(definition, { auth: { token: secret }, baseUrl: server.url, onEvent: (e) => events.push(e), ...options });
+  const core = coreFor(
+    definition,
+    { auth: { token: secret }, baseUrl: server.url, onEvent: (e) => events.push(e), ...options },
+    operations,
+  );
   return { core, events };
 }
 
@@ -547,9 +556,10 @@ describe("request encoding", () => {
 
   it("sends multipart bodies with files, written by the platform's own FormData serializer", async () => {
     server.handle((_request, response) => json(response, 200, {}));
-    const { core } = client();
+    const upload = op("POST", "/files", { bodyEncoding: "multipart" });
+    const { core } = client(testDefinition(), {}, [upload]);
     const file = new File([new Uint8Array([0, 1, 2, 255])], "logo.png", { type: "image/png" });
-    await core.request(op("POST", "/files", { bodyEncoding: "multipart" }), {
+    await core.request(upload, {
       path: "/files",
       body: { purpose: "logo", file, meta: { tag: "x" } },
     });
@@ -563,8 +573,9 @@ describe("request encoding", () => {
 
   it("sends raw bodies as given, text or bytes, with the operation's media type", async () => {
     server.handle((_request, response) => json(response, 200, {}));
-    const { core } = client();
-    await core.request(op("POST", "/markdown/raw", { bodyEncoding: "raw", contentType: "text/plain" }), {
+    const markdown = op("POST", "/markdown/raw", { bodyEncoding: "raw", contentType: "text/plain" });
+    const { core } = client(testDefinition(), {}, [markdown]);
+    await core.request(markdown, {
       path: "/markdown/raw",
       body: "Hello **world**",
     });

@@ -396,7 +396,7 @@ describe("an NDJSON stream through the client core", () => {
   type Event = StreamEvent<"delta", { type: "delta"; text: string; i: number }> | StreamEvent<"done", { type: "done" }>;
 
   function core(transport: Transport) {
-    return coreFor(testDefinition(), { auth: { token: "k" }, baseUrl: server.url, transport });
+    return coreFor(testDefinition(), { auth: { token: "k" }, baseUrl: server.url, transport }, [ndjsonOp]);
   }
 
   it("yields 10,000 typed lines with flat memory (1,000 against 10,000, within 4 MB), skipping undeclared types", async () => {

@@ -9,7 +9,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createGithubClient } from "../../../generated/github/index.js";
 import { createAppJwt } from "../../../runtime/auth/index.js";
-import { ClientCore, type TokenProvider } from "../../../runtime/contract.js";
+import { ClientCore, operationAuthModes, type TokenProvider } from "../../../runtime/contract.js";
 import { ConfigurationError, isConfigurationError } from "../../../runtime/index.js";
 import { json, useLoopbackServer } from "../../helpers/loopback-server.js";
 import { loadAcme, specText } from "../../helpers/openapi-client.js";
@@ -65,7 +65,7 @@ describe("operations that name their modes, on a core", () => {
     },
   });
   const core = (auth: ConstructorParameters<typeof ClientCore>[1]["auth"]) =>
-    new ClientCore(definition, { auth, baseUrl: server.url, retry: false });
+    new ClientCore(definition, { auth, baseUrl: server.url, retry: false }, [operationAuthModes]);
 
   it("sends a public operation (auth: []) without credentials, and the others with the default", async () => {
     server.handle((_req, res) => json(res, 200, {}));
@@ -101,11 +101,15 @@ describe("operations that name their modes, on a core", () => {
         },
       },
     });
-    const client = new ClientCore(twoModes, {
-      auth: [{ token: "default" }, { mode: "app", token: provider }],
-      baseUrl: server.url,
-      retry: false,
-    });
+    const client = new ClientCore(
+      twoModes,
+      {
+        auth: [{ token: "default" }, { mode: "app", token: provider }],
+        baseUrl: server.url,
+        retry: false,
+      },
+      [operationAuthModes],
+    );
     const answer = await client.send(op("GET", "/app", { auth: ["app"] }), { path: "/app" });
     expect(answer.status).toBe(200);
     expect(invalidated).toEqual(["stale"]);

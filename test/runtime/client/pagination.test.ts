@@ -20,12 +20,17 @@ function list(pagination: PaginationDefinition): OperationDefinition {
   return op("GET", "/items", { pagination });
 }
 
+/** Operations of the test's provider page by Link headers too: its core carries the providerUrls part. */
 function core(events?: ClientEvent[], buckets = {}) {
-  return coreFor(testDefinition({ rateLimits: { limitedWhen: [], buckets } }), {
-    auth: { token: "t" },
-    baseUrl: server.url,
-    ...(events && { onEvent: (e: ClientEvent) => events.push(e) }),
-  });
+  return coreFor(
+    testDefinition({ rateLimits: { limitedWhen: [], buckets } }),
+    {
+      auth: { token: "t" },
+      baseUrl: server.url,
+      ...(events && { onEvent: (e: ClientEvent) => events.push(e) }),
+    },
+    [list({ style: "linkHeader", items: [] })],
+  );
 }
 
 async function all<T>(iterable: AsyncIterable<T>): Promise<T[]> {

@@ -1,4 +1,5 @@
 import { familyAllowance } from "../../../runtime/policies/header-sync.js";
+import { familySync } from "../../../runtime/policies/learned-buckets.js";
 /**
  * Header sync that never over-grants (issue 14, item 2), on an injected clock: a scripted provider with
  * a strict window on its own phase counts requests in the order they *arrive*, which is not the order
@@ -59,6 +60,7 @@ async function run(s: Scenario) {
     clock,
     keyPrefix: "sim",
     allowance: familyAllowance,
+    familySync,
     families: [family],
     learnedQueueWaitMs: 600_000,
   });
@@ -171,6 +173,7 @@ describe("counts from out-of-order answers", () => {
       clock,
       keyPrefix: "t",
       allowance: familyAllowance,
+      familySync,
       families: [{ name: "requests", meaning: "window", resolutionMs: 1, perResource: false }],
       learnedQueueWaitMs: 120_000,
     });
@@ -219,6 +222,7 @@ describe("counts from out-of-order answers", () => {
       clock,
       keyPrefix: "gh",
       allowance: familyAllowance,
+      familySync,
       families: [{ name: "requests", meaning: "window", resolutionMs: 1000, perResource: true }],
     });
     const first = rl.acquire([], undefined) as never[];
@@ -337,6 +341,7 @@ describe("a weighted refilling bucket (issue 14: refill-to-full resets, costs pe
       keyPrefix: "sim",
       families: [{ name: "tokens", meaning: "refill", resolutionMs: 1, perResource: false }],
       allowance: familyAllowance,
+      familySync,
       learnedQueueWaitMs: 600_000,
     });
     const rand = random(seed);

@@ -1,4 +1,5 @@
 import { familyAllowance } from "../../../runtime/policies/header-sync.js";
+import { familySync } from "../../../runtime/policies/learned-buckets.js";
 import { describe, expect, it } from "vitest";
 import { isRateLimitError } from "../../../runtime/errors/errors.js";
 import {
@@ -27,6 +28,7 @@ function limiter(buckets: Record<string, BucketPolicy>, clock = new ManualClock(
     clock,
     keyPrefix: "test",
     allowance: familyAllowance,
+    familySync,
     families: [REQUESTS],
   });
   return { rl, clock };

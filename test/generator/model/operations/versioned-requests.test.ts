@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { LoadResult } from "../../../../generator/load.js";
 import type { ClientEvent } from "../../../../runtime/index.js";
-import { ClientCore } from "../../../../runtime/contract.js";
+import { coreFor } from "../../../helpers/client-core.js";
 import { compileUsage, emitted, loadAcme, specText } from "../../../helpers/openapi-client.js";
 import { json, useLoopbackServer } from "../../../helpers/loopback-server.js";
 
@@ -140,7 +140,7 @@ describe("a call sent at another version than the pinned one", () => {
   async function send(apiVersion: string | undefined, events: ClientEvent[] = []) {
     server.handle((_req, res) => json(res, 200, { ok: true }));
     const model = result.model!;
-    const core = new ClientCore(model.definition, { auth: {}, baseUrl: server.url, retry: false, onEvent: (e) => events.push(e) });
+    const core = coreFor(model.definition, { auth: {}, baseUrl: server.url, retry: false, onEvent: (e) => events.push(e) });
     const op = model.groups[0]!.operations[0]!.definition;
     // What the generated function hands the core: the pinned version's shape.
     const call = {
