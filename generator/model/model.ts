@@ -284,6 +284,13 @@ function rateLimitHeaders(h: SpecRateLimitHeaders): RateLimitHeadersDefinition {
         default: h.cost.default,
       },
     }),
+    ...(h.body && {
+      body: {
+        limit: parseJsonPath(h.body.limit),
+        remaining: parseJsonPath(h.body.remaining),
+        refillPerSecond: parseJsonPath(h.body.refillPerSecond),
+      },
+    }),
   };
 }
 
