@@ -35,6 +35,18 @@ export const DiagnosticCode = {
   UnworkableRateLimit: "SB3012",
   UnknownOperation: "SB3013",
   UnknownParameter: "SB3014",
+  /** A bucket mirrors a `resource` its header family cannot name (no resource header). */
+  ResourceWithoutHeader: "SB3015",
+  /** A reset header whose declared format cannot read what the header carries. */
+  ResetFormatMismatch: "SB3016",
+  /** A bucket grants fewer than one request per maxQueueWait: every request that queues fails. */
+  BucketSlowerThanQueueWait: "SB3017",
+  /** A wait the spec allows that the call's deadline (the default total timeout) always ends first. */
+  WaitPastDeadline: "SB3018",
+  /** A weighted cost read from a request field no operation's body has. */
+  UnknownCostField: "SB3019",
+  /** A rateLimits.limitedWhen matcher that changes nothing or contradicts the errors section. */
+  IneffectiveLimitedWhen: "SB3020",
   DuplicateProvider: "SB4001",
   WriteFailed: "SB4002",
   ImportFailed: "SB4003",

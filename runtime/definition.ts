@@ -143,6 +143,18 @@ export interface RateLimitHeadersDefinition {
   readonly resource?: string;
   /** Undefined: every request costs 1 (a count of requests). */
   readonly cost?: RateLimitCostDefinition;
+  /** The count read from the JSON answer body, when the headers give none (a refilling bucket). */
+  readonly body?: RateLimitBodyStateDefinition;
+}
+
+/**
+ * Where the JSON answer body states a refilling bucket (Shopify GraphQL's
+ * extensions.cost.throttleStatus): its size, the units left and the units it refills per second.
+ */
+export interface RateLimitBodyStateDefinition {
+  readonly limit: readonly (string | number)[];
+  readonly remaining: readonly (string | number)[];
+  readonly refillPerSecond: readonly (string | number)[];
 }
 
 /** A further family of rate-limit headers (OpenAI's tokens beside its requests). */

@@ -1,5 +1,5 @@
 /**
- * Stage 3, model: the validated document becomes the IR. Every default comes from defaults.ts, applied
+ * Stage 3, model: the validated document becomes the IR. Every default comes from common/defaults.ts, applied
  * in this stage (here, operations/ and webhook-events.ts), never by an emitter;
  * durations become milliseconds, JSON paths become segment arrays, header names become lower case,
  * names become identifiers, and everything is sorted.
@@ -25,7 +25,7 @@ import type {
 } from "@switchboard/runtime/contract";
 import { parseDuration } from "../common/duration.js";
 import { COMMON_ERROR_KINDS } from "../common/error-kinds.js";
-import { DEFAULTS, RUNTIME_DEFAULTS } from "./defaults.js";
+import { DEFAULTS, RUNTIME_DEFAULTS } from "../common/defaults.js";
 import type { SpecModel } from "./ir.js";
 import { parseJsonPath } from "../common/json-path.js";
 import { bindingName } from "../common/names.js";
@@ -282,6 +282,13 @@ function rateLimitHeaders(h: SpecRateLimitHeaders): RateLimitHeadersDefinition {
         ...(h.cost.answer !== undefined && { answer: parseJsonPath(h.cost.answer) }),
         ...(h.cost.answerHeader !== undefined && { answerHeader: h.cost.answerHeader.toLowerCase() }),
         default: h.cost.default,
+      },
+    }),
+    ...(h.body && {
+      body: {
+        limit: parseJsonPath(h.body.limit),
+        remaining: parseJsonPath(h.body.remaining),
+        refillPerSecond: parseJsonPath(h.body.refillPerSecond),
       },
     }),
   };

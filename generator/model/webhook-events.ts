@@ -17,7 +17,7 @@ import type { PathSegment, SpecSource } from "../parse/parse.js";
 import { SchemaConverter, toPointer, valueAt, type SchemaDocument, type SchemaLocation } from "./schema-to-ts/index.js";
 import { compareCodePoints } from "../common/sort.js";
 import type { SpecDocument } from "../validate/spec-types.js";
-import { DEFAULTS } from "./defaults.js";
+import { DEFAULTS } from "../common/defaults.js";
 
 export interface EventsResult {
   readonly events: EventModel[];

@@ -662,6 +662,15 @@ export type SpecProvider = {
  * From `schema/spec-v1.schema.json#/$defs/rateLimitHeaders`.
  */
 export type SpecRateLimitHeaders = {
+  /** The provider's count read from the JSON answer body instead of headers (Shopify GraphQL's extensions.cost.throttleStatus), as a continuously refilling bucket: the bucket's size, what is left, and how many units it refills per second; it is full again (the reset) after (limit - remaining) / refillPerSecond seconds. Read when the family's headers do not give a count. */
+  body?: {
+    /** Where the body holds the bucket's size ($.extensions.cost.throttleStatus.maximumAvailable). */
+    limit: SpecJsonPath;
+    /** Where the body holds the units the bucket refills per second ($.extensions.cost.throttleStatus.restoreRate). */
+    refillPerSecond: SpecJsonPath;
+    /** Where the body holds the units left ($.extensions.cost.throttleStatus.currentlyAvailable). */
+    remaining: SpecJsonPath;
+  };
   /** What one request costs in this family's unit, when it is not 1 (tokens, points): a number read from the JSON request body, else the default. Where the answer says what the request actually cost (answer, answerHeader), the limiter replaces its estimate with that once the answer is in: the local bucket is charged the actual cost and the difference is given back (or taken). */
   cost?: {
     /** Where the JSON answer body holds what the request actually cost ($.extensions.cost.actualQueryCost, Shopify GraphQL). */

@@ -16,16 +16,23 @@ import {
   processTokenResponse,
   refreshTokenRequest,
   revocationRequest,
-  sendTokenRequest,
   withUrlVariables,
   type OAuth2Client,
+  type TokenHttpRequest,
 } from "./oauth2.js";
 import { resolveVariables } from "../client/variables.js";
 import { refreshAt } from "./refresh-at.js";
 import { coordinatesRefreshes, MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
 import { StoreWatch, watchedCall, type StoreHealthEvent } from "../policies/store-guard.js";
 import { systemClock, type Clock } from "../clock.js";
-import { describeTokenFailure, listenersOf, sendWithPolicies, type TokenRetryOptions } from "./token-request.js";
+import {
+  describeTokenFailure,
+  listenersOf,
+  sendWithPolicies,
+  type TokenAnswer,
+  type TokenRetryOptions,
+  type TokenSendOptions,
+} from "./token-request.js";
 
 export interface OAuth2TokenManagerOptions extends OAuth2Client {
   /**
@@ -174,15 +181,30 @@ export class OAuth2TokenManager implements TokenProvider {
   /**
    * Signs out: revokes the grant at the provider (the refresh token when there is one, else the access
    * token; needs the spec's revocationUrl) and deletes the stored tokens. Later calls need a new
-   * authorization.
+   * authorization. The revocation is a token request like a refresh (the manager's `timeoutMs`,
+   * `retry`, `clock` and `tokenRequest` events with grant `revocation`; `options.signal` ends it early),
+   * and it is repeated after any failure: revoking a token twice is harmless (RFC 7009, 2.2: an invalid
+   * token is answered with 200). When it fails, the stored tokens are kept.
    */
-  async revoke(): Promise<void> {
+  async revoke(options?: TokenRequestOptions): Promise<void> {
     const tokens = this.#unsaved ?? this.#tokens ?? (await this.#read());
     if (tokens && this.#mode.revocationUrl !== undefined) {
       const [token, hint] = tokens.refreshToken
         ? [tokens.refreshToken, "refresh_token" as const]
         : [tokens.accessToken, "access_token" as const];
-      processRevocationResponse(await sendTokenRequest(this.#fetch, revocationRequest(this.#mode, this.#client, token, hint)), this.#mode);
+      const policy = {
+        grant: "revocation" as const,
+        replaySafe: true,
+        secrets: [this.#client.clientSecret, tokens.refreshToken, tokens.accessToken],
+      };
+      const listeners = new Set<(event: TokenRequestEvent) => void>();
+      listenersOf(this.#onEvent, options, listeners);
+      const response = await this.#send(revocationRequest(this.#mode, this.#client, token, hint), policy, listeners, options?.signal);
+      try {
+        processRevocationResponse(response, this.#mode);
+      } catch (error) {
+        throw describeTokenFailure(error, response, policy);
+      }
     }
     // A sign-out that could not delete the stored tokens says so, whatever the store's failure mode.
     await watchedCall(this.#watch, "delete", () => this.#store.delete(this.key), this.#now());
@@ -260,14 +282,7 @@ export class OAuth2TokenManager implements TokenProvider {
       secrets: [this.#client.clientSecret, tokens?.refreshToken, tokens?.accessToken],
     };
     try {
-      const response = await sendWithPolicies(request, {
-        ...policy,
-        fetch: this.#fetch,
-        clock: this.#clock,
-        timeoutMs: this.#timeoutMs,
-        ...(this.#retry !== undefined && { retry: this.#retry }),
-        listeners: this.#listeners,
-      });
+      const response = await this.#send(request, policy, this.#listeners);
       const now = this.#now();
       let next: StoredTokens;
       try {
@@ -285,6 +300,24 @@ export class OAuth2TokenManager implements TokenProvider {
       }
       throw error;
     }
+  }
+
+  /** Sends a token request through the policies, with this manager's fetch, clock, time limit and retries. */
+  #send(
+    request: TokenHttpRequest,
+    policy: Pick<TokenSendOptions, "grant" | "replaySafe" | "secrets">,
+    listeners: Iterable<(event: TokenRequestEvent) => void>,
+    signal?: AbortSignal,
+  ): Promise<TokenAnswer> {
+    return sendWithPolicies(request, {
+      ...policy,
+      fetch: this.#fetch,
+      clock: this.#clock,
+      timeoutMs: this.#timeoutMs,
+      ...(this.#retry !== undefined && { retry: this.#retry }),
+      ...(signal !== undefined && { signal }),
+      listeners,
+    });
   }
 
   /**

@@ -1,5 +1,5 @@
 /**
- * Token requests (OAuth refresh, client credentials, GitHub App installation tokens) through the same
+ * Token requests (OAuth refresh, client credentials, revocation, GitHub App installation tokens) through the same
  * policies as a call: a deadline of their own (the request is shared by every call waiting for the
  * token), the RetryPolicy with a small attempt count, and `tokenRequest` events with no secret in them.
  *
@@ -15,7 +15,7 @@ import type { RetryDefinition } from "../definition.js";
 import { NetworkError, TimeoutError, isSwitchboardError, type CallOutcome } from "../errors/errors.js";
 import type { AttemptVerdict } from "../client/classify.js";
 import type { TokenRequestEvent, TokenRequestOptions } from "../client/credentials.js";
-import type { AttemptContext } from "../policies/policy.js";
+import { Stop, type AttemptContext } from "../policies/policy.js";
 import { RetryPolicy, retryAfterMs, type RetryReason } from "../policies/retry.js";
 import { Deadline } from "../policies/timeout.js";
 import type { TokenHttpRequest, TokenHttpResponse } from "./oauth2.js";
@@ -38,6 +38,8 @@ export interface TokenSendOptions {
   readonly clock: Clock;
   /** Time limit of the request, retries and waits included. */
   readonly timeoutMs: number;
+  /** Ends the request early with its reason (a request made for one caller, not shared: a revocation). */
+  readonly signal?: AbortSignal;
   /** Repeating the request after an ambiguous failure is safe (not a refresh that may rotate). */
   readonly replaySafe: boolean;
   readonly retry?: TokenRetryOptions | false;
@@ -72,7 +74,7 @@ export async function sendWithPolicies(request: TokenHttpRequest, options: Token
       }
     }
   };
-  const deadline = new Deadline("token endpoint", options.timeoutMs, undefined, clock);
+  const deadline = new Deadline("token endpoint", options.timeoutMs, options.signal, clock);
   const retry = options.retry === false ? undefined : retryDefinition(options.retry);
   const context = newContext(deadline, retry, options.timeoutMs);
   // RetryPolicy reports its retries through the call's emit: forward them as token-request events.
@@ -121,6 +123,10 @@ export async function sendWithPolicies(request: TokenHttpRequest, options: Token
       const notSent = errorCode !== undefined && NOT_SENT.has(errorCode);
       if (!notSent) outcome = "unknown";
       emit({ phase: "failure", attempt: call.attempts, errorCode: errorCode ?? "network", durationMs: call.endedAt - call.startedAt });
+      if (options.signal?.aborted) {
+        call.stop = new Stop(options.signal.reason);
+        return call;
+      }
       call.failure = timedOut
         ? new TimeoutError("token endpoint", "total", options.timeoutMs)
         : new NetworkError("token endpoint", `token request to ${endpoint} failed${errorCode ? ` (${errorCode})` : ""}`, {
@@ -137,6 +143,8 @@ export async function sendWithPolicies(request: TokenHttpRequest, options: Token
   } catch (error) {
     // The last attempt's HTTP answer goes back to the caller, which reads its OAuth error.
     if (error instanceof HttpAnswer && answer) return { ...answer, outcome, attempts: context.attempts };
+    // The caller's abort ends it as aborts end calls: with the caller's reason.
+    if (options.signal?.aborted && error === options.signal.reason) throw error;
     const failed = isSwitchboardError(error) ? error : new NetworkError("token endpoint", `token request to ${endpoint} failed`);
     throw describeTokenFailure(failed, { outcome, attempts: context.attempts }, options);
   } finally {

@@ -25,7 +25,8 @@ export interface TokenRequestOptions {
 }
 
 /**
- * One step of a token request (OAuth refresh, client credentials or code exchange, GitHub App installation token).
+ * One step of a token request (OAuth refresh, client credentials or code exchange, revocation, GitHub App
+ * installation token).
  * Never carries a token, secret, assertion or code: the endpoint is host and path only.
  */
 export interface TokenRequestEvent {
@@ -35,7 +36,8 @@ export interface TokenRequestEvent {
    * error status, a network error or a timeout) when it ended; `retry` before the next attempt.
    */
   readonly phase: "start" | "success" | "failure" | "retry";
-  readonly grant: "refresh_token" | "client_credentials" | "installation_token" | "authorization_code";
+  /** The request: a grant, or `revocation` (RFC 7009, `OAuth2TokenManager.revoke`). */
+  readonly grant: "refresh_token" | "client_credentials" | "installation_token" | "authorization_code" | "revocation";
   /** Host and path of the token endpoint. */
   readonly endpoint: string;
   /** 1 for the first attempt. */

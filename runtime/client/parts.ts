@@ -25,8 +25,8 @@ import type { MigrationResult, RequestMigrationResult, RequestValues } from "../
 export interface HeaderSync {
   /** The spec's header families, the "requests" family first. */
   readonly families: (rateLimits: RateLimitsDefinition) => RateLimitFamilies;
-  /** Every family's count on an answer. */
-  readonly readCounts: (families: RateLimitFamilies, headers: ResponseHeaders, now: number) => ProviderCount[];
+  /** Every family's count on an answer: its headers, else (families that declare `body`) its JSON body text. */
+  readonly readCounts: (families: RateLimitFamilies, headers: ResponseHeaders, now: number, body?: string) => ProviderCount[];
   /** What a request costs per weighted family. */
   readonly readCosts: (families: RateLimitFamilies, body: unknown) => Readonly<Record<string, number>> | undefined;
   /** Whether some family reads what a request actually cost from its answer. */

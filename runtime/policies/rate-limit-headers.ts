@@ -3,7 +3,7 @@
  * (rateLimits.headers) and any further ones (rateLimits.families: OpenAI's tokens), each with its reset
  * format and meaning and what one request costs in its unit.
  */
-import type { RateLimitHeadersDefinition, RateLimitsDefinition } from "../definition.js";
+import type { RateLimitBodyStateDefinition, RateLimitHeadersDefinition, RateLimitsDefinition } from "../definition.js";
 import { readPath } from "../internal/json-path.js";
 import type { ResponseHeaders } from "../transport/transport.js";
 import { readProviderCount, resetResolutionMs, type FamilyPolicy, type ProviderCount } from "./rate-limit.js";
@@ -23,21 +23,57 @@ export function rateLimitFamilies(rateLimits: RateLimitsDefinition): RateLimitFa
     headers,
     policy: {
       name,
-      meaning: headers.resetMeaning ?? "window",
-      resolutionMs: resetResolutionMs(headers.resetFormat),
+      // A count from the body is a refilling bucket's: its reset is when it is full again.
+      meaning: headers.body !== undefined ? "refill" : (headers.resetMeaning ?? "window"),
+      resolutionMs: headers.body !== undefined ? BODY_RESOLUTION_MS : resetResolutionMs(headers.resetFormat),
       perResource: headers.resource !== undefined,
     },
   }));
 }
 
-/** Every family's count on an answer (those whose headers say enough). */
-export function readProviderCounts(families: RateLimitFamilies, headers: ResponseHeaders, now: number): ProviderCount[] {
+/** A reset computed from a body's refill rate is exact to the ms, but the provider's clock may lag it a little. */
+const BODY_RESOLUTION_MS = 10;
+
+/**
+ * Every family's count on an answer: from its headers, else (a family that declares `body`) from the
+ * JSON answer body `body`, parsed only when such a family needs it.
+ */
+export function readProviderCounts(families: RateLimitFamilies, headers: ResponseHeaders, now: number, body?: string): ProviderCount[] {
   const counts: ProviderCount[] = [];
+  let parsed: { readonly value: unknown } | undefined;
   for (const family of families) {
-    const count = readProviderCount(headers, family.headers, now, family.policy.name);
+    let count = readProviderCount(headers, family.headers, now, family.policy.name);
+    const state = family.headers.body;
+    if (!count && state && body !== undefined) {
+      parsed ??= { value: parseJson(body) };
+      count = readBodyCount(parsed.value, state, now, family.policy.name);
+    }
     if (count) counts.push(count);
   }
   return counts;
+}
+
+/** A refilling bucket's state in an answer body: full again after (limit - remaining) / refillPerSecond seconds. */
+export function readBodyCount(body: unknown, state: RateLimitBodyStateDefinition, now: number, family?: string): ProviderCount | undefined {
+  const number = (path: readonly (string | number)[]): number | undefined => {
+    const value = readPath(body, path);
+    return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+  };
+  const limit = number(state.limit);
+  const remaining = number(state.remaining);
+  const rate = number(state.refillPerSecond);
+  if (limit === undefined || remaining === undefined || rate === undefined || limit <= 0 || rate <= 0) return undefined;
+  const resetAt = now + Math.ceil((Math.max(0, limit - remaining) / rate) * 1000);
+  return { remaining, limit, resetAt, resource: undefined, ...(family !== undefined && { family }) };
+}
+
+function parseJson(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a request costs per weighted family: a positive number at the cost path of its body, else the default. */
@@ -81,11 +117,7 @@ export function readAnswerCosts(
     if (value === undefined && cost.answer !== undefined) {
       if (!read) {
         read = true;
-        try {
-          parsed = body === "" ? undefined : JSON.parse(body);
-        } catch {
-          parsed = undefined;
-        }
+        parsed = parseJson(body);
       }
       value = readPath(parsed, cost.answer);
     }

@@ -127,7 +127,8 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
     call.permits = NO_PERMITS;
     const response = call.response;
     const now = call.endedAt;
-    const counts = response && call.throttled && this.#readCounts ? this.#readCounts(this.#families, response.headers, now) : NO_COUNTS;
+    const counts =
+      response && call.throttled && this.#readCounts ? this.#readCounts(this.#families, response.headers, now, response.body) : NO_COUNTS;
     // What the request actually cost, then the count, then the slots back: a slot given back must not let
     // a queued request go on what the limiter knew before this answer.
     const charged =

@@ -47,23 +47,16 @@ function limitedDefinition(resetFormat: RateLimitResetFormat) {
   });
 }
 
-function resetHeader(format: RateLimitResetFormat, at: number): string {
-  return formatReset(format, at, Date.now());
-}
-
 describe("rate-limit headers", () => {
   it.each(["epoch-seconds", "epoch-ms", "seconds", "http-date"] as const)(
     "re-synchronise the bucket: remaining 0 with a %s reset holds the next request until the reset",
     async (format) => {
-      let resetAt = 0;
-      server.handle((request, response) => {
+      // The client's clock and the server's answers share a manual clock: the reset is exact in every format.
+      const clock = new ManualClock();
+      const resetAt = clock.now() + 1000;
+      server.handle((_request, response) => {
         const first = server.requests.length === 1;
-        resetAt = first ? request.at + 1000 : resetAt;
-        // Read the reset back the way the client will, so the assertion uses the header's own precision.
-        const header = resetHeader(format, resetAt);
-        if (first)
-          resetAt =
-            format === "seconds" ? request.at + Number(header) * 1000 : format === "epoch-ms" ? resetAt : Math.ceil(resetAt / 1000) * 1000;
+        const header = formatReset(format, resetAt, clock.now());
         json(
           response,
           200,
@@ -71,35 +64,39 @@ describe("rate-limit headers", () => {
           { "x-ratelimit-limit": "2", "x-ratelimit-remaining": first ? "0" : "1", "x-ratelimit-reset": header },
         );
       });
-      const { core } = client(limitedDefinition(format));
+      const { core, events, sentAt } = clockedClient(clock, limitedDefinition(format));
       await core.request(getThing, { path: "/things/1" });
-      await core.request(getThing, { path: "/things/2" });
-      const [first, second] = server.requests;
-      // The "seconds" format counts from when the client read the header, a few ms after the server wrote it.
-      expect(second!.at).toBeGreaterThanOrEqual(resetAt - (format === "seconds" ? 50 : 0));
-      expect(second!.at - first!.at).toBeGreaterThan(900);
+      const second = core.request(getThing, { path: "/things/2" });
+      await inQueue();
+      await clock.advance(resetAt - clock.now() - 1);
+      expect(sentAt).toHaveLength(1);
+      await drive(clock, second);
+      expect(sentAt).toHaveLength(2);
+      expect(sentAt[1]).toBeGreaterThanOrEqual(resetAt);
     },
   );
 
   it("a 429 pauses the whole bucket, so other callers wait for the Retry-After too", async () => {
-    let limitedAt = 0;
-    server.handle((request, response) => {
-      if (limitedAt === 0) {
-        limitedAt = request.at;
-        json(response, 429, { error: { message: "slow down" } }, { "retry-after": "1" });
-      } else json(response, 200, { ok: true });
+    const clock = new ManualClock();
+    const limitedAt = clock.now();
+    server.handle((_request, response) => {
+      if (server.requests.length === 1) json(response, 429, { error: { message: "slow down" } }, { "retry-after": "1" });
+      else json(response, 200, { ok: true });
     });
-    const { core, events } = client(
+    const { core, events, sentAt } = clockedClient(
+      clock,
       testDefinition({ rateLimits: { limitedWhen: [], buckets: { main: { rate: 1000, perMs: 1000, maxQueueWaitMs: 10_000 } } } }),
     );
     const first = core.request(getThing, { path: "/things/a" });
     await until(() => events.some((e) => e.type === "rateLimited"));
-    const others = await Promise.all([core.request(getThing, { path: "/things/b" }), core.request(getThing, { path: "/things/c" })]);
+    const others = Promise.all([core.request(getThing, { path: "/things/b" }), core.request(getThing, { path: "/things/c" })]);
+    await inQueue();
+    await clock.advance(limitedAt + 999 - clock.now());
+    expect(sentAt).toHaveLength(1);
+    expect(await drive(clock, others)).toEqual([{ ok: true }, { ok: true }]);
     await first;
-    expect(others).toEqual([{ ok: true }, { ok: true }]);
-    expect(server.requests).toHaveLength(4);
-    for (const request of server.requests.slice(1)) expect(request.at).toBeGreaterThanOrEqual(limitedAt + 1000);
-    expect(events.filter((e) => e.type === "rateLimitWait").length).toBeGreaterThanOrEqual(2);
+    expect(sentAt).toHaveLength(4);
+    for (const at of sentAt.slice(1)) expect(at).toBeGreaterThanOrEqual(limitedAt + 1000);
   });
 
   it("a provider's declared equivalent of 429 (GitHub's 403 with remaining 0) counts as rate-limited", async () => {
@@ -133,17 +130,21 @@ describe("rate-limit headers", () => {
 describe("Retry-After", () => {
   it.each([
     ["seconds", () => "1", 1000],
-    ["an HTTP date", () => new Date(Date.now() + 2000).toUTCString(), 1000],
-  ] as [string, () => string, number][])("waits at least what the provider asked, given in %s", async (_form, value, atLeast) => {
+    ["an HTTP date", (now: number) => new Date(now + 2000).toUTCString(), 2000],
+  ] as [string, (now: number) => string, number][])("waits at least what the provider asked, given in %s", async (_form, value, asked) => {
+    const clock = new ManualClock();
     server.handle((_request, response) => {
-      if (server.requests.length === 1) json(response, 503, { error: { message: "busy" } }, { "retry-after": value() });
+      if (server.requests.length === 1) json(response, 503, { error: { message: "busy" } }, { "retry-after": value(clock.now()) });
       else json(response, 200, { ok: true });
     });
-    const { core, events } = client();
-    await expect(core.request(getThing, { path: "/things/1" })).resolves.toEqual({ ok: true });
-    const [first, second] = server.requests;
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(atLeast - 5);
+    const { core, events, sentAt } = clockedClient(clock, testDefinition());
+    const call = core.request(getThing, { path: "/things/1" });
+    await until(() => events.some((e) => e.type === "retry"));
     expect(events.find((e) => e.type === "retry")).toMatchObject({ reason: "status" });
+    await clock.advance(sentAt[0]! + asked - 1 - clock.now());
+    expect(sentAt).toHaveLength(1);
+    await expect(drive(clock, call)).resolves.toEqual({ ok: true });
+    expect(sentAt[1]! - sentAt[0]!).toBeGreaterThanOrEqual(asked);
   });
 
   it("fails at once with a RateLimitError saying when, if the provider asks for more than the maximum wait", async () => {
@@ -377,17 +378,20 @@ describe("circuit breaker", () => {
     server.handle((_request, response) =>
       healthy ? json(response, 200, { ok: true }) : json(response, 503, { error: { message: "down" } }),
     );
+    const clock = new ManualClock();
     const { core, events } = client(
       testDefinition({
         circuitBreaker: { scope: "provider", threshold: { type: "consecutive", failures: 2 }, openForMs: 300, halfOpenProbes: 1 },
       }),
-      { retry: false },
+      { retry: false, clock },
     );
     for (let i = 0; i < 2; i++) await expect(core.request(getThing, { path: "/things/1" })).rejects.toMatchObject({ status: 503 });
     const fast = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
     expect(isCircuitOpenError(fast)).toBe(true);
     expect(server.requests).toHaveLength(2);
-    await sleep(350);
+    await clock.advance(299);
+    expect(isCircuitOpenError(await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e))).toBe(true);
+    await clock.advance(1);
     healthy = true;
     await expect(core.request(getThing, { path: "/things/1" })).resolves.toEqual({ ok: true });
     await expect(core.request(getThing, { path: "/things/1" })).resolves.toEqual({ ok: true });
@@ -418,7 +422,7 @@ describe("abort and timeouts", () => {
     await core.request(getThing, { path: "/things/1" });
     const controller = new AbortController();
     const queued = core.request(getThing, { path: "/things/2" }, { signal: controller.signal }).catch((e: unknown) => e);
-    await sleep(20);
+    await inQueue();
     controller.abort(new Error("user left"));
     expect(await queued).toEqual(new Error("user left"));
     expect(server.requests).toHaveLength(1);
@@ -426,7 +430,7 @@ describe("abort and timeouts", () => {
 
   it("abort cancels a request in flight and a retry wait", async () => {
     server.handle(() => undefined); // never answers
-    const { core } = client();
+    const { core, events } = client();
     const controller = new AbortController();
     const inFlight = core.request(getThing, { path: "/things/1" }, { signal: controller.signal }).catch((e: unknown) => e);
     await until(() => server.requests.length === 1);
@@ -436,8 +440,7 @@ describe("abort and timeouts", () => {
     server.handle((_request, response) => json(response, 503, { error: { message: "busy" } }, { "retry-after": "4" }));
     const waiting = new AbortController();
     const inWait = core.request(getThing, { path: "/things/2" }, { signal: waiting.signal }).catch((e: unknown) => e);
-    await until(() => server.requests.length === 2);
-    await sleep(20);
+    await until(() => events.some((e) => e.type === "retry"));
     waiting.abort(new Error("no more waiting"));
     expect(await inWait).toEqual(new Error("no more waiting"));
     expect(server.requests).toHaveLength(2);
@@ -634,17 +637,24 @@ describe("one deadline per call (issue 14)", () => {
 
   it("a call queued for a rate-limit slot ends at its total timeout, and its request is never sent", async () => {
     server.handle((_request, response) => json(response, 200, {}));
+    const clock = new ManualClock();
     const { core } = client(
       testDefinition({
         rateLimits: { limitedWhen: [], buckets: { slow: { rate: 1, perMs: 60_000, concurrency: 1, maxQueueWaitMs: 120_000 } } },
       }),
+      { clock },
     );
     // The first call holds the only slot (its answer never comes) until it is aborted.
     server.handle(() => undefined);
     const holder = new AbortController();
     const holding = core.request(getThing, { path: "/things/1" }, { signal: holder.signal }).catch((e: unknown) => e);
     await until(() => server.requests.length === 1);
-    const error = await core.request(getThing, { path: "/things/2" }, { timeout: { totalMs: 200 } }).catch((e: unknown) => e);
+    const queued = core.request(getThing, { path: "/things/2" }, { timeout: { totalMs: 200 } }).catch((e: unknown) => e);
+    await inQueue();
+    await clock.advance(199);
+    expect(server.requests).toHaveLength(1);
+    await clock.advance(1);
+    const error = await queued;
     expect(error).toMatchObject({ code: "timeout", scope: "total", timeoutMs: 200 });
     holder.abort(new Error("done"));
     await holding;
@@ -658,8 +668,13 @@ describe("one deadline per call (issue 14)", () => {
       seen = options?.signal;
       return new Promise<string>(() => undefined);
     };
-    const { core } = client(testDefinition(), { auth: { token }, timeout: { totalMs: 200 } });
-    const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    const clock = new ManualClock();
+    const { core } = client(testDefinition(), { auth: { token }, timeout: { totalMs: 200 }, clock });
+    const call = core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    await clock.advance(199);
+    expect(seen?.aborted).toBe(false);
+    await clock.advance(1);
+    const error = await call;
     expect(error).toMatchObject({ code: "timeout", scope: "total", timeoutMs: 200 });
     expect(seen?.aborted).toBe(true);
     expect(server.requests).toHaveLength(0);
@@ -671,9 +686,12 @@ describe("one deadline per call (issue 14)", () => {
       getToken: () => "old-token",
       invalidate: () => new Promise<void>(() => undefined),
     };
-    const { core } = client(testDefinition(), { auth: { token: provider }, timeout: { totalMs: 200 } });
-    const error = await core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "timeout", scope: "total" });
+    const clock = new ManualClock();
+    const { core } = client(testDefinition(), { auth: { token: provider }, timeout: { totalMs: 200 }, clock });
+    const call = core.request(getThing, { path: "/things/1" }).catch((e: unknown) => e);
+    await until(() => server.requests.length === 1); // the 401 crosses the loopback in real time
+    await drive(clock, call);
+    expect(await call).toMatchObject({ code: "timeout", scope: "total" });
   });
 });
 
@@ -685,17 +703,15 @@ describe("a 429 without a declared bucket (issue 14)", () => {
         ? json(response, 429, { error: { message: "slow down" } }, { "retry-after": "5" })
         : json(response, 200, { ok: true }),
     );
-    const { core } = client(testDefinition(), { clock });
+    const { core, events, sentAt } = clockedClient(clock, testDefinition());
     const first = core.request(getThing, { path: "/things/1" });
-    await until(() => server.requests.length === 1);
-    await sleep(20); // the 429 is read and the pause set
+    await until(() => events.some((e) => e.type === "rateLimited")); // the 429 is read and the pause set
     const second = core.request(getThing, { path: "/things/2" });
     await clock.advance(4999);
-    await sleep(50);
-    expect(server.requests).toHaveLength(1);
+    expect(sentAt).toHaveLength(1);
     await clock.advance(1);
     await expect(Promise.all([first, second])).resolves.toEqual([{ ok: true }, { ok: true }]);
-    expect(server.requests).toHaveLength(3);
+    expect(sentAt).toHaveLength(3);
   });
 
   it("a caller whose deadline ends before the pause fails at once with a RateLimitError saying when", async () => {
@@ -737,14 +753,53 @@ describe("close (issue 14)", () => {
   });
 });
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Lets pending I/O callbacks run (a loopback answer arriving) without waiting on a timer. */
+function tick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * Lets calls just made reach their rate-limit queue: preparing a call with a static token does no I/O,
+ * so a few turns of the event loop are enough, and no timer is involved.
+ */
+async function inQueue(): Promise<void> {
+  for (let i = 0; i < 3; i++) await tick();
+}
+
+/** Polls `condition` after each turn of I/O: for what crosses the loopback, never for a rule's time. */
 async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > end) throw new Error("condition not met in time");
-    await sleep(5);
+    await tick();
   }
+}
+
+/** Settles `promise`, moving the manual clock 10 ms at a time while loopback I/O completes in between. */
+async function drive<T>(clock: ManualClock, promise: Promise<T>): Promise<T> {
+  let done = false;
+  const settled = (): void => void (done = true);
+  promise.then(settled, settled);
+  for (let turn = 0; !done; turn++) {
+    if (turn > 100_000) throw new Error("never settled");
+    await clock.advance(10);
+    await tick();
+  }
+  return promise;
+}
+
+/** A client on a manual clock; `sentAt` holds the clock's time of each request it sent, from its events. */
+function clockedClient(clock: ManualClock, definition: ProviderDefinition) {
+  const events: ClientEvent[] = [];
+  const sentAt: number[] = [];
+  const core = coreFor(definition, {
+    auth: { token: secret },
+    baseUrl: server.url,
+    clock,
+    onEvent: (event) => {
+      events.push(event);
+      if (event.type === "request") sentAt.push(clock.now());
+    },
+  });
+  return { core, events, sentAt };
 }

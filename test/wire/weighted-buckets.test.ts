@@ -169,6 +169,77 @@ describe("costs taken from the answer", () => {
   });
 });
 
+describe("a provider's state read from the answer body (rateLimits family body: Shopify GraphQL's throttleStatus)", () => {
+  /**
+   * Shopify's manner: every answer states the bucket in extensions.cost.throttleStatus. Another client of
+   * the same shop has spent half of its 1,000 points, and it refills a point a second, so nothing
+   * refills during the test. Each query costs 100.
+   */
+  function shopBucket() {
+    let available = 500;
+    const stats = { limited: 0, served: 0 };
+    server.handle((_request, response) => {
+      const ok = available >= 100;
+      if (ok) available -= 100;
+      const throttleStatus = { maximumAvailable: 1000, currentlyAvailable: available, restoreRate: 1 };
+      if (!ok) {
+        stats.limited += 1;
+        return json(response, 429, { errors: [{ message: "Throttled" }], extensions: { cost: { throttleStatus } } });
+      }
+      stats.served += 1;
+      json(response, 200, { data: {}, extensions: { cost: { requestedQueryCost: 100, actualQueryCost: 100, throttleStatus } } });
+    });
+    return stats;
+  }
+
+  const status = ["extensions", "cost", "throttleStatus"];
+  const shop = (body: boolean): RateLimitsDefinition => ({
+    limitedWhen: [],
+    families: [
+      {
+        name: "points",
+        resetFormat: "epoch-seconds",
+        cost: { default: 100, answer: ["extensions", "cost", "actualQueryCost"] },
+        ...(body && {
+          body: {
+            limit: [...status, "maximumAvailable"],
+            remaining: [...status, "currentlyAvailable"],
+            refillPerSecond: [...status, "restoreRate"],
+          },
+        }),
+      },
+    ],
+    // The declared size: the whole bucket, as if the shop were the client's alone.
+    buckets: { points: { rate: 1, perMs: 1000, burst: 1000, family: "points", maxQueueWaitMs: 1000 } },
+  });
+
+  async function burst(rateLimits: RateLimitsDefinition): Promise<unknown[]> {
+    const core = coreFor(testDefinition({ rateLimits }), { auth: { token: "t" }, baseUrl: server.url });
+    const query = () =>
+      core.request(complete, { path: "/graphql", body: { query: "{ shop { name } }" } }, { retry: false }).catch((e: unknown) => e);
+    try {
+      // One query first, so that an answer has stated the bucket; then 20 at once.
+      return [await query(), ...(await Promise.all(Array.from({ length: 20 }, query)))];
+    } finally {
+      core.close();
+    }
+  }
+
+  it("the body's count lowers the declared bucket: no query is throttled, the rest fail locally", async () => {
+    const stats = shopBucket();
+    const results = await burst(shop(true));
+    expect(stats).toEqual({ limited: 0, served: 5 });
+    expect(results.filter((r) => isRateLimitError(r) && r.source === "local")).toHaveLength(16);
+  });
+
+  it("without it, the client goes by its declared size and the provider throttles", async () => {
+    const stats = shopBucket();
+    await burst(shop(false));
+    expect(stats.served).toBe(5);
+    expect(stats.limited).toBeGreaterThan(0);
+  });
+});
+
 describe("Stripe's per-endpoint limit (specs/stripe.yaml, bucket endpoint: perOperation)", () => {
   it("a per-operation bucket paces each operation on its own: one operation's spent limit holds only its own calls", async () => {
     server.handle((request, response) =>

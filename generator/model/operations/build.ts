@@ -30,7 +30,7 @@ import { arrayOf, STRING, UNDEFINED, UNKNOWN, type ConversionResult, type Schema
 import { compareCodePoints, sortBy } from "../../common/sort.js";
 import type { SpecCursorSource, SpecPagination, SpecRequestValueLocation, SpecStream } from "../../validate/spec-types.js";
 import type { OperationSource } from "./sources.js";
-import { DEFAULTS, RUNTIME_DEFAULTS } from "../defaults.js";
+import { DEFAULTS, RUNTIME_DEFAULTS } from "../../common/defaults.js";
 
 /** Namespace resource files import types.ts as; declarations are `types.<Name>` there. */
 export const TYPES_NAMESPACE = "types";

@@ -5,7 +5,7 @@ import { compareCodePoints, sortedKeys } from "../../common/sort.js";
 import type { SpecDocument } from "../../validate/spec-types.js";
 import type { OperationSource, ParameterSource, ResponseSource } from "./sources.js";
 import { streamSource } from "./stream.js";
-import { DEFAULTS } from "../defaults.js";
+import { DEFAULTS } from "../../common/defaults.js";
 
 export function inlineOperations(doc: SpecDocument, specDocument: SchemaDocument): OperationSource[] {
   const inline = doc.operations?.inline ?? {};

@@ -14,7 +14,7 @@ import type { SpecOperationsImportFilter, SpecOperationsImport } from "../../val
 import { operationGroup } from "../../common/operation-names.js";
 import type { LocatedSchema, OperationSource, ParameterSource, ResponseSource } from "./sources.js";
 import { streamSource } from "./stream.js";
-import { DEFAULTS } from "../defaults.js";
+import { DEFAULTS } from "../../common/defaults.js";
 
 /** The operation keys of a path item (and of a 3.1 `webhooks` entry), in the specification's order. */
 export const OPENAPI_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;

@@ -1,5 +1,5 @@
 /**
- * Defaults are applied in one place: generator/model/defaults.ts is the table, the model stage fills
+ * Defaults are applied in one place: generator/common/defaults.ts is the table, the model stage fills
  * every omitted field from it, the emitters apply none, and the values a generated definition leaves to
  * the runtime are the runtime's own.
  */
@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../../generator/load.js";
-import { DEFAULTS, RUNTIME_DEFAULTS } from "../../../generator/model/defaults.js";
+import { DEFAULTS, RUNTIME_DEFAULTS } from "../../../generator/common/defaults.js";
 import { parseDuration } from "../../../generator/common/duration.js";
 import { parseJsonPath } from "../../../generator/common/json-path.js";
 import { IDEMPOTENT_METHODS } from "../../../runtime/policies/retry.js";
@@ -154,6 +154,10 @@ describe("defaults", () => {
       ["auth/oauth2.ts", `accept ?? ${q(RUNTIME_DEFAULTS.tokenResponseAccept)}`],
       ["auth/oauth2.ts", `errorPath ?? ${q(RUNTIME_DEFAULTS.tokenResponseErrorPath)}`],
       ["auth/oauth2.ts", `errorDescriptionPath ?? ${q(RUNTIME_DEFAULTS.tokenResponseErrorDescriptionPath)}`],
+      [
+        "client/client-core.ts",
+        `DEFAULT_TOTAL_TIMEOUT_MS = ${RUNTIME_DEFAULTS.totalTimeoutMs.toString().replace(/\B(?=(\d{3})+$)/g, "_")};`,
+      ],
     ];
     for (const [file, text] of where) expect(runtime(file), `runtime/${file}`).toContain(text);
   });

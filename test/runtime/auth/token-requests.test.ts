@@ -107,6 +107,9 @@ async function failure(clock: ManualClock, promise: Promise<unknown>): Promise<E
   throw new Error("expected a failure");
 }
 
+/** The events of a token request whose first two attempts failed and were repeated. */
+const THIRD_ATTEMPT_SUCCEEDS = ["start:1", "failure:1", "retry:1", "start:2", "failure:2", "retry:2", "start:3", "success:3"];
+
 /** Every secret used by the test, searched in every event and error (message, stack and own fields). */
 function expectNoSecrets(...things: unknown[]): void {
   for (const thing of things) {
@@ -155,16 +158,7 @@ describe("client credentials: safe to repeat", () => {
     const token = await drive(clock, clientCredentials(clock, events).getToken());
     expect(token).toBe(NEW_ACCESS);
     expect(server.requests).toHaveLength(3);
-    expect(events.map((e) => `${e.phase}:${e.attempt}`)).toEqual([
-      "start:1",
-      "failure:1",
-      "retry:1",
-      "start:2",
-      "failure:2",
-      "retry:2",
-      "start:3",
-      "success:3",
-    ]);
+    expect(events.map((e) => `${e.phase}:${e.attempt}`)).toEqual(THIRD_ATTEMPT_SUCCEEDS);
     expect(events[1]).toMatchObject({ status: 500, grant: "client_credentials" });
     expect(events[4]!.errorCode).toBeDefined();
     expect(events[4]!.status).toBeUndefined();
@@ -362,6 +356,81 @@ describe("through a client", () => {
     expect(api.requests.length, "the API request was never sent").toBe(before);
     // The token request was retrying (1 s apart) when the call gave up.
     expect(events.filter((e) => e.type === "tokenRequest" && e.phase === "retry").length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("revocation (RFC 7009): a token request, repeated after any failure", () => {
+  const revoked = (_request: RecordedRequest, response: ServerResponse): void => void response.writeHead(200).end();
+  /** Reads the request and never answers. */
+  const hang = (): void => {};
+
+  async function signedIn(clock: ManualClock, timeoutMs = 600_000) {
+    const store = new MemoryTokenStore();
+    await store.set("k", { accessToken: OLD_ACCESS, refreshToken: REFRESH_TOKEN, expiresAt: clock.now() + 3_600_000 });
+    const events: TokenRequestEvent[] = [];
+    const manager = new OAuth2TokenManager(
+      { ...oauthMode(), revocationUrl: `${server.url}/oauth/revoke` },
+      { clientId: "client-1", clientSecret: CLIENT_SECRET, store, key: "k", clock, timeoutMs, onEvent: (event) => void events.push(event) },
+    );
+    return { manager, events, store };
+  }
+
+  it("repeats a 500 and a reset after sending (revoking twice is harmless), then empties the store", async () => {
+    script = [status(500), reset, revoked];
+    const clock = new ManualClock();
+    const { manager, events, store } = await signedIn(clock);
+    await drive(clock, manager.revoke());
+    expect(await store.get("k")).toBeUndefined();
+    expect(server.requests).toHaveLength(3);
+    for (const request of server.requests) {
+      expect(request.url).toBe("/oauth/revoke");
+      expect(Object.fromEntries(new URLSearchParams(request.body))).toMatchObject({
+        token: REFRESH_TOKEN,
+        token_type_hint: "refresh_token",
+      });
+    }
+    expect(events.map((e) => `${e.phase}:${e.attempt}`)).toEqual(THIRD_ATTEMPT_SUCCEEDS);
+    for (const event of events) expect(event).toMatchObject({ grant: "revocation", endpoint: `${new URL(server.url).host}/oauth/revoke` });
+    expectNoSecrets(events);
+  });
+
+  it("does not repeat a refusal (400): OAuthError, outcome not_processed, and the tokens stay stored", async () => {
+    script = [status(400, {}, JSON.stringify({ error: "invalid_client", error_description: `bad secret ${CLIENT_SECRET}` })), revoked];
+    const clock = new ManualClock();
+    const { manager, events, store } = await signedIn(clock);
+    const error = await failure(clock, manager.revoke());
+    expect(error).toMatchObject({ code: "oauth_error", error: "invalid_client", status: 400, outcome: "not_processed", attempts: 1 });
+    expect(server.requests).toHaveLength(1);
+    expect((await store.get("k"))?.refreshToken).toBe(REFRESH_TOKEN);
+    expectNoSecrets(error, events);
+  });
+
+  it("ends at the manager's timeoutMs when the endpoint never answers: TimeoutError, outcome unknown", async () => {
+    script = [hang];
+    const clock = new ManualClock();
+    const { manager, events, store } = await signedIn(clock, 5_000);
+    const started = clock.now();
+    const error = await failure(clock, manager.revoke());
+    expect(error).toMatchObject({ code: "timeout", outcome: "unknown" });
+    expect(clock.now() - started).toBeLessThanOrEqual(5_100);
+    expect(events.at(-1)).toMatchObject({ phase: "failure", errorCode: "timeout", grant: "revocation" });
+    expect((await store.get("k"))?.accessToken).toBe(OLD_ACCESS);
+    expectNoSecrets(error, events);
+  });
+
+  it("the caller's signal ends it with the caller's reason, and the client's listener gets its events", async () => {
+    script = [hang];
+    const clock = new ManualClock();
+    const { manager, events } = await signedIn(clock);
+    const controller = new AbortController();
+    const seen: TokenRequestEvent[] = [];
+    const revoking = manager.revoke({ signal: controller.signal, onTokenRequest: (event) => void seen.push(event) });
+    while (server.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const reason = new Error("signed out elsewhere");
+    controller.abort(reason);
+    await expect(revoking).rejects.toBe(reason);
+    expect(seen.map((e) => e.phase)).toEqual(["start", "failure"]);
+    expect(events).toEqual(seen);
   });
 });
 

@@ -149,9 +149,11 @@ describe("generated Stripe client over loopback HTTP", () => {
     server.handle(() => undefined); // never answers
     const stripe = createStripeClient({ auth: { token: secret }, baseUrl: server.url });
     const controller = new AbortController();
-    const pending = stripe.customers.list({}, { signal: controller.signal });
-    setTimeout(() => controller.abort(new Error("caller gave up")), 20);
-    await expect(pending).rejects.toThrow("caller gave up");
+    const rejected = expect(stripe.customers.list({}, { signal: controller.signal })).rejects.toThrow("caller gave up");
+    // Abort once the request is in flight (the server has it), not after a guessed time.
+    while (server.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(new Error("caller gave up"));
+    await rejected;
   });
 
   it("wires the spec's policies, which a caller overrides per client and per call", async () => {

@@ -321,6 +321,49 @@ describe("reset formats and costs", () => {
     expect(readAnswerCosts(families, none, JSON.stringify({ extensions: { cost: { actualQueryCost: "12" } } }))).toBeUndefined();
     expect(readsAnswerCosts(rateLimitFamilies({ limitedWhen: [], buckets: {} }))).toBe(false);
   });
+
+  it("reads a refilling bucket's state from the JSON answer body when the headers give no count", () => {
+    const status = ["extensions", "cost", "throttleStatus"];
+    const families = rateLimitFamilies({
+      limitedWhen: [],
+      buckets: {},
+      families: [
+        {
+          name: "points",
+          remaining: "x-points-remaining",
+          reset: "x-points-reset",
+          resetFormat: "epoch-ms",
+          body: {
+            limit: [...status, "maximumAvailable"],
+            remaining: [...status, "currentlyAvailable"],
+            refillPerSecond: [...status, "restoreRate"],
+          },
+        },
+      ],
+    });
+    expect(families[0]!.policy.meaning).toBe("refill");
+    const none = { get: () => null };
+    const now = 1_700_000_000_000;
+    const answer = (throttleStatus: unknown) => JSON.stringify({ data: {}, extensions: { cost: { throttleStatus } } });
+    // 250 short of full at 50 a second: full again in 5 s.
+    expect(readProviderCounts(families, none, now, answer({ maximumAvailable: 1000, currentlyAvailable: 750, restoreRate: 50 }))).toEqual([
+      { remaining: 750, limit: 1000, resetAt: now + 5000, resource: undefined, family: "points" },
+    ]);
+    // The headers' count comes first.
+    const headers = { get: (name: string) => (name === "x-points-remaining" ? "3" : name === "x-points-reset" ? String(now + 100) : null) };
+    expect(
+      readProviderCounts(families, headers, now, answer({ maximumAvailable: 1000, currentlyAvailable: 750, restoreRate: 50 })),
+    ).toMatchObject([{ remaining: 3, resetAt: now + 100 }]);
+    // What cannot be read gives no count: not JSON, a missing field, text for a number, no refill.
+    for (const body of [
+      "not json",
+      answer({ maximumAvailable: 1000, restoreRate: 50 }),
+      answer({ maximumAvailable: 1000, currentlyAvailable: "750", restoreRate: 50 }),
+      answer({ maximumAvailable: 1000, currentlyAvailable: 750, restoreRate: 0 }),
+    ])
+      expect(readProviderCounts(families, none, now, body), body).toEqual([]);
+    expect(readProviderCounts(families, none, now)).toEqual([]);
+  });
 });
 
 describe("a weighted refilling bucket (issue 14: refill-to-full resets, costs per request)", () => {

@@ -17,6 +17,7 @@ import { MemoryTokenStore, type StoredTokens } from "../../../runtime/auth/token
 import { ClientCore } from "../../../runtime/client/client-core.js";
 import { coreFor } from "../../helpers/client-core.js";
 import type { OAuth2AuthDefinition } from "../../../runtime/definition.js";
+import type { TokenRequestEvent } from "../../../runtime/client/credentials.js";
 import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
 import { CONFIDENTIAL, loginWithHttp, PUBLIC, SCOPES, startOidcServer, type OidcServer } from "../../helpers/oidc-server.js";
 import { op, testDefinition } from "../../helpers/test-provider.js";
@@ -239,9 +240,18 @@ describe("revocation", () => {
   it("OAuth2TokenManager.revoke revokes the grant at the server and empties the store", async () => {
     const mode = oidc.mode();
     const { tokens, store, flow } = await authorize(mode);
-    const manager = new OAuth2TokenManager(mode, { ...CONFIDENTIAL, store, key: flow.key });
+    const events: TokenRequestEvent[] = [];
+    const manager = new OAuth2TokenManager(mode, { ...CONFIDENTIAL, store, key: flow.key, onEvent: (event) => void events.push(event) });
     await manager.revoke();
     expect(await store.get(flow.key)).toBeUndefined();
+    // Through the token-request policies: its events, with no token or secret in them.
+    expect(events.map((e) => [e.grant, e.phase, e.attempt, e.status])).toEqual([
+      ["revocation", "start", 1, undefined],
+      ["revocation", "success", 1, 200],
+    ]);
+    expect(events[0]!.endpoint).toBe(`${new URL(mode.revocationUrl!).host}${new URL(mode.revocationUrl!).pathname}`);
+    for (const secret of [tokens.refreshToken!, tokens.accessToken, CONFIDENTIAL.clientSecret!])
+      expect(JSON.stringify(events)).not.toContain(secret);
     // Revoking the refresh token ends the grant: its access token is gone too.
     expect(await oidc.isActive(tokens.accessToken)).toBe(false);
     const refused = await sendTokenRequest(fetch, refreshTokenRequest(mode, CONFIDENTIAL, tokens.refreshToken!));

@@ -89,4 +89,9 @@ export const RUNTIME_DEFAULTS = {
   tokenResponseAccept: "application/json",
   tokenResponseErrorPath: ["error"],
   tokenResponseErrorDescriptionPath: ["error_description"],
+  /**
+   * A call's total timeout when the client sets none (an operation's longer attempt timeout raises it).
+   * No spec field sets it; validate reads it to warn about waits no call can sit through.
+   */
+  totalTimeoutMs: 600_000,
 } as const;
