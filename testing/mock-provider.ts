@@ -8,7 +8,13 @@
 import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { AuthModeDefinition, ProviderDefinition, ValueLocation } from "@switchboard/runtime/contract";
+import type {
+  AuthModeDefinition,
+  ProviderDefinition,
+  RateLimitBucketDefinition,
+  RateLimitsDefinition,
+  ValueLocation,
+} from "@switchboard/runtime/contract";
 import { takesIdempotencyKey } from "@switchboard/runtime/contract";
 import { signWebhook } from "@switchboard/runtime";
 import { errorAnswer, type MockErrorKind } from "./errors.js";
@@ -49,6 +55,13 @@ export interface MockProviderOptions {
   readonly oauthClients?: readonly MockOAuthClient[];
   /** Lifetime of the access tokens the mock issues, clock ms. @default 3,600,000 */
   readonly tokenLifetimeMs?: number;
+  /**
+   * Limits the provider enforces beyond the spec's buckets, by name: numbers it does not publish (an
+   * account's concurrency at Twilio, a SendGrid endpoint's limit). The mock enforces them like declared
+   * buckets and sends the spec's rate-limit headers for them; give a client the same ones under
+   * `rateLimits.add` when the provider sends no headers to learn them from.
+   */
+  readonly limits?: Readonly<Record<string, MockBucket>>;
   /** Requests already spent per bucket when the mock starts (another process used the quota). */
   readonly usedQuota?: Readonly<Record<string, number>>;
   /** Where `trigger` posts webhook deliveries unless told otherwise. */
@@ -71,6 +84,10 @@ export interface MockProviderOptions {
   readonly controlEndpoints?: boolean;
 }
 
+/** A limit of the provider's that the spec does not declare (durations in clock ms). */
+export type MockBucket = Pick<RateLimitBucketDefinition, "rate" | "perMs"> &
+  Partial<Pick<RateLimitBucketDefinition, "burst" | "concurrency" | "appliesTo" | "perOperation" | "resource">>;
+
 /** One request as the mock saw it. Credentials are never kept. */
 export interface MockRequestRecord {
   readonly seq: number;
@@ -85,6 +102,11 @@ export interface MockRequestRecord {
   /** What the mock did instead of serving it normally. */
   readonly fault?: "failure" | "reset" | "outage" | "rate_limited" | "forced_rate_limit";
   readonly idempotencyKey?: string;
+  /**
+   * The rate-limit counts the request was taken from (`bucket`, or `bucket:operation` for a per-operation
+   * bucket); empty when it was refused or never reached the limits (a fault, a failed credential check).
+   */
+  readonly buckets: readonly string[];
   /** The stored answer of an earlier request with the same idempotency key was replayed. */
   readonly replayed: boolean;
   /** A write that took effect (a non-idempotent operation answered with success, the answer possibly lost). */
@@ -216,7 +238,7 @@ class MockServer {
     this.#failRate = checkRate("failRate", options.failRate);
     this.#resetRate = checkRate("resetRate", options.resetRate);
     this.#dice = new Dice(options.seed ?? 1);
-    this.#limits = new MockRateLimits(this.#definition.rateLimits, options.usedQuota);
+    this.#limits = new MockRateLimits(withLimits(this.#definition.rateLimits, options.limits), options.usedQuota);
     this.#oauth = new MockOAuthServer(this.#definition, {
       clock: this.#clock,
       tokenLifetimeMs: options.tokenLifetimeMs ?? 3_600_000,
@@ -314,7 +336,7 @@ class MockServer {
     const method = (request.method ?? "GET").toUpperCase();
     const contentType = String(request.headers["content-type"] ?? "");
     const body = parseBody(raw, contentType);
-    const base: Omit<MockRequestRecord, "status" | "replayed" | "applied"> = {
+    const base: Omit<MockRequestRecord, "status" | "replayed" | "applied" | "buckets"> = {
       seq: ++this.#seq,
       at: now,
       method,
@@ -326,24 +348,25 @@ class MockServer {
       return this.#send(response, await this.#control(method, url));
     const oauth = this.#oauth.handle(method, url, request.headers, raw);
     if (oauth !== undefined) {
-      this.#push({ ...base, operation: oauth.operation, status: oauth.answer.status, replayed: false, applied: false });
+      this.#push({ ...base, operation: oauth.operation, status: oauth.answer.status, buckets: [], replayed: false, applied: false });
       return this.#send(response, oauth.answer);
     }
     const path =
       this.#basePath !== "" && url.pathname.startsWith(this.#basePath) ? url.pathname.slice(this.#basePath.length) || "/" : url.pathname;
     const operation = this.#spec.operations.find((op) => op.method === method && op.pattern.test(path));
+    let counted: readonly string[] = [];
     const record = (answer: Answer, extra: Partial<MockRequestRecord> = {}): Answer => {
       this.#push({
         ...base,
         ...(operation && { operation: operation.id }),
         status: answer.status,
+        buckets: counted,
         replayed: false,
         applied: false,
         ...extra,
       });
       return answer;
     };
-    if (this.#options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.#options.latencyMs));
 
     const since = now - this.#startedAt;
     if (this.#outage || (this.#options.outages ?? []).some((o) => since >= o.from && since < o.to))
@@ -371,7 +394,9 @@ class MockServer {
       return this.#send(response, record(this.#limited(now, now + 1000), { fault: "forced_rate_limit" }));
     }
     const decision = this.#limits.take(operation, now);
-    const limitHeaders = decision.tightest ? rateLimitHeaders(this.#definition.rateLimits, decision.tightest, now) : {};
+    response.once("close", decision.release);
+    counted = decision.counted;
+    const limitHeaders = decision.tightest ? rateLimitHeaders(this.#limits.definition, decision.tightest, now) : {};
     if (!decision.allowed)
       return this.#send(response, record(this.#limited(now, decision.tightest!.resetAt, limitHeaders), { fault: "rate_limited" }));
 
@@ -448,7 +473,14 @@ class MockServer {
     }
   }
 
+  /** Sends the answer after the configured latency (the request holds its place under concurrency caps meanwhile). */
   #send(response: ServerResponse, answer: Answer, reset = false): void {
+    const latency = this.#options.latencyMs ?? 0;
+    if (latency > 0) setTimeout(() => this.#sendNow(response, answer, reset), latency);
+    else this.#sendNow(response, answer, reset);
+  }
+
+  #sendNow(response: ServerResponse, answer: Answer, reset: boolean): void {
     if (reset) {
       response.socket?.destroy();
       return;
@@ -583,6 +615,18 @@ export class MockUsageError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The spec's rate limits with the provider's undeclared ones added. */
+function withLimits(declared: RateLimitsDefinition, limits: Readonly<Record<string, MockBucket>> | undefined): RateLimitsDefinition {
+  if (limits === undefined) return declared;
+  const buckets: Record<string, RateLimitBucketDefinition> = { ...declared.buckets };
+  for (const [name, bucket] of Object.entries(limits)) {
+    if (Object.hasOwn(buckets, name)) throw new RangeError(`the spec already declares the rate-limit bucket "${name}"`);
+    if (!(bucket.rate > 0 && bucket.perMs > 0)) throw new RangeError(`the limit "${name}" needs a positive rate and perMs`);
+    buckets[name] = { maxQueueWaitMs: 0, ...bucket };
+  }
+  return { ...declared, buckets };
 }
 
 function basePathOf(baseUrl: string): string {
