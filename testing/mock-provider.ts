@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type {
   AuthModeDefinition,
+  PaginationDefinition,
   ProviderDefinition,
   RateLimitBucketDefinition,
   RateLimitsDefinition,
@@ -21,7 +22,8 @@ import { errorAnswer, type MockErrorKind } from "./errors.js";
 import { parseFormBody } from "./form.js";
 import { MockOAuthServer, type MockOAuthClient } from "./oauth.js";
 import { formatReset, MockRateLimits, rateLimitHeaders } from "./rate-limit.js";
-import { synthesize, validateValue, type SchemaProblem } from "./schema.js";
+import { MockCollections, objectDigits, pageOf } from "./collections.js";
+import { synthesize, validateValue, withFreshId, type SchemaProblem } from "./schema.js";
 import { loadMockSpec, type MockOperation, type MockSpec } from "./spec.js";
 
 /** The mock's time source: the same `Clock` a client takes, or anything with `now()`. */
@@ -73,6 +75,10 @@ export interface MockProviderOptions {
   readonly webhookSecret?: string;
   /** Whole objects answers start from, by the value of a `const` property (Stripe's fixtures by `object`). */
   readonly fixtures?: Readonly<Record<string, unknown>>;
+  /** Items per list page when the request does not say (its `limit`, `per_page`, `PageSize`...). @default 2 */
+  readonly pageSize?: number;
+  /** Items a list holds before anything was created under its path: made up from the item schema. @default 5 */
+  readonly listLength?: number;
   /** false: accept any body. @default true */
   readonly validateBodies?: boolean;
   /** Called with each request once it is answered (or reset). */
@@ -218,6 +224,9 @@ class MockServer {
   readonly #limits: MockRateLimits;
   readonly #oauth: MockOAuthServer;
   readonly #idempotent = new Map<string, StoredAnswer>();
+  readonly #collections = new MockCollections();
+  /** Objects made up so far: the source of their ids. */
+  #objects = 0;
   readonly #log: MockRequestRecord[] = [];
   readonly #failRate: number;
   readonly #resetRate: number;
@@ -427,7 +436,7 @@ class MockServer {
       if (problem !== undefined) return this.#send(response, record(problem, key === undefined ? {} : { idempotencyKey: key }));
     }
 
-    const answer = this.#success(operation, body, now);
+    const answer = this.#success(operation, body, now, url, path);
     answer.headers = { ...answer.headers, ...limitHeaders };
     if (this.#definition.errors.requestIdHeader) answer.headers[this.#definition.errors.requestIdHeader] = `req_mock_${base.seq}`;
     if (key !== undefined) this.#idempotent.set(key, { bodyHash, status: answer.status, headers: answer.headers, body: answer.body });
@@ -541,25 +550,70 @@ class MockServer {
     return this.#error("validation", message, param === "" ? undefined : param);
   }
 
-  #success(operation: MockOperation, body: unknown, now: number): Answer {
+  #success(operation: MockOperation, body: unknown, now: number, url: URL, path: string): Answer {
     const success = operation.responses[0];
-    if (success === undefined) return json(operation.method === "POST" ? 200 : 200, {});
+    if (success === undefined) return json(200, {});
     if (success.empty) return { status: success.status, headers: {}, body: "" };
-    const sequence = this.#seq;
+    // An object created here before is answered as it was created.
+    const own = operation.method === "GET" && /\}[^/]*$/.test(operation.path) ? this.#collections.retrieve(path) : undefined;
+    if (own !== undefined) return json(success.status, own);
     let value: unknown =
       success.examples.length > 0
-        ? structuredClone(success.examples[0])
-        : success.schema === undefined
-          ? {}
-          : synthesize(success.schema, {
-              sequence,
-              now,
-              ...(this.#options.fixtures !== undefined && { fixtures: this.#options.fixtures }),
-            });
+        ? withFreshId(structuredClone(success.examples[0]), this.#nextDigits())
+        : this.#madeUp(success.schema, now);
     // A create or update answers with what was sent: the fields the request set, where the answer has them.
     if (!operation.idempotent || operation.method === "POST" || operation.method === "PATCH" || operation.method === "PUT")
       value = overlay(value, body);
-    return json(success.status, value);
+    let headers: Record<string, string> = {};
+    if (operation.pagination !== undefined) {
+      const page = pageOf(
+        operation.pagination,
+        value,
+        this.#listItems(operation.pagination, success.schema, value, path, now),
+        { url: new URL(url.pathname + url.search, this.#url), body, queryParams: operation.queryParams },
+        this.#options.pageSize ?? 2,
+      );
+      value = page.body;
+      headers = page.headers;
+    } else if (operation.method === "POST" && !/\}[^/]*$/.test(operation.path)) this.#collections.created(path, value);
+    return json(success.status, value, headers);
+  }
+
+  #nextDigits(): string {
+    return objectDigits(this.#options.seed ?? 1, ++this.#objects);
+  }
+
+  /** An answer made up from the schema: fixtures first, ids unique per object and stable per seed. */
+  #madeUp(schema: MockOperation["responses"][number]["schema"], now: number): unknown {
+    if (schema === undefined) return {};
+    return synthesize(schema, {
+      sequence: this.#seq,
+      now,
+      objectDigits: () => this.#nextDigits(),
+      ...(this.#options.fixtures !== undefined && { fixtures: this.#options.fixtures }),
+    });
+  }
+
+  /** What a list holds: the objects created under its path, else `listLength` made up from the answer's item schema. */
+  #listItems(
+    pagination: PaginationDefinition,
+    schema: MockOperation["responses"][number]["schema"],
+    skeleton: unknown,
+    path: string,
+    now: number,
+  ): unknown[] {
+    const stored = this.#collections.list(path);
+    if (stored.length > 0) return stored;
+    const itemsOf = (answer: unknown): unknown[] => {
+      let node = answer;
+      for (const segment of pagination.items)
+        node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[segment] : undefined;
+      return Array.isArray(node) ? node : [];
+    };
+    if (schema === undefined) return itemsOf(skeleton);
+    const made: unknown[] = [];
+    for (let i = 0; i < (this.#options.listLength ?? 5); i++) made.push(...itemsOf(this.#madeUp(schema, now)).slice(0, 1));
+    return made;
   }
 
   async #trigger(eventType: string, options: TriggerOptions): Promise<TriggerResult> {
@@ -578,15 +632,7 @@ class MockServer {
     const now = this.#clock.now();
     const id = options.id ?? `evt_mock_${++this.#seq}`;
     const schema = this.#spec.events[eventType];
-    let payload: unknown =
-      options.payload ??
-      (schema === undefined
-        ? {}
-        : synthesize(schema, {
-            sequence: this.#seq,
-            now,
-            ...(this.#options.fixtures !== undefined && { fixtures: this.#options.fixtures }),
-          }));
+    let payload: unknown = options.payload ?? (schema === undefined ? {} : this.#madeUp(schema, now));
     const headers: Record<string, string> = {};
     if (options.payload === undefined) {
       payload = place(payload, webhooks.eventType, eventType, headers);
