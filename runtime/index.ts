@@ -5,6 +5,7 @@
  */
 export type {
   ApiResponse,
+  AddedBucket,
   BucketOverrides,
   CircuitBreakerOverrides,
   ClientOptions,

@@ -9,6 +9,7 @@ export {
   startMockProvider,
   type MockClock,
   type MockProvider,
+  type MockBucket,
   type MockProviderOptions,
   type MockRequestRecord,
   type TriggerOptions,

@@ -8,14 +8,22 @@
 import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { AuthModeDefinition, ProviderDefinition, ValueLocation } from "@switchboard/runtime/contract";
+import type {
+  AuthModeDefinition,
+  PaginationDefinition,
+  ProviderDefinition,
+  RateLimitBucketDefinition,
+  RateLimitsDefinition,
+  ValueLocation,
+} from "@switchboard/runtime/contract";
 import { takesIdempotencyKey } from "@switchboard/runtime/contract";
 import { signWebhook } from "@switchboard/runtime";
 import { errorAnswer, type MockErrorKind } from "./errors.js";
 import { parseFormBody } from "./form.js";
 import { MockOAuthServer, type MockOAuthClient } from "./oauth.js";
 import { formatReset, MockRateLimits, rateLimitHeaders } from "./rate-limit.js";
-import { synthesize, validateValue, type SchemaProblem } from "./schema.js";
+import { MockCollections, objectDigits, pageOf } from "./collections.js";
+import { synthesize, validateValue, withFreshId, type SchemaProblem } from "./schema.js";
 import { loadMockSpec, type MockOperation, type MockSpec } from "./spec.js";
 
 /** The mock's time source: the same `Clock` a client takes, or anything with `now()`. */
@@ -49,6 +57,13 @@ export interface MockProviderOptions {
   readonly oauthClients?: readonly MockOAuthClient[];
   /** Lifetime of the access tokens the mock issues, clock ms. @default 3,600,000 */
   readonly tokenLifetimeMs?: number;
+  /**
+   * Limits the provider enforces beyond the spec's buckets, by name: numbers it does not publish (an
+   * account's concurrency at Twilio, a SendGrid endpoint's limit). The mock enforces them like declared
+   * buckets and sends the spec's rate-limit headers for them; give a client the same ones under
+   * `rateLimits.add` when the provider sends no headers to learn them from.
+   */
+  readonly limits?: Readonly<Record<string, MockBucket>>;
   /** Requests already spent per bucket when the mock starts (another process used the quota). */
   readonly usedQuota?: Readonly<Record<string, number>>;
   /** Where `trigger` posts webhook deliveries unless told otherwise. */
@@ -60,6 +75,10 @@ export interface MockProviderOptions {
   readonly webhookSecret?: string;
   /** Whole objects answers start from, by the value of a `const` property (Stripe's fixtures by `object`). */
   readonly fixtures?: Readonly<Record<string, unknown>>;
+  /** Items per list page when the request does not say (its `limit`, `per_page`, `PageSize`...). @default 2 */
+  readonly pageSize?: number;
+  /** Items a list holds before anything was created under its path: made up from the item schema. @default 5 */
+  readonly listLength?: number;
   /** false: accept any body. @default true */
   readonly validateBodies?: boolean;
   /** Called with each request once it is answered (or reset). */
@@ -70,6 +89,10 @@ export interface MockProviderOptions {
    */
   readonly controlEndpoints?: boolean;
 }
+
+/** A limit of the provider's that the spec does not declare (durations in clock ms). */
+export type MockBucket = Pick<RateLimitBucketDefinition, "rate" | "perMs"> &
+  Partial<Pick<RateLimitBucketDefinition, "burst" | "concurrency" | "appliesTo" | "perOperation" | "resource">>;
 
 /** One request as the mock saw it. Credentials are never kept. */
 export interface MockRequestRecord {
@@ -85,6 +108,11 @@ export interface MockRequestRecord {
   /** What the mock did instead of serving it normally. */
   readonly fault?: "failure" | "reset" | "outage" | "rate_limited" | "forced_rate_limit";
   readonly idempotencyKey?: string;
+  /**
+   * The rate-limit counts the request was taken from (`bucket`, or `bucket:operation` for a per-operation
+   * bucket); empty when it was refused or never reached the limits (a fault, a failed credential check).
+   */
+  readonly buckets: readonly string[];
   /** The stored answer of an earlier request with the same idempotency key was replayed. */
   readonly replayed: boolean;
   /** A write that took effect (a non-idempotent operation answered with success, the answer possibly lost). */
@@ -196,6 +224,9 @@ class MockServer {
   readonly #limits: MockRateLimits;
   readonly #oauth: MockOAuthServer;
   readonly #idempotent = new Map<string, StoredAnswer>();
+  readonly #collections = new MockCollections();
+  /** Objects made up so far: the source of their ids. */
+  #objects = 0;
   readonly #log: MockRequestRecord[] = [];
   readonly #failRate: number;
   readonly #resetRate: number;
@@ -216,7 +247,7 @@ class MockServer {
     this.#failRate = checkRate("failRate", options.failRate);
     this.#resetRate = checkRate("resetRate", options.resetRate);
     this.#dice = new Dice(options.seed ?? 1);
-    this.#limits = new MockRateLimits(this.#definition.rateLimits, options.usedQuota);
+    this.#limits = new MockRateLimits(withLimits(this.#definition.rateLimits, options.limits), options.usedQuota);
     this.#oauth = new MockOAuthServer(this.#definition, {
       clock: this.#clock,
       tokenLifetimeMs: options.tokenLifetimeMs ?? 3_600_000,
@@ -314,7 +345,7 @@ class MockServer {
     const method = (request.method ?? "GET").toUpperCase();
     const contentType = String(request.headers["content-type"] ?? "");
     const body = parseBody(raw, contentType);
-    const base: Omit<MockRequestRecord, "status" | "replayed" | "applied"> = {
+    const base: Omit<MockRequestRecord, "status" | "replayed" | "applied" | "buckets"> = {
       seq: ++this.#seq,
       at: now,
       method,
@@ -326,24 +357,25 @@ class MockServer {
       return this.#send(response, await this.#control(method, url));
     const oauth = this.#oauth.handle(method, url, request.headers, raw);
     if (oauth !== undefined) {
-      this.#push({ ...base, operation: oauth.operation, status: oauth.answer.status, replayed: false, applied: false });
+      this.#push({ ...base, operation: oauth.operation, status: oauth.answer.status, buckets: [], replayed: false, applied: false });
       return this.#send(response, oauth.answer);
     }
     const path =
       this.#basePath !== "" && url.pathname.startsWith(this.#basePath) ? url.pathname.slice(this.#basePath.length) || "/" : url.pathname;
     const operation = this.#spec.operations.find((op) => op.method === method && op.pattern.test(path));
+    let counted: readonly string[] = [];
     const record = (answer: Answer, extra: Partial<MockRequestRecord> = {}): Answer => {
       this.#push({
         ...base,
         ...(operation && { operation: operation.id }),
         status: answer.status,
+        buckets: counted,
         replayed: false,
         applied: false,
         ...extra,
       });
       return answer;
     };
-    if (this.#options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.#options.latencyMs));
 
     const since = now - this.#startedAt;
     if (this.#outage || (this.#options.outages ?? []).some((o) => since >= o.from && since < o.to))
@@ -371,7 +403,9 @@ class MockServer {
       return this.#send(response, record(this.#limited(now, now + 1000), { fault: "forced_rate_limit" }));
     }
     const decision = this.#limits.take(operation, now);
-    const limitHeaders = decision.tightest ? rateLimitHeaders(this.#definition.rateLimits, decision.tightest, now) : {};
+    response.once("close", decision.release);
+    counted = decision.counted;
+    const limitHeaders = decision.tightest ? rateLimitHeaders(this.#limits.definition, decision.tightest, now) : {};
     if (!decision.allowed)
       return this.#send(response, record(this.#limited(now, decision.tightest!.resetAt, limitHeaders), { fault: "rate_limited" }));
 
@@ -402,7 +436,7 @@ class MockServer {
       if (problem !== undefined) return this.#send(response, record(problem, key === undefined ? {} : { idempotencyKey: key }));
     }
 
-    const answer = this.#success(operation, body, now);
+    const answer = this.#success(operation, body, now, url, path);
     answer.headers = { ...answer.headers, ...limitHeaders };
     if (this.#definition.errors.requestIdHeader) answer.headers[this.#definition.errors.requestIdHeader] = `req_mock_${base.seq}`;
     if (key !== undefined) this.#idempotent.set(key, { bodyHash, status: answer.status, headers: answer.headers, body: answer.body });
@@ -448,7 +482,14 @@ class MockServer {
     }
   }
 
+  /** Sends the answer after the configured latency (the request holds its place under concurrency caps meanwhile). */
   #send(response: ServerResponse, answer: Answer, reset = false): void {
+    const latency = this.#options.latencyMs ?? 0;
+    if (latency > 0) setTimeout(() => this.#sendNow(response, answer, reset), latency);
+    else this.#sendNow(response, answer, reset);
+  }
+
+  #sendNow(response: ServerResponse, answer: Answer, reset: boolean): void {
     if (reset) {
       response.socket?.destroy();
       return;
@@ -509,25 +550,70 @@ class MockServer {
     return this.#error("validation", message, param === "" ? undefined : param);
   }
 
-  #success(operation: MockOperation, body: unknown, now: number): Answer {
+  #success(operation: MockOperation, body: unknown, now: number, url: URL, path: string): Answer {
     const success = operation.responses[0];
-    if (success === undefined) return json(operation.method === "POST" ? 200 : 200, {});
+    if (success === undefined) return json(200, {});
     if (success.empty) return { status: success.status, headers: {}, body: "" };
-    const sequence = this.#seq;
+    // An object created here before is answered as it was created.
+    const own = operation.method === "GET" && /\}[^/]*$/.test(operation.path) ? this.#collections.retrieve(path) : undefined;
+    if (own !== undefined) return json(success.status, own);
     let value: unknown =
       success.examples.length > 0
-        ? structuredClone(success.examples[0])
-        : success.schema === undefined
-          ? {}
-          : synthesize(success.schema, {
-              sequence,
-              now,
-              ...(this.#options.fixtures !== undefined && { fixtures: this.#options.fixtures }),
-            });
+        ? withFreshId(structuredClone(success.examples[0]), this.#nextDigits())
+        : this.#madeUp(success.schema, now);
     // A create or update answers with what was sent: the fields the request set, where the answer has them.
     if (!operation.idempotent || operation.method === "POST" || operation.method === "PATCH" || operation.method === "PUT")
       value = overlay(value, body);
-    return json(success.status, value);
+    let headers: Record<string, string> = {};
+    if (operation.pagination !== undefined) {
+      const page = pageOf(
+        operation.pagination,
+        value,
+        this.#listItems(operation.pagination, success.schema, value, path, now),
+        { url: new URL(url.pathname + url.search, this.#url), body, queryParams: operation.queryParams },
+        this.#options.pageSize ?? 2,
+      );
+      value = page.body;
+      headers = page.headers;
+    } else if (operation.method === "POST" && !/\}[^/]*$/.test(operation.path)) this.#collections.created(path, value);
+    return json(success.status, value, headers);
+  }
+
+  #nextDigits(): string {
+    return objectDigits(this.#options.seed ?? 1, ++this.#objects);
+  }
+
+  /** An answer made up from the schema: fixtures first, ids unique per object and stable per seed. */
+  #madeUp(schema: MockOperation["responses"][number]["schema"], now: number): unknown {
+    if (schema === undefined) return {};
+    return synthesize(schema, {
+      sequence: this.#seq,
+      now,
+      objectDigits: () => this.#nextDigits(),
+      ...(this.#options.fixtures !== undefined && { fixtures: this.#options.fixtures }),
+    });
+  }
+
+  /** What a list holds: the objects created under its path, else `listLength` made up from the answer's item schema. */
+  #listItems(
+    pagination: PaginationDefinition,
+    schema: MockOperation["responses"][number]["schema"],
+    skeleton: unknown,
+    path: string,
+    now: number,
+  ): unknown[] {
+    const stored = this.#collections.list(path);
+    if (stored.length > 0) return stored;
+    const itemsOf = (answer: unknown): unknown[] => {
+      let node = answer;
+      for (const segment of pagination.items)
+        node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[segment] : undefined;
+      return Array.isArray(node) ? node : [];
+    };
+    if (schema === undefined) return itemsOf(skeleton);
+    const made: unknown[] = [];
+    for (let i = 0; i < (this.#options.listLength ?? 5); i++) made.push(...itemsOf(this.#madeUp(schema, now)).slice(0, 1));
+    return made;
   }
 
   async #trigger(eventType: string, options: TriggerOptions): Promise<TriggerResult> {
@@ -546,15 +632,7 @@ class MockServer {
     const now = this.#clock.now();
     const id = options.id ?? `evt_mock_${++this.#seq}`;
     const schema = this.#spec.events[eventType];
-    let payload: unknown =
-      options.payload ??
-      (schema === undefined
-        ? {}
-        : synthesize(schema, {
-            sequence: this.#seq,
-            now,
-            ...(this.#options.fixtures !== undefined && { fixtures: this.#options.fixtures }),
-          }));
+    let payload: unknown = options.payload ?? (schema === undefined ? {} : this.#madeUp(schema, now));
     const headers: Record<string, string> = {};
     if (options.payload === undefined) {
       payload = place(payload, webhooks.eventType, eventType, headers);
@@ -583,6 +661,18 @@ export class MockUsageError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The spec's rate limits with the provider's undeclared ones added. */
+function withLimits(declared: RateLimitsDefinition, limits: Readonly<Record<string, MockBucket>> | undefined): RateLimitsDefinition {
+  if (limits === undefined) return declared;
+  const buckets: Record<string, RateLimitBucketDefinition> = { ...declared.buckets };
+  for (const [name, bucket] of Object.entries(limits)) {
+    if (Object.hasOwn(buckets, name)) throw new RangeError(`the spec already declares the rate-limit bucket "${name}"`);
+    if (!(bucket.rate > 0 && bucket.perMs > 0)) throw new RangeError(`the limit "${name}" needs a positive rate and perMs`);
+    buckets[name] = { maxQueueWaitMs: 0, ...bucket };
+  }
+  return { ...declared, buckets };
 }
 
 function basePathOf(baseUrl: string): string {

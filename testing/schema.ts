@@ -3,6 +3,7 @@
  * making up an answer. Only what request validation and answer synthesis use is read; keywords it does
  * not know are ignored, so a schema never makes the mock reject a body the provider would accept.
  */
+import { createHash } from "node:crypto";
 import { parsePointer, valueAt } from "../generator/model/schema-to-ts/index.js";
 
 /** A schema and the document its `#/...` references point into. */
@@ -156,6 +157,8 @@ export interface SynthesizeContext {
    * `object: customer`); the schema's declared properties the fixture lacks are made up.
    */
   readonly fixtures?: Readonly<Record<string, unknown>>;
+  /** Hex digits for the next made-up object's own id (`id`, `sid`); absent: ids follow `sequence`. */
+  readonly objectDigits?: () => string;
 }
 
 /**
@@ -169,6 +172,10 @@ export function synthesize(ref: SchemaRef, context: SynthesizeContext): unknown 
 function make(raw: unknown, root: unknown, context: SynthesizeContext, name: string, depth: number, seen: Set<Schema>): unknown {
   const schema = resolveSchema(raw, root);
   if (schema === undefined || depth > 8 || seen.has(schema)) return null;
+  if ((name === "id" || name === "sid") && context.objectDigits !== undefined) {
+    const id = ownId(schema, context.objectDigits());
+    if (id !== undefined) return id;
+  }
   if (schema.example !== undefined) return structuredClone(schema.example);
   if (Array.isArray(schema.examples) && schema.examples.length > 0) return structuredClone(schema.examples[0]);
   if ("const" in schema) return schema.const;
@@ -197,7 +204,11 @@ function make(raw: unknown, root: unknown, context: SynthesizeContext, name: str
         return resolved !== undefined && typeof resolved.const === "string";
       });
       const fixture = discriminator === undefined ? undefined : context.fixtures?.[String(resolveSchema(discriminator[1], root)!.const)];
-      return typeOf(fixture) === "object" ? { ...out, ...structuredClone(fixture as Record<string, unknown>) } : out;
+      if (typeOf(fixture) !== "object") return out;
+      const merged: Record<string, unknown> = { ...out, ...structuredClone(fixture as Record<string, unknown>) };
+      // The fixture gives the object's shape and values; its id stays the made-up object's own.
+      if (context.objectDigits !== undefined) for (const key of ["id", "sid"]) if (key in out) merged[key] = out[key];
+      return merged;
     }
     case "array":
       return schema.items === undefined ? [] : [make(schema.items, root, context, name, depth + 1, inner)];
@@ -216,6 +227,101 @@ function make(raw: unknown, root: unknown, context: SynthesizeContext, name: str
   }
 }
 
+/**
+ * An example answer with its object's own id (`id` or `sid`, at the top or under one wrapping
+ * property) made unique, in the example's form: each answer stands for another object.
+ */
+export function withFreshId(value: unknown, digits: string): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const object = value as Record<string, unknown>;
+  for (const key of ["id", "sid"]) {
+    const current = object[key];
+    if (typeof current === "string" || typeof current === "number") {
+      const schema: Schema = typeof current === "number" ? { type: "integer" } : { type: "string", example: current };
+      return { ...object, [key]: ownId(schema, digits) };
+    }
+  }
+  const keys = Object.keys(object);
+  if (keys.length !== 1) return value;
+  const inner = object[keys[0]!];
+  const fresh = typeof inner === "object" && inner !== null && !Array.isArray(inner) ? withFreshId(inner, digits) : inner;
+  return fresh === inner ? value : { [keys[0]!]: fresh };
+}
+
+/**
+ * A made-up object's own id, unique per object: a number, or a string in the form the schema's pattern
+ * (Twilio's `^(SM|MM)[0-9a-fA-F]{32}$`) or example (Stripe's `cus_NffrFeUfNV2Hib`) shows.
+ */
+function ownId(schema: Schema, digits: string): string | number | undefined {
+  const wanted = types(schema) ?? (typeof schema.example === "number" ? ["integer"] : ["string"]);
+  if (wanted.includes("integer") || wanted.includes("number")) return (parseInt(digits.slice(0, 8), 16) % 1_000_000_000) + 1;
+  if (!wanted.includes("string")) return undefined;
+  const patterned = typeof schema.pattern === "string" ? fromPattern(schema.pattern, digits) : undefined;
+  if (patterned !== undefined) return patterned;
+  if (typeof schema.example === "string" && schema.example !== "") {
+    const example = schema.example;
+    const cut = example.lastIndexOf("_") + 1 || (/^[A-Z]{2}[0-9a-f]{32}$/i.test(example) ? 2 : 0);
+    const tail = Math.max(8, example.length - cut);
+    return `${example.slice(0, cut)}${digits.repeat(2).slice(0, tail)}`;
+  }
+  return `mock_${digits.slice(0, 16)}`;
+}
+
+/**
+ * A string that matches a simple pattern: literals, groups of literal alternatives (the first is
+ * taken) and character classes with a fixed count, between ^ and $; undefined for anything else.
+ */
+export function fromPattern(pattern: string, digits: string): string | undefined {
+  const match = /^\^(.*)\$$/.exec(pattern);
+  if (match === null) return undefined;
+  const body = match[1]!;
+  let out = "";
+  let used = 0;
+  for (let i = 0; i < body.length;) {
+    const c = body[i]!;
+    if (c === "(") {
+      const end = body.indexOf(")", i);
+      if (end < 0) return undefined;
+      const first = body.slice(i + 1, end).split("|")[0]!;
+      if (!/^[A-Za-z0-9_-]*$/.test(first)) return undefined;
+      out += first;
+      i = end + 1;
+    } else if (c === "[") {
+      const end = body.indexOf("]", i);
+      if (end < 0) return undefined;
+      const chars = expandClass(body.slice(i + 1, end));
+      i = end + 1;
+      let count = 1;
+      const quantifier = /^\{(\d+)\}/.exec(body.slice(i));
+      if (quantifier) {
+        count = Number(quantifier[1]);
+        i += quantifier[0].length;
+      }
+      if (chars === undefined || count > 256) return undefined;
+      for (let k = 0; k < count; k++) out += chars[parseInt(digits[used++ % digits.length]!, 16) % chars.length];
+    } else if (/[A-Za-z0-9_-]/.test(c)) {
+      out += c;
+      i++;
+    } else return undefined;
+  }
+  return out;
+}
+
+/** The characters of a class such as `0-9a-fA-F` (lower case first, so hex stays readable). */
+function expandClass(spec: string): string | undefined {
+  let chars = "";
+  for (let i = 0; i < spec.length; i++) {
+    if (spec[i + 1] === "-" && i + 2 < spec.length) {
+      for (let code = spec.charCodeAt(i); code <= spec.charCodeAt(i + 2); code++) chars += String.fromCharCode(code);
+      i += 2;
+    } else if (/[A-Za-z0-9_]/.test(spec[i]!)) chars += spec[i];
+    else return undefined;
+  }
+  if (chars === "") return undefined;
+  const lower = chars.replace(/[A-Z]/g, "");
+  return lower.length >= 16 ? lower : chars;
+}
+
 function synthesizeString(schema: Schema, name: string, context: SynthesizeContext): string {
   switch (schema.format) {
     case "date-time":
@@ -229,6 +335,11 @@ function synthesizeString(schema: Schema, name: string, context: SynthesizeConte
       return "https://example.com/";
     case "uuid":
       return `00000000-0000-4000-8000-${String(context.sequence).padStart(12, "0")}`;
+  }
+  if (typeof schema.pattern === "string") {
+    // The same field gets the same value (an account sid stays one account), in the pattern's form.
+    const patterned = fromPattern(schema.pattern, createHash("sha256").update(name).digest("hex"));
+    if (patterned !== undefined) return patterned;
   }
   if (name === "id" || name.endsWith("_id") || name === "sid") return `mock_${context.sequence}`;
   return typeof schema.minLength === "number" && schema.minLength > 4 ? "x".repeat(schema.minLength) : "string";

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { HttpMethod, ProviderDefinition } from "@switchboard/runtime/contract";
+import type { HttpMethod, OperationDefinition, PaginationDefinition, ProviderDefinition } from "@switchboard/runtime/contract";
 import { formatDiagnostic, type Diagnostic } from "../generator/diagnostics.js";
 import { loadSpec } from "../generator/load.js";
 import type { SpecModel } from "../generator/model/ir.js";
@@ -28,6 +28,10 @@ export interface MockOperation {
   /** Matches a request path; named groups are the path parameters. */
   readonly pattern: RegExp;
   readonly idempotent: boolean;
+  /** How a list answer pages (from the spec's pagination section). */
+  readonly pagination?: PaginationDefinition;
+  /** The declared query parameters' wire names. */
+  readonly queryParams: readonly string[];
   readonly body?: { readonly encoding: "json" | "form" | "multipart" | "raw"; readonly required: boolean; readonly schema?: SchemaRef };
   /** Success answers, lowest status first. */
   readonly responses: readonly {
@@ -78,8 +82,8 @@ export function loadMockSpec(file: string): MockSpec {
   const byName = new Map<string, (typeof sources)[number]>();
   for (const entry of [...sources.filter((s) => s.source.origin === "import"), ...sources.filter((s) => s.source.origin === "inline")])
     byName.set(`${entry.source.group}.${entry.source.name}`, entry);
-  const idempotentById = new Map(loaded.model.groups.flatMap((g) => g.operations.map((op) => [op.id, op.definition.idempotent] as const)));
-  const operations = [...byName.values()].map(({ source, root }) => mockOperation(source, root, idempotentById.get(source.id)));
+  const definitions = new Map(loaded.model.groups.flatMap((g) => g.operations.map((op) => [op.id, op.definition] as const)));
+  const operations = [...byName.values()].map(({ source, root }) => mockOperation(source, root, definitions.get(source.id)));
   // Literal segments before parameters: /v1/customers/search wins over /v1/customers/{customer}.
   operations.sort((a, b) => specificity(b.path) - specificity(a.path));
   const events: Record<string, SchemaRef | undefined> = {};
@@ -93,7 +97,8 @@ function specificity(template: string): number {
   return template.split("/").reduce((score, segment) => score + (segment.includes("{") ? 1 : 3), 0);
 }
 
-function mockOperation(source: OperationSource, root: unknown, idempotent: boolean | undefined): MockOperation {
+function mockOperation(source: OperationSource, root: unknown, definition: OperationDefinition | undefined): MockOperation {
+  const idempotent = definition?.idempotent;
   const pattern = new RegExp(
     `^${source.path
       .split(/(\{[^{}]+\})/)
@@ -111,6 +116,8 @@ function mockOperation(source: OperationSource, root: unknown, idempotent: boole
     path: source.path,
     pattern,
     idempotent: idempotent ?? ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"].includes(source.method),
+    ...(definition?.pagination && { pagination: definition.pagination }),
+    queryParams: source.params.filter((p) => p.in === "query").map((p) => p.name),
     ...(source.body && {
       body: {
         encoding: source.body.encoding,

@@ -5,15 +5,16 @@
  * is dropped from the list and the batch sent again. Delivery events come back on the signed Event Webhook
  * (ECDSA), verified with the account's public key. Runs against the mock SendGrid, no network.
  *
- * The bulk split is written here by hand, in `sendInBatches`; when the SendGrid client gains a bulk helper,
- * that function is the one line to replace.
+ * The split is the generated `mail.sendBatched` (the spec's `batch: { items: personalizations, max: 1000 }`):
+ * it sends the parts one after the other through the client's pipeline and says which recipients each
+ * part carried and how it ended, so only the failed parts are sent again.
  */
 import { startMockProvider } from "switchboard/testing";
 import { createSendgridClient, recoverSendgridError, verifySendgridWebhook } from "../../generated/sendgrid/index.js";
 import { startWebhookEndpoint } from "../shared/webhook-endpoint.js";
 import { terminalView, type LiveView } from "../shared/live-view.js";
 
-/** SendGrid's limit of personalizations per mail/send request (twilio.com/docs/sendgrid/api-reference/mail-send/errors). */
+/** SendGrid's limit of personalizations per mail/send request (the spec's batch.max, which sendBatched splits by), for the message. */
 const MAX_PERSONALIZATIONS = 1000;
 const TEMPLATE = "d-0123456789abcdef0123456789abcdef";
 
@@ -73,40 +74,42 @@ export async function run(view: LiveView = terminalView()): Promise<EmailResult>
   }
 }
 
-/** One request per 1,000 recipients, each with its own dynamic data; an invalid address is dropped and the batch sent again. */
+/**
+ * The bulk send through `mail.sendBatched`: one request per 1,000 recipients, each with its own dynamic
+ * data. A part that failed because SendGrid calls an address invalid has that recipient dropped and its
+ * other recipients sent again; any other failure stops the send. Returns the requests made.
+ */
 async function sendInBatches(sendgrid: SendgridClient, recipients: readonly Recipient[], view: LiveView): Promise<number> {
   let requests = 0;
-  for (let start = 0; start < recipients.length; start += MAX_PERSONALIZATIONS) {
-    let batch = recipients.slice(start, start + MAX_PERSONALIZATIONS);
-    for (;;) {
-      requests += 1;
-      const sent = await sendgrid.mail
-        .send({
-          body: {
-            from: { email: "hello@example.com", name: "Example" },
-            template_id: TEMPLATE,
-            personalizations: batch.map((r) => ({ to: [{ email: r.email }], dynamic_template_data: { name: r.name } })),
+  let pending: readonly (readonly Recipient[])[] = [recipients];
+  while (pending.length > 0) {
+    const again: (readonly Recipient[])[] = [];
+    for (const group of pending) {
+      const result = await sendgrid.mail.sendBatched({
+        body: {
+          from: { email: "hello@example.com", name: "Example" },
+          template_id: TEMPLATE,
+          personalizations: group.map((r) => ({ to: [{ email: r.email }], dynamic_template_data: { name: r.name } })),
+        },
+      });
+      requests += result.parts.length;
+      for (const part of result.failed) {
+        const carried = group.slice(part.start, part.end);
+        await recoverSendgridError(
+          part.error,
+          {
+            // personalizations.N.to.0.email: N counts within the part; drop that recipient, send the rest again.
+            invalid_recipient_email: ({ error }) => {
+              const index = Number(/^personalizations\.(\d+)\./.exec(error?.param ?? "")?.[1] ?? Number.NaN);
+              if (Number.isNaN(index)) throw error;
+              again.push(carried.filter((_, i) => i !== index));
+            },
           },
-        })
-        .then(
-          () => true,
-          (error: unknown) =>
-            recoverSendgridError(
-              error,
-              {
-                // personalizations.N.to.0.email: drop recipient N from the list, then send the batch again.
-                invalid_recipient_email: ({ error }) => {
-                  const index = Number(/^personalizations\.(\d+)\./.exec(error?.param ?? "")?.[1] ?? Number.NaN);
-                  if (Number.isNaN(index)) throw error;
-                  batch = batch.filter((_, i) => i !== index);
-                  return false;
-                },
-              },
-              { onRecovery: view.recovery },
-            ),
+          { onRecovery: view.recovery },
         );
-      if (sent) break;
+      }
     }
+    pending = again.filter((group) => group.length > 0);
   }
   return requests;
 }

@@ -52,10 +52,9 @@ export async function run(view: LiveView = terminalView()): Promise<SmsResult> {
         accountSid: ACCOUNT,
         body: { To: to, From: "+15005550001", Body: "Your code is 123456", StatusCallback: endpoint.url },
       });
-      // A real answer carries the message's own sid. The mock synthesizes its answer from the OpenAPI
-      // schema, the same sid for every message, so the demo numbers repeats to tell the messages apart.
-      const sid = message.sid;
-      sids.push(sid && !sids.includes(sid) ? sid : `SM${sids.length + 1}`);
+      // Each message has its own sid (the mock makes one up per message, in Twilio's SM... form).
+      if (message.sid === null || message.sid === undefined) throw new Error("Twilio answered without the message's sid");
+      sids.push(message.sid);
     }
     view.step("Twilio reports each message's progress");
     const [first = "", second = ""] = sids;

@@ -63,9 +63,18 @@ export interface RetryOverrides {
 export type BucketOverrides =
   false | Partial<Pick<RateLimitBucketDefinition, "rate" | "perMs" | "burst" | "concurrency" | "maxQueueWaitMs">>;
 
+/** A bucket of the application's own: a rate per window, optionally a burst and a cap on requests in flight. */
+export type AddedBucket = Pick<RateLimitBucketDefinition, "rate" | "perMs"> &
+  Partial<Pick<RateLimitBucketDefinition, "burst" | "concurrency" | "maxQueueWaitMs" | "appliesTo" | "perOperation">>;
+
 export interface RateLimitOptions {
   /** Per-bucket changes, by the spec's bucket name. */
   readonly buckets?: Readonly<Record<string, BucketOverrides>>;
+  /**
+   * Buckets the spec does not declare: your account's own limits where the provider publishes no number
+   * (Twilio's concurrency per account, a SendGrid endpoint's limit). A name the spec declares is refused.
+   */
+  readonly add?: Readonly<Record<string, AddedBucket>>;
   /** Where bucket state lives. @default a MemoryRateLimitStore of this client's own */
   readonly store?: RateLimitStore;
   /** Separates quotas in a shared store: one per account or credential. @default the provider's name */
@@ -275,7 +284,7 @@ export class ClientCore {
     const rules = this.#retry ?? definition.retry;
     this.#specRetryable = (status, providerCode, headers) => specRetryable(rules, status, providerCode, headers);
     const budget = this.#retry && this.#retry.budget.ratio < Infinity ? new RetryBudget(this.#retry.budget) : undefined;
-    this.#buckets = options.rateLimits === false ? {} : mergeBuckets(definition, options.rateLimits?.buckets);
+    this.#buckets = options.rateLimits === false ? {} : mergeBuckets(definition, options.rateLimits?.buckets, options.rateLimits?.add);
     this.#families = headerSync ? headerSync.families(definition.rateLimits) : NO_FAMILIES;
     // Declared headers without a bucket still limit: the limiter learns buckets from the headers alone.
     if (options.rateLimits !== false && (Object.keys(this.#buckets).length > 0 || this.#families.length > 0)) {
@@ -916,9 +925,13 @@ function mergeRetry(base: RetryDefinition, overrides: RetryOverrides | undefined
   };
 }
 
+/** How long a request waits for a slot of an added bucket, as for a declared one (the spec language's default). */
+const DEFAULT_ADDED_QUEUE_WAIT_MS = 30_000;
+
 function mergeBuckets(
   definition: ProviderDefinition,
   overrides: Readonly<Record<string, BucketOverrides>> = {},
+  added: Readonly<Record<string, AddedBucket>> = {},
 ): Record<string, RateLimitBucketDefinition> {
   const base = definition.rateLimits.buckets;
   for (const name of Object.keys(overrides)) declared(base, name, "rate-limit bucket", definition.title);
@@ -926,6 +939,12 @@ function mergeBuckets(
   for (const [name, bucket] of Object.entries(base)) {
     const override = Object.hasOwn(overrides, name) ? overrides[name] : undefined;
     if (override !== false) merged[name] = { ...bucket, ...override };
+  }
+  for (const [name, bucket] of Object.entries(added)) {
+    if (Object.hasOwn(base, name))
+      throw new ConfigurationError(`${definition.title} already declares the rate-limit bucket "${name}": change it under buckets`);
+    if (!(bucket.rate > 0 && bucket.perMs > 0)) throw new ConfigurationError(`the added bucket "${name}" needs a positive rate and perMs`);
+    merged[name] = { maxQueueWaitMs: DEFAULT_ADDED_QUEUE_WAIT_MS, ...bucket };
   }
   return merged;
 }

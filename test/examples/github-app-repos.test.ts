@@ -6,8 +6,8 @@ import { recordingView } from "../../examples/shared/live-view.js";
 it("authenticates as the installation and lists the repositories page by page", async () => {
   const view = recordingView();
   const result = await run(view);
-  expect(result.pages).toBe(1); // the mock answers one page per list
-  expect(result.repositories.length).toBeGreaterThan(0);
+  expect(result.pages).toBe(3); // 7 repositories, 3 per page
+  expect(result.repositories).toHaveLength(7);
   expect(result.tokensMinted).toBe(1);
   expect(
     view.lines.filter((l) => /^🔑 token installation_token success .*\/app\/installations\/987654\/access_tokens 201$/.test(l)),

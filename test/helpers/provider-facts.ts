@@ -110,10 +110,18 @@ const escape = (text: string) => text.replaceAll("|", "\\|");
 const unescape = (text: string) => text.replaceAll("\\|", "|");
 
 /** Rows of the facts table: `| provider | fact | value | source |`. */
+/** The facts table's header row. */
+export const FACTS_HEADER = "| provider | fact | value | source |";
+
 export function parseFactsTable(markdown: string): (Omit<Fact, "section"> & { readonly source: string; readonly line: number })[] {
   const rows: (Omit<Fact, "section"> & { source: string; line: number })[] = [];
+  // Only the facts table: from its header row to the first line that is not a table row (other tables
+  // on the page, such as "Corrections not applied", are not facts).
+  let inTable = false;
   markdown.split("\n").forEach((text, i) => {
-    if (!text.startsWith("| ") || text.startsWith("| provider") || text.startsWith("| ---")) return;
+    if (text.startsWith(FACTS_HEADER)) inTable = true;
+    else if (!text.startsWith("|")) inTable = false;
+    if (!inTable || text.startsWith("| provider") || text.startsWith("| ---")) return;
     const cells = text
       .slice(2, -2)
       .split(/ (?<!\\)\| /)

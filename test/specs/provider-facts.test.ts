@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../generator/load.js";
-import { compareFacts, factsOf, formatFactsRow, parseFactsTable, type Fact } from "../helpers/provider-facts.js";
+import { compareFacts, FACTS_HEADER, factsOf, formatFactsRow, parseFactsTable, type Fact } from "../helpers/provider-facts.js";
 
 const repo = path.resolve(import.meta.dirname, "../..");
 const TABLE = path.join(repo, "docs", "provider-facts.md");
@@ -26,12 +26,12 @@ const key = (f: { provider: string; fact: string }) => `${f.provider} ${f.fact}`
 
 if (process.env.FACTS_WRITE === "1") {
   const previous = new Map(parseFactsTable(readFileSync(TABLE, "utf8")).map((r) => [key(r), r.source]));
-  const header = readFileSync(TABLE, "utf8").split("\n| provider")[0]!;
+  const header = readFileSync(TABLE, "utf8").split(`\n${FACTS_HEADER}`)[0]!;
   const rows = facts.map((f) => {
     const model = loaded.find((m) => m.definition.name === f.provider)!;
     return formatFactsRow(f, previous.get(key(f)) ?? model.sources[f.section]?.[0] ?? "");
   });
-  writeFileSync(TABLE, `${header}\n| provider | fact | value | source |\n| --- | --- | --- | --- |\n${rows.join("\n")}\n`);
+  writeFileSync(TABLE, `${header}\n${FACTS_HEADER}\n| --- | --- | --- | --- |\n${rows.join("\n")}\n`);
 }
 
 const table = parseFactsTable(readFileSync(TABLE, "utf8"));

@@ -58,9 +58,16 @@ function load(spec: string): { model: SpecModel; documents: Map<string, Document
   const text = readFileSync(spec, "utf8");
   const result = loadSpec(spec, text);
   expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  const imports = (parse(text) as { operations: { import: { from: string }[] } }).operations.import;
+  type Override = { group?: string; name?: string };
+  const imports = (parse(text) as { operations: { import: { from: string; overrides?: Record<string, Override> }[] } }).operations.import;
   const documents = new Map<string, Documented>();
-  for (const { from } of imports) for (const [id, d] of documented(path.resolve(path.dirname(spec), from))) documents.set(id, d);
+  for (const { from, overrides } of imports) {
+    const found = documented(path.resolve(path.dirname(spec), from));
+    for (const [id, d] of found) documents.set(id, d);
+    // An operationId that only spells the method and path is group.name in the model once an override names it.
+    for (const [id, override] of Object.entries(overrides ?? {}))
+      if (override.name !== undefined && found.has(id)) documents.set(`${override.group}.${override.name}`, found.get(id)!);
+  }
   return { model: result.model!, documents };
 }
 

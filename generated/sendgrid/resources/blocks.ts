@@ -100,7 +100,7 @@ export interface SendgridBlocksListParams {
 export type SendgridBlocksListResponse = TypedResponse<200, types.BlocksResponse>;
 
 const sendgridBlocksDeleteOperation = {
-  id: "DELETE_suppression-blocks-email",
+  id: "blocks.delete",
   method: "DELETE",
   path: "/{apiVersion}/suppression/blocks/{email}",
   group: "blocks",
@@ -129,7 +129,7 @@ export function sendgridBlocksDelete(
 }
 
 const sendgridBlocksDeleteManyOperation = {
-  id: "DELETE_suppression-blocks",
+  id: "blocks.deleteMany",
   method: "DELETE",
   path: "/{apiVersion}/suppression/blocks",
   group: "blocks",
@@ -164,7 +164,7 @@ export function sendgridBlocksDeleteMany(
 }
 
 const sendgridBlocksGetOperation = {
-  id: "GET_suppression-blocks-email",
+  id: "blocks.get",
   method: "GET",
   path: "/{apiVersion}/suppression/blocks/{email}",
   group: "blocks",
@@ -193,7 +193,7 @@ export function sendgridBlocksGet(
 }
 
 const sendgridBlocksListOperation = {
-  id: "GET_suppression-blocks",
+  id: "blocks.list",
   method: "GET",
   path: "/{apiVersion}/suppression/blocks",
   group: "blocks",

@@ -85,7 +85,7 @@ export interface SendgridBouncesListParams {
 export type SendgridBouncesListResponse = TypedResponse<200, types.BounceResponse[]>;
 
 const sendgridBouncesDeleteOperation = {
-  id: "DELETE_suppression-bounces-email",
+  id: "bounces.delete",
   method: "DELETE",
   path: "/{apiVersion}/suppression/bounces/{email}",
   group: "bounces",
@@ -116,7 +116,7 @@ export function sendgridBouncesDelete(
 }
 
 const sendgridBouncesDeleteManyOperation = {
-  id: "DELETE_suppression-bounces",
+  id: "bounces.deleteMany",
   method: "DELETE",
   path: "/{apiVersion}/suppression/bounces",
   group: "bounces",
@@ -151,7 +151,7 @@ export function sendgridBouncesDeleteMany(
 }
 
 const sendgridBouncesGetOperation = {
-  id: "GET_suppression-bounces-email",
+  id: "bounces.get",
   method: "GET",
   path: "/{apiVersion}/suppression/bounces/{email}",
   group: "bounces",
@@ -180,7 +180,7 @@ export function sendgridBouncesGet(
 }
 
 const sendgridBouncesListOperation = {
-  id: "GET_suppression-bounces",
+  id: "bounces.list",
   method: "GET",
   path: "/{apiVersion}/suppression/bounces",
   group: "bounces",

@@ -110,7 +110,7 @@ export type SendgridGlobalSuppressionsListResponse = TypedResponse<
 >;
 
 const sendgridGlobalSuppressionsAddOperation = {
-  id: "POST_asm-suppressions-global",
+  id: "globalSuppressions.add",
   method: "POST",
   path: "/{apiVersion}/asm/suppressions/global",
   group: "globalSuppressions",
@@ -140,7 +140,7 @@ export function sendgridGlobalSuppressionsAdd(
 }
 
 const sendgridGlobalSuppressionsDeleteOperation = {
-  id: "DELETE_asm-suppressions-global-email",
+  id: "globalSuppressions.delete",
   method: "DELETE",
   path: "/{apiVersion}/asm/suppressions/global/{email}",
   group: "globalSuppressions",
@@ -171,7 +171,7 @@ export function sendgridGlobalSuppressionsDelete(
 }
 
 const sendgridGlobalSuppressionsGetOperation = {
-  id: "GET_asm-suppressions-global-email",
+  id: "globalSuppressions.get",
   method: "GET",
   path: "/{apiVersion}/asm/suppressions/global/{email}",
   group: "globalSuppressions",
@@ -202,7 +202,7 @@ export function sendgridGlobalSuppressionsGet(
 }
 
 const sendgridGlobalSuppressionsListOperation = {
-  id: "GET_suppression-unsubscribes",
+  id: "globalSuppressions.list",
   method: "GET",
   path: "/{apiVersion}/suppression/unsubscribes",
   group: "globalSuppressions",

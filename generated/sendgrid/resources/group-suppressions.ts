@@ -70,7 +70,7 @@ export interface SendgridGroupSuppressionsListParams {
 export type SendgridGroupSuppressionsListResponse = TypedResponse<200, string[]>;
 
 const sendgridGroupSuppressionsAddOperation = {
-  id: "POST_asm-groups-group_id-suppressions",
+  id: "groupSuppressions.add",
   method: "POST",
   path: "/{apiVersion}/asm/groups/{group_id}/suppressions",
   group: "groupSuppressions",
@@ -102,7 +102,7 @@ export function sendgridGroupSuppressionsAdd(
 }
 
 const sendgridGroupSuppressionsDeleteOperation = {
-  id: "DELETE_asm-groups-group_id-suppressions-email",
+  id: "groupSuppressions.delete",
   method: "DELETE",
   path: "/{apiVersion}/asm/groups/{group_id}/suppressions/{email}",
   group: "groupSuppressions",
@@ -133,7 +133,7 @@ export function sendgridGroupSuppressionsDelete(
 }
 
 const sendgridGroupSuppressionsListOperation = {
-  id: "GET_asm-groups-group_id-suppressions",
+  id: "groupSuppressions.list",
   method: "GET",
   path: "/{apiVersion}/asm/groups/{group_id}/suppressions",
   group: "groupSuppressions",

@@ -100,7 +100,7 @@ export interface SendgridInvalidEmailsListParams {
 export type SendgridInvalidEmailsListResponse = TypedResponse<200, types.InvalidEmail[]>;
 
 const sendgridInvalidEmailsDeleteOperation = {
-  id: "DELETE_suppression-invalid_emails-email",
+  id: "invalidEmails.delete",
   method: "DELETE",
   path: "/{apiVersion}/suppression/invalid_emails/{email}",
   group: "invalidEmails",
@@ -129,7 +129,7 @@ export function sendgridInvalidEmailsDelete(
 }
 
 const sendgridInvalidEmailsDeleteManyOperation = {
-  id: "DELETE_suppression-invalid_emails",
+  id: "invalidEmails.deleteMany",
   method: "DELETE",
   path: "/{apiVersion}/suppression/invalid_emails",
   group: "invalidEmails",
@@ -164,7 +164,7 @@ export function sendgridInvalidEmailsDeleteMany(
 }
 
 const sendgridInvalidEmailsGetOperation = {
-  id: "GET_suppression-invalid_emails-email",
+  id: "invalidEmails.get",
   method: "GET",
   path: "/{apiVersion}/suppression/invalid_emails/{email}",
   group: "invalidEmails",
@@ -193,7 +193,7 @@ export function sendgridInvalidEmailsGet(
 }
 
 const sendgridInvalidEmailsListOperation = {
-  id: "GET_suppression-invalid_emails",
+  id: "invalidEmails.list",
   method: "GET",
   path: "/{apiVersion}/suppression/invalid_emails",
   group: "invalidEmails",

@@ -185,7 +185,7 @@ export interface SendgridMailSendParams {
 export type SendgridMailSendResponse = TypedResponse<202, undefined>;
 
 const sendgridMailSendOperation = {
-  id: "POST_mail-send",
+  id: "mail.send",
   method: "POST",
   path: "/{apiVersion}/mail/send",
   group: "mail",

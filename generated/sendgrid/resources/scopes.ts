@@ -24,7 +24,7 @@ export type SendgridScopesListResponse = TypedResponse<
 >;
 
 const sendgridScopesListOperation = {
-  id: "GET_scopes",
+  id: "scopes.list",
   method: "GET",
   path: "/{apiVersion}/scopes",
   group: "scopes",

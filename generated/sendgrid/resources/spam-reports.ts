@@ -100,7 +100,7 @@ export interface SendgridSpamReportsListParams {
 export type SendgridSpamReportsListResponse = TypedResponse<200, types.SpamReportsResponse>;
 
 const sendgridSpamReportsDeleteOperation = {
-  id: "DELETE_suppression-spam_reports-email",
+  id: "spamReports.delete",
   method: "DELETE",
   path: "/{apiVersion}/suppression/spam_reports/{email}",
   group: "spamReports",
@@ -131,7 +131,7 @@ export function sendgridSpamReportsDelete(
 }
 
 const sendgridSpamReportsDeleteManyOperation = {
-  id: "DELETE_suppression-spam_reports",
+  id: "spamReports.deleteMany",
   method: "DELETE",
   path: "/{apiVersion}/suppression/spam_reports",
   group: "spamReports",
@@ -168,7 +168,7 @@ export function sendgridSpamReportsDeleteMany(
 }
 
 const sendgridSpamReportsGetOperation = {
-  id: "GET_suppression-spam_reports-email",
+  id: "spamReports.get",
   method: "GET",
   path: "/{apiVersion}/suppression/spam_reports/{email}",
   group: "spamReports",
@@ -197,7 +197,7 @@ export function sendgridSpamReportsGet(
 }
 
 const sendgridSpamReportsListOperation = {
-  id: "GET_suppression-spam_reports",
+  id: "spamReports.list",
   method: "GET",
   path: "/{apiVersion}/suppression/spam_reports",
   group: "spamReports",

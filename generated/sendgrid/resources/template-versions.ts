@@ -122,7 +122,7 @@ export type SendgridTemplateVersionsUpdateResponse = TypedResponse<
 >;
 
 const sendgridTemplateVersionsActivateOperation = {
-  id: "POST_templates-template_id-versions-version_id-activate",
+  id: "templateVersions.activate",
   method: "POST",
   path: "/{apiVersion}/templates/{template_id}/versions/{version_id}/activate",
   group: "templateVersions",
@@ -151,7 +151,7 @@ export function sendgridTemplateVersionsActivate(
 }
 
 const sendgridTemplateVersionsCreateOperation = {
-  id: "POST_templates-template_id-versions",
+  id: "templateVersions.create",
   method: "POST",
   path: "/{apiVersion}/templates/{template_id}/versions",
   group: "templateVersions",
@@ -181,7 +181,7 @@ export function sendgridTemplateVersionsCreate(
 }
 
 const sendgridTemplateVersionsDeleteOperation = {
-  id: "DELETE_templates-template_id-versions-version_id",
+  id: "templateVersions.delete",
   method: "DELETE",
   path: "/{apiVersion}/templates/{template_id}/versions/{version_id}",
   group: "templateVersions",
@@ -210,7 +210,7 @@ export function sendgridTemplateVersionsDelete(
 }
 
 const sendgridTemplateVersionsGetOperation = {
-  id: "GET_templates-template_id-versions-version_id",
+  id: "templateVersions.get",
   method: "GET",
   path: "/{apiVersion}/templates/{template_id}/versions/{version_id}",
   group: "templateVersions",
@@ -239,7 +239,7 @@ export function sendgridTemplateVersionsGet(
 }
 
 const sendgridTemplateVersionsUpdateOperation = {
-  id: "PATCH_templates-template_id-versions-version_id",
+  id: "templateVersions.update",
   method: "PATCH",
   path: "/{apiVersion}/templates/{template_id}/versions/{version_id}",
   group: "templateVersions",

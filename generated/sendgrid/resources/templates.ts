@@ -121,7 +121,7 @@ export interface SendgridTemplatesUpdateParams {
 export type SendgridTemplatesUpdateResponse = TypedResponse<200, types.TransactionalTemplate>;
 
 const sendgridTemplatesCreateOperation = {
-  id: "POST_templates",
+  id: "templates.create",
   method: "POST",
   path: "/{apiVersion}/templates",
   group: "templates",
@@ -151,7 +151,7 @@ export function sendgridTemplatesCreate(
 }
 
 const sendgridTemplatesDeleteOperation = {
-  id: "DELETE_templates-template_id",
+  id: "templates.delete",
   method: "DELETE",
   path: "/{apiVersion}/templates/{template_id}",
   group: "templates",
@@ -180,7 +180,7 @@ export function sendgridTemplatesDelete(
 }
 
 const sendgridTemplatesDuplicateOperation = {
-  id: "POST_templates-template_id",
+  id: "templates.duplicate",
   method: "POST",
   path: "/{apiVersion}/templates/{template_id}",
   group: "templates",
@@ -210,7 +210,7 @@ export function sendgridTemplatesDuplicate(
 }
 
 const sendgridTemplatesGetOperation = {
-  id: "GET_templates-template_id",
+  id: "templates.get",
   method: "GET",
   path: "/{apiVersion}/templates/{template_id}",
   group: "templates",
@@ -239,7 +239,7 @@ export function sendgridTemplatesGet(
 }
 
 const sendgridTemplatesListOperation = {
-  id: "GET_templates",
+  id: "templates.list",
   method: "GET",
   path: "/{apiVersion}/templates",
   group: "templates",
@@ -278,7 +278,7 @@ export function sendgridTemplatesList(
 }
 
 const sendgridTemplatesUpdateOperation = {
-  id: "PATCH_templates-template_id",
+  id: "templates.update",
   method: "PATCH",
   path: "/{apiVersion}/templates/{template_id}",
   group: "templates",

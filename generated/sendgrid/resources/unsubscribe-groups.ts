@@ -106,7 +106,7 @@ export interface SendgridUnsubscribeGroupsUpdateParams {
 export type SendgridUnsubscribeGroupsUpdateResponse = TypedResponse<201, types.SuppressionGroup>;
 
 const sendgridUnsubscribeGroupsCreateOperation = {
-  id: "POST_asm-groups",
+  id: "unsubscribeGroups.create",
   method: "POST",
   path: "/{apiVersion}/asm/groups",
   group: "unsubscribeGroups",
@@ -138,7 +138,7 @@ export function sendgridUnsubscribeGroupsCreate(
 }
 
 const sendgridUnsubscribeGroupsDeleteOperation = {
-  id: "DELETE_asm-groups-group_id",
+  id: "unsubscribeGroups.delete",
   method: "DELETE",
   path: "/{apiVersion}/asm/groups/{group_id}",
   group: "unsubscribeGroups",
@@ -171,7 +171,7 @@ export function sendgridUnsubscribeGroupsDelete(
 }
 
 const sendgridUnsubscribeGroupsGetOperation = {
-  id: "GET_asm-groups-group_id",
+  id: "unsubscribeGroups.get",
   method: "GET",
   path: "/{apiVersion}/asm/groups/{group_id}",
   group: "unsubscribeGroups",
@@ -200,7 +200,7 @@ export function sendgridUnsubscribeGroupsGet(
 }
 
 const sendgridUnsubscribeGroupsListOperation = {
-  id: "GET_asm-groups",
+  id: "unsubscribeGroups.list",
   method: "GET",
   path: "/{apiVersion}/asm/groups",
   group: "unsubscribeGroups",
@@ -232,7 +232,7 @@ export function sendgridUnsubscribeGroupsList(
 }
 
 const sendgridUnsubscribeGroupsUpdateOperation = {
-  id: "PATCH_asm-groups-group_id",
+  id: "unsubscribeGroups.update",
   method: "PATCH",
   path: "/{apiVersion}/asm/groups/{group_id}",
   group: "unsubscribeGroups",

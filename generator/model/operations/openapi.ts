@@ -338,14 +338,16 @@ export function readOpenApiOperations(
         });
       const summary = text(op["summary"]);
       const description = text(op["description"]);
-      const [group, name] = groupAndName(groupBy, operationId, tags, path, httpMethod);
+      const [derivedGroup, derivedName] = groupAndName(groupBy, operationId, tags, path, httpMethod);
+      const group = override?.group ?? derivedGroup;
+      const name = override?.name ?? derivedName;
       operations.push({
-        id,
+        id: readableId(id, group, override?.name),
         origin: "import",
         method: httpMethod,
         path: wirePath,
-        group: override?.group ?? group,
-        name: override?.name ?? name,
+        group,
+        name,
         ...(summary !== undefined && { summary }),
         ...(description !== undefined && { description }),
         deprecated: op["deprecated"] === true,
@@ -390,6 +392,18 @@ function inferItems(document: SchemaDocument, responses: readonly ResponseSource
   const properties = dict(body.value.properties) ?? {};
   const arrays = Object.keys(properties).filter((key) => isArray(resolve([...body.path, "properties", key])?.value));
   return arrays.length === 1 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(arrays[0]!) ? `$.${arrays[0]}` : "$";
+}
+
+/** An operationId that only spells the method and path: SendGrid's `POST_mail-send`, or none (`GET /path`). */
+const METHOD_PATH_ID = /^(get|put|post|delete|options|head|patch|trace)[_ ]/i;
+
+/**
+ * The operation's id in the client (events, errors, the mock's log): an id that only spells the method
+ * and path becomes `group.name` when the import names the operation (`POST_mail-send` -> `mail.send`),
+ * the form inline operations have. The spec's overrides and include lists keep the document's ids.
+ */
+function readableId(id: string, group: string, overriddenName: string | undefined): string {
+  return overriddenName !== undefined && METHOD_PATH_ID.test(id) ? `${group}.${overriddenName}` : id;
 }
 
 /**

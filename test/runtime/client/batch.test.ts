@@ -41,7 +41,7 @@ describe("mail.sendBatched against the SendGrid mock", () => {
       [1, 1000, 2000, 202],
       [2, 2000, 2500, 202],
     ]);
-    const sent = mock.requests.filter((r) => r.operation === "POST_mail-send");
+    const sent = mock.requests.filter((r) => r.operation === "mail.send");
     expect(sent.map((r) => r.status)).toEqual([202, 202, 202]);
     expect(sent.map((r) => emails(r.body).length)).toEqual([1000, 1000, 500]);
     expect(sent.flatMap((r) => emails(r.body))).toEqual(personalizations.map((p) => p.to[0]!.email));

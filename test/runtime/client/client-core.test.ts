@@ -204,3 +204,24 @@ describe("generated Stripe client over loopback HTTP", () => {
     ]);
   });
 });
+
+describe("rateLimits.add", () => {
+  it("adds a bucket the spec does not declare (the account's own limit), and refuses one it declares", async () => {
+    server.handle((_req, res) => json(res, 200, { id: "cus_1" }));
+    const stripe = createStripeClient({
+      auth: { token: secret },
+      baseUrl: server.url,
+      rateLimits: { add: { account: { rate: 2, perMs: 60_000, maxQueueWaitMs: 0, appliesTo: { methods: ["GET"] } } } },
+    });
+    await stripe.customers.retrieve({ customer: "cus_1" });
+    await stripe.customers.retrieve({ customer: "cus_1" });
+    // The third GET within the minute finds the added bucket spent and fails locally, unsent.
+    await expect(stripe.customers.retrieve({ customer: "cus_1" })).rejects.toMatchObject({ name: "RateLimitError", source: "local" });
+    expect(server.requests).toHaveLength(2);
+    // Writes are not in the added bucket's appliesTo.
+    await expect(stripe.customers.create({ body: {} })).resolves.toEqual({ id: "cus_1" });
+    expect(() =>
+      createStripeClient({ auth: { token: secret }, baseUrl: server.url, rateLimits: { add: { global: { rate: 1, perMs: 1000 } } } }),
+    ).toThrow('Stripe already declares the rate-limit bucket "global"');
+  });
+});

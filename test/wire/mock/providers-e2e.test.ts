@@ -1,15 +1,27 @@
 /**
  * Each bundled provider's generated client against its spec-driven mock with faults on (20% of requests
- * answered 503, 5% of connections reset after the request took effect) and, where the spec declares
- * numbers the client can see, the rate limits binding: every call succeeds or fails with a normalized
- * error, no 429 reaches the application, no write is applied twice (the mock's log), and a webhook the
- * mock sends verifies with the generated verifier.
+ * answered 503, 5% of connections reset after the request took effect) and the rate limits binding: the
+ * application sends more calls than a bucket allows, so the client's limiter paces or declines them,
+ * the mock's log shows no window over a limit, and no 429 reaches the application. Every call succeeds
+ * or fails with a normalized error, no write is applied twice (the mock's log), and a webhook the mock
+ * sends verifies with the generated verifier. Where the provider publishes no number (Twilio's
+ * concurrency per account, SendGrid's per-endpoint limits), the test gives the mock the account's limit
+ * (`limits`): Twilio's client is told it (`rateLimits.add`, Twilio sends no counts), SendGrid's learns
+ * it from the X-RateLimit-* headers the spec declares.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isRateLimitError, isSwitchboardError, type WebhookDelivery } from "../../../runtime/index.js";
-import { fastClock, startMockProvider, type MockProvider, type MockProviderOptions } from "../../../testing/index.js";
+import { isRateLimitError, isSwitchboardError, type ClientEvent, type WebhookDelivery } from "../../../runtime/index.js";
+import type { RateLimitBucketDefinition } from "../../../runtime/contract.js";
+import {
+  fastClock,
+  startMockProvider,
+  type MockBucket,
+  type MockProvider,
+  type MockProviderOptions,
+  type MockRequestRecord,
+} from "../../../testing/index.js";
 import * as github from "../../../generated/github/index.js";
 import * as sendgrid from "../../../generated/sendgrid/index.js";
 import * as shopify from "../../../generated/shopify/index.js";
@@ -39,18 +51,24 @@ afterAll(() => new Promise<void>((resolve) => hookServer.close(() => resolve()))
 
 const FAULTS = { failRate: 0.2, resetRate: 0.05, seed: 17 } satisfies MockProviderOptions;
 
+/** What every client of the test gets: the mock's URL and clock, and a listener for its events. */
+interface ClientSetup {
+  readonly baseUrl: string;
+  readonly clock: ReturnType<typeof fastClock>;
+  readonly onEvent: (event: ClientEvent) => void;
+}
+
 interface Case {
   readonly spec: string;
   /** Clock speed: fast enough to cross the binding window in a test, slow enough for one-second windows. */
   readonly speed: number;
   readonly options?: MockProviderOptions;
   /** Calls the application makes; writes say so (they must not be applied more than once each). */
-  readonly calls: (
-    mock: MockProvider,
-    clock: ReturnType<typeof fastClock>,
-  ) => { readonly write: boolean; readonly run: () => PromiseLike<unknown> }[];
-  /** The declared limit binds: calls beyond it fail in the client's own limiter, never as a 429. */
-  readonly binds?: boolean;
+  readonly calls: (setup: ClientSetup) => { readonly write: boolean; readonly run: () => PromiseLike<unknown> }[];
+  /** How many calls the application has in flight at once. @default 4 */
+  readonly parallel?: number;
+  /** The buckets whose limit the calls exceed (the mock's log must reach them). */
+  readonly binding: readonly string[];
   readonly event: string;
   /** The type the verifier reports: the event's, or "" for batch deliveries whose items carry the type. */
   readonly expectType?: string;
@@ -59,14 +77,25 @@ interface Case {
 
 const times = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
 
+/** Twilio's concurrency per account is not published: this test's account allows 3 requests in flight. */
+const TWILIO_ACCOUNT = { account: { rate: 1000, perMs: 1000, concurrency: 3 } } satisfies Record<string, MockBucket>;
+/** SendGrid publishes no numbers ("per endpoint per refresh period"): this test's account sends 5 mails a second. */
+const SENDGRID_MAIL = { mailSend: { rate: 5, perMs: 1000, appliesTo: { paths: ["/{apiVersion}/mail/send"] } } } satisfies Record<
+  string,
+  MockBucket
+>;
+
 const CASES: Record<string, Case> = {
   stripe: {
     spec: "specs/stripe.yaml",
-    speed: 20,
-    calls: (mock, clock) => {
-      const client = stripe.createStripeClient({ auth: { token: "sk_test_e2e" }, baseUrl: mock.url, clock });
+    // Stripe's per-endpoint bucket is 25 per second: a slow clock lets 40 creates of one endpoint reach it.
+    speed: 2,
+    parallel: 8,
+    binding: ["endpoint:customers.create"],
+    calls: ({ baseUrl, clock, onEvent }) => {
+      const client = stripe.createStripeClient({ auth: { token: "sk_test_e2e" }, baseUrl, clock, onEvent });
       return [
-        ...times(15, (i) => ({ write: true, run: () => client.customers.create({ body: { email: `c${i}@example.com` } }) })),
+        ...times(40, (i) => ({ write: true, run: () => client.customers.create({ body: { email: `c${i}@example.com` } }) })),
         ...times(10, (i) => ({ write: true, run: () => client.paymentIntents.create({ body: { amount: 1000 + i, currency: "usd" } }) })),
         ...times(15, (i) => ({ write: false, run: () => client.customers.retrieve({ customer: `cus_${i}` }) })),
       ];
@@ -80,9 +109,10 @@ const CASES: Record<string, Case> = {
     // 4,985 of the 5,000 requests of the hour already spent: the client learns it from the headers and
     // waits for the reset (an hour of clock time) instead of running into 429s.
     options: { usedQuota: { primary: 4985 } },
-    binds: true,
-    calls: (mock, clock) => {
-      const client = github.createGithubClient({ auth: { token: "ghp_e2e" }, baseUrl: mock.url, clock });
+    parallel: 1,
+    binding: ["primary"],
+    calls: ({ baseUrl, clock, onEvent }) => {
+      const client = github.createGithubClient({ auth: { token: "ghp_e2e" }, baseUrl, clock, onEvent });
       return [
         ...times(25, (i) => ({ write: false, run: () => client.repos.get({ owner: "octocat", repo: `r${i}` }) })),
         ...times(5, (i) => ({ write: true, run: () => client.issues.create({ owner: "octocat", repo: "r", body: { title: `t${i}` } }) })),
@@ -94,8 +124,18 @@ const CASES: Record<string, Case> = {
   twilio: {
     spec: "specs/twilio.yaml",
     speed: 20,
-    calls: (mock, clock) => {
-      const client = twilio.createTwilioClient({ auth: { username: "AC123", password: "token" }, baseUrl: mock.url, clock });
+    // A few ms per answer keep requests in flight together, so the concurrency cap is what binds.
+    options: { limits: TWILIO_ACCOUNT, latencyMs: 5 },
+    parallel: 8,
+    binding: ["account"],
+    calls: ({ baseUrl, clock, onEvent }) => {
+      const client = twilio.createTwilioClient({
+        auth: { username: "AC123", password: "token" },
+        baseUrl,
+        clock,
+        onEvent,
+        rateLimits: { add: TWILIO_ACCOUNT },
+      });
       return [
         ...times(15, (i) => ({
           write: true,
@@ -109,11 +149,13 @@ const CASES: Record<string, Case> = {
   },
   sendgrid: {
     spec: "specs/sendgrid.yaml",
-    speed: 20,
-    calls: (mock, clock) => {
-      const client = sendgrid.createSendgridClient({ auth: { token: "SG.e2e" }, baseUrl: mock.url, clock });
+    speed: 5,
+    options: { limits: SENDGRID_MAIL },
+    binding: ["mailSend"],
+    calls: ({ baseUrl, clock, onEvent }) => {
+      const client = sendgrid.createSendgridClient({ auth: { token: "SG.e2e" }, baseUrl, clock, onEvent });
       return [
-        ...times(10, (i) => ({
+        ...times(20, (i) => ({
           write: true,
           run: () =>
             client.mail.send({
@@ -134,9 +176,10 @@ const CASES: Record<string, Case> = {
   },
   slack: {
     spec: "specs/slack.yaml",
-    speed: 200,
-    calls: (mock, clock) => {
-      const client = slack.createSlackClient({ auth: { token: "xoxb-e2e" }, baseUrl: mock.url, clock });
+    speed: 100,
+    binding: ["conversationsList"],
+    calls: ({ baseUrl, clock, onEvent }) => {
+      const client = slack.createSlackClient({ auth: { token: "xoxb-e2e" }, baseUrl, clock, onEvent });
       return [
         ...times(10, (i) => ({ write: true, run: () => client.chat.postMessage({ body: { channel: "C1", text: `m${i}` } }) })),
         // conversations.list is declared at 20 per minute: 25 calls make the bucket bind.
@@ -149,16 +192,19 @@ const CASES: Record<string, Case> = {
   shopify: {
     spec: "specs/shopify.yaml",
     speed: 20,
-    calls: (mock, clock) => {
+    // The REST bucket holds 40 and leaks 2 a second: 60 calls in a burst overflow it.
+    binding: ["rest"],
+    calls: ({ baseUrl, clock, onEvent }) => {
       const client = shopify.createShopifyClient({
         auth: { apiKey: "shpat_e2e" },
-        baseUrl: mock.url,
+        baseUrl,
         variables: { shop: "e2e.myshopify.com" },
         clock,
+        onEvent,
       });
       return [
         ...times(10, (i) => ({ write: true, run: () => client.products.create({ body: { product: { title: `p${i}` } } }) })),
-        ...times(20, () => ({ write: false, run: () => client.orders.list() })),
+        ...times(50, () => ({ write: false, run: () => client.orders.list() })),
       ];
     },
     event: "customers/create",
@@ -166,27 +212,73 @@ const CASES: Record<string, Case> = {
   },
 };
 
+/**
+ * The most requests any window (or token bucket) of a limit let through, per count in the mock's log,
+ * counted as the provider counts them: fixed windows from the first request (token buckets with `burst`).
+ */
+function peakPerCount(
+  requests: readonly MockRequestRecord[],
+  buckets: Readonly<Record<string, Pick<RateLimitBucketDefinition, "rate" | "perMs" | "burst">>>,
+  usedQuota: Readonly<Record<string, number>> = {},
+): Map<string, { peak: number; limit: number }> {
+  const out = new Map<string, { peak: number; limit: number }>();
+  const keys = new Set(requests.flatMap((r) => r.buckets));
+  for (const key of keys) {
+    const name = key.split(":")[0]!;
+    const bucket = buckets[name]!;
+    const times = requests.filter((r) => r.buckets.includes(key)).map((r) => r.at);
+    const initial = usedQuota[key] ?? usedQuota[name] ?? 0;
+    if (bucket.burst !== undefined) {
+      // Tokens used: the bucket's level, drained at `rate` per `perMs` between requests.
+      let level = initial;
+      let peak = level;
+      let last = times[0]!;
+      for (const at of times) {
+        level = Math.max(0, level - ((at - last) * bucket.rate) / bucket.perMs) + 1;
+        last = at;
+        peak = Math.max(peak, level);
+      }
+      out.set(key, { peak: Math.ceil(peak - 1e-9), limit: bucket.burst });
+    } else {
+      const start = times[0]!;
+      const perWindow = new Map<number, number>();
+      for (const at of times) {
+        const window = Math.floor((at - start) / bucket.perMs);
+        perWindow.set(window, (perWindow.get(window) ?? (window === 0 ? initial : 0)) + 1);
+      }
+      out.set(key, { peak: Math.max(...perWindow.values()), limit: bucket.rate });
+    }
+  }
+  return out;
+}
+
 describe.each(Object.entries(CASES))("%s against its mock, faults on", (_name, c) => {
   let mock: MockProvider;
   const outcomes: ("ok" | "normalized" | "raw")[] = [];
   const errors: unknown[] = [];
+  const events: ClientEvent[] = [];
   let writes = 0;
 
   beforeAll(async () => {
     const clock = fastClock(c.speed);
     mock = await startMockProvider(c.spec, { ...FAULTS, ...c.options, clock, webhookUrl: hookUrl });
-    const calls = c.calls(mock, clock);
+    const calls = c.calls({ baseUrl: mock.url, clock, onEvent: (event) => events.push(event) });
     writes = calls.filter((call) => call.write).length;
-    // The application works through its calls in order, as a job would.
-    for (const call of calls) {
-      try {
-        await call.run();
-        outcomes.push("ok");
-      } catch (error) {
-        errors.push(error);
-        outcomes.push(isSwitchboardError(error) ? "normalized" : "raw");
+    // The application works through its calls in order, a few at a time, as a job with workers would.
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < calls.length) {
+        const call = calls[next++]!;
+        try {
+          await call.run();
+          outcomes.push("ok");
+        } catch (error) {
+          errors.push(error);
+          outcomes.push(isSwitchboardError(error) ? "normalized" : "raw");
+        }
       }
-    }
+    };
+    await Promise.all(times(c.parallel ?? 4, worker));
   }, 120_000);
   afterAll(() => mock.stop());
 
@@ -196,9 +288,14 @@ describe.each(Object.entries(CASES))("%s against its mock, faults on", (_name, c
     expect(mock.requests.some((r) => r.fault === "failure")).toBe(true);
   });
 
-  it.runIf(c.binds === true)("the declared limit binds: the calls beyond it fail in the client's limiter", () => {
-    expect(errors.filter((e) => isRateLimitError(e) && e.source === "local").length).toBeGreaterThan(0);
-    expect(mock.requests.filter((r) => r.status === 200).length).toBeLessThanOrEqual(15);
+  it("the limits bind: the client's limiter paced or declined calls, and no window of the mock's log is over a limit", () => {
+    const paced = events.filter((e) => e.type === "rateLimitWait" && e.waitedMs > 0).length;
+    const declined = errors.filter((e) => isRateLimitError(e) && e.source === "local").length;
+    expect(paced + declined).toBeGreaterThan(0);
+    const buckets = { ...mock.spec.definition.rateLimits.buckets, ...c.options?.limits };
+    const peaks = peakPerCount(mock.requests, buckets, c.options?.usedQuota);
+    for (const name of c.binding) expect([...peaks.keys()]).toContain(name);
+    for (const [key, { peak, limit }] of peaks) expect({ key, peak }).toEqual({ key, peak: Math.min(peak, limit) });
   });
 
   it("no 429 reaches the application (a call the client's own limiter declines to queue fails locally)", () => {

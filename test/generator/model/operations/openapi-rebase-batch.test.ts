@@ -80,3 +80,21 @@ describe("batch", () => {
     expect(errors(result).length).toBe(2);
   });
 });
+
+describe("readable ids", () => {
+  const ids = (result: LoadResult) => result.model!.groups.flatMap((g) => g.operations.map((op) => op.definition.id)).sort();
+
+  it("an operation without an operationId (METHOD /path) is group.name once an override names it; other ids stay", () => {
+    const include = { paths: ["/stores/{storeId}/items/{itemId}"] };
+    const named = loadImport(FROM, {
+      include,
+      overrides: { "DELETE /stores/{storeId}/items/{itemId}": { group: "items", name: "remove" } },
+    });
+    expect(errors(named)).toEqual([]);
+    expect(ids(named)).toEqual(["items.remove", "items/get", "items/upsert"]);
+    // Without an override naming it, the id is the method and path, as before.
+    expect(ids(loadImport(FROM, { include }))).toEqual(["DELETE /stores/{storeId}/items/{itemId}", "items/get", "items/upsert"]);
+    // An override that does not rename keeps a readable operationId.
+    expect(ids(loadImport(FROM, { include, overrides: { "items/get": { name: "fetch" } } }))).toContain("items/get");
+  });
+});
