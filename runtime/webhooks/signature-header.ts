@@ -15,15 +15,14 @@ export interface ParsedSignatureHeader {
  * split or slices per key: this runs on every delivery.
  */
 export function parseSignatureHeader(plan: WebhookPlan, values: readonly string[]): ParsedSignatureHeader | undefined {
-  const { style, separator, timestampKey } = plan.sig.format as { style: string; separator: string; timestampKey?: string };
-  const tag = plan.tag;
+  const { style, separator, timestampKey, tag } = plan;
   const signatures: string[] = [];
   let timestamp: string | undefined;
   for (const value of values) {
-    if (style === "single") {
+    if (style === 0) {
       if (!value.startsWith(tag) || value.length === tag.length) return undefined;
       signatures.push(value.slice(tag.length));
-    } else if (style === "keyValue") {
+    } else if (style === 1) {
       for (let start = 0; start <= value.length;) {
         let end = value.indexOf(separator, start);
         if (end < 0) end = value.length;
