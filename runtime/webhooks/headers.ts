@@ -11,8 +11,9 @@ export function headerValues(headers: Headers, name: string): readonly string[] 
   const direct = headers[name];
   if (direct !== undefined) return typeof direct === "string" ? [direct] : direct;
   const found: string[] = [];
-  for (const key of Object.keys(headers)) {
-    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+  // for-in, not Object.keys: an absent optional header (the usual case) then allocates nothing.
+  for (const key in headers) {
+    if (key.length !== name.length || key.toLowerCase() !== name || !Object.hasOwn(headers, key)) continue;
     const value = headers[key];
     if (typeof value === "string") found.push(value);
     else if (value !== undefined) found.push(...value);

@@ -13,10 +13,17 @@ import { hmacHash } from "./plan.js";
 
 type BodyHash = NonNullable<WebhookSignatureDefinition["bodyHash"]>;
 
+/**
+ * Where a claimed SHA-256 digest is decoded, reused: a new Buffer of its own would allocate an ArrayBuffer
+ * per delivery (Buffer.alloc does not use the pool), a cost the body-hash schemes paid on every delivery.
+ * The check is synchronous, so no other delivery writes it in between.
+ */
+const CLAIMED_SHA256 = Buffer.alloc(32);
+
 /** The body's digest against the one a URL parameter claims (hex in either case). */
 function checkBodyHash(provider: string, bodyHash: BodyHash, claimed: string, body: string | Buffer): void {
   const actual = createHash(bodyHash.algorithm).update(body).digest();
-  const into = Buffer.alloc(actual.length);
+  const into = actual.length === 32 ? CLAIMED_SHA256 : Buffer.alloc(actual.length);
   const expected =
     decodeSignature(claimed, bodyHash.encoding, into) ??
     (bodyHash.encoding === "hex" ? decodeSignature(claimed.toLowerCase(), "hex", into) : undefined);
