@@ -12,6 +12,7 @@
  */
 import type { ValueLocation, WebhookHandshakeDefinition, WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
 import type { WebhookVerifierParts } from "./parts.js";
+import type { WebhookAcknowledgement } from "./webhook-event.js";
 
 /**
  * A filled-in content part: its index in the values feedContent fills from (a string part is literal text).
@@ -50,6 +51,8 @@ export interface WebhookPlan {
   readonly eventId: readonly PlanLocation[];
   readonly orderKey: readonly PlanLocation[] | undefined;
   readonly apiVersion: readonly PlanLocation[] | undefined;
+  /** The statuses a verified delivery is answered with, when either is not 200 (one object per definition). */
+  readonly acknowledge: WebhookAcknowledgement | undefined;
   /** The signature's parts (WebhookSignatureDefinition), each present. */
   readonly encoding: WebhookSignatureDefinition["encoding"];
   readonly secretEncoding: WebhookSignatureDefinition["secretEncoding"];
@@ -101,6 +104,12 @@ function location(at: ValueLocation): PlanLocation {
   return { header, path: header !== undefined ? undefined : (body ?? [form!]), map };
 }
 
+function acknowledgement(response: WebhooksDefinition["response"] | undefined): WebhookAcknowledgement | undefined {
+  const handled = response?.status ?? 200;
+  const queued = response?.queuedStatus ?? handled;
+  return handled === 200 && queued === 200 ? undefined : Object.freeze({ handled, queued });
+}
+
 function compile(definition: WebhooksDefinition): WebhookPlan {
   const sig = definition.signature;
   const format = sig.format;
@@ -117,6 +126,7 @@ function compile(definition: WebhooksDefinition): WebhookPlan {
     eventId: (definition.eventId ?? []).map(location),
     orderKey: definition.orderKey?.map(location),
     apiVersion: definition.apiVersion?.map(location),
+    acknowledge: acknowledgement(definition.response),
     encoding: sig.encoding,
     secretEncoding: sig.secretEncoding,
     algorithmFrom: sig.algorithmFrom !== undefined,

@@ -164,6 +164,7 @@ function verifyOrThrow(
     if (answer !== undefined) return { type, id: eventId, payload, handshake: answer };
   }
   const event: { -readonly [K in keyof WebhookEvent]: WebhookEvent[K] } = { type, id: eventId, payload };
+  if (plan.acknowledge !== undefined) event.acknowledge = plan.acknowledge;
   if (plan.orderKey !== undefined) {
     const orderKey = locate(plan.orderKey, headers, payload);
     if (orderKey !== undefined) event.orderKey = orderKey;
