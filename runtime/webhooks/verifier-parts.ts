@@ -52,9 +52,10 @@ function algorithmHeader(
   const value = headerValue(headers, from.header);
   if (value === null)
     throw new WebhookVerificationError(provider, "malformed_signature", `the ${from.header} header is repeated with different values`);
+  if (value === undefined) return fallback;
   // As twilio-node reads it: items split at the first "=", both sides trimmed; no such item: the default.
   let named: string | undefined;
-  for (const part of value?.split(",") ?? []) {
+  for (const part of value.split(",")) {
     const eq = part.indexOf("=");
     if (eq >= 0 && part.slice(0, eq).trim() === from.key && part.slice(eq + 1).trim() !== "") named = part.slice(eq + 1).trim();
   }

@@ -16,7 +16,7 @@ import type { WebhookEvent } from "./webhook-event.js";
 import { contentBytes, feedContent, type FormParams } from "./content.js";
 import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
 import { WebhookVerificationError, type WebhookVerificationErrorCode } from "./errors.js";
-import { headerValue, headerValues } from "./headers.js";
+import { headerValue, headerValuesOrOne } from "./headers.js";
 import { decodeSignature, hmacKey } from "./keys.js";
 import { mergeParts, type WebhookVerifierParts } from "./parts.js";
 import { webhookPlan, type PlanLocation, type WebhookPlan } from "./plan.js";
@@ -24,6 +24,8 @@ import { parseSignatureHeader } from "./signature-header.js";
 
 type Headers = WebhookDelivery["headers"];
 
+/** The parameters of a body that is hashed rather than read as a form: none (shared, never written). */
+const NO_FORM: FormParams = Object.freeze({});
 const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(;|$)/i;
 
 /**
@@ -106,10 +108,11 @@ function verifyOrThrow(
     // Each value from the first of its header sets that carries it (svix-* before webhook-*, value by value).
     const names = plan.headers;
     let signatureHeader = names.signature[0]!;
-    let values = headerValues(headers, signatureHeader);
-    for (let i = 1; i < names.signature.length && values.length === 0; i++)
-      values = headerValues(headers, (signatureHeader = names.signature[i]!));
-    if (values.length === 0) throw failure(provider, "missing_signature", `the ${names.signature[0]!} header is missing`);
+    let values = headerValuesOrOne(headers, signatureHeader);
+    for (let i = 1; i < names.signature.length && typeof values !== "string" && values.length === 0; i++)
+      values = headerValuesOrOne(headers, (signatureHeader = names.signature[i]!));
+    if (typeof values !== "string" && values.length === 0)
+      throw failure(provider, "missing_signature", `the ${names.signature[0]!} header is missing`);
     const parsed = parseSignatureHeader(plan, values);
     if (parsed === undefined) throw failure(provider, "malformed_signature", `the ${signatureHeader} header is not in the expected format`);
 
@@ -127,7 +130,7 @@ function verifyOrThrow(
       throw new ConfigurationError(`${provider} signs the URL: pass the full URL the delivery was posted to as delivery.url`);
     expectedBodyHash = bodyHash !== undefined ? parts.bodyHash!.claimed(url!, bodyHash.queryParam) : undefined;
     // Read once, and before hashing only when the scheme signs them; a hashed (JSON) body has no parameters.
-    form = expectedBodyHash !== undefined ? {} : plan.signsForm ? parts.forms!.parse(bytes) : undefined;
+    form = expectedBodyHash !== undefined ? NO_FORM : plan.signsForm ? parts.forms!.parse(bytes) : undefined;
     const formText = form !== undefined && expectedBodyHash === undefined ? parts.forms!.sorted(form) : "";
 
     const method = plan.signsMethod ? (delivery.method ?? "POST").toUpperCase() : undefined;
@@ -147,7 +150,7 @@ function verifyOrThrow(
     encoding === "form" ||
     (encoding === "auto" && expectedBodyHash === undefined && FORM_TYPE.test(headerValue(headers, "content-type") ?? ""))
   ) {
-    payload = form ??= parts.forms!.parse(bytes);
+    payload = form === NO_FORM ? {} : (form ??= parts.forms!.parse(bytes));
   } else {
     try {
       payload = JSON.parse(typeof bytes === "string" ? bytes : bytes.toString("utf8")) as unknown;
