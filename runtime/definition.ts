@@ -442,7 +442,12 @@ export interface WebhooksDefinition {
   readonly maxBodySize: number;
   /** How the body is read once verified; `auto` reads a form-encoded Content-Type as form, anything else as JSON. */
   readonly payload: { readonly encoding: "json" | "form" | "auto"; readonly allowEmpty: boolean };
-  readonly response: { readonly status: number; readonly timeBudgetMs?: number };
+  /**
+   * How a verified delivery is answered: `status` once the handler ran (createWebhookHandler), `queuedStatus`
+   * (default: `status`) once it is stored for later (createInboxWebhookHandler). The verified event carries
+   * them as `acknowledge` when either is not 200.
+   */
+  readonly response: { readonly status: number; readonly queuedStatus?: number; readonly timeBudgetMs?: number };
   /** Challenges the endpoint must answer instead of handling an event; see WebhookHandshakeDefinition. */
   readonly handshakes?: readonly WebhookHandshakeDefinition[];
 }

@@ -91,7 +91,7 @@ export {
 } from "./errors/recovery.js";
 export { fetchTransport } from "./transport/fetch.js";
 export type { BodyStream, ResponseHeaders, Transport, TransportRequest, TransportResponse } from "./transport/transport.js";
-export type { WebhookEvent } from "./webhooks/webhook-event.js";
+export type { WebhookAcknowledgement, WebhookEvent } from "./webhooks/webhook-event.js";
 export type { WebhookDelivery, WebhookVerifyOptions } from "./webhooks/delivery.js";
 export { isWebhookVerificationError, WebhookVerificationError, type WebhookVerificationErrorCode } from "./webhooks/errors.js";
 export {

@@ -602,6 +602,7 @@ function webhooks(doc: SpecDocument): WebhooksDefinition {
     },
     response: {
       status: w.response?.status ?? DEFAULTS.webhooks.status,
+      ...(w.response?.queuedStatus !== undefined && { queuedStatus: w.response.queuedStatus }),
       ...(w.response?.timeBudget !== undefined && { timeBudgetMs: parseDuration(w.response.timeBudget) }),
     },
     ...(w.handshakes !== undefined && {

@@ -1183,7 +1183,9 @@ export type SpecWebhooks = {
   };
   /** What the provider expects back. */
   response?: {
-    /** Status to answer with. @default 200 */
+    /** The status a verified delivery is answered with once it is stored to be handled later (the webhook inbox's createInboxWebhookHandler), duplicates included; Microsoft Graph asks for 202 Accepted there. A 2xx. @default the status */
+    queuedStatus?: SpecStatusCode;
+    /** The status a verified delivery is answered with once the handler has run (createWebhookHandler), duplicates included. A 2xx: anything else makes the provider deliver again. @default 200 */
     status?: SpecStatusCode;
     /** Time the provider waits for the answer. */
     timeBudget?: SpecDuration;

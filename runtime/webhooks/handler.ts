@@ -90,8 +90,8 @@ export interface WebhookHandlerOptions<E extends WebhookEvent> {
  * | verification failed | `WEBHOOK_REJECTION_STATUS[code]` (400/401/413) | not run |
  * | a verification challenge the spec declares (`event.handshake`) | 200 with the echoed challenge | not run |
  * | `verify` threw anything else | 500 `internal_error` | not run |
- * | event new, or its lease expired | 200 after the handler succeeds, 500 `handler_failed` if it throws (the lease is released so a redelivery runs it again) | run |
- * | event done | 200 `duplicate` | not run |
+ * | event new, or its lease expired | 200 after the handler succeeds (the spec's `webhooks.response.status`: `event.acknowledge.handled`), 500 `handler_failed` if it throws (the lease is released so a redelivery runs it again) | run |
+ * | event done | 200 `duplicate` (likewise the spec's status) | not run |
  * | event in progress under a live lease | 409 `in_progress` with `Retry-After` | not run |
  * | the store failed (threw, rejected, no answer within `storeTimeoutMs`) or is full | 503 `dedup_unavailable` with `Retry-After`; a store declaring `onFailure: "open"`: as an event without a dedup key | not run; open: run |
  *
@@ -133,7 +133,9 @@ export function createWebhookHandler<E extends WebhookEvent>(options: WebhookHan
 
   async function runUndeduplicated(event: E): Promise<WebhookResponse> {
     undeduplicated(event);
-    return (await run(event, { stage: "handle", event })) ? reply(200, { received: true }) : webhookErrorResponse("handler_failed");
+    return (await run(event, { stage: "handle", event }))
+      ? reply(event.acknowledge?.handled ?? 200, { received: true })
+      : webhookErrorResponse("handler_failed");
   }
 
   return async function handleWebhookDelivery(delivery) {
@@ -167,7 +169,7 @@ export function createWebhookHandler<E extends WebhookEvent>(options: WebhookHan
     }
     if (state === "done") {
       duplicate(event, "done");
-      return reply(200, { received: true, duplicate: true });
+      return reply(event.acknowledge?.handled ?? 200, { received: true, duplicate: true });
     }
     if (state === "in_progress") {
       duplicate(event, "in_progress");
@@ -190,7 +192,7 @@ export function createWebhookHandler<E extends WebhookEvent>(options: WebhookHan
       // again. The lease keeps duplicates out until it expires.
       report(error, { stage: "complete", event });
     }
-    return reply(200, { received: true });
+    return reply(event.acknowledge?.handled ?? 200, { received: true });
   };
 }
 

@@ -99,9 +99,22 @@ const HOOKS: Readonly<Record<WebhookPartName, readonly (keyof WebhookVerifierPar
   webhookSharedSecret: ["sharedSecret"],
 };
 
+/** Every hook, absent: the merged parts start from it, so that they have one shape whatever the provider (plan.ts says why). */
+const NO_HOOKS: Required<{ [K in keyof WebhookVerifierParts]: undefined }> = {
+  handshake: undefined,
+  publicKeys: undefined,
+  algorithmHeader: undefined,
+  forms: undefined,
+  otherPortUrl: undefined,
+  bodyHash: undefined,
+  jwt: undefined,
+  sharedSecret: undefined,
+  timestamp: undefined,
+};
+
 /** The parts merged into one, after checking the definition's needs are all met. */
 export function mergeParts(provider: string, definition: WebhooksDefinition, parts: readonly WebhookVerifierParts[]): WebhookVerifierParts {
-  const merged: WebhookVerifierParts = Object.assign({}, ...parts) as WebhookVerifierParts;
+  const merged: WebhookVerifierParts = Object.assign({ ...NO_HOOKS }, ...parts) as WebhookVerifierParts;
   for (const name of webhookPartsFor(definition))
     if (HOOKS[name].some((hook) => merged[hook] === undefined))
       throw new ConfigurationError(`verifying ${provider}'s webhooks needs the ${name} part (pass it to verifyWebhookWith)`);

@@ -9,21 +9,27 @@ export interface ParsedSignatureHeader {
   readonly signatures: readonly string[];
 }
 
+/** The one result parseSignatureHeader fills: verification is synchronous, so no two deliveries share it at once. */
+const PARSED: { timestamp: string | undefined; readonly signatures: string[] } = { timestamp: undefined, signatures: [] };
+
 /**
- * Splits the signature header's values into signatures; undefined when the header is malformed. Items are
- * not trimmed, as in Stripe's parser: `t=1, v1=..` is malformed. Scanned with indexOf and startsWith, not
- * split or slices per key: this runs on every delivery.
+ * Splits the signature header's value (or values) into signatures; undefined when the header is malformed.
+ * Items are not trimmed, as in Stripe's parser: `t=1, v1=..` is malformed. Scanned with indexOf and
+ * startsWith, not split or slices per key, and the result is one object reused: this runs on every
+ * delivery. It is valid until the next call.
  */
-export function parseSignatureHeader(plan: WebhookPlan, values: readonly string[]): ParsedSignatureHeader | undefined {
-  const { style, separator, timestampKey } = plan.sig.format as { style: string; separator: string; timestampKey?: string };
-  const tag = plan.tag;
-  const signatures: string[] = [];
+export function parseSignatureHeader(plan: WebhookPlan, header: string | readonly string[]): ParsedSignatureHeader | undefined {
+  const { style, separator, timestampKey, tag } = plan;
+  const signatures = PARSED.signatures;
+  signatures.length = 0;
   let timestamp: string | undefined;
-  for (const value of values) {
-    if (style === "single") {
+  const count = typeof header === "string" ? 1 : header.length;
+  for (let v = 0; v < count; v++) {
+    const value = typeof header === "string" ? header : header[v]!;
+    if (style === 0) {
       if (!value.startsWith(tag) || value.length === tag.length) return undefined;
       signatures.push(value.slice(tag.length));
-    } else if (style === "keyValue") {
+    } else if (style === 1) {
       for (let start = 0; start <= value.length;) {
         let end = value.indexOf(separator, start);
         if (end < 0) end = value.length;
@@ -47,7 +53,8 @@ export function parseSignatureHeader(plan: WebhookPlan, values: readonly string[
     }
   }
   if (signatures.length === 0 || (timestampKey !== undefined && timestamp === undefined)) return undefined;
-  return { timestamp, signatures };
+  PARSED.timestamp = timestamp;
+  return PARSED;
 }
 
 /** The header value a provider sends for one signature. */

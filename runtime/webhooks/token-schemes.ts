@@ -21,13 +21,6 @@ const HS256_HEADER = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 /** 32 bytes in canonical unpadded base64url: 43 digits, the last carrying 4 bits and two zero bits. */
 const SIGNATURE_32 = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
-function secretsOf(options: WebhookVerifyOptions): readonly string[] {
-  const secret = options.secret;
-  const secrets = typeof secret === "string" ? [secret] : (secret ?? []);
-  if (secrets.length === 0) throw new ConfigurationError("verifying this provider's webhooks needs options.secret");
-  return secrets;
-}
-
 /** A base64url JWT segment as a JSON object; undefined when it is not one. */
 function jsonSegment(text: string): Record<string, unknown> | undefined {
   const bytes = decodeSignature(text, "base64url");
@@ -152,18 +145,28 @@ export function readAll(value: unknown, path: readonly (string | number)[], from
 function checkSharedSecret(provider: string, sig: WebhookSignatureDefinition, payload: unknown, options: WebhookVerifyOptions): void {
   const at = sig.sharedSecret!.at;
   const values = readAll(payload, at);
-  const where = () => at.map((s) => (s === "*" ? "[*]" : typeof s === "number" ? `[${s}]` : `.${s}`)).join("");
-  if (values.length === 0) throw new WebhookVerificationError(provider, "missing_signature", `the body has no $${where()} to check`);
-  // The secrets' UTF-8 bytes, cached by hmacKey (which refuses an empty one).
-  const secrets = secretsOf(options).map((secret) => hmacKey(secret, "raw"));
+  if (values.length === 0) throw new WebhookVerificationError(provider, "missing_signature", `the body has no $${pathText(at)} to check`);
+  const secret = options.secret;
+  const count = typeof secret === "string" ? 1 : (secret?.length ?? 0);
+  if (count === 0) throw new ConfigurationError("verifying this provider's webhooks needs options.secret");
   for (const value of values) {
     if (typeof value !== "string")
-      throw new WebhookVerificationError(provider, "missing_signature", `a value at $${where()} is missing or not a string`);
+      throw new WebhookVerificationError(provider, "missing_signature", `a value at $${pathText(at)} is missing or not a string`);
     const bytes = Buffer.from(value);
     let matched = false;
-    for (const secret of secrets) if (bytes.length === secret.length && timingSafeEqual(bytes, secret)) matched = true;
-    if (!matched) throw new WebhookVerificationError(provider, "signature_mismatch", `a value at $${where()} does not match the secret`);
+    for (let i = 0; i < count; i++) {
+      // The secret's UTF-8 bytes, cached by hmacKey (which refuses an empty one).
+      const key = hmacKey(typeof secret === "string" ? secret : secret![i]!, "raw");
+      if (bytes.length === key.length && timingSafeEqual(bytes, key)) matched = true;
+    }
+    if (!matched)
+      throw new WebhookVerificationError(provider, "signature_mismatch", `a value at $${pathText(at)} does not match the secret`);
   }
+}
+
+/** A path as the messages write it ($.value[*].clientState); built only for a rejection. */
+function pathText(at: readonly (string | number)[]): string {
+  return at.map((s) => (s === "*" ? "[*]" : typeof s === "number" ? `[${s}]` : `.${s}`)).join("");
 }
 
 /** Pass to verifyWebhookWith for a `shared-secret` scheme. */

@@ -13,10 +13,17 @@ import { hmacHash } from "./plan.js";
 
 type BodyHash = NonNullable<WebhookSignatureDefinition["bodyHash"]>;
 
+/**
+ * Where a claimed SHA-256 digest is decoded, reused: a new Buffer of its own would allocate an ArrayBuffer
+ * per delivery (Buffer.alloc does not use the pool), a cost the body-hash schemes paid on every delivery.
+ * The check is synchronous, so no other delivery writes it in between.
+ */
+const CLAIMED_SHA256 = Buffer.alloc(32);
+
 /** The body's digest against the one a URL parameter claims (hex in either case). */
 function checkBodyHash(provider: string, bodyHash: BodyHash, claimed: string, body: string | Buffer): void {
   const actual = createHash(bodyHash.algorithm).update(body).digest();
-  const into = Buffer.alloc(actual.length);
+  const into = actual.length === 32 ? CLAIMED_SHA256 : Buffer.alloc(actual.length);
   const expected =
     decodeSignature(claimed, bodyHash.encoding, into) ??
     (bodyHash.encoding === "hex" ? decodeSignature(claimed.toLowerCase(), "hex", into) : undefined);
@@ -45,9 +52,10 @@ function algorithmHeader(
   const value = headerValue(headers, from.header);
   if (value === null)
     throw new WebhookVerificationError(provider, "malformed_signature", `the ${from.header} header is repeated with different values`);
+  if (value === undefined) return fallback;
   // As twilio-node reads it: items split at the first "=", both sides trimmed; no such item: the default.
   let named: string | undefined;
-  for (const part of value?.split(",") ?? []) {
+  for (const part of value.split(",")) {
     const eq = part.indexOf("=");
     if (eq >= 0 && part.slice(0, eq).trim() === from.key && part.slice(eq + 1).trim() !== "") named = part.slice(eq + 1).trim();
   }

@@ -8,7 +8,7 @@
  */
 // node:crypto on Node, Bun and Deno; Web APIs where there is no node:* (platform/web.ts).
 import { Buffer, createHmac, timingSafeEqual } from "#webhook-platform";
-import type { ValueLocation, VersionsDefinition, WebhooksDefinition } from "../definition.js";
+import type { VersionsDefinition, WebhooksDefinition } from "../definition.js";
 import { ConfigurationError, isSwitchboardError } from "../errors/errors.js";
 import { readPath } from "../internal/json-path.js";
 import { checkWebhookVersion } from "../versions/versions.js";
@@ -16,15 +16,16 @@ import type { WebhookEvent } from "./webhook-event.js";
 import { contentBytes, feedContent, type FormParams } from "./content.js";
 import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
 import { WebhookVerificationError, type WebhookVerificationErrorCode } from "./errors.js";
-import { headerValue, headerValues } from "./headers.js";
+import { headerValue, headerValuesOrOne } from "./headers.js";
 import { decodeSignature, hmacKey } from "./keys.js";
 import { mergeParts, type WebhookVerifierParts } from "./parts.js";
-import { webhookPlan, type WebhookPlan } from "./plan.js";
+import { webhookPlan, type PlanLocation, type WebhookPlan } from "./plan.js";
 import { parseSignatureHeader } from "./signature-header.js";
 
 type Headers = WebhookDelivery["headers"];
 
-const TIMESTAMP = /^\d{1,15}$/;
+/** The parameters of a body that is hashed rather than read as a form: none (shared, never written). */
+const NO_FORM: FormParams = Object.freeze({});
 const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(;|$)/i;
 
 /**
@@ -85,16 +86,16 @@ function verifyOrThrow(
   const body = delivery.body;
   if (typeof body !== "string" && !(body instanceof Uint8Array))
     throw failure(provider, "invalid_payload", "the body must be the raw bytes or their string, not a parsed object");
-  const definition = plan.definition;
   const sig = plan.sig;
-  const max = definition.maxBodySize;
+  const max = plan.maxBodySize;
   if (body.length > max || (typeof body === "string" && Buffer.byteLength(body) > max))
     throw failure(provider, "payload_too_large", `the body is larger than ${max} bytes`);
   const bytes = typeof body === "string" || Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const headers = delivery.headers ?? {};
   // A challenge the provider does not sign is answered before verification, with its echo only.
-  if (definition.handshakes !== undefined) {
-    const open = parts.handshake!(provider, definition.handshakes, false, delivery, undefined);
+  const handshakes = plan.handshakes;
+  if (handshakes !== undefined) {
+    const open = parts.handshake!(provider, handshakes, false, delivery, undefined);
     if (open !== undefined) return { type: "", id: undefined, payload: undefined, handshake: open };
   }
   let timestampSeconds: number | undefined;
@@ -102,39 +103,34 @@ function verifyOrThrow(
   let form: FormParams | undefined;
   if (plan.scheme === 1) timestampSeconds = parts.jwt!(provider, sig, headers, bytes, options);
   else if (plan.scheme === 0) {
-    const hash = sig.algorithmFrom === undefined ? plan.hash : parts.algorithmHeader!(provider, sig, headers, plan.hash);
+    const hash = plan.algorithmFrom ? parts.algorithmHeader!(provider, sig, headers, plan.hash) : plan.hash;
 
     // Each value from the first of its header sets that carries it (svix-* before webhook-*, value by value).
     const names = plan.headers;
     let signatureHeader = names.signature[0]!;
-    let values = headerValues(headers, signatureHeader);
-    for (let i = 1; i < names.signature.length && values.length === 0; i++)
-      values = headerValues(headers, (signatureHeader = names.signature[i]!));
-    if (values.length === 0) throw failure(provider, "missing_signature", `the ${names.signature[0]!} header is missing`);
+    let values = headerValuesOrOne(headers, signatureHeader);
+    for (let i = 1; i < names.signature.length && typeof values !== "string" && values.length === 0; i++)
+      values = headerValuesOrOne(headers, (signatureHeader = names.signature[i]!));
+    if (typeof values !== "string" && values.length === 0)
+      throw failure(provider, "missing_signature", `the ${names.signature[0]!} header is missing`);
     const parsed = parseSignatureHeader(plan, values);
     if (parsed === undefined) throw failure(provider, "malformed_signature", `the ${signatureHeader} header is not in the expected format`);
 
     const timestamp = names.timestamp.length > 0 ? firstHeader(provider, headers, names.timestamp, "timestamp") : parsed.timestamp;
-    const format = sig.timestampFormat;
+    const format = plan.timestampFormat;
     timestampSeconds =
-      timestamp === undefined
-        ? undefined
-        : format !== undefined
-          ? parts.timestamp!(format, timestamp)
-          : TIMESTAMP.test(timestamp)
-            ? Number(timestamp)
-            : NaN;
+      timestamp === undefined ? undefined : format !== undefined ? parts.timestamp!(format, timestamp) : unixSeconds(timestamp);
     if (timestampSeconds !== undefined && !Number.isFinite(timestampSeconds))
       throw failure(provider, "malformed_signature", `the timestamp is not in ${format ?? "unix seconds"}`);
     const id = names.id.length > 0 ? firstHeader(provider, headers, names.id, "message id") : undefined;
 
     const url = delivery.url;
-    const bodyHash = sig.bodyHash;
+    const bodyHash = plan.bodyHash;
     if (url === undefined && (plan.signsUrl || bodyHash !== undefined))
       throw new ConfigurationError(`${provider} signs the URL: pass the full URL the delivery was posted to as delivery.url`);
     expectedBodyHash = bodyHash !== undefined ? parts.bodyHash!.claimed(url!, bodyHash.queryParam) : undefined;
     // Read once, and before hashing only when the scheme signs them; a hashed (JSON) body has no parameters.
-    form = expectedBodyHash !== undefined ? {} : plan.signsForm ? parts.forms!.parse(bytes) : undefined;
+    form = expectedBodyHash !== undefined ? NO_FORM : plan.signsForm ? parts.forms!.parse(bytes) : undefined;
     const formText = form !== undefined && expectedBodyHash === undefined ? parts.forms!.sorted(form) : "";
 
     const method = plan.signsMethod ? (delivery.method ?? "POST").toUpperCase() : undefined;
@@ -147,13 +143,14 @@ function verifyOrThrow(
   checkTolerance(provider, plan, timestampSeconds, options);
 
   let payload: unknown;
+  const encoding = plan.payloadEncoding;
   if (bytes.length === 0) {
-    if (!definition.payload.allowEmpty) throw failure(provider, "invalid_payload", "the body is empty");
+    if (!plan.allowEmpty) throw failure(provider, "invalid_payload", "the body is empty");
   } else if (
-    definition.payload.encoding === "form" ||
-    (definition.payload.encoding === "auto" && expectedBodyHash === undefined && FORM_TYPE.test(headerValue(headers, "content-type") ?? ""))
+    encoding === "form" ||
+    (encoding === "auto" && expectedBodyHash === undefined && FORM_TYPE.test(headerValue(headers, "content-type") ?? ""))
   ) {
-    payload = form ??= parts.forms!.parse(bytes);
+    payload = form === NO_FORM ? {} : (form ??= parts.forms!.parse(bytes));
   } else {
     try {
       payload = JSON.parse(typeof bytes === "string" ? bytes : bytes.toString("utf8")) as unknown;
@@ -162,21 +159,35 @@ function verifyOrThrow(
     }
   }
   if (plan.scheme === 2) parts.sharedSecret!(provider, sig, payload, options);
-  const type = locate(definition.eventType, headers, payload) ?? "";
-  const eventId = locate(definition.eventId, headers, payload);
-  if (definition.handshakes !== undefined) {
+  const type = locate(plan.eventType, headers, payload) ?? "";
+  const eventId = locate(plan.eventId, headers, payload);
+  if (handshakes !== undefined) {
     // A signed challenge: answered only now that the signature verified.
-    const answer = parts.handshake!(provider, definition.handshakes, true, delivery, payload);
+    const answer = parts.handshake!(provider, handshakes, true, delivery, payload);
     if (answer !== undefined) return { type, id: eventId, payload, handshake: answer };
   }
   const event: { -readonly [K in keyof WebhookEvent]: WebhookEvent[K] } = { type, id: eventId, payload };
-  if (definition.orderKey !== undefined) {
-    const orderKey = locate(definition.orderKey, headers, payload);
+  if (plan.acknowledge !== undefined) event.acknowledge = plan.acknowledge;
+  if (plan.orderKey !== undefined) {
+    const orderKey = locate(plan.orderKey, headers, payload);
     if (orderKey !== undefined) event.orderKey = orderKey;
   }
   // Flag a payload shaped by another API version than the pinned one (the types describe the pinned one).
-  if (versions && definition.apiVersion) event.apiVersion = checkWebhookVersion(versions, locate(definition.apiVersion, headers, payload));
+  if (versions && plan.apiVersion) event.apiVersion = checkWebhookVersion(versions, locate(plan.apiVersion, headers, payload));
   return event;
+}
+
+/** Unix seconds written as 1 to 15 decimal digits (nothing else: no sign, space or exponent); NaN otherwise. */
+function unixSeconds(text: string): number {
+  const length = text.length;
+  if (length === 0 || length > 15) return NaN;
+  let value = 0;
+  for (let i = 0; i < length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return NaN;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 function failure(provider: string, code: WebhookVerificationErrorCode, message: string): WebhookVerificationError {
@@ -211,15 +222,20 @@ function compareSignatures(
   options: WebhookVerifyOptions,
 ): "matched" | "mismatch" | "malformed" {
   // values: body, timestamp, id, url, sorted form parameters, method (plan.ts, PARTS).
-  const into = hash !== undefined && encoded.length === 1 ? SIGNATURE[hash] : undefined;
-  const signatures = encoded.map((text) => {
-    const signature = decodeSignature(text, plan.sig.encoding, into);
+  // Loops rather than map/some: no closure per delivery. The usual single signature needs no array.
+  const count = encoded.length;
+  const into = hash !== undefined && count === 1 ? SIGNATURE[hash] : undefined;
+  let only: Buffer | undefined;
+  let signatures: (Buffer | undefined)[] | undefined;
+  for (let i = 0; i < count; i++) {
+    const signature = decodeSignature(encoded[i]!, plan.encoding, into);
     const plausible =
       signature !== undefined &&
       (hash !== undefined ? signature.length === SIGNATURE[hash].length : parts.publicKeys!.plausible(plan.sig.algorithm, signature));
-    return plausible ? signature : undefined;
-  });
-  if (!signatures.some((s) => s !== undefined)) return "malformed";
+    if (count === 1) only = plausible ? signature : undefined;
+    else (signatures ??= []).push(plausible ? signature : undefined);
+  }
+  if (only === undefined && (signatures === undefined || signatures.every((s) => s === undefined))) return "malformed";
   const secret = options.secret;
   const secrets = hash === undefined ? 1 : typeof secret === "string" ? 1 : (secret?.length ?? 0);
   if (secrets === 0) throw new ConfigurationError("verifying this provider's webhooks needs options.secret");
@@ -228,20 +244,26 @@ function compareSignatures(
   for (let variant = 0; variant < 2; variant++) {
     if (variant === 1) {
       const url = values[3];
-      const other = typeof url === "string" && plan.sig.urlDefaultPort === "either" ? parts.otherPortUrl!(url) : undefined;
+      const other = typeof url === "string" && plan.eitherPort ? parts.otherPortUrl!(url) : undefined;
       if (other === undefined) break;
       values[3] = other;
     }
     if (key !== undefined) {
       const data = contentBytes(plan.content, values);
-      for (const signature of signatures) if (signature && publicKeys!.matches(plan.sig.algorithm, data, key, signature)) return "matched";
+      if (only !== undefined) {
+        if (publicKeys!.matches(plan.sig.algorithm, data, key, only)) return "matched";
+      } else
+        for (const signature of signatures!)
+          if (signature && publicKeys!.matches(plan.sig.algorithm, data, key, signature)) return "matched";
       continue;
     }
     for (let s = 0; s < secrets; s++) {
-      const hmac = createHmac(hash!, hmacKey(typeof secret === "string" ? secret : secret![s]!, plan.sig.secretEncoding));
+      const hmac = createHmac(hash!, hmacKey(typeof secret === "string" ? secret : secret![s]!, plan.secretEncoding));
       feedContent(plan.content, values, hmac);
       const digest = hmac.digest();
-      for (const signature of signatures) if (signature && timingSafeEqual(digest, signature)) return "matched";
+      if (only !== undefined) {
+        if (timingSafeEqual(digest, only)) return "matched";
+      } else for (const signature of signatures!) if (signature && timingSafeEqual(digest, signature)) return "matched";
     }
   }
   return "mismatch";
@@ -251,26 +273,20 @@ function checkTolerance(provider: string, plan: WebhookPlan, timestamp: number |
   const seconds = options.toleranceSeconds;
   if (seconds !== undefined && !(seconds >= 0))
     throw new ConfigurationError("options.toleranceSeconds must be a number >= 0 (Infinity turns the check off)");
-  const toleranceMs = seconds !== undefined ? seconds * 1000 : plan.sig.toleranceMs;
+  const toleranceMs = seconds !== undefined ? seconds * 1000 : plan.toleranceMs;
   if (toleranceMs === undefined || timestamp === undefined) return;
   const now = options.now ?? Date.now() / 1000;
   if (!Number.isFinite(now)) throw new ConfigurationError("options.now must be unix seconds");
   const ageMs = (now - timestamp) * 1000;
   if (ageMs > toleranceMs) throw failure(provider, "timestamp_out_of_tolerance", `the timestamp is more than ${toleranceMs / 1000} s old`);
-  if (plan.sig.toleranceDirection === "both" && -ageMs > toleranceMs)
+  if (plan.toleranceBoth && -ageMs > toleranceMs)
     throw failure(provider, "timestamp_out_of_tolerance", `the timestamp is more than ${toleranceMs / 1000} s in the future`);
 }
 
-function locate(locations: readonly ValueLocation[] = [], headers: Headers, payload: unknown): string | undefined {
-  for (const location of locations) {
-    // Property reads rather than `in`: they stay fast when the locations of several providers pass here.
-    const { header, body, form, map } = location as {
-      header?: string;
-      body?: readonly (string | number)[];
-      form?: string;
-      map?: Readonly<Record<string, string>>;
-    };
-    const value = header !== undefined ? headerValue(headers, header) : readPath(payload, body ?? [form!]);
+function locate(locations: readonly PlanLocation[], headers: Headers, payload: unknown): string | undefined {
+  for (let i = 0; i < locations.length; i++) {
+    const { header, path, map } = locations[i]!;
+    const value = header !== undefined ? headerValue(headers, header) : readPath(payload, path!);
     const text = typeof value === "string" ? value : typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
     if (text === undefined) continue;
     if (map === undefined) return text;

@@ -22,6 +22,18 @@ export interface WebhookEvent<Type extends string = string, Payload = unknown> {
    * handler runner sends it instead of running the handler.
    */
   readonly handshake?: WebhookHandshakeAnswer;
+  /**
+   * The statuses the spec says a verified delivery is answered with (`webhooks.response`), present when
+   * either is not 200: `handled` once the handler ran, `queued` once the event is stored for later. The
+   * handler runner and the inbox endpoint answer with them (Microsoft Graph: 202 for a queued delivery).
+   */
+  readonly acknowledge?: WebhookAcknowledgement;
+}
+
+/** How a verified delivery is answered; see WebhookEvent.acknowledge. */
+export interface WebhookAcknowledgement {
+  readonly handled: number;
+  readonly queued: number;
 }
 
 /** The answer to a verification challenge: the challenge value echoed, nothing else. */

@@ -120,6 +120,17 @@ export function checkWebhooks(doc: Dict, report: Report): void {
   const webhooks = dict(doc["webhooks"]);
   const signature = dict(webhooks?.["signature"]);
   if (signature) checkSchemeFields(signature, webhooks, report);
+  // A verified delivery answered non-2xx counts as failed: the provider delivers it again, and again.
+  const response = dict(webhooks?.["response"]);
+  for (const key of ["status", "queuedStatus"]) {
+    const status = response?.[key];
+    if (typeof status === "number" && (status < 200 || status > 299))
+      report(
+        ["webhooks", "response", key],
+        DiagnosticCode.InconsistentSection,
+        `a verified delivery must be answered with a 2xx status: the provider treats ${status} as a failed delivery and sends it again`,
+      );
+  }
   if (signature && str(signature["algorithm"]) !== "shared-secret") {
     const base = ["webhooks", "signature"];
     const format = dict(signature["format"]);

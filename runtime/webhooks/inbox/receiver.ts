@@ -56,8 +56,8 @@ export interface InboxWebhookHandlerOptions<E extends WebhookEvent> {
  * | verification failed | `WEBHOOK_REJECTION_STATUS[code]` (400/401/413) |
  * | a verification challenge the spec declares | 200 with the echoed challenge |
  * | `verify` threw anything else | 500 `internal_error` |
- * | stored | 200 `{"received": true}` |
- * | already in the inbox | 200 `{"received": true, "duplicate": true}` |
+ * | stored | 200 `{"received": true}`, or the spec's `webhooks.response.queuedStatus` (`event.acknowledge.queued`: Microsoft Graph 202) |
+ * | already in the inbox | 200 `{"received": true, "duplicate": true}`, or likewise the spec's status |
  * | the inbox failed (nothing acknowledged: the provider delivers again) | 503 `inbox_unavailable` with `Retry-After` |
  *
  * @example
@@ -128,9 +128,9 @@ export function createInboxWebhookHandler<E extends WebhookEvent>(options: Inbox
     }
     if (stored === "duplicate") {
       duplicate(event);
-      return answer(200, { received: true, duplicate: true });
+      return answer(event.acknowledge?.queued ?? 200, { received: true, duplicate: true });
     }
-    return answer(200, { received: true });
+    return answer(event.acknowledge?.queued ?? 200, { received: true });
   };
 }
 
