@@ -3,8 +3,10 @@
  * imports, exports, type aliases, interfaces, constants, functions, classes, each with its JSDoc) and
  * `printDeclarations` prints the list once. Only what a tree would not make clearer stays text: types
  * (printed from the schema converter's tree, or composed from names), initializers (printed from data by
- * literal.ts) and one-line method bodies. The printer writes valid TypeScript without caring for layout:
- * prettier (output/format.ts) lays it out, keeping the blank lines the printer puts between declarations.
+ * literal.ts) and one-line method bodies. The printer does not indent or break lines: it writes object
+ * types one member a line and everything else on one line, in prettier's spacing, quotes and semicolons,
+ * and output/format.ts gives that text prettier's layout (output/layout.ts relies on this shape; what
+ * it does not recognize goes to prettier), keeping the blank lines the printer puts between declarations.
  */
 export interface JsDoc {
   readonly description?: string;
