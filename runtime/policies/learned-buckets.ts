@@ -54,7 +54,9 @@ class LearnedBuckets implements FamilySync {
   #declares(family: string, resource: string | undefined): boolean {
     for (const policy of Object.values(this.#options.buckets)) {
       if ((policy.family ?? "requests") !== family) continue;
-      if (resource === undefined || policy.resource === undefined || policy.resource === resource) return true;
+      // A count that names a resource syncs only a bucket of that resource (see sync): a bucket without
+      // one (GitHub's write limits) does not mirror it, so the resource gets a learned bucket.
+      if (resource === undefined || policy.resource === resource) return true;
     }
     return false;
   }

@@ -241,6 +241,33 @@ describe("counts from out-of-order answers", () => {
     expect(rl.acquire([], undefined, undefined, { operation: "repos.get" })).toEqual([]);
     rl.close(new Error("done"));
   });
+  it("learns a bucket for a named resource even when a declared bucket of the family names no resource", async () => {
+    const clock = new ManualClock();
+    const rl = new RateLimiter({
+      provider: "gh",
+      // As GitHub's spec: the primary bucket of resource core, and write limits that name no resource.
+      buckets: {
+        core: { rate: 5000, perMs: 3_600_000, maxQueueWaitMs: 1000, resource: "core" },
+        writes: { rate: 80, perMs: 60_000, maxQueueWaitMs: 1000 },
+      },
+      store: new MemoryRateLimitStore(),
+      clock,
+      keyPrefix: "gh",
+      allowance: familyAllowance,
+      familySync,
+      families: [{ name: "requests", meaning: "window", resolutionMs: 1000, perResource: true }],
+    });
+    const first = rl.acquire([], undefined) as never[];
+    rl.sync(first, { remaining: 0, limit: 2000, resetAt: clock.now() + 20_000, resource: "graphql" }, "graphql.query");
+    expect(rl.providerLimit("~requests:graphql")).toBe(2000);
+    const second = rl.acquire([], undefined, undefined, { operation: "graphql.query" });
+    expect(second).toBeInstanceOf(Promise);
+    let granted = false;
+    void (second as Promise<unknown>).then(() => (granted = true));
+    await clock.advance(20_001);
+    expect(granted).toBe(true);
+    rl.close(new Error("done"));
+  });
 });
 
 describe("reset formats and costs", () => {
