@@ -7,7 +7,14 @@ import { familySync } from "../../../runtime/policies/learned-buckets.js";
  */
 import { describe, expect, it } from "vitest";
 import type { RateLimitResetFormat, RateLimitResetMeaning } from "../../../runtime/definition.js";
-import { parseGoDuration, parseReset, RateLimiter, type BucketPolicy, type FamilyPolicy } from "../../../runtime/policies/rate-limit.js";
+import {
+  parseGoDuration,
+  parseReset,
+  RateLimiter,
+  type BucketPolicy,
+  type FamilyPolicy,
+  type RateLimiterOptions,
+} from "../../../runtime/policies/rate-limit.js";
 import {
   rateLimitFamilies,
   readAnswerCosts,
@@ -213,11 +220,12 @@ describe("counts from out-of-order answers", () => {
     rl.close(new Error("done"));
   });
 
-  it("learns one bucket per resource the provider names, and an operation takes its resource's", async () => {
-    const clock = new ManualClock();
-    const rl = new RateLimiter({
+  const CORE = { rate: 5000, perMs: 3_600_000, maxQueueWaitMs: 1000, resource: "core" };
+  /** A limiter whose one header family names the resource of each count (GitHub's x-ratelimit-resource). */
+  const perResourceLimiter = (clock: ManualClock, buckets: RateLimiterOptions["buckets"]): RateLimiter =>
+    new RateLimiter({
       provider: "gh",
-      buckets: { core: { rate: 5000, perMs: 3_600_000, maxQueueWaitMs: 1000, resource: "core" } },
+      buckets,
       store: new MemoryRateLimitStore(),
       clock,
       keyPrefix: "gh",
@@ -225,6 +233,10 @@ describe("counts from out-of-order answers", () => {
       familySync,
       families: [{ name: "requests", meaning: "window", resolutionMs: 1000, perResource: true }],
     });
+
+  it("learns one bucket per resource the provider names, and an operation takes its resource's", async () => {
+    const clock = new ManualClock();
+    const rl = perResourceLimiter(clock, { core: CORE });
     const first = rl.acquire([], undefined) as never[];
     expect(first).toHaveLength(0); // the operation's resource is not known yet
     rl.sync(first, { remaining: 0, limit: 2000, resetAt: clock.now() + 20_000, resource: "graphql" }, "graphql.query");
@@ -243,20 +255,8 @@ describe("counts from out-of-order answers", () => {
   });
   it("learns a bucket for a named resource even when a declared bucket of the family names no resource", async () => {
     const clock = new ManualClock();
-    const rl = new RateLimiter({
-      provider: "gh",
-      // As GitHub's spec: the primary bucket of resource core, and write limits that name no resource.
-      buckets: {
-        core: { rate: 5000, perMs: 3_600_000, maxQueueWaitMs: 1000, resource: "core" },
-        writes: { rate: 80, perMs: 60_000, maxQueueWaitMs: 1000 },
-      },
-      store: new MemoryRateLimitStore(),
-      clock,
-      keyPrefix: "gh",
-      allowance: familyAllowance,
-      familySync,
-      families: [{ name: "requests", meaning: "window", resolutionMs: 1000, perResource: true }],
-    });
+    // As GitHub's spec: the primary bucket of resource core, and write limits that name no resource.
+    const rl = perResourceLimiter(clock, { core: CORE, writes: { rate: 80, perMs: 60_000, maxQueueWaitMs: 1000 } });
     const first = rl.acquire([], undefined) as never[];
     rl.sync(first, { remaining: 0, limit: 2000, resetAt: clock.now() + 20_000, resource: "graphql" }, "graphql.query");
     expect(rl.providerLimit("~requests:graphql")).toBe(2000);
