@@ -9,8 +9,8 @@
 import type { Clock } from "../clock.js";
 import type { RateLimitHeadersDefinition, RateLimitResetFormat, RateLimitResetMeaning } from "../definition.js";
 import { ConfigurationError, RateLimitError } from "../errors/errors.js";
-import { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./rate-limit-store.js";
-import { GuardedStore, type StoreHealthEvent } from "./store-guard.js";
+import { MemoryRateLimitStore, type BucketLimits, type LimiterStore, type RateLimitStore } from "./rate-limit-store.js";
+import type { StoreHealthEvent } from "./store-guard.js";
 import type { ResponseHeaders } from "../transport/transport.js";
 import type { WaitLimit } from "./timeout.js";
 import type { Count, ProviderAllowance, Tracked } from "./provider-allowance.js";
@@ -363,9 +363,10 @@ export class BucketGate {
 export interface RateLimiterOptions {
   readonly provider: string;
   readonly buckets: Readonly<Record<string, BucketPolicy>>;
-  readonly store: RateLimitStore;
+  /** The built-in store, used as it is, or a shared one, which runs behind its guard (SharedRateLimitStore). */
+  readonly store: LimiterStore;
   readonly clock: Clock;
-  /** Reports a failing store and its recovery (any store but the built-in MemoryRateLimitStore is guarded). */
+  /** Reports a failing shared store and its recovery. */
   readonly onStoreEvent?: (event: StoreHealthEvent) => void;
   /** Prefix of store keys: one quota per account when several clients share a store. */
   readonly keyPrefix: string;
@@ -422,11 +423,12 @@ export class RateLimiter {
 
   constructor(options: RateLimiterOptions) {
     this.#options = options;
-    // The built-in store never fails: it goes unguarded, so the common case pays nothing.
-    this.#store =
-      options.store instanceof MemoryRateLimitStore
-        ? options.store
-        : new GuardedStore(options.store, options.clock, options.onStoreEvent ?? (() => {}));
+    // The built-in store never fails: it goes unguarded. A shared one brings its guard, so an application
+    // on the built-in store ships none.
+    const store = options.store;
+    if (store instanceof MemoryRateLimitStore) this.#store = store;
+    else if (typeof store?.guarded === "function") this.#store = store.guarded(options.clock, options.onStoreEvent ?? (() => {}));
+    else throw new ConfigurationError("a rate-limit store other than MemoryRateLimitStore needs guardRateLimitStore()");
     if ((options.families ?? []).length > 0) {
       if (!options.allowance || !options.familySync) throw new ConfigurationError("rate-limit header families need the header-sync part");
       this.#sync = options.familySync({ gates: this.#gates, gate: (name, policy, learned) => this.#gate(name, policy, learned) }, options);
