@@ -217,6 +217,6 @@ class SyncedGate extends BucketGate {
   /** A count read from the answer to a request that held no slot of this bucket (sent before it was learned). */
   learn(count: ProviderCount): void {
     const now = this.clock.now();
-    this.sync({ bucket: this.name, seq: 0, startedAt: now, cost: 0, completedAt: now, release() {} } as GatePermit, count);
+    this.sync({ bucket: this.name, startedAt: now, cost: 0, completedAt: now, release() {} } as GatePermit, count);
   }
 }

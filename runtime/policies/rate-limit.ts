@@ -47,8 +47,6 @@ export interface AcquireRoute {
 /** A granted slot. Release it when the response (or failure) is in, so the concurrency cap frees up. */
 export interface Permit {
   readonly bucket: string;
-  /** Order of this grant within its bucket. */
-  readonly seq: number;
   release(): void;
 }
 
@@ -79,7 +77,6 @@ export class BucketGate {
   readonly #queue: Waiter[] = [];
   #queueHead = 0;
   #inFlight = 0;
-  #granted = 0;
   #pumping = false;
   /** The last wait `take` gave may end early, when an answer in flight comes back (SyncedGate sets it). */
   declare protected soft: boolean | undefined;
@@ -172,11 +169,9 @@ export class BucketGate {
   /** `takenAt`: the `now` the store granted the slot at, which names the slot when it is released. */
   #grant(takenAt: number, cost: number): Permit {
     this.#inFlight += 1;
-    const seq = ++this.#granted;
     let released = false;
     const permit: GatePermit = {
       bucket: this.#name,
-      seq,
       startedAt: takenAt,
       cost,
       completedAt: undefined,
