@@ -8,8 +8,14 @@ import type { AnswerSync, ClientParts } from "../client/parts.js";
 import { familySync } from "./learned-buckets.js";
 import { providerAllowance, type ProviderAllowance } from "./provider-allowance.js";
 import type { FamilyPolicy } from "./rate-limit.js";
-import type { RateLimitFamilies } from "./rate-limit-headers.js";
-import { rateLimitFamilies, readAnswerCosts, readCosts, readProviderCounts, readsAnswerCosts } from "./rate-limit-headers.js";
+import {
+  rateLimitFamilies,
+  readAnswerCosts,
+  readCosts,
+  readProviderCounts,
+  readsAnswerCosts,
+  type RateLimitFamilies,
+} from "./rate-limit-headers.js";
 
 /** A family's allowance for one bucket (RateLimiterOptions.allowance). */
 export function familyAllowance(family: FamilyPolicy, learned: boolean): ProviderAllowance {

@@ -13,7 +13,7 @@ import { MemoryRateLimitStore, type BucketLimits, type LimiterStore, type RateLi
 import type { StoreHealthEvent } from "./store-guard.js";
 import type { ResponseHeaders } from "../transport/transport.js";
 import type { WaitLimit } from "./timeout.js";
-import type { Count, ProviderAllowance, Tracked } from "./provider-allowance.js";
+import type { ProviderAllowance, Tracked } from "./provider-allowance.js";
 
 export interface BucketPolicy extends BucketLimits {
   /** At most this many requests of the bucket in flight. */
