@@ -33,7 +33,15 @@ export type {
 export type { ClientEvent, ClientEventListener } from "./client/events.js";
 export type { BreakerState } from "./policies/circuit-breaker.js";
 export type { RetryReason } from "./policies/retry.js";
-export { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./policies/rate-limit-store.js";
+export {
+  MemoryRateLimitStore,
+  type BucketLimits,
+  type LimiterStore,
+  type RateLimitStore,
+  type RateLimitStoreFailure,
+  type SharedRateLimitStore,
+} from "./policies/rate-limit-store.js";
+export { guardRateLimitStore } from "./policies/store-guard.js";
 export { systemClock, type Clock } from "./clock.js";
 export type { StoreFailureMode, StoreGuardOptions, StoreHealthEvent } from "./stores/store-failure.js";
 export {

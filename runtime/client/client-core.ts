@@ -32,7 +32,7 @@ import { anyResponseMatches } from "./match.js";
 import type { RateLimitFamilies } from "../policies/rate-limit-headers.js";
 import { mergeClientParts, missingPart, type ClientParts, type HeaderSync } from "./parts.js";
 import { RateLimiter, type AcquireRoute, type Permit } from "../policies/rate-limit.js";
-import { MemoryRateLimitStore, type RateLimitStore } from "../policies/rate-limit-store.js";
+import { MemoryRateLimitStore, type LimiterStore } from "../policies/rate-limit-store.js";
 import { createRedactor, type Redactor } from "../errors/redact.js";
 import { IDEMPOTENT_METHODS, retryAfterMs, RetryBudget, RetryPolicy } from "../policies/retry.js";
 import { defaultTransport } from "../transport/default.js";
@@ -75,8 +75,12 @@ export interface RateLimitOptions {
    * (Twilio's concurrency per account, a SendGrid endpoint's limit). A name the spec declares is refused.
    */
   readonly add?: Readonly<Record<string, AddedBucket>>;
-  /** Where bucket state lives. @default a MemoryRateLimitStore of this client's own */
-  readonly store?: RateLimitStore;
+  /**
+   * Where bucket state lives: a MemoryRateLimitStore, or a shared store that runs behind the store guard
+   * (RedisRateLimitStore, SqliteRateLimitStore, or your own through `guardRateLimitStore`).
+   * @default a MemoryRateLimitStore of this client's own
+   */
+  readonly store?: LimiterStore;
   /** Separates quotas in a shared store: one per account or credential. @default the provider's name */
   readonly key?: string;
 }

@@ -15,7 +15,7 @@ import type {
 } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
 import type { ProviderAllowance } from "../policies/provider-allowance.js";
-import type { FamilyPolicy, ProviderCount, RateLimiterOptions } from "../policies/rate-limit.js";
+import type { FamilyPolicy, Permit, ProviderCount, RateLimiter, RateLimiterOptions } from "../policies/rate-limit.js";
 import type { RateLimitFamilies } from "../policies/rate-limit-headers.js";
 import type { BodyStream, ResponseHeaders } from "../transport/transport.js";
 import type { HeldCredential } from "./auth-choice.js";
@@ -25,23 +25,27 @@ import type { MigrationResult, RequestMigrationResult, RequestValues } from "../
 export interface HeaderSync {
   /** The spec's header families, the "requests" family first. */
   readonly families: (rateLimits: RateLimitsDefinition) => RateLimitFamilies;
-  /** Every family's count on an answer: its headers, else (families that declare `body`) its JSON body text. */
-  readonly readCounts: (families: RateLimitFamilies, headers: ResponseHeaders, now: number, body?: string) => ProviderCount[];
   /** What a request costs per weighted family. */
   readonly readCosts: (families: RateLimitFamilies, body: unknown) => Readonly<Record<string, number>> | undefined;
-  /** Whether some family reads what a request actually cost from its answer. */
-  readonly readsAnswerCosts: (families: RateLimitFamilies) => boolean;
-  /** What a request actually cost per family, as its answer reports. */
-  readonly readAnswerCosts: (
-    families: RateLimitFamilies,
-    headers: ResponseHeaders,
-    body: string,
-  ) => Readonly<Record<string, number>> | undefined;
+  /** What the rate-limit policy does with each answer, for the spec's families (header-sync.ts `answerSync`). */
+  readonly answered: (families: RateLimitFamilies) => AnswerSync;
   /** What a family's counts allow a bucket, per request in flight (`learned`: a bucket learned from headers alone, which probes first). */
   readonly allowance: (family: FamilyPolicy, learned: boolean) => ProviderAllowance;
   /** The limiter's buckets as the families' counts move them, learned ones included (RateLimiterOptions.familySync). */
   readonly familySync: NonNullable<RateLimiterOptions["familySync"]>;
 }
+
+/**
+ * The buckets brought up to date by an answer: what the request actually cost (when a family says where
+ * the answer reports it), then the provider's counts; returns the counts read.
+ */
+export type AnswerSync = (
+  limiter: RateLimiter,
+  permits: readonly Permit[],
+  response: { readonly headers: ResponseHeaders; readonly body: string },
+  now: number,
+  operation: string | undefined,
+) => readonly ProviderCount[];
 
 /** A version the spec marks deprecated or near its sunset: what the client's `versionDeprecated` event says. */
 export interface DeprecatedVersion {

@@ -6,16 +6,19 @@
  * without header families ships none of this.
  */
 import type { ProviderAllowance } from "./provider-allowance.js";
-import type {
+import {
   BucketGate,
-  BucketPolicy,
-  FamilyPolicy,
-  FamilySync,
-  LimiterGates,
-  Permit,
-  ProviderCount,
-  RateLimiterOptions,
+  MAX_PAUSE_MS,
+  type BucketPolicy,
+  type FamilyPolicy,
+  type FamilySync,
+  type GatePermit,
+  type LimiterGates,
+  type Permit,
+  type ProviderCount,
+  type RateLimiterOptions,
 } from "./rate-limit.js";
+import type { RateLimitStore } from "./rate-limit-store.js";
 
 const LEARNED_QUEUE_WAIT_MS = 30_000;
 
@@ -29,7 +32,7 @@ class LearnedBuckets implements FamilySync {
   readonly #options: RateLimiterOptions;
   readonly #families = new Map<string, FamilyPolicy>();
   /** Learned gates by "~family" or "~family:resource". */
-  readonly #learned = new Map<string, BucketGate>();
+  readonly #learned = new Map<string, SyncedGate>();
   /** The resource each operation's answers named, per family (GitHub: search, core, graphql...). */
   readonly #resources = new Map<string, string>();
 
@@ -45,9 +48,17 @@ class LearnedBuckets implements FamilySync {
     }
   }
 
-  allowance(policy: BucketPolicy, learned: boolean): ProviderAllowance | undefined {
+  gate(name: string, policy: BucketPolicy, key: string, store: RateLimitStore, learned: boolean): BucketGate {
+    const { provider, clock } = this.#options;
     const family = this.#families.get(policy.family ?? "requests");
-    return family && this.#options.allowance!(family, learned);
+    return family
+      ? new SyncedGate(name, policy, key, provider, store, clock, this.#options.allowance!(family, learned), learned)
+      : new BucketGate(name, policy, key, provider, store, clock);
+  }
+
+  providerLimit(bucket: string): number | undefined {
+    const gate = this.#limiter.gates.get(bucket);
+    return gate instanceof SyncedGate ? gate.providerLimit : undefined;
   }
 
   /** Whether a declared bucket follows this family's counts (of this resource). */
@@ -61,7 +72,7 @@ class LearnedBuckets implements FamilySync {
     return false;
   }
 
-  #learnedGate(family: string, resource: string | undefined): BucketGate {
+  #learnedGate(family: string, resource: string | undefined): SyncedGate {
     const name = resource === undefined ? `~${family}` : `~${family}:${resource}`;
     let gate = this.#learned.get(name);
     if (!gate) {
@@ -70,7 +81,7 @@ class LearnedBuckets implements FamilySync {
         name,
         { rate: Infinity, perMs: 1, maxQueueWaitMs, family, ...(resource !== undefined && { resource }) },
         true,
-      );
+      ) as SyncedGate;
       this.#learned.set(name, gate);
       this.#limiter.gates.set(name, gate);
     }
@@ -101,7 +112,7 @@ class LearnedBuckets implements FamilySync {
       }
       for (const permit of permits) {
         const gate = this.#limiter.gates.get(permit.bucket);
-        if (!gate || gate.family !== family) continue;
+        if (!(gate instanceof SyncedGate) || gate.family !== family) continue;
         if (count.resource === undefined ? gate.resource === undefined : gate.resource === count.resource) gate.sync(permit, count);
       }
     }
@@ -111,11 +122,101 @@ class LearnedBuckets implements FamilySync {
     for (const permit of permits) {
       const gate = this.#limiter.gates.get(permit.bucket);
       const cost = gate && costs[gate.family];
-      if (cost !== undefined) gate!.reprice(permit, cost);
+      if (cost === undefined) continue;
+      if (gate instanceof SyncedGate) gate.reprice(permit, cost);
+      else (permit as GatePermit).cost = cost;
     }
   }
 
   pauseLearned(until: number, resource: string | undefined): void {
     for (const gate of this.#learned.values()) if (resource === undefined || gate.resource === resource) gate.pause(until);
+  }
+}
+
+/**
+ * A bucket that a header family lowers: what the provider's counts allow (ProviderAllowance, per request
+ * in flight) on top of the local bucket, or, for a bucket learned from the headers alone, in its place.
+ */
+class SyncedGate extends BucketGate {
+  readonly #allowance: ProviderAllowance;
+  /** Learned from headers alone: no local bucket, only the provider's counts. */
+  readonly #learned: boolean;
+  readonly #policy: BucketPolicy;
+  readonly #key: string;
+  readonly #store: RateLimitStore;
+
+  constructor(
+    name: string,
+    policy: BucketPolicy,
+    key: string,
+    provider: string,
+    store: RateLimitStore,
+    clock: RateLimiterOptions["clock"],
+    allowance: ProviderAllowance,
+    learned: boolean,
+  ) {
+    super(name, policy, key, provider, store, clock);
+    this.#allowance = allowance;
+    this.#learned = learned;
+    this.#policy = policy;
+    this.#key = key;
+    this.#store = store;
+  }
+
+  /** The provider's limit as its headers last reported it. */
+  get providerLimit(): number | undefined {
+    return this.#allowance.limit;
+  }
+
+  /** The provider's count first, then (unless learned) the local bucket. */
+  protected override take(now: number, cost: number): number | Promise<number> {
+    const providerWait = this.#allowance.wait(cost, now);
+    // An answer in flight may prove its request counted already and free units before the reset.
+    this.soft = providerWait !== 0 && this.#allowance.answersPending;
+    if (providerWait !== 0) return providerWait;
+    return this.#learned ? 0 : super.take(now, cost);
+  }
+
+  protected override started(permit: GatePermit): void {
+    this.#allowance.started(permit);
+  }
+
+  protected override complete(permit: GatePermit, takenAt: number, now: number, cost: number): void | Promise<void> {
+    this.#allowance.completed(permit, now);
+    return this.#learned ? undefined : super.complete(permit, takenAt, now, cost);
+  }
+
+  override pause(until: number): void {
+    const end = Math.min(until, this.clock.now() + MAX_PAUSE_MS);
+    this.#allowance.pause(end);
+    if (this.#learned) this.wake();
+    else super.pause(end);
+  }
+
+  /** The provider's count, read from the answer to the request holding `permit`. */
+  sync(permit: Permit, count: ProviderCount): void {
+    const now = this.clock.now();
+    const resetAt = Math.min(count.resetAt, now + MAX_PAUSE_MS);
+    this.#allowance.answered(permit as GatePermit, { ...count, resetAt }, now);
+    // When the headers describe this very bucket, the store lets their count pace it (the local estimate
+    // still records each grant, for when the count lapses); the store gets the count less this process's
+    // requests it may have missed. Otherwise the count only lowers what the local bucket allows.
+    const snapshot = this.#learned ? undefined : this.#allowance.snapshot(now);
+    if (snapshot && this.#allowance.describes(this.#policy.burst ?? this.#policy.rate, this.#policy.perMs)) {
+      void this.#store.sync(this.#key, snapshot.free, snapshot.until, now);
+    }
+    this.wake();
+  }
+
+  /** The answer to the request holding `permit` said what it actually cost. */
+  reprice(permit: Permit, cost: number): void {
+    this.#allowance.reprice(permit as GatePermit, cost);
+    (permit as GatePermit).cost = cost;
+  }
+
+  /** A count read from the answer to a request that held no slot of this bucket (sent before it was learned). */
+  learn(count: ProviderCount): void {
+    const now = this.clock.now();
+    this.sync({ bucket: this.name, startedAt: now, cost: 0, completedAt: now, release() {} } as GatePermit, count);
   }
 }

@@ -1,7 +1,10 @@
 /**
  * Where rate-limit state lives. The in-memory store below serves one process; a shared store (Redis)
- * implements the same four operations atomically so several processes share one provider quota.
+ * implements the same four operations atomically so several processes share one provider quota, and
+ * reaches the limiter as a SharedRateLimitStore: with the store guard it runs behind.
  */
+import type { Clock } from "../clock.js";
+import type { StoreHealthEvent } from "./store-guard.js";
 
 /** One bucket's limits, as the limiter hands them to the store. */
 export interface BucketLimits {
@@ -43,6 +46,20 @@ export interface RateLimitStore {
   /** No request of this bucket may start before `until` (epoch ms). Later pauses extend, earlier ones never shorten. */
   pause(key: string, until: number): void | Promise<void>;
 }
+
+/**
+ * A store the client does not own (Redis, SQLite, the application's own), as a limiter takes it: it
+ * carries its guard (store-guard.ts), so only an application that hands one over ships the guard.
+ * RedisRateLimitStore and SqliteRateLimitStore are such stores; `guardRateLimitStore(store)` makes one of
+ * a RateLimitStore the application writes itself.
+ */
+export interface SharedRateLimitStore {
+  /** The store inside the store guard, for one limiter: its clock, its health events. */
+  guarded(clock: Clock, report: (event: StoreHealthEvent) => void): RateLimitStore;
+}
+
+/** What a client's rate limiter runs on: the built-in store (never fails, unguarded) or a shared one (guarded). */
+export type LimiterStore = MemoryRateLimitStore | SharedRateLimitStore;
 
 /**
  * A sliding window keeps one slot per request of its `rate`, so it is exact; beyond this many, a token

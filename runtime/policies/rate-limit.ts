@@ -9,11 +9,11 @@
 import type { Clock } from "../clock.js";
 import type { RateLimitHeadersDefinition, RateLimitResetFormat, RateLimitResetMeaning } from "../definition.js";
 import { ConfigurationError, RateLimitError } from "../errors/errors.js";
-import { MemoryRateLimitStore, type BucketLimits, type RateLimitStore } from "./rate-limit-store.js";
-import { GuardedStore, type StoreHealthEvent } from "./store-guard.js";
+import { MemoryRateLimitStore, type BucketLimits, type LimiterStore, type RateLimitStore } from "./rate-limit-store.js";
+import type { StoreHealthEvent } from "./store-guard.js";
 import type { ResponseHeaders } from "../transport/transport.js";
 import type { WaitLimit } from "./timeout.js";
-import type { Count, ProviderAllowance, Tracked } from "./provider-allowance.js";
+import type { ProviderAllowance, Tracked } from "./provider-allowance.js";
 
 export interface BucketPolicy extends BucketLimits {
   /** At most this many requests of the bucket in flight. */
@@ -47,13 +47,11 @@ export interface AcquireRoute {
 /** A granted slot. Release it when the response (or failure) is in, so the concurrency cap frees up. */
 export interface Permit {
   readonly bucket: string;
-  /** Order of this grant within its bucket. */
-  readonly seq: number;
   release(): void;
 }
 
 /** A permit as its gate tracks it: one request, in flight until released. */
-interface GatePermit extends Permit, Tracked {}
+export interface GatePermit extends Permit, Tracked {}
 
 interface Waiter {
   readonly cost: number;
@@ -68,16 +66,20 @@ interface Waiter {
 }
 
 /** Unbounded waits are clamped: a reset or Retry-After further out than this is treated as this far. */
-const MAX_PAUSE_MS = 24 * 60 * 60 * 1000;
+export const MAX_PAUSE_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * One bucket: its queue, its cap on requests in flight, its store. A bucket that a header family lowers is
+ * a SyncedGate (learned-buckets.ts, the header-sync part), which takes the provider's counts into account
+ * through the hooks below (`take`, `started`, `complete`, `pause`).
+ */
 export class BucketGate {
   readonly #queue: Waiter[] = [];
   #queueHead = 0;
   #inFlight = 0;
-  #granted = 0;
   #pumping = false;
-  /** The last wait #take gave may end early, when an answer in flight comes back. */
-  #soft = false;
+  /** The last wait `take` gave may end early, when an answer in flight comes back (SyncedGate sets it). */
+  declare protected soft: boolean | undefined;
   /** Asynchronous takes of the fast path still waiting for the store's answer. */
   #taking = 0;
   #pumpAgain = false;
@@ -90,60 +92,50 @@ export class BucketGate {
   readonly #key: string;
   readonly #provider: string;
   readonly #store: RateLimitStore;
-  readonly #clock: Clock;
-  /** What the provider's counts allow; undefined when no header family lowers this bucket. */
-  readonly #allowance: ProviderAllowance | undefined;
-  /** Learned from headers alone: no local bucket, only the provider's counts. */
-  readonly #learned: boolean;
+  protected readonly clock: Clock;
   /** The provider resource this bucket mirrors (BucketPolicy.resource); a plain property, read per answer. */
   declare readonly resource: string | undefined;
   declare readonly family: string;
 
-  constructor(
-    name: string,
-    policy: BucketPolicy,
-    key: string,
-    provider: string,
-    store: RateLimitStore,
-    clock: Clock,
-    allowance: ProviderAllowance | undefined,
-    learned = false,
-  ) {
+  constructor(name: string, policy: BucketPolicy, key: string, provider: string, store: RateLimitStore, clock: Clock) {
     this.#name = name;
     this.#policy = policy;
     this.#key = key;
     this.#provider = provider;
     this.#store = store;
-    this.#clock = clock;
+    this.clock = clock;
     this.resource = policy.resource;
     this.family = policy.family ?? "requests";
-    this.#allowance = allowance;
-    this.#learned = learned;
   }
 
-  /** The provider's limit as its headers last reported it. */
-  get providerLimit(): number | undefined {
-    return this.#allowance?.limit;
+  /** 0 when a request of `cost` may start now, else the ms to wait (the store's answer). */
+  protected take(now: number, cost: number): number | Promise<number> {
+    return this.#store.take(this.#key, this.#policy, now, cost);
   }
 
-  /** 0 when a request of `cost` may start now as far as the provider's count and the local bucket go. */
-  #take(now: number, cost: number): number | Promise<number> {
-    const providerWait = this.#allowance ? this.#allowance.wait(cost, now) : 0;
-    // An answer in flight may prove its request counted already and free units before the reset.
-    this.#soft = providerWait !== 0 && this.#allowance!.answersPending;
-    if (providerWait !== 0) return providerWait;
-    return this.#learned ? 0 : this.#store.take(this.#key, this.#policy, now, cost);
+  /** A request of this bucket started (SyncedGate: its allowance tracks it). */
+  protected started?(permit: GatePermit): void;
+
+  /** The request holding `permit`, taken at `takenAt`, completed at `now`: its slot goes back to the store. */
+  protected complete(permit: GatePermit, takenAt: number, now: number, cost: number): void | Promise<void> {
+    // Taken at `cost`; charged what the answer said it cost, when it did.
+    return this.#store.complete(this.#key, this.#policy, takenAt, now, cost, permit.cost);
+  }
+
+  /** Looks at the queue again: a slot may have freed. */
+  protected wake(): void {
+    this.#pump();
   }
 
   acquire(signal: AbortSignal | undefined, limit: WaitLimit | undefined, cost = 1): Permit | Promise<Permit> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const now = this.#clock.now();
+    const now = this.clock.now();
     if (limit && now >= limit.at) throw limit.expired();
     if (this.#queueHead === this.#queue.length && !this.#pumping && this.#taking === 0 && this.#hasRoom()) {
-      const wait = this.#take(now, cost);
+      const wait = this.take(now, cost);
       if (wait === 0) return this.#grant(now, cost);
       // A wait already known to end past the queue's maximum or the call's deadline fails at once.
-      if (typeof wait === "number" && Number.isFinite(wait) && !this.#soft) {
+      if (typeof wait === "number" && Number.isFinite(wait) && !this.soft) {
         const end = this.#waitEnd(now, limit);
         if (now + wait > end) throw this.#late(now + wait, end, limit);
       }
@@ -160,43 +152,13 @@ export class BucketGate {
     return this.#enqueue(now, signal, limit, cost);
   }
 
-  /** The provider's count, read from the answer to the request holding `permit`. */
-  sync(permit: Permit, count: Count): void {
-    if (!this.#allowance) return;
-    const now = this.#clock.now();
-    const resetAt = Math.min(count.resetAt, now + MAX_PAUSE_MS);
-    this.#allowance.answered(permit as GatePermit, { ...count, resetAt }, now);
-    // When the headers describe this very bucket, the store lets their count pace it (the local estimate
-    // still records each grant, for when the count lapses); the store gets the count less this process's
-    // requests it may have missed. Otherwise the count only lowers what the local bucket allows.
-    const snapshot = this.#learned ? undefined : this.#allowance.snapshot(now);
-    if (snapshot && this.#allowance.describes(this.#policy.burst ?? this.#policy.rate, this.#policy.perMs)) {
-      void this.#store.sync(this.#key, snapshot.free, snapshot.until, now);
-    }
-    this.#pump();
-  }
-
-  /** The answer to the request holding `permit` said what it actually cost. */
-  reprice(permit: Permit, cost: number): void {
-    this.#allowance?.reprice(permit as GatePermit, cost);
-    (permit as GatePermit).cost = cost;
-  }
-
-  /** A count read from the answer to a request that held no slot of this bucket (sent before it was learned). */
-  learn(count: Count): void {
-    const now = this.#clock.now();
-    this.sync({ bucket: this.#name, seq: 0, startedAt: now, cost: 0, completedAt: now, release() {} } as GatePermit, count);
-  }
-
   get name(): string {
     return this.#name;
   }
 
+  /** No request of this bucket starts before `until` (clamped to a day). */
   pause(until: number): void {
-    const now = this.#clock.now();
-    const end = Math.min(until, now + MAX_PAUSE_MS);
-    this.#allowance?.pause(end);
-    if (!this.#learned) void this.#store.pause(this.#key, end);
+    void this.#store.pause(this.#key, Math.min(until, this.clock.now() + MAX_PAUSE_MS));
     this.#pump();
   }
 
@@ -207,11 +169,9 @@ export class BucketGate {
   /** `takenAt`: the `now` the store granted the slot at, which names the slot when it is released. */
   #grant(takenAt: number, cost: number): Permit {
     this.#inFlight += 1;
-    const seq = ++this.#granted;
     let released = false;
     const permit: GatePermit = {
       bucket: this.#name,
-      seq,
       startedAt: takenAt,
       cost,
       completedAt: undefined,
@@ -219,17 +179,14 @@ export class BucketGate {
         if (released) return;
         released = true;
         this.#inFlight -= 1;
-        const now = this.#clock.now();
-        this.#allowance?.completed(permit, now);
-        // Taken at `cost`; charged what the answer said it cost, when it did.
-        const completing = this.#learned ? undefined : this.#store.complete(this.#key, this.#policy, takenAt, now, cost, permit.cost);
+        const completing = this.complete(permit, takenAt, this.clock.now(), cost);
         if (this.#queueHead < this.#queue.length) {
           if (completing instanceof Promise) void completing.then(() => this.#pump());
           else this.#pump();
         }
       },
     };
-    this.#allowance?.started(permit);
+    this.started?.(permit);
     return permit;
   }
 
@@ -256,7 +213,7 @@ export class BucketGate {
         settled: false,
         cleanup: () => {},
       };
-      const cancelDeadline = this.#clock.setTimer(end - now, () => this.#fail(waiter, this.#late(undefined, end, limit)));
+      const cancelDeadline = this.clock.setTimer(end - now, () => this.#fail(waiter, this.#late(undefined, end, limit)));
       const onAbort = (): void => this.#fail(waiter, signal!.reason);
       signal?.addEventListener("abort", onAbort, { once: true });
       waiter.cleanup = () => {
@@ -313,10 +270,10 @@ export class BucketGate {
     for (;;) {
       const head = this.#peek();
       if (!head || !this.#hasRoom()) return;
-      const now = this.#clock.now();
+      const now = this.clock.now();
       let wait: number;
       try {
-        const taken = this.#take(now, head.cost);
+        const taken = this.take(now, head.cost);
         wait = typeof taken === "number" ? taken : await taken;
       } catch (error) {
         // A shared store that fails closed: the head of the queue gets its error, the others ask again.
@@ -332,7 +289,7 @@ export class BucketGate {
       }
       // Infinity: the next slot frees when a request in flight completes, and its release pumps again.
       if (!Number.isFinite(wait)) return;
-      if (now + wait > waiter.deadline && !this.#soft) {
+      if (now + wait > waiter.deadline && !this.soft) {
         settle(waiter).reject(this.#late(now + wait, waiter.deadline, waiter.limit));
         continue;
       }
@@ -352,7 +309,7 @@ export class BucketGate {
     if (this.#cancelWake && at >= this.#wakeAt) return;
     this.#cancelWake?.();
     this.#wakeAt = at;
-    this.#cancelWake = this.#clock.setTimer(at - this.#clock.now(), () => {
+    this.#cancelWake = this.clock.setTimer(at - this.clock.now(), () => {
       this.#cancelWake = undefined;
       this.#wakeAt = Infinity;
       this.#pump();
@@ -363,9 +320,10 @@ export class BucketGate {
 export interface RateLimiterOptions {
   readonly provider: string;
   readonly buckets: Readonly<Record<string, BucketPolicy>>;
-  readonly store: RateLimitStore;
+  /** The built-in store, used as it is, or a shared one, which runs behind its guard (SharedRateLimitStore). */
+  readonly store: LimiterStore;
   readonly clock: Clock;
-  /** Reports a failing store and its recovery (any store but the built-in MemoryRateLimitStore is guarded). */
+  /** Reports a failing shared store and its recovery. */
   readonly onStoreEvent?: (event: StoreHealthEvent) => void;
   /** Prefix of store keys: one quota per account when several clients share a store. */
   readonly keyPrefix: string;
@@ -398,8 +356,10 @@ export interface LimiterGates {
 export interface FamilySync {
   /** Learns a bucket for each family no declared bucket follows, counted for the whole client. */
   start(): void;
-  /** A gate's allowance, when a family lowers its bucket. */
-  allowance(policy: BucketPolicy, learned: boolean): ProviderAllowance | undefined;
+  /** A gate of the limiter: lowered by its family's counts when a family lowers its bucket. */
+  gate(name: string, policy: BucketPolicy, key: string, store: RateLimitStore, learned: boolean): BucketGate;
+  /** The provider's limit a bucket's headers last reported. */
+  providerLimit(bucket: string): number | undefined;
   /** Adds the learned gates a request of `operation` takes from. */
   route(gates: BucketGate[], operation: string | undefined): void;
   /** Re-synchronises buckets from the provider's counts on the answer to a request of `operation`. */
@@ -422,11 +382,12 @@ export class RateLimiter {
 
   constructor(options: RateLimiterOptions) {
     this.#options = options;
-    // The built-in store never fails: it goes unguarded, so the common case pays nothing.
-    this.#store =
-      options.store instanceof MemoryRateLimitStore
-        ? options.store
-        : new GuardedStore(options.store, options.clock, options.onStoreEvent ?? (() => {}));
+    // The built-in store never fails: it goes unguarded. A shared one brings its guard, so an application
+    // on the built-in store ships none.
+    const store = options.store;
+    if (store instanceof MemoryRateLimitStore) this.#store = store;
+    else if (typeof store?.guarded === "function") this.#store = store.guarded(options.clock, options.onStoreEvent ?? (() => {}));
+    else throw new ConfigurationError("a rate-limit store other than MemoryRateLimitStore needs guardRateLimitStore()");
     if ((options.families ?? []).length > 0) {
       if (!options.allowance || !options.familySync) throw new ConfigurationError("rate-limit header families need the header-sync part");
       this.#sync = options.familySync({ gates: this.#gates, gate: (name, policy, learned) => this.#gate(name, policy, learned) }, options);
@@ -439,8 +400,10 @@ export class RateLimiter {
 
   #gate(name: string, policy: BucketPolicy, learned = false): BucketGate {
     const { provider, keyPrefix, clock } = this.#options;
-    const allowance = this.#sync?.allowance(policy, learned);
-    return new BucketGate(name, policy, `${keyPrefix}:${name}`, provider, this.#store, clock, allowance, learned);
+    const key = `${keyPrefix}:${name}`;
+    return this.#sync
+      ? this.#sync.gate(name, policy, key, this.#store, learned)
+      : new BucketGate(name, policy, key, provider, this.#store, clock);
   }
 
   /** The gates a request of these declared buckets takes from, learned ones included. */
@@ -532,7 +495,7 @@ export class RateLimiter {
 
   /** The provider's limit a bucket's headers last reported (learned buckets: "~family" or "~family:resource"). */
   providerLimit(bucket: string): number | undefined {
-    return this.#gates.get(bucket)?.providerLimit;
+    return this.#sync?.providerLimit(bucket);
   }
 
   /**

@@ -7,7 +7,13 @@
  */
 import type { Clock } from "../clock.js";
 import { isStoreUnavailableError, StoreUnavailableError } from "../errors/errors.js";
-import { MemoryRateLimitStore, type BucketLimits, type RateLimitStore, type RateLimitStoreFailure } from "./rate-limit-store.js";
+import {
+  MemoryRateLimitStore,
+  type BucketLimits,
+  type RateLimitStore,
+  type RateLimitStoreFailure,
+  type SharedRateLimitStore,
+} from "./rate-limit-store.js";
 
 export interface StoreHealthEvent {
   readonly type: "storeFailure" | "storeRecovered";
@@ -207,6 +213,15 @@ export class GuardedStore implements RateLimitStore {
     }
     return wait;
   }
+}
+
+/**
+ * A rate-limit store the application writes itself (shared between processes, or anything that may fail),
+ * ready for `rateLimits.store`: each client's limiter runs it behind the store guard above. A client
+ * refuses a store that is neither this, a built-in shared store nor MemoryRateLimitStore.
+ */
+export function guardRateLimitStore(store: RateLimitStore): SharedRateLimitStore {
+  return { guarded: (clock, report) => new GuardedStore(store, clock, report) };
 }
 
 function describeFault(error: unknown): string {

@@ -13,7 +13,7 @@ import { RateLimitError } from "../errors/errors.js";
 import { backoffDelay } from "./retry.js";
 import type { AcquireRoute, Permit, ProviderCount, RateLimiter } from "./rate-limit.js";
 import type { RateLimitFamilies } from "./rate-limit-headers.js";
-import type { HeaderSync } from "../client/parts.js";
+import type { AnswerSync, HeaderSync } from "../client/parts.js";
 import { Stop, type AttemptContext, type Policy, type Step } from "./policy.js";
 
 /** What the throttle needs of a call beyond the attempt's state: the rules to back off by. */
@@ -30,12 +30,8 @@ const NO_COUNTS: readonly ProviderCount[] = [];
 
 export class ThrottlePolicy implements Policy<ThrottledContext> {
   readonly #limiter: RateLimiter | undefined;
-  /** Every header family of the spec's rateLimits, the "requests" family first. */
-  readonly #families: RateLimitFamilies;
-  /** Reads the families' counts on an answer; undefined when the spec declares no header family. */
-  readonly #readCounts: HeaderSync["readCounts"] | undefined;
-  /** Reads what a request actually cost from its answer; undefined unless some family says where. */
-  readonly #readAnswerCosts: HeaderSync["readAnswerCosts"] | undefined;
+  /** Brings the buckets up to date from an answer; undefined when the spec declares no header family. */
+  readonly #answered: AnswerSync | undefined;
   /** The least a rate-limited answer without Retry-After or a spent count makes the bucket wait. */
   readonly #minWaitMs: number;
   readonly #clock: Clock;
@@ -55,9 +51,7 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
   ) {
     this.#provider = provider;
     this.#limiter = limiter;
-    this.#families = families;
-    this.#readCounts = headerSync?.readCounts;
-    this.#readAnswerCosts = headerSync?.readsAnswerCosts(families) ? headerSync.readAnswerCosts : undefined;
+    this.#answered = headerSync?.answered(families);
     this.#minWaitMs = minWaitMs ?? 0;
     this.#clock = clock;
   }
@@ -127,16 +121,12 @@ export class ThrottlePolicy implements Policy<ThrottledContext> {
     call.permits = NO_PERMITS;
     const response = call.response;
     const now = call.endedAt;
+    // The costs and counts first (HeaderSync.answered), then the slots back: a slot given back must not
+    // let a queued request go on what the limiter knew before this answer.
     const counts =
-      response && call.throttled && this.#readCounts ? this.#readCounts(this.#families, response.headers, now, response.body) : NO_COUNTS;
-    // What the request actually cost, then the count, then the slots back: a slot given back must not let
-    // a queued request go on what the limiter knew before this answer.
-    const charged =
-      response && call.throttled && this.#readAnswerCosts
-        ? this.#readAnswerCosts(this.#families, response.headers, response.body)
-        : undefined;
-    if (charged) this.#limiter!.reprice(permits, charged);
-    if (counts.length > 0) this.#limiter!.sync(permits, counts, call.route.operation);
+      response && call.throttled && this.#answered
+        ? this.#answered(this.#limiter!, permits, response, now, call.route.operation)
+        : NO_COUNTS;
     for (const permit of permits) permit.release();
     if (!response) return call;
     const count = counts[0];

@@ -10,7 +10,15 @@
  * as freed at that moment. The provider's count (`sync`) and a 429's pause (`pause`) apply to every
  * process at once.
  */
-import { MemoryRateLimitStore, type BucketLimits, type RateLimitStore, type RateLimitStoreFailure } from "../policies/rate-limit-store.js";
+import type { Clock } from "../clock.js";
+import {
+  MemoryRateLimitStore,
+  type BucketLimits,
+  type RateLimitStore,
+  type RateLimitStoreFailure,
+  type SharedRateLimitStore,
+} from "../policies/rate-limit-store.js";
+import { GuardedStore, type StoreHealthEvent } from "../policies/store-guard.js";
 import { pollWhenFullMs, sharedWindowSlots, slidingWindowMs, SlotLedger } from "../stores/slot-ledger.js";
 import { StoreGuard, type StoreFailureMode, type StoreGuardOptions } from "../stores/store-failure.js";
 import { hashTagged, LUA_NOW, RedisScript, type RedisClientLike } from "./script.js";
@@ -121,7 +129,7 @@ type Grant = number | "local";
 /** One day past the longest pause: idle buckets leave nothing behind. */
 const KEY_TTL_MS = 2 * 24 * 60 * 60 * 1000;
 
-export class RedisRateLimitStore implements RateLimitStore {
+export class RedisRateLimitStore implements RateLimitStore, SharedRateLimitStore {
   readonly #client: RedisClientLike;
   readonly #prefix: string;
   readonly #guard: StoreGuard;
@@ -150,6 +158,11 @@ export class RedisRateLimitStore implements RateLimitStore {
    */
   get onFailure(): RateLimitStoreFailure {
     return this.#onFailure === "closed" ? { mode: "closed" } : { mode: "open", share: 1 / this.#share };
+  }
+
+  /** This store behind the client's store guard (a second line: it contains its own faults already). */
+  guarded(clock: Clock, report: (event: StoreHealthEvent) => void): RateLimitStore {
+    return new GuardedStore(this, clock, report);
   }
 
   async take(key: string, limits: BucketLimits, now: number, cost = 1): Promise<number> {

@@ -10,7 +10,9 @@
 import type Database from "better-sqlite3";
 import { openWalDatabase } from "./sqlite-file.js";
 import { ConfigurationError } from "../errors/errors.js";
-import type { BucketLimits, RateLimitStore } from "../policies/rate-limit-store.js";
+import type { Clock } from "../clock.js";
+import type { BucketLimits, RateLimitStore, SharedRateLimitStore } from "../policies/rate-limit-store.js";
+import { GuardedStore, type StoreHealthEvent } from "../policies/store-guard.js";
 import { pollWhenFullMs, sharedWindowSlots, slidingWindowMs, SlotLedger } from "./slot-ledger.js";
 
 export interface SqliteRateLimitStoreOptions {
@@ -31,7 +33,7 @@ interface BucketRow {
   readonly slots_created: number;
 }
 
-export class SqliteRateLimitStore implements RateLimitStore {
+export class SqliteRateLimitStore implements RateLimitStore, SharedRateLimitStore {
   readonly #db: Database.Database;
   readonly #leaseMs: number;
   readonly #now: () => number;
@@ -143,6 +145,11 @@ export class SqliteRateLimitStore implements RateLimitStore {
       if (until > read.get(key)!.paused) setPaused.run(until, key);
     });
     this.#pause = (...args) => pause.immediate(...args);
+  }
+
+  /** This store behind the client's store guard: a locked or failing file fails open on a local share. */
+  guarded(clock: Clock, report: (event: StoreHealthEvent) => void): RateLimitStore {
+    return new GuardedStore(this, clock, report);
   }
 
   take(key: string, limits: BucketLimits, now: number, cost = 1): number {

@@ -11,6 +11,7 @@ import {
   type Permit,
 } from "../../../runtime/policies/rate-limit.js";
 import { MemoryRateLimitStore } from "../../../runtime/policies/rate-limit-store.js";
+import { guardRateLimitStore } from "../../../runtime/policies/store-guard.js";
 import { ManualClock, settle } from "../../helpers/manual-clock.js";
 
 /** The limiter answers synchronously when it can; tests treat every answer as a promise. */
@@ -285,7 +286,7 @@ describe("RateLimiter on an asynchronous (shared) store", () => {
     const rl = new RateLimiter({
       provider: "test",
       buckets: { b: { rate: 100, perMs: 1000, maxQueueWaitMs: 10_000 } },
-      store,
+      store: guardRateLimitStore(store),
       clock,
       keyPrefix: "test",
     });

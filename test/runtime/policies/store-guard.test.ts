@@ -1,13 +1,21 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isStoreUnavailableError } from "../../../runtime/errors/errors.js";
+import { bundleApp } from "../../../bench/lib/app-bundle.js";
+import { isConfigurationError, isStoreUnavailableError } from "../../../runtime/errors/errors.js";
 import { RateLimiter, type Permit } from "../../../runtime/policies/rate-limit.js";
 import {
   MemoryRateLimitStore,
   type BucketLimits,
+  type LimiterStore,
   type RateLimitStore,
   type RateLimitStoreFailure,
 } from "../../../runtime/policies/rate-limit-store.js";
-import type { StoreHealthEvent } from "../../../runtime/policies/store-guard.js";
+import { GuardedStore, guardRateLimitStore, type StoreHealthEvent } from "../../../runtime/policies/store-guard.js";
+import { RedisRateLimitStore } from "../../../runtime/redis/rate-limit-store.js";
+import type { RedisClientLike } from "../../../runtime/redis/script.js";
+import { SqliteRateLimitStore } from "../../../runtime/stores/sqlite-rate-limit-store.js";
 import { ManualClock } from "../../helpers/manual-clock.js";
 
 /** A shared store that works until `broken` says how it fails: reject, throw, or hang. */
@@ -43,7 +51,7 @@ function setup(store: FlakyStore) {
   const rl = new RateLimiter({
     provider: "acme",
     buckets: { b: { rate: 10, perMs: 1000, burst: 10, maxQueueWaitMs: 60_000 } },
-    store,
+    store: guardRateLimitStore(store),
     clock,
     keyPrefix: "acme",
     onStoreEvent: (event) => events.push(event),
@@ -111,5 +119,56 @@ describe("rate-limit store faults are contained (issue 14)", () => {
     await clock.advance(1);
     expect(granted).toBe(true);
     expect(events).toEqual([{ type: "storeFailure", store: "rateLimit", error: "STORE_TIMEOUT" }]);
+  });
+});
+
+describe("a shared rate-limit store carries its guard", () => {
+  const limiter = (store: LimiterStore, events: StoreHealthEvent[] = [], clock = new ManualClock()) =>
+    new RateLimiter({
+      provider: "acme",
+      buckets: { b: { rate: 10, perMs: 1000, burst: 10, maxQueueWaitMs: 60_000 } },
+      store,
+      clock,
+      keyPrefix: "acme",
+      onStoreEvent: (event) => events.push(event),
+    });
+
+  it("a limiter refuses a store that is neither MemoryRateLimitStore nor shared (one it could not guard) with ConfigurationError", () => {
+    const raw = new FlakyStore() as unknown as LimiterStore;
+    let error: unknown;
+    try {
+      limiter(raw);
+    } catch (e) {
+      error = e;
+    }
+    expect(isConfigurationError(error)).toBe(true);
+    expect(error).toMatchObject({ code: "configuration", message: expect.stringContaining("guardRateLimitStore()") });
+    expect(() => limiter(guardRateLimitStore(new FlakyStore())).close(new Error("closed"))).not.toThrow();
+  });
+
+  it("SqliteRateLimitStore comes guarded: a store whose file is closed fails open on a local share and is reported", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "switchboard-guard-"));
+    const store = new SqliteRateLimitStore({ path: join(directory, "budget.db") });
+    store.close(); // every call now throws synchronously
+    const events: StoreHealthEvent[] = [];
+    const clock = new ManualClock();
+    const rl = limiter(store, events, clock);
+    let granted = false;
+    void Promise.resolve(rl.acquire(["b"], undefined)).then(() => (granted = true));
+    await clock.advance(1000);
+    expect(granted).toBe(true);
+    expect(events).toEqual([{ type: "storeFailure", store: "rateLimit", error: expect.any(String) }]);
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it("RedisRateLimitStore comes guarded", () => {
+    const store = new RedisRateLimitStore({ client: {} as RedisClientLike });
+    expect(store.guarded(new ManualClock(), () => {})).toBeInstanceOf(GuardedStore);
+  });
+
+  it("an app on the built-in store bundles no store guard; one that hands over its own store does", async () => {
+    const files = async (entry: string) => (await bundleApp(entry)).inputs.map((input: { file: string }) => input.file);
+    expect(await files("bench/fixtures/size/stripe-one-call.ts")).not.toContain("runtime/policies/store-guard.ts");
+    expect(await files("test/fixtures/size/stripe-own-store.ts")).toContain("runtime/policies/store-guard.ts");
   });
 });
