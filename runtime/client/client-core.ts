@@ -22,10 +22,17 @@ import type {
   RateLimitBucketDefinition,
   RetryDefinition,
 } from "../definition.js";
-import { ConfigurationError, isSwitchboardError, NetworkError, TimeoutError, type CallOutcome } from "../errors/errors.js";
+import {
+  ConfigurationError,
+  isSwitchboardError,
+  NetworkError,
+  TimeoutError,
+  type CallOutcome,
+  type ProviderError,
+} from "../errors/errors.js";
 import { classifyAnswer, classifyFailure, specRetryable } from "./classify.js";
 import { declared } from "../internal/declared.js";
-import { normalizeError } from "../errors/error-normalizer.js";
+import { normalizeError, type ErrorAnswer } from "../errors/error-normalizer.js";
 import type { CallEmit, ClientEvent, ClientEventListener } from "./events.js";
 import { encodeForm } from "./form.js";
 import { anyResponseMatches } from "./match.js";
@@ -180,7 +187,8 @@ export interface ApiResponse {
 }
 
 const RUNTIME_USER_AGENT = "switchboard/0.1.0";
-const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
+/** The attempt timeout when neither the call, the operation nor the client sets one (and a stream's idle limit). */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
 const DEFAULT_TOTAL_TIMEOUT_MS = 600_000;
 
 /** A request built once per call and sent as is on every attempt. */
@@ -245,6 +253,13 @@ export class ClientCore {
   #closed = false;
   /** The retry rules' opinion of an error answer that no code or rule classifies (normalizeError). */
   readonly #specRetryable: (status: number, providerCode: string | undefined, headers: ResponseHeaders) => boolean;
+  /** The spec's error rules applied to an error answer (or a stream's error event), with this client's retry rules and redaction. */
+  readonly #normalize = (answer: ErrorAnswer, limited = false): ProviderError =>
+    normalizeError(this.definition.name, this.definition.errors, answer, {
+      limited,
+      retryable: this.#specRetryable,
+      redactor: this.#redactor,
+    });
   readonly #userAgent: string;
   /** Versions whose lifecycle this client has checked (and warned about when deprecated). */
   readonly #checkedVersions = new Set<string>();
@@ -325,28 +340,15 @@ export class ClientCore {
   }
 
   /**
-   * What the contract's `openStream` (./stream.ts) builds a streamed call's EventStream from: how to open
-   * it through this client's pipeline, its idle limit, its clock and the spec's error rules. Generated code
-   * calls `openStream`; this hook keeps the stream reader out of applications that stream nothing.
+   * What the contract's `openStream` (./stream.ts) builds a streamed call's EventStream from; the
+   * streamed-answers part makes it from what only the core has: its clock, its timeouts, a way to open
+   * the call through the pipeline and the spec's error rules. This hook keeps the stream reader out of
+   * applications that stream nothing.
    */
   streamContext(operation: OperationDefinition, call: OperationCall, options: RequestOptions = NO_OPTIONS): StreamContext {
-    const definition = operation.stream;
-    if (!definition) throw new ConfigurationError(`operation ${operation.id} declares no stream`);
-    return {
-      provider: this.definition.name,
-      definition,
-      clock: this.#clock,
-      idleMs:
-        options.timeout?.idleMs ??
-        this.#options.timeout?.idleMs ??
-        options.timeout?.attemptMs ??
-        this.#options.timeout?.attemptMs ??
-        DEFAULT_ATTEMPT_TIMEOUT_MS,
-      signal: options.signal,
-      open: () => this.send(operation, call, options),
-      normalize: (answer) =>
-        normalizeError(this.definition.name, this.definition.errors, answer, { retryable: this.#specRetryable, redactor: this.#redactor }),
-    };
+    return this.#streams().context(this.definition.name, operation, options, this.#options.timeout, this.#clock, this.#normalize, () =>
+      this.send(operation, call, options),
+    );
   }
 
   /**
@@ -595,12 +597,7 @@ export class ClientCore {
       }
     }
 
-    const error = normalizeError(
-      this.definition.name,
-      this.definition.errors,
-      { ...answer, text: response.body },
-      { limited: limitedAnswer, retryable: this.#specRetryable, redactor: this.#redactor },
-    );
+    const error = this.#normalize({ ...answer, text: response.body }, limitedAnswer);
     const rules = plan.rules;
     const askedMs = retryAfterMs(response.headers, rules.retryAfter.headers, now);
     const verdict = classifyAnswer(rules, plan.safe, {

@@ -13,7 +13,11 @@ import type {
   VariableDefinition,
   VersionsDefinition,
 } from "../definition.js";
-import { ConfigurationError } from "../errors/errors.js";
+import { ConfigurationError, type ProviderError } from "../errors/errors.js";
+import type { ErrorAnswer } from "../errors/error-normalizer.js";
+import type { Clock } from "../clock.js";
+import type { ApiResponse, RequestOptions, TimeoutOptions } from "./client-core.js";
+import type { StreamContext } from "./stream.js";
 import type { ProviderAllowance } from "../policies/provider-allowance.js";
 import type { FamilyPolicy, ProviderCount, RateLimiterOptions } from "../policies/rate-limit.js";
 import type { RateLimitFamilies } from "../policies/rate-limit-headers.js";
@@ -78,11 +82,23 @@ export interface ClientParts {
     headers: Record<string, string>,
     arrays: ArrayEncoding,
   ) => string | Uint8Array | Promise<Uint8Array>;
-  /** Streamed answers (./stream.ts): what a streamed call accepts, which answers are the stream, a stream of an answer read whole. */
+  /**
+   * Streamed answers (./stream.ts): what a streamed call accepts, which answers are the stream, a stream
+   * of an answer read whole, and the context its EventStream reads with (ClientCore.streamContext).
+   */
   readonly streams?: {
     readonly accept: (stream: StreamDefinition) => string;
     readonly isStream: (status: number, headers: ResponseHeaders) => boolean;
     readonly text: (text: string) => BodyStream;
+    readonly context: (
+      provider: string,
+      operation: OperationDefinition,
+      options: RequestOptions,
+      clientTimeout: TimeoutOptions | undefined,
+      clock: Clock,
+      normalize: (answer: ErrorAnswer) => ProviderError,
+      open: () => Promise<ApiResponse>,
+    ) => StreamContext;
   };
   /** The credential of an operation that names its auth modes (./auth-choice.ts). */
   readonly credentialFor?: (held: readonly HeldCredential[], operation: OperationDefinition, title: string) => HeldCredential | undefined;
