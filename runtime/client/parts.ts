@@ -13,11 +13,8 @@ import type {
   VariableDefinition,
   VersionsDefinition,
 } from "../definition.js";
-import { ConfigurationError, type ProviderError } from "../errors/errors.js";
-import type { ErrorAnswer } from "../errors/error-normalizer.js";
-import type { Clock } from "../clock.js";
-import type { ApiResponse, RequestOptions, TimeoutOptions } from "./client-core.js";
-import type { StreamContext } from "./stream.js";
+import { ConfigurationError } from "../errors/errors.js";
+import type { MakeStreamContext } from "./stream.js";
 import type { ProviderAllowance } from "../policies/provider-allowance.js";
 import type { FamilyPolicy, ProviderCount, RateLimiterOptions } from "../policies/rate-limit.js";
 import type { RateLimitFamilies } from "../policies/rate-limit-headers.js";
@@ -90,15 +87,7 @@ export interface ClientParts {
     readonly accept: (stream: StreamDefinition) => string;
     readonly isStream: (status: number, headers: ResponseHeaders) => boolean;
     readonly text: (text: string) => BodyStream;
-    readonly context: (
-      provider: string,
-      operation: OperationDefinition,
-      options: RequestOptions,
-      clientTimeout: TimeoutOptions | undefined,
-      clock: Clock,
-      normalize: (answer: ErrorAnswer) => ProviderError,
-      open: () => Promise<ApiResponse>,
-    ) => StreamContext;
+    readonly context: MakeStreamContext;
   };
   /** The credential of an operation that names its auth modes (./auth-choice.ts). */
   readonly credentialFor?: (held: readonly HeldCredential[], operation: OperationDefinition, title: string) => HeldCredential | undefined;

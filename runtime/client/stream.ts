@@ -88,7 +88,7 @@ export function streamAccept(stream: StreamDefinition): string {
  * A streamed call's context: its idle limit is the call's, else the client's `idleMs`, else the attempt
  * timeout (the call's, the client's, 60 s), as `TimeoutOptions.idleMs` documents.
  */
-function streamContext(
+export type MakeStreamContext = (
   provider: string,
   operation: OperationDefinition,
   options: RequestOptions,
@@ -96,7 +96,9 @@ function streamContext(
   clock: Clock,
   normalize: (answer: ErrorAnswer) => ProviderError,
   open: () => Promise<ApiResponse>,
-): StreamContext {
+) => StreamContext;
+
+const streamContext: MakeStreamContext = (provider, operation, options, clientTimeout, clock, normalize, open) => {
   const definition = operation.stream;
   if (!definition) throw new ConfigurationError(`operation ${operation.id} declares no stream`);
   const idleMs =
@@ -106,7 +108,7 @@ function streamContext(
     clientTimeout?.attemptMs ??
     DEFAULT_ATTEMPT_TIMEOUT_MS;
   return { provider, definition, clock, idleMs, signal: options.signal, open, normalize };
-}
+};
 
 /** The client part for a spec with streamed operations (./parts.ts): what the core does for a streamed call. */
 export const streamedAnswers: ClientParts = {
