@@ -104,19 +104,6 @@ function withToken(
   return use(checkToken(value, what));
 }
 
-/** Where each token-based mode finds its token source, and the header and prefix it sends it with. */
-function tokenTarget(mode: AuthModeDefinition, auth: AuthOptions): [TokenSource | undefined, string, string, string] | undefined {
-  switch (mode.type) {
-    case "bearer":
-      return [auth.token, "auth.token", mode.header, mode.prefix];
-    case "oauth2":
-      return [auth.accessToken, "auth.accessToken", mode.header, mode.prefix];
-    case "githubApp":
-      return [auth.installationToken, "auth.installationToken", "authorization", "Bearer "];
-  }
-  return undefined;
-}
-
 /**
  * Applies credentials to outgoing headers (lower-case names) and query parameters. Credentials are
  * never copied anywhere else.
@@ -128,19 +115,30 @@ export function applyCredentials(
   query: Record<string, string>,
   options?: TokenRequestOptions,
 ): void | Promise<void> {
-  const target = tokenTarget(mode, auth);
-  if (target) {
-    const [source, what, header, prefix] = target;
-    return withToken(source, what, options, (token) => void (headers[header] = `${prefix}${token}`));
-  }
-  if (mode.type === "apiKey") {
-    const key = `${mode.prefix}${checkToken(auth.apiKey, "auth.apiKey")}`;
-    if (mode.in === "header") headers[mode.name.toLowerCase()] = key;
-    else query[mode.name] = key;
-  } else if (mode.type === "basic") {
-    if (typeof auth.username !== "string" || auth.username === "") throw new ConfigurationError("auth.username is missing or empty");
-    if (auth.password === undefined && !mode.passwordOptional) throw new ConfigurationError("auth.password is missing");
-    headers.authorization = `Basic ${base64Utf8(`${auth.username}:${auth.password ?? ""}`)}`;
+  switch (mode.type) {
+    case "apiKey": {
+      const key = checkToken(auth.apiKey, "auth.apiKey");
+      if (mode.in === "header") headers[mode.name.toLowerCase()] = `${mode.prefix}${key}`;
+      else query[mode.name] = `${mode.prefix}${key}`;
+      return;
+    }
+    case "basic": {
+      if (typeof auth.username !== "string" || auth.username === "") throw new ConfigurationError("auth.username is missing or empty");
+      if (auth.password === undefined && !mode.passwordOptional) throw new ConfigurationError("auth.password is missing");
+      headers.authorization = `Basic ${base64Utf8(`${auth.username}:${auth.password ?? ""}`)}`;
+      return;
+    }
+    case "bearer":
+      return withToken(auth.token, "auth.token", options, (token) => void (headers[mode.header] = `${mode.prefix}${token}`));
+    case "oauth2":
+      return withToken(auth.accessToken, "auth.accessToken", options, (token) => void (headers[mode.header] = `${mode.prefix}${token}`));
+    case "githubApp":
+      return withToken(
+        auth.installationToken,
+        "auth.installationToken",
+        options,
+        (token) => void (headers.authorization = `Bearer ${token}`),
+      );
   }
 }
 
@@ -155,10 +153,11 @@ export function renewCredentials(
   query: Record<string, string>,
   options?: TokenRequestOptions,
 ): Promise<void> | undefined {
-  const target = tokenTarget(mode, auth);
-  if (!target) return undefined;
-  const [source, , header, prefix] = target;
+  if (mode.type === "apiKey" || mode.type === "basic") return undefined;
+  const source = mode.type === "oauth2" ? auth.accessToken : mode.type === "githubApp" ? auth.installationToken : auth.token;
   if (!isTokenProvider(source) || typeof source.invalidate !== "function") return undefined;
+  const header = mode.type === "githubApp" ? "authorization" : mode.header;
+  const prefix = mode.type === "githubApp" ? "Bearer " : mode.prefix;
   const used = (headers[header] ?? "").slice(prefix.length);
   return Promise.resolve(source.invalidate(used)).then(() => applyCredentials(mode, auth, headers, query, options));
 }
