@@ -261,7 +261,7 @@ export class ClientCore {
       redactor: this.#redactor,
     });
   readonly #userAgent: string;
-  /** Versions whose lifecycle this client has checked (and warned about when deprecated). */
+  /** Versions whose lifecycle this client has checked (and warned about when deprecated): the deprecatedVersionWarnings part's. */
   readonly #checkedVersions = new Set<string>();
   /** Deprecation signals already reported, per operation. */
   readonly #reportedDeprecations = new Map<string, string>();
@@ -461,7 +461,11 @@ export class ClientCore {
       renewing: undefined,
       stop: undefined,
     };
-    if (apiVersion !== undefined && !this.#checkedVersions.has(apiVersion)) this.#checkLifecycle(apiVersion, emit);
+    // Warns once per client (event) and once per process about a deprecated version; without the
+    // deprecatedVersionWarnings part the spec marks no version deprecated.
+    const checkVersionLifecycle = this.#parts.checkVersionLifecycle;
+    if (checkVersionLifecycle && apiVersion !== undefined)
+      checkVersionLifecycle(this.definition, apiVersion, this.#clock.now(), this.#checkedVersions, emit);
     return plan;
   }
 
@@ -617,17 +621,6 @@ export class ClientCore {
     plan.askedMs = askedMs;
     // A code the spec classifies as rate_limited (Slack's ok:false "ratelimited") counts like a 429.
     plan.limited = error.kind === "rate_limited";
-  }
-
-  /**
-   * Warns once per client (event) and once per process (process.emitWarning) about a deprecated version;
-   * without the deprecatedVersionWarnings part the spec marks no version deprecated.
-   */
-  #checkLifecycle(version: string, emit: CallEmit | undefined): void {
-    this.#checkedVersions.add(version);
-    const versions = this.definition.versions;
-    const deprecated = versions && this.#parts.deprecatedVersion?.(this.definition.name, versions, version, this.#clock.now());
-    if (deprecated) emit?.({ type: "versionDeprecated", apiVersion: version, ...deprecated });
   }
 
   /** Deprecation, Sunset and provider deprecation headers, reported once per operation and value. */

@@ -20,6 +20,7 @@ import type { FamilyPolicy, ProviderCount, RateLimiterOptions } from "../policie
 import type { RateLimitFamilies } from "../policies/rate-limit-headers.js";
 import type { BodyStream, ResponseHeaders } from "../transport/transport.js";
 import type { HeldCredential } from "./auth-choice.js";
+import type { CallEmit } from "./events.js";
 import type { MigrationResult, RequestMigrationResult, RequestValues } from "../versions/migrations.js";
 
 /** Header sync: the provider's rate-limit headers read on every answer and kept per request in flight. */
@@ -93,13 +94,17 @@ export interface ClientParts {
   readonly credentialFor?: (held: readonly HeldCredential[], operation: OperationDefinition, title: string) => HeldCredential | undefined;
   /** A URL the provider handed out (a next page's), resolved against the base URL and kept on its origin (./provider-url.ts). */
   readonly providerUrl?: (provider: string, baseUrl: string, given: string, credentialQuery: Readonly<Record<string, string>>) => string;
-  /** Warns once per process about a deprecated version and describes it; undefined when it is not (../versions/versions.ts). */
-  readonly deprecatedVersion?: (
-    provider: string,
-    versions: VersionsDefinition,
+  /**
+   * Once per client (`checked`, the client's own set) and version: warns once per process about a
+   * deprecated version and emits the call's `versionDeprecated` event (../versions/versions.ts).
+   */
+  readonly checkVersionLifecycle?: (
+    definition: ProviderDefinition,
     version: string,
     now: number,
-  ) => DeprecatedVersion | undefined;
+    checked: Set<string>,
+    emit: CallEmit | undefined,
+  ) => void;
 }
 
 type ArrayEncoding = ProviderDefinition["encoding"]["form"];
@@ -120,7 +125,7 @@ const NEEDS = {
     (d: ProviderDefinition) => (d.versions?.migrations ?? []).some((m) => (m.requests ?? []).length > 0),
   ],
   deprecatedVersionWarnings: [
-    "deprecatedVersion",
+    "checkVersionLifecycle",
     (d: ProviderDefinition) => Object.values(d.versions?.supported ?? {}).some((v) => v.deprecated !== undefined || v.sunset !== undefined),
   ],
 } as const satisfies Record<string, readonly [keyof ClientParts, (d: ProviderDefinition) => boolean]>;
