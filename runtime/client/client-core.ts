@@ -388,20 +388,14 @@ export class ClientCore {
     );
     let plan: CallPlan | undefined;
     try {
-      // A call written at the pinned version (the generated types' shape), sent at another one.
-      const versions = this.definition.versions;
-      // Without the versionRequestMigrations part no migration changes requests: the call goes as written.
-      const migrateRequest = this.#parts.migrateRequest;
-      const migrated =
-        migrateRequest && versions && apiVersion !== undefined && apiVersion !== versions.pinned
-          ? migrateRequest(versions, operation.id, call, apiVersion)
-          : undefined;
-      const rewritten = migrated !== undefined && migrated.call !== call;
-      if (rewritten) call = migrated.call;
+      // A call written at the pinned version (the generated types' shape), sent at another one: without the
+      // versionRequestMigrations part no migration changes requests, and the call goes as written.
+      const rewritten = apiVersion !== undefined ? this.#parts.rewriteCall?.(this.definition, operation.id, call, apiVersion) : undefined;
+      if (rewritten) call = rewritten.call;
       const preparing = this.#prepare(operation, call, options, apiVersion, deadline);
       const prepared = preparing instanceof Promise ? await deadline.bound(preparing) : preparing;
       plan = this.#plan(operation, options, prepared, apiVersion, deadline, call.body);
-      if (rewritten) plan.emit?.({ type: "migration", request: true, from: migrated.from, to: migrated.to, outcome: migrated.outcome });
+      if (rewritten) plan.emit?.(rewritten.event);
       const running = this.#policies.execute(this.#attempt, plan);
       if (running instanceof Promise) await running;
       return plan.result!;

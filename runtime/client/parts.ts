@@ -21,7 +21,11 @@ import type { RateLimitFamilies } from "../policies/rate-limit-headers.js";
 import type { BodyStream, ResponseHeaders } from "../transport/transport.js";
 import type { HeldCredential } from "./auth-choice.js";
 import type { CallEmit } from "./events.js";
-import type { MigrationResult, RequestMigrationResult, RequestValues } from "../versions/migrations.js";
+import type { OperationCall } from "./client-core.js";
+
+/** The `migration` event of a rewritten call, before the call's own fields are added. */
+export type MigrationEvent = Extract<Parameters<CallEmit>[0], { readonly type: "migration" }>;
+import type { MigrationResult } from "../versions/migrations.js";
 
 /** Header sync: the provider's rate-limit headers read on every answer and kept per request in flight. */
 export interface HeaderSync {
@@ -63,13 +67,16 @@ export interface ClientParts {
   ) => Readonly<Record<string, string>>;
   /** An answer fetched at another version, migrated to the client's (../versions/migrations.ts). */
   readonly migratePayload?: (versions: VersionsDefinition, payload: unknown, from: string, to?: string) => MigrationResult;
-  /** A call written at the pinned version, rewritten for the version it is sent at (../versions/migrations.ts). */
-  readonly migrateRequest?: <T extends RequestValues>(
-    versions: VersionsDefinition,
+  /**
+   * A call written at the pinned version, rewritten for the version it is sent at, and the `migration`
+   * event that says so; undefined when no migration changes it (../versions/migrations.ts).
+   */
+  readonly rewriteCall?: (
+    definition: ProviderDefinition,
     operation: string,
-    call: T,
+    call: OperationCall,
     to: string,
-  ) => RequestMigrationResult<T>;
+  ) => { readonly call: OperationCall; readonly event: MigrationEvent } | undefined;
   /**
    * A multipart or raw request body (./bodies.ts): sets its content type and returns the bytes or text to
    * send (multipart: once the platform has serialized the form).
@@ -121,7 +128,7 @@ const NEEDS = {
   urlVariables: ["variables", (d: ProviderDefinition) => Object.keys(d.variables).length > 0],
   versionMigrations: ["migratePayload", (d: ProviderDefinition) => (d.versions?.migrations ?? []).length > 0],
   versionRequestMigrations: [
-    "migrateRequest",
+    "rewriteCall",
     (d: ProviderDefinition) => (d.versions?.migrations ?? []).some((m) => (m.requests ?? []).length > 0),
   ],
   deprecatedVersionWarnings: [
