@@ -22,10 +22,17 @@ import type {
   RateLimitBucketDefinition,
   RetryDefinition,
 } from "../definition.js";
-import { ConfigurationError, isSwitchboardError, NetworkError, TimeoutError, type CallOutcome } from "../errors/errors.js";
+import {
+  ConfigurationError,
+  isSwitchboardError,
+  NetworkError,
+  TimeoutError,
+  type CallOutcome,
+  type ProviderError,
+} from "../errors/errors.js";
 import { classifyAnswer, classifyFailure, specRetryable } from "./classify.js";
 import { declared } from "../internal/declared.js";
-import { normalizeError } from "../errors/error-normalizer.js";
+import { normalizeError, type ErrorAnswer } from "../errors/error-normalizer.js";
 import type { CallEmit, ClientEvent, ClientEventListener } from "./events.js";
 import { encodeForm } from "./form.js";
 import { anyResponseMatches } from "./match.js";
@@ -184,7 +191,8 @@ export interface ApiResponse {
 }
 
 const RUNTIME_USER_AGENT = "switchboard/0.1.0";
-const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
+/** The attempt timeout when neither the call, the operation nor the client sets one (and a stream's idle limit). */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
 const DEFAULT_TOTAL_TIMEOUT_MS = 600_000;
 
 /** A request built once per call and sent as is on every attempt. */
@@ -249,8 +257,15 @@ export class ClientCore {
   #closed = false;
   /** The retry rules' opinion of an error answer that no code or rule classifies (normalizeError). */
   readonly #specRetryable: (status: number, providerCode: string | undefined, headers: ResponseHeaders) => boolean;
+  /** The spec's error rules applied to an error answer (or a stream's error event), with this client's retry rules and redaction. */
+  readonly #normalize = (answer: ErrorAnswer, limited = false): ProviderError =>
+    normalizeError(this.definition.name, this.definition.errors, answer, {
+      limited,
+      retryable: this.#specRetryable,
+      redactor: this.#redactor,
+    });
   readonly #userAgent: string;
-  /** Versions whose lifecycle this client has checked (and warned about when deprecated). */
+  /** Versions whose lifecycle this client has checked (and warned about when deprecated): the deprecatedVersionWarnings part's. */
   readonly #checkedVersions = new Set<string>();
   /** Deprecation signals already reported, per operation. */
   readonly #reportedDeprecations = new Map<string, string>();
@@ -329,28 +344,15 @@ export class ClientCore {
   }
 
   /**
-   * What the contract's `openStream` (./stream.ts) builds a streamed call's EventStream from: how to open
-   * it through this client's pipeline, its idle limit, its clock and the spec's error rules. Generated code
-   * calls `openStream`; this hook keeps the stream reader out of applications that stream nothing.
+   * What the contract's `openStream` (./stream.ts) builds a streamed call's EventStream from; the
+   * streamed-answers part makes it from what only the core has: its clock, its timeouts, a way to open
+   * the call through the pipeline and the spec's error rules. This hook keeps the stream reader out of
+   * applications that stream nothing.
    */
   streamContext(operation: OperationDefinition, call: OperationCall, options: RequestOptions = NO_OPTIONS): StreamContext {
-    const definition = operation.stream;
-    if (!definition) throw new ConfigurationError(`operation ${operation.id} declares no stream`);
-    return {
-      provider: this.definition.name,
-      definition,
-      clock: this.#clock,
-      idleMs:
-        options.timeout?.idleMs ??
-        this.#options.timeout?.idleMs ??
-        options.timeout?.attemptMs ??
-        this.#options.timeout?.attemptMs ??
-        DEFAULT_ATTEMPT_TIMEOUT_MS,
-      signal: options.signal,
-      open: () => this.send(operation, call, options),
-      normalize: (answer) =>
-        normalizeError(this.definition.name, this.definition.errors, answer, { retryable: this.#specRetryable, redactor: this.#redactor }),
-    };
+    return this.#streams().context(this.definition.name, operation, options, this.#options.timeout, this.#clock, this.#normalize, () =>
+      this.send(operation, call, options),
+    );
   }
 
   /**
@@ -390,20 +392,14 @@ export class ClientCore {
     );
     let plan: CallPlan | undefined;
     try {
-      // A call written at the pinned version (the generated types' shape), sent at another one.
-      const versions = this.definition.versions;
-      // Without the versionRequestMigrations part no migration changes requests: the call goes as written.
-      const migrateRequest = this.#parts.migrateRequest;
-      const migrated =
-        migrateRequest && versions && apiVersion !== undefined && apiVersion !== versions.pinned
-          ? migrateRequest(versions, operation.id, call, apiVersion)
-          : undefined;
-      const rewritten = migrated !== undefined && migrated.call !== call;
-      if (rewritten) call = migrated.call;
+      // A call written at the pinned version (the generated types' shape), sent at another one: without the
+      // versionRequestMigrations part no migration changes requests, and the call goes as written.
+      const rewritten = apiVersion !== undefined ? this.#parts.rewriteCall?.(this.definition, operation.id, call, apiVersion) : undefined;
+      if (rewritten) call = rewritten.call;
       const preparing = this.#prepare(operation, call, options, apiVersion, deadline);
       const prepared = preparing instanceof Promise ? await deadline.bound(preparing) : preparing;
       plan = this.#plan(operation, options, prepared, apiVersion, deadline, call.body);
-      if (rewritten) plan.emit?.({ type: "migration", request: true, from: migrated.from, to: migrated.to, outcome: migrated.outcome });
+      if (rewritten) plan.emit?.(rewritten.event);
       const running = this.#policies.execute(this.#attempt, plan);
       if (running instanceof Promise) await running;
       return plan.result!;
@@ -463,7 +459,11 @@ export class ClientCore {
       renewing: undefined,
       stop: undefined,
     };
-    if (apiVersion !== undefined && !this.#checkedVersions.has(apiVersion)) this.#checkLifecycle(apiVersion, emit);
+    // Warns once per client (event) and once per process about a deprecated version; without the
+    // deprecatedVersionWarnings part the spec marks no version deprecated.
+    const checkVersionLifecycle = this.#parts.checkVersionLifecycle;
+    if (checkVersionLifecycle && apiVersion !== undefined)
+      checkVersionLifecycle(this.definition, apiVersion, this.#clock.now(), this.#checkedVersions, emit);
     return plan;
   }
 
@@ -599,12 +599,7 @@ export class ClientCore {
       }
     }
 
-    const error = normalizeError(
-      this.definition.name,
-      this.definition.errors,
-      { ...answer, text: response.body },
-      { limited: limitedAnswer, retryable: this.#specRetryable, redactor: this.#redactor },
-    );
+    const error = this.#normalize({ ...answer, text: response.body }, limitedAnswer);
     const rules = plan.rules;
     const askedMs = retryAfterMs(response.headers, rules.retryAfter.headers, now);
     const verdict = classifyAnswer(rules, plan.safe, {
@@ -624,17 +619,6 @@ export class ClientCore {
     plan.askedMs = askedMs;
     // A code the spec classifies as rate_limited (Slack's ok:false "ratelimited") counts like a 429.
     plan.limited = error.kind === "rate_limited";
-  }
-
-  /**
-   * Warns once per client (event) and once per process (process.emitWarning) about a deprecated version;
-   * without the deprecatedVersionWarnings part the spec marks no version deprecated.
-   */
-  #checkLifecycle(version: string, emit: CallEmit | undefined): void {
-    this.#checkedVersions.add(version);
-    const versions = this.definition.versions;
-    const deprecated = versions && this.#parts.deprecatedVersion?.(this.definition.name, versions, version, this.#clock.now());
-    if (deprecated) emit?.({ type: "versionDeprecated", apiVersion: version, ...deprecated });
   }
 
   /** Deprecation, Sunset and provider deprecation headers, reported once per operation and value. */

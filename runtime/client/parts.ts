@@ -14,12 +14,18 @@ import type {
   VersionsDefinition,
 } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
+import type { MakeStreamContext } from "./stream.js";
 import type { ProviderAllowance } from "../policies/provider-allowance.js";
 import type { FamilyPolicy, Permit, ProviderCount, RateLimiter, RateLimiterOptions } from "../policies/rate-limit.js";
 import type { RateLimitFamilies } from "../policies/rate-limit-headers.js";
 import type { BodyStream, ResponseHeaders } from "../transport/transport.js";
 import type { HeldCredential } from "./auth-choice.js";
-import type { MigrationResult, RequestMigrationResult, RequestValues } from "../versions/migrations.js";
+import type { CallEmit } from "./events.js";
+import type { OperationCall } from "./client-core.js";
+
+/** The `migration` event of a rewritten call, before the call's own fields are added. */
+export type MigrationEvent = Extract<Parameters<CallEmit>[0], { readonly type: "migration" }>;
+import type { MigrationResult } from "../versions/migrations.js";
 
 /** Header sync: the provider's rate-limit headers read on every answer and kept per request in flight. */
 export interface HeaderSync {
@@ -65,13 +71,16 @@ export interface ClientParts {
   ) => Readonly<Record<string, string>>;
   /** An answer fetched at another version, migrated to the client's (../versions/migrations.ts). */
   readonly migratePayload?: (versions: VersionsDefinition, payload: unknown, from: string, to?: string) => MigrationResult;
-  /** A call written at the pinned version, rewritten for the version it is sent at (../versions/migrations.ts). */
-  readonly migrateRequest?: <T extends RequestValues>(
-    versions: VersionsDefinition,
+  /**
+   * A call written at the pinned version, rewritten for the version it is sent at, and the `migration`
+   * event that says so; undefined when no migration changes it (../versions/migrations.ts).
+   */
+  readonly rewriteCall?: (
+    definition: ProviderDefinition,
     operation: string,
-    call: T,
+    call: OperationCall,
     to: string,
-  ) => RequestMigrationResult<T>;
+  ) => { readonly call: OperationCall; readonly event: MigrationEvent } | undefined;
   /**
    * A multipart or raw request body (./bodies.ts): sets its content type and returns the bytes or text to
    * send (multipart: once the platform has serialized the form).
@@ -82,23 +91,31 @@ export interface ClientParts {
     headers: Record<string, string>,
     arrays: ArrayEncoding,
   ) => string | Uint8Array | Promise<Uint8Array>;
-  /** Streamed answers (./stream.ts): what a streamed call accepts, which answers are the stream, a stream of an answer read whole. */
+  /**
+   * Streamed answers (./stream.ts): what a streamed call accepts, which answers are the stream, a stream
+   * of an answer read whole, and the context its EventStream reads with (ClientCore.streamContext).
+   */
   readonly streams?: {
     readonly accept: (stream: StreamDefinition) => string;
     readonly isStream: (status: number, headers: ResponseHeaders) => boolean;
     readonly text: (text: string) => BodyStream;
+    readonly context: MakeStreamContext;
   };
   /** The credential of an operation that names its auth modes (./auth-choice.ts). */
   readonly credentialFor?: (held: readonly HeldCredential[], operation: OperationDefinition, title: string) => HeldCredential | undefined;
   /** A URL the provider handed out (a next page's), resolved against the base URL and kept on its origin (./provider-url.ts). */
   readonly providerUrl?: (provider: string, baseUrl: string, given: string, credentialQuery: Readonly<Record<string, string>>) => string;
-  /** Warns once per process about a deprecated version and describes it; undefined when it is not (../versions/versions.ts). */
-  readonly deprecatedVersion?: (
-    provider: string,
-    versions: VersionsDefinition,
+  /**
+   * Once per client (`checked`, the client's own set) and version: warns once per process about a
+   * deprecated version and emits the call's `versionDeprecated` event (../versions/versions.ts).
+   */
+  readonly checkVersionLifecycle?: (
+    definition: ProviderDefinition,
     version: string,
     now: number,
-  ) => DeprecatedVersion | undefined;
+    checked: Set<string>,
+    emit: CallEmit | undefined,
+  ) => void;
 }
 
 type ArrayEncoding = ProviderDefinition["encoding"]["form"];
@@ -115,11 +132,11 @@ const NEEDS = {
   urlVariables: ["variables", (d: ProviderDefinition) => Object.keys(d.variables).length > 0],
   versionMigrations: ["migratePayload", (d: ProviderDefinition) => (d.versions?.migrations ?? []).length > 0],
   versionRequestMigrations: [
-    "migrateRequest",
+    "rewriteCall",
     (d: ProviderDefinition) => (d.versions?.migrations ?? []).some((m) => (m.requests ?? []).length > 0),
   ],
   deprecatedVersionWarnings: [
-    "deprecatedVersion",
+    "checkVersionLifecycle",
     (d: ProviderDefinition) => Object.values(d.versions?.supported ?? {}).some((v) => v.deprecated !== undefined || v.sunset !== undefined),
   ],
 } as const satisfies Record<string, readonly [keyof ClientParts, (d: ProviderDefinition) => boolean]>;

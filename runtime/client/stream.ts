@@ -27,7 +27,14 @@ import {
 } from "../errors/errors.js";
 import { readPath } from "../internal/json-path.js";
 import type { BodyStream, ResponseHeaders } from "../transport/transport.js";
-import type { ApiResponse, ClientCore, OperationCall, RequestOptions } from "./client-core.js";
+import {
+  DEFAULT_ATTEMPT_TIMEOUT_MS,
+  type ApiResponse,
+  type ClientCore,
+  type OperationCall,
+  type RequestOptions,
+  type TimeoutOptions,
+} from "./client-core.js";
 import type { ClientParts } from "./parts.js";
 import { NdjsonParser } from "./ndjson.js";
 import { SseParser, type SseEvent } from "./sse.js";
@@ -77,8 +84,36 @@ export function streamAccept(stream: StreamDefinition): string {
   return stream.format === "sse" ? "text/event-stream, application/json" : "application/x-ndjson, application/json";
 }
 
+/**
+ * A streamed call's context: its idle limit is the call's, else the client's `idleMs`, else the attempt
+ * timeout (the call's, the client's, 60 s), as `TimeoutOptions.idleMs` documents.
+ */
+export type MakeStreamContext = (
+  provider: string,
+  operation: OperationDefinition,
+  options: RequestOptions,
+  clientTimeout: TimeoutOptions | undefined,
+  clock: Clock,
+  normalize: (answer: ErrorAnswer) => ProviderError,
+  open: () => Promise<ApiResponse>,
+) => StreamContext;
+
+const streamContext: MakeStreamContext = (provider, operation, options, clientTimeout, clock, normalize, open) => {
+  const definition = operation.stream;
+  if (!definition) throw new ConfigurationError(`operation ${operation.id} declares no stream`);
+  const idleMs =
+    options.timeout?.idleMs ??
+    clientTimeout?.idleMs ??
+    options.timeout?.attemptMs ??
+    clientTimeout?.attemptMs ??
+    DEFAULT_ATTEMPT_TIMEOUT_MS;
+  return { provider, definition, clock, idleMs, signal: options.signal, open, normalize };
+};
+
 /** The client part for a spec with streamed operations (./parts.ts): what the core does for a streamed call. */
-export const streamedAnswers: ClientParts = { streams: { accept: streamAccept, isStream: isStreamAnswer, text: textStream } };
+export const streamedAnswers: ClientParts = {
+  streams: { accept: streamAccept, isStream: isStreamAnswer, text: textStream, context: streamContext },
+};
 
 /**
  * What a generated streamed function returns: the operation's events, the stream opened when it is first

@@ -312,15 +312,22 @@ export class ProviderUnavailableError extends ProviderError {
   static readonly kind = "provider_unavailable";
 }
 
-const KIND_CLASSES: Readonly<Record<string, new (init: ProviderErrorInit) => ProviderError>> = {
-  authentication: AuthenticationError,
-  permission: PermissionError,
-  not_found: NotFoundError,
-  validation: ValidationError,
-  conflict: ConflictError,
-  idempotency_conflict: IdempotencyConflictError,
-  provider_unavailable: ProviderUnavailableError,
-};
+/** The subclass of each kind, keyed by the class's own `kind` (pure: a bundle without the factory drops them). */
+const KIND_CLASSES = /* @__PURE__ */ byKind([
+  AuthenticationError,
+  PermissionError,
+  NotFoundError,
+  ValidationError,
+  ConflictError,
+  IdempotencyConflictError,
+  ProviderUnavailableError,
+]);
+
+function byKind(
+  classes: readonly (typeof ProviderError & { readonly kind: string })[],
+): ReadonlyMap<string, new (init: ProviderErrorInit) => ProviderError> {
+  return new Map(classes.map((Class) => [Class.kind, Class]));
+}
 
 /**
  * The flat factory: the ProviderError subclass of `init.kind`, or ProviderError itself for kinds
@@ -329,7 +336,7 @@ const KIND_CLASSES: Readonly<Record<string, new (init: ProviderErrorInit) => Pro
  * ProviderError of kind rate_limited, so one `instanceof RateLimitError` covers every rate limit.
  */
 export function createProviderError(init: ProviderErrorInit): ProviderError {
-  const Class = Object.hasOwn(KIND_CLASSES, init.kind) ? KIND_CLASSES[init.kind]! : ProviderError;
+  const Class = KIND_CLASSES.get(init.kind) ?? ProviderError;
   return new Class(init);
 }
 

@@ -5,8 +5,11 @@
 
 export const REDACTED = "[redacted]";
 
-/** Header and query names whose values are always secret. */
-const SECRET_NAMES = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "apikey"]);
+/**
+ * Header and query names whose values are always secret, besides those SECRET_PATTERN matches (which
+ * covers authorization, proxy-authorization, x-api-key, api-key and apikey).
+ */
+const SECRET_NAMES = ["cookie", "set-cookie"];
 /** Names that look like they carry a secret. */
 const SECRET_PATTERN = /(auth|token|secret|password|passwd|signature|session|credential|api[-_]?key|access[-_]?key|private[-_]?key)/i;
 
@@ -18,7 +21,7 @@ export interface Redactor {
 
 /** `extra`: names the spec or the caller declare secret (an apiKey mode's header or query name). */
 export function createRedactor(extra: readonly string[] = [], allow: readonly string[] = []): Redactor {
-  const secret = new Set([...SECRET_NAMES, ...extra.map((n) => n.toLowerCase())]);
+  const secret = new Set([...SECRET_NAMES, ...extra].map((n) => n.toLowerCase()));
   const allowed = new Set(allow.map((n) => n.toLowerCase()));
   const decided = new Map<string, boolean>();
   const isSecret = (name: string): boolean => {

@@ -48,41 +48,23 @@ export class Deadline implements WaitLimit {
    * with the abort reason or the total timeout. A later rejection of `promise` is absorbed.
    */
   bound<T>(promise: Promise<T>): Promise<T> {
+    // The same signal as whatever was handed `abortSignal` (a token request): its listeners, added first,
+    // learn of the deadline or the abort before this wait rejects.
+    const signal = this.abortSignal;
     return new Promise<T>((resolve, reject) => {
-      const signal = this.signal;
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = (): void => {
-        cancel();
-        reject(signal!.reason);
-      };
-      const cancel = this.#clock.setTimer(this.at - this.#clock.now(), () => {
-        signal?.removeEventListener("abort", onAbort);
-        const expired = this.expired();
-        // Whatever was handed the abort signal learns of the deadline before the call fails, whichever of
-        // the two timers (set for the same moment) fires first.
-        if (this.#controller && !this.#controller.signal.aborted) this.#controller.abort(expired);
-        reject(expired);
-      });
-      signal?.addEventListener("abort", onAbort, { once: true });
-      promise.then(
-        (value) => {
-          cancel();
-          signal?.removeEventListener("abort", onAbort);
-          resolve(value);
-        },
-        (error: unknown) => {
-          cancel();
-          signal?.removeEventListener("abort", onAbort);
-          reject(error);
-        },
-      );
+      if (signal.aborted) return reject(signal.reason);
+      const onAbort = (): void => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      const settle =
+        <V>(then: (value: V) => void) =>
+        (value: V): void => {
+          signal.removeEventListener("abort", onAbort);
+          then(value);
+        };
+      promise.then(settle(resolve), settle(reject));
     });
   }
 
-  /**
-   * An AbortSignal that aborts with the caller's reason or the total timeout, for requests the call
-   * makes on the way (a token endpoint). Made on first use; `dispose()` stops its timer.
-   */
   get abortSignal(): AbortSignal {
     if (this.#controller) return this.#controller.signal;
     const controller = (this.#controller = new AbortController());

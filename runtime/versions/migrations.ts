@@ -200,4 +200,13 @@ function definedParts(parts: Record<string, unknown>): Record<string, unknown> {
 export const versionMigrations: ClientParts = { migratePayload };
 
 /** The client part for a spec whose migrations change requests: a call sent at another version is rewritten. */
-export const versionRequestMigrations: ClientParts = { migrateRequest };
+export const versionRequestMigrations: ClientParts = {
+  rewriteCall(definition, operation, call, to) {
+    const versions = definition.versions;
+    if (!versions || to === versions.pinned) return undefined;
+    const migrated = migrateRequest(versions, operation, call, to);
+    if (migrated.call === call) return undefined;
+    const { from, outcome } = migrated;
+    return { call: migrated.call, event: { type: "migration", request: true, from, to, outcome } };
+  },
+};

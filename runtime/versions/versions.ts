@@ -84,7 +84,14 @@ export function deprecatedVersion(
 }
 
 /** The client part for a spec that marks versions deprecated or sunset (../client/parts.ts). */
-export const deprecatedVersionWarnings: ClientParts = { deprecatedVersion };
+export const deprecatedVersionWarnings: ClientParts = {
+  checkVersionLifecycle(definition, version, now, checked, emit) {
+    if (checked.has(version) || !definition.versions) return;
+    checked.add(version);
+    const deprecated = deprecatedVersion(definition.name, definition.versions, version, now);
+    if (deprecated) emit?.({ type: "versionDeprecated", apiVersion: version, ...deprecated });
+  },
+};
 
 /** Deprecation signals of one response. */
 export interface DeprecationSignal {

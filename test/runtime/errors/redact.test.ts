@@ -27,4 +27,15 @@ describe("redaction", () => {
     expect(redactor.url("https://h/p?api_secret_param=x")).toBe(`https://h/p?api_secret_param=${REDACTED}`);
     expect(redactor.url("https://h/p")).toBe("https://h/p");
   });
+  it.each(["authorization", "Proxy-Authorization", "cookie", "Set-Cookie", "x-api-key", "api-key", "apikey", "API_KEY"])(
+    "createRedactor() treats %s as secret with no names given",
+    (name) => {
+      expect(createRedactor().isSecret(name)).toBe(true);
+    },
+  );
+  it("createRedactor() keeps an allowed name that the pattern would hide, and a plain one", () => {
+    expect(createRedactor([], ["Authorization"]).isSecret("authorization")).toBe(false);
+    expect(createRedactor().isSecret("stripe-version")).toBe(false);
+    expect(createRedactor(["X-Custom"]).isSecret("x-custom")).toBe(true);
+  });
 });
