@@ -321,15 +321,17 @@ function breakLine(text: string, level: number): string[] | undefined {
     const lines = [`${indent}${m[1]}(`, ...parameters.map((p) => `${inner}${p},`), `${indent}${text.slice(close)}`];
     return fit(lines) ? lines : undefined;
   }
-  // `return f(...);` with a plain callee.
-  m = /^(return [\w$#]+(?:\.[\w$#]+)*)\(/.exec(text);
-  if (m !== null) {
-    const close = closing(text, m[1]!.length);
+  // `return f(...);` or `return f<T>(...);` with a plain callee.
+  const callee = returnedCallee(text);
+  if (callee !== undefined) {
+    const close = closing(text, callee.length);
     if (close !== text.length - 2 || !text.endsWith(");")) return undefined;
-    const args = splitTopLevel(text.slice(m[1]!.length + 1, close), ", ");
+    const args = splitTopLevel(text.slice(callee.length + 1, close), ", ");
     if (args === undefined || args.length === 0 || huggable(args.at(-1)!) || args.length === 1) return undefined;
-    if (indent.length + m[1]!.length + 1 > WIDTH) return undefined;
-    const lines = [`${indent}${m[1]}(`];
+    // A head too long for its line stays whole when its one type argument is a name (prettier does
+    // not break that); other type arguments that do not fit prettier breaks first: left to it.
+    if (indent.length + callee.length + 1 > WIDTH && !/^return [\w$#.]+(?:<[\w$.]+>)$/.test(callee)) return undefined;
+    const lines = [`${indent}${callee}(`];
     for (const arg of args) {
       if (inner.length + arg.length + 1 <= WIDTH) lines.push(`${inner}${arg},`);
       else {
@@ -342,9 +344,16 @@ function breakLine(text: string, level: number): string[] | undefined {
     lines.push(`${indent});`);
     return lines;
   }
-  // `const x = { ... }` (then `satisfies T` or `as const`).
-  m = /^((?:export )?const [\w$]+ = )(\{.*\})((?: satisfies [\w$.]+| as const)?;)$/.exec(text);
-  if (m !== null) return breakObject(m[2]!, indent, m[1]!, m[3]!.slice(0, -1) + ";");
+  // `const x = { ... }` or `const x: T = { ... }` (then `satisfies T` or `as const`).
+  m = /^((?:export )?const [\w$]+(?:: [\w$.]+)? = )(\{.*\})((?: satisfies [\w$.]+| as const)?;)$/.exec(text);
+  if (m !== null) {
+    const tail = m[3]!.slice(0, -1) + ";";
+    if (`${indent}${m[1]}{`.length <= WIDTH) return breakObject(m[2]!, indent, m[1]!, tail);
+    // A head too long for ` = {`: the object on the next lines, one level in (flat when it fits there).
+    const flat = `${inner}${m[2]}${tail}`;
+    const object = flat.length <= WIDTH ? [flat] : breakObject(m[2]!, inner, "", tail);
+    return object && [`${indent}${m[1]!.trimEnd()}`, ...object];
+  }
   // `type X = Generic<A, B>;`
   m = /^((?:export )?type [\w$]+ = [\w$.]+<)(.*)>;$/.exec(text);
   if (m !== null && closing(text, m[1]!.length - 1) === text.length - 2) {
@@ -369,6 +378,14 @@ function breakLine(text: string, level: number): string[] | undefined {
     return fit(lines) ? lines : undefined;
   }
   return undefined;
+}
+
+/** `return f` or `return f<T>` of `return f(...);` or `return f<T>(...);`, a plain callee; undefined for any other line. */
+function returnedCallee(text: string): string | undefined {
+  const name = /^return [\w$#]+(?:\.[\w$#]+)*/.exec(text)?.[0];
+  if (name === undefined) return undefined;
+  const end = text[name.length] === "<" ? closing(text, name.length) + 1 : name.length;
+  return end > 0 && text[end] === "(" ? text.slice(0, end) : undefined;
 }
 
 /** `class X {`, `interface X {` or `type X = {`: a container whose members are laid out one by one. */

@@ -195,13 +195,13 @@ export type GithubAppsListInstallationsResponse = TypedResponse<
   }[]
 >;
 
-const githubAppsGetAuthenticatedOperation = {
+const githubAppsGetAuthenticatedOperation: OperationDefinition = {
   id: "apps/get-authenticated",
   method: "GET",
   path: "/app",
   group: "apps",
   auth: ["appJwt"],
-} satisfies OperationDefinition;
+};
 
 /**
  * Get the authenticated app
@@ -216,17 +216,21 @@ export function githubAppsGetAuthenticated(
   client: GithubCore,
   options?: RequestOptions,
 ): ApiPromise<GithubAppsGetAuthenticatedResponse> {
-  return client.call(githubAppsGetAuthenticatedOperation, { path: "/app" }, options);
+  return client.call<GithubAppsGetAuthenticatedResponse>(
+    githubAppsGetAuthenticatedOperation,
+    { path: "/app" },
+    options,
+  );
 }
 
-const githubAppsListInstallationsOperation = {
+const githubAppsListInstallationsOperation: OperationDefinition = {
   id: "apps/list-installations",
   method: "GET",
   path: "/app/installations",
   group: "apps",
   pagination: { style: "linkHeader", items: [] },
   auth: ["appJwt"],
-} satisfies OperationDefinition;
+};
 
 /**
  * List installations for the authenticated app

@@ -2437,12 +2437,12 @@ export interface GithubIssuesUpdateMilestoneParams {
  */
 export type GithubIssuesUpdateMilestoneResponse = TypedResponse<200, types.Milestone>;
 
-const githubIssuesAddAssigneesOperation = {
+const githubIssuesAddAssigneesOperation: OperationDefinition = {
   id: "issues/add-assignees",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/assignees",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Add assignees to an issue
@@ -2456,7 +2456,7 @@ export function githubIssuesAddAssignees(
   params: GithubIssuesAddAssigneesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesAddAssigneesResponse> {
-  return client.call(
+  return client.call<GithubIssuesAddAssigneesResponse>(
     githubIssuesAddAssigneesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/assignees`,
@@ -2466,12 +2466,12 @@ export function githubIssuesAddAssignees(
   );
 }
 
-const githubIssuesAddBlockedByDependencyOperation = {
+const githubIssuesAddBlockedByDependencyOperation: OperationDefinition = {
   id: "issues/add-blocked-by-dependency",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Add a dependency an issue is blocked by
@@ -2496,7 +2496,7 @@ export function githubIssuesAddBlockedByDependency(
   params: GithubIssuesAddBlockedByDependencyParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesAddBlockedByDependencyResponse> {
-  return client.call(
+  return client.call<GithubIssuesAddBlockedByDependencyResponse>(
     githubIssuesAddBlockedByDependencyOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/dependencies/blocked_by`,
@@ -2506,12 +2506,12 @@ export function githubIssuesAddBlockedByDependency(
   );
 }
 
-const githubIssuesAddIssueFieldValuesOperation = {
+const githubIssuesAddIssueFieldValuesOperation: OperationDefinition = {
   id: "issues/add-issue-field-values",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/issue-field-values",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Add issue field values to an issue
@@ -2537,7 +2537,7 @@ export function githubIssuesAddIssueFieldValues(
   params: GithubIssuesAddIssueFieldValuesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesAddIssueFieldValuesResponse> {
-  return client.call(
+  return client.call<GithubIssuesAddIssueFieldValuesResponse>(
     githubIssuesAddIssueFieldValuesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/issue-field-values`,
@@ -2547,12 +2547,12 @@ export function githubIssuesAddIssueFieldValues(
   );
 }
 
-const githubIssuesAddLabelsOperation = {
+const githubIssuesAddLabelsOperation: OperationDefinition = {
   id: "issues/add-labels",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Add labels to an issue
@@ -2566,7 +2566,7 @@ export function githubIssuesAddLabels(
   params: GithubIssuesAddLabelsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesAddLabelsResponse> {
-  return client.call(
+  return client.call<GithubIssuesAddLabelsResponse>(
     githubIssuesAddLabelsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/labels`,
@@ -2576,12 +2576,12 @@ export function githubIssuesAddLabels(
   );
 }
 
-const githubIssuesAddSubIssueOperation = {
+const githubIssuesAddSubIssueOperation: OperationDefinition = {
   id: "issues/add-sub-issue",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Add sub-issue
@@ -2606,7 +2606,7 @@ export function githubIssuesAddSubIssue(
   params: GithubIssuesAddSubIssueParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesAddSubIssueResponse> {
-  return client.call(
+  return client.call<GithubIssuesAddSubIssueResponse>(
     githubIssuesAddSubIssueOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/sub_issues`,
@@ -2616,12 +2616,12 @@ export function githubIssuesAddSubIssue(
   );
 }
 
-const githubIssuesApproveSuggestionOperation = {
+const githubIssuesApproveSuggestionOperation: OperationDefinition = {
   id: "issues/approve-suggestion",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/approve",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Approve an issue suggestion
@@ -2637,7 +2637,7 @@ export function githubIssuesApproveSuggestion(
   params: GithubIssuesApproveSuggestionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesApproveSuggestionResponse> {
-  return client.call(
+  return client.call<GithubIssuesApproveSuggestionResponse>(
     githubIssuesApproveSuggestionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/suggestions/${params.suggestionId}/approve`,
@@ -2646,12 +2646,12 @@ export function githubIssuesApproveSuggestion(
   );
 }
 
-const githubIssuesCheckUserCanBeAssignedOperation = {
+const githubIssuesCheckUserCanBeAssignedOperation: OperationDefinition = {
   id: "issues/check-user-can-be-assigned",
   method: "GET",
   path: "/repos/{owner}/{repo}/assignees/{assignee}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Check if a user can be assigned
@@ -2669,19 +2669,19 @@ export function githubIssuesCheckUserCanBeAssigned(
   params: GithubIssuesCheckUserCanBeAssignedParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesCheckUserCanBeAssignedResponse> {
-  return client.call(
+  return client.call<GithubIssuesCheckUserCanBeAssignedResponse>(
     githubIssuesCheckUserCanBeAssignedOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/assignees/${params.assignee}` },
     options,
   );
 }
 
-const githubIssuesCheckUserCanBeAssignedToIssueOperation = {
+const githubIssuesCheckUserCanBeAssignedToIssueOperation: OperationDefinition = {
   id: "issues/check-user-can-be-assigned-to-issue",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Check if a user can be assigned to a issue
@@ -2699,7 +2699,7 @@ export function githubIssuesCheckUserCanBeAssignedToIssue(
   params: GithubIssuesCheckUserCanBeAssignedToIssueParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesCheckUserCanBeAssignedToIssueResponse> {
-  return client.call(
+  return client.call<GithubIssuesCheckUserCanBeAssignedToIssueResponse>(
     githubIssuesCheckUserCanBeAssignedToIssueOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/assignees/${params.assignee}`,
@@ -2708,12 +2708,12 @@ export function githubIssuesCheckUserCanBeAssignedToIssue(
   );
 }
 
-const githubIssuesCreateOperation = {
+const githubIssuesCreateOperation: OperationDefinition = {
   id: "issues/create",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create an issue
@@ -2737,19 +2737,19 @@ export function githubIssuesCreate(
   params: GithubIssuesCreateParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesCreateResponse> {
-  return client.call(
+  return client.call<GithubIssuesCreateResponse>(
     githubIssuesCreateOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues`, body: params.body },
     options,
   );
 }
 
-const githubIssuesCreateCommentOperation = {
+const githubIssuesCreateCommentOperation: OperationDefinition = {
   id: "issues/create-comment",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create an issue comment
@@ -2775,7 +2775,7 @@ export function githubIssuesCreateComment(
   params: GithubIssuesCreateCommentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesCreateCommentResponse> {
-  return client.call(
+  return client.call<GithubIssuesCreateCommentResponse>(
     githubIssuesCreateCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/comments`,
@@ -2785,12 +2785,12 @@ export function githubIssuesCreateComment(
   );
 }
 
-const githubIssuesCreateLabelOperation = {
+const githubIssuesCreateLabelOperation: OperationDefinition = {
   id: "issues/create-label",
   method: "POST",
   path: "/repos/{owner}/{repo}/labels",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a label
@@ -2804,19 +2804,19 @@ export function githubIssuesCreateLabel(
   params: GithubIssuesCreateLabelParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesCreateLabelResponse> {
-  return client.call(
+  return client.call<GithubIssuesCreateLabelResponse>(
     githubIssuesCreateLabelOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/labels`, body: params.body },
     options,
   );
 }
 
-const githubIssuesCreateMilestoneOperation = {
+const githubIssuesCreateMilestoneOperation: OperationDefinition = {
   id: "issues/create-milestone",
   method: "POST",
   path: "/repos/{owner}/{repo}/milestones",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a milestone
@@ -2830,19 +2830,19 @@ export function githubIssuesCreateMilestone(
   params: GithubIssuesCreateMilestoneParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesCreateMilestoneResponse> {
-  return client.call(
+  return client.call<GithubIssuesCreateMilestoneResponse>(
     githubIssuesCreateMilestoneOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/milestones`, body: params.body },
     options,
   );
 }
 
-const githubIssuesDeleteCommentOperation = {
+const githubIssuesDeleteCommentOperation: OperationDefinition = {
   id: "issues/delete-comment",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete an issue comment
@@ -2856,19 +2856,19 @@ export function githubIssuesDeleteComment(
   params: GithubIssuesDeleteCommentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesDeleteCommentResponse> {
-  return client.call(
+  return client.call<GithubIssuesDeleteCommentResponse>(
     githubIssuesDeleteCommentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues/comments/${params.commentId}` },
     options,
   );
 }
 
-const githubIssuesDeleteIssueFieldValueOperation = {
+const githubIssuesDeleteIssueFieldValueOperation: OperationDefinition = {
   id: "issues/delete-issue-field-value",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/issue-field-values/{issue_field_id}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete an issue field value from an issue
@@ -2889,7 +2889,7 @@ export function githubIssuesDeleteIssueFieldValue(
   params: GithubIssuesDeleteIssueFieldValueParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesDeleteIssueFieldValueResponse> {
-  return client.call(
+  return client.call<GithubIssuesDeleteIssueFieldValueResponse>(
     githubIssuesDeleteIssueFieldValueOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/issue-field-values/${params.issueFieldId}`,
@@ -2898,12 +2898,12 @@ export function githubIssuesDeleteIssueFieldValue(
   );
 }
 
-const githubIssuesDeleteLabelOperation = {
+const githubIssuesDeleteLabelOperation: OperationDefinition = {
   id: "issues/delete-label",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/labels/{name}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a label
@@ -2917,19 +2917,19 @@ export function githubIssuesDeleteLabel(
   params: GithubIssuesDeleteLabelParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesDeleteLabelResponse> {
-  return client.call(
+  return client.call<GithubIssuesDeleteLabelResponse>(
     githubIssuesDeleteLabelOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/labels/${params.name}` },
     options,
   );
 }
 
-const githubIssuesDeleteMilestoneOperation = {
+const githubIssuesDeleteMilestoneOperation: OperationDefinition = {
   id: "issues/delete-milestone",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/milestones/{milestone_number}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a milestone
@@ -2943,7 +2943,7 @@ export function githubIssuesDeleteMilestone(
   params: GithubIssuesDeleteMilestoneParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesDeleteMilestoneResponse> {
-  return client.call(
+  return client.call<GithubIssuesDeleteMilestoneResponse>(
     githubIssuesDeleteMilestoneOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/milestones/${params.milestoneNumber}`,
@@ -2952,12 +2952,12 @@ export function githubIssuesDeleteMilestone(
   );
 }
 
-const githubIssuesDismissSuggestionOperation = {
+const githubIssuesDismissSuggestionOperation: OperationDefinition = {
   id: "issues/dismiss-suggestion",
   method: "POST",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/suggestions/{suggestion_id}/dismiss",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Dismiss an issue suggestion
@@ -2973,7 +2973,7 @@ export function githubIssuesDismissSuggestion(
   params: GithubIssuesDismissSuggestionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesDismissSuggestionResponse> {
-  return client.call(
+  return client.call<GithubIssuesDismissSuggestionResponse>(
     githubIssuesDismissSuggestionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/suggestions/${params.suggestionId}/dismiss`,
@@ -2982,12 +2982,12 @@ export function githubIssuesDismissSuggestion(
   );
 }
 
-const githubIssuesGetOperation = {
+const githubIssuesGetOperation: OperationDefinition = {
   id: "issues/get",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get an issue
@@ -3016,19 +3016,19 @@ export function githubIssuesGet(
   params: GithubIssuesGetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesGetResponse> {
-  return client.call(
+  return client.call<GithubIssuesGetResponse>(
     githubIssuesGetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}` },
     options,
   );
 }
 
-const githubIssuesGetCommentOperation = {
+const githubIssuesGetCommentOperation: OperationDefinition = {
   id: "issues/get-comment",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get an issue comment
@@ -3049,19 +3049,19 @@ export function githubIssuesGetComment(
   params: GithubIssuesGetCommentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesGetCommentResponse> {
-  return client.call(
+  return client.call<GithubIssuesGetCommentResponse>(
     githubIssuesGetCommentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues/comments/${params.commentId}` },
     options,
   );
 }
 
-const githubIssuesGetEventOperation = {
+const githubIssuesGetEventOperation: OperationDefinition = {
   id: "issues/get-event",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/events/{event_id}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get an issue event
@@ -3075,19 +3075,19 @@ export function githubIssuesGetEvent(
   params: GithubIssuesGetEventParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesGetEventResponse> {
-  return client.call(
+  return client.call<GithubIssuesGetEventResponse>(
     githubIssuesGetEventOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues/events/${params.eventId}` },
     options,
   );
 }
 
-const githubIssuesGetLabelOperation = {
+const githubIssuesGetLabelOperation: OperationDefinition = {
   id: "issues/get-label",
   method: "GET",
   path: "/repos/{owner}/{repo}/labels/{name}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a label
@@ -3101,19 +3101,19 @@ export function githubIssuesGetLabel(
   params: GithubIssuesGetLabelParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesGetLabelResponse> {
-  return client.call(
+  return client.call<GithubIssuesGetLabelResponse>(
     githubIssuesGetLabelOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/labels/${params.name}` },
     options,
   );
 }
 
-const githubIssuesGetMilestoneOperation = {
+const githubIssuesGetMilestoneOperation: OperationDefinition = {
   id: "issues/get-milestone",
   method: "GET",
   path: "/repos/{owner}/{repo}/milestones/{milestone_number}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a milestone
@@ -3127,7 +3127,7 @@ export function githubIssuesGetMilestone(
   params: GithubIssuesGetMilestoneParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesGetMilestoneResponse> {
-  return client.call(
+  return client.call<GithubIssuesGetMilestoneResponse>(
     githubIssuesGetMilestoneOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/milestones/${params.milestoneNumber}`,
@@ -3136,12 +3136,12 @@ export function githubIssuesGetMilestone(
   );
 }
 
-const githubIssuesGetParentOperation = {
+const githubIssuesGetParentOperation: OperationDefinition = {
   id: "issues/get-parent",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/parent",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get parent issue
@@ -3162,20 +3162,20 @@ export function githubIssuesGetParent(
   params: GithubIssuesGetParentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesGetParentResponse> {
-  return client.call(
+  return client.call<GithubIssuesGetParentResponse>(
     githubIssuesGetParentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/parent` },
     options,
   );
 }
 
-const githubIssuesListOperation = {
+const githubIssuesListOperation: OperationDefinition = {
   id: "issues/list",
   method: "GET",
   path: "/issues",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List issues assigned to the authenticated user
@@ -3225,13 +3225,13 @@ export function githubIssuesList(
   );
 }
 
-const githubIssuesListAssigneesOperation = {
+const githubIssuesListAssigneesOperation: OperationDefinition = {
   id: "issues/list-assignees",
   method: "GET",
   path: "/repos/{owner}/{repo}/assignees",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List assignees
@@ -3259,13 +3259,13 @@ export function githubIssuesListAssignees(
   );
 }
 
-const githubIssuesListCommentsOperation = {
+const githubIssuesListCommentsOperation: OperationDefinition = {
   id: "issues/list-comments",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List issue comments
@@ -3302,13 +3302,13 @@ export function githubIssuesListComments(
   );
 }
 
-const githubIssuesListCommentsForRepoOperation = {
+const githubIssuesListCommentsForRepoOperation: OperationDefinition = {
   id: "issues/list-comments-for-repo",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/comments",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List issue comments for a repository
@@ -3351,13 +3351,13 @@ export function githubIssuesListCommentsForRepo(
   );
 }
 
-const githubIssuesListDependenciesBlockedByOperation = {
+const githubIssuesListDependenciesBlockedByOperation: OperationDefinition = {
   id: "issues/list-dependencies-blocked-by",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List dependencies an issue is blocked by
@@ -3392,13 +3392,13 @@ export function githubIssuesListDependenciesBlockedBy(
   );
 }
 
-const githubIssuesListDependenciesBlockingOperation = {
+const githubIssuesListDependenciesBlockingOperation: OperationDefinition = {
   id: "issues/list-dependencies-blocking",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List dependencies an issue is blocking
@@ -3433,13 +3433,13 @@ export function githubIssuesListDependenciesBlocking(
   );
 }
 
-const githubIssuesListEventsOperation = {
+const githubIssuesListEventsOperation: OperationDefinition = {
   id: "issues/list-events",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/events",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List issue events
@@ -3464,13 +3464,13 @@ export function githubIssuesListEvents(
   );
 }
 
-const githubIssuesListEventsForRepoOperation = {
+const githubIssuesListEventsForRepoOperation: OperationDefinition = {
   id: "issues/list-events-for-repo",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/events",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List issue events for a repository
@@ -3498,13 +3498,13 @@ export function githubIssuesListEventsForRepo(
   );
 }
 
-const githubIssuesListEventsForTimelineOperation = {
+const githubIssuesListEventsForTimelineOperation: OperationDefinition = {
   id: "issues/list-events-for-timeline",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/timeline",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List timeline events for an issue
@@ -3532,13 +3532,13 @@ export function githubIssuesListEventsForTimeline(
   );
 }
 
-const githubIssuesListForAuthenticatedUserOperation = {
+const githubIssuesListForAuthenticatedUserOperation: OperationDefinition = {
   id: "issues/list-for-authenticated-user",
   method: "GET",
   path: "/user/issues",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List user account issues assigned to the authenticated user
@@ -3585,13 +3585,13 @@ export function githubIssuesListForAuthenticatedUser(
   );
 }
 
-const githubIssuesListForOrgOperation = {
+const githubIssuesListForOrgOperation: OperationDefinition = {
   id: "issues/list-for-org",
   method: "GET",
   path: "/orgs/{org}/issues",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List organization issues assigned to the authenticated user
@@ -3636,13 +3636,13 @@ export function githubIssuesListForOrg(
   );
 }
 
-const githubIssuesListForRepoOperation = {
+const githubIssuesListForRepoOperation: OperationDefinition = {
   id: "issues/list-for-repo",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List repository issues
@@ -3694,13 +3694,13 @@ export function githubIssuesListForRepo(
   );
 }
 
-const githubIssuesListIssueFieldValuesForIssueOperation = {
+const githubIssuesListIssueFieldValuesForIssueOperation: OperationDefinition = {
   id: "issues/list-issue-field-values-for-issue",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/issue-field-values",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List issue field values for an issue
@@ -3728,13 +3728,13 @@ export function githubIssuesListIssueFieldValuesForIssue(
   );
 }
 
-const githubIssuesListLabelsForMilestoneOperation = {
+const githubIssuesListLabelsForMilestoneOperation: OperationDefinition = {
   id: "issues/list-labels-for-milestone",
   method: "GET",
   path: "/repos/{owner}/{repo}/milestones/{milestone_number}/labels",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List labels for issues in a milestone
@@ -3762,13 +3762,13 @@ export function githubIssuesListLabelsForMilestone(
   );
 }
 
-const githubIssuesListLabelsForRepoOperation = {
+const githubIssuesListLabelsForRepoOperation: OperationDefinition = {
   id: "issues/list-labels-for-repo",
   method: "GET",
   path: "/repos/{owner}/{repo}/labels",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List labels for a repository
@@ -3796,13 +3796,13 @@ export function githubIssuesListLabelsForRepo(
   );
 }
 
-const githubIssuesListLabelsOnIssueOperation = {
+const githubIssuesListLabelsOnIssueOperation: OperationDefinition = {
   id: "issues/list-labels-on-issue",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List labels for an issue
@@ -3830,13 +3830,13 @@ export function githubIssuesListLabelsOnIssue(
   );
 }
 
-const githubIssuesListMilestonesOperation = {
+const githubIssuesListMilestonesOperation: OperationDefinition = {
   id: "issues/list-milestones",
   method: "GET",
   path: "/repos/{owner}/{repo}/milestones",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List milestones
@@ -3870,13 +3870,13 @@ export function githubIssuesListMilestones(
   );
 }
 
-const githubIssuesListSubIssuesOperation = {
+const githubIssuesListSubIssuesOperation: OperationDefinition = {
   id: "issues/list-sub-issues",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List sub-issues
@@ -3911,13 +3911,13 @@ export function githubIssuesListSubIssues(
   );
 }
 
-const githubIssuesListSuggestionsOperation = {
+const githubIssuesListSuggestionsOperation: OperationDefinition = {
   id: "issues/list-suggestions",
   method: "GET",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/suggestions",
   group: "issues",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List issue suggestions
@@ -3956,12 +3956,12 @@ export function githubIssuesListSuggestions(
   );
 }
 
-const githubIssuesLockOperation = {
+const githubIssuesLockOperation: OperationDefinition = {
   id: "issues/lock",
   method: "PUT",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/lock",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Lock an issue
@@ -3977,7 +3977,7 @@ export function githubIssuesLock(
   params: GithubIssuesLockParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesLockResponse> {
-  return client.call(
+  return client.call<GithubIssuesLockResponse>(
     githubIssuesLockOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/lock`,
@@ -3987,12 +3987,12 @@ export function githubIssuesLock(
   );
 }
 
-const githubIssuesPinCommentOperation = {
+const githubIssuesPinCommentOperation: OperationDefinition = {
   id: "issues/pin-comment",
   method: "PUT",
   path: "/repos/{owner}/{repo}/issues/comments/{comment_id}/pin",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Pin an issue comment
@@ -4013,7 +4013,7 @@ export function githubIssuesPinComment(
   params: GithubIssuesPinCommentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesPinCommentResponse> {
-  return client.call(
+  return client.call<GithubIssuesPinCommentResponse>(
     githubIssuesPinCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/comments/${params.commentId}/pin`,
@@ -4022,12 +4022,12 @@ export function githubIssuesPinComment(
   );
 }
 
-const githubIssuesRemoveAllLabelsOperation = {
+const githubIssuesRemoveAllLabelsOperation: OperationDefinition = {
   id: "issues/remove-all-labels",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Remove all labels from an issue
@@ -4041,19 +4041,19 @@ export function githubIssuesRemoveAllLabels(
   params: GithubIssuesRemoveAllLabelsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesRemoveAllLabelsResponse> {
-  return client.call(
+  return client.call<GithubIssuesRemoveAllLabelsResponse>(
     githubIssuesRemoveAllLabelsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/labels` },
     options,
   );
 }
 
-const githubIssuesRemoveAssigneesOperation = {
+const githubIssuesRemoveAssigneesOperation: OperationDefinition = {
   id: "issues/remove-assignees",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/assignees",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Remove assignees from an issue
@@ -4067,7 +4067,7 @@ export function githubIssuesRemoveAssignees(
   params: GithubIssuesRemoveAssigneesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesRemoveAssigneesResponse> {
-  return client.call(
+  return client.call<GithubIssuesRemoveAssigneesResponse>(
     githubIssuesRemoveAssigneesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/assignees`,
@@ -4077,12 +4077,12 @@ export function githubIssuesRemoveAssignees(
   );
 }
 
-const githubIssuesRemoveDependencyBlockedByOperation = {
+const githubIssuesRemoveDependencyBlockedByOperation: OperationDefinition = {
   id: "issues/remove-dependency-blocked-by",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Remove dependency an issue is blocked by
@@ -4106,7 +4106,7 @@ export function githubIssuesRemoveDependencyBlockedBy(
   params: GithubIssuesRemoveDependencyBlockedByParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesRemoveDependencyBlockedByResponse> {
-  return client.call(
+  return client.call<GithubIssuesRemoveDependencyBlockedByResponse>(
     githubIssuesRemoveDependencyBlockedByOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/dependencies/blocked_by/${params.issueId}`,
@@ -4115,12 +4115,12 @@ export function githubIssuesRemoveDependencyBlockedBy(
   );
 }
 
-const githubIssuesRemoveLabelOperation = {
+const githubIssuesRemoveLabelOperation: OperationDefinition = {
   id: "issues/remove-label",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Remove a label from an issue
@@ -4134,7 +4134,7 @@ export function githubIssuesRemoveLabel(
   params: GithubIssuesRemoveLabelParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesRemoveLabelResponse> {
-  return client.call(
+  return client.call<GithubIssuesRemoveLabelResponse>(
     githubIssuesRemoveLabelOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/labels/${params.name}`,
@@ -4143,12 +4143,12 @@ export function githubIssuesRemoveLabel(
   );
 }
 
-const githubIssuesRemoveSubIssueOperation = {
+const githubIssuesRemoveSubIssueOperation: OperationDefinition = {
   id: "issues/remove-sub-issue",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Remove sub-issue
@@ -4170,7 +4170,7 @@ export function githubIssuesRemoveSubIssue(
   params: GithubIssuesRemoveSubIssueParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesRemoveSubIssueResponse> {
-  return client.call(
+  return client.call<GithubIssuesRemoveSubIssueResponse>(
     githubIssuesRemoveSubIssueOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/sub_issue`,
@@ -4180,12 +4180,12 @@ export function githubIssuesRemoveSubIssue(
   );
 }
 
-const githubIssuesReprioritizeSubIssueOperation = {
+const githubIssuesReprioritizeSubIssueOperation: OperationDefinition = {
   id: "issues/reprioritize-sub-issue",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Reprioritize sub-issue
@@ -4199,7 +4199,7 @@ export function githubIssuesReprioritizeSubIssue(
   params: GithubIssuesReprioritizeSubIssueParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesReprioritizeSubIssueResponse> {
-  return client.call(
+  return client.call<GithubIssuesReprioritizeSubIssueResponse>(
     githubIssuesReprioritizeSubIssueOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/sub_issues/priority`,
@@ -4209,12 +4209,12 @@ export function githubIssuesReprioritizeSubIssue(
   );
 }
 
-const githubIssuesSetIssueFieldValuesOperation = {
+const githubIssuesSetIssueFieldValuesOperation: OperationDefinition = {
   id: "issues/set-issue-field-values",
   method: "PUT",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/issue-field-values",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Set issue field values for an issue
@@ -4241,7 +4241,7 @@ export function githubIssuesSetIssueFieldValues(
   params: GithubIssuesSetIssueFieldValuesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesSetIssueFieldValuesResponse> {
-  return client.call(
+  return client.call<GithubIssuesSetIssueFieldValuesResponse>(
     githubIssuesSetIssueFieldValuesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/issue-field-values`,
@@ -4251,12 +4251,12 @@ export function githubIssuesSetIssueFieldValues(
   );
 }
 
-const githubIssuesSetLabelsOperation = {
+const githubIssuesSetLabelsOperation: OperationDefinition = {
   id: "issues/set-labels",
   method: "PUT",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Set labels for an issue
@@ -4270,7 +4270,7 @@ export function githubIssuesSetLabels(
   params: GithubIssuesSetLabelsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesSetLabelsResponse> {
-  return client.call(
+  return client.call<GithubIssuesSetLabelsResponse>(
     githubIssuesSetLabelsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/labels`,
@@ -4280,12 +4280,12 @@ export function githubIssuesSetLabels(
   );
 }
 
-const githubIssuesUnlockOperation = {
+const githubIssuesUnlockOperation: OperationDefinition = {
   id: "issues/unlock",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/{issue_number}/lock",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Unlock an issue
@@ -4299,19 +4299,19 @@ export function githubIssuesUnlock(
   params: GithubIssuesUnlockParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesUnlockResponse> {
-  return client.call(
+  return client.call<GithubIssuesUnlockResponse>(
     githubIssuesUnlockOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}/lock` },
     options,
   );
 }
 
-const githubIssuesUnpinCommentOperation = {
+const githubIssuesUnpinCommentOperation: OperationDefinition = {
   id: "issues/unpin-comment",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/issues/comments/{comment_id}/pin",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Unpin an issue comment
@@ -4325,7 +4325,7 @@ export function githubIssuesUnpinComment(
   params: GithubIssuesUnpinCommentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesUnpinCommentResponse> {
-  return client.call(
+  return client.call<GithubIssuesUnpinCommentResponse>(
     githubIssuesUnpinCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/comments/${params.commentId}/pin`,
@@ -4334,12 +4334,12 @@ export function githubIssuesUnpinComment(
   );
 }
 
-const githubIssuesUpdateOperation = {
+const githubIssuesUpdateOperation: OperationDefinition = {
   id: "issues/update",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/issues/{issue_number}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update an issue
@@ -4360,7 +4360,7 @@ export function githubIssuesUpdate(
   params: GithubIssuesUpdateParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesUpdateResponse> {
-  return client.call(
+  return client.call<GithubIssuesUpdateResponse>(
     githubIssuesUpdateOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/${params.issueNumber}`,
@@ -4370,12 +4370,12 @@ export function githubIssuesUpdate(
   );
 }
 
-const githubIssuesUpdateCommentOperation = {
+const githubIssuesUpdateCommentOperation: OperationDefinition = {
   id: "issues/update-comment",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update an issue comment
@@ -4396,7 +4396,7 @@ export function githubIssuesUpdateComment(
   params: GithubIssuesUpdateCommentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesUpdateCommentResponse> {
-  return client.call(
+  return client.call<GithubIssuesUpdateCommentResponse>(
     githubIssuesUpdateCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/issues/comments/${params.commentId}`,
@@ -4406,12 +4406,12 @@ export function githubIssuesUpdateComment(
   );
 }
 
-const githubIssuesUpdateLabelOperation = {
+const githubIssuesUpdateLabelOperation: OperationDefinition = {
   id: "issues/update-label",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/labels/{name}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a label
@@ -4425,7 +4425,7 @@ export function githubIssuesUpdateLabel(
   params: GithubIssuesUpdateLabelParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesUpdateLabelResponse> {
-  return client.call(
+  return client.call<GithubIssuesUpdateLabelResponse>(
     githubIssuesUpdateLabelOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/labels/${params.name}`,
@@ -4435,12 +4435,12 @@ export function githubIssuesUpdateLabel(
   );
 }
 
-const githubIssuesUpdateMilestoneOperation = {
+const githubIssuesUpdateMilestoneOperation: OperationDefinition = {
   id: "issues/update-milestone",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/milestones/{milestone_number}",
   group: "issues",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a milestone
@@ -4452,7 +4452,7 @@ export function githubIssuesUpdateMilestone(
   params: GithubIssuesUpdateMilestoneParams,
   options?: RequestOptions,
 ): ApiPromise<GithubIssuesUpdateMilestoneResponse> {
-  return client.call(
+  return client.call<GithubIssuesUpdateMilestoneResponse>(
     githubIssuesUpdateMilestoneOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/milestones/${params.milestoneNumber}`,

@@ -178,12 +178,12 @@ export interface GithubPullRequestStacksUnstackParams {
 export type GithubPullRequestStacksUnstackResponse =
   TypedResponse<200, types.Inline_2> | TypedResponse<204, undefined>;
 
-const githubPullRequestStacksAddOperation = {
+const githubPullRequestStacksAddOperation: OperationDefinition = {
   id: "pull-request-stacks/add",
   method: "POST",
   path: "/repos/{owner}/{repo}/stacks/{stack_number}/add",
   group: "pull-request-stacks",
-} satisfies OperationDefinition;
+};
 
 /**
  * Add pull requests to a pull request stack
@@ -200,7 +200,7 @@ export function githubPullRequestStacksAdd(
   params: GithubPullRequestStacksAddParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullRequestStacksAddResponse> {
-  return client.call(
+  return client.call<GithubPullRequestStacksAddResponse>(
     githubPullRequestStacksAddOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/stacks/${params.stackNumber}/add`,
@@ -210,12 +210,12 @@ export function githubPullRequestStacksAdd(
   );
 }
 
-const githubPullRequestStacksCreateOperation = {
+const githubPullRequestStacksCreateOperation: OperationDefinition = {
   id: "pull-request-stacks/create",
   method: "POST",
   path: "/repos/{owner}/{repo}/stacks",
   group: "pull-request-stacks",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a pull request stack
@@ -231,19 +231,19 @@ export function githubPullRequestStacksCreate(
   params: GithubPullRequestStacksCreateParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullRequestStacksCreateResponse> {
-  return client.call(
+  return client.call<GithubPullRequestStacksCreateResponse>(
     githubPullRequestStacksCreateOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/stacks`, body: params.body },
     options,
   );
 }
 
-const githubPullRequestStacksGetOperation = {
+const githubPullRequestStacksGetOperation: OperationDefinition = {
   id: "pull-request-stacks/get",
   method: "GET",
   path: "/repos/{owner}/{repo}/stacks/{stack_number}",
   group: "pull-request-stacks",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a pull request stack
@@ -257,20 +257,20 @@ export function githubPullRequestStacksGet(
   params: GithubPullRequestStacksGetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullRequestStacksGetResponse> {
-  return client.call(
+  return client.call<GithubPullRequestStacksGetResponse>(
     githubPullRequestStacksGetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/stacks/${params.stackNumber}` },
     options,
   );
 }
 
-const githubPullRequestStacksListOperation = {
+const githubPullRequestStacksListOperation: OperationDefinition = {
   id: "pull-request-stacks/list",
   method: "GET",
   path: "/repos/{owner}/{repo}/stacks",
   group: "pull-request-stacks",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List pull request stacks
@@ -298,12 +298,12 @@ export function githubPullRequestStacksList(
   );
 }
 
-const githubPullRequestStacksUnstackOperation = {
+const githubPullRequestStacksUnstackOperation: OperationDefinition = {
   id: "pull-request-stacks/unstack",
   method: "POST",
   path: "/repos/{owner}/{repo}/stacks/{stack_number}/unstack",
   group: "pull-request-stacks",
-} satisfies OperationDefinition;
+};
 
 /**
  * Remove pull requests from a pull request stack
@@ -320,7 +320,7 @@ export function githubPullRequestStacksUnstack(
   params: GithubPullRequestStacksUnstackParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullRequestStacksUnstackResponse> {
-  return client.call(
+  return client.call<GithubPullRequestStacksUnstackResponse>(
     githubPullRequestStacksUnstackOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/stacks/${params.stackNumber}/unstack`,

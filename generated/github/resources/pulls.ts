@@ -1230,12 +1230,12 @@ export type GithubPullsUpdateReviewCommentResponse = TypedResponse<
   types.PullRequestReviewComment
 >;
 
-const githubPullsCheckIfMergedOperation = {
+const githubPullsCheckIfMergedOperation: OperationDefinition = {
   id: "pulls/check-if-merged",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Check if a pull request has been merged
@@ -1249,19 +1249,19 @@ export function githubPullsCheckIfMerged(
   params: GithubPullsCheckIfMergedParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsCheckIfMergedResponse> {
-  return client.call(
+  return client.call<GithubPullsCheckIfMergedResponse>(
     githubPullsCheckIfMergedOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/merge` },
     options,
   );
 }
 
-const githubPullsCreateOperation = {
+const githubPullsCreateOperation: OperationDefinition = {
   id: "pulls/create",
   method: "POST",
   path: "/repos/{owner}/{repo}/pulls",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a pull request
@@ -1286,19 +1286,19 @@ export function githubPullsCreate(
   params: GithubPullsCreateParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsCreateResponse> {
-  return client.call(
+  return client.call<GithubPullsCreateResponse>(
     githubPullsCreateOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pulls`, body: params.body },
     options,
   );
 }
 
-const githubPullsCreateReplyForReviewCommentOperation = {
+const githubPullsCreateReplyForReviewCommentOperation: OperationDefinition = {
   id: "pulls/create-reply-for-review-comment",
   method: "POST",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a reply for a review comment
@@ -1322,7 +1322,7 @@ export function githubPullsCreateReplyForReviewComment(
   params: GithubPullsCreateReplyForReviewCommentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsCreateReplyForReviewCommentResponse> {
-  return client.call(
+  return client.call<GithubPullsCreateReplyForReviewCommentResponse>(
     githubPullsCreateReplyForReviewCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/comments/${params.commentId}/replies`,
@@ -1332,12 +1332,12 @@ export function githubPullsCreateReplyForReviewComment(
   );
 }
 
-const githubPullsCreateReviewOperation = {
+const githubPullsCreateReviewOperation: OperationDefinition = {
   id: "pulls/create-review",
   method: "POST",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a review for a pull request
@@ -1367,7 +1367,7 @@ export function githubPullsCreateReview(
   params: GithubPullsCreateReviewParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsCreateReviewResponse> {
-  return client.call(
+  return client.call<GithubPullsCreateReviewResponse>(
     githubPullsCreateReviewOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/reviews`,
@@ -1377,12 +1377,12 @@ export function githubPullsCreateReview(
   );
 }
 
-const githubPullsCreateReviewCommentOperation = {
+const githubPullsCreateReviewCommentOperation: OperationDefinition = {
   id: "pulls/create-review-comment",
   method: "POST",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a review comment for a pull request
@@ -1410,7 +1410,7 @@ export function githubPullsCreateReviewComment(
   params: GithubPullsCreateReviewCommentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsCreateReviewCommentResponse> {
-  return client.call(
+  return client.call<GithubPullsCreateReviewCommentResponse>(
     githubPullsCreateReviewCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/comments`,
@@ -1420,12 +1420,12 @@ export function githubPullsCreateReviewComment(
   );
 }
 
-const githubPullsDeletePendingReviewOperation = {
+const githubPullsDeletePendingReviewOperation: OperationDefinition = {
   id: "pulls/delete-pending-review",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a pending review for a pull request
@@ -1446,7 +1446,7 @@ export function githubPullsDeletePendingReview(
   params: GithubPullsDeletePendingReviewParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsDeletePendingReviewResponse> {
-  return client.call(
+  return client.call<GithubPullsDeletePendingReviewResponse>(
     githubPullsDeletePendingReviewOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/reviews/${params.reviewId}`,
@@ -1455,12 +1455,12 @@ export function githubPullsDeletePendingReview(
   );
 }
 
-const githubPullsDeleteReviewCommentOperation = {
+const githubPullsDeleteReviewCommentOperation: OperationDefinition = {
   id: "pulls/delete-review-comment",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/pulls/comments/{comment_id}",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a review comment for a pull request
@@ -1474,19 +1474,19 @@ export function githubPullsDeleteReviewComment(
   params: GithubPullsDeleteReviewCommentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsDeleteReviewCommentResponse> {
-  return client.call(
+  return client.call<GithubPullsDeleteReviewCommentResponse>(
     githubPullsDeleteReviewCommentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pulls/comments/${params.commentId}` },
     options,
   );
 }
 
-const githubPullsDismissReviewOperation = {
+const githubPullsDismissReviewOperation: OperationDefinition = {
   id: "pulls/dismiss-review",
   method: "PUT",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Dismiss a review for a pull request
@@ -1510,7 +1510,7 @@ export function githubPullsDismissReview(
   params: GithubPullsDismissReviewParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsDismissReviewResponse> {
-  return client.call(
+  return client.call<GithubPullsDismissReviewResponse>(
     githubPullsDismissReviewOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/reviews/${params.reviewId}/dismissals`,
@@ -1520,12 +1520,12 @@ export function githubPullsDismissReview(
   );
 }
 
-const githubPullsGetOperation = {
+const githubPullsGetOperation: OperationDefinition = {
   id: "pulls/get",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a pull request
@@ -1561,19 +1561,19 @@ export function githubPullsGet(
   params: GithubPullsGetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsGetResponse> {
-  return client.call(
+  return client.call<GithubPullsGetResponse>(
     githubPullsGetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}` },
     options,
   );
 }
 
-const githubPullsGetMergeAsyncResultOperation = {
+const githubPullsGetMergeAsyncResultOperation: OperationDefinition = {
   id: "pulls/get-merge-async-result",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/merge-async/{uuid}",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get the result of an asynchronous merge
@@ -1591,7 +1591,7 @@ export function githubPullsGetMergeAsyncResult(
   params: GithubPullsGetMergeAsyncResultParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsGetMergeAsyncResultResponse> {
-  return client.call(
+  return client.call<GithubPullsGetMergeAsyncResultResponse>(
     githubPullsGetMergeAsyncResultOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/merge-async/${params.uuid}`,
@@ -1600,12 +1600,12 @@ export function githubPullsGetMergeAsyncResult(
   );
 }
 
-const githubPullsGetReviewOperation = {
+const githubPullsGetReviewOperation: OperationDefinition = {
   id: "pulls/get-review",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a review for a pull request
@@ -1626,7 +1626,7 @@ export function githubPullsGetReview(
   params: GithubPullsGetReviewParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsGetReviewResponse> {
-  return client.call(
+  return client.call<GithubPullsGetReviewResponse>(
     githubPullsGetReviewOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/reviews/${params.reviewId}`,
@@ -1635,12 +1635,12 @@ export function githubPullsGetReview(
   );
 }
 
-const githubPullsGetReviewCommentOperation = {
+const githubPullsGetReviewCommentOperation: OperationDefinition = {
   id: "pulls/get-review-comment",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/comments/{comment_id}",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a review comment for a pull request
@@ -1661,20 +1661,20 @@ export function githubPullsGetReviewComment(
   params: GithubPullsGetReviewCommentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsGetReviewCommentResponse> {
-  return client.call(
+  return client.call<GithubPullsGetReviewCommentResponse>(
     githubPullsGetReviewCommentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pulls/comments/${params.commentId}` },
     options,
   );
 }
 
-const githubPullsListOperation = {
+const githubPullsListOperation: OperationDefinition = {
   id: "pulls/list",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls",
   group: "pulls",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List pull requests
@@ -1720,13 +1720,13 @@ export function githubPullsList(
   );
 }
 
-const githubPullsListCommentsForReviewOperation = {
+const githubPullsListCommentsForReviewOperation: OperationDefinition = {
   id: "pulls/list-comments-for-review",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
   group: "pulls",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List comments for a pull request review
@@ -1761,13 +1761,13 @@ export function githubPullsListCommentsForReview(
   );
 }
 
-const githubPullsListCommitsOperation = {
+const githubPullsListCommitsOperation: OperationDefinition = {
   id: "pulls/list-commits",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/commits",
   group: "pulls",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List commits on a pull request
@@ -1801,13 +1801,13 @@ export function githubPullsListCommits(
   );
 }
 
-const githubPullsListFilesOperation = {
+const githubPullsListFilesOperation: OperationDefinition = {
   id: "pulls/list-files",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/files",
   group: "pulls",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List pull requests files
@@ -1842,12 +1842,12 @@ export function githubPullsListFiles(
   );
 }
 
-const githubPullsListRequestedReviewersOperation = {
+const githubPullsListRequestedReviewersOperation: OperationDefinition = {
   id: "pulls/list-requested-reviewers",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get all requested reviewers for a pull request
@@ -1861,7 +1861,7 @@ export function githubPullsListRequestedReviewers(
   params: GithubPullsListRequestedReviewersParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsListRequestedReviewersResponse> {
-  return client.call(
+  return client.call<GithubPullsListRequestedReviewersResponse>(
     githubPullsListRequestedReviewersOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/requested_reviewers`,
@@ -1870,13 +1870,13 @@ export function githubPullsListRequestedReviewers(
   );
 }
 
-const githubPullsListReviewCommentsOperation = {
+const githubPullsListReviewCommentsOperation: OperationDefinition = {
   id: "pulls/list-review-comments",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
   group: "pulls",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List review comments on a pull request
@@ -1918,13 +1918,13 @@ export function githubPullsListReviewComments(
   );
 }
 
-const githubPullsListReviewCommentsForRepoOperation = {
+const githubPullsListReviewCommentsForRepoOperation: OperationDefinition = {
   id: "pulls/list-review-comments-for-repo",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/comments",
   group: "pulls",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List review comments in a repository
@@ -1966,13 +1966,13 @@ export function githubPullsListReviewCommentsForRepo(
   );
 }
 
-const githubPullsListReviewsOperation = {
+const githubPullsListReviewsOperation: OperationDefinition = {
   id: "pulls/list-reviews",
   method: "GET",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
   group: "pulls",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List reviews for a pull request
@@ -2004,12 +2004,12 @@ export function githubPullsListReviews(
   );
 }
 
-const githubPullsMergeOperation = {
+const githubPullsMergeOperation: OperationDefinition = {
   id: "pulls/merge",
   method: "PUT",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Merge a pull request
@@ -2024,7 +2024,7 @@ export function githubPullsMerge(
   params: GithubPullsMergeParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsMergeResponse> {
-  return client.call(
+  return client.call<GithubPullsMergeResponse>(
     githubPullsMergeOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/merge`,
@@ -2034,12 +2034,12 @@ export function githubPullsMerge(
   );
 }
 
-const githubPullsMergeAsyncOperation = {
+const githubPullsMergeAsyncOperation: OperationDefinition = {
   id: "pulls/merge-async",
   method: "PUT",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/merge-async",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Merge a pull request asynchronously
@@ -2061,7 +2061,7 @@ export function githubPullsMergeAsync(
   params: GithubPullsMergeAsyncParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsMergeAsyncResponse> {
-  return client.call(
+  return client.call<GithubPullsMergeAsyncResponse>(
     githubPullsMergeAsyncOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/merge-async`,
@@ -2071,12 +2071,12 @@ export function githubPullsMergeAsync(
   );
 }
 
-const githubPullsRemoveRequestedReviewersOperation = {
+const githubPullsRemoveRequestedReviewersOperation: OperationDefinition = {
   id: "pulls/remove-requested-reviewers",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Remove requested reviewers from a pull request
@@ -2090,7 +2090,7 @@ export function githubPullsRemoveRequestedReviewers(
   params: GithubPullsRemoveRequestedReviewersParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsRemoveRequestedReviewersResponse> {
-  return client.call(
+  return client.call<GithubPullsRemoveRequestedReviewersResponse>(
     githubPullsRemoveRequestedReviewersOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/requested_reviewers`,
@@ -2100,12 +2100,12 @@ export function githubPullsRemoveRequestedReviewers(
   );
 }
 
-const githubPullsRequestReviewersOperation = {
+const githubPullsRequestReviewersOperation: OperationDefinition = {
   id: "pulls/request-reviewers",
   method: "POST",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Request reviewers for a pull request
@@ -2119,7 +2119,7 @@ export function githubPullsRequestReviewers(
   params: GithubPullsRequestReviewersParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsRequestReviewersResponse> {
-  return client.call(
+  return client.call<GithubPullsRequestReviewersResponse>(
     githubPullsRequestReviewersOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/requested_reviewers`,
@@ -2129,12 +2129,12 @@ export function githubPullsRequestReviewers(
   );
 }
 
-const githubPullsSubmitReviewOperation = {
+const githubPullsSubmitReviewOperation: OperationDefinition = {
   id: "pulls/submit-review",
   method: "POST",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Submit a review for a pull request
@@ -2155,7 +2155,7 @@ export function githubPullsSubmitReview(
   params: GithubPullsSubmitReviewParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsSubmitReviewResponse> {
-  return client.call(
+  return client.call<GithubPullsSubmitReviewResponse>(
     githubPullsSubmitReviewOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/reviews/${params.reviewId}/events`,
@@ -2165,12 +2165,12 @@ export function githubPullsSubmitReview(
   );
 }
 
-const githubPullsUpdateOperation = {
+const githubPullsUpdateOperation: OperationDefinition = {
   id: "pulls/update",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a pull request
@@ -2193,7 +2193,7 @@ export function githubPullsUpdate(
   params: GithubPullsUpdateParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsUpdateResponse> {
-  return client.call(
+  return client.call<GithubPullsUpdateResponse>(
     githubPullsUpdateOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}`,
@@ -2203,12 +2203,12 @@ export function githubPullsUpdate(
   );
 }
 
-const githubPullsUpdateBranchOperation = {
+const githubPullsUpdateBranchOperation: OperationDefinition = {
   id: "pulls/update-branch",
   method: "PUT",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/update-branch",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a pull request branch
@@ -2223,7 +2223,7 @@ export function githubPullsUpdateBranch(
   params: GithubPullsUpdateBranchParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsUpdateBranchResponse> {
-  return client.call(
+  return client.call<GithubPullsUpdateBranchResponse>(
     githubPullsUpdateBranchOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/update-branch`,
@@ -2233,12 +2233,12 @@ export function githubPullsUpdateBranch(
   );
 }
 
-const githubPullsUpdateReviewOperation = {
+const githubPullsUpdateReviewOperation: OperationDefinition = {
   id: "pulls/update-review",
   method: "PUT",
   path: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a review for a pull request
@@ -2259,7 +2259,7 @@ export function githubPullsUpdateReview(
   params: GithubPullsUpdateReviewParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsUpdateReviewResponse> {
-  return client.call(
+  return client.call<GithubPullsUpdateReviewResponse>(
     githubPullsUpdateReviewOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/${params.pullNumber}/reviews/${params.reviewId}`,
@@ -2269,12 +2269,12 @@ export function githubPullsUpdateReview(
   );
 }
 
-const githubPullsUpdateReviewCommentOperation = {
+const githubPullsUpdateReviewCommentOperation: OperationDefinition = {
   id: "pulls/update-review-comment",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/pulls/comments/{comment_id}",
   group: "pulls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a review comment for a pull request
@@ -2295,7 +2295,7 @@ export function githubPullsUpdateReviewComment(
   params: GithubPullsUpdateReviewCommentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubPullsUpdateReviewCommentResponse> {
-  return client.call(
+  return client.call<GithubPullsUpdateReviewCommentResponse>(
     githubPullsUpdateReviewCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pulls/comments/${params.commentId}`,

@@ -7379,12 +7379,12 @@ export interface GithubReposUploadReleaseAssetParams {
  */
 export type GithubReposUploadReleaseAssetResponse = TypedResponse<201, types.ReleaseAsset>;
 
-const githubReposAcceptInvitationForAuthenticatedUserOperation = {
+const githubReposAcceptInvitationForAuthenticatedUserOperation: OperationDefinition = {
   id: "repos/accept-invitation-for-authenticated-user",
   method: "PATCH",
   path: "/user/repository_invitations/{invitation_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Accept a repository invitation
@@ -7396,19 +7396,19 @@ export function githubReposAcceptInvitationForAuthenticatedUser(
   params: GithubReposAcceptInvitationForAuthenticatedUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposAcceptInvitationForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubReposAcceptInvitationForAuthenticatedUserResponse>(
     githubReposAcceptInvitationForAuthenticatedUserOperation,
     { path: encodePath`/user/repository_invitations/${params.invitationId}` },
     options,
   );
 }
 
-const githubReposAddAppAccessRestrictionsOperation = {
+const githubReposAddAppAccessRestrictionsOperation: OperationDefinition = {
   id: "repos/add-app-access-restrictions",
   method: "POST",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Add app access restrictions
@@ -7424,7 +7424,7 @@ export function githubReposAddAppAccessRestrictions(
   params: GithubReposAddAppAccessRestrictionsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposAddAppAccessRestrictionsResponse> {
-  return client.call(
+  return client.call<GithubReposAddAppAccessRestrictionsResponse>(
     githubReposAddAppAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/apps`,
@@ -7434,12 +7434,12 @@ export function githubReposAddAppAccessRestrictions(
   );
 }
 
-const githubReposAddCollaboratorOperation = {
+const githubReposAddCollaboratorOperation: OperationDefinition = {
   id: "repos/add-collaborator",
   method: "PUT",
   path: "/repos/{owner}/{repo}/collaborators/{username}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Add a repository collaborator
@@ -7477,7 +7477,7 @@ export function githubReposAddCollaborator(
   params: GithubReposAddCollaboratorParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposAddCollaboratorResponse> {
-  return client.call(
+  return client.call<GithubReposAddCollaboratorResponse>(
     githubReposAddCollaboratorOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/collaborators/${params.username}`,
@@ -7487,12 +7487,12 @@ export function githubReposAddCollaborator(
   );
 }
 
-const githubReposAddStatusCheckContextsOperation = {
+const githubReposAddStatusCheckContextsOperation: OperationDefinition = {
   id: "repos/add-status-check-contexts",
   method: "POST",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Add status check contexts
@@ -7506,7 +7506,7 @@ export function githubReposAddStatusCheckContexts(
   params: GithubReposAddStatusCheckContextsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposAddStatusCheckContextsResponse> {
-  return client.call(
+  return client.call<GithubReposAddStatusCheckContextsResponse>(
     githubReposAddStatusCheckContextsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_status_checks/contexts`,
@@ -7516,12 +7516,12 @@ export function githubReposAddStatusCheckContexts(
   );
 }
 
-const githubReposAddTeamAccessRestrictionsOperation = {
+const githubReposAddTeamAccessRestrictionsOperation: OperationDefinition = {
   id: "repos/add-team-access-restrictions",
   method: "POST",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Add team access restrictions
@@ -7537,7 +7537,7 @@ export function githubReposAddTeamAccessRestrictions(
   params: GithubReposAddTeamAccessRestrictionsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposAddTeamAccessRestrictionsResponse> {
-  return client.call(
+  return client.call<GithubReposAddTeamAccessRestrictionsResponse>(
     githubReposAddTeamAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/teams`,
@@ -7547,12 +7547,12 @@ export function githubReposAddTeamAccessRestrictions(
   );
 }
 
-const githubReposAddUserAccessRestrictionsOperation = {
+const githubReposAddUserAccessRestrictionsOperation: OperationDefinition = {
   id: "repos/add-user-access-restrictions",
   method: "POST",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Add user access restrictions
@@ -7572,7 +7572,7 @@ export function githubReposAddUserAccessRestrictions(
   params: GithubReposAddUserAccessRestrictionsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposAddUserAccessRestrictionsResponse> {
-  return client.call(
+  return client.call<GithubReposAddUserAccessRestrictionsResponse>(
     githubReposAddUserAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/users`,
@@ -7582,12 +7582,12 @@ export function githubReposAddUserAccessRestrictions(
   );
 }
 
-const githubReposCancelPagesDeploymentOperation = {
+const githubReposCancelPagesDeploymentOperation: OperationDefinition = {
   id: "repos/cancel-pages-deployment",
   method: "POST",
   path: "/repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Cancel a GitHub Pages deployment
@@ -7603,7 +7603,7 @@ export function githubReposCancelPagesDeployment(
   params: GithubReposCancelPagesDeploymentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCancelPagesDeploymentResponse> {
-  return client.call(
+  return client.call<GithubReposCancelPagesDeploymentResponse>(
     githubReposCancelPagesDeploymentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pages/deployments/${params.pagesDeploymentId}/cancel`,
@@ -7612,12 +7612,12 @@ export function githubReposCancelPagesDeployment(
   );
 }
 
-const githubReposCheckAutomatedSecurityFixesOperation = {
+const githubReposCheckAutomatedSecurityFixesOperation: OperationDefinition = {
   id: "repos/check-automated-security-fixes",
   method: "GET",
   path: "/repos/{owner}/{repo}/automated-security-fixes",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Check if Dependabot security updates are enabled for a repository
@@ -7631,19 +7631,19 @@ export function githubReposCheckAutomatedSecurityFixes(
   params: GithubReposCheckAutomatedSecurityFixesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCheckAutomatedSecurityFixesResponse> {
-  return client.call(
+  return client.call<GithubReposCheckAutomatedSecurityFixesResponse>(
     githubReposCheckAutomatedSecurityFixesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/automated-security-fixes` },
     options,
   );
 }
 
-const githubReposCheckCollaboratorOperation = {
+const githubReposCheckCollaboratorOperation: OperationDefinition = {
   id: "repos/check-collaborator",
   method: "GET",
   path: "/repos/{owner}/{repo}/collaborators/{username}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Check if a user is a repository collaborator
@@ -7663,19 +7663,19 @@ export function githubReposCheckCollaborator(
   params: GithubReposCheckCollaboratorParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCheckCollaboratorResponse> {
-  return client.call(
+  return client.call<GithubReposCheckCollaboratorResponse>(
     githubReposCheckCollaboratorOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/collaborators/${params.username}` },
     options,
   );
 }
 
-const githubReposCheckImmutableReleasesOperation = {
+const githubReposCheckImmutableReleasesOperation: OperationDefinition = {
   id: "repos/check-immutable-releases",
   method: "GET",
   path: "/repos/{owner}/{repo}/immutable-releases",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Check if immutable releases are enabled for a repository
@@ -7690,19 +7690,19 @@ export function githubReposCheckImmutableReleases(
   params: GithubReposCheckImmutableReleasesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCheckImmutableReleasesResponse> {
-  return client.call(
+  return client.call<GithubReposCheckImmutableReleasesResponse>(
     githubReposCheckImmutableReleasesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/immutable-releases` },
     options,
   );
 }
 
-const githubReposCheckPrivateVulnerabilityReportingOperation = {
+const githubReposCheckPrivateVulnerabilityReportingOperation: OperationDefinition = {
   id: "repos/check-private-vulnerability-reporting",
   method: "GET",
   path: "/repos/{owner}/{repo}/private-vulnerability-reporting",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Check if private vulnerability reporting is enabled for a repository
@@ -7716,19 +7716,19 @@ export function githubReposCheckPrivateVulnerabilityReporting(
   params: GithubReposCheckPrivateVulnerabilityReportingParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCheckPrivateVulnerabilityReportingResponse> {
-  return client.call(
+  return client.call<GithubReposCheckPrivateVulnerabilityReportingResponse>(
     githubReposCheckPrivateVulnerabilityReportingOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/private-vulnerability-reporting` },
     options,
   );
 }
 
-const githubReposCheckVulnerabilityAlertsOperation = {
+const githubReposCheckVulnerabilityAlertsOperation: OperationDefinition = {
   id: "repos/check-vulnerability-alerts",
   method: "GET",
   path: "/repos/{owner}/{repo}/vulnerability-alerts",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Check if vulnerability alerts are enabled for a repository
@@ -7742,19 +7742,19 @@ export function githubReposCheckVulnerabilityAlerts(
   params: GithubReposCheckVulnerabilityAlertsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCheckVulnerabilityAlertsResponse> {
-  return client.call(
+  return client.call<GithubReposCheckVulnerabilityAlertsResponse>(
     githubReposCheckVulnerabilityAlertsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/vulnerability-alerts` },
     options,
   );
 }
 
-const githubReposCodeownersErrorsOperation = {
+const githubReposCodeownersErrorsOperation: OperationDefinition = {
   id: "repos/codeowners-errors",
   method: "GET",
   path: "/repos/{owner}/{repo}/codeowners/errors",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * List CODEOWNERS errors
@@ -7772,7 +7772,7 @@ export function githubReposCodeownersErrors(
   params: GithubReposCodeownersErrorsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCodeownersErrorsResponse> {
-  return client.call(
+  return client.call<GithubReposCodeownersErrorsResponse>(
     githubReposCodeownersErrorsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/codeowners/errors`,
@@ -7782,13 +7782,13 @@ export function githubReposCodeownersErrors(
   );
 }
 
-const githubReposCompareCommitsOperation = {
+const githubReposCompareCommitsOperation: OperationDefinition = {
   id: "repos/compare-commits",
   method: "GET",
   path: "/repos/{owner}/{repo}/compare/{base}...{head}",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Compare two commits
@@ -7855,13 +7855,13 @@ export function githubReposCompareCommits(
   );
 }
 
-const githubReposCompareCommitsWithBaseheadOperation = {
+const githubReposCompareCommitsWithBaseheadOperation: OperationDefinition = {
   id: "repos/compare-commits-with-basehead",
   method: "GET",
   path: "/repos/{owner}/{repo}/compare/{basehead}",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Compare two commits
@@ -7939,12 +7939,12 @@ export function githubReposCompareCommitsWithBasehead(
   );
 }
 
-const githubReposCreateAttestationOperation = {
+const githubReposCreateAttestationOperation: OperationDefinition = {
   id: "repos/create-attestation",
   method: "POST",
   path: "/repos/{owner}/{repo}/attestations",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create an attestation
@@ -7962,19 +7962,19 @@ export function githubReposCreateAttestation(
   params: GithubReposCreateAttestationParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateAttestationResponse> {
-  return client.call(
+  return client.call<GithubReposCreateAttestationResponse>(
     githubReposCreateAttestationOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/attestations`, body: params.body },
     options,
   );
 }
 
-const githubReposCreateAutolinkOperation = {
+const githubReposCreateAutolinkOperation: OperationDefinition = {
   id: "repos/create-autolink",
   method: "POST",
   path: "/repos/{owner}/{repo}/autolinks",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create an autolink reference for a repository
@@ -7988,19 +7988,19 @@ export function githubReposCreateAutolink(
   params: GithubReposCreateAutolinkParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateAutolinkResponse> {
-  return client.call(
+  return client.call<GithubReposCreateAutolinkResponse>(
     githubReposCreateAutolinkOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/autolinks`, body: params.body },
     options,
   );
 }
 
-const githubReposCreateCommitCommentOperation = {
+const githubReposCreateCommitCommentOperation: OperationDefinition = {
   id: "repos/create-commit-comment",
   method: "POST",
   path: "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a commit comment
@@ -8025,7 +8025,7 @@ export function githubReposCreateCommitComment(
   params: GithubReposCreateCommitCommentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateCommitCommentResponse> {
-  return client.call(
+  return client.call<GithubReposCreateCommitCommentResponse>(
     githubReposCreateCommitCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/commits/${params.commitSha}/comments`,
@@ -8035,12 +8035,12 @@ export function githubReposCreateCommitComment(
   );
 }
 
-const githubReposCreateCommitSignatureProtectionOperation = {
+const githubReposCreateCommitSignatureProtectionOperation: OperationDefinition = {
   id: "repos/create-commit-signature-protection",
   method: "POST",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_signatures",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create commit signature protection
@@ -8056,7 +8056,7 @@ export function githubReposCreateCommitSignatureProtection(
   params: GithubReposCreateCommitSignatureProtectionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateCommitSignatureProtectionResponse> {
-  return client.call(
+  return client.call<GithubReposCreateCommitSignatureProtectionResponse>(
     githubReposCreateCommitSignatureProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_signatures`,
@@ -8065,12 +8065,12 @@ export function githubReposCreateCommitSignatureProtection(
   );
 }
 
-const githubReposCreateCommitStatusOperation = {
+const githubReposCreateCommitStatusOperation: OperationDefinition = {
   id: "repos/create-commit-status",
   method: "POST",
   path: "/repos/{owner}/{repo}/statuses/{sha}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a commit status
@@ -8086,7 +8086,7 @@ export function githubReposCreateCommitStatus(
   params: GithubReposCreateCommitStatusParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateCommitStatusResponse> {
-  return client.call(
+  return client.call<GithubReposCreateCommitStatusResponse>(
     githubReposCreateCommitStatusOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/statuses/${params.sha}`,
@@ -8096,12 +8096,12 @@ export function githubReposCreateCommitStatus(
   );
 }
 
-const githubReposCreateDeployKeyOperation = {
+const githubReposCreateDeployKeyOperation: OperationDefinition = {
   id: "repos/create-deploy-key",
   method: "POST",
   path: "/repos/{owner}/{repo}/keys",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a deploy key
@@ -8115,19 +8115,19 @@ export function githubReposCreateDeployKey(
   params: GithubReposCreateDeployKeyParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateDeployKeyResponse> {
-  return client.call(
+  return client.call<GithubReposCreateDeployKeyResponse>(
     githubReposCreateDeployKeyOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/keys`, body: params.body },
     options,
   );
 }
 
-const githubReposCreateDeploymentOperation = {
+const githubReposCreateDeploymentOperation: OperationDefinition = {
   id: "repos/create-deployment",
   method: "POST",
   path: "/repos/{owner}/{repo}/deployments",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a deployment
@@ -8188,19 +8188,19 @@ export function githubReposCreateDeployment(
   params: GithubReposCreateDeploymentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateDeploymentResponse> {
-  return client.call(
+  return client.call<GithubReposCreateDeploymentResponse>(
     githubReposCreateDeploymentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/deployments`, body: params.body },
     options,
   );
 }
 
-const githubReposCreateDeploymentBranchPolicyOperation = {
+const githubReposCreateDeploymentBranchPolicyOperation: OperationDefinition = {
   id: "repos/create-deployment-branch-policy",
   method: "POST",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a deployment branch policy
@@ -8216,7 +8216,7 @@ export function githubReposCreateDeploymentBranchPolicy(
   params: GithubReposCreateDeploymentBranchPolicyParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateDeploymentBranchPolicyResponse> {
-  return client.call(
+  return client.call<GithubReposCreateDeploymentBranchPolicyResponse>(
     githubReposCreateDeploymentBranchPolicyOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment-branch-policies`,
@@ -8226,12 +8226,12 @@ export function githubReposCreateDeploymentBranchPolicy(
   );
 }
 
-const githubReposCreateDeploymentProtectionRuleOperation = {
+const githubReposCreateDeploymentProtectionRuleOperation: OperationDefinition = {
   id: "repos/create-deployment-protection-rule",
   method: "POST",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a custom deployment protection rule on an environment
@@ -8251,7 +8251,7 @@ export function githubReposCreateDeploymentProtectionRule(
   params: GithubReposCreateDeploymentProtectionRuleParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateDeploymentProtectionRuleResponse> {
-  return client.call(
+  return client.call<GithubReposCreateDeploymentProtectionRuleResponse>(
     githubReposCreateDeploymentProtectionRuleOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment_protection_rules`,
@@ -8261,12 +8261,12 @@ export function githubReposCreateDeploymentProtectionRule(
   );
 }
 
-const githubReposCreateDeploymentStatusOperation = {
+const githubReposCreateDeploymentStatusOperation: OperationDefinition = {
   id: "repos/create-deployment-status",
   method: "POST",
   path: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a deployment status
@@ -8282,7 +8282,7 @@ export function githubReposCreateDeploymentStatus(
   params: GithubReposCreateDeploymentStatusParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateDeploymentStatusResponse> {
-  return client.call(
+  return client.call<GithubReposCreateDeploymentStatusResponse>(
     githubReposCreateDeploymentStatusOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/deployments/${params.deploymentId}/statuses`,
@@ -8292,12 +8292,12 @@ export function githubReposCreateDeploymentStatus(
   );
 }
 
-const githubReposCreateDispatchEventOperation = {
+const githubReposCreateDispatchEventOperation: OperationDefinition = {
   id: "repos/create-dispatch-event",
   method: "POST",
   path: "/repos/{owner}/{repo}/dispatches",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a repository dispatch event
@@ -8317,19 +8317,19 @@ export function githubReposCreateDispatchEvent(
   params: GithubReposCreateDispatchEventParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateDispatchEventResponse> {
-  return client.call(
+  return client.call<GithubReposCreateDispatchEventResponse>(
     githubReposCreateDispatchEventOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/dispatches`, body: params.body },
     options,
   );
 }
 
-const githubReposCreateForAuthenticatedUserOperation = {
+const githubReposCreateForAuthenticatedUserOperation: OperationDefinition = {
   id: "repos/create-for-authenticated-user",
   method: "POST",
   path: "/user/repos",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a repository for the authenticated user
@@ -8345,19 +8345,19 @@ export function githubReposCreateForAuthenticatedUser(
   params: GithubReposCreateForAuthenticatedUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubReposCreateForAuthenticatedUserResponse>(
     githubReposCreateForAuthenticatedUserOperation,
     { path: "/user/repos", body: params.body },
     options,
   );
 }
 
-const githubReposCreateForkOperation = {
+const githubReposCreateForkOperation: OperationDefinition = {
   id: "repos/create-fork",
   method: "POST",
   path: "/repos/{owner}/{repo}/forks",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a fork
@@ -8377,19 +8377,19 @@ export function githubReposCreateFork(
   params: GithubReposCreateForkParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateForkResponse> {
-  return client.call(
+  return client.call<GithubReposCreateForkResponse>(
     githubReposCreateForkOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/forks`, body: params.body },
     options,
   );
 }
 
-const githubReposCreateInOrgOperation = {
+const githubReposCreateInOrgOperation: OperationDefinition = {
   id: "repos/create-in-org",
   method: "POST",
   path: "/orgs/{org}/repos",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create an organization repository
@@ -8405,19 +8405,19 @@ export function githubReposCreateInOrg(
   params: GithubReposCreateInOrgParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateInOrgResponse> {
-  return client.call(
+  return client.call<GithubReposCreateInOrgResponse>(
     githubReposCreateInOrgOperation,
     { path: encodePath`/orgs/${params.org}/repos`, body: params.body },
     options,
   );
 }
 
-const githubReposCreateOrUpdateEnvironmentOperation = {
+const githubReposCreateOrUpdateEnvironmentOperation: OperationDefinition = {
   id: "repos/create-or-update-environment",
   method: "PUT",
   path: "/repos/{owner}/{repo}/environments/{environment_name}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create or update an environment
@@ -8439,7 +8439,7 @@ export function githubReposCreateOrUpdateEnvironment(
   params: GithubReposCreateOrUpdateEnvironmentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateOrUpdateEnvironmentResponse> {
-  return client.call(
+  return client.call<GithubReposCreateOrUpdateEnvironmentResponse>(
     githubReposCreateOrUpdateEnvironmentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}`,
@@ -8449,12 +8449,12 @@ export function githubReposCreateOrUpdateEnvironment(
   );
 }
 
-const githubReposCreateOrUpdateFileContentsOperation = {
+const githubReposCreateOrUpdateFileContentsOperation: OperationDefinition = {
   id: "repos/create-or-update-file-contents",
   method: "PUT",
   path: "/repos/{owner}/{repo}/contents/{path}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create or update file contents
@@ -8473,7 +8473,7 @@ export function githubReposCreateOrUpdateFileContents(
   params: GithubReposCreateOrUpdateFileContentsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateOrUpdateFileContentsResponse> {
-  return client.call(
+  return client.call<GithubReposCreateOrUpdateFileContentsResponse>(
     githubReposCreateOrUpdateFileContentsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/contents/${params.path}`,
@@ -8483,12 +8483,12 @@ export function githubReposCreateOrUpdateFileContents(
   );
 }
 
-const githubReposCreateOrgRulesetOperation = {
+const githubReposCreateOrgRulesetOperation: OperationDefinition = {
   id: "repos/create-org-ruleset",
   method: "POST",
   path: "/orgs/{org}/rulesets",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create an organization repository ruleset
@@ -8502,19 +8502,19 @@ export function githubReposCreateOrgRuleset(
   params: GithubReposCreateOrgRulesetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateOrgRulesetResponse> {
-  return client.call(
+  return client.call<GithubReposCreateOrgRulesetResponse>(
     githubReposCreateOrgRulesetOperation,
     { path: encodePath`/orgs/${params.org}/rulesets`, body: params.body },
     options,
   );
 }
 
-const githubReposCreatePagesDeploymentOperation = {
+const githubReposCreatePagesDeploymentOperation: OperationDefinition = {
   id: "repos/create-pages-deployment",
   method: "POST",
   path: "/repos/{owner}/{repo}/pages/deployments",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a GitHub Pages deployment
@@ -8530,7 +8530,7 @@ export function githubReposCreatePagesDeployment(
   params: GithubReposCreatePagesDeploymentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreatePagesDeploymentResponse> {
-  return client.call(
+  return client.call<GithubReposCreatePagesDeploymentResponse>(
     githubReposCreatePagesDeploymentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pages/deployments`,
@@ -8540,12 +8540,12 @@ export function githubReposCreatePagesDeployment(
   );
 }
 
-const githubReposCreatePagesSiteOperation = {
+const githubReposCreatePagesSiteOperation: OperationDefinition = {
   id: "repos/create-pages-site",
   method: "POST",
   path: "/repos/{owner}/{repo}/pages",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a GitHub Pages site
@@ -8563,19 +8563,19 @@ export function githubReposCreatePagesSite(
   params: GithubReposCreatePagesSiteParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreatePagesSiteResponse> {
-  return client.call(
+  return client.call<GithubReposCreatePagesSiteResponse>(
     githubReposCreatePagesSiteOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages`, body: params.body },
     options,
   );
 }
 
-const githubReposCreateReleaseOperation = {
+const githubReposCreateReleaseOperation: OperationDefinition = {
   id: "repos/create-release",
   method: "POST",
   path: "/repos/{owner}/{repo}/releases",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a release
@@ -8596,19 +8596,19 @@ export function githubReposCreateRelease(
   params: GithubReposCreateReleaseParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateReleaseResponse> {
-  return client.call(
+  return client.call<GithubReposCreateReleaseResponse>(
     githubReposCreateReleaseOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/releases`, body: params.body },
     options,
   );
 }
 
-const githubReposCreateRepoRulesetOperation = {
+const githubReposCreateRepoRulesetOperation: OperationDefinition = {
   id: "repos/create-repo-ruleset",
   method: "POST",
   path: "/repos/{owner}/{repo}/rulesets",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a repository ruleset
@@ -8622,19 +8622,19 @@ export function githubReposCreateRepoRuleset(
   params: GithubReposCreateRepoRulesetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateRepoRulesetResponse> {
-  return client.call(
+  return client.call<GithubReposCreateRepoRulesetResponse>(
     githubReposCreateRepoRulesetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/rulesets`, body: params.body },
     options,
   );
 }
 
-const githubReposCreateUsingTemplateOperation = {
+const githubReposCreateUsingTemplateOperation: OperationDefinition = {
   id: "repos/create-using-template",
   method: "POST",
   path: "/repos/{template_owner}/{template_repo}/generate",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a repository using a template
@@ -8650,7 +8650,7 @@ export function githubReposCreateUsingTemplate(
   params: GithubReposCreateUsingTemplateParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateUsingTemplateResponse> {
-  return client.call(
+  return client.call<GithubReposCreateUsingTemplateResponse>(
     githubReposCreateUsingTemplateOperation,
     {
       path: encodePath`/repos/${params.templateOwner}/${params.templateRepo}/generate`,
@@ -8660,12 +8660,12 @@ export function githubReposCreateUsingTemplate(
   );
 }
 
-const githubReposCreateWebhookOperation = {
+const githubReposCreateWebhookOperation: OperationDefinition = {
   id: "repos/create-webhook",
   method: "POST",
   path: "/repos/{owner}/{repo}/hooks",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a repository webhook
@@ -8680,19 +8680,20 @@ export function githubReposCreateWebhook(
   params: GithubReposCreateWebhookParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCreateWebhookResponse> {
-  return client.call(
+  return client.call<GithubReposCreateWebhookResponse>(
     githubReposCreateWebhookOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/hooks`, body: params.body },
     options,
   );
 }
 
-const githubReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesOperation = {
-  id: "repos/custom-properties-for-repos-create-or-update-repository-values",
-  method: "PATCH",
-  path: "/repos/{owner}/{repo}/properties/values",
-  group: "repos",
-} satisfies OperationDefinition;
+const githubReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesOperation: OperationDefinition =
+  {
+    id: "repos/custom-properties-for-repos-create-or-update-repository-values",
+    method: "PATCH",
+    path: "/repos/{owner}/{repo}/properties/values",
+    group: "repos",
+  };
 
 /**
  * Create or update custom property values for a repository
@@ -8709,7 +8710,7 @@ export function githubReposCustomPropertiesForReposCreateOrUpdateRepositoryValue
   params: GithubReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesResponse> {
-  return client.call(
+  return client.call<GithubReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesResponse>(
     githubReposCustomPropertiesForReposCreateOrUpdateRepositoryValuesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/properties/values`,
@@ -8719,12 +8720,12 @@ export function githubReposCustomPropertiesForReposCreateOrUpdateRepositoryValue
   );
 }
 
-const githubReposCustomPropertiesForReposGetRepositoryValuesOperation = {
+const githubReposCustomPropertiesForReposGetRepositoryValuesOperation: OperationDefinition = {
   id: "repos/custom-properties-for-repos-get-repository-values",
   method: "GET",
   path: "/repos/{owner}/{repo}/properties/values",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get all custom property values for a repository
@@ -8739,19 +8740,19 @@ export function githubReposCustomPropertiesForReposGetRepositoryValues(
   params: GithubReposCustomPropertiesForReposGetRepositoryValuesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposCustomPropertiesForReposGetRepositoryValuesResponse> {
-  return client.call(
+  return client.call<GithubReposCustomPropertiesForReposGetRepositoryValuesResponse>(
     githubReposCustomPropertiesForReposGetRepositoryValuesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/properties/values` },
     options,
   );
 }
 
-const githubReposDeclineInvitationForAuthenticatedUserOperation = {
+const githubReposDeclineInvitationForAuthenticatedUserOperation: OperationDefinition = {
   id: "repos/decline-invitation-for-authenticated-user",
   method: "DELETE",
   path: "/user/repository_invitations/{invitation_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Decline a repository invitation
@@ -8763,19 +8764,19 @@ export function githubReposDeclineInvitationForAuthenticatedUser(
   params: GithubReposDeclineInvitationForAuthenticatedUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeclineInvitationForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubReposDeclineInvitationForAuthenticatedUserResponse>(
     githubReposDeclineInvitationForAuthenticatedUserOperation,
     { path: encodePath`/user/repository_invitations/${params.invitationId}` },
     options,
   );
 }
 
-const githubReposDeleteOperation = {
+const githubReposDeleteOperation: OperationDefinition = {
   id: "repos/delete",
   method: "DELETE",
   path: "/repos/{owner}/{repo}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a repository
@@ -8794,19 +8795,19 @@ export function githubReposDelete(
   params: GithubReposDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteResponse>(
     githubReposDeleteOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}` },
     options,
   );
 }
 
-const githubReposDeleteAccessRestrictionsOperation = {
+const githubReposDeleteAccessRestrictionsOperation: OperationDefinition = {
   id: "repos/delete-access-restrictions",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete access restrictions
@@ -8822,7 +8823,7 @@ export function githubReposDeleteAccessRestrictions(
   params: GithubReposDeleteAccessRestrictionsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteAccessRestrictionsResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteAccessRestrictionsResponse>(
     githubReposDeleteAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions`,
@@ -8831,12 +8832,12 @@ export function githubReposDeleteAccessRestrictions(
   );
 }
 
-const githubReposDeleteAdminBranchProtectionOperation = {
+const githubReposDeleteAdminBranchProtectionOperation: OperationDefinition = {
   id: "repos/delete-admin-branch-protection",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete admin branch protection
@@ -8852,7 +8853,7 @@ export function githubReposDeleteAdminBranchProtection(
   params: GithubReposDeleteAdminBranchProtectionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteAdminBranchProtectionResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteAdminBranchProtectionResponse>(
     githubReposDeleteAdminBranchProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/enforce_admins`,
@@ -8861,12 +8862,12 @@ export function githubReposDeleteAdminBranchProtection(
   );
 }
 
-const githubReposDeleteAnEnvironmentOperation = {
+const githubReposDeleteAnEnvironmentOperation: OperationDefinition = {
   id: "repos/delete-an-environment",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/environments/{environment_name}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete an environment
@@ -8880,7 +8881,7 @@ export function githubReposDeleteAnEnvironment(
   params: GithubReposDeleteAnEnvironmentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteAnEnvironmentResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteAnEnvironmentResponse>(
     githubReposDeleteAnEnvironmentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}`,
@@ -8889,12 +8890,12 @@ export function githubReposDeleteAnEnvironment(
   );
 }
 
-const githubReposDeleteAutolinkOperation = {
+const githubReposDeleteAutolinkOperation: OperationDefinition = {
   id: "repos/delete-autolink",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/autolinks/{autolink_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete an autolink reference from a repository
@@ -8910,19 +8911,19 @@ export function githubReposDeleteAutolink(
   params: GithubReposDeleteAutolinkParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteAutolinkResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteAutolinkResponse>(
     githubReposDeleteAutolinkOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/autolinks/${params.autolinkId}` },
     options,
   );
 }
 
-const githubReposDeleteBranchProtectionOperation = {
+const githubReposDeleteBranchProtectionOperation: OperationDefinition = {
   id: "repos/delete-branch-protection",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete branch protection
@@ -8936,7 +8937,7 @@ export function githubReposDeleteBranchProtection(
   params: GithubReposDeleteBranchProtectionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteBranchProtectionResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteBranchProtectionResponse>(
     githubReposDeleteBranchProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection`,
@@ -8945,12 +8946,12 @@ export function githubReposDeleteBranchProtection(
   );
 }
 
-const githubReposDeleteCommitCommentOperation = {
+const githubReposDeleteCommitCommentOperation: OperationDefinition = {
   id: "repos/delete-commit-comment",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/comments/{comment_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a commit comment
@@ -8962,19 +8963,19 @@ export function githubReposDeleteCommitComment(
   params: GithubReposDeleteCommitCommentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteCommitCommentResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteCommitCommentResponse>(
     githubReposDeleteCommitCommentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/comments/${params.commentId}` },
     options,
   );
 }
 
-const githubReposDeleteCommitSignatureProtectionOperation = {
+const githubReposDeleteCommitSignatureProtectionOperation: OperationDefinition = {
   id: "repos/delete-commit-signature-protection",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_signatures",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete commit signature protection
@@ -8990,7 +8991,7 @@ export function githubReposDeleteCommitSignatureProtection(
   params: GithubReposDeleteCommitSignatureProtectionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteCommitSignatureProtectionResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteCommitSignatureProtectionResponse>(
     githubReposDeleteCommitSignatureProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_signatures`,
@@ -8999,12 +9000,12 @@ export function githubReposDeleteCommitSignatureProtection(
   );
 }
 
-const githubReposDeleteDeployKeyOperation = {
+const githubReposDeleteDeployKeyOperation: OperationDefinition = {
   id: "repos/delete-deploy-key",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/keys/{key_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a deploy key
@@ -9018,19 +9019,19 @@ export function githubReposDeleteDeployKey(
   params: GithubReposDeleteDeployKeyParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteDeployKeyResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteDeployKeyResponse>(
     githubReposDeleteDeployKeyOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/keys/${params.keyId}` },
     options,
   );
 }
 
-const githubReposDeleteDeploymentOperation = {
+const githubReposDeleteDeploymentOperation: OperationDefinition = {
   id: "repos/delete-deployment",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/deployments/{deployment_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a deployment
@@ -9053,19 +9054,19 @@ export function githubReposDeleteDeployment(
   params: GithubReposDeleteDeploymentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteDeploymentResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteDeploymentResponse>(
     githubReposDeleteDeploymentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/deployments/${params.deploymentId}` },
     options,
   );
 }
 
-const githubReposDeleteDeploymentBranchPolicyOperation = {
+const githubReposDeleteDeploymentBranchPolicyOperation: OperationDefinition = {
   id: "repos/delete-deployment-branch-policy",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a deployment branch policy
@@ -9081,7 +9082,7 @@ export function githubReposDeleteDeploymentBranchPolicy(
   params: GithubReposDeleteDeploymentBranchPolicyParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteDeploymentBranchPolicyResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteDeploymentBranchPolicyResponse>(
     githubReposDeleteDeploymentBranchPolicyOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment-branch-policies/${params.branchPolicyId}`,
@@ -9090,12 +9091,12 @@ export function githubReposDeleteDeploymentBranchPolicy(
   );
 }
 
-const githubReposDeleteFileOperation = {
+const githubReposDeleteFileOperation: OperationDefinition = {
   id: "repos/delete-file",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/contents/{path}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a file
@@ -9118,7 +9119,7 @@ export function githubReposDeleteFile(
   params: GithubReposDeleteFileParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteFileResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteFileResponse>(
     githubReposDeleteFileOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/contents/${params.path}`,
@@ -9128,12 +9129,12 @@ export function githubReposDeleteFile(
   );
 }
 
-const githubReposDeleteInvitationOperation = {
+const githubReposDeleteInvitationOperation: OperationDefinition = {
   id: "repos/delete-invitation",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/invitations/{invitation_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a repository invitation
@@ -9145,19 +9146,19 @@ export function githubReposDeleteInvitation(
   params: GithubReposDeleteInvitationParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteInvitationResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteInvitationResponse>(
     githubReposDeleteInvitationOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/invitations/${params.invitationId}` },
     options,
   );
 }
 
-const githubReposDeleteOrgRulesetOperation = {
+const githubReposDeleteOrgRulesetOperation: OperationDefinition = {
   id: "repos/delete-org-ruleset",
   method: "DELETE",
   path: "/orgs/{org}/rulesets/{ruleset_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete an organization repository ruleset
@@ -9171,19 +9172,19 @@ export function githubReposDeleteOrgRuleset(
   params: GithubReposDeleteOrgRulesetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteOrgRulesetResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteOrgRulesetResponse>(
     githubReposDeleteOrgRulesetOperation,
     { path: encodePath`/orgs/${params.org}/rulesets/${params.rulesetId}` },
     options,
   );
 }
 
-const githubReposDeletePagesSiteOperation = {
+const githubReposDeletePagesSiteOperation: OperationDefinition = {
   id: "repos/delete-pages-site",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/pages",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a GitHub Pages site
@@ -9201,19 +9202,19 @@ export function githubReposDeletePagesSite(
   params: GithubReposDeletePagesSiteParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeletePagesSiteResponse> {
-  return client.call(
+  return client.call<GithubReposDeletePagesSiteResponse>(
     githubReposDeletePagesSiteOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages` },
     options,
   );
 }
 
-const githubReposDeletePullRequestReviewProtectionOperation = {
+const githubReposDeletePullRequestReviewProtectionOperation: OperationDefinition = {
   id: "repos/delete-pull-request-review-protection",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete pull request review protection
@@ -9227,7 +9228,7 @@ export function githubReposDeletePullRequestReviewProtection(
   params: GithubReposDeletePullRequestReviewProtectionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeletePullRequestReviewProtectionResponse> {
-  return client.call(
+  return client.call<GithubReposDeletePullRequestReviewProtectionResponse>(
     githubReposDeletePullRequestReviewProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_pull_request_reviews`,
@@ -9236,12 +9237,12 @@ export function githubReposDeletePullRequestReviewProtection(
   );
 }
 
-const githubReposDeleteReleaseOperation = {
+const githubReposDeleteReleaseOperation: OperationDefinition = {
   id: "repos/delete-release",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/releases/{release_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a release
@@ -9255,19 +9256,19 @@ export function githubReposDeleteRelease(
   params: GithubReposDeleteReleaseParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteReleaseResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteReleaseResponse>(
     githubReposDeleteReleaseOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/releases/${params.releaseId}` },
     options,
   );
 }
 
-const githubReposDeleteReleaseAssetOperation = {
+const githubReposDeleteReleaseAssetOperation: OperationDefinition = {
   id: "repos/delete-release-asset",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/releases/assets/{asset_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a release asset
@@ -9279,19 +9280,19 @@ export function githubReposDeleteReleaseAsset(
   params: GithubReposDeleteReleaseAssetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteReleaseAssetResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteReleaseAssetResponse>(
     githubReposDeleteReleaseAssetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/releases/assets/${params.assetId}` },
     options,
   );
 }
 
-const githubReposDeleteRepoRulesetOperation = {
+const githubReposDeleteRepoRulesetOperation: OperationDefinition = {
   id: "repos/delete-repo-ruleset",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/rulesets/{ruleset_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a repository ruleset
@@ -9305,19 +9306,19 @@ export function githubReposDeleteRepoRuleset(
   params: GithubReposDeleteRepoRulesetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteRepoRulesetResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteRepoRulesetResponse>(
     githubReposDeleteRepoRulesetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/rulesets/${params.rulesetId}` },
     options,
   );
 }
 
-const githubReposDeleteWebhookOperation = {
+const githubReposDeleteWebhookOperation: OperationDefinition = {
   id: "repos/delete-webhook",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a repository webhook
@@ -9333,19 +9334,19 @@ export function githubReposDeleteWebhook(
   params: GithubReposDeleteWebhookParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDeleteWebhookResponse> {
-  return client.call(
+  return client.call<GithubReposDeleteWebhookResponse>(
     githubReposDeleteWebhookOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}` },
     options,
   );
 }
 
-const githubReposDisableAutomatedSecurityFixesOperation = {
+const githubReposDisableAutomatedSecurityFixesOperation: OperationDefinition = {
   id: "repos/disable-automated-security-fixes",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/automated-security-fixes",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Disable Dependabot security updates
@@ -9359,19 +9360,19 @@ export function githubReposDisableAutomatedSecurityFixes(
   params: GithubReposDisableAutomatedSecurityFixesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDisableAutomatedSecurityFixesResponse> {
-  return client.call(
+  return client.call<GithubReposDisableAutomatedSecurityFixesResponse>(
     githubReposDisableAutomatedSecurityFixesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/automated-security-fixes` },
     options,
   );
 }
 
-const githubReposDisableDeploymentProtectionRuleOperation = {
+const githubReposDisableDeploymentProtectionRuleOperation: OperationDefinition = {
   id: "repos/disable-deployment-protection-rule",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Disable a custom protection rule for an environment
@@ -9389,7 +9390,7 @@ export function githubReposDisableDeploymentProtectionRule(
   params: GithubReposDisableDeploymentProtectionRuleParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDisableDeploymentProtectionRuleResponse> {
-  return client.call(
+  return client.call<GithubReposDisableDeploymentProtectionRuleResponse>(
     githubReposDisableDeploymentProtectionRuleOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment_protection_rules/${params.protectionRuleId}`,
@@ -9398,12 +9399,12 @@ export function githubReposDisableDeploymentProtectionRule(
   );
 }
 
-const githubReposDisableImmutableReleasesOperation = {
+const githubReposDisableImmutableReleasesOperation: OperationDefinition = {
   id: "repos/disable-immutable-releases",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/immutable-releases",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Disable immutable releases
@@ -9417,19 +9418,19 @@ export function githubReposDisableImmutableReleases(
   params: GithubReposDisableImmutableReleasesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDisableImmutableReleasesResponse> {
-  return client.call(
+  return client.call<GithubReposDisableImmutableReleasesResponse>(
     githubReposDisableImmutableReleasesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/immutable-releases` },
     options,
   );
 }
 
-const githubReposDisablePrivateVulnerabilityReportingOperation = {
+const githubReposDisablePrivateVulnerabilityReportingOperation: OperationDefinition = {
   id: "repos/disable-private-vulnerability-reporting",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/private-vulnerability-reporting",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Disable private vulnerability reporting for a repository
@@ -9443,19 +9444,19 @@ export function githubReposDisablePrivateVulnerabilityReporting(
   params: GithubReposDisablePrivateVulnerabilityReportingParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDisablePrivateVulnerabilityReportingResponse> {
-  return client.call(
+  return client.call<GithubReposDisablePrivateVulnerabilityReportingResponse>(
     githubReposDisablePrivateVulnerabilityReportingOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/private-vulnerability-reporting` },
     options,
   );
 }
 
-const githubReposDisableVulnerabilityAlertsOperation = {
+const githubReposDisableVulnerabilityAlertsOperation: OperationDefinition = {
   id: "repos/disable-vulnerability-alerts",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/vulnerability-alerts",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Disable vulnerability alerts
@@ -9471,19 +9472,19 @@ export function githubReposDisableVulnerabilityAlerts(
   params: GithubReposDisableVulnerabilityAlertsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDisableVulnerabilityAlertsResponse> {
-  return client.call(
+  return client.call<GithubReposDisableVulnerabilityAlertsResponse>(
     githubReposDisableVulnerabilityAlertsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/vulnerability-alerts` },
     options,
   );
 }
 
-const githubReposDownloadTarballArchiveOperation = {
+const githubReposDownloadTarballArchiveOperation: OperationDefinition = {
   id: "repos/download-tarball-archive",
   method: "GET",
   path: "/repos/{owner}/{repo}/tarball/{ref}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Download a repository archive (tar)
@@ -9502,19 +9503,19 @@ export function githubReposDownloadTarballArchive(
   params: GithubReposDownloadTarballArchiveParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDownloadTarballArchiveResponse> {
-  return client.call(
+  return client.call<GithubReposDownloadTarballArchiveResponse>(
     githubReposDownloadTarballArchiveOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/tarball/${params.ref}` },
     options,
   );
 }
 
-const githubReposDownloadZipballArchiveOperation = {
+const githubReposDownloadZipballArchiveOperation: OperationDefinition = {
   id: "repos/download-zipball-archive",
   method: "GET",
   path: "/repos/{owner}/{repo}/zipball/{ref}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Download a repository archive (zip)
@@ -9533,19 +9534,19 @@ export function githubReposDownloadZipballArchive(
   params: GithubReposDownloadZipballArchiveParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposDownloadZipballArchiveResponse> {
-  return client.call(
+  return client.call<GithubReposDownloadZipballArchiveResponse>(
     githubReposDownloadZipballArchiveOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/zipball/${params.ref}` },
     options,
   );
 }
 
-const githubReposEnableAutomatedSecurityFixesOperation = {
+const githubReposEnableAutomatedSecurityFixesOperation: OperationDefinition = {
   id: "repos/enable-automated-security-fixes",
   method: "PUT",
   path: "/repos/{owner}/{repo}/automated-security-fixes",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Enable Dependabot security updates
@@ -9559,19 +9560,19 @@ export function githubReposEnableAutomatedSecurityFixes(
   params: GithubReposEnableAutomatedSecurityFixesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposEnableAutomatedSecurityFixesResponse> {
-  return client.call(
+  return client.call<GithubReposEnableAutomatedSecurityFixesResponse>(
     githubReposEnableAutomatedSecurityFixesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/automated-security-fixes` },
     options,
   );
 }
 
-const githubReposEnableImmutableReleasesOperation = {
+const githubReposEnableImmutableReleasesOperation: OperationDefinition = {
   id: "repos/enable-immutable-releases",
   method: "PUT",
   path: "/repos/{owner}/{repo}/immutable-releases",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Enable immutable releases
@@ -9585,19 +9586,19 @@ export function githubReposEnableImmutableReleases(
   params: GithubReposEnableImmutableReleasesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposEnableImmutableReleasesResponse> {
-  return client.call(
+  return client.call<GithubReposEnableImmutableReleasesResponse>(
     githubReposEnableImmutableReleasesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/immutable-releases` },
     options,
   );
 }
 
-const githubReposEnablePrivateVulnerabilityReportingOperation = {
+const githubReposEnablePrivateVulnerabilityReportingOperation: OperationDefinition = {
   id: "repos/enable-private-vulnerability-reporting",
   method: "PUT",
   path: "/repos/{owner}/{repo}/private-vulnerability-reporting",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Enable private vulnerability reporting for a repository
@@ -9611,19 +9612,19 @@ export function githubReposEnablePrivateVulnerabilityReporting(
   params: GithubReposEnablePrivateVulnerabilityReportingParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposEnablePrivateVulnerabilityReportingResponse> {
-  return client.call(
+  return client.call<GithubReposEnablePrivateVulnerabilityReportingResponse>(
     githubReposEnablePrivateVulnerabilityReportingOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/private-vulnerability-reporting` },
     options,
   );
 }
 
-const githubReposEnableVulnerabilityAlertsOperation = {
+const githubReposEnableVulnerabilityAlertsOperation: OperationDefinition = {
   id: "repos/enable-vulnerability-alerts",
   method: "PUT",
   path: "/repos/{owner}/{repo}/vulnerability-alerts",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Enable vulnerability alerts
@@ -9637,19 +9638,19 @@ export function githubReposEnableVulnerabilityAlerts(
   params: GithubReposEnableVulnerabilityAlertsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposEnableVulnerabilityAlertsResponse> {
-  return client.call(
+  return client.call<GithubReposEnableVulnerabilityAlertsResponse>(
     githubReposEnableVulnerabilityAlertsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/vulnerability-alerts` },
     options,
   );
 }
 
-const githubReposGenerateReleaseNotesOperation = {
+const githubReposGenerateReleaseNotesOperation: OperationDefinition = {
   id: "repos/generate-release-notes",
   method: "POST",
   path: "/repos/{owner}/{repo}/releases/generate-notes",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Generate release notes content for a release
@@ -9663,7 +9664,7 @@ export function githubReposGenerateReleaseNotes(
   params: GithubReposGenerateReleaseNotesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGenerateReleaseNotesResponse> {
-  return client.call(
+  return client.call<GithubReposGenerateReleaseNotesResponse>(
     githubReposGenerateReleaseNotesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/releases/generate-notes`,
@@ -9673,12 +9674,12 @@ export function githubReposGenerateReleaseNotes(
   );
 }
 
-const githubReposGetOperation = {
+const githubReposGetOperation: OperationDefinition = {
   id: "repos/get",
   method: "GET",
   path: "/repos/{owner}/{repo}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a repository
@@ -9696,19 +9697,19 @@ export function githubReposGet(
   params: GithubReposGetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetResponse> {
-  return client.call(
+  return client.call<GithubReposGetResponse>(
     githubReposGetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}` },
     options,
   );
 }
 
-const githubReposGetAccessRestrictionsOperation = {
+const githubReposGetAccessRestrictionsOperation: OperationDefinition = {
   id: "repos/get-access-restrictions",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get access restrictions
@@ -9727,7 +9728,7 @@ export function githubReposGetAccessRestrictions(
   params: GithubReposGetAccessRestrictionsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetAccessRestrictionsResponse> {
-  return client.call(
+  return client.call<GithubReposGetAccessRestrictionsResponse>(
     githubReposGetAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions`,
@@ -9736,12 +9737,12 @@ export function githubReposGetAccessRestrictions(
   );
 }
 
-const githubReposGetAdminBranchProtectionOperation = {
+const githubReposGetAdminBranchProtectionOperation: OperationDefinition = {
   id: "repos/get-admin-branch-protection",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get admin branch protection
@@ -9755,7 +9756,7 @@ export function githubReposGetAdminBranchProtection(
   params: GithubReposGetAdminBranchProtectionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetAdminBranchProtectionResponse> {
-  return client.call(
+  return client.call<GithubReposGetAdminBranchProtectionResponse>(
     githubReposGetAdminBranchProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/enforce_admins`,
@@ -9764,12 +9765,12 @@ export function githubReposGetAdminBranchProtection(
   );
 }
 
-const githubReposGetAllDeploymentProtectionRulesOperation = {
+const githubReposGetAllDeploymentProtectionRulesOperation: OperationDefinition = {
   id: "repos/get-all-deployment-protection-rules",
   method: "GET",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get all deployment protection rules for an environment
@@ -9787,7 +9788,7 @@ export function githubReposGetAllDeploymentProtectionRules(
   params: GithubReposGetAllDeploymentProtectionRulesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetAllDeploymentProtectionRulesResponse> {
-  return client.call(
+  return client.call<GithubReposGetAllDeploymentProtectionRulesResponse>(
     githubReposGetAllDeploymentProtectionRulesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment_protection_rules`,
@@ -9796,13 +9797,13 @@ export function githubReposGetAllDeploymentProtectionRules(
   );
 }
 
-const githubReposGetAllEnvironmentsOperation = {
+const githubReposGetAllEnvironmentsOperation: OperationDefinition = {
   id: "repos/get-all-environments",
   method: "GET",
   path: "/repos/{owner}/{repo}/environments",
   group: "repos",
   pagination: { style: "linkHeader", items: ["environments"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List environments
@@ -9834,12 +9835,12 @@ export function githubReposGetAllEnvironments(
   );
 }
 
-const githubReposGetAllStatusCheckContextsOperation = {
+const githubReposGetAllStatusCheckContextsOperation: OperationDefinition = {
   id: "repos/get-all-status-check-contexts",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get all status check contexts
@@ -9853,7 +9854,7 @@ export function githubReposGetAllStatusCheckContexts(
   params: GithubReposGetAllStatusCheckContextsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetAllStatusCheckContextsResponse> {
-  return client.call(
+  return client.call<GithubReposGetAllStatusCheckContextsResponse>(
     githubReposGetAllStatusCheckContextsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_status_checks/contexts`,
@@ -9862,13 +9863,13 @@ export function githubReposGetAllStatusCheckContexts(
   );
 }
 
-const githubReposGetAllTopicsOperation = {
+const githubReposGetAllTopicsOperation: OperationDefinition = {
   id: "repos/get-all-topics",
   method: "GET",
   path: "/repos/{owner}/{repo}/topics",
   group: "repos",
   pagination: { style: "linkHeader", items: ["names"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Get all repository topics
@@ -9894,12 +9895,12 @@ export function githubReposGetAllTopics(
   );
 }
 
-const githubReposGetAppsWithAccessToProtectedBranchOperation = {
+const githubReposGetAppsWithAccessToProtectedBranchOperation: OperationDefinition = {
   id: "repos/get-apps-with-access-to-protected-branch",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get apps with access to the protected branch
@@ -9915,7 +9916,7 @@ export function githubReposGetAppsWithAccessToProtectedBranch(
   params: GithubReposGetAppsWithAccessToProtectedBranchParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetAppsWithAccessToProtectedBranchResponse> {
-  return client.call(
+  return client.call<GithubReposGetAppsWithAccessToProtectedBranchResponse>(
     githubReposGetAppsWithAccessToProtectedBranchOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/apps`,
@@ -9924,12 +9925,12 @@ export function githubReposGetAppsWithAccessToProtectedBranch(
   );
 }
 
-const githubReposGetAutolinkOperation = {
+const githubReposGetAutolinkOperation: OperationDefinition = {
   id: "repos/get-autolink",
   method: "GET",
   path: "/repos/{owner}/{repo}/autolinks/{autolink_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get an autolink reference of a repository
@@ -9945,19 +9946,19 @@ export function githubReposGetAutolink(
   params: GithubReposGetAutolinkParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetAutolinkResponse> {
-  return client.call(
+  return client.call<GithubReposGetAutolinkResponse>(
     githubReposGetAutolinkOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/autolinks/${params.autolinkId}` },
     options,
   );
 }
 
-const githubReposGetBranchOperation = {
+const githubReposGetBranchOperation: OperationDefinition = {
   id: "repos/get-branch",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a branch
@@ -9969,19 +9970,19 @@ export function githubReposGetBranch(
   params: GithubReposGetBranchParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetBranchResponse> {
-  return client.call(
+  return client.call<GithubReposGetBranchResponse>(
     githubReposGetBranchOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}` },
     options,
   );
 }
 
-const githubReposGetBranchProtectionOperation = {
+const githubReposGetBranchProtectionOperation: OperationDefinition = {
   id: "repos/get-branch-protection",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get branch protection
@@ -9995,7 +9996,7 @@ export function githubReposGetBranchProtection(
   params: GithubReposGetBranchProtectionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetBranchProtectionResponse> {
-  return client.call(
+  return client.call<GithubReposGetBranchProtectionResponse>(
     githubReposGetBranchProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection`,
@@ -10004,13 +10005,13 @@ export function githubReposGetBranchProtection(
   );
 }
 
-const githubReposGetBranchRulesOperation = {
+const githubReposGetBranchRulesOperation: OperationDefinition = {
   id: "repos/get-branch-rules",
   method: "GET",
   path: "/repos/{owner}/{repo}/rules/branches/{branch}",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Get rules for a branch
@@ -10041,12 +10042,12 @@ export function githubReposGetBranchRules(
   );
 }
 
-const githubReposGetClonesOperation = {
+const githubReposGetClonesOperation: OperationDefinition = {
   id: "repos/get-clones",
   method: "GET",
   path: "/repos/{owner}/{repo}/traffic/clones",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get repository clones
@@ -10060,7 +10061,7 @@ export function githubReposGetClones(
   params: GithubReposGetClonesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetClonesResponse> {
-  return client.call(
+  return client.call<GithubReposGetClonesResponse>(
     githubReposGetClonesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/traffic/clones`,
@@ -10070,12 +10071,12 @@ export function githubReposGetClones(
   );
 }
 
-const githubReposGetCodeFrequencyStatsOperation = {
+const githubReposGetCodeFrequencyStatsOperation: OperationDefinition = {
   id: "repos/get-code-frequency-stats",
   method: "GET",
   path: "/repos/{owner}/{repo}/stats/code_frequency",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get the weekly commit activity
@@ -10092,19 +10093,19 @@ export function githubReposGetCodeFrequencyStats(
   params: GithubReposGetCodeFrequencyStatsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetCodeFrequencyStatsResponse> {
-  return client.call(
+  return client.call<GithubReposGetCodeFrequencyStatsResponse>(
     githubReposGetCodeFrequencyStatsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/stats/code_frequency` },
     options,
   );
 }
 
-const githubReposGetCollaboratorPermissionLevelOperation = {
+const githubReposGetCollaboratorPermissionLevelOperation: OperationDefinition = {
   id: "repos/get-collaborator-permission-level",
   method: "GET",
   path: "/repos/{owner}/{repo}/collaborators/{username}/permission",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get repository permissions for a user
@@ -10126,7 +10127,7 @@ export function githubReposGetCollaboratorPermissionLevel(
   params: GithubReposGetCollaboratorPermissionLevelParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetCollaboratorPermissionLevelResponse> {
-  return client.call(
+  return client.call<GithubReposGetCollaboratorPermissionLevelResponse>(
     githubReposGetCollaboratorPermissionLevelOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/collaborators/${params.username}/permission`,
@@ -10135,13 +10136,13 @@ export function githubReposGetCollaboratorPermissionLevel(
   );
 }
 
-const githubReposGetCombinedStatusForRefOperation = {
+const githubReposGetCombinedStatusForRefOperation: OperationDefinition = {
   id: "repos/get-combined-status-for-ref",
   method: "GET",
   path: "/repos/{owner}/{repo}/commits/{ref}/status",
   group: "repos",
   pagination: { style: "linkHeader", items: ["statuses"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Get the combined status for a specific reference
@@ -10176,13 +10177,13 @@ export function githubReposGetCombinedStatusForRef(
   );
 }
 
-const githubReposGetCommitOperation = {
+const githubReposGetCommitOperation: OperationDefinition = {
   id: "repos/get-commit",
   method: "GET",
   path: "/repos/{owner}/{repo}/commits/{ref}",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a commit
@@ -10246,12 +10247,12 @@ export function githubReposGetCommit(
   );
 }
 
-const githubReposGetCommitActivityStatsOperation = {
+const githubReposGetCommitActivityStatsOperation: OperationDefinition = {
   id: "repos/get-commit-activity-stats",
   method: "GET",
   path: "/repos/{owner}/{repo}/stats/commit_activity",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get the last year of commit activity
@@ -10265,19 +10266,19 @@ export function githubReposGetCommitActivityStats(
   params: GithubReposGetCommitActivityStatsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetCommitActivityStatsResponse> {
-  return client.call(
+  return client.call<GithubReposGetCommitActivityStatsResponse>(
     githubReposGetCommitActivityStatsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/stats/commit_activity` },
     options,
   );
 }
 
-const githubReposGetCommitCommentOperation = {
+const githubReposGetCommitCommentOperation: OperationDefinition = {
   id: "repos/get-commit-comment",
   method: "GET",
   path: "/repos/{owner}/{repo}/comments/{comment_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a commit comment
@@ -10298,19 +10299,19 @@ export function githubReposGetCommitComment(
   params: GithubReposGetCommitCommentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetCommitCommentResponse> {
-  return client.call(
+  return client.call<GithubReposGetCommitCommentResponse>(
     githubReposGetCommitCommentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/comments/${params.commentId}` },
     options,
   );
 }
 
-const githubReposGetCommitSignatureProtectionOperation = {
+const githubReposGetCommitSignatureProtectionOperation: OperationDefinition = {
   id: "repos/get-commit-signature-protection",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_signatures",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get commit signature protection
@@ -10329,7 +10330,7 @@ export function githubReposGetCommitSignatureProtection(
   params: GithubReposGetCommitSignatureProtectionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetCommitSignatureProtectionResponse> {
-  return client.call(
+  return client.call<GithubReposGetCommitSignatureProtectionResponse>(
     githubReposGetCommitSignatureProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_signatures`,
@@ -10338,12 +10339,12 @@ export function githubReposGetCommitSignatureProtection(
   );
 }
 
-const githubReposGetCommunityProfileMetricsOperation = {
+const githubReposGetCommunityProfileMetricsOperation: OperationDefinition = {
   id: "repos/get-community-profile-metrics",
   method: "GET",
   path: "/repos/{owner}/{repo}/community/profile",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get community profile metrics
@@ -10367,19 +10368,19 @@ export function githubReposGetCommunityProfileMetrics(
   params: GithubReposGetCommunityProfileMetricsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetCommunityProfileMetricsResponse> {
-  return client.call(
+  return client.call<GithubReposGetCommunityProfileMetricsResponse>(
     githubReposGetCommunityProfileMetricsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/community/profile` },
     options,
   );
 }
 
-const githubReposGetContentOperation = {
+const githubReposGetContentOperation: OperationDefinition = {
   id: "repos/get-content",
   method: "GET",
   path: "/repos/{owner}/{repo}/contents/{path}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get repository content
@@ -10417,7 +10418,7 @@ export function githubReposGetContent(
   params: GithubReposGetContentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetContentResponse> {
-  return client.call(
+  return client.call<GithubReposGetContentResponse>(
     githubReposGetContentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/contents/${params.path}`,
@@ -10427,12 +10428,12 @@ export function githubReposGetContent(
   );
 }
 
-const githubReposGetContributorsStatsOperation = {
+const githubReposGetContributorsStatsOperation: OperationDefinition = {
   id: "repos/get-contributors-stats",
   method: "GET",
   path: "/repos/{owner}/{repo}/stats/contributors",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get all contributor commit activity
@@ -10454,19 +10455,19 @@ export function githubReposGetContributorsStats(
   params: GithubReposGetContributorsStatsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetContributorsStatsResponse> {
-  return client.call(
+  return client.call<GithubReposGetContributorsStatsResponse>(
     githubReposGetContributorsStatsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/stats/contributors` },
     options,
   );
 }
 
-const githubReposGetCustomDeploymentProtectionRuleOperation = {
+const githubReposGetCustomDeploymentProtectionRuleOperation: OperationDefinition = {
   id: "repos/get-custom-deployment-protection-rule",
   method: "GET",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a custom deployment protection rule
@@ -10484,7 +10485,7 @@ export function githubReposGetCustomDeploymentProtectionRule(
   params: GithubReposGetCustomDeploymentProtectionRuleParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetCustomDeploymentProtectionRuleResponse> {
-  return client.call(
+  return client.call<GithubReposGetCustomDeploymentProtectionRuleResponse>(
     githubReposGetCustomDeploymentProtectionRuleOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment_protection_rules/${params.protectionRuleId}`,
@@ -10493,12 +10494,12 @@ export function githubReposGetCustomDeploymentProtectionRule(
   );
 }
 
-const githubReposGetDeployKeyOperation = {
+const githubReposGetDeployKeyOperation: OperationDefinition = {
   id: "repos/get-deploy-key",
   method: "GET",
   path: "/repos/{owner}/{repo}/keys/{key_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a deploy key
@@ -10510,19 +10511,19 @@ export function githubReposGetDeployKey(
   params: GithubReposGetDeployKeyParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetDeployKeyResponse> {
-  return client.call(
+  return client.call<GithubReposGetDeployKeyResponse>(
     githubReposGetDeployKeyOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/keys/${params.keyId}` },
     options,
   );
 }
 
-const githubReposGetDeploymentOperation = {
+const githubReposGetDeploymentOperation: OperationDefinition = {
   id: "repos/get-deployment",
   method: "GET",
   path: "/repos/{owner}/{repo}/deployments/{deployment_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a deployment
@@ -10534,19 +10535,19 @@ export function githubReposGetDeployment(
   params: GithubReposGetDeploymentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetDeploymentResponse> {
-  return client.call(
+  return client.call<GithubReposGetDeploymentResponse>(
     githubReposGetDeploymentOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/deployments/${params.deploymentId}` },
     options,
   );
 }
 
-const githubReposGetDeploymentBranchPolicyOperation = {
+const githubReposGetDeploymentBranchPolicyOperation: OperationDefinition = {
   id: "repos/get-deployment-branch-policy",
   method: "GET",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a deployment branch policy
@@ -10564,7 +10565,7 @@ export function githubReposGetDeploymentBranchPolicy(
   params: GithubReposGetDeploymentBranchPolicyParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetDeploymentBranchPolicyResponse> {
-  return client.call(
+  return client.call<GithubReposGetDeploymentBranchPolicyResponse>(
     githubReposGetDeploymentBranchPolicyOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment-branch-policies/${params.branchPolicyId}`,
@@ -10573,12 +10574,12 @@ export function githubReposGetDeploymentBranchPolicy(
   );
 }
 
-const githubReposGetDeploymentStatusOperation = {
+const githubReposGetDeploymentStatusOperation: OperationDefinition = {
   id: "repos/get-deployment-status",
   method: "GET",
   path: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a deployment status
@@ -10592,7 +10593,7 @@ export function githubReposGetDeploymentStatus(
   params: GithubReposGetDeploymentStatusParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetDeploymentStatusResponse> {
-  return client.call(
+  return client.call<GithubReposGetDeploymentStatusResponse>(
     githubReposGetDeploymentStatusOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/deployments/${params.deploymentId}/statuses/${params.statusId}`,
@@ -10601,12 +10602,12 @@ export function githubReposGetDeploymentStatus(
   );
 }
 
-const githubReposGetEnvironmentOperation = {
+const githubReposGetEnvironmentOperation: OperationDefinition = {
   id: "repos/get-environment",
   method: "GET",
   path: "/repos/{owner}/{repo}/environments/{environment_name}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get an environment
@@ -10625,7 +10626,7 @@ export function githubReposGetEnvironment(
   params: GithubReposGetEnvironmentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetEnvironmentResponse> {
-  return client.call(
+  return client.call<GithubReposGetEnvironmentResponse>(
     githubReposGetEnvironmentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}`,
@@ -10634,12 +10635,12 @@ export function githubReposGetEnvironment(
   );
 }
 
-const githubReposGetHashAlgorithmOperation = {
+const githubReposGetHashAlgorithmOperation: OperationDefinition = {
   id: "repos/get-hash-algorithm",
   method: "GET",
   path: "/repos/{owner}/{repo}/hash-algorithm",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get the hash algorithm for a repository
@@ -10653,19 +10654,19 @@ export function githubReposGetHashAlgorithm(
   params: GithubReposGetHashAlgorithmParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetHashAlgorithmResponse> {
-  return client.call(
+  return client.call<GithubReposGetHashAlgorithmResponse>(
     githubReposGetHashAlgorithmOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/hash-algorithm` },
     options,
   );
 }
 
-const githubReposGetLatestPagesBuildOperation = {
+const githubReposGetLatestPagesBuildOperation: OperationDefinition = {
   id: "repos/get-latest-pages-build",
   method: "GET",
   path: "/repos/{owner}/{repo}/pages/builds/latest",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get latest Pages build
@@ -10681,19 +10682,19 @@ export function githubReposGetLatestPagesBuild(
   params: GithubReposGetLatestPagesBuildParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetLatestPagesBuildResponse> {
-  return client.call(
+  return client.call<GithubReposGetLatestPagesBuildResponse>(
     githubReposGetLatestPagesBuildOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages/builds/latest` },
     options,
   );
 }
 
-const githubReposGetLatestReleaseOperation = {
+const githubReposGetLatestReleaseOperation: OperationDefinition = {
   id: "repos/get-latest-release",
   method: "GET",
   path: "/repos/{owner}/{repo}/releases/latest",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get the latest release
@@ -10709,19 +10710,19 @@ export function githubReposGetLatestRelease(
   params: GithubReposGetLatestReleaseParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetLatestReleaseResponse> {
-  return client.call(
+  return client.call<GithubReposGetLatestReleaseResponse>(
     githubReposGetLatestReleaseOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/releases/latest` },
     options,
   );
 }
 
-const githubReposGetOrgRuleSuiteOperation = {
+const githubReposGetOrgRuleSuiteOperation: OperationDefinition = {
   id: "repos/get-org-rule-suite",
   method: "GET",
   path: "/orgs/{org}/rulesets/rule-suites/{rule_suite_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get an organization rule suite
@@ -10736,20 +10737,20 @@ export function githubReposGetOrgRuleSuite(
   params: GithubReposGetOrgRuleSuiteParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetOrgRuleSuiteResponse> {
-  return client.call(
+  return client.call<GithubReposGetOrgRuleSuiteResponse>(
     githubReposGetOrgRuleSuiteOperation,
     { path: encodePath`/orgs/${params.org}/rulesets/rule-suites/${params.ruleSuiteId}` },
     options,
   );
 }
 
-const githubReposGetOrgRuleSuitesOperation = {
+const githubReposGetOrgRuleSuitesOperation: OperationDefinition = {
   id: "repos/get-org-rule-suites",
   method: "GET",
   path: "/orgs/{org}/rulesets/rule-suites",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List organization rule suites
@@ -10787,12 +10788,12 @@ export function githubReposGetOrgRuleSuites(
   );
 }
 
-const githubReposGetOrgRulesetOperation = {
+const githubReposGetOrgRulesetOperation: OperationDefinition = {
   id: "repos/get-org-ruleset",
   method: "GET",
   path: "/orgs/{org}/rulesets/{ruleset_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get an organization repository ruleset
@@ -10809,20 +10810,20 @@ export function githubReposGetOrgRuleset(
   params: GithubReposGetOrgRulesetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetOrgRulesetResponse> {
-  return client.call(
+  return client.call<GithubReposGetOrgRulesetResponse>(
     githubReposGetOrgRulesetOperation,
     { path: encodePath`/orgs/${params.org}/rulesets/${params.rulesetId}` },
     options,
   );
 }
 
-const githubReposGetOrgRulesetsOperation = {
+const githubReposGetOrgRulesetsOperation: OperationDefinition = {
   id: "repos/get-org-rulesets",
   method: "GET",
   path: "/orgs/{org}/rulesets",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Get all organization repository rulesets
@@ -10850,12 +10851,12 @@ export function githubReposGetOrgRulesets(
   );
 }
 
-const githubReposGetPagesOperation = {
+const githubReposGetPagesOperation: OperationDefinition = {
   id: "repos/get-pages",
   method: "GET",
   path: "/repos/{owner}/{repo}/pages",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a GitHub Pages site
@@ -10871,19 +10872,19 @@ export function githubReposGetPages(
   params: GithubReposGetPagesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetPagesResponse> {
-  return client.call(
+  return client.call<GithubReposGetPagesResponse>(
     githubReposGetPagesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages` },
     options,
   );
 }
 
-const githubReposGetPagesBuildOperation = {
+const githubReposGetPagesBuildOperation: OperationDefinition = {
   id: "repos/get-pages-build",
   method: "GET",
   path: "/repos/{owner}/{repo}/pages/builds/{build_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get GitHub Pages build
@@ -10899,19 +10900,19 @@ export function githubReposGetPagesBuild(
   params: GithubReposGetPagesBuildParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetPagesBuildResponse> {
-  return client.call(
+  return client.call<GithubReposGetPagesBuildResponse>(
     githubReposGetPagesBuildOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages/builds/${params.buildId}` },
     options,
   );
 }
 
-const githubReposGetPagesDeploymentOperation = {
+const githubReposGetPagesDeploymentOperation: OperationDefinition = {
   id: "repos/get-pages-deployment",
   method: "GET",
   path: "/repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get the status of a GitHub Pages deployment
@@ -10927,7 +10928,7 @@ export function githubReposGetPagesDeployment(
   params: GithubReposGetPagesDeploymentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetPagesDeploymentResponse> {
-  return client.call(
+  return client.call<GithubReposGetPagesDeploymentResponse>(
     githubReposGetPagesDeploymentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/pages/deployments/${params.pagesDeploymentId}`,
@@ -10936,12 +10937,12 @@ export function githubReposGetPagesDeployment(
   );
 }
 
-const githubReposGetPagesHealthCheckOperation = {
+const githubReposGetPagesHealthCheckOperation: OperationDefinition = {
   id: "repos/get-pages-health-check",
   method: "GET",
   path: "/repos/{owner}/{repo}/pages/health",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a DNS health check for GitHub Pages
@@ -10961,19 +10962,19 @@ export function githubReposGetPagesHealthCheck(
   params: GithubReposGetPagesHealthCheckParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetPagesHealthCheckResponse> {
-  return client.call(
+  return client.call<GithubReposGetPagesHealthCheckResponse>(
     githubReposGetPagesHealthCheckOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages/health` },
     options,
   );
 }
 
-const githubReposGetParticipationStatsOperation = {
+const githubReposGetParticipationStatsOperation: OperationDefinition = {
   id: "repos/get-participation-stats",
   method: "GET",
   path: "/repos/{owner}/{repo}/stats/participation",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get the weekly commit count
@@ -10991,19 +10992,19 @@ export function githubReposGetParticipationStats(
   params: GithubReposGetParticipationStatsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetParticipationStatsResponse> {
-  return client.call(
+  return client.call<GithubReposGetParticipationStatsResponse>(
     githubReposGetParticipationStatsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/stats/participation` },
     options,
   );
 }
 
-const githubReposGetPullRequestReviewProtectionOperation = {
+const githubReposGetPullRequestReviewProtectionOperation: OperationDefinition = {
   id: "repos/get-pull-request-review-protection",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get pull request review protection
@@ -11017,7 +11018,7 @@ export function githubReposGetPullRequestReviewProtection(
   params: GithubReposGetPullRequestReviewProtectionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetPullRequestReviewProtectionResponse> {
-  return client.call(
+  return client.call<GithubReposGetPullRequestReviewProtectionResponse>(
     githubReposGetPullRequestReviewProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_pull_request_reviews`,
@@ -11026,12 +11027,12 @@ export function githubReposGetPullRequestReviewProtection(
   );
 }
 
-const githubReposGetPunchCardStatsOperation = {
+const githubReposGetPunchCardStatsOperation: OperationDefinition = {
   id: "repos/get-punch-card-stats",
   method: "GET",
   path: "/repos/{owner}/{repo}/stats/punch_card",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get the hourly commit count for each day
@@ -11051,19 +11052,19 @@ export function githubReposGetPunchCardStats(
   params: GithubReposGetPunchCardStatsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetPunchCardStatsResponse> {
-  return client.call(
+  return client.call<GithubReposGetPunchCardStatsResponse>(
     githubReposGetPunchCardStatsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/stats/punch_card` },
     options,
   );
 }
 
-const githubReposGetReadmeOperation = {
+const githubReposGetReadmeOperation: OperationDefinition = {
   id: "repos/get-readme",
   method: "GET",
   path: "/repos/{owner}/{repo}/readme",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a repository README
@@ -11082,19 +11083,19 @@ export function githubReposGetReadme(
   params: GithubReposGetReadmeParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetReadmeResponse> {
-  return client.call(
+  return client.call<GithubReposGetReadmeResponse>(
     githubReposGetReadmeOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/readme`, query: { ref: params.ref } },
     options,
   );
 }
 
-const githubReposGetReadmeInDirectoryOperation = {
+const githubReposGetReadmeInDirectoryOperation: OperationDefinition = {
   id: "repos/get-readme-in-directory",
   method: "GET",
   path: "/repos/{owner}/{repo}/readme/{dir}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a repository README for a directory
@@ -11113,7 +11114,7 @@ export function githubReposGetReadmeInDirectory(
   params: GithubReposGetReadmeInDirectoryParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetReadmeInDirectoryResponse> {
-  return client.call(
+  return client.call<GithubReposGetReadmeInDirectoryResponse>(
     githubReposGetReadmeInDirectoryOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/readme/${params.dir}`,
@@ -11123,12 +11124,12 @@ export function githubReposGetReadmeInDirectory(
   );
 }
 
-const githubReposGetReleaseOperation = {
+const githubReposGetReleaseOperation: OperationDefinition = {
   id: "repos/get-release",
   method: "GET",
   path: "/repos/{owner}/{repo}/releases/{release_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a release
@@ -11145,19 +11146,19 @@ export function githubReposGetRelease(
   params: GithubReposGetReleaseParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetReleaseResponse> {
-  return client.call(
+  return client.call<GithubReposGetReleaseResponse>(
     githubReposGetReleaseOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/releases/${params.releaseId}` },
     options,
   );
 }
 
-const githubReposGetReleaseAssetOperation = {
+const githubReposGetReleaseAssetOperation: OperationDefinition = {
   id: "repos/get-release-asset",
   method: "GET",
   path: "/repos/{owner}/{repo}/releases/assets/{asset_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a release asset
@@ -11177,19 +11178,19 @@ export function githubReposGetReleaseAsset(
   params: GithubReposGetReleaseAssetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetReleaseAssetResponse> {
-  return client.call(
+  return client.call<GithubReposGetReleaseAssetResponse>(
     githubReposGetReleaseAssetOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/releases/assets/${params.assetId}` },
     options,
   );
 }
 
-const githubReposGetReleaseByTagOperation = {
+const githubReposGetReleaseByTagOperation: OperationDefinition = {
   id: "repos/get-release-by-tag",
   method: "GET",
   path: "/repos/{owner}/{repo}/releases/tags/{tag}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a release by tag name
@@ -11203,19 +11204,19 @@ export function githubReposGetReleaseByTag(
   params: GithubReposGetReleaseByTagParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetReleaseByTagResponse> {
-  return client.call(
+  return client.call<GithubReposGetReleaseByTagResponse>(
     githubReposGetReleaseByTagOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/releases/tags/${params.tag}` },
     options,
   );
 }
 
-const githubReposGetRepoRuleSuiteOperation = {
+const githubReposGetRepoRuleSuiteOperation: OperationDefinition = {
   id: "repos/get-repo-rule-suite",
   method: "GET",
   path: "/repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a repository rule suite
@@ -11230,7 +11231,7 @@ export function githubReposGetRepoRuleSuite(
   params: GithubReposGetRepoRuleSuiteParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetRepoRuleSuiteResponse> {
-  return client.call(
+  return client.call<GithubReposGetRepoRuleSuiteResponse>(
     githubReposGetRepoRuleSuiteOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/rulesets/rule-suites/${params.ruleSuiteId}`,
@@ -11239,13 +11240,13 @@ export function githubReposGetRepoRuleSuite(
   );
 }
 
-const githubReposGetRepoRuleSuitesOperation = {
+const githubReposGetRepoRuleSuitesOperation: OperationDefinition = {
   id: "repos/get-repo-rule-suites",
   method: "GET",
   path: "/repos/{owner}/{repo}/rulesets/rule-suites",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List repository rule suites
@@ -11282,12 +11283,12 @@ export function githubReposGetRepoRuleSuites(
   );
 }
 
-const githubReposGetRepoRulesetOperation = {
+const githubReposGetRepoRulesetOperation: OperationDefinition = {
   id: "repos/get-repo-ruleset",
   method: "GET",
   path: "/repos/{owner}/{repo}/rulesets/{ruleset_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a repository ruleset
@@ -11304,7 +11305,7 @@ export function githubReposGetRepoRuleset(
   params: GithubReposGetRepoRulesetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetRepoRulesetResponse> {
-  return client.call(
+  return client.call<GithubReposGetRepoRulesetResponse>(
     githubReposGetRepoRulesetOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/rulesets/${params.rulesetId}`,
@@ -11314,13 +11315,13 @@ export function githubReposGetRepoRuleset(
   );
 }
 
-const githubReposGetRepoRulesetHistoryOperation = {
+const githubReposGetRepoRulesetHistoryOperation: OperationDefinition = {
   id: "repos/get-repo-ruleset-history",
   method: "GET",
   path: "/repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Get repository ruleset history
@@ -11348,12 +11349,12 @@ export function githubReposGetRepoRulesetHistory(
   );
 }
 
-const githubReposGetRepoRulesetVersionOperation = {
+const githubReposGetRepoRulesetVersionOperation: OperationDefinition = {
   id: "repos/get-repo-ruleset-version",
   method: "GET",
   path: "/repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get repository ruleset version
@@ -11367,7 +11368,7 @@ export function githubReposGetRepoRulesetVersion(
   params: GithubReposGetRepoRulesetVersionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetRepoRulesetVersionResponse> {
-  return client.call(
+  return client.call<GithubReposGetRepoRulesetVersionResponse>(
     githubReposGetRepoRulesetVersionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/rulesets/${params.rulesetId}/history/${params.versionId}`,
@@ -11376,13 +11377,13 @@ export function githubReposGetRepoRulesetVersion(
   );
 }
 
-const githubReposGetRepoRulesetsOperation = {
+const githubReposGetRepoRulesetsOperation: OperationDefinition = {
   id: "repos/get-repo-rulesets",
   method: "GET",
   path: "/repos/{owner}/{repo}/rulesets",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Get all repository rulesets
@@ -11415,12 +11416,12 @@ export function githubReposGetRepoRulesets(
   );
 }
 
-const githubReposGetStatusChecksProtectionOperation = {
+const githubReposGetStatusChecksProtectionOperation: OperationDefinition = {
   id: "repos/get-status-checks-protection",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get status checks protection
@@ -11434,7 +11435,7 @@ export function githubReposGetStatusChecksProtection(
   params: GithubReposGetStatusChecksProtectionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetStatusChecksProtectionResponse> {
-  return client.call(
+  return client.call<GithubReposGetStatusChecksProtectionResponse>(
     githubReposGetStatusChecksProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_status_checks`,
@@ -11443,12 +11444,12 @@ export function githubReposGetStatusChecksProtection(
   );
 }
 
-const githubReposGetTeamsWithAccessToProtectedBranchOperation = {
+const githubReposGetTeamsWithAccessToProtectedBranchOperation: OperationDefinition = {
   id: "repos/get-teams-with-access-to-protected-branch",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get teams with access to the protected branch
@@ -11464,7 +11465,7 @@ export function githubReposGetTeamsWithAccessToProtectedBranch(
   params: GithubReposGetTeamsWithAccessToProtectedBranchParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetTeamsWithAccessToProtectedBranchResponse> {
-  return client.call(
+  return client.call<GithubReposGetTeamsWithAccessToProtectedBranchResponse>(
     githubReposGetTeamsWithAccessToProtectedBranchOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/teams`,
@@ -11473,12 +11474,12 @@ export function githubReposGetTeamsWithAccessToProtectedBranch(
   );
 }
 
-const githubReposGetTopPathsOperation = {
+const githubReposGetTopPathsOperation: OperationDefinition = {
   id: "repos/get-top-paths",
   method: "GET",
   path: "/repos/{owner}/{repo}/traffic/popular/paths",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get top referral paths
@@ -11492,19 +11493,19 @@ export function githubReposGetTopPaths(
   params: GithubReposGetTopPathsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetTopPathsResponse> {
-  return client.call(
+  return client.call<GithubReposGetTopPathsResponse>(
     githubReposGetTopPathsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/traffic/popular/paths` },
     options,
   );
 }
 
-const githubReposGetTopReferrersOperation = {
+const githubReposGetTopReferrersOperation: OperationDefinition = {
   id: "repos/get-top-referrers",
   method: "GET",
   path: "/repos/{owner}/{repo}/traffic/popular/referrers",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get top referral sources
@@ -11518,19 +11519,19 @@ export function githubReposGetTopReferrers(
   params: GithubReposGetTopReferrersParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetTopReferrersResponse> {
-  return client.call(
+  return client.call<GithubReposGetTopReferrersResponse>(
     githubReposGetTopReferrersOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/traffic/popular/referrers` },
     options,
   );
 }
 
-const githubReposGetUsersWithAccessToProtectedBranchOperation = {
+const githubReposGetUsersWithAccessToProtectedBranchOperation: OperationDefinition = {
   id: "repos/get-users-with-access-to-protected-branch",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get users with access to the protected branch
@@ -11546,7 +11547,7 @@ export function githubReposGetUsersWithAccessToProtectedBranch(
   params: GithubReposGetUsersWithAccessToProtectedBranchParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetUsersWithAccessToProtectedBranchResponse> {
-  return client.call(
+  return client.call<GithubReposGetUsersWithAccessToProtectedBranchResponse>(
     githubReposGetUsersWithAccessToProtectedBranchOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/users`,
@@ -11555,12 +11556,12 @@ export function githubReposGetUsersWithAccessToProtectedBranch(
   );
 }
 
-const githubReposGetViewsOperation = {
+const githubReposGetViewsOperation: OperationDefinition = {
   id: "repos/get-views",
   method: "GET",
   path: "/repos/{owner}/{repo}/traffic/views",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get page views
@@ -11574,7 +11575,7 @@ export function githubReposGetViews(
   params: GithubReposGetViewsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetViewsResponse> {
-  return client.call(
+  return client.call<GithubReposGetViewsResponse>(
     githubReposGetViewsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/traffic/views`,
@@ -11584,12 +11585,12 @@ export function githubReposGetViews(
   );
 }
 
-const githubReposGetWebhookOperation = {
+const githubReposGetWebhookOperation: OperationDefinition = {
   id: "repos/get-webhook",
   method: "GET",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a repository webhook
@@ -11603,19 +11604,19 @@ export function githubReposGetWebhook(
   params: GithubReposGetWebhookParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetWebhookResponse> {
-  return client.call(
+  return client.call<GithubReposGetWebhookResponse>(
     githubReposGetWebhookOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}` },
     options,
   );
 }
 
-const githubReposGetWebhookConfigForRepoOperation = {
+const githubReposGetWebhookConfigForRepoOperation: OperationDefinition = {
   id: "repos/get-webhook-config-for-repo",
   method: "GET",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}/config",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a webhook configuration for a repository
@@ -11631,19 +11632,19 @@ export function githubReposGetWebhookConfigForRepo(
   params: GithubReposGetWebhookConfigForRepoParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetWebhookConfigForRepoResponse> {
-  return client.call(
+  return client.call<GithubReposGetWebhookConfigForRepoResponse>(
     githubReposGetWebhookConfigForRepoOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}/config` },
     options,
   );
 }
 
-const githubReposGetWebhookDeliveryOperation = {
+const githubReposGetWebhookDeliveryOperation: OperationDefinition = {
   id: "repos/get-webhook-delivery",
   method: "GET",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a delivery for a repository webhook
@@ -11657,7 +11658,7 @@ export function githubReposGetWebhookDelivery(
   params: GithubReposGetWebhookDeliveryParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposGetWebhookDeliveryResponse> {
-  return client.call(
+  return client.call<GithubReposGetWebhookDeliveryResponse>(
     githubReposGetWebhookDeliveryOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}/deliveries/${params.deliveryId}`,
@@ -11666,12 +11667,12 @@ export function githubReposGetWebhookDelivery(
   );
 }
 
-const githubReposListActivitiesOperation = {
+const githubReposListActivitiesOperation: OperationDefinition = {
   id: "repos/list-activities",
   method: "GET",
   path: "/repos/{owner}/{repo}/activity",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * List repository activities
@@ -11688,7 +11689,7 @@ export function githubReposListActivities(
   params: GithubReposListActivitiesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposListActivitiesResponse> {
-  return client.call(
+  return client.call<GithubReposListActivitiesResponse>(
     githubReposListActivitiesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/activity`,
@@ -11707,12 +11708,12 @@ export function githubReposListActivities(
   );
 }
 
-const githubReposListAttestationsOperation = {
+const githubReposListAttestationsOperation: OperationDefinition = {
   id: "repos/list-attestations",
   method: "GET",
   path: "/repos/{owner}/{repo}/attestations/{subject_digest}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * List attestations
@@ -11730,7 +11731,7 @@ export function githubReposListAttestations(
   params: GithubReposListAttestationsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposListAttestationsResponse> {
-  return client.call(
+  return client.call<GithubReposListAttestationsResponse>(
     githubReposListAttestationsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/attestations/${params.subjectDigest}`,
@@ -11745,12 +11746,12 @@ export function githubReposListAttestations(
   );
 }
 
-const githubReposListAutolinksOperation = {
+const githubReposListAutolinksOperation: OperationDefinition = {
   id: "repos/list-autolinks",
   method: "GET",
   path: "/repos/{owner}/{repo}/autolinks",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get all autolinks of a repository
@@ -11766,20 +11767,20 @@ export function githubReposListAutolinks(
   params: GithubReposListAutolinksParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposListAutolinksResponse> {
-  return client.call(
+  return client.call<GithubReposListAutolinksResponse>(
     githubReposListAutolinksOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/autolinks` },
     options,
   );
 }
 
-const githubReposListBranchesOperation = {
+const githubReposListBranchesOperation: OperationDefinition = {
   id: "repos/list-branches",
   method: "GET",
   path: "/repos/{owner}/{repo}/branches",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List branches
@@ -11805,12 +11806,12 @@ export function githubReposListBranches(
   );
 }
 
-const githubReposListBranchesForHeadCommitOperation = {
+const githubReposListBranchesForHeadCommitOperation: OperationDefinition = {
   id: "repos/list-branches-for-head-commit",
   method: "GET",
   path: "/repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * List branches for HEAD commit
@@ -11826,7 +11827,7 @@ export function githubReposListBranchesForHeadCommit(
   params: GithubReposListBranchesForHeadCommitParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposListBranchesForHeadCommitResponse> {
-  return client.call(
+  return client.call<GithubReposListBranchesForHeadCommitResponse>(
     githubReposListBranchesForHeadCommitOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/commits/${params.commitSha}/branches-where-head`,
@@ -11835,13 +11836,13 @@ export function githubReposListBranchesForHeadCommit(
   );
 }
 
-const githubReposListCollaboratorsOperation = {
+const githubReposListCollaboratorsOperation: OperationDefinition = {
   id: "repos/list-collaborators",
   method: "GET",
   path: "/repos/{owner}/{repo}/collaborators",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List repository collaborators
@@ -11881,13 +11882,13 @@ export function githubReposListCollaborators(
   );
 }
 
-const githubReposListCommentsForCommitOperation = {
+const githubReposListCommentsForCommitOperation: OperationDefinition = {
   id: "repos/list-comments-for-commit",
   method: "GET",
   path: "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List commit comments
@@ -11922,13 +11923,13 @@ export function githubReposListCommentsForCommit(
   );
 }
 
-const githubReposListCommitCommentsForRepoOperation = {
+const githubReposListCommitCommentsForRepoOperation: OperationDefinition = {
   id: "repos/list-commit-comments-for-repo",
   method: "GET",
   path: "/repos/{owner}/{repo}/comments",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List commit comments for a repository
@@ -11963,13 +11964,13 @@ export function githubReposListCommitCommentsForRepo(
   );
 }
 
-const githubReposListCommitStatusesForRefOperation = {
+const githubReposListCommitStatusesForRefOperation: OperationDefinition = {
   id: "repos/list-commit-statuses-for-ref",
   method: "GET",
   path: "/repos/{owner}/{repo}/commits/{ref}/statuses",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List commit statuses for a reference
@@ -11999,13 +12000,13 @@ export function githubReposListCommitStatusesForRef(
   );
 }
 
-const githubReposListCommitsOperation = {
+const githubReposListCommitsOperation: OperationDefinition = {
   id: "repos/list-commits",
   method: "GET",
   path: "/repos/{owner}/{repo}/commits",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List commits
@@ -12067,13 +12068,13 @@ export function githubReposListCommits(
   );
 }
 
-const githubReposListContributorsOperation = {
+const githubReposListContributorsOperation: OperationDefinition = {
   id: "repos/list-contributors",
   method: "GET",
   path: "/repos/{owner}/{repo}/contributors",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List repository contributors
@@ -12103,7 +12104,7 @@ export function githubReposListContributors(
   );
 }
 
-const githubReposListCustomDeploymentRuleIntegrationsOperation = {
+const githubReposListCustomDeploymentRuleIntegrationsOperation: OperationDefinition = {
   id: "repos/list-custom-deployment-rule-integrations",
   method: "GET",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
@@ -12112,7 +12113,7 @@ const githubReposListCustomDeploymentRuleIntegrationsOperation = {
     style: "linkHeader",
     items: ["available_custom_deployment_protection_rule_integrations"],
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * List custom deployment rule integrations available for an environment
@@ -12151,13 +12152,13 @@ export function githubReposListCustomDeploymentRuleIntegrations(
   );
 }
 
-const githubReposListDeployKeysOperation = {
+const githubReposListDeployKeysOperation: OperationDefinition = {
   id: "repos/list-deploy-keys",
   method: "GET",
   path: "/repos/{owner}/{repo}/keys",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List deploy keys
@@ -12183,13 +12184,13 @@ export function githubReposListDeployKeys(
   );
 }
 
-const githubReposListDeploymentBranchPoliciesOperation = {
+const githubReposListDeploymentBranchPoliciesOperation: OperationDefinition = {
   id: "repos/list-deployment-branch-policies",
   method: "GET",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
   group: "repos",
   pagination: { style: "linkHeader", items: ["branch_policies"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List deployment branch policies
@@ -12221,13 +12222,13 @@ export function githubReposListDeploymentBranchPolicies(
   );
 }
 
-const githubReposListDeploymentStatusesOperation = {
+const githubReposListDeploymentStatusesOperation: OperationDefinition = {
   id: "repos/list-deployment-statuses",
   method: "GET",
   path: "/repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List deployment statuses
@@ -12255,13 +12256,13 @@ export function githubReposListDeploymentStatuses(
   );
 }
 
-const githubReposListDeploymentsOperation = {
+const githubReposListDeploymentsOperation: OperationDefinition = {
   id: "repos/list-deployments",
   method: "GET",
   path: "/repos/{owner}/{repo}/deployments",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List deployments
@@ -12296,13 +12297,13 @@ export function githubReposListDeployments(
   );
 }
 
-const githubReposListForAuthenticatedUserOperation = {
+const githubReposListForAuthenticatedUserOperation: OperationDefinition = {
   id: "repos/list-for-authenticated-user",
   method: "GET",
   path: "/user/repos",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List repositories for the authenticated user
@@ -12342,13 +12343,13 @@ export function githubReposListForAuthenticatedUser(
   );
 }
 
-const githubReposListForOrgOperation = {
+const githubReposListForOrgOperation: OperationDefinition = {
   id: "repos/list-for-org",
   method: "GET",
   path: "/orgs/{org}/repos",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List organization repositories
@@ -12382,13 +12383,13 @@ export function githubReposListForOrg(
   );
 }
 
-const githubReposListForUserOperation = {
+const githubReposListForUserOperation: OperationDefinition = {
   id: "repos/list-for-user",
   method: "GET",
   path: "/users/{username}/repos",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List repositories for a user
@@ -12419,13 +12420,13 @@ export function githubReposListForUser(
   );
 }
 
-const githubReposListForksOperation = {
+const githubReposListForksOperation: OperationDefinition = {
   id: "repos/list-forks",
   method: "GET",
   path: "/repos/{owner}/{repo}/forks",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List forks
@@ -12448,13 +12449,13 @@ export function githubReposListForks(
   );
 }
 
-const githubReposListInvitationsOperation = {
+const githubReposListInvitationsOperation: OperationDefinition = {
   id: "repos/list-invitations",
   method: "GET",
   path: "/repos/{owner}/{repo}/invitations",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List repository invitations
@@ -12482,13 +12483,13 @@ export function githubReposListInvitations(
   );
 }
 
-const githubReposListInvitationsForAuthenticatedUserOperation = {
+const githubReposListInvitationsForAuthenticatedUserOperation: OperationDefinition = {
   id: "repos/list-invitations-for-authenticated-user",
   method: "GET",
   path: "/user/repository_invitations",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List repository invitations for the authenticated user
@@ -12516,12 +12517,12 @@ export function githubReposListInvitationsForAuthenticatedUser(
   );
 }
 
-const githubReposListIssueTypesOperation = {
+const githubReposListIssueTypesOperation: OperationDefinition = {
   id: "repos/list-issue-types",
   method: "GET",
   path: "/repos/{owner}/{repo}/issue-types",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * List issue types for a repository
@@ -12537,19 +12538,19 @@ export function githubReposListIssueTypes(
   params: GithubReposListIssueTypesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposListIssueTypesResponse> {
-  return client.call(
+  return client.call<GithubReposListIssueTypesResponse>(
     githubReposListIssueTypesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/issue-types` },
     options,
   );
 }
 
-const githubReposListLanguagesOperation = {
+const githubReposListLanguagesOperation: OperationDefinition = {
   id: "repos/list-languages",
   method: "GET",
   path: "/repos/{owner}/{repo}/languages",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * List repository languages
@@ -12563,20 +12564,20 @@ export function githubReposListLanguages(
   params: GithubReposListLanguagesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposListLanguagesResponse> {
-  return client.call(
+  return client.call<GithubReposListLanguagesResponse>(
     githubReposListLanguagesOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/languages` },
     options,
   );
 }
 
-const githubReposListPagesBuildsOperation = {
+const githubReposListPagesBuildsOperation: OperationDefinition = {
   id: "repos/list-pages-builds",
   method: "GET",
   path: "/repos/{owner}/{repo}/pages/builds",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List GitHub Pages builds
@@ -12606,12 +12607,12 @@ export function githubReposListPagesBuilds(
   );
 }
 
-const githubReposListPublicOperation = {
+const githubReposListPublicOperation: OperationDefinition = {
   id: "repos/list-public",
   method: "GET",
   path: "/repositories",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * List public repositories
@@ -12629,20 +12630,20 @@ export function githubReposListPublic(
   params: GithubReposListPublicParams = {},
   options?: RequestOptions,
 ): ApiPromise<GithubReposListPublicResponse> {
-  return client.call(
+  return client.call<GithubReposListPublicResponse>(
     githubReposListPublicOperation,
     { path: "/repositories", query: { since: params.since } },
     options,
   );
 }
 
-const githubReposListPullRequestsAssociatedWithCommitOperation = {
+const githubReposListPullRequestsAssociatedWithCommitOperation: OperationDefinition = {
   id: "repos/list-pull-requests-associated-with-commit",
   method: "GET",
   path: "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List pull requests associated with a commit
@@ -12672,13 +12673,13 @@ export function githubReposListPullRequestsAssociatedWithCommit(
   );
 }
 
-const githubReposListReleaseAssetsOperation = {
+const githubReposListReleaseAssetsOperation: OperationDefinition = {
   id: "repos/list-release-assets",
   method: "GET",
   path: "/repos/{owner}/{repo}/releases/{release_id}/assets",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List release assets
@@ -12704,13 +12705,13 @@ export function githubReposListReleaseAssets(
   );
 }
 
-const githubReposListReleasesOperation = {
+const githubReposListReleasesOperation: OperationDefinition = {
   id: "repos/list-releases",
   method: "GET",
   path: "/repos/{owner}/{repo}/releases",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List releases
@@ -12740,13 +12741,13 @@ export function githubReposListReleases(
   );
 }
 
-const githubReposListTagsOperation = {
+const githubReposListTagsOperation: OperationDefinition = {
   id: "repos/list-tags",
   method: "GET",
   path: "/repos/{owner}/{repo}/tags",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List repository tags
@@ -12769,13 +12770,13 @@ export function githubReposListTags(
   );
 }
 
-const githubReposListTeamsOperation = {
+const githubReposListTeamsOperation: OperationDefinition = {
   id: "repos/list-teams",
   method: "GET",
   path: "/repos/{owner}/{repo}/teams",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List repository teams
@@ -12804,12 +12805,12 @@ export function githubReposListTeams(
   );
 }
 
-const githubReposListWebhookDeliveriesOperation = {
+const githubReposListWebhookDeliveriesOperation: OperationDefinition = {
   id: "repos/list-webhook-deliveries",
   method: "GET",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * List deliveries for a repository webhook
@@ -12823,7 +12824,7 @@ export function githubReposListWebhookDeliveries(
   params: GithubReposListWebhookDeliveriesParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposListWebhookDeliveriesResponse> {
-  return client.call(
+  return client.call<GithubReposListWebhookDeliveriesResponse>(
     githubReposListWebhookDeliveriesOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}/deliveries`,
@@ -12833,13 +12834,13 @@ export function githubReposListWebhookDeliveries(
   );
 }
 
-const githubReposListWebhooksOperation = {
+const githubReposListWebhooksOperation: OperationDefinition = {
   id: "repos/list-webhooks",
   method: "GET",
   path: "/repos/{owner}/{repo}/hooks",
   group: "repos",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List repository webhooks
@@ -12867,12 +12868,12 @@ export function githubReposListWebhooks(
   );
 }
 
-const githubReposMergeOperation = {
+const githubReposMergeOperation: OperationDefinition = {
   id: "repos/merge",
   method: "POST",
   path: "/repos/{owner}/{repo}/merges",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Merge a branch
@@ -12884,19 +12885,19 @@ export function githubReposMerge(
   params: GithubReposMergeParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposMergeResponse> {
-  return client.call(
+  return client.call<GithubReposMergeResponse>(
     githubReposMergeOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/merges`, body: params.body },
     options,
   );
 }
 
-const githubReposMergeUpstreamOperation = {
+const githubReposMergeUpstreamOperation: OperationDefinition = {
   id: "repos/merge-upstream",
   method: "POST",
   path: "/repos/{owner}/{repo}/merge-upstream",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Sync a fork branch with the upstream repository
@@ -12910,19 +12911,19 @@ export function githubReposMergeUpstream(
   params: GithubReposMergeUpstreamParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposMergeUpstreamResponse> {
-  return client.call(
+  return client.call<GithubReposMergeUpstreamResponse>(
     githubReposMergeUpstreamOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/merge-upstream`, body: params.body },
     options,
   );
 }
 
-const githubReposPingWebhookOperation = {
+const githubReposPingWebhookOperation: OperationDefinition = {
   id: "repos/ping-webhook",
   method: "POST",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}/pings",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Ping a repository webhook
@@ -12936,19 +12937,19 @@ export function githubReposPingWebhook(
   params: GithubReposPingWebhookParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposPingWebhookResponse> {
-  return client.call(
+  return client.call<GithubReposPingWebhookResponse>(
     githubReposPingWebhookOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}/pings` },
     options,
   );
 }
 
-const githubReposRedeliverWebhookDeliveryOperation = {
+const githubReposRedeliverWebhookDeliveryOperation: OperationDefinition = {
   id: "repos/redeliver-webhook-delivery",
   method: "POST",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Redeliver a delivery for a repository webhook
@@ -12962,7 +12963,7 @@ export function githubReposRedeliverWebhookDelivery(
   params: GithubReposRedeliverWebhookDeliveryParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposRedeliverWebhookDeliveryResponse> {
-  return client.call(
+  return client.call<GithubReposRedeliverWebhookDeliveryResponse>(
     githubReposRedeliverWebhookDeliveryOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}/deliveries/${params.deliveryId}/attempts`,
@@ -12971,12 +12972,12 @@ export function githubReposRedeliverWebhookDelivery(
   );
 }
 
-const githubReposRemoveAppAccessRestrictionsOperation = {
+const githubReposRemoveAppAccessRestrictionsOperation: OperationDefinition = {
   id: "repos/remove-app-access-restrictions",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Remove app access restrictions
@@ -12992,7 +12993,7 @@ export function githubReposRemoveAppAccessRestrictions(
   params: GithubReposRemoveAppAccessRestrictionsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposRemoveAppAccessRestrictionsResponse> {
-  return client.call(
+  return client.call<GithubReposRemoveAppAccessRestrictionsResponse>(
     githubReposRemoveAppAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/apps`,
@@ -13002,12 +13003,12 @@ export function githubReposRemoveAppAccessRestrictions(
   );
 }
 
-const githubReposRemoveCollaboratorOperation = {
+const githubReposRemoveCollaboratorOperation: OperationDefinition = {
   id: "repos/remove-collaborator",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/collaborators/{username}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Remove a repository collaborator
@@ -13042,19 +13043,19 @@ export function githubReposRemoveCollaborator(
   params: GithubReposRemoveCollaboratorParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposRemoveCollaboratorResponse> {
-  return client.call(
+  return client.call<GithubReposRemoveCollaboratorResponse>(
     githubReposRemoveCollaboratorOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/collaborators/${params.username}` },
     options,
   );
 }
 
-const githubReposRemoveStatusCheckContextsOperation = {
+const githubReposRemoveStatusCheckContextsOperation: OperationDefinition = {
   id: "repos/remove-status-check-contexts",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Remove status check contexts
@@ -13068,7 +13069,7 @@ export function githubReposRemoveStatusCheckContexts(
   params: GithubReposRemoveStatusCheckContextsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposRemoveStatusCheckContextsResponse> {
-  return client.call(
+  return client.call<GithubReposRemoveStatusCheckContextsResponse>(
     githubReposRemoveStatusCheckContextsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_status_checks/contexts`,
@@ -13078,12 +13079,12 @@ export function githubReposRemoveStatusCheckContexts(
   );
 }
 
-const githubReposRemoveStatusCheckProtectionOperation = {
+const githubReposRemoveStatusCheckProtectionOperation: OperationDefinition = {
   id: "repos/remove-status-check-protection",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Remove status check protection
@@ -13097,7 +13098,7 @@ export function githubReposRemoveStatusCheckProtection(
   params: GithubReposRemoveStatusCheckProtectionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposRemoveStatusCheckProtectionResponse> {
-  return client.call(
+  return client.call<GithubReposRemoveStatusCheckProtectionResponse>(
     githubReposRemoveStatusCheckProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_status_checks`,
@@ -13106,12 +13107,12 @@ export function githubReposRemoveStatusCheckProtection(
   );
 }
 
-const githubReposRemoveTeamAccessRestrictionsOperation = {
+const githubReposRemoveTeamAccessRestrictionsOperation: OperationDefinition = {
   id: "repos/remove-team-access-restrictions",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Remove team access restrictions
@@ -13127,7 +13128,7 @@ export function githubReposRemoveTeamAccessRestrictions(
   params: GithubReposRemoveTeamAccessRestrictionsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposRemoveTeamAccessRestrictionsResponse> {
-  return client.call(
+  return client.call<GithubReposRemoveTeamAccessRestrictionsResponse>(
     githubReposRemoveTeamAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/teams`,
@@ -13137,12 +13138,12 @@ export function githubReposRemoveTeamAccessRestrictions(
   );
 }
 
-const githubReposRemoveUserAccessRestrictionsOperation = {
+const githubReposRemoveUserAccessRestrictionsOperation: OperationDefinition = {
   id: "repos/remove-user-access-restrictions",
   method: "DELETE",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Remove user access restrictions
@@ -13162,7 +13163,7 @@ export function githubReposRemoveUserAccessRestrictions(
   params: GithubReposRemoveUserAccessRestrictionsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposRemoveUserAccessRestrictionsResponse> {
-  return client.call(
+  return client.call<GithubReposRemoveUserAccessRestrictionsResponse>(
     githubReposRemoveUserAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/users`,
@@ -13172,12 +13173,12 @@ export function githubReposRemoveUserAccessRestrictions(
   );
 }
 
-const githubReposRenameBranchOperation = {
+const githubReposRenameBranchOperation: OperationDefinition = {
   id: "repos/rename-branch",
   method: "POST",
   path: "/repos/{owner}/{repo}/branches/{branch}/rename",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Rename a branch
@@ -13198,7 +13199,7 @@ export function githubReposRenameBranch(
   params: GithubReposRenameBranchParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposRenameBranchResponse> {
-  return client.call(
+  return client.call<GithubReposRenameBranchResponse>(
     githubReposRenameBranchOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/rename`,
@@ -13208,12 +13209,12 @@ export function githubReposRenameBranch(
   );
 }
 
-const githubReposReplaceAllTopicsOperation = {
+const githubReposReplaceAllTopicsOperation: OperationDefinition = {
   id: "repos/replace-all-topics",
   method: "PUT",
   path: "/repos/{owner}/{repo}/topics",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Replace all repository topics
@@ -13225,19 +13226,19 @@ export function githubReposReplaceAllTopics(
   params: GithubReposReplaceAllTopicsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposReplaceAllTopicsResponse> {
-  return client.call(
+  return client.call<GithubReposReplaceAllTopicsResponse>(
     githubReposReplaceAllTopicsOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/topics`, body: params.body },
     options,
   );
 }
 
-const githubReposRequestPagesBuildOperation = {
+const githubReposRequestPagesBuildOperation: OperationDefinition = {
   id: "repos/request-pages-build",
   method: "POST",
   path: "/repos/{owner}/{repo}/pages/builds",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Request a GitHub Pages build
@@ -13253,19 +13254,19 @@ export function githubReposRequestPagesBuild(
   params: GithubReposRequestPagesBuildParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposRequestPagesBuildResponse> {
-  return client.call(
+  return client.call<GithubReposRequestPagesBuildResponse>(
     githubReposRequestPagesBuildOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages/builds` },
     options,
   );
 }
 
-const githubReposSetAdminBranchProtectionOperation = {
+const githubReposSetAdminBranchProtectionOperation: OperationDefinition = {
   id: "repos/set-admin-branch-protection",
   method: "POST",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Set admin branch protection
@@ -13281,7 +13282,7 @@ export function githubReposSetAdminBranchProtection(
   params: GithubReposSetAdminBranchProtectionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposSetAdminBranchProtectionResponse> {
-  return client.call(
+  return client.call<GithubReposSetAdminBranchProtectionResponse>(
     githubReposSetAdminBranchProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/enforce_admins`,
@@ -13290,12 +13291,12 @@ export function githubReposSetAdminBranchProtection(
   );
 }
 
-const githubReposSetAppAccessRestrictionsOperation = {
+const githubReposSetAppAccessRestrictionsOperation: OperationDefinition = {
   id: "repos/set-app-access-restrictions",
   method: "PUT",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Set app access restrictions
@@ -13311,7 +13312,7 @@ export function githubReposSetAppAccessRestrictions(
   params: GithubReposSetAppAccessRestrictionsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposSetAppAccessRestrictionsResponse> {
-  return client.call(
+  return client.call<GithubReposSetAppAccessRestrictionsResponse>(
     githubReposSetAppAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/apps`,
@@ -13321,12 +13322,12 @@ export function githubReposSetAppAccessRestrictions(
   );
 }
 
-const githubReposSetStatusCheckContextsOperation = {
+const githubReposSetStatusCheckContextsOperation: OperationDefinition = {
   id: "repos/set-status-check-contexts",
   method: "PUT",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Set status check contexts
@@ -13340,7 +13341,7 @@ export function githubReposSetStatusCheckContexts(
   params: GithubReposSetStatusCheckContextsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposSetStatusCheckContextsResponse> {
-  return client.call(
+  return client.call<GithubReposSetStatusCheckContextsResponse>(
     githubReposSetStatusCheckContextsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_status_checks/contexts`,
@@ -13350,12 +13351,12 @@ export function githubReposSetStatusCheckContexts(
   );
 }
 
-const githubReposSetTeamAccessRestrictionsOperation = {
+const githubReposSetTeamAccessRestrictionsOperation: OperationDefinition = {
   id: "repos/set-team-access-restrictions",
   method: "PUT",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Set team access restrictions
@@ -13371,7 +13372,7 @@ export function githubReposSetTeamAccessRestrictions(
   params: GithubReposSetTeamAccessRestrictionsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposSetTeamAccessRestrictionsResponse> {
-  return client.call(
+  return client.call<GithubReposSetTeamAccessRestrictionsResponse>(
     githubReposSetTeamAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/teams`,
@@ -13381,12 +13382,12 @@ export function githubReposSetTeamAccessRestrictions(
   );
 }
 
-const githubReposSetUserAccessRestrictionsOperation = {
+const githubReposSetUserAccessRestrictionsOperation: OperationDefinition = {
   id: "repos/set-user-access-restrictions",
   method: "PUT",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Set user access restrictions
@@ -13406,7 +13407,7 @@ export function githubReposSetUserAccessRestrictions(
   params: GithubReposSetUserAccessRestrictionsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposSetUserAccessRestrictionsResponse> {
-  return client.call(
+  return client.call<GithubReposSetUserAccessRestrictionsResponse>(
     githubReposSetUserAccessRestrictionsOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/restrictions/users`,
@@ -13416,12 +13417,12 @@ export function githubReposSetUserAccessRestrictions(
   );
 }
 
-const githubReposTestPushWebhookOperation = {
+const githubReposTestPushWebhookOperation: OperationDefinition = {
   id: "repos/test-push-webhook",
   method: "POST",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}/tests",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Test the push repository webhook
@@ -13438,19 +13439,19 @@ export function githubReposTestPushWebhook(
   params: GithubReposTestPushWebhookParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposTestPushWebhookResponse> {
-  return client.call(
+  return client.call<GithubReposTestPushWebhookResponse>(
     githubReposTestPushWebhookOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}/tests` },
     options,
   );
 }
 
-const githubReposTransferOperation = {
+const githubReposTransferOperation: OperationDefinition = {
   id: "repos/transfer",
   method: "POST",
   path: "/repos/{owner}/{repo}/transfer",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Transfer a repository
@@ -13464,19 +13465,19 @@ export function githubReposTransfer(
   params: GithubReposTransferParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposTransferResponse> {
-  return client.call(
+  return client.call<GithubReposTransferResponse>(
     githubReposTransferOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/transfer`, body: params.body },
     options,
   );
 }
 
-const githubReposUpdateOperation = {
+const githubReposUpdateOperation: OperationDefinition = {
   id: "repos/update",
   method: "PATCH",
   path: "/repos/{owner}/{repo}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a repository
@@ -13490,19 +13491,19 @@ export function githubReposUpdate(
   params: GithubReposUpdateParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposUpdateResponse> {
-  return client.call(
+  return client.call<GithubReposUpdateResponse>(
     githubReposUpdateOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}`, body: params.body },
     options,
   );
 }
 
-const githubReposUpdateBranchProtectionOperation = {
+const githubReposUpdateBranchProtectionOperation: OperationDefinition = {
   id: "repos/update-branch-protection",
   method: "PUT",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update branch protection
@@ -13524,7 +13525,7 @@ export function githubReposUpdateBranchProtection(
   params: GithubReposUpdateBranchProtectionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposUpdateBranchProtectionResponse> {
-  return client.call(
+  return client.call<GithubReposUpdateBranchProtectionResponse>(
     githubReposUpdateBranchProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection`,
@@ -13534,12 +13535,12 @@ export function githubReposUpdateBranchProtection(
   );
 }
 
-const githubReposUpdateCommitCommentOperation = {
+const githubReposUpdateCommitCommentOperation: OperationDefinition = {
   id: "repos/update-commit-comment",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/comments/{comment_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a commit comment
@@ -13560,7 +13561,7 @@ export function githubReposUpdateCommitComment(
   params: GithubReposUpdateCommitCommentParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposUpdateCommitCommentResponse> {
-  return client.call(
+  return client.call<GithubReposUpdateCommitCommentResponse>(
     githubReposUpdateCommitCommentOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/comments/${params.commentId}`,
@@ -13570,12 +13571,12 @@ export function githubReposUpdateCommitComment(
   );
 }
 
-const githubReposUpdateDeploymentBranchPolicyOperation = {
+const githubReposUpdateDeploymentBranchPolicyOperation: OperationDefinition = {
   id: "repos/update-deployment-branch-policy",
   method: "PUT",
   path: "/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a deployment branch policy
@@ -13591,7 +13592,7 @@ export function githubReposUpdateDeploymentBranchPolicy(
   params: GithubReposUpdateDeploymentBranchPolicyParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposUpdateDeploymentBranchPolicyResponse> {
-  return client.call(
+  return client.call<GithubReposUpdateDeploymentBranchPolicyResponse>(
     githubReposUpdateDeploymentBranchPolicyOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/environments/${params.environmentName}/deployment-branch-policies/${params.branchPolicyId}`,
@@ -13601,12 +13602,12 @@ export function githubReposUpdateDeploymentBranchPolicy(
   );
 }
 
-const githubReposUpdateInformationAboutPagesSiteOperation = {
+const githubReposUpdateInformationAboutPagesSiteOperation: OperationDefinition = {
   id: "repos/update-information-about-pages-site",
   method: "PUT",
   path: "/repos/{owner}/{repo}/pages",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update information about a GitHub Pages site
@@ -13624,19 +13625,19 @@ export function githubReposUpdateInformationAboutPagesSite(
   params: GithubReposUpdateInformationAboutPagesSiteParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposUpdateInformationAboutPagesSiteResponse> {
-  return client.call(
+  return client.call<GithubReposUpdateInformationAboutPagesSiteResponse>(
     githubReposUpdateInformationAboutPagesSiteOperation,
     { path: encodePath`/repos/${params.owner}/${params.repo}/pages`, body: params.body },
     options,
   );
 }
 
-const githubReposUpdateInvitationOperation = {
+const githubReposUpdateInvitationOperation: OperationDefinition = {
   id: "repos/update-invitation",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/invitations/{invitation_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a repository invitation
@@ -13648,7 +13649,7 @@ export function githubReposUpdateInvitation(
   params: GithubReposUpdateInvitationParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposUpdateInvitationResponse> {
-  return client.call(
+  return client.call<GithubReposUpdateInvitationResponse>(
     githubReposUpdateInvitationOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/invitations/${params.invitationId}`,
@@ -13658,12 +13659,12 @@ export function githubReposUpdateInvitation(
   );
 }
 
-const githubReposUpdateOrgRulesetOperation = {
+const githubReposUpdateOrgRulesetOperation: OperationDefinition = {
   id: "repos/update-org-ruleset",
   method: "PUT",
   path: "/orgs/{org}/rulesets/{ruleset_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update an organization repository ruleset
@@ -13677,19 +13678,19 @@ export function githubReposUpdateOrgRuleset(
   params: GithubReposUpdateOrgRulesetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposUpdateOrgRulesetResponse> {
-  return client.call(
+  return client.call<GithubReposUpdateOrgRulesetResponse>(
     githubReposUpdateOrgRulesetOperation,
     { path: encodePath`/orgs/${params.org}/rulesets/${params.rulesetId}`, body: params.body },
     options,
   );
 }
 
-const githubReposUpdatePullRequestReviewProtectionOperation = {
+const githubReposUpdatePullRequestReviewProtectionOperation: OperationDefinition = {
   id: "repos/update-pull-request-review-protection",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update pull request review protection
@@ -13708,7 +13709,7 @@ export function githubReposUpdatePullRequestReviewProtection(
   params: GithubReposUpdatePullRequestReviewProtectionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposUpdatePullRequestReviewProtectionResponse> {
-  return client.call(
+  return client.call<GithubReposUpdatePullRequestReviewProtectionResponse>(
     githubReposUpdatePullRequestReviewProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_pull_request_reviews`,
@@ -13718,12 +13719,12 @@ export function githubReposUpdatePullRequestReviewProtection(
   );
 }
 
-const githubReposUpdateReleaseOperation = {
+const githubReposUpdateReleaseOperation: OperationDefinition = {
   id: "repos/update-release",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/releases/{release_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a release
@@ -13742,7 +13743,7 @@ export function githubReposUpdateRelease(
   params: GithubReposUpdateReleaseParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposUpdateReleaseResponse> {
-  return client.call(
+  return client.call<GithubReposUpdateReleaseResponse>(
     githubReposUpdateReleaseOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/releases/${params.releaseId}`,
@@ -13752,12 +13753,12 @@ export function githubReposUpdateRelease(
   );
 }
 
-const githubReposUpdateReleaseAssetOperation = {
+const githubReposUpdateReleaseAssetOperation: OperationDefinition = {
   id: "repos/update-release-asset",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/releases/assets/{asset_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a release asset
@@ -13771,7 +13772,7 @@ export function githubReposUpdateReleaseAsset(
   params: GithubReposUpdateReleaseAssetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposUpdateReleaseAssetResponse> {
-  return client.call(
+  return client.call<GithubReposUpdateReleaseAssetResponse>(
     githubReposUpdateReleaseAssetOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/releases/assets/${params.assetId}`,
@@ -13781,12 +13782,12 @@ export function githubReposUpdateReleaseAsset(
   );
 }
 
-const githubReposUpdateRepoRulesetOperation = {
+const githubReposUpdateRepoRulesetOperation: OperationDefinition = {
   id: "repos/update-repo-ruleset",
   method: "PUT",
   path: "/repos/{owner}/{repo}/rulesets/{ruleset_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a repository ruleset
@@ -13800,7 +13801,7 @@ export function githubReposUpdateRepoRuleset(
   params: GithubReposUpdateRepoRulesetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposUpdateRepoRulesetResponse> {
-  return client.call(
+  return client.call<GithubReposUpdateRepoRulesetResponse>(
     githubReposUpdateRepoRulesetOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/rulesets/${params.rulesetId}`,
@@ -13810,12 +13811,12 @@ export function githubReposUpdateRepoRuleset(
   );
 }
 
-const githubReposUpdateStatusCheckProtectionOperation = {
+const githubReposUpdateStatusCheckProtectionOperation: OperationDefinition = {
   id: "repos/update-status-check-protection",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update status check protection
@@ -13831,7 +13832,7 @@ export function githubReposUpdateStatusCheckProtection(
   params: GithubReposUpdateStatusCheckProtectionParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposUpdateStatusCheckProtectionResponse> {
-  return client.call(
+  return client.call<GithubReposUpdateStatusCheckProtectionResponse>(
     githubReposUpdateStatusCheckProtectionOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/branches/${params.branch}/protection/required_status_checks`,
@@ -13841,12 +13842,12 @@ export function githubReposUpdateStatusCheckProtection(
   );
 }
 
-const githubReposUpdateWebhookOperation = {
+const githubReposUpdateWebhookOperation: OperationDefinition = {
   id: "repos/update-webhook",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a repository webhook
@@ -13860,7 +13861,7 @@ export function githubReposUpdateWebhook(
   params: GithubReposUpdateWebhookParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposUpdateWebhookResponse> {
-  return client.call(
+  return client.call<GithubReposUpdateWebhookResponse>(
     githubReposUpdateWebhookOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}`,
@@ -13870,12 +13871,12 @@ export function githubReposUpdateWebhook(
   );
 }
 
-const githubReposUpdateWebhookConfigForRepoOperation = {
+const githubReposUpdateWebhookConfigForRepoOperation: OperationDefinition = {
   id: "repos/update-webhook-config-for-repo",
   method: "PATCH",
   path: "/repos/{owner}/{repo}/hooks/{hook_id}/config",
   group: "repos",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a webhook configuration for a repository
@@ -13891,7 +13892,7 @@ export function githubReposUpdateWebhookConfigForRepo(
   params: GithubReposUpdateWebhookConfigForRepoParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposUpdateWebhookConfigForRepoResponse> {
-  return client.call(
+  return client.call<GithubReposUpdateWebhookConfigForRepoResponse>(
     githubReposUpdateWebhookConfigForRepoOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/hooks/${params.hookId}/config`,
@@ -13901,7 +13902,7 @@ export function githubReposUpdateWebhookConfigForRepo(
   );
 }
 
-const githubReposUploadReleaseAssetOperation = {
+const githubReposUploadReleaseAssetOperation: OperationDefinition = {
   id: "repos/upload-release-asset",
   method: "POST",
   path: "/repos/{owner}/{repo}/releases/{release_id}/assets",
@@ -13909,7 +13910,7 @@ const githubReposUploadReleaseAssetOperation = {
   bodyEncoding: "raw",
   contentType: "application/octet-stream",
   baseUrl: "https://uploads.github.com",
-} satisfies OperationDefinition;
+};
 
 /**
  * Upload a release asset
@@ -13941,7 +13942,7 @@ export function githubReposUploadReleaseAsset(
   params: GithubReposUploadReleaseAssetParams,
   options?: RequestOptions,
 ): ApiPromise<GithubReposUploadReleaseAssetResponse> {
-  return client.call(
+  return client.call<GithubReposUploadReleaseAssetResponse>(
     githubReposUploadReleaseAssetOperation,
     {
       path: encodePath`/repos/${params.owner}/${params.repo}/releases/${params.releaseId}/assets`,

@@ -386,13 +386,13 @@ export type GithubSearchUsersResponse = TypedResponse<
   }
 >;
 
-const githubSearchCodeOperation = {
+const githubSearchCodeOperation: OperationDefinition = {
   id: "search/code",
   method: "GET",
   path: "/search/code",
   group: "search",
   pagination: { style: "linkHeader", items: ["items"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Search code
@@ -442,13 +442,13 @@ export function githubSearchCode(
   );
 }
 
-const githubSearchCommitsOperation = {
+const githubSearchCommitsOperation: OperationDefinition = {
   id: "search/commits",
   method: "GET",
   path: "/search/commits",
   group: "search",
   pagination: { style: "linkHeader", items: ["items"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Search commits
@@ -486,13 +486,13 @@ export function githubSearchCommits(
   );
 }
 
-const githubSearchIssuesAndPullRequestsOperation = {
+const githubSearchIssuesAndPullRequestsOperation: OperationDefinition = {
   id: "search/issues-and-pull-requests",
   method: "GET",
   path: "/search/issues",
   group: "search",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Search issues and pull requests
@@ -540,13 +540,13 @@ export function githubSearchIssuesAndPullRequests(
   );
 }
 
-const githubSearchLabelsOperation = {
+const githubSearchLabelsOperation: OperationDefinition = {
   id: "search/labels",
   method: "GET",
   path: "/search/labels",
   group: "search",
   pagination: { style: "linkHeader", items: ["items"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Search labels
@@ -586,13 +586,13 @@ export function githubSearchLabels(
   );
 }
 
-const githubSearchReposOperation = {
+const githubSearchReposOperation: OperationDefinition = {
   id: "search/repos",
   method: "GET",
   path: "/search/repositories",
   group: "search",
   pagination: { style: "linkHeader", items: ["items"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Search repositories
@@ -631,13 +631,13 @@ export function githubSearchRepos(
   );
 }
 
-const githubSearchTopicsOperation = {
+const githubSearchTopicsOperation: OperationDefinition = {
   id: "search/topics",
   method: "GET",
   path: "/search/topics",
   group: "search",
   pagination: { style: "linkHeader", items: ["items"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Search topics
@@ -667,13 +667,13 @@ export function githubSearchTopics(
   );
 }
 
-const githubSearchUsersOperation = {
+const githubSearchUsersOperation: OperationDefinition = {
   id: "search/users",
   method: "GET",
   path: "/search/users",
   group: "search",
   pagination: { style: "linkHeader", items: ["items"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Search users

@@ -1197,12 +1197,12 @@ export interface GithubUsersUpdateAuthenticatedParams {
  */
 export type GithubUsersUpdateAuthenticatedResponse = TypedResponse<200, types.PrivateUser>;
 
-const githubUsersAddEmailForAuthenticatedUserOperation = {
+const githubUsersAddEmailForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/add-email-for-authenticated-user",
   method: "POST",
   path: "/user/emails",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Add an email address for the authenticated user
@@ -1216,19 +1216,19 @@ export function githubUsersAddEmailForAuthenticatedUser(
   params: GithubUsersAddEmailForAuthenticatedUserParams = {},
   options?: RequestOptions,
 ): ApiPromise<GithubUsersAddEmailForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubUsersAddEmailForAuthenticatedUserResponse>(
     githubUsersAddEmailForAuthenticatedUserOperation,
     { path: "/user/emails", body: params.body },
     options,
   );
 }
 
-const githubUsersAddSocialAccountForAuthenticatedUserOperation = {
+const githubUsersAddSocialAccountForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/add-social-account-for-authenticated-user",
   method: "POST",
   path: "/user/social_accounts",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Add social accounts for the authenticated user
@@ -1244,19 +1244,19 @@ export function githubUsersAddSocialAccountForAuthenticatedUser(
   params: GithubUsersAddSocialAccountForAuthenticatedUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersAddSocialAccountForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubUsersAddSocialAccountForAuthenticatedUserResponse>(
     githubUsersAddSocialAccountForAuthenticatedUserOperation,
     { path: "/user/social_accounts", body: params.body },
     options,
   );
 }
 
-const githubUsersBlockOperation = {
+const githubUsersBlockOperation: OperationDefinition = {
   id: "users/block",
   method: "PUT",
   path: "/user/blocks/{username}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Block a user
@@ -1270,19 +1270,19 @@ export function githubUsersBlock(
   params: GithubUsersBlockParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersBlockResponse> {
-  return client.call(
+  return client.call<GithubUsersBlockResponse>(
     githubUsersBlockOperation,
     { path: encodePath`/user/blocks/${params.username}` },
     options,
   );
 }
 
-const githubUsersCheckBlockedOperation = {
+const githubUsersCheckBlockedOperation: OperationDefinition = {
   id: "users/check-blocked",
   method: "GET",
   path: "/user/blocks/{username}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Check if a user is blocked by the authenticated user
@@ -1296,19 +1296,19 @@ export function githubUsersCheckBlocked(
   params: GithubUsersCheckBlockedParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersCheckBlockedResponse> {
-  return client.call(
+  return client.call<GithubUsersCheckBlockedResponse>(
     githubUsersCheckBlockedOperation,
     { path: encodePath`/user/blocks/${params.username}` },
     options,
   );
 }
 
-const githubUsersCheckFollowingForUserOperation = {
+const githubUsersCheckFollowingForUserOperation: OperationDefinition = {
   id: "users/check-following-for-user",
   method: "GET",
   path: "/users/{username}/following/{target_user}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Check if a user follows another user
@@ -1320,19 +1320,19 @@ export function githubUsersCheckFollowingForUser(
   params: GithubUsersCheckFollowingForUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersCheckFollowingForUserResponse> {
-  return client.call(
+  return client.call<GithubUsersCheckFollowingForUserResponse>(
     githubUsersCheckFollowingForUserOperation,
     { path: encodePath`/users/${params.username}/following/${params.targetUser}` },
     options,
   );
 }
 
-const githubUsersCheckPersonIsFollowedByAuthenticatedOperation = {
+const githubUsersCheckPersonIsFollowedByAuthenticatedOperation: OperationDefinition = {
   id: "users/check-person-is-followed-by-authenticated",
   method: "GET",
   path: "/user/following/{username}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Check if a person is followed by the authenticated user
@@ -1344,19 +1344,19 @@ export function githubUsersCheckPersonIsFollowedByAuthenticated(
   params: GithubUsersCheckPersonIsFollowedByAuthenticatedParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersCheckPersonIsFollowedByAuthenticatedResponse> {
-  return client.call(
+  return client.call<GithubUsersCheckPersonIsFollowedByAuthenticatedResponse>(
     githubUsersCheckPersonIsFollowedByAuthenticatedOperation,
     { path: encodePath`/user/following/${params.username}` },
     options,
   );
 }
 
-const githubUsersCreateGpgKeyForAuthenticatedUserOperation = {
+const githubUsersCreateGpgKeyForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/create-gpg-key-for-authenticated-user",
   method: "POST",
   path: "/user/gpg_keys",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a GPG key for the authenticated user
@@ -1372,19 +1372,19 @@ export function githubUsersCreateGpgKeyForAuthenticatedUser(
   params: GithubUsersCreateGpgKeyForAuthenticatedUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersCreateGpgKeyForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubUsersCreateGpgKeyForAuthenticatedUserResponse>(
     githubUsersCreateGpgKeyForAuthenticatedUserOperation,
     { path: "/user/gpg_keys", body: params.body },
     options,
   );
 }
 
-const githubUsersCreatePublicSshKeyForAuthenticatedUserOperation = {
+const githubUsersCreatePublicSshKeyForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/create-public-ssh-key-for-authenticated-user",
   method: "POST",
   path: "/user/keys",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a public SSH key for the authenticated user
@@ -1400,19 +1400,19 @@ export function githubUsersCreatePublicSshKeyForAuthenticatedUser(
   params: GithubUsersCreatePublicSshKeyForAuthenticatedUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersCreatePublicSshKeyForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubUsersCreatePublicSshKeyForAuthenticatedUserResponse>(
     githubUsersCreatePublicSshKeyForAuthenticatedUserOperation,
     { path: "/user/keys", body: params.body },
     options,
   );
 }
 
-const githubUsersCreateSshSigningKeyForAuthenticatedUserOperation = {
+const githubUsersCreateSshSigningKeyForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/create-ssh-signing-key-for-authenticated-user",
   method: "POST",
   path: "/user/ssh_signing_keys",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a SSH signing key for the authenticated user
@@ -1428,19 +1428,19 @@ export function githubUsersCreateSshSigningKeyForAuthenticatedUser(
   params: GithubUsersCreateSshSigningKeyForAuthenticatedUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersCreateSshSigningKeyForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubUsersCreateSshSigningKeyForAuthenticatedUserResponse>(
     githubUsersCreateSshSigningKeyForAuthenticatedUserOperation,
     { path: "/user/ssh_signing_keys", body: params.body },
     options,
   );
 }
 
-const githubUsersDeleteAttestationsBulkOperation = {
+const githubUsersDeleteAttestationsBulkOperation: OperationDefinition = {
   id: "users/delete-attestations-bulk",
   method: "POST",
   path: "/users/{username}/attestations/delete-request",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete attestations in bulk
@@ -1454,19 +1454,19 @@ export function githubUsersDeleteAttestationsBulk(
   params: GithubUsersDeleteAttestationsBulkParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersDeleteAttestationsBulkResponse> {
-  return client.call(
+  return client.call<GithubUsersDeleteAttestationsBulkResponse>(
     githubUsersDeleteAttestationsBulkOperation,
     { path: encodePath`/users/${params.username}/attestations/delete-request`, body: params.body },
     options,
   );
 }
 
-const githubUsersDeleteAttestationsByIdOperation = {
+const githubUsersDeleteAttestationsByIdOperation: OperationDefinition = {
   id: "users/delete-attestations-by-id",
   method: "DELETE",
   path: "/users/{username}/attestations/{attestation_id}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete attestations by ID
@@ -1480,19 +1480,19 @@ export function githubUsersDeleteAttestationsById(
   params: GithubUsersDeleteAttestationsByIdParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersDeleteAttestationsByIdResponse> {
-  return client.call(
+  return client.call<GithubUsersDeleteAttestationsByIdResponse>(
     githubUsersDeleteAttestationsByIdOperation,
     { path: encodePath`/users/${params.username}/attestations/${params.attestationId}` },
     options,
   );
 }
 
-const githubUsersDeleteAttestationsBySubjectDigestOperation = {
+const githubUsersDeleteAttestationsBySubjectDigestOperation: OperationDefinition = {
   id: "users/delete-attestations-by-subject-digest",
   method: "DELETE",
   path: "/users/{username}/attestations/digest/{subject_digest}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete attestations by subject digest
@@ -1506,19 +1506,19 @@ export function githubUsersDeleteAttestationsBySubjectDigest(
   params: GithubUsersDeleteAttestationsBySubjectDigestParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersDeleteAttestationsBySubjectDigestResponse> {
-  return client.call(
+  return client.call<GithubUsersDeleteAttestationsBySubjectDigestResponse>(
     githubUsersDeleteAttestationsBySubjectDigestOperation,
     { path: encodePath`/users/${params.username}/attestations/digest/${params.subjectDigest}` },
     options,
   );
 }
 
-const githubUsersDeleteEmailForAuthenticatedUserOperation = {
+const githubUsersDeleteEmailForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/delete-email-for-authenticated-user",
   method: "DELETE",
   path: "/user/emails",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete an email address for the authenticated user
@@ -1532,19 +1532,19 @@ export function githubUsersDeleteEmailForAuthenticatedUser(
   params: GithubUsersDeleteEmailForAuthenticatedUserParams = {},
   options?: RequestOptions,
 ): ApiPromise<GithubUsersDeleteEmailForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubUsersDeleteEmailForAuthenticatedUserResponse>(
     githubUsersDeleteEmailForAuthenticatedUserOperation,
     { path: "/user/emails", body: params.body },
     options,
   );
 }
 
-const githubUsersDeleteGpgKeyForAuthenticatedUserOperation = {
+const githubUsersDeleteGpgKeyForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/delete-gpg-key-for-authenticated-user",
   method: "DELETE",
   path: "/user/gpg_keys/{gpg_key_id}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a GPG key for the authenticated user
@@ -1560,19 +1560,19 @@ export function githubUsersDeleteGpgKeyForAuthenticatedUser(
   params: GithubUsersDeleteGpgKeyForAuthenticatedUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersDeleteGpgKeyForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubUsersDeleteGpgKeyForAuthenticatedUserResponse>(
     githubUsersDeleteGpgKeyForAuthenticatedUserOperation,
     { path: encodePath`/user/gpg_keys/${params.gpgKeyId}` },
     options,
   );
 }
 
-const githubUsersDeletePublicSshKeyForAuthenticatedUserOperation = {
+const githubUsersDeletePublicSshKeyForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/delete-public-ssh-key-for-authenticated-user",
   method: "DELETE",
   path: "/user/keys/{key_id}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a public SSH key for the authenticated user
@@ -1588,19 +1588,19 @@ export function githubUsersDeletePublicSshKeyForAuthenticatedUser(
   params: GithubUsersDeletePublicSshKeyForAuthenticatedUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersDeletePublicSshKeyForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubUsersDeletePublicSshKeyForAuthenticatedUserResponse>(
     githubUsersDeletePublicSshKeyForAuthenticatedUserOperation,
     { path: encodePath`/user/keys/${params.keyId}` },
     options,
   );
 }
 
-const githubUsersDeleteSocialAccountForAuthenticatedUserOperation = {
+const githubUsersDeleteSocialAccountForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/delete-social-account-for-authenticated-user",
   method: "DELETE",
   path: "/user/social_accounts",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete social accounts for the authenticated user
@@ -1616,19 +1616,19 @@ export function githubUsersDeleteSocialAccountForAuthenticatedUser(
   params: GithubUsersDeleteSocialAccountForAuthenticatedUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersDeleteSocialAccountForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubUsersDeleteSocialAccountForAuthenticatedUserResponse>(
     githubUsersDeleteSocialAccountForAuthenticatedUserOperation,
     { path: "/user/social_accounts", body: params.body },
     options,
   );
 }
 
-const githubUsersDeleteSshSigningKeyForAuthenticatedUserOperation = {
+const githubUsersDeleteSshSigningKeyForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/delete-ssh-signing-key-for-authenticated-user",
   method: "DELETE",
   path: "/user/ssh_signing_keys/{ssh_signing_key_id}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete an SSH signing key for the authenticated user
@@ -1644,19 +1644,19 @@ export function githubUsersDeleteSshSigningKeyForAuthenticatedUser(
   params: GithubUsersDeleteSshSigningKeyForAuthenticatedUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersDeleteSshSigningKeyForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubUsersDeleteSshSigningKeyForAuthenticatedUserResponse>(
     githubUsersDeleteSshSigningKeyForAuthenticatedUserOperation,
     { path: encodePath`/user/ssh_signing_keys/${params.sshSigningKeyId}` },
     options,
   );
 }
 
-const githubUsersFollowOperation = {
+const githubUsersFollowOperation: OperationDefinition = {
   id: "users/follow",
   method: "PUT",
   path: "/user/following/{username}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Follow a user
@@ -1672,19 +1672,19 @@ export function githubUsersFollow(
   params: GithubUsersFollowParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersFollowResponse> {
-  return client.call(
+  return client.call<GithubUsersFollowResponse>(
     githubUsersFollowOperation,
     { path: encodePath`/user/following/${params.username}` },
     options,
   );
 }
 
-const githubUsersGetAuthenticatedOperation = {
+const githubUsersGetAuthenticatedOperation: OperationDefinition = {
   id: "users/get-authenticated",
   method: "GET",
   path: "/user",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get the authenticated user
@@ -1697,15 +1697,19 @@ export function githubUsersGetAuthenticated(
   client: GithubCore,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersGetAuthenticatedResponse> {
-  return client.call(githubUsersGetAuthenticatedOperation, { path: "/user" }, options);
+  return client.call<GithubUsersGetAuthenticatedResponse>(
+    githubUsersGetAuthenticatedOperation,
+    { path: "/user" },
+    options,
+  );
 }
 
-const githubUsersGetByIdOperation = {
+const githubUsersGetByIdOperation: OperationDefinition = {
   id: "users/get-by-id",
   method: "GET",
   path: "/user/{account_id}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a user using their ID
@@ -1725,19 +1729,19 @@ export function githubUsersGetById(
   params: GithubUsersGetByIdParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersGetByIdResponse> {
-  return client.call(
+  return client.call<GithubUsersGetByIdResponse>(
     githubUsersGetByIdOperation,
     { path: encodePath`/user/${params.accountId}` },
     options,
   );
 }
 
-const githubUsersGetByUsernameOperation = {
+const githubUsersGetByUsernameOperation: OperationDefinition = {
   id: "users/get-by-username",
   method: "GET",
   path: "/users/{username}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a user
@@ -1757,19 +1761,19 @@ export function githubUsersGetByUsername(
   params: GithubUsersGetByUsernameParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersGetByUsernameResponse> {
-  return client.call(
+  return client.call<GithubUsersGetByUsernameResponse>(
     githubUsersGetByUsernameOperation,
     { path: encodePath`/users/${params.username}` },
     options,
   );
 }
 
-const githubUsersGetContextForUserOperation = {
+const githubUsersGetContextForUserOperation: OperationDefinition = {
   id: "users/get-context-for-user",
   method: "GET",
   path: "/users/{username}/hovercard",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get contextual information for a user
@@ -1787,7 +1791,7 @@ export function githubUsersGetContextForUser(
   params: GithubUsersGetContextForUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersGetContextForUserResponse> {
-  return client.call(
+  return client.call<GithubUsersGetContextForUserResponse>(
     githubUsersGetContextForUserOperation,
     {
       path: encodePath`/users/${params.username}/hovercard`,
@@ -1797,12 +1801,12 @@ export function githubUsersGetContextForUser(
   );
 }
 
-const githubUsersGetGpgKeyForAuthenticatedUserOperation = {
+const githubUsersGetGpgKeyForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/get-gpg-key-for-authenticated-user",
   method: "GET",
   path: "/user/gpg_keys/{gpg_key_id}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a GPG key for the authenticated user
@@ -1818,19 +1822,19 @@ export function githubUsersGetGpgKeyForAuthenticatedUser(
   params: GithubUsersGetGpgKeyForAuthenticatedUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersGetGpgKeyForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubUsersGetGpgKeyForAuthenticatedUserResponse>(
     githubUsersGetGpgKeyForAuthenticatedUserOperation,
     { path: encodePath`/user/gpg_keys/${params.gpgKeyId}` },
     options,
   );
 }
 
-const githubUsersGetPublicSshKeyForAuthenticatedUserOperation = {
+const githubUsersGetPublicSshKeyForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/get-public-ssh-key-for-authenticated-user",
   method: "GET",
   path: "/user/keys/{key_id}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get a public SSH key for the authenticated user
@@ -1846,19 +1850,19 @@ export function githubUsersGetPublicSshKeyForAuthenticatedUser(
   params: GithubUsersGetPublicSshKeyForAuthenticatedUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersGetPublicSshKeyForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubUsersGetPublicSshKeyForAuthenticatedUserResponse>(
     githubUsersGetPublicSshKeyForAuthenticatedUserOperation,
     { path: encodePath`/user/keys/${params.keyId}` },
     options,
   );
 }
 
-const githubUsersGetSshSigningKeyForAuthenticatedUserOperation = {
+const githubUsersGetSshSigningKeyForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/get-ssh-signing-key-for-authenticated-user",
   method: "GET",
   path: "/user/ssh_signing_keys/{ssh_signing_key_id}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get an SSH signing key for the authenticated user
@@ -1874,19 +1878,19 @@ export function githubUsersGetSshSigningKeyForAuthenticatedUser(
   params: GithubUsersGetSshSigningKeyForAuthenticatedUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersGetSshSigningKeyForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubUsersGetSshSigningKeyForAuthenticatedUserResponse>(
     githubUsersGetSshSigningKeyForAuthenticatedUserOperation,
     { path: encodePath`/user/ssh_signing_keys/${params.sshSigningKeyId}` },
     options,
   );
 }
 
-const githubUsersListOperation = {
+const githubUsersListOperation: OperationDefinition = {
   id: "users/list",
   method: "GET",
   path: "/users",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * List users
@@ -1902,19 +1906,19 @@ export function githubUsersList(
   params: GithubUsersListParams = {},
   options?: RequestOptions,
 ): ApiPromise<GithubUsersListResponse> {
-  return client.call(
+  return client.call<GithubUsersListResponse>(
     githubUsersListOperation,
     { path: "/users", query: { per_page: params.perPage, since: params.since } },
     options,
   );
 }
 
-const githubUsersListAttestationsOperation = {
+const githubUsersListAttestationsOperation: OperationDefinition = {
   id: "users/list-attestations",
   method: "GET",
   path: "/users/{username}/attestations/{subject_digest}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * List attestations
@@ -1932,7 +1936,7 @@ export function githubUsersListAttestations(
   params: GithubUsersListAttestationsParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersListAttestationsResponse> {
-  return client.call(
+  return client.call<GithubUsersListAttestationsResponse>(
     githubUsersListAttestationsOperation,
     {
       path: encodePath`/users/${params.username}/attestations/${params.subjectDigest}`,
@@ -1947,12 +1951,12 @@ export function githubUsersListAttestations(
   );
 }
 
-const githubUsersListAttestationsBulkOperation = {
+const githubUsersListAttestationsBulkOperation: OperationDefinition = {
   id: "users/list-attestations-bulk",
   method: "POST",
   path: "/users/{username}/attestations/bulk-list",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * List attestations by bulk subject digests
@@ -1970,7 +1974,7 @@ export function githubUsersListAttestationsBulk(
   params: GithubUsersListAttestationsBulkParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersListAttestationsBulkResponse> {
-  return client.call(
+  return client.call<GithubUsersListAttestationsBulkResponse>(
     githubUsersListAttestationsBulkOperation,
     {
       path: encodePath`/users/${params.username}/attestations/bulk-list`,
@@ -1981,13 +1985,13 @@ export function githubUsersListAttestationsBulk(
   );
 }
 
-const githubUsersListBlockedByAuthenticatedUserOperation = {
+const githubUsersListBlockedByAuthenticatedUserOperation: OperationDefinition = {
   id: "users/list-blocked-by-authenticated-user",
   method: "GET",
   path: "/user/blocks",
   group: "users",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List users blocked by the authenticated user
@@ -2012,13 +2016,13 @@ export function githubUsersListBlockedByAuthenticatedUser(
   );
 }
 
-const githubUsersListEmailsForAuthenticatedUserOperation = {
+const githubUsersListEmailsForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/list-emails-for-authenticated-user",
   method: "GET",
   path: "/user/emails",
   group: "users",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List email addresses for the authenticated user
@@ -2046,13 +2050,13 @@ export function githubUsersListEmailsForAuthenticatedUser(
   );
 }
 
-const githubUsersListFollowedByAuthenticatedUserOperation = {
+const githubUsersListFollowedByAuthenticatedUserOperation: OperationDefinition = {
   id: "users/list-followed-by-authenticated-user",
   method: "GET",
   path: "/user/following",
   group: "users",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List the people the authenticated user follows
@@ -2077,13 +2081,13 @@ export function githubUsersListFollowedByAuthenticatedUser(
   );
 }
 
-const githubUsersListFollowersForAuthenticatedUserOperation = {
+const githubUsersListFollowersForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/list-followers-for-authenticated-user",
   method: "GET",
   path: "/user/followers",
   group: "users",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List followers of the authenticated user
@@ -2108,13 +2112,13 @@ export function githubUsersListFollowersForAuthenticatedUser(
   );
 }
 
-const githubUsersListFollowersForUserOperation = {
+const githubUsersListFollowersForUserOperation: OperationDefinition = {
   id: "users/list-followers-for-user",
   method: "GET",
   path: "/users/{username}/followers",
   group: "users",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List followers of a user
@@ -2142,13 +2146,13 @@ export function githubUsersListFollowersForUser(
   );
 }
 
-const githubUsersListFollowingForUserOperation = {
+const githubUsersListFollowingForUserOperation: OperationDefinition = {
   id: "users/list-following-for-user",
   method: "GET",
   path: "/users/{username}/following",
   group: "users",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List the people a user follows
@@ -2176,13 +2180,13 @@ export function githubUsersListFollowingForUser(
   );
 }
 
-const githubUsersListGpgKeysForAuthenticatedUserOperation = {
+const githubUsersListGpgKeysForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/list-gpg-keys-for-authenticated-user",
   method: "GET",
   path: "/user/gpg_keys",
   group: "users",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List GPG keys for the authenticated user
@@ -2209,13 +2213,13 @@ export function githubUsersListGpgKeysForAuthenticatedUser(
   );
 }
 
-const githubUsersListGpgKeysForUserOperation = {
+const githubUsersListGpgKeysForUserOperation: OperationDefinition = {
   id: "users/list-gpg-keys-for-user",
   method: "GET",
   path: "/users/{username}/gpg_keys",
   group: "users",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List GPG keys for a user
@@ -2243,13 +2247,13 @@ export function githubUsersListGpgKeysForUser(
   );
 }
 
-const githubUsersListPublicEmailsForAuthenticatedUserOperation = {
+const githubUsersListPublicEmailsForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/list-public-emails-for-authenticated-user",
   method: "GET",
   path: "/user/public_emails",
   group: "users",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List public email addresses for the authenticated user
@@ -2278,13 +2282,13 @@ export function githubUsersListPublicEmailsForAuthenticatedUser(
   );
 }
 
-const githubUsersListPublicKeysForUserOperation = {
+const githubUsersListPublicKeysForUserOperation: OperationDefinition = {
   id: "users/list-public-keys-for-user",
   method: "GET",
   path: "/users/{username}/keys",
   group: "users",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List public keys for a user
@@ -2312,13 +2316,13 @@ export function githubUsersListPublicKeysForUser(
   );
 }
 
-const githubUsersListPublicSshKeysForAuthenticatedUserOperation = {
+const githubUsersListPublicSshKeysForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/list-public-ssh-keys-for-authenticated-user",
   method: "GET",
   path: "/user/keys",
   group: "users",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List public SSH keys for the authenticated user
@@ -2345,13 +2349,13 @@ export function githubUsersListPublicSshKeysForAuthenticatedUser(
   );
 }
 
-const githubUsersListSocialAccountsForAuthenticatedUserOperation = {
+const githubUsersListSocialAccountsForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/list-social-accounts-for-authenticated-user",
   method: "GET",
   path: "/user/social_accounts",
   group: "users",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List social accounts for the authenticated user
@@ -2376,13 +2380,13 @@ export function githubUsersListSocialAccountsForAuthenticatedUser(
   );
 }
 
-const githubUsersListSocialAccountsForUserOperation = {
+const githubUsersListSocialAccountsForUserOperation: OperationDefinition = {
   id: "users/list-social-accounts-for-user",
   method: "GET",
   path: "/users/{username}/social_accounts",
   group: "users",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List social accounts for a user
@@ -2410,13 +2414,13 @@ export function githubUsersListSocialAccountsForUser(
   );
 }
 
-const githubUsersListSshSigningKeysForAuthenticatedUserOperation = {
+const githubUsersListSshSigningKeysForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/list-ssh-signing-keys-for-authenticated-user",
   method: "GET",
   path: "/user/ssh_signing_keys",
   group: "users",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List SSH signing keys for the authenticated user
@@ -2443,13 +2447,13 @@ export function githubUsersListSshSigningKeysForAuthenticatedUser(
   );
 }
 
-const githubUsersListSshSigningKeysForUserOperation = {
+const githubUsersListSshSigningKeysForUserOperation: OperationDefinition = {
   id: "users/list-ssh-signing-keys-for-user",
   method: "GET",
   path: "/users/{username}/ssh_signing_keys",
   group: "users",
   pagination: { style: "linkHeader", items: [] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List SSH signing keys for a user
@@ -2477,12 +2481,12 @@ export function githubUsersListSshSigningKeysForUser(
   );
 }
 
-const githubUsersSetPrimaryEmailVisibilityForAuthenticatedUserOperation = {
+const githubUsersSetPrimaryEmailVisibilityForAuthenticatedUserOperation: OperationDefinition = {
   id: "users/set-primary-email-visibility-for-authenticated-user",
   method: "PATCH",
   path: "/user/email/visibility",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Set primary email visibility for the authenticated user
@@ -2496,19 +2500,19 @@ export function githubUsersSetPrimaryEmailVisibilityForAuthenticatedUser(
   params: GithubUsersSetPrimaryEmailVisibilityForAuthenticatedUserParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersSetPrimaryEmailVisibilityForAuthenticatedUserResponse> {
-  return client.call(
+  return client.call<GithubUsersSetPrimaryEmailVisibilityForAuthenticatedUserResponse>(
     githubUsersSetPrimaryEmailVisibilityForAuthenticatedUserOperation,
     { path: "/user/email/visibility", body: params.body },
     options,
   );
 }
 
-const githubUsersUnblockOperation = {
+const githubUsersUnblockOperation: OperationDefinition = {
   id: "users/unblock",
   method: "DELETE",
   path: "/user/blocks/{username}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Unblock a user
@@ -2522,19 +2526,19 @@ export function githubUsersUnblock(
   params: GithubUsersUnblockParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersUnblockResponse> {
-  return client.call(
+  return client.call<GithubUsersUnblockResponse>(
     githubUsersUnblockOperation,
     { path: encodePath`/user/blocks/${params.username}` },
     options,
   );
 }
 
-const githubUsersUnfollowOperation = {
+const githubUsersUnfollowOperation: OperationDefinition = {
   id: "users/unfollow",
   method: "DELETE",
   path: "/user/following/{username}",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Unfollow a user
@@ -2548,19 +2552,19 @@ export function githubUsersUnfollow(
   params: GithubUsersUnfollowParams,
   options?: RequestOptions,
 ): ApiPromise<GithubUsersUnfollowResponse> {
-  return client.call(
+  return client.call<GithubUsersUnfollowResponse>(
     githubUsersUnfollowOperation,
     { path: encodePath`/user/following/${params.username}` },
     options,
   );
 }
 
-const githubUsersUpdateAuthenticatedOperation = {
+const githubUsersUpdateAuthenticatedOperation: OperationDefinition = {
   id: "users/update-authenticated",
   method: "PATCH",
   path: "/user",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update the authenticated user
@@ -2574,7 +2578,7 @@ export function githubUsersUpdateAuthenticated(
   params: GithubUsersUpdateAuthenticatedParams = {},
   options?: RequestOptions,
 ): ApiPromise<GithubUsersUpdateAuthenticatedResponse> {
-  return client.call(
+  return client.call<GithubUsersUpdateAuthenticatedResponse>(
     githubUsersUpdateAuthenticatedOperation,
     { path: "/user", body: params.body },
     options,

@@ -66,12 +66,12 @@ export interface HubspotCrmContactsSearchParams {
 /** Answers of POST /crm/v3/objects/contacts/search. */
 export type HubspotCrmContactsSearchResponse = TypedResponse<number, unknown>;
 
-const hubspotCrmContactsGetOperation = {
+const hubspotCrmContactsGetOperation: OperationDefinition = {
   id: "crm.contacts.get",
   method: "GET",
   path: "/crm/v3/objects/contacts/{contactId}",
   group: "crm.contacts",
-} satisfies OperationDefinition;
+};
 
 /**
  * Read one contact by id.
@@ -83,7 +83,7 @@ export function hubspotCrmContactsGet(
   params: HubspotCrmContactsGetParams,
   options?: RequestOptions,
 ): ApiPromise<HubspotCrmContactsGetResponse> {
-  return client.call(
+  return client.call<HubspotCrmContactsGetResponse>(
     hubspotCrmContactsGetOperation,
     {
       path: encodePath`/crm/v3/objects/contacts/${params.contactId}`,
@@ -93,7 +93,7 @@ export function hubspotCrmContactsGet(
   );
 }
 
-const hubspotCrmContactsListOperation = {
+const hubspotCrmContactsListOperation: OperationDefinition = {
   id: "crm.contacts.list",
   method: "GET",
   path: "/crm/v3/objects/contacts",
@@ -104,7 +104,7 @@ const hubspotCrmContactsListOperation = {
     param: "after",
     cursor: { body: ["paging", "next", "after"] },
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * List contacts, paged by the after cursor.
@@ -135,7 +135,7 @@ export function hubspotCrmContactsList(
   );
 }
 
-const hubspotCrmContactsSearchOperation = {
+const hubspotCrmContactsSearchOperation: OperationDefinition = {
   id: "crm.contacts.search",
   method: "POST",
   path: "/crm/v3/objects/contacts/search",
@@ -146,7 +146,7 @@ const hubspotCrmContactsSearchOperation = {
     param: { body: ["after"] },
     cursor: { body: ["paging", "next", "after"] },
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * Search contacts with filterGroups, sorts and query; the cursor goes in the body as after.

@@ -51,12 +51,12 @@ export interface MsgraphSubscriptionsRenewParams {
 /** Answers of PATCH /subscriptions/{id}. */
 export type MsgraphSubscriptionsRenewResponse = TypedResponse<200, types.Subscription>;
 
-const msgraphSubscriptionsCreateOperation = {
+const msgraphSubscriptionsCreateOperation: OperationDefinition = {
   id: "subscriptions.create",
   method: "POST",
   path: "/subscriptions",
   group: "subscriptions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Subscribe a notification URL to changes of a resource; Graph validates the URL before it answers.
@@ -68,19 +68,19 @@ export function msgraphSubscriptionsCreate(
   params: MsgraphSubscriptionsCreateParams,
   options?: RequestOptions,
 ): ApiPromise<MsgraphSubscriptionsCreateResponse> {
-  return client.call(
+  return client.call<MsgraphSubscriptionsCreateResponse>(
     msgraphSubscriptionsCreateOperation,
     { path: "/subscriptions", body: params.body },
     options,
   );
 }
 
-const msgraphSubscriptionsDeleteOperation = {
+const msgraphSubscriptionsDeleteOperation: OperationDefinition = {
   id: "subscriptions.delete",
   method: "DELETE",
   path: "/subscriptions/{id}",
   group: "subscriptions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a subscription.
@@ -92,19 +92,19 @@ export function msgraphSubscriptionsDelete(
   params: MsgraphSubscriptionsDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<MsgraphSubscriptionsDeleteResponse> {
-  return client.call(
+  return client.call<MsgraphSubscriptionsDeleteResponse>(
     msgraphSubscriptionsDeleteOperation,
     { path: encodePath`/subscriptions/${params.id}` },
     options,
   );
 }
 
-const msgraphSubscriptionsGetOperation = {
+const msgraphSubscriptionsGetOperation: OperationDefinition = {
   id: "subscriptions.get",
   method: "GET",
   path: "/subscriptions/{id}",
   group: "subscriptions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Read one subscription.
@@ -116,19 +116,19 @@ export function msgraphSubscriptionsGet(
   params: MsgraphSubscriptionsGetParams,
   options?: RequestOptions,
 ): ApiPromise<MsgraphSubscriptionsGetResponse> {
-  return client.call(
+  return client.call<MsgraphSubscriptionsGetResponse>(
     msgraphSubscriptionsGetOperation,
     { path: encodePath`/subscriptions/${params.id}` },
     options,
   );
 }
 
-const msgraphSubscriptionsListOperation = {
+const msgraphSubscriptionsListOperation: OperationDefinition = {
   id: "subscriptions.list",
   method: "GET",
   path: "/subscriptions",
   group: "subscriptions",
-} satisfies OperationDefinition;
+};
 
 /**
  * List the subscriptions of the calling app (and, delegated, of the signed-in user).
@@ -139,15 +139,19 @@ export function msgraphSubscriptionsList(
   client: MsgraphCore,
   options?: RequestOptions,
 ): ApiPromise<MsgraphSubscriptionsListResponse> {
-  return client.call(msgraphSubscriptionsListOperation, { path: "/subscriptions" }, options);
+  return client.call<MsgraphSubscriptionsListResponse>(
+    msgraphSubscriptionsListOperation,
+    { path: "/subscriptions" },
+    options,
+  );
 }
 
-const msgraphSubscriptionsRenewOperation = {
+const msgraphSubscriptionsRenewOperation: OperationDefinition = {
   id: "subscriptions.renew",
   method: "PATCH",
   path: "/subscriptions/{id}",
   group: "subscriptions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Renew a subscription by moving its expirationDateTime (or change its notificationUrl).
@@ -159,7 +163,7 @@ export function msgraphSubscriptionsRenew(
   params: MsgraphSubscriptionsRenewParams,
   options?: RequestOptions,
 ): ApiPromise<MsgraphSubscriptionsRenewResponse> {
-  return client.call(
+  return client.call<MsgraphSubscriptionsRenewResponse>(
     msgraphSubscriptionsRenewOperation,
     { path: encodePath`/subscriptions/${params.id}`, body: params.body },
     options,

@@ -26,7 +26,7 @@ export type OpenaiChatStreamCompletionStreamEvent = StreamEvent<
   types.ChatCompletionChunk
 >;
 
-const openaiChatStreamCompletionOperation = {
+const openaiChatStreamCompletionOperation: OperationDefinition = {
   id: "chat.completions.stream",
   method: "POST",
   path: "/chat/completions",
@@ -40,7 +40,7 @@ const openaiChatStreamCompletionOperation = {
       { has: ["error"], status: 500 },
     ],
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * Creates a model response for the conversation and streams it as chat.completion.chunk events.
@@ -54,7 +54,7 @@ export function openaiChatStreamCompletion(
   params: OpenaiChatStreamCompletionParams,
   options?: RequestOptions,
 ): EventStream<OpenaiChatStreamCompletionStreamEvent> {
-  return openStream(
+  return openStream<OpenaiChatStreamCompletionStreamEvent>(
     client,
     openaiChatStreamCompletionOperation,
     { path: "/chat/completions", body: params.body },

@@ -99,12 +99,12 @@ export interface SendgridBlocksListParams {
 /** Answers of GET /{apiVersion}/suppression/blocks. */
 export type SendgridBlocksListResponse = TypedResponse<200, types.BlocksResponse>;
 
-const sendgridBlocksDeleteOperation = {
+const sendgridBlocksDeleteOperation: OperationDefinition = {
   id: "blocks.delete",
   method: "DELETE",
   path: "/{apiVersion}/suppression/blocks/{email}",
   group: "blocks",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a specific block
@@ -118,7 +118,7 @@ export function sendgridBlocksDelete(
   params: SendgridBlocksDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridBlocksDeleteResponse> {
-  return client.call(
+  return client.call<SendgridBlocksDeleteResponse>(
     sendgridBlocksDeleteOperation,
     {
       path: encodePath`/{apiVersion}/suppression/blocks/${params.email}`,
@@ -128,12 +128,12 @@ export function sendgridBlocksDelete(
   );
 }
 
-const sendgridBlocksDeleteManyOperation = {
+const sendgridBlocksDeleteManyOperation: OperationDefinition = {
   id: "blocks.deleteMany",
   method: "DELETE",
   path: "/{apiVersion}/suppression/blocks",
   group: "blocks",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete blocks
@@ -152,7 +152,7 @@ export function sendgridBlocksDeleteMany(
   params: SendgridBlocksDeleteManyParams = {},
   options?: RequestOptions,
 ): ApiPromise<SendgridBlocksDeleteManyResponse> {
-  return client.call(
+  return client.call<SendgridBlocksDeleteManyResponse>(
     sendgridBlocksDeleteManyOperation,
     {
       path: "/{apiVersion}/suppression/blocks",
@@ -163,12 +163,12 @@ export function sendgridBlocksDeleteMany(
   );
 }
 
-const sendgridBlocksGetOperation = {
+const sendgridBlocksGetOperation: OperationDefinition = {
   id: "blocks.get",
   method: "GET",
   path: "/{apiVersion}/suppression/blocks/{email}",
   group: "blocks",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a specific block
@@ -182,7 +182,7 @@ export function sendgridBlocksGet(
   params: SendgridBlocksGetParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridBlocksGetResponse> {
-  return client.call(
+  return client.call<SendgridBlocksGetResponse>(
     sendgridBlocksGetOperation,
     {
       path: encodePath`/{apiVersion}/suppression/blocks/${params.email}`,
@@ -192,12 +192,12 @@ export function sendgridBlocksGet(
   );
 }
 
-const sendgridBlocksListOperation = {
+const sendgridBlocksListOperation: OperationDefinition = {
   id: "blocks.list",
   method: "GET",
   path: "/{apiVersion}/suppression/blocks",
   group: "blocks",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve all blocks
@@ -211,7 +211,7 @@ export function sendgridBlocksList(
   params: SendgridBlocksListParams = {},
   options?: RequestOptions,
 ): ApiPromise<SendgridBlocksListResponse> {
-  return client.call(
+  return client.call<SendgridBlocksListResponse>(
     sendgridBlocksListOperation,
     {
       path: "/{apiVersion}/suppression/blocks",

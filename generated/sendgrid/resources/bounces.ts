@@ -84,12 +84,12 @@ export interface SendgridBouncesListParams {
 /** Answers of GET /{apiVersion}/suppression/bounces. */
 export type SendgridBouncesListResponse = TypedResponse<200, types.BounceResponse[]>;
 
-const sendgridBouncesDeleteOperation = {
+const sendgridBouncesDeleteOperation: OperationDefinition = {
   id: "bounces.delete",
   method: "DELETE",
   path: "/{apiVersion}/suppression/bounces/{email}",
   group: "bounces",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a bounce
@@ -103,7 +103,7 @@ export function sendgridBouncesDelete(
   params: SendgridBouncesDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridBouncesDeleteResponse> {
-  return client.call(
+  return client.call<SendgridBouncesDeleteResponse>(
     sendgridBouncesDeleteOperation,
     {
       path: encodePath`/{apiVersion}/suppression/bounces/${params.email}`,
@@ -115,12 +115,12 @@ export function sendgridBouncesDelete(
   );
 }
 
-const sendgridBouncesDeleteManyOperation = {
+const sendgridBouncesDeleteManyOperation: OperationDefinition = {
   id: "bounces.deleteMany",
   method: "DELETE",
   path: "/{apiVersion}/suppression/bounces",
   group: "bounces",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete bounces
@@ -139,7 +139,7 @@ export function sendgridBouncesDeleteMany(
   params: SendgridBouncesDeleteManyParams = {},
   options?: RequestOptions,
 ): ApiPromise<SendgridBouncesDeleteManyResponse> {
-  return client.call(
+  return client.call<SendgridBouncesDeleteManyResponse>(
     sendgridBouncesDeleteManyOperation,
     {
       path: "/{apiVersion}/suppression/bounces",
@@ -150,12 +150,12 @@ export function sendgridBouncesDeleteMany(
   );
 }
 
-const sendgridBouncesGetOperation = {
+const sendgridBouncesGetOperation: OperationDefinition = {
   id: "bounces.get",
   method: "GET",
   path: "/{apiVersion}/suppression/bounces/{email}",
   group: "bounces",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a Bounce
@@ -169,7 +169,7 @@ export function sendgridBouncesGet(
   params: SendgridBouncesGetParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridBouncesGetResponse> {
-  return client.call(
+  return client.call<SendgridBouncesGetResponse>(
     sendgridBouncesGetOperation,
     {
       path: encodePath`/{apiVersion}/suppression/bounces/${params.email}`,
@@ -179,12 +179,12 @@ export function sendgridBouncesGet(
   );
 }
 
-const sendgridBouncesListOperation = {
+const sendgridBouncesListOperation: OperationDefinition = {
   id: "bounces.list",
   method: "GET",
   path: "/{apiVersion}/suppression/bounces",
   group: "bounces",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve all bounces
@@ -198,7 +198,7 @@ export function sendgridBouncesList(
   params: SendgridBouncesListParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridBouncesListResponse> {
-  return client.call(
+  return client.call<SendgridBouncesListResponse>(
     sendgridBouncesListOperation,
     {
       path: "/{apiVersion}/suppression/bounces",

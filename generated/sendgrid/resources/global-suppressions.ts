@@ -109,12 +109,12 @@ export type SendgridGlobalSuppressionsListResponse = TypedResponse<
   }[]
 >;
 
-const sendgridGlobalSuppressionsAddOperation = {
+const sendgridGlobalSuppressionsAddOperation: OperationDefinition = {
   id: "globalSuppressions.add",
   method: "POST",
   path: "/{apiVersion}/asm/suppressions/global",
   group: "globalSuppressions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Add recipient addresses to the global suppression group.
@@ -128,7 +128,7 @@ export function sendgridGlobalSuppressionsAdd(
   params: SendgridGlobalSuppressionsAddParams = {},
   options?: RequestOptions,
 ): ApiPromise<SendgridGlobalSuppressionsAddResponse> {
-  return client.call(
+  return client.call<SendgridGlobalSuppressionsAddResponse>(
     sendgridGlobalSuppressionsAddOperation,
     {
       path: "/{apiVersion}/asm/suppressions/global",
@@ -139,12 +139,12 @@ export function sendgridGlobalSuppressionsAdd(
   );
 }
 
-const sendgridGlobalSuppressionsDeleteOperation = {
+const sendgridGlobalSuppressionsDeleteOperation: OperationDefinition = {
   id: "globalSuppressions.delete",
   method: "DELETE",
   path: "/{apiVersion}/asm/suppressions/global/{email}",
   group: "globalSuppressions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a Global Suppression
@@ -160,7 +160,7 @@ export function sendgridGlobalSuppressionsDelete(
   params: SendgridGlobalSuppressionsDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridGlobalSuppressionsDeleteResponse> {
-  return client.call(
+  return client.call<SendgridGlobalSuppressionsDeleteResponse>(
     sendgridGlobalSuppressionsDeleteOperation,
     {
       path: encodePath`/{apiVersion}/asm/suppressions/global/${params.email}`,
@@ -170,12 +170,12 @@ export function sendgridGlobalSuppressionsDelete(
   );
 }
 
-const sendgridGlobalSuppressionsGetOperation = {
+const sendgridGlobalSuppressionsGetOperation: OperationDefinition = {
   id: "globalSuppressions.get",
   method: "GET",
   path: "/{apiVersion}/asm/suppressions/global/{email}",
   group: "globalSuppressions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a Global Suppression
@@ -191,7 +191,7 @@ export function sendgridGlobalSuppressionsGet(
   params: SendgridGlobalSuppressionsGetParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridGlobalSuppressionsGetResponse> {
-  return client.call(
+  return client.call<SendgridGlobalSuppressionsGetResponse>(
     sendgridGlobalSuppressionsGetOperation,
     {
       path: encodePath`/{apiVersion}/asm/suppressions/global/${params.email}`,
@@ -201,12 +201,12 @@ export function sendgridGlobalSuppressionsGet(
   );
 }
 
-const sendgridGlobalSuppressionsListOperation = {
+const sendgridGlobalSuppressionsListOperation: OperationDefinition = {
   id: "globalSuppressions.list",
   method: "GET",
   path: "/{apiVersion}/suppression/unsubscribes",
   group: "globalSuppressions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve all global suppressions
@@ -220,7 +220,7 @@ export function sendgridGlobalSuppressionsList(
   params: SendgridGlobalSuppressionsListParams = {},
   options?: RequestOptions,
 ): ApiPromise<SendgridGlobalSuppressionsListResponse> {
-  return client.call(
+  return client.call<SendgridGlobalSuppressionsListResponse>(
     sendgridGlobalSuppressionsListOperation,
     {
       path: "/{apiVersion}/suppression/unsubscribes",

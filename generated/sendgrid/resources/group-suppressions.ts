@@ -69,12 +69,12 @@ export interface SendgridGroupSuppressionsListParams {
 /** Answers of GET /{apiVersion}/asm/groups/{group_id}/suppressions. */
 export type SendgridGroupSuppressionsListResponse = TypedResponse<200, string[]>;
 
-const sendgridGroupSuppressionsAddOperation = {
+const sendgridGroupSuppressionsAddOperation: OperationDefinition = {
   id: "groupSuppressions.add",
   method: "POST",
   path: "/{apiVersion}/asm/groups/{group_id}/suppressions",
   group: "groupSuppressions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Add suppressions to a suppression group
@@ -90,7 +90,7 @@ export function sendgridGroupSuppressionsAdd(
   params: SendgridGroupSuppressionsAddParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridGroupSuppressionsAddResponse> {
-  return client.call(
+  return client.call<SendgridGroupSuppressionsAddResponse>(
     sendgridGroupSuppressionsAddOperation,
     {
       path: encodePath`/{apiVersion}/asm/groups/${params.groupId}/suppressions`,
@@ -101,12 +101,12 @@ export function sendgridGroupSuppressionsAdd(
   );
 }
 
-const sendgridGroupSuppressionsDeleteOperation = {
+const sendgridGroupSuppressionsDeleteOperation: OperationDefinition = {
   id: "groupSuppressions.delete",
   method: "DELETE",
   path: "/{apiVersion}/asm/groups/{group_id}/suppressions/{email}",
   group: "groupSuppressions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a suppression from a suppression group
@@ -122,7 +122,7 @@ export function sendgridGroupSuppressionsDelete(
   params: SendgridGroupSuppressionsDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridGroupSuppressionsDeleteResponse> {
-  return client.call(
+  return client.call<SendgridGroupSuppressionsDeleteResponse>(
     sendgridGroupSuppressionsDeleteOperation,
     {
       path: encodePath`/{apiVersion}/asm/groups/${params.groupId}/suppressions/${params.email}`,
@@ -132,12 +132,12 @@ export function sendgridGroupSuppressionsDelete(
   );
 }
 
-const sendgridGroupSuppressionsListOperation = {
+const sendgridGroupSuppressionsListOperation: OperationDefinition = {
   id: "groupSuppressions.list",
   method: "GET",
   path: "/{apiVersion}/asm/groups/{group_id}/suppressions",
   group: "groupSuppressions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve all suppressions for a suppression group
@@ -151,7 +151,7 @@ export function sendgridGroupSuppressionsList(
   params: SendgridGroupSuppressionsListParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridGroupSuppressionsListResponse> {
-  return client.call(
+  return client.call<SendgridGroupSuppressionsListResponse>(
     sendgridGroupSuppressionsListOperation,
     {
       path: encodePath`/{apiVersion}/asm/groups/${params.groupId}/suppressions`,

@@ -99,12 +99,12 @@ export interface SendgridInvalidEmailsListParams {
 /** Answers of GET /{apiVersion}/suppression/invalid_emails. */
 export type SendgridInvalidEmailsListResponse = TypedResponse<200, types.InvalidEmail[]>;
 
-const sendgridInvalidEmailsDeleteOperation = {
+const sendgridInvalidEmailsDeleteOperation: OperationDefinition = {
   id: "invalidEmails.delete",
   method: "DELETE",
   path: "/{apiVersion}/suppression/invalid_emails/{email}",
   group: "invalidEmails",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a specific invalid email
@@ -118,7 +118,7 @@ export function sendgridInvalidEmailsDelete(
   params: SendgridInvalidEmailsDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridInvalidEmailsDeleteResponse> {
-  return client.call(
+  return client.call<SendgridInvalidEmailsDeleteResponse>(
     sendgridInvalidEmailsDeleteOperation,
     {
       path: encodePath`/{apiVersion}/suppression/invalid_emails/${params.email}`,
@@ -128,12 +128,12 @@ export function sendgridInvalidEmailsDelete(
   );
 }
 
-const sendgridInvalidEmailsDeleteManyOperation = {
+const sendgridInvalidEmailsDeleteManyOperation: OperationDefinition = {
   id: "invalidEmails.deleteMany",
   method: "DELETE",
   path: "/{apiVersion}/suppression/invalid_emails",
   group: "invalidEmails",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete invalid emails
@@ -152,7 +152,7 @@ export function sendgridInvalidEmailsDeleteMany(
   params: SendgridInvalidEmailsDeleteManyParams = {},
   options?: RequestOptions,
 ): ApiPromise<SendgridInvalidEmailsDeleteManyResponse> {
-  return client.call(
+  return client.call<SendgridInvalidEmailsDeleteManyResponse>(
     sendgridInvalidEmailsDeleteManyOperation,
     {
       path: "/{apiVersion}/suppression/invalid_emails",
@@ -163,12 +163,12 @@ export function sendgridInvalidEmailsDeleteMany(
   );
 }
 
-const sendgridInvalidEmailsGetOperation = {
+const sendgridInvalidEmailsGetOperation: OperationDefinition = {
   id: "invalidEmails.get",
   method: "GET",
   path: "/{apiVersion}/suppression/invalid_emails/{email}",
   group: "invalidEmails",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a specific invalid email
@@ -182,7 +182,7 @@ export function sendgridInvalidEmailsGet(
   params: SendgridInvalidEmailsGetParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridInvalidEmailsGetResponse> {
-  return client.call(
+  return client.call<SendgridInvalidEmailsGetResponse>(
     sendgridInvalidEmailsGetOperation,
     {
       path: encodePath`/{apiVersion}/suppression/invalid_emails/${params.email}`,
@@ -192,12 +192,12 @@ export function sendgridInvalidEmailsGet(
   );
 }
 
-const sendgridInvalidEmailsListOperation = {
+const sendgridInvalidEmailsListOperation: OperationDefinition = {
   id: "invalidEmails.list",
   method: "GET",
   path: "/{apiVersion}/suppression/invalid_emails",
   group: "invalidEmails",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve all invalid emails
@@ -211,7 +211,7 @@ export function sendgridInvalidEmailsList(
   params: SendgridInvalidEmailsListParams = {},
   options?: RequestOptions,
 ): ApiPromise<SendgridInvalidEmailsListResponse> {
-  return client.call(
+  return client.call<SendgridInvalidEmailsListResponse>(
     sendgridInvalidEmailsListOperation,
     {
       path: "/{apiVersion}/suppression/invalid_emails",

@@ -184,13 +184,13 @@ export interface SendgridMailSendParams {
 /** Answers of POST /{apiVersion}/mail/send. */
 export type SendgridMailSendResponse = TypedResponse<202, undefined>;
 
-const sendgridMailSendOperation = {
+const sendgridMailSendOperation: OperationDefinition = {
   id: "mail.send",
   method: "POST",
   path: "/{apiVersion}/mail/send",
   group: "mail",
   batch: { items: "personalizations", max: 1000 },
-} satisfies OperationDefinition;
+};
 
 /**
  * v3 Mail Send
@@ -271,7 +271,7 @@ export function sendgridMailSend(
   params: SendgridMailSendParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridMailSendResponse> {
-  return client.call(
+  return client.call<SendgridMailSendResponse>(
     sendgridMailSendOperation,
     { path: "/{apiVersion}/mail/send", body: params.body },
     options,
@@ -290,7 +290,7 @@ export function sendgridMailSendBatched(
   params: SendgridMailSendParams,
   options?: RequestOptions,
 ): Promise<BatchResult<SendgridMailSendResponse>> {
-  return sendBatched(
+  return sendBatched<SendgridMailSendResponse>(
     client,
     sendgridMailSendOperation,
     { path: "/{apiVersion}/mail/send", body: params.body },

@@ -23,12 +23,12 @@ export type SendgridScopesListResponse = TypedResponse<
   }
 >;
 
-const sendgridScopesListOperation = {
+const sendgridScopesListOperation: OperationDefinition = {
   id: "scopes.list",
   method: "GET",
   path: "/{apiVersion}/scopes",
   group: "scopes",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a list of scopes for which this user has access.
@@ -50,7 +50,7 @@ export function sendgridScopesList(
   params: SendgridScopesListParams = {},
   options?: RequestOptions,
 ): ApiPromise<SendgridScopesListResponse> {
-  return client.call(
+  return client.call<SendgridScopesListResponse>(
     sendgridScopesListOperation,
     { path: "/{apiVersion}/scopes", headers: { "on-behalf-of": params.onBehalfOf } },
     options,

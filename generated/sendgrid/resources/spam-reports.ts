@@ -99,12 +99,12 @@ export interface SendgridSpamReportsListParams {
 /** Answers of GET /{apiVersion}/suppression/spam_reports. */
 export type SendgridSpamReportsListResponse = TypedResponse<200, types.SpamReportsResponse>;
 
-const sendgridSpamReportsDeleteOperation = {
+const sendgridSpamReportsDeleteOperation: OperationDefinition = {
   id: "spamReports.delete",
   method: "DELETE",
   path: "/{apiVersion}/suppression/spam_reports/{email}",
   group: "spamReports",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a specific spam report
@@ -120,7 +120,7 @@ export function sendgridSpamReportsDelete(
   params: SendgridSpamReportsDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridSpamReportsDeleteResponse> {
-  return client.call(
+  return client.call<SendgridSpamReportsDeleteResponse>(
     sendgridSpamReportsDeleteOperation,
     {
       path: encodePath`/{apiVersion}/suppression/spam_reports/${params.email}`,
@@ -130,12 +130,12 @@ export function sendgridSpamReportsDelete(
   );
 }
 
-const sendgridSpamReportsDeleteManyOperation = {
+const sendgridSpamReportsDeleteManyOperation: OperationDefinition = {
   id: "spamReports.deleteMany",
   method: "DELETE",
   path: "/{apiVersion}/suppression/spam_reports",
   group: "spamReports",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete spam reports
@@ -156,7 +156,7 @@ export function sendgridSpamReportsDeleteMany(
   params: SendgridSpamReportsDeleteManyParams = {},
   options?: RequestOptions,
 ): ApiPromise<SendgridSpamReportsDeleteManyResponse> {
-  return client.call(
+  return client.call<SendgridSpamReportsDeleteManyResponse>(
     sendgridSpamReportsDeleteManyOperation,
     {
       path: "/{apiVersion}/suppression/spam_reports",
@@ -167,12 +167,12 @@ export function sendgridSpamReportsDeleteMany(
   );
 }
 
-const sendgridSpamReportsGetOperation = {
+const sendgridSpamReportsGetOperation: OperationDefinition = {
   id: "spamReports.get",
   method: "GET",
   path: "/{apiVersion}/suppression/spam_reports/{email}",
   group: "spamReports",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a specific spam report
@@ -186,7 +186,7 @@ export function sendgridSpamReportsGet(
   params: SendgridSpamReportsGetParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridSpamReportsGetResponse> {
-  return client.call(
+  return client.call<SendgridSpamReportsGetResponse>(
     sendgridSpamReportsGetOperation,
     {
       path: encodePath`/{apiVersion}/suppression/spam_reports/${params.email}`,
@@ -196,12 +196,12 @@ export function sendgridSpamReportsGet(
   );
 }
 
-const sendgridSpamReportsListOperation = {
+const sendgridSpamReportsListOperation: OperationDefinition = {
   id: "spamReports.list",
   method: "GET",
   path: "/{apiVersion}/suppression/spam_reports",
   group: "spamReports",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve all spam reports
@@ -215,7 +215,7 @@ export function sendgridSpamReportsList(
   params: SendgridSpamReportsListParams = {},
   options?: RequestOptions,
 ): ApiPromise<SendgridSpamReportsListResponse> {
-  return client.call(
+  return client.call<SendgridSpamReportsListResponse>(
     sendgridSpamReportsListOperation,
     {
       path: "/{apiVersion}/suppression/spam_reports",

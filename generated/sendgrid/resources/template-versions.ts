@@ -121,12 +121,12 @@ export type SendgridTemplateVersionsUpdateResponse = TypedResponse<
   types.TransactionalTemplateVersionOutput
 >;
 
-const sendgridTemplateVersionsActivateOperation = {
+const sendgridTemplateVersionsActivateOperation: OperationDefinition = {
   id: "templateVersions.activate",
   method: "POST",
   path: "/{apiVersion}/templates/{template_id}/versions/{version_id}/activate",
   group: "templateVersions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Activate a transactional template version.
@@ -140,7 +140,7 @@ export function sendgridTemplateVersionsActivate(
   params: SendgridTemplateVersionsActivateParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridTemplateVersionsActivateResponse> {
-  return client.call(
+  return client.call<SendgridTemplateVersionsActivateResponse>(
     sendgridTemplateVersionsActivateOperation,
     {
       path: encodePath`/{apiVersion}/templates/${params.templateId}/versions/${params.versionId}/activate`,
@@ -150,12 +150,12 @@ export function sendgridTemplateVersionsActivate(
   );
 }
 
-const sendgridTemplateVersionsCreateOperation = {
+const sendgridTemplateVersionsCreateOperation: OperationDefinition = {
   id: "templateVersions.create",
   method: "POST",
   path: "/{apiVersion}/templates/{template_id}/versions",
   group: "templateVersions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a new transactional template version.
@@ -169,7 +169,7 @@ export function sendgridTemplateVersionsCreate(
   params: SendgridTemplateVersionsCreateParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridTemplateVersionsCreateResponse> {
-  return client.call(
+  return client.call<SendgridTemplateVersionsCreateResponse>(
     sendgridTemplateVersionsCreateOperation,
     {
       path: encodePath`/{apiVersion}/templates/${params.templateId}/versions`,
@@ -180,12 +180,12 @@ export function sendgridTemplateVersionsCreate(
   );
 }
 
-const sendgridTemplateVersionsDeleteOperation = {
+const sendgridTemplateVersionsDeleteOperation: OperationDefinition = {
   id: "templateVersions.delete",
   method: "DELETE",
   path: "/{apiVersion}/templates/{template_id}/versions/{version_id}",
   group: "templateVersions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a transactional template version.
@@ -199,7 +199,7 @@ export function sendgridTemplateVersionsDelete(
   params: SendgridTemplateVersionsDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridTemplateVersionsDeleteResponse> {
-  return client.call(
+  return client.call<SendgridTemplateVersionsDeleteResponse>(
     sendgridTemplateVersionsDeleteOperation,
     {
       path: encodePath`/{apiVersion}/templates/${params.templateId}/versions/${params.versionId}`,
@@ -209,12 +209,12 @@ export function sendgridTemplateVersionsDelete(
   );
 }
 
-const sendgridTemplateVersionsGetOperation = {
+const sendgridTemplateVersionsGetOperation: OperationDefinition = {
   id: "templateVersions.get",
   method: "GET",
   path: "/{apiVersion}/templates/{template_id}/versions/{version_id}",
   group: "templateVersions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a specific transactional template version.
@@ -228,7 +228,7 @@ export function sendgridTemplateVersionsGet(
   params: SendgridTemplateVersionsGetParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridTemplateVersionsGetResponse> {
-  return client.call(
+  return client.call<SendgridTemplateVersionsGetResponse>(
     sendgridTemplateVersionsGetOperation,
     {
       path: encodePath`/{apiVersion}/templates/${params.templateId}/versions/${params.versionId}`,
@@ -238,12 +238,12 @@ export function sendgridTemplateVersionsGet(
   );
 }
 
-const sendgridTemplateVersionsUpdateOperation = {
+const sendgridTemplateVersionsUpdateOperation: OperationDefinition = {
   id: "templateVersions.update",
   method: "PATCH",
   path: "/{apiVersion}/templates/{template_id}/versions/{version_id}",
   group: "templateVersions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Edit a transactional template version.
@@ -257,7 +257,7 @@ export function sendgridTemplateVersionsUpdate(
   params: SendgridTemplateVersionsUpdateParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridTemplateVersionsUpdateResponse> {
-  return client.call(
+  return client.call<SendgridTemplateVersionsUpdateResponse>(
     sendgridTemplateVersionsUpdateOperation,
     {
       path: encodePath`/{apiVersion}/templates/${params.templateId}/versions/${params.versionId}`,

@@ -120,12 +120,12 @@ export interface SendgridTemplatesUpdateParams {
 /** Answers of PATCH /{apiVersion}/templates/{template_id}. */
 export type SendgridTemplatesUpdateResponse = TypedResponse<200, types.TransactionalTemplate>;
 
-const sendgridTemplatesCreateOperation = {
+const sendgridTemplatesCreateOperation: OperationDefinition = {
   id: "templates.create",
   method: "POST",
   path: "/{apiVersion}/templates",
   group: "templates",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a transactional template.
@@ -139,7 +139,7 @@ export function sendgridTemplatesCreate(
   params: SendgridTemplatesCreateParams = {},
   options?: RequestOptions,
 ): ApiPromise<SendgridTemplatesCreateResponse> {
-  return client.call(
+  return client.call<SendgridTemplatesCreateResponse>(
     sendgridTemplatesCreateOperation,
     {
       path: "/{apiVersion}/templates",
@@ -150,12 +150,12 @@ export function sendgridTemplatesCreate(
   );
 }
 
-const sendgridTemplatesDeleteOperation = {
+const sendgridTemplatesDeleteOperation: OperationDefinition = {
   id: "templates.delete",
   method: "DELETE",
   path: "/{apiVersion}/templates/{template_id}",
   group: "templates",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a template.
@@ -169,7 +169,7 @@ export function sendgridTemplatesDelete(
   params: SendgridTemplatesDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridTemplatesDeleteResponse> {
-  return client.call(
+  return client.call<SendgridTemplatesDeleteResponse>(
     sendgridTemplatesDeleteOperation,
     {
       path: encodePath`/{apiVersion}/templates/${params.templateId}`,
@@ -179,12 +179,12 @@ export function sendgridTemplatesDelete(
   );
 }
 
-const sendgridTemplatesDuplicateOperation = {
+const sendgridTemplatesDuplicateOperation: OperationDefinition = {
   id: "templates.duplicate",
   method: "POST",
   path: "/{apiVersion}/templates/{template_id}",
   group: "templates",
-} satisfies OperationDefinition;
+};
 
 /**
  * Duplicate a transactional template.
@@ -198,7 +198,7 @@ export function sendgridTemplatesDuplicate(
   params: SendgridTemplatesDuplicateParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridTemplatesDuplicateResponse> {
-  return client.call(
+  return client.call<SendgridTemplatesDuplicateResponse>(
     sendgridTemplatesDuplicateOperation,
     {
       path: encodePath`/{apiVersion}/templates/${params.templateId}`,
@@ -209,12 +209,12 @@ export function sendgridTemplatesDuplicate(
   );
 }
 
-const sendgridTemplatesGetOperation = {
+const sendgridTemplatesGetOperation: OperationDefinition = {
   id: "templates.get",
   method: "GET",
   path: "/{apiVersion}/templates/{template_id}",
   group: "templates",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a single transactional template.
@@ -228,7 +228,7 @@ export function sendgridTemplatesGet(
   params: SendgridTemplatesGetParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridTemplatesGetResponse> {
-  return client.call(
+  return client.call<SendgridTemplatesGetResponse>(
     sendgridTemplatesGetOperation,
     {
       path: encodePath`/{apiVersion}/templates/${params.templateId}`,
@@ -238,13 +238,13 @@ export function sendgridTemplatesGet(
   );
 }
 
-const sendgridTemplatesListOperation = {
+const sendgridTemplatesListOperation: OperationDefinition = {
   id: "templates.list",
   method: "GET",
   path: "/{apiVersion}/templates",
   group: "templates",
   pagination: { style: "nextUrl", items: ["result"], next: ["_metadata", "next"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve paged transactional templates.
@@ -277,12 +277,12 @@ export function sendgridTemplatesList(
   );
 }
 
-const sendgridTemplatesUpdateOperation = {
+const sendgridTemplatesUpdateOperation: OperationDefinition = {
   id: "templates.update",
   method: "PATCH",
   path: "/{apiVersion}/templates/{template_id}",
   group: "templates",
-} satisfies OperationDefinition;
+};
 
 /**
  * Edit a transactional template.
@@ -298,7 +298,7 @@ export function sendgridTemplatesUpdate(
   params: SendgridTemplatesUpdateParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridTemplatesUpdateResponse> {
-  return client.call(
+  return client.call<SendgridTemplatesUpdateResponse>(
     sendgridTemplatesUpdateOperation,
     {
       path: encodePath`/{apiVersion}/templates/${params.templateId}`,

@@ -105,12 +105,12 @@ export interface SendgridUnsubscribeGroupsUpdateParams {
 /** Answers of PATCH /{apiVersion}/asm/groups/{group_id}. */
 export type SendgridUnsubscribeGroupsUpdateResponse = TypedResponse<201, types.SuppressionGroup>;
 
-const sendgridUnsubscribeGroupsCreateOperation = {
+const sendgridUnsubscribeGroupsCreateOperation: OperationDefinition = {
   id: "unsubscribeGroups.create",
   method: "POST",
   path: "/{apiVersion}/asm/groups",
   group: "unsubscribeGroups",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a new suppression group
@@ -126,7 +126,7 @@ export function sendgridUnsubscribeGroupsCreate(
   params: SendgridUnsubscribeGroupsCreateParams = {},
   options?: RequestOptions,
 ): ApiPromise<SendgridUnsubscribeGroupsCreateResponse> {
-  return client.call(
+  return client.call<SendgridUnsubscribeGroupsCreateResponse>(
     sendgridUnsubscribeGroupsCreateOperation,
     {
       path: "/{apiVersion}/asm/groups",
@@ -137,12 +137,12 @@ export function sendgridUnsubscribeGroupsCreate(
   );
 }
 
-const sendgridUnsubscribeGroupsDeleteOperation = {
+const sendgridUnsubscribeGroupsDeleteOperation: OperationDefinition = {
   id: "unsubscribeGroups.delete",
   method: "DELETE",
   path: "/{apiVersion}/asm/groups/{group_id}",
   group: "unsubscribeGroups",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a Suppression Group
@@ -160,7 +160,7 @@ export function sendgridUnsubscribeGroupsDelete(
   params: SendgridUnsubscribeGroupsDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridUnsubscribeGroupsDeleteResponse> {
-  return client.call(
+  return client.call<SendgridUnsubscribeGroupsDeleteResponse>(
     sendgridUnsubscribeGroupsDeleteOperation,
     {
       path: encodePath`/{apiVersion}/asm/groups/${params.groupId}`,
@@ -170,12 +170,12 @@ export function sendgridUnsubscribeGroupsDelete(
   );
 }
 
-const sendgridUnsubscribeGroupsGetOperation = {
+const sendgridUnsubscribeGroupsGetOperation: OperationDefinition = {
   id: "unsubscribeGroups.get",
   method: "GET",
   path: "/{apiVersion}/asm/groups/{group_id}",
   group: "unsubscribeGroups",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get information on a single suppression group.
@@ -189,7 +189,7 @@ export function sendgridUnsubscribeGroupsGet(
   params: SendgridUnsubscribeGroupsGetParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridUnsubscribeGroupsGetResponse> {
-  return client.call(
+  return client.call<SendgridUnsubscribeGroupsGetResponse>(
     sendgridUnsubscribeGroupsGetOperation,
     {
       path: encodePath`/{apiVersion}/asm/groups/${params.groupId}`,
@@ -199,12 +199,12 @@ export function sendgridUnsubscribeGroupsGet(
   );
 }
 
-const sendgridUnsubscribeGroupsListOperation = {
+const sendgridUnsubscribeGroupsListOperation: OperationDefinition = {
   id: "unsubscribeGroups.list",
   method: "GET",
   path: "/{apiVersion}/asm/groups",
   group: "unsubscribeGroups",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve all suppression groups associated with the user.
@@ -220,7 +220,7 @@ export function sendgridUnsubscribeGroupsList(
   params: SendgridUnsubscribeGroupsListParams = {},
   options?: RequestOptions,
 ): ApiPromise<SendgridUnsubscribeGroupsListResponse> {
-  return client.call(
+  return client.call<SendgridUnsubscribeGroupsListResponse>(
     sendgridUnsubscribeGroupsListOperation,
     {
       path: "/{apiVersion}/asm/groups",
@@ -231,12 +231,12 @@ export function sendgridUnsubscribeGroupsList(
   );
 }
 
-const sendgridUnsubscribeGroupsUpdateOperation = {
+const sendgridUnsubscribeGroupsUpdateOperation: OperationDefinition = {
   id: "unsubscribeGroups.update",
   method: "PATCH",
   path: "/{apiVersion}/asm/groups/{group_id}",
   group: "unsubscribeGroups",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a suppression group.
@@ -250,7 +250,7 @@ export function sendgridUnsubscribeGroupsUpdate(
   params: SendgridUnsubscribeGroupsUpdateParams,
   options?: RequestOptions,
 ): ApiPromise<SendgridUnsubscribeGroupsUpdateResponse> {
-  return client.call(
+  return client.call<SendgridUnsubscribeGroupsUpdateResponse>(
     sendgridUnsubscribeGroupsUpdateOperation,
     {
       path: encodePath`/{apiVersion}/asm/groups/${params.groupId}`,

@@ -64,12 +64,12 @@ export interface ShopifyCustomersUpdateParams {
 /** Answers of PUT /admin/api/{apiVersion}/customers/{customer_id}.json. */
 export type ShopifyCustomersUpdateResponse = TypedResponse<200, types.CustomerEnvelope>;
 
-const shopifyCustomersCreateOperation = {
+const shopifyCustomersCreateOperation: OperationDefinition = {
   id: "customers.create",
   method: "POST",
   path: "/admin/api/{apiVersion}/customers.json",
   group: "customers",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a customer ({ customer: { email, first_name, ... } }); needs a name, email or phone.
@@ -81,19 +81,19 @@ export function shopifyCustomersCreate(
   params: ShopifyCustomersCreateParams,
   options?: RequestOptions,
 ): ApiPromise<ShopifyCustomersCreateResponse> {
-  return client.call(
+  return client.call<ShopifyCustomersCreateResponse>(
     shopifyCustomersCreateOperation,
     { path: "/admin/api/{apiVersion}/customers.json", body: params.body },
     options,
   );
 }
 
-const shopifyCustomersGetOperation = {
+const shopifyCustomersGetOperation: OperationDefinition = {
   id: "customers.get",
   method: "GET",
   path: "/admin/api/{apiVersion}/customers/{customer_id}.json",
   group: "customers",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a customer.
@@ -105,7 +105,7 @@ export function shopifyCustomersGet(
   params: ShopifyCustomersGetParams,
   options?: RequestOptions,
 ): ApiPromise<ShopifyCustomersGetResponse> {
-  return client.call(
+  return client.call<ShopifyCustomersGetResponse>(
     shopifyCustomersGetOperation,
     {
       path: encodePath`/admin/api/{apiVersion}/customers/${params.customerId}.json`,
@@ -115,13 +115,13 @@ export function shopifyCustomersGet(
   );
 }
 
-const shopifyCustomersListOperation = {
+const shopifyCustomersListOperation: OperationDefinition = {
   id: "customers.list",
   method: "GET",
   path: "/admin/api/{apiVersion}/customers.json",
   group: "customers",
   pagination: { style: "linkHeader", items: ["customers"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List customers (Link-header pagination).
@@ -155,12 +155,12 @@ export function shopifyCustomersList(
   );
 }
 
-const shopifyCustomersUpdateOperation = {
+const shopifyCustomersUpdateOperation: OperationDefinition = {
   id: "customers.update",
   method: "PUT",
   path: "/admin/api/{apiVersion}/customers/{customer_id}.json",
   group: "customers",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a customer; fields not sent stay unchanged.
@@ -172,7 +172,7 @@ export function shopifyCustomersUpdate(
   params: ShopifyCustomersUpdateParams,
   options?: RequestOptions,
 ): ApiPromise<ShopifyCustomersUpdateResponse> {
-  return client.call(
+  return client.call<ShopifyCustomersUpdateResponse>(
     shopifyCustomersUpdateOperation,
     {
       path: encodePath`/admin/api/{apiVersion}/customers/${params.customerId}.json`,

@@ -18,12 +18,12 @@ export interface ShopifyGraphqlQueryParams {
 /** Answers of POST /admin/api/{apiVersion}/graphql.json. */
 export type ShopifyGraphqlQueryResponse = TypedResponse<200, types.GraphqlResponse>;
 
-const shopifyGraphqlQueryOperation = {
+const shopifyGraphqlQueryOperation: OperationDefinition = {
   id: "graphql.query",
   method: "POST",
   path: "/admin/api/{apiVersion}/graphql.json",
   group: "graphql",
-} satisfies OperationDefinition;
+};
 
 /**
  * Run a GraphQL Admin API query or mutation ({ query, variables }).
@@ -35,7 +35,7 @@ export function shopifyGraphqlQuery(
   params: ShopifyGraphqlQueryParams,
   options?: RequestOptions,
 ): ApiPromise<ShopifyGraphqlQueryResponse> {
-  return client.call(
+  return client.call<ShopifyGraphqlQueryResponse>(
     shopifyGraphqlQueryOperation,
     { path: "/admin/api/{apiVersion}/graphql.json", body: params.body },
     options,

@@ -74,12 +74,12 @@ export interface ShopifyOrdersUpdateParams {
 /** Answers of PUT /admin/api/{apiVersion}/orders/{order_id}.json. */
 export type ShopifyOrdersUpdateResponse = TypedResponse<200, types.OrderEnvelope>;
 
-const shopifyOrdersCreateOperation = {
+const shopifyOrdersCreateOperation: OperationDefinition = {
   id: "orders.create",
   method: "POST",
   path: "/admin/api/{apiVersion}/orders.json",
   group: "orders",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create an order ({ order: { line_items, ... } }).
@@ -91,19 +91,19 @@ export function shopifyOrdersCreate(
   params: ShopifyOrdersCreateParams,
   options?: RequestOptions,
 ): ApiPromise<ShopifyOrdersCreateResponse> {
-  return client.call(
+  return client.call<ShopifyOrdersCreateResponse>(
     shopifyOrdersCreateOperation,
     { path: "/admin/api/{apiVersion}/orders.json", body: params.body },
     options,
   );
 }
 
-const shopifyOrdersGetOperation = {
+const shopifyOrdersGetOperation: OperationDefinition = {
   id: "orders.get",
   method: "GET",
   path: "/admin/api/{apiVersion}/orders/{order_id}.json",
   group: "orders",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve an order.
@@ -115,7 +115,7 @@ export function shopifyOrdersGet(
   params: ShopifyOrdersGetParams,
   options?: RequestOptions,
 ): ApiPromise<ShopifyOrdersGetResponse> {
-  return client.call(
+  return client.call<ShopifyOrdersGetResponse>(
     shopifyOrdersGetOperation,
     {
       path: encodePath`/admin/api/{apiVersion}/orders/${params.orderId}.json`,
@@ -125,13 +125,13 @@ export function shopifyOrdersGet(
   );
 }
 
-const shopifyOrdersListOperation = {
+const shopifyOrdersListOperation: OperationDefinition = {
   id: "orders.list",
   method: "GET",
   path: "/admin/api/{apiVersion}/orders.json",
   group: "orders",
   pagination: { style: "linkHeader", items: ["orders"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List orders (Link-header pagination); only the last 60 days without the read_all_orders scope.
@@ -165,12 +165,12 @@ export function shopifyOrdersList(
   );
 }
 
-const shopifyOrdersUpdateOperation = {
+const shopifyOrdersUpdateOperation: OperationDefinition = {
   id: "orders.update",
   method: "PUT",
   path: "/admin/api/{apiVersion}/orders/{order_id}.json",
   group: "orders",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update an order's note, tags, email, phone, shipping address or metafields.
@@ -182,7 +182,7 @@ export function shopifyOrdersUpdate(
   params: ShopifyOrdersUpdateParams,
   options?: RequestOptions,
 ): ApiPromise<ShopifyOrdersUpdateResponse> {
-  return client.call(
+  return client.call<ShopifyOrdersUpdateResponse>(
     shopifyOrdersUpdateOperation,
     { path: encodePath`/admin/api/{apiVersion}/orders/${params.orderId}.json`, body: params.body },
     options,

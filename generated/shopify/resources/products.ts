@@ -113,12 +113,12 @@ export interface ShopifyProductsUpdateParams {
 /** Answers of PUT /admin/api/{apiVersion}/products/{product_id}.json. */
 export type ShopifyProductsUpdateResponse = TypedResponse<200, types.ProductEnvelope>;
 
-const shopifyProductsCountOperation = {
+const shopifyProductsCountOperation: OperationDefinition = {
   id: "products.count",
   method: "GET",
   path: "/admin/api/{apiVersion}/products/count.json",
   group: "products",
-} satisfies OperationDefinition;
+};
 
 /**
  * Count products.
@@ -129,19 +129,19 @@ export function shopifyProductsCount(
   client: ShopifyCore,
   options?: RequestOptions,
 ): ApiPromise<ShopifyProductsCountResponse> {
-  return client.call(
+  return client.call<ShopifyProductsCountResponse>(
     shopifyProductsCountOperation,
     { path: "/admin/api/{apiVersion}/products/count.json" },
     options,
   );
 }
 
-const shopifyProductsCreateOperation = {
+const shopifyProductsCreateOperation: OperationDefinition = {
   id: "products.create",
   method: "POST",
   path: "/admin/api/{apiVersion}/products.json",
   group: "products",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a product ({ product: { title, ... } }).
@@ -153,19 +153,19 @@ export function shopifyProductsCreate(
   params: ShopifyProductsCreateParams,
   options?: RequestOptions,
 ): ApiPromise<ShopifyProductsCreateResponse> {
-  return client.call(
+  return client.call<ShopifyProductsCreateResponse>(
     shopifyProductsCreateOperation,
     { path: "/admin/api/{apiVersion}/products.json", body: params.body },
     options,
   );
 }
 
-const shopifyProductsDeleteOperation = {
+const shopifyProductsDeleteOperation: OperationDefinition = {
   id: "products.delete",
   method: "DELETE",
   path: "/admin/api/{apiVersion}/products/{product_id}.json",
   group: "products",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a product.
@@ -177,19 +177,19 @@ export function shopifyProductsDelete(
   params: ShopifyProductsDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<ShopifyProductsDeleteResponse> {
-  return client.call(
+  return client.call<ShopifyProductsDeleteResponse>(
     shopifyProductsDeleteOperation,
     { path: encodePath`/admin/api/{apiVersion}/products/${params.productId}.json` },
     options,
   );
 }
 
-const shopifyProductsGetOperation = {
+const shopifyProductsGetOperation: OperationDefinition = {
   id: "products.get",
   method: "GET",
   path: "/admin/api/{apiVersion}/products/{product_id}.json",
   group: "products",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a product.
@@ -201,7 +201,7 @@ export function shopifyProductsGet(
   params: ShopifyProductsGetParams,
   options?: RequestOptions,
 ): ApiPromise<ShopifyProductsGetResponse> {
-  return client.call(
+  return client.call<ShopifyProductsGetResponse>(
     shopifyProductsGetOperation,
     {
       path: encodePath`/admin/api/{apiVersion}/products/${params.productId}.json`,
@@ -211,13 +211,13 @@ export function shopifyProductsGet(
   );
 }
 
-const shopifyProductsListOperation = {
+const shopifyProductsListOperation: OperationDefinition = {
   id: "products.list",
   method: "GET",
   path: "/admin/api/{apiVersion}/products.json",
   group: "products",
   pagination: { style: "linkHeader", items: ["products"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * List products (Link header with page_info cursors for the next and previous pages).
@@ -255,12 +255,12 @@ export function shopifyProductsList(
   );
 }
 
-const shopifyProductsUpdateOperation = {
+const shopifyProductsUpdateOperation: OperationDefinition = {
   id: "products.update",
   method: "PUT",
   path: "/admin/api/{apiVersion}/products/{product_id}.json",
   group: "products",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a product; fields not sent stay unchanged.
@@ -272,7 +272,7 @@ export function shopifyProductsUpdate(
   params: ShopifyProductsUpdateParams,
   options?: RequestOptions,
 ): ApiPromise<ShopifyProductsUpdateResponse> {
-  return client.call(
+  return client.call<ShopifyProductsUpdateResponse>(
     shopifyProductsUpdateOperation,
     {
       path: encodePath`/admin/api/{apiVersion}/products/${params.productId}.json`,

@@ -12,12 +12,12 @@ import type * as types from "../types.js";
 /** Answers of GET /admin/api/{apiVersion}/shop.json. */
 export type ShopifyShopGetResponse = TypedResponse<200, types.ShopEnvelope>;
 
-const shopifyShopGetOperation = {
+const shopifyShopGetOperation: OperationDefinition = {
   id: "shop.get",
   method: "GET",
   path: "/admin/api/{apiVersion}/shop.json",
   group: "shop",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve the shop's configuration.
@@ -28,7 +28,7 @@ export function shopifyShopGet(
   client: ShopifyCore,
   options?: RequestOptions,
 ): ApiPromise<ShopifyShopGetResponse> {
-  return client.call(
+  return client.call<ShopifyShopGetResponse>(
     shopifyShopGetOperation,
     { path: "/admin/api/{apiVersion}/shop.json" },
     options,

@@ -12,13 +12,13 @@ import type * as types from "../types.js";
 /** Answers of POST /api/auth.test. */
 export type SlackAuthTestResponse = TypedResponse<200, types.AuthTestResponse>;
 
-const slackAuthTestOperation = {
+const slackAuthTestOperation: OperationDefinition = {
   id: "auth.test",
   method: "POST",
   path: "/api/auth.test",
   group: "auth",
   idempotent: true,
-} satisfies OperationDefinition;
+};
 
 /**
  * Check the token and return its user, team and bot ids.
@@ -29,7 +29,11 @@ export function slackAuthTest(
   client: SlackCore,
   options?: RequestOptions,
 ): ApiPromise<SlackAuthTestResponse> {
-  return client.call(slackAuthTestOperation, { path: "/api/auth.test" }, options);
+  return client.call<SlackAuthTestResponse>(
+    slackAuthTestOperation,
+    { path: "/api/auth.test" },
+    options,
+  );
 }
 
 /** Operations of the auth group; each method is the function it names, bound to the client. */

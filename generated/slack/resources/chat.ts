@@ -36,12 +36,12 @@ export interface SlackChatUpdateParams {
 /** Answers of POST /api/chat.update. */
 export type SlackChatUpdateResponse = TypedResponse<200, types.ChatUpdateResponse>;
 
-const slackChatDeleteOperation = {
+const slackChatDeleteOperation: OperationDefinition = {
   id: "chat.delete",
   method: "POST",
   path: "/api/chat.delete",
   group: "chat",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a message (channel, ts).
@@ -53,19 +53,19 @@ export function slackChatDelete(
   params: SlackChatDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<SlackChatDeleteResponse> {
-  return client.call(
+  return client.call<SlackChatDeleteResponse>(
     slackChatDeleteOperation,
     { path: "/api/chat.delete", body: params.body },
     options,
   );
 }
 
-const slackChatPostMessageOperation = {
+const slackChatPostMessageOperation: OperationDefinition = {
   id: "chat.postMessage",
   method: "POST",
   path: "/api/chat.postMessage",
   group: "chat",
-} satisfies OperationDefinition;
+};
 
 /**
  * Send a message to a channel (channel plus text, blocks, attachments or markdown_text).
@@ -77,19 +77,19 @@ export function slackChatPostMessage(
   params: SlackChatPostMessageParams,
   options?: RequestOptions,
 ): ApiPromise<SlackChatPostMessageResponse> {
-  return client.call(
+  return client.call<SlackChatPostMessageResponse>(
     slackChatPostMessageOperation,
     { path: "/api/chat.postMessage", body: params.body },
     options,
   );
 }
 
-const slackChatUpdateOperation = {
+const slackChatUpdateOperation: OperationDefinition = {
   id: "chat.update",
   method: "POST",
   path: "/api/chat.update",
   group: "chat",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a message (channel, ts, new text and/or blocks).
@@ -101,7 +101,7 @@ export function slackChatUpdate(
   params: SlackChatUpdateParams,
   options?: RequestOptions,
 ): ApiPromise<SlackChatUpdateResponse> {
-  return client.call(
+  return client.call<SlackChatUpdateResponse>(
     slackChatUpdateOperation,
     { path: "/api/chat.update", body: params.body },
     options,

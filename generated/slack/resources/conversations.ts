@@ -123,7 +123,7 @@ export type SlackConversationsMembersResponse = TypedResponse<
   types.ConversationsMembersResponse
 >;
 
-const slackConversationsHistoryOperation = {
+const slackConversationsHistoryOperation: OperationDefinition = {
   id: "conversations.history",
   method: "GET",
   path: "/api/conversations.history",
@@ -134,7 +134,7 @@ const slackConversationsHistoryOperation = {
     param: "cursor",
     cursor: { body: ["response_metadata", "next_cursor"] },
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * Fetch a conversation's messages, newest first.
@@ -168,12 +168,12 @@ export function slackConversationsHistory(
   );
 }
 
-const slackConversationsInfoOperation = {
+const slackConversationsInfoOperation: OperationDefinition = {
   id: "conversations.info",
   method: "GET",
   path: "/api/conversations.info",
   group: "conversations",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get information about a conversation.
@@ -185,7 +185,7 @@ export function slackConversationsInfo(
   params: SlackConversationsInfoParams,
   options?: RequestOptions,
 ): ApiPromise<SlackConversationsInfoResponse> {
-  return client.call(
+  return client.call<SlackConversationsInfoResponse>(
     slackConversationsInfoOperation,
     {
       path: "/api/conversations.info",
@@ -199,13 +199,13 @@ export function slackConversationsInfo(
   );
 }
 
-const slackConversationsJoinOperation = {
+const slackConversationsJoinOperation: OperationDefinition = {
   id: "conversations.join",
   method: "POST",
   path: "/api/conversations.join",
   group: "conversations",
   idempotent: true,
-} satisfies OperationDefinition;
+};
 
 /**
  * Join an existing public channel (needs channels:join).
@@ -217,14 +217,14 @@ export function slackConversationsJoin(
   params: SlackConversationsJoinParams,
   options?: RequestOptions,
 ): ApiPromise<SlackConversationsJoinResponse> {
-  return client.call(
+  return client.call<SlackConversationsJoinResponse>(
     slackConversationsJoinOperation,
     { path: "/api/conversations.join", body: params.body },
     options,
   );
 }
 
-const slackConversationsListOperation = {
+const slackConversationsListOperation: OperationDefinition = {
   id: "conversations.list",
   method: "GET",
   path: "/api/conversations.list",
@@ -235,7 +235,7 @@ const slackConversationsListOperation = {
     param: "cursor",
     cursor: { body: ["response_metadata", "next_cursor"] },
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * List channel-like conversations in a workspace (cursor-paginated via response_metadata.next_cursor).
@@ -267,7 +267,7 @@ export function slackConversationsList(
   );
 }
 
-const slackConversationsMembersOperation = {
+const slackConversationsMembersOperation: OperationDefinition = {
   id: "conversations.members",
   method: "GET",
   path: "/api/conversations.members",
@@ -278,7 +278,7 @@ const slackConversationsMembersOperation = {
     param: "cursor",
     cursor: { body: ["response_metadata", "next_cursor"] },
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * List the user ids of a conversation's members (cursor-paginated).

@@ -18,13 +18,13 @@ export interface SlackOauthV2AccessParams {
 /** Answers of POST /api/oauth.v2.access. */
 export type SlackOauthV2AccessResponse = TypedResponse<200, types.OauthV2AccessResponse>;
 
-const slackOauthV2AccessOperation = {
+const slackOauthV2AccessOperation: OperationDefinition = {
   id: "oauth.v2.access",
   method: "POST",
   path: "/api/oauth.v2.access",
   group: "oauth",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Exchange an authorization code (or, with token rotation, a refresh token) for tokens.
@@ -38,7 +38,7 @@ export function slackOauthV2Access(
   params: SlackOauthV2AccessParams,
   options?: RequestOptions,
 ): ApiPromise<SlackOauthV2AccessResponse> {
-  return client.call(
+  return client.call<SlackOauthV2AccessResponse>(
     slackOauthV2AccessOperation,
     { path: "/api/oauth.v2.access", body: params.body },
     options,

@@ -51,12 +51,12 @@ export interface SlackUsersLookupByEmailParams {
 /** Answers of GET /api/users.lookupByEmail. */
 export type SlackUsersLookupByEmailResponse = TypedResponse<200, types.UserResponse>;
 
-const slackUsersInfoOperation = {
+const slackUsersInfoOperation: OperationDefinition = {
   id: "users.info",
   method: "GET",
   path: "/api/users.info",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Get information about a user.
@@ -68,14 +68,14 @@ export function slackUsersInfo(
   params: SlackUsersInfoParams,
   options?: RequestOptions,
 ): ApiPromise<SlackUsersInfoResponse> {
-  return client.call(
+  return client.call<SlackUsersInfoResponse>(
     slackUsersInfoOperation,
     { path: "/api/users.info", query: { include_locale: params.includeLocale, user: params.user } },
     options,
   );
 }
 
-const slackUsersListOperation = {
+const slackUsersListOperation: OperationDefinition = {
   id: "users.list",
   method: "GET",
   path: "/api/users.list",
@@ -86,7 +86,7 @@ const slackUsersListOperation = {
     param: "cursor",
     cursor: { body: ["response_metadata", "next_cursor"] },
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * List the workspace's users (cursor-paginated).
@@ -114,12 +114,12 @@ export function slackUsersList(
   );
 }
 
-const slackUsersLookupByEmailOperation = {
+const slackUsersLookupByEmailOperation: OperationDefinition = {
   id: "users.lookupByEmail",
   method: "GET",
   path: "/api/users.lookupByEmail",
   group: "users",
-} satisfies OperationDefinition;
+};
 
 /**
  * Find a user by email address (needs users:read.email); users_not_found when there is none.
@@ -131,7 +131,7 @@ export function slackUsersLookupByEmail(
   params: SlackUsersLookupByEmailParams,
   options?: RequestOptions,
 ): ApiPromise<SlackUsersLookupByEmailResponse> {
-  return client.call(
+  return client.call<SlackUsersLookupByEmailResponse>(
     slackUsersLookupByEmailOperation,
     { path: "/api/users.lookupByEmail", query: { email: params.email } },
     options,

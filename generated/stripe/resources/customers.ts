@@ -100,13 +100,13 @@ export interface StripeCustomersUpdateParams {
 /** Answers of POST /v1/customers/{customer}. */
 export type StripeCustomersUpdateResponse = TypedResponse<200, types.Customer>;
 
-const stripeCustomersCreateOperation = {
+const stripeCustomersCreateOperation: OperationDefinition = {
   id: "customers.create",
   method: "POST",
   path: "/v1/customers",
   group: "customers",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a customer.
@@ -118,19 +118,19 @@ export function stripeCustomersCreate(
   params: StripeCustomersCreateParams = {},
   options?: RequestOptions,
 ): ApiPromise<StripeCustomersCreateResponse> {
-  return client.call(
+  return client.call<StripeCustomersCreateResponse>(
     stripeCustomersCreateOperation,
     { path: "/v1/customers", body: params.body },
     options,
   );
 }
 
-const stripeCustomersDeleteOperation = {
+const stripeCustomersDeleteOperation: OperationDefinition = {
   id: "customers.delete",
   method: "DELETE",
   path: "/v1/customers/{customer}",
   group: "customers",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a customer permanently; their subscriptions are canceled at once.
@@ -142,14 +142,14 @@ export function stripeCustomersDelete(
   params: StripeCustomersDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<StripeCustomersDeleteResponse> {
-  return client.call(
+  return client.call<StripeCustomersDeleteResponse>(
     stripeCustomersDeleteOperation,
     { path: encodePath`/v1/customers/${params.customer}` },
     options,
   );
 }
 
-const stripeCustomersListOperation = {
+const stripeCustomersListOperation: OperationDefinition = {
   id: "customers.list",
   method: "GET",
   path: "/v1/customers",
@@ -161,7 +161,7 @@ const stripeCustomersListOperation = {
     cursor: { lastItem: ["id"] },
     hasMore: ["has_more"],
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * List customers, newest first.
@@ -189,12 +189,12 @@ export function stripeCustomersList(
   );
 }
 
-const stripeCustomersRetrieveOperation = {
+const stripeCustomersRetrieveOperation: OperationDefinition = {
   id: "customers.retrieve",
   method: "GET",
   path: "/v1/customers/{customer}",
   group: "customers",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a customer.
@@ -206,14 +206,14 @@ export function stripeCustomersRetrieve(
   params: StripeCustomersRetrieveParams,
   options?: RequestOptions,
 ): ApiPromise<StripeCustomersRetrieveResponse> {
-  return client.call(
+  return client.call<StripeCustomersRetrieveResponse>(
     stripeCustomersRetrieveOperation,
     { path: encodePath`/v1/customers/${params.customer}`, query: { expand: params.expand } },
     options,
   );
 }
 
-const stripeCustomersSearchOperation = {
+const stripeCustomersSearchOperation: OperationDefinition = {
   id: "customers.search",
   method: "GET",
   path: "/v1/customers/search",
@@ -225,7 +225,7 @@ const stripeCustomersSearchOperation = {
     cursor: { body: ["next_page"] },
     hasMore: ["has_more"],
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * Search customers with Stripe's search query language (email:'a@example.com'); results lag writes by up to a minute.
@@ -251,13 +251,13 @@ export function stripeCustomersSearch(
   );
 }
 
-const stripeCustomersUpdateOperation = {
+const stripeCustomersUpdateOperation: OperationDefinition = {
   id: "customers.update",
   method: "POST",
   path: "/v1/customers/{customer}",
   group: "customers",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a customer; parameters not sent stay unchanged.
@@ -269,7 +269,7 @@ export function stripeCustomersUpdate(
   params: StripeCustomersUpdateParams,
   options?: RequestOptions,
 ): ApiPromise<StripeCustomersUpdateResponse> {
-  return client.call(
+  return client.call<StripeCustomersUpdateResponse>(
     stripeCustomersUpdateOperation,
     { path: encodePath`/v1/customers/${params.customer}`, body: params.body },
     options,

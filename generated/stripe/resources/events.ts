@@ -34,7 +34,7 @@ export interface StripeEventsRetrieveParams {
 /** Answers of GET /v1/events/{id}. */
 export type StripeEventsRetrieveResponse = TypedResponse<200, types.Event>;
 
-const stripeEventsListOperation = {
+const stripeEventsListOperation: OperationDefinition = {
   id: "events.list",
   method: "GET",
   path: "/v1/events",
@@ -46,7 +46,7 @@ const stripeEventsListOperation = {
     cursor: { lastItem: ["id"] },
     hasMore: ["has_more"],
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * List events of the last 30 days, newest first.
@@ -69,12 +69,12 @@ export function stripeEventsList(
   );
 }
 
-const stripeEventsRetrieveOperation = {
+const stripeEventsRetrieveOperation: OperationDefinition = {
   id: "events.retrieve",
   method: "GET",
   path: "/v1/events/{id}",
   group: "events",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve an event (events are kept 30 days).
@@ -86,7 +86,7 @@ export function stripeEventsRetrieve(
   params: StripeEventsRetrieveParams,
   options?: RequestOptions,
 ): ApiPromise<StripeEventsRetrieveResponse> {
-  return client.call(
+  return client.call<StripeEventsRetrieveResponse>(
     stripeEventsRetrieveOperation,
     { path: encodePath`/v1/events/${params.id}` },
     options,

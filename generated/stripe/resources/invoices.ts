@@ -38,7 +38,7 @@ export interface StripeInvoicesRetrieveParams {
 /** Answers of GET /v1/invoices/{invoice}. */
 export type StripeInvoicesRetrieveResponse = TypedResponse<200, types.Invoice>;
 
-const stripeInvoicesListOperation = {
+const stripeInvoicesListOperation: OperationDefinition = {
   id: "invoices.list",
   method: "GET",
   path: "/v1/invoices",
@@ -50,7 +50,7 @@ const stripeInvoicesListOperation = {
     cursor: { lastItem: ["id"] },
     hasMore: ["has_more"],
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * List invoices, newest first.
@@ -79,12 +79,12 @@ export function stripeInvoicesList(
   );
 }
 
-const stripeInvoicesRetrieveOperation = {
+const stripeInvoicesRetrieveOperation: OperationDefinition = {
   id: "invoices.retrieve",
   method: "GET",
   path: "/v1/invoices/{invoice}",
   group: "invoices",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve an invoice.
@@ -96,7 +96,7 @@ export function stripeInvoicesRetrieve(
   params: StripeInvoicesRetrieveParams,
   options?: RequestOptions,
 ): ApiPromise<StripeInvoicesRetrieveResponse> {
-  return client.call(
+  return client.call<StripeInvoicesRetrieveResponse>(
     stripeInvoicesRetrieveOperation,
     { path: encodePath`/v1/invoices/${params.invoice}` },
     options,

@@ -93,13 +93,13 @@ export interface StripePaymentIntentsUpdateParams {
 /** Answers of POST /v1/payment_intents/{intent}. */
 export type StripePaymentIntentsUpdateResponse = TypedResponse<200, types.PaymentIntent>;
 
-const stripePaymentIntentsCancelOperation = {
+const stripePaymentIntentsCancelOperation: OperationDefinition = {
   id: "paymentIntents.cancel",
   method: "POST",
   path: "/v1/payment_intents/{intent}/cancel",
   group: "paymentIntents",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Cancel a PaymentIntent that has not succeeded.
@@ -111,20 +111,20 @@ export function stripePaymentIntentsCancel(
   params: StripePaymentIntentsCancelParams,
   options?: RequestOptions,
 ): ApiPromise<StripePaymentIntentsCancelResponse> {
-  return client.call(
+  return client.call<StripePaymentIntentsCancelResponse>(
     stripePaymentIntentsCancelOperation,
     { path: encodePath`/v1/payment_intents/${params.intent}/cancel`, body: params.body },
     options,
   );
 }
 
-const stripePaymentIntentsCaptureOperation = {
+const stripePaymentIntentsCaptureOperation: OperationDefinition = {
   id: "paymentIntents.capture",
   method: "POST",
   path: "/v1/payment_intents/{intent}/capture",
   group: "paymentIntents",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Capture the funds of a PaymentIntent in status requires_capture.
@@ -136,20 +136,20 @@ export function stripePaymentIntentsCapture(
   params: StripePaymentIntentsCaptureParams,
   options?: RequestOptions,
 ): ApiPromise<StripePaymentIntentsCaptureResponse> {
-  return client.call(
+  return client.call<StripePaymentIntentsCaptureResponse>(
     stripePaymentIntentsCaptureOperation,
     { path: encodePath`/v1/payment_intents/${params.intent}/capture`, body: params.body },
     options,
   );
 }
 
-const stripePaymentIntentsConfirmOperation = {
+const stripePaymentIntentsConfirmOperation: OperationDefinition = {
   id: "paymentIntents.confirm",
   method: "POST",
   path: "/v1/payment_intents/{intent}/confirm",
   group: "paymentIntents",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Confirm that the customer intends to pay.
@@ -161,20 +161,20 @@ export function stripePaymentIntentsConfirm(
   params: StripePaymentIntentsConfirmParams,
   options?: RequestOptions,
 ): ApiPromise<StripePaymentIntentsConfirmResponse> {
-  return client.call(
+  return client.call<StripePaymentIntentsConfirmResponse>(
     stripePaymentIntentsConfirmOperation,
     { path: encodePath`/v1/payment_intents/${params.intent}/confirm`, body: params.body },
     options,
   );
 }
 
-const stripePaymentIntentsCreateOperation = {
+const stripePaymentIntentsCreateOperation: OperationDefinition = {
   id: "paymentIntents.create",
   method: "POST",
   path: "/v1/payment_intents",
   group: "paymentIntents",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a PaymentIntent.
@@ -186,14 +186,14 @@ export function stripePaymentIntentsCreate(
   params: StripePaymentIntentsCreateParams,
   options?: RequestOptions,
 ): ApiPromise<StripePaymentIntentsCreateResponse> {
-  return client.call(
+  return client.call<StripePaymentIntentsCreateResponse>(
     stripePaymentIntentsCreateOperation,
     { path: "/v1/payment_intents", body: params.body },
     options,
   );
 }
 
-const stripePaymentIntentsListOperation = {
+const stripePaymentIntentsListOperation: OperationDefinition = {
   id: "paymentIntents.list",
   method: "GET",
   path: "/v1/payment_intents",
@@ -205,7 +205,7 @@ const stripePaymentIntentsListOperation = {
     cursor: { lastItem: ["id"] },
     hasMore: ["has_more"],
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * List PaymentIntents, newest first.
@@ -235,12 +235,12 @@ export function stripePaymentIntentsList(
   );
 }
 
-const stripePaymentIntentsRetrieveOperation = {
+const stripePaymentIntentsRetrieveOperation: OperationDefinition = {
   id: "paymentIntents.retrieve",
   method: "GET",
   path: "/v1/payment_intents/{intent}",
   group: "paymentIntents",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a PaymentIntent.
@@ -252,7 +252,7 @@ export function stripePaymentIntentsRetrieve(
   params: StripePaymentIntentsRetrieveParams,
   options?: RequestOptions,
 ): ApiPromise<StripePaymentIntentsRetrieveResponse> {
-  return client.call(
+  return client.call<StripePaymentIntentsRetrieveResponse>(
     stripePaymentIntentsRetrieveOperation,
     {
       path: encodePath`/v1/payment_intents/${params.intent}`,
@@ -262,13 +262,13 @@ export function stripePaymentIntentsRetrieve(
   );
 }
 
-const stripePaymentIntentsUpdateOperation = {
+const stripePaymentIntentsUpdateOperation: OperationDefinition = {
   id: "paymentIntents.update",
   method: "POST",
   path: "/v1/payment_intents/{intent}",
   group: "paymentIntents",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a PaymentIntent that is not yet confirmed.
@@ -280,7 +280,7 @@ export function stripePaymentIntentsUpdate(
   params: StripePaymentIntentsUpdateParams,
   options?: RequestOptions,
 ): ApiPromise<StripePaymentIntentsUpdateResponse> {
-  return client.call(
+  return client.call<StripePaymentIntentsUpdateResponse>(
     stripePaymentIntentsUpdateOperation,
     { path: encodePath`/v1/payment_intents/${params.intent}`, body: params.body },
     options,

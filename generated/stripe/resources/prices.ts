@@ -45,13 +45,13 @@ export interface StripePricesRetrieveParams {
 /** Answers of GET /v1/prices/{price}. */
 export type StripePricesRetrieveResponse = TypedResponse<200, types.Price>;
 
-const stripePricesCreateOperation = {
+const stripePricesCreateOperation: OperationDefinition = {
   id: "prices.create",
   method: "POST",
   path: "/v1/prices",
   group: "prices",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a price for a product (one-time, or recurring with an interval).
@@ -63,14 +63,14 @@ export function stripePricesCreate(
   params: StripePricesCreateParams,
   options?: RequestOptions,
 ): ApiPromise<StripePricesCreateResponse> {
-  return client.call(
+  return client.call<StripePricesCreateResponse>(
     stripePricesCreateOperation,
     { path: "/v1/prices", body: params.body },
     options,
   );
 }
 
-const stripePricesListOperation = {
+const stripePricesListOperation: OperationDefinition = {
   id: "prices.list",
   method: "GET",
   path: "/v1/prices",
@@ -82,7 +82,7 @@ const stripePricesListOperation = {
     cursor: { lastItem: ["id"] },
     hasMore: ["has_more"],
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * List prices.
@@ -110,12 +110,12 @@ export function stripePricesList(
   );
 }
 
-const stripePricesRetrieveOperation = {
+const stripePricesRetrieveOperation: OperationDefinition = {
   id: "prices.retrieve",
   method: "GET",
   path: "/v1/prices/{price}",
   group: "prices",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a price.
@@ -127,7 +127,7 @@ export function stripePricesRetrieve(
   params: StripePricesRetrieveParams,
   options?: RequestOptions,
 ): ApiPromise<StripePricesRetrieveResponse> {
-  return client.call(
+  return client.call<StripePricesRetrieveResponse>(
     stripePricesRetrieveOperation,
     { path: encodePath`/v1/prices/${params.price}` },
     options,

@@ -43,13 +43,13 @@ export interface StripeProductsRetrieveParams {
 /** Answers of GET /v1/products/{id}. */
 export type StripeProductsRetrieveResponse = TypedResponse<200, types.Product>;
 
-const stripeProductsCreateOperation = {
+const stripeProductsCreateOperation: OperationDefinition = {
   id: "products.create",
   method: "POST",
   path: "/v1/products",
   group: "products",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a product.
@@ -61,14 +61,14 @@ export function stripeProductsCreate(
   params: StripeProductsCreateParams,
   options?: RequestOptions,
 ): ApiPromise<StripeProductsCreateResponse> {
-  return client.call(
+  return client.call<StripeProductsCreateResponse>(
     stripeProductsCreateOperation,
     { path: "/v1/products", body: params.body },
     options,
   );
 }
 
-const stripeProductsListOperation = {
+const stripeProductsListOperation: OperationDefinition = {
   id: "products.list",
   method: "GET",
   path: "/v1/products",
@@ -80,7 +80,7 @@ const stripeProductsListOperation = {
     cursor: { lastItem: ["id"] },
     hasMore: ["has_more"],
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * List products.
@@ -103,12 +103,12 @@ export function stripeProductsList(
   );
 }
 
-const stripeProductsRetrieveOperation = {
+const stripeProductsRetrieveOperation: OperationDefinition = {
   id: "products.retrieve",
   method: "GET",
   path: "/v1/products/{id}",
   group: "products",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a product.
@@ -120,7 +120,7 @@ export function stripeProductsRetrieve(
   params: StripeProductsRetrieveParams,
   options?: RequestOptions,
 ): ApiPromise<StripeProductsRetrieveResponse> {
-  return client.call(
+  return client.call<StripeProductsRetrieveResponse>(
     stripeProductsRetrieveOperation,
     { path: encodePath`/v1/products/${params.id}` },
     options,

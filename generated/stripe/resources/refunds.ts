@@ -43,13 +43,13 @@ export interface StripeRefundsRetrieveParams {
 /** Answers of GET /v1/refunds/{refund}. */
 export type StripeRefundsRetrieveResponse = TypedResponse<200, types.Refund>;
 
-const stripeRefundsCreateOperation = {
+const stripeRefundsCreateOperation: OperationDefinition = {
   id: "refunds.create",
   method: "POST",
   path: "/v1/refunds",
   group: "refunds",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Refund a charge or PaymentIntent, fully or partly.
@@ -61,14 +61,14 @@ export function stripeRefundsCreate(
   params: StripeRefundsCreateParams = {},
   options?: RequestOptions,
 ): ApiPromise<StripeRefundsCreateResponse> {
-  return client.call(
+  return client.call<StripeRefundsCreateResponse>(
     stripeRefundsCreateOperation,
     { path: "/v1/refunds", body: params.body },
     options,
   );
 }
 
-const stripeRefundsListOperation = {
+const stripeRefundsListOperation: OperationDefinition = {
   id: "refunds.list",
   method: "GET",
   path: "/v1/refunds",
@@ -80,7 +80,7 @@ const stripeRefundsListOperation = {
     cursor: { lastItem: ["id"] },
     hasMore: ["has_more"],
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * List refunds, newest first.
@@ -107,12 +107,12 @@ export function stripeRefundsList(
   );
 }
 
-const stripeRefundsRetrieveOperation = {
+const stripeRefundsRetrieveOperation: OperationDefinition = {
   id: "refunds.retrieve",
   method: "GET",
   path: "/v1/refunds/{refund}",
   group: "refunds",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a refund.
@@ -124,7 +124,7 @@ export function stripeRefundsRetrieve(
   params: StripeRefundsRetrieveParams,
   options?: RequestOptions,
 ): ApiPromise<StripeRefundsRetrieveResponse> {
-  return client.call(
+  return client.call<StripeRefundsRetrieveResponse>(
     stripeRefundsRetrieveOperation,
     { path: encodePath`/v1/refunds/${params.refund}` },
     options,

@@ -67,12 +67,12 @@ export interface StripeSubscriptionsUpdateParams {
 /** Answers of POST /v1/subscriptions/{subscription_exposed_id}. */
 export type StripeSubscriptionsUpdateResponse = TypedResponse<200, types.Subscription>;
 
-const stripeSubscriptionsCancelOperation = {
+const stripeSubscriptionsCancelOperation: OperationDefinition = {
   id: "subscriptions.cancel",
   method: "DELETE",
   path: "/v1/subscriptions/{subscription_exposed_id}",
   group: "subscriptions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Cancel a subscription at once (to cancel at the period's end, update cancel_at_period_end).
@@ -84,20 +84,20 @@ export function stripeSubscriptionsCancel(
   params: StripeSubscriptionsCancelParams,
   options?: RequestOptions,
 ): ApiPromise<StripeSubscriptionsCancelResponse> {
-  return client.call(
+  return client.call<StripeSubscriptionsCancelResponse>(
     stripeSubscriptionsCancelOperation,
     { path: encodePath`/v1/subscriptions/${params.subscriptionExposedId}` },
     options,
   );
 }
 
-const stripeSubscriptionsCreateOperation = {
+const stripeSubscriptionsCreateOperation: OperationDefinition = {
   id: "subscriptions.create",
   method: "POST",
   path: "/v1/subscriptions",
   group: "subscriptions",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Subscribe a customer to one or more prices.
@@ -109,14 +109,14 @@ export function stripeSubscriptionsCreate(
   params: StripeSubscriptionsCreateParams,
   options?: RequestOptions,
 ): ApiPromise<StripeSubscriptionsCreateResponse> {
-  return client.call(
+  return client.call<StripeSubscriptionsCreateResponse>(
     stripeSubscriptionsCreateOperation,
     { path: "/v1/subscriptions", body: params.body },
     options,
   );
 }
 
-const stripeSubscriptionsListOperation = {
+const stripeSubscriptionsListOperation: OperationDefinition = {
   id: "subscriptions.list",
   method: "GET",
   path: "/v1/subscriptions",
@@ -128,7 +128,7 @@ const stripeSubscriptionsListOperation = {
     cursor: { lastItem: ["id"] },
     hasMore: ["has_more"],
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * List subscriptions (not canceled ones unless status says so).
@@ -160,12 +160,12 @@ export function stripeSubscriptionsList(
   );
 }
 
-const stripeSubscriptionsRetrieveOperation = {
+const stripeSubscriptionsRetrieveOperation: OperationDefinition = {
   id: "subscriptions.retrieve",
   method: "GET",
   path: "/v1/subscriptions/{subscription_exposed_id}",
   group: "subscriptions",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a subscription.
@@ -177,20 +177,20 @@ export function stripeSubscriptionsRetrieve(
   params: StripeSubscriptionsRetrieveParams,
   options?: RequestOptions,
 ): ApiPromise<StripeSubscriptionsRetrieveResponse> {
-  return client.call(
+  return client.call<StripeSubscriptionsRetrieveResponse>(
     stripeSubscriptionsRetrieveOperation,
     { path: encodePath`/v1/subscriptions/${params.subscriptionExposedId}` },
     options,
   );
 }
 
-const stripeSubscriptionsUpdateOperation = {
+const stripeSubscriptionsUpdateOperation: OperationDefinition = {
   id: "subscriptions.update",
   method: "POST",
   path: "/v1/subscriptions/{subscription_exposed_id}",
   group: "subscriptions",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a subscription (change prices, cancel at period end, metadata).
@@ -202,7 +202,7 @@ export function stripeSubscriptionsUpdate(
   params: StripeSubscriptionsUpdateParams,
   options?: RequestOptions,
 ): ApiPromise<StripeSubscriptionsUpdateResponse> {
-  return client.call(
+  return client.call<StripeSubscriptionsUpdateResponse>(
     stripeSubscriptionsUpdateOperation,
     { path: encodePath`/v1/subscriptions/${params.subscriptionExposedId}`, body: params.body },
     options,

@@ -50,13 +50,13 @@ export interface StripeWebhookEndpointsRetrieveParams {
 /** Answers of GET /v1/webhook_endpoints/{webhook_endpoint}. */
 export type StripeWebhookEndpointsRetrieveResponse = TypedResponse<200, types.WebhookEndpoint>;
 
-const stripeWebhookEndpointsCreateOperation = {
+const stripeWebhookEndpointsCreateOperation: OperationDefinition = {
   id: "webhookEndpoints.create",
   method: "POST",
   path: "/v1/webhook_endpoints",
   group: "webhookEndpoints",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a webhook endpoint; the answer carries its signing secret once.
@@ -68,19 +68,19 @@ export function stripeWebhookEndpointsCreate(
   params: StripeWebhookEndpointsCreateParams,
   options?: RequestOptions,
 ): ApiPromise<StripeWebhookEndpointsCreateResponse> {
-  return client.call(
+  return client.call<StripeWebhookEndpointsCreateResponse>(
     stripeWebhookEndpointsCreateOperation,
     { path: "/v1/webhook_endpoints", body: params.body },
     options,
   );
 }
 
-const stripeWebhookEndpointsDeleteOperation = {
+const stripeWebhookEndpointsDeleteOperation: OperationDefinition = {
   id: "webhookEndpoints.delete",
   method: "DELETE",
   path: "/v1/webhook_endpoints/{webhook_endpoint}",
   group: "webhookEndpoints",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a webhook endpoint.
@@ -92,14 +92,14 @@ export function stripeWebhookEndpointsDelete(
   params: StripeWebhookEndpointsDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<StripeWebhookEndpointsDeleteResponse> {
-  return client.call(
+  return client.call<StripeWebhookEndpointsDeleteResponse>(
     stripeWebhookEndpointsDeleteOperation,
     { path: encodePath`/v1/webhook_endpoints/${params.webhookEndpoint}` },
     options,
   );
 }
 
-const stripeWebhookEndpointsListOperation = {
+const stripeWebhookEndpointsListOperation: OperationDefinition = {
   id: "webhookEndpoints.list",
   method: "GET",
   path: "/v1/webhook_endpoints",
@@ -111,7 +111,7 @@ const stripeWebhookEndpointsListOperation = {
     cursor: { lastItem: ["id"] },
     hasMore: ["has_more"],
   },
-} satisfies OperationDefinition;
+};
 
 /**
  * List webhook endpoints.
@@ -137,12 +137,12 @@ export function stripeWebhookEndpointsList(
   );
 }
 
-const stripeWebhookEndpointsRetrieveOperation = {
+const stripeWebhookEndpointsRetrieveOperation: OperationDefinition = {
   id: "webhookEndpoints.retrieve",
   method: "GET",
   path: "/v1/webhook_endpoints/{webhook_endpoint}",
   group: "webhookEndpoints",
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a webhook endpoint.
@@ -154,7 +154,7 @@ export function stripeWebhookEndpointsRetrieve(
   params: StripeWebhookEndpointsRetrieveParams,
   options?: RequestOptions,
 ): ApiPromise<StripeWebhookEndpointsRetrieveResponse> {
-  return client.call(
+  return client.call<StripeWebhookEndpointsRetrieveResponse>(
     stripeWebhookEndpointsRetrieveOperation,
     { path: encodePath`/v1/webhook_endpoints/${params.webhookEndpoint}` },
     options,

@@ -27,12 +27,12 @@ export interface TwilioAccountsFetchParams {
  */
 export type TwilioAccountsFetchResponse = TypedResponse<200, types.ApiV2010Account>;
 
-const twilioAccountsFetchOperation = {
+const twilioAccountsFetchOperation: OperationDefinition = {
   id: "FetchAccount",
   method: "GET",
   path: "/{apiVersion}/Accounts/{Sid}.json",
   group: "accounts",
-} satisfies OperationDefinition;
+};
 
 /**
  * Fetch the account specified by the provided Account Sid
@@ -46,7 +46,7 @@ export function twilioAccountsFetch(
   params: TwilioAccountsFetchParams,
   options?: RequestOptions,
 ): ApiPromise<TwilioAccountsFetchResponse> {
-  return client.call(
+  return client.call<TwilioAccountsFetchResponse>(
     twilioAccountsFetchOperation,
     { path: encodePath`/{apiVersion}/Accounts/${params.sid}.json` },
     options,

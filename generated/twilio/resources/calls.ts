@@ -301,13 +301,13 @@ export interface TwilioCallsUpdateParams {
  */
 export type TwilioCallsUpdateResponse = TypedResponse<200, types.ApiV2010AccountCall>;
 
-const twilioCallsCreateOperation = {
+const twilioCallsCreateOperation: OperationDefinition = {
   id: "CreateCall",
   method: "POST",
   path: "/{apiVersion}/Accounts/{AccountSid}/Calls.json",
   group: "calls",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Create a new outgoing call to phones, SIP-enabled endpoints or Twilio Client connections
@@ -321,19 +321,19 @@ export function twilioCallsCreate(
   params: TwilioCallsCreateParams,
   options?: RequestOptions,
 ): ApiPromise<TwilioCallsCreateResponse> {
-  return client.call(
+  return client.call<TwilioCallsCreateResponse>(
     twilioCallsCreateOperation,
     { path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Calls.json`, body: params.body },
     options,
   );
 }
 
-const twilioCallsDeleteOperation = {
+const twilioCallsDeleteOperation: OperationDefinition = {
   id: "DeleteCall",
   method: "DELETE",
   path: "/{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json",
   group: "calls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete a Call record from your account. Once the record is deleted, it will no longer appear in the API and Account Portal logs.
@@ -347,19 +347,19 @@ export function twilioCallsDelete(
   params: TwilioCallsDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<TwilioCallsDeleteResponse> {
-  return client.call(
+  return client.call<TwilioCallsDeleteResponse>(
     twilioCallsDeleteOperation,
     { path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Calls/${params.sid}.json` },
     options,
   );
 }
 
-const twilioCallsFetchOperation = {
+const twilioCallsFetchOperation: OperationDefinition = {
   id: "FetchCall",
   method: "GET",
   path: "/{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json",
   group: "calls",
-} satisfies OperationDefinition;
+};
 
 /**
  * Fetch the call specified by the provided Call SID
@@ -373,20 +373,20 @@ export function twilioCallsFetch(
   params: TwilioCallsFetchParams,
   options?: RequestOptions,
 ): ApiPromise<TwilioCallsFetchResponse> {
-  return client.call(
+  return client.call<TwilioCallsFetchResponse>(
     twilioCallsFetchOperation,
     { path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Calls/${params.sid}.json` },
     options,
   );
 }
 
-const twilioCallsListOperation = {
+const twilioCallsListOperation: OperationDefinition = {
   id: "ListCall",
   method: "GET",
   path: "/{apiVersion}/Accounts/{AccountSid}/Calls.json",
   group: "calls",
   pagination: { style: "nextUrl", items: ["calls"], next: ["next_page_uri"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieves a collection of calls made to and from your account
@@ -425,13 +425,13 @@ export function twilioCallsList(
   );
 }
 
-const twilioCallsUpdateOperation = {
+const twilioCallsUpdateOperation: OperationDefinition = {
   id: "UpdateCall",
   method: "POST",
   path: "/{apiVersion}/Accounts/{AccountSid}/Calls/{Sid}.json",
   group: "calls",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Initiates a call redirect or terminates a call
@@ -445,7 +445,7 @@ export function twilioCallsUpdate(
   params: TwilioCallsUpdateParams,
   options?: RequestOptions,
 ): ApiPromise<TwilioCallsUpdateResponse> {
-  return client.call(
+  return client.call<TwilioCallsUpdateResponse>(
     twilioCallsUpdateOperation,
     {
       path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Calls/${params.sid}.json`,

@@ -142,12 +142,12 @@ export type TwilioMediaListResponse = TypedResponse<
   }
 >;
 
-const twilioMediaDeleteOperation = {
+const twilioMediaDeleteOperation: OperationDefinition = {
   id: "DeleteMedia",
   method: "DELETE",
   path: "/{apiVersion}/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}.json",
   group: "media",
-} satisfies OperationDefinition;
+};
 
 /**
  * Delete the Media resource.
@@ -161,7 +161,7 @@ export function twilioMediaDelete(
   params: TwilioMediaDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<TwilioMediaDeleteResponse> {
-  return client.call(
+  return client.call<TwilioMediaDeleteResponse>(
     twilioMediaDeleteOperation,
     {
       path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Messages/${params.messageSid}/Media/${params.sid}.json`,
@@ -170,12 +170,12 @@ export function twilioMediaDelete(
   );
 }
 
-const twilioMediaFetchOperation = {
+const twilioMediaFetchOperation: OperationDefinition = {
   id: "FetchMedia",
   method: "GET",
   path: "/{apiVersion}/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}.json",
   group: "media",
-} satisfies OperationDefinition;
+};
 
 /**
  * Fetch a single Media resource associated with a specific Message resource
@@ -189,7 +189,7 @@ export function twilioMediaFetch(
   params: TwilioMediaFetchParams,
   options?: RequestOptions,
 ): ApiPromise<TwilioMediaFetchResponse> {
-  return client.call(
+  return client.call<TwilioMediaFetchResponse>(
     twilioMediaFetchOperation,
     {
       path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Messages/${params.messageSid}/Media/${params.sid}.json`,
@@ -198,13 +198,13 @@ export function twilioMediaFetch(
   );
 }
 
-const twilioMediaListOperation = {
+const twilioMediaListOperation: OperationDefinition = {
   id: "ListMedia",
   method: "GET",
   path: "/{apiVersion}/Accounts/{AccountSid}/Messages/{MessageSid}/Media.json",
   group: "media",
   pagination: { style: "nextUrl", items: ["media_list"], next: ["next_page_uri"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Read a list of Media resources associated with a specific Message resource

@@ -230,13 +230,13 @@ export interface TwilioMessagesUpdateParams {
  */
 export type TwilioMessagesUpdateResponse = TypedResponse<200, types.ApiV2010AccountMessage>;
 
-const twilioMessagesCreateOperation = {
+const twilioMessagesCreateOperation: OperationDefinition = {
   id: "CreateMessage",
   method: "POST",
   path: "/{apiVersion}/Accounts/{AccountSid}/Messages.json",
   group: "messages",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Send a message
@@ -250,7 +250,7 @@ export function twilioMessagesCreate(
   params: TwilioMessagesCreateParams,
   options?: RequestOptions,
 ): ApiPromise<TwilioMessagesCreateResponse> {
-  return client.call(
+  return client.call<TwilioMessagesCreateResponse>(
     twilioMessagesCreateOperation,
     {
       path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Messages.json`,
@@ -260,12 +260,12 @@ export function twilioMessagesCreate(
   );
 }
 
-const twilioMessagesDeleteOperation = {
+const twilioMessagesDeleteOperation: OperationDefinition = {
   id: "DeleteMessage",
   method: "DELETE",
   path: "/{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json",
   group: "messages",
-} satisfies OperationDefinition;
+};
 
 /**
  * Deletes a Message resource from your account
@@ -279,19 +279,19 @@ export function twilioMessagesDelete(
   params: TwilioMessagesDeleteParams,
   options?: RequestOptions,
 ): ApiPromise<TwilioMessagesDeleteResponse> {
-  return client.call(
+  return client.call<TwilioMessagesDeleteResponse>(
     twilioMessagesDeleteOperation,
     { path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Messages/${params.sid}.json` },
     options,
   );
 }
 
-const twilioMessagesFetchOperation = {
+const twilioMessagesFetchOperation: OperationDefinition = {
   id: "FetchMessage",
   method: "GET",
   path: "/{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json",
   group: "messages",
-} satisfies OperationDefinition;
+};
 
 /**
  * Fetch a specific Message
@@ -305,20 +305,20 @@ export function twilioMessagesFetch(
   params: TwilioMessagesFetchParams,
   options?: RequestOptions,
 ): ApiPromise<TwilioMessagesFetchResponse> {
-  return client.call(
+  return client.call<TwilioMessagesFetchResponse>(
     twilioMessagesFetchOperation,
     { path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Messages/${params.sid}.json` },
     options,
   );
 }
 
-const twilioMessagesListOperation = {
+const twilioMessagesListOperation: OperationDefinition = {
   id: "ListMessage",
   method: "GET",
   path: "/{apiVersion}/Accounts/{AccountSid}/Messages.json",
   group: "messages",
   pagination: { style: "nextUrl", items: ["messages"], next: ["next_page_uri"] },
-} satisfies OperationDefinition;
+};
 
 /**
  * Retrieve a list of Message resources associated with a Twilio Account
@@ -355,13 +355,13 @@ export function twilioMessagesList(
   );
 }
 
-const twilioMessagesUpdateOperation = {
+const twilioMessagesUpdateOperation: OperationDefinition = {
   id: "UpdateMessage",
   method: "POST",
   path: "/{apiVersion}/Accounts/{AccountSid}/Messages/{Sid}.json",
   group: "messages",
   bodyEncoding: "form",
-} satisfies OperationDefinition;
+};
 
 /**
  * Update a Message resource (used to redact Message `body` text and to cancel not-yet-sent messages)
@@ -375,7 +375,7 @@ export function twilioMessagesUpdate(
   params: TwilioMessagesUpdateParams,
   options?: RequestOptions,
 ): ApiPromise<TwilioMessagesUpdateResponse> {
-  return client.call(
+  return client.call<TwilioMessagesUpdateResponse>(
     twilioMessagesUpdateOperation,
     {
       path: encodePath`/{apiVersion}/Accounts/${params.accountSid}/Messages/${params.sid}.json`,

@@ -18,12 +18,12 @@ export interface VonageMessagesSendParams {
 /** Answers of POST /v1/messages. */
 export type VonageMessagesSendResponse = TypedResponse<202, types.MessageAccepted>;
 
-const vonageMessagesSendOperation = {
+const vonageMessagesSendOperation: OperationDefinition = {
   id: "messages.send",
   method: "POST",
   path: "/v1/messages",
   group: "messages",
-} satisfies OperationDefinition;
+};
 
 /**
  * Send a message on any channel; delivery is reported to the status webhook.
@@ -35,7 +35,7 @@ export function vonageMessagesSend(
   params: VonageMessagesSendParams,
   options?: RequestOptions,
 ): ApiPromise<VonageMessagesSendResponse> {
-  return client.call(
+  return client.call<VonageMessagesSendResponse>(
     vonageMessagesSendOperation,
     { path: "/v1/messages", body: params.body },
     options,

@@ -22,12 +22,28 @@ const laidOut: [string, string][] = [
     `export function ${LONG}(client: ${LONG}Core, params: ${LONG}Params, options?: RequestOptions): ApiPromise<${LONG}Response> {\nreturn client.call(${LONG}Operation, { path: encodePath\`/repos/\${params.owner}/\${params.repo}/pulls/\${params.pullNumber}/comments/\${params.commentId}\`, query: { direction: params.direction, page: params.page, per_page: params.perPage, sort: params.sort } }, options);\n}\n`,
   ],
   [
+    "a long call with type arguments",
+    `export function ${LONG}(client: ${LONG}Core, params: ${LONG}Params, options?: RequestOptions): ApiPromise<${LONG}Response> {\nreturn client.call<${LONG}Response>(${LONG}Operation, { path: encodePath\`/repos/\${params.owner}/\${params.repo}/pulls/\${params.pullNumber}\`, query: { page: params.page } }, options);\n}\n`,
+  ],
+  [
+    "a call whose type argument leaves no room for its arguments",
+    `export function ${LONG}(client: ${LONG}Core, params: ${LONG}Params, options?: RequestOptions): ApiPromise<${LONG}Response> {\nreturn client.call<${LONG}${LONG}Response>(${LONG}Operation, { path: encodePath\`/repos/\${params.owner}/\${params.repo}/pulls/\${params.pullNumber}\` }, options);\n}\n`,
+  ],
+  [
     "a class whose methods break",
     `export class X {\nreadonly #core: Core;\n\nconstructor(core: Core) {\nthis.#core = core;\n}\n\n/** Doc. */\nget(params: ${LONG}Params, options?: RequestOptions): ApiPromise<${LONG}Response> {\nreturn ${LONG}(this.#core, params, options);\n}\n}\n`,
   ],
   [
     "an operation table",
     `const ${LONG}Operation = { id: "repos/create-or-update-file-contents", method: "PUT", path: "/repos/{owner}/{repo}/contents/{path}", group: "repos" } satisfies OperationDefinition;\n`,
+  ],
+  [
+    "an operation table declared with its type",
+    `const ${LONG}Operation: OperationDefinition = { id: "repos/create-or-update-file-contents", method: "PUT", path: "/repos/{owner}/{repo}/contents/{path}", group: "repos" };\n`,
+  ],
+  [
+    "operation tables whose name leaves no room for ` = {`",
+    `const ${LONG}${LONG}Operation: OperationDefinition = { id: "repos/create-or-update-file-contents", method: "PUT", path: "/repos/{owner}/{repo}/contents/{path}", group: "repos" };\nconst ${LONG}${LONG}Operation2: OperationDefinition = { id: "a", method: "GET", path: "/a", group: "a" };\n`,
   ],
   ["a generic alias", `export type ${LONG}Response = TypedResponse<201, types.PullRequestReviewComment>;\n`],
   [
@@ -49,6 +65,10 @@ const toPrettier: [string, string][] = [
   ["an arrow function", `export const f = x => x;\n`],
   ["white space at the end of a JSDoc line", `/**\n * Two spaces:  \n * one: \n */\nexport type X = string;\n`],
   ["a block comment that is not JSDoc-shaped", `/*\n   free text\n */\nexport type X = string;\n`],
+  [
+    "type arguments too long for the line",
+    `export function f() {\nreturn paginate<ItemsAt<${LONG}Response["body"], ["data"]>, ${LONG}Response>(client, ${LONG}Operation, { path: "/x" }, options);\n}\n`,
+  ],
   ["a call with an object last", `export function f() {\nreturn g(${LONG}, { a: ${LONG}, b: ${LONG} });\n}\n`],
 ];
 
