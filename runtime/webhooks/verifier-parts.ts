@@ -73,7 +73,11 @@ const TIMESTAMP_MS = /^\d{1,17}$/;
 
 /** A timestamp in milliseconds or RFC 3339 as unix seconds; NaN when it is not written as the scheme says. */
 function timestamp(format: NonNullable<WebhookSignatureDefinition["timestampFormat"]>, text: string): number {
-  if (format === "milliseconds") return TIMESTAMP_MS.test(text) ? Number(text) / 1000 : NaN;
+  if (format === "milliseconds") {
+    // Up to 15 digits are read exactly by the digit loop (below 2^53); longer ones, rare, by Number.
+    const length = text.length;
+    return (length > 0 && length < 16 ? digits(text, 0, length) : TIMESTAMP_MS.test(text) ? Number(text) : NaN) / 1000;
+  }
   return rfc3339Seconds(text);
 }
 
