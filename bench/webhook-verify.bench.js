@@ -7,6 +7,8 @@
  * definition as the built generator models it: exactly the one statement a generated
  * `verify<Provider>Webhook(delivery, options)` runs, promise and API-version check included. The body is a Buffer, as
  * a framework's raw-body reader hands it over.
+ * The deliveries are made by signWebhook, plus the unsigned headers a provider always sends that the
+ * verifier reads (Twitch's message type).
  *
  * Baseline ("raw"), per scheme and size, on the same bytes: node:crypto createHmac over the signed content
  * (fed part by part, no copy of the body), digest, timingSafeEqual against the signature the delivery's
@@ -306,6 +308,9 @@ export async function run(emit) {
       provider: "twitch",
       label: "twitch (EventSub: id + RFC 3339 timestamp + body)",
       secret: "twitch-eventsub-secret",
+      // Every EventSub delivery names its message type (notification, webhook_callback_verification,
+      // revocation); signWebhook writes only the signed headers.
+      headers: { "twitch-eventsub-message-type": "notification" },
       hmac: true,
       raw: (d, body) => {
         const key = Buffer.from("twitch-eventsub-secret");
@@ -425,7 +430,7 @@ export async function run(emit) {
       });
       // A shared-secret scheme writes the secret into the body: the body sent is that one.
       const body = signed.body !== undefined ? Buffer.from(signed.body) : unsigned;
-      const delivery = { headers: signed.headers, body, ...(signed.url !== undefined && { url: signed.url }) };
+      const delivery = { headers: { ...signed.headers, ...scheme.headers }, body, ...(signed.url !== undefined && { url: signed.url }) };
       const options = { ...(scheme.options ?? { secret: scheme.secret }), now: NOW };
       const parts = webhookPartsFor(definition).map((name) => contractExports[name]);
       const candidate = () => verifyWebhookWith(parts, scheme.provider, definition, delivery, options, versions);
