@@ -551,7 +551,9 @@ class MockServer {
   }
 
   #success(operation: MockOperation, body: unknown, now: number, url: URL, path: string): Answer {
-    const success = operation.responses[0];
+    // An operation that declares no answer is answered 200 {}, or, when it pages, a page of objects with
+    // only an id: what the spec says of its lists (where the items and the cursor go) is still true.
+    const success = operation.responses[0] ?? (operation.pagination !== undefined ? UNTYPED_PAGE : undefined);
     if (success === undefined) return json(200, {});
     if (success.empty) return { status: success.status, headers: {}, body: "" };
     // An object created here before is answered as it was created.
@@ -562,7 +564,11 @@ class MockServer {
         ? withFreshId(structuredClone(success.examples[0]), this.#nextDigits())
         : this.#madeUp(success.schema, now);
     // A create or update answers with what was sent: the fields the request set, where the answer has them.
-    if (!operation.idempotent || operation.method === "POST" || operation.method === "PATCH" || operation.method === "PUT")
+    // A list is neither, even when it is a POST (a search that takes its filters and cursor in the body).
+    if (
+      operation.pagination === undefined &&
+      (!operation.idempotent || operation.method === "POST" || operation.method === "PATCH" || operation.method === "PUT")
+    )
       value = overlay(value, body);
     let headers: Record<string, string> = {};
     if (operation.pagination !== undefined) {
@@ -610,8 +616,13 @@ class MockServer {
         node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[segment] : undefined;
       return Array.isArray(node) ? node : [];
     };
-    if (schema === undefined) return itemsOf(skeleton);
     const made: unknown[] = [];
+    if (schema === undefined) {
+      const given = itemsOf(skeleton);
+      if (given.length > 0) return given;
+      for (let i = 0; i < (this.#options.listLength ?? 5); i++) made.push({ id: this.#nextDigits() });
+      return made;
+    }
     for (let i = 0; i < (this.#options.listLength ?? 5); i++) made.push(...itemsOf(this.#madeUp(schema, now)).slice(0, 1));
     return made;
   }
@@ -653,6 +664,10 @@ class MockServer {
 }
 
 /** A mock used the wrong way (an undeclared event, no webhook URL); `code` is stable. */
+
+/** The success answer of a paged operation that declares none: a JSON object with no schema. */
+const UNTYPED_PAGE: MockOperation["responses"][number] = { status: 200, empty: false, examples: [] };
+
 export class MockUsageError extends Error {
   override readonly name = "MockUsageError";
   constructor(

@@ -16,8 +16,19 @@ import { assemble, layOut, prettierInput, splitUnits, type Layout } from "./layo
  * Prettier's babel-ts parser: the same printed text as its typescript parser (test/generator/output/
  * format.test.ts checks every file in generated/ against the typescript parser), in about 60% of the
  * time on big outputs.
+ *
+ * `quoteProps: "preserve"`: the emitters quote exactly the keys that are not identifiers (propertyKey),
+ * and prettier's default ("as-needed") unquotes some keys that are not identifiers either: a key such as
+ * "ⸯ" (U+2E2F, a modifier letter that ECMAScript excludes from identifiers) came out bare, and the file no
+ * longer parsed.
  */
-export const PRETTIER_OPTIONS = { parser: "babel-ts", printWidth: 100, trailingComma: "all", endOfLine: "lf" } as const;
+export const PRETTIER_OPTIONS = {
+  parser: "babel-ts",
+  printWidth: 100,
+  trailingComma: "all",
+  endOfLine: "lf",
+  quoteProps: "preserve",
+} as const;
 
 /** Below this much text for prettier in one call, the workers are not worth a message round trip each. */
 const PARALLEL_MIN_CHARS = 1_000_000;

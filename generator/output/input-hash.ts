@@ -5,9 +5,9 @@
  * which is valid as long as the spec's bytes are the same, and a document's hash from a local cache
  * while its size and modification time are unchanged (hashImports).
  *
- * The generator's own code is not part of the input hash: the hash is written into generated output that
- * is committed, and must not change when the same generator version is rebuilt. The code is covered by
- * generatorFingerprint(), kept in a local cache instead (see manifest.ts).
+ * The generator's own code (and the runtime's, which it consults) is not part of the input hash: the hash
+ * is written into generated output that is committed, and must not change when the same generator version
+ * is rebuilt. The code is covered by generatorFingerprint(), kept in a local cache instead (see manifest.ts).
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
@@ -192,21 +192,48 @@ function packageVersion(name: string): string {
   }
 }
 
+/** The folder of the runtime package's built modules (its dist/), undefined when it cannot be resolved. */
+function runtimeDirectory(): string | undefined {
+  try {
+    return path.dirname(createRequire(import.meta.url).resolve("@switchboard/runtime/contract"));
+  } catch {
+    return undefined;
+  }
+}
+
 let fingerprint: Promise<string> | undefined;
 
 /**
- * SHA-256 of the generator that is running: its own modules (every file under generator/: .js when built,
- * .ts from source), the spec schema, and the versions of the packages that shape the output. Any edit to
- * the generator changes it, which GENERATOR_VERSION alone would not while the generator is developed.
+ * The code files whose bytes generatorFingerprint() covers, each with the label it is hashed under: the
+ * generator's own modules (every file under generator/: .js when built, .ts from source) and the runtime
+ * package's built modules, since the generator asks the runtime which client and webhook parts a spec
+ * needs (clientPartsFor, webhookPartsFor), so a runtime edit can change the output too.
+ */
+export async function fingerprintedFiles(): Promise<{ readonly label: string; readonly file: string }[]> {
+  const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."); // generator/ (or dist/generator/)
+  const files = (await listSourceFiles(here)).sort(compareCodePoints).map((file) => ({ label: path.relative(here, file), file }));
+  const runtime = runtimeDirectory();
+  if (runtime !== undefined) {
+    for (const file of (await listSourceFiles(runtime)).sort(compareCodePoints)) {
+      files.push({ label: `runtime/${path.relative(runtime, file)}`, file });
+    }
+  }
+  return files;
+}
+
+/**
+ * SHA-256 of the generator that is running: its code (fingerprintedFiles), the spec schema, and the
+ * versions of the packages that shape the output. Any edit to the generator or the runtime changes it,
+ * which GENERATOR_VERSION alone would not while they are developed.
  */
 export function generatorFingerprint(): Promise<string> {
   fingerprint ??= (async () => {
-    const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."); // generator/ (or dist/generator/)
+    const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
     const root = path.resolve(here, here.split(path.sep).includes("dist") ? "../.." : "..");
     const hash = createHash("sha256");
-    for (const file of (await listSourceFiles(here)).sort(compareCodePoints)) {
+    for (const { label, file } of await fingerprintedFiles()) {
       hash
-        .update(`${path.relative(here, file)}\0`)
+        .update(`${label}\0`)
         .update(await readFile(file))
         .update("\0");
     }

@@ -68,3 +68,24 @@ export class ManualClock implements Clock {
 export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 }
+
+/** Lets pending I/O callbacks run (a loopback answer arriving) without waiting on a timer. */
+export function tick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Settles `promise` against real I/O on a manual clock: moves the clock `stepMs` at a time and lets
+ * loopback I/O complete in between, so waits the rules ask for pass without real time passing.
+ */
+export async function drive<T>(clock: ManualClock, promise: Promise<T>, stepMs = 10): Promise<T> {
+  let done = false;
+  const settled = (): void => void (done = true);
+  promise.then(settled, settled);
+  for (let turn = 0; !done; turn++) {
+    if (turn > 100_000) throw new Error("never settled");
+    await clock.advance(stepMs);
+    await tick();
+  }
+  return promise;
+}

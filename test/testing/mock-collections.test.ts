@@ -3,12 +3,13 @@
  * made-up ids are unique per object and stable per seed, a created object is answered again by its id,
  * and `for await` over a list walks several pages in every pagination style the bundled specs use
  * (Stripe's starting_after cursor, Slack's body cursor, GitHub's and Shopify's Link header, Twilio's and
- * SendGrid's next URL in the body).
+ * SendGrid's next URL in the body, HubSpot's cursor in a search's JSON body).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { startMockProvider, type MockProvider, type MockProviderOptions } from "../../testing/index.js";
 import { fromPattern } from "../../testing/schema.js";
 import { createGithubClient } from "../../generated/github/index.js";
+import { createHubspotClient } from "../../generated/hubspot/index.js";
 import { createSendgridClient } from "../../generated/sendgrid/index.js";
 import { createShopifyClient } from "../../generated/shopify/index.js";
 import { createSlackClient } from "../../generated/slack/index.js";
@@ -116,6 +117,20 @@ describe("lists page as the spec says", () => {
     const shopify = createShopifyClient({ auth: { apiKey: "shpat_x" }, baseUrl: shop.url, variables: { shop: "s.myshopify.com" } });
     expect(await collect(shopify.orders.list())).toHaveLength(5);
     expect(shop.requests.map((r) => r.query.page_info)).toEqual([undefined, "mock_2", "mock_4"]);
+  });
+
+  it("HubSpot, which declares no answer schema: made-up objects with an id, the cursor in the query (list) and in the JSON body (search)", async () => {
+    const server = await mock("specs/hubspot.yaml", { listLength: 5, pageSize: 2 });
+    const hubspot = createHubspotClient({ auth: { token: "pat-x" }, baseUrl: server.url });
+    const listed = (await collect(hubspot.crm.contacts.list())) as { id: string }[];
+    expect(new Set(listed.map((c) => c.id)).size).toBe(5);
+    expect(server.requests.map((r) => r.query.after)).toEqual([undefined, "mock_2", "mock_4"]);
+    server.clearLog();
+    // A search is a POST, but a list: its answer is a page, not the request body echoed as a created object.
+    const found = (await collect(hubspot.crm.contacts.search({ body: { filterGroups: [], limit: 2 } }))) as Record<string, unknown>[];
+    expect(found).toHaveLength(5);
+    expect(found.every((c) => typeof c["id"] === "string" && !("filterGroups" in c))).toBe(true);
+    expect(server.requests.map((r) => (r.body as { after?: string }).after)).toEqual([undefined, "mock_2", "mock_4"]);
   });
 
   it("Twilio and SendGrid (the next page's URL in the body)", async () => {

@@ -12,7 +12,7 @@ import type { ClientEvent } from "../../runtime/client/events.js";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { json, useLoopbackServer } from "../helpers/loopback-server.js";
-import { ManualClock } from "../helpers/manual-clock.js";
+import { drive, ManualClock, tick } from "../helpers/manual-clock.js";
 import { op, testDefinition, withoutIdempotency } from "../helpers/test-provider.js";
 
 const server = useLoopbackServer();
@@ -753,11 +753,6 @@ describe("close (issue 14)", () => {
   });
 });
 
-/** Lets pending I/O callbacks run (a loopback answer arriving) without waiting on a timer. */
-function tick(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /**
  * Lets calls just made reach their rate-limit queue: preparing a call with a static token does no I/O,
  * so a few turns of the event loop are enough, and no timer is involved.
@@ -773,19 +768,6 @@ async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> 
     if (Date.now() > end) throw new Error("condition not met in time");
     await tick();
   }
-}
-
-/** Settles `promise`, moving the manual clock 10 ms at a time while loopback I/O completes in between. */
-async function drive<T>(clock: ManualClock, promise: Promise<T>): Promise<T> {
-  let done = false;
-  const settled = (): void => void (done = true);
-  promise.then(settled, settled);
-  for (let turn = 0; !done; turn++) {
-    if (turn > 100_000) throw new Error("never settled");
-    await clock.advance(10);
-    await tick();
-  }
-  return promise;
 }
 
 /** A client on a manual clock; `sentAt` holds the clock's time of each request it sent, from its events. */

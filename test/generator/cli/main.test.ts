@@ -295,6 +295,9 @@ describe("switchboard add", () => {
       .map((l) => l.split(/\s+/)[0]);
     const specs = (await readdir(path.join(repo, "specs"))).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5));
     expect(listed.sort()).toEqual(specs.sort());
+    // README names them too.
+    const readme = (await readFile(path.join(repo, "README.md"), "utf8")).replace(/\s+/g, " ");
+    expect(readme).toContain(`(\`npx switchboard add\` lists them: ${specs.sort().join(", ")})`);
   });
 
   it("copies a bundled spec whose $schema line resolves from the specs folder, and it generates", async () => {

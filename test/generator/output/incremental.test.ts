@@ -12,6 +12,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../../generator/cli/main.js";
+import { fingerprintedFiles } from "../../../generator/output/input-hash.js";
 import { repoRoot } from "../../helpers/typecheck.js";
 
 interface JsonResult {
@@ -190,6 +191,17 @@ describe("switchboard generate, no-change runs", () => {
     await rm(stamp);
     expect(skips((await generate()).json)).toEqual({ acme: false, stripe: false });
     expect(skips((await generate()).json)).toEqual({ acme: true, stripe: true });
+  });
+
+  it("the generator stamp covers the runtime modules the generator consults (the parts a spec needs)", async () => {
+    const files = await fingerprintedFiles();
+    const labels = files.map((f) => f.label);
+    // clientPartsFor and webhookPartsFor decide what the generated core and verifier pass: an edit to them
+    // changes the output, so it must change the stamp and regenerate.
+    expect(labels).toContain("runtime/client/parts.js");
+    expect(labels).toContain("runtime/webhooks/parts.js");
+    expect(labels.some((label) => label.startsWith("emit/"))).toBe(true);
+    expect(labels.filter((label) => label.endsWith(".d.ts") || label.includes("node_modules"))).toEqual([]);
   });
 
   it("another --runtime-import regenerates", async () => {

@@ -18,7 +18,7 @@ import type { TokenRequestEvent } from "../../../runtime/client/credentials.js";
 import type { ClientEvent } from "../../../runtime/client/events.js";
 import type { GithubAppAuthDefinition, OAuth2AuthDefinition } from "../../../runtime/definition.js";
 import { githubDefinition as github } from "../../../generated/github/client.js";
-import { ManualClock } from "../../helpers/manual-clock.js";
+import { drive as driveClock, ManualClock } from "../../helpers/manual-clock.js";
 import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from "../../helpers/loopback-server.js";
 import { op, testDefinition } from "../../helpers/test-provider.js";
 
@@ -84,19 +84,8 @@ function oauthMode(tokenUrl = `${server.url}/oauth/token?tenant=t1`): OAuth2Auth
   };
 }
 
-/** Runs `promise` to the end, moving the manual clock in small steps while real I/O completes. */
-async function drive<T>(clock: ManualClock, promise: Promise<T>): Promise<T> {
-  let done = false;
-  promise.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  while (!done) {
-    await clock.advance(100);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return promise;
-}
+/** Settles `promise`, the manual clock moving 100 ms at a time. */
+const drive = <T>(clock: ManualClock, promise: Promise<T>): Promise<T> => driveClock(clock, promise, 100);
 
 async function failure(clock: ManualClock, promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
   try {
