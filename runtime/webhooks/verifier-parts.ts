@@ -73,7 +73,11 @@ const TIMESTAMP_MS = /^\d{1,17}$/;
 
 /** A timestamp in milliseconds or RFC 3339 as unix seconds; NaN when it is not written as the scheme says. */
 function timestamp(format: NonNullable<WebhookSignatureDefinition["timestampFormat"]>, text: string): number {
-  if (format === "milliseconds") return TIMESTAMP_MS.test(text) ? Number(text) / 1000 : NaN;
+  if (format === "milliseconds") {
+    // Up to 15 digits are read exactly by the digit loop (below 2^53); longer ones, rare, by Number.
+    const length = text.length;
+    return (length > 0 && length < 16 ? digits(text, 0, length) : TIMESTAMP_MS.test(text) ? Number(text) : NaN) / 1000;
+  }
   return rfc3339Seconds(text);
 }
 
@@ -88,8 +92,18 @@ function digits(text: string, at: number, count: number): number {
   return value;
 }
 
-/** 400 Gregorian years, in milliseconds: Date.UTC reads years 0-99 as 1900-1999, so the year is shifted by them. */
-const CYCLE_MS = 146_097 * 86_400_000;
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil), in integer arithmetic
+ * rather than through Date.UTC (rfc3339.test.ts compares the result with Date.parse): about 30 ns less per timestamp.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
 
 /**
  * An RFC 3339 date-time (`2026-01-01T00:00:00.123Z`, `...+05:30`; `T` and `Z` in either case, at most 9
@@ -134,7 +148,7 @@ export function rfc3339Seconds(text: string): number {
   if (!(month >= 1 && month <= 12 && day >= 1 && hour < 24 && minute < 60 && second < 60)) return NaN;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   if (day > (month === 2 ? (leap ? 29 : 28) : 30 + ((month + (month >> 3)) & 1))) return NaN;
-  return (Date.UTC(year + 400, month - 1, day, hour, minute, second) - CYCLE_MS) / 1000 + fraction - offsetMinutes * 60;
+  return daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second + fraction - offsetMinutes * 60;
 }
 
 /** Pass to verifyWebhookWith for a scheme whose timestamps are in milliseconds or RFC 3339. */

@@ -108,6 +108,51 @@ describe("Vonage jwt-hs256 against @vonage/jwt verifySignature + payload_hash", 
     expect(await outcome(undefined, body)).toBe("missing_signature");
   });
 
+  it("accepts only the canonical base64url of the signature and of the claims, and payload_hash hex in either case", async () => {
+    /** A token over exactly these header and claims texts (spelled as given), signed HS256. */
+    const spelled = (headerText: string, claimsText: string) =>
+      `${headerText}.${claimsText}.${createHmac("sha256", SECRET).update(`${headerText}.${claimsText}`).digest("base64url")}`;
+    const headerText = b64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
+    const claimsText = b64url(JSON.stringify(base));
+    const good = spelled(headerText, claimsText);
+    expect(await outcome(`Bearer ${good}`, body)).toBe("valid");
+    const signature = good.slice(good.lastIndexOf(".") + 1);
+    const signed = good.slice(0, good.lastIndexOf(".") + 1);
+    // 43 digits whose last carries two zero bits: the next digit decodes to the same bytes in Node, and is refused.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const sloppy = signature.slice(0, -1) + alphabet[alphabet.indexOf(signature.at(-1)!) + 1]!;
+    expect(Buffer.from(sloppy, "base64url")).toEqual(Buffer.from(signature, "base64url"));
+    for (const variant of [
+      sloppy,
+      `${signature}=`,
+      signature.slice(0, -1),
+      `${signature}A`,
+      `${signature.slice(0, 10)}!${signature.slice(11)}`,
+      // base64's own digits, which Node's base64url decoder also reads
+      Buffer.from(signature, "base64url").toString("base64").replace(/=+$/, ""),
+    ])
+      if (variant !== signature) expect(await outcome(`Bearer ${signed}${variant}`, body)).toBe("malformed_signature");
+    // The claims are signed as spelled; a spelling that is not canonical base64url is refused even so.
+    // Six "~" hold one aligned group of three 0x7e bytes, which base64 spells "fn5+" and base64url "fn5-".
+    const claimsBytes = Buffer.from(JSON.stringify({ ...base, jti: "~~~~~~" }));
+    const claimsUrl = claimsBytes.toString("base64url");
+    const claimsPlus = claimsBytes.toString("base64").replace(/=+$/, "");
+    expect(claimsPlus).not.toBe(claimsUrl);
+    expect(await outcome(`Bearer ${spelled(headerText, claimsUrl)}`, body)).toBe("valid");
+    expect(await outcome(`Bearer ${spelled(headerText, claimsPlus)}`, body)).toBe("malformed_signature");
+    expect(await outcome(`Bearer ${spelled(headerText, `${claimsUrl.slice(0, 8)}*${claimsUrl.slice(8)}`)}`, body)).toBe(
+      "malformed_signature",
+    );
+    // Padding, which some encoders add, is read as before.
+    const padded = claimsBytes.toString("base64url") + "=".repeat((4 - (claimsUrl.length % 4)) % 4);
+    expect(await outcome(`Bearer ${spelled(headerText, padded)}`, body)).toBe("valid");
+    // payload_hash: hex in upper case is the same digest; a short or non-hex one covers nothing.
+    expect(await outcome(`Bearer ${token({ ...base, payload_hash: hash.toUpperCase() })}`, body)).toBe("valid");
+    expect(await outcome(`Bearer ${token({ ...base, payload_hash: hash.slice(0, -2) })}`, body)).toBe("signature_mismatch");
+    expect(await outcome(`Bearer ${token({ ...base, payload_hash: `${hash.slice(0, -2)}zz` })}`, body)).toBe("signature_mismatch");
+    expect(await outcome(`Bearer ${token({ ...base, payload_hash: `${hash}00` })}`, body)).toBe("signature_mismatch");
+  });
+
   it("accepts any of several secrets (rotation) and never puts the secret in an error", async () => {
     const authorization = `Bearer ${token(base, "new-secret")}`;
     await expect(
