@@ -10,8 +10,7 @@
  * is rebuilt. The code is covered by generatorFingerprint(), kept in a local cache instead (see manifest.ts).
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -162,11 +161,11 @@ export function inputHash(
   );
 }
 
-async function listSourceFiles(dir: string): Promise<string[]> {
+function listSourceFiles(dir: string): string[] {
   const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listSourceFiles(full)));
+    if (entry.isDirectory()) out.push(...listSourceFiles(full));
     else if (/\.(js|ts)$/.test(entry.name) && !entry.name.endsWith(".d.ts")) out.push(full);
   }
   return out;
@@ -211,10 +210,12 @@ let fingerprint: Promise<string> | undefined;
  */
 export async function fingerprintedFiles(): Promise<{ readonly label: string; readonly file: string }[]> {
   const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."); // generator/ (or dist/generator/)
-  const files = (await listSourceFiles(here)).sort(compareCodePoints).map((file) => ({ label: path.relative(here, file), file }));
+  const files = listSourceFiles(here)
+    .sort(compareCodePoints)
+    .map((file) => ({ label: path.relative(here, file), file }));
   const runtime = runtimeDirectory();
   if (runtime !== undefined) {
-    for (const file of (await listSourceFiles(runtime)).sort(compareCodePoints)) {
+    for (const file of listSourceFiles(runtime).sort(compareCodePoints)) {
       files.push({ label: `runtime/${path.relative(runtime, file)}`, file });
     }
   }
@@ -232,10 +233,7 @@ export function generatorFingerprint(): Promise<string> {
     const root = path.resolve(here, here.split(path.sep).includes("dist") ? "../.." : "..");
     const hash = createHash("sha256");
     for (const { label, file } of await fingerprintedFiles()) {
-      hash
-        .update(`${label}\0`)
-        .update(await readFile(file))
-        .update("\0");
+      hash.update(`${label}\0`).update(readFileSync(file)).update("\0");
     }
     hash.update(`schema\0${hashFile(path.join(root, "schema", "spec-v1.schema.json")) ?? "missing"}\0`);
     for (const name of ["prettier", "yaml", "ajv"]) hash.update(`${name}@${packageVersion(name)}\0`);
