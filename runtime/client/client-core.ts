@@ -463,7 +463,7 @@ export class ClientCore {
     // deprecatedVersionWarnings part the spec marks no version deprecated.
     const checkVersionLifecycle = this.#parts.checkVersionLifecycle;
     if (checkVersionLifecycle && apiVersion !== undefined)
-      checkVersionLifecycle(this.definition, apiVersion, this.#clock.now(), this.#checkedVersions, emit);
+      checkVersionLifecycle(this.definition, apiVersion, this.#clock, this.#checkedVersions, emit);
     return plan;
   }
 

@@ -13,6 +13,7 @@ import type {
   VariableDefinition,
   VersionsDefinition,
 } from "../definition.js";
+import type { Clock } from "../clock.js";
 import { ConfigurationError } from "../errors/errors.js";
 import type { MakeStreamContext } from "./stream.js";
 import type { ProviderAllowance } from "../policies/provider-allowance.js";
@@ -22,10 +23,10 @@ import type { BodyStream, ResponseHeaders } from "../transport/transport.js";
 import type { HeldCredential } from "./auth-choice.js";
 import type { CallEmit } from "./events.js";
 import type { OperationCall } from "./client-core.js";
+import type { MigrationResult } from "../versions/migrations.js";
 
 /** The `migration` event of a rewritten call, before the call's own fields are added. */
 export type MigrationEvent = Extract<Parameters<CallEmit>[0], { readonly type: "migration" }>;
-import type { MigrationResult } from "../versions/migrations.js";
 
 /** Header sync: the provider's rate-limit headers read on every answer and kept per request in flight. */
 export interface HeaderSync {
@@ -112,7 +113,7 @@ export interface ClientParts {
   readonly checkVersionLifecycle?: (
     definition: ProviderDefinition,
     version: string,
-    now: number,
+    clock: Clock,
     checked: Set<string>,
     emit: CallEmit | undefined,
   ) => void;

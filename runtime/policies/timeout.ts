@@ -65,6 +65,10 @@ export class Deadline implements WaitLimit {
     });
   }
 
+  /**
+   * An AbortSignal that aborts with the caller's reason or the total timeout, for requests the call
+   * makes on the way (a token endpoint) and for `bound`. Made on first use; `dispose()` stops its timer.
+   */
   get abortSignal(): AbortSignal {
     if (this.#controller) return this.#controller.signal;
     const controller = (this.#controller = new AbortController());

@@ -85,10 +85,10 @@ export function deprecatedVersion(
 
 /** The client part for a spec that marks versions deprecated or sunset (../client/parts.ts). */
 export const deprecatedVersionWarnings: ClientParts = {
-  checkVersionLifecycle(definition, version, now, checked, emit) {
+  checkVersionLifecycle(definition, version, clock, checked, emit) {
     if (checked.has(version) || !definition.versions) return;
     checked.add(version);
-    const deprecated = deprecatedVersion(definition.name, definition.versions, version, now);
+    const deprecated = deprecatedVersion(definition.name, definition.versions, version, clock.now());
     if (deprecated) emit?.({ type: "versionDeprecated", apiVersion: version, ...deprecated });
   },
 };
