@@ -1,9 +1,10 @@
 /**
- * A lease between the processes of one machine: a lock file created with O_EXCL holding its owner's
- * nonce, its fence (a number larger than every earlier holder's) and when it expires. A lock past its
- * expiry (its holder died or stalled) is taken over: renamed away atomically (only one taker wins the
- * rename), checked to be the expired one, removed. Fences come from the clock and the previous
- * holder's fence, so a later holder always has a larger one on this machine.
+ * A lease between the processes of one machine: a lock file, written whole beside it and linked into
+ * place (link fails when the lock exists, so one process creates it and nobody reads it half written),
+ * holding its owner's nonce, its fence (a number larger than every earlier holder's) and when it
+ * expires. A lock past its expiry (its holder died or stalled) is taken over: renamed away atomically
+ * (only one taker wins the rename), checked to be the expired one, removed. Fences come from the clock
+ * and the previous holder's fence, so a later holder always has a larger one on this machine.
  */
 import { randomBytes } from "node:crypto";
 import { link, open, readFile, rename, unlink } from "node:fs/promises";
@@ -39,16 +40,23 @@ async function tryAcquire(path: string, leaseMs: number, now: () => number, last
   const nonce = randomBytes(12).toString("hex");
   const fence = Math.max(now(), lastFence + 1);
   const content: LockContent = { nonce, fence, expiresAt: now() + leaseMs };
+  // Written whole beside the lock, then linked into place: the lock never exists empty or half
+  // written (a lock created with O_EXCL and then written could be read empty by another process,
+  // taken for a torn expired one and taken over while its holder was still inside).
+  const draft = `${path}.${nonce}.new`;
+  const file = await open(draft, "wx", 0o600);
   try {
-    const file = await open(path, "wx", 0o600);
-    try {
-      await file.writeFile(JSON.stringify(content));
-    } finally {
-      await file.close();
-    }
+    await file.writeFile(JSON.stringify(content));
+  } finally {
+    await file.close();
+  }
+  try {
+    await link(draft, path);
   } catch (error) {
     if ((error as { code?: unknown }).code !== "EEXIST") throw error;
     return undefined;
+  } finally {
+    await unlink(draft).catch(() => undefined);
   }
   return {
     fence,
