@@ -2,7 +2,9 @@
  * A durable TokenStore: one file, encrypted at rest with AES-256-GCM, written atomically (temp file,
  * fsync, rename, fsync of the directory) so a crash leaves the old file or the new one, never a torn one.
  * Key rotation: the first key encrypts, every key listed may decrypt; the next write re-encrypts with the
- * first. A truncated, tampered or foreign file is a TokenStoreError, never garbage tokens.
+ * first. A truncated, tampered or foreign file is a TokenStoreError, never garbage tokens. Writes
+ * are serialized within the process by a queue and between processes by the file's lease
+ * (`<path>.lock`, file-lease.ts), which refreshes hold for their whole renewal.
  *
  * File format (JSON): { "v": 1, "kid": <8 hex chars of SHA-256(key)>, "iv": b64, "tag": b64, "data": b64 }
  */
@@ -29,12 +31,12 @@ export interface EncryptedFileTokenStoreOptions {
   /** @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
-   * Refreshes of processes sharing the file are coordinated through `<path>.lock`: a holder keeps
-   * the lease at most this long (longer than a token request may take).
+   * Refreshes and writes of processes sharing the file are coordinated through `<path>.lock`: a
+   * holder keeps the lease at most this long (longer than a token request may take).
    * @default 30000
    */
   readonly refreshLeaseMs?: number;
-  /** A process waits at most this long for another's refresh, then fails with TokenStoreError. @default 60000 */
+  /** A refresh or write waits at most this long for the lease, then fails with TokenStoreError. @default 60000 */
   readonly refreshWaitMs?: number;
   /** Epoch ms, for the lease. @default Date.now */
   readonly now?: () => number;
@@ -128,16 +130,32 @@ export class EncryptedFileTokenStore implements TokenStore, RefreshCoordinator {
   }
 
   set(key: string, tokens: StoredTokens): Promise<void> {
-    return this.#update((all) => void (all[key] = { ...tokens }));
+    return this.#leasedUpdate((all) => void (all[key] = { ...tokens }));
   }
 
   delete(key: string): Promise<void> {
-    return this.#update((all) => void delete all[key]);
+    return this.#leasedUpdate((all) => void delete all[key]);
   }
 
   /** Re-encrypts the file with the current key (after a key rotation). */
   rewrite(): Promise<void> {
-    return this.#update(() => undefined);
+    return this.#leasedUpdate(() => undefined);
+  }
+
+  /**
+   * A write outside a refresh, under the file's lease: every write rewrites the whole file, so two
+   * processes writing different grants at once would otherwise lose one of them. Taken before the
+   * write joins this process's queue, so that it never waits behind a refresh of this process that
+   * holds the lease.
+   */
+  async #leasedUpdate(change: (all: Record<string, StoredTokens>) => void): Promise<void> {
+    const lease = await acquireFileLease(`${this.#path}.lock`, { leaseMs: this.#leaseMs, waitMs: this.#waitMs, now: this.#now });
+    if (!lease) throw new TokenStoreError(`no write lease on token store ${basename(this.#path)} within ${this.#waitMs} ms`);
+    try {
+      await this.#update(change);
+    } finally {
+      await lease.release();
+    }
   }
 
   /** `change` may decline (false): then nothing is written. */

@@ -64,6 +64,20 @@ describe("EncryptedFileTokenStore", () => {
     for (let i = 0; i < 25; i++) expect(await reread.get(`k${i}`)).toEqual({ accessToken: `t${i}` });
   });
 
+  it("set() and delete() of stores opened on one file by different processes all land (each takes the file's lease)", async () => {
+    // One instance per process: each serializes only its own writes, and each write rewrites the whole file.
+    const stores = Array.from({ length: 4 }, () => new EncryptedFileTokenStore({ path: file, keys: [KEY_A] }));
+    await stores[0]!.set("gone", TOKENS);
+    await Promise.all([
+      ...stores.flatMap((store, p) => Array.from({ length: 10 }, (_, i) => store.set(`p${p}-k${i}`, { accessToken: `t${p}-${i}` }))),
+      stores[3]!.delete("gone"),
+    ]);
+    const reread = new EncryptedFileTokenStore({ path: file, keys: [KEY_A] });
+    for (let p = 0; p < 4; p++) for (let i = 0; i < 10; i++) expect(await reread.get(`p${p}-k${i}`)).toEqual({ accessToken: `t${p}-${i}` });
+    expect(await reread.get("gone")).toBeUndefined();
+    expect((await readdir(dir)).sort()).toEqual(["tokens.json"]); // no lock, draft or temp file left behind
+  });
+
   it.each([
     {
       given: "a file truncated mid-way",
