@@ -457,20 +457,36 @@ export type HandshakeValueLocation =
   { readonly header: string } | { readonly query: string } | { readonly body: readonly (string | number)[] };
 
 /**
+ * A field of a handshake's JSON answer: a literal, the echoed value, or (a signed challenge of an HMAC
+ * scheme only) the HMAC of the echoed value under the webhook secret, as Zoom's `encryptedToken`.
+ */
+export type HandshakeAnswerField =
+  | string
+  | number
+  | boolean
+  | null
+  | { readonly from: "echo"; readonly hmac?: "sha1" | "sha256" | "sha512"; readonly encoding?: "hex" | "base64" };
+
+/**
  * A verification challenge (Slack's url_verification, Twitch's webhook_callback_verification, Dropbox's
- * GET ?challenge=). `authenticated`: the provider signs the challenge, so it is answered only after the
- * signature verifies; otherwise it is answered before verification, and only with the echoed value.
- * The answer is the value at `echo`, as text/plain (or JSON {"challenge": value} with `json`).
+ * GET ?challenge=, Zoom's endpoint.url_validation, Discord's PING). `authenticated`: the provider signs the
+ * challenge, so it is answered only after the signature verifies; otherwise it is answered before
+ * verification, and only with the echoed value. The answer is the value at `echo` as text/plain (`text`),
+ * JSON {"challenge": value} (`json`), or a JSON object of the fields `json` lists.
  */
 export interface WebhookHandshakeDefinition {
   readonly name: string;
   readonly authenticated: boolean;
   /** The request method the challenge comes with (GET for Dropbox); absent: any. */
   readonly method?: string;
-  /** The delivery is this handshake when the value at `at` is present and, with `equals`, equal to it. */
-  readonly when: { readonly at: HandshakeValueLocation; readonly equals?: string };
-  readonly echo: HandshakeValueLocation;
-  readonly respond: "text" | "json";
+  /**
+   * The delivery is this handshake when the value at `at` is present and, with `equals`, equal to it (a
+   * number in the body compares as its decimal text).
+   */
+  readonly when: { readonly at: HandshakeValueLocation; readonly equals?: string | number };
+  /** The challenge value; absent only when the answer is a JSON object that does not use it. */
+  readonly echo?: HandshakeValueLocation;
+  readonly respond: "text" | "json" | { readonly json: Readonly<Record<string, HandshakeAnswerField>> };
 }
 
 /** A value the caller supplies, filled into {name} placeholders of URLs. */

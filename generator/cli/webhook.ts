@@ -8,8 +8,14 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
-import type { HandshakeValueLocation, ValueLocation, WebhooksDefinition } from "@switchboard/runtime/contract";
+import { isDeepStrictEqual, parseArgs } from "node:util";
+import {
+  handshakeAnswerBody,
+  type HandshakeValueLocation,
+  type ValueLocation,
+  type WebhookHandshakeDefinition,
+  type WebhooksDefinition,
+} from "@switchboard/runtime/contract";
 import { signWebhook, type SignedWebhook } from "@switchboard/runtime";
 import { resolveConfig } from "../config.js";
 import { readSpec } from "../generate.js";
@@ -39,7 +45,8 @@ the provider sends. send posts a correctly signed delivery of EVENT to URL
 (the body defaults to a minimal event that names EVENT where the spec locates the type) and prints the
 response status; it exits 1 unless the answer is 2xx. With --handshake, send posts the spec's named
 verification challenge (signed when the provider signs it) with a random value and exits 0 only when
-the endpoint answers 2xx with exactly that value.
+the endpoint answers 2xx with exactly that value (or, for a JSON answer the spec spells out, exactly
+that JSON: its literals, the value, and an HMAC of the value under SECRET where the spec asks for one).
 
 SECRET is one of:
   --secret S          the signing secret as the provider hands it out (PEM private key for ECDSA/Ed25519)
@@ -151,20 +158,29 @@ async function run(args: readonly string[], io: WebhookCliIo): Promise<number> {
   if (event !== undefined && model.events.length > 0 && !model.events.some((e) => e.type === event))
     io.stderr(`switchboard: warning: ${provider}'s spec declares no event "${event}"; sending it anyway\n`);
   const target = signed.url ?? values.to!;
-  let response: Response;
+  const delivered = await deliver(target, { method: "POST", headers, body: signed.body ?? body }, io);
+  if (delivered === undefined) return 1;
+  io.stdout(`POST ${target}: ${delivered.response.status} ${delivered.response.statusText}\n`);
+  return delivered.response.ok ? 0 : 1;
+}
+
+/** Sends one request and reads its answer; undefined (said on stderr) when the endpoint cannot be reached. */
+async function deliver(
+  target: string,
+  init: RequestInit,
+  io: WebhookCliIo,
+): Promise<{ readonly response: Response; readonly text: string } | undefined> {
   try {
-    response = await (io.fetch ?? fetch)(target, { method: "POST", headers, body: signed.body ?? body });
-    await response.arrayBuffer();
+    const response = await (io.fetch ?? fetch)(target, init);
+    return { response, text: await response.text() };
   } catch (error) {
     // fetch's own message is "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is its cause.
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
     const code = typeof (cause as { code?: unknown }).code === "string" ? `${(cause as { code: string }).code}: ` : "";
     const message = cause instanceof Error ? cause.message : String(cause);
     io.stderr(`switchboard: could not deliver to ${target}: ${code}${message.replace(/\s+/g, " ")}\n`);
-    return 1;
+    return undefined;
   }
-  io.stdout(`POST ${target}: ${response.status} ${response.statusText}\n`);
-  return response.ok ? 0 : 1;
 }
 
 /** Posts the named challenge with a random value; 0 when the endpoint echoes exactly that value. */
@@ -178,29 +194,46 @@ async function sendHandshake(definition: WebhooksDefinition, name: string, to: s
   const headers: Record<string, string> = {};
   const body: Record<string, unknown> = {};
   let url = to;
-  const put = (at: HandshakeValueLocation, value: string) => {
-    if ("header" in at) headers[at.header] = value;
+  const put = (at: HandshakeValueLocation, value: string | number) => {
+    if ("header" in at) headers[at.header] = String(value);
     else if ("query" in at) url += `${url.includes("?") ? "&" : "?"}${encodeURIComponent(at.query)}=${encodeURIComponent(value)}`;
     else setPath(body, at.body, value);
   };
   put(handshake.when.at, handshake.when.equals ?? challenge);
-  put(handshake.echo, challenge);
+  if (handshake.echo !== undefined) put(handshake.echo, challenge);
   const method = handshake.method ?? "POST";
   const text = method === "GET" || method === "HEAD" ? undefined : JSON.stringify(body);
   if (handshake.authenticated) {
     const signed = signWebhook(definition, { body: text ?? "", secret, url, method, contentType: "application/json" });
     Object.assign(headers, signed.headers);
   }
-  const response = await (io.fetch ?? fetch)(url, { method, headers, ...(text !== undefined && { body: text }) });
-  const answer = await response.text();
-  const echoed = response.ok && (answer.trim() === challenge || (handshake.respond === "json" && jsonChallenge(answer) === challenge));
-  io.stdout(`${method} ${to} (${name}): ${response.status} ${response.statusText}, challenge ${echoed ? "echoed" : "NOT echoed"}\n`);
-  return echoed ? 0 : 1;
+  const delivered = await deliver(url, { method, headers, ...(text !== undefined && { body: text }) }, io);
+  if (delivered === undefined) return 1;
+  const { response, text: answer } = delivered;
+  if (typeof handshake.respond === "string") {
+    const echoed =
+      response.ok && (answer.trim() === challenge || (handshake.respond === "json" && jsonOf(answer)?.challenge === challenge));
+    io.stdout(`${method} ${to} (${name}): ${response.status} ${response.statusText}, challenge ${echoed ? "echoed" : "NOT echoed"}\n`);
+    return echoed ? 0 : 1;
+  }
+  const answered = response.ok && isDeepStrictEqual(jsonOf(answer), JSON.parse(expectedAnswer(definition, handshake, challenge, secret)));
+  io.stdout(
+    `${method} ${to} (${name}): ${response.status} ${response.statusText}, ${answered ? "answered as the spec says" : "NOT answered as the spec says"}\n`,
+  );
+  return answered ? 0 : 1;
 }
 
-function jsonChallenge(text: string): unknown {
+/** The JSON answer the spec asks for: literals, the challenge, and an HMAC of it under the secret (a signed challenge only). */
+function expectedAnswer(definition: WebhooksDefinition, handshake: WebhookHandshakeDefinition, challenge: string, secret: string): string {
+  const echo = handshake.echo !== undefined ? challenge : undefined;
+  const key = handshake.authenticated ? secret : undefined;
+  return handshakeAnswerBody(handshake, echo, key, definition.signature.secretEncoding).body;
+}
+
+function jsonOf(text: string): Record<string, unknown> | undefined {
   try {
-    return (JSON.parse(text) as { challenge?: unknown }).challenge;
+    const value = JSON.parse(text) as unknown;
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }

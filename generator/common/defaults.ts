@@ -55,6 +55,7 @@ export const DEFAULTS = {
     payloadEncoding: "json",
     allowEmpty: false,
     handshakeRespond: "text",
+    handshakeHmacEncoding: "hex",
     signaturePrefix: "",
     signatureSeparator: ",",
     secretEncoding: "raw",

@@ -10,6 +10,7 @@ import type {
   CircuitBreakerDefinition,
   ErrorCodeMatch,
   ErrorsDefinition,
+  HandshakeAnswerField,
   HandshakeValueLocation,
   ProviderDefinition,
   RateLimitHeadersDefinition,
@@ -21,6 +22,7 @@ import type {
   WebhookHeaderSet,
   VersionRequestChange,
   VersionsDefinition,
+  WebhookHandshakeDefinition,
   WebhooksDefinition,
 } from "@switchboard/runtime/contract";
 import { parseDuration } from "../common/duration.js";
@@ -43,7 +45,7 @@ import type {
 
 type SpecWebhookHeaderSet = NonNullable<SpecWebhookSignature["alternativeHeaders"]>[number];
 /** Where a handshake value is: exactly one of header, query or body (validate checks it). */
-type SpecHandshakeLocation = NonNullable<SpecWebhooks["handshakes"]>[string]["echo"];
+type SpecHandshakeLocation = NonNullable<NonNullable<SpecWebhooks["handshakes"]>[string]["echo"]>;
 
 export { COMMON_ERROR_KINDS };
 
@@ -613,12 +615,24 @@ function webhooks(doc: SpecDocument): WebhooksDefinition {
           authenticated: h.authenticated,
           ...(h.method !== undefined && { method: h.method.toUpperCase() }),
           when: { at: handshakeLocation(h.when), ...(h.when.equals !== undefined && { equals: h.when.equals }) },
-          echo: handshakeLocation(h.echo),
-          respond: h.respond ?? DEFAULTS.webhooks.handshakeRespond,
+          ...(h.echo !== undefined && { echo: handshakeLocation(h.echo) }),
+          respond: handshakeRespond(h.respond),
         };
       }),
     }),
   };
+}
+
+/** A handshake's answer: text or {"challenge"} by name, or a JSON object whose HMAC fields say their encoding. */
+function handshakeRespond(respond: NonNullable<SpecWebhooks["handshakes"]>[string]["respond"]): WebhookHandshakeDefinition["respond"] {
+  if (respond === undefined || typeof respond === "string") return respond ?? DEFAULTS.webhooks.handshakeRespond;
+  const json: Record<string, HandshakeAnswerField> = {};
+  for (const [name, field] of Object.entries(respond.json))
+    json[name] =
+      field === null || typeof field !== "object" || field.hmac === undefined
+        ? field
+        : { from: field.from, hmac: field.hmac, encoding: field.encoding ?? DEFAULTS.webhooks.handshakeHmacEncoding };
+  return { json };
 }
 
 function handshakeLocation(location: SpecHandshakeLocation): HandshakeValueLocation {

@@ -1142,14 +1142,14 @@ export type SpecWebhooks = {
     /** The document: a package path resolved with Node's resolution from the spec's folder (`@octokit/openapi-webhooks/generated/api.github.com.json`), or a path relative to the spec (`./x.json`). JSON only. */
     from: string;
   };
-  /** Verification challenges the endpoint must answer instead of handling an event (Slack's url_verification, Twitch's webhook_callback_verification, Dropbox's GET ?challenge=), by name. The generated handler and every adapter answer them with the echoed value only. */
+  /** Verification challenges the endpoint must answer instead of handling an event (Slack's url_verification, Twitch's webhook_callback_verification, Dropbox's GET ?challenge=, Zoom's endpoint.url_validation, Discord's PING), by name. The generated handler and every adapter answer them as respond says: the echoed value, or a JSON object of literals, the echo and (for a signed challenge only) an HMAC of the echo. */
   handshakes?: {
     [key: string]: {
       /** true: the provider signs the challenge, so it is answered only after the signature verifies (an unsigned one is rejected like any delivery). false: the provider cannot sign it (Dropbox's GET, Microsoft Graph's validationToken); it is answered before verification, with the echo and nothing else. */
       authenticated: boolean;
       description?: SpecText;
-      /** Where the challenge value to send back is: header, query or body. */
-      echo: {
+      /** Where the challenge value to send back is: header, query or body. Required unless respond is a JSON object that does not use the echo (a constant answer such as Discord's PONG). */
+      echo?: {
         body?: SpecJsonPath;
         header?: SpecHeaderName;
         /** A query parameter of the delivery URL. */
@@ -1157,13 +1157,33 @@ export type SpecWebhooks = {
       };
       /** The request method the challenge comes with (GET). @default any */
       method?: string;
-      /** text: the value as text/plain; json: {"challenge": value}. @default text */
-      respond?: "text" | "json";
+      /** text: the echo as text/plain; json: {"challenge": echo}; {json: {...}}: a JSON object whose fields are literals, {from: echo} (the echo), or {from: echo, hmac, encoding} (an HMAC of the echo with the webhook secret, as Zoom's encryptedToken; a signed challenge of an HMAC scheme only). @default text */
+      respond?:
+        | "text"
+        | "json"
+        | {
+            /** The answer's fields, by name, in the order given. */
+            json: {
+              [key: string]:
+                | string
+                | number
+                | boolean
+                | null
+                | {
+                    /** How the HMAC is written. @default hex */
+                    encoding?: "hex" | "base64";
+                    /** echo: the challenge value at echo. */
+                    from: "echo";
+                    /** Answer with the HMAC of the value under the webhook secret (decoded per signature.secretEncoding) instead of the value. */
+                    hmac?: "sha1" | "sha256" | "sha512";
+                  };
+            };
+          };
       /** The delivery is this challenge when the value at header, query or body is present and, with equals, equal to it. */
       when: {
         body?: SpecJsonPath;
-        /** The value that marks the challenge. */
-        equals?: string;
+        /** The value that marks the challenge: a string, or a number for a JSON number in the body (Discord's type 1). */
+        equals?: string | number;
         header?: SpecHeaderName;
         /** A query parameter of the delivery URL. */
         query?: string;

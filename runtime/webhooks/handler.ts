@@ -88,7 +88,7 @@ export interface WebhookHandlerOptions<E extends WebhookEvent> {
  * | what happened | status | handler |
  * | --- | --- | --- |
  * | verification failed | `WEBHOOK_REJECTION_STATUS[code]` (400/401/413) | not run |
- * | a verification challenge the spec declares (`event.handshake`) | 200 with the echoed challenge | not run |
+ * | a verification challenge the spec declares (`event.handshake`) | 200 with the answer the spec declares | not run |
  * | `verify` threw anything else | 500 `internal_error` | not run |
  * | event new, or its lease expired | 200 after the handler succeeds (the spec's `webhooks.response.status`: `event.acknowledge.handled`), 500 `handler_failed` if it throws (the lease is released so a redelivery runs it again) | run |
  * | event done | 200 `duplicate` (likewise the spec's status) | not run |

@@ -1,13 +1,17 @@
 /**
- * The handshake part of the verifier (parts.ts): challenges a spec declares, answered with the challenge
- * value echoed and nothing else. Unsigned ones are answered before verification, signed ones only after.
+ * The handshake part of the verifier (parts.ts): challenges a spec declares, answered with what the spec
+ * says and nothing else: the challenge value echoed, or a JSON object of literals, the echo and (a signed
+ * challenge only) an HMAC of the echo. Unsigned ones are answered before verification, signed ones only after.
  */
-import type { HandshakeValueLocation, WebhookHandshakeDefinition } from "../definition.js";
+import { createHmac } from "#webhook-platform";
+import type { HandshakeValueLocation, WebhookHandshakeDefinition, WebhookSignatureDefinition } from "../definition.js";
+import { ConfigurationError } from "../errors/errors.js";
 import { readPath } from "../internal/json-path.js";
 import { queryParam } from "./content.js";
 import type { WebhookDelivery } from "./delivery.js";
 import { WebhookVerificationError } from "./errors.js";
 import { headerValue } from "./headers.js";
+import { hmacKey } from "./keys.js";
 import type { WebhookVerifierParts } from "./parts.js";
 import type { WebhookHandshakeAnswer } from "./webhook-event.js";
 
@@ -16,7 +20,8 @@ const MAX_CHALLENGE = 2048;
 
 /**
  * The answer to the first of the spec's handshakes (signed or not, as asked) that this delivery is, or
- * undefined. The answer is only the challenge value echoed, so it can never carry a MAC or a secret.
+ * undefined. `secret` is the secret the delivery verified with (for an answer that carries an HMAC of the
+ * echo, which only a signed challenge may: validate refuses it on an unsigned one, and this refuses it too).
  */
 export function answerHandshake(
   provider: string,
@@ -24,36 +29,72 @@ export function answerHandshake(
   authenticated: boolean,
   delivery: WebhookDelivery,
   payload: unknown,
+  secret?: string,
+  secretEncoding?: WebhookSignatureDefinition["secretEncoding"],
 ): WebhookHandshakeAnswer | undefined {
   for (const h of handshakes) {
     if (h.authenticated !== authenticated) continue;
     if (h.method !== undefined && (delivery.method ?? "POST").toUpperCase() !== h.method) continue;
     const value = handshakeValue(h.when.at, delivery, payload);
-    if (value === undefined || (h.when.equals !== undefined && value !== h.when.equals)) continue;
-    const echo = handshakeValue(h.echo, delivery, payload);
-    if (echo === undefined || echo.length === 0 || echo.length > MAX_CHALLENGE || /[\u0000-\u001f\u007f]/.test(echo))
-      throw new WebhookVerificationError(provider, "invalid_payload", `the ${h.name} challenge has no usable value to answer with`);
-    return h.respond === "json"
-      ? {
-          name: h.name,
-          status: 200,
-          headers: { ...ANSWER_HEADERS, "content-type": "application/json" },
-          body: JSON.stringify({ challenge: echo }),
-        }
-      : { name: h.name, status: 200, headers: { ...ANSWER_HEADERS, "content-type": "text/plain; charset=utf-8" }, body: echo };
+    if (value === undefined || (h.when.equals !== undefined && value !== String(h.when.equals))) continue;
+    let echo: string | undefined;
+    if (h.echo !== undefined) {
+      echo = handshakeValue(h.echo, delivery, payload);
+      if (echo === undefined || echo.length === 0 || echo.length > MAX_CHALLENGE || /[\u0000-\u001f\u007f]/.test(echo))
+        throw new WebhookVerificationError(provider, "invalid_payload", `the ${h.name} challenge has no usable value to answer with`);
+    }
+    const { contentType, body } = handshakeAnswerBody(h, echo, authenticated ? secret : undefined, secretEncoding);
+    return { name: h.name, status: 200, headers: { ...ANSWER_HEADERS, "content-type": contentType }, body };
   }
   return undefined;
 }
 
+/**
+ * The body of a handshake's answer for the challenge value `echo`, as the spec's `respond` says. `secret`
+ * (with its encoding) keys an HMAC field; without it such a field is a ConfigurationError. Exported for
+ * `switchboard webhook send --handshake`, which checks an endpoint's answer against it.
+ */
+export function handshakeAnswerBody(
+  handshake: WebhookHandshakeDefinition,
+  echo: string | undefined,
+  secret?: string,
+  secretEncoding: WebhookSignatureDefinition["secretEncoding"] = "raw",
+): { readonly contentType: string; readonly body: string } {
+  const respond = handshake.respond;
+  if (typeof respond === "string") {
+    if (echo === undefined) throw new ConfigurationError(`the ${handshake.name} handshake declares no echo to answer with`);
+    return respond === "json"
+      ? { contentType: "application/json", body: JSON.stringify({ challenge: echo }) }
+      : { contentType: "text/plain; charset=utf-8", body: echo };
+  }
+  const answer: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(respond.json)) {
+    if (field === null || typeof field !== "object") {
+      answer[name] = field;
+      continue;
+    }
+    if (echo === undefined) throw new ConfigurationError(`the ${handshake.name} handshake declares no echo to answer with`);
+    if (field.hmac === undefined) answer[name] = echo;
+    else if (secret === undefined)
+      throw new ConfigurationError(`the ${handshake.name} handshake answers with an HMAC: only a challenge verified with a secret can`);
+    else
+      answer[name] = createHmac(field.hmac, hmacKey(secret, secretEncoding))
+        .update(echo)
+        .digest(field.encoding ?? "hex");
+  }
+  return { contentType: "application/json", body: JSON.stringify(answer) };
+}
+
 const ANSWER_HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" } as const;
 
+/** The value at a handshake location as text (a finite number in the body as its decimal text), or undefined. */
 function handshakeValue(at: HandshakeValueLocation, delivery: WebhookDelivery, payload: unknown): string | undefined {
   const { header, query, body } = at as { header?: string; query?: string; body?: readonly (string | number)[] };
   let value: unknown;
   if (header !== undefined) value = headerValue(delivery.headers ?? {}, header);
   else if (query !== undefined) value = delivery.url === undefined ? undefined : queryParam(delivery.url, query);
   else value = readPath(payload, body!);
-  return typeof value === "string" ? value : undefined;
+  return typeof value === "string" ? value : typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
 }
 
 /** Pass to verifyWebhookWith for a spec that declares handshakes. */

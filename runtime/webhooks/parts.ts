@@ -17,13 +17,15 @@ type Hash = "sha1" | "sha256" | "sha512";
 
 /** What the parts add to the verifier; each exported part fills some of these. */
 export interface WebhookVerifierParts {
-  /** Answers a declared challenge (handshake.ts). */
+  /** Answers a declared challenge (handshake.ts); `secret`: the one the delivery verified with, for an HMAC in the answer. */
   readonly handshake?: (
     provider: string,
     handshakes: readonly WebhookHandshakeDefinition[],
     authenticated: boolean,
     delivery: WebhookDelivery,
     payload: unknown,
+    secret?: string,
+    secretEncoding?: WebhookSignatureDefinition["secretEncoding"],
   ) => WebhookHandshakeAnswer | undefined;
   /** Ed25519 and ECDSA P-256 signatures (public-keys.ts). */
   readonly publicKeys?: {

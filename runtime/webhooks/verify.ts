@@ -85,6 +85,7 @@ function verifyOrThrow(
   options: WebhookVerifyOptions,
   versions: VersionsDefinition | undefined,
 ): WebhookEvent {
+  matchedSecret = undefined;
   const body = delivery.body;
   if (typeof body !== "string" && !(body instanceof Uint8Array))
     throw failure(provider, "invalid_payload", "the body must be the raw bytes or their string, not a parsed object");
@@ -171,7 +172,7 @@ function verifyOrThrow(
   const eventId = locate(plan.eventId, headers, payload);
   if (handshakes !== undefined) {
     // A signed challenge: answered only now that the signature verified.
-    const answer = parts.handshake!(provider, handshakes, true, delivery, payload);
+    const answer = parts.handshake!(provider, handshakes, true, delivery, payload, matchedSecret, plan.secretEncoding);
     if (answer !== undefined) return { type, id: eventId, payload, handshake: answer };
   }
   const event: { -readonly [K in keyof WebhookEvent]: WebhookEvent[K] } = { type, id: eventId, payload };
@@ -198,6 +199,12 @@ function firstHeader(provider: string, headers: Headers, names: readonly string[
   }
   throw failure(provider, "missing_signature", `the ${what} header ${names[0]!} is missing`);
 }
+
+/**
+ * The secret the delivery being verified matched (an HMAC scheme), for a signed handshake whose answer
+ * carries an HMAC; reset before each comparison. Verification is synchronous, so no two deliveries share it.
+ */
+let matchedSecret: string | undefined;
 
 /** Reused by the HMAC comparison for the usual single signature, so that decoding it allocates nothing. */
 const SIGNATURE = { sha1: Buffer.alloc(20), sha256: Buffer.alloc(32), sha512: Buffer.alloc(64) };
@@ -253,15 +260,22 @@ function compareSignatures(
       continue;
     }
     for (let s = 0; s < secrets; s++) {
-      const hmac = createHmac(hash!, hmacKey(typeof secret === "string" ? secret : secret![s]!, plan.secretEncoding));
+      const text = typeof secret === "string" ? secret : secret![s]!;
+      const hmac = createHmac(hash!, hmacKey(text, plan.secretEncoding));
       feedContent(plan.content, values, hmac);
       const digest = hmac.digest();
-      if (only !== undefined) {
-        if (timingSafeEqual(digest, only)) return "matched";
-      } else for (const signature of signatures!) if (signature && timingSafeEqual(digest, signature)) return "matched";
+      if (only !== undefined ? timingSafeEqual(digest, only) : anyMatches(digest, signatures!)) {
+        matchedSecret = text;
+        return "matched";
+      }
     }
   }
   return "mismatch";
+}
+
+function anyMatches(digest: Buffer, signatures: readonly (Buffer | undefined)[]): boolean {
+  for (const signature of signatures) if (signature && timingSafeEqual(digest, signature)) return true;
+  return false;
 }
 
 function checkTolerance(provider: string, plan: WebhookPlan, timestamp: number | undefined, options: WebhookVerifyOptions): void {

@@ -36,7 +36,10 @@ export interface WebhookAcknowledgement {
   readonly queued: number;
 }
 
-/** The answer to a verification challenge: the challenge value echoed, nothing else. */
+/**
+ * The answer to a verification challenge, as the spec declares it: the challenge value echoed (text or
+ * {"challenge"}), or a JSON object of literals, the echo and, for a signed challenge only, its HMAC.
+ */
 export interface WebhookHandshakeAnswer {
   /** The spec's name of the handshake. */
   readonly name: string;

@@ -26,6 +26,49 @@ const SHARED_SECRET_UNUSED = [
 ];
 const JWT_UNUSED = ["timestampHeader", "idHeader", "alternativeHeaders", "timestampFormat", "bodyHash", "urlDefaultPort", "algorithmFrom"];
 
+/**
+ * A handshake's answer: it needs the echo it uses, and an HMAC of the echo only on a challenge the
+ * provider signs, under a scheme whose secret is an HMAC key. Answering an unsigned challenge with a MAC
+ * of a value the caller chose would make the endpoint an HMAC oracle for anyone.
+ */
+function checkHandshakeAnswer(name: string, handshake: Dict | undefined, algorithm: string | undefined, report: Report): void {
+  if (handshake === undefined) return;
+  const base = ["webhooks", "handshakes", name];
+  const respond = handshake["respond"];
+  const fields = entries(dict(dict(respond)?.["json"]));
+  const usesEcho = dict(respond) === undefined || fields.some(([, field]) => dict(field) !== undefined);
+  if (usesEcho && handshake["echo"] === undefined)
+    report(base, DiagnosticCode.InconsistentSection, `handshake "${name}": respond answers with the echo, but echo says not where it is`, {
+      at: "key",
+    });
+  for (const [field, value] of fields) {
+    const answer = dict(value);
+    if (answer === undefined) continue;
+    const at = [...base, "respond", "json", field];
+    if (answer["hmac"] === undefined) {
+      if (answer["encoding"] !== undefined)
+        report([...at, "encoding"], DiagnosticCode.InconsistentSection, `handshake "${name}": encoding applies only to an hmac field`, {
+          at: "key",
+        });
+      continue;
+    }
+    if (handshake["authenticated"] !== true)
+      report(
+        [...at, "hmac"],
+        DiagnosticCode.InconsistentSection,
+        `handshake "${name}": an unsigned challenge cannot be answered with an HMAC: anyone could make the endpoint compute the MAC of a value of their choice (authenticated: true if the provider signs it)`,
+        { at: "key" },
+      );
+    else if (algorithm !== undefined && !algorithm.startsWith("hmac-"))
+      report(
+        [...at, "hmac"],
+        DiagnosticCode.InconsistentSection,
+        `handshake "${name}": an hmac answer is keyed with the webhook's HMAC secret, and ${algorithm} has none`,
+        { at: "key" },
+      );
+  }
+}
+
 /** The fields each kind of scheme needs and those it leaves unused (jwt-hs256, shared-secret, the others). */
 function checkSchemeFields(signature: Dict, webhooks: Dict | undefined, report: Report): void {
   const base = ["webhooks", "signature"];
@@ -270,7 +313,9 @@ export function checkWebhooks(doc: Dict, report: Report): void {
       );
     }
   }
+  const signatureAlgorithm = str(dict(webhooks?.["signature"])?.["algorithm"]);
   for (const [name, handshake] of entries(webhooks?.["handshakes"])) {
+    checkHandshakeAnswer(name, dict(handshake), signatureAlgorithm, report);
     const when = dict(dict(handshake)?.["when"]);
     const where = ["header", "query", "body"].filter((key) => when?.[key] !== undefined);
     if (when && where.length !== 1)

@@ -3,13 +3,17 @@
  * generated verify<Provider>Webhook; send posts a delivery that a real loopback server verifies; the secret is never
  * printed.
  */
-import { readFileSync } from "node:fs";
+import { createHmac, generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { verify as octokitVerify } from "@octokit/webhooks-methods";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../../generator/cli/main.js";
+import { resolveConfig } from "../../../generator/config.js";
+import { readSpec } from "../../../generator/generate.js";
 import * as github from "../../../generated/github/index.js";
 import * as stripe from "../../../generated/stripe/index.js";
 import * as twilio from "../../../generated/twilio/index.js";
@@ -17,6 +21,7 @@ import * as twitch from "../../../generated/twitch/index.js";
 import * as dropbox from "../../../generated/dropbox/index.js";
 import * as msgraph from "../../../generated/msgraph/index.js";
 import * as vonage from "../../../generated/vonage/index.js";
+import { verifyWebhookDelivery, type WebhooksDefinition } from "../../../runtime/contract.js";
 import { createWebhookHandler } from "../../../runtime/index.js";
 import { isWebhookVerificationError, type WebhookDelivery, type WebhookEvent, type WebhookVerifyOptions } from "../../../runtime/index.js";
 import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
@@ -357,6 +362,66 @@ describe("switchboard webhook send --handshake", () => {
       code: 0,
     });
     expect((await run(["webhook", "send", "vonage", "delivered", "--to", `${server.url}/v`, "--secret", "nope"])).code).toBe(1);
+  });
+
+  /** A handshake fixture spec's webhooks (test/fixtures/handshakes), as the generator models them. */
+  async function fixtureWebhooks(name: string): Promise<WebhooksDefinition> {
+    const result = await readSpec(resolveConfig({ cwd: repo }), path.join(repo, "test/fixtures/handshakes", `${name}.yaml`));
+    return result.model!.definition.webhooks!;
+  }
+  const fixtures = ["--specs", "test/fixtures/handshakes"];
+
+  it("sends Zoom's signed url_validation and exits 0 only when the answer holds the token and its HMAC under the secret", async () => {
+    const zoom = await fixtureWebhooks("zoom");
+    serving((d) => verifyWebhookDelivery("zoom", zoom, d, { secret: "zm-secret" }));
+    const argv = [
+      "webhook",
+      "send",
+      "zoom",
+      "--handshake",
+      "urlValidation",
+      "--to",
+      `${server.url}/zoom`,
+      "--secret",
+      "zm-secret",
+      ...fixtures,
+    ];
+    const result = await run(argv);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toMatch(/^POST .*\/zoom \(urlValidation\): 200 OK, answered as the spec says\n$/);
+    const sent = JSON.parse(server.requests.at(-1)!.body) as { event: string; payload: { plainToken: string } };
+    expect(sent.event).toBe("endpoint.url_validation");
+    expect(sent.payload.plainToken).toMatch(/^sb_challenge_/);
+    // An endpoint that echoes the token but keys its HMAC with another secret fails the check.
+    server.handle((request, response) => {
+      const token = (JSON.parse(request.body) as { payload: { plainToken: string } }).payload.plainToken;
+      const wrong = createHmac("sha256", "not-the-secret").update(token).digest("hex");
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ plainToken: token, encryptedToken: wrong }));
+    });
+    const mismatch = await run(argv);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stdout).toContain("200 OK, NOT answered as the spec says");
+  });
+
+  it("sends Discord's signed PING (type 1, a JSON number) and exits 0 on the PONG", async () => {
+    const discord = await fixtureWebhooks("discord");
+    const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+    const applicationKey = publicKey.export({ type: "spki", format: "der" }).subarray(12).toString("hex");
+    serving((d) => verifyWebhookDelivery("discord", discord, d, { publicKey: applicationKey }));
+    const keyFile = path.join(mkdtempSync(path.join(tmpdir(), "switchboard-discord-")), "key.pem");
+    writeFileSync(keyFile, privateKey.export({ type: "pkcs8", format: "pem" }));
+    const argv = ["webhook", "send", "discord", "--handshake", "ping", "--secret-file", keyFile, ...fixtures];
+    const result = await run([...argv, "--to", `${server.url}/discord`]);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toContain("(ping): 200 OK, answered as the spec says");
+    expect(JSON.parse(server.requests.at(-1)!.body)).toEqual({ type: 1 });
+    // An endpoint nobody listens on: one line on stderr, exit 1, no stack trace.
+    const closed = await startLoopbackServer();
+    await closed.close();
+    const unreachable = await run([...argv, "--to", `${closed.url}/discord`]);
+    expect(unreachable).toMatchObject({ code: 1, stdout: "" });
+    expect(unreachable.stderr.startsWith(`switchboard: could not deliver to ${closed.url}/discord: ECONNREFUSED: `)).toBe(true);
+    expect(unreachable.stderr.indexOf("\n")).toBe(unreachable.stderr.length - 1); // one line, no stack
   });
 
   it("sends Dropbox's GET ?challenge= and names the spec's handshakes for an unknown one", async () => {

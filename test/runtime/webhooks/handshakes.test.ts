@@ -2,13 +2,20 @@
  * Verification challenges (issue #15): signed ones (Slack url_verification, Twitch callback
  * verification) are answered only after the signature verifies; Dropbox's unsigned GET ?challenge= is
  * answered before verification with the echo alone; an answer never carries anything but the challenge.
+ * Answers the spec spells out as JSON: Zoom's token and its HMAC (only once the signature verifies), and
+ * Discord's constant PONG to a signed PING.
  */
+import { createHmac, generateKeyPairSync, sign } from "node:crypto";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { resolveConfig } from "../../../generator/config.js";
+import { readSpec } from "../../../generator/generate.js";
 import * as dropbox from "../../../generated/dropbox/index.js";
 import * as msgraph from "../../../generated/msgraph/index.js";
 import * as slack from "../../../generated/slack/index.js";
 import * as twitch from "../../../generated/twitch/index.js";
-import { createWebhookHandler, type WebhookDelivery } from "../../../runtime/index.js";
+import { handshakeAnswerBody, verifyWebhookDelivery, type WebhooksDefinition } from "../../../runtime/contract.js";
+import { ConfigurationError, createWebhookHandler, type WebhookDelivery, type WebhookEvent } from "../../../runtime/index.js";
 import { signWebhook } from "../../../runtime/webhooks/sign.js";
 
 const NOW = 1_767_225_600;
@@ -163,5 +170,113 @@ describe("Microsoft Graph POST ?validationToken= (unsigned, specs/msgraph.yaml)"
     const forged = await handler({ headers: {}, body: notification, method: "POST", url: "https://example.com/webhooks/graph" });
     expect(forged).toMatchObject({ status: 401, body: '{"error":"signature_mismatch"}' });
     expect(handled).toEqual([]);
+  });
+});
+
+/** A webhooks definition as the generator models it from a handshake fixture spec. */
+async function fixtureWebhooks(name: "zoom" | "discord"): Promise<WebhooksDefinition> {
+  const file = path.join(import.meta.dirname, "../../fixtures/handshakes", `${name}.yaml`);
+  const result = await readSpec(resolveConfig({ cwd: path.resolve(import.meta.dirname, "../../..") }), file);
+  expect(result.diagnostics).toEqual([]);
+  return result.model!.definition.webhooks!;
+}
+
+describe("Zoom endpoint.url_validation (signed; answered with the token and its HMAC, test/fixtures/handshakes/zoom.yaml)", () => {
+  const secret = "zoom-secret-token";
+  const plainToken = "qgg8vlvZRS6UYooatFL8Aw";
+  const body = JSON.stringify({ payload: { plainToken }, event_ts: 1_654_503_849_680, event: "endpoint.url_validation" });
+  /** Signed as Zoom's docs and webhook sample sign: "v0=" + hex HMAC-SHA256 of "v0:" + timestamp + ":" + body. */
+  const zoomHeaders = (key: string) => ({
+    "x-zm-request-timestamp": String(NOW),
+    "x-zm-signature": `v0=${createHmac("sha256", key).update(`v0:${NOW}:${body}`).digest("hex")}`,
+  });
+  /** What Zoom's sample answers: the token, and hex HMAC-SHA256 of it under the secret token. */
+  const expected = (key: string) =>
+    JSON.stringify({ plainToken, encryptedToken: createHmac("sha256", key).update(plainToken).digest("hex") });
+
+  it("answers {plainToken, encryptedToken} as application/json once the signature verifies, without the handler", async () => {
+    const definition = await fixtureWebhooks("zoom");
+    const handler = createWebhookHandler({
+      verify: (delivery) => verifyWebhookDelivery("zoom", definition, delivery, { secret, now: NOW }),
+      handle: () => {
+        throw new Error("the handler must not run for a challenge");
+      },
+    });
+    const response = await handler({ headers: zoomHeaders(secret), body, method: "POST" });
+    expect(response).toEqual({
+      status: 200,
+      headers: { "cache-control": "no-store", "x-content-type-options": "nosniff", "content-type": "application/json" },
+      body: expected(secret),
+    });
+  });
+
+  it("keys the HMAC with the secret the challenge verified under, during a rotation", async () => {
+    const definition = await fixtureWebhooks("zoom");
+    const event = await verifyWebhookDelivery(
+      "zoom",
+      definition,
+      { headers: zoomHeaders("old-token"), body },
+      {
+        secret: ["new-token", "old-token"],
+        now: NOW,
+      },
+    );
+    expect(event.handshake?.body).toBe(expected("old-token"));
+  });
+
+  it("refuses a challenge signed with another secret: the rejection carries neither the token nor any MAC", async () => {
+    const definition = await fixtureWebhooks("zoom");
+    const handler = createWebhookHandler({
+      verify: (delivery) => verifyWebhookDelivery("zoom", definition, delivery, { secret, now: NOW }),
+      handle: () => undefined,
+    });
+    const response = await handler({ headers: zoomHeaders("attacker-guess"), body, method: "POST" });
+    expect(response.status).toBe(401);
+    expect(response.body).not.toContain(plainToken);
+    expect(response.body).not.toContain(createHmac("sha256", secret).update(plainToken).digest("hex"));
+    expect(response.body).not.toContain(createHmac("sha256", "attacker-guess").update(plainToken).digest("hex"));
+  });
+
+  it("handshakeAnswerBody refuses an HMAC field without a secret (never a MAC under an empty or absent key)", async () => {
+    const definition = await fixtureWebhooks("zoom");
+    expect(() => handshakeAnswerBody(definition.handshakes![0]!, plainToken)).toThrow(ConfigurationError);
+  });
+});
+
+describe("Discord PING (signed with Ed25519; answered with a constant PONG, test/fixtures/handshakes/discord.yaml)", () => {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  // The application's public key as the developer portal shows it: the raw 32 bytes in hex.
+  const applicationKey = publicKey.export({ type: "spki", format: "der" }).subarray(12).toString("hex");
+  const signed = (body: string, key = privateKey) => ({
+    headers: {
+      "x-signature-timestamp": String(NOW),
+      "x-signature-ed25519": sign(null, Buffer.from(`${NOW}${body}`), key).toString("hex"),
+    },
+    body,
+    method: "POST",
+  });
+  const handled: WebhookEvent[] = [];
+  const handlerOf = (definition: WebhooksDefinition) =>
+    createWebhookHandler({
+      verify: (delivery) => verifyWebhookDelivery("discord", definition, delivery, { publicKey: applicationKey }),
+      handle: (event) => void handled.push(event),
+    });
+
+  it('answers a signed PING with {"type":1} as application/json, without the handler', async () => {
+    const handler = handlerOf(await fixtureWebhooks("discord"));
+    const response = await handler(signed(JSON.stringify({ id: "1", application_id: "2", type: 1, version: 1 })));
+    expect(response).toMatchObject({ status: 200, body: '{"type":1}' });
+    expect(response.headers["content-type"]).toBe("application/json");
+    expect(handled).toEqual([]);
+  });
+
+  it("refuses a PING signed with another key (Discord sends such PINGs and expects 401), and runs the handler for a command", async () => {
+    const handler = handlerOf(await fixtureWebhooks("discord"));
+    const forged = await handler(signed(JSON.stringify({ type: 1 }), generateKeyPairSync("ed25519").privateKey));
+    expect(forged.status).toBe(401);
+    expect(forged.body).not.toContain('"type":1');
+    const command = await handler(signed(JSON.stringify({ id: "3", type: 2, data: { name: "hello" } })));
+    expect(command.status).toBe(200);
+    expect(handled.map((e) => e.type)).toEqual(["application_command"]);
   });
 });
