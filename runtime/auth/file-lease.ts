@@ -46,11 +46,11 @@ async function tryAcquire(path: string, leaseMs: number, now: () => number, last
   const draft = `${path}.${nonce}.new`;
   const file = await open(draft, "wx", 0o600);
   try {
-    await file.writeFile(JSON.stringify(content));
-  } finally {
-    await file.close();
-  }
-  try {
+    try {
+      await file.writeFile(JSON.stringify(content));
+    } finally {
+      await file.close();
+    }
     await link(draft, path);
   } catch (error) {
     if ((error as { code?: unknown }).code !== "EEXIST") throw error;

@@ -202,7 +202,8 @@ function firstHeader(provider: string, headers: Headers, names: readonly string[
 
 /**
  * The secret the delivery being verified matched (an HMAC scheme), for a signed handshake whose answer
- * carries an HMAC; reset before each comparison. Verification is synchronous, so no two deliveries share it.
+ * carries an HMAC; reset as each verification starts. Verification is synchronous, so no two deliveries
+ * share it.
  */
 let matchedSecret: string | undefined;
 
