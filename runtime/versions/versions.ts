@@ -10,9 +10,11 @@ import { UnsupportedVersionError } from "../errors/errors.js";
 import { findMigrationChain } from "./migrations.js";
 import type { ResponseHeaders } from "../transport/transport.js";
 
-const DAY_MS = 86_400_000;
-/** A Sunset this close (or past) is reported. */
-export const SUNSET_WARNING_MS = 30 * DAY_MS;
+/**
+ * A Sunset this close (or past) is reported: 30 days. Written as a literal: a product of constants is code
+ * a bundler keeps in every application that imports this module, whether it reads the value or not.
+ */
+export const SUNSET_WARNING_MS = 2_592_000_000;
 
 /** Throws UnsupportedVersionError unless `version` is one the spec lists as supported. */
 export function checkVersion(provider: string, versions: VersionsDefinition | undefined, version: string): string {

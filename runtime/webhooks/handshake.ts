@@ -20,8 +20,9 @@ const MAX_CHALLENGE = 2048;
 
 /**
  * The answer to the first of the spec's handshakes (signed or not, as asked) that this delivery is, or
- * undefined. `secret` is the secret the delivery verified with (for an answer that carries an HMAC of the
- * echo, which only a signed challenge may: validate refuses it on an unsigned one, and this refuses it too).
+ * undefined. A verified delivery comes with its scheme (`sig`), the caller's secrets and which of them it
+ * matched: the key of an answer that carries an HMAC of the echo, which only a signed challenge of an HMAC
+ * scheme may (validate refuses it elsewhere, and so does handshakeAnswerBody without a secret).
  */
 export function answerHandshake(
   provider: string,
@@ -29,8 +30,9 @@ export function answerHandshake(
   authenticated: boolean,
   delivery: WebhookDelivery,
   payload: unknown,
-  secret?: string,
-  secretEncoding?: WebhookSignatureDefinition["secretEncoding"],
+  sig?: WebhookSignatureDefinition,
+  secrets?: string | readonly string[],
+  matched = 0,
 ): WebhookHandshakeAnswer | undefined {
   for (const h of handshakes) {
     if (h.authenticated !== authenticated) continue;
@@ -43,7 +45,9 @@ export function answerHandshake(
       if (echo === undefined || echo.length === 0 || echo.length > MAX_CHALLENGE || /[\u0000-\u001f\u007f]/.test(echo))
         throw new WebhookVerificationError(provider, "invalid_payload", `the ${h.name} challenge has no usable value to answer with`);
     }
-    const { contentType, body } = handshakeAnswerBody(h, echo, authenticated ? secret : undefined, secretEncoding);
+    const secret =
+      authenticated && sig?.algorithm.startsWith("hmac-") ? (typeof secrets === "string" ? secrets : secrets?.[matched]) : undefined;
+    const { contentType, body } = handshakeAnswerBody(h, echo, secret, sig?.secretEncoding);
     return { name: h.name, status: 200, headers: { ...ANSWER_HEADERS, "content-type": contentType }, body };
   }
   return undefined;

@@ -17,15 +17,19 @@ type Hash = "sha1" | "sha256" | "sha512";
 
 /** What the parts add to the verifier; each exported part fills some of these. */
 export interface WebhookVerifierParts {
-  /** Answers a declared challenge (handshake.ts); `secret`: the one the delivery verified with, for an HMAC in the answer. */
+  /**
+   * Answers a declared challenge (handshake.ts). After verification: the scheme, the caller's secrets and
+   * which of them the delivery matched, for an answer that carries an HMAC.
+   */
   readonly handshake?: (
     provider: string,
     handshakes: readonly WebhookHandshakeDefinition[],
     authenticated: boolean,
     delivery: WebhookDelivery,
     payload: unknown,
-    secret?: string,
-    secretEncoding?: WebhookSignatureDefinition["secretEncoding"],
+    sig?: WebhookSignatureDefinition,
+    secrets?: string | readonly string[],
+    matched?: number,
   ) => WebhookHandshakeAnswer | undefined;
   /** Ed25519 and ECDSA P-256 signatures (public-keys.ts). */
   readonly publicKeys?: {

@@ -85,7 +85,6 @@ function verifyOrThrow(
   options: WebhookVerifyOptions,
   versions: VersionsDefinition | undefined,
 ): WebhookEvent {
-  matchedSecret = undefined;
   const body = delivery.body;
   if (typeof body !== "string" && !(body instanceof Uint8Array))
     throw failure(provider, "invalid_payload", "the body must be the raw bytes or their string, not a parsed object");
@@ -102,6 +101,8 @@ function verifyOrThrow(
     if (open !== undefined) return { type: "", id: undefined, payload: undefined, handshake: open };
   }
   let timestampSeconds: number | undefined;
+  /** Which of options.secret the signature matched (0 for a public key), for a handshake answered with an HMAC. */
+  let matched = 0;
   let expectedBodyHash: string | undefined;
   let form: FormParams | undefined;
   if (plan.scheme === 1) timestampSeconds = parts.jwt!(provider, sig, headers, bytes, options);
@@ -143,10 +144,10 @@ function verifyOrThrow(
     const formText = form !== undefined && expectedBodyHash === undefined ? parts.forms!.sorted(form) : "";
 
     const method = plan.signsMethod ? (delivery.method ?? "POST").toUpperCase() : undefined;
-    const outcome = compareSignatures(plan, parts, hash, parsed.signatures, [bytes, timestamp, id, url, formText, method], options);
-    if (outcome === "malformed")
+    matched = compareSignatures(plan, parts, hash, parsed.signatures, [bytes, timestamp, id, url, formText, method], options);
+    if (matched === MALFORMED)
       throw failure(provider, "malformed_signature", `no signature in the ${signatureHeader} header has the expected encoding and length`);
-    if (outcome === "mismatch") throw failure(provider, "signature_mismatch", `no signature in the ${signatureHeader} header matches`);
+    if (matched < 0) throw failure(provider, "signature_mismatch", `no signature in the ${signatureHeader} header matches`);
     if (expectedBodyHash !== undefined) parts.bodyHash!.check(provider, bodyHash!, expectedBodyHash, bytes);
   }
   checkTolerance(provider, plan, timestampSeconds, options);
@@ -172,7 +173,7 @@ function verifyOrThrow(
   const eventId = locate(plan.eventId, headers, payload);
   if (handshakes !== undefined) {
     // A signed challenge: answered only now that the signature verified.
-    const answer = parts.handshake!(provider, handshakes, true, delivery, payload, matchedSecret, plan.secretEncoding);
+    const answer = parts.handshake!(provider, handshakes, true, delivery, payload, plan.sig, options.secret, matched);
     if (answer !== undefined) return { type, id: eventId, payload, handshake: answer };
   }
   const event: { -readonly [K in keyof WebhookEvent]: WebhookEvent[K] } = { type, id: eventId, payload };
@@ -200,18 +201,16 @@ function firstHeader(provider: string, headers: Headers, names: readonly string[
   throw failure(provider, "missing_signature", `the ${what} header ${names[0]!} is missing`);
 }
 
-/**
- * The secret the delivery being verified matched (an HMAC scheme), for a signed handshake whose answer
- * carries an HMAC; reset as each verification starts. Verification is synchronous, so no two deliveries
- * share it.
- */
-let matchedSecret: string | undefined;
+/** compareSignatures' verdicts other than a match (the index of the secret that matched). */
+const MISMATCH = -1;
+const MALFORMED = -2;
 
 /** Reused by the HMAC comparison for the usual single signature, so that decoding it allocates nothing. */
 const SIGNATURE = { sha1: Buffer.alloc(20), sha256: Buffer.alloc(32), sha512: Buffer.alloc(64) };
 
 /**
- * Whether any signature matches; "malformed" when none even has the scheme's encoding and length. `values`
+ * The index of the secret a signature matches (0 for a public key), MISMATCH when none does, MALFORMED when
+ * no signature even has the scheme's encoding and length. `values`
  * fill the content parts (see feedContent). The URL with or without its default port is tried only when
  * the URL as given did not match, and the search stops at the first match (which tells an observer nothing
  * it does not learn from the acceptance).
@@ -223,7 +222,7 @@ function compareSignatures(
   encoded: readonly string[],
   values: (string | Buffer | undefined)[],
   options: WebhookVerifyOptions,
-): "matched" | "mismatch" | "malformed" {
+): number {
   // values: body, timestamp, id, url, sorted form parameters, method (plan.ts, PARTS).
   // Loops rather than map/some: no closure per delivery. The usual single signature needs no array.
   const count = encoded.length;
@@ -238,7 +237,7 @@ function compareSignatures(
     if (count === 1) only = plausible ? signature : undefined;
     else (signatures ??= []).push(plausible ? signature : undefined);
   }
-  if (only === undefined && (signatures === undefined || signatures.every((s) => s === undefined))) return "malformed";
+  if (only === undefined && (signatures === undefined || signatures.every((s) => s === undefined))) return MALFORMED;
   const secret = options.secret;
   const secrets = hash === undefined ? 1 : typeof secret === "string" ? 1 : (secret?.length ?? 0);
   if (secrets === 0) throw new ConfigurationError("verifying this provider's webhooks needs options.secret");
@@ -254,29 +253,20 @@ function compareSignatures(
     if (key !== undefined) {
       const data = contentBytes(plan.content, values);
       if (only !== undefined) {
-        if (publicKeys!.matches(plan.sig.algorithm, data, key, only)) return "matched";
-      } else
-        for (const signature of signatures!)
-          if (signature && publicKeys!.matches(plan.sig.algorithm, data, key, signature)) return "matched";
+        if (publicKeys!.matches(plan.sig.algorithm, data, key, only)) return 0;
+      } else for (const signature of signatures!) if (signature && publicKeys!.matches(plan.sig.algorithm, data, key, signature)) return 0;
       continue;
     }
     for (let s = 0; s < secrets; s++) {
-      const text = typeof secret === "string" ? secret : secret![s]!;
-      const hmac = createHmac(hash!, hmacKey(text, plan.secretEncoding));
+      const hmac = createHmac(hash!, hmacKey(typeof secret === "string" ? secret : secret![s]!, plan.secretEncoding));
       feedContent(plan.content, values, hmac);
       const digest = hmac.digest();
-      if (only !== undefined ? timingSafeEqual(digest, only) : anyMatches(digest, signatures!)) {
-        matchedSecret = text;
-        return "matched";
-      }
+      if (only !== undefined) {
+        if (timingSafeEqual(digest, only)) return s;
+      } else for (const signature of signatures!) if (signature && timingSafeEqual(digest, signature)) return s;
     }
   }
-  return "mismatch";
-}
-
-function anyMatches(digest: Buffer, signatures: readonly (Buffer | undefined)[]): boolean {
-  for (const signature of signatures) if (signature && timingSafeEqual(digest, signature)) return true;
-  return false;
+  return MISMATCH;
 }
 
 function checkTolerance(provider: string, plan: WebhookPlan, timestamp: number | undefined, options: WebhookVerifyOptions): void {
