@@ -63,7 +63,7 @@ function checkHandshakeAnswer(name: string, handshake: Dict | undefined, algorit
       report(
         [...at, "hmac"],
         DiagnosticCode.InconsistentSection,
-        `handshake "${name}": an hmac answer is keyed with the webhook's HMAC secret, and ${algorithm} has none`,
+        `handshake "${name}": an hmac answer is keyed with the secret of an hmac-sha1, hmac-sha256 or hmac-sha512 signature, not of ${algorithm}`,
         { at: "key" },
       );
   }
