@@ -13,7 +13,7 @@ import { open, readFile, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ConfigurationError } from "../errors/errors.js";
 import { TokenStoreError } from "./errors.js";
-import { acquireFileLease } from "./file-lease.js";
+import { acquireFileLease, type FileLease } from "./file-lease.js";
 import type { RefreshCoordinator, StoredTokens, TokenStore } from "./token-store.js";
 
 /** Environment variable with the current key (base64 of 32 bytes). */
@@ -102,8 +102,7 @@ export class EncryptedFileTokenStore implements TokenStore, RefreshCoordinator {
     key: string,
     refresh: (stored: StoredTokens | undefined) => Promise<StoredTokens>,
   ): Promise<StoredTokens | undefined> {
-    const lease = await acquireFileLease(`${this.#path}.lock`, { leaseMs: this.#leaseMs, waitMs: this.#waitMs, now: this.#now });
-    if (!lease) throw new TokenStoreError(`no refresh lease on token store ${basename(this.#path)} within ${this.#waitMs} ms`);
+    const lease = await this.#lease("refresh");
     try {
       const stored = await this.get(key);
       const next = await refresh(stored);
@@ -149,13 +148,19 @@ export class EncryptedFileTokenStore implements TokenStore, RefreshCoordinator {
    * holds the lease.
    */
   async #leasedUpdate(change: (all: Record<string, StoredTokens>) => void): Promise<void> {
-    const lease = await acquireFileLease(`${this.#path}.lock`, { leaseMs: this.#leaseMs, waitMs: this.#waitMs, now: this.#now });
-    if (!lease) throw new TokenStoreError(`no write lease on token store ${basename(this.#path)} within ${this.#waitMs} ms`);
+    const lease = await this.#lease("write");
     try {
       await this.#update(change);
     } finally {
       await lease.release();
     }
+  }
+
+  /** The file's lease (`<path>.lock`), waited for at most `refreshWaitMs`; TokenStoreError after that. */
+  async #lease(purpose: "refresh" | "write"): Promise<FileLease> {
+    const lease = await acquireFileLease(`${this.#path}.lock`, { leaseMs: this.#leaseMs, waitMs: this.#waitMs, now: this.#now });
+    if (!lease) throw new TokenStoreError(`no ${purpose} lease on token store ${basename(this.#path)} within ${this.#waitMs} ms`);
+    return lease;
   }
 
   /** `change` may decline (false): then nothing is written. */
