@@ -26,6 +26,12 @@
  * Official libraries on the same deliveries: stripe.webhooks.constructEvent, @octokit/webhooks-methods
  * verify (plus JSON.parse, which it does not do), standardwebhooks Webhook#verify and svix Webhook#verify.
  *
+ * Processes: each provider's schemes are measured alone in a fresh process (the verifier of an application
+ * that receives that provider's webhooks), then every scheme at 2 KB once more in one process whose engine
+ * has first verified all of them (an application that receives every provider's: "(shared engine)", no
+ * target). Every scheme thus meets the engine in the same state; until session 11 all ran in one process in
+ * list order, and each met an engine that had seen only the schemes listed before it.
+ *
  * Timing: calls per second of this process's CPU time (see opsPerSecond). ROUNDS rounds; in each round the baseline and then every candidate run for ROUND_MS each, so
  * that a change of load hits all of them alike. value and baseline are the medians of their rounds; ratio
  * is the median of the per-round ratios (each taken between runs a few hundred milliseconds apart), which
@@ -40,8 +46,10 @@ import {
   verify as verifyAsymmetric,
   createPublicKey,
 } from "node:crypto";
+import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const name = "webhook-verify";
@@ -122,7 +130,71 @@ function standardWebhooksRaw(prefix) {
   };
 }
 
+/**
+ * Every scheme measured alone, each provider in a process of its own (WEBHOOK_VERIFY_WORKER=alone:<provider>),
+ * then all of them again in one process whose engine has first verified every scheme (=shared): the two
+ * states an application's verifier runs in, and the same state for every scheme (before session 11 every
+ * scheme ran in one process in list order, so a scheme met an engine that had verified the schemes before it
+ * in the list, and those at the end of the list measured the most polymorphic one).
+ */
 export async function run(emit) {
+  const mode = process.env["WEBHOOK_VERIFY_WORKER"];
+  if (mode !== undefined) return measure(emit, mode);
+  // WEBHOOK_VERIFY_ONLY=twitch,stripe measures those providers only, in both passes (for profiling a change).
+  const only = process.env["WEBHOOK_VERIFY_ONLY"]?.split(",");
+  const providers = [...new Set(SCHEME_PROVIDERS)].filter((p) => only === undefined || only.includes(p));
+  for (const provider of providers) await worker(`alone:${provider}`, emit, {});
+  await worker(`shared:${providers.join(",")}`, emit, { engine: "shared by every scheme" });
+}
+
+/** The providers whose schemes `measure` defines, in its order (checked there). */
+const SCHEME_PROVIDERS = [
+  "stripe",
+  "github",
+  "slack",
+  "shopify",
+  "twilio",
+  "openai",
+  "resend",
+  "hubspot",
+  "twitch",
+  "dropbox",
+  "vonage",
+  "msgraph",
+  "sendgrid",
+];
+
+/** Runs `measure` in a fresh process (through the runner's child mode) and emits its records with `extra`. */
+function worker(mode, emit, extra) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, "bench/run.js"), "--child", fileURLToPath(import.meta.url)], {
+      cwd: root,
+      env: { ...process.env, WEBHOOK_VERIFY_WORKER: mode },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const records = [];
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      if (line.trim() !== "") records.push(JSON.parse(line));
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      if (code !== 0) return reject(new Error(`webhook-verify: the ${mode} worker failed (${signal ?? `exit code ${code}`})`));
+      for (const { bench: _bench, ...record } of records) emit({ ...record, ...extra });
+      resolve();
+    });
+  });
+}
+
+/**
+ * `alone:<provider>`: that provider's schemes, 2 KB and 64 KB, official libraries included.
+ * `shared:<providers>`: every scheme of those providers at 2 KB, candidate and baseline only, after every
+ * candidate has run WARMUP_MS, so that each is measured on the engine as an application that verifies all
+ * of them keeps it; metrics named `verify <scheme> 2kb (shared engine)`, with no target.
+ */
+async function measure(emit, mode) {
+  const [pass, list] = mode.split(":");
+  const selected = (list ?? "").split(",");
+  const shared = pass === "shared";
   const { verifyWebhookWith, webhookPartsFor, signWebhook, ...contractExports } = await import(
     pathToFileURL(path.join(root, "runtime/dist/contract.js")).href
   ).then(async (contract) => ({ ...contract, ...(await import(pathToFileURL(path.join(root, "runtime/dist/index.js")).href)) }));
@@ -395,7 +467,12 @@ export async function run(emit) {
     },
   ];
 
-  for (const size of [2048, 65536]) {
+  const defined = [...new Set(schemes.map((s) => s.provider))];
+  if (defined.join(",") !== SCHEME_PROVIDERS.join(","))
+    throw new Error(`webhook-verify: SCHEME_PROVIDERS must list ${defined.join(", ")}, in that order`);
+
+  const cases = [];
+  for (const size of shared ? [2048] : [2048, 65536]) {
     const label = size === 2048 ? "2kb" : "64kb";
     const bodyJson = eventBody(size);
     // Graph's deliveries are batches: notifications of about 300 bytes up to the size, clientState written in by signWebhook.
@@ -413,9 +490,7 @@ export async function run(emit) {
     const bodyForm = Buffer.from(
       new URLSearchParams({ MessageSid: "SM1", MessageStatus: "delivered", From: "+15551234567", Body: "x".repeat(size - 80) }).toString(),
     );
-    // WEBHOOK_VERIFY_ONLY=twitch,stripe measures those schemes only (for profiling a change).
-    const only = process.env["WEBHOOK_VERIFY_ONLY"]?.split(",");
-    for (const scheme of schemes.filter((s) => only === undefined || only.includes(s.provider))) {
+    for (const scheme of schemes.filter((s) => selected.includes(s.provider))) {
       const definition = await definitionOf(scheme.provider);
       const versions = await versionsOf(scheme.provider);
       // Signed now: the libraries judge the timestamp by the real clock.
@@ -438,43 +513,48 @@ export async function run(emit) {
       // Each must accept before it is timed.
       await candidate();
       raw();
-      const libraries = Object.entries(scheme.libraries?.(delivery, body) ?? {});
+      const libraries = shared ? [] : Object.entries(scheme.libraries?.(delivery, body) ?? {});
       for (const [, fn] of libraries) await fn();
-      const runners = [["raw", raw], ["candidate", candidate], ...libraries];
-      for (const [, fn] of runners) await opsPerSecond(fn, WARMUP_MS);
-
-      // Rounds alternate the order, so that no runner always follows the same one.
-      const samples = Object.fromEntries(runners.map(([n]) => [n, []]));
-      for (let r = 0; r < ROUNDS; r++) {
-        const order = r % 2 === 0 ? runners : [...runners].reverse();
-        for (const [n, fn] of order) samples[n].push(await opsPerSecond(fn));
-      }
-      const baseline = median(samples.raw);
-      const ratioOf = (values) => Math.round(median(values.map((v, r) => v / samples.raw[r])) * 1000) / 1000;
       const schemeName = scheme.variant ? `${scheme.provider} (${scheme.variant})` : (scheme.label ?? scheme.provider);
-      const value = median(samples.candidate);
+      cases.push({ scheme, schemeName, label, body, raw, candidate, libraries });
+    }
+  }
+  // The shared engine: every candidate runs before any is measured.
+  if (shared) for (const { candidate } of cases) await opsPerSecond(candidate, WARMUP_MS);
+
+  for (const { scheme, schemeName, label, body, raw, candidate, libraries } of cases) {
+    const runners = [["raw", raw], ["candidate", candidate], ...libraries];
+    for (const [, fn] of runners) await opsPerSecond(fn, WARMUP_MS);
+
+    // Rounds alternate the order, so that no runner always follows the same one.
+    const samples = Object.fromEntries(runners.map(([n]) => [n, []]));
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = r % 2 === 0 ? runners : [...runners].reverse();
+      for (const [n, fn] of order) samples[n].push(await opsPerSecond(fn));
+    }
+    const baseline = median(samples.raw);
+    const ratioOf = (values) => Math.round(median(values.map((v, r) => v / samples.raw[r])) * 1000) / 1000;
+    const value = median(samples.candidate);
+    emit({
+      metric: `verify ${schemeName} ${label}${shared ? " (shared engine)" : ""}`,
+      value: round(value),
+      unit: "verifications/s",
+      baseline: round(baseline),
+      ratio: ratioOf(samples.candidate),
+      ...(scheme.hmac && !shared ? { target: `>= ${TARGET}` } : {}),
+      scheme: schemeName,
+      body_bytes: body.length,
+    });
+    for (const [n] of libraries) {
       emit({
-        metric: `verify ${schemeName} ${label}`,
-        value: round(value),
+        metric: `${n} ${label}`,
+        value: round(median(samples[n])),
         unit: "verifications/s",
         baseline: round(baseline),
-        ratio: ratioOf(samples.candidate),
-        ...(scheme.hmac ? { target: `>= ${TARGET}` } : {}),
+        ratio: ratioOf(samples[n]),
         scheme: schemeName,
         body_bytes: body.length,
       });
-      for (const [n] of libraries) {
-        const libValue = median(samples[n]);
-        emit({
-          metric: `${n} ${label}`,
-          value: round(libValue),
-          unit: "verifications/s",
-          baseline: round(baseline),
-          ratio: ratioOf(samples[n]),
-          scheme: schemeName,
-          body_bytes: body.length,
-        });
-      }
     }
   }
 }
