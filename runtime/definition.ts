@@ -352,7 +352,7 @@ export interface WebhookHeaderSet {
 export interface WebhookSignatureDefinition extends WebhookHeaderSet {
   /**
    * `jwt-hs256`: the header carries a JSON Web Token signed HS256 with the secret (see `jwt`).
-   * `shared-secret`: no signature; the secret itself is in the body (see `sharedSecret`), and header,
+   * `shared-secret`: no signature; the secret itself is in the body or a header (see `sharedSecret`), and header,
    * format, content and encoding are unused (empty).
    */
   readonly algorithm: "hmac-sha1" | "hmac-sha256" | "hmac-sha512" | "ed25519" | "ecdsa-p256-sha256" | "jwt-hs256" | "shared-secret";
@@ -391,7 +391,7 @@ export interface WebhookSignatureDefinition extends WebhookHeaderSet {
   };
   /** jwt-hs256: what the token's claims must say; see WebhookJwtDefinition. */
   readonly jwt?: WebhookJwtDefinition;
-  /** shared-secret: where the secret is in the body; see WebhookSharedSecretDefinition. */
+  /** shared-secret: where the secret is, in the body or a header; see WebhookSharedSecretDefinition. */
   readonly sharedSecret?: WebhookSharedSecretDefinition;
 }
 
@@ -411,14 +411,13 @@ export interface WebhookJwtDefinition {
 }
 
 /**
- * No signature, only a shared secret the provider repeats inside the body (Microsoft Graph's clientState):
- * every value at `at` (a JSON path whose `*` segments stand for every item of an array) must equal the
- * secret, compared in constant time, and there must be at least one. It proves the sender knows the secret;
- * it protects no field of the body against a party that has seen one delivery.
+ * No signature, only a shared secret the provider repeats in each delivery: inside the body (Microsoft
+ * Graph's clientState: every value at `at`, a JSON path whose `*` segments stand for every item of an
+ * array) or as a header's whole value (GitLab's X-Gitlab-Token; `header`, lower case). Every value must
+ * equal the secret, compared in constant time, and there must be at least one. It proves the sender knows
+ * the secret; it protects no field of the body against a party that has seen one delivery.
  */
-export interface WebhookSharedSecretDefinition {
-  readonly at: readonly (string | number)[];
-}
+export type WebhookSharedSecretDefinition = { readonly at: readonly (string | number)[] } | { readonly header: string };
 
 /**
  * A value read from a header, a path into the JSON body, or a form field of a form-encoded body. A number

@@ -303,7 +303,7 @@ function exampleBody(definition: WebhooksDefinition, event: string): Buffer {
   const body: Record<string, unknown> = {};
   // A shared secret's place (Graph: value[*].clientState) made to exist, with one item per array.
   const shared = definition.signature.sharedSecret;
-  if (shared !== undefined) setPath(body, shared.at, "");
+  if (shared !== undefined && "at" in shared) setPath(body, shared.at, "");
   const idPath = first(definition.eventId, "body");
   if (idPath !== undefined) setPath(body, idPath.body, `evt_sb_${randomUUID().replaceAll("-", "")}`);
   const typePath = first(definition.eventType, "body");

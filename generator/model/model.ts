@@ -520,7 +520,10 @@ function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
       secretEncoding: DEFAULTS.webhooks.secretEncoding,
       toleranceDirection: DEFAULTS.webhooks.toleranceDirection,
       urlDefaultPort: DEFAULTS.webhooks.urlDefaultPort,
-      sharedSecret: { at: parseJsonPath(s.sharedSecret!.at) },
+      sharedSecret:
+        s.sharedSecret!.header !== undefined
+          ? { header: s.sharedSecret!.header.toLowerCase() }
+          : { at: parseJsonPath(s.sharedSecret!.at!) },
     };
   const sformat = s.format!;
   const format: WebhooksDefinition["signature"]["format"] =

@@ -1010,7 +1010,7 @@ export type SpecVersions = {
  * From `schema/spec-v1.schema.json#/$defs/webhookSignature`.
  */
 export type SpecWebhookSignature = {
-  /** Signing algorithm. jwt-hs256: the header carries a JSON Web Token signed HMAC-SHA256 with the secret (see jwt); shared-secret: no signature, the secret itself is repeated in the body (see sharedSecret). */
+  /** Signing algorithm. jwt-hs256: the header carries a JSON Web Token signed HMAC-SHA256 with the secret (see jwt); shared-secret: no signature, the secret itself is repeated in the body or a header (see sharedSecret). */
   algorithm: "hmac-sha1" | "hmac-sha256" | "hmac-sha512" | "ed25519" | "ecdsa-p256-sha256" | "jwt-hs256" | "shared-secret";
   /** A header that may name the HMAC algorithm (Twilio's X-Twilio-Webhooks-Signature-Settings: key=...,algorithm=HMAC_SHA256): comma-separated key=value items; the item named key is looked up in values, without regard to case. Without the header or the item, algorithm applies; a value not in values is a malformed signature. */
   algorithmFrom?: {
@@ -1095,11 +1095,13 @@ export type SpecWebhookSignature = {
   };
   /** How the secret is turned into key bytes, or which form the public key comes in: raw, base64, whsec-base64 (HMAC secrets); pem-public-key, base64-spki (base64 of the DER SubjectPublicKeyInfo), hex-public-key (a raw 32-byte Ed25519 key as 64 hex digits, as Discord hands it out), jwk (a JSON Web Key). PEM is accepted for every public-key form. @default raw */
   secretEncoding?: "raw" | "base64" | "whsec-base64" | "pem-public-key" | "base64-spki" | "hex-public-key" | "jwk";
-  /** shared-secret: where the provider repeats the secret in the JSON body (Microsoft Graph: $.value[*].clientState). Every value there must equal the secret (constant-time), and there must be at least one. This authenticates the sender only: the body is not signed. */
+  /** shared-secret: where the provider repeats the secret, exactly one of at (in the JSON body: Microsoft Graph's $.value[*].clientState) and header (GitLab's X-Gitlab-Token). Every value there must equal the secret (constant-time), and there must be at least one. This authenticates the sender only: the body is not signed. */
   sharedSecret?: {
     /** true states that the spec's author knows the body is not signed: whoever has seen one delivery can send any body with the secret, so every field but the secret is attacker-controlled until re-read from the API. Without it, validate warns. */
     acknowledgeUnsignedBody?: boolean;
-    at: SpecJsonPathAll;
+    at?: SpecJsonPathAll;
+    /** The header that carries the secret as is (GitLab's X-Gitlab-Token); the body may then be in any encoding. */
+    header?: SpecHeaderName;
   };
   /** How the timestamp is written: seconds (unix seconds), milliseconds (unix milliseconds, HubSpot) or rfc3339 (Twitch's 2023-07-19T10:59:14.108153462Z). It is signed as received; tolerance is judged on its value. @default seconds */
   timestampFormat?: "seconds" | "milliseconds" | "rfc3339";

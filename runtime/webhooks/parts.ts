@@ -67,7 +67,13 @@ export interface WebhookVerifierParts {
     options: WebhookVerifyOptions,
   ) => number | undefined;
   /** A shared secret repeated in the parsed body (token-schemes.ts). */
-  readonly sharedSecret?: (provider: string, sig: WebhookSignatureDefinition, payload: unknown, options: WebhookVerifyOptions) => void;
+  readonly sharedSecret?: (
+    provider: string,
+    sig: WebhookSignatureDefinition,
+    headers: Headers,
+    payload: unknown,
+    options: WebhookVerifyOptions,
+  ) => void;
   /** Timestamps in milliseconds or RFC 3339 (timestamp-formats.ts); unix seconds need no part. */
   readonly timestamp?: (format: NonNullable<WebhookSignatureDefinition["timestampFormat"]>, text: string) => number;
 }

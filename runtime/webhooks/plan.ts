@@ -66,8 +66,8 @@ export interface WebhookPlan {
   readonly style: 0 | 1 | 2;
   readonly separator: string;
   readonly timestampKey: string | undefined;
-  /** 0: a signature over content parts; 1: a JWT in a header (jwt-hs256); 2: a secret in the body (shared-secret). */
-  readonly scheme: 0 | 1 | 2;
+  /** 0: a signature over content parts; 1: a JWT in a header (jwt-hs256); shared-secret: 2 a secret in the body, 3 in a header. */
+  readonly scheme: 0 | 1 | 2 | 3;
   /** The node:crypto hash of the HMAC; undefined for Ed25519 and ECDSA. */
   readonly hash: "sha1" | "sha256" | "sha512" | undefined;
   readonly headers: PlanHeaders;
@@ -138,7 +138,7 @@ function compile(definition: WebhooksDefinition): WebhookPlan {
     style: format.style === "single" ? 0 : format.style === "keyValue" ? 1 : 2,
     separator: format.style === "keyValue" ? format.separator : "",
     timestampKey: format.style === "keyValue" ? format.timestampKey : undefined,
-    scheme: sig.algorithm === "jwt-hs256" ? 1 : sig.algorithm === "shared-secret" ? 2 : 0,
+    scheme: sig.algorithm === "jwt-hs256" ? 1 : sig.algorithm !== "shared-secret" ? 0 : "header" in sig.sharedSecret! ? 3 : 2,
     hash: hmacHash(sig.algorithm),
     headers: {
       signature: sets.map((set) => set.header),

@@ -1,4 +1,4 @@
-/** signWebhook (sign.ts) for the schemes of token-schemes.ts: a JWT in a header, a shared secret in the body. */
+/** signWebhook (sign.ts) for the schemes of token-schemes.ts: a JWT in a header, a shared secret in the body or a header. */
 import { Buffer, createHash, createHmac, randomUUID } from "#webhook-platform";
 import type { WebhooksDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
@@ -13,14 +13,17 @@ export function signTokenScheme(definition: WebhooksDefinition, input: SignWebho
     typeof input.body === "string" ? Buffer.from(input.body) : Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength);
   const contentType = input.contentType ?? "application/json";
   if (sig.algorithm === "shared-secret") {
+    if (input.secret.length === 0) throw new ConfigurationError("webhook secret is empty");
+    const shared = sig.sharedSecret!;
+    // The secret as the header's value; the body goes as given.
+    if ("header" in shared) return { headers: { [shared.header]: input.secret, "content-type": contentType } };
     let payload: unknown;
     try {
       payload = JSON.parse(body.toString("utf8"));
     } catch {
       throw new ConfigurationError("a shared-secret scheme writes the secret into a JSON body: the body is not JSON");
     }
-    if (input.secret.length === 0) throw new ConfigurationError("webhook secret is empty");
-    if (writeAll(payload, sig.sharedSecret!.at, input.secret) === 0)
+    if (writeAll(payload, shared.at, input.secret) === 0)
       throw new ConfigurationError("the body has no place where the spec locates the shared secret");
     return { headers: { "content-type": contentType }, body: JSON.stringify(payload) };
   }

@@ -1,7 +1,7 @@
 /**
  * Two verifier parts (parts.ts) for schemes that are not an HMAC over content parts: a JSON Web Token in a
  * header (Vonage's signed webhooks, `jwt-hs256`) and a shared secret the provider repeats in the body
- * (Microsoft Graph's clientState, `shared-secret`). Both compare in constant time and run synchronously on
+ * (Microsoft Graph's clientState) or sends as a header (GitLab's X-Gitlab-Token), `shared-secret`. Both compare in constant time and run synchronously on
  * every platform (`#webhook-platform`: node:crypto, or @noble/hashes on the Web path).
  */
 import { Buffer, createHash, createHmac, timingSafeEqual } from "#webhook-platform";
@@ -175,20 +175,37 @@ export function readAll(value: unknown, path: readonly (string | number)[], from
 }
 
 /**
- * Checks that every value at the spec's path (every notification's clientState) equals one of the secrets,
- * compared byte for byte in constant time (timingSafeEqual) when the lengths agree: timing can tell an
- * attacker the secret's length, never its content.
+ * Checks that the header the spec names (GitLab's X-Gitlab-Token), or every value at the spec's path (every
+ * notification's clientState), equals one of the secrets, compared byte for byte in constant time
+ * (timingSafeEqual) when the lengths agree: timing can tell an attacker the secret's length, never its content.
  */
-function checkSharedSecret(provider: string, sig: WebhookSignatureDefinition, payload: unknown, options: WebhookVerifyOptions): void {
-  const at = sig.sharedSecret!.at;
-  const values = readAll(payload, at);
-  if (values.length === 0) throw new WebhookVerificationError(provider, "missing_signature", `the body has no $${pathText(at)} to check`);
+function checkSharedSecret(
+  provider: string,
+  sig: WebhookSignatureDefinition,
+  headers: WebhookDelivery["headers"],
+  payload: unknown,
+  options: WebhookVerifyOptions,
+): void {
+  const shared = sig.sharedSecret!;
+  let values: unknown[];
+  let where: string;
+  if ("header" in shared) {
+    where = `the ${shared.header} header`;
+    const value = headerValue(headers, shared.header);
+    if (value === undefined) throw new WebhookVerificationError(provider, "missing_signature", `${where} is missing`);
+    if (value === null) throw new WebhookVerificationError(provider, "malformed_signature", `${where} is repeated with different values`);
+    values = [value];
+  } else {
+    where = `$${pathText(shared.at)}`;
+    values = readAll(payload, shared.at);
+    if (values.length === 0) throw new WebhookVerificationError(provider, "missing_signature", `the body has no ${where} to check`);
+  }
   const secret = options.secret;
   const count = typeof secret === "string" ? 1 : (secret?.length ?? 0);
   if (count === 0) throw new ConfigurationError("verifying this provider's webhooks needs options.secret");
   for (const value of values) {
     if (typeof value !== "string")
-      throw new WebhookVerificationError(provider, "missing_signature", `a value at $${pathText(at)} is missing or not a string`);
+      throw new WebhookVerificationError(provider, "missing_signature", `a value at ${where} is missing or not a string`);
     const bytes = Buffer.from(value);
     let matched = false;
     for (let i = 0; i < count; i++) {
@@ -197,7 +214,11 @@ function checkSharedSecret(provider: string, sig: WebhookSignatureDefinition, pa
       if (bytes.length === key.length && timingSafeEqual(bytes, key)) matched = true;
     }
     if (!matched)
-      throw new WebhookVerificationError(provider, "signature_mismatch", `a value at $${pathText(at)} does not match the secret`);
+      throw new WebhookVerificationError(
+        provider,
+        "signature_mismatch",
+        "header" in shared ? `${where} does not match the secret` : `a value at ${where} does not match the secret`,
+      );
   }
 }
 

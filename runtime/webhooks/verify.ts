@@ -106,6 +106,8 @@ function verifyOrThrow(
   let expectedBodyHash: string | undefined;
   let form: FormParams | undefined;
   if (plan.scheme === 1) timestampSeconds = parts.jwt!(provider, sig, headers, bytes, options);
+  // A secret in a header is checked before the body is read; one in the body, once it is parsed.
+  else if (plan.scheme === 3) parts.sharedSecret!(provider, sig, headers, undefined, options);
   else if (plan.scheme === 0) {
     const hash = plan.algorithmFrom ? parts.algorithmHeader!(provider, sig, headers, plan.hash) : plan.hash;
 
@@ -168,7 +170,7 @@ function verifyOrThrow(
       throw failure(provider, "invalid_payload", "the body is not valid JSON");
     }
   }
-  if (plan.scheme === 2) parts.sharedSecret!(provider, sig, payload, options);
+  if (plan.scheme === 2) parts.sharedSecret!(provider, sig, headers, payload, options);
   const type = locate(plan.eventType, headers, payload) ?? "";
   const eventId = locate(plan.eventId, headers, payload);
   if (handshakes !== undefined) {

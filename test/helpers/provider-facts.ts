@@ -80,8 +80,10 @@ export function factsOf(model: SpecModel): Fact[] {
   if (w !== undefined) {
     const s = w.signature;
     add("webhooks", "webhooks.signature.algorithm", s.algorithm);
-    // A shared secret in the body has no header, layout or encoding: only where the secret is.
-    add("webhooks", "webhooks.signature.sharedSecret.at", s.sharedSecret?.at);
+    // A shared secret has no signature header, layout or encoding: only where the secret is.
+    const shared = s.sharedSecret;
+    if (shared !== undefined)
+      add("webhooks", `webhooks.signature.sharedSecret.${"at" in shared ? "at" : "header"}`, "at" in shared ? shared.at : shared.header);
     add("webhooks", "webhooks.signature.jwt", s.jwt);
     w.handshakes?.forEach((h) => add("webhooks", `webhooks.handshakes.${h.name}`, h));
     if (s.algorithm === "shared-secret") return out;

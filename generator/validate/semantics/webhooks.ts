@@ -80,7 +80,9 @@ function checkSchemeFields(signature: Dict, webhooks: Dict | undefined, report: 
         report(
           [...base, key],
           DiagnosticCode.InconsistentSection,
-          `${key} does not apply to shared-secret: the secret is read from the body (sharedSecret.at)`,
+          key === "header"
+            ? `header does not apply to shared-secret: a secret sent as a header is named by sharedSecret.header`
+            : `${key} does not apply to shared-secret: it has no signature, only the secret sharedSecret locates`,
           {
             at: "key",
           },
@@ -90,21 +92,30 @@ function checkSchemeFields(signature: Dict, webhooks: Dict | undefined, report: 
       report(
         [...base, "algorithm"],
         DiagnosticCode.InconsistentSection,
-        `shared-secret needs sharedSecret.at: where the body repeats the secret`,
-      );
-    const encoding = str(dict(webhooks?.["payload"])?.["encoding"]) ?? "json";
-    if (encoding !== "json")
-      report(
-        ["webhooks", "payload", "encoding"],
-        DiagnosticCode.InconsistentSection,
-        `shared-secret reads the secret from a JSON body: payload.encoding must be json`,
+        `shared-secret needs sharedSecret: at (where the JSON body repeats the secret) or header (the header that carries it)`,
       );
     const at = str(shared?.["at"]);
-    if (shared !== undefined && at !== undefined && shared["acknowledgeUnsignedBody"] !== true)
+    const header = str(shared?.["header"]);
+    if (at !== undefined && header !== undefined)
       report(
         [...base, "sharedSecret"],
         DiagnosticCode.InconsistentSection,
-        `a shared secret authenticates the sender, not the body: it travels in every delivery, so whoever has seen one can send any body with it, and an attacker controls every field but ${at}; re-read what a notification names from the API before acting on it, and set acknowledgeUnsignedBody: true to say the spec means this`,
+        `sharedSecret takes one of at and header: the secret is in one place`,
+        { at: "key" },
+      );
+    const encoding = str(dict(webhooks?.["payload"])?.["encoding"]) ?? "json";
+    if (at !== undefined && encoding !== "json")
+      report(
+        ["webhooks", "payload", "encoding"],
+        DiagnosticCode.InconsistentSection,
+        `shared-secret reads the secret from a JSON body (sharedSecret.at): payload.encoding must be json`,
+      );
+    const place = at ?? (header !== undefined ? `the ${header} header` : undefined);
+    if (shared !== undefined && place !== undefined && shared["acknowledgeUnsignedBody"] !== true)
+      report(
+        [...base, "sharedSecret"],
+        DiagnosticCode.InconsistentSection,
+        `a shared secret authenticates the sender, not the body: it travels in every delivery, so whoever has seen one can send any body with it, and an attacker controls ${at !== undefined ? `every field but ${at}` : "every field of the body"}; re-read what a notification names from the API before acting on it, and set acknowledgeUnsignedBody: true to say the spec means this`,
         { at: "key", severity: "warning" },
       );
     return;

@@ -1,15 +1,20 @@
 /**
  * The jwt-hs256 and shared-secret schemes (runtime/webhooks/token-schemes.ts): Vonage's signed webhooks
  * differentially against @vonage/jwt's verifySignature (plus the payload_hash check Vonage's docs prescribe),
- * and Microsoft Graph's clientState on both platforms' primitives; signWebhook round-trips.
+ * Microsoft Graph's clientState on both platforms' primitives, and GitLab's token in a header; signWebhook
+ * round-trips.
  */
 import { createHash, createHmac } from "node:crypto";
+import path from "node:path";
 import { verifySignature } from "@vonage/jwt";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { resolveConfig } from "../../../generator/config.js";
+import { readSpec } from "../../../generator/generate.js";
 import * as msgraph from "../../../generated/msgraph/index.js";
 import * as vonage from "../../../generated/vonage/index.js";
-import { isWebhookVerificationError } from "../../../runtime/index.js";
+import { verifyWebhookWith, webhookSharedSecret } from "../../../runtime/contract.js";
+import { ConfigurationError, isWebhookVerificationError, type WebhookDelivery } from "../../../runtime/index.js";
 import { signWebhook } from "../../../runtime/webhooks/sign.js";
 import { readAll } from "../../../runtime/webhooks/token-schemes.js";
 
@@ -213,5 +218,57 @@ describe("Microsoft Graph shared-secret (clientState)", () => {
     const signed = signWebhook(msgraph.msgraphWebhooksDefinition, { body: body(undefined, "old"), secret });
     expect(JSON.parse(signed.body!)).toEqual(JSON.parse(body(secret, secret)));
     expect(await check(signed.body!)).toBe("valid");
+  });
+});
+
+describe("GitLab shared-secret in a header (X-Gitlab-Token, test/fixtures/webhook-specs/gitlab.yaml)", async () => {
+  const { model } = await readSpec(
+    resolveConfig({ cwd: path.resolve(import.meta.dirname, "../../..") }),
+    path.resolve(import.meta.dirname, "../../fixtures/webhook-specs/gitlab.yaml"),
+  );
+  const definition = model!.definition.webhooks!;
+  const secret = "gitlab-secret-token";
+  const body = JSON.stringify({ object_kind: "push", ref: "refs/heads/main" });
+  const headers = { "x-gitlab-token": secret, "x-gitlab-event": "Push Hook", "idempotency-key": "3c5d2e1f" };
+  const verify = (delivery: WebhookDelivery, options: { secret: string | string[] } = { secret }) =>
+    verifyWebhookWith([webhookSharedSecret], "gitlab", definition, delivery, options);
+  const check = (delivery: WebhookDelivery, options?: { secret: string | string[] }) =>
+    verify(delivery, options).then(
+      () => "valid",
+      (e: unknown) => (isWebhookVerificationError(e) ? e.code : "threw"),
+    );
+
+  it("accepts the token the header carries as is, in any header case, and any of several secrets", async () => {
+    expect(await verify({ headers, body })).toEqual({ type: "push", id: "3c5d2e1f", payload: JSON.parse(body) });
+    expect(await check({ headers: { "X-Gitlab-Token": secret }, body })).toBe("valid");
+    expect(await check({ headers: { "x-gitlab-token": [secret, secret] }, body })).toBe("valid");
+    expect(await check({ headers, body }, { secret: ["old-token", secret] })).toBe("valid");
+  });
+
+  it("rejects a missing, different, longer or repeated-and-different token with the code that fits", async () => {
+    expect(await check({ headers: { "x-gitlab-event": "Push Hook" }, body })).toBe("missing_signature");
+    expect(await check({ headers: { "x-gitlab-token": "gitlab-secret-tokem" }, body })).toBe("signature_mismatch");
+    expect(await check({ headers: { "x-gitlab-token": `${secret}x` }, body })).toBe("signature_mismatch");
+    expect(await check({ headers: { "x-gitlab-token": "" }, body })).toBe("signature_mismatch");
+    expect(await check({ headers: { "x-gitlab-token": [secret, "other"] }, body })).toBe("malformed_signature");
+  });
+
+  it("checks the token before reading the body, and names neither token in its errors", async () => {
+    // A forged delivery is refused for its token, not for its body: the body is never parsed.
+    expect(await check({ headers: { "x-gitlab-token": "forged-token" }, body: "not json" })).toBe("signature_mismatch");
+    expect(await check({ headers, body: "not json" })).toBe("invalid_payload");
+    const error = await verify({ headers: { "x-gitlab-token": "forged-token" }, body }).then(
+      () => expect.unreachable("a forged token verified"),
+      (e: unknown) => e as Error,
+    );
+    expect(error.message).toContain("x-gitlab-token");
+    expect(`${error.message} ${JSON.stringify(error)}`).not.toMatch(/forged-token|gitlab-secret-token/);
+  });
+
+  it("signWebhook sends the secret as the header's value and leaves the body as given", async () => {
+    const signed = signWebhook(definition, { body, secret });
+    expect(signed).toEqual({ headers: { "x-gitlab-token": secret, "content-type": "application/json" } });
+    expect(await check({ headers: signed.headers, body })).toBe("valid");
+    expect(() => signWebhook(definition, { body, secret: "" })).toThrow(ConfigurationError);
   });
 });
