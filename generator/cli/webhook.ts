@@ -52,7 +52,7 @@ SECRET is one of:
   --secret S          the signing secret as the provider hands it out (PEM private key for ECDSA/Ed25519)
   --secret-file FILE  read it from a file
   (neither)           read it from the environment variable SWITCHBOARD_WEBHOOK_SECRET
-The secret is never printed, except inside the body of a shared-secret scheme, where the provider sends it.
+The secret is never printed, except where a shared-secret scheme sends it: in the body, or as its header.
 
 Options:
   --specs DIR         Folder with the specs (default: specs)
