@@ -156,8 +156,11 @@ function verifyOrThrow(
 
   let payload: unknown;
   const encoding = plan.payloadEncoding;
+  // An empty body is refused unless the spec allows one, or it may be a signed challenge (Okta's GET
+  // verification carries its secret and no body): refused then only if no handshake matches it.
+  const emptyRefused = bytes.length === 0 && !plan.allowEmpty;
   if (bytes.length === 0) {
-    if (!plan.allowEmpty) throw failure(provider, "invalid_payload", "the body is empty");
+    if (emptyRefused && (handshakes === undefined || plan.scheme === 2)) throw emptyBody(provider);
   } else if (
     encoding === "form" ||
     (encoding === "auto" && expectedBodyHash === undefined && FORM_TYPE.test(headerValue(headers, "content-type") ?? ""))
@@ -177,6 +180,7 @@ function verifyOrThrow(
     // A signed challenge: answered only now that the signature verified.
     const answer = parts.handshake!(provider, handshakes, true, delivery, payload, plan.sig, options.secret, matched);
     if (answer !== undefined) return { type, id: eventId, payload, handshake: answer };
+    if (emptyRefused) throw emptyBody(provider);
   }
   const event: { -readonly [K in keyof WebhookEvent]: WebhookEvent[K] } = { type, id: eventId, payload };
   if (plan.acknowledge !== undefined) event.acknowledge = plan.acknowledge;
@@ -188,6 +192,8 @@ function verifyOrThrow(
   if (versions && plan.apiVersion) event.apiVersion = checkWebhookVersion(versions, locate(plan.apiVersion, headers, payload));
   return event;
 }
+
+const emptyBody = (provider: string): WebhookVerificationError => failure(provider, "invalid_payload", "the body is empty");
 
 function failure(provider: string, code: WebhookVerificationErrorCode, message: string): WebhookVerificationError {
   return new WebhookVerificationError(provider, code, message);

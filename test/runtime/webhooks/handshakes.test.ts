@@ -3,7 +3,8 @@
  * verification) are answered only after the signature verifies; Dropbox's unsigned GET ?challenge= is
  * answered before verification with the echo alone; an answer never carries anything but the challenge.
  * Answers the spec spells out as JSON: Zoom's token and its HMAC (only once the signature verifies), and
- * Discord's constant PONG to a signed PING.
+ * Discord's constant PONG to a signed PING. Okta's bodiless GET, authenticated by the secret in its
+ * Authorization header.
  */
 import { createHmac, generateKeyPairSync, sign } from "node:crypto";
 import path from "node:path";
@@ -174,7 +175,7 @@ describe("Microsoft Graph POST ?validationToken= (unsigned, specs/msgraph.yaml)"
 });
 
 /** A webhooks definition as the generator models it from a handshake fixture spec. */
-async function fixtureWebhooks(name: "zoom" | "discord"): Promise<WebhooksDefinition> {
+async function fixtureWebhooks(name: "zoom" | "discord" | "okta"): Promise<WebhooksDefinition> {
   const file = path.join(import.meta.dirname, "../../fixtures/handshakes", `${name}.yaml`);
   const result = await readSpec(resolveConfig({ cwd: path.resolve(import.meta.dirname, "../../..") }), file);
   expect(result.diagnostics).toEqual([]);
@@ -278,5 +279,44 @@ describe("Discord PING (signed with Ed25519; answered with a constant PONG, test
     const command = await handler(signed(JSON.stringify({ id: "3", type: 2, data: { name: "hello" } })));
     expect(command.status).toBe(200);
     expect(handled.map((e) => e.type)).toEqual(["application_command"]);
+  });
+});
+
+describe("Okta's verification GET (no body; authenticated by the secret header, test/fixtures/handshakes/okta.yaml)", async () => {
+  const definition = await fixtureWebhooks("okta");
+  const secret = "okta-hook-secret";
+  const challenge = "Me_rShK8ZE4FPm0fuhdEbqOjLVJW4mtsoy6ayn2EC0Y";
+  const handled: unknown[] = [];
+  const handler = createWebhookHandler({
+    verify: (delivery) => verifyWebhookDelivery("okta", definition, delivery, { secret }),
+    handle: (event) => void handled.push(event),
+  });
+  const get = (headers: Record<string, string>) => handler({ headers, body: "", method: "GET", url: "https://example.com/hooks/okta" });
+
+  it("answers a GET that carries the secret with {verification: challenge}, and the handler does not run", async () => {
+    const response = await get({ authorization: secret, "x-okta-verification-challenge": challenge });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ verification: challenge });
+    expect(handled).toEqual([]);
+  });
+
+  it("does not answer a GET without the secret or with another one", async () => {
+    for (const headers of [
+      { "x-okta-verification-challenge": challenge },
+      { authorization: "other", "x-okta-verification-challenge": challenge },
+    ]) {
+      const response = await get(headers);
+      expect(response.status).toBe(401);
+      expect(response.body).not.toContain(challenge);
+    }
+  });
+
+  it("still refuses an authenticated empty body that is no challenge (invalid_payload), and handles events", async () => {
+    const empty = await handler({ headers: { authorization: secret }, body: "", method: "POST" });
+    expect(empty).toMatchObject({ status: 400, body: '{"error":"invalid_payload"}' });
+    const event = { eventId: "evt-1", data: { events: [{ eventType: "user.session.start" }] } };
+    const posted = await handler({ headers: { authorization: secret }, body: JSON.stringify(event), method: "POST" });
+    expect(posted.status).toBe(200);
+    expect(handled).toEqual([expect.objectContaining({ type: "user.session.start", id: "evt-1" })]);
   });
 });
