@@ -3,8 +3,10 @@
  * spec's skew), reactive refresh (a 401 invalidates the token the request used), single flight (any
  * number of concurrent callers share one token request), refresh-token rotation (the new pair is
  * persisted before the new access token is handed out) and client credentials cached until expiry.
- * A refused refresh (`invalid_grant`) becomes ReauthorizationRequiredError once; the dead refresh token
- * is never sent again.
+ * A refused refresh (`invalid_grant`) becomes ReauthorizationRequiredError once; this manager never
+ * sends the dead refresh token again. Before a refresh through a store that does not coordinate refreshes,
+ * and after a refusal, the store is read again, so a pair another manager stored is used rather than the
+ * refresh token it replaced (see #renewUncoordinated for what that cannot prevent).
  */
 import type { TokenProvider, TokenRequestEvent, TokenRequestOptions } from "../client/credentials.js";
 import type { AuthModeDefinition, OAuth2AuthDefinition, ProviderDefinition } from "../definition.js";
@@ -235,13 +237,13 @@ export class OAuth2TokenManager implements TokenProvider {
   async #renew(tokens: StoredTokens | undefined): Promise<StoredTokens> {
     if (this.#unsaved) return this.#save(this.#unsaved);
     const store = this.#store;
-    if (!coordinatesRefreshes(store)) return this.#save(await this.#obtain(tokens, true));
+    if (!coordinatesRefreshes(store)) return this.#renewUncoordinated(tokens);
     // Shared store: one process renews; the others wait for its lease, then adopt what it stored.
     // Not bounded in time: the refresh it runs is a token request, bounded by its own timeout.
     const stored = await Promise.resolve().then(() =>
       store.refreshExclusive(this.key, async (latest) => {
         if (latest && latest.accessToken !== tokens?.accessToken && !this.#stale(latest)) return latest;
-        return this.#obtain(latest ?? tokens, false);
+        return this.#obtain(latest ?? tokens);
       }),
     );
     if (!stored) throw new ReauthorizationRequiredError("no tokens stored for this grant: authorize first");
@@ -250,23 +252,61 @@ export class OAuth2TokenManager implements TokenProvider {
   }
 
   /**
-   * Asks the authorization server for new tokens (not yet stored). `reread`: when the refresh token is
-   * missing or dead, look in the store for a newer authorization first (a coordinated renewal has just
-   * read it).
+   * A renewal through a store that does not coordinate refreshes (get/set/delete only). Another manager
+   * sharing the store may have renewed, or a new authorization been stored, since this one read it: the
+   * store is read first, and a pair other than the one held is used instead (its access token when it
+   * is still good, else its refresh token). A refresh refused with invalid_grant reads the store once
+   * more: another manager may have used the same refresh token first and stored its successor. Two
+   * managers that read the store before either wrote still both send the same refresh token; only a
+   * coordinating store prevents that.
    */
-  async #obtain(tokens: StoredTokens | undefined, reread: boolean): Promise<StoredTokens> {
+  async #renewUncoordinated(held: StoredTokens | undefined): Promise<StoredTokens> {
+    let tokens = held;
+    const newer = await this.#newerStored(held);
+    if (newer) {
+      if (!this.#stale(newer) && newer.accessToken !== held?.accessToken) return newer;
+      tokens = newer;
+    }
+    try {
+      return await this.#save(await this.#obtain(tokens));
+    } catch (error) {
+      if (!this.#refusedRefresh(error, tokens)) throw error;
+      const successor = await this.#newerStored(tokens);
+      if (!successor) throw error;
+      if (!this.#stale(successor) && successor.accessToken !== tokens?.accessToken) return successor;
+      return this.#save(await this.#obtain(successor));
+    }
+  }
+
+  /**
+   * The stored pair when it differs from `than` (another access or refresh token) and its refresh token
+   * is not one the provider refused; it becomes the pair this manager holds. Nothing is written.
+   */
+  async #newerStored(than: StoredTokens | undefined): Promise<StoredTokens | undefined> {
+    const stored = await this.#read();
+    if (!stored || (stored.accessToken === than?.accessToken && stored.refreshToken === than?.refreshToken)) return undefined;
+    if (stored.refreshToken !== undefined && stored.refreshToken === this.#deadRefreshToken) return undefined;
+    this.#tokens = stored;
+    return stored;
+  }
+
+  /** Whether `error` is the provider refusing the refresh token of `tokens` (see #obtain). */
+  #refusedRefresh(error: unknown, tokens: StoredTokens | undefined): boolean {
+    return (
+      error instanceof ReauthorizationRequiredError &&
+      tokens?.refreshToken !== undefined &&
+      this.#deadRefreshToken === tokens.refreshToken &&
+      error.cause instanceof OAuthError
+    );
+  }
+
+  /** Asks the authorization server for new tokens (not yet stored). */
+  async #obtain(tokens: StoredTokens | undefined): Promise<StoredTokens> {
     let request;
     if (this.#grant === "clientCredentials") {
       request = clientCredentialsRequest(this.#mode, this.#client, this.#scopes);
     } else {
       if (tokens?.refreshToken === undefined || tokens.refreshToken === this.#deadRefreshToken) {
-        // Another process may have stored a new authorization since.
-        const stored = reread ? await this.#read() : undefined;
-        if (stored && stored.refreshToken !== this.#deadRefreshToken && stored.accessToken !== tokens?.accessToken) {
-          this.#tokens = stored;
-          if (!this.#stale(stored)) return stored;
-          return this.#obtain(stored, false);
-        }
         throw new ReauthorizationRequiredError(
           tokens ? "the access token expired and there is no usable refresh token" : "no tokens stored for this grant: authorize first",
         );

@@ -6,25 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coreFor } from "../../helpers/client-core.js";
 import { applyCredentials, type TokenProvider } from "../../../runtime/client/credentials.js";
 import type { OAuth2AuthDefinition } from "../../../runtime/definition.js";
+import { oauth2TestMode } from "../../helpers/oauth2-mode.js";
 import { isProviderError } from "../../../runtime/errors/errors.js";
 import type { ClientEvent } from "../../../runtime/client/events.js";
 import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
 import { op, testDefinition } from "../../helpers/test-provider.js";
 
-const mode: OAuth2AuthDefinition = {
-  type: "oauth2",
-  tokenUrl: "http://127.0.0.1:1/token",
-  grants: ["refreshToken"],
-  pkce: "none",
-  tokenEndpointAuthMethod: "none",
-  scopes: [],
-  scopeSeparator: " ",
-  authorizationParams: {},
-  tokenResponse: { accessTokenPath: ["access_token"], refreshTokenPath: ["refresh_token"], expiresInPath: ["expires_in"] },
-  refreshSkewMs: 0,
-  header: "authorization",
-  prefix: "Bearer ",
-};
+const mode: OAuth2AuthDefinition = oauth2TestMode({ tokenUrl: "http://127.0.0.1:1/token", tokenEndpointAuthMethod: "none" });
 
 let api: LoopbackServer;
 let valid = new Set<string>();

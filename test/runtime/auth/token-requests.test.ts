@@ -14,6 +14,7 @@ import { OAuth2Authorization } from "../../../runtime/auth/authorization.js";
 import { GithubAppTokenProvider } from "../../../runtime/auth/github-app.js";
 import { MemoryTokenStore } from "../../../runtime/auth/token-store.js";
 import { coreFor } from "../../helpers/client-core.js";
+import { oauth2TestMode } from "../../helpers/oauth2-mode.js";
 import type { TokenRequestEvent } from "../../../runtime/client/credentials.js";
 import type { ClientEvent } from "../../../runtime/client/events.js";
 import type { GithubAppAuthDefinition, OAuth2AuthDefinition } from "../../../runtime/definition.js";
@@ -68,20 +69,7 @@ beforeEach(() => {
 });
 
 function oauthMode(tokenUrl = `${server.url}/oauth/token?tenant=t1`): OAuth2AuthDefinition {
-  return {
-    type: "oauth2",
-    tokenUrl,
-    grants: ["refreshToken", "clientCredentials"],
-    pkce: "none",
-    tokenEndpointAuthMethod: "client_secret_post",
-    scopes: [],
-    scopeSeparator: " ",
-    authorizationParams: {},
-    tokenResponse: { accessTokenPath: ["access_token"], refreshTokenPath: ["refresh_token"], expiresInPath: ["expires_in"] },
-    refreshSkewMs: 0,
-    header: "authorization",
-    prefix: "Bearer ",
-  };
+  return oauth2TestMode({ tokenUrl, grants: ["refreshToken", "clientCredentials"] });
 }
 
 /** Settles `promise`, the manual clock moving 100 ms at a time. */

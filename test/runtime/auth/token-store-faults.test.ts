@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OAuth2TokenManager } from "../../../runtime/auth/token-manager.js";
 import type { StoredTokens, TokenStore } from "../../../runtime/auth/token-store.js";
 import type { OAuth2AuthDefinition } from "../../../runtime/definition.js";
+import { oauth2TestMode } from "../../helpers/oauth2-mode.js";
 import { isStoreUnavailableError } from "../../../runtime/errors/errors.js";
 import type { StoreFaultMode, StoreHealthEvent } from "../../../runtime/policies/store-guard.js";
 import { json, startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
@@ -25,20 +26,7 @@ afterAll(async () => {
 const SECRET = "cs_very_secret";
 
 function mode(): OAuth2AuthDefinition {
-  return {
-    type: "oauth2",
-    tokenUrl: `${server.url}/token`,
-    grants: ["clientCredentials"],
-    pkce: "none",
-    tokenEndpointAuthMethod: "client_secret_post",
-    scopes: [],
-    scopeSeparator: " ",
-    authorizationParams: {},
-    tokenResponse: { accessTokenPath: ["access_token"], refreshTokenPath: ["refresh_token"], expiresInPath: ["expires_in"] },
-    refreshSkewMs: 60_000,
-    header: "authorization",
-    prefix: "Bearer ",
-  };
+  return oauth2TestMode({ tokenUrl: `${server.url}/token`, grants: ["clientCredentials"], refreshSkewMs: 60_000 });
 }
 
 type Fault = "ok" | "reject" | "hang" | "throw";
