@@ -182,7 +182,7 @@ export type SpecAuthOAuth2 = {
     errorWhen?: SpecBodyMatcher;
     /** Where the lifetime in seconds is. @default $.expires_in */
     expiresInPath?: SpecJsonPath;
-    /** Codes at errorPath that mean the refresh token or code is dead, besides RFC 6749's invalid_grant (HubSpot's BAD_REFRESH_TOKEN): they are reported as invalid_grant, so a refused refresh becomes ReauthorizationRequiredError. */
+    /** Codes at errorPath that mean the refresh token or code is dead, besides RFC 6749's invalid_grant (HubSpot's BAD_REFRESH_TOKEN): the answer's value is compared exactly, whatever its characters (free text such as 'Invalid Token!' too), and a match is reported as invalid_grant, so a refused refresh becomes ReauthorizationRequiredError. */
     invalidGrantCodes?: string[];
     /** Where the refresh token is. @default $.refresh_token */
     refreshTokenPath?: SpecJsonPath;

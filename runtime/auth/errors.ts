@@ -8,7 +8,12 @@ import { hasCode, SwitchboardError } from "../errors/errors.js";
 export class OAuthError extends SwitchboardError {
   static override readonly errorName: string = "OAuthError";
   static override readonly code = "oauth_error";
-  /** The OAuth error code (`invalid_grant`, Slack's `invalid_code`, ...) or `invalid_response`. */
+  /**
+   * The OAuth error code (`invalid_grant`, Slack's `invalid_code`, ...) as the answer gave it when it is
+   * code-shaped (letters, digits, `_ . : -`, at most 100); `invalid_grant` for any value the spec lists in
+   * `tokenResponse.invalidGrantCodes` (matched exactly, whatever its characters: `Invalid Token!`);
+   * else `invalid_response`, so free text from the answer never lands here.
+   */
   declare readonly error: string;
   /** HTTP status of the token endpoint's answer; undefined for a callback error. */
   declare readonly status: number | undefined;

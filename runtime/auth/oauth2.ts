@@ -177,11 +177,18 @@ export function processTokenResponse(
     (typeof errorCode === "string" && errorCode !== "") ||
     (mode.tokenResponse.errorWhen !== undefined && bodyMatches(body, mode.tokenResponse.errorWhen));
   if (failed) {
-    const given = oauthErrorCode(errorCode);
-    const code = mode.tokenResponse.invalidGrantCodes?.includes(given) ? "invalid_grant" : given;
+    // The answer's value is compared as it is (exactly, whatever its characters: "Invalid Token!")
+    // with the codes the spec lists; only then is it reduced to a code for `error` and the message.
+    const declared =
+      typeof errorCode === "string" ? mode.tokenResponse.invalidGrantCodes?.find((listed) => listed === errorCode) : undefined;
+    const given = declared === undefined ? oauthErrorCode(errorCode) : undefined;
+    // A listed code is the spec's own text, so the message may name it; anything else only when code-shaped.
+    const shown = declared === undefined ? given : oauthErrorCode(declared) === declared ? declared : JSON.stringify(declared);
     const description = readPath(body, mode.tokenResponse.errorDescriptionPath ?? ["error_description"]);
     const detail = typeof description === "string" ? `: ${description.slice(0, 200)}` : "";
-    throw new OAuthError(code, `token endpoint answered ${given} (HTTP ${response.status})${detail}`, { status: response.status });
+    throw new OAuthError(given ?? "invalid_grant", `token endpoint answered ${shown} (HTTP ${response.status})${detail}`, {
+      status: response.status,
+    });
   }
   const accessToken = readPath(body, mode.tokenResponse.accessTokenPath);
   if (typeof accessToken !== "string" || accessToken === "") {

@@ -156,6 +156,54 @@ describe("error codes where the spec says (tokenResponse.errorPath, invalidGrant
     expect(server.requests).toHaveLength(sent);
   });
 
+  const freeTextCodes = () =>
+    mode({
+      tokenEndpointAuthMethod: "client_secret_basic",
+      tokenResponse: {
+        accessTokenPath: ["access_token"],
+        refreshTokenPath: ["refresh_token"],
+        expiresInPath: ["expires_in"],
+        errorPath: ["reason"],
+        invalidGrantCodes: ["Invalid Token!"],
+      },
+    });
+  const answerReason = (reason: string) =>
+    server.handle((_request, response) => {
+      response.writeHead(400, { "content-type": "application/json" });
+      response.end(JSON.stringify({ reason, error: "invalid_request" }));
+    });
+
+  it("a listed code that is free text ('Invalid Token!' at $.reason) matches exactly: re-authorization, the token not sent again", async () => {
+    answerReason("Invalid Token!");
+    const store = new MemoryTokenStore();
+    await store.set("k", { accessToken: "old", refreshToken: "rt-dead", expiresAt: 0 });
+    const manager = new OAuth2TokenManager(freeTextCodes(), { ...CLIENT, store, key: "k" });
+    const error = await manager.getToken().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReauthorizationRequiredError);
+    expect((error as Error).cause).toMatchObject({
+      error: "invalid_grant",
+      message: 'token endpoint answered "Invalid Token!" (HTTP 400)',
+    });
+    const sent = server.requests.length;
+    await expect(manager.getToken()).rejects.toBeInstanceOf(ReauthorizationRequiredError);
+    expect(server.requests).toHaveLength(sent);
+  });
+
+  it("free text at errorPath that the spec does not list (another case, more text) is invalid_response and never echoed", async () => {
+    for (const reason of ["invalid token!", "Invalid Token! ", "Invalid Token! <script>alert(1)</script>"]) {
+      answerReason(reason);
+      const store = new MemoryTokenStore();
+      await store.set("k", { accessToken: "old", refreshToken: "rt", expiresAt: 0 });
+      const manager = new OAuth2TokenManager(freeTextCodes(), { ...CLIENT, store, key: "k" });
+      const error = await manager.getToken().catch((e: unknown) => e);
+      expect(error, reason).toMatchObject({
+        error: "invalid_response",
+        message: expect.stringContaining("answered invalid_response (HTTP 400)"),
+      });
+      expect((error as Error).message).not.toContain(reason.trim());
+    }
+  });
+
   it("without errorPath the same answer is only an invalid_response, not a re-authorization", async () => {
     server.handle((_request, response) => {
       response.writeHead(400, { "content-type": "application/json" });
