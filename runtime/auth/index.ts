@@ -28,5 +28,5 @@ export {
 } from "./oauth2.js";
 export { codeChallengeS256, generateCodeVerifier, randomToken } from "./pkce.js";
 export { MemoryStateStore, type AuthorizationStateStore, type PendingAuthorization } from "./state-store.js";
-export { oauth2Mode, OAuth2TokenManager, type OAuth2TokenManagerOptions } from "./token-manager.js";
+export { oauth2Mode, OAuth2TokenManager, type OAuth2TokenManagerOptions, type RevokeResult } from "./token-manager.js";
 export { coordinatesRefreshes, MemoryTokenStore, type RefreshCoordinator, type StoredTokens, type TokenStore } from "./token-store.js";

@@ -97,6 +97,16 @@ export function oauth2Mode(
   return variables === undefined ? mode : withUrlVariables(mode, resolveVariables(definition.title, definition.variables, variables));
 }
 
+/** What OAuth2TokenManager.revoke() did; the tokens stored for the grant are deleted in every case. */
+export interface RevokeResult {
+  /**
+   * `revoked`: the provider answered the RFC 7009 revocation request with 200. `noRevocationUrl`: the
+   * spec declares no revocationUrl, so nothing was sent and the grant stays valid at the provider.
+   * `noTokens`: no tokens were held or stored for the grant, so nothing was sent.
+   */
+  readonly revocation: "revoked" | "noRevocationUrl" | "noTokens";
+}
+
 export class OAuth2TokenManager implements TokenProvider {
   readonly #mode: OAuth2AuthDefinition;
   readonly #client: OAuth2Client;
@@ -182,15 +192,21 @@ export class OAuth2TokenManager implements TokenProvider {
 
   /**
    * Signs out: revokes the grant at the provider (the refresh token when there is one, else the access
-   * token; needs the spec's revocationUrl) and deletes the stored tokens. Later calls need a new
-   * authorization. The revocation is a token request like a refresh (the manager's `timeoutMs`,
-   * `retry`, `clock` and `tokenRequest` events with grant `revocation`; `options.signal` ends it early),
-   * and it is repeated after any failure: revoking a token twice is harmless (RFC 7009, 2.2: an invalid
-   * token is answered with 200). When it fails, the stored tokens are kept.
+   * token) and deletes the stored tokens (the store's entry under `key`, and those held in memory). Later
+   * calls need a new authorization. The revocation is a token request like a refresh (the manager's
+   * `timeoutMs`, `retry`, `clock` and `tokenRequest` events with grant `revocation`; `options.signal` ends
+   * it early), and it is repeated after any failure: revoking a token twice is harmless (RFC 7009, 2.2: an
+   * invalid token is answered with 200). When it fails, the stored tokens are kept.
+   *
+   * Without the spec's `revocationUrl` nothing is sent: the tokens are only deleted here, and the grant
+   * stays valid at the provider (its refresh token until it expires, or until the user removes the app
+   * there). The result says which happened: `revocation` is `revoked` (the provider answered 200),
+   * `noRevocationUrl` (nothing sent, tokens deleted) or `noTokens` (none held or stored, nothing sent).
    */
-  async revoke(options?: TokenRequestOptions): Promise<void> {
+  async revoke(options?: TokenRequestOptions): Promise<RevokeResult> {
     const tokens = this.#unsaved ?? this.#tokens ?? (await this.#read());
-    if (tokens && this.#mode.revocationUrl !== undefined) {
+    const revocation = !tokens ? "noTokens" : this.#mode.revocationUrl === undefined ? "noRevocationUrl" : "revoked";
+    if (tokens && revocation === "revoked") {
       const [token, hint] = tokens.refreshToken
         ? [tokens.refreshToken, "refresh_token" as const]
         : [tokens.accessToken, "access_token" as const];
@@ -212,6 +228,7 @@ export class OAuth2TokenManager implements TokenProvider {
     await watchedCall(this.#watch, "delete", () => this.#store.delete(this.key), this.#now());
     this.#tokens = undefined;
     this.#unsaved = undefined;
+    return { revocation };
   }
 
   async #load(): Promise<StoredTokens | undefined> {

@@ -356,7 +356,7 @@ describe("revocation (RFC 7009): a token request, repeated after any failure", (
     script = [status(500), reset, revoked];
     const clock = new ManualClock();
     const { manager, events, store } = await signedIn(clock);
-    await drive(clock, manager.revoke());
+    expect(await drive(clock, manager.revoke())).toEqual({ revocation: "revoked" });
     expect(await store.get("k")).toBeUndefined();
     expect(server.requests).toHaveLength(3);
     for (const request of server.requests) {
@@ -369,6 +369,36 @@ describe("revocation (RFC 7009): a token request, repeated after any failure", (
     expect(events.map((e) => `${e.phase}:${e.attempt}`)).toEqual(THIRD_ATTEMPT_SUCCEEDS);
     for (const event of events) expect(event).toMatchObject({ grant: "revocation", endpoint: `${new URL(server.url).host}/oauth/revoke` });
     expectNoSecrets(events);
+  });
+
+  it("without a revocationUrl sends nothing, deletes the stored tokens and says so (noRevocationUrl)", async () => {
+    script = [revoked];
+    const clock = new ManualClock();
+    const { store } = await signedIn(clock);
+    const events: TokenRequestEvent[] = [];
+    const manager = new OAuth2TokenManager(oauthMode(), {
+      clientId: "client-1",
+      store,
+      key: "k",
+      clock,
+      onEvent: (e) => void events.push(e),
+    });
+    expect(await manager.getToken()).toBe(OLD_ACCESS);
+    expect(await manager.revoke()).toEqual({ revocation: "noRevocationUrl" });
+    expect(server.requests).toHaveLength(0);
+    expect(events).toEqual([]);
+    expect(await store.get("k")).toBeUndefined();
+    await expect(manager.getToken()).rejects.toMatchObject({ code: "reauthorization_required" });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("with nothing held or stored sends nothing and says so (noTokens)", async () => {
+    script = [revoked];
+    const clock = new ManualClock();
+    const { manager, store } = await signedIn(clock);
+    await store.delete("k");
+    expect(await manager.revoke()).toEqual({ revocation: "noTokens" });
+    expect(server.requests).toHaveLength(0);
   });
 
   it("does not repeat a refusal (400): OAuthError, outcome not_processed, and the tokens stay stored", async () => {
