@@ -74,6 +74,8 @@ export interface OAuth2AuthDefinition {
     readonly refreshToken?: Readonly<Record<string, string>>;
     readonly clientCredentials?: Readonly<Record<string, string>>;
   };
+  /** Headers of every token and revocation request, names in lower case (a provider's version header); absent: none. */
+  readonly tokenRequestHeaders?: Readonly<Record<string, string>>;
   readonly tokenResponse: {
     readonly accept?: string;
     readonly accessTokenPath: readonly (string | number)[];

@@ -207,6 +207,11 @@ function authMode(mode: SpecAuthMode): AuthModeDefinition {
             ]),
           ),
         }),
+        ...(mode.tokenRequestHeaders !== undefined && {
+          tokenRequestHeaders: sortedMap(
+            Object.fromEntries(Object.entries(mode.tokenRequestHeaders).map(([name, value]) => [name.toLowerCase(), value])),
+          ),
+        }),
         tokenResponse: {
           ...(tokenResponse.accept !== undefined && { accept: tokenResponse.accept }),
           accessTokenPath: parseJsonPath(tokenResponse.accessTokenPath ?? DEFAULTS.oauth2.accessTokenPath),

@@ -159,6 +159,10 @@ export type SpecAuthOAuth2 = {
   tokenEndpointAuthMethod?: "client_secret_basic" | "client_secret_post" | "none";
   /** How token and revocation requests carry their parameters: form (application/x-www-form-urlencoded, RFC 6749) or json (a JSON object, as some providers require). Client authentication follows tokenEndpointAuthMethod either way: client_secret_post puts client_id and client_secret among the parameters. @default form */
   tokenRequestEncoding?: "form" | "json";
+  /** Headers sent with every token request (each grant) and revocation request, as they are: header name -> literal value (a version header a provider requires on its token endpoint). They may not replace the headers the runtime sets itself (Content-Type, Accept, Authorization; Accept is tokenResponse.accept). @default none */
+  tokenRequestHeaders?: {
+    [key: string]: string;
+  };
   /** Extra parameters sent in token requests, per grant (Shopify's expiring=1 on the code exchange asks for expiring offline tokens). They are sent with the request's own parameters and may not replace them (grant_type, code, redirect_uri, code_verifier, refresh_token, scope, client_id, client_secret). @default none */
   tokenRequestParams?: {
     /** Sent when exchanging an authorization code. */

@@ -85,13 +85,15 @@ export function withUrlVariables(mode: OAuth2AuthDefinition, values: Readonly<Re
 
 /**
  * A token request with the spec's encoding (form or JSON), client authentication (HTTP Basic, in the
- * parameters, or none) and Accept header. The grant builders below add the spec's tokenRequestParams
- * for their grant first, so the protocol's own parameters always win.
+ * parameters, or none), Accept header and tokenRequestHeaders. The grant builders below add the spec's
+ * tokenRequestParams for their grant first, so the protocol's own parameters always win; the headers
+ * the protocol needs win over tokenRequestHeaders likewise.
  */
 export function tokenRequest(mode: OAuth2AuthDefinition, client: OAuth2Client, params: Readonly<Record<string, string>>): TokenHttpRequest {
   checkClient(client);
   const json = mode.tokenRequestEncoding === "json";
   const headers: Record<string, string> = {
+    ...mode.tokenRequestHeaders,
     "content-type": json ? "application/json" : "application/x-www-form-urlencoded",
     accept: mode.tokenResponse.accept ?? "application/json",
   };

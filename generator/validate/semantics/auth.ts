@@ -1,6 +1,7 @@
 /**
  * auth: the default mode (and every mode an operation names) exists; an authorizationCode grant has its
- * URL; tokenRequestParams are for declared grants and leave the protocol's own parameters alone;
+ * URL; tokenRequestParams are for declared grants and leave the protocol's own parameters alone, and
+ * tokenRequestHeaders its own headers;
  * defaultScopes are declared scopes.
  */
 import { DiagnosticCode } from "../../diagnostics.js";
@@ -19,6 +20,9 @@ const RESERVED_TOKEN_PARAMS: ReadonlySet<string> = new Set([
   "client_id",
   "client_secret",
 ]);
+
+/** Headers of token requests the runtime sets itself; tokenRequestHeaders may not replace them. */
+const RESERVED_TOKEN_HEADERS: ReadonlySet<string> = new Set(["content-type", "accept", "authorization", "content-length", "host"]);
 
 export function checkAuth(doc: Dict, report: Report): void {
   const auth = dict(doc["auth"]);
@@ -42,6 +46,7 @@ export function checkAuth(doc: Dict, report: Report): void {
           `the authorizationCode grant needs an authorizationUrl`,
         );
       }
+      checkTokenRequestHeaders(["auth", "modes", name, "tokenRequestHeaders"], dict(m["tokenRequestHeaders"]), report);
       for (const [grant, params] of entries(m["tokenRequestParams"])) {
         if (!grants.includes(grant)) {
           report(
@@ -61,6 +66,29 @@ export function checkAuth(doc: Dict, report: Report): void {
         }
       }
     }
+  }
+}
+
+/** tokenRequestHeaders leave the runtime's own headers alone and name each header once, whatever its case. */
+function checkTokenRequestHeaders(at: PathSegment[], headers: Dict | undefined, report: Report): void {
+  const seen = new Map<string, string>();
+  for (const name of Object.keys(headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (RESERVED_TOKEN_HEADERS.has(lower)) {
+      const instead = lower === "accept" ? " (use tokenResponse.accept)" : "";
+      report(
+        [...at, name],
+        DiagnosticCode.InconsistentSection,
+        `tokenRequestHeaders cannot set ${name}: the runtime sets it itself${instead}`,
+      );
+    } else if (seen.has(lower)) {
+      report(
+        [...at, name],
+        DiagnosticCode.InconsistentSection,
+        `tokenRequestHeaders names ${name} twice (also as ${seen.get(lower)}): header names ignore case`,
+      );
+    }
+    seen.set(lower, name);
   }
 }
 
