@@ -30,7 +30,7 @@ export type {
 } from "./client/credentials.js";
 export type * from "./definition.js";
 export { isProviderError, ProviderError } from "./errors/errors.js";
-export { normalizeError, type ErrorAnswer, type NormalizeOptions } from "./errors/error-normalizer.js";
+export { errorFieldPaths, normalizeError, type ErrorAnswer, type NormalizeOptions } from "./errors/error-normalizer.js";
 export { recoverFrom, type RecoverOptions, type RecoveryHandler, type RecoveryHandlers } from "./errors/recovery.js";
 export type { WebhookEvent } from "./webhooks/webhook-event.js";
 export type { WebhookDelivery, WebhookVerifyOptions } from "./webhooks/delivery.js";

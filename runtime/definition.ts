@@ -267,16 +267,22 @@ export interface ErrorCodeDefinition {
   readonly match?: ErrorCodeMatch;
 }
 
+/**
+ * Where an error field is in the body: one path (`["error", "code"]`), or a list of paths tried in order
+ * (`[["error"], ["error", "title"]]`), the first that yields a usable value winning.
+ */
+export type ErrorFieldPath = JsonPathSegments | readonly JsonPathSegments[];
+
 export interface ErrorsDefinition {
   readonly when: readonly ResponseMatcher[];
   readonly fields: {
-    readonly code?: readonly (string | number)[];
-    readonly type?: readonly (string | number)[];
-    readonly message?: readonly (string | number)[];
-    readonly param?: readonly (string | number)[];
-    readonly docUrl?: readonly (string | number)[];
+    readonly code?: ErrorFieldPath;
+    readonly type?: ErrorFieldPath;
+    readonly message?: ErrorFieldPath;
+    readonly param?: ErrorFieldPath;
+    readonly docUrl?: ErrorFieldPath;
     /** The request id in the error body (HubSpot's correlationId); the requestIdHeader wins when both are present. */
-    readonly requestId?: readonly (string | number)[];
+    readonly requestId?: ErrorFieldPath;
   };
   readonly requestIdHeader?: string;
   readonly rules: readonly ErrorRuleDefinition[];
@@ -556,7 +562,8 @@ export interface EncodingDefinition {
   readonly literalBrackets: boolean;
 }
 
-type JsonPathSegments = readonly (string | number)[];
+/** A JSON path as its property names and array indexes (`$.errors[0].code` is `["errors", 0, "code"]`). */
+export type JsonPathSegments = readonly (string | number)[];
 
 /**
  * Where a value goes in a request: a query parameter, a header, a JSON path in the JSON body (created

@@ -9,6 +9,7 @@ import type {
   BodyMatcher,
   CircuitBreakerDefinition,
   ErrorCodeMatch,
+  ErrorFieldPath,
   ErrorsDefinition,
   HandshakeAnswerField,
   HandshakeValueLocation,
@@ -399,7 +400,7 @@ function circuitBreaker(doc: SpecDocument): CircuitBreakerDefinition {
 function buildErrors(doc: SpecDocument): ErrorsDefinition {
   const e = doc.errors ?? {};
   const fields = e.fields ?? {};
-  const field = (key: keyof typeof fields) => (fields[key] === undefined ? {} : { [key]: parseJsonPath(fields[key]) });
+  const field = (key: keyof typeof fields) => (fields[key] === undefined ? {} : { [key]: errorFieldPath(fields[key]) });
   return {
     when: (e.when ?? DEFAULTS.errors.when).map(responseMatcher),
     fields: { ...field("code"), ...field("type"), ...field("message"), ...field("param"), ...field("docUrl"), ...field("requestId") },
@@ -430,6 +431,15 @@ function buildErrors(doc: SpecDocument): ErrorsDefinition {
       }),
     ),
   };
+}
+
+/**
+ * An error field's paths as the runtime reads them: a path listed again is dropped (validate warns), and
+ * what remains is one path when one is left (a spec's single path emits as it always has), else the list.
+ */
+function errorFieldPath(paths: string | readonly string[]): ErrorFieldPath {
+  const distinct = [...new Set(typeof paths === "string" ? [paths] : paths)].map(parseJsonPath);
+  return distinct.length === 1 ? distinct[0]! : distinct;
 }
 
 function codeMatch(m: { message?: string; param?: string; status?: number | string }): ErrorCodeMatch {

@@ -373,15 +373,20 @@ export type SpecErrors = {
       retryable?: boolean;
     };
   };
-  /** Where each part of an error is found in the body. */
+  /** Where each part of an error is found in the body: a JSON path, or a list of paths tried in order for providers that answer in more than one shape (code: [$.error, $.error.title] reads {"error": "RecordNotFound"} and {"error": {"title": "Forbidden"}}). The first path that yields a usable value wins: a non-empty string, or a number as its decimal text, or a list starting with one; a message path that yields an object or a list is passed over for the next, and read as a message (its message, its items, its fields) only when no path yields a string or number. */
   fields?: {
-    code?: SpecJsonPath;
-    docUrl?: SpecJsonPath;
-    message?: SpecJsonPath;
-    param?: SpecJsonPath;
+    /** The provider's error code, which errors.rules and errors.codes match (a number is read as its decimal text). */
+    code?: SpecJsonPaths;
+    /** A link to the provider's page about the error. */
+    docUrl?: SpecJsonPaths;
+    /** The error message. When no path yields one, the message is the body's first 200 characters (HTTP <status> for an empty body). */
+    message?: SpecJsonPaths;
+    /** The parameter the error names. Without a param path, a message that is a field map ({"title": ["can't be blank"]}) names its first field. */
+    param?: SpecJsonPaths;
     /** The provider's request id in the error body (HubSpot's $.correlationId). The requestIdHeader wins when the answer carries both. */
-    requestId?: SpecJsonPath;
-    type?: SpecJsonPath;
+    requestId?: SpecJsonPaths;
+    /** The provider's error type, which errors.rules match. */
+    type?: SpecJsonPaths;
   };
   /** Response header carrying the provider's request id. */
   requestIdHeader?: SpecHeaderName;
@@ -442,6 +447,13 @@ export type SpecJsonPath = string;
  * From `schema/spec-v1.schema.json#/$defs/jsonPathAll`.
  */
 export type SpecJsonPathAll = string;
+
+/**
+ * A JSON path, or a list of them tried in order: the first that yields a usable value wins.
+ *
+ * From `schema/spec-v1.schema.json#/$defs/jsonPaths`.
+ */
+export type SpecJsonPaths = SpecJsonPath | SpecJsonPath[];
 
 /**
  * A JSON Schema (draft 2020-12 or OpenAPI 3.x schema object) describing a value. Its contents are checked when types are generated from it.
