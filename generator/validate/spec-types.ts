@@ -465,7 +465,7 @@ export type SpecJsonSchema = {
 };
 
 /**
- * A name used as a key: letters, digits, '_', '-', '.' and '/', starting with a letter. It is turned into a readable TypeScript identifier in generated code.
+ * A name used as a key: any text of 1 to 128 characters (a parameter's key is the name sent on the wire, such as page[size]). Generated code turns it into a readable TypeScript identifier (page[size] becomes pageSize; a leading digit gets an underscore).
  *
  * From `schema/spec-v1.schema.json#/$defs/name`.
  */
