@@ -47,6 +47,8 @@ export const DiagnosticCode = {
   UnknownCostField: "SB3019",
   /** A rateLimits.limitedWhen matcher that changes nothing or contradicts the errors section. */
   IneffectiveLimitedWhen: "SB3020",
+  /** A path listed twice in one list of paths tried in order (errors.fields): the second is never the one that answers. */
+  RepeatedPath: "SB3021",
   DuplicateProvider: "SB4001",
   WriteFailed: "SB4002",
   ImportFailed: "SB4003",

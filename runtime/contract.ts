@@ -30,7 +30,7 @@ export type {
 } from "./client/credentials.js";
 export type * from "./definition.js";
 export { isProviderError, ProviderError } from "./errors/errors.js";
-export { normalizeError, type ErrorAnswer, type NormalizeOptions } from "./errors/error-normalizer.js";
+export { errorFieldPaths, normalizeError, type ErrorAnswer, type NormalizeOptions } from "./errors/error-normalizer.js";
 export { recoverFrom, type RecoverOptions, type RecoveryHandler, type RecoveryHandlers } from "./errors/recovery.js";
 export type { WebhookEvent } from "./webhooks/webhook-event.js";
 export type { WebhookDelivery, WebhookVerifyOptions } from "./webhooks/delivery.js";
@@ -40,7 +40,7 @@ export { verifyWebhookWith } from "./webhooks/verify.js";
 export { webhookPartsFor, type WebhookPartName, type WebhookVerifierParts } from "./webhooks/parts.js";
 export { handshakeAnswerBody, webhookHandshakes } from "./webhooks/handshake.js";
 export { webhookPublicKeys } from "./webhooks/public-keys.js";
-export { webhookAlgorithmHeader, webhookForms, webhookTimestampFormats } from "./webhooks/verifier-parts.js";
+export { webhookAlgorithmHeader, webhookBodyValues, webhookForms, webhookTimestampFormats } from "./webhooks/verifier-parts.js";
 export { webhookJwt, webhookSharedSecret } from "./webhooks/token-schemes.js";
 /** Which rate-limit buckets an operation draws from (for the mock provider, which plays the provider's side). */
 export { bucketsFor, takesIdempotencyKey } from "./policies/bucket-routing.js";

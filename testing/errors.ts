@@ -1,11 +1,12 @@
 /**
  * Error answers in the provider's own shape, built from the spec's `errors` section: the code, type,
- * message and param written at the paths `errors.fields` names, the markers `errors.when` needs (Slack's
- * `ok: false`), and a status and code the spec maps to the wanted kind. Every candidate is read back
- * with the runtime's own normalizer and kept only when it comes out as the wanted kind.
+ * message and param written at the paths `errors.fields` names (the first of a list), the markers
+ * `errors.when` needs (Slack's `ok: false`), and a status and code the spec maps to the wanted kind.
+ * Every candidate is read back with the runtime's own normalizer and kept only when it comes out as
+ * the wanted kind.
  */
 import type { ErrorsDefinition, ProviderDefinition } from "@switchboard/runtime/contract";
-import { normalizeError } from "@switchboard/runtime/contract";
+import { errorFieldPaths, normalizeError } from "@switchboard/runtime/contract";
 
 export type MockErrorKind =
   "validation" | "authentication" | "permission" | "not_found" | "idempotency_conflict" | "rate_limited" | "provider_unavailable";
@@ -87,10 +88,13 @@ export function errorAnswer(definition: ProviderDefinition, kind: MockErrorKind,
     const body: Record<string, unknown> = {};
     if (marker !== undefined && status === marker.status) setPath(body, marker.path, marker.value);
     const code = candidate.code !== undefined && /^\d+$/.test(candidate.code) ? Number(candidate.code) : candidate.code;
-    setPath(body, errors.fields.code, code);
-    setPath(body, errors.fields.type, type);
-    if (errors.fields.message !== errors.fields.code || code === undefined) setPath(body, errors.fields.message, message);
-    setPath(body, errors.fields.param, param);
+    // A field read from several paths is written at its first.
+    const [codePath] = errorFieldPaths(errors.fields.code);
+    const [messagePath] = errorFieldPaths(errors.fields.message);
+    setPath(body, codePath, code);
+    setPath(body, errorFieldPaths(errors.fields.type)[0], type);
+    if (messagePath !== codePath || code === undefined) setPath(body, messagePath, message);
+    setPath(body, errorFieldPaths(errors.fields.param)[0], param);
     const answer = { status, body };
     first ??= answer;
     const normalized = normalizeError(

@@ -9,6 +9,7 @@ import type {
   BodyMatcher,
   CircuitBreakerDefinition,
   ErrorCodeMatch,
+  ErrorFieldPath,
   ErrorsDefinition,
   HandshakeAnswerField,
   HandshakeValueLocation,
@@ -404,7 +405,7 @@ function circuitBreaker(doc: SpecDocument): CircuitBreakerDefinition {
 function buildErrors(doc: SpecDocument): ErrorsDefinition {
   const e = doc.errors ?? {};
   const fields = e.fields ?? {};
-  const field = (key: keyof typeof fields) => (fields[key] === undefined ? {} : { [key]: parseJsonPath(fields[key]) });
+  const field = (key: keyof typeof fields) => (fields[key] === undefined ? {} : { [key]: errorFieldPath(fields[key]) });
   return {
     when: (e.when ?? DEFAULTS.errors.when).map(responseMatcher),
     fields: { ...field("code"), ...field("type"), ...field("message"), ...field("param"), ...field("docUrl"), ...field("requestId") },
@@ -435,6 +436,15 @@ function buildErrors(doc: SpecDocument): ErrorsDefinition {
       }),
     ),
   };
+}
+
+/**
+ * An error field's paths as the runtime reads them: a path listed again is dropped (validate warns), and
+ * what remains is one path when one is left (a spec's single path emits as it always has), else the list.
+ */
+function errorFieldPath(paths: string | readonly string[]): ErrorFieldPath {
+  const distinct = [...new Set(typeof paths === "string" ? [paths] : paths)].map(parseJsonPath);
+  return distinct.length === 1 ? distinct[0]! : distinct;
 }
 
 function codeMatch(m: { message?: string; param?: string; status?: number | string }): ErrorCodeMatch {
@@ -544,10 +554,11 @@ function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
         : { style: "versionedList", version: sformat.version! };
   return {
     algorithm: s.algorithm,
-    ...headerSet({ ...s, header: s.header! }),
+    // A signature in the body (signatureAt) has no header (validate requires one of them).
+    ...headerSet({ ...s, header: s.header ?? "" }),
     alternativeHeaders: (s.alternativeHeaders ?? []).map(headerSet),
     format,
-    content: s.content!,
+    content: s.content!.map((part) => (typeof part === "object" && "body" in part ? { body: parseJsonPath(part.body) } : part)),
     encoding: s.encoding!,
     secretEncoding: s.secretEncoding ?? DEFAULTS.webhooks.secretEncoding,
     ...(s.tolerance !== undefined && { toleranceMs: parseDuration(s.tolerance) }),
@@ -562,6 +573,8 @@ function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
       },
     }),
     urlDefaultPort: s.urlDefaultPort ?? DEFAULTS.webhooks.urlDefaultPort,
+    ...(s.timestampAt !== undefined && { timestampAt: parseJsonPath(s.timestampAt) }),
+    ...(s.signatureAt !== undefined && { signatureAt: parseJsonPath(s.signatureAt) }),
     ...(s.algorithmFrom !== undefined && {
       algorithmFrom: {
         header: s.algorithmFrom.header.toLowerCase(),

@@ -377,15 +377,20 @@ export type SpecErrors = {
       retryable?: boolean;
     };
   };
-  /** Where each part of an error is found in the body. */
+  /** Where each part of an error is found in the body: a JSON path, or a list of paths tried in order for providers that answer in more than one shape (code: [$.error, $.error.title] reads {"error": "RecordNotFound"} and {"error": {"title": "Forbidden"}}). The first path that yields a usable value wins: a non-empty string, or a number as its decimal text, or a list starting with one; a message path that yields an object or a list is passed over for the next, and read as a message (its message, its items, its fields) only when no path yields a string or number. */
   fields?: {
-    code?: SpecJsonPath;
-    docUrl?: SpecJsonPath;
-    message?: SpecJsonPath;
-    param?: SpecJsonPath;
+    /** The provider's error code, which errors.rules and errors.codes match (a number is read as its decimal text). */
+    code?: SpecJsonPaths;
+    /** A link to the provider's page about the error. */
+    docUrl?: SpecJsonPaths;
+    /** The error message. When no path yields one, the message is the body's first 200 characters (HTTP <status> for an empty body). */
+    message?: SpecJsonPaths;
+    /** The parameter the error names. Without a param path, a message that is a field map ({"title": ["can't be blank"]}) names its first field. */
+    param?: SpecJsonPaths;
     /** The provider's request id in the error body (HubSpot's $.correlationId). The requestIdHeader wins when the answer carries both. */
-    requestId?: SpecJsonPath;
-    type?: SpecJsonPath;
+    requestId?: SpecJsonPaths;
+    /** The provider's error type, which errors.rules match. */
+    type?: SpecJsonPaths;
   };
   /** Response header carrying the provider's request id. */
   requestIdHeader?: SpecHeaderName;
@@ -448,6 +453,13 @@ export type SpecJsonPath = string;
 export type SpecJsonPathAll = string;
 
 /**
+ * A JSON path, or a list of them tried in order: the first that yields a usable value wins.
+ *
+ * From `schema/spec-v1.schema.json#/$defs/jsonPaths`.
+ */
+export type SpecJsonPaths = SpecJsonPath | SpecJsonPath[];
+
+/**
  * A JSON Schema (draft 2020-12 or OpenAPI 3.x schema object) describing a value. Its contents are checked when types are generated from it.
  *
  * From `schema/spec-v1.schema.json#/$defs/jsonSchema`.
@@ -457,7 +469,7 @@ export type SpecJsonSchema = {
 };
 
 /**
- * A name used as a key: letters, digits, '_', '-', '.' and '/', starting with a letter. It is turned into a readable TypeScript identifier in generated code.
+ * A name used as a key: any text of 1 to 128 characters (a parameter's key is the name sent on the wire, such as page[size]). Generated code turns it into a readable TypeScript identifier (page[size] becomes pageSize; a leading digit gets an underscore).
  *
  * From `schema/spec-v1.schema.json#/$defs/name`.
  */
@@ -1014,6 +1026,8 @@ export type SpecVersions = {
  * From `schema/spec-v1.schema.json#/$defs/webhookSignature`.
  */
 export type SpecWebhookSignature = {
+  /** true states that the spec's author knows the signature leaves the body unsigned (content has neither body nor sortedFormParams: Mailgun signs a timestamp and a token only), so whoever has captured one delivery can attach its signature to any payload. Without it, validate warns. */
+  acknowledgeUnsignedBody?: boolean;
   /** Signing algorithm. jwt-hs256: the header carries a JSON Web Token signed HMAC-SHA256 with the secret (see jwt); shared-secret: no signature, the secret itself is repeated in the body or a header (see sharedSecret). */
   algorithm: "hmac-sha1" | "hmac-sha256" | "hmac-sha512" | "ed25519" | "ecdsa-p256-sha256" | "jwt-hs256" | "shared-secret";
   /** A header that may name the HMAC algorithm (Twilio's X-Twilio-Webhooks-Signature-Settings: key=...,algorithm=HMAC_SHA256): comma-separated key=value items; the item named key is looked up in values, without regard to case. Without the header or the item, algorithm applies; a value not in values is a malformed signature. */
@@ -1045,7 +1059,7 @@ export type SpecWebhookSignature = {
     /** Name of the query parameter, e.g. bodySHA256. */
     queryParam: string;
   };
-  /** The signed content as a sequence of parts: body is the raw body bytes; timestamp and id the header values as received; url the full URL posted to; method the request method (POST); sortedFormParams the form parameters sorted by name and appended as name + value (a repeated name once per distinct value, values sorted); literal fixed text. */
+  /** The signed content as a sequence of parts: body is the raw body bytes; timestamp and id the values as received (from their header, or timestampAt); url the full URL posted to; method the request method (POST); sortedFormParams the form parameters sorted by name and appended as name + value (a repeated name once per distinct value, values sorted); literal fixed text; {body: $.path} a value read from the JSON body (a number as its decimal text; Mailgun's $.signature.token). */
   content?: (
     | "body"
     | "timestamp"
@@ -1056,6 +1070,10 @@ export type SpecWebhookSignature = {
     | {
         /** Literal text between parts. */
         literal: string;
+      }
+    | {
+        /** A value of the JSON body, signed as its text. */
+        body: SpecJsonPath;
       }
   )[];
   /** Encoding of the signature. */
@@ -1107,6 +1125,10 @@ export type SpecWebhookSignature = {
     /** The header that carries the secret as is (GitLab's X-Gitlab-Token); the body may then be in any encoding. */
     header?: SpecHeaderName;
   };
+  /** Where the signature is in the JSON body, instead of header (Mailgun's $.signature.signature). The body is then parsed before the signature is checked, and content cannot have body (the signature would sign itself). */
+  signatureAt?: SpecJsonPath;
+  /** Where the timestamp is in the JSON body, instead of a header (Linear's $.webhookTimestamp in milliseconds, Mailgun's $.signature.timestamp); a number is read as its decimal text. It is covered by the signature when content has body, timestamp, or a body part at the same path. */
+  timestampAt?: SpecJsonPath;
   /** How the timestamp is written: seconds (unix seconds), milliseconds (unix milliseconds, HubSpot) or rfc3339 (Twitch's 2023-07-19T10:59:14.108153462Z). It is signed as received; tolerance is judged on its value. @default seconds */
   timestampFormat?: "seconds" | "milliseconds" | "rfc3339";
   /** Header carrying the timestamp (unix seconds), if not in the signature header. */

@@ -3,7 +3,7 @@
  * builds the ProviderError subclass of its kind. Pure (no I/O), so every provider's real error bodies
  * can be tested as data; the client calls it for each answer the spec calls an error.
  */
-import type { ErrorsDefinition } from "../definition.js";
+import type { ErrorFieldPath, ErrorsDefinition, JsonPathSegments } from "../definition.js";
 import { createProviderError, type ProviderError } from "./errors.js";
 import { readPath } from "../internal/json-path.js";
 import { statusMatches } from "../client/match.js";
@@ -31,8 +31,6 @@ export interface NormalizeOptions {
   readonly redactor?: Pick<Redactor, "isSecret">;
 }
 
-type Path = readonly (string | number)[] | undefined;
-
 /** Builds the normalized error of one answer; never throws, whatever the body. */
 export function normalizeError(
   provider: string,
@@ -45,13 +43,28 @@ export function normalizeError(
   const text = answer.text ?? (typeof body === "string" ? body : "");
   // A body that is text but starts like JSON was cut short (or is broken): read fields from the text.
   const broken = typeof body === "string" && /^\s*[[{]/.test(body);
-  const field = (path: Path): unknown => (path === undefined ? undefined : broken ? salvage(text, path) : readPath(body, path));
-  const code = scalar(field(errors.fields.code));
-  const type = scalar(field(errors.fields.type));
-  const messageValue = field(errors.fields.message);
+  const at = (path: JsonPathSegments): unknown => (broken ? salvage(text, path) : readPath(body, path));
+  // A field's paths in order: the first whose value is a non-empty string or a number (or a list whose first item is one) wins.
+  const field = (paths: ErrorFieldPath | undefined): string | undefined => {
+    for (const path of errorFieldPaths(paths)) {
+      const value = scalar(at(path));
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  };
+  const code = field(errors.fields.code);
+  const type = field(errors.fields.type);
+  // A message path that yields an object or a list is passed over for a later one that yields text, and read
+  // as a message (its message, its items, its fields) only when none does: Zendesk's {"error": {"message"}}
+  // after its {"description"}, Shopify's field map when it is the only path.
+  const messageValues = errorFieldPaths(errors.fields.message).map(at);
+  const messageValue =
+    messageValues.find((value) => typeof value !== "object" && describe(value) !== undefined) ??
+    messageValues.find((value) => describe(value) !== undefined) ??
+    messageValues[0];
   // Shopify's { errors: { title: ["can't be blank"] } }: the first field is the parameter.
   const param =
-    scalar(field(errors.fields.param)) ??
+    field(errors.fields.param) ??
     (errors.fields.param === undefined && isFieldMap(messageValue) ? Object.keys(messageValue)[0] : undefined);
   const trimmed = text.trim();
   const message = describe(messageValue) ?? (trimmed === "" ? `HTTP ${status}` : trimmed.slice(0, 200));
@@ -67,9 +80,9 @@ export function normalizeError(
   );
   const limited = options.limited === true;
   const kind = limited ? "rate_limited" : (known?.kind ?? rule?.kind ?? kindOfStatus(status));
-  const docUrl = scalar(field(errors.fields.docUrl));
+  const docUrl = field(errors.fields.docUrl);
   const requestId =
-    (errors.requestIdHeader ? (headers.get(errors.requestIdHeader) ?? undefined) : undefined) ?? scalar(field(errors.fields.requestId));
+    (errors.requestIdHeader ? (headers.get(errors.requestIdHeader) ?? undefined) : undefined) ?? field(errors.fields.requestId);
   const isSecret = (options.redactor ?? createRedactor()).isSecret;
   // The ProviderError constructor assigns every field from init, so an absent field and an undefined one
   // make the same error: the optional fields go in as they are, without a conditional spread each.
@@ -144,6 +157,14 @@ export function kindOfStatus(status: number): string {
     default:
       return status >= 500 ? "provider_unavailable" : "unknown";
   }
+}
+
+/** An `errors.fields` entry's paths in the order they are tried: one path, or each of a list (`[]` is the body itself). */
+export function errorFieldPaths(field: ErrorFieldPath | undefined): readonly JsonPathSegments[] {
+  if (field === undefined) return [];
+  return field.length > 0 && field.every((item) => Array.isArray(item))
+    ? (field as readonly JsonPathSegments[])
+    : [field as JsonPathSegments];
 }
 
 function scalar(value: unknown): string | undefined {

@@ -465,6 +465,26 @@ describe("an NDJSON stream through the client core", () => {
     });
   }
 
+  it("an error line is read with the errors section's list of paths, as an answer is (issue #15)", async () => {
+    const errors = {
+      ...testDefinition().errors,
+      fields: { code: [["error", "code"], ["error"]], message: [["error", "message"], ["description"]] },
+    };
+    server.handle((_request, response) => {
+      response.writeHead(200, { "content-type": "application/x-ndjson" });
+      response.end(`${JSON.stringify({ type: "error", error: "overloaded", description: "Try later" })}\n`);
+    });
+    const client = coreFor(testDefinition({ errors }), { auth: { token: "k" }, baseUrl: server.url, transport: undiciPool().transport }, [
+      ndjsonOp,
+    ]);
+    await expect(consume(openStream<Event>(client, ndjsonOp, { path: "/v1/generate", body: {} }))).rejects.toMatchObject({
+      kind: "provider_unavailable",
+      providerCode: "overloaded",
+      message: "acme answered 503 (overloaded): Try later",
+    });
+    await client.close();
+  });
+
   it("a transport that ignores streamWhen and reads the body whole still gives the stream's events", async () => {
     const lines = [{ type: "delta", text: "a", i: 0 }, { type: "heartbeat" }, { type: "delta", text: "b", i: 1 }, { type: "end" }];
     const whole: Transport = async () => ({

@@ -1,4 +1,7 @@
-/** errors (and every other response matcher): body patterns compile; kinds that look like a typo of a common kind. */
+/**
+ * errors (and every other response matcher): body patterns compile; kinds that look like a typo of a
+ * common kind; a field's list of paths names each path once.
+ */
 import { closest } from "../../common/did-you-mean.js";
 import { COMMON_ERROR_KINDS } from "../../common/error-kinds.js";
 import { DiagnosticCode } from "../../diagnostics.js";
@@ -20,8 +23,28 @@ function checkKind(path: PathSegment[], kind: string | undefined, report: Report
   );
 }
 
+/** A path listed again in a field's list is tried for nothing (the earlier one gave nothing): warn, the spec still generates. */
+function checkRepeatedPaths(fields: Dict | undefined, report: Report): void {
+  for (const [field, paths] of entries(fields)) {
+    const seen = new Map<string, number>();
+    list(paths).forEach((path, i) => {
+      if (typeof path !== "string") return;
+      const first = seen.get(path);
+      if (first === undefined) seen.set(path, i);
+      else
+        report(
+          ["errors", "fields", field, i],
+          DiagnosticCode.RepeatedPath,
+          `errors.fields.${field}[${i}] repeats errors.fields.${field}[${first}] (${path}): it is tried once`,
+          { severity: "warning" },
+        );
+    });
+  }
+}
+
 export function checkErrors(doc: Dict, report: Report): void {
   const errors = dict(doc["errors"]);
+  checkRepeatedPaths(dict(errors?.["fields"]), report);
   const matchers: [PathSegment[], unknown][] = [];
   list(errors?.["when"]).forEach((m, i) => matchers.push([["errors", "when", i], m]));
   list(dict(doc["rateLimits"])?.["limitedWhen"]).forEach((m, i) => matchers.push([["rateLimits", "limitedWhen", i], m]));

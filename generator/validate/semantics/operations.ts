@@ -90,13 +90,16 @@ export function checkOperations(doc: Dict, report: Report): void {
     const method = str(op["method"]);
     const path = str(op["path"]);
     if (method !== undefined && path !== undefined) {
-      const endpoint = `${method} ${path.replace(/\{[^{}]*\}/g, "{}")}`;
+      // One endpoint may be declared twice when one declaration streams its answer and the other does not
+      // (OpenAI's and Anthropic's POST that streams when the body says stream: true).
+      const streamed = op["stream"] !== undefined;
+      const endpoint = `${method} ${path.replace(/\{[^{}]*\}/g, "{}")}${streamed ? " (streamed)" : ""}`;
       const first = seenEndpoints.get(endpoint);
       if (first !== undefined) {
         report(
           base,
           DiagnosticCode.DuplicateOperationId,
-          `operation "${id}" is the same endpoint (${method} ${path}) as operation "${first}"`,
+          `operation "${id}" is the same endpoint (${method} ${path}) as operation "${first}"${streamed ? ", and both stream their answer" : ""}`,
           { at: "key" },
         );
       } else {

@@ -62,6 +62,24 @@ errors:
     expect(m.definition.errors.requestIdHeader).toBe("x-request-id");
   });
 
+  it("carries an error field's list of paths through in order, and one path (or a list of one) as a single path (issue #15)", () => {
+    const m = model(`${minimal}
+errors:
+  fields:
+    code: [$.error, $.error.title]
+    message: [$.description, "$.errors[0].message", $.description]
+    type: [$.error.type]
+    param: $.error.param
+`);
+    expect(m.definition.errors.fields).toEqual({
+      code: [["error"], ["error", "title"]],
+      // The repeated path (validate warns) is dropped: it is tried once.
+      message: [["description"], ["errors", 0, "message"]],
+      type: ["error", "type"],
+      param: ["error", "param"],
+    });
+  });
+
   it("reads a weighted family whose actual cost comes from the answer (GraphQL query cost points)", () => {
     // How a GraphQL API that reports each query's cost in the answer declares it (Shopify's Admin GraphQL
     // API: extensions.cost.actualQueryCost; the requested cost is not in the request, so it is estimated).

@@ -22,7 +22,14 @@ import {
   ProviderError,
   RateLimitError,
 } from "../../../runtime/index.js";
-import { ClientCore, normalizeError, type OperationDefinition, type ProviderDefinition } from "../../../runtime/contract.js";
+import {
+  ClientCore,
+  errorFieldPaths,
+  normalizeError,
+  type ErrorsDefinition,
+  type OperationDefinition,
+  type ProviderDefinition,
+} from "../../../runtime/contract.js";
 import { coreFor } from "../../helpers/client-core.js";
 import * as errorClasses from "../../../runtime/errors/errors.js";
 import { startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
@@ -217,6 +224,89 @@ describe("normalizeError", () => {
     Object.defineProperty(foreign, Symbol.for("switchboard.error"), { value: true });
     expect(isAuthenticationError(foreign)).toBe(true);
     expect(isStripeError(foreign)).toBe(false);
+  });
+
+  describe("errors.fields with a list of paths, tried in order (issue #15)", () => {
+    // The two shapes a user's Zendesk spec met: {"error": code, "description"} and, for a missing help
+    // desk, {"error": {"title", "message"}}.
+    const zendesk: ErrorsDefinition = {
+      when: [{ status: ["4xx", "5xx"] }],
+      fields: {
+        code: [["error"], ["error", "title"]],
+        message: [["description"], ["error", "message"]],
+        requestId: [["meta", "request_id"], ["request_id"]],
+      },
+      rules: [],
+      codes: {},
+    };
+    const recordNotFound = { error: "RecordNotFound", description: "Not found" };
+    const noHelpDesk = {
+      error: {
+        title: "No help desk at acme.zendesk.com",
+        message: "There is no help desk configured at this address. This means that the address is available and that you can claim it.",
+      },
+    };
+
+    it.each([
+      ["the first shape from the first paths", recordNotFound, "RecordNotFound", "Not found"],
+      [
+        "the second shape from the second paths, the object at $.error passed over for the code",
+        noHelpDesk,
+        noHelpDesk.error.title,
+        noHelpDesk.error.message,
+      ],
+    ])("normalizeError reads %s", (_name, body, code, message) => {
+      const error = normalizeError("zendesk", zendesk, { status: 404, headers: headers({}), body });
+      expect([error.kind, error.providerCode, error.message]).toEqual(["not_found", code, `zendesk answered 404 (${code}): ${message}`]);
+    });
+
+    it("normalizeError passes over a message path that yields an object for a later one that yields text", () => {
+      const errors = { ...zendesk, fields: { message: [["error"], ["description"]] } };
+      const body = { error: { message: "from the object" }, description: "from the text" };
+      expect(normalizeError("zendesk", errors, { status: 400, headers: headers({}), body }).message).toBe(
+        "zendesk answered 400: from the text",
+      );
+    });
+
+    it("normalizeError reads an object's message when no message path yields text, rather than the raw body", () => {
+      const errors = { ...zendesk, fields: { message: [["errors"], ["description"]] } };
+      const body = { errors: { title: ["can't be blank"] }, padding: "x".repeat(300) };
+      const error = normalizeError("zendesk", errors, { status: 422, headers: headers({}), body });
+      expect([error.message, error.param]).toEqual(["zendesk answered 422: title: can't be blank", "title"]);
+    });
+
+    it("normalizeError takes a number as its decimal text and skips an empty string for the next path", () => {
+      const errors = { ...zendesk, fields: { code: [["code"], ["error", "code"]], type: [["type"], ["error", "type"]] } };
+      const body = { code: "", error: { code: 21211, type: "invalid" }, type: { nested: true } };
+      const error = normalizeError("acme", errors, { status: 400, headers: headers({}), body });
+      expect([error.providerCode, error.type]).toEqual(["21211", "invalid"]);
+    });
+
+    it("normalizeError reads each path of a list out of a JSON body cut short", () => {
+      const text = '{"error": {"title": "No help desk at acme.zendesk.com", "message": "There is no help desk configured at thi';
+      const error = normalizeError("zendesk", zendesk, { status: 404, headers: headers({}), body: text });
+      expect(error.providerCode).toBe("No help desk at acme.zendesk.com");
+    });
+
+    it("normalizeError reads the request id from the first path that holds one, the header winning", () => {
+      const errors = { ...zendesk, requestIdHeader: "x-zendesk-request-id" };
+      const body = { ...recordNotFound, request_id: "body-2" };
+      expect(normalizeError("zendesk", errors, { status: 404, headers: headers({}), body }).requestId).toBe("body-2");
+      expect(
+        normalizeError("zendesk", errors, { status: 404, headers: headers({}), body: { ...body, meta: { request_id: "body-1" } } })
+          .requestId,
+      ).toBe("body-1");
+      expect(normalizeError("zendesk", errors, { status: 404, headers: headers({ "x-zendesk-request-id": "h" }), body }).requestId).toBe(
+        "h",
+      );
+    });
+
+    it("errorFieldPaths lists one path, a list, and the body itself ([]) as the paths tried", () => {
+      expect(errorFieldPaths(["error", 0, "code"])).toEqual([["error", 0, "code"]]);
+      expect(errorFieldPaths([["error"], ["error", "title"]])).toEqual([["error"], ["error", "title"]]);
+      expect(errorFieldPaths([])).toEqual([[]]);
+      expect(errorFieldPaths(undefined)).toEqual([]);
+    });
   });
 
   it("reads the request id from the error body when the spec says where (errors.fields.requestId), the header winning", () => {
