@@ -42,9 +42,8 @@ sign prints the headers PROVIDER would send with the body (default: standard inp
 with --json, {"headers": {...}, "url": ...}. For a scheme that repeats a shared secret in the body
 (Microsoft Graph's clientState) sign also prints the body with the secret written in, since that is what
 the provider sends. send posts a correctly signed delivery of EVENT to URL
-(the body defaults to a minimal event that names EVENT where the spec locates the type, or for a text
-payload a line of text with the type in its header) and prints the
-response status; it exits 1 unless the answer is 2xx. With --handshake, send posts the spec's named
+(the body defaults to a minimal event that names EVENT where the spec locates the type; for a text
+payload, a line of text that names it) and prints the response status; it exits 1 unless the answer is 2xx. With --handshake, send posts the spec's named
 verification challenge (signed when the provider signs it) with a random value and exits 0 only when
 the endpoint answers 2xx with exactly that value (in the response header the spec names, where it answers
 in a header; or, for a JSON answer the spec spells out, exactly that JSON: its literals, the value, and an

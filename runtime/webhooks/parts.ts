@@ -84,7 +84,8 @@ const NEEDS = {
   webhookPublicKeys: (d: WebhooksDefinition) => d.signature.algorithm === "ed25519" || d.signature.algorithm === "ecdsa-p256-sha256",
   webhookAlgorithmHeader: (d: WebhooksDefinition) => d.signature.algorithmFrom !== undefined,
   webhookForms: (d: WebhooksDefinition) =>
-    d.payload.encoding !== "json" ||
+    d.payload.encoding === "form" ||
+    d.payload.encoding === "auto" ||
     d.signature.content.includes("sortedFormParams") ||
     d.signature.bodyHash !== undefined ||
     d.signature.urlDefaultPort === "either",
