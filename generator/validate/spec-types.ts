@@ -1164,10 +1164,6 @@ export type SpecWebhooks = {
         | "text"
         | "json"
         | {
-            /** The response header that carries the echo (X-Hook-Secret); the body is empty. Not a header with a meaning of its own to the client (Content-Type, Set-Cookie, Location, ...). */
-            header: SpecHeaderName;
-          }
-        | {
             /** The answer's fields, by name, in the order given. */
             json: {
               [key: string]:
@@ -1184,6 +1180,10 @@ export type SpecWebhooks = {
                     hmac?: "sha1" | "sha256" | "sha512";
                   };
             };
+          }
+        | {
+            /** The response header that carries the echo (X-Hook-Secret); the body is empty. Not a header with a meaning of its own to the client (Content-Type, Set-Cookie, Location, ...). */
+            header: SpecHeaderName;
           };
       /** The delivery is this challenge when the value at header, query or body is present and, with equals, equal to it. */
       when: {
