@@ -61,7 +61,7 @@ const RESERVED_ANSWER_HEADERS = new Set([
 /**
  * A `text` payload is a string: nothing can be read from it by JSON path or form field, so what the spec
  * locates (event type, id, order key, API version, a handshake's when and echo) must be in a header or the
- * query, and a signature cannot cover form parameters.
+ * query, a signature cannot cover form parameters, and an event's payload schema describes a string.
  */
 function checkTextPayload(webhooks: Dict | undefined, report: Report): void {
   if (str(dict(webhooks?.["payload"])?.["encoding"]) !== "text") return;
@@ -89,6 +89,15 @@ function checkTextPayload(webhooks: Dict | undefined, report: Report): void {
           `handshake "${name}": payload.encoding is text: the payload is a string, so ${part} can only be a header or a query parameter`,
           { at: "key" },
         );
+  for (const [type, event] of entries(webhooks?.["events"])) {
+    const schemaType = dict(dict(event)?.["payload"])?.["type"];
+    if (schemaType !== undefined && schemaType !== "string")
+      report(
+        ["webhooks", "events", type, "payload", "type"],
+        DiagnosticCode.InconsistentSection,
+        `payload.encoding is text: event "${type}"'s payload is the body as a string, so its schema's type is string`,
+      );
+  }
   const content = list(dict(webhooks?.["signature"])?.["content"]);
   const index = content.indexOf("sortedFormParams");
   if (index >= 0)

@@ -17,6 +17,8 @@ import * as slack from "../../../generated/slack/index.js";
 import * as twitch from "../../../generated/twitch/index.js";
 import { handshakeAnswerContent, verifyWebhookDelivery, type WebhooksDefinition } from "../../../runtime/contract.js";
 import { ConfigurationError, createWebhookHandler, type WebhookDelivery, type WebhookEvent } from "../../../runtime/index.js";
+import { createInboxWebhookHandler } from "../../../runtime/webhooks/inbox/index.js";
+import { SqliteInbox } from "../../../runtime/webhooks/inbox/sqlite-inbox.js";
 import { signWebhook } from "../../../runtime/webhooks/sign.js";
 
 const NOW = 1_767_225_600;
@@ -374,6 +376,22 @@ describe("Asana's X-Hook-Secret handshake (unsigned; answered in a response head
     expect(headers["x-hook-signature"]).toBe(signature);
     const forged = await handler({ headers: { "x-hook-signature": createHmac("sha256", "guess").update(body).digest("hex") }, body });
     expect(forged.status).toBe(401);
+  });
+
+  it("the webhook inbox's receiver answers it the same way and stores nothing", async () => {
+    const inbox = new SqliteInbox({ path: ":memory:" });
+    try {
+      const receive = createInboxWebhookHandler({
+        verify: (delivery) => verifyWebhookDelivery("asana", definition, delivery, { secret: hookSecret }),
+        inbox,
+      });
+      const response = await receive({ headers: { "x-hook-secret": hookSecret }, body: "", method: "POST" });
+      expect(response).toMatchObject({ status: 200, body: "" });
+      expect(response.headers["x-hook-secret"]).toBe(hookSecret);
+      expect(inbox.counts().pending).toBe(0);
+    } finally {
+      inbox.close();
+    }
   });
 
   it("handshakeAnswerContent puts the echo in the named header and nothing in the body", () => {
