@@ -57,7 +57,8 @@ export function answerHandshake(
     const secret =
       authenticated && sig?.algorithm.startsWith("hmac-") ? (typeof secrets === "string" ? secrets : secrets?.[matched]) : undefined;
     const { headers, body } = handshakeAnswerContent(h, echo, secret, sig?.secretEncoding);
-    return { name: h.name, status: 200, headers: { ...ANSWER_HEADERS, ...headers }, body };
+    // The answer's own headers last: no spec's header answer replaces them (validate refuses it anyway).
+    return { name: h.name, status: 200, headers: { ...headers, ...ANSWER_HEADERS }, body };
   }
   return undefined;
 }
