@@ -76,6 +76,8 @@ export interface WebhookVerifierParts {
   ) => void;
   /** Timestamps in milliseconds or RFC 3339 (timestamp-formats.ts); unix seconds need no part. */
   readonly timestamp?: (format: NonNullable<WebhookSignatureDefinition["timestampFormat"]>, text: string) => number;
+  /** The payload of `payload.encoding: text`: the body as a UTF-8 string (verifier-parts.ts). */
+  readonly text?: (provider: string, body: string | Buffer) => string;
 }
 
 /** The contract's exported parts, by name, and whether a definition needs each. */
@@ -92,6 +94,7 @@ const NEEDS = {
   webhookTimestampFormats: (d: WebhooksDefinition) => d.signature.timestampFormat !== undefined,
   webhookJwt: (d: WebhooksDefinition) => d.signature.algorithm === "jwt-hs256",
   webhookSharedSecret: (d: WebhooksDefinition) => d.signature.algorithm === "shared-secret",
+  webhookTextPayloads: (d: WebhooksDefinition) => d.payload.encoding === "text",
 } as const;
 
 export type WebhookPartName = keyof typeof NEEDS;
@@ -110,6 +113,7 @@ const HOOKS: Readonly<Record<WebhookPartName, readonly (keyof WebhookVerifierPar
   webhookTimestampFormats: ["timestamp"],
   webhookJwt: ["jwt"],
   webhookSharedSecret: ["sharedSecret"],
+  webhookTextPayloads: ["text"],
 };
 
 /** Every hook, absent: the merged parts start from it, so that they have one shape whatever the provider (plan.ts says why). */
@@ -123,6 +127,7 @@ const NO_HOOKS: Required<{ [K in keyof WebhookVerifierParts]: undefined }> = {
   jwt: undefined,
   sharedSecret: undefined,
   timestamp: undefined,
+  text: undefined,
 };
 
 /** The parts merged into one, after checking the definition's needs are all met. */

@@ -1,6 +1,6 @@
 /**
  * Smaller parts of the verifier (parts.ts): form bodies and the URL extras that come with them, an HMAC
- * algorithm named by a header, timestamps not in unix seconds.
+ * algorithm named by a header, timestamps not in unix seconds, bodies read as text.
  */
 import { Buffer, createHash, timingSafeEqual } from "#webhook-platform";
 import type { WebhookSignatureDefinition } from "../definition.js";
@@ -153,3 +153,19 @@ export function rfc3339Seconds(text: string): number {
 
 /** Pass to verifyWebhookWith for a scheme whose timestamps are in milliseconds or RFC 3339. */
 export const webhookTimestampFormats: WebhookVerifierParts = { timestamp };
+
+/** Refuses what is not UTF-8 rather than replacing it: a payload read as text is the text sent. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A `text` payload: the body decoded as UTF-8, a leading byte order mark dropped. */
+function utf8Text(provider: string, body: string | Buffer): string {
+  if (typeof body === "string") return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
+  try {
+    return UTF8.decode(body);
+  } catch {
+    throw new WebhookVerificationError(provider, "invalid_payload", "the body is not valid UTF-8 text");
+  }
+}
+
+/** Pass to verifyWebhookWith for a definition whose payload is text (`payload.encoding: text`). */
+export const webhookTextPayloads: WebhookVerifierParts = { text: utf8Text };

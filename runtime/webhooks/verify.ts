@@ -167,7 +167,7 @@ function verifyOrThrow(
   ) {
     payload = form === NO_FORM ? {} : (form ??= parts.forms!.parse(bytes));
   } else if (encoding === "text") {
-    payload = utf8Text(provider, bytes);
+    payload = parts.text!(provider, bytes);
   } else {
     try {
       payload = JSON.parse(typeof bytes === "string" ? bytes : bytes.toString("utf8")) as unknown;
@@ -196,19 +196,6 @@ function verifyOrThrow(
 }
 
 const emptyBody = (provider: string): WebhookVerificationError => failure(provider, "invalid_payload", "the body is empty");
-
-/** Refuses what is not UTF-8 rather than replacing it: a payload read as text is the text sent. */
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
-
-/** A `text` payload: the body decoded as UTF-8 (a leading byte order mark dropped). */
-function utf8Text(provider: string, bytes: string | Buffer): string {
-  if (typeof bytes === "string") return bytes.charCodeAt(0) === 0xfeff ? bytes.slice(1) : bytes;
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    throw failure(provider, "invalid_payload", "the body is not valid UTF-8 text");
-  }
-}
 
 function failure(provider: string, code: WebhookVerificationErrorCode, message: string): WebhookVerificationError {
   return new WebhookVerificationError(provider, code, message);
