@@ -44,8 +44,15 @@ export interface WebhookVerifierParts {
     headers: Headers,
     fallback: Hash | undefined,
   ) => Hash | undefined;
-  /** Form-encoded bodies: parsed, and signed as sorted parameters (forms.ts). */
-  readonly forms?: { readonly parse: (body: string | Buffer) => FormParams; readonly sorted: (params: FormParams) => string };
+  /**
+   * Bodies not read as JSON (verifier-parts.ts): form-encoded ones parsed, and signed as sorted parameters;
+   * text (`payload.encoding: text`) decoded as UTF-8.
+   */
+  readonly forms?: {
+    readonly parse: (body: string | Buffer) => FormParams;
+    readonly sorted: (params: FormParams) => string;
+    readonly text: (provider: string, body: string | Buffer) => string;
+  };
   /** The URL with or without its default port (forms.ts). */
   readonly otherPortUrl?: (url: string) => string | undefined;
   /** A body digest carried in a URL parameter (Twilio's JSON variant; forms.ts). */
@@ -76,8 +83,6 @@ export interface WebhookVerifierParts {
   ) => void;
   /** Timestamps in milliseconds or RFC 3339 (timestamp-formats.ts); unix seconds need no part. */
   readonly timestamp?: (format: NonNullable<WebhookSignatureDefinition["timestampFormat"]>, text: string) => number;
-  /** The payload of `payload.encoding: text`: the body as a UTF-8 string (verifier-parts.ts). */
-  readonly text?: (provider: string, body: string | Buffer) => string;
 }
 
 /** The contract's exported parts, by name, and whether a definition needs each. */
@@ -86,15 +91,13 @@ const NEEDS = {
   webhookPublicKeys: (d: WebhooksDefinition) => d.signature.algorithm === "ed25519" || d.signature.algorithm === "ecdsa-p256-sha256",
   webhookAlgorithmHeader: (d: WebhooksDefinition) => d.signature.algorithmFrom !== undefined,
   webhookForms: (d: WebhooksDefinition) =>
-    d.payload.encoding === "form" ||
-    d.payload.encoding === "auto" ||
+    d.payload.encoding !== "json" ||
     d.signature.content.includes("sortedFormParams") ||
     d.signature.bodyHash !== undefined ||
     d.signature.urlDefaultPort === "either",
   webhookTimestampFormats: (d: WebhooksDefinition) => d.signature.timestampFormat !== undefined,
   webhookJwt: (d: WebhooksDefinition) => d.signature.algorithm === "jwt-hs256",
   webhookSharedSecret: (d: WebhooksDefinition) => d.signature.algorithm === "shared-secret",
-  webhookTextPayloads: (d: WebhooksDefinition) => d.payload.encoding === "text",
 } as const;
 
 export type WebhookPartName = keyof typeof NEEDS;
@@ -113,7 +116,6 @@ const HOOKS: Readonly<Record<WebhookPartName, readonly (keyof WebhookVerifierPar
   webhookTimestampFormats: ["timestamp"],
   webhookJwt: ["jwt"],
   webhookSharedSecret: ["sharedSecret"],
-  webhookTextPayloads: ["text"],
 };
 
 /** Every hook, absent: the merged parts start from it, so that they have one shape whatever the provider (plan.ts says why). */
@@ -127,7 +129,6 @@ const NO_HOOKS: Required<{ [K in keyof WebhookVerifierParts]: undefined }> = {
   jwt: undefined,
   sharedSecret: undefined,
   timestamp: undefined,
-  text: undefined,
 };
 
 /** The parts merged into one, after checking the definition's needs are all met. */

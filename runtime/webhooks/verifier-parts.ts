@@ -31,12 +31,26 @@ function checkBodyHash(provider: string, bodyHash: BodyHash, claimed: string, bo
     throw new WebhookVerificationError(provider, "signature_mismatch", `the body does not match the ${bodyHash.queryParam} URL parameter`);
 }
 
+/** Refuses what is not UTF-8 rather than replacing it: a payload read as text is the text sent. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A `text` payload: the body decoded as UTF-8, a leading byte order mark dropped. */
+function utf8Text(provider: string, body: string | Buffer): string {
+  if (typeof body === "string") return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
+  try {
+    return UTF8.decode(body);
+  } catch {
+    throw new WebhookVerificationError(provider, "invalid_payload", "the body is not valid UTF-8 text");
+  }
+}
+
 /**
- * Pass to verifyWebhookWith for a scheme with form-encoded bodies (read, or signed as sorted parameters),
- * a body digest in a URL parameter, or a URL signed with or without its default port.
+ * Pass to verifyWebhookWith for a scheme with bodies not read as JSON (form-encoded, read or signed as
+ * sorted parameters; or text, `payload.encoding: text`), a body digest in a URL parameter, or a URL signed
+ * with or without its default port.
  */
 export const webhookForms: WebhookVerifierParts = {
-  forms: { parse: parseForm, sorted: sortedFormParams },
+  forms: { parse: parseForm, sorted: sortedFormParams, text: utf8Text },
   otherPortUrl,
   bodyHash: { claimed: queryParam, check: checkBodyHash },
 };
@@ -153,19 +167,3 @@ export function rfc3339Seconds(text: string): number {
 
 /** Pass to verifyWebhookWith for a scheme whose timestamps are in milliseconds or RFC 3339. */
 export const webhookTimestampFormats: WebhookVerifierParts = { timestamp };
-
-/** Refuses what is not UTF-8 rather than replacing it: a payload read as text is the text sent. */
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
-
-/** A `text` payload: the body decoded as UTF-8, a leading byte order mark dropped. */
-function utf8Text(provider: string, body: string | Buffer): string {
-  if (typeof body === "string") return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
-  try {
-    return UTF8.decode(body);
-  } catch {
-    throw new WebhookVerificationError(provider, "invalid_payload", "the body is not valid UTF-8 text");
-  }
-}
-
-/** Pass to verifyWebhookWith for a definition whose payload is text (`payload.encoding: text`). */
-export const webhookTextPayloads: WebhookVerifierParts = { text: utf8Text };

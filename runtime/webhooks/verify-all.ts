@@ -9,7 +9,7 @@ import { webhookHandshakes } from "./handshake.js";
 import type { WebhookVerifierParts } from "./parts.js";
 import { webhookPublicKeys } from "./public-keys.js";
 import { webhookJwt, webhookSharedSecret } from "./token-schemes.js";
-import { webhookAlgorithmHeader, webhookForms, webhookTextPayloads, webhookTimestampFormats } from "./verifier-parts.js";
+import { webhookAlgorithmHeader, webhookForms, webhookTimestampFormats } from "./verifier-parts.js";
 import { verifyWebhookWith, verifyWebhookWithSync } from "./verify.js";
 import type { WebhookEvent } from "./webhook-event.js";
 
@@ -21,7 +21,6 @@ const ALL_PARTS: readonly WebhookVerifierParts[] = [
   webhookTimestampFormats,
   webhookJwt,
   webhookSharedSecret,
-  webhookTextPayloads,
 ];
 
 /**

@@ -167,7 +167,7 @@ function verifyOrThrow(
   ) {
     payload = form === NO_FORM ? {} : (form ??= parts.forms!.parse(bytes));
   } else if (encoding === "text") {
-    payload = parts.text!(provider, bytes);
+    payload = parts.forms!.text(provider, bytes);
   } else {
     try {
       payload = JSON.parse(typeof bytes === "string" ? bytes : bytes.toString("utf8")) as unknown;

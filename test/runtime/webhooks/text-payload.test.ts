@@ -12,9 +12,12 @@ import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../../generator/config.js";
 import { readSpec } from "../../../generator/generate.js";
 import { verifyWebhookDelivery, type WebhooksDefinition } from "../../../runtime/contract.js";
-import { createWebhookHandler, isWebhookVerificationError, type WebhookEvent } from "../../../runtime/index.js";
+import { createWebhookHandler, isConfigurationError, isWebhookVerificationError, type WebhookEvent } from "../../../runtime/index.js";
 import { createNodeWebhookListener } from "../../../runtime/webhooks/adapters/node-http.js";
+import { webhookPartsFor } from "../../../runtime/webhooks/parts.js";
 import { signWebhook } from "../../../runtime/webhooks/sign.js";
+import { webhookTimestampFormats } from "../../../runtime/webhooks/verifier-parts.js";
+import { verifyWebhookWith } from "../../../runtime/webhooks/verify.js";
 
 const repo = path.resolve(import.meta.dirname, "../../..");
 /** The signing secret of Zendesk's verification example. */
@@ -119,6 +122,19 @@ describe("payload.encoding text (a Zendesk-like XML delivery)", async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  it("needs the webhookForms part (which decodes text): a verifier without it refuses the definition", async () => {
+    expect(webhookPartsFor(definition)).toEqual(["webhookForms", "webhookTimestampFormats"]);
+    const error = await verifyWebhookWith(
+      [webhookTimestampFormats],
+      "zendesk",
+      { ...definition },
+      { headers: zendeskHeaders(XML), body: XML },
+      { secret: SECRET, now: NOW },
+    ).catch((e: unknown) => e);
+    expect(isConfigurationError(error)).toBe(true);
+    expect((error as Error).message).toBe("verifying zendesk's webhooks needs the webhookForms part (pass it to verifyWebhookWith)");
   });
 
   it("a json spec still refuses the same XML as invalid_payload", async () => {
