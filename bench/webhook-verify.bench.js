@@ -212,7 +212,10 @@ async function measure(emit, mode) {
   // webhooks.apiVersion and versions: Stripe, Shopify), so that the event's API version is checked too.
   const versionsOf = async (provider) => {
     const { definition } = (await readSpec(config, path.join(root, "specs", `${provider}.yaml`))).model;
-    return definition.webhooks.apiVersion !== undefined ? definition.versions : undefined;
+    if (definition.webhooks.apiVersion === undefined) return undefined;
+    // What the generated code passes (<provider>WebhookVersions): the versions and the migration chain.
+    const { pinned, supported, migrations } = definition.versions;
+    return { pinned, supported, migrations: migrations.map(({ from, to }) => ({ from, to })) };
   };
   const Stripe = require("stripe");
   const { verify: octokitVerify } = await import("@octokit/webhooks-methods");

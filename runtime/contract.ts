@@ -40,7 +40,7 @@ export { verifyWebhookWith } from "./webhooks/verify.js";
 export { webhookPartsFor, type WebhookPartName, type WebhookVerifierParts } from "./webhooks/parts.js";
 export { handshakeAnswerContent, webhookHandshakes } from "./webhooks/handshake.js";
 export { webhookPublicKeys } from "./webhooks/public-keys.js";
-export { webhookAlgorithmHeader, webhookForms, webhookTimestampFormats } from "./webhooks/verifier-parts.js";
+export { webhookAlgorithmHeader, webhookBodyValues, webhookForms, webhookTimestampFormats } from "./webhooks/verifier-parts.js";
 export { webhookJwt, webhookSharedSecret } from "./webhooks/token-schemes.js";
 /** Which rate-limit buckets an operation draws from (for the mock provider, which plays the provider's side). */
 export { bucketsFor, takesIdempotencyKey } from "./policies/bucket-routing.js";

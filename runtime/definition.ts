@@ -334,13 +334,32 @@ export interface VersionsDefinition {
 }
 
 /**
+ * What a webhook verifier checks an event's API version against (the generated `<provider>WebhookVersions`):
+ * the pinned and supported versions, and which migrates to which, without the changes a migration makes
+ * (an application that only verifies webhooks does not ship them).
+ */
+export interface WebhookVersionsDefinition {
+  readonly pinned: string;
+  readonly supported: Readonly<Record<string, VersionDefinition>>;
+  readonly migrations: readonly { readonly from: string; readonly to: string }[];
+}
+
+/**
  * One part of the signed content. `body`: the raw body bytes; `timestamp`, `id`: the header values as
  * received; `url`: the full URL the delivery was posted to; `method`: the request method (POST);
  * `sortedFormParams`: every form parameter
  * sorted by name (code-unit order) and appended as name + value (a repeated name once per distinct value,
  * values sorted); `literal`: fixed text.
  */
-export type WebhookContentPart = "body" | "timestamp" | "id" | "url" | "method" | "sortedFormParams" | { readonly literal: string };
+export type WebhookContentPart =
+  | "body"
+  | "timestamp"
+  | "id"
+  | "url"
+  | "method"
+  | "sortedFormParams"
+  | { readonly literal: string }
+  | { readonly body: readonly (string | number)[] };
 
 /** Where the signature, its timestamp and its message id arrive. Lower-case header names. */
 export interface WebhookHeaderSet {
@@ -389,6 +408,16 @@ export interface WebhookSignatureDefinition extends WebhookHeaderSet {
     readonly key: string;
     readonly values: Readonly<Record<string, "hmac-sha1" | "hmac-sha256" | "hmac-sha512">>;
   };
+  /**
+   * Where the timestamp is in the JSON body instead of a header (Linear's webhookTimestamp); a number is read
+   * as its decimal text.
+   */
+  readonly timestampAt?: readonly (string | number)[];
+  /**
+   * Where the signature is in the JSON body (Mailgun's signature.signature); `header` is then empty. The body
+   * is parsed before the signature is checked.
+   */
+  readonly signatureAt?: readonly (string | number)[];
   /** jwt-hs256: what the token's claims must say; see WebhookJwtDefinition. */
   readonly jwt?: WebhookJwtDefinition;
   /** shared-secret: where the secret is, in the body or a header; see WebhookSharedSecretDefinition. */

@@ -7,7 +7,7 @@ import {
   type WebhookVerifyOptions,
 } from "@switchboard/runtime/contract";
 import { type ShopifyWebhookEvent, shopifyWebhooksDefinition } from "./webhooks.js";
-import { shopifyVersionsDefinition } from "./versions.js";
+import { shopifyWebhookVersions } from "./versions.js";
 
 /** The verifier parts this spec's scheme needs (`webhookPartsFor`). */
 const verifierParts: readonly WebhookVerifierParts[] = [];
@@ -30,6 +30,6 @@ export function verifyShopifyWebhook(
     shopifyWebhooksDefinition,
     delivery,
     options,
-    shopifyVersionsDefinition,
+    shopifyWebhookVersions,
   );
 }

@@ -7,7 +7,7 @@ import {
   type WebhookVerifyOptions,
 } from "@switchboard/runtime/contract";
 import { type StripeWebhookEvent, stripeWebhooksDefinition } from "./webhooks.js";
-import { stripeVersionsDefinition } from "./versions.js";
+import { stripeWebhookVersions } from "./versions.js";
 
 /** The verifier parts this spec's scheme needs (`webhookPartsFor`). */
 const verifierParts: readonly WebhookVerifierParts[] = [];
@@ -30,6 +30,6 @@ export function verifyStripeWebhook(
     stripeWebhooksDefinition,
     delivery,
     options,
-    stripeVersionsDefinition,
+    stripeWebhookVersions,
   );
 }

@@ -2,7 +2,8 @@
  * `switchboard webhook sign|send`: deliveries signed exactly as a provider would sign them, for local
  * testing. The secret is read from --secret, --secret-file or SWITCHBOARD_WEBHOOK_SECRET and is never
  * printed; only what the provider itself would send (headers derived from it, and for a shared-secret scheme
- * the body that repeats it) is.
+ * the body that repeats it) is. A scheme that writes into the body (a shared secret, a timestamp or the
+ * signature in the JSON body) has that body printed and sent.
  */
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -39,15 +40,17 @@ export const WEBHOOK_HELP = `Usage: switchboard webhook sign PROVIDER [--body FI
        switchboard webhook replay (--sqlite FILE | --redis URL) [ID... | --all]   (see webhook replay --help)
 
 sign prints the headers PROVIDER would send with the body (default: standard input), one per line;
-with --json, {"headers": {...}, "url": ...}. For a scheme that repeats a shared secret in the body
-(Microsoft Graph's clientState) sign also prints the body with the secret written in, since that is what
-the provider sends. send posts a correctly signed delivery of EVENT to URL
+with --json, {"headers": {...}, "url": ...}. For a scheme that writes into the body (a shared secret
+repeated there, as Microsoft Graph's clientState; a timestamp or the signature in the body, as Linear's
+webhookTimestamp or Mailgun's signature object) sign also prints that body, since that is what the
+provider sends. send posts a correctly signed delivery of EVENT to URL
 (the body defaults to a minimal event that names EVENT where the spec locates the type; for a text
-payload, a line of text that names it) and prints the response status; it exits 1 unless the answer is 2xx. With --handshake, send posts the spec's named
-verification challenge (signed when the provider signs it) with a random value and exits 0 only when
-the endpoint answers 2xx with exactly that value (in the response header the spec names, where it answers
-in a header; or, for a JSON answer the spec spells out, exactly that JSON: its literals, the value, and an
-HMAC of the value under SECRET where the spec asks for one).
+payload, a line of text that names it) and prints the response status; it exits 1 unless the answer is
+2xx. With --handshake, send posts the spec's named verification challenge (signed when the provider
+signs it) with a random value and exits 0 only when the endpoint answers 2xx with exactly that value (in
+the response header the spec names, where it answers in a header; or, for a JSON answer the spec spells
+out, exactly that JSON: its literals, the value, and an HMAC of the value under SECRET where the spec asks
+for one).
 
 SECRET is one of:
   --secret S          the signing secret as the provider hands it out (PEM private key for ECDSA/Ed25519)
@@ -146,7 +149,7 @@ async function run(args: readonly string[], io: WebhookCliIo): Promise<number> {
   const headers = { ...signed.headers, ...eventHeaders(definition, event) };
 
   if (action === "sign") {
-    // A shared-secret scheme authenticates through the body itself (the secret written into it): print it.
+    // A scheme that writes into the body (a shared secret, a timestamp, the signature): print that body.
     const sent = signed.body !== undefined ? { body: signed.body } : {};
     if (values.json) io.stdout(`${JSON.stringify({ headers, ...(signed.url !== undefined && { url: signed.url }), ...sent }, null, 2)}\n`);
     else {

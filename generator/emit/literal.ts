@@ -1,11 +1,17 @@
 /**
  * Data from the model written as a TypeScript literal. Keys keep the order the model gave them (the
- * model sorts), strings are escaped, and only plain data is accepted.
+ * model sorts), strings are escaped, and only plain data (and Code, a reference) is accepted.
  */
 import { propertyKey, stringLiteral } from "../common/escape.js";
 
+/** Code to write as it is inside a literal: a reference to a constant the same file declares. */
+export class Code {
+  constructor(readonly text: string) {}
+}
+
 export function literal(value: unknown): string {
   if (value === null) return "null";
+  if (value instanceof Code) return value.text;
   switch (typeof value) {
     case "string":
       return stringLiteral(value);

@@ -12,6 +12,8 @@ export interface SurfaceNames {
   /** versions.ts */
   readonly pinnedVersion: string;
   readonly versionsDefinition: string;
+  /** What the webhook verifier checks an event's API version against (versions.ts, when webhooks name one). */
+  readonly webhookVersions: string;
   /** webhooks.ts */
   readonly webhookEventTypes: string;
   readonly webhooksDefinition: string;
@@ -27,6 +29,7 @@ export function surfaceNames(names: { readonly pascal: string; readonly camel: s
     recoverError: `recover${pascal}Error`,
     pinnedVersion: `${camel}PinnedVersion`,
     versionsDefinition: `${camel}VersionsDefinition`,
+    webhookVersions: `${camel}WebhookVersions`,
     webhookEventTypes: `${camel}WebhookEventTypes`,
     webhooksDefinition: `${camel}WebhooksDefinition`,
     verifyWebhook: `verify${pascal}Webhook`,

@@ -54,7 +54,7 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
       moduleSpecifier: "./webhooks.js",
       namedImports: [{ name: eventType, isTypeOnly: true }, names.webhooksDefinition],
     },
-    ...(flagsVersion ? [{ kind: "import" as const, moduleSpecifier: "./versions.js", namedImports: [names.versionsDefinition] }] : []),
+    ...(flagsVersion ? [{ kind: "import" as const, moduleSpecifier: "./versions.js", namedImports: [names.webhookVersions] }] : []),
     {
       kind: "const",
       docs: jsDoc(["The verifier parts this spec's scheme needs (`webhookPartsFor`)."]),
@@ -87,7 +87,7 @@ export function emitWebhookVerify(model: SpecModel, ctx: EmitContext): EmittedFi
         ],
       ),
       statements: [
-        `return verifyWebhookWith<${eventType}>(verifierParts, ${stringLiteral(model.provider.name)}, ${names.webhooksDefinition}, delivery, options${flagsVersion ? `, ${names.versionsDefinition}` : ""});`,
+        `return verifyWebhookWith<${eventType}>(verifierParts, ${stringLiteral(model.provider.name)}, ${names.webhooksDefinition}, delivery, options${flagsVersion ? `, ${names.webhookVersions}` : ""});`,
       ],
     },
   ];

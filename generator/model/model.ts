@@ -539,10 +539,11 @@ function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
         : { style: "versionedList", version: sformat.version! };
   return {
     algorithm: s.algorithm,
-    ...headerSet({ ...s, header: s.header! }),
+    // A signature in the body (signatureAt) has no header (validate requires one of them).
+    ...headerSet({ ...s, header: s.header ?? "" }),
     alternativeHeaders: (s.alternativeHeaders ?? []).map(headerSet),
     format,
-    content: s.content!,
+    content: s.content!.map((part) => (typeof part === "object" && "body" in part ? { body: parseJsonPath(part.body) } : part)),
     encoding: s.encoding!,
     secretEncoding: s.secretEncoding ?? DEFAULTS.webhooks.secretEncoding,
     ...(s.tolerance !== undefined && { toleranceMs: parseDuration(s.tolerance) }),
@@ -557,6 +558,8 @@ function signature(s: SpecWebhookSignature): WebhooksDefinition["signature"] {
       },
     }),
     urlDefaultPort: s.urlDefaultPort ?? DEFAULTS.webhooks.urlDefaultPort,
+    ...(s.timestampAt !== undefined && { timestampAt: parseJsonPath(s.timestampAt) }),
+    ...(s.signatureAt !== undefined && { signatureAt: parseJsonPath(s.signatureAt) }),
     ...(s.algorithmFrom !== undefined && {
       algorithmFrom: {
         header: s.algorithmFrom.header.toLowerCase(),

@@ -1010,6 +1010,8 @@ export type SpecVersions = {
  * From `schema/spec-v1.schema.json#/$defs/webhookSignature`.
  */
 export type SpecWebhookSignature = {
+  /** true states that the spec's author knows the signature leaves the body unsigned (content has neither body nor sortedFormParams: Mailgun signs a timestamp and a token only), so whoever has captured one delivery can attach its signature to any payload. Without it, validate warns. */
+  acknowledgeUnsignedBody?: boolean;
   /** Signing algorithm. jwt-hs256: the header carries a JSON Web Token signed HMAC-SHA256 with the secret (see jwt); shared-secret: no signature, the secret itself is repeated in the body or a header (see sharedSecret). */
   algorithm: "hmac-sha1" | "hmac-sha256" | "hmac-sha512" | "ed25519" | "ecdsa-p256-sha256" | "jwt-hs256" | "shared-secret";
   /** A header that may name the HMAC algorithm (Twilio's X-Twilio-Webhooks-Signature-Settings: key=...,algorithm=HMAC_SHA256): comma-separated key=value items; the item named key is looked up in values, without regard to case. Without the header or the item, algorithm applies; a value not in values is a malformed signature. */
@@ -1041,7 +1043,7 @@ export type SpecWebhookSignature = {
     /** Name of the query parameter, e.g. bodySHA256. */
     queryParam: string;
   };
-  /** The signed content as a sequence of parts: body is the raw body bytes; timestamp and id the header values as received; url the full URL posted to; method the request method (POST); sortedFormParams the form parameters sorted by name and appended as name + value (a repeated name once per distinct value, values sorted); literal fixed text. */
+  /** The signed content as a sequence of parts: body is the raw body bytes; timestamp and id the values as received (from their header, or timestampAt); url the full URL posted to; method the request method (POST); sortedFormParams the form parameters sorted by name and appended as name + value (a repeated name once per distinct value, values sorted); literal fixed text; {body: $.path} a value read from the JSON body (a number as its decimal text; Mailgun's $.signature.token). */
   content?: (
     | "body"
     | "timestamp"
@@ -1052,6 +1054,10 @@ export type SpecWebhookSignature = {
     | {
         /** Literal text between parts. */
         literal: string;
+      }
+    | {
+        /** A value of the JSON body, signed as its text. */
+        body: SpecJsonPath;
       }
   )[];
   /** Encoding of the signature. */
@@ -1103,6 +1109,10 @@ export type SpecWebhookSignature = {
     /** The header that carries the secret as is (GitLab's X-Gitlab-Token); the body may then be in any encoding. */
     header?: SpecHeaderName;
   };
+  /** Where the signature is in the JSON body, instead of header (Mailgun's $.signature.signature). The body is then parsed before the signature is checked, and content cannot have body (the signature would sign itself). */
+  signatureAt?: SpecJsonPath;
+  /** Where the timestamp is in the JSON body, instead of a header (Linear's $.webhookTimestamp in milliseconds, Mailgun's $.signature.timestamp); a number is read as its decimal text. It is covered by the signature when content has body, timestamp, or a body part at the same path. */
+  timestampAt?: SpecJsonPath;
   /** How the timestamp is written: seconds (unix seconds), milliseconds (unix milliseconds, HubSpot) or rfc3339 (Twitch's 2023-07-19T10:59:14.108153462Z). It is signed as received; tolerance is judged on its value. @default seconds */
   timestampFormat?: "seconds" | "milliseconds" | "rfc3339";
   /** Header carrying the timestamp (unix seconds), if not in the signature header. */

@@ -8,3 +8,14 @@ export function readPath(value: unknown, path: readonly (string | number)[]): un
   }
   return node;
 }
+
+/** The value at a path as text: a string as is, a finite number as its decimal text; undefined otherwise. */
+export function textAt(value: unknown, path: readonly (string | number)[]): string | undefined {
+  const found = readPath(value, path);
+  return typeof found === "string" ? found : typeof found === "number" && Number.isFinite(found) ? String(found) : undefined;
+}
+
+/** A path as specs and messages write it: $.value[*].clientState, $.items[0].id. Built for messages only. */
+export function pathText(path: readonly (string | number)[]): string {
+  return `$${path.map((s) => (s === "*" ? "[*]" : typeof s === "number" ? `[${s}]` : `.${s}`)).join("")}`;
+}

@@ -44,8 +44,12 @@ export function migratePayload<T>(
 type Migration = VersionsDefinition["migrations"][number];
 
 /** The shortest chain of migrations from `from` to `to` (breadth first), or undefined. */
-export function findMigrationChain(versions: VersionsDefinition, from: string, to: string): Migration[] | undefined {
-  const queue: { version: string; chain: Migration[] }[] = [{ version: from, chain: [] }];
+export function findMigrationChain<M extends { readonly from: string; readonly to: string } = Migration>(
+  versions: { readonly migrations: readonly M[] },
+  from: string,
+  to: string,
+): M[] | undefined {
+  const queue: { version: string; chain: M[] }[] = [{ version: from, chain: [] }];
   const seen = new Set([from]);
   while (queue.length > 0) {
     const { version, chain } = queue.shift()!;

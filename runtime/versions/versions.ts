@@ -5,7 +5,7 @@
  * version against the pinned one.
  */
 import type { ClientParts, DeprecatedVersion } from "../client/parts.js";
-import type { VersionsDefinition } from "../definition.js";
+import type { VersionsDefinition, WebhookVersionsDefinition } from "../definition.js";
 import { UnsupportedVersionError } from "../errors/errors.js";
 import { findMigrationChain } from "./migrations.js";
 import type { ResponseHeaders } from "../transport/transport.js";
@@ -152,7 +152,7 @@ export interface WebhookVersionCheck {
  * X-Shopify-API-Version header) with the pinned one, or `expected` when the client overrides it.
  */
 export function checkWebhookVersion(
-  versions: VersionsDefinition,
+  versions: WebhookVersionsDefinition,
   payloadVersion: string | null | undefined,
   expected: string = versions.pinned,
 ): WebhookVersionCheck {

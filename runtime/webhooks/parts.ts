@@ -10,6 +10,7 @@ import { ConfigurationError } from "../errors/errors.js";
 import type { WebhookHandshakeDefinition, WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
 import type { FormParams } from "./content.js";
 import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
+import { webhookPlan } from "./plan.js";
 import type { WebhookHandshakeAnswer } from "./webhook-event.js";
 
 type Headers = WebhookDelivery["headers"];
@@ -83,6 +84,23 @@ export interface WebhookVerifierParts {
   ) => void;
   /** Timestamps in milliseconds or RFC 3339 (timestamp-formats.ts); unix seconds need no part. */
   readonly timestamp?: (format: NonNullable<WebhookSignatureDefinition["timestampFormat"]>, text: string) => number;
+  /**
+   * Signed values in the JSON body (signatureAt, timestampAt, {body} content parts; verifier-parts.ts): the
+   * body parsed before the signature is checked, and what the scheme reads from it.
+   */
+  readonly bodyValues?: (provider: string, sig: WebhookSignatureDefinition, body: string | Buffer) => BodyValues;
+}
+
+/** What a scheme reads from the JSON body before its signature is checked (each value as text). */
+export interface BodyValues {
+  readonly payload: unknown;
+  /** signatureAt's value, and where it is for a rejection's message. */
+  readonly signature: string | undefined;
+  readonly where: string | undefined;
+  /** timestampAt's value. */
+  readonly timestamp: string | undefined;
+  /** The {body} content parts' values, in content order. */
+  readonly values: readonly string[];
 }
 
 /** The contract's exported parts, by name, and whether a definition needs each. */
@@ -98,6 +116,7 @@ const NEEDS = {
   webhookTimestampFormats: (d: WebhooksDefinition) => d.signature.timestampFormat !== undefined,
   webhookJwt: (d: WebhooksDefinition) => d.signature.algorithm === "jwt-hs256",
   webhookSharedSecret: (d: WebhooksDefinition) => d.signature.algorithm === "shared-secret",
+  webhookBodyValues: (d: WebhooksDefinition) => webhookPlan(d).parseFirst,
 } as const;
 
 export type WebhookPartName = keyof typeof NEEDS;
@@ -116,6 +135,7 @@ const HOOKS: Readonly<Record<WebhookPartName, readonly (keyof WebhookVerifierPar
   webhookTimestampFormats: ["timestamp"],
   webhookJwt: ["jwt"],
   webhookSharedSecret: ["sharedSecret"],
+  webhookBodyValues: ["bodyValues"],
 };
 
 /** Every hook, absent: the merged parts start from it, so that they have one shape whatever the provider (plan.ts says why). */
@@ -129,6 +149,7 @@ const NO_HOOKS: Required<{ [K in keyof WebhookVerifierParts]: undefined }> = {
   jwt: undefined,
   sharedSecret: undefined,
   timestamp: undefined,
+  bodyValues: undefined,
 };
 
 /** The parts merged into one, after checking the definition's needs are all met. */

@@ -8,7 +8,7 @@
  * up front: header sets with every name present, content parts as indexes and text, the header tag to
  * look for, value locations in one shape. verify.ts reads the definition itself only on rare paths
  * (handshakes, the parts' own hooks). It fills the values in PARTS order: body, timestamp, id, url,
- * sorted form parameters, method.
+ * sorted form parameters, method, then the body parts' values.
  */
 import type { ValueLocation, WebhookHandshakeDefinition, WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
 import type { WebhookVerifierParts } from "./parts.js";
@@ -19,6 +19,8 @@ import type { WebhookAcknowledgement } from "./webhook-event.js";
  * verify.ts fills them in this order.
  */
 const PARTS = { body: 0, timestamp: 1, id: 2, url: 3, sortedFormParams: 4, method: 5 } as const;
+/** The index of the first body part's value ({body: $.path}); the others follow in content order. */
+export const BODY_PARTS_FROM = 6;
 
 /**
  * Where the signature, its timestamp and its id arrive: for each, the header names of the scheme's header
@@ -74,6 +76,11 @@ export interface WebhookPlan {
   /** single: the prefix; keyValue: the signature's key; versionedList: the version and its comma. */
   readonly tag: string;
   readonly content: readonly (number | string)[];
+  /**
+   * The body is parsed before the signature is checked: the signature, the timestamp or a signed value
+   * ({body: $.path} parts, whose values follow the PARTS values in content order) is in it.
+   */
+  readonly parseFirst: boolean;
   readonly signsUrl: boolean;
   readonly signsForm: boolean;
   readonly signsMethod: boolean;
@@ -114,7 +121,10 @@ function compile(definition: WebhooksDefinition): WebhookPlan {
   const sig = definition.signature;
   const format = sig.format;
   const sets = [sig, ...sig.alternativeHeaders];
-  const content = sig.content.map((part) => (typeof part === "object" ? part.literal : PARTS[part]));
+  let bodyParts = 0;
+  const content = sig.content.map((part) =>
+    typeof part !== "object" ? PARTS[part] : "literal" in part ? part.literal : BODY_PARTS_FROM + bodyParts++,
+  );
   return {
     definition,
     sig,
@@ -147,6 +157,7 @@ function compile(definition: WebhooksDefinition): WebhookPlan {
     },
     tag: format.style === "single" ? format.prefix : format.style === "keyValue" ? format.signatureKey : `${format.version},`,
     content,
+    parseFirst: bodyParts > 0 || sig.timestampAt !== undefined || sig.signatureAt !== undefined,
     signsUrl: content.includes(PARTS.url),
     signsForm: content.includes(PARTS.sortedFormParams),
     signsMethod: content.includes(PARTS.method),

@@ -5,6 +5,7 @@ import type { WebhooksDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
 import { contentBytes, feedContent, parseForm, queryParam, sortedFormParams } from "./content.js";
 import { encodeSignature, hmacKey } from "./keys.js";
+import { readPath, textAt } from "../internal/json-path.js";
 import { webhookPlan } from "./plan.js";
 import { formatSignatureHeader } from "./signature-header.js";
 
@@ -36,8 +37,10 @@ export interface SignedWebhook {
   /** The URL to post to: `url`, plus the body-hash parameter for schemes such as Twilio's JSON variant. */
   readonly url?: string;
   /**
-   * `shared-secret` schemes only: the body to send, with the secret written where the spec locates it
-   * (every notification's clientState), since that is how such a provider authenticates a delivery.
+   * The body to send, when the scheme writes into it: a `shared-secret` scheme's secret where the spec
+   * locates it (every notification's clientState); the timestamp at `timestampAt`, a value a body part
+   * signs that the body lacks (`id`, or a random token), and the signature at `signatureAt` (Mailgun's
+   * signature object). The body is then re-serialized (JSON.stringify).
    */
   readonly body?: string;
 }
@@ -48,7 +51,7 @@ const FORM = "application/x-www-form-urlencoded";
 export function signWebhook(definition: WebhooksDefinition, input: SignWebhookInput): SignedWebhook {
   const sig = definition.signature;
   if (sig.algorithm === "jwt-hs256" || sig.algorithm === "shared-secret") return signTokenScheme(definition, input);
-  const body =
+  let body =
     typeof input.body === "string" ? Buffer.from(input.body) : Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength);
   const contentType = input.contentType ?? defaultContentType(definition, body);
   const isForm = contentType.toLowerCase().startsWith(FORM);
@@ -69,8 +72,27 @@ export function signWebhook(definition: WebhooksDefinition, input: SignWebhookIn
   const timestamp =
     typeof input.timestamp === "string" ? input.timestamp : formatTimestamp(sig.timestampFormat, input.timestamp ?? Date.now() / 1000);
   const id = input.id ?? `msg_${randomUUID().replaceAll("-", "")}`;
+  // A scheme that reads signed values from the body: the timestamp written at timestampAt (as a number
+  // where the body has one there, or none), a signed value the body lacks filled with the id.
+  let payload: unknown;
+  const bodyPaths = sig.content.flatMap((part) => (typeof part === "object" && "body" in part ? [part.body] : []));
+  if (plan.parseFirst) {
+    try {
+      payload = JSON.parse(body.toString("utf8"));
+    } catch {
+      throw new ConfigurationError("this scheme reads signed values from a JSON body: the body is not JSON");
+    }
+    if (sig.timestampAt !== undefined) {
+      const current = readPath(payload, sig.timestampAt);
+      const numeric = typeof current === "number" || (current === undefined && sig.timestampFormat !== "rfc3339");
+      writePath(payload, sig.timestampAt, numeric ? Number(timestamp) : timestamp);
+    }
+    for (const path of bodyPaths) if (textAt(payload, path) === undefined) writePath(payload, path, id);
+    body = Buffer.from(JSON.stringify(payload));
+  }
   const form = !hashed && plan.signsForm ? sortedFormParams(parseForm(body)) : undefined;
   const values = [body, timestamp, id, url, form, (input.method ?? "POST").toUpperCase()];
+  for (const path of bodyPaths) values.push(textAt(payload, path));
   let signature: Buffer;
   if (plan.hash === undefined) {
     let key;
@@ -88,13 +110,27 @@ export function signWebhook(definition: WebhooksDefinition, input: SignWebhookIn
     feedContent(plan.content, values, hmac);
     signature = hmac.digest();
   }
-  const headers: Record<string, string> = {
-    [sig.header]: formatSignatureHeader(sig.format, encodeSignature(signature, sig.encoding), timestamp),
-    "content-type": contentType,
-  };
+  const formatted = formatSignatureHeader(sig.format, encodeSignature(signature, sig.encoding), timestamp);
+  const headers: Record<string, string> = {};
+  if (sig.signatureAt === undefined) headers[sig.header] = formatted;
+  headers["content-type"] = contentType;
   if (sig.timestampHeader !== undefined) headers[sig.timestampHeader] = timestamp;
   if (sig.idHeader !== undefined) headers[sig.idHeader] = id;
-  return url === undefined ? { headers } : { headers, url };
+  if (sig.signatureAt !== undefined) writePath(payload, sig.signatureAt, formatted);
+  const sent = plan.parseFirst ? { body: sig.signatureAt !== undefined ? JSON.stringify(payload) : body.toString("utf8") } : {};
+  return url === undefined ? { headers, ...sent } : { headers, url, ...sent };
+}
+
+/** Sets `value` at `path`, making the objects on the way (a body the scheme writes signed values into). */
+function writePath(root: unknown, path: readonly (string | number)[], value: unknown): void {
+  if (typeof root !== "object" || root === null) throw new ConfigurationError("the body must be a JSON object to carry signed values");
+  let node = root as Record<string | number, unknown>;
+  for (const segment of path.slice(0, -1)) {
+    const next = node[segment];
+    if (typeof next !== "object" || next === null) node[segment] = {};
+    node = node[segment] as Record<string | number, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
 }
 
 function formatTimestamp(format: WebhooksDefinition["signature"]["timestampFormat"], seconds: number): string {

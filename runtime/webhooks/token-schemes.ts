@@ -7,6 +7,7 @@
 import { Buffer, createHash, createHmac, timingSafeEqual } from "#webhook-platform";
 import type { WebhookJwtDefinition, WebhookSignatureDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
+import { pathText } from "../internal/json-path.js";
 import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
 import { WebhookVerificationError } from "./errors.js";
 import { headerValue } from "./headers.js";
@@ -196,7 +197,7 @@ function checkSharedSecret(
     if (value === null) throw new WebhookVerificationError(provider, "malformed_signature", `${where} is repeated with different values`);
     values = [value];
   } else {
-    where = `$${pathText(shared.at)}`;
+    where = pathText(shared.at);
     values = readAll(payload, shared.at);
     if (values.length === 0) throw new WebhookVerificationError(provider, "missing_signature", `the body has no ${where} to check`);
   }
@@ -220,11 +221,6 @@ function checkSharedSecret(
         "header" in shared ? `${where} does not match the secret` : `a value at ${where} does not match the secret`,
       );
   }
-}
-
-/** A path as the messages write it ($.value[*].clientState); built only for a rejection. */
-function pathText(at: readonly (string | number)[]): string {
-  return at.map((s) => (s === "*" ? "[*]" : typeof s === "number" ? `[${s}]` : `.${s}`)).join("");
 }
 
 /** Pass to verifyWebhookWith for a `shared-secret` scheme. */

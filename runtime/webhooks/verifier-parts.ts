@@ -1,10 +1,12 @@
 /**
  * Smaller parts of the verifier (parts.ts): form bodies and the URL extras that come with them, an HMAC
- * algorithm named by a header, timestamps not in unix seconds, bodies read as text.
+ * algorithm named by a header, timestamps not in unix seconds, signed values in the JSON body, bodies read
+ * as text.
  */
 import { Buffer, createHash, timingSafeEqual } from "#webhook-platform";
 import type { WebhookSignatureDefinition } from "../definition.js";
 import { otherPortUrl, parseForm, queryParam, sortedFormParams } from "./content.js";
+import { pathText, textAt } from "../internal/json-path.js";
 import { WebhookVerificationError } from "./errors.js";
 import { headerValue } from "./headers.js";
 import { decodeSignature } from "./keys.js";
@@ -167,3 +169,44 @@ export function rfc3339Seconds(text: string): number {
 
 /** Pass to verifyWebhookWith for a scheme whose timestamps are in milliseconds or RFC 3339. */
 export const webhookTimestampFormats: WebhookVerifierParts = { timestamp };
+
+const bodyPathsOf = new WeakMap<WebhookSignatureDefinition, readonly (readonly (string | number)[])[]>();
+
+/** The paths of a scheme's {body} content parts, found once per definition. */
+function bodyPaths(sig: WebhookSignatureDefinition): readonly (readonly (string | number)[])[] {
+  let paths = bodyPathsOf.get(sig);
+  if (paths === undefined)
+    bodyPathsOf.set(sig, (paths = sig.content.flatMap((part) => (typeof part === "object" && "body" in part ? [part.body] : []))));
+  return paths;
+}
+
+/**
+ * Pass to verifyWebhookWith for a scheme that reads its signature, timestamp or signed values from the JSON
+ * body (Mailgun's signature object, Linear's webhookTimestamp): the body is parsed before the signature is
+ * checked, and a value the scheme needs that the body lacks is missing_signature.
+ */
+export const webhookBodyValues: WebhookVerifierParts = {
+  bodyValues(provider, sig, body) {
+    if (body.length === 0) throw new WebhookVerificationError(provider, "invalid_payload", "the body is empty");
+    let payload: unknown;
+    try {
+      payload = JSON.parse(typeof body === "string" ? body : body.toString("utf8"));
+    } catch {
+      throw new WebhookVerificationError(provider, "invalid_payload", "the body is not valid JSON");
+    }
+    const read = (path: readonly (string | number)[], what: string): string => {
+      const text = textAt(payload, path);
+      if (text === undefined)
+        throw new WebhookVerificationError(provider, "missing_signature", `the body has no ${what} at ${pathText(path)}`);
+      return text;
+    };
+    const at = sig.signatureAt;
+    return {
+      payload,
+      signature: at && read(at, "signature"),
+      where: at && `the body's ${pathText(at)}`,
+      timestamp: sig.timestampAt && read(sig.timestampAt, "timestamp"),
+      values: bodyPaths(sig).map((path) => read(path, "signed value")),
+    };
+  },
+};

@@ -3,13 +3,13 @@
  * (the mock provider, tests, hand-written integrations). Generated code calls verifyWebhookWith with only
  * its spec's parts, so an application bundles only those.
  */
-import type { VersionsDefinition, WebhooksDefinition } from "../definition.js";
+import type { WebhooksDefinition, WebhookVersionsDefinition } from "../definition.js";
 import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
 import { webhookHandshakes } from "./handshake.js";
 import type { WebhookVerifierParts } from "./parts.js";
 import { webhookPublicKeys } from "./public-keys.js";
 import { webhookJwt, webhookSharedSecret } from "./token-schemes.js";
-import { webhookAlgorithmHeader, webhookForms, webhookTimestampFormats } from "./verifier-parts.js";
+import { webhookAlgorithmHeader, webhookBodyValues, webhookForms, webhookTimestampFormats } from "./verifier-parts.js";
 import { verifyWebhookWith, verifyWebhookWithSync } from "./verify.js";
 import type { WebhookEvent } from "./webhook-event.js";
 
@@ -21,6 +21,7 @@ const ALL_PARTS: readonly WebhookVerifierParts[] = [
   webhookTimestampFormats,
   webhookJwt,
   webhookSharedSecret,
+  webhookBodyValues,
 ];
 
 /**
@@ -34,7 +35,7 @@ export function verifyWebhookDelivery<Event extends WebhookEvent = WebhookEvent>
   definition: WebhooksDefinition,
   delivery: WebhookDelivery,
   options?: WebhookVerifyOptions,
-  versions?: VersionsDefinition,
+  versions?: WebhookVersionsDefinition,
 ): Promise<Event> {
   return verifyWebhookWith<Event>(ALL_PARTS, provider, definition, delivery, options, versions);
 }
@@ -45,7 +46,7 @@ export function verifyWebhookDeliverySync(
   definition: WebhooksDefinition,
   delivery: WebhookDelivery,
   options?: WebhookVerifyOptions,
-  versions?: VersionsDefinition,
+  versions?: WebhookVersionsDefinition,
 ): WebhookEvent {
   return verifyWebhookWithSync(ALL_PARTS, provider, definition, delivery, options, versions);
 }

@@ -8,7 +8,7 @@
  */
 // node:crypto on Node, Bun and Deno; Web APIs where there is no node:* (platform/web.ts).
 import { Buffer, createHmac, timingSafeEqual } from "#webhook-platform";
-import type { VersionsDefinition, WebhooksDefinition } from "../definition.js";
+import type { WebhooksDefinition, WebhookVersionsDefinition } from "../definition.js";
 import { ConfigurationError, isSwitchboardError } from "../errors/errors.js";
 import { readPath } from "../internal/json-path.js";
 import { checkWebhookVersion } from "../versions/versions.js";
@@ -18,7 +18,7 @@ import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
 import { WebhookVerificationError, type WebhookVerificationErrorCode } from "./errors.js";
 import { headerValue, headerValuesOrOne } from "./headers.js";
 import { decodeSignature, hmacKey } from "./keys.js";
-import { mergeParts, type WebhookVerifierParts } from "./parts.js";
+import { mergeParts, type BodyValues, type WebhookVerifierParts } from "./parts.js";
 import { webhookPlan, type PlanLocation, type WebhookPlan } from "./plan.js";
 import { parseSignatureHeader } from "./signature-header.js";
 
@@ -46,7 +46,7 @@ export function verifyWebhookWith<Event extends WebhookEvent = WebhookEvent>(
   definition: WebhooksDefinition,
   delivery: WebhookDelivery,
   options: WebhookVerifyOptions = {},
-  versions?: VersionsDefinition,
+  versions?: WebhookVersionsDefinition,
 ): Promise<Event> {
   // Not an async function: a settled promise is all the caller awaits, and it costs less on the hot path.
   try {
@@ -64,7 +64,7 @@ export function verifyWebhookWithSync(
   definition: WebhooksDefinition,
   delivery: WebhookDelivery,
   options: WebhookVerifyOptions = {},
-  versions?: VersionsDefinition,
+  versions?: WebhookVersionsDefinition,
 ): WebhookEvent {
   try {
     const plan = webhookPlan(definition);
@@ -83,7 +83,7 @@ function verifyOrThrow(
   parts: WebhookVerifierParts,
   delivery: WebhookDelivery,
   options: WebhookVerifyOptions,
-  versions: VersionsDefinition | undefined,
+  versions: WebhookVersionsDefinition | undefined,
 ): WebhookEvent {
   const body = delivery.body;
   if (typeof body !== "string" && !(body instanceof Uint8Array))
@@ -105,24 +105,29 @@ function verifyOrThrow(
   let matched = 0;
   let expectedBodyHash: string | undefined;
   let form: FormParams | undefined;
+  /** The body and what the scheme reads from it, before the signature is checked (webhookBodyValues). */
+  let fromBody: BodyValues | undefined;
   if (plan.scheme === 1) timestampSeconds = parts.jwt!(provider, sig, headers, bytes, options);
   // A secret in a header is checked before the body is read; one in the body, once it is parsed.
   else if (plan.scheme === 3) parts.sharedSecret!(provider, sig, headers, undefined, options);
   else if (plan.scheme === 0) {
+    if (plan.parseFirst) fromBody = parts.bodyValues!(provider, sig, bytes);
     const hash = plan.algorithmFrom ? parts.algorithmHeader!(provider, sig, headers, plan.hash) : plan.hash;
 
     // Each value from the first of its header sets that carries it (svix-* before webhook-*, value by value).
     const names = plan.headers;
     let signatureHeader = names.signature[0]!;
-    let values = headerValuesOrOne(headers, signatureHeader);
+    let values = fromBody?.signature ?? headerValuesOrOne(headers, signatureHeader);
     for (let i = 1; i < names.signature.length && typeof values !== "string" && values.length === 0; i++)
       values = headerValuesOrOne(headers, (signatureHeader = names.signature[i]!));
     if (typeof values !== "string" && values.length === 0)
       throw failure(provider, "missing_signature", `the ${names.signature[0]!} header is missing`);
     const parsed = parseSignatureHeader(plan, values);
-    if (parsed === undefined) throw failure(provider, "malformed_signature", `the ${signatureHeader} header is not in the expected format`);
+    if (parsed === undefined)
+      throw failure(provider, "malformed_signature", `${signatureWhere(fromBody, signatureHeader)} is not in the expected format`);
 
-    const timestamp = names.timestamp.length > 0 ? firstHeader(provider, headers, names.timestamp, "timestamp") : parsed.timestamp;
+    const timestamp =
+      fromBody?.timestamp ?? (names.timestamp.length > 0 ? firstHeader(provider, headers, names.timestamp, "timestamp") : parsed.timestamp);
     const format = plan.timestampFormat;
     timestampSeconds =
       timestamp === undefined
@@ -146,10 +151,16 @@ function verifyOrThrow(
     const formText = form !== undefined && expectedBodyHash === undefined ? parts.forms!.sorted(form) : "";
 
     const method = plan.signsMethod ? (delivery.method ?? "POST").toUpperCase() : undefined;
-    matched = compareSignatures(plan, parts, hash, parsed.signatures, [bytes, timestamp, id, url, formText, method], options);
+    const content: (string | Buffer | undefined)[] = [bytes, timestamp, id, url, formText, method];
+    if (fromBody) content.push(...fromBody.values);
+    matched = compareSignatures(plan, parts, hash, parsed.signatures, content, options);
     if (matched === MALFORMED)
-      throw failure(provider, "malformed_signature", `no signature in the ${signatureHeader} header has the expected encoding and length`);
-    if (matched < 0) throw failure(provider, "signature_mismatch", `no signature in the ${signatureHeader} header matches`);
+      throw failure(
+        provider,
+        "malformed_signature",
+        `no signature in ${signatureWhere(fromBody, signatureHeader)} has the expected encoding and length`,
+      );
+    if (matched < 0) throw failure(provider, "signature_mismatch", `no signature in ${signatureWhere(fromBody, signatureHeader)} matches`);
     if (expectedBodyHash !== undefined) parts.bodyHash!.check(provider, bodyHash!, expectedBodyHash, bytes);
   }
   checkTolerance(provider, plan, timestampSeconds, options);
@@ -159,7 +170,8 @@ function verifyOrThrow(
   // An empty body is refused unless the spec allows one, or it may be a signed challenge (Okta's GET
   // verification carries its secret and no body): refused then only if no handshake matches it.
   const emptyRefused = bytes.length === 0 && !plan.allowEmpty;
-  if (bytes.length === 0) {
+  if (fromBody) payload = fromBody.payload;
+  else if (bytes.length === 0) {
     if (emptyRefused && (handshakes === undefined || plan.scheme === 2)) throw emptyBody(provider);
   } else if (
     encoding === "form" ||
@@ -196,6 +208,9 @@ function verifyOrThrow(
 }
 
 const emptyBody = (provider: string): WebhookVerificationError => failure(provider, "invalid_payload", "the body is empty");
+
+/** Where the signature was read, for a rejection's message. */
+const signatureWhere = (fromBody: BodyValues | undefined, header: string): string => fromBody?.where ?? `the ${header} header`;
 
 function failure(provider: string, code: WebhookVerificationErrorCode, message: string): WebhookVerificationError {
   return new WebhookVerificationError(provider, code, message);

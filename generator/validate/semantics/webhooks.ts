@@ -23,6 +23,21 @@ const SHARED_SECRET_UNUSED = [
   "urlDefaultPort",
   "algorithmFrom",
   "jwt",
+  "timestampAt",
+  "signatureAt",
+  "acknowledgeUnsignedBody",
+];
+const JWT_UNUSED = [
+  "timestampHeader",
+  "idHeader",
+  "alternativeHeaders",
+  "timestampFormat",
+  "bodyHash",
+  "urlDefaultPort",
+  "algorithmFrom",
+  "timestampAt",
+  "signatureAt",
+  "acknowledgeUnsignedBody",
 ];
 /**
  * Response headers a handshake's echo may not be written into: framing, caching, cookies, redirects and
@@ -107,8 +122,6 @@ function checkTextPayload(webhooks: Dict | undefined, report: Report): void {
       `payload.encoding is text: the body is not read as form parameters, so sortedFormParams cannot be signed; sign body`,
     );
 }
-
-const JWT_UNUSED = ["timestampHeader", "idHeader", "alternativeHeaders", "timestampFormat", "bodyHash", "urlDefaultPort", "algorithmFrom"];
 
 /**
  * A handshake's answer: it needs the echo it uses, and an HMAC of the echo only on a challenge the
@@ -212,7 +225,14 @@ function checkSchemeFields(signature: Dict, webhooks: Dict | undefined, report: 
     return;
   }
   for (const key of ["header", "format", "content", "encoding"])
-    if (signature[key] === undefined) report([...base, "algorithm"], DiagnosticCode.InconsistentSection, `${algorithm} needs ${key}`);
+    if (signature[key] === undefined && !(key === "header" && signature["signatureAt"] !== undefined && algorithm !== "jwt-hs256"))
+      report(
+        [...base, "algorithm"],
+        DiagnosticCode.InconsistentSection,
+        key === "header" && algorithm !== "jwt-hs256"
+          ? `${algorithm} needs header (or signatureAt, for a signature in the JSON body)`
+          : `${algorithm} needs ${key}`,
+      );
   if (signature["sharedSecret"] !== undefined)
     report([...base, "sharedSecret"], DiagnosticCode.InconsistentSection, `sharedSecret applies only to algorithm shared-secret`, {
       at: "key",
@@ -261,6 +281,56 @@ function checkSchemeFields(signature: Dict, webhooks: Dict | undefined, report: 
       at: "key",
     });
 }
+/**
+ * Values a scheme reads from the JSON body (signatureAt, timestampAt, {body} content parts): each in one
+ * place, in a JSON body, and a signature that does not sign itself.
+ */
+function checkBodyValues(signature: Dict, webhooks: Dict | undefined, report: Report): void {
+  const base = ["webhooks", "signature"];
+  const content = list(signature["content"]);
+  const readsBody =
+    signature["signatureAt"] !== undefined ||
+    signature["timestampAt"] !== undefined ||
+    content.some((part) => dict(part)?.["body"] !== undefined);
+  if (signature["signatureAt"] !== undefined) {
+    if (signature["header"] !== undefined)
+      report([...base, "signatureAt"], DiagnosticCode.InconsistentSection, `the signature is in one place: header or signatureAt`, {
+        at: "key",
+      });
+    const bodyIndex = content.indexOf("body");
+    if (bodyIndex >= 0)
+      report(
+        [...base, "content", bodyIndex],
+        DiagnosticCode.InconsistentSection,
+        `a signature carried in the body cannot sign the raw body it is part of: sign the body's values ({body: $.path}) instead`,
+      );
+    if (signature["alternativeHeaders"] !== undefined)
+      report(
+        [...base, "alternativeHeaders"],
+        DiagnosticCode.InconsistentSection,
+        `alternativeHeaders are other headers of a signature sent as a header, not of one in the body (signatureAt)`,
+        { at: "key" },
+      );
+  }
+  if (
+    signature["timestampAt"] !== undefined &&
+    (signature["timestampHeader"] !== undefined || dict(signature["format"])?.["timestampKey"] !== undefined)
+  )
+    report(
+      [...base, "timestampAt"],
+      DiagnosticCode.InconsistentSection,
+      `the timestamp is in one place: timestampHeader, format.timestampKey or timestampAt`,
+      { at: "key" },
+    );
+  const encoding = str(dict(webhooks?.["payload"])?.["encoding"]) ?? "json";
+  if (readsBody && encoding !== "json")
+    report(
+      ["webhooks", "payload", "encoding"],
+      DiagnosticCode.InconsistentSection,
+      `the scheme reads signed values from a JSON body (signatureAt, timestampAt or a {body} part of content): payload.encoding must be json`,
+    );
+}
+
 export function checkWebhooks(doc: Dict, report: Report): void {
   const webhooks = dict(doc["webhooks"]);
   const signature = dict(webhooks?.["signature"]);
@@ -298,8 +368,10 @@ export function checkWebhooks(doc: Dict, report: Report): void {
           at: "key",
         });
     }
+    checkBodyValues(signature, webhooks, report);
     const hasTimestamp =
       signature["timestampHeader"] !== undefined ||
+      signature["timestampAt"] !== undefined ||
       (style === "keyValue" && format?.["timestampKey"] !== undefined) ||
       dict(signature["jwt"])?.["timestampClaim"] !== undefined;
     list(signature["content"]).forEach((part, index) => {
@@ -307,7 +379,7 @@ export function checkWebhooks(doc: Dict, report: Report): void {
         report(
           [...base, "content", index],
           DiagnosticCode.InconsistentSection,
-          `the signed content uses the timestamp, but no timestampHeader or format.timestampKey says where it is`,
+          `the signed content uses the timestamp, but no timestampHeader, timestampAt or format.timestampKey says where it is`,
         );
       if (part === "id" && signature["idHeader"] === undefined)
         report(
@@ -320,13 +392,17 @@ export function checkWebhooks(doc: Dict, report: Report): void {
       report(
         [...base, "tolerance"],
         DiagnosticCode.InconsistentSection,
-        `a tolerance needs a timestamp (timestampHeader, format.timestampKey or jwt.timestampClaim)`,
+        `a tolerance needs a timestamp (timestampHeader, timestampAt, format.timestampKey or jwt.timestampClaim)`,
         { at: "key" },
       );
     const content = list(signature["content"]);
     // A JWT's timestamp claim is covered by the token's signature.
     const signedClaim = dict(signature["jwt"])?.["timestampClaim"] !== undefined;
-    if (signature["tolerance"] !== undefined && hasTimestamp && !signedClaim && !content.includes("timestamp"))
+    // A timestamp in the body is covered by a signed body, or by a body part at its path.
+    const timestampAt = str(signature["timestampAt"]);
+    const signedInBody =
+      timestampAt !== undefined && (content.includes("body") || content.some((part) => dict(part)?.["body"] === timestampAt));
+    if (signature["tolerance"] !== undefined && hasTimestamp && !signedClaim && !signedInBody && !content.includes("timestamp"))
       report(
         [...base, "tolerance"],
         DiagnosticCode.InconsistentSection,
@@ -337,24 +413,30 @@ export function checkWebhooks(doc: Dict, report: Report): void {
       report(
         [...base, "timestampFormat"],
         DiagnosticCode.InconsistentSection,
-        `timestampFormat needs a timestamp (timestampHeader or format.timestampKey)`,
+        `timestampFormat needs a timestamp (timestampHeader, timestampAt or format.timestampKey)`,
         {
           at: "key",
         },
       );
     // Only when every part is one the schema knows: a misspelt "bdy" is reported there, not here.
-    const known = content.every((part) => CONTENT_PARTS.has(part as string) || dict(part)?.["literal"] !== undefined);
+    const known = content.every(
+      (part) => CONTENT_PARTS.has(part as string) || dict(part)?.["literal"] !== undefined || dict(part)?.["body"] !== undefined,
+    );
+    const bodyFields = content.flatMap((part) => str(dict(part)?.["body"]) ?? []);
     if (
       known &&
       content.length > 0 &&
       !content.includes("body") &&
       !content.includes("sortedFormParams") &&
-      signature["bodyHash"] === undefined
+      signature["bodyHash"] === undefined &&
+      signature["acknowledgeUnsignedBody"] !== true
     )
       report(
         [...base, "content"],
         DiagnosticCode.InconsistentSection,
-        `the signed content leaves the body unsigned: an attacker who captured one delivery controls the whole payload (event type, id, data); add body to content`,
+        bodyFields.length > 0
+          ? `the signed content covers only ${bodyFields.join(" and ")} of the body: an attacker who captured one delivery can attach its signature to any other payload (event type, id, data); add body to content if the provider signs it, or set acknowledgeUnsignedBody: true to say the spec means this (then re-read what a delivery names from the API, and remember the values seen to refuse replays)`
+          : `the signed content leaves the body unsigned: an attacker who captured one delivery controls the whole payload (event type, id, data); add body to content`,
         { severity: "warning" },
       );
     list(signature["alternativeHeaders"]).forEach((set, index) => {
