@@ -38,7 +38,7 @@ export { WebhookRouter } from "./webhooks/router.js";
 export { verifyWebhookDelivery } from "./webhooks/verify-all.js";
 export { verifyWebhookWith } from "./webhooks/verify.js";
 export { webhookPartsFor, type WebhookPartName, type WebhookVerifierParts } from "./webhooks/parts.js";
-export { handshakeAnswerBody, webhookHandshakes } from "./webhooks/handshake.js";
+export { handshakeAnswerContent, webhookHandshakes } from "./webhooks/handshake.js";
 export { webhookPublicKeys } from "./webhooks/public-keys.js";
 export { webhookAlgorithmHeader, webhookBodyValues, webhookForms, webhookTimestampFormats } from "./webhooks/verifier-parts.js";
 export { webhookJwt, webhookSharedSecret } from "./webhooks/token-schemes.js";

@@ -476,8 +476,11 @@ export interface WebhooksDefinition {
   /** Where the delivery names the API version of its payload. */
   readonly apiVersion?: readonly ValueLocation[];
   readonly maxBodySize: number;
-  /** How the body is read once verified; `auto` reads a form-encoded Content-Type as form, anything else as JSON. */
-  readonly payload: { readonly encoding: "json" | "form" | "auto"; readonly allowEmpty: boolean };
+  /**
+   * How the body is read once verified; `auto` reads a form-encoded Content-Type as form, anything else as
+   * JSON; `text` makes the payload the body decoded as UTF-8 (a string: XML or any other text).
+   */
+  readonly payload: { readonly encoding: "json" | "form" | "auto" | "text"; readonly allowEmpty: boolean };
   /**
    * How a verified delivery is answered: `status` once the handler ran (createWebhookHandler), `queuedStatus`
    * (default: `status`) once it is stored for later (createInboxWebhookHandler). The verified event carries
@@ -508,7 +511,8 @@ export type HandshakeAnswerField =
  * GET ?challenge=, Zoom's endpoint.url_validation, Discord's PING). `authenticated`: the provider signs the
  * challenge, so it is answered only after the signature verifies; otherwise it is answered before
  * verification, and only with the echoed value. The answer is the value at `echo` as text/plain (`text`),
- * JSON {"challenge": value} (`json`), or a JSON object of the fields `json` lists.
+ * JSON {"challenge": value} (`json`), a JSON object of the fields `json` lists, or an empty body with the
+ * value as the response header `header` names (lower case; Asana's X-Hook-Secret).
  */
 export interface WebhookHandshakeDefinition {
   readonly name: string;
@@ -522,7 +526,7 @@ export interface WebhookHandshakeDefinition {
   readonly when: { readonly at: HandshakeValueLocation; readonly equals?: string | number };
   /** The challenge value; absent only when the answer is a JSON object that does not use it. */
   readonly echo?: HandshakeValueLocation;
-  readonly respond: "text" | "json" | { readonly json: Readonly<Record<string, HandshakeAnswerField>> };
+  readonly respond: "text" | "json" | { readonly json: Readonly<Record<string, HandshakeAnswerField>> } | { readonly header: string };
 }
 
 /** A value the caller supplies, filled into {name} placeholders of URLs. */

@@ -654,7 +654,12 @@ class MockServer {
     }
     const formLocation = [...(webhooks.eventType ?? []), ...(webhooks.eventId ?? [])].some((l) => "form" in l);
     const form = webhooks.payload.encoding === "form" || (webhooks.payload.encoding === "auto" && formLocation);
-    const text = form ? new URLSearchParams(flatStrings(payload)).toString() : JSON.stringify(payload);
+    // A text payload (payload.encoding text) given as a string is sent as it is; anything else as JSON.
+    const text = form
+      ? new URLSearchParams(flatStrings(payload)).toString()
+      : webhooks.payload.encoding === "text" && typeof payload === "string"
+        ? payload
+        : JSON.stringify(payload);
     const signed = signWebhook(webhooks, { body: text, secret: this.#signingSecret, timestamp: Math.floor(now / 1000), id, url: to });
     const sentHeaders = { ...headers, ...signed.headers };
     const target = signed.url ?? to;

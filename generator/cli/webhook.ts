@@ -11,7 +11,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import {
-  handshakeAnswerBody,
+  handshakeAnswerContent,
   type HandshakeValueLocation,
   type ValueLocation,
   type WebhookHandshakeDefinition,
@@ -44,11 +44,13 @@ with --json, {"headers": {...}, "url": ...}. For a scheme that writes into the b
 repeated there, as Microsoft Graph's clientState; a timestamp or the signature in the body, as Linear's
 webhookTimestamp or Mailgun's signature object) sign also prints that body, since that is what the
 provider sends. send posts a correctly signed delivery of EVENT to URL
-(the body defaults to a minimal event that names EVENT where the spec locates the type) and prints the
-response status; it exits 1 unless the answer is 2xx. With --handshake, send posts the spec's named
-verification challenge (signed when the provider signs it) with a random value and exits 0 only when
-the endpoint answers 2xx with exactly that value (or, for a JSON answer the spec spells out, exactly
-that JSON: its literals, the value, and an HMAC of the value under SECRET where the spec asks for one).
+(the body defaults to a minimal event that names EVENT where the spec locates the type; for a text
+payload, a line of text that names it) and prints the response status; it exits 1 unless the answer is
+2xx. With --handshake, send posts the spec's named verification challenge (signed when the provider
+signs it) with a random value and exits 0 only when the endpoint answers 2xx with exactly that value (in
+the response header the spec names, where it answers in a header; or, for a JSON answer the spec spells
+out, exactly that JSON: its literals, the value, and an HMAC of the value under SECRET where the spec asks
+for one).
 
 SECRET is one of:
   --secret S          the signing secret as the provider hands it out (PEM private key for ECDSA/Ed25519)
@@ -204,7 +206,8 @@ async function sendHandshake(definition: WebhooksDefinition, name: string, to: s
   put(handshake.when.at, handshake.when.equals ?? challenge);
   if (handshake.echo !== undefined) put(handshake.echo, challenge);
   const method = handshake.method ?? "POST";
-  const text = method === "GET" || method === "HEAD" ? undefined : JSON.stringify(body);
+  // A JSON body where the spec locates a value in one; otherwise none (Asana's handshake POST has none).
+  const text = method === "GET" || method === "HEAD" ? undefined : Object.keys(body).length > 0 ? JSON.stringify(body) : "";
   if (handshake.authenticated) {
     const signed = signWebhook(definition, { body: text ?? "", secret, url, method, contentType: "application/json" });
     Object.assign(headers, signed.headers);
@@ -212,9 +215,17 @@ async function sendHandshake(definition: WebhooksDefinition, name: string, to: s
   const delivered = await deliver(url, { method, headers, ...(text !== undefined && { body: text }) }, io);
   if (delivered === undefined) return 1;
   const { response, text: answer } = delivered;
-  if (typeof handshake.respond === "string") {
-    const echoed =
-      response.ok && (answer.trim() === challenge || (handshake.respond === "json" && jsonOf(answer)?.challenge === challenge));
+  const respond = handshake.respond;
+  if (typeof respond === "object" && "header" in respond) {
+    // Only the header counts: an echo in the body instead fails the provider's setup (Asana's X-Hook-Secret).
+    const echoed = response.ok && response.headers.get(respond.header) === challenge;
+    io.stdout(
+      `${method} ${to} (${name}): ${response.status} ${response.statusText}, challenge ${echoed ? "echoed" : "NOT echoed"} in the ${respond.header} header\n`,
+    );
+    return echoed ? 0 : 1;
+  }
+  if (typeof respond === "string") {
+    const echoed = response.ok && (answer.trim() === challenge || (respond === "json" && jsonOf(answer)?.challenge === challenge));
     io.stdout(`${method} ${to} (${name}): ${response.status} ${response.statusText}, challenge ${echoed ? "echoed" : "NOT echoed"}\n`);
     return echoed ? 0 : 1;
   }
@@ -229,7 +240,7 @@ async function sendHandshake(definition: WebhooksDefinition, name: string, to: s
 function expectedAnswer(definition: WebhooksDefinition, handshake: WebhookHandshakeDefinition, challenge: string, secret: string): string {
   const echo = handshake.echo !== undefined ? challenge : undefined;
   const key = handshake.authenticated ? secret : undefined;
-  return handshakeAnswerBody(handshake, echo, key, definition.signature.secretEncoding).body;
+  return handshakeAnswerContent(handshake, echo, key, definition.signature.secretEncoding).body;
 }
 
 function jsonOf(text: string): Record<string, unknown> | undefined {
@@ -292,6 +303,8 @@ async function readBody(source: string, io: WebhookCliIo): Promise<Buffer> {
 
 /** A minimal body naming the event where the spec locates the type (and an id where it locates one). */
 function exampleBody(definition: WebhooksDefinition, event: string): Buffer {
+  // A text payload names nothing in its body (validate keeps the type and id in headers): a line of text.
+  if (definition.payload.encoding === "text") return Buffer.from(`switchboard sample delivery: ${event}\n`);
   const form =
     definition.payload.encoding === "form" || (definition.payload.encoding === "auto" && first(definition.eventType, "form") !== undefined);
   if (form) {

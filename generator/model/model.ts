@@ -644,9 +644,13 @@ function webhooks(doc: SpecDocument): WebhooksDefinition {
   };
 }
 
-/** A handshake's answer: text or {"challenge"} by name, or a JSON object whose HMAC fields say their encoding. */
+/**
+ * A handshake's answer: text or {"challenge"} by name, a response header (its name in lower case), or a
+ * JSON object whose HMAC fields say their encoding.
+ */
 function handshakeRespond(respond: NonNullable<SpecWebhooks["handshakes"]>[string]["respond"]): WebhookHandshakeDefinition["respond"] {
   if (respond === undefined || typeof respond === "string") return respond ?? DEFAULTS.webhooks.handshakeRespond;
+  if ("header" in respond) return { header: respond.header.toLowerCase() };
   const json: Record<string, HandshakeAnswerField> = {};
   for (const [name, field] of Object.entries(respond.json))
     json[name] =

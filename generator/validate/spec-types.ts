@@ -1170,7 +1170,7 @@ export type SpecWebhooks = {
     /** The document: a package path resolved with Node's resolution from the spec's folder (`@octokit/openapi-webhooks/generated/api.github.com.json`), or a path relative to the spec (`./x.json`). JSON only. */
     from: string;
   };
-  /** Verification challenges the endpoint must answer instead of handling an event (Slack's url_verification, Twitch's webhook_callback_verification, Dropbox's GET ?challenge=, Zoom's endpoint.url_validation, Discord's PING), by name. The generated handler and every adapter answer them as respond says: the echoed value, or a JSON object of literals, the echo and (for a signed challenge only) an HMAC of the echo. */
+  /** Verification challenges the endpoint must answer instead of handling an event (Slack's url_verification, Twitch's webhook_callback_verification, Dropbox's GET ?challenge=, Zoom's endpoint.url_validation, Discord's PING, Asana's X-Hook-Secret), by name. The generated handler and every adapter answer them as respond says: the echoed value (in the body, or in a response header), or a JSON object of literals, the echo and (for a signed challenge only) an HMAC of the echo. */
   handshakes?: {
     [key: string]: {
       /** true: the provider signs the challenge, so it is answered only after the signature verifies (an unsigned one is rejected like any delivery). false: the provider cannot sign it (Dropbox's GET, Microsoft Graph's validationToken); it is answered before verification, with the echo and nothing else. */
@@ -1185,7 +1185,7 @@ export type SpecWebhooks = {
       };
       /** The request method the challenge comes with (GET). @default any */
       method?: string;
-      /** text: the echo as text/plain; json: {"challenge": echo}; {json: {...}}: a JSON object whose fields are literals, {from: echo} (the echo), or {from: echo, hmac, encoding} (an HMAC of the echo with the webhook secret, as Zoom's encryptedToken; a signed challenge of an HMAC scheme only). @default text */
+      /** text: the echo as text/plain; json: {"challenge": echo}; {header: name}: an empty body, and the echo as the value of the response header name (Asana's X-Hook-Secret); {json: {...}}: a JSON object whose fields are literals, {from: echo} (the echo), or {from: echo, hmac, encoding} (an HMAC of the echo with the webhook secret, as Zoom's encryptedToken; a signed challenge of an HMAC scheme only). Every answer is 200. @default text */
       respond?:
         | "text"
         | "json"
@@ -1206,6 +1206,10 @@ export type SpecWebhooks = {
                     hmac?: "sha1" | "sha256" | "sha512";
                   };
             };
+          }
+        | {
+            /** The response header that carries the echo (X-Hook-Secret); the body is empty. Not a header with a meaning of its own to the client (Content-Type, Set-Cookie, Location, ...). */
+            header: SpecHeaderName;
           };
       /** The delivery is this challenge when the value at header, query or body is present and, with equals, equal to it. */
       when: {
@@ -1226,8 +1230,8 @@ export type SpecWebhooks = {
   payload?: {
     /** Whether an empty body with a valid signature is a delivery (payload undefined) or is rejected as invalid_payload. @default false */
     allowEmpty?: boolean;
-    /** json: JSON.parse; form: form parameters (name -> value, repeated names as lists); auto: form when Content-Type is application/x-www-form-urlencoded, JSON otherwise. @default json */
-    encoding?: "json" | "form" | "auto";
+    /** json: JSON.parse; form: form parameters (name -> value, repeated names as lists); auto: form when Content-Type is application/x-www-form-urlencoded, JSON otherwise; text: the body decoded as UTF-8, a string (XML or any other text, as Zendesk's trigger webhooks may send); a body that is not valid UTF-8 is invalid_payload, and eventType, eventId, orderKey, apiVersion and handshakes can then only read headers (or the query). @default json */
+    encoding?: "json" | "form" | "auto" | "text";
   };
   /** What the provider expects back. */
   response?: {

@@ -45,8 +45,15 @@ export interface WebhookVerifierParts {
     headers: Headers,
     fallback: Hash | undefined,
   ) => Hash | undefined;
-  /** Form-encoded bodies: parsed, and signed as sorted parameters (forms.ts). */
-  readonly forms?: { readonly parse: (body: string | Buffer) => FormParams; readonly sorted: (params: FormParams) => string };
+  /**
+   * Bodies not read as JSON (verifier-parts.ts): form-encoded ones parsed, and signed as sorted parameters;
+   * text (`payload.encoding: text`) decoded as UTF-8.
+   */
+  readonly forms?: {
+    readonly parse: (body: string | Buffer) => FormParams;
+    readonly sorted: (params: FormParams) => string;
+    readonly text: (provider: string, body: string | Buffer) => string;
+  };
   /** The URL with or without its default port (forms.ts). */
   readonly otherPortUrl?: (url: string) => string | undefined;
   /** A body digest carried in a URL parameter (Twilio's JSON variant; forms.ts). */

@@ -24,7 +24,10 @@ export interface SignWebhookInput {
   readonly id?: string;
   /** The URL the delivery is posted to, for schemes that sign it. */
   readonly url?: string;
-  /** @default what the spec's payload encoding implies (`auto`: JSON when the body starts with { or [) */
+  /**
+   * @default what the spec's payload encoding implies (`auto`: JSON when the body starts with { or [;
+   * `text`: text/plain; charset=utf-8)
+   */
   readonly contentType?: string;
 }
 
@@ -140,6 +143,7 @@ function defaultContentType(definition: WebhooksDefinition, body: Buffer): strin
   const encoding = definition.payload.encoding;
   if (encoding === "json") return "application/json";
   if (encoding === "form") return FORM;
+  if (encoding === "text") return "text/plain; charset=utf-8";
   const first = body.toString("utf8", 0, Math.min(body.length, 64)).trimStart()[0];
   return first === "{" || first === "[" || body.length === 0 ? "application/json" : FORM;
 }

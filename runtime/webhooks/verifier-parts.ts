@@ -1,6 +1,7 @@
 /**
  * Smaller parts of the verifier (parts.ts): form bodies and the URL extras that come with them, an HMAC
- * algorithm named by a header, timestamps not in unix seconds, signed values in the JSON body.
+ * algorithm named by a header, timestamps not in unix seconds, signed values in the JSON body, bodies read
+ * as text.
  */
 import { Buffer, createHash, timingSafeEqual } from "#webhook-platform";
 import type { WebhookSignatureDefinition } from "../definition.js";
@@ -32,12 +33,26 @@ function checkBodyHash(provider: string, bodyHash: BodyHash, claimed: string, bo
     throw new WebhookVerificationError(provider, "signature_mismatch", `the body does not match the ${bodyHash.queryParam} URL parameter`);
 }
 
+/** Refuses what is not UTF-8 rather than replacing it: a payload read as text is the text sent. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A `text` payload: the body decoded as UTF-8, a leading byte order mark dropped. */
+function utf8Text(provider: string, body: string | Buffer): string {
+  if (typeof body === "string") return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
+  try {
+    return UTF8.decode(body);
+  } catch {
+    throw new WebhookVerificationError(provider, "invalid_payload", "the body is not valid UTF-8 text");
+  }
+}
+
 /**
- * Pass to verifyWebhookWith for a scheme with form-encoded bodies (read, or signed as sorted parameters),
- * a body digest in a URL parameter, or a URL signed with or without its default port.
+ * Pass to verifyWebhookWith for a scheme with bodies not read as JSON (form-encoded, read or signed as
+ * sorted parameters; or text, `payload.encoding: text`), a body digest in a URL parameter, or a URL signed
+ * with or without its default port.
  */
 export const webhookForms: WebhookVerifierParts = {
-  forms: { parse: parseForm, sorted: sortedFormParams },
+  forms: { parse: parseForm, sorted: sortedFormParams, text: utf8Text },
   otherPortUrl,
   bodyHash: { claimed: queryParam, check: checkBodyHash },
 };

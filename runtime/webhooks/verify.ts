@@ -178,6 +178,8 @@ function verifyOrThrow(
     (encoding === "auto" && expectedBodyHash === undefined && FORM_TYPE.test(headerValue(headers, "content-type") ?? ""))
   ) {
     payload = form === NO_FORM ? {} : (form ??= parts.forms!.parse(bytes));
+  } else if (encoding === "text") {
+    payload = parts.forms!.text(provider, bytes);
   } else {
     try {
       payload = JSON.parse(typeof bytes === "string" ? bytes : bytes.toString("utf8")) as unknown;

@@ -3,10 +3,15 @@
  * verifier (a body that re-serialization would change verifies), a tampered body is answered 401, an
  * oversized one 413, and a redelivery 200 duplicate without running the handler again.
  */
+import { createHmac } from "node:crypto";
+import path from "node:path";
 import { expect, it } from "vitest";
+import { resolveConfig } from "../../generator/config.js";
+import { readSpec } from "../../generator/generate.js";
 import * as dropbox from "../../generated/dropbox/index.js";
 import * as msgraph from "../../generated/msgraph/index.js";
 import * as twitch from "../../generated/twitch/index.js";
+import { verifyWebhookDelivery } from "../../runtime/contract.js";
 import { createWebhookHandler, type WebhookHandler } from "../../runtime/index.js";
 import { signWebhook } from "../../runtime/webhooks/sign.js";
 import { createTestVerifier, signTestDelivery, type TestEvent } from "./test-webhook-signer.js";
@@ -316,6 +321,64 @@ export function itAnswersGraphValidation(harness: AdapterHarness): void {
       expect(bad.status).toBe(401);
       expect(await bad.text()).toBe('{"error":"signature_mismatch"}');
       expect(handled).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+/**
+ * Issue #15: Asana's handshake (test/fixtures/handshakes/asana.yaml): a POST with X-Hook-Secret, unsigned,
+ * answered 200 with the same value in the X-Hook-Secret response header and an empty body, before
+ * verification and without running the handler; later deliveries are checked against that secret.
+ */
+export function itAnswersHandshakesInAHeader(harness: AdapterHarness): void {
+  const HOOK_SECRET = "b537207f20cbfa02357cf448134da559e8bd39d61597dcd5631b8012eae53e81";
+  async function asanaHandler(): Promise<{ handler: WebhookHandler; handled: unknown[] }> {
+    const repo = path.resolve(import.meta.dirname, "../..");
+    const spec = await readSpec(resolveConfig({ cwd: repo }), path.join(repo, "test/fixtures/handshakes/asana.yaml"));
+    const definition = spec.model!.definition.webhooks!;
+    const handled: unknown[] = [];
+    const handler = createWebhookHandler({
+      verify: (delivery) => verifyWebhookDelivery("asana", definition, delivery, { secret: HOOK_SECRET }),
+      handle: (event) => void handled.push(event),
+    });
+    return { handler, handled };
+  }
+
+  it("answers Asana's X-Hook-Secret POST with the value in the X-Hook-Secret response header and an empty body, without the handler", async () => {
+    const { handler, handled } = await asanaHandler();
+    const server = await harness.start(handler);
+    try {
+      const response = await fetch(server.url, { method: "POST", headers: { "X-Hook-Secret": HOOK_SECRET } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("x-hook-secret")).toBe(HOOK_SECRET);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(await response.text()).toBe("");
+      expect(handled).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("checks an Asana event's X-Hook-Signature (hex HMAC-SHA256 of the body): handled under the secret, 401 and no echo otherwise", async () => {
+    const { handler, handled } = await asanaHandler();
+    const server = await harness.start(handler);
+    try {
+      const body = JSON.stringify({ events: [{ action: "changed", resource: { gid: "1", resource_type: "task" } }] });
+      const post = (key: string) =>
+        fetch(server.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-hook-signature": createHmac("sha256", key).update(body).digest("hex") },
+          body,
+        });
+      const good = await post(HOOK_SECRET);
+      expect(good.status).toBe(200);
+      expect(good.headers.get("x-hook-secret")).toBeNull();
+      const bad = await post("guess");
+      expect(bad.status).toBe(401);
+      expect(bad.headers.get("x-hook-secret")).toBeNull();
+      expect(handled).toEqual([expect.objectContaining({ type: "changed" })]);
     } finally {
       await server.close();
     }

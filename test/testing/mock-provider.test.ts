@@ -342,6 +342,24 @@ describe("startMockProvider: webhooks", () => {
     }
   });
 
+  it("trigger sends a text payload (payload.encoding text) as the string it is, type and id in headers", async () => {
+    const hook = await receiver();
+    try {
+      const text = loadMockSpec("test/fixtures/mock/acme-text.yaml");
+      const server = await mock(text, { webhookUrl: hook.url });
+      const xml = "<note><body>caf\u00e9</body></note>";
+      const result = await server.trigger("note.added", { payload: xml, id: "d_1" });
+      expect(result.status).toBe(200);
+      expect(result.sent.body).toBe(xml);
+      const delivery = hook.received[0]!;
+      expect(delivery.headers["content-type"]).toBe("text/plain; charset=utf-8");
+      const event = await verifyWebhookDelivery("acmetext", text.definition.webhooks!, delivery, { secret: server.webhookSecret });
+      expect(event).toMatchObject({ type: "note.added", id: "d_1", payload: xml });
+    } finally {
+      await hook.close();
+    }
+  });
+
   it("trigger refuses an event the spec does not declare, with a stable code", async () => {
     const server = await mock(acme, { webhookUrl: "http://127.0.0.1:9/" });
     const error = await server.trigger("widget.exploded").catch((e: unknown) => e);

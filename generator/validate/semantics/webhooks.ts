@@ -39,6 +39,89 @@ const JWT_UNUSED = [
   "signatureAt",
   "acknowledgeUnsignedBody",
 ];
+/**
+ * Response headers a handshake's echo may not be written into: framing, caching, cookies, redirects and
+ * security policies (the answer's own Cache-Control and X-Content-Type-Options included). The value is the
+ * sender's, and an unsigned challenge can be sent by anyone.
+ */
+const RESERVED_ANSWER_HEADERS = new Set([
+  "cache-control",
+  "connection",
+  "content-disposition",
+  "content-encoding",
+  "content-length",
+  "content-location",
+  "content-security-policy",
+  "content-type",
+  "date",
+  "expires",
+  "keep-alive",
+  "link",
+  "location",
+  "pragma",
+  "refresh",
+  "retry-after",
+  "set-cookie",
+  "strict-transport-security",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "vary",
+  "www-authenticate",
+  "x-content-type-options",
+  "x-frame-options",
+]);
+
+/**
+ * A `text` payload is a string: nothing can be read from it by JSON path or form field, so what the spec
+ * locates (event type, id, order key, API version, a handshake's when and echo) must be in a header or the
+ * query, a signature cannot cover form parameters, and an event's payload schema describes a string.
+ */
+function checkTextPayload(webhooks: Dict | undefined, report: Report): void {
+  if (str(dict(webhooks?.["payload"])?.["encoding"]) !== "text") return;
+  for (const key of ["eventType", "eventId", "orderKey", "apiVersion"]) {
+    const value = webhooks?.[key];
+    const locations: [PathSegment[], unknown][] = Array.isArray(value)
+      ? value.map((v, i) => [["webhooks", key, i], v])
+      : [[["webhooks", key], value]];
+    for (const [path, location] of locations)
+      for (const where of ["body", "form"])
+        if (dict(location)?.[where] !== undefined)
+          report(
+            [...path, where],
+            DiagnosticCode.InconsistentSection,
+            `payload.encoding is text: the payload is a string, so ${key} can only be read from a header (not from the ${where})`,
+            { at: "key" },
+          );
+  }
+  for (const [name, handshake] of entries(webhooks?.["handshakes"]))
+    for (const part of ["when", "echo"])
+      if (dict(dict(handshake)?.[part])?.["body"] !== undefined)
+        report(
+          ["webhooks", "handshakes", name, part, "body"],
+          DiagnosticCode.InconsistentSection,
+          `handshake "${name}": payload.encoding is text: the payload is a string, so ${part} can only be a header or a query parameter`,
+          { at: "key" },
+        );
+  for (const [type, event] of entries(webhooks?.["events"])) {
+    const schemaType = dict(dict(event)?.["payload"])?.["type"];
+    if (schemaType !== undefined && schemaType !== "string")
+      report(
+        ["webhooks", "events", type, "payload", "type"],
+        DiagnosticCode.InconsistentSection,
+        `payload.encoding is text: event "${type}"'s payload is the body as a string, so its schema's type is string`,
+      );
+  }
+  const content = list(dict(webhooks?.["signature"])?.["content"]);
+  const index = content.indexOf("sortedFormParams");
+  if (index >= 0)
+    report(
+      ["webhooks", "signature", "content", index],
+      DiagnosticCode.InconsistentSection,
+      `payload.encoding is text: the body is not read as form parameters, so sortedFormParams cannot be signed; sign body`,
+    );
+}
 
 /**
  * A handshake's answer: it needs the echo it uses, and an HMAC of the echo only on a challenge the
@@ -50,11 +133,18 @@ function checkHandshakeAnswer(name: string, handshake: Dict | undefined, algorit
   const base = ["webhooks", "handshakes", name];
   const respond = handshake["respond"];
   const fields = entries(dict(dict(respond)?.["json"]));
-  const usesEcho = dict(respond) === undefined || fields.some(([, field]) => dict(field) !== undefined);
+  const header = str(dict(respond)?.["header"]);
+  const usesEcho = dict(respond) === undefined || header !== undefined || fields.some(([, field]) => dict(field) !== undefined);
   if (usesEcho && handshake["echo"] === undefined)
     report(base, DiagnosticCode.InconsistentSection, `handshake "${name}": respond answers with the echo, but echo says not where it is`, {
       at: "key",
     });
+  if (header !== undefined && (RESERVED_ANSWER_HEADERS.has(header.toLowerCase()) || /^(access-control-|proxy-|sec-)/i.test(header)))
+    report(
+      [...base, "respond", "header"],
+      DiagnosticCode.InconsistentSection,
+      `handshake "${name}": ${header} has a meaning of its own to HTTP clients and proxies; the answer writes the challenge value into respond.header, so name a header that carries only the echo (Asana's X-Hook-Secret)`,
+    );
   for (const [field, value] of fields) {
     const answer = dict(value);
     if (answer === undefined) continue;
@@ -407,6 +497,7 @@ export function checkWebhooks(doc: Dict, report: Report): void {
       );
     }
   }
+  checkTextPayload(webhooks, report);
   const signatureAlgorithm = str(dict(webhooks?.["signature"])?.["algorithm"]);
   for (const [name, handshake] of entries(webhooks?.["handshakes"])) {
     checkHandshakeAnswer(name, dict(handshake), signatureAlgorithm, report);

@@ -424,6 +424,57 @@ describe("switchboard webhook send --handshake", () => {
     expect(unreachable.stderr.indexOf("\n")).toBe(unreachable.stderr.length - 1); // one line, no stack
   });
 
+  it("sends Asana's X-Hook-Secret POST and exits 0 only when the value comes back in the X-Hook-Secret response header", async () => {
+    const asana = await fixtureWebhooks("asana");
+    serving((d) => verifyWebhookDelivery("asana", asana, d, { secret: "unused-until-the-handshake" }));
+    const argv = ["webhook", "send", "asana", "--handshake", "hookSecret", "--to", `${server.url}/asana`, "--secret", "s", ...fixtures];
+    const result = await run(argv);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toMatch(/^POST .*\/asana \(hookSecret\): 200 OK, challenge echoed in the x-hook-secret header\n$/);
+    const sent = server.requests.at(-1)!;
+    expect(sent.headers["x-hook-secret"]).toMatch(/^sb_challenge_/);
+    expect(sent.body).toBe("");
+    // An endpoint that echoes the value in the body only (what a text answer does) fails Asana's setup: exit 1.
+    server.handle((request, response) => {
+      response.writeHead(200, { "content-type": "text/plain" }).end(String(request.headers["x-hook-secret"]));
+    });
+    const bodyOnly = await run(argv);
+    expect(bodyOnly.code).toBe(1);
+    expect(bodyOnly.stdout).toContain("200 OK, challenge NOT echoed in the x-hook-secret header");
+    // The header with another value, or a non-2xx answer with the right one, fails too.
+    server.handle((request, response) => {
+      response.writeHead(500, { "x-hook-secret": String(request.headers["x-hook-secret"]) }).end();
+    });
+    expect((await run(argv)).code).toBe(1);
+    server.handle((_request, response) => {
+      response.writeHead(204, { "x-hook-secret": "sb_challenge_other" }).end();
+    });
+    expect((await run(argv)).code).toBe(1);
+  });
+
+  it("sends a Zendesk-like text delivery (test/fixtures/webhook-specs/zendesk.yaml) that the verifier accepts as a string payload", async () => {
+    const result = await readSpec(resolveConfig({ cwd: repo }), path.join(repo, "test/fixtures/webhook-specs/zendesk.yaml"));
+    const zendesk = result.model!.definition.webhooks!;
+    const seen: WebhookEvent[] = [];
+    const handler = createWebhookHandler({
+      verify: (d) => verifyWebhookDelivery("zendesk", zendesk, d, { secret: "zd-secret" }),
+      handle: (event) => void seen.push(event),
+    });
+    server.handle(async (request, response) => {
+      const answer = await handler({ headers: request.headers, body: request.body, method: request.method });
+      response.writeHead(answer.status, answer.headers).end(answer.body);
+    });
+    const argv = ["webhook", "send", "zendesk", "ticket.updated", "--to", `${server.url}/zd`, "--specs", "test/fixtures/webhook-specs"];
+    expect(await run([...argv, "--secret", "zd-secret"])).toMatchObject({ code: 0, stderr: "" });
+    const sent = server.requests.at(-1)!;
+    expect(sent.headers["content-type"]).toBe("text/plain; charset=utf-8");
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.payload).toBe(sent.body);
+    expect(seen[0]!.payload).toContain("ticket.updated");
+    expect(seen[0]!.id).toBe(sent.headers["x-zendesk-webhook-invocation-id"]);
+    expect((await run([...argv, "--secret", "other"])).code).toBe(1);
+  });
+
   it("sends Dropbox's GET ?challenge= and names the spec's handshakes for an unknown one", async () => {
     serving((d) => dropbox.verifyDropboxWebhook(d, { secret: "db" }));
     const result = await run(["webhook", "send", "dropbox", "--handshake", "challenge", "--to", `${server.url}/db`, "--secret", "db"]);

@@ -4,7 +4,7 @@
  * answered before verification with the echo alone; an answer never carries anything but the challenge.
  * Answers the spec spells out as JSON: Zoom's token and its HMAC (only once the signature verifies), and
  * Discord's constant PONG to a signed PING. Okta's bodiless GET, authenticated by the secret in its
- * Authorization header.
+ * Authorization header. Asana's unsigned X-Hook-Secret POST, answered in a response header.
  */
 import { createHmac, generateKeyPairSync, sign } from "node:crypto";
 import path from "node:path";
@@ -15,8 +15,10 @@ import * as dropbox from "../../../generated/dropbox/index.js";
 import * as msgraph from "../../../generated/msgraph/index.js";
 import * as slack from "../../../generated/slack/index.js";
 import * as twitch from "../../../generated/twitch/index.js";
-import { handshakeAnswerBody, verifyWebhookDelivery, type WebhooksDefinition } from "../../../runtime/contract.js";
+import { handshakeAnswerContent, verifyWebhookDelivery, type WebhooksDefinition } from "../../../runtime/contract.js";
 import { ConfigurationError, createWebhookHandler, type WebhookDelivery, type WebhookEvent } from "../../../runtime/index.js";
+import { createInboxWebhookHandler } from "../../../runtime/webhooks/inbox/index.js";
+import { SqliteInbox } from "../../../runtime/webhooks/inbox/sqlite-inbox.js";
 import { signWebhook } from "../../../runtime/webhooks/sign.js";
 
 const NOW = 1_767_225_600;
@@ -175,7 +177,7 @@ describe("Microsoft Graph POST ?validationToken= (unsigned, specs/msgraph.yaml)"
 });
 
 /** A webhooks definition as the generator models it from a handshake fixture spec. */
-async function fixtureWebhooks(name: "zoom" | "discord" | "okta"): Promise<WebhooksDefinition> {
+async function fixtureWebhooks(name: "zoom" | "discord" | "okta" | "asana"): Promise<WebhooksDefinition> {
   const file = path.join(import.meta.dirname, "../../fixtures/handshakes", `${name}.yaml`);
   const result = await readSpec(resolveConfig({ cwd: path.resolve(import.meta.dirname, "../../..") }), file);
   expect(result.diagnostics).toEqual([]);
@@ -238,9 +240,9 @@ describe("Zoom endpoint.url_validation (signed; answered with the token and its 
     expect(response.body).not.toContain(createHmac("sha256", "attacker-guess").update(plainToken).digest("hex"));
   });
 
-  it("handshakeAnswerBody refuses an HMAC field without a secret (never a MAC under an empty or absent key)", async () => {
+  it("handshakeAnswerContent refuses an HMAC field without a secret (never a MAC under an empty or absent key)", async () => {
     const definition = await fixtureWebhooks("zoom");
-    expect(() => handshakeAnswerBody(definition.handshakes![0]!, plainToken)).toThrow(ConfigurationError);
+    expect(() => handshakeAnswerContent(definition.handshakes![0]!, plainToken)).toThrow(ConfigurationError);
   });
 });
 
@@ -318,5 +320,81 @@ describe("Okta's verification GET (no body; authenticated by the secret header, 
     const posted = await handler({ headers: { authorization: secret }, body: JSON.stringify(event), method: "POST" });
     expect(posted.status).toBe(200);
     expect(handled).toEqual([expect.objectContaining({ type: "user.session.start", id: "evt-1" })]);
+  });
+});
+
+describe("Asana's X-Hook-Secret handshake (unsigned; answered in a response header, test/fixtures/handshakes/asana.yaml)", async () => {
+  const definition = await fixtureWebhooks("asana");
+  const hookSecret = "b537207f20cbfa02357cf448134da559e8bd39d61597dcd5631b8012eae53e81";
+  const handled: WebhookEvent[] = [];
+  const handlerFor = (webhooks: WebhooksDefinition) =>
+    createWebhookHandler({
+      verify: (delivery) => verifyWebhookDelivery("asana", webhooks, delivery, { secret: hookSecret }),
+      handle: (event) => void handled.push(event),
+    });
+  const handler = handlerFor(definition);
+
+  it("answers 200 with the value in the X-Hook-Secret response header and an empty body, before any signature, without the handler", async () => {
+    const response = await handler({ headers: { "x-hook-secret": hookSecret }, body: "", method: "POST" });
+    expect(response).toEqual({
+      status: 200,
+      headers: { "cache-control": "no-store", "x-content-type-options": "nosniff", "x-hook-secret": hookSecret },
+      body: "",
+    });
+    expect(handled).toEqual([]);
+  });
+
+  it("answers with the echo alone: a body sent with the challenge is neither read nor returned", async () => {
+    const response = await handler({ headers: { "x-hook-secret": "abc" }, body: '{"data":"not echoed"}', method: "POST" });
+    expect(response).toMatchObject({ status: 200, body: "" });
+    expect(response.headers["x-hook-secret"]).toBe("abc");
+    expect(Object.values(response.headers).join()).not.toContain("not echoed");
+    expect(handled).toEqual([]);
+  });
+
+  it("refuses an echo that cannot be a header value (a line break, a non-ASCII character) with invalid_payload, echoing nothing", async () => {
+    const crlf = await handler({ headers: { "x-hook-secret": "a\r\nSet-Cookie: x=1" }, body: "", method: "POST" });
+    expect(crlf).toMatchObject({ status: 400, body: '{"error":"invalid_payload"}' });
+    // The same answer from a query parameter, where a value may hold any character.
+    const fromQuery: WebhooksDefinition = {
+      ...definition,
+      handshakes: [{ ...definition.handshakes![0]!, when: { at: { query: "secret" } }, echo: { query: "secret" } }],
+    };
+    const accented = await handlerFor(fromQuery)({ headers: {}, body: "", method: "POST", url: "https://example.com/a?secret=caf%C3%A9" });
+    expect(accented).toMatchObject({ status: 400, body: '{"error":"invalid_payload"}' });
+    expect(accented.headers["x-hook-secret"]).toBeUndefined();
+  });
+
+  it("verifies events by X-Hook-Signature, the hex HMAC-SHA256 of the body under the handshake's secret", async () => {
+    const body = JSON.stringify({ events: [{ action: "added", resource: { gid: "12", resource_type: "task" } }] });
+    const signature = createHmac("sha256", hookSecret).update(body).digest("hex");
+    const response = await handler({ headers: { "x-hook-signature": signature }, body, method: "POST" });
+    expect(response.status).toBe(200);
+    expect(response.headers["x-hook-secret"]).toBeUndefined();
+    expect(handled.map((e) => e.type)).toEqual(["added"]);
+    const { headers } = signWebhook(definition, { body, secret: hookSecret });
+    expect(headers["x-hook-signature"]).toBe(signature);
+    const forged = await handler({ headers: { "x-hook-signature": createHmac("sha256", "guess").update(body).digest("hex") }, body });
+    expect(forged.status).toBe(401);
+  });
+
+  it("the webhook inbox's receiver answers it the same way and stores nothing", async () => {
+    const inbox = new SqliteInbox({ path: ":memory:" });
+    try {
+      const receive = createInboxWebhookHandler({
+        verify: (delivery) => verifyWebhookDelivery("asana", definition, delivery, { secret: hookSecret }),
+        inbox,
+      });
+      const response = await receive({ headers: { "x-hook-secret": hookSecret }, body: "", method: "POST" });
+      expect(response).toMatchObject({ status: 200, body: "" });
+      expect(response.headers["x-hook-secret"]).toBe(hookSecret);
+      expect(inbox.counts().pending).toBe(0);
+    } finally {
+      inbox.close();
+    }
+  });
+
+  it("handshakeAnswerContent puts the echo in the named header and nothing in the body", () => {
+    expect(handshakeAnswerContent(definition.handshakes![0]!, "v")).toEqual({ headers: { "x-hook-secret": "v" }, body: "" });
   });
 });

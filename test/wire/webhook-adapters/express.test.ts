@@ -8,6 +8,7 @@ import { createExpressWebhookHandler, keepRawBody } from "../../../runtime/webho
 import {
   itAnswersGetChallenges,
   itAnswersGraphValidation,
+  itAnswersHandshakesInAHeader,
   itAnswersSignedHandshakesAfterVerification,
   itHandsTheRawBodyToTheRunner,
   postSigned,
@@ -49,6 +50,7 @@ describe.each([
     itHandsTheRawBodyToTheRunner({ start: (handler) => listen(appWithJsonAfter(express, handler)) });
     itAnswersSignedHandshakesAfterVerification({ start: (handler) => listen(appWithJsonAfter(express, handler)) });
     itAnswersGraphValidation({ start: (handler) => listen(appWithJsonAfter(express, handler)) });
+    itAnswersHandshakesInAHeader({ start: (handler) => listen(appWithJsonAfter(express, handler)) });
   });
 
   describe("route mounted with app.all, so a declared GET challenge reaches the handler", () => {

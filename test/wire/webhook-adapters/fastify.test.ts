@@ -6,6 +6,7 @@ import { fastifyWebhookPlugin, type FastifyWebhookOptions } from "../../../runti
 import {
   itAnswersGetChallenges,
   itAnswersGraphValidation,
+  itAnswersHandshakesInAHeader,
   itAnswersSignedHandshakesAfterVerification,
   itHandsTheRawBodyToTheRunner,
   RAW_BODY,
@@ -33,6 +34,7 @@ describe.each([
   itAnswersSignedHandshakesAfterVerification({ start: (handler) => startFastify(Fastify, handler) });
   itAnswersGetChallenges({ start: (handler) => startFastify(Fastify, handler) });
   itAnswersGraphValidation({ start: (handler) => startFastify(Fastify, handler) });
+  itAnswersHandshakesInAHeader({ start: (handler) => startFastify(Fastify, handler) });
 
   it("takes a body sent without a Content-Type as raw bytes", async () => {
     const bodies: string[] = [];

@@ -7,6 +7,7 @@ import { createFetchWebhookHandler } from "../../../runtime/webhooks/adapters/fe
 import {
   itAnswersGetChallenges,
   itAnswersGraphValidation,
+  itAnswersHandshakesInAHeader,
   itAnswersSignedHandshakesAfterVerification,
   itHandsTheRawBodyToTheRunner,
   TEST_MAX_BODY_BYTES,
@@ -38,6 +39,7 @@ describe("createFetchWebhookHandler on Hono (served by @hono/node-server)", () =
   itAnswersSignedHandshakesAfterVerification({ start: (handler) => startHono(handler) });
   itAnswersGetChallenges({ start: (handler) => startHono(handler) });
   itAnswersGraphValidation({ start: (handler) => startHono(handler) });
+  itAnswersHandshakesInAHeader({ start: (handler) => startHono(handler) });
 
   it("hands the Request's URL and method to the delivery", async () => {
     const seen: [string | undefined, string | undefined][] = [];

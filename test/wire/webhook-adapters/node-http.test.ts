@@ -5,6 +5,7 @@ import { createNodeWebhookListener } from "../../../runtime/webhooks/adapters/no
 import {
   itAnswersGetChallenges,
   itAnswersGraphValidation,
+  itAnswersHandshakesInAHeader,
   itAnswersSignedHandshakesAfterVerification,
   itHandsTheRawBodyToTheRunner,
   TEST_MAX_BODY_BYTES,
@@ -29,6 +30,7 @@ describe("createNodeWebhookListener on a node:http server", () => {
   itAnswersSignedHandshakesAfterVerification({ start: (handler) => startNode(handler) });
   itAnswersGetChallenges({ start: (handler) => startNode(handler) });
   itAnswersGraphValidation({ start: (handler) => startNode(handler) });
+  itAnswersHandshakesInAHeader({ start: (handler) => startNode(handler) });
 
   it("passes the full URL, the method and the raw headers in the delivery", async () => {
     const seen: { url: string | undefined; method: string | undefined; header: unknown }[] = [];
