@@ -633,7 +633,7 @@ export interface OperationDefinition {
   readonly group: string;
   /** raw: the body is sent as given (a string or bytes) with `contentType`. @default json */
   readonly bodyEncoding?: "json" | "form" | "multipart" | "raw";
-  /** raw bodies: their media type. */
+  /** raw bodies, and json bodies of another JSON media type (application/vnd.api+json): their media type. */
   readonly contentType?: string;
   /**
    * The operation's own server (GitHub uploads release assets to https://uploads.github.com): it replaces

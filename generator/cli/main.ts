@@ -48,7 +48,7 @@ Usage: switchboard <command> [options]
 
 Commands:
   init       Write switchboard.config.json (specs folder, output folder, runtime import)
-  add        Copy a bundled provider's spec into the specs folder (${"${bundledList()}"})
+  add        Copy a bundled provider's spec into the specs folder ('switchboard add' lists them)
   generate   Validate every spec and write generated/<provider>/ (or --check it, or --watch)
   validate   Validate spec files and print every problem
   new        Write a commented starter spec for a provider
@@ -102,12 +102,14 @@ Options:
 
 Options not given come from switchboard.config.json in the current folder, if there is one.
 `,
-  validate: `Usage: switchboard validate [--json] FILES...
+  validate: `Usage: switchboard validate [--json] [--specs DIR] [FILES...]
 
-Checks each spec against the spec language and prints every problem as file:line:col.
+Checks each spec against the spec language and prints every problem as file:line:col. Without FILES,
+every spec (*.yaml, *.yml) of the specs folder.
 
 Options:
   --json         Print diagnostics as JSON on stdout
+  --specs DIR    Folder with the specs, when no FILES are given (default: specs)
   -h, --help     Show this help
 `,
   new: `Usage: switchboard new [--specs DIR] PROVIDER
@@ -385,16 +387,16 @@ async function generateOnce(config: GeneratorConfig, values: GenerateFlags, io: 
 }
 
 async function validateCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse("validate", args, { json: { type: "boolean" } } as const);
+  const { values, positionals } = parse("validate", args, { json: { type: "boolean" }, specs: { type: "string" } } as const);
   if (values.help) {
     io.stdout(HELP["validate"]!);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError(`validate needs at least one spec file\n\n${HELP["validate"]}`);
-  const config = loadConfig(io, {});
+  const config = loadConfig(io, typeof values.specs === "string" ? { specsDir: values.specs } : {});
+  const files = positionals.length > 0 ? positionals.map((file) => path.resolve(io.cwd, file)) : await specsOf(config);
   const results = [];
   const { readSpec } = await pipeline();
-  for (const file of positionals) results.push(await readSpec(config, path.resolve(io.cwd, file)));
+  for (const file of files) results.push(await readSpec(config, file));
   const diagnostics = results.flatMap((r) => r.diagnostics);
   if (values.json) {
     io.stdout(`${JSON.stringify({ ok: !hasErrors(diagnostics), diagnostics }, null, 2)}\n`);
@@ -403,6 +405,18 @@ async function validateCommand(args: string[], io: CliIo): Promise<number> {
     for (const r of results) if (r.model) io.stdout(`${r.file}: ok (${r.model.provider.name})\n`);
   }
   return hasErrors(diagnostics) ? 1 : 0;
+}
+
+/** Every spec of the specs folder, for a command given no files; none is a usage error. */
+async function specsOf(config: GeneratorConfig): Promise<string[]> {
+  const where = displayPath(config, config.specsDir);
+  const files = await findSpecs(config.specsDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT" || error.code === "ENOTDIR")
+      throw new UsageError(`no specs folder ${where}: give spec files, or --specs DIR`);
+    throw error;
+  });
+  if (files.length === 0) throw new UsageError(`no spec files (*.yaml) in ${where}: give spec files, or --specs DIR`);
+  return files;
 }
 
 async function newCommand(args: string[], io: CliIo): Promise<number> {

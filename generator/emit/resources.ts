@@ -234,7 +234,9 @@ function paramsInterface(op: OperationModel): Declaration[] {
       type: op.body.type,
       isReadonly: true,
       hasQuestionToken: !op.body.required,
-      docs: doc([`Request body, sent as ${op.body.encoding === "raw" ? `is (${op.body.contentType})` : op.body.encoding}.`]),
+      docs: doc([
+        `Request body, sent as ${op.body.encoding === "raw" ? "is" : op.body.encoding}${op.body.contentType === undefined ? "" : ` (${op.body.contentType})`}.`,
+      ]),
     });
   return [
     { kind: "interface", isExported: true, name: op.paramsType, docs: doc([`Parameters of ${op.httpMethod} ${op.path}.`]), properties },

@@ -486,6 +486,8 @@ export type SpecOperation = {
   batch?: SpecBatch;
   /** The request body. */
   body?: {
+    /** The media type a json body is sent with, when the provider asks for another than application/json (JSON:API's application/vnd.api+json). A Content-Type header given to the client or the call wins. @default application/json */
+    contentType?: string;
     /** json, form (application/x-www-form-urlencoded with bracket nesting) or multipart. */
     encoding: "json" | "form" | "multipart";
     /** Whether a body must be given. @default false */
@@ -642,7 +644,7 @@ export type SpecPagination = {
   hasMore?: SpecJsonPath;
   /** Where the page's items are in the body. @default $ (the body is the array) */
   items?: SpecJsonPath;
-  /** nextUrl style: where the next page URL is in the body. It must stay on the client's origin. */
+  /** nextUrl style: where the next page URL is in the body. It must stay on the client's origin; when the client's base URL overrides the environment's (a proxy, a mock), a URL on the environment's base URL is moved onto the client's. */
   next?: SpecJsonPath;
   /** Where the cursor, page number or offset goes (cursor, page, offset styles): a query parameter name, or one of query, header, body (a JSON path in the JSON body: POST search endpoints such as HubSpot's take { after } there) or form (a field of a form body). */
   param?: SpecRequestValueLocation;

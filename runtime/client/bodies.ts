@@ -24,7 +24,7 @@ export function encodeBody(
     headers["content-type"] = encoded.headers.get("content-type")!;
     return encoded.arrayBuffer().then((bytes) => new Uint8Array(bytes));
   }
-  headers["content-type"] = operation.contentType ?? "application/octet-stream";
+  headers["content-type"] ??= operation.contentType ?? "application/octet-stream";
   return body instanceof Uint8Array ? body : String(body);
 }
 

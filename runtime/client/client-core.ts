@@ -119,7 +119,10 @@ export interface ClientOptions<Environment extends string = string, Auth extends
   readonly auth: Auth | readonly Auth[];
   /** @default the environment the spec marks default */
   readonly environment?: Environment;
-  /** Overrides the environment's base URL (a proxy, a local mock). */
+  /**
+   * Overrides the environment's base URL (a proxy, a local mock). Next-page URLs the provider writes on the
+   * environment's base URL (a Link header, Klaviyo's links.next) are moved onto this one.
+   */
   readonly baseUrl?: string;
   /** Values for the spec's URL variables ({shop} in a base URL). */
   readonly variables?: Readonly<Record<string, string>>;
@@ -228,6 +231,8 @@ export class ClientCore {
   readonly #baseUrl: string;
   readonly #credentials: readonly HeldCredential[];
   readonly #apiVersion: string | undefined;
+  /** The environment's base URL when the client's was overridden: URLs the provider writes on it are moved onto the client's. */
+  readonly #environmentBaseUrl: string | undefined;
   /** The base URL holds {apiVersion}, filled once: a per-call version cannot change it. */
   readonly #versionInBaseUrl: boolean;
   /** Placeholders left in operation paths after encodePath: only {apiVersion}. */
@@ -293,6 +298,7 @@ export class ClientCore {
     const baseUrl = options.baseUrl ?? env.baseUrl;
     this.#versionInBaseUrl = baseUrl.includes("{apiVersion}");
     this.#baseUrl = fillPlaceholders(baseUrl, { ...variables, ...this.#pathValues }).replace(/\/+$/, "");
+    if (options.baseUrl !== undefined) this.#environmentBaseUrl = fillPlaceholders(env.baseUrl, { ...variables, ...this.#pathValues });
     const unfilled = /\{([^{}]+)\}/.exec(this.#baseUrl);
     if (unfilled) throw new ConfigurationError(`the base URL still has the placeholder {${unfilled[1]}}`);
     this.#transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : defaultTransport());
@@ -697,8 +703,9 @@ export class ClientCore {
     const encoding = this.definition.encoding;
     let body: string | Uint8Array | undefined;
     if (call.body !== undefined) {
+      // A Content-Type the client's or the call's headers set wins, as every header given does.
       if (operation.bodyEncoding === "form") {
-        headers["content-type"] = "application/x-www-form-urlencoded";
+        headers["content-type"] ??= "application/x-www-form-urlencoded";
         body = encodeForm(call.body as Record<string, unknown>, { arrays: encoding.form, literalBrackets: encoding.literalBrackets });
       } else if (operation.bodyEncoding === "multipart" || operation.bodyEncoding === "raw") {
         const encodeBody = this.#parts.encodeBody;
@@ -710,7 +717,7 @@ export class ClientCore {
         }
         body = encoded;
       } else {
-        headers["content-type"] = "application/json";
+        headers["content-type"] ??= operation.contentType ?? "application/json";
         body = JSON.stringify(call.body);
       }
     }
@@ -726,7 +733,7 @@ export class ClientCore {
     if (call.url !== undefined) {
       const providerUrl = this.#parts.providerUrl;
       if (!providerUrl) throw missingPart(this.definition, "providerUrls");
-      return providerUrl(this.definition.title, this.#baseUrl, call.url, credentialQuery);
+      return providerUrl(this.definition.title, this.#baseUrl, call.url, credentialQuery, this.#environmentBaseUrl);
     }
     const encoding = this.definition.encoding;
     let queryString = !hasValue(query)

@@ -105,7 +105,13 @@ export interface ClientParts {
   /** The credential of an operation that names its auth modes (./auth-choice.ts). */
   readonly credentialFor?: (held: readonly HeldCredential[], operation: OperationDefinition, title: string) => HeldCredential | undefined;
   /** A URL the provider handed out (a next page's), resolved against the base URL and kept on its origin (./provider-url.ts). */
-  readonly providerUrl?: (provider: string, baseUrl: string, given: string, credentialQuery: Readonly<Record<string, string>>) => string;
+  readonly providerUrl?: (
+    provider: string,
+    baseUrl: string,
+    given: string,
+    credentialQuery: Readonly<Record<string, string>>,
+    environmentBaseUrl?: string,
+  ) => string;
   /**
    * Once per client (`checked`, the client's own set) and version: warns once per process about a
    * deprecated version and emits the call's `versionDeprecated` event (../versions/versions.ts).

@@ -6,8 +6,19 @@
 import { ConfigurationError } from "../errors/errors.js";
 import type { ClientParts } from "./parts.js";
 
-/** `given`, absolute or relative to `baseUrl`'s origin, with the credentials' query parameters set; another origin is refused. */
-export function providerUrl(provider: string, baseUrl: string, given: string, credentialQuery: Readonly<Record<string, string>>): string {
+/**
+ * `given`, absolute or relative to `baseUrl`'s origin, with the credentials' query parameters set; another
+ * origin is refused. `environmentBaseUrl`: the spec's base URL when the client's was overridden (a proxy, a
+ * local mock): a URL the provider wrote on it (Klaviyo's links.next is always https://a.klaviyo.com/...)
+ * is moved onto the client's base URL, path prefix included, so paging goes where every other call goes.
+ */
+export function providerUrl(
+  provider: string,
+  baseUrl: string,
+  given: string,
+  credentialQuery: Readonly<Record<string, string>>,
+  environmentBaseUrl?: string,
+): string {
   const base = new URL(baseUrl);
   let url: URL;
   try {
@@ -15,11 +26,30 @@ export function providerUrl(provider: string, baseUrl: string, given: string, cr
   } catch {
     throw new ConfigurationError(`${provider} handed out a URL that does not parse`);
   }
+  if (environmentBaseUrl !== undefined && url.origin !== base.origin) url = rebased(url, environmentBaseUrl, baseUrl);
   if (url.origin !== base.origin) {
     throw new ConfigurationError(`refusing to send a ${provider} request to ${url.origin}: not the client's origin ${base.origin}`);
   }
   for (const [name, value] of Object.entries(credentialQuery)) url.searchParams.set(name, value);
   return url.href;
+}
+
+/** `url` moved from the environment's base URL onto the client's: its path under the environment's, else its whole path. */
+function rebased(url: URL, environmentBaseUrl: string, baseUrl: string): URL {
+  let environment: URL;
+  try {
+    environment = new URL(environmentBaseUrl);
+  } catch {
+    return url;
+  }
+  if (url.origin !== environment.origin) return url;
+  const environmentPath = environment.pathname.replace(/\/+$/, "");
+  const rest =
+    url.pathname === environmentPath || url.pathname.startsWith(`${environmentPath}/`)
+      ? url.pathname.slice(environmentPath.length)
+      : url.pathname;
+  const client = new URL(baseUrl);
+  return new URL(`${client.pathname.replace(/\/+$/, "")}${rest}${url.search}`, client.origin);
 }
 
 /** The client part for a spec whose operations page by URLs the provider hands out. */

@@ -85,6 +85,8 @@ export class BucketGate {
   #pumpAgain = false;
   #cancelWake: (() => void) | undefined;
   #wakeAt = Infinity;
+  /** The end of the latest pause a rate-limited answer asked for (this process's): a wait it causes is told apart. */
+  #pausedUntil = 0;
 
   // #private rather than constructor properties: the minifier renames them (RateLimiter reads `resource`).
   readonly #name: string;
@@ -158,7 +160,9 @@ export class BucketGate {
 
   /** No request of this bucket starts before `until` (clamped to a day). */
   pause(until: number): void {
-    void this.#store.pause(this.#key, Math.min(until, this.clock.now() + MAX_PAUSE_MS));
+    const end = Math.min(until, this.clock.now() + MAX_PAUSE_MS);
+    if (end > this.#pausedUntil) this.#pausedUntil = end;
+    void this.#store.pause(this.#key, end);
     this.#pump();
   }
 
@@ -198,7 +202,22 @@ export class BucketGate {
 
   /** The error of a wait that cannot end by `end`: the call's total timeout when that is what ends it. */
   #late(retryAt: number | undefined, end: number, limit: WaitLimit | undefined): Error {
-    return limit && limit.at === end ? limit.expired() : this.#queueTimeout(retryAt);
+    const byDeadline = limit !== undefined && limit.at === end;
+    // A wait known to run into the provider's pause says so, and when it ends (not a timeout that never waited).
+    if (retryAt !== undefined && retryAt <= this.#pausedUntil) return this.#pausedTooLong(retryAt, byDeadline);
+    return byDeadline ? limit.expired() : this.#queueTimeout(retryAt);
+  }
+
+  #pausedTooLong(retryAt: number, byDeadline: boolean): RateLimitError {
+    const past = byDeadline
+      ? "past the call's deadline"
+      : `longer than the bucket's maximum queue wait (${this.#policy.maxQueueWaitMs} ms)`;
+    return new RateLimitError(this.#provider, {
+      source: "local",
+      bucket: this.#name,
+      retryAt,
+      message: `${this.#provider} rate-limited bucket "${this.#name}" until ${new Date(retryAt).toISOString()}, ${past}`,
+    });
   }
 
   #enqueue(now: number, signal: AbortSignal | undefined, limit: WaitLimit | undefined, cost: number): Promise<Permit> {

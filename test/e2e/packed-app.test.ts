@@ -102,7 +102,7 @@ afterAll(async () => {
 });
 
 describe("the packed packages", () => {
-  it("ship their LICENSE, the built code, the schema with its docs and the bundled providers, and no source maps", () => {
+  it("ship their LICENSE, README and docs, the built code, the schema and the bundled providers, and no source maps", () => {
     expect(tarballs.tool.files).toEqual(
       expect.arrayContaining([
         "LICENSE",
@@ -111,12 +111,15 @@ describe("the packed packages", () => {
         "dist/generator/cli/main.js",
         "schema/spec-v1.schema.json",
         "docs/spec.md",
+        // The guides the README links to, beside it.
+        "docs/auth.md",
+        "docs/webhook-handling.md",
         "providers/index.json",
         "providers/github/github.yaml",
       ]),
     );
     expect(tarballs.runtime.files).toEqual(
-      expect.arrayContaining(["LICENSE", "dist/contract.js", "dist/index.d.ts", "dist/webhooks/platform/web.js"]),
+      expect.arrayContaining(["LICENSE", "README.md", "dist/contract.js", "dist/index.d.ts", "dist/webhooks/platform/web.js"]),
     );
     for (const files of [tarballs.tool.files, tarballs.runtime.files]) {
       expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);

@@ -61,6 +61,7 @@ export function inlineOperations(doc: SpecDocument, specDocument: SchemaDocument
         body: {
           encoding: op.body.encoding,
           required: op.body.required ?? DEFAULTS.operations.bodyRequired,
+          ...(op.body.contentType !== undefined && { contentType: op.body.contentType }),
           ...(op.body.schema !== undefined && {
             schema: { schema: op.body.schema, location: { document: specDocument, path: [...base, "body", "schema"] } },
           }),

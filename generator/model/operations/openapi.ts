@@ -275,6 +275,8 @@ export function readOpenApiOperations(
           body = {
             encoding: media === json ? "json" : media === form ? "form" : "multipart",
             required: resolved.value["required"] === true,
+            // A JSON media type of the provider's own (JSON:API's application/vnd.api+json) is sent as declared.
+            ...(media === json && !/^application\/json\s*(;|$)/i.test(json) && { contentType: json }),
             ...(schemaValue !== undefined && { schema: { schema: schemaValue, location: { document, path: schemaPath } } }),
           };
         }

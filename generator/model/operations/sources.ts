@@ -59,7 +59,7 @@ export interface OperationSource {
     readonly encoding: "json" | "form" | "multipart" | "raw";
     readonly required: boolean;
     readonly schema?: LocatedSchema;
-    /** raw bodies (any other media type): the media type sent. */
+    /** raw bodies (any other media type), and json bodies of another JSON media type: the media type sent. */
     readonly contentType?: string;
   };
   /** The operation's own server, an absolute URL (OpenAPI `servers` on the operation). */

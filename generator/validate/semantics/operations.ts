@@ -1,6 +1,7 @@
 /**
  * operations.inline: names do not collide once turned into identifiers (groups, classes, methods, params
- * types, properties), endpoints are not declared twice, path parameters match the path, buckets exist.
+ * types, properties), endpoints are not declared twice, path parameters match the path, buckets exist,
+ * a body goes with a method that sends one.
  */
 import { DiagnosticCode } from "../../diagnostics.js";
 import { didYouMean } from "../../common/did-you-mean.js";
@@ -144,6 +145,7 @@ export function checkOperations(doc: Dict, report: Report): void {
     }
     checkPagination(dict(op["pagination"]), [...base, "pagination"], id, report);
     checkPaginationInBody(dict(op["pagination"]), op["body"] !== undefined, [...base, "pagination"], id, report);
+    checkBody(op, base, id, report);
     checkStream(op, base, id, report);
     checkBatch(op, base, id, report);
     for (const [param, spec] of Object.entries(declared)) {
@@ -249,5 +251,28 @@ function checkNestedGroups(groups: ReadonlyMap<string, string>, methods: Readonl
         { at: "key" },
       );
     }
+  }
+}
+
+/** A body goes with a method that carries one, and a media type other than JSON's only with a JSON body. */
+function checkBody(op: Dict, base: PathSegment[], id: string, report: Report): void {
+  const body = dict(op["body"]);
+  if (!body) return;
+  const method = str(op["method"]);
+  if (method === "GET" || method === "HEAD") {
+    report(
+      [...base, "body"],
+      DiagnosticCode.InconsistentSection,
+      `operation "${id}" is a ${method}, which sends no body: move its fields to query parameters`,
+      { at: "key" },
+    );
+  }
+  if (body["contentType"] !== undefined && body["encoding"] !== "json") {
+    report(
+      [...base, "body", "contentType"],
+      DiagnosticCode.InconsistentSection,
+      `contentType is the media type of a json body; a ${String(body["encoding"])} body's is set by its encoding`,
+      { at: "key" },
+    );
   }
 }

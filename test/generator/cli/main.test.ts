@@ -187,6 +187,17 @@ describe("switchboard validate", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("nope.yaml:1:1 error SB1005 cannot read the spec: no such file");
   });
+
+  it("without files validates every spec of the specs folder, and says so when there is none", async () => {
+    await writeFile(path.join(work, "specs", "bad.yaml"), "switchboard: 2\n");
+    const all = await run(work, "validate");
+    expect(all.code).toBe(1);
+    expect(all.stderr).toContain("specs/bad.yaml:1:14 error SB2004");
+    expect(all.stdout).toContain("specs/stripe.yaml: ok (stripe)");
+    const none = await run(work, "validate", "--specs", "elsewhere");
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("no specs folder elsewhere: give spec files, or --specs DIR");
+  });
 });
 
 describe("switchboard new", () => {
@@ -209,7 +220,6 @@ describe("switchboard new", () => {
 
 describe("usage", () => {
   it.each([
-    [["validate"], 2],
     [["new"], 2],
     [["generate", "extra"], 2],
     [[], 2],
@@ -223,6 +233,13 @@ describe("usage", () => {
     const result = await run(work, ...argv);
     expect(result.code).toBe(code);
     expect(result.stdout + result.stderr).toContain("Usage: switchboard");
+  });
+
+  it("prints help texts with nothing left unfilled", async () => {
+    for (const argv of [["--help"], ...["init", "add", "generate", "validate", "new", "webhook", "mock"].map((c) => [c, "--help"])]) {
+      const result = await run(work, ...argv);
+      expect(result.stdout, argv.join(" ")).not.toMatch(/\$\{|undefined/);
+    }
   });
 
   it.each([

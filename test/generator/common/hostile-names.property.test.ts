@@ -450,7 +450,8 @@ function buildSpec(input: SpecInput): Record<string, unknown> {
       description: op.description,
       deprecated: op.deprecated,
       ...(Object.keys(params).length > 0 && { params }),
-      ...(op.body && { body: op.body }),
+      // A GET or HEAD sends no body (SB3010): the body goes with the methods that carry one.
+      ...(op.body && op.method !== "GET" && op.method !== "HEAD" && { body: op.body }),
       ...(input.buckets.length > 0 &&
         op.buckets.length > 0 && { buckets: [...new Set(op.buckets.map((b) => input.buckets[b % input.buckets.length]!))] }),
     });

@@ -145,7 +145,7 @@ describe("defaults", () => {
     const runtime = (file: string) => readFileSync(path.join(repoRoot, "runtime", file), "utf8");
     const q = JSON.stringify;
     const where: [string, string][] = [
-      ["client/client-core.ts", `headers["content-type"] = "application/${RUNTIME_DEFAULTS.bodyEncoding}";`],
+      ["client/client-core.ts", `headers["content-type"] ??= operation.contentType ?? "application/${RUNTIME_DEFAULTS.bodyEncoding}";`],
       ["client/stream.ts", `definition.data === "text"`],
       ["policies/rate-limit-headers.ts", `resetMeaning ?? ${q(RUNTIME_DEFAULTS.resetMeaning)}`],
       ["policies/rate-limit.ts", `policy.family ?? ${q(RUNTIME_DEFAULTS.bucketFamily)}`],

@@ -9,6 +9,8 @@ import {
   UnsupportedVersionError,
 } from "../../../runtime/index.js";
 import { json, startLoopbackServer, useLoopbackServer } from "../../helpers/loopback-server.js";
+import { ClientCore } from "../../../runtime/client/client-core.js";
+import { op, testDefinition } from "../../helpers/test-provider.js";
 
 const server = useLoopbackServer();
 
@@ -36,6 +38,36 @@ describe("generated Stripe client over loopback HTTP", () => {
     expect(request?.method).toBe("POST");
     expect(request?.headers["content-type"]).toBe("application/x-www-form-urlencoded");
     expect(request?.body).toBe("email=a%40example.com&metadata[order]=1&preferred_locales[0]=en&preferred_locales[1]=fr");
+  });
+
+  it("sends a JSON body with the operation's media type, and a Content-Type the client or the call sets wins", async () => {
+    server.handle((_req, res) => json(res, 200, {}));
+    const core = new ClientCore(testDefinition(), { auth: { token: "t" }, baseUrl: server.url });
+    const jsonApi = op("POST", "/profiles", { contentType: "application/vnd.api+json" });
+    await core.request(jsonApi, { path: "/profiles", body: { data: { type: "profile" } } });
+    await core.request(op("POST", "/plain"), { path: "/plain", body: {} });
+    await core.request(op("POST", "/plain"), { path: "/plain", body: {} }, { headers: { "Content-Type": "application/merge-patch+json" } });
+    await core.request(
+      op("POST", "/form", { bodyEncoding: "form" }),
+      { path: "/form", body: { a: 1 } },
+      { headers: { "content-type": "text/plain" } },
+    );
+    await core.close();
+    const custom = new ClientCore(testDefinition(), {
+      auth: { token: "t" },
+      baseUrl: server.url,
+      headers: { "content-type": "application/vnd.api+json" },
+    });
+    await custom.request(op("POST", "/plain"), { path: "/plain", body: {} });
+    await custom.close();
+    expect(server.requests.map((r) => r.headers["content-type"])).toEqual([
+      "application/vnd.api+json",
+      "application/json",
+      "application/merge-patch+json",
+      "text/plain",
+      "application/vnd.api+json",
+    ]);
+    expect(server.requests[0]?.body).toBe('{"data":{"type":"profile"}}');
   });
 
   it("close() on a generated client ends it: later calls fail with ConfigurationError (issue 14)", async () => {

@@ -148,6 +148,25 @@ describe("next URL in the body (Twilio next_page_uri)", () => {
     });
     expect(await all(paginate(core(), list(pagination), { path: "/items" }))).toEqual([1, 2, 3]);
   });
+
+  it("moves a next URL on the spec's base URL onto an overriding base URL (a proxy or mock), path prefix included", async () => {
+    // Klaviyo's links.next is always absolute on https://a.klaviyo.com, whatever the request was sent to.
+    server.handle((request, response) => {
+      if (query(request).get("page") === null)
+        json(response, 200, { messages: [1, 2], next_page_uri: "https://api.acme.test/v2/items?page=2" });
+      else json(response, 200, { messages: [3], next_page_uri: "https://evil.example/v2/items?page=3" });
+    });
+    const proxied = coreFor(
+      testDefinition({ environments: { live: { baseUrl: "https://api.acme.test/v2" } } }),
+      { auth: { token: "t" }, baseUrl: `${server.url}/proxy` },
+      [list(pagination)],
+    );
+    await expect(all(paginate(proxied, list(pagination), { path: "/items" }))).rejects.toThrow(
+      /refusing to send a Acme request to https:\/\/evil\.example/,
+    );
+    expect(server.requests.map((r) => r.url)).toEqual(["/proxy/items", "/proxy/items?page=2"]);
+    expect(server.requests[1]?.headers["authorization"]).toBe("Bearer t");
+  });
 });
 
 describe("page and offset numbers", () => {

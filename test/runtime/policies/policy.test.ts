@@ -160,6 +160,32 @@ describe("retry policy (manual clock)", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("a bucket paused by such an answer refuses the next calls at once, saying until when, not as a timeout", async () => {
+    const buckets = { b: { rate: 100, perMs: 1000, maxQueueWaitMs: 30_000 } };
+    const { core, clock, sent } = scripted(
+      [answer(429, { "retry-after": "45" })],
+      jitterless({ rateLimits: { limitedWhen: [], buckets } }),
+    );
+    const started = clock.now();
+    expect(await run(clock, core.request(getThing, { path: "/things/1" }))).toMatchObject({ source: "provider" });
+    const queued = await run(clock, core.request(getThing, { path: "/things/1" }));
+    expect(isRateLimitError(queued)).toBe(true);
+    expect(queued).toMatchObject({
+      source: "local",
+      bucket: "b",
+      retryAt: started + 45_000,
+      message: `acme rate-limited bucket "b" until ${new Date(started + 45_000).toISOString()}, longer than the bucket's maximum queue wait (30000 ms)`,
+    });
+    const bounded = await run(clock, core.request(getThing, { path: "/things/1" }, { timeout: { totalMs: 3000 } }));
+    expect(isTimeoutError(bounded)).toBe(false);
+    expect(bounded).toMatchObject({
+      code: "rate_limited",
+      retryAt: started + 45_000,
+      message: expect.stringMatching(/, past the call's deadline$/),
+    });
+    expect(sent).toHaveLength(1);
+  });
+
   it("a retry whose wait would end past the deadline is not made: the attempt's error is thrown at once", async () => {
     const { core, clock, sent } = scripted([answer(503, { "retry-after": "3" }), answer(200)], jitterless(), {
       timeout: { totalMs: 2000 },

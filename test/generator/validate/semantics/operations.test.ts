@@ -1,18 +1,22 @@
 /**
- * One endpoint declared twice (generator/validate/semantics/operations.ts): refused, unless one declaration
+ * generator/validate/semantics/operations.ts. One endpoint declared twice: refused, unless one declaration
  * streams its answer and the other does not (OpenAI's and Anthropic's POST that streams when the body says
- * stream: true), which generates two methods.
+ * stream: true), which generates two methods. A body: not on a GET or HEAD; a contentType only for json.
  */
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../../../../generator/load.js";
 
-const spec = (second: { stream: boolean }, first = { stream: false }) => `switchboard: 1
+/** A spec whose operations.inline is `inline` (YAML at the indentation of its entries). */
+const withOperations = (inline: string) => `switchboard: 1
 provider: { name: acme, title: Acme }
 environments:
   live: { baseUrl: https://api.acme.test }
 operations:
   inline:
-    messages.create:
+${inline}`;
+
+const spec = (second: { stream: boolean }, first = { stream: false }) =>
+  withOperations(`    messages.create:
       method: POST
       path: /v1/messages
       body: { encoding: json, schema: { type: object } }
@@ -20,7 +24,7 @@ ${first.stream ? "      stream: { format: sse, events: { message: { schema: { ty
       method: POST
       path: /v1/messages
       body: { encoding: json, schema: { type: object } }
-${second.stream ? "      stream: { format: sse, events: { message: { schema: { type: object } } } }\n" : ""}`;
+${second.stream ? "      stream: { format: sse, events: { message: { schema: { type: object } } } }\n" : ""}`);
 
 const errors = (text: string) =>
   loadSpec("acme.yaml", text)
@@ -40,5 +44,30 @@ describe("an endpoint declared twice", () => {
     expect(errors(spec({ stream: true }, { stream: true }))).toEqual([
       `12:5 SB3002 operation "messages.stream" is the same endpoint (POST /v1/messages) as operation "messages.create", and both stream their answer`,
     ]);
+  });
+});
+
+describe("an operation's body", () => {
+  const withBody = (method: string, body: string) =>
+    withOperations(`    things.send:
+      method: ${method}
+      path: /v1/things
+      body: ${body}
+`);
+
+  it("is refused on a GET or HEAD, which send none", () => {
+    expect(errors(withBody("GET", "{ encoding: json }"))).toEqual([
+      `10:7 SB3010 operation "things.send" is a GET, which sends no body: move its fields to query parameters`,
+    ]);
+    expect(errors(withBody("HEAD", "{ encoding: json }"))).toHaveLength(1);
+    expect(errors(withBody("DELETE", "{ encoding: json }"))).toEqual([]);
+  });
+
+  it("takes a contentType only with the json encoding, and only a JSON media type", () => {
+    expect(errors(withBody("POST", "{ encoding: json, contentType: application/vnd.api+json }"))).toEqual([]);
+    expect(errors(withBody("POST", "{ encoding: form, contentType: application/json }"))).toEqual([
+      `10:31 SB3010 contentType is the media type of a json body; a form body's is set by its encoding`,
+    ]);
+    expect(errors(withBody("POST", "{ encoding: json, contentType: text/plain }"))).toEqual([expect.stringMatching(/^10:44 SB2\d{3} /)]);
   });
 });
