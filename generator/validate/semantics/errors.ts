@@ -11,6 +11,8 @@ import { checkRegex, dict, entries, list, str, type Dict, type Report } from "./
 /** A kind that is not common but is one typo away from one silently becomes a new provider kind: warn. */
 function checkKind(path: PathSegment[], kind: string | undefined, report: Report): void {
   if (kind === undefined || (COMMON_ERROR_KINDS as readonly string[]).includes(kind)) return;
+  // A kind that is not snake_case is already an error of the schema's: it becomes no kind at all.
+  if (!/^[a-z][a-z0-9_]*$/.test(kind)) return;
   const near = closest(kind, COMMON_ERROR_KINDS);
   if (near === undefined) return;
   report(
