@@ -36,6 +36,18 @@ export function checkVersions(doc: Dict, report: Report): void {
         at: "key",
       });
     }
+    const name = str(send["name"]);
+    if (send["in"] === "header" && name !== undefined) {
+      // The version header and a credential's header are one header: one of the two would be lost.
+      for (const [mode, header] of credentialHeaders(doc)) {
+        if (header.toLowerCase() !== name.toLowerCase()) continue;
+        report(
+          ["versions", "send", "name"],
+          DiagnosticCode.InconsistentSection,
+          `versions.send names the header ${name}, which auth mode "${mode}" sends the credentials in: give the version header its own name`,
+        );
+      }
+    }
     if (send["in"] === "path") {
       if (send["name"] !== undefined)
         report(
@@ -108,4 +120,19 @@ function checkRequestChange(change: Dict | undefined, at: PathSegment[], report:
   const to = str(change["to"]);
   if (to !== undefined && locations[0] === "body" && !to.startsWith("$"))
     report([...at, "to"], DiagnosticCode.InconsistentSection, `a body field is renamed to a JSON path ($.${to}), not "${to}"`);
+}
+
+/** The header each auth mode sends its credentials in (query API keys send none). */
+function credentialHeaders(doc: Dict): [string, string][] {
+  const headers: [string, string][] = [];
+  for (const [mode, raw] of entries(dict(doc["auth"])?.["modes"])) {
+    const spec = dict(raw);
+    const type = str(spec?.["type"]);
+    if (type === "apiKey") {
+      const name = str(spec?.["name"]);
+      if (spec?.["in"] === "header" && name !== undefined) headers.push([mode, name]);
+    } else if (type === "bearer" || type === "oauth2") headers.push([mode, str(spec?.["header"]) ?? "Authorization"]);
+    else if (type === "basic" || type === "githubApp") headers.push([mode, "Authorization"]);
+  }
+  return headers;
 }
