@@ -200,24 +200,12 @@ export class BucketGate {
     return limit && limit.at < queueEnd ? limit.at : queueEnd;
   }
 
-  /** The error of a wait that cannot end by `end`: the call's total timeout when that is what ends it. */
+  /** The error of a wait that cannot end by `end`: the call's total timeout when that is what ends it, unless a pause does. */
   #late(retryAt: number | undefined, end: number, limit: WaitLimit | undefined): Error {
-    const byDeadline = limit !== undefined && limit.at === end;
-    // A wait known to run into the provider's pause says so, and when it ends (not a timeout that never waited).
-    if (retryAt !== undefined && retryAt <= this.#pausedUntil) return this.#pausedTooLong(retryAt, byDeadline);
-    return byDeadline ? limit.expired() : this.#queueTimeout(retryAt);
-  }
-
-  #pausedTooLong(retryAt: number, byDeadline: boolean): RateLimitError {
-    const past = byDeadline
-      ? "past the call's deadline"
-      : `longer than the bucket's maximum queue wait (${this.#policy.maxQueueWaitMs} ms)`;
-    return new RateLimitError(this.#provider, {
-      source: "local",
-      bucket: this.#name,
-      retryAt,
-      message: `${this.#provider} rate-limited bucket "${this.#name}" until ${new Date(retryAt).toISOString()}, ${past}`,
-    });
+    // A wait that runs into the pause a rate-limited answer asked for says so and when it ends, whether the
+    // queue's maximum or the call's deadline ends it first: nothing timed out.
+    const paused = retryAt !== undefined && retryAt <= this.#pausedUntil;
+    return limit && limit.at === end && !paused ? limit.expired() : this.#queueTimeout(retryAt, paused);
   }
 
   #enqueue(now: number, signal: AbortSignal | undefined, limit: WaitLimit | undefined, cost: number): Promise<Permit> {
@@ -251,12 +239,14 @@ export class BucketGate {
     this.#pump();
   }
 
-  #queueTimeout(retryAt: number | undefined): RateLimitError {
+  #queueTimeout(retryAt: number | undefined, paused = false): RateLimitError {
     return new RateLimitError(this.#provider, {
       source: "local",
       bucket: this.#name,
       ...(retryAt !== undefined && { retryAt }),
-      message: `${this.#provider}: no slot in rate-limit bucket "${this.#name}" within ${this.#policy.maxQueueWaitMs} ms`,
+      message: paused
+        ? `${this.#provider}: bucket "${this.#name}" is paused until ${new Date(retryAt!).toISOString()} by a rate-limited answer`
+        : `${this.#provider}: no slot in rate-limit bucket "${this.#name}" within ${this.#policy.maxQueueWaitMs} ms`,
     });
   }
 

@@ -174,14 +174,14 @@ describe("retry policy (manual clock)", () => {
       source: "local",
       bucket: "b",
       retryAt: started + 45_000,
-      message: `acme rate-limited bucket "b" until ${new Date(started + 45_000).toISOString()}, longer than the bucket's maximum queue wait (30000 ms)`,
+      message: `acme: bucket "b" is paused until ${new Date(started + 45_000).toISOString()} by a rate-limited answer`,
     });
     const bounded = await run(clock, core.request(getThing, { path: "/things/1" }, { timeout: { totalMs: 3000 } }));
     expect(isTimeoutError(bounded)).toBe(false);
     expect(bounded).toMatchObject({
       code: "rate_limited",
       retryAt: started + 45_000,
-      message: expect.stringMatching(/, past the call's deadline$/),
+      message: expect.stringMatching(/ is paused until .* by a rate-limited answer$/),
     });
     expect(sent).toHaveLength(1);
   });
