@@ -5,13 +5,19 @@
  */
 import { ConfigurationError } from "../../errors/errors.js";
 import { isWebhookVerificationError, type WebhookVerificationError, type WebhookVerificationErrorCode } from "../errors.js";
-import { WEBHOOK_REJECTION_STATUS, webhookErrorResponse, type WebhookHandler, type WebhookResponse } from "../handler.js";
+import {
+  WEBHOOK_REJECTION_STATUS,
+  webhookErrorResponse,
+  withReceiveErrors,
+  type WebhookHandler,
+  type WebhookResponse,
+} from "../handler.js";
 import type { WebhookDelivery } from "../delivery.js";
 import type { WebhookEvent } from "../webhook-event.js";
 import type { WebhookInbox } from "./inbox.js";
 
-/** Where an error reported to `onError` came from. */
-export type InboxReceiverErrorContext<E> = { readonly stage: "verify" } | { readonly stage: "enqueue"; readonly event: E };
+/** Where an error reported to `onError` came from (`receive`: the adapter could not read the request, as for createWebhookHandler). */
+export type InboxReceiverErrorContext<E> = { readonly stage: "receive" | "verify" } | { readonly stage: "enqueue"; readonly event: E };
 
 export interface InboxWebhookHandlerOptions<E extends WebhookEvent> {
   /** Verifies the raw delivery: a generated `verify<Provider>Webhook` (`verifyStripeWebhook`) with its options bound, or your own. */
@@ -44,7 +50,10 @@ export interface InboxWebhookHandlerOptions<E extends WebhookEvent> {
   readonly onDuplicate?: (event: E) => void;
   /** An event without a dedup key, stored under a random one. */
   readonly onUndeduplicated?: (event: E) => void;
-  /** `verify` threw something other than a verification error, or the inbox failed to store the event. */
+  /**
+   * `verify` threw something other than a verification error, the inbox failed to store the event, or the
+   * adapter could not read the request (stage `receive`).
+   */
   readonly onError?: (error: unknown, context: InboxReceiverErrorContext<E>) => void;
 }
 
@@ -88,50 +97,53 @@ export function createInboxWebhookHandler<E extends WebhookEvent>(options: Inbox
   const duplicate = hook(options.onDuplicate);
   const undeduplicated = hook(options.onUndeduplicated);
 
-  return async function receiveIntoInbox(delivery): Promise<WebhookResponse> {
-    let event: E;
-    try {
-      event = await verify(delivery);
-    } catch (error) {
-      if (isWebhookVerificationError(error)) {
-        rejected(error);
-        return webhookErrorResponse(error.code, rejectionStatus[error.code]);
+  return withReceiveErrors(
+    async function receiveIntoInbox(delivery): Promise<WebhookResponse> {
+      let event: E;
+      try {
+        event = await verify(delivery);
+      } catch (error) {
+        if (isWebhookVerificationError(error)) {
+          rejected(error);
+          return webhookErrorResponse(error.code, rejectionStatus[error.code]);
+        }
+        report(error, { stage: "verify" });
+        return webhookErrorResponse("internal_error");
       }
-      report(error, { stage: "verify" });
-      return webhookErrorResponse("internal_error");
-    }
-    if (event.handshake !== undefined)
-      return { status: event.handshake.status, headers: event.handshake.headers, body: event.handshake.body };
+      if (event.handshake !== undefined)
+        return { status: event.handshake.status, headers: event.handshake.headers, body: event.handshake.body };
 
-    let id = eventKey(event);
-    if (typeof id !== "string" || id === "") {
-      undeduplicated(event);
-      id = `undeduplicated:${globalThis.crypto.randomUUID()}`;
-    }
-    let stored;
-    try {
-      const order = orderKey(event);
-      stored = await inbox.enqueue({
-        id,
-        orderKey: typeof order === "string" && order !== "" ? order : undefined,
-        event: JSON.stringify({
-          type: event.type,
-          id: event.id,
-          payload: event.payload,
-          ...(event.apiVersion !== undefined && { apiVersion: event.apiVersion }),
-        }),
-        receivedAt: now(),
-      });
-    } catch (error) {
-      report(error, { stage: "enqueue", event });
-      return answer(503, { error: "inbox_unavailable" }, { "retry-after": retryAfter });
-    }
-    if (stored === "duplicate") {
-      duplicate(event);
-      return answer(event.acknowledge?.queued ?? 200, { received: true, duplicate: true });
-    }
-    return answer(event.acknowledge?.queued ?? 200, { received: true });
-  };
+      let id = eventKey(event);
+      if (typeof id !== "string" || id === "") {
+        undeduplicated(event);
+        id = `undeduplicated:${globalThis.crypto.randomUUID()}`;
+      }
+      let stored;
+      try {
+        const order = orderKey(event);
+        stored = await inbox.enqueue({
+          id,
+          orderKey: typeof order === "string" && order !== "" ? order : undefined,
+          event: JSON.stringify({
+            type: event.type,
+            id: event.id,
+            payload: event.payload,
+            ...(event.apiVersion !== undefined && { apiVersion: event.apiVersion }),
+          }),
+          receivedAt: now(),
+        });
+      } catch (error) {
+        report(error, { stage: "enqueue", event });
+        return answer(503, { error: "inbox_unavailable" }, { "retry-after": retryAfter });
+      }
+      if (stored === "duplicate") {
+        duplicate(event);
+        return answer(event.acknowledge?.queued ?? 200, { received: true, duplicate: true });
+      }
+      return answer(event.acknowledge?.queued ?? 200, { received: true });
+    },
+    (error) => report(error, { stage: "receive" }),
+  );
 }
 
 function answer(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): WebhookResponse {
