@@ -144,65 +144,64 @@ export function createWebhookHandler<E extends WebhookEvent>(options: WebhookHan
       : webhookErrorResponse("handler_failed");
   }
 
-  return withReceiveErrors(
-    async function handleWebhookDelivery(delivery) {
-      let event: E;
+  async function handleWebhookDelivery(delivery: WebhookDelivery): Promise<WebhookResponse> {
+    let event: E;
+    try {
+      event = await verify(delivery);
+    } catch (error) {
+      if (isWebhookVerificationError(error)) {
+        rejected(error);
+        return webhookErrorResponse(error.code, rejectionStatus[error.code]);
+      }
+      report(error, { stage: "verify" });
+      return webhookErrorResponse("internal_error");
+    }
+
+    // A verification challenge: the answer the spec declares, and no handler run.
+    if (event.handshake !== undefined)
+      return { status: event.handshake.status, headers: event.handshake.headers, body: event.handshake.body };
+
+    const key = eventKey(event);
+    if (typeof key !== "string" || key === "") return runUndeduplicated(event);
+
+    const token = globalThis.crypto.randomUUID(); // Web Crypto: also in workers, unlike node:crypto
+    let state;
+    try {
+      state = await store("begin", () => dedup.begin(key, leaseMs, token));
+    } catch (error) {
+      report(error, { stage: "dedup", event });
+      if (dedup.onFailure === "open" && isStoreUnavailableError(error)) return runUndeduplicated(event);
+      return webhookErrorResponse("dedup_unavailable", undefined, { "retry-after": retryAfter });
+    }
+    if (state === "done") {
+      duplicate(event, "done");
+      return reply(event.acknowledge?.handled ?? 200, { received: true, duplicate: true });
+    }
+    if (state === "in_progress") {
+      duplicate(event, "in_progress");
+      return webhookErrorResponse("in_progress", undefined, { "retry-after": retryAfter });
+    }
+
+    if (!(await run(event, { stage: "handle", event }))) {
       try {
-        event = await verify(delivery);
+        await store("release", () => dedup.release(key, token));
       } catch (error) {
-        if (isWebhookVerificationError(error)) {
-          rejected(error);
-          return webhookErrorResponse(error.code, rejectionStatus[error.code]);
-        }
-        report(error, { stage: "verify" });
-        return webhookErrorResponse("internal_error");
+        // The lease stays until it expires; a redelivery after that runs the handler.
+        report(error, { stage: "release", event });
       }
+      return webhookErrorResponse("handler_failed");
+    }
+    try {
+      await store("complete", () => dedup.complete(key, token));
+    } catch (error) {
+      // The handler did its work: answering non-2xx would make the provider redeliver and run it
+      // again. The lease keeps duplicates out until it expires.
+      report(error, { stage: "complete", event });
+    }
+    return reply(event.acknowledge?.handled ?? 200, { received: true });
+  }
 
-      // A verification challenge: the answer the spec declares, and no handler run.
-      if (event.handshake !== undefined)
-        return { status: event.handshake.status, headers: event.handshake.headers, body: event.handshake.body };
-
-      const key = eventKey(event);
-      if (typeof key !== "string" || key === "") return runUndeduplicated(event);
-
-      const token = globalThis.crypto.randomUUID(); // Web Crypto: also in workers, unlike node:crypto
-      let state;
-      try {
-        state = await store("begin", () => dedup.begin(key, leaseMs, token));
-      } catch (error) {
-        report(error, { stage: "dedup", event });
-        if (dedup.onFailure === "open" && isStoreUnavailableError(error)) return runUndeduplicated(event);
-        return webhookErrorResponse("dedup_unavailable", undefined, { "retry-after": retryAfter });
-      }
-      if (state === "done") {
-        duplicate(event, "done");
-        return reply(event.acknowledge?.handled ?? 200, { received: true, duplicate: true });
-      }
-      if (state === "in_progress") {
-        duplicate(event, "in_progress");
-        return webhookErrorResponse("in_progress", undefined, { "retry-after": retryAfter });
-      }
-
-      if (!(await run(event, { stage: "handle", event }))) {
-        try {
-          await store("release", () => dedup.release(key, token));
-        } catch (error) {
-          // The lease stays until it expires; a redelivery after that runs the handler.
-          report(error, { stage: "release", event });
-        }
-        return webhookErrorResponse("handler_failed");
-      }
-      try {
-        await store("complete", () => dedup.complete(key, token));
-      } catch (error) {
-        // The handler did its work: answering non-2xx would make the provider redeliver and run it
-        // again. The lease keeps duplicates out until it expires.
-        report(error, { stage: "complete", event });
-      }
-      return reply(event.acknowledge?.handled ?? 200, { received: true });
-    },
-    (error) => report(error, { stage: "receive" }),
-  );
+  return withReceiveErrors(handleWebhookDelivery, (error) => report(error, { stage: "receive" }));
 }
 
 /** Where a runner keeps its reporter of errors before verification (a registered symbol: one per realm, whatever copy of the package). */

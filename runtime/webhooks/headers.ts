@@ -66,7 +66,9 @@ export function headerNamesByLength(names: Iterable<string>): HeaderNamesByLengt
  * keys in which the keys that differ only in case are one array of all their values, so that reading it
  * sees every value: `{ "X-Hub-Signature": a, "x-hub-signature": b }` is then a header repeated with
  * different values, not whichever key a lookup meets first. One pass over the keys per delivery, a
- * length comparison for most of them (about 60 ns for a delivery of nine headers on Node 20).
+ * length comparison for most of them (measured on Node 20, on a shared machine: 0.05 to 0.08 µs for the two
+headers signWebhook gives a Stripe delivery, about 0.12 µs for nine headers as Node hands them over; a 2 KB
+Stripe delivery takes 16 to 22 µs to verify there).
  */
 export function withFoldedCase(headers: Headers, names: HeaderNamesByLength): Headers {
   const keys = Object.keys(headers);

@@ -97,53 +97,52 @@ export function createInboxWebhookHandler<E extends WebhookEvent>(options: Inbox
   const duplicate = hook(options.onDuplicate);
   const undeduplicated = hook(options.onUndeduplicated);
 
-  return withReceiveErrors(
-    async function receiveIntoInbox(delivery): Promise<WebhookResponse> {
-      let event: E;
-      try {
-        event = await verify(delivery);
-      } catch (error) {
-        if (isWebhookVerificationError(error)) {
-          rejected(error);
-          return webhookErrorResponse(error.code, rejectionStatus[error.code]);
-        }
-        report(error, { stage: "verify" });
-        return webhookErrorResponse("internal_error");
+  async function receiveIntoInbox(delivery: WebhookDelivery): Promise<WebhookResponse> {
+    let event: E;
+    try {
+      event = await verify(delivery);
+    } catch (error) {
+      if (isWebhookVerificationError(error)) {
+        rejected(error);
+        return webhookErrorResponse(error.code, rejectionStatus[error.code]);
       }
-      if (event.handshake !== undefined)
-        return { status: event.handshake.status, headers: event.handshake.headers, body: event.handshake.body };
+      report(error, { stage: "verify" });
+      return webhookErrorResponse("internal_error");
+    }
+    if (event.handshake !== undefined)
+      return { status: event.handshake.status, headers: event.handshake.headers, body: event.handshake.body };
 
-      let id = eventKey(event);
-      if (typeof id !== "string" || id === "") {
-        undeduplicated(event);
-        id = `undeduplicated:${globalThis.crypto.randomUUID()}`;
-      }
-      let stored;
-      try {
-        const order = orderKey(event);
-        stored = await inbox.enqueue({
-          id,
-          orderKey: typeof order === "string" && order !== "" ? order : undefined,
-          event: JSON.stringify({
-            type: event.type,
-            id: event.id,
-            payload: event.payload,
-            ...(event.apiVersion !== undefined && { apiVersion: event.apiVersion }),
-          }),
-          receivedAt: now(),
-        });
-      } catch (error) {
-        report(error, { stage: "enqueue", event });
-        return answer(503, { error: "inbox_unavailable" }, { "retry-after": retryAfter });
-      }
-      if (stored === "duplicate") {
-        duplicate(event);
-        return answer(event.acknowledge?.queued ?? 200, { received: true, duplicate: true });
-      }
-      return answer(event.acknowledge?.queued ?? 200, { received: true });
-    },
-    (error) => report(error, { stage: "receive" }),
-  );
+    let id = eventKey(event);
+    if (typeof id !== "string" || id === "") {
+      undeduplicated(event);
+      id = `undeduplicated:${globalThis.crypto.randomUUID()}`;
+    }
+    let stored;
+    try {
+      const order = orderKey(event);
+      stored = await inbox.enqueue({
+        id,
+        orderKey: typeof order === "string" && order !== "" ? order : undefined,
+        event: JSON.stringify({
+          type: event.type,
+          id: event.id,
+          payload: event.payload,
+          ...(event.apiVersion !== undefined && { apiVersion: event.apiVersion }),
+        }),
+        receivedAt: now(),
+      });
+    } catch (error) {
+      report(error, { stage: "enqueue", event });
+      return answer(503, { error: "inbox_unavailable" }, { "retry-after": retryAfter });
+    }
+    if (stored === "duplicate") {
+      duplicate(event);
+      return answer(event.acknowledge?.queued ?? 200, { received: true, duplicate: true });
+    }
+    return answer(event.acknowledge?.queued ?? 200, { received: true });
+  }
+
+  return withReceiveErrors(receiveIntoInbox, (error) => report(error, { stage: "receive" }));
 }
 
 function answer(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): WebhookResponse {

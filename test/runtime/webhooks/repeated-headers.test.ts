@@ -9,22 +9,13 @@ import * as github from "../../../generated/github/index.js";
 import * as openai from "../../../generated/openai/index.js";
 import * as slack from "../../../generated/slack/index.js";
 import * as stripe from "../../../generated/stripe/index.js";
-import { isWebhookVerificationError, signWebhook, type WebhookDelivery } from "../../../runtime/index.js";
+import { signWebhook, type WebhookDelivery } from "../../../runtime/index.js";
 import { verifyWebhookDelivery, type WebhooksDefinition } from "../../../runtime/contract.js";
+import { codeOf } from "../../helpers/verification-code.js";
 
 const NOW = 1_767_225_600;
 const body = JSON.stringify({ id: "evt_1", type: "invoice.paid" });
 const secret = `whsec_${Buffer.from("repeated-headers-key-32-bytes!!!").toString("base64")}`;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "valid";
-  } catch (error) {
-    if (isWebhookVerificationError(error)) return error.code;
-    throw error;
-  }
-}
 
 /** Typeform's scheme: `Typeform-Signature: sha256=<base64 HMAC-SHA256 of the body>`. */
 const typeform: WebhooksDefinition = {
