@@ -4,7 +4,7 @@ import type { TLSSocket } from "node:tls";
 import { ConfigurationError } from "../errors/errors.js";
 import { positiveInteger } from "../webhooks/dedup-store.js";
 import type { WebhookDelivery } from "../webhooks/delivery.js";
-import { webhookErrorResponse, type WebhookResponse } from "../webhooks/handler.js";
+import { reportReceiveError, webhookErrorResponse, type WebhookHandler, type WebhookResponse } from "../webhooks/handler.js";
 
 /** 1 MiB, the default limit on a raw webhook body read by an adapter. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -76,16 +76,20 @@ export interface NodeAdapterOptions<Request extends IncomingMessage = IncomingMe
    * @default `http(s)://${Host header}${request.url}`
    */
   readonly url?: (request: Request) => string;
-  /** Called with a request that could not be turned into a delivery (answered 500): a misconfiguration. */
+  /**
+   * Called with a request that could not be turned into a delivery (answered 500): a misconfiguration. The
+   * handler's own `onError` (createWebhookHandler's, createInboxWebhookHandler's) is told too, as stage `receive`.
+   */
   readonly onError?: (error: unknown) => void;
 }
 
 /**
  * Gets the raw body from `source`, runs the handler and writes its reply: 413 when the body is over the
- * limit, 500 (and `onError`) when `source` throws anything else, such as a consumed body.
+ * limit, 500 (and `onError`, the adapter's and the handler's) when `source` throws anything else, such as a
+ * consumed body.
  */
 export async function answerNodeRequest<Request extends IncomingMessage>(
-  handler: (delivery: WebhookDelivery) => Promise<WebhookResponse>,
+  handler: WebhookHandler,
   request: Request,
   response: ServerResponse,
   source: () => Promise<Uint8Array> | Uint8Array,
@@ -101,7 +105,12 @@ export async function answerNodeRequest<Request extends IncomingMessage>(
       writeResponse(response, webhookErrorResponse("payload_too_large"));
       return;
     }
-    options.onError?.(error);
+    try {
+      options.onError?.(error);
+    } catch {
+      // A hook that throws does not change the answer, nor keep the handler's onError from hearing of it.
+    }
+    reportReceiveError(handler, error);
     writeResponse(response, webhookErrorResponse("internal_error"));
     return;
   }

@@ -40,9 +40,12 @@ export const WEBHOOK_REJECTION_STATUS: Readonly<Record<WebhookVerificationErrorC
 /** Why the runner answered as it did: the `error` field of a non-2xx body, beside verification codes. */
 export type WebhookRunnerErrorCode = "in_progress" | "handler_failed" | "dedup_unavailable" | "internal_error";
 
-/** Where an error reported to `onError` came from. */
+/**
+ * Where an error reported to `onError` came from. `receive`: the adapter could not turn the request into a
+ * delivery (Express: a body a parser consumed without keeping its bytes); answered 500, nothing verified.
+ */
 export type WebhookErrorContext<E> =
-  { readonly stage: "verify" } | { readonly stage: "dedup" | "handle" | "complete" | "release"; readonly event: E };
+  { readonly stage: "receive" | "verify" } | { readonly stage: "dedup" | "handle" | "complete" | "release"; readonly event: E };
 
 export interface WebhookHandlerOptions<E extends WebhookEvent> {
   /** Verifies the raw delivery: a generated `verify<Provider>Webhook` (`verifyStripeWebhook`) with its options bound, or your own. */
@@ -74,7 +77,10 @@ export interface WebhookHandlerOptions<E extends WebhookEvent> {
   readonly onDuplicate?: (event: E, state: "done" | "in_progress") => void;
   /** An event without a dedup key; the handler runs without deduplication. */
   readonly onUndeduplicated?: (event: E) => void;
-  /** Anything that went wrong besides a verification failure: the handler threw, the store failed, `verify` threw something other than a `WebhookVerificationError`. */
+  /**
+   * Anything that went wrong besides a verification failure: the handler threw, the store failed, `verify` threw
+   * something other than a `WebhookVerificationError`, or the adapter could not read the request (stage `receive`).
+   */
   readonly onError?: (error: unknown, context: WebhookErrorContext<E>) => void;
   /** The dedup store failed (first failure) or answers again; never carries what the store said. */
   readonly onStoreEvent?: (event: StoreHealthEvent) => void;
@@ -138,7 +144,7 @@ export function createWebhookHandler<E extends WebhookEvent>(options: WebhookHan
       : webhookErrorResponse("handler_failed");
   }
 
-  return async function handleWebhookDelivery(delivery) {
+  async function handleWebhookDelivery(delivery: WebhookDelivery): Promise<WebhookResponse> {
     let event: E;
     try {
       event = await verify(delivery);
@@ -193,7 +199,27 @@ export function createWebhookHandler<E extends WebhookEvent>(options: WebhookHan
       report(error, { stage: "complete", event });
     }
     return reply(event.acknowledge?.handled ?? 200, { received: true });
-  };
+  }
+
+  return withReceiveErrors(handleWebhookDelivery, (error) => report(error, { stage: "receive" }));
+}
+
+/** Where a runner keeps its reporter of errors before verification (a registered symbol: one per realm, whatever copy of the package). */
+const RECEIVE_ERRORS = Symbol.for("switchboard.webhooks.receiveErrors");
+
+/** The runner `handler`, carrying `report` for reportReceiveError: a WebhookHandler's type is only its call. */
+export function withReceiveErrors(handler: WebhookHandler, report: (error: unknown) => void): WebhookHandler {
+  Object.defineProperty(handler, RECEIVE_ERRORS, { value: report });
+  return handler;
+}
+
+/**
+ * Reports to the runner's `onError` (stage `receive`) what kept an adapter from making a delivery, such as
+ * a body a parser already consumed. A handler of the application's own (not a runner) has no reporter.
+ */
+export function reportReceiveError(handler: WebhookHandler, error: unknown): void {
+  const report = (handler as WebhookHandler & { [RECEIVE_ERRORS]?: (error: unknown) => void })[RECEIVE_ERRORS];
+  report?.(error);
 }
 
 /** The default status of each runner error code. */

@@ -11,7 +11,7 @@ import { readPath } from "../internal/json-path.js";
 import { queryParam } from "./content.js";
 import type { WebhookDelivery } from "./delivery.js";
 import { WebhookVerificationError } from "./errors.js";
-import { headerValue } from "./headers.js";
+import { headerOnce } from "./headers.js";
 import { hmacKey } from "./keys.js";
 import type { WebhookVerifierParts } from "./parts.js";
 import type { WebhookHandshakeAnswer } from "./webhook-event.js";
@@ -40,11 +40,11 @@ export function answerHandshake(
   for (const h of handshakes) {
     if (h.authenticated !== authenticated) continue;
     if (h.method !== undefined && (delivery.method ?? "POST").toUpperCase() !== h.method) continue;
-    const value = handshakeValue(h.when.at, delivery, payload);
+    const value = handshakeValue(provider, h.when.at, delivery, payload);
     if (value === undefined || (h.when.equals !== undefined && value !== String(h.when.equals))) continue;
     let echo: string | undefined;
     if (h.echo !== undefined) {
-      echo = handshakeValue(h.echo, delivery, payload);
+      echo = handshakeValue(provider, h.echo, delivery, payload);
       if (
         echo === undefined ||
         echo.length === 0 ||
@@ -108,10 +108,10 @@ export function handshakeAnswerContent(
 const ANSWER_HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" } as const;
 
 /** The value at a handshake location as text (a finite number in the body as its decimal text), or undefined. */
-function handshakeValue(at: HandshakeValueLocation, delivery: WebhookDelivery, payload: unknown): string | undefined {
+function handshakeValue(provider: string, at: HandshakeValueLocation, delivery: WebhookDelivery, payload: unknown): string | undefined {
   const { header, query, body } = at as { header?: string; query?: string; body?: readonly (string | number)[] };
   let value: unknown;
-  if (header !== undefined) value = headerValue(delivery.headers ?? {}, header);
+  if (header !== undefined) value = headerOnce(provider, delivery.headers ?? {}, header);
   else if (query !== undefined) value = delivery.url === undefined ? undefined : queryParam(delivery.url, query);
   else value = readPath(payload, body!);
   return typeof value === "string" ? value : typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;

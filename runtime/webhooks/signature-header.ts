@@ -16,43 +16,60 @@ export interface ParsedSignatureHeader {
  */
 const PARSED: { timestamp: string | undefined; signatures: string[] } = { timestamp: undefined, signatures: [] };
 
+/** HTTP's optional whitespace (RFC 9110, 5.6.3): a space or a horizontal tab. */
+const isSpace = (code: number): boolean => code === 32 || code === 9;
+
 /**
- * Splits the signature header's value (or values) into signatures; undefined when the header is malformed.
- * Items are not trimmed, as in Stripe's parser: `t=1, v1=..` is malformed. Scanned with indexOf and
- * startsWith, not split or slices per key, and the result is one object reused: this runs on every
+ * Splits the signature header's value into signatures; undefined when the header is malformed.
+ * keyValue items may have optional whitespace (spaces, tabs) around them and around their `=`, as an HTTP
+ * list may: WorkOS sends `t=<ms>, v1=<hex>` and its SDK reads past the space. One separator may end the
+ * list (`t=..,v1=..,`), which Stripe's and Mux's SDKs read as an empty item and ignore; an empty item
+ * anywhere else, an item without a key or `=`, is malformed. Scanned with indexOf, startsWith and
+ * charCodeAt, not split or trim per key, and the result is one object reused: this runs on every
  * delivery. It is valid until the next call.
  */
-export function parseSignatureHeader(plan: WebhookPlan, header: string | readonly string[]): ParsedSignatureHeader | undefined {
+export function parseSignatureHeader(plan: WebhookPlan, value: string): ParsedSignatureHeader | undefined {
   const { style, separator, timestampKey, tag } = plan;
   const signatures: string[] = (PARSED.signatures = []);
   let timestamp: string | undefined;
-  const count = typeof header === "string" ? 1 : header.length;
-  for (let v = 0; v < count; v++) {
-    const value = typeof header === "string" ? header : header[v]!;
-    if (style === 0) {
-      if (!value.startsWith(tag) || value.length === tag.length) return undefined;
-      signatures.push(value.slice(tag.length));
-    } else if (style === 1) {
-      for (let start = 0; start <= value.length;) {
-        let end = value.indexOf(separator, start);
-        if (end < 0) end = value.length;
-        const eq = value.indexOf("=", start);
-        if (eq <= start || eq >= end) return undefined;
-        if (timestampKey !== undefined && eq - start === timestampKey.length && value.startsWith(timestampKey, start)) {
-          const text = value.slice(eq + 1, end);
-          if (timestamp !== undefined && timestamp !== text) return undefined;
-          timestamp = text;
-        } else if (eq - start === tag.length && value.startsWith(tag, start) && end > eq + 1) signatures.push(value.slice(eq + 1, end));
-        start = end + separator.length;
+  if (style === 0) {
+    if (!value.startsWith(tag) || value.length === tag.length) return undefined;
+    signatures.push(value.slice(tag.length));
+  } else if (style === 1) {
+    const length = value.length;
+    for (let start = 0; ;) {
+      while (start < length && isSpace(value.charCodeAt(start))) start++;
+      let end = value.indexOf(separator, start);
+      if (end < 0) end = length;
+      let last = end;
+      while (last > start && isSpace(value.charCodeAt(last - 1))) last--;
+      // An empty item: the end of a list whose last separator trails it, or malformed.
+      if (last === start) {
+        if (end === length && start > 0) break;
+        return undefined;
       }
-    } else {
-      // "v1,<sig> v1,<sig> v1a,<sig>": space-separated items, each "version,signature".
-      for (let start = 0; start < value.length;) {
-        let end = value.indexOf(" ", start);
-        if (end < 0) end = value.length;
-        if (end - start > tag.length && value.startsWith(tag, start)) signatures.push(value.slice(start + tag.length, end));
-        start = end + 1;
-      }
+      const eq = value.indexOf("=", start);
+      if (eq <= start || eq >= last) return undefined;
+      // The item starts with a character that is not a space, so the key is not empty.
+      let keyEnd = eq;
+      while (isSpace(value.charCodeAt(keyEnd - 1))) keyEnd--;
+      let from = eq + 1;
+      while (from < last && isSpace(value.charCodeAt(from))) from++;
+      if (timestampKey !== undefined && keyEnd - start === timestampKey.length && value.startsWith(timestampKey, start)) {
+        const text = value.slice(from, last);
+        if (timestamp !== undefined && timestamp !== text) return undefined;
+        timestamp = text;
+      } else if (keyEnd - start === tag.length && value.startsWith(tag, start) && last > from) signatures.push(value.slice(from, last));
+      if (end === length) break;
+      start = end + separator.length;
+    }
+  } else {
+    // "v1,<sig> v1,<sig> v1a,<sig>": space-separated items, each "version,signature".
+    for (let start = 0; start < value.length;) {
+      let end = value.indexOf(" ", start);
+      if (end < 0) end = value.length;
+      if (end - start > tag.length && value.startsWith(tag, start)) signatures.push(value.slice(start + tag.length, end));
+      start = end + 1;
     }
   }
   if (signatures.length === 0 || (timestampKey !== undefined && timestamp === undefined)) return undefined;

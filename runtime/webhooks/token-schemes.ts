@@ -10,7 +10,7 @@ import { ConfigurationError } from "../errors/errors.js";
 import { pathText } from "../internal/json-path.js";
 import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
 import { WebhookVerificationError } from "./errors.js";
-import { headerValue } from "./headers.js";
+import { headerOnce } from "./headers.js";
 import { decodeSignature, hmacKey } from "./keys.js";
 import type { WebhookVerifierParts } from "./parts.js";
 
@@ -86,9 +86,8 @@ function verifyJwt(
   options: WebhookVerifyOptions,
 ): number | undefined {
   const jwt = sig.jwt ?? NO_JWT;
-  const value = headerValue(headers, sig.header);
+  const value = headerOnce(provider, headers, sig.header);
   if (value === undefined) throw fail(provider, "missing_signature", `the ${sig.header} header is missing`);
-  if (value === null) throw fail(provider, "malformed_signature", `the ${sig.header} header is repeated with different values`);
   const prefix = sig.format.style === "single" ? sig.format.prefix : "";
   // An HTTP authentication scheme name (Bearer) is case-insensitive (RFC 9110, 11.1); as written, it needs no folding.
   if (!value.startsWith(prefix) && value.slice(0, prefix.length).toLowerCase() !== prefix.toLowerCase())
@@ -192,9 +191,8 @@ function checkSharedSecret(
   let where: string;
   if ("header" in shared) {
     where = `the ${shared.header} header`;
-    const value = headerValue(headers, shared.header);
+    const value = headerOnce(provider, headers, shared.header);
     if (value === undefined) throw new WebhookVerificationError(provider, "missing_signature", `${where} is missing`);
-    if (value === null) throw new WebhookVerificationError(provider, "malformed_signature", `${where} is repeated with different values`);
     values = [value];
   } else {
     where = pathText(shared.at);

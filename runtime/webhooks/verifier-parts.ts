@@ -8,7 +8,7 @@ import type { WebhookSignatureDefinition } from "../definition.js";
 import { otherPortUrl, parseForm, queryParam, sortedFormParams } from "./content.js";
 import { pathText, textAt } from "../internal/json-path.js";
 import { WebhookVerificationError } from "./errors.js";
-import { headerValue } from "./headers.js";
+import { headerOnce } from "./headers.js";
 import { decodeSignature } from "./keys.js";
 import type { WebhookVerifierParts } from "./parts.js";
 import { hmacHash } from "./plan.js";
@@ -61,13 +61,11 @@ export const webhookForms: WebhookVerifierParts = {
 function algorithmHeader(
   provider: string,
   sig: WebhookSignatureDefinition,
-  headers: Parameters<typeof headerValue>[0],
+  headers: Parameters<typeof headerOnce>[1],
   fallback: ReturnType<typeof hmacHash>,
 ): ReturnType<typeof hmacHash> {
   const from = sig.algorithmFrom!;
-  const value = headerValue(headers, from.header);
-  if (value === null)
-    throw new WebhookVerificationError(provider, "malformed_signature", `the ${from.header} header is repeated with different values`);
+  const value = headerOnce(provider, headers, from.header);
   if (value === undefined) return fallback;
   // As twilio-node reads it: items split at the first "=", both sides trimmed; no such item: the default.
   let named: string | undefined;

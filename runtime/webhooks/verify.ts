@@ -16,7 +16,7 @@ import type { WebhookEvent } from "./webhook-event.js";
 import { contentBytes, feedContent, type FormParams } from "./content.js";
 import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
 import { WebhookVerificationError, type WebhookVerificationErrorCode } from "./errors.js";
-import { headerValue, headerValuesOrOne } from "./headers.js";
+import { headerOnce, withFoldedCase } from "./headers.js";
 import { decodeSignature, hmacKey } from "./keys.js";
 import { mergeParts, type BodyValues, type WebhookVerifierParts } from "./parts.js";
 import { webhookPlan, type PlanLocation, type WebhookPlan } from "./plan.js";
@@ -93,7 +93,10 @@ function verifyOrThrow(
   if (body.length > max || (typeof body === "string" && Buffer.byteLength(body) > max))
     throw failure(provider, "payload_too_large", `the body is larger than ${max} bytes`);
   const bytes = typeof body === "string" || Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const headers = delivery.headers ?? {};
+  // Keys that differ only in case are one header repeated (one pass over the keys: see withFoldedCase).
+  const given = delivery.headers ?? {};
+  const headers = withFoldedCase(given, plan.headerNames);
+  if (headers !== given) delivery = { ...delivery, headers };
   // A challenge the provider does not sign is answered before verification, with its echo only.
   const handshakes = plan.handshakes;
   if (handshakes !== undefined) {
@@ -115,14 +118,15 @@ function verifyOrThrow(
     const hash = plan.algorithmFrom ? parts.algorithmHeader!(provider, sig, headers, plan.hash) : plan.hash;
 
     // Each value from the first of its header sets that carries it (svix-* before webhook-*, value by value).
+    // A signature header repeated with different values is malformed, as any header is: a list of
+    // signatures is one value in the scheme's format (Stripe's "v1=..,v1=..", Svix's "v1,.. v1,..").
     const names = plan.headers;
     let signatureHeader = names.signature[0]!;
-    let values = fromBody?.signature ?? headerValuesOrOne(headers, signatureHeader);
-    for (let i = 1; i < names.signature.length && typeof values !== "string" && values.length === 0; i++)
-      values = headerValuesOrOne(headers, (signatureHeader = names.signature[i]!));
-    if (typeof values !== "string" && values.length === 0)
-      throw failure(provider, "missing_signature", `the ${names.signature[0]!} header is missing`);
-    const parsed = parseSignatureHeader(plan, values);
+    let value = fromBody?.signature ?? headerOnce(provider, headers, signatureHeader);
+    for (let i = 1; i < names.signature.length && value === undefined; i++)
+      value = headerOnce(provider, headers, (signatureHeader = names.signature[i]!));
+    if (value === undefined) throw failure(provider, "missing_signature", `the ${names.signature[0]!} header is missing`);
+    const parsed = parseSignatureHeader(plan, value);
     if (parsed === undefined)
       throw failure(provider, "malformed_signature", `${signatureWhere(fromBody, signatureHeader)} is not in the expected format`);
 
@@ -175,7 +179,7 @@ function verifyOrThrow(
     if (emptyRefused && (handshakes === undefined || plan.scheme === 2)) throw emptyBody(provider);
   } else if (
     encoding === "form" ||
-    (encoding === "auto" && expectedBodyHash === undefined && FORM_TYPE.test(headerValue(headers, "content-type") ?? ""))
+    (encoding === "auto" && expectedBodyHash === undefined && FORM_TYPE.test(headerOnce(provider, headers, "content-type") ?? ""))
   ) {
     payload = form === NO_FORM ? {} : (form ??= parts.forms!.parse(bytes));
   } else if (encoding === "text") {
@@ -188,8 +192,8 @@ function verifyOrThrow(
     }
   }
   if (plan.scheme === 2) parts.sharedSecret!(provider, sig, headers, payload, options);
-  const type = locate(plan.eventType, headers, payload) ?? "";
-  const eventId = locate(plan.eventId, headers, payload);
+  const type = locate(provider, plan.eventType, headers, payload) ?? "";
+  const eventId = locate(provider, plan.eventId, headers, payload);
   if (handshakes !== undefined) {
     // A signed challenge: answered only now that the signature verified.
     const answer = parts.handshake!(provider, handshakes, true, delivery, payload, plan.sig, options.secret, matched);
@@ -199,11 +203,11 @@ function verifyOrThrow(
   const event: { -readonly [K in keyof WebhookEvent]: WebhookEvent[K] } = { type, id: eventId, payload };
   if (plan.acknowledge !== undefined) event.acknowledge = plan.acknowledge;
   if (plan.orderKey !== undefined) {
-    const orderKey = locate(plan.orderKey, headers, payload);
+    const orderKey = locate(provider, plan.orderKey, headers, payload);
     if (orderKey !== undefined) event.orderKey = orderKey;
   }
   // Flag a payload shaped by another API version than the pinned one (the types describe the pinned one).
-  if (versions && plan.apiVersion) event.apiVersion = checkWebhookVersion(versions, locate(plan.apiVersion, headers, payload));
+  if (versions && plan.apiVersion) event.apiVersion = checkWebhookVersion(versions, locate(provider, plan.apiVersion, headers, payload));
   return event;
 }
 
@@ -219,8 +223,7 @@ function failure(provider: string, code: WebhookVerificationErrorCode, message: 
 /** The value of the first of `names` the delivery carries (one value, however often it is repeated). */
 function firstHeader(provider: string, headers: Headers, names: readonly string[], what: string): string {
   for (const name of names) {
-    const value = headerValue(headers, name);
-    if (value === null) throw failure(provider, "malformed_signature", `the ${what} header ${name} is repeated with different values`);
+    const value = headerOnce(provider, headers, name, `the ${what}`);
     if (value !== undefined) return value;
   }
   throw failure(provider, "missing_signature", `the ${what} header ${names[0]!} is missing`);
@@ -308,10 +311,10 @@ function checkTolerance(provider: string, plan: WebhookPlan, timestamp: number |
     throw failure(provider, "timestamp_out_of_tolerance", `the timestamp is more than ${toleranceMs / 1000} s in the future`);
 }
 
-function locate(locations: readonly PlanLocation[], headers: Headers, payload: unknown): string | undefined {
+function locate(provider: string, locations: readonly PlanLocation[], headers: Headers, payload: unknown): string | undefined {
   for (let i = 0; i < locations.length; i++) {
     const { header, path, map } = locations[i]!;
-    const value = header !== undefined ? headerValue(headers, header) : readPath(payload, path!);
+    const value = header !== undefined ? headerOnce(provider, headers, header) : readPath(payload, path!);
     const text = typeof value === "string" ? value : typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
     if (text === undefined) continue;
     if (map === undefined) return text;

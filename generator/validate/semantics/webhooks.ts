@@ -285,6 +285,37 @@ function checkSchemeFields(signature: Dict, webhooks: Dict | undefined, report: 
  * Values a scheme reads from the JSON body (signatureAt, timestampAt, {body} content parts): each in one
  * place, in a JSON body, and a signature that does not sign itself.
  */
+/** A digest named in a header prefix ("sha256=", "SHA1:", "hmac-sha512 "): letters and digits on neither side. */
+const PREFIX_DIGEST = /(?:^|[^a-z0-9])(?:hmac-?)?(sha-?(?:1|224|256|384|512)|md5)(?![a-z0-9])/i;
+/** The digest each algorithm that has one signs with; Ed25519's SHA-512 is internal to it and named by no prefix. */
+const ALGORITHM_DIGEST: Readonly<Record<string, string>> = {
+  "hmac-sha1": "sha1",
+  "hmac-sha256": "sha256",
+  "hmac-sha512": "sha512",
+  "ecdsa-p256-sha256": "sha256",
+};
+
+/**
+ * A single-style prefix that names another digest than the algorithm's (`hmac-sha1` with `sha256=`) is
+ * most likely a spec copied from the provider's other header: GitHub sends `X-Hub-Signature: sha1=` and
+ * `X-Hub-Signature-256: sha256=`. Every delivery would then be a mismatch, and nothing else says why.
+ */
+function checkPrefixAlgorithm(signature: Dict, format: Dict | undefined, report: Report): void {
+  const prefix = format?.["style"] === "single" ? str(format["prefix"]) : undefined;
+  const algorithm = str(signature["algorithm"]);
+  const digest = algorithm !== undefined ? ALGORITHM_DIGEST[algorithm] : undefined;
+  const named = prefix !== undefined ? PREFIX_DIGEST.exec(prefix)?.[1] : undefined;
+  if (digest === undefined || named === undefined) return;
+  const normalized = named.toLowerCase().replace("-", "");
+  if (normalized !== digest)
+    report(
+      ["webhooks", "signature", "format", "prefix"],
+      DiagnosticCode.InconsistentSection,
+      `the prefix "${prefix!}" names ${normalized}, but the algorithm is ${algorithm!}: a provider's prefix names the digest its header carries, so check which header and algorithm the spec describes`,
+      { severity: "warning" },
+    );
+}
+
 function checkBodyValues(signature: Dict, webhooks: Dict | undefined, report: Report): void {
   const base = ["webhooks", "signature"];
   const content = list(signature["content"]);
@@ -368,6 +399,7 @@ export function checkWebhooks(doc: Dict, report: Report): void {
           at: "key",
         });
     }
+    checkPrefixAlgorithm(signature, format, report);
     checkBodyValues(signature, webhooks, report);
     const hasTimestamp =
       signature["timestampHeader"] !== undefined ||

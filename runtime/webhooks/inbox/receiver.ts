@@ -5,13 +5,19 @@
  */
 import { ConfigurationError } from "../../errors/errors.js";
 import { isWebhookVerificationError, type WebhookVerificationError, type WebhookVerificationErrorCode } from "../errors.js";
-import { WEBHOOK_REJECTION_STATUS, webhookErrorResponse, type WebhookHandler, type WebhookResponse } from "../handler.js";
+import {
+  WEBHOOK_REJECTION_STATUS,
+  webhookErrorResponse,
+  withReceiveErrors,
+  type WebhookHandler,
+  type WebhookResponse,
+} from "../handler.js";
 import type { WebhookDelivery } from "../delivery.js";
 import type { WebhookEvent } from "../webhook-event.js";
 import type { WebhookInbox } from "./inbox.js";
 
-/** Where an error reported to `onError` came from. */
-export type InboxReceiverErrorContext<E> = { readonly stage: "verify" } | { readonly stage: "enqueue"; readonly event: E };
+/** Where an error reported to `onError` came from (`receive`: the adapter could not read the request, as for createWebhookHandler). */
+export type InboxReceiverErrorContext<E> = { readonly stage: "receive" | "verify" } | { readonly stage: "enqueue"; readonly event: E };
 
 export interface InboxWebhookHandlerOptions<E extends WebhookEvent> {
   /** Verifies the raw delivery: a generated `verify<Provider>Webhook` (`verifyStripeWebhook`) with its options bound, or your own. */
@@ -44,7 +50,10 @@ export interface InboxWebhookHandlerOptions<E extends WebhookEvent> {
   readonly onDuplicate?: (event: E) => void;
   /** An event without a dedup key, stored under a random one. */
   readonly onUndeduplicated?: (event: E) => void;
-  /** `verify` threw something other than a verification error, or the inbox failed to store the event. */
+  /**
+   * `verify` threw something other than a verification error, the inbox failed to store the event, or the
+   * adapter could not read the request (stage `receive`).
+   */
   readonly onError?: (error: unknown, context: InboxReceiverErrorContext<E>) => void;
 }
 
@@ -88,7 +97,7 @@ export function createInboxWebhookHandler<E extends WebhookEvent>(options: Inbox
   const duplicate = hook(options.onDuplicate);
   const undeduplicated = hook(options.onUndeduplicated);
 
-  return async function receiveIntoInbox(delivery): Promise<WebhookResponse> {
+  async function receiveIntoInbox(delivery: WebhookDelivery): Promise<WebhookResponse> {
     let event: E;
     try {
       event = await verify(delivery);
@@ -131,7 +140,9 @@ export function createInboxWebhookHandler<E extends WebhookEvent>(options: Inbox
       return answer(event.acknowledge?.queued ?? 200, { received: true, duplicate: true });
     }
     return answer(event.acknowledge?.queued ?? 200, { received: true });
-  };
+  }
+
+  return withReceiveErrors(receiveIntoInbox, (error) => report(error, { stage: "receive" }));
 }
 
 function answer(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): WebhookResponse {

@@ -344,6 +344,18 @@ describe("Asana's X-Hook-Secret handshake (unsigned; answered in a response head
     expect(handled).toEqual([]);
   });
 
+  it("refuses an X-Hook-Secret repeated with different values (an array, or keys differing in case) as malformed_signature, echoing neither", async () => {
+    for (const headers of [{ "x-hook-secret": [hookSecret, "other"] }, { "X-Hook-Secret": "other", "x-hook-secret": hookSecret }]) {
+      const response = await handler({ headers, body: "", method: "POST" });
+      expect(response).toMatchObject({ status: 400, body: '{"error":"malformed_signature"}' });
+      expect(response.headers["x-hook-secret"]).toBeUndefined();
+    }
+    const same = await handler({ headers: { "X-Hook-Secret": hookSecret, "x-hook-secret": [hookSecret] }, body: "", method: "POST" });
+    expect(same).toMatchObject({ status: 200, body: "" });
+    expect(same.headers["x-hook-secret"]).toBe(hookSecret);
+    expect(handled).toEqual([]);
+  });
+
   it("answers with the echo alone: a body sent with the challenge is neither read nor returned", async () => {
     const response = await handler({ headers: { "x-hook-secret": "abc" }, body: '{"data":"not echoed"}', method: "POST" });
     expect(response).toMatchObject({ status: 200, body: "" });

@@ -13,27 +13,16 @@ import * as stripe from "../../../generated/stripe/index.js";
 import * as twilio from "../../../generated/twilio/index.js";
 import {
   isConfigurationError,
-  isWebhookVerificationError,
   signWebhook,
   WebhookVerificationError,
   type WebhookDelivery,
   type WebhookVerifyOptions,
 } from "../../../runtime/index.js";
 import { verifyWebhookDelivery, type WebhooksDefinition } from "../../../runtime/contract.js";
+import { codeOf } from "../../helpers/verification-code.js";
 
 const NOW = 1_767_225_600;
 const body = JSON.stringify({ id: "evt_1", type: "invoice.paid", data: { object: { id: "in_1" } } });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "valid";
-  } catch (error) {
-    if (isWebhookVerificationError(error)) return error.code;
-    if (isConfigurationError(error)) return `configuration: ${error.message}`;
-    throw error;
-  }
-}
 
 describe("verifyWebhook: secrets", () => {
   const signed = signWebhook(stripe.stripeWebhooksDefinition, { body, secret: "whsec_new", timestamp: NOW });

@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import express5, { type Express } from "express";
 import express4 from "express4";
 import { describe, expect, it } from "vitest";
-import { isConfigurationError, type WebhookHandler } from "../../../runtime/index.js";
+import { createWebhookHandler, isConfigurationError, type WebhookHandler } from "../../../runtime/index.js";
+import { createInboxWebhookHandler, type WebhookInbox } from "../../../runtime/webhooks/inbox/index.js";
 import { createExpressWebhookHandler, keepRawBody } from "../../../runtime/webhooks/adapters/express.js";
 import {
   itAnswersGetChallenges,
@@ -16,6 +17,7 @@ import {
   recordingHandler,
   TEST_MAX_BODY_BYTES,
 } from "../../helpers/webhook-adapter-cases.js";
+import { createTestVerifier, type TestEvent } from "../../helpers/test-webhook-signer.js";
 
 async function listen(app: Express, path = "/webhooks/test") {
   const server: Server = await new Promise((resolve) => {
@@ -124,6 +126,67 @@ describe.each([
       expect(errors).toHaveLength(1);
       expect(isConfigurationError(errors[0])).toBe(true);
       expect((errors[0] as Error).message).toContain("keepRawBody");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("reports a body consumed by a plain global express.json() to the handler's own onError (stage receive), with or without the adapter's", async () => {
+    const handlerErrors: [unknown, unknown][] = [];
+    const adapterErrors: unknown[] = [];
+    const handler = createWebhookHandler<TestEvent>({
+      verify: createTestVerifier(),
+      handle: () => expect.fail("a consumed body must never reach the handler"),
+      onError: (error, context) => handlerErrors.push([error, context]),
+    });
+    const app = express();
+    app.use(express.json());
+    app.post("/webhooks/with-option", createExpressWebhookHandler(handler, { onError: (error) => adapterErrors.push(error) }));
+    app.post("/webhooks/test", createExpressWebhookHandler(handler));
+    const server = await listen(app);
+    try {
+      for (const url of [server.url.replace("/test", "/with-option"), server.url]) {
+        const response = await postSigned(url, RAW_BODY);
+        expect(response.status).toBe(500);
+        expect(await response.json()).toEqual({ error: "internal_error" });
+      }
+      expect(adapterErrors).toHaveLength(1);
+      expect(handlerErrors).toHaveLength(2);
+      for (const [error, context] of handlerErrors) {
+        expect(isConfigurationError(error)).toBe(true);
+        expect((error as Error).message).toContain("keepRawBody");
+        expect(context).toEqual({ stage: "receive" });
+      }
+      expect(handlerErrors[0]![0]).toBe(adapterErrors[0]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("reports a consumed body to an inbox receiver's onError too, and answers 500 when the adapter's onError throws", async () => {
+    const errors: unknown[] = [];
+    const inbox = { enqueue: () => expect.fail("a consumed body must never be stored") } as unknown as WebhookInbox;
+    const receiver = createInboxWebhookHandler<TestEvent>({
+      verify: createTestVerifier(),
+      inbox,
+      onError: (error, context) => errors.push(context),
+    });
+    const app = express();
+    app.use(express.json());
+    app.post(
+      "/webhooks/test",
+      createExpressWebhookHandler(receiver, {
+        onError: () => {
+          throw new Error("the adapter's hook failed");
+        },
+      }),
+    );
+    const server = await listen(app);
+    try {
+      const response = await postSigned(server.url, RAW_BODY);
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({ error: "internal_error" });
+      expect(errors).toEqual([{ stage: "receive" }]);
     } finally {
       await server.close();
     }
