@@ -10,14 +10,7 @@
  * (handshakes, the parts' own hooks). It fills the values in PARTS order: body, timestamp, id, url,
  * sorted form parameters, method, then the body parts' values.
  */
-import type {
-  ValueLocation,
-  WebhookHandshakeDefinition,
-  WebhookHeaderSet,
-  WebhooksDefinition,
-  WebhookSignatureDefinition,
-} from "../definition.js";
-import { headerNamesByLength, type HeaderNamesByLength } from "./headers.js";
+import type { ValueLocation, WebhookHandshakeDefinition, WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
 import type { WebhookVerifierParts } from "./parts.js";
 import type { WebhookAcknowledgement } from "./webhook-event.js";
 
@@ -80,8 +73,6 @@ export interface WebhookPlan {
   /** The node:crypto hash of the HMAC; undefined for Ed25519 and ECDSA. */
   readonly hash: "sha1" | "sha256" | "sha512" | undefined;
   readonly headers: PlanHeaders;
-  /** Every header name the verifier may read for this definition, by length (withFoldedCase in headers.ts). */
-  readonly headerNames: HeaderNamesByLength;
   /** single: the prefix; keyValue: the signature's key; versionedList: the version and its comma. */
   readonly tag: string;
   readonly content: readonly (number | string)[];
@@ -164,7 +155,6 @@ function compile(definition: WebhooksDefinition): WebhookPlan {
       timestamp: sets.flatMap((set) => set.timestampHeader ?? []),
       id: sets.flatMap((set) => set.idHeader ?? []),
     },
-    headerNames: headerNamesByLength(headerNamesRead(definition, sets)),
     tag: format.style === "single" ? format.prefix : format.style === "keyValue" ? format.signatureKey : `${format.version},`,
     content,
     parseFirst: bodyParts > 0 || sig.timestampAt !== undefined || sig.signatureAt !== undefined,
@@ -173,21 +163,4 @@ function compile(definition: WebhooksDefinition): WebhookPlan {
     signsMethod: content.includes(PARTS.method),
     parts: undefined,
   };
-}
-
-/** The header names a delivery of this definition may be read at: signature, timestamp, id, locations, handshakes. */
-function* headerNamesRead(definition: WebhooksDefinition, sets: readonly WebhookHeaderSet[]): Generator<string> {
-  const sig = definition.signature;
-  for (const set of sets) {
-    yield set.header;
-    if (set.timestampHeader !== undefined) yield set.timestampHeader;
-    if (set.idHeader !== undefined) yield set.idHeader;
-  }
-  if (sig.algorithmFrom !== undefined) yield sig.algorithmFrom.header;
-  if (sig.sharedSecret !== undefined && "header" in sig.sharedSecret) yield sig.sharedSecret.header;
-  for (const at of [definition.eventType, definition.eventId, definition.orderKey, definition.apiVersion].flat())
-    if (at !== undefined && "header" in at) yield at.header;
-  for (const handshake of definition.handshakes ?? [])
-    for (const at of [handshake.when.at, handshake.echo]) if (at !== undefined && "header" in at) yield at.header;
-  if (definition.payload.encoding === "auto") yield "content-type";
 }

@@ -16,17 +16,13 @@ export interface ParsedSignatureHeader {
  */
 const PARSED: { timestamp: string | undefined; signatures: string[] } = { timestamp: undefined, signatures: [] };
 
-/** HTTP's optional whitespace (RFC 9110, 5.6.3): a space or a horizontal tab. */
-const isSpace = (code: number): boolean => code === 32 || code === 9;
-
 /**
  * Splits the signature header's value into signatures; undefined when the header is malformed.
- * keyValue items may have optional whitespace (spaces, tabs) around them and around their `=`, as an HTTP
- * list may: WorkOS sends `t=<ms>, v1=<hex>` and its SDK reads past the space. One separator may end the
- * list (`t=..,v1=..,`), which Stripe's and Mux's SDKs read as an empty item and ignore; an empty item
- * anywhere else, an item without a key or `=`, is malformed. Scanned with indexOf, startsWith and
- * charCodeAt, not split or trim per key, and the result is one object reused: this runs on every
- * delivery. It is valid until the next call.
+ * keyValue items may follow optional whitespace (spaces, tabs: RFC 9110's OWS after a list's separator):
+ * WorkOS sends `t=<ms>, v1=<hex>` and its SDK reads past the space. An empty item (a trailing separator
+ * included), an item without a key or `=`, or a space inside an item is malformed. Scanned with indexOf,
+ * startsWith and charCodeAt, not split or trim per key, and the result is one object reused: this runs
+ * on every delivery. It is valid until the next call.
  */
 export function parseSignatureHeader(plan: WebhookPlan, value: string): ParsedSignatureHeader | undefined {
   const { style, separator, timestampKey, tag } = plan;
@@ -36,31 +32,18 @@ export function parseSignatureHeader(plan: WebhookPlan, value: string): ParsedSi
     if (!value.startsWith(tag) || value.length === tag.length) return undefined;
     signatures.push(value.slice(tag.length));
   } else if (style === 1) {
-    const length = value.length;
-    for (let start = 0; ;) {
-      while (start < length && isSpace(value.charCodeAt(start))) start++;
+    for (let start = 0; start <= value.length;) {
+      // Optional whitespace before an item, as an HTTP list allows: WorkOS sends "t=<ms>, v1=<hex>".
+      while (value.charCodeAt(start) === 32 || value.charCodeAt(start) === 9) start++;
       let end = value.indexOf(separator, start);
-      if (end < 0) end = length;
-      let last = end;
-      while (last > start && isSpace(value.charCodeAt(last - 1))) last--;
-      // An empty item: the end of a list whose last separator trails it, or malformed.
-      if (last === start) {
-        if (end === length && start > 0) break;
-        return undefined;
-      }
+      if (end < 0) end = value.length;
       const eq = value.indexOf("=", start);
-      if (eq <= start || eq >= last) return undefined;
-      // The item starts with a character that is not a space, so the key is not empty.
-      let keyEnd = eq;
-      while (isSpace(value.charCodeAt(keyEnd - 1))) keyEnd--;
-      let from = eq + 1;
-      while (from < last && isSpace(value.charCodeAt(from))) from++;
-      if (timestampKey !== undefined && keyEnd - start === timestampKey.length && value.startsWith(timestampKey, start)) {
-        const text = value.slice(from, last);
+      if (eq <= start || eq >= end) return undefined;
+      if (timestampKey !== undefined && eq - start === timestampKey.length && value.startsWith(timestampKey, start)) {
+        const text = value.slice(eq + 1, end);
         if (timestamp !== undefined && timestamp !== text) return undefined;
         timestamp = text;
-      } else if (keyEnd - start === tag.length && value.startsWith(tag, start) && last > from) signatures.push(value.slice(from, last));
-      if (end === length) break;
+      } else if (eq - start === tag.length && value.startsWith(tag, start) && end > eq + 1) signatures.push(value.slice(eq + 1, end));
       start = end + separator.length;
     }
   } else {

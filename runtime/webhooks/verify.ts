@@ -16,7 +16,7 @@ import type { WebhookEvent } from "./webhook-event.js";
 import { contentBytes, feedContent, type FormParams } from "./content.js";
 import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
 import { WebhookVerificationError, type WebhookVerificationErrorCode } from "./errors.js";
-import { headerOnce, withFoldedCase } from "./headers.js";
+import { headerOnce } from "./headers.js";
 import { decodeSignature, hmacKey } from "./keys.js";
 import { mergeParts, type BodyValues, type WebhookVerifierParts } from "./parts.js";
 import { webhookPlan, type PlanLocation, type WebhookPlan } from "./plan.js";
@@ -93,10 +93,7 @@ function verifyOrThrow(
   if (body.length > max || (typeof body === "string" && Buffer.byteLength(body) > max))
     throw failure(provider, "payload_too_large", `the body is larger than ${max} bytes`);
   const bytes = typeof body === "string" || Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  // Keys that differ only in case are one header repeated (one pass over the keys: see withFoldedCase).
-  const given = delivery.headers ?? {};
-  const headers = withFoldedCase(given, plan.headerNames);
-  if (headers !== given) delivery = { ...delivery, headers };
+  const headers = delivery.headers ?? {};
   // A challenge the provider does not sign is answered before verification, with its echo only.
   const handshakes = plan.handshakes;
   if (handshakes !== undefined) {

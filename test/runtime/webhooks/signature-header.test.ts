@@ -1,7 +1,9 @@
 /**
- * The keyValue signature header's list syntax (signature-header.ts): optional whitespace around items and
- * around `=`, as an HTTP list may have it (WorkOS sends `t=<ms>, v1=<hex>`), and one trailing separator
- * (Stripe's and Mux's SDKs ignore the empty item it makes); nothing else new.
+ * The keyValue signature header's list syntax (signature-header.ts): optional whitespace (spaces, tabs)
+ * before an item, as after an HTTP list's separator (WorkOS sends `t=<ms>, v1=<hex>`); nothing else new.
+ * Whitespace inside or after an item, around `=`, and a trailing separator (which Stripe's and Mux's SDKs
+ * ignore; no provider sends one) stay malformed: each would cost the webhook-only app bytes its target
+ * does not have (app_webhook_min_gz).
  */
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
@@ -24,11 +26,7 @@ describe("a Stripe-style header (separator ',', keys t and v1)", () => {
     ["as Stripe sends it", `t=${NOW},v1=${v1}`],
     ["with a space after the separator", `t=${NOW}, v1=${v1}`],
     ["with a tab after the separator", `t=${NOW},\tv1=${v1}`],
-    ["with spaces before the separator", `t=${NOW}  ,v1=${v1}`],
-    ["with spaces around =", `t = ${NOW}, v1 =\t${v1}`],
-    ["with spaces before the first item and after the last", `  t=${NOW},v1=${v1} \t`],
-    ["with a trailing separator", `t=${NOW},v1=${v1},`],
-    ["with a trailing separator and a space", `t=${NOW}, v1=${v1}, `],
+    ["with spaces before the first item", `  t=${NOW},v1=${v1}`],
     ["with an unknown key, spaced", `t=${NOW}, v0=abc, v1=${v1}`],
   ])("verifies %s", async (_name, header) => {
     expect(await verify(header)).toBe("valid");
@@ -39,13 +37,15 @@ describe("a Stripe-style header (separator ',', keys t and v1)", () => {
     ["a leading separator", `,t=${NOW},v1=${v1}`],
     ["an empty item", `t=${NOW},,v1=${v1}`],
     ["an item of spaces", `t=${NOW}, ,v1=${v1}`],
+    ["a trailing separator", `t=${NOW},v1=${v1},`],
+    ["a trailing separator and a space", `t=${NOW}, v1=${v1}, `],
     ["two trailing separators", `t=${NOW},v1=${v1},,`],
     ["a separator alone", ","],
     ["an item without =", `t=${NOW}, v1`],
     ["an item without a key", `t=${NOW}, =${v1}`],
+    ["spaces around =", `t = ${NOW}, v1 = ${v1}`],
     ["a newline after the separator (not HTTP whitespace)", `t=${NOW},\nv1=${v1}`],
     ["a no-break space after the separator", `t=${NOW},\u00a0v1=${v1}`],
-    ["a space inside the signature", `t=${NOW},v1=${v1.slice(0, 10)} ${v1.slice(10)}`],
   ])("refuses %s as malformed", async (_name, header) => {
     expect(await verify(header)).toBe("malformed_signature");
   });
