@@ -8,7 +8,12 @@ export {
   ReauthorizationRequiredError,
   TokenStoreError,
 } from "./errors.js";
-export { OAuth2Authorization, type OAuth2AuthorizationOptions, type StartedAuthorization } from "./authorization.js";
+export {
+  OAuth2Authorization,
+  type AuthorizationBinding,
+  type OAuth2AuthorizationOptions,
+  type StartedAuthorization,
+} from "./authorization.js";
 export { createAppJwt, GithubAppTokenProvider, type AppJwtOptions, type GithubAppTokenProviderOptions } from "./github-app.js";
 export {
   authorizationCodeRequest,
