@@ -125,7 +125,8 @@ listens on a free loopback port, prints (and opens) the authorization URL, excha
 comes back and stores the tokens in an encrypted file (AES-256-GCM).
 
 Secrets come from the environment, never from the command line:
-  SWITCHBOARD_CLIENT_SECRET      the OAuth client secret (omit for a public client)
+  SWITCHBOARD_CLIENT_SECRET      the OAuth client secret (required unless the mode says
+                                 tokenEndpointAuthMethod: none)
   SWITCHBOARD_TOKEN_KEY          the store's encryption key, base64 of 32 bytes
   SWITCHBOARD_TOKEN_KEY_PREVIOUS former keys, comma-separated, still accepted for reading
 
@@ -581,6 +582,14 @@ async function authCommand(args: string[], io: CliIo): Promise<number> {
   }
   const [modeName, mode] = modes[0]!;
   if (mode.type !== "oauth2") return 1;
+  const secret = process.env["SWITCHBOARD_CLIENT_SECRET"];
+  if (mode.tokenEndpointAuthMethod !== "none" && !secret) {
+    // Checked before any URL is printed: without it the exchange fails only after the user consented.
+    io.stderr(
+      `switchboard: ${provider}'s mode "${modeName}" authenticates the client with ${mode.tokenEndpointAuthMethod}: set SWITCHBOARD_CLIENT_SECRET to the client secret\n`,
+    );
+    return 1;
+  }
   const { EncryptedFileTokenStore } = await import("@switchboard/runtime/auth/file-store");
   const { loopbackLogin, openInBrowser } = await import("./auth-login.js");
   const storeFile = path.resolve(io.cwd, values.store ?? ".switchboard/tokens.json");
@@ -592,7 +601,6 @@ async function authCommand(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
   await mkdir(path.dirname(storeFile), { recursive: true });
-  const secret = process.env["SWITCHBOARD_CLIENT_SECRET"];
   const key = values.key ?? `oauth2:${clientId}`;
   try {
     const tokens = await loopbackLogin(mode, {

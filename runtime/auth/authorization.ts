@@ -10,6 +10,7 @@ import { AuthorizationStateError, OAuthError } from "./errors.js";
 import {
   authorizationCodeRequest,
   buildAuthorizationUrl,
+  checkClientAuthentication,
   oauthErrorCode,
   processTokenResponse,
   withUrlVariables,
@@ -83,6 +84,7 @@ export class OAuth2Authorization {
       throw new ConfigurationError("this auth mode does not declare the authorizationCode grant");
     if (typeof options.redirectUri !== "string" || !/^https?:\/\//.test(options.redirectUri))
       throw new ConfigurationError("redirectUri must be an http(s) URL");
+    checkClientAuthentication(mode, options);
     this.#mode = options.variables ? withUrlVariables(mode, options.variables) : mode;
     this.#options = options;
     this.#stateStore = options.stateStore ?? new MemoryStateStore();

@@ -90,7 +90,7 @@ export function withUrlVariables(mode: OAuth2AuthDefinition, values: Readonly<Re
  * the protocol needs win over tokenRequestHeaders likewise.
  */
 export function tokenRequest(mode: OAuth2AuthDefinition, client: OAuth2Client, params: Readonly<Record<string, string>>): TokenHttpRequest {
-  checkClient(client);
+  checkClientAuthentication(mode, client);
   const json = mode.tokenRequestEncoding === "json";
   const headers: Record<string, string> = {
     ...mode.tokenRequestHeaders,
@@ -249,6 +249,20 @@ function endpoint(url: string, what: string): string {
   const unfilled = /\{([^{}]+)\}/.exec(url);
   if (unfilled) throw new ConfigurationError(`${what} needs the variable ${unfilled[0]}: pass variables: { ${unfilled[1]}: ... }`);
   return url;
+}
+
+/**
+ * The client can authenticate at the token endpoint the way the spec says: a clientSecret is given
+ * unless the mode's tokenEndpointAuthMethod is `none`. Checked when a token manager or authorization is
+ * made, so a confidential client configured without its secret fails there, not at the provider after
+ * the user's consent (where it would have sent only client_id). The message never carries a secret.
+ */
+export function checkClientAuthentication(mode: OAuth2AuthDefinition, client: OAuth2Client): void {
+  checkClient(client);
+  if (mode.tokenEndpointAuthMethod !== "none" && client.clientSecret === undefined)
+    throw new ConfigurationError(
+      `this auth mode authenticates the client with ${mode.tokenEndpointAuthMethod}, which needs a clientSecret; none was given (a public client needs a mode with tokenEndpointAuthMethod: none)`,
+    );
 }
 
 function checkClient(client: OAuth2Client): void {

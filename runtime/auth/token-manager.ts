@@ -13,6 +13,7 @@ import type { AuthModeDefinition, OAuth2AuthDefinition, ProviderDefinition } fro
 import { ConfigurationError } from "../errors/errors.js";
 import { OAuthError, ReauthorizationRequiredError } from "./errors.js";
 import {
+  checkClientAuthentication,
   clientCredentialsRequest,
   processRevocationResponse,
   processTokenResponse,
@@ -136,7 +137,7 @@ export class OAuth2TokenManager implements TokenProvider {
 
   constructor(mode: OAuth2AuthDefinition, options: OAuth2TokenManagerOptions) {
     if (mode?.type !== "oauth2") throw new ConfigurationError("OAuth2TokenManager needs an oauth2 auth mode");
-    if (typeof options.clientId !== "string" || options.clientId === "") throw new ConfigurationError("clientId is missing or empty");
+    checkClientAuthentication(mode, options);
     this.#mode = options.variables ? withUrlVariables(mode, options.variables) : mode;
     this.#client = { clientId: options.clientId, ...(options.clientSecret !== undefined && { clientSecret: options.clientSecret }) };
     const onlyClientCredentials = mode.grants.includes("clientCredentials") && !mode.grants.includes("refreshToken");
