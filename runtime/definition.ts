@@ -88,6 +88,8 @@ export interface OAuth2AuthDefinition {
     /** Error codes (besides invalid_grant) that mean the grant is dead: reported as invalid_grant. */
     readonly invalidGrantCodes?: readonly string[];
     readonly errorWhen?: BodyMatcher;
+    /** Values kept with the tokens (StoredTokens.fields): name -> path in the answer; absent: none. */
+    readonly fields?: Readonly<Record<string, readonly (string | number)[]>>;
   };
   /** Lifetime assumed when the token answer has no expires_in; undefined: such tokens never expire. */
   readonly defaultTokenLifetimeMs?: number;

@@ -622,6 +622,9 @@ async function authCommand(args: string[], io: CliIo): Promise<number> {
     io.stdout(
       `Stored tokens under "${key}" in ${path.relative(io.cwd, storeFile) || storeFile} (access token ${expires}${tokens.refreshToken ? ", refresh token kept" : ""}).\n`,
     );
+    // Names only: the values (an org's URL, a workspace id) are kept as secret as the tokens.
+    const kept = Object.keys(tokens.fields ?? {});
+    if (kept.length > 0) io.stdout(`Kept from the token answer: ${kept.join(", ")} (read them with getTokenFields()).\n`);
     return 0;
   } catch (error) {
     const code = typeof (error as { code?: unknown }).code === "string" ? ` [${(error as { code: string }).code}]` : "";

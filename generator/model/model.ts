@@ -224,6 +224,9 @@ function authMode(mode: SpecAuthMode): AuthModeDefinition {
           }),
           ...(tokenResponse.invalidGrantCodes !== undefined && { invalidGrantCodes: tokenResponse.invalidGrantCodes }),
           ...(tokenResponse.errorWhen && { errorWhen: bodyMatcher(tokenResponse.errorWhen) }),
+          ...(tokenResponse.fields !== undefined && {
+            fields: Object.fromEntries(sortedKeys(tokenResponse.fields).map((name) => [name, parseJsonPath(tokenResponse.fields![name]!)])),
+          }),
         },
         ...(mode.defaultTokenLifetime !== undefined && { defaultTokenLifetimeMs: parseDuration(mode.defaultTokenLifetime) }),
         refreshSkewMs: parseDuration(mode.refreshSkew ?? DEFAULTS.oauth2.refreshSkew),

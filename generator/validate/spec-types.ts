@@ -186,6 +186,10 @@ export type SpecAuthOAuth2 = {
     errorWhen?: SpecBodyMatcher;
     /** Where the lifetime in seconds is. @default $.expires_in */
     expiresInPath?: SpecJsonPath;
+    /** Values of the answer to keep with the tokens, besides them: a name -> where the value is (Salesforce's instance_url, the org's API base URL: instanceUrl: $.instance_url). They are stored with the tokens (as sensitive as they are: kept out of errors and events), carried over a refresh answer that omits them, and read by the application (StoredTokens.fields, OAuth2TokenManager.getTokenFields()). A path may not be $ or hold a token (the access or refresh token path, or a path that contains one). @default none */
+    fields?: {
+      [key: string]: SpecJsonPath;
+    };
     /** Codes at errorPath that mean the refresh token or code is dead, besides RFC 6749's invalid_grant (HubSpot's BAD_REFRESH_TOKEN): the answer's value is compared exactly, whatever its characters (free text such as 'Invalid Token!' too), and a match is reported as invalid_grant, so a refused refresh becomes ReauthorizationRequiredError. */
     invalidGrantCodes?: string[];
     /** Where the refresh token is. @default $.refresh_token */

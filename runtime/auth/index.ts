@@ -34,4 +34,11 @@ export {
 export { codeChallengeS256, generateCodeVerifier, randomToken } from "./pkce.js";
 export { MemoryStateStore, type AuthorizationStateStore, type PendingAuthorization } from "./state-store.js";
 export { oauth2Mode, OAuth2TokenManager, type OAuth2TokenManagerOptions, type RevokeResult } from "./token-manager.js";
-export { coordinatesRefreshes, MemoryTokenStore, type RefreshCoordinator, type StoredTokens, type TokenStore } from "./token-store.js";
+export {
+  coordinatesRefreshes,
+  MemoryTokenStore,
+  type RefreshCoordinator,
+  type StoredTokens,
+  type TokenFieldValue,
+  type TokenStore,
+} from "./token-store.js";

@@ -11,7 +11,7 @@ import { bodyMatches } from "../client/match.js";
 import { fillPlaceholders } from "../client/variables.js";
 import { OAuthError } from "./errors.js";
 import { utf8 } from "./pkce.js";
-import type { StoredTokens } from "./token-store.js";
+import type { StoredTokens, TokenFieldValue } from "./token-store.js";
 
 /** The registered OAuth client. */
 export interface OAuth2Client {
@@ -203,12 +203,42 @@ export function processTokenResponse(
   const lifetimeMs = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : mode.defaultTokenLifetimeMs;
   const scope = readPath(body, ["scope"]);
   const nextRefresh = typeof refreshToken === "string" && refreshToken !== "" ? refreshToken : previous?.refreshToken;
+  const fields = keptFields(mode, body, previous?.fields);
   return {
     accessToken,
     ...(nextRefresh !== undefined && { refreshToken: nextRefresh }),
     ...(lifetimeMs !== undefined && { expiresAt: now + lifetimeMs }),
     ...(typeof scope === "string" && { scope }),
+    ...(fields !== undefined && { fields }),
   };
+}
+
+/**
+ * The values the spec's tokenResponse.fields name, over the ones kept before: a refresh answer often
+ * leaves out what the code exchange answered once (an org's URL, a workspace id), which stays known.
+ */
+function keptFields(
+  mode: OAuth2AuthDefinition,
+  body: unknown,
+  previous: Readonly<Record<string, TokenFieldValue>> | undefined,
+): Readonly<Record<string, TokenFieldValue>> | undefined {
+  const kept: Record<string, TokenFieldValue> = { ...previous };
+  for (const [name, path] of Object.entries(mode.tokenResponse.fields ?? {})) {
+    const value = readPath(body, path);
+    if (value !== undefined && value !== null) kept[name] = value as TokenFieldValue;
+  }
+  return Object.keys(kept).length > 0 ? kept : undefined;
+}
+
+/** The text of every string and number in kept fields: what an error message must not quote. */
+export function fieldTexts(fields: Readonly<Record<string, TokenFieldValue>> | undefined): string[] {
+  const texts: string[] = [];
+  const visit = (value: TokenFieldValue, depth: number): void => {
+    if (typeof value === "string" || typeof value === "number") texts.push(String(value));
+    else if (value !== null && typeof value === "object" && depth < 8) for (const item of Object.values(value)) visit(item, depth + 1);
+  };
+  for (const value of Object.values(fields ?? {})) visit(value, 0);
+  return texts;
 }
 
 /** Sends a token request with the given fetch; the answer's body is read as text. */

@@ -15,6 +15,7 @@ import { OAuthError, ReauthorizationRequiredError } from "./errors.js";
 import {
   checkClientAuthentication,
   clientCredentialsRequest,
+  fieldTexts,
   processRevocationResponse,
   processTokenResponse,
   refreshTokenRequest,
@@ -25,7 +26,7 @@ import {
 } from "./oauth2.js";
 import { resolveVariables } from "../client/variables.js";
 import { refreshAt } from "./refresh-at.js";
-import { coordinatesRefreshes, MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
+import { coordinatesRefreshes, MemoryTokenStore, type StoredTokens, type TokenFieldValue, type TokenStore } from "./token-store.js";
 import { StoreWatch, watchedCall, type StoreHealthEvent } from "../policies/store-guard.js";
 import { systemClock, type Clock } from "../clock.js";
 import {
@@ -186,6 +187,17 @@ export class OAuth2TokenManager implements TokenProvider {
     }
   }
 
+  /**
+   * The values the spec's `tokenResponse.fields` kept from the token answers of this grant (Salesforce's
+   * `instanceUrl`, the org's API base URL), without renewing anything: those of tokens obtained but not yet
+   * saved, else the stored ones, else those held in memory. `{}` when the tokens carry none; undefined
+   * when there are no tokens (authorize first).
+   */
+  async getTokenFields(): Promise<Readonly<Record<string, TokenFieldValue>> | undefined> {
+    const tokens = this.#unsaved ?? (await this.#read()) ?? this.#tokens;
+    return tokens === undefined ? undefined : (tokens.fields ?? {});
+  }
+
   /** Marks `token` as refused (a 401); the next getToken() renews once, whatever the number of callers. */
   invalidate(token: string): void {
     if (this.#tokens && this.#tokens.accessToken === token) this.#tokens = { ...this.#tokens, expiresAt: 0 };
@@ -214,7 +226,7 @@ export class OAuth2TokenManager implements TokenProvider {
       const policy = {
         grant: "revocation" as const,
         replaySafe: true,
-        secrets: [this.#client.clientSecret, tokens.refreshToken, tokens.accessToken],
+        secrets: [this.#client.clientSecret, tokens.refreshToken, tokens.accessToken, ...fieldTexts(tokens.fields)],
       };
       const listeners = new Set<(event: TokenRequestEvent) => void>();
       listenersOf(this.#onEvent, options, listeners);
@@ -337,7 +349,7 @@ export class OAuth2TokenManager implements TokenProvider {
     const policy = {
       grant: refresh ? ("refresh_token" as const) : ("client_credentials" as const),
       replaySafe: !refresh || !this.#rotating,
-      secrets: [this.#client.clientSecret, tokens?.refreshToken, tokens?.accessToken],
+      secrets: [this.#client.clientSecret, tokens?.refreshToken, tokens?.accessToken, ...fieldTexts(tokens?.fields)],
     };
     try {
       const response = await this.#send(request, policy, this.#listeners);

@@ -31,6 +31,8 @@ beforeAll(async () => {
     .replace("https://github.com/login/oauth/authorize", `${oidc.issuer}/auth`)
     .replace("https://github.com/login/oauth/access_token", `${oidc.issuer}/token`)
     .replace("tokenEndpointAuthMethod: client_secret_post", "tokenEndpointAuthMethod: client_secret_basic")
+    // Values of the test server's answer to keep beside the tokens: the CLI names them, never prints them.
+    .replace("accept: application/json\n", "accept: application/json\n        fields: { tokenType: $.token_type, grantedScope: $.scope }\n")
     // The copy lives outside the repository, where the events and operations imports (npm packages)
     // cannot resolve; operations is the last section.
     .replace(/\n  eventsImport:\n(?: {4}.*\n)+/, "\n")
@@ -130,7 +132,10 @@ describe("switchboard auth login", () => {
     const store = new EncryptedFileTokenStore({ path: path.join(work, ".switchboard", "tokens.json"), keys: [KEY] });
     const tokens = await store.get(`oauth2:${CONFIDENTIAL.clientId}`);
     expect(await oidc.isActive(tokens!.accessToken)).toBe(true);
-    for (const secret of [tokens!.accessToken, tokens!.refreshToken!, CONFIDENTIAL.clientSecret]) expect(out.stdout).not.toContain(secret);
+    expect(tokens!.fields).toEqual({ grantedScope: "openid api:read", tokenType: "Bearer" });
+    expect(out.stdout).toContain("Kept from the token answer: grantedScope, tokenType (read them with getTokenFields()).\n");
+    for (const secret of [tokens!.accessToken, tokens!.refreshToken!, CONFIDENTIAL.clientSecret, "Bearer", "openid api:read"])
+      expect(out.stdout).not.toContain(secret);
   });
 
   it("without SWITCHBOARD_CLIENT_SECRET for a client_secret_* mode: exit 1 before any URL is printed, no token request, no store", async () => {
