@@ -58,6 +58,10 @@ export interface OAuth2AuthDefinition {
   readonly authorizationUrl?: string;
   readonly tokenUrl: string;
   readonly revocationUrl?: string;
+  /** The token a revocation sends; absent: the refresh token when there is one, else the access token. */
+  readonly revocationToken?: "accessToken";
+  /** false: the provider keeps the refresh token, so a failed refresh may be repeated; absent: it may rotate it. */
+  readonly rotatingRefreshTokens?: false;
   readonly grants: readonly ("authorizationCode" | "clientCredentials" | "refreshToken")[];
   readonly pkce: "required" | "supported" | "none";
   readonly tokenEndpointAuthMethod: "client_secret_basic" | "client_secret_post" | "none";

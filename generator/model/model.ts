@@ -192,6 +192,8 @@ function authMode(mode: SpecAuthMode): AuthModeDefinition {
         ...(mode.authorizationUrl !== undefined && { authorizationUrl: mode.authorizationUrl }),
         tokenUrl: mode.tokenUrl,
         ...(mode.revocationUrl !== undefined && { revocationUrl: mode.revocationUrl }),
+        ...(mode.revocationToken === "accessToken" && { revocationToken: "accessToken" as const }),
+        ...(mode.rotatingRefreshTokens === false && { rotatingRefreshTokens: false as const }),
         grants: mode.grants,
         pkce: mode.pkce ?? DEFAULTS.oauth2.pkce,
         tokenEndpointAuthMethod: mode.tokenEndpointAuthMethod ?? DEFAULTS.oauth2.tokenEndpointAuthMethod,

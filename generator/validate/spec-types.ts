@@ -147,8 +147,12 @@ export type SpecAuthOAuth2 = {
   prefix?: string;
   /** Refresh this long before the token expires. @default 60s */
   refreshSkew?: SpecDuration;
+  /** Which token a sign-out (OAuth2TokenManager.revoke()) sends to revocationUrl: refreshToken (the refresh token when there is one, else the access token; revoking the refresh token ends the grant, RFC 7009 2.1) or accessToken (the access token always, for revocation endpoints that take only it: Notion, Zoom). Needs revocationUrl. @default refreshToken */
+  revocationToken?: "refreshToken" | "accessToken";
   /** Token revocation endpoint (RFC 7009). */
   revocationUrl?: SpecUrl;
+  /** Whether the provider may answer a refresh with a new refresh token and retire the old one. true: a refresh that may have been processed (a 5xx, a reset or timeout after sending) is not repeated, since repeating it could send a retired token. false: the provider keeps the refresh token, so a failed refresh is repeated like client credentials. OAuth2TokenManager's rotatingRefreshTokens option overrides it. Needs the refreshToken grant. @default true */
+  rotatingRefreshTokens?: boolean;
   /** Separator between scopes. @default ' ' */
   scopeSeparator?: string;
   /** Known scopes and what they grant. */

@@ -68,7 +68,8 @@ export interface OAuth2TokenManagerOptions extends OAuth2Client {
   /**
    * The server may rotate the refresh token on every refresh, so a refresh that may have been processed
    * (a 5xx, a reset or timeout after sending) is not repeated and fails with `outcome: "unknown"`.
-   * false: the provider never rotates, a refresh is repeated like client credentials. @default true
+   * false: the provider never rotates, a refresh is repeated like client credentials. @default the spec's
+   * rotatingRefreshTokens (true when it says nothing)
    */
   readonly rotatingRefreshTokens?: boolean;
   /** Token-request events (also sent to the client that asked for the token). Never carries a secret. */
@@ -152,7 +153,7 @@ export class OAuth2TokenManager implements TokenProvider {
     this.#now = options.now ?? (options.clock ? () => options.clock!.now() : Date.now);
     this.#clock = options.clock ?? { ...systemClock, now: this.#now };
     this.#retry = options.retry;
-    this.#rotating = options.rotatingRefreshTokens ?? true;
+    this.#rotating = options.rotatingRefreshTokens ?? mode.rotatingRefreshTokens ?? true;
     this.#onEvent = options.onEvent;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#watch = new StoreWatch(
@@ -205,7 +206,7 @@ export class OAuth2TokenManager implements TokenProvider {
 
   /**
    * Signs out: revokes the grant at the provider (the refresh token when there is one, else the access
-   * token) and deletes the stored tokens (the store's entry under `key`, and those held in memory). Later
+   * token; the access token always when the spec's revocationToken says accessToken) and deletes the stored tokens (the store's entry under `key`, and those held in memory). Later
    * calls need a new authorization. The revocation is a token request like a refresh (the manager's
    * `timeoutMs`, `retry`, `clock` and `tokenRequest` events with grant `revocation`; `options.signal` ends
    * it early), and it is repeated after any failure: revoking a token twice is harmless (RFC 7009, 2.2: an
@@ -220,9 +221,10 @@ export class OAuth2TokenManager implements TokenProvider {
     const tokens = this.#unsaved ?? this.#tokens ?? (await this.#read());
     const revocation = !tokens ? "noTokens" : this.#mode.revocationUrl === undefined ? "noRevocationUrl" : "revoked";
     if (tokens && revocation === "revoked") {
-      const [token, hint] = tokens.refreshToken
-        ? [tokens.refreshToken, "refresh_token" as const]
-        : [tokens.accessToken, "access_token" as const];
+      const [token, hint] =
+        tokens.refreshToken !== undefined && this.#mode.revocationToken !== "accessToken"
+          ? [tokens.refreshToken, "refresh_token" as const]
+          : [tokens.accessToken, "access_token" as const];
       const policy = {
         grant: "revocation" as const,
         replaySafe: true,

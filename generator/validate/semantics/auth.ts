@@ -1,7 +1,8 @@
 /**
  * auth: the default mode (and every mode an operation names) exists; an authorizationCode grant has its
  * URL; tokenRequestParams are for declared grants and leave the protocol's own parameters alone, and
- * tokenRequestHeaders its own headers; tokenResponse.fields keep no token;
+ * tokenRequestHeaders its own headers; tokenResponse.fields keep no token; revocationToken has a
+ * revocationUrl and rotatingRefreshTokens a refreshToken grant;
  * defaultScopes are declared scopes.
  */
 import { DiagnosticCode } from "../../diagnostics.js";
@@ -49,6 +50,20 @@ export function checkAuth(doc: Dict, report: Report): void {
           ["auth", "modes", name, "grants", grants.indexOf("authorizationCode")],
           DiagnosticCode.InconsistentSection,
           `the authorizationCode grant needs an authorizationUrl`,
+        );
+      }
+      if (m["revocationToken"] !== undefined && m["revocationUrl"] === undefined) {
+        report(
+          ["auth", "modes", name, "revocationToken"],
+          DiagnosticCode.InconsistentSection,
+          `revocationToken says which token revocationUrl takes, and this mode declares no revocationUrl`,
+        );
+      }
+      if (m["rotatingRefreshTokens"] !== undefined && !grants.includes("refreshToken")) {
+        report(
+          ["auth", "modes", name, "rotatingRefreshTokens"],
+          DiagnosticCode.InconsistentSection,
+          `rotatingRefreshTokens is about the refreshToken grant, which this mode does not declare in grants`,
         );
       }
       checkTokenRequestHeaders(["auth", "modes", name, "tokenRequestHeaders"], dict(m["tokenRequestHeaders"]), report);
