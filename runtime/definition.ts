@@ -58,6 +58,10 @@ export interface OAuth2AuthDefinition {
   readonly authorizationUrl?: string;
   readonly tokenUrl: string;
   readonly revocationUrl?: string;
+  /** The token a revocation sends; absent: the refresh token when there is one, else the access token. */
+  readonly revocationToken?: "accessToken";
+  /** false: the provider keeps the refresh token, so a failed refresh may be repeated; absent: it may rotate it. */
+  readonly rotatingRefreshTokens?: false;
   readonly grants: readonly ("authorizationCode" | "clientCredentials" | "refreshToken")[];
   readonly pkce: "required" | "supported" | "none";
   readonly tokenEndpointAuthMethod: "client_secret_basic" | "client_secret_post" | "none";
@@ -88,6 +92,8 @@ export interface OAuth2AuthDefinition {
     /** Error codes (besides invalid_grant) that mean the grant is dead: reported as invalid_grant. */
     readonly invalidGrantCodes?: readonly string[];
     readonly errorWhen?: BodyMatcher;
+    /** Values kept with the tokens (StoredTokens.fields): name -> path in the answer; absent: none. */
+    readonly fields?: Readonly<Record<string, readonly (string | number)[]>>;
   };
   /** Lifetime assumed when the token answer has no expires_in; undefined: such tokens never expire. */
   readonly defaultTokenLifetimeMs?: number;

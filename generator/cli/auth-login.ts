@@ -39,24 +39,26 @@ export interface LoopbackLoginOptions {
 export async function loopbackLogin(mode: OAuth2AuthDefinition, options: LoopbackLoginOptions): Promise<StoredTokens> {
   const timeoutMs = options.timeoutMs ?? 300_000;
   const server: Server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const redirectUri = `http://127.0.0.1:${port}/callback`;
-  const flow = new OAuth2Authorization(mode, {
-    clientId: options.clientId,
-    ...(options.clientSecret !== undefined && { clientSecret: options.clientSecret }),
-    redirectUri,
-    store: options.store,
-    ...(options.key !== undefined && { key: options.key }),
-    ...(options.scopes && { scopes: options.scopes }),
-    ...(options.fetch && { fetch: options.fetch }),
-    stateTtlMs: timeoutMs,
-  });
   let timer: NodeJS.Timeout | undefined;
   try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const redirectUri = `http://127.0.0.1:${port}/callback`;
+    // Refuses a client the token endpoint could not authenticate (no secret for client_secret_*) before
+    // any URL is handed out: the user would otherwise consent first and see the exchange fail.
+    const flow = new OAuth2Authorization(mode, {
+      clientId: options.clientId,
+      ...(options.clientSecret !== undefined && { clientSecret: options.clientSecret }),
+      redirectUri,
+      store: options.store,
+      ...(options.key !== undefined && { key: options.key }),
+      ...(options.scopes && { scopes: options.scopes }),
+      ...(options.fetch && { fetch: options.fetch }),
+      stateTtlMs: timeoutMs,
+    });
     return await new Promise<StoredTokens>((resolve, reject) => {
       timer = setTimeout(() => reject(new LoginTimeoutError(timeoutMs)), timeoutMs);
       options.signal?.addEventListener("abort", () => reject(options.signal!.reason), { once: true });
@@ -87,6 +89,7 @@ export async function loopbackLogin(mode: OAuth2AuthDefinition, options: Loopbac
   } finally {
     clearTimeout(timer);
     server.closeAllConnections();
+    // Resolves also when the listener never came up (close then reports it was not running).
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }

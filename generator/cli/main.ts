@@ -127,7 +127,8 @@ listens on a free loopback port, prints (and opens) the authorization URL, excha
 comes back and stores the tokens in an encrypted file (AES-256-GCM).
 
 Secrets come from the environment, never from the command line:
-  SWITCHBOARD_CLIENT_SECRET      the OAuth client secret (omit for a public client)
+  SWITCHBOARD_CLIENT_SECRET      the OAuth client secret (required unless the mode says
+                                 tokenEndpointAuthMethod: none)
   SWITCHBOARD_TOKEN_KEY          the store's encryption key, base64 of 32 bytes
   SWITCHBOARD_TOKEN_KEY_PREVIOUS former keys, comma-separated, still accepted for reading
 
@@ -595,6 +596,14 @@ async function authCommand(args: string[], io: CliIo): Promise<number> {
   }
   const [modeName, mode] = modes[0]!;
   if (mode.type !== "oauth2") return 1;
+  const secret = process.env["SWITCHBOARD_CLIENT_SECRET"];
+  if (mode.tokenEndpointAuthMethod !== "none" && !secret) {
+    // Checked before any URL is printed: without it the exchange fails only after the user consented.
+    io.stderr(
+      `switchboard: ${provider}'s mode "${modeName}" authenticates the client with ${mode.tokenEndpointAuthMethod}: set SWITCHBOARD_CLIENT_SECRET to the client secret\n`,
+    );
+    return 1;
+  }
   const { EncryptedFileTokenStore } = await import("@switchboard/runtime/auth/file-store");
   const { loopbackLogin, openInBrowser } = await import("./auth-login.js");
   const storeFile = path.resolve(io.cwd, values.store ?? ".switchboard/tokens.json");
@@ -606,7 +615,6 @@ async function authCommand(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
   await mkdir(path.dirname(storeFile), { recursive: true });
-  const secret = process.env["SWITCHBOARD_CLIENT_SECRET"];
   const key = values.key ?? `oauth2:${clientId}`;
   try {
     const tokens = await loopbackLogin(mode, {
@@ -628,6 +636,9 @@ async function authCommand(args: string[], io: CliIo): Promise<number> {
     io.stdout(
       `Stored tokens under "${key}" in ${path.relative(io.cwd, storeFile) || storeFile} (access token ${expires}${tokens.refreshToken ? ", refresh token kept" : ""}).\n`,
     );
+    // Names only: the values (an org's URL, a workspace id) are kept as secret as the tokens.
+    const kept = Object.keys(tokens.fields ?? {});
+    if (kept.length > 0) io.stdout(`Kept from the token answer: ${kept.join(", ")} (read them with getTokenFields()).\n`);
     return 0;
   } catch (error) {
     const code = typeof (error as { code?: unknown }).code === "string" ? ` [${(error as { code: string }).code}]` : "";

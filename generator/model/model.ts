@@ -192,6 +192,8 @@ function authMode(mode: SpecAuthMode): AuthModeDefinition {
         ...(mode.authorizationUrl !== undefined && { authorizationUrl: mode.authorizationUrl }),
         tokenUrl: mode.tokenUrl,
         ...(mode.revocationUrl !== undefined && { revocationUrl: mode.revocationUrl }),
+        ...(mode.revocationToken === "accessToken" && { revocationToken: "accessToken" as const }),
+        ...(mode.rotatingRefreshTokens === false && { rotatingRefreshTokens: false as const }),
         grants: mode.grants,
         pkce: mode.pkce ?? DEFAULTS.oauth2.pkce,
         tokenEndpointAuthMethod: mode.tokenEndpointAuthMethod ?? DEFAULTS.oauth2.tokenEndpointAuthMethod,
@@ -224,6 +226,9 @@ function authMode(mode: SpecAuthMode): AuthModeDefinition {
           }),
           ...(tokenResponse.invalidGrantCodes !== undefined && { invalidGrantCodes: tokenResponse.invalidGrantCodes }),
           ...(tokenResponse.errorWhen && { errorWhen: bodyMatcher(tokenResponse.errorWhen) }),
+          ...(tokenResponse.fields !== undefined && {
+            fields: Object.fromEntries(sortedKeys(tokenResponse.fields).map((name) => [name, parseJsonPath(tokenResponse.fields![name]!)])),
+          }),
         },
         ...(mode.defaultTokenLifetime !== undefined && { defaultTokenLifetimeMs: parseDuration(mode.defaultTokenLifetime) }),
         refreshSkewMs: parseDuration(mode.refreshSkew ?? DEFAULTS.oauth2.refreshSkew),

@@ -147,8 +147,12 @@ export type SpecAuthOAuth2 = {
   prefix?: string;
   /** Refresh this long before the token expires. @default 60s */
   refreshSkew?: SpecDuration;
+  /** Which token a sign-out (OAuth2TokenManager.revoke()) sends to revocationUrl: refreshToken (the refresh token when there is one, else the access token; revoking the refresh token ends the grant, RFC 7009 2.1) or accessToken (the access token always, for revocation endpoints that take only it: Notion, Zoom). Needs revocationUrl. @default refreshToken */
+  revocationToken?: "refreshToken" | "accessToken";
   /** Token revocation endpoint (RFC 7009). */
   revocationUrl?: SpecUrl;
+  /** Whether the provider may answer a refresh with a new refresh token and retire the old one. true: a refresh that may have been processed (a 5xx, a reset or timeout after sending) is not repeated, since repeating it could send a retired token. false: the provider keeps the refresh token, so a failed refresh is repeated like client credentials. OAuth2TokenManager's rotatingRefreshTokens option overrides it. Needs the refreshToken grant. @default true */
+  rotatingRefreshTokens?: boolean;
   /** Separator between scopes. @default ' ' */
   scopeSeparator?: string;
   /** Known scopes and what they grant. */
@@ -186,6 +190,10 @@ export type SpecAuthOAuth2 = {
     errorWhen?: SpecBodyMatcher;
     /** Where the lifetime in seconds is. @default $.expires_in */
     expiresInPath?: SpecJsonPath;
+    /** Values of the answer to keep with the tokens, besides them: a name -> where the value is (Salesforce's instance_url, the org's API base URL: instanceUrl: $.instance_url). They are stored with the tokens (as sensitive as they are: kept out of errors and events), carried over a refresh answer that omits them, and read by the application (StoredTokens.fields, OAuth2TokenManager.getTokenFields()). A path may not be $ or hold a token (the access or refresh token path, or a path that contains one). @default none */
+    fields?: {
+      [key: string]: SpecJsonPath;
+    };
     /** Codes at errorPath that mean the refresh token or code is dead, besides RFC 6749's invalid_grant (HubSpot's BAD_REFRESH_TOKEN): the answer's value is compared exactly, whatever its characters (free text such as 'Invalid Token!' too), and a match is reported as invalid_grant, so a refused refresh becomes ReauthorizationRequiredError. */
     invalidGrantCodes?: string[];
     /** Where the refresh token is. @default $.refresh_token */

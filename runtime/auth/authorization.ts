@@ -1,7 +1,8 @@
 /**
  * The authorization code flow with PKCE: `start` builds the authorization URL with a random single-use
- * `state` (kept with its code verifier for a TTL), `finish` checks the callback's state, exchanges the
- * code and stores the tokens.
+ * `state` (kept with its code verifier, the token-store key and an optional session binding for a TTL),
+ * `finish` checks the callback's state was issued for this flow (and session), exchanges the code and
+ * stores the tokens.
  */
 import type { OAuth2AuthDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
@@ -9,13 +10,14 @@ import { AuthorizationStateError, OAuthError } from "./errors.js";
 import {
   authorizationCodeRequest,
   buildAuthorizationUrl,
+  checkClientAuthentication,
   oauthErrorCode,
   processTokenResponse,
   withUrlVariables,
   type OAuth2Client,
 } from "./oauth2.js";
-import { codeChallengeS256, generateCodeVerifier, randomToken } from "./pkce.js";
-import { MemoryStateStore, type AuthorizationStateStore } from "./state-store.js";
+import { codeChallengeS256, constantTimeEqual, generateCodeVerifier, randomToken } from "./pkce.js";
+import { MemoryStateStore, type AuthorizationStateStore, type PendingAuthorization } from "./state-store.js";
 import { MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
 import type { TokenRequestEvent } from "../client/credentials.js";
 import { systemClock, type Clock } from "../clock.js";
@@ -59,6 +61,15 @@ export interface StartedAuthorization {
   readonly state: string;
 }
 
+/** What ties a state to the user's session, given to both start() and finish(). */
+export interface AuthorizationBinding {
+  /**
+   * A value only this user's session has (its session id): finish() refuses a callback whose state was
+   * started with another binding, or with none. Kept only as its SHA-256.
+   */
+  readonly binding?: string;
+}
+
 export class OAuth2Authorization {
   readonly #mode: OAuth2AuthDefinition;
   readonly #options: OAuth2AuthorizationOptions;
@@ -73,6 +84,7 @@ export class OAuth2Authorization {
       throw new ConfigurationError("this auth mode does not declare the authorizationCode grant");
     if (typeof options.redirectUri !== "string" || !/^https?:\/\//.test(options.redirectUri))
       throw new ConfigurationError("redirectUri must be an http(s) URL");
+    checkClientAuthentication(mode, options);
     this.#mode = options.variables ? withUrlVariables(mode, options.variables) : mode;
     this.#options = options;
     this.#stateStore = options.stateStore ?? new MemoryStateStore();
@@ -81,8 +93,12 @@ export class OAuth2Authorization {
     this.key = options.key ?? `oauth2:${options.clientId}`;
   }
 
-  /** A new authorization URL with a fresh state and (unless the spec says pkce: none) an S256 challenge. */
-  async start(params?: Readonly<Record<string, string>>): Promise<StartedAuthorization> {
+  /**
+   * A new authorization URL with a fresh state and (unless the spec says pkce: none) an S256 challenge.
+   * The state is recorded as issued for this flow's `key` and, when given, the session `binding`.
+   */
+  async start(params?: Readonly<Record<string, string>>, options?: AuthorizationBinding): Promise<StartedAuthorization> {
+    const binding = options?.binding === undefined ? undefined : await bindingHash(options.binding);
     const state = randomToken(32);
     const codeVerifier = this.#mode.pkce === "none" ? undefined : generateCodeVerifier();
     const url = buildAuthorizationUrl(this.#mode, this.#options, {
@@ -96,6 +112,8 @@ export class OAuth2Authorization {
       state,
       codeVerifier,
       redirectUri: this.#options.redirectUri,
+      key: this.key,
+      ...(binding !== undefined && { binding }),
       expiresAt: this.#now() + (this.#options.stateTtlMs ?? 600_000),
     });
     return { url, state };
@@ -103,14 +121,25 @@ export class OAuth2Authorization {
 
   /**
    * Handles the redirect back (the full callback URL or its query): checks and consumes the state,
-   * exchanges the code, stores the tokens under `key` and returns them.
+   * exchanges the code, stores the tokens under `key` and returns them. A state issued by a flow with
+   * another `key` (another user's flow sharing the state store), or with another session `binding`, is
+   * refused with AuthorizationStateError like an unknown one: nothing is exchanged or stored, and the
+   * state stays pending for the flow it was issued for.
    */
-  async finish(callback: string | URL | URLSearchParams): Promise<StoredTokens> {
+  async finish(callback: string | URL | URLSearchParams, options?: AuthorizationBinding): Promise<StoredTokens> {
     const query = callback instanceof URLSearchParams ? callback : new URL(String(callback), "http://callback.invalid/").searchParams;
     const state = query.get("state");
     if (state === null || state === "") throw new AuthorizationStateError("the callback has no state");
-    const pending = await this.#stateStore.take(state, this.#now());
+    const binding = options?.binding === undefined ? undefined : await bindingHash(options.binding);
+    const now = this.#now();
+    const pending = await this.#stateStore.take(state, now);
     if (!pending) throw new AuthorizationStateError("the callback's state is unknown, expired or already used");
+    if (!issuedFor(pending, this.key, binding)) {
+      // Login CSRF or an account mix-up: another flow's grant must not land under this flow's key. The
+      // store's take() removed the entry; it goes back so the flow it belongs to can still finish.
+      await this.#stateStore.save(pending);
+      throw new AuthorizationStateError("the callback's state was issued for another authorization (token-store key or session)");
+    }
     const error = query.get("error");
     if (error !== null) {
       const code = oauthErrorCode(error);
@@ -146,4 +175,17 @@ export class OAuth2Authorization {
     await this.#store.set(this.key, tokens);
     return tokens;
   }
+}
+
+/** Whether `pending` was issued for the token-store key `key` and the session binding hashed as `binding`. */
+function issuedFor(pending: PendingAuthorization, key: string, binding: string | undefined): boolean {
+  if (pending.key !== key) return false;
+  if (pending.binding === undefined || binding === undefined) return pending.binding === binding;
+  return constantTimeEqual(pending.binding, binding);
+}
+
+async function bindingHash(binding: string): Promise<string> {
+  if (typeof binding !== "string" || binding === "") throw new ConfigurationError("binding must be a non-empty string");
+  // The S256 computation: BASE64URL(SHA-256(binding)).
+  return codeChallengeS256(binding);
 }

@@ -11,7 +11,7 @@ import { bodyMatches } from "../client/match.js";
 import { fillPlaceholders } from "../client/variables.js";
 import { OAuthError } from "./errors.js";
 import { utf8 } from "./pkce.js";
-import type { StoredTokens } from "./token-store.js";
+import type { StoredTokens, TokenFieldValue } from "./token-store.js";
 
 /** The registered OAuth client. */
 export interface OAuth2Client {
@@ -90,7 +90,7 @@ export function withUrlVariables(mode: OAuth2AuthDefinition, values: Readonly<Re
  * the protocol needs win over tokenRequestHeaders likewise.
  */
 export function tokenRequest(mode: OAuth2AuthDefinition, client: OAuth2Client, params: Readonly<Record<string, string>>): TokenHttpRequest {
-  checkClient(client);
+  checkClientAuthentication(mode, client);
   const json = mode.tokenRequestEncoding === "json";
   const headers: Record<string, string> = {
     ...mode.tokenRequestHeaders,
@@ -203,12 +203,42 @@ export function processTokenResponse(
   const lifetimeMs = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : mode.defaultTokenLifetimeMs;
   const scope = readPath(body, ["scope"]);
   const nextRefresh = typeof refreshToken === "string" && refreshToken !== "" ? refreshToken : previous?.refreshToken;
+  const fields = keptFields(mode, body, previous?.fields);
   return {
     accessToken,
     ...(nextRefresh !== undefined && { refreshToken: nextRefresh }),
     ...(lifetimeMs !== undefined && { expiresAt: now + lifetimeMs }),
     ...(typeof scope === "string" && { scope }),
+    ...(fields !== undefined && { fields }),
   };
+}
+
+/**
+ * The values the spec's tokenResponse.fields name, over the ones kept before: a refresh answer often
+ * leaves out what the code exchange answered once (an org's URL, a workspace id), which stays known.
+ */
+function keptFields(
+  mode: OAuth2AuthDefinition,
+  body: unknown,
+  previous: Readonly<Record<string, TokenFieldValue>> | undefined,
+): Readonly<Record<string, TokenFieldValue>> | undefined {
+  const kept: Record<string, TokenFieldValue> = { ...previous };
+  for (const [name, path] of Object.entries(mode.tokenResponse.fields ?? {})) {
+    const value = readPath(body, path);
+    if (value !== undefined && value !== null) kept[name] = value as TokenFieldValue;
+  }
+  return Object.keys(kept).length > 0 ? kept : undefined;
+}
+
+/** The text of every string and number in kept fields: what an error message must not quote. */
+export function fieldTexts(fields: Readonly<Record<string, TokenFieldValue>> | undefined): string[] {
+  const texts: string[] = [];
+  const visit = (value: TokenFieldValue, depth: number): void => {
+    if (typeof value === "string" || typeof value === "number") texts.push(String(value));
+    else if (value !== null && typeof value === "object" && depth < 8) for (const item of Object.values(value)) visit(item, depth + 1);
+  };
+  for (const value of Object.values(fields ?? {})) visit(value, 0);
+  return texts;
 }
 
 /** Sends a token request with the given fetch; the answer's body is read as text. */
@@ -249,6 +279,20 @@ function endpoint(url: string, what: string): string {
   const unfilled = /\{([^{}]+)\}/.exec(url);
   if (unfilled) throw new ConfigurationError(`${what} needs the variable ${unfilled[0]}: pass variables: { ${unfilled[1]}: ... }`);
   return url;
+}
+
+/**
+ * The client can authenticate at the token endpoint the way the spec says: a clientSecret is given
+ * unless the mode's tokenEndpointAuthMethod is `none`. Checked when a token manager or authorization is
+ * made, so a confidential client configured without its secret fails there, not at the provider after
+ * the user's consent (where it would have sent only client_id). The message never carries a secret.
+ */
+export function checkClientAuthentication(mode: OAuth2AuthDefinition, client: OAuth2Client): void {
+  checkClient(client);
+  if (mode.tokenEndpointAuthMethod !== "none" && client.clientSecret === undefined)
+    throw new ConfigurationError(
+      `this auth mode authenticates the client with ${mode.tokenEndpointAuthMethod}, which needs a clientSecret; none was given (a public client needs a mode with tokenEndpointAuthMethod: none)`,
+    );
 }
 
 function checkClient(client: OAuth2Client): void {

@@ -1,6 +1,7 @@
 /**
- * Pending authorizations: what the callback needs (code verifier, redirect URI) under a random `state`,
- * single use, with a time to live. Entries are found by the SHA-256 of the state, then the state itself
+ * Pending authorizations: what the callback needs (code verifier, redirect URI) and what the state was
+ * issued for (the token-store key, an optional session binding) under a random `state`, single use,
+ * with a time to live. Entries are found by the SHA-256 of the state, then the state itself
  * is compared in constant time. The map key, BASE64URL(SHA-256(state)), is the PKCE S256 computation,
  * so it is codeChallengeS256.
  */
@@ -10,10 +11,21 @@ export interface PendingAuthorization {
   readonly state: string;
   readonly codeVerifier: string | undefined;
   readonly redirectUri: string;
+  /**
+   * The token-store key the grant will be stored under: the key of the flow that issued the state. A
+   * flow refuses a state issued for another key, so one shared store serves every user's flow.
+   */
+  readonly key: string;
+  /**
+   * BASE64URL(SHA-256) of the session binding given to start(), when one was: finish() must be given
+   * the same binding. The binding itself (a session id) is never stored.
+   */
+  readonly binding?: string;
   /** Epoch ms after which the state is refused. */
   readonly expiresAt: number;
 }
 
+/** A shared implementation must keep every field of the entry: a state whose `key` is lost is refused. */
 export interface AuthorizationStateStore {
   save(pending: PendingAuthorization): void | Promise<void>;
   /** Removes and returns the entry for `state`; undefined when unknown, expired or already taken. */

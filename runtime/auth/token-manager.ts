@@ -13,7 +13,9 @@ import type { AuthModeDefinition, OAuth2AuthDefinition, ProviderDefinition } fro
 import { ConfigurationError } from "../errors/errors.js";
 import { OAuthError, ReauthorizationRequiredError } from "./errors.js";
 import {
+  checkClientAuthentication,
   clientCredentialsRequest,
+  fieldTexts,
   processRevocationResponse,
   processTokenResponse,
   refreshTokenRequest,
@@ -24,7 +26,7 @@ import {
 } from "./oauth2.js";
 import { resolveVariables } from "../client/variables.js";
 import { refreshAt } from "./refresh-at.js";
-import { coordinatesRefreshes, MemoryTokenStore, type StoredTokens, type TokenStore } from "./token-store.js";
+import { coordinatesRefreshes, MemoryTokenStore, type StoredTokens, type TokenFieldValue, type TokenStore } from "./token-store.js";
 import { StoreWatch, watchedCall, type StoreHealthEvent } from "../policies/store-guard.js";
 import { systemClock, type Clock } from "../clock.js";
 import {
@@ -66,7 +68,8 @@ export interface OAuth2TokenManagerOptions extends OAuth2Client {
   /**
    * The server may rotate the refresh token on every refresh, so a refresh that may have been processed
    * (a 5xx, a reset or timeout after sending) is not repeated and fails with `outcome: "unknown"`.
-   * false: the provider never rotates, a refresh is repeated like client credentials. @default true
+   * false: the provider never rotates, a refresh is repeated like client credentials. @default the spec's
+   * rotatingRefreshTokens (true when it says nothing)
    */
   readonly rotatingRefreshTokens?: boolean;
   /** Token-request events (also sent to the client that asked for the token). Never carries a secret. */
@@ -136,7 +139,7 @@ export class OAuth2TokenManager implements TokenProvider {
 
   constructor(mode: OAuth2AuthDefinition, options: OAuth2TokenManagerOptions) {
     if (mode?.type !== "oauth2") throw new ConfigurationError("OAuth2TokenManager needs an oauth2 auth mode");
-    if (typeof options.clientId !== "string" || options.clientId === "") throw new ConfigurationError("clientId is missing or empty");
+    checkClientAuthentication(mode, options);
     this.#mode = options.variables ? withUrlVariables(mode, options.variables) : mode;
     this.#client = { clientId: options.clientId, ...(options.clientSecret !== undefined && { clientSecret: options.clientSecret }) };
     const onlyClientCredentials = mode.grants.includes("clientCredentials") && !mode.grants.includes("refreshToken");
@@ -150,7 +153,7 @@ export class OAuth2TokenManager implements TokenProvider {
     this.#now = options.now ?? (options.clock ? () => options.clock!.now() : Date.now);
     this.#clock = options.clock ?? { ...systemClock, now: this.#now };
     this.#retry = options.retry;
-    this.#rotating = options.rotatingRefreshTokens ?? true;
+    this.#rotating = options.rotatingRefreshTokens ?? mode.rotatingRefreshTokens ?? true;
     this.#onEvent = options.onEvent;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#watch = new StoreWatch(
@@ -185,6 +188,17 @@ export class OAuth2TokenManager implements TokenProvider {
     }
   }
 
+  /**
+   * The values the spec's `tokenResponse.fields` kept from the token answers of this grant (Salesforce's
+   * `instanceUrl`, the org's API base URL), without renewing anything: those of tokens obtained but not yet
+   * saved, else the stored ones, else those held in memory. `{}` when the tokens carry none; undefined
+   * when there are no tokens (authorize first).
+   */
+  async getTokenFields(): Promise<Readonly<Record<string, TokenFieldValue>> | undefined> {
+    const tokens = this.#unsaved ?? (await this.#read()) ?? this.#tokens;
+    return tokens === undefined ? undefined : (tokens.fields ?? {});
+  }
+
   /** Marks `token` as refused (a 401); the next getToken() renews once, whatever the number of callers. */
   invalidate(token: string): void {
     if (this.#tokens && this.#tokens.accessToken === token) this.#tokens = { ...this.#tokens, expiresAt: 0 };
@@ -192,7 +206,7 @@ export class OAuth2TokenManager implements TokenProvider {
 
   /**
    * Signs out: revokes the grant at the provider (the refresh token when there is one, else the access
-   * token) and deletes the stored tokens (the store's entry under `key`, and those held in memory). Later
+   * token; the access token always when the spec's revocationToken says accessToken) and deletes the stored tokens (the store's entry under `key`, and those held in memory). Later
    * calls need a new authorization. The revocation is a token request like a refresh (the manager's
    * `timeoutMs`, `retry`, `clock` and `tokenRequest` events with grant `revocation`; `options.signal` ends
    * it early), and it is repeated after any failure: revoking a token twice is harmless (RFC 7009, 2.2: an
@@ -207,13 +221,14 @@ export class OAuth2TokenManager implements TokenProvider {
     const tokens = this.#unsaved ?? this.#tokens ?? (await this.#read());
     const revocation = !tokens ? "noTokens" : this.#mode.revocationUrl === undefined ? "noRevocationUrl" : "revoked";
     if (tokens && revocation === "revoked") {
-      const [token, hint] = tokens.refreshToken
-        ? [tokens.refreshToken, "refresh_token" as const]
-        : [tokens.accessToken, "access_token" as const];
+      const [token, hint] =
+        tokens.refreshToken !== undefined && this.#mode.revocationToken !== "accessToken"
+          ? [tokens.refreshToken, "refresh_token" as const]
+          : [tokens.accessToken, "access_token" as const];
       const policy = {
         grant: "revocation" as const,
         replaySafe: true,
-        secrets: [this.#client.clientSecret, tokens.refreshToken, tokens.accessToken],
+        secrets: [this.#client.clientSecret, tokens.refreshToken, tokens.accessToken, ...fieldTexts(tokens.fields)],
       };
       const listeners = new Set<(event: TokenRequestEvent) => void>();
       listenersOf(this.#onEvent, options, listeners);
@@ -336,7 +351,7 @@ export class OAuth2TokenManager implements TokenProvider {
     const policy = {
       grant: refresh ? ("refresh_token" as const) : ("client_credentials" as const),
       replaySafe: !refresh || !this.#rotating,
-      secrets: [this.#client.clientSecret, tokens?.refreshToken, tokens?.accessToken],
+      secrets: [this.#client.clientSecret, tokens?.refreshToken, tokens?.accessToken, ...fieldTexts(tokens?.fields)],
     };
     try {
       const response = await this.#send(request, policy, this.#listeners);

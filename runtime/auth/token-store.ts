@@ -11,7 +11,16 @@ export interface StoredTokens {
   readonly obtainedAt?: number;
   /** Granted scopes as the provider returned them. */
   readonly scope?: string;
+  /**
+   * Values the spec's `tokenResponse.fields` keep from the token answer, by the spec's names (Salesforce's
+   * `instanceUrl`); a refresh answer without one keeps the value before. As sensitive as the tokens:
+   * stored with them, never in an error or event. Absent: the spec keeps none, or the answer had none.
+   */
+  readonly fields?: Readonly<Record<string, TokenFieldValue>>;
 }
+
+/** A value kept from a token answer: JSON as the answer had it (a form-encoded answer gives strings). */
+export type TokenFieldValue = string | number | boolean | null | readonly TokenFieldValue[] | { readonly [name: string]: TokenFieldValue };
 
 /** A key-value store of token sets. The key names the grant (provider, mode, account). */
 export interface TokenStore {

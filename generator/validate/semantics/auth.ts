@@ -1,11 +1,14 @@
 /**
  * auth: the default mode (and every mode an operation names) exists; an authorizationCode grant has its
  * URL; tokenRequestParams are for declared grants and leave the protocol's own parameters alone, and
- * tokenRequestHeaders its own headers;
+ * tokenRequestHeaders its own headers; tokenResponse.fields keep no token; revocationToken has a
+ * revocationUrl and rotatingRefreshTokens a refreshToken grant;
  * defaultScopes are declared scopes.
  */
 import { DiagnosticCode } from "../../diagnostics.js";
+import { DEFAULTS } from "../../common/defaults.js";
 import { didYouMean } from "../../common/did-you-mean.js";
+import { parseJsonPath } from "../../common/json-path.js";
 import type { PathSegment } from "../../parse/parse.js";
 import { dict, entries, list, str, type Dict, type Report } from "./read.js";
 
@@ -20,6 +23,9 @@ const RESERVED_TOKEN_PARAMS: ReadonlySet<string> = new Set([
   "client_id",
   "client_secret",
 ]);
+
+/** The schema's jsonPath: a path that does not match it is reported there, not read here. */
+const JSON_PATH = /^\$(\.[A-Za-z_][A-Za-z0-9_-]*|\[[0-9]+\])*$/;
 
 /** Headers of token requests the runtime sets itself; tokenRequestHeaders may not replace them. */
 const RESERVED_TOKEN_HEADERS: ReadonlySet<string> = new Set(["content-type", "accept", "authorization", "content-length", "host"]);
@@ -46,7 +52,22 @@ export function checkAuth(doc: Dict, report: Report): void {
           `the authorizationCode grant needs an authorizationUrl`,
         );
       }
+      if (m["revocationToken"] !== undefined && m["revocationUrl"] === undefined) {
+        report(
+          ["auth", "modes", name, "revocationToken"],
+          DiagnosticCode.InconsistentSection,
+          `revocationToken says which token revocationUrl takes, and this mode declares no revocationUrl`,
+        );
+      }
+      if (m["rotatingRefreshTokens"] !== undefined && !grants.includes("refreshToken")) {
+        report(
+          ["auth", "modes", name, "rotatingRefreshTokens"],
+          DiagnosticCode.InconsistentSection,
+          `rotatingRefreshTokens is about the refreshToken grant, which this mode does not declare in grants`,
+        );
+      }
       checkTokenRequestHeaders(["auth", "modes", name, "tokenRequestHeaders"], dict(m["tokenRequestHeaders"]), report);
+      checkTokenResponseFields(["auth", "modes", name, "tokenResponse"], dict(m["tokenResponse"]), report);
       for (const [grant, params] of entries(m["tokenRequestParams"])) {
         if (!grants.includes(grant)) {
           report(
@@ -65,6 +86,32 @@ export function checkAuth(doc: Dict, report: Report): void {
           }
         }
       }
+    }
+  }
+}
+
+/**
+ * tokenResponse.fields name values beside the tokens: a path that is the whole answer, a token's path or
+ * a path containing one would copy a token into what the application reads as plain fields.
+ */
+function checkTokenResponseFields(at: PathSegment[], tokenResponse: Dict | undefined, report: Report): void {
+  const tokenPaths = [
+    parseJsonPath(str(tokenResponse?.["accessTokenPath"]) ?? DEFAULTS.oauth2.accessTokenPath),
+    parseJsonPath(str(tokenResponse?.["refreshTokenPath"]) ?? DEFAULTS.oauth2.refreshTokenPath),
+  ];
+  for (const [field, value] of entries(tokenResponse?.["fields"])) {
+    const text = str(value);
+    if (text === undefined || !JSON_PATH.test(text)) continue; // the schema reports it
+    const path = parseJsonPath(text);
+    const holdsToken = tokenPaths.some((token) => path.length <= token.length && path.every((segment, i) => segment === token[i]));
+    if (holdsToken) {
+      report(
+        [...at, "fields", field],
+        DiagnosticCode.InconsistentSection,
+        path.length === 0
+          ? `tokenResponse.fields.${field} cannot be $: the whole answer holds the tokens`
+          : `tokenResponse.fields.${field} (${text}) holds the access or refresh token; fields keep the answer's other values`,
+      );
     }
   }
 }

@@ -378,6 +378,7 @@ describe("revocation (RFC 7009): a token request, repeated after any failure", (
     const events: TokenRequestEvent[] = [];
     const manager = new OAuth2TokenManager(oauthMode(), {
       clientId: "client-1",
+      clientSecret: CLIENT_SECRET,
       store,
       key: "k",
       clock,

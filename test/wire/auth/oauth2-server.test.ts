@@ -1,6 +1,6 @@
 /**
  * OAuth 2.0 against a real authorization server (oidc-provider 8 on loopback): code + PKCE, state
- * checks, refresh with rotation, single-flight refresh counted at the server, reactive refresh after a
+ * checks, states bound to the flow (token-store key, session) that issued them, refresh with rotation, single-flight refresh counted at the server, reactive refresh after a
  * 401, a revoked refresh token, client credentials caching.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import {
   ReauthorizationRequiredError,
 } from "../../../runtime/auth/errors.js";
 import { processTokenResponse, refreshTokenRequest, sendTokenRequest } from "../../../runtime/auth/oauth2.js";
+import { MemoryStateStore, type AuthorizationStateStore, type PendingAuthorization } from "../../../runtime/auth/state-store.js";
 import { OAuth2TokenManager } from "../../../runtime/auth/token-manager.js";
 import { MemoryTokenStore, type StoredTokens } from "../../../runtime/auth/token-store.js";
 import { ClientCore } from "../../../runtime/client/client-core.js";
@@ -135,6 +136,84 @@ describe("authorization code + PKCE", () => {
     const { state } = await flow.start();
     now += 1001;
     await expect(flow.finish(`${REDIRECT}?code=x&state=${state}`)).rejects.toMatchObject({ code: "invalid_state" });
+  });
+});
+
+describe("a state is bound to the flow that issued it", () => {
+  it("two users' flows on one shared state store: a cross-finish is refused without an exchange, the own finish works", async () => {
+    const mode = oidc.mode();
+    const stateStore = new MemoryStateStore();
+    const store = new MemoryTokenStore();
+    const common = { ...CONFIDENTIAL, redirectUri: REDIRECT, scopes: SCOPES, store, stateStore };
+    const alice = new OAuth2Authorization(mode, { ...common, key: "oauth2:user-alice" });
+    const bob = new OAuth2Authorization(mode, { ...common, key: "oauth2:user-bob" });
+    const aliceCallback = await loginWithHttp((await alice.start()).url, "alice");
+    const before = oidc.tokenRequests.length;
+    // Alice's callback reaches Bob's flow (a forged link, or the callback handler picked the wrong flow).
+    const crossed = await bob.finish(aliceCallback).catch((e: unknown) => e);
+    expect(crossed).toBeInstanceOf(AuthorizationStateError);
+    expect((crossed as AuthorizationStateError).code).toBe("invalid_state");
+    expect((crossed as Error).message).not.toContain("user-");
+    expect(oidc.tokenRequests.length).toBe(before);
+    expect(await store.get(bob.key)).toBeUndefined();
+    expect(await store.get(alice.key)).toBeUndefined();
+    // The refused finish left Alice's state pending: her own flow still finishes, once.
+    const tokens = await alice.finish(aliceCallback);
+    expect(await store.get(alice.key)).toEqual(tokens);
+    expect(await store.get(bob.key)).toBeUndefined();
+    expect(await oidc.isActive(tokens.accessToken)).toBe(true);
+    await expect(alice.finish(aliceCallback)).rejects.toMatchObject({ code: "invalid_state" });
+  });
+
+  it("a session binding given to start() must be given to finish(): another session's or none is refused", async () => {
+    const mode = oidc.mode();
+    const stateStore = new MemoryStateStore();
+    const flow = new OAuth2Authorization(mode, { ...CONFIDENTIAL, redirectUri: REDIRECT, scopes: SCOPES, stateStore });
+    const { url, state } = await flow.start(undefined, { binding: "session-1" });
+    const callback = await loginWithHttp(url);
+    const before = oidc.tokenRequests.length;
+    await expect(flow.finish(callback, { binding: "session-2" })).rejects.toMatchObject({ code: "invalid_state" });
+    await expect(flow.finish(callback)).rejects.toMatchObject({ code: "invalid_state" });
+    expect(oidc.tokenRequests.length).toBe(before);
+    // The binding is kept only as its hash.
+    const saved: PendingAuthorization[] = [];
+    const spy = new OAuth2Authorization(mode, {
+      ...CONFIDENTIAL,
+      redirectUri: REDIRECT,
+      stateStore: { save: (pending) => void saved.push(pending), take: () => undefined },
+    });
+    await spy.start(undefined, { binding: "session-1" });
+    expect(JSON.stringify(saved)).not.toContain("session-1");
+    expect(saved[0]!.key).toBe(spy.key);
+    const tokens = await flow.finish(callback, { binding: "session-1" });
+    expect(await oidc.isActive(tokens.accessToken)).toBe(true);
+    // A state started without a binding is refused when finish() is given one.
+    const unbound = await flow.start();
+    await expect(flow.finish(`${REDIRECT}?code=x&state=${unbound.state}`, { binding: "session-1" })).rejects.toMatchObject({
+      code: "invalid_state",
+    });
+    expect(state).not.toBe(unbound.state);
+  });
+
+  it("a shared state store that loses the recorded key makes every finish fail closed", async () => {
+    const entries = new Map<string, PendingAuthorization>();
+    const lossy: AuthorizationStateStore = {
+      save: (pending) => {
+        // A store with no column for the key: it keeps the rest.
+        const { key: _dropped, ...rest } = pending;
+        entries.set(pending.state, rest as PendingAuthorization);
+      },
+      take: (state) => {
+        const entry = entries.get(state);
+        entries.delete(state);
+        return entry;
+      },
+    };
+    const flow = new OAuth2Authorization(oidc.mode(), { ...CONFIDENTIAL, redirectUri: REDIRECT, stateStore: lossy });
+    const { state } = await flow.start();
+    const before = oidc.tokenRequests.length;
+    await expect(flow.finish(`${REDIRECT}?code=x&state=${state}`)).rejects.toMatchObject({ code: "invalid_state" });
+    expect(oidc.tokenRequests.length).toBe(before);
   });
 });
 

@@ -155,17 +155,23 @@ describe("Slack (specs/slack.yaml)", () => {
     access_token: "xoxb-bot",
     token_type: "bot",
     scope: "chat:write,channels:read",
+    bot_user_id: "U0KRQLJ9H",
+    app_id: "A0KRD7HC3",
     authed_user: { id: "U1", scope: "search:read", access_token: "xoxp-user", token_type: "user" },
-    team: { id: "T1" },
+    team: { id: "T1", name: "Slack Softball Team" },
   });
 
-  it("reads the bot token at the top and, for the user mode, the nested authed_user.access_token", () => {
+  it("reads the bot token at the top and, for the user mode, the nested authed_user.access_token; keeps the spec's fields", () => {
     const answer = { status: 200, headers: new Headers({ "content-type": "application/json" }), body: slackAnswer };
     expect(processTokenResponse(local(slack.auth.modes["oauthBot"]), answer, NOW)).toEqual({
       accessToken: "xoxb-bot",
       scope: "chat:write,channels:read",
+      fields: { appId: "A0KRD7HC3", botUserId: "U0KRQLJ9H", team: { id: "T1", name: "Slack Softball Team" } },
     });
-    expect(processTokenResponse(local(slack.auth.modes["oauthUser"]), answer, NOW).accessToken).toBe("xoxp-user");
+    const user = processTokenResponse(local(slack.auth.modes["oauthUser"]), answer, NOW);
+    expect(user.accessToken).toBe("xoxp-user");
+    // The user mode keeps the workspace and the user's id, never the authed_user object that holds the token.
+    expect(user.fields).toEqual({ team: { id: "T1", name: "Slack Softball Team" }, userId: "U1" });
   });
 
   it("a token without expires_in never expires: OAuth2TokenManager does not refresh it, however late", async () => {

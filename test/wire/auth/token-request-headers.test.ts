@@ -5,7 +5,6 @@
  * and refuses the same requests without it. The protocol's own headers are never replaced.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadSpec } from "../../../generator/load.js";
 import { OAuthError } from "../../../runtime/auth/errors.js";
 import {
   authorizationCodeRequest,
@@ -17,6 +16,7 @@ import {
 import { OAuth2TokenManager } from "../../../runtime/auth/token-manager.js";
 import { MemoryTokenStore } from "../../../runtime/auth/token-store.js";
 import type { OAuth2AuthDefinition } from "../../../runtime/definition.js";
+import { modelledOAuth2Mode } from "../../helpers/oauth2-mode.js";
 import { json, startLoopbackServer, type LoopbackServer } from "../../helpers/loopback-server.js";
 
 const VERSION = "2022-06-28";
@@ -38,27 +38,12 @@ afterAll(async () => {
 
 /** The oauth mode of a spec as the generator models it, its endpoints on the loopback server. */
 function specMode(extra = ""): OAuth2AuthDefinition {
-  const result = loadSpec(
-    "specs/test.yaml",
-    `switchboard: 1
-provider: { name: acme, title: Acme }
-environments:
-  live: { baseUrl: https://api.acme.test }
-auth:
-  modes:
-    oauth:
-      type: oauth2
-      authorizationUrl: https://acme.test/v1/oauth/authorize
+  return modelledOAuth2Mode(`      authorizationUrl: https://acme.test/v1/oauth/authorize
       tokenUrl: ${server.url}/v1/oauth/token
       revocationUrl: ${server.url}/v1/oauth/revoke
       grants: [authorizationCode, refreshToken, clientCredentials]
       tokenRequestEncoding: json
-${extra}`,
-  );
-  expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  const mode = result.model!.definition.auth.modes["oauth"];
-  if (mode?.type !== "oauth2") throw new Error("no oauth2 mode");
-  return mode;
+${extra}`);
 }
 const withVersion = () => specMode(`      tokenRequestHeaders:\n        Notion-Version: "${VERSION}"\n`);
 
