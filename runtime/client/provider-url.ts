@@ -26,7 +26,7 @@ export function providerUrl(
   } catch {
     throw new ConfigurationError(`${provider} handed out a URL that does not parse`);
   }
-  if (environmentBaseUrl !== undefined && url.origin !== base.origin) url = rebased(url, environmentBaseUrl, baseUrl);
+  if (environmentBaseUrl !== undefined && url.origin !== base.origin) url = rebased(url, environmentBaseUrl, base);
   if (url.origin !== base.origin) {
     throw new ConfigurationError(`refusing to send a ${provider} request to ${url.origin}: not the client's origin ${base.origin}`);
   }
@@ -35,7 +35,7 @@ export function providerUrl(
 }
 
 /** `url` moved from the environment's base URL onto the client's: its path under the environment's, else its whole path. */
-function rebased(url: URL, environmentBaseUrl: string, baseUrl: string): URL {
+function rebased(url: URL, environmentBaseUrl: string, client: URL): URL {
   let environment: URL;
   try {
     environment = new URL(environmentBaseUrl);
@@ -48,7 +48,6 @@ function rebased(url: URL, environmentBaseUrl: string, baseUrl: string): URL {
     url.pathname === environmentPath || url.pathname.startsWith(`${environmentPath}/`)
       ? url.pathname.slice(environmentPath.length)
       : url.pathname;
-  const client = new URL(baseUrl);
   return new URL(`${client.pathname.replace(/\/+$/, "")}${rest}${url.search}`, client.origin);
 }
 

@@ -24,24 +24,17 @@ export function headerValues(headers: Headers, name: string): readonly string[] 
   return found;
 }
 
-/** One header's single value; undefined when absent, `null` when it is repeated with different values. */
-export function headerValue(headers: Headers, name: string): string | undefined | null {
-  const direct = headers[name];
-  if (typeof direct === "string") return direct;
-  const values = headerValues(headers, name);
-  if (values.length === 0) return undefined;
-  const first = values[0]!;
-  return values.every((v) => v === first) ? first : null;
-}
-
 /**
  * One header's single value, undefined when absent; a header repeated with different values is
  * `malformed_signature`, whatever header it is: an array, or keys in other cases than lower case (a
  * lower-case key, the exact name, is read as the header's one value, as Node's and Fetch's headers give it).
  */
 export function headerOnce(provider: string, headers: Headers, name: string, what = "the"): string | undefined {
-  const value = headerValue(headers, name);
-  if (value === null)
+  const direct = headers[name];
+  if (typeof direct === "string") return direct;
+  const values = headerValues(headers, name);
+  const first = values[0];
+  if (values.some((v) => v !== first))
     throw new WebhookVerificationError(provider, "malformed_signature", `${what} header ${name} is repeated with different values`);
-  return value;
+  return first;
 }

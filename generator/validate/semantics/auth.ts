@@ -8,7 +8,7 @@
 import { DiagnosticCode } from "../../diagnostics.js";
 import { DEFAULTS } from "../../common/defaults.js";
 import { didYouMean } from "../../common/did-you-mean.js";
-import { parseJsonPath } from "../../common/json-path.js";
+import { isJsonPath, parseJsonPath } from "../../common/json-path.js";
 import type { PathSegment } from "../../parse/parse.js";
 import { dict, entries, list, str, type Dict, type Report } from "./read.js";
 
@@ -23,9 +23,6 @@ const RESERVED_TOKEN_PARAMS: ReadonlySet<string> = new Set([
   "client_id",
   "client_secret",
 ]);
-
-/** The schema's jsonPath: a path that does not match it is reported there, not read here. */
-const JSON_PATH = /^\$(\.[A-Za-z_][A-Za-z0-9_-]*|\[[0-9]+\])*$/;
 
 /** Headers of token requests the runtime sets itself; tokenRequestHeaders may not replace them. */
 const RESERVED_TOKEN_HEADERS: ReadonlySet<string> = new Set(["content-type", "accept", "authorization", "content-length", "host"]);
@@ -101,7 +98,7 @@ function checkTokenResponseFields(at: PathSegment[], tokenResponse: Dict | undef
   ];
   for (const [field, value] of entries(tokenResponse?.["fields"])) {
     const text = str(value);
-    if (text === undefined || !JSON_PATH.test(text)) continue; // the schema reports it
+    if (text === undefined || !isJsonPath(text)) continue; // the schema reports it
     const path = parseJsonPath(text);
     const holdsToken = tokenPaths.some((token) => path.length <= token.length && path.every((segment, i) => segment === token[i]));
     if (holdsToken) {

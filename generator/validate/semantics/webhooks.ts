@@ -281,10 +281,7 @@ function checkSchemeFields(signature: Dict, webhooks: Dict | undefined, report: 
       at: "key",
     });
 }
-/**
- * Values a scheme reads from the JSON body (signatureAt, timestampAt, {body} content parts): each in one
- * place, in a JSON body, and a signature that does not sign itself.
- */
+
 /** A digest named in a header prefix ("sha256=", "SHA1:", "hmac-sha512 "): letters and digits on neither side. */
 const PREFIX_DIGEST = /(?:^|[^a-z0-9])(?:hmac-?)?(sha-?(?:1|224|256|384|512)|md5)(?![a-z0-9])/i;
 /** The digest each algorithm that has one signs with; Ed25519's SHA-512 is internal to it and named by no prefix. */
@@ -316,6 +313,10 @@ function checkPrefixAlgorithm(signature: Dict, format: Dict | undefined, report:
     );
 }
 
+/**
+ * Values a scheme reads from the JSON body (signatureAt, timestampAt, {body} content parts): each in one
+ * place, in a JSON body, and a signature that does not sign itself.
+ */
 function checkBodyValues(signature: Dict, webhooks: Dict | undefined, report: Report): void {
   const base = ["webhooks", "signature"];
   const content = list(signature["content"]);
