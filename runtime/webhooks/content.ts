@@ -49,14 +49,30 @@ export function sortedFormParams(params: FormParams): string {
   return text;
 }
 
-/** A form-encoded body as name -> value, repeated names as arrays (what body parsers hand to Twilio's SDK). */
+/**
+ * A form-encoded body as name -> value, repeated names as arrays (what body parsers hand to Twilio's SDK),
+ * read as URLSearchParams reads it (tested against it). By hand: Node 20's URLSearchParams walks the text
+ * a character at a time in JavaScript, which took 20 µs of a 2 KB delivery; here the names and values are
+ * found with indexOf and only those with a "%" or "+" are decoded.
+ */
 export function parseForm(body: string | Buffer): Record<string, string | string[]> {
+  const text = typeof body === "string" ? body : body.toString("utf8");
   const params: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-  for (const [name, value] of new URLSearchParams(typeof body === "string" ? body : body.toString("utf8"))) {
-    const previous = params[name];
-    if (previous === undefined) params[name] = value;
-    else if (typeof previous === "string") params[name] = [previous, value];
-    else previous.push(value);
+  // As URLSearchParams' constructor, a leading "?" is dropped; empty items ("a=1&&b=2") are skipped.
+  for (let at = text.charCodeAt(0) === 63 ? 1 : 0; at < text.length;) {
+    let end = text.indexOf("&", at);
+    if (end < 0) end = text.length;
+    if (end > at) {
+      let eq = text.indexOf("=", at);
+      if (eq < 0 || eq > end) eq = end;
+      const name = formDecode(text.slice(at, eq));
+      const value = eq < end ? formDecode(text.slice(eq + 1, end)) : "";
+      const previous = params[name];
+      if (previous === undefined) params[name] = value;
+      else if (typeof previous === "string") params[name] = [previous, value];
+      else previous.push(value);
+    }
+    at = end + 1;
   }
   return params;
 }
@@ -89,14 +105,15 @@ export function queryParam(url: string, name: string): string | undefined {
     const eq = url.indexOf("=", at);
     const keyEnd = eq >= 0 && eq < next ? eq : next;
     const key = url.slice(at, keyEnd);
-    if (key === name || (/[%+]/.test(key) && formDecode(key) === name)) return formDecode(url.slice(Math.min(keyEnd + 1, next), next));
+    if (formDecode(key) === name) return formDecode(url.slice(Math.min(keyEnd + 1, next), next));
     at = next + 1;
   }
   return undefined;
 }
 
+/** One form-encoded name or value, decoded as URLSearchParams decodes it ("+" is a space; a bad "%" stays). */
 function formDecode(text: string): string {
-  if (!/[%+]/.test(text)) return text;
+  if (!text.includes("%") && !text.includes("+")) return text;
   try {
     return decodeURIComponent(text.replaceAll("+", " "));
   } catch {

@@ -5,7 +5,7 @@
  * parts its spec needs (`webhookPartsFor`). A definition verified without a part it needs is refused with a
  * ConfigurationError, never verified with that feature skipped.
  */
-import type { Buffer, KeyObject } from "#webhook-platform";
+import type { Buffer } from "#webhook-platform";
 import { ConfigurationError } from "../errors/errors.js";
 import type { WebhookHandshakeDefinition, WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
 import type { FormParams } from "./content.js";
@@ -34,8 +34,17 @@ export interface WebhookVerifierParts {
   ) => WebhookHandshakeAnswer | undefined;
   /** Ed25519 and ECDSA P-256 signatures (public-keys.ts). */
   readonly publicKeys?: {
-    readonly key: (sig: WebhookSignatureDefinition, text: string | undefined) => KeyObject;
-    readonly matches: (algorithm: WebhookSignatureDefinition["algorithm"], data: Buffer, key: KeyObject, signature: Buffer) => boolean;
+    /**
+     * Whether one of the signatures (undefined: not plausible) signs the content parts filled with `values`
+     * under the caller's public key; a missing or unusable key is a ConfigurationError.
+     */
+    readonly verify: (
+      sig: WebhookSignatureDefinition,
+      content: readonly (number | string)[],
+      values: readonly (string | Buffer | undefined)[],
+      signatures: readonly (Buffer | undefined)[],
+      publicKey: string | undefined,
+    ) => boolean;
     readonly plausible: (algorithm: WebhookSignatureDefinition["algorithm"], signature: Buffer) => boolean;
   };
   /** The HMAC hash a header names (Twilio's SharedKey variant; algorithm-header.ts). */
@@ -52,7 +61,19 @@ export interface WebhookVerifierParts {
   readonly forms?: {
     readonly parse: (body: string | Buffer) => FormParams;
     readonly sorted: (params: FormParams) => string;
-    readonly text: (provider: string, body: string | Buffer) => string;
+    /**
+     * The payload of a body whose encoding is not `json`: form parameters (`form` when they were already
+     * read for the signature; none for a body whose digest the URL carries), text, or undefined for a body
+     * `auto` reads as JSON.
+     */
+    readonly payload: (
+      provider: string,
+      encoding: WebhooksDefinition["payload"]["encoding"],
+      headers: Headers,
+      body: string | Buffer,
+      form: FormParams | undefined,
+      bodyHashed: boolean,
+    ) => unknown;
   };
   /** The URL with or without its default port (forms.ts). */
   readonly otherPortUrl?: (url: string) => string | undefined;
@@ -139,18 +160,7 @@ const HOOKS: Readonly<Record<WebhookPartName, readonly (keyof WebhookVerifierPar
 };
 
 /** Every hook, absent: the merged parts start from it, so that they have one shape whatever the provider (plan.ts says why). */
-const NO_HOOKS: Required<{ [K in keyof WebhookVerifierParts]: undefined }> = {
-  handshake: undefined,
-  publicKeys: undefined,
-  algorithmHeader: undefined,
-  forms: undefined,
-  otherPortUrl: undefined,
-  bodyHash: undefined,
-  jwt: undefined,
-  sharedSecret: undefined,
-  timestamp: undefined,
-  bodyValues: undefined,
-};
+const NO_HOOKS = Object.fromEntries(Object.values(HOOKS).flatMap((hooks) => hooks.map((hook) => [hook, undefined])));
 
 /** The parts merged into one, after checking the definition's needs are all met. */
 export function mergeParts(provider: string, definition: WebhooksDefinition, parts: readonly WebhookVerifierParts[]): WebhookVerifierParts {

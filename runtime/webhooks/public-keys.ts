@@ -1,7 +1,8 @@
 /** The public-key part of the verifier (parts.ts): Ed25519 and ECDSA P-256 signatures. */
-import { verify as verifyAsymmetric, type KeyObject } from "#webhook-platform";
+import { verify as verifyAsymmetric, type Buffer, type KeyObject } from "#webhook-platform";
 import type { WebhookSignatureDefinition } from "../definition.js";
 import { ConfigurationError } from "../errors/errors.js";
+import { contentBytes } from "./content.js";
 import { publicKey } from "./keys.js";
 import type { WebhookVerifierParts } from "./parts.js";
 
@@ -30,5 +31,18 @@ function key(sig: WebhookSignatureDefinition, text: string | undefined): KeyObje
   return key;
 }
 
+function verify(
+  sig: WebhookSignatureDefinition,
+  content: readonly (number | string)[],
+  values: readonly (string | Buffer | undefined)[],
+  signatures: readonly (Buffer | undefined)[],
+  text: string | undefined,
+): boolean {
+  const publicKey = key(sig, text);
+  const data = contentBytes(content, values);
+  for (const signature of signatures) if (signature !== undefined && matches(sig.algorithm, data, publicKey, signature)) return true;
+  return false;
+}
+
 /** Pass to verifyWebhookWith for a scheme signed with Ed25519 or ECDSA P-256. */
-export const webhookPublicKeys: WebhookVerifierParts = { publicKeys: { key, matches, plausible } };
+export const webhookPublicKeys: WebhookVerifierParts = { publicKeys: { verify, plausible } };

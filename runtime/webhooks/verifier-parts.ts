@@ -3,9 +3,9 @@
  * algorithm named by a header, timestamps not in unix seconds, signed values in the JSON body, bodies read
  * as text.
  */
-import { Buffer, createHash, timingSafeEqual } from "#webhook-platform";
-import type { WebhookSignatureDefinition } from "../definition.js";
-import { otherPortUrl, parseForm, queryParam, sortedFormParams } from "./content.js";
+import { Buffer, createHash, decodeUtf8, timingSafeEqual } from "#webhook-platform";
+import type { WebhooksDefinition, WebhookSignatureDefinition } from "../definition.js";
+import { otherPortUrl, parseForm, queryParam, sortedFormParams, type FormParams } from "./content.js";
 import { pathText, textAt } from "../internal/json-path.js";
 import { WebhookVerificationError } from "./errors.js";
 import { headerOnce } from "./headers.js";
@@ -46,13 +46,31 @@ function utf8Text(provider: string, body: string | Buffer): string {
   }
 }
 
+const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(;|$)/i;
+
+/** A body not read as JSON: see WebhookVerifierParts.forms.payload. */
+function payload(
+  provider: string,
+  encoding: WebhooksDefinition["payload"]["encoding"],
+  headers: Parameters<typeof headerOnce>[1],
+  body: string | Buffer,
+  form: FormParams | undefined,
+  bodyHashed: boolean,
+): unknown {
+  if (encoding === "text") return utf8Text(provider, body);
+  // `auto`: a form when the Content-Type says so, unless the URL carries the body's digest (a JSON body).
+  if (encoding === "form" || (!bodyHashed && FORM_TYPE.test(headerOnce(provider, headers, "content-type") ?? "")))
+    return bodyHashed ? {} : (form ?? parseForm(body));
+  return undefined;
+}
+
 /**
  * Pass to verifyWebhookWith for a scheme with bodies not read as JSON (form-encoded, read or signed as
  * sorted parameters; or text, `payload.encoding: text`), a body digest in a URL parameter, or a URL signed
  * with or without its default port.
  */
 export const webhookForms: WebhookVerifierParts = {
-  forms: { parse: parseForm, sorted: sortedFormParams, text: utf8Text },
+  forms: { parse: parseForm, sorted: sortedFormParams, payload },
   otherPortUrl,
   bodyHash: { claimed: queryParam, check: checkBodyHash },
 };
@@ -188,7 +206,7 @@ export const webhookBodyValues: WebhookVerifierParts = {
     if (body.length === 0) throw new WebhookVerificationError(provider, "invalid_payload", "the body is empty");
     let payload: unknown;
     try {
-      payload = JSON.parse(typeof body === "string" ? body : body.toString("utf8"));
+      payload = JSON.parse(typeof body === "string" ? body : decodeUtf8(body));
     } catch {
       throw new WebhookVerificationError(provider, "invalid_payload", "the body is not valid JSON");
     }

@@ -7,13 +7,13 @@
  * per definition.
  */
 // node:crypto on Node, Bun and Deno; Web APIs where there is no node:* (platform/web.ts).
-import { Buffer, createHmac, timingSafeEqual } from "#webhook-platform";
+import { Buffer, createHmac, decodeUtf8, timingSafeEqual } from "#webhook-platform";
 import type { WebhooksDefinition, WebhookVersionsDefinition } from "../definition.js";
 import { ConfigurationError, isSwitchboardError } from "../errors/errors.js";
 import { readPath } from "../internal/json-path.js";
 import { checkWebhookVersion } from "../versions/versions.js";
 import type { WebhookEvent } from "./webhook-event.js";
-import { contentBytes, feedContent, type FormParams } from "./content.js";
+import { feedContent, type FormParams } from "./content.js";
 import type { WebhookDelivery, WebhookVerifyOptions } from "./delivery.js";
 import { WebhookVerificationError, type WebhookVerificationErrorCode } from "./errors.js";
 import { headerOnce } from "./headers.js";
@@ -24,11 +24,8 @@ import { parseSignatureHeader } from "./signature-header.js";
 
 type Headers = WebhookDelivery["headers"];
 
-/** The parameters of a body that is hashed rather than read as a form: none (shared, never written). */
-const NO_FORM: FormParams = Object.freeze({});
 /** Unix seconds: 1 to 15 decimal digits, nothing else (no sign, space or exponent). */
 const TIMESTAMP = /^\d{1,15}$/;
-const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(;|$)/i;
 
 /**
  * Verifies one delivery against a provider's webhook definition, with the verifier parts its scheme needs
@@ -148,8 +145,8 @@ function verifyOrThrow(
       throw new ConfigurationError(`${provider} signs the URL: pass the full URL the delivery was posted to as delivery.url`);
     expectedBodyHash = bodyHash !== undefined ? parts.bodyHash!.claimed(url!, bodyHash.queryParam) : undefined;
     // Read once, and before hashing only when the scheme signs them; a hashed (JSON) body has no parameters.
-    form = expectedBodyHash !== undefined ? NO_FORM : plan.signsForm ? parts.forms!.parse(bytes) : undefined;
-    const formText = form !== undefined && expectedBodyHash === undefined ? parts.forms!.sorted(form) : "";
+    form = expectedBodyHash === undefined && plan.signsForm ? parts.forms!.parse(bytes) : undefined;
+    const formText = form !== undefined ? parts.forms!.sorted(form) : "";
 
     const method = plan.signsMethod ? (delivery.method ?? "POST").toUpperCase() : undefined;
     const content: (string | Buffer | undefined)[] = [bytes, timestamp, id, url, formText, method];
@@ -175,15 +172,11 @@ function verifyOrThrow(
   else if (bytes.length === 0) {
     if (emptyRefused && (handshakes === undefined || plan.scheme === 2)) throw emptyBody(provider);
   } else if (
-    encoding === "form" ||
-    (encoding === "auto" && expectedBodyHash === undefined && FORM_TYPE.test(headerOnce(provider, headers, "content-type") ?? ""))
+    encoding === "json" ||
+    (payload = parts.forms!.payload(provider, encoding, headers, bytes, form, expectedBodyHash !== undefined)) === undefined
   ) {
-    payload = form === NO_FORM ? {} : (form ??= parts.forms!.parse(bytes));
-  } else if (encoding === "text") {
-    payload = parts.forms!.text(provider, bytes);
-  } else {
     try {
-      payload = JSON.parse(typeof bytes === "string" ? bytes : bytes.toString("utf8")) as unknown;
+      payload = JSON.parse(typeof bytes === "string" ? bytes : decodeUtf8(bytes)) as unknown;
     } catch {
       throw failure(provider, "invalid_payload", "the body is not valid JSON");
     }
@@ -266,8 +259,6 @@ function compareSignatures(
   const secret = options.secret;
   const secrets = hash === undefined ? 1 : typeof secret === "string" ? 1 : (secret?.length ?? 0);
   if (secrets === 0) throw new ConfigurationError("verifying this provider's webhooks needs options.secret");
-  const publicKeys = parts.publicKeys;
-  const key = hash === undefined ? publicKeys!.key(plan.sig, options.publicKey) : undefined;
   for (let variant = 0; variant < 2; variant++) {
     if (variant === 1) {
       const url = values[3];
@@ -275,11 +266,8 @@ function compareSignatures(
       if (other === undefined) break;
       values[3] = other;
     }
-    if (key !== undefined) {
-      const data = contentBytes(plan.content, values);
-      if (only !== undefined) {
-        if (publicKeys!.matches(plan.sig.algorithm, data, key, only)) return 0;
-      } else for (const signature of signatures!) if (signature && publicKeys!.matches(plan.sig.algorithm, data, key, signature)) return 0;
+    if (hash === undefined) {
+      if (parts.publicKeys!.verify(plan.sig, plan.content, values, signatures ?? [only], options.publicKey)) return 0;
       continue;
     }
     for (let s = 0; s < secrets; s++) {

@@ -9,6 +9,8 @@ import { createStripeClient, verifyStripeWebhook } from "../../generated/stripe/
 export interface ScenarioInput {
   readonly baseUrl: string;
   readonly delivery: { readonly headers: Record<string, string>; readonly body: string };
+  /** A delivery whose body is not all ASCII, sent on as its UTF-8 bytes. */
+  readonly unicodeDelivery: { readonly headers: Record<string, string>; readonly body: string };
   readonly secret: string;
   readonly now: number;
 }
@@ -20,6 +22,8 @@ export interface ScenarioOutput {
   readonly eventId: string | undefined;
   /** The error code the one-byte-longer delivery was refused with. */
   readonly forged: string;
+  /** data.name of the delivery that is not all ASCII, as the verifier decoded it. */
+  readonly unicodeName: string;
 }
 
 function runtimeName(): string {
@@ -41,5 +45,8 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioOutput>
   } catch (error) {
     forged = (error as { code?: string }).code ?? "no code";
   }
-  return { runtime: runtimeName(), customerId: customer.id, eventType: event.type, eventId: event.id, forged };
+  const bytes = new TextEncoder().encode(input.unicodeDelivery.body);
+  const unicode = await verifyStripeWebhook({ ...input.unicodeDelivery, body: bytes }, { secret: input.secret, now: input.now });
+  const unicodeName = (unicode.payload as { data: { name: string } }).data.name;
+  return { runtime: runtimeName(), customerId: customer.id, eventType: event.type, eventId: event.id, forged, unicodeName };
 }

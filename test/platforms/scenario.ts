@@ -1,7 +1,8 @@
 /**
  * What every platform test asks of the runtime it runs on: the generated Stripe client retrieves a
  * customer from a loopback server, and the generated verifier accepts a genuine Stripe delivery (a vector
- * the official library verified) and refuses the same delivery with one byte added.
+ * the official library verified), refuses the same delivery with one byte added, and reads the text of a
+ * delivery that is not all ASCII, handed over as bytes, as the platform's body readers give it.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -20,6 +21,7 @@ const vectors = JSON.parse(readFileSync(path.join(import.meta.dirname, "../fixtu
   vectors: Vector[];
 };
 const vector = vectors.vectors.find((v) => v.name === "valid_basic")!;
+const unicode = vectors.vectors.find((v) => v.name === "valid_unicode_body")!;
 
 /** The input the platform's application reads (one JSON value). */
 export function scenarioInput(server: LoopbackServer): string {
@@ -27,6 +29,7 @@ export function scenarioInput(server: LoopbackServer): string {
   return JSON.stringify({
     baseUrl: server.url,
     delivery: { headers: vector.headers, body: vector.body },
+    unicodeDelivery: { headers: unicode.headers, body: unicode.body },
     secret: vector.secret,
     now: vector.now,
   });
@@ -41,6 +44,7 @@ export function expectScenario(output: string, server: LoopbackServer, runtime: 
     eventType: "invoice.paid",
     eventId: "evt_pub_6aa8eac03f82b2",
     forged: "signature_mismatch",
+    unicodeName: (JSON.parse(unicode.body) as { data: { name: string } }).data.name,
   });
   expect(server.requests.map((r) => `${r.method} ${r.url} ${r.headers.authorization}`)).toEqual([
     "GET /v1/customers/cus_platform Bearer sk_test_platform",

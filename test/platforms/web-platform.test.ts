@@ -25,6 +25,15 @@ describe("the Web platform's Buffer and digests", () => {
     );
   });
 
+  it("decodes a body's UTF-8 as node:buffer does, malformed sequences included (decodeUtf8)", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        expect(web.decodeUtf8(bytes)).toBe(Buffer.from(bytes).toString("utf8"));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it("decodes ASCII text as node:buffer does, malformed text included (odd hex, stray characters, padding anywhere)", () => {
     // The engine decodes only text it has checked is ASCII (keys.ts); any text is UTF-8 encoded.
     const ascii = fc.string({ unit: fc.constantFrom(..."AZaz09+/-_=g! \n".split("")), maxLength: 40 });

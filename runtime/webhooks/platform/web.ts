@@ -135,6 +135,9 @@ class WebBuffer extends Uint8Array {
 export const Buffer = WebBuffer as unknown as typeof NodeBuffer;
 export type Buffer = NodeBuffer;
 
+/** The body as UTF-8 text (node.ts's decodeUtf8): the platform's TextDecoder. */
+export const decodeUtf8 = (bytes: Uint8Array): string => utf8Decoder.decode(bytes);
+
 const HASHES = { sha1, sha256, sha512 } as const;
 
 function hashOf(algorithm: string): (typeof HASHES)[keyof typeof HASHES] {
