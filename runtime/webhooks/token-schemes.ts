@@ -174,6 +174,10 @@ export function readAll(value: unknown, path: readonly (string | number)[], from
   return out;
 }
 
+/** Where a shared secret is, for a rejection's message only: written when one is thrown. */
+const secretWhere = (shared: NonNullable<WebhookSignatureDefinition["sharedSecret"]>): string =>
+  "header" in shared ? `the ${shared.header} header` : pathText(shared.at);
+
 /**
  * Checks that the header the spec names (GitLab's X-Gitlab-Token), or every value at the spec's path (every
  * notification's clientState), equals one of the secrets, compared byte for byte in constant time
@@ -188,16 +192,15 @@ function checkSharedSecret(
 ): void {
   const shared = sig.sharedSecret!;
   const inHeader = "header" in shared;
-  // Where the values are, for a rejection's message only: written when one is thrown.
-  const where = (): string => (inHeader ? `the ${shared.header} header` : pathText(shared.at));
   let values: unknown[];
   if (inHeader) {
     const value = headerOnce(provider, headers, shared.header);
-    if (value === undefined) throw new WebhookVerificationError(provider, "missing_signature", `${where()} is missing`);
+    if (value === undefined) throw new WebhookVerificationError(provider, "missing_signature", `${secretWhere(shared)} is missing`);
     values = [value];
   } else {
     values = readAll(payload, shared.at);
-    if (values.length === 0) throw new WebhookVerificationError(provider, "missing_signature", `the body has no ${where()} to check`);
+    if (values.length === 0)
+      throw new WebhookVerificationError(provider, "missing_signature", `the body has no ${secretWhere(shared)} to check`);
   }
   const secret = options.secret;
   const count = typeof secret === "string" ? 1 : (secret?.length ?? 0);
@@ -207,7 +210,7 @@ function checkSharedSecret(
   const keys = typeof secret === "string" ? undefined : secret!.map((s) => hmacKey(s, "raw"));
   for (const value of values) {
     if (typeof value !== "string")
-      throw new WebhookVerificationError(provider, "missing_signature", `a value at ${where()} is missing or not a string`);
+      throw new WebhookVerificationError(provider, "missing_signature", `a value at ${secretWhere(shared)} is missing or not a string`);
     const bytes = Buffer.from(value);
     let matched = only !== undefined && bytes.length === only.length && timingSafeEqual(bytes, only);
     // Every secret compared, the first match or not: the time taken says nothing of which one matched.
@@ -216,7 +219,7 @@ function checkSharedSecret(
       throw new WebhookVerificationError(
         provider,
         "signature_mismatch",
-        inHeader ? `${where()} does not match the secret` : `a value at ${where()} does not match the secret`,
+        inHeader ? `${secretWhere(shared)} does not match the secret` : `a value at ${secretWhere(shared)} does not match the secret`,
       );
   }
 }
